@@ -1,0 +1,3 @@
+"""GNApp: the commune office's offline tool for the poverty-reduction programme."""
+
+__version__ = "0.1.0"

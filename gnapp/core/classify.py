@@ -1,0 +1,439 @@
+"""Classify one household under a standard: each indicator with its reason, the class, notes.
+
+The income figure (monthly income per person, or the B1 score where the standard or the
+caller gives a B1 line) is compared with the line; the deprivations decide between poor and
+near-poor. Unknown indicators leave the class undetermined only when they could change it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from gnapp.core.record import age_at, age_in_months, field_label, validate_record
+from gnapp.core.rules import EMPTY, Household, Missing, Result
+from gnapp.core.standards import (
+    AREA_LABELS,
+    Indicator,
+    PointsTable,
+    Provenance,
+    ScoredItem,
+    Standard,
+)
+from gnapp.core.vietnamese import format_date, format_decimal, format_money
+
+CLASS_LABELS = {
+    "poor": "hộ nghèo",
+    "near_poor": "hộ cận nghèo",
+    "average": "hộ có mức sống trung bình",
+    "not_poor": "hộ không nghèo",
+    None: "chưa xác định được",
+}
+# How a rule's status is shown next to it (a confirmed rule carries no mark).
+STATUS_MARKS = {"confirmed": "", "secondary": "nguồn thứ cấp", "unknown": "chưa rõ"}
+UNCONFIRMED = "ngưỡng chưa đối chiếu văn bản gốc"
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    """One indicator for one household: deprived True/False, or None when data are missing."""
+
+    id: str
+    name: str
+    dimension: str
+    dimension_name: str
+    deprived: bool | None
+    reason: str
+    status: str
+    confirmed: bool
+    source: str
+
+
+@dataclass(frozen=True)
+class Classification:
+    """The outcome for one household under one standard (to_dict() gives plain JSON)."""
+
+    household_code: str
+    standard_id: str
+    standard_name: str
+    reference_date: date
+    area: str
+    indicators: tuple[IndicatorResult, ...]
+    deprivation_count: int
+    unknown_count: int
+    b2_score: int
+    income_basis: str | None  # "score" (B1) | "income" (đồng/person/month) | None
+    income_value: int | float | None
+    income_line: int | float | None
+    class_code: str | None
+    class_label: str
+    notes: tuple[str, ...]
+    b1_items: tuple[ScoredItem, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["reference_date"] = self.reference_date.isoformat()
+        return data
+
+
+@dataclass(frozen=True)
+class _Income:
+    basis: str | None = None
+    value: int | float | None = None
+    line: int | float | None = None
+    provenance: Provenance | None = None
+    items: tuple[ScoredItem, ...] = ()
+
+    @property
+    def above_line(self) -> bool:
+        return self.basis is not None and self.value > self.line
+
+
+def _plain(number: Any) -> Any:
+    """A Decimal as an int or float, so that results serialise to JSON."""
+    if isinstance(number, Decimal):
+        return int(number) if number == number.to_integral_value() else float(number)
+    return number
+
+
+def _household(record: Mapping[str, Any], standard: Standard, reference: date) -> Household:
+    """The record with each member's derived fields: age, months, working age, dependant."""
+    basic = [
+        {
+            "age": (age_at(member["birth_date"], reference), EMPTY),
+            "age_months": (age_in_months(member["birth_date"], reference), EMPTY),
+            "working_age": (
+                standard.working_age.applies(member["birth_date"], member["sex"], reference),
+                EMPTY,
+            ),
+        }
+        for member in record["members"]
+    ]
+    partial = Household(record, tuple(basic))
+    rule = standard.dependant.rule
+    return Household(
+        record,
+        tuple(
+            {**facts, "dependant": rule.evaluate(partial, member=index)}
+            for index, facts in enumerate(basic)
+        ),
+    )
+
+
+def _missing_text(missing: frozenset[Missing], household: Household) -> str:
+    names: dict[str, list[str]] = {}
+    for field_name, member in sorted(missing, key=lambda item: (item[0], item[1] or -1)):
+        found = names.setdefault(field_name, [])
+        if member is not None and household.member_names[member] not in found:
+            found.append(household.member_names[member])
+    parts = []
+    for field_name, people in names.items():
+        label = field_label(field_name)
+        label = label[:1].lower() + label[1:]
+        parts.append(f"{label} ({', '.join(people)})" if people else label)
+    return f"Chưa đủ dữ liệu: {'; '.join(parts)}" if parts else "Chưa đủ dữ liệu"
+
+
+def _evaluate(indicator: Indicator, household: Household) -> IndicatorResult:
+    variables: dict[str, Result] = {}
+    for name, let in indicator.lets:
+        variables[name] = let.evaluate(household, variables)
+    deprived, missing = indicator.rule.evaluate(household, variables)
+    if deprived is None:
+        reason = _missing_text(missing, household)
+    elif deprived:
+        condition = indicator.rule.member_condition
+        found = [
+            index
+            for index in range(len(household.derived))
+            if condition is not None and condition.evaluate(household, variables, index)[0]
+        ]
+        reason = indicator.reason_deprived.render(household, variables, found)
+    else:
+        reason = indicator.reason_not_deprived.render(household, variables)
+    mark = indicator.provenance
+    return IndicatorResult(
+        id=indicator.id,
+        name=indicator.name,
+        dimension=indicator.dimension.id,
+        dimension_name=indicator.dimension.name,
+        deprived=deprived,
+        reason=reason,
+        status=mark.status,
+        confirmed=mark.confirmed,
+        source=mark.source,
+    )
+
+
+def _b1_from_table(
+    record: Mapping[str, Any],
+    standard: Standard,
+    table: PointsTable,
+    entered: Any,
+    notes: list[str],
+) -> tuple[Any, tuple[ScoredItem, ...]]:
+    """B1 computed from the points table (or the entered B1 while answers are missing)."""
+    if table.standard_id != standard.id or table.area != record["area"]:
+        raise ValueError(
+            f"Bảng điểm '{table.name}' dành cho chuẩn {table.standard_id}, khu vực "
+            f"{AREA_LABELS[table.area]}; hộ {record['household_code']} được xét theo chuẩn "
+            f"{standard.id}, khu vực {AREA_LABELS[record['area']]}"
+        )
+    scored = table.score(record["income"]["b1_answers"], record["household_code"])
+    if scored.total is None:
+        notes.append(f"Bảng điểm B1 còn thiếu câu trả lời: {', '.join(scored.missing)}")
+        return entered, scored.items
+    mark = STATUS_MARKS[table.provenance.status]
+    notes.append(f"Điểm B1 tính theo bảng điểm '{table.name}'" + (f" ({mark})" if mark else ""))
+    if entered is not None and Decimal(str(entered)) != scored.total:
+        notes.append(
+            f"Điểm B1 ghi trên phiếu ({format_decimal(entered)}) khác điểm tính theo bảng "
+            f"({format_decimal(scored.total)}): dùng điểm tính theo bảng"
+        )
+    return scored.total, scored.items
+
+
+def _check_score_lines(score_lines: Mapping[str, Any]) -> None:
+    for area, line in score_lines.items():
+        valid = not isinstance(line, bool) and isinstance(line, int | float) and line > 0
+        if area not in AREA_LABELS or not (valid or line is None):
+            raise ValueError(
+                f"Thang điểm B1 không hợp lệ: {area!r}: {line!r} (cần rural/urban: số điểm dương)"
+            )
+
+
+def _income(
+    record: Mapping[str, Any],
+    standard: Standard,
+    score_lines: Mapping[str, Any] | None,
+    table: PointsTable | None,
+    notes: list[str],
+) -> _Income:
+    area = record["area"]
+    income = record.get("income") or {}
+    b1, items = income.get("b1_score"), ()
+    if table is not None and income.get("b1_answers") is not None:
+        b1, items = _b1_from_table(record, standard, table, b1, notes)
+    lines = standard.score_method.b1_lines
+    b1_line, b1_mark = lines.for_area(area), lines.provenance
+    if score_lines is not None:
+        _check_score_lines(score_lines)
+        if score_lines.get(area) is not None:
+            b1_line = score_lines[area]
+            b1_mark = Provenance("Thang điểm B1 do người dùng cung cấp", "unknown", False)
+            notes.append(
+                f"Ngưỡng điểm B1 {format_decimal(b1_line)} điểm ({AREA_LABELS[area]}) do người "
+                f"dùng cung cấp, {UNCONFIRMED}"
+            )
+    if b1 is not None and b1_line is not None:
+        return _Income("score", _plain(b1), b1_line, b1_mark, items)
+    monthly = income.get("monthly_per_capita")
+    line = standard.income_lines.for_area(area)
+    if b1 is not None:
+        notes.append(
+            f"Chuẩn {standard.id} chưa có ngưỡng điểm B1 cho khu vực {AREA_LABELS[area]} (chưa "
+            "công bố): cần thu nhập bình quân đầu người/tháng, hoặc thang điểm B1 người dùng "
+            "xác nhận"
+        )
+    if monthly is not None and line is not None:
+        return _Income("income", monthly, line, standard.income_lines.provenance, items)
+    if monthly is None and b1 is None:
+        notes.append("Thiếu thu nhập bình quân đầu người/tháng và điểm B1: chưa so được với chuẩn")
+    elif monthly is not None:
+        notes.append(f"Chuẩn {standard.id} chưa có chuẩn thu nhập cho khu vực {AREA_LABELS[area]}")
+    return _Income(items=items)
+
+
+def _class_code(
+    income: _Income, band: int | float | None, deprived: int, unknown: int, needed: int
+) -> str | None:
+    if income.basis is None:
+        return None
+    if income.above_line:
+        if income.basis == "income" and band is not None and income.value <= band:
+            return "average"
+        return "not_poor"
+    if deprived >= needed:
+        return "poor"
+    return "near_poor" if deprived + unknown < needed else None
+
+
+def _names(results: list[IndicatorResult]) -> str:
+    return ", ".join(result.name for result in results)
+
+
+def _notes(
+    record: Mapping[str, Any],
+    standard: Standard,
+    income: _Income,
+    results: tuple[IndicatorResult, ...],
+    class_code: str | None,
+) -> list[str]:
+    area = record["area"]
+    unknown = [result for result in results if result.deprived is None]
+    deprived = sum(result.deprived is True for result in results)
+    needed = standard.poor_min_deprivations.value
+    notes = []
+    if unknown and class_code is None and income.basis is not None:
+        notes.append(
+            f"Chưa xác định được hộ nghèo hay cận nghèo: đã có {deprived} chỉ số thiếu hụt (cần "
+            f"{needed}), {len(unknown)} chỉ số chưa đủ dữ liệu: {_names(unknown)}"
+        )
+    elif unknown and class_code is not None:
+        notes.append(f"Chỉ số chưa đủ dữ liệu, không làm thay đổi phân loại: {_names(unknown)}")
+    elif unknown:
+        notes.append(f"Chỉ số chưa đủ dữ liệu: {_names(unknown)}")
+    used: list[tuple[str, Provenance]] = []
+    if income.basis == "score":
+        used.append((f"ngưỡng điểm B1 {AREA_LABELS[area]}", income.provenance))
+    elif income.basis == "income":
+        used.append((f"chuẩn thu nhập {AREA_LABELS[area]}", income.provenance))
+    above = income.above_line
+    band = standard.average_band
+    if above and income.basis == "income":
+        if band.for_area(area) is None:
+            notes.append(
+                f"Chuẩn {standard.id} chưa có ngưỡng hộ có mức sống trung bình (chưa rõ): hộ "
+                "trên chuẩn được xếp hộ không nghèo"
+            )
+        else:
+            used.append((f"ngưỡng mức sống trung bình {AREA_LABELS[area]}", band.provenance))
+    if above and income.basis == "score" and band.for_area(area) is not None:
+        notes.append(
+            "Hộ có mức sống trung bình được xác định theo thu nhập bình quân đầu người, không "
+            "theo điểm B1"
+        )
+    if class_code == "average" and record.get("agricultural") is not True:
+        known = "chưa rõ hộ có" if record.get("agricultural") is None else "hộ không"
+        notes.append(
+            f"Mức sống trung bình theo chuẩn áp dụng cho hộ làm nông, lâm, ngư, diêm nghiệp; "
+            f"{known} làm nông, lâm, ngư, diêm nghiệp"
+        )
+    if income.basis is not None and not above:
+        used.append(
+            (
+                "số chỉ số thiếu hụt tối thiểu của hộ nghèo",
+                standard.poor_min_deprivations.provenance,
+            )
+        )
+        used.extend(
+            (result.name, Provenance(result.source, result.status, result.confirmed))
+            for result in results
+            if result.deprived is not False
+        )
+    by_status = {
+        status: [label for label, mark in used if mark.status == status]
+        for status in ("secondary", "unknown")
+    }
+    unconfirmed = [
+        f"{STATUS_MARKS[status]}: {', '.join(labels)}"
+        for status, labels in by_status.items()
+        if labels
+    ]
+    if unconfirmed:
+        notes.append(f"{UNCONFIRMED[:1].upper()}{UNCONFIRMED[1:]} — {'; '.join(unconfirmed)}")
+    return notes
+
+
+def classify(
+    record: dict[str, Any],
+    standard: Standard,
+    reference_date: date,
+    *,
+    score_lines: Mapping[str, Any] | None = None,
+    points_table: PointsTable | None = None,
+) -> Classification:
+    """Classify a household (validated first: RecordError) under a standard at a date.
+
+    ``score_lines`` ({"rural": points, "urban": points}) are B1 lines the user confirms, for a
+    standard that has none; ``points_table`` computes B1 from the record's b1_answers.
+    """
+    validate_record(record, reference_date)
+    household = _household(record, standard, reference_date)
+    results = tuple(_evaluate(indicator, household) for indicator in standard.indicators)
+    deprived = sum(result.deprived is True for result in results)
+    unknown = sum(result.deprived is None for result in results)
+    notes: list[str] = []
+    income = _income(record, standard, score_lines, points_table, notes)
+    code = _class_code(
+        income,
+        standard.average_band.for_area(record["area"]),
+        deprived,
+        unknown,
+        standard.poor_min_deprivations.value,
+    )
+    notes.extend(_notes(record, standard, income, results, code))
+    return Classification(
+        household_code=record["household_code"],
+        standard_id=standard.id,
+        standard_name=standard.name,
+        reference_date=reference_date,
+        area=record["area"],
+        indicators=results,
+        deprivation_count=deprived,
+        unknown_count=unknown,
+        b2_score=deprived * standard.score_method.b2_points_per_indicator.value,
+        income_basis=income.basis,
+        income_value=income.value,
+        income_line=income.line,
+        class_code=code,
+        class_label=CLASS_LABELS[code],
+        notes=tuple(notes),
+        b1_items=income.items,
+    )
+
+
+_SYMBOLS = {True: "✗", False: "✓", None: "?"}
+
+
+def _income_line_text(result: Classification) -> str:
+    area = AREA_LABELS[result.area]
+    if result.income_basis is None:
+        return "Thu nhập: chưa so được với chuẩn"
+    relation = "trên" if result.income_value > result.income_line else "bằng hoặc dưới"
+    if result.income_basis == "score":
+        value, line = format_decimal(result.income_value), format_decimal(result.income_line)
+        return f"Điểm B1: {value} điểm; ngưỡng {area}: {line} điểm ({relation} ngưỡng)"
+    value, line = format_money(result.income_value), format_money(result.income_line)
+    return f"Thu nhập bình quân đầu người/tháng: {value}; chuẩn {area}: {line} ({relation} chuẩn)"
+
+
+def explain(classification: Classification) -> str:
+    """The classification as Vietnamese text for the command line."""
+    result = classification
+    lines = [
+        f"Hộ {result.household_code} — {result.standard_name} — khu vực "
+        f"{AREA_LABELS[result.area]} — ngày tham chiếu {format_date(result.reference_date)}",
+        "Chỉ số thiếu hụt (✗ thiếu hụt, ✓ không thiếu hụt, ? chưa đủ dữ liệu):",
+    ]
+    dimension = None
+    for indicator in result.indicators:
+        if indicator.dimension != dimension:
+            dimension = indicator.dimension
+            lines.append(f"  {indicator.dimension_name}")
+        mark = STATUS_MARKS[indicator.status]
+        suffix = f" [{mark}]" if mark else ""
+        symbol = _SYMBOLS[indicator.deprived]
+        lines.append(f"    {symbol} {indicator.name}: {indicator.reason}{suffix}")
+    lines.append(
+        f"Số chỉ số thiếu hụt: {result.deprivation_count}/{len(result.indicators)}"
+        + (f" (chưa đủ dữ liệu: {result.unknown_count})" if result.unknown_count else "")
+        + f"; điểm B2: {result.b2_score}"
+    )
+    if result.b1_items:
+        lines.append("Bảng điểm B1:")
+        for item in result.b1_items:
+            points = (
+                "chưa trả lời" if item.points is None else f"{format_decimal(item.points)} điểm"
+            )
+            answer = f"{item.answer} — " if item.answer is not None else ""
+            lines.append(f"  - {item.name}: {answer}{points}")
+    lines.append(_income_line_text(result))
+    lines.append(f"Phân loại: {result.class_label}")
+    if result.notes:
+        lines.append("Ghi chú:")
+        lines.extend(f"  - {note}" for note in result.notes)
+    return "\n".join(lines)

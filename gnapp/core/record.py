@@ -1,0 +1,415 @@
+"""The household record (forms/household-record.schema.json): validation, loading, ages, labels.
+
+A record is a plain dict shaped by the schema, which is the single source of truth for field
+names; this module adds what a schema cannot say (real dates, one head, no birth after the
+reference date) and says every problem in Vietnamese.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError, relevance
+
+from gnapp.core.vietnamese import format_date, format_decimal
+from gnapp.data import read_form_json
+
+# Vietnamese words for every enum value of the schema, keyed like rule fields.
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "household.area": {"rural": "nông thôn", "urban": "thành thị / đô thị"},
+    "household.water_source": {
+        "piped": "nước máy",
+        "drilled_well": "giếng khoan",
+        "protected_dug_well": "giếng đào được bảo vệ",
+        "protected_spring": "nước khe, mó được bảo vệ",
+        "rainwater": "nước mưa",
+        "bottled": "nước đóng bình, đóng chai",
+        "unprotected_dug_well": "giếng đào không được bảo vệ",
+        "unprotected_spring": "nước khe, mó không được bảo vệ",
+        "surface_water": "nước mặt (sông, suối, ao, hồ)",
+        "water_vendor": "nước mua của người bán, xe chở",
+        "other": "nguồn khác",
+    },
+    "household.latrine": {
+        "septic": "tự hoại",
+        "semi_septic": "bán tự hoại",
+        "pour_flush": "dội nước",
+        "double_vault": "hai ngăn",
+        "ventilated_pit": "chìm có ống thông hơi",
+        "biogas": "biogas (hầm khí sinh học)",
+        "simple_pit": "hố xí đơn giản",
+        "over_water": "cầu tiêu trên ao, sông",
+        "none": "không có nhà tiêu",
+        "other": "loại khác",
+    },
+    "household.information_devices": {
+        "tv": "ti vi",
+        "radio": "đài (radio)",
+        "computer": "máy tính",
+        "smartphone": "điện thoại thông minh",
+        "phone": "điện thoại thường",
+        "other": "phương tiện khác",
+    },
+    "household.causes_of_poverty": {
+        "lack_of_land": "thiếu đất sản xuất",
+        "lack_of_capital": "thiếu vốn",
+        "lack_of_labour": "thiếu lao động",
+        "lack_of_tools": "thiếu công cụ sản xuất",
+        "lack_of_knowledge": "thiếu kiến thức sản xuất",
+        "lack_of_skills": "thiếu kỹ năng lao động",
+        "illness_or_accident": "ốm đau, tai nạn",
+        "other": "khác",
+    },
+    "household.support_needs": {
+        "health": "y tế",
+        "education": "giáo dục",
+        "production": "sản xuất",
+        "credit": "tín dụng",
+        "housing": "nhà ở",
+        "other": "khác",
+    },
+    "member.sex": {"male": "nam", "female": "nữ"},
+    "member.relation": {
+        "head": "chủ hộ",
+        "spouse": "vợ, chồng",
+        "child": "con",
+        "child_in_law": "con dâu, con rể",
+        "grandchild": "cháu",
+        "parent": "bố, mẹ",
+        "parent_in_law": "bố, mẹ vợ hoặc chồng",
+        "grandparent": "ông, bà",
+        "sibling": "anh, chị, em",
+        "other_relative": "họ hàng khác",
+        "other": "khác",
+    },
+    "member.schooling": {
+        "attending": "đang đi học đúng cấp",
+        "attending_behind": "đang đi học không đúng cấp",
+        "not_attending": "không đi học",
+    },
+    "member.education": {
+        "none": "chưa tốt nghiệp cấp học nào",
+        "primary": "tiểu học",
+        "lower_secondary": "trung học cơ sở",
+        "upper_secondary": "trung học phổ thông",
+        "university": "đại học trở lên",
+    },
+    "member.vocational_certificate": {
+        "none": "không có",
+        "employer_certified": "đào tạo có xác nhận của người sử dụng lao động",
+        "elementary": "sơ cấp",
+        "intermediate": "trung cấp",
+        "college": "cao đẳng",
+    },
+    "member.employment": {
+        "stable": "có việc làm ổn định",
+        "wage_without_contract": "làm công không có hợp đồng lao động",
+        "unstable": "việc làm không ổn định",
+        "unemployed": "thất nghiệp",
+        "not_in_labour_force": "ngoài lực lượng lao động",
+    },
+}
+
+_TYPE_NAMES = {
+    "string": "chuỗi ký tự",
+    "number": "số",
+    "integer": "số nguyên",
+    "boolean": "đúng/sai (true/false)",
+    "object": "đối tượng {…}",
+    "array": "danh sách […]",
+    "null": "null (để trống)",
+}
+
+# What the schema's patterns mean, for people who do not read regular expressions.
+_PATTERN_HINTS = {
+    "^[0-9]{4}(-[0-9]{2}-[0-9]{2})?$": "YYYY-MM-DD hoặc YYYY",
+    "^[0-9]{12}$": "đúng 12 chữ số",
+}
+
+_BIRTH_DATE_FORMAT = "YYYY-MM-DD hoặc YYYY"
+
+
+class RecordError(ValueError):
+    """A household record that does not follow the format, said in Vietnamese.
+
+    ``path`` locates the field inside the record ("members[2].birth_date"), ``location`` the
+    record inside a file ("Tệp ho.json, dòng 3").
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        path: str = "",
+        household_code: str | None = None,
+        location: str = "",
+    ) -> None:
+        self.reason = reason
+        self.path = path
+        self.household_code = household_code
+        self.location = location
+        parts = [location] if location else []
+        if path:
+            parts.append(f"Hộ {household_code or '(chưa có mã hộ)'}")
+            parts.append(f"trường {path}")
+        super().__init__(f"{', '.join(parts)}: {reason}" if parts else reason)
+
+
+@functools.cache
+def _schema() -> dict[str, Any]:
+    return read_form_json("household-record.schema.json")
+
+
+@functools.cache
+def _validator() -> Draft202012Validator:
+    schema = _schema()
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def household_field_names() -> tuple[str, ...]:
+    """The household-level fields, in schema order."""
+    return tuple(_schema()["properties"])
+
+
+def member_field_names() -> tuple[str, ...]:
+    """The fields of one member, in schema order."""
+    return tuple(_schema()["$defs"]["member"]["properties"])
+
+
+def field_schema(field: str) -> dict[str, Any]:
+    """The schema of "household.<name>" or "member.<name>"; KeyError when there is none."""
+    scope, _, name = field.partition(".")
+    if scope == "household":
+        return _schema()["properties"][name]
+    if scope == "member":
+        return _schema()["$defs"]["member"]["properties"][name]
+    raise KeyError(field)
+
+
+def field_label(field: str) -> str:
+    """The Vietnamese label of a field: its schema description up to the first colon.
+
+    "member.has_health_insurance" -> "Có thẻ bảo hiểm y tế", "member.employment" -> "Việc làm".
+    """
+    return field_schema(field).get("description", field).split(":")[0]
+
+
+def value_label(field: str, value: Any) -> str:
+    """The Vietnamese word for an enum value; other values are shown as they are."""
+    return VALUE_LABELS.get(field, {}).get(value, str(value))
+
+
+def parse_birth_date(text: str) -> date:
+    """A birth date "YYYY-MM-DD" or "YYYY"; a year alone counts as born on 1 January."""
+    if len(text) == 4 and text.isdigit():
+        return date(int(text), 1, 1)
+    return date.fromisoformat(text)
+
+
+def age_in_months(birth_date: str, reference: date) -> int:
+    """Completed months of age at the reference date.
+
+    A month is completed on the same day of the month as the birth, or on the 1st of the
+    next month when that month has no such day (born 31 January: one month on 1 March).
+    """
+    born = parse_birth_date(birth_date)
+    months = (reference.year - born.year) * 12 + reference.month - born.month
+    return months - (reference.day < born.day)
+
+
+def age_at(birth_date: str, reference: date) -> int:
+    """Completed years of age at the reference date (year-only birth dates: born 1 January).
+
+    The birthday itself counts: a person born 2020-10-01 is 6 on 2026-10-01. Someone born on
+    29 February turns a year older on 1 March in common years.
+    """
+    return age_in_months(birth_date, reference) // 12
+
+
+def _shown(value: Any) -> str:
+    text = f"'{value}'" if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _path_text(parts: Sequence[str | int]) -> str:
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}" if text else str(part)
+    return text
+
+
+def _field_key(parts: Sequence[str | int]) -> str:
+    names = [part for part in parts if isinstance(part, str)]
+    if names[:1] == ["members"] and len(names) > 1:
+        return f"member.{names[1]}"
+    return f"household.{names[0]}" if names else ""
+
+
+def _allowed_values(parts: Sequence[str | int], values: Sequence[Any]) -> str:
+    key = _field_key(parts)
+    shown = []
+    for value in values:
+        if value is None:
+            shown.append("null")
+        elif value in VALUE_LABELS.get(key, {}):
+            shown.append(f"{value} ({value_label(key, value)})")
+        else:
+            shown.append(str(value))
+    return ", ".join(shown)
+
+
+def _schema_problems(error: ValidationError) -> Iterator[tuple[list[str | int], str]]:
+    """(path, Vietnamese reason) for one jsonschema error."""
+    path = list(error.absolute_path)
+    kind, expected, value = error.validator, error.validator_value, error.instance
+    if kind == "required":
+        for name in expected:
+            if name not in value:
+                yield [*path, name], "thiếu trường bắt buộc"
+    elif kind == "additionalProperties":
+        known = error.schema.get("properties", {})
+        for name in value:
+            if name not in known:
+                yield [*path, name], "trường không có trong mẫu bản ghi hộ"
+    elif kind == "type":
+        types = [expected] if isinstance(expected, str) else expected
+        wanted = " hoặc ".join(_TYPE_NAMES[name] for name in types)
+        yield path, f"{_shown(value)} không đúng kiểu: cần {wanted}"
+    elif kind == "enum":
+        allowed = _allowed_values(path, expected)
+        yield path, f"{_shown(value)} không thuộc các giá trị cho phép: {allowed}"
+    elif kind == "pattern":
+        hint = _PATTERN_HINTS.get(expected, expected)
+        yield path, f"{_shown(value)} không đúng định dạng ({hint})"
+    elif kind == "minimum":
+        yield path, f"{_shown(value)} nhỏ hơn mức nhỏ nhất cho phép ({format_decimal(expected)})"
+    elif kind == "maximum":
+        yield path, f"{_shown(value)} lớn hơn mức lớn nhất cho phép ({format_decimal(expected)})"
+    elif kind == "minItems":
+        yield path, f"danh sách cần ít nhất {expected} phần tử"
+    elif kind == "maxItems":
+        yield path, f"danh sách có quá {expected} phần tử"
+    elif kind == "minLength":
+        yield path, "không được để trống"
+    elif kind == "maxLength":
+        yield path, f"dài quá {expected} ký tự"
+    elif kind == "uniqueItems":
+        yield path, "danh sách có giá trị lặp lại"
+    else:
+        yield path, f"giá trị {_shown(value)} không hợp lệ ({error.message})"
+
+
+def _content_problems(
+    data: Mapping[str, Any], reference_date: date | None
+) -> Iterator[tuple[list[str | int], str]]:
+    """What the schema cannot say: real dates, one head, nobody born after the reference date."""
+    members = data["members"]
+    for index, member in enumerate(members):
+        text = member["birth_date"]
+        try:
+            born = parse_birth_date(text)
+        except ValueError:
+            yield (
+                ["members", index, "birth_date"],
+                f"{_shown(text)} không phải ngày hợp lệ ({_BIRTH_DATE_FORMAT})",
+            )
+            continue
+        if reference_date is not None and born > reference_date:
+            yield (
+                ["members", index, "birth_date"],
+                f"{_shown(text)} sau ngày tham chiếu {format_date(reference_date)}",
+            )
+    heads = [index for index, member in enumerate(members) if member["relation"] == "head"]
+    if not heads:
+        yield ["members"], "không có thành viên nào là chủ hộ (relation: head)"
+    elif len(heads) > 1:
+        where = ", ".join(f"members[{index}]" for index in heads)
+        yield ["members"], f"có {len(heads)} chủ hộ ({where}): mỗi hộ có đúng một chủ hộ"
+
+
+def record_problems(data: Any, reference_date: date | None = None) -> list[RecordError]:
+    """Every problem of a record, most relevant first; empty when the record is valid."""
+    code = data.get("household_code") if isinstance(data, dict) else None
+    code = code if isinstance(code, str) else None
+    errors = sorted(_validator().iter_errors(data), key=relevance, reverse=True)
+    found = [pair for error in errors for pair in _schema_problems(error)]
+    if not found:
+        found = list(_content_problems(data, reference_date))
+    return [
+        RecordError(reason, path=_path_text(path), household_code=code) for path, reason in found
+    ]
+
+
+def validate_record(data: Any, reference_date: date | None = None) -> None:
+    """Raise RecordError for the first problem of a record (see record_problems)."""
+    problems = record_problems(data, reference_date)
+    if problems:
+        raise problems[0]
+
+
+def _relocated(error: RecordError, location: str) -> RecordError:
+    return RecordError(
+        error.reason, path=error.path, household_code=error.household_code, location=location
+    )
+
+
+def _parse_json_lines(text: str, name: str) -> list[tuple[str, Any]]:
+    entries = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            entries.append((f"Tệp {name}, dòng {number}", json.loads(line)))
+        except json.JSONDecodeError as error:
+            raise RecordError(
+                f"không phải JSON hợp lệ ({error.msg}, cột {error.colno})",
+                location=f"Tệp {name}, dòng {number}",
+            ) from None
+    return entries
+
+
+def load_records(path: str | Path, reference_date: date | None = None) -> list[dict[str, Any]]:
+    """Household records from a JSON file: one object, an array of objects, or JSON Lines.
+
+    Each record is validated; an error names the file and the record (its number, from 1,
+    in an array; its line in JSON Lines).
+    """
+    name = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise RecordError("không đọc được theo mã UTF-8", location=f"Tệp {name}") from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        if not error.msg.startswith("Extra data"):
+            raise RecordError(
+                f"không phải JSON hợp lệ ({error.msg}, dòng {error.lineno}, cột {error.colno})",
+                location=f"Tệp {name}",
+            ) from None
+        entries = _parse_json_lines(text, name)
+    else:
+        if isinstance(document, list):
+            entries = [
+                (f"Tệp {name}, bản ghi thứ {number}", item)
+                for number, item in enumerate(document, start=1)
+            ]
+        else:
+            entries = [(f"Tệp {name}", document)]
+    records = []
+    for location, item in entries:
+        if not isinstance(item, dict):
+            raise RecordError("không phải một bản ghi hộ (đối tượng JSON {…})", location=location)
+        try:
+            validate_record(item, reference_date)
+        except RecordError as error:
+            raise _relocated(error, location) from None
+        records.append(item)
+    return records

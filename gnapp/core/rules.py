@@ -1,0 +1,659 @@
+"""The rule language of the standard files: small JSON expressions with three-valued logic.
+
+An expression is a JSON literal, a reference ({"field": "member.age"}, {"param": ...},
+{"var": ...}) or an operator object with exactly one key whose value is the list of its
+arguments ({"<": [a, b]}). Missing data (null or absent) is unknown, written None, and
+propagates Kleene-style; a count or share that depends on unknown data is a Span [low, high],
+so a comparison still decides when every possible value gives the same answer. Every result
+carries the missing fields that left it undecided. Expressions are compiled and type-checked
+once, against the household-record schema; see docs/standards.md.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from gnapp.core.record import (
+    field_schema,
+    household_field_names,
+    member_field_names,
+    value_label,
+)
+from gnapp.core.vietnamese import format_decimal
+
+Missing = tuple[str, int | None]
+"""A field that was null or absent: ("member.schooling", member index) or ("household.x", None)."""
+
+Result = tuple[Any, frozenset[Missing]]
+"""A value (None when unknown) and the missing fields it depends on while undecided."""
+
+EMPTY: frozenset[Missing] = frozenset()
+
+
+@dataclass(frozen=True)
+class Span:
+    """A number known only to lie between low and high, because some data are missing."""
+
+    low: Any
+    high: Any
+
+
+@dataclass(frozen=True)
+class Kind:
+    """The static type of an expression; ``choices`` are the text values it can take.
+
+    ``closed`` marks a schema enum (every possible value is known), as opposed to the values
+    a literal or a parameter happens to list.
+    """
+
+    name: str  # "bool" | "number" | "text" | "list"
+    choices: frozenset[Any] | None = None
+    closed: bool = False
+    element: str | None = None  # for a list: the kind name of its elements
+
+
+BOOL, NUMBER = Kind("bool"), Kind("number")
+
+DERIVED_MEMBER_FIELDS: Mapping[str, Kind] = {
+    "age": NUMBER,
+    "age_months": NUMBER,
+    "working_age": BOOL,
+    "dependant": BOOL,
+}
+"""Member fields the engine computes: completed years and months at the reference date, and
+the standard's working-age and dependant rules."""
+
+
+class RuleError(ValueError):
+    """A rule that cannot be compiled; ``path`` locates the piece inside the expression."""
+
+    def __init__(self, reason: str, path: str = "") -> None:
+        self.reason = reason
+        self.path = path
+        super().__init__(f"{path}: {reason}" if path else reason)
+
+
+@dataclass(frozen=True)
+class Household:
+    """A record as rules read it, with each member's derived fields already computed."""
+
+    record: Mapping[str, Any]
+    derived: tuple[Mapping[str, Result], ...]
+
+    @property
+    def member_names(self) -> tuple[str, ...]:
+        return tuple(member["full_name"] for member in self.record["members"])
+
+
+@dataclass(frozen=True)
+class _Env:
+    household: Household
+    variables: Mapping[str, Result]
+
+
+Node = Callable[[_Env, int | None], Result]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A compiled expression.
+
+    ``fields`` are the fields it names; ``member_condition`` is C when the expression is
+    {"any_member": [C]}, so a reason can list the members C finds.
+    """
+
+    kind: Kind
+    fields: frozenset[str]
+    member_condition: Rule | None
+    node: Node = field(repr=False)
+
+    def evaluate(
+        self,
+        household: Household,
+        variables: Mapping[str, Result] | None = None,
+        member: int | None = None,
+    ) -> Result:
+        return self.node(_Env(household, variables or {}), member)
+
+
+def _bounds(value: Any) -> tuple[Any, Any]:
+    return (value.low, value.high) if isinstance(value, Span) else (value, value)
+
+
+def _decimal(value: Any) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def _span(low: Any, high: Any) -> Any:
+    return low if low == high else Span(low, high)
+
+
+def _ordered(compare: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool | None]:
+    def decide(a: Any, b: Any) -> bool | None:
+        (alo, ahi), (blo, bhi) = _bounds(a), _bounds(b)
+        corners = {compare(x, y) for x in (alo, ahi) for y in (blo, bhi)}
+        return corners.pop() if len(corners) == 1 else None
+
+    return decide
+
+
+def _equal(a: Any, b: Any) -> bool | None:
+    if not isinstance(a, Span) and not isinstance(b, Span):
+        return a == b
+    (alo, ahi), (blo, bhi) = _bounds(a), _bounds(b)
+    return False if ahi < blo or bhi < alo else None
+
+
+def _unequal(a: Any, b: Any) -> bool | None:
+    same = _equal(a, b)
+    return None if same is None else not same
+
+
+def _divide(a: Any, b: Any) -> Any:
+    (alo, ahi), (blo, bhi) = _bounds(a), _bounds(b)
+    if blo <= 0 <= bhi:
+        return None
+    quotients = [_decimal(x) / _decimal(y) for x in (alo, ahi) for y in (blo, bhi)]
+    return _span(min(quotients), max(quotients))
+
+
+def _member_of(value: Any, values: Sequence[Any]) -> bool | None:
+    if not isinstance(value, Span):
+        return value in values
+    return None if any(value.low <= item <= value.high for item in values) else False
+
+
+def _not_member_of(value: Any, values: Sequence[Any]) -> bool | None:
+    found = _member_of(value, values)
+    return None if found is None else not found
+
+
+_BINARY: Mapping[str, Callable[[Any, Any], Any]] = {
+    "==": _equal,
+    "!=": _unequal,
+    "<": _ordered(operator.lt),
+    "<=": _ordered(operator.le),
+    ">": _ordered(operator.gt),
+    ">=": _ordered(operator.ge),
+    "/": _divide,
+    "in": _member_of,
+    "not_in": _not_member_of,
+    "contains_any": lambda values, wanted: bool(set(values) & set(wanted)),
+}
+
+
+def _binary(decide: Callable[[Any, Any], Any], left: Node, right: Node) -> Node:
+    def node(env: _Env, member: int | None) -> Result:
+        (a, missing_a), (b, missing_b) = left(env, member), right(env, member)
+        if a is None or b is None:
+            return None, missing_a | missing_b
+        value = decide(a, b)
+        undecided = value is None or isinstance(value, Span)
+        return value, (missing_a | missing_b) if undecided else EMPTY
+
+    return node
+
+
+def _kleene(results: Sequence[Result], deciding: bool) -> Result:
+    """AND (deciding=False: one false operand decides) or OR (deciding=True) of results."""
+    if any(value is deciding for value, _ in results):
+        return deciding, EMPTY
+    unknown = [missing for value, missing in results if value is None]
+    return (None, frozenset().union(*unknown)) if unknown else (not deciding, EMPTY)
+
+
+def _count(results: Sequence[Result]) -> Result:
+    true = sum(value is True for value, _ in results)
+    unknown = [missing for value, missing in results if value is None]
+    if not unknown:
+        return true, EMPTY
+    return Span(true, true + len(unknown)), frozenset().union(*unknown)
+
+
+def _share(results: Sequence[Result]) -> Result:
+    count, missing = _count(results)
+    low, high = _bounds(count)
+    total = Decimal(len(results))
+    return _span(Decimal(low) / total, Decimal(high) / total), missing
+
+
+def _per_member(combine: Callable[[Sequence[Result]], Result], condition: Node) -> Node:
+    def node(env: _Env, member: int | None) -> Result:
+        members = range(len(env.household.derived))
+        return combine([condition(env, index) for index in members])
+
+    return node
+
+
+def _not(arg: Node) -> Node:
+    def node(env: _Env, member: int | None) -> Result:
+        value, missing = arg(env, member)
+        return (None, missing) if value is None else (not value, EMPTY)
+
+    return node
+
+
+def _constant(value: Any) -> Node:
+    result = (value, EMPTY)
+    return lambda env, member: result
+
+
+def _household_field(name: str) -> Node:
+    unknown = (None, frozenset({(f"household.{name}", None)}))
+
+    def node(env: _Env, member: int | None) -> Result:
+        value = env.household.record.get(name)
+        return unknown if value is None else (value, EMPTY)
+
+    return node
+
+
+def _member_field(name: str) -> Node:
+    def node(env: _Env, member: int | None) -> Result:
+        value = env.household.record["members"][member].get(name)
+        if value is None:
+            return None, frozenset({(f"member.{name}", member)})
+        return value, EMPTY
+
+    return node
+
+
+def _derived_member_field(name: str) -> Node:
+    return lambda env, member: env.household.derived[member][name]
+
+
+def _variable(name: str) -> Node:
+    return lambda env, member: env.variables[name]
+
+
+# operator -> (fewest, most arguments; None: no limit)
+ARITY: Mapping[str, tuple[int, int | None]] = {
+    "all": (1, None),
+    "any": (1, None),
+    "not": (1, 1),
+    "==": (2, 2),
+    "!=": (2, 2),
+    "<": (2, 2),
+    "<=": (2, 2),
+    ">": (2, 2),
+    ">=": (2, 2),
+    "in": (2, 2),
+    "not_in": (2, 2),
+    "contains_any": (2, 2),
+    "/": (2, 2),
+    "count_true": (1, None),
+    "member_count": (0, 0),
+    "any_member": (1, 1),
+    "count_members": (1, 1),
+    "share_of_members": (1, 1),
+}
+
+_MEMBER_OPERATORS = {
+    "any_member": lambda results: _kleene(results, True),
+    "count_members": _count,
+    "share_of_members": _share,
+}
+
+_KIND_NAMES = {
+    "bool": "điều kiện đúng/sai",
+    "number": "số",
+    "text": "chuỗi ký tự",
+    "list": "danh sách",
+}
+
+
+def _kind_name(kind: Kind) -> str:
+    if kind.name == "list" and kind.element:
+        return f"danh sách {_KIND_NAMES[kind.element]}"
+    return _KIND_NAMES[kind.name]
+
+
+def literal_kind(value: Any, where: str = "") -> Kind:
+    """The kind of a JSON literal or parameter value (RuleError for null, objects, mixed lists)."""
+    if value is None:
+        raise RuleError(
+            "không dùng null trong quy tắc (dữ liệu thiếu tự được coi là chưa rõ)", where
+        )
+    if isinstance(value, bool):
+        return BOOL
+    if isinstance(value, int | float):
+        return NUMBER
+    if isinstance(value, str):
+        return Kind("text", frozenset({value}))
+    if isinstance(value, list):
+        elements = {literal_kind(item, where).name for item in value}
+        if len(elements) != 1 or elements & {"list"}:
+            raise RuleError("danh sách phải gồm các giá trị đơn cùng một kiểu", where)
+        element = elements.pop()
+        choices = frozenset(value) if element == "text" else None
+        return Kind("list", choices, element=element)
+    raise RuleError(f"giá trị không dùng được trong quy tắc: {value!r}", where)
+
+
+def _schema_kind(field_name: str, where: str) -> Kind:
+    schema = field_schema(field_name)
+    if "enum" in schema:
+        return Kind("text", frozenset(v for v in schema["enum"] if v is not None), closed=True)
+    types = [schema["type"]] if isinstance(schema["type"], str) else schema["type"]
+    (type_name,) = [name for name in types if name != "null"]
+    if type_name == "array":
+        return Kind("list", frozenset(schema["items"]["enum"]), closed=True, element="text")
+    simple = {"boolean": BOOL, "number": NUMBER, "integer": NUMBER, "string": Kind("text")}
+    if type_name not in simple:
+        raise RuleError(
+            f"trường '{field_name}' là một nhóm trường, không so sánh trực tiếp được", where
+        )
+    return simple[type_name]
+
+
+def _check_choices(closed: Kind, given: Kind, where: str) -> None:
+    """A literal or parameter compared with a schema enum must use the enum's values."""
+    if closed.closed and given.choices is not None and not given.closed:
+        stray = sorted(given.choices - closed.choices)
+        if stray:
+            allowed = ", ".join(sorted(closed.choices))
+            raise RuleError(
+                f"giá trị {', '.join(stray)} không có trong mẫu bản ghi hộ "
+                f"(giá trị hợp lệ: {allowed})",
+                where,
+            )
+
+
+def _elements(kind: Kind) -> Kind:
+    return Kind(kind.element or "text", kind.choices, kind.closed)
+
+
+class _Compiler:
+    def __init__(
+        self,
+        params: Mapping[str, Any],
+        variables: Mapping[str, Kind],
+        member_scope: bool,
+        excluded_fields: frozenset[str],
+    ) -> None:
+        self.params = params
+        self.variables = variables
+        self.member_scope = member_scope
+        self.excluded_fields = excluded_fields
+        self.fields: set[str] = set()
+
+    def compile(self, expression: Any, where: str) -> tuple[Node, Kind]:
+        if not isinstance(expression, dict):
+            return _constant(expression), literal_kind(expression, where)
+        if len(expression) != 1:
+            keys = ", ".join(expression) or "không có khóa nào"
+            raise RuleError(f"mỗi biểu thức có đúng một khóa (có: {keys})", where)
+        ((key, argument),) = expression.items()
+        inner = f"{where}.{key}" if where else key
+        if key == "field":
+            return self._field(argument, inner)
+        if key == "param":
+            return self._param(argument, inner)
+        if key == "var":
+            return self._variable(argument, inner)
+        return self._operator(key, argument, inner)
+
+    def _field(self, name: Any, where: str) -> tuple[Node, Kind]:
+        scope, _, short = name.partition(".") if isinstance(name, str) else ("", "", "")
+        if scope == "household" and short in household_field_names() and short != "members":
+            self.fields.add(name)
+            return _household_field(short), _schema_kind(name, where)
+        if scope == "member" and (
+            short in member_field_names()
+            or (short in DERIVED_MEMBER_FIELDS and short not in self.excluded_fields)
+        ):
+            if not self.member_scope:
+                raise RuleError(
+                    f"trường '{name}' chỉ dùng được bên trong any_member, count_members "
+                    "hoặc share_of_members",
+                    where,
+                )
+            self.fields.add(name)
+            if short in DERIVED_MEMBER_FIELDS:
+                return _derived_member_field(short), DERIVED_MEMBER_FIELDS[short]
+            return _member_field(short), _schema_kind(name, where)
+        raise RuleError(
+            f"trường không biết {name!r}: không có trong mẫu bản ghi hộ và không phải trường "
+            "tính sẵn (household.<tên> hoặc member.<tên>)",
+            where,
+        )
+
+    def _param(self, name: Any, where: str) -> tuple[Node, Kind]:
+        if not isinstance(name, str) or name not in self.params:
+            known = ", ".join(self.params) or "không có"
+            raise RuleError(f"tham số không biết {name!r} (các tham số: {known})", where)
+        value = self.params[name]
+        return _constant(value), literal_kind(value, where)
+
+    def _variable(self, name: Any, where: str) -> tuple[Node, Kind]:
+        if not isinstance(name, str) or name not in self.variables:
+            known = ", ".join(self.variables) or "không có"
+            raise RuleError(f"biến không biết {name!r} (các biến đã khai báo: {known})", where)
+        return _variable(name), self.variables[name]
+
+    def _operator(self, op: str, arguments: Any, where: str) -> tuple[Node, Kind]:
+        if op not in ARITY:
+            raise RuleError(f"toán tử không biết '{op}' (các toán tử: {', '.join(ARITY)})", where)
+        if not isinstance(arguments, list):
+            raise RuleError(f"các đối số của '{op}' phải đặt trong một danh sách [...]", where)
+        fewest, most = ARITY[op]
+        if len(arguments) < fewest or (most is not None and len(arguments) > most):
+            wanted = str(fewest) if fewest == most else f"từ {fewest} trở lên"
+            raise RuleError(f"'{op}' cần {wanted} đối số, có {len(arguments)}", where)
+        if op in _MEMBER_OPERATORS:
+            return self._member_operator(op, arguments[0], f"{where}[0]")
+        compiled = [self.compile(arg, f"{where}[{i}]") for i, arg in enumerate(arguments)]
+        nodes = [node for node, _ in compiled]
+        kinds = [kind for _, kind in compiled]
+        self._check_kinds(op, kinds, where)
+        if op in ("all", "any"):
+            deciding = op == "any"
+            return (
+                lambda env, member: _kleene([arg(env, member) for arg in nodes], deciding)
+            ), BOOL
+        if op == "not":
+            return _not(nodes[0]), BOOL
+        if op == "count_true":
+            return (lambda env, member: _count([arg(env, member) for arg in nodes])), NUMBER
+        if op == "member_count":
+            return (lambda env, member: (len(env.household.derived), EMPTY)), NUMBER
+        return _binary(_BINARY[op], *nodes), NUMBER if op == "/" else BOOL
+
+    def _member_operator(self, op: str, argument: Any, where: str) -> tuple[Node, Kind]:
+        if self.member_scope:
+            raise RuleError(f"không lồng '{op}' trong một phép theo từng thành viên", where)
+        self.member_scope = True
+        try:
+            condition, kind = self.compile(argument, where)
+        finally:
+            self.member_scope = False
+        if kind.name != "bool":
+            raise RuleError(f"'{op}' cần một điều kiện đúng/sai, nhận {_kind_name(kind)}", where)
+        node = _per_member(_MEMBER_OPERATORS[op], condition)
+        return node, BOOL if op == "any_member" else NUMBER
+
+    def _check_kinds(self, op: str, kinds: list[Kind], where: str) -> None:
+        def wrong(index: int, wanted: str) -> RuleError:
+            got = _kind_name(kinds[index])
+            return RuleError(
+                f"'{op}' cần {wanted} ở đối số {index}, nhận {got}", f"{where}[{index}]"
+            )
+
+        if op in ("all", "any", "not", "count_true"):
+            for index, kind in enumerate(kinds):
+                if kind.name != "bool":
+                    raise wrong(index, _KIND_NAMES["bool"])
+        elif op in ("<", "<=", ">", ">=", "/"):
+            for index, kind in enumerate(kinds):
+                if kind.name != "number":
+                    raise wrong(index, _KIND_NAMES["number"])
+        elif op in ("==", "!="):
+            left, right = kinds
+            if left.name == "list":
+                raise wrong(0, "một giá trị đơn")
+            if right.name != left.name:
+                raise wrong(1, _kind_name(left))
+            _check_choices(left, right, where)
+            _check_choices(right, left, where)
+        elif op in ("in", "not_in"):
+            left, right = kinds
+            if left.name == "list":
+                raise wrong(0, "một giá trị đơn")
+            if right.name != "list" or right.element != left.name:
+                raise wrong(1, f"danh sách {_KIND_NAMES[left.name]}")
+            _check_choices(left, _elements(right), where)
+            _check_choices(_elements(right), left, where)
+        elif op == "contains_any":
+            left, right = kinds
+            for index, kind in enumerate(kinds):
+                if kind.name != "list":
+                    raise wrong(index, "danh sách")
+            if left.element != right.element:
+                raise wrong(1, _kind_name(left))
+            _check_choices(_elements(left), _elements(right), where)
+            _check_choices(_elements(right), _elements(left), where)
+
+
+def compile_rule(
+    expression: Any,
+    *,
+    params: Mapping[str, Any] | None = None,
+    variables: Mapping[str, Kind] | None = None,
+    member_scope: bool = False,
+    excluded_fields: frozenset[str] = frozenset(),
+    kind: str | None = "bool",
+    where: str = "",
+) -> Rule:
+    """Compile and type-check an expression (RuleError names the offending piece).
+
+    ``kind`` is the type the whole expression must have (None: any); ``member_scope`` lets
+    member.* fields be named at the top (the dependant rule); ``excluded_fields`` are derived
+    member fields that may not be used (a rule cannot use what it defines).
+    """
+    compiler = _Compiler(params or {}, variables or {}, member_scope, excluded_fields)
+    node, found = compiler.compile(expression, where)
+    if kind is not None and found.name != kind:
+        wanted = _KIND_NAMES[kind]
+        raise RuleError(f"biểu thức phải cho {wanted}, nhưng cho {_kind_name(found)}", where)
+    member_condition = None
+    if not member_scope and isinstance(expression, dict) and list(expression) == ["any_member"]:
+        member_condition = compile_rule(
+            expression["any_member"][0],
+            params=params,
+            variables=variables,
+            member_scope=True,
+            excluded_fields=excluded_fields,
+            where=f"{where}.any_member[0]" if where else "any_member[0]",
+        )
+    return Rule(found, frozenset(compiler.fields), member_condition, node)
+
+
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+_FORMATS = ("percent",)
+
+
+def render_value(value: Any, field_name: str | None = None, style: str | None = None) -> str:
+    """A value in a Vietnamese sentence: labels for enum values, numbers the Vietnamese way."""
+    if value is None:
+        return "chưa rõ"
+    if isinstance(value, Span):
+        low, high = (render_value(v, field_name, style) for v in (value.low, value.high))
+        return f"{low}–{high}"
+    if isinstance(value, list):
+        return ", ".join(render_value(item, field_name, style) for item in value) or "không có"
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    if style == "percent":
+        return f"{format_decimal(_decimal(value) * 100)}%"
+    if isinstance(value, int | float | Decimal):
+        return format_decimal(value)
+    return value_label(field_name, value) if field_name else str(value)
+
+
+@dataclass(frozen=True)
+class Template:
+    """A reason sentence with {household.x}, {member.x}, {param.x}, {var.x} placeholders.
+
+    ``{name:percent}`` shows a fraction as a percentage. An each-member template is rendered
+    once per member the rule finds and the pieces are joined with "; ".
+    """
+
+    text: str
+    each_member: bool
+    params: Mapping[str, Any] = field(repr=False)
+
+    def render(
+        self,
+        household: Household,
+        variables: Mapping[str, Result],
+        members: Sequence[int] = (),
+    ) -> str:
+        if self.each_member:
+            return "; ".join(self._fill(household, variables, index) for index in members)
+        return self._fill(household, variables, None)
+
+    def _fill(
+        self, household: Household, variables: Mapping[str, Result], member: int | None
+    ) -> str:
+        def replace(match: re.Match[str]) -> str:
+            reference, _, style = match.group(1).partition(":")
+            scope, _, name = reference.partition(".")
+            if scope == "param":
+                return render_value(self.params[name], style=style or None)
+            if scope == "var":
+                return render_value(variables[name][0], style=style or None)
+            if scope == "household":
+                value = household.record.get(name)
+            elif name in DERIVED_MEMBER_FIELDS:
+                value = household.derived[member][name][0]
+            else:
+                value = household.record["members"][member].get(name)
+            return render_value(value, reference, style or None)
+
+        return _PLACEHOLDER.sub(replace, self.text)
+
+
+def compile_template(
+    spec: Any,
+    *,
+    params: Mapping[str, Any] | None = None,
+    variables: Mapping[str, Kind] | None = None,
+    where: str = "",
+) -> Template:
+    """A template from a string, or from {"each_member": "..."}; checks every placeholder."""
+    params = params or {}
+    variables = variables or {}
+    each_member = isinstance(spec, dict)
+    if each_member:
+        if list(spec) != ["each_member"] or not isinstance(spec["each_member"], str):
+            raise RuleError('mẫu câu phải là một chuỗi hoặc {"each_member": "<chuỗi>"}', where)
+        text = spec["each_member"]
+    elif isinstance(spec, str):
+        text = spec
+    else:
+        raise RuleError('mẫu câu phải là một chuỗi hoặc {"each_member": "<chuỗi>"}', where)
+    if not text.strip():
+        raise RuleError("mẫu câu trống", where)
+    for match in _PLACEHOLDER.finditer(text):
+        reference, _, style = match.group(1).partition(":")
+        scope, _, name = reference.partition(".")
+        if style and style not in _FORMATS:
+            raise RuleError(f"kiểu hiển thị không biết '{style}' trong {match.group(0)}", where)
+        member_names = (*member_field_names(), *DERIVED_MEMBER_FIELDS)
+        known = {
+            "param": name in params,
+            "var": name in variables,
+            "household": name in household_field_names() and name != "members",
+            "member": each_member and name in member_names,
+        }.get(scope, False)
+        if not known:
+            raise RuleError(f"chỗ điền không biết {match.group(0)}", where)
+    leftover = _PLACEHOLDER.sub("", text)
+    if "{" in leftover or "}" in leftover:
+        raise RuleError("dấu ngoặc { } không khớp", where)
+    return Template(text, each_member, params)

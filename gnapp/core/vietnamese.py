@@ -1,0 +1,276 @@
+"""Vietnamese text and number conventions: formatting, folding, sort keys, citizen IDs."""
+
+from __future__ import annotations
+
+import functools
+import re
+import string
+import unicodedata
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from gnapp.data import read_form_json
+
+
+def format_number(value: int | float | Decimal, decimals: int = 0) -> str:
+    """Vietnamese number: dot for thousands, comma for decimals ("1.810", "2,88").
+
+    Rounds half away from zero, as people do by hand (2,885 -> 2,89).
+    """
+    quantum = Decimal(1).scaleb(-decimals)
+    rounded = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
+    sign = "-" if rounded < 0 else ""
+    whole, _, fraction = f"{abs(rounded):f}".partition(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    text = ".".join(groups)
+    return f"{sign}{text},{fraction}" if fraction else f"{sign}{text}"
+
+
+def format_decimal(value: int | float | Decimal, max_decimals: int = 2) -> str:
+    """A measured value with at most max_decimals, trailing zeros dropped ("6,5", "8", "7,33")."""
+    text = format_number(value, max_decimals)
+    if "," in text:
+        text = text.rstrip("0").rstrip(",")
+    return text
+
+
+def format_money(dong: int) -> str:
+    """An amount in đồng for official text ("1.500.000 đồng")."""
+    return f"{format_number(dong)} đồng"
+
+
+def format_percent(value: int | float | Decimal, decimals: int = 2) -> str:
+    """A value that is already a percentage, e.g. 2.88 -> "2,88%"."""
+    return f"{format_number(value, decimals)}%"
+
+
+_NUMBER = re.compile(r"-?(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,[0-9]+)?")
+
+
+def parse_number(text: str) -> Decimal:
+    """Read a number written the Vietnamese way: "1.500.000", "2,88", "1.234,5", "-3".
+
+    A dot only groups thousands ("1.500" is 1500) and a comma starts the decimals ("1,5").
+    """
+    cleaned = text.strip()
+    if not _NUMBER.fullmatch(cleaned):
+        raise ValueError(
+            f"Không đọc được số “{text}”: dùng dấu chấm ngăn cách hàng nghìn và dấu phẩy trước "
+            "phần thập phân, ví dụ 1.500.000 hoặc 2,88"
+        )
+    return Decimal(cleaned.replace(".", "").replace(",", "."))
+
+
+def format_date(d: date) -> str:
+    """Short date: "05/01/2026"."""
+    return f"{d.day:02d}/{d.month:02d}/{d.year}"
+
+
+def format_date_long(d: date) -> str:
+    """Date of an official document: "ngày 05 tháng 01 năm 2026", "ngày 15 tháng 3 năm 2025".
+
+    Nghị định 30/2020/NĐ-CP, Phụ lục I: a day below 10 and the months 1 and 2 take a leading zero.
+    """
+    month = f"{d.month:02d}" if d.month < 3 else str(d.month)
+    return f"ngày {d.day:02d} tháng {month} năm {d.year}"
+
+
+def nfc(text: str) -> str:
+    """Text as stored: NFC, stripped, runs of white space collapsed to one space."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def _caseless_nfd(text: str) -> str:
+    """Canonical caseless form NFD(casefold(NFD(text))), white space collapsed."""
+    decomposed = unicodedata.normalize("NFD", " ".join(text.split()))
+    return unicodedata.normalize("NFD", decomposed.casefold())
+
+
+def _is_mark(ch: str) -> bool:
+    return unicodedata.category(ch).startswith("M")
+
+
+def fold(text: str) -> str:
+    """Search key: no diacritics, đ -> d, case-folded ("Nguyễn Văn Được" -> "nguyen van duoc")."""
+    bare = "".join(ch for ch in _caseless_nfd(text) if not _is_mark(ch))
+    return " ".join(bare.replace("đ", "d").split())
+
+
+# Sort keys are plain strings compared code point by code point (SQLite BINARY). Each character
+# of the text gets one primary weight: white space, ASCII punctuation, other symbols, digits, then
+# the Vietnamese alphabet with f j w z where Latin has them; other letters weigh themselves (all
+# above U+007F, so after z). Tones weigh one per word, in dictionary order (Vietnam Lexicography
+# Centre, as in Unicode CLDR): none, huyền, hỏi, ngã, sắc, nặng.
+_ALPHABET = (
+    "a", "a\u0306", "a\u0302", "b", "c", "d", "đ", "e", "e\u0302", "f", "g", "h", "i", "j", "k",
+    "l", "m", "n", "o", "o\u0302", "o\u031b", "p", "q", "r", "s", "t", "u", "u\u031b", "v", "w",
+    "x", "y", "z",
+)  # fmt: skip
+_OTHER_SYMBOL = "other symbol"
+_PRIMARY = {
+    element: chr(0x21 + rank)
+    for rank, element in enumerate(
+        (*" ", *string.punctuation, _OTHER_SYMBOL, *string.digits, *_ALPHABET)
+    )
+}
+_LETTER_MARKS = frozenset("\u0306\u0302\u031b")  # breve (ă), circumflex (â ê ô), horn (ơ ư)
+_TONES = {"\u0300": "1", "\u0309": "2", "\u0303": "3", "\u0301": "4", "\u0323": "5"}
+_NO_TONE = "0"
+_SEPARATOR = "\x01"  # below every weight
+
+
+def _weights(text: str) -> tuple[str, str]:
+    """Primary weights of every character, and the tone weight of every word."""
+    primary: list[str] = []
+    tones: list[str] = []
+    letter = ""  # the current letter with its letter marks; empty outside words
+    for ch in _caseless_nfd(text):
+        if ch in _TONES and letter:
+            if tones[-1] == _NO_TONE:
+                tones[-1] = _TONES[ch]
+        elif ch in _LETTER_MARKS and letter + ch in _PRIMARY:
+            letter += ch
+            primary[-1] = _PRIMARY[letter]
+        elif _is_mark(ch) or unicodedata.category(ch) in ("Cc", "Cf"):
+            continue
+        else:
+            if ch.isalpha() and not letter:
+                tones.append(_NO_TONE)
+            letter = ch if ch.isalpha() else ""
+            primary.append(_primary_weight(ch))
+    return "".join(primary), "".join(tones)
+
+
+def _primary_weight(ch: str) -> str:
+    if ch in _PRIMARY:
+        return _PRIMARY[ch]
+    if unicodedata.category(ch)[0] in "PS":
+        return _PRIMARY[_OTHER_SYMBOL]
+    return ch
+
+
+def text_sort_key(text: str) -> str:
+    """Key whose plain string order is Vietnamese dictionary order, ignoring case.
+
+    Letters of the whole text compare first; tones only break ties ("ba" < "bà" < "bác").
+    "Hòa" and "Hoà" get the same key.
+    """
+    primary, tones = _weights(text)
+    return primary + _SEPARATOR + tones
+
+
+def name_sort_key(full_name: str) -> str:
+    """Key ordering persons by given name (last word), then family and middle names."""
+    *family, given = nfc(full_name).split(" ")
+    return text_sort_key(given) + _SEPARATOR + text_sort_key(" ".join(family))
+
+
+# Citizen ID (CCCD): province of birth registration (3 digits), century-and-sex digit, last two
+# digits of the birth year, serial (6 digits). Thông tư 07/2016/TT-BCA, Điều 7.
+_FIRST_CENTURY = 1900
+_CENTURIES = 5
+_SEX_NAMES = {"male": "nam", "female": "nữ"}
+_CITIZEN_ID = re.compile(r"[0-9]{12}")
+
+
+@functools.cache
+def province_codes() -> dict[str, str]:
+    """Province codes of citizen IDs (code -> province name); shared, do not modify."""
+    data = read_form_json("reference", "province-codes.json")
+    return {province["code"]: province["name"] for province in data["provinces"]}
+
+
+def _check_sex(sex: str) -> None:
+    if sex not in _SEX_NAMES:
+        raise ValueError(f"Giới tính không hợp lệ: {sex!r} (phải là 'male' hoặc 'female')")
+
+
+def _year_problem(birth_year: int) -> str | None:
+    last = _FIRST_CENTURY + 100 * _CENTURIES - 1
+    if _FIRST_CENTURY <= birth_year <= last:
+        return None
+    return f"Năm sinh {birth_year} nằm ngoài khoảng {_FIRST_CENTURY}–{last} mà số CCCD ghi được"
+
+
+def _province_problem(code: str) -> str | None:
+    if code in province_codes():
+        return None
+    return f"Mã tỉnh {code} (3 chữ số đầu của số CCCD) không có trong danh mục mã tỉnh"
+
+
+def century_sex_digit(sex: str, birth_year: int) -> int:
+    """The 4th digit of a citizen ID: 0/1 for men/women born 1900–1999, 2/3 for 2000–2099, ..."""
+    _check_sex(sex)
+    if problem := _year_problem(birth_year):
+        raise ValueError(problem)
+    century = (birth_year - _FIRST_CENTURY) // 100
+    return 2 * century + (sex == "female")
+
+
+def make_citizen_id(province_code: str, sex: str, birth_year: int, serial: int) -> str:
+    """A 12-digit citizen ID from its parts."""
+    if problem := _province_problem(province_code):
+        raise ValueError(problem)
+    if not 0 <= serial <= 999_999:
+        raise ValueError(f"Số thứ tự {serial} của số CCCD phải từ 0 đến 999.999")
+    digit = century_sex_digit(sex, birth_year)
+    return f"{province_code}{digit}{birth_year % 100:02d}{serial:06d}"
+
+
+def _or_list(items: list[int]) -> str:
+    words = [str(item) for item in items]
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} hoặc {words[-1]}"
+
+
+def _digit_meaning(digit: int) -> str:
+    sex = _SEX_NAMES["female" if digit % 2 else "male"]
+    start = _FIRST_CENTURY + 100 * (digit // 2)
+    return f"{sex}, sinh {start}–{start + 99}"
+
+
+def _century_sex_problem(digit: int, sex: str | None, birth_year: int | None) -> str | None:
+    expected = [
+        d
+        for d in range(2 * _CENTURIES)
+        if (sex is None or d % 2 == (sex == "female"))
+        and (birth_year is None or d // 2 == (birth_year - _FIRST_CENTURY) // 100)
+    ]
+    if digit in expected:
+        return None
+    facts = []
+    if sex is not None:
+        facts.append(f"là {_SEX_NAMES[sex]}")
+    if birth_year is not None:
+        facts.append(f"sinh năm {birth_year}")
+    return (
+        f"Chữ số thứ 4 là {digit} ({_digit_meaning(digit)}) nhưng người này {' '.join(facts)}: "
+        f"phải là {_or_list(expected)}"
+    )
+
+
+def citizen_id_problems(
+    citizen_id: str, sex: str | None = None, birth_year: int | None = None
+) -> list[str]:
+    """What is wrong with a citizen ID, in Vietnamese; empty when nothing is.
+
+    When the person's sex or birth year is given, the ID must agree with them.
+    """
+    if not _CITIZEN_ID.fullmatch(citizen_id):
+        return ["Số CCCD phải gồm đúng 12 chữ số"]
+    if sex is not None:
+        _check_sex(sex)
+    problems = [_province_problem(citizen_id[:3])]
+    if birth_year is not None and (year_problem := _year_problem(birth_year)):
+        problems.append(year_problem)
+    else:
+        problems.append(_century_sex_problem(int(citizen_id[3]), sex, birth_year))
+        if birth_year is not None and citizen_id[4:6] != f"{birth_year % 100:02d}":
+            problems.append(
+                f"Chữ số thứ 5–6 là {citizen_id[4:6]} nhưng người này sinh năm {birth_year}: "
+                f"phải là {birth_year % 100:02d}"
+            )
+    return [problem for problem in problems if problem]

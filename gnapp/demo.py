@@ -1,0 +1,615 @@
+"""A realistic demo commune, generated from a seed: same seed, same database.
+
+The commune, its villages and households are fictional but shaped like a real
+commune of the central coast: Vietnamese names, an ethnic-minority share
+concentrated in some villages, a believable age structure, citizen IDs consistent
+with sex and birth year, yearly statuses 2022–2025 moving as the lists do, and
+the 2025 periodic review whose Phiếu B answers the classification engine turns
+into that year's statuses. Targets and budgets follow the seed documents' shape.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+from gnapp import __version__
+from gnapp.core.classify import classify
+from gnapp.core.movements import movement
+from gnapp.core.standards import load_standard
+from gnapp.core.vietnamese import make_citizen_id
+from gnapp.data import resource_file
+from gnapp.paths import user_cache_dir
+from gnapp.store import programme, register, review
+from gnapp.store.database import CommuneDatabase, open_database
+from gnapp.store.errors import DatabaseError
+from gnapp.store.migrations import LATEST_VERSION
+
+HISTORY_YEARS = (2022, 2023, 2024)
+REVIEW_YEAR = 2025
+REVIEW_REFERENCE_DATE = date(2025, 11, 1)
+DEFAULT_HOUSEHOLDS = 2500
+DEFAULT_SEED = 2025
+FIXED_CLOCK = "2025-12-31T09:00:00Z"
+PROVINCE_CODE = "051"  # Quảng Ngãi: where most members' births were registered
+OTHER_PROVINCE_CODES = ("049", "052", "048", "079", "062")
+DECISIONS = {
+    2022: ("215/QĐ-UBND", "2022-12-20"),
+    2023: ("198/QĐ-UBND", "2023-12-18"),
+    2024: ("226/QĐ-UBND", "2024-12-19"),
+    2025: ("231/QĐ-UBND", "2025-12-17"),
+}
+# Chance of next year's status given this year's, for Kinh and ethnic-minority households:
+# rough shapes of the seed reports (poverty falling by about a point a year).
+TRANSITIONS = {
+    False: {
+        "poor": {"poor": 0.70, "near_poor": 0.18, None: 0.12},
+        "near_poor": {"poor": 0.04, "near_poor": 0.68, None: 0.28},
+        None: {"poor": 0.004, "near_poor": 0.012, None: 0.984},
+    },
+    True: {
+        "poor": {"poor": 0.80, "near_poor": 0.14, None: 0.06},
+        "near_poor": {"poor": 0.08, "near_poor": 0.72, None: 0.20},
+        None: {"poor": 0.03, "near_poor": 0.05, None: 0.92},
+    },
+}
+START = {False: {"poor": 0.055, "near_poor": 0.065}, True: {"poor": 0.38, "near_poor": 0.20}}
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    path: Path
+    households: int
+    members: int
+    villages: int
+    statuses: dict[int, dict[str, int]] = field(default_factory=dict)
+
+
+class _Names:
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.pools = json.loads(resource_file("demo", "names.json").read_text(encoding="utf-8"))
+
+    def weighted(self, key: str) -> str:
+        names, weights = zip(*self.pools[key], strict=True)
+        return self.rng.choices(names, weights)[0]
+
+    def person(self, sex: str, family: str) -> str:
+        middle = self.weighted("middle_male" if sex == "male" else "middle_female")
+        given = self.rng.choice(self.pools["given_male" if sex == "male" else "given_female"])
+        return f"{family} {middle} {given}"
+
+    def family(self, minority: bool) -> str:
+        return self.weighted("family_names_minority" if minority else "family_names_kinh")
+
+    def sample(self, key: str, k: int) -> list[str]:
+        names, weights = zip(*self.pools[key], strict=True)
+        chosen: list[str] = []
+        while len(chosen) < k:
+            name = self.rng.choices(names, weights)[0]
+            if name not in chosen:
+                chosen.append(name)
+        return chosen
+
+
+class _Generator:
+    def __init__(self, cdb: CommuneDatabase, households: int, seed: int) -> None:
+        self.cdb = cdb
+        self.rng = random.Random(seed)
+        self.names = _Names(self.rng)
+        self.household_count = households
+        self.used_ids: set[str] = set()
+        self.standard = load_standard("2022-2025")
+
+    # --- people ------------------------------------------------------------------------------
+
+    def birth_date(self, age: int) -> str:
+        """A birth date giving ``age`` completed years on the review's reference date."""
+        latest = REVIEW_REFERENCE_DATE.replace(year=REVIEW_REFERENCE_DATE.year - age)
+        return (latest - timedelta(days=self.rng.randrange(365))).isoformat()
+
+    def citizen_id(self, sex: str, birth_year: int) -> str | None:
+        if self.rng.random() < 0.03:
+            return None  # not yet recorded in the commune's list
+        province = (
+            PROVINCE_CODE if self.rng.random() < 0.93 else self.rng.choice(OTHER_PROVINCE_CODES)
+        )
+        while True:
+            number = make_citizen_id(province, sex, birth_year, self.rng.randrange(1_000_000))
+            if number not in self.used_ids:
+                self.used_ids.add(number)
+                return number
+
+    def person(self, relation: str, sex: str, age: int, family: str, ethnicity: str) -> dict:
+        born = self.birth_date(age)
+        return {
+            "full_name": self.names.person(sex, family),
+            "sex": sex,
+            "birth_date": born,
+            "citizen_id": self.citizen_id(sex, int(born[:4])),
+            "relation": relation,
+            "ethnicity": ethnicity,
+        }
+
+    def roster(self, minority: bool) -> list[dict]:
+        rng = self.rng
+        ethnicity = self.names.weighted("ethnic_minorities") if minority else "Kinh"
+        size = rng.choices(range(1, 10), [8, 17, 20, 24, 15, 8, 4, 2, 2])[0]
+        head_sex = "male" if rng.random() < 0.74 else "female"
+        head_age = min(90, max(20, int(rng.gauss(50, 14))))
+        if size == 1:
+            head_age = max(head_age, rng.randint(55, 88))
+        family = self.names.family(minority)
+        members = [self.person("head", head_sex, head_age, family, ethnicity)]
+        if size >= 2 and head_age < 78 and rng.random() < 0.85:
+            spouse_sex = "female" if head_sex == "male" else "male"
+            spouse_age = max(18, head_age + rng.randint(-6, 3) * (1 if head_sex == "male" else -1))
+            members.append(
+                self.person(
+                    "spouse", spouse_sex, spouse_age, self.names.family(minority), ethnicity
+                )
+            )
+        if len(members) < size and head_age < 62 and rng.random() < 0.25:
+            parent_sex = rng.choice(("male", "female"))
+            members.append(
+                self.person(
+                    "parent",
+                    parent_sex,
+                    min(98, head_age + rng.randint(20, 32)),
+                    self.names.family(minority),
+                    ethnicity,
+                )
+            )
+        while len(members) < size:
+            if head_age >= 55 and rng.random() < 0.45:
+                relation, age = "grandchild", rng.randint(0, max(0, head_age - 40))
+            else:
+                relation, age = "child", rng.randint(max(0, head_age - 42), max(0, head_age - 19))
+            members.append(
+                self.person(relation, rng.choice(("male", "female")), age, family, ethnicity)
+            )
+        return members
+
+    # --- Phiếu B answers, shaped by how hard-up the household is (0 well off .. 1 very poor) ---
+
+    def chance(self, base: float, slope: float, hardship: float) -> bool:
+        return self.rng.random() < base + slope * hardship
+
+    def survey_member(self, member: dict, hardship: float) -> dict:
+        age = REVIEW_REFERENCE_DATE.year - int(member["birth_date"][:4])
+        answers = {
+            "has_health_insurance": not self.chance(0.04, 0.22, hardship) if age >= 6 else True,
+            "severe_disability": self.chance(0.015, 0.05, hardship),
+        }
+        answers["can_work"] = 15 <= age < 75 and not answers["severe_disability"]
+        if age < 16:
+            answers["malnourished"] = self.chance(0.03, 0.25, hardship)
+        if 3 <= age < 16:
+            answers["schooling"] = (
+                "not_attending"
+                if self.chance(0.01, 0.12, hardship)
+                else "attending_behind"
+                if self.chance(0.02, 0.10, hardship)
+                else "attending"
+            )
+        elif 16 <= age <= 22:
+            answers["schooling"] = (
+                "attending" if self.chance(0.55, -0.40, hardship) else ("not_attending")
+            )
+        elif age > 22:
+            answers["schooling"] = "not_attending"
+        if age >= 11:
+            levels = ["none", "primary", "lower_secondary", "upper_secondary", "university"]
+            ceiling = 1 + (age >= 15) + (age >= 18) + (age >= 22)
+            reached = min(ceiling, max(0, round(self.rng.gauss(3.0 - 2.2 * hardship, 1.0))))
+            answers["education"] = levels[reached]
+        if age >= 18:
+            answers["vocational_certificate"] = (
+                "elementary" if self.chance(0.18, -0.12, hardship) else "none"
+            )
+        if age >= 15:
+            if answers.get("schooling") == "attending" or not answers["can_work"] or age >= 62:
+                answers["employment"] = "not_in_labour_force"
+            else:
+                answers["employment"] = self.rng.choices(
+                    [
+                        "stable",
+                        "wage_without_contract",
+                        "unstable",
+                        "unemployed",
+                        "not_in_labour_force",
+                    ],
+                    [
+                        0.62 - 0.45 * hardship,
+                        0.12 + 0.10 * hardship,
+                        0.12 + 0.25 * hardship,
+                        0.03 + 0.07 * hardship,
+                        0.07,
+                    ],
+                )[0]
+        member_flags = {
+            "revolution_merit": age >= 65 and self.chance(0.03, 0.0, hardship),
+            "social_assistance": (age >= 80 or answers["severe_disability"])
+            and self.chance(0.5, 0.3, hardship),
+        }
+        return {**answers, **member_flags}
+
+    def survey_household(self, size: int, urban: bool, hardship: float) -> dict:
+        rng = self.rng
+        per_person = max(3.0, rng.gauss(22 - 14 * hardship, 6))
+        devices = [
+            d
+            for d, p in (("tv", 0.85), ("smartphone", 0.75), ("radio", 0.15), ("computer", 0.2))
+            if rng.random() < p * (1 - 0.55 * hardship)
+        ]
+        safe_water = ["piped", "drilled_well", "protected_dug_well", "rainwater"]
+        unsafe_water = ["unprotected_dug_well", "unprotected_spring", "surface_water"]
+        return {
+            "floor_area_m2": round(per_person * size, 1),
+            "walls_durable": not self.chance(0.04, 0.55, hardship),
+            "frame_durable": not self.chance(0.03, 0.45, hardship),
+            "roof_durable": not self.chance(0.05, 0.60, hardship),
+            "water_source": rng.choice(unsafe_water)
+            if self.chance(0.03, 0.30, hardship)
+            else ("piped" if urban else rng.choice(safe_water)),
+            "latrine": rng.choice(["simple_pit", "none", "over_water"])
+            if self.chance(0.06, 0.55, hardship)
+            else rng.choice(["septic", "semi_septic", "pour_flush"]),
+            "uses_telecom": not self.chance(0.01, 0.15, hardship),
+            "information_devices": devices,
+            "waste_handled_hygienically": not self.chance(0.10 - 0.08 * urban, 0.45, hardship),
+        }
+
+    # --- the commune -------------------------------------------------------------------------
+
+    def villages(self) -> list[tuple[int, bool, bool]]:
+        """Create the villages; return (id, urban, mostly ethnic minority) for each."""
+        pools = self.names.pools
+        count = max(3, round(self.household_count / 260))
+        urban = max(1, round(count * 0.2))
+        minority = max(1, round(count * 0.2))
+        created = []
+        rural_names = list(pools["rural_villages"])
+        minority_names = list(pools["minority_villages"])
+        self.rng.shuffle(rural_names)
+        self.rng.shuffle(minority_names)
+        for index in range(count):
+            if index < urban:
+                name, is_urban, is_minority = f"Tổ dân phố {index + 1}", True, False
+            elif index < urban + minority:
+                name = self._next_name(minority_names, index - urban, "Làng")
+                is_urban, is_minority = False, True
+            else:
+                name = self._next_name(rural_names, index - urban - minority, "Thôn")
+                is_urban, is_minority = False, False
+            village_id = register.add_village(
+                self.cdb, f"T{index + 1:02d}", name, "urban" if is_urban else "rural"
+            )
+            created.append((village_id, is_urban, is_minority))
+        return created
+
+    @staticmethod
+    def _next_name(pool: Sequence[str], index: int, prefix: str) -> str:
+        base = pool[index % len(pool)]
+        round_number = index // len(pool)
+        name = base if base.startswith(("Làng", "Nước")) else f"{prefix} {base}"
+        if prefix == "Làng" and not base.startswith(("Làng", "Nước")):
+            name = f"Làng {base}"
+        return f"{name} {round_number + 1}" if round_number else name
+
+    def history(self, minority: bool) -> dict[int, str | None]:
+        start = START[minority]
+        roll = self.rng.random()
+        status = (
+            "poor"
+            if roll < start["poor"]
+            else ("near_poor" if roll < start["poor"] + start["near_poor"] else None)
+        )
+        statuses = {HISTORY_YEARS[0]: status}
+        for year in HISTORY_YEARS[1:]:
+            status = self.next_status(minority, status)
+            statuses[year] = status
+        return statuses
+
+    def next_status(self, minority: bool, status: str | None) -> str | None:
+        options = TRANSITIONS[minority][status]
+        return self.rng.choices(list(options), list(options.values()))[0]
+
+    def run(self, progress: Callable[[int, int], None] | None) -> None:
+        rng = self.rng
+        register.save_commune(
+            self.cdb,
+            code="21555",
+            name="Xã Sơn Minh",
+            kind="xa",
+            province="Quảng Ngãi",
+            region="north_central_coast",
+            receiving_office_name="Sở Nông nghiệp và Môi trường tỉnh Quảng Ngãi",
+            receiving_office_kind="province",
+        )
+        register.set_setting(self.cdb, "demo", True)
+        villages = self.villages()
+        weights = [1.0 if not minority else 0.8 for _, _, minority in villages]
+        round_id = review.open_round(
+            self.cdb,
+            REVIEW_YEAR,
+            "periodic",
+            self.standard.id,
+            REVIEW_REFERENCE_DATE.isoformat(),
+            "survey",
+        )
+        for number in range(1, self.household_count + 1):
+            village_id, urban, minority_village = rng.choices(villages, weights)[0]
+            minority = rng.random() < (0.85 if minority_village else 0.03)
+            self.household(number, village_id, urban, minority, round_id)
+            if progress and (number % 100 == 0 or number == self.household_count):
+                progress(number, self.household_count)
+        review.recognise_round(self.cdb, round_id, *DECISIONS[REVIEW_YEAR])
+        self.targets_and_budgets()
+
+    def household(
+        self, number: int, village_id: int, urban: bool, minority: bool, round_id: int
+    ) -> None:
+        rng = self.rng
+        members = self.roster(minority)
+        history = self.history(minority)
+        listed_2024 = history[2024]
+        applied = listed_2024 is None and rng.random() < (0.05 if minority else 0.012)
+        reviewed = listed_2024 is not None or applied
+        if reviewed:
+            target = (
+                self.next_status(minority, listed_2024)
+                if listed_2024
+                else rng.choice(["poor", "near_poor", None])
+            )
+            hardship = {"poor": 0.95, "near_poor": 0.45, None: 0.15}[target]
+        else:
+            target = None
+            last_listed = next((s for s in reversed(list(history.values())) if s), None)
+            hardship = {"poor": 0.4, "near_poor": 0.3, None: 0.08}[last_listed]
+        agricultural = rng.random() < (0.35 if urban else 0.8)
+        surveyed, dwelling = self.answers(members, urban, hardship, target if reviewed else None)
+        groups = {
+            "ethnic_minority": minority,
+            "local_ethnic_minority": minority,
+            "without_working_capacity": not any(m["can_work"] for m in surveyed),
+            "revolution_merit": any(m["revolution_merit"] for m in surveyed),
+            "social_assistance": any(m["social_assistance"] for m in surveyed),
+        }
+        poorish = reviewed and target is not None
+        fields = {
+            "code": f"HGD-{number:05d}",
+            "village_id": village_id,
+            "address": None,
+            "agricultural": agricultural,
+            **dwelling,
+            **groups,
+            "causes_of_poverty": self.names.sample("causes_weights", rng.randint(1, 2))
+            if poorish
+            else [],
+            "support_needs": self.names.sample("support_weights", rng.randint(1, 2))
+            if poorish
+            else [],
+        }
+        household_id = register.add_household(self.cdb, fields, surveyed)
+        final = dict(history)
+        final[REVIEW_YEAR] = (
+            self.review_household(household_id, round_id, urban, target, applied, agricultural)
+            if reviewed
+            else None
+        )
+        self.write_statuses(household_id, final)
+
+    def answers(
+        self, members: list[dict], urban: bool, hardship: float, target: str | None
+    ) -> tuple[list[dict], dict]:
+        """Phiếu B answers; for a household heading to a list, redrawn (a few times at most)
+        until its deprivations fit that list (3 or more for poor, fewer for near-poor)."""
+        for _ in range(12):
+            surveyed = [{**m, **self.survey_member(m, hardship)} for m in members]
+            dwelling = self.survey_household(len(members), urban, hardship)
+            if target is None:
+                break
+            draft = {
+                "household_code": "draft",
+                "area": "urban" if urban else "rural",
+                **dwelling,
+                "members": [{k: v for k, v in m.items() if v is not None} for m in surveyed],
+            }
+            count = classify(draft, self.standard, REVIEW_REFERENCE_DATE).deprivation_count
+            if (count >= 3) == (target == "poor"):
+                break
+        return surveyed, dwelling
+
+    def review_household(
+        self,
+        household_id: int,
+        round_id: int,
+        urban: bool,
+        target: str | None,
+        applied: bool,
+        agricultural: bool,
+    ) -> str:
+        area = "urban" if urban else "rural"
+        score_line = int(self.standard.score_method.b1_lines.for_area(area))
+        if target is None and applied and agricultural and self.rng.random() < 0.6:
+            # An application to be recognised as of average living standard: income measured.
+            line = self.standard.income_lines.for_area(area)
+            income = {"monthly_per_capita": self.rng.randrange(line + 1, line * 3 // 2, 1000)}
+        elif target is None:
+            income = {"b1_score": self.rng.randint(score_line + 1, score_line + 90)}
+        else:
+            income = {"b1_score": self.rng.randint(score_line - 55, score_line)}
+        record = register.household_record(self.cdb.db, household_id, income)
+        if applied:
+            record["form_a"] = {"eligible_for_form_b": True, "reason": "Hộ có đơn đề nghị rà soát"}
+        result = classify(record, self.standard, REVIEW_REFERENCE_DATE)
+        review.save_questionnaire(
+            self.cdb,
+            round_id,
+            household_id,
+            "B",
+            record,
+            state="complete",
+            class_code=result.class_code,
+            deprivation_count=result.deprivation_count,
+            reviewer="Tổ rà soát",
+            surveyed_on="2025-10-15",
+        )
+        return result.class_code or "not_poor"
+
+    def write_statuses(self, household_id: int, statuses: dict[int, str | None]) -> None:
+        years = sorted(statuses)
+        for index, year in enumerate(years):
+            status = statuses[year]
+            previous = statuses[years[index - 1]] if index else None
+            if status is None and previous is None:
+                continue
+            earlier = [statuses[y] for y in years[: max(0, index - 1)]]
+            number, decided = DECISIONS[year]
+            register.set_status(
+                self.cdb,
+                household_id,
+                year,
+                status or "not_poor",
+                movement=movement(previous, status, earlier) if index else None,
+                standard_id="2022-2025",
+                decision_number=number,
+                decision_date=decided,
+            )
+
+    def targets_and_budgets(self) -> None:
+        db = self.cdb.db
+        total = db["households"].count
+        for year in (2023, 2024, 2025, 2026):
+            counts = dict(
+                db.execute(
+                    "SELECT status, count(*) FROM household_status WHERE year = ? GROUP BY status",
+                    [min(year - 1, REVIEW_YEAR)],
+                ).fetchall()
+            )
+            poor_cut = max(1, round(counts.get("poor", 0) * 0.15))
+            near_cut = max(1, round(counts.get("near_poor", 0) * 0.12))
+            number = f"{40 + year % 100}/QĐ-UBND"
+            decided = f"{year}-02-15"
+            planned = {
+                "poor_reduction": poor_cut,
+                "poverty_rate": round((counts.get("poor", 0) - poor_cut) / total * 100, 2),
+                "near_poor_reduction": near_cut,
+                "near_poverty_rate": round(
+                    (counts.get("near_poor", 0) - near_cut) / total * 100, 2
+                ),
+                "health_insurance_share": 100,
+                "school_attendance_share": 100,
+                "clean_water_share": 98,
+                "hygienic_latrine_share": 20,
+                "information_access_share": 80,
+                "workers_job_connected": 10,
+                "workers_trained_share": 50,
+                "staff_trained_share": 100,
+            }
+            for code, value in planned.items():
+                programme.set_target(
+                    self.cdb, year, code, value, decision_number=number, decision_date=decided
+                )
+        scale = max(1, round(self.household_count / 2500))
+        plans = {
+            "DA2": 450,
+            "DA3.1": 620,
+            "DA3.2": 90,
+            "DA4.1": 180,
+            "DA4.3": 60,
+            "DA6.1": 40,
+            "DA6.2": 35,
+            "DA7.1": 45,
+            "DA7.2": 25,
+        }
+        for year in (2022, 2023, 2024, 2025):
+            for project, millions in plans.items():
+                for source, share in (("central", 0.8), ("province", 0.15), ("commune", 0.05)):
+                    allocated = (
+                        round(millions * share * scale * self.rng.uniform(0.8, 1.2)) * 1_000_000
+                    )
+                    rate = (
+                        self.rng.uniform(0.55, 1.0) if year < 2025 else self.rng.uniform(0.4, 0.9)
+                    )
+                    programme.set_budget(
+                        self.cdb,
+                        year,
+                        "2021-2025",
+                        project,
+                        source,
+                        allocated,
+                        round(allocated * rate / 1_000_000) * 1_000_000,
+                    )
+
+
+def create_demo(
+    path: str | Path,
+    households: int = DEFAULT_HOUSEHOLDS,
+    seed: int = DEFAULT_SEED,
+    progress: Callable[[int, int], None] | None = None,
+) -> DemoSummary:
+    """Build a demo commune database at ``path`` (which must not exist)."""
+    path = Path(path)
+    cdb = open_database(path, create=True, actor="dữ liệu mẫu", clock=lambda: FIXED_CLOCK)
+    try:
+        with cdb.transaction():
+            _Generator(cdb, households, seed).run(progress)
+        db = cdb.db
+        statuses: dict[int, dict[str, int]] = {}
+        for row in db.query(
+            "SELECT year, status, count(*) AS n FROM household_status GROUP BY year, status"
+        ):
+            statuses.setdefault(row["year"], {})[row["status"]] = row["n"]
+        return DemoSummary(
+            path=path,
+            households=db["households"].count,
+            members=db["members"].count,
+            villages=db["villages"].count,
+            statuses=statuses,
+        )
+    finally:
+        cdb.close()
+
+
+BUNDLED_DEMO = "xa-son-minh.gnapp"
+
+
+def _demo_source(progress: Callable[[int, int], None] | None) -> Path | Traversable:
+    """The demo commune to copy: the bundled file if the build shipped one, else a cached
+    generation (made once per GNApp version, schema and seed, written whole or not at all)."""
+    bundled = resource_file("demo", BUNDLED_DEMO)
+    if bundled.is_file():
+        return bundled
+    cache = user_cache_dir() / (
+        f"demo-{__version__}-v{LATEST_VERSION}-{DEFAULT_HOUSEHOLDS}-{DEFAULT_SEED}.gnapp"
+    )
+    if not cache.is_file():
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=cache.parent) as scratch:
+            made = Path(scratch) / BUNDLED_DEMO
+            create_demo(made, DEFAULT_HOUSEHOLDS, DEFAULT_SEED, progress)
+            os.replace(made, cache)
+    return cache
+
+
+def fresh_demo_copy(target: str | Path, progress: Callable[[int, int], None] | None = None) -> Path:
+    """Write a fresh copy of the demo commune to ``target`` (a new file) and return its path.
+
+    The source is ``resources/demo/xa-son-minh.gnapp`` when the installer bundled one;
+    otherwise the demo is generated once (``progress`` reports it) and kept in the user's
+    cache folder, so later starts copy it at once.
+    """
+    target = Path(target)
+    if target.exists():
+        raise DatabaseError(f"Tệp đã tồn tại, không ghi đè: {target}")
+    target.write_bytes(_demo_source(progress).read_bytes())
+    return target

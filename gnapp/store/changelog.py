@@ -1,0 +1,145 @@
+"""The change log: who changed which row of which table, when, from what to what.
+
+Triggers write it, so no caller can forget to: every INSERT, UPDATE and DELETE on
+a logged table adds a row to ``change_log`` inside the same transaction. An
+update records only the columns whose values changed. The triggers are rebuilt
+from the live column lists after every migration.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import sqlite_utils
+
+# Logged table -> the column holding the household a row belongs to (None: not a household's row).
+LOGGED_TABLES: dict[str, str | None] = {
+    "commune": None,
+    "settings": None,
+    "villages": None,
+    "households": "id",
+    "members": "household_id",
+    "household_status": "household_id",
+    "targets": None,
+    "budgets": None,
+    "review_rounds": None,
+    "questionnaires": "household_id",
+}
+# Columns derived from others (search and sort keys, time stamps): their sources are logged.
+DERIVED_COLUMNS = frozenset(
+    {
+        "name_fold",
+        "name_sort_key",
+        "head_name",
+        "head_name_fold",
+        "head_sort_key",
+        "created_at",
+        "updated_at",
+    }
+)
+
+_NOW = "gnapp_now()"
+
+
+def _json_row(prefix: str, columns: list[str]) -> str:
+    pairs = ", ".join(f"'{c}', {prefix}.\"{c}\"" for c in columns)
+    return f"json_object({pairs})"
+
+
+def _without_nulls(row: str) -> str:
+    """SQL for a row's JSON object without its empty (NULL) columns."""
+    return f"(SELECT json_group_object(key, value) FROM json_each({row}) WHERE type != 'null')"
+
+
+def _changed_only(side: str, old: str, new: str) -> str:
+    """SQL for the changed columns of one side ("o" or "n") of an update, as a JSON object."""
+    return (
+        f"(SELECT json_group_object({side}.key, {side}.value) "
+        f"FROM json_each({old}) AS o JOIN json_each({new}) AS n ON n.key = o.key "
+        "WHERE n.value IS NOT o.value OR n.type IS NOT o.type)"
+    )
+
+
+def trigger_sql(table: str, columns: list[str], household_column: str | None) -> list[str]:
+    """CREATE TRIGGER statements that log every change of ``table``.
+
+    An insert records the row's non-empty values, a delete the values it had, an
+    update the columns that changed (old and new).
+    """
+    columns = [c for c in columns if c not in DERIVED_COLUMNS]
+    old_row, new_row = _json_row("OLD", columns), _json_row("NEW", columns)
+    household = (lambda p: f'{p}."{household_column}"') if household_column else (lambda p: "NULL")
+    insert_log = (
+        "INSERT INTO change_log (at, actor, table_name, row_id, household_id, action, "
+        "old_values, new_values) VALUES "
+    )
+    changed = " OR ".join(f'NEW."{c}" IS NOT OLD."{c}"' for c in columns)
+    return [
+        f'CREATE TRIGGER log_{table}_insert AFTER INSERT ON "{table}" BEGIN {insert_log}'
+        f"({_NOW}, gnapp_actor(), '{table}', NEW.rowid, {household('NEW')}, 'insert', "
+        f"NULL, {_without_nulls(new_row)}); END",
+        f'CREATE TRIGGER log_{table}_update AFTER UPDATE ON "{table}" WHEN {changed} BEGIN '
+        f"{insert_log}({_NOW}, gnapp_actor(), '{table}', NEW.rowid, {household('NEW')}, "
+        f"'update', {_changed_only('o', old_row, new_row)}, "
+        f"{_changed_only('n', old_row, new_row)}); END",
+        f'CREATE TRIGGER log_{table}_delete AFTER DELETE ON "{table}" BEGIN {insert_log}'
+        f"({_NOW}, gnapp_actor(), '{table}', OLD.rowid, {household('OLD')}, 'delete', "
+        f"{_without_nulls(old_row)}, NULL); END",
+    ]
+
+
+def install_triggers(db: sqlite_utils.Database) -> None:
+    """Drop and recreate the logging triggers of every logged table that exists."""
+    for name in db.conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'log\\_%' ESCAPE '\\'"
+    ).fetchall():
+        db.execute(f'DROP TRIGGER "{name[0]}"')
+    existing = set(db.table_names())
+    for table, household_column in LOGGED_TABLES.items():
+        if table not in existing:
+            continue
+        columns = [column.name for column in db[table].columns]
+        for statement in trigger_sql(table, columns, household_column):
+            db.execute(statement)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One row of the change log, values decoded."""
+
+    at: str
+    actor: str
+    table_name: str
+    row_id: int
+    household_id: int | None
+    action: str
+    old_values: dict | None
+    new_values: dict | None
+
+
+def _change(row: dict) -> Change:
+    return Change(
+        at=row["at"],
+        actor=row["actor"],
+        table_name=row["table_name"],
+        row_id=row["row_id"],
+        household_id=row["household_id"],
+        action=row["action"],
+        old_values=json.loads(row["old_values"]) if row["old_values"] else None,
+        new_values=json.loads(row["new_values"]) if row["new_values"] else None,
+    )
+
+
+def changes_of_household(db: sqlite_utils.Database, household_id: int) -> list[Change]:
+    """Every change to a household and to its members, statuses and questionnaires, oldest first."""
+    rows = db.query("SELECT * FROM change_log WHERE household_id = ? ORDER BY id", [household_id])
+    return [_change(row) for row in rows]
+
+
+def changes_of_row(db: sqlite_utils.Database, table: str, row_id: int) -> list[Change]:
+    """Every change to one row of one table, oldest first."""
+    rows = db.query(
+        "SELECT * FROM change_log WHERE table_name = ? AND row_id = ? ORDER BY id", [table, row_id]
+    )
+    return [_change(row) for row in rows]

@@ -1,0 +1,121 @@
+"""Opening a commune database: pragmas, migrations, the acting user, transactions.
+
+One SQLite file per commune. Every connection runs in WAL mode with foreign keys
+on and ``synchronous=FULL`` (a commit survives a power cut). Writes go through
+``CommuneDatabase.transaction()``; the change log is written by triggers (see
+changelog.py), which read the acting user through the SQL function
+``gnapp_actor()`` and the time through ``gnapp_now()``, which only this module
+registers: a connection that did not come from here cannot write to logged tables
+without saying who it is.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from gnapp.store import migrations
+from gnapp.store.errors import DatabaseError
+
+__all__ = [
+    "SYSTEM_ACTOR",
+    "CommuneDatabase",
+    "DatabaseError",
+    "connect",
+    "open_database",
+    "utc_now",
+]
+
+SYSTEM_ACTOR = "hệ thống"
+
+
+def utc_now() -> str:
+    """The current time in UTC, ISO 8601 with seconds."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class CommuneDatabase:
+    """An open commune database and the user acting on it."""
+
+    def __init__(
+        self, path: Path, conn: sqlite3.Connection, actor: str, clock: Callable[[], str] = utc_now
+    ) -> None:
+        self.path = path
+        self.actor = actor
+        self.clock = clock
+        self.db = sqlite_utils.Database(conn)
+        conn.create_function("gnapp_actor", 0, lambda: self.actor, deterministic=False)
+        conn.create_function("gnapp_now", 0, lambda: self.clock(), deterministic=False)
+
+    def now(self) -> str:
+        """The time stamped on rows and change-log entries (a fixed clock makes them repeatable)."""
+        return self.clock()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite_utils.Database]:
+        """All writes inside happen together or not at all (nested blocks are savepoints)."""
+        with self.db.atomic():
+            yield self.db
+
+    @property
+    def schema_version(self) -> int:
+        return migrations.schema_version(self.db.conn)
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    def __enter__(self) -> CommuneDatabase:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A raw connection with GNApp's pragmas (no migration)."""
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA busy_timeout = 5000")
+    return conn
+
+
+def open_database(
+    path: str | Path,
+    *,
+    actor: str = SYSTEM_ACTOR,
+    create: bool = False,
+    target_version: int | None = None,
+    clock: Callable[[], str] = utc_now,
+) -> CommuneDatabase:
+    """Open (or with ``create=True`` create) a commune database, migrating it to the latest schema.
+
+    An existing file is copied aside before any migration runs. ``target_version``
+    stops at an older version (used to build old databases in tests).
+    """
+    path = Path(path)
+    if not create and not path.exists():
+        raise DatabaseError(f"Không tìm thấy tệp dữ liệu: {path}")
+    if create and path.exists():
+        raise DatabaseError(f"Tệp đã tồn tại, không ghi đè: {path}")
+    try:
+        conn = connect(path)
+        # Reading the header fails here on a file that is not a SQLite database.
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as error:
+        raise DatabaseError(
+            f"Tệp {path} không phải cơ sở dữ liệu GNApp hợp lệ ({error})."
+        ) from error
+    database = CommuneDatabase(path, conn, actor, clock)
+    try:
+        migrations.migrate(database.db, path, target_version=target_version)
+    except BaseException:
+        database.close()
+        raise
+    return database

@@ -1,0 +1,5 @@
+"""Errors of the storage layer."""
+
+
+class DatabaseError(Exception):
+    """A database that cannot be opened or used; the message is for the user (Vietnamese)."""

@@ -1,0 +1,267 @@
+"""Ordered schema migrations, versioned with ``PRAGMA user_version``.
+
+Each migration runs in its own transaction together with the version bump and
+the rebuild of the change-log triggers, so a database is always at one whole
+version. Before migrating an existing database, a copy of it is written next to
+it with SQLite's online backup (never a file copy of a live WAL database).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from gnapp.store import changelog
+from gnapp.store.errors import DatabaseError
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    statements: tuple[str, ...]
+
+
+def _bool(column: str, *, null: bool = True) -> str:
+    check = f'CHECK ("{column}" IN (0, 1))'
+    return (
+        f'"{column}" INTEGER {check}' if null else f'"{column}" INTEGER NOT NULL DEFAULT 0 {check}'
+    )
+
+
+REGISTER = Migration(
+    1,
+    "register: commune, settings, villages, households, members, yearly status, change log",
+    (
+        """CREATE TABLE commune (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            code TEXT NOT NULL,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('xa', 'phuong', 'dac_khu', 'thi_tran')),
+            province TEXT NOT NULL,
+            region TEXT,
+            receiving_office_name TEXT,
+            receiving_office_kind TEXT CHECK (receiving_office_kind IN ('district', 'province'))
+        )""",
+        "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        """CREATE TABLE villages (
+            id INTEGER PRIMARY KEY,
+            code TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            area TEXT NOT NULL CHECK (area IN ('rural', 'urban')),
+            name_fold TEXT NOT NULL,
+            name_sort_key TEXT NOT NULL
+        )""",
+        f"""CREATE TABLE households (
+            id INTEGER PRIMARY KEY,
+            code TEXT NOT NULL UNIQUE,
+            village_id INTEGER NOT NULL REFERENCES villages (id),
+            address TEXT,
+            {_bool("agricultural", null=False)},
+            floor_area_m2 REAL CHECK (floor_area_m2 >= 0),
+            {_bool("walls_durable")},
+            {_bool("frame_durable")},
+            {_bool("roof_durable")},
+            water_source TEXT,
+            latrine TEXT,
+            {_bool("uses_telecom")},
+            information_devices TEXT NOT NULL DEFAULT '[]',
+            {_bool("waste_handled_hygienically")},
+            {_bool("ethnic_minority", null=False)},
+            {_bool("local_ethnic_minority", null=False)},
+            {_bool("without_working_capacity", null=False)},
+            {_bool("revolution_merit", null=False)},
+            {_bool("social_assistance", null=False)},
+            causes_of_poverty TEXT NOT NULL DEFAULT '[]',
+            support_needs TEXT NOT NULL DEFAULT '[]',
+            head_name TEXT NOT NULL DEFAULT '',
+            head_name_fold TEXT NOT NULL DEFAULT '',
+            head_sort_key TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX households_village ON households (village_id)",
+        "CREATE INDEX households_head_name_fold ON households (head_name_fold)",
+        "CREATE INDEX households_head_sort_key ON households (head_sort_key)",
+        f"""CREATE TABLE members (
+            id INTEGER PRIMARY KEY,
+            household_id INTEGER NOT NULL REFERENCES households (id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            full_name TEXT NOT NULL,
+            name_fold TEXT NOT NULL,
+            name_sort_key TEXT NOT NULL,
+            sex TEXT NOT NULL CHECK (sex IN ('male', 'female')),
+            birth_date TEXT NOT NULL,
+            citizen_id TEXT CHECK (citizen_id IS NULL OR length(citizen_id) = 12),
+            relation TEXT NOT NULL,
+            ethnicity TEXT,
+            {_bool("has_health_insurance")},
+            {_bool("malnourished")},
+            schooling TEXT,
+            education TEXT,
+            vocational_certificate TEXT,
+            employment TEXT,
+            {_bool("can_work")},
+            {_bool("severe_disability")},
+            {_bool("revolution_merit")},
+            {_bool("social_assistance")}
+        )""",
+        "CREATE INDEX members_household ON members (household_id, position)",
+        "CREATE INDEX members_citizen_id ON members (citizen_id)",
+        "CREATE INDEX members_name_fold ON members (name_fold)",
+        """CREATE TABLE household_status (
+            id INTEGER PRIMARY KEY,
+            household_id INTEGER NOT NULL REFERENCES households (id) ON DELETE CASCADE,
+            year INTEGER NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('poor', 'near_poor', 'average', 'not_poor')),
+            movement TEXT,
+            standard_id TEXT,
+            decision_number TEXT,
+            decision_date TEXT,
+            note TEXT,
+            UNIQUE (household_id, year)
+        )""",
+        "CREATE INDEX household_status_year ON household_status (year, status)",
+        """CREATE TABLE change_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            table_name TEXT NOT NULL,
+            row_id INTEGER NOT NULL,
+            household_id INTEGER,
+            action TEXT NOT NULL CHECK (action IN ('insert', 'update', 'delete')),
+            old_values TEXT,
+            new_values TEXT
+        )""",
+        "CREATE INDEX change_log_row ON change_log (table_name, row_id)",
+        "CREATE INDEX change_log_household ON change_log (household_id)",
+    ),
+)
+
+PROGRAMME = Migration(
+    2,
+    "programme: targets and budgets per year",
+    (
+        """CREATE TABLE targets (
+            id INTEGER PRIMARY KEY,
+            year INTEGER NOT NULL,
+            code TEXT NOT NULL,
+            value REAL NOT NULL,
+            unit TEXT NOT NULL,
+            decision_number TEXT,
+            decision_date TEXT,
+            note TEXT,
+            UNIQUE (year, code)
+        )""",
+        """CREATE TABLE budgets (
+            id INTEGER PRIMARY KEY,
+            year INTEGER NOT NULL,
+            programme_id TEXT NOT NULL,
+            project_code TEXT NOT NULL,
+            funding_source TEXT NOT NULL,
+            allocated INTEGER NOT NULL CHECK (allocated >= 0),
+            disbursed INTEGER NOT NULL DEFAULT 0 CHECK (disbursed >= 0),
+            note TEXT,
+            UNIQUE (year, project_code, funding_source)
+        )""",
+    ),
+)
+
+REVIEW = Migration(
+    3,
+    "review: rounds and questionnaires",
+    (
+        f"""CREATE TABLE review_rounds (
+            id INTEGER PRIMARY KEY,
+            year INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('periodic', 'regular')),
+            month INTEGER CHECK (month BETWEEN 1 AND 12),
+            standard_id TEXT NOT NULL,
+            reference_date TEXT NOT NULL,
+            step TEXT NOT NULL,
+            opened_at TEXT NOT NULL,
+            decision_number TEXT,
+            decision_date TEXT,
+            {_bool("locked", null=False)},
+            note TEXT
+        )""",
+        """CREATE TABLE questionnaires (
+            id INTEGER PRIMARY KEY,
+            round_id INTEGER NOT NULL REFERENCES review_rounds (id) ON DELETE CASCADE,
+            household_id INTEGER NOT NULL REFERENCES households (id),
+            form TEXT NOT NULL CHECK (form IN ('A', 'B')),
+            state TEXT NOT NULL CHECK (state IN ('draft', 'complete')),
+            answers TEXT NOT NULL,
+            class_code TEXT,
+            deprivation_count INTEGER,
+            b1_score REAL,
+            reviewer TEXT,
+            surveyed_on TEXT,
+            updated_at TEXT NOT NULL,
+            UNIQUE (round_id, household_id, form)
+        )""",
+        "CREATE INDEX questionnaires_household ON questionnaires (household_id)",
+    ),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (REGISTER, PROGRAMME, REVIEW)
+LATEST_VERSION = MIGRATIONS[-1].version
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def backup_copy(conn: sqlite3.Connection, destination: Path) -> Path:
+    """Write a consistent copy of the open database to ``destination``."""
+    target = sqlite3.connect(str(destination))
+    try:
+        conn.backup(target)
+    finally:
+        target.close()
+    return destination
+
+
+def backup_path(path: Path, from_version: int) -> Path:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    return path.with_name(f"{path.stem}.truoc-nang-cap-v{from_version}-{stamp}{path.suffix}")
+
+
+def migrate(
+    db: sqlite_utils.Database,
+    path: Path,
+    *,
+    target_version: int | None = None,
+) -> Path | None:
+    """Bring the database to ``target_version`` (default: the latest); return the backup made."""
+    target = LATEST_VERSION if target_version is None else target_version
+    current = schema_version(db.conn)
+    if current > LATEST_VERSION:
+        raise DatabaseError(
+            f"Tệp {path.name} được tạo bởi phiên bản GNApp mới hơn (lược đồ dữ liệu v{current}; "
+            f"phiên bản này chỉ đọc được đến v{LATEST_VERSION}). Hãy cài phiên bản GNApp mới."
+        )
+    pending = [m for m in MIGRATIONS if current < m.version <= target]
+    if not pending:
+        return None
+    backup = None
+    if current > 0:
+        backup = backup_copy(db.conn, backup_path(path, current))
+    for migration in pending:
+        try:
+            with db.atomic():
+                for statement in migration.statements:
+                    db.execute(statement)
+                changelog.install_triggers(db)
+                db.execute(f"PRAGMA user_version = {migration.version}")
+        except sqlite3.Error as error:
+            raise DatabaseError(
+                f"Nâng cấp dữ liệu lên v{migration.version} ({migration.name}) thất bại: {error}. "
+                f"Dữ liệu vẫn ở v{schema_version(db.conn)}"
+                + (f"; bản sao trước khi nâng cấp: {backup}" if backup else "")
+            ) from error
+    return backup

@@ -1,0 +1,374 @@
+"""The household register: communes, villages, households, members and their yearly status.
+
+Writers take a ``CommuneDatabase`` and run in one transaction each (nested inside
+a caller's transaction when there is one); the change log is written by triggers.
+Names are stored with their search fold and Vietnamese sort key.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import sqlite_utils
+
+from gnapp.core.vietnamese import fold, name_sort_key, nfc, text_sort_key
+from gnapp.store.database import CommuneDatabase
+from gnapp.store.errors import DatabaseError
+
+COMMUNE_FIELDS = (
+    "code",
+    "name",
+    "kind",
+    "province",
+    "region",
+    "receiving_office_name",
+    "receiving_office_kind",
+)
+HOUSEHOLD_FLAGS = (
+    "agricultural",
+    "ethnic_minority",
+    "local_ethnic_minority",
+    "without_working_capacity",
+    "revolution_merit",
+    "social_assistance",
+)
+HOUSEHOLD_BOOLEANS = (
+    *HOUSEHOLD_FLAGS,
+    "walls_durable",
+    "frame_durable",
+    "roof_durable",
+    "uses_telecom",
+    "waste_handled_hygienically",
+)
+HOUSEHOLD_LISTS = ("information_devices", "causes_of_poverty", "support_needs")
+HOUSEHOLD_FIELDS = (
+    "code",
+    "village_id",
+    "address",
+    "floor_area_m2",
+    "water_source",
+    "latrine",
+    *HOUSEHOLD_BOOLEANS,
+    *HOUSEHOLD_LISTS,
+)
+MEMBER_BOOLEANS = (
+    "has_health_insurance",
+    "malnourished",
+    "can_work",
+    "severe_disability",
+    "revolution_merit",
+    "social_assistance",
+)
+MEMBER_FIELDS = (
+    "full_name",
+    "sex",
+    "birth_date",
+    "citizen_id",
+    "relation",
+    "ethnicity",
+    "schooling",
+    "education",
+    "vocational_certificate",
+    "employment",
+    *MEMBER_BOOLEANS,
+)
+GROUP_FLAGS = (
+    "ethnic_minority",
+    "local_ethnic_minority",
+    "without_working_capacity",
+    "revolution_merit",
+    "social_assistance",
+)
+STATUSES = ("poor", "near_poor", "average", "not_poor")
+
+
+def _unknown(fields: Mapping[str, Any], allowed: tuple[str, ...], what: str) -> None:
+    extra = sorted(set(fields) - set(allowed))
+    if extra:
+        raise DatabaseError(f"Trường không hợp lệ cho {what}: {', '.join(extra)}")
+
+
+def _household_row(fields: Mapping[str, Any]) -> dict[str, Any]:
+    _unknown(fields, HOUSEHOLD_FIELDS, "hộ gia đình")
+    row: dict[str, Any] = {}
+    for key, value in fields.items():
+        if key in HOUSEHOLD_BOOLEANS:
+            row[key] = None if value is None else int(bool(value))
+        elif key in HOUSEHOLD_LISTS:
+            row[key] = json.dumps(list(value or []), ensure_ascii=False)
+        elif isinstance(value, str):
+            row[key] = nfc(value)
+        else:
+            row[key] = value
+    return row
+
+
+def _member_row(fields: Mapping[str, Any]) -> dict[str, Any]:
+    _unknown(fields, MEMBER_FIELDS, "thành viên")
+    row: dict[str, Any] = {}
+    for key, value in fields.items():
+        if key in MEMBER_BOOLEANS:
+            row[key] = None if value is None else int(bool(value))
+        elif isinstance(value, str):
+            row[key] = nfc(value)
+        else:
+            row[key] = value
+    if "full_name" in row:
+        row["name_fold"] = fold(row["full_name"])
+        row["name_sort_key"] = name_sort_key(row["full_name"])
+    return row
+
+
+# --- commune and villages -------------------------------------------------------------------
+
+
+def get_commune(db: sqlite_utils.Database) -> dict[str, Any] | None:
+    rows = list(db.query("SELECT * FROM commune WHERE id = 1"))
+    return rows[0] if rows else None
+
+
+def save_commune(cdb: CommuneDatabase, **fields: Any) -> None:
+    """Create or update the commune's identity (one row)."""
+    _unknown(fields, COMMUNE_FIELDS, "xã")
+    row = {k: nfc(v) if isinstance(v, str) else v for k, v in fields.items()}
+    with cdb.transaction() as db:
+        if get_commune(db) is None:
+            db["commune"].insert({"id": 1, **row})
+        else:
+            db["commune"].update(1, row)
+
+
+def add_village(cdb: CommuneDatabase, code: str, name: str, area: str) -> int:
+    name = nfc(name)
+    with cdb.transaction() as db:
+        table = db["villages"]
+        table.insert(
+            {
+                "code": code,
+                "name": name,
+                "area": area,
+                "name_fold": fold(name),
+                "name_sort_key": text_sort_key(name),
+            }
+        )
+        return table.last_pk
+
+
+def villages(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """Villages in Vietnamese alphabetical order."""
+    return list(db.query("SELECT * FROM villages ORDER BY name_sort_key, id"))
+
+
+# --- settings --------------------------------------------------------------------------------
+
+
+def get_setting(db: sqlite_utils.Database, key: str, default: Any = None) -> Any:
+    rows = list(db.query("SELECT value FROM settings WHERE key = ?", [key]))
+    return json.loads(rows[0]["value"]) if rows else default
+
+
+def set_setting(cdb: CommuneDatabase, key: str, value: Any) -> None:
+    with cdb.transaction() as db:
+        db["settings"].upsert(
+            {"key": key, "value": json.dumps(value, ensure_ascii=False)}, pk="key"
+        )
+
+
+# --- households and members -----------------------------------------------------------------
+
+
+def _head_fields(name: str) -> dict[str, str]:
+    return {"head_name": name, "head_name_fold": fold(name), "head_sort_key": name_sort_key(name)}
+
+
+def _refresh_head(db: sqlite_utils.Database, household_id: int) -> None:
+    heads = list(
+        db.query(
+            "SELECT full_name FROM members WHERE household_id = ? AND relation = 'head' "
+            "ORDER BY position",
+            [household_id],
+        )
+    )
+    db["households"].update(household_id, _head_fields(heads[0]["full_name"] if heads else ""))
+
+
+def add_household(
+    cdb: CommuneDatabase, fields: Mapping[str, Any], members: list[Mapping[str, Any]]
+) -> int:
+    """Insert a household with its members (in roster order); return its id."""
+    stamp = cdb.now()
+    rows = [_member_row(member) for member in members]
+    head = next((row["full_name"] for row in rows if row.get("relation") == "head"), "")
+    with cdb.transaction() as db:
+        table = db["households"]
+        table.insert(
+            {
+                **_household_row(fields),
+                **_head_fields(head),
+                "created_at": stamp,
+                "updated_at": stamp,
+            }
+        )
+        household_id = table.last_pk
+        db["members"].insert_all(
+            {**row, "household_id": household_id, "position": position}
+            for position, row in enumerate(rows, start=1)
+        )
+        return household_id
+
+
+def update_household(cdb: CommuneDatabase, household_id: int, changes: Mapping[str, Any]) -> None:
+    with cdb.transaction() as db:
+        db["households"].update(household_id, {**_household_row(changes), "updated_at": cdb.now()})
+
+
+def _touch(cdb: CommuneDatabase, household_id: int) -> None:
+    cdb.db["households"].update(household_id, {"updated_at": cdb.now()})
+
+
+def add_member(cdb: CommuneDatabase, household_id: int, member: Mapping[str, Any]) -> int:
+    with cdb.transaction() as db:
+        position = db.execute(
+            "SELECT coalesce(max(position), 0) + 1 FROM members WHERE household_id = ?",
+            [household_id],
+        ).fetchone()[0]
+        table = db["members"]
+        table.insert({**_member_row(member), "household_id": household_id, "position": position})
+        member_id = table.last_pk
+        _refresh_head(db, household_id)
+        _touch(cdb, household_id)
+        return member_id
+
+
+def _household_of_member(db: sqlite_utils.Database, member_id: int) -> int:
+    row = db.execute("SELECT household_id FROM members WHERE id = ?", [member_id]).fetchone()
+    if row is None:
+        raise DatabaseError(f"Không tìm thấy thành viên mã {member_id}")
+    return row[0]
+
+
+def update_member(cdb: CommuneDatabase, member_id: int, changes: Mapping[str, Any]) -> None:
+    with cdb.transaction() as db:
+        household_id = _household_of_member(db, member_id)
+        db["members"].update(member_id, _member_row(changes))
+        _refresh_head(db, household_id)
+        _touch(cdb, household_id)
+
+
+def remove_member(cdb: CommuneDatabase, member_id: int) -> None:
+    with cdb.transaction() as db:
+        household_id = _household_of_member(db, member_id)
+        db["members"].delete(member_id)
+        _refresh_head(db, household_id)
+        _touch(cdb, household_id)
+
+
+def set_status(
+    cdb: CommuneDatabase,
+    household_id: int,
+    year: int,
+    status: str,
+    **details: Any,
+) -> None:
+    """Record a household's status for a year (movement, standard_id, decision_number, ...)."""
+    if status not in STATUSES:
+        raise DatabaseError(f"Tình trạng không hợp lệ: {status}")
+    allowed = ("movement", "standard_id", "decision_number", "decision_date", "note")
+    _unknown(details, allowed, "tình trạng hằng năm")
+    row = {"household_id": household_id, "year": year, "status": status, **details}
+    with cdb.transaction() as db:
+        existing = db.execute(
+            "SELECT id FROM household_status WHERE household_id = ? AND year = ?",
+            [household_id, year],
+        ).fetchone()
+        if existing:
+            db["household_status"].update(existing[0], row)
+        else:
+            db["household_status"].insert(row)
+
+
+# --- household records (the format of forms/household-record.schema.json) -------------------
+
+
+def _bool_or_none(value: Any) -> bool | None:
+    return None if value is None else bool(value)
+
+
+def _member_record(row: Mapping[str, Any]) -> dict[str, Any]:
+    record: dict[str, Any] = {}
+    for key in MEMBER_FIELDS:
+        value = row[key]
+        if value is None:
+            continue
+        record[key] = bool(value) if key in MEMBER_BOOLEANS else value
+    return record
+
+
+def _household_record(
+    row: Mapping[str, Any], members: list[Mapping[str, Any]], income: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "household_code": row["code"],
+        "village": row["village_name"],
+        "area": row["area"],
+        "agricultural": bool(row["agricultural"]),
+    }
+    if row["address"]:
+        record["address"] = row["address"]
+    for key in ("floor_area_m2", "water_source", "latrine"):
+        if row[key] is not None:
+            record[key] = row[key]
+    for key in (
+        "walls_durable",
+        "frame_durable",
+        "roof_durable",
+        "uses_telecom",
+        "waste_handled_hygienically",
+    ):
+        if row[key] is not None:
+            record[key] = bool(row[key])
+    for key in HOUSEHOLD_LISTS:
+        record[key] = json.loads(row[key])
+    record["groups"] = {key: bool(row[key]) for key in GROUP_FLAGS}
+    if income:
+        record["income"] = dict(income)
+    record["members"] = [_member_record(member) for member in members]
+    return record
+
+
+_HOUSEHOLD_SELECT = (
+    "SELECT h.*, v.name AS village_name, v.area AS area FROM households h "
+    "JOIN villages v ON v.id = h.village_id"
+)
+
+
+def household_record(
+    db: sqlite_utils.Database, household_id: int, income: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The household as a household record, ready for the classification engine."""
+    rows = list(db.query(f"{_HOUSEHOLD_SELECT} WHERE h.id = ?", [household_id]))
+    if not rows:
+        raise DatabaseError(f"Không tìm thấy hộ mã {household_id}")
+    members = list(
+        db.query("SELECT * FROM members WHERE household_id = ? ORDER BY position", [household_id])
+    )
+    return _household_record(rows[0], members, income)
+
+
+def iter_household_records(
+    db: sqlite_utils.Database, incomes: Mapping[int, Mapping[str, Any]] | None = None
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(household id, record) for every household, in id order, reading members in one pass."""
+    incomes = incomes or {}
+    member_rows = db.query("SELECT * FROM members ORDER BY household_id, position")
+    pending = next(member_rows, None)
+    for row in db.query(f"{_HOUSEHOLD_SELECT} ORDER BY h.id"):
+        members = []
+        while pending is not None and pending["household_id"] < row["id"]:
+            pending = next(member_rows, None)
+        while pending is not None and pending["household_id"] == row["id"]:
+            members.append(pending)
+            pending = next(member_rows, None)
+        yield row["id"], _household_record(row, members, incomes.get(row["id"]))

@@ -1,0 +1,72 @@
+"""Starting the desktop application."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from gnapp.store.database import CommuneDatabase, open_database
+from gnapp.store.errors import DatabaseError
+from gnapp.ui.main_window import MainWindow, show_message
+from gnapp.ui.qt import QApplication, QMessageBox, QProgressDialog, QSize, Qt
+
+# Fits a 1366×768 office screen with the taskbar and the window frame.
+WINDOW_SIZE = QSize(1300, 680)
+
+
+def build_main_window(cdb: CommuneDatabase) -> MainWindow:
+    """The main window on an open database, sized to fit the screen (not shown)."""
+    window = MainWindow(cdb)
+    size = WINDOW_SIZE
+    screen = QApplication.primaryScreen()
+    if screen is not None:
+        size = size.boundedTo(screen.availableSize())
+    window.resize(size)
+    return window
+
+
+def _create_demo(path: Path) -> None:
+    """Write a fresh demo commune at ``path``, showing progress if it must be generated."""
+    from gnapp import demo  # the generator needs the classification engine: load it on demand
+
+    dialog = QProgressDialog("Đang tạo dữ liệu mẫu…", "", 0, 0)
+    dialog.setWindowTitle("GNApp — tạo dữ liệu mẫu")
+    dialog.setCancelButton(None)
+    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+    dialog.setMinimumDuration(0)
+
+    def progress(done: int, total: int) -> None:
+        dialog.setMaximum(total)
+        dialog.setValue(done)  # a modal dialog processes events here
+
+    try:
+        demo.fresh_demo_copy(path, progress=progress)
+    except BaseException:
+        path.unlink(missing_ok=True)  # a half-made demo must not be opened as if it were whole
+        raise
+    finally:
+        dialog.close()
+
+
+def run_gui(path: Path, *, demo: bool = False, argv: list[str] | None = None) -> int:
+    """Open the commune database at ``path`` in the main window; return the exit code.
+
+    With ``demo``, a missing ``path`` is first filled with a fresh copy of the demo commune.
+    """
+    app = QApplication.instance() or QApplication(sys.argv[:1] if argv is None else argv)
+    app.setApplicationName("GNApp")
+    app.setOrganizationName("GNApp")
+    path = Path(path)
+    try:
+        if demo and not path.exists():
+            _create_demo(path)
+        cdb = open_database(path)
+    except DatabaseError as error:
+        show_message(None, QMessageBox.Icon.Critical, "GNApp — không mở được dữ liệu", str(error))
+        return 1
+    window = build_main_window(cdb)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        window.cdb.close()

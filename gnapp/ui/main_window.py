@@ -1,0 +1,418 @@
+"""The main window: the commune at a glance for a chosen year."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import gnapp
+from gnapp.core.vietnamese import format_decimal, format_number, format_percent
+from gnapp.store.database import CommuneDatabase, open_database
+from gnapp.store.errors import DatabaseError
+from gnapp.store.overview import (
+    VillageFigures,
+    commune_total,
+    movement_counts,
+    status_years,
+    village_figures,
+)
+from gnapp.store.programme import target_kinds, targets
+from gnapp.store.register import get_commune, get_setting
+from gnapp.ui.models import (
+    TextTableModel,
+    VillageTableModel,
+    change_text,
+    movement_rows,
+    target_rows,
+)
+from gnapp.ui.qt import (
+    QAbstractItemView,
+    QAction,
+    QComboBox,
+    QFileDialog,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QKeySequence,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    Qt,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+COMMUNE_KINDS = {"xa": "Xã", "phuong": "Phường", "dac_khu": "Đặc khu", "thi_tran": "Thị trấn"}
+FILE_FILTER = "Dữ liệu GNApp (*.gnapp)"
+DEMO_BADGE = "DỮ LIỆU MẪU — không dùng cho báo cáo thật"
+NOT_DECLARED = "chưa khai báo"
+WINDOW_STYLE = """
+QLabel#communeName { font-size: 16pt; font-weight: bold; }
+QLabel#demoBadge {
+    background: #c0392b; color: white; font-weight: bold; padding: 4px 10px; border-radius: 3px;
+}
+QFrame#figure { border: 1px solid #c8c8c8; border-radius: 4px; background: palette(base); }
+QLabel#figureValue { font-size: 18pt; font-weight: bold; }
+QLabel#figureCaption { color: #444444; }
+QLabel#emptyNote { color: #555555; font-style: italic; padding: 6px; }
+QTableView::item { padding: 2px 4px; }
+"""
+
+
+def show_message(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str) -> None:
+    """A message box with one Vietnamese "Đóng" button (Qt ships no Vietnamese button texts)."""
+    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.NoButton, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.addButton("Đóng", QMessageBox.ButtonRole.AcceptRole)
+    box.exec()
+
+
+def ask_database_path(parent: QWidget, start: Path) -> Path | None:
+    """Ask for a .gnapp file to open, with Vietnamese labels; None when cancelled."""
+    dialog = QFileDialog(parent, "Mở dữ liệu xã", str(start), FILE_FILTER)
+    dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
+    labels = {
+        QFileDialog.DialogLabel.LookIn: "Thư mục:",
+        QFileDialog.DialogLabel.FileName: "Tên tệp:",
+        QFileDialog.DialogLabel.FileType: "Loại tệp:",
+        QFileDialog.DialogLabel.Accept: "Mở",
+        QFileDialog.DialogLabel.Reject: "Hủy",
+    }
+    for label, text in labels.items():
+        dialog.setLabelText(label, text)
+    if not dialog.exec():
+        return None
+    return Path(dialog.selectedFiles()[0])
+
+
+def _table(model: object, *, sortable: bool = False, stretch_first: bool = False) -> QTableView:
+    """A read-only table whose columns fit their contents; ``stretch_first`` gives the first
+    column the spare width and wraps its text (long labels stay whole)."""
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(stretch_first)
+    rows = view.verticalHeader()
+    rows.hide()
+    rows.setDefaultSectionSize(view.fontMetrics().height() + 10)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setHighlightSections(False)
+    if stretch_first:
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    if sortable:
+        header.setSortIndicatorClearable(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        view.setSortingEnabled(True)
+    return view
+
+
+def _note() -> QLabel:
+    """Words shown in place of an empty table."""
+    note = QLabel(objectName="emptyNote")
+    note.setWordWrap(True)
+    note.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+    return note
+
+
+class FigureBox(QFrame):
+    """One headline figure: a caption, the number, a line of detail."""
+
+    def __init__(self, caption: str) -> None:
+        super().__init__()
+        self.setObjectName("figure")
+        self.caption = QLabel(caption, objectName="figureCaption")
+        self.value = QLabel(objectName="figureValue")
+        self.detail = QLabel()
+        self.detail.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.setSpacing(2)
+        for label in (self.caption, self.value, self.detail):
+            layout.addWidget(label)
+        layout.addStretch()
+
+    def show_figure(self, value: str, detail: str) -> None:
+        self.value.setText(value)
+        self.detail.setText(detail)
+
+
+class MainWindow(QMainWindow):
+    """The commune overview: header, year selector, headline figures, village table,
+    the year's movements and targets."""
+
+    def __init__(self, cdb: CommuneDatabase) -> None:
+        super().__init__()
+        self.cdb = cdb
+        self.setStyleSheet(WINDOW_STYLE)
+        self.village_model = VillageTableModel(self)
+        self.movement_model = TextTableModel(
+            ("Biến động", "Số hộ"), numeric_columns=(1,), parent=self
+        )
+        self.target_model = TextTableModel(
+            ("Chỉ tiêu", "Mức giao"), numeric_columns=(1,), parent=self
+        )
+        self._build_menus()
+        self.setCentralWidget(self._build_page())
+        self.file_label = QLabel()
+        self.schema_label = QLabel()
+        self.statusBar().addWidget(self.file_label, 1)
+        self.statusBar().addPermanentWidget(self.schema_label)
+        self.load()
+
+    # --- construction ---------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&Tệp")
+        self.open_action = QAction("&Mở dữ liệu xã…", self)
+        self.open_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.open_action.setStatusTip("Mở một tệp dữ liệu GNApp (.gnapp) khác")
+        self.open_action.triggered.connect(self.choose_database)
+        file_menu.addAction(self.open_action)
+        file_menu.addSeparator()
+        self.quit_action = QAction("T&hoát", self)
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.quit_action.setStatusTip("Đóng GNApp")
+        self.quit_action.triggered.connect(self.close)
+        file_menu.addAction(self.quit_action)
+        help_menu = self.menuBar().addMenu("Trợ &giúp")
+        self.about_action = QAction("&Giới thiệu GNApp", self)
+        self.about_action.triggered.connect(self.show_about)
+        help_menu.addAction(self.about_action)
+
+    def _build_header(self) -> QWidget:
+        self.name_label = QLabel(objectName="communeName")
+        self.demo_badge = QLabel(DEMO_BADGE, objectName="demoBadge")
+        self.details_label = QLabel()
+        self.details_label.setWordWrap(True)
+        self.year_box = QComboBox()
+        self.year_box.setMinimumContentsLength(4)
+        self.year_box.setToolTip("Chọn năm để xem danh sách hộ nghèo, cận nghèo của năm đó")
+        self.year_box.currentIndexChanged.connect(self._year_chosen)
+        year_label = QLabel("&Năm:")
+        year_label.setBuddy(self.year_box)
+
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.name_label)
+        title_row.addWidget(self.demo_badge)
+        title_row.addStretch()
+        title_row.addWidget(year_label)
+        title_row.addWidget(self.year_box)
+        header = QWidget()
+        layout = QVBoxLayout(header)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(title_row)
+        layout.addWidget(self.details_label)
+        return header
+
+    def _build_figures(self) -> QWidget:
+        self.households_box = FigureBox("Số hộ")
+        self.members_box = FigureBox("Số nhân khẩu")
+        self.poor_box = FigureBox("Hộ nghèo")
+        self.near_poor_box = FigureBox("Hộ cận nghèo")
+        self.average_box = FigureBox("Hộ có mức sống trung bình")
+        row = QWidget()
+        layout = QGridLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self._figure_boxes = (self.households_box, self.members_box, self.poor_box,
+                              self.near_poor_box, self.average_box)  # fmt: skip
+        for column, box in enumerate(self._figure_boxes):
+            layout.addWidget(box, 0, column)
+            layout.setColumnStretch(column, 1)
+        return row
+
+    def _build_page(self) -> QWidget:
+        self.village_view = _table(self.village_model, sortable=True)
+        # The splitter then gives the village table the width of its columns first.
+        self.village_view.setSizeAdjustPolicy(QAbstractItemView.SizeAdjustPolicy.AdjustToContents)
+        self.village_group = QGroupBox()
+        QVBoxLayout(self.village_group).addWidget(self.village_view)
+
+        self.movement_view = _table(self.movement_model, stretch_first=True)
+        self.movement_view.setSizeAdjustPolicy(QAbstractItemView.SizeAdjustPolicy.AdjustToContents)
+        self.movement_note = _note()
+        self.movement_group = QGroupBox()
+        movement_layout = QVBoxLayout(self.movement_group)
+        movement_layout.addWidget(self.movement_view)
+        movement_layout.addWidget(self.movement_note)
+
+        self.target_view = _table(self.target_model, stretch_first=True)
+        self.target_note = _note()
+        self.target_group = QGroupBox()
+        target_layout = QVBoxLayout(self.target_group)
+        target_layout.addWidget(self.target_view)
+        target_layout.addWidget(self.target_note)
+
+        side = QSplitter(Qt.Orientation.Vertical)
+        side.addWidget(self.movement_group)
+        side.addWidget(self.target_group)
+        side.setChildrenCollapsible(False)
+        side.setStretchFactor(0, 0)
+        side.setStretchFactor(1, 1)
+        body = QSplitter(Qt.Orientation.Horizontal)
+        body.addWidget(self.village_group)
+        body.addWidget(side)
+        body.setStretchFactor(0, 0)
+        body.setStretchFactor(1, 1)
+        body.setChildrenCollapsible(False)
+
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(self._build_header())
+        layout.addWidget(self._build_figures())
+        layout.addWidget(body, 1)
+        return page
+
+    # --- content --------------------------------------------------------------------------
+
+    @property
+    def is_demo(self) -> bool:
+        return bool(get_setting(self.cdb.db, "demo", False))
+
+    def load(self) -> None:
+        """Show the open database: identity, years (the latest selected), status bar."""
+        db = self.cdb.db
+        commune = get_commune(db) or {}
+        name = commune.get("name") or "Chưa khai báo thông tin xã"
+        kind = COMMUNE_KINDS.get(commune.get("kind") or "")
+        self.total_name = f"Toàn {(kind or 'xã').lower()}"
+        demo = self.is_demo
+        self.setWindowTitle(f"GNApp — {name} — DỮ LIỆU MẪU" if demo else f"GNApp — {name}")
+        self.name_label.setText(name)
+        self.demo_badge.setVisible(demo)
+        self.details_label.setText(
+            f"Loại đơn vị: {kind or NOT_DECLARED}   ·   "
+            f"Tỉnh, thành phố: {commune.get('province') or NOT_DECLARED}   ·   "
+            f"Nơi nhận báo cáo: {commune.get('receiving_office_name') or NOT_DECLARED}"
+        )
+        self.file_label.setText(f"Tệp dữ liệu: {self.cdb.path.resolve()}")
+        self.schema_label.setText(f"Lược đồ dữ liệu v{self.cdb.schema_version}")
+
+        self.years = status_years(db)
+        self.year_box.blockSignals(True)
+        self.year_box.clear()
+        for year in self.years:
+            self.year_box.addItem(str(year), year)
+        self.year_box.setCurrentIndex(len(self.years) - 1)
+        self.year_box.blockSignals(False)
+        self.year_box.setEnabled(bool(self.years))
+        self.show_year(self.years[-1] if self.years else None)
+
+    def _year_chosen(self, index: int) -> None:
+        if index >= 0:
+            self.show_year(self.years[index])
+
+    @property
+    def year(self) -> int | None:
+        """The year shown (None when the database has no yearly statuses yet)."""
+        return self.year_box.currentData()
+
+    def show_year(self, year: int | None) -> None:
+        if year is None:
+            self._show_no_year()
+            return
+        db = self.cdb.db
+        rows = village_figures(db, year)
+        self.village_model.set_figures(rows, total_name=self.total_name)
+        index = self.years.index(year)
+        previous_year = self.years[index - 1] if index else None
+        previous = (
+            commune_total(village_figures(db, previous_year)) if previous_year is not None else None
+        )
+        self._show_figures(self.village_model.total, previous, previous_year, len(rows))
+        self.village_group.setTitle(f"Số liệu theo thôn, tổ dân phố — năm {year}")
+        self._show_movements(year)
+        self._show_targets(year)
+
+    def _show_figures(
+        self,
+        total: VillageFigures,
+        previous: VillageFigures | None,
+        previous_year: int | None,
+        village_count: int,
+    ) -> None:
+        self.households_box.show_figure(
+            format_number(total.households),
+            f"trong {format_number(village_count)} thôn, tổ dân phố",
+        )
+        per_household = total.members / total.households if total.households else 0
+        self.members_box.show_figure(
+            format_number(total.members), f"bình quân {format_decimal(per_household, 1)} người/hộ"
+        )
+        self.poor_box.show_figure(
+            format_number(total.poor),
+            f"tỷ lệ {format_percent(total.poverty_rate)}\n"
+            + change_text(total.poor, previous.poor if previous else None, previous_year),
+        )
+        self.near_poor_box.show_figure(
+            format_number(total.near_poor),
+            f"tỷ lệ {format_percent(total.near_poverty_rate)}\n"
+            + change_text(total.near_poor, previous.near_poor if previous else None, previous_year),
+        )
+        self.average_box.show_figure(format_number(total.average), "hộ nông, lâm, ngư, diêm nghiệp")
+
+    def _show_movements(self, year: int) -> None:
+        rows = movement_rows(movement_counts(self.cdb.db, year))
+        self.movement_model.set_rows(rows)
+        self.movement_group.setTitle(f"Biến động hộ nghèo, cận nghèo năm {year}")
+        self.movement_view.setVisible(bool(rows))
+        self.movement_note.setVisible(not rows)
+        self.movement_note.setText(f"Năm {year} không có biến động nào được ghi nhận.")
+
+    def _show_targets(self, year: int) -> None:
+        rows = target_rows(targets(self.cdb.db, year), target_kinds())
+        self.target_model.set_rows(rows)
+        self.target_group.setTitle(f"Chỉ tiêu được giao năm {year}")
+        self.target_view.setVisible(bool(rows))
+        self.target_note.setVisible(not rows)
+        self.target_note.setText(f"Chưa có chỉ tiêu nào được giao cho năm {year}.")
+
+    def _show_no_year(self) -> None:
+        self.village_model.clear()
+        self.village_group.setTitle("Số liệu theo thôn, tổ dân phố")
+        for box in self._figure_boxes:
+            box.show_figure("—", "")
+        self.poor_box.show_figure("—", "chưa có danh sách hộ nghèo, cận nghèo của năm nào")
+        self.movement_group.setTitle("Biến động hộ nghèo, cận nghèo")
+        self.target_group.setTitle("Chỉ tiêu được giao")
+        for view, note in ((self.movement_view, self.movement_note),
+                           (self.target_view, self.target_note)):  # fmt: skip
+            view.hide()
+            note.setText("Chưa có số liệu.")
+            note.show()
+
+    # --- actions --------------------------------------------------------------------------
+
+    def choose_database(self) -> None:
+        path = ask_database_path(self, self.cdb.path.resolve().parent)
+        if path is not None:
+            self.open_path(path)
+
+    def open_path(self, path: Path) -> bool:
+        """Show another commune database; on failure say why and keep the current one."""
+        try:
+            cdb = open_database(path)
+        except DatabaseError as error:
+            show_message(self, QMessageBox.Icon.Critical, "Không mở được dữ liệu", str(error))
+            return False
+        self.cdb.close()
+        self.cdb = cdb
+        self.load()
+        return True
+
+    def show_about(self) -> None:
+        show_message(
+            self,
+            QMessageBox.Icon.Information,
+            "Giới thiệu GNApp",
+            f"GNApp phiên bản {gnapp.__version__}\n\n"
+            "Phần mềm ngoại tuyến giúp công chức cấp xã quản lý hộ nghèo, hộ cận nghèo và "
+            "Chương trình mục tiêu quốc gia giảm nghèo bền vững.",
+        )

@@ -1,0 +1,43 @@
+"""Shared fixtures. Qt runs offscreen so the suite needs no screen."""
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from gnapp.store.database import open_database
+
+SMALL_DEMO_HOUSEHOLDS = 300
+SMALL_DEMO_SEED = 7
+
+
+@pytest.fixture
+def new_db(tmp_path):
+    """An empty commune database at the latest schema."""
+    cdb = open_database(tmp_path / "xa.gnapp", create=True, actor="Cán bộ thử")
+    yield cdb
+    cdb.close()
+
+
+@pytest.fixture(scope="session")
+def small_demo_file(tmp_path_factory) -> Path:
+    """A small demo commune, generated once per test session (never modified: copy it)."""
+    from gnapp.demo import create_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.gnapp"
+    create_demo(path, households=SMALL_DEMO_HOUSEHOLDS, seed=SMALL_DEMO_SEED)
+    return path
+
+
+@pytest.fixture
+def demo_db(small_demo_file, tmp_path):
+    """A private copy of the small demo commune, open."""
+    copy = tmp_path / "demo.gnapp"
+    shutil.copy(small_demo_file, copy)
+    cdb = open_database(copy, actor="Cán bộ thử")
+    yield cdb
+    cdb.close()

@@ -1,0 +1,40 @@
+import pytest
+
+from gnapp.core.movements import MOVEMENT_LABELS, movement
+
+
+@pytest.mark.parametrize(
+    ("previous", "current", "earlier", "expected"),
+    [
+        ("poor", "poor", [], "remained_poor"),
+        ("poor", "near_poor", [], "poor_to_near_poor"),
+        ("poor", "not_poor", [], "escaped_poverty"),
+        ("poor", "average", [], "escaped_poverty"),
+        ("poor", None, [], "escaped_poverty"),
+        ("near_poor", "near_poor", [], "remained_near_poor"),
+        ("near_poor", "poor", [], "near_poor_to_poor"),
+        ("near_poor", None, [], "escaped_near_poverty"),
+        (None, "poor", [], "newly_poor"),
+        ("not_poor", "poor", [None, "not_poor"], "newly_poor"),
+        (None, "poor", ["poor", None], "fell_back_poverty"),
+        ("average", "poor", ["near_poor"], "newly_poor"),
+        (None, "near_poor", [], "newly_near_poor"),
+        (None, "near_poor", ["near_poor"], "fell_back_near_poverty"),
+        (None, "near_poor", ["poor"], "newly_near_poor"),
+        (None, None, ["poor"], None),
+        ("average", "not_poor", [], None),
+    ],
+)
+def test_movement(previous, current, earlier, expected):
+    assert movement(previous, current, earlier) == expected
+
+
+def test_every_movement_has_a_vietnamese_label():
+    statuses = ["poor", "near_poor", "average", "not_poor", None]
+    produced = {
+        movement(a, b, history)
+        for a in statuses
+        for b in statuses
+        for history in ([], ["poor"], ["near_poor"])
+    } - {None}
+    assert produced == set(MOVEMENT_LABELS)

@@ -1,0 +1,124 @@
+import sqlite3
+
+import pytest
+
+from gnapp.store import migrations
+from gnapp.store.database import DatabaseError, connect, open_database
+from gnapp.store.migrations import LATEST_VERSION
+
+
+def test_new_database_is_at_latest_version_with_pragmas(tmp_path):
+    cdb = open_database(tmp_path / "a.gnapp", create=True)
+    conn = cdb.db.conn
+    assert cdb.schema_version == LATEST_VERSION
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    cdb.close()
+
+
+def test_missing_file_and_existing_file_are_refused(tmp_path):
+    with pytest.raises(DatabaseError, match="Không tìm thấy"):
+        open_database(tmp_path / "none.gnapp")
+    open_database(tmp_path / "a.gnapp", create=True).close()
+    with pytest.raises(DatabaseError, match="đã tồn tại"):
+        open_database(tmp_path / "a.gnapp", create=True)
+
+
+def test_a_file_that_is_not_a_database_is_refused(tmp_path):
+    path = tmp_path / "junk.gnapp"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(DatabaseError, match="không phải cơ sở dữ liệu"):
+        open_database(path)
+
+
+def test_a_newer_schema_is_refused_untouched(tmp_path):
+    path = tmp_path / "future.gnapp"
+    open_database(path, create=True).close()
+    conn = connect(path)
+    conn.execute(f"PRAGMA user_version = {LATEST_VERSION + 1}")
+    conn.close()
+    with pytest.raises(DatabaseError, match="phiên bản GNApp mới hơn"):
+        open_database(path)
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION + 1
+
+
+def test_foreign_keys_are_enforced(new_db):
+    with pytest.raises(sqlite3.IntegrityError), new_db.transaction() as db:
+        db["households"].insert(
+            {"code": "H1", "village_id": 999, "created_at": "x", "updated_at": "x"}
+        )
+
+
+def test_transaction_rolls_back_everything_on_error(new_db):
+    with pytest.raises(RuntimeError), new_db.transaction() as db:
+        db["settings"].insert({"key": "a", "value": "1"})
+        raise RuntimeError("stop")
+    assert new_db.db["settings"].count == 0
+    assert new_db.db["change_log"].count == 0
+
+
+def test_writes_outside_gnapp_connections_cannot_skip_the_log(tmp_path):
+    path = tmp_path / "a.gnapp"
+    open_database(path, create=True).close()
+    conn = sqlite3.connect(path)
+    with pytest.raises(sqlite3.OperationalError, match="gnapp_"):
+        conn.execute("INSERT INTO settings (key, value) VALUES ('x', '1')")
+
+
+def test_migration_from_an_older_schema_keeps_data_and_copies_the_file_aside(tmp_path):
+    path = tmp_path / "old.gnapp"
+    old = open_database(path, create=True, target_version=1)
+    assert old.schema_version == 1
+    with old.transaction() as db:
+        db["villages"].insert(
+            {
+                "code": "T1",
+                "name": "Thôn 1",
+                "area": "rural",
+                "name_fold": "thon 1",
+                "name_sort_key": "t",
+            }
+        )
+    assert "targets" not in old.db.table_names()
+    old.close()
+
+    backups = []
+    cdb = open_database(path)
+    assert cdb.schema_version == LATEST_VERSION
+    assert {"targets", "budgets", "review_rounds", "questionnaires"} <= set(cdb.db.table_names())
+    assert [v["name"] for v in cdb.db["villages"].rows] == ["Thôn 1"]
+    backups = sorted(tmp_path.glob("old.truoc-nang-cap-v1-*.gnapp"))
+    assert len(backups) == 1
+    copy = sqlite3.connect(backups[0])
+    assert copy.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert copy.execute("SELECT name FROM villages").fetchall() == [("Thôn 1",)]
+    # Tables added by later migrations are logged too.
+    with cdb.transaction() as db:
+        db["targets"].insert({"year": 2025, "code": "poverty_rate", "value": 5, "unit": "%"})
+    assert (
+        cdb.db.execute("SELECT count(*) FROM change_log WHERE table_name = 'targets'").fetchone()[0]
+        == 1
+    )
+    cdb.close()
+
+
+def test_a_failing_migration_leaves_the_previous_version_whole(tmp_path, monkeypatch):
+    path = tmp_path / "old.gnapp"
+    open_database(path, create=True, target_version=1).close()
+    broken = migrations.Migration(2, "broken", ("CREATE TABLE targets (id INTEGER)", "NOT SQL"))
+    monkeypatch.setattr(migrations, "MIGRATIONS", (migrations.REGISTER, broken))
+    monkeypatch.setattr(migrations, "LATEST_VERSION", 2)
+    with pytest.raises(DatabaseError, match="v2") as error:
+        open_database(path)
+    assert "truoc-nang-cap" in str(error.value)
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "targets" not in names
+
+
+def test_migrations_are_ordered_and_numbered_from_one():
+    versions = [m.version for m in migrations.MIGRATIONS]
+    assert versions == list(range(1, len(versions) + 1))

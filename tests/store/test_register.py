@@ -1,0 +1,173 @@
+import pytest
+
+from gnapp.store import register
+from gnapp.store.changelog import changes_of_household, changes_of_row
+from gnapp.store.errors import DatabaseError
+
+
+@pytest.fixture
+def village(new_db):
+    register.save_commune(new_db, code="21555", name="Xã Thử", kind="xa", province="Quảng Ngãi")
+    return register.add_village(new_db, "T01", "Thôn An Phú", "rural")
+
+
+def head(**extra):
+    return {
+        "full_name": "Nguyễn Văn Được",
+        "sex": "male",
+        "birth_date": "1970-05-02",
+        "relation": "head",
+        **extra,
+    }
+
+
+def test_add_household_stores_members_keys_and_head(new_db, village):
+    household_id = register.add_household(
+        new_db,
+        {
+            "code": "H1",
+            "village_id": village,
+            "floor_area_m2": 40,
+            "walls_durable": True,
+            "information_devices": ["tv"],
+        },
+        [
+            head(),
+            {
+                "full_name": "Trần Thị Hoa",
+                "sex": "female",
+                "birth_date": "1972",
+                "relation": "spouse",
+            },
+        ],
+    )
+    row = new_db.db["households"].get(household_id)
+    assert row["head_name"] == "Nguyễn Văn Được"
+    assert row["head_name_fold"] == "nguyen van duoc"
+    members = list(new_db.db.query("SELECT * FROM members ORDER BY position"))
+    assert [m["position"] for m in members] == [1, 2]
+    assert members[1]["name_fold"] == "tran thi hoa"
+
+
+def test_text_is_stored_in_nfc(new_db, village):
+    decomposed = "Nguye\u0302\u0303n Va\u0306n A"
+    household_id = register.add_household(
+        new_db, {"code": "H1", "village_id": village}, [head(full_name=decomposed)]
+    )
+    assert new_db.db["households"].get(household_id)["head_name"] == "Nguyễn Văn A"
+
+
+def test_unknown_fields_are_refused(new_db, village):
+    with pytest.raises(DatabaseError, match="colour"):
+        register.add_household(new_db, {"code": "H1", "village_id": village, "colour": 1}, [head()])
+    assert new_db.db["households"].count == 0
+
+
+def test_every_change_is_logged_with_actor_old_and_new(new_db, village):
+    household_id = register.add_household(
+        new_db, {"code": "H1", "village_id": village, "floor_area_m2": 40}, [head()]
+    )
+    member_id = new_db.db.execute("SELECT id FROM members").fetchone()[0]
+    new_db.actor = "Lê Thị Cán Bộ"
+    register.update_household(new_db, household_id, {"floor_area_m2": 32.5})
+    register.update_member(new_db, member_id, {"has_health_insurance": True})
+    register.set_status(new_db, household_id, 2025, "poor", decision_number="1/QĐ-UBND")
+    extra = register.add_member(
+        new_db,
+        household_id,
+        {
+            "full_name": "Nguyễn Văn Bé",
+            "sex": "male",
+            "birth_date": "2019-01-01",
+            "relation": "child",
+        },
+    )
+    register.remove_member(new_db, extra)
+
+    log = changes_of_household(new_db.db, household_id)
+    by_actor = [c for c in log if c.actor == "Lê Thị Cán Bộ"]
+    area = next(
+        c
+        for c in by_actor
+        if c.table_name == "households" and c.new_values and "floor_area_m2" in c.new_values
+    )
+    assert area.old_values["floor_area_m2"] == 40
+    assert area.new_values["floor_area_m2"] == 32.5
+    insurance = next(c for c in by_actor if c.table_name == "members" and c.action == "update")
+    assert insurance.old_values == {"has_health_insurance": None}
+    assert insurance.new_values == {"has_health_insurance": 1}
+    status = next(c for c in by_actor if c.table_name == "household_status")
+    assert status.action == "insert" and status.new_values["status"] == "poor"
+    deleted = next(c for c in by_actor if c.action == "delete")
+    assert deleted.old_values["full_name"] == "Nguyễn Văn Bé"
+    assert all(c.at for c in log)
+    # The earlier inserts were made by the default actor.
+    assert {c.actor for c in log if c.action == "insert" and c.table_name == "members"} >= {
+        "Cán bộ thử"
+    }
+
+
+def test_a_no_op_update_is_not_logged(new_db, village):
+    household_id = register.add_household(
+        new_db, {"code": "H1", "village_id": village, "floor_area_m2": 40}, [head()]
+    )
+    before = new_db.db["change_log"].count
+    new_db.db["households"].update(household_id, {"floor_area_m2": 40})
+    assert new_db.db["change_log"].count == before
+
+
+def test_failed_change_leaves_no_log_and_no_partial_data(new_db, village):
+    before = new_db.db["change_log"].count
+    with pytest.raises(Exception):  # noqa: B017 - the check constraint on sex
+        register.add_household(
+            new_db,
+            {"code": "H1", "village_id": village},
+            [head(), {"full_name": "X", "sex": "other", "birth_date": "2000", "relation": "child"}],
+        )
+    assert new_db.db["households"].count == 0
+    assert new_db.db["change_log"].count == before
+
+
+def test_status_rewrite_updates_the_same_row(new_db, village):
+    household_id = register.add_household(new_db, {"code": "H1", "village_id": village}, [head()])
+    register.set_status(new_db, household_id, 2025, "poor")
+    register.set_status(new_db, household_id, 2025, "near_poor")
+    rows = list(new_db.db.query("SELECT * FROM household_status"))
+    assert len(rows) == 1 and rows[0]["status"] == "near_poor"
+    log = changes_of_row(new_db.db, "household_status", rows[0]["id"])
+    assert [c.action for c in log] == ["insert", "update"]
+    assert log[1].old_values == {"status": "poor"}
+
+
+def test_household_record_round_trip(new_db, village):
+    household_id = register.add_household(
+        new_db,
+        {
+            "code": "H1",
+            "village_id": village,
+            "floor_area_m2": 40,
+            "uses_telecom": False,
+            "ethnic_minority": True,
+            "causes_of_poverty": ["lack_of_capital"],
+        },
+        [head(has_health_insurance=False, citizen_id="051070001234")],
+    )
+    record = register.household_record(new_db.db, household_id, {"b1_score": 120})
+    assert record["household_code"] == "H1"
+    assert record["village"] == "Thôn An Phú"
+    assert record["area"] == "rural"
+    assert record["uses_telecom"] is False
+    assert record["groups"]["ethnic_minority"] is True
+    assert record["income"] == {"b1_score": 120}
+    assert record["members"][0]["has_health_insurance"] is False
+    assert "malnourished" not in record["members"][0]
+    assert [r for _, r in register.iter_household_records(new_db.db)] == [
+        register.household_record(new_db.db, household_id)
+    ]
+
+
+def test_villages_sorted_in_vietnamese_order(new_db):
+    for code, name in [("1", "Thôn Đồng"), ("2", "Thôn Dương"), ("3", "Thôn Ấp"), ("4", "Thôn An")]:
+        register.add_village(new_db, code, name, "rural")
+    names = [v["name"] for v in register.villages(new_db.db)]
+    assert names == ["Thôn An", "Thôn Ấp", "Thôn Dương", "Thôn Đồng"]

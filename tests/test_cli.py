@@ -1,0 +1,200 @@
+import json
+import sqlite3
+
+from gnapp import __version__
+from gnapp.cli import main
+from gnapp.store.database import open_database
+
+
+def test_version(capsys):
+    try:
+        main(["--version"])
+    except SystemExit as exit_:
+        assert exit_.code == 0
+    assert __version__ in capsys.readouterr().out
+
+
+def test_demo_create_then_db_check(tmp_path, capsys):
+    path = tmp_path / "xa.gnapp"
+    assert main(["demo", "create", str(path), "--households", "40", "--seed", "2"]) == 0
+    assert "40 hộ" in capsys.readouterr().out
+    assert main(["db", "check", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "mới nhất" in out and "ĐẠT" in out and "Số hộ: 40" in out
+
+
+def test_demo_create_refuses_to_overwrite(tmp_path, capsys):
+    path = tmp_path / "xa.gnapp"
+    path.write_text("keep me")
+    assert main(["demo", "create", str(path)]) == 1
+    assert "không ghi đè" in capsys.readouterr().err
+    assert path.read_text() == "keep me"
+
+
+def test_db_check_reports_an_old_schema_and_a_broken_file(tmp_path, capsys):
+    old = tmp_path / "old.gnapp"
+    open_database(old, create=True, target_version=1).close()
+    assert main(["db", "check", str(old)]) == 0
+    assert "v1 (sẽ được nâng cấp" in capsys.readouterr().out
+
+    junk = tmp_path / "junk.gnapp"
+    junk.write_bytes(b"\0garbage" * 500)
+    assert main(["db", "check", str(junk)]) == 1
+    assert "không phải cơ sở dữ liệu" in capsys.readouterr().err
+
+
+def test_db_check_finds_corruption(tmp_path, capsys, small_demo_file):
+    broken = tmp_path / "broken.gnapp"
+    data = bytearray(small_demo_file.read_bytes())
+    page_size = 4096
+    for offset in range(page_size * 3, len(data) - page_size, page_size * 2):
+        data[offset + 100 : offset + 400] = b"\xff" * 300
+    broken.write_bytes(bytes(data))
+    assert main(["db", "check", str(broken)]) == 1
+    output = capsys.readouterr()
+    assert "KHÔNG ĐẠT" in output.out or "không phải" in output.err
+
+
+def test_db_check_does_not_modify_the_file(tmp_path, capsys):
+    old = tmp_path / "old.gnapp"
+    open_database(old, create=True, target_version=1).close()
+    before = old.read_bytes()
+    main(["db", "check", str(old)])
+    assert old.read_bytes() == before
+    assert sqlite3.connect(old).execute("PRAGMA user_version").fetchone()[0] == 1
+
+
+def _record(code="HGD-1", **extra):
+    return {
+        "household_code": code,
+        "area": "rural",
+        "floor_area_m2": 20,
+        "walls_durable": True,
+        "frame_durable": True,
+        "roof_durable": True,
+        "water_source": "piped",
+        "latrine": "septic",
+        "uses_telecom": True,
+        "information_devices": ["tv"],
+        "waste_handled_hygienically": True,
+        "income": {"monthly_per_capita": 1_200_000},
+        "members": [
+            {
+                "full_name": "Nguyễn Văn Được",
+                "sex": "male",
+                "birth_date": "1980-01-01",
+                "relation": "head",
+                "has_health_insurance": False,
+                "employment": "stable",
+                "education": "upper_secondary",
+                "schooling": "not_attending",
+                "can_work": True,
+            }
+        ],
+        **extra,
+    }
+
+
+def test_classify_a_file_as_text_and_json(tmp_path, capsys):
+    path = tmp_path / "ho.json"
+    path.write_text(
+        json.dumps([_record(), _record("HGD-2", income={"monthly_per_capita": 1_500_001})]),
+        encoding="utf-8",
+    )
+    assert (
+        main(["classify", "--standard", "2022-2025", str(path), "--reference-date", "2025-11-01"])
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "HGD-1" in out and "hộ cận nghèo" in out and "Nguyễn Văn Được" in out
+    assert (
+        main(
+            [
+                "classify",
+                "--standard",
+                "2022-2025",
+                str(path),
+                "--json",
+                "--reference-date",
+                "2025-11-01",
+            ]
+        )
+        == 0
+    )
+    results = json.loads(capsys.readouterr().out)
+    assert [r["class_code"] for r in results] == ["near_poor", "average"]
+
+
+def test_classify_two_standards_side_by_side(tmp_path, capsys):
+    path = tmp_path / "ho.json"
+    path.write_text(json.dumps(_record(income={"monthly_per_capita": 1_800_000})), encoding="utf-8")
+    assert (
+        main(
+            [
+                "classify",
+                "--standard",
+                "2022-2025",
+                "--standard",
+                "2027-2030",
+                str(path),
+                "--json",
+                "--reference-date",
+                "2026-11-01",
+            ]
+        )
+        == 0
+    )
+    [pair] = json.loads(capsys.readouterr().out)
+    assert [c["class_code"] for c in pair] == ["average", "near_poor"]
+
+
+def test_classify_rejects_a_bad_record_with_its_path(tmp_path, capsys):
+    bad = _record()
+    bad["members"][0]["birth_date"] = "1980-13-01"
+    path = tmp_path / "ho.json"
+    path.write_text(json.dumps(bad), encoding="utf-8")
+    assert main(["classify", "--standard", "2022-2025", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "members[0].birth_date" in err and str(path) in err
+
+
+def test_classify_a_database(capsys, small_demo_file):
+    assert (
+        main(
+            [
+                "classify",
+                "--standard",
+                "2022-2025",
+                "--db",
+                str(small_demo_file),
+                "--json",
+                "--reference-date",
+                "2025-11-01",
+            ]
+        )
+        == 0
+    )
+    results = json.loads(capsys.readouterr().out)
+    assert len(results) == 300
+    conn = sqlite3.connect(small_demo_file)
+    expected = dict(
+        conn.execute(
+            "SELECT h.code, q.class_code FROM questionnaires q "
+            "JOIN households h ON h.id = q.household_id"
+        ).fetchall()
+    )
+    got = {r["household_code"]: r["class_code"] for r in results if r["household_code"] in expected}
+    assert got == expected
+
+
+def test_unknown_standard_is_a_clear_error(tmp_path, capsys):
+    path = tmp_path / "ho.json"
+    path.write_text(json.dumps(_record()), encoding="utf-8")
+    assert main(["classify", "--standard", "1999-2000", str(path)]) == 1
+    assert "1999-2000" in capsys.readouterr().err
+
+
+def test_standards_lists_both(capsys):
+    assert main(["standards"]) == 0
+    out = capsys.readouterr().out
+    assert "2022-2025" in out and "2027-2030" in out

@@ -1,0 +1,142 @@
+"""The demo commune: repeatable, realistic, and the bundled copy is what the generator makes."""
+
+import sqlite3
+from collections import Counter
+
+import pytest
+
+from gnapp import demo
+from gnapp.core.vietnamese import citizen_id_problems
+from gnapp.data import resource_file
+from gnapp.demo import create_demo
+from gnapp.store.errors import DatabaseError
+
+
+def _dump(path) -> list[str]:
+    conn = sqlite3.connect(path)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def test_same_seed_gives_the_same_database(tmp_path):
+    create_demo(tmp_path / "a.gnapp", households=120, seed=3)
+    create_demo(tmp_path / "b.gnapp", households=120, seed=3)
+    create_demo(tmp_path / "c.gnapp", households=120, seed=4)
+    assert _dump(tmp_path / "a.gnapp") == _dump(tmp_path / "b.gnapp")
+    assert _dump(tmp_path / "a.gnapp") != _dump(tmp_path / "c.gnapp")
+
+
+def test_fresh_demo_copy_is_the_default_demo_generated_once(tmp_path, monkeypatch):
+    monkeypatch.setenv("GNAPP_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(demo, "DEFAULT_HOUSEHOLDS", 60)
+    assert not resource_file("demo", demo.BUNDLED_DEMO).is_file()  # no binary in the repository
+    calls = []
+    first = demo.fresh_demo_copy(tmp_path / "one.gnapp", progress=lambda *a: calls.append(a))
+    second = demo.fresh_demo_copy(tmp_path / "two.gnapp", progress=lambda *a: calls.append(a))
+    assert calls == [(60, 60)]  # generated for the first copy only; the second came from the cache
+    create_demo(tmp_path / "direct.gnapp", 60, demo.DEFAULT_SEED)
+    assert _dump(first) == _dump(second) == _dump(tmp_path / "direct.gnapp")
+    assert len(list((tmp_path / "cache").iterdir())) == 1
+    with pytest.raises(DatabaseError, match="không ghi đè"):
+        demo.fresh_demo_copy(first)
+
+
+def test_a_bundled_demo_is_preferred_to_generating(tmp_path, monkeypatch):
+    monkeypatch.setenv("GNAPP_CACHE_DIR", str(tmp_path / "cache"))
+    bundled = tmp_path / "bundled.gnapp"
+    create_demo(bundled, 20, 1)
+    monkeypatch.setattr(demo, "resource_file", lambda *parts: bundled)
+    copy = demo.fresh_demo_copy(tmp_path / "copy.gnapp")
+    assert _dump(copy) == _dump(bundled)
+    assert not (tmp_path / "cache").exists()
+
+
+def test_households_have_one_head_and_one_to_nine_members(demo_db):
+    sizes = demo_db.db.execute(
+        "SELECT count(*), sum(relation = 'head') FROM members GROUP BY household_id"
+    ).fetchall()
+    assert all(1 <= size <= 9 and heads == 1 for size, heads in sizes)
+    assert len({size for size, _ in sizes}) >= 7
+
+
+def test_citizen_ids_are_well_formed_unique_and_match_sex_and_birth_year(demo_db):
+    rows = demo_db.db.execute(
+        "SELECT citizen_id, sex, birth_date FROM members WHERE citizen_id IS NOT NULL"
+    ).fetchall()
+    assert len(rows) > 0.9 * demo_db.db["members"].count
+    assert len({r[0] for r in rows}) == len(rows)
+    problems = [(r, citizen_id_problems(r[0], r[1], int(r[2][:4]))) for r in rows]
+    assert [p for p in problems if p[1]] == []
+
+
+def test_names_carry_vietnamese_diacritics_and_villages_mix_areas(demo_db):
+    names = [r[0] for r in demo_db.db.execute("SELECT full_name FROM members")]
+    assert any("Nguyễn" in n for n in names)
+    assert sum(any(ord(ch) > 127 for ch in n) for n in names) > 0.9 * len(names)
+    areas = Counter(r[0] for r in demo_db.db.execute("SELECT area FROM villages"))
+    assert areas["urban"] >= 1 and areas["rural"] >= 2
+
+
+def test_age_structure_and_ethnic_minority_share_are_believable(demo_db):
+    years = [int(r[0][:4]) for r in demo_db.db.execute("SELECT birth_date FROM members")]
+    ages = [2025 - y for y in years]
+    children = sum(a < 16 for a in ages) / len(ages)
+    elderly = sum(a >= 60 for a in ages) / len(ages)
+    assert 0.12 < children < 0.40
+    assert 0.08 < elderly < 0.35
+    assert max(ages) <= 100
+    minority = demo_db.db.execute("SELECT avg(ethnic_minority) FROM households").fetchone()[0]
+    assert 0.05 < minority < 0.5
+
+
+def test_statuses_cover_2022_to_2025_with_movements(demo_db):
+    db = demo_db.db
+    per_year = dict(
+        db.execute(
+            "SELECT year, count(*) FROM household_status WHERE status = 'poor' GROUP BY year"
+        ).fetchall()
+    )
+    assert sorted(per_year) == [2022, 2023, 2024, 2025]
+    total = db["households"].count
+    assert all(0.01 * total < n < 0.3 * total for n in per_year.values())
+    movements = Counter(
+        r[0] for r in db.execute("SELECT movement FROM household_status WHERE movement IS NOT NULL")
+    )
+    assert (
+        movements["escaped_poverty"] > 0
+        and movements["newly_poor"] + movements["fell_back_poverty"] > 0
+    )
+    decisions = db.execute(
+        "SELECT count(*) FROM household_status WHERE decision_number IS NULL"
+    ).fetchone()[0]
+    assert decisions == 0
+
+
+def test_2025_statuses_are_the_engine_classification_of_the_questionnaires(demo_db):
+    rows = demo_db.db.execute(
+        """SELECT q.class_code, s.status FROM questionnaires q
+           LEFT JOIN household_status s ON s.household_id = q.household_id AND s.year = 2025
+           WHERE q.form = 'B'"""
+    ).fetchall()
+    assert rows
+    assert all(status == (klass or "not_poor") for klass, status in rows)
+
+
+def test_targets_and_budgets(demo_db):
+    db = demo_db.db
+    assert {r[0] for r in db.execute("SELECT DISTINCT year FROM targets")} == {
+        2023,
+        2024,
+        2025,
+        2026,
+    }
+    assert db.execute("SELECT count(*) FROM budgets WHERE disbursed > allocated").fetchone()[0] == 0
+    assert db.execute("SELECT sum(allocated) FROM budgets").fetchone()[0] > 0
+
+
+@pytest.mark.parametrize("households", [1, 5])
+def test_tiny_communes_work(tmp_path, households):
+    summary = create_demo(tmp_path / "t.gnapp", households=households, seed=1)
+    assert summary.households == households

@@ -1,0 +1,593 @@
+"""The commune overview window, on a small hand-built commune and on the demo commune."""
+
+from __future__ import annotations
+
+import sys
+import types
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+import gnapp
+from gnapp.core.movements import movement
+from gnapp.core.vietnamese import format_number, format_percent
+from gnapp.store.database import open_database
+from gnapp.store.overview import VillageFigures, village_figures
+from gnapp.store.programme import set_target
+from gnapp.store.register import add_household, add_village, save_commune, set_setting, set_status
+from gnapp.ui import app as ui_app
+from gnapp.ui import qt
+from gnapp.ui.app import build_main_window, run_gui
+from gnapp.ui.models import (
+    VILLAGE_COLUMNS,
+    TextTableModel,
+    VillageTableModel,
+    change_text,
+    movement_rows,
+    target_rows,
+    target_value_text,
+)
+
+# village name, area, then per household: members and its status in 2024 and in 2025
+HAND_BUILT = {
+    "Thôn Đông": ("rural", [
+        (1, "poor", "poor"), (2, "poor", None), (3, "near_poor", "poor"), (1, None, "average"),
+        (2, None, None), (4, "near_poor", "near_poor"),
+    ]),
+    "Tổ dân phố 1": ("urban", [(2, "poor", "near_poor"), (3, None, "near_poor"), (1, None, None)]),
+    "Thôn Bắc": ("rural", []),
+}  # fmt: skip
+
+
+def build_commune(cdb, *, kind: str = "xa", demo: bool = False) -> None:
+    save_commune(
+        cdb, code="99999", name="Xã Thử Nghiệm", kind=kind, province="Quảng Ngãi",
+        receiving_office_name="Sở Nông nghiệp và Môi trường tỉnh Quảng Ngãi",
+        receiving_office_kind="province",
+    )  # fmt: skip
+    if demo:
+        set_setting(cdb, "demo", True)
+    number = 0
+    for code, (name, (area, households)) in enumerate(HAND_BUILT.items(), start=1):
+        village_id = add_village(cdb, f"T{code:02d}", name, area)
+        for size, before, now in households:
+            number += 1
+            members = [
+                {"full_name": f"Người Số {number}-{i}", "sex": "female", "birth_date": "1980-01-01",
+                 "relation": "head" if i == 0 else "child"}
+                for i in range(size)
+            ]  # fmt: skip
+            household_id = add_household(
+                cdb, {"code": f"HGD-{number:03d}", "village_id": village_id}, members
+            )
+            if before:
+                set_status(cdb, household_id, 2024, before)
+            if before or now:
+                set_status(
+                    cdb, household_id, 2025, now or "not_poor", movement=movement(before, now)
+                )
+    set_target(cdb, 2025, "poverty_rate", 2.5, decision_number="65/QĐ-UBND",
+               decision_date="2025-02-15")  # fmt: skip
+    set_target(cdb, 2025, "poor_reduction", 1)
+
+
+@pytest.fixture(params=["hand_built", "demo"])
+def commune_db(request):
+    """The hand-built commune, and the demo commune once the classification engine exists."""
+    if request.param == "demo":
+        pytest.importorskip("gnapp.core.classify")
+        return request.getfixturevalue("demo_db")
+    cdb = request.getfixturevalue("new_db")
+    build_commune(cdb)
+    return cdb
+
+
+@pytest.fixture
+def window(qtbot, commune_db):
+    window = build_main_window(commune_db)
+    qtbot.addWidget(window)
+    return window
+
+
+def sql_count(cdb, sql: str, *params) -> int:
+    return cdb.db.execute(sql, params).fetchone()[0]
+
+
+def year_counts(cdb, year: int) -> dict[str, int]:
+    return {
+        "households": sql_count(cdb, "SELECT count(*) FROM households"),
+        "members": sql_count(cdb, "SELECT count(*) FROM members"),
+        "poor": sql_count(
+            cdb, "SELECT count(*) FROM household_status WHERE year = ? AND status = 'poor'", year
+        ),
+        "near_poor": sql_count(
+            cdb,
+            "SELECT count(*) FROM household_status WHERE year = ? AND status = 'near_poor'",
+            year,
+        ),
+    }
+
+
+def cell(model, row: int, column: int) -> str:
+    return model.data(model.index(row, column), qt.Qt.ItemDataRole.DisplayRole)
+
+
+def column_of(attribute_header: str) -> int:
+    return next(i for i, c in enumerate(VILLAGE_COLUMNS) if c.header == attribute_header)
+
+
+def total_row_texts(window) -> dict[str, str]:
+    model = window.village_model
+    last = model.rowCount() - 1
+    return {
+        "households": cell(model, last, column_of("Số hộ")),
+        "members": cell(model, last, column_of("Số nhân\nkhẩu")),
+        "poor": cell(model, last, column_of("Hộ nghèo")),
+        "near_poor": cell(model, last, column_of("Hộ cận\nnghèo")),
+    }
+
+
+# --- the window on a commune ------------------------------------------------------------------
+
+
+def test_title_holds_the_commune_name(window, commune_db):
+    name = commune_db.db.execute("SELECT name FROM commune").fetchone()[0]
+    assert window.windowTitle().startswith(f"GNApp — {name}")
+    assert window.name_label.text() == name
+
+
+def test_demo_commune_is_marked_in_title_and_badge(qtbot, new_db):
+    build_commune(new_db, demo=True)
+    window = build_main_window(new_db)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.windowTitle() == "GNApp — Xã Thử Nghiệm — DỮ LIỆU MẪU"
+    assert window.demo_badge.isVisible()
+
+
+def test_a_real_commune_has_no_demo_mark(qtbot, new_db):
+    build_commune(new_db)
+    window = build_main_window(new_db)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.windowTitle() == "GNApp — Xã Thử Nghiệm"
+    assert not window.demo_badge.isVisible()
+
+
+def test_header_shows_kind_province_and_receiving_office(qtbot, new_db):
+    build_commune(new_db, kind="phuong")
+    window = build_main_window(new_db)
+    qtbot.addWidget(window)
+    details = window.details_label.text()
+    assert "Phường" in details
+    assert "Quảng Ngãi" in details
+    assert "Sở Nông nghiệp và Môi trường tỉnh Quảng Ngãi" in details
+    model = window.village_model
+    assert cell(model, model.rowCount() - 1, 0) == "Toàn phường"
+
+
+def test_latest_year_is_selected(window, commune_db):
+    years = [r[0] for r in commune_db.db.execute("SELECT DISTINCT year FROM household_status")]
+    assert window.year == max(years)
+    assert [window.year_box.itemText(i) for i in range(window.year_box.count())] == [
+        str(y) for y in sorted(years)
+    ]
+
+
+def test_village_table_has_one_row_per_village_and_the_total_last(window, commune_db):
+    villages = sql_count(commune_db, "SELECT count(*) FROM villages")
+    model = window.village_model
+    assert model.rowCount() == villages + 1
+    assert cell(model, villages, 0) == "Toàn xã"
+    assert model.is_total_row(villages)
+    font = model.data(model.index(villages, 0), qt.Qt.ItemDataRole.FontRole)
+    assert font.bold()
+    assert model.data(model.index(0, 0), qt.Qt.ItemDataRole.FontRole) is None
+
+
+def test_totals_equal_sql_counts_for_the_selected_year(window, commune_db):
+    counts = year_counts(commune_db, window.year)
+    assert total_row_texts(window) == {key: format_number(n) for key, n in counts.items()}
+    assert window.households_box.value.text() == format_number(counts["households"])
+    assert window.members_box.value.text() == format_number(counts["members"])
+    assert window.poor_box.value.text() == format_number(counts["poor"])
+    rate = format_percent(counts["poor"] / counts["households"] * 100)
+    assert f"tỷ lệ {rate}" in window.poor_box.detail.text()
+
+
+def test_changing_the_year_shows_that_years_counts(window, commune_db):
+    shown = {}
+    for index in range(window.year_box.count()):
+        window.year_box.setCurrentIndex(index)
+        year = window.year
+        counts = year_counts(commune_db, year)
+        assert total_row_texts(window) == {key: format_number(n) for key, n in counts.items()}
+        assert window.near_poor_box.value.text() == format_number(counts["near_poor"])
+        assert str(year) in window.village_group.title()
+        shown[year] = counts["poor"]
+    assert len(set(shown.values())) > 1  # the years really differ, so the check above can fail
+
+
+def test_change_against_the_previous_year_is_in_words(qtbot, new_db):
+    build_commune(new_db)
+    window = build_main_window(new_db)
+    qtbot.addWidget(window)
+    # 2024: 3 poor, 2 near-poor; 2025: 2 poor, 3 near-poor
+    assert "giảm 1 hộ so với năm 2024" in window.poor_box.detail.text()
+    assert "tăng 1 hộ so với năm 2024" in window.near_poor_box.detail.text()
+    window.year_box.setCurrentIndex(0)
+    assert "chưa có số liệu năm trước" in window.poor_box.detail.text()
+
+
+def test_movements_and_targets_of_the_year(qtbot, new_db):
+    build_commune(new_db)
+    window = build_main_window(new_db)
+    qtbot.addWidget(window)
+    window.show()
+    movements = {
+        cell(window.movement_model, r, 0): cell(window.movement_model, r, 1)
+        for r in range(window.movement_model.rowCount())
+    }
+    assert movements == {
+        "Tiếp tục nghèo": "1", "Từ nghèo thành cận nghèo": "1", "Thoát nghèo": "1",
+        "Tiếp tục cận nghèo": "1", "Từ cận nghèo thành nghèo": "1", "Cận nghèo phát sinh": "1",
+    }  # fmt: skip
+    targets = [
+        (cell(window.target_model, r, 0), cell(window.target_model, r, 1))
+        for r in range(window.target_model.rowCount())
+    ]
+    assert targets == [("Tỷ lệ hộ nghèo cuối năm", "2,5%"), ("Số hộ nghèo giảm trong năm", "1 hộ")]
+    assert window.target_view.isVisible()
+    assert not window.target_note.isVisible()
+
+
+def test_a_year_without_movements_or_targets_says_so(qtbot, new_db):
+    build_commune(new_db)
+    window = build_main_window(new_db)
+    qtbot.addWidget(window)
+    window.show()
+    window.year_box.setCurrentIndex(0)  # 2024: the first year, no targets
+    assert window.target_model.rowCount() == 0
+    assert not window.target_view.isVisible()
+    assert window.target_note.isVisible()
+    assert window.target_note.text() == "Chưa có chỉ tiêu nào được giao cho năm 2024."
+    assert window.movement_note.isVisible()
+    assert window.movement_note.text() == "Năm 2024 không có biến động nào được ghi nhận."
+
+
+def test_status_bar_shows_file_and_schema_version(window, commune_db):
+    assert str(commune_db.path.resolve()) in window.file_label.text()
+    assert window.schema_label.text() == f"Lược đồ dữ liệu v{commune_db.schema_version}"
+
+
+def test_every_text_the_clerk_reads_is_nfc(window):
+    window.show()
+    texts = [window.windowTitle()]
+    texts += [label.text() for label in window.findChildren(qt.QLabel)]
+    texts += [action.text() for action in window.findChildren(qt.QAction)]
+    texts += [box.title() for box in window.findChildren(qt.QGroupBox)]
+    for model in (window.village_model, window.movement_model, window.target_model):
+        for column in range(model.columnCount()):
+            texts.append(model.headerData(column, qt.Qt.Orientation.Horizontal))
+            texts += [cell(model, row, column) for row in range(model.rowCount())]
+    assert all(unicodedata.is_normalized("NFC", text) for text in texts)
+    assert "Tỷ lệ hộ\nnghèo" in texts
+
+
+def test_an_empty_database_opens_with_notes_instead_of_figures(qtbot, new_db):
+    window = build_main_window(new_db)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.windowTitle() == "GNApp — Chưa khai báo thông tin xã"
+    assert window.year is None
+    assert not window.year_box.isEnabled()
+    assert window.village_model.rowCount() == 0
+    assert window.movement_note.isVisible()
+    assert window.target_note.isVisible()
+
+
+def test_menus_are_vietnamese_with_shortcuts(window):
+    menus = [action.text() for action in window.menuBar().actions()]
+    assert menus == ["&Tệp", "Trợ &giúp"]
+    assert window.quit_action.shortcut().toString() == "Ctrl+Q"
+    assert window.open_action.text() == "&Mở dữ liệu xã…"
+    assert window.about_action.text() == "&Giới thiệu GNApp"
+
+
+def test_window_fits_an_office_screen(window):
+    assert window.width() <= 1366
+    assert window.height() <= 768 - 70  # taskbar and title bar
+
+
+# --- message boxes, opening another file ------------------------------------------------------
+
+
+@pytest.fixture
+def shown_boxes(monkeypatch):
+    """Message boxes that would have been shown (exec is replaced, nothing blocks)."""
+    boxes = []
+
+    def record(box):
+        boxes.append(
+            {
+                "title": box.windowTitle(),
+                "text": box.text(),
+                "buttons": [button.text() for button in box.buttons()],
+            }
+        )
+        return 0
+
+    monkeypatch.setattr(qt.QMessageBox, "exec", record)
+    return boxes
+
+
+def test_about_box_gives_the_version(window, shown_boxes):
+    window.about_action.trigger()
+    assert shown_boxes[0]["title"] == "Giới thiệu GNApp"
+    assert f"phiên bản {gnapp.__version__}" in shown_boxes[0]["text"]
+    assert shown_boxes[0]["buttons"] == ["Đóng"]
+
+
+def test_opening_another_file_shows_it(qtbot, new_db, tmp_path):
+    build_commune(new_db)
+    window = build_main_window(new_db)
+    qtbot.addWidget(window)
+    other = open_database(tmp_path / "khac.gnapp", create=True)
+    save_commune(other, code="1", name="Phường Bình Minh", kind="phuong", province="Huế")
+    other.close()
+    assert window.open_path(tmp_path / "khac.gnapp")
+    assert window.windowTitle() == "GNApp — Phường Bình Minh"
+    assert window.cdb.path == tmp_path / "khac.gnapp"
+    window.cdb.close()
+
+
+def test_a_file_that_cannot_be_opened_keeps_the_current_one(window, commune_db, shown_boxes,
+                                                           tmp_path):  # fmt: skip
+    junk = tmp_path / "hong.gnapp"
+    junk.write_bytes(b"not a database" * 100)
+    title = window.windowTitle()
+    assert not window.open_path(junk)
+    assert window.windowTitle() == title
+    assert window.cdb is commune_db
+    assert shown_boxes[0]["title"] == "Không mở được dữ liệu"
+    assert "không phải cơ sở dữ liệu GNApp" in shown_boxes[0]["text"]
+    assert shown_boxes[0]["buttons"] == ["Đóng"]
+
+
+def test_the_file_dialog_speaks_vietnamese(window, monkeypatch):
+    seen = {}
+
+    def record(dialog):
+        seen["filter"] = dialog.nameFilters()
+        seen["accept"] = dialog.labelText(qt.QFileDialog.DialogLabel.Accept)
+        seen["reject"] = dialog.labelText(qt.QFileDialog.DialogLabel.Reject)
+        return 0
+
+    monkeypatch.setattr(qt.QFileDialog, "exec", record)
+    path = window.cdb.path
+    window.open_action.trigger()
+    assert seen == {"filter": ["Dữ liệu GNApp (*.gnapp)"], "accept": "Mở", "reject": "Hủy"}
+    assert window.cdb.path == path
+
+
+# --- run_gui ----------------------------------------------------------------------------------
+
+
+def test_run_gui_reports_a_missing_file_in_vietnamese(qapp, shown_boxes, tmp_path):
+    assert run_gui(tmp_path / "khong-co.gnapp") == 1
+    assert shown_boxes[0]["title"] == "GNApp — không mở được dữ liệu"
+    assert "Không tìm thấy tệp dữ liệu" in shown_boxes[0]["text"]
+    assert shown_boxes[0]["buttons"] == ["Đóng"]
+
+
+@pytest.fixture
+def shown_windows(monkeypatch):
+    """Windows run_gui showed; the event loop returns at once."""
+    windows = []
+    build = ui_app.build_main_window
+
+    def record(cdb):
+        windows.append(build(cdb))
+        return windows[-1]
+
+    monkeypatch.setattr(ui_app, "build_main_window", record)
+    monkeypatch.setattr(qt.QApplication, "exec", lambda *args: 0)
+    yield windows
+    for window in windows:
+        window.deleteLater()
+
+
+def test_run_gui_shows_the_window_and_closes_the_database(qapp, new_db, shown_windows):
+    build_commune(new_db)
+    new_db.close()
+    assert run_gui(new_db.path) == 0
+    assert qapp.applicationName() == "GNApp"
+    assert qapp.organizationName() == "GNApp"
+    assert shown_windows[0].windowTitle() == "GNApp — Xã Thử Nghiệm"
+    assert shown_windows[0].isVisible()
+    with pytest.raises(Exception, match="closed"):
+        shown_windows[0].cdb.db.execute("SELECT 1")
+
+
+def test_run_gui_demo_creates_a_missing_demo_file_first(qapp, monkeypatch, shown_windows, tmp_path):
+    made = []
+
+    def fresh_demo_copy(path, progress=None):
+        cdb = open_database(path, create=True)
+        build_commune(cdb, demo=True)
+        cdb.close()
+        progress(100, 200)
+        made.append(path)
+
+    monkeypatch.setitem(
+        sys.modules, "gnapp.demo", types.SimpleNamespace(fresh_demo_copy=fresh_demo_copy)
+    )
+    monkeypatch.setattr(gnapp, "demo", sys.modules["gnapp.demo"], raising=False)
+    path = tmp_path / "mau.gnapp"
+    assert run_gui(path, demo=True) == 0
+    assert made == [path]
+    assert shown_windows[0].windowTitle().endswith("— DỮ LIỆU MẪU")
+    assert run_gui(path, demo=True) == 0  # an existing demo file is opened, not made again
+    assert made == [path]
+
+
+def test_a_failed_demo_leaves_no_file_behind(qapp, monkeypatch, tmp_path):
+    def fresh_demo_copy(path, progress=None):
+        open_database(path, create=True).close()
+        raise RuntimeError("engine failed")
+
+    monkeypatch.setitem(
+        sys.modules, "gnapp.demo", types.SimpleNamespace(fresh_demo_copy=fresh_demo_copy)
+    )
+    monkeypatch.setattr(gnapp, "demo", sys.modules["gnapp.demo"], raising=False)
+    path = tmp_path / "mau.gnapp"
+    with pytest.raises(RuntimeError):
+        run_gui(path, demo=True)
+    assert not path.exists()
+
+
+# --- the models -------------------------------------------------------------------------------
+
+
+def figures(name: str, households: int, poor: int, area: str = "rural") -> VillageFigures:
+    return VillageFigures(
+        village_id=hash(name) % 1000, name=name, area=area, households=households,
+        members=households * 4, poor=poor, near_poor=1, average=0, poor_members=poor * 4,
+        near_poor_members=4,
+    )  # fmt: skip
+
+
+SAMPLE = [figures("Tổ dân phố 2", 80, 1, "urban"), figures("Thôn Ân", 120, 9),
+          figures("Thôn Bình", 60, 6), figures("Làng Đắk", 40, 12)]  # fmt: skip
+
+
+def test_village_model_passes_qtmodeltester(qtmodeltester):
+    model = VillageTableModel()
+    model.set_figures(SAMPLE)
+    qtmodeltester.check(model)
+    model.sort(column_of("Hộ nghèo"), qt.Qt.SortOrder.DescendingOrder)
+    qtmodeltester.check(model)
+
+
+def test_text_model_passes_qtmodeltester(qtmodeltester):
+    model = TextTableModel(("Biến động", "Số hộ"), numeric_columns=(1,))
+    model.set_rows(movement_rows({"escaped_poverty": 3, "newly_poor": 1}))
+    qtmodeltester.check(model)
+
+
+def test_village_model_formats_and_aligns(qtbot):
+    model = VillageTableModel()
+    model.set_figures([figures("Thôn Ân", 1810, 52)])
+    assert cell(model, 0, column_of("Số hộ")) == "1.810"
+    assert cell(model, 0, column_of("Tỷ lệ hộ\nnghèo")) == "2,87%"
+    assert cell(model, 0, column_of("Khu vực")) == "Nông thôn"
+    assert cell(model, 1, column_of("Khu vực")) == ""
+    right = model.data(model.index(0, column_of("Số hộ")), qt.Qt.ItemDataRole.TextAlignmentRole)
+    left = model.data(model.index(0, 0), qt.Qt.ItemDataRole.TextAlignmentRole)
+    assert right & qt.Qt.AlignmentFlag.AlignRight
+    assert left & qt.Qt.AlignmentFlag.AlignLeft
+
+
+def names(model) -> list[str]:
+    return [cell(model, row, 0) for row in range(model.rowCount())]
+
+
+def test_sorting_reorders_villages_and_keeps_the_total_last():
+    model = VillageTableModel()
+    model.set_figures(SAMPLE)
+    model.sort(column_of("Tỷ lệ hộ\nnghèo"), qt.Qt.SortOrder.DescendingOrder)
+    assert names(model) == ["Làng Đắk", "Thôn Bình", "Thôn Ân", "Tổ dân phố 2", "Toàn xã"]
+    model.sort(0, qt.Qt.SortOrder.AscendingOrder)  # Vietnamese order: L < T, Â after A
+    assert names(model) == ["Làng Đắk", "Thôn Ân", "Thôn Bình", "Tổ dân phố 2", "Toàn xã"]
+    model.sort(-1, qt.Qt.SortOrder.AscendingOrder)
+    assert names(model) == [*(row.name for row in SAMPLE), "Toàn xã"]
+
+
+def test_sorting_moves_the_selection_with_its_village():
+    model = VillageTableModel()
+    model.set_figures(SAMPLE)
+    selected = qt.QPersistentModelIndex(model.index(3, 1))  # Làng Đắk
+    total = qt.QPersistentModelIndex(model.index(4, 2))
+    model.sort(column_of("Số hộ"), qt.Qt.SortOrder.AscendingOrder)
+    assert (selected.row(), selected.column()) == (0, 1)
+    assert total.row() == 4
+
+
+def test_a_new_year_keeps_the_chosen_sort():
+    model = VillageTableModel()
+    model.set_figures(SAMPLE)
+    model.sort(column_of("Số hộ"), qt.Qt.SortOrder.DescendingOrder)
+    model.set_figures(list(reversed(SAMPLE)))
+    assert names(model)[:2] == ["Thôn Ân", "Tổ dân phố 2"]
+
+
+def test_clicking_a_header_sorts_the_window_table(window):
+    view = window.village_view
+    households = column_of("Số hộ")
+    view.horizontalHeader().setSortIndicator(households, qt.Qt.SortOrder.AscendingOrder)
+    villages = window.village_model.villages
+    assert [v.households for v in villages] == sorted(v.households for v in villages)
+    assert window.village_model.is_total_row(window.village_model.rowCount() - 1)
+
+
+def test_village_model_total_matches_the_store_on_the_window(window, commune_db):
+    model = window.village_model
+    assert sorted(v.village_id for v in model.villages) == sorted(
+        v.village_id for v in village_figures(commune_db.db, window.year)
+    )
+
+
+# --- texts ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("current", "previous", "year", "expected"),
+    [
+        (40, 52, 2024, "giảm 12 hộ so với năm 2024"),
+        (1500, 10, 2023, "tăng 1.490 hộ so với năm 2023"),
+        (7, 7, 2024, "không đổi so với năm 2024"),
+        (7, None, None, "chưa có số liệu năm trước để so sánh"),
+    ],
+)
+def test_change_text(current, previous, year, expected):
+    assert change_text(current, previous, year) == expected
+
+
+def test_movement_rows_follow_the_label_order():
+    rows = movement_rows({"newly_poor": 2, "escaped_poverty": 1250, "remained_poor": 4})
+    assert [row.cells for row in rows] == [
+        ("Tiếp tục nghèo", "4"), ("Thoát nghèo", "1.250"), ("Nghèo phát sinh", "2"),
+    ]  # fmt: skip
+
+
+def test_target_rows_label_value_unit_and_decision():
+    kinds = {"poverty_rate": {"label": "Tỷ lệ hộ nghèo cuối năm"}}
+    rows = target_rows(
+        [
+            {"code": "poverty_rate", "value": 2.3, "unit": "%", "decision_number": "65/QĐ-UBND",
+             "decision_date": "2025-02-05"},
+            {"code": "not_in_catalogue", "value": 1500, "unit": "người", "decision_number": None,
+             "decision_date": None},
+        ],
+        kinds,
+    )  # fmt: skip
+    assert rows[0].cells == ("Tỷ lệ hộ nghèo cuối năm", "2,3%")
+    assert rows[0].tooltip == "Quyết định số 65/QĐ-UBND ngày 05/02/2025"
+    assert rows[1].cells == ("not_in_catalogue", "1.500 người")
+    assert rows[1].tooltip is None
+
+
+def test_target_value_text():
+    assert target_value_text(98, "%") == "98%"
+    assert target_value_text(12.0, "hộ") == "12 hộ"
+
+
+def test_qt_is_imported_only_by_gnapp_ui_qt():
+    root = Path(gnapp.__file__).parent
+    importers = {
+        path.relative_to(root).as_posix()
+        for path in root.rglob("*.py")
+        if "PySide6" in path.read_text(encoding="utf-8")
+    }
+    assert importers == {"ui/qt.py"}
