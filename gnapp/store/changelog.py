@@ -61,31 +61,35 @@ def _changed_only(side: str, old: str, new: str) -> str:
     )
 
 
-def trigger_sql(table: str, columns: list[str], household_column: str | None) -> list[str]:
+def trigger_sql(
+    table: str, columns: list[str], household_column: str | None, *, with_batch: bool = True
+) -> list[str]:
     """CREATE TRIGGER statements that log every change of ``table``.
 
-    An insert records the row's non-empty values, a delete the values it had, an
-    update the columns that changed (old and new).
+    An insert records the row's non-empty values and an update the columns that
+    changed (old and new), derived columns left out; a delete records the whole
+    row, so that undoing it can put it back as it was.
     """
-    columns = [c for c in columns if c not in DERIVED_COLUMNS]
-    old_row, new_row = _json_row("OLD", columns), _json_row("NEW", columns)
+    logged = [c for c in columns if c not in DERIVED_COLUMNS]
+    old_row, new_row = _json_row("OLD", logged), _json_row("NEW", logged)
     household = (lambda p: f'{p}."{household_column}"') if household_column else (lambda p: "NULL")
+    batch_column, batch_value = (", batch_id", ", gnapp_batch()") if with_batch else ("", "")
     insert_log = (
         "INSERT INTO change_log (at, actor, table_name, row_id, household_id, action, "
-        "old_values, new_values) VALUES "
+        f"old_values, new_values{batch_column}) VALUES "
     )
-    changed = " OR ".join(f'NEW."{c}" IS NOT OLD."{c}"' for c in columns)
+    changed = " OR ".join(f'NEW."{c}" IS NOT OLD."{c}"' for c in logged)
     return [
         f'CREATE TRIGGER log_{table}_insert AFTER INSERT ON "{table}" BEGIN {insert_log}'
         f"({_NOW}, gnapp_actor(), '{table}', NEW.rowid, {household('NEW')}, 'insert', "
-        f"NULL, {_without_nulls(new_row)}); END",
+        f"NULL, {_without_nulls(new_row)}{batch_value}); END",
         f'CREATE TRIGGER log_{table}_update AFTER UPDATE ON "{table}" WHEN {changed} BEGIN '
         f"{insert_log}({_NOW}, gnapp_actor(), '{table}', NEW.rowid, {household('NEW')}, "
         f"'update', {_changed_only('o', old_row, new_row)}, "
-        f"{_changed_only('n', old_row, new_row)}); END",
+        f"{_changed_only('n', old_row, new_row)}{batch_value}); END",
         f'CREATE TRIGGER log_{table}_delete AFTER DELETE ON "{table}" BEGIN {insert_log}'
         f"({_NOW}, gnapp_actor(), '{table}', OLD.rowid, {household('OLD')}, 'delete', "
-        f"{_without_nulls(old_row)}, NULL); END",
+        f"{_without_nulls(_json_row('OLD', columns))}, NULL{batch_value}); END",
     ]
 
 
@@ -96,11 +100,12 @@ def install_triggers(db: sqlite_utils.Database) -> None:
     ).fetchall():
         db.execute(f'DROP TRIGGER "{name[0]}"')
     existing = set(db.table_names())
+    with_batch = "batch_id" in db["change_log"].columns_dict
     for table, household_column in LOGGED_TABLES.items():
         if table not in existing:
             continue
         columns = [column.name for column in db[table].columns]
-        for statement in trigger_sql(table, columns, household_column):
+        for statement in trigger_sql(table, columns, household_column, with_batch=with_batch):
             db.execute(statement)
 
 
@@ -116,9 +121,11 @@ class Change:
     action: str
     old_values: dict | None
     new_values: dict | None
+    batch_id: int | None = None
+    id: int | None = None
 
 
-def _change(row: dict) -> Change:
+def change_from_row(row: dict) -> Change:
     return Change(
         at=row["at"],
         actor=row["actor"],
@@ -128,13 +135,15 @@ def _change(row: dict) -> Change:
         action=row["action"],
         old_values=json.loads(row["old_values"]) if row["old_values"] else None,
         new_values=json.loads(row["new_values"]) if row["new_values"] else None,
+        batch_id=row.get("batch_id"),
+        id=row["id"],
     )
 
 
 def changes_of_household(db: sqlite_utils.Database, household_id: int) -> list[Change]:
     """Every change to a household and to its members, statuses and questionnaires, oldest first."""
     rows = db.query("SELECT * FROM change_log WHERE household_id = ? ORDER BY id", [household_id])
-    return [_change(row) for row in rows]
+    return [change_from_row(row) for row in rows]
 
 
 def changes_of_row(db: sqlite_utils.Database, table: str, row_id: int) -> list[Change]:
@@ -142,4 +151,4 @@ def changes_of_row(db: sqlite_utils.Database, table: str, row_id: int) -> list[C
     rows = db.query(
         "SELECT * FROM change_log WHERE table_name = ? AND row_id = ? ORDER BY id", [table, row_id]
     )
-    return [_change(row) for row in rows]
+    return [change_from_row(row) for row in rows]

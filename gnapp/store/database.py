@@ -48,9 +48,11 @@ class CommuneDatabase:
         self.path = path
         self.actor = actor
         self.clock = clock
+        self.current_batch: int | None = None
         self.db = sqlite_utils.Database(conn)
         conn.create_function("gnapp_actor", 0, lambda: self.actor, deterministic=False)
         conn.create_function("gnapp_now", 0, lambda: self.clock(), deterministic=False)
+        conn.create_function("gnapp_batch", 0, lambda: self.current_batch, deterministic=False)
 
     def now(self) -> str:
         """The time stamped on rows and change-log entries (a fixed clock makes them repeatable)."""
@@ -61,6 +63,32 @@ class CommuneDatabase:
         """All writes inside happen together or not at all (nested blocks are savepoints)."""
         with self.db.atomic():
             yield self.db
+
+    @contextmanager
+    def batch(
+        self, kind: str, label: str, *, source: str | None = None, undo_of: int | None = None
+    ) -> Iterator[int]:
+        """A transaction whose changes are tagged as one batch (e.g. an import) that
+        ``gnapp.store.batches.undo_batch`` can later undo as a whole."""
+        if self.current_batch is not None:
+            raise DatabaseError("Không thể mở một lô thay đổi bên trong một lô khác.")
+        with self.transaction() as db:
+            table = db["batches"]
+            table.insert(
+                {
+                    "kind": kind,
+                    "label": label,
+                    "source": source,
+                    "actor": self.actor,
+                    "started_at": self.now(),
+                    "undo_of": undo_of,
+                }
+            )
+            self.current_batch = table.last_pk
+            try:
+                yield self.current_batch
+            finally:
+                self.current_batch = None
 
     @property
     def schema_version(self) -> int:

@@ -208,7 +208,27 @@ REVIEW = Migration(
     ),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (REGISTER, PROGRAMME, REVIEW)
+BATCHES = Migration(
+    4,
+    "batches: group changes (an import, an undo) so they can be undone together",
+    (
+        """CREATE TABLE batches (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            label TEXT NOT NULL,
+            source TEXT,
+            actor TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            undone_at TEXT,
+            undone_by TEXT,
+            undo_of INTEGER REFERENCES batches (id)
+        )""",
+        "ALTER TABLE change_log ADD COLUMN batch_id INTEGER REFERENCES batches (id)",
+        "CREATE INDEX change_log_batch ON change_log (batch_id)",
+    ),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (REGISTER, PROGRAMME, REVIEW, BATCHES)
 LATEST_VERSION = MIGRATIONS[-1].version
 
 

@@ -1,0 +1,158 @@
+"""Undoing a batch of changes (an import, say) from the change log.
+
+Every change made inside ``CommuneDatabase.batch()`` is tagged in the change
+log with the batch's id. Undoing replays those entries backwards in one new
+batch of its own (kind "undo", so the undo is logged and can be seen): inserted
+rows are deleted, updated columns get their old values back, deleted rows are put
+back whole. It refuses when a row of the batch was changed afterwards by anything
+else, since undoing would silently throw that later work away.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+from gnapp.core.vietnamese import fold, name_sort_key, text_sort_key
+from gnapp.store import register
+from gnapp.store.changelog import Change, change_from_row
+from gnapp.store.database import CommuneDatabase
+from gnapp.store.errors import DatabaseError
+
+
+@dataclass(frozen=True)
+class Batch:
+    id: int
+    kind: str
+    label: str
+    source: str | None
+    actor: str
+    started_at: str
+    undone_at: str | None
+    undone_by: str | None
+    changes: int
+
+
+def batches(db: sqlite_utils.Database, kind: str | None = None) -> list[Batch]:
+    """Batches, newest first, with how many changes each made."""
+    where, params = ("WHERE b.kind = ?", [kind]) if kind else ("", [])
+    rows = db.query(
+        f"""SELECT b.id, b.kind, b.label, b.source, b.actor, b.started_at, b.undone_at,
+                   b.undone_by, count(c.id) AS changes
+            FROM batches b LEFT JOIN change_log c ON c.batch_id = b.id
+            {where} GROUP BY b.id ORDER BY b.id DESC""",
+        params,
+    )
+    return [Batch(**row) for row in rows]
+
+
+def _entries(db: sqlite_utils.Database, batch_id: int) -> list[Change]:
+    rows = db.query("SELECT * FROM change_log WHERE batch_id = ? ORDER BY id DESC", [batch_id])
+    return [change_from_row(row) for row in rows]
+
+
+def _later_change(db: sqlite_utils.Database, batch_id: int) -> dict[str, Any] | None:
+    rows = list(
+        db.query(
+            """SELECT later.* FROM change_log later
+               JOIN (SELECT table_name, row_id, max(id) AS last_id FROM change_log
+                     WHERE batch_id = :batch GROUP BY table_name, row_id) mine
+                 ON later.table_name = mine.table_name AND later.row_id = mine.row_id
+                AND later.id > mine.last_id
+               WHERE later.batch_id IS NOT :batch
+               ORDER BY later.id LIMIT 1""",
+            {"batch": batch_id},
+        )
+    )
+    return rows[0] if rows else None
+
+
+def _describe(db: sqlite_utils.Database, entry: dict[str, Any]) -> str:
+    if entry["household_id"] is not None:
+        row = db.execute("SELECT code FROM households WHERE id = ?", [entry["household_id"]])
+        found = row.fetchone()
+        what = f"hộ {found[0]}" if found else f"hộ mã {entry['household_id']}"
+    else:
+        what = f"bảng {entry['table_name']}, dòng {entry['row_id']}"
+    return f"{what} đã được sửa sau đó (lúc {entry['at']}, bởi {entry['actor']})"
+
+
+def _revert(db: sqlite_utils.Database, entry: Change) -> None:
+    table = db[entry.table_name]
+    if entry.action == "insert":
+        db.execute(f'DELETE FROM "{entry.table_name}" WHERE rowid = ?', [entry.row_id])
+    elif entry.action == "update":
+        assignments = ", ".join(f'"{column}" = ?' for column in entry.old_values or {})
+        if assignments:
+            db.execute(
+                f'UPDATE "{entry.table_name}" SET {assignments} WHERE rowid = ?',
+                [*entry.old_values.values(), entry.row_id],
+            )
+    else:
+        table.insert(dict(entry.old_values or {}))
+
+
+def _refresh_derived(db: sqlite_utils.Database, entries: list[Change]) -> None:
+    """Recompute search and sort keys of the rows the undo touched (they are not logged)."""
+    for entry in entries:
+        if entry.table_name == "members":
+            row = db.execute(
+                "SELECT full_name FROM members WHERE id = ?", [entry.row_id]
+            ).fetchone()
+            if row:
+                db["members"].update(
+                    entry.row_id,
+                    {"name_fold": fold(row[0]), "name_sort_key": name_sort_key(row[0])},
+                )
+        elif entry.table_name == "villages":
+            row = db.execute("SELECT name FROM villages WHERE id = ?", [entry.row_id]).fetchone()
+            if row:
+                db["villages"].update(
+                    entry.row_id,
+                    {"name_fold": fold(row[0]), "name_sort_key": text_sort_key(row[0])},
+                )
+    households = {e.household_id for e in entries if e.household_id is not None}
+    for household_id in households:
+        if db.execute("SELECT 1 FROM households WHERE id = ?", [household_id]).fetchone():
+            register._refresh_head(db, household_id)
+
+
+def undo_batch(cdb: CommuneDatabase, batch_id: int) -> int:
+    """Undo every change of a batch; return the id of the undo's own batch."""
+    db = cdb.db
+    found = list(db.query("SELECT * FROM batches WHERE id = ?", [batch_id]))
+    if not found:
+        raise DatabaseError(f"Không tìm thấy lô thay đổi số {batch_id}")
+    batch = found[0]
+    if batch["undone_at"]:
+        raise DatabaseError(
+            f"Lô '{batch['label']}' đã được hoàn tác lúc {batch['undone_at']} "
+            f"bởi {batch['undone_by']}."
+        )
+    later = _later_change(db, batch_id)
+    if later is not None:
+        raise DatabaseError(
+            f"Không thể hoàn tác lô '{batch['label']}': {_describe(db, later)}. "
+            "Hãy sửa tay các hộ đó, hoặc hoàn tác các thay đổi sau trước."
+        )
+    entries = _entries(db, batch_id)
+    with cdb.batch("undo", f"Hoàn tác: {batch['label']}", undo_of=batch_id) as undo_id:
+        for entry in entries:
+            _revert(db, entry)
+        _refresh_derived(db, entries)
+        db["batches"].update(batch_id, {"undone_at": cdb.now(), "undone_by": cdb.actor})
+    return undo_id
+
+
+def batch_summary(db: sqlite_utils.Database, batch_id: int) -> dict[str, dict[str, int]]:
+    """How many rows of each table a batch inserted, updated and deleted."""
+    summary: dict[str, dict[str, int]] = {}
+    for table, action, count in db.execute(
+        "SELECT table_name, action, count(*) FROM change_log WHERE batch_id = ? "
+        "GROUP BY table_name, action",
+        [batch_id],
+    ):
+        summary.setdefault(table, {})[action] = count
+    return summary
