@@ -9,6 +9,7 @@ from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.store.errors import DatabaseError
 from gnapp.ui.main_window import MainWindow, show_message
 from gnapp.ui.qt import QApplication, QMessageBox, QProgressDialog, QSize, Qt
+from gnapp.ui.translations import install_vietnamese
 
 # Fits a 1366×768 office screen with the taskbar and the window frame.
 WINDOW_SIZE = QSize(1300, 680)
@@ -56,6 +57,7 @@ def run_gui(path: Path, *, demo: bool = False, argv: list[str] | None = None) ->
     app = QApplication.instance() or QApplication(sys.argv[:1] if argv is None else argv)
     app.setApplicationName("GNApp")
     app.setOrganizationName("GNApp")
+    install_vietnamese(app)
     path = Path(path)
     try:
         if demo and not path.exists():
