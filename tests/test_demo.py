@@ -121,7 +121,7 @@ def test_2025_statuses_are_the_engine_classification_of_the_questionnaires(demo_
            WHERE q.form = 'B'"""
     ).fetchall()
     assert rows
-    assert all(status == (klass or "not_poor") for klass, status in rows)
+    assert all(status == klass for klass, status in rows)
 
 
 def test_targets_and_budgets(demo_db):
