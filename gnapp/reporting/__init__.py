@@ -1,0 +1,1 @@
+"""Official documents and tables produced from the commune database (no Qt here)."""
