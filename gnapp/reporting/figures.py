@@ -1,0 +1,1078 @@
+"""The progress reports' figures as plain data, and the Vietnamese sentences a report uses.
+
+``report_figures(db, kind, period)`` computes every figure from the database (definitions in
+docs/figures.md); ``sentences(figures)`` writes them the way the seed reports do ("còn 1.810
+hộ nghèo, tỷ lệ 2,88% (giảm 651 hộ, đạt 232,5% so với chỉ tiêu giao)"). Report kinds (their
+periods, figure sets, tables and outline) are data: forms/reports/.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+from typing import Any
+
+import sqlite_utils
+
+from gnapp.core.movements import LISTED, MOVEMENT_LABELS
+from gnapp.core.record import age_at
+from gnapp.core.standards import load_standard
+from gnapp.core.vietnamese import format_decimal, format_money, format_number
+from gnapp.data import form_file, read_form_json
+from gnapp.store import figures as counts
+from gnapp.store.overview import status_years
+from gnapp.store.programme import target_kinds
+
+SERVICE_STANDARD = "2022-2025"  # whose indicator params define safe water, hygienic latrines, ...
+PERIOD_SHAPES = ("year", "half_year", "span")
+LIST_LABELS = {"poor": "hộ nghèo", "near_poor": "hộ cận nghèo"}
+COMMUNE_WORDS = {"xa": "xã", "phuong": "phường", "dac_khu": "đặc khu", "thi_tran": "thị trấn"}
+GROUP_LABELS = {
+    "ethnic_minority": "hộ dân tộc thiểu số",
+    "without_working_capacity": "hộ không có khả năng lao động",
+    "revolution_merit": "hộ có người có công với cách mạng",
+    "social_assistance": "hộ có đối tượng bảo trợ xã hội",
+    "other": "hộ khác",
+}
+# The movements of table 2 (poor) and table 3 (near-poor) of reports.md, by column.
+LIST_MOVEMENTS: dict[str, dict[str, str]] = {
+    "poor": {
+        "to_other_list": "poor_to_near_poor",
+        "escaped": "escaped_poverty",
+        "from_other_list": "near_poor_to_poor",
+        "fell_back": "fell_back_poverty",
+        "newly": "newly_poor",
+    },
+    "near_poor": {
+        "to_other_list": "near_poor_to_poor",
+        "escaped": "escaped_near_poverty",
+        "from_other_list": "poor_to_near_poor",
+        "fell_back": "fell_back_near_poverty",
+        "newly": "newly_near_poor",
+    },
+}
+DECREASES = ("to_other_list", "escaped")
+INCREASES = ("from_other_list", "fell_back", "newly")
+NOT_IN_SOFTWARE = "chưa có số liệu trong phần mềm"
+# Fixed sentence keys; "target.<code>" and "budget.<programme>.<project>" are added per figure.
+SENTENCE_KEYS = (
+    "commune",
+    "start_lists",
+    "end_lists",
+    "ethnic_minority",
+    "movements_poor",
+    "movements_near_poor",
+    "groups_poor",
+    "groups_near_poor",
+    "targets",
+    "budget",
+    "budget_sources",
+)
+SENTENCE_PREFIXES = ("target.", "budget.")
+
+
+class FiguresError(ValueError):
+    """Figures that cannot be computed or a report kind that cannot be used (Vietnamese)."""
+
+
+# --- rounding ------------------------------------------------------------------------------
+
+
+def percent(part: int | float, whole: int | float, decimals: int = 2) -> float | None:
+    """part ÷ whole × 100, rounded half up as by hand (2,885 -> 2,89); None when whole is 0."""
+    if not whole:
+        return None
+    exact = Decimal(str(part)) * 100 / Decimal(str(whole))
+    return float(exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+
+
+def _rate(part: int, whole: int) -> float:
+    """A rate of the lists: ÷ all households × 100, two decimals (0 when there are none)."""
+    return percent(part, whole) or 0.0
+
+
+# --- periods and report kinds ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """A year ("2025"), its first half ("2025-H1") or a span of years ("2021-2025")."""
+
+    shape: str
+    first: int
+    last: int
+
+    @property
+    def code(self) -> str:
+        if self.shape == "half_year":
+            return f"{self.first}-H1"
+        return str(self.first) if self.shape == "year" else f"{self.first}-{self.last}"
+
+    @property
+    def label(self) -> str:
+        if self.shape == "half_year":
+            return f"6 tháng đầu năm {self.first}"
+        return (
+            f"năm {self.first}" if self.shape == "year" else f"giai đoạn {self.first} - {self.last}"
+        )
+
+    @property
+    def end_date(self) -> date:
+        """The date the report speaks of: 30 June for a half-year, else 31 December."""
+        return date(self.last, 6, 30) if self.shape == "half_year" else date(self.last, 12, 31)
+
+
+_PERIOD = re.compile(r"^\s*(\d{4})(?:\s*-\s*(H1|\d{4}))?\s*$", re.IGNORECASE)
+
+
+def parse_period(text: str) -> Period:
+    """Read "2025", "2025-H1" or "2021-2025"."""
+    match = _PERIOD.match(text)
+    if not match:
+        raise FiguresError(
+            f"Kỳ báo cáo “{text}” không hợp lệ: ghi năm (2025), 6 tháng đầu năm (2025-H1) "
+            "hoặc giai đoạn (2021-2025)."
+        )
+    first, second = int(match[1]), match[2]
+    if second is None:
+        return Period("year", first, first)
+    if second.upper() == "H1":
+        return Period("half_year", first, first)
+    if int(second) <= first:
+        raise FiguresError(f"Giai đoạn “{text}”: năm cuối phải sau năm đầu.")
+    return Period("span", first, int(second))
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading of the report's outline: the figures' sentences and tables it holds, and
+    whether the clerk writes prose there."""
+
+    number: str
+    title: str
+    sentences: tuple[str, ...] = ()
+    tables: tuple[str, ...] = ()
+    narrative: bool = False
+    parts: tuple[Section, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReportKind:
+    code: str
+    name: str
+    subject: str  # the title's subject line; {period} and {commune} are filled in
+    period_shapes: tuple[str, ...]
+    default_span: Mapping[str, Any] | None
+    figure_sets: tuple[str, ...]
+    choose_figure_sets: bool
+    tables: tuple[str, ...]
+    outline: tuple[Section, ...]
+    annexes: tuple[str, ...]
+    source: str
+    status: str
+    confirmed: bool
+
+
+def report_tables() -> dict[str, dict[str, Any]]:
+    """The tables a report can hold (forms/reports/tables.json), by id."""
+    return {table["id"]: table for table in read_form_json("reports", "tables.json")["tables"]}
+
+
+FIGURE_SETS = (
+    "commune",
+    "start_lists",
+    "end_lists",
+    "movements",
+    "targets",
+    "services",
+    "budget",
+    "groups",
+)
+
+
+def _section(raw: Mapping[str, Any], file: str, tables: Mapping[str, Any]) -> Section:
+    for key in raw.get("sentences", ()):
+        if key not in SENTENCE_KEYS and not (key.endswith("*") and key[:-1] in SENTENCE_PREFIXES):
+            raise FiguresError(f"Tệp forms/reports/{file}: câu số liệu không có: {key}")
+    for table in raw.get("tables", ()):
+        if table not in tables:
+            raise FiguresError(f"Tệp forms/reports/{file}: bảng không có: {table}")
+    return Section(
+        number=raw["number"],
+        title=raw["title"],
+        sentences=tuple(raw.get("sentences", ())),
+        tables=tuple(raw.get("tables", ())),
+        narrative=raw.get("narrative", False),
+        parts=tuple(_section(part, file, tables) for part in raw.get("parts", ())),
+    )
+
+
+@cache
+def report_kinds() -> dict[str, ReportKind]:
+    """The report kinds of forms/reports/kinds/*.json, by code."""
+    tables = report_tables()
+    kinds = {}
+    files = sorted(f for f in form_file("reports", "kinds").iterdir() if f.name.endswith(".json"))
+    for file in files:
+        raw = read_form_json("reports", "kinds", file.name)
+        name = f"kinds/{file.name}"
+        unknown = set(raw["figure_sets"]) - set(FIGURE_SETS)
+        unknown |= set(raw["tables"]) - set(tables)
+        unknown |= set(raw["period_shapes"]) - set(PERIOD_SHAPES)
+        if unknown:
+            raise FiguresError(f"Tệp forms/reports/{name}: không biết {', '.join(sorted(unknown))}")
+        kinds[raw["code"]] = ReportKind(
+            code=raw["code"],
+            name=raw["name"],
+            subject=raw["subject"],
+            period_shapes=tuple(raw["period_shapes"]),
+            default_span=raw.get("default_span"),
+            figure_sets=tuple(raw["figure_sets"]),
+            choose_figure_sets=raw.get("choose_figure_sets", False),
+            tables=tuple(raw["tables"]),
+            outline=tuple(_section(s, name, tables) for s in raw["outline"]),
+            annexes=tuple(raw.get("annexes", ())),
+            source=raw["source"],
+            status=raw["status"],
+            confirmed=raw["confirmed"],
+        )
+    return kinds
+
+
+def report_kind(code: str) -> ReportKind:
+    kinds = report_kinds()
+    if code not in kinds:
+        raise FiguresError(f"Loại báo cáo không có: {code} (có: {', '.join(kinds)})")
+    return kinds[code]
+
+
+def default_period(kind: ReportKind, year: int) -> Period:
+    """The period a kind reports on when made in ``year``: the year (or its first half), or
+    for a review of the programme the span its ``default_span`` names."""
+    shape = kind.period_shapes[0]
+    if shape != "span":
+        return Period(shape, year, year)
+    programme = next(
+        p
+        for p in (
+            read_form_json("programmes", f.name)
+            for f in form_file("programmes").iterdir()
+            if f.name.endswith(".json") and f.name[:4].isdigit()
+        )
+        if p["years"][0] <= year <= p["years"][1]
+    )
+    first, last = programme["years"]
+    span = kind.default_span or {}
+    if "years" in span:
+        last = min(last, first + span["years"] - 1)
+    return Period("span", first, last)
+
+
+# --- the figures ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Count:
+    households: int
+    members: int
+
+    def __add__(self, other: Count) -> Count:
+        return Count(self.households + other.households, self.members + other.members)
+
+    def __sub__(self, other: Count) -> Count:
+        return Count(self.households - other.households, self.members - other.members)
+
+
+ZERO = Count(0, 0)
+
+
+@dataclass(frozen=True)
+class CommuneFigures:
+    name: str
+    kind: str
+    villages: int
+    rural_villages: int
+    urban_villages: int
+    households: int
+    members: int
+
+
+@dataclass(frozen=True)
+class ListFigures:
+    """One list in one unit: households, their members, rate (÷ all households × 100) and the
+    ethnic-minority households on it with their rate (÷ the unit's ethnic-minority households)."""
+
+    households: int
+    members: int
+    rate: float
+    ethnic_minority: int
+    ethnic_minority_rate: float
+
+
+@dataclass(frozen=True)
+class UnitLists:
+    """A village (or the commune, village_id None) and its lists at one point."""
+
+    village_id: int | None
+    name: str
+    area: str | None
+    households: int
+    members: int
+    ethnic_minority_households: int
+    poor: ListFigures
+    near_poor: ListFigures
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The lists at one point: a year's recognised list, or (current) the register's state
+    during that year."""
+
+    year: int
+    current: bool
+    villages: tuple[UnitLists, ...]
+    commune: UnitLists
+
+
+@dataclass(frozen=True)
+class Movements:
+    """One list's movements over the period (columns of tables 2 and 3 of reports.md)."""
+
+    start: Count
+    to_other_list: Count
+    escaped: Count
+    from_other_list: Count
+    fell_back: Count
+    newly: Count
+    end: Count
+
+    @property
+    def decreases(self) -> Count:
+        return self.to_other_list + self.escaped
+
+    @property
+    def increases(self) -> Count:
+        return self.from_other_list + self.fell_back + self.newly
+
+    @property
+    def reduction(self) -> int:
+        """Households fewer on the list at the end than at the start."""
+        return self.start.households - self.end.households
+
+
+@dataclass(frozen=True)
+class UnitMovements:
+    village_id: int | None
+    name: str
+    area: str | None
+    poor: Movements
+    near_poor: Movements
+
+
+@dataclass(frozen=True)
+class ServiceFigure:
+    """A service among the people or households on the end lists: how many have it (count) of
+    those whose answer is recorded (base); unknown answers are left out of the share."""
+
+    code: str  # the target kind it measures
+    unit: str  # "người" or "hộ"
+    count: int
+    base: int
+    unknown: int
+    share: float | None
+
+
+@dataclass(frozen=True)
+class TargetFigure:
+    """A target and what was achieved; achieved is None when the app holds no figure for it."""
+
+    code: str
+    label: str
+    unit: str
+    direction: str  # "at_least" | "at_most"
+    target: float
+    years: tuple[int, ...]
+    decision_number: str | None
+    achieved: float | None
+    share_of_target: float | None  # "% so với chỉ tiêu", reduction targets, one decimal
+    reached: bool | None
+
+
+@dataclass(frozen=True)
+class GroupFigures:
+    """One end list by group; a household can be in several groups, "other" in none."""
+
+    status: str
+    total: Count
+    groups: tuple[tuple[str, Count], ...]
+
+
+@dataclass(frozen=True)
+class BudgetTotal:
+    """Allocated and disbursed (đồng) and the disbursement rate, for a line or a total."""
+
+    programme_id: str | None
+    code: str
+    name: str
+    allocated: int
+    disbursed: int
+    rate: float | None
+
+
+@dataclass(frozen=True)
+class BudgetLine:
+    programme_id: str
+    project_code: str
+    project_name: str
+    funding_source: str
+    funding_source_name: str
+    allocated: int
+    disbursed: int
+    rate: float | None
+
+
+@dataclass(frozen=True)
+class BudgetFigures:
+    """Budget execution from ``first`` to ``last``: lines per project and source, totals per
+    project (a project's total includes its sub-projects), per source and overall."""
+
+    first: int
+    last: int
+    lines: tuple[BudgetLine, ...]
+    projects: tuple[BudgetTotal, ...]
+    sources: tuple[BudgetTotal, ...]
+    total: BudgetTotal
+
+
+@dataclass(frozen=True)
+class ReportFigures:
+    kind: str
+    period: Period
+    commune: CommuneFigures
+    start: Snapshot
+    end: Snapshot
+    movement_years: tuple[int, ...]
+    movements: tuple[UnitMovements, ...]
+    commune_movements: UnitMovements
+    services: tuple[ServiceFigure, ...]
+    targets: tuple[TargetFigure, ...]
+    groups: tuple[GroupFigures, ...]
+    budget: BudgetFigures
+    problems: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (JSON-able): the dataclasses as dicts, with the period's code."""
+        data = asdict(self)
+        data["period"]["code"] = self.period.code
+        return data
+
+
+def _list_points(db: sqlite_utils.Database, period: Period) -> tuple[int, int, bool]:
+    """(start year, end year, whether the end is the register's current state)."""
+    years = status_years(db)
+    if period.shape == "span":
+        inside = [y for y in years if period.first <= y <= period.last]
+        if not inside:
+            raise FiguresError(
+                f"Chưa có danh sách hộ nghèo, hộ cận nghèo nào trong {period.label}."
+            )
+        before = [y for y in years if y < period.first]
+        start, end = (before[-1] if before else inside[0]), inside[-1]
+        if start == end:
+            raise FiguresError(
+                f"{period.label.capitalize()}: mới có danh sách cuối năm {end}, chưa có danh "
+                "sách thứ hai để so sánh."
+            )
+        return start, end, False
+    year = period.first
+    if year - 1 not in years:
+        raise FiguresError(
+            f"Chưa có danh sách hộ nghèo, hộ cận nghèo cuối năm {year - 1} để so sánh với "
+            f"{period.label}."
+        )
+    if period.shape == "year" and year not in years:
+        raise FiguresError(f"Chưa có danh sách hộ nghèo, hộ cận nghèo năm {year} được công nhận.")
+    return year - 1, year, period.shape == "half_year"
+
+
+def _by_village(rows: Sequence[Any], key: str = "status") -> dict[tuple[int, str], Count]:
+    """Counts keyed by (village id, the row's ``key``: status or movement)."""
+    return {(r.village_id, getattr(r, key)): Count(r.households, r.members) for r in rows}
+
+
+def _snapshot(
+    villages: Sequence[counts.VillageCounts],
+    rows: Sequence[counts.ListCounts],
+    year: int,
+    current: bool,
+) -> Snapshot:
+    minority = {(r.village_id, r.status): r.ethnic_minority for r in rows}
+    listed = _by_village(rows)
+
+    def unit(village_id: int | None, name: str, area: str | None, ids: Sequence[int]) -> UnitLists:
+        chosen = [v for v in villages if v.village_id in ids]
+        households = sum(v.households for v in chosen)
+        em_households = sum(v.ethnic_minority_households for v in chosen)
+        lists = {}
+        for status in LISTED:
+            on_list = sum((listed.get((i, status), ZERO) for i in ids), ZERO)
+            em = sum(minority.get((i, status), 0) for i in ids)
+            lists[status] = ListFigures(
+                on_list.households,
+                on_list.members,
+                _rate(on_list.households, households),
+                em,
+                _rate(em, em_households),
+            )
+        return UnitLists(
+            village_id,
+            name,
+            area,
+            households,
+            sum(v.members for v in chosen),
+            em_households,
+            lists["poor"],
+            lists["near_poor"],
+        )
+
+    return Snapshot(
+        year,
+        current,
+        tuple(unit(v.village_id, v.name, v.area, [v.village_id]) for v in villages),
+        unit(None, "", None, [v.village_id for v in villages]),
+    )
+
+
+def _identity_problems(
+    year: int,
+    current: bool,
+    villages: Sequence[counts.VillageCounts],
+    before: Mapping[tuple[int, str], Count],
+    after: Mapping[tuple[int, str], Count],
+    moved: Mapping[tuple[int, str], Count],
+) -> list[str]:
+    """Check end = start − decreases + increases (table 2: 9 = 1 − 2 − 3 − 4 + 5 + 6 + 7 + 8)
+    for each list and village in one year; the Vietnamese problem for each break."""
+    problems = []
+    when = f"Năm {year}" + (" (đến nay)" if current else "")
+    units, _ = _movements(villages, before, after, moved)
+    for unit in units:
+        for status in LISTED:
+            m: Movements = getattr(unit, status)
+            expected = m.start - m.decreases + m.increases
+            for what, word in (("households", "hộ"), ("members", "người")):
+                if getattr(m.end, what) != getattr(expected, what):
+                    n = {
+                        name: f"{format_number(getattr(value, what))}"
+                        for name, value in (
+                            ("end", m.end),
+                            ("start", m.start),
+                            ("down", m.decreases),
+                            ("up", m.increases),
+                            ("expected", expected),
+                        )
+                    }
+                    problems.append(
+                        f"{when}, {unit.name}: số {LIST_LABELS[status]} cuối kỳ là {n['end']} "
+                        f"{word}, nhưng đầu kỳ {n['start']} − giảm {n['down']} + tăng {n['up']} "
+                        f"= {n['expected']} {word} (cột 9 phải bằng 1 − 2 − 3 − 4 + 5 + 6 + 7 + 8)."
+                    )
+                    break
+    return problems
+
+
+def _movements(
+    villages: Sequence[counts.VillageCounts],
+    start: Mapping[tuple[int, str], Count],
+    end: Mapping[tuple[int, str], Count],
+    moved: Mapping[tuple[int, str], Count],
+) -> tuple[tuple[UnitMovements, ...], UnitMovements]:
+    def unit(
+        village_id: int | None, name: str, area: str | None, ids: Sequence[int]
+    ) -> UnitMovements:
+        def part(source: Mapping[tuple[int, str], Count], key: str) -> Count:
+            return sum((source.get((i, key), ZERO) for i in ids), ZERO)
+
+        lists = {
+            status: Movements(
+                start=part(start, status),
+                end=part(end, status),
+                **{column: part(moved, movement) for column, movement in columns.items()},
+            )
+            for status, columns in LIST_MOVEMENTS.items()
+        }
+        return UnitMovements(village_id, name, area, lists["poor"], lists["near_poor"])
+
+    return (
+        tuple(unit(v.village_id, v.name, v.area, [v.village_id]) for v in villages),
+        unit(None, "", None, [v.village_id for v in villages]),
+    )
+
+
+def _services(
+    db: sqlite_utils.Database, year: int, current: bool, on: date
+) -> tuple[ServiceFigure, ...]:
+    indicators = {i.id: i.params for i in load_standard(SERVICE_STANDARD).indicators}
+    homes = counts.household_service_counts(
+        db,
+        year,
+        current=current,
+        safe_water=indicators["water_source"]["safe_sources"],
+        hygienic_latrines=indicators["latrine"]["hygienic_types"],
+        devices=indicators["information_devices"]["devices"],
+    )
+    people = counts.listed_members(db, year, current=current)
+    schooling = indicators["child_schooling"]
+    children = [
+        m
+        for m in people
+        if schooling["from_age"] <= age_at(m.birth_date, on) < schooling["under_age"]
+    ]
+    insured = [m.has_health_insurance for m in people if m.has_health_insurance is not None]
+    at_school = [
+        m.schooling not in schooling["deprived_schooling"] for m in children if m.schooling
+    ]
+
+    def figure(code: str, unit: str, count: int, base: int, total: int) -> ServiceFigure:
+        return ServiceFigure(code, unit, count, base, total - base, percent(count, base))
+
+    return (
+        figure("health_insurance_share", "người", sum(insured), len(insured), len(people)),
+        figure("school_attendance_share", "người", sum(at_school), len(at_school), len(children)),
+        figure("clean_water_share", "hộ", homes.safe_water, homes.water_known, homes.households),
+        figure(
+            "hygienic_latrine_share",
+            "hộ",
+            homes.hygienic_latrine,
+            homes.latrine_known,
+            homes.households,
+        ),
+        figure(
+            "information_access_share",
+            "hộ",
+            homes.information_access,
+            homes.information_known,
+            homes.households,
+        ),
+    )
+
+
+def _targets(
+    db: sqlite_utils.Database,
+    movement_years: Sequence[int],
+    end_year: int,
+    end: UnitLists,
+    movements: UnitMovements,
+    services: Sequence[ServiceFigure],
+) -> tuple[TargetFigure, ...]:
+    """Reduction targets summed over the years whose movements the period counts; the
+    others are the end year's."""
+    kinds = target_kinds()
+    reductions = {
+        "poor_reduction": movements.poor.reduction,
+        "near_poor_reduction": movements.near_poor.reduction,
+    }
+    achieved_by_code: dict[str, float | None] = {
+        **reductions,
+        "poverty_rate": end.poor.rate,
+        "near_poverty_rate": end.near_poor.rate,
+        **{s.code: s.share for s in services},
+    }
+    rows = counts.target_rows(db, {*movement_years, end_year})
+    chosen: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        in_scope = (
+            row["year"] in movement_years if row["code"] in reductions else row["year"] == end_year
+        )
+        if in_scope:
+            chosen.setdefault(row["code"], []).append(row)
+    figures = []
+    for code, kind_rows in chosen.items():
+        kind = kinds.get(
+            code, {"label": code, "unit": kind_rows[0]["unit"], "direction": "at_least"}
+        )
+        target = float(sum(Decimal(str(r["value"])) for r in kind_rows))
+        achieved = achieved_by_code.get(code)
+        reached = None
+        if achieved is not None:
+            reached = achieved >= target if kind["direction"] == "at_least" else achieved <= target
+        figures.append(
+            TargetFigure(
+                code=code,
+                label=kind["label"],
+                unit=kind["unit"],
+                direction=kind["direction"],
+                target=target,
+                years=tuple(r["year"] for r in kind_rows),
+                decision_number=kind_rows[-1]["decision_number"],
+                achieved=achieved,
+                share_of_target=percent(achieved, target, 1) if code in reductions else None,
+                reached=reached,
+            )
+        )
+    order = list(kinds)
+    figures.sort(key=lambda f: order.index(f.code) if f.code in order else len(order))
+    return tuple(figures)
+
+
+def _groups(db: sqlite_utils.Database, year: int, current: bool) -> tuple[GroupFigures, ...]:
+    found = {
+        (g.status, g.group): Count(g.households, g.members)
+        for g in counts.group_counts(db, year, current=current)
+    }
+    return tuple(
+        GroupFigures(
+            status,
+            found.get((status, "total"), ZERO),
+            tuple((group, found.get((status, group), ZERO)) for group in GROUP_LABELS),
+        )
+        for status in LISTED
+    )
+
+
+@cache
+def _programme(programme_id: str) -> dict[str, Any]:
+    return read_form_json("programmes", f"{programme_id}.json")
+
+
+def _budget(db: sqlite_utils.Database, first: int, last: int) -> BudgetFigures:
+    rows = counts.budget_counts(db, first, last)
+    lines, projects = [], []
+    sources: dict[tuple[str, str], list[int]] = {}
+    for programme_id in sorted({r.programme_id for r in rows}):
+        programme = _programme(programme_id)
+        source_names = {s["code"]: s["name"] for s in programme["funding_sources"]}
+        mine = [r for r in rows if r.programme_id == programme_id]
+        found = {(r.project_code, r.funding_source): r for r in mine}
+        for project in programme["projects"]:
+            names = {project["code"]: project["name"]} | {
+                sub["code"]: sub["name"] for sub in project["sub_projects"]
+            }
+            in_project = [r for r in mine if r.project_code in names]
+            if not in_project:
+                continue
+            projects.append(_total(programme_id, project["code"], project["name"], in_project))
+            for code in list(names)[1:]:
+                of_code = [r for r in in_project if r.project_code == code]
+                if of_code:
+                    projects.append(_total(programme_id, code, names[code], of_code))
+            lines += [
+                BudgetLine(
+                    programme_id,
+                    code,
+                    names[code],
+                    source,
+                    source_name,
+                    r.allocated,
+                    r.disbursed,
+                    percent(r.disbursed, r.allocated),
+                )
+                for code in names
+                for source, source_name in source_names.items()
+                if (r := found.get((code, source)))
+            ]
+        for source, name in source_names.items():
+            of_source = [r for r in mine if r.funding_source == source]
+            if of_source:
+                key = (source, name)
+                sums = sources.setdefault(key, [0, 0])
+                sums[0] += sum(r.allocated for r in of_source)
+                sums[1] += sum(r.disbursed for r in of_source)
+    return BudgetFigures(
+        first,
+        last,
+        tuple(lines),
+        tuple(projects),
+        tuple(
+            BudgetTotal(None, code, name, a, d, percent(d, a))
+            for (code, name), (a, d) in sources.items()
+        ),
+        _total(None, "total", "Tổng cộng", rows),
+    )
+
+
+def _total(
+    programme_id: str | None, code: str, name: str, rows: Sequence[counts.BudgetCounts]
+) -> BudgetTotal:
+    allocated = sum(r.allocated for r in rows)
+    disbursed = sum(r.disbursed for r in rows)
+    return BudgetTotal(
+        programme_id, code, name, allocated, disbursed, percent(disbursed, allocated)
+    )
+
+
+def report_figures(db: sqlite_utils.Database, kind: str, period: Period | str) -> ReportFigures:
+    """Every figure of a report of ``kind`` (a code of forms/reports/kinds/) for ``period``."""
+    report = report_kind(kind)
+    period = parse_period(period) if isinstance(period, str) else period
+    if period.shape not in report.period_shapes:
+        raise FiguresError(f"{report.name} không lập cho kỳ “{period.code}” ({period.label}).")
+    start_year, end_year, current = _list_points(db, period)
+    villages = counts.village_counts(db)
+    lists = {start_year: counts.list_counts(db, start_year)}
+    problems: list[str] = []
+    moved: dict[tuple[int, str], Count] = {}
+    movement_years = tuple(range(start_year + 1, end_year + 1))
+    for year in movement_years:
+        now = current and year == end_year
+        lists[year] = counts.list_counts(db, year, current=now)
+        this_year = _by_village(counts.movement_counts(db, year), "movement")
+        problems += _identity_problems(
+            year, now, villages, _by_village(lists[year - 1]), _by_village(lists[year]), this_year
+        )
+        for key, value in this_year.items():
+            moved[key] = moved.get(key, ZERO) + value
+    by_village, commune_movements = _movements(
+        villages, _by_village(lists[start_year]), _by_village(lists[end_year]), moved
+    )
+    end = _snapshot(villages, lists[end_year], end_year, current)
+    services = _services(db, end_year, current, period.end_date)
+    budget_first = period.first if period.shape == "span" else end_year
+    return ReportFigures(
+        kind=report.code,
+        period=period,
+        commune=CommuneFigures(**asdict(counts.commune_counts(db))),
+        start=_snapshot(villages, lists[start_year], start_year, False),
+        end=end,
+        movement_years=movement_years,
+        movements=by_village,
+        commune_movements=commune_movements,
+        services=services,
+        targets=_targets(db, movement_years, end_year, end.commune, commune_movements, services),
+        groups=_groups(db, end_year, current),
+        budget=_budget(db, budget_first, period.last),
+        problems=tuple(problems),
+    )
+
+
+def require_consistent(figures: ReportFigures) -> None:
+    """Refuse figures whose movements do not add up (before a table is written)."""
+    if figures.problems:
+        raise FiguresError(
+            "Số liệu biến động không khớp, cần kiểm tra lại danh sách:\n"
+            + "\n".join(figures.problems)
+        )
+
+
+# --- sentences -----------------------------------------------------------------------------
+
+
+def _households(n: int) -> str:
+    return f"{format_number(n)} hộ"
+
+
+def _value(value: float, unit: str) -> str:
+    """A target or achieved value with its unit ("6,05%", "20 hộ")."""
+    text = format_decimal(value)
+    return f"{text}%" if unit == "%" else f"{text} {unit}"
+
+
+def _change(reduction: int) -> str:
+    if reduction > 0:
+        return f"giảm {_households(reduction)}"
+    return f"tăng {_households(-reduction)}" if reduction < 0 else "không giảm"
+
+
+def _when_start(figures: ReportFigures) -> str:
+    return f"Tính đến cuối năm {figures.start.year}"
+
+
+def _when_end(figures: ReportFigures) -> str:
+    if figures.end.current:
+        return f"Đến nay ({figures.period.label})"
+    return f"Đến cuối năm {figures.end.year}"
+
+
+def _during(figures: ReportFigures) -> str:
+    if figures.period.shape == "span":
+        return (
+            f"Trong {figures.period.label} (từ cuối năm {figures.start.year} đến cuối năm "
+            f"{figures.end.year})"
+        )
+    return f"Trong {figures.period.label}"
+
+
+def _rate_text(rate: float) -> str:
+    return f"{format_number(rate, 2)}%"
+
+
+def _commune(figures: ReportFigures) -> str:
+    c = figures.commune
+    if c.rural_villages and c.urban_villages:
+        villages = (
+            f"{format_number(c.villages)} thôn, tổ dân phố ({format_number(c.rural_villages)} "
+            f"thuộc khu vực nông thôn, {format_number(c.urban_villages)} thuộc khu vực thành thị)"
+        )
+    else:
+        word = "tổ dân phố" if c.urban_villages else "thôn"
+        villages = f"{format_number(c.villages)} {word}"
+    return (
+        f"{c.name} có {villages}; {_households(c.households)} với "
+        f"{format_number(c.members)} nhân khẩu."
+    )
+
+
+def _reduction_note(figures: ReportFigures, status: str) -> str:
+    moved = getattr(figures.commune_movements, status)
+    target = next(
+        (t for t in figures.targets if t.code == f"{status}_reduction" and t.achieved is not None),
+        None,
+    )
+    note = _change(moved.reduction)
+    if target is not None:
+        if moved.reduction > 0 and target.share_of_target is not None:
+            note += f", đạt {format_number(target.share_of_target, 1)}% so với chỉ tiêu giao"
+        else:
+            note += f"; chỉ tiêu giao giảm {_value(target.target, target.unit)}"
+    return note
+
+
+def _end_lists(figures: ReportFigures) -> str:
+    end = figures.end.commune
+    where = COMMUNE_WORDS.get(figures.commune.kind, "xã")
+    return (
+        f"{_when_end(figures)}, toàn {where} còn {_households(end.poor.households)} nghèo, tỷ lệ "
+        f"{_rate_text(end.poor.rate)} ({_reduction_note(figures, 'poor')}); hộ cận nghèo còn "
+        f"{_households(end.near_poor.households)}, tỷ lệ {_rate_text(end.near_poor.rate)} "
+        f"({_reduction_note(figures, 'near_poor')})."
+    )
+
+
+def _start_lists(figures: ReportFigures) -> str:
+    start = figures.start.commune
+    where = COMMUNE_WORDS.get(figures.commune.kind, "xã")
+    return (
+        f"{_when_start(figures)}, toàn {where} có {_households(start.poor.households)} nghèo, "
+        f"tỷ lệ {_rate_text(start.poor.rate)}; {_households(start.near_poor.households)} cận "
+        f"nghèo, tỷ lệ {_rate_text(start.near_poor.rate)}."
+    )
+
+
+def _ethnic_minority(figures: ReportFigures) -> str:
+    end, start = figures.end.commune, figures.start.commune
+    if not end.ethnic_minority_households:
+        return f"Toàn {COMMUNE_WORDS.get(figures.commune.kind, 'xã')} không có hộ dân tộc thiểu số."
+    return (
+        f"{_when_end(figures)}, có {_households(end.poor.ethnic_minority)} nghèo là hộ dân tộc "
+        f"thiểu số, tỷ lệ {_rate_text(end.poor.ethnic_minority_rate)} số hộ dân tộc thiểu số "
+        f"(cuối năm {figures.start.year}: {_households(start.poor.ethnic_minority)}, tỷ lệ "
+        f"{_rate_text(start.poor.ethnic_minority_rate)}); "
+        f"{_households(end.near_poor.ethnic_minority)} cận nghèo là hộ dân tộc thiểu số, tỷ lệ "
+        f"{_rate_text(end.near_poor.ethnic_minority_rate)}."
+    )
+
+
+def _movement_sentence(figures: ReportFigures, status: str) -> str:
+    moved: Movements = getattr(figures.commune_movements, status)
+    parts = [
+        f"{_households(getattr(moved, column).households)} {MOVEMENT_LABELS[movement]}"
+        for column, movement in LIST_MOVEMENTS[status].items()
+    ]
+    down, up = parts[: len(DECREASES)], parts[len(DECREASES) :]
+    return (
+        f"{_during(figures)}, {LIST_LABELS[status]} giảm {_households(moved.decreases.households)}"
+        f" ({', '.join(down)}) và tăng {_households(moved.increases.households)} "
+        f"({', '.join(up)})."
+    )
+
+
+def _groups_sentence(figures: ReportFigures, status: str) -> str:
+    found = next(g for g in figures.groups if g.status == status)
+    parts = [
+        f"{_households(count.households)} {GROUP_LABELS[group].removeprefix('hộ ')} "
+        f"({format_number(count.members)} người)"
+        for group, count in found.groups
+    ]
+    return (
+        f"Trong số {_households(found.total.households)} {LIST_LABELS[status].removeprefix('hộ ')}"
+        f" ({format_number(found.total.members)} người): {'; '.join(parts)}."
+    )
+
+
+def _target_sentence(target: TargetFigure, services: Mapping[str, ServiceFigure]) -> str:
+    text = f"{target.label}: chỉ tiêu {_value(target.target, target.unit)}"
+    if target.achieved is None:
+        service = services.get(target.code)
+        if service is not None and service.base == 0:
+            return f"{text}; chưa có câu trả lời nào trong phiếu của các hộ nghèo, cận nghèo."
+        return f"{text}; {NOT_IN_SOFTWARE}."
+    if target.code.endswith("_reduction"):
+        achieved = _change(int(target.achieved))
+    else:
+        achieved = (
+            _rate_text(target.achieved)
+            if target.code.endswith("_rate")
+            else _value(target.achieved, "%")
+        )
+    text += f", thực hiện {achieved}"
+    service = services.get(target.code)
+    if service is not None:
+        text += f" ({format_number(service.count)}/{format_number(service.base)} {service.unit}"
+        if service.unknown:
+            text += f"; {format_number(service.unknown)} {service.unit} chưa có thông tin"
+        text += ")"
+    if target.share_of_target is not None and target.achieved > 0:
+        text += f", đạt {format_number(target.share_of_target, 1)}% so với chỉ tiêu"
+    return f"{text} ({'đạt' if target.reached else 'không đạt'})."
+
+
+def _targets_summary(figures: ReportFigures) -> str:
+    measured = [t for t in figures.targets if t.achieved is not None]
+    if not figures.targets:
+        return f"Chưa nhập chỉ tiêu cho {figures.period.label}."
+    text = (
+        f"Kết quả thực hiện chỉ tiêu {figures.period.label}: đạt "
+        f"{sum(bool(t.reached) for t in measured)}/{len(measured)} chỉ tiêu có số liệu"
+    )
+    missing = len(figures.targets) - len(measured)
+    return text + (f"; {missing} chỉ tiêu {NOT_IN_SOFTWARE}." if missing else ".")
+
+
+def _money(total: BudgetTotal) -> str:
+    if not total.allocated:
+        return "chưa được phân bổ kinh phí"
+    return (
+        f"phân bổ {format_money(total.allocated)}, giải ngân {format_money(total.disbursed)}, "
+        f"đạt {format_decimal(total.rate or 0)}%"
+    )
+
+
+def _budget_years(budget: BudgetFigures) -> str:
+    if budget.first == budget.last:
+        return f"năm {budget.first}"
+    return f"giai đoạn {budget.first} - {budget.last}"
+
+
+def sentences(figures: ReportFigures) -> dict[str, str]:
+    """The Vietnamese sentences of the figures, by key (SENTENCE_KEYS, then "target.<code>" and
+    "budget.<programme>.<project>" for each target and project)."""
+    budget = figures.budget
+    services = {s.code: s for s in figures.services}
+    written = {
+        "commune": _commune(figures),
+        "start_lists": _start_lists(figures),
+        "end_lists": _end_lists(figures),
+        "ethnic_minority": _ethnic_minority(figures),
+        "movements_poor": _movement_sentence(figures, "poor"),
+        "movements_near_poor": _movement_sentence(figures, "near_poor"),
+        "groups_poor": _groups_sentence(figures, "poor"),
+        "groups_near_poor": _groups_sentence(figures, "near_poor"),
+        "targets": _targets_summary(figures),
+        "budget": (
+            f"Kinh phí thực hiện Chương trình {_budget_years(budget)}: {_money(budget.total)}."
+        ),
+        "budget_sources": "Theo nguồn vốn: "
+        + ("; ".join(f"{s.name}: {_money(s)}" for s in budget.sources) or "chưa có số liệu")
+        + ".",
+    }
+    for target in figures.targets:
+        written[f"target.{target.code}"] = _target_sentence(target, services)
+    for project in budget.projects:
+        written[f"budget.{project.programme_id}.{project.code}"] = (
+            f"{project.name}: {_money(project)}."
+        )
+    return written

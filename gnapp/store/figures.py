@@ -1,0 +1,265 @@
+"""Counts behind the progress reports' figures, straight from the database (docs/figures.md).
+
+A "list" is the poor and near-poor lists at one point in time: a year's recognised list (the
+``household_status`` rows of that year) or, during a year, the register's current state (the
+year's row where a household has one, else its row of the year before). Members are counted
+as the register holds them now: it records no dates of moving in or out.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+from gnapp.core.movements import LISTED
+from gnapp.store.household_query import GROUPS
+from gnapp.store.register import get_commune
+
+_VILLAGE_ORDER = "v.area = 'rural', v.name_sort_key, v.id"
+_MEMBERS_OF = "(SELECT count(*) FROM members m WHERE m.household_id = {})"
+_LISTED_IN = ", ".join(f"'{status}'" for status in LISTED)
+_ETHNIC_MINORITY = GROUPS["ethnic_minority"]
+
+
+def _listed(current: bool) -> str:
+    """A CTE ``listed(household_id, status)``: the households on a list at :year."""
+    if current:
+        return f"""listed AS (
+            SELECT h.id AS household_id, coalesce(cur.status, prev.status) AS status
+            FROM households h
+            LEFT JOIN household_status cur ON cur.household_id = h.id AND cur.year = :year
+            LEFT JOIN household_status prev
+                ON prev.household_id = h.id AND prev.year = :year - 1
+            WHERE coalesce(cur.status, prev.status) IN ({_LISTED_IN}))"""
+    return f"""listed AS (
+        SELECT household_id, status FROM household_status
+        WHERE year = :year AND status IN ({_LISTED_IN}))"""
+
+
+@dataclass(frozen=True)
+class CommuneCounts:
+    name: str
+    kind: str
+    villages: int
+    rural_villages: int
+    urban_villages: int
+    households: int
+    members: int
+
+
+def commune_counts(db: sqlite_utils.Database) -> CommuneCounts:
+    """The commune now: its villages by area, households and members."""
+    commune = get_commune(db) or {"name": "", "kind": "xa"}
+    row = db.execute(
+        """SELECT (SELECT count(*) FROM villages),
+                  (SELECT count(*) FROM villages WHERE area = 'rural'),
+                  (SELECT count(*) FROM villages WHERE area = 'urban'),
+                  (SELECT count(*) FROM households),
+                  (SELECT count(*) FROM members)"""
+    ).fetchone()
+    return CommuneCounts(commune["name"], commune["kind"], *row)
+
+
+@dataclass(frozen=True)
+class VillageCounts:
+    """A village now: households, members and ethnic-minority households."""
+
+    village_id: int
+    code: str
+    name: str
+    area: str
+    households: int
+    members: int
+    ethnic_minority_households: int
+
+
+def village_counts(db: sqlite_utils.Database) -> list[VillageCounts]:
+    """Every village, urban before rural, each in Vietnamese order."""
+    sql = f"""
+        SELECT v.id AS village_id, v.code, v.name, v.area,
+               count(h.id) AS households,
+               coalesce(sum({_MEMBERS_OF.format("h.id")}), 0) AS members,
+               coalesce(sum({_ETHNIC_MINORITY}), 0) AS ethnic_minority_households
+        FROM villages v LEFT JOIN households h ON h.village_id = v.id
+        GROUP BY v.id ORDER BY {_VILLAGE_ORDER}"""
+    return [VillageCounts(**row) for row in db.query(sql)]
+
+
+@dataclass(frozen=True)
+class ListCounts:
+    """One village's households on one list (``status``: poor or near_poor)."""
+
+    village_id: int
+    status: str
+    households: int
+    members: int
+    ethnic_minority: int
+
+
+def list_counts(db: sqlite_utils.Database, year: int, *, current: bool = False) -> list[ListCounts]:
+    """Households on each list by village: the list of ``year``, or with ``current`` the
+    register's state during ``year`` (the year's rows, else the year before's)."""
+    sql = f"""WITH {_listed(current)}
+        SELECT h.village_id, l.status, count(*) AS households,
+               sum({_MEMBERS_OF.format("h.id")}) AS members,
+               sum({_ETHNIC_MINORITY}) AS ethnic_minority
+        FROM listed l JOIN households h ON h.id = l.household_id
+        GROUP BY h.village_id, l.status"""
+    return [ListCounts(**row) for row in db.query(sql, {"year": year})]
+
+
+@dataclass(frozen=True)
+class MovementCounts:
+    """One village's households (and their members) that made one movement in a year."""
+
+    village_id: int
+    movement: str
+    households: int
+    members: int
+
+
+def movement_counts(db: sqlite_utils.Database, year: int) -> list[MovementCounts]:
+    """The movements recorded on the rows of ``year``, by village."""
+    sql = f"""
+        SELECT h.village_id, s.movement, count(*) AS households,
+               sum({_MEMBERS_OF.format("h.id")}) AS members
+        FROM household_status s JOIN households h ON h.id = s.household_id
+        WHERE s.year = :year AND s.movement IS NOT NULL
+        GROUP BY h.village_id, s.movement"""
+    return [MovementCounts(**row) for row in db.query(sql, {"year": year})]
+
+
+@dataclass(frozen=True)
+class GroupCounts:
+    """Households on one list in one group (a key of GROUPS, "other" for none, "total")."""
+
+    status: str
+    group: str
+    households: int
+    members: int
+
+
+def group_counts(
+    db: sqlite_utils.Database, year: int, *, current: bool = False
+) -> list[GroupCounts]:
+    """Each list by group (ethnic minority, without working capacity, ...), households and
+    the members of those households; a household may be in several groups."""
+    conditions = {**GROUPS, "other": f"NOT ({' OR '.join(GROUPS.values())})", "total": "1"}
+    columns = ",\n".join(
+        f"coalesce(sum({condition}), 0) AS {group}_h, "
+        f"coalesce(sum(({condition}) * n), 0) AS {group}_m"
+        for group, condition in conditions.items()
+    )
+    sql = f"""WITH {_listed(current)},
+        sized AS (SELECT l.status, h.*, {_MEMBERS_OF.format("h.id")} AS n
+                  FROM listed l JOIN households h ON h.id = l.household_id)
+        SELECT status, {columns} FROM sized h GROUP BY status"""
+    return [
+        GroupCounts(row["status"], group, row[f"{group}_h"], row[f"{group}_m"])
+        for row in db.query(sql, {"year": year})
+        for group in conditions
+    ]
+
+
+@dataclass(frozen=True)
+class HouseholdServiceCounts:
+    """Households on the lists: how many answered each question and how many have the service."""
+
+    households: int
+    water_known: int
+    safe_water: int
+    latrine_known: int
+    hygienic_latrine: int
+    information_known: int
+    information_access: int
+
+
+def household_service_counts(
+    db: sqlite_utils.Database,
+    year: int,
+    *,
+    current: bool = False,
+    safe_water: Sequence[str],
+    hygienic_latrines: Sequence[str],
+    devices: Sequence[str],
+) -> HouseholdServiceCounts:
+    """Safe water, a hygienic latrine and access to information (uses telecom services and
+    has one of ``devices``) among the households on the poor and near-poor lists."""
+    sql = f"""WITH {_listed(current)}
+        SELECT count(*) AS households,
+               count(h.water_source) AS water_known,
+               coalesce(sum(h.water_source IN (SELECT value FROM json_each(:water))), 0)
+                   AS safe_water,
+               count(h.latrine) AS latrine_known,
+               coalesce(sum(h.latrine IN (SELECT value FROM json_each(:latrines))), 0)
+                   AS hygienic_latrine,
+               count(h.uses_telecom) AS information_known,
+               coalesce(sum(h.uses_telecom = 1 AND EXISTS (
+                   SELECT 1 FROM json_each(h.information_devices) d
+                   WHERE d.value IN (SELECT value FROM json_each(:devices)))), 0)
+                   AS information_access
+        FROM listed l JOIN households h ON h.id = l.household_id"""
+    params = {
+        "year": year,
+        "water": _json_list(safe_water),
+        "latrines": _json_list(hygienic_latrines),
+        "devices": _json_list(devices),
+    }
+    return HouseholdServiceCounts(**next(iter(db.query(sql, params))))
+
+
+def _json_list(values: Iterable[str]) -> str:
+    return json.dumps(list(values))
+
+
+@dataclass(frozen=True)
+class ListedMember:
+    """A member of a household on the poor or near-poor list, with the answers services need."""
+
+    birth_date: str
+    has_health_insurance: int | None
+    schooling: str | None
+
+
+def listed_members(
+    db: sqlite_utils.Database, year: int, *, current: bool = False
+) -> list[ListedMember]:
+    sql = f"""WITH {_listed(current)}
+        SELECT m.birth_date, m.has_health_insurance, m.schooling
+        FROM listed l JOIN members m ON m.household_id = l.household_id"""
+    return [ListedMember(**row) for row in db.query(sql, {"year": year})]
+
+
+@dataclass(frozen=True)
+class BudgetCounts:
+    """Budget of one project (or sub-project) and funding source, summed over years (đồng)."""
+
+    programme_id: str
+    project_code: str
+    funding_source: str
+    allocated: int
+    disbursed: int
+
+
+def budget_counts(db: sqlite_utils.Database, first: int, last: int) -> list[BudgetCounts]:
+    """Allocated and disbursed per programme, project and funding source from ``first`` to
+    ``last`` (years included)."""
+    sql = """
+        SELECT programme_id, project_code, funding_source,
+               sum(allocated) AS allocated, sum(disbursed) AS disbursed
+        FROM budgets WHERE year BETWEEN :first AND :last
+        GROUP BY programme_id, project_code, funding_source"""
+    return [BudgetCounts(**row) for row in db.query(sql, {"first": first, "last": last})]
+
+
+def target_rows(db: sqlite_utils.Database, years: Iterable[int]) -> list[dict[str, Any]]:
+    """The targets of the given years, oldest year first, in the order they were set."""
+    chosen = sorted(set(years))
+    marks = ", ".join("?" for _ in chosen)
+    return list(
+        db.query(f"SELECT * FROM targets WHERE year IN ({marks}) ORDER BY year, id", chosen)
+    )

@@ -1,0 +1,474 @@
+"""Report figures: each equals a direct query of the demo commune, for each report kind; the
+seeds' rounding and wording; the movement identity; the report kinds' data."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gnapp.core.standards import load_standard
+from gnapp.reporting.figures import (
+    FIGURE_SETS,
+    SENTENCE_KEYS,
+    SENTENCE_PREFIXES,
+    Count,
+    FiguresError,
+    Period,
+    default_period,
+    parse_period,
+    percent,
+    report_figures,
+    report_kind,
+    report_kinds,
+    report_tables,
+    require_consistent,
+    sentences,
+)
+from gnapp.store import register
+
+# kind, period, the list at the start, the list at the end, whether the end is "now"
+CASES = [
+    ("annual", "2025", 2024, 2025, False),
+    ("annual", "2024", 2023, 2024, False),
+    ("six_month", "2025-H1", 2024, 2025, True),
+    ("six_month", "2026-H1", 2025, 2026, True),
+    ("ad_hoc", "2023", 2022, 2023, False),
+    ("mid_term", "2021-2023", 2022, 2023, False),
+    ("end_of_period", "2021-2025", 2022, 2025, False),
+]
+IDS = [f"{kind}-{period}" for kind, period, *_ in CASES]
+MOVES = {
+    "poor": ("poor_to_near_poor", "escaped_poverty", "near_poor_to_poor", "fell_back_poverty",
+             "newly_poor"),
+    "near_poor": ("near_poor_to_poor", "escaped_near_poverty", "poor_to_near_poor",
+                  "fell_back_near_poverty", "newly_near_poor"),
+}  # fmt: skip
+COLUMNS = ("to_other_list", "escaped", "from_other_list", "fell_back", "newly")
+
+
+def scalar(db, sql, *params):
+    return db.execute(sql, params).fetchone()[0]
+
+
+def rounded(part, whole, decimals=2):
+    if not whole:
+        return None
+    exact = Decimal(part) * 100 / Decimal(str(whole))
+    return float(exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+
+
+def statuses(db, year, current):
+    """household id -> status at a list point, straight from the table."""
+    rows = dict(
+        db.execute("SELECT household_id, status FROM household_status WHERE year = ?", [year])
+    )
+    if not current:
+        return rows
+    before = dict(
+        db.execute("SELECT household_id, status FROM household_status WHERE year = ?", [year - 1])
+    )
+    return {h: rows.get(h, before.get(h)) for h in rows.keys() | before.keys()}
+
+
+def expected_lists(db, year, current):
+    """(village id or None, status) -> (households, members, ethnic-minority households)."""
+    village = dict(db.execute("SELECT id, village_id FROM households"))
+    size = dict(db.execute("SELECT household_id, count(*) FROM members GROUP BY household_id"))
+    minority = dict(
+        db.execute("SELECT id, ethnic_minority = 1 OR local_ethnic_minority = 1 FROM households")
+    )
+    found: dict = {}
+    for household, status in statuses(db, year, current).items():
+        if status not in ("poor", "near_poor"):
+            continue
+        for key in ((village[household], status), (None, status)):
+            h, m, e = found.get(key, (0, 0, 0))
+            found[key] = (h + 1, m + size.get(household, 0), e + minority[household])
+    return found
+
+
+@pytest.fixture
+def figures_of(demo_db):
+    return lambda kind, period: report_figures(demo_db.db, kind, period)
+
+
+@pytest.mark.parametrize(("kind", "period", "start", "end", "current"), CASES, ids=IDS)
+def test_commune_and_lists_match_the_database(demo_db, kind, period, start, end, current):
+    db = demo_db.db
+    figures = report_figures(db, kind, period)
+    assert figures.commune.households == scalar(db, "SELECT count(*) FROM households")
+    assert figures.commune.members == scalar(db, "SELECT count(*) FROM members")
+    assert figures.commune.villages == scalar(db, "SELECT count(*) FROM villages")
+    assert figures.commune.urban_villages == scalar(
+        db, "SELECT count(*) FROM villages WHERE area = 'urban'"
+    )
+    for snapshot, year, now in ((figures.start, start, False), (figures.end, end, current)):
+        assert (snapshot.year, snapshot.current) == (year, now)
+        lists = expected_lists(db, year, now)
+        for unit in (*snapshot.villages, snapshot.commune):
+            where = "" if unit.village_id is None else f"WHERE village_id = {unit.village_id}"
+            households = scalar(db, f"SELECT count(*) FROM households {where}")
+            minority = scalar(
+                db,
+                f"SELECT count(*) FROM households {where} {'AND' if where else 'WHERE'} "
+                "(ethnic_minority = 1 OR local_ethnic_minority = 1)",
+            )
+            assert unit.households == households
+            for status in ("poor", "near_poor"):
+                h, m, e = lists.get((unit.village_id, status), (0, 0, 0))
+                got = getattr(unit, status)
+                assert (got.households, got.members, got.ethnic_minority) == (h, m, e)
+                assert got.rate == (rounded(h, households) or 0.0)
+                assert got.ethnic_minority_rate == (rounded(e, minority) or 0.0)
+
+
+@pytest.mark.parametrize(("kind", "period", "start", "end", "current"), CASES, ids=IDS)
+def test_movements_match_the_database(demo_db, kind, period, start, end, current):
+    db = demo_db.db
+    figures = report_figures(db, kind, period)
+    assert figures.movement_years == tuple(range(start + 1, end + 1))
+    assert figures.problems == ()
+    for unit in (*figures.movements, figures.commune_movements):
+        village = "" if unit.village_id is None else f"AND h.village_id = {unit.village_id}"
+        for status, movements in MOVES.items():
+            got = getattr(unit, status)
+            for column, movement in zip(COLUMNS, movements, strict=True):
+                households, members = db.execute(
+                    "SELECT count(DISTINCT s.id), count(m.id) FROM household_status s "
+                    "JOIN households h ON h.id = s.household_id "
+                    "LEFT JOIN members m ON m.household_id = h.id "
+                    f"WHERE s.year BETWEEN ? AND ? AND s.movement = ? {village}",
+                    [start + 1, end, movement],
+                ).fetchone()
+                assert getattr(got, column) == Count(households, members), (status, column)
+            # the identity of tables 2 and 3: 9 = 1 − 2 − 3 − 4 + 5 + 6 + 7 + 8
+            assert got.end == got.start - got.decreases + got.increases
+            assert got.reduction == got.start.households - got.end.households
+
+
+@pytest.mark.parametrize(("kind", "period", "start", "end", "current"), CASES, ids=IDS)
+def test_targets_match_the_database(demo_db, kind, period, start, end, current):
+    db = demo_db.db
+    figures = report_figures(db, kind, period)
+    lists_start, lists_end = expected_lists(db, start, False), expected_lists(db, end, current)
+    total = scalar(db, "SELECT count(*) FROM households")
+    by_code = {t.code: t for t in figures.targets}
+    assert set(by_code) == {
+        r[0] for r in db.execute("SELECT code FROM targets WHERE year = ?", [end])
+    }
+    for status, code, rate_code in (
+        ("poor", "poor_reduction", "poverty_rate"),
+        ("near_poor", "near_poor_reduction", "near_poverty_rate"),
+    ):
+        reduction = lists_start[(None, status)][0] - lists_end[(None, status)][0]
+        target = scalar(
+            db,
+            "SELECT sum(value) FROM targets WHERE code = ? AND year BETWEEN ? AND ?",
+            code,
+            start + 1,
+            end,
+        )
+        got = by_code[code]
+        assert (got.target, got.achieved) == (target, reduction)
+        assert got.share_of_target == rounded(reduction, target, 1)
+        assert got.reached == (reduction >= target)
+        rate = rounded(lists_end[(None, status)][0], total)
+        rate_target = scalar(
+            db, "SELECT value FROM targets WHERE code = ? AND year = ?", rate_code, end
+        )
+        assert by_code[rate_code].achieved == rate
+        assert by_code[rate_code].reached == (rate <= rate_target)
+    for code in ("workers_job_connected", "workers_trained_share", "staff_trained_share"):
+        assert by_code[code].achieved is None
+        assert by_code[code].reached is None
+
+
+@pytest.mark.parametrize(("kind", "period", "start", "end", "current"), CASES, ids=IDS)
+def test_services_match_the_database(demo_db, kind, period, start, end, current):
+    db = demo_db.db
+    figures = report_figures(db, kind, period)
+    listed = [h for h, s in statuses(db, end, current).items() if s in ("poor", "near_poor")]
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS chosen (id INTEGER PRIMARY KEY)")
+    db.execute("DELETE FROM chosen")
+    db.conn.executemany("INSERT INTO chosen VALUES (?)", [(h,) for h in listed])
+    params = {i.id: i.params for i in load_standard("2022-2025").indicators}
+    on = figures.period.end_date.isoformat()
+    age = (
+        "(CAST(substr(:on, 1, 4) AS INTEGER) - CAST(substr(birth_date, 1, 4) AS INTEGER) "
+        "- (substr(:on, 6, 5) < substr(birth_date, 6, 5)))"
+    )
+    child = params["child_schooling"]
+    behind = ", ".join(f"'{v}'" for v in child["deprived_schooling"])
+    safe = ", ".join(f"'{v}'" for v in params["water_source"]["safe_sources"])
+    hygienic = ", ".join(f"'{v}'" for v in params["latrine"]["hygienic_types"])
+    devices = ", ".join(f"'{v}'" for v in params["information_devices"]["devices"])
+    household = "FROM households WHERE id IN (SELECT id FROM chosen)"
+    members = "FROM members WHERE household_id IN (SELECT id FROM chosen)"
+    children = f"{members} AND {age} >= {child['from_age']} AND {age} < {child['under_age']}"
+    queries = {
+        "health_insurance_share": (
+            f"SELECT sum(has_health_insurance) {members}",
+            f"SELECT count(has_health_insurance) {members}",
+        ),
+        "school_attendance_share": (
+            f"SELECT count(*) {children} AND schooling NOT IN ({behind})",
+            f"SELECT count(schooling) {children}",
+        ),
+        "clean_water_share": (
+            f"SELECT count(*) {household} AND water_source IN ({safe})",
+            f"SELECT count(water_source) {household}",
+        ),
+        "hygienic_latrine_share": (
+            f"SELECT count(*) {household} AND latrine IN ({hygienic})",
+            f"SELECT count(latrine) {household}",
+        ),
+        "information_access_share": (
+            f"SELECT count(*) {household} AND uses_telecom = 1 AND EXISTS (SELECT 1 FROM "
+            f"json_each(information_devices) WHERE value IN ({devices}))",
+            f"SELECT count(uses_telecom) {household}",
+        ),
+    }
+    got = {s.code: s for s in figures.services}
+    assert set(got) == set(queries)
+    for code, (count_sql, base_sql) in queries.items():
+        count = db.execute(count_sql, {"on": on}).fetchone()[0] or 0
+        base = db.execute(base_sql, {"on": on}).fetchone()[0]
+        assert (got[code].count, got[code].base) == (count, base), code
+        assert got[code].share == rounded(count, base)
+        assert 0 < count <= base
+        target = next(t for t in figures.targets if t.code == code)
+        assert target.achieved == got[code].share
+
+
+@pytest.mark.parametrize(("kind", "period", "start", "end", "current"), CASES, ids=IDS)
+def test_groups_and_budget_match_the_database(demo_db, kind, period, start, end, current):
+    db = demo_db.db
+    figures = report_figures(db, kind, period)
+    lists = expected_lists(db, end, current)
+    for group in figures.groups:
+        h, m, e = lists.get((None, group.status), (0, 0, 0))
+        assert group.total == Count(h, m)
+        assert dict(group.groups)["ethnic_minority"].households == e
+    first = figures.period.first if figures.period.shape == "span" else end
+    budget = figures.budget
+    assert (budget.first, budget.last) == (first, figures.period.last)
+    allocated, disbursed = db.execute(
+        "SELECT coalesce(sum(allocated), 0), coalesce(sum(disbursed), 0) FROM budgets "
+        "WHERE year BETWEEN ? AND ?",
+        [budget.first, budget.last],
+    ).fetchone()
+    assert (budget.total.allocated, budget.total.disbursed) == (allocated, disbursed)
+    assert budget.total.rate == rounded(disbursed, allocated)
+    assert sum(line.allocated for line in budget.lines) == allocated
+    for project in budget.projects:
+        like = f"{project.code}%" if "." not in project.code else project.code
+        assert project.disbursed == scalar(
+            db,
+            "SELECT sum(disbursed) FROM budgets WHERE project_code LIKE ? AND year BETWEEN ? AND ?",
+            like,
+            budget.first,
+            budget.last,
+        )
+    names = [p.name for p in budget.projects]
+    assert "Dự án 2 - Đa dạng hóa sinh kế, phát triển mô hình giảm nghèo" in names or not names
+
+
+def test_figures_are_json(figures_of):
+    data = figures_of("annual", "2025").to_dict()
+    again = json.loads(json.dumps(data, ensure_ascii=False))
+    assert again["period"]["code"] == "2025"
+    assert again["end"]["commune"]["poor"]["households"] > 0
+    assert again["targets"][0]["code"] == "poverty_rate"
+
+
+# --- rounding and wording as in the seeds ---------------------------------------------------
+
+
+def test_rates_round_half_up_as_by_hand():
+    assert percent(2885, 100_000) == 2.89  # 2,885 -> 2,89 (float division would give 2,88)
+    assert percent(651, 280, 1) == 232.5
+    assert percent(999, 500, 1) == 199.8
+    assert percent(1810, 62847) == 2.88
+    assert percent(1, 0) is None
+
+
+@given(st.integers(0, 10**6), st.integers(1, 10**6))
+def test_percent_is_the_exact_ratio_rounded(part, whole):
+    got = Decimal(str(percent(part, whole)))
+    exact = Decimal(part) * 100 / Decimal(whole)
+    assert abs(got - exact) <= Decimal("0.005")
+
+
+def test_sentences_in_the_seeds_style(figures_of):
+    """Seed 004: "còn 1.810 hộ nghèo, tỷ lệ 2,88% (giảm 651 hộ, đạt 232,5% so với chỉ tiêu …)"."""
+    figures = figures_of("annual", "2025")
+    poor_end = replace(figures.end.commune.poor, households=1810, rate=percent(1810, 62847))
+    near_end = replace(figures.end.commune.near_poor, households=2498, rate=3.98)
+    moved = replace(
+        figures.commune_movements,
+        poor=replace(figures.commune_movements.poor, start=Count(2461, 0), end=Count(1810, 0)),
+        near_poor=replace(
+            figures.commune_movements.near_poor, start=Count(3497, 0), end=Count(2498, 0)
+        ),
+    )
+    targets = tuple(
+        replace(t, target=280, achieved=651, share_of_target=percent(651, 280, 1))
+        if t.code == "poor_reduction"
+        else replace(t, target=500, achieved=999, share_of_target=percent(999, 500, 1))
+        if t.code == "near_poor_reduction"
+        else t
+        for t in figures.targets
+    )
+    seeded = replace(
+        figures,
+        end=replace(
+            figures.end, commune=replace(figures.end.commune, poor=poor_end, near_poor=near_end)
+        ),
+        commune_movements=moved,
+        targets=targets,
+    )
+    text = sentences(seeded)["end_lists"]
+    assert text == (
+        "Đến cuối năm 2025, toàn xã còn 1.810 hộ nghèo, tỷ lệ 2,88% (giảm 651 hộ, đạt 232,5% so "
+        "với chỉ tiêu giao); hộ cận nghèo còn 2.498 hộ, tỷ lệ 3,98% (giảm 999 hộ, đạt 199,8% so "
+        "với chỉ tiêu giao)."
+    )
+
+
+def test_sentences_hold_the_computed_figures(figures_of):
+    figures = figures_of("annual", "2025")
+    written = sentences(figures)
+    assert set(SENTENCE_KEYS) <= set(written)
+    assert all(key in SENTENCE_KEYS or key.startswith(SENTENCE_PREFIXES) for key in written)
+    end, start = figures.end.commune, figures.start.commune
+    assert f"còn {end.poor.households} hộ nghèo, tỷ lệ " in written["end_lists"]
+    assert written["start_lists"].startswith(
+        f"Tính đến cuối năm 2024, toàn xã có {start.poor.households} hộ nghèo"
+    )
+    assert written["commune"].startswith("Xã Sơn Minh có ")
+    missing = written["target.staff_trained_share"]
+    assert missing.endswith("chưa có số liệu trong phần mềm.") and "chỉ tiêu 100%" in missing
+    assert "Dự án 2 - Đa dạng hóa sinh kế" in written["budget.2021-2025.DA2"]
+    half = sentences(figures_of("six_month", "2025-H1"))["end_lists"]
+    assert half.startswith("Đến nay (6 tháng đầu năm 2025), toàn xã còn ")
+    span = sentences(figures_of("end_of_period", "2021-2025"))["movements_poor"]
+    assert span.startswith("Trong giai đoạn 2021 - 2025 (từ cuối năm 2022 đến cuối năm 2025)")
+
+
+def test_a_reduction_below_zero_is_an_increase(demo_db):
+    poor = [
+        r[0]
+        for r in demo_db.db.execute(
+            "SELECT household_id FROM household_status WHERE year = 2025 AND status = 'near_poor' "
+            "LIMIT 3"
+        )
+    ]
+    for household in poor:
+        register.set_status(demo_db, household, 2026, "poor", movement="near_poor_to_poor")
+    figures = report_figures(demo_db.db, "six_month", "2026-H1")
+    assert figures.commune_movements.poor.reduction == -3
+    assert figures.problems == ()
+    text = sentences(figures)["end_lists"]
+    assert "(tăng 3 hộ; chỉ tiêu giao giảm " in text
+    assert "giảm 3 hộ" not in text.split(";")[0]
+
+
+# --- the movement identity ------------------------------------------------------------------
+
+
+def test_a_tampered_movement_is_reported_with_year_and_village(demo_db):
+    db = demo_db.db
+    row, village = db.execute(
+        "SELECT s.id, v.name FROM household_status s JOIN households h ON h.id = s.household_id "
+        "JOIN villages v ON v.id = h.village_id "
+        "WHERE s.year = 2024 AND s.movement = 'escaped_poverty' LIMIT 1"
+    ).fetchone()
+    with demo_db.transaction() as tx:
+        tx.execute("UPDATE household_status SET movement = NULL WHERE id = ?", [row])
+    figures = report_figures(db, "end_of_period", "2021-2025")
+    assert len(figures.problems) == 1
+    problem = figures.problems[0]
+    assert problem.startswith(f"Năm 2024, {village}: số hộ nghèo cuối kỳ là ")
+    assert "1 − 2 − 3 − 4 + 5 + 6 + 7 + 8" in problem
+    with pytest.raises(FiguresError, match=f"Năm 2024, {village}"):
+        require_consistent(figures)
+    require_consistent(report_figures(db, "annual", "2025"))  # 2025 itself still adds up
+
+
+def test_a_list_change_without_a_movement_breaks_the_current_state(demo_db):
+    db = demo_db.db
+    household, village = db.execute(
+        "SELECT s.household_id, v.name FROM household_status s "
+        "JOIN households h ON h.id = s.household_id JOIN villages v ON v.id = h.village_id "
+        "WHERE s.year = 2025 AND s.status = 'poor' LIMIT 1"
+    ).fetchone()
+    register.set_status(demo_db, household, 2026, "not_poor")
+    problems = report_figures(db, "six_month", "2026-H1").problems
+    assert len(problems) == 1
+    assert problems[0].startswith(f"Năm 2026 (đến nay), {village}: số hộ nghèo cuối kỳ là ")
+
+
+# --- periods and kinds ---------------------------------------------------------------------
+
+
+def test_parse_period():
+    assert parse_period("2025") == Period("year", 2025, 2025)
+    assert parse_period("2025-h1") == Period("half_year", 2025, 2025)
+    assert parse_period("2021 - 2025") == Period("span", 2021, 2025)
+    assert parse_period("2021-2025").label == "giai đoạn 2021 - 2025"
+    assert parse_period("2025-H1").label == "6 tháng đầu năm 2025"
+    for bad in ("25", "2025-H2", "2025-2021", "năm 2025"):
+        with pytest.raises(FiguresError):
+            parse_period(bad)
+
+
+def test_periods_the_data_cannot_serve(demo_db):
+    with pytest.raises(FiguresError, match="cuối năm 2021"):
+        report_figures(demo_db.db, "annual", "2022")
+    with pytest.raises(FiguresError, match="năm 2026 được công nhận"):
+        report_figures(demo_db.db, "annual", "2026")
+    with pytest.raises(FiguresError, match="Báo cáo năm không lập"):
+        report_figures(demo_db.db, "annual", "2021-2025")
+    with pytest.raises(FiguresError, match="Loại báo cáo không có"):
+        report_figures(demo_db.db, "quarterly", "2025")
+
+
+def test_report_kinds_are_complete_data():
+    kinds = report_kinds()
+    assert set(kinds) == {"six_month", "annual", "ad_hoc", "mid_term", "end_of_period"}
+    tables = report_tables()
+    for kind in kinds.values():
+        assert set(kind.figure_sets) <= set(FIGURE_SETS)
+        assert set(kind.tables) <= set(tables)
+        assert [s.number for s in kind.outline] == ["I", "II", "III", "IV"]
+        assert kind.status in ("confirmed", "secondary", "unknown") and kind.source
+    assert kinds["ad_hoc"].choose_figure_sets
+    assert "award_proposals" in kinds["end_of_period"].annexes
+    lessons = [p.title for p in kinds["end_of_period"].outline[2].parts]
+    assert "Bài học kinh nghiệm" in lessons
+
+
+def test_outlines_name_sentences_the_figures_write(figures_of):
+    written = sentences(figures_of("end_of_period", "2021-2025"))
+
+    def keys(sections):
+        for section in sections:
+            yield from section.sentences
+            yield from keys(section.parts)
+
+    for kind in report_kinds().values():
+        for key in keys(kind.outline):
+            prefix = key[:-1] if key.endswith("*") else None
+            assert key in written or any(k.startswith(prefix) for k in written if prefix), key
+
+
+def test_default_periods():
+    assert default_period(report_kind("annual"), 2025) == Period("year", 2025, 2025)
+    assert default_period(report_kind("six_month"), 2026) == Period("half_year", 2026, 2026)
+    assert default_period(report_kind("mid_term"), 2023) == Period("span", 2021, 2023)
+    assert default_period(report_kind("end_of_period"), 2025) == Period("span", 2021, 2025)
