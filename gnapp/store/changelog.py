@@ -25,6 +25,10 @@ LOGGED_TABLES: dict[str, str | None] = {
     "budgets": None,
     "review_rounds": None,
     "questionnaires": "household_id",
+    "activities": None,
+    "beneficiaries": "household_id",
+    "policy_benefits": "household_id",
+    "reports": None,
 }
 # Columns derived from others (search and sort keys, time stamps): their sources are logged.
 DERIVED_COLUMNS = frozenset(

@@ -228,7 +228,72 @@ BATCHES = Migration(
     ),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (REGISTER, PROGRAMME, REVIEW, BATCHES)
+ACTIVITIES_AND_REPORTS = Migration(
+    5,
+    "programme activities, beneficiaries, general policies; period and project targets; saved reports",
+    (
+        "ALTER TABLE targets ADD COLUMN period TEXT",
+        "ALTER TABLE targets ADD COLUMN project_code TEXT",
+        """CREATE TABLE activities (
+            id INTEGER PRIMARY KEY,
+            year INTEGER NOT NULL,
+            programme_id TEXT NOT NULL,
+            project_code TEXT NOT NULL,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            funding_source TEXT,
+            budget INTEGER CHECK (budget >= 0),
+            started_on TEXT,
+            village_id INTEGER REFERENCES villages (id),
+            note TEXT
+        )""",
+        "CREATE INDEX activities_year ON activities (year, project_code)",
+        """CREATE TABLE beneficiaries (
+            id INTEGER PRIMARY KEY,
+            activity_id INTEGER NOT NULL REFERENCES activities (id) ON DELETE CASCADE,
+            household_id INTEGER NOT NULL REFERENCES households (id),
+            member_id INTEGER REFERENCES members (id) ON DELETE SET NULL,
+            support TEXT,
+            amount INTEGER CHECK (amount >= 0),
+            note TEXT,
+            UNIQUE (activity_id, household_id, member_id)
+        )""",
+        "CREATE INDEX beneficiaries_household ON beneficiaries (household_id)",
+        """CREATE TABLE policy_benefits (
+            id INTEGER PRIMARY KEY,
+            year INTEGER NOT NULL,
+            policy TEXT NOT NULL,
+            household_id INTEGER NOT NULL REFERENCES households (id),
+            member_id INTEGER REFERENCES members (id) ON DELETE SET NULL,
+            amount INTEGER CHECK (amount >= 0),
+            note TEXT
+        )""",
+        "CREATE INDEX policy_benefits_year ON policy_benefits (year, policy)",
+        """CREATE TABLE reports (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            period TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('draft', 'final')),
+            number TEXT,
+            document_date TEXT,
+            figures TEXT NOT NULL,
+            narrative TEXT NOT NULL DEFAULT '{}',
+            awards TEXT NOT NULL DEFAULT '[]',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (kind, period, version)
+        )""",
+    ),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (
+    REGISTER,
+    PROGRAMME,
+    REVIEW,
+    BATCHES,
+    ACTIVITIES_AND_REPORTS,
+)
 LATEST_VERSION = MIGRATIONS[-1].version
 
 
