@@ -230,7 +230,7 @@ BATCHES = Migration(
 
 ACTIVITIES_AND_REPORTS = Migration(
     5,
-    "programme activities, beneficiaries, general policies; period and project targets; saved reports",
+    "activities, beneficiaries, general policies; period and project targets; saved reports",
     (
         "ALTER TABLE targets ADD COLUMN period TEXT",
         "ALTER TABLE targets ADD COLUMN project_code TEXT",
@@ -287,12 +287,35 @@ ACTIVITIES_AND_REPORTS = Migration(
     ),
 )
 
+NAME_SEARCH = Migration(
+    6,
+    "name search: a full-text index of members' folded names, kept in step by triggers",
+    (
+        "CREATE VIRTUAL TABLE member_search USING fts5(name_fold, content='members', "
+        "content_rowid='id', prefix='1 2 3')",
+        "INSERT INTO member_search (member_search) VALUES ('rebuild')",
+        """CREATE TRIGGER member_search_insert AFTER INSERT ON members BEGIN
+            INSERT INTO member_search (rowid, name_fold) VALUES (new.id, new.name_fold);
+        END""",
+        """CREATE TRIGGER member_search_delete AFTER DELETE ON members BEGIN
+            INSERT INTO member_search (member_search, rowid, name_fold)
+            VALUES ('delete', old.id, old.name_fold);
+        END""",
+        """CREATE TRIGGER member_search_update AFTER UPDATE OF name_fold ON members BEGIN
+            INSERT INTO member_search (member_search, rowid, name_fold)
+            VALUES ('delete', old.id, old.name_fold);
+            INSERT INTO member_search (rowid, name_fold) VALUES (new.id, new.name_fold);
+        END""",
+    ),
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     REGISTER,
     PROGRAMME,
     REVIEW,
     BATCHES,
     ACTIVITIES_AND_REPORTS,
+    NAME_SEARCH,
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

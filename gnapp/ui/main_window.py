@@ -1,7 +1,13 @@
-"""The main window: the commune at a glance for a chosen year."""
+"""The main window: the commune and the year in view above, the areas of the app beside them.
+
+Areas: "Tổng quan" (the commune at a glance for the year) and "Hộ gia đình" (the household
+list); importing a list opens its wizard. The household form, the import wizard and the export
+dialog load on first use.
+"""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import gnapp
@@ -17,6 +23,7 @@ from gnapp.store.overview import (
 )
 from gnapp.store.programme import target_kinds, targets
 from gnapp.store.register import get_commune, get_setting
+from gnapp.ui.household_list import HouseholdListPage, edit_household
 from gnapp.ui.models import (
     TextTableModel,
     VillageTableModel,
@@ -36,9 +43,13 @@ from gnapp.ui.qt import (
     QHeaderView,
     QKeySequence,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QSplitter,
+    QStackedWidget,
     Qt,
     QTableView,
     QVBoxLayout,
@@ -59,6 +70,8 @@ QLabel#figureValue { font-size: 18pt; font-weight: bold; }
 QLabel#figureCaption { color: #444444; }
 QLabel#emptyNote { color: #555555; font-style: italic; padding: 6px; }
 QTableView::item { padding: 2px 4px; }
+QListWidget#navigation { font-size: 11pt; }
+QListWidget#navigation::item { padding: 8px 6px; }
 """
 
 
@@ -144,9 +157,17 @@ class FigureBox(QFrame):
         self.detail.setText(detail)
 
 
+# The areas the navigation shows, in its order: title, shortcut, tooltip.
+AREAS = (
+    ("Tổng quan", "Ctrl+1", "Số liệu của xã trong năm: số hộ, hộ nghèo, cận nghèo theo thôn"),
+    ("Hộ gia đình", "Ctrl+2", "Sổ hộ gia đình: tìm, xem, sửa và thêm hộ"),
+)
+OVERVIEW, HOUSEHOLDS = range(len(AREAS))
+
+
 class MainWindow(QMainWindow):
-    """The commune overview: header, year selector, headline figures, village table,
-    the year's movements and targets."""
+    """The commune's name and the year in view above; the navigation on the left; the
+    overview (figures, village table, movements, targets) or the household list beside it."""
 
     def __init__(self, cdb: CommuneDatabase) -> None:
         super().__init__()
@@ -159,8 +180,12 @@ class MainWindow(QMainWindow):
         self.target_model = TextTableModel(
             ("Chỉ tiêu", "Mức giao"), numeric_columns=(1,), parent=self
         )
+        self.household_page = HouseholdListPage()
+        self.household_page.open_household.connect(self.edit_household)
+        self.household_page.add_household.connect(self.add_household)
+        self.household_page.export_lists.connect(self.export_lists)
         self._build_menus()
-        self.setCentralWidget(self._build_page())
+        self.setCentralWidget(self._build_central())
         self.file_label = QLabel()
         self.schema_label = QLabel()
         self.statusBar().addWidget(self.file_label, 1)
@@ -177,11 +202,40 @@ class MainWindow(QMainWindow):
         self.open_action.triggered.connect(self.choose_database)
         file_menu.addAction(self.open_action)
         file_menu.addSeparator()
+        self.import_action = QAction("&Nhập danh sách hộ…", self)
+        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.import_action.setStatusTip(
+            "Nhập danh sách hộ gia đình từ tệp Excel (.xlsx, .xls), .ods hoặc .csv"
+        )
+        self.import_action.triggered.connect(self.import_lists)
+        file_menu.addAction(self.import_action)
+        self.export_action = QAction("&Xuất danh sách…", self)
+        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.export_action.setStatusTip("Xuất sổ hộ hoặc danh sách hộ nghèo, cận nghèo ra Excel")
+        self.export_action.triggered.connect(self.export_lists)
+        file_menu.addAction(self.export_action)
+        file_menu.addSeparator()
         self.quit_action = QAction("T&hoát", self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.setStatusTip("Đóng GNApp")
         self.quit_action.triggered.connect(self.close)
         file_menu.addAction(self.quit_action)
+        household_menu = self.menuBar().addMenu("&Hộ gia đình")
+        self.find_action = QAction("&Tìm hộ", self)
+        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.find_action.setStatusTip("Tìm hộ theo họ tên, số CCCD hoặc mã hộ")
+        self.find_action.triggered.connect(self.find_household)
+        household_menu.addAction(self.find_action)
+        self.add_action = QAction("Thêm &hộ…", self)
+        self.add_action.setShortcut(QKeySequence.StandardKey.New)
+        self.add_action.setStatusTip("Nhập một hộ gia đình mới vào sổ")
+        self.add_action.triggered.connect(self.add_household)
+        household_menu.addAction(self.add_action)
+        for area, (title, shortcut, _) in enumerate(AREAS):
+            action = QAction(title, self)
+            action.setShortcut(QKeySequence(shortcut))
+            action.triggered.connect(lambda _=False, area=area: self.show_area(area))
+            self.addAction(action)  # a shortcut without a menu entry: the navigation shows it
         help_menu = self.menuBar().addMenu("Trợ &giúp")
         self.about_action = QAction("&Giới thiệu GNApp", self)
         self.about_action.triggered.connect(self.show_about)
@@ -228,7 +282,41 @@ class MainWindow(QMainWindow):
             layout.setColumnStretch(column, 1)
         return row
 
-    def _build_page(self) -> QWidget:
+    def _build_navigation(self) -> QWidget:
+        self.navigation = QListWidget(objectName="navigation")
+        for title, shortcut, tooltip in AREAS:
+            item = QListWidgetItem(title)
+            item.setToolTip(f"{tooltip} ({shortcut})")
+            self.navigation.addItem(item)
+        self.navigation.setCurrentRow(OVERVIEW)
+        self.import_button = QPushButton("Nhập danh sách…")
+        self.import_button.setToolTip(self.import_action.statusTip())
+        self.import_button.clicked.connect(self.import_lists)
+        # As narrow as its words: the overview's village table needs the width.
+        self.navigation.setFixedWidth(self.import_button.sizeHint().width())
+        panel = QWidget()
+        layout = QVBoxLayout(panel)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.navigation, 1)
+        layout.addWidget(self.import_button)
+        return panel
+
+    def _build_central(self) -> QWidget:
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self._build_overview())
+        self.pages.addWidget(self.household_page)
+        self.navigation_panel = self._build_navigation()
+        self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
+        body = QHBoxLayout()
+        body.addWidget(self.navigation_panel)
+        body.addWidget(self.pages, 1)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addWidget(self._build_header())
+        layout.addLayout(body, 1)
+        return central
+
+    def _build_overview(self) -> QWidget:
         self.village_view = _table(self.village_model, sortable=True)
         # The splitter then gives the village table the width of its columns first.
         self.village_view.setSizeAdjustPolicy(QAbstractItemView.SizeAdjustPolicy.AdjustToContents)
@@ -265,7 +353,7 @@ class MainWindow(QMainWindow):
 
         page = QWidget()
         layout = QVBoxLayout(page)
-        layout.addWidget(self._build_header())
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._build_figures())
         layout.addWidget(body, 1)
         return page
@@ -277,7 +365,8 @@ class MainWindow(QMainWindow):
         return bool(get_setting(self.cdb.db, "demo", False))
 
     def load(self) -> None:
-        """Show the open database: identity, years (the latest selected), status bar."""
+        """Show the open database: identity, years (the latest selected), status bar, and the
+        household list without filters."""
         db = self.cdb.db
         commune = get_commune(db) or {}
         name = commune.get("name") or "Chưa khai báo thông tin xã"
@@ -295,15 +384,28 @@ class MainWindow(QMainWindow):
         self.file_label.setText(f"Tệp dữ liệu: {self.cdb.path.resolve()}")
         self.schema_label.setText(f"Lược đồ dữ liệu v{self.cdb.schema_version}")
 
-        self.years = status_years(db)
+        year = self._fill_years(None)
+        self.household_page.set_database(self.cdb, year)
+        self.show_year(year)
+
+    def reload(self) -> None:
+        """Read the database again after a change, keeping the year, the area and the list's
+        filters, search and selection."""
+        self.household_page.refresh()
+        self.show_year(self._fill_years(self.year))
+
+    def _fill_years(self, wanted: int | None) -> int | None:
+        """Offer the years that have statuses and select ``wanted`` (else the latest)."""
+        self.years = status_years(self.cdb.db)
         self.year_box.blockSignals(True)
         self.year_box.clear()
         for year in self.years:
             self.year_box.addItem(str(year), year)
-        self.year_box.setCurrentIndex(len(self.years) - 1)
+        index = self.years.index(wanted) if wanted in self.years else len(self.years) - 1
+        self.year_box.setCurrentIndex(index)
         self.year_box.blockSignals(False)
         self.year_box.setEnabled(bool(self.years))
-        self.show_year(self.years[-1] if self.years else None)
+        return self.year
 
     def _year_chosen(self, index: int) -> None:
         if index >= 0:
@@ -315,6 +417,9 @@ class MainWindow(QMainWindow):
         return self.year_box.currentData()
 
     def show_year(self, year: int | None) -> None:
+        """The overview and the list's statuses for ``year``."""
+        if self.household_page.year != year:
+            self.household_page.set_year(year)
         if year is None:
             self._show_no_year()
             return
@@ -406,6 +511,34 @@ class MainWindow(QMainWindow):
         self.cdb = cdb
         self.load()
         return True
+
+    def show_area(self, area: int) -> None:
+        """Show one of AREAS (OVERVIEW, HOUSEHOLDS)."""
+        self.navigation.setCurrentRow(area)
+
+    def find_household(self) -> None:
+        self.show_area(HOUSEHOLDS)
+        self.household_page.focus_search()
+
+    def edit_household(self, household_id: int) -> None:
+        if edit_household(self, self.cdb, household_id):
+            self.reload()
+
+    def add_household(self) -> None:
+        if edit_household(self, self.cdb, None):
+            self.reload()
+
+    def import_lists(self) -> None:
+        from gnapp.ui.import_wizard import open_import_wizard  # loads on first use
+
+        wizard = open_import_wizard(self, self.cdb)  # not modal: returns at once
+        wizard.finished.connect(self.reload)
+
+    def export_lists(self) -> None:
+        from gnapp.ui.export_dialog import open_export_dialog  # loads on first use
+
+        # Without yearly lists yet the register can still be exported: offer this year.
+        open_export_dialog(self, self.cdb, self.year or date.today().year)
 
     def show_about(self) -> None:
         show_message(

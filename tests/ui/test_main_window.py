@@ -1,4 +1,5 @@
-"""The commune overview window, on a small hand-built commune and on the demo commune."""
+"""The main window (the overview, the navigation, the household list's actions), on a small
+hand-built commune and on the demo commune."""
 
 from __future__ import annotations
 
@@ -17,8 +18,10 @@ from gnapp.store.overview import VillageFigures, village_figures
 from gnapp.store.programme import set_target
 from gnapp.store.register import add_household, add_village, save_commune, set_setting, set_status
 from gnapp.ui import app as ui_app
-from gnapp.ui import qt
+from gnapp.ui import main_window, qt
 from gnapp.ui.app import build_main_window, run_gui
+from gnapp.ui.household_list import STATUS_COLUMN
+from gnapp.ui.main_window import HOUSEHOLDS, OVERVIEW
 from gnapp.ui.models import (
     VILLAGE_COLUMNS,
     TextTableModel,
@@ -289,10 +292,111 @@ def test_an_empty_database_opens_with_notes_instead_of_figures(qtbot, new_db):
 
 def test_menus_are_vietnamese_with_shortcuts(window):
     menus = [action.text() for action in window.menuBar().actions()]
-    assert menus == ["&Tệp", "Trợ &giúp"]
+    assert menus == ["&Tệp", "&Hộ gia đình", "Trợ &giúp"]
     assert window.quit_action.shortcut().toString() == "Ctrl+Q"
     assert window.open_action.text() == "&Mở dữ liệu xã…"
+    assert window.import_action.shortcut().toString() == "Ctrl+I"
+    assert window.export_action.shortcut().toString() == "Ctrl+E"
+    assert window.find_action.shortcut().toString() == "Ctrl+F"
+    assert window.add_action.shortcut().toString() == "Ctrl+N"
     assert window.about_action.text() == "&Giới thiệu GNApp"
+
+
+# --- navigation and the household list --------------------------------------------------------
+
+
+def test_navigation_offers_only_the_areas_that_exist(window):
+    items = [window.navigation.item(i).text() for i in range(window.navigation.count())]
+    assert items == ["Tổng quan", "Hộ gia đình"]
+    assert window.pages.currentIndex() == OVERVIEW
+    window.navigation.setCurrentRow(HOUSEHOLDS)
+    assert window.pages.currentWidget() is window.household_page
+
+
+def test_name_and_year_stay_in_view_on_the_household_list(qtbot, window):
+    window.show()
+    window.show_area(HOUSEHOLDS)
+    assert window.name_label.isVisible()
+    assert window.year_box.isVisible()
+    assert window.household_page.isVisible()
+
+
+def test_find_shows_the_list_with_the_search_focused(qtbot, window):
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    window.find_action.trigger()
+    assert window.pages.currentWidget() is window.household_page
+    qtbot.waitUntil(lambda: window.household_page.search_box.hasFocus())
+
+
+def test_the_list_follows_the_year_in_view(window, commune_db):
+    households = sql_count(commune_db, "SELECT count(*) FROM households")
+    page = window.household_page
+    assert page.model.rowCount() == households
+    assert page.year == window.year
+    window.year_box.setCurrentIndex(0)
+    assert page.year == window.year_box.itemData(0)
+    header = page.model.headerData(STATUS_COLUMN, qt.Qt.Orientation.Horizontal)
+    assert header == f"Tình trạng {window.year}"
+
+
+def test_opening_a_household_and_saving_refreshes_the_window(qtbot, window, monkeypatch):
+    seen = []
+
+    def fake_edit(parent, cdb, household_id):
+        seen.append(household_id)
+        if household_id is None:
+            add_household(cdb, {"code": "HGD-NEW", "village_id": 1},
+                          [{"full_name": "Bùi Thị Mới", "sex": "female", "birth_date": "1990",
+                            "relation": "head"}])  # fmt: skip
+        return household_id is None
+
+    monkeypatch.setattr(main_window, "edit_household", fake_edit)
+    page = window.household_page
+    before, first = page.model.rowCount(), page.model.household_id(0)
+    page.open_household.emit(first)
+    assert page.model.rowCount() == before  # not saved: nothing to read again
+    page.add_button.click()
+    assert seen == [first, None]
+    assert page.model.rowCount() == before + 1
+    assert window.households_box.value.text() == format_number(before + 1)
+
+
+def test_import_opens_the_wizard_and_reads_again_when_it_closes(qtbot, window, monkeypatch):
+    opened = []
+
+    def open_import_wizard(parent, cdb):
+        wizard = qt.QDialog(parent)
+        opened.append((parent, cdb, wizard))
+        return wizard
+
+    monkeypatch.setitem(sys.modules, "gnapp.ui.import_wizard",
+                        types.SimpleNamespace(open_import_wizard=open_import_wizard))  # fmt: skip
+    window.import_button.click()
+    parent, cdb, wizard = opened[0]
+    assert (parent, cdb) == (window, window.cdb)
+    add_household(cdb, {"code": "HGD-NHAP", "village_id": 1},
+                  [{"full_name": "Lò Văn Nhập", "sex": "male", "birth_date": "1970",
+                    "relation": "head"}])  # fmt: skip
+    before = window.household_page.model.rowCount()
+    wizard.done(0)
+    assert window.household_page.model.rowCount() == before + 1
+    window.import_action.trigger()
+    assert len(opened) == 2
+
+
+def test_export_opens_the_dialog_for_the_year_in_view(window, monkeypatch):
+    calls = []
+    monkeypatch.setitem(
+        sys.modules,
+        "gnapp.ui.export_dialog",
+        types.SimpleNamespace(open_export_dialog=lambda *args: calls.append(args)),
+    )
+    window.year_box.setCurrentIndex(0)
+    window.household_page.export_button.click()
+    window.export_action.trigger()
+    assert calls == [(window, window.cdb, window.year_box.itemData(0))] * 2
 
 
 def test_window_fits_an_office_screen(window):

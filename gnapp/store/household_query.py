@@ -1,0 +1,205 @@
+"""Finding households for the household list: filters, search, Vietnamese order, pages of rows.
+
+The list asks for the matching ids first (one query holding the filters, the search and the
+order), then for the rows of the ids it shows, a page at a time, so 100,000 households never
+become 100,000 Python objects.
+
+Search ignores diacritics and case through the stored fold columns. A name matches when every
+word typed starts a word of the name of the head or of any one member, in any order ("nguyen
+duoc" and "duoc" find "Nguyễn Văn Được"; "hoa" finds "Hòa", "Hoà" and "Hoàng", not "Thoa"). A
+search holding a digit looks in household codes (anywhere in the code) and, when it is digits
+only, at the start of citizen IDs.
+
+Names are looked up in the full-text index ``member_search`` (FTS5 over members.name_fold, with
+prefix indexes; schema v6).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+from gnapp.core.vietnamese import fold
+from gnapp.store.register import STATUSES
+
+NO_STATUS = "none"  # the status filter for households on no list in the year
+SORTS = ("code", "head", "village", "members", "status", "groups")
+
+# Each group and the condition on a household row ``h`` that puts it in the group.
+GROUPS: dict[str, str] = {
+    "ethnic_minority": "(h.ethnic_minority = 1 OR h.local_ethnic_minority = 1)",
+    "revolution_merit": "h.revolution_merit = 1",
+    "social_assistance": "h.social_assistance = 1",
+    "without_working_capacity": "h.without_working_capacity = 1",
+}
+
+_MEMBER_COUNT = "(SELECT count(*) FROM members m WHERE m.household_id = h.id)"
+_STATUS_RANK = "CASE s.status " + " ".join(
+    f"WHEN '{status}' THEN {rank}" for rank, status in enumerate(STATUSES)
+) + f" ELSE {len(STATUSES)} END"  # fmt: skip
+_GROUPS_RANK = " + ".join(f"({condition}) * {1 << bit}" for bit, condition in
+                          enumerate(reversed(GROUPS.values())))  # fmt: skip
+# ORDER BY of each sort, before the tie-breakers (head's name, then id) that keep it stable.
+_ORDER: dict[str, str] = {
+    "code": "h.code",
+    "head": "h.head_sort_key",
+    "village": "v.name_sort_key",
+    "members": _MEMBER_COUNT,
+    "status": _STATUS_RANK,
+    "groups": f"-({_GROUPS_RANK})",  # ascending: households in a group first
+}
+
+
+@dataclass(frozen=True)
+class HouseholdQuery:
+    """What the list shows: filters, a search text and an order.
+
+    ``status`` is one of register.STATUSES or NO_STATUS and needs ``year``; ``groups`` lists
+    keys of GROUPS that must all hold; ``sort`` is one of SORTS.
+    """
+
+    year: int | None = None
+    village_id: int | None = None
+    status: str | None = None
+    groups: tuple[str, ...] = ()
+    search: str = ""
+    sort: str = "head"
+    descending: bool = False
+
+    def __post_init__(self) -> None:
+        if self.sort not in SORTS:
+            raise ValueError(f"Unknown sort {self.sort!r}; expected one of {SORTS}")
+        if self.status is not None:
+            if self.status not in (*STATUSES, NO_STATUS):
+                raise ValueError(f"Unknown status {self.status!r}")
+            if self.year is None:
+                raise ValueError("A status filter needs a year")
+        unknown = set(self.groups) - set(GROUPS)
+        if unknown:
+            raise ValueError(f"Unknown groups {sorted(unknown)}")
+
+
+@dataclass(frozen=True)
+class HouseholdRow:
+    """One line of the household list."""
+
+    id: int
+    code: str
+    head_name: str
+    village_name: str
+    members: int
+    status: str | None
+    groups: tuple[str, ...]  # keys of GROUPS, in GROUPS order
+
+
+def _name_condition(words: list[str], params: dict[str, Any]) -> str:
+    """Households with one member whose name has a word starting with each of ``words``."""
+    params["match"] = " ".join('"' + word.replace('"', '""') + '"*' for word in words)
+    return (
+        "h.id IN (SELECT household_id FROM members WHERE id IN "
+        "(SELECT rowid FROM member_search WHERE member_search MATCH :match))"
+    )
+
+
+def _search_condition(text: str, params: dict[str, Any]) -> str | None:
+    """The WHERE condition of a search text (None for an empty search)."""
+    folded = fold(text)
+    if not folded:
+        return None
+    if not any(character.isdigit() for character in folded):
+        return _name_condition(folded.split(), params)
+    params["code_part"] = folded
+    condition = "instr(lower(h.code), :code_part) > 0"
+    digits = folded.replace(" ", "")
+    if digits.isdigit():
+        # A range on the citizen_id index: every ID starting with the digits typed.
+        params["id_from"], params["id_to"] = digits, digits + ":"
+        condition += (
+            " OR h.id IN (SELECT household_id FROM members "
+            "WHERE citizen_id >= :id_from AND citizen_id < :id_to)"
+        )
+    return f"({condition})"
+
+
+def _ids_sql(db: sqlite_utils.Database, query: HouseholdQuery) -> tuple[str, dict[str, Any]]:
+    params: dict[str, Any] = {}
+    joins, where = [], []
+    if query.sort == "village":
+        joins.append("JOIN villages v ON v.id = h.village_id")
+    if query.status is not None or query.sort == "status":
+        params["year"] = query.year
+        joins.append("LEFT JOIN household_status s ON s.household_id = h.id AND s.year = :year")
+    if query.village_id is not None:
+        params["village_id"] = query.village_id
+        where.append("h.village_id = :village_id")
+    if query.status == NO_STATUS:
+        where.append("s.id IS NULL")
+    elif query.status is not None:
+        params["status"] = query.status
+        where.append("s.status = :status")
+    where += [GROUPS[group] for group in query.groups]
+    search = _search_condition(query.search, params)
+    if search:
+        where.append(search)
+    direction = " DESC" if query.descending else ""
+    order = [_ORDER[query.sort] + direction]
+    if query.sort != "head":
+        order.append("h.head_sort_key")
+    order.append("h.id")
+    sql = " ".join(
+        [
+            "SELECT h.id FROM households h",
+            *joins,
+            f"WHERE {' AND '.join(where)}" if where else "",
+            f"ORDER BY {', '.join(order)}",
+        ]
+    )
+    return sql, params
+
+
+def matching_ids(db: sqlite_utils.Database, query: HouseholdQuery) -> list[int]:
+    """The ids of the households the query finds, in its order."""
+    sql, params = _ids_sql(db, query)
+    # One string instead of a row per id: three times faster on 100,000 ids. The subquery is
+    # never flattened into an aggregate (SQLite's rule 16), so the ids come in its order.
+    joined = db.execute(f"SELECT group_concat(id) FROM ({sql})", params).fetchone()[0]
+    return list(map(int, joined.split(","))) if joined else []
+
+
+def household_count(db: sqlite_utils.Database) -> int:
+    """How many households the register holds."""
+    return db.execute("SELECT count(*) FROM households").fetchone()[0]
+
+
+_ROWS_SQL = f"""
+SELECT h.id, h.code, h.head_name, v.name AS village_name, {_MEMBER_COUNT} AS members,
+       s.status, {", ".join(f"{condition} AS {group}" for group, condition in GROUPS.items())}
+FROM households h
+JOIN villages v ON v.id = h.village_id
+LEFT JOIN household_status s ON s.household_id = h.id AND s.year = :year
+WHERE h.id IN (SELECT value FROM json_each(:ids))
+"""
+
+
+def household_rows(
+    db: sqlite_utils.Database, ids: Sequence[int], year: int | None
+) -> list[HouseholdRow]:
+    """The rows of ``ids`` (in that order; ids no longer in the database are left out), with
+    their status in ``year`` (None: no status)."""
+    found = {
+        row["id"]: HouseholdRow(
+            id=row["id"],
+            code=row["code"],
+            head_name=row["head_name"],
+            village_name=row["village_name"],
+            members=row["members"],
+            status=row["status"],
+            groups=tuple(group for group in GROUPS if row[group]),
+        )
+        for row in db.query(_ROWS_SQL, {"ids": json.dumps(list(ids)), "year": year})
+    }
+    return [found[household_id] for household_id in ids if household_id in found]

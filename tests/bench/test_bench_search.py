@@ -1,0 +1,184 @@
+"""Benchmark of the household list's search on 100,000 households: pytest -m bench -s
+
+Each keystroke of a typed name costs the ids query (filters, search, order) plus the first page
+of rows the list shows; docs/benchmarks.md records the figures.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import statistics
+import time
+
+import pytest
+
+from gnapp.core.vietnamese import fold, make_citizen_id, name_sort_key, text_sort_key
+from gnapp.data import resource_file
+from gnapp.store.database import open_database
+from gnapp.store.household_query import (
+    HouseholdQuery,
+    household_rows,
+    matching_ids,
+)
+
+pytestmark = pytest.mark.bench
+
+HOUSEHOLDS = 100_000
+VILLAGES = 40
+PAGE = 200  # gnapp.ui.household_list.PAGE_SIZE
+YEAR = 2025
+TYPED = "nguyen van duoc"
+TARGET_MS = 50
+
+
+def _person(rng, pools, sex, family):
+    middle_pool = pools["middle_male" if sex == "male" else "middle_female"]
+    middle = rng.choices(*zip(*middle_pool, strict=True))[0]
+    given = rng.choice(pools["given_male" if sex == "male" else "given_female"])
+    return f"{family} {middle} {given}"
+
+
+def build_register(path, households: int = HOUSEHOLDS, seed: int = 1) -> int:
+    """A register of ``households`` with demo names, written with executemany; members count."""
+    rng = random.Random(seed)
+    pools = json.loads(resource_file("demo", "names.json").read_text(encoding="utf-8"))
+    families = list(zip(*pools["family_names_kinh"], strict=True))
+    stamp = "2025-12-31T09:00:00Z"
+    village_rows = []
+    for number in range(1, VILLAGES + 1):
+        name = f"Thôn {pools['rural_villages'][number % len(pools['rural_villages'])]} {number}"
+        village_rows.append((number, f"T{number:02d}", name, "rural", fold(name),
+                             text_sort_key(name)))  # fmt: skip
+    household_rows_, member_rows, status_rows = [], [], []
+    member_id = 0
+    for household_id in range(1, households + 1):
+        family = rng.choices(*families)[0]
+        size = rng.choice((1, 2, 3, 4, 4, 5, 5, 6))
+        names = []
+        for position in range(1, size + 1):
+            sex = rng.choice(("male", "female"))
+            name = _person(rng, pools, sex, family if position != 2 else rng.choices(*families)[0])
+            names.append(name)
+            year = rng.randint(1940, 2024)
+            member_id += 1
+            citizen_id = make_citizen_id("051", sex, year, member_id % 1_000_000)
+            member_rows.append((member_id, household_id, position, name, fold(name),
+                                name_sort_key(name), sex, str(year), citizen_id,
+                                "head" if position == 1 else "child"))  # fmt: skip
+        flags = [int(rng.random() < share) for share in (0.1, 0.02, 0.05, 0.03, 0.02)]
+        household_rows_.append((household_id, f"HGD-{household_id:06d}",
+                                rng.randint(1, VILLAGES), *flags, names[0], fold(names[0]),
+                                name_sort_key(names[0]), stamp, stamp))  # fmt: skip
+        draw = rng.random()
+        if draw < 0.12:
+            status_rows.append((household_id, YEAR, "poor" if draw < 0.05 else "near_poor"))
+    cdb = open_database(path, create=True)
+    try:
+        with cdb.transaction() as db:
+            db.conn.executemany(
+                "INSERT INTO villages (id, code, name, area, name_fold, name_sort_key) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                village_rows,
+            )
+            db.conn.executemany(
+                "INSERT INTO households (id, code, village_id, ethnic_minority, "
+                "local_ethnic_minority, revolution_merit, social_assistance, "
+                "without_working_capacity, head_name, head_name_fold, head_sort_key, created_at, "
+                "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                household_rows_,
+            )
+            db.conn.executemany(
+                "INSERT INTO members (id, household_id, position, full_name, name_fold, "
+                "name_sort_key, sex, birth_date, citizen_id, relation) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                member_rows,
+            )
+            db.conn.executemany(
+                "INSERT INTO household_status (household_id, year, status) VALUES (?, ?, ?)",
+                status_rows,
+            )
+            db.execute("DELETE FROM change_log")  # a register typed in over years, not logged here
+    finally:
+        cdb.close()
+    return len(member_rows)
+
+
+@pytest.fixture(scope="module")
+def built_register(tmp_path_factory):
+    path = tmp_path_factory.mktemp("bench") / "search.gnapp"
+    started = time.perf_counter()
+    members = build_register(path)
+    seconds = time.perf_counter() - started
+    print(f"\nbuilt {HOUSEHOLDS} households, {members} members in {seconds:.1f} s")
+    return path
+
+
+@pytest.fixture(scope="module")
+def register_100k(built_register):
+    return built_register
+
+
+def _keystroke_ms(db, query: HouseholdQuery) -> tuple[float, int]:
+    """Milliseconds of the ids query plus the first page of rows (best of 5), and the matches."""
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        ids = matching_ids(db, query)
+        household_rows(db, ids[:PAGE], query.year)
+        times.append((time.perf_counter() - started) * 1000)
+    return min(times), len(ids)
+
+
+def _report(title: str, db, queries: dict[str, HouseholdQuery]) -> list[float]:
+    indexed = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'member_search'").fetchone()
+    print(f"\n{title} ({'with' if indexed else 'without'} the name index)")
+    times = []
+    for label, query in queries.items():
+        ms, found = _keystroke_ms(db, query)
+        times.append(ms)
+        print(f"  {label!r:20} {found:>7} households  {ms:6.1f} ms")
+    print(f"  median {statistics.median(times):.1f} ms, worst {max(times):.1f} ms")
+    return times
+
+
+@pytest.mark.parametrize("sort", ["head", "village", "code"])
+def test_typing_a_name(register_100k, sort):
+    with open_database(register_100k) as cdb:
+        queries = {
+            TYPED[:length]: HouseholdQuery(year=YEAR, search=TYPED[:length], sort=sort)
+            for length in range(0, len(TYPED) + 1)
+            if not TYPED[:length].endswith(" ")
+        }
+        times = _report(f"typing {TYPED!r}, sorted by {sort}", cdb.db, queries)
+    assert len(times) == len(queries)
+
+
+def test_typing_a_citizen_id_and_a_code(register_100k):
+    with open_database(register_100k) as cdb:
+        citizen_id = cdb.db.execute("SELECT citizen_id FROM members WHERE id = 54321").fetchone()[0]
+        queries = {
+            citizen_id[:length]: HouseholdQuery(year=YEAR, search=citizen_id[:length])
+            for length in range(1, 13)
+        }
+        queries |= {
+            code: HouseholdQuery(year=YEAR, search=code) for code in ("hgd-0543", "HGD-054321")
+        }
+        _report("typing a citizen ID, then a household code", cdb.db, queries)
+
+
+def test_filters_with_a_search(register_100k):
+    with open_database(register_100k) as cdb:
+        queries = {
+            "poor": HouseholdQuery(year=YEAR, status="poor"),
+            "poor, sorted by status": HouseholdQuery(year=YEAR, status="poor", sort="status"),
+            "village 7": HouseholdQuery(year=YEAR, village_id=7),
+            "village 7 + 'ng'": HouseholdQuery(year=YEAR, village_id=7, search="ng"),
+            "ethnic minority + 'thi'": HouseholdQuery(
+                year=YEAR, groups=("ethnic_minority",), search="thi"
+            ),
+            "all, by members": HouseholdQuery(year=YEAR, sort="members"),
+            "all, by status": HouseholdQuery(year=YEAR, sort="status"),
+            "all, by groups": HouseholdQuery(year=YEAR, sort="groups"),
+        }
+        _report("filters, and sorts by a computed column", cdb.db, queries)

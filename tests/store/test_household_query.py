@@ -1,0 +1,257 @@
+"""The household list's query: search, filters and order, checked against direct SQL."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gnapp.core.vietnamese import fold, text_sort_key
+from gnapp.store.database import open_database
+from gnapp.store.household_query import (
+    GROUPS,
+    NO_STATUS,
+    SORTS,
+    HouseholdQuery,
+    household_count,
+    household_rows,
+    matching_ids,
+)
+from gnapp.store.register import (
+    add_household,
+    add_village,
+    set_status,
+    update_household,
+    update_member,
+)
+
+
+def person(name: str, relation: str = "child", citizen_id: str | None = None) -> dict:
+    return {"full_name": name, "sex": "male", "birth_date": "1980", "relation": relation,
+            "citizen_id": citizen_id}  # fmt: skip
+
+
+@pytest.fixture
+def register(new_db):
+    """A few households whose names test the search; ids by code."""
+    east = add_village(new_db, "T01", "Thôn Đông", "rural")
+    west = add_village(new_db, "T02", "Thôn Ấp Tây", "rural")
+    households = {
+        "HGD-001": (east, [person("Nguyễn Văn Được", "head", "051080000001"),
+                           person("Nguyễn Thị Hòa")]),
+        "HGD-002": (east, [person("Trần Thị Hoà", "head", "051080000002")]),
+        "HGD-003": (west, [person("Lê Văn Thoa", "head")]),
+        "HGD-004": (west, [person("Hoàng Minh An", "head"), person("Hoàng Được")]),
+        "hgd-105": (west, [person("Đinh Văn Bình", "head", "049090000003"), person("Đinh Lan")]),
+    }  # fmt: skip
+    ids = {}
+    for code, (village, members) in households.items():
+        ids[code] = add_household(new_db, {"code": code, "village_id": village}, members)
+    set_status(new_db, ids["HGD-001"], 2025, "poor")
+    set_status(new_db, ids["HGD-002"], 2025, "near_poor")
+    set_status(new_db, ids["HGD-003"], 2024, "poor")
+    update_household(new_db, ids["HGD-004"], {"ethnic_minority": True, "social_assistance": True})
+    update_household(new_db, ids["hgd-105"], {"local_ethnic_minority": True})
+    return ids
+
+
+def found(cdb, ids: dict[str, int], **query) -> set[str]:
+    codes = {household_id: code for code, household_id in ids.items()}
+    return {codes[i] for i in matching_ids(cdb.db, HouseholdQuery(**query))}
+
+
+@pytest.mark.parametrize(
+    ("search", "codes"),
+    [
+        ("nguyen van duoc", {"HGD-001"}),
+        ("Nguyễn Văn Được", {"HGD-001"}),
+        ("NGUYEN VAN DUOC", {"HGD-001"}),
+        ("duoc", {"HGD-001", "HGD-004"}),  # a member's name finds the household too
+        ("nguyen duoc", {"HGD-001"}),  # words in any order, the middle name left out
+        ("duoc nguyen", {"HGD-001"}),
+        ("hoa", {"HGD-001", "HGD-002", "HGD-004"}),  # Hòa, Hoà, Hoàng; not Thoa
+        ("thoa", {"HGD-003"}),
+        ("dinh lan", {"hgd-105"}),
+        ("đinh", {"hgd-105"}),
+        ("nguyen lan", set()),  # two members' words do not make one name
+        ("van an", set()),
+        ("  ", {"HGD-001", "HGD-002", "HGD-003", "HGD-004", "hgd-105"}),
+    ],
+)
+def test_search_by_name_ignores_diacritics_and_case(new_db, register, search, codes):
+    assert found(new_db, register, search=search) == codes
+
+
+@pytest.mark.parametrize(
+    ("search", "codes"),
+    [
+        ("05108", {"HGD-001", "HGD-002"}),  # the start of citizen IDs
+        ("051080000002", {"HGD-002"}),
+        ("049", {"hgd-105"}),
+        ("000003", set()),  # the middle of an ID is not searched
+        ("hgd-00", {"HGD-001", "HGD-002", "HGD-003", "HGD-004"}),  # codes, in any case
+        ("HGD-1", {"hgd-105"}),
+        ("4", {"HGD-004"}),  # anywhere in a code (no citizen ID starts with 4)
+    ],
+)
+def test_search_by_citizen_id_and_code(new_db, register, search, codes):
+    assert found(new_db, register, search=search) == codes
+
+
+def test_search_follows_a_renamed_member(new_db, register):
+    member = new_db.db.execute(
+        "SELECT id FROM members WHERE full_name = 'Trần Thị Hoà'"
+    ).fetchone()[0]
+    update_member(new_db, member, {"full_name": "Trần Thị Mai"})
+    assert found(new_db, register, search="hoa") == {"HGD-001", "HGD-004"}
+    assert found(new_db, register, search="mai") == {"HGD-002"}
+
+
+def test_filters(new_db, register):
+    assert found(new_db, register, year=2025, status="poor") == {"HGD-001"}
+    assert found(new_db, register, year=2024, status="poor") == {"HGD-003"}
+    assert found(new_db, register, year=2025, status=NO_STATUS) == {"HGD-003", "HGD-004",
+                                                                     "hgd-105"}  # fmt: skip
+    east = new_db.db.execute("SELECT id FROM villages WHERE code = 'T01'").fetchone()[0]
+    assert found(new_db, register, village_id=east) == {"HGD-001", "HGD-002"}
+    assert found(new_db, register, groups=("ethnic_minority",)) == {"HGD-004", "hgd-105"}
+    assert found(new_db, register, groups=("ethnic_minority", "social_assistance")) == {"HGD-004"}
+    assert found(new_db, register, village_id=east, search="hoa", year=2025,
+                 status="near_poor") == {"HGD-002"}  # fmt: skip
+
+
+def test_rows_in_the_order_asked_with_the_years_status(new_db, register):
+    ids = [register["hgd-105"], register["HGD-001"], 999_999, register["HGD-004"]]
+    rows = household_rows(new_db.db, ids, 2025)
+    assert [row.code for row in rows] == ["hgd-105", "HGD-001", "HGD-004"]
+    first = rows[1]
+    assert (first.head_name, first.village_name, first.members, first.status) == (
+        "Nguyễn Văn Được", "Thôn Đông", 2, "poor",
+    )  # fmt: skip
+    assert rows[0].groups == ("ethnic_minority",)
+    assert rows[2].groups == ("ethnic_minority", "social_assistance")
+    assert household_rows(new_db.db, [register["HGD-001"]], 2024)[0].status is None
+    assert household_count(new_db.db) == 5
+
+
+def test_bad_queries_are_refused():
+    with pytest.raises(ValueError, match="sort"):
+        HouseholdQuery(sort="name")
+    with pytest.raises(ValueError, match="year"):
+        HouseholdQuery(status="poor")
+    with pytest.raises(ValueError, match="status"):
+        HouseholdQuery(year=2025, status="rich")
+    with pytest.raises(ValueError, match="groups"):
+        HouseholdQuery(groups=("farmers",))
+
+
+# --- against direct SQL on the demo commune ---------------------------------------------------
+
+ORDER_SQL = {
+    "code": "h.code {d}, h.head_sort_key, h.id",
+    "head": "h.head_sort_key {d}, h.id",
+    "village": "v.name_sort_key {d}, h.head_sort_key, h.id",
+    "members": "(SELECT count(*) FROM members m WHERE m.household_id = h.id) {d}, "
+    "h.head_sort_key, h.id",
+    "status": "CASE s.status WHEN 'poor' THEN 0 WHEN 'near_poor' THEN 1 WHEN 'average' THEN 2 "
+    "WHEN 'not_poor' THEN 3 ELSE 4 END {d}, h.head_sort_key, h.id",
+}
+
+
+def direct(cdb, where: str = "1", order: str = "h.head_sort_key, h.id", **params) -> list[int]:
+    sql = (
+        "SELECT h.id FROM households h JOIN villages v ON v.id = h.village_id "
+        "LEFT JOIN household_status s ON s.household_id = h.id AND s.year = :year "
+        f"WHERE {where} ORDER BY {order}"
+    )
+    return [row[0] for row in cdb.db.execute(sql, {"year": 2025, **params})]
+
+
+@pytest.mark.parametrize("sort", [s for s in SORTS if s != "groups"])
+@pytest.mark.parametrize("descending", [False, True])
+def test_every_order_matches_sql(demo_db, sort, descending):
+    order = ORDER_SQL[sort].format(d="DESC" if descending else "")
+    expected = direct(demo_db, order=order)
+    assert matching_ids(demo_db.db, HouseholdQuery(year=2025, sort=sort,
+                                                   descending=descending)) == expected  # fmt: skip
+    assert len(set(expected)) == 300
+
+
+def test_head_order_is_by_given_name_first(demo_db):
+    ids = matching_ids(demo_db.db, HouseholdQuery())
+    rows = household_rows(demo_db.db, ids[:300], None)
+    given = [text_sort_key(row.head_name.split()[-1]) for row in rows]
+    assert given == sorted(given)  # "Diễm" before "Đào": đ is a letter after d
+    assert [row.head_name for row in rows] != sorted(row.head_name for row in rows)
+
+
+def test_groups_order_puts_households_in_a_group_first(demo_db):
+    ids = matching_ids(demo_db.db, HouseholdQuery(sort="groups"))
+    flagged = [bool(row.groups) for row in household_rows(demo_db.db, ids, None)]
+    assert flagged == sorted(flagged, reverse=True)
+    assert any(flagged) and not all(flagged)
+
+
+def test_filters_match_sql_on_the_demo(demo_db):
+    db = demo_db.db
+    village = db.execute("SELECT id FROM villages ORDER BY id LIMIT 1 OFFSET 1").fetchone()[0]
+    cases = [
+        (HouseholdQuery(year=2025, status="poor"), "s.status = 'poor'"),
+        (HouseholdQuery(year=2025, status=NO_STATUS), "s.id IS NULL"),
+        (HouseholdQuery(village_id=village), f"h.village_id = {village}"),
+        (HouseholdQuery(groups=("revolution_merit",)), "h.revolution_merit = 1"),
+        (HouseholdQuery(year=2025, status="near_poor", groups=("ethnic_minority",)),
+         "s.status = 'near_poor' AND (h.ethnic_minority OR h.local_ethnic_minority)"),
+    ]  # fmt: skip
+    for query, where in cases:
+        expected = direct(demo_db, where)
+        assert matching_ids(db, query) == expected, where
+        assert expected  # each filter keeps some households, so the check can fail
+
+
+def test_name_search_matches_sql_on_the_demo(demo_db):
+    names = [row[0] for row in demo_db.db.execute("SELECT name_fold FROM members LIMIT 40")]
+    for name in names:
+        for search in (name, name.split()[-1], name[:3]):
+            words = [f"instr(' ' || m.name_fold, ' {w}') > 0" for w in search.split()]
+            where = "h.id IN (SELECT household_id FROM members m WHERE " + " AND ".join(words) + ")"
+            assert matching_ids(demo_db.db, HouseholdQuery(search=search)) == direct(
+                demo_db, where
+            ), search
+
+
+# --- property: the search finds exactly the households a plain reading finds ----------------
+
+WORDS = ("An", "Anh", "Hòa", "Hoà", "Hoàng", "Thoa", "Được", "Đức", "Nguyễn", "Văn", "Thị")
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    names=st.lists(st.lists(st.sampled_from(WORDS), min_size=2, max_size=4), min_size=1,
+                   max_size=8),
+    search=st.lists(st.sampled_from(WORDS).map(lambda w: fold(w)[: len(w) // 2 + 1]), min_size=1,
+                    max_size=3),
+)  # fmt: skip
+def test_search_is_every_word_starting_a_word_of_one_name(tmp_path_factory, names, search):
+    cdb = open_database(tmp_path_factory.mktemp("q") / "x.gnapp", create=True)
+    try:
+        village = add_village(cdb, "T01", "Thôn Một", "rural")
+        ids = [
+            add_household(cdb, {"code": f"H{n}", "village_id": village},
+                          [person(" ".join(words), "head")])
+            for n, words in enumerate(names)
+        ]  # fmt: skip
+        expected = {
+            household_id
+            for household_id, words in zip(ids, names, strict=True)
+            if all(any(fold(w).startswith(s) for w in words) for s in search)
+        }
+        text = " ".join(search)
+        assert set(matching_ids(cdb.db, HouseholdQuery(search=text))) == expected
+    finally:
+        cdb.close()
+
+
+def test_groups_are_the_household_flags():
+    assert set(GROUPS) == {"ethnic_minority", "revolution_merit", "social_assistance",
+                           "without_working_capacity"}  # fmt: skip
