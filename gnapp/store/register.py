@@ -372,3 +372,73 @@ def iter_household_records(
             members.append(pending)
             pending = next(member_rows, None)
         yield row["id"], _household_record(row, members, incomes.get(row["id"]))
+
+
+# --- editing a household (the household form) -------------------------------------------------
+
+
+def household_code_in_use(db: sqlite_utils.Database, code: str, household_id: int | None) -> bool:
+    """Whether another household than ``household_id`` already has this code."""
+    row = db.execute(
+        "SELECT 1 FROM households WHERE code = ? AND id IS NOT ?", [nfc(code), household_id]
+    ).fetchone()
+    return row is not None
+
+
+def citizen_id_elsewhere(
+    db: sqlite_utils.Database, citizen_id: str, household_id: int | None
+) -> list[tuple[str, str]]:
+    """(household code, member name) of the members of other households with this citizen ID."""
+    rows = db.execute(
+        "SELECT h.code, m.full_name FROM members m JOIN households h ON h.id = m.household_id "
+        "WHERE m.citizen_id = ? AND m.household_id IS NOT ? ORDER BY h.code, m.position",
+        [citizen_id, household_id],
+    ).fetchall()
+    return [(code, name) for code, name in rows]
+
+
+def status_history(db: sqlite_utils.Database, household_id: int) -> list[dict[str, Any]]:
+    """The household's yearly statuses, oldest year first."""
+    return list(
+        db.query(
+            "SELECT * FROM household_status WHERE household_id = ? ORDER BY year", [household_id]
+        )
+    )
+
+
+def save_household(
+    cdb: CommuneDatabase,
+    household_id: int | None,
+    changes: Mapping[str, Any],
+    roster: list[tuple[int | None, Mapping[str, Any]]],
+    removed: list[int] | None = None,
+) -> int:
+    """Save an edited household in one transaction; return its id.
+
+    ``household_id`` None adds a new household with ``changes`` as its fields. Otherwise
+    ``changes`` holds the household fields that changed, ``roster`` (member id or None for
+    a new member, changed fields) the members in roster order, and ``removed`` the ids of
+    members taken off the roster.
+    """
+    if household_id is None:
+        return add_household(cdb, changes, [fields for _, fields in roster])
+    with cdb.transaction() as db:
+        query = "SELECT id FROM members WHERE household_id = ?"
+        ids = {row[0] for row in db.execute(query, [household_id]).fetchall()}
+        strangers = [
+            member_id
+            for member_id in [*(removed or []), *(member_id for member_id, _ in roster)]
+            if member_id is not None and member_id not in ids
+        ]
+        if strangers:
+            raise DatabaseError(f"Thành viên mã {strangers[0]} không thuộc hộ mã {household_id}")
+        for member_id in removed or []:
+            remove_member(cdb, member_id)
+        if changes:
+            update_household(cdb, household_id, changes)
+        for member_id, fields in roster:
+            if member_id is None:
+                add_member(cdb, household_id, fields)
+            elif fields:
+                update_member(cdb, member_id, fields)
+        return household_id
