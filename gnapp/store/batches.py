@@ -116,7 +116,7 @@ def _refresh_derived(db: sqlite_utils.Database, entries: list[Change]) -> None:
     households = {e.household_id for e in entries if e.household_id is not None}
     for household_id in households:
         if db.execute("SELECT 1 FROM households WHERE id = ?", [household_id]).fetchone():
-            register._refresh_head(db, household_id)
+            register.refresh_household_keys(db, household_id)
 
 
 def undo_batch(cdb: CommuneDatabase, batch_id: int) -> int:

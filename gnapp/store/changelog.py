@@ -38,6 +38,7 @@ DERIVED_COLUMNS = frozenset(
         "head_name",
         "head_name_fold",
         "head_sort_key",
+        "search_fold",
         "created_at",
         "updated_at",
     }

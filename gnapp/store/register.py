@@ -179,19 +179,31 @@ def set_setting(cdb: CommuneDatabase, key: str, value: Any) -> None:
 # --- households and members -----------------------------------------------------------------
 
 
-def _head_fields(name: str) -> dict[str, str]:
-    return {"head_name": name, "head_name_fold": fold(name), "head_sort_key": name_sort_key(name)}
+def _household_keys(code: str, members: list[Mapping[str, Any]]) -> dict[str, str]:
+    """The derived columns of a household: its head's name and keys, and its search text
+    (every member's folded name, the citizen IDs and the code, each word after a space)."""
+    head = next((m["full_name"] for m in members if m.get("relation") == "head"), "")
+    words = [fold(m["full_name"]) for m in members]
+    words += [m["citizen_id"] for m in members if m.get("citizen_id")]
+    return {
+        "head_name": head,
+        "head_name_fold": fold(head),
+        "head_sort_key": name_sort_key(head),
+        "search_fold": " " + " ".join([*words, fold(code)]),
+    }
 
 
-def _refresh_head(db: sqlite_utils.Database, household_id: int) -> None:
-    heads = list(
+def refresh_household_keys(db: sqlite_utils.Database, household_id: int) -> None:
+    """Recompute a household's derived columns after its members or code changed."""
+    code = db.execute("SELECT code FROM households WHERE id = ?", [household_id]).fetchone()[0]
+    members = list(
         db.query(
-            "SELECT full_name FROM members WHERE household_id = ? AND relation = 'head' "
+            "SELECT full_name, relation, citizen_id FROM members WHERE household_id = ? "
             "ORDER BY position",
             [household_id],
         )
     )
-    db["households"].update(household_id, _head_fields(heads[0]["full_name"] if heads else ""))
+    db["households"].update(household_id, _household_keys(code, members))
 
 
 def add_household(
@@ -200,13 +212,13 @@ def add_household(
     """Insert a household with its members (in roster order); return its id."""
     stamp = cdb.now()
     rows = [_member_row(member) for member in members]
-    head = next((row["full_name"] for row in rows if row.get("relation") == "head"), "")
+    household = _household_row(fields)
     with cdb.transaction() as db:
         table = db["households"]
         table.insert(
             {
-                **_household_row(fields),
-                **_head_fields(head),
+                **household,
+                **_household_keys(household.get("code", ""), rows),
                 "created_at": stamp,
                 "updated_at": stamp,
             }
@@ -222,6 +234,8 @@ def add_household(
 def update_household(cdb: CommuneDatabase, household_id: int, changes: Mapping[str, Any]) -> None:
     with cdb.transaction() as db:
         db["households"].update(household_id, {**_household_row(changes), "updated_at": cdb.now()})
+        if "code" in changes:
+            refresh_household_keys(db, household_id)
 
 
 def _touch(cdb: CommuneDatabase, household_id: int) -> None:
@@ -237,7 +251,7 @@ def add_member(cdb: CommuneDatabase, household_id: int, member: Mapping[str, Any
         table = db["members"]
         table.insert({**_member_row(member), "household_id": household_id, "position": position})
         member_id = table.last_pk
-        _refresh_head(db, household_id)
+        refresh_household_keys(db, household_id)
         _touch(cdb, household_id)
         return member_id
 
@@ -253,7 +267,7 @@ def update_member(cdb: CommuneDatabase, member_id: int, changes: Mapping[str, An
     with cdb.transaction() as db:
         household_id = _household_of_member(db, member_id)
         db["members"].update(member_id, _member_row(changes))
-        _refresh_head(db, household_id)
+        refresh_household_keys(db, household_id)
         _touch(cdb, household_id)
 
 
@@ -261,7 +275,7 @@ def remove_member(cdb: CommuneDatabase, member_id: int) -> None:
     with cdb.transaction() as db:
         household_id = _household_of_member(db, member_id)
         db["members"].delete(member_id)
-        _refresh_head(db, household_id)
+        refresh_household_keys(db, household_id)
         _touch(cdb, household_id)
 
 

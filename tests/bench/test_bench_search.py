@@ -21,6 +21,7 @@ from gnapp.store.household_query import (
     household_rows,
     matching_ids,
 )
+from gnapp.store.migrations import HOUSEHOLD_SEARCH
 
 pytestmark = pytest.mark.bench
 
@@ -98,6 +99,7 @@ def build_register(path, households: int = HOUSEHOLDS, seed: int = 1) -> int:
                 "INSERT INTO household_status (household_id, year, status) VALUES (?, ?, ?)",
                 status_rows,
             )
+            db.execute(HOUSEHOLD_SEARCH.statements[1])  # search texts, as the migration fills
             db.execute("DELETE FROM change_log")  # a register typed in over years, not logged here
     finally:
         cdb.close()

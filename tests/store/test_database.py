@@ -122,3 +122,48 @@ def test_a_failing_migration_leaves_the_previous_version_whole(tmp_path, monkeyp
 def test_migrations_are_ordered_and_numbered_from_one():
     versions = [m.version for m in migrations.MIGRATIONS]
     assert versions == list(range(1, len(versions) + 1))
+
+
+def test_migration_fills_the_household_search_text_as_the_register_computes_it(tmp_path):
+    from gnapp.store.register import refresh_household_keys
+
+    path = tmp_path / "v5.gnapp"
+    old = open_database(path, create=True, target_version=5)
+    with old.transaction() as db:
+        db["villages"].insert(
+            {
+                "id": 1,
+                "code": "T1",
+                "name": "Thôn 1",
+                "area": "rural",
+                "name_fold": "thon 1",
+                "name_sort_key": "t",
+            }
+        )
+        db["households"].insert(
+            {"id": 1, "code": "HGD-07", "village_id": 1, "created_at": "x", "updated_at": "x"}
+        )
+        for position, (name, fold_, cid) in enumerate(
+            [("Đinh Văn Được", "dinh van duoc", "051080000001"), ("Hồ Thị Hoa", "ho thi hoa", None)]
+        ):
+            db["members"].insert(
+                {
+                    "household_id": 1,
+                    "position": position,
+                    "full_name": name,
+                    "name_fold": fold_,
+                    "name_sort_key": fold_,
+                    "sex": "male",
+                    "birth_date": "1980",
+                    "citizen_id": cid,
+                    "relation": "head" if position == 0 else "spouse",
+                }
+            )
+    old.close()
+    cdb = open_database(path)
+    migrated = cdb.db["households"].get(1)["search_fold"]
+    assert migrated == " dinh van duoc ho thi hoa 051080000001 hgd-07"
+    with cdb.transaction() as db:
+        refresh_household_keys(db, 1)
+    assert cdb.db["households"].get(1)["search_fold"] == migrated
+    cdb.close()
