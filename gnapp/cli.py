@@ -68,6 +68,89 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("path", type=Path, metavar="PATH")
 
     commands.add_parser("standards", help="liệt kê các chuẩn nghèo có sẵn")
+
+    importing = commands.add_parser(
+        "import",
+        help="nhập danh sách hộ từ tệp Excel/ODS/CSV; “import list”, “import undo SỐ_LÔ”",
+        description="Nhập danh sách hộ: gnapp import FILE --db PATH [--dry-run]; "
+        "gnapp import list --db PATH; gnapp import undo SỐ_LÔ --db PATH",
+    )
+    importing.add_argument("items", nargs="+", metavar="FILE | list | undo SỐ_LÔ")
+    importing.add_argument("--db", type=Path, required=True, metavar="PATH", help="tệp dữ liệu xã")
+    importing.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi gì")
+    importing.add_argument(
+        "--sheet", metavar="TÊN", help="trang tính cần nhập (mặc định: đầu tiên)"
+    )
+    importing.add_argument("--errors", type=Path, metavar="OUT.xlsx", help="ghi các dòng bị loại")
+    importing.add_argument(
+        "--village", metavar="TÊN", help="thôn/tổ dân phố cho các hộ mà tệp không ghi thôn"
+    )
+
+    export = commands.add_parser("export", help="xuất sổ hộ, danh sách hằng năm ra tệp Excel")
+    export_commands = export.add_subparsers(dest="export_command", metavar="LỆNH", required=True)
+    export_register = export_commands.add_parser("register", help="sổ hộ gia đình và nhân khẩu")
+    export_list = export_commands.add_parser(
+        "list", help="danh sách hộ nghèo, cận nghèo, thoát nghèo, thoát cận nghèo của một năm"
+    )
+    for sub in (export_register, export_list):
+        sub.add_argument("--db", type=Path, required=True, metavar="PATH", help="tệp dữ liệu xã")
+        sub.add_argument(
+            "--out", type=Path, required=True, metavar="FILE.xlsx", help="tệp Excel cần ghi"
+        )
+        sub.add_argument("--village", metavar="CODE", help="chỉ một thôn, tổ dân phố (theo mã)")
+    export_register.add_argument(
+        "--year", type=int, metavar="Y", help="năm của tình trạng hộ (mặc định: năm mới nhất)"
+    )
+    export_list.add_argument("--year", type=int, required=True, metavar="Y", help="năm")
+    export_list.add_argument(
+        "--kind",
+        required=True,
+        choices=("poor", "near_poor", "escaped_poverty", "escaped_near_poverty"),
+        help="loại danh sách: poor (hộ nghèo), near_poor (hộ cận nghèo), escaped_poverty "
+        "(hộ thoát nghèo), escaped_near_poverty (hộ thoát cận nghèo)",
+    )
+    targets = commands.add_parser(
+        "targets",
+        help="chỉ tiêu được giao: “targets list”, “targets set”, “targets import FILE”",
+        description="Chỉ tiêu: gnapp targets list --db PATH --year Y; gnapp targets set --db PATH "
+        "--year Y --code MÃ --value V [--decision SỐ --decision-date YYYY-MM-DD]; "
+        "gnapp targets import FILE --db PATH --year Y [--dry-run]",
+    )
+    targets.add_argument("items", nargs="+", metavar="list | set | import FILE")
+    targets.add_argument("--db", type=Path, required=True, metavar="PATH", help="tệp dữ liệu xã")
+    targets.add_argument("--year", type=int, required=True, metavar="Y", help="năm")
+    targets.add_argument("--period", metavar="P", help="chỉ tiêu của cả giai đoạn, vd. 2021-2025")
+    targets.add_argument("--code", metavar="MÃ", help="mã loại chỉ tiêu (vd. poverty_rate)")
+    targets.add_argument("--value", metavar="V", help="giá trị, vd. 6,05 hoặc 20")
+    targets.add_argument("--decision", metavar="SỐ", help="số quyết định giao, vd. 12/QĐ-UBND")
+    targets.add_argument(
+        "--decision-date", type=date.fromisoformat, metavar="YYYY-MM-DD", help="ngày quyết định"
+    )
+    targets.add_argument("--project", metavar="DA", help="chỉ tiêu đầu ra của dự án (mã dự án)")
+    targets.add_argument("--unit", metavar="ĐVT", help="đơn vị tính của chỉ tiêu dự án")
+    targets.add_argument("--sheet", metavar="TÊN", help="trang tính cần đọc (khi nhập)")
+    targets.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi gì")
+
+    activity = commands.add_parser(
+        "activity",
+        help="hoạt động, mô hình và người hưởng lợi: “activity list|add|beneficiary|policies”",
+        description="gnapp activity list --db PATH --year Y; gnapp activity add --db PATH --year Y "
+        "--project DA --kind LOẠI --name TÊN [--source NGUỒN --budget ĐỒNG --village MÃ]; "
+        "gnapp activity beneficiary SỐ --db PATH --household MÃ_HỘ [--amount ĐỒNG]; "
+        "gnapp activity policies --db PATH --year Y",
+    )
+    activity.add_argument("items", nargs="+", metavar="list | add | beneficiary SỐ | policies")
+    activity.add_argument("--db", type=Path, required=True, metavar="PATH", help="tệp dữ liệu xã")
+    activity.add_argument("--year", type=int, metavar="Y", help="năm")
+    activity.add_argument("--project", metavar="DA", help="mã dự án, tiểu dự án (vd. DA3.1)")
+    activity.add_argument("--kind", metavar="LOẠI", help="loại hoạt động (vd. model)")
+    activity.add_argument("--name", metavar="TÊN", help="tên hoạt động, mô hình")
+    activity.add_argument("--source", metavar="NGUỒN", help="nguồn vốn (vd. central)")
+    activity.add_argument("--budget", type=int, metavar="ĐỒNG", help="kinh phí (đồng)")
+    activity.add_argument("--village", metavar="MÃ", help="thôn, tổ dân phố thực hiện (mã)")
+    activity.add_argument("--household", metavar="MÃ_HỘ", help="mã hộ hưởng lợi")
+    activity.add_argument("--amount", type=int, metavar="ĐỒNG", help="mức hỗ trợ (đồng)")
+    activity.add_argument("--support", metavar="NỘI_DUNG", help="nội dung hỗ trợ")
     return parser
 
 
@@ -180,6 +263,152 @@ def _standards(_: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    from gnapp.core.vietnamese import format_number
+    from gnapp.reporting.lists import export_list, export_register
+    from gnapp.store.database import open_database
+    from gnapp.store.lists import village_by_code
+    from gnapp.store.overview import status_years
+
+    if args.out.suffix.lower() != ".xlsx":
+        raise CliError(f"Tệp xuất phải có đuôi .xlsx: {args.out}")
+    if not args.out.parent.is_dir():
+        raise CliError(f"Không có thư mục {args.out.parent}")
+    with open_database(args.db) as cdb:
+        village_id = village_by_code(cdb.db, args.village).id if args.village else None
+        if args.export_command == "register":
+            years = status_years(cdb.db)
+            year = args.year or (years[-1] if years else date.today().year)
+            result = export_register(cdb.db, args.out, year, village_id)
+        else:
+            result = export_list(cdb.db, args.out, args.year, args.kind, village_id)
+    print(
+        f"Đã ghi {result.path}: {format_number(result.households)} hộ, "
+        f"{format_number(result.persons)} người."
+    )
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from gnapp.importers.cli import run_import_command
+
+    return run_import_command(args)
+
+
+def _targets(args: argparse.Namespace) -> int:
+    from gnapp.core.vietnamese import format_decimal, parse_number
+    from gnapp.importers.reading import ImportFileError
+    from gnapp.importers.targets import apply_targets, describe, read_targets
+    from gnapp.store import programme
+    from gnapp.store.database import open_database
+
+    action, *rest = args.items
+    if action not in ("list", "set", "import") or len(rest) != (action == "import"):
+        raise CliError("Dùng: targets list | targets set | targets import FILE")
+    with open_database(args.db) as cdb:
+        if action == "list":
+            for row in programme.targets(cdb.db, args.year, period=args.period):
+                unit = row["unit"] if row["unit"] == "%" else f" {row['unit']}"
+                project = f"[{row['project_code']}] " if row["project_code"] else ""
+                decision = f"\t{row['decision_number']}" if row["decision_number"] else ""
+                print(
+                    f"{row['code']}\t{project}{programme.target_label(row)}: "
+                    f"{format_decimal(row['value'])}{unit}{decision}"
+                )
+            return 0
+        if action == "set":
+            if not args.code or args.value is None:
+                raise CliError("targets set cần --code và --value")
+            try:
+                value = float(parse_number(args.value))
+            except ValueError as error:
+                raise CliError(str(error)) from error
+            programme.set_target(
+                cdb,
+                args.year,
+                args.code,
+                value,
+                period=args.period,
+                project_code=args.project,
+                unit=args.unit,
+                decision_number=args.decision,
+                decision_date=args.decision_date.isoformat() if args.decision_date else None,
+            )
+            print(f"Đã ghi chỉ tiêu {args.code} năm {args.year}: {format_decimal(value)}")
+            return 0
+        try:
+            result = read_targets(rest[0], args.sheet)
+            for problem in result.problems:
+                print(("Lỗi: " if problem.error else "Bỏ qua: ") + str(problem), file=sys.stderr)
+            for target in result.targets:
+                print(describe(target))
+            if args.dry_run:
+                print(f"Xem trước: {len(result.targets)} chỉ tiêu, chưa ghi gì.")
+                return 1 if result.errors else 0
+            batch = apply_targets(cdb, result, args.year)
+        except ImportFileError as error:
+            raise CliError(str(error)) from error
+    print(f"Đã ghi {len(result.targets)} chỉ tiêu năm {args.year} (lô số {batch}).")
+    return 0
+
+
+def _activity(args: argparse.Namespace) -> int:
+    from gnapp.core.vietnamese import format_money, format_number
+    from gnapp.store import activities, programme
+    from gnapp.store.database import open_database
+    from gnapp.store.lists import village_by_code
+
+    action, *rest = args.items
+    if action == "beneficiary":
+        if len(rest) != 1 or not rest[0].isdigit() or not args.household:
+            raise CliError("Dùng: activity beneficiary SỐ_HOẠT_ĐỘNG --household MÃ_HỘ")
+    elif action not in ("list", "add", "policies") or rest:
+        raise CliError("Dùng: activity list | add | beneficiary SỐ | policies")
+    elif args.year is None:
+        raise CliError(f"activity {action} cần --year")
+    with open_database(args.db) as cdb:
+        if action == "list":
+            for row in activities.activities(cdb.db, args.year):
+                budget = format_money(row["budget"]) if row["budget"] is not None else "—"
+                print(
+                    f"{row['id']}\t{row['project_code']}\t{row['name']}\t{budget}\t"
+                    f"{format_number(row['households'])} hộ hưởng lợi"
+                )
+        elif action == "policies":
+            for count in activities.policy_counts(cdb.db, args.year):
+                print(
+                    f"{count.label}: {format_number(count.households)} hộ, "
+                    f"{format_money(count.amount)}"
+                )
+        elif action == "add":
+            if not (args.project and args.kind and args.name):
+                raise CliError("activity add cần --project, --kind và --name")
+            village = village_by_code(cdb.db, args.village).id if args.village else None
+            activity_id = activities.add_activity(
+                cdb,
+                year=args.year,
+                programme_id=programme.programme_for_year(args.year),
+                project_code=args.project,
+                name=args.name,
+                kind=args.kind,
+                funding_source=args.source,
+                budget=args.budget,
+                village_id=village,
+            )
+            print(f"Đã thêm hoạt động số {activity_id}: {args.name}")
+        else:
+            found = cdb.db.execute(
+                "SELECT id FROM households WHERE code = ?", [args.household]
+            ).fetchone()
+            if found is None:
+                raise CliError(f"Không có hộ mã {args.household}")
+            activities.add_beneficiary(
+                cdb, int(rest[0]), found[0], support=args.support, amount=args.amount
+            )
+            print(f"Đã thêm hộ {args.household} vào hoạt động số {rest[0]}.")
+    return 0
+
+
 def _gui(args: argparse.Namespace) -> int:
     from gnapp.ui.app import run_gui
 
@@ -200,6 +429,10 @@ def main(argv: list[str] | None = None) -> int:
         "classify": _classify,
         "db": _db_check,
         "standards": _standards,
+        "import": _import,
+        "export": _export,
+        "targets": _targets,
+        "activity": _activity,
         None: _gui,
     }
     from gnapp.core.record import RecordError

@@ -10,6 +10,7 @@ into that year's statuses. Targets and budgets follow the seed documents' shape.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import random
@@ -28,7 +29,7 @@ from gnapp.core.standards import load_standard
 from gnapp.core.vietnamese import make_citizen_id
 from gnapp.data import resource_file
 from gnapp.paths import user_cache_dir
-from gnapp.store import programme, register, review
+from gnapp.store import activities, programme, register, review
 from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.store.errors import DatabaseError
 from gnapp.store.migrations import LATEST_VERSION
@@ -504,10 +505,10 @@ class _Generator:
             decided = f"{year}-02-15"
             planned = {
                 "poor_reduction": poor_cut,
-                "poverty_rate": round((counts.get("poor", 0) - poor_cut) / total * 100, 2),
+                "poverty_rate": max(0, round((counts.get("poor", 0) - poor_cut) / total * 100, 2)),
                 "near_poor_reduction": near_cut,
-                "near_poverty_rate": round(
-                    (counts.get("near_poor", 0) - near_cut) / total * 100, 2
+                "near_poverty_rate": max(
+                    0, round((counts.get("near_poor", 0) - near_cut) / total * 100, 2)
                 ),
                 "health_insurance_share": 100,
                 "school_attendance_share": 100,
@@ -552,6 +553,71 @@ class _Generator:
                         allocated,
                         round(allocated * rate / 1_000_000) * 1_000_000,
                     )
+        self.activities_and_policies(scale)
+
+    def activities_and_policies(self, scale: int) -> None:
+        """Models, trainings and their beneficiaries among the year's poor and near-poor
+        households (the lists of the year before), and the general policies they received."""
+        db = self.cdb.db
+        plans = (
+            ("DA3.1", "model", "Mô hình nuôi bò sinh sản", "1 con bò giống", 12, 15_000_000),
+            ("DA2", "model", "Mô hình nuôi dê sinh sản", "5 con dê giống", 8, 10_000_000),
+            ("DA4.1", "training", "Lớp đào tạo nghề may công nghiệp", "Học nghề 3 tháng", 20, 0),
+            ("DA6.1", "communication", "Trang bị cụm loa truyền thanh thôn", None, 0, 0),
+        )
+        for year in (2023, 2024, 2025):
+            listed = db.execute(
+                "SELECT s.household_id, h.village_id, s.status FROM household_status s "
+                "JOIN households h ON h.id = s.household_id "
+                "WHERE s.year = ? AND s.status IN ('poor', 'near_poor') ORDER BY s.household_id",
+                [year - 1],
+            ).fetchall()
+            if not listed:
+                continue
+            for project, kind, name, support, reached, amount in plans:
+                village = self.rng.choice(listed)[1]
+                chosen = self.rng.sample(listed, min(len(listed), reached * scale))
+                activity = activities.add_activity(
+                    self.cdb,
+                    year=year,
+                    programme_id="2021-2025",
+                    project_code=project,
+                    name=f"{name} năm {year}",
+                    kind=kind,
+                    funding_source="central",
+                    budget=amount * len(chosen) or None,
+                    started_on=f"{year}-{self.rng.randint(3, 9):02d}-01",
+                    village_id=village if kind != "training" else None,
+                )
+                for household_id, _, _ in sorted(chosen):
+                    member = None
+                    if kind == "training":
+                        member = db.execute(
+                            "SELECT id FROM members WHERE household_id = ? "
+                            "AND substr(birth_date, 1, 4) BETWEEN ? AND ? ORDER BY position",
+                            [household_id, str(year - 45), str(year - 18)],
+                        ).fetchone()
+                    activities.add_beneficiary(
+                        self.cdb,
+                        activity,
+                        household_id,
+                        member_id=member[0] if member else None,
+                        support=support,
+                        amount=amount or None,
+                    )
+            for household_id, _, status in listed:
+                activities.add_policy_benefit(self.cdb, year, "health_insurance", household_id)
+                if status == "poor":
+                    activities.add_policy_benefit(self.cdb, year, "electricity", household_id)
+                if self.rng.random() < 0.25:
+                    loan = self.rng.randint(6, 20) * 5_000_000
+                    activities.add_policy_benefit(
+                        self.cdb, year, "credit", household_id, amount=loan
+                    )
+                if self.rng.random() < 0.15:
+                    activities.add_policy_benefit(self.cdb, year, "tuition", household_id)
+                if self.rng.random() < 0.03:
+                    activities.add_policy_benefit(self.cdb, year, "legal_aid", household_id)
 
 
 def create_demo(
@@ -586,6 +652,16 @@ def create_demo(
 BUNDLED_DEMO = "xa-son-minh.gnapp"
 
 
+def _generator_fingerprint() -> str:
+    """Changes whenever the generator or its name pools change, so a stale cache is not reused."""
+    try:
+        digest = hashlib.sha256(Path(__file__).read_bytes())
+    except OSError:  # a frozen build without sources: its version says enough
+        digest = hashlib.sha256(__version__.encode())
+    digest.update(resource_file("demo", "names.json").read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def _demo_source(progress: Callable[[int, int], None] | None) -> Path | Traversable:
     """The demo commune to copy: the bundled file if the build shipped one, else a cached
     generation (made once per GNApp version, schema and seed, written whole or not at all)."""
@@ -593,7 +669,8 @@ def _demo_source(progress: Callable[[int, int], None] | None) -> Path | Traversa
     if bundled.is_file():
         return bundled
     cache = user_cache_dir() / (
-        f"demo-{__version__}-v{LATEST_VERSION}-{DEFAULT_HOUSEHOLDS}-{DEFAULT_SEED}.gnapp"
+        f"demo-{__version__}-v{LATEST_VERSION}-{_generator_fingerprint()}-"
+        f"{DEFAULT_HOUSEHOLDS}-{DEFAULT_SEED}.gnapp"
     )
     if not cache.is_file():
         cache.parent.mkdir(parents=True, exist_ok=True)

@@ -96,8 +96,14 @@ def _is_mark(ch: str) -> bool:
 
 def fold(text: str) -> str:
     """Search key: no diacritics, đ -> d, case-folded ("Nguyễn Văn Được" -> "nguyen van duoc")."""
-    bare = "".join(ch for ch in _caseless_nfd(text) if not _is_mark(ch))
-    return " ".join(bare.replace("đ", "d").split())
+    return " ".join(filter(None, map(_fold_word, text.split())))
+
+
+# Names are made of few distinct words: caching per word makes keys of a whole register cheap.
+@functools.lru_cache(maxsize=65536)
+def _fold_word(word: str) -> str:
+    bare = "".join(ch for ch in _caseless_nfd(word) if not _is_mark(ch))
+    return "".join(bare.replace("đ", "d").split())
 
 
 # Sort keys are plain strings compared code point by code point (SQLite BINARY). Each character
@@ -125,6 +131,12 @@ _SEPARATOR = "\x01"  # below every weight
 
 def _weights(text: str) -> tuple[str, str]:
     """Primary weights of every character, and the tone weight of every word."""
+    words = [_word_weights(word) for word in text.split()]
+    return _PRIMARY[" "].join(p for p, _ in words), "".join(t for _, t in words)
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_weights(text: str) -> tuple[str, str]:
     primary: list[str] = []
     tones: list[str] = []
     letter = ""  # the current letter with its letter marks; empty outside words

@@ -53,8 +53,9 @@ def _json_row(prefix: str, columns: list[str]) -> str:
 
 
 def _without_nulls(row: str) -> str:
-    """SQL for a row's JSON object without its empty (NULL) columns."""
-    return f"(SELECT json_group_object(key, value) FROM json_each({row}) WHERE type != 'null')"
+    """SQL for a row's JSON object without its empty (NULL) columns (a JSON merge patch onto
+    an empty object drops null members)."""
+    return f"json_patch('{{}}', {row})"
 
 
 def _changed_only(side: str, old: str, new: str) -> str:

@@ -257,9 +257,13 @@ def budget_counts(db: sqlite_utils.Database, first: int, last: int) -> list[Budg
 
 
 def target_rows(db: sqlite_utils.Database, years: Iterable[int]) -> list[dict[str, Any]]:
-    """The targets of the given years, oldest year first, in the order they were set."""
+    """The yearly targets of the given years (not a whole period's), oldest year first, in the
+    order they were set."""
     chosen = sorted(set(years))
     marks = ", ".join("?" for _ in chosen)
     return list(
-        db.query(f"SELECT * FROM targets WHERE year IN ({marks}) ORDER BY year, id", chosen)
+        db.query(
+            f"SELECT * FROM targets WHERE year IN ({marks}) AND period IS NULL ORDER BY year, id",
+            chosen,
+        )
     )

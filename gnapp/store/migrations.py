@@ -232,8 +232,27 @@ ACTIVITIES_AND_REPORTS = Migration(
     5,
     "activities, beneficiaries, general policies; period and project targets; saved reports",
     (
-        "ALTER TABLE targets ADD COLUMN period TEXT",
-        "ALTER TABLE targets ADD COLUMN project_code TEXT",
+        # Targets get a wider key: a period target, a yearly one and a project's output target
+        # of the same kind can stand side by side.
+        """CREATE TABLE targets_new (
+            id INTEGER PRIMARY KEY,
+            year INTEGER NOT NULL,
+            code TEXT NOT NULL,
+            value REAL NOT NULL,
+            unit TEXT NOT NULL,
+            decision_number TEXT,
+            decision_date TEXT,
+            note TEXT,
+            period TEXT,
+            project_code TEXT
+        )""",
+        "INSERT INTO targets_new (id, year, code, value, unit, decision_number, decision_date, "
+        "note) SELECT id, year, code, value, unit, decision_number, decision_date, note "
+        "FROM targets",
+        "DROP TABLE targets",
+        "ALTER TABLE targets_new RENAME TO targets",
+        "CREATE UNIQUE INDEX targets_key ON targets "
+        "(year, ifnull(period, ''), ifnull(project_code, ''), code)",
         """CREATE TABLE activities (
             id INTEGER PRIMARY KEY,
             year INTEGER NOT NULL,

@@ -1,14 +1,28 @@
-"""Targets (chỉ tiêu) and budgets of the programme, per year."""
+"""Targets (chỉ tiêu) and budgets of the programme, per year and per period.
+
+A target row is one of three shapes:
+- a yearly target of a catalogue kind (``code`` from forms/programmes/target-kinds.json);
+- a target of a whole period (``period`` "2021-2025"; ``year`` is the period's first year);
+- an output target of a project (``project_code`` set): its ``code`` is the clerk's own
+  Vietnamese label ("Số hộ được hỗ trợ mô hình"), with its own unit.
+"""
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
 from typing import Any
 
 import sqlite_utils
 
-from gnapp.data import read_form_json
+from gnapp.core.vietnamese import format_decimal, nfc
+from gnapp.data import form_file, read_form_json
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.errors import DatabaseError
+
+RATE_UNIT = "%"
+_PERIOD = re.compile(r"^(\d{4})-(\d{4})$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def target_kinds() -> dict[str, dict[str, Any]]:
@@ -18,35 +32,175 @@ def target_kinds() -> dict[str, dict[str, Any]]:
     }
 
 
+def programme_ids() -> list[str]:
+    """The programmes described in forms/programmes/ ("2021-2025", "2026-2030")."""
+    return sorted(
+        entry.name.removesuffix(".json")
+        for entry in form_file("programmes").iterdir()
+        if _PERIOD.match(entry.name.removesuffix(".json"))
+    )
+
+
+def programme(programme_id: str) -> dict[str, Any]:
+    if programme_id not in programme_ids():
+        raise DatabaseError(f"Không có chương trình {programme_id}")
+    return read_form_json("programmes", f"{programme_id}.json")
+
+
+def programme_for_year(year: int) -> str:
+    """The programme whose years hold ``year`` (the latest one when none does)."""
+    ids = programme_ids()
+    for programme_id in ids:
+        first, last = map(int, programme_id.split("-"))
+        if first <= year <= last:
+            return programme_id
+    return ids[-1]
+
+
+def projects(programme_id: str) -> dict[str, str]:
+    """Project and sub-project codes of a programme with their names, in the programme's order."""
+    names: dict[str, str] = {}
+    for project in programme(programme_id)["projects"]:
+        names[project["code"]] = project["name"]
+        for sub in project["sub_projects"]:
+            names[sub["code"]] = sub["name"]
+    return names
+
+
+def funding_sources(programme_id: str) -> dict[str, str]:
+    return {s["code"]: s["name"] for s in programme(programme_id)["funding_sources"]}
+
+
+def check_project(programme_id: str, project_code: str, funding_source: str | None = None) -> None:
+    """Refuse a project or funding source that is not part of the programme."""
+    if project_code not in projects(programme_id):
+        raise DatabaseError(f"Dự án {project_code} không thuộc chương trình {programme_id}")
+    if funding_source is not None and funding_source not in funding_sources(programme_id):
+        raise DatabaseError(f"Nguồn vốn {funding_source} không thuộc chương trình {programme_id}")
+
+
+def parse_target_period(period: str) -> tuple[int, int]:
+    match = _PERIOD.match(period)
+    if not match or int(match[1]) > int(match[2]):
+        raise DatabaseError(f"Giai đoạn phải có dạng “2021-2025”: {period}")
+    return int(match[1]), int(match[2])
+
+
+def target_value_problem(value: float, unit: str) -> str | None:
+    """Why a target value is not acceptable for its unit (None when it is)."""
+    if value < 0:
+        return "Chỉ tiêu không được âm."
+    if unit == RATE_UNIT and value > 100:
+        return f"Tỷ lệ phải từ 0 đến 100% (đã nhập {format_decimal(value)})."
+    if unit != RATE_UNIT and Decimal(str(value)) != Decimal(str(value)).to_integral_value():
+        return f"Chỉ tiêu tính bằng {unit} phải là số nguyên (đã nhập {format_decimal(value)})."
+    return None
+
+
+def target_label(row: dict[str, Any]) -> str:
+    """The Vietnamese label of a target row (an output target's code is its label)."""
+    kind = target_kinds().get(row["code"])
+    return kind["label"] if kind else row["code"]
+
+
 def set_target(
     cdb: CommuneDatabase,
     year: int,
     code: str,
     value: float,
     *,
+    period: str | None = None,
+    project_code: str | None = None,
+    unit: str | None = None,
     decision_number: str | None = None,
     decision_date: str | None = None,
     note: str | None = None,
-) -> None:
-    """Set (or replace) the target of one kind for a year."""
+) -> int:
+    """Set (or replace) a target and return its id.
+
+    ``code`` is a catalogue kind, or with ``project_code`` the label of an output target (then
+    ``unit`` is required). A period target is stored under the period's first year.
+    """
     kinds = target_kinds()
-    if code not in kinds:
-        raise DatabaseError(f"Loại chỉ tiêu không có trong danh mục: {code}")
+    if project_code is None:
+        if code not in kinds:
+            raise DatabaseError(f"Loại chỉ tiêu không có trong danh mục: {code}")
+        unit = kinds[code]["unit"]
+    else:
+        code = nfc(code).strip()
+        check_project(programme_for_year(year), project_code)
+        if not code:
+            raise DatabaseError("Chỉ tiêu đầu ra của dự án cần có tên.")
+        if code in kinds:
+            raise DatabaseError(f"“{code}” là mã chỉ tiêu chung, không dùng cho chỉ tiêu dự án.")
+        if not unit:
+            raise DatabaseError(f"Chỉ tiêu “{code}” cần có đơn vị tính.")
+    if period is not None:
+        first, _ = parse_target_period(period)
+        year = first
+    problem = target_value_problem(value, unit)
+    if problem:
+        raise DatabaseError(problem)
+    if decision_date and not _DATE.match(decision_date):
+        raise DatabaseError(f"Ngày quyết định phải có dạng YYYY-MM-DD: {decision_date}")
     row = {
         "year": year,
         "code": code,
         "value": value,
-        "unit": kinds[code]["unit"],
-        "decision_number": decision_number,
-        "decision_date": decision_date,
+        "unit": unit,
+        "period": period,
+        "project_code": project_code,
+        "decision_number": nfc(decision_number).strip() if decision_number else None,
+        "decision_date": decision_date or None,
         "note": note,
     }
     with cdb.transaction() as db:
-        db["targets"].upsert(row, pk=("year", "code"))
+        existing = db.execute(
+            "SELECT id FROM targets WHERE year = ? AND code = ? AND period IS ? "
+            "AND project_code IS ?",
+            [year, code, period, project_code],
+        ).fetchone()
+        if existing is None:
+            return db["targets"].insert(row).last_pk
+        db["targets"].update(existing[0], row)
+        return existing[0]
 
 
-def targets(db: sqlite_utils.Database, year: int) -> list[dict[str, Any]]:
-    return list(db.query("SELECT * FROM targets WHERE year = ? ORDER BY id", [year]))
+def delete_target(cdb: CommuneDatabase, target_id: int) -> None:
+    with cdb.transaction() as db:
+        db["targets"].delete(target_id)
+
+
+def _target_order(row: dict[str, Any], order: list[str]) -> tuple[Any, ...]:
+    catalogue = row["code"] in order
+    return (
+        row["project_code"] is not None,
+        row["project_code"] or "",
+        order.index(row["code"]) if catalogue else len(order),
+        row["id"],
+    )
+
+
+def targets(
+    db: sqlite_utils.Database, year: int, *, period: str | None = None
+) -> list[dict[str, Any]]:
+    """The yearly targets of ``year`` (kinds in catalogue order, then output targets by project),
+    or with ``period`` the targets of that period."""
+    if period is None:
+        rows = db.query("SELECT * FROM targets WHERE year = ? AND period IS NULL", [year])
+    else:
+        rows = db.query("SELECT * FROM targets WHERE period = ?", [period])
+    order = list(target_kinds())
+    return sorted(rows, key=lambda row: _target_order(row, order))
+
+
+def target_years(db: sqlite_utils.Database) -> list[int]:
+    return [
+        row[0]
+        for row in db.execute(
+            "SELECT DISTINCT year FROM targets WHERE period IS NULL ORDER BY year"
+        ).fetchall()
+    ]
 
 
 def set_budget(
@@ -59,15 +213,9 @@ def set_budget(
     disbursed: int = 0,
 ) -> None:
     """Set the budget allocated and disbursed for a project and funding source in a year."""
-    programme = read_form_json("programmes", f"{programme_id}.json")
-    projects = {p["code"] for p in programme["projects"]} | {
-        s["code"] for p in programme["projects"] for s in p["sub_projects"]
-    }
-    sources = {s["code"] for s in programme["funding_sources"]}
-    if project_code not in projects:
-        raise DatabaseError(f"Dự án {project_code} không thuộc chương trình {programme_id}")
-    if funding_source not in sources:
-        raise DatabaseError(f"Nguồn vốn {funding_source} không thuộc chương trình {programme_id}")
+    check_project(programme_id, project_code, funding_source)
+    if allocated < 0 or disbursed < 0:
+        raise DatabaseError("Kinh phí không được âm.")
     if disbursed > allocated:
         raise DatabaseError(
             f"Giải ngân ({disbursed}) lớn hơn kinh phí phân bổ ({allocated}) của {project_code}"
@@ -82,3 +230,20 @@ def set_budget(
     }
     with cdb.transaction() as db:
         db["budgets"].upsert(row, pk=("year", "project_code", "funding_source"))
+
+
+def budgets(db: sqlite_utils.Database, year: int) -> list[dict[str, Any]]:
+    """The budget lines of a year, in the programme's order of projects and sources."""
+    rows = list(db.query("SELECT * FROM budgets WHERE year = ?", [year]))
+
+    def order(row: dict[str, Any]) -> tuple[int, int]:
+        codes = list(projects(row["programme_id"]))
+        sources = list(funding_sources(row["programme_id"]))
+        return codes.index(row["project_code"]), sources.index(row["funding_source"])
+
+    return sorted(rows, key=order)
+
+
+def delete_budget(cdb: CommuneDatabase, budget_id: int) -> None:
+    with cdb.transaction() as db:
+        db["budgets"].delete(budget_id)

@@ -7,8 +7,9 @@ Names are stored with their search fold and Vietnamese sort key.
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import sqlite_utils
@@ -179,6 +180,14 @@ def set_setting(cdb: CommuneDatabase, key: str, value: Any) -> None:
 # --- households and members -----------------------------------------------------------------
 
 
+_KEY_COLUMNS = ("head_name", "head_name_fold", "head_sort_key", "search_fold")
+_HOUSEHOLD_DEFAULTS: dict[str, Any] = {
+    **dict.fromkeys(HOUSEHOLD_FIELDS),
+    **dict.fromkeys(HOUSEHOLD_FLAGS, 0),
+    **dict.fromkeys(HOUSEHOLD_LISTS, "[]"),
+}
+
+
 def _household_keys(code: str, members: list[Mapping[str, Any]]) -> dict[str, str]:
     """The derived columns of a household: its head's name and keys, and its search text
     (every member's folded name, the citizen IDs and the code, each word after a space)."""
@@ -210,25 +219,51 @@ def add_household(
     cdb: CommuneDatabase, fields: Mapping[str, Any], members: list[Mapping[str, Any]]
 ) -> int:
     """Insert a household with its members (in roster order); return its id."""
+    return add_households(cdb, [(fields, members)])[0]
+
+
+def add_households(
+    cdb: CommuneDatabase,
+    households: Iterable[tuple[Mapping[str, Any], list[Mapping[str, Any]]]],
+    progress: Callable[[int], None] | None = None,
+) -> list[int]:
+    """Insert many households with their members at once (an import); return their ids.
+
+    The same rows as add_household, written with one statement per table and chunk, in one
+    transaction. ``progress`` is told how many households are written so far.
+    """
     stamp = cdb.now()
-    rows = [_member_row(member) for member in members]
-    household = _household_row(fields)
+    household_columns = [*HOUSEHOLD_FIELDS, *_KEY_COLUMNS, "created_at", "updated_at", "id"]
+    member_columns = [*MEMBER_FIELDS, "name_fold", "name_sort_key", "household_id", "position"]
+    ids: list[int] = []
     with cdb.transaction() as db:
-        table = db["households"]
-        table.insert(
-            {
-                **household,
-                **_household_keys(household.get("code", ""), rows),
-                "created_at": stamp,
-                "updated_at": stamp,
-            }
-        )
-        household_id = table.last_pk
-        db["members"].insert_all(
-            {**row, "household_id": household_id, "position": position}
-            for position, row in enumerate(rows, start=1)
-        )
-        return household_id
+        next_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM households").fetchone()[0]
+        items = iter(households)
+        while chunk := list(itertools.islice(items, 500)):
+            household_rows, member_rows = [], []
+            for fields, members in chunk:
+                rows = [_member_row(member) for member in members]
+                household = {**_HOUSEHOLD_DEFAULTS, **_household_row(fields)}
+                household.update(_household_keys(household["code"] or "", rows))
+                household.update(created_at=stamp, updated_at=stamp, id=next_id)
+                household_rows.append([household[c] for c in household_columns])
+                member_rows += [
+                    [{**row, "household_id": next_id, "position": position}.get(c)
+                     for c in member_columns]
+                    for position, row in enumerate(rows, start=1)
+                ]  # fmt: skip
+                ids.append(next_id)
+                next_id += 1
+            for table, columns, rows in (
+                ("households", household_columns, household_rows),
+                ("members", member_columns, member_rows),
+            ):
+                names = ", ".join(f'"{c}"' for c in columns)
+                marks = ", ".join("?" for _ in columns)
+                db.conn.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+            if progress is not None:
+                progress(len(ids))
+    return ids
 
 
 def update_household(cdb: CommuneDatabase, household_id: int, changes: Mapping[str, Any]) -> None:

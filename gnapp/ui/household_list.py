@@ -216,7 +216,9 @@ class HouseholdTableModel(QAbstractTableModel):
 def _filter_box(tooltip: str) -> QComboBox:
     box = QComboBox()
     box.setToolTip(tooltip)
-    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+    # Long labels (village names, groups) show whole in the drop-down, not in the row.
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    box.setMinimumContentsLength(14)
     return box
 
 

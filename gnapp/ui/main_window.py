@@ -23,6 +23,8 @@ from gnapp.store.overview import (
 )
 from gnapp.store.programme import target_kinds, targets
 from gnapp.store.register import get_commune, get_setting
+from gnapp.ui.activities_view import ActivitiesView
+from gnapp.ui.dashboard import DashboardView
 from gnapp.ui.household_list import HouseholdListPage, edit_household
 from gnapp.ui.models import (
     TextTableModel,
@@ -36,6 +38,8 @@ from gnapp.ui.qt import (
     QAction,
     QComboBox,
     QFileDialog,
+    QFont,
+    QFontMetrics,
     QFrame,
     QGridLayout,
     QGroupBox,
@@ -55,6 +59,7 @@ from gnapp.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from gnapp.ui.targets_view import TargetsView
 
 COMMUNE_KINDS = {"xa": "Xã", "phuong": "Phường", "dac_khu": "Đặc khu", "thi_tran": "Thị trấn"}
 FILE_FILTER = "Dữ liệu GNApp (*.gnapp)"
@@ -161,8 +166,11 @@ class FigureBox(QFrame):
 AREAS = (
     ("Tổng quan", "Ctrl+1", "Số liệu của xã trong năm: số hộ, hộ nghèo, cận nghèo theo thôn"),
     ("Hộ gia đình", "Ctrl+2", "Sổ hộ gia đình: tìm, xem, sửa và thêm hộ"),
+    ("Tiến độ chỉ tiêu", "Ctrl+3", "Chỉ tiêu của năm, mức đạt được hiện nay, biểu đồ tỷ lệ nghèo"),
+    ("Chỉ tiêu", "Ctrl+4", "Chỉ tiêu giảm nghèo được giao: nhập tay hoặc từ tệp của cấp trên"),
+    ("Hoạt động, kinh phí", "Ctrl+5", "Kinh phí, hoạt động, mô hình, người hưởng lợi, chính sách"),
 )
-OVERVIEW, HOUSEHOLDS = range(len(AREAS))
+OVERVIEW, HOUSEHOLDS, DASHBOARD, TARGETS, ACTIVITIES = range(len(AREAS))
 
 
 class MainWindow(QMainWindow):
@@ -293,7 +301,12 @@ class MainWindow(QMainWindow):
         self.import_button.setToolTip(self.import_action.statusTip())
         self.import_button.clicked.connect(self.import_lists)
         # As narrow as its words: the overview's village table needs the width.
-        self.navigation.setFixedWidth(self.import_button.sizeHint().width())
+        self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        font = QFont(self.navigation.font())
+        font.setPointSize(11)  # as WINDOW_STYLE sets it; the style applies only once shown
+        metrics = QFontMetrics(font)
+        words = max(metrics.horizontalAdvance(title) for title, _, _ in AREAS) + 28
+        self.navigation.setFixedWidth(max(words, self.import_button.sizeHint().width()))
         panel = QWidget()
         layout = QVBoxLayout(panel)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -305,6 +318,8 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         self.pages.addWidget(self._build_overview())
         self.pages.addWidget(self.household_page)
+        for _ in (DASHBOARD, TARGETS, ACTIVITIES):
+            self.pages.addWidget(QWidget())  # replaced by the database's views in load()
         self.navigation_panel = self._build_navigation()
         self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
         body = QHBoxLayout()
@@ -387,6 +402,26 @@ class MainWindow(QMainWindow):
         year = self._fill_years(None)
         self.household_page.set_database(self.cdb, year)
         self.show_year(year)
+        self._load_programme_views()
+
+    def _load_programme_views(self) -> None:
+        """The dashboard, targets and activities areas, on the open database."""
+        self.dashboard = DashboardView(self.cdb)
+        self.targets_view = TargetsView(self.cdb, self.year)
+        self.activities_view = ActivitiesView(self.cdb, self.year)
+        self.targets_view.changed.connect(self.dashboard.load)
+        self.targets_view.changed.connect(self.reload)
+        self.activities_view.changed.connect(self.dashboard.load)
+        for area, view in (
+            (DASHBOARD, self.dashboard),
+            (TARGETS, self.targets_view),
+            (ACTIVITIES, self.activities_view),
+        ):
+            old = self.pages.widget(area)
+            self.pages.insertWidget(area, view)
+            self.pages.removeWidget(old)
+            old.deleteLater()
+        self.pages.setCurrentIndex(self.navigation.currentRow())
 
     def reload(self) -> None:
         """Read the database again after a change, keeping the year, the area and the list's
@@ -513,7 +548,7 @@ class MainWindow(QMainWindow):
         return True
 
     def show_area(self, area: int) -> None:
-        """Show one of AREAS (OVERVIEW, HOUSEHOLDS)."""
+        """Show one of AREAS (OVERVIEW, HOUSEHOLDS, DASHBOARD, TARGETS, ACTIVITIES)."""
         self.navigation.setCurrentRow(area)
 
     def find_household(self) -> None:

@@ -133,8 +133,7 @@ def _keystroke_ms(db, query: HouseholdQuery) -> tuple[float, int]:
 
 
 def _report(title: str, db, queries: dict[str, HouseholdQuery]) -> list[float]:
-    indexed = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'member_search'").fetchone()
-    print(f"\n{title} ({'with' if indexed else 'without'} the name index)")
+    print(f"\n{title}")
     times = []
     for label, query in queries.items():
         ms, found = _keystroke_ms(db, query)

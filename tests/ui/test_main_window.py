@@ -21,7 +21,7 @@ from gnapp.ui import app as ui_app
 from gnapp.ui import main_window, qt
 from gnapp.ui.app import build_main_window, run_gui
 from gnapp.ui.household_list import STATUS_COLUMN
-from gnapp.ui.main_window import HOUSEHOLDS, OVERVIEW
+from gnapp.ui.main_window import ACTIVITIES, DASHBOARD, HOUSEHOLDS, OVERVIEW, TARGETS
 from gnapp.ui.models import (
     VILLAGE_COLUMNS,
     TextTableModel,
@@ -307,10 +307,25 @@ def test_menus_are_vietnamese_with_shortcuts(window):
 
 def test_navigation_offers_only_the_areas_that_exist(window):
     items = [window.navigation.item(i).text() for i in range(window.navigation.count())]
-    assert items == ["Tổng quan", "Hộ gia đình"]
+    assert items == ["Tổng quan", "Hộ gia đình", "Tiến độ chỉ tiêu", "Chỉ tiêu",
+                     "Hoạt động, kinh phí"]  # fmt: skip
     assert window.pages.currentIndex() == OVERVIEW
     window.navigation.setCurrentRow(HOUSEHOLDS)
     assert window.pages.currentWidget() is window.household_page
+    for area, view in ((DASHBOARD, window.dashboard), (TARGETS, window.targets_view),
+                       (ACTIVITIES, window.activities_view)):  # fmt: skip
+        window.show_area(area)
+        assert window.pages.currentWidget() is view
+        assert view.cdb is window.cdb
+
+
+def test_programme_views_follow_a_newly_opened_database(window, tmp_path):
+    other = tmp_path / "khac.gnapp"
+    open_database(other, create=True).close()
+    window.show_area(TARGETS)
+    assert window.open_path(other)
+    assert window.targets_view.cdb is window.cdb
+    assert window.pages.currentWidget() is window.targets_view
 
 
 def test_name_and_year_stay_in_view_on_the_household_list(qtbot, window):

@@ -1,0 +1,217 @@
+"""Reading the cells of a household list: dates, sex, relations, citizen IDs, statuses.
+
+Each parser returns the value in the register's form, or raises ``CellError`` with the
+reason in Vietnamese; ``Parsed.warnings`` carries what was repaired or left out.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from gnapp.core.vietnamese import citizen_id_problems, fold, format_date, parse_number
+from gnapp.data import read_form_json
+from gnapp.importers.headers import heading_key
+
+_EXCEL_EPOCH = date(1899, 12, 30)
+_FIRST_YEAR = 1900
+_DMY = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})")
+_YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?")
+_MONTH_YEAR = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{4})")
+
+
+class CellError(ValueError):
+    """A cell whose value cannot be used (the row is rejected)."""
+
+
+@dataclass
+class Parsed:
+    value: Any
+    warnings: list[str] = field(default_factory=list)
+
+
+@functools.cache
+def _values() -> dict[str, Any]:
+    return read_form_json("import", "values.json")
+
+
+@functools.cache
+def _words(section: str) -> dict[str, str]:
+    """Folded word -> code, for a section of values.json shaped {code: [words]}."""
+    return {
+        heading_key(word): code
+        for code, words in _values()[section].items()
+        if isinstance(words, list)
+        for word in words
+    }
+
+
+def text(value: Any) -> str | None:
+    """A cell as text: None when empty; whole numbers without ".0"."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    shown = str(value).strip()
+    return shown or None
+
+
+def shown(value: Any) -> str:
+    """A cell as the clerk saw it, for messages."""
+    if isinstance(value, datetime | date):
+        return format_date(value)
+    return text(value) or ""
+
+
+def _full_year(two_digits: int, today: date) -> int:
+    year = 2000 + two_digits
+    return year if year <= today.year else year - 100
+
+
+def birth_date(value: Any, today: date) -> Parsed:
+    """ "YYYY-MM-DD" or "YYYY" from a date cell, an Excel serial, "dd/mm/yyyy", "d/m/yy",
+    "yyyy-mm-dd" or a year alone."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise CellError("Thiếu ngày sinh")
+    warnings: list[str] = []
+    result: str
+    if isinstance(value, datetime | date):
+        day = value.date() if isinstance(value, datetime) else value
+        result = day.isoformat()
+    elif isinstance(value, bool):
+        raise CellError(f"Ngày sinh “{value}” không đọc được")
+    elif isinstance(value, int | float) or (isinstance(value, str) and value.strip().isdigit()):
+        number = float(value)
+        if number.is_integer() and _FIRST_YEAR <= number <= today.year:
+            result = str(int(number))
+        elif number.is_integer() and today.year < number < 3000:
+            raise CellError(f"Năm sinh {int(number)} ở tương lai")
+        elif number.is_integer() and 3000 <= number < 2_958_466:
+            result = (_EXCEL_EPOCH + timedelta(days=int(number))).isoformat()
+        else:
+            raise CellError(f"Ngày sinh “{shown(value)}” không đọc được")
+    else:
+        cleaned = str(value).strip()
+        if match := _DMY.fullmatch(cleaned):
+            day_, month, year = (int(part) for part in match.groups())
+            if len(match.group(3)) == 2:
+                year = _full_year(year, today)
+            result = _real_date(year, month, day_, cleaned)
+        elif match := _YMD.fullmatch(cleaned):
+            year, month, day_ = (int(part) for part in match.groups())
+            result = _real_date(year, month, day_, cleaned)
+        elif match := _MONTH_YEAR.fullmatch(cleaned):
+            result = match.group(2)
+            warnings.append(f"Ngày sinh “{cleaned}” chỉ có tháng và năm: chỉ ghi năm {result}")
+        else:
+            raise CellError(
+                f"Ngày sinh “{cleaned}” không đọc được (ghi theo dạng ngày/tháng/năm, "
+                "ví dụ 05/03/1980, hoặc chỉ năm sinh)"
+            )
+    year = int(result[:4])
+    if year < _FIRST_YEAR:
+        raise CellError(f"Năm sinh {year} trước năm {_FIRST_YEAR}: kiểm tra lại")
+    born = date(year, 1, 1) if len(result) == 4 else date.fromisoformat(result)
+    if born > today:
+        raise CellError(f"Ngày sinh {shown(value)} ở tương lai")
+    return Parsed(result, warnings)
+
+
+def _real_date(year: int, month: int, day: int, written: str) -> str:
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        raise CellError(f"Ngày sinh “{written}” không có thật") from None
+
+
+def sex(value: Any) -> str | None:
+    """ "male" / "female" from "Nam" / "Nữ" (None when empty); CellError otherwise."""
+    written = text(value)
+    if written is None:
+        return None
+    found = _words("sex").get(heading_key(written))
+    if found is None:
+        raise CellError(f"Giới tính “{written}” không rõ (ghi Nam hoặc Nữ)")
+    return found
+
+
+def is_marked(value: Any) -> bool:
+    """An "x" (or ✓, 1, "có") in a marker column such as Nam, Nữ, Hộ nghèo."""
+    written = text(value)
+    if written is None:
+        return False
+    return fold(written) in {fold(mark) for mark in _values()["marks"]}
+
+
+def relation(value: Any) -> Parsed:
+    """The schema's relation code from "Chủ hộ", "Vợ", "Con trai", ..."""
+    written = text(value)
+    if written is None:
+        raise CellError("Thiếu quan hệ với chủ hộ")
+    found = _words("relations").get(heading_key(written))
+    if found is None:
+        return Parsed("other", [f"Quan hệ “{written}” không rõ: ghi là “khác”"])
+    return Parsed(found)
+
+
+def sex_of_relation(value: Any) -> str | None:
+    """The sex a relation word says ("Vợ" -> female), if it says one."""
+    written = text(value)
+    return _words("relation_sex").get(heading_key(written)) if written else None
+
+
+def sex_of_citizen_id(citizen_id: str) -> str:
+    return "female" if int(citizen_id[3]) % 2 else "male"
+
+
+def status(value: Any) -> str | None:
+    written = text(value)
+    if written is None:
+        return None
+    found = _words("statuses").get(heading_key(written))
+    if found is None:
+        raise CellError(f"Phân loại hộ “{written}” không rõ (ghi Nghèo, Cận nghèo, ...)")
+    return found
+
+
+def count(value: Any) -> int | None:
+    written = text(value)
+    if written is None:
+        return None
+    try:
+        number = parse_number(written)
+    except ValueError:
+        raise CellError(f"Số nhân khẩu “{written}” không phải số") from None
+    if number != int(number) or number < 0:
+        raise CellError(f"Số nhân khẩu “{written}” không phải số nguyên dương")
+    return int(number)
+
+
+def citizen_id(value: Any, sex_: str | None, birth_year: int | None) -> Parsed:
+    """A 12-digit citizen ID, repaired or left out (None) with a warning, never rejected."""
+    if isinstance(value, float) and value.is_integer():
+        written = str(int(value))
+    else:
+        written = text(value) or ""
+    digits = re.sub(r"[\s.\-']", "", written)
+    if not digits:
+        return Parsed(None)
+    if not digits.isdigit():
+        return Parsed(None, [f"Số CCCD “{written}” có ký tự không phải chữ số: không ghi"])
+    if len(digits) == 9:
+        return Parsed(
+            None, [f"Số CMND cũ 9 chữ số “{digits}”: không ghi vào ô CCCD, cần bổ sung số CCCD"]
+        )
+    warnings = []
+    if len(digits) == 11:
+        warnings.append(
+            f"Số CCCD “{digits}” có 11 chữ số (Excel bỏ mất số 0 đầu): đã sửa thành 0{digits}"
+        )
+        digits = "0" + digits
+    if len(digits) != 12:
+        return Parsed(None, [f"Số CCCD “{digits}” có {len(digits)} chữ số (cần 12): không ghi"])
+    warnings.extend(f"Số CCCD {digits}: {p}" for p in citizen_id_problems(digits, sex_, birth_year))
+    return Parsed(digits, warnings)

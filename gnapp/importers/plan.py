@@ -1,0 +1,716 @@
+"""The preview of an import: every row parsed, grouped into households, checked against
+the file and the database, with nothing written yet.
+
+The clerk decides on duplicates (``ImportPlan.decide``), the area of new villages
+(``village_areas``) and, when the file names no village, the default village; then
+``gnapp.importers.apply.apply_plan`` writes what the plan says.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from gnapp.core.vietnamese import fold, nfc
+from gnapp.data import read_form_json
+from gnapp.importers import parsing
+from gnapp.importers.headers import IGNORE, Header, find_header, suggest_mapping
+from gnapp.importers.parsing import CellError
+from gnapp.importers.reading import Sheet, column_letter, read_sheet
+from gnapp.progress import Progress
+from gnapp.store.database import CommuneDatabase
+from gnapp.store.register import get_setting, set_setting, villages
+
+MEMBER_LAYOUT = "member"  # one row per member
+HOUSEHOLD_LAYOUT = "household"  # one row per household (its head)
+LAYOUT_LABELS = {
+    MEMBER_LAYOUT: "Mỗi dòng là một nhân khẩu",
+    HOUSEHOLD_LAYOUT: "Mỗi dòng là một hộ (chủ hộ)",
+}
+SKIP = "skip"
+IMPORT = "import"
+DECISION_LABELS = {SKIP: "Bỏ qua", IMPORT: "Vẫn nhập"}
+ERROR = "error"
+WARNING = "warning"
+MAPPINGS_SETTING = "import.mappings"
+GENERATED_CODE_PREFIX = "NHAP-"
+_PROGRESS_EVERY = 500
+
+
+@dataclass(frozen=True)
+class Problem:
+    sheet: str
+    row: int  # as Excel shows it, from 1
+    column: str  # letter, "" when the problem is the row's or the household's
+    message: str
+    severity: str  # ERROR (the row is not imported) or WARNING
+
+    @property
+    def location(self) -> str:
+        where = f"Trang “{self.sheet}”, dòng {self.row}"
+        return f"{where}, cột {self.column}" if self.column else where
+
+
+@dataclass
+class PlannedHousehold:
+    index: int
+    rows: list[int]
+    code: str | None = None
+    code_generated: bool = False
+    village: str | None = None  # as written in the file
+    village_key: str | None = None  # "id:<n>" for an existing village, "new:<fold>" otherwise
+    fields: dict[str, Any] = field(default_factory=dict)
+    members: list[dict[str, Any]] = field(default_factory=list)
+    member_rows: list[int] = field(default_factory=list)
+    status: str | None = None
+    member_count: int | None = None
+    head_name: str | None = None
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def rejected(self) -> bool:
+        return bool(self.errors)
+
+    @property
+    def head(self) -> dict[str, Any] | None:
+        return next((m for m in self.members if m.get("relation") == "head"), None)
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    household: int  # index in ImportPlan.households
+    row: int
+    kind: str  # "code", "citizen_id" or "head"
+    message: str
+    in_database: bool  # then the only decision is to skip
+
+
+@dataclass(frozen=True)
+class Summary:
+    rows: int
+    accepted: int
+    warned: int
+    rejected: int
+    duplicates: int
+    skipped: int  # rows of households skipped by a duplicate decision
+    households: int  # to be imported
+    members: int
+    new_villages: int
+
+
+@dataclass
+class ImportPlan:
+    source: Path
+    sheet: Sheet
+    header: Header
+    mapping: dict[int, str]
+    layout: str
+    status_year: int
+    households: list[PlannedHousehold]
+    problems: list[Problem]
+    duplicates: list[Duplicate]
+    orphan_rows: list[int]
+    existing_villages: dict[str, int]  # village key -> id
+    new_villages: dict[str, str]  # village key -> name to create
+    village_areas: dict[str, str]  # village key -> "rural" | "urban"
+    decisions: dict[int, str]
+    notes: list[str]
+
+    def decide(self, household: int, decision: str) -> None:
+        if decision not in (SKIP, IMPORT):
+            raise ValueError(decision)
+        if any(d.in_database for d in self.duplicates if d.household == household):
+            raise ValueError("Hộ đã có trong dữ liệu: chỉ có thể bỏ qua")
+        self.decisions[household] = decision
+
+    def to_import(self) -> list[PlannedHousehold]:
+        return [
+            h
+            for h in self.households
+            if not h.rejected and self.decisions.get(h.index, IMPORT) == IMPORT
+        ]
+
+    def summary(self) -> Summary:
+        warned_rows = {p.row for p in self.problems if p.severity == WARNING}
+        accepted = warned = rejected = skipped = 0
+        importing = self.to_import()
+        chosen = {h.index for h in importing}
+        for household in self.households:
+            if household.rejected:
+                rejected += len(household.rows)
+            elif household.index not in chosen:
+                skipped += len(household.rows)
+            else:
+                flagged = sum(1 for row in household.rows if row in warned_rows)
+                warned += flagged
+                accepted += len(household.rows) - flagged
+        rejected += len(self.orphan_rows)
+        used = {h.village_key for h in importing}
+        return Summary(
+            rows=accepted + warned + rejected + skipped,
+            accepted=accepted,
+            warned=warned,
+            rejected=rejected,
+            duplicates=len({d.household for d in self.duplicates}),
+            skipped=skipped,
+            households=len(importing),
+            members=sum(len(h.members) for h in importing),
+            new_villages=len(used & set(self.new_villages)),
+        )
+
+    def rejected_rows(self) -> dict[int, list[str]]:
+        """Excel row -> reasons, for every row not imported because of an error."""
+        reasons: dict[int, list[str]] = {}
+        for problem in self.problems:
+            if problem.severity == ERROR:
+                reasons.setdefault(problem.row, []).append(problem.message)
+        rows = set(self.orphan_rows)
+        for household in self.households:
+            if household.rejected:
+                rows.update(household.rows)
+        return {row: reasons.get(row, ["Hộ không được nhập"]) for row in sorted(rows)}
+
+
+# --- opening a file and its mapping ---------------------------------------------------------
+
+
+@dataclass
+class Source:
+    """A sheet read from a file, its header, and the mapping to start from."""
+
+    path: Path
+    sheet: Sheet
+    header: Header
+    mapping: dict[int, str]
+    remembered: bool  # the mapping was confirmed for a file of the same shape before
+
+
+def open_source(db: sqlite_utils.Database, path: str | Path, sheet: str | None = None) -> Source:
+    path = Path(path)
+    grid = read_sheet(path, sheet)
+    header = find_header(grid)
+    remembered = remembered_mapping(db, header)
+    mapping = remembered if remembered is not None else suggest_mapping(header)
+    return Source(path, grid, header, mapping, remembered is not None)
+
+
+def remembered_mapping(db: sqlite_utils.Database, header: Header) -> dict[int, str] | None:
+    stored = get_setting(db, MAPPINGS_SETTING, {}).get(header.signature)
+    return {int(column): field for column, field in stored.items()} if stored else None
+
+
+def remember_mapping(cdb: CommuneDatabase, header: Header, mapping: Mapping[int, str]) -> None:
+    """Keep a confirmed mapping for the next file whose headings are the same."""
+    stored = dict(get_setting(cdb.db, MAPPINGS_SETTING, {}))
+    stored[header.signature] = {str(column): field for column, field in sorted(mapping.items())}
+    set_setting(cdb, MAPPINGS_SETTING, stored)
+
+
+def detect_layout(sheet: Sheet, header: Header, mapping: Mapping[int, str]) -> str:
+    """One row per member when there is a relation column, when household codes repeat, or
+    when both a member name and a head name column exist; else one row per household."""
+    fields = {f: c for c, f in mapping.items()}
+    if "member.relation" in fields:
+        return MEMBER_LAYOUT
+    if "member.full_name" in fields and "household.head_name" in fields:
+        return MEMBER_LAYOUT
+    if "household.code" in fields:
+        column = fields["household.code"]
+        codes = [
+            parsing.text(sheet.cell(r, column)) for r in range(header.data_row, len(sheet.rows))
+        ]
+        written = [code for code in codes if code]
+        if len(set(written)) < len(written):
+            return MEMBER_LAYOUT
+    return HOUSEHOLD_LAYOUT
+
+
+# --- villages ---------------------------------------------------------------------------------
+
+
+def _prefixes() -> list[str]:
+    words = read_form_json("import", "values.json")["village_prefixes"]
+    return sorted((fold(word) for word in words), key=len, reverse=True)
+
+
+def _village_bare(name: str, prefixes: list[str]) -> str:
+    folded = fold(name)
+    for prefix in prefixes:
+        if folded.startswith(prefix + " "):
+            return folded[len(prefix) + 1 :]
+    return folded
+
+
+class _Villages:
+    """Matches village names of the file to the commune's villages, ignoring diacritics,
+    case and the word "Thôn" / "Tổ dân phố" / ... in front."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.prefixes = _prefixes()
+        self.by_fold: dict[str, int] = {}
+        bare: dict[str, list[int]] = {}
+        self.rows = villages(db)
+        for village in self.rows:
+            self.by_fold[village["name_fold"]] = village["id"]
+            bare.setdefault(_village_bare(village["name"], self.prefixes), []).append(village["id"])
+        self.by_bare = {key: ids[0] for key, ids in bare.items() if len(ids) == 1}
+        self.new: dict[str, str] = {}
+
+    def key(self, name: str) -> str:
+        folded = fold(name)
+        found = self.by_fold.get(folded) or self.by_bare.get(_village_bare(name, self.prefixes))
+        if found is not None:
+            return f"id:{found}"
+        key = f"new:{_village_bare(name, self.prefixes)}"
+        self.new.setdefault(key, nfc(name))
+        return key
+
+
+# --- building the plan ------------------------------------------------------------------------
+
+_FOOTERS = tuple(
+    fold(word)
+    for word in (
+        "Tổng cộng",
+        "Tổng số",
+        "Cộng",
+        "Người lập biểu",
+        "Người lập",
+        "Xác nhận",
+        "Trưởng thôn",
+        "Chủ tịch",
+        "TM.",
+        "Ngày",
+    )
+)
+_YEAR = re.compile(r"\b(19[5-9][0-9]|20[0-9]{2})\b")
+
+
+def _is_footer(row: list[Any]) -> bool:
+    values = [v for v in row if v is not None]
+    return len(values) <= 3 and any(
+        isinstance(v, str) and fold(v).startswith(_FOOTERS) for v in values
+    )
+
+
+def _title_year(sheet: Sheet, header: Header) -> int | None:
+    for row in sheet.rows[: header.first_row]:
+        for value in row:
+            if isinstance(value, str) and (match := _YEAR.search(value)):
+                return int(match.group(1))
+    return None
+
+
+class _Builder:
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        source: Path,
+        sheet: Sheet,
+        header: Header,
+        mapping: Mapping[int, str],
+        layout: str,
+        today: date,
+    ) -> None:
+        self.db = db
+        self.source = source
+        self.sheet = sheet
+        self.header = header
+        self.layout = layout
+        self.today = today
+        self.columns = {f: c for c, f in mapping.items() if f != IGNORE}
+        self.problems: list[Problem] = []
+        self.households: list[PlannedHousehold] = []
+        self.orphans: list[int] = []
+        self.villages = _Villages(db)
+        self.notes: list[str] = []
+
+    def problem(self, row: int, field_id: str | None, message: str, severity: str) -> None:
+        column = column_letter(self.columns[field_id]) if field_id in self.columns else ""
+        self.problems.append(Problem(self.sheet.name, row, column, message, severity))
+
+    def value(self, row: list[Any], field_id: str) -> Any:
+        column = self.columns.get(field_id)
+        return row[column] if column is not None and column < len(row) else None
+
+    # -- one member ----------------------------------------------------------------------
+
+    def person(self, row: list[Any], excel: int, relation: str) -> dict[str, Any] | None:
+        """The member of one row, or None when the row has an error (reported)."""
+        errors_before = len(self.problems)
+        name = parsing.text(self.value(row, "member.full_name"))
+        if name is None and self.layout == HOUSEHOLD_LAYOUT:
+            name = parsing.text(self.value(row, "household.head_name"))
+        if name is None:
+            self.problem(excel, "member.full_name", "Thiếu họ tên", ERROR)
+        born: str | None = None
+        try:
+            parsed = parsing.birth_date(self.value(row, "member.birth_date"), self.today)
+            born = parsed.value
+            for warning in parsed.warnings:
+                self.problem(excel, "member.birth_date", warning, WARNING)
+        except CellError as error:
+            self.problem(excel, "member.birth_date", str(error), ERROR)
+        sex = self.sex(row, excel)
+        written_id = self.value(row, "member.citizen_id")
+        citizen = parsing.citizen_id(written_id, sex, int(born[:4]) if born else None)
+        for warning in citizen.warnings:
+            self.problem(excel, "member.citizen_id", warning, WARNING)
+        if sex is None and citizen.value:
+            sex = parsing.sex_of_citizen_id(citizen.value)
+            self.problem(excel, "member.sex", "Thiếu giới tính: lấy theo số CCCD", WARNING)
+        if sex is None and len(self.problems) == errors_before:
+            self.problem(excel, "member.sex", "Thiếu giới tính", ERROR)
+        if any(p.severity == ERROR for p in self.problems[errors_before:]):
+            return None
+        member = {"full_name": name, "sex": sex, "birth_date": born, "relation": relation}
+        if citizen.value:
+            member["citizen_id"] = citizen.value
+        if ethnicity := parsing.text(self.value(row, "member.ethnicity")):
+            member["ethnicity"] = nfc(ethnicity)
+        return member
+
+    def sex(self, row: list[Any], excel: int) -> str | None:
+        try:
+            found = parsing.sex(self.value(row, "member.sex"))
+        except CellError as error:
+            self.problem(excel, "member.sex", str(error), ERROR)
+            return None
+        if found is None and (
+            "member.sex_male" in self.columns or "member.sex_female" in self.columns
+        ):
+            male = parsing.is_marked(self.value(row, "member.sex_male"))
+            female = parsing.is_marked(self.value(row, "member.sex_female"))
+            if male and female:
+                self.problem(excel, "member.sex_male", "Đánh dấu cả Nam và Nữ", ERROR)
+                return None
+            found = "male" if male else "female" if female else None
+        if found is None and (
+            by_relation := parsing.sex_of_relation(self.value(row, "member.relation"))
+        ):
+            found = by_relation
+            self.problem(
+                excel, "member.sex", "Thiếu giới tính: lấy theo quan hệ với chủ hộ", WARNING
+            )
+        return found
+
+    def relation(self, row: list[Any], excel: int) -> str | None:
+        if self.layout == HOUSEHOLD_LAYOUT:
+            return "head"
+        if "member.relation" not in self.columns:
+            return None
+        try:
+            parsed = parsing.relation(self.value(row, "member.relation"))
+        except CellError as error:
+            self.problem(excel, "member.relation", str(error), ERROR)
+            return "other"
+        for warning in parsed.warnings:
+            self.problem(excel, "member.relation", warning, WARNING)
+        return parsed.value
+
+    # -- households ----------------------------------------------------------------------
+
+    def household_fields(self, household: PlannedHousehold, row: list[Any], excel: int) -> None:
+        """Household columns: the first row of the household that fills one sets it."""
+        if household.code is None:
+            household.code = parsing.text(self.value(row, "household.code"))
+        if household.village is None:
+            household.village = parsing.text(self.value(row, "household.village"))
+        if "address" not in household.fields and (
+            address := parsing.text(self.value(row, "household.address"))
+        ):
+            household.fields["address"] = address
+        if household.head_name is None:
+            household.head_name = parsing.text(self.value(row, "household.head_name"))
+        try:
+            if household.status is None:
+                household.status = parsing.status(self.value(row, "household.status"))
+            if household.member_count is None:
+                household.member_count = parsing.count(self.value(row, "household.member_count"))
+        except CellError as error:
+            self.problem(excel, "household.status", str(error), WARNING)
+        if household.status is None:
+            if parsing.is_marked(self.value(row, "household.status_poor")):
+                household.status = "poor"
+            elif parsing.is_marked(self.value(row, "household.status_near_poor")):
+                household.status = "near_poor"
+
+    def group(
+        self,
+        current: PlannedHousehold | None,
+        row: list[Any],
+        relation: str | None,
+        by_code: dict[str, PlannedHousehold],
+    ) -> PlannedHousehold | None:
+        """The household a row belongs to (a new one when the row starts one)."""
+        if self.layout == HOUSEHOLD_LAYOUT:
+            return self.new_household()
+        if "household.code" in self.columns:
+            code = parsing.text(self.value(row, "household.code"))
+            if code is None:
+                starts = relation == "head" or "member.relation" not in self.columns
+                return self.new_household() if current is None or starts else current
+            if code not in by_code:
+                by_code[code] = self.new_household()
+            return by_code[code]
+        if "member.relation" in self.columns:
+            return self.new_household() if relation == "head" else current
+        if "household.head_name" in self.columns:
+            head = parsing.text(self.value(row, "household.head_name"))
+            if current is None or (
+                head is not None and fold(head) != fold(current.head_name or "")
+            ):
+                return self.new_household()
+            return current
+        return self.new_household()
+
+    def new_household(self) -> PlannedHousehold:
+        household = PlannedHousehold(len(self.households), [])
+        self.households.append(household)
+        return household
+
+    def read_rows(self, progress: Progress | None) -> None:
+        current: PlannedHousehold | None = None
+        by_code: dict[str, PlannedHousehold] = {}
+        columns = set(self.columns.values())
+        total = len(self.sheet.rows)
+        for index in range(self.header.data_row, total):
+            if progress is not None and index % _PROGRESS_EVERY == 0:
+                progress(index, total, f"Đang đọc dòng {index + 1}/{total}")
+            row = self.sheet.rows[index]
+            excel = index + 1
+            if sum(1 for c in columns if c < len(row) and row[c] is not None) < 2 or _is_footer(
+                row
+            ):
+                continue
+            relation = self.relation(row, excel)
+            household = self.group(current, row, relation, by_code)
+            if household is None:
+                self.orphans.append(excel)
+                self.problem(
+                    excel,
+                    "member.relation",
+                    "Dòng này không thuộc hộ nào: chưa có dòng chủ hộ phía trên",
+                    ERROR,
+                )
+                continue
+            current = household
+            household.rows.append(excel)
+            self.household_fields(household, row, excel)
+            member = self.person(row, excel, relation or "")
+            if member is None:
+                household.errors.append(f"dòng {excel} có lỗi")
+            else:
+                household.members.append(member)
+                household.member_rows.append(excel)
+
+    def check_households(self, default_village: str | None) -> None:
+        only_village = self.villages.rows[0]["name"] if len(self.villages.rows) == 1 else None
+        for household in self.households:
+            first = household.rows[0]
+            if not household.rejected:
+                self.check_heads(household)
+            village = household.village or default_village or only_village
+            if village is None:
+                household.errors.append("thiếu thôn")
+                self.problem(
+                    first,
+                    "household.village",
+                    "Thiếu thôn/tổ dân phố: thêm cột Thôn hoặc chọn thôn mặc định",
+                    ERROR,
+                )
+            else:
+                household.village = village
+                household.village_key = self.villages.key(village)
+            if household.rejected:
+                failed = [row for row in household.rows if row not in household.member_rows]
+                for row in household.rows:
+                    if row in household.member_rows and failed:
+                        self.problem(
+                            row,
+                            None,
+                            f"Cả hộ không được nhập vì dòng {', '.join(map(str, failed))} có lỗi",
+                            ERROR,
+                        )
+
+    def check_heads(self, household: PlannedHousehold) -> None:
+        if "member.relation" not in self.columns and self.layout == MEMBER_LAYOUT:
+            for position, member in enumerate(household.members):
+                member["relation"] = "head" if position == 0 else "other"
+            return
+        heads = [
+            row
+            for row, m in zip(household.member_rows, household.members, strict=True)
+            if m["relation"] == "head"
+        ]
+        if len(heads) != 1:
+            message = (
+                "Hộ không có chủ hộ (quan hệ “Chủ hộ”)"
+                if not heads
+                else f"Hộ có {len(heads)} chủ hộ (dòng {', '.join(map(str, heads))})"
+            )
+            household.errors.append(message)
+            for row in household.rows:
+                self.problem(row, "member.relation", message, ERROR)
+
+    def assign_codes(self) -> None:
+        existing = {
+            row[0]
+            for row in self.db.execute(
+                "SELECT code FROM households WHERE code LIKE ?", [f"{GENERATED_CODE_PREFIX}%"]
+            )
+        }
+        number = 0
+        for household in self.households:
+            if household.code is None:
+                number += 1
+                while f"{GENERATED_CODE_PREFIX}{number:05d}" in existing:
+                    number += 1
+                household.code = f"{GENERATED_CODE_PREFIX}{number:05d}"
+                household.code_generated = True
+
+    def duplicates(self) -> list[Duplicate]:
+        found: list[Duplicate] = []
+        db_codes = {row[0] for row in self.db.execute("SELECT code FROM households")}
+        db_ids = dict(
+            self.db.execute(
+                "SELECT m.citizen_id, h.code FROM members m JOIN households h "
+                "ON h.id = m.household_id WHERE m.citizen_id IS NOT NULL"
+            ).fetchall()
+        )
+        db_heads = {
+            (name, born, f"id:{village}"): code
+            for code, name, born, village in self.db.execute(
+                "SELECT h.code, h.head_name_fold, m.birth_date, h.village_id FROM households h "
+                "JOIN members m ON m.household_id = h.id AND m.relation = 'head'"
+            )
+        }
+        file_ids: dict[str, int] = {}
+        file_heads: dict[tuple[str, str, str], int] = {}
+        file_codes: dict[str, int] = {}
+        for household in self.households:
+            if household.rejected:
+                continue
+            first = household.rows[0]
+
+            def add(
+                kind: str,
+                row: int,
+                message: str,
+                in_database: bool,
+                household: PlannedHousehold = household,
+            ) -> None:
+                found.append(Duplicate(household.index, row, kind, message, in_database))
+
+            if not household.code_generated:
+                if household.code in db_codes:
+                    add("code", first, f"Mã hộ {household.code} đã có trong dữ liệu", True)
+                elif household.code in file_codes and self.layout == HOUSEHOLD_LAYOUT:
+                    add(
+                        "code",
+                        first,
+                        f"Mã hộ {household.code} trùng với dòng {file_codes[household.code]}",
+                        False,
+                    )
+                file_codes.setdefault(household.code, first)
+            for row, member in zip(household.member_rows, household.members, strict=True):
+                citizen = member.get("citizen_id")
+                if not citizen:
+                    continue
+                if citizen in db_ids:
+                    add(
+                        "citizen_id",
+                        row,
+                        f"Số CCCD {citizen} đã có trong dữ liệu (hộ {db_ids[citizen]})",
+                        True,
+                    )
+                elif citizen in file_ids:
+                    add(
+                        "citizen_id",
+                        row,
+                        f"Số CCCD {citizen} trùng với dòng {file_ids[citizen]}",
+                        False,
+                    )
+                file_ids.setdefault(citizen, row)
+            head = household.head
+            if head is not None and household.village_key is not None:
+                key = (fold(head["full_name"]), head["birth_date"], household.village_key)
+                if key in db_heads:
+                    add(
+                        "head",
+                        first,
+                        f"Chủ hộ {head['full_name']} (cùng ngày sinh, cùng thôn) đã có "
+                        f"trong dữ liệu (hộ {db_heads[key]})",
+                        True,
+                    )
+                elif key in file_heads:
+                    add(
+                        "head",
+                        first,
+                        f"Chủ hộ {head['full_name']} (cùng ngày sinh, cùng thôn) trùng với "
+                        f"dòng {file_heads[key]}",
+                        False,
+                    )
+                file_heads.setdefault(key, first)
+        return found
+
+
+def build_plan(
+    db: sqlite_utils.Database,
+    source: Source,
+    mapping: Mapping[int, str] | None = None,
+    layout: str | None = None,
+    *,
+    default_village: str | None = None,
+    status_year: int | None = None,
+    today: date | None = None,
+    progress: Progress | None = None,
+) -> ImportPlan:
+    """Parse and check every row of the source under a mapping (default: the source's)."""
+    mapping = dict(source.mapping if mapping is None else mapping)
+    layout = layout or detect_layout(source.sheet, source.header, mapping)
+    today = today or date.today()
+    builder = _Builder(db, source.path, source.sheet, source.header, mapping, layout, today)
+    builder.read_rows(progress)
+    builder.check_households(default_village)
+    builder.assign_codes()
+    duplicates = builder.duplicates()
+    if layout == MEMBER_LAYOUT and "member.relation" not in builder.columns:
+        builder.notes.append(
+            "Tệp không có cột quan hệ với chủ hộ: người đầu tiên của mỗi hộ được ghi là chủ hộ, "
+            "những người khác ghi quan hệ “khác”."
+        )
+    fewer = sum(
+        1
+        for h in builder.households
+        if h.member_count is not None and h.member_count > len(h.members) and not h.rejected
+    )
+    if fewer:
+        builder.notes.append(
+            f"{fewer} hộ có số nhân khẩu ghi trong tệp nhiều hơn số người được nhập: "
+            "hãy bổ sung các thành viên còn lại trên hồ sơ hộ."
+        )
+    builder.problems.sort(key=lambda p: (p.row, p.column))
+    return ImportPlan(
+        source=source.path,
+        sheet=source.sheet,
+        header=source.header,
+        mapping=mapping,
+        layout=layout,
+        status_year=status_year or _title_year(source.sheet, source.header) or today.year,
+        households=builder.households,
+        problems=builder.problems,
+        duplicates=duplicates,
+        orphan_rows=builder.orphans,
+        existing_villages={f"id:{v['id']}": v["id"] for v in builder.villages.rows},
+        new_villages=dict(builder.villages.new),
+        village_areas={key: "rural" for key in builder.villages.new},
+        decisions={d.household: SKIP for d in duplicates},
+        notes=builder.notes,
+    )

@@ -1,0 +1,321 @@
+"""Programme activities and models, their beneficiaries, and the general poverty policies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+from gnapp.core.vietnamese import fold, format_money, nfc
+from gnapp.store.database import CommuneDatabase
+from gnapp.store.errors import DatabaseError
+from gnapp.store.household_query import HouseholdQuery, matching_ids
+from gnapp.store.programme import check_project
+
+ACTIVITY_KINDS = {
+    "model": "Mô hình giảm nghèo, sinh kế",
+    "production": "Hỗ trợ phát triển sản xuất",
+    "training": "Đào tạo nghề, tập huấn",
+    "housing": "Hỗ trợ nhà ở",
+    "communication": "Truyền thông, thông tin",
+    "infrastructure": "Công trình hạ tầng",
+    "other": "Hoạt động khác",
+}
+# The general policies besides the Programme (domain/programme.md).
+POLICIES = {
+    "credit": "Vay vốn tín dụng ưu đãi (Ngân hàng Chính sách xã hội)",
+    "health_insurance": "Hỗ trợ thẻ bảo hiểm y tế",
+    "tuition": "Miễn, giảm học phí, hỗ trợ chi phí học tập",
+    "electricity": "Hỗ trợ tiền điện",
+    "legal_aid": "Trợ giúp pháp lý",
+}
+ACTIVITY_FIELDS = (
+    "year",
+    "programme_id",
+    "project_code",
+    "name",
+    "kind",
+    "funding_source",
+    "budget",
+    "started_on",
+    "village_id",
+    "note",
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A household found by a search, to be chosen as a beneficiary."""
+
+    household_id: int
+    code: str
+    head_name: str
+    village_name: str
+    status: str | None  # its status in the year searched
+
+
+def _check_amount(amount: int | None, what: str) -> None:
+    if amount is not None and amount < 0:
+        raise DatabaseError(f"{what} không được âm.")
+
+
+def _check_household(
+    db: sqlite_utils.Database, household_id: int, member_id: int | None = None
+) -> None:
+    if db.execute("SELECT 1 FROM households WHERE id = ?", [household_id]).fetchone() is None:
+        raise DatabaseError(f"Không có hộ số {household_id} trong sổ hộ.")
+    if member_id is not None:
+        row = db.execute("SELECT household_id FROM members WHERE id = ?", [member_id]).fetchone()
+        if row is None or row[0] != household_id:
+            raise DatabaseError("Người hưởng lợi phải là thành viên của hộ đã chọn.")
+
+
+def _activity_row(fields: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(fields) - set(ACTIVITY_FIELDS)
+    if unknown:
+        raise DatabaseError(f"Trường không có trong hoạt động: {', '.join(sorted(unknown))}")
+    row = {field: fields.get(field) for field in ACTIVITY_FIELDS}
+    row["name"] = nfc(row["name"] or "").strip()
+    if not row["name"]:
+        raise DatabaseError("Hoạt động cần có tên.")
+    if row["kind"] not in ACTIVITY_KINDS:
+        raise DatabaseError(f"Loại hoạt động không có trong danh mục: {row['kind']}")
+    check_project(row["programme_id"], row["project_code"], row["funding_source"])
+    _check_amount(row["budget"], "Kinh phí của hoạt động")
+    return row
+
+
+def add_activity(cdb: CommuneDatabase, **fields: Any) -> int:
+    """Add an activity or model (fields: ACTIVITY_FIELDS) and return its id."""
+    row = _activity_row(fields)
+    with cdb.transaction() as db:
+        return db["activities"].insert(row).last_pk
+
+
+def update_activity(cdb: CommuneDatabase, activity_id: int, **changes: Any) -> None:
+    current = get_activity(cdb.db, activity_id)
+    row = _activity_row({k: v for k, v in {**current, **changes}.items() if k != "id"})
+    spent = _beneficiary_total(cdb.db, activity_id)
+    if row["budget"] is not None and spent > row["budget"]:
+        raise DatabaseError(
+            f"Kinh phí của hoạt động ({format_money(row['budget'])}) nhỏ hơn tổng hỗ trợ "
+            f"đã ghi cho người hưởng lợi ({format_money(spent)})."
+        )
+    with cdb.transaction() as db:
+        db["activities"].update(activity_id, row)
+
+
+def delete_activity(cdb: CommuneDatabase, activity_id: int) -> None:
+    """Delete an activity with its list of beneficiaries."""
+    with cdb.transaction() as db:
+        db["beneficiaries"].delete_where("activity_id = ?", [activity_id])
+        db["activities"].delete(activity_id)
+
+
+def get_activity(db: sqlite_utils.Database, activity_id: int) -> dict[str, Any]:
+    rows = list(db.query("SELECT * FROM activities WHERE id = ?", [activity_id]))
+    if not rows:
+        raise DatabaseError(f"Không có hoạt động số {activity_id}.")
+    return rows[0]
+
+
+def activities(db: sqlite_utils.Database, year: int) -> list[dict[str, Any]]:
+    """The activities of a year with ``households`` (beneficiary households) and ``supported``
+    (the sum of their support amounts)."""
+    return list(
+        db.query(
+            """SELECT a.*, count(DISTINCT b.household_id) AS households,
+                      coalesce(sum(b.amount), 0) AS supported
+               FROM activities a LEFT JOIN beneficiaries b ON b.activity_id = a.id
+               WHERE a.year = ? GROUP BY a.id ORDER BY a.project_code, a.id""",
+            [year],
+        )
+    )
+
+
+def _beneficiary_total(db: sqlite_utils.Database, activity_id: int) -> int:
+    return db.execute(
+        "SELECT coalesce(sum(amount), 0) FROM beneficiaries WHERE activity_id = ?", [activity_id]
+    ).fetchone()[0]
+
+
+def add_beneficiary(
+    cdb: CommuneDatabase,
+    activity_id: int,
+    household_id: int,
+    *,
+    member_id: int | None = None,
+    support: str | None = None,
+    amount: int | None = None,
+    note: str | None = None,
+) -> int:
+    """Record that an activity reached a household (or one of its members)."""
+    db = cdb.db
+    activity = get_activity(db, activity_id)
+    _check_household(db, household_id, member_id)
+    _check_amount(amount, "Mức hỗ trợ")
+    duplicate = db.execute(
+        "SELECT 1 FROM beneficiaries WHERE activity_id = ? AND household_id = ? AND member_id IS ?",
+        [activity_id, household_id, member_id],
+    ).fetchone()
+    if duplicate:
+        raise DatabaseError("Hộ (người) này đã có trong danh sách hưởng lợi của hoạt động.")
+    total = _beneficiary_total(db, activity_id) + (amount or 0)
+    if activity["budget"] is not None and total > activity["budget"]:
+        raise DatabaseError(
+            f"Tổng hỗ trợ ({format_money(total)}) vượt kinh phí của hoạt động "
+            f"({format_money(activity['budget'])})."
+        )
+    row = {
+        "activity_id": activity_id,
+        "household_id": household_id,
+        "member_id": member_id,
+        "support": nfc(support).strip() if support else None,
+        "amount": amount,
+        "note": note,
+    }
+    with cdb.transaction() as db:
+        return db["beneficiaries"].insert(row).last_pk
+
+
+def remove_beneficiary(cdb: CommuneDatabase, beneficiary_id: int) -> None:
+    with cdb.transaction() as db:
+        db["beneficiaries"].delete(beneficiary_id)
+
+
+def beneficiaries(db: sqlite_utils.Database, activity_id: int) -> list[dict[str, Any]]:
+    """The beneficiaries of an activity with the household's code, head, village and its status
+    in the activity's year (the latest status up to that year)."""
+    return list(
+        db.query(
+            """SELECT b.*, h.code, h.head_name, v.name AS village_name, m.full_name AS member_name,
+                      (SELECT s.status FROM household_status s
+                       WHERE s.household_id = h.id AND s.year <= a.year
+                       ORDER BY s.year DESC LIMIT 1) AS status
+               FROM beneficiaries b
+               JOIN activities a ON a.id = b.activity_id
+               JOIN households h ON h.id = b.household_id
+               JOIN villages v ON v.id = h.village_id
+               LEFT JOIN members m ON m.id = b.member_id
+               WHERE b.activity_id = ? ORDER BY h.head_sort_key, b.id""",
+            [activity_id],
+        )
+    )
+
+
+def project_reach(db: sqlite_utils.Database, year: int, project_code: str) -> tuple[int, int]:
+    """(households, persons) the activities of a project (and its sub-projects) reached in a
+    year: distinct beneficiary households, and distinct members named as beneficiaries."""
+    return db.execute(
+        """SELECT count(DISTINCT b.household_id), count(DISTINCT b.member_id)
+           FROM beneficiaries b JOIN activities a ON a.id = b.activity_id
+           WHERE a.year = ? AND (a.project_code = ? OR a.project_code LIKE ? || '.%')""",
+        [year, project_code, project_code],
+    ).fetchone()
+
+
+def household_members(db: sqlite_utils.Database, household_id: int) -> list[tuple[int, str]]:
+    """(member id, full name) of a household in roster order, to name one beneficiary."""
+    return db.execute(
+        "SELECT id, full_name FROM members WHERE household_id = ? ORDER BY position",
+        [household_id],
+    ).fetchall()
+
+
+def find_households(
+    db: sqlite_utils.Database, text: str, year: int, limit: int = 50
+) -> list[Candidate]:
+    """Households whose member names (folded, word starts) or code match ``text``; poor and
+    near-poor households of ``year`` (latest status up to it) first."""
+    if not fold(text):
+        return []
+    ids = matching_ids(db, HouseholdQuery(search=text))[: limit * 4]
+    if not ids:
+        return []
+    marks = ", ".join("?" for _ in ids)
+    rows = db.execute(
+        f"""SELECT h.id, h.code, h.head_name, v.name,
+                   (SELECT s.status FROM household_status s
+                    WHERE s.household_id = h.id AND s.year <= ?
+                    ORDER BY s.year DESC LIMIT 1)
+            FROM households h JOIN villages v ON v.id = h.village_id
+            WHERE h.id IN ({marks})""",
+        [year, *ids],
+    ).fetchall()
+    rank = {"poor": 0, "near_poor": 1}
+    position = {household_id: index for index, household_id in enumerate(ids)}
+    rows.sort(key=lambda row: (rank.get(row[4], 2), position[row[0]]))
+    return [Candidate(*row) for row in rows[:limit]]
+
+
+def add_policy_benefit(
+    cdb: CommuneDatabase,
+    year: int,
+    policy: str,
+    household_id: int,
+    *,
+    member_id: int | None = None,
+    amount: int | None = None,
+    note: str | None = None,
+) -> int:
+    """Record that a household (or one member) received a general policy in a year."""
+    if policy not in POLICIES:
+        raise DatabaseError(f"Chính sách không có trong danh mục: {policy}")
+    _check_household(cdb.db, household_id, member_id)
+    _check_amount(amount, "Số tiền")
+    row = {
+        "year": year,
+        "policy": policy,
+        "household_id": household_id,
+        "member_id": member_id,
+        "amount": amount,
+        "note": note,
+    }
+    with cdb.transaction() as db:
+        return db["policy_benefits"].insert(row).last_pk
+
+
+def remove_policy_benefit(cdb: CommuneDatabase, benefit_id: int) -> None:
+    with cdb.transaction() as db:
+        db["policy_benefits"].delete(benefit_id)
+
+
+def policy_benefits(db: sqlite_utils.Database, year: int) -> list[dict[str, Any]]:
+    """The policy benefits of a year with the household's code, head and village."""
+    return list(
+        db.query(
+            """SELECT p.*, h.code, h.head_name, v.name AS village_name,
+                      m.full_name AS member_name
+               FROM policy_benefits p
+               JOIN households h ON h.id = p.household_id
+               JOIN villages v ON v.id = h.village_id
+               LEFT JOIN members m ON m.id = p.member_id
+               WHERE p.year = ? ORDER BY p.policy, h.head_sort_key, p.id""",
+            [year],
+        )
+    )
+
+
+@dataclass(frozen=True)
+class PolicyCount:
+    policy: str
+    label: str
+    households: int  # distinct households
+    benefits: int  # rows (a household may receive a policy more than once)
+    amount: int
+
+
+def policy_counts(db: sqlite_utils.Database, year: int) -> list[PolicyCount]:
+    """Per policy of POLICIES (every one, zeros included): households reached, benefits, amount."""
+    found = {
+        row[0]: row[1:]
+        for row in db.execute(
+            """SELECT policy, count(DISTINCT household_id), count(*), coalesce(sum(amount), 0)
+               FROM policy_benefits WHERE year = ? GROUP BY policy""",
+            [year],
+        ).fetchall()
+    }
+    return [
+        PolicyCount(code, label, *found.get(code, (0, 0, 0))) for code, label in POLICIES.items()
+    ]

@@ -1,0 +1,270 @@
+from datetime import date
+
+import pytest
+
+from gnapp.importers import parsing
+from gnapp.importers.apply import apply_plan, import_batches, undo_import
+from gnapp.importers.headers import find_header, suggest_mapping
+from gnapp.importers.legacy import from_unicode
+from gnapp.importers.plan import (
+    HOUSEHOLD_LAYOUT,
+    IMPORT,
+    MEMBER_LAYOUT,
+    SKIP,
+    build_plan,
+    open_source,
+)
+from gnapp.importers.reading import ImportFileError, read_sheet
+from gnapp.importers.report import write_error_report
+from gnapp.progress import Cancelled, Progress
+from gnapp.store.register import add_village
+from tests.importers import files
+
+TODAY = date(2025, 6, 1)
+
+
+@pytest.fixture
+def commune(new_db):
+    add_village(new_db, "T01", "Thôn Đông", "rural")
+    return new_db
+
+
+def plan_of(cdb, path, **options):
+    return build_plan(cdb.db, open_source(cdb.db, path), today=TODAY, **options)
+
+
+def test_member_file_preview(commune, tmp_path):
+    path = files.write_xlsx(tmp_path / "ds.xlsx", files.MEMBER_HEADINGS, files.MEMBERS)
+    plan = plan_of(commune, path)
+    assert plan.layout == MEMBER_LAYOUT
+    assert plan.status_year == 2024  # from the title row
+    summary = plan.summary()
+    assert (summary.rows, summary.accepted, summary.warned, summary.rejected) == (7, 3, 2, 2)
+    assert (summary.households, summary.members) == (2, 5)
+    bad_date = next(p for p in plan.problems if p.row == 9)
+    assert (bad_date.column, bad_date.severity) == ("E", "error")
+    assert "không có thật" in bad_date.message
+    assert list(plan.new_villages.values()) == ["Thôn Tây"]
+    repaired = plan.households[2].members[0]
+    assert repaired["citizen_id"] == "012345678901"  # 11 digits: leading zero restored
+    spouse = plan.households[2].members[1]
+    assert "citizen_id" not in spouse and spouse["sex"] == "female"  # old CMND, sex from "Vợ"
+    assert any("CMND cũ" in p.message and p.column == "G" for p in plan.problems)
+
+
+def test_import_is_one_undoable_batch(commune, tmp_path):
+    path = files.write_xlsx(tmp_path / "ds.xlsx", files.MEMBER_HEADINGS, files.MEMBERS)
+    result = apply_plan(commune, plan_of(commune, path))
+    db = commune.db
+    assert (result.households, result.members) == (2, 5)
+    assert db["households"].count == 2 and db["members"].count == 5
+    head = db.execute("SELECT head_name FROM households WHERE code = 'H001'").fetchone()[0]
+    assert head == "Nguyễn Văn Được"
+    assert [b.id for b in import_batches(commune)] == [result.batch_id]
+    undo_import(commune, result.batch_id)
+    assert db["households"].count == 0 and db["members"].count == 0
+
+
+def test_reimport_finds_database_duplicates(commune, tmp_path):
+    path = files.write_xlsx(tmp_path / "ds.xlsx", files.MEMBER_HEADINGS, files.MEMBERS)
+    apply_plan(commune, plan_of(commune, path))
+    again = plan_of(commune, path)
+    assert {d.kind for d in again.duplicates} >= {"code", "citizen_id", "head"}
+    assert all(d.in_database for d in again.duplicates)
+    assert again.summary().households == 0
+    with pytest.raises(ValueError):
+        again.decide(again.duplicates[0].household, IMPORT)
+
+
+def test_duplicates_inside_the_file_can_be_imported_anyway(commune, tmp_path):
+    rows = [
+        (1, None, "Thôn Đông", "Lò Văn Một", "1970", "Nam", "001070001234", "Chủ hộ", "Thái"),
+        (2, None, "Thôn Đông", "Lò Văn Hai", "1971", "Nam", "001070001234", "Chủ hộ", "Thái"),
+    ]
+    plan = plan_of(commune, files.write_xlsx(tmp_path / "d.xlsx", files.MEMBER_HEADINGS, rows))
+    [duplicate] = plan.duplicates
+    assert duplicate.row == 6 and not duplicate.in_database and "dòng 5" in duplicate.message
+    assert plan.summary().households == 1
+    plan.decide(duplicate.household, IMPORT)
+    assert plan.summary().households == 2
+    plan.decide(duplicate.household, SKIP)
+    assert plan.summary().skipped == 1
+
+
+def test_two_level_header_one_row_per_household(commune, tmp_path):
+    rows = [
+        (1, "Thôn Đông", "Nguyễn Văn Bốn", "1980", "012080000001", "x", None, 4),
+        (2, "đông", "Lò Thị Năm", date(1990, 5, 6), None, None, "x", 1),
+        (3, "Bản Mới", "Vàng A Sáu", 27394, None, "x", "x", 2),
+    ]
+    path = files.write_two_level_xlsx(tmp_path / "h.xlsx", rows)
+    source = open_source(commune.db, path)
+    assert source.header.columns[2].parts == ("Thông tin chủ hộ", "Họ tên")
+    assert source.mapping[2] == "household.head_name"
+    assert source.mapping[5] == "member.sex_male" and source.mapping[6] == "member.sex_female"
+    plan = build_plan(commune.db, source, today=TODAY)
+    assert plan.layout == HOUSEHOLD_LAYOUT
+    first, second, third = plan.households
+    assert first.members[0] == {
+        "full_name": "Nguyễn Văn Bốn", "sex": "male", "birth_date": "1980",
+        "relation": "head", "citizen_id": "012080000001",
+    }  # fmt: skip
+    assert second.members[0]["birth_date"] == "1990-05-06"
+    assert second.village_key == first.village_key  # "đông" is Thôn Đông
+    assert third.rejected  # both Nam and Nữ marked
+    assert any("nhiều hơn" in note for note in plan.notes)
+    assert plan.households[0].code.startswith("NHAP-")
+
+
+@pytest.mark.parametrize("font", [".VnTime", None])
+def test_tcvn3_text(commune, tmp_path, font):
+    rows = [
+        tuple(from_unicode(v.lower(), "tcvn3") if isinstance(v, str) else v for v in row)
+        for row in files.MEMBERS[:3]
+    ]
+    path = files.write_xlsx(tmp_path / "t.xlsx", files.MEMBER_HEADINGS, rows, font=font)
+    plan = plan_of(commune, path)
+    names = [m["full_name"] for m in plan.households[0].members]
+    assert names == ["nguyễn văn được", "trần thị hoa", "nguyễn văn an"]
+    assert plan.households[0].village_key == "id:1"
+
+
+def test_tcvn3_capitals_font(tmp_path):
+    rows = [(1, "H1", "thôn đông", "nguyễn văn được", "1970", "Nam", None, "chủ hộ", "kinh")]
+    rows = [tuple(from_unicode(v, "tcvn3") if isinstance(v, str) else v for v in rows[0])]
+    path = files.write_xlsx(tmp_path / "t.xlsx", files.MEMBER_HEADINGS, rows, font=".VnTimeH")
+    sheet = read_sheet(path)
+    assert "NGUYỄN VĂN ĐƯỢC" in sheet.rows[4]
+
+
+def test_vni_text(commune, tmp_path):
+    rows = [
+        tuple(from_unicode(v, "vni") if isinstance(v, str) else v for v in row)
+        for row in files.MEMBERS[:3]
+    ]
+    path = files.write_xlsx(tmp_path / "v.xlsx", files.MEMBER_HEADINGS, rows, font="VNI-Times")
+    plan = plan_of(commune, path)
+    assert plan.households[0].members[0]["full_name"] == "Nguyễn Văn Được"
+
+
+@pytest.mark.parametrize(
+    ("writer", "suffix", "options"),
+    [
+        (files.write_xls, ".xls", {}),
+        (files.write_ods, ".ods", {}),
+        (files.write_csv, ".csv", {"encoding": "utf-8-sig", "delimiter": ";"}),
+        (files.write_csv, ".csv", {"encoding": "cp1258", "delimiter": "\t"}),
+        (files.write_csv, ".csv", {"encoding": "utf-8", "delimiter": ","}),
+    ],
+)
+def test_other_formats(commune, tmp_path, writer, suffix, options):
+    path = writer(tmp_path / f"f{suffix}", files.MEMBER_HEADINGS, files.MEMBERS, **options)
+    plan = plan_of(commune, path)
+    assert plan.summary().households == 2
+    assert plan.households[0].members[0]["full_name"] == "Nguyễn Văn Được"
+    assert plan.households[0].members[0]["citizen_id"] == "001070001234"
+
+
+def test_cp1252_csv_with_tcvn3_text(commune, tmp_path):
+    headings = [from_unicode(h.lower(), "tcvn3") for h in files.MEMBER_HEADINGS]
+    rows = [
+        tuple(from_unicode(v.lower(), "tcvn3") if isinstance(v, str) else v for v in row)
+        for row in files.MEMBERS
+    ]
+    path = tmp_path / "old.csv"
+    text = "\n".join(
+        ",".join("" if v is None else str(v) for v in row) for row in [headings, *rows]
+    )
+    path.write_bytes(text.encode("cp1252"))
+    plan = plan_of(commune, path)
+    assert plan.households[0].members[0]["full_name"] == "nguyễn văn được"
+
+
+def test_error_report_can_be_fixed_and_reimported(commune, tmp_path):
+    path = files.write_xlsx(tmp_path / "ds.xlsx", files.MEMBER_HEADINGS, files.MEMBERS)
+    plan = plan_of(commune, path)
+    report = tmp_path / "loi.xlsx"
+    assert write_error_report(plan, report) == 2
+    sheet = read_sheet(report)
+    assert sheet.rows[0][-2:] == ["Lỗi", "Dòng gốc"]
+    assert sheet.rows[2][-1] == 9 and "không có thật" in sheet.rows[2][-2]
+    import openpyxl
+
+    book = openpyxl.load_workbook(report)
+    book.active["E3"] = "28/02/1985"
+    book.save(report)
+    fixed = plan_of(commune, report)
+    assert fixed.summary().rejected == 0 and fixed.summary().households == 1
+
+
+def test_cancel_leaves_the_database_as_it_was(commune, tmp_path):
+    path = files.write_xlsx(tmp_path / "big.xlsx", files.MEMBER_HEADINGS, files.household_rows(300))
+    plan = plan_of(commune, path)
+    progress = Progress(lambda done, total, text: progress.cancel() if done >= 200 else None)
+    with pytest.raises(Cancelled):
+        apply_plan(commune, plan, progress)
+    assert commune.db["households"].count == 0
+    assert commune.db["villages"].count == 1
+    assert import_batches(commune) == []
+
+
+def test_mapping_is_remembered(commune, tmp_path):
+    headings = ["STT", "Cột lạ", "Thôn", "Họ và tên", "Năm sinh", "Giới tính"]
+    rows = [(1, "Lò Văn Một", "Thôn Đông", "x", 1970, "Nam")]
+    path = files.write_xlsx(tmp_path / "a.xlsx", headings, rows)
+    source = open_source(commune.db, path)
+    assert not source.remembered and 1 not in source.mapping
+    mapping = {**source.mapping, 1: "member.full_name", 3: "ignore"}
+    apply_plan(commune, build_plan(commune.db, source, mapping, today=TODAY))
+    again = open_source(commune.db, files.write_xlsx(tmp_path / "b.xlsx", headings, rows))
+    assert again.remembered and again.mapping == mapping
+
+
+def test_no_header_is_said_in_vietnamese(tmp_path):
+    path = files.write_xlsx(tmp_path / "x.xlsx", ["a", "b"], [(1, 2)])
+    with pytest.raises(ImportFileError, match="Không tìm thấy dòng tiêu đề"):
+        find_header(read_sheet(path))
+
+
+@pytest.mark.parametrize(
+    ("heading", "field"),
+    [
+        ("Họ và tên chủ hộ", "household.head_name"),
+        ("Ho ten chu ho", "household.head_name"),
+        ("Chủ hộ", "household.head_name"),
+        ("CCCD", "member.citizen_id"),
+        ("Số CCCD/CMND", "member.citizen_id"),
+        ("Ngày tháng năm sinh", "member.birth_date"),
+        ("Quan hệ với chủ hộ", "member.relation"),
+        ("Hộ nghèo/Hộ cận nghèo", "household.status"),
+        ("Họ và tên (ghi chữ in hoa)", "member.full_name"),
+        ("Mã hộ", "household.code"),
+        ("Địa chỉ", "household.address"),
+    ],
+)
+def test_heading_suggestions(tmp_path, heading, field):
+    path = files.write_xlsx(tmp_path / "x.xlsx", ["STT", heading, "Dân tộc"], [])
+    assert suggest_mapping(find_header(read_sheet(path)))[1] == field
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("05/03/1980", "1980-03-05"),
+        ("5/3/80", "1980-03-05"),
+        ("1/1/24", "2024-01-01"),
+        ("1975", "1975"),
+        (1975.0, "1975"),
+        (27394.0, "1974-12-31"),
+        (date(1980, 1, 2), "1980-01-02"),
+        ("1980-03-05", "1980-03-05"),
+    ],
+)
+def test_birth_dates(value, expected):
+    assert parsing.birth_date(value, TODAY).value == expected
+
+
+@pytest.mark.parametrize("value", ["31/02/1980", "2030", "01/01/2026", "abc", None, "1850"])
+def test_bad_birth_dates(value):
+    with pytest.raises(parsing.CellError):
+        parsing.birth_date(value, TODAY)
