@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from gnapp.core.vietnamese import format_number
 from gnapp.importers.apply import ImportResult, apply_plan, import_batches, undo_import
@@ -28,6 +30,7 @@ from gnapp.ui.main_window import show_message
 from gnapp.ui.qt import (
     QAbstractItemView,
     QComboBox,
+    QEventLoop,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -133,14 +136,19 @@ class FilePage(QWizardPage):
 
     def validatePage(self) -> bool:
         path = self.path.text().strip()
+        sheet = self.sheet.currentText() or None
+        database, actor = self.owner.cdb.path, self.owner.cdb.actor
+
+        def read(progress: Progress) -> Source:
+            with open_database(database, actor=actor) as own:
+                return open_source(own.db, path, sheet)
+
         try:
-            self.owner.source = open_source(
-                self.owner.cdb.db, path, self.sheet.currentText() or None
-            )
+            self.owner.source = self.owner.wait_for("Đang đọc tệp…", read)
         except ImportFileError as error:
             show_message(self, QMessageBox.Icon.Warning, "Không đọc được tệp", str(error))
             return False
-        return True
+        return self.owner.source is not None
 
 
 class MappingPage(QWizardPage):
@@ -216,14 +224,18 @@ class MappingPage(QWizardPage):
                 "Mỗi trường dữ liệu chỉ được chọn cho một cột.",
             )  # fmt: skip
             return False
-        self.owner.plan = build_plan(
-            self.owner.cdb.db,
-            self.owner.source,
-            mapping,
-            self.layout_choice.currentData(),
-            default_village=self.default_village.currentData(),
-        )
-        return True
+        source, layout = self.owner.source, self.layout_choice.currentData()
+        village = self.default_village.currentData()
+        database, actor = self.owner.cdb.path, self.owner.cdb.actor
+
+        def plan(progress: Progress) -> ImportPlan:
+            with open_database(database, actor=actor) as own:
+                return build_plan(
+                    own.db, source, mapping, layout, default_village=village, progress=progress
+                )
+
+        self.owner.plan = self.owner.wait_for("Đang kiểm tra từng dòng…", plan)
+        return self.owner.plan is not None
 
 
 class PreviewPage(QWizardPage):
@@ -378,6 +390,26 @@ class ImportWizard(QWizard):
         for page in (self.file_page, self.mapping_page, self.preview_page, self.result_page):
             self.addPage(page)
         self.resize(1000, 700)
+
+    def wait_for(self, label: str, work: Callable[[Progress], Any]) -> Any:
+        """Run ``work`` off the GUI thread (the window stays alive, with progress and "Hủy")
+        and wait for it; its result, None if cancelled; its error is raised here."""
+        loop = QEventLoop()
+        outcome: dict[str, Any] = {}
+
+        def settle(key: str, value: Any = None) -> None:
+            outcome[key] = value
+            loop.quit()
+
+        self.job = run_job(
+            self, "Nhập danh sách hộ", label, work,
+            lambda result: settle("result", result), lambda error: settle("error", error),
+            lambda: settle("cancelled"),
+        )  # fmt: skip
+        loop.exec()
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome.get("result")
 
     def start_import(self) -> None:
         plan = self.plan

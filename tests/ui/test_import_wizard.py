@@ -31,3 +31,53 @@ def test_wizard_imports_a_file(qtbot, new_db, tmp_path):
     assert "Đã nhập 2 hộ, 5 nhân khẩu" in wizard.result_page.text.text()
     assert wizard.report is not None and wizard.report.exists()
     assert new_db.db["households"].count == 2
+
+
+def test_reading_and_checking_run_off_the_gui_thread(qtbot, new_db, tmp_path, monkeypatch):
+    import threading
+
+    from gnapp.ui import import_wizard
+
+    threads = []
+    real_open, real_plan = import_wizard.open_source, import_wizard.build_plan
+
+    def open_source(*args, **kwargs):
+        threads.append(threading.get_ident())
+        return real_open(*args, **kwargs)
+
+    def build_plan(*args, **kwargs):
+        threads.append(threading.get_ident())
+        return real_plan(*args, **kwargs)
+
+    monkeypatch.setattr(import_wizard, "open_source", open_source)
+    monkeypatch.setattr(import_wizard, "build_plan", build_plan)
+    add_village(new_db, "T01", "Thôn Đông", "rural")
+    path = files.write_xlsx(tmp_path / "ds.xlsx", files.MEMBER_HEADINGS, files.MEMBERS)
+    wizard = open_import_wizard(None, new_db)
+    qtbot.addWidget(wizard)
+    wizard.file_page.path.setText(str(path))
+    wizard.file_page.load_sheets()
+    wizard.next()
+    wizard.next()
+    assert wizard.currentPage() is wizard.preview_page
+    assert len(threads) == 2
+    assert threading.get_ident() not in threads
+
+
+def test_cancelling_the_check_stays_on_the_mapping_page(qtbot, new_db, tmp_path, monkeypatch):
+    from gnapp.progress import Cancelled
+    from gnapp.ui import import_wizard
+
+    def build_plan(*args, **kwargs):
+        raise Cancelled
+
+    monkeypatch.setattr(import_wizard, "build_plan", build_plan)
+    path = files.write_xlsx(tmp_path / "ds.xlsx", files.MEMBER_HEADINGS, files.MEMBERS)
+    wizard = open_import_wizard(None, new_db)
+    qtbot.addWidget(wizard)
+    wizard.file_page.path.setText(str(path))
+    wizard.file_page.load_sheets()
+    wizard.next()
+    wizard.next()
+    assert wizard.currentPage() is wizard.mapping_page
+    assert new_db.db["households"].count == 0
