@@ -166,9 +166,9 @@ class FigureBox(QFrame):
 AREAS = (
     ("Tổng quan", "Ctrl+1", "Số liệu của xã trong năm: số hộ, hộ nghèo, cận nghèo theo thôn"),
     ("Hộ gia đình", "Ctrl+2", "Sổ hộ gia đình: tìm, xem, sửa và thêm hộ"),
-    ("Tiến độ chỉ tiêu", "Ctrl+3", "Chỉ tiêu của năm, mức đạt được hiện nay, biểu đồ tỷ lệ nghèo"),
+    ("Tiến độ", "Ctrl+3", "Tiến độ thực hiện chỉ tiêu của năm, biểu đồ tỷ lệ nghèo"),
     ("Chỉ tiêu", "Ctrl+4", "Chỉ tiêu giảm nghèo được giao: nhập tay hoặc từ tệp của cấp trên"),
-    ("Hoạt động, kinh phí", "Ctrl+5", "Kinh phí, hoạt động, mô hình, người hưởng lợi, chính sách"),
+    ("Kinh phí", "Ctrl+5", "Kinh phí, hoạt động, mô hình, người hưởng lợi, chính sách chung"),
 )
 OVERVIEW, HOUSEHOLDS, DASHBOARD, TARGETS, ACTIVITIES = range(len(AREAS))
 
@@ -333,8 +333,13 @@ class MainWindow(QMainWindow):
 
     def _build_overview(self) -> QWidget:
         self.village_view = _table(self.village_model, sortable=True)
-        # The splitter then gives the village table the width of its columns first.
+        # The splitter then gives the village table the width of its columns first; on a narrow
+        # screen the figure columns share what is left rather than scrolling sideways.
         self.village_view.setSizeAdjustPolicy(QAbstractItemView.SizeAdjustPolicy.AdjustToContents)
+        header = self.village_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setMinimumSectionSize(60)
         self.village_group = QGroupBox()
         QVBoxLayout(self.village_group).addWidget(self.village_view)
 
@@ -362,9 +367,10 @@ class MainWindow(QMainWindow):
         body = QSplitter(Qt.Orientation.Horizontal)
         body.addWidget(self.village_group)
         body.addWidget(side)
-        body.setStretchFactor(0, 0)
-        body.setStretchFactor(1, 1)
+        body.setStretchFactor(0, 1)
+        body.setStretchFactor(1, 0)
         body.setChildrenCollapsible(False)
+        self.overview_splitter = body
 
         page = QWidget()
         layout = QVBoxLayout(page)
@@ -403,6 +409,9 @@ class MainWindow(QMainWindow):
         self.household_page.set_database(self.cdb, year)
         self.show_year(year)
         self._load_programme_views()
+        # The village table first gets the width of all its columns; the side takes the rest.
+        village, side = self.village_group.sizeHint().width(), self.overview_splitter.widget(1)
+        self.overview_splitter.setSizes([village, side.minimumSizeHint().width()])
 
     def _load_programme_views(self) -> None:
         """The dashboard, targets and activities areas, on the open database."""

@@ -92,7 +92,7 @@ VILLAGE_COLUMNS = (
     _count("Hộ cận\nnghèo", "Số hộ cận nghèo của năm", "near_poor"),
     _rate("Tỷ lệ hộ\ncận nghèo", "Số hộ cận nghèo ÷ tổng số hộ × 100", "near_poverty_rate"),
     _count(
-        "Hộ có mức sống\ntrung bình",
+        "Hộ mức sống\ntrung bình",
         "Số hộ làm nông, lâm, ngư nghiệp và diêm nghiệp có mức sống trung bình của năm",
         "average",
     ),
