@@ -151,6 +151,41 @@ def _parser() -> argparse.ArgumentParser:
     activity.add_argument("--household", metavar="MÃ_HỘ", help="mã hộ hưởng lợi")
     activity.add_argument("--amount", type=int, metavar="ĐỒNG", help="mức hỗ trợ (đồng)")
     activity.add_argument("--support", metavar="NỘI_DUNG", help="nội dung hỗ trợ")
+
+    report = commands.add_parser("report", help="báo cáo tiến độ: “report build”, “report list”")
+    report_commands = report.add_subparsers(dest="report_command", metavar="LỆNH", required=True)
+    report_build = report_commands.add_parser(
+        "build", help="lập báo cáo (PDF và Excel) và lưu thành một phiên bản nháp"
+    )
+    report_build.add_argument(
+        "--db", type=Path, required=True, metavar="PATH", help="tệp dữ liệu xã"
+    )
+    report_build.add_argument(
+        "--kind",
+        required=True,
+        metavar="LOẠI",
+        help="loại báo cáo: six_month, annual, ad_hoc, mid_term, end_of_period",
+    )
+    report_build.add_argument(
+        "--period", required=True, metavar="KỲ", help="kỳ báo cáo: 2025, 2025-H1 hoặc 2021-2025"
+    )
+    report_build.add_argument(
+        "--out", type=Path, required=True, metavar="DIR", help="thư mục ghi tệp PDF và Excel"
+    )
+    report_build.add_argument(
+        "--narrative",
+        type=Path,
+        metavar="FILE.json",
+        help="nội dung cán bộ viết theo mục (“I”, “II.1”, …), danh sách “awards” nếu có",
+    )
+    report_build.add_argument("--number", metavar="SỐ", help="số văn bản (để trống nếu chưa có)")
+    report_build.add_argument(
+        "--date", type=date.fromisoformat, metavar="YYYY-MM-DD", help="ngày văn bản (hôm nay)"
+    )
+    report_list = report_commands.add_parser("list", help="các báo cáo đã lưu")
+    report_list.add_argument(
+        "--db", type=Path, required=True, metavar="PATH", help="tệp dữ liệu xã"
+    )
     return parser
 
 
@@ -286,6 +321,52 @@ def _export(args: argparse.Namespace) -> int:
         f"Đã ghi {result.path}: {format_number(result.households)} hộ, "
         f"{format_number(result.persons)} người."
     )
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from gnapp.reporting.builder import default_header, write_report_files
+    from gnapp.reporting.figures import FiguresError, report_kind
+    from gnapp.store.database import open_database
+    from gnapp.store.reports import STATE_LABELS, list_reports, save_report
+
+    with open_database(args.db) as cdb:
+        if args.report_command == "list":
+            for saved in list_reports(cdb.db):
+                print(
+                    f"{saved.id}\t{report_kind(saved.kind).name}\t{saved.period}\t"
+                    f"phiên bản {saved.version}\t{STATE_LABELS[saved.state]}\t{saved.updated_at}"
+                )
+            return 0
+        if not args.out.is_dir():
+            raise CliError(f"Không có thư mục {args.out}")
+        content: dict = {}
+        if args.narrative is not None:
+            try:
+                content = json.loads(args.narrative.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as error:
+                raise CliError(f"Không đọc được tệp nội dung {args.narrative}: {error}") from error
+            if not isinstance(content, dict):
+                raise CliError(f"Tệp {args.narrative} phải là một đối tượng JSON theo mục.")
+        awards = content.pop("awards", [])
+        header = default_header(cdb.db, args.date or date.today(), args.number)
+        try:
+            built = write_report_files(
+                cdb.db, args.kind, args.period, content, awards, header, args.out
+            )
+        except FiguresError as error:
+            raise CliError(str(error)) from error
+        report_id = save_report(
+            cdb,
+            args.kind,
+            built.figures.period.code,
+            built.figures.to_dict(),
+            content,
+            awards,
+            number=args.number,
+            document_date=header.date,
+        )
+    print(f"Đã ghi {built.pdf} và {built.xlsx}; đã lưu báo cáo số {report_id} (bản nháp).")
     return 0
 
 
@@ -433,6 +514,7 @@ def main(argv: list[str] | None = None) -> int:
         "export": _export,
         "targets": _targets,
         "activity": _activity,
+        "report": _report,
         None: _gui,
     }
     from gnapp.core.record import RecordError

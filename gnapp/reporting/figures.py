@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
-from typing import Any
+from types import UnionType
+from typing import Any, Union, get_args, get_origin, get_type_hints
 
 import sqlite_utils
 
@@ -175,6 +176,8 @@ class ReportKind:
     source: str
     status: str
     confirmed: bool
+    # the most collectives and individuals proposed for awards ({"collective": 15, ...})
+    award_limits: Mapping[str, int] = field(default_factory=dict)
 
 
 def report_tables() -> dict[str, dict[str, Any]]:
@@ -239,6 +242,11 @@ def report_kinds() -> dict[str, ReportKind]:
             source=raw["source"],
             status=raw["status"],
             confirmed=raw["confirmed"],
+            award_limits={
+                who: int(limit)
+                for who, limit in raw.get("award_limits", {}).items()
+                if who in ("collective", "individual")
+            },
         )
     return kinds
 
@@ -469,6 +477,30 @@ class ReportFigures:
         data = asdict(self)
         data["period"]["code"] = self.period.code
         return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ReportFigures:
+        """The figures ``to_dict`` wrote (a saved report's), as they were."""
+        return _rebuild(cls, data)
+
+
+def _rebuild(kind: Any, value: Any) -> Any:
+    """``value`` (JSON data) as the type ``kind``: dataclasses, tuples, optionals, scalars."""
+    if value is None:
+        return None
+    if is_dataclass(kind):
+        hints = get_type_hints(kind)
+        return kind(**{f.name: _rebuild(hints[f.name], value[f.name]) for f in fields(kind)})
+    origin, args = get_origin(kind), get_args(kind)
+    if origin is tuple:
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_rebuild(args[0], item) for item in value)
+        return tuple(_rebuild(arg, item) for arg, item in zip(args, value, strict=True))
+    if origin in (UnionType, Union):
+        return _rebuild(next(arg for arg in args if arg is not type(None)), value)
+    if kind is float:
+        return float(value)
+    return value
 
 
 def _list_points(db: sqlite_utils.Database, period: Period) -> tuple[int, int, bool]:

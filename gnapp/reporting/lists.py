@@ -21,6 +21,7 @@ from gnapp.core.classify import CLASS_LABELS
 from gnapp.core.record import value_label
 from gnapp.core.vietnamese import format_date
 from gnapp.progress import Progress
+from gnapp.reporting.issuer import issuer
 from gnapp.reporting.xlsx import (
     Column,
     Group,
@@ -35,11 +36,8 @@ from gnapp.reporting.xlsx import (
 from gnapp.store import lists
 from gnapp.store.errors import DatabaseError
 from gnapp.store.lists import LIST_KINDS, ListedHousehold, RegisterMember, Village
-from gnapp.store.register import get_commune
 
-KIND_WORDS = {"xa": "Xã", "phuong": "Phường", "dac_khu": "Đặc khu", "thi_tran": "Thị trấn"}
 # Provinces whose people's committee is a city's ("UBND THÀNH PHỐ HÀ NỘI").
-CENTRAL_CITIES = frozenset({"Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Huế"})
 AREA_LABELS = {"urban": "Khu vực thành thị", "rural": "Khu vực nông thôn"}
 AREA_ORDER = ("urban", "rural")
 ROMAN = ("I", "II", "III", "IV")
@@ -100,28 +98,20 @@ def _heading(
 ) -> Heading:
     """The commune's heading; under the title the village, ``year_line`` and the recognition
     decision of ``decision_year`` the list is annexed to, when known."""
-    commune = get_commune(db)
-    if commune is None:
-        raise DatabaseError("Chưa khai báo thông tin xã: hãy nhập tên xã trước khi xuất danh sách.")
-    kind = KIND_WORDS[commune["kind"]]
-    name = commune["name"]
-    place = name[len(kind) :].strip() if name.casefold().startswith(kind.casefold()) else name
-    province = commune["province"]
-    parent = "THÀNH PHỐ" if province in CENTRAL_CITIES else "TỈNH"
+    who = issuer(db)
     lines = [line for line in (village.name if village else None, year_line) if line]
     decision = lists.year_decision(db, decision_year) if decision_year is not None else None
     if decision is not None:
         number, decided = decision
         when = f" ngày {format_date(date.fromisoformat(decided))}" if decided else ""
         lines.append(
-            f"(Kèm theo Quyết định số {number}{when} "
-            f"của Chủ tịch Ủy ban nhân dân {kind.lower()} {place})"
+            f"(Kèm theo Quyết định số {number}{when} của Chủ tịch Ủy ban nhân dân {who.commune})"
         )
     return Heading(
-        parent_body=f"UBND {parent} {province.upper()}",
-        office=f"ỦY BAN NHÂN DÂN {kind.upper()} {place.upper()}",
+        parent_body=who.parent_body,
+        office=who.office,
         title=title,
-        place=place,
+        place=who.place,
         subtitles=tuple(lines),
     )
 

@@ -38,18 +38,26 @@ PROGRESS_EVERY = 200
 MAX_WIDTH = {"text": 28}  # wrapped text columns grow up to this many characters
 MAX_OTHER_WIDTH = 40
 
-CELL_STYLES = ("text", "center", "number", "year", "id", "mark")
-TOTAL_KINDS = ("sum", "count")
+CELL_STYLES = ("text", "center", "number", "rate", "value", "year", "id", "mark")
+RATE_FORMAT = "0.00"  # a rate in per cent with two decimals: 2,88 on a Vietnamese system
+TOTAL_KINDS = ("sum", "count", "rate")
 
 
 @dataclass(frozen=True)
 class Total:
     """A column's figure on group and total rows: ``sum`` adds the numbers of ``source`` (this
-    column when None), ``count`` counts its non-empty cells; ``unit`` follows the number."""
+    column when None), ``count`` counts its non-empty cells, ``rate`` is the per cent of the
+    ``rate_of`` = (part, whole) columns of the same row, two decimals; ``unit`` follows the
+    number."""
 
     kind: str
     source: str | None = None
     unit: str | None = None
+    rate_of: tuple[str, str] | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in TOTAL_KINDS or (self.kind == "rate") != (self.rate_of is not None):
+            raise ValueError(f"bad total: {self}")
 
 
 @dataclass(frozen=True)
@@ -100,6 +108,7 @@ class Table:
     body: Sequence[Group | Row]
     sheet_title: str
     total_label: str = "Tổng cộng"
+    totals: bool = True  # False: no total row (a list of items, not of quantities)
     landscape: bool = True
     preparer: str = "NGƯỜI LẬP BIỂU"
     signer: tuple[str, ...] = ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH")
@@ -111,7 +120,7 @@ class Layout:
 
     header_rows: tuple[int, int]
     numbered_row: int
-    total_row: int
+    total_row: int | None
     group_rows: tuple[int, ...]
     body_rows: tuple[int, ...] = field(repr=False)
     signature_row: int
@@ -139,6 +148,8 @@ _STYLES: dict[str, tuple[int, bool, bool, bool, Alignment, bool, str]] = {
     "gn text": (_BODY_SIZE, False, False, False, _WRAP_LEFT, True, "General"),
     "gn center": (_BODY_SIZE, False, False, False, _CENTER, True, "General"),
     "gn number": (_BODY_SIZE, False, False, False, _RIGHT, True, NUMBER_FORMAT),
+    "gn rate": (_BODY_SIZE, False, False, False, _RIGHT, True, RATE_FORMAT),
+    "gn value": (_BODY_SIZE, False, False, False, _RIGHT, True, "General"),
     "gn year": (_BODY_SIZE, False, False, False, _CENTER, True, YEAR_FORMAT),
     "gn id": (_BODY_SIZE, False, False, False, _CENTER, True, TEXT_FORMAT),
     "gn mark": (_BODY_SIZE, False, False, False, _CENTER, True, "General"),
@@ -361,6 +372,11 @@ class _Writer:
             if total is None:
                 cell.style = self.styles.get("gn text", bold=True, italic=italic)
                 continue
+            if total.kind == "rate":
+                cell.style = self.styles.get("gn rate", bold=True, italic=italic)
+                part, whole = (f"{self.letters[key]}{row}" for key in total.rate_of)
+                cell.value = f"=IF({whole}=0,0,ROUND({part}/{whole}*100,2))"
+                continue
             cell.style = self.styles.get(
                 "gn number", bold=True, italic=italic, fmt=_unit_format(total.unit)
             )
@@ -445,7 +461,7 @@ def write_table(workbook: Workbook, table: Table, progress: Progress | None = No
     writer.heading()
     top, bottom, numbered = writer.headers()
     children = writer.body(table.body)
-    total_row = writer.totals(children)
+    total_row = writer.totals(children) if table.totals else None
     signature_row = writer.signature()
     writer.finish(top, numbered)
     return Layout(

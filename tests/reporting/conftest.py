@@ -1,11 +1,13 @@
 """Reading back the XLSX files the exports write: formulas evaluated without a spreadsheet."""
 
 import re
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from openpyxl.utils import column_index_from_string
 
 _CALL = re.compile(r"=(SUM|COUNTA)\((.*)\)")
+_RATE = re.compile(r"=IF\(([A-Z]+\d+)=0,0,ROUND\(([A-Z]+\d+)/([A-Z]+\d+)\*100,2\)\)")
 _RANGE = re.compile(r"([A-Z]+)(\d+):([A-Z]+)(\d+)")
 _CELL = re.compile(r"([A-Z]+)(\d+)")
 
@@ -24,10 +26,19 @@ def _cells(sheet, argument):
 
 
 def evaluate(sheet, cell):
-    """The value of a cell, computing the =SUM(...) and =COUNTA(...) formulas the writer uses."""
+    """The value of a cell, computing the =SUM(...), =COUNTA(...) and rate formulas the writer
+    uses (rates rounded half up as Excel's ROUND does)."""
     value = cell.value
     if not (isinstance(value, str) and value.startswith("=")):
         return value
+    if rate := _RATE.fullmatch(value):
+        whole_ref, part_ref, _ = rate.groups()
+        whole = evaluate(sheet, next(_cells(sheet, whole_ref)))
+        part = evaluate(sheet, next(_cells(sheet, part_ref)))
+        if not whole:
+            return 0
+        exact = Decimal(part) * 100 / Decimal(whole)
+        return float(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
     match = _CALL.fullmatch(value)
     assert match, f"unexpected formula {value!r} in {cell.coordinate}"
     function, arguments = match.groups()

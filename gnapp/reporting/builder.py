@@ -1,0 +1,803 @@
+"""A progress report as an official document: the figures, the clerk's narrative and the
+proposed awards laid out along the kind's outline (forms/reports/kinds/<kind>.json).
+
+``build_document`` gives an ``OfficialDocument`` (written by ``gnapp.reporting.pdf``);
+``annex_tables`` gives the report's tables as plain data, shared by the PDF annexes and the
+XLSX workbook (``gnapp.reporting.report_xlsx``), so both show the same figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from gnapp.core.vietnamese import format_decimal, format_number
+from gnapp.progress import Progress
+from gnapp.reporting.document import (
+    Annex,
+    Block,
+    Bullet,
+    Cell,
+    Chart,
+    DataTable,
+    OfficialDocument,
+    SectionHeading,
+    Series,
+    Signature,
+    TextParagraph,
+    number_symbol,
+)
+from gnapp.reporting.figures import (
+    GROUP_LABELS,
+    LIST_LABELS,
+    FiguresError,
+    ReportFigures,
+    Section,
+    percent,
+    report_figures,
+    report_kind,
+    report_tables,
+    require_consistent,
+    sentences,
+)
+from gnapp.reporting.issuer import issuer
+from gnapp.reporting.pdf import write_pdf
+from gnapp.store import figures as counts
+from gnapp.store.overview import status_years
+from gnapp.store.register import get_setting
+
+SYMBOL = "BC-UBND"
+DOCUMENT_KIND = "BÁO CÁO"
+SIGNER_NAME = "document.signer_name"
+SIGNER_TITLE = "document.signer_title"
+SIGNING_MARKS = "document.signing_marks"
+RECIPIENTS = "document.recipients"
+DEFAULT_MARKS = ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH")
+DEFAULT_TITLE = "PHÓ CHỦ TỊCH"
+DEFAULT_RECIPIENTS = ("Như trên", "Lưu: VT, VHXH")
+OPENING = "opening"  # narrative key of the paragraph under "Kính gửi"
+DOCUMENTS = "documents_issued"  # narrative key: the documents issued, one per line
+AWARD_KINDS = {"collective": "Tập thể", "individual": "Cá nhân"}
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+SUMMED = ("count", "money")
+COLUMN_KINDS = ("label", "text", "index", "count", "money", "rate", "value")
+
+
+class ReportBuildError(FiguresError):
+    """A report that cannot be built as asked (Vietnamese message)."""
+
+
+# --- the header ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentHeader:
+    """What the clerk sets on the document: its number (None leaves a blank), date and signer.
+    An empty ``signer_name`` leaves the line blank for the name to be written by hand."""
+
+    number: str | None
+    date: date
+    signer_name: str = ""
+    signer_title: str = DEFAULT_TITLE
+    signing_marks: tuple[str, ...] = DEFAULT_MARKS
+    recipients: tuple[str, ...] = DEFAULT_RECIPIENTS
+
+
+def default_header(
+    db: sqlite_utils.Database, on: date, number: str | None = None
+) -> DocumentHeader:
+    """A header with the signer and recipients kept in the settings (defaults otherwise)."""
+    return DocumentHeader(
+        number=number,
+        date=on,
+        signer_name=get_setting(db, SIGNER_NAME, ""),
+        signer_title=get_setting(db, SIGNER_TITLE, DEFAULT_TITLE),
+        signing_marks=tuple(get_setting(db, SIGNING_MARKS, DEFAULT_MARKS)),
+        recipients=tuple(get_setting(db, RECIPIENTS, DEFAULT_RECIPIENTS)),
+    )
+
+
+# --- the clerk's sections ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NarrativeSection:
+    """A section of the outline: its narrative key ("I", "II.1", "II.3.1"), heading, level,
+    the figure sentences it holds and whether the clerk writes there."""
+
+    key: str
+    heading: str
+    level: int
+    sentences: tuple[str, ...]
+    tables: tuple[str, ...]
+    narrative: bool
+
+
+def outline_sections(kind: str) -> tuple[NarrativeSection, ...]:
+    """Every heading of the kind's outline, in reading order."""
+    found: list[NarrativeSection] = []
+
+    def walk(section: Section, roman: str, level: int) -> None:
+        key = roman if level == 1 else f"{roman}.{section.number}"
+        found.append(
+            NarrativeSection(
+                key,
+                f"{section.number}. {section.title}",
+                level,
+                section.sentences,
+                section.tables,
+                section.narrative,
+            )
+        )
+        for part in section.parts:
+            walk(part, roman, level + 1)
+
+    for top in report_kind(kind).outline:
+        walk(top, top.number, 1)
+    return tuple(found)
+
+
+def sentence_keys(pattern: Sequence[str], written: Mapping[str, str]) -> list[str]:
+    """The sentence keys a section names, "target.*" and "budget.*" expanded in order."""
+    keys: list[str] = []
+    for key in pattern:
+        if key.endswith("*"):
+            keys += [k for k in written if k.startswith(key[:-1])]
+        elif key in written:
+            keys.append(key)
+    return keys
+
+
+def _text_blocks(text: str) -> list[Block]:
+    """The clerk's text: a paragraph per line, "- " and "+ " lines as bullets."""
+    blocks: list[Block] = []
+    for line in (raw.strip() for raw in text.splitlines()):
+        if not line:
+            continue
+        if line[0] in "-+" and line[1:2] == " ":
+            blocks.append(Bullet(line[2:].strip(), marker=line[0]))  # type: ignore[arg-type]
+        else:
+            blocks.append(TextParagraph(line))
+    return blocks
+
+
+# --- awards ----------------------------------------------------------------------------------
+
+
+def check_awards(kind: str, awards: Sequence[Mapping[str, Any]]) -> None:
+    """Refuse awards a kind does not take, of an unknown kind, unnamed, or over the limits."""
+    if awards and "award_proposals" not in report_kind(kind).annexes:
+        raise ReportBuildError(f"{report_kind(kind).name} không kèm danh sách đề nghị khen thưởng.")
+    for number, award in enumerate(awards, start=1):
+        if award.get("kind") not in AWARD_KINDS:
+            raise ReportBuildError(f"Dòng khen thưởng {number}: phải là tập thể hoặc cá nhân.")
+        if not str(award.get("name", "")).strip():
+            raise ReportBuildError(f"Dòng khen thưởng {number}: chưa ghi tên.")
+    for code, limit in report_kind(kind).award_limits.items():
+        proposed = sum(a["kind"] == code for a in awards)
+        if proposed > limit:
+            raise ReportBuildError(
+                f"Đề nghị khen thưởng {format_number(proposed)} "
+                f"{AWARD_KINDS[code].lower()}, quá mức tối đa {format_number(limit)} "
+                f"{AWARD_KINDS[code].lower()} của {report_kind(kind).name.lower()}."
+            )
+
+
+# --- tables as data --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TableColumn:
+    """``kind``: label, text, index (STT), count and money (summed on total rows), rate (two
+    decimals; on total rows ``rate_of`` = (part, whole) column keys), value (as measured)."""
+
+    key: str
+    header: str
+    kind: str = "count"
+    group: str | None = None
+    rate_of: tuple[str, str] | None = None
+    width: float | None = None  # relative width in the PDF; by kind when None
+
+
+@dataclass(frozen=True)
+class TableRow:
+    values: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class TableGroup:
+    """A row with its label and the totals of the rows (or groups) under it."""
+
+    label: str
+    items: tuple[TableGroup | TableRow, ...]
+
+
+@dataclass(frozen=True)
+class AnnexTable:
+    id: str
+    title: str
+    unit: str
+    columns: tuple[TableColumn, ...]
+    body: tuple[TableGroup | TableRow, ...]
+    totals: bool = True
+    total_label: str = "Tổng cộng"
+
+    @property
+    def label_span(self) -> int:
+        """How many columns the label of a group or total row spans."""
+        return next(
+            (i for i, c in enumerate(self.columns) if c.kind in (*SUMMED, "rate")),
+            len(self.columns),
+        )
+
+
+def _leaves(items: Sequence[TableGroup | TableRow]) -> list[TableRow]:
+    rows: list[TableRow] = []
+    for item in items:
+        rows += _leaves(item.items) if isinstance(item, TableGroup) else [item]
+    return rows
+
+
+def summary(table: AnnexTable, items: Sequence[TableGroup | TableRow]) -> dict[str, Any]:
+    """The figures of a group or total row: sums, and rates recomputed from the sums."""
+    rows = _leaves(items)
+    values: dict[str, Any] = {}
+    for column in table.columns:
+        if column.kind in SUMMED:
+            values[column.key] = sum(r.values.get(column.key) or 0 for r in rows)
+    for column in table.columns:
+        if column.kind == "rate" and column.rate_of:
+            part, whole = column.rate_of
+            values[column.key] = percent(values[part], values[whole]) or 0.0
+    return values
+
+
+def _lists_table(figures: ReportFigures, title: str) -> AnnexTable:
+    start_year, end_year = figures.start.year, figures.end.year
+    end_label = "đến nay" if figures.end.current else f"cuối năm {end_year}"
+    columns = [
+        TableColumn("name", "Thôn, tổ dân phố", "label"),
+        TableColumn("households", "Tổng số hộ"),
+        TableColumn("members", "Tổng số khẩu"),
+    ]
+    for status, label in LIST_LABELS.items():
+        what = label.removeprefix("hộ ").capitalize()
+        start_group = f"Hộ {what.lower()} cuối năm {start_year}"
+        columns += [
+            TableColumn(f"{status}_start", "Số hộ", group=start_group),
+            TableColumn(
+                f"{status}_start_rate",
+                "Tỷ lệ (%)",
+                "rate",
+                start_group,
+                (f"{status}_start", "households"),
+            ),
+        ]
+        end_group = f"Hộ {what.lower()} {end_label}"
+        columns += [
+            TableColumn(f"{status}_end", "Số hộ", group=end_group),
+            TableColumn(f"{status}_end_members", "Số khẩu", group=end_group),
+            TableColumn(
+                f"{status}_end_rate",
+                "Tỷ lệ (%)",
+                "rate",
+                end_group,
+                (f"{status}_end", "households"),
+            ),
+        ]
+    minority = f"Hộ dân tộc thiểu số {end_label}"
+    columns += [
+        TableColumn("em_households", "Tổng số hộ", group=minority),
+        TableColumn("em_poor", "Hộ nghèo", group=minority),
+        TableColumn("em_poor_rate", "Tỷ lệ (%)", "rate", minority, ("em_poor", "em_households")),
+    ]
+    starts = {v.village_id: v for v in figures.start.villages}
+
+    def row(village_id: int | None) -> TableRow:
+        end = next(v for v in figures.end.villages if v.village_id == village_id)
+        start = starts[village_id]
+        values: dict[str, Any] = {
+            "name": end.name,
+            "households": end.households,
+            "members": end.members,
+            "em_households": end.ethnic_minority_households,
+            "em_poor": end.poor.ethnic_minority,
+            "em_poor_rate": end.poor.ethnic_minority_rate,
+        }
+        for status in LIST_LABELS:
+            before, after = getattr(start, status), getattr(end, status)
+            values |= {
+                f"{status}_start": before.households,
+                f"{status}_start_rate": before.rate,
+                f"{status}_end": after.households,
+                f"{status}_end_members": after.members,
+                f"{status}_end_rate": after.rate,
+            }
+        return TableRow(values)
+
+    return AnnexTable(
+        "lists_by_village",
+        title,
+        "Đơn vị tính: hộ, người",
+        tuple(columns),
+        _by_area([(v.area, row(v.village_id)) for v in figures.end.villages]),
+    )
+
+
+AREAS = (("urban", "Khu vực thành thị"), ("rural", "Khu vực nông thôn"))
+
+
+def _by_area(rows: Sequence[tuple[str | None, TableRow]]) -> tuple[TableGroup | TableRow, ...]:
+    """Rows under "I. Khu vực thành thị" / "II. Khu vực nông thôn" when both kinds exist."""
+    areas = [(code, label) for code, label in AREAS if any(a == code for a, _ in rows)]
+    if len(areas) < 2:
+        return tuple(row for _, row in rows)
+    return tuple(
+        TableGroup(f"{ROMAN[i]}. {label}", tuple(row for a, row in rows if a == code))
+        for i, (code, label) in enumerate(areas)
+    )
+
+
+# Columns (1)..(9) of tables 2 and 3: (key, header); "other" columns hold no movement the
+# register records, so they are 0 whenever the identity of column 9 holds.
+_MOVEMENT_COLUMNS = {
+    "poor": (
+        ("start", "(1) Đầu kỳ", None),
+        ("to_other_list", "(2) Thành hộ cận nghèo", "Giảm"),
+        ("escaped", "(3) Thoát nghèo", "Giảm"),
+        ("other_down", "(4) Khác", "Giảm"),
+        ("from_other_list", "(5) Từ cận nghèo thành nghèo", "Tăng"),
+        ("fell_back", "(6) Tái nghèo", "Tăng"),
+        ("newly", "(7) Nghèo phát sinh", "Tăng"),
+        ("other_up", "(8) Khác", "Tăng"),
+        ("end", "(9) Cuối kỳ", None),
+    ),
+    "near_poor": (
+        ("start", "(1) Đầu kỳ", None),
+        ("escaped", "(2) Thoát cận nghèo", "Giảm"),
+        ("to_other_list", "(3) Thành hộ nghèo", "Giảm"),
+        ("other_down", "(4) Khác", "Giảm"),
+        ("from_other_list", "(5) Từ nghèo thành cận nghèo", "Tăng"),
+        ("fell_back", "(6) Tái cận nghèo", "Tăng"),
+        ("newly", "(7) Cận nghèo phát sinh", "Tăng"),
+        ("other_up", "(8) Khác", "Tăng"),
+        ("end", "(9) Cuối kỳ", None),
+    ),
+}
+
+
+def _movements_table(figures: ReportFigures, status: str, title: str) -> AnnexTable:
+    columns = [TableColumn("name", "Thôn, tổ dân phố", "label")]
+    for key, header, direction in _MOVEMENT_COLUMNS[status]:
+        group = f"{direction}: {header}" if direction else header
+        columns += [
+            TableColumn(f"{key}_h", "Hộ", group=group),
+            TableColumn(f"{key}_p", "Người", group=group),
+        ]
+
+    def row(unit: Any) -> TableRow:
+        moved = getattr(unit, status)
+        values: dict[str, Any] = {"name": unit.name}
+        for key, _, _ in _MOVEMENT_COLUMNS[status]:
+            count = getattr(moved, key, None)
+            values[f"{key}_h"] = count.households if count else 0
+            values[f"{key}_p"] = count.members if count else 0
+        return TableRow(values)
+
+    return AnnexTable(
+        f"{status}_movements",
+        title,
+        "Đơn vị tính: hộ, người",
+        tuple(columns),
+        _by_area([(unit.area, row(unit)) for unit in figures.movements]),
+    )
+
+
+def _groups_table(figures: ReportFigures, title: str) -> AnnexTable:
+    columns = [
+        TableColumn("name", "Danh sách", "label"),
+        TableColumn("total_h", "Hộ", group="Tổng số"),
+        TableColumn("total_p", "Người", group="Tổng số"),
+    ]
+    for group, label in GROUP_LABELS.items():
+        header = label.removeprefix("hộ ").capitalize()
+        columns += [
+            TableColumn(f"{group}_h", "Hộ", group=header),
+            TableColumn(f"{group}_p", "Người", group=header),
+        ]
+    rows = []
+    for found in figures.groups:
+        values: dict[str, Any] = {
+            "name": LIST_LABELS[found.status].capitalize(),
+            "total_h": found.total.households,
+            "total_p": found.total.members,
+        }
+        for group, count in found.groups:
+            values |= {f"{group}_h": count.households, f"{group}_p": count.members}
+        rows.append(TableRow(values))
+    return AnnexTable("groups", title, "Đơn vị tính: hộ, người", tuple(columns), tuple(rows))
+
+
+def _targets_table(figures: ReportFigures, title: str) -> AnnexTable:
+    columns = (
+        TableColumn("label", "Chỉ tiêu", "label"),
+        TableColumn("unit", "Đơn vị tính", "text", width=0.9),
+        TableColumn("decision", "Quyết định giao", "text", width=1.6),
+        TableColumn("target", "Chỉ tiêu giao", "value"),
+        TableColumn("achieved", "Thực hiện", "value"),
+        TableColumn("share", "% so với chỉ tiêu", "value"),
+        TableColumn("verdict", "Đánh giá", "text", width=1.5),
+    )
+    rows = []
+    for target in figures.targets:
+        if target.reached is None:
+            verdict = "Chưa có số liệu"
+        else:
+            verdict = "Đạt" if target.reached else "Không đạt"
+        rows.append(
+            TableRow(
+                {
+                    "label": target.label,
+                    "unit": target.unit,
+                    "decision": target.decision_number or "",
+                    "target": target.target,
+                    "achieved": target.achieved,
+                    "share": target.share_of_target,
+                    "verdict": verdict,
+                }
+            )
+        )
+    return AnnexTable("targets", title, "", columns, tuple(rows), totals=False)
+
+
+def _budget_table(figures: ReportFigures, title: str) -> AnnexTable:
+    """A group per project and sub-project, a row per funding source."""
+    budget = figures.budget
+    columns = (
+        TableColumn("name", "Dự án, tiểu dự án, nguồn vốn", "label"),
+        TableColumn("allocated", "Phân bổ", "money", "Kinh phí (đồng)"),
+        TableColumn("disbursed", "Giải ngân", "money", "Kinh phí (đồng)"),
+        TableColumn("rate", "Tỷ lệ giải ngân (%)", "rate", rate_of=("disbursed", "allocated")),
+    )
+
+    def rows(programme_id: str | None, code: str) -> tuple[TableRow, ...]:
+        return tuple(
+            TableRow(
+                {
+                    "name": line.funding_source_name,
+                    "allocated": line.allocated,
+                    "disbursed": line.disbursed,
+                    "rate": line.rate or 0.0,
+                }
+            )
+            for line in budget.lines
+            if line.programme_id == programme_id and line.project_code == code
+        )
+
+    body: list[TableGroup] = []
+    projects = [p for p in budget.projects if "." not in p.code]
+    several = len({p.programme_id for p in projects}) > 1
+    for project in projects:
+        subs = [
+            p
+            for p in budget.projects
+            if p.programme_id == project.programme_id and p.code.startswith(f"{project.code}.")
+        ]
+        own = rows(project.programme_id, project.code)
+        items: list[TableGroup | TableRow] = [
+            TableGroup(s.name, rows(s.programme_id, s.code)) for s in subs
+        ]
+        if items and own:
+            items.insert(0, TableGroup("Nội dung chung của dự án", own))
+        label = project.name + (f" (giai đoạn {project.programme_id})" if several else "")
+        body.append(TableGroup(label, tuple(items) if items else own))
+    return AnnexTable("budget", title, "Đơn vị tính: đồng", columns, tuple(body))
+
+
+def _awards_table(awards: Sequence[Mapping[str, Any]]) -> AnnexTable:
+    columns = (
+        TableColumn("number", "STT", "index"),
+        TableColumn("name", "Tên tập thể, cá nhân", "text"),
+        TableColumn("unit", "Chức vụ, đơn vị", "text"),
+        TableColumn("achievement", "Thành tích", "text"),
+    )
+    body = []
+    for i, (code, label) in enumerate(AWARD_KINDS.items()):
+        chosen = [a for a in awards if a["kind"] == code]
+        if chosen:
+            body.append(
+                TableGroup(
+                    f"{ROMAN[i]}. {label}",
+                    tuple(
+                        TableRow(
+                            {
+                                "number": n,
+                                "name": a["name"].strip(),
+                                "unit": str(a.get("unit", "")).strip(),
+                                "achievement": str(a.get("achievement", "")).strip(),
+                            }
+                        )
+                        for n, a in enumerate(chosen, start=1)
+                    ),
+                )
+            )
+    return AnnexTable(
+        "award_proposals",
+        "Danh sách tập thể, cá nhân đề nghị khen thưởng",
+        "",
+        columns,
+        tuple(body),
+        totals=False,
+    )
+
+
+def annex_tables(
+    figures: ReportFigures, awards: Sequence[Mapping[str, Any]] = ()
+) -> tuple[AnnexTable, ...]:
+    """The tables of the report's kind (forms/reports/tables.json), in the kind's order, then
+    the proposed awards when there are any."""
+    titles = {table_id: table["title"] for table_id, table in report_tables().items()}
+    made = []
+    for table_id in report_kind(figures.kind).tables:
+        title = titles[table_id]
+        if table_id == "lists_by_village":
+            made.append(_lists_table(figures, title))
+        elif table_id == "poor_movements":
+            made.append(_movements_table(figures, "poor", title))
+        elif table_id == "near_poor_movements":
+            made.append(_movements_table(figures, "near_poor", title))
+        elif table_id == "groups":
+            made.append(_groups_table(figures, title))
+        elif table_id == "targets":
+            made.append(_targets_table(figures, title))
+        elif table_id == "budget":
+            made.append(_budget_table(figures, title))
+    if awards:
+        made.append(_awards_table(awards))
+    return tuple(made)
+
+
+# --- tables and charts in the PDF ------------------------------------------------------------
+
+
+def cell_text(column: TableColumn, value: Any) -> str:
+    """A table value as read in the PDF ("1.810", "2,88", "6,05")."""
+    if value is None or value == "":
+        return ""
+    if column.kind in ("count", "money", "index"):
+        return format_number(value)
+    if column.kind == "rate":
+        return format_number(value, 2)
+    if column.kind == "value":
+        return format_decimal(value) if isinstance(value, int | float) else str(value)
+    return str(value)
+
+
+def _width(column: TableColumn) -> float:
+    if column.width is not None:
+        return column.width
+    return {"label": 3.2, "text": 2.2, "index": 0.6, "money": 1.6}.get(column.kind, 1.0)
+
+
+def data_table(table: AnnexTable) -> DataTable:
+    """The table as the PDF lays it out: two header rows, the column numbers, group rows with
+    their totals, the total row."""
+    columns = table.columns
+    grouped = any(c.group for c in columns)
+    top: list[Cell] = []
+    index = 0
+    while index < len(columns):
+        column = columns[index]
+        if column.group is None:
+            top.append(Cell(column.header, rowspan=2 if grouped else 1))
+            index += 1
+            continue
+        end = index
+        while end + 1 < len(columns) and columns[end + 1].group == column.group:
+            end += 1
+        top.append(Cell(column.group, colspan=end - index + 1))
+        index = end + 1
+    headers: list[tuple[str | Cell, ...]] = [tuple(top)]
+    if grouped:
+        headers.append(tuple(c.header for c in columns if c.group))
+    headers.append(tuple(f"({n})" for n in range(1, len(columns) + 1)))
+    span = table.label_span
+
+    def summary_row(label: str, items: Sequence[TableGroup | TableRow]) -> tuple[str | Cell, ...]:
+        values = summary(table, items)
+        return (
+            Cell(label, colspan=span, bold=True),
+            *(cell_text(c, values.get(c.key)) for c in columns[span:]),
+        )
+
+    rows: list[tuple[str | Cell, ...]] = []
+
+    def add(items: Sequence[TableGroup | TableRow]) -> None:
+        for item in items:
+            if isinstance(item, TableGroup):
+                rows.append(summary_row(item.label, item.items))
+                add(item.items)
+            else:
+                rows.append(tuple(cell_text(c, item.values.get(c.key)) for c in columns))
+
+    add(table.body)
+    size = 8 if len(columns) >= 14 else 10 if len(columns) >= 9 else 12
+    return DataTable(
+        column_widths=tuple(_width(c) for c in columns),
+        header_rows=tuple(headers),
+        rows=tuple(rows),
+        totals=summary_row(table.total_label, table.body) if table.totals else None,
+        align=tuple(
+            "left" if c.kind in ("label", "text") else "center" if c.kind == "index" else "right"
+            for c in columns
+        ),
+        unit=table.unit,
+        font_size=size,
+    )
+
+
+def rate_charts(db: sqlite_utils.Database, figures: ReportFigures) -> tuple[Chart, Chart]:
+    """Poverty and near-poverty rates by year (up to the report's end) and by village."""
+    households = figures.commune.households
+    years = [y for y in status_years(db) if y < figures.end.year]
+    points = []
+    for year in years:
+        listed = counts.list_counts(db, year)
+        points.append(
+            tuple(
+                percent(sum(r.households for r in listed if r.status == s), households) or 0.0
+                for s in LIST_LABELS
+            )
+        )
+    end = figures.end.commune
+    points.append((end.poor.rate, end.near_poor.rate))
+    last = f"{figures.end.year}" + (" (đến nay)" if figures.end.current else "")
+    names = ("Tỷ lệ hộ nghèo", "Tỷ lệ hộ cận nghèo")
+    by_year = Chart(
+        "line",
+        "Tỷ lệ hộ nghèo, hộ cận nghèo qua các năm",
+        (*(str(y) for y in years), last),
+        tuple(Series(name, tuple(p[i] for p in points)) for i, name in enumerate(names)),
+        unit="%",
+    )
+    villages = figures.end.villages
+    by_village = Chart(
+        "bar",
+        f"Tỷ lệ hộ nghèo, hộ cận nghèo theo thôn, tổ dân phố ({last})",
+        tuple(v.name for v in villages),
+        (
+            Series(names[0], tuple(v.poor.rate for v in villages)),
+            Series(names[1], tuple(v.near_poor.rate for v in villages)),
+        ),
+        unit="%",
+    )
+    return by_year, by_village
+
+
+# --- the document ----------------------------------------------------------------------------
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def build_document(
+    db: sqlite_utils.Database,
+    kind: str,
+    period: str,
+    narrative: Mapping[str, str],
+    awards: Sequence[Mapping[str, Any]],
+    header: DocumentHeader,
+    figures: ReportFigures | None = None,
+) -> OfficialDocument:
+    """The report as an official document; ``figures`` (computed when None) must be
+    consistent. Narrative keys: those of ``outline_sections``, plus OPENING and DOCUMENTS."""
+    report = report_kind(kind)
+    figures = figures or report_figures(db, kind, period)
+    require_consistent(figures)
+    check_awards(kind, awards)
+    who = issuer(db)
+    written = sentences(figures)
+    subject = report.subject.format(period=figures.period.label, commune=who.commune)
+    tables = annex_tables(figures, awards)
+    documents = _text_blocks(narrative.get(DOCUMENTS, ""))
+    first_table = 2 if documents and DOCUMENTS in report.annexes else 1
+    annex_of = {t.id: ROMAN[first_table - 1 + i] for i, t in enumerate(tables)}
+    charts = rate_charts(db, figures)
+
+    body: list[Block] = [
+        TextParagraph(
+            narrative.get(OPENING, "").strip()
+            or f"{who.name} báo cáo {_lower_first(subject)} như sau:"
+        )
+    ]
+    for section in outline_sections(kind):
+        body.append(SectionHeading(section.heading, level=section.level))
+        for key in sentence_keys(section.sentences, written):
+            text = written[key]
+            if key.startswith("budget."):
+                # "budget.<programme>.DA3.1" is a sub-project of "budget.<programme>.DA3"
+                body.append(Bullet(text, marker="+" if key.count(".") > 2 else "-"))
+            else:
+                body.append(TextParagraph(text))
+        if "end_lists" in section.sentences:
+            body += charts
+        shown = [annex_of[t] for t in section.tables if t in annex_of]
+        if shown:
+            body.append(
+                TextParagraph(f"(Chi tiết tại Phụ lục {', '.join(shown)} kèm theo)", italic=True)
+            )
+        if section.narrative:
+            body += _text_blocks(narrative.get(section.key, ""))
+    body.append(
+        TextParagraph(f"Trên đây là báo cáo {_lower_first(subject)}, {who.name} kính báo cáo./.")
+    )
+
+    annexes: list[Annex] = []
+    if documents and DOCUMENTS in report.annexes:
+        annexes.append(
+            Annex("I", f"Danh mục văn bản chỉ đạo, điều hành của {who.name}", tuple(documents))
+        )
+    for table in tables:
+        annexes.append(Annex(annex_of[table.id], table.title, (data_table(table),)))
+    return OfficialDocument(
+        parent_body=who.parent_body,
+        issuing_office=who.office,
+        number_symbol=number_symbol(header.number or None, SYMBOL),  # type: ignore[arg-type]
+        place=who.place,
+        date=header.date,
+        kind=DOCUMENT_KIND,
+        subject=subject,
+        body=tuple(body),
+        recipients_to=(who.receiver,),
+        annexes=tuple(annexes),
+        recipients=header.recipients,
+        signatures=(
+            Signature(header.signer_title, header.signer_name, tuple(header.signing_marks)),
+        ),
+        issuer_name=who.name,
+    )
+
+
+@dataclass(frozen=True)
+class BuiltReport:
+    figures: ReportFigures
+    document: OfficialDocument
+    pdf: Path
+    xlsx: Path
+
+
+def write_report_files(
+    db: sqlite_utils.Database,
+    kind: str,
+    period: str,
+    narrative: Mapping[str, str],
+    awards: Sequence[Mapping[str, Any]],
+    header: DocumentHeader,
+    folder: str | Path,
+    progress: Progress | None = None,
+    figures: ReportFigures | None = None,
+) -> BuiltReport:
+    """Compute the figures (unless given), then write <kind>-<period>.pdf and .xlsx into
+    ``folder``; nothing is written when the figures are inconsistent."""
+    from gnapp.reporting.report_xlsx import write_report_xlsx  # it builds on this module
+
+    folder = Path(folder)
+    if progress is not None:
+        progress(0, 3, "Đang tính số liệu…")
+    figures = figures or report_figures(db, kind, period)
+    document = build_document(db, kind, period, narrative, awards, header, figures)
+    stem = f"{kind}-{figures.period.code}"
+    if progress is not None:
+        progress(1, 3, "Đang ghi văn bản PDF…")
+    pdf = write_pdf(document, folder / f"{stem}.pdf", progress)
+    if progress is not None:
+        progress(2, 3, "Đang ghi tệp Excel…")
+    xlsx = folder / f"{stem}.xlsx"
+    write_report_xlsx(document, annex_tables(figures, awards), xlsx, progress)
+    return BuiltReport(figures, document, pdf, xlsx)
