@@ -72,6 +72,7 @@ HEADER_SIZE = 13
 LINE_SPACING = 1.25
 FIRST_LINE_INDENT = 10 * mm
 PARAGRAPH_SPACING = 6
+CELL_PADDING = 6  # left + right padding of a table cell, points
 SIGNATURE_SPACE = 28 * mm  # room for the signature and the seal
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
@@ -271,6 +272,10 @@ def _title(document: OfficialDocument, width: float) -> list[Flowable]:
     return flow
 
 
+def _fits(text: str, size: float, bold: bool, room: float) -> bool:
+    return "\n" not in text and pdfmetrics.stringWidth(text, _face(bold), size) <= room
+
+
 def _table(table: DataTable, width: float) -> list[Flowable]:
     flow: list[Flowable] = []
     if table.title:
@@ -284,24 +289,40 @@ def _table(table: DataTable, width: float) -> list[Flowable]:
     commands: list[tuple] = [
         ("GRID", (0, 0), (-1, -1), 0.5, "black"),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("FONTSIZE", (0, 0), (-1, -1), table.font_size),
+        ("LEADING", (0, 0), (-1, -1), table.font_size * LINE_SPACING),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING / 2),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING / 2),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]
+    widths = [f * width for f in table.fractions]
+    for c, align in enumerate(table.align or ()):
+        commands.append(
+            ("ALIGN", (c, headers), (c, -1), "LEFT" if align == "justify" else align.upper())
+        )
     for placed in table.grid():
         r, c, cell = placed.row, placed.column, placed.cell
         header = r < headers
         align = "center" if header else (table.align[c] if table.align else "left")
         bold = header or r == totals_row or cell.bold
-        style = _style(table.font_size, align, bold=bold, space_after=0)
-        cells[r][c] = _para(cell.text, style)
         if cell.colspan > 1 or cell.rowspan > 1:
             commands.append(("SPAN", (c, r), (c + cell.colspan - 1, r + cell.rowspan - 1)))
+        room = sum(widths[c : c + cell.colspan]) - CELL_PADDING
+        text = cell.text if isinstance(cell.text, str) else None
+        if not header and text is not None and _fits(text, table.font_size, bold, room):
+            # a one-line cell (most figures) is drawn as it is: Paragraph layout of thousands
+            # of numbers was most of a large report's time
+            cells[r][c] = unicodedata.normalize("NFC", text)
+            if bold:
+                commands.append(("FONTNAME", (c, r), (c, r), _face(bold=True)))
+            continue
+        style = _style(table.font_size, align, bold=bold, space_after=0)
+        cells[r][c] = _para(cell.text, style)
     flow.append(
         _layout(
             cells,
-            [f * width for f in table.fractions],
+            widths,
             commands,
             repeatRows=headers,
             spaceAfter=PARAGRAPH_SPACING * 2,
