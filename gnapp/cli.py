@@ -152,6 +152,26 @@ def _parser() -> argparse.ArgumentParser:
     activity.add_argument("--amount", type=int, metavar="ĐỒNG", help="mức hỗ trợ (đồng)")
     activity.add_argument("--support", metavar="NỘI_DUNG", help="nội dung hỗ trợ")
 
+    user = commands.add_parser(
+        "user",
+        help="người dùng và vai trò: “user list|add|passwd|roles|lock|unlock”",
+        description="Mật khẩu được hỏi khi chạy, hoặc lấy từ biến môi trường GNAPP_PASSWORD "
+        "(mật khẩu mới) và GNAPP_ADMIN_PASSWORD (mật khẩu của người quản trị thực hiện).",
+    )
+    user.add_argument("action", choices=("list", "add", "passwd", "roles", "lock", "unlock"))
+    user.add_argument("username", nargs="?", metavar="TÊN_ĐĂNG_NHẬP")
+    user.add_argument("--db", type=Path, required=True, metavar="PATH", help="tệp dữ liệu xã")
+    user.add_argument("--name", metavar="HỌ_TÊN", help="họ và tên (khi thêm)")
+    user.add_argument(
+        "--role",
+        action="append",
+        choices=("clerk", "approver", "admin"),
+        help="vai trò (nhắc lại để cho nhiều vai trò): clerk, approver, admin",
+    )
+    user.add_argument(
+        "--admin", metavar="TÊN", help="người quản trị thực hiện (bắt buộc khi xã đã có người dùng)"
+    )
+
     report = commands.add_parser("report", help="báo cáo tiến độ: “report build”, “report list”")
     report_commands = report.add_subparsers(dest="report_command", metavar="LỆNH", required=True)
     report_build = report_commands.add_parser(
@@ -322,6 +342,67 @@ def _export(args: argparse.Namespace) -> int:
         f"{format_number(result.persons)} người."
     )
     return 0
+
+
+def _secret(variable: str, prompt: str, *, repeat: bool = False) -> str:
+    """A password from the environment (for scripts) or asked without echo."""
+    import getpass
+    import os
+
+    if variable in os.environ:
+        return os.environ[variable]
+    if not sys.stdin.isatty():
+        raise CliError(f"Cần mật khẩu: đặt biến môi trường {variable} hoặc chạy trong cửa sổ lệnh.")
+    secret = getpass.getpass(prompt)
+    if repeat and getpass.getpass("Nhập lại: ") != secret:
+        raise CliError("Hai lần nhập mật khẩu không giống nhau.")
+    return secret
+
+
+def _user(args: argparse.Namespace) -> int:
+    from gnapp.store import users
+    from gnapp.store.database import open_database
+
+    with open_database(args.db) as cdb:
+        if args.action == "list":
+            for account in users.list_users(cdb.db):
+                state = "đang dùng" if account.active else "đã khóa"
+                print(f"{account.username}\t{account.full_name}\t{account.role_names}\t{state}")
+            return 0
+        if not args.username:
+            raise CliError(f"user {args.action} cần TÊN_ĐĂNG_NHẬP")
+        if users.has_users(cdb.db):
+            if not args.admin:
+                raise CliError("Xã đã có người dùng: cần --admin TÊN của người quản trị.")
+            admin_password = _secret("GNAPP_ADMIN_PASSWORD", f"Mật khẩu của {args.admin}: ")
+            users.require(users.sign_in(cdb, args.admin, admin_password), "administer")
+        elif args.action != "add" or "admin" not in (args.role or ()):
+            raise CliError("Xã chưa có người dùng: hãy thêm người quản trị trước (--role admin).")
+        if args.action == "add":
+            if not args.name or not args.role:
+                raise CliError("user add cần --name và ít nhất một --role")
+            password = _secret("GNAPP_PASSWORD", "Mật khẩu mới: ", repeat=True)
+            users.add_user(cdb, args.username, args.name, args.role, password)
+        elif args.action == "passwd":
+            password = _secret("GNAPP_PASSWORD", "Mật khẩu mới: ", repeat=True)
+            users.change_password(cdb, args.username, password)
+        elif args.action == "roles":
+            if not args.role:
+                raise CliError("user roles cần ít nhất một --role")
+            users.set_roles(cdb, args.username, args.role)
+        else:
+            users.set_active(cdb, args.username, args.action == "unlock")
+    print(f"Đã {USER_ACTIONS[args.action]} tài khoản {args.username}.")
+    return 0
+
+
+USER_ACTIONS = {
+    "add": "thêm",
+    "passwd": "đổi mật khẩu",
+    "roles": "đổi vai trò",
+    "lock": "khóa",
+    "unlock": "mở khóa",
+}
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -515,6 +596,7 @@ def main(argv: list[str] | None = None) -> int:
         "targets": _targets,
         "activity": _activity,
         "report": _report,
+        "user": _user,
         None: _gui,
     }
     from gnapp.core.record import RecordError

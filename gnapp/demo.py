@@ -29,7 +29,7 @@ from gnapp.core.standards import load_standard
 from gnapp.core.vietnamese import make_citizen_id
 from gnapp.data import resource_file
 from gnapp.paths import user_cache_dir
-from gnapp.store import activities, programme, register, review
+from gnapp.store import activities, programme, register, review, users
 from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.store.errors import DatabaseError
 from gnapp.store.migrations import LATEST_VERSION
@@ -40,6 +40,13 @@ REVIEW_REFERENCE_DATE = date(2025, 11, 1)
 DEFAULT_HOUSEHOLDS = 2500
 DEFAULT_SEED = 2025
 FIXED_CLOCK = "2025-12-31T09:00:00Z"
+# The demo's accounts, one per role, all with DEMO_PASSWORD (the login shows them for the demo)
+DEMO_USERS = (
+    ("quantri", "Lê Văn Quản", ("clerk", "admin")),
+    ("lanhdao", "Phạm Thị Lành", ("approver",)),
+    ("canbo", "Nguyễn Thị Cán", ("clerk",)),
+)
+DEMO_PASSWORD = "demo123"
 PROVINCE_CODE = "051"  # Quảng Ngãi: where most members' births were registered
 OTHER_PROVINCE_CODES = ("049", "052", "048", "079", "062")
 DECISIONS = {
@@ -104,6 +111,7 @@ class _Names:
 class _Generator:
     def __init__(self, cdb: CommuneDatabase, households: int, seed: int) -> None:
         self.cdb = cdb
+        self.seed = seed
         self.rng = random.Random(seed)
         self.names = _Names(self.rng)
         self.household_count = households
@@ -337,6 +345,9 @@ class _Generator:
             receiving_office_kind="province",
         )
         register.set_setting(self.cdb, "demo", True)
+        for username, full_name, roles in DEMO_USERS:
+            salt = hashlib.sha256(f"{self.seed}:{username}".encode()).digest()[:16]
+            users.add_user(self.cdb, username, full_name, roles, DEMO_PASSWORD, salt=salt)
         villages = self.villages()
         weights = [1.0 if not minority else 0.8 for _, _, minority in villages]
         round_id = review.open_round(

@@ -29,6 +29,7 @@ LOGGED_TABLES: dict[str, str | None] = {
     "beneficiaries": "household_id",
     "policy_benefits": "household_id",
     "reports": None,
+    "users": None,
 }
 # Columns derived from others (search and sort keys, time stamps): their sources are logged.
 DERIVED_COLUMNS = frozenset(
@@ -43,6 +44,8 @@ DERIVED_COLUMNS = frozenset(
         "updated_at",
     }
 )
+# Secrets the log must never spread (a password change shows as a new password_changes).
+SECRET_COLUMNS = frozenset({"password_hash"})
 
 _NOW = "gnapp_now()"
 
@@ -76,7 +79,8 @@ def trigger_sql(
     changed (old and new), derived columns left out; a delete records the whole
     row, so that undoing it can put it back as it was.
     """
-    logged = [c for c in columns if c not in DERIVED_COLUMNS]
+    kept = [c for c in columns if c not in SECRET_COLUMNS]
+    logged = [c for c in kept if c not in DERIVED_COLUMNS]
     old_row, new_row = _json_row("OLD", logged), _json_row("NEW", logged)
     household = (lambda p: f'{p}."{household_column}"') if household_column else (lambda p: "NULL")
     batch_column, batch_value = (", batch_id", ", gnapp_batch()") if with_batch else ("", "")
@@ -95,7 +99,7 @@ def trigger_sql(
         f"{_changed_only('n', old_row, new_row)}{batch_value}); END",
         f'CREATE TRIGGER log_{table}_delete AFTER DELETE ON "{table}" BEGIN {insert_log}'
         f"({_NOW}, gnapp_actor(), '{table}', OLD.rowid, {household('OLD')}, 'delete', "
-        f"{_without_nulls(_json_row('OLD', columns))}, NULL{batch_value}); END",
+        f"{_without_nulls(_json_row('OLD', kept))}, NULL{batch_value}); END",
     ]
 
 

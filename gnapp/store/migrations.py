@@ -325,6 +325,24 @@ HOUSEHOLD_SEARCH = Migration(
     ),
 )
 
+USERS = Migration(
+    7,
+    "users and roles: accounts with a memory-hard password hash",
+    (
+        """CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            full_name TEXT NOT NULL,
+            roles TEXT NOT NULL CHECK (json_valid(roles) AND json_array_length(roles) > 0),
+            password_hash TEXT NOT NULL,
+            password_changes INTEGER NOT NULL DEFAULT 0,
+            active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+    ),
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     REGISTER,
     PROGRAMME,
@@ -332,6 +350,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     BATCHES,
     ACTIVITIES_AND_REPORTS,
     HOUSEHOLD_SEARCH,
+    USERS,
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

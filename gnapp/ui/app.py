@@ -7,6 +7,8 @@ from pathlib import Path
 
 from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.store.errors import DatabaseError
+from gnapp.store.users import User
+from gnapp.ui.login_dialog import sign_in_at_start
 from gnapp.ui.main_window import MainWindow, show_message
 from gnapp.ui.qt import QApplication, QMessageBox, QProgressDialog, QSize, Qt
 from gnapp.ui.translations import install_vietnamese
@@ -15,9 +17,10 @@ from gnapp.ui.translations import install_vietnamese
 WINDOW_SIZE = QSize(1300, 680)
 
 
-def build_main_window(cdb: CommuneDatabase) -> MainWindow:
-    """The main window on an open database, sized to fit the screen (not shown)."""
-    window = MainWindow(cdb)
+def build_main_window(cdb: CommuneDatabase, user: User | None = None) -> MainWindow:
+    """The main window on an open database for ``user``, sized to fit the screen (not
+    shown)."""
+    window = MainWindow(cdb, user)
     size = WINDOW_SIZE
     screen = QApplication.primaryScreen()
     if screen is not None:
@@ -66,7 +69,11 @@ def run_gui(path: Path, *, demo: bool = False, argv: list[str] | None = None) ->
     except DatabaseError as error:
         show_message(None, QMessageBox.Icon.Critical, "GNApp — không mở được dữ liệu", str(error))
         return 1
-    window = build_main_window(cdb)
+    user = sign_in_at_start(cdb)
+    if user is None:
+        cdb.close()
+        return 0
+    window = build_main_window(cdb, user)
     window.show()
     try:
         return app.exec()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import gnapp
 from gnapp.core.vietnamese import format_decimal, format_number, format_percent
+from gnapp.store import users
 from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.store.errors import DatabaseError
 from gnapp.store.overview import (
@@ -23,9 +24,11 @@ from gnapp.store.overview import (
 )
 from gnapp.store.programme import target_kinds, targets
 from gnapp.store.register import get_commune, get_setting
+from gnapp.store.users import User
 from gnapp.ui.activities_view import ActivitiesView
 from gnapp.ui.dashboard import DashboardView
 from gnapp.ui.household_list import HouseholdListPage, edit_household
+from gnapp.ui.login_dialog import sign_in_at_start
 from gnapp.ui.models import (
     TextTableModel,
     VillageTableModel,
@@ -177,9 +180,10 @@ class MainWindow(QMainWindow):
     """The commune's name and the year in view above; the navigation on the left; the
     overview (figures, village table, movements, targets) or the household list beside it."""
 
-    def __init__(self, cdb: CommuneDatabase) -> None:
+    def __init__(self, cdb: CommuneDatabase, user: User | None = None) -> None:
         super().__init__()
         self.cdb = cdb
+        self.user = user
         self.setStyleSheet(WINDOW_STYLE)
         self.village_model = VillageTableModel(self)
         self.movement_model = TextTableModel(
@@ -195,8 +199,10 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.setCentralWidget(self._build_central())
         self.file_label = QLabel()
+        self.user_label = QLabel(objectName="userLabel")
         self.schema_label = QLabel()
         self.statusBar().addWidget(self.file_label, 1)
+        self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.schema_label)
         self.load()
 
@@ -244,6 +250,15 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(shortcut))
             action.triggered.connect(lambda _=False, area=area: self.show_area(area))
             self.addAction(action)  # a shortcut without a menu entry: the navigation shows it
+        user_menu = self.menuBar().addMenu("&Người dùng")
+        self.password_action = QAction("Đổi &mật khẩu…", self)
+        self.password_action.setStatusTip("Đổi mật khẩu của tài khoản đang đăng nhập")
+        self.password_action.triggered.connect(self.change_password)
+        user_menu.addAction(self.password_action)
+        self.users_action = QAction("&Quản lý người dùng…", self)
+        self.users_action.setStatusTip("Thêm tài khoản, đổi vai trò, khóa tài khoản (quản trị)")
+        self.users_action.triggered.connect(self.manage_users)
+        user_menu.addAction(self.users_action)
         help_menu = self.menuBar().addMenu("Trợ &giúp")
         self.about_action = QAction("&Giới thiệu GNApp", self)
         self.about_action.triggered.connect(self.show_about)
@@ -404,6 +419,10 @@ class MainWindow(QMainWindow):
         )
         self.file_label.setText(f"Tệp dữ liệu: {self.cdb.path.resolve()}")
         self.schema_label.setText(f"Lược đồ dữ liệu v{self.cdb.schema_version}")
+        user = self.user
+        self.user_label.setText(f"Người dùng: {user.full_name} — {user.role_names}" if user else "")
+        self.users_action.setEnabled(user is not None and user.can("administer"))
+        self.password_action.setEnabled(user is not None)
 
         year = self._fill_years(None)
         self.household_page.set_database(self.cdb, year)
@@ -545,16 +564,37 @@ class MainWindow(QMainWindow):
             self.open_path(path)
 
     def open_path(self, path: Path) -> bool:
-        """Show another commune database; on failure say why and keep the current one."""
+        """Show another commune database once its user has signed in; on failure or when the
+        sign-in is cancelled say why and keep the current one."""
         try:
             cdb = open_database(path)
         except DatabaseError as error:
             show_message(self, QMessageBox.Icon.Critical, "Không mở được dữ liệu", str(error))
             return False
+        user = sign_in_at_start(cdb)
+        if user is None:
+            cdb.close()
+            return False
         self.cdb.close()
-        self.cdb = cdb
+        self.cdb, self.user = cdb, user
         self.load()
         return True
+
+    def change_password(self) -> None:
+        from gnapp.ui.users_dialog import ChangePasswordDialog
+
+        if self.user is not None:
+            ChangePasswordDialog(self.cdb, self.user, self).exec()
+
+    def manage_users(self) -> None:
+        from gnapp.ui.users_dialog import UsersDialog
+
+        try:
+            users.require(self.user, "administer")
+        except users.PermissionDenied as error:
+            show_message(self, QMessageBox.Icon.Warning, "Không có quyền", str(error))
+            return
+        UsersDialog(self.cdb, self.user, self).exec()
 
     def show_area(self, area: int) -> None:
         """Show one of AREAS (OVERVIEW, HOUSEHOLDS, DASHBOARD, TARGETS, ACTIVITIES)."""

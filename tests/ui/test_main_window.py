@@ -17,6 +17,7 @@ from gnapp.store.database import open_database
 from gnapp.store.overview import VillageFigures, village_figures
 from gnapp.store.programme import set_target
 from gnapp.store.register import add_household, add_village, save_commune, set_setting, set_status
+from gnapp.store.users import User
 from gnapp.ui import app as ui_app
 from gnapp.ui import main_window, qt
 from gnapp.ui.app import build_main_window, run_gui
@@ -84,6 +85,15 @@ def commune_db(request):
     cdb = request.getfixturevalue("new_db")
     build_commune(cdb)
     return cdb
+
+
+SIGNED_IN = User(1, "canbo", "Nguyễn Thị Cán", ("clerk",), True)
+
+
+@pytest.fixture(autouse=True)
+def signed_in(monkeypatch):
+    """Opening another file signs its user in without a dialog."""
+    monkeypatch.setattr(main_window, "sign_in_at_start", lambda cdb: SIGNED_IN)
 
 
 @pytest.fixture
@@ -292,7 +302,7 @@ def test_an_empty_database_opens_with_notes_instead_of_figures(qtbot, new_db):
 
 def test_menus_are_vietnamese_with_shortcuts(window):
     menus = [action.text() for action in window.menuBar().actions()]
-    assert menus == ["&Tệp", "&Hộ gia đình", "Trợ &giúp"]
+    assert menus == ["&Tệp", "&Hộ gia đình", "&Người dùng", "Trợ &giúp"]
     assert window.quit_action.shortcut().toString() == "Ctrl+Q"
     assert window.open_action.text() == "&Mở dữ liệu xã…"
     assert window.import_action.shortcut().toString() == "Ctrl+I"
@@ -460,6 +470,15 @@ def test_opening_another_file_shows_it(qtbot, new_db, tmp_path):
     window.cdb.close()
 
 
+def test_a_cancelled_sign_in_keeps_the_current_file(window, monkeypatch, tmp_path):
+    other = tmp_path / "khac.gnapp"
+    open_database(other, create=True).close()
+    monkeypatch.setattr(main_window, "sign_in_at_start", lambda cdb: None)
+    current = window.cdb
+    assert not window.open_path(other)
+    assert window.cdb is current
+
+
 def test_a_file_that_cannot_be_opened_keeps_the_current_one(window, commune_db, shown_boxes,
                                                            tmp_path):  # fmt: skip
     junk = tmp_path / "hong.gnapp"
@@ -505,15 +524,24 @@ def shown_windows(monkeypatch):
     windows = []
     build = ui_app.build_main_window
 
-    def record(cdb):
-        windows.append(build(cdb))
+    def record(cdb, user):
+        windows.append(build(cdb, user))
         return windows[-1]
 
     monkeypatch.setattr(ui_app, "build_main_window", record)
+    monkeypatch.setattr(ui_app, "sign_in_at_start", lambda cdb: SIGNED_IN)
     monkeypatch.setattr(qt.QApplication, "exec", lambda *args: 0)
     yield windows
     for window in windows:
         window.deleteLater()
+
+
+def test_run_gui_without_signing_in_shows_no_window(qapp, new_db, monkeypatch):
+    build_commune(new_db)
+    new_db.close()
+    monkeypatch.setattr(ui_app, "sign_in_at_start", lambda cdb: None)
+    monkeypatch.setattr(ui_app, "build_main_window", pytest.fail)
+    assert run_gui(new_db.path) == 0
 
 
 def test_run_gui_shows_the_window_and_closes_the_database(qapp, new_db, shown_windows):
@@ -524,6 +552,8 @@ def test_run_gui_shows_the_window_and_closes_the_database(qapp, new_db, shown_wi
     assert qapp.organizationName() == "GNApp"
     assert shown_windows[0].windowTitle() == "GNApp — Xã Thử Nghiệm"
     assert shown_windows[0].isVisible()
+    assert shown_windows[0].user_label.text() == "Người dùng: Nguyễn Thị Cán — Cán bộ nhập liệu"
+    assert not shown_windows[0].users_action.isEnabled()
     with pytest.raises(Exception, match="closed"):
         shown_windows[0].cdb.db.execute("SELECT 1")
 

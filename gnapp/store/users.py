@@ -1,0 +1,277 @@
+"""Users and roles of a commune database, with passwords kept as Argon2id hashes.
+
+Roles: a clerk (cán bộ nhập liệu) enters data; an approver (lãnh đạo phê duyệt) locks a review
+round and signs packages; an administrator (quản trị) manages users, settings and restores.
+A user may hold several roles (one officer is often clerk and administrator). What each role
+may do is ``PERMISSIONS``; code asks ``require(user, action)`` before it acts.
+
+>>> hash_password("mật khẩu", cost=TEST_COST).startswith("$argon2id$")
+True
+"""
+
+from __future__ import annotations
+
+import base64
+import hmac
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import sqlite_utils
+from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+
+from gnapp.store.database import CommuneDatabase
+from gnapp.store.errors import DatabaseError
+
+ROLES = {
+    "clerk": "Cán bộ nhập liệu",
+    "approver": "Lãnh đạo phê duyệt",
+    "admin": "Quản trị",
+}
+# action -> (the roles allowed, what the action is called in a refusal)
+PERMISSIONS: dict[str, tuple[frozenset[str], str]] = {
+    "edit": (frozenset(ROLES), "nhập, sửa dữ liệu"),
+    "approve": (frozenset({"approver"}), "khóa đợt rà soát, ký gói báo cáo"),
+    "administer": (frozenset({"admin"}), "quản lý người dùng, cài đặt, phục hồi dữ liệu"),
+}
+MIN_PASSWORD_LENGTH = 6
+
+
+@dataclass(frozen=True)
+class HashCost:
+    """Argon2id parameters: memory in KiB, passes, lanes."""
+
+    memory_kib: int
+    iterations: int
+    lanes: int
+
+
+# RFC 9106's second recommended option (64 MiB); about a quarter of a second on an office PC
+DEFAULT_COST = HashCost(memory_kib=64 * 1024, iterations=3, lanes=4)
+TEST_COST = HashCost(memory_kib=64, iterations=1, lanes=1)  # tests only: fast, not safe
+
+
+class UserError(DatabaseError):
+    """A refused login or account change (Vietnamese message)."""
+
+
+class PermissionDenied(UserError):
+    """The user's roles do not allow the action."""
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    username: str
+    full_name: str
+    roles: tuple[str, ...]
+    active: bool
+
+    @property
+    def actor(self) -> str:
+        """How the change log names this user."""
+        return f"{self.full_name} ({self.username})"
+
+    @property
+    def role_names(self) -> str:
+        return ", ".join(ROLES[role] for role in self.roles)
+
+    def can(self, action: str) -> bool:
+        return bool(PERMISSIONS[action][0] & set(self.roles))
+
+
+def require(user: User | None, action: str) -> None:
+    """Refuse ``action`` unless ``user`` holds a role that allows it."""
+    allowed, what = PERMISSIONS[action]
+    if user is None or not user.can(action):
+        who = f"Tài khoản {user.username}" if user else "Chưa đăng nhập:"
+        roles = ", ".join(ROLES[r] for r in ROLES if r in allowed)
+        raise PermissionDenied(f"{who} không có quyền {what} (cần vai trò: {roles}).")
+
+
+# --- passwords ---------------------------------------------------------------------------------
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii").rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text + "=" * (-len(text) % 4))
+
+
+def _derive(password: str, salt: bytes, cost: HashCost) -> bytes:
+    return Argon2id(
+        salt=salt,
+        length=32,
+        iterations=cost.iterations,
+        lanes=cost.lanes,
+        memory_cost=cost.memory_kib,
+    ).derive(password.encode("utf-8"))
+
+
+def hash_password(
+    password: str, cost: HashCost = DEFAULT_COST, *, salt: bytes | None = None
+) -> str:
+    """The password as a PHC string: ``$argon2id$v=19$m=..,t=..,p=..$salt$hash``. The salt is
+    random unless given (the demo gives one, so the same seed makes the same file)."""
+    salt = os.urandom(16) if salt is None else salt
+    key = _derive(password, salt, cost)
+    params = f"m={cost.memory_kib},t={cost.iterations},p={cost.lanes}"
+    return f"$argon2id$v=19${params}${_b64(salt)}${_b64(key)}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    """Whether ``password`` matches the stored hash (with the parameters stored in it)."""
+    try:
+        _, name, _version, params, salt, key = stored.split("$")
+        values = dict(part.split("=") for part in params.split(","))
+        cost = HashCost(int(values["m"]), int(values["t"]), int(values["p"]))
+    except (ValueError, KeyError):
+        return False
+    if name != "argon2id":
+        return False
+    return hmac.compare_digest(_derive(password, _unb64(salt), cost), _unb64(key))
+
+
+def check_new_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"Mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự.")
+
+
+# --- accounts ----------------------------------------------------------------------------------
+
+
+def _user(row: dict) -> User:
+    return User(
+        id=row["id"],
+        username=row["username"],
+        full_name=row["full_name"],
+        roles=tuple(json.loads(row["roles"])),
+        active=bool(row["active"]),
+    )
+
+
+def _roles(roles: Iterable[str]) -> list[str]:
+    chosen = [role for role in ROLES if role in set(roles)]
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise UserError(f"Vai trò không có: {', '.join(sorted(unknown))} (có: {', '.join(ROLES)}).")
+    if not chosen:
+        raise UserError("Người dùng phải có ít nhất một vai trò.")
+    return chosen
+
+
+def list_users(db: sqlite_utils.Database) -> list[User]:
+    return [_user(row) for row in db.query("SELECT * FROM users ORDER BY username")]
+
+
+def has_users(db: sqlite_utils.Database) -> bool:
+    return db.execute("SELECT EXISTS (SELECT 1 FROM users WHERE active = 1)").fetchone()[0] == 1
+
+
+def get_user(db: sqlite_utils.Database, username: str) -> User:
+    rows = list(db.query("SELECT * FROM users WHERE username = ?", [username.strip()]))
+    if not rows:
+        raise UserError(f"Không có tài khoản “{username}”.")
+    return _user(rows[0])
+
+
+def add_user(
+    cdb: CommuneDatabase,
+    username: str,
+    full_name: str,
+    roles: Iterable[str],
+    password: str,
+    cost: HashCost = DEFAULT_COST,
+    *,
+    salt: bytes | None = None,
+) -> User:
+    """Create an account; the username is kept as typed and compared without case."""
+    username, full_name = username.strip(), " ".join(full_name.split())
+    if not username or any(ch.isspace() for ch in username):
+        raise UserError("Tên đăng nhập không được để trống và không có dấu cách.")
+    if not full_name:
+        raise UserError("Chưa nhập họ và tên người dùng.")
+    chosen = _roles(roles)
+    check_new_password(password)
+    if cdb.db.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone():
+        raise UserError(f"Tên đăng nhập “{username}” đã có người dùng.")
+    password_hash = hash_password(password, cost, salt=salt)
+    now = cdb.now()
+    with cdb.transaction() as db:
+        db["users"].insert(
+            {
+                "username": username,
+                "full_name": full_name,
+                "roles": json.dumps(chosen),
+                "password_hash": password_hash,
+                "active": 1,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+    return get_user(cdb.db, username)
+
+
+def authenticate(db: sqlite_utils.Database, username: str, password: str) -> User:
+    """The user whose username and password these are; one message for every failure, so a
+    wrong guess does not tell which part was wrong."""
+    rows = list(db.query("SELECT * FROM users WHERE username = ?", [username.strip()]))
+    if not rows or not verify_password(password, rows[0]["password_hash"]):
+        raise UserError("Tên đăng nhập hoặc mật khẩu không đúng.")
+    user = _user(rows[0])
+    if not user.active:
+        raise UserError(f"Tài khoản “{user.username}” đã bị khóa; hãy hỏi người quản trị.")
+    return user
+
+
+def _active_admins(db: sqlite_utils.Database, without: int | None = None) -> int:
+    return db.execute(
+        "SELECT count(*) FROM users, json_each(users.roles) "
+        "WHERE active = 1 AND json_each.value = 'admin' AND users.id IS NOT ?",
+        [without],
+    ).fetchone()[0]
+
+
+def change_password(
+    cdb: CommuneDatabase, username: str, new_password: str, cost: HashCost = DEFAULT_COST
+) -> None:
+    user = get_user(cdb.db, username)
+    check_new_password(new_password)
+    password_hash = hash_password(new_password, cost)
+    now = cdb.now()
+    with cdb.transaction() as db:
+        db.execute(
+            "UPDATE users SET password_hash = ?, password_changes = password_changes + 1, "
+            "updated_at = ? WHERE id = ?",
+            [password_hash, now, user.id],
+        )
+
+
+def set_roles(cdb: CommuneDatabase, username: str, roles: Iterable[str]) -> User:
+    user = get_user(cdb.db, username)
+    chosen = _roles(roles)
+    if "admin" in user.roles and "admin" not in chosen and not _active_admins(cdb.db, user.id):
+        raise UserError("Phải còn ít nhất một người quản trị.")
+    with cdb.transaction() as db:
+        db["users"].update(user.id, {"roles": json.dumps(chosen), "updated_at": cdb.now()})
+    return get_user(cdb.db, username)
+
+
+def set_active(cdb: CommuneDatabase, username: str, active: bool) -> User:
+    """Lock or unlock an account (accounts are never deleted: the log names them)."""
+    user = get_user(cdb.db, username)
+    if not active and "admin" in user.roles and not _active_admins(cdb.db, user.id):
+        raise UserError("Không khóa được người quản trị cuối cùng.")
+    with cdb.transaction() as db:
+        db["users"].update(user.id, {"active": int(active), "updated_at": cdb.now()})
+    return get_user(cdb.db, username)
+
+
+def sign_in(cdb: CommuneDatabase, username: str, password: str) -> User:
+    """Authenticate, then make the user the actor of every change made through ``cdb``."""
+    user = authenticate(cdb.db, username, password)
+    cdb.actor = user.actor
+    return user

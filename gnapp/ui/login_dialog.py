@@ -1,0 +1,176 @@
+"""Signing in at start, and creating the first administrator of a database without users."""
+
+from __future__ import annotations
+
+from gnapp.store import users
+from gnapp.store.database import CommuneDatabase
+from gnapp.store.register import get_commune, get_setting
+from gnapp.ui.qt import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+)
+
+# After this many wrong passwords in a row the dialog waits before the next try.
+ATTEMPTS_BEFORE_PAUSE = 5
+PAUSE_SECONDS = 30
+
+
+def _error_label() -> QLabel:
+    label = QLabel(objectName="error")
+    label.setStyleSheet("color: #b00020;")
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+class LoginDialog(QDialog):
+    """Username and password; on success ``user`` is set and the database acts as that user."""
+
+    def __init__(self, cdb: CommuneDatabase, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.cdb = cdb
+        self.user: users.User | None = None
+        self.failures = 0
+        commune = get_commune(cdb.db) or {}
+        self.setWindowTitle("GNApp — Đăng nhập")
+        title = QLabel(f"<b>{commune.get('name') or 'GNApp'}</b><br>Đăng nhập để làm việc")
+        self.username = QLineEdit(objectName="username")
+        self.password = QLineEdit(objectName="password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.error = _error_label()
+        form = QFormLayout()
+        form.addRow("Tên đăng nhập:", self.username)
+        form.addRow("Mật khẩu:", self.password)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Đăng nhập")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Thoát")
+        self.buttons.accepted.connect(self.sign_in)
+        self.buttons.rejected.connect(self.reject)
+        # owned by the dialog, so it never fires after the dialog is gone
+        self.pause_timer = QTimer(self, singleShot=True, interval=PAUSE_SECONDS * 1000)
+        self.pause_timer.timeout.connect(
+            lambda: self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
+        )
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addLayout(form)
+        if get_setting(cdb.db, "demo", False):
+            from gnapp.demo import DEMO_PASSWORD, DEMO_USERS
+
+            accounts = ", ".join(
+                f"{name} ({', '.join(users.ROLES[r].lower() for r in roles)})"
+                for name, _, roles in DEMO_USERS
+            )
+            hint = QLabel(
+                f"Dữ liệu mẫu — tài khoản: {accounts}; mật khẩu: {DEMO_PASSWORD}",
+                objectName="demo_hint",
+            )
+            hint.setWordWrap(True)
+            layout.addWidget(hint)
+            self.username.setText(DEMO_USERS[0][0])
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(420)
+        (self.password if self.username.text() else self.username).setFocus()
+
+    def sign_in(self) -> None:
+        try:
+            self.user = users.sign_in(self.cdb, self.username.text(), self.password.text())
+        except users.UserError as error:
+            self.failures += 1
+            self.password.clear()
+            self.password.setFocus()
+            message = str(error)
+            if self.failures % ATTEMPTS_BEFORE_PAUSE == 0:
+                message += f" Đã sai {self.failures} lần: hãy chờ {PAUSE_SECONDS} giây."
+                self._pause()
+            self.error.setText(message)
+            self.error.show()
+            return
+        self.accept()
+
+    def _pause(self) -> None:
+        button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        button.setEnabled(False)
+        self.pause_timer.start()
+
+
+class FirstAdminDialog(QDialog):
+    """A database without users: create the administrator's account (who then is signed in)."""
+
+    def __init__(self, cdb: CommuneDatabase, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.cdb = cdb
+        self.user: users.User | None = None
+        self.setWindowTitle("GNApp — Tạo tài khoản quản trị")
+        intro = QLabel(
+            "Tệp dữ liệu này chưa có người dùng. Hãy tạo tài khoản quản trị đầu tiên: người "
+            "quản trị thêm các tài khoản khác (cán bộ nhập liệu, lãnh đạo phê duyệt)."
+        )
+        intro.setWordWrap(True)
+        self.full_name = QLineEdit(objectName="full_name")
+        self.username = QLineEdit(objectName="username")
+        self.password = QLineEdit(objectName="password")
+        self.repeat = QLineEdit(objectName="repeat")
+        for field in (self.password, self.repeat):
+            field.setEchoMode(QLineEdit.EchoMode.Password)
+        self.also_clerk = QCheckBox("Người này cũng nhập liệu (cán bộ nhập liệu)", checked=True)
+        self.also_approver = QCheckBox("Người này cũng phê duyệt, ký gói báo cáo (lãnh đạo)")
+        self.error = _error_label()
+        form = QFormLayout()
+        form.addRow("Họ và tên:", self.full_name)
+        form.addRow("Tên đăng nhập:", self.username)
+        form.addRow(f"Mật khẩu (ít nhất {users.MIN_PASSWORD_LENGTH} ký tự):", self.password)
+        form.addRow("Nhập lại mật khẩu:", self.repeat)
+        form.addRow(self.also_clerk)
+        form.addRow(self.also_approver)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Tạo tài khoản")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Thoát")
+        buttons.accepted.connect(self.create)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(480)
+
+    def create(self) -> None:
+        if self.password.text() != self.repeat.text():
+            self._show("Hai lần nhập mật khẩu không giống nhau.")
+            return
+        roles = ["admin"]
+        roles += ["clerk"] if self.also_clerk.isChecked() else []
+        roles += ["approver"] if self.also_approver.isChecked() else []
+        try:
+            users.add_user(
+                self.cdb, self.username.text(), self.full_name.text(), roles, self.password.text()
+            )
+            self.user = users.sign_in(self.cdb, self.username.text(), self.password.text())
+        except users.UserError as error:
+            self._show(str(error))
+            return
+        self.accept()
+
+    def _show(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.show()
+
+
+def sign_in_at_start(cdb: CommuneDatabase) -> users.User | None:
+    """Ask who is working (or create the first administrator); None when the user quits."""
+    dialog = LoginDialog(cdb) if users.has_users(cdb.db) else FirstAdminDialog(cdb)
+    dialog.exec()
+    return dialog.user
