@@ -19,7 +19,7 @@ def user_cache_dir() -> Path:
 
 
 def user_data_dir() -> Path:
-    """A per-user folder for files GNApp must keep, such as backups (GNAPP_DATA_DIR overrides it)."""
+    """A per-user folder for files GNApp keeps, such as backups (GNAPP_DATA_DIR overrides it)."""
     override = os.environ.get("GNAPP_DATA_DIR")
     if override:
         return Path(override)
