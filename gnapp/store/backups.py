@@ -234,11 +234,26 @@ class IntegrityReport:
         return not self.problems
 
     @property
+    def summary(self) -> str:
+        """The first problem in one short line, and how many more (SQLite lists one a line,
+        under headings such as "*** in database main ***")."""
+        lines = [
+            line.strip()
+            for problem in self.problems
+            for line in problem.splitlines()
+            if line.strip() and not line.startswith("***")
+        ]
+        if not lines:
+            return ""
+        first = lines[0] if len(lines[0]) <= 160 else lines[0][:159] + "…"
+        more = len(lines) - 1
+        return f"{first} (và {format_number(more)} lỗi khác)" if more else first
+
+    @property
     def restore_problem(self) -> str | None:
         """Why the file cannot be restored from, in Vietnamese (None when it can)."""
         if self.problems:
-            shown = "; ".join(self.problems[:3]) + ("; …" if len(self.problems) > 3 else "")
-            return f"Tệp {self.path.name} bị hỏng: {shown}"
+            return f"Tệp {self.path.name} bị hỏng: {self.summary}"
         if not self.version:
             return f"Tệp {self.path.name} không phải dữ liệu GNApp."
         if self.version > LATEST_VERSION:
@@ -467,7 +482,7 @@ def _backup(
             if not report.sound:
                 raise CorruptDatabaseError(
                     f"Bản sao lưu của {db_path.name} không đạt kiểm tra toàn vẹn, nên không được "
-                    f"giữ lại: dữ liệu gốc có thể đã hỏng ({'; '.join(report.problems[:3])})."
+                    f"giữ lại: dữ liệu gốc có thể đã hỏng ({report.summary})."
                 )
             os.replace(partial, final)
             _fsync_folder(folder)
