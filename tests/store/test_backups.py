@@ -498,3 +498,19 @@ def test_restoring_over_a_broken_database_keeps_a_copy_of_its_files(demo_file, t
     assert result.kept_copy.read_bytes() == broken
     assert check_integrity(demo_file).sound
     assert dump(demo_file) == dump(backup)
+
+
+def test_the_wal_of_a_broken_database_is_not_replayed_onto_the_restored_one(demo_file, tmp_path):
+    backup = make_backup(demo_file, tmp_path / "b", now=NOW)
+    crashed = tmp_path / "mat-dien.gnapp"
+    with open_database(demo_file) as cdb:  # the power goes with changes in the -wal
+        cdb.db.conn.execute("PRAGMA wal_autocheckpoint = 0")
+        cdb.db.execute("DELETE FROM household_status")
+        save_commune(cdb, code="21555", name="Xã Sơn Minh Mới", kind="xa", province="Quảng Ngãi")
+        shutil.copy(demo_file, crashed)
+        shutil.copy(f"{demo_file}-wal", f"{crashed}-wal")
+    corrupt(crashed)
+    assert not check_integrity(crashed).sound
+    result = restore_backup(backup, crashed, tmp_path / "giu", now=NOW)
+    assert Path(f"{result.kept_copy}-wal").stat().st_size > 0  # kept for a technician
+    assert dump(crashed) == dump(backup)
