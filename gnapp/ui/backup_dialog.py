@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from gnapp.core.vietnamese import format_number
 from gnapp.progress import Progress
@@ -95,11 +95,12 @@ def _note(text: str = "") -> QLabel:
 
 
 def confirm_restore(
-    parent: QWidget, backup: BackupDescription, current: BackupDescription, folder: Path
+    parent: QWidget, backup: BackupDescription, current: BackupDescription | None, folder: Path
 ) -> bool:
-    """Say what will be replaced by what, and where the current data is kept; True to go on."""
+    """Say what will be replaced by what, and where the current data is kept; True to go on.
+    ``current`` is None when the current data cannot be read."""
     parts = []
-    if backup.commune_code != current.commune_code:
+    if current is not None and backup.commune_code != current.commune_code:
         parts.append(
             f"LƯU Ý: bản sao lưu là của {backup.commune_text}, khác với xã đang mở "
             f"({current.commune_text}).\n"
@@ -109,7 +110,7 @@ def confirm_restore(
         _indented(backup.lines()),
         "",
         "Dữ liệu đang dùng (sẽ bị thay):",
-        _indented(current.lines()[:5]),
+        _indented(current.lines()[:5] if current else ["không đọc được (tệp hỏng)"]),
         "",
         "Trước khi thay, GNApp giữ lại một bản sao của dữ liệu đang dùng trong thư mục:",
         str(folder),
@@ -258,9 +259,30 @@ class BackupDialog(QDialog):
         rows = self.view.selectionModel().selectedRows()
         return self.paths[rows[0].row()] if rows and self.paths else None
 
+    def _run(
+        self,
+        title: str,
+        work: Callable[[Progress], object],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[Exception], None],
+        on_cancel: Callable[[], None] = lambda: None,
+    ) -> None:
+        """``work`` off the GUI thread; ``self.job`` is set until one of the callbacks ran."""
+
+        def ended(callback: Callable[..., None]) -> Callable[..., None]:
+            def run(*result: Any) -> None:
+                self.job = None
+                callback(*result)
+
+            return run
+
+        label = f"Đang {title[0].lower()}{title[1:]} dữ liệu…"
+        self.job = run_job(self, title, label, work, ended(on_done), ended(on_error),
+                           ended(on_cancel))  # fmt: skip
+
     def _busy(self) -> bool:
         """Whether a backup or a restore is still running (and say so)."""
-        if self.main.backup_job is None and (self.job is None or not self.job.dialog.isVisible()):
+        if self.main.backup_job is None and self.job is None:
             return False
         show_message(
             self,
@@ -294,9 +316,7 @@ class BackupDialog(QDialog):
         def work(progress: Progress) -> Path:
             return make_backup(db_path, folder, "manual", progress)
 
-        self.job = run_job(
-            self, "Sao lưu", "Đang sao lưu dữ liệu…", work, self._made, self._backup_failed
-        )
+        self._run("Sao lưu", work, self._made, self._backup_failed)
 
     def _made(self, made: Path) -> None:
         self.refresh()
@@ -330,7 +350,11 @@ class BackupDialog(QDialog):
             return
         main, folder = self.main, self.folder
         db_path = main.cdb.path
-        if not confirm_restore(self, describe_backup(backup), describe_backup(db_path), folder):
+        try:
+            current = describe_backup(db_path)
+        except DatabaseError:
+            current = None
+        if not confirm_restore(self, describe_backup(backup), current, folder):
             return
         main.cdb.close()  # the file is replaced: nothing may hold it open
 
@@ -351,15 +375,7 @@ class BackupDialog(QDialog):
                 f"{error}\n\nDữ liệu đang dùng vẫn giữ nguyên.",
             )
 
-        self.job = run_job(
-            self,
-            "Phục hồi dữ liệu",
-            "Đang phục hồi dữ liệu…",
-            work,
-            done,
-            failed,
-            lambda: main.open_path(db_path),
-        )
+        self._run("Phục hồi", work, done, failed, lambda: main.open_path(db_path))
 
 
 class RecoveryDialog(QDialog):

@@ -103,6 +103,16 @@ def test_backing_up_now_lists_the_backup_with_what_it_holds(qtbot, window, boxes
     assert dialog.restore_button.isEnabled()
 
 
+def test_a_second_backup_waits_for_the_first(qtbot, window, boxes):
+    dialog = BackupDialog(window)
+    qtbot.addWidget(dialog)
+    dialog.make_button.click()
+    dialog.make_button.click()  # before the first one has ended
+    assert boxes[0]["title"] == "Đang sao lưu"
+    qtbot.waitUntil(lambda: dialog.job is None)
+    assert len(list_backups(window.backup_folder)) == 1
+
+
 def test_backing_up_to_a_usb_drive(qtbot, window, boxes, monkeypatch, tmp_path):
     usb = tmp_path / "usb"
     usb.mkdir()
