@@ -368,12 +368,10 @@ class BackupDialog(QDialog):
 
         def failed(error: Exception) -> None:
             main.open_path(db_path)
-            show_message(
-                self,
-                QMessageBox.Icon.Critical,
-                "Không phục hồi được",
-                f"{error}\n\nDữ liệu đang dùng vẫn giữ nguyên.",
-            )
+            text = str(error)
+            if "giữ nguyên" not in text:
+                text += "\n\nDữ liệu đang dùng vẫn giữ nguyên."
+            show_message(self, QMessageBox.Icon.Critical, "Không phục hồi được", text)
 
         self._run("Phục hồi", work, done, failed, lambda: main.open_path(db_path))
 
