@@ -15,6 +15,8 @@ from pathlib import Path
 
 from gnapp import __version__
 
+EXIT_CORRUPT = 3  # the exit status when a database file is broken
+
 
 class CliError(Exception):
     """A failure to report to the user in one Vietnamese line (exit status 1)."""
@@ -68,6 +70,35 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("path", type=Path, metavar="PATH")
 
     commands.add_parser("standards", help="liệt kê các chuẩn nghèo có sẵn")
+
+    backup = commands.add_parser(
+        "backup",
+        help="sao lưu và phục hồi dữ liệu xã: “backup make|list|restore”",
+        description="Sao lưu: gnapp backup make --db PATH [--to THƯ_MỤC]; "
+        "gnapp backup list --db PATH [--folder THƯ_MỤC]; gnapp backup restore TỆP --db PATH",
+    )
+    backup_commands = backup.add_subparsers(dest="backup_command", metavar="LỆNH", required=True)
+    backup_make = backup_commands.add_parser(
+        "make", help="sao lưu ngay (vào thư mục sao lưu, hoặc vào USB với --to)"
+    )
+    backup_make.add_argument(
+        "--to", type=Path, metavar="THƯ_MỤC", help="thư mục nhận bản sao lưu, vd. ổ USB"
+    )
+    backup_list = backup_commands.add_parser(
+        "list", help="các bản sao lưu và nội dung của từng bản"
+    )
+    backup_list.add_argument(
+        "--folder",
+        type=Path,
+        metavar="THƯ_MỤC",
+        help="thư mục chứa bản sao lưu (mặc định: thư mục sao lưu tự động của tệp dữ liệu)",
+    )
+    backup_restore = backup_commands.add_parser(
+        "restore", help="thay dữ liệu xã bằng một bản sao lưu (giữ lại bản sao dữ liệu hiện tại)"
+    )
+    backup_restore.add_argument("backup", type=Path, metavar="TỆP_SAO_LƯU")
+    for sub in (backup_make, backup_list, backup_restore):
+        sub.add_argument("--db", type=Path, required=True, metavar="PATH", help="tệp dữ liệu xã")
 
     importing = commands.add_parser(
         "import",
@@ -270,29 +301,17 @@ def _classify(args: argparse.Namespace) -> int:
 
 
 def _db_check(args: argparse.Namespace) -> int:
+    from gnapp.store.backups import check_integrity, describe_backup
     from gnapp.store.migrations import LATEST_VERSION
 
     if not args.path.exists():
         raise CliError(f"Không tìm thấy tệp dữ liệu: {args.path}")
-    try:
-        conn = sqlite3.connect(f"file:{args.path}?mode=ro", uri=True)
-        integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]
-        foreign = conn.execute("PRAGMA foreign_key_check").fetchall()
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        tables = {
-            row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
-        }
-        households = (
-            conn.execute("SELECT count(*) FROM households").fetchone()[0]
-            if "households" in tables
-            else 0
-        )
-        conn.close()
-    except sqlite3.DatabaseError as error:
+    report = check_integrity(args.path, quick=False)
+    version = report.version
+    if version is None:
         raise CliError(
-            f"Tệp {args.path} không phải cơ sở dữ liệu GNApp hợp lệ ({error})."
-        ) from error
-    ok = integrity == ["ok"] and not foreign and 1 <= version <= LATEST_VERSION
+            f"Tệp {args.path} không phải cơ sở dữ liệu GNApp hợp lệ ({report.problems[0]})."
+        )
     print(f"Tệp: {args.path}")
     if version == LATEST_VERSION:
         print(f"Lược đồ dữ liệu: v{version} (mới nhất)")
@@ -302,12 +321,57 @@ def _db_check(args: argparse.Namespace) -> int:
         print("Lược đồ dữ liệu: không phải tệp dữ liệu GNApp")
     else:
         print(f"Lược đồ dữ liệu: v{version} (mới hơn phiên bản này, v{LATEST_VERSION})")
-    print("Toàn vẹn: " + ("tốt" if integrity == ["ok"] else "; ".join(integrity[:10])))
-    if foreign:
-        print(f"Khóa ngoại: {len(foreign)} dòng tham chiếu hỏng")
-    print(f"Số hộ: {households}")
+    print("Toàn vẹn: " + ("tốt" if report.sound else "; ".join(report.problems[:10])))
+    if report.sound:
+        print(f"Số hộ: {describe_backup(args.path).households}")
+    ok = report.sound and 1 <= version <= LATEST_VERSION
     print("Kết quả: " + ("ĐẠT" if ok else "KHÔNG ĐẠT"))
     return 0 if ok else 1
+
+
+def _print_lines(lines: list[str]) -> None:
+    for line in lines:
+        print(f"  {line}")
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from gnapp.store import backups
+
+    folder = backups.default_backup_folder(args.db)
+    if args.backup_command == "make":
+        target = args.to or folder
+
+        def progress(done: int, total: int, message: str) -> None:
+            if total:
+                print(f"\r{message} {done * 100 // total}%", end="", file=sys.stderr, flush=True)
+
+        made = backups.make_backup(args.db, target, "manual", progress)
+        print(file=sys.stderr)
+        print(f"Đã sao lưu vào {made}")
+        _print_lines(backups.describe_backup(made).lines())
+        return 0
+    if args.backup_command == "list":
+        folder = args.folder or folder
+        found = backups.list_backups(folder)
+        if not found:
+            print(f"Chưa có bản sao lưu nào trong thư mục {folder}")
+            return 0
+        print(f"Thư mục sao lưu: {folder}")
+        for backup in found:
+            print(backup.path.name)
+            problem = backups.check_integrity(backup.path).restore_problem
+            if problem:
+                _print_lines([f"KHÔNG DÙNG ĐƯỢC: {problem}"])
+            else:
+                _print_lines(backups.describe_backup(backup.path).lines())
+        return 0
+    print(f"Phục hồi {args.db} từ bản sao lưu {args.backup}:")
+    result = backups.restore_backup(args.backup, args.db, folder)
+    _print_lines(result.restored.lines())
+    if result.kept_copy is not None:
+        print(f"Dữ liệu trước khi phục hồi được giữ lại trong tệp {result.kept_copy}")
+    print("Đã phục hồi xong.")
+    return 0
 
 
 def _standards(_: argparse.Namespace) -> int:
@@ -597,14 +661,36 @@ def main(argv: list[str] | None = None) -> int:
         "activity": _activity,
         "report": _report,
         "user": _user,
+        "backup": _backup,
         None: _gui,
     }
     from gnapp.core.record import RecordError
     from gnapp.core.standards import StandardError
-    from gnapp.store.errors import DatabaseError
+    from gnapp.store.errors import CorruptDatabaseError, DatabaseError
 
     try:
         return handlers[args.command](args)
+    except sqlite3.DatabaseError as error:
+        if error.sqlite_errorcode not in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+            raise
+        return _corrupt(args, f"Tệp dữ liệu bị hỏng ({error}).")
+    except CorruptDatabaseError as error:
+        return _corrupt(args, str(error))
     except (CliError, DatabaseError, RecordError, StandardError) as error:
         print(f"Lỗi: {error}", file=sys.stderr)
         return 1
+
+
+def _corrupt(args: argparse.Namespace, message: str) -> int:
+    """Say that a database is broken and how to get the data back; exit status EXIT_CORRUPT."""
+    print(f"Lỗi: {message}", file=sys.stderr)
+    db = getattr(args, "db", None)
+    if db is not None:
+        print(
+            "Có thể lấy lại dữ liệu từ bản sao lưu gần nhất còn tốt:\n"
+            f"  gnapp backup list --db {db}\n"
+            f"  gnapp backup restore TỆP_SAO_LƯU --db {db}\n"
+            "(dữ liệu hiện tại được giữ lại một bản trước khi phục hồi)",
+            file=sys.stderr,
+        )
+    return EXIT_CORRUPT

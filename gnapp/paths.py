@@ -16,3 +16,14 @@ def user_cache_dir() -> Path:
         base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
         return base / "GNApp" / "cache"
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "gnapp"
+
+
+def user_data_dir() -> Path:
+    """A per-user folder for files GNApp keeps, such as backups (GNAPP_DATA_DIR overrides it)."""
+    override = os.environ.get("GNAPP_DATA_DIR")
+    if override:
+        return Path(override)
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+        return base / "GNApp" / "data"
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "gnapp"

@@ -15,6 +15,14 @@ SMALL_DEMO_HOUSEHOLDS = 300
 SMALL_DEMO_SEED = 7
 
 
+@pytest.fixture(autouse=True, scope="session")
+def user_data_dir(tmp_path_factory) -> Path:
+    """Backups and other per-user files go to a temporary folder, never the tester's own."""
+    folder = tmp_path_factory.mktemp("user-data")
+    os.environ["GNAPP_DATA_DIR"] = str(folder)
+    return folder
+
+
 @pytest.fixture
 def new_db(tmp_path):
     """An empty commune database at the latest schema."""

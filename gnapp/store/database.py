@@ -20,7 +20,7 @@ from pathlib import Path
 import sqlite_utils
 
 from gnapp.store import migrations
-from gnapp.store.errors import DatabaseError
+from gnapp.store.errors import CorruptDatabaseError, DatabaseError
 
 __all__ = [
     "SYSTEM_ACTOR",
@@ -137,7 +137,7 @@ def open_database(
         # Reading the header fails here on a file that is not a SQLite database.
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as error:
-        raise DatabaseError(
+        raise CorruptDatabaseError(
             f"Tệp {path} không phải cơ sở dữ liệu GNApp hợp lệ ({error})."
         ) from error
     database = CommuneDatabase(path, conn, actor, clock)

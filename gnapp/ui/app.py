@@ -5,12 +5,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from gnapp.store.backups import check_integrity, default_backup_folder
 from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.store.errors import DatabaseError
 from gnapp.store.users import User
 from gnapp.ui.login_dialog import sign_in_at_start
 from gnapp.ui.main_window import MainWindow, show_message
-from gnapp.ui.qt import QApplication, QMessageBox, QProgressDialog, QSize, Qt
+from gnapp.ui.qt import QApplication, QMessageBox, QProgressDialog, QSize, Qt, QThreadPool
 from gnapp.ui.translations import install_vietnamese
 
 # Fits a 1366×768 office screen with the taskbar and the window frame.
@@ -55,7 +56,9 @@ def _create_demo(path: Path) -> None:
 def run_gui(path: Path, *, demo: bool = False, argv: list[str] | None = None) -> int:
     """Open the commune database at ``path`` in the main window; return the exit code.
 
-    With ``demo``, a missing ``path`` is first filled with a fresh copy of the demo commune.
+    With ``demo``, a missing ``path`` is first filled with a fresh copy of the demo commune. A
+    database that fails its integrity check is never opened: the recovery dialog offers the last
+    good backup. Backups are made once a day and on closing (not of the demo).
     """
     app = QApplication.instance() or QApplication(sys.argv[:1] if argv is None else argv)
     app.setApplicationName("GNApp")
@@ -65,6 +68,12 @@ def run_gui(path: Path, *, demo: bool = False, argv: list[str] | None = None) ->
     try:
         if demo and not path.exists():
             _create_demo(path)
+        report = check_integrity(path) if path.exists() else None  # open_database says missing
+        if report is not None and not report.sound:
+            from gnapp.ui.backup_dialog import recover_database
+
+            if recover_database(None, path, report, default_backup_folder(path)) is None:
+                return 1
         cdb = open_database(path)
     except DatabaseError as error:
         show_message(None, QMessageBox.Icon.Critical, "GNApp — không mở được dữ liệu", str(error))
@@ -74,8 +83,12 @@ def run_gui(path: Path, *, demo: bool = False, argv: list[str] | None = None) ->
         cdb.close()
         return 0
     window = build_main_window(cdb, user)
+    window.automatic_backups = not demo
     window.show()
+    window.start_automatic_backup()
     try:
         return app.exec()
     finally:
+        QThreadPool.globalInstance().waitForDone()  # a backup still being written
+        app.processEvents()
         window.cdb.close()

@@ -13,6 +13,7 @@ from pathlib import Path
 import gnapp
 from gnapp.core.vietnamese import format_decimal, format_number, format_percent
 from gnapp.store import users
+from gnapp.store.backups import default_backup_folder
 from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.store.errors import DatabaseError
 from gnapp.store.overview import (
@@ -28,6 +29,7 @@ from gnapp.store.users import User
 from gnapp.ui.activities_view import ActivitiesView
 from gnapp.ui.dashboard import DashboardView
 from gnapp.ui.household_list import HouseholdListPage, edit_household
+from gnapp.ui.jobs import Job
 from gnapp.ui.login_dialog import sign_in_at_start
 from gnapp.ui.models import (
     TextTableModel,
@@ -39,6 +41,7 @@ from gnapp.ui.models import (
 from gnapp.ui.qt import (
     QAbstractItemView,
     QAction,
+    QCloseEvent,
     QComboBox,
     QFileDialog,
     QFont,
@@ -91,16 +94,24 @@ def show_message(parent: QWidget | None, icon: QMessageBox.Icon, title: str, tex
     box.exec()
 
 
-def ask_database_path(parent: QWidget, start: Path) -> Path | None:
-    """Ask for a .gnapp file to open, with Vietnamese labels; None when cancelled."""
-    dialog = QFileDialog(parent, "Mở dữ liệu xã", str(start), FILE_FILTER)
-    dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+def ask_path(
+    parent: QWidget | None,
+    title: str,
+    start: Path,
+    name_filter: str = "",
+    mode: QFileDialog.FileMode = QFileDialog.FileMode.ExistingFile,
+    accept: str = "Mở",
+) -> Path | None:
+    """Ask for a file (or with ``mode=Directory`` a folder), with Vietnamese labels; None when
+    cancelled."""
+    dialog = QFileDialog(parent, title, str(start), name_filter)
+    dialog.setFileMode(mode)
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
     labels = {
         QFileDialog.DialogLabel.LookIn: "Thư mục:",
-        QFileDialog.DialogLabel.FileName: "Tên tệp:",
+        QFileDialog.DialogLabel.FileName: "Tên thư mục:" if name_filter == "" else "Tên tệp:",
         QFileDialog.DialogLabel.FileType: "Loại tệp:",
-        QFileDialog.DialogLabel.Accept: "Mở",
+        QFileDialog.DialogLabel.Accept: accept,
         QFileDialog.DialogLabel.Reject: "Hủy",
     }
     for label, text in labels.items():
@@ -108,6 +119,11 @@ def ask_database_path(parent: QWidget, start: Path) -> Path | None:
     if not dialog.exec():
         return None
     return Path(dialog.selectedFiles()[0])
+
+
+def ask_database_path(parent: QWidget, start: Path) -> Path | None:
+    """Ask for a .gnapp file to open; None when cancelled."""
+    return ask_path(parent, "Mở dữ liệu xã", start, FILE_FILTER)
 
 
 def _table(model: object, *, sortable: bool = False, stretch_first: bool = False) -> QTableView:
@@ -184,6 +200,11 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.cdb = cdb
         self.user = user
+        # run_gui turns these on: a backup once a day and one on closing (not of the demo).
+        self.automatic_backups = False
+        self.backup_job: Job | None = None
+        self._backed_up_on_closing = False
+        self._close_requested = False
         self.setStyleSheet(WINDOW_STYLE)
         self.village_model = VillageTableModel(self)
         self.movement_model = TextTableModel(
@@ -228,6 +249,13 @@ class MainWindow(QMainWindow):
         self.export_action.setStatusTip("Xuất sổ hộ hoặc danh sách hộ nghèo, cận nghèo ra Excel")
         self.export_action.triggered.connect(self.export_lists)
         file_menu.addAction(self.export_action)
+        file_menu.addSeparator()
+        self.backup_action = QAction("&Sao lưu / Phục hồi…", self)
+        self.backup_action.setStatusTip(
+            "Sao lưu dữ liệu ngay hoặc ra USB; xem các bản sao lưu và phục hồi từ một bản"
+        )
+        self.backup_action.triggered.connect(self.open_backups)
+        file_menu.addAction(self.backup_action)
         file_menu.addSeparator()
         self.quit_action = QAction("T&hoát", self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -623,6 +651,39 @@ class MainWindow(QMainWindow):
 
         # Without yearly lists yet the register can still be exported: offer this year.
         open_export_dialog(self, self.cdb, self.year or date.today().year)
+
+    @property
+    def backup_folder(self) -> Path:
+        """Where the open database's automatic backups go."""
+        return default_backup_folder(self.cdb.path)
+
+    def open_backups(self) -> None:
+        from gnapp.ui.backup_dialog import BackupDialog  # loads on first use
+
+        BackupDialog(self).open()
+
+    def start_automatic_backup(self, *, closing: bool = False) -> None:
+        """The backup due now: once a day, and on closing (after which the window closes)."""
+        if not self.automatic_backups or self.is_demo or self.backup_job is not None:
+            return
+        from gnapp.ui.backup_dialog import run_automatic_backup
+
+        def finished() -> None:
+            self.backup_job = None
+            self._backed_up_on_closing |= closing
+            if self._close_requested:
+                self.close()
+
+        self.backup_job = run_automatic_backup(self, closing=closing, on_end=finished)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.automatic_backups or self._backed_up_on_closing or self.is_demo:
+            super().closeEvent(event)
+            return
+        event.ignore()  # the window closes when the closing backup has been written
+        self._close_requested = True
+        if self.backup_job is None:  # else the running backup's end asks again
+            self.start_automatic_backup(closing=True)
 
     def show_about(self) -> None:
         show_message(

@@ -1,0 +1,630 @@
+"""Backups of a commune database: made, rotated, described, checked and restored.
+
+A backup is a whole SQLite file written with SQLite's online backup API (never a
+file copy of a live database) under a temporary name in the target folder, synced
+to disk, checked, and only then renamed to its final name, so an interrupted backup
+never leaves a file that looks like a backup. File names sort by time and say the
+commune: ``21555-2026-11-22T081530-daily.gnapp-backup`` (see docs/backups.md).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import shutil
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from itertools import count
+from pathlib import Path
+
+import sqlite_utils
+
+from gnapp.core.vietnamese import fold, format_date, format_number
+from gnapp.paths import user_data_dir
+from gnapp.progress import Progress
+from gnapp.store.database import CommuneDatabase, open_database
+from gnapp.store.errors import CorruptDatabaseError, DatabaseError
+from gnapp.store.migrations import LATEST_VERSION
+from gnapp.store.overview import status_years
+from gnapp.store.register import get_setting
+
+SUFFIX = ".gnapp-backup"
+PARTIAL = ".partial"  # a backup being written; never listed, removed once stale
+KIND_LABELS = {
+    "daily": "hằng ngày",
+    "closing": "khi đóng phần mềm",
+    "monthly": "hằng tháng",
+    "manual": "sao lưu theo yêu cầu",
+    "prerestore": "dữ liệu trước khi phục hồi",
+}
+DAILY_KINDS = ("daily", "closing")  # rotated together as the daily backups
+KEEP_DAILY_SETTING, DEFAULT_KEEP_DAILY = "backup_keep_daily", 7
+KEEP_MONTHLY_SETTING, DEFAULT_KEEP_MONTHLY = "backup_keep_monthly", 12
+PAGES_PER_STEP = 256  # pages copied between two progress reports (1 MiB at 4 KiB a page)
+STALE_PARTIAL = timedelta(minutes=10)
+
+_STAMP = "%Y-%m-%dT%H%M%S"
+_NAME = re.compile(
+    r"(?P<commune>.+?)-(?P<stamp>\d{4}-\d\d-\d\dT\d{6})(?:-(?P<seq>\d+))?"
+    rf"-(?P<kind>{'|'.join(KIND_LABELS)}){re.escape(SUFFIX)}"
+)
+_CORRUPTION_CODES = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+
+
+# --- names and folders ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BackupFile:
+    """A backup file and what its name says."""
+
+    made_at: datetime
+    seq: int  # 2, 3, … for a second backup of the same kind in the same second
+    commune: str
+    kind: str
+    path: Path
+
+
+def slug(text: str) -> str:
+    """A file-name part from a commune code or a file stem: "Xã tôi" -> "xa-toi"."""
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "gnapp"
+
+
+def backup_name(commune: str, made_at: datetime, kind: str, seq: int = 1) -> str:
+    """``<commune>-<YYYY-mm-dd>T<HHMMSS>[-<seq>]-<kind>.gnapp-backup``."""
+    number = f"-{seq}" if seq > 1 else ""
+    return f"{commune}-{made_at.strftime(_STAMP)}{number}-{kind}{SUFFIX}"
+
+
+def parse_backup_name(path: Path) -> BackupFile | None:
+    """What a backup's name says, or None for a name GNApp did not give."""
+    found = _NAME.fullmatch(path.name)
+    if found is None:
+        return None
+    return BackupFile(
+        datetime.strptime(found["stamp"], _STAMP),
+        int(found["seq"] or 1),
+        found["commune"],
+        found["kind"],
+        path,
+    )
+
+
+def default_backup_folder(db_path: str | Path) -> Path:
+    """The automatic backups of a database: ``<user data>/sao-luu/<file name>``."""
+    return user_data_dir() / "sao-luu" / slug(Path(db_path).stem)
+
+
+def list_backups(folder: str | Path, commune: str | None = None) -> list[BackupFile]:
+    """The backups in ``folder`` (of one commune if given), newest first. A ``.gnapp-backup``
+    file renamed by hand is listed by its modification time as a backup made on request."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in folder.glob(f"*{SUFFIX}"):
+        backup = parse_backup_name(path) or BackupFile(
+            datetime.fromtimestamp(path.stat().st_mtime), 1, "", "manual", path
+        )
+        if commune is None or backup.commune == commune:
+            found.append(backup)
+    return sorted(found, key=lambda b: (b.made_at, b.seq, b.path.name), reverse=True)
+
+
+def remove_partial_backups(
+    folder: str | Path, *, older_than: timedelta = STALE_PARTIAL, now: datetime | None = None
+) -> list[Path]:
+    """Delete what a crash left of a backup being written (recent ones may still be in work)."""
+    folder = Path(folder)
+    limit = (now or datetime.now()) - older_than
+    removed = []
+    for path in folder.glob(f"*{PARTIAL}") if folder.is_dir() else ():
+        if datetime.fromtimestamp(path.stat().st_mtime) <= limit:
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
+# --- rotation ---------------------------------------------------------------------------------
+
+
+def due_backup_kind(backups: Iterable[BackupFile], now: datetime, *, closing: bool) -> str | None:
+    """The automatic backup to make now: the month's first is "monthly"; on closing a
+    "closing" one; otherwise a "daily" one unless one was made today."""
+    backups = list(backups)
+    if not any(b.kind == "monthly" and (b.made_at.year, b.made_at.month) == (now.year, now.month)
+               for b in backups):  # fmt: skip
+        return "monthly"
+    if closing:
+        return "closing"
+    automatic = (*DAILY_KINDS, "monthly")
+    if any(b.kind in automatic and b.made_at.date() == now.date() for b in backups):
+        return None
+    return "daily"
+
+
+def expired_backups(
+    backups: Iterable[BackupFile], keep_daily: int, keep_monthly: int
+) -> list[BackupFile]:
+    """The automatic backups rotation removes: daily and closing ones outside the
+    ``keep_daily`` latest days that have any, monthly ones outside the ``keep_monthly``
+    latest months. Backups made on request or before a restore are never removed."""
+    backups = list(backups)
+    days = sorted({b.made_at.date() for b in backups if b.kind in DAILY_KINDS}, reverse=True)
+    months = sorted(
+        {(b.made_at.year, b.made_at.month) for b in backups if b.kind == "monthly"}, reverse=True
+    )
+    kept_days, kept_months = set(days[: max(keep_daily, 1)]), set(months[: max(keep_monthly, 1)])
+    return [
+        b
+        for b in backups
+        if (b.kind in DAILY_KINDS and b.made_at.date() not in kept_days)
+        or (b.kind == "monthly" and (b.made_at.year, b.made_at.month) not in kept_months)
+    ]
+
+
+def rotate(folder: str | Path, commune: str, keep_daily: int, keep_monthly: int) -> list[Path]:
+    """Delete the expired automatic backups of ``commune`` in ``folder``; return them."""
+    expired = expired_backups(list_backups(folder, commune), keep_daily, keep_monthly)
+    for backup in expired:
+        backup.path.unlink(missing_ok=True)
+    return [backup.path for backup in expired]
+
+
+# --- reading a database or a backup ------------------------------------------------------------
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, isolation_level=None)
+    conn.execute("PRAGMA busy_timeout = 5000")
+    return conn
+
+
+@contextmanager
+def _connection(source: CommuneDatabase | str | Path) -> Iterator[tuple[sqlite3.Connection, Path]]:
+    """The connection to read ``source`` through (its own for an open database) and its path."""
+    if isinstance(source, CommuneDatabase):
+        yield source.db.conn, Path(source.path)
+        return
+    path = Path(source)
+    if not path.is_file():
+        raise DatabaseError(f"Không tìm thấy tệp: {path}")
+    conn = _read_only(path)
+    try:
+        yield conn, path
+    finally:
+        conn.close()
+
+
+def _tables(conn: sqlite3.Connection) -> set[str]:
+    return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def _commune_slug(conn: sqlite3.Connection, path: Path) -> str:
+    """The commune part of backup names: the commune's code, else the file's name."""
+    try:
+        tables = _tables(conn)
+        row = conn.execute("SELECT code FROM commune").fetchone() if "commune" in tables else None
+    except sqlite3.Error as error:
+        raise _sqlite_failure(error, f"Không sao lưu được {path.name}") from error
+    return slug(row[0] if row else path.stem)
+
+
+def _sqlite_failure(error: sqlite3.Error, what: str) -> DatabaseError:
+    """A Vietnamese error for a failed SQLite call; corruption gets its own class."""
+    if getattr(error, "sqlite_errorcode", None) in _CORRUPTION_CODES:
+        return CorruptDatabaseError(f"{what}: tệp dữ liệu bị hỏng ({error}).")
+    return DatabaseError(f"{what} ({error}).")
+
+
+@dataclass(frozen=True)
+class IntegrityReport:
+    """The result of checking a database file: its schema version and what is wrong."""
+
+    path: Path
+    version: int | None  # None when the file could not be read at all
+    problems: tuple[str, ...]
+
+    @property
+    def sound(self) -> bool:
+        return not self.problems
+
+    @property
+    def summary(self) -> str:
+        """The first problem in one short line, and how many more (SQLite lists one a line,
+        under headings such as "*** in database main ***")."""
+        lines = [
+            line.strip()
+            for problem in self.problems
+            for line in problem.splitlines()
+            if line.strip() and not line.startswith("***")
+        ]
+        if not lines:
+            return ""
+        first = lines[0] if len(lines[0]) <= 160 else lines[0][:159] + "…"
+        more = len(lines) - 1
+        return f"{first} (và {format_number(more)} lỗi khác)" if more else first
+
+    @property
+    def restore_problem(self) -> str | None:
+        """Why the file cannot be restored from, in Vietnamese (None when it can)."""
+        if self.problems:
+            return f"Tệp {self.path.name} bị hỏng: {self.summary}"
+        if not self.version:
+            return f"Tệp {self.path.name} không phải dữ liệu GNApp."
+        if self.version > LATEST_VERSION:
+            return (
+                f"Tệp {self.path.name} được tạo bởi phiên bản GNApp mới hơn (dữ liệu "
+                f"v{self.version}; phiên bản này đọc được đến v{LATEST_VERSION})."
+            )
+        return None
+
+
+def check_integrity(path: str | Path, *, quick: bool = True) -> IntegrityReport:
+    """Check a database file read-only: ``quick_check`` (``integrity_check`` with
+    ``quick=False``), ``foreign_key_check`` and the schema version."""
+    path = Path(path)
+    if not path.is_file():
+        return IntegrityReport(path, None, (f"không tìm thấy tệp {path}",))
+    version, problems = None, []
+    try:
+        conn = _read_only(path)
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            check = "quick_check" if quick else "integrity_check"
+            rows = [row[0] for row in conn.execute(f"PRAGMA {check}")]
+            if rows != ["ok"]:
+                problems.extend(rows)
+            broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                problems.append(
+                    f"{format_number(len(broken))} dòng tham chiếu đến dòng không còn "
+                    f"(bảng {', '.join(sorted({row[0] for row in broken}))})"
+                )
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as error:
+        problems.append(f"không đọc được tệp ({error})")
+    return IntegrityReport(path, version, tuple(problems))
+
+
+def _require_restorable(report: IntegrityReport) -> None:
+    problem = report.restore_problem
+    if problem is not None:
+        raise (CorruptDatabaseError if report.problems else DatabaseError)(problem)
+
+
+@dataclass(frozen=True)
+class BackupDescription:
+    """What a backup (or any commune database file) holds."""
+
+    path: Path
+    made_at: datetime  # from the backup's name; the file's modification time otherwise
+    kind: str | None  # None for a file that is not a named backup
+    schema_version: int
+    commune_code: str | None
+    commune_name: str | None
+    households: int
+    members: int
+    last_review: str | None  # "rà soát định kỳ năm 2025"
+    status_years: tuple[int, ...]
+    size: int  # bytes
+
+    @property
+    def when(self) -> str:
+        return f"{format_date(self.made_at.date())} {self.made_at:%H:%M}"
+
+    @property
+    def size_text(self) -> str:
+        if self.size < 1024 * 1024:
+            return f"{format_number(math.ceil(self.size / 1024))} KB"
+        return f"{format_number(self.size / 1024 / 1024, 1)} MB"
+
+    @property
+    def commune_text(self) -> str:
+        if self.commune_name is None:
+            return "chưa khai báo"
+        return f"{self.commune_name} (mã {self.commune_code})"
+
+    def lines(self) -> list[str]:
+        """The description, one Vietnamese line per fact."""
+        made = (
+            f"Sao lưu lúc: {self.when} ({KIND_LABELS[self.kind]})"
+            if self.kind
+            else f"Tệp ghi lần cuối lúc: {self.when}"
+        )
+        years = ", ".join(map(str, self.status_years)) or "chưa có"
+        version = f"v{self.schema_version}"
+        if self.schema_version < LATEST_VERSION:
+            version += f" (sẽ được nâng cấp lên v{LATEST_VERSION} khi mở)"
+        return [
+            made,
+            f"Xã, phường: {self.commune_text}",
+            f"Số hộ: {format_number(self.households)}; số nhân khẩu: {format_number(self.members)}",
+            f"Đợt rà soát gần nhất: {self.last_review or 'chưa có'}",
+            f"Danh sách hộ nghèo, cận nghèo các năm: {years}",
+            f"Phiên bản dữ liệu: {version}",
+            f"Dung lượng: {self.size_text}",
+        ]
+
+
+def _last_review(conn: sqlite3.Connection) -> str | None:
+    row = conn.execute(
+        "SELECT year, kind, month FROM review_rounds ORDER BY opened_at DESC, id DESC"
+    ).fetchone()
+    if row is None:
+        return None
+    year, kind, month = row
+    if kind == "periodic":
+        return f"rà soát định kỳ năm {year}"
+    return f"rà soát thường xuyên tháng {month}/{year}" if month else f"rà soát thường xuyên {year}"
+
+
+def describe_backup(path: str | Path) -> BackupDescription:
+    """Open a backup (or a commune database) read-only and say what it holds."""
+    path = Path(path)
+    named = parse_backup_name(path)
+    with _connection(path) as (conn, _):
+        try:
+            tables = _tables(conn)
+            commune = (
+                conn.execute("SELECT code, name FROM commune").fetchone()
+                if "commune" in tables
+                else None
+            )
+            counts = {
+                table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                for table in ("households", "members")
+                if table in tables
+            }
+            return BackupDescription(
+                path=path,
+                made_at=named.made_at if named else datetime.fromtimestamp(path.stat().st_mtime),
+                kind=named.kind if named else None,
+                schema_version=conn.execute("PRAGMA user_version").fetchone()[0],
+                commune_code=commune[0] if commune else None,
+                commune_name=commune[1] if commune else None,
+                households=counts.get("households", 0),
+                members=counts.get("members", 0),
+                last_review=_last_review(conn) if "review_rounds" in tables else None,
+                status_years=tuple(
+                    status_years(sqlite_utils.Database(conn))
+                    if "household_status" in tables
+                    else ()
+                ),
+                size=path.stat().st_size,
+            )
+        except sqlite3.Error as error:
+            raise _sqlite_failure(error, f"Không đọc được tệp {path.name}") from error
+
+
+def last_good_backup(folder: str | Path, commune: str | None = None) -> BackupDescription | None:
+    """The newest backup in ``folder`` that passes the integrity check and can be restored."""
+    for backup in list_backups(folder, commune):
+        if check_integrity(backup.path).restore_problem is None:
+            return describe_backup(backup.path)
+    return None
+
+
+# --- making a backup --------------------------------------------------------------------------
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb+") as file:
+        os.fsync(file.fileno())
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a rename durable (POSIX; Windows cannot open a folder, and NTFS journals renames)."""
+    if os.name == "nt":
+        return
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
+def _copy(conn: sqlite3.Connection, target: Path, progress: Progress | None, message: str) -> None:
+    """Write a consistent copy of ``conn``'s database to ``target`` in steps, reporting progress
+    (which may raise Cancelled), as one self-contained file (rollback journal, no -wal)."""
+    if progress is not None:
+        progress(0, 0, message)
+
+    def step(_status: int, remaining: int, total: int) -> None:
+        if progress is not None:
+            progress(total - remaining, total, message)
+
+    # A read transaction held across the steps keeps one snapshot: writes by other connections
+    # (WAL) neither show up half-way nor restart the copy.
+    own_snapshot = not conn.in_transaction
+    if own_snapshot:
+        conn.execute("BEGIN")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    dest = sqlite3.connect(target, isolation_level=None)
+    try:
+        dest.execute("PRAGMA journal_mode = OFF")  # a temporary file needs no journal of its own
+        conn.backup(dest, pages=PAGES_PER_STEP, progress=step)
+        dest.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        dest.close()
+        if own_snapshot and conn.in_transaction:
+            conn.execute("ROLLBACK")  # it only read
+    _fsync(target)
+
+
+def _backup(
+    conn: sqlite3.Connection,
+    commune: str,
+    db_path: Path,
+    folder: Path,
+    kind: str,
+    progress: Progress | None,
+    now: datetime | None,
+) -> Path:
+    if kind not in KIND_LABELS:
+        raise ValueError(f"unknown backup kind {kind!r}")
+    made_at = (now or datetime.now()).replace(microsecond=0)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for seq in count(1):
+            final = folder / backup_name(commune, made_at, kind, seq)
+            partial = final.with_name(final.name + PARTIAL)
+            if not final.exists() and not partial.exists():
+                break
+        try:
+            _copy(conn, partial, progress, "Đang sao lưu dữ liệu…")
+            report = check_integrity(partial)
+            if not report.sound:
+                raise CorruptDatabaseError(
+                    f"Bản sao lưu của {db_path.name} không đạt kiểm tra toàn vẹn, nên không được "
+                    f"giữ lại: dữ liệu gốc có thể đã hỏng ({report.summary})."
+                )
+            os.replace(partial, final)
+            _fsync_folder(folder)
+        finally:
+            partial.unlink(missing_ok=True)
+    except sqlite3.Error as error:
+        raise _sqlite_failure(error, f"Không sao lưu được {db_path.name} vào {folder}") from error
+    except OSError as error:
+        raise DatabaseError(
+            f"Không ghi được bản sao lưu vào thư mục {folder}: {error.strerror or error}."
+        ) from error
+    return final
+
+
+def make_backup(
+    source: CommuneDatabase | str | Path,
+    folder: str | Path,
+    kind: str = "manual",
+    progress: Progress | None = None,
+    *,
+    now: datetime | None = None,
+) -> Path:
+    """Back up an open database (on its own thread) or a database file into ``folder``
+    (a USB drive is just a folder); return the new backup's path.
+
+    ``progress`` may raise ``gnapp.progress.Cancelled``: then, as on any failure, no file is
+    left that looks like a backup and no temporary file either.
+    """
+    with _connection(source) as (conn, path):
+        return _backup(conn, _commune_slug(conn, path), path, Path(folder), kind, progress, now)
+
+
+def automatic_backup(
+    db_path: str | Path,
+    folder: str | Path,
+    *,
+    closing: bool = False,
+    progress: Progress | None = None,
+    now: datetime | None = None,
+) -> Path | None:
+    """The backup due on starting (once a day) or on closing, then rotation; None if none was
+    due. Keeps the number of backups the database's settings say (default 7 daily, 12 monthly)."""
+    folder, now = Path(folder), now or datetime.now()
+    remove_partial_backups(folder, now=now)
+    with _connection(db_path) as (conn, path):
+        commune = _commune_slug(conn, path)
+        kind = due_backup_kind(list_backups(folder, commune), now, closing=closing)
+        if kind is None:
+            return None
+        made = _backup(conn, commune, path, folder, kind, progress, now)
+        settings = sqlite_utils.Database(conn)
+        keep_daily = get_setting(settings, KEEP_DAILY_SETTING, DEFAULT_KEEP_DAILY)
+        keep_monthly = get_setting(settings, KEEP_MONTHLY_SETTING, DEFAULT_KEEP_MONTHLY)
+    rotate(folder, commune, int(keep_daily), int(keep_monthly))
+    return made
+
+
+# --- restoring --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    restored: BackupDescription  # the backup the database now holds
+    kept_copy: Path | None  # the copy of the database as it was (None if there was none)
+
+
+def _keep_copy(
+    target: Path, sound: bool, folder: Path, progress: Progress | None, now: datetime
+) -> Path:
+    """A copy of the database about to be replaced: an online backup when it is sound, a copy
+    of its files when it is broken (it is not in use, and a technician may want to look)."""
+    if sound:
+        return make_backup(target, folder, "prerestore", progress, now=now)
+    folder.mkdir(parents=True, exist_ok=True)
+    copy = folder / f"{slug(target.stem)}-{now:%Y-%m-%dT%H%M%S}-hong.gnapp"
+    shutil.copyfile(target, copy)
+    wal = Path(f"{target}-wal")
+    if wal.exists():
+        shutil.copyfile(wal, f"{copy}-wal")
+    return copy
+
+
+def _release(target: Path, sound: bool) -> None:
+    """Fold the -wal file into the database and remove it and the -shm file, so nothing of
+    the old database can be replayed onto the restored one."""
+    if sound:
+        conn = sqlite3.connect(target, timeout=1, isolation_level=None)
+        try:
+            busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        finally:
+            conn.close()
+        if busy:
+            raise DatabaseError(
+                f"Tệp {target.name} đang được mở ở một cửa sổ GNApp khác: hãy đóng cửa sổ đó "
+                "rồi phục hồi lại."
+            )
+    for side in ("-wal", "-shm"):
+        Path(f"{target}{side}").unlink(missing_ok=True)
+
+
+def restore_backup(
+    backup: str | Path,
+    target_db_path: str | Path,
+    keep_copy_folder: str | Path,
+    progress: Progress | None = None,
+    *,
+    now: datetime | None = None,
+) -> RestoreResult:
+    """Replace the database at ``target_db_path`` with the content of ``backup``.
+
+    The backup is checked first (a broken one, or one from a newer GNApp, is refused); then a
+    copy of the current database is kept in ``keep_copy_folder``; then the restored data is
+    written beside the database, checked, and put in its place in one rename. If anything
+    fails the current database is left as it was. A backup of an older schema is migrated.
+    The database must not be open (close it first).
+    """
+    backup, target = Path(backup), Path(target_db_path)
+    now = now or datetime.now()
+    _require_restorable(check_integrity(backup))
+    restored = describe_backup(backup)
+    kept = None
+    sound = True
+    if target.exists():
+        sound = check_integrity(target).sound
+        kept = _keep_copy(target, sound, Path(keep_copy_folder), progress, now)
+    partial = target.with_name(f"{target.name}.phuc-hoi{PARTIAL}")
+    try:
+        with _connection(backup) as (conn, _):
+            _copy(conn, partial, progress, "Đang phục hồi dữ liệu…")
+        _require_restorable(check_integrity(partial))
+        if target.exists():
+            _release(target, sound)
+        os.replace(partial, target)
+        _fsync_folder(target.parent)
+    except sqlite3.Error as error:
+        raise _sqlite_failure(error, f"Không phục hồi được từ {backup.name}") from error
+    except OSError as error:
+        raise DatabaseError(
+            f"Không phục hồi được vào {target}: {error.strerror or error}. "
+            "Dữ liệu hiện tại vẫn giữ nguyên."
+        ) from error
+    finally:
+        partial.unlink(missing_ok=True)
+    open_database(target).close()  # brings an older backup to the current schema
+    return RestoreResult(restored, kept)
