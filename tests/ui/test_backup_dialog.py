@@ -11,7 +11,6 @@ from gnapp.store.backups import check_integrity, list_backups, make_backup
 from gnapp.store.database import open_database
 from gnapp.store.errors import DatabaseError
 from gnapp.store.register import get_commune, save_commune, set_setting
-from gnapp.store.users import User
 from gnapp.ui import app as ui_app
 from gnapp.ui import backup_dialog, qt
 from gnapp.ui.app import build_main_window, run_gui
@@ -252,11 +251,8 @@ def test_a_failed_automatic_backup_says_so_and_still_closes(qtbot, window, boxes
 # --- recovery at start ------------------------------------------------------------------------
 
 
-SIGNED_IN = User(1, "canbo", "Nguyễn Thị Cán", ("clerk",), True)
-
-
 @pytest.fixture
-def started(monkeypatch):
+def started(monkeypatch, signed_in):
     """Windows run_gui showed; its event loop returns at once."""
     windows = []
     build = ui_app.build_main_window
@@ -266,7 +262,7 @@ def started(monkeypatch):
         return windows[-1]
 
     monkeypatch.setattr(ui_app, "build_main_window", record)
-    monkeypatch.setattr(ui_app, "sign_in_at_start", lambda cdb: SIGNED_IN)
+    monkeypatch.setattr(ui_app, "sign_in_at_start", lambda cdb: signed_in)
     monkeypatch.setattr(qt.QApplication, "exec", lambda *args: 0)
     yield windows
     for window in windows:

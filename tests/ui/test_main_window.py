@@ -17,7 +17,6 @@ from gnapp.store.database import open_database
 from gnapp.store.overview import VillageFigures, village_figures
 from gnapp.store.programme import set_target
 from gnapp.store.register import add_household, add_village, save_commune, set_setting, set_status
-from gnapp.store.users import User
 from gnapp.ui import app as ui_app
 from gnapp.ui import main_window, qt
 from gnapp.ui.app import build_main_window, run_gui
@@ -85,15 +84,6 @@ def commune_db(request):
     cdb = request.getfixturevalue("new_db")
     build_commune(cdb)
     return cdb
-
-
-SIGNED_IN = User(1, "canbo", "Nguyễn Thị Cán", ("clerk",), True)
-
-
-@pytest.fixture(autouse=True)
-def signed_in(monkeypatch):
-    """Opening another file signs its user in without a dialog."""
-    monkeypatch.setattr(main_window, "sign_in_at_start", lambda cdb: SIGNED_IN)
 
 
 @pytest.fixture
@@ -519,7 +509,7 @@ def test_run_gui_reports_a_missing_file_in_vietnamese(qapp, shown_boxes, tmp_pat
 
 
 @pytest.fixture
-def shown_windows(monkeypatch):
+def shown_windows(monkeypatch, signed_in):
     """Windows run_gui showed; the event loop returns at once."""
     windows = []
     build = ui_app.build_main_window
@@ -529,7 +519,7 @@ def shown_windows(monkeypatch):
         return windows[-1]
 
     monkeypatch.setattr(ui_app, "build_main_window", record)
-    monkeypatch.setattr(ui_app, "sign_in_at_start", lambda cdb: SIGNED_IN)
+    monkeypatch.setattr(ui_app, "sign_in_at_start", lambda cdb: signed_in)
     monkeypatch.setattr(qt.QApplication, "exec", lambda *args: 0)
     yield windows
     for window in windows:
