@@ -9,7 +9,6 @@ import argparse
 import json
 import sqlite3
 import sys
-import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -638,14 +637,8 @@ def _activity(args: argparse.Namespace) -> int:
 def _gui(args: argparse.Namespace) -> int:
     from gnapp.ui.app import run_gui
 
-    if args.demo:
-        from gnapp.demo import BUNDLED_DEMO
-
-        folder = Path(tempfile.mkdtemp(prefix="gnapp-demo-"))
-        return run_gui(folder / BUNDLED_DEMO, demo=True)
-    if args.db is None:
-        raise CliError("Hãy chỉ ra tệp dữ liệu xã (--db PATH) hoặc mở xã mẫu (--demo).")
-    return run_gui(args.db)
+    # without --db: the database opened last, or the first-run setup wizard
+    return run_gui(None if args.demo else args.db, demo=args.demo)
 
 
 def main(argv: list[str] | None = None) -> int:

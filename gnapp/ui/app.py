@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sys
+import tempfile
 from pathlib import Path
 
+from gnapp.preferences import last_database, remember_database
 from gnapp.store.backups import check_integrity, default_backup_folder
 from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.store.errors import DatabaseError
@@ -53,10 +55,28 @@ def _create_demo(path: Path) -> None:
         dialog.close()
 
 
-def run_gui(path: Path, *, demo: bool = False, argv: list[str] | None = None) -> int:
+def _first_run() -> tuple[CommuneDatabase | None, User | None, bool]:
+    """The setup wizard: (the new database and its administrator, or) whether the clerk chose
+    the demo; (None, None, False) when the wizard was closed."""
+    from gnapp.ui.setup_wizard import SetupWizard
+
+    wizard = SetupWizard()
+    if not wizard.exec():
+        return None, None, False
+    return wizard.cdb, wizard.user, wizard.open_demo
+
+
+def _demo_path() -> Path:
+    from gnapp.demo import BUNDLED_DEMO
+
+    return Path(tempfile.mkdtemp(prefix="gnapp-demo-")) / BUNDLED_DEMO
+
+
+def run_gui(path: Path | None, *, demo: bool = False, argv: list[str] | None = None) -> int:
     """Open the commune database at ``path`` in the main window; return the exit code.
 
-    With ``demo``, a missing ``path`` is first filled with a fresh copy of the demo commune. A
+    Without ``path``: the database opened last, or on the first run the setup wizard. With
+    ``demo``, a missing ``path`` is first filled with a fresh copy of the demo commune. A
     database that fails its integrity check is never opened: the recovery dialog offers the last
     good backup. Backups are made once a day and on closing (not of the demo).
     """
@@ -64,7 +84,16 @@ def run_gui(path: Path, *, demo: bool = False, argv: list[str] | None = None) ->
     app.setApplicationName("GNApp")
     app.setOrganizationName("GNApp")
     install_vietnamese(app)
-    path = Path(path)
+    if path is None and not demo:
+        path = last_database()
+        if path is None:
+            cdb, user, demo = _first_run()
+            if cdb is not None and user is not None:
+                remember_database(cdb.path)
+                return _show(app, cdb, user, demo=False)
+            if not demo:
+                return 0
+    path = _demo_path() if path is None else Path(path)
     try:
         if demo and not path.exists():
             _create_demo(path)
@@ -82,6 +111,13 @@ def run_gui(path: Path, *, demo: bool = False, argv: list[str] | None = None) ->
     if user is None:
         cdb.close()
         return 0
+    if not demo:
+        remember_database(path)
+    return _show(app, cdb, user, demo=demo)
+
+
+def _show(app: QApplication, cdb: CommuneDatabase, user: User, *, demo: bool) -> int:
+    """The main window until it is closed; the database is closed after."""
     window = build_main_window(cdb, user)
     window.automatic_backups = not demo
     window.show()

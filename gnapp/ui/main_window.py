@@ -12,6 +12,7 @@ from pathlib import Path
 
 import gnapp
 from gnapp.core.vietnamese import format_decimal, format_number, format_percent
+from gnapp.preferences import remember_database
 from gnapp.store import users
 from gnapp.store.backups import default_backup_folder
 from gnapp.store.database import CommuneDatabase, open_database
@@ -606,6 +607,8 @@ class MainWindow(QMainWindow):
         self.cdb.close()
         self.cdb, self.user = cdb, user
         self.load()
+        if not self.is_demo:
+            remember_database(path)
         return True
 
     def change_password(self) -> None:

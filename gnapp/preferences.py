@@ -1,0 +1,49 @@
+"""The user's own preferences on this computer (not the commune's data): the database opened
+last, so starting GNApp without arguments opens it again."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from gnapp.paths import user_data_dir
+
+FILE_NAME = "tuy-chon.json"
+
+
+def preferences_file() -> Path:
+    return user_data_dir() / FILE_NAME
+
+
+def load_preferences() -> dict[str, Any]:
+    """The saved preferences; an unreadable file counts as none (it only holds conveniences)."""
+    try:
+        data = json.loads(preferences_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def save_preference(key: str, value: Any) -> None:
+    """Set one preference, rewriting the file whole (a temporary file renamed over it)."""
+    data = load_preferences() | {key: value}
+    target = preferences_file()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+    with os.fdopen(handle, "w", encoding="utf-8") as file:
+        json.dump(data, file, ensure_ascii=False, indent=2)
+    os.replace(temporary, target)
+
+
+def last_database() -> Path | None:
+    """The database opened last, if it still exists."""
+    value = load_preferences().get("last_database")
+    path = Path(value) if isinstance(value, str) else None
+    return path if path is not None and path.is_file() else None
+
+
+def remember_database(path: Path) -> None:
+    save_preference("last_database", str(Path(path).resolve()))

@@ -1,0 +1,149 @@
+"""Setting up a commune's database on first use: its identity, its villages, the document
+header and the first administrator, written whole or not at all.
+
+>>> identity = CommuneIdentity(code="21555", name="Xã Sơn Minh", kind="xa", province="Quảng Ngãi")
+>>> identity.problems()
+[]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gnapp.core.standards import AREAS
+from gnapp.core.vietnamese import fold, nfc
+from gnapp.store import register, users
+from gnapp.store.database import CommuneDatabase, open_database
+from gnapp.store.errors import DatabaseError
+
+KINDS = {"xa": "Xã", "phuong": "Phường", "dac_khu": "Đặc khu", "thi_tran": "Thị trấn"}
+RECEIVER_KINDS = {"province": "cấp tỉnh", "district": "cấp huyện"}
+_CODE = re.compile(r"^\d{5}$")  # mã đơn vị hành chính cấp xã
+
+
+class SetupError(DatabaseError):
+    """Setup data that cannot be saved; every problem listed (Vietnamese)."""
+
+
+@dataclass(frozen=True)
+class CommuneIdentity:
+    code: str
+    name: str
+    kind: str
+    province: str
+    receiving_office_name: str = ""
+    receiving_office_kind: str = "province"
+
+    def problems(self) -> list[str]:
+        found = []
+        if not _CODE.match(self.code.strip()):
+            found.append("Mã xã phải gồm 5 chữ số (mã đơn vị hành chính), ví dụ 21555.")
+        if not self.name.strip():
+            found.append("Chưa nhập tên xã, phường.")
+        if self.kind not in KINDS:
+            found.append(f"Loại đơn vị phải là một trong: {', '.join(KINDS.values())}.")
+        if not self.province.strip():
+            found.append("Chưa nhập tỉnh, thành phố.")
+        if self.receiving_office_kind not in RECEIVER_KINDS:
+            found.append("Cơ quan nhận báo cáo phải ở cấp tỉnh hoặc cấp huyện.")
+        return found
+
+
+@dataclass(frozen=True)
+class VillageEntry:
+    code: str
+    name: str
+    area: str = "rural"
+
+
+def village_problems(villages: Sequence[VillageEntry]) -> list[str]:
+    """What is wrong with the villages typed, each with its row number."""
+    found = []
+    if not villages:
+        found.append("Cần ít nhất một thôn, tổ dân phố.")
+    codes: dict[str, int] = {}
+    names: dict[str, int] = {}
+    for number, village in enumerate(villages, start=1):
+        where = f"Dòng {number}"
+        if not village.code.strip():
+            found.append(f"{where}: chưa có mã thôn.")
+        elif village.code.strip() in codes:
+            found.append(
+                f"{where}: mã {village.code.strip()} trùng dòng {codes[village.code.strip()]}."
+            )
+        else:
+            codes[village.code.strip()] = number
+        if not village.name.strip():
+            found.append(f"{where}: chưa có tên thôn.")
+        elif fold(village.name) in names:
+            found.append(
+                f"{where}: tên “{village.name.strip()}” trùng dòng {names[fold(village.name)]}."
+            )
+        else:
+            names[fold(village.name)] = number
+        if village.area not in AREAS:
+            found.append(f"{where}: khu vực phải là nông thôn hoặc thành thị.")
+    return found
+
+
+@dataclass(frozen=True)
+class AdminAccount:
+    username: str
+    full_name: str
+    password: str
+    roles: tuple[str, ...] = ("admin", "clerk")
+
+
+@dataclass(frozen=True)
+class DocumentSettings:
+    """The signer of the commune's documents (the header lines come from the identity)."""
+
+    signer_name: str = ""
+    signer_title: str = "PHÓ CHỦ TỊCH"
+    signing_marks: tuple[str, ...] = field(default=("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"))
+
+
+def create_commune_database(
+    path: str | Path,
+    identity: CommuneIdentity,
+    villages: Sequence[VillageEntry],
+    admin: AdminAccount,
+    document: DocumentSettings = DocumentSettings(),
+    cost: users.HashCost = users.DEFAULT_COST,
+) -> CommuneDatabase:
+    """Create the commune's database at ``path`` (a new file) and sign the administrator in;
+    on any problem nothing is left behind."""
+    problems = identity.problems() + village_problems(villages)
+    if problems:
+        raise SetupError("\n".join(problems))
+    path = Path(path)
+    cdb = open_database(path, create=True, actor=f"{nfc(admin.full_name)} ({admin.username})")
+    try:
+        with cdb.transaction():
+            register.save_commune(
+                cdb,
+                code=identity.code.strip(),
+                name=" ".join(identity.name.split()),
+                kind=identity.kind,
+                province=" ".join(identity.province.split()),
+                receiving_office_name=identity.receiving_office_name.strip() or None,
+                receiving_office_kind=identity.receiving_office_kind,
+            )
+            for village in villages:
+                register.add_village(
+                    cdb, village.code.strip(), " ".join(village.name.split()), village.area
+                )
+            users.add_user(cdb, admin.username, admin.full_name, admin.roles, admin.password, cost)
+            register.set_setting(cdb, "document.signer_name", nfc(document.signer_name.strip()))
+            register.set_setting(cdb, "document.signer_title", nfc(document.signer_title.strip()))
+            register.set_setting(cdb, "document.signing_marks", list(document.signing_marks))
+        users.sign_in(cdb, admin.username, admin.password)
+    except BaseException:
+        cdb.close()
+        for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            leftover.unlink(missing_ok=True)
+        raise
+    return cdb

@@ -1,0 +1,380 @@
+"""The first-run wizard: set up the commune (identity, villages, administrator, document
+signer, where the data file lives), or open the demo commune to look around first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gnapp.core.vietnamese import fold
+from gnapp.data import read_form_json
+from gnapp.paths import user_data_dir
+from gnapp.store import users
+from gnapp.store.database import CommuneDatabase
+from gnapp.store.errors import DatabaseError
+from gnapp.store.setup import (
+    KINDS,
+    RECEIVER_KINDS,
+    AdminAccount,
+    CommuneIdentity,
+    DocumentSettings,
+    VillageEntry,
+    create_commune_database,
+    village_problems,
+)
+from gnapp.ui.qt import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+AREA_CHOICES = {"rural": "Nông thôn", "urban": "Thành thị"}
+SIGNER_TITLES = {
+    "PHÓ CHỦ TỊCH": ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"),
+    "CHỦ TỊCH": ("TM. ỦY BAN NHÂN DÂN",),
+}
+
+
+def _error_label() -> QLabel:
+    label = QLabel(objectName="error")
+    label.setStyleSheet("color: #b00020;")
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+class _CheckedPage(QWizardPage):
+    """A page that lists what is wrong under its fields and holds the wizard until it is right."""
+
+    def __init__(self, title: str, subtitle: str) -> None:
+        super().__init__()
+        self.setTitle(title)
+        self.setSubTitle(subtitle)
+        self.error = _error_label()
+
+    def problems(self) -> list[str]:
+        return []
+
+    def validatePage(self) -> bool:
+        found = self.problems()
+        self.error.setText("\n".join(found))
+        self.error.setVisible(bool(found))
+        return not found
+
+
+class ModePage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle("Chào mừng đến với GNApp")
+        self.setSubTitle(
+            "Phần mềm quản lý Chương trình mục tiêu quốc gia giảm nghèo bền vững của UBND xã, "
+            "phường. Máy tính này chưa có dữ liệu xã nào."
+        )
+        self.commune = QRadioButton("Thiết lập dữ liệu cho xã, phường của tôi", checked=True)
+        self.demo = QRadioButton("Mở xã mẫu để làm quen trước (dữ liệu giả định, không phải thật)")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.commune)
+        layout.addWidget(self.demo)
+        layout.addStretch(1)
+
+    def nextId(self) -> int:
+        return -1 if self.demo.isChecked() else super().nextId()
+
+    def isFinalPage(self) -> bool:
+        return self.demo.isChecked()
+
+
+class IdentityPage(_CheckedPage):
+    def __init__(self) -> None:
+        super().__init__(
+            "Thông tin xã, phường",
+            "Dùng cho phần đầu văn bản, báo cáo và để cấp trên nhận biết dữ liệu của xã.",
+        )
+        self.code = QLineEdit(objectName="code", placeholderText="5 chữ số, ví dụ 21555")
+        self.kind = QComboBox(objectName="kind")
+        for code, word in KINDS.items():
+            self.kind.addItem(word, code)
+        self.name = QLineEdit(objectName="name", placeholderText="ví dụ: Xã Sơn Minh")
+        self.province = QComboBox(objectName="province", editable=True)
+        provinces = read_form_json("reference", "province-codes.json")["provinces"]
+        self.province.addItems(sorted((p["name"] for p in provinces), key=fold))
+        self.province.setCurrentIndex(-1)
+        self.receiver = QLineEdit(
+            objectName="receiver", placeholderText="ví dụ: Sở Nông nghiệp và Môi trường tỉnh …"
+        )
+        self.receiver_kind = QComboBox(objectName="receiver_kind")
+        for code, label in RECEIVER_KINDS.items():
+            self.receiver_kind.addItem(label, code)
+        form = QFormLayout(self)
+        form.addRow("Mã xã (mã đơn vị hành chính):", self.code)
+        form.addRow("Loại đơn vị:", self.kind)
+        form.addRow("Tên xã, phường:", self.name)
+        form.addRow("Tỉnh, thành phố:", self.province)
+        form.addRow("Cơ quan nhận báo cáo (“Kính gửi”):", self.receiver)
+        form.addRow("Cơ quan đó thuộc:", self.receiver_kind)
+        form.addRow(self.error)
+
+    def identity(self) -> CommuneIdentity:
+        name = " ".join(self.name.text().split())
+        word = self.kind.currentText()
+        if name and not fold(name).startswith(fold(word)):
+            name = f"{word} {name}"
+        return CommuneIdentity(
+            code=self.code.text().strip(),
+            name=name,
+            kind=self.kind.currentData(),
+            province=self.province.currentText().strip(),
+            receiving_office_name=self.receiver.text().strip(),
+            receiving_office_kind=self.receiver_kind.currentData(),
+        )
+
+    def problems(self) -> list[str]:
+        return self.identity().problems()
+
+
+class VillagesPage(_CheckedPage):
+    COLUMNS = ("Mã thôn", "Tên thôn, tổ dân phố", "Khu vực")
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Các thôn, tổ dân phố",
+            "Mỗi dòng một thôn hoặc tổ dân phố, với khu vực nông thôn hay thành thị (chuẩn nghèo "
+            "khác nhau theo khu vực). Có thể thêm sau trong phần mềm.",
+        )
+        self.table = QTableWidget(0, len(self.COLUMNS), objectName="villages")
+        self.table.setHorizontalHeaderLabels(self.COLUMNS)
+        self.table.verticalHeader().hide()
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.resizeSection(0, 90)
+        header.resizeSection(2, 130)
+        add = QPushButton("Thêm thôn")
+        remove = QPushButton("Xóa dòng đang chọn")
+        add.clicked.connect(lambda: self.add_row())
+        remove.clicked.connect(self.remove_row)
+        buttons = QHBoxLayout()
+        buttons.addWidget(add)
+        buttons.addWidget(remove)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.error)
+        self.add_row()
+
+    def add_row(self, code: str = "", name: str = "", area: str = "rural") -> None:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        self.table.setItem(row, 0, QTableWidgetItem(code or f"{row + 1:02d}"))
+        self.table.setItem(row, 1, QTableWidgetItem(name))
+        areas = QComboBox()
+        for value, label in AREA_CHOICES.items():
+            areas.addItem(label, value)
+        areas.setCurrentIndex(list(AREA_CHOICES).index(area))
+        self.table.setCellWidget(row, 2, areas)
+        self.table.setCurrentCell(row, 1)
+
+    def remove_row(self) -> None:
+        rows = sorted({index.row() for index in self.table.selectedIndexes()}, reverse=True)
+        for row in rows:
+            self.table.removeRow(row)
+
+    def villages(self) -> list[VillageEntry]:
+        found = []
+        for row in range(self.table.rowCount()):
+            code, name = (self.table.item(row, c) for c in (0, 1))
+            code_text = code.text().strip() if code else ""
+            name_text = name.text().strip() if name else ""
+            if not code_text and not name_text:
+                continue  # an empty row left at the end
+            found.append(
+                VillageEntry(code_text, name_text, self.table.cellWidget(row, 2).currentData())
+            )
+        return found
+
+    def problems(self) -> list[str]:
+        return village_problems(self.villages())
+
+
+class AdminPage(_CheckedPage):
+    def __init__(self) -> None:
+        super().__init__(
+            "Tài khoản quản trị",
+            "Người quản trị thêm tài khoản cho cán bộ nhập liệu và lãnh đạo phê duyệt, thay đổi "
+            "cài đặt và phục hồi dữ liệu. Hãy ghi nhớ mật khẩu: không ai lấy lại được.",
+        )
+        self.full_name = QLineEdit(objectName="full_name")
+        self.username = QLineEdit(objectName="username")
+        self.password = QLineEdit(objectName="password")
+        self.repeat = QLineEdit(objectName="repeat")
+        for field in (self.password, self.repeat):
+            field.setEchoMode(QLineEdit.EchoMode.Password)
+        self.also_approver = QCheckBox("Người này cũng phê duyệt, ký gói báo cáo (lãnh đạo)")
+        form = QFormLayout(self)
+        form.addRow("Họ và tên:", self.full_name)
+        form.addRow("Tên đăng nhập:", self.username)
+        form.addRow(f"Mật khẩu (ít nhất {users.MIN_PASSWORD_LENGTH} ký tự):", self.password)
+        form.addRow("Nhập lại mật khẩu:", self.repeat)
+        form.addRow(self.also_approver)
+        form.addRow(self.error)
+
+    def account(self) -> AdminAccount:
+        roles = ("admin", "clerk") + (("approver",) if self.also_approver.isChecked() else ())
+        return AdminAccount(
+            self.username.text().strip(), self.full_name.text(), self.password.text(), roles
+        )
+
+    def problems(self) -> list[str]:
+        found = []
+        if not self.full_name.text().strip():
+            found.append("Chưa nhập họ và tên.")
+        username = self.username.text().strip()
+        if not username or any(ch.isspace() for ch in username):
+            found.append("Tên đăng nhập không được để trống và không có dấu cách.")
+        if len(self.password.text()) < users.MIN_PASSWORD_LENGTH:
+            found.append(f"Mật khẩu phải có ít nhất {users.MIN_PASSWORD_LENGTH} ký tự.")
+        elif self.password.text() != self.repeat.text():
+            found.append("Hai lần nhập mật khẩu không giống nhau.")
+        return found
+
+
+class DocumentPage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle("Người ký văn bản")
+        self.setSubTitle(
+            "Khối chữ ký ở cuối báo cáo. Có thể để trống họ tên để ký tay; đổi được khi lập "
+            "từng báo cáo."
+        )
+        self.signer_name = QLineEdit(objectName="signer_name")
+        self.signer_title = QComboBox(objectName="signer_title")
+        self.signer_title.addItems(list(SIGNER_TITLES))
+        self.preview = QLabel(objectName="signature_preview")
+        self.signer_title.currentTextChanged.connect(self._show_marks)
+        self.signer_name.textChanged.connect(self._show_marks)
+        form = QFormLayout(self)
+        form.addRow("Chức danh người ký:", self.signer_title)
+        form.addRow("Họ và tên người ký:", self.signer_name)
+        form.addRow("Khối chữ ký:", self.preview)
+        self._show_marks()
+
+    def settings(self) -> DocumentSettings:
+        title = self.signer_title.currentText()
+        return DocumentSettings(self.signer_name.text(), title, SIGNER_TITLES[title])
+
+    def _show_marks(self) -> None:
+        chosen = self.settings()
+        lines = [*chosen.signing_marks, chosen.signer_title, "", chosen.signer_name or "(ký tay)"]
+        self.preview.setText("<br>".join(f"<b>{line}</b>" if line else "" for line in lines))
+
+
+class FilePage(_CheckedPage):
+    def __init__(self) -> None:
+        super().__init__(
+            "Nơi lưu dữ liệu",
+            "Toàn bộ dữ liệu của xã nằm trong một tệp. Phần mềm tự sao lưu tệp này mỗi ngày "
+            "và khi đóng.",
+        )
+        self.path = QLineEdit(objectName="path")
+        browse = QPushButton("Chọn…")
+        browse.clicked.connect(self.browse)
+        row = QHBoxLayout()
+        row.addWidget(self.path, 1)
+        row.addWidget(browse)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Tệp dữ liệu của xã:"))
+        layout.addLayout(row)
+        layout.addWidget(self.error)
+        layout.addStretch(1)
+
+    def initializePage(self) -> None:
+        identity = self.wizard().identity_page.identity()
+        if not self.path.text():
+            stem = fold(identity.name).replace(" ", "-") or "xa"
+            self.path.setText(str(user_data_dir() / f"{identity.code}-{stem}.gnapp"))
+
+    def browse(self) -> None:
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, "Lưu dữ liệu xã vào", self.path.text(), "Dữ liệu GNApp (*.gnapp)"
+        )
+        if chosen:
+            self.path.setText(chosen if chosen.endswith(".gnapp") else f"{chosen}.gnapp")
+
+    def problems(self) -> list[str]:
+        text = self.path.text().strip()
+        if not text:
+            return ["Chưa chọn nơi lưu tệp dữ liệu."]
+        if Path(text).exists():
+            return [f"Đã có tệp {text}: hãy chọn tên khác (GNApp không ghi đè dữ liệu có sẵn)."]
+        return []
+
+    def validatePage(self) -> bool:
+        if not super().validatePage():
+            return False
+        return self.wizard().create()
+
+
+class SetupWizard(QWizard):
+    """After ``exec``: ``open_demo`` is set, or ``cdb`` holds the new commune's database with its
+    administrator signed in as ``user``."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("GNApp — Thiết lập lần đầu")
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, False)
+        self.cdb: CommuneDatabase | None = None
+        self.user: users.User | None = None
+        self.mode_page = ModePage()
+        self.identity_page = IdentityPage()
+        self.villages_page = VillagesPage()
+        self.admin_page = AdminPage()
+        self.document_page = DocumentPage()
+        self.file_page = FilePage()
+        for page in (
+            self.mode_page,
+            self.identity_page,
+            self.villages_page,
+            self.admin_page,
+            self.document_page,
+            self.file_page,
+        ):
+            self.addPage(page)
+        self.setButtonText(QWizard.WizardButton.FinishButton, "Hoàn tất")
+        self.resize(760, 560)
+
+    @property
+    def open_demo(self) -> bool:
+        return self.mode_page.demo.isChecked()
+
+    def create(self) -> bool:
+        path = Path(self.file_page.path.text().strip())
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.cdb = create_commune_database(
+                path,
+                self.identity_page.identity(),
+                self.villages_page.villages(),
+                self.admin_page.account(),
+                self.document_page.settings(),
+            )
+        except (DatabaseError, OSError) as error:
+            self.file_page.error.setText(f"Không tạo được dữ liệu: {error}")
+            self.file_page.error.show()
+            return False
+        self.user = users.get_user(self.cdb.db, self.admin_page.account().username)
+        return True

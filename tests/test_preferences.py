@@ -1,0 +1,26 @@
+"""The user's preferences file: the database opened last."""
+
+from __future__ import annotations
+
+from gnapp import preferences
+
+
+def test_the_last_database_is_remembered_while_it_exists(tmp_path, monkeypatch):
+    monkeypatch.setenv("GNAPP_DATA_DIR", str(tmp_path / "data"))
+    assert preferences.last_database() is None
+    database = tmp_path / "xa.gnapp"
+    database.write_bytes(b"")
+    preferences.remember_database(database)
+    preferences.save_preference("other", 1)
+    assert preferences.last_database() == database.resolve()
+    assert preferences.load_preferences()["other"] == 1
+    database.unlink()
+    assert preferences.last_database() is None
+
+
+def test_a_damaged_preferences_file_counts_as_none(tmp_path, monkeypatch):
+    monkeypatch.setenv("GNAPP_DATA_DIR", str(tmp_path))
+    preferences.preferences_file().write_text("{không phải json", encoding="utf-8")
+    assert preferences.load_preferences() == {}
+    preferences.save_preference("last_database", "x")
+    assert preferences.load_preferences() == {"last_database": "x"}
