@@ -182,6 +182,44 @@ def _parser() -> argparse.ArgumentParser:
     activity.add_argument("--amount", type=int, metavar="ĐỒNG", help="mức hỗ trợ (đồng)")
     activity.add_argument("--support", metavar="NỘI_DUNG", help="nội dung hỗ trợ")
 
+    setup = commands.add_parser(
+        "setup",
+        help="thiết lập dữ liệu cho một xã mới (như trình hướng dẫn lần đầu)",
+        description='gnapp setup xa.gnapp --code 21555 --name "Xã Sơn Minh" --kind xa '
+        '--province "Quảng Ngãi" --village "01:Thôn An Phú" --village "02:TDP 1:urban" '
+        '--admin quantri --admin-name "Lê Văn Quản" (mật khẩu: hỏi khi chạy hoặc GNAPP_PASSWORD)',
+    )
+    setup.add_argument("path", type=Path, metavar="TỆP.gnapp", help="tệp dữ liệu mới")
+    setup.add_argument("--code", required=True, metavar="MÃ", help="mã xã (5 chữ số)")
+    setup.add_argument("--name", required=True, metavar="TÊN", help="tên xã, phường")
+    setup.add_argument(
+        "--kind", default="xa", choices=("xa", "phuong", "dac_khu", "thi_tran"), help="loại đơn vị"
+    )
+    setup.add_argument("--province", required=True, metavar="TỈNH", help="tỉnh, thành phố")
+    setup.add_argument("--receiver", default="", metavar="TÊN", help="cơ quan nhận báo cáo")
+    setup.add_argument(
+        "--receiver-kind",
+        default="province",
+        choices=("province", "district"),
+        help="cấp của cơ quan đó",
+    )
+    setup.add_argument(
+        "--village",
+        action="append",
+        required=True,
+        metavar="MÃ:TÊN[:urban]",
+        help="một thôn, tổ dân phố (nhắc lại cho mỗi thôn; thêm :urban nếu thuộc thành thị)",
+    )
+    setup.add_argument("--admin", required=True, metavar="TÊN", help="tên đăng nhập quản trị")
+    setup.add_argument("--admin-name", required=True, metavar="HỌ_TÊN", help="họ tên quản trị")
+    setup.add_argument(
+        "--approver", action="store_true", help="người quản trị cũng là lãnh đạo phê duyệt"
+    )
+    setup.add_argument("--signer-name", default="", metavar="HỌ_TÊN", help="người ký văn bản")
+    setup.add_argument(
+        "--signer-title", default="PHÓ CHỦ TỊCH", choices=("PHÓ CHỦ TỊCH", "CHỦ TỊCH")
+    )
+
     user = commands.add_parser(
         "user",
         help="người dùng và vai trò: “user list|add|passwd|roles|lock|unlock”",
@@ -422,6 +460,36 @@ def _secret(variable: str, prompt: str, *, repeat: bool = False) -> str:
     return secret
 
 
+def _setup(args: argparse.Namespace) -> int:
+    from gnapp.store.setup import (
+        AdminAccount,
+        CommuneIdentity,
+        DocumentSettings,
+        VillageEntry,
+        create_commune_database,
+    )
+
+    villages = []
+    for text in args.village:
+        code, _, rest = text.partition(":")
+        name, _, area = rest.partition(":")
+        villages.append(VillageEntry(code, name, area or "rural"))
+    roles = ("admin", "clerk") + (("approver",) if args.approver else ())
+    password = _secret("GNAPP_PASSWORD", f"Mật khẩu cho {args.admin}: ", repeat=True)
+    cdb = create_commune_database(
+        args.path,
+        CommuneIdentity(
+            args.code, args.name, args.kind, args.province, args.receiver, args.receiver_kind
+        ),
+        villages,
+        AdminAccount(args.admin, args.admin_name, password, roles),
+        DocumentSettings.signed_by(args.signer_name, args.signer_title),
+    )
+    cdb.close()
+    print(f"Đã tạo {args.path}: {args.name}, {len(villages)} thôn, quản trị {args.admin}.")
+    return 0
+
+
 def _user(args: argparse.Namespace) -> int:
     from gnapp.store import users
     from gnapp.store.database import open_database
@@ -654,6 +722,7 @@ def main(argv: list[str] | None = None) -> int:
         "activity": _activity,
         "report": _report,
         "user": _user,
+        "setup": _setup,
         "backup": _backup,
         None: _gui,
     }

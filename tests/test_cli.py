@@ -198,3 +198,62 @@ def test_standards_lists_both(capsys):
     assert main(["standards"]) == 0
     out = capsys.readouterr().out
     assert "2022-2025" in out and "2027-2030" in out
+
+
+# --- setup and users ------------------------------------------------------------------------
+
+
+def test_setup_then_users_from_the_command_line(tmp_path, monkeypatch, capsys):
+    from gnapp.store import users
+    from gnapp.store.database import open_database as open_db
+    from gnapp.store.register import get_commune, get_setting, villages
+
+    monkeypatch.setattr(users, "DEFAULT_COST", users.TEST_COST)
+    monkeypatch.setenv("GNAPP_PASSWORD", "matkhau1")
+    path = tmp_path / "xa.gnapp"
+    argv = ["setup", str(path), "--code", "21555", "--name", "Xã Sơn Minh"]
+    argv += ["--province", "Quảng Ngãi", "--village", "01:Thôn An Phú"]
+    argv += ["--village", "02:Tổ dân phố 1:urban", "--admin", "quantri"]
+    argv += ["--admin-name", "Lê Văn Quản", "--signer-title", "CHỦ TỊCH"]
+    assert main(argv) == 0
+    assert "Đã tạo" in capsys.readouterr().out
+    with open_db(path) as cdb:
+        assert get_commune(cdb.db)["code"] == "21555"
+        assert [v["area"] for v in villages(cdb.db)] == ["rural", "urban"]
+        assert get_setting(cdb.db, "document.signing_marks") == ["TM. ỦY BAN NHÂN DÂN"]
+
+    add = ["user", "add", "canbo", "--db", str(path), "--name", "Nguyễn Thị Cán"]
+    assert main([*add, "--role", "clerk"]) == 1  # who is adding?
+    assert "cần --admin" in capsys.readouterr().err
+    monkeypatch.setenv("GNAPP_ADMIN_PASSWORD", "sai")
+    assert main([*add, "--role", "clerk", "--admin", "quantri"]) == 1
+    assert "Tên đăng nhập hoặc mật khẩu không đúng" in capsys.readouterr().err
+    monkeypatch.setenv("GNAPP_ADMIN_PASSWORD", "matkhau1")
+    assert main([*add, "--role", "clerk", "--admin", "quantri"]) == 0
+    monkeypatch.setenv("GNAPP_ADMIN_PASSWORD", "matkhau1")
+    lock = ["user", "lock", "quantri", "--db", str(path), "--admin", "canbo"]
+    assert main(lock) == 1  # a clerk administers nothing
+    assert "không có quyền quản lý người dùng" in capsys.readouterr().err
+    capsys.readouterr()
+    assert main(["user", "list", "--db", str(path)]) == 0
+    listed = capsys.readouterr().out
+    assert "canbo\tNguyễn Thị Cán\tCán bộ nhập liệu\tđang dùng" in listed
+    with open_db(path) as cdb:
+        actors = [
+            r[0]
+            for r in cdb.db.execute(
+                "SELECT actor FROM change_log WHERE table_name = 'users' ORDER BY id"
+            )
+        ]
+    assert actors == ["Lê Văn Quản (quantri)", "Lê Văn Quản (quantri)"]
+
+
+def test_setup_explains_bad_input(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("GNAPP_PASSWORD", "matkhau1")
+    argv = ["setup", str(tmp_path / "xa.gnapp"), "--code", "215", "--name", "Xã A"]
+    argv += ["--province", "Huế", "--village", "01:Thôn A", "--village", "01:Thôn B"]
+    argv += ["--admin", "quantri", "--admin-name", "Lê Văn Quản"]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert "Mã xã phải gồm 5 chữ số" in err and "Dòng 2: mã 01 trùng dòng 1." in err
+    assert list(tmp_path.iterdir()) == []

@@ -97,13 +97,24 @@ class AdminAccount:
     roles: tuple[str, ...] = ("admin", "clerk")
 
 
+# The lines above the signer's title (Nghị định 30/2020): a deputy signs "KT." for the chair.
+SIGNING_MARKS = {
+    "PHÓ CHỦ TỊCH": ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"),
+    "CHỦ TỊCH": ("TM. ỦY BAN NHÂN DÂN",),
+}
+
+
 @dataclass(frozen=True)
 class DocumentSettings:
     """The signer of the commune's documents (the header lines come from the identity)."""
 
     signer_name: str = ""
     signer_title: str = "PHÓ CHỦ TỊCH"
-    signing_marks: tuple[str, ...] = field(default=("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"))
+    signing_marks: tuple[str, ...] = field(default=SIGNING_MARKS["PHÓ CHỦ TỊCH"])
+
+    @classmethod
+    def signed_by(cls, name: str, title: str) -> DocumentSettings:
+        return cls(name, title, SIGNING_MARKS[title])
 
 
 def create_commune_database(

@@ -14,6 +14,7 @@ from gnapp.store.errors import DatabaseError
 from gnapp.store.setup import (
     KINDS,
     RECEIVER_KINDS,
+    SIGNING_MARKS,
     AdminAccount,
     CommuneIdentity,
     DocumentSettings,
@@ -42,10 +43,6 @@ from gnapp.ui.qt import (
 )
 
 AREA_CHOICES = {"rural": "Nông thôn", "urban": "Thành thị"}
-SIGNER_TITLES = {
-    "PHÓ CHỦ TỊCH": ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"),
-    "CHỦ TỊCH": ("TM. ỦY BAN NHÂN DÂN",),
-}
 
 
 def _error_label() -> QLabel:
@@ -262,7 +259,7 @@ class DocumentPage(QWizardPage):
         )
         self.signer_name = QLineEdit(objectName="signer_name")
         self.signer_title = QComboBox(objectName="signer_title")
-        self.signer_title.addItems(list(SIGNER_TITLES))
+        self.signer_title.addItems(list(SIGNING_MARKS))
         self.preview = QLabel(objectName="signature_preview")
         self.signer_title.currentTextChanged.connect(self._show_marks)
         self.signer_name.textChanged.connect(self._show_marks)
@@ -273,8 +270,7 @@ class DocumentPage(QWizardPage):
         self._show_marks()
 
     def settings(self) -> DocumentSettings:
-        title = self.signer_title.currentText()
-        return DocumentSettings(self.signer_name.text(), title, SIGNER_TITLES[title])
+        return DocumentSettings.signed_by(self.signer_name.text(), self.signer_title.currentText())
 
     def _show_marks(self) -> None:
         chosen = self.settings()
