@@ -220,6 +220,18 @@ def _parser() -> argparse.ArgumentParser:
         "--signer-title", default="PHÓ CHỦ TỊCH", choices=("PHÓ CHỦ TỊCH", "CHỦ TỊCH")
     )
 
+    settings = commands.add_parser(
+        "settings",
+        help="cài đặt của xã: “settings list”, “settings set KHÓA GIÁ_TRỊ --admin TÊN”",
+        description="Danh sách khóa: gnapp settings list --db PATH. Giá trị nhiều dòng (nơi nhận, "
+        "dòng thẩm quyền ký) viết cách nhau bằng “|”.",
+    )
+    settings.add_argument("action", choices=("list", "set"))
+    settings.add_argument("key", nargs="?", metavar="KHÓA")
+    settings.add_argument("value", nargs="?", metavar="GIÁ_TRỊ")
+    settings.add_argument("--db", type=Path, required=True, metavar="PATH", help="tệp dữ liệu xã")
+    settings.add_argument("--admin", metavar="TÊN", help="người quản trị thực hiện")
+
     user = commands.add_parser(
         "user",
         help="người dùng và vai trò: “user list|add|passwd|roles|lock|unlock”",
@@ -490,6 +502,38 @@ def _setup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sign_in_admin(cdb, username: str | None) -> None:
+    """Sign the acting administrator in (password from GNAPP_ADMIN_PASSWORD or asked)."""
+    from gnapp.store import users
+
+    if not username:
+        raise CliError("Cần --admin TÊN của người quản trị.")
+    password = _secret("GNAPP_ADMIN_PASSWORD", f"Mật khẩu của {username}: ")
+    users.require(users.sign_in(cdb, username, password), "administer")
+
+
+def _settings(args: argparse.Namespace) -> int:
+    from gnapp.store.database import open_database
+    from gnapp.store.settings import SETTINGS, current_settings, save_settings
+
+    with open_database(args.db) as cdb:
+        if args.action == "list":
+            for key, value in current_settings(cdb.db).items():
+                shown = " | ".join(value) if isinstance(value, list) else value
+                print(f"{key}\t{SETTINGS[key].label}\t{shown}")
+            return 0
+        if args.key is None or args.value is None:
+            raise CliError("Dùng: settings set KHÓA GIÁ_TRỊ --db PATH --admin TÊN")
+        _sign_in_admin(cdb, args.admin)
+        value = args.value.replace("|", "\n") if args.key in MULTILINE_SETTINGS else args.value
+        save_settings(cdb, {args.key: value})
+    print(f"Đã lưu {args.key}.")
+    return 0
+
+
+MULTILINE_SETTINGS = ("document.signing_marks", "document.recipients")
+
+
 def _user(args: argparse.Namespace) -> int:
     from gnapp.store import users
     from gnapp.store.database import open_database
@@ -503,10 +547,7 @@ def _user(args: argparse.Namespace) -> int:
         if not args.username:
             raise CliError(f"user {args.action} cần TÊN_ĐĂNG_NHẬP")
         if users.has_users(cdb.db):
-            if not args.admin:
-                raise CliError("Xã đã có người dùng: cần --admin TÊN của người quản trị.")
-            admin_password = _secret("GNAPP_ADMIN_PASSWORD", f"Mật khẩu của {args.admin}: ")
-            users.require(users.sign_in(cdb, args.admin, admin_password), "administer")
+            _sign_in_admin(cdb, args.admin)
         elif args.action != "add" or "admin" not in (args.role or ()):
             raise CliError("Xã chưa có người dùng: hãy thêm người quản trị trước (--role admin).")
         if args.action == "add":
@@ -723,6 +764,7 @@ def main(argv: list[str] | None = None) -> int:
         "report": _report,
         "user": _user,
         "setup": _setup,
+        "settings": _settings,
         "backup": _backup,
         None: _gui,
     }

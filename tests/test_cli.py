@@ -224,7 +224,7 @@ def test_setup_then_users_from_the_command_line(tmp_path, monkeypatch, capsys):
 
     add = ["user", "add", "canbo", "--db", str(path), "--name", "Nguyễn Thị Cán"]
     assert main([*add, "--role", "clerk"]) == 1  # who is adding?
-    assert "cần --admin" in capsys.readouterr().err
+    assert "Cần --admin" in capsys.readouterr().err
     monkeypatch.setenv("GNAPP_ADMIN_PASSWORD", "sai")
     assert main([*add, "--role", "clerk", "--admin", "quantri"]) == 1
     assert "Tên đăng nhập hoặc mật khẩu không đúng" in capsys.readouterr().err
@@ -257,3 +257,26 @@ def test_setup_explains_bad_input(tmp_path, monkeypatch, capsys):
     err = capsys.readouterr().err
     assert "Mã xã phải gồm 5 chữ số" in err and "Dòng 2: mã 01 trùng dòng 1." in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_settings_from_the_command_line(demo_db, monkeypatch, capsys):
+    from gnapp.demo import DEMO_PASSWORD
+
+    path = demo_db.path
+    demo_db.close()
+    assert main(["settings", "list", "--db", str(path)]) == 0
+    assert "document.recipients\tNơi nhận (mỗi dòng một nơi)\tNhư trên | Lưu: VT, VHXH" in (
+        capsys.readouterr().out
+    )
+    monkeypatch.setenv("GNAPP_ADMIN_PASSWORD", DEMO_PASSWORD)
+    argv = ["settings", "set", "document.recipients", "Như trên|TT Đảng ủy", "--db", str(path)]
+    assert main([*argv, "--admin", "canbo"]) == 1  # a clerk
+    assert "không có quyền" in capsys.readouterr().err
+    assert main([*argv, "--admin", "quantri"]) == 0
+    bad = ["settings", "set", "backup_keep_daily", "0", "--db", str(path), "--admin", "quantri"]
+    assert main(bad) == 1
+    assert "Số ngày giữ bản sao lưu hằng ngày: phải là một số nguyên từ 1 đến 60." in (
+        capsys.readouterr().err
+    )
+    main(["settings", "list", "--db", str(path)])
+    assert "Như trên | TT Đảng ủy" in capsys.readouterr().out

@@ -49,17 +49,13 @@ from gnapp.reporting.issuer import issuer
 from gnapp.reporting.pdf import write_pdf
 from gnapp.store import figures as counts
 from gnapp.store.overview import status_years
-from gnapp.store.register import get_setting
+from gnapp.store.settings import SETTINGS, current_settings
 
 SYMBOL = "BC-UBND"
 DOCUMENT_KIND = "BÁO CÁO"
-SIGNER_NAME = "document.signer_name"
-SIGNER_TITLE = "document.signer_title"
-SIGNING_MARKS = "document.signing_marks"
-RECIPIENTS = "document.recipients"
-DEFAULT_MARKS = ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH")
-DEFAULT_TITLE = "PHÓ CHỦ TỊCH"
-DEFAULT_RECIPIENTS = ("Như trên", "Lưu: VT, VHXH")
+DEFAULT_MARKS = tuple(SETTINGS["document.signing_marks"].default)
+DEFAULT_TITLE = SETTINGS["document.signer_title"].default
+DEFAULT_RECIPIENTS = tuple(SETTINGS["document.recipients"].default)
 OPENING = "opening"  # narrative key of the paragraph under "Kính gửi"
 DOCUMENTS = "documents_issued"  # narrative key: the documents issued, one per line
 AWARD_KINDS = {"collective": "Tập thể", "individual": "Cá nhân"}
@@ -92,13 +88,14 @@ def default_header(
     db: sqlite_utils.Database, on: date, number: str | None = None
 ) -> DocumentHeader:
     """A header with the signer and recipients kept in the settings (defaults otherwise)."""
+    kept = current_settings(db)
     return DocumentHeader(
         number=number,
         date=on,
-        signer_name=get_setting(db, SIGNER_NAME, ""),
-        signer_title=get_setting(db, SIGNER_TITLE, DEFAULT_TITLE),
-        signing_marks=tuple(get_setting(db, SIGNING_MARKS, DEFAULT_MARKS)),
-        recipients=tuple(get_setting(db, RECIPIENTS, DEFAULT_RECIPIENTS)),
+        signer_name=kept["document.signer_name"],
+        signer_title=kept["document.signer_title"],
+        signing_marks=tuple(kept["document.signing_marks"]),
+        recipients=tuple(kept["document.recipients"]),
     )
 
 

@@ -157,6 +157,21 @@ def add_village(cdb: CommuneDatabase, code: str, name: str, area: str) -> int:
         return table.last_pk
 
 
+def update_village(cdb: CommuneDatabase, village_id: int, name: str, area: str) -> None:
+    """Rename a village or change its area (its code stays: lists and imports refer to it)."""
+    name = " ".join(nfc(name).split())
+    with cdb.transaction() as db:
+        db["villages"].update(
+            village_id,
+            {
+                "name": name,
+                "area": area,
+                "name_fold": fold(name),
+                "name_sort_key": text_sort_key(name),
+            },
+        )
+
+
 def villages(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     """Villages in Vietnamese alphabetical order."""
     return list(db.query("SELECT * FROM villages ORDER BY name_sort_key, id"))

@@ -257,6 +257,12 @@ class MainWindow(QMainWindow):
         )
         self.backup_action.triggered.connect(self.open_backups)
         file_menu.addAction(self.backup_action)
+        self.settings_action = QAction("&Cài đặt…", self)
+        self.settings_action.setStatusTip(
+            "Thông tin xã, thôn, người ký văn bản, số bản sao lưu giữ lại (quản trị)"
+        )
+        self.settings_action.triggered.connect(self.open_settings)
+        file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
         self.quit_action = QAction("T&hoát", self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -451,6 +457,7 @@ class MainWindow(QMainWindow):
         user = self.user
         self.user_label.setText(f"Người dùng: {user.full_name} — {user.role_names}" if user else "")
         self.users_action.setEnabled(user is not None and user.can("administer"))
+        self.settings_action.setEnabled(user is not None and user.can("administer"))
         self.password_action.setEnabled(user is not None)
 
         year = self._fill_years(None)
@@ -616,6 +623,17 @@ class MainWindow(QMainWindow):
 
         if self.user is not None:
             ChangePasswordDialog(self.cdb, self.user, self).exec()
+
+    def open_settings(self) -> None:
+        from gnapp.ui.settings_dialog import SettingsDialog
+
+        try:
+            dialog = SettingsDialog(self.cdb, self.user, self)
+        except users.PermissionDenied as error:
+            show_message(self, QMessageBox.Icon.Warning, "Không có quyền", str(error))
+            return
+        if dialog.exec():
+            self.reload()
 
     def manage_users(self) -> None:
         from gnapp.ui.users_dialog import UsersDialog

@@ -161,8 +161,8 @@ class UsersDialog(QDialog):
     and locks accounts (accounts are never deleted: the change log names them)."""
 
     def __init__(self, cdb: CommuneDatabase, admin: users.User, parent: QWidget | None) -> None:
-        super().__init__(parent)
         users.require(admin, "administer")
+        super().__init__(parent)
         self.cdb = cdb
         self.setWindowTitle("Quản lý người dùng")
         self.table = QTableWidget(0, len(COLUMNS), objectName="users")

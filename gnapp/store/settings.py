@@ -1,0 +1,106 @@
+"""The commune's settings a user may change, with their Vietnamese labels, defaults and checks.
+
+Settings live in the ``settings`` table as JSON values (``register.get_setting``); this module
+lists the ones an administrator edits (the settings dialog and ``gnapp settings``) so both check
+them the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+from gnapp.store.database import CommuneDatabase
+from gnapp.store.errors import DatabaseError
+from gnapp.store.register import get_setting, set_setting
+from gnapp.store.setup import SIGNING_MARKS
+
+
+class SettingError(DatabaseError):
+    """A setting value that cannot be kept (Vietnamese message)."""
+
+
+def _lines(value: Any) -> list[str]:
+    items = value.splitlines() if isinstance(value, str) else list(value)
+    return [" ".join(str(item).split()) for item in items if str(item).strip()]
+
+
+def _text(value: Any) -> str:
+    return " ".join(str(value).split())
+
+
+def _count(low: int, high: int) -> Callable[[Any], int]:
+    def check(value: Any) -> int:
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise SettingError(f"phải là một số nguyên từ {low} đến {high}") from None
+        if not low <= number <= high:
+            raise SettingError(f"phải là một số nguyên từ {low} đến {high}")
+        return number
+
+    return check
+
+
+def _title(value: Any) -> str:
+    if value not in SIGNING_MARKS:
+        raise SettingError(f"phải là một trong: {', '.join(SIGNING_MARKS)}")
+    return value
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    label: str
+    default: Any
+    clean: Callable[[Any], Any]  # the value as kept, or SettingError saying what is expected
+
+
+SETTINGS: Mapping[str, Setting] = {
+    s.key: s
+    for s in (
+        Setting("document.signer_name", "Họ tên người ký văn bản", "", _text),
+        Setting("document.signer_title", "Chức danh người ký", "PHÓ CHỦ TỊCH", _title),
+        Setting(
+            "document.signing_marks",
+            "Dòng thẩm quyền ký (mỗi dòng một ý)",
+            list(SIGNING_MARKS["PHÓ CHỦ TỊCH"]),
+            _lines,
+        ),
+        Setting(
+            "document.recipients",
+            "Nơi nhận (mỗi dòng một nơi)",
+            ["Như trên", "Lưu: VT, VHXH"],
+            _lines,
+        ),
+        Setting("backup_keep_daily", "Số ngày giữ bản sao lưu hằng ngày", 7, _count(1, 60)),
+        Setting("backup_keep_monthly", "Số tháng giữ bản sao lưu hằng tháng", 12, _count(1, 120)),
+    )
+}
+
+
+def current_settings(db: sqlite_utils.Database) -> dict[str, Any]:
+    """Every known setting's value (its default when never set)."""
+    return {key: get_setting(db, key, setting.default) for key, setting in SETTINGS.items()}
+
+
+def save_settings(cdb: CommuneDatabase, values: Mapping[str, Any]) -> None:
+    """Check every value, then keep them all in one transaction (or none, listing each
+    problem with the setting's label)."""
+    unknown = [key for key in values if key not in SETTINGS]
+    if unknown:
+        raise SettingError(f"Không có cài đặt: {', '.join(unknown)} (có: {', '.join(SETTINGS)}).")
+    cleaned, problems = {}, []
+    for key, value in values.items():
+        try:
+            cleaned[key] = SETTINGS[key].clean(value)
+        except SettingError as error:
+            problems.append(f"{SETTINGS[key].label}: {error}.")
+    if problems:
+        raise SettingError("\n".join(problems))
+    with cdb.transaction():
+        for key, value in cleaned.items():
+            set_setting(cdb, key, value)

@@ -1,0 +1,240 @@
+"""Settings (administrators): the commune's identity, its villages, the document signer and
+recipients, how many backups are kept. Saved together, or not at all with every problem listed."""
+
+from __future__ import annotations
+
+from gnapp.store import register, users
+from gnapp.store.backups import default_backup_folder
+from gnapp.store.database import CommuneDatabase
+from gnapp.store.errors import DatabaseError
+from gnapp.store.settings import SETTINGS, current_settings, save_settings
+from gnapp.store.setup import (
+    KINDS,
+    RECEIVER_KINDS,
+    SIGNING_MARKS,
+    CommuneIdentity,
+    VillageEntry,
+    village_problems,
+)
+from gnapp.ui.qt import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    Qt,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+AREA_CHOICES = {"rural": "Nông thôn", "urban": "Thành thị"}
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, cdb: CommuneDatabase, user: users.User | None, parent: QWidget | None):
+        users.require(user, "administer")
+        super().__init__(parent)
+        self.cdb = cdb
+        self.setWindowTitle("Cài đặt")
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._identity_tab(), "Thông tin xã")
+        self.tabs.addTab(self._villages_tab(), "Thôn, tổ dân phố")
+        self.tabs.addTab(self._document_tab(), "Văn bản")
+        self.tabs.addTab(self._backup_tab(), "Sao lưu")
+        self.error = QLabel(objectName="error")
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.resize(720, 520)
+
+    # --- tabs ---------------------------------------------------------------------------------
+
+    def _identity_tab(self) -> QWidget:
+        commune = register.get_commune(self.cdb.db) or {}
+        self.code = QLineEdit(commune.get("code") or "", objectName="code")
+        self.kind = QComboBox(objectName="kind")
+        for code, word in KINDS.items():
+            self.kind.addItem(word, code)
+        self.kind.setCurrentIndex(max(0, list(KINDS).index(commune.get("kind") or "xa")))
+        self.name = QLineEdit(commune.get("name") or "", objectName="name")
+        self.province = QLineEdit(commune.get("province") or "", objectName="province")
+        self.receiver = QLineEdit(commune.get("receiving_office_name") or "", objectName="receiver")
+        self.receiver_kind = QComboBox(objectName="receiver_kind")
+        for code, label in RECEIVER_KINDS.items():
+            self.receiver_kind.addItem(label, code)
+        kind = commune.get("receiving_office_kind") or "province"
+        self.receiver_kind.setCurrentIndex(list(RECEIVER_KINDS).index(kind))
+        page = QWidget()
+        form = QFormLayout(page)
+        form.addRow("Mã xã (mã đơn vị hành chính):", self.code)
+        form.addRow("Loại đơn vị:", self.kind)
+        form.addRow("Tên xã, phường:", self.name)
+        form.addRow("Tỉnh, thành phố:", self.province)
+        form.addRow("Cơ quan nhận báo cáo (“Kính gửi”):", self.receiver)
+        form.addRow("Cơ quan đó thuộc:", self.receiver_kind)
+        return page
+
+    def _villages_tab(self) -> QWidget:
+        self.villages = QTableWidget(0, 3, objectName="villages")
+        self.villages.setHorizontalHeaderLabels(("Mã thôn", "Tên thôn, tổ dân phố", "Khu vực"))
+        self.villages.verticalHeader().hide()
+        self.villages.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.village_ids: list[int | None] = []
+        for village in register.villages(self.cdb.db):
+            self.add_village_row(village["code"], village["name"], village["area"], village["id"])
+        add = QPushButton("Thêm thôn")
+        add.clicked.connect(lambda: self.add_village_row())
+        note = QLabel("Mã của thôn đã có không đổi được (danh sách và tệp nhập dùng mã này).")
+        note.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(add)
+        row.addStretch(1)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.villages, 1)
+        layout.addWidget(note)
+        layout.addLayout(row)
+        return page
+
+    def add_village_row(
+        self, code: str = "", name: str = "", area: str = "rural", village_id: int | None = None
+    ) -> None:
+        row = self.villages.rowCount()
+        self.villages.insertRow(row)
+        code_item = QTableWidgetItem(code)
+        if village_id is not None:
+            code_item.setFlags(code_item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+        self.villages.setItem(row, 0, code_item)
+        self.villages.setItem(row, 1, QTableWidgetItem(name))
+        areas = QComboBox()
+        for value, label in AREA_CHOICES.items():
+            areas.addItem(label, value)
+        areas.setCurrentIndex(list(AREA_CHOICES).index(area))
+        self.villages.setCellWidget(row, 2, areas)
+        self.village_ids.append(village_id)
+
+    def _document_tab(self) -> QWidget:
+        kept = current_settings(self.cdb.db)
+        self.signer_name = QLineEdit(kept["document.signer_name"], objectName="signer_name")
+        self.signer_title = QComboBox(objectName="signer_title")
+        self.signer_title.addItems(list(SIGNING_MARKS))
+        self.signer_title.setCurrentText(kept["document.signer_title"])
+        self.signing_marks = QPlainTextEdit(
+            "\n".join(kept["document.signing_marks"]), objectName="signing_marks"
+        )
+        self.recipients = QPlainTextEdit(
+            "\n".join(kept["document.recipients"]), objectName="recipients"
+        )
+        for box in (self.signing_marks, self.recipients):
+            box.setMaximumHeight(90)
+        self.signer_title.currentTextChanged.connect(
+            lambda title: self.signing_marks.setPlainText("\n".join(SIGNING_MARKS[title]))
+        )
+        page = QWidget()
+        form = QFormLayout(page)
+        for key, widget in (
+            ("document.signer_title", self.signer_title),
+            ("document.signing_marks", self.signing_marks),
+            ("document.signer_name", self.signer_name),
+            ("document.recipients", self.recipients),
+        ):
+            form.addRow(f"{SETTINGS[key].label}:", widget)
+        return page
+
+    def _backup_tab(self) -> QWidget:
+        kept = current_settings(self.cdb.db)
+        self.keep_daily = QSpinBox(objectName="keep_daily", minimum=1, maximum=60)
+        self.keep_daily.setValue(kept["backup_keep_daily"])
+        self.keep_monthly = QSpinBox(objectName="keep_monthly", minimum=1, maximum=120)
+        self.keep_monthly.setValue(kept["backup_keep_monthly"])
+        folder = QLabel(str(default_backup_folder(self.cdb.path)))
+        folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        folder.setWordWrap(True)
+        page = QWidget()
+        form = QFormLayout(page)
+        form.addRow(f"{SETTINGS['backup_keep_daily'].label}:", self.keep_daily)
+        form.addRow(f"{SETTINGS['backup_keep_monthly'].label}:", self.keep_monthly)
+        form.addRow("Thư mục sao lưu tự động:", folder)
+        return page
+
+    # --- saving -------------------------------------------------------------------------------
+
+    def identity(self) -> CommuneIdentity:
+        return CommuneIdentity(
+            code=self.code.text().strip(),
+            name=" ".join(self.name.text().split()),
+            kind=self.kind.currentData(),
+            province=" ".join(self.province.text().split()),
+            receiving_office_name=self.receiver.text().strip(),
+            receiving_office_kind=self.receiver_kind.currentData(),
+        )
+
+    def village_entries(self) -> list[tuple[int | None, VillageEntry]]:
+        found = []
+        for row, village_id in enumerate(self.village_ids):
+            code, name = (self.villages.item(row, c).text().strip() for c in (0, 1))
+            if village_id is None and not code and not name:
+                continue
+            area = self.villages.cellWidget(row, 2).currentData()
+            found.append((village_id, VillageEntry(code, name, area)))
+        return found
+
+    def setting_values(self) -> dict[str, object]:
+        return {
+            "document.signer_name": self.signer_name.text(),
+            "document.signer_title": self.signer_title.currentText(),
+            "document.signing_marks": self.signing_marks.toPlainText(),
+            "document.recipients": self.recipients.toPlainText(),
+            "backup_keep_daily": self.keep_daily.value(),
+            "backup_keep_monthly": self.keep_monthly.value(),
+        }
+
+    def save(self) -> None:
+        identity, entries = self.identity(), self.village_entries()
+        problems = identity.problems() + village_problems([entry for _, entry in entries])
+        if problems:
+            self._show(problems)
+            return
+        try:
+            with self.cdb.transaction():
+                register.save_commune(
+                    self.cdb,
+                    code=identity.code,
+                    name=identity.name,
+                    kind=identity.kind,
+                    province=identity.province,
+                    receiving_office_name=identity.receiving_office_name or None,
+                    receiving_office_kind=identity.receiving_office_kind,
+                )
+                for village_id, entry in entries:
+                    if village_id is None:
+                        register.add_village(self.cdb, entry.code, entry.name, entry.area)
+                    else:
+                        register.update_village(self.cdb, village_id, entry.name, entry.area)
+                save_settings(self.cdb, self.setting_values())
+        except DatabaseError as error:
+            self._show(str(error).splitlines())
+            return
+        self.accept()
+
+    def _show(self, problems: list[str]) -> None:
+        self.error.setText("\n".join(problems))
+        self.error.show()

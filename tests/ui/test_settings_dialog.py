@@ -1,0 +1,67 @@
+"""The settings dialog: administrators only; identity, villages, signer and backups saved
+together, or nothing with every problem listed."""
+
+from __future__ import annotations
+
+import pytest
+
+from gnapp.store import users
+from gnapp.store.register import get_commune, get_setting, villages
+from gnapp.ui.settings_dialog import SettingsDialog
+
+ADMIN = users.User(1, "quantri", "Lê Văn Quản", ("admin",), True)
+
+
+@pytest.fixture
+def dialog(qtbot, demo_db):
+    dialog = SettingsDialog(demo_db, ADMIN, None)
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def test_only_an_administrator_opens_it(qapp, demo_db, signed_in):
+    with pytest.raises(users.PermissionDenied, match="quản lý người dùng, cài đặt"):
+        SettingsDialog(demo_db, signed_in, None)
+
+
+def test_shows_and_saves_everything_together(dialog, demo_db):
+    assert dialog.name.text() == "Xã Sơn Minh"
+    assert dialog.villages.rowCount() == len(villages(demo_db.db))
+    assert (
+        not dialog.villages.item(0, 0).flags() & dialog.villages.item(0, 0).flags().ItemIsEditable
+    )
+    dialog.receiver.setText("UBND huyện Sơn Hà")
+    dialog.receiver_kind.setCurrentIndex(1)
+    dialog.villages.item(0, 1).setText("Thôn Mới Đổi Tên")
+    dialog.add_village_row("99", "Tổ dân phố 9", "urban")
+    dialog.signer_title.setCurrentText("CHỦ TỊCH")
+    assert dialog.signing_marks.toPlainText() == "TM. ỦY BAN NHÂN DÂN"
+    dialog.signer_name.setText("Trần Thị Bích")
+    dialog.keep_daily.setValue(14)
+    dialog.save()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    commune = get_commune(demo_db.db)
+    assert (commune["receiving_office_name"], commune["receiving_office_kind"]) == (
+        "UBND huyện Sơn Hà",
+        "district",
+    )
+    names = {v["code"]: (v["name"], v["area"]) for v in villages(demo_db.db)}
+    assert names["99"] == ("Tổ dân phố 9", "urban")
+    assert ("Thôn Mới Đổi Tên", "rural") in names.values() or (
+        "Thôn Mới Đổi Tên",
+        "urban",
+    ) in names.values()
+    assert get_setting(demo_db.db, "document.signing_marks") == ["TM. ỦY BAN NHÂN DÂN"]
+    assert get_setting(demo_db.db, "backup_keep_daily") == 14
+
+
+def test_problems_are_listed_and_nothing_is_saved(dialog, demo_db):
+    before = get_commune(demo_db.db)
+    dialog.code.setText("12")
+    dialog.name.setText("Xã Đổi")
+    dialog.add_village_row("", "Thôn Không Mã")
+    dialog.save()
+    assert dialog.result() != dialog.DialogCode.Accepted
+    assert "Mã xã phải gồm 5 chữ số" in dialog.error.text()
+    assert "chưa có mã thôn" in dialog.error.text()
+    assert get_commune(demo_db.db) == before
