@@ -222,6 +222,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self._build_central())
         self.file_label = QLabel()
         self.user_label = QLabel(objectName="userLabel")
+        self.user_label.setContentsMargins(0, 0, 16, 0)  # apart from the schema version
         self.schema_label = QLabel()
         self.statusBar().addWidget(self.file_label, 1)
         self.statusBar().addPermanentWidget(self.user_label)
