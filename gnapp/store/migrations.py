@@ -325,6 +325,15 @@ HOUSEHOLD_SEARCH = Migration(
     ),
 )
 
+REPORT_CHOICES = Migration(
+    7,
+    "report choices: the document header and the figure sets a saved report shows",
+    (
+        "ALTER TABLE reports ADD COLUMN header TEXT NOT NULL DEFAULT '{}'",
+        "ALTER TABLE reports ADD COLUMN figure_sets TEXT",
+    ),
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     REGISTER,
     PROGRAMME,
@@ -332,6 +341,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     BATCHES,
     ACTIVITIES_AND_REPORTS,
     HOUSEHOLD_SEARCH,
+    REPORT_CHOICES,
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 
