@@ -11,7 +11,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -125,6 +125,12 @@ class ReportContent:
             ReportFigures.from_dict(saved.figures),
             saved.figure_sets,
         )
+
+
+def saved_time(stamp: str) -> str:
+    """A stored UTC time ("2026-01-05T07:05:00Z") as the clerk's clock reads it."""
+    local = datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone()
+    return f"{local:%H:%M} ngày {format_date(local.date())}"
 
 
 def ordered_kinds() -> list[str]:
@@ -327,7 +333,7 @@ class KindPage(ReportPage):
     def show_period(self) -> None:
         _show_error(self.error, "")
         try:
-            self.period_text.setText(f"Báo cáo {self.period().label}")
+            self.period_text.setText(f"Kỳ báo cáo: {self.period().label}")
         except FiguresError as error:
             self.period_text.setText("")
             _show_error(self.error, str(error))
@@ -426,8 +432,8 @@ class FiguresPage(ReportPage):
         owner = self.owner
         figures = owner.figures
         self.setSubTitle(
-            f"{report_kind(owner.kind).name} {figures.period.label}. Kiểm tra các số liệu "
-            "dưới đây trước khi viết phần đánh giá."
+            f"{report_kind(owner.kind).name}, kỳ báo cáo: {figures.period.label}. Kiểm tra các "
+            "số liệu dưới đây trước khi viết phần đánh giá."
         )
         self.note.setText(owner.figures_note)
         self.recompute.setVisible(not owner.read_only)
@@ -459,10 +465,12 @@ class FiguresPage(ReportPage):
             )
         for section in outline_sections(owner.kind, owner.figure_sets):
             keys = section_sentence_keys(section, owner.figures, written, owner.figure_sets)
-            if not keys:
-                continue
-            parts.append(f"<h{section.level + 2}>{section.heading}</h{section.level + 2}>")
-            parts += [f"<p>{written[key]}</p>" for key in keys]
+            if keys or section.level == 1:
+                parts.append(f"<h{section.level + 2}>{section.heading}</h{section.level + 2}>")
+            for key in keys:
+                # as in the document: projects "- ", their sub-projects "+ "
+                marker = ("+ " if key.count(".") > 2 else "- ") if key.startswith("budget.") else ""
+                parts.append(f"<p>{marker}{written[key]}</p>")
         return "".join(parts) or "<p>Báo cáo không có số liệu nào (chỉ có phần cán bộ viết).</p>"
 
     def isComplete(self) -> bool:
@@ -500,7 +508,7 @@ class NarrativePage(ReportPage):
         editor = QPlainTextEdit(self.owner.narrative.get(key, ""))
         editor.setPlaceholderText(placeholder)
         editor.setTabChangesFocus(True)
-        editor.setMinimumHeight(editor.fontMetrics().lineSpacing() * lines + 14)
+        editor.setFixedHeight(editor.fontMetrics().lineSpacing() * lines + 14)
         editor.setReadOnly(self.owner.read_only)
         editor.textChanged.connect(lambda: self.owner.set_text(key, editor.toPlainText()))
         self.editors[key] = editor
@@ -956,8 +964,7 @@ class ReportWizard(QWizard):
         self.version = saved.version
         self.changed = False
         self.set_status(
-            f"Đã lưu phiên bản {saved.version} (bản nháp) lúc {saved.created_at[11:16]} "
-            f"ngày {format_date(date.fromisoformat(saved.created_at[:10]))}."
+            f"Đã lưu phiên bản {saved.version} (bản nháp) lúc {saved_time(saved.created_at)}."
         )
         self.saved.emit(self.report_id)
         return self.report_id

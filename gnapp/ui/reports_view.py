@@ -4,7 +4,6 @@ its PDF and XLSX)."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from gnapp.core.vietnamese import format_date
@@ -40,16 +39,11 @@ from gnapp.ui.report_wizard import (
     ReportWizard,
     choose_folder,
     open_report_wizard,
+    saved_time,
     write_files,
 )
 
 COLUMNS = ("Loại báo cáo", "Kỳ báo cáo", "Phiên bản", "Trạng thái", "Ngày văn bản", "Số", "Lưu lúc")
-
-
-def _saved_at(report: SavedReport) -> str:
-    """ "14:05 ngày 05/01/2026" from the stored ISO time."""
-    day = format_date(date.fromisoformat(report.updated_at[:10]))
-    return f"{report.updated_at[11:16]} ngày {day}"
 
 
 class ReportsView(QWidget):
@@ -128,7 +122,7 @@ class ReportsView(QWidget):
                 STATE_LABELS[report.state],
                 format_date(report.document_date) if report.document_date else "",
                 report.number or "",
-                _saved_at(report),
+                saved_time(report.updated_at),
             )
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
