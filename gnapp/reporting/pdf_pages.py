@@ -1,6 +1,6 @@
 """A written PDF's pages as images, for print preview and printing (PDFium through pypdfium2).
 
-PySide6-Essentials has no QtPdf, so the GUI draws these images on the printer's page; nothing
+The Qt wheels GNApp uses have no QtPdf, so the GUI draws these images on the printer's page; nothing
 here knows Qt: an image is its pixels (RGBX, 4 bytes a pixel) and their layout.
 """
 

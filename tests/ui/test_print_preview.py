@@ -92,3 +92,19 @@ def test_the_preview_paints_every_page(qtbot, report_pdf):
     assert painted
     assert preview_pages(dialog) == len(PdfReader(report_pdf).pages)
     assert report_pdf.name in dialog.windowTitle()
+
+
+def test_the_preview_speaks_vietnamese(qapp, qtbot, report_pdf):
+    from gnapp.ui.qt import QAction, QApplication, QLocale
+    from gnapp.ui.translations import install_vietnamese
+
+    translator = install_vietnamese(qapp)
+    try:
+        dialog = preview_dialog(None, report_pdf)
+        qtbot.addWidget(dialog)
+        tips = {action.text() for action in dialog.findChildren(QAction)}
+    finally:
+        QApplication.removeTranslator(translator)
+        QLocale.setDefault(QLocale.c())
+    assert {"Trang sau", "Trang trước", "Phóng to", "Thu nhỏ", "In", "Thiết lập trang"} <= tips
+    assert "Next page" not in tips
