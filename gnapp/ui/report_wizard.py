@@ -52,7 +52,7 @@ from gnapp.reporting.figures import (
 )
 from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.store.reports import STATE_LABELS, SavedReport, load_report, save_report
-from gnapp.ui.jobs import Job, run_job
+from gnapp.ui.jobs import Job, run_job, wait_for
 from gnapp.ui.print_preview import preview_dialog, print_pdf
 from gnapp.ui.qt import (
     QAbstractItemView,
@@ -60,7 +60,6 @@ from gnapp.ui.qt import (
     QComboBox,
     QDate,
     QDateEdit,
-    QEventLoop,
     QFileDialog,
     QFont,
     QFormLayout,
@@ -893,7 +892,7 @@ class ReportWizard(QWizard):
             with open_database(path, actor=actor) as own:
                 return report_figures(own.db, kind, period)
 
-        outcome, value = self.wait_for("Đang tính số liệu…", work)
+        outcome, value = wait_for(self, TITLE, "Đang tính số liệu…", work)
         if outcome == "error":
             _show_error(error, str(value) if isinstance(value, FiguresError) else f"Lỗi: {value}")
             return None
@@ -903,25 +902,6 @@ class ReportWizard(QWizard):
         _show_error(error, "")
         self.figures_note = "Số liệu tính từ dữ liệu hiện tại của xã."
         return value
-
-    def wait_for(self, label: str, work: Callable[[Progress], Any]) -> tuple[str, Any]:
-        """Run ``work`` off the GUI thread with progress and "Hủy" and wait, the window alive:
-        ("result", value), ("error", exception) or ("cancelled", None)."""
-        loop = QEventLoop()
-        outcome: list[tuple[str, Any]] = []
-
-        def settle(key: str, value: Any = None) -> None:
-            outcome.append((key, value))
-            loop.quit()
-
-        self.job = run_job(
-            self, TITLE, label, work,
-            lambda result: settle("result", result), lambda error: settle("error", error),
-            lambda: settle("cancelled"),
-        )  # fmt: skip
-        if not outcome:
-            loop.exec()
-        return outcome[0]
 
     def content(self) -> ReportContent:
         return ReportContent(

@@ -14,6 +14,7 @@ from gnapp.reporting.figures import report_figures, sentences
 from gnapp.store.reports import list_reports
 from gnapp.ui import report_wizard
 from gnapp.ui.main_window import REPORTS, MainWindow
+from gnapp.ui.print_preview import preview_pages
 from gnapp.ui.qt import QPlainTextEdit, QTableWidget, QThreadPool
 from gnapp.ui.reports_view import ReportsView
 
@@ -220,3 +221,38 @@ def test_the_reports_area_is_in_the_main_window(qtbot, demo_db):
     assert window.navigation.currentItem().text() == "Báo cáo"
     assert window.pages.currentWidget() is window.reports_view
     assert window.reports_view.empty.isVisibleTo(window.reports_view)
+
+
+def test_a_reopened_draft_can_take_new_figures(qtbot, view, demo_db, monkeypatch):
+    wizard = _wizard(qtbot, view.new_report())
+    _choose(wizard, "annual", 2025)
+    wizard.next()
+    wizard.save_draft()
+    wizard.close()
+    view.table.selectRow(0)
+    reopened = _wizard(qtbot, view.open_selected())
+    reopened.next()
+    page = reopened.figures_page
+    assert "đã lưu cùng báo cáo (phiên bản 1" in page.note.text()
+    assert page.recompute.isVisibleTo(page)
+    before = reopened.figures
+    demo_db.db.execute("DELETE FROM budgets")
+    demo_db.db.conn.commit()
+    page.compute_again()
+    assert "vừa tính lại" in page.note.text() and reopened.changed
+    assert reopened.figures.budget.total.allocated == 0 != before.budget.total.allocated
+
+
+def test_a_saved_report_is_previewed_from_the_list(qtbot, view, demo_db):
+    wizard = _wizard(qtbot, view.new_report())
+    _choose(wizard, "annual", 2025)
+    wizard.next()
+    wizard.save_draft()
+    wizard.close()
+    view.table.selectRow(0)
+    view.preview_selected()
+    qtbot.waitUntil(lambda: view.pdf.preview is not None, timeout=60000)
+    preview = view.pdf.preview
+    qtbot.addWidget(preview)
+    qtbot.waitUntil(lambda: preview_pages(preview) > 0, timeout=20000)
+    assert "annual-2025.pdf" in preview.windowTitle()
