@@ -252,7 +252,9 @@ def _parser() -> argparse.ArgumentParser:
         "--admin", metavar="TÊN", help="người quản trị thực hiện (bắt buộc khi xã đã có người dùng)"
     )
 
-    report = commands.add_parser("report", help="báo cáo tiến độ: “report build”, “report list”")
+    report = commands.add_parser(
+        "report", help="báo cáo tiến độ: “report build|list|files|finalise|draft”"
+    )
     report_commands = report.add_subparsers(dest="report_command", metavar="LỆNH", required=True)
     report_build = report_commands.add_parser(
         "build", help="lập báo cáo (PDF và Excel) và lưu thành một phiên bản nháp"
@@ -282,10 +284,30 @@ def _parser() -> argparse.ArgumentParser:
     report_build.add_argument(
         "--date", type=date.fromisoformat, metavar="YYYY-MM-DD", help="ngày văn bản (hôm nay)"
     )
+    report_build.add_argument(
+        "--figure-sets",
+        metavar="NHÓM,…",
+        help="báo cáo đột xuất: các nhóm số liệu đưa vào (commune, start_lists, end_lists, "
+        "movements, targets, services, budget, groups; mặc định: tất cả)",
+    )
     report_list = report_commands.add_parser("list", help="các báo cáo đã lưu")
     report_list.add_argument(
         "--db", type=Path, required=True, metavar="PATH", help="tệp dữ liệu xã"
     )
+    for name, text in (
+        ("files", "ghi lại tệp PDF và Excel của một báo cáo đã lưu"),
+        ("finalise", "đánh dấu một bản nháp là bản chính thức (không sửa được nữa)"),
+        ("draft", "tạo phiên bản nháp mới từ một báo cáo đã lưu"),
+    ):
+        command = report_commands.add_parser(name, help=text)
+        command.add_argument("id", type=int, metavar="SỐ", help="số báo cáo (cột đầu của “list”)")
+        command.add_argument(
+            "--db", type=Path, required=True, metavar="PATH", help="tệp dữ liệu xã"
+        )
+        if name == "files":
+            command.add_argument(
+                "--out", type=Path, required=True, metavar="DIR", help="thư mục ghi tệp"
+            )
     return parser
 
 
@@ -578,10 +600,23 @@ USER_ACTIONS = {
 
 
 def _report(args: argparse.Namespace) -> int:
-    from gnapp.reporting.builder import default_header, write_report_files
+    from gnapp.reporting.builder import (
+        default_header,
+        header_choices,
+        write_report_files,
+        write_saved_report,
+    )
     from gnapp.reporting.figures import FiguresError, report_kind
     from gnapp.store.database import open_database
-    from gnapp.store.reports import STATE_LABELS, list_reports, save_report
+    from gnapp.store.reports import (
+        STATE_LABELS,
+        ReportError,
+        finalise,
+        list_reports,
+        load_report,
+        new_draft_from,
+        save_report,
+    )
 
     with open_database(args.db) as cdb:
         if args.report_command == "list":
@@ -590,6 +625,21 @@ def _report(args: argparse.Namespace) -> int:
                     f"{saved.id}\t{report_kind(saved.kind).name}\t{saved.period}\t"
                     f"phiên bản {saved.version}\t{STATE_LABELS[saved.state]}\t{saved.updated_at}"
                 )
+            return 0
+        if args.report_command in ("files", "finalise", "draft"):
+            try:
+                if args.report_command == "finalise":
+                    finalise(cdb, args.id)
+                    print(f"Báo cáo số {args.id} đã là bản chính thức.")
+                elif args.report_command == "draft":
+                    print(f"Đã tạo bản nháp số {new_draft_from(cdb, args.id)}.")
+                else:
+                    if not args.out.is_dir():
+                        raise CliError(f"Không có thư mục {args.out}")
+                    built = write_saved_report(cdb.db, load_report(cdb.db, args.id), args.out)
+                    print(f"Đã ghi {built.pdf} và {built.xlsx}.")
+            except (ReportError, FiguresError) as error:
+                raise CliError(str(error)) from error
             return 0
         if not args.out.is_dir():
             raise CliError(f"Không có thư mục {args.out}")
@@ -603,9 +653,21 @@ def _report(args: argparse.Namespace) -> int:
                 raise CliError(f"Tệp {args.narrative} phải là một đối tượng JSON theo mục.")
         awards = content.pop("awards", [])
         header = default_header(cdb.db, args.date or date.today(), args.number)
+        figure_sets = (
+            [s.strip() for s in args.figure_sets.split(",") if s.strip()]
+            if args.figure_sets is not None
+            else None
+        )
         try:
             built = write_report_files(
-                cdb.db, args.kind, args.period, content, awards, header, args.out
+                cdb.db,
+                args.kind,
+                args.period,
+                content,
+                awards,
+                header,
+                args.out,
+                figure_sets=figure_sets,
             )
         except FiguresError as error:
             raise CliError(str(error)) from error
@@ -618,6 +680,8 @@ def _report(args: argparse.Namespace) -> int:
             awards,
             number=args.number,
             document_date=header.date,
+            header=header_choices(header),
+            figure_sets=figure_sets,
         )
     print(f"Đã ghi {built.pdf} và {built.xlsx}; đã lưu báo cáo số {report_id} (bản nháp).")
     return 0

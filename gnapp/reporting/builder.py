@@ -8,8 +8,9 @@ XLSX workbook (``gnapp.reporting.report_xlsx``), so both show the same figures.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ from gnapp.reporting.document import (
     number_symbol,
 )
 from gnapp.reporting.figures import (
+    FIGURE_SET_LABELS,
     GROUP_LABELS,
     LIST_LABELS,
     FiguresError,
@@ -43,13 +45,17 @@ from gnapp.reporting.figures import (
     report_kind,
     report_tables,
     require_consistent,
+    sentence_figure_sets,
     sentences,
+    table_figure_sets,
 )
 from gnapp.reporting.issuer import issuer
 from gnapp.reporting.pdf import write_pdf
 from gnapp.store import figures as counts
+from gnapp.store.database import CommuneDatabase
 from gnapp.store.overview import status_years
-from gnapp.store.settings import SETTINGS, current_settings
+from gnapp.store.reports import SavedReport
+from gnapp.store.settings import SETTINGS, current_settings, save_settings
 
 SYMBOL = "BC-UBND"
 DOCUMENT_KIND = "BÁO CÁO"
@@ -99,6 +105,73 @@ def default_header(
     )
 
 
+# --- the figure sets shown ------------------------------------------------------------------
+
+
+def chosen_figure_sets(kind: str, figure_sets: Iterable[str] | None = None) -> frozenset[str]:
+    """The figure sets a report of ``kind`` shows: all of the kind's, or (kinds whose clerk
+    chooses, the ad-hoc report) the subset ``figure_sets``."""
+    report = report_kind(kind)
+    if figure_sets is None:
+        return frozenset(report.figure_sets)
+    chosen = frozenset(figure_sets)
+    unknown = chosen - set(report.figure_sets)
+    if unknown:
+        raise ReportBuildError(
+            f"{report.name} không có nhóm số liệu: {', '.join(sorted(unknown))} "
+            f"(có: {', '.join(report.figure_sets)})."
+        )
+    if not report.choose_figure_sets and chosen != set(report.figure_sets):
+        raise ReportBuildError(f"{report.name} gồm đủ các nhóm số liệu, không chọn bớt được.")
+    return chosen
+
+
+def figure_set_names(figure_sets: Iterable[str]) -> str:
+    """The chosen sets in Vietnamese, in the order of FIGURE_SET_LABELS."""
+    return "; ".join(label for code, label in FIGURE_SET_LABELS.items() if code in figure_sets)
+
+
+def _shows(sets: frozenset[str], chosen: frozenset[str]) -> bool:
+    return bool(sets & chosen)
+
+
+def _service_codes(figures: ReportFigures) -> tuple[str, ...]:
+    return tuple(s.code for s in figures.services)
+
+
+HEADER_CHOICES = ("signer_name", "signer_title", "signing_marks", "recipients")
+
+
+def header_choices(header: DocumentHeader) -> dict[str, Any]:
+    """What a saved report keeps of its header besides the number and the date (JSON)."""
+    return {
+        "signer_name": header.signer_name,
+        "signer_title": header.signer_title,
+        "signing_marks": list(header.signing_marks),
+        "recipients": list(header.recipients),
+    }
+
+
+def saved_header(
+    db: sqlite_utils.Database,
+    number: str | None,
+    on: date,
+    choices: Mapping[str, Any],
+) -> DocumentHeader:
+    """A saved report's header: its ``header_choices`` over the defaults of the settings."""
+    header = default_header(db, on, number)
+    kept = {key: choices[key] for key in HEADER_CHOICES if key in choices}
+    for key in ("signing_marks", "recipients"):
+        if key in kept:
+            kept[key] = tuple(kept[key])
+    return replace(header, **kept)
+
+
+def keep_header_defaults(cdb: CommuneDatabase, header: DocumentHeader) -> None:
+    """Make the header's signer and recipients the defaults of later documents."""
+    save_settings(cdb, {f"document.{key}": value for key, value in header_choices(header).items()})
+
+
 # --- the clerk's sections ----------------------------------------------------------------------
 
 
@@ -115,27 +188,44 @@ class NarrativeSection:
     narrative: bool
 
 
-def outline_sections(kind: str) -> tuple[NarrativeSection, ...]:
-    """Every heading of the kind's outline, in reading order."""
+def outline_sections(
+    kind: str, figure_sets: Iterable[str] | None = None
+) -> tuple[NarrativeSection, ...]:
+    """Every heading of the kind's outline, in reading order. With a subset of figure sets
+    (ad-hoc reports) a section keeps only the sentences and tables of the chosen sets; one left
+    with nothing to show is dropped and the headings are numbered again without gaps (the keys
+    stay those of the outline)."""
+    chosen = chosen_figure_sets(kind, figure_sets)
     found: list[NarrativeSection] = []
 
-    def walk(section: Section, roman: str, level: int) -> None:
-        key = roman if level == 1 else f"{roman}.{section.number}"
+    def kept(section: Section) -> Section | None:
+        parts = tuple(p for p in (kept(part) for part in section.parts) if p is not None)
+        sentences = tuple(
+            key for key in section.sentences if _shows(sentence_figure_sets(key), chosen)
+        )
+        tables = tuple(t for t in section.tables if _shows(table_figure_sets(t), chosen))
+        if not (parts or sentences or tables or section.narrative):
+            return None
+        return replace(section, sentences=sentences, tables=tables, parts=parts)
+
+    def walk(section: Section, key: str, number: str, level: int) -> None:
         found.append(
             NarrativeSection(
                 key,
-                f"{section.number}. {section.title}",
+                f"{number}. {section.title}",
                 level,
                 section.sentences,
                 section.tables,
                 section.narrative,
             )
         )
-        for part in section.parts:
-            walk(part, roman, level + 1)
+        for count, part in enumerate(section.parts, start=1):
+            shown = f"{number}.{count}" if "." in part.number else str(count)
+            walk(part, f"{key.split('.')[0]}.{part.number}", shown, level + 1)
 
-    for top in report_kind(kind).outline:
-        walk(top, top.number, 1)
+    tops = [top for top in (kept(t) for t in report_kind(kind).outline) if top is not None]
+    for index, top in enumerate(tops):
+        walk(top, top.number, ROMAN[index], 1)
     return tuple(found)
 
 
@@ -148,6 +238,23 @@ def sentence_keys(pattern: Sequence[str], written: Mapping[str, str]) -> list[st
         elif key in written:
             keys.append(key)
     return keys
+
+
+def section_sentence_keys(
+    section: NarrativeSection,
+    figures: ReportFigures,
+    written: Mapping[str, str],
+    figure_sets: Iterable[str] | None = None,
+) -> list[str]:
+    """The keys of the figure sentences a section shows, in order (``written`` is
+    ``sentences(figures)``)."""
+    chosen = chosen_figure_sets(figures.kind, figure_sets)
+    services = _service_codes(figures)
+    return [
+        key
+        for key in sentence_keys(section.sentences, written)
+        if _shows(sentence_figure_sets(key, services), chosen)
+    ]
 
 
 def _text_blocks(text: str) -> list[Block]:
@@ -420,7 +527,8 @@ def _groups_table(figures: ReportFigures, title: str) -> AnnexTable:
     return AnnexTable("groups", title, "Đơn vị tính: hộ, người", tuple(columns), tuple(rows))
 
 
-def _targets_table(figures: ReportFigures, title: str) -> AnnexTable:
+def _targets_table(figures: ReportFigures, title: str, chosen: frozenset[str]) -> AnnexTable:
+    """A row per target; with only services chosen, the targets services measure."""
     columns = (
         TableColumn("label", "Chỉ tiêu", "label"),
         TableColumn("unit", "Đơn vị tính", "text", width=0.9),
@@ -431,7 +539,10 @@ def _targets_table(figures: ReportFigures, title: str) -> AnnexTable:
         TableColumn("verdict", "Đánh giá", "text", width=1.5),
     )
     rows = []
+    services = _service_codes(figures)
     for target in figures.targets:
+        if not _shows(sentence_figure_sets(f"target.{target.code}", services), chosen):
+            continue
         if target.reached is None:
             verdict = "Chưa có số liệu"
         else:
@@ -534,13 +645,19 @@ def _awards_table(awards: Sequence[Mapping[str, Any]]) -> AnnexTable:
 
 
 def annex_tables(
-    figures: ReportFigures, awards: Sequence[Mapping[str, Any]] = ()
+    figures: ReportFigures,
+    awards: Sequence[Mapping[str, Any]] = (),
+    figure_sets: Iterable[str] | None = None,
 ) -> tuple[AnnexTable, ...]:
-    """The tables of the report's kind (forms/reports/tables.json), in the kind's order, then
-    the proposed awards when there are any."""
+    """The tables of the report's kind (forms/reports/tables.json) that show a chosen figure
+    set (all of the kind's by default), in the kind's order, then the proposed awards when
+    there are any."""
+    chosen = chosen_figure_sets(figures.kind, figure_sets)
     titles = {table_id: table["title"] for table_id, table in report_tables().items()}
     made = []
     for table_id in report_kind(figures.kind).tables:
+        if not _shows(table_figure_sets(table_id), chosen):
+            continue
         title = titles[table_id]
         if table_id == "lists_by_village":
             made.append(_lists_table(figures, title))
@@ -551,7 +668,7 @@ def annex_tables(
         elif table_id == "groups":
             made.append(_groups_table(figures, title))
         elif table_id == "targets":
-            made.append(_targets_table(figures, title))
+            made.append(_targets_table(figures, title, chosen))
         elif table_id == "budget":
             made.append(_budget_table(figures, title))
     if awards:
@@ -691,17 +808,20 @@ def build_document(
     awards: Sequence[Mapping[str, Any]],
     header: DocumentHeader,
     figures: ReportFigures | None = None,
+    figure_sets: Iterable[str] | None = None,
 ) -> OfficialDocument:
     """The report as an official document; ``figures`` (computed when None) must be
-    consistent. Narrative keys: those of ``outline_sections``, plus OPENING and DOCUMENTS."""
+    consistent. Narrative keys: those of ``outline_sections``, plus OPENING and DOCUMENTS.
+    ``figure_sets``: the subset of figures an ad-hoc report shows (all when None)."""
     report = report_kind(kind)
+    chosen = chosen_figure_sets(kind, figure_sets)
     figures = figures or report_figures(db, kind, period)
     require_consistent(figures)
     check_awards(kind, awards)
     who = issuer(db)
     written = sentences(figures)
     subject = report.subject.format(period=figures.period.label, commune=who.commune)
-    tables = annex_tables(figures, awards)
+    tables = annex_tables(figures, awards, chosen)
     documents = _text_blocks(narrative.get(DOCUMENTS, ""))
     first_table = 2 if documents and DOCUMENTS in report.annexes else 1
     annex_of = {t.id: ROMAN[first_table - 1 + i] for i, t in enumerate(tables)}
@@ -713,9 +833,9 @@ def build_document(
             or f"{who.name} báo cáo {_lower_first(subject)} như sau:"
         )
     ]
-    for section in outline_sections(kind):
+    for section in outline_sections(kind, chosen):
         body.append(SectionHeading(section.heading, level=section.level))
-        for key in sentence_keys(section.sentences, written):
+        for key in section_sentence_keys(section, figures, written, chosen):
             text = written[key]
             if key.startswith("budget."):
                 # "budget.<programme>.DA3.1" is a sub-project of "budget.<programme>.DA3"
@@ -779,22 +899,54 @@ def write_report_files(
     folder: str | Path,
     progress: Progress | None = None,
     figures: ReportFigures | None = None,
+    figure_sets: Iterable[str] | None = None,
 ) -> BuiltReport:
     """Compute the figures (unless given), then write <kind>-<period>.pdf and .xlsx into
-    ``folder``; nothing is written when the figures are inconsistent."""
+    ``folder``. Both files are written aside and put in place together at the end, so an
+    error or a cancel leaves the folder as it was."""
     from gnapp.reporting.report_xlsx import write_report_xlsx  # it builds on this module
 
     folder = Path(folder)
     if progress is not None:
         progress(0, 3, "Đang tính số liệu…")
     figures = figures or report_figures(db, kind, period)
-    document = build_document(db, kind, period, narrative, awards, header, figures)
+    document = build_document(db, kind, period, narrative, awards, header, figures, figure_sets)
     stem = f"{kind}-{figures.period.code}"
-    if progress is not None:
-        progress(1, 3, "Đang ghi văn bản PDF…")
-    pdf = write_pdf(document, folder / f"{stem}.pdf", progress)
-    if progress is not None:
-        progress(2, 3, "Đang ghi tệp Excel…")
-    xlsx = folder / f"{stem}.xlsx"
-    write_report_xlsx(document, annex_tables(figures, awards), xlsx, progress)
+    pdf, xlsx = folder / f"{stem}.pdf", folder / f"{stem}.xlsx"
+    aside = {path: folder / f".{path.name}.dang-ghi" for path in (pdf, xlsx)}
+    try:
+        if progress is not None:
+            progress(1, 3, "Đang ghi văn bản PDF…")
+        write_pdf(document, aside[pdf], progress)
+        if progress is not None:
+            progress(2, 3, "Đang ghi tệp Excel…")
+        tables = annex_tables(figures, awards, figure_sets)
+        write_report_xlsx(document, tables, aside[xlsx], progress)
+        for final, written in aside.items():
+            os.replace(written, final)
+    finally:
+        for written in aside.values():
+            written.unlink(missing_ok=True)
     return BuiltReport(figures, document, pdf, xlsx)
+
+
+def write_saved_report(
+    db: sqlite_utils.Database,
+    saved: SavedReport,
+    folder: str | Path,
+    progress: Progress | None = None,
+) -> BuiltReport:
+    """Write a saved report's PDF and XLSX from what it holds, its saved figures included."""
+    header = saved_header(db, saved.number, saved.document_date or date.today(), saved.header)
+    return write_report_files(
+        db,
+        saved.kind,
+        saved.period,
+        saved.narrative,
+        saved.awards,
+        header,
+        folder,
+        progress,
+        ReportFigures.from_dict(saved.figures),
+        saved.figure_sets,
+    )

@@ -195,6 +195,48 @@ FIGURE_SETS = (
     "budget",
     "groups",
 )
+FIGURE_SET_LABELS = {
+    "commune": "Đặc điểm của xã: số thôn, số hộ, số nhân khẩu",
+    "start_lists": "Hộ nghèo, hộ cận nghèo đầu kỳ",
+    "end_lists": "Hộ nghèo, hộ cận nghèo cuối kỳ, hộ dân tộc thiểu số, biểu đồ tỷ lệ",
+    "movements": "Biến động hộ nghèo, hộ cận nghèo",
+    "targets": "Kết quả thực hiện các chỉ tiêu",
+    "services": "Tiếp cận dịch vụ xã hội cơ bản (chỉ tiêu tính từ phiếu của hộ)",
+    "budget": "Kinh phí theo dự án, tiểu dự án và nguồn vốn",
+    "groups": "Hộ nghèo, hộ cận nghèo theo nhóm đối tượng",
+}
+# The figure set each fixed sentence shows; "target.<code>" shows targets (and services when
+# a service measures it), "budget.<...>" the budget.
+SENTENCE_SETS = {
+    "commune": "commune",
+    "start_lists": "start_lists",
+    "end_lists": "end_lists",
+    "ethnic_minority": "end_lists",
+    "movements_poor": "movements",
+    "movements_near_poor": "movements",
+    "groups_poor": "groups",
+    "groups_near_poor": "groups",
+    "targets": "targets",
+    "budget": "budget",
+    "budget_sources": "budget",
+}
+
+
+def sentence_figure_sets(key: str, service_codes: Sequence[str] = ()) -> frozenset[str]:
+    """The figure sets a sentence key (or a section's "target.*" / "budget.*") shows; it is
+    left out of a report that chooses none of them."""
+    if key.startswith("budget."):
+        return frozenset({"budget"})
+    if key.startswith("target."):
+        code = key.removeprefix("target.")
+        measured = code == "*" or code in service_codes
+        return frozenset({"targets", "services"} if measured else {"targets"})
+    return frozenset({SENTENCE_SETS[key]})
+
+
+def table_figure_sets(table_id: str) -> frozenset[str]:
+    """The figure sets a table shows (its "figures" in forms/reports/tables.json)."""
+    return frozenset(report_tables()[table_id]["figures"])
 
 
 def _section(raw: Mapping[str, Any], file: str, tables: Mapping[str, Any]) -> Section:

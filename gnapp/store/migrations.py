@@ -343,6 +343,15 @@ USERS = Migration(
     ),
 )
 
+REPORT_CHOICES = Migration(
+    8,
+    "report choices: the document header and the figure sets a saved report shows",
+    (
+        "ALTER TABLE reports ADD COLUMN header TEXT NOT NULL DEFAULT '{}'",
+        "ALTER TABLE reports ADD COLUMN figure_sets TEXT",
+    ),
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     REGISTER,
     PROGRAMME,
@@ -351,6 +360,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ACTIVITIES_AND_REPORTS,
     HOUSEHOLD_SEARCH,
     USERS,
+    REPORT_CHOICES,
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -1,15 +1,16 @@
 """Saved progress reports: every save is a new version; a final version is never changed.
 
 A report is stored with the figures it was built from (``ReportFigures.to_dict()``), the
-clerk's narrative by section key and the proposed awards, so a reopened report shows what was
-sent even after the register has moved on.
+clerk's narrative by section key, the proposed awards, the document header (signer, signing
+marks, recipients) and, for an ad-hoc report, the figure sets chosen, so a reopened report shows
+what was sent even after the register has moved on.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -40,6 +41,9 @@ class SavedReport:
     awards: list[dict[str, Any]]
     created_at: str
     updated_at: str
+    # signer_name, signer_title, signing_marks, recipients ({} for reports saved without them)
+    header: dict[str, Any] = field(default_factory=dict)
+    figure_sets: tuple[str, ...] | None = None  # None: all of the kind's
 
     @property
     def final(self) -> bool:
@@ -60,6 +64,8 @@ def _report(row: Mapping[str, Any]) -> SavedReport:
         awards=json.loads(row["awards"]),
         created_at=row["created_at"],
         updated_at=row["updated_at"],
+        header=json.loads(row["header"]),
+        figure_sets=None if row["figure_sets"] is None else tuple(json.loads(row["figure_sets"])),
     )
 
 
@@ -74,8 +80,12 @@ def save_report(
     *,
     number: str | None = None,
     document_date: date | None = None,
+    header: Mapping[str, Any] | None = None,
+    figure_sets: Sequence[str] | None = None,
 ) -> int:
-    """Save a new version of the (kind, period) report (version = the latest + 1); its id."""
+    """Save a new version of the (kind, period) report (version = the latest + 1); its id.
+    ``header``: the signer and recipients set on the document; ``figure_sets``: the subset an
+    ad-hoc report shows (None: all)."""
     if state not in STATES:
         raise ReportError(f"Trạng thái báo cáo không hợp lệ: {state}")
     now = cdb.now()
@@ -96,6 +106,8 @@ def save_report(
                 "figures": json.dumps(figures, ensure_ascii=False),
                 "narrative": json.dumps(dict(narrative), ensure_ascii=False),
                 "awards": json.dumps([dict(a) for a in awards], ensure_ascii=False),
+                "header": json.dumps(dict(header or {}), ensure_ascii=False),
+                "figure_sets": None if figure_sets is None else json.dumps(list(figure_sets)),
                 "created_at": now,
                 "updated_at": now,
             }
@@ -134,7 +146,8 @@ def finalise(cdb: CommuneDatabase, report_id: int) -> None:
 
 
 def new_draft_from(cdb: CommuneDatabase, report_id: int) -> int:
-    """Start a new draft version holding the same figures, narrative, awards and header."""
+    """Start a new draft version holding the same figures, narrative, awards, header and
+    figure sets."""
     report = load_report(cdb.db, report_id)
     return save_report(
         cdb,
@@ -145,4 +158,6 @@ def new_draft_from(cdb: CommuneDatabase, report_id: int) -> int:
         report.awards,
         number=report.number,
         document_date=report.document_date,
+        header=report.header,
+        figure_sets=report.figure_sets,
     )

@@ -12,7 +12,16 @@ from collections.abc import Callable
 from typing import Any
 
 from gnapp.progress import Cancelled, Progress
-from gnapp.ui.qt import QObject, QProgressDialog, QRunnable, Qt, QThreadPool, QWidget, Signal
+from gnapp.ui.qt import (
+    QEventLoop,
+    QObject,
+    QProgressDialog,
+    QRunnable,
+    Qt,
+    QThreadPool,
+    QWidget,
+    Signal,
+)
 
 
 class _Signals(QObject):
@@ -104,3 +113,26 @@ def run_job(
         job.cancelled.connect(on_cancel)
     job.start()
     return job
+
+
+def wait_for(
+    parent: QWidget | None, title: str, label: str, work: Callable[[Progress], Any]
+) -> tuple[str, Any]:
+    """Run ``work`` in the background and wait for it with the window alive (its progress
+    dialog has "Hủy"): ("result", value), ("error", exception) or ("cancelled", None)."""
+    loop = QEventLoop()
+    outcome: list[tuple[str, Any]] = []
+
+    def settle(key: str, value: Any = None) -> None:
+        outcome.append((key, value))
+        loop.quit()
+
+    job = run_job(  # held until the work has ended
+        parent, title, label, work,
+        lambda result: settle("result", result), lambda error: settle("error", error),
+        lambda: settle("cancelled"),
+    )  # fmt: skip
+    if not outcome:
+        loop.exec()
+    del job
+    return outcome[0]

@@ -66,6 +66,7 @@ from gnapp.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from gnapp.ui.reports_view import ReportsView
 from gnapp.ui.targets_view import TargetsView
 
 COMMUNE_KINDS = {"xa": "Xã", "phuong": "Phường", "dac_khu": "Đặc khu", "thi_tran": "Thị trấn"}
@@ -189,8 +190,9 @@ AREAS = (
     ("Tiến độ", "Ctrl+3", "Tiến độ thực hiện chỉ tiêu của năm, biểu đồ tỷ lệ nghèo"),
     ("Chỉ tiêu", "Ctrl+4", "Chỉ tiêu giảm nghèo được giao: nhập tay hoặc từ tệp của cấp trên"),
     ("Kinh phí", "Ctrl+5", "Kinh phí, hoạt động, mô hình, người hưởng lợi, chính sách chung"),
+    ("Báo cáo", "Ctrl+6", "Báo cáo tiến độ: lập, lưu phiên bản, xem trước, in, ghi ra tệp"),
 )
-OVERVIEW, HOUSEHOLDS, DASHBOARD, TARGETS, ACTIVITIES = range(len(AREAS))
+OVERVIEW, HOUSEHOLDS, DASHBOARD, TARGETS, ACTIVITIES, REPORTS = range(len(AREAS))
 
 
 class MainWindow(QMainWindow):
@@ -369,7 +371,7 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         self.pages.addWidget(self._build_overview())
         self.pages.addWidget(self.household_page)
-        for _ in (DASHBOARD, TARGETS, ACTIVITIES):
+        for _ in (DASHBOARD, TARGETS, ACTIVITIES, REPORTS):
             self.pages.addWidget(QWidget())  # replaced by the database's views in load()
         self.navigation_panel = self._build_navigation()
         self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
@@ -470,8 +472,9 @@ class MainWindow(QMainWindow):
         self.overview_splitter.setSizes([village, side.minimumSizeHint().width()])
 
     def _load_programme_views(self) -> None:
-        """The dashboard, targets and activities areas, on the open database."""
+        """The dashboard, targets, activities and reports areas, on the open database."""
         self.dashboard = DashboardView(self.cdb)
+        self.reports_view = ReportsView(self.cdb)
         self.targets_view = TargetsView(self.cdb, self.year)
         self.activities_view = ActivitiesView(self.cdb, self.year)
         self.targets_view.changed.connect(self.dashboard.load)
@@ -481,6 +484,7 @@ class MainWindow(QMainWindow):
             (DASHBOARD, self.dashboard),
             (TARGETS, self.targets_view),
             (ACTIVITIES, self.activities_view),
+            (REPORTS, self.reports_view),
         ):
             old = self.pages.widget(area)
             self.pages.insertWidget(area, view)
@@ -647,7 +651,7 @@ class MainWindow(QMainWindow):
         UsersDialog(self.cdb, self.user, self).exec()
 
     def show_area(self, area: int) -> None:
-        """Show one of AREAS (OVERVIEW, HOUSEHOLDS, DASHBOARD, TARGETS, ACTIVITIES)."""
+        """Show one of AREAS (OVERVIEW, HOUSEHOLDS, DASHBOARD, TARGETS, ACTIVITIES, REPORTS)."""
         self.navigation.setCurrentRow(area)
 
     def find_household(self) -> None:

@@ -10,4 +10,5 @@ from __future__ import annotations
 
 from PySide6.QtCore import *  # noqa: F403
 from PySide6.QtGui import *  # noqa: F403
+from PySide6.QtPrintSupport import *  # noqa: F403
 from PySide6.QtWidgets import *  # noqa: F403

@@ -64,3 +64,17 @@ def test_job_error_reaches_the_error_callback(qtbot):
     with qtbot.waitSignal(job.failed, timeout=5000):
         pass
     assert [str(e) for e in errors] == ["hỏng"]
+
+
+def test_wait_for_returns_the_outcome_of_the_work(qtbot):
+    from gnapp.ui.jobs import wait_for
+
+    assert wait_for(None, "Thử", "Đang làm…", lambda progress: 7) == ("result", 7)
+    kind, error = wait_for(None, "Thử", "Đang làm…", lambda progress: 1 / 0)
+    assert kind == "error" and isinstance(error, ZeroDivisionError)
+
+    def cancelled(progress):
+        progress.cancel()
+        progress(1, 2)
+
+    assert wait_for(None, "Thử", "Đang làm…", cancelled) == ("cancelled", None)
