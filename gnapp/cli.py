@@ -13,12 +13,9 @@ from datetime import date
 from pathlib import Path
 
 from gnapp import __version__
+from gnapp.cli_support import CliError, ask_secret
 
 EXIT_CORRUPT = 3  # the exit status when a database file is broken
-
-
-class CliError(Exception):
-    """A failure to report to the user in one Vietnamese line (exit status 1)."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -308,6 +305,9 @@ def _parser() -> argparse.ArgumentParser:
             command.add_argument(
                 "--out", type=Path, required=True, metavar="DIR", help="thư mục ghi tệp"
             )
+    from gnapp.packages.cli import add_commands
+
+    add_commands(commands)
     return parser
 
 
@@ -479,21 +479,6 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _secret(variable: str, prompt: str, *, repeat: bool = False) -> str:
-    """A password from the environment (for scripts) or asked without echo."""
-    import getpass
-    import os
-
-    if variable in os.environ:
-        return os.environ[variable]
-    if not sys.stdin.isatty():
-        raise CliError(f"Cần mật khẩu: đặt biến môi trường {variable} hoặc chạy trong cửa sổ lệnh.")
-    secret = getpass.getpass(prompt)
-    if repeat and getpass.getpass("Nhập lại: ") != secret:
-        raise CliError("Hai lần nhập mật khẩu không giống nhau.")
-    return secret
-
-
 def _setup(args: argparse.Namespace) -> int:
     from gnapp.store.setup import (
         AdminAccount,
@@ -509,7 +494,7 @@ def _setup(args: argparse.Namespace) -> int:
         name, _, area = rest.partition(":")
         villages.append(VillageEntry(code, name, area or "rural"))
     roles = ("admin", "clerk") + (("approver",) if args.approver else ())
-    password = _secret("GNAPP_PASSWORD", f"Mật khẩu cho {args.admin}: ", repeat=True)
+    password = ask_secret("GNAPP_PASSWORD", f"Mật khẩu cho {args.admin}: ", repeat=True)
     cdb = create_commune_database(
         args.path,
         CommuneIdentity(
@@ -530,7 +515,7 @@ def _sign_in_admin(cdb, username: str | None) -> None:
 
     if not username:
         raise CliError("Cần --admin TÊN của người quản trị.")
-    password = _secret("GNAPP_ADMIN_PASSWORD", f"Mật khẩu của {username}: ")
+    password = ask_secret("GNAPP_ADMIN_PASSWORD", f"Mật khẩu của {username}: ")
     users.require(users.sign_in(cdb, username, password), "administer")
 
 
@@ -575,10 +560,10 @@ def _user(args: argparse.Namespace) -> int:
         if args.action == "add":
             if not args.name or not args.role:
                 raise CliError("user add cần --name và ít nhất một --role")
-            password = _secret("GNAPP_PASSWORD", "Mật khẩu mới: ", repeat=True)
+            password = ask_secret("GNAPP_PASSWORD", "Mật khẩu mới: ", repeat=True)
             users.add_user(cdb, args.username, args.name, args.role, password)
         elif args.action == "passwd":
-            password = _secret("GNAPP_PASSWORD", "Mật khẩu mới: ", repeat=True)
+            password = ask_secret("GNAPP_PASSWORD", "Mật khẩu mới: ", repeat=True)
             users.change_password(cdb, args.username, password)
         elif args.action == "roles":
             if not args.role:
@@ -807,6 +792,12 @@ def _activity(args: argparse.Namespace) -> int:
     return 0
 
 
+def _packages(args: argparse.Namespace) -> int:
+    from gnapp.packages.cli import run
+
+    return run(args)
+
+
 def _gui(args: argparse.Namespace) -> int:
     from gnapp.ui.app import run_gui
 
@@ -830,6 +821,7 @@ def main(argv: list[str] | None = None) -> int:
         "setup": _setup,
         "settings": _settings,
         "backup": _backup,
+        **dict.fromkeys(("key", "package", "office", "receive", "consolidate"), _packages),
         None: _gui,
     }
     from gnapp.core.record import RecordError

@@ -6,7 +6,7 @@ import functools
 import re
 import string
 import unicodedata
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 
 from gnapp.data import read_form_json
@@ -77,6 +77,20 @@ def format_date_long(d: date) -> str:
     """
     month = f"{d.month:02d}" if d.month < 3 else str(d.month)
     return f"ngày {d.day:02d} tháng {month} năm {d.year}"
+
+
+VIETNAM_TIME = timezone(timedelta(hours=7), "ICT")  # no summer time
+
+
+def local_time(stamp: str) -> datetime:
+    """An app time stamp (UTC, "2026-01-05T01:30:00Z") as the time in Vietnam."""
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(VIETNAM_TIME)
+
+
+def format_timestamp(stamp: str) -> str:
+    """An app time stamp as read in Vietnam: "05/01/2026 08:30"."""
+    moment = local_time(stamp)
+    return f"{format_date(moment.date())} {moment:%H:%M}"
 
 
 def nfc(text: str) -> str:

@@ -31,7 +31,15 @@ from gnapp.store.programme import target_kinds
 SERVICE_STANDARD = "2022-2025"  # whose indicator params define safe water, hygienic latrines, ...
 PERIOD_SHAPES = ("year", "half_year", "span")
 LIST_LABELS = {"poor": "hộ nghèo", "near_poor": "hộ cận nghèo"}
-COMMUNE_WORDS = {"xa": "xã", "phuong": "phường", "dac_khu": "đặc khu", "thi_tran": "thị trấn"}
+# "toàn xã", ...; district and province: the receiving office's consolidated figures
+COMMUNE_WORDS = {
+    "xa": "xã",
+    "phuong": "phường",
+    "dac_khu": "đặc khu",
+    "thi_tran": "thị trấn",
+    "district": "huyện",
+    "province": "tỉnh",
+}
 GROUP_LABELS = {
     "ethnic_minority": "hộ dân tộc thiểu số",
     "without_working_capacity": "hộ không có khả năng lao động",
@@ -125,6 +133,17 @@ class Period:
     def end_date(self) -> date:
         """The date the report speaks of: 30 June for a half-year, else 31 December."""
         return date(self.last, 6, 30) if self.shape == "half_year" else date(self.last, 12, 31)
+
+
+def report_title(name: str, period: Period) -> str:
+    """A kind's name with its period, the words they share said once: "Báo cáo năm 2025",
+    "Báo cáo 6 tháng đầu năm 2025", "Báo cáo đột xuất năm 2023"."""
+    words, label = name.split(), period.label.split()
+    overlap = max(
+        (n for n in range(1, min(len(words), len(label)) + 1) if words[-n:] == label[:n]),
+        default=0,
+    )
+    return " ".join(words[: len(words) - overlap] + label)
 
 
 _PERIOD = re.compile(r"^\s*(\d{4})(?:\s*-\s*(H1|\d{4}))?\s*$", re.IGNORECASE)
@@ -735,6 +754,48 @@ def _services(
     )
 
 
+def achieved_values(
+    end: UnitLists, movements: UnitMovements, services: Sequence[ServiceFigure]
+) -> dict[str, float | None]:
+    """What the app measures for each kind of target it can measure."""
+    return {
+        "poor_reduction": movements.poor.reduction,
+        "near_poor_reduction": movements.near_poor.reduction,
+        "poverty_rate": end.poor.rate,
+        "near_poverty_rate": end.near_poor.rate,
+        **{s.code: s.share for s in services},
+    }
+
+
+REDUCTION_TARGETS = ("poor_reduction", "near_poor_reduction")
+
+
+def target_figure(
+    code: str,
+    kind: Mapping[str, str],
+    target: float,
+    years: tuple[int, ...],
+    decision_number: str | None,
+    achieved: float | None,
+) -> TargetFigure:
+    """A target against what was achieved; ``kind`` gives its label, unit and direction."""
+    reached = None
+    if achieved is not None:
+        reached = achieved >= target if kind["direction"] == "at_least" else achieved <= target
+    return TargetFigure(
+        code=code,
+        label=kind["label"],
+        unit=kind["unit"],
+        direction=kind["direction"],
+        target=target,
+        years=years,
+        decision_number=decision_number,
+        achieved=achieved,
+        share_of_target=percent(achieved, target, 1) if code in REDUCTION_TARGETS else None,
+        reached=reached,
+    )
+
+
 def _targets(
     db: sqlite_utils.Database,
     movement_years: Sequence[int],
@@ -746,48 +807,28 @@ def _targets(
     """Reduction targets summed over the years whose movements the period counts; the
     others are the end year's."""
     kinds = target_kinds()
-    reductions = {
-        "poor_reduction": movements.poor.reduction,
-        "near_poor_reduction": movements.near_poor.reduction,
-    }
-    achieved_by_code: dict[str, float | None] = {
-        **reductions,
-        "poverty_rate": end.poor.rate,
-        "near_poverty_rate": end.near_poor.rate,
-        **{s.code: s.share for s in services},
-    }
+    achieved_by_code = achieved_values(end, movements, services)
     rows = counts.target_rows(db, {*movement_years, end_year})
     chosen: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         in_scope = (
-            row["year"] in movement_years if row["code"] in reductions else row["year"] == end_year
+            row["year"] in movement_years
+            if row["code"] in REDUCTION_TARGETS
+            else row["year"] == end_year
         )
         if in_scope:
             chosen.setdefault(row["code"], []).append(row)
-    figures = []
-    for code, kind_rows in chosen.items():
-        kind = kinds.get(
-            code, {"label": code, "unit": kind_rows[0]["unit"], "direction": "at_least"}
+    figures = [
+        target_figure(
+            code,
+            kinds.get(code, {"label": code, "unit": kind_rows[0]["unit"], "direction": "at_least"}),
+            float(sum(Decimal(str(r["value"])) for r in kind_rows)),
+            tuple(r["year"] for r in kind_rows),
+            kind_rows[-1]["decision_number"],
+            achieved_by_code.get(code),
         )
-        target = float(sum(Decimal(str(r["value"])) for r in kind_rows))
-        achieved = achieved_by_code.get(code)
-        reached = None
-        if achieved is not None:
-            reached = achieved >= target if kind["direction"] == "at_least" else achieved <= target
-        figures.append(
-            TargetFigure(
-                code=code,
-                label=kind["label"],
-                unit=kind["unit"],
-                direction=kind["direction"],
-                target=target,
-                years=tuple(r["year"] for r in kind_rows),
-                decision_number=kind_rows[-1]["decision_number"],
-                achieved=achieved,
-                share_of_target=percent(achieved, target, 1) if code in reductions else None,
-                reached=reached,
-            )
-        )
+        for code, kind_rows in chosen.items()
+    ]
     order = list(kinds)
     figures.sort(key=lambda f: order.index(f.code) if f.code in order else len(order))
     return tuple(figures)
@@ -813,8 +854,8 @@ def _programme(programme_id: str) -> dict[str, Any]:
     return read_form_json("programmes", f"{programme_id}.json")
 
 
-def _budget(db: sqlite_utils.Database, first: int, last: int) -> BudgetFigures:
-    rows = counts.budget_counts(db, first, last)
+def budget_figures(first: int, last: int, rows: Sequence[counts.BudgetCounts]) -> BudgetFigures:
+    """Budget execution from the amounts per programme, project and funding source."""
     lines, projects = [], []
     sources: dict[tuple[str, str], list[int]] = {}
     for programme_id in sorted({r.programme_id for r in rows}):
@@ -918,7 +959,9 @@ def report_figures(db: sqlite_utils.Database, kind: str, period: Period | str) -
         services=services,
         targets=_targets(db, movement_years, end_year, end.commune, commune_movements, services),
         groups=_groups(db, end_year, current),
-        budget=_budget(db, budget_first, period.last),
+        budget=budget_figures(
+            budget_first, period.last, counts.budget_counts(db, budget_first, period.last)
+        ),
         problems=tuple(problems),
     )
 

@@ -35,6 +35,9 @@ SHEET_NAMES = {
     "targets": "Chỉ tiêu",
     "budget": "Kinh phí",
     "award_proposals": "Khen thưởng",
+    # the receiving office's consolidation
+    "communes": "Các xã gửi báo cáo",
+    "lists_by_commune": "Theo xã",
 }
 _STYLES = {
     "label": "text",

@@ -30,6 +30,9 @@ LOGGED_TABLES: dict[str, str | None] = {
     "policy_benefits": "household_id",
     "reports": None,
     "users": None,
+    "signing_keys": None,
+    "office_key": None,
+    "sent_packages": None,
 }
 # Columns derived from others (search and sort keys, time stamps): their sources are logged.
 DERIVED_COLUMNS = frozenset(
@@ -44,8 +47,9 @@ DERIVED_COLUMNS = frozenset(
         "updated_at",
     }
 )
-# Secrets the log must never spread (a password change shows as a new password_changes).
-SECRET_COLUMNS = frozenset({"password_hash"})
+# Secrets the log must never spread: password hashes (a change shows as password_changes
+# counting up) and signing keys, even encrypted.
+SECRET_COLUMNS = frozenset({"password_hash", "secret"})
 
 _NOW = "gnapp_now()"
 

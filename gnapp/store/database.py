@@ -136,10 +136,14 @@ def open_database(
         conn = connect(path)
         # Reading the header fails here on a file that is not a SQLite database.
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        application_id = conn.execute("PRAGMA application_id").fetchone()[0]
     except sqlite3.DatabaseError as error:
         raise CorruptDatabaseError(
             f"Tệp {path} không phải cơ sở dữ liệu GNApp hợp lệ ({error})."
         ) from error
+    if application_id != 0:  # another kind of file, e.g. a receiving office's (.gnoffice)
+        conn.close()
+        raise DatabaseError(f"Tệp {path.name} không phải tệp dữ liệu của một xã.")
     database = CommuneDatabase(path, conn, actor, clock)
     try:
         migrations.migrate(database.db, path, target_version=target_version)

@@ -9,6 +9,7 @@ it with SQLite's online backup (never a file copy of a live WAL database).
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -352,6 +353,51 @@ REPORT_CHOICES = Migration(
     ),
 )
 
+PACKAGES = Migration(
+    9,
+    "report packages: the signing key (encrypted), the receiving office's key, packages sent",
+    (
+        # "secret" is the key encrypted under the passphrase (docs/package-format.md); the
+        # clear key is never stored. One current key; retired keys stay for the record.
+        """CREATE TABLE signing_keys (
+            id INTEGER PRIMARY KEY,
+            public_key TEXT NOT NULL UNIQUE,
+            fingerprint TEXT NOT NULL,
+            secret TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            retired_at TEXT,
+            change_statement TEXT
+        )""",
+        "CREATE UNIQUE INDEX signing_keys_current ON signing_keys (retired_at IS NULL) "
+        "WHERE retired_at IS NULL",
+        """CREATE TABLE office_key (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            name TEXT NOT NULL,
+            public_key TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            set_at TEXT NOT NULL
+        )""",
+        f"""CREATE TABLE sent_packages (
+            id INTEGER PRIMARY KEY,
+            sequence INTEGER NOT NULL UNIQUE CHECK (sequence >= 1),
+            hash TEXT NOT NULL UNIQUE,
+            previous_hash TEXT,
+            report_id INTEGER REFERENCES reports (id),
+            kind TEXT NOT NULL,
+            period TEXT NOT NULL,
+            file_name TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            signer_name TEXT NOT NULL,
+            signer_role TEXT NOT NULL,
+            key_fingerprint TEXT NOT NULL,
+            {_bool("encrypted", null=False)},
+            {_bool("households", null=False)},
+            created_at TEXT NOT NULL
+        )""",
+    ),
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     REGISTER,
     PROGRAMME,
@@ -361,6 +407,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     HOUSEHOLD_SEARCH,
     USERS,
     REPORT_CHOICES,
+    PACKAGES,
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 
@@ -389,16 +436,23 @@ def migrate(
     path: Path,
     *,
     target_version: int | None = None,
+    schema: Sequence[Migration] | None = None,
+    log_changes: bool = True,
 ) -> Path | None:
-    """Bring the database to ``target_version`` (default: the latest); return the backup made."""
-    target = LATEST_VERSION if target_version is None else target_version
+    """Bring the database to ``target_version`` (default: the latest); return the backup made.
+
+    ``schema`` is another file kind's migration list (the receiving office's database); the
+    change-log triggers are rebuilt after each migration when ``log_changes``."""
+    steps = MIGRATIONS if schema is None else tuple(schema)
+    latest = steps[-1].version
+    target = latest if target_version is None else target_version
     current = schema_version(db.conn)
-    if current > LATEST_VERSION:
+    if current > latest:
         raise DatabaseError(
             f"Tệp {path.name} được tạo bởi phiên bản GNApp mới hơn (lược đồ dữ liệu v{current}; "
-            f"phiên bản này chỉ đọc được đến v{LATEST_VERSION}). Hãy cài phiên bản GNApp mới."
+            f"phiên bản này chỉ đọc được đến v{latest}). Hãy cài phiên bản GNApp mới."
         )
-    pending = [m for m in MIGRATIONS if current < m.version <= target]
+    pending = [m for m in steps if current < m.version <= target]
     if not pending:
         return None
     backup = None
@@ -409,7 +463,8 @@ def migrate(
             with db.atomic():
                 for statement in migration.statements:
                     db.execute(statement)
-                changelog.install_triggers(db)
+                if log_changes:
+                    changelog.install_triggers(db)
                 db.execute(f"PRAGMA user_version = {migration.version}")
         except sqlite3.Error as error:
             raise DatabaseError(

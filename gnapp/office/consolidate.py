@@ -1,0 +1,264 @@
+"""The consolidated report of all communes: each commune's newest package for the report and
+period, added up from the parts (counts summed, every total and rate computed again, never an
+average of rates), written as XLSX and PDF in the same official forms under the office's own
+header."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+from gnapp.core.vietnamese import format_date, local_time
+from gnapp.office.board import ReceivedPackage, latest_packages, received_packages
+from gnapp.office.database import OfficeDatabase
+from gnapp.office.registry import communes
+from gnapp.packages.data import Part, consolidated_data, figures_from_data
+from gnapp.reporting.builder import (
+    AnnexTable,
+    TableColumn,
+    TableRow,
+    annex_tables,
+    data_table,
+)
+from gnapp.reporting.document import (
+    Annex,
+    OfficialDocument,
+    Signature,
+    TextParagraph,
+    number_symbol,
+)
+from gnapp.reporting.figures import (
+    FiguresError,
+    Period,
+    ReportFigures,
+    parse_period,
+    report_kind,
+    report_title,
+    sentences,
+)
+from gnapp.reporting.pdf import write_pdf
+from gnapp.reporting.report_xlsx import write_report_xlsx
+
+COMMUNE_HEADER = "Xã, phường, thị trấn"
+VILLAGE_HEADER = "Thôn, tổ dân phố"
+COMMUNES_TABLE = "communes"
+BY_COMMUNE = {"lists_by_village": "lists_by_commune"}  # the table's row is a commune here
+BODY_SENTENCES = (
+    "start_lists",
+    "end_lists",
+    "ethnic_minority",
+    "movements_poor",
+    "movements_near_poor",
+    "groups_poor",
+    "groups_near_poor",
+    "targets",
+    "budget",
+    "budget_sources",
+)
+
+
+class ConsolidationError(FiguresError):
+    """A consolidation that cannot be made (Vietnamese message)."""
+
+
+@dataclass(frozen=True)
+class Consolidation:
+    kind: str
+    period: Period
+    figures: ReportFigures
+    packages: tuple[ReceivedPackage, ...]  # the part of each commune that sent the report
+    missing: tuple[str, ...]  # the registered communes that have not
+    notes: tuple[str, ...]
+
+
+def _choose_kind(office: OfficeDatabase, period: str, kind: str | None) -> str:
+    if kind is not None:
+        report_kind(kind)
+        return kind
+    kinds = sorted({p.kind for p in received_packages(office, period=period)})
+    if not kinds:
+        raise ConsolidationError(f"Chưa nhận báo cáo nào của kỳ {period}.")
+    if len(kinds) > 1:
+        names = ", ".join(f"{report_kind(k).name} ({k})" for k in kinds)
+        raise ConsolidationError(f"Kỳ {period} có nhiều loại báo cáo: {names}; hãy chọn một loại.")
+    return kinds[0]
+
+
+def consolidate(office: OfficeDatabase, period: str, kind: str | None = None) -> Consolidation:
+    """Add up the newest package of each commune for ``kind`` (the only kind received for the
+    period when None) and ``period``."""
+    code = parse_period(period).code
+    kind = _choose_kind(office, code, kind)
+    packages = latest_packages(office, kind, code)
+    if not packages:
+        raise ConsolidationError(
+            f"Chưa nhận {report_kind(kind).name.lower()} kỳ {code} của xã nào."
+        )
+    parts = []
+    for package in packages:
+        row = office.db.execute(
+            "SELECT content FROM package_files WHERE package_id = ? AND name = 'figures.json'",
+            [package.id],
+        ).fetchone()
+        parts.append(Part(package.commune_code, package.commune_name, json.loads(row[0])))
+    notes = []
+    points = parts[0].data["points"]
+    for part in parts[1:]:
+        if part.data["points"] != points:
+            theirs = part.data["points"]
+            notes.append(
+                f"{part.name} so sánh danh sách cuối năm {theirs['start_year']} với "
+                f"{theirs['end_year']}, khác với các xã khác ({points['start_year']}, "
+                f"{points['end_year']})."
+            )
+    identity = office.identity
+    data = consolidated_data(parts, identity.area, identity.kind, identity.province)
+    sent = {p.commune_code for p in packages}
+    return Consolidation(
+        kind=kind,
+        period=parse_period(code),
+        figures=figures_from_data(data),
+        packages=tuple(packages),
+        missing=tuple(c.name for c in communes(office) if c.code not in sent),
+        notes=tuple(notes),
+    )
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _day(stamp: str) -> str:
+    return format_date(local_time(stamp).date())
+
+
+def _communes_table(consolidation: Consolidation) -> AnnexTable:
+    columns = (
+        TableColumn("number", "STT", "index"),
+        TableColumn("name", COMMUNE_HEADER, "text", width=2.6),
+        TableColumn("sequence", "Gói số", "value", width=0.8),
+        TableColumn("version", "Phiên bản báo cáo", "value", width=1.0),
+        TableColumn("created", "Ngày lập", "text", width=1.5),
+        TableColumn("received", "Ngày nhận", "text", width=1.5),
+        TableColumn("note", "Ghi chú", "text", width=2.0),
+    )
+    rows = [
+        TableRow(
+            {
+                "number": n,
+                "name": p.commune_name,
+                "sequence": p.sequence,
+                "version": p.report_version,
+                "created": _day(p.created_at),
+                "received": _day(p.received_at),
+                "note": "Bản sửa" if p.correction_of else "",
+            }
+        )
+        for n, p in enumerate(consolidation.packages, start=1)
+    ]
+    rows += [
+        TableRow({"number": n, "name": name, "note": "Chưa gửi báo cáo"})
+        for n, name in enumerate(consolidation.missing, start=len(rows) + 1)
+    ]
+    return AnnexTable(
+        COMMUNES_TABLE,
+        "Các xã, phường, thị trấn gửi báo cáo",
+        "",
+        columns,
+        tuple(rows),
+        totals=False,
+    )
+
+
+def consolidation_tables(consolidation: Consolidation) -> tuple[AnnexTable, ...]:
+    """The list of communes and packages, then the report kind's tables with a row per
+    commune."""
+    tables = [_communes_table(consolidation)]
+    for table in annex_tables(consolidation.figures):
+        columns = tuple(
+            replace(c, header=COMMUNE_HEADER) if c.header == VILLAGE_HEADER else c
+            for c in table.columns
+        )
+        title = table.title.replace("theo thôn, tổ dân phố", "theo xã, phường, thị trấn")
+        table_id = BY_COMMUNE.get(table.id, table.id)
+        tables.append(replace(table, id=table_id, title=title, columns=columns))
+    return tuple(tables)
+
+
+def consolidation_document(
+    office: OfficeDatabase,
+    consolidation: Consolidation,
+    on: date,
+    number: str | None = None,
+) -> tuple[OfficialDocument, tuple[AnnexTable, ...]]:
+    """The consolidated report under the office's header, with its tables as annexes."""
+    identity = office.identity
+    report = report_kind(consolidation.kind)
+    subject = "Tổng hợp " + _lower_first(
+        report.subject.format(period=consolidation.period.label, commune=identity.area)
+    )
+    tables = consolidation_tables(consolidation)
+    numbers = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+    written = sentences(consolidation.figures)
+    sent = len(consolidation.packages)
+    opening = (
+        f"{identity.name} tổng hợp "
+        f"{_lower_first(report_title(report.name, consolidation.period))} của {sent} xã, "
+        "phường, thị trấn đã gửi gói báo cáo có chữ ký số (Phụ lục I). Số liệu toàn "
+        f"{identity.area} là tổng số liệu của từng xã; các tỷ lệ được tính lại từ các số tổng."
+    )
+    body = [TextParagraph(opening)]
+    if consolidation.missing:
+        body.append(TextParagraph(f"Chưa nhận báo cáo của: {', '.join(consolidation.missing)}."))
+    body += [TextParagraph(written[key]) for key in BODY_SENTENCES]
+    body += [TextParagraph(f"Lưu ý: {note}", italic=True) for note in consolidation.notes]
+    body.append(
+        TextParagraph(
+            f"(Chi tiết tại các Phụ lục II – {numbers[len(tables) - 1]} kèm theo)", italic=True
+        )
+    )
+    body.append(
+        TextParagraph(
+            f"Trên đây là báo cáo {_lower_first(subject)}, {identity.name} kính báo cáo./."
+        )
+    )
+    document = OfficialDocument(
+        parent_body=identity.parent_body,
+        issuing_office=identity.office,
+        number_symbol=number_symbol(number or None, identity.symbol),  # type: ignore[arg-type]
+        place=identity.place,
+        date=on,
+        kind="BÁO CÁO",
+        subject=subject,
+        body=tuple(body),
+        annexes=tuple(
+            Annex(numbers[i], table.title, (data_table(table),)) for i, table in enumerate(tables)
+        ),
+        recipients=("Lưu: VT",),
+        signatures=(
+            Signature(identity.signer_title, identity.signer_name, identity.signing_marks),
+        ),
+        issuer_name=identity.name,
+    )
+    return document, tables
+
+
+def write_consolidation(
+    office: OfficeDatabase,
+    consolidation: Consolidation,
+    folder: str | Path,
+    on: date,
+    number: str | None = None,
+) -> tuple[Path, Path]:
+    """Write tong-hop-<kind>-<period>.pdf and .xlsx into ``folder``."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ConsolidationError(f"Không có thư mục {folder}")
+    document, tables = consolidation_document(office, consolidation, on, number)
+    stem = f"tong-hop-{consolidation.kind}-{consolidation.period.code}"
+    pdf = write_pdf(document, folder / f"{stem}.pdf")
+    xlsx = folder / f"{stem}.xlsx"
+    write_report_xlsx(document, tables, xlsx)
+    return pdf, xlsx

@@ -1,0 +1,358 @@
+"""Receiving packages: every check of ``verify_package``, then the commune's chain; a package
+is taken in whole (its manifest, signature and files, decrypted) or not at all.
+
+The chain: a package already received is refused (replay), as is a second, different package
+with a sequence number already received, or one whose "previous package" hash does not match
+the package received with the number before it (or the one after it names another hash). A
+gap in the numbers and a package arriving after a later one are taken in and flagged. A
+package for a report and period already received is a correction when it is newer (its
+differences against the one it replaces are shown); an older one arriving late is kept but
+replaces nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+from gnapp.core.vietnamese import format_number, format_timestamp
+from gnapp.office.database import OfficeDatabase
+from gnapp.office.registry import find_commune, key_finder
+from gnapp.packages.archive import MAX_PACKAGE_BYTES
+from gnapp.packages.data import INDICATORS
+from gnapp.packages.manifest import SUFFIX, Manifest
+from gnapp.packages.verify import Check, CheckFailed, Verification, verify_package
+from gnapp.reporting.figures import parse_period, report_title
+
+_LABELS = {i.code: i.label for i in INDICATORS}
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One figure that a correction changed."""
+
+    where: str  # a village, "Toàn xã", "Chỉ tiêu", "Kinh phí"
+    what: str
+    before: Any
+    after: Any
+
+    def line(self) -> str:
+        def shown(value: Any) -> str:
+            if value is None:
+                return "—"
+            return format_number(value, 2) if isinstance(value, float) else format_number(value)
+
+        return f"{self.where}, {self.what}: {shown(self.before)} → {shown(self.after)}"
+
+
+@dataclass
+class Receipt:
+    """What became of one file offered to the office."""
+
+    file_name: str
+    verification: Verification
+    accepted: bool = False
+    package_id: int | None = None
+    notes: list[str] = field(default_factory=list)
+    corrects: int | None = None  # the package this one replaces
+    differences: list[Difference] = field(default_factory=list)
+
+    @property
+    def failure(self) -> Check | None:
+        return self.verification.failure
+
+    def summary(self) -> str:
+        manifest = self.verification.manifest
+        if not self.accepted:
+            failure = self.failure
+            reason = f"{failure.name}: {failure.message}" if failure else "chưa kiểm tra đủ"
+            return f"{self.file_name}: KHÔNG NHẬN — {reason}"
+        assert manifest is not None
+        report = report_title(manifest.report_name, parse_period(manifest.period))
+        text = (
+            f"{self.file_name}: ĐÃ NHẬN {report[:1].lower()}{report[1:]} của "
+            f"{manifest.commune_name} (gói số {manifest.sequence})"
+        )
+        if self.corrects is not None:
+            text += f"; là bản sửa của gói đã nhận trước, {len(self.differences)} số liệu thay đổi"
+        return text + "".join(f"\n  - {note}" for note in self.notes)
+
+
+def _data_of(office: OfficeDatabase, package_id: int) -> dict[str, Any]:
+    row = office.db.execute(
+        "SELECT content FROM package_files WHERE package_id = ? AND name = 'figures.json'",
+        [package_id],
+    ).fetchone()
+    return json.loads(row[0])
+
+
+def differences(before: dict[str, Any], after: dict[str, Any]) -> list[Difference]:
+    """Every figure that differs between two communes' data of the same report."""
+    found = []
+    old_villages = {v["code"]: v for v in before["villages"]}
+    for village in after["villages"]:
+        old = old_villages.pop(village["code"], {"values": {}})
+        for code, value in village["values"].items():
+            if old["values"].get(code) != value:
+                found.append(
+                    Difference(village["name"], _LABELS[code], old["values"].get(code), value)
+                )
+    for village in old_villages.values():
+        found.append(Difference(village["name"], "thôn không còn trong bản sửa", None, None))
+    for code, value in after["commune_values"].items():
+        if before["commune_values"].get(code) != value:
+            found.append(
+                Difference("Toàn xã", _LABELS[code], before["commune_values"].get(code), value)
+            )
+    targets = {t["code"]: t["target"] for t in before["targets"]}
+    for target in after["targets"]:
+        if targets.pop(target["code"], None) != target["target"]:
+            found.append(Difference("Chỉ tiêu", target["label"], None, target["target"]))
+    found += [Difference("Chỉ tiêu", code, value, None) for code, value in targets.items()]
+
+    def lines(data: dict[str, Any]) -> dict[tuple[str, str, str], tuple[int, int]]:
+        return {
+            (line["programme"], line["project"], line["source"]): (
+                line["allocated"],
+                line["disbursed"],
+            )
+            for line in data["budget"]["lines"]
+        }
+
+    old_lines, new_lines = lines(before), lines(after)
+    for key in sorted(old_lines.keys() | new_lines.keys()):
+        old_line, new_line = old_lines.get(key, (None, None)), new_lines.get(key, (None, None))
+        for index, what in enumerate(("phân bổ", "giải ngân")):
+            if old_line[index] != new_line[index]:
+                found.append(
+                    Difference(
+                        "Kinh phí", f"{key[1]} {key[2]} {what}", old_line[index], new_line[index]
+                    )
+                )
+    return found
+
+
+def _chain(
+    office: OfficeDatabase, commune_id: int, manifest: Manifest, package_hash: str
+) -> list[str]:
+    """The chain's notes for a package that may be taken in; CheckFailed when it may not."""
+    rows = {
+        row["sequence"]: row
+        for row in office.db.query(
+            "SELECT sequence, hash, previous_hash, received_at FROM packages WHERE commune_id = ?",
+            [commune_id],
+        )
+    }
+    sequence = manifest.sequence
+    if sequence in rows:
+        raise CheckFailed(
+            "chain",
+            f"Xã đã gửi một gói khác mang cùng số thứ tự {sequence} (nhận lúc "
+            f"{format_timestamp(rows[sequence]['received_at'])}): hai gói khác nhau cùng một số "
+            "là bất thường, đề nghị liên hệ với xã.",
+        )
+    before, after = rows.get(sequence - 1), rows.get(sequence + 1)
+    if before is not None and before["hash"] != manifest.previous_package:
+        raise CheckFailed(
+            "chain",
+            f"Mã băm “gói trước” không khớp gói số {sequence - 1} đã nhận: chuỗi gói của xã bị "
+            "đứt hoặc có gói giả.",
+        )
+    if after is not None and after["previous_hash"] != package_hash:
+        raise CheckFailed(
+            "chain",
+            f"Gói số {sequence + 1} đã nhận ghi một gói trước khác gói này: chuỗi gói bị đứt.",
+        )
+    notes = []
+    last = max(rows, default=0)
+    if not rows and sequence > 1:
+        notes.append(f"Gói đầu tiên nhận từ xã mang số {sequence} (các gói trước không gửi tới).")
+    elif sequence > last + 1:
+        missing = f"{last + 1}" if sequence == last + 2 else f"{last + 1}–{sequence - 1}"
+        notes.append(f"Thiếu gói số {missing} của xã (chưa nhận).")
+    elif sequence < last:
+        notes.append(f"Gói đến muộn: đã nhận gói số {last} của xã trước gói này.")
+    return notes
+
+
+def _current_of(
+    office: OfficeDatabase, commune_id: int, kind: str, period: str
+) -> dict[str, Any] | None:
+    rows = list(
+        office.db.query(
+            "SELECT id, sequence FROM packages WHERE commune_id = ? AND kind = ? AND period = ? "
+            "ORDER BY sequence DESC LIMIT 1",
+            [commune_id, kind, period],
+        )
+    )
+    return rows[0] if rows else None
+
+
+def _refuse(office: OfficeDatabase, receipt: Receipt, file_hash: str) -> Receipt:
+    failure = receipt.failure
+    with office.transaction() as db:
+        db["receipts"].insert(
+            {
+                "at": office.now(),
+                "file_name": receipt.file_name,
+                "file_sha256": file_hash,
+                "accepted": 0,
+                "check_code": failure.code if failure else None,
+                "message": failure.message if failure else "Chưa kiểm tra đủ các bước.",
+            }
+        )
+    return receipt
+
+
+def receive_package(
+    office: OfficeDatabase,
+    data: bytes,
+    file_name: str,
+    office_key: X25519PrivateKey | None,
+) -> Receipt:
+    """Check a package and take it in when every check passes (see the module's text)."""
+    file_hash = hashlib.sha256(data).hexdigest()
+    verification = verify_package(data, key_finder(office), office_key)
+    receipt = Receipt(file_name, verification)
+    manifest = verification.manifest
+    if not verification.ok or manifest is None:
+        return _refuse(office, receipt, file_hash)
+    package_hash = manifest.package_hash
+    known = office.db.execute(
+        "SELECT received_at, sequence FROM packages WHERE hash = ?", [package_hash]
+    ).fetchone()
+    commune = find_commune(office, manifest.commune_code)
+    assert commune is not None
+    try:
+        if known is not None:
+            raise CheckFailed(
+                "chain",
+                f"Gói này (gói số {known[1]}) đã được nhận lúc {format_timestamp(known[0])}: "
+                "không nhận lại.",
+            )
+        receipt.notes = _chain(office, commune.id, manifest, package_hash)
+    except CheckFailed as failed:
+        verification.checks.append(Check("chain", False, failed.message))
+        return _refuse(office, receipt, file_hash)
+    verification.checks.append(Check("chain", True, f"gói số {manifest.sequence}"))
+    current = _current_of(office, commune.id, manifest.report_kind, manifest.period)
+    if current is not None and current["sequence"] > manifest.sequence:
+        receipt.notes.append(
+            f"Đã có bản mới hơn của báo cáo này (gói số {current['sequence']}): gói này được lưu "
+            "nhưng không thay thế bản đó."
+        )
+    elif current is not None:
+        receipt.corrects = current["id"]
+        assert verification.data is not None
+        receipt.differences = differences(_data_of(office, current["id"]), verification.data)
+        receipt.notes.append(
+            f"Bản sửa của báo cáo đã nhận (gói số {current['sequence']}): "
+            f"{len(receipt.differences)} số liệu thay đổi."
+        )
+    key_id = next(k.id for k in commune.keys if k.public.raw == verification.key.raw)  # type: ignore[union-attr]
+    with office.transaction() as db:
+        packages = db["packages"]
+        packages.insert(
+            {
+                "commune_id": commune.id,
+                "hash": package_hash,
+                "sequence": manifest.sequence,
+                "previous_hash": manifest.previous_package,
+                "kind": manifest.report_kind,
+                "period": manifest.period,
+                "report_version": manifest.report_version,
+                "created_at": manifest.created_at,
+                "received_at": office.now(),
+                "file_name": file_name,
+                "manifest": verification.manifest_bytes,
+                "signature": verification.signature,
+                "key_id": key_id,
+                "encrypted": int(manifest.encryption is not None),
+                "households": int(manifest.households),
+                "correction_of": receipt.corrects,
+                "notes": json.dumps(receipt.notes, ensure_ascii=False),
+            }
+        )
+        package_id = packages.last_pk
+        db["package_files"].insert_all(
+            {"package_id": package_id, "name": name, "content": content}
+            for name, content in verification.files.items()
+        )
+        db["receipts"].insert(
+            {
+                "at": office.now(),
+                "file_name": file_name,
+                "file_sha256": file_hash,
+                "accepted": 1,
+                "package_id": package_id,
+                "message": "Đã nhận",
+            }
+        )
+    receipt.accepted, receipt.package_id = True, package_id
+    return receipt
+
+
+def read_package_file(path: Path) -> bytes:
+    """A package file's bytes, refusing a file too large to be a package before reading it."""
+    size = path.stat().st_size
+    if size > MAX_PACKAGE_BYTES:
+        raise CheckFailed("archive", f"Tệp {path.name} quá lớn để là gói báo cáo.")
+    return path.read_bytes()
+
+
+def receive_files(
+    office: OfficeDatabase, paths: Iterable[Path], office_key: X25519PrivateKey | None
+) -> list[Receipt]:
+    """Receive each file in turn (a folder: its package files not offered before)."""
+    receipts = []
+    for path in expand(office, paths):
+        try:
+            data = read_package_file(path)
+        except (OSError, CheckFailed) as error:
+            verification = Verification(
+                checks=[Check("archive", False, getattr(error, "message", str(error)))]
+            )
+            receipts.append(_refuse(office, Receipt(path.name, verification), ""))
+            continue
+        receipts.append(receive_package(office, data, path.name, office_key))
+    return receipts
+
+
+def expand(office: OfficeDatabase, paths: Iterable[Path]) -> list[Path]:
+    """Files as given; for a folder, its ``.gnpkg`` files whose bytes were never offered."""
+    found: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            found.append(path)
+            continue
+        for candidate in sorted(path.glob(f"*{SUFFIX}")):
+            if (
+                candidate.is_file()
+                and not candidate.is_symlink()
+                and not offered(office, candidate)
+            ):
+                found.append(candidate)
+    return found
+
+
+def offered(office: OfficeDatabase, path: Path) -> bool:
+    """Whether these exact bytes were offered before (taken in or refused)."""
+    try:
+        digest = hashlib.sha256(read_package_file(path)).hexdigest()
+    except (OSError, CheckFailed):
+        return False
+    return (
+        office.db.execute("SELECT 1 FROM receipts WHERE file_sha256 = ?", [digest]).fetchone()
+        is not None
+    )
+
+
+def package_notes(office: OfficeDatabase, package_id: int) -> Sequence[str]:
+    row = office.db.execute("SELECT notes FROM packages WHERE id = ?", [package_id]).fetchone()
+    return json.loads(row[0]) if row else []

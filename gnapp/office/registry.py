@@ -1,0 +1,291 @@
+"""The office's own key and the communes it receives from, with their signing keys.
+
+A commune is registered from its public key file once the two offices have compared the
+fingerprint by phone. A key change signed by the commune's current key (and by the new one)
+moves the commune to the new key from the statement's sequence number on; a commune that
+lost its passphrase is registered again with ``replace=True``, which revokes its old keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+from gnapp.office.database import OfficeDatabase, OfficeIdentity, open_office
+from gnapp.packages.canonical import b64decode, b64encode
+from gnapp.packages.keys import (
+    AGREEMENT,
+    DEFAULT_KDF,
+    SIGNING,
+    KdfParams,
+    KeyChange,
+    KeyProblem,
+    PublicKey,
+    check_new_passphrase,
+    new_key_pair,
+    seal_secret,
+    unlock_agreement,
+)
+from gnapp.packages.manifest import Manifest
+from gnapp.packages.verify import CheckFailed
+from gnapp.store.database import utc_now
+
+
+def create_office(
+    path: str | Path,
+    identity: OfficeIdentity,
+    passphrase: str,
+    *,
+    kdf: KdfParams = DEFAULT_KDF,
+    clock: Callable[[], str] = utc_now,
+) -> OfficeDatabase:
+    """A new office database with its identity and a new encryption key pair, the private key
+    kept encrypted under ``passphrase``."""
+    check_new_passphrase(passphrase)
+    office = open_office(path, create=True, clock=clock)
+    try:
+        office.set_identity(identity)
+        raw, public = new_key_pair(AGREEMENT)
+        key = PublicKey(AGREEMENT, public, "office", "", identity.name, office.now())
+        with office.transaction() as db:
+            db["office_keys"].insert(
+                {
+                    "public_key": b64encode(public),
+                    "fingerprint": key.fingerprint,
+                    "secret": seal_secret(AGREEMENT, raw, public, passphrase, kdf),
+                    "created_at": key.created_at,
+                }
+            )
+    except BaseException:
+        office.close()
+        Path(path).unlink()
+        raise
+    return office
+
+
+def _office_key_row(office: OfficeDatabase) -> dict[str, Any]:
+    rows = list(office.db.query("SELECT * FROM office_keys WHERE retired_at IS NULL"))
+    if not rows:
+        raise KeyProblem("Cơ quan chưa có khóa mã hóa.")
+    return rows[0]
+
+
+def office_public_key(office: OfficeDatabase) -> PublicKey:
+    """The office's public key, to give to the communes (``file_bytes()``)."""
+    row = _office_key_row(office)
+    return PublicKey(
+        AGREEMENT,
+        b64decode(row["public_key"], "Khóa cơ quan", 32),
+        "office",
+        "",
+        office.identity.name,
+        row["created_at"],
+    )
+
+
+def unlock_office_key(office: OfficeDatabase, passphrase: str) -> X25519PrivateKey:
+    """The office's private key, decrypted in memory (KeyProblem for a wrong passphrase)."""
+    return unlock_agreement(_office_key_row(office)["secret"], passphrase)
+
+
+# --- communes --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CommuneKey:
+    id: int
+    public: PublicKey
+    source: str  # "file", "change" or "replacement"
+    registered_at: str
+    from_sequence: int
+    until_sequence: int | None
+    revoked_at: str | None
+
+    @property
+    def current(self) -> bool:
+        return self.until_sequence is None and self.revoked_at is None
+
+
+@dataclass(frozen=True)
+class RegisteredCommune:
+    id: int
+    code: str
+    name: str
+    registered_at: str
+    keys: tuple[CommuneKey, ...]
+
+    @property
+    def current_key(self) -> CommuneKey | None:
+        return next((k for k in self.keys if k.current), None)
+
+
+def _commune(office: OfficeDatabase, row: dict[str, Any]) -> RegisteredCommune:
+    keys = tuple(
+        CommuneKey(
+            k["id"],
+            PublicKey(
+                SIGNING,
+                b64decode(k["public_key"], "Khóa của xã", 32),
+                "commune",
+                row["code"],
+                row["name"],
+                k["registered_at"],
+            ),
+            k["source"],
+            k["registered_at"],
+            k["from_sequence"],
+            k["until_sequence"],
+            k["revoked_at"],
+        )
+        for k in office.db.query(
+            "SELECT * FROM commune_keys WHERE commune_id = ? ORDER BY id", [row["id"]]
+        )
+    )
+    return RegisteredCommune(row["id"], row["code"], row["name"], row["registered_at"], keys)
+
+
+def communes(office: OfficeDatabase) -> list[RegisteredCommune]:
+    """The registered communes, by code."""
+    return [
+        _commune(office, row) for row in office.db.query("SELECT * FROM communes ORDER BY code")
+    ]
+
+
+def find_commune(office: OfficeDatabase, code: str) -> RegisteredCommune | None:
+    rows = list(office.db.query("SELECT * FROM communes WHERE code = ?", [code]))
+    return _commune(office, rows[0]) if rows else None
+
+
+def _last_sequence(office: OfficeDatabase, commune_id: int) -> int:
+    return office.db.execute(
+        "SELECT coalesce(max(sequence), 0) FROM packages WHERE commune_id = ?", [commune_id]
+    ).fetchone()[0]
+
+
+def register_commune(
+    office: OfficeDatabase, key: PublicKey, *, replace: bool = False
+) -> RegisteredCommune:
+    """Register a commune with its signing key (the caller has confirmed the fingerprint).
+    ``replace``: the commune made a new key after losing its passphrase; its earlier keys are
+    revoked and packages signed with them are refused from now on."""
+    if key.algorithm != SIGNING or key.owner_kind != "commune" or not key.owner_code:
+        raise KeyProblem("Tệp này không phải khóa ký của một xã.")
+    found = find_commune(office, key.owner_code)
+    if found is not None and any(k.public.raw == key.raw for k in found.keys):
+        raise KeyProblem(f"Khóa {key.fingerprint} đã được đăng ký cho {found.name}.")
+    if found is not None and not replace:
+        raise KeyProblem(
+            f"{found.name} (mã {found.code}) đã được đăng ký. Khóa mới do xã đổi khóa được nhận "
+            "qua tệp đổi khóa; nếu xã quên mật khẩu và tạo khóa mới, hãy đăng ký lại với "
+            "--replace sau khi đối chiếu dấu vân tay."
+        )
+    now = office.now()
+    with office.transaction() as db:
+        if found is None:
+            table = db["communes"]
+            table.insert({"code": key.owner_code, "name": key.owner_name, "registered_at": now})
+            commune_id = table.last_pk
+            from_sequence = 1
+        else:
+            commune_id = found.id
+            db.execute(
+                "UPDATE commune_keys SET revoked_at = ? "
+                "WHERE commune_id = ? AND revoked_at IS NULL",
+                [now, commune_id],
+            )
+            db["communes"].update(commune_id, {"name": key.owner_name})
+            from_sequence = _last_sequence(office, commune_id) + 1
+        db["commune_keys"].insert(
+            {
+                "commune_id": commune_id,
+                "public_key": b64encode(key.raw),
+                "fingerprint": key.fingerprint,
+                "source": "file" if found is None else "replacement",
+                "registered_at": now,
+                "from_sequence": from_sequence,
+            }
+        )
+    registered = find_commune(office, key.owner_code)
+    assert registered is not None
+    return registered
+
+
+def apply_key_change(
+    office: OfficeDatabase, change: KeyChange, statement: bytes
+) -> RegisteredCommune:
+    """Move a commune to its new key; ``change`` was read (signatures checked) by
+    ``read_key_change`` from ``statement``. The old key must be the commune's current key."""
+    found = find_commune(office, change.commune_code)
+    if found is None:
+        raise KeyProblem(f"Xã mã {change.commune_code} chưa được đăng ký.")
+    current = found.current_key
+    if current is None or current.public.raw != change.old_key.raw:
+        raise KeyProblem(
+            f"Tệp đổi khóa được ký bằng khóa {change.old_key.fingerprint}, không phải khóa hiện "
+            f"hành của {found.name}"
+            + (f" ({current.public.fingerprint})." if current else " (xã không có khóa hiện hành).")
+        )
+    if any(k.public.raw == change.new_key.raw for k in found.keys):
+        raise KeyProblem(f"Khóa mới {change.new_key.fingerprint} đã được đăng ký.")
+    last = _last_sequence(office, found.id)
+    if change.from_sequence <= last:
+        raise KeyProblem(
+            f"Tệp đổi khóa áp dụng từ gói số {change.from_sequence}, nhưng đã nhận đến gói số "
+            f"{last} của xã."
+        )
+    with office.transaction() as db:
+        db["commune_keys"].update(current.id, {"until_sequence": change.from_sequence})
+        db["commune_keys"].insert(
+            {
+                "commune_id": found.id,
+                "public_key": b64encode(change.new_key.raw),
+                "fingerprint": change.new_key.fingerprint,
+                "source": "change",
+                "registered_at": office.now(),
+                "from_sequence": change.from_sequence,
+                "statement": statement.decode("utf-8"),
+            }
+        )
+    changed = find_commune(office, change.commune_code)
+    assert changed is not None
+    return changed
+
+
+def key_finder(office: OfficeDatabase) -> Callable[[Manifest], PublicKey]:
+    """For ``verify_package``: the registered key that may sign the manifest's package."""
+
+    def find(manifest: Manifest) -> PublicKey:
+        found = find_commune(office, manifest.commune_code)
+        if found is None:
+            raise CheckFailed(
+                "commune",
+                f"{manifest.commune_name} (mã {manifest.commune_code}) chưa được đăng ký với "
+                "cơ quan: hãy đăng ký khóa công khai của xã trước.",
+            )
+        key = next((k for k in found.keys if k.public.fingerprint == manifest.signing_key), None)
+        if key is None:
+            raise CheckFailed(
+                "key",
+                f"Gói được ký bằng khóa {manifest.signing_key}, không phải khóa đã đăng ký của "
+                f"{found.name}"
+                + (f" ({found.current_key.public.fingerprint})." if found.current_key else "."),
+            )
+        if key.revoked_at is not None:
+            raise CheckFailed(
+                "key", f"Khóa {key.public.fingerprint} của {found.name} đã bị thu hồi."
+            )
+        if manifest.sequence < key.from_sequence or (
+            key.until_sequence is not None and manifest.sequence >= key.until_sequence
+        ):
+            raise CheckFailed(
+                "key",
+                f"Khóa {key.public.fingerprint} không được dùng cho gói số {manifest.sequence} "
+                f"(xã đã đổi khóa).",
+            )
+        return key.public
+
+    return find

@@ -1,0 +1,245 @@
+"""The commune's side: its signing key (stored only encrypted), the receiving office's public
+key, and the chain of packages sent (sequence numbers and hashes). Tables of schema v9
+(docs/schema.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from gnapp.packages.canonical import b64decode, b64encode
+from gnapp.packages.keys import (
+    AGREEMENT,
+    DEFAULT_KDF,
+    SIGNING,
+    KdfParams,
+    KeyChange,
+    KeyProblem,
+    PublicKey,
+    check_new_passphrase,
+    fingerprint,
+    new_key_pair,
+    seal_secret,
+    unlock_signing,
+)
+from gnapp.store.database import CommuneDatabase
+from gnapp.store.errors import DatabaseError
+from gnapp.store.register import get_commune
+
+
+def commune_row(db: sqlite_utils.Database) -> dict[str, Any]:
+    commune = get_commune(db)
+    if commune is None:
+        raise DatabaseError("Chưa khai báo thông tin xã (mã, tên, tỉnh): hãy nhập trước.")
+    return commune
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    """A signing key of the commune as stored: its public half, when it was made and by whom,
+    when it was retired (None: the current key)."""
+
+    id: int
+    public: PublicKey
+    created_at: str
+    created_by: str
+    retired_at: str | None
+    secret: str  # the encrypted record
+    change_statement: bytes | None  # the signed statement that introduced it (a key change)
+
+
+def _signing_key(db: sqlite_utils.Database, row: dict[str, Any]) -> SigningKey:
+    commune = commune_row(db)
+    public = PublicKey(
+        SIGNING,
+        b64decode(row["public_key"], "Khóa công khai", 32),
+        "commune",
+        commune["code"],
+        commune["name"],
+        row["created_at"],
+    )
+    statement = row["change_statement"]
+    return SigningKey(
+        row["id"],
+        public,
+        row["created_at"],
+        row["created_by"],
+        row["retired_at"],
+        row["secret"],
+        statement.encode("utf-8") if statement else None,
+    )
+
+
+def current_signing_key(db: sqlite_utils.Database) -> SigningKey | None:
+    rows = list(db.query("SELECT * FROM signing_keys WHERE retired_at IS NULL"))
+    return _signing_key(db, rows[0]) if rows else None
+
+
+def signing_keys(db: sqlite_utils.Database) -> list[SigningKey]:
+    """Every key the commune has had, oldest first."""
+    return [_signing_key(db, row) for row in db.query("SELECT * FROM signing_keys ORDER BY id")]
+
+
+def require_signing_key(db: sqlite_utils.Database) -> SigningKey:
+    key = current_signing_key(db)
+    if key is None:
+        raise KeyProblem("Xã chưa có khóa ký: hãy tạo khóa (gnapp key create) trước.")
+    return key
+
+
+def _insert_key(
+    cdb: CommuneDatabase,
+    passphrase: str,
+    kdf: KdfParams,
+    statement: str | None = None,
+    pair: tuple[bytes, bytes] | None = None,
+) -> None:
+    raw, public = pair or new_key_pair(SIGNING)
+    commune_row(cdb.db)
+    cdb.db["signing_keys"].insert(
+        {
+            "public_key": b64encode(public),
+            "fingerprint": fingerprint(SIGNING, public),
+            "secret": seal_secret(SIGNING, raw, public, passphrase, kdf),
+            "created_at": cdb.now(),
+            "created_by": cdb.actor,
+            "change_statement": statement,
+        }
+    )
+
+
+def create_signing_key(
+    cdb: CommuneDatabase, passphrase: str, *, replace: bool = False, kdf: KdfParams = DEFAULT_KDF
+) -> SigningKey:
+    """Create the commune's signing key, kept encrypted under ``passphrase``. ``replace``
+    retires the current key without its passphrase (a forgotten one): the office must then
+    register the new key again, as for a first key."""
+    check_new_passphrase(passphrase)
+    current = current_signing_key(cdb.db)
+    if current is not None and not replace:
+        raise KeyProblem(
+            f"Xã đã có khóa ký ({current.public.fingerprint}). Để đổi khóa khi còn nhớ mật khẩu, "
+            "dùng “gnapp key change”; nếu quên mật khẩu, tạo khóa mới với --replace và gửi khóa "
+            "công khai mới để cấp trên đăng ký lại."
+        )
+    with cdb.transaction() as db:
+        if current is not None:
+            db["signing_keys"].update(current.id, {"retired_at": cdb.now()})
+        _insert_key(cdb, passphrase, kdf)
+    return require_signing_key(cdb.db)
+
+
+def unlock_signing_key(db: sqlite_utils.Database, passphrase: str) -> Ed25519PrivateKey:
+    """The current signing key, decrypted in memory (KeyProblem for a wrong passphrase)."""
+    return unlock_signing(require_signing_key(db).secret, passphrase)
+
+
+def change_signing_key(
+    cdb: CommuneDatabase,
+    old_passphrase: str,
+    new_passphrase: str,
+    *,
+    kdf: KdfParams = DEFAULT_KDF,
+) -> KeyChange:
+    """Replace the signing key by a new one, announced in a statement signed by both keys
+    (the file the office registers); packages from the next sequence number on use the new
+    key."""
+    check_new_passphrase(new_passphrase)
+    current = require_signing_key(cdb.db)
+    old = unlock_signing(current.secret, old_passphrase)
+    raw, public = new_key_pair(SIGNING)
+    new = Ed25519PrivateKey.from_private_bytes(raw)
+    sequence, _ = chain_head(cdb.db)
+    owner = current.public
+    change = KeyChange(
+        owner.owner_code,
+        owner.owner_name,
+        owner,
+        PublicKey(SIGNING, public, "commune", owner.owner_code, owner.owner_name, cdb.now()),
+        cdb.now(),
+        sequence,
+    ).signed(old, new)
+    with cdb.transaction() as db:
+        db["signing_keys"].update(current.id, {"retired_at": cdb.now()})
+        _insert_key(
+            cdb, new_passphrase, kdf, change.file_bytes().decode("utf-8"), pair=(raw, public)
+        )
+    return change
+
+
+# --- the receiving office's key ---------------------------------------------------------------
+
+
+def set_office_key(cdb: CommuneDatabase, key: PublicKey) -> None:
+    """Keep the receiving office's encryption key (after its fingerprint was confirmed)."""
+    if key.algorithm != AGREEMENT or key.owner_kind != "office":
+        raise KeyProblem("Tệp này không phải khóa mã hóa của cơ quan nhận báo cáo.")
+    with cdb.transaction() as db:
+        db["office_key"].upsert(
+            {
+                "id": 1,
+                "name": key.owner_name,
+                "public_key": b64encode(key.raw),
+                "fingerprint": key.fingerprint,
+                "set_at": cdb.now(),
+            },
+            pk="id",
+        )
+
+
+def office_key(db: sqlite_utils.Database) -> PublicKey | None:
+    rows = list(db.query("SELECT * FROM office_key WHERE id = 1"))
+    if not rows:
+        return None
+    row = rows[0]
+    return PublicKey(
+        AGREEMENT,
+        b64decode(row["public_key"], "Khóa cơ quan nhận", 32),
+        "office",
+        "",
+        row["name"],
+        row["set_at"],
+    )
+
+
+# --- the chain of packages -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SentPackage:
+    id: int
+    sequence: int
+    hash: str
+    previous_hash: str | None
+    report_id: int | None
+    kind: str
+    period: str
+    file_name: str
+    size: int
+    signer_name: str
+    signer_role: str
+    key_fingerprint: str
+    encrypted: bool
+    households: bool
+    created_at: str
+
+
+def sent_packages(db: sqlite_utils.Database) -> list[SentPackage]:
+    """The packages built so far, newest first."""
+    return [
+        SentPackage(
+            **{**row, "encrypted": bool(row["encrypted"]), "households": bool(row["households"])}
+        )
+        for row in db.query("SELECT * FROM sent_packages ORDER BY sequence DESC")
+    ]
+
+
+def chain_head(db: sqlite_utils.Database) -> tuple[int, str | None]:
+    """(the next package's sequence number, the hash of the last package or None)."""
+    row = db.execute(
+        "SELECT sequence, hash FROM sent_packages ORDER BY sequence DESC LIMIT 1"
+    ).fetchone()
+    return (1, None) if row is None else (row[0] + 1, row[1])

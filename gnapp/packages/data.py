@@ -1,0 +1,620 @@
+"""The machine-readable data of a package: the report's figures by village and indicator
+(figures.json) and, when the level above asks for them, the household lists
+(households.json). Formats in docs/package-format.md.
+
+``report_data`` writes the counts a ``ReportFigures`` is made of, never its rates;
+``figures_from_data`` rebuilds the figures from them, computing every total and rate again, so
+the office adds communes up from their parts (``consolidated_data``) rather than averaging.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+from gnapp.core.movements import LISTED, MOVEMENT_LABELS
+from gnapp.packages.canonical import FormatError, exact_keys, field, parse_json
+from gnapp.reporting.figures import (
+    GROUP_LABELS,
+    LIST_LABELS,
+    LIST_MOVEMENTS,
+    REDUCTION_TARGETS,
+    CommuneFigures,
+    Count,
+    FiguresError,
+    GroupFigures,
+    ListFigures,
+    Movements,
+    ReportFigures,
+    ServiceFigure,
+    Snapshot,
+    UnitLists,
+    UnitMovements,
+    achieved_values,
+    budget_figures,
+    parse_period,
+    percent,
+    report_kind,
+    target_figure,
+)
+from gnapp.store import figures as counts
+from gnapp.store.lists import LIST_KINDS, list_households
+from gnapp.store.overview import status_years
+from gnapp.store.programme import programme_ids
+
+DATA_FORMAT = "gnapp-report-data"
+HOUSEHOLDS_FORMAT = "gnapp-household-lists"
+FORMAT_VERSION = 1
+POINTS = {"start": "đầu kỳ", "end": "cuối kỳ"}
+WHO = {"households": "hộ", "members": "người"}
+MOVEMENT_COLUMNS = tuple(LIST_MOVEMENTS["poor"])
+SERVICES = (
+    ("health_insurance_share", "người"),
+    ("school_attendance_share", "người"),
+    ("clean_water_share", "hộ"),
+    ("hygienic_latrine_share", "hộ"),
+    ("information_access_share", "hộ"),
+)
+SERVICE_PARTS = {"count": "có", "base": "đã trả lời", "unknown": "chưa có thông tin"}
+GROUPS = ("total", *GROUP_LABELS)
+MAX_VALUE = 10**12  # đồng of a budget line; every count is far below
+MAX_VILLAGES = 1000
+_AREAS = ("rural", "urban")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    label: str
+    unit: str
+    level: str  # "village": one value per village; "commune": one for the commune
+
+
+def _indicators() -> tuple[Indicator, ...]:
+    found = [
+        Indicator("households", "Tổng số hộ", "hộ", "village"),
+        Indicator("members", "Tổng số nhân khẩu", "người", "village"),
+        Indicator("ethnic_minority_households", "Số hộ dân tộc thiểu số", "hộ", "village"),
+    ]
+    for point, when in POINTS.items():
+        for status, label in LIST_LABELS.items():
+            found += [
+                Indicator(f"{point}.{status}.households", f"Số {label} {when}", "hộ", "village"),
+                Indicator(
+                    f"{point}.{status}.members", f"Nhân khẩu {label} {when}", "người", "village"
+                ),
+                Indicator(
+                    f"{point}.{status}.ethnic_minority",
+                    f"Số {label} là hộ dân tộc thiểu số {when}",
+                    "hộ",
+                    "village",
+                ),
+            ]
+    for status, columns in LIST_MOVEMENTS.items():
+        for column, movement in columns.items():
+            for who, unit in WHO.items():
+                found.append(
+                    Indicator(
+                        f"movement.{status}.{column}.{who}",
+                        f"{LIST_LABELS[status].capitalize()}: {MOVEMENT_LABELS[movement]}",
+                        unit,
+                        "village",
+                    )
+                )
+    for status in LISTED:
+        for group in GROUPS:
+            name = "tổng số" if group == "total" else GROUP_LABELS[group]
+            for who, unit in WHO.items():
+                found.append(
+                    Indicator(
+                        f"group.{status}.{group}.{who}",
+                        f"{LIST_LABELS[status].capitalize()}, {name}",
+                        unit,
+                        "commune",
+                    )
+                )
+    for code, unit in SERVICES:
+        for part, label in SERVICE_PARTS.items():
+            found.append(Indicator(f"service.{code}.{part}", f"{code}: {label}", unit, "commune"))
+    return tuple(found)
+
+
+INDICATORS = _indicators()
+VILLAGE_INDICATORS = tuple(i.code for i in INDICATORS if i.level == "village")
+COMMUNE_INDICATORS = tuple(i.code for i in INDICATORS if i.level == "commune")
+
+
+class DataError(FormatError):
+    """Package data that cannot be read or does not add up (Vietnamese message)."""
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def _unit_values(start: UnitLists, end: UnitLists, moved: UnitMovements) -> dict[str, int]:
+    values = {
+        "households": end.households,
+        "members": end.members,
+        "ethnic_minority_households": end.ethnic_minority_households,
+    }
+    for point, unit in (("start", start), ("end", end)):
+        for status in LISTED:
+            listed: ListFigures = getattr(unit, status)
+            values[f"{point}.{status}.households"] = listed.households
+            values[f"{point}.{status}.members"] = listed.members
+            values[f"{point}.{status}.ethnic_minority"] = listed.ethnic_minority
+    for status in LISTED:
+        movements: Movements = getattr(moved, status)
+        for column in MOVEMENT_COLUMNS:
+            count: Count = getattr(movements, column)
+            values[f"movement.{status}.{column}.households"] = count.households
+            values[f"movement.{status}.{column}.members"] = count.members
+    return values
+
+
+def report_data(
+    figures: ReportFigures, commune: Mapping[str, Any], village_codes: Mapping[int, str]
+) -> dict[str, Any]:
+    """The figures as package data; ``commune`` is the commune row (code, name, kind, province)
+    and ``village_codes`` maps the figures' village ids to the villages' codes."""
+    starts = {v.village_id: v for v in figures.start.villages}
+    moved = {m.village_id: m for m in figures.movements}
+    villages = []
+    for end in figures.end.villages:
+        if end.village_id not in village_codes:
+            raise DataError(f"{end.name} trong báo cáo không còn trong danh sách thôn của xã.")
+        villages.append(
+            {
+                "code": village_codes[end.village_id],
+                "name": end.name,
+                "area": end.area,
+                "values": _unit_values(starts[end.village_id], end, moved[end.village_id]),
+            }
+        )
+    commune_values: dict[str, int] = {}
+    for found in figures.groups:
+        for group, count in (("total", found.total), *found.groups):
+            commune_values[f"group.{found.status}.{group}.households"] = count.households
+            commune_values[f"group.{found.status}.{group}.members"] = count.members
+    for service in figures.services:
+        for part in SERVICE_PARTS:
+            commune_values[f"service.{service.code}.{part}"] = getattr(service, part)
+    return {
+        "format": DATA_FORMAT,
+        "format_version": FORMAT_VERSION,
+        "commune": {
+            "code": commune["code"],
+            "name": commune["name"],
+            "kind": commune["kind"],
+            "province": commune["province"],
+        },
+        "report": {"kind": figures.kind, "period": figures.period.code},
+        "points": {
+            "start_year": figures.start.year,
+            "end_year": figures.end.year,
+            "end_is_current": figures.end.current,
+            "movement_years": list(figures.movement_years),
+        },
+        "indicators": [
+            {"code": i.code, "label": i.label, "unit": i.unit, "level": i.level} for i in INDICATORS
+        ],
+        "villages": villages,
+        "commune_values": commune_values,
+        "targets": [
+            {
+                "code": t.code,
+                "label": t.label,
+                "unit": t.unit,
+                "direction": t.direction,
+                "target": t.target,
+                "years": list(t.years),
+                "decision_number": t.decision_number,
+            }
+            for t in figures.targets
+        ],
+        "budget": {
+            "first": figures.budget.first,
+            "last": figures.budget.last,
+            "lines": [
+                {
+                    "programme": line.programme_id,
+                    "project": line.project_code,
+                    "source": line.funding_source,
+                    "allocated": line.allocated,
+                    "disbursed": line.disbursed,
+                }
+                for line in figures.budget.lines
+            ],
+        },
+    }
+
+
+def data_bytes(data: Mapping[str, Any]) -> bytes:
+    """A data file's bytes: UTF-8 JSON, keys sorted, indented for a person to read."""
+    return (json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode()
+
+
+def household_data(
+    db: sqlite_utils.Database, figures: ReportFigures, commune: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The lists (poor, near-poor, escaped) of the report's end year: the year's recognised
+    lists, or for a report on the current state the latest year with lists up to it."""
+    year = figures.end.year
+    if figures.end.current:
+        year = max((y for y in status_years(db) if y <= year), default=year)
+    lists = {}
+    for kind in LIST_KINDS:
+        lists[kind] = [
+            {
+                "code": h.code,
+                "village": h.village.code,
+                "address": h.address,
+                "head_name": h.head_name,
+                "head_birth_date": h.head_birth_date,
+                "head_sex": h.head_sex,
+                "head_ethnicity": h.head_ethnicity,
+                "head_citizen_id": h.head_citizen_id,
+                "members": h.members,
+                "ethnic_minority": h.ethnic_minority,
+                "without_working_capacity": h.without_working_capacity,
+                "revolution_merit": h.revolution_merit,
+                "social_assistance": h.social_assistance,
+                "status": h.status,
+                "movement": h.movement,
+                "note": h.note,
+            }
+            for h in list_households(db, year, kind)
+        ]
+    return {
+        "format": HOUSEHOLDS_FORMAT,
+        "format_version": FORMAT_VERSION,
+        "commune": {"code": commune["code"], "name": commune["name"]},
+        "year": year,
+        "lists": lists,
+    }
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+_WHAT = "Số liệu (figures.json)"
+
+
+def _int(obj: Mapping[str, Any], key: str, what: str) -> int:
+    value = field(obj, key, int, what)
+    if not 0 <= value <= MAX_VALUE:
+        raise DataError(f"{what}: “{key}” ngoài giới hạn.")
+    return value
+
+
+def _values(raw: Any, codes: Sequence[str], what: str) -> dict[str, int]:
+    exact_keys(raw, set(codes), what)
+    return {code: _int(raw, code, what) for code in codes}
+
+
+def _year(obj: Mapping[str, Any], key: str, what: str) -> int:
+    value = field(obj, key, int, what)
+    if not 1900 <= value <= 2200:
+        raise DataError(f"{what}: năm “{key}” không hợp lệ.")
+    return value
+
+
+def read_report_data(content: bytes) -> dict[str, Any]:
+    """figures.json parsed strictly (every field, type and bound) and checked to add up: for
+    each village and list, end = start − decreases + increases."""
+    try:
+        data = parse_json(content, _WHAT)
+        _check(data)
+    except FormatError as error:
+        raise DataError(str(error)) from None
+    return data
+
+
+def _check(data: dict[str, Any]) -> None:
+    exact_keys(
+        data,
+        {"format", "format_version", "commune", "report", "points", "indicators", "villages"}
+        | {"commune_values", "targets", "budget"},
+        _WHAT,
+    )
+    if data["format"] != DATA_FORMAT or data["format_version"] != FORMAT_VERSION:
+        raise DataError(f"{_WHAT}: định dạng hoặc phiên bản không hỗ trợ.")
+    exact_keys(data["commune"], {"code", "name", "kind", "province"}, f"{_WHAT}, xã")
+    for key in ("code", "name", "kind", "province"):
+        field(data["commune"], key, str, f"{_WHAT}, xã")
+    exact_keys(data["report"], {"kind", "period"}, f"{_WHAT}, báo cáo")
+    try:
+        report_kind(field(data["report"], "kind", str, _WHAT))
+        period = parse_period(field(data["report"], "period", str, _WHAT))
+    except FiguresError as error:
+        raise DataError(f"{_WHAT}: {error}") from None
+    points = data["points"]
+    exact_keys(points, {"start_year", "end_year", "end_is_current", "movement_years"}, _WHAT)
+    start, end = _year(points, "start_year", _WHAT), _year(points, "end_year", _WHAT)
+    field(points, "end_is_current", bool, _WHAT)
+    years = field(points, "movement_years", list, _WHAT)
+    if years != list(range(start + 1, end + 1)) or end > period.last:
+        raise DataError(f"{_WHAT}: các năm của kỳ báo cáo không khớp nhau.")
+    indicators = field(data, "indicators", list, _WHAT)
+    codes = [i.get("code") if isinstance(i, dict) else None for i in indicators]
+    if codes != [i.code for i in INDICATORS]:
+        raise DataError(f"{_WHAT}: danh sách chỉ số khác với định dạng phiên bản 1.")
+    villages = field(data, "villages", list, _WHAT)
+    if not 1 <= len(villages) <= MAX_VILLAGES:
+        raise DataError(f"{_WHAT}: số thôn không hợp lệ.")
+    seen = set()
+    for village in villages:
+        what = f"{_WHAT}, thôn"
+        exact_keys(village, {"code", "name", "area", "values"}, what)
+        code = field(village, "code", str, what)
+        what = f"{_WHAT}, {field(village, 'name', str, what)[:60]}"
+        if code in seen or village["area"] not in _AREAS:
+            raise DataError(f"{what}: mã thôn trùng hoặc khu vực không hợp lệ.")
+        seen.add(code)
+        values = _values(village["values"], VILLAGE_INDICATORS, what)
+        for status in LISTED:
+            for who in WHO:
+                moved = {c: values[f"movement.{status}.{c}.{who}"] for c in MOVEMENT_COLUMNS}
+                expected = (
+                    values[f"start.{status}.{who}"]
+                    - moved["to_other_list"]
+                    - moved["escaped"]
+                    + moved["from_other_list"]
+                    + moved["fell_back"]
+                    + moved["newly"]
+                )
+                if values[f"end.{status}.{who}"] != expected:
+                    raise DataError(
+                        f"{what}: số {LIST_LABELS[status]} cuối kỳ ({WHO[who]}) không bằng đầu kỳ "
+                        "− giảm + tăng."
+                    )
+    _values(data["commune_values"], COMMUNE_INDICATORS, f"{_WHAT}, số liệu chung")
+    for target in field(data, "targets", list, _WHAT):
+        what = f"{_WHAT}, chỉ tiêu"
+        exact_keys(
+            target,
+            {"code", "label", "unit", "direction", "target", "years", "decision_number"},
+            what,
+        )
+        for key in ("code", "label", "unit"):
+            field(target, key, str, what)
+        if target["direction"] not in ("at_least", "at_most"):
+            raise DataError(f"{what}: hướng chỉ tiêu không hợp lệ.")
+        field(target, "target", (int, float), what)
+        years = field(target, "years", list, what)
+        if not all(isinstance(y, int) and not isinstance(y, bool) for y in years):
+            raise DataError(f"{what}: năm không hợp lệ.")
+        field(target, "decision_number", (str, type(None)), what)
+    budget = data["budget"]
+    exact_keys(budget, {"first", "last", "lines"}, f"{_WHAT}, kinh phí")
+    _year(budget, "first", _WHAT)
+    _year(budget, "last", _WHAT)
+    programmes = programme_ids()
+    for line in field(budget, "lines", list, _WHAT):
+        what = f"{_WHAT}, kinh phí"
+        exact_keys(line, {"programme", "project", "source", "allocated", "disbursed"}, what)
+        for key in ("programme", "project", "source"):
+            field(line, key, str, what)
+        if line["programme"] not in programmes:
+            raise DataError(f"{what}: chương trình “{line['programme'][:40]}” không có.")
+        _int(line, "allocated", what)
+        _int(line, "disbursed", what)
+
+
+def read_household_data(content: bytes) -> dict[str, Any]:
+    """households.json parsed strictly enough to store and show."""
+    what = "Danh sách hộ (households.json)"
+    try:
+        data = parse_json(content, what)
+        exact_keys(data, {"format", "format_version", "commune", "year", "lists"}, what)
+        if data["format"] != HOUSEHOLDS_FORMAT or data["format_version"] != FORMAT_VERSION:
+            raise DataError(f"{what}: định dạng hoặc phiên bản không hỗ trợ.")
+        _year(data, "year", what)
+        exact_keys(data["commune"], {"code", "name"}, what)
+        exact_keys(data["lists"], set(LIST_KINDS), what)
+        for rows in data["lists"].values():
+            if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+                raise DataError(f"{what}: danh sách không hợp lệ.")
+    except FormatError as error:
+        raise DataError(str(error)) from None
+    return data
+
+
+# --- rebuilding the figures ------------------------------------------------------------------
+
+
+def _count(values: Mapping[str, int], prefix: str) -> Count:
+    return Count(values[f"{prefix}.households"], values[f"{prefix}.members"])
+
+
+def _unit_lists(
+    village_id: int | None, name: str, area: str | None, values: Mapping[str, int], point: str
+) -> UnitLists:
+    households, minority = values["households"], values["ethnic_minority_households"]
+    lists = {
+        status: ListFigures(
+            households=values[f"{point}.{status}.households"],
+            members=values[f"{point}.{status}.members"],
+            rate=percent(values[f"{point}.{status}.households"], households) or 0.0,
+            ethnic_minority=values[f"{point}.{status}.ethnic_minority"],
+            ethnic_minority_rate=percent(values[f"{point}.{status}.ethnic_minority"], minority)
+            or 0.0,
+        )
+        for status in LISTED
+    }
+    return UnitLists(
+        village_id,
+        name,
+        area,
+        households,
+        values["members"],
+        minority,
+        lists["poor"],
+        lists["near_poor"],
+    )
+
+
+def _unit_movements(
+    village_id: int | None, name: str, area: str | None, values: Mapping[str, int]
+) -> UnitMovements:
+    lists = {
+        status: Movements(
+            start=_count(values, f"start.{status}"),
+            end=_count(values, f"end.{status}"),
+            **{c: _count(values, f"movement.{status}.{c}") for c in MOVEMENT_COLUMNS},
+        )
+        for status in LISTED
+    }
+    return UnitMovements(village_id, name, area, lists["poor"], lists["near_poor"])
+
+
+def _summed(rows: Sequence[Mapping[str, int]], codes: Sequence[str]) -> dict[str, int]:
+    return {code: sum(row[code] for row in rows) for code in codes}
+
+
+def figures_from_data(data: Mapping[str, Any]) -> ReportFigures:
+    """The report's figures rebuilt from package data (read by ``read_report_data``): totals
+    are sums of the villages and every rate is computed again from the counts. Villages get
+    ids 1, 2, … in their order."""
+    villages = data["villages"]
+    points = data["points"]
+    units = [
+        (number, v["name"], v["area"], v["values"]) for number, v in enumerate(villages, start=1)
+    ]
+    total = _summed([v["values"] for v in villages], VILLAGE_INDICATORS)
+    snapshots = {
+        point: Snapshot(
+            points[f"{point}_year"],
+            point == "end" and points["end_is_current"],
+            tuple(_unit_lists(*unit, point) for unit in units),
+            _unit_lists(None, "", None, total, point),
+        )
+        for point in POINTS
+    }
+    commune_movements = _unit_movements(None, "", None, total)
+    values = data["commune_values"]
+    services = tuple(
+        ServiceFigure(
+            code,
+            unit,
+            values[f"service.{code}.count"],
+            values[f"service.{code}.base"],
+            values[f"service.{code}.unknown"],
+            percent(values[f"service.{code}.count"], values[f"service.{code}.base"]),
+        )
+        for code, unit in SERVICES
+    )
+    achieved = achieved_values(snapshots["end"].commune, commune_movements, services)
+    budget = data["budget"]
+    return ReportFigures(
+        kind=data["report"]["kind"],
+        period=parse_period(data["report"]["period"]),
+        commune=CommuneFigures(
+            name=data["commune"]["name"],
+            kind=data["commune"]["kind"],
+            villages=len(villages),
+            rural_villages=sum(v["area"] == "rural" for v in villages),
+            urban_villages=sum(v["area"] == "urban" for v in villages),
+            households=total["households"],
+            members=total["members"],
+        ),
+        start=snapshots["start"],
+        end=snapshots["end"],
+        movement_years=tuple(points["movement_years"]),
+        movements=tuple(_unit_movements(*unit) for unit in units),
+        commune_movements=commune_movements,
+        services=services,
+        targets=tuple(
+            target_figure(
+                t["code"],
+                t,
+                float(t["target"]),
+                tuple(t["years"]),
+                t["decision_number"],
+                achieved.get(t["code"]),
+            )
+            for t in data["targets"]
+        ),
+        groups=tuple(
+            GroupFigures(
+                status,
+                _count(values, f"group.{status}.total"),
+                tuple((g, _count(values, f"group.{status}.{g}")) for g in GROUP_LABELS),
+            )
+            for status in LISTED
+        ),
+        budget=budget_figures(
+            budget["first"],
+            budget["last"],
+            [
+                counts.BudgetCounts(
+                    line["programme"],
+                    line["project"],
+                    line["source"],
+                    line["allocated"],
+                    line["disbursed"],
+                )
+                for line in budget["lines"]
+            ],
+        ),
+    )
+
+
+# --- adding communes up ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Part:
+    """One commune's data in a consolidation."""
+
+    code: str
+    name: str
+    data: Mapping[str, Any]
+
+
+def consolidated_data(parts: Sequence[Part], name: str, kind: str, province: str) -> dict[str, Any]:
+    """Data whose "villages" are the communes (each the sum of its villages), whose commune
+    values are the sums over the communes, with the reduction targets and the budget lines
+    added up; the figures rebuilt from it recompute every rate from these sums. The report,
+    period and list points are the first part's (the caller checks they agree)."""
+    first = parts[0].data
+    targets: dict[str, dict[str, Any]] = {}
+    for part in parts:
+        for target in part.data["targets"]:
+            if target["code"] not in REDUCTION_TARGETS:
+                continue  # a rate or share target of one commune does not add up
+            summed = targets.setdefault(
+                target["code"], {**target, "target": 0.0, "years": [], "decision_number": None}
+            )
+            summed["target"] += float(target["target"])
+            summed["years"] = sorted({*summed["years"], *target["years"]})
+    lines: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for part in parts:
+        for line in part.data["budget"]["lines"]:
+            key = (line["programme"], line["project"], line["source"])
+            summed = lines.setdefault(key, {**line, "allocated": 0, "disbursed": 0})
+            summed["allocated"] += line["allocated"]
+            summed["disbursed"] += line["disbursed"]
+    return {
+        **{k: first[k] for k in ("format", "format_version", "report", "points", "indicators")},
+        "commune": {"code": "", "name": name, "kind": kind, "province": province},
+        "villages": [
+            {
+                "code": part.code,
+                "name": part.name,
+                "area": None,
+                "values": _summed([v["values"] for v in part.data["villages"]], VILLAGE_INDICATORS),
+            }
+            for part in parts
+        ],
+        "commune_values": _summed([p.data["commune_values"] for p in parts], COMMUNE_INDICATORS),
+        "targets": [targets[code] for code in REDUCTION_TARGETS if code in targets],
+        "budget": {
+            "first": min(p.data["budget"]["first"] for p in parts),
+            "last": max(p.data["budget"]["last"] for p in parts),
+            "lines": [lines[key] for key in sorted(lines)],
+        },
+    }

@@ -1,0 +1,451 @@
+"""Keys: the commune's Ed25519 signing key, the office's X25519 key, both kept encrypted under a
+passphrase; public key files, fingerprints read by phone and key-change statements.
+
+A secret key is stored only as a "secret record": the raw key encrypted with ChaCha20-Poly1305
+under a key derived from the passphrase by Argon2id (scrypt where this ``cryptography`` lacks
+Argon2id). Formats in docs/package-format.md.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import unicodedata
+from dataclasses import dataclass, replace
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature, InvalidTag
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+from gnapp.packages.canonical import (
+    FormatError,
+    b64decode,
+    b64encode,
+    canonical_json,
+    exact_keys,
+    field,
+    parse_json,
+)
+
+try:
+    from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+except ImportError:  # cryptography < 44, or an OpenSSL without Argon2
+    Argon2id = None  # type: ignore[assignment,misc]
+
+SIGNING = "Ed25519"
+AGREEMENT = "X25519"
+ALGORITHMS = (SIGNING, AGREEMENT)
+OWNER_KINDS = ("commune", "office")
+PUBLIC_KEY_FORMAT = "gnapp-public-key"
+SECRET_FORMAT = "gnapp-secret-key"
+KEY_CHANGE_FORMAT = "gnapp-key-change"
+FORMAT_VERSION = 1
+CIPHER = "chacha20-poly1305"
+FINGERPRINT_DOMAIN = b"GNApp key fingerprint v1\n"
+KEY_CHANGE_DOMAIN = b"GNApp key change v1\n"
+MIN_PASSPHRASE = 10
+PUBLIC_KEY_SUFFIX = ".gnpub"
+KEY_CHANGE_SUFFIX = ".gnkeychange"
+MAX_KEY_FILE_BYTES = 16 * 1024
+
+
+class KeyProblem(ValueError):
+    """A key that cannot be made, read or unlocked (Vietnamese message)."""
+
+
+# --- passphrases -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KdfParams:
+    """How a passphrase becomes a key: Argon2id (memory in KiB, passes, lanes) or scrypt
+    (n, r, p)."""
+
+    name: str
+    memory_cost: int = 0
+    iterations: int = 0
+    lanes: int = 0
+    n: int = 0
+    r: int = 0
+    p: int = 0
+
+    def to_dict(self, salt: bytes) -> dict[str, Any]:
+        if self.name == "argon2id":
+            values = {"memory_cost": self.memory_cost, "iterations": self.iterations}
+            values["lanes"] = self.lanes
+        else:
+            values = {"n": self.n, "r": self.r, "p": self.p}
+        return {"name": self.name, "salt": b64encode(salt), **values}
+
+
+# RFC 9106's second recommended option: 64 MiB, 3 passes, 4 lanes (about 0.3 s here).
+ARGON2ID = KdfParams("argon2id", memory_cost=64 * 1024, iterations=3, lanes=4)
+# RFC 7914 with N = 2^17: 128 MiB.
+SCRYPT = KdfParams("scrypt", n=2**17, r=8, p=1)
+DEFAULT_KDF = ARGON2ID if Argon2id is not None else SCRYPT
+# What a secret record may ask for when read back (a tampered record cannot exhaust memory).
+_KDF_LIMITS = {"memory_cost": 1024 * 1024, "iterations": 16, "lanes": 16, "r": 32, "p": 16}
+_MAX_SCRYPT_N = 2**20
+
+
+def check_new_passphrase(passphrase: str) -> None:
+    """Refuse a passphrase too short to protect a key."""
+    if len(passphrase.strip()) < MIN_PASSPHRASE:
+        raise KeyProblem(f"Mật khẩu phải có ít nhất {MIN_PASSPHRASE} ký tự.")
+
+
+def _passphrase_bytes(passphrase: str) -> bytes:
+    # Vietnamese keyboards may send composed or decomposed letters: NFC makes them one.
+    return unicodedata.normalize("NFC", passphrase).encode("utf-8")
+
+
+def _derive(passphrase: str, kdf: KdfParams, salt: bytes) -> bytes:
+    secret = _passphrase_bytes(passphrase)
+    if kdf.name == "argon2id":
+        if Argon2id is None:
+            raise KeyProblem(
+                "Khóa được bảo vệ bằng Argon2id nhưng thư viện mã hóa của máy này không có "
+                "Argon2id: hãy cài bản GNApp mới hơn."
+            )
+        return Argon2id(
+            salt=salt,
+            length=32,
+            iterations=kdf.iterations,
+            lanes=kdf.lanes,
+            memory_cost=kdf.memory_cost,
+        ).derive(secret)
+    return Scrypt(salt=salt, length=32, n=kdf.n, r=kdf.r, p=kdf.p).derive(secret)
+
+
+def _read_kdf(raw: Any) -> tuple[KdfParams, bytes]:
+    what = "Tham số dẫn xuất khóa"
+    if not isinstance(raw, dict) or raw.get("name") not in ("argon2id", "scrypt"):
+        raise FormatError(f"{what} không hợp lệ.")
+    names = ("memory_cost", "iterations", "lanes") if raw["name"] == "argon2id" else "nrp"
+    exact_keys(raw, {"name", "salt", *names}, what)
+    values = {name: field(raw, name, int, what) for name in names}
+    for name, value in values.items():
+        limit = _MAX_SCRYPT_N if name == "n" else _KDF_LIMITS[name]
+        if not 1 <= value <= limit:
+            raise FormatError(f"{what}: “{name}” ngoài giới hạn cho phép.")
+    if raw["name"] == "argon2id" and values["memory_cost"] < 8 * values["lanes"]:
+        raise FormatError(f"{what}: bộ nhớ phải ít nhất 8 KiB cho mỗi luồng.")
+    salt = b64decode(raw["salt"], f"{what}: salt")
+    if len(salt) < 16:
+        raise FormatError(f"{what}: salt quá ngắn.")
+    return KdfParams(raw["name"], **values), salt
+
+
+# --- secret records --------------------------------------------------------------------------
+
+
+def _aad(record: dict[str, Any]) -> bytes:
+    return canonical_json({k: v for k, v in record.items() if k != "ciphertext"})
+
+
+def seal_secret(
+    algorithm: str, raw_secret: bytes, public: bytes, passphrase: str, kdf: KdfParams
+) -> str:
+    """The secret record (canonical JSON text) of a raw private key."""
+    check_new_passphrase(passphrase)
+    salt, nonce = os.urandom(16), os.urandom(12)
+    record: dict[str, Any] = {
+        "format": SECRET_FORMAT,
+        "format_version": FORMAT_VERSION,
+        "algorithm": algorithm,
+        "public_key": b64encode(public),
+        "kdf": kdf.to_dict(salt),
+        "cipher": CIPHER,
+        "nonce": b64encode(nonce),
+    }
+    key = _derive(passphrase, kdf, salt)
+    record["ciphertext"] = b64encode(ChaCha20Poly1305(key).encrypt(nonce, raw_secret, _aad(record)))
+    return canonical_json(record).decode("utf-8")
+
+
+def open_secret(record_text: str, passphrase: str) -> tuple[str, bytes, bytes]:
+    """(algorithm, raw private key, raw public key) of a secret record; a wrong passphrase or a
+    changed record raises KeyProblem."""
+    try:
+        record = parse_json(record_text.encode("utf-8"), "Khóa bí mật", canonical=True)
+        exact_keys(
+            record,
+            {"format", "format_version", "algorithm", "public_key", "kdf", "cipher", "nonce"}
+            | {"ciphertext"},
+            "Khóa bí mật",
+        )
+        if record["format"] != SECRET_FORMAT or record["format_version"] != FORMAT_VERSION:
+            raise FormatError("Khóa bí mật: định dạng hoặc phiên bản không hỗ trợ.")
+        if record["algorithm"] not in ALGORITHMS or record["cipher"] != CIPHER:
+            raise FormatError("Khóa bí mật: thuật toán không hỗ trợ.")
+        kdf, salt = _read_kdf(record["kdf"])
+        public = b64decode(record["public_key"], "Khóa công khai", 32)
+        nonce = b64decode(record["nonce"], "Nonce", 12)
+        ciphertext = b64decode(record["ciphertext"], "Bản mã", 48)
+    except FormatError as error:
+        raise KeyProblem(f"Khóa lưu trong tệp dữ liệu bị hỏng: {error}") from None
+    try:
+        raw = ChaCha20Poly1305(_derive(passphrase, kdf, salt)).decrypt(
+            nonce, ciphertext, _aad(record)
+        )
+    except InvalidTag:
+        raise KeyProblem("Mật khẩu không đúng (hoặc khóa lưu trong tệp đã bị thay đổi).") from None
+    if _public_of(record["algorithm"], raw) != public:
+        raise KeyProblem(
+            "Khóa lưu trong tệp dữ liệu bị hỏng: khóa bí mật không khớp khóa công khai."
+        )
+    return record["algorithm"], raw, public
+
+
+def _public_of(algorithm: str, raw_private: bytes) -> bytes:
+    if algorithm == SIGNING:
+        return Ed25519PrivateKey.from_private_bytes(raw_private).public_key().public_bytes_raw()
+    return X25519PrivateKey.from_private_bytes(raw_private).public_key().public_bytes_raw()
+
+
+def new_key_pair(algorithm: str) -> tuple[bytes, bytes]:
+    """(raw private, raw public) of a fresh key."""
+    private = Ed25519PrivateKey.generate() if algorithm == SIGNING else X25519PrivateKey.generate()
+    return private.private_bytes_raw(), private.public_key().public_bytes_raw()
+
+
+def unlock_signing(record_text: str, passphrase: str) -> Ed25519PrivateKey:
+    algorithm, raw, _ = open_secret(record_text, passphrase)
+    if algorithm != SIGNING:
+        raise KeyProblem("Khóa lưu trong tệp không phải khóa ký.")
+    return Ed25519PrivateKey.from_private_bytes(raw)
+
+
+def unlock_agreement(record_text: str, passphrase: str) -> X25519PrivateKey:
+    algorithm, raw, _ = open_secret(record_text, passphrase)
+    if algorithm != AGREEMENT:
+        raise KeyProblem("Khóa lưu trong tệp không phải khóa giải mã.")
+    return X25519PrivateKey.from_private_bytes(raw)
+
+
+# --- public keys -----------------------------------------------------------------------------
+
+
+def fingerprint(algorithm: str, raw_public: bytes) -> str:
+    """Twenty base32 letters and digits in four groups ("K7QD2-M4XAE-…"), easy to read aloud:
+    the first 100 bits of SHA-256(domain ‖ algorithm ‖ "\\n" ‖ key)."""
+    digest = hashlib.sha256(FINGERPRINT_DOMAIN + algorithm.encode() + b"\n" + raw_public).digest()
+    letters = base64.b32encode(digest).decode("ascii")[:20]
+    return "-".join(letters[i : i + 5] for i in range(0, 20, 5))
+
+
+def same_fingerprint(typed: str, expected: str) -> bool:
+    """Whether what someone typed after a phone call is the fingerprint (case, spaces and dashes
+    ignored)."""
+
+    def norm(text: str) -> str:
+        return "".join(ch for ch in text.upper() if ch.isalnum())
+
+    return norm(typed) == norm(expected)
+
+
+@dataclass(frozen=True)
+class PublicKey:
+    """A public key with its owner: a commune (code = the commune code) or an office."""
+
+    algorithm: str
+    raw: bytes
+    owner_kind: str
+    owner_code: str
+    owner_name: str
+    created_at: str
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.algorithm, self.raw)
+
+    def verifier(self) -> Ed25519PublicKey:
+        return Ed25519PublicKey.from_public_bytes(self.raw)
+
+    def recipient(self) -> X25519PublicKey:
+        return X25519PublicKey.from_public_bytes(self.raw)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": PUBLIC_KEY_FORMAT,
+            "format_version": FORMAT_VERSION,
+            "algorithm": self.algorithm,
+            "public_key": b64encode(self.raw),
+            "fingerprint": self.fingerprint,
+            "owner": {"kind": self.owner_kind, "code": self.owner_code, "name": self.owner_name},
+            "created_at": self.created_at,
+        }
+
+    def file_bytes(self) -> bytes:
+        """The public key file (.gnpub): canonical JSON."""
+        return canonical_json(self.to_dict())
+
+    def file_name(self) -> str:
+        purpose = "khoa-ky" if self.algorithm == SIGNING else "khoa-ma-hoa"
+        return f"{purpose}-{self.owner_code or 'co-quan'}{PUBLIC_KEY_SUFFIX}"
+
+
+def public_key_from_dict(raw: Any, what: str = "Tệp khóa công khai") -> PublicKey:
+    exact_keys(
+        raw,
+        {"format", "format_version", "algorithm", "public_key", "fingerprint", "owner"}
+        | {"created_at"},
+        what,
+    )
+    if raw["format"] != PUBLIC_KEY_FORMAT or raw["format_version"] != FORMAT_VERSION:
+        raise FormatError(f"{what}: định dạng hoặc phiên bản không hỗ trợ.")
+    if raw["algorithm"] not in ALGORITHMS:
+        raise FormatError(f"{what}: thuật toán không hỗ trợ.")
+    owner = raw["owner"]
+    exact_keys(owner, {"kind", "code", "name"}, f"{what}: chủ khóa")
+    if owner["kind"] not in OWNER_KINDS:
+        raise FormatError(f"{what}: loại chủ khóa không hợp lệ.")
+    key = PublicKey(
+        algorithm=raw["algorithm"],
+        raw=b64decode(raw["public_key"], f"{what}: khóa", 32),
+        owner_kind=owner["kind"],
+        owner_code=field(owner, "code", str, what),
+        owner_name=field(owner, "name", str, what),
+        created_at=field(raw, "created_at", str, what),
+    )
+    if field(raw, "fingerprint", str, what) != key.fingerprint:
+        raise FormatError(f"{what}: dấu vân tay ghi trong tệp không khớp với khóa.")
+    if key.algorithm == SIGNING:
+        key.verifier()  # refuses bytes that are not a point of the curve
+    return key
+
+
+def read_public_key(data: bytes, expected: str | None = None) -> PublicKey:
+    """A public key file, checked; ``expected`` is SIGNING or AGREEMENT."""
+    if len(data) > MAX_KEY_FILE_BYTES:
+        raise KeyProblem("Tệp khóa công khai quá lớn: không phải tệp khóa của GNApp.")
+    try:
+        key = public_key_from_dict(parse_json(data, "Tệp khóa công khai", canonical=True))
+    except (FormatError, ValueError) as error:
+        raise KeyProblem(str(error)) from None
+    if expected is not None and key.algorithm != expected:
+        wanted = "khóa ký của xã" if expected == SIGNING else "khóa mã hóa của cơ quan nhận"
+        raise KeyProblem(f"Tệp này không phải {wanted}.")
+    return key
+
+
+# --- key change ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KeyChange:
+    """A commune's new signing key, announced under its old one: packages numbered from
+    ``from_sequence`` on are signed with the new key."""
+
+    commune_code: str
+    commune_name: str
+    old_key: PublicKey
+    new_key: PublicKey
+    changed_at: str
+    from_sequence: int
+    signatures: tuple[bytes, bytes] = (b"", b"")  # by the old key, by the new key
+
+    def statement(self) -> dict[str, Any]:
+        return {
+            "format": KEY_CHANGE_FORMAT,
+            "format_version": FORMAT_VERSION,
+            "commune": {"code": self.commune_code, "name": self.commune_name},
+            "old_key": b64encode(self.old_key.raw),
+            "old_fingerprint": self.old_key.fingerprint,
+            "new_key": b64encode(self.new_key.raw),
+            "new_fingerprint": self.new_key.fingerprint,
+            "changed_at": self.changed_at,
+            "from_sequence": self.from_sequence,
+        }
+
+    def signing_input(self) -> bytes:
+        return KEY_CHANGE_DOMAIN + canonical_json(self.statement())
+
+    def signed(self, old: Ed25519PrivateKey, new: Ed25519PrivateKey) -> KeyChange:
+        data = self.signing_input()
+        return replace(self, signatures=(old.sign(data), new.sign(data)))
+
+    def file_bytes(self) -> bytes:
+        """The key-change file (.gnkeychange): canonical JSON."""
+        return canonical_json(
+            {
+                "statement": self.statement(),
+                "signature_old": b64encode(self.signatures[0]),
+                "signature_new": b64encode(self.signatures[1]),
+            }
+        )
+
+    def file_name(self) -> str:
+        return f"doi-khoa-{self.commune_code}-{self.changed_at[:10]}{KEY_CHANGE_SUFFIX}"
+
+
+def read_key_change(data: bytes) -> KeyChange:
+    """A key-change file whose two signatures hold (who signed it is checked by the caller
+    against the registered key: ``change.old_key``)."""
+    what = "Tệp đổi khóa"
+    if len(data) > MAX_KEY_FILE_BYTES:
+        raise KeyProblem(f"{what} quá lớn.")
+    try:
+        raw = parse_json(data, what, canonical=True)
+        exact_keys(raw, {"statement", "signature_old", "signature_new"}, what)
+        statement = raw["statement"]
+        exact_keys(
+            statement,
+            {"format", "format_version", "commune", "old_key", "old_fingerprint", "new_key"}
+            | {"new_fingerprint", "changed_at", "from_sequence"},
+            what,
+        )
+        if (
+            statement["format"] != KEY_CHANGE_FORMAT
+            or statement["format_version"] != FORMAT_VERSION
+        ):
+            raise FormatError(f"{what}: định dạng hoặc phiên bản không hỗ trợ.")
+        exact_keys(statement["commune"], {"code", "name"}, what)
+        code = field(statement["commune"], "code", str, what)
+        name = field(statement["commune"], "name", str, what)
+        changed_at = field(statement, "changed_at", str, what)
+        keys = []
+        for side in ("old", "new"):
+            key = PublicKey(
+                SIGNING,
+                b64decode(statement[f"{side}_key"], what, 32),
+                "commune",
+                code,
+                name,
+                changed_at,
+            )
+            if field(statement, f"{side}_fingerprint", str, what) != key.fingerprint:
+                raise FormatError(f"{what}: dấu vân tay không khớp với khóa.")
+            keys.append(key)
+        sequence = field(statement, "from_sequence", int, what)
+        if sequence < 1:
+            raise FormatError(f"{what}: số thứ tự gói không hợp lệ.")
+        change = KeyChange(
+            code,
+            name,
+            keys[0],
+            keys[1],
+            changed_at,
+            sequence,
+            (
+                b64decode(raw["signature_old"], what, 64),
+                b64decode(raw["signature_new"], what, 64),
+            ),
+        )
+        if change.statement() != statement:
+            raise FormatError(f"{what}: nội dung không hợp lệ.")
+    except (FormatError, ValueError) as error:
+        raise KeyProblem(str(error)) from None
+    data_signed = change.signing_input()
+    for key, signature, who in zip(
+        (change.old_key, change.new_key), change.signatures, ("khóa cũ", "khóa mới"), strict=True
+    ):
+        try:
+            key.verifier().verify(signature, data_signed)
+        except InvalidSignature:
+            raise KeyProblem(f"{what}: chữ ký bằng {who} không đúng.") from None
+    return change

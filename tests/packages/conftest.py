@@ -1,0 +1,91 @@
+"""A commune and an office set up once per session: the commune (the small demo) with a saved
+annual report, a signing key and the office's key; the office with its key and the commune
+registered; one package with the household lists (encrypted). Tests get private copies."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+
+import pytest
+
+from gnapp.office.database import open_office
+from gnapp.office.registry import (
+    create_office,
+    office_public_key,
+    register_commune,
+    unlock_office_key,
+)
+from gnapp.packages.build import build_package, choose_report
+from gnapp.store.database import open_database
+from tests.packages.world import (
+    IDENTITY,
+    KDF,
+    OFFICE_PASSPHRASE,
+    PASSPHRASE,
+    SIGNER,
+    World,
+    setup_commune,
+)
+
+
+@pytest.fixture(scope="session")
+def world_files(small_demo_file, tmp_path_factory) -> World:
+    folder = tmp_path_factory.mktemp("world")
+    commune_path = folder / "xa.gnapp"
+    shutil.copy(small_demo_file, commune_path)
+    with create_office(folder / "tinh.gnoffice", IDENTITY, OFFICE_PASSPHRASE, kdf=KDF) as office:
+        office_key = office_public_key(office)
+        commune_key, report_id = setup_commune(commune_path, office_key)
+        register_commune(office, commune_key)
+    packages = folder / "goi"
+    packages.mkdir()
+    with open_database(commune_path, actor="Cán bộ thử") as cdb:
+        built = build_package(
+            cdb,
+            choose_report(cdb, report_id),
+            passphrase=PASSPHRASE,
+            folder=packages,
+            with_households=True,
+            **SIGNER,
+        )
+    return World(
+        commune_path,
+        folder / "tinh.gnoffice",
+        built.path,
+        packages,
+        commune_key,
+        office_key,
+        report_id,
+    )
+
+
+@pytest.fixture
+def world(world_files, tmp_path) -> World:
+    """A private copy of the session's commune, office and package."""
+    copies = {}
+    for name in ("commune", "office", "package"):
+        source = getattr(world_files, name)
+        copies[name] = tmp_path / source.name
+        shutil.copy(source, copies[name])
+    folder = tmp_path / "goi"
+    folder.mkdir()
+    return replace(world_files, folder=folder, **copies)
+
+
+@pytest.fixture
+def office_db(world):
+    with open_office(world.office) as office:
+        yield office
+
+
+@pytest.fixture
+def commune_db(world):
+    with open_database(world.commune, actor="Cán bộ thử") as cdb:
+        yield cdb
+
+
+@pytest.fixture(scope="session")
+def office_private(world_files):
+    with open_office(world_files.office) as office:
+        return unlock_office_key(office, OFFICE_PASSPHRASE)

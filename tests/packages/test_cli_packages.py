@@ -1,0 +1,179 @@
+"""The commands of both sides, end to end: keys, the fingerprint check, building, verifying,
+receiving, the board and the consolidation; exit statuses and Vietnamese messages.
+Passphrases come from the environment, as in a script (the keys use the real defaults)."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+
+import pytest
+
+from gnapp.cli import main
+from gnapp.demo import DEMO_PASSWORD
+from gnapp.store.database import open_database
+from gnapp.store.migrations import LATEST_VERSION
+
+OFFICE_ARGS = [
+    "--name",
+    "UBND tỉnh Quảng Ngãi",
+    "--parent",
+    "UBND TỈNH QUẢNG NGÃI",
+    "--office",
+    "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG",
+    "--place",
+    "Quảng Ngãi",
+    "--area",
+    "tỉnh Quảng Ngãi",
+    "--province",
+    "Quảng Ngãi",
+    "--symbol",
+    "BC-SNNMT",
+]
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    status = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def _fingerprint(text: str) -> str:
+    return text.strip().split()[-1].rstrip(".")
+
+
+def test_the_whole_path_from_commune_to_office(small_demo_file, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("GNAPP_PASSPHRASE", "mật khẩu dùng chung cho thử")
+    monkeypatch.setenv("GNAPP_NEW_PASSPHRASE", "mật khẩu dùng chung cho thử")
+    xa, tinh, usb, out = (
+        tmp_path / "xa.gnapp",
+        tmp_path / "tinh.gnoffice",
+        tmp_path / "usb",
+        tmp_path / "out",
+    )
+    shutil.copy(small_demo_file, xa)
+    usb.mkdir()
+    out.mkdir()
+
+    status, text, _ = run(
+        capsys, "report", "build", "--db", xa, "--kind", "annual", "--period", "2025", "--out", out
+    )
+    assert status == 0
+    status, text, _ = run(capsys, "key", "create", "--db", xa)
+    assert status == 0 and "Dấu vân tay" in text
+    commune_fp = _fingerprint(run(capsys, "key", "fingerprint", "--db", xa)[1])
+    assert run(capsys, "key", "export", "--db", xa, "--out", tmp_path)[0] == 0
+    commune_key = tmp_path / "khoa-ky-21555.gnpub"
+
+    status, text, _ = run(capsys, "office", "create", tinh, *OFFICE_ARGS)
+    assert status == 0
+    office_fp = _fingerprint(text)
+    status, text, _ = run(capsys, "office", "key", "--db", tinh, "--out", tmp_path)
+    office_key = tmp_path / "khoa-ma-hoa-co-quan.gnpub"
+    assert status == 0 and office_key.is_file()
+
+    # the fingerprint read by phone must match, else nothing is registered
+    status, _, err = run(
+        capsys,
+        "office",
+        "register",
+        commune_key,
+        "--db",
+        tinh,
+        "--fingerprint",
+        "AAAAA-BBBBB-CCCCC-DDDDD",
+    )
+    assert status == 1 and "không khớp" in err
+    status, _, err = run(capsys, "office", "register", commune_key, "--db", tinh)
+    assert status == 1 and "--fingerprint" in err
+    status, text, _ = run(
+        capsys, "office", "register", commune_key, "--db", tinh, "--fingerprint", commune_fp.lower()
+    )
+    assert status == 0 and "Đã đăng ký Xã Sơn Minh" in text
+    assert run(capsys, "key", "office", office_key, "--db", xa, "--fingerprint", office_fp)[0] == 0
+
+    build = ["package", "build", "--db", xa, "--kind", "annual", "--period", "2025", "--out", usb]
+    monkeypatch.setenv("GNAPP_USER_PASSWORD", DEMO_PASSWORD)
+    status, _, err = run(capsys, *build, "--user", "canbo")
+    assert status == 1 and "Chỉ lãnh đạo phê duyệt mới được ký" in err
+    status, text, _ = run(capsys, *build, "--user", "lanhdao", "--with-households")
+    assert status == 0
+    (package,) = usb.iterdir()
+    assert "Tiêu đề: [GNApp] Xã Sơn Minh gửi báo cáo năm 2025 (gói số 1)" in text
+    assert commune_fp in text
+
+    verify = ["package", "verify", package, "--key", commune_key]
+    status, text, _ = run(capsys, *verify)
+    assert status == 2 and "CHƯA KIỂM TRA" in text, text
+    status, text, _ = run(capsys, *verify, "--office-db", tinh)
+    assert status == 0 and "KHÔNG ĐẠT" not in text
+    status, _, err = run(capsys, "package", "verify", package, "--key", office_key)
+    assert status == 1 and "không phải khóa ký" in err
+
+    status, text, _ = run(capsys, "receive", usb, "--db", tinh)
+    assert status == 0 and "ĐÃ NHẬN" in text
+    status, text, _ = run(capsys, "receive", package, "--db", tinh)
+    assert status == 1 and "KHÔNG NHẬN" in text and "đã được nhận" in text
+    status, text, _ = run(capsys, "office", "board", "--db", tinh)
+    assert status == 0 and "Báo cáo năm 2025:" in text and "Xã Sơn Minh (21555): Đã nhận" in text
+    status, text, _ = run(
+        capsys,
+        "consolidate",
+        "--db",
+        tinh,
+        "--period",
+        "2025",
+        "--out",
+        out,
+        "--date",
+        "2026-01-10",
+    )
+    assert status == 0 and "Đã tổng hợp 1 xã" in text
+    assert (out / "tong-hop-annual-2025.pdf").is_file() and (
+        out / "tong-hop-annual-2025.xlsx"
+    ).is_file()
+
+    status, text, _ = run(capsys, "package", "list", "--db", xa)
+    assert status == 0 and package.name in text
+
+    # a key change: the office takes it from the file the commune sends
+    monkeypatch.setenv("GNAPP_NEW_PASSPHRASE", "mật khẩu mới sau khi đổi")
+    status, text, _ = run(capsys, "key", "change", "--db", xa, "--out", tmp_path)
+    assert status == 0 and "dùng từ gói số 2" in text
+    (statement,) = tmp_path.glob("*.gnkeychange")
+    new_fp = _fingerprint(run(capsys, "key", "fingerprint", "--db", xa)[1])
+    status, text, _ = run(
+        capsys, "office", "register", statement, "--db", tinh, "--fingerprint", new_fp
+    )
+    assert status == 0 and "Đã nhận đổi khóa" in text
+
+
+def test_a_wrong_passphrase_is_one_line(small_demo_file, tmp_path, capsys, monkeypatch):
+    xa = tmp_path / "xa.gnapp"
+    shutil.copy(small_demo_file, xa)
+    monkeypatch.setenv("GNAPP_NEW_PASSPHRASE", "ngắn")
+    status, _, err = run(capsys, "key", "create", "--db", xa)
+    assert status == 1 and err.startswith("Lỗi: Mật khẩu phải có ít nhất 10 ký tự")
+    status, _, err = run(capsys, "key", "fingerprint", "--db", xa)
+    assert status == 1 and "chưa có khóa ký" in err
+
+
+def test_a_previous_schema_gains_the_package_tables(tmp_path):
+    path = tmp_path / "v6.gnapp"
+    open_database(path, create=True, target_version=6).close()
+    with open_database(path) as cdb:
+        assert cdb.schema_version == LATEST_VERSION
+        tables = set(cdb.db.table_names())
+        assert {"signing_keys", "office_key", "sent_packages"} <= tables
+        cdb.db["settings"].insert({"key": "x", "value": "1"})
+        cdb.db.execute(
+            "INSERT INTO office_key VALUES (1, 'Tỉnh', 'a2V5', 'AAAAA-BBBBB-CCCCC-DDDDD', 'now')"
+        )
+        logged = cdb.db.execute(
+            "SELECT count(*) FROM change_log WHERE table_name = 'office_key'"
+        ).fetchone()[0]
+        row = {"fingerprint": "F", "secret": "S", "created_at": "d", "created_by": "e"}
+        cdb.db["signing_keys"].insert({"public_key": "a", **row})
+        with pytest.raises(sqlite3.IntegrityError):  # one current key at most
+            cdb.db["signing_keys"].insert({"public_key": "b", **row})
+    assert logged == 1

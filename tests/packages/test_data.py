@@ -1,0 +1,118 @@
+"""figures.json and households.json: strict reading; whatever a field is replaced with, the
+data is refused with a Vietnamese message or still rebuilds into figures."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gnapp.packages.data import (
+    DataError,
+    figures_from_data,
+    read_household_data,
+    read_report_data,
+    report_data,
+)
+from gnapp.reporting.figures import report_figures
+from gnapp.store.lists import list_villages
+from gnapp.store.register import get_commune
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(10**13), 10**13) | st.text(max_size=8),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@pytest.fixture(scope="module")
+def valid_data(tmp_path_factory, small_demo_file):
+    from gnapp.store.database import open_database
+
+    with open_database(small_demo_file) as cdb:
+        figures = report_figures(cdb.db, "annual", "2025")
+        codes = {v.id: v.code for v in list_villages(cdb.db)}
+        return report_data(figures, get_commune(cdb.db), codes)
+
+
+def _paths(value, prefix=()):
+    """Every path to a value inside nested dicts and lists."""
+    yield prefix
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _paths(item, (*prefix, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value[:3]):
+            yield from _paths(item, (*prefix, index))
+
+
+def _encode(data) -> bytes:
+    return json.dumps(data, ensure_ascii=False).encode()
+
+
+def test_valid_data_reads_back(valid_data):
+    assert read_report_data(_encode(valid_data)) == valid_data
+
+
+@settings(max_examples=150, deadline=None)
+@given(choice=st.integers(min_value=0), replacement=json_values)
+def test_any_field_replaced_is_refused_or_still_adds_up(valid_data, choice, replacement):
+    paths = [p for p in _paths(valid_data) if p]
+    path = paths[choice % len(paths)]
+    data = copy.deepcopy(valid_data)
+    target = data
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = replacement
+    try:
+        read = read_report_data(_encode(data))
+    except DataError as error:
+        assert str(error)
+        return
+    figures_from_data(read)  # what passes the checks can be used
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["villages"][0]["values"].update({"end.poor.households": 10**6}), "đầu kỳ"),
+        (lambda d: d["villages"][0]["values"].pop("members"), "thiếu trường members"),
+        (lambda d: d["villages"].append(dict(d["villages"][0])), "trùng"),
+        (lambda d: d.update(format_version=2), "phiên bản"),
+        (lambda d: d["report"].update(kind="weekly"), "Loại báo cáo không có"),
+        (
+            lambda d: d["budget"]["lines"].append(
+                {
+                    "programme": "../../x",
+                    "project": "DA1",
+                    "source": "x",
+                    "allocated": 1,
+                    "disbursed": 0,
+                }
+            ),
+            "chương trình",
+        ),
+        (lambda d: d["villages"][0]["values"].update(households=-1), "giới hạn"),
+        (lambda d: d["villages"][0]["values"].update(households=True), "sai kiểu"),
+        (lambda d: d["points"].update(movement_years=[2020]), "không khớp"),
+    ],
+)
+def test_data_that_does_not_add_up_is_refused(valid_data, change, message):
+    data = copy.deepcopy(valid_data)
+    change(data)
+    with pytest.raises(DataError, match=message):
+        read_report_data(_encode(data))
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"[]", b'{"format": "gnapp-household-lists"}', b"\xff", b'{"a": 1, "a": 2}'],
+)
+def test_household_lists_are_read_strictly(content):
+    with pytest.raises(DataError):
+        read_household_data(content)

@@ -1,0 +1,318 @@
+"""An independent reader of GNApp report packages, written from docs/package-format.md alone.
+
+It uses only the Python standard library and ``cryptography`` (no GNApp code), so it checks that
+the documentation is enough to verify a package:
+
+    python tools/verify_package.py PACKAGE.gnpkg --key COMMUNE.gnpub [--office-db OFFICE.gnoffice]
+
+Exit status: 0 every check passed; 1 a check failed; 2 nothing failed but the encrypted files
+could not be opened (no office database given).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import getpass
+import hashlib
+import io
+import json
+import os
+import sqlite3
+import stat
+import sys
+import unicodedata
+import zipfile
+
+from cryptography.exceptions import InvalidSignature, InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+# §1
+ORDER = ["manifest.json", "manifest.sig", "report.pdf", "report.xlsx", "figures.json"]
+HOUSEHOLDS = "households.json"
+LIMITS = {
+    "manifest.json": 1 << 20,
+    "manifest.sig": 64,
+    "report.pdf": 64 << 20,
+    "report.xlsx": 32 << 20,
+    "figures.json": 16 << 20,
+    HOUSEHOLDS: 128 << 20,
+}
+MAX_FILE, MAX_TOTAL, RATIO, RATIO_FLOOR = 256 << 20, 256 << 20, 100, 64 << 10
+# §2, §4, §6
+FINGERPRINT_PREFIX = b"GNApp key fingerprint v1\n"
+SIGNED_PREFIX = b"GNApp package manifest v1\n"
+WRAP_INFO = b"GNApp package v1 file key"
+FILE_INFO = b"GNApp package v1 file\n"
+ZERO_NONCE = bytes(12)
+LISTS = ("poor", "near_poor")
+DOWN, UP = ("to_other_list", "escaped"), ("from_other_list", "fell_back", "newly")
+
+
+class Failed(Exception):
+    pass
+
+
+def b64(text: str, length: int | None = None) -> bytes:
+    raw = base64.b64decode(text, validate=True)
+    if length is not None and len(raw) != length:
+        raise Failed(f"base64 value of {len(raw)} bytes, expected {length}")
+    return raw
+
+
+def fingerprint(algorithm: str, raw: bytes) -> str:
+    digest = hashlib.sha256(FINGERPRINT_PREFIX + algorithm.encode() + b"\n" + raw).digest()
+    letters = base64.b32encode(digest).decode()[:20]
+    return "-".join(letters[i : i + 5] for i in range(0, 20, 5))
+
+
+def strict_json(data: bytes, canonical: bool) -> dict:
+    def pairs(items: list) -> dict:
+        keys = [k for k, _ in items]
+        if len(keys) != len(set(keys)):
+            raise Failed("duplicate key")
+        return dict(items)
+
+    def no_float(text: str) -> None:
+        raise Failed(f"number {text} is not an integer")
+
+    def no_constant(text: str) -> None:
+        raise Failed(f"{text} is not JSON")
+
+    value = json.loads(
+        data.decode("utf-8"),
+        object_pairs_hook=pairs,
+        parse_float=no_float if canonical else float,
+        parse_constant=no_constant,
+    )
+    if not isinstance(value, dict):
+        raise Failed("not a JSON object")
+    if canonical:
+        again = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        if again.encode("utf-8") != data:
+            raise Failed("not canonical JSON (§3)")
+    return value
+
+
+def read_zip(data: bytes) -> dict[str, bytes]:
+    if len(data) > MAX_FILE or not data.startswith(b"PK\x03\x04"):
+        raise Failed("not a package ZIP, or too large")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        if archive.comment:
+            raise Failed("the archive has a comment")
+        infos = archive.infolist()
+        names = [i.filename for i in infos]
+        if len(infos) > len(LIMITS) or len(set(names)) != len(names):
+            raise Failed("too many or repeated members")
+        total = 0
+        for info in infos:
+            mode = info.external_attr >> 16
+            if info.filename not in LIMITS:
+                raise Failed(f"unexpected member {info.filename[:60]!r}")
+            if info.is_dir() or stat.S_IFMT(mode) not in (0, stat.S_IFREG) or info.flag_bits & 1:
+                raise Failed(f"{info.filename}: not a plain file")
+            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                raise Failed(f"{info.filename}: compression method {info.compress_type}")
+            if info.file_size > LIMITS[info.filename] + 16:
+                raise Failed(f"{info.filename}: too large")
+            if info.file_size > RATIO_FLOOR and info.file_size > RATIO * max(info.compress_size, 1):
+                raise Failed(f"{info.filename}: compression ratio too high")
+            total += info.file_size
+        if total > MAX_TOTAL:
+            raise Failed("members too large together")
+        members = {}
+        for info in infos:
+            with archive.open(info) as stream:
+                content = stream.read(info.file_size + 1)  # reaching the end checks the CRC
+            if len(content) != info.file_size:
+                raise Failed(f"{info.filename}: size differs from the directory")
+            members[info.filename] = content
+    if "manifest.json" not in members or "manifest.sig" not in members:
+        raise Failed("manifest or signature missing")
+    return members
+
+
+def read_public_key(path: str) -> tuple[str, bytes, dict]:
+    with open(path, "rb") as stream:
+        key = strict_json(stream.read(), canonical=True)
+    if key.get("format") != "gnapp-public-key" or key.get("format_version") != 1:
+        raise Failed("not a GNApp public key file")
+    if key["algorithm"] != "Ed25519" or key["owner"]["kind"] != "commune":
+        raise Failed("not a commune's signing key")
+    raw = b64(key["public_key"], 32)
+    if fingerprint("Ed25519", raw) != key["fingerprint"]:
+        raise Failed("the key file's fingerprint does not match its key")
+    return key["fingerprint"], raw, key["owner"]
+
+
+def office_private_key(path: str) -> X25519PrivateKey:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        row = conn.execute("SELECT secret FROM office_keys WHERE retired_at IS NULL").fetchone()
+    finally:
+        conn.close()
+    record = strict_json(row[0].encode("utf-8"), canonical=True)
+    passphrase = os.environ.get("GNAPP_PASSPHRASE") or getpass.getpass("Office passphrase: ")
+    secret = unicodedata.normalize("NFC", passphrase).encode("utf-8")
+    kdf = record["kdf"]
+    salt = b64(kdf["salt"])
+    if kdf["name"] == "argon2id":
+        from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+
+        derived = Argon2id(
+            salt=salt,
+            length=32,
+            iterations=kdf["iterations"],
+            lanes=kdf["lanes"],
+            memory_cost=kdf["memory_cost"],
+        ).derive(secret)
+    else:
+        derived = Scrypt(salt=salt, length=32, n=kdf["n"], r=kdf["r"], p=kdf["p"]).derive(secret)
+    header = {k: v for k, v in record.items() if k != "ciphertext"}
+    aad = json.dumps(header, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    try:
+        raw = ChaCha20Poly1305(derived).decrypt(
+            b64(record["nonce"], 12), b64(record["ciphertext"]), aad
+        )
+    except InvalidTag:
+        raise Failed("wrong passphrase for the office's key") from None
+    key = X25519PrivateKey.from_private_bytes(raw)
+    if key.public_key().public_bytes_raw() != b64(record["public_key"], 32):
+        raise Failed("the office's secret record does not match its public key")
+    return key
+
+
+def hkdf(secret: bytes, salt: bytes | None, info: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=info).derive(secret)
+
+
+def decrypt(members: dict, manifest: dict, office: X25519PrivateKey) -> dict[str, bytes]:
+    encryption = manifest["encryption"]
+    mine = office.public_key().public_bytes_raw()
+    if fingerprint("X25519", mine) != encryption["recipient"]:
+        raise Failed("the package was sealed for another office")
+    ephemeral = b64(encryption["ephemeral_key"], 32)
+    shared = office.exchange(X25519PublicKey.from_public_bytes(ephemeral))
+    wrapping = hkdf(shared, ephemeral + mine, WRAP_INFO)
+    file_key = ChaCha20Poly1305(wrapping).decrypt(ZERO_NONCE, b64(encryption["wrapped_key"]), None)
+    clear = {}
+    for entry in manifest["files"]:
+        name = entry["name"]
+        key = hkdf(file_key, None, FILE_INFO + name.encode())
+        clear[name] = ChaCha20Poly1305(key).decrypt(ZERO_NONCE, members[name], name.encode())
+    return clear
+
+
+def check_figures(content: bytes, manifest: dict) -> None:
+    data = strict_json(content, canonical=False)
+    if data.get("format") != "gnapp-report-data" or data.get("format_version") != 1:
+        raise Failed("figures.json: unknown format")
+    if (data["commune"]["code"], data["report"]["kind"], data["report"]["period"]) != (
+        manifest["commune"]["code"],
+        manifest["report"]["kind"],
+        manifest["report"]["period"],
+    ):
+        raise Failed("figures.json is not the manifest's commune and report")
+    for village in data["villages"]:
+        values = village["values"]
+        for status in LISTS:
+            for who in ("households", "members"):
+                moved = {c: values[f"movement.{status}.{c}.{who}"] for c in DOWN + UP}
+                expected = values[f"start.{status}.{who}"]
+                expected += -sum(moved[c] for c in DOWN) + sum(moved[c] for c in UP)
+                if values[f"end.{status}.{who}"] != expected:
+                    raise Failed(f"figures.json, {village['code']}: end ≠ start − down + up")
+
+
+def verify(data: bytes, key_path: str, office_db: str | None) -> int:
+    step = "archive"
+    try:
+        members = read_zip(data)
+        print("ok   archive")
+        step = "manifest"
+        manifest_bytes = members["manifest.json"]
+        manifest = strict_json(manifest_bytes, canonical=True)
+        if manifest.get("format") != "gnapp-package" or manifest.get("format_version") != 1:
+            raise Failed("unknown package format or version")
+        print(f"ok   manifest: package {manifest['sequence']} of {manifest['commune']['name']}")
+        step = "key"
+        key_id, raw_key, owner = read_public_key(key_path)
+        if manifest["signing_key"] != key_id or manifest["commune"]["code"] != owner["code"]:
+            raise Failed(f"signed with {manifest['signing_key']}, the key given is {key_id}")
+        print(f"ok   key {key_id}")
+        step = "signature"
+        try:
+            Ed25519PublicKey.from_public_bytes(raw_key).verify(
+                members["manifest.sig"], SIGNED_PREFIX + manifest_bytes
+            )
+        except InvalidSignature:
+            raise Failed("bad signature") from None
+        print("ok   signature")
+        step = "files"
+        encrypted = manifest["encryption"] is not None
+        names = [entry["name"] for entry in manifest["files"]]
+        expected = ORDER[2:] + ([HOUSEHOLDS] if manifest["households"] else [])
+        if names != expected or set(members) != {"manifest.json", "manifest.sig", *names}:
+            raise Failed("the members are not the files the manifest lists")
+        for entry in manifest["files"]:
+            content = members[entry["name"]]
+            size, digest = (
+                (entry["stored_size"], entry["stored_sha256"])
+                if encrypted
+                else (entry["size"], entry["sha256"])
+            )
+            if len(content) != size or hashlib.sha256(content).hexdigest() != digest:
+                raise Failed(f"{entry['name']}: size or SHA-256 differs from the manifest")
+        print(f"ok   files: {len(names)}")
+        step = "encryption"
+        if manifest["households"] and not encrypted:
+            raise Failed("household lists without encryption")
+        print("ok   encryption rule")
+        step = "decryption"
+        clear = {name: members[name] for name in names}
+        if encrypted:
+            if office_db is None:
+                print("--   decryption: encrypted, no office database given")
+                return 2
+            try:
+                clear = decrypt(members, manifest, office_private_key(office_db))
+            except InvalidTag:
+                raise Failed("cannot decrypt") from None
+            for entry in manifest["files"]:
+                content = clear[entry["name"]]
+                if len(content) != entry["size"]:
+                    raise Failed(f"{entry['name']}: decrypted size differs")
+                if hashlib.sha256(content).hexdigest() != entry["sha256"]:
+                    raise Failed(f"{entry['name']}: decrypted SHA-256 differs")
+            print("ok   decryption")
+        step = "data"
+        check_figures(clear["figures.json"], manifest)
+        print("ok   data")
+        step = "signer"
+        if manifest["signer"]["role"] != "approver":
+            raise Failed(f"signer role {manifest['signer']['role']!r}")
+        print(f"ok   signer: {manifest['signer']['name']}")
+    except Exception as error:  # whatever a hostile file provokes, the package fails
+        print(f"FAIL {step}: {error.__class__.__name__}: {error}")
+        return 1
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("package")
+    parser.add_argument("--key", required=True, help="the commune's public key file (.gnpub)")
+    parser.add_argument("--office-db", help="the office database, to open encrypted files")
+    args = parser.parse_args(argv)
+    with open(args.package, "rb") as stream:
+        data = stream.read(MAX_FILE + 1)
+    return verify(data, args.key, args.office_db)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
