@@ -1,0 +1,40 @@
+import json
+
+import pytest
+
+from gnapp import i18n
+from gnapp.data import resource_file
+
+
+@pytest.fixture(autouse=True)
+def back_to_vietnamese():
+    yield
+    i18n.set_language("vi")
+
+
+def test_source_language_returns_the_text_itself():
+    assert i18n.tr("Lưu") == "Lưu"
+    assert i18n.tr("Có {count} hộ", count=3) == "Có 3 hộ"
+
+
+def test_a_language_reads_its_catalogue(monkeypatch):
+    english = {"Có {count} hộ": "{count} households"}
+    monkeypatch.setattr(i18n, "load_catalogue", lambda language: english)
+    i18n.set_language("en")
+    assert i18n.current_language() == "en"
+    assert i18n.tr("Có {count} hộ", count=3) == "3 households"
+    assert i18n.tr("Chưa dịch") == "Chưa dịch"
+
+
+def test_unknown_language_is_refused():
+    with pytest.raises(ValueError, match="không được hỗ trợ"):
+        i18n.set_language("xx")
+
+
+def test_shipped_catalogues_are_valid_json_objects():
+    for language in i18n.LANGUAGES:
+        if language == i18n.SOURCE_LANGUAGE:
+            continue
+        text = resource_file("translations", i18n.catalogue_name(language)).read_text("utf-8")
+        assert isinstance(json.loads(text), dict)
+        i18n.set_language(language)
