@@ -322,6 +322,14 @@ class HouseholdListPage(QWidget):
     def set_database(self, cdb: CommuneDatabase, year: int | None) -> None:
         """Show another register with its statuses of ``year``; filters and search start empty."""
         self.cdb = cdb
+        self._clear_filters()
+        self._fill_villages()
+        self._fill_statuses(year)
+        self.model.set_database(cdb, replace(self._filters(), year=year))
+        self.show_count()
+
+    def _clear_filters(self) -> None:
+        """Every filter back to "all" and the search emptied, without running the query."""
         for box in (self.village_box, self.group_box, self.status_box):
             box.blockSignals(True)
             box.setCurrentIndex(0)
@@ -329,10 +337,6 @@ class HouseholdListPage(QWidget):
         self.search_box.blockSignals(True)
         self.search_box.clear()
         self.search_box.blockSignals(False)
-        self._fill_villages()
-        self._fill_statuses(year)
-        self.model.set_database(cdb, replace(self._filters(), year=year))
-        self.show_count()
 
     def set_year(self, year: int | None) -> None:
         """Show statuses of ``year`` (the status filter keeps its choice)."""
@@ -413,6 +417,18 @@ class HouseholdListPage(QWidget):
         index = self.view.currentIndex()
         return self.model.household_id(index.row()) if index.isValid() else None
 
+    def show_household(self, household_id: int) -> None:
+        """Select a household and scroll to it, emptying the search and filters if they hide it."""
+        if self.model.row_of(household_id) is None:
+            self._clear_filters()
+            self.apply_filters()
+        row = self.model.row_of(household_id)
+        if row is not None:
+            self.view.selectRow(row)
+            center = QAbstractItemView.ScrollHint.PositionAtCenter
+            self.view.scrollTo(self.model.index(row, 0), center)
+            self.view.setFocus()
+
     def focus_search(self) -> None:
         self.search_box.setFocus()
         self.search_box.selectAll()
@@ -423,8 +439,9 @@ class HouseholdListPage(QWidget):
         self.open_household.emit(self.model.household_id(index.row()))
 
 
-def edit_household(parent: QWidget, cdb: CommuneDatabase, household_id: int | None) -> bool:
-    """Open the household form (None: a new household); True when it was saved."""
+def edit_household(parent: QWidget, cdb: CommuneDatabase, household_id: int | None) -> int | None:
+    """Open the household form (None: a new household); the saved household's id, or None."""
     from gnapp.ui.household_dialog import HouseholdDialog  # the form loads on first use
 
-    return HouseholdDialog(cdb, household_id, parent).exec() == QDialog.DialogCode.Accepted
+    form = HouseholdDialog(cdb, household_id, parent)
+    return form.household_id if form.exec() == QDialog.DialogCode.Accepted else None

@@ -663,8 +663,12 @@ class MainWindow(QMainWindow):
             self.reload()
 
     def add_household(self) -> None:
-        if edit_household(self, self.cdb, None):
+        """The form for a new household; once saved, the list shows it selected."""
+        saved = edit_household(self, self.cdb, None)
+        if saved is not None:
             self.reload()
+            self.show_area(HOUSEHOLDS)
+            self.household_page.show_household(saved)
 
     def import_lists(self) -> None:
         from gnapp.ui.import_wizard import open_import_wizard  # loads on first use

@@ -262,6 +262,7 @@ def test_edit_household_opens_the_form_and_says_if_it_was_saved(qtbot, monkeypat
     class FakeDialog:
         def __init__(self, cdb, household_id, parent):
             opened.append((cdb, household_id, parent))
+            self.household_id = household_id
 
         def exec(self):
             return qt.QDialog.DialogCode.Accepted if opened[-1][1] else 0
@@ -271,8 +272,8 @@ def test_edit_household_opens_the_form_and_says_if_it_was_saved(qtbot, monkeypat
     )
     parent = qt.QWidget()
     qtbot.addWidget(parent)
-    assert edit_household(parent, demo_db, 12)
-    assert not edit_household(parent, demo_db, None)
+    assert edit_household(parent, demo_db, 12) == 12
+    assert edit_household(parent, demo_db, None) is None
     assert opened == [(demo_db, 12, parent), (demo_db, None, parent)]
 
 

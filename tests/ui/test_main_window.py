@@ -362,19 +362,25 @@ def test_opening_a_household_and_saving_refreshes_the_window(qtbot, window, monk
     def fake_edit(parent, cdb, household_id):
         seen.append(household_id)
         if household_id is None:
-            add_household(cdb, {"code": "HGD-NEW", "village_id": 1},
-                          [{"full_name": "Bùi Thị Mới", "sex": "female", "birth_date": "1990",
-                            "relation": "head"}])  # fmt: skip
-        return household_id is None
+            return add_household(cdb, {"code": "HGD-NEW", "village_id": 1},
+                                 [{"full_name": "Bùi Thị Mới", "sex": "female",
+                                   "birth_date": "1990", "relation": "head"}])  # fmt: skip
+        return None
 
     monkeypatch.setattr(main_window, "edit_household", fake_edit)
     page = window.household_page
     before, first = page.model.rowCount(), page.model.household_id(0)
     page.open_household.emit(first)
     assert page.model.rowCount() == before  # not saved: nothing to read again
+    page.search_box.setText("khong ai co ten nay")
+    page.apply_filters()
+    assert page.model.rowCount() == 0
     page.add_button.click()
     assert seen == [first, None]
+    # The search that would hide the new household is emptied, and the new one is selected.
+    assert page.search_box.text() == ""
     assert page.model.rowCount() == before + 1
+    assert page.model.index(page.view.currentIndex().row(), 1).data() == "Bùi Thị Mới"
     assert window.households_box.value.text() == format_number(before + 1)
 
 
