@@ -11,15 +11,16 @@ any order ("nguyen duoc" and "duoc" find "Nguyễn Văn Được"; "hoa" finds "
 "Hoàng", not "Thoa"); a word holding a digit may stand anywhere in a code or a citizen ID.
 
 In the default order (by head) SQLite answers from the index (head_sort_key, search_fold) alone,
-without reading the table: about 30–55 ms on 100,000 households (docs/benchmarks.md).
+without reading the table or sorting (docs/benchmarks.md).
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 import sqlite_utils
 
@@ -144,13 +145,42 @@ def _ids_sql(db: sqlite_utils.Database, query: HouseholdQuery) -> tuple[str, dic
     return sql, params
 
 
-def matching_ids(db: sqlite_utils.Database, query: HouseholdQuery) -> list[int]:
+class HouseholdIds(Sequence[int]):
+    """The ids a query found, kept as the digits SQLite gave and turned into numbers when read:
+    the list asks for a few hundred of them, so 100,000 conversions per keystroke are saved."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self._texts = texts
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[int]: ...
+    def __getitem__(self, index: int | slice) -> int | list[int]:
+        if isinstance(index, slice):
+            return [int(text) for text in self._texts[index]]
+        return int(self._texts[index])
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]  # equal to lists, so unhashable like them
+
+    def index(self, value: Any, start: int = 0, stop: int = sys.maxsize) -> int:
+        """The position of a household's id; ValueError when the query did not find it."""
+        return self._texts.index(str(value), start, stop)
+
+
+def matching_ids(db: sqlite_utils.Database, query: HouseholdQuery) -> HouseholdIds:
     """The ids of the households the query finds, in its order."""
     sql, params = _ids_sql(db, query)
     # One string instead of a row per id: three times faster on 100,000 ids. The subquery is
     # never flattened into an aggregate (SQLite's rule 16), so the ids come in its order.
     joined = db.execute(f"SELECT group_concat(id) FROM ({sql})", params).fetchone()[0]
-    return list(map(int, joined.split(","))) if joined else []
+    return HouseholdIds(joined.split(",") if joined else [])
 
 
 def household_count(db: sqlite_utils.Database) -> int:

@@ -8,6 +8,7 @@ pages: 100,000 households never become 100,000 row objects.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -104,7 +105,7 @@ class HouseholdTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._cdb: CommuneDatabase | None = None
         self._query = HouseholdQuery()
-        self._ids: list[int] = []
+        self._ids: Sequence[int] = []
         self._pages: OrderedDict[int, dict[int, HouseholdRow]] = OrderedDict()
         self._total = 0
 

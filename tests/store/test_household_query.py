@@ -259,3 +259,16 @@ def test_search_is_every_word_starting_a_word_of_a_members_name(tmp_path_factory
 def test_groups_are_the_household_flags():
     assert set(GROUPS) == {"ethnic_minority", "revolution_merit", "social_assistance",
                            "without_working_capacity"}  # fmt: skip
+
+
+def test_ids_are_read_as_numbers_on_demand(demo_db):
+    ids = matching_ids(demo_db.db, HouseholdQuery())
+    plain = direct(demo_db, order="h.head_sort_key, h.id")
+    assert len(ids) == len(plain) == 300
+    assert ids == plain and list(ids) == plain
+    assert ids[5] == plain[5] and ids[-1] == plain[-1]
+    assert ids[10:20] == plain[10:20] and all(isinstance(i, int) for i in ids[10:20])
+    assert ids.index(plain[42]) == 42
+    with pytest.raises(ValueError):
+        ids.index(10**9)
+    assert matching_ids(demo_db.db, HouseholdQuery(search="khong ai co ten nay")) == []
