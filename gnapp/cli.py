@@ -69,9 +69,10 @@ def _parser() -> argparse.ArgumentParser:
 
     backup = commands.add_parser(
         "backup",
-        help="sao lưu và phục hồi dữ liệu xã: “backup make|list|restore”",
+        help="sao lưu và phục hồi dữ liệu xã: “backup make|list|restore|folder”",
         description="Sao lưu: gnapp backup make --db PATH [--to THƯ_MỤC]; "
-        "gnapp backup list --db PATH [--folder THƯ_MỤC]; gnapp backup restore TỆP --db PATH",
+        "gnapp backup list --db PATH [--folder THƯ_MỤC]; gnapp backup restore TỆP --db PATH; "
+        "gnapp backup folder [THƯ_MỤC | --default]",
     )
     backup_commands = backup.add_subparsers(dest="backup_command", metavar="LỆNH", required=True)
     backup_make = backup_commands.add_parser(
@@ -95,6 +96,11 @@ def _parser() -> argparse.ArgumentParser:
     backup_restore.add_argument("backup", type=Path, metavar="TỆP_SAO_LƯU")
     for sub in (backup_make, backup_list, backup_restore):
         sub.add_argument("--db", type=Path, required=True, metavar="PATH", help="tệp dữ liệu xã")
+    backup_folder = backup_commands.add_parser(
+        "folder", help="thư mục nhận bản sao lưu tự động trên máy này: xem hoặc đổi"
+    )
+    backup_folder.add_argument("folder", type=Path, nargs="?", metavar="THƯ_MỤC")
+    backup_folder.add_argument("--default", action="store_true", help="dùng lại thư mục mặc định")
 
     importing = commands.add_parser(
         "import",
@@ -405,9 +411,28 @@ def _print_lines(lines: list[str]) -> None:
         print(f"  {line}")
 
 
+def _backup_root(args: argparse.Namespace) -> int:
+    from gnapp import preferences
+
+    if args.default and args.folder:
+        raise CliError("Chọn một thư mục hoặc --default, không cả hai.")
+    if args.default or args.folder:
+        try:
+            folder = preferences.set_backup_root(None if args.default else args.folder)
+        except preferences.PreferenceError as error:
+            raise CliError(str(error)) from None
+        print(f"Từ nay bản sao lưu tự động được ghi vào: {folder}")
+        print("(Các bản sao lưu cũ vẫn ở thư mục trước.)")
+    else:
+        print(preferences.backup_root())
+    return 0
+
+
 def _backup(args: argparse.Namespace) -> int:
     from gnapp.store import backups
 
+    if args.backup_command == "folder":
+        return _backup_root(args)
     folder = backups.default_backup_folder(args.db)
     if args.backup_command == "make":
         target = args.to or folder

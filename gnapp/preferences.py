@@ -1,5 +1,7 @@
 """The user's own preferences on this computer (not the commune's data): the database opened
-last, so starting GNApp without arguments opens it again."""
+last, so starting GNApp without arguments opens it again, and the folder automatic backups go to
+(kept here, not in the database, so the recovery at start finds it even when the database is
+damaged)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,10 @@ from typing import Any
 from gnapp.paths import user_data_dir
 
 FILE_NAME = "tuy-chon.json"
+
+
+class PreferenceError(ValueError):
+    """A preference that cannot be kept (Vietnamese message)."""
 
 
 def preferences_file() -> Path:
@@ -47,3 +53,40 @@ def last_database() -> Path | None:
 
 def remember_database(path: Path) -> None:
     save_preference("last_database", str(Path(path).resolve()))
+
+
+def default_backup_root() -> Path:
+    return user_data_dir() / "sao-luu"
+
+
+def backup_root() -> Path:
+    """The folder holding every commune's automatic backups (one subfolder per database)."""
+    value = load_preferences().get("backup_root")
+    return Path(value) if isinstance(value, str) and value else default_backup_root()
+
+
+def writable_folder(folder: Path) -> Path:
+    """``folder`` made absolute and created if needed; PreferenceError when GNApp cannot write
+    in it."""
+    folder = Path(folder).expanduser().resolve()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".gnapp-thu-ghi-"):
+            pass
+    except OSError as error:
+        raise PreferenceError(
+            f"Không ghi được vào thư mục sao lưu {folder}: {error.strerror or error}. "
+            "Hãy chọn thư mục khác (ví dụ trong Tài liệu của bạn hoặc ổ đĩa D:)."
+        ) from None
+    return folder
+
+
+def set_backup_root(folder: Path | None) -> Path:
+    """Keep automatic backups under ``folder`` from now on (None: the default folder); the folder
+    must be one GNApp can write in. Returns the folder in use."""
+    if folder is None:
+        save_preference("backup_root", None)
+        return default_backup_root()
+    folder = writable_folder(folder)
+    save_preference("backup_root", str(folder))
+    return folder

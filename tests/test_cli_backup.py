@@ -63,6 +63,23 @@ def test_backup_to_a_usb_folder_and_list_it(db, tmp_path, capsys):
     assert "Số hộ: 300" in capsys.readouterr().out
 
 
+def test_the_backup_folder_is_shown_changed_and_put_back(db, tmp_path, capsys):
+    assert main(["backup", "folder"]) == 0
+    assert capsys.readouterr().out.strip() == str(tmp_path / "data" / "sao-luu")
+    chosen = tmp_path / "o-d" / "GNApp sao luu"
+    assert main(["backup", "folder", str(chosen)]) == 0
+    assert str(chosen) in capsys.readouterr().out
+    assert main(["backup", "make", "--db", str(db)]) == 0
+    assert len(list_backups(chosen / "xa-son-minh")) == 1
+    assert main(["backup", "folder", "--default"]) == 0
+    assert default_backup_folder(db) == tmp_path / "data" / "sao-luu" / "xa-son-minh"
+    capsys.readouterr()
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    assert main(["backup", "folder", str(blocker / "x")]) != 0
+    assert "Không ghi được vào thư mục sao lưu" in capsys.readouterr().err
+
+
 def test_list_says_when_there_is_none_and_marks_a_broken_backup(db, tmp_path, capsys):
     assert main(["backup", "list", "--db", str(db)]) == 0
     assert "Chưa có bản sao lưu nào" in capsys.readouterr().out

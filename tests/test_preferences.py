@@ -24,3 +24,29 @@ def test_a_damaged_preferences_file_counts_as_none(tmp_path, monkeypatch):
     assert preferences.load_preferences() == {}
     preferences.save_preference("last_database", "x")
     assert preferences.load_preferences() == {"last_database": "x"}
+
+
+def test_the_backup_folder_is_chosen_and_put_back(tmp_path, monkeypatch):
+    monkeypatch.setenv("GNAPP_DATA_DIR", str(tmp_path / "data"))
+    from gnapp.store.backups import default_backup_folder
+
+    assert preferences.backup_root() == tmp_path / "data" / "sao-luu"
+    chosen = preferences.set_backup_root(tmp_path / "o-d" / "sao luu xa")
+    assert chosen.is_dir() and list(chosen.iterdir()) == []  # the write check leaves nothing
+    assert default_backup_folder(tmp_path / "xa-son-minh.gnapp") == chosen / "xa-son-minh"
+    assert preferences.set_backup_root(None) == tmp_path / "data" / "sao-luu"
+    assert preferences.backup_root() == tmp_path / "data" / "sao-luu"
+
+
+def test_a_folder_that_cannot_be_written_is_refused_and_nothing_changes(tmp_path, monkeypatch):
+    monkeypatch.setenv("GNAPP_DATA_DIR", str(tmp_path / "data"))
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    try:
+        preferences.set_backup_root(blocker / "inside")
+    except preferences.PreferenceError as error:
+        assert "Không ghi được vào thư mục sao lưu" in str(error)
+        assert str(blocker / "inside") in str(error)
+    else:
+        raise AssertionError("a folder inside a file was accepted")
+    assert preferences.backup_root() == tmp_path / "data" / "sao-luu"

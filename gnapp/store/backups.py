@@ -24,7 +24,7 @@ from pathlib import Path
 import sqlite_utils
 
 from gnapp.core.vietnamese import fold, format_date, format_number
-from gnapp.paths import user_data_dir
+from gnapp.preferences import backup_root
 from gnapp.progress import Progress
 from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.store.errors import CorruptDatabaseError, DatabaseError
@@ -95,8 +95,9 @@ def parse_backup_name(path: Path) -> BackupFile | None:
 
 
 def default_backup_folder(db_path: str | Path) -> Path:
-    """The automatic backups of a database: ``<user data>/sao-luu/<file name>``."""
-    return user_data_dir() / "sao-luu" / slug(Path(db_path).stem)
+    """The automatic backups of a database: ``<backup folder>/<file name>``, the backup folder
+    being the one chosen in the settings (``<user data>/sao-luu`` unless changed)."""
+    return backup_root() / slug(Path(db_path).stem)
 
 
 def list_backups(folder: str | Path, commune: str | None = None) -> list[BackupFile]:

@@ -3,6 +3,9 @@ recipients, how many backups are kept. Saved together, or not at all with every 
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from gnapp import preferences
 from gnapp.store import register, users
 from gnapp.store.backups import default_backup_folder
 from gnapp.store.database import CommuneDatabase
@@ -20,6 +23,7 @@ from gnapp.ui.qt import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -165,15 +169,55 @@ class SettingsDialog(QDialog):
         self.keep_daily.setValue(kept["backup_keep_daily"])
         self.keep_monthly = QSpinBox(objectName="keep_monthly", minimum=1, maximum=120)
         self.keep_monthly.setValue(kept["backup_keep_monthly"])
-        folder = QLabel(str(default_backup_folder(self.cdb.path)))
-        folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        folder.setWordWrap(True)
+        self.backup_root: Path | None = preferences.backup_root()
+        self.backup_folder = QLabel(objectName="backup_folder")
+        self.backup_folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.backup_folder.setWordWrap(True)
+        self._show_backup_folder()
+        choose = QPushButton("Chọn thư mục khác…", objectName="choose_backup_folder")
+        choose.setToolTip("Ví dụ một thư mục trên ổ D: hoặc ổ mạng của UBND (trên máy này)")
+        choose.clicked.connect(self.choose_backup_root)
+        default = QPushButton("Dùng thư mục mặc định", objectName="default_backup_folder")
+        default.clicked.connect(lambda: self.set_backup_root(None))
+        buttons = QHBoxLayout()
+        buttons.addWidget(choose)
+        buttons.addWidget(default)
+        buttons.addStretch(1)
         page = QWidget()
         form = QFormLayout(page)
         form.addRow(f"{SETTINGS['backup_keep_daily'].label}:", self.keep_daily)
         form.addRow(f"{SETTINGS['backup_keep_monthly'].label}:", self.keep_monthly)
-        form.addRow("Thư mục sao lưu tự động:", folder)
+        form.addRow("Thư mục sao lưu tự động:", self.backup_folder)
+        form.addRow("", buttons)
+        note = QLabel(
+            "Thư mục sao lưu là của máy tính này (mỗi tệp dữ liệu một thư mục con bên trong). "
+            "Các bản sao lưu đã có vẫn ở thư mục cũ."
+        )
+        note.setWordWrap(True)
+        form.addRow(note)
         return page
+
+    def _show_backup_folder(self) -> None:
+        root = self.backup_root or preferences.default_backup_root()
+        self.backup_folder.setText(str(root / default_backup_folder(self.cdb.path).name))
+
+    def choose_backup_root(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(
+            self, "Chọn thư mục sao lưu tự động", str(self.backup_root or Path.home())
+        )
+        if chosen:
+            self.set_backup_root(Path(chosen))
+
+    def set_backup_root(self, folder: Path | None) -> None:
+        """Take ``folder`` (None: the default) as the backup folder when saving, if writable."""
+        if folder is not None:
+            try:
+                folder = preferences.writable_folder(folder)
+            except preferences.PreferenceError as error:
+                self._show([str(error)])
+                return
+        self.backup_root = folder
+        self._show_backup_folder()
 
     # --- saving -------------------------------------------------------------------------------
 
@@ -233,6 +277,12 @@ class SettingsDialog(QDialog):
         except DatabaseError as error:
             self._show(str(error).splitlines())
             return
+        if self.backup_root != preferences.backup_root():
+            try:
+                preferences.set_backup_root(self.backup_root)
+            except preferences.PreferenceError as error:  # the folder went away meanwhile
+                self._show([str(error)])
+                return
         self.accept()
 
     def _show(self, problems: list[str]) -> None:

@@ -65,3 +65,32 @@ def test_problems_are_listed_and_nothing_is_saved(dialog, demo_db):
     assert "Mã xã phải gồm 5 chữ số" in dialog.error.text()
     assert "chưa có mã thôn" in dialog.error.text()
     assert get_commune(demo_db.db) == before
+
+
+def test_the_backup_folder_is_chosen_here_and_kept_on_saving(dialog, tmp_path, monkeypatch):
+    from gnapp import preferences
+    from gnapp.ui import settings_dialog
+
+    monkeypatch.setenv("GNAPP_DATA_DIR", str(tmp_path / "data"))
+    dialog.set_backup_root(None)
+    usb = tmp_path / "o D" / "Sao lưu"
+    monkeypatch.setattr(settings_dialog.QFileDialog, "getExistingDirectory", lambda *args: str(usb))
+    dialog.findChild(settings_dialog.QPushButton, "choose_backup_folder").click()
+    assert dialog.backup_folder.text().startswith(str(usb))
+    assert preferences.backup_root() == tmp_path / "data" / "sao-luu"  # not before saving
+    dialog.save()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert preferences.backup_root() == usb
+
+
+def test_an_unwritable_backup_folder_is_refused_at_once(dialog, tmp_path, monkeypatch):
+    from gnapp import preferences
+
+    monkeypatch.setenv("GNAPP_DATA_DIR", str(tmp_path / "data"))
+    before = dialog.backup_folder.text()
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    dialog.set_backup_root(blocker / "x")
+    assert "Không ghi được vào thư mục sao lưu" in dialog.error.text()
+    assert dialog.backup_folder.text() == before
+    assert preferences.backup_root() == tmp_path / "data" / "sao-luu"
