@@ -108,6 +108,7 @@ def _is_mark(ch: str) -> bool:
     return unicodedata.category(ch).startswith("M")
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Search key: no diacritics, đ -> d, case-folded ("Nguyễn Văn Được" -> "nguyen van duoc")."""
     return " ".join(filter(None, map(_fold_word, text.split())))
@@ -179,6 +180,7 @@ def _primary_weight(ch: str) -> str:
     return ch
 
 
+@functools.lru_cache(maxsize=65536)  # given names and family names repeat across a register
 def text_sort_key(text: str) -> str:
     """Key whose plain string order is Vietnamese dictionary order, ignoring case.
 

@@ -161,6 +161,9 @@ def _convert_text(sheet: Sheet, fonts: dict[tuple[int, int], str]) -> None:
                 continue
             text = row[column]
             encoding = fonts.get((row_index, column))
+            if encoding is None and text.isascii():  # the same in every encoding, and NFC
+                row[column] = text.strip() or None
+                continue
             if encoding is None:
                 encoding = column_encoding
                 if encoding == legacy.UNICODE:
