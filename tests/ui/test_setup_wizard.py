@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from gnapp import preferences
+from gnapp.packages.commune import current_signing_key, office_key
 from gnapp.store import users
 from gnapp.store.register import get_commune, villages
 from gnapp.ui import app as ui_app
@@ -65,6 +66,9 @@ def test_the_whole_way_creates_the_commune(wizard, tmp_path):
     assert admin.error.text() == "Hai lần nhập mật khẩu không giống nhau."
     admin.repeat.setText("matkhau1")
     wizard.next()
+    assert wizard.currentPage() is wizard.signing_key_page
+    wizard.next()  # "Để sau": no key yet
+    wizard.next()  # the office's key: "Để sau" too
     document = wizard.document_page
     document.signer_name.setText("Trần Thị Bích")
     assert "KT. CHỦ TỊCH" in document.preview.text()
@@ -79,6 +83,7 @@ def test_the_whole_way_creates_the_commune(wizard, tmp_path):
         ("Tổ dân phố 1", "urban"),
     ]
     assert wizard.user.username == "quantri" and wizard.user.can("administer")
+    assert current_signing_key(wizard.cdb.db) is None and office_key(wizard.cdb.db) is None
 
 
 def test_an_existing_file_is_not_overwritten(wizard, tmp_path):
