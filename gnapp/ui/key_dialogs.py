@@ -87,17 +87,22 @@ def secret_field(name: str) -> QLineEdit:
 class PassphraseFields(QWidget):
     """A new key passphrase typed twice, with a hint of its strength as it is typed."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, new: bool = False) -> None:
         super().__init__(parent)
         self.first = secret_field("passphrase")
         self.repeat = secret_field("passphrase_repeat")
         self.strength = QLabel(objectName="strength")
         self.first.textChanged.connect(self._show_strength)
-        form = QFormLayout(self)
-        form.setContentsMargins(0, 0, 0, 0)
-        form.addRow(tr("Mật khẩu khóa (ít nhất {count} ký tự):", count=MIN_PASSPHRASE), self.first)
-        form.addRow(tr("Nhập lại mật khẩu khóa:"), self.repeat)
-        form.addRow(tr("Độ mạnh:"), self.strength)
+        self.form = QFormLayout(self)  # a dialog may add its own rows, aligned with these
+        self.form.setContentsMargins(0, 0, 0, 0)
+        first = (
+            tr("Mật khẩu khóa mới (ít nhất {count} ký tự):", count=MIN_PASSPHRASE)
+            if new
+            else tr("Mật khẩu khóa (ít nhất {count} ký tự):", count=MIN_PASSPHRASE)
+        )
+        self.form.addRow(first, self.first)
+        self.form.addRow(tr("Nhập lại mật khẩu khóa:"), self.repeat)
+        self.form.addRow(tr("Độ mạnh:"), self.strength)
         self._show_strength()
 
     def _show_strength(self) -> None:
@@ -315,7 +320,7 @@ class ChangeKeyDialog(QDialog):
         current = commune.require_signing_key(cdb.db)
         self.setWindowTitle(tr("Đổi khóa ký của xã"))
         self.old = secret_field("old_passphrase")
-        self.fields = PassphraseFields()
+        self.fields = PassphraseFields(new=True)
         self.folder = QLineEdit(str(folder) if folder else "", objectName="folder")
         browse = QPushButton(tr("Chọn…"))
         browse.clicked.connect(self.browse)
@@ -323,8 +328,8 @@ class ChangeKeyDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(self.folder, 1)
         row.addWidget(browse)
-        form = QFormLayout()
-        form.addRow(tr("Mật khẩu khóa hiện tại:"), self.old)
+        self.fields.form.insertRow(0, tr("Mật khẩu khóa hiện tại:"), self.old)
+        self.fields.form.addRow(tr("Ghi tệp đổi khóa vào thư mục:"), row)
         layout = QVBoxLayout(self)
         layout.addWidget(
             wrapped(
@@ -337,11 +342,7 @@ class ChangeKeyDialog(QDialog):
                 )
             )
         )
-        layout.addLayout(form)
         layout.addWidget(self.fields)
-        folder_form = QFormLayout()
-        folder_form.addRow(tr("Ghi tệp đổi khóa vào thư mục:"), row)
-        layout.addLayout(folder_form)
         layout.addWidget(wrapped(tr(LOST_PASSPHRASE), "lost"))
         layout.addWidget(self.error)
         box = buttons("Đổi khóa")
