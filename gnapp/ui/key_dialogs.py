@@ -35,7 +35,6 @@ from gnapp.ui.qt import (
     QPushButton,
     QVBoxLayout,
     QWidget,
-    Signal,
 )
 from gnapp.ui.report_wizard import choose_folder
 
@@ -186,8 +185,6 @@ class FingerprintCheck(QWidget):
     """The receiving office's public key file and the fingerprint its staff read out by phone;
     ``key()`` is the key only once both match (the check of ``gnapp key office``)."""
 
-    changed = Signal()
-
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.file = QLineEdit(objectName="office_key_file")
@@ -236,7 +233,6 @@ class FingerprintCheck(QWidget):
             self.owner.setText(self.read().owner_name)
         except KeyProblem as error:
             self.owner.setText(str(error) if self.file.text().strip() else "")
-        self.changed.emit()
 
     def key(self) -> PublicKey:
         """The key, once the typed fingerprint is its own; KeyProblem otherwise."""

@@ -20,6 +20,7 @@ from gnapp.store.reports import STATE_LABELS, list_reports
 from gnapp.ui.jobs import Job, run_job
 from gnapp.ui.key_dialogs import error_label, secret_field, show_error, wrapped
 from gnapp.ui.qt import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QDesktopServices,
@@ -113,8 +114,6 @@ class EmailDraftPanel(QWidget):
         self.attachment.setText(str(draft.attachment))
 
     def _copy(self, text: str) -> None:
-        from gnapp.ui.qt import QApplication
-
         QApplication.clipboard().setText(text)
 
 
