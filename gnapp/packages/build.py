@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gnapp import __version__
-from gnapp.packages.archive import write_archive
+from gnapp.packages.archive import read_archive, write_archive
+from gnapp.packages.canonical import FormatError
 from gnapp.packages.commune import (
     chain_head,
     commune_row,
@@ -37,6 +38,7 @@ from gnapp.packages.manifest import (
     SUFFIX,
     FileEntry,
     Manifest,
+    read_manifest,
     signing_input,
 )
 from gnapp.packages.signer import check_signer
@@ -257,6 +259,18 @@ def build_package(
     except BaseException:
         path.unlink()
         raise
-    if progress is not None:
-        progress(steps, steps, f"Đã lưu {path.name}")
+    # No progress report after the commit: a cancel raised there would hide a kept package.
     return BuiltPackage(path, manifest, len(archive))
+
+
+def sent_manifest(data: bytes, package_hash: str) -> Manifest:
+    """The manifest of a package the commune built, read back from its file (``data``);
+    PackageError unless the file is that package."""
+    try:
+        members = read_archive(data)
+        manifest = read_manifest(members[MANIFEST])
+    except (FormatError, KeyError):
+        raise PackageError("Tệp này không phải gói báo cáo GNApp đọc được.") from None
+    if manifest.package_hash != package_hash:
+        raise PackageError("Tệp này không phải gói đã chọn (mã gói khác).")
+    return manifest

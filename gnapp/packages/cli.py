@@ -175,20 +175,17 @@ def _read(path: Path) -> bytes:
         raise CliError(f"Không đọc được tệp {path}: {error.strerror}") from None
 
 
-def _write_key_file(key: PublicKey, out: Path) -> Path:
-    path = out / key.file_name() if out.is_dir() else out
-    if path.exists():
-        raise CliError(f"Tệp đã tồn tại, không ghi đè: {path}")
-    path.write_bytes(key.file_bytes())
-    return path
-
-
 # --- commune side ----------------------------------------------------------------------------
 
 
 def _key(args: argparse.Namespace) -> int:
     from gnapp.packages import commune
-    from gnapp.packages.keys import AGREEMENT, read_public_key
+    from gnapp.packages.keys import (
+        AGREEMENT,
+        read_public_key,
+        write_key_change,
+        write_public_key,
+    )
     from gnapp.store.database import open_database
 
     with open_database(args.db) as cdb:
@@ -198,7 +195,7 @@ def _key(args: argparse.Namespace) -> int:
             if args.replace:
                 print("Hãy gửi tệp khóa công khai mới (gnapp key export) để cấp trên đăng ký lại.")
         elif args.key_command == "export":
-            path = _write_key_file(commune.require_signing_key(cdb.db).public, args.out)
+            path = write_public_key(commune.require_signing_key(cdb.db).public, args.out)
             print(f"Đã ghi {path}")
         elif args.key_command == "fingerprint":
             print(commune.require_signing_key(cdb.db).public.fingerprint)
@@ -208,8 +205,7 @@ def _key(args: argparse.Namespace) -> int:
             change = commune.change_signing_key(
                 cdb, _passphrase("Mật khẩu khóa hiện tại: "), _new_passphrase()
             )
-            path = args.out / change.file_name()
-            path.write_bytes(change.file_bytes())
+            path = write_key_change(change, args.out)
             print(
                 f"Đã đổi khóa ký: {change.old_key.fingerprint} → {change.new_key.fingerprint}, "
                 f"dùng từ gói số {change.from_sequence}. Gửi tệp {path} cho cấp trên."
@@ -326,9 +322,10 @@ def _office(args: argparse.Namespace) -> int:
 
 def _office_key(office: Any, args: argparse.Namespace) -> int:
     from gnapp.office.registry import office_public_key
+    from gnapp.packages.keys import write_public_key
 
     key = office_public_key(office)
-    path = _write_key_file(key, args.out)
+    path = write_public_key(key, args.out)
     print(f"Đã ghi {path}. Dấu vân tay: {key.fingerprint}")
     return 0
 

@@ -13,6 +13,7 @@ import hashlib
 import os
 import unicodedata
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
@@ -96,6 +97,22 @@ def check_new_passphrase(passphrase: str) -> None:
     """Refuse a passphrase too short to protect a key."""
     if len(passphrase.strip()) < MIN_PASSPHRASE:
         raise KeyProblem(f"Mật khẩu phải có ít nhất {MIN_PASSPHRASE} ký tự.")
+
+
+def passphrase_strength(passphrase: str) -> str:
+    """A plain-words hint of how hard ``passphrase`` is to guess (a hint, not a measure)."""
+    text = passphrase.strip()
+    if len(text) < MIN_PASSPHRASE:
+        return f"Quá ngắn: cần ít nhất {MIN_PASSPHRASE} ký tự."
+    classes = (str.islower, str.isupper, str.isdigit, lambda c: not c.isalnum())
+    kinds = sum(any(test(c) for c in text) for test in classes)
+    if len(set(text.casefold())) < 5:
+        return "Yếu: lặp lại ít ký tự, dễ đoán."
+    if len(text) >= 20 or len(text.split()) >= 4 or (len(text) >= 14 and kinds >= 3):
+        return "Mạnh."
+    if len(text) >= 12 and kinds >= 2:
+        return "Khá: dài hơn (vài từ nối nhau) thì mạnh hơn."
+    return "Yếu: nên dài hơn, gồm vài từ, chữ hoa, chữ số."
 
 
 def _passphrase_bytes(passphrase: str) -> bytes:
@@ -289,6 +306,24 @@ class PublicKey:
         return f"{purpose}-{self.owner_code or 'co-quan'}{PUBLIC_KEY_SUFFIX}"
 
 
+def write_public_key(key: PublicKey, out: str | os.PathLike[str]) -> Path:
+    """Write the key's file into the folder ``out`` (under its own name) or as the file
+    ``out``; never over an existing file."""
+    out = Path(out)
+    return _write_new(out / key.file_name() if out.is_dir() else out, key.file_bytes())
+
+
+def _write_new(path: Path, content: bytes) -> Path:
+    try:
+        with open(path, "xb") as stream:
+            stream.write(content)
+    except FileExistsError:
+        raise KeyProblem(f"Tệp đã tồn tại, không ghi đè: {path}") from None
+    except OSError as error:
+        raise KeyProblem(f"Không ghi được {path}: {error.strerror}") from None
+    return path
+
+
 def public_key_from_dict(raw: Any, what: str = "Tệp khóa công khai") -> PublicKey:
     exact_keys(
         raw,
@@ -449,3 +484,11 @@ def read_key_change(data: bytes) -> KeyChange:
         except InvalidSignature:
             raise KeyProblem(f"{what}: chữ ký bằng {who} không đúng.") from None
     return change
+
+
+def write_key_change(change: KeyChange, folder: str | os.PathLike[str]) -> Path:
+    """Write the key-change file for the office into ``folder``; never over an existing file."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise KeyProblem(f"Không có thư mục {folder}")
+    return _write_new(folder / change.file_name(), change.file_bytes())

@@ -1,7 +1,8 @@
 """Users and roles of a commune database, with passwords kept as Argon2id hashes.
 
 Roles: a clerk (cán bộ nhập liệu) enters data; an approver (lãnh đạo phê duyệt) locks a review
-round and signs packages; an administrator (quản trị) manages users, settings and restores.
+round and signs packages; an administrator (quản trị) manages users, settings and restores;
+either of them manages the commune's keys (the signing key, the receiving office's key).
 A user may hold several roles (one officer is often clerk and administrator). What each role
 may do is ``PERMISSIONS``; code asks ``require(user, action)`` before it acts.
 
@@ -34,6 +35,7 @@ PERMISSIONS: dict[str, tuple[frozenset[str], str]] = {
     "edit": (frozenset(ROLES), "nhập, sửa dữ liệu"),
     "approve": (frozenset({"approver"}), "khóa đợt rà soát, ký gói báo cáo"),
     "administer": (frozenset({"admin"}), "quản lý người dùng, cài đặt, phục hồi dữ liệu"),
+    "keys": (frozenset({"approver", "admin"}), "tạo, đổi khóa ký số và nhập khóa của cấp trên"),
 }
 MIN_PASSWORD_LENGTH = 6
 

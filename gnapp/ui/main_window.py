@@ -39,6 +39,7 @@ from gnapp.ui.models import (
     movement_rows,
     target_rows,
 )
+from gnapp.ui.packages_view import PackagesView
 from gnapp.ui.qt import (
     QAbstractItemView,
     QAction,
@@ -191,8 +192,9 @@ AREAS = (
     ("Chỉ tiêu", "Ctrl+4", "Chỉ tiêu giảm nghèo được giao: nhập tay hoặc từ tệp của cấp trên"),
     ("Kinh phí", "Ctrl+5", "Kinh phí, hoạt động, mô hình, người hưởng lợi, chính sách chung"),
     ("Báo cáo", "Ctrl+6", "Báo cáo tiến độ: lập, lưu phiên bản, xem trước, in, ghi ra tệp"),
+    ("Gửi cấp trên", "Ctrl+7", "Khóa ký số, lập và ký gói báo cáo gửi cơ quan cấp trên"),
 )
-OVERVIEW, HOUSEHOLDS, DASHBOARD, TARGETS, ACTIVITIES, REPORTS = range(len(AREAS))
+OVERVIEW, HOUSEHOLDS, DASHBOARD, TARGETS, ACTIVITIES, REPORTS, PACKAGES = range(len(AREAS))
 
 
 class MainWindow(QMainWindow):
@@ -371,7 +373,7 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         self.pages.addWidget(self._build_overview())
         self.pages.addWidget(self.household_page)
-        for _ in (DASHBOARD, TARGETS, ACTIVITIES, REPORTS):
+        for _ in (DASHBOARD, TARGETS, ACTIVITIES, REPORTS, PACKAGES):
             self.pages.addWidget(QWidget())  # replaced by the database's views in load()
         self.navigation_panel = self._build_navigation()
         self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
@@ -475,6 +477,8 @@ class MainWindow(QMainWindow):
         """The dashboard, targets, activities and reports areas, on the open database."""
         self.dashboard = DashboardView(self.cdb)
         self.reports_view = ReportsView(self.cdb)
+        self.packages_view = PackagesView(self.cdb, self.user)
+        self.packages_view.changed.connect(self.reports_view.refresh)
         self.targets_view = TargetsView(self.cdb, self.year)
         self.activities_view = ActivitiesView(self.cdb, self.year)
         self.targets_view.changed.connect(self.dashboard.load)
@@ -485,6 +489,7 @@ class MainWindow(QMainWindow):
             (TARGETS, self.targets_view),
             (ACTIVITIES, self.activities_view),
             (REPORTS, self.reports_view),
+            (PACKAGES, self.packages_view),
         ):
             old = self.pages.widget(area)
             self.pages.insertWidget(area, view)
@@ -651,7 +656,8 @@ class MainWindow(QMainWindow):
         UsersDialog(self.cdb, self.user, self).exec()
 
     def show_area(self, area: int) -> None:
-        """Show one of AREAS (OVERVIEW, HOUSEHOLDS, DASHBOARD, TARGETS, ACTIVITIES, REPORTS)."""
+        """Show one of AREAS (OVERVIEW, HOUSEHOLDS, DASHBOARD, TARGETS, ACTIVITIES, REPORTS,
+        PACKAGES)."""
         self.navigation.setCurrentRow(area)
 
     def find_household(self) -> None:

@@ -179,9 +179,12 @@ def write_files(
     return run_job(parent, TITLE, "Đang ghi báo cáo…", work, on_done, on_error, on_cancel)
 
 
-def choose_folder(parent: QWidget) -> Path | None:
-    """Ask for the folder the PDF and XLSX go to (Vietnamese labels); None when cancelled."""
-    dialog = QFileDialog(parent, "Chọn thư mục ghi báo cáo", str(Path.home()))
+def choose_folder(
+    parent: QWidget, title: str = "Chọn thư mục ghi báo cáo", start: Path | None = None
+) -> Path | None:
+    """Ask for a folder (by default the one the PDF and XLSX go to), with Vietnamese labels;
+    None when cancelled."""
+    dialog = QFileDialog(parent, title, str(start or Path.home()))
     dialog.setFileMode(QFileDialog.FileMode.Directory)
     dialog.setOption(QFileDialog.Option.ShowDirsOnly)
     dialog.setOption(QFileDialog.Option.DontUseNativeDialog)

@@ -1,5 +1,6 @@
-"""The first-run wizard: set up the commune (identity, villages, administrator, document
-signer, where the data file lives), or open the demo commune to look around first."""
+"""The first-run wizard: set up the commune (identity, villages, administrator, optionally the
+signing key and the receiving office's key, document signer, where the data file lives), or
+open the demo commune to look around first."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from pathlib import Path
 
 from gnapp.core.vietnamese import fold
 from gnapp.data import read_form_json
+from gnapp.i18n import tr
+from gnapp.packages.keys import KeyProblem, PublicKey
 from gnapp.paths import user_data_dir
 from gnapp.store import users
 from gnapp.store.database import CommuneDatabase
@@ -22,6 +25,7 @@ from gnapp.store.setup import (
     create_commune_database,
     village_problems,
 )
+from gnapp.ui.key_dialogs import LOST_PASSPHRASE, FingerprintCheck, PassphraseFields
 from gnapp.ui.qt import (
     QAbstractItemView,
     QCheckBox,
@@ -249,6 +253,77 @@ class AdminPage(_CheckedPage):
         return found
 
 
+class SigningKeyPage(_CheckedPage):
+    """Optional: the commune's signing key, created with the database."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            tr("Khóa ký số"),
+            tr(
+                "Khóa ký dùng để ký các gói báo cáo gửi cấp trên, bảo vệ bằng một mật khẩu riêng "
+                "do lãnh đạo giữ. Có thể tạo sau ở mục “Gửi cấp trên”."
+            ),
+        )
+        self.now = QRadioButton(tr("Tạo khóa ký ngay"), objectName="key_now")
+        self.later = QRadioButton(tr("Để sau"), objectName="key_later", checked=True)
+        self.fields = PassphraseFields()
+        self.lost = QLabel(tr(LOST_PASSPHRASE))
+        self.lost.setWordWrap(True)
+        self.now.toggled.connect(self._show_fields)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.now)
+        layout.addWidget(self.later)
+        layout.addWidget(self.fields)
+        layout.addWidget(self.lost)
+        layout.addWidget(self.error)
+        layout.addStretch(1)
+        self._show_fields()
+
+    def _show_fields(self) -> None:
+        for widget in (self.fields, self.lost):
+            widget.setVisible(self.now.isChecked())
+
+    def passphrase(self) -> str | None:
+        return self.fields.passphrase() if self.now.isChecked() else None
+
+    def problems(self) -> list[str]:
+        return self.fields.problems() if self.now.isChecked() else []
+
+
+class OfficeKeyPage(_CheckedPage):
+    """Optional: the receiving office's public key, kept once its fingerprint matched."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            tr("Khóa của cơ quan nhận báo cáo"),
+            tr(
+                "Nếu cơ quan nhận (huyện, tỉnh) đã gửi tệp khóa công khai (.gnpub): chọn tệp, gọi "
+                "điện nhờ họ đọc dấu vân tay và gõ lại. Có thể làm sau ở mục “Gửi cấp trên”."
+            ),
+        )
+        self.now = QRadioButton(tr("Nhập khóa của cơ quan nhận ngay"), objectName="office_now")
+        self.later = QRadioButton(tr("Để sau"), objectName="office_later", checked=True)
+        self.check = FingerprintCheck()
+        self.now.toggled.connect(self.check.setVisible)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.now)
+        layout.addWidget(self.later)
+        layout.addWidget(self.check)
+        layout.addWidget(self.error)
+        layout.addStretch(1)
+        self.check.hide()
+
+    def key(self) -> PublicKey | None:
+        return self.check.key() if self.now.isChecked() else None
+
+    def problems(self) -> list[str]:
+        try:
+            self.key()
+        except KeyProblem as error:
+            return [str(error)]
+        return []
+
+
 class DocumentPage(QWizardPage):
     def __init__(self) -> None:
         super().__init__()
@@ -339,6 +414,8 @@ class SetupWizard(QWizard):
         self.identity_page = IdentityPage()
         self.villages_page = VillagesPage()
         self.admin_page = AdminPage()
+        self.signing_key_page = SigningKeyPage()
+        self.office_key_page = OfficeKeyPage()
         self.document_page = DocumentPage()
         self.file_page = FilePage()
         for page in (
@@ -346,6 +423,8 @@ class SetupWizard(QWizard):
             self.identity_page,
             self.villages_page,
             self.admin_page,
+            self.signing_key_page,
+            self.office_key_page,
             self.document_page,
             self.file_page,
         ):
@@ -367,8 +446,10 @@ class SetupWizard(QWizard):
                 self.villages_page.villages(),
                 self.admin_page.account(),
                 self.document_page.settings(),
+                signing_passphrase=self.signing_key_page.passphrase(),
+                office_key=self.office_key_page.key(),
             )
-        except (DatabaseError, OSError) as error:
+        except (DatabaseError, KeyProblem, OSError) as error:
             self.file_page.error.setText(f"Không tạo được dữ liệu: {error}")
             self.file_page.error.show()
             return False

@@ -143,3 +143,26 @@ def test_a_changed_or_forged_key_change_is_refused(demo_db):
     ).signed(intruder, intruder)
     with pytest.raises(KeyProblem, match="chữ ký"):
         read_key_change(forged.file_bytes())
+
+
+@pytest.mark.parametrize(
+    ("passphrase", "hint"),
+    [
+        ("ngắn", "Quá ngắn"),
+        ("aaaaaaaaaaaa", "Yếu: lặp lại"),
+        ("matkhauxa12", "Yếu: nên dài hơn"),
+        ("Matkhauxa123", "Khá"),
+        ("lúa chín vàng đồng", "Mạnh"),
+        ("Xã-Sơn-Minh-2026", "Mạnh"),
+    ],
+)
+def test_passphrase_strength_in_plain_words(passphrase, hint):
+    assert keys.passphrase_strength(passphrase).startswith(hint)
+
+
+def test_a_public_key_file_is_written_once(world, tmp_path):
+    path = keys.write_public_key(world.commune_key, tmp_path)
+    assert path.name == "khoa-ky-21555.gnpub"
+    assert keys.read_public_key(path.read_bytes()) == world.commune_key
+    with pytest.raises(keys.KeyProblem, match="Tệp đã tồn tại, không ghi đè"):
+        keys.write_public_key(world.commune_key, path)

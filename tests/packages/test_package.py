@@ -338,3 +338,15 @@ def test_a_zip_entry_order_change_keeps_the_signature(world, office_private):
         for name in reversed(list(members)):
             made.writestr(name, members[name])
     assert verify_package(buffer.getvalue(), world.commune_key, office_private).ok
+
+
+def test_a_sent_package_is_read_back_from_its_file(world, commune_db):
+    from gnapp.packages.build import sent_manifest
+
+    data = world.package.read_bytes()
+    sent = commune.sent_packages(commune_db.db)[0]
+    assert sent_manifest(data, sent.hash).sequence == 1
+    with pytest.raises(PackageError, match="không phải gói đã chọn"):
+        sent_manifest(data, "0" * 64)
+    with pytest.raises(PackageError, match="không phải gói báo cáo GNApp"):
+        sent_manifest(b"PK\x03\x04 hong", sent.hash)

@@ -101,9 +101,9 @@ def test_a_username_is_taken_once_whatever_its_case(new_db):
     ("roles", "allowed"),
     [
         (["clerk"], {"edit"}),
-        (["approver"], {"edit", "approve"}),
-        (["admin"], {"edit", "administer"}),
-        (["clerk", "approver", "admin"], {"edit", "approve", "administer"}),
+        (["approver"], {"edit", "approve", "keys"}),
+        (["admin"], {"edit", "administer", "keys"}),
+        (["clerk", "approver", "admin"], {"edit", "approve", "administer", "keys"}),
     ],
 )
 def test_what_each_role_may_do(new_db, roles, allowed):

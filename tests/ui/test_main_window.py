@@ -21,7 +21,15 @@ from gnapp.ui import app as ui_app
 from gnapp.ui import main_window, qt
 from gnapp.ui.app import build_main_window, run_gui
 from gnapp.ui.household_list import STATUS_COLUMN
-from gnapp.ui.main_window import ACTIVITIES, DASHBOARD, HOUSEHOLDS, OVERVIEW, REPORTS, TARGETS
+from gnapp.ui.main_window import (
+    ACTIVITIES,
+    DASHBOARD,
+    HOUSEHOLDS,
+    OVERVIEW,
+    PACKAGES,
+    REPORTS,
+    TARGETS,
+)
 from gnapp.ui.models import (
     VILLAGE_COLUMNS,
     TextTableModel,
@@ -307,13 +315,16 @@ def test_menus_are_vietnamese_with_shortcuts(window):
 
 def test_navigation_offers_only_the_areas_that_exist(window):
     items = [window.navigation.item(i).text() for i in range(window.navigation.count())]
-    assert items == ["Tổng quan", "Hộ gia đình", "Tiến độ", "Chỉ tiêu", "Kinh phí", "Báo cáo"]
+    assert items == [
+        "Tổng quan", "Hộ gia đình", "Tiến độ", "Chỉ tiêu", "Kinh phí", "Báo cáo", "Gửi cấp trên"
+    ]  # fmt: skip
     assert window.pages.currentIndex() == OVERVIEW
     window.navigation.setCurrentRow(HOUSEHOLDS)
     assert window.pages.currentWidget() is window.household_page
     for area, view in ((DASHBOARD, window.dashboard), (TARGETS, window.targets_view),
                        (ACTIVITIES, window.activities_view),
-                       (REPORTS, window.reports_view)):  # fmt: skip
+                       (REPORTS, window.reports_view),
+                       (PACKAGES, window.packages_view)):  # fmt: skip
         window.show_area(area)
         assert window.pages.currentWidget() is view
         assert view.cdb is window.cdb

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from gnapp import preferences
+from gnapp.packages.commune import current_signing_key, office_key
 from gnapp.store import users
 from gnapp.store.register import get_commune, villages
 from gnapp.ui import app as ui_app
@@ -65,6 +66,9 @@ def test_the_whole_way_creates_the_commune(wizard, tmp_path):
     assert admin.error.text() == "Hai lần nhập mật khẩu không giống nhau."
     admin.repeat.setText("matkhau1")
     wizard.next()
+    assert wizard.currentPage() is wizard.signing_key_page
+    wizard.next()  # "Để sau": no key yet
+    wizard.next()  # the office's key: "Để sau" too
     document = wizard.document_page
     document.signer_name.setText("Trần Thị Bích")
     assert "KT. CHỦ TỊCH" in document.preview.text()
@@ -79,6 +83,7 @@ def test_the_whole_way_creates_the_commune(wizard, tmp_path):
         ("Tổ dân phố 1", "urban"),
     ]
     assert wizard.user.username == "quantri" and wizard.user.can("administer")
+    assert current_signing_key(wizard.cdb.db) is None and office_key(wizard.cdb.db) is None
 
 
 def test_an_existing_file_is_not_overwritten(wizard, tmp_path):
@@ -133,3 +138,64 @@ def test_closing_the_first_run_wizard_quits(qapp, monkeypatch):
 def test_the_wizard_speaks_vietnamese(wizard):
     assert wizard.buttonText(qt.QWizard.WizardButton.FinishButton) == "Hoàn tất"
     assert wizard.mode_page.title() == "Chào mừng đến với GNApp"
+
+
+def office_key_file(folder):
+    """A receiving office's public key file, as the office would send it."""
+    from gnapp.packages.keys import AGREEMENT, PublicKey, new_key_pair, write_public_key
+
+    _, public = new_key_pair(AGREEMENT)
+    key = PublicKey(AGREEMENT, public, "office", "", "Sở Nông nghiệp và Môi trường", "2026-01-05")
+    return key, write_public_key(key, folder)
+
+
+def test_the_keys_can_be_set_up_with_the_commune(wizard, tmp_path):
+    fill_identity(wizard.identity_page)
+    wizard.villages_page.table.item(0, 1).setText("Thôn An Phú")
+    admin = wizard.admin_page
+    admin.full_name.setText("Lê Văn Quản")
+    admin.username.setText("quantri")
+    admin.password.setText("matkhau1")
+    admin.repeat.setText("matkhau1")
+    admin.also_approver.setChecked(True)
+    for _ in range(4):
+        wizard.next()
+    signing = wizard.signing_key_page
+    assert wizard.currentPage() is signing and not signing.fields.isVisibleTo(signing)
+    signing.now.setChecked(True)
+    assert signing.fields.isVisibleTo(signing)
+    signing.fields.first.setText("mật khẩu")
+    wizard.next()
+    assert signing.error.text() == "Mật khẩu phải có ít nhất 10 ký tự."
+    signing.fields.first.setText("mật khẩu khóa của xã")
+    signing.fields.repeat.setText("mật khẩu khóa của xa")
+    wizard.next()
+    assert signing.error.text() == "Hai lần nhập mật khẩu khóa không giống nhau."
+    signing.fields.repeat.setText("mật khẩu khóa của xã")
+    wizard.next()
+    office = wizard.office_key_page
+    assert wizard.currentPage() is office
+    key, path = office_key_file(tmp_path)
+    office.now.setChecked(True)
+    office.check.file.setText(str(path))
+    office.check.typed.setText("AAAAA-BBBBB-CCCCC-DDDDD")
+    wizard.next()
+    assert "Dấu vân tay không khớp" in office.error.text()
+    office.check.typed.setText(key.fingerprint)
+    wizard.next()
+    wizard.next()
+    wizard.file_page.path.setText(str(tmp_path / "son-minh.gnapp"))
+    wizard.accept()
+    db = wizard.cdb.db
+    assert current_signing_key(db).created_by == "Lê Văn Quản (quantri)"
+    assert office_key(db).fingerprint == key.fingerprint
+    from gnapp.packages.commune import unlock_signing_key
+
+    unlock_signing_key(db, "mật khẩu khóa của xã")  # the passphrase typed protects it
+
+
+def test_the_office_key_step_can_be_left_for_later(wizard):
+    page = wizard.office_key_page
+    assert page.later.isChecked() and page.key() is None and page.problems() == []
+    page.now.setChecked(True)
+    assert page.problems() == ["Chưa chọn tệp khóa công khai của cơ quan nhận."]
