@@ -276,7 +276,7 @@ class RegisterDialog(QDialog):
         form.addRow(self.replace_note)
         form.addRow(self.error)
         form.addRow(self.buttons)
-        self.resize(640, self.sizeHint().height())
+        self.setMinimumWidth(680)
 
     def choose_file(self) -> None:
         chosen, _ = QFileDialog.getOpenFileName(
@@ -288,6 +288,7 @@ class RegisterDialog(QDialog):
     def _say(self, text: str) -> None:
         self.error.setText(text)
         self.error.setVisible(bool(text))
+        self.adjustSize()
 
     def load(self, path: Path) -> bool:
         """Read the key file and show what it holds; False (with the reason) when unreadable."""
@@ -298,7 +299,8 @@ class RegisterDialog(QDialog):
         self.replace.setChecked(False)
         for widget in (self.replace, self.replace_note):
             widget.hide()
-        self.file_label.setText(str(path))
+        self.file_label.setText(path.name)
+        self.file_label.setToolTip(str(path))
         try:
             self.content = path.read_bytes()
             if path.suffix == KEY_CHANGE_SUFFIX:
@@ -348,6 +350,7 @@ class RegisterDialog(QDialog):
             for widget in (self.replace, self.replace_note):
                 widget.setVisible(known is not None)
         self.register_button.setEnabled(True)
+        self.adjustSize()
         return True
 
     def accept(self) -> None:
@@ -417,7 +420,10 @@ def export_office_key(parent: QWidget | None, office: OfficeDatabase) -> Path | 
 def _key_range(key: CommuneKey) -> str:
     if key.until_sequence is None:
         return tr("từ gói số {first}", first=key.from_sequence)
-    return tr("gói số {first}–{last}", first=key.from_sequence, last=key.until_sequence - 1)
+    last = key.until_sequence - 1
+    if last <= key.from_sequence:
+        return tr("gói số {first}", first=key.from_sequence)
+    return tr("gói số {first}–{last}", first=key.from_sequence, last=last)
 
 
 def _key_state(key: CommuneKey) -> str:
@@ -969,8 +975,8 @@ class ConsolidationView(QWidget):
         self.kind.setMinimumContentsLength(16)
         self.period.currentIndexChanged.connect(self._fill_kinds)
         self.kind.currentIndexChanged.connect(self.show_consolidation)
-        self.number = QLineEdit(objectName="number", placeholderText=tr("để trống nếu chưa có"))
-        self.number.setMaximumWidth(140)
+        self.number = QLineEdit(objectName="number", placeholderText=tr("không bắt buộc"))
+        self.number.setMaximumWidth(150)
         self.on = QDateEdit(QDate.currentDate(), objectName="on", calendarPopup=True)
         self.on.setDisplayFormat("dd/MM/yyyy")
         self.write_button = QPushButton(tr("Ghi tệp XLSX và PDF…"))
@@ -989,6 +995,10 @@ class ConsolidationView(QWidget):
         self.summary = QLabel(objectName="summary")
         self.summary.setWordWrap(True)
         self.tabs = QTabWidget()
+        self.tabs.currentChanged.connect(self._show_title)
+        self.table_title = QLabel(objectName="tableTitle")
+        self.table_title.setWordWrap(True)
+        self.table_title.setStyleSheet("font-weight: bold;")
         self.files_label = QLabel(objectName="files")
         self.files_label.setWordWrap(True)
         self.open_pdf = QPushButton(tr("Mở tệp PDF"))
@@ -1007,6 +1017,7 @@ class ConsolidationView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(choices)
         layout.addWidget(self.summary)
+        layout.addWidget(self.table_title)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(files)
         self._show_written(None)
@@ -1068,23 +1079,32 @@ class ConsolidationView(QWidget):
         text += "".join("\n" + tr("Lưu ý: {note}", note=note) for note in consolidation.notes)
         self.summary.setText(text)
         for number, table in enumerate(consolidation_tables(consolidation), start=1):
-            widget = annex_table_widget(table)
-            widget.setToolTip(table.title)
-            self.tabs.addTab(widget, tr("Phụ lục {number}", number=number))
-            self.tabs.setTabToolTip(self.tabs.count() - 1, table.title)
+            index = self.tabs.addTab(
+                annex_table_widget(table), tr("Phụ lục {number}", number=number)
+            )
+            self.tabs.setTabToolTip(
+                index, tr("Phụ lục {number}. {title}", number=number, title=table.title)
+            )
+        self._show_title(self.tabs.currentIndex())
         self.write_button.setEnabled(True)
+
+    def _show_title(self, index: int) -> None:
+        self.table_title.setText(self.tabs.tabToolTip(index) if index >= 0 else "")
 
     def _show_written(self, written: tuple[Path, Path] | None) -> None:
         self.written = written
         for button in self.file_buttons:
             button.setEnabled(written is not None)
         self.files_label.setText(
-            tr("Đã ghi: {pdf}, {xlsx}", pdf=written[0].name, xlsx=written[1].name)
+            tr(
+                "Đã ghi vào {folder}: {pdf}, {xlsx}",
+                folder=written[0].parent,
+                pdf=written[0].name,
+                xlsx=written[1].name,
+            )
             if written
             else ""
         )
-        if written:
-            self.files_label.setToolTip(str(written[0].parent))
 
     def write(self, folder: Path | None = None) -> Job | None:
         """Write the PDF and XLSX into ``folder`` (asked for when None), in the background."""

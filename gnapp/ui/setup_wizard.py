@@ -92,7 +92,6 @@ class ModePage(QWizardPage):
         layout = QVBoxLayout(self)
         for choice in (self.commune, self.office, self.demo):
             layout.addWidget(choice)
-            choice.toggled.connect(self.completeChanged)  # Finish or Next
         layout.addStretch(1)
 
     def nextId(self) -> int:
@@ -360,7 +359,8 @@ class SetupWizard(QWizard):
         ):
             self.addPage(page)
         self.setButtonText(QWizard.WizardButton.FinishButton, "Hoàn tất")
-        self.mode_page.office.toggled.connect(self._mode_chosen)
+        for choice in (self.mode_page.office, self.mode_page.demo):
+            choice.toggled.connect(self._mode_chosen)
         self.resize(760, 560)
 
     @property
@@ -377,6 +377,8 @@ class SetupWizard(QWizard):
             QWizard.WizardButton.FinishButton,
             tr("Tiếp >") if self.create_office else tr("Hoàn tất"),
         )
+        if self.currentPage() is self.mode_page:
+            self.restart()  # QWizard chooses between Next and Finish only on entering a page
 
     def create(self) -> bool:
         path = Path(self.file_page.path.text().strip())

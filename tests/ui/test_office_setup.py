@@ -97,9 +97,15 @@ def test_the_mode_page_leads_to_the_office(qtbot):
     assert not page.isFinalPage() and page.nextId() == 1  # the commune's pages
     page.office.setChecked(True)
     assert page.isFinalPage() and page.nextId() == -1 and setup.create_office
-    assert setup.buttonText(qt.QWizard.WizardButton.FinishButton) == "Tiếp >"
+    finish = setup.button(qt.QWizard.WizardButton.FinishButton)
+    assert finish.isVisible() and finish.text() == "Tiếp >"
+    assert not setup.button(qt.QWizard.WizardButton.NextButton).isVisible()
+    page.demo.setChecked(True)
+    assert finish.isVisible() and finish.text() == "Hoàn tất" and setup.open_demo
     page.commune.setChecked(True)
-    assert setup.buttonText(qt.QWizard.WizardButton.FinishButton) == "Hoàn tất"
+    assert not finish.isVisible()
+    setup.next()
+    assert setup.currentPage() is setup.identity_page
 
 
 def test_the_first_run_hands_over_to_the_office(qapp, monkeypatch, tmp_path):

@@ -323,3 +323,41 @@ def test_the_command_line_opens_an_office(monkeypatch, tmp_path):
     )
     assert cli.main(["--office-db", str(tmp_path / "tinh.gnoffice")]) == 0
     assert calls == [(tmp_path / "tinh.gnoffice", {"office": True})]
+
+
+def test_dropped_files_are_received(qtbot, window, world):
+    mime = qt.QMimeData()
+    mime.setUrls([qt.QUrl.fromLocalFile(str(world.package))])
+    area = window.receive_view.drop_area
+    event = qt.QDropEvent(
+        qt.QPointF(5, 5),
+        qt.Qt.DropAction.CopyAction,
+        mime,
+        qt.Qt.MouseButton.LeftButton,
+        qt.Qt.KeyboardModifier.NoModifier,
+    )
+    with qtbot.waitSignal(area.dropped):
+        area.dropEvent(event)
+    qtbot.waitUntil(lambda: window.receive_view.table.rowCount() == 1, timeout=20000)
+    qtbot.waitUntil(lambda: window.receive_view.job is None)
+    assert window.receive_view.table.item(0, 5).text() == "Đã nhận"
+
+
+def test_a_key_change_file_moves_the_commune_to_its_new_key(qtbot, window, world, tmp_path):
+    with open_database(world.commune, actor="Cán bộ thử") as cdb:
+        change = commune.change_signing_key(cdb, PASSPHRASE, "mật khẩu mới của xã", kdf=KDF)
+    path = tmp_path / change.file_name()
+    path.write_bytes(change.file_bytes())
+    dialog = RegisterDialog(window, window.session.office)
+    qtbot.addWidget(dialog)
+    assert dialog.load(path)
+    assert dialog.fingerprint.text() == change.new_key.fingerprint
+    assert "dùng từ gói số 2" in dialog.about.text() and dialog.replace.isHidden()
+    dialog.typed.setText(change.new_key.fingerprint)
+    dialog.accept()
+    assert dialog.result() == qt.QDialog.DialogCode.Accepted
+    window.communes_view.refresh()
+    table = window.communes_view.table
+    assert [table.item(r, 6).text() for r in range(2)] == ["Đã đổi sang khóa mới", "Đang dùng"]
+    assert table.item(1, 4).text() == "Tệp đổi khóa"
+    assert [table.item(r, 5).text() for r in range(2)] == ["gói số 1", "từ gói số 2"]
