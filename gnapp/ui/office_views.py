@@ -421,7 +421,9 @@ def _key_range(key: CommuneKey) -> str:
     if key.until_sequence is None:
         return tr("từ gói số {first}", first=key.from_sequence)
     last = key.until_sequence - 1
-    if last <= key.from_sequence:
+    if last < key.from_sequence:
+        return tr("không gói nào")  # changed again before it signed a package
+    if last == key.from_sequence:
         return tr("gói số {first}", first=key.from_sequence)
     return tr("gói số {first}–{last}", first=key.from_sequence, last=last)
 
