@@ -8,6 +8,7 @@ key is unlocked once per session and kept in memory only (never the passphrase).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -46,6 +47,7 @@ from gnapp.packages.keys import (
     read_public_key,
     same_fingerprint,
 )
+from gnapp.packages.manifest import SUFFIX as PACKAGE_SUFFIX
 from gnapp.progress import Progress
 from gnapp.reporting.figures import FiguresError, parse_period, report_kind
 from gnapp.store.errors import DatabaseError
@@ -556,7 +558,9 @@ def receipt_details(receipt: Receipt) -> str:
     return "\n".join(lines)
 
 
-def receive_work(path: Path, paths: list[Path], key: X25519PrivateKey):
+def receive_work(
+    path: Path, paths: list[Path], key: X25519PrivateKey
+) -> Callable[[Progress], list[Receipt]]:
     """A job's work: receive ``paths`` (folders: their new packages) into the office at
     ``path``, file by file, with progress; the receipts."""
 
@@ -623,6 +627,7 @@ class ReceiveView(QWidget):
         self.job: Job | None = None
         self.pending: list[Path] = []
         self.receipts: list[Receipt] = []
+        self.watched_files: list[tuple[str, int, int]] | None = None
         choose_files = QPushButton(tr("Chọn tệp gói…"))
         choose_files.clicked.connect(self.choose_files)
         choose_folder = QPushButton(tr("Nhận cả thư mục…"))
@@ -810,15 +815,9 @@ class ReceiveView(QWidget):
             return False
         self.session.office.set_setting("watched_folder", str(folder))
         self.watcher.addPath(str(folder))
+        self.watched_files = None
         self.poll.start()
         self.watch_button.setText(tr("Dừng theo dõi"))
-        self.watch_state.setText(
-            tr(
-                "Đang theo dõi: gói mới trong thư mục được nhận tự động (kiểm tra mỗi "
-                "{seconds} giây và ngay khi có tệp mới).",
-                seconds=self.WATCH_INTERVAL_MS // 1000,
-            )
-        )
         self.check_watched_folder()
         return True
 
@@ -831,8 +830,34 @@ class ReceiveView(QWidget):
         self.watch_state.setText(tr("Không theo dõi."))
 
     def check_watched_folder(self) -> None:
-        if self.watching and self.job is None:
-            self.receive_paths([Path(self.watch_folder.text())])
+        """Receive the watched folder's new packages, unless its files are as last looked at
+        (only their names, sizes and times are read here: the poll stays cheap)."""
+        if not self.watching or self.job is not None:
+            return
+        folder = Path(self.watch_folder.text())
+        try:
+            seen = sorted(
+                (p.name, p.stat().st_size, p.stat().st_mtime_ns)
+                for p in folder.glob(f"*{PACKAGE_SUFFIX}")
+            )
+        except OSError:
+            seen = None
+        if seen is None or not folder.is_dir():  # e.g. a network folder away for now
+            self.watch_state.setText(
+                tr("Không mở được thư mục {folder}: sẽ thử lại sau.", folder=folder)
+            )
+            return
+        self.watch_state.setText(
+            tr(
+                "Đang theo dõi: gói mới trong thư mục được nhận tự động (kiểm tra mỗi "
+                "{seconds} giây và ngay khi có tệp mới).",
+                seconds=self.WATCH_INTERVAL_MS // 1000,
+            )
+        )
+        if seen == self.watched_files:
+            return
+        self.watched_files = seen
+        self.receive_paths([folder])
 
 
 # --- the board -------------------------------------------------------------------------------
@@ -951,7 +976,9 @@ class BoardView(QWidget):
 # --- consolidation ---------------------------------------------------------------------------
 
 
-def consolidation_work(path: Path, consolidation: Consolidation, folder: Path, on: date, number):
+def consolidation_work(
+    path: Path, consolidation: Consolidation, folder: Path, on: date, number: str | None
+) -> Callable[[Progress], tuple[Path, Path]]:
     """A job's work: write the consolidated PDF and XLSX into ``folder``."""
 
     def work(progress: Progress) -> tuple[Path, Path]:

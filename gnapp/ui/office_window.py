@@ -7,7 +7,7 @@ from pathlib import Path
 
 from gnapp.i18n import tr
 from gnapp.office.database import OFFICE_KINDS, open_office
-from gnapp.office.registry import office_public_key
+from gnapp.office.registry import communes, office_public_key
 from gnapp.ui.office_views import (
     BoardView,
     CommunesView,
@@ -75,7 +75,7 @@ class OfficeWindow(QMainWindow):
         words = max(QFontMetrics(font).horizontalAdvance(tr(a)) for a in AREAS)
         self.navigation.setFixedWidth(words + 40)
         self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
-        self.navigation.setCurrentRow(RECEIVE if self._has_communes() else COMMUNES)
+        self.navigation.setCurrentRow(RECEIVE if communes(session.office) else COMMUNES)
 
         name = QLabel(identity.name, objectName="officeName")
         kind = OFFICE_KINDS.get(identity.kind, identity.kind)
@@ -101,9 +101,6 @@ class OfficeWindow(QMainWindow):
         self.statusBar().addWidget(QLabel(tr("Tệp dữ liệu cơ quan: {path}", path=session.path)), 1)
         self.statusBar().addPermanentWidget(self.key_state)
         self.show_key_state()
-
-    def _has_communes(self) -> bool:
-        return self.session.office.db.execute("SELECT 1 FROM communes").fetchone() is not None
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(tr("&Tệp"))

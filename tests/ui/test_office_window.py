@@ -208,9 +208,15 @@ def test_the_watched_folder_takes_in_a_new_file(qtbot, window, world, tmp_path):
     qtbot.waitUntil(lambda: view.table.rowCount() == 1, timeout=20000)
     assert view.table.item(0, 5).text() == "Đã nhận"
     assert window.session.office.setting("watched_folder") == str(folder)
-    view.check_watched_folder()  # the same bytes are not offered twice
+    view.check_watched_folder()  # nothing new: no work started
+    assert view.job is None and view.table.rowCount() == 1
+    shutil.copy(world.package, folder / "ban-sao.gnpkg")  # the same bytes: not offered twice
+    view.check_watched_folder()
     qtbot.waitUntil(lambda: view.job is None)
     assert view.table.rowCount() == 1
+    shutil.rmtree(folder)
+    view.check_watched_folder()
+    assert "sẽ thử lại" in view.watch_state.text() and view.job is None
     view.stop_watching()
     assert not view.watching
 
