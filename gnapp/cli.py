@@ -1,6 +1,6 @@
 """The ``gnapp`` command line: every subcommand is a thin call into the core.
 
-Without a subcommand it starts the GUI (``--demo`` or ``--db PATH``).
+Without a subcommand it starts the GUI (``--demo``, ``--db PATH`` or ``--office-db PATH``).
 """
 
 from __future__ import annotations
@@ -29,6 +29,12 @@ def _parser() -> argparse.ArgumentParser:
         "--demo", action="store_true", help="mở giao diện trên bản sao mới của xã mẫu"
     )
     target.add_argument("--db", type=Path, metavar="PATH", help="mở giao diện trên tệp dữ liệu xã")
+    target.add_argument(
+        "--office-db",
+        type=Path,
+        metavar="PATH",
+        help="mở giao diện cơ quan nhận báo cáo trên tệp .gnoffice (chưa có thì tạo mới)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="LỆNH")
 
     demo = commands.add_parser("demo", help="dữ liệu xã mẫu")
@@ -826,7 +832,9 @@ def _packages(args: argparse.Namespace) -> int:
 def _gui(args: argparse.Namespace) -> int:
     from gnapp.ui.app import run_gui
 
-    # without --db: the database opened last, or the first-run setup wizard
+    # without --db or --office-db: the database opened last, or the first-run setup wizard
+    if args.office_db is not None:
+        return run_gui(args.office_db, office=True)
     return run_gui(None if args.demo else args.db, demo=args.demo)
 
 

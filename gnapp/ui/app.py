@@ -6,6 +6,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from gnapp.i18n import tr
+from gnapp.office.database import SUFFIX as OFFICE_SUFFIX
 from gnapp.preferences import last_database, remember_database
 from gnapp.store.backups import check_integrity, default_backup_folder
 from gnapp.store.database import CommuneDatabase, open_database
@@ -55,15 +57,55 @@ def _create_demo(path: Path) -> None:
         dialog.close()
 
 
-def _first_run() -> tuple[CommuneDatabase | None, User | None, bool]:
+def _first_run() -> tuple[CommuneDatabase | None, User | None, bool, Path | None]:
     """The setup wizard: (the new database and its administrator, or) whether the clerk chose
-    the demo; (None, None, False) when the wizard was closed."""
+    the demo, or the receiving office created by the office wizard; (None, None, False, None)
+    when a wizard was closed."""
     from gnapp.ui.setup_wizard import SetupWizard
 
     wizard = SetupWizard()
     if not wizard.exec():
-        return None, None, False
-    return wizard.cdb, wizard.user, wizard.open_demo
+        return None, None, False, None
+    if wizard.create_office:
+        return None, None, False, _create_office(None)
+    return wizard.cdb, wizard.user, wizard.open_demo, None
+
+
+def _create_office(path: Path | None) -> Path | None:
+    """The office wizard (the new file at ``path`` if given); the office created, or None."""
+    from gnapp.ui.office_setup import OfficeWizard
+
+    wizard = OfficeWizard(path=path)
+    wizard.exec()
+    return wizard.path
+
+
+def run_office_gui(app: QApplication, path: Path) -> int:
+    """The receiving office's window on ``path`` until it is closed; a missing file is offered
+    to be created."""
+    from gnapp.ui.office_window import open_office_window
+
+    if not path.exists():
+        answer = QMessageBox.question(
+            None,
+            tr("GNApp — cơ quan nhận báo cáo"),
+            tr("Chưa có tệp {path}. Tạo dữ liệu cơ quan nhận báo cáo mới?", path=path),
+        )
+        if answer != QMessageBox.StandardButton.Yes or _create_office(path) is None:
+            return 0
+    try:
+        window = open_office_window(path)
+    except DatabaseError as error:
+        show_message(None, QMessageBox.Icon.Critical, "GNApp — không mở được dữ liệu", str(error))
+        return 1
+    remember_database(path)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        QThreadPool.globalInstance().waitForDone()  # a package still being received
+        app.processEvents()
+        window.session.office.close()
 
 
 def _demo_path() -> Path:
@@ -72,8 +114,15 @@ def _demo_path() -> Path:
     return Path(tempfile.mkdtemp(prefix="gnapp-demo-")) / BUNDLED_DEMO
 
 
-def run_gui(path: Path | None, *, demo: bool = False, argv: list[str] | None = None) -> int:
-    """Open the commune database at ``path`` in the main window; return the exit code.
+def run_gui(
+    path: Path | None,
+    *,
+    demo: bool = False,
+    office: bool = False,
+    argv: list[str] | None = None,
+) -> int:
+    """Open the commune database at ``path`` in the main window (with ``office``, or for a
+    ``.gnoffice`` file, the receiving office's window); return the exit code.
 
     Without ``path``: the database opened last, or on the first run the setup wizard. With
     ``demo``, a missing ``path`` is first filled with a fresh copy of the demo commune. A
@@ -87,13 +136,17 @@ def run_gui(path: Path | None, *, demo: bool = False, argv: list[str] | None = N
     if path is None and not demo:
         path = last_database()
         if path is None:
-            cdb, user, demo = _first_run()
+            cdb, user, demo, office_path = _first_run()
             if cdb is not None and user is not None:
                 remember_database(cdb.path)
                 return _show(app, cdb, user, demo=False)
+            if office_path is not None:
+                return run_office_gui(app, office_path)
             if not demo:
                 return 0
     path = _demo_path() if path is None else Path(path)
+    if office or path.suffix == OFFICE_SUFFIX:
+        return run_office_gui(app, path)
     try:
         if demo and not path.exists():
             _create_demo(path)

@@ -81,21 +81,28 @@ class ModePage(QWizardPage):
         super().__init__()
         self.setTitle("Chào mừng đến với GNApp")
         self.setSubTitle(
-            "Phần mềm quản lý Chương trình mục tiêu quốc gia giảm nghèo bền vững của UBND xã, "
-            "phường. Máy tính này chưa có dữ liệu xã nào."
+            "Phần mềm quản lý Chương trình mục tiêu quốc gia giảm nghèo bền vững. Máy tính này "
+            "chưa có dữ liệu nào: chọn nơi dùng GNApp."
         )
-        self.commune = QRadioButton("Thiết lập dữ liệu cho xã, phường của tôi", checked=True)
+        self.commune = QRadioButton(
+            tr("Xã/phường (lập và gửi báo cáo): thiết lập dữ liệu cho xã, phường của tôi"),
+            checked=True,
+        )
+        self.office = QRadioButton(
+            tr("Cơ quan nhận báo cáo (huyện/tỉnh: nhận, kiểm tra, tổng hợp)"), objectName="office"
+        )
         self.demo = QRadioButton("Mở xã mẫu để làm quen trước (dữ liệu giả định, không phải thật)")
         layout = QVBoxLayout(self)
-        layout.addWidget(self.commune)
-        layout.addWidget(self.demo)
+        for choice in (self.commune, self.office, self.demo):
+            layout.addWidget(choice)
         layout.addStretch(1)
 
     def nextId(self) -> int:
-        return -1 if self.demo.isChecked() else super().nextId()
+        return -1 if self.isFinalPage() else super().nextId()
 
     def isFinalPage(self) -> bool:
-        return self.demo.isChecked()
+        """The demo opens at once; an office is created by the office wizard (office_setup)."""
+        return self.demo.isChecked() or self.office.isChecked()
 
 
 class IdentityPage(_CheckedPage):
@@ -400,8 +407,8 @@ class FilePage(_CheckedPage):
 
 
 class SetupWizard(QWizard):
-    """After ``exec``: ``open_demo`` is set, or ``cdb`` holds the new commune's database with its
-    administrator signed in as ``user``."""
+    """After ``exec``: ``open_demo`` or ``create_office`` is set, or ``cdb`` holds the new
+    commune's database with its administrator signed in as ``user``."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -430,11 +437,26 @@ class SetupWizard(QWizard):
         ):
             self.addPage(page)
         self.setButtonText(QWizard.WizardButton.FinishButton, "Hoàn tất")
+        for choice in (self.mode_page.office, self.mode_page.demo):
+            choice.toggled.connect(self._mode_chosen)
         self.resize(760, 560)
 
     @property
     def open_demo(self) -> bool:
         return self.mode_page.demo.isChecked()
+
+    @property
+    def create_office(self) -> bool:
+        """The receiving office was chosen: the office wizard creates it next."""
+        return self.mode_page.office.isChecked()
+
+    def _mode_chosen(self) -> None:
+        self.setButtonText(
+            QWizard.WizardButton.FinishButton,
+            tr("Tiếp >") if self.create_office else tr("Hoàn tất"),
+        )
+        if self.currentPage() is self.mode_page:
+            self.restart()  # QWizard chooses between Next and Finish only on entering a page
 
     def create(self) -> bool:
         path = Path(self.file_page.path.text().strip())

@@ -119,7 +119,7 @@ def test_the_first_run_shows_the_wizard_then_remembers_the_new_file(qapp, monkey
             AdminAccount("quantri", "Lê Văn Quản", "matkhau1"),
             cost=users.TEST_COST,
         )
-        return cdb, users.get_user(cdb.db, "quantri"), False
+        return cdb, users.get_user(cdb.db, "quantri"), False, None
 
     monkeypatch.setattr(ui_app, "_first_run", first_run)
     monkeypatch.setattr(ui_app, "_show", lambda app, cdb, user, demo: shown.append(user) or 0)
@@ -130,7 +130,7 @@ def test_the_first_run_shows_the_wizard_then_remembers_the_new_file(qapp, monkey
 
 
 def test_closing_the_first_run_wizard_quits(qapp, monkeypatch):
-    monkeypatch.setattr(ui_app, "_first_run", lambda: (None, None, False))
+    monkeypatch.setattr(ui_app, "_first_run", lambda: (None, None, False, None))
     monkeypatch.setattr(ui_app, "_show", pytest.fail)
     assert ui_app.run_gui(None) == 0
 
