@@ -100,7 +100,12 @@ def read_archive(data: bytes) -> Mapping[str, bytes]:
                     # reading past the declared size reaches the end, which checks the CRC
                     content = stream.read(info.file_size + 1)
             except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
-                raise ArchiveError(f"Không đọc được {_shown(info.filename)} ({error}).") from None
+                reason = (
+                    "mã kiểm tra CRC không khớp: nội dung đã bị thay đổi hoặc hỏng"
+                    if "CRC" in str(error)
+                    else "dữ liệu nén bị hỏng"
+                )
+                raise ArchiveError(f"Không đọc được {_shown(info.filename)}: {reason}.") from None
             if len(content) != info.file_size:
                 raise ArchiveError(
                     f"{_shown(info.filename)}: kích thước thật khác kích thước khai báo."

@@ -183,6 +183,22 @@ def test_a_changed_byte_anywhere_in_the_file_never_changes_what_is_accepted(
         assert verification.failure is not None and verification.failure.message
 
 
+def test_a_damaged_member_is_refused_in_vietnamese(world_files, office_private):
+    """A byte changed inside a member's stored data breaks its CRC: the message says so in
+    Vietnamese, without the ZIP library's English."""
+    data = bytearray(world_files.package.read_bytes())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        info = max(archive.infolist(), key=lambda i: i.compress_size)
+    header = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    start = header + info.compress_size // 2
+    data[start] ^= 0x01
+    verification = verify_package(bytes(data), world_files.commune_key, office_private)
+    assert not verification.ok
+    message = verification.failure.message
+    assert "CRC không khớp" in message or "bị hỏng" in message, message
+    assert "Bad" not in message and "Error" not in message
+
+
 def test_a_manifest_changed_and_signed_again_by_someone_else_is_refused(world, office_private):
     members = _members(world.package)
     raw = read_manifest(members[MANIFEST]).to_dict()
