@@ -9,6 +9,8 @@ from the live column lists after every migration.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import sqlite_utils
@@ -74,6 +76,11 @@ def _changed_only(side: str, old: str, new: str) -> str:
     )
 
 
+def _logged(columns: list[str]) -> list[str]:
+    """The columns whose values the log keeps (not secrets, not derived keys)."""
+    return [c for c in columns if c not in SECRET_COLUMNS and c not in DERIVED_COLUMNS]
+
+
 def trigger_sql(
     table: str, columns: list[str], household_column: str | None, *, with_batch: bool = True
 ) -> list[str]:
@@ -84,7 +91,7 @@ def trigger_sql(
     row, so that undoing it can put it back as it was.
     """
     kept = [c for c in columns if c not in SECRET_COLUMNS]
-    logged = [c for c in kept if c not in DERIVED_COLUMNS]
+    logged = _logged(columns)
     old_row, new_row = _json_row("OLD", logged), _json_row("NEW", logged)
     household = (lambda p: f'{p}."{household_column}"') if household_column else (lambda p: "NULL")
     batch_column, batch_value = (", batch_id", ", gnapp_batch()") if with_batch else ("", "")
@@ -105,6 +112,45 @@ def trigger_sql(
         f"({_NOW}, gnapp_actor(), '{table}', OLD.rowid, {household('OLD')}, 'delete', "
         f"{_without_nulls(_json_row('OLD', kept))}, NULL{batch_value}); END",
     ]
+
+
+@contextmanager
+def logged_in_bulk(db: sqlite_utils.Database, table: str) -> Iterator[Callable[[int, int], None]]:
+    """Inside a transaction: insert many rows of ``table`` and log them with one statement per
+    call instead of one trigger run per row (an import of 100,000 rows).
+
+    Yields ``log(first, last)``, which writes the change-log rows of the rows inserted with
+    rowids ``first``..``last`` — the same rows the insert trigger would have written. The
+    trigger is dropped meanwhile and put back before the block ends; both happen inside the
+    caller's transaction, so other connections never see the table without its trigger and a
+    rollback restores it.
+    """
+    if not db.conn.in_transaction:
+        raise RuntimeError("logged_in_bulk needs an open transaction")
+    household_column = LOGGED_TABLES[table]
+    columns = [column.name for column in db[table].columns]
+    with_batch = "batch_id" in db["change_log"].columns_dict
+    insert_trigger = trigger_sql(table, columns, household_column, with_batch=with_batch)[0]
+    household = f'r."{household_column}"' if household_column else "NULL"
+    sql = (
+        "INSERT INTO change_log (at, actor, table_name, row_id, household_id, action, "
+        f"old_values, new_values{', batch_id' if with_batch else ''}) "
+        f"SELECT :at, :actor, '{table}', r.rowid, {household}, 'insert', NULL, "
+        f"{_without_nulls(_json_row('r', _logged(columns)))}"
+        f"{', :batch' if with_batch else ''} "
+        f'FROM "{table}" r WHERE r.rowid BETWEEN :first AND :last ORDER BY r.rowid'
+    )
+    values = db.execute("SELECT gnapp_now(), gnapp_actor(), gnapp_batch()").fetchone()
+    stamp = dict(zip(("at", "actor", "batch"), values, strict=True))
+
+    def log(first: int, last: int) -> None:
+        db.execute(sql, {**stamp, "first": first, "last": last})
+
+    db.execute(f"DROP TRIGGER log_{table}_insert")
+    try:
+        yield log
+    finally:
+        db.execute(insert_trigger)
 
 
 def install_triggers(db: sqlite_utils.Database) -> None:

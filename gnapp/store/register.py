@@ -15,6 +15,7 @@ from typing import Any
 import sqlite_utils
 
 from gnapp.core.vietnamese import fold, name_sort_key, nfc, text_sort_key
+from gnapp.store.changelog import logged_in_bulk
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.errors import DatabaseError
 
@@ -245,16 +246,23 @@ def add_households(
     """Insert many households with their members at once (an import); return their ids.
 
     The same rows as add_household, written with one statement per table and chunk, in one
-    transaction. ``progress`` is told how many households are written so far.
+    transaction, and logged the same way with one statement per table and chunk
+    (``changelog.logged_in_bulk``). ``progress`` is told how many households are written so far.
     """
     stamp = cdb.now()
     household_columns = [*HOUSEHOLD_FIELDS, *_KEY_COLUMNS, "created_at", "updated_at", "id"]
     member_columns = [*MEMBER_FIELDS, "name_fold", "name_sort_key", "household_id", "position"]
     ids: list[int] = []
-    with cdb.transaction() as db:
+    with (
+        cdb.transaction() as db,
+        logged_in_bulk(db, "households") as log_households,
+        logged_in_bulk(db, "members") as log_members,
+    ):
         next_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM households").fetchone()[0]
         items = iter(households)
         while chunk := list(itertools.islice(items, 500)):
+            first_household = next_id
+            first_member = db.execute("SELECT coalesce(max(id), 0) + 1 FROM members").fetchone()[0]
             household_rows, member_rows = [], []
             for fields, members in chunk:
                 rows = [_member_row(member) for member in members]
@@ -276,6 +284,10 @@ def add_households(
                 names = ", ".join(f'"{c}"' for c in columns)
                 marks = ", ".join("?" for _ in columns)
                 db.conn.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+            log_households(first_household, next_id - 1)
+            # no other writer inside this transaction: the new members hold the ids from
+            # first_member up to the largest one now
+            log_members(first_member, db.execute("SELECT max(id) FROM members").fetchone()[0])
             if progress is not None:
                 progress(len(ids))
     return ids

@@ -76,3 +76,74 @@ def test_a_failed_batch_leaves_no_batch_and_no_rows(new_db, village):
 def test_batches_do_not_nest(new_db):
     with pytest.raises(DatabaseError), new_db.batch("a", "a"), new_db.batch("b", "b"):
         pass
+
+
+def _households(count):
+    for n in range(count):
+        members = [_head(f"Lê Văn {n}")] + [
+            {"full_name": f"Lê Thị Con {n} {k}", "sex": "female", "birth_date": "2010",
+             "relation": "child", "citizen_id": None}
+            for k in range(n % 3)
+        ]  # fmt: skip
+        yield {"code": f"B{n:04d}", "village_id": 1, "floor_area_m2": n or None}, members
+
+
+def _log(cdb):
+    return cdb.db.execute(
+        "SELECT at, actor, table_name, row_id, household_id, action, old_values, new_values, "
+        "batch_id FROM change_log ORDER BY id"
+    ).fetchall()
+
+
+def test_bulk_inserts_are_logged_exactly_as_the_triggers_log_them(tmp_path, monkeypatch):
+    """add_households logs a chunk with one statement per table; the log is row for row what the
+    insert triggers write (compared with the triggers doing it)."""
+    from contextlib import contextmanager
+
+    from gnapp.store.database import open_database
+
+    def open_new(name):
+        cdb = open_database(tmp_path / name, create=True, actor="Cán bộ A",
+                            clock=lambda: "2026-12-03T08:00:00Z")  # fmt: skip
+        register.save_commune(cdb, code="1", name="Xã Thử", kind="xa", province="Quảng Ngãi")
+        register.add_village(cdb, "T01", "Thôn An Phú", "rural")
+        return cdb
+
+    bulk = open_new("bulk.gnapp")
+    with bulk.batch("import", "ds.xlsx"):
+        register.add_households(bulk, _households(1203))  # more than two chunks of 500
+
+    @contextmanager
+    def by_triggers(db, table):
+        yield lambda first, last: None
+
+    monkeypatch.setattr(register, "logged_in_bulk", by_triggers)
+    triggered = open_new("triggers.gnapp")
+    with triggered.batch("import", "ds.xlsx"):
+        register.add_households(triggered, _households(1203))
+    assert len(_log(bulk)) == len(_log(triggered)) > 1203 * 2
+    assert _log(bulk) == _log(triggered)
+
+
+def test_after_a_bulk_insert_or_a_failed_one_single_inserts_are_still_logged(new_db, village):
+    register.add_households(new_db, _households(3))
+    broken = [({"code": "X1", "village_id": village}, [_head()]),
+              ({"code": "X1", "village_id": village}, [_head()])]  # fmt: skip  # same code twice
+    before = _snapshot(new_db), _log(new_db)
+    with pytest.raises(sqlite3.IntegrityError):
+        register.add_households(new_db, broken)
+    assert (_snapshot(new_db), _log(new_db)) == before
+    triggers = {row[0] for row in new_db.db.execute("SELECT name FROM sqlite_master "
+                                                    "WHERE type = 'trigger'")}  # fmt: skip
+    assert {"log_households_insert", "log_members_insert"} <= triggers
+    household = register.add_household(new_db, {"code": "LE", "village_id": village}, [_head()])
+    new_db.db.execute(
+        "INSERT INTO members (household_id, position, full_name, name_fold, name_sort_key, sex, "
+        "birth_date, relation) VALUES (?, 2, 'Lê Văn Tay', 'le van tay', 'tay', 'male', '2015', "
+        "'child')",
+        [household],
+    )
+    logged = new_db.db.execute(
+        "SELECT count(*) FROM change_log WHERE household_id = ? AND action = 'insert'", [household]
+    ).fetchone()[0]
+    assert logged == 3  # the household, its head, and the member inserted by plain SQL
