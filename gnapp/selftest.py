@@ -61,11 +61,11 @@ class Step:
 
 
 def _demo_copy(context: SelfTest) -> str:
-    from gnapp.demo import BUNDLED_DEMO, fresh_demo_copy
+    from gnapp.demo import BUNDLED_DEMO, BUNDLED_DEMO_XZ, fresh_demo_copy
 
-    bundled = resource_file("demo", BUNDLED_DEMO).is_file()
+    bundled = resource_file("demo", BUNDLED_DEMO_XZ).is_file()
     if getattr(sys, "frozen", False) and not bundled:
-        raise SelfTestError(f"bản cài đặt thiếu xã mẫu (resources/demo/{BUNDLED_DEMO})")
+        raise SelfTestError(f"bản cài đặt thiếu xã mẫu (resources/demo/{BUNDLED_DEMO_XZ})")
     context.database = fresh_demo_copy(context.folder / BUNDLED_DEMO)
     source = "bản kèm theo bộ cài" if bundled else "tạo từ bộ sinh dữ liệu mẫu"
     megabytes = context.database.stat().st_size / 1_000_000
