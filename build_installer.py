@@ -192,7 +192,9 @@ def add_demo(package: Path) -> Path:
     taken from the user's cache: gnapp.demo.fresh_demo_copy)."""
     from gnapp.demo import BUNDLED_DEMO, BUNDLED_DEMO_XZ, fresh_demo_copy
 
-    made = fresh_demo_copy(BUILD / BUNDLED_DEMO)
+    made = BUILD / BUNDLED_DEMO
+    made.unlink(missing_ok=True)  # left by a build that was stopped
+    fresh_demo_copy(made)
     try:
         bundled = package / "resources" / "demo" / BUNDLED_DEMO_XZ
         bundled.write_bytes(lzma.compress(made.read_bytes()))
