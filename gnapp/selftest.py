@@ -67,7 +67,7 @@ def _demo_copy(context: SelfTest) -> str:
     if getattr(sys, "frozen", False) and not bundled:
         raise SelfTestError(f"bản cài đặt thiếu xã mẫu (resources/demo/{BUNDLED_DEMO_XZ})")
     context.database = fresh_demo_copy(context.folder / BUNDLED_DEMO)
-    source = "bản kèm theo bộ cài" if bundled else "tạo từ bộ sinh dữ liệu mẫu"
+    source = "bản kèm theo bộ cài" if bundled else "từ bộ sinh dữ liệu mẫu"
     megabytes = context.database.stat().st_size / 1_000_000
     return f"{source}, {format_decimal(megabytes, 1)} MB"
 
