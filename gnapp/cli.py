@@ -35,6 +35,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="mở giao diện cơ quan nhận báo cáo trên tệp .gnoffice (chưa có thì tạo mới)",
     )
+    target.add_argument(
+        "--self-test",
+        action="store_true",
+        help="tự kiểm tra không cần màn hình: xã mẫu, phân loại, báo cáo, gói ký số, cửa sổ chính",
+    )
     commands = parser.add_subparsers(dest="command", metavar="LỆNH")
 
     demo = commands.add_parser("demo", help="dữ liệu xã mẫu")
@@ -838,8 +843,22 @@ def _gui(args: argparse.Namespace) -> int:
     return run_gui(None if args.demo else args.db, demo=args.demo)
 
 
+def _self_test(_: argparse.Namespace) -> int:
+    from gnapp.selftest import CORE_STEPS, Step, run_self_test
+
+    def main_window(context) -> str:
+        from gnapp.ui.selftest import check_main_window  # Qt loads for this step only
+
+        return check_main_window(context)
+
+    return run_self_test([*CORE_STEPS, Step("Mở cửa sổ chính (Qt, không màn hình)", main_window)])
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.self_test and args.command is not None:
+        parser.error("--self-test không đi cùng một lệnh")
     handlers = {
         "demo": _demo_create,
         "classify": _classify,
@@ -862,7 +881,7 @@ def main(argv: list[str] | None = None) -> int:
     from gnapp.store.errors import CorruptDatabaseError, DatabaseError
 
     try:
-        return handlers[args.command](args)
+        return (_self_test if args.self_test else handlers[args.command])(args)
     except sqlite3.DatabaseError as error:
         if error.sqlite_errorcode not in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
             raise

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import lzma
 import os
 import random
 import tempfile
@@ -661,6 +662,8 @@ def create_demo(
 
 
 BUNDLED_DEMO = "xa-son-minh.gnapp"
+# The installer ships the demo compressed: 15 MB of SQLite become about 1.5 MB.
+BUNDLED_DEMO_XZ = f"{BUNDLED_DEMO}.xz"
 
 
 def _generator_fingerprint() -> str:
@@ -674,9 +677,10 @@ def _generator_fingerprint() -> str:
 
 
 def _demo_source(progress: Callable[[int, int], None] | None) -> Path | Traversable:
-    """The demo commune to copy: the bundled file if the build shipped one, else a cached
-    generation (made once per GNApp version, schema and seed, written whole or not at all)."""
-    bundled = resource_file("demo", BUNDLED_DEMO)
+    """The demo commune to copy: the bundled (compressed) file if the build shipped one, else a
+    cached generation (made once per GNApp version, schema and seed, written whole or not at
+    all)."""
+    bundled = resource_file("demo", BUNDLED_DEMO_XZ)
     if bundled.is_file():
         return bundled
     cache = user_cache_dir() / (
@@ -695,12 +699,14 @@ def _demo_source(progress: Callable[[int, int], None] | None) -> Path | Traversa
 def fresh_demo_copy(target: str | Path, progress: Callable[[int, int], None] | None = None) -> Path:
     """Write a fresh copy of the demo commune to ``target`` (a new file) and return its path.
 
-    The source is ``resources/demo/xa-son-minh.gnapp`` when the installer bundled one;
+    The source is ``resources/demo/xa-son-minh.gnapp.xz`` when the installer bundled one;
     otherwise the demo is generated once (``progress`` reports it) and kept in the user's
     cache folder, so later starts copy it at once.
     """
     target = Path(target)
     if target.exists():
         raise DatabaseError(f"Tệp đã tồn tại, không ghi đè: {target}")
-    target.write_bytes(_demo_source(progress).read_bytes())
+    source = _demo_source(progress)
+    content = source.read_bytes()
+    target.write_bytes(lzma.decompress(content) if source.name == BUNDLED_DEMO_XZ else content)
     return target

@@ -1,5 +1,6 @@
 """The demo commune: repeatable, realistic, and the bundled copy is what the generator makes."""
 
+import lzma
 import sqlite3
 from collections import Counter
 
@@ -31,7 +32,7 @@ def test_same_seed_gives_the_same_database(tmp_path):
 def test_fresh_demo_copy_is_the_default_demo_generated_once(tmp_path, monkeypatch):
     monkeypatch.setenv("GNAPP_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(demo, "DEFAULT_HOUSEHOLDS", 60)
-    assert not resource_file("demo", demo.BUNDLED_DEMO).is_file()  # no binary in the repository
+    assert not resource_file("demo", demo.BUNDLED_DEMO_XZ).is_file()  # no binary in the repository
     calls = []
     first = demo.fresh_demo_copy(tmp_path / "one.gnapp", progress=lambda *a: calls.append(a))
     second = demo.fresh_demo_copy(tmp_path / "two.gnapp", progress=lambda *a: calls.append(a))
@@ -45,11 +46,12 @@ def test_fresh_demo_copy_is_the_default_demo_generated_once(tmp_path, monkeypatc
 
 def test_a_bundled_demo_is_preferred_to_generating(tmp_path, monkeypatch):
     monkeypatch.setenv("GNAPP_CACHE_DIR", str(tmp_path / "cache"))
-    bundled = tmp_path / "bundled.gnapp"
-    create_demo(bundled, 20, 1)
+    made = create_demo(tmp_path / "made.gnapp", 20, 1).path
+    bundled = tmp_path / demo.BUNDLED_DEMO_XZ  # the installer ships it compressed
+    bundled.write_bytes(lzma.compress(made.read_bytes()))
     monkeypatch.setattr(demo, "resource_file", lambda *parts: bundled)
     copy = demo.fresh_demo_copy(tmp_path / "copy.gnapp")
-    assert _dump(copy) == _dump(bundled)
+    assert _dump(copy) == _dump(made)
     assert not (tmp_path / "cache").exists()
 
 

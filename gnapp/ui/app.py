@@ -6,6 +6,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from gnapp.data import resource_file
 from gnapp.i18n import tr
 from gnapp.office.database import SUFFIX as OFFICE_SUFFIX
 from gnapp.preferences import last_database, remember_database
@@ -15,11 +16,27 @@ from gnapp.store.errors import DatabaseError
 from gnapp.store.users import User
 from gnapp.ui.login_dialog import sign_in_at_start
 from gnapp.ui.main_window import MainWindow, show_message
-from gnapp.ui.qt import QApplication, QMessageBox, QProgressDialog, QSize, Qt, QThreadPool
+from gnapp.ui.qt import (
+    QApplication,
+    QIcon,
+    QMessageBox,
+    QPixmap,
+    QProgressDialog,
+    QSize,
+    Qt,
+    QThreadPool,
+)
 from gnapp.ui.translations import install_vietnamese
 
 # Fits a 1366×768 office screen with the taskbar and the window frame.
 WINDOW_SIZE = QSize(1300, 680)
+
+
+def application_icon() -> QIcon:
+    """GNApp's icon (resources/icons/gnapp.png), read from the bundled bytes."""
+    pixmap = QPixmap()
+    pixmap.loadFromData(resource_file("icons", "gnapp.png").read_bytes())
+    return QIcon(pixmap)
 
 
 def build_main_window(cdb: CommuneDatabase, user: User | None = None) -> MainWindow:
@@ -132,6 +149,7 @@ def run_gui(
     app = QApplication.instance() or QApplication(sys.argv[:1] if argv is None else argv)
     app.setApplicationName("GNApp")
     app.setOrganizationName("GNApp")
+    app.setWindowIcon(application_icon())
     install_vietnamese(app)
     if path is None and not demo:
         path = last_database()

@@ -558,6 +558,7 @@ def test_run_gui_shows_the_window_and_closes_the_database(qapp, new_db, shown_wi
     assert run_gui(new_db.path) == 0
     assert qapp.applicationName() == "GNApp"
     assert qapp.organizationName() == "GNApp"
+    assert qapp.windowIcon().availableSizes() == [qt.QSize(256, 256)]  # resources/icons/gnapp.png
     assert shown_windows[0].windowTitle() == "GNApp — Xã Thử Nghiệm"
     assert shown_windows[0].isVisible()
     assert shown_windows[0].user_label.text() == "Người dùng: Nguyễn Thị Cán — Cán bộ nhập liệu"
