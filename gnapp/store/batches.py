@@ -10,6 +10,8 @@ else, since undoing would silently throw that later work away.
 
 from __future__ import annotations
 
+import itertools
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,7 +51,14 @@ def batches(db: sqlite_utils.Database, kind: str | None = None) -> list[Batch]:
 
 
 def _entries(db: sqlite_utils.Database, batch_id: int) -> list[Change]:
-    rows = db.query("SELECT * FROM change_log WHERE batch_id = ? ORDER BY id DESC", [batch_id])
+    """The batch's changes, newest first; an insert's new values are left out (undoing it only
+    needs the row)."""
+    rows = db.query(
+        """SELECT id, at, actor, table_name, row_id, household_id, action, old_values,
+                  CASE action WHEN 'insert' THEN NULL ELSE new_values END AS new_values, batch_id
+           FROM change_log WHERE batch_id = ? ORDER BY id DESC""",
+        [batch_id],
+    )
     return [change_from_row(row) for row in rows]
 
 
@@ -80,7 +89,6 @@ def _describe(db: sqlite_utils.Database, entry: dict[str, Any]) -> str:
 
 
 def _revert(db: sqlite_utils.Database, entry: Change) -> None:
-    table = db[entry.table_name]
     if entry.action == "insert":
         db.execute(f'DELETE FROM "{entry.table_name}" WHERE rowid = ?', [entry.row_id])
     elif entry.action == "update":
@@ -91,12 +99,31 @@ def _revert(db: sqlite_utils.Database, entry: Change) -> None:
                 [*entry.old_values.values(), entry.row_id],
             )
     else:
-        table.insert(dict(entry.old_values or {}))
+        db[entry.table_name].insert(dict(entry.old_values or {}))
+
+
+def _revert_all(db: sqlite_utils.Database, entries: list[Change]) -> None:
+    """Revert the entries in their order; a run of inserts into one table (an import's rows)
+    is deleted with one statement per 10,000 rows instead of one per row."""
+    for (table, action), run in itertools.groupby(entries, lambda e: (e.table_name, e.action)):
+        if action != "insert":
+            for entry in run:
+                _revert(db, entry)
+            continue
+        rows = [entry.row_id for entry in run]
+        for start in range(0, len(rows), 10_000):
+            db.execute(
+                f'DELETE FROM "{table}" WHERE rowid IN (SELECT value FROM json_each(?))',
+                [json.dumps(rows[start : start + 10_000])],
+            )
 
 
 def _refresh_derived(db: sqlite_utils.Database, entries: list[Change]) -> None:
-    """Recompute search and sort keys of the rows the undo touched (they are not logged)."""
+    """Recompute search and sort keys of the rows the undo touched (they are not logged); rows
+    whose insert was undone are gone, but their households may remain."""
     for entry in entries:
+        if entry.action == "insert":
+            continue
         if entry.table_name == "members":
             row = db.execute(
                 "SELECT full_name FROM members WHERE id = ?", [entry.row_id]
@@ -113,10 +140,13 @@ def _refresh_derived(db: sqlite_utils.Database, entries: list[Change]) -> None:
                     entry.row_id,
                     {"name_fold": fold(row[0]), "name_sort_key": text_sort_key(row[0])},
                 )
-    households = {e.household_id for e in entries if e.household_id is not None}
-    for household_id in households:
-        if db.execute("SELECT 1 FROM households WHERE id = ?", [household_id]).fetchone():
-            register.refresh_household_keys(db, household_id)
+    households = sorted({e.household_id for e in entries if e.household_id is not None})
+    remaining = db.execute(
+        "SELECT id FROM households WHERE id IN (SELECT value FROM json_each(?))",
+        [json.dumps(households)],
+    ).fetchall()
+    for (household_id,) in remaining:
+        register.refresh_household_keys(db, household_id)
 
 
 def undo_batch(cdb: CommuneDatabase, batch_id: int) -> int:
@@ -139,8 +169,7 @@ def undo_batch(cdb: CommuneDatabase, batch_id: int) -> int:
         )
     entries = _entries(db, batch_id)
     with cdb.batch("undo", f"Hoàn tác: {batch['label']}", undo_of=batch_id) as undo_id:
-        for entry in entries:
-            _revert(db, entry)
+        _revert_all(db, entries)
         _refresh_derived(db, entries)
         db["batches"].update(batch_id, {"undone_at": cdb.now(), "undone_by": cdb.actor})
     return undo_id
