@@ -365,7 +365,8 @@ class _Generator:
             self.household(number, village_id, urban, minority, round_id)
             if progress and (number % 100 == 0 or number == self.household_count):
                 progress(number, self.household_count)
-        review.recognise_round(self.cdb, round_id, *DECISIONS[REVIEW_YEAR])
+        approver = users.get_user(self.cdb.db, "lanhdao")
+        review.recognise_round(self.cdb, round_id, *DECISIONS[REVIEW_YEAR], approver=approver)
         self.targets_and_budgets()
 
     def household(

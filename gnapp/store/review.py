@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlite_utils
 
+from gnapp.store import users
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.errors import DatabaseError
 
@@ -81,9 +82,16 @@ def save_questionnaire(
 
 
 def recognise_round(
-    cdb: CommuneDatabase, round_id: int, decision_number: str, decision_date: str
+    cdb: CommuneDatabase,
+    round_id: int,
+    decision_number: str,
+    decision_date: str,
+    *,
+    approver: users.User | None,
 ) -> None:
-    """Record the chair's decision and lock the round."""
+    """Record the chair's decision and lock the round: only a user with the approving role may
+    (users.PermissionDenied otherwise, nothing written)."""
+    users.require(approver, "approve")
     with cdb.transaction() as db:
         _check_unlocked(db, round_id)
         db["review_rounds"].update(

@@ -125,6 +125,22 @@ def test_a_clerk_cannot_sign_or_lock(new_db):
         users.require(None, "approve")
 
 
+def test_only_an_approver_locks_a_review_round(new_db):
+    from gnapp.store import review
+
+    clerk = add(new_db, "canbo", ["clerk"])
+    chair = add(new_db, "lanhdao", ["approver"])
+    round_id = review.open_round(new_db, 2026, "periodic", "2022-2025", "2026-11-01", "survey")
+    for refused in (clerk, None):
+        with pytest.raises(PermissionDenied, match="khóa đợt rà soát"):
+            review.recognise_round(new_db, round_id, "15/QĐ-UBND", "2026-12-20", approver=refused)
+        row = new_db.db["review_rounds"].get(round_id)
+        assert (row["locked"], row["decision_number"]) == (0, None)
+    review.recognise_round(new_db, round_id, "15/QĐ-UBND", "2026-12-20", approver=chair)
+    row = new_db.db["review_rounds"].get(round_id)
+    assert (row["locked"], row["decision_number"], row["step"]) == (1, "15/QĐ-UBND", "recognition")
+
+
 def test_the_log_records_account_changes_but_never_a_password_hash(new_db):
     add(new_db, "quantri", ["admin"])
     add(new_db, "canbo", ["clerk"])
