@@ -6,6 +6,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from gnapp.i18n import tr
 from gnapp.preferences import last_database, remember_database
 from gnapp.store.backups import check_integrity, default_backup_folder
 from gnapp.store.database import CommuneDatabase, open_database
@@ -36,8 +37,8 @@ def _create_demo(path: Path) -> None:
     """Write a fresh demo commune at ``path``, showing progress if it must be generated."""
     from gnapp import demo  # the generator needs the classification engine: load it on demand
 
-    dialog = QProgressDialog("Đang tạo dữ liệu mẫu…", "", 0, 0)
-    dialog.setWindowTitle("GNApp — tạo dữ liệu mẫu")
+    dialog = QProgressDialog(tr("Đang tạo dữ liệu mẫu…"), "", 0, 0)
+    dialog.setWindowTitle(tr("GNApp — tạo dữ liệu mẫu"))
     dialog.setCancelButton(None)
     dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
     dialog.setMinimumDuration(0)
@@ -105,7 +106,9 @@ def run_gui(path: Path | None, *, demo: bool = False, argv: list[str] | None = N
                 return 1
         cdb = open_database(path)
     except DatabaseError as error:
-        show_message(None, QMessageBox.Icon.Critical, "GNApp — không mở được dữ liệu", str(error))
+        show_message(
+            None, QMessageBox.Icon.Critical, tr("GNApp — không mở được dữ liệu"), str(error)
+        )
         return 1
     user = sign_in_at_start(cdb)
     if user is None:

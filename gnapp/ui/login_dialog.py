@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gnapp.i18n import tr
 from gnapp.store import users
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.register import get_commune, get_setting
@@ -39,20 +40,22 @@ class LoginDialog(QDialog):
         self.user: users.User | None = None
         self.failures = 0
         commune = get_commune(cdb.db) or {}
-        self.setWindowTitle("GNApp — Đăng nhập")
-        title = QLabel(f"<b>{commune.get('name') or 'GNApp'}</b><br>Đăng nhập để làm việc")
+        self.setWindowTitle(tr("GNApp — Đăng nhập"))
+        title = QLabel(
+            tr("<b>{commune}</b><br>Đăng nhập để làm việc", commune=commune.get("name") or "GNApp")
+        )
         self.username = QLineEdit(objectName="username")
         self.password = QLineEdit(objectName="password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.error = _error_label()
         form = QFormLayout()
-        form.addRow("Tên đăng nhập:", self.username)
-        form.addRow("Mật khẩu:", self.password)
+        form.addRow(tr("Tên đăng nhập:"), self.username)
+        form.addRow(tr("Mật khẩu:"), self.password)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Đăng nhập")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Thoát")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Đăng nhập"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Thoát"))
         self.buttons.accepted.connect(self.sign_in)
         self.buttons.rejected.connect(self.reject)
         # owned by the dialog, so it never fires after the dialog is gone
@@ -71,7 +74,11 @@ class LoginDialog(QDialog):
                 for name, _, roles in DEMO_USERS
             )
             hint = QLabel(
-                f"Dữ liệu mẫu — tài khoản: {accounts}; mật khẩu: {DEMO_PASSWORD}",
+                tr(
+                    "Dữ liệu mẫu — tài khoản: {accounts}; mật khẩu: {password}",
+                    accounts=accounts,
+                    password=DEMO_PASSWORD,
+                ),
                 objectName="demo_hint",
             )
             hint.setWordWrap(True)
@@ -91,7 +98,11 @@ class LoginDialog(QDialog):
             self.password.setFocus()
             message = str(error)
             if self.failures % ATTEMPTS_BEFORE_PAUSE == 0:
-                message += f" Đã sai {self.failures} lần: hãy chờ {PAUSE_SECONDS} giây."
+                message += " " + tr(
+                    "Đã sai {failures} lần: hãy chờ {seconds} giây.",
+                    failures=self.failures,
+                    seconds=PAUSE_SECONDS,
+                )
                 self._pause()
             self.error.setText(message)
             self.error.show()
@@ -111,10 +122,12 @@ class FirstAdminDialog(QDialog):
         super().__init__(parent)
         self.cdb = cdb
         self.user: users.User | None = None
-        self.setWindowTitle("GNApp — Tạo tài khoản quản trị")
+        self.setWindowTitle(tr("GNApp — Tạo tài khoản quản trị"))
         intro = QLabel(
-            "Tệp dữ liệu này chưa có người dùng. Hãy tạo tài khoản quản trị đầu tiên: người "
-            "quản trị thêm các tài khoản khác (cán bộ nhập liệu, lãnh đạo phê duyệt)."
+            tr(
+                "Tệp dữ liệu này chưa có người dùng. Hãy tạo tài khoản quản trị đầu tiên: người "
+                "quản trị thêm các tài khoản khác (cán bộ nhập liệu, lãnh đạo phê duyệt)."
+            )
         )
         intro.setWordWrap(True)
         self.full_name = QLineEdit(objectName="full_name")
@@ -123,21 +136,27 @@ class FirstAdminDialog(QDialog):
         self.repeat = QLineEdit(objectName="repeat")
         for field in (self.password, self.repeat):
             field.setEchoMode(QLineEdit.EchoMode.Password)
-        self.also_clerk = QCheckBox("Người này cũng nhập liệu (cán bộ nhập liệu)", checked=True)
-        self.also_approver = QCheckBox("Người này cũng phê duyệt, ký gói báo cáo (lãnh đạo)")
+        self.also_clerk = QCheckBox(tr("Người này cũng nhập liệu (cán bộ nhập liệu)"), checked=True)
+        self.also_approver = QCheckBox(tr("Người này cũng phê duyệt, ký gói báo cáo (lãnh đạo)"))
         self.error = _error_label()
         form = QFormLayout()
-        form.addRow("Họ và tên:", self.full_name)
-        form.addRow("Tên đăng nhập:", self.username)
-        form.addRow(f"Mật khẩu (ít nhất {users.MIN_PASSWORD_LENGTH} ký tự):", self.password)
-        form.addRow("Nhập lại mật khẩu:", self.repeat)
+        form.addRow(tr("Họ và tên:"), self.full_name)
+        form.addRow(tr("Tên đăng nhập:"), self.username)
+        form.addRow(
+            tr(
+                "Mật khẩu (ít nhất {length} ký tự):",
+                length=users.MIN_PASSWORD_LENGTH,
+            ),
+            self.password,
+        )
+        form.addRow(tr("Nhập lại mật khẩu:"), self.repeat)
         form.addRow(self.also_clerk)
         form.addRow(self.also_approver)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Tạo tài khoản")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Thoát")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Tạo tài khoản"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Thoát"))
         buttons.accepted.connect(self.create)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -149,7 +168,7 @@ class FirstAdminDialog(QDialog):
 
     def create(self) -> None:
         if self.password.text() != self.repeat.text():
-            self._show("Hai lần nhập mật khẩu không giống nhau.")
+            self._show(tr("Hai lần nhập mật khẩu không giống nhau."))
             return
         roles = ["admin"]
         roles += ["clerk"] if self.also_clerk.isChecked() else []

@@ -3,6 +3,7 @@ recipients, how many backups are kept. Saved together, or not at all with every 
 
 from __future__ import annotations
 
+from gnapp.i18n import tr, tr_noop
 from gnapp.store import register, users
 from gnapp.store.backups import default_backup_folder
 from gnapp.store.database import CommuneDatabase
@@ -36,7 +37,7 @@ from gnapp.ui.qt import (
     QWidget,
 )
 
-AREA_CHOICES = {"rural": "Nông thôn", "urban": "Thành thị"}
+AREA_CHOICES = {"rural": tr_noop("Nông thôn"), "urban": tr_noop("Thành thị")}
 
 
 class SettingsDialog(QDialog):
@@ -44,12 +45,12 @@ class SettingsDialog(QDialog):
         users.require(user, "administer")
         super().__init__(parent)
         self.cdb = cdb
-        self.setWindowTitle("Cài đặt")
+        self.setWindowTitle(tr("Cài đặt"))
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._identity_tab(), "Thông tin xã")
-        self.tabs.addTab(self._villages_tab(), "Thôn, tổ dân phố")
-        self.tabs.addTab(self._document_tab(), "Văn bản")
-        self.tabs.addTab(self._backup_tab(), "Sao lưu")
+        self.tabs.addTab(self._identity_tab(), tr("Thông tin xã"))
+        self.tabs.addTab(self._villages_tab(), tr("Thôn, tổ dân phố"))
+        self.tabs.addTab(self._document_tab(), tr("Văn bản"))
+        self.tabs.addTab(self._backup_tab(), tr("Sao lưu"))
         self.error = QLabel(objectName="error")
         self.error.setStyleSheet("color: #b00020;")
         self.error.setWordWrap(True)
@@ -84,25 +85,27 @@ class SettingsDialog(QDialog):
         self.receiver_kind.setCurrentIndex(list(RECEIVER_KINDS).index(kind))
         page = QWidget()
         form = QFormLayout(page)
-        form.addRow("Mã xã (mã đơn vị hành chính):", self.code)
-        form.addRow("Loại đơn vị:", self.kind)
-        form.addRow("Tên xã, phường:", self.name)
-        form.addRow("Tỉnh, thành phố:", self.province)
-        form.addRow("Cơ quan nhận báo cáo (“Kính gửi”):", self.receiver)
-        form.addRow("Cơ quan đó thuộc:", self.receiver_kind)
+        form.addRow(tr("Mã xã (mã đơn vị hành chính):"), self.code)
+        form.addRow(tr("Loại đơn vị:"), self.kind)
+        form.addRow(tr("Tên xã, phường:"), self.name)
+        form.addRow(tr("Tỉnh, thành phố:"), self.province)
+        form.addRow(tr("Cơ quan nhận báo cáo (“Kính gửi”):"), self.receiver)
+        form.addRow(tr("Cơ quan đó thuộc:"), self.receiver_kind)
         return page
 
     def _villages_tab(self) -> QWidget:
         self.villages = QTableWidget(0, 3, objectName="villages")
-        self.villages.setHorizontalHeaderLabels(("Mã thôn", "Tên thôn, tổ dân phố", "Khu vực"))
+        self.villages.setHorizontalHeaderLabels(
+            (tr("Mã thôn"), tr("Tên thôn, tổ dân phố"), tr("Khu vực"))
+        )
         self.villages.verticalHeader().hide()
         self.villages.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.village_ids: list[int | None] = []
         for village in register.villages(self.cdb.db):
             self.add_village_row(village["code"], village["name"], village["area"], village["id"])
-        add = QPushButton("Thêm thôn")
+        add = QPushButton(tr("Thêm thôn"))
         add.clicked.connect(lambda: self.add_village_row())
-        note = QLabel("Mã của thôn đã có không đổi được (danh sách và tệp nhập dùng mã này).")
+        note = QLabel(tr("Mã của thôn đã có không đổi được (danh sách và tệp nhập dùng mã này)."))
         note.setWordWrap(True)
         row = QHBoxLayout()
         row.addWidget(add)
@@ -126,7 +129,7 @@ class SettingsDialog(QDialog):
         self.villages.setItem(row, 1, QTableWidgetItem(name))
         areas = QComboBox()
         for value, label in AREA_CHOICES.items():
-            areas.addItem(label, value)
+            areas.addItem(tr(label), value)
         areas.setCurrentIndex(list(AREA_CHOICES).index(area))
         self.villages.setCellWidget(row, 2, areas)
         self.village_ids.append(village_id)
@@ -172,7 +175,7 @@ class SettingsDialog(QDialog):
         form = QFormLayout(page)
         form.addRow(f"{SETTINGS['backup_keep_daily'].label}:", self.keep_daily)
         form.addRow(f"{SETTINGS['backup_keep_monthly'].label}:", self.keep_monthly)
-        form.addRow("Thư mục sao lưu tự động:", folder)
+        form.addRow(tr("Thư mục sao lưu tự động:"), folder)
         return page
 
     # --- saving -------------------------------------------------------------------------------

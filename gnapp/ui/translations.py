@@ -9,6 +9,7 @@ from __future__ import annotations
 from importlib.resources import as_file
 
 from gnapp.data import resource_file
+from gnapp.i18n import tr
 from gnapp.ui.qt import QApplication, QLocale, QTranslator
 
 CATALOGUE = "qtbase_vi.qm"
@@ -20,6 +21,6 @@ def install_vietnamese(app: QApplication) -> QTranslator:
     translator = QTranslator(app)
     with as_file(resource_file("translations", CATALOGUE)) as path:
         if not translator.load(str(path)):
-            raise RuntimeError(f"Không nạp được bản dịch giao diện {path}")
+            raise RuntimeError(tr("Không nạp được bản dịch giao diện {path}", path=path))
     app.installTranslator(translator)
     return translator
