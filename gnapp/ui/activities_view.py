@@ -477,9 +477,9 @@ class ActivitiesView(QWidget):
         )
         self.activity_note.setText(
             tr(
-                "{activity_rows_count} hoạt động, mô hình trong năm {year}; chọn một dòng để xem "
+                "{count} hoạt động, mô hình trong năm {year}; chọn một dòng để xem "
                 "và thêm người hưởng lợi.",
-                activity_rows_count=len(self.activity_rows),
+                count=len(self.activity_rows),
                 year=self.year.value(),
             )
         )
@@ -499,9 +499,9 @@ class ActivitiesView(QWidget):
         )
         self.beneficiary_box.setTitle(
             tr(
-                "Người hưởng lợi: {name} ({beneficiary_rows_count} dòng)",
+                "Người hưởng lợi: {name} ({count} dòng)",
                 name=activity["name"],
-                beneficiary_rows_count=len(self.beneficiary_rows),
+                count=len(self.beneficiary_rows),
             )
             if activity
             else tr("Người hưởng lợi (chọn một hoạt động ở trên)")

@@ -189,9 +189,9 @@ def _change_texts(
         status = (change.new_values or {}).get("status")
         return [(subject, "", value_text(table, "status", status))]
     if action == "insert":
-        return [(tr("Thêm: {lowered}", lowered=lowered), "", "")]
+        return [(tr("Thêm: {what}", what=lowered), "", "")]
     if action == "delete":
-        return [(tr("Xóa: {lowered}", lowered=lowered), "", "")]
+        return [(tr("Xóa: {what}", what=lowered), "", "")]
     if table == "questionnaires":
         return [(tr("{subject}: sửa nội dung phiếu", subject=subject), "", "")]
     old_values, new_values = change.old_values or {}, change.new_values or {}

@@ -45,11 +45,11 @@ def change_text(current: int, previous: int | None, previous_year: int | None) -
     delta = current - previous
     if delta == 0:
         return tr("không đổi so với năm {previous_year}", previous_year=previous_year)
-    word = tr("giảm") if delta < 0 else tr("tăng")
     return tr(
-        "{word} {delta} hộ so với năm {previous_year}",
-        word=word,
-        delta=format_number(abs(delta)),
+        "giảm {count} hộ so với năm {previous_year}"
+        if delta < 0
+        else "tăng {count} hộ so với năm {previous_year}",
+        count=format_number(abs(delta)),
         previous_year=previous_year,
     )
 

@@ -107,7 +107,9 @@ def ask_yes_no(parent: QWidget, title: str, text: str) -> bool:
 def dialog_buttons(dialog: QDialog, ok_text: str | None = None) -> QDialogButtonBox:
     """The buttons "Ghi" (or ``ok_text``) and "Hủy"."""
     buttons = QDialogButtonBox()
-    buttons.addButton(tr("Ghi") if ok_text is None else ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
+    buttons.addButton(
+        tr("Ghi") if ok_text is None else ok_text, QDialogButtonBox.ButtonRole.AcceptRole
+    )
     buttons.addButton(tr("Hủy"), QDialogButtonBox.ButtonRole.RejectRole)
     buttons.accepted.connect(dialog.accept)
     buttons.rejected.connect(dialog.reject)
