@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import re
 import string
+import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,8 @@ NON_USER_TEXTS = (
     re.compile(r"\s*([\w-]+\s*:\s*[^;:]+;\s*)+$"),
     re.compile(r"\s*(Q\w+[^{]*\{[^}]*\}\s*)+$"),
 )
+# Literals that read as words but are not for reading: sample names whose width sizes a column.
+NON_USER_LITERALS = {"Nguyễn Thị Phương Thảo", "Thôn Phước Hòa Đông"}
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,7 @@ def looks_user_facing(text: str) -> bool:
     Identifiers, keys, object names and file patterns hold no space and no Vietnamese letter, and
     start in lower case or are all capitals ("GNApp", "DTTS").
     """
-    if not any(character.isalpha() for character in text):
+    if text in NON_USER_LITERALS or not any(character.isalpha() for character in text):
         return False
     vietnamese = any(character.isalpha() and not character.isascii() for character in text)
     if not vietnamese and any(pattern.match(text) for pattern in NON_USER_TEXTS):
@@ -174,3 +177,23 @@ def check_catalogue(catalogue: dict[str, str], used: set[str]) -> CatalogueCheck
             if not isinstance(translated, str) or not translated.strip()
         ),
     )
+
+
+def unfinished_qt_messages(ts_file: Path) -> list[tuple[str, str]]:
+    """(context, source) of every message of a Qt ``.ts`` catalogue without a finished,
+    non-empty translation."""
+    unfinished = []
+    for context in ElementTree.parse(ts_file).getroot().iter("context"):
+        name = context.findtext("name") or ""
+        for message in context.iter("message"):
+            source = message.findtext("source") or ""
+            translation = message.find("translation")
+            if translation is None:
+                unfinished.append((name, source))
+                continue
+            texts = [form.text for form in translation.iter("numerusform")] or [translation.text]
+            if translation.get("type") in {"unfinished", "vanished", "obsolete"} or not all(
+                text and text.strip() for text in texts
+            ):
+                unfinished.append((name, source))
+    return unfinished
