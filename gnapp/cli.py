@@ -14,6 +14,7 @@ from pathlib import Path
 
 from gnapp import __version__
 from gnapp.cli_support import CliError, ask_secret
+from gnapp.i18n import LANGUAGES
 
 EXIT_CORRUPT = 3  # the exit status when a database file is broken
 
@@ -29,6 +30,11 @@ def _parser() -> argparse.ArgumentParser:
         "--demo", action="store_true", help="mở giao diện trên bản sao mới của xã mẫu"
     )
     target.add_argument("--db", type=Path, metavar="PATH", help="mở giao diện trên tệp dữ liệu xã")
+    parser.add_argument(
+        "--language",
+        choices=sorted(LANGUAGES),
+        help="ngôn ngữ giao diện lần này (mặc định: ngôn ngữ đã chọn trên máy này) / language",
+    )
     commands = parser.add_subparsers(dest="command", metavar="LỆNH")
 
     demo = commands.add_parser("demo", help="dữ liệu xã mẫu")
@@ -802,7 +808,7 @@ def _gui(args: argparse.Namespace) -> int:
     from gnapp.ui.app import run_gui
 
     # without --db: the database opened last, or the first-run setup wizard
-    return run_gui(None if args.demo else args.db, demo=args.demo)
+    return run_gui(None if args.demo else args.db, demo=args.demo, language=args.language)
 
 
 def main(argv: list[str] | None = None) -> int:

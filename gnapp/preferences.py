@@ -1,5 +1,5 @@
 """The user's own preferences on this computer (not the commune's data): the database opened
-last, so starting GNApp without arguments opens it again."""
+last, so starting GNApp without arguments opens it again; the language of the interface."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from gnapp.i18n import LANGUAGES, SOURCE_LANGUAGE
 from gnapp.paths import user_data_dir
 
 FILE_NAME = "tuy-chon.json"
@@ -47,3 +48,15 @@ def last_database() -> Path | None:
 
 def remember_database(path: Path) -> None:
     save_preference("last_database", str(Path(path).resolve()))
+
+
+def preferred_language() -> str:
+    """The language chosen on this computer; Vietnamese unless another known one was chosen."""
+    value = load_preferences().get("language")
+    return value if value in LANGUAGES else SOURCE_LANGUAGE
+
+
+def remember_language(language: str) -> None:
+    if language not in LANGUAGES:
+        raise ValueError(f"Ngôn ngữ không được hỗ trợ: {language}")
+    save_preference("language", language)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from gnapp import preferences
 
 
@@ -24,3 +26,20 @@ def test_a_damaged_preferences_file_counts_as_none(tmp_path, monkeypatch):
     assert preferences.load_preferences() == {}
     preferences.save_preference("last_database", "x")
     assert preferences.load_preferences() == {"last_database": "x"}
+
+
+def test_the_language_is_vietnamese_until_another_is_chosen(tmp_path, monkeypatch):
+    monkeypatch.setenv("GNAPP_DATA_DIR", str(tmp_path))
+    assert preferences.preferred_language() == "vi"
+    preferences.remember_language("en")
+    assert preferences.preferred_language() == "en"
+    assert preferences.load_preferences()["language"] == "en"
+    preferences.save_preference("language", "xx")  # e.g. a language of a later version
+    assert preferences.preferred_language() == "vi"
+
+
+def test_an_unknown_language_is_not_remembered(tmp_path, monkeypatch):
+    monkeypatch.setenv("GNAPP_DATA_DIR", str(tmp_path))
+    with pytest.raises(ValueError, match="không được hỗ trợ"):
+        preferences.remember_language("xx")
+    assert "language" not in preferences.load_preferences()

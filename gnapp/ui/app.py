@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 from gnapp.i18n import tr
-from gnapp.preferences import last_database, remember_database
+from gnapp.preferences import last_database, preferred_language, remember_database
 from gnapp.store.backups import check_integrity, default_backup_folder
 from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.store.errors import DatabaseError
@@ -15,7 +15,7 @@ from gnapp.store.users import User
 from gnapp.ui.login_dialog import sign_in_at_start
 from gnapp.ui.main_window import MainWindow, show_message
 from gnapp.ui.qt import QApplication, QMessageBox, QProgressDialog, QSize, Qt, QThreadPool
-from gnapp.ui.translations import install_vietnamese
+from gnapp.ui.translations import apply_language
 
 # Fits a 1366×768 office screen with the taskbar and the window frame.
 WINDOW_SIZE = QSize(1300, 680)
@@ -73,18 +73,25 @@ def _demo_path() -> Path:
     return Path(tempfile.mkdtemp(prefix="gnapp-demo-")) / BUNDLED_DEMO
 
 
-def run_gui(path: Path | None, *, demo: bool = False, argv: list[str] | None = None) -> int:
+def run_gui(
+    path: Path | None,
+    *,
+    demo: bool = False,
+    argv: list[str] | None = None,
+    language: str | None = None,
+) -> int:
     """Open the commune database at ``path`` in the main window; return the exit code.
 
     Without ``path``: the database opened last, or on the first run the setup wizard. With
     ``demo``, a missing ``path`` is first filled with a fresh copy of the demo commune. A
     database that fails its integrity check is never opened: the recovery dialog offers the last
-    good backup. Backups are made once a day and on closing (not of the demo).
+    good backup. Backups are made once a day and on closing (not of the demo). The interface
+    speaks ``language``, by default the one chosen on this computer.
     """
     app = QApplication.instance() or QApplication(sys.argv[:1] if argv is None else argv)
     app.setApplicationName("GNApp")
     app.setOrganizationName("GNApp")
-    install_vietnamese(app)
+    apply_language(app, language or preferred_language())
     if path is None and not demo:
         path = last_database()
         if path is None:

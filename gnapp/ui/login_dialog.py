@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from gnapp.i18n import tr
+from gnapp.preferences import remember_language
 from gnapp.store import users
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.register import get_commune, get_setting
+from gnapp.ui.language import language_combo
 from gnapp.ui.qt import (
+    QApplication,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
@@ -17,6 +20,7 @@ from gnapp.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from gnapp.ui.translations import apply_language
 
 # After this many wrong passwords in a row the dialog waits before the next try.
 ATTEMPTS_BEFORE_PAUSE = 5
@@ -32,30 +36,30 @@ def _error_label() -> QLabel:
 
 
 class LoginDialog(QDialog):
-    """Username and password; on success ``user`` is set and the database acts as that user."""
+    """Username and password; on success ``user`` is set and the database acts as that user.
+    The language chosen here is this computer's from now on (the main window, made after, speaks
+    it at once)."""
 
     def __init__(self, cdb: CommuneDatabase, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.cdb = cdb
         self.user: users.User | None = None
         self.failures = 0
-        commune = get_commune(cdb.db) or {}
-        self.setWindowTitle(tr("GNApp — Đăng nhập"))
-        title = QLabel(
-            tr("<b>{commune}</b><br>Đăng nhập để làm việc", commune=commune.get("name") or "GNApp")
-        )
+        self.commune_name = (get_commune(cdb.db) or {}).get("name") or "GNApp"
+        self.title = QLabel()
         self.username = QLineEdit(objectName="username")
         self.password = QLineEdit(objectName="password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.language = language_combo()
+        self.language.currentIndexChanged.connect(self.change_language)
         self.error = _error_label()
+        self.labels = {field: QLabel() for field in (self.username, self.password, self.language)}
         form = QFormLayout()
-        form.addRow(tr("Tên đăng nhập:"), self.username)
-        form.addRow(tr("Mật khẩu:"), self.password)
+        for field, label in self.labels.items():
+            form.addRow(label, field)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Đăng nhập"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Thoát"))
         self.buttons.accepted.connect(self.sign_in)
         self.buttons.rejected.connect(self.reject)
         # owned by the dialog, so it never fires after the dialog is gone
@@ -64,30 +68,57 @@ class LoginDialog(QDialog):
             lambda: self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
         )
         layout = QVBoxLayout(self)
-        layout.addWidget(title)
+        layout.addWidget(self.title)
         layout.addLayout(form)
+        self.demo_hint: QLabel | None = None
         if get_setting(cdb.db, "demo", False):
+            from gnapp.demo import DEMO_USERS
+
+            self.demo_hint = QLabel(objectName="demo_hint", wordWrap=True)
+            layout.addWidget(self.demo_hint)
+            self.username.setText(DEMO_USERS[0][0])
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(420)
+        self._set_texts()
+        (self.password if self.username.text() else self.username).setFocus()
+
+    def _set_texts(self) -> None:
+        """The dialog's words in the current language."""
+        self.setWindowTitle(tr("GNApp — Đăng nhập"))
+        self.title.setText(
+            tr("<b>{commune}</b><br>Đăng nhập để làm việc", commune=self.commune_name)
+        )
+        for field, text in (
+            (self.username, tr("Tên đăng nhập:")),
+            (self.password, tr("Mật khẩu:")),
+            (self.language, tr("Ngôn ngữ / Language:")),
+        ):
+            self.labels[field].setText(text)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Đăng nhập"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Thoát"))
+        if self.demo_hint is not None:
             from gnapp.demo import DEMO_PASSWORD, DEMO_USERS
 
             accounts = ", ".join(
                 f"{name} ({', '.join(users.ROLES[r].lower() for r in roles)})"
                 for name, _, roles in DEMO_USERS
             )
-            hint = QLabel(
+            self.demo_hint.setText(
                 tr(
                     "Dữ liệu mẫu — tài khoản: {accounts}; mật khẩu: {password}",
                     accounts=accounts,
                     password=DEMO_PASSWORD,
-                ),
-                objectName="demo_hint",
+                )
             )
-            hint.setWordWrap(True)
-            layout.addWidget(hint)
-            self.username.setText(DEMO_USERS[0][0])
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
-        self.setMinimumWidth(420)
-        (self.password if self.username.text() else self.username).setFocus()
+
+    def change_language(self) -> None:
+        """Use the chosen language on this computer from now on, starting with this dialog."""
+        language = self.language.currentData()
+        remember_language(language)
+        apply_language(QApplication.instance(), language)
+        self.error.hide()
+        self._set_texts()
 
     def sign_in(self) -> None:
         try:

@@ -1,9 +1,11 @@
 """Settings (administrators): the commune's identity, its villages, the document signer and
-recipients, how many backups are kept. Saved together, or not at all with every problem listed."""
+recipients, how many backups are kept. Saved together, or not at all with every problem listed.
+Apart from them, the interface language of this computer (a preference, not the commune's)."""
 
 from __future__ import annotations
 
 from gnapp.i18n import tr, tr_noop
+from gnapp.preferences import preferred_language, remember_language
 from gnapp.store import register, users
 from gnapp.store.backups import default_backup_folder
 from gnapp.store.database import CommuneDatabase
@@ -17,6 +19,7 @@ from gnapp.store.setup import (
     VillageEntry,
     village_problems,
 )
+from gnapp.ui.language import language_combo
 from gnapp.ui.qt import (
     QComboBox,
     QDialog,
@@ -60,8 +63,16 @@ class SettingsDialog(QDialog):
         )
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
+        self.language = language_combo(preferred_language())
+        language_row = QHBoxLayout()
+        language_row.addWidget(QLabel(tr("Ngôn ngữ giao diện / Language:")))
+        language_row.addWidget(self.language)
+        language_row.addWidget(
+            QLabel(tr("(riêng máy tính này; áp dụng từ lần mở GNApp sau)"), wordWrap=True), 1
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
+        layout.addLayout(language_row)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self.resize(720, 520)
@@ -236,6 +247,7 @@ class SettingsDialog(QDialog):
         except DatabaseError as error:
             self._show(str(error).splitlines())
             return
+        remember_language(self.language.currentData())
         self.accept()
 
     def _show(self, problems: list[str]) -> None:
