@@ -7,6 +7,7 @@ from importlib.resources import as_file
 import pytest
 
 from gnapp import i18n
+from gnapp.core.household_checks import read_birth_date
 from gnapp.data import resource_file
 from gnapp.i18n_extract import (
     UI_FOLDER,
@@ -17,6 +18,7 @@ from gnapp.i18n_extract import (
     unfinished_qt_messages,
     untranslated_texts,
 )
+from gnapp.store import users
 
 # Being changed by other engineers at the time of writing: wrapped after their merge, then this
 # set is emptied (and the check then covers them too).
@@ -128,3 +130,26 @@ def test_unfinished_qt_messages_are_seen(tmp_path):
         ("QDialogButtonBox", "Help"),
         ("QDialogButtonBox", "%n file(s)"),
     ]
+
+
+@pytest.fixture
+def english():
+    i18n.set_language("en")
+    yield
+    i18n.set_language("vi")
+
+
+def test_core_messages_the_gui_shows_follow_the_language(english):
+    with pytest.raises(users.UserError, match="at least 6 characters"):
+        users.check_new_password("abc")
+    with pytest.raises(users.PermissionDenied) as refused:
+        users.require(users.User(2, "canbo", "Cán", ("clerk",), True), "administer")
+    assert str(refused.value) == (
+        "Account canbo has no permission to manage users, settings and data restores "
+        "(role needed: Administrator)."
+    )
+    with pytest.raises(ValueError, match="Cannot read the date of birth “ngày rằm”"):
+        read_birth_date("ngày rằm")
+    i18n.set_language("vi")
+    with pytest.raises(ValueError, match="Không đọc được ngày sinh"):
+        read_birth_date("ngày rằm")

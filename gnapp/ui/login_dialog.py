@@ -101,7 +101,7 @@ class LoginDialog(QDialog):
             from gnapp.demo import DEMO_PASSWORD, DEMO_USERS
 
             accounts = ", ".join(
-                f"{name} ({', '.join(users.ROLES[r].lower() for r in roles)})"
+                f"{name} ({', '.join(tr(users.ROLES[r]).lower() for r in roles)})"
                 for name, _, roles in DEMO_USERS
             )
             self.demo_hint.setText(

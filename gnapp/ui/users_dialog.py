@@ -110,7 +110,7 @@ class _RoleBoxes(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.boxes = {}
         for role, name in users.ROLES.items():
-            box = QCheckBox(name, objectName=f"role_{role}", checked=role in chosen)
+            box = QCheckBox(tr(name), objectName=f"role_{role}", checked=role in chosen)
             self.boxes[role] = box
             layout.addWidget(box)
 
