@@ -149,6 +149,29 @@ def code_texts(folder: Path = PACKAGE) -> dict[str, list[Text]]:
     return found
 
 
+def data_texts() -> set[str]:
+    """Texts of the household-record format (forms/) that the GUI shows through ``tr()``: every
+    field's label and the descriptions of the household groups."""
+    from gnapp.core.record import (
+        field_label,
+        field_schema,
+        household_field_names,
+        member_field_names,
+    )
+
+    fields = [f"household.{name}" for name in household_field_names()]
+    fields += [f"member.{name}" for name in member_field_names()]
+    groups = field_schema("household.groups")["properties"].values()
+    return {field_label(field) for field in fields if "description" in field_schema(field)} | {
+        group["description"] for group in groups
+    }
+
+
+def used_texts() -> set[str]:
+    """Every text a catalogue must translate: the code's ``tr()`` texts and the data texts."""
+    return set(code_texts()) | data_texts()
+
+
 @dataclass(frozen=True)
 class CatalogueCheck:
     missing: list[str]

@@ -25,6 +25,7 @@ from gnapp.i18n_extract import (
     code_texts,
     python_files,
     untranslated_texts,
+    used_texts,
 )
 
 CATALOGUES = Path(__file__).resolve().parent.parent / "resources" / "translations"
@@ -52,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if left else 0
     path = CATALOGUES / catalogue_name(args.language)
     catalogue = json.loads(path.read_text(encoding="utf-8"))
-    check = check_catalogue(catalogue, set(used))
+    check = check_catalogue(catalogue, used_texts())
     if args.add and check.missing:
         catalogue |= {text: "" for text in check.missing}
         text = json.dumps(dict(sorted(catalogue.items())), ensure_ascii=False, indent=1)
@@ -70,7 +71,9 @@ def main(argv: list[str] | None = None) -> int:
             for text in texts:
                 where = ", ".join(p.where() for p in used.get(text, []))
                 print(f"  {json.dumps(text, ensure_ascii=False)}  {where}".rstrip())
-    print(f"{len(used)} texts in {PACKAGE.name}/; {len(catalogue)} in {path.name}")
+    print(
+        f"{len(used_texts())} texts in {PACKAGE.name}/ and forms/; {len(catalogue)} in {path.name}"
+    )
     return 0 if check.clean else 1
 
 

@@ -89,7 +89,7 @@ def _money(amount: int | None) -> str:
 
 
 def _status(status: str | None) -> str:
-    return capitalise(CLASS_LABELS[status]) if status else tr("Không thuộc diện nào")
+    return capitalise(tr(CLASS_LABELS[status])) if status else tr("Không thuộc diện nào")
 
 
 def _optional_amount(text: str, what: str) -> int | None:

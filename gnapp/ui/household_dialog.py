@@ -112,9 +112,9 @@ def column_label(table: str, column: str) -> str:
     if key in OWN_LABELS:
         return tr(OWN_LABELS[key])
     if scope == "household" and column in GROUP_FLAGS:
-        return field_schema("household.groups")["properties"][column]["description"]
+        return tr(field_schema("household.groups")["properties"][column]["description"])
     try:
-        return field_label(key)
+        return tr(field_label(key))
     except KeyError:
         return column
 
@@ -128,7 +128,7 @@ def value_text(
         return tr(EMPTY_TEXT)
     if column in HOUSEHOLD_LISTS and table == "households":
         codes = json.loads(value) if isinstance(value, str) else list(value)
-        labels = [value_label(f"household.{column}", code) for code in codes]
+        labels = [tr(value_label(f"household.{column}", code)) for code in codes]
         return ", ".join(labels) if labels else tr("(không có)")
     if (table == "households" and column in HOUSEHOLD_BOOLEANS) or (
         table == "members" and column in MEMBER_BOOLEANS
@@ -142,12 +142,12 @@ def value_text(
         return birth_date_text(value)
     if table == "household_status":
         if column == "status":
-            return CLASS_LABELS.get(value, value)
+            return tr(CLASS_LABELS.get(value, value))
         if column == "movement":
-            return MOVEMENT_LABELS.get(value, value)
+            return tr(MOVEMENT_LABELS.get(value, value))
         if column == "decision_date":
             return format_date(date.fromisoformat(value))
-    return value_label(f"{scope}.{column}", value)
+    return tr(value_label(f"{scope}.{column}", value))
 
 
 def time_text(stamp: str) -> str:
@@ -274,7 +274,9 @@ class ChoiceBox(QComboBox):
 def enum_box(key: str, *, required: bool = False) -> ChoiceBox:
     """Choices of a schema enum with their Vietnamese labels; "chưa rõ" first unless required."""
     blank = tr("— chọn —") if required else tr(UNKNOWN_TEXT)
-    return ChoiceBox([(None, blank), *VALUE_LABELS[key].items()])
+    return ChoiceBox(
+        [(None, blank), *((code, tr(text)) for code, text in VALUE_LABELS[key].items())]
+    )
 
 
 def yes_no_box() -> ChoiceBox:
@@ -332,7 +334,8 @@ class CheckList(QWidget):
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.boxes: dict[str, QCheckBox] = {}
-        for number, (code, text) in enumerate(VALUE_LABELS[key].items()):
+        for number, (code, label) in enumerate(VALUE_LABELS[key].items()):
+            text = tr(label)
             box = QCheckBox(text[:1].upper() + text[1:])
             box.toggled.connect(self.changed)
             layout.addWidget(box, number // columns, number % columns)
@@ -422,7 +425,7 @@ def ask_former_head_relation(parent: QWidget, name: str, suggested: str) -> str 
     dialog.setWindowTitle(tr("Đổi chủ hộ"))
     question = QLabel(tr("{name} là gì của chủ hộ mới?", name=name))
     question.setWordWrap(True)
-    relations = {k: v for k, v in VALUE_LABELS["member.relation"].items() if k != "head"}
+    relations = {k: tr(v) for k, v in VALUE_LABELS["member.relation"].items() if k != "head"}
     box = ChoiceBox(relations.items())
     box.set_value(suggested)
     buttons = QDialogButtonBox()
@@ -725,7 +728,7 @@ class HouseholdDialog(QDialog):
                     (
                         str(row["year"]),
                         value_text("household_status", "status", row["status"]),
-                        MOVEMENT_LABELS.get(movement, movement) if movement else "",
+                        tr(MOVEMENT_LABELS.get(movement, movement)) if movement else "",
                         decision,
                         row["note"] or "",
                     )
@@ -796,8 +799,10 @@ class HouseholdDialog(QDialog):
         return (
             str(number + 1),
             values.get("full_name") or "",
-            value_label("member.relation", values["relation"]) if values.get("relation") else "",
-            value_label("member.sex", values["sex"]) if values.get("sex") else "",
+            tr(value_label("member.relation", values["relation"]))
+            if values.get("relation")
+            else "",
+            tr(value_label("member.sex", values["sex"])) if values.get("sex") else "",
             birth_date_text(values.get("birth_date")),
             values.get("citizen_id") or "",
             "",

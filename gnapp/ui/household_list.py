@@ -51,7 +51,6 @@ PAGE_SIZE = 200
 CACHED_PAGES = 6
 SEARCH_DELAY_MS = 150  # typing pauses this long before the list searches
 
-STATUS_LABELS = {status: capitalise(CLASS_LABELS[status]) for status in STATUSES}
 NO_STATUS_LABEL = tr_noop("Không có trong danh sách")
 # The schema's words for the group flags ("Hộ dân tộc thiểu số", ...).
 GROUP_LABELS = {
@@ -66,7 +65,13 @@ GROUP_ABBREVIATIONS = {
 
 
 def groups_tooltip() -> str:
-    return "\n".join(f"{tr(GROUP_ABBREVIATIONS[group])}: {GROUP_LABELS[group]}" for group in GROUPS)
+    return "\n".join(
+        f"{tr(GROUP_ABBREVIATIONS[group])}: {tr(GROUP_LABELS[group])}" for group in GROUPS
+    )
+
+
+def status_label(status: str | None) -> str:
+    return capitalise(tr(CLASS_LABELS[status])) if status in STATUSES else ""
 
 
 # header, tooltip (None: the groups' abbreviations), the query's sort, right-aligned
@@ -104,7 +109,7 @@ def _cell_text(row: HouseholdRow, column: int) -> str:
         row.head_name,
         row.village_name,
         format_number(row.members),
-        STATUS_LABELS.get(row.status or "", ""),
+        status_label(row.status),
         ", ".join(tr(GROUP_ABBREVIATIONS[group]) for group in row.groups),
     )
     return values[column]
@@ -202,7 +207,7 @@ class HouseholdTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return _cell_text(row, column)
         if column == GROUPS_COLUMN and row.groups:
-            return "\n".join(GROUP_LABELS[group] for group in row.groups)
+            return "\n".join(tr(GROUP_LABELS[group]) for group in row.groups)
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
@@ -262,7 +267,7 @@ class HouseholdListPage(QWidget):
         self.group_box = _filter_box(tr("Chỉ hiện các hộ thuộc một nhóm đối tượng"))
         self.group_box.addItem(tr("Tất cả các nhóm"), None)
         for group in GROUPS:
-            self.group_box.addItem(GROUP_LABELS[group], group)
+            self.group_box.addItem(tr(GROUP_LABELS[group]), group)
         for box in (self.village_box, self.status_box, self.group_box):
             box.currentIndexChanged.connect(self.apply_filters)
 
@@ -372,8 +377,8 @@ class HouseholdListPage(QWidget):
         self.status_box.clear()
         self.status_box.addItem(tr("Tất cả"), None)
         if year is not None:
-            for code, label in STATUS_LABELS.items():
-                self.status_box.addItem(label, code)
+            for code in STATUSES:
+                self.status_box.addItem(status_label(code), code)
             self.status_box.addItem(
                 tr("{label} năm {year}", label=tr(NO_STATUS_LABEL), year=year),
                 NO_STATUS,

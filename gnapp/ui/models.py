@@ -264,7 +264,7 @@ def movement_rows(counts: Mapping[str, int]) -> list[TextRow]:
     order = {code: rank for rank, code in enumerate(MOVEMENT_LABELS)}
     codes = sorted(counts, key=lambda code: (order.get(code, len(order)), code))
     return [
-        TextRow((capitalise(MOVEMENT_LABELS.get(code, code)), format_number(counts[code])))
+        TextRow((capitalise(tr(MOVEMENT_LABELS.get(code, code))), format_number(counts[code])))
         for code in codes
     ]
 
