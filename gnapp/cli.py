@@ -14,6 +14,7 @@ from pathlib import Path
 
 from gnapp import __version__
 from gnapp.cli_support import CliError, ask_secret
+from gnapp.i18n import LANGUAGES
 
 EXIT_CORRUPT = 3  # the exit status when a database file is broken
 
@@ -34,6 +35,11 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="PATH",
         help="mở giao diện cơ quan nhận báo cáo trên tệp .gnoffice (chưa có thì tạo mới)",
+    )
+    parser.add_argument(
+        "--language",
+        choices=sorted(LANGUAGES),
+        help="ngôn ngữ giao diện lần này (mặc định: ngôn ngữ đã chọn trên máy này) / language",
     )
     commands = parser.add_subparsers(dest="command", metavar="LỆNH")
 
@@ -834,8 +840,8 @@ def _gui(args: argparse.Namespace) -> int:
 
     # without --db or --office-db: the database opened last, or the first-run setup wizard
     if args.office_db is not None:
-        return run_gui(args.office_db, office=True)
-    return run_gui(None if args.demo else args.db, demo=args.demo)
+        return run_gui(args.office_db, office=True, language=args.language)
+    return run_gui(None if args.demo else args.db, demo=args.demo, language=args.language)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from gnapp.i18n import tr
 from gnapp.office.database import SUFFIX as OFFICE_SUFFIX
-from gnapp.preferences import last_database, remember_database
+from gnapp.preferences import last_database, preferred_language, remember_database
 from gnapp.store.backups import check_integrity, default_backup_folder
 from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.store.errors import DatabaseError
@@ -16,7 +16,7 @@ from gnapp.store.users import User
 from gnapp.ui.login_dialog import sign_in_at_start
 from gnapp.ui.main_window import MainWindow, show_message
 from gnapp.ui.qt import QApplication, QMessageBox, QProgressDialog, QSize, Qt, QThreadPool
-from gnapp.ui.translations import install_vietnamese
+from gnapp.ui.translations import apply_language
 
 # Fits a 1366×768 office screen with the taskbar and the window frame.
 WINDOW_SIZE = QSize(1300, 680)
@@ -38,8 +38,8 @@ def _create_demo(path: Path) -> None:
     """Write a fresh demo commune at ``path``, showing progress if it must be generated."""
     from gnapp import demo  # the generator needs the classification engine: load it on demand
 
-    dialog = QProgressDialog("Đang tạo dữ liệu mẫu…", "", 0, 0)
-    dialog.setWindowTitle("GNApp — tạo dữ liệu mẫu")
+    dialog = QProgressDialog(tr("Đang tạo dữ liệu mẫu…"), "", 0, 0)
+    dialog.setWindowTitle(tr("GNApp — tạo dữ liệu mẫu"))
     dialog.setCancelButton(None)
     dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
     dialog.setMinimumDuration(0)
@@ -120,6 +120,7 @@ def run_gui(
     demo: bool = False,
     office: bool = False,
     argv: list[str] | None = None,
+    language: str | None = None,
 ) -> int:
     """Open the commune database at ``path`` in the main window (with ``office``, or for a
     ``.gnoffice`` file, the receiving office's window); return the exit code.
@@ -127,12 +128,13 @@ def run_gui(
     Without ``path``: the database opened last, or on the first run the setup wizard. With
     ``demo``, a missing ``path`` is first filled with a fresh copy of the demo commune. A
     database that fails its integrity check is never opened: the recovery dialog offers the last
-    good backup. Backups are made once a day and on closing (not of the demo).
+    good backup. Backups are made once a day and on closing (not of the demo). The interface
+    speaks ``language``, by default the one chosen on this computer.
     """
     app = QApplication.instance() or QApplication(sys.argv[:1] if argv is None else argv)
     app.setApplicationName("GNApp")
     app.setOrganizationName("GNApp")
-    install_vietnamese(app)
+    apply_language(app, language or preferred_language())
     if path is None and not demo:
         path = last_database()
         if path is None:
@@ -158,7 +160,9 @@ def run_gui(
                 return 1
         cdb = open_database(path)
     except DatabaseError as error:
-        show_message(None, QMessageBox.Icon.Critical, "GNApp — không mở được dữ liệu", str(error))
+        show_message(
+            None, QMessageBox.Icon.Critical, tr("GNApp — không mở được dữ liệu"), str(error)
+        )
         return 1
     user = sign_in_at_start(cdb)
     if user is None:
