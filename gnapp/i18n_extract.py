@@ -19,12 +19,14 @@ import gnapp
 PACKAGE = Path(gnapp.__file__).parent
 UI_FOLDER = PACKAGE / "ui"
 
-# The allow-list: texts with words that the user never reads. SQL statements, and Qt style sheets
-# ("color: #b00020;", "QLabel#error { … }"); none of them holds a Vietnamese letter.
+# The allow-list: texts with words that the user never reads. SQL statements, Qt style sheets
+# ("color: #b00020;", "QLabel#error { … }") and key sequences ("Ctrl+Q", which Qt shows in the
+# user's language itself); none of them holds a Vietnamese letter.
 NON_USER_TEXTS = (
     re.compile(r"\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\s"),
     re.compile(r"\s*([\w-]+\s*:\s*[^;:]+;\s*)+$"),
     re.compile(r"\s*(Q\w+[^{]*\{[^}]*\}\s*)+$"),
+    re.compile(r"((Ctrl|Alt|Shift|Meta)\+)+(\w|F\d+)$"),
 )
 # Literals that read as words but are not for reading: sample names whose width sizes a column.
 NON_USER_LITERALS = {"Nguyễn Thị Phương Thảo", "Thôn Phước Hòa Đông"}

@@ -16,14 +16,21 @@ from pathlib import Path
 
 from gnapp.core.standards import AREAS
 from gnapp.core.vietnamese import fold, nfc
+from gnapp.i18n import tr_noop
 from gnapp.packages import commune
 from gnapp.packages.keys import DEFAULT_KDF, KdfParams, PublicKey
 from gnapp.store import register, users
 from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.store.errors import DatabaseError
 
-KINDS = {"xa": "Xã", "phuong": "Phường", "dac_khu": "Đặc khu", "thi_tran": "Thị trấn"}
-RECEIVER_KINDS = {"province": "cấp tỉnh", "district": "cấp huyện"}
+# The words are those of documents; the GUI shows them through tr().
+KINDS = {
+    "xa": tr_noop("Xã"),
+    "phuong": tr_noop("Phường"),
+    "dac_khu": tr_noop("Đặc khu"),
+    "thi_tran": tr_noop("Thị trấn"),
+}
+RECEIVER_KINDS = {"province": tr_noop("cấp tỉnh"), "district": tr_noop("cấp huyện")}
 _CODE = re.compile(r"^\d{5}$")  # mã đơn vị hành chính cấp xã
 
 

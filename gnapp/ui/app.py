@@ -96,7 +96,9 @@ def run_office_gui(app: QApplication, path: Path) -> int:
     try:
         window = open_office_window(path)
     except DatabaseError as error:
-        show_message(None, QMessageBox.Icon.Critical, "GNApp — không mở được dữ liệu", str(error))
+        show_message(
+            None, QMessageBox.Icon.Critical, tr("GNApp — không mở được dữ liệu"), str(error)
+        )
         return 1
     remember_database(path)
     window.show()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from gnapp.core.vietnamese import fold
 from gnapp.data import read_form_json
-from gnapp.i18n import tr
+from gnapp.i18n import tr, tr_noop
 from gnapp.office.database import OFFICE_KINDS, SUFFIX, OfficeIdentity, open_office
 from gnapp.office.registry import create_office, office_public_key
 from gnapp.packages.keys import DEFAULT_KDF, KeyProblem, check_new_passphrase
@@ -37,11 +37,19 @@ KDF = DEFAULT_KDF  # how the office key's passphrase is stretched (tests make it
 
 class OfficeIdentityPage(_CheckedPage):
     FIELDS = (
-        ("name", "Tên cơ quan trong văn bản:", "ví dụ: UBND tỉnh Quảng Ngãi"),
-        ("parent_body", "Cơ quan chủ quản (dòng trên):", "ví dụ: UBND TỈNH QUẢNG NGÃI"),
-        ("office", "Tên cơ quan (dòng dưới):", "ví dụ: SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG"),
-        ("place", "Địa danh ghi ngày tháng:", "ví dụ: Quảng Ngãi"),
-        ("area", "Địa bàn tổng hợp:", "ví dụ: tỉnh Quảng Ngãi"),
+        ("name", tr_noop("Tên cơ quan trong văn bản:"), tr_noop("ví dụ: UBND tỉnh Quảng Ngãi")),
+        (
+            "parent_body",
+            tr_noop("Cơ quan chủ quản (dòng trên):"),
+            tr_noop("ví dụ: UBND TỈNH QUẢNG NGÃI"),
+        ),
+        (
+            "office",
+            tr_noop("Tên cơ quan (dòng dưới):"),
+            tr_noop("ví dụ: SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG"),
+        ),
+        ("place", tr_noop("Địa danh ghi ngày tháng:"), tr_noop("ví dụ: Quảng Ngãi")),
+        ("area", tr_noop("Địa bàn tổng hợp:"), tr_noop("ví dụ: tỉnh Quảng Ngãi")),
     )
 
     def __init__(self) -> None:
@@ -66,7 +74,7 @@ class OfficeIdentityPage(_CheckedPage):
         self.province.addItems(sorted((p["name"] for p in provinces), key=fold))
         self.province.setCurrentIndex(-1)
         self.symbol = QLineEdit("BC", objectName="symbol")
-        self.signer_title = QLineEdit("GIÁM ĐỐC", objectName="signer_title")
+        self.signer_title = QLineEdit(OfficeIdentity.signer_title, objectName="signer_title")
         self.signer_name = QLineEdit(
             objectName="signer_name", placeholderText=tr("có thể để trống")
         )

@@ -88,14 +88,14 @@ class SettingsDialog(QDialog):
         self.code = QLineEdit(commune.get("code") or "", objectName="code")
         self.kind = QComboBox(objectName="kind")
         for code, word in KINDS.items():
-            self.kind.addItem(word, code)
+            self.kind.addItem(tr(word), code)
         self.kind.setCurrentIndex(max(0, list(KINDS).index(commune.get("kind") or "xa")))
         self.name = QLineEdit(commune.get("name") or "", objectName="name")
         self.province = QLineEdit(commune.get("province") or "", objectName="province")
         self.receiver = QLineEdit(commune.get("receiving_office_name") or "", objectName="receiver")
         self.receiver_kind = QComboBox(objectName="receiver_kind")
         for code, label in RECEIVER_KINDS.items():
-            self.receiver_kind.addItem(label, code)
+            self.receiver_kind.addItem(tr(label), code)
         kind = commune.get("receiving_office_kind") or "province"
         self.receiver_kind.setCurrentIndex(list(RECEIVER_KINDS).index(kind))
         page = QWidget()
