@@ -11,7 +11,7 @@ from gnapp.data import read_form_json
 from gnapp.i18n import tr, tr_noop
 from gnapp.office.database import OFFICE_KINDS, SUFFIX, OfficeIdentity, open_office
 from gnapp.office.registry import create_office, office_public_key
-from gnapp.packages.keys import DEFAULT_KDF, KeyProblem, check_new_passphrase
+from gnapp.packages.keys import DEFAULT_KDF, MIN_PASSPHRASE, KeyProblem, check_new_passphrase
 from gnapp.paths import user_data_dir
 from gnapp.progress import Progress
 from gnapp.store.errors import DatabaseError
@@ -67,7 +67,7 @@ class OfficeIdentityPage(_CheckedPage):
             form.addRow(tr(label), self.fields[name])
         self.kind = QComboBox(objectName="kind")
         for code, word in OFFICE_KINDS.items():
-            self.kind.addItem(tr("Cấp {word}", word=word), code)
+            self.kind.addItem(tr("Cấp {word}", word=tr(word)), code)
         self.kind.setCurrentIndex(list(OFFICE_KINDS).index("province"))
         self.province = QComboBox(objectName="province", editable=True)
         provinces = read_form_json("reference", "province-codes.json")["provinces"]
@@ -141,7 +141,9 @@ class OfficeFilePage(_CheckedPage):
             field.setEchoMode(QLineEdit.EchoMode.Password)
         form = QFormLayout(self)
         form.addRow(tr("Tệp dữ liệu của cơ quan:"), row)
-        form.addRow(tr("Mật khẩu khóa (ít nhất 10 ký tự):"), self.passphrase)
+        form.addRow(
+            tr("Mật khẩu khóa (ít nhất {count} ký tự):", count=MIN_PASSPHRASE), self.passphrase
+        )
         form.addRow(tr("Nhập lại mật khẩu:"), self.repeat)
         form.addRow(self.error)
 
@@ -193,7 +195,7 @@ class OfficeFilePage(_CheckedPage):
 
         outcome, value = wait_for(self, tr("Tạo dữ liệu cơ quan"), tr("Đang tạo khóa…"), work)
         if outcome == "error":
-            self.error.setText(tr("Không tạo được dữ liệu: {error}", error=value))
+            self.error.setText(tr("Không tạo được dữ liệu: {reason}", reason=value))
             self.error.show()
             return False
         if outcome != "result":

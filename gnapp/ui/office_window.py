@@ -83,7 +83,7 @@ class OfficeWindow(QMainWindow):
         self.navigation.setCurrentRow(RECEIVE if communes(session.office) else COMMUNES)
 
         name = QLabel(identity.name, objectName="officeName")
-        kind = OFFICE_KINDS.get(identity.kind, identity.kind)
+        kind = tr(OFFICE_KINDS.get(identity.kind, identity.kind))
         details = QLabel(
             tr(
                 "{office} — cơ quan nhận báo cáo cấp {kind}, tổng hợp {area}",
