@@ -12,7 +12,7 @@ from pathlib import Path
 
 import gnapp
 from gnapp.core.vietnamese import format_decimal, format_number, format_percent
-from gnapp.i18n import tr, tr_noop
+from gnapp.i18n import LANGUAGES, current_language, tr, tr_noop
 from gnapp.preferences import remember_database
 from gnapp.store import users
 from gnapp.store.backups import default_backup_folder
@@ -337,6 +337,12 @@ class MainWindow(QMainWindow):
         self.about_action = QAction(tr("&Giới thiệu GNApp"), self)
         self.about_action.triggered.connect(self.show_about)
         help_menu.addAction(self.about_action)
+        self.language_action = QAction(tr("&Ngôn ngữ / Language…"), self)
+        self.language_action.setStatusTip(
+            tr("Chọn ngôn ngữ giao diện của máy tính này (áp dụng từ lần mở GNApp sau)")
+        )
+        self.language_action.triggered.connect(self.choose_language)
+        help_menu.addAction(self.language_action)
 
     def _build_header(self) -> QWidget:
         self.name_label = QLabel(objectName="communeName")
@@ -771,6 +777,20 @@ class MainWindow(QMainWindow):
         self._close_requested = True
         if self.backup_job is None:  # else the running backup's end asks again
             self.start_automatic_backup(closing=True)
+
+    def choose_language(self) -> None:
+        """Keep the language chosen for this computer; the windows speak it from the next start."""
+        from gnapp.ui.language import LanguageDialog
+
+        dialog = LanguageDialog(self)
+        if dialog.exec() and dialog.chosen != current_language():
+            self.statusBar().showMessage(
+                tr(
+                    "Đã lưu ngôn ngữ {language}: áp dụng từ lần mở GNApp sau.",
+                    language=LANGUAGES[dialog.chosen],
+                ),
+                10_000,
+            )
 
     def show_about(self) -> None:
         show_message(

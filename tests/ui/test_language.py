@@ -9,11 +9,14 @@ import pytest
 from gnapp import i18n, preferences
 from gnapp.cli import main
 from gnapp.store import users
+from gnapp.store.database import open_database
 from gnapp.store.register import add_village, save_commune
 from gnapp.store.users import TEST_COST
 from gnapp.ui import app as ui_app
 from gnapp.ui import qt
+from gnapp.ui.language import LanguageDialog
 from gnapp.ui.login_dialog import LoginDialog
+from gnapp.ui.main_window import MainWindow
 from gnapp.ui.settings_dialog import SettingsDialog
 from gnapp.ui.translations import apply_language
 
@@ -133,3 +136,73 @@ def test_the_settings_keep_no_language_when_they_cannot_be_saved(qtbot, demo_db)
     dialog.save()
     assert dialog.error.isVisibleTo(dialog)
     assert preferences.preferred_language() == "vi"
+
+
+def _has_vietnamese(text: str) -> bool:
+    return any(character.isalpha() and not character.isascii() for character in text)
+
+
+def test_the_main_window_in_english_has_no_vietnamese_in_its_menus_and_navigation(
+    qapp, qtbot, commune
+):
+    apply_language(qapp, "en")
+    cdb = open_database(commune)
+    window = MainWindow(cdb, ADMIN)
+    qtbot.addWidget(window)
+    menus = [action.text() for action in window.menuBar().actions()]
+    assert menus == ["&File", "H&ouseholds", "&Users", "&Help"]
+    entries = [
+        text
+        for menu in window.menuBar().actions()
+        for action in menu.menu().actions()
+        for text in (action.text(), action.statusTip())
+    ]
+    navigation = [window.navigation.item(row) for row in range(window.navigation.count())]
+    texts = [*entries, *(item.text() for item in navigation), *(i.toolTip() for i in navigation)]
+    assert "&Language / Ngôn ngữ…" in entries
+    assert [text for text in texts if _has_vietnamese(text) and "Ngôn ngữ" not in text] == []
+    assert window.total_name == "Whole commune"
+    assert window.windowTitle() == "GNApp — Xã Thử Nghiệm"  # the commune's name is data
+    cdb.close()
+
+
+def test_the_language_menu_keeps_the_choice_for_the_next_start(qtbot, commune, monkeypatch):
+    cdb = open_database(commune)
+    window = MainWindow(cdb, ADMIN)
+    qtbot.addWidget(window)
+
+    def choose(language):
+        def exec_(dialog):
+            dialog.language.setCurrentIndex(dialog.language.findData(language))
+            dialog.accept()
+            return True
+
+        monkeypatch.setattr(LanguageDialog, "exec", exec_)
+        window.language_action.trigger()
+
+    choose("en")
+    assert preferences.preferred_language() == "en"
+    assert i18n.current_language() == "vi"  # this session stays as it was
+    assert window.statusBar().currentMessage() == (
+        "Đã lưu ngôn ngữ English: áp dụng từ lần mở GNApp sau."
+    )
+    window.statusBar().clearMessage()
+    choose("vi")
+    assert preferences.preferred_language() == "vi"
+    assert window.statusBar().currentMessage() == ""  # the language in use: nothing to say
+
+    monkeypatch.setattr(LanguageDialog, "exec", lambda dialog: False)
+    window.language_action.trigger()
+    assert preferences.preferred_language() == "vi"
+    cdb.close()
+
+
+def test_the_language_dialog_keeps_nothing_when_cancelled(qtbot):
+    dialog = LanguageDialog()
+    qtbot.addWidget(dialog)
+    assert dialog.language.currentData() == "vi"
+    dialog.language.setCurrentIndex(dialog.language.findData("en"))
+    dialog.reject()
+    assert preferences.preferred_language() == "vi"
+    dialog.accept()
+    assert preferences.preferred_language() == "en"
