@@ -182,7 +182,8 @@ class VillageTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return tr(column.tooltip)
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if column.numeric else _LEFT
+            # Long headers (in English) wrap onto another line rather than being cut.
+            return (_RIGHT if column.numeric else _LEFT).value | Qt.TextFlag.TextWordWrap.value
         return None
 
     def _sorted(self, column: int, order: Qt.SortOrder) -> list[VillageFigures]:
