@@ -14,6 +14,7 @@ from pathlib import Path
 
 from gnapp import __version__
 from gnapp.cli_support import CliError, ask_secret
+from gnapp.i18n import LANGUAGES
 
 EXIT_CORRUPT = 3  # the exit status when a database file is broken
 
@@ -39,6 +40,11 @@ def _parser() -> argparse.ArgumentParser:
         "--self-test",
         action="store_true",
         help="tự kiểm tra không cần màn hình: xã mẫu, phân loại, báo cáo, gói ký số, cửa sổ chính",
+    )
+    parser.add_argument(
+        "--language",
+        choices=sorted(LANGUAGES),
+        help="ngôn ngữ giao diện lần này (mặc định: ngôn ngữ đã chọn trên máy này) / language",
     )
     commands = parser.add_subparsers(dest="command", metavar="LỆNH")
 
@@ -839,8 +845,8 @@ def _gui(args: argparse.Namespace) -> int:
 
     # without --db or --office-db: the database opened last, or the first-run setup wizard
     if args.office_db is not None:
-        return run_gui(args.office_db, office=True)
-    return run_gui(None if args.demo else args.db, demo=args.demo)
+        return run_gui(args.office_db, office=True, language=args.language)
+    return run_gui(None if args.demo else args.db, demo=args.demo, language=args.language)
 
 
 def _self_test(_: argparse.Namespace) -> int:

@@ -51,6 +51,12 @@ def current_language() -> str:
     return _language
 
 
+def tr_noop(text: str, /) -> str:
+    """Mark ``text`` for the catalogue where it is defined before the language is chosen (module
+    constants); it is shown through ``tr(TEXT)`` where it is used."""
+    return text
+
+
 def tr(text: str, /, **values: object) -> str:
     """``text`` in the current language, with ``{name}`` fields filled from ``values``."""
     translated = _catalogue.get(text, text)

@@ -1,7 +1,7 @@
 """The user's own preferences on this computer (not the commune's data): the database opened
-last, so starting GNApp without arguments opens it again, and the folder automatic backups go to
-(kept here, not in the database, so the recovery at start finds it even when the database is
-damaged)."""
+last, so starting GNApp without arguments opens it again; the language of the interface; the
+folder automatic backups go to (kept here, not in the database, so the recovery at start finds
+it even when the database is damaged)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from gnapp.i18n import LANGUAGES, SOURCE_LANGUAGE
 from gnapp.paths import user_data_dir
 
 FILE_NAME = "tuy-chon.json"
@@ -90,3 +91,15 @@ def set_backup_root(folder: Path | None) -> Path:
     folder = writable_folder(folder)
     save_preference("backup_root", str(folder))
     return folder
+
+
+def preferred_language() -> str:
+    """The language chosen on this computer; Vietnamese unless another known one was chosen."""
+    value = load_preferences().get("language")
+    return value if value in LANGUAGES else SOURCE_LANGUAGE
+
+
+def remember_language(language: str) -> None:
+    if language not in LANGUAGES:
+        raise ValueError(f"Ngôn ngữ không được hỗ trợ: {language}")
+    save_preference("language", language)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from gnapp import preferences
 
 
@@ -50,3 +52,20 @@ def test_a_folder_that_cannot_be_written_is_refused_and_nothing_changes(tmp_path
     else:
         raise AssertionError("a folder inside a file was accepted")
     assert preferences.backup_root() == tmp_path / "data" / "sao-luu"
+
+
+def test_the_language_is_vietnamese_until_another_is_chosen(tmp_path, monkeypatch):
+    monkeypatch.setenv("GNAPP_DATA_DIR", str(tmp_path))
+    assert preferences.preferred_language() == "vi"
+    preferences.remember_language("en")
+    assert preferences.preferred_language() == "en"
+    assert preferences.load_preferences()["language"] == "en"
+    preferences.save_preference("language", "xx")  # e.g. a language of a later version
+    assert preferences.preferred_language() == "vi"
+
+
+def test_an_unknown_language_is_not_remembered(tmp_path, monkeypatch):
+    monkeypatch.setenv("GNAPP_DATA_DIR", str(tmp_path))
+    with pytest.raises(ValueError, match="không được hỗ trợ"):
+        preferences.remember_language("xx")
+    assert "language" not in preferences.load_preferences()

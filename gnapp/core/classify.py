@@ -24,13 +24,14 @@ from gnapp.core.standards import (
     Standard,
 )
 from gnapp.core.vietnamese import format_date, format_decimal, format_money
+from gnapp.i18n import tr_noop
 
 CLASS_LABELS = {
-    "poor": "hộ nghèo",
-    "near_poor": "hộ cận nghèo",
-    "average": "hộ có mức sống trung bình",
-    "not_poor": "hộ không nghèo",
-    None: "chưa xác định được",
+    "poor": tr_noop("hộ nghèo"),
+    "near_poor": tr_noop("hộ cận nghèo"),
+    "average": tr_noop("hộ có mức sống trung bình"),
+    "not_poor": tr_noop("hộ không nghèo"),
+    None: tr_noop("chưa xác định được"),
 }
 # How a rule's status is shown next to it (a confirmed rule carries no mark).
 STATUS_MARKS = {"confirmed": "", "secondary": "nguồn thứ cấp", "unknown": "chưa rõ"}

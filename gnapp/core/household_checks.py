@@ -17,6 +17,7 @@ from typing import Any
 
 from gnapp.core.record import age_in_months, parse_birth_date, value_label
 from gnapp.core.vietnamese import citizen_id_problems, format_date, parse_number
+from gnapp.i18n import tr
 
 ERROR = "error"
 WARNING = "warning"
@@ -71,13 +72,16 @@ def read_birth_date(text: str) -> str | None:
         stored = f"{year}-{int(month):02d}-{int(day):02d}"
     else:
         raise ValueError(
-            f"Không đọc được ngày sinh “{text}”: nhập ngày/tháng/năm (ví dụ 05/03/1971) "
-            "hoặc chỉ năm sinh (1971)"
+            tr(
+                "Không đọc được ngày sinh “{text}”: nhập ngày/tháng/năm (ví dụ 05/03/1971) "
+                "hoặc chỉ năm sinh (1971)",
+                text=text,
+            )
         )
     try:
         parse_birth_date(stored)
     except ValueError:
-        raise ValueError(f"Ngày “{text}” không có trên lịch") from None
+        raise ValueError(tr("Ngày “{text}” không có trên lịch", text=text)) from None
     return stored
 
 
@@ -105,7 +109,10 @@ def read_floor_area(text: str) -> float | None:
         value = parse_number(text)
     except ValueError:
         raise ValueError(
-            f"Không đọc được diện tích “{text.strip()}”: nhập số mét vuông, ví dụ 36 hoặc 42,5"
+            tr(
+                "Không đọc được diện tích “{text}”: nhập số mét vuông, ví dụ 36 hoặc 42,5",
+                text=text.strip(),
+            )
         ) from None
     return float(value)
 
@@ -120,14 +127,18 @@ def household_field_problems(
     problems = []
     code = (household.get("code") or "").strip()
     if not code:
-        problems.append(Problem("household.code", "Chưa nhập mã hộ"))
+        problems.append(Problem("household.code", tr("Chưa nhập mã hộ")))
     elif code_in_use:
-        problems.append(Problem("household.code", f"Mã hộ {code} đã được dùng cho một hộ khác"))
+        problems.append(
+            Problem("household.code", tr("Mã hộ {code} đã được dùng cho một hộ khác", code=code))
+        )
     if household.get("village_id") is None:
-        problems.append(Problem("household.village_id", "Chưa chọn thôn / tổ dân phố"))
+        problems.append(Problem("household.village_id", tr("Chưa chọn thôn / tổ dân phố")))
     area = household.get("floor_area_m2")
     if area is not None and Decimal(str(area)) < 0:
-        problems.append(Problem("household.floor_area_m2", "Diện tích nhà ở không thể là số âm"))
+        problems.append(
+            Problem("household.floor_area_m2", tr("Diện tích nhà ở không thể là số âm"))
+        )
     return problems
 
 
@@ -154,24 +165,40 @@ def member_problems(member: Mapping[str, Any], index: int, *, today: date) -> li
 
     problems = []
     if not (member.get("full_name") or "").strip():
-        problems.append(problem("full_name", "Chưa nhập họ và tên"))
+        problems.append(problem("full_name", tr("Chưa nhập họ và tên")))
     sex = member.get("sex")
     if sex not in ("male", "female"):
-        problems.append(problem("sex", "Chưa chọn giới tính"))
+        problems.append(problem("sex", tr("Chưa chọn giới tính")))
         sex = None
     if not member.get("relation"):
-        problems.append(problem("relation", "Chưa chọn quan hệ với chủ hộ"))
+        problems.append(problem("relation", tr("Chưa chọn quan hệ với chủ hộ")))
     born = _born(member)
     if not member.get("birth_date"):
-        problems.append(problem("birth_date", "Chưa nhập ngày sinh"))
+        problems.append(problem("birth_date", tr("Chưa nhập ngày sinh")))
     elif born is None:
-        problems.append(problem("birth_date", f"Ngày sinh “{member['birth_date']}” không hợp lệ"))
+        problems.append(
+            problem(
+                "birth_date",
+                tr("Ngày sinh “{birth_date}” không hợp lệ", birth_date=member["birth_date"]),
+            )
+        )
     elif born > today:
-        problems.append(problem("birth_date", f"Ngày sinh sau ngày hôm nay ({format_date(today)})"))
+        problems.append(
+            problem(
+                "birth_date", tr("Ngày sinh sau ngày hôm nay ({today})", today=format_date(today))
+            )
+        )
         born = None
     elif born.year < EARLIEST_BIRTH_YEAR:
         problems.append(
-            problem("birth_date", f"Năm sinh {born.year} trước năm {EARLIEST_BIRTH_YEAR}")
+            problem(
+                "birth_date",
+                tr(
+                    "Năm sinh {year} trước năm {earliest}",
+                    year=born.year,
+                    earliest=EARLIEST_BIRTH_YEAR,
+                ),
+            )
         )
         born = None
     if citizen_id := member.get("citizen_id"):
@@ -187,33 +214,38 @@ def member_problems(member: Mapping[str, Any], index: int, *, today: date) -> li
 
 
 def _name(member: Mapping[str, Any]) -> str:
-    return (member.get("full_name") or "").strip() or "(chưa có tên)"
+    return (member.get("full_name") or "").strip() or tr("(chưa có tên)")
 
 
 def _head_problems(members: Sequence[Mapping[str, Any]]) -> Iterator[Problem]:
     heads = [index for index, member in enumerate(members) if member.get("relation") == "head"]
     if not members:
-        yield Problem("household.members", "Hộ phải có ít nhất một thành viên là chủ hộ")
+        yield Problem("household.members", tr("Hộ phải có ít nhất một thành viên là chủ hộ"))
     elif not heads:
         yield Problem(
-            "household.members", "Chưa có chủ hộ: chọn một thành viên và bấm “Đặt làm chủ hộ”"
+            "household.members", tr("Chưa có chủ hộ: chọn một thành viên và bấm “Đặt làm chủ hộ”")
         )
     elif len(heads) > 1:
         names = ", ".join(_name(members[index]) for index in heads)
         yield Problem(
-            "household.members", f"Có {len(heads)} chủ hộ ({names}): mỗi hộ có đúng một chủ hộ"
+            "household.members",
+            tr(
+                "Có {count} chủ hộ ({names}): mỗi hộ có đúng một chủ hộ",
+                count=len(heads),
+                names=names,
+            ),
         )
         for index in heads:
-            yield Problem("member.relation", "Hộ đã có một chủ hộ khác", ERROR, index)
+            yield Problem("member.relation", tr("Hộ đã có một chủ hộ khác"), ERROR, index)
 
 
 def _gap_words(months_younger: int) -> str:
     """How much younger (or older) than the head a member is, in words."""
     if months_younger >= 12:
-        return f"kém chủ hộ {months_younger // 12} tuổi"
+        return tr("kém chủ hộ {years} tuổi", years=months_younger // 12)
     if months_younger <= -12:
-        return f"hơn chủ hộ {-months_younger // 12} tuổi"
-    return "gần bằng tuổi chủ hộ"
+        return tr("hơn chủ hộ {years} tuổi", years=-months_younger // 12)
+    return tr("gần bằng tuổi chủ hộ")
 
 
 def _age_problems(members: Sequence[Mapping[str, Any]], today: date) -> Iterator[Problem]:
@@ -225,12 +257,17 @@ def _age_problems(members: Sequence[Mapping[str, Any]], today: date) -> Iterator
         if born is None or born > today or relation == "head":
             continue
         label = value_label("member.relation", relation)
-        advice = "Kiểm tra lại ngày sinh hoặc quan hệ với chủ hộ."
+        advice = tr("Kiểm tra lại ngày sinh hoặc quan hệ với chủ hộ.")
         age = age_in_months(member["birth_date"], today) // 12
         if relation == "spouse" and age < MIN_SPOUSE_AGE:
             yield Problem(
                 "member.birth_date",
-                f"Vợ, chồng mới {age} tuổi (thường từ {MIN_SPOUSE_AGE} tuổi trở lên). {advice}",
+                tr(
+                    "Vợ, chồng mới {age} tuổi (thường từ {minimum} tuổi trở lên). {advice}",
+                    age=age,
+                    minimum=MIN_SPOUSE_AGE,
+                    advice=advice,
+                ),
                 WARNING,
                 index,
             )
@@ -243,8 +280,14 @@ def _age_problems(members: Sequence[Mapping[str, Any]], today: date) -> Iterator
             if younger_by < gap * 12:
                 yield Problem(
                     "member.birth_date",
-                    f"Người này {_gap_words(younger_by)}, trong khi {label} thường kém chủ hộ "
-                    f"ít nhất {gap} tuổi. {advice}",
+                    tr(
+                        "Người này {difference}, trong khi {label} thường kém chủ hộ "
+                        "ít nhất {gap} tuổi. {advice}",
+                        difference=_gap_words(younger_by),
+                        label=label,
+                        gap=gap,
+                        advice=advice,
+                    ),
                     WARNING,
                     index,
                 )
@@ -254,8 +297,14 @@ def _age_problems(members: Sequence[Mapping[str, Any]], today: date) -> Iterator
             if older_by < gap * 12:
                 yield Problem(
                     "member.birth_date",
-                    f"Người này {_gap_words(younger_by)}, trong khi {label} thường hơn chủ hộ "
-                    f"ít nhất {gap} tuổi. {advice}",
+                    tr(
+                        "Người này {difference}, trong khi {label} thường hơn chủ hộ "
+                        "ít nhất {gap} tuổi. {advice}",
+                        difference=_gap_words(younger_by),
+                        label=label,
+                        gap=gap,
+                        advice=advice,
+                    ),
                     WARNING,
                     index,
                 )
@@ -274,7 +323,7 @@ def _shared_id_problems(members: Sequence[Mapping[str, Any]]) -> Iterator[Proble
         if others:
             yield Problem(
                 "member.citizen_id",
-                f"Trùng số CCCD với thành viên {', '.join(others)} trong cùng hộ",
+                tr("Trùng số CCCD với thành viên {names} trong cùng hộ", names=", ".join(others)),
                 ERROR,
                 index,
             )
@@ -303,7 +352,7 @@ def elsewhere_problems(
             problems.append(
                 Problem(
                     "member.citizen_id",
-                    f"Số CCCD này đã có ở hộ {code} (thành viên {name})",
+                    tr("Số CCCD này đã có ở hộ {code} (thành viên {name})", code=code, name=name),
                     WARNING,
                     index,
                 )

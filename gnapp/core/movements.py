@@ -8,19 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from gnapp.i18n import tr_noop
+
 LISTED = ("poor", "near_poor")
 
 MOVEMENT_LABELS = {
-    "remained_poor": "tiếp tục nghèo",
-    "poor_to_near_poor": "từ nghèo thành cận nghèo",
-    "escaped_poverty": "thoát nghèo",
-    "remained_near_poor": "tiếp tục cận nghèo",
-    "near_poor_to_poor": "từ cận nghèo thành nghèo",
-    "escaped_near_poverty": "thoát cận nghèo",
-    "fell_back_poverty": "tái nghèo",
-    "newly_poor": "nghèo phát sinh",
-    "fell_back_near_poverty": "tái cận nghèo",
-    "newly_near_poor": "cận nghèo phát sinh",
+    "remained_poor": tr_noop("tiếp tục nghèo"),
+    "poor_to_near_poor": tr_noop("từ nghèo thành cận nghèo"),
+    "escaped_poverty": tr_noop("thoát nghèo"),
+    "remained_near_poor": tr_noop("tiếp tục cận nghèo"),
+    "near_poor_to_poor": tr_noop("từ cận nghèo thành nghèo"),
+    "escaped_near_poverty": tr_noop("thoát cận nghèo"),
+    "fell_back_poverty": tr_noop("tái nghèo"),
+    "newly_poor": tr_noop("nghèo phát sinh"),
+    "fell_back_near_poverty": tr_noop("tái cận nghèo"),
+    "newly_near_poor": tr_noop("cận nghèo phát sinh"),
 }
 
 

@@ -15,13 +15,14 @@ from typing import Any
 
 import sqlite_utils
 
+from gnapp.i18n import tr_noop
 from gnapp.store.database import connect, utc_now
 from gnapp.store.errors import DatabaseError
 from gnapp.store.migrations import Migration, migrate
 
 SUFFIX = ".gnoffice"
 APPLICATION_ID = 0x474E4F46  # "GNOF"
-OFFICE_KINDS = {"district": "huyện", "province": "tỉnh"}
+OFFICE_KINDS = {"district": tr_noop("huyện"), "province": tr_noop("tỉnh")}
 
 OFFICE = Migration(
     1,

@@ -16,14 +16,21 @@ from pathlib import Path
 
 from gnapp.core.standards import AREAS
 from gnapp.core.vietnamese import fold, nfc
+from gnapp.i18n import tr, tr_noop
 from gnapp.packages import commune
 from gnapp.packages.keys import DEFAULT_KDF, KdfParams, PublicKey
 from gnapp.store import register, users
 from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.store.errors import DatabaseError
 
-KINDS = {"xa": "Xã", "phuong": "Phường", "dac_khu": "Đặc khu", "thi_tran": "Thị trấn"}
-RECEIVER_KINDS = {"province": "cấp tỉnh", "district": "cấp huyện"}
+# The words are those of documents; the GUI shows them through tr().
+KINDS = {
+    "xa": tr_noop("Xã"),
+    "phuong": tr_noop("Phường"),
+    "dac_khu": tr_noop("Đặc khu"),
+    "thi_tran": tr_noop("Thị trấn"),
+}
+RECEIVER_KINDS = {"province": tr_noop("cấp tỉnh"), "district": tr_noop("cấp huyện")}
 _CODE = re.compile(r"^\d{5}$")  # mã đơn vị hành chính cấp xã
 
 
@@ -43,15 +50,20 @@ class CommuneIdentity:
     def problems(self) -> list[str]:
         found = []
         if not _CODE.match(self.code.strip()):
-            found.append("Mã xã phải gồm 5 chữ số (mã đơn vị hành chính), ví dụ 21555.")
+            found.append(tr("Mã xã phải gồm 5 chữ số (mã đơn vị hành chính), ví dụ 21555."))
         if not self.name.strip():
-            found.append("Chưa nhập tên xã, phường.")
+            found.append(tr("Chưa nhập tên xã, phường."))
         if self.kind not in KINDS:
-            found.append(f"Loại đơn vị phải là một trong: {', '.join(KINDS.values())}.")
+            found.append(
+                tr(
+                    "Loại đơn vị phải là một trong: {kinds}.",
+                    kinds=", ".join(tr(kind) for kind in KINDS.values()),
+                )
+            )
         if not self.province.strip():
-            found.append("Chưa nhập tỉnh, thành phố.")
+            found.append(tr("Chưa nhập tỉnh, thành phố."))
         if self.receiving_office_kind not in RECEIVER_KINDS:
-            found.append("Cơ quan nhận báo cáo phải ở cấp tỉnh hoặc cấp huyện.")
+            found.append(tr("Cơ quan nhận báo cáo phải ở cấp tỉnh hoặc cấp huyện."))
         return found
 
 
@@ -66,29 +78,39 @@ def village_problems(villages: Sequence[VillageEntry]) -> list[str]:
     """What is wrong with the villages typed, each with its row number."""
     found = []
     if not villages:
-        found.append("Cần ít nhất một thôn, tổ dân phố.")
+        found.append(tr("Cần ít nhất một thôn, tổ dân phố."))
     codes: dict[str, int] = {}
     names: dict[str, int] = {}
     for number, village in enumerate(villages, start=1):
-        where = f"Dòng {number}"
-        if not village.code.strip():
-            found.append(f"{where}: chưa có mã thôn.")
-        elif village.code.strip() in codes:
+        code = village.code.strip()
+        if not code:
+            found.append(tr("Dòng {row}: chưa có mã thôn.", row=number))
+        elif code in codes:
             found.append(
-                f"{where}: mã {village.code.strip()} trùng dòng {codes[village.code.strip()]}."
+                tr(
+                    "Dòng {row}: mã {code} trùng dòng {other}.",
+                    row=number,
+                    code=code,
+                    other=codes[code],
+                )
             )
         else:
-            codes[village.code.strip()] = number
+            codes[code] = number
         if not village.name.strip():
-            found.append(f"{where}: chưa có tên thôn.")
+            found.append(tr("Dòng {row}: chưa có tên thôn.", row=number))
         elif fold(village.name) in names:
             found.append(
-                f"{where}: tên “{village.name.strip()}” trùng dòng {names[fold(village.name)]}."
+                tr(
+                    "Dòng {row}: tên “{name}” trùng dòng {other}.",
+                    row=number,
+                    name=village.name.strip(),
+                    other=names[fold(village.name)],
+                )
             )
         else:
             names[fold(village.name)] = number
         if village.area not in AREAS:
-            found.append(f"{where}: khu vực phải là nông thôn hoặc thành thị.")
+            found.append(tr("Dòng {row}: khu vực phải là nông thôn hoặc thành thị.", row=number))
     return found
 
 

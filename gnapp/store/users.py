@@ -22,20 +22,24 @@ from dataclasses import dataclass
 import sqlite_utils
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
+from gnapp.i18n import tr, tr_noop
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.errors import DatabaseError
 
 ROLES = {
-    "clerk": "Cán bộ nhập liệu",
-    "approver": "Lãnh đạo phê duyệt",
-    "admin": "Quản trị",
+    "clerk": tr_noop("Cán bộ nhập liệu"),
+    "approver": tr_noop("Lãnh đạo phê duyệt"),
+    "admin": tr_noop("Quản trị"),
 }
 # action -> (the roles allowed, what the action is called in a refusal)
 PERMISSIONS: dict[str, tuple[frozenset[str], str]] = {
-    "edit": (frozenset(ROLES), "nhập, sửa dữ liệu"),
-    "approve": (frozenset({"approver"}), "khóa đợt rà soát, ký gói báo cáo"),
-    "administer": (frozenset({"admin"}), "quản lý người dùng, cài đặt, phục hồi dữ liệu"),
-    "keys": (frozenset({"approver", "admin"}), "tạo, đổi khóa ký số và nhập khóa của cấp trên"),
+    "edit": (frozenset(ROLES), tr_noop("nhập, sửa dữ liệu")),
+    "approve": (frozenset({"approver"}), tr_noop("khóa đợt rà soát, ký gói báo cáo")),
+    "administer": (frozenset({"admin"}), tr_noop("quản lý người dùng, cài đặt, phục hồi dữ liệu")),
+    "keys": (
+        frozenset({"approver", "admin"}),
+        tr_noop("tạo, đổi khóa ký số và nhập khóa của cấp trên"),
+    ),
 }
 MIN_PASSWORD_LENGTH = 6
 
@@ -77,7 +81,7 @@ class User:
 
     @property
     def role_names(self) -> str:
-        return ", ".join(ROLES[role] for role in self.roles)
+        return ", ".join(tr(ROLES[role]) for role in self.roles)
 
     def can(self, action: str) -> bool:
         return bool(PERMISSIONS[action][0] & set(self.roles))
@@ -87,9 +91,17 @@ def require(user: User | None, action: str) -> None:
     """Refuse ``action`` unless ``user`` holds a role that allows it."""
     allowed, what = PERMISSIONS[action]
     if user is None or not user.can(action):
-        who = f"Tài khoản {user.username}" if user else "Chưa đăng nhập:"
-        roles = ", ".join(ROLES[r] for r in ROLES if r in allowed)
-        raise PermissionDenied(f"{who} không có quyền {what} (cần vai trò: {roles}).")
+        roles = ", ".join(tr(ROLES[r]) for r in ROLES if r in allowed)
+        raise PermissionDenied(
+            tr(
+                "Tài khoản {username} không có quyền {what} (cần vai trò: {roles})."
+                if user
+                else "Chưa đăng nhập: không có quyền {what} (cần vai trò: {roles}).",
+                username=user.username if user else "",
+                what=tr(what),
+                roles=roles,
+            )
+        )
 
 
 # --- passwords ---------------------------------------------------------------------------------
@@ -139,7 +151,12 @@ def verify_password(password: str, stored: str) -> bool:
 
 def check_new_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"Mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự.")
+        raise UserError(
+            tr(
+                "Mật khẩu phải có ít nhất {length} ký tự.",
+                length=MIN_PASSWORD_LENGTH,
+            )
+        )
 
 
 # --- accounts ----------------------------------------------------------------------------------
@@ -159,9 +176,15 @@ def _roles(roles: Iterable[str]) -> list[str]:
     chosen = [role for role in ROLES if role in set(roles)]
     unknown = set(roles) - set(ROLES)
     if unknown:
-        raise UserError(f"Vai trò không có: {', '.join(sorted(unknown))} (có: {', '.join(ROLES)}).")
+        raise UserError(
+            tr(
+                "Vai trò không có: {unknown} (có: {known}).",
+                unknown=", ".join(sorted(unknown)),
+                known=", ".join(ROLES),
+            )
+        )
     if not chosen:
-        raise UserError("Người dùng phải có ít nhất một vai trò.")
+        raise UserError(tr("Người dùng phải có ít nhất một vai trò."))
     return chosen
 
 
@@ -176,7 +199,7 @@ def has_users(db: sqlite_utils.Database) -> bool:
 def get_user(db: sqlite_utils.Database, username: str) -> User:
     rows = list(db.query("SELECT * FROM users WHERE username = ?", [username.strip()]))
     if not rows:
-        raise UserError(f"Không có tài khoản “{username}”.")
+        raise UserError(tr("Không có tài khoản “{username}”.", username=username))
     return _user(rows[0])
 
 
@@ -193,13 +216,13 @@ def add_user(
     """Create an account; the username is kept as typed and compared without case."""
     username, full_name = username.strip(), " ".join(full_name.split())
     if not username or any(ch.isspace() for ch in username):
-        raise UserError("Tên đăng nhập không được để trống và không có dấu cách.")
+        raise UserError(tr("Tên đăng nhập không được để trống và không có dấu cách."))
     if not full_name:
-        raise UserError("Chưa nhập họ và tên người dùng.")
+        raise UserError(tr("Chưa nhập họ và tên người dùng."))
     chosen = _roles(roles)
     check_new_password(password)
     if cdb.db.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone():
-        raise UserError(f"Tên đăng nhập “{username}” đã có người dùng.")
+        raise UserError(tr("Tên đăng nhập “{username}” đã có người dùng.", username=username))
     password_hash = hash_password(password, cost, salt=salt)
     now = cdb.now()
     with cdb.transaction() as db:
@@ -222,10 +245,12 @@ def authenticate(db: sqlite_utils.Database, username: str, password: str) -> Use
     wrong guess does not tell which part was wrong."""
     rows = list(db.query("SELECT * FROM users WHERE username = ?", [username.strip()]))
     if not rows or not verify_password(password, rows[0]["password_hash"]):
-        raise UserError("Tên đăng nhập hoặc mật khẩu không đúng.")
+        raise UserError(tr("Tên đăng nhập hoặc mật khẩu không đúng."))
     user = _user(rows[0])
     if not user.active:
-        raise UserError(f"Tài khoản “{user.username}” đã bị khóa; hãy hỏi người quản trị.")
+        raise UserError(
+            tr("Tài khoản “{username}” đã bị khóa; hãy hỏi người quản trị.", username=user.username)
+        )
     return user
 
 
@@ -256,7 +281,7 @@ def set_roles(cdb: CommuneDatabase, username: str, roles: Iterable[str]) -> User
     user = get_user(cdb.db, username)
     chosen = _roles(roles)
     if "admin" in user.roles and "admin" not in chosen and not _active_admins(cdb.db, user.id):
-        raise UserError("Phải còn ít nhất một người quản trị.")
+        raise UserError(tr("Phải còn ít nhất một người quản trị."))
     with cdb.transaction() as db:
         db["users"].update(user.id, {"roles": json.dumps(chosen), "updated_at": cdb.now()})
     return get_user(cdb.db, username)
@@ -266,7 +291,7 @@ def set_active(cdb: CommuneDatabase, username: str, active: bool) -> User:
     """Lock or unlock an account (accounts are never deleted: the log names them)."""
     user = get_user(cdb.db, username)
     if not active and "admin" in user.roles and not _active_admins(cdb.db, user.id):
-        raise UserError("Không khóa được người quản trị cuối cùng.")
+        raise UserError(tr("Không khóa được người quản trị cuối cùng."))
     with cdb.transaction() as db:
         db["users"].update(user.id, {"active": int(active), "updated_at": cdb.now()})
     return get_user(cdb.db, username)

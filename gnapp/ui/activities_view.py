@@ -7,6 +7,7 @@ from typing import Any
 
 from gnapp.core.classify import CLASS_LABELS
 from gnapp.core.vietnamese import format_number, format_percent
+from gnapp.i18n import tr, tr_noop
 from gnapp.store import activities, programme
 from gnapp.store.activities import ACTIVITY_KINDS, POLICIES, Candidate
 from gnapp.store.database import CommuneDatabase
@@ -43,27 +44,44 @@ from gnapp.ui.targets_view import (
 )
 
 SEARCH_DELAY_MS = 200
-BUDGET_HEADERS = ("Dự án, tiểu dự án", "Nguồn vốn", "Phân bổ (đồng)", "Giải ngân (đồng)", "Tỷ lệ")
+BUDGET_HEADERS = (
+    tr_noop("Dự án, tiểu dự án"),
+    tr_noop("Nguồn vốn"),
+    tr_noop("Phân bổ (đồng)"),
+    tr_noop("Giải ngân (đồng)"),
+    tr_noop("Tỷ lệ"),
+)
 ACTIVITY_HEADERS = (
-    "Hoạt động, mô hình",
-    "Dự án",
-    "Loại",
-    "Kinh phí (đồng)",
-    "Đã hỗ trợ (đồng)",
-    "Số hộ",
+    tr_noop("Hoạt động, mô hình"),
+    tr_noop("Dự án"),
+    tr_noop("Loại"),
+    tr_noop("Kinh phí (đồng)"),
+    tr_noop("Đã hỗ trợ (đồng)"),
+    tr_noop("Số hộ"),
 )
 BENEFICIARY_HEADERS = (
-    "Chủ hộ",
-    "Mã hộ",
-    "Diện",
-    "Mức hỗ trợ (đồng)",
-    "Nội dung hỗ trợ",
-    "Người hưởng lợi",
-    "Thôn",
+    tr_noop("Chủ hộ"),
+    tr_noop("Mã hộ"),
+    tr_noop("Diện"),
+    tr_noop("Mức hỗ trợ (đồng)"),
+    tr_noop("Nội dung hỗ trợ"),
+    tr_noop("Người hưởng lợi"),
+    tr_noop("Thôn"),
 )
-CANDIDATE_HEADERS = ("Chủ hộ", "Mã hộ", "Thôn", "Diện")
-POLICY_COUNT_HEADERS = ("Chính sách", "Số hộ", "Lượt hưởng", "Số tiền (đồng)")
-POLICY_HEADERS = ("Chủ hộ", "Mã hộ", "Số tiền (đồng)", "Chính sách", "Thôn")
+CANDIDATE_HEADERS = (tr_noop("Chủ hộ"), tr_noop("Mã hộ"), tr_noop("Thôn"), tr_noop("Diện"))
+POLICY_COUNT_HEADERS = (
+    tr_noop("Chính sách"),
+    tr_noop("Số hộ"),
+    tr_noop("Lượt hưởng"),
+    tr_noop("Số tiền (đồng)"),
+)
+POLICY_HEADERS = (
+    tr_noop("Chủ hộ"),
+    tr_noop("Mã hộ"),
+    tr_noop("Số tiền (đồng)"),
+    tr_noop("Chính sách"),
+    tr_noop("Thôn"),
+)
 
 
 def _money(amount: int | None) -> str:
@@ -71,7 +89,7 @@ def _money(amount: int | None) -> str:
 
 
 def _status(status: str | None) -> str:
-    return capitalise(CLASS_LABELS[status]) if status else "Không thuộc diện nào"
+    return capitalise(tr(CLASS_LABELS[status])) if status else tr("Không thuộc diện nào")
 
 
 def _optional_amount(text: str, what: str) -> int | None:
@@ -79,7 +97,7 @@ def _optional_amount(text: str, what: str) -> int | None:
         return None
     value = read_amount(text, what)
     if value != int(value):
-        raise DatabaseError(f"{what} tính bằng đồng, không có phần lẻ.")
+        raise DatabaseError(tr("{what} tính bằng đồng, không có phần lẻ.", what=what))
     return int(value)
 
 
@@ -106,7 +124,9 @@ class HouseholdPicker(QWidget):
     def __init__(self, cdb: CommuneDatabase, year: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.cdb, self.year = cdb, year
-        self.search = QLineEdit(placeholderText="Tìm hộ theo tên (gõ không dấu được) hoặc mã hộ…")
+        self.search = QLineEdit(
+            placeholderText=tr("Tìm hộ theo tên (gõ không dấu được) hoặc mã hộ…")
+        )
         self.search.setClearButtonEnabled(True)
         self.model = TextTableModel(CANDIDATE_HEADERS)
         self.table = records_table(self.model, stretch=None)
@@ -143,18 +163,18 @@ class BudgetDialog(QDialog):
         super().__init__(parent)
         self.cdb, self.year = cdb, year
         self.programme_id = programme.programme_for_year(year)
-        self.setWindowTitle(f"Kinh phí năm {year}")
+        self.setWindowTitle(tr("Kinh phí năm {year}", year=year))
         self.setMinimumWidth(620)
         self.project = _combo(_projects(self.programme_id))
         self.source = _combo(programme.funding_sources(self.programme_id))
-        self.allocated = QLineEdit(placeholderText="vd. 450.000.000")
-        self.disbursed = QLineEdit(placeholderText="vd. 300.000.000")
+        self.allocated = QLineEdit(placeholderText=tr("vd. 450.000.000"))
+        self.disbursed = QLineEdit(placeholderText=tr("vd. 300.000.000"))
         self.error = error_label()
         form = QFormLayout()
-        form.addRow("Dự án, tiểu dự án", self.project)
-        form.addRow("Nguồn vốn", self.source)
-        form.addRow("Kinh phí phân bổ (đồng)", self.allocated)
-        form.addRow("Đã giải ngân (đồng)", self.disbursed)
+        form.addRow(tr("Dự án, tiểu dự án"), self.project)
+        form.addRow(tr("Nguồn vốn"), self.source)
+        form.addRow(tr("Kinh phí phân bổ (đồng)"), self.allocated)
+        form.addRow(tr("Đã giải ngân (đồng)"), self.disbursed)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
@@ -169,9 +189,9 @@ class BudgetDialog(QDialog):
 
     def accept(self) -> None:
         try:
-            allocated = _optional_amount(self.allocated.text(), "Kinh phí phân bổ")
+            allocated = _optional_amount(self.allocated.text(), tr("Kinh phí phân bổ"))
             if allocated is None:
-                raise DatabaseError("Hãy nhập kinh phí phân bổ.")
+                raise DatabaseError(tr("Hãy nhập kinh phí phân bổ."))
             programme.set_budget(
                 self.cdb,
                 self.year,
@@ -179,7 +199,7 @@ class BudgetDialog(QDialog):
                 self.project.currentData(),
                 self.source.currentData(),
                 allocated,
-                _optional_amount(self.disbursed.text(), "Giải ngân") or 0,
+                _optional_amount(self.disbursed.text(), tr("Giải ngân")) or 0,
             )
         except DatabaseError as error:
             self.error.setText(str(error))
@@ -194,24 +214,26 @@ class ActivityDialog(QDialog):
         super().__init__(parent)
         self.cdb, self.year, self.row = cdb, year, row
         self.programme_id = programme.programme_for_year(year)
-        self.setWindowTitle("Sửa hoạt động" if row else f"Thêm hoạt động, mô hình năm {year}")
+        self.setWindowTitle(
+            tr("Sửa hoạt động") if row else tr("Thêm hoạt động, mô hình năm {year}", year=year)
+        )
         self.setMinimumWidth(620)
-        self.name = QLineEdit(placeholderText="vd. Mô hình nuôi bò sinh sản cho 12 hộ")
+        self.name = QLineEdit(placeholderText=tr("vd. Mô hình nuôi bò sinh sản cho 12 hộ"))
         self.project = _combo(_projects(self.programme_id))
         self.kind = _combo(ACTIVITY_KINDS)
-        self.source = _combo(programme.funding_sources(self.programme_id), "— chưa ghi —")
-        self.budget = QLineEdit(placeholderText="vd. 180.000.000 (để trống nếu chưa rõ)")
-        self.village = _combo({v["id"]: v["name"] for v in villages(cdb.db)}, "Toàn xã")
+        self.source = _combo(programme.funding_sources(self.programme_id), tr("— chưa ghi —"))
+        self.budget = QLineEdit(placeholderText=tr("vd. 180.000.000 (để trống nếu chưa rõ)"))
+        self.village = _combo({v["id"]: v["name"] for v in villages(cdb.db)}, tr("Toàn xã"))
         self.note = QLineEdit()
         self.error = error_label()
         form = QFormLayout()
-        form.addRow("Tên hoạt động, mô hình", self.name)
-        form.addRow("Dự án, tiểu dự án", self.project)
-        form.addRow("Loại", self.kind)
-        form.addRow("Nguồn vốn", self.source)
-        form.addRow("Kinh phí (đồng)", self.budget)
-        form.addRow("Nơi thực hiện", self.village)
-        form.addRow("Ghi chú", self.note)
+        form.addRow(tr("Tên hoạt động, mô hình"), self.name)
+        form.addRow(tr("Dự án, tiểu dự án"), self.project)
+        form.addRow(tr("Loại"), self.kind)
+        form.addRow(tr("Nguồn vốn"), self.source)
+        form.addRow(tr("Kinh phí (đồng)"), self.budget)
+        form.addRow(tr("Nơi thực hiện"), self.village)
+        form.addRow(tr("Ghi chú"), self.note)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
@@ -238,7 +260,7 @@ class ActivityDialog(QDialog):
             "note": self.note.text().strip() or None,
         }
         try:
-            fields["budget"] = _optional_amount(self.budget.text(), "Kinh phí")
+            fields["budget"] = _optional_amount(self.budget.text(), tr("Kinh phí"))
             if self.row:
                 activities.update_activity(self.cdb, self.row["id"], **fields)
             else:
@@ -266,15 +288,15 @@ class ActivitiesView(QWidget):
         self.programme_label = QLabel(wordWrap=True)
         self.status = QLabel(wordWrap=True)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._budget_tab(), "Kinh phí")
-        self.tabs.addTab(self._activities_tab(), "Hoạt động, mô hình và người hưởng lợi")
-        self.tabs.addTab(self._policies_tab(), "Chính sách chung")
+        self.tabs.addTab(self._budget_tab(), tr("Kinh phí"))
+        self.tabs.addTab(self._activities_tab(), tr("Hoạt động, mô hình và người hưởng lợi"))
+        self.tabs.addTab(self._policies_tab(), tr("Chính sách chung"))
         top = QHBoxLayout()
-        top.addWidget(QLabel("Năm"))
+        top.addWidget(QLabel(tr("Năm")))
         top.addWidget(self.year)
         top.addWidget(self.programme_label, 1)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("<b>Kinh phí, hoạt động và chính sách giảm nghèo</b>"))
+        layout.addWidget(QLabel(tr("<b>Kinh phí, hoạt động và chính sách giảm nghèo</b>")))
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.status)
@@ -288,9 +310,9 @@ class ActivitiesView(QWidget):
         self.budget_table = records_table(self.budget_model)
         self.budget_rows: list[dict[str, Any]] = []
         self.budget_total = QLabel()
-        add = QPushButton("Thêm dòng kinh phí…")
-        edit = QPushButton("Sửa…")
-        delete = QPushButton("Xóa")
+        add = QPushButton(tr("Thêm dòng kinh phí…"))
+        edit = QPushButton(tr("Sửa…"))
+        delete = QPushButton(tr("Xóa"))
         add.clicked.connect(lambda: self.edit_budget(None))
         edit.clicked.connect(lambda: self.edit_budget(selected_row(self.budget_table)))
         self.budget_table.doubleClicked.connect(lambda index: self.edit_budget(index.row()))
@@ -313,9 +335,9 @@ class ActivitiesView(QWidget):
         self.activity_model = TextTableModel(ACTIVITY_HEADERS, numeric_columns=(3, 4, 5))
         self.activity_table = records_table(self.activity_model)
         self.activity_rows: list[dict[str, Any]] = []
-        add = QPushButton("Thêm hoạt động, mô hình…")
-        edit = QPushButton("Sửa…")
-        delete = QPushButton("Xóa")
+        add = QPushButton(tr("Thêm hoạt động, mô hình…"))
+        edit = QPushButton(tr("Sửa…"))
+        delete = QPushButton(tr("Xóa"))
         add.clicked.connect(lambda: self.edit_activity(None))
         edit.clicked.connect(lambda: self.edit_activity(selected_row(self.activity_table)))
         self.activity_table.doubleClicked.connect(lambda index: self.edit_activity(index.row()))
@@ -323,11 +345,11 @@ class ActivitiesView(QWidget):
         self.activity_note = QLabel()
         upper = self._page(self.activity_table, self.activity_note, add, edit, delete)
 
-        self.beneficiary_box = QGroupBox("Người hưởng lợi")
+        self.beneficiary_box = QGroupBox(tr("Người hưởng lợi"))
         self.beneficiary_model = TextTableModel(BENEFICIARY_HEADERS, numeric_columns=(3,))
         self.beneficiary_table = records_table(self.beneficiary_model, stretch=None)
         self.beneficiary_rows: list[dict[str, Any]] = []
-        remove = QPushButton("Bỏ khỏi danh sách")
+        remove = QPushButton(tr("Bỏ khỏi danh sách"))
         remove.clicked.connect(self.remove_beneficiary)
         listed = QVBoxLayout()
         listed.addWidget(self.beneficiary_table, 1)
@@ -336,14 +358,14 @@ class ActivitiesView(QWidget):
         self.search = self.picker.search
         self.member = QComboBox()
         self.picker.picked.connect(self._fill_members)
-        self.support = QLineEdit(placeholderText="vd. 1 con bò giống")
-        self.amount = QLineEdit(placeholderText="vd. 15.000.000")
-        self.add_beneficiary_button = QPushButton("Thêm hộ đã chọn vào danh sách")
+        self.support = QLineEdit(placeholderText=tr("vd. 1 con bò giống"))
+        self.amount = QLineEdit(placeholderText=tr("vd. 15.000.000"))
+        self.add_beneficiary_button = QPushButton(tr("Thêm hộ đã chọn vào danh sách"))
         self.add_beneficiary_button.clicked.connect(self.add_beneficiary)
         form = QFormLayout()
-        form.addRow("Người hưởng lợi", self.member)
-        form.addRow("Nội dung hỗ trợ", self.support)
-        form.addRow("Mức hỗ trợ (đồng)", self.amount)
+        form.addRow(tr("Người hưởng lợi"), self.member)
+        form.addRow(tr("Nội dung hỗ trợ"), self.support)
+        form.addRow(tr("Mức hỗ trợ (đồng)"), self.amount)
         picking = QVBoxLayout()
         picking.addWidget(self.picker, 1)
         picking.addLayout(form)
@@ -365,23 +387,23 @@ class ActivitiesView(QWidget):
         self.policy_model = TextTableModel(POLICY_HEADERS, numeric_columns=(2,))
         self.policy_table = records_table(self.policy_model, stretch=None)
         self.policy_rows: list[dict[str, Any]] = []
-        remove = QPushButton("Xóa dòng đã chọn")
+        remove = QPushButton(tr("Xóa dòng đã chọn"))
         remove.clicked.connect(self.remove_policy_benefit)
         self.policy = _combo(POLICIES)
         self.policy_picker = HouseholdPicker(self.cdb, self.year.value())
-        self.policy_amount = QLineEdit(placeholderText="để trống nếu không có số tiền")
-        self.add_policy_button = QPushButton("Ghi cho hộ đã chọn")
+        self.policy_amount = QLineEdit(placeholderText=tr("để trống nếu không có số tiền"))
+        self.add_policy_button = QPushButton(tr("Ghi cho hộ đã chọn"))
         self.add_policy_button.clicked.connect(self.add_policy_benefit)
         left = QVBoxLayout()
-        left.addWidget(QLabel("Số hộ được hưởng trong năm:"))
+        left.addWidget(QLabel(tr("Số hộ được hưởng trong năm:")))
         left.addWidget(self.policy_count_table, 1)
-        left.addWidget(QLabel("Từng lượt hưởng:"))
+        left.addWidget(QLabel(tr("Từng lượt hưởng:")))
         left.addWidget(self.policy_table, 2)
         left.addWidget(remove, 0, Qt.AlignmentFlag.AlignLeft)
         form = QFormLayout()
-        form.addRow("Chính sách", self.policy)
-        form.addRow("Số tiền (đồng)", self.policy_amount)
-        right = QGroupBox("Ghi một lượt hưởng chính sách")
+        form.addRow(tr("Chính sách"), self.policy)
+        form.addRow(tr("Số tiền (đồng)"), self.policy_amount)
+        right = QGroupBox(tr("Ghi một lượt hưởng chính sách"))
         adding = QVBoxLayout(right)
         adding.addLayout(form)
         adding.addWidget(self.policy_picker, 1)
@@ -427,8 +449,11 @@ class ActivitiesView(QWidget):
         allocated = sum(r["allocated"] for r in self.budget_rows)
         disbursed = sum(r["disbursed"] for r in self.budget_rows)
         self.budget_total.setText(
-            f"Tổng cộng: phân bổ {format_number(allocated)} đồng, giải ngân "
-            f"{format_number(disbursed)} đồng"
+            tr(
+                "Tổng cộng: phân bổ {allocated} đồng, giải ngân {disbursed} đồng",
+                allocated=format_number(allocated),
+                disbursed=format_number(disbursed),
+            )
             + (f" ({format_percent(round(disbursed / allocated * 100, 2))})." if allocated else ".")
         )
 
@@ -451,8 +476,12 @@ class ActivitiesView(QWidget):
             for row in self.activity_rows
         )
         self.activity_note.setText(
-            f"{len(self.activity_rows)} hoạt động, mô hình trong năm {self.year.value()}; "
-            "chọn một dòng để xem và thêm người hưởng lợi."
+            tr(
+                "{count} hoạt động, mô hình trong năm {year}; chọn một dòng để xem "
+                "và thêm người hưởng lợi.",
+                count=len(self.activity_rows),
+                year=self.year.value(),
+            )
         )
         ids = [row["id"] for row in self.activity_rows]
         if chosen_id in ids:
@@ -469,9 +498,13 @@ class ActivitiesView(QWidget):
             activities.beneficiaries(self.cdb.db, activity["id"]) if activity else []
         )
         self.beneficiary_box.setTitle(
-            f"Người hưởng lợi: {activity['name']} ({len(self.beneficiary_rows)} dòng)"
+            tr(
+                "Người hưởng lợi: {name} ({count} dòng)",
+                name=activity["name"],
+                count=len(self.beneficiary_rows),
+            )
             if activity
-            else "Người hưởng lợi (chọn một hoạt động ở trên)"
+            else tr("Người hưởng lợi (chọn một hoạt động ở trên)")
         )
         self.beneficiary_box.setEnabled(activity is not None)
         self.beneficiary_model.set_rows(
@@ -482,7 +515,7 @@ class ActivitiesView(QWidget):
                     _status(row["status"]),
                     _money(row["amount"]),
                     row["support"] or "",
-                    row["member_name"] or "Cả hộ",
+                    row["member_name"] or tr("Cả hộ"),
                     row["village_name"],
                 )
             )
@@ -536,13 +569,13 @@ class ActivitiesView(QWidget):
 
     def edit_budget(self, row: int | None) -> None:
         if self.budget_dialog(row).exec():
-            self._done("Đã ghi kinh phí.")
+            self._done(tr("Đã ghi kinh phí."))
 
     def delete_budget(self) -> None:
         row = selected_row(self.budget_table)
-        if row is not None and self.confirm("Xóa kinh phí", "Xóa dòng kinh phí đã chọn?"):
+        if row is not None and self.confirm(tr("Xóa kinh phí"), tr("Xóa dòng kinh phí đã chọn?")):
             programme.delete_budget(self.cdb, self.budget_rows[row]["id"])
-            self._done("Đã xóa dòng kinh phí.")
+            self._done(tr("Đã xóa dòng kinh phí."))
 
     def activity_dialog(self, row: int | None) -> ActivityDialog:
         current = self.activity_rows[row] if row is not None else None
@@ -550,20 +583,24 @@ class ActivitiesView(QWidget):
 
     def edit_activity(self, row: int | None) -> None:
         if self.activity_dialog(row).exec():
-            self._done("Đã ghi hoạt động.")
+            self._done(tr("Đã ghi hoạt động."))
 
     def delete_activity(self) -> None:
         activity = self.current_activity()
         if activity is not None and self.confirm(
-            "Xóa hoạt động",
-            f"Xóa “{activity['name']}” cùng danh sách {activity['households']} hộ hưởng lợi?",
+            tr("Xóa hoạt động"),
+            tr(
+                "Xóa “{name}” cùng danh sách {households} hộ hưởng lợi?",
+                name=activity["name"],
+                households=activity["households"],
+            ),
         ):
             activities.delete_activity(self.cdb, activity["id"])
-            self._done(f"Đã xóa “{activity['name']}”.")
+            self._done(tr("Đã xóa “{name}”.", name=activity["name"]))
 
     def _fill_members(self) -> None:
         self.member.clear()
-        self.member.addItem("Cả hộ", None)
+        self.member.addItem(tr("Cả hộ"), None)
         candidate = self.picker.chosen()
         if candidate is not None:
             for member_id, name in activities.household_members(
@@ -574,7 +611,7 @@ class ActivitiesView(QWidget):
     def add_beneficiary(self) -> None:
         activity, candidate = self.current_activity(), self.picker.chosen()
         if activity is None or candidate is None:
-            self.say("Hãy chọn một hoạt động và tìm, chọn một hộ.", error=True)
+            self.say(tr("Hãy chọn một hoạt động và tìm, chọn một hộ."), error=True)
             return
         try:
             activities.add_beneficiary(
@@ -583,24 +620,30 @@ class ActivitiesView(QWidget):
                 candidate.household_id,
                 member_id=self.member.currentData(),
                 support=self.support.text().strip() or None,
-                amount=_optional_amount(self.amount.text(), "Mức hỗ trợ"),
+                amount=_optional_amount(self.amount.text(), tr("Mức hỗ trợ")),
             )
         except DatabaseError as error:
             self.say(str(error), error=True)
             return
-        self._done(f"Đã thêm hộ {candidate.head_name} ({candidate.code}).")
+        self._done(
+            tr(
+                "Đã thêm hộ {head_name} ({code}).",
+                head_name=candidate.head_name,
+                code=candidate.code,
+            )
+        )
 
     def remove_beneficiary(self) -> None:
         row = selected_row(self.beneficiary_table)
         if row is not None:
             chosen = self.beneficiary_rows[row]
             activities.remove_beneficiary(self.cdb, chosen["id"])
-            self._done(f"Đã bỏ hộ {chosen['head_name']} khỏi danh sách.")
+            self._done(tr("Đã bỏ hộ {head_name} khỏi danh sách.", head_name=chosen["head_name"]))
 
     def add_policy_benefit(self) -> None:
         candidate = self.policy_picker.chosen()
         if candidate is None:
-            self.say("Hãy tìm và chọn một hộ.", error=True)
+            self.say(tr("Hãy tìm và chọn một hộ."), error=True)
             return
         try:
             activities.add_policy_benefit(
@@ -608,15 +651,21 @@ class ActivitiesView(QWidget):
                 self.year.value(),
                 self.policy.currentData(),
                 candidate.household_id,
-                amount=_optional_amount(self.policy_amount.text(), "Số tiền"),
+                amount=_optional_amount(self.policy_amount.text(), tr("Số tiền")),
             )
         except DatabaseError as error:
             self.say(str(error), error=True)
             return
-        self._done(f"Đã ghi {self.policy.currentText()} cho hộ {candidate.head_name}.")
+        self._done(
+            tr(
+                "Đã ghi {policy} cho hộ {head_name}.",
+                policy=self.policy.currentText(),
+                head_name=candidate.head_name,
+            )
+        )
 
     def remove_policy_benefit(self) -> None:
         row = selected_row(self.policy_table)
         if row is not None:
             activities.remove_policy_benefit(self.cdb, self.policy_rows[row]["id"])
-            self._done("Đã xóa lượt hưởng chính sách.")
+            self._done(tr("Đã xóa lượt hưởng chính sách."))

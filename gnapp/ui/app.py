@@ -9,7 +9,7 @@ from pathlib import Path
 from gnapp.data import resource_file
 from gnapp.i18n import tr
 from gnapp.office.database import SUFFIX as OFFICE_SUFFIX
-from gnapp.preferences import last_database, remember_database
+from gnapp.preferences import last_database, preferred_language, remember_database
 from gnapp.store.backups import check_integrity, default_backup_folder
 from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.store.errors import DatabaseError
@@ -26,7 +26,7 @@ from gnapp.ui.qt import (
     Qt,
     QThreadPool,
 )
-from gnapp.ui.translations import install_vietnamese
+from gnapp.ui.translations import apply_language
 
 # Fits a 1366×768 office screen with the taskbar and the window frame.
 WINDOW_SIZE = QSize(1300, 680)
@@ -55,8 +55,8 @@ def _create_demo(path: Path) -> None:
     """Write a fresh demo commune at ``path``, showing progress if it must be generated."""
     from gnapp import demo  # the generator needs the classification engine: load it on demand
 
-    dialog = QProgressDialog("Đang tạo dữ liệu mẫu…", "", 0, 0)
-    dialog.setWindowTitle("GNApp — tạo dữ liệu mẫu")
+    dialog = QProgressDialog(tr("Đang tạo dữ liệu mẫu…"), "", 0, 0)
+    dialog.setWindowTitle(tr("GNApp — tạo dữ liệu mẫu"))
     dialog.setCancelButton(None)
     dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
     dialog.setMinimumDuration(0)
@@ -113,7 +113,9 @@ def run_office_gui(app: QApplication, path: Path) -> int:
     try:
         window = open_office_window(path)
     except DatabaseError as error:
-        show_message(None, QMessageBox.Icon.Critical, "GNApp — không mở được dữ liệu", str(error))
+        show_message(
+            None, QMessageBox.Icon.Critical, tr("GNApp — không mở được dữ liệu"), str(error)
+        )
         return 1
     remember_database(path)
     window.show()
@@ -137,6 +139,7 @@ def run_gui(
     demo: bool = False,
     office: bool = False,
     argv: list[str] | None = None,
+    language: str | None = None,
 ) -> int:
     """Open the commune database at ``path`` in the main window (with ``office``, or for a
     ``.gnoffice`` file, the receiving office's window); return the exit code.
@@ -144,13 +147,14 @@ def run_gui(
     Without ``path``: the database opened last, or on the first run the setup wizard. With
     ``demo``, a missing ``path`` is first filled with a fresh copy of the demo commune. A
     database that fails its integrity check is never opened: the recovery dialog offers the last
-    good backup. Backups are made once a day and on closing (not of the demo).
+    good backup. Backups are made once a day and on closing (not of the demo). The interface
+    speaks ``language``, by default the one chosen on this computer.
     """
     app = QApplication.instance() or QApplication(sys.argv[:1] if argv is None else argv)
     app.setApplicationName("GNApp")
     app.setOrganizationName("GNApp")
     app.setWindowIcon(application_icon())
-    install_vietnamese(app)
+    apply_language(app, language or preferred_language())
     if path is None and not demo:
         path = last_database()
         if path is None:
@@ -176,7 +180,9 @@ def run_gui(
                 return 1
         cdb = open_database(path)
     except DatabaseError as error:
-        show_message(None, QMessageBox.Icon.Critical, "GNApp — không mở được dữ liệu", str(error))
+        show_message(
+            None, QMessageBox.Icon.Critical, tr("GNApp — không mở được dữ liệu"), str(error)
+        )
         return 1
     user = sign_in_at_start(cdb)
     if user is None:

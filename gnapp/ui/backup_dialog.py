@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gnapp.core.vietnamese import format_number
+from gnapp.i18n import tr, tr_noop
 from gnapp.progress import Progress
 from gnapp.store.backups import (
     DEFAULT_KEEP_DAILY,
@@ -51,11 +52,15 @@ from gnapp.ui.qt import (
 if TYPE_CHECKING:
     from gnapp.ui.main_window import MainWindow
 
-BACKUP_FILTER = f"Bản sao lưu GNApp (*{SUFFIX} *.gnapp)"
 COLUMNS = (
-    "Thời điểm", "Loại", "Xã, phường", "Số hộ", "Nhân khẩu", "Rà soát gần nhất", "Dung lượng",
+    tr_noop("Thời điểm"), tr_noop("Loại"), tr_noop("Xã, phường"), tr_noop("Số hộ"),
+    tr_noop("Nhân khẩu"), tr_noop("Rà soát gần nhất"), tr_noop("Dung lượng"),
 )  # fmt: skip
 NOTE_STYLE = "color: #444444;"
+
+
+def _backup_filter() -> str:
+    return tr("Bản sao lưu GNApp (*{suffix} *.gnapp)", suffix=SUFFIX)
 
 
 def backup_row(path: Path) -> TextRow:
@@ -63,15 +68,15 @@ def backup_row(path: Path) -> TextRow:
     try:
         info = describe_backup(path)
     except DatabaseError as error:
-        return TextRow((path.name, "", "Không đọc được: tệp hỏng", "", "", "", ""), str(error))
+        return TextRow((path.name, "", tr("Không đọc được: tệp hỏng"), "", "", "", ""), str(error))
     return TextRow(
         (
             info.when,
-            _capitalized(KIND_LABELS.get(info.kind or "", "tệp dữ liệu")),
-            info.commune_name or "Chưa khai báo",
+            _capitalized(KIND_LABELS.get(info.kind or "", tr("tệp dữ liệu"))),
+            info.commune_name or tr("Chưa khai báo"),
             format_number(info.households),
             format_number(info.members),
-            _capitalized(info.last_review or "chưa có"),
+            _capitalized(info.last_review or tr("chưa có")),
             info.size_text,
         ),
         "\n".join(info.lines()),
@@ -102,40 +107,47 @@ def confirm_restore(
     parts = []
     if current is not None and backup.commune_code != current.commune_code:
         parts.append(
-            f"LƯU Ý: bản sao lưu là của {backup.commune_text}, khác với xã đang mở "
-            f"({current.commune_text}).\n"
+            tr(
+                "LƯU Ý: bản sao lưu là của {backup}, khác với xã đang mở ({current}).",
+                backup=backup.commune_text,
+                current=current.commune_text,
+            )
+            + "\n"
         )
     parts += [
-        "Dữ liệu xã đang dùng sẽ được thay bằng nội dung của bản sao lưu:",
+        tr("Dữ liệu xã đang dùng sẽ được thay bằng nội dung của bản sao lưu:"),
         _indented(backup.lines()),
         "",
-        "Dữ liệu đang dùng (sẽ bị thay):",
-        _indented(current.lines()[:5] if current else ["không đọc được (tệp hỏng)"]),
+        tr("Dữ liệu đang dùng (sẽ bị thay):"),
+        _indented(current.lines()[:5] if current else [tr("không đọc được (tệp hỏng)")]),
         "",
-        "Trước khi thay, GNApp giữ lại một bản sao của dữ liệu đang dùng trong thư mục:",
+        tr("Trước khi thay, GNApp giữ lại một bản sao của dữ liệu đang dùng trong thư mục:"),
         str(folder),
-        "Nếu cần, có thể phục hồi lại từ bản sao đó.",
+        tr("Nếu cần, có thể phục hồi lại từ bản sao đó."),
     ]
     box = QMessageBox(
         QMessageBox.Icon.Warning,
-        "Phục hồi dữ liệu từ bản sao lưu?",
+        tr("Phục hồi dữ liệu từ bản sao lưu?"),
         "\n".join(parts),
         QMessageBox.StandardButton.NoButton,
         parent,
     )
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.setStyleSheet("QLabel#qt_msgbox_label { min-width: 560px; }")  # lines stay whole
-    restore = box.addButton("Phục hồi", QMessageBox.ButtonRole.AcceptRole)
-    cancel = box.addButton("Hủy", QMessageBox.ButtonRole.RejectRole)
+    restore = box.addButton(tr("Phục hồi"), QMessageBox.ButtonRole.AcceptRole)
+    cancel = box.addButton(tr("Hủy"), QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(cancel)
     box.exec()
     return box.clickedButton() is restore
 
 
 def restored_text(result: RestoreResult) -> str:
-    text = f"Đã phục hồi dữ liệu từ bản sao lưu lúc {result.restored.when}."
+    text = tr("Đã phục hồi dữ liệu từ bản sao lưu lúc {when}.", when=result.restored.when)
     if result.kept_copy is not None:
-        text += f"\n\nDữ liệu trước khi phục hồi được giữ lại trong tệp:\n{result.kept_copy}"
+        text += "\n\n" + tr(
+            "Dữ liệu trước khi phục hồi được giữ lại trong tệp:\n{kept_copy}",
+            kept_copy=result.kept_copy,
+        )
     return text
 
 
@@ -148,21 +160,29 @@ def run_automatic_backup(window: MainWindow, *, closing: bool, on_end: Callable[
 
     def done(made: Path | None) -> None:
         if made is not None:
-            window.statusBar().showMessage(f"Đã sao lưu tự động vào {made}", 15000)
+            window.statusBar().showMessage(tr("Đã sao lưu tự động vào {made}", made=made), 15000)
         on_end()
 
     def failed(error: Exception) -> None:
         show_message(
             window,
             QMessageBox.Icon.Warning,
-            "Không sao lưu tự động được",
-            f"{error}\n\nDữ liệu vẫn nằm nguyên trong tệp {db_path}. Hãy sao lưu ra USB: "
-            "menu Tệp → Sao lưu / Phục hồi.",
+            tr("Không sao lưu tự động được"),
+            tr(
+                "{error}\n\nDữ liệu vẫn nằm nguyên trong tệp {db_path}. Hãy sao lưu ra USB: menu "
+                "Tệp → Sao lưu / Phục hồi.",
+                error=error,
+                db_path=db_path,
+            ),
         )
         on_end()
 
-    label = "Đang sao lưu dữ liệu trước khi đóng…" if closing else "Đang sao lưu dữ liệu hằng ngày…"
-    return run_job(window, "Sao lưu tự động", label, work, done, failed, on_end)
+    label = (
+        tr("Đang sao lưu dữ liệu trước khi đóng…")
+        if closing
+        else tr("Đang sao lưu dữ liệu hằng ngày…")
+    )
+    return run_job(window, tr("Sao lưu tự động"), label, work, done, failed, on_end)
 
 
 class BackupDialog(QDialog):
@@ -174,15 +194,15 @@ class BackupDialog(QDialog):
         self.main = main
         self.job: Job | None = None
         self.paths: list[Path] = []
-        self.setWindowTitle("Sao lưu / Phục hồi dữ liệu")
+        self.setWindowTitle(tr("Sao lưu / Phục hồi dữ liệu"))
         self.setWindowModality(Qt.WindowModality.WindowModal)
 
         self.folder_label = _note()
-        self.make_button = QPushButton("Sao lưu ngay")
-        self.make_button.setToolTip("Sao lưu vào thư mục sao lưu của máy này")
+        self.make_button = QPushButton(tr("Sao lưu ngay"))
+        self.make_button.setToolTip(tr("Sao lưu vào thư mục sao lưu của máy này"))
         self.make_button.clicked.connect(self.make_now)
-        self.usb_button = QPushButton("Sao lưu ra USB hoặc thư mục khác…")
-        self.usb_button.setToolTip("Chọn ổ USB hoặc một thư mục rồi sao lưu vào đó")
+        self.usb_button = QPushButton(tr("Sao lưu ra USB hoặc thư mục khác…"))
+        self.usb_button.setToolTip(tr("Chọn ổ USB hoặc một thư mục rồi sao lưu vào đó"))
         self.usb_button.clicked.connect(self.make_to_folder)
         actions = QHBoxLayout()
         actions.addWidget(self.make_button)
@@ -202,17 +222,19 @@ class BackupDialog(QDialog):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.view.doubleClicked.connect(self.restore_selected)
         self.empty_note = _note()
-        group = QGroupBox("Các bản sao lưu (mới nhất trước; rê chuột lên một dòng để xem chi tiết)")
+        group = QGroupBox(
+            tr("Các bản sao lưu (mới nhất trước; rê chuột lên một dòng để xem chi tiết)")
+        )
         group_layout = QVBoxLayout(group)
         group_layout.addWidget(self.view)
         group_layout.addWidget(self.empty_note)
 
-        self.restore_button = QPushButton("Phục hồi từ bản đã chọn…")
+        self.restore_button = QPushButton(tr("Phục hồi từ bản đã chọn…"))
         self.restore_button.clicked.connect(self.restore_selected)
-        self.restore_file_button = QPushButton("Phục hồi từ tệp khác…")
-        self.restore_file_button.setToolTip("Chọn một bản sao lưu, ví dụ trên USB")
+        self.restore_file_button = QPushButton(tr("Phục hồi từ tệp khác…"))
+        self.restore_file_button.setToolTip(tr("Chọn một bản sao lưu, ví dụ trên USB"))
         self.restore_file_button.clicked.connect(self.restore_from_file)
-        close_button = QPushButton("Đóng")
+        close_button = QPushButton(tr("Đóng"))
         close_button.clicked.connect(self.reject)
         bottom = QHBoxLayout()
         bottom.addWidget(self.restore_button)
@@ -239,15 +261,20 @@ class BackupDialog(QDialog):
         daily = get_setting(db, KEEP_DAILY_SETTING, DEFAULT_KEEP_DAILY)
         monthly = get_setting(db, KEEP_MONTHLY_SETTING, DEFAULT_KEEP_MONTHLY)
         self.folder_label.setText(
-            f"Thư mục sao lưu: {self.folder}\nGNApp tự sao lưu mỗi ngày và mỗi lần đóng "
-            f"phần mềm, giữ các bản của {daily} ngày gần nhất và {monthly} tháng gần nhất; "
-            "bản sao lưu theo yêu cầu được giữ cho đến khi bạn tự xóa."
+            tr(
+                "Thư mục sao lưu: {folder}\nGNApp tự sao lưu mỗi ngày và mỗi lần đóng phần mềm, "
+                "giữ các bản của {daily} ngày gần nhất và {monthly} tháng gần nhất; bản sao lưu "
+                "theo yêu cầu được giữ cho đến khi bạn tự xóa.",
+                folder=self.folder,
+                daily=daily,
+                monthly=monthly,
+            )
         )
         self.paths = [backup.path for backup in list_backups(self.folder)]
         self.model.set_rows(backup_row(path) for path in self.paths)
         self.view.setVisible(bool(self.paths))
         self.empty_note.setVisible(not self.paths)
-        self.empty_note.setText("Chưa có bản sao lưu nào trong thư mục này.")
+        self.empty_note.setText(tr("Chưa có bản sao lưu nào trong thư mục này."))
         if self.paths:
             self.view.selectRow(0)
         self._selection_changed()
@@ -262,6 +289,7 @@ class BackupDialog(QDialog):
     def _run(
         self,
         title: str,
+        label: str,
         work: Callable[[Progress], object],
         on_done: Callable[[Any], None],
         on_error: Callable[[Exception], None],
@@ -276,7 +304,6 @@ class BackupDialog(QDialog):
 
             return run
 
-        label = f"Đang {title[0].lower()}{title[1:]} dữ liệu…"
         self.job = run_job(self, title, label, work, ended(on_done), ended(on_error),
                            ended(on_cancel))  # fmt: skip
 
@@ -287,8 +314,8 @@ class BackupDialog(QDialog):
         show_message(
             self,
             QMessageBox.Icon.Information,
-            "Đang sao lưu",
-            "GNApp đang sao lưu dữ liệu. Hãy thử lại sau giây lát.",
+            tr("Đang sao lưu"),
+            tr("GNApp đang sao lưu dữ liệu. Hãy thử lại sau giây lát."),
         )
         return True
 
@@ -300,10 +327,10 @@ class BackupDialog(QDialog):
     def make_to_folder(self) -> None:
         folder = ask_path(
             self,
-            "Chọn ổ USB hoặc thư mục để sao lưu",
+            tr("Chọn ổ USB hoặc thư mục để sao lưu"),
             Path.home(),
             mode=QFileDialog.FileMode.Directory,
-            accept="Sao lưu vào đây",
+            accept=tr("Sao lưu vào đây"),
         )
         if folder is not None:
             self._make(folder)
@@ -316,17 +343,19 @@ class BackupDialog(QDialog):
         def work(progress: Progress) -> Path:
             return make_backup(db_path, folder, "manual", progress)
 
-        self._run("Sao lưu", work, self._made, self._backup_failed)
+        self._run(tr("Sao lưu"), tr("Đang sao lưu dữ liệu…"), work, self._made, self._backup_failed)
 
     def _made(self, made: Path) -> None:
         self.refresh()
-        text = f"Đã sao lưu dữ liệu vào tệp:\n{made}"
+        text = tr("Đã sao lưu dữ liệu vào tệp:\n{made}", made=made)
         if made.parent != self.folder:
-            text += "\n\nNếu đó là ổ USB, hãy bấm “Tháo thiết bị an toàn” trước khi rút ra."
-        show_message(self, QMessageBox.Icon.Information, "Đã sao lưu", text)
+            text += "\n\n" + tr(
+                "Nếu đó là ổ USB, hãy bấm “Tháo thiết bị an toàn” trước khi rút ra."
+            )
+        show_message(self, QMessageBox.Icon.Information, tr("Đã sao lưu"), text)
 
     def _backup_failed(self, error: Exception) -> None:
-        show_message(self, QMessageBox.Icon.Critical, "Không sao lưu được", str(error))
+        show_message(self, QMessageBox.Icon.Critical, tr("Không sao lưu được"), str(error))
 
     # --- restoring ----------------------------------------------------------------------------
 
@@ -336,7 +365,7 @@ class BackupDialog(QDialog):
             self.restore_from(path)
 
     def restore_from_file(self) -> None:
-        path = ask_path(self, "Chọn bản sao lưu để phục hồi", self.folder, BACKUP_FILTER)
+        path = ask_path(self, tr("Chọn bản sao lưu để phục hồi"), self.folder, _backup_filter())
         if path is not None:
             self.restore_from(path)
 
@@ -346,7 +375,7 @@ class BackupDialog(QDialog):
             return
         problem = check_integrity(backup).restore_problem
         if problem is not None:
-            show_message(self, QMessageBox.Icon.Critical, "Không phục hồi được", problem)
+            show_message(self, QMessageBox.Icon.Critical, tr("Không phục hồi được"), problem)
             return
         main, folder = self.main, self.folder
         db_path = main.cdb.path
@@ -364,16 +393,25 @@ class BackupDialog(QDialog):
         def done(result: RestoreResult) -> None:
             main.open_path(db_path)
             self.refresh()
-            show_message(self, QMessageBox.Icon.Information, "Đã phục hồi", restored_text(result))
+            show_message(
+                self, QMessageBox.Icon.Information, tr("Đã phục hồi"), restored_text(result)
+            )
 
         def failed(error: Exception) -> None:
             main.open_path(db_path)
             text = str(error)
-            if "giữ nguyên" not in text:
-                text += "\n\nDữ liệu đang dùng vẫn giữ nguyên."
-            show_message(self, QMessageBox.Icon.Critical, "Không phục hồi được", text)
+            if tr("giữ nguyên") not in text:
+                text += "\n\n" + tr("Dữ liệu đang dùng vẫn giữ nguyên.")
+            show_message(self, QMessageBox.Icon.Critical, tr("Không phục hồi được"), text)
 
-        self._run("Phục hồi", work, done, failed, lambda: main.open_path(db_path))
+        self._run(
+            tr("Phục hồi"),
+            tr("Đang phục hồi dữ liệu…"),
+            work,
+            done,
+            failed,
+            lambda: main.open_path(db_path),
+        )
 
 
 class RecoveryDialog(QDialog):
@@ -388,15 +426,18 @@ class RecoveryDialog(QDialog):
         self.candidate: BackupDescription | None = None
         self.restored: RestoreResult | None = None
         self.job: Job | None = None
-        self.setWindowTitle("GNApp — dữ liệu xã bị hỏng")
+        self.setWindowTitle(tr("GNApp — dữ liệu xã bị hỏng"))
 
         intro = QLabel(
-            "Tệp dữ liệu xã bị hỏng. GNApp không mở tệp này để không ghi thêm vào chỗ hỏng:\n"
-            f"{db_path}"
+            tr(
+                "Tệp dữ liệu xã bị hỏng. GNApp không mở tệp này để không ghi thêm vào chỗ hỏng:\n"
+                "{db_path}",
+                db_path=db_path,
+            )
         )
         intro.setWordWrap(True)
         intro.setStyleSheet("font-weight: bold;")
-        details = _note(f"Chi tiết cho cán bộ kỹ thuật: {report.summary}")
+        details = _note(tr("Chi tiết cho cán bộ kỹ thuật: {summary}", summary=report.summary))
         details.setToolTip("\n".join(report.problems))
         self.candidate_box = QGroupBox()
         self.candidate_label = QLabel()
@@ -404,16 +445,18 @@ class RecoveryDialog(QDialog):
         self.candidate_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         QVBoxLayout(self.candidate_box).addWidget(self.candidate_label)
         note = _note(
-            "Khi phục hồi, GNApp giữ lại một bản của tệp hỏng trong thư mục sao lưu để cán bộ "
-            "kỹ thuật xem nếu cần. Những gì nhập sau thời điểm sao lưu sẽ phải nhập lại."
+            tr(
+                "Khi phục hồi, GNApp giữ lại một bản của tệp hỏng trong thư mục sao lưu để cán bộ "
+                "kỹ thuật xem nếu cần. Những gì nhập sau thời điểm sao lưu sẽ phải nhập lại."
+            )
         )
 
-        self.restore_button = QPushButton("Phục hồi từ bản sao lưu này")
+        self.restore_button = QPushButton(tr("Phục hồi từ bản sao lưu này"))
         self.restore_button.clicked.connect(self.restore)
-        self.choose_button = QPushButton("Chọn tệp sao lưu khác…")
-        self.choose_button.setToolTip("Chọn một bản sao lưu, ví dụ trên USB")
+        self.choose_button = QPushButton(tr("Chọn tệp sao lưu khác…"))
+        self.choose_button.setToolTip(tr("Chọn một bản sao lưu, ví dụ trên USB"))
         self.choose_button.clicked.connect(self.choose_file)
-        self.quit_button = QPushButton("Thoát")
+        self.quit_button = QPushButton(tr("Thoát"))
         self.quit_button.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addWidget(self.restore_button)
@@ -436,24 +479,27 @@ class RecoveryDialog(QDialog):
         self.restore_button.setEnabled(info is not None)
         self.restore_button.setDefault(info is not None)
         if info is None:
-            self.candidate_box.setTitle("Chưa có bản sao lưu")
+            self.candidate_box.setTitle(tr("Chưa có bản sao lưu"))
             self.candidate_label.setText(
-                f"Không tìm thấy bản sao lưu nào còn tốt trong thư mục {self.folder}.\n"
-                "Nếu đã sao lưu ra USB, hãy cắm USB rồi bấm “Chọn tệp sao lưu khác…”."
+                tr(
+                    "Không tìm thấy bản sao lưu nào còn tốt trong thư mục {folder}.\nNếu đã sao "
+                    "lưu ra USB, hãy cắm USB rồi bấm “Chọn tệp sao lưu khác…”.",
+                    folder=self.folder,
+                )
             )
             return
         self.candidate_box.setTitle(
-            "Bản sao lưu gần nhất còn tốt" if latest else "Bản sao lưu đã chọn"
+            tr("Bản sao lưu gần nhất còn tốt") if latest else tr("Bản sao lưu đã chọn")
         )
         self.candidate_label.setText(f"{info.path}\n" + "\n".join(info.lines()))
 
     def choose_file(self) -> None:
-        path = ask_path(self, "Chọn bản sao lưu để phục hồi", self.folder, BACKUP_FILTER)
+        path = ask_path(self, tr("Chọn bản sao lưu để phục hồi"), self.folder, _backup_filter())
         if path is None:
             return
         problem = check_integrity(path).restore_problem
         if problem is not None:
-            show_message(self, QMessageBox.Icon.Critical, "Không dùng được tệp này", problem)
+            show_message(self, QMessageBox.Icon.Critical, tr("Không dùng được tệp này"), problem)
             return
         self.show_candidate(describe_backup(path))
 
@@ -467,13 +513,17 @@ class RecoveryDialog(QDialog):
 
         def done(result: RestoreResult) -> None:
             self.restored = result
-            show_message(self, QMessageBox.Icon.Information, "Đã phục hồi", restored_text(result))
+            show_message(
+                self, QMessageBox.Icon.Information, tr("Đã phục hồi"), restored_text(result)
+            )
             self.accept()
 
         def failed(error: Exception) -> None:
-            show_message(self, QMessageBox.Icon.Critical, "Không phục hồi được", str(error))
+            show_message(self, QMessageBox.Icon.Critical, tr("Không phục hồi được"), str(error))
 
-        self.job = run_job(self, "Phục hồi dữ liệu", "Đang phục hồi dữ liệu…", work, done, failed)
+        self.job = run_job(
+            self, tr("Phục hồi dữ liệu"), tr("Đang phục hồi dữ liệu…"), work, done, failed
+        )
 
 
 def recover_database(

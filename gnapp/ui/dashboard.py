@@ -17,7 +17,9 @@ from datetime import date
 import sqlite_utils
 
 from gnapp.core.vietnamese import format_date, format_decimal, format_number, format_percent
+from gnapp.i18n import tr, tr_noop
 from gnapp.reporting.figures import FiguresError, UnitLists, percent, report_figures
+from gnapp.reporting.lists import HOUSEHOLDS, PERSONS
 from gnapp.store.activities import project_reach
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.programme import target_years, targets
@@ -41,7 +43,13 @@ from gnapp.ui.targets_view import FIRST_YEAR, LAST_YEAR, records_table
 
 POOR_COLOUR = QColor("#c0392b")
 NEAR_POOR_COLOUR = QColor("#e8a33d")
-TARGET_HEADERS = ("Chỉ tiêu", "Chỉ tiêu giao", "Đạt đến nay", "Đạt so với chỉ tiêu", "Tiến độ")
+TARGET_HEADERS = (
+    tr_noop("Chỉ tiêu"),
+    tr_noop("Chỉ tiêu giao"),
+    tr_noop("Đạt đến nay"),
+    tr_noop("Đạt so với chỉ tiêu"),
+    tr_noop("Tiến độ"),
+)
 
 
 @dataclass(frozen=True)
@@ -131,7 +139,7 @@ def dashboard_figures(db: sqlite_utils.Database, year: int, today: date) -> Dash
         if target.code in outputs:
             label = f"{outputs[target.code]}: {label}"
             households, persons = project_reach(db, year, outputs[target.code])
-            achieved = {"hộ": households, "người": persons}.get(target.unit)
+            achieved = {HOUSEHOLDS: households, PERSONS: persons}.get(target.unit)
         share = None
         if achieved is not None:
             start_rate = start.poor.rate if target.code == "poverty_rate" else start.near_poor.rate
@@ -150,7 +158,7 @@ def dashboard_figures(db: sqlite_utils.Database, year: int, today: date) -> Dash
     if str(year) not in {rates.label for rates in years}:
         years.append(
             YearRates(
-                f"{year} (đến nay)",
+                tr("{year} (đến nay)", year=year),
                 end.poor.households,
                 end.near_poor.households,
                 end.poor.rate,
@@ -164,13 +172,13 @@ def dashboard_figures(db: sqlite_utils.Database, year: int, today: date) -> Dash
 
 def _achieved_text(target: TargetProgress) -> str:
     if target.achieved is None:
-        return "chưa có số liệu trong phần mềm"
+        return tr("chưa có số liệu trong phần mềm")
     if target.code.endswith("_reduction"):
         achieved = int(target.achieved)
         return (
-            f"giảm {format_number(achieved)} hộ"
+            tr("giảm {achieved} hộ", achieved=format_number(achieved))
             if achieved >= 0
-            else (f"tăng {format_number(-achieved)} hộ")
+            else (tr("tăng {achieved} hộ", achieved=format_number(-achieved)))
         )
     if target.unit == "%":
         return format_percent(target.achieved)
@@ -180,7 +188,7 @@ def _achieved_text(target: TargetProgress) -> str:
 def _course_text(target: TargetProgress) -> str:
     if target.on_course is None:
         return ""
-    return "Đúng tiến độ" if target.on_course else "Chậm tiến độ"
+    return tr("Đúng tiến độ") if target.on_course else tr("Chậm tiến độ")
 
 
 def target_rows(figures: DashboardFigures) -> list[TextRow]:
@@ -213,8 +221,8 @@ class BarChart(QWidget):
     ) -> None:
         self.categories = list(categories)
         self.series = [
-            ("Tỷ lệ hộ nghèo", POOR_COLOUR, list(poor)),
-            ("Tỷ lệ hộ cận nghèo", NEAR_POOR_COLOUR, list(near_poor)),
+            (tr("Tỷ lệ hộ nghèo"), POOR_COLOUR, list(poor)),
+            (tr("Tỷ lệ hộ cận nghèo"), NEAR_POOR_COLOUR, list(near_poor)),
         ]
         self.update()
 
@@ -238,7 +246,7 @@ class BarChart(QWidget):
             x += 24 + metrics.horizontalAdvance(name)
         if not self.categories:
             painter.drawText(
-                QRectF(8, 2 * line + 24, width - 16, line * 2), "Chưa có số liệu để vẽ."
+                QRectF(8, 2 * line + 24, width - 16, line * 2), tr("Chưa có số liệu để vẽ.")
             )
             return
         top, bottom, left, right = 2 * line + 30, height - 2 * line - 12, 44.0, width - 12.0
@@ -300,10 +308,12 @@ class DashboardView(QWidget):
         self.explanation = QLabel(wordWrap=True)
         self.problem = QLabel(wordWrap=True)
         self.problem.setStyleSheet("color: #b00020;")
-        self.by_year = BarChart("Tỷ lệ hộ nghèo, hộ cận nghèo toàn xã qua các năm")
-        self.by_village = BarChart("Tỷ lệ hộ nghèo, hộ cận nghèo theo thôn, tổ dân phố (hiện nay)")
+        self.by_year = BarChart(tr("Tỷ lệ hộ nghèo, hộ cận nghèo toàn xã qua các năm"))
+        self.by_village = BarChart(
+            tr("Tỷ lệ hộ nghèo, hộ cận nghèo theo thôn, tổ dân phố (hiện nay)")
+        )
         top = QHBoxLayout()
-        top.addWidget(QLabel("<b>Tình hình thực hiện chỉ tiêu năm</b>"))
+        top.addWidget(QLabel(tr("<b>Tình hình thực hiện chỉ tiêu năm</b>")))
         top.addWidget(self.year)
         top.addStretch(1)
         charts = QHBoxLayout()
@@ -323,14 +333,20 @@ class DashboardView(QWidget):
         self.figures = figures = dashboard_figures(self.cdb.db, year, self.today)
         self.model.set_rows(target_rows(figures))
         self.problem.setText(
-            f"Chưa tính được kết quả năm {year}: {figures.problem}" if figures.problem else ""
+            tr("Chưa tính được kết quả năm {year}: {problem}", year=year, problem=figures.problem)
+            if figures.problem
+            else ""
         )
         self.problem.setVisible(figures.problem is not None)
         if not figures.targets and not figures.problem:
             self.problem.setText(
-                f"Năm {year} chưa có chỉ tiêu nào (nhập ở mục Chỉ tiêu)."
+                tr("Năm {year} chưa có chỉ tiêu nào (nhập ở mục Chỉ tiêu).", year=year)
                 + (
-                    f" Các năm có chỉ tiêu: {', '.join(map(str, target_years(self.cdb.db)))}."
+                    " "
+                    + tr(
+                        "Các năm có chỉ tiêu: {years}.",
+                        years=", ".join(map(str, target_years(self.cdb.db))),
+                    )
                     if target_years(self.cdb.db)
                     else ""
                 )
@@ -338,11 +354,14 @@ class DashboardView(QWidget):
             self.problem.setVisible(True)
         gone = format_percent(figures.elapsed * 100, 0)
         self.explanation.setText(
-            f"Số liệu tính từ sổ hộ đến ngày {format_date(min(self.today, date(year, 12, 31)))}. "
-            f"“Đúng tiến độ”: phần chỉ tiêu đã đạt không thấp hơn phần thời gian đã qua của năm "
-            f"({gone}). Với tỷ lệ hộ nghèo, cận nghèo, phần đã đạt là mức giảm từ đầu năm so "
-            "với mức cần giảm. Hộ thoát nghèo, cận nghèo thường chỉ được ghi nhận khi có kết "
-            "quả rà soát cuối năm."
+            tr(
+                "Số liệu tính từ sổ hộ đến ngày {today}. “Đúng tiến độ”: phần chỉ tiêu đã đạt "
+                "không thấp hơn phần thời gian đã qua của năm ({gone}). Với tỷ lệ hộ nghèo, cận "
+                "nghèo, phần đã đạt là mức giảm từ đầu năm so với mức cần giảm. Hộ thoát nghèo, "
+                "cận nghèo thường chỉ được ghi nhận khi có kết quả rà soát cuối năm.",
+                today=format_date(min(self.today, date(year, 12, 31))),
+                gone=gone,
+            )
         )
         self.by_year.set_data(
             [rates.label for rates in figures.years],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gnapp.core.vietnamese import format_number
+from gnapp.i18n import tr, tr_noop
 from gnapp.progress import Progress
 from gnapp.reporting.lists import EXPORT_LABELS, ExportResult, export_list, export_register
 from gnapp.store.database import CommuneDatabase, open_database
@@ -30,8 +31,8 @@ from gnapp.ui.qt import (
     Signal,
 )
 
-FILE_FILTER = "Bảng tính Excel (*.xlsx)"
-ALL_VILLAGES = "Toàn xã (tất cả thôn, tổ dân phố)"
+FILE_FILTER = tr_noop("Bảng tính Excel (*.xlsx)")
+ALL_VILLAGES = tr_noop("Toàn xã (tất cả thôn, tổ dân phố)")
 
 
 def default_file_name(kind: str, year: int, village: str | None) -> str:
@@ -49,7 +50,7 @@ class ExportDialog(QDialog):
 
     def __init__(self, parent: QWidget | None, cdb: CommuneDatabase, year: int) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Xuất danh sách ra Excel")
+        self.setWindowTitle(tr("Xuất danh sách ra Excel"))
         self.database_path = Path(cdb.path)
         self.job: Job | None = None
         self.result_box: QMessageBox | None = None
@@ -64,25 +65,27 @@ class ExportDialog(QDialog):
         self.year.setValue(year)
         self.year.setGroupSeparatorShown(False)
         self.village = QComboBox()
-        self.village.addItem(ALL_VILLAGES, None)
+        self.village.addItem(tr(ALL_VILLAGES), None)
         for village in list_villages(cdb.db):
             self.village.addItem(village.name, village.id)
         self.file = QLineEdit()
         self.file.textEdited.connect(self._mark_edited)
-        browse = QPushButton("Chọn…")
+        browse = QPushButton(tr("Chọn…"))
         browse.clicked.connect(self.choose_file)
         file_row = QHBoxLayout()
         file_row.addWidget(self.file, 1)
         file_row.addWidget(browse)
 
         form = QFormLayout()
-        form.addRow("Nội dung:", self.kind)
-        form.addRow("Năm:", self.year)
-        form.addRow("Thôn, tổ dân phố:", self.village)
-        form.addRow("Lưu vào tệp:", file_row)
+        form.addRow(tr("Nội dung:"), self.kind)
+        form.addRow(tr("Năm:"), self.year)
+        form.addRow(tr("Thôn, tổ dân phố:"), self.village)
+        form.addRow(tr("Lưu vào tệp:"), file_row)
         self.buttons = QDialogButtonBox()
-        self.export_button = self.buttons.addButton("Xuất", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.addButton("Đóng", QDialogButtonBox.ButtonRole.RejectRole)
+        self.export_button = self.buttons.addButton(
+            tr("Xuất"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.buttons.addButton(tr("Đóng"), QDialogButtonBox.ButtonRole.RejectRole)
         self.buttons.accepted.connect(self.start_export)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -108,15 +111,15 @@ class ExportDialog(QDialog):
         self.file.setText(str(folder / name))
 
     def choose_file(self) -> None:
-        dialog = QFileDialog(self, "Lưu tệp Excel", self.file.text(), FILE_FILTER)
+        dialog = QFileDialog(self, tr("Lưu tệp Excel"), self.file.text(), tr(FILE_FILTER))
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setDefaultSuffix("xlsx")
         labels = {
-            QFileDialog.DialogLabel.LookIn: "Thư mục:",
-            QFileDialog.DialogLabel.FileName: "Tên tệp:",
-            QFileDialog.DialogLabel.FileType: "Loại tệp:",
-            QFileDialog.DialogLabel.Accept: "Lưu",
-            QFileDialog.DialogLabel.Reject: "Hủy",
+            QFileDialog.DialogLabel.LookIn: tr("Thư mục:"),
+            QFileDialog.DialogLabel.FileName: tr("Tên tệp:"),
+            QFileDialog.DialogLabel.FileType: tr("Loại tệp:"),
+            QFileDialog.DialogLabel.Accept: tr("Lưu"),
+            QFileDialog.DialogLabel.Reject: tr("Hủy"),
         }
         for label, text in labels.items():
             dialog.setLabelText(label, text)
@@ -137,8 +140,8 @@ class ExportDialog(QDialog):
             show_message(
                 self,
                 QMessageBox.Icon.Warning,
-                "Chưa chọn tệp",
-                "Hãy chọn một thư mục có sẵn và đặt tên tệp để lưu.",
+                tr("Chưa chọn tệp"),
+                tr("Hãy chọn một thư mục có sẵn và đặt tên tệp để lưu."),
             )
             return
         kind = self.kind.currentData()
@@ -156,8 +159,8 @@ class ExportDialog(QDialog):
         self.export_button.setEnabled(False)
         self.job = run_job(
             self,
-            "Xuất danh sách",
-            f"Đang xuất {self.kind.currentText().lower()} năm {year}…",
+            tr("Xuất danh sách"),
+            tr("Đang xuất {what} năm {year}…", what=self.kind.currentText().lower(), year=year),
             work,
             self._done,
             self._failed,
@@ -169,14 +172,18 @@ class ExportDialog(QDialog):
         self.exported.emit(result)
         box = QMessageBox(
             QMessageBox.Icon.Information,
-            "Đã xuất xong",
-            f"Đã ghi {format_number(result.households)} hộ, {format_number(result.persons)} "
-            f"người vào tệp:\n{result.path}",
+            tr("Đã xuất xong"),
+            tr(
+                "Đã ghi {households} hộ, {persons} người vào tệp:\n{path}",
+                households=format_number(result.households),
+                persons=format_number(result.persons),
+                path=result.path,
+            ),
             QMessageBox.StandardButton.NoButton,
             self,
         )
-        open_folder = box.addButton("Mở thư mục", QMessageBox.ButtonRole.ActionRole)
-        box.addButton("Đóng", QMessageBox.ButtonRole.RejectRole)
+        open_folder = box.addButton(tr("Mở thư mục"), QMessageBox.ButtonRole.ActionRole)
+        box.addButton(tr("Đóng"), QMessageBox.ButtonRole.RejectRole)
         box.buttonClicked.connect(
             lambda button: self.open_folder(result.path) if button is open_folder else None
         )
@@ -188,7 +195,7 @@ class ExportDialog(QDialog):
 
     def _failed(self, error: Exception) -> None:
         self.export_button.setEnabled(True)
-        show_message(self, QMessageBox.Icon.Critical, "Không xuất được", str(error))
+        show_message(self, QMessageBox.Icon.Critical, tr("Không xuất được"), str(error))
 
     def _cancelled(self) -> None:
         self.export_button.setEnabled(True)

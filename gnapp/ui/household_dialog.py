@@ -30,6 +30,7 @@ from gnapp.core.household_checks import (
 from gnapp.core.movements import MOVEMENT_LABELS
 from gnapp.core.record import VALUE_LABELS, field_label, field_schema, value_label
 from gnapp.core.vietnamese import format_date, format_decimal, nfc
+from gnapp.i18n import tr, tr_noop
 from gnapp.store.changelog import Change, changes_of_household
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.errors import DatabaseError
@@ -74,22 +75,22 @@ from gnapp.ui.qt import (
     Signal,
 )
 
-BOOLEAN_TEXTS = {True: "có", False: "không"}
-UNKNOWN_TEXT = "chưa rõ"
-EMPTY_TEXT = "(trống)"
+BOOLEAN_TEXTS = {True: tr_noop("có"), False: tr_noop("không")}
+UNKNOWN_TEXT = tr_noop("chưa rõ")
+EMPTY_TEXT = tr_noop("(trống)")
 # Labels the schema's descriptions do not give in a form's words.
 OWN_LABELS = {
     "household.code": field_label("household.household_code"),
     "household.village_id": field_label("household.village"),
-    "member.birth_date": "Ngày sinh",
-    "member.position": "Thứ tự trong hộ",
-    "household_status.year": "Năm",
-    "household_status.status": "Tình trạng",
-    "household_status.movement": "Biến động",
-    "household_status.standard_id": "Chuẩn nghèo áp dụng",
-    "household_status.decision_number": "Số quyết định",
-    "household_status.decision_date": "Ngày quyết định",
-    "household_status.note": "Ghi chú",
+    "member.birth_date": tr_noop("Ngày sinh"),
+    "member.position": tr_noop("Thứ tự trong hộ"),
+    "household_status.year": tr_noop("Năm"),
+    "household_status.status": tr_noop("Tình trạng"),
+    "household_status.movement": tr_noop("Biến động"),
+    "household_status.standard_id": tr_noop("Chuẩn nghèo áp dụng"),
+    "household_status.decision_number": tr_noop("Số quyết định"),
+    "household_status.decision_date": tr_noop("Ngày quyết định"),
+    "household_status.note": tr_noop("Ghi chú"),
 }
 DIALOG_STYLE = """
 QLabel[problem="error"] { color: #b3261e; }
@@ -109,11 +110,11 @@ def column_label(table: str, column: str) -> str:
     scope = {"households": "household", "members": "member"}.get(table, table)
     key = f"{scope}.{column}"
     if key in OWN_LABELS:
-        return OWN_LABELS[key]
+        return tr(OWN_LABELS[key])
     if scope == "household" and column in GROUP_FLAGS:
-        return field_schema("household.groups")["properties"][column]["description"]
+        return tr(field_schema("household.groups")["properties"][column]["description"])
     try:
-        return field_label(key)
+        return tr(field_label(key))
     except KeyError:
         return column
 
@@ -124,15 +125,15 @@ def value_text(
     """A stored value as the clerk reads it: labels for codes, "có"/"không", Vietnamese numbers."""
     scope = {"households": "household", "members": "member"}.get(table, table)
     if value is None or value == "":
-        return EMPTY_TEXT
+        return tr(EMPTY_TEXT)
     if column in HOUSEHOLD_LISTS and table == "households":
         codes = json.loads(value) if isinstance(value, str) else list(value)
-        labels = [value_label(f"household.{column}", code) for code in codes]
-        return ", ".join(labels) if labels else "(không có)"
+        labels = [tr(value_label(f"household.{column}", code)) for code in codes]
+        return ", ".join(labels) if labels else tr("(không có)")
     if (table == "households" and column in HOUSEHOLD_BOOLEANS) or (
         table == "members" and column in MEMBER_BOOLEANS
     ):
-        return BOOLEAN_TEXTS[bool(value)]
+        return tr(BOOLEAN_TEXTS[bool(value)])
     if column == "village_id" and village_names is not None:
         return village_names.get(value, str(value))
     if column == "floor_area_m2":
@@ -141,12 +142,12 @@ def value_text(
         return birth_date_text(value)
     if table == "household_status":
         if column == "status":
-            return CLASS_LABELS.get(value, value)
+            return tr(CLASS_LABELS.get(value, value))
         if column == "movement":
-            return MOVEMENT_LABELS.get(value, value)
+            return tr(MOVEMENT_LABELS.get(value, value))
         if column == "decision_date":
             return format_date(date.fromisoformat(value))
-    return value_label(f"{scope}.{column}", value)
+    return tr(value_label(f"{scope}.{column}", value))
 
 
 def time_text(stamp: str) -> str:
@@ -183,16 +184,16 @@ def _change_texts(
     table, action = change.table_name, change.action
     lowered = subject[:1].lower() + subject[1:]
     if action == "insert" and table == "households":
-        return [("Thêm hộ vào sổ", "", "")]
+        return [(tr("Thêm hộ vào sổ"), "", "")]
     if action == "insert" and table == "household_status":
         status = (change.new_values or {}).get("status")
         return [(subject, "", value_text(table, "status", status))]
     if action == "insert":
-        return [(f"Thêm: {lowered}", "", "")]
+        return [(tr("Thêm: {what}", what=lowered), "", "")]
     if action == "delete":
-        return [(f"Xóa: {lowered}", "", "")]
+        return [(tr("Xóa: {what}", what=lowered), "", "")]
     if table == "questionnaires":
-        return [(f"{subject}: sửa nội dung phiếu", "", "")]
+        return [(tr("{subject}: sửa nội dung phiếu", subject=subject), "", "")]
     old_values, new_values = change.old_values or {}, change.new_values or {}
     return [
         (
@@ -223,10 +224,16 @@ def history_rows(db: Any, household_id: int) -> list[HistoryRow]:
     )
     forms = _names_by_row([c for c in changes if c.table_name == "questionnaires"], {}, "form")
     subjects = {
-        "households": lambda _: "Hộ",
-        "members": lambda row_id: f"Thành viên {member_names.get(row_id, '')}".strip(),
-        "household_status": lambda row_id: f"Tình trạng năm {status_years.get(row_id, '')}",
-        "questionnaires": lambda row_id: f"Phiếu rà soát {forms.get(row_id, '')}".strip(),
+        "households": lambda _: tr("Hộ"),
+        "members": lambda row_id: tr(
+            "Thành viên {name}", name=member_names.get(row_id, "")
+        ).strip(),
+        "household_status": lambda row_id: tr(
+            "Tình trạng năm {year}", year=status_years.get(row_id, "")
+        ),
+        "questionnaires": lambda row_id: tr(
+            "Phiếu rà soát {form}", form=forms.get(row_id, "")
+        ).strip(),
     }
     rows = [
         HistoryRow(time_text(change.at), change.actor, what, old, new)
@@ -266,12 +273,16 @@ class ChoiceBox(QComboBox):
 
 def enum_box(key: str, *, required: bool = False) -> ChoiceBox:
     """Choices of a schema enum with their Vietnamese labels; "chưa rõ" first unless required."""
-    blank = "— chọn —" if required else UNKNOWN_TEXT
-    return ChoiceBox([(None, blank), *VALUE_LABELS[key].items()])
+    blank = tr("— chọn —") if required else tr(UNKNOWN_TEXT)
+    return ChoiceBox(
+        [(None, blank), *((code, tr(text)) for code, text in VALUE_LABELS[key].items())]
+    )
 
 
 def yes_no_box() -> ChoiceBox:
-    return ChoiceBox([(None, UNKNOWN_TEXT), (True, "có"), (False, "không")])
+    return ChoiceBox(
+        [(None, tr(UNKNOWN_TEXT)), *((value, tr(text)) for value, text in BOOLEAN_TEXTS.items())]
+    )
 
 
 class TextField(QLineEdit):
@@ -323,7 +334,8 @@ class CheckList(QWidget):
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.boxes: dict[str, QCheckBox] = {}
-        for number, (code, text) in enumerate(VALUE_LABELS[key].items()):
+        for number, (code, label) in enumerate(VALUE_LABELS[key].items()):
+            text = tr(label)
             box = QCheckBox(text[:1].upper() + text[1:])
             box.toggled.connect(self.changed)
             layout.addWidget(box, number // columns, number % columns)
@@ -392,14 +404,14 @@ def ask_unsaved_changes(parent: QWidget) -> str:
     """SAVE, DISCARD or BACK: what to do with changes not yet saved."""
     box = QMessageBox(
         QMessageBox.Icon.Question,
-        "Có thay đổi chưa lưu",
-        "Có thay đổi chưa lưu. Lưu lại trước khi đóng?",
+        tr("Có thay đổi chưa lưu"),
+        tr("Có thay đổi chưa lưu. Lưu lại trước khi đóng?"),
         QMessageBox.StandardButton.NoButton,
         parent,
     )
-    save = box.addButton("Lưu", QMessageBox.ButtonRole.AcceptRole)
-    discard = box.addButton("Không lưu", QMessageBox.ButtonRole.DestructiveRole)
-    back = box.addButton("Quay lại", QMessageBox.ButtonRole.RejectRole)
+    save = box.addButton(tr("Lưu"), QMessageBox.ButtonRole.AcceptRole)
+    discard = box.addButton(tr("Không lưu"), QMessageBox.ButtonRole.DestructiveRole)
+    back = box.addButton(tr("Quay lại"), QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(save)
     box.setEscapeButton(back)
     box.exec()
@@ -410,15 +422,15 @@ def ask_unsaved_changes(parent: QWidget) -> str:
 def ask_former_head_relation(parent: QWidget, name: str, suggested: str) -> str | None:
     """The relation of the former head to the new one; None when the clerk goes back."""
     dialog = QDialog(parent)
-    dialog.setWindowTitle("Đổi chủ hộ")
-    question = QLabel(f"{name} là gì của chủ hộ mới?")
+    dialog.setWindowTitle(tr("Đổi chủ hộ"))
+    question = QLabel(tr("{name} là gì của chủ hộ mới?", name=name))
     question.setWordWrap(True)
-    relations = {k: v for k, v in VALUE_LABELS["member.relation"].items() if k != "head"}
+    relations = {k: tr(v) for k, v in VALUE_LABELS["member.relation"].items() if k != "head"}
     box = ChoiceBox(relations.items())
     box.set_value(suggested)
     buttons = QDialogButtonBox()
-    buttons.addButton("Đồng ý", QDialogButtonBox.ButtonRole.AcceptRole)
-    buttons.addButton("Quay lại", QDialogButtonBox.ButtonRole.RejectRole)
+    buttons.addButton(tr("Đồng ý"), QDialogButtonBox.ButtonRole.AcceptRole)
+    buttons.addButton(tr("Quay lại"), QDialogButtonBox.ButtonRole.RejectRole)
     buttons.accepted.connect(dialog.accept)
     buttons.rejected.connect(dialog.reject)
     layout = QVBoxLayout(dialog)
@@ -469,8 +481,15 @@ NEW_HOUSEHOLD = {
     **{key: [] for key in HOUSEHOLD_LISTS},
 }
 ROSTER_HEADERS = (
-    *("STT", "Họ và tên", "Quan hệ với chủ hộ", "Giới tính", "Ngày sinh", "Số CCCD"),
-    "Kiểm tra",
+    *(
+        tr_noop("STT"),
+        tr_noop("Họ và tên"),
+        tr_noop("Quan hệ với chủ hộ"),
+        tr_noop("Giới tính"),
+        tr_noop("Ngày sinh"),
+        tr_noop("Số CCCD"),
+    ),
+    tr_noop("Kiểm tra"),
 )
 CHECK_COLUMN = len(ROSTER_HEADERS) - 1
 HOUSEHOLD_DWELLING = ("floor_area_m2", "walls_durable", "frame_durable", "roof_durable",
@@ -496,17 +515,17 @@ class HouseholdDialog(QDialog):
         self.setStyleSheet(DIALOG_STYLE)
         self._load_data()
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._household_page(), "Thông tin &hộ")
-        self.tabs.addTab(self._member_page(), "&Thành viên")
-        self.tabs.addTab(self._status_page(), "Tình trạng &qua các năm")
-        self.tabs.addTab(self._history_page(), "&Lịch sử thay đổi")
+        self.tabs.addTab(self._household_page(), tr("Thông tin &hộ"))
+        self.tabs.addTab(self._member_page(), tr("&Thành viên"))
+        self.tabs.addTab(self._status_page(), tr("Tình trạng &qua các năm"))
+        self.tabs.addTab(self._history_page(), tr("&Lịch sử thay đổi"))
         self.summary = QLabel(objectName="summary")
         self.summary.setWordWrap(True)
-        self.save_button = QPushButton("&Lưu (Ctrl+S)")
-        self.save_button.setToolTip("Lưu mọi thay đổi của hộ (Ctrl+S)")
+        self.save_button = QPushButton(tr("&Lưu (Ctrl+S)"))
+        self.save_button.setToolTip(tr("Lưu mọi thay đổi của hộ (Ctrl+S)"))
         self.save_button.setAutoDefault(False)
         self.save_button.clicked.connect(self.save)
-        self.cancel_button = QPushButton("Hủy (Esc)")
+        self.cancel_button = QPushButton(tr("Hủy (Esc)"))
         self.cancel_button.setAutoDefault(False)
         self.cancel_button.clicked.connect(self.reject)
         bottom = QHBoxLayout()
@@ -546,7 +565,7 @@ class HouseholdDialog(QDialog):
         self.household_editors: dict[str, Any] = {
             "code": TextField(),
             "village_id": ChoiceBox(
-                [(None, "— chọn thôn —"), *((v["id"], v["name"]) for v in self.villages)]
+                [(None, tr("— chọn thôn —")), *((v["id"], v["name"]) for v in self.villages)]
             ),
             "address": TextField(),
             "agricultural": FlagBox(column_label("households", "agricultural")),
@@ -561,14 +580,14 @@ class HouseholdDialog(QDialog):
             self.household_editors[key] = FlagBox(column_label("households", key))
             flags.addWidget(self.household_editors[key])
         general.addLayout(flags, 2 * general.count_added, 1)
-        general_box = QGroupBox("Thông tin chung")
+        general_box = QGroupBox(tr("Thông tin chung"))
         general_box.setLayout(general)
 
         dwelling = FieldGrid()
         for key in HOUSEHOLD_DWELLING:
             if key == "floor_area_m2":
                 editor: Any = TextField(read_floor_area, format_decimal)
-                editor.setPlaceholderText("ví dụ 36 hoặc 42,5")
+                editor.setPlaceholderText(tr("ví dụ 36 hoặc 42,5"))
             elif key in HOUSEHOLD_BOOLEANS:
                 editor = yes_no_box()
             else:
@@ -578,7 +597,7 @@ class HouseholdDialog(QDialog):
         self.household_editors["information_devices"] = CheckList("household.information_devices")
         dwelling.add("household.information_devices", self.household_editors["information_devices"])
         dwelling.setRowStretch(2 * dwelling.count_added, 1)
-        dwelling_box = QGroupBox("Nhà ở, nước sạch, vệ sinh và thông tin")
+        dwelling_box = QGroupBox(tr("Nhà ở, nước sạch, vệ sinh và thông tin"))
         dwelling_box.setLayout(dwelling)
 
         needs = QVBoxLayout()
@@ -607,7 +626,7 @@ class HouseholdDialog(QDialog):
 
     def _member_page(self) -> QWidget:
         self.roster = QTableWidget(0, len(ROSTER_HEADERS))
-        self.roster.setHorizontalHeaderLabels(ROSTER_HEADERS)
+        self.roster.setHorizontalHeaderLabels([tr(header) for header in ROSTER_HEADERS])
         self.roster.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.roster.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.roster.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -619,14 +638,14 @@ class HouseholdDialog(QDialog):
         # Qt measures the header in the normal font; the bold section text needs more room.
         header.setSectionResizeMode(CHECK_COLUMN, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(
-            CHECK_COLUMN, header.fontMetrics().horizontalAdvance(ROSTER_HEADERS[-1]) + 40
+            CHECK_COLUMN, header.fontMetrics().horizontalAdvance(tr(ROSTER_HEADERS[-1])) + 40
         )
         self.roster.currentCellChanged.connect(lambda row, *_: self._show_member(row))
-        self.add_button = QPushButton("Thêm thành &viên")
+        self.add_button = QPushButton(tr("Thêm thành &viên"))
         self.add_button.clicked.connect(self.add_member)
-        self.remove_button = QPushButton("&Xóa thành viên")
+        self.remove_button = QPushButton(tr("&Xóa thành viên"))
         self.remove_button.clicked.connect(self.remove_member)
-        self.head_button = QPushButton("Đặt làm &chủ hộ")
+        self.head_button = QPushButton(tr("Đặt làm &chủ hộ"))
         self.head_button.clicked.connect(self.make_head)
         for button in (self.add_button, self.remove_button, self.head_button):
             button.setAutoDefault(False)
@@ -647,10 +666,10 @@ class HouseholdDialog(QDialog):
                 editor: Any = TextField()
             elif key == "birth_date":
                 editor = TextField(read_birth_date, birth_date_text)
-                editor.setPlaceholderText("ngày/tháng/năm, hoặc năm sinh")
+                editor.setPlaceholderText(tr("ngày/tháng/năm, hoặc năm sinh"))
             elif key == "citizen_id":
                 editor = TextField(read_citizen_id)
-                editor.setPlaceholderText("12 chữ số")
+                editor.setPlaceholderText(tr("12 chữ số"))
             elif key in MEMBER_BOOLEANS:
                 editor = yes_no_box()
             else:
@@ -659,7 +678,7 @@ class HouseholdDialog(QDialog):
             self.member_editors[key] = editor
             grid.add(f"member.{key}", editor)
         self.member_problem_labels = grid.problem_labels
-        self.member_box = QGroupBox("Thông tin thành viên")
+        self.member_box = QGroupBox(tr("Thông tin thành viên"))
         self.member_box.setLayout(grid)
 
         top = QWidget()
@@ -703,29 +722,44 @@ class HouseholdDialog(QDialog):
                 decision = row["decision_number"] or ""
                 if decision and row["decision_date"]:
                     decided = value_text("household_status", "decision_date", row["decision_date"])
-                    decision = f"{decision} ngày {decided}"
+                    decision = tr("{decision} ngày {date}", decision=decision, date=decided)
                 movement = row["movement"]
                 rows.append(
                     (
                         str(row["year"]),
                         value_text("household_status", "status", row["status"]),
-                        MOVEMENT_LABELS.get(movement, movement) if movement else "",
+                        tr(MOVEMENT_LABELS.get(movement, movement)) if movement else "",
                         decision,
                         row["note"] or "",
                     )
                 )
         self.status_table = self._read_only_table(
-            ("Năm", "Tình trạng", "Biến động", "Quyết định công nhận", "Ghi chú"), rows
+            (
+                tr("Năm"),
+                tr("Tình trạng"),
+                tr("Biến động"),
+                tr("Quyết định công nhận"),
+                tr("Ghi chú"),
+            ),
+            rows,
         )
-        return self._with_note(self.status_table, rows, "Hộ chưa có tên trong danh sách năm nào.")
+        return self._with_note(
+            self.status_table, rows, tr("Hộ chưa có tên trong danh sách năm nào.")
+        )
 
     def _history_page(self) -> QWidget:
         rows = [] if self.household_id is None else history_rows(self.cdb.db, self.household_id)
         self.history_table = self._read_only_table(
-            ("Thời điểm", "Người thực hiện", "Nội dung", "Giá trị cũ", "Giá trị mới"),
+            (
+                tr("Thời điểm"),
+                tr("Người thực hiện"),
+                tr("Nội dung"),
+                tr("Giá trị cũ"),
+                tr("Giá trị mới"),
+            ),
             [(r.when, r.actor, r.what, r.old, r.new) for r in rows],
         )
-        return self._with_note(self.history_table, rows, "Chưa có thay đổi nào được ghi lại.")
+        return self._with_note(self.history_table, rows, tr("Chưa có thay đổi nào được ghi lại."))
 
     @staticmethod
     def _with_note(table: QWidget, rows: Sequence[Any], empty: str) -> QWidget:
@@ -754,9 +788,9 @@ class HouseholdDialog(QDialog):
         heads = [m.values["full_name"] for m in self.members if m.values["relation"] == "head"]
         head = heads[0] if heads else None
         self.setWindowTitle(
-            "Thêm hộ mới"
+            tr("Thêm hộ mới")
             if self.household_id is None
-            else f"Hộ {code} — {head or 'chưa có chủ hộ'}"
+            else tr("Hộ {code} — {head}", code=code, head=head or tr("chưa có chủ hộ"))
         )
         self._refresh_problems()
 
@@ -765,8 +799,10 @@ class HouseholdDialog(QDialog):
         return (
             str(number + 1),
             values.get("full_name") or "",
-            value_label("member.relation", values["relation"]) if values.get("relation") else "",
-            value_label("member.sex", values["sex"]) if values.get("sex") else "",
+            tr(value_label("member.relation", values["relation"]))
+            if values.get("relation")
+            else "",
+            tr(value_label("member.sex", values["sex"])) if values.get("sex") else "",
             birth_date_text(values.get("birth_date")),
             values.get("citizen_id") or "",
             "",
@@ -783,7 +819,7 @@ class HouseholdDialog(QDialog):
                     item = QTableWidgetItem()
                     self.roster.setItem(number, column, item)
                 item.setText(text)
-        self.tabs.setTabText(1, f"&Thành viên ({len(self.members)})")
+        self.tabs.setTabText(1, tr("&Thành viên ({count})", count=len(self.members)))
         self.remove_button.setEnabled(bool(self.members))
         self.head_button.setEnabled(bool(self.members))
 
@@ -803,7 +839,7 @@ class HouseholdDialog(QDialog):
                 continue  # keep what the clerk typed and could not be read
             editor.set_value(value)
         self._loading = False
-        self.member_box.setTitle(f"Thông tin thành viên thứ {index + 1}")
+        self.member_box.setTitle(tr("Thông tin thành viên thứ {number}", number=index + 1))
         self._refresh_problems()
 
     # --- editing --------------------------------------------------------------------------
@@ -859,14 +895,14 @@ class HouseholdDialog(QDialog):
         former = [m for m in self.members if m.values.get("relation") == "head"]
         for member in former:
             suggested = former_head_relation(new_head.values.get("relation"))
-            name = member.values.get("full_name") or "Chủ hộ cũ"
+            name = member.values.get("full_name") or tr("Chủ hộ cũ")
             relation = ask_former_head_relation(self, name, suggested)
             if relation is None:
                 return
             member.values["relation"] = relation
         new_head.values["relation"] = "head"
         self.roster_note.setText(
-            "Đã đổi chủ hộ: xem lại quan hệ với chủ hộ của các thành viên khác."
+            tr("Đã đổi chủ hộ: xem lại quan hệ với chủ hộ của các thành viên khác.")
         )
         self.roster_note.show()
         self._refresh_roster()
@@ -929,7 +965,7 @@ class HouseholdDialog(QDialog):
             show_problems(label, [p for p in problems if p.field == key and p.member == index])
         for number in range(len(self.members)):
             own = [p for p in problems if p.member == number]
-            text = "lỗi" if has_errors(own) else "cảnh báo" if own else ""
+            text = tr("lỗi") if has_errors(own) else tr("cảnh báo") if own else ""
             item = QTableWidgetItem(text)
             item.setToolTip("\n".join(p.message for p in own))
             if own:
@@ -941,9 +977,9 @@ class HouseholdDialog(QDialog):
         warnings = len(problems) - errors
         parts = []
         if errors:
-            parts.append(f"{errors} lỗi phải sửa trước khi lưu")
+            parts.append(tr("{errors} lỗi phải sửa trước khi lưu", errors=errors))
         if warnings:
-            parts.append(f"{warnings} cảnh báo cần xem lại (vẫn lưu được)")
+            parts.append(tr("{warnings} cảnh báo cần xem lại (vẫn lưu được)", warnings=warnings))
         self.summary.setText("; ".join(parts).capitalize() if parts else "")
         self.summary.setProperty("problem", ERROR if errors else "warning")
         self.summary.style().unpolish(self.summary)
@@ -1007,7 +1043,10 @@ class HouseholdDialog(QDialog):
             )
         except (DatabaseError, sqlite3.Error) as error:
             show_message(
-                self, QMessageBox.Icon.Critical, "Không lưu được", f"Không lưu được hộ: {error}"
+                self,
+                QMessageBox.Icon.Critical,
+                tr("Không lưu được"),
+                tr("Không lưu được hộ: {error}", error=error),
             )
             return False
         self.accept()

@@ -15,6 +15,7 @@ from typing import Any
 from gnapp.core.classify import CLASS_LABELS
 from gnapp.core.record import field_schema
 from gnapp.core.vietnamese import format_number
+from gnapp.i18n import tr, tr_noop
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.household_query import (
     GROUPS,
@@ -51,8 +52,7 @@ PAGE_SIZE = 200
 CACHED_PAGES = 6
 SEARCH_DELAY_MS = 150  # typing pauses this long before the list searches
 
-STATUS_LABELS = {status: capitalise(CLASS_LABELS[status]) for status in STATUSES}
-NO_STATUS_LABEL = "Không có trong danh sách"
+NO_STATUS_LABEL = tr_noop("Không có trong danh sách")
 # The schema's words for the group flags ("Hộ dân tộc thiểu số", ...).
 GROUP_LABELS = {
     group: field_schema("household.groups")["properties"][group]["description"] for group in GROUPS
@@ -61,20 +61,38 @@ GROUP_ABBREVIATIONS = {
     "ethnic_minority": "DTTS",
     "revolution_merit": "NCC",
     "social_assistance": "BTXH",
-    "without_working_capacity": "Không KNLĐ",
+    "without_working_capacity": tr_noop("Không KNLĐ"),
 }
-GROUPS_TOOLTIP = "\n".join(
-    f"{GROUP_ABBREVIATIONS[group]}: {GROUP_LABELS[group]}" for group in GROUPS
-)
 
-# header, tooltip, the query's sort, right-aligned
-COLUMNS: tuple[tuple[str, str, str, bool], ...] = (
-    ("Mã hộ", "Mã hộ gia đình", "code", False),
-    ("Chủ hộ", "Họ và tên chủ hộ (xếp theo tên, rồi họ và tên đệm)", "head", False),
-    ("Thôn/Tổ dân phố", "Thôn, tổ dân phố nơi hộ cư trú", "village", False),
-    ("Số nhân khẩu", "Số thành viên của hộ", "members", True),
-    ("Tình trạng", "Hộ nghèo, hộ cận nghèo… theo danh sách của năm đang xem", "status", False),
-    ("Nhóm", GROUPS_TOOLTIP, "groups", False),
+
+def groups_tooltip() -> str:
+    return "\n".join(
+        f"{tr(GROUP_ABBREVIATIONS[group])}: {tr(GROUP_LABELS[group])}" for group in GROUPS
+    )
+
+
+def status_label(status: str | None) -> str:
+    return capitalise(tr(CLASS_LABELS[status])) if status in STATUSES else ""
+
+
+# header, tooltip (None: the groups' abbreviations), the query's sort, right-aligned
+COLUMNS: tuple[tuple[str, str | None, str, bool], ...] = (
+    (tr_noop("Mã hộ"), tr_noop("Mã hộ gia đình"), "code", False),
+    (
+        tr_noop("Chủ hộ"),
+        tr_noop("Họ và tên chủ hộ (xếp theo tên, rồi họ và tên đệm)"),
+        "head",
+        False,
+    ),
+    (tr_noop("Thôn/Tổ dân phố"), tr_noop("Thôn, tổ dân phố nơi hộ cư trú"), "village", False),
+    (tr_noop("Số nhân khẩu"), tr_noop("Số thành viên của hộ"), "members", True),
+    (
+        tr_noop("Tình trạng"),
+        tr_noop("Hộ nghèo, hộ cận nghèo… theo danh sách của năm đang xem"),
+        "status",
+        False,
+    ),
+    (tr_noop("Nhóm"), None, "groups", False),
 )
 HEAD_COLUMN = 1
 STATUS_COLUMN = 4
@@ -92,8 +110,8 @@ def _cell_text(row: HouseholdRow, column: int) -> str:
         row.head_name,
         row.village_name,
         format_number(row.members),
-        STATUS_LABELS.get(row.status or "", ""),
-        ", ".join(GROUP_ABBREVIATIONS[group] for group in row.groups),
+        status_label(row.status),
+        ", ".join(tr(GROUP_ABBREVIATIONS[group]) for group in row.groups),
     )
     return values[column]
 
@@ -190,7 +208,7 @@ class HouseholdTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return _cell_text(row, column)
         if column == GROUPS_COLUMN and row.groups:
-            return "\n".join(GROUP_LABELS[group] for group in row.groups)
+            return "\n".join(tr(GROUP_LABELS[group]) for group in row.groups)
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
@@ -199,10 +217,10 @@ class HouseholdTableModel(QAbstractTableModel):
         header, tooltip, _, numeric = COLUMNS[section]
         if role == Qt.ItemDataRole.DisplayRole:
             if section == STATUS_COLUMN and self._query.year is not None:
-                return f"{header} {self._query.year}"
-            return header
+                return f"{tr(header)} {self._query.year}"
+            return tr(header)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return tooltip
+            return tr(tooltip) if tooltip is not None else groups_tooltip()
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _RIGHT if numeric else _LEFT
         return None
@@ -240,38 +258,40 @@ class HouseholdListPage(QWidget):
         self.search_timer.timeout.connect(self.apply_filters)
 
         self.search_box = QLineEdit()
-        self.search_box.setPlaceholderText("Tìm theo họ tên, số CCCD hoặc mã hộ (gõ không dấu)")
+        self.search_box.setPlaceholderText(tr("Tìm theo họ tên, số CCCD hoặc mã hộ (gõ không dấu)"))
         self.search_box.setClearButtonEnabled(True)
         self.search_box.setMinimumWidth(300)
         self.search_box.textChanged.connect(lambda: self.search_timer.start())
         self.search_box.returnPressed.connect(self._search_now)
-        self.village_box = _filter_box("Chỉ hiện các hộ của một thôn, tổ dân phố")
-        self.status_box = _filter_box("Chỉ hiện các hộ có tình trạng này trong năm đang xem")
-        self.group_box = _filter_box("Chỉ hiện các hộ thuộc một nhóm đối tượng")
-        self.group_box.addItem("Tất cả các nhóm", None)
+        self.village_box = _filter_box(tr("Chỉ hiện các hộ của một thôn, tổ dân phố"))
+        self.status_box = _filter_box(tr("Chỉ hiện các hộ có tình trạng này trong năm đang xem"))
+        self.group_box = _filter_box(tr("Chỉ hiện các hộ thuộc một nhóm đối tượng"))
+        self.group_box.addItem(tr("Tất cả các nhóm"), None)
         for group in GROUPS:
-            self.group_box.addItem(GROUP_LABELS[group], group)
+            self.group_box.addItem(tr(GROUP_LABELS[group]), group)
         for box in (self.village_box, self.status_box, self.group_box):
             box.currentIndexChanged.connect(self.apply_filters)
 
-        self.add_button = QPushButton("Thêm hộ…")
-        self.add_button.setToolTip("Nhập một hộ gia đình mới vào sổ")
+        self.add_button = QPushButton(tr("Thêm hộ…"))
+        self.add_button.setToolTip(tr("Nhập một hộ gia đình mới vào sổ"))
         self.add_button.clicked.connect(self.add_household)
-        self.export_button = QPushButton("Xuất danh sách…")
-        self.export_button.setToolTip("Xuất sổ hộ hoặc danh sách hộ nghèo, cận nghèo ra tệp Excel")
+        self.export_button = QPushButton(tr("Xuất danh sách…"))
+        self.export_button.setToolTip(
+            tr("Xuất sổ hộ hoặc danh sách hộ nghèo, cận nghèo ra tệp Excel")
+        )
         self.export_button.clicked.connect(self.export_lists)
 
         self.view = self._build_view()
         self.count_label = QLabel(objectName="countLabel")
 
-        search_label = QLabel("Tì&m:")
+        search_label = QLabel(tr("Tì&m:"))
         search_label.setBuddy(self.search_box)
         filters = QHBoxLayout()
         filters.addWidget(search_label)
         filters.addWidget(self.search_box, 1)
         # Alt+T, Alt+H, Alt+G and Alt+N belong to the menus and the year.
-        for text, box in (("Thôn:", self.village_box), ("Tình t&rạng:", self.status_box),
-                          ("Nhóm:", self.group_box)):  # fmt: skip
+        for text, box in ((tr("Thôn:"), self.village_box), (tr("Tình t&rạng:"), self.status_box),
+                          (tr("Nhóm:"), self.group_box)):  # fmt: skip
             label = QLabel(text)
             label.setBuddy(box)
             filters.addWidget(label)
@@ -305,8 +325,8 @@ class HouseholdListPage(QWidget):
         header.setStretchLastSection(True)
         # Widths from the texts, not from the rows (measuring every row would read every page).
         metrics = view.fontMetrics()
-        widths = ("HGD-000000", "Nguyễn Thị Phương Thảo", "Thôn Phước Hòa Đông", "Số nhân khẩu",
-                  "Hộ có mức sống trung bình")  # fmt: skip
+        widths = ("HGD-000000", "Nguyễn Thị Phương Thảo", "Thôn Phước Hòa Đông", tr("Số nhân khẩu"),
+                  tr("Hộ có mức sống trung bình"))  # fmt: skip
         for column, text in enumerate(widths):
             header.resizeSection(column, metrics.horizontalAdvance(text) + 28)
         header.setSortIndicator(HEAD_COLUMN, Qt.SortOrder.AscendingOrder)
@@ -350,7 +370,7 @@ class HouseholdListPage(QWidget):
         chosen = self.village_box.currentData()
         self.village_box.blockSignals(True)
         self.village_box.clear()
-        self.village_box.addItem("Tất cả các thôn", None)
+        self.village_box.addItem(tr("Tất cả các thôn"), None)
         for village in villages(self.cdb.db):
             self.village_box.addItem(village["name"], village["id"])
         self.village_box.setCurrentIndex(max(self.village_box.findData(chosen), 0))
@@ -360,11 +380,14 @@ class HouseholdListPage(QWidget):
         chosen = self.status_box.currentData()
         self.status_box.blockSignals(True)
         self.status_box.clear()
-        self.status_box.addItem("Tất cả", None)
+        self.status_box.addItem(tr("Tất cả"), None)
         if year is not None:
-            for code, label in STATUS_LABELS.items():
-                self.status_box.addItem(label, code)
-            self.status_box.addItem(f"{NO_STATUS_LABEL} năm {year}", NO_STATUS)
+            for code in STATUSES:
+                self.status_box.addItem(status_label(code), code)
+            self.status_box.addItem(
+                tr("{label} năm {year}", label=tr(NO_STATUS_LABEL), year=year),
+                NO_STATUS,
+            )
         self.status_box.setCurrentIndex(max(self.status_box.findData(chosen), 0))
         self.status_box.setEnabled(year is not None)
         self.status_box.blockSignals(False)
@@ -407,11 +430,17 @@ class HouseholdListPage(QWidget):
     def show_count(self) -> None:
         shown, total = self.model.rowCount(), self.model.total
         if total == 0:
-            text = "Sổ chưa có hộ nào: bấm “Thêm hộ…” hoặc “Nhập danh sách…” để bắt đầu."
+            text = tr("Sổ chưa có hộ nào: bấm “Thêm hộ…” hoặc “Nhập danh sách…” để bắt đầu.")
         elif shown == 0:
-            text = f"Không có hộ nào phù hợp (trong tổng số {format_number(total)} hộ)."
+            text = tr(
+                "Không có hộ nào phù hợp (trong tổng số {total} hộ).", total=format_number(total)
+            )
         else:
-            text = f"Đang hiển thị {format_number(shown)} / {format_number(total)} hộ"
+            text = tr(
+                "Đang hiển thị {shown} / {total} hộ",
+                shown=format_number(shown),
+                total=format_number(total),
+            )
         self.count_label.setText(text)
 
     def current_household(self) -> int | None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from gnapp.core.vietnamese import format_number
+from gnapp.i18n import tr, tr_noop
 from gnapp.importers.apply import ImportResult, apply_plan, import_batches, undo_import
 from gnapp.importers.headers import import_fields
 from gnapp.importers.parsing import shown
@@ -47,8 +48,8 @@ from gnapp.ui.qt import (
     QWizardPage,
 )
 
-FILE_FILTER = "Bảng tính (*.xlsx *.xls *.ods *.csv);;Mọi tệp (*)"
-AREA_LABELS = {"rural": "Nông thôn", "urban": "Thành thị / đô thị"}
+FILE_FILTER = tr_noop("Bảng tính (*.xlsx *.xls *.ods *.csv);;Mọi tệp (*)")
+AREA_LABELS = {"rural": tr_noop("Nông thôn"), "urban": tr_noop("Thành thị / đô thị")}
 _SAMPLES = 3
 
 
@@ -70,10 +71,10 @@ class FilePage(QWizardPage):
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__()
         self.owner = wizard
-        self.setTitle("Chọn tệp danh sách hộ")
-        self.setSubTitle("Tệp Excel (.xlsx, .xls), LibreOffice (.ods) hoặc CSV.")
+        self.setTitle(tr("Chọn tệp danh sách hộ"))
+        self.setSubTitle(tr("Tệp Excel (.xlsx, .xls), LibreOffice (.ods) hoặc CSV."))
         self.path = QLineEdit()
-        browse = QPushButton("Chọn tệp…")
+        browse = QPushButton(tr("Chọn tệp…"))
         browse.clicked.connect(self.browse)
         self.sheet = QComboBox()
         self.path.editingFinished.connect(self.load_sheets)
@@ -81,27 +82,27 @@ class FilePage(QWizardPage):
         row.addWidget(self.path)
         row.addWidget(browse)
         form = QFormLayout()
-        form.addRow("Tệp:", row)
-        form.addRow("Trang tính:", self.sheet)
-        self.batches = _table(["Số", "Lúc", "Tệp", "Người nhập", "Tình trạng"])
-        self.undo = QPushButton("Hoàn tác lần nhập đã chọn")
+        form.addRow(tr("Tệp:"), row)
+        form.addRow(tr("Trang tính:"), self.sheet)
+        self.batches = _table([tr("Số"), tr("Lúc"), tr("Tệp"), tr("Người nhập"), tr("Tình trạng")])
+        self.undo = QPushButton(tr("Hoàn tác lần nhập đã chọn"))
         self.undo.clicked.connect(self.undo_selected)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(QLabel("Các lần nhập trước:"))
+        layout.addWidget(QLabel(tr("Các lần nhập trước:")))
         layout.addWidget(self.batches)
         layout.addWidget(self.undo)
         self.refresh_batches()
 
     def browse(self) -> None:
-        dialog = QFileDialog(self, "Chọn tệp danh sách hộ", str(Path.home()), FILE_FILTER)
+        dialog = QFileDialog(self, tr("Chọn tệp danh sách hộ"), str(Path.home()), tr(FILE_FILTER))
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
         dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
-        dialog.setLabelText(QFileDialog.DialogLabel.Accept, "Chọn")
-        dialog.setLabelText(QFileDialog.DialogLabel.Reject, "Hủy")
-        dialog.setLabelText(QFileDialog.DialogLabel.LookIn, "Thư mục:")
-        dialog.setLabelText(QFileDialog.DialogLabel.FileName, "Tên tệp:")
-        dialog.setLabelText(QFileDialog.DialogLabel.FileType, "Loại tệp:")
+        dialog.setLabelText(QFileDialog.DialogLabel.Accept, tr("Chọn"))
+        dialog.setLabelText(QFileDialog.DialogLabel.Reject, tr("Hủy"))
+        dialog.setLabelText(QFileDialog.DialogLabel.LookIn, tr("Thư mục:"))
+        dialog.setLabelText(QFileDialog.DialogLabel.FileName, tr("Tên tệp:"))
+        dialog.setLabelText(QFileDialog.DialogLabel.FileType, tr("Loại tệp:"))
         if dialog.exec():
             self.path.setText(dialog.selectedFiles()[0])
             self.load_sheets()
@@ -115,7 +116,11 @@ class FilePage(QWizardPage):
         found = import_batches(self.owner.cdb)
         self.batches.setRowCount(len(found))
         for row, batch in enumerate(found):
-            state = f"Đã hoàn tác lúc {batch.undone_at}" if batch.undone_at else "Còn hiệu lực"
+            state = (
+                tr("Đã hoàn tác lúc {undone_at}", undone_at=batch.undone_at)
+                if batch.undone_at
+                else tr("Còn hiệu lực")
+            )
             for column, value in enumerate(
                 (batch.id, batch.started_at, batch.label, batch.actor, state)
             ):
@@ -125,13 +130,15 @@ class FilePage(QWizardPage):
     def undo_selected(self) -> None:
         row = self.batches.currentRow()
         if row < 0:
-            show_message(self, QMessageBox.Icon.Information, "Hoàn tác", "Hãy chọn một lần nhập.")
+            show_message(
+                self, QMessageBox.Icon.Information, tr("Hoàn tác"), tr("Hãy chọn một lần nhập.")
+            )
             return
         batch_id = int(self.batches.item(row, 0).text())
         try:
             undo_import(self.owner.cdb, batch_id)
         except DatabaseError as error:
-            show_message(self, QMessageBox.Icon.Warning, "Không hoàn tác được", str(error))
+            show_message(self, QMessageBox.Icon.Warning, tr("Không hoàn tác được"), str(error))
         self.refresh_batches()
 
     def validatePage(self) -> bool:
@@ -144,9 +151,9 @@ class FilePage(QWizardPage):
                 return open_source(own.db, path, sheet)
 
         try:
-            self.owner.source = self.owner.wait_for("Đang đọc tệp…", read)
+            self.owner.source = self.owner.wait_for(tr("Đang đọc tệp…"), read)
         except ImportFileError as error:
-            show_message(self, QMessageBox.Icon.Warning, "Không đọc được tệp", str(error))
+            show_message(self, QMessageBox.Icon.Warning, tr("Không đọc được tệp"), str(error))
             return False
         return self.owner.source is not None
 
@@ -155,17 +162,19 @@ class MappingPage(QWizardPage):
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__()
         self.owner = wizard
-        self.setTitle("Cột nào chứa thông tin gì")
-        self.setSubTitle("Kiểm tra trường dữ liệu gợi ý cho từng cột; đổi nếu cần.")
-        self.table = _table(["Cột", "Tiêu đề trong tệp", "Trường dữ liệu", "Giá trị mẫu"])
+        self.setTitle(tr("Cột nào chứa thông tin gì"))
+        self.setSubTitle(tr("Kiểm tra trường dữ liệu gợi ý cho từng cột; đổi nếu cần."))
+        self.table = _table(
+            [tr("Cột"), tr("Tiêu đề trong tệp"), tr("Trường dữ liệu"), tr("Giá trị mẫu")]
+        )
         self.layout_choice = QComboBox()
-        self.layout_choice.addItem("Tự nhận biết", None)
+        self.layout_choice.addItem(tr("Tự nhận biết"), None)
         for key, label in LAYOUT_LABELS.items():
             self.layout_choice.addItem(label, key)
         self.default_village = QComboBox()
         form = QFormLayout()
-        form.addRow("Cách ghi trong tệp:", self.layout_choice)
-        form.addRow("Thôn cho hộ không ghi thôn:", self.default_village)
+        form.addRow(tr("Cách ghi trong tệp:"), self.layout_choice)
+        form.addRow(tr("Thôn cho hộ không ghi thôn:"), self.default_village)
         self.note = QLabel()
         layout = QVBoxLayout(self)
         layout.addWidget(self.note)
@@ -175,9 +184,9 @@ class MappingPage(QWizardPage):
     def initializePage(self) -> None:
         source: Source = self.owner.source
         self.note.setText(
-            "Đã dùng lại cách ghép cột đã xác nhận lần trước cho tệp cùng mẫu."
+            tr("Đã dùng lại cách ghép cột đã xác nhận lần trước cho tệp cùng mẫu.")
             if source.remembered
-            else f"Dòng tiêu đề: dòng {source.header.first_row + 1}"
+            else tr("Dòng tiêu đề: dòng {row}", row=source.header.first_row + 1)
             + (
                 f"–{source.header.last_row + 1}"
                 if source.header.last_row > source.header.first_row
@@ -190,7 +199,7 @@ class MappingPage(QWizardPage):
         data = source.sheet.rows[source.header.data_row :]
         for row, column in enumerate(columns):
             combo = QComboBox()
-            combo.addItem("(bỏ qua cột này)", "ignore")
+            combo.addItem(tr("(bỏ qua cột này)"), "ignore")
             for field in import_fields():
                 if field.id != "ignore":
                     combo.addItem(field.label, field.id)
@@ -208,7 +217,7 @@ class MappingPage(QWizardPage):
             self.table.setCellWidget(row, 2, combo)
             self.table.setItem(row, 3, _item("; ".join(samples)))
         self.default_village.clear()
-        self.default_village.addItem("(không chọn)", None)
+        self.default_village.addItem(tr("(không chọn)"), None)
         for village in villages(self.owner.cdb.db):
             self.default_village.addItem(village["name"], village["name"])
 
@@ -220,8 +229,8 @@ class MappingPage(QWizardPage):
         chosen = [field for field in mapping.values() if field != "ignore"]
         if len(chosen) != len(set(chosen)):
             show_message(
-                self, QMessageBox.Icon.Warning, "Ghép cột",
-                "Mỗi trường dữ liệu chỉ được chọn cho một cột.",
+                self, QMessageBox.Icon.Warning, tr("Ghép cột"),
+                tr("Mỗi trường dữ liệu chỉ được chọn cho một cột."),
             )  # fmt: skip
             return False
         source, layout = self.owner.source, self.layout_choice.currentData()
@@ -234,7 +243,7 @@ class MappingPage(QWizardPage):
                     own.db, source, mapping, layout, default_village=village, progress=progress
                 )
 
-        self.owner.plan = self.owner.wait_for("Đang kiểm tra từng dòng…", plan)
+        self.owner.plan = self.owner.wait_for(tr("Đang kiểm tra từng dòng…"), plan)
         return self.owner.plan is not None
 
 
@@ -243,20 +252,22 @@ class PreviewPage(QWizardPage):
         super().__init__()
         self.owner = wizard
         self.imported = False
-        self.setTitle("Xem trước: chưa có gì được ghi")
+        self.setTitle(tr("Xem trước: chưa có gì được ghi"))
         self.setCommitPage(True)
-        self.setButtonText(QWizard.WizardButton.CommitButton, "Nhập dữ liệu")
+        self.setButtonText(QWizard.WizardButton.CommitButton, tr("Nhập dữ liệu"))
         self.counts = QLabel()
         self.counts.setWordWrap(True)
         self.filter = QComboBox()
-        self.filter.addItems(["Tất cả vấn đề", "Chỉ lỗi (dòng bị loại)", "Chỉ cảnh báo"])
+        self.filter.addItems(
+            [tr("Tất cả vấn đề"), tr("Chỉ lỗi (dòng bị loại)"), tr("Chỉ cảnh báo")]
+        )
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Lọc theo nội dung…")
+        self.search.setPlaceholderText(tr("Lọc theo nội dung…"))
         self.filter.currentIndexChanged.connect(self.show_problems)
         self.search.textChanged.connect(self.show_problems)
-        self.problems = _table(["Trang", "Dòng", "Cột", "Mức", "Lý do"])
-        self.duplicates = _table(["Dòng", "Trùng", "Quyết định"])
-        self.new_villages = _table(["Thôn mới", "Khu vực"])
+        self.problems = _table([tr("Trang"), tr("Dòng"), tr("Cột"), tr("Mức"), tr("Lý do")])
+        self.duplicates = _table([tr("Dòng"), tr("Trùng"), tr("Quyết định")])
+        self.new_villages = _table([tr("Thôn mới"), tr("Khu vực")])
         filters = QHBoxLayout()
         filters.addWidget(self.filter)
         filters.addWidget(self.search)
@@ -264,9 +275,9 @@ class PreviewPage(QWizardPage):
         layout.addWidget(self.counts)
         layout.addLayout(filters)
         layout.addWidget(self.problems, 3)
-        layout.addWidget(QLabel("Hộ trùng (chọn bỏ qua hoặc vẫn nhập):"))
+        layout.addWidget(QLabel(tr("Hộ trùng (chọn bỏ qua hoặc vẫn nhập):")))
         layout.addWidget(self.duplicates, 2)
-        layout.addWidget(QLabel("Thôn chưa có trong dữ liệu xã (sẽ được tạo):"))
+        layout.addWidget(QLabel(tr("Thôn chưa có trong dữ liệu xã (sẽ được tạo):")))
         layout.addWidget(self.new_villages, 1)
 
     def initializePage(self) -> None:
@@ -291,7 +302,7 @@ class PreviewPage(QWizardPage):
             self.new_villages.setItem(row, 0, _item(name))
             combo = QComboBox()
             for area, label in AREA_LABELS.items():
-                combo.addItem(label, area)
+                combo.addItem(tr(label), area)
             combo.setCurrentIndex(combo.findData(plan.village_areas[key]))
             combo.currentIndexChanged.connect(
                 lambda _=0, c=combo, k=key: plan.village_areas.__setitem__(k, c.currentData())
@@ -307,11 +318,24 @@ class PreviewPage(QWizardPage):
         plan: ImportPlan = self.owner.plan
         s = plan.summary()
         lines = [
-            f"{LAYOUT_LABELS[plan.layout]}. Số dòng: {format_number(s.rows)} — nhận: "
-            f"{format_number(s.accepted)}, có cảnh báo: {format_number(s.warned)}, "
-            f"bị loại: {format_number(s.rejected)}, hộ trùng: {format_number(s.duplicates)}.",
-            f"Sẽ nhập {format_number(s.households)} hộ, {format_number(s.members)} nhân khẩu"
-            + (f", tạo {format_number(s.new_villages)} thôn mới." if s.new_villages else "."),
+            tr(
+                "{layout}. Số dòng: {rows} — nhận: {accepted}, có cảnh báo: {warned}, "
+                "bị loại: {rejected}, hộ trùng: {duplicates}.",
+                layout=LAYOUT_LABELS[plan.layout],
+                rows=format_number(s.rows),
+                accepted=format_number(s.accepted),
+                warned=format_number(s.warned),
+                rejected=format_number(s.rejected),
+                duplicates=format_number(s.duplicates),
+            ),
+            tr(
+                "Sẽ nhập {households} hộ, {members} nhân khẩu, tạo {villages} thôn mới."
+                if s.new_villages
+                else "Sẽ nhập {households} hộ, {members} nhân khẩu.",
+                households=format_number(s.households),
+                members=format_number(s.members),
+                villages=format_number(s.new_villages),
+            ),
             *plan.notes,
         ]
         self.counts.setText("\n".join(lines))
@@ -327,7 +351,7 @@ class PreviewPage(QWizardPage):
         ]
         self.problems.setRowCount(len(shown_problems))
         for row, problem in enumerate(shown_problems):
-            level = "Lỗi" if problem.severity == "error" else "Cảnh báo"
+            level = tr("Lỗi") if problem.severity == "error" else tr("Cảnh báo")
             values = (problem.sheet, problem.row, problem.column, level, problem.message)
             for column, value in enumerate(values):
                 self.problems.setItem(row, column, _item(value))
@@ -338,8 +362,8 @@ class PreviewPage(QWizardPage):
         plan: ImportPlan = self.owner.plan
         if not plan.to_import():
             show_message(
-                self, QMessageBox.Icon.Warning, "Không có gì để nhập",
-                "Không có hộ nào nhập được từ tệp này.",
+                self, QMessageBox.Icon.Warning, tr("Không có gì để nhập"),
+                tr("Không có hộ nào nhập được từ tệp này."),
             )  # fmt: skip
             return False
         self.owner.start_import()
@@ -350,7 +374,7 @@ class ResultPage(QWizardPage):
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__()
         self.owner = wizard
-        self.setTitle("Đã nhập xong")
+        self.setTitle(tr("Đã nhập xong"))
         self.text = QLabel()
         self.text.setWordWrap(True)
         QVBoxLayout(self).addWidget(self.text)
@@ -358,13 +382,21 @@ class ResultPage(QWizardPage):
     def initializePage(self) -> None:
         result: ImportResult = self.owner.result
         lines = [
-            f"Đã nhập {format_number(result.households)} hộ, "
-            f"{format_number(result.members)} nhân khẩu"
-            + (f", tạo {format_number(result.villages)} thôn mới." if result.villages else "."),
-            f"Lần nhập số {result.batch_id}: có thể hoàn tác ở trang đầu của trình nhập.",
+            tr(
+                "Đã nhập {households} hộ, {members} nhân khẩu, tạo {villages} thôn mới."
+                if result.villages
+                else "Đã nhập {households} hộ, {members} nhân khẩu.",
+                households=format_number(result.households),
+                members=format_number(result.members),
+                villages=format_number(result.villages),
+            ),
+            tr(
+                "Lần nhập số {batch_id}: có thể hoàn tác ở trang đầu của trình nhập.",
+                batch_id=result.batch_id,
+            ),
         ]
         if self.owner.report is not None:
-            lines.append(f"Các dòng bị loại được ghi vào: {self.owner.report}")
+            lines.append(tr("Các dòng bị loại được ghi vào: {report}", report=self.owner.report))
         self.text.setText("\n".join(lines))
 
 
@@ -377,12 +409,12 @@ class ImportWizard(QWizard):
         self.result: ImportResult | None = None
         self.report: Path | None = None
         self.job = None
-        self.setWindowTitle("Nhập danh sách hộ")
-        self.setButtonText(QWizard.WizardButton.BackButton, "Quay lại")
-        self.setButtonText(QWizard.WizardButton.NextButton, "Tiếp tục")
-        self.setButtonText(QWizard.WizardButton.CommitButton, "Nhập dữ liệu")
-        self.setButtonText(QWizard.WizardButton.CancelButton, "Hủy")
-        self.setButtonText(QWizard.WizardButton.FinishButton, "Xong")
+        self.setWindowTitle(tr("Nhập danh sách hộ"))
+        self.setButtonText(QWizard.WizardButton.BackButton, tr("Quay lại"))
+        self.setButtonText(QWizard.WizardButton.NextButton, tr("Tiếp tục"))
+        self.setButtonText(QWizard.WizardButton.CommitButton, tr("Nhập dữ liệu"))
+        self.setButtonText(QWizard.WizardButton.CancelButton, tr("Hủy"))
+        self.setButtonText(QWizard.WizardButton.FinishButton, tr("Xong"))
         self.file_page = FilePage(self)
         self.mapping_page = MappingPage(self)
         self.preview_page = PreviewPage(self)
@@ -402,7 +434,7 @@ class ImportWizard(QWizard):
             loop.quit()
 
         self.job = run_job(
-            self, "Nhập danh sách hộ", label, work,
+            self, tr("Nhập danh sách hộ"), label, work,
             lambda result: settle("result", result), lambda error: settle("error", error),
             lambda: settle("cancelled"),
         )  # fmt: skip
@@ -420,7 +452,7 @@ class ImportWizard(QWizard):
                 return apply_plan(own, plan, progress)
 
         self.job = run_job(
-            self, "Nhập danh sách hộ", "Đang nhập…", work,
+            self, tr("Nhập danh sách hộ"), tr("Đang nhập…"), work,
             self.finish_import, self.fail_import, self.cancelled_import,
         )  # fmt: skip
 
@@ -433,12 +465,12 @@ class ImportWizard(QWizard):
         self.next()
 
     def fail_import(self, error: Exception) -> None:
-        show_message(self, QMessageBox.Icon.Critical, "Nhập không thành công", str(error))
+        show_message(self, QMessageBox.Icon.Critical, tr("Nhập không thành công"), str(error))
 
     def cancelled_import(self) -> None:
         show_message(
-            self, QMessageBox.Icon.Information, "Đã hủy",
-            "Đã hủy nhập; dữ liệu giữ nguyên như trước.",
+            self, QMessageBox.Icon.Information, tr("Đã hủy"),
+            tr("Đã hủy nhập; dữ liệu giữ nguyên như trước."),
         )  # fmt: skip
 
 

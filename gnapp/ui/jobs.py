@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from gnapp.i18n import tr
 from gnapp.progress import Cancelled, Progress
 from gnapp.ui.qt import (
     QEventLoop,
@@ -65,7 +66,7 @@ class Job(QObject):
         self.signals = _Signals()
         self.runnable = _Runnable(work, self.signals)
         self.runnable.setAutoDelete(False)
-        self.dialog = QProgressDialog(label, "Hủy", 0, 0, parent)
+        self.dialog = QProgressDialog(label, tr("Hủy"), 0, 0, parent)
         self.dialog.setWindowTitle(title)
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
         self.dialog.setMinimumDuration(300)
@@ -83,7 +84,7 @@ class Job(QObject):
     def cancel(self) -> None:
         """Ask the work to stop at its next progress report."""
         self.runnable.progress.cancel()
-        self.dialog.setLabelText("Đang hủy, dữ liệu sẽ giữ nguyên như trước…")
+        self.dialog.setLabelText(tr("Đang hủy, dữ liệu sẽ giữ nguyên như trước…"))
 
     def _on_progress(self, done: int, total: int, text: str) -> None:
         self.dialog.setMaximum(max(total, 0))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gnapp.core.vietnamese import format_timestamp
-from gnapp.i18n import tr
+from gnapp.i18n import tr, tr_noop
 from gnapp.packages import commune
 from gnapp.packages.keys import (
     AGREEMENT,
@@ -38,11 +38,11 @@ from gnapp.ui.qt import (
 )
 from gnapp.ui.report_wizard import choose_folder
 
-LOST_PASSPHRASE = (
+LOST_PASSPHRASE = tr_noop(
     "Không ai lấy lại được mật khẩu này, kể cả người làm phần mềm: nếu quên, xã phải tạo khóa "
     "mới và cơ quan nhận phải đăng ký lại. Hãy ghi ra giấy và cất nơi an toàn."
 )
-REPLACING = (
+REPLACING = tr_noop(
     "Xã đã có khóa ký ({fingerprint}, tạo lúc {created}). Chỉ tạo khóa mới khi đã quên mật "
     "khẩu: khóa cũ bị bỏ, cơ quan nhận sẽ từ chối các gói ký bằng khóa mới cho đến khi đăng ký "
     "lại khóa mới (gửi tệp khóa công khai mới và đọc dấu vân tay qua điện thoại). Còn nhớ mật "
@@ -69,11 +69,11 @@ def wrapped(text: str, name: str = "") -> QLabel:
     return label
 
 
-def buttons(accept: str, reject: str = "Hủy") -> QDialogButtonBox:
+def buttons(accept: str) -> QDialogButtonBox:
+    """OK (named ``accept``) and Qt's own Cancel, translated with Qt's texts."""
     standard = QDialogButtonBox.StandardButton
     box = QDialogButtonBox(standard.Ok | standard.Cancel)
-    box.button(standard.Ok).setText(tr(accept))
-    box.button(standard.Cancel).setText(tr(reject))
+    box.button(standard.Ok).setText(accept)
     return box
 
 
@@ -158,7 +158,7 @@ class CreateKeyDialog(QDialog):
         layout.addWidget(self.fields)
         layout.addWidget(wrapped(tr(LOST_PASSPHRASE), "lost"))
         layout.addWidget(self.error)
-        box = buttons("Tạo khóa")
+        box = buttons(tr("Tạo khóa"))
         box.accepted.connect(self.create)
         box.rejected.connect(self.reject)
         layout.addWidget(box)
@@ -285,7 +285,7 @@ class OfficeKeyDialog(QDialog):
             )
         layout.addWidget(self.check)
         layout.addWidget(self.error)
-        box = buttons("Lưu khóa")
+        box = buttons(tr("Lưu khóa"))
         box.accepted.connect(self.save)
         box.rejected.connect(self.reject)
         layout.addWidget(box)
@@ -341,7 +341,7 @@ class ChangeKeyDialog(QDialog):
         layout.addWidget(self.fields)
         layout.addWidget(wrapped(tr(LOST_PASSPHRASE), "lost"))
         layout.addWidget(self.error)
-        box = buttons("Đổi khóa")
+        box = buttons(tr("Đổi khóa"))
         box.accepted.connect(self.change_key)
         box.rejected.connect(self.reject)
         layout.addWidget(box)

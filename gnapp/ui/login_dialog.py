@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from gnapp.i18n import tr
+from gnapp.preferences import remember_language
 from gnapp.store import users
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.register import get_commune, get_setting
+from gnapp.ui.language import language_combo
 from gnapp.ui.qt import (
+    QApplication,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
@@ -16,6 +20,7 @@ from gnapp.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from gnapp.ui.translations import apply_language
 
 # After this many wrong passwords in a row the dialog waits before the next try.
 ATTEMPTS_BEFORE_PAUSE = 5
@@ -31,28 +36,30 @@ def _error_label() -> QLabel:
 
 
 class LoginDialog(QDialog):
-    """Username and password; on success ``user`` is set and the database acts as that user."""
+    """Username and password; on success ``user`` is set and the database acts as that user.
+    The language chosen here is this computer's from now on (the main window, made after, speaks
+    it at once)."""
 
     def __init__(self, cdb: CommuneDatabase, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.cdb = cdb
         self.user: users.User | None = None
         self.failures = 0
-        commune = get_commune(cdb.db) or {}
-        self.setWindowTitle("GNApp — Đăng nhập")
-        title = QLabel(f"<b>{commune.get('name') or 'GNApp'}</b><br>Đăng nhập để làm việc")
+        self.commune_name = (get_commune(cdb.db) or {}).get("name") or "GNApp"
+        self.title = QLabel()
         self.username = QLineEdit(objectName="username")
         self.password = QLineEdit(objectName="password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.language = language_combo()
+        self.language.currentIndexChanged.connect(self.change_language)
         self.error = _error_label()
+        self.labels = {field: QLabel() for field in (self.username, self.password, self.language)}
         form = QFormLayout()
-        form.addRow("Tên đăng nhập:", self.username)
-        form.addRow("Mật khẩu:", self.password)
+        for field, label in self.labels.items():
+            form.addRow(label, field)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Đăng nhập")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Thoát")
         self.buttons.accepted.connect(self.sign_in)
         self.buttons.rejected.connect(self.reject)
         # owned by the dialog, so it never fires after the dialog is gone
@@ -61,26 +68,57 @@ class LoginDialog(QDialog):
             lambda: self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
         )
         layout = QVBoxLayout(self)
-        layout.addWidget(title)
+        layout.addWidget(self.title)
         layout.addLayout(form)
+        self.demo_hint: QLabel | None = None
         if get_setting(cdb.db, "demo", False):
-            from gnapp.demo import DEMO_PASSWORD, DEMO_USERS
+            from gnapp.demo import DEMO_USERS
 
-            accounts = ", ".join(
-                f"{name} ({', '.join(users.ROLES[r].lower() for r in roles)})"
-                for name, _, roles in DEMO_USERS
-            )
-            hint = QLabel(
-                f"Dữ liệu mẫu — tài khoản: {accounts}; mật khẩu: {DEMO_PASSWORD}",
-                objectName="demo_hint",
-            )
-            hint.setWordWrap(True)
-            layout.addWidget(hint)
+            self.demo_hint = QLabel(objectName="demo_hint", wordWrap=True)
+            layout.addWidget(self.demo_hint)
             self.username.setText(DEMO_USERS[0][0])
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(420)
+        self._set_texts()
         (self.password if self.username.text() else self.username).setFocus()
+
+    def _set_texts(self) -> None:
+        """The dialog's words in the current language."""
+        self.setWindowTitle(tr("GNApp — Đăng nhập"))
+        self.title.setText(
+            tr("<b>{commune}</b><br>Đăng nhập để làm việc", commune=self.commune_name)
+        )
+        for field, text in (
+            (self.username, tr("Tên đăng nhập:")),
+            (self.password, tr("Mật khẩu:")),
+            (self.language, tr("Ngôn ngữ / Language:")),
+        ):
+            self.labels[field].setText(text)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Đăng nhập"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Thoát"))
+        if self.demo_hint is not None:
+            from gnapp.demo import DEMO_PASSWORD, DEMO_USERS
+
+            accounts = ", ".join(
+                f"{name} ({', '.join(tr(users.ROLES[r]).lower() for r in roles)})"
+                for name, _, roles in DEMO_USERS
+            )
+            self.demo_hint.setText(
+                tr(
+                    "Dữ liệu mẫu — tài khoản: {accounts}; mật khẩu: {password}",
+                    accounts=accounts,
+                    password=DEMO_PASSWORD,
+                )
+            )
+
+    def change_language(self) -> None:
+        """Use the chosen language on this computer from now on, starting with this dialog."""
+        language = self.language.currentData()
+        remember_language(language)
+        apply_language(QApplication.instance(), language)
+        self.error.hide()
+        self._set_texts()
 
     def sign_in(self) -> None:
         try:
@@ -91,7 +129,11 @@ class LoginDialog(QDialog):
             self.password.setFocus()
             message = str(error)
             if self.failures % ATTEMPTS_BEFORE_PAUSE == 0:
-                message += f" Đã sai {self.failures} lần: hãy chờ {PAUSE_SECONDS} giây."
+                message += " " + tr(
+                    "Đã sai {failures} lần: hãy chờ {seconds} giây.",
+                    failures=self.failures,
+                    seconds=PAUSE_SECONDS,
+                )
                 self._pause()
             self.error.setText(message)
             self.error.show()
@@ -111,10 +153,12 @@ class FirstAdminDialog(QDialog):
         super().__init__(parent)
         self.cdb = cdb
         self.user: users.User | None = None
-        self.setWindowTitle("GNApp — Tạo tài khoản quản trị")
+        self.setWindowTitle(tr("GNApp — Tạo tài khoản quản trị"))
         intro = QLabel(
-            "Tệp dữ liệu này chưa có người dùng. Hãy tạo tài khoản quản trị đầu tiên: người "
-            "quản trị thêm các tài khoản khác (cán bộ nhập liệu, lãnh đạo phê duyệt)."
+            tr(
+                "Tệp dữ liệu này chưa có người dùng. Hãy tạo tài khoản quản trị đầu tiên: người "
+                "quản trị thêm các tài khoản khác (cán bộ nhập liệu, lãnh đạo phê duyệt)."
+            )
         )
         intro.setWordWrap(True)
         self.full_name = QLineEdit(objectName="full_name")
@@ -123,21 +167,27 @@ class FirstAdminDialog(QDialog):
         self.repeat = QLineEdit(objectName="repeat")
         for field in (self.password, self.repeat):
             field.setEchoMode(QLineEdit.EchoMode.Password)
-        self.also_clerk = QCheckBox("Người này cũng nhập liệu (cán bộ nhập liệu)", checked=True)
-        self.also_approver = QCheckBox("Người này cũng phê duyệt, ký gói báo cáo (lãnh đạo)")
+        self.also_clerk = QCheckBox(tr("Người này cũng nhập liệu (cán bộ nhập liệu)"), checked=True)
+        self.also_approver = QCheckBox(tr("Người này cũng phê duyệt, ký gói báo cáo (lãnh đạo)"))
         self.error = _error_label()
         form = QFormLayout()
-        form.addRow("Họ và tên:", self.full_name)
-        form.addRow("Tên đăng nhập:", self.username)
-        form.addRow(f"Mật khẩu (ít nhất {users.MIN_PASSWORD_LENGTH} ký tự):", self.password)
-        form.addRow("Nhập lại mật khẩu:", self.repeat)
+        form.addRow(tr("Họ và tên:"), self.full_name)
+        form.addRow(tr("Tên đăng nhập:"), self.username)
+        form.addRow(
+            tr(
+                "Mật khẩu (ít nhất {length} ký tự):",
+                length=users.MIN_PASSWORD_LENGTH,
+            ),
+            self.password,
+        )
+        form.addRow(tr("Nhập lại mật khẩu:"), self.repeat)
         form.addRow(self.also_clerk)
         form.addRow(self.also_approver)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Tạo tài khoản")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Thoát")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Tạo tài khoản"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Thoát"))
         buttons.accepted.connect(self.create)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -149,7 +199,7 @@ class FirstAdminDialog(QDialog):
 
     def create(self) -> None:
         if self.password.text() != self.repeat.text():
-            self._show("Hai lần nhập mật khẩu không giống nhau.")
+            self._show(tr("Hai lần nhập mật khẩu không giống nhau."))
             return
         roles = ["admin"]
         roles += ["clerk"] if self.also_clerk.isChecked() else []

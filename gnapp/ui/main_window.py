@@ -12,6 +12,7 @@ from pathlib import Path
 
 import gnapp
 from gnapp.core.vietnamese import format_decimal, format_number, format_percent
+from gnapp.i18n import LANGUAGES, current_language, tr, tr_noop
 from gnapp.preferences import remember_database
 from gnapp.store import users
 from gnapp.store.backups import default_backup_folder
@@ -26,6 +27,7 @@ from gnapp.store.overview import (
 )
 from gnapp.store.programme import target_kinds, targets
 from gnapp.store.register import get_commune, get_setting
+from gnapp.store.setup import KINDS
 from gnapp.store.users import User
 from gnapp.ui.activities_view import ActivitiesView
 from gnapp.ui.dashboard import DashboardView
@@ -70,10 +72,16 @@ from gnapp.ui.qt import (
 from gnapp.ui.reports_view import ReportsView
 from gnapp.ui.targets_view import TargetsView
 
-COMMUNE_KINDS = {"xa": "Xã", "phuong": "Phường", "dac_khu": "Đặc khu", "thi_tran": "Thị trấn"}
-FILE_FILTER = "Dữ liệu GNApp (*.gnapp)"
-DEMO_BADGE = "DỮ LIỆU MẪU — không dùng cho báo cáo thật"
-NOT_DECLARED = "chưa khai báo"
+# The total row of the village table, by commune kind (a commune when the kind is not declared).
+TOTAL_NAMES = {
+    "xa": tr_noop("Toàn xã"),
+    "phuong": tr_noop("Toàn phường"),
+    "dac_khu": tr_noop("Toàn đặc khu"),
+    "thi_tran": tr_noop("Toàn thị trấn"),
+}
+FILE_FILTER = tr_noop("Dữ liệu GNApp (*.gnapp)")
+DEMO_BADGE = tr_noop("DỮ LIỆU MẪU — không dùng cho báo cáo thật")
+NOT_DECLARED = tr_noop("chưa khai báo")
 WINDOW_STYLE = """
 QLabel#communeName { font-size: 16pt; font-weight: bold; }
 QLabel#demoBadge {
@@ -90,10 +98,10 @@ QListWidget#navigation::item { padding: 8px 6px; }
 
 
 def show_message(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str) -> None:
-    """A message box with one Vietnamese "Đóng" button (Qt ships no Vietnamese button texts)."""
+    """A message box with one "Đóng" button."""
     box = QMessageBox(icon, title, text, QMessageBox.StandardButton.NoButton, parent)
     box.setTextFormat(Qt.TextFormat.PlainText)
-    box.addButton("Đóng", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(tr("Đóng"), QMessageBox.ButtonRole.AcceptRole)
     box.exec()
 
 
@@ -103,19 +111,19 @@ def ask_path(
     start: Path,
     name_filter: str = "",
     mode: QFileDialog.FileMode = QFileDialog.FileMode.ExistingFile,
-    accept: str = "Mở",
+    accept: str | None = None,
 ) -> Path | None:
-    """Ask for a file (or with ``mode=Directory`` a folder), with Vietnamese labels; None when
-    cancelled."""
+    """Ask for a file (or with ``mode=Directory`` a folder), labelled in the user's language
+    (``accept``: the button, "Mở" by default); None when cancelled."""
     dialog = QFileDialog(parent, title, str(start), name_filter)
     dialog.setFileMode(mode)
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
     labels = {
-        QFileDialog.DialogLabel.LookIn: "Thư mục:",
-        QFileDialog.DialogLabel.FileName: "Tên thư mục:" if name_filter == "" else "Tên tệp:",
-        QFileDialog.DialogLabel.FileType: "Loại tệp:",
-        QFileDialog.DialogLabel.Accept: accept,
-        QFileDialog.DialogLabel.Reject: "Hủy",
+        QFileDialog.DialogLabel.LookIn: tr("Thư mục:"),
+        QFileDialog.DialogLabel.FileName: tr("Tên thư mục:" if name_filter == "" else "Tên tệp:"),
+        QFileDialog.DialogLabel.FileType: tr("Loại tệp:"),
+        QFileDialog.DialogLabel.Accept: accept or tr("Mở"),
+        QFileDialog.DialogLabel.Reject: tr("Hủy"),
     }
     for label, text in labels.items():
         dialog.setLabelText(label, text)
@@ -126,7 +134,7 @@ def ask_path(
 
 def ask_database_path(parent: QWidget, start: Path) -> Path | None:
     """Ask for a .gnapp file to open; None when cancelled."""
-    return ask_path(parent, "Mở dữ liệu xã", start, FILE_FILTER)
+    return ask_path(parent, tr("Mở dữ liệu xã"), start, tr(FILE_FILTER))
 
 
 def _table(model: object, *, sortable: bool = False, stretch_first: bool = False) -> QTableView:
@@ -186,13 +194,37 @@ class FigureBox(QFrame):
 
 # The areas the navigation shows, in its order: title, shortcut, tooltip.
 AREAS = (
-    ("Tổng quan", "Ctrl+1", "Số liệu của xã trong năm: số hộ, hộ nghèo, cận nghèo theo thôn"),
-    ("Hộ gia đình", "Ctrl+2", "Sổ hộ gia đình: tìm, xem, sửa và thêm hộ"),
-    ("Tiến độ", "Ctrl+3", "Tiến độ thực hiện chỉ tiêu của năm, biểu đồ tỷ lệ nghèo"),
-    ("Chỉ tiêu", "Ctrl+4", "Chỉ tiêu giảm nghèo được giao: nhập tay hoặc từ tệp của cấp trên"),
-    ("Kinh phí", "Ctrl+5", "Kinh phí, hoạt động, mô hình, người hưởng lợi, chính sách chung"),
-    ("Báo cáo", "Ctrl+6", "Báo cáo tiến độ: lập, lưu phiên bản, xem trước, in, ghi ra tệp"),
-    ("Gửi cấp trên", "Ctrl+7", "Khóa ký số, lập và ký gói báo cáo gửi cơ quan cấp trên"),
+    (
+        tr_noop("Tổng quan"),
+        "Ctrl+1",
+        tr_noop("Số liệu của xã trong năm: số hộ, hộ nghèo, cận nghèo theo thôn"),
+    ),
+    (tr_noop("Hộ gia đình"), "Ctrl+2", tr_noop("Sổ hộ gia đình: tìm, xem, sửa và thêm hộ")),
+    (
+        tr_noop("Tiến độ"),
+        "Ctrl+3",
+        tr_noop("Tiến độ thực hiện chỉ tiêu của năm, biểu đồ tỷ lệ nghèo"),
+    ),
+    (
+        tr_noop("Chỉ tiêu"),
+        "Ctrl+4",
+        tr_noop("Chỉ tiêu giảm nghèo được giao: nhập tay hoặc từ tệp của cấp trên"),
+    ),
+    (
+        tr_noop("Kinh phí"),
+        "Ctrl+5",
+        tr_noop("Kinh phí, hoạt động, mô hình, người hưởng lợi, chính sách chung"),
+    ),
+    (
+        tr_noop("Báo cáo"),
+        "Ctrl+6",
+        tr_noop("Báo cáo tiến độ: lập, lưu phiên bản, xem trước, in, ghi ra tệp"),
+    ),
+    (
+        tr_noop("Gửi cấp trên"),
+        "Ctrl+7",
+        tr_noop("Khóa ký số, lập và ký gói báo cáo gửi cơ quan cấp trên"),
+    ),
 )
 OVERVIEW, HOUSEHOLDS, DASHBOARD, TARGETS, ACTIVITIES, REPORTS, PACKAGES = range(len(AREAS))
 
@@ -213,10 +245,10 @@ class MainWindow(QMainWindow):
         self.setStyleSheet(WINDOW_STYLE)
         self.village_model = VillageTableModel(self)
         self.movement_model = TextTableModel(
-            ("Biến động", "Số hộ"), numeric_columns=(1,), parent=self
+            (tr("Biến động"), tr("Số hộ")), numeric_columns=(1,), parent=self
         )
         self.target_model = TextTableModel(
-            ("Chỉ tiêu", "Mức giao"), numeric_columns=(1,), parent=self
+            (tr("Chỉ tiêu"), tr("Mức giao")), numeric_columns=(1,), parent=self
         )
         self.household_page = HouseholdListPage()
         self.household_page.open_household.connect(self.edit_household)
@@ -236,84 +268,92 @@ class MainWindow(QMainWindow):
     # --- construction ---------------------------------------------------------------------
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&Tệp")
-        self.open_action = QAction("&Mở dữ liệu xã…", self)
+        file_menu = self.menuBar().addMenu(tr("&Tệp"))
+        self.open_action = QAction(tr("&Mở dữ liệu xã…"), self)
         self.open_action.setShortcut(QKeySequence.StandardKey.Open)
-        self.open_action.setStatusTip("Mở một tệp dữ liệu GNApp (.gnapp) khác")
+        self.open_action.setStatusTip(tr("Mở một tệp dữ liệu GNApp (.gnapp) khác"))
         self.open_action.triggered.connect(self.choose_database)
         file_menu.addAction(self.open_action)
         file_menu.addSeparator()
-        self.import_action = QAction("&Nhập danh sách hộ…", self)
+        self.import_action = QAction(tr("&Nhập danh sách hộ…"), self)
         self.import_action.setShortcut(QKeySequence("Ctrl+I"))
         self.import_action.setStatusTip(
-            "Nhập danh sách hộ gia đình từ tệp Excel (.xlsx, .xls), .ods hoặc .csv"
+            tr("Nhập danh sách hộ gia đình từ tệp Excel (.xlsx, .xls), .ods hoặc .csv")
         )
         self.import_action.triggered.connect(self.import_lists)
         file_menu.addAction(self.import_action)
-        self.export_action = QAction("&Xuất danh sách…", self)
+        self.export_action = QAction(tr("&Xuất danh sách…"), self)
         self.export_action.setShortcut(QKeySequence("Ctrl+E"))
-        self.export_action.setStatusTip("Xuất sổ hộ hoặc danh sách hộ nghèo, cận nghèo ra Excel")
+        self.export_action.setStatusTip(
+            tr("Xuất sổ hộ hoặc danh sách hộ nghèo, cận nghèo ra Excel")
+        )
         self.export_action.triggered.connect(self.export_lists)
         file_menu.addAction(self.export_action)
         file_menu.addSeparator()
-        self.backup_action = QAction("&Sao lưu / Phục hồi…", self)
+        self.backup_action = QAction(tr("&Sao lưu / Phục hồi…"), self)
         self.backup_action.setStatusTip(
-            "Sao lưu dữ liệu ngay hoặc ra USB; xem các bản sao lưu và phục hồi từ một bản"
+            tr("Sao lưu dữ liệu ngay hoặc ra USB; xem các bản sao lưu và phục hồi từ một bản")
         )
         self.backup_action.triggered.connect(self.open_backups)
         file_menu.addAction(self.backup_action)
-        self.settings_action = QAction("&Cài đặt…", self)
+        self.settings_action = QAction(tr("&Cài đặt…"), self)
         self.settings_action.setStatusTip(
-            "Thông tin xã, thôn, người ký văn bản, số bản sao lưu giữ lại (quản trị)"
+            tr("Thông tin xã, thôn, người ký văn bản, số bản sao lưu giữ lại (quản trị)")
         )
         self.settings_action.triggered.connect(self.open_settings)
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
-        self.quit_action = QAction("T&hoát", self)
+        self.quit_action = QAction(tr("T&hoát"), self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-        self.quit_action.setStatusTip("Đóng GNApp")
+        self.quit_action.setStatusTip(tr("Đóng GNApp"))
         self.quit_action.triggered.connect(self.close)
         file_menu.addAction(self.quit_action)
-        household_menu = self.menuBar().addMenu("&Hộ gia đình")
-        self.find_action = QAction("&Tìm hộ", self)
+        household_menu = self.menuBar().addMenu(tr("&Hộ gia đình"))
+        self.find_action = QAction(tr("&Tìm hộ"), self)
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
-        self.find_action.setStatusTip("Tìm hộ theo họ tên, số CCCD hoặc mã hộ")
+        self.find_action.setStatusTip(tr("Tìm hộ theo họ tên, số CCCD hoặc mã hộ"))
         self.find_action.triggered.connect(self.find_household)
         household_menu.addAction(self.find_action)
-        self.add_action = QAction("Thêm &hộ…", self)
+        self.add_action = QAction(tr("Thêm &hộ…"), self)
         self.add_action.setShortcut(QKeySequence.StandardKey.New)
-        self.add_action.setStatusTip("Nhập một hộ gia đình mới vào sổ")
+        self.add_action.setStatusTip(tr("Nhập một hộ gia đình mới vào sổ"))
         self.add_action.triggered.connect(self.add_household)
         household_menu.addAction(self.add_action)
         for area, (title, shortcut, _) in enumerate(AREAS):
-            action = QAction(title, self)
+            action = QAction(tr(title), self)
             action.setShortcut(QKeySequence(shortcut))
             action.triggered.connect(lambda _=False, area=area: self.show_area(area))
             self.addAction(action)  # a shortcut without a menu entry: the navigation shows it
-        user_menu = self.menuBar().addMenu("&Người dùng")
-        self.password_action = QAction("Đổi &mật khẩu…", self)
-        self.password_action.setStatusTip("Đổi mật khẩu của tài khoản đang đăng nhập")
+        user_menu = self.menuBar().addMenu(tr("&Người dùng"))
+        self.password_action = QAction(tr("Đổi &mật khẩu…"), self)
+        self.password_action.setStatusTip(tr("Đổi mật khẩu của tài khoản đang đăng nhập"))
         self.password_action.triggered.connect(self.change_password)
         user_menu.addAction(self.password_action)
-        self.users_action = QAction("&Quản lý người dùng…", self)
-        self.users_action.setStatusTip("Thêm tài khoản, đổi vai trò, khóa tài khoản (quản trị)")
+        self.users_action = QAction(tr("&Quản lý người dùng…"), self)
+        self.users_action.setStatusTip(tr("Thêm tài khoản, đổi vai trò, khóa tài khoản (quản trị)"))
         self.users_action.triggered.connect(self.manage_users)
         user_menu.addAction(self.users_action)
-        help_menu = self.menuBar().addMenu("Trợ &giúp")
-        self.about_action = QAction("&Giới thiệu GNApp", self)
+        help_menu = self.menuBar().addMenu(tr("Trợ &giúp"))
+        self.about_action = QAction(tr("&Giới thiệu GNApp"), self)
         self.about_action.triggered.connect(self.show_about)
         help_menu.addAction(self.about_action)
+        self.language_action = QAction(tr("&Ngôn ngữ / Language…"), self)
+        self.language_action.setStatusTip(
+            tr("Chọn ngôn ngữ giao diện của máy tính này (áp dụng từ lần mở GNApp sau)")
+        )
+        self.language_action.triggered.connect(self.choose_language)
+        help_menu.addAction(self.language_action)
 
     def _build_header(self) -> QWidget:
         self.name_label = QLabel(objectName="communeName")
-        self.demo_badge = QLabel(DEMO_BADGE, objectName="demoBadge")
+        self.demo_badge = QLabel(tr(DEMO_BADGE), objectName="demoBadge")
         self.details_label = QLabel()
         self.details_label.setWordWrap(True)
         self.year_box = QComboBox()
         self.year_box.setMinimumContentsLength(4)
-        self.year_box.setToolTip("Chọn năm để xem danh sách hộ nghèo, cận nghèo của năm đó")
+        self.year_box.setToolTip(tr("Chọn năm để xem danh sách hộ nghèo, cận nghèo của năm đó"))
         self.year_box.currentIndexChanged.connect(self._year_chosen)
-        year_label = QLabel("&Năm:")
+        year_label = QLabel(tr("&Năm:"))
         year_label.setBuddy(self.year_box)
 
         title_row = QHBoxLayout()
@@ -330,11 +370,11 @@ class MainWindow(QMainWindow):
         return header
 
     def _build_figures(self) -> QWidget:
-        self.households_box = FigureBox("Số hộ")
-        self.members_box = FigureBox("Số nhân khẩu")
-        self.poor_box = FigureBox("Hộ nghèo")
-        self.near_poor_box = FigureBox("Hộ cận nghèo")
-        self.average_box = FigureBox("Hộ có mức sống trung bình")
+        self.households_box = FigureBox(tr("Số hộ"))
+        self.members_box = FigureBox(tr("Số nhân khẩu"))
+        self.poor_box = FigureBox(tr("Hộ nghèo"))
+        self.near_poor_box = FigureBox(tr("Hộ cận nghèo"))
+        self.average_box = FigureBox(tr("Hộ có mức sống trung bình"))
         row = QWidget()
         layout = QGridLayout(row)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -348,11 +388,11 @@ class MainWindow(QMainWindow):
     def _build_navigation(self) -> QWidget:
         self.navigation = QListWidget(objectName="navigation")
         for title, shortcut, tooltip in AREAS:
-            item = QListWidgetItem(title)
-            item.setToolTip(f"{tooltip} ({shortcut})")
+            item = QListWidgetItem(tr(title))
+            item.setToolTip(f"{tr(tooltip)} ({shortcut})")
             self.navigation.addItem(item)
         self.navigation.setCurrentRow(OVERVIEW)
-        self.import_button = QPushButton("Nhập danh sách…")
+        self.import_button = QPushButton(tr("Nhập danh sách…"))
         self.import_button.setToolTip(self.import_action.statusTip())
         self.import_button.clicked.connect(self.import_lists)
         # As narrow as its words: the overview's village table needs the width.
@@ -360,7 +400,7 @@ class MainWindow(QMainWindow):
         font = QFont(self.navigation.font())
         font.setPointSize(11)  # as WINDOW_STYLE sets it; the style applies only once shown
         metrics = QFontMetrics(font)
-        words = max(metrics.horizontalAdvance(title) for title, _, _ in AREAS) + 28
+        words = max(metrics.horizontalAdvance(tr(title)) for title, _, _ in AREAS) + 28
         self.navigation.setFixedWidth(max(words, self.import_button.sizeHint().width()))
         panel = QWidget()
         layout = QVBoxLayout(panel)
@@ -445,22 +485,32 @@ class MainWindow(QMainWindow):
         household list without filters."""
         db = self.cdb.db
         commune = get_commune(db) or {}
-        name = commune.get("name") or "Chưa khai báo thông tin xã"
-        kind = COMMUNE_KINDS.get(commune.get("kind") or "")
-        self.total_name = f"Toàn {(kind or 'xã').lower()}"
+        name = commune.get("name") or tr("Chưa khai báo thông tin xã")
+        kind = KINDS.get(commune.get("kind") or "")
+        self.total_name = tr(TOTAL_NAMES.get(commune.get("kind") or "", TOTAL_NAMES["xa"]))
         demo = self.is_demo
-        self.setWindowTitle(f"GNApp — {name} — DỮ LIỆU MẪU" if demo else f"GNApp — {name}")
+        self.setWindowTitle(
+            tr("GNApp — {name} — DỮ LIỆU MẪU" if demo else "GNApp — {name}", name=name)
+        )
         self.name_label.setText(name)
         self.demo_badge.setVisible(demo)
         self.details_label.setText(
-            f"Loại đơn vị: {kind or NOT_DECLARED}   ·   "
-            f"Tỉnh, thành phố: {commune.get('province') or NOT_DECLARED}   ·   "
-            f"Nơi nhận báo cáo: {commune.get('receiving_office_name') or NOT_DECLARED}"
+            tr(
+                "Loại đơn vị: {kind}   ·   Tỉnh, thành phố: {province}   ·   "
+                "Nơi nhận báo cáo: {office}",
+                kind=tr(kind or NOT_DECLARED),
+                province=commune.get("province") or tr(NOT_DECLARED),
+                office=commune.get("receiving_office_name") or tr(NOT_DECLARED),
+            )
         )
-        self.file_label.setText(f"Tệp dữ liệu: {self.cdb.path.resolve()}")
-        self.schema_label.setText(f"Lược đồ dữ liệu v{self.cdb.schema_version}")
+        self.file_label.setText(tr("Tệp dữ liệu: {path}", path=self.cdb.path.resolve()))
+        self.schema_label.setText(tr("Lược đồ dữ liệu v{version}", version=self.cdb.schema_version))
         user = self.user
-        self.user_label.setText(f"Người dùng: {user.full_name} — {user.role_names}" if user else "")
+        self.user_label.setText(
+            tr("Người dùng: {name} — {roles}", name=user.full_name, roles=user.role_names)
+            if user
+            else ""
+        )
         self.users_action.setEnabled(user is not None and user.can("administer"))
         self.settings_action.setEnabled(user is not None and user.can("administer"))
         self.password_action.setEnabled(user is not None)
@@ -541,7 +591,7 @@ class MainWindow(QMainWindow):
             commune_total(village_figures(db, previous_year)) if previous_year is not None else None
         )
         self._show_figures(self.village_model.total, previous, previous_year, len(rows))
-        self.village_group.setTitle(f"Số liệu theo thôn, tổ dân phố — năm {year}")
+        self.village_group.setTitle(tr("Số liệu theo thôn, tổ dân phố — năm {year}", year=year))
         self._show_movements(year)
         self._show_targets(year)
 
@@ -554,52 +604,59 @@ class MainWindow(QMainWindow):
     ) -> None:
         self.households_box.show_figure(
             format_number(total.households),
-            f"trong {format_number(village_count)} thôn, tổ dân phố",
+            tr("trong {count} thôn, tổ dân phố", count=format_number(village_count)),
         )
         per_household = total.members / total.households if total.households else 0
         self.members_box.show_figure(
-            format_number(total.members), f"bình quân {format_decimal(per_household, 1)} người/hộ"
+            format_number(total.members),
+            tr("bình quân {people} người/hộ", people=format_decimal(per_household, 1)),
         )
         self.poor_box.show_figure(
             format_number(total.poor),
-            f"tỷ lệ {format_percent(total.poverty_rate)}\n"
+            tr("tỷ lệ {rate}", rate=format_percent(total.poverty_rate))
+            + "\n"
             + change_text(total.poor, previous.poor if previous else None, previous_year),
         )
         self.near_poor_box.show_figure(
             format_number(total.near_poor),
-            f"tỷ lệ {format_percent(total.near_poverty_rate)}\n"
+            tr("tỷ lệ {rate}", rate=format_percent(total.near_poverty_rate))
+            + "\n"
             + change_text(total.near_poor, previous.near_poor if previous else None, previous_year),
         )
-        self.average_box.show_figure(format_number(total.average), "hộ nông, lâm, ngư, diêm nghiệp")
+        self.average_box.show_figure(
+            format_number(total.average), tr("hộ nông, lâm, ngư, diêm nghiệp")
+        )
 
     def _show_movements(self, year: int) -> None:
         rows = movement_rows(movement_counts(self.cdb.db, year))
         self.movement_model.set_rows(rows)
-        self.movement_group.setTitle(f"Biến động hộ nghèo, cận nghèo năm {year}")
+        self.movement_group.setTitle(tr("Biến động hộ nghèo, cận nghèo năm {year}", year=year))
         self.movement_view.setVisible(bool(rows))
         self.movement_note.setVisible(not rows)
-        self.movement_note.setText(f"Năm {year} không có biến động nào được ghi nhận.")
+        self.movement_note.setText(
+            tr("Năm {year} không có biến động nào được ghi nhận.", year=year)
+        )
 
     def _show_targets(self, year: int) -> None:
         rows = target_rows(targets(self.cdb.db, year), target_kinds())
         self.target_model.set_rows(rows)
-        self.target_group.setTitle(f"Chỉ tiêu được giao năm {year}")
+        self.target_group.setTitle(tr("Chỉ tiêu được giao năm {year}", year=year))
         self.target_view.setVisible(bool(rows))
         self.target_note.setVisible(not rows)
-        self.target_note.setText(f"Chưa có chỉ tiêu nào được giao cho năm {year}.")
+        self.target_note.setText(tr("Chưa có chỉ tiêu nào được giao cho năm {year}.", year=year))
 
     def _show_no_year(self) -> None:
         self.village_model.clear()
-        self.village_group.setTitle("Số liệu theo thôn, tổ dân phố")
+        self.village_group.setTitle(tr("Số liệu theo thôn, tổ dân phố"))
         for box in self._figure_boxes:
             box.show_figure("—", "")
-        self.poor_box.show_figure("—", "chưa có danh sách hộ nghèo, cận nghèo của năm nào")
-        self.movement_group.setTitle("Biến động hộ nghèo, cận nghèo")
-        self.target_group.setTitle("Chỉ tiêu được giao")
+        self.poor_box.show_figure("—", tr("chưa có danh sách hộ nghèo, cận nghèo của năm nào"))
+        self.movement_group.setTitle(tr("Biến động hộ nghèo, cận nghèo"))
+        self.target_group.setTitle(tr("Chỉ tiêu được giao"))
         for view, note in ((self.movement_view, self.movement_note),
                            (self.target_view, self.target_note)):  # fmt: skip
             view.hide()
-            note.setText("Chưa có số liệu.")
+            note.setText(tr("Chưa có số liệu."))
             note.show()
 
     # --- actions --------------------------------------------------------------------------
@@ -615,7 +672,7 @@ class MainWindow(QMainWindow):
         try:
             cdb = open_database(path)
         except DatabaseError as error:
-            show_message(self, QMessageBox.Icon.Critical, "Không mở được dữ liệu", str(error))
+            show_message(self, QMessageBox.Icon.Critical, tr("Không mở được dữ liệu"), str(error))
             return False
         user = sign_in_at_start(cdb)
         if user is None:
@@ -640,7 +697,7 @@ class MainWindow(QMainWindow):
         try:
             dialog = SettingsDialog(self.cdb, self.user, self)
         except users.PermissionDenied as error:
-            show_message(self, QMessageBox.Icon.Warning, "Không có quyền", str(error))
+            show_message(self, QMessageBox.Icon.Warning, tr("Không có quyền"), str(error))
             return
         if dialog.exec():
             self.reload()
@@ -651,7 +708,7 @@ class MainWindow(QMainWindow):
         try:
             users.require(self.user, "administer")
         except users.PermissionDenied as error:
-            show_message(self, QMessageBox.Icon.Warning, "Không có quyền", str(error))
+            show_message(self, QMessageBox.Icon.Warning, tr("Không có quyền"), str(error))
             return
         UsersDialog(self.cdb, self.user, self).exec()
 
@@ -721,12 +778,29 @@ class MainWindow(QMainWindow):
         if self.backup_job is None:  # else the running backup's end asks again
             self.start_automatic_backup(closing=True)
 
+    def choose_language(self) -> None:
+        """Keep the language chosen for this computer; the windows speak it from the next start."""
+        from gnapp.ui.language import LanguageDialog
+
+        dialog = LanguageDialog(self)
+        if dialog.exec() and dialog.chosen != current_language():
+            self.statusBar().showMessage(
+                tr(
+                    "Đã lưu ngôn ngữ {language}: áp dụng từ lần mở GNApp sau.",
+                    language=LANGUAGES[dialog.chosen],
+                ),
+                10_000,
+            )
+
     def show_about(self) -> None:
         show_message(
             self,
             QMessageBox.Icon.Information,
-            "Giới thiệu GNApp",
-            f"GNApp phiên bản {gnapp.__version__}\n\n"
-            "Phần mềm ngoại tuyến giúp công chức cấp xã quản lý hộ nghèo, hộ cận nghèo và "
-            "Chương trình mục tiêu quốc gia giảm nghèo bền vững.",
+            tr("Giới thiệu GNApp"),
+            tr(
+                "GNApp phiên bản {version}\n\n"
+                "Phần mềm ngoại tuyến giúp công chức cấp xã quản lý hộ nghèo, hộ cận nghèo và "
+                "Chương trình mục tiêu quốc gia giảm nghèo bền vững.",
+                version=gnapp.__version__,
+            ),
         )

@@ -16,10 +16,11 @@ from gnapp.core.vietnamese import (
     format_percent,
     text_sort_key,
 )
+from gnapp.i18n import tr, tr_noop
 from gnapp.store.overview import VillageFigures, commune_total
 from gnapp.ui.qt import QAbstractTableModel, QFont, QModelIndex, QPersistentModelIndex, Qt
 
-AREA_LABELS = {"rural": "Nông thôn", "urban": "Thành thị"}
+AREA_LABELS = {"rural": tr_noop("Nông thôn"), "urban": tr_noop("Thành thị")}
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
@@ -40,12 +41,17 @@ def capitalise(text: str) -> str:
 def change_text(current: int, previous: int | None, previous_year: int | None) -> str:
     """How a count of households moved since the previous year, in words."""
     if previous is None or previous_year is None:
-        return "chưa có số liệu năm trước để so sánh"
+        return tr("chưa có số liệu năm trước để so sánh")
     delta = current - previous
     if delta == 0:
-        return f"không đổi so với năm {previous_year}"
-    word = "giảm" if delta < 0 else "tăng"
-    return f"{word} {format_number(abs(delta))} hộ so với năm {previous_year}"
+        return tr("không đổi so với năm {previous_year}", previous_year=previous_year)
+    return tr(
+        "giảm {count} hộ so với năm {previous_year}"
+        if delta < 0
+        else "tăng {count} hộ so với năm {previous_year}",
+        count=format_number(abs(delta)),
+        previous_year=previous_year,
+    )
 
 
 # --- the village table ------------------------------------------------------------------------
@@ -72,28 +78,32 @@ def _rate(header: str, tooltip: str, field: str) -> VillageColumn:
 
 VILLAGE_COLUMNS = (
     VillageColumn(
-        "Thôn/Tổ dân phố",
-        "Tên thôn, tổ dân phố",
+        tr_noop("Thôn/Tổ dân phố"),
+        tr_noop("Tên thôn, tổ dân phố"),
         attrgetter("name"),
         lambda row: text_sort_key(row.name),
         numeric=False,
     ),
     VillageColumn(
-        "Khu vực",
-        "Khu vực nông thôn hay thành thị: quyết định chuẩn thu nhập áp dụng",
-        lambda row: AREA_LABELS.get(row.area or "", ""),
-        lambda row: AREA_LABELS.get(row.area or "", ""),
+        tr_noop("Khu vực"),
+        tr_noop("Khu vực nông thôn hay thành thị: quyết định chuẩn thu nhập áp dụng"),
+        lambda row: tr(AREA_LABELS[row.area]) if row.area in AREA_LABELS else "",
+        lambda row: tr(AREA_LABELS[row.area]) if row.area in AREA_LABELS else "",
         numeric=False,
     ),
-    _count("Số hộ", "Tổng số hộ gia đình trong sổ", "households"),
-    _count("Số nhân\nkhẩu", "Tổng số nhân khẩu của các hộ", "members"),
-    _count("Hộ nghèo", "Số hộ nghèo của năm", "poor"),
-    _rate("Tỷ lệ hộ\nnghèo", "Số hộ nghèo ÷ tổng số hộ × 100", "poverty_rate"),
-    _count("Hộ cận\nnghèo", "Số hộ cận nghèo của năm", "near_poor"),
-    _rate("Tỷ lệ hộ\ncận nghèo", "Số hộ cận nghèo ÷ tổng số hộ × 100", "near_poverty_rate"),
+    _count(tr_noop("Số hộ"), tr_noop("Tổng số hộ gia đình trong sổ"), "households"),
+    _count(tr_noop("Số nhân\nkhẩu"), tr_noop("Tổng số nhân khẩu của các hộ"), "members"),
+    _count(tr_noop("Hộ nghèo"), tr_noop("Số hộ nghèo của năm"), "poor"),
+    _rate(tr_noop("Tỷ lệ hộ\nnghèo"), tr_noop("Số hộ nghèo ÷ tổng số hộ × 100"), "poverty_rate"),
+    _count(tr_noop("Hộ cận\nnghèo"), tr_noop("Số hộ cận nghèo của năm"), "near_poor"),
+    _rate(
+        tr_noop("Tỷ lệ hộ\ncận nghèo"),
+        tr_noop("Số hộ cận nghèo ÷ tổng số hộ × 100"),
+        "near_poverty_rate",
+    ),
     _count(
-        "Hộ mức sống\ntrung bình",
-        "Số hộ làm nông, lâm, ngư nghiệp và diêm nghiệp có mức sống trung bình của năm",
+        tr_noop("Hộ mức sống\ntrung bình"),
+        tr_noop("Số hộ làm nông, lâm, ngư nghiệp và diêm nghiệp có mức sống trung bình của năm"),
         "average",
     ),
 )
@@ -122,8 +132,10 @@ class VillageTableModel(QAbstractTableModel):
     def total(self) -> VillageFigures | None:
         return self._total
 
-    def set_figures(self, rows: Sequence[VillageFigures], total_name: str = "Toàn xã") -> None:
-        """Show a year's figures (keeping the current sort); ``total_name`` labels the total row."""
+    def set_figures(self, rows: Sequence[VillageFigures], total_name: str | None = None) -> None:
+        """Show a year's figures (keeping the current sort); ``total_name`` labels the total row
+        ("Toàn xã" unless given)."""
+        total_name = tr("Toàn xã") if total_name is None else total_name
         self.beginResetModel()
         self._original = list(rows)
         self._total = replace(commune_total(self._original), name=total_name)
@@ -166,11 +178,12 @@ class VillageTableModel(QAbstractTableModel):
             return None
         column = VILLAGE_COLUMNS[section]
         if role == Qt.ItemDataRole.DisplayRole:
-            return column.header
+            return tr(column.header)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return column.tooltip
+            return tr(column.tooltip)
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if column.numeric else _LEFT
+            # Long headers (in English) wrap onto another line rather than being cut.
+            return (_RIGHT if column.numeric else _LEFT).value | Qt.TextFlag.TextWordWrap.value
         return None
 
     def _sorted(self, column: int, order: Qt.SortOrder) -> list[VillageFigures]:
@@ -203,7 +216,8 @@ class TextRow:
 
 
 class TextTableModel(QAbstractTableModel):
-    """Rows of ready-made texts; the columns in ``numeric_columns`` are right-aligned."""
+    """Rows of ready-made texts under headers shown through ``tr()``; the columns in
+    ``numeric_columns`` are right-aligned."""
 
     def __init__(
         self, headers: Sequence[str], numeric_columns: Iterable[int] = (), parent: Any = None
@@ -240,7 +254,7 @@ class TextTableModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
+            return tr(self._headers[section])
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _RIGHT if section in self._numeric else _LEFT
         return None
@@ -251,7 +265,7 @@ def movement_rows(counts: Mapping[str, int]) -> list[TextRow]:
     order = {code: rank for rank, code in enumerate(MOVEMENT_LABELS)}
     codes = sorted(counts, key=lambda code: (order.get(code, len(order)), code))
     return [
-        TextRow((capitalise(MOVEMENT_LABELS.get(code, code)), format_number(counts[code])))
+        TextRow((capitalise(tr(MOVEMENT_LABELS.get(code, code))), format_number(counts[code])))
         for code in codes
     ]
 
@@ -265,8 +279,13 @@ def target_value_text(value: float, unit: str) -> str:
 def _decision_text(number: str | None, decided: str | None) -> str | None:
     if not number:
         return None
-    text = f"Quyết định số {number}"
-    return f"{text} ngày {format_date(date.fromisoformat(decided))}" if decided else text
+    if not decided:
+        return tr("Quyết định số {number}", number=number)
+    return tr(
+        "Quyết định số {number} ngày {date}",
+        number=number,
+        date=format_date(date.fromisoformat(decided)),
+    )
 
 
 def target_rows(

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from gnapp.core.vietnamese import fold
 from gnapp.data import read_form_json
-from gnapp.i18n import tr
+from gnapp.i18n import tr, tr_noop
 from gnapp.office.database import OFFICE_KINDS, SUFFIX, OfficeIdentity, open_office
 from gnapp.office.registry import create_office, office_public_key
-from gnapp.packages.keys import DEFAULT_KDF, KeyProblem, check_new_passphrase
+from gnapp.packages.keys import DEFAULT_KDF, MIN_PASSPHRASE, KeyProblem, check_new_passphrase
 from gnapp.paths import user_data_dir
 from gnapp.progress import Progress
 from gnapp.store.errors import DatabaseError
@@ -37,11 +37,19 @@ KDF = DEFAULT_KDF  # how the office key's passphrase is stretched (tests make it
 
 class OfficeIdentityPage(_CheckedPage):
     FIELDS = (
-        ("name", "Tên cơ quan trong văn bản:", "ví dụ: UBND tỉnh Quảng Ngãi"),
-        ("parent_body", "Cơ quan chủ quản (dòng trên):", "ví dụ: UBND TỈNH QUẢNG NGÃI"),
-        ("office", "Tên cơ quan (dòng dưới):", "ví dụ: SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG"),
-        ("place", "Địa danh ghi ngày tháng:", "ví dụ: Quảng Ngãi"),
-        ("area", "Địa bàn tổng hợp:", "ví dụ: tỉnh Quảng Ngãi"),
+        ("name", tr_noop("Tên cơ quan trong văn bản:"), tr_noop("ví dụ: UBND tỉnh Quảng Ngãi")),
+        (
+            "parent_body",
+            tr_noop("Cơ quan chủ quản (dòng trên):"),
+            tr_noop("ví dụ: UBND TỈNH QUẢNG NGÃI"),
+        ),
+        (
+            "office",
+            tr_noop("Tên cơ quan (dòng dưới):"),
+            tr_noop("ví dụ: SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG"),
+        ),
+        ("place", tr_noop("Địa danh ghi ngày tháng:"), tr_noop("ví dụ: Quảng Ngãi")),
+        ("area", tr_noop("Địa bàn tổng hợp:"), tr_noop("ví dụ: tỉnh Quảng Ngãi")),
     )
 
     def __init__(self) -> None:
@@ -59,14 +67,14 @@ class OfficeIdentityPage(_CheckedPage):
             form.addRow(tr(label), self.fields[name])
         self.kind = QComboBox(objectName="kind")
         for code, word in OFFICE_KINDS.items():
-            self.kind.addItem(tr("Cấp {word}", word=word), code)
+            self.kind.addItem(tr("Cấp {word}", word=tr(word)), code)
         self.kind.setCurrentIndex(list(OFFICE_KINDS).index("province"))
         self.province = QComboBox(objectName="province", editable=True)
         provinces = read_form_json("reference", "province-codes.json")["provinces"]
         self.province.addItems(sorted((p["name"] for p in provinces), key=fold))
         self.province.setCurrentIndex(-1)
         self.symbol = QLineEdit("BC", objectName="symbol")
-        self.signer_title = QLineEdit("GIÁM ĐỐC", objectName="signer_title")
+        self.signer_title = QLineEdit(OfficeIdentity.signer_title, objectName="signer_title")
         self.signer_name = QLineEdit(
             objectName="signer_name", placeholderText=tr("có thể để trống")
         )
@@ -133,7 +141,9 @@ class OfficeFilePage(_CheckedPage):
             field.setEchoMode(QLineEdit.EchoMode.Password)
         form = QFormLayout(self)
         form.addRow(tr("Tệp dữ liệu của cơ quan:"), row)
-        form.addRow(tr("Mật khẩu khóa (ít nhất 10 ký tự):"), self.passphrase)
+        form.addRow(
+            tr("Mật khẩu khóa (ít nhất {count} ký tự):", count=MIN_PASSPHRASE), self.passphrase
+        )
         form.addRow(tr("Nhập lại mật khẩu:"), self.repeat)
         form.addRow(self.error)
 
@@ -185,7 +195,7 @@ class OfficeFilePage(_CheckedPage):
 
         outcome, value = wait_for(self, tr("Tạo dữ liệu cơ quan"), tr("Đang tạo khóa…"), work)
         if outcome == "error":
-            self.error.setText(tr("Không tạo được dữ liệu: {error}", error=value))
+            self.error.setText(tr("Không tạo được dữ liệu: {reason}", reason=value))
             self.error.show()
             return False
         if outcome != "result":

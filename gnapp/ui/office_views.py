@@ -16,7 +16,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from gnapp.core.vietnamese import format_date, format_timestamp, local_time
-from gnapp.i18n import tr
+from gnapp.i18n import tr, tr_noop
 from gnapp.office.board import board, column_label, received_packages
 from gnapp.office.consolidate import (
     Consolidation,
@@ -95,8 +95,8 @@ from gnapp.ui.report_wizard import _table_widget as annex_table_widget
 SENT_COLOUR = QColor("#dff0d8")
 CORRECTED_COLOUR = QColor("#fcf0cf")
 MISSING_COLOUR = QColor("#f6dcdc")
-KEY_FILTER = "Tệp khóa của xã (*.gnpub *.gnkeychange)"
-PACKAGE_FILTER = "Gói báo cáo GNApp (*.gnpkg)"
+KEY_FILTER = tr_noop("Tệp khóa của xã (*.gnpub *.gnkeychange)")
+PACKAGE_FILTER = tr_noop("Gói báo cáo GNApp (*.gnpkg)")
 
 
 def _error_label() -> QLabel:
@@ -282,7 +282,7 @@ class RegisterDialog(QDialog):
 
     def choose_file(self) -> None:
         chosen, _ = QFileDialog.getOpenFileName(
-            self, tr("Chọn tệp khóa của xã"), str(Path.home()), KEY_FILTER
+            self, tr("Chọn tệp khóa của xã"), str(Path.home()), tr(KEY_FILTER)
         )
         if chosen:
             self.load(Path(chosen))
@@ -439,9 +439,9 @@ def _key_state(key: CommuneKey) -> str:
 
 
 KEY_SOURCES = {
-    "file": "Tệp khóa công khai",
-    "change": "Tệp đổi khóa",
-    "replacement": "Đăng ký lại (quên mật khẩu)",
+    "file": tr_noop("Tệp khóa công khai"),
+    "change": tr_noop("Tệp đổi khóa"),
+    "replacement": tr_noop("Đăng ký lại (quên mật khẩu)"),
 }
 
 
@@ -690,7 +690,7 @@ class ReceiveView(QWidget):
 
     def choose_files(self) -> None:
         chosen, _ = QFileDialog.getOpenFileNames(
-            self, tr("Chọn các gói báo cáo"), str(Path.home()), PACKAGE_FILTER
+            self, tr("Chọn các gói báo cáo"), str(Path.home()), tr(PACKAGE_FILTER)
         )
         if chosen:
             self.receive_paths([Path(name) for name in chosen])

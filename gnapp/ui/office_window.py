@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gnapp.i18n import tr
+from gnapp.i18n import tr, tr_noop
 from gnapp.office.database import OFFICE_KINDS, open_office
 from gnapp.office.registry import communes, office_public_key
 from gnapp.ui.office_views import (
@@ -35,7 +35,12 @@ from gnapp.ui.qt import (
 )
 
 COMMUNES, RECEIVE, BOARD, CONSOLIDATION = range(4)
-AREAS = ("Xã đã đăng ký", "Nhận báo cáo", "Bảng theo dõi", "Tổng hợp")
+AREAS = (
+    tr_noop("Xã đã đăng ký"),
+    tr_noop("Nhận báo cáo"),
+    tr_noop("Bảng theo dõi"),
+    tr_noop("Tổng hợp"),
+)
 WINDOW_SIZE = QSize(1300, 680)
 STYLE = """
 QLabel#officeName { font-size: 16pt; font-weight: bold; }
@@ -78,7 +83,7 @@ class OfficeWindow(QMainWindow):
         self.navigation.setCurrentRow(RECEIVE if communes(session.office) else COMMUNES)
 
         name = QLabel(identity.name, objectName="officeName")
-        kind = OFFICE_KINDS.get(identity.kind, identity.kind)
+        kind = tr(OFFICE_KINDS.get(identity.kind, identity.kind))
         details = QLabel(
             tr(
                 "{office} — cơ quan nhận báo cáo cấp {kind}, tổng hợp {area}",

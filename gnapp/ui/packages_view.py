@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gnapp.core.vietnamese import format_timestamp
-from gnapp.i18n import tr
+from gnapp.i18n import tr, tr_noop
 from gnapp.packages.build import PackageError, sent_manifest
 from gnapp.packages.commune import (
     SentPackage,
@@ -46,13 +46,13 @@ from gnapp.ui.qt import (
 from gnapp.ui.report_wizard import choose_folder
 
 COLUMNS = (
-    "Số gói",
-    "Báo cáo",
-    "Lập lúc",
-    "Người ký",
-    "Tệp",
-    "Mã hóa",
-    "Kèm danh sách hộ",
+    tr_noop("Số gói"),
+    tr_noop("Báo cáo"),
+    tr_noop("Lập lúc"),
+    tr_noop("Người ký"),
+    tr_noop("Tệp"),
+    tr_noop("Mã hóa"),
+    tr_noop("Kèm danh sách hộ"),
 )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gnapp.i18n import tr
 from gnapp.reporting.pdf_pages import PdfPages
 from gnapp.ui.qt import (
     QImage,
@@ -79,7 +80,7 @@ def preview_dialog(parent: QWidget | None, path: Path) -> QPrintPreviewDialog:
     printer = new_printer(path)
     dialog = QPrintPreviewDialog(printer, parent)
     dialog.printer = printer  # kept alive with the dialog
-    dialog.setWindowTitle(f"Xem trước khi in — {path.name}")
+    dialog.setWindowTitle(tr("Xem trước khi in — {name}", name=path.name))
     dialog.paintRequested.connect(lambda target: paint_pdf(target, path))
     dialog.resize(1000, 800)
     return dialog
@@ -94,7 +95,7 @@ def print_pdf(parent: QWidget | None, path: Path) -> bool:
     """Ask for a printer (Qt's print dialog) and print the PDF; False when cancelled."""
     printer = new_printer(path)
     dialog = QPrintDialog(printer, parent)
-    dialog.setWindowTitle(f"In {path.name}")
+    dialog.setWindowTitle(tr("In {name}", name=path.name))
     if not dialog.exec():
         return False
     return paint_pdf(printer, path) > 0

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from gnapp.core.vietnamese import format_date, format_number
+from gnapp.i18n import tr, tr_noop
 from gnapp.progress import Progress
 from gnapp.reporting.builder import (
     AWARD_KINDS,
@@ -86,10 +87,14 @@ from gnapp.ui.qt import (
     Signal,
 )
 
-TITLE = "Lập báo cáo giảm nghèo"
+TITLE = tr_noop("Lập báo cáo giảm nghèo")
 # The kinds in the order a clerk meets them; others (a province's own) after them.
 KIND_ORDER = ("annual", "six_month", "ad_hoc", "mid_term", "end_of_period")
-SHAPE_LABELS = {"year": "Cả năm", "half_year": "6 tháng đầu năm", "span": "Giai đoạn"}
+SHAPE_LABELS = {
+    "year": tr_noop("Cả năm"),
+    "half_year": tr_noop("6 tháng đầu năm"),
+    "span": tr_noop("Giai đoạn"),
+}
 PAGE_STYLE = """
 QLabel#error { color: #b00020; font-weight: bold; }
 QLabel#figureLine { color: #444444; font-style: italic; }
@@ -129,7 +134,7 @@ class ReportContent:
 def saved_time(stamp: str) -> str:
     """A stored UTC time ("2026-01-05T07:05:00Z") as the clerk's clock reads it."""
     local = datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone()
-    return f"{local:%H:%M} ngày {format_date(local.date())}"
+    return tr("{time} ngày {date}", time=f"{local:%H:%M}", date=format_date(local.date()))
 
 
 def ordered_kinds() -> list[str]:
@@ -176,24 +181,25 @@ def write_files(
                 content.figure_sets,
             )
 
-    return run_job(parent, TITLE, "Đang ghi báo cáo…", work, on_done, on_error, on_cancel)
+    return run_job(parent, tr(TITLE), tr("Đang ghi báo cáo…"), work, on_done, on_error, on_cancel)
 
 
 def choose_folder(
-    parent: QWidget, title: str = "Chọn thư mục ghi báo cáo", start: Path | None = None
+    parent: QWidget, title: str | None = None, start: Path | None = None
 ) -> Path | None:
     """Ask for a folder (by default the one the PDF and XLSX go to), with Vietnamese labels;
     None when cancelled."""
+    title = title or tr("Chọn thư mục ghi báo cáo")
     dialog = QFileDialog(parent, title, str(start or Path.home()))
     dialog.setFileMode(QFileDialog.FileMode.Directory)
     dialog.setOption(QFileDialog.Option.ShowDirsOnly)
     dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
     for label, text in {
-        QFileDialog.DialogLabel.LookIn: "Thư mục:",
-        QFileDialog.DialogLabel.FileName: "Tên thư mục:",
-        QFileDialog.DialogLabel.FileType: "Loại:",
-        QFileDialog.DialogLabel.Accept: "Chọn",
-        QFileDialog.DialogLabel.Reject: "Hủy",
+        QFileDialog.DialogLabel.LookIn: tr("Thư mục:"),
+        QFileDialog.DialogLabel.FileName: tr("Tên thư mục:"),
+        QFileDialog.DialogLabel.FileType: tr("Loại:"),
+        QFileDialog.DialogLabel.Accept: tr("Chọn"),
+        QFileDialog.DialogLabel.Reject: tr("Hủy"),
     }.items():
         dialog.setLabelText(label, text)
     if not dialog.exec():
@@ -220,8 +226,8 @@ class PdfMaker:
             content,
             Path(self.folder.name),
             lambda built: then(built.pdf),
-            lambda error: self.status(f"Không lập được văn bản: {error}"),
-            lambda: self.status("Đã hủy."),
+            lambda error: self.status(tr("Không lập được văn bản: {error}", error=error)),
+            lambda: self.status(tr("Đã hủy.")),
         )
 
     def show_preview(self, pdf: Path) -> None:
@@ -230,12 +236,12 @@ class PdfMaker:
 
     def print(self, pdf: Path) -> None:
         if print_pdf(self.parent, pdf):
-            self.status(f"Đã gửi {pdf.name} đến máy in.")
+            self.status(tr("Đã gửi {name} đến máy in.", name=pdf.name))
 
 
 # --- the pages ---------------------------------------------------------------------------------
 
-READ_ONLY_NOTE = (
+READ_ONLY_NOTE = tr_noop(
     "Bản chính thức: chỉ xem, không sửa được. Muốn sửa, hãy chọn “Tạo bản nháp mới từ bản "
     "này” trong mục Báo cáo."
 )
@@ -247,7 +253,7 @@ class ReportPage(QWizardPage):
     def __init__(self, wizard: ReportWizard) -> None:
         super().__init__()
         self.owner = wizard
-        self.banner = QLabel(READ_ONLY_NOTE, objectName="readOnly")
+        self.banner = QLabel(tr(READ_ONLY_NOTE), objectName="readOnly")
         self.banner.setWordWrap(True)
         self.banner.setVisible(wizard.read_only)
 
@@ -257,8 +263,10 @@ class KindPage(ReportPage):
 
     def __init__(self, wizard: ReportWizard) -> None:
         super().__init__(wizard)
-        self.setTitle("Loại báo cáo và kỳ báo cáo")
-        self.setSubTitle("Chọn loại báo cáo và kỳ báo cáo; số liệu được tính từ dữ liệu của xã.")
+        self.setTitle(tr("Loại báo cáo và kỳ báo cáo"))
+        self.setSubTitle(
+            tr("Chọn loại báo cáo và kỳ báo cáo; số liệu được tính từ dữ liệu của xã.")
+        )
         self.kind = QComboBox()
         for code in ordered_kinds():
             self.kind.addItem(report_kind(code).name, code)
@@ -267,20 +275,20 @@ class KindPage(ReportPage):
         self.last = QSpinBox()
         for box in (self.first, self.last):
             box.setRange(2000, 2100)
-        self.last_label = QLabel("đến năm")
+        self.last_label = QLabel(tr("đến năm"))
         self.period_text = QLabel()
         years = QHBoxLayout()
         years.addWidget(self.shape)
-        years.addWidget(QLabel("năm"))
+        years.addWidget(QLabel(tr("năm")))
         years.addWidget(self.first)
         years.addWidget(self.last_label)
         years.addWidget(self.last)
         years.addStretch()
         form = QFormLayout()
-        form.addRow("Loại báo cáo:", self.kind)
-        form.addRow("Kỳ báo cáo:", years)
+        form.addRow(tr("Loại báo cáo:"), self.kind)
+        form.addRow(tr("Kỳ báo cáo:"), years)
         form.addRow("", self.period_text)
-        self.sets_box = QGroupBox("Số liệu đưa vào báo cáo đột xuất")
+        self.sets_box = QGroupBox(tr("Số liệu đưa vào báo cáo đột xuất"))
         sets_layout = QVBoxLayout(self.sets_box)
         self.set_checks: dict[str, QCheckBox] = {}
         for code, label in FIGURE_SET_LABELS.items():
@@ -318,7 +326,7 @@ class KindPage(ReportPage):
     def _fill_shapes(self, kind: str) -> None:
         self.shape.clear()
         for shape in report_kind(kind).period_shapes:
-            self.shape.addItem(SHAPE_LABELS[shape], shape)
+            self.shape.addItem(tr(SHAPE_LABELS[shape]), shape)
 
     def kind_chosen(self) -> None:
         kind = self.kind.currentData()
@@ -335,7 +343,7 @@ class KindPage(ReportPage):
     def show_period(self) -> None:
         _show_error(self.error, "")
         try:
-            self.period_text.setText(f"Kỳ báo cáo: {self.period().label}")
+            self.period_text.setText(tr("Kỳ báo cáo: {label}", label=self.period().label))
         except FiguresError as error:
             self.period_text.setText("")
             _show_error(self.error, str(error))
@@ -413,11 +421,13 @@ class FiguresPage(ReportPage):
 
     def __init__(self, wizard: ReportWizard) -> None:
         super().__init__(wizard)
-        self.setTitle("Số liệu")
+        self.setTitle(tr("Số liệu"))
         self.note = QLabel()
         self.note.setWordWrap(True)
-        self.recompute = QPushButton("Tính lại số liệu")
-        self.recompute.setToolTip("Tính lại từ dữ liệu hiện tại của xã (thay cho số liệu đã lưu)")
+        self.recompute = QPushButton(tr("Tính lại số liệu"))
+        self.recompute.setToolTip(
+            tr("Tính lại từ dữ liệu hiện tại của xã (thay cho số liệu đã lưu)")
+        )
         self.recompute.clicked.connect(self.compute_again)
         self.problems = _error_label()
         self.tabs = QTabWidget()
@@ -434,15 +444,19 @@ class FiguresPage(ReportPage):
         owner = self.owner
         figures = owner.figures
         self.setSubTitle(
-            f"{report_kind(owner.kind).name}, kỳ báo cáo: {figures.period.label}. Kiểm tra các "
-            "số liệu dưới đây trước khi viết phần đánh giá."
+            tr(
+                "{name}, kỳ báo cáo: {label}. Kiểm tra các số liệu dưới đây trước khi viết phần "
+                "đánh giá.",
+                name=report_kind(owner.kind).name,
+                label=figures.period.label,
+            )
         )
         self.note.setText(owner.figures_note)
         self.recompute.setVisible(not owner.read_only)
         self.tabs.clear()
         text = QTextBrowser()
         text.setHtml(self.sentences_html())
-        self.tabs.addTab(text, "Nội dung số liệu")
+        self.tabs.addTab(text, tr("Nội dung số liệu"))
         for table in annex_tables(figures, figure_sets=owner.figure_sets):
             self.tabs.addTab(_table_widget(table), table.title)
         for index, table in enumerate(annex_tables(figures, figure_sets=owner.figure_sets)):
@@ -450,8 +464,11 @@ class FiguresPage(ReportPage):
         if figures.problems:
             _show_error(
                 self.problems,
-                "Số liệu biến động không khớp, chưa lập được báo cáo; cần kiểm tra lại danh "
-                "sách hộ nghèo, hộ cận nghèo:\n" + "\n".join(figures.problems),
+                tr(
+                    "Số liệu biến động không khớp, chưa lập được báo cáo; cần kiểm tra lại danh "
+                    "sách hộ nghèo, hộ cận nghèo:\n{problems}",
+                    problems="\n".join(figures.problems),
+                ),
             )
         else:
             _show_error(self.problems, "")
@@ -463,7 +480,10 @@ class FiguresPage(ReportPage):
         parts = []
         if owner.figure_sets is not None:
             parts.append(
-                f"<p><i>Nhóm số liệu đã chọn: {figure_set_names(owner.figure_sets)}</i></p>"
+                tr(
+                    "<p><i>Nhóm số liệu đã chọn: {figure_sets}</i></p>",
+                    figure_sets=figure_set_names(owner.figure_sets),
+                )
             )
         for section in outline_sections(owner.kind, owner.figure_sets):
             keys = section_sentence_keys(section, owner.figures, written, owner.figure_sets)
@@ -473,7 +493,9 @@ class FiguresPage(ReportPage):
                 # as in the document: projects "- ", their sub-projects "+ "
                 marker = ("+ " if key.count(".") > 2 else "- ") if key.startswith("budget.") else ""
                 parts.append(f"<p>{marker}{written[key]}</p>")
-        return "".join(parts) or "<p>Báo cáo không có số liệu nào (chỉ có phần cán bộ viết).</p>"
+        return "".join(parts) or tr(
+            "<p>Báo cáo không có số liệu nào (chỉ có phần cán bộ viết).</p>"
+        )
 
     def isComplete(self) -> bool:
         return self.owner.figures is not None and not self.owner.figures.problems
@@ -483,7 +505,7 @@ class FiguresPage(ReportPage):
         figures = owner.compute_figures(owner.kind, owner.period, self.problems)
         if figures is not None:
             owner.figures = figures
-            owner.figures_note = "Số liệu vừa tính lại từ dữ liệu hiện tại của xã."
+            owner.figures_note = tr("Số liệu vừa tính lại từ dữ liệu hiện tại của xã.")
             owner.mark_changed()
             self.initializePage()
 
@@ -493,10 +515,12 @@ class NarrativePage(ReportPage):
 
     def __init__(self, wizard: ReportWizard) -> None:
         super().__init__(wizard)
-        self.setTitle("Nội dung đánh giá")
+        self.setTitle(tr("Nội dung đánh giá"))
         self.setSubTitle(
-            "Viết nội dung từng mục. Mỗi dòng là một đoạn; dòng bắt đầu bằng “- ” hoặc “+ ” "
-            "là một ý gạch đầu dòng. Số liệu in nghiêng được đưa vào báo cáo tự động."
+            tr(
+                "Viết nội dung từng mục. Mỗi dòng là một đoạn; dòng bắt đầu bằng “- ” hoặc “+ ” "
+                "là một ý gạch đầu dòng. Số liệu in nghiêng được đưa vào báo cáo tự động."
+            )
         )
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
@@ -521,12 +545,14 @@ class NarrativePage(ReportPage):
         self.editors = {}
         body = QWidget()
         layout = QVBoxLayout(body)
-        layout.addWidget(QLabel("<b>Đoạn mở đầu</b> (dưới dòng “Kính gửi”)"))
+        layout.addWidget(QLabel(tr("<b>Đoạn mở đầu</b> (dưới dòng “Kính gửi”)")))
         layout.addWidget(
             self._editor(
                 OPENING,
-                "Để trống thì ghi: “UBND xã … báo cáo … như sau:”. Có thể ghi căn cứ, "
-                "ví dụ: Thực hiện Công văn số … của …",
+                tr(
+                    "Để trống thì ghi: “UBND xã … báo cáo … như sau:”. Có thể ghi căn cứ, "
+                    "ví dụ: Thực hiện Công văn số … của …"
+                ),
                 2,
             )
         )
@@ -549,15 +575,17 @@ class NarrativePage(ReportPage):
                 line.setContentsMargins(16 * section.level, 0, 0, 0)
                 layout.addWidget(line)
             if section.narrative:
-                layout.addWidget(self._editor(section.key, f"Nội dung mục {section.heading}"))
+                layout.addWidget(
+                    self._editor(section.key, tr("Nội dung mục {heading}", heading=section.heading))
+                )
         if DOCUMENTS in report_kind(owner.kind).annexes:
             layout.addWidget(
-                QLabel("<b>Danh mục văn bản chỉ đạo, điều hành đã ban hành</b> (phụ lục)")
+                QLabel(tr("<b>Danh mục văn bản chỉ đạo, điều hành đã ban hành</b> (phụ lục)"))
             )
             layout.addWidget(
                 self._editor(
                     DOCUMENTS,
-                    "Mỗi dòng một văn bản, ví dụ: Kế hoạch số 12/KH-UBND ngày 10/02/2025 về …",
+                    tr("Mỗi dòng một văn bản, ví dụ: Kế hoạch số 12/KH-UBND ngày 10/02/2025 về …"),
                     5,
                 )
             )
@@ -568,15 +596,20 @@ class NarrativePage(ReportPage):
 class AwardsPage(ReportPage):
     """(d) The collectives and individuals proposed for awards (kinds that take them)."""
 
-    COLUMNS = ("Tập thể / Cá nhân", "Tên tập thể, cá nhân", "Chức vụ, đơn vị", "Thành tích")
+    COLUMNS = (
+        tr_noop("Tập thể / Cá nhân"),
+        tr_noop("Tên tập thể, cá nhân"),
+        tr_noop("Chức vụ, đơn vị"),
+        tr_noop("Thành tích"),
+    )
 
     def __init__(self, wizard: ReportWizard) -> None:
         super().__init__(wizard)
-        self.setTitle("Đề nghị khen thưởng")
+        self.setTitle(tr("Đề nghị khen thưởng"))
         self.limits = QLabel()
         self.limits.setWordWrap(True)
         self.table = QTableWidget(0, len(self.COLUMNS))
-        self.table.setHorizontalHeaderLabels(self.COLUMNS)
+        self.table.setHorizontalHeaderLabels([tr(column) for column in self.COLUMNS])
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -585,9 +618,9 @@ class AwardsPage(ReportPage):
         self.table.setColumnWidth(1, 260)
         self.table.setColumnWidth(2, 220)
         self.table.itemChanged.connect(self.store)
-        self.add_collective = QPushButton("Thêm tập thể")
-        self.add_individual = QPushButton("Thêm cá nhân")
-        self.remove = QPushButton("Xóa dòng đã chọn")
+        self.add_collective = QPushButton(tr("Thêm tập thể"))
+        self.add_individual = QPushButton(tr("Thêm cá nhân"))
+        self.remove = QPushButton(tr("Xóa dòng đã chọn"))
         self.add_collective.clicked.connect(lambda: self.add_row("collective"))
         self.add_individual.clicked.connect(lambda: self.add_row("individual"))
         self.remove.clicked.connect(self.remove_rows)
@@ -609,15 +642,18 @@ class AwardsPage(ReportPage):
         report = report_kind(self.owner.kind)
         limits = report.award_limits
         self.setSubTitle(
-            f"Danh sách tập thể, cá nhân đề nghị khen thưởng kèm theo {report.name.lower()}."
+            tr(
+                "Danh sách tập thể, cá nhân đề nghị khen thưởng kèm theo {report}.",
+                report=report.name.lower(),
+            )
         )
         if limits:
-            shown = " và ".join(
+            shown = tr(" và ").join(
                 f"{format_number(n)} {AWARD_KINDS[code].lower()}" for code, n in limits.items()
             )
-            self.limits.setText(f"Đề nghị tối đa {shown}.")
+            self.limits.setText(tr("Đề nghị tối đa {shown}.", shown=shown))
         else:
-            self.limits.setText("Không quy định số lượng tối đa.")
+            self.limits.setText(tr("Không quy định số lượng tối đa."))
         self.table.blockSignals(True)
         self.table.setRowCount(0)
         for award in self.owner.awards:
@@ -677,8 +713,11 @@ class AwardsPage(ReportPage):
         awards = self.owner.awards
         collectives = sum(a["kind"] == "collective" for a in awards)
         self.count.setText(
-            f"Đã đề nghị: {format_number(collectives)} tập thể, "
-            f"{format_number(len(awards) - collectives)} cá nhân"
+            tr(
+                "Đã đề nghị: {collectives} tập thể, {individuals} cá nhân",
+                collectives=format_number(collectives),
+                individuals=format_number(len(awards) - collectives),
+            )
         )
         try:
             check_awards(self.owner.kind, awards)
@@ -701,39 +740,41 @@ class DocumentPage(ReportPage):
 
     def __init__(self, wizard: ReportWizard) -> None:
         super().__init__(wizard)
-        self.setTitle("Văn bản báo cáo")
+        self.setTitle(tr("Văn bản báo cáo"))
         self.setSubTitle(
-            "Ghi số, ngày và người ký; lưu bản nháp (mỗi lần lưu là một phiên bản mới), xem "
-            "trước, in hoặc ghi ra tệp PDF và Excel."
+            tr(
+                "Ghi số, ngày và người ký; lưu bản nháp (mỗi lần lưu là một phiên bản mới), xem "
+                "trước, in hoặc ghi ra tệp PDF và Excel."
+            )
         )
         self.number = QLineEdit()
-        self.number.setPlaceholderText("để trống nếu chưa có số (ghi tay sau)")
+        self.number.setPlaceholderText(tr("để trống nếu chưa có số (ghi tay sau)"))
         self.date = QDateEdit()
         self.date.setDisplayFormat("dd/MM/yyyy")
         self.date.setCalendarPopup(True)
         self.signer_name = QLineEdit()
-        self.signer_name.setPlaceholderText("để trống thì để trống dòng tên (ký, ghi tên tay)")
+        self.signer_name.setPlaceholderText(tr("để trống thì để trống dòng tên (ký, ghi tên tay)"))
         self.signer_title = QLineEdit()
         self.marks = QPlainTextEdit()
-        self.marks.setPlaceholderText("Mỗi dòng một dòng, ví dụ: TM. ỦY BAN NHÂN DÂN")
+        self.marks.setPlaceholderText(tr("Mỗi dòng một dòng, ví dụ: TM. ỦY BAN NHÂN DÂN"))
         self.recipients = QPlainTextEdit()
-        self.recipients.setPlaceholderText("Mỗi dòng một nơi nhận, ví dụ: Như trên")
+        self.recipients.setPlaceholderText(tr("Mỗi dòng một nơi nhận, ví dụ: Như trên"))
         for editor in (self.marks, self.recipients):
             editor.setMaximumHeight(editor.fontMetrics().lineSpacing() * 5 + 14)
             editor.setTabChangesFocus(True)
-        self.keep_defaults = QCheckBox("Dùng người ký và nơi nhận này cho các báo cáo sau")
+        self.keep_defaults = QCheckBox(tr("Dùng người ký và nơi nhận này cho các báo cáo sau"))
         form = QFormLayout()
-        form.addRow("Số văn bản:", self.number)
-        form.addRow("Ngày văn bản:", self.date)
-        form.addRow("Người ký:", self.signer_name)
-        form.addRow("Chức vụ người ký:", self.signer_title)
-        form.addRow("Thẩm quyền ký:", self.marks)
-        form.addRow("Nơi nhận:", self.recipients)
+        form.addRow(tr("Số văn bản:"), self.number)
+        form.addRow(tr("Ngày văn bản:"), self.date)
+        form.addRow(tr("Người ký:"), self.signer_name)
+        form.addRow(tr("Chức vụ người ký:"), self.signer_title)
+        form.addRow(tr("Thẩm quyền ký:"), self.marks)
+        form.addRow(tr("Nơi nhận:"), self.recipients)
         form.addRow("", self.keep_defaults)
-        self.save = QPushButton("Lưu bản nháp")
-        self.preview = QPushButton("Xem trước")
-        self.print = QPushButton("In…")
-        self.write = QPushButton("Ghi PDF và Excel…")
+        self.save = QPushButton(tr("Lưu bản nháp"))
+        self.preview = QPushButton(tr("Xem trước"))
+        self.print = QPushButton(tr("In…"))
+        self.write = QPushButton(tr("Ghi PDF và Excel…"))
         self.save.clicked.connect(self.owner.save_draft)
         self.preview.clicked.connect(self.owner.preview)
         self.print.clicked.connect(self.owner.print_report)
@@ -812,12 +853,12 @@ class ReportWizard(QWizard):
         self.figures_note = ""
         self.narrative: dict[str, str] = {}
         self.awards: list[dict[str, Any]] = []
-        self.setWindowTitle(TITLE)
+        self.setWindowTitle(tr(TITLE))
         self.setStyleSheet(PAGE_STYLE)
-        self.setButtonText(QWizard.WizardButton.BackButton, "Quay lại")
-        self.setButtonText(QWizard.WizardButton.NextButton, "Tiếp tục")
-        self.setButtonText(QWizard.WizardButton.CancelButton, "Đóng")
-        self.setButtonText(QWizard.WizardButton.FinishButton, "Xong")
+        self.setButtonText(QWizard.WizardButton.BackButton, tr("Quay lại"))
+        self.setButtonText(QWizard.WizardButton.NextButton, tr("Tiếp tục"))
+        self.setButtonText(QWizard.WizardButton.CancelButton, tr("Đóng"))
+        self.setButtonText(QWizard.WizardButton.FinishButton, tr("Xong"))
         self.kind_page = KindPage(self)
         self.figures_page = FiguresPage(self)
         self.narrative_page = NarrativePage(self)
@@ -846,9 +887,10 @@ class ReportWizard(QWizard):
         content = ReportContent.of_saved(self.cdb, report)
         self.kind, self.period, self.figure_sets = report.kind, report.period, report.figure_sets
         self.figures = content.figures
-        self.figures_note = (
-            f"Số liệu đã lưu cùng báo cáo (phiên bản {report.version}, "
-            f"{STATE_LABELS[report.state].lower()}), tính lúc lưu."
+        self.figures_note = tr(
+            "Số liệu đã lưu cùng báo cáo (phiên bản {version}, {state}), tính lúc lưu.",
+            version=report.version,
+            state=STATE_LABELS[report.state].lower(),
         )
         self.narrative, self.awards = content.narrative, content.awards
         self.report_id, self.version = report.id, report.version
@@ -857,10 +899,15 @@ class ReportWizard(QWizard):
         if self.read_only:
             self.kind_page.setEnabled(False)
             self.document_page.set_read_only(True)
-            self.setWindowTitle(f"{TITLE} — bản chính thức (chỉ xem)")
+            self.setWindowTitle(tr("{title} — bản chính thức (chỉ xem)", title=tr(TITLE)))
         self.setWindowTitle(
-            f"{self.windowTitle()} — {report_kind(report.kind).name} {report.period}, "
-            f"phiên bản {report.version}"
+            tr(
+                "{title} — {name} {period}, phiên bản {version}",
+                title=self.windowTitle(),
+                name=report_kind(report.kind).name,
+                period=report.period,
+                version=report.version,
+            )
         )
 
     # --- state ---------------------------------------------------------------------------
@@ -891,19 +938,22 @@ class ReportWizard(QWizard):
         path, actor = self.cdb.path, self.cdb.actor
 
         def work(progress: Progress) -> ReportFigures:
-            progress(0, 1, "Đang tính số liệu từ dữ liệu của xã…")
+            progress(0, 1, tr("Đang tính số liệu từ dữ liệu của xã…"))
             with open_database(path, actor=actor) as own:
                 return report_figures(own.db, kind, period)
 
-        outcome, value = wait_for(self, TITLE, "Đang tính số liệu…", work)
+        outcome, value = wait_for(self, tr(TITLE), tr("Đang tính số liệu…"), work)
         if outcome == "error":
-            _show_error(error, str(value) if isinstance(value, FiguresError) else f"Lỗi: {value}")
+            _show_error(
+                error,
+                str(value) if isinstance(value, FiguresError) else tr("Lỗi: {error}", error=value),
+            )
             return None
         if outcome == "cancelled":
-            _show_error(error, "Đã hủy tính số liệu.")
+            _show_error(error, tr("Đã hủy tính số liệu."))
             return None
         _show_error(error, "")
-        self.figures_note = "Số liệu tính từ dữ liệu hiện tại của xã."
+        self.figures_note = tr("Số liệu tính từ dữ liệu hiện tại của xã.")
         return value
 
     def content(self) -> ReportContent:
@@ -926,7 +976,7 @@ class ReportWizard(QWizard):
         try:
             check_awards(self.kind, self.awards)
         except ReportBuildError as error:
-            self.set_status(f"Chưa lưu: {error}")
+            self.set_status(tr("Chưa lưu: {error}", error=error))
             return None
         header = self.document_page.header()
         self.report_id = save_report(
@@ -947,13 +997,17 @@ class ReportWizard(QWizard):
         self.version = saved.version
         self.changed = False
         self.set_status(
-            f"Đã lưu phiên bản {saved.version} (bản nháp) lúc {saved_time(saved.created_at)}."
+            tr(
+                "Đã lưu phiên bản {version} (bản nháp) lúc {created_at}.",
+                version=saved.version,
+                created_at=saved_time(saved.created_at),
+            )
         )
         self.saved.emit(self.report_id)
         return self.report_id
 
     def preview(self) -> None:
-        self.set_status("Đang lập văn bản để xem trước…")
+        self.set_status(tr("Đang lập văn bản để xem trước…"))
         self.pdf.make(self.cdb, self.content(), self._previewed)
 
     def _previewed(self, pdf: Path) -> None:
@@ -961,33 +1015,34 @@ class ReportWizard(QWizard):
         self.pdf.show_preview(pdf)
 
     def print_report(self) -> None:
-        self.set_status("Đang lập văn bản để in…")
+        self.set_status(tr("Đang lập văn bản để in…"))
         self.pdf.make(self.cdb, self.content(), self.pdf.print)
 
     def write_files(self, folder: Path | None = None) -> None:
         folder = folder or choose_folder(self)
         if folder is None:
             return
-        self.set_status(f"Đang ghi vào {folder}…")
+        self.set_status(tr("Đang ghi vào {folder}…", folder=folder))
         self.job = write_files(
             self, self.cdb, self.content(), folder,
-            lambda built: self.set_status(f"Đã ghi {built.pdf} và {built.xlsx}."),
-            lambda error: self.set_status(f"Không ghi được báo cáo: {error}"),
-            lambda: self.set_status("Đã hủy; không có tệp nào được ghi."),
+            lambda built: self.set_status(
+                tr("Đã ghi {pdf} và {xlsx}.", pdf=built.pdf, xlsx=built.xlsx)),
+            lambda error: self.set_status(tr("Không ghi được báo cáo: {error}", error=error)),
+            lambda: self.set_status(tr("Đã hủy; không có tệp nào được ghi.")),
         )  # fmt: skip
 
     def ask_unsaved(self) -> str:
         """ "save", "discard" or "cancel" for a report with unsaved changes."""
         box = QMessageBox(
             QMessageBox.Icon.Question,
-            TITLE,
-            "Báo cáo có thay đổi chưa lưu. Lưu thành bản nháp trước khi đóng?",
+            tr(TITLE),
+            tr("Báo cáo có thay đổi chưa lưu. Lưu thành bản nháp trước khi đóng?"),
             QMessageBox.StandardButton.NoButton,
             self,
         )
-        save = box.addButton("Lưu bản nháp", QMessageBox.ButtonRole.AcceptRole)
-        discard = box.addButton("Không lưu", QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton("Quay lại", QMessageBox.ButtonRole.RejectRole)
+        save = box.addButton(tr("Lưu bản nháp"), QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton(tr("Không lưu"), QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(tr("Quay lại"), QMessageBox.ButtonRole.RejectRole)
         box.exec()
         clicked = box.clickedButton()
         return "save" if clicked is save else "discard" if clicked is discard else "cancel"

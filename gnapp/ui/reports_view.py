@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gnapp.core.vietnamese import format_date
+from gnapp.i18n import tr, tr_noop
 from gnapp.reporting.figures import report_kind
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.reports import (
@@ -43,7 +44,15 @@ from gnapp.ui.report_wizard import (
     write_files,
 )
 
-COLUMNS = ("Loại báo cáo", "Kỳ báo cáo", "Phiên bản", "Trạng thái", "Ngày văn bản", "Số", "Lưu lúc")
+COLUMNS = (
+    tr_noop("Loại báo cáo"),
+    tr_noop("Kỳ báo cáo"),
+    tr_noop("Phiên bản"),
+    tr_noop("Trạng thái"),
+    tr_noop("Ngày văn bản"),
+    tr_noop("Số"),
+    tr_noop("Lưu lúc"),
+)
 
 
 class ReportsView(QWidget):
@@ -57,11 +66,11 @@ class ReportsView(QWidget):
         self.reports: list[SavedReport] = []
         self.wizard: ReportWizard | None = None
         self.job: Job | None = None
-        title = QLabel("<b>Báo cáo tiến độ đã lưu</b> — mỗi lần lưu là một phiên bản; bản chính "
-                       "thức không sửa được.")  # fmt: skip
+        title = QLabel(tr("<b>Báo cáo tiến độ đã lưu</b> — mỗi lần lưu là một phiên bản; bản chính "
+                       "thức không sửa được."))  # fmt: skip
         title.setWordWrap(True)
         self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setHorizontalHeaderLabels([tr(column) for column in COLUMNS])
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -72,25 +81,27 @@ class ReportsView(QWidget):
         header.setStretchLastSection(True)
         self.table.itemSelectionChanged.connect(self.update_actions)
         self.table.itemDoubleClicked.connect(lambda _item: self.open_selected())
-        self.empty = QLabel("Chưa có báo cáo nào được lưu. Chọn “Lập báo cáo mới…” để bắt đầu.")
+        self.empty = QLabel(tr("Chưa có báo cáo nào được lưu. Chọn “Lập báo cáo mới…” để bắt đầu."))
         self.empty.setObjectName("emptyNote")
-        self.new_button = QPushButton("Lập báo cáo mới…")
-        self.open_button = QPushButton("Mở")
-        self.draft_button = QPushButton("Tạo bản nháp mới từ bản này")
-        self.final_button = QPushButton("Hoàn tất (bản chính thức)…")
-        self.preview_button = QPushButton("Xem trước và in…")
-        self.files_button = QPushButton("Ghi PDF và Excel…")
+        self.new_button = QPushButton(tr("Lập báo cáo mới…"))
+        self.open_button = QPushButton(tr("Mở"))
+        self.draft_button = QPushButton(tr("Tạo bản nháp mới từ bản này"))
+        self.final_button = QPushButton(tr("Hoàn tất (bản chính thức)…"))
+        self.preview_button = QPushButton(tr("Xem trước và in…"))
+        self.files_button = QPushButton(tr("Ghi PDF và Excel…"))
         self.new_button.clicked.connect(self.new_report)
         self.open_button.clicked.connect(self.open_selected)
         self.draft_button.clicked.connect(self.draft_from_selected)
         self.final_button.clicked.connect(self.finalise_selected)
         self.preview_button.clicked.connect(self.preview_selected)
         self.files_button.clicked.connect(self.write_selected)
-        self.open_button.setToolTip("Mở báo cáo trong trình lập báo cáo (bản chính thức: chỉ xem)")
-        self.draft_button.setToolTip(
-            "Chép nội dung và số liệu của bản này thành phiên bản nháp mới"
+        self.open_button.setToolTip(
+            tr("Mở báo cáo trong trình lập báo cáo (bản chính thức: chỉ xem)")
         )
-        self.final_button.setToolTip("Đánh dấu là bản chính thức đã gửi; sau đó không sửa được")
+        self.draft_button.setToolTip(
+            tr("Chép nội dung và số liệu của bản này thành phiên bản nháp mới")
+        )
+        self.final_button.setToolTip(tr("Đánh dấu là bản chính thức đã gửi; sau đó không sửa được"))
         buttons = QHBoxLayout()
         for button in (self.new_button, self.open_button, self.draft_button, self.final_button,
                        self.preview_button, self.files_button):  # fmt: skip
@@ -153,7 +164,7 @@ class ReportsView(QWidget):
                        self.files_button):  # fmt: skip
             button.setEnabled(chosen is not None)
         self.final_button.setEnabled(chosen is not None and not chosen.final)
-        self.open_button.setText("Xem" if chosen is not None and chosen.final else "Mở")
+        self.open_button.setText(tr("Xem") if chosen is not None and chosen.final else tr("Mở"))
 
     # --- actions -------------------------------------------------------------------------
 
@@ -177,15 +188,18 @@ class ReportsView(QWidget):
         draft = new_draft_from(self.cdb, report.id)
         self.refresh(draft)
         self.status.setText(
-            f"Đã tạo phiên bản nháp {load_report(self.cdb.db, draft).version} từ phiên bản "
-            f"{report.version}."
+            tr(
+                "Đã tạo phiên bản nháp {draft} từ phiên bản {source}.",
+                draft=load_report(self.cdb.db, draft).version,
+                source=report.version,
+            )
         )
 
     def confirm(self, text: str) -> bool:
-        box = QMessageBox(QMessageBox.Icon.Question, "Hoàn tất báo cáo", text,
+        box = QMessageBox(QMessageBox.Icon.Question, tr("Hoàn tất báo cáo"), text,
                           QMessageBox.StandardButton.NoButton, self)  # fmt: skip
-        yes = box.addButton("Hoàn tất", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton("Hủy", QMessageBox.ButtonRole.RejectRole)
+        yes = box.addButton(tr("Hoàn tất"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(tr("Hủy"), QMessageBox.ButtonRole.RejectRole)
         box.exec()
         return box.clickedButton() is yes
 
@@ -193,10 +207,18 @@ class ReportsView(QWidget):
         report = self.selected()
         if report is None or report.final:
             return
-        name = f"{report_kind(report.kind).name} {report.period}, phiên bản {report.version}"
+        name = tr(
+            "{name} {period}, phiên bản {version}",
+            name=report_kind(report.kind).name,
+            period=report.period,
+            version=report.version,
+        )
         if not self.confirm(
-            f"Đánh dấu “{name}” là bản chính thức?\n\nSau đó báo cáo chỉ xem được, không sửa "
-            "được nữa; muốn sửa phải tạo bản nháp mới từ bản này."
+            tr(
+                "Đánh dấu “{name}” là bản chính thức?\n\nSau đó báo cáo chỉ xem được, không sửa "
+                "được nữa; muốn sửa phải tạo bản nháp mới từ bản này.",
+                name=name,
+            )
         ):
             return
         try:
@@ -205,12 +227,12 @@ class ReportsView(QWidget):
             self.status.setText(str(error))
             return
         self.refresh(report.id)
-        self.status.setText(f"“{name}” đã là bản chính thức.")
+        self.status.setText(tr("“{name}” đã là bản chính thức.", name=name))
 
     def preview_selected(self) -> None:
         report = self.selected()
         if report is not None:
-            self.status.setText("Đang lập văn bản để xem trước…")
+            self.status.setText(tr("Đang lập văn bản để xem trước…"))
             content = ReportContent.of_saved(self.cdb, report)
             self.pdf.make(self.cdb, content, self._previewed)
 
@@ -225,10 +247,11 @@ class ReportsView(QWidget):
         folder = folder or choose_folder(self)
         if folder is None:
             return
-        self.status.setText(f"Đang ghi vào {folder}…")
+        self.status.setText(tr("Đang ghi vào {folder}…", folder=folder))
         self.job = write_files(
             self, self.cdb, ReportContent.of_saved(self.cdb, report), folder,
-            lambda built: self.status.setText(f"Đã ghi {built.pdf} và {built.xlsx}."),
-            lambda error: self.status.setText(f"Không ghi được báo cáo: {error}"),
-            lambda: self.status.setText("Đã hủy; không có tệp nào được ghi."),
+            lambda built: self.status.setText(
+                tr("Đã ghi {pdf} và {xlsx}.", pdf=built.pdf, xlsx=built.xlsx)),
+            lambda error: self.status.setText(tr("Không ghi được báo cáo: {error}", error=error)),
+            lambda: self.status.setText(tr("Đã hủy; không có tệp nào được ghi.")),
         )  # fmt: skip

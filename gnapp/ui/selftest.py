@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from gnapp.i18n import tr
 from gnapp.selftest import SelfTest, SelfTestError
 from gnapp.ui.app import application_icon, build_main_window
 from gnapp.ui.qt import QApplication, QCoreApplication
@@ -17,12 +18,12 @@ def check_main_window(context: SelfTest) -> str:
     app = QApplication.instance() or QApplication(["gnapp"])
     icon = application_icon()
     if icon.isNull():
-        raise SelfTestError("không đọc được biểu tượng resources/icons/gnapp.png")
+        raise SelfTestError(tr("không đọc được biểu tượng resources/icons/gnapp.png"))
     translator = install_vietnamese(app)
     try:
         cancel = QCoreApplication.translate("QPlatformTheme", "Cancel")
-        if cancel == "Cancel":
-            raise SelfTestError("bản dịch tiếng Việt của Qt (qtbase_vi.qm) không có nội dung")
+        if translator.isEmpty():
+            raise SelfTestError(tr("bản dịch tiếng Việt của Qt (qtbase_vi.qm) không có nội dung"))
         window = build_main_window(context.open_db(), context.approver)
         window.setWindowIcon(icon)
         window.show()
@@ -35,5 +36,10 @@ def check_main_window(context: SelfTest) -> str:
     finally:
         app.removeTranslator(translator)
     if not shown:
-        raise SelfTestError("cửa sổ chính không hiện được")
-    return f"nền {app.platformName()}, cửa sổ “{title}”, bản dịch Qt: Cancel → “{cancel}”"
+        raise SelfTestError(tr("cửa sổ chính không hiện được"))
+    return tr(
+        "nền {platform}, cửa sổ “{title}”, bản dịch Qt: Cancel → “{cancel}”",
+        platform=app.platformName(),
+        title=title,
+        cancel=cancel,
+    )

@@ -1,11 +1,14 @@
 """Settings (administrators): the commune's identity, its villages, the document signer and
-recipients, how many backups are kept. Saved together, or not at all with every problem listed."""
+recipients, how many backups are kept. Saved together, or not at all with every problem listed.
+Apart from them, the interface language of this computer (a preference, not the commune's)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from gnapp import preferences
+from gnapp.i18n import tr, tr_noop
+from gnapp.preferences import preferred_language, remember_language
 from gnapp.store import register, users
 from gnapp.store.backups import default_backup_folder
 from gnapp.store.database import CommuneDatabase
@@ -19,6 +22,7 @@ from gnapp.store.setup import (
     VillageEntry,
     village_problems,
 )
+from gnapp.ui.language import language_combo
 from gnapp.ui.qt import (
     QComboBox,
     QDialog,
@@ -40,7 +44,7 @@ from gnapp.ui.qt import (
     QWidget,
 )
 
-AREA_CHOICES = {"rural": "Nông thôn", "urban": "Thành thị"}
+AREA_CHOICES = {"rural": tr_noop("Nông thôn"), "urban": tr_noop("Thành thị")}
 
 
 class SettingsDialog(QDialog):
@@ -48,12 +52,12 @@ class SettingsDialog(QDialog):
         users.require(user, "administer")
         super().__init__(parent)
         self.cdb = cdb
-        self.setWindowTitle("Cài đặt")
+        self.setWindowTitle(tr("Cài đặt"))
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._identity_tab(), "Thông tin xã")
-        self.tabs.addTab(self._villages_tab(), "Thôn, tổ dân phố")
-        self.tabs.addTab(self._document_tab(), "Văn bản")
-        self.tabs.addTab(self._backup_tab(), "Sao lưu")
+        self.tabs.addTab(self._identity_tab(), tr("Thông tin xã"))
+        self.tabs.addTab(self._villages_tab(), tr("Thôn, tổ dân phố"))
+        self.tabs.addTab(self._document_tab(), tr("Văn bản"))
+        self.tabs.addTab(self._backup_tab(), tr("Sao lưu"))
         self.error = QLabel(objectName="error")
         self.error.setStyleSheet("color: #b00020;")
         self.error.setWordWrap(True)
@@ -63,8 +67,16 @@ class SettingsDialog(QDialog):
         )
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
+        self.language = language_combo(preferred_language())
+        language_row = QHBoxLayout()
+        language_row.addWidget(QLabel(tr("Ngôn ngữ giao diện / Language:")))
+        language_row.addWidget(self.language)
+        language_row.addWidget(
+            QLabel(tr("(riêng máy tính này; áp dụng từ lần mở GNApp sau)"), wordWrap=True), 1
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
+        layout.addLayout(language_row)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self.resize(720, 520)
@@ -76,37 +88,39 @@ class SettingsDialog(QDialog):
         self.code = QLineEdit(commune.get("code") or "", objectName="code")
         self.kind = QComboBox(objectName="kind")
         for code, word in KINDS.items():
-            self.kind.addItem(word, code)
+            self.kind.addItem(tr(word), code)
         self.kind.setCurrentIndex(max(0, list(KINDS).index(commune.get("kind") or "xa")))
         self.name = QLineEdit(commune.get("name") or "", objectName="name")
         self.province = QLineEdit(commune.get("province") or "", objectName="province")
         self.receiver = QLineEdit(commune.get("receiving_office_name") or "", objectName="receiver")
         self.receiver_kind = QComboBox(objectName="receiver_kind")
         for code, label in RECEIVER_KINDS.items():
-            self.receiver_kind.addItem(label, code)
+            self.receiver_kind.addItem(tr(label), code)
         kind = commune.get("receiving_office_kind") or "province"
         self.receiver_kind.setCurrentIndex(list(RECEIVER_KINDS).index(kind))
         page = QWidget()
         form = QFormLayout(page)
-        form.addRow("Mã xã (mã đơn vị hành chính):", self.code)
-        form.addRow("Loại đơn vị:", self.kind)
-        form.addRow("Tên xã, phường:", self.name)
-        form.addRow("Tỉnh, thành phố:", self.province)
-        form.addRow("Cơ quan nhận báo cáo (“Kính gửi”):", self.receiver)
-        form.addRow("Cơ quan đó thuộc:", self.receiver_kind)
+        form.addRow(tr("Mã xã (mã đơn vị hành chính):"), self.code)
+        form.addRow(tr("Loại đơn vị:"), self.kind)
+        form.addRow(tr("Tên xã, phường:"), self.name)
+        form.addRow(tr("Tỉnh, thành phố:"), self.province)
+        form.addRow(tr("Cơ quan nhận báo cáo (“Kính gửi”):"), self.receiver)
+        form.addRow(tr("Cơ quan đó thuộc:"), self.receiver_kind)
         return page
 
     def _villages_tab(self) -> QWidget:
         self.villages = QTableWidget(0, 3, objectName="villages")
-        self.villages.setHorizontalHeaderLabels(("Mã thôn", "Tên thôn, tổ dân phố", "Khu vực"))
+        self.villages.setHorizontalHeaderLabels(
+            (tr("Mã thôn"), tr("Tên thôn, tổ dân phố"), tr("Khu vực"))
+        )
         self.villages.verticalHeader().hide()
         self.villages.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.village_ids: list[int | None] = []
         for village in register.villages(self.cdb.db):
             self.add_village_row(village["code"], village["name"], village["area"], village["id"])
-        add = QPushButton("Thêm thôn")
+        add = QPushButton(tr("Thêm thôn"))
         add.clicked.connect(lambda: self.add_village_row())
-        note = QLabel("Mã của thôn đã có không đổi được (danh sách và tệp nhập dùng mã này).")
+        note = QLabel(tr("Mã của thôn đã có không đổi được (danh sách và tệp nhập dùng mã này)."))
         note.setWordWrap(True)
         row = QHBoxLayout()
         row.addWidget(add)
@@ -130,7 +144,7 @@ class SettingsDialog(QDialog):
         self.villages.setItem(row, 1, QTableWidgetItem(name))
         areas = QComboBox()
         for value, label in AREA_CHOICES.items():
-            areas.addItem(label, value)
+            areas.addItem(tr(label), value)
         areas.setCurrentIndex(list(AREA_CHOICES).index(area))
         self.villages.setCellWidget(row, 2, areas)
         self.village_ids.append(village_id)
@@ -174,10 +188,10 @@ class SettingsDialog(QDialog):
         self.backup_folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.backup_folder.setWordWrap(True)
         self._show_backup_folder()
-        choose = QPushButton("Chọn thư mục khác…", objectName="choose_backup_folder")
-        choose.setToolTip("Ví dụ một thư mục trên ổ D: hoặc ổ mạng của UBND (trên máy này)")
+        choose = QPushButton(tr("Chọn thư mục khác…"), objectName="choose_backup_folder")
+        choose.setToolTip(tr("Ví dụ một thư mục trên ổ D: hoặc ổ mạng của UBND (trên máy này)"))
         choose.clicked.connect(self.choose_backup_root)
-        default = QPushButton("Dùng thư mục mặc định", objectName="default_backup_folder")
+        default = QPushButton(tr("Dùng thư mục mặc định"), objectName="default_backup_folder")
         default.clicked.connect(lambda: self.set_backup_root(None))
         buttons = QHBoxLayout()
         buttons.addWidget(choose)
@@ -187,11 +201,13 @@ class SettingsDialog(QDialog):
         form = QFormLayout(page)
         form.addRow(f"{SETTINGS['backup_keep_daily'].label}:", self.keep_daily)
         form.addRow(f"{SETTINGS['backup_keep_monthly'].label}:", self.keep_monthly)
-        form.addRow("Thư mục sao lưu tự động:", self.backup_folder)
+        form.addRow(tr("Thư mục sao lưu tự động:"), self.backup_folder)
         form.addRow("", buttons)
         note = QLabel(
-            "Thư mục sao lưu là của máy tính này (mỗi tệp dữ liệu một thư mục con bên trong). "
-            "Các bản sao lưu đã có vẫn ở thư mục cũ."
+            tr(
+                "Thư mục sao lưu là của máy tính này (mỗi tệp dữ liệu một thư mục con bên trong). "
+                "Các bản sao lưu đã có vẫn ở thư mục cũ."
+            )
         )
         note.setWordWrap(True)
         form.addRow(note)
@@ -203,7 +219,7 @@ class SettingsDialog(QDialog):
 
     def choose_backup_root(self) -> None:
         chosen = QFileDialog.getExistingDirectory(
-            self, "Chọn thư mục sao lưu tự động", str(self.backup_root or Path.home())
+            self, tr("Chọn thư mục sao lưu tự động"), str(self.backup_root or Path.home())
         )
         if chosen:
             self.set_backup_root(Path(chosen))
@@ -283,6 +299,7 @@ class SettingsDialog(QDialog):
             except preferences.PreferenceError as error:  # the folder went away meanwhile
                 self._show([str(error)])
                 return
+        remember_language(self.language.currentData())
         self.accept()
 
     def _show(self, problems: list[str]) -> None:

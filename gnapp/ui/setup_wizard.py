@@ -8,7 +8,7 @@ from pathlib import Path
 
 from gnapp.core.vietnamese import fold
 from gnapp.data import read_form_json
-from gnapp.i18n import tr
+from gnapp.i18n import tr, tr_noop
 from gnapp.packages.keys import KeyProblem, PublicKey
 from gnapp.paths import user_data_dir
 from gnapp.store import users
@@ -46,7 +46,7 @@ from gnapp.ui.qt import (
     QWizardPage,
 )
 
-AREA_CHOICES = {"rural": "Nông thôn", "urban": "Thành thị"}
+AREA_CHOICES = {"rural": tr_noop("Nông thôn"), "urban": tr_noop("Thành thị")}
 
 
 def _error_label() -> QLabel:
@@ -79,10 +79,12 @@ class _CheckedPage(QWizardPage):
 class ModePage(QWizardPage):
     def __init__(self) -> None:
         super().__init__()
-        self.setTitle("Chào mừng đến với GNApp")
+        self.setTitle(tr("Chào mừng đến với GNApp"))
         self.setSubTitle(
-            "Phần mềm quản lý Chương trình mục tiêu quốc gia giảm nghèo bền vững. Máy tính này "
-            "chưa có dữ liệu nào: chọn nơi dùng GNApp."
+            tr(
+                "Phần mềm quản lý Chương trình mục tiêu quốc gia giảm nghèo bền vững. Máy tính "
+                "này chưa có dữ liệu nào: chọn nơi dùng GNApp."
+            )
         )
         self.commune = QRadioButton(
             tr("Xã/phường (lập và gửi báo cáo): thiết lập dữ liệu cho xã, phường của tôi"),
@@ -91,7 +93,9 @@ class ModePage(QWizardPage):
         self.office = QRadioButton(
             tr("Cơ quan nhận báo cáo (huyện/tỉnh: nhận, kiểm tra, tổng hợp)"), objectName="office"
         )
-        self.demo = QRadioButton("Mở xã mẫu để làm quen trước (dữ liệu giả định, không phải thật)")
+        self.demo = QRadioButton(
+            tr("Mở xã mẫu để làm quen trước (dữ liệu giả định, không phải thật)")
+        )
         layout = QVBoxLayout(self)
         for choice in (self.commune, self.office, self.demo):
             layout.addWidget(choice)
@@ -108,36 +112,37 @@ class ModePage(QWizardPage):
 class IdentityPage(_CheckedPage):
     def __init__(self) -> None:
         super().__init__(
-            "Thông tin xã, phường",
-            "Dùng cho phần đầu văn bản, báo cáo và để cấp trên nhận biết dữ liệu của xã.",
+            tr("Thông tin xã, phường"),
+            tr("Dùng cho phần đầu văn bản, báo cáo và để cấp trên nhận biết dữ liệu của xã."),
         )
-        self.code = QLineEdit(objectName="code", placeholderText="5 chữ số, ví dụ 21555")
+        self.code = QLineEdit(objectName="code", placeholderText=tr("5 chữ số, ví dụ 21555"))
         self.kind = QComboBox(objectName="kind")
         for code, word in KINDS.items():
-            self.kind.addItem(word, code)
-        self.name = QLineEdit(objectName="name", placeholderText="ví dụ: Xã Sơn Minh")
+            self.kind.addItem(tr(word), code)
+        self.name = QLineEdit(objectName="name", placeholderText=tr("ví dụ: Xã Sơn Minh"))
         self.province = QComboBox(objectName="province", editable=True)
         provinces = read_form_json("reference", "province-codes.json")["provinces"]
         self.province.addItems(sorted((p["name"] for p in provinces), key=fold))
         self.province.setCurrentIndex(-1)
         self.receiver = QLineEdit(
-            objectName="receiver", placeholderText="ví dụ: Sở Nông nghiệp và Môi trường tỉnh …"
+            objectName="receiver",
+            placeholderText=tr("ví dụ: Sở Nông nghiệp và Môi trường tỉnh …"),
         )
         self.receiver_kind = QComboBox(objectName="receiver_kind")
         for code, label in RECEIVER_KINDS.items():
-            self.receiver_kind.addItem(label, code)
+            self.receiver_kind.addItem(tr(label), code)
         form = QFormLayout(self)
-        form.addRow("Mã xã (mã đơn vị hành chính):", self.code)
-        form.addRow("Loại đơn vị:", self.kind)
-        form.addRow("Tên xã, phường:", self.name)
-        form.addRow("Tỉnh, thành phố:", self.province)
-        form.addRow("Cơ quan nhận báo cáo (“Kính gửi”):", self.receiver)
-        form.addRow("Cơ quan đó thuộc:", self.receiver_kind)
+        form.addRow(tr("Mã xã (mã đơn vị hành chính):"), self.code)
+        form.addRow(tr("Loại đơn vị:"), self.kind)
+        form.addRow(tr("Tên xã, phường:"), self.name)
+        form.addRow(tr("Tỉnh, thành phố:"), self.province)
+        form.addRow(tr("Cơ quan nhận báo cáo (“Kính gửi”):"), self.receiver)
+        form.addRow(tr("Cơ quan đó thuộc:"), self.receiver_kind)
         form.addRow(self.error)
 
     def identity(self) -> CommuneIdentity:
         name = " ".join(self.name.text().split())
-        word = self.kind.currentText()
+        word = KINDS[self.kind.currentData()]  # the document's word, whatever the language
         if name and not fold(name).startswith(fold(word)):
             name = f"{word} {name}"
         return CommuneIdentity(
@@ -154,24 +159,26 @@ class IdentityPage(_CheckedPage):
 
 
 class VillagesPage(_CheckedPage):
-    COLUMNS = ("Mã thôn", "Tên thôn, tổ dân phố", "Khu vực")
+    COLUMNS = (tr_noop("Mã thôn"), tr_noop("Tên thôn, tổ dân phố"), tr_noop("Khu vực"))
 
     def __init__(self) -> None:
         super().__init__(
-            "Các thôn, tổ dân phố",
-            "Mỗi dòng một thôn hoặc tổ dân phố, với khu vực nông thôn hay thành thị (chuẩn nghèo "
-            "khác nhau theo khu vực). Có thể thêm sau trong phần mềm.",
+            tr("Các thôn, tổ dân phố"),
+            tr(
+                "Mỗi dòng một thôn hoặc tổ dân phố, với khu vực nông thôn hay thành thị (chuẩn "
+                "nghèo khác nhau theo khu vực). Có thể thêm sau trong phần mềm."
+            ),
         )
         self.table = QTableWidget(0, len(self.COLUMNS), objectName="villages")
-        self.table.setHorizontalHeaderLabels(self.COLUMNS)
+        self.table.setHorizontalHeaderLabels([tr(c) for c in self.COLUMNS])
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.resizeSection(0, 90)
         header.resizeSection(2, 130)
-        add = QPushButton("Thêm thôn")
-        remove = QPushButton("Xóa dòng đang chọn")
+        add = QPushButton(tr("Thêm thôn"))
+        remove = QPushButton(tr("Xóa dòng đang chọn"))
         add.clicked.connect(lambda: self.add_row())
         remove.clicked.connect(self.remove_row)
         buttons = QHBoxLayout()
@@ -191,7 +198,7 @@ class VillagesPage(_CheckedPage):
         self.table.setItem(row, 1, QTableWidgetItem(name))
         areas = QComboBox()
         for value, label in AREA_CHOICES.items():
-            areas.addItem(label, value)
+            areas.addItem(tr(label), value)
         areas.setCurrentIndex(list(AREA_CHOICES).index(area))
         self.table.setCellWidget(row, 2, areas)
         self.table.setCurrentCell(row, 1)
@@ -221,9 +228,11 @@ class VillagesPage(_CheckedPage):
 class AdminPage(_CheckedPage):
     def __init__(self) -> None:
         super().__init__(
-            "Tài khoản quản trị",
-            "Người quản trị thêm tài khoản cho cán bộ nhập liệu và lãnh đạo phê duyệt, thay đổi "
-            "cài đặt và phục hồi dữ liệu. Hãy ghi nhớ mật khẩu: không ai lấy lại được.",
+            tr("Tài khoản quản trị"),
+            tr(
+                "Người quản trị thêm tài khoản cho cán bộ nhập liệu và lãnh đạo phê duyệt, thay "
+                "đổi cài đặt và phục hồi dữ liệu. Hãy ghi nhớ mật khẩu: không ai lấy lại được."
+            ),
         )
         self.full_name = QLineEdit(objectName="full_name")
         self.username = QLineEdit(objectName="username")
@@ -231,12 +240,14 @@ class AdminPage(_CheckedPage):
         self.repeat = QLineEdit(objectName="repeat")
         for field in (self.password, self.repeat):
             field.setEchoMode(QLineEdit.EchoMode.Password)
-        self.also_approver = QCheckBox("Người này cũng phê duyệt, ký gói báo cáo (lãnh đạo)")
+        self.also_approver = QCheckBox(tr("Người này cũng phê duyệt, ký gói báo cáo (lãnh đạo)"))
         form = QFormLayout(self)
-        form.addRow("Họ và tên:", self.full_name)
-        form.addRow("Tên đăng nhập:", self.username)
-        form.addRow(f"Mật khẩu (ít nhất {users.MIN_PASSWORD_LENGTH} ký tự):", self.password)
-        form.addRow("Nhập lại mật khẩu:", self.repeat)
+        form.addRow(tr("Họ và tên:"), self.full_name)
+        form.addRow(tr("Tên đăng nhập:"), self.username)
+        form.addRow(
+            tr("Mật khẩu (ít nhất {count} ký tự):", count=users.MIN_PASSWORD_LENGTH), self.password
+        )
+        form.addRow(tr("Nhập lại mật khẩu:"), self.repeat)
         form.addRow(self.also_approver)
         form.addRow(self.error)
 
@@ -249,14 +260,16 @@ class AdminPage(_CheckedPage):
     def problems(self) -> list[str]:
         found = []
         if not self.full_name.text().strip():
-            found.append("Chưa nhập họ và tên.")
+            found.append(tr("Chưa nhập họ và tên."))
         username = self.username.text().strip()
         if not username or any(ch.isspace() for ch in username):
-            found.append("Tên đăng nhập không được để trống và không có dấu cách.")
+            found.append(tr("Tên đăng nhập không được để trống và không có dấu cách."))
         if len(self.password.text()) < users.MIN_PASSWORD_LENGTH:
-            found.append(f"Mật khẩu phải có ít nhất {users.MIN_PASSWORD_LENGTH} ký tự.")
+            found.append(
+                tr("Mật khẩu phải có ít nhất {count} ký tự.", count=users.MIN_PASSWORD_LENGTH)
+            )
         elif self.password.text() != self.repeat.text():
-            found.append("Hai lần nhập mật khẩu không giống nhau.")
+            found.append(tr("Hai lần nhập mật khẩu không giống nhau."))
         return found
 
 
@@ -334,10 +347,12 @@ class OfficeKeyPage(_CheckedPage):
 class DocumentPage(QWizardPage):
     def __init__(self) -> None:
         super().__init__()
-        self.setTitle("Người ký văn bản")
+        self.setTitle(tr("Người ký văn bản"))
         self.setSubTitle(
-            "Khối chữ ký ở cuối báo cáo. Có thể để trống họ tên để ký tay; đổi được khi lập "
-            "từng báo cáo."
+            tr(
+                "Khối chữ ký ở cuối báo cáo. Có thể để trống họ tên để ký tay; đổi được khi lập "
+                "từng báo cáo."
+            )
         )
         self.signer_name = QLineEdit(objectName="signer_name")
         self.signer_title = QComboBox(objectName="signer_title")
@@ -346,9 +361,9 @@ class DocumentPage(QWizardPage):
         self.signer_title.currentTextChanged.connect(self._show_marks)
         self.signer_name.textChanged.connect(self._show_marks)
         form = QFormLayout(self)
-        form.addRow("Chức danh người ký:", self.signer_title)
-        form.addRow("Họ và tên người ký:", self.signer_name)
-        form.addRow("Khối chữ ký:", self.preview)
+        form.addRow(tr("Chức danh người ký:"), self.signer_title)
+        form.addRow(tr("Họ và tên người ký:"), self.signer_name)
+        form.addRow(tr("Khối chữ ký:"), self.preview)
         self._show_marks()
 
     def settings(self) -> DocumentSettings:
@@ -356,25 +371,32 @@ class DocumentPage(QWizardPage):
 
     def _show_marks(self) -> None:
         chosen = self.settings()
-        lines = [*chosen.signing_marks, chosen.signer_title, "", chosen.signer_name or "(ký tay)"]
+        lines = [
+            *chosen.signing_marks,
+            chosen.signer_title,
+            "",
+            chosen.signer_name or tr("(ký tay)"),
+        ]
         self.preview.setText("<br>".join(f"<b>{line}</b>" if line else "" for line in lines))
 
 
 class FilePage(_CheckedPage):
     def __init__(self) -> None:
         super().__init__(
-            "Nơi lưu dữ liệu",
-            "Toàn bộ dữ liệu của xã nằm trong một tệp. Phần mềm tự sao lưu tệp này mỗi ngày "
-            "và khi đóng.",
+            tr("Nơi lưu dữ liệu"),
+            tr(
+                "Toàn bộ dữ liệu của xã nằm trong một tệp. Phần mềm tự sao lưu tệp này mỗi ngày "
+                "và khi đóng."
+            ),
         )
         self.path = QLineEdit(objectName="path")
-        browse = QPushButton("Chọn…")
+        browse = QPushButton(tr("Chọn…"))
         browse.clicked.connect(self.browse)
         row = QHBoxLayout()
         row.addWidget(self.path, 1)
         row.addWidget(browse)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Tệp dữ liệu của xã:"))
+        layout.addWidget(QLabel(tr("Tệp dữ liệu của xã:")))
         layout.addLayout(row)
         layout.addWidget(self.error)
         layout.addStretch(1)
@@ -387,7 +409,7 @@ class FilePage(_CheckedPage):
 
     def browse(self) -> None:
         chosen, _ = QFileDialog.getSaveFileName(
-            self, "Lưu dữ liệu xã vào", self.path.text(), "Dữ liệu GNApp (*.gnapp)"
+            self, tr("Lưu dữ liệu xã vào"), self.path.text(), tr("Dữ liệu GNApp (*.gnapp)")
         )
         if chosen:
             self.path.setText(chosen if chosen.endswith(".gnapp") else f"{chosen}.gnapp")
@@ -395,9 +417,14 @@ class FilePage(_CheckedPage):
     def problems(self) -> list[str]:
         text = self.path.text().strip()
         if not text:
-            return ["Chưa chọn nơi lưu tệp dữ liệu."]
+            return [tr("Chưa chọn nơi lưu tệp dữ liệu.")]
         if Path(text).exists():
-            return [f"Đã có tệp {text}: hãy chọn tên khác (GNApp không ghi đè dữ liệu có sẵn)."]
+            return [
+                tr(
+                    "Đã có tệp {path}: hãy chọn tên khác (GNApp không ghi đè dữ liệu có sẵn).",
+                    path=text,
+                )
+            ]
         return []
 
     def validatePage(self) -> bool:
@@ -412,7 +439,7 @@ class SetupWizard(QWizard):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("GNApp — Thiết lập lần đầu")
+        self.setWindowTitle(tr("GNApp — Thiết lập lần đầu"))
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, False)
         self.cdb: CommuneDatabase | None = None
@@ -436,7 +463,7 @@ class SetupWizard(QWizard):
             self.file_page,
         ):
             self.addPage(page)
-        self.setButtonText(QWizard.WizardButton.FinishButton, "Hoàn tất")
+        self.setButtonText(QWizard.WizardButton.FinishButton, tr("Hoàn tất"))
         for choice in (self.mode_page.office, self.mode_page.demo):
             choice.toggled.connect(self._mode_chosen)
         self.resize(760, 560)
@@ -472,7 +499,7 @@ class SetupWizard(QWizard):
                 office_key=self.office_key_page.key(),
             )
         except (DatabaseError, KeyProblem, OSError) as error:
-            self.file_page.error.setText(f"Không tạo được dữ liệu: {error}")
+            self.file_page.error.setText(tr("Không tạo được dữ liệu: {reason}", reason=error))
             self.file_page.error.show()
             return False
         self.user = users.get_user(self.cdb.db, self.admin_page.account().username)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from gnapp.core.vietnamese import format_date, format_decimal, parse_number
+from gnapp.i18n import tr, tr_noop
 from gnapp.importers.reading import ImportFileError
 from gnapp.importers.targets import TargetImport, apply_targets, describe, read_targets
 from gnapp.store import programme
@@ -40,7 +41,12 @@ from gnapp.ui.qt import (
 
 OUTPUT_KIND = ""  # the kind combo's entry for an output target of a project
 FIRST_YEAR, LAST_YEAR = 2021, 2035
-TARGET_HEADERS = ("Chỉ tiêu", "Dự án", "Chỉ tiêu giao", "Quyết định giao")
+TARGET_HEADERS = (
+    tr_noop("Chỉ tiêu"),
+    tr_noop("Dự án"),
+    tr_noop("Chỉ tiêu giao"),
+    tr_noop("Quyết định giao"),
+)
 
 
 def records_table(model: TextTableModel, stretch: int | None = 0) -> QTableView:
@@ -77,23 +83,34 @@ def error_label() -> QLabel:
 def decision_text(number: str | None, decided: str | None) -> str:
     if not number:
         return ""
-    return f"{number} ngày {format_date(date.fromisoformat(decided))}" if decided else number
+    return (
+        tr(
+            "{number} ngày {date}",
+            number=number,
+            date=format_date(date.fromisoformat(decided)),
+        )
+        if decided
+        else number
+    )
 
 
 def ask_yes_no(parent: QWidget, title: str, text: str) -> bool:
     """A question with Vietnamese buttons (Qt ships none)."""
     box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton)
     box.setParent(parent, box.windowFlags())
-    yes = box.addButton("Đồng ý", QMessageBox.ButtonRole.AcceptRole)
-    box.addButton("Hủy", QMessageBox.ButtonRole.RejectRole)
+    yes = box.addButton(tr("Đồng ý"), QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(tr("Hủy"), QMessageBox.ButtonRole.RejectRole)
     box.exec()
     return box.clickedButton() is yes
 
 
-def dialog_buttons(dialog: QDialog, ok_text: str = "Ghi") -> QDialogButtonBox:
+def dialog_buttons(dialog: QDialog, ok_text: str | None = None) -> QDialogButtonBox:
+    """The buttons "Ghi" (or ``ok_text``) and "Hủy"."""
     buttons = QDialogButtonBox()
-    buttons.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
-    buttons.addButton("Hủy", QDialogButtonBox.ButtonRole.RejectRole)
+    buttons.addButton(
+        tr("Ghi") if ok_text is None else ok_text, QDialogButtonBox.ButtonRole.AcceptRole
+    )
+    buttons.addButton(tr("Hủy"), QDialogButtonBox.ButtonRole.RejectRole)
     buttons.accepted.connect(dialog.accept)
     buttons.rejected.connect(dialog.reject)
     return buttons
@@ -120,35 +137,35 @@ class TargetDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.cdb, self.year, self.period = cdb, year, period
-        self.setWindowTitle("Sửa chỉ tiêu" if row else "Thêm chỉ tiêu")
+        self.setWindowTitle(tr("Sửa chỉ tiêu") if row else tr("Thêm chỉ tiêu"))
         self.setMinimumWidth(560)
         self.kind = QComboBox()
         for code, kind in programme.target_kinds().items():
             self.kind.addItem(f"{kind['label']} ({kind['unit']})", code)
-        self.kind.addItem("Chỉ tiêu đầu ra của dự án…", OUTPUT_KIND)
+        self.kind.addItem(tr("Chỉ tiêu đầu ra của dự án…"), OUTPUT_KIND)
         self.project = QComboBox()
         for code, name in programme.projects(programme.programme_for_year(year)).items():
             self.project.addItem(name, code)
-        self.label = QLineEdit(placeholderText="vd. Số hộ được hỗ trợ mô hình")
-        self.unit = QLineEdit(placeholderText="vd. hộ, người, %")
-        self.value = QLineEdit(placeholderText="vd. 6,05 hoặc 20")
-        self.decision = QLineEdit(placeholderText="vd. 12/QĐ-UBND")
-        self.dated = QCheckBox("Có ngày quyết định")
+        self.label = QLineEdit(placeholderText=tr("vd. Số hộ được hỗ trợ mô hình"))
+        self.unit = QLineEdit(placeholderText=tr("vd. hộ, người, %"))
+        self.value = QLineEdit(placeholderText=tr("vd. 6,05 hoặc 20"))
+        self.decision = QLineEdit(placeholderText=tr("vd. 12/QĐ-UBND"))
+        self.dated = QCheckBox(tr("Có ngày quyết định"))
         self.decision_date = QDateEdit(QDate(year, 1, 1))
         self.decision_date.setDisplayFormat("dd/MM/yyyy")
         self.decision_date.setCalendarPopup(True)
         self.error = error_label()
         self.form = form = QFormLayout()
-        form.addRow("Loại chỉ tiêu", self.kind)
-        form.addRow("Dự án, tiểu dự án", self.project)
-        form.addRow("Tên chỉ tiêu đầu ra", self.label)
-        form.addRow("Đơn vị tính", self.unit)
-        form.addRow("Giá trị giao", self.value)
-        form.addRow("Số quyết định giao", self.decision)
+        form.addRow(tr("Loại chỉ tiêu"), self.kind)
+        form.addRow(tr("Dự án, tiểu dự án"), self.project)
+        form.addRow(tr("Tên chỉ tiêu đầu ra"), self.label)
+        form.addRow(tr("Đơn vị tính"), self.unit)
+        form.addRow(tr("Giá trị giao"), self.value)
+        form.addRow(tr("Số quyết định giao"), self.decision)
         dated = QHBoxLayout()
         dated.addWidget(self.dated)
         dated.addWidget(self.decision_date, 1)
-        form.addRow("Ngày quyết định", dated)
+        form.addRow(tr("Ngày quyết định"), dated)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
@@ -184,8 +201,8 @@ class TargetDialog(QDialog):
     def save(self) -> int:
         """Validate and write; DatabaseError says why not."""
         if not self.value.text().strip():
-            raise DatabaseError("Hãy nhập giá trị chỉ tiêu được giao.")
-        value = read_amount(self.value.text(), "Giá trị giao")
+            raise DatabaseError(tr("Hãy nhập giá trị chỉ tiêu được giao."))
+        value = read_amount(self.value.text(), tr("Giá trị giao"))
         output = self.kind.currentData() == OUTPUT_KIND
         return programme.set_target(
             self.cdb,
@@ -215,29 +232,40 @@ class ImportPreview(QDialog):
 
     def __init__(self, result: TargetImport, year: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Xem trước chỉ tiêu nhập từ {result.path.name}")
+        self.setWindowTitle(tr("Xem trước chỉ tiêu nhập từ {name}", name=result.path.name))
         self.setMinimumSize(640, 420)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"Sẽ ghi {len(result.targets)} chỉ tiêu cho năm {year}:"))
+        layout.addWidget(
+            QLabel(
+                tr(
+                    "Sẽ ghi {count} chỉ tiêu cho năm {year}:",
+                    count=len(result.targets),
+                    year=year,
+                )
+            )
+        )
         self.targets = QListWidget()
         self.targets.addItems([describe(target) for target in result.targets])
         layout.addWidget(self.targets, 2)
         self.problems = QListWidget()
         self.problems.addItems(
-            [("Lỗi: " if p.error else "Bỏ qua: ") + str(p) for p in result.problems]
+            [
+                tr("Lỗi: {problem}" if p.error else "Bỏ qua: {problem}", problem=p)
+                for p in result.problems
+            ]
         )
         if result.problems:
-            layout.addWidget(QLabel("Các dòng không ghi:"))
+            layout.addWidget(QLabel(tr("Các dòng không ghi:")))
             layout.addWidget(self.problems, 1)
-        buttons = dialog_buttons(self, f"Ghi {len(result.targets)} chỉ tiêu")
+        buttons = dialog_buttons(self, tr("Ghi {count} chỉ tiêu", count=len(result.targets)))
         self.write = buttons.buttons()[0]
         if result.errors or not result.targets:
             self.write.setEnabled(False)
             note = error_label()
             note.setText(
-                "Tệp còn lỗi: hãy sửa tệp rồi nhập lại (chưa ghi gì)."
+                tr("Tệp còn lỗi: hãy sửa tệp rồi nhập lại (chưa ghi gì).")
                 if result.errors
-                else "Không có chỉ tiêu nào khớp danh mục."
+                else tr("Không có chỉ tiêu nào khớp danh mục.")
             )
             layout.addWidget(note)
         layout.addWidget(buttons)
@@ -257,20 +285,22 @@ class TargetsView(QWidget):
         years = programme.target_years(cdb.db)
         self.year.setValue(year or (years[-1] if years else date.today().year))
         self.scope = QComboBox()
-        self.scope.addItem("Chỉ tiêu của năm", None)
+        self.scope.addItem(tr("Chỉ tiêu của năm"), None)
         for programme_id in programme.programme_ids():
-            self.scope.addItem(f"Chỉ tiêu cả giai đoạn {programme_id}", programme_id)
+            self.scope.addItem(
+                tr("Chỉ tiêu cả giai đoạn {programme_id}", programme_id=programme_id), programme_id
+            )
         self.model = TextTableModel(TARGET_HEADERS, numeric_columns=(2,))
         self.table = records_table(self.model)
         self.rows: list[dict[str, Any]] = []
         self.empty = QLabel(wordWrap=True)
         self.status = QLabel(wordWrap=True)
-        self.add_button = QPushButton("Thêm chỉ tiêu…")
-        self.edit_button = QPushButton("Sửa…")
-        self.delete_button = QPushButton("Xóa")
-        self.import_button = QPushButton("Nhập từ tệp Excel của cấp trên…")
+        self.add_button = QPushButton(tr("Thêm chỉ tiêu…"))
+        self.edit_button = QPushButton(tr("Sửa…"))
+        self.delete_button = QPushButton(tr("Xóa"))
+        self.import_button = QPushButton(tr("Nhập từ tệp Excel của cấp trên…"))
         top = QHBoxLayout()
-        top.addWidget(QLabel("Năm"))
+        top.addWidget(QLabel(tr("Năm")))
         top.addWidget(self.year)
         top.addWidget(self.scope)
         top.addStretch(1)
@@ -280,7 +310,7 @@ class TargetsView(QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
-        title = QLabel("<b>Chỉ tiêu giảm nghèo được giao</b>")
+        title = QLabel(tr("<b>Chỉ tiêu giảm nghèo được giao</b>"))
         layout.addWidget(title)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
@@ -318,11 +348,18 @@ class TargetsView(QWidget):
             )
             for row in self.rows
         )
-        when = f"giai đoạn {period}" if period else f"năm {self.year.value()}"
+        when = (
+            tr("giai đoạn {period}", period=period)
+            if period
+            else tr("năm {year}", year=self.year.value())
+        )
         self.empty.setText(
             ""
             if self.rows
-            else f"Chưa có chỉ tiêu nào cho {when}. Bấm “Thêm chỉ tiêu…” hoặc nhập từ tệp Excel."
+            else tr(
+                "Chưa có chỉ tiêu nào cho {when}. Bấm “Thêm chỉ tiêu…” hoặc nhập từ tệp Excel.",
+                when=when,
+            )
         )
         self.empty.setVisible(not self.rows)
         self._selection_changed()
@@ -347,7 +384,7 @@ class TargetsView(QWidget):
 
     def edit(self, row: int | None) -> None:
         if self.target_dialog(row).exec():
-            self.status.setText("Đã ghi chỉ tiêu.")
+            self.status.setText(tr("Đã ghi chỉ tiêu."))
             self.load()
             self.changed.emit()
 
@@ -356,9 +393,9 @@ class TargetsView(QWidget):
         if row is None:
             return
         label = programme.target_label(self.rows[row])
-        if self.confirm("Xóa chỉ tiêu", f"Xóa chỉ tiêu “{label}”?"):
+        if self.confirm(tr("Xóa chỉ tiêu"), tr("Xóa chỉ tiêu “{label}”?", label=label)):
             programme.delete_target(self.cdb, self.rows[row]["id"])
-            self.status.setText(f"Đã xóa chỉ tiêu “{label}”.")
+            self.status.setText(tr("Đã xóa chỉ tiêu “{label}”.", label=label))
             self.load()
             self.changed.emit()
 
@@ -367,7 +404,7 @@ class TargetsView(QWidget):
 
     def choose_import_file(self) -> None:
         dialog = QFileDialog(
-            self, "Chọn tệp chỉ tiêu của cấp trên", "", "Bảng tính (*.xlsx *.xls *.ods)"
+            self, tr("Chọn tệp chỉ tiêu của cấp trên"), "", tr("Bảng tính (*.xlsx *.xls *.ods)")
         )
         dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
@@ -397,8 +434,12 @@ class TargetsView(QWidget):
             self.status.setText(str(error))
             return
         self.status.setText(
-            f"Đã ghi {len(result.targets)} chỉ tiêu từ {result.path.name} (lô số {batch}; "
-            "có thể hoàn tác cả lô)."
+            tr(
+                "Đã ghi {count} chỉ tiêu từ {name} (lô số {batch}; có thể hoàn tác cả lô).",
+                count=len(result.targets),
+                name=result.path.name,
+                batch=batch,
+            )
         )
         self.load()
         self.changed.emit()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gnapp.i18n import tr, tr_noop
 from gnapp.store import users
 from gnapp.store.database import CommuneDatabase
 from gnapp.ui.qt import (
@@ -21,8 +22,13 @@ from gnapp.ui.qt import (
     QWidget,
 )
 
-COLUMNS = ("Tên đăng nhập", "Họ và tên", "Vai trò", "Trạng thái")
-NEW_PASSWORD = f"Mật khẩu mới (ít nhất {users.MIN_PASSWORD_LENGTH} ký tự):"
+COLUMNS = (
+    tr_noop("Tên đăng nhập"),
+    tr_noop("Họ và tên"),
+    tr_noop("Vai trò"),
+    tr_noop("Trạng thái"),
+)
+NEW_PASSWORD = tr_noop("Mật khẩu mới (ít nhất {length} ký tự):")
 
 
 def _error_label() -> QLabel:
@@ -75,7 +81,7 @@ class _FormDialog(QDialog):
 
 def _same(password: QLineEdit, repeat: QLineEdit) -> str:
     if password.text() != repeat.text():
-        raise users.UserError("Hai lần nhập mật khẩu không giống nhau.")
+        raise users.UserError(tr("Hai lần nhập mật khẩu không giống nhau."))
     return password.text()
 
 
@@ -83,14 +89,14 @@ class ChangePasswordDialog(_FormDialog):
     """The signed-in user changes their password (the current one is asked first)."""
 
     def __init__(self, cdb: CommuneDatabase, user: users.User, parent: QWidget | None) -> None:
-        super().__init__("Đổi mật khẩu", "Đổi mật khẩu", parent)
+        super().__init__(tr("Đổi mật khẩu"), tr("Đổi mật khẩu"), parent)
         self.cdb, self.user = cdb, user
         self.current = QLineEdit(objectName="current")
         self.current.setEchoMode(QLineEdit.EchoMode.Password)
         self.password, self.repeat = _password_fields()
-        self.form.addRow("Mật khẩu hiện tại:", self.current)
-        self.form.addRow(NEW_PASSWORD, self.password)
-        self.form.addRow("Nhập lại mật khẩu mới:", self.repeat)
+        self.form.addRow(tr("Mật khẩu hiện tại:"), self.current)
+        self.form.addRow(tr(NEW_PASSWORD, length=users.MIN_PASSWORD_LENGTH), self.password)
+        self.form.addRow(tr("Nhập lại mật khẩu mới:"), self.repeat)
 
     def apply(self) -> None:
         users.authenticate(self.cdb.db, self.user.username, self.current.text())
@@ -104,7 +110,7 @@ class _RoleBoxes(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.boxes = {}
         for role, name in users.ROLES.items():
-            box = QCheckBox(name, objectName=f"role_{role}", checked=role in chosen)
+            box = QCheckBox(tr(name), objectName=f"role_{role}", checked=role in chosen)
             self.boxes[role] = box
             layout.addWidget(box)
 
@@ -114,17 +120,20 @@ class _RoleBoxes(QWidget):
 
 class AddUserDialog(_FormDialog):
     def __init__(self, cdb: CommuneDatabase, parent: QWidget | None) -> None:
-        super().__init__("Thêm người dùng", "Thêm", parent)
+        super().__init__(tr("Thêm người dùng"), tr("Thêm"), parent)
         self.cdb = cdb
         self.full_name = QLineEdit(objectName="full_name")
         self.username = QLineEdit(objectName="username")
         self.password, self.repeat = _password_fields()
         self.roles = _RoleBoxes(("clerk",))
-        self.form.addRow("Họ và tên:", self.full_name)
-        self.form.addRow("Tên đăng nhập:", self.username)
-        self.form.addRow(f"Mật khẩu (ít nhất {users.MIN_PASSWORD_LENGTH} ký tự):", self.password)
-        self.form.addRow("Nhập lại mật khẩu:", self.repeat)
-        self.form.addRow("Vai trò:", self.roles)
+        self.form.addRow(tr("Họ và tên:"), self.full_name)
+        self.form.addRow(tr("Tên đăng nhập:"), self.username)
+        self.form.addRow(
+            tr("Mật khẩu (ít nhất {length} ký tự):", length=users.MIN_PASSWORD_LENGTH),
+            self.password,
+        )
+        self.form.addRow(tr("Nhập lại mật khẩu:"), self.repeat)
+        self.form.addRow(tr("Vai trò:"), self.roles)
 
     def apply(self) -> None:
         password = _same(self.password, self.repeat)
@@ -135,10 +144,10 @@ class AddUserDialog(_FormDialog):
 
 class RolesDialog(_FormDialog):
     def __init__(self, cdb: CommuneDatabase, user: users.User, parent: QWidget | None) -> None:
-        super().__init__(f"Vai trò của {user.full_name}", "Lưu", parent)
+        super().__init__(tr("Vai trò của {full_name}", full_name=user.full_name), tr("Lưu"), parent)
         self.cdb, self.user = cdb, user
         self.roles = _RoleBoxes(user.roles)
-        self.form.addRow("Vai trò:", self.roles)
+        self.form.addRow(tr("Vai trò:"), self.roles)
 
     def apply(self) -> None:
         users.set_roles(self.cdb, self.user.username, self.roles.chosen())
@@ -146,11 +155,13 @@ class RolesDialog(_FormDialog):
 
 class ResetPasswordDialog(_FormDialog):
     def __init__(self, cdb: CommuneDatabase, user: users.User, parent: QWidget | None) -> None:
-        super().__init__(f"Đặt lại mật khẩu cho {user.full_name}", "Đặt lại", parent)
+        super().__init__(
+            tr("Đặt lại mật khẩu cho {full_name}", full_name=user.full_name), tr("Đặt lại"), parent
+        )
         self.cdb, self.user = cdb, user
         self.password, self.repeat = _password_fields()
-        self.form.addRow(NEW_PASSWORD, self.password)
-        self.form.addRow("Nhập lại mật khẩu mới:", self.repeat)
+        self.form.addRow(tr(NEW_PASSWORD, length=users.MIN_PASSWORD_LENGTH), self.password)
+        self.form.addRow(tr("Nhập lại mật khẩu mới:"), self.repeat)
 
     def apply(self) -> None:
         users.change_password(self.cdb, self.user.username, _same(self.password, self.repeat))
@@ -164,9 +175,9 @@ class UsersDialog(QDialog):
         users.require(admin, "administer")
         super().__init__(parent)
         self.cdb = cdb
-        self.setWindowTitle("Quản lý người dùng")
+        self.setWindowTitle(tr("Quản lý người dùng"))
         self.table = QTableWidget(0, len(COLUMNS), objectName="users")
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setHorizontalHeaderLabels([tr(column) for column in COLUMNS])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -175,11 +186,11 @@ class UsersDialog(QDialog):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.error = _error_label()
         buttons = QHBoxLayout()
-        self.add_button = QPushButton("Thêm người dùng…")
-        self.roles_button = QPushButton("Đổi vai trò…")
-        self.reset_button = QPushButton("Đặt lại mật khẩu…")
-        self.lock_button = QPushButton("Khóa / mở khóa")
-        close = QPushButton("Đóng")
+        self.add_button = QPushButton(tr("Thêm người dùng…"))
+        self.roles_button = QPushButton(tr("Đổi vai trò…"))
+        self.reset_button = QPushButton(tr("Đặt lại mật khẩu…"))
+        self.lock_button = QPushButton(tr("Khóa / mở khóa"))
+        close = QPushButton(tr("Đóng"))
         self.add_button.clicked.connect(lambda: self._run(AddUserDialog(self.cdb, self)))
         self.roles_button.clicked.connect(
             lambda: self._run(RolesDialog(self.cdb, self.selected(), self))
@@ -209,7 +220,7 @@ class UsersDialog(QDialog):
                 account.username,
                 account.full_name,
                 account.role_names,
-                "Đang dùng" if account.active else "Đã khóa",
+                tr("Đang dùng") if account.active else tr("Đã khóa"),
             )
             for column, value in enumerate(values):
                 self.table.setItem(row, column, QTableWidgetItem(value))

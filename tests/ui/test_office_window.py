@@ -328,7 +328,7 @@ def test_the_command_line_opens_an_office(monkeypatch, tmp_path):
         ui_app, "run_gui", lambda path, **options: calls.append((path, options)) or 0
     )
     assert cli.main(["--office-db", str(tmp_path / "tinh.gnoffice")]) == 0
-    assert calls == [(tmp_path / "tinh.gnoffice", {"office": True})]
+    assert calls == [(tmp_path / "tinh.gnoffice", {"office": True, "language": None})]
 
 
 def test_dropped_files_are_received(qtbot, window, world):
