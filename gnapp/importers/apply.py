@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from gnapp.importers.plan import ImportPlan, remember_mapping
 from gnapp.progress import Progress
 from gnapp.store import register
-from gnapp.store.batches import Batch, batches, undo_batch
+from gnapp.store.batches import Batch, batch_summary, batches, undo_batch
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.errors import DatabaseError
 
@@ -76,8 +76,17 @@ def import_batches(cdb: CommuneDatabase) -> list[Batch]:
     return batches(cdb.db, BATCH_KIND)
 
 
-def undo_import(cdb: CommuneDatabase, batch_id: int) -> int:
+def undo_import(cdb: CommuneDatabase, batch_id: int, progress: Progress | None = None) -> int:
     """Undo an import batch (refused for other kinds of batch); return the undo's batch id."""
     if not any(batch.id == batch_id for batch in import_batches(cdb)):
         raise DatabaseError(f"Lô số {batch_id} không phải một lần nhập dữ liệu.")
-    return undo_batch(cdb, batch_id)
+    return undo_batch(cdb, batch_id, progress)
+
+
+def imported_counts(cdb: CommuneDatabase, batch_id: int) -> tuple[int, int]:
+    """How many households and members an import batch added."""
+    summary = batch_summary(cdb.db, batch_id)
+    return (
+        summary.get("households", {}).get("insert", 0),
+        summary.get("members", {}).get("insert", 0),
+    )

@@ -18,6 +18,7 @@ from typing import Any
 import sqlite_utils
 
 from gnapp.core.vietnamese import fold, name_sort_key, text_sort_key
+from gnapp.progress import Progress
 from gnapp.store import register
 from gnapp.store.changelog import Change, change_from_row
 from gnapp.store.database import CommuneDatabase
@@ -102,13 +103,19 @@ def _revert(db: sqlite_utils.Database, entry: Change) -> None:
         db[entry.table_name].insert(dict(entry.old_values or {}))
 
 
-def _revert_all(db: sqlite_utils.Database, entries: list[Change]) -> None:
+def _revert_all(
+    db: sqlite_utils.Database, entries: list[Change], progress: Progress | None = None
+) -> None:
     """Revert the entries in their order; a run of inserts into one table (an import's rows)
     is deleted with one statement per 10,000 rows instead of one per row."""
+    done = 0
     for (table, action), run in itertools.groupby(entries, lambda e: (e.table_name, e.action)):
+        if progress is not None:
+            progress(done, len(entries), "Đang hoàn tác…")
         if action != "insert":
             for entry in run:
                 _revert(db, entry)
+                done += 1
             continue
         rows = [entry.row_id for entry in run]
         for start in range(0, len(rows), 10_000):
@@ -116,6 +123,9 @@ def _revert_all(db: sqlite_utils.Database, entries: list[Change]) -> None:
                 f'DELETE FROM "{table}" WHERE rowid IN (SELECT value FROM json_each(?))',
                 [json.dumps(rows[start : start + 10_000])],
             )
+            done += len(rows[start : start + 10_000])
+            if progress is not None:
+                progress(done, len(entries), "Đang hoàn tác…")
 
 
 def _refresh_derived(db: sqlite_utils.Database, entries: list[Change]) -> None:
@@ -149,8 +159,9 @@ def _refresh_derived(db: sqlite_utils.Database, entries: list[Change]) -> None:
         register.refresh_household_keys(db, household_id)
 
 
-def undo_batch(cdb: CommuneDatabase, batch_id: int) -> int:
-    """Undo every change of a batch; return the id of the undo's own batch."""
+def undo_batch(cdb: CommuneDatabase, batch_id: int, progress: Progress | None = None) -> int:
+    """Undo every change of a batch; return the id of the undo's own batch. ``progress`` may
+    stop it (Cancelled), and then nothing is undone."""
     db = cdb.db
     found = list(db.query("SELECT * FROM batches WHERE id = ?", [batch_id]))
     if not found:
@@ -169,7 +180,7 @@ def undo_batch(cdb: CommuneDatabase, batch_id: int) -> int:
         )
     entries = _entries(db, batch_id)
     with cdb.batch("undo", f"Hoàn tác: {batch['label']}", undo_of=batch_id) as undo_id:
-        _revert_all(db, entries)
+        _revert_all(db, entries, progress)
         _refresh_derived(db, entries)
         db["batches"].update(batch_id, {"undone_at": cdb.now(), "undone_by": cdb.actor})
     return undo_id

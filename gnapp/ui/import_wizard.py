@@ -9,7 +9,13 @@ from typing import Any
 
 from gnapp.core.vietnamese import format_number
 from gnapp.i18n import tr, tr_noop
-from gnapp.importers.apply import ImportResult, apply_plan, import_batches, undo_import
+from gnapp.importers.apply import (
+    ImportResult,
+    apply_plan,
+    import_batches,
+    imported_counts,
+    undo_import,
+)
 from gnapp.importers.headers import import_fields
 from gnapp.importers.parsing import shown
 from gnapp.importers.plan import (
@@ -135,8 +141,28 @@ class FilePage(QWizardPage):
             )
             return
         batch_id = int(self.batches.item(row, 0).text())
+        households, members = imported_counts(self.owner.cdb, batch_id)
+        answer = QMessageBox.question(
+            self,
+            tr("Hoàn tác lần nhập"),
+            tr(
+                "Hoàn tác lần nhập “{label}”?\n\n{households} hộ và {members} nhân khẩu đã nhập "
+                "lần đó sẽ bị xóa khỏi sổ; những gì lần nhập đã sửa được trả lại như cũ.",
+                label=self.batches.item(row, 2).text(),
+                households=format_number(households),
+                members=format_number(members),
+            ),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        path, actor = self.owner.cdb.path, self.owner.cdb.actor
+
+        def work(progress: Progress) -> int:
+            with open_database(path, actor=actor) as own:
+                return undo_import(own, batch_id, progress)
+
         try:
-            undo_import(self.owner.cdb, batch_id)
+            self.owner.wait_for(tr("Đang hoàn tác…"), work)
         except DatabaseError as error:
             show_message(self, QMessageBox.Icon.Warning, tr("Không hoàn tác được"), str(error))
         self.refresh_batches()

@@ -167,3 +167,17 @@ def test_undoing_a_member_added_to_a_kept_household_restores_its_keys(new_db, vi
                                       [kept]).fetchone()[0]  # fmt: skip
     undo_batch(new_db, batch_id)
     assert _snapshot(new_db) == before  # search and sort keys included
+
+
+def test_a_cancelled_undo_undoes_nothing(new_db, village):
+    from gnapp.progress import Cancelled, Progress
+
+    with new_db.batch("import", "ds.xlsx") as batch_id:
+        register.add_households(new_db, _households(30))
+    before = _snapshot(new_db), _log(new_db)
+    stop = Progress()
+    stop.cancel()
+    with pytest.raises(Cancelled):
+        undo_batch(new_db, batch_id, stop)
+    assert (_snapshot(new_db), _log(new_db)) == before
+    assert [b.undone_at for b in batches(new_db.db)] == [None]

@@ -81,3 +81,48 @@ def test_cancelling_the_check_stays_on_the_mapping_page(qtbot, new_db, tmp_path,
     wizard.next()
     assert wizard.currentPage() is wizard.mapping_page
     assert new_db.db["households"].count == 0
+
+
+def _imported(new_db, tmp_path):
+    from gnapp.importers.apply import apply_plan
+    from gnapp.importers.plan import build_plan, open_source
+
+    add_village(new_db, "T01", "Thôn Đông", "rural")
+    path = files.write_xlsx(tmp_path / "ds.xlsx", files.MEMBER_HEADINGS, files.MEMBERS)
+    return apply_plan(new_db, build_plan(new_db.db, open_source(new_db.db, path)))
+
+
+def test_undoing_an_import_asks_first_then_runs_in_the_background(
+    qtbot, new_db, tmp_path, monkeypatch
+):
+    import threading
+
+    from gnapp.ui import import_wizard
+    from gnapp.ui.qt import QMessageBox
+
+    result = _imported(new_db, tmp_path)
+    asked, threads = [], []
+    answers = iter([QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes])
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda parent, title, text: asked.append(text) or next(answers)
+    )
+    real_undo = import_wizard.undo_import
+
+    def undo_import(*args):
+        threads.append(threading.get_ident())
+        return real_undo(*args)
+
+    monkeypatch.setattr(import_wizard, "undo_import", undo_import)
+    wizard = open_import_wizard(None, new_db)
+    qtbot.addWidget(wizard)
+    page = wizard.file_page
+    page.refresh_batches()
+    page.batches.selectRow(0)
+    page.undo_selected()  # answered No
+    assert "2 hộ và 5 nhân khẩu" in asked[0] and "ds.xlsx" in asked[0]
+    assert new_db.db["households"].count == 2 and threads == []
+    page.undo_selected()  # answered Yes
+    assert new_db.db["households"].count == 0
+    assert threads and threads[0] != threading.get_ident()
+    assert page.batches.item(0, 4).text().startswith("Đã hoàn tác")
+    assert result.batch_id == int(page.batches.item(0, 0).text())
