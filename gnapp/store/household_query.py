@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, overload
 
 import sqlite_utils
@@ -173,10 +173,59 @@ class HouseholdIds(Sequence[int]):
         """The position of a household's id; ValueError when the query did not find it."""
         return self._texts.index(str(value), start, stop)
 
+    def as_json(self) -> str:
+        return "[" + ",".join(self._texts) + "]"
 
-def matching_ids(db: sqlite_utils.Database, query: HouseholdQuery) -> HouseholdIds:
-    """The ids of the households the query finds, in its order."""
-    sql, params = _ids_sql(db, query)
+
+# Typing on narrows the search: when the previous keystroke found at most this many households,
+# the next is looked for among them (by id, 1–2 µs each) rather than in the whole register (a
+# scan of about 40 ms in the default order, 60–100 ms in the others, on 100,000 households).
+NARROWING_LIMITS = {"head": 20_000}
+NARROWING_LIMIT = 50_000
+
+
+def _has_digit(word: str) -> bool:
+    return any(character.isdigit() for character in word)
+
+
+def narrows(previous: HouseholdQuery, query: HouseholdQuery) -> bool:
+    """Whether ``query`` can only find households ``previous`` found: the same filters and order,
+    and every word of the previous search implied by a word of this one (a name word by a longer
+    name word it starts, a code or ID word by one that contains it)."""
+    if replace(previous, search="") != replace(query, search=""):
+        return False
+    before, now = fold(previous.search).split(), fold(query.search).split()
+
+    def implied(word: str) -> bool:
+        if _has_digit(word):
+            return any(_has_digit(typed) and word in typed for typed in now)
+        return any(not _has_digit(typed) and typed.startswith(word) for typed in now)
+
+    return bool(before) and all(implied(word) for word in before)
+
+
+def matching_ids(
+    db: sqlite_utils.Database,
+    query: HouseholdQuery,
+    previous: tuple[HouseholdQuery, HouseholdIds] | None = None,
+) -> HouseholdIds:
+    """The ids of the households the query finds, in its order. ``previous`` (the query of the
+    last keystroke and what it found, in the same unchanged register) lets a search typed
+    further look only among those households."""
+    before, found = previous or (None, None)
+    if (
+        before is not None
+        and found is not None
+        and len(found) <= NARROWING_LIMITS.get(query.sort, NARROWING_LIMIT)
+        and narrows(before, query)
+    ):
+        params: dict[str, Any] = {"ids": found.as_json()}
+        sql = (
+            "SELECT h.id FROM json_each(:ids) j JOIN households h ON h.id = j.value "
+            f"WHERE {_search_condition(query.search, params)} ORDER BY j.key"
+        )
+    else:
+        sql, params = _ids_sql(db, query)
     # One string instead of a row per id: three times faster on 100,000 ids. The subquery is
     # never flattened into an aggregate (SQLite's rule 16), so the ids come in its order.
     joined = db.execute(f"SELECT group_concat(id) FROM ({sql})", params).fetchone()[0]

@@ -20,6 +20,7 @@ from gnapp.store.database import CommuneDatabase
 from gnapp.store.household_query import (
     GROUPS,
     NO_STATUS,
+    HouseholdIds,
     HouseholdQuery,
     HouseholdRow,
     household_count,
@@ -143,20 +144,26 @@ class HouseholdTableModel(QAbstractTableModel):
 
     def set_database(self, cdb: CommuneDatabase | None, query: HouseholdQuery) -> None:
         self._cdb = cdb
-        self.set_query(query)
-
-    def set_query(self, query: HouseholdQuery) -> None:
         self._query = query
         self.refresh()
 
+    def set_query(self, query: HouseholdQuery) -> None:
+        """Show what ``query`` finds; a search typed further looks among the last matches."""
+        previous = (self._query, self._ids) if isinstance(self._ids, HouseholdIds) else None
+        self._query = query
+        self._run(previous)
+
     def refresh(self) -> None:
         """Run the query again (after a change to the register)."""
+        self._run(None)
+
+    def _run(self, previous: tuple[HouseholdQuery, HouseholdIds] | None) -> None:
         self.beginResetModel()
         self._pages.clear()
         if self._cdb is None:
             self._ids, self._total = [], 0
         else:
-            self._ids = matching_ids(self._cdb.db, self._query)
+            self._ids = matching_ids(self._cdb.db, self._query, previous)
             self._total = household_count(self._cdb.db)
         self.endResetModel()
 

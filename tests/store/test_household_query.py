@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -16,6 +18,7 @@ from gnapp.store.household_query import (
     household_count,
     household_rows,
     matching_ids,
+    narrows,
 )
 from gnapp.store.register import (
     add_household,
@@ -272,3 +275,55 @@ def test_ids_are_read_as_numbers_on_demand(demo_db):
     with pytest.raises(ValueError):
         ids.index(10**9)
     assert matching_ids(demo_db.db, HouseholdQuery(search="khong ai co ten nay")) == []
+
+
+@pytest.mark.parametrize(
+    ("before", "now", "expected"),
+    [
+        ("ngu", "nguy", True),
+        ("nguyen", "nguyen v", True),
+        ("van nguyen", "nguyen van d", True),
+        ("0510", "05108", True),
+        ("051", "hgd-051", True),
+        ("nguyen v", "nguyen", False),  # a word fewer finds more
+        ("ngu", "ng", False),
+        ("hgd", "hgd-0", False),  # a name word is not implied by a code
+        ("duc", "duoc", False),
+        ("", "n", False),  # nothing typed before: everyone, no gain
+    ],
+)
+def test_a_search_narrows_only_when_it_can_find_no_other_household(before, now, expected):
+    assert narrows(HouseholdQuery(search=before), HouseholdQuery(search=now)) is expected
+
+
+def test_only_the_search_may_change_for_the_search_to_narrow():
+    assert not narrows(HouseholdQuery(search="ng", sort="code"), HouseholdQuery(search="ngu"))
+    assert not narrows(HouseholdQuery(search="ng"), HouseholdQuery(search="ngu", village_id=1))
+    assert narrows(HouseholdQuery(search="ng", year=2025, status="poor"),
+                   HouseholdQuery(search="ngu", year=2025, status="poor"))  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "query",
+    [HouseholdQuery(year=2025), HouseholdQuery(year=2025, sort="village", descending=True),
+     HouseholdQuery(year=2025, status="poor"), HouseholdQuery(groups=("ethnic_minority",))],
+)  # fmt: skip
+def test_typing_on_finds_what_a_fresh_search_finds_in_the_same_order(demo_db, query):
+    """Each keystroke answered from the previous one's matches equals the full query."""
+    db = demo_db.db
+    typed_texts = [row[0] for row in db.execute("SELECT name_fold FROM members LIMIT 12")]
+    typed_texts += [row[0] for row in db.execute(
+        "SELECT citizen_id FROM members WHERE citizen_id IS NOT NULL LIMIT 3")]  # fmt: skip
+    typed_texts += ["hgd-00012", "van thi"]
+    narrowed_steps = 0
+    for text in typed_texts:
+        previous = None
+        for length in range(1, len(text) + 1):
+            step = replace(query, search=text[:length])
+            full = matching_ids(db, step)
+            found = matching_ids(db, step, previous)
+            assert list(found) == list(full), (text[:length], query)
+            if previous is not None and narrows(previous[0], step):
+                narrowed_steps += 1
+            previous = (step, found)
+    assert narrowed_steps > 50  # the narrowing path was taken, so the check means something
