@@ -136,7 +136,7 @@ def _day(stamp: str) -> str:
 
 def _communes_table(consolidation: Consolidation) -> AnnexTable:
     columns = (
-        TableColumn("number", "STT", "index"),
+        TableColumn("number", "STT", "index", width=0.7),  # "STT" on one line
         TableColumn("name", COMMUNE_HEADER, "text", width=2.6),
         TableColumn("sequence", "Gói số", "value", width=0.8),
         TableColumn("version", "Phiên bản báo cáo", "value", width=1.0),

@@ -1,9 +1,10 @@
-"""Benchmark of report packages on a 20,000-household commune: pytest -m bench -s
+"""Benchmarks of report packages: pytest -m bench -s tests/bench/test_bench_packages.py
 
-Builds the demo commune once (not timed), saves its annual report, then times with the real
-key-derivation defaults: unlocking a key, building a package with the household lists
-(report PDF and XLSX written again, encrypted, signed), verifying it, receiving it at the
-office, and consolidating. Best and median of five; docs/benchmarks.md records the numbers.
+On a 20,000-household commune (built once, not timed), with the real key-derivation defaults:
+unlocking a key, building a package with the household lists (report PDF and XLSX written again,
+encrypted, signed), verifying it, receiving it at the office, and consolidating; best and median
+of five. Then an office with 100 communes: verifying, receiving and consolidating 100 packages.
+docs/benchmarks.md records the numbers.
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ from gnapp.packages.build import build_package, choose_report
 from gnapp.packages.verify import verify_package
 from gnapp.reporting.figures import report_figures
 from gnapp.store.database import open_database
+from gnapp.store.register import save_commune
 from gnapp.store.reports import save_report
+from tests.packages.world import APPROVER, KDF
 
 pytestmark = pytest.mark.bench
 
@@ -84,8 +87,7 @@ def test_packages_20k(tmp_path):
             lambda: build_package(
                 cdb,
                 report,
-                signer_name="Nguyễn Văn An",
-                signer_role="approver",
+                signer=APPROVER,
                 passphrase=PASSPHRASE,
                 folder=folder,
                 with_households=True,
@@ -114,4 +116,71 @@ def test_packages_20k(tmp_path):
         runs=3,
     )
     _show("consolidating and writing the PDF and XLSX", writes)
+    office.close()
+
+
+COMMUNES = 100
+
+
+def test_hundred_communes(tmp_path):
+    """100 communes (copies of one 300-household demo under their own codes, names and keys)
+    each send their annual 2025 report with the household lists; the office verifies them all,
+    receives them all and consolidates them. Building the packages is not timed."""
+    source = tmp_path / "mau.gnapp"
+    create_demo(source, households=300, seed=5)
+    office = create_office(tmp_path / "tinh.gnoffice", IDENTITY, PASSPHRASE)
+    office_public = office_public_key(office)
+    folder = tmp_path / "goi"
+    folder.mkdir()
+    started = time.perf_counter()
+    sent = []
+    for number in range(1, COMMUNES + 1):
+        path = tmp_path / f"xa-{number:03d}.gnapp"
+        path.write_bytes(source.read_bytes())
+        with open_database(path) as cdb:
+            save_commune(cdb, code=f"{30000 + number}", name=f"Xã Thử Số {number}")
+            report_id = save_report(
+                cdb, "annual", "2025", report_figures(cdb.db, "annual", "2025").to_dict(), {}
+            )
+            key = commune.create_signing_key(cdb, PASSPHRASE, kdf=KDF)  # setup, not timed
+            commune.set_office_key(cdb, office_public)
+            register_commune(office, key.public)
+            built = build_package(
+                cdb,
+                choose_report(cdb, report_id),
+                signer=APPROVER,
+                passphrase=PASSPHRASE,
+                folder=folder,
+                with_households=True,
+            )
+            households = cdb.db["households"].count
+        sent.append((built.path, key.public, households))
+    print(f"\nbuilt {COMMUNES} communes' packages in {time.perf_counter() - started:.0f} s")
+    office_key = unlock_office_key(office, PASSPHRASE)
+    contents = [(path.read_bytes(), path.name, key) for path, key, _ in sent]
+    megabytes = sum(len(data) for data, _, _ in contents) / 1024 / 1024
+    print(f"{COMMUNES} packages, {megabytes:.1f} MiB in all")
+
+    started = time.perf_counter()
+    verified = [verify_package(data, key, office_key) for data, _, key in contents]
+    verifying = time.perf_counter() - started
+    assert all(v.ok for v in verified)
+    started = time.perf_counter()
+    receipts = [receive_package(office, data, name, office_key) for data, name, _ in contents]
+    receiving = time.perf_counter() - started
+    assert all(receipt.accepted for receipt in receipts)
+    started = time.perf_counter()
+    consolidation = consolidate(office, "2025")
+    summing = time.perf_counter() - started
+    written = write_consolidation(office, consolidation, tmp_path, date(2026, 1, 10))
+    writing = time.perf_counter() - started - summing
+    assert consolidation.figures.end.commune.households == sum(h for _, _, h in sent)
+    print(
+        f"verifying and decrypting {COMMUNES} packages: {verifying:.2f} s "
+        f"({verifying / COMMUNES * 1000:.0f} ms each)\n"
+        f"receiving them (every check, stored whole): {receiving:.2f} s "
+        f"({receiving / COMMUNES * 1000:.0f} ms each)\n"
+        f"consolidating {COMMUNES} communes: {summing:.2f} s; writing the PDF and XLSX: "
+        f"{writing:.2f} s ({', '.join(p.name for p in written)})"
+    )
     office.close()
