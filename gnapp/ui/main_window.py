@@ -434,7 +434,17 @@ class MainWindow(QMainWindow):
         header = self.village_view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setMinimumSectionSize(60)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)  # area: whole
+        # Headers wrap between words: room for four lines, and for the longest word.
+        words = [
+            word
+            for section in range(self.village_model.columnCount())
+            for word in self.village_model.headerData(section, Qt.Orientation.Horizontal,
+                                                      Qt.ItemDataRole.DisplayRole).split()
+        ]  # fmt: skip
+        metrics = header.fontMetrics()
+        header.setMinimumSectionSize(max(60, *(metrics.horizontalAdvance(w) + 12 for w in words)))
+        header.setMinimumHeight(metrics.lineSpacing() * 4 + 8)
         self.village_group = QGroupBox()
         QVBoxLayout(self.village_group).addWidget(self.village_view)
 

@@ -182,7 +182,8 @@ class VillageTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return tr(column.tooltip)
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            # Long headers (in English) wrap onto another line rather than being cut.
+            # Headers wrap between words rather than being cut (the view leaves room for four
+            # lines and for the longest word).
             return (_RIGHT if column.numeric else _LEFT).value | Qt.TextFlag.TextWordWrap.value
         return None
 
