@@ -37,6 +37,7 @@ from gnapp.ui.qt import (
     QWidget,
 )
 from gnapp.ui.report_wizard import choose_folder
+from gnapp.ui.widgets import error_label, show_error, wrapped
 
 LOST_PASSPHRASE = tr_noop(
     "Không ai lấy lại được mật khẩu này, kể cả người làm phần mềm: nếu quên, xã phải tạo khóa "
@@ -48,25 +49,6 @@ REPLACING = tr_noop(
     "lại khóa mới (gửi tệp khóa công khai mới và đọc dấu vân tay qua điện thoại). Còn nhớ mật "
     "khẩu thì dùng “Đổi khóa ký…”: cơ quan nhận chỉ cần nhận tệp đổi khóa."
 )
-
-
-def error_label() -> QLabel:
-    label = QLabel(objectName="error")
-    label.setStyleSheet("color: #b00020;")
-    label.setWordWrap(True)
-    label.hide()
-    return label
-
-
-def show_error(label: QLabel, text: str) -> None:
-    label.setText(text)
-    label.setVisible(bool(text))
-
-
-def wrapped(text: str, name: str = "") -> QLabel:
-    label = QLabel(text, objectName=name)
-    label.setWordWrap(True)
-    return label
 
 
 def buttons(accept: str) -> QDialogButtonBox:

@@ -21,18 +21,11 @@ from gnapp.ui.qt import (
     QWidget,
 )
 from gnapp.ui.translations import apply_language
+from gnapp.ui.widgets import error_label
 
 # After this many wrong passwords in a row the dialog waits before the next try.
 ATTEMPTS_BEFORE_PAUSE = 5
 PAUSE_SECONDS = 30
-
-
-def _error_label() -> QLabel:
-    label = QLabel(objectName="error")
-    label.setStyleSheet("color: #b00020;")
-    label.setWordWrap(True)
-    label.hide()
-    return label
 
 
 class LoginDialog(QDialog):
@@ -52,7 +45,7 @@ class LoginDialog(QDialog):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.language = language_combo()
         self.language.currentIndexChanged.connect(self.change_language)
-        self.error = _error_label()
+        self.error = error_label()
         self.labels = {field: QLabel() for field in (self.username, self.password, self.language)}
         form = QFormLayout()
         for field, label in self.labels.items():
@@ -169,7 +162,7 @@ class FirstAdminDialog(QDialog):
             field.setEchoMode(QLineEdit.EchoMode.Password)
         self.also_clerk = QCheckBox(tr("Người này cũng nhập liệu (cán bộ nhập liệu)"), checked=True)
         self.also_approver = QCheckBox(tr("Người này cũng phê duyệt, ký gói báo cáo (lãnh đạo)"))
-        self.error = _error_label()
+        self.error = error_label()
         form = QFormLayout()
         form.addRow(tr("Họ và tên:"), self.full_name)
         form.addRow(tr("Tên đăng nhập:"), self.username)

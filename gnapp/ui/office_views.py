@@ -91,20 +91,13 @@ from gnapp.ui.qt import (
     Signal,
 )
 from gnapp.ui.report_wizard import _table_widget as annex_table_widget
+from gnapp.ui.widgets import error_label
 
 SENT_COLOUR = QColor("#dff0d8")
 CORRECTED_COLOUR = QColor("#fcf0cf")
 MISSING_COLOUR = QColor("#f6dcdc")
 KEY_FILTER = tr_noop("Tệp khóa của xã (*.gnpub *.gnkeychange)")
 PACKAGE_FILTER = tr_noop("Gói báo cáo GNApp (*.gnpkg)")
-
-
-def _error_label() -> QLabel:
-    label = QLabel(objectName="error")
-    label.setStyleSheet("color: #b00020;")
-    label.setWordWrap(True)
-    label.hide()
-    return label
 
 
 def fingerprint_label() -> QLabel:
@@ -172,7 +165,7 @@ class PassphraseDialog(QDialog):
         intro.setWordWrap(True)
         self.passphrase = QLineEdit(objectName="passphrase")
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.error = _error_label()
+        self.error = error_label()
         buttons = QDialogButtonBox()
         buttons.addButton(tr("Mở khóa"), QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(tr("Hủy"), QDialogButtonBox.ButtonRole.RejectRole)
@@ -251,7 +244,7 @@ class RegisterDialog(QDialog):
         self.replace_note.setWordWrap(True)
         for widget in (self.replace, self.replace_note):
             widget.hide()
-        self.error = _error_label()
+        self.error = error_label()
         steps = QLabel(
             tr(
                 "1. Chọn tệp khóa công khai (.gnpub) hoặc tệp đổi khóa (.gnkeychange) xã gửi.\n"

@@ -19,7 +19,7 @@ from gnapp.packages.keys import KeyProblem, write_public_key
 from gnapp.packages.mail import EmailDraft, email_draft
 from gnapp.store import users
 from gnapp.store.database import CommuneDatabase
-from gnapp.ui.key_dialogs import ChangeKeyDialog, CreateKeyDialog, OfficeKeyDialog, wrapped
+from gnapp.ui.key_dialogs import ChangeKeyDialog, CreateKeyDialog, OfficeKeyDialog
 from gnapp.ui.package_dialog import (
     BuildPackageDialog,
     EmailDialog,
@@ -44,6 +44,7 @@ from gnapp.ui.qt import (
     Signal,
 )
 from gnapp.ui.report_wizard import choose_folder
+from gnapp.ui.widgets import wrapped
 
 COLUMNS = (
     tr_noop("Số gói"),

@@ -86,6 +86,7 @@ from gnapp.ui.qt import (
     QWizardPage,
     Signal,
 )
+from gnapp.ui.widgets import error_label, show_error
 
 TITLE = tr_noop("Lập báo cáo giảm nghèo")
 # The kinds in the order a clerk meets them; others (a province's own) after them.
@@ -139,18 +140,6 @@ def saved_time(stamp: str) -> str:
 
 def ordered_kinds() -> list[str]:
     return sorted(report_kinds(), key=lambda c: KIND_ORDER.index(c) if c in KIND_ORDER else 99)
-
-
-def _error_label() -> QLabel:
-    label = QLabel(objectName="error")
-    label.setWordWrap(True)
-    label.hide()
-    return label
-
-
-def _show_error(label: QLabel, text: str) -> None:
-    label.setText(text)
-    label.setVisible(bool(text))
 
 
 def write_files(
@@ -297,7 +286,7 @@ class KindPage(ReportPage):
             check.toggled.connect(self.owner.mark_changed)
             self.set_checks[code] = check
             sets_layout.addWidget(check)
-        self.error = _error_label()
+        self.error = error_label()
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
         layout.addLayout(form)
@@ -341,12 +330,12 @@ class KindPage(ReportPage):
         self.show_period()
 
     def show_period(self) -> None:
-        _show_error(self.error, "")
+        show_error(self.error, "")
         try:
             self.period_text.setText(tr("Kỳ báo cáo: {label}", label=self.period().label))
         except FiguresError as error:
             self.period_text.setText("")
-            _show_error(self.error, str(error))
+            show_error(self.error, str(error))
         self.owner.mark_changed()
 
     def period(self) -> Period:
@@ -365,7 +354,7 @@ class KindPage(ReportPage):
         try:
             period = self.period()
         except FiguresError as error:
-            _show_error(self.error, str(error))
+            show_error(self.error, str(error))
             return False
         kind, sets = self.kind.currentData(), self.figure_sets()
         if owner.figures is not None and (kind, period.code, sets) == (
@@ -429,7 +418,7 @@ class FiguresPage(ReportPage):
             tr("Tính lại từ dữ liệu hiện tại của xã (thay cho số liệu đã lưu)")
         )
         self.recompute.clicked.connect(self.compute_again)
-        self.problems = _error_label()
+        self.problems = error_label()
         self.tabs = QTabWidget()
         top = QHBoxLayout()
         top.addWidget(self.note, 1)
@@ -462,7 +451,7 @@ class FiguresPage(ReportPage):
         for index, table in enumerate(annex_tables(figures, figure_sets=owner.figure_sets)):
             self.tabs.setTabToolTip(index + 1, table.title)
         if figures.problems:
-            _show_error(
+            show_error(
                 self.problems,
                 tr(
                     "Số liệu biến động không khớp, chưa lập được báo cáo; cần kiểm tra lại danh "
@@ -471,7 +460,7 @@ class FiguresPage(ReportPage):
                 ),
             )
         else:
-            _show_error(self.problems, "")
+            show_error(self.problems, "")
         self.completeChanged.emit()
 
     def sentences_html(self) -> str:
@@ -625,7 +614,7 @@ class AwardsPage(ReportPage):
         self.add_individual.clicked.connect(lambda: self.add_row("individual"))
         self.remove.clicked.connect(self.remove_rows)
         self.count = QLabel()
-        self.error = _error_label()
+        self.error = error_label()
         buttons = QHBoxLayout()
         for button in (self.add_collective, self.add_individual, self.remove):
             buttons.addWidget(button)
@@ -722,9 +711,9 @@ class AwardsPage(ReportPage):
         try:
             check_awards(self.owner.kind, awards)
         except ReportBuildError as error:
-            _show_error(self.error, str(error))
+            show_error(self.error, str(error))
             return False
-        _show_error(self.error, "")
+        show_error(self.error, "")
         return True
 
     def validatePage(self) -> bool:
@@ -944,15 +933,15 @@ class ReportWizard(QWizard):
 
         outcome, value = wait_for(self, tr(TITLE), tr("Đang tính số liệu…"), work)
         if outcome == "error":
-            _show_error(
+            show_error(
                 error,
                 str(value) if isinstance(value, FiguresError) else tr("Lỗi: {error}", error=value),
             )
             return None
         if outcome == "cancelled":
-            _show_error(error, tr("Đã hủy tính số liệu."))
+            show_error(error, tr("Đã hủy tính số liệu."))
             return None
-        _show_error(error, "")
+        show_error(error, "")
         self.figures_note = tr("Số liệu tính từ dữ liệu hiện tại của xã.")
         return value
 

@@ -45,16 +45,9 @@ from gnapp.ui.qt import (
     QWizard,
     QWizardPage,
 )
+from gnapp.ui.widgets import error_label
 
 AREA_CHOICES = {"rural": tr_noop("Nông thôn"), "urban": tr_noop("Thành thị")}
-
-
-def _error_label() -> QLabel:
-    label = QLabel(objectName="error")
-    label.setStyleSheet("color: #b00020;")
-    label.setWordWrap(True)
-    label.hide()
-    return label
 
 
 class _CheckedPage(QWizardPage):
@@ -64,7 +57,7 @@ class _CheckedPage(QWizardPage):
         super().__init__()
         self.setTitle(title)
         self.setSubTitle(subtitle)
-        self.error = _error_label()
+        self.error = error_label()
 
     def problems(self) -> list[str]:
         return []

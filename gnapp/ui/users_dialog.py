@@ -13,7 +13,6 @@ from gnapp.ui.qt import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPushButton,
     QTableWidget,
@@ -21,6 +20,7 @@ from gnapp.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from gnapp.ui.widgets import error_label
 
 COLUMNS = (
     tr_noop("Tên đăng nhập"),
@@ -29,14 +29,6 @@ COLUMNS = (
     tr_noop("Trạng thái"),
 )
 NEW_PASSWORD = tr_noop("Mật khẩu mới (ít nhất {length} ký tự):")
-
-
-def _error_label() -> QLabel:
-    label = QLabel(objectName="error")
-    label.setStyleSheet("color: #b00020;")
-    label.setWordWrap(True)
-    label.hide()
-    return label
 
 
 def _password_fields() -> tuple[QLineEdit, QLineEdit]:
@@ -53,7 +45,7 @@ class _FormDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.form = QFormLayout()
-        self.error = _error_label()
+        self.error = error_label()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -184,7 +176,7 @@ class UsersDialog(QDialog):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.error = _error_label()
+        self.error = error_label()
         buttons = QHBoxLayout()
         self.add_button = QPushButton(tr("Thêm người dùng…"))
         self.roles_button = QPushButton(tr("Đổi vai trò…"))

@@ -1,0 +1,26 @@
+"""Small widgets the dialogs share: the red message under a form, a wrapped label."""
+
+from __future__ import annotations
+
+from gnapp.ui.qt import QLabel
+
+
+def error_label() -> QLabel:
+    """A hidden red message for a form's problems (``show_error`` fills and shows it)."""
+    label = QLabel(objectName="error")
+    label.setStyleSheet("color: #b00020;")
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+def show_error(label: QLabel, text: str) -> None:
+    """Show ``text`` in an error label, or hide the label when it is empty."""
+    label.setText(text)
+    label.setVisible(bool(text))
+
+
+def wrapped(text: str, name: str = "") -> QLabel:
+    label = QLabel(text, objectName=name)
+    label.setWordWrap(True)
+    return label
