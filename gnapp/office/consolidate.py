@@ -30,6 +30,7 @@ from gnapp.reporting.document import (
     number_symbol,
 )
 from gnapp.reporting.figures import (
+    SENTENCE_KEYS,
     FiguresError,
     Period,
     ReportFigures,
@@ -45,18 +46,8 @@ COMMUNE_HEADER = "Xã, phường, thị trấn"
 VILLAGE_HEADER = "Thôn, tổ dân phố"
 COMMUNES_TABLE = "communes"
 BY_COMMUNE = {"lists_by_village": "lists_by_commune"}  # the table's row is a commune here
-BODY_SENTENCES = (
-    "start_lists",
-    "end_lists",
-    "ethnic_minority",
-    "movements_poor",
-    "movements_near_poor",
-    "groups_poor",
-    "groups_near_poor",
-    "targets",
-    "budget",
-    "budget_sources",
-)
+# The communes' own sentences but the one naming a commune.
+BODY_SENTENCES = tuple(key for key in SENTENCE_KEYS if key != "commune")
 
 
 class ConsolidationError(FiguresError):
