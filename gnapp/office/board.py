@@ -141,3 +141,43 @@ def board(office: OfficeDatabase, kind: str | None = None) -> Board:
         tuple((c.code, c.name) for c in communes(office)),
         cells,
     )
+
+
+@dataclass(frozen=True)
+class ReceiptRecord:
+    """One file offered to the office, as its receipt was stored."""
+
+    at: str
+    file_name: str
+    accepted: bool
+    commune_name: str | None  # None: refused before it was known whose it was
+    report: str | None  # e.g. "Báo cáo năm 2025"
+    correction: bool
+    check: str | None  # the failed check's code
+    message: str
+
+
+def receipt_history(office: OfficeDatabase, limit: int = 1000) -> list[ReceiptRecord]:
+    """The files offered to the office, newest first: received, corrections and refusals."""
+    rows = office.db.query(
+        """SELECT r.at, r.file_name, r.accepted, r.check_code, r.message, c.name,
+                  p.kind, p.period, p.correction_of IS NOT NULL AS correction
+           FROM receipts r
+           LEFT JOIN packages p ON p.id = r.package_id
+           LEFT JOIN communes c ON c.id = p.commune_id
+           ORDER BY r.id DESC LIMIT ?""",
+        [limit],
+    )
+    return [
+        ReceiptRecord(
+            at=row["at"],
+            file_name=row["file_name"],
+            accepted=bool(row["accepted"]),
+            commune_name=row["name"],
+            report=column_label((row["kind"], row["period"])) if row["kind"] else None,
+            correction=bool(row["correction"]),
+            check=row["check_code"],
+            message=row["message"],
+        )
+        for row in rows
+    ]

@@ -129,6 +129,11 @@ def add_commands(commands: Any) -> None:
     board = office_commands.add_parser("board", help="bảng theo dõi xã đã gửi báo cáo nào")
     _db(board, office_db)
     board.add_argument("--kind", metavar="LOẠI")
+    history = office_commands.add_parser(
+        "receipts", help="các tệp đã nhận hoặc từ chối, mới nhất trước"
+    )
+    _db(history, office_db)
+    history.add_argument("--limit", type=int, default=50, metavar="SỐ")
     consolidators = [office_commands.add_parser("consolidate", help="báo cáo tổng hợp các xã")]
     consolidators.append(commands.add_parser("consolidate", help="báo cáo tổng hợp các xã"))
     for consolidator in consolidators:
@@ -314,6 +319,7 @@ def _office(args: argparse.Namespace) -> int:
         "receive": _receive,
         "watch": _watch,
         "board": _board,
+        "receipts": _receipts,
         "consolidate": _consolidate,
     }
     with open_office(args.db) as office:
@@ -407,6 +413,23 @@ def _board(office: Any, args: argparse.Namespace) -> int:
         for code, name in shown.communes:
             cell = shown.cell(code, column)
             print(f"  {name} ({code}): {cell.text if cell else 'Chưa gửi'}")
+    return 0
+
+
+def _receipts(office: Any, args: argparse.Namespace) -> int:
+    from gnapp.core.vietnamese import format_timestamp
+    from gnapp.office.board import receipt_history
+
+    records = receipt_history(office, args.limit)
+    if not records:
+        print("Chưa có tệp nào được gửi đến.")
+    for record in records:
+        if not record.accepted:
+            result = f"TỪ CHỐI — {record.message}"
+        else:
+            result = "bản sửa" if record.correction else "đã nhận"
+            result = f"{record.report} của {record.commune_name}: {result}"
+        print(f"{format_timestamp(record.at)}  {record.file_name}  {result}")
     return 0
 
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from gnapp.core.vietnamese import format_date, format_timestamp, local_time
+from gnapp.core.vietnamese import format_date, format_number, format_timestamp, local_time
 from gnapp.i18n import tr, tr_noop
-from gnapp.office.board import board, column_label, received_packages
+from gnapp.office.board import board, column_label, receipt_history, received_packages
 from gnapp.office.consolidate import (
     Consolidation,
     ConsolidationError,
@@ -569,6 +569,57 @@ def receive_work(
     return work
 
 
+class ReceiptHistoryDialog(QDialog):
+    """Every file offered to the office, newest first, with what became of it."""
+
+    def __init__(self, office: OfficeDatabase, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr("Các lần nhận trước"))
+        records = receipt_history(office)
+        self.table = _table([tr("Lúc"), tr("Tệp"), tr("Xã"), tr("Báo cáo"), tr("Kết quả")])
+        _fill(
+            self.table,
+            [
+                [
+                    format_timestamp(record.at),
+                    record.file_name,
+                    record.commune_name or "",
+                    record.report or "",
+                    tr("Từ chối: {message}", message=record.message)
+                    if not record.accepted
+                    else tr("Bản sửa đổi")
+                    if record.correction
+                    else tr("Đã nhận"),
+                ]
+                for record in records
+            ],
+        )
+        for row, record in enumerate(records):
+            colour = (
+                MISSING_COLOUR
+                if not record.accepted
+                else CORRECTED_COLOUR
+                if record.correction
+                else SENT_COLOUR
+            )
+            self.table.item(row, 4).setBackground(QBrush(colour))
+            self.table.item(row, 4).setToolTip(self.table.item(row, 4).text())
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        count = QLabel(
+            tr("{count} tệp, mới nhất trước.", count=format_number(len(records)))
+            if records
+            else tr("Chưa có tệp nào được đưa vào.")
+        )
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(count)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(close)
+        self.resize(980, 480)
+
+
 class DropArea(QFrame):
     """Where package files or folders are dropped."""
 
@@ -628,9 +679,13 @@ class ReceiveView(QWidget):
         choose_folder.clicked.connect(self.choose_folder)
         self.drop_area = DropArea()
         self.drop_area.dropped.connect(self.receive_paths)
+        history = QPushButton(tr("Các lần nhận trước…"))
+        history.setToolTip(tr("Mọi tệp đã đưa vào cơ quan: đã nhận, bản sửa, bị từ chối"))
+        history.clicked.connect(lambda: ReceiptHistoryDialog(self.session.office, self).exec())
         buttons = QVBoxLayout()
         buttons.addWidget(choose_files)
         buttons.addWidget(choose_folder)
+        buttons.addWidget(history)
         top = QHBoxLayout()
         top.addLayout(buttons)
         top.addWidget(self.drop_area, 1)

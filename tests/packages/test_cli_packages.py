@@ -114,6 +114,11 @@ def test_the_whole_path_from_commune_to_office(small_demo_file, tmp_path, capsys
     assert status == 0 and "ĐÃ NHẬN" in text
     status, text, _ = run(capsys, "receive", package, "--db", tinh)
     assert status == 1 and "KHÔNG NHẬN" in text and "đã được nhận" in text
+    status, text, _ = run(capsys, "office", "receipts", "--db", tinh)
+    lines = text.splitlines()
+    assert status == 0 and len(lines) == 2
+    assert "TỪ CHỐI" in lines[0] and "đã được nhận" in lines[0]
+    assert lines[1].endswith("Báo cáo năm 2025 của Xã Sơn Minh: đã nhận")
     status, text, _ = run(capsys, "office", "board", "--db", tinh)
     assert status == 0 and "Báo cáo năm 2025:" in text and "Xã Sơn Minh (21555): Đã nhận" in text
     status, text, _ = run(

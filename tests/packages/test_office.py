@@ -138,6 +138,26 @@ def test_a_correction_shows_its_differences(world, commune_db, office_db, office
     assert cell.versions == 2 and cell.package.sequence == 2 and "bản sửa lần 1" in cell.text
 
 
+def test_the_receipt_history_keeps_every_file_offered(
+    world, commune_db, office_db, office_private, quick
+):
+    from gnapp.office.board import receipt_history
+
+    assert _receive(office_db, world.package, office_private).accepted
+    assert not _receive(office_db, world.package, office_private).accepted  # a replay
+    figures = load_report(commune_db.db, world.report_id).figures
+    figures["end"]["villages"][0]["households"] += 1
+    corrected = save_annual_report(commune_db, figures)
+    built = _build(commune_db, world.folder, report_id=corrected, encrypt=False)
+    assert _receive(office_db, built.path, office_private).accepted
+    newest, replay, first = receipt_history(office_db)
+    assert (first.accepted, first.correction, first.commune_name) == (True, False, "Xã Sơn Minh")
+    assert first.report == "Báo cáo năm 2025" and first.file_name == world.package.name
+    assert not replay.accepted and replay.check and "đã được nhận" in replay.message
+    assert newest.accepted and newest.correction
+    assert receipt_history(office_db, limit=1) == [newest]
+
+
 def test_the_board_shows_who_has_not_sent(world, office_db, office_private, tmp_path):
     other_key = _second_commune_key(tmp_path)
     registry.register_commune(office_db, other_key)

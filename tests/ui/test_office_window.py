@@ -178,6 +178,29 @@ def test_a_tampered_file_is_refused_and_nothing_stored(qtbot, window, world, tmp
     assert "[KHÔNG ĐẠT]" in view.details.toPlainText()
 
 
+def test_earlier_receipts_are_listed_from_the_office_file(qtbot, window, world, tmp_path):
+    from gnapp.ui.office_views import ReceiptHistoryDialog
+
+    data = bytearray(world.package.read_bytes())
+    data[len(data) // 2] ^= 0x10
+    tampered = tmp_path / "hong.gnpkg"
+    tampered.write_bytes(bytes(data))
+    receive(qtbot, window, [world.package])
+    receive(qtbot, window, [tampered])
+    dialog = ReceiptHistoryDialog(window.session.office, window)
+    qtbot.addWidget(dialog)
+    table = dialog.table
+    assert table.rowCount() == 2
+    assert table.item(0, 1).text() == "hong.gnpkg"
+    assert table.item(0, 4).text().startswith("Từ chối: ")
+    assert [table.item(1, c).text() for c in (1, 2, 3, 4)] == [
+        world.package.name,
+        "Xã Sơn Minh",
+        "Báo cáo năm 2025",
+        "Đã nhận",
+    ]
+
+
 def test_a_correction_is_shown_with_its_differences(qtbot, window, world, tmp_path, quick):
     assert receive(qtbot, window, [world.package]) == ["Đã nhận"]
     with open_database(world.commune, actor="Cán bộ thử") as cdb:
