@@ -84,6 +84,11 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("standards", help="liệt kê các chuẩn nghèo có sẵn")
 
+    language = commands.add_parser(
+        "language", help="ngôn ngữ giao diện trên máy này: xem, hoặc chọn (vi, en)"
+    )
+    language.add_argument("code", nargs="?", choices=sorted(LANGUAGES), metavar="MÃ")
+
     backup = commands.add_parser(
         "backup",
         help="sao lưu và phục hồi dữ liệu xã: “backup make|list|restore|folder”",
@@ -487,6 +492,18 @@ def _backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _language(args: argparse.Namespace) -> int:
+    from gnapp.preferences import preferred_language, remember_language
+
+    if args.code is not None:
+        remember_language(args.code)
+        print(f"Từ lần mở sau, giao diện dùng: {LANGUAGES[args.code]}")
+    else:
+        code = preferred_language()
+        print(f"{code} — {LANGUAGES[code]}")
+    return 0
+
+
 def _standards(_: argparse.Namespace) -> int:
     from gnapp.core.standards import available_standards
 
@@ -870,6 +887,7 @@ def main(argv: list[str] | None = None) -> int:
         "classify": _classify,
         "db": _db_check,
         "standards": _standards,
+        "language": _language,
         "import": _import,
         "export": _export,
         "targets": _targets,

@@ -1,6 +1,8 @@
 import json
 import sqlite3
 
+import pytest
+
 from gnapp import __version__
 from gnapp.cli import main
 from gnapp.store.database import open_database
@@ -280,3 +282,16 @@ def test_settings_from_the_command_line(demo_db, monkeypatch, capsys):
     )
     main(["settings", "list", "--db", str(path)])
     assert "Như trên | TT Đảng ủy" in capsys.readouterr().out
+
+
+def test_the_language_of_this_computer_is_shown_and_chosen(tmp_path, monkeypatch, capsys):
+    from gnapp.preferences import preferred_language
+
+    monkeypatch.setenv("GNAPP_DATA_DIR", str(tmp_path))
+    assert main(["language"]) == 0
+    assert capsys.readouterr().out.strip() == "vi — Tiếng Việt"
+    assert main(["language", "en"]) == 0
+    assert "English" in capsys.readouterr().out
+    assert preferred_language() == "en"
+    with pytest.raises(SystemExit):
+        main(["language", "fr"])
