@@ -37,7 +37,7 @@ from gnapp.ui.qt import (
     QWidget,
 )
 from gnapp.ui.report_wizard import choose_folder
-from gnapp.ui.widgets import error_label, show_error, wrapped
+from gnapp.ui.widgets import busy, error_label, show_error, wrapped
 
 LOST_PASSPHRASE = tr_noop(
     "Không ai lấy lại được mật khẩu này, kể cả người làm phần mềm: nếu quên, xã phải tạo khóa "
@@ -154,9 +154,10 @@ class CreateKeyDialog(QDialog):
             show_error(self.error, "\n".join(found))
             return
         try:
-            self.key = commune.create_signing_key(
-                self.cdb, self.fields.passphrase(), replace=self.current is not None
-            )
+            with busy():
+                self.key = commune.create_signing_key(
+                    self.cdb, self.fields.passphrase(), replace=self.current is not None
+                )
         except KeyProblem as error:
             show_error(self.error, str(error))
             return
@@ -344,7 +345,10 @@ class ChangeKeyDialog(QDialog):
             show_error(self.error, "\n".join(found))
             return
         try:
-            change = commune.change_signing_key(self.cdb, self.old.text(), self.fields.passphrase())
+            with busy():
+                change = commune.change_signing_key(
+                    self.cdb, self.old.text(), self.fields.passphrase()
+                )
         except KeyProblem as error:
             show_error(self.error, str(error))
             return

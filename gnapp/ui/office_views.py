@@ -91,7 +91,7 @@ from gnapp.ui.qt import (
     Signal,
 )
 from gnapp.ui.report_wizard import _table_widget as annex_table_widget
-from gnapp.ui.widgets import error_label
+from gnapp.ui.widgets import busy, error_label
 
 SENT_COLOUR = QColor("#dff0d8")
 CORRECTED_COLOUR = QColor("#fcf0cf")
@@ -180,7 +180,8 @@ class PassphraseDialog(QDialog):
 
     def accept(self) -> None:
         try:
-            self.key = unlock_office_key(self.office, self.passphrase.text())
+            with busy():
+                self.key = unlock_office_key(self.office, self.passphrase.text())
         except KeyProblem as problem:
             self.error.setText(str(problem))
             self.error.show()

@@ -1,8 +1,12 @@
-"""Small widgets the dialogs share: the red message under a form, a wrapped label."""
+"""Small widgets the dialogs share: the red message under a form, a wrapped label, the busy
+cursor."""
 
 from __future__ import annotations
 
-from gnapp.ui.qt import QLabel
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from gnapp.ui.qt import QApplication, QLabel, Qt
 
 
 def error_label() -> QLabel:
@@ -24,3 +28,14 @@ def wrapped(text: str, name: str = "") -> QLabel:
     label = QLabel(text, objectName=name)
     label.setWordWrap(True)
     return label
+
+
+@contextmanager
+def busy() -> Iterator[None]:
+    """The wait cursor during a short blocking step (a key derived from a passphrase: about a
+    second on an old office PC), so a click seems taken rather than lost."""
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        yield
+    finally:
+        QApplication.restoreOverrideCursor()
