@@ -29,22 +29,19 @@ from gnapp.ui.package_dialog import (
     report_label,
 )
 from gnapp.ui.qt import (
-    QAbstractItemView,
     QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QPushButton,
     Qt,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
     Signal,
 )
 from gnapp.ui.report_wizard import choose_folder
-from gnapp.ui.widgets import wrapped
+from gnapp.ui.widgets import list_table, wrapped
 
 COLUMNS = (
     tr_noop("Số gói"),
@@ -115,16 +112,7 @@ class PackagesView(QWidget):
         self.email_button.clicked.connect(lambda: self.email_selected())
         self.folder_button.setToolTip(tr("Mở thư mục chứa tệp của gói đang chọn"))
         self.email_button.setToolTip(tr("Tiêu đề và nội dung thư gửi kèm gói đang chọn"))
-        self.table = QTableWidget(0, len(COLUMNS), objectName="packages")
-        self.table.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
-        self.table.verticalHeader().hide()
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        self.table = list_table([tr(c) for c in COLUMNS], "packages")
         self.table.itemSelectionChanged.connect(self.update_actions)
         self.empty = wrapped(
             tr("Chưa lập gói nào. Chọn “Lập gói báo cáo…” để gửi một báo cáo đã lưu."),

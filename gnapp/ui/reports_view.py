@@ -21,14 +21,11 @@ from gnapp.store.reports import (
 )
 from gnapp.ui.jobs import Job
 from gnapp.ui.qt import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
     Qt,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -43,6 +40,7 @@ from gnapp.ui.report_wizard import (
     saved_time,
     write_files,
 )
+from gnapp.ui.widgets import list_table
 
 COLUMNS = (
     tr_noop("Loại báo cáo"),
@@ -69,16 +67,7 @@ class ReportsView(QWidget):
         title = QLabel(tr("<b>Báo cáo tiến độ đã lưu</b> — mỗi lần lưu là một phiên bản; bản chính "
                        "thức không sửa được."))  # fmt: skip
         title.setWordWrap(True)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels([tr(column) for column in COLUMNS])
-        self.table.verticalHeader().hide()
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        self.table = list_table([tr(column) for column in COLUMNS])
         self.table.itemSelectionChanged.connect(self.update_actions)
         self.table.itemDoubleClicked.connect(lambda _item: self.open_selected())
         self.empty = QLabel(tr("Chưa có báo cáo nào được lưu. Chọn “Lập báo cáo mới…” để bắt đầu."))

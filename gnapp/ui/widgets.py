@@ -1,12 +1,19 @@
-"""Small widgets the dialogs share: the red message under a form, a wrapped label, the busy
-cursor."""
+"""Small widgets the screens share: the red message under a form, a wrapped label, a list
+table, the busy cursor."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from gnapp.ui.qt import QApplication, QLabel, Qt
+from gnapp.ui.qt import (
+    QAbstractItemView,
+    QApplication,
+    QHeaderView,
+    QLabel,
+    Qt,
+    QTableWidget,
+)
 
 
 def error_label() -> QLabel:
@@ -39,3 +46,19 @@ def busy() -> Iterator[None]:
         yield
     finally:
         QApplication.restoreOverrideCursor()
+
+
+def list_table(headers: list[str], name: str = "") -> QTableWidget:
+    """A read-only list, one row selected at a time, columns fitted to their contents and the
+    last one taking the spare width."""
+    table = QTableWidget(0, len(headers), objectName=name)
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().hide()
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
+    return table
