@@ -3,12 +3,12 @@ document (Nghị định 30/2020), its place name and how the body text names it
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sqlite_utils
 
 from gnapp.store.errors import DatabaseError
-from gnapp.store.register import get_commune
+from gnapp.store.register import get_commune, get_setting
 
 KIND_WORDS = {"xa": "Xã", "phuong": "Phường", "dac_khu": "Đặc khu", "thi_tran": "Thị trấn"}
 # Provinces that are centrally-run cities: the header reads "UBND THÀNH PHỐ HÀ NỘI"
@@ -27,9 +27,30 @@ class Issuer:
     receiver: str  # the "Kính gửi" line: the receiving office, or dots to fill in by hand
 
 
-def issuer(db: sqlite_utils.Database) -> Issuer:
+# Settings that replace a derived header line when the commune writes it otherwise.
+HEADER_SETTINGS = {
+    "parent_body": "document.parent_body",
+    "office": "document.office",
+    "place": "document.place",
+}
+
+
+def issuer(db: sqlite_utils.Database, *, with_settings: bool = True) -> Issuer:
     """The commune's issuer lines. The parent body is the province, or the district when the
-    commune reports to a district People's Committee."""
+    commune reports to a district People's Committee; the two header lines and the place name
+    may be written otherwise in the settings (``with_settings`` False: the derived ones)."""
+    derived = _derived_issuer(db)
+    if not with_settings:
+        return derived
+    written = {
+        field: text
+        for field, key in HEADER_SETTINGS.items()
+        if (text := " ".join(str(get_setting(db, key, "") or "").split()))
+    }
+    return replace(derived, **written)
+
+
+def _derived_issuer(db: sqlite_utils.Database) -> Issuer:
     commune = get_commune(db)
     if commune is None:
         raise DatabaseError(

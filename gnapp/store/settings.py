@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlite_utils
 
+from gnapp.i18n import tr_noop
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.errors import DatabaseError
 from gnapp.store.register import get_setting, set_setting
@@ -62,22 +63,47 @@ class Setting:
 SETTINGS: Mapping[str, Setting] = {
     s.key: s
     for s in (
-        Setting("document.signer_name", "Họ tên người ký văn bản", "", _text),
-        Setting("document.signer_title", "Chức danh người ký", "PHÓ CHỦ TỊCH", _title),
+        Setting(
+            "document.parent_body",
+            tr_noop("Cơ quan cấp trên (dòng đầu)"),
+            "",
+            _text,
+        ),
+        Setting(
+            "document.office",
+            tr_noop("Cơ quan ban hành (dòng thứ hai)"),
+            "",
+            _text,
+        ),
+        Setting(
+            "document.place",
+            tr_noop("Địa danh trước ngày tháng"),
+            "",
+            _text,
+        ),
+        Setting("document.signer_name", tr_noop("Họ tên người ký văn bản"), "", _text),
+        Setting("document.signer_title", tr_noop("Chức danh người ký"), "PHÓ CHỦ TỊCH", _title),
         Setting(
             "document.signing_marks",
-            "Dòng thẩm quyền ký (mỗi dòng một ý)",
+            tr_noop("Dòng thẩm quyền ký (mỗi dòng một ý)"),
             list(SIGNING_MARKS["PHÓ CHỦ TỊCH"]),
             _lines,
         ),
         Setting(
             "document.recipients",
-            "Nơi nhận (mỗi dòng một nơi)",
+            tr_noop("Nơi nhận (mỗi dòng một nơi)"),
             ["Như trên", "Lưu: VT, VHXH"],
             _lines,
         ),
-        Setting("backup_keep_daily", "Số ngày giữ bản sao lưu hằng ngày", 7, _count(1, 60)),
-        Setting("backup_keep_monthly", "Số tháng giữ bản sao lưu hằng tháng", 12, _count(1, 120)),
+        Setting(
+            "backup_keep_daily", tr_noop("Số ngày giữ bản sao lưu hằng ngày"), 7, _count(1, 60)
+        ),
+        Setting(
+            "backup_keep_monthly",
+            tr_noop("Số tháng giữ bản sao lưu hằng tháng"),
+            12,
+            _count(1, 120),
+        ),
     )
 }
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from gnapp import preferences
 from gnapp.i18n import tr, tr_noop
 from gnapp.preferences import preferred_language, remember_language
+from gnapp.reporting.issuer import HEADER_SETTINGS, issuer
 from gnapp.store import register, users
 from gnapp.store.backups import default_backup_folder
 from gnapp.store.database import CommuneDatabase
@@ -151,6 +152,12 @@ class SettingsDialog(QDialog):
 
     def _document_tab(self) -> QWidget:
         kept = current_settings(self.cdb.db)
+        derived = issuer(self.cdb.db, with_settings=False)
+        self.header_lines = {}
+        for field, key in HEADER_SETTINGS.items():
+            line = QLineEdit(kept[key], objectName=key)
+            line.setPlaceholderText(getattr(derived, field))
+            self.header_lines[key] = line
         self.signer_name = QLineEdit(kept["document.signer_name"], objectName="signer_name")
         self.signer_title = QComboBox(objectName="signer_title")
         self.signer_title.addItems(list(SIGNING_MARKS))
@@ -169,12 +176,22 @@ class SettingsDialog(QDialog):
         page = QWidget()
         form = QFormLayout(page)
         for key, widget in (
+            *self.header_lines.items(),
             ("document.signer_title", self.signer_title),
             ("document.signing_marks", self.signing_marks),
             ("document.signer_name", self.signer_name),
             ("document.recipients", self.recipients),
         ):
-            form.addRow(f"{SETTINGS[key].label}:", widget)
+            form.addRow(tr("{label}:", label=tr(SETTINGS[key].label)), widget)
+            if key == "document.place":
+                note = QLabel(
+                    tr(
+                        "Để trống ba ô trên thì phần mềm tự lấy theo tên xã và tỉnh (chữ mờ là "
+                        "giá trị đó)."
+                    )
+                )
+                note.setWordWrap(True)
+                form.addRow(note)
         return page
 
     def _backup_tab(self) -> QWidget:
@@ -199,8 +216,11 @@ class SettingsDialog(QDialog):
         buttons.addStretch(1)
         page = QWidget()
         form = QFormLayout(page)
-        form.addRow(f"{SETTINGS['backup_keep_daily'].label}:", self.keep_daily)
-        form.addRow(f"{SETTINGS['backup_keep_monthly'].label}:", self.keep_monthly)
+        for key, widget in (
+            ("backup_keep_daily", self.keep_daily),
+            ("backup_keep_monthly", self.keep_monthly),
+        ):
+            form.addRow(tr("{label}:", label=tr(SETTINGS[key].label)), widget)
         form.addRow(tr("Thư mục sao lưu tự động:"), self.backup_folder)
         form.addRow("", buttons)
         note = QLabel(
@@ -259,6 +279,7 @@ class SettingsDialog(QDialog):
 
     def setting_values(self) -> dict[str, object]:
         return {
+            **{key: line.text() for key, line in self.header_lines.items()},
             "document.signer_name": self.signer_name.text(),
             "document.signer_title": self.signer_title.currentText(),
             "document.signing_marks": self.signing_marks.toPlainText(),

@@ -420,3 +420,15 @@ def test_cli_explains_what_is_wrong(demo_db, tmp_path, capsys, extra, message):
     assert main(argv) != 0
     assert message in capsys.readouterr().err
     assert not any(p.suffix in (".pdf", ".xlsx") for p in tmp_path.iterdir())
+
+
+def test_the_header_lines_and_place_can_be_written_otherwise(demo_db):
+    from gnapp.store.settings import save_settings
+
+    derived = issuer(demo_db.db)
+    save_settings(demo_db, {"document.place": "  Sơn   Hà ", "document.office": ""})
+    who = issuer(demo_db.db)
+    assert who.place == "Sơn Hà" and who.office == derived.office  # empty: still derived
+    assert issuer(demo_db.db, with_settings=False).place == derived.place
+    save_settings(demo_db, {"document.parent_body": "UBND HUYỆN SƠN HÀ"})
+    assert issuer(demo_db.db).parent_body == "UBND HUYỆN SƠN HÀ"

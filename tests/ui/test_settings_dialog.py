@@ -94,3 +94,15 @@ def test_an_unwritable_backup_folder_is_refused_at_once(dialog, tmp_path, monkey
     assert "Không ghi được vào thư mục sao lưu" in dialog.error.text()
     assert dialog.backup_folder.text() == before
     assert preferences.backup_root() == tmp_path / "data" / "sao-luu"
+
+
+def test_the_document_header_may_be_written_otherwise(dialog, demo_db):
+    from gnapp.reporting.issuer import issuer
+
+    place = dialog.header_lines["document.place"]
+    assert place.text() == "" and place.placeholderText() == "Sơn Minh"  # derived, shown
+    place.setText("Sơn Hà")
+    dialog.save()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert get_setting(demo_db.db, "document.place") == "Sơn Hà"
+    assert issuer(demo_db.db).place == "Sơn Hà"
