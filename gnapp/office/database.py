@@ -5,20 +5,17 @@ Tables in docs/office.md."""
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from gnapp.i18n import tr_noop
-from gnapp.store.database import connect, utc_now
+from gnapp.store.database import OpenDatabase, connect, utc_now
 from gnapp.store.errors import DatabaseError
 from gnapp.store.migrations import Migration, migrate
+from gnapp.store.register import get_setting, set_setting
 
 SUFFIX = ".gnoffice"
 APPLICATION_ID = 0x474E4F46  # "GNOF"
@@ -126,32 +123,14 @@ class OfficeIdentity:
     signing_marks: tuple[str, ...] = ()
 
 
-class OfficeDatabase:
+class OfficeDatabase(OpenDatabase):
     """An open office database."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, clock: Callable[[], str]) -> None:
-        self.path = path
-        self.clock = clock
-        self.db = sqlite_utils.Database(conn)
-
-    def now(self) -> str:
-        return self.clock()
-
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite_utils.Database]:
-        """All writes inside happen together or not at all."""
-        with self.db.atomic():
-            yield self.db
-
     def setting(self, key: str, default: Any = None) -> Any:
-        rows = list(self.db.query("SELECT value FROM settings WHERE key = ?", [key]))
-        return json.loads(rows[0]["value"]) if rows else default
+        return get_setting(self.db, key, default)
 
     def set_setting(self, key: str, value: Any) -> None:
-        with self.transaction() as db:
-            db["settings"].upsert(
-                {"key": key, "value": json.dumps(value, ensure_ascii=False)}, pk="key"
-            )
+        set_setting(self, key, value)
 
     @property
     def identity(self) -> OfficeIdentity:
@@ -164,15 +143,6 @@ class OfficeDatabase:
         if identity.kind not in OFFICE_KINDS:
             raise DatabaseError(f"Cấp cơ quan không hợp lệ: {identity.kind} (district, province)")
         self.set_setting("identity", asdict(identity))
-
-    def close(self) -> None:
-        self.db.conn.close()
-
-    def __enter__(self) -> OfficeDatabase:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def open_office(

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Self
 
 import sqlite_utils
 
@@ -47,20 +48,13 @@ def utc_now() -> str:
     return _utc_text(int(time.time()))
 
 
-class CommuneDatabase:
-    """An open commune database and the user acting on it."""
+class OpenDatabase:
+    """An open GNApp file (a commune's or an office's): its connection, clock and transactions."""
 
-    def __init__(
-        self, path: Path, conn: sqlite3.Connection, actor: str, clock: Callable[[], str] = utc_now
-    ) -> None:
+    def __init__(self, path: Path, conn: sqlite3.Connection, clock: Callable[[], str]) -> None:
         self.path = path
-        self.actor = actor
         self.clock = clock
-        self.current_batch: int | None = None
         self.db = sqlite_utils.Database(conn)
-        conn.create_function("gnapp_actor", 0, lambda: self.actor, deterministic=False)
-        conn.create_function("gnapp_now", 0, lambda: self.clock(), deterministic=False)
-        conn.create_function("gnapp_batch", 0, lambda: self.current_batch, deterministic=False)
 
     def now(self) -> str:
         """The time stamped on rows and change-log entries (a fixed clock makes them repeatable)."""
@@ -71,6 +65,29 @@ class CommuneDatabase:
         """All writes inside happen together or not at all (nested blocks are savepoints)."""
         with self.db.atomic():
             yield self.db
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class CommuneDatabase(OpenDatabase):
+    """An open commune database and the user acting on it."""
+
+    def __init__(
+        self, path: Path, conn: sqlite3.Connection, actor: str, clock: Callable[[], str] = utc_now
+    ) -> None:
+        super().__init__(path, conn, clock)
+        self.actor = actor
+        self.current_batch: int | None = None
+        conn.create_function("gnapp_actor", 0, lambda: self.actor, deterministic=False)
+        conn.create_function("gnapp_now", 0, lambda: self.clock(), deterministic=False)
+        conn.create_function("gnapp_batch", 0, lambda: self.current_batch, deterministic=False)
 
     @contextmanager
     def batch(
@@ -101,15 +118,6 @@ class CommuneDatabase:
     @property
     def schema_version(self) -> int:
         return migrations.schema_version(self.db.conn)
-
-    def close(self) -> None:
-        self.db.conn.close()
-
-    def __enter__(self) -> CommuneDatabase:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def connect(path: Path) -> sqlite3.Connection:

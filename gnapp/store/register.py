@@ -16,7 +16,7 @@ import sqlite_utils
 
 from gnapp.core.vietnamese import fold, name_sort_key, nfc, text_sort_key
 from gnapp.store.changelog import logged_in_bulk
-from gnapp.store.database import CommuneDatabase
+from gnapp.store.database import CommuneDatabase, OpenDatabase
 from gnapp.store.errors import DatabaseError
 
 COMMUNE_FIELDS = (
@@ -186,7 +186,7 @@ def get_setting(db: sqlite_utils.Database, key: str, default: Any = None) -> Any
     return json.loads(rows[0]["value"]) if rows else default
 
 
-def set_setting(cdb: CommuneDatabase, key: str, value: Any) -> None:
+def set_setting(cdb: OpenDatabase, key: str, value: Any) -> None:
     with cdb.transaction() as db:
         db["settings"].upsert(
             {"key": key, "value": json.dumps(value, ensure_ascii=False)}, pk="key"
