@@ -22,14 +22,11 @@ from gnapp.ui.qt import (
     QMessageBox,
     QPixmap,
     QProgressDialog,
-    QSize,
     Qt,
     QThreadPool,
 )
 from gnapp.ui.translations import apply_language
-
-# Fits a 1366×768 office screen with the taskbar and the window frame.
-WINDOW_SIZE = QSize(1300, 680)
+from gnapp.ui.widgets import fit_to_screen
 
 
 def application_icon() -> QIcon:
@@ -43,11 +40,7 @@ def build_main_window(cdb: CommuneDatabase, user: User | None = None) -> MainWin
     """The main window on an open database for ``user``, sized to fit the screen (not
     shown)."""
     window = MainWindow(cdb, user)
-    size = WINDOW_SIZE
-    screen = QApplication.primaryScreen()
-    if screen is not None:
-        size = size.boundedTo(screen.availableSize())
-    window.resize(size)
+    fit_to_screen(window)
     return window
 
 

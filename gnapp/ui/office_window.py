@@ -18,7 +18,6 @@ from gnapp.ui.office_views import (
 )
 from gnapp.ui.qt import (
     QAction,
-    QApplication,
     QCloseEvent,
     QFont,
     QFontMetrics,
@@ -27,12 +26,12 @@ from gnapp.ui.qt import (
     QLabel,
     QListWidget,
     QMainWindow,
-    QSize,
     QStackedWidget,
     QThreadPool,
     QVBoxLayout,
     QWidget,
 )
+from gnapp.ui.widgets import fit_to_screen
 
 COMMUNES, RECEIVE, BOARD, CONSOLIDATION = range(4)
 AREAS = (
@@ -41,7 +40,6 @@ AREAS = (
     tr_noop("Bảng theo dõi"),
     tr_noop("Tổng hợp"),
 )
-WINDOW_SIZE = QSize(1300, 680)
 STYLE = """
 QLabel#officeName { font-size: 16pt; font-weight: bold; }
 QListWidget#navigation { font-size: 11pt; }
@@ -150,9 +148,5 @@ def open_office_window(path: Path) -> OfficeWindow:
     """The office window on the office database at ``path`` (DatabaseError when it cannot be
     opened), sized to fit the screen (not shown)."""
     window = OfficeWindow(OfficeSession(Path(path), open_office(path)))
-    size = WINDOW_SIZE
-    screen = QApplication.primaryScreen()
-    if screen is not None:
-        size = size.boundedTo(screen.availableSize())
-    window.resize(size)
+    fit_to_screen(window)
     return window

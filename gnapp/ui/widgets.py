@@ -11,9 +11,14 @@ from gnapp.ui.qt import (
     QApplication,
     QHeaderView,
     QLabel,
+    QSize,
     Qt,
     QTableWidget,
+    QWidget,
 )
+
+# Fits a 1366×768 office screen with the taskbar and the window frame.
+WINDOW_SIZE = QSize(1300, 680)
 
 
 def error_label() -> QLabel:
@@ -62,3 +67,12 @@ def list_table(headers: list[str], name: str = "") -> QTableWidget:
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setStretchLastSection(True)
     return table
+
+
+def fit_to_screen(window: QWidget) -> None:
+    """Give a main window its usual size, or the screen's when the screen is smaller."""
+    size = WINDOW_SIZE
+    screen = QApplication.primaryScreen()
+    if screen is not None:
+        size = size.boundedTo(screen.availableSize())
+    window.resize(size)

@@ -17,7 +17,6 @@ import pytest
 
 from gnapp.demo import create_demo
 from gnapp.office.consolidate import consolidate, write_consolidation
-from gnapp.office.database import OfficeIdentity
 from gnapp.office.receive import receive_package
 from gnapp.office.registry import (
     create_office,
@@ -32,22 +31,13 @@ from gnapp.reporting.figures import report_figures
 from gnapp.store.database import open_database
 from gnapp.store.register import save_commune
 from gnapp.store.reports import save_report
-from tests.packages.world import APPROVER, KDF
+from tests.packages.world import APPROVER, IDENTITY, KDF
 
 pytestmark = pytest.mark.bench
 
 HOUSEHOLDS = 20_000
 RUNS = 5
 PASSPHRASE = "mật khẩu đo tốc độ"
-IDENTITY = OfficeIdentity(
-    name="UBND tỉnh Quảng Ngãi",
-    parent_body="UBND TỈNH QUẢNG NGÃI",
-    office="SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG",
-    place="Quảng Ngãi",
-    area="tỉnh Quảng Ngãi",
-    kind="province",
-    province="Quảng Ngãi",
-)
 
 
 def _timed(action, runs: int = RUNS) -> tuple[list[float], object]:
