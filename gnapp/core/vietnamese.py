@@ -6,6 +6,7 @@ import functools
 import re
 import string
 import unicodedata
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -112,6 +113,12 @@ def _is_mark(ch: str) -> bool:
 def fold(text: str) -> str:
     """Search key: no diacritics, đ -> d, case-folded ("Nguyễn Văn Được" -> "nguyen van duoc")."""
     return " ".join(filter(None, map(_fold_word, text.split())))
+
+
+def search_words(texts: Iterable[str]) -> str:
+    """A search text: each distinct word of ``texts`` once, in the order first met, each after a
+    space (" nguyen van duoc thi hoa"), so " " + a typed word finds the start of a word."""
+    return "".join(" " + word for word in dict.fromkeys(" ".join(texts).split()))
 
 
 # Names are made of few distinct words: caching per word makes keys of a whole register cheap.

@@ -45,6 +45,7 @@ DERIVED_COLUMNS = frozenset(
         "head_name_fold",
         "head_sort_key",
         "search_fold",
+        "search_numbers",
         "created_at",
         "updated_at",
     }

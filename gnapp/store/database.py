@@ -22,6 +22,7 @@ from typing import Self
 
 import sqlite_utils
 
+from gnapp.core.vietnamese import fold, search_words
 from gnapp.store import migrations
 from gnapp.store.errors import CorruptDatabaseError, DatabaseError
 
@@ -88,6 +89,11 @@ class CommuneDatabase(OpenDatabase):
         conn.create_function("gnapp_actor", 0, lambda: self.actor, deterministic=False)
         conn.create_function("gnapp_now", 0, lambda: self.clock(), deterministic=False)
         conn.create_function("gnapp_batch", 0, lambda: self.current_batch, deterministic=False)
+        # for migrations that recompute derived columns as the register's Python does
+        conn.create_function("gnapp_fold", 1, fold, deterministic=True)
+        conn.create_function(
+            "gnapp_search_words", 1, lambda text: search_words([text or ""]), deterministic=True
+        )
 
     @contextmanager
     def batch(

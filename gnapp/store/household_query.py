@@ -4,14 +4,16 @@ The list asks for the matching ids first (one query holding the filters, the sea
 order), then for the rows of the ids it shows, a page at a time, so 100,000 households never
 become 100,000 Python objects.
 
-Search ignores diacritics and case. Each household stores one search text
-(households.search_fold: its members' folded names, citizen IDs and code). A household matches
-when every word typed is found in it: a word of letters must start a word of a member's name, in
-any order ("nguyen duoc" and "duoc" find "Nguyễn Văn Được"; "hoa" finds "Hòa", "Hoà" and
-"Hoàng", not "Thoa"); a word holding a digit may stand anywhere in a code or a citizen ID.
+Search ignores diacritics and case. Each household stores two search texts:
+households.search_fold, the distinct words of its members' folded names, and
+households.search_numbers, its citizen IDs and folded code. A household matches when every word
+typed is found: a word of letters must start a word of a member's name, in any order
+("nguyen duoc" and "duoc" find "Nguyễn Văn Được"; "hoa" finds "Hòa", "Hoà" and "Hoàng", not
+"Thoa"); a word holding a digit may stand anywhere in a code or a citizen ID.
 
-In the default order (by head) SQLite answers from the index (head_sort_key, search_fold) alone,
-without reading the table or sorting (docs/benchmarks.md).
+In the default order (by head) SQLite answers from one index, (head_sort_key, id, search_fold)
+for names or (head_sort_key, id, search_numbers) for numbers, without reading the table or
+sorting (docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -44,14 +46,16 @@ _STATUS_RANK = "CASE s.status " + " ".join(
 ) + f" ELSE {len(STATUSES)} END"  # fmt: skip
 _GROUPS_RANK = " + ".join(f"({condition}) * {1 << bit}" for bit, condition in
                           enumerate(reversed(GROUPS.values())))  # fmt: skip
-# ORDER BY of each sort, before the tie-breakers (head's name, then id) that keep it stable.
-_ORDER: dict[str, str] = {
-    "code": "h.code",
-    "head": "h.head_sort_key",
-    "village": "v.name_sort_key",
-    "members": _MEMBER_COUNT,
-    "status": _STATUS_RANK,
-    "groups": f"-({_GROUPS_RANK})",  # ascending: households in a group first
+# ORDER BY terms of each sort, before the tie-breakers (head's name, then id) that keep it
+# stable. Villages of the same name keep their households apart (v.id), which also lets SQLite
+# walk the villages in order and each village's households in the index's order, unsorted.
+_ORDER: dict[str, tuple[str, ...]] = {
+    "code": ("h.code",),
+    "head": ("h.head_sort_key",),
+    "village": ("v.name_sort_key", "v.id"),
+    "members": (_MEMBER_COUNT,),
+    "status": (_STATUS_RANK,),
+    "groups": (f"-({_GROUPS_RANK})",),  # ascending: households in a group first
 }
 
 
@@ -97,15 +101,20 @@ class HouseholdRow:
     groups: tuple[str, ...]  # keys of GROUPS, in GROUPS order
 
 
+def _has_digit(word: str) -> bool:
+    return any(character.isdigit() for character in word)
+
+
 def _search_condition(text: str, params: dict[str, Any]) -> str | None:
     """The WHERE condition of a search text (None for an empty search)."""
     conditions = []
     for number, word in enumerate(fold(text).split()):
-        if any(character.isdigit() for character in word):
-            params[f"word{number}"] = word  # a code or an ID: anywhere
-        else:
-            params[f"word{number}"] = " " + word  # a name: the start of a word
-        conditions.append(f"instr(h.search_fold, :word{number}) > 0")
+        if _has_digit(word):  # a code or an ID: anywhere in one
+            params[f"word{number}"] = word
+            conditions.append(f"instr(h.search_numbers, :word{number}) > 0")
+        else:  # a name: the start of a word of one
+            params[f"word{number}"] = " " + word
+            conditions.append(f"instr(h.search_fold, :word{number}) > 0")
     return " AND ".join(conditions) or None
 
 
@@ -130,10 +139,11 @@ def _ids_sql(db: sqlite_utils.Database, query: HouseholdQuery) -> tuple[str, dic
     if search:
         where.append(search)
     direction = " DESC" if query.descending else ""
-    order = [_ORDER[query.sort] + direction]
-    if query.sort != "head":
-        order.append("h.head_sort_key")
-    order.append("h.id")
+    order = [term + direction for term in _ORDER[query.sort]]
+    if query.sort != "code":  # codes are unique: no tie to break
+        if query.sort != "head":
+            order.append("h.head_sort_key")
+        order.append("h.id")
     sql = " ".join(
         [
             "SELECT h.id FROM households h",
@@ -176,16 +186,17 @@ class HouseholdIds(Sequence[int]):
     def as_json(self) -> str:
         return "[" + ",".join(self._texts) + "]"
 
+    def keeping(self, texts: set[str]) -> HouseholdIds:
+        """These ids, in this order, less those whose digits are not in ``texts``."""
+        return HouseholdIds(list(filter(texts.__contains__, self._texts)))
+
 
 # Typing on narrows the search: when the previous keystroke found at most this many households,
-# the next is looked for among them (by id, 1–2 µs each) rather than in the whole register (a
-# scan of about 40 ms in the default order, 60–100 ms in the others, on 100,000 households).
-NARROWING_LIMITS = {"head": 20_000}
-NARROWING_LIMIT = 50_000
-
-
-def _has_digit(word: str) -> bool:
-    return any(character.isdigit() for character in word)
+# the next is looked for among them (by id, about 2 µs each) rather than in the whole register
+# (a scan of an index, 25–35 ms on 100,000 households).
+NARROWING_LIMIT = 10_000
+# Orders an index gives (the rest sort the households they find: 100–300 ms on 100,000).
+INDEXED_SORTS = ("head", "village", "code")
 
 
 def narrows(previous: HouseholdQuery, query: HouseholdQuery) -> bool:
@@ -204,32 +215,70 @@ def narrows(previous: HouseholdQuery, query: HouseholdQuery) -> bool:
     return bool(before) and all(implied(word) for word in before)
 
 
+def _id_texts(db: sqlite_utils.Database, sql: str, params: dict[str, Any]) -> list[str]:
+    # One string instead of a row per id: three times faster on 100,000 ids. The subquery is
+    # never flattened into an aggregate (SQLite's rule 16), so the ids come in its order.
+    joined = db.execute(f"SELECT group_concat(id) FROM ({sql})", params).fetchone()[0]
+    return joined.split(",") if joined else []
+
+
 def matching_ids(
     db: sqlite_utils.Database,
     query: HouseholdQuery,
     previous: tuple[HouseholdQuery, HouseholdIds] | None = None,
+    unsearched: HouseholdIds | None = None,
 ) -> HouseholdIds:
-    """The ids of the households the query finds, in its order. ``previous`` (the query of the
-    last keystroke and what it found, in the same unchanged register) lets a search typed
-    further look only among those households."""
-    before, found = previous or (None, None)
-    if (
-        before is not None
-        and found is not None
-        and len(found) <= NARROWING_LIMITS.get(query.sort, NARROWING_LIMIT)
-        and narrows(before, query)
-    ):
-        params: dict[str, Any] = {"ids": found.as_json()}
-        sql = (
-            "SELECT h.id FROM json_each(:ids) j JOIN households h ON h.id = j.value "
-            f"WHERE {_search_condition(query.search, params)} ORDER BY j.key"
-        )
-    else:
-        sql, params = _ids_sql(db, query)
-    # One string instead of a row per id: three times faster on 100,000 ids. The subquery is
-    # never flattened into an aggregate (SQLite's rule 16), so the ids come in its order.
-    joined = db.execute(f"SELECT group_concat(id) FROM ({sql})", params).fetchone()[0]
-    return HouseholdIds(joined.split(",") if joined else [])
+    """The ids of the households the query finds, in its order.
+
+    Both hints come from the same unchanged register. ``previous`` (the last keystroke's query
+    and what it found) lets a search typed further look only among those households;
+    ``unsearched`` (what the query finds with no search) lets a search in an order no index
+    gives keep those of it that the search index finds, instead of sorting them again."""
+    params: dict[str, Any] = {}
+    search = _search_condition(query.search, params)
+    if search and previous is not None:
+        before, found = previous
+        if len(found) <= NARROWING_LIMIT and narrows(before, query):
+            params["ids"] = found.as_json()
+            sql = (
+                "SELECT h.id FROM json_each(:ids) j JOIN households h ON h.id = j.value "
+                f"WHERE {search} ORDER BY j.key"
+            )
+            return HouseholdIds(_id_texts(db, sql, params))
+    if search and unsearched is not None and query.sort not in INDEXED_SORTS:
+        matches = set(_id_texts(db, f"SELECT h.id FROM households h WHERE {search}", params))
+        return unsearched.keeping(matches)
+    return HouseholdIds(_id_texts(db, *_ids_sql(db, query)))
+
+
+class HouseholdSearch:
+    """The household list's queries, asked one after another of a register that does not change
+    between them (``forget`` after it did): each answered by ``matching_ids`` with the hints
+    that the earlier answers give."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+        self._last: tuple[HouseholdQuery, HouseholdIds] | None = None
+        self._unsearched: tuple[HouseholdQuery, HouseholdIds] | None = None
+
+    def find(self, query: HouseholdQuery) -> HouseholdIds:
+        base = replace(query, search="")
+        if not fold(query.search):
+            ids = matching_ids(self.db, query)
+            self._unsearched = (base, ids)
+        else:
+            unsearched = None
+            if query.sort not in INDEXED_SORTS:
+                if self._unsearched is None or self._unsearched[0] != base:
+                    self._unsearched = (base, matching_ids(self.db, base))
+                unsearched = self._unsearched[1]
+            ids = matching_ids(self.db, query, self._last, unsearched)
+        self._last = (query, ids)
+        return ids
+
+    def forget(self) -> None:
+        """Drop what earlier queries found (the register has changed)."""
+        self._last = self._unsearched = None
 
 
 def household_count(db: sqlite_utils.Database) -> int:

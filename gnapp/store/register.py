@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlite_utils
 
-from gnapp.core.vietnamese import fold, name_sort_key, nfc, text_sort_key
+from gnapp.core.vietnamese import fold, name_sort_key, nfc, search_words, text_sort_key
 from gnapp.store.changelog import logged_in_bulk
 from gnapp.store.database import CommuneDatabase, OpenDatabase
 from gnapp.store.errors import DatabaseError
@@ -196,7 +196,7 @@ def set_setting(cdb: OpenDatabase, key: str, value: Any) -> None:
 # --- households and members -----------------------------------------------------------------
 
 
-_KEY_COLUMNS = ("head_name", "head_name_fold", "head_sort_key", "search_fold")
+_KEY_COLUMNS = ("head_name", "head_name_fold", "head_sort_key", "search_fold", "search_numbers")
 _HOUSEHOLD_DEFAULTS: dict[str, Any] = {
     **dict.fromkeys(HOUSEHOLD_FIELDS),
     **dict.fromkeys(HOUSEHOLD_FLAGS, 0),
@@ -205,16 +205,16 @@ _HOUSEHOLD_DEFAULTS: dict[str, Any] = {
 
 
 def _household_keys(code: str, members: list[Mapping[str, Any]]) -> dict[str, str]:
-    """The derived columns of a household: its head's name and keys, and its search text
-    (every member's folded name, the citizen IDs and the code, each word after a space)."""
+    """The derived columns of a household: its head's name and keys, and its two search texts
+    (the words of its members' folded names; its citizen IDs and folded code)."""
     head = next((m["full_name"] for m in members if m.get("relation") == "head"), "")
-    words = [fold(m["full_name"]) for m in members]
-    words += [m["citizen_id"] for m in members if m.get("citizen_id")]
+    numbers = [m["citizen_id"] for m in members if m.get("citizen_id")]
     return {
         "head_name": head,
         "head_name_fold": fold(head),
         "head_sort_key": name_sort_key(head),
-        "search_fold": " " + " ".join([*words, fold(code)]),
+        "search_fold": search_words(fold(m["full_name"]) for m in members),
+        "search_numbers": search_words([*numbers, fold(code)]),
     }
 
 
@@ -271,10 +271,9 @@ def add_households(
                 household.update(created_at=stamp, updated_at=stamp, id=next_id)
                 household_rows.append([household[c] for c in household_columns])
                 member_rows += [
-                    [{**row, "household_id": next_id, "position": position}.get(c)
-                     for c in member_columns]
+                    [*map(row.get, member_columns[:-2]), next_id, position]
                     for position, row in enumerate(rows, start=1)
-                ]  # fmt: skip
+                ]
                 ids.append(next_id)
                 next_id += 1
             for table, columns, rows in (

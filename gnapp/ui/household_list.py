@@ -20,12 +20,11 @@ from gnapp.store.database import CommuneDatabase
 from gnapp.store.household_query import (
     GROUPS,
     NO_STATUS,
-    HouseholdIds,
     HouseholdQuery,
     HouseholdRow,
+    HouseholdSearch,
     household_count,
     household_rows,
-    matching_ids,
 )
 from gnapp.store.register import STATUSES, villages
 from gnapp.ui.models import capitalise
@@ -123,6 +122,7 @@ class HouseholdTableModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._cdb: CommuneDatabase | None = None
+        self._search: HouseholdSearch | None = None
         self._query = HouseholdQuery()
         self._ids: Sequence[int] = []
         self._pages: OrderedDict[int, dict[int, HouseholdRow]] = OrderedDict()
@@ -144,26 +144,21 @@ class HouseholdTableModel(QAbstractTableModel):
 
     def set_database(self, cdb: CommuneDatabase | None, query: HouseholdQuery) -> None:
         self._cdb = cdb
+        self._search = None if cdb is None else HouseholdSearch(cdb.db)
+        self.set_query(query)
+
+    def set_query(self, query: HouseholdQuery, *, register_changed: bool = False) -> None:
+        """Show what ``query`` finds; a search typed further reuses what the last ones found,
+        unless the register has changed since."""
         self._query = query
-        self.refresh()
-
-    def set_query(self, query: HouseholdQuery) -> None:
-        """Show what ``query`` finds; a search typed further looks among the last matches."""
-        previous = (self._query, self._ids) if isinstance(self._ids, HouseholdIds) else None
-        self._query = query
-        self._run(previous)
-
-    def refresh(self) -> None:
-        """Run the query again (after a change to the register)."""
-        self._run(None)
-
-    def _run(self, previous: tuple[HouseholdQuery, HouseholdIds] | None) -> None:
+        if register_changed and self._search is not None:
+            self._search.forget()
         self.beginResetModel()
         self._pages.clear()
-        if self._cdb is None:
+        if self._cdb is None or self._search is None:
             self._ids, self._total = [], 0
         else:
-            self._ids = matching_ids(self._cdb.db, self._query, previous)
+            self._ids = self._search.find(self._query)
             self._total = household_count(self._cdb.db)
         self.endResetModel()
 
@@ -420,9 +415,9 @@ class HouseholdListPage(QWidget):
             self.view.setFocus()
             self.view.selectRow(0)
 
-    def _run(self, query: HouseholdQuery) -> None:
+    def _run(self, query: HouseholdQuery, *, register_changed: bool = False) -> None:
         current = self.current_household()
-        self.model.set_query(query)
+        self.model.set_query(query, register_changed=register_changed)
         self.show_count()
         row = self.model.row_of(current) if current is not None else None
         if row is not None:
@@ -432,7 +427,7 @@ class HouseholdListPage(QWidget):
     def refresh(self) -> None:
         """Read the register again, keeping filters, order and the selected household."""
         self._fill_villages()
-        self._run(self._filters())
+        self._run(self._filters(), register_changed=True)
 
     def show_count(self) -> None:
         shown, total = self.model.rowCount(), self.model.total

@@ -15,6 +15,8 @@ from gnapp.store.household_query import (
     NO_STATUS,
     SORTS,
     HouseholdQuery,
+    HouseholdSearch,
+    _ids_sql,
     household_count,
     household_rows,
     matching_ids,
@@ -154,7 +156,7 @@ def test_bad_queries_are_refused():
 ORDER_SQL = {
     "code": "h.code {d}, h.head_sort_key, h.id",
     "head": "h.head_sort_key {d}, h.id",
-    "village": "v.name_sort_key {d}, h.head_sort_key, h.id",
+    "village": "v.name_sort_key {d}, v.id {d}, h.head_sort_key, h.id",
     "members": "(SELECT count(*) FROM members m WHERE m.household_id = h.id) {d}, "
     "h.head_sort_key, h.id",
     "status": "CASE s.status WHEN 'poor' THEN 0 WHEN 'near_poor' THEN 1 WHEN 'average' THEN 2 "
@@ -179,6 +181,40 @@ def test_every_order_matches_sql(demo_db, sort, descending):
     assert matching_ids(demo_db.db, HouseholdQuery(year=2025, sort=sort,
                                                    descending=descending)) == expected  # fmt: skip
     assert len(set(expected)) == 300
+
+
+def test_villages_of_one_name_keep_their_households_apart(new_db):
+    villages = [add_village(new_db, f"T0{n}", "Thôn Mới", "rural") for n in (1, 2)]
+    ids = [
+        add_household(new_db, {"code": f"H{n}", "village_id": villages[n % 2]},
+                      [person(name, "head")])
+        for n, name in enumerate(["Lê An", "Lê Bình", "Lê Cúc", "Lê Dung"])
+    ]  # fmt: skip
+    by_village = matching_ids(new_db.db, HouseholdQuery(sort="village"))
+    assert by_village == [ids[0], ids[2], ids[1], ids[3]]
+
+
+def explained(cdb, query: HouseholdQuery) -> str:
+    sql, params = _ids_sql(cdb.db, query)
+    return " / ".join(row[3] for row in cdb.db.execute(f"EXPLAIN QUERY PLAN {sql}", params))
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        HouseholdQuery(search="nguyen van"),
+        HouseholdQuery(search="0510"),
+        HouseholdQuery(search="ng", sort="village"),
+        HouseholdQuery(search="ng", sort="village", descending=True),
+        HouseholdQuery(search="ng", sort="code"),
+        HouseholdQuery(search="ng", village_id=1),
+        HouseholdQuery(search="ng", groups=("ethnic_minority", "social_assistance")),
+    ],
+)
+def test_a_search_reads_one_index_in_the_lists_order_and_sorts_nothing(demo_db, query):
+    # a keystroke on 100,000 households stays fast only so (docs/benchmarks.md)
+    plan = explained(demo_db, query)
+    assert "COVERING INDEX" in plan and "TEMP B-TREE" not in plan, plan
 
 
 def test_head_order_is_by_given_name_first(demo_db):
@@ -306,10 +342,11 @@ def test_only_the_search_may_change_for_the_search_to_narrow():
 @pytest.mark.parametrize(
     "query",
     [HouseholdQuery(year=2025), HouseholdQuery(year=2025, sort="village", descending=True),
-     HouseholdQuery(year=2025, status="poor"), HouseholdQuery(groups=("ethnic_minority",))],
+     HouseholdQuery(year=2025, status="poor"), HouseholdQuery(groups=("ethnic_minority",)),
+     HouseholdQuery(year=2025, sort="status"), HouseholdQuery(sort="members", descending=True)],
 )  # fmt: skip
 def test_typing_on_finds_what_a_fresh_search_finds_in_the_same_order(demo_db, query):
-    """Each keystroke answered from the previous one's matches equals the full query."""
+    """Each keystroke answered from what earlier ones found equals the full query."""
     db = demo_db.db
     typed_texts = [row[0] for row in db.execute("SELECT name_fold FROM members LIMIT 12")]
     typed_texts += [row[0] for row in db.execute(
@@ -317,13 +354,13 @@ def test_typing_on_finds_what_a_fresh_search_finds_in_the_same_order(demo_db, qu
     typed_texts += ["hgd-00012", "van thi"]
     narrowed_steps = 0
     for text in typed_texts:
+        search = HouseholdSearch(db)
+        search.find(query)  # the list as shown before typing
         previous = None
         for length in range(1, len(text) + 1):
             step = replace(query, search=text[:length])
-            full = matching_ids(db, step)
-            found = matching_ids(db, step, previous)
-            assert list(found) == list(full), (text[:length], query)
-            if previous is not None and narrows(previous[0], step):
+            assert list(search.find(step)) == list(matching_ids(db, step)), (text[:length], query)
+            if previous is not None and narrows(previous, step):
                 narrowed_steps += 1
-            previous = (step, found)
+            previous = step
     assert narrowed_steps > 50  # the narrowing path was taken, so the check means something

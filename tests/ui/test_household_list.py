@@ -249,6 +249,27 @@ def test_refresh_keeps_the_selected_household(page, demo_db):
     assert page.view.currentIndex().row() == 0  # it sorts first now
 
 
+def test_refresh_after_a_change_searches_the_whole_register_again(qtbot, page, demo_db):
+    from gnapp.store.register import update_member
+
+    type_search(qtbot, page, "khongaico")
+    assert page.model.rowCount() == 0
+    member = demo_db.db.execute("SELECT id, household_id FROM members LIMIT 1").fetchone()
+    update_member(demo_db, member[0], {"full_name": "Khongaico Tên Mới"})
+    page.refresh()  # the same search: not to be answered from the matches before the change
+    assert shown_ids(page.model) == [member[1]]
+
+
+@pytest.mark.parametrize("sort", ["members", "status", "groups"])
+def test_typing_in_an_order_no_index_gives_keeps_that_order(qtbot, page, demo_db, sort):
+    page.model.set_query(HouseholdQuery(year=2025, sort=sort))
+    for typed in ("n", "ng", "nguyen", "nguyen v", "thi"):
+        query = HouseholdQuery(year=2025, sort=sort, search=typed)
+        page.model.set_query(query)
+        assert shown_ids(page.model) == list(matching_ids(demo_db.db, query)), typed
+        assert page.model.rowCount() > 0
+
+
 def test_buttons_ask_for_a_new_household_and_an_export(qtbot, page):
     with qtbot.waitSignal(page.add_household):
         page.add_button.click()
