@@ -333,8 +333,10 @@ def _parser() -> argparse.ArgumentParser:
             command.add_argument(
                 "--out", type=Path, required=True, metavar="DIR", help="thư mục ghi tệp"
             )
+    from gnapp import register_cli
     from gnapp.packages.cli import add_commands
 
+    register_cli.add_commands(commands)
     add_commands(commands)
     return parser
 
@@ -888,6 +890,7 @@ def main(argv: list[str] | None = None) -> int:
         "db": _db_check,
         "standards": _standards,
         "language": _language,
+        "household": _household,
         "import": _import,
         "export": _export,
         "targets": _targets,
@@ -915,6 +918,12 @@ def main(argv: list[str] | None = None) -> int:
     except (CliError, DatabaseError, RecordError, StandardError) as error:
         print(f"Lỗi: {error}", file=sys.stderr)
         return 1
+
+
+def _household(args: argparse.Namespace) -> int:
+    from gnapp.register_cli import run
+
+    return run(args)
 
 
 def _corrupt(args: argparse.Namespace, message: str) -> int:

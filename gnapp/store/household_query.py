@@ -26,6 +26,7 @@ from typing import Any, overload
 
 import sqlite_utils
 
+from gnapp.core.record import field_schema
 from gnapp.core.vietnamese import fold
 from gnapp.store.register import STATUSES
 
@@ -38,6 +39,11 @@ GROUPS: dict[str, str] = {
     "revolution_merit": "h.revolution_merit = 1",
     "social_assistance": "h.social_assistance = 1",
     "without_working_capacity": "h.without_working_capacity = 1",
+}
+
+# The schema's words for the groups ("Hộ dân tộc thiểu số", ...).
+GROUP_LABELS = {
+    group: field_schema("household.groups")["properties"][group]["description"] for group in GROUPS
 }
 
 _MEMBER_COUNT = "(SELECT count(*) FROM members m WHERE m.household_id = h.id)"

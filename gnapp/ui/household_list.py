@@ -13,11 +13,11 @@ from dataclasses import replace
 from typing import Any
 
 from gnapp.core.classify import CLASS_LABELS
-from gnapp.core.record import field_schema
 from gnapp.core.vietnamese import format_number
 from gnapp.i18n import tr, tr_noop
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.household_query import (
+    GROUP_LABELS,
     GROUPS,
     NO_STATUS,
     HouseholdQuery,
@@ -53,10 +53,6 @@ CACHED_PAGES = 6
 SEARCH_DELAY_MS = 150  # typing pauses this long before the list searches
 
 NO_STATUS_LABEL = tr_noop("Không có trong danh sách")
-# The schema's words for the group flags ("Hộ dân tộc thiểu số", ...).
-GROUP_LABELS = {
-    group: field_schema("household.groups")["properties"][group]["description"] for group in GROUPS
-}
 GROUP_ABBREVIATIONS = {
     "ethnic_minority": "DTTS",
     "revolution_merit": "NCC",

@@ -6,8 +6,9 @@ import pytest
 
 from gnapp.core.vietnamese import make_citizen_id
 from gnapp.store.changelog import changes_of_household
+from gnapp.store.household_history import column_label, history_rows, value_text
 from gnapp.ui import household_dialog
-from gnapp.ui.household_dialog import HouseholdDialog, column_label, history_rows, value_text
+from gnapp.ui.household_dialog import HouseholdDialog
 from gnapp.ui.qt import QDialog, Qt
 
 
@@ -94,6 +95,33 @@ def test_history_tab_shows_words_not_json(qtbot, demo_db):
         list(demo_db.db.query("SELECT 1 FROM household_status WHERE household_id = ?",
                               [household_id]))
     )  # fmt: skip
+
+
+def test_history_names_the_activities_and_policies_a_household_received(qtbot, demo_db):
+    from gnapp.store.activities import add_policy_benefit
+
+    household_id = family_id(demo_db)
+    activity = demo_db.db.execute("SELECT id, name FROM activities LIMIT 1").fetchone()
+    demo_db.db.execute("DELETE FROM beneficiaries WHERE household_id = ?", [household_id])
+    with demo_db.transaction() as db:
+        db["beneficiaries"].insert({"activity_id": activity[0], "household_id": household_id,
+                                    "amount": 1500000})  # fmt: skip
+    add_policy_benefit(demo_db, 2025, "health_insurance", household_id, amount=750000)
+    form = HouseholdDialog(demo_db, household_id)
+    qtbot.addWidget(form)
+    table = form.history_table
+    shown = {table.item(row, 2).text() for row in range(table.rowCount())}
+    assert f"Thêm: thụ hưởng hoạt động {activity[1]}" in shown
+    assert "Thêm: chính sách năm 2025: Hỗ trợ thẻ bảo hiểm y tế" in shown
+    with demo_db.transaction() as db:
+        db.execute("UPDATE policy_benefits SET amount = 800000 WHERE household_id = ?",
+                   [household_id])  # fmt: skip
+    rows = history_rows(demo_db.db, household_id)
+    assert (rows[0].what, rows[0].old, rows[0].new) == (
+        "Chính sách năm 2025: Hỗ trợ thẻ bảo hiểm y tế: Số tiền (đồng)",
+        "750.000",
+        "800.000",
+    )
 
 
 def test_add_remove_and_change_head(qtbot, dialog, demo_db, monkeypatch):

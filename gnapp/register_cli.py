@@ -1,0 +1,482 @@
+"""``gnapp household``: the household register from the command line, as the household list and
+the household form give it in the app.
+
+    gnapp household list --db PATH [--search CHỮ] [--village THÔN] [--year NĂM]
+                         [--status TÌNH_TRẠNG] [--group NHÓM]... [--sort CÁCH] [--desc]
+                         [--limit N] [--json]
+    gnapp household show MÃ_HỘ --db PATH [--json]
+    gnapp household add --db PATH --file HỘ.json [--dry-run]
+    gnapp household edit MÃ_HỘ --db PATH --file HỘ.json [--dry-run]
+
+``list`` finds households as the list does (gnapp.store.household_query); ``show`` prints a
+household's fields, members, yearly statuses and change log in words. The file of ``add`` and
+``edit`` is the JSON that ``show --json`` prints (docs/cli-household.md): ``edit`` changes the
+fields the file names, and with "members" the whole roster (a member with "id" is kept and
+changed, one without is added, one left out is removed). Both run the household form's checks
+(gnapp.core.household_checks): an error writes nothing, warnings are printed and the household
+is saved.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from gnapp.cli_support import CliError
+
+LIST_LIMIT = 50
+# Keys of ``show --json`` that ``add`` and ``edit`` read past: the statuses come from the
+# review's recognition, the log from the changes themselves.
+READ_ONLY_KEYS = ("status_history", "changes")
+
+
+def _db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", type=Path, required=True, metavar="PATH", help="tệp dữ liệu xã")
+
+
+def add_commands(commands: Any) -> None:
+    from gnapp.store.household_query import GROUPS, NO_STATUS, SORTS
+    from gnapp.store.register import STATUSES
+
+    household = commands.add_parser("household", help="sổ hộ: “household list|show|add|edit”")
+    actions = household.add_subparsers(dest="household_command", metavar="LỆNH", required=True)
+
+    listing = actions.add_parser("list", help="tìm hộ: lọc, tìm theo tên, số CCCD, mã hộ")
+    _db(listing)
+    listing.add_argument("--search", default="", metavar="CHỮ",
+                         help="tên (có dấu hay không), số CCCD hoặc mã hộ")  # fmt: skip
+    listing.add_argument("--village", metavar="THÔN", help="tên hoặc mã thôn / tổ dân phố")
+    listing.add_argument("--year", type=int, metavar="NĂM",
+                         help="năm của tình trạng (mặc định: năm mới nhất có)")  # fmt: skip
+    listing.add_argument("--status", choices=(*STATUSES, NO_STATUS),
+                         help="chỉ hộ có tình trạng này trong năm (none: không có)")  # fmt: skip
+    listing.add_argument("--group", action="append", choices=tuple(GROUPS), default=[],
+                         help="chỉ các hộ thuộc nhóm (nhắc lại để lọc nhiều nhóm)")  # fmt: skip
+    listing.add_argument("--sort", choices=SORTS, default="head",
+                         help="sắp xếp (mặc định head: theo tên chủ hộ, tên trước)")  # fmt: skip
+    listing.add_argument("--desc", action="store_true", help="thứ tự ngược lại")
+    listing.add_argument("--limit", type=int, default=LIST_LIMIT, metavar="N",
+                         help=f"in tối đa N hộ (mặc định {LIST_LIMIT}; 0: tất cả)")  # fmt: skip
+    listing.add_argument("--json", action="store_true", help="in dạng JSON")
+
+    show = actions.add_parser(
+        "show", help="xem một hộ: thông tin, thành viên, tình trạng các năm, lịch sử thay đổi"
+    )
+    show.add_argument("code", metavar="MÃ_HỘ")
+    _db(show)
+    show.add_argument("--json", action="store_true",
+                      help="in dạng JSON (sửa rồi dùng lại với “household edit”)")  # fmt: skip
+
+    for name, help_text in (
+        ("add", "thêm một hộ và các thành viên từ tệp JSON"),
+        ("edit", "sửa một hộ theo tệp JSON: các trường có trong tệp; “members”: cả danh sách"),
+    ):
+        action = actions.add_parser(name, help=help_text)
+        if name == "edit":
+            action.add_argument("code", metavar="MÃ_HỘ")
+        _db(action)
+        action.add_argument("--file", type=Path, required=True, metavar="HỘ.json",
+                            help="hộ dạng JSON như “household show --json” in ra")  # fmt: skip
+        action.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi")
+
+
+def run(args: argparse.Namespace) -> int:
+    from gnapp.store.database import open_database
+
+    with open_database(args.db) as cdb:
+        if args.household_command == "list":
+            return _list(cdb.db, args)
+        if args.household_command == "show":
+            return _show(cdb.db, _household_id(cdb.db, args.code), as_json=args.json)
+        return _save(cdb, args)
+
+
+# --- finding ----------------------------------------------------------------------------------
+
+
+def _household_id(db: Any, code: str) -> int:
+    from gnapp.core.vietnamese import nfc
+
+    row = db.execute("SELECT id FROM households WHERE code = ?", [nfc(code)]).fetchone()
+    if row is None:
+        raise CliError(f"Không có hộ mã “{code}” trong sổ.")
+    return row[0]
+
+
+def _village_id(db: Any, written: str) -> int:
+    """A village by its code or its name (diacritics, case and "Thôn"/"Tổ" aside)."""
+    from gnapp.core.vietnamese import fold
+    from gnapp.store.register import villages
+
+    rows = villages(db)
+    for row in rows:
+        if row["code"].lower() == written.strip().lower():
+            return row["id"]
+    wanted = fold(written)
+    found = [
+        row for row in rows if wanted in (row["name_fold"], row["name_fold"].split(" ", 1)[-1])
+    ]
+    if len(found) == 1:
+        return found[0]["id"]
+    names = ", ".join(f"{row['code']} {row['name']}" for row in rows)
+    raise CliError(f"Không có thôn / tổ dân phố “{written}” (có: {names}).")
+
+
+def _list(db: Any, args: argparse.Namespace) -> int:
+    from gnapp.core.classify import CLASS_LABELS
+    from gnapp.core.vietnamese import format_number
+    from gnapp.store.household_query import (
+        GROUP_LABELS,
+        HouseholdQuery,
+        household_count,
+        household_rows,
+        matching_ids,
+    )
+    from gnapp.store.overview import status_years
+
+    years = status_years(db)
+    year = args.year if args.year is not None else (years[-1] if years else None)
+    if args.status is not None and year is None:
+        raise CliError("Sổ chưa có tình trạng năm nào: lọc theo tình trạng cần --year.")
+    query = HouseholdQuery(
+        year=year,
+        village_id=None if args.village is None else _village_id(db, args.village),
+        status=args.status,
+        groups=tuple(dict.fromkeys(args.group)),
+        search=args.search,
+        sort=args.sort,
+        descending=args.desc,
+    )
+    ids = matching_ids(db, query)
+    shown = household_rows(db, ids[: args.limit] if args.limit > 0 else ids, year)
+    total = household_count(db)
+    if args.json:
+        rows = [
+            {"code": row.code, "head": row.head_name, "village": row.village_name,
+             "members": row.members, "status": row.status, "groups": list(row.groups)}
+            for row in shown
+        ]  # fmt: skip
+        print(json.dumps({"year": year, "found": len(ids), "total": total, "households": rows},
+                         ensure_ascii=False, indent=2))  # fmt: skip
+        return 0
+    status_title = f"Tình trạng {year}" if year is not None else "Tình trạng"
+    print("\t".join(("Mã hộ", "Chủ hộ", "Thôn/Tổ dân phố", "Số nhân khẩu", status_title, "Nhóm")))
+    for row in shown:
+        status = CLASS_LABELS[row.status].capitalize() if row.status else ""
+        groups = "; ".join(GROUP_LABELS[group] for group in row.groups)
+        print("\t".join((row.code, row.head_name, row.village_name, str(row.members), status,
+                         groups)))  # fmt: skip
+    found = f"Tìm thấy {format_number(len(ids))} / {format_number(total)} hộ"
+    if len(shown) < len(ids):
+        found += f"; in {format_number(len(shown))} hộ đầu (--limit 0 để in tất cả)"
+    print(found + ".")
+    return 0
+
+
+# --- showing ----------------------------------------------------------------------------------
+
+
+def household_document(db: Any, household_id: int) -> dict[str, Any]:
+    """The household as ``show --json`` prints it and ``add``/``edit`` read it."""
+    from gnapp.store.register import (
+        HOUSEHOLD_BOOLEANS,
+        HOUSEHOLD_FIELDS,
+        HOUSEHOLD_LISTS,
+        MEMBER_BOOLEANS,
+        MEMBER_FIELDS,
+        status_history,
+    )
+
+    stored = next(
+        db.query(
+            "SELECT h.*, v.name AS village FROM households h "
+            "JOIN villages v ON v.id = h.village_id WHERE h.id = ?",
+            [household_id],
+        )
+    )
+    document: dict[str, Any] = {"code": stored["code"], "village": stored["village"]}
+    for key in HOUSEHOLD_FIELDS:
+        if key in ("code", "village_id"):
+            continue
+        value = stored[key]
+        if key in HOUSEHOLD_BOOLEANS:
+            value = None if value is None else bool(value)
+        elif key in HOUSEHOLD_LISTS:
+            value = json.loads(value)
+        document[key] = value
+    members = db.query(
+        "SELECT * FROM members WHERE household_id = ? ORDER BY position", [household_id]
+    )
+    document["members"] = [
+        {"id": member["id"]}
+        | {
+            key: (None if member[key] is None else bool(member[key]))
+            if key in MEMBER_BOOLEANS
+            else member[key]
+            for key in MEMBER_FIELDS
+        }
+        for member in members
+    ]
+    document["status_history"] = [
+        {key: status[key] for key in ("year", "status", "movement", "decision_number",
+                                      "decision_date", "note") if key in status}
+        for status in status_history(db, household_id)
+    ]  # fmt: skip
+    return document
+
+
+def _show(db: Any, household_id: int, *, as_json: bool) -> int:
+    from gnapp.store.household_history import column_label, history_rows, value_text
+    from gnapp.store.register import villages
+
+    document = household_document(db, household_id)
+    if as_json:
+        print(json.dumps(document, ensure_ascii=False, indent=2))
+        return 0
+    village_names = {row["id"]: row["name"] for row in villages(db)}
+    members = document["members"]
+    head = next((m["full_name"] for m in members if m["relation"] == "head"), "")
+    print(f"Hộ {document['code']} — chủ hộ {head or '(chưa có)'}")
+    print(f"  {column_label('households', 'village_id')}: {document['village']}")
+    for key, value in document.items():
+        if key in ("code", "village", "members", "status_history") or value in (None, []):
+            continue
+        print(f"  {column_label('households', key)}: "
+              f"{value_text('households', key, value, village_names)}")  # fmt: skip
+    print(f"Thành viên ({len(members)}):")
+    for number, member in enumerate(members, start=1):
+        details = [
+            f"{column_label('members', key)}: {value_text('members', key, value)}"
+            for key, value in member.items()
+            if key not in ("id", "full_name") and value is not None
+        ]
+        print(f"  {number}. {member['full_name']} — {'; '.join(details)}")
+    statuses = document["status_history"]
+    print("Tình trạng các năm:" if statuses else "Tình trạng các năm: chưa có")
+    for status in statuses:
+        line = f"  {status['year']}: {value_text('household_status', 'status', status['status'])}"
+        if status.get("decision_number"):
+            line += f" (quyết định số {status['decision_number']})"
+        print(line)
+    print("Lịch sử thay đổi (mới nhất trước):")
+    for change in history_rows(db, household_id):
+        values = f": {change.old or '—'} → {change.new}" if change.new else ""
+        print(f"  {change.when} — {change.actor} — {change.what}{values}")
+    return 0
+
+
+# --- adding and editing -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Edit:
+    """What a household file asks: the household's fields as the register stores them, the
+    roster of (member id or None, the member's fields), and the members removed."""
+
+    household: dict[str, Any]
+    roster: list[tuple[int | None, dict[str, Any]]]
+    removed: list[int]
+
+
+def _allowed(field: str) -> list[Any] | None:
+    from gnapp.core.record import field_schema
+
+    try:
+        schema = field_schema(field)
+    except KeyError:
+        return None
+    return schema.get("enum") or (schema.get("items") or {}).get("enum")
+
+
+def _stored_value(scope: str, key: str, value: Any) -> Any:
+    """A value of the file in the register's form; ValueError says in Vietnamese why not."""
+    from gnapp.core.household_checks import read_birth_date, read_citizen_id
+    from gnapp.store.register import HOUSEHOLD_BOOLEANS, HOUSEHOLD_LISTS, MEMBER_BOOLEANS
+
+    booleans = HOUSEHOLD_BOOLEANS if scope == "household" else MEMBER_BOOLEANS
+    if value is None:
+        return None
+    if key in booleans:
+        if not isinstance(value, bool):
+            raise ValueError(f"phải là true, false hoặc null (đang là {json.dumps(value)})")
+        return value
+    if scope == "household" and key in HOUSEHOLD_LISTS:
+        allowed = _allowed(f"household.{key}") or []
+        if not isinstance(value, list) or any(item not in allowed for item in value):
+            raise ValueError(f"phải là một danh sách lấy trong: {', '.join(allowed)}")
+        return value
+    if key == "floor_area_m2":
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueError(f"phải là một số mét vuông (đang là {json.dumps(value)})")
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f"phải là chữ (đang là {json.dumps(value, ensure_ascii=False)})")
+    allowed = _allowed(f"{scope}.{key}")
+    if allowed is not None and value not in allowed:
+        choices = ", ".join(str(choice) for choice in allowed if choice is not None)
+        raise ValueError(f"“{value}” không phải giá trị được dùng (một trong: {choices})")
+    if key == "birth_date":
+        return read_birth_date(value)
+    if key == "citizen_id":
+        return read_citizen_id(value)
+    return value
+
+
+def _problem_line(problem: Any, members: Sequence[Mapping[str, Any]]) -> str:
+    from gnapp.store.household_history import column_label
+
+    key = problem.field.partition(".")[2]
+    kind = "Lỗi" if problem.is_error else "Cảnh báo"
+    if problem.member is not None:
+        name = members[problem.member].get("full_name") or "chưa có tên"
+        where = f"thành viên {problem.member + 1} ({name}), {column_label('members', key)}"
+    elif key == "members":
+        where = "danh sách thành viên"
+    else:
+        where = column_label("households", key)
+    return f"{kind}: {where}: {problem.message}"
+
+
+def read_household_file(
+    db: Any, path: Path, household_id: int | None
+) -> tuple[Edit, list[Any], list[dict[str, Any]]]:
+    """What the file asks for the household (None: a new one), every problem of the household
+    it would make (file errors first), and that household's members as they would be."""
+    from gnapp.core.household_checks import ERROR, Problem
+    from gnapp.store.register import HOUSEHOLD_FIELDS, MEMBER_FIELDS
+
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise CliError(f"Không đọc được tệp {path}: {error}") from error
+    if not isinstance(document, dict):
+        raise CliError(f"Tệp {path} phải là một hộ dạng JSON (một đối tượng {{…}}).")
+    current = (
+        household_document(db, household_id)
+        if household_id is not None
+        else {"members": [], "code": None, "village": None}
+    )
+    problems: list[Problem] = []
+    household: dict[str, Any] = {}
+    household_keys = {key for key in HOUSEHOLD_FIELDS if key not in ("code", "village_id")}
+    for key, value in document.items():
+        if key in ("members", *READ_ONLY_KEYS):
+            continue
+        if key == "code":
+            household["code"] = value if isinstance(value, str) else None
+        elif key == "village":
+            try:
+                household["village_id"] = _village_id(db, str(value))
+            except CliError as error:
+                problems.append(Problem("household.village_id", str(error)))
+        elif key in household_keys:
+            try:
+                household[key] = _stored_value("household", key, value)
+            except ValueError as error:
+                problems.append(Problem(f"household.{key}", str(error)))
+        else:
+            known = ", ".join(("code", "village", *sorted(household_keys), "members"))
+            problems.append(
+                Problem(f"household.{key}", f"trường “{key}” không có trong hồ sơ hộ (có: {known})")
+            )
+    old_members = {member["id"]: member for member in current["members"]}
+    written_members = document.get("members")
+    if written_members is None:
+        written_members = [{"id": member_id} for member_id in old_members]
+    if not isinstance(written_members, list) or not all(
+        isinstance(member, dict) for member in written_members
+    ):
+        raise CliError(f"Tệp {path}: “members” phải là một danh sách các thành viên {{…}}.")
+    roster: list[tuple[int | None, dict[str, Any]]] = []
+    members: list[dict[str, Any]] = []
+    for index, written in enumerate(written_members):
+        member_id = written.get("id")
+        if member_id is not None and member_id not in old_members:
+            problems.append(Problem("member.full_name",
+                                    f"không có thành viên mã {member_id} trong hộ này", ERROR,
+                                    index))  # fmt: skip
+            member_id = None
+        old = {k: v for k, v in old_members.get(member_id, {}).items() if k != "id"}
+        new: dict[str, Any] = {}
+        for key, value in written.items():
+            if key == "id":
+                continue
+            if key not in MEMBER_FIELDS:
+                problems.append(Problem(f"member.{key}",
+                                        f"trường “{key}” không có trong hồ sơ thành viên (có: "
+                                        f"{', '.join(MEMBER_FIELDS)})", ERROR, index))  # fmt: skip
+                continue
+            try:
+                new[key] = _stored_value("member", key, value)
+            except ValueError as error:
+                problems.append(Problem(f"member.{key}", str(error), ERROR, index))
+        members.append({**old, **new})
+        changed = {k: v for k, v in new.items() if member_id is None or v != old.get(k)}
+        roster.append((member_id, changed))
+    kept = {member_id for member_id, _ in roster}
+    removed = [member_id for member_id in old_members if member_id not in kept]
+    if household_id is not None:
+        before = _stored_household(db, household_id)
+        household = {k: v for k, v in household.items() if v != before.get(k)}
+        whole = {**before, **household}
+    else:
+        whole = household
+    return Edit(household, roster, removed), [*problems, *_checks(db, whole, members,
+                                                                household_id)], members  # fmt: skip
+
+
+def _stored_household(db: Any, household_id: int) -> dict[str, Any]:
+    from gnapp.store.register import HOUSEHOLD_BOOLEANS, HOUSEHOLD_FIELDS, HOUSEHOLD_LISTS
+
+    row = db["households"].get(household_id)
+    stored = {key: row[key] for key in HOUSEHOLD_FIELDS}
+    for key in HOUSEHOLD_BOOLEANS:
+        stored[key] = None if stored[key] is None else bool(stored[key])
+    for key in HOUSEHOLD_LISTS:
+        stored[key] = json.loads(stored[key])
+    return stored
+
+
+def _checks(
+    db: Any, household: Mapping[str, Any], members: list[dict[str, Any]], household_id: int | None
+) -> list[Any]:
+    from gnapp.core.household_checks import household_problems
+    from gnapp.store.register import citizen_id_elsewhere, household_code_in_use
+
+    code = household.get("code") or ""
+    elsewhere = {
+        member["citizen_id"]: citizen_id_elsewhere(db, member["citizen_id"], household_id)
+        for member in members
+        if member.get("citizen_id")
+    }
+    return household_problems(
+        household,
+        members,
+        today=date.today(),
+        code_in_use=bool(code) and household_code_in_use(db, code, household_id),
+        elsewhere=elsewhere,
+    )
+
+
+def _save(cdb: Any, args: argparse.Namespace) -> int:
+    from gnapp.store.register import save_household
+
+    household_id = _household_id(cdb.db, args.code) if args.household_command == "edit" else None
+    edit, problems, members = read_household_file(cdb.db, args.file, household_id)
+    for problem in problems:
+        print(_problem_line(problem, members))
+    errors = sum(problem.is_error for problem in problems)
+    if errors:
+        raise CliError(f"{errors} lỗi trong tệp {args.file}: chưa ghi gì vào sổ.")
+    if args.dry_run:
+        print("Kiểm tra xong, không có lỗi (chưa ghi gì: --dry-run).")
+        return 0
+    saved = save_household(cdb, household_id, edit.household, edit.roster, edit.removed)
+    code = cdb.db.execute("SELECT code FROM households WHERE id = ?", [saved]).fetchone()[0]
+    print(f"Đã {'thêm' if household_id is None else 'lưu'} hộ {code} ({len(members)} thành viên).")
+    return 0
