@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from gnapp import __version__
-from gnapp.cli_support import CliError, ask_secret
+from gnapp.cli_support import CliError, ask_secret, sign_in_admin
 from gnapp.i18n import LANGUAGES
 
 EXIT_CORRUPT = 3  # the exit status when a database file is broken
@@ -570,16 +570,6 @@ def _setup(args: argparse.Namespace) -> int:
     return 0
 
 
-def _sign_in_admin(cdb, username: str | None) -> None:
-    """Sign the acting administrator in (password from GNAPP_ADMIN_PASSWORD or asked)."""
-    from gnapp.store import users
-
-    if not username:
-        raise CliError("Cần --admin TÊN của người quản trị.")
-    password = ask_secret("GNAPP_ADMIN_PASSWORD", f"Mật khẩu của {username}: ")
-    users.require(users.sign_in(cdb, username, password), "administer")
-
-
 def _settings(args: argparse.Namespace) -> int:
     from gnapp.store.database import open_database
     from gnapp.store.settings import SETTINGS, current_settings, save_settings
@@ -592,7 +582,7 @@ def _settings(args: argparse.Namespace) -> int:
             return 0
         if args.key is None or args.value is None:
             raise CliError("Dùng: settings set KHÓA GIÁ_TRỊ --db PATH --admin TÊN")
-        _sign_in_admin(cdb, args.admin)
+        sign_in_admin(cdb, args.admin)
         value = args.value.replace("|", "\n") if args.key in MULTILINE_SETTINGS else args.value
         save_settings(cdb, {args.key: value})
     print(f"Đã lưu {args.key}.")
@@ -615,7 +605,7 @@ def _user(args: argparse.Namespace) -> int:
         if not args.username:
             raise CliError(f"user {args.action} cần TÊN_ĐĂNG_NHẬP")
         if users.has_users(cdb.db):
-            _sign_in_admin(cdb, args.admin)
+            sign_in_admin(cdb, args.admin)
         elif args.action != "add" or "admin" not in (args.role or ()):
             raise CliError("Xã chưa có người dùng: hãy thêm người quản trị trước (--role admin).")
         if args.action == "add":
@@ -890,7 +880,7 @@ def main(argv: list[str] | None = None) -> int:
         "db": _db_check,
         "standards": _standards,
         "language": _language,
-        "household": _household,
+        **dict.fromkeys(("household", "village", "commune"), _household),
         "import": _import,
         "export": _export,
         "targets": _targets,

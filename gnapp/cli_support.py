@@ -1,10 +1,12 @@
-"""What every ``gnapp`` command shares: its error, and how it asks for a password."""
+"""What every ``gnapp`` command shares: its error, how it asks for a password, and how an
+administrator signs in for a command that needs one."""
 
 from __future__ import annotations
 
 import getpass
 import os
 import sys
+from typing import Any
 
 
 class CliError(Exception):
@@ -22,3 +24,13 @@ def ask_secret(variable: str, prompt: str, *, repeat: bool = False) -> str:
     if repeat and getpass.getpass("Nhập lại: ") != secret:
         raise CliError("Hai lần nhập mật khẩu không giống nhau.")
     return secret
+
+
+def sign_in_admin(cdb: Any, username: str | None) -> None:
+    """Sign the acting administrator in (password from GNAPP_ADMIN_PASSWORD or asked)."""
+    from gnapp.store import users
+
+    if not username:
+        raise CliError("Cần --admin TÊN của người quản trị.")
+    password = ask_secret("GNAPP_ADMIN_PASSWORD", f"Mật khẩu của {username}: ")
+    users.require(users.sign_in(cdb, username, password), "administer")

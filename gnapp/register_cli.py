@@ -7,6 +7,12 @@ the household form give it in the app.
     gnapp household show MÃ_HỘ --db PATH [--json]
     gnapp household add --db PATH --file HỘ.json [--dry-run]
     gnapp household edit MÃ_HỘ --db PATH --file HỘ.json [--dry-run]
+    gnapp village list --db PATH
+    gnapp village add MÃ TÊN [--area rural|urban] --db PATH --admin TÊN
+    gnapp village edit MÃ [--name TÊN] [--area rural|urban] --db PATH --admin TÊN
+    gnapp commune show --db PATH
+    gnapp commune set [--code MÃ] [--name TÊN] [--kind LOẠI] [--province TỈNH]
+                      [--office-name TÊN] [--office-kind province|district] --db PATH --admin TÊN
 
 ``list`` finds households as the list does (gnapp.store.household_query); ``show`` prints a
 household's fields, members, yearly statuses and change log in words. The file of ``add`` and
@@ -14,7 +20,8 @@ household's fields, members, yearly statuses and change log in words. The file o
 fields the file names, and with "members" the whole roster (a member with "id" is kept and
 changed, one without is added, one left out is removed). Both run the household form's checks
 (gnapp.core.household_checks): an error writes nothing, warnings are printed and the household
-is saved.
+is saved. ``village`` and ``commune`` are the Settings dialog's commune and villages, checked
+as it checks them and open to an administrator only.
 """
 
 from __future__ import annotations
@@ -22,12 +29,12 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from gnapp.cli_support import CliError
+from gnapp.cli_support import CliError, sign_in_admin
 
 LIST_LIMIT = 50
 # Keys of ``show --json`` that ``add`` and ``edit`` read past: the statuses come from the
@@ -84,16 +91,144 @@ def add_commands(commands: Any) -> None:
                             help="hộ dạng JSON như “household show --json” in ra")  # fmt: skip
         action.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi")
 
+    from gnapp.core.standards import AREAS
+    from gnapp.store.setup import KINDS, RECEIVER_KINDS
+
+    village = commands.add_parser("village", help="thôn, tổ dân phố: “village list|add|edit”")
+    village_actions = village.add_subparsers(dest="village_command", metavar="LỆNH", required=True)
+    _db(village_actions.add_parser("list", help="các thôn, tổ dân phố và số hộ"))
+    for name, help_text in (("add", "thêm một thôn, tổ dân phố"),
+                            ("edit", "đổi tên hoặc khu vực (mã giữ nguyên)")):  # fmt: skip
+        action = village_actions.add_parser(name, help=help_text)
+        action.add_argument("code", metavar="MÃ")
+        if name == "add":
+            action.add_argument("name", metavar="TÊN")
+            action.add_argument("--area", choices=tuple(AREAS), default="rural",
+                                help="rural: nông thôn (mặc định), urban: thành thị")  # fmt: skip
+        else:
+            action.add_argument("--name", metavar="TÊN", help="tên mới")
+            action.add_argument("--area", choices=tuple(AREAS), help="khu vực mới")
+        _db(action)
+        action.add_argument("--admin", metavar="TÊN", help="người quản trị thực hiện")
+
+    commune = commands.add_parser("commune", help="thông tin của xã: “commune show|set”")
+    commune_actions = commune.add_subparsers(dest="commune_command", metavar="LỆNH", required=True)
+    _db(commune_actions.add_parser("show", help="mã, tên, loại, tỉnh, cơ quan nhận báo cáo"))
+    change = commune_actions.add_parser("set", help="sửa thông tin của xã (người quản trị)")
+    change.add_argument("--code", metavar="MÃ", help="mã đơn vị hành chính (5 chữ số)")
+    change.add_argument("--name", metavar="TÊN", help="tên xã, phường")
+    change.add_argument("--kind", choices=tuple(KINDS), help="xa, phuong, dac_khu, thi_tran")
+    change.add_argument("--province", metavar="TỈNH", help="tỉnh, thành phố")
+    change.add_argument("--office-name", metavar="TÊN", help="cơ quan nhận báo cáo")
+    change.add_argument("--office-kind", choices=tuple(RECEIVER_KINDS),
+                        help="cấp của cơ quan nhận báo cáo")  # fmt: skip
+    _db(change)
+    change.add_argument("--admin", metavar="TÊN", help="người quản trị thực hiện")
+
 
 def run(args: argparse.Namespace) -> int:
     from gnapp.store.database import open_database
 
     with open_database(args.db) as cdb:
+        if args.command == "village":
+            return _village(cdb, args)
+        if args.command == "commune":
+            return _commune(cdb, args)
         if args.household_command == "list":
             return _list(cdb.db, args)
         if args.household_command == "show":
             return _show(cdb.db, _household_id(cdb.db, args.code), as_json=args.json)
         return _save(cdb, args)
+
+
+# --- villages and the commune -----------------------------------------------------------------
+
+
+def _village(cdb: Any, args: argparse.Namespace) -> int:
+    from gnapp.core.standards import AREA_LABELS
+    from gnapp.store.register import add_village, update_village, villages
+    from gnapp.store.setup import VillageEntry, village_problems
+
+    rows = villages(cdb.db)
+    if args.village_command == "list":
+        counts = dict(cdb.db.execute("SELECT village_id, count(*) FROM households GROUP BY 1"))
+        print("Mã\tTên\tKhu vực\tSố hộ")
+        for row in rows:
+            area, households = AREA_LABELS[row["area"]], counts.get(row["id"], 0)
+            print(f"{row['code']}\t{row['name']}\t{area}\t{households}")
+        return 0
+    sign_in_admin(cdb, args.admin)
+    # Checked as the Settings dialog checks its table: every village, the new one last.
+    entries = [VillageEntry(row["code"], row["name"], row["area"]) for row in rows]
+    codes = [row["code"] for row in rows]
+    if args.village_command == "add":
+        position = len(entries)
+        entries.append(VillageEntry(args.code, args.name, args.area))
+    elif args.code in codes:
+        position = codes.index(args.code)
+        old = entries[position]
+        entries[position] = VillageEntry(old.code, args.name or old.name, args.area or old.area)
+    else:
+        raise CliError(f"Không có thôn mã “{args.code}” (có: {', '.join(codes)}).")
+    if problems := village_problems(entries):
+        raise CliError(f"{' '.join(problems)} (dòng theo thứ tự của “gnapp village list”; "
+                       "thôn thêm mới ở cuối)")  # fmt: skip
+    entry = entries[position]
+    if args.village_command == "add":
+        add_village(cdb, entry.code.strip(), entry.name, entry.area)
+    else:
+        update_village(cdb, rows[position]["id"], entry.name, entry.area)
+    print(f"Đã lưu thôn {entry.code.strip()} {entry.name.strip()} ({AREA_LABELS[entry.area]}).")
+    return 0
+
+
+def _commune(cdb: Any, args: argparse.Namespace) -> int:
+    from gnapp.store.register import get_commune, save_commune
+    from gnapp.store.setup import KINDS, RECEIVER_KINDS, CommuneIdentity
+
+    current = get_commune(cdb.db) or {}
+    identity = CommuneIdentity(
+        code=current.get("code") or "",
+        name=current.get("name") or "",
+        kind=current.get("kind") or "xa",
+        province=current.get("province") or "",
+        receiving_office_name=current.get("receiving_office_name") or "",
+        receiving_office_kind=current.get("receiving_office_kind") or "province",
+    )
+    if args.commune_command == "show":
+        print(f"Mã: {identity.code}")
+        print(f"Tên: {identity.name}")
+        print(f"Loại: {KINDS.get(identity.kind, identity.kind)}")
+        print(f"Tỉnh, thành phố: {identity.province}")
+        office = identity.receiving_office_name or "(chưa ghi)"
+        print(f"Cơ quan nhận báo cáo: {office}, {RECEIVER_KINDS[identity.receiving_office_kind]}")
+        return 0
+    sign_in_admin(cdb, args.admin)
+    changed = replace(
+        identity,
+        **{
+            field: value
+            for field, value in (
+                ("code", args.code), ("name", args.name), ("kind", args.kind),
+                ("province", args.province), ("receiving_office_name", args.office_name),
+                ("receiving_office_kind", args.office_kind),
+            )
+            if value is not None
+        },
+    )  # fmt: skip
+    if problems := changed.problems():
+        raise CliError(" ".join(problems))
+    save_commune(
+        cdb,
+        code=changed.code.strip(),
+        name=changed.name.strip(),
+        kind=changed.kind,
+        province=changed.province.strip(),
+        receiving_office_name=changed.receiving_office_name.strip() or None,
+        receiving_office_kind=changed.receiving_office_kind,
+    )
+    print(f"Đã lưu thông tin của {changed.name.strip()}.")
+    return 0
 
 
 # --- finding ----------------------------------------------------------------------------------

@@ -236,3 +236,68 @@ def test_edit_refuses_a_member_of_another_household(db_path, tmp_path, capsys):
                  "--file", write(tmp_path, document)]) == 1  # fmt: skip
     assert f"không có thành viên mã {stranger} trong hộ này" in capsys.readouterr().out
     assert counts(db_path) == before
+
+
+# --- villages and the commune (the Settings dialog's, administrators only) ---------------------
+
+
+@pytest.fixture
+def admin(monkeypatch):
+    monkeypatch.setenv("GNAPP_ADMIN_PASSWORD", "demo123")
+    return ["--admin", "quantri"]
+
+
+def test_villages_listed_added_and_renamed(db_path, admin, capsys):
+    assert main(["village", "list", "--db", str(db_path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "Mã\tTên\tKhu vực\tSố hộ"
+    with open_database(db_path) as cdb:
+        total = cdb.db.execute("SELECT count(*) FROM households").fetchone()[0]
+    assert sum(int(line.split("\t")[3]) for line in lines[1:]) == total
+    assert main(["village", "add", "T09", "Thôn Mới", "--db", str(db_path), *admin]) == 0
+    assert "Đã lưu thôn T09 Thôn Mới (nông thôn)." in capsys.readouterr().out
+    assert main(["village", "edit", "T09", "--name", "Tổ dân phố 9", "--area", "urban",
+                 "--db", str(db_path), *admin]) == 0  # fmt: skip
+    with open_database(db_path) as cdb:
+        row = cdb.db.execute("SELECT name, area, name_fold FROM villages WHERE code = 'T09'")
+        assert row.fetchone() == ("Tổ dân phố 9", "urban", "to dan pho 9")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [
+        (["add", "T01", "Thôn Khác"], "mã T01 trùng dòng"),
+        (["add", "T09", "thon lac son"], "tên “thon lac son” trùng dòng"),
+        (["add", "T09", " "], "chưa có tên thôn"),
+        (["edit", "T99", "--name", "X"], "Không có thôn mã “T99”"),
+    ],
+)
+def test_a_village_that_clashes_is_refused(db_path, admin, capsys, arguments, expected):
+    before = counts(db_path)
+    assert main(["village", *arguments, "--db", str(db_path), *admin]) == 1
+    assert expected in capsys.readouterr().err
+    assert counts(db_path) == before
+
+
+def test_villages_and_the_commune_change_only_by_an_administrator(db_path, monkeypatch, capsys):
+    monkeypatch.setenv("GNAPP_ADMIN_PASSWORD", "demo123")
+    clerk = ["--db", str(db_path), "--admin", "canbo"]
+    assert main(["village", "add", "T09", "Thôn Mới", *clerk]) == 1
+    assert main(["commune", "set", "--name", "Xã Khác", *clerk]) == 1
+    assert "không có quyền" in capsys.readouterr().err
+    monkeypatch.setenv("GNAPP_ADMIN_PASSWORD", "sai")
+    assert main(["village", "add", "T09", "Thôn Mới", "--db", str(db_path), "--admin",
+                 "quantri"]) == 1  # fmt: skip
+    assert "mật khẩu không đúng" in capsys.readouterr().err
+
+
+def test_the_commune_shown_and_changed_as_settings_checks_it(db_path, admin, capsys):
+    assert main(["commune", "show", "--db", str(db_path)]) == 0
+    shown = capsys.readouterr().out
+    assert shown.startswith("Mã: ") and "Tỉnh, thành phố: " in shown
+    assert main(["commune", "set", "--code", "123", "--db", str(db_path), *admin]) == 1
+    assert "Mã xã phải gồm 5 chữ số" in capsys.readouterr().err
+    assert main(["commune", "set", "--office-name", "UBND huyện Sơn Tịnh", "--office-kind",
+                 "district", "--db", str(db_path), *admin]) == 0  # fmt: skip
+    assert main(["commune", "show", "--db", str(db_path)]) == 0
+    assert "Cơ quan nhận báo cáo: UBND huyện Sơn Tịnh, cấp huyện" in capsys.readouterr().out
