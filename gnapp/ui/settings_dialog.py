@@ -16,13 +16,12 @@ from gnapp.store.database import CommuneDatabase
 from gnapp.store.errors import DatabaseError
 from gnapp.store.settings import SETTINGS, current_settings, save_settings
 from gnapp.store.setup import (
-    KINDS,
-    RECEIVER_KINDS,
     SIGNING_MARKS,
     CommuneIdentity,
     VillageEntry,
     village_problems,
 )
+from gnapp.ui.commune_fields import CommuneIdentityFields
 from gnapp.ui.language import language_combo
 from gnapp.ui.qt import (
     QComboBox,
@@ -85,29 +84,8 @@ class SettingsDialog(QDialog):
     # --- tabs ---------------------------------------------------------------------------------
 
     def _identity_tab(self) -> QWidget:
-        commune = register.get_commune(self.cdb.db) or {}
-        self.code = QLineEdit(commune.get("code") or "", objectName="code")
-        self.kind = QComboBox(objectName="kind")
-        for code, word in KINDS.items():
-            self.kind.addItem(tr(word), code)
-        self.kind.setCurrentIndex(max(0, list(KINDS).index(commune.get("kind") or "xa")))
-        self.name = QLineEdit(commune.get("name") or "", objectName="name")
-        self.province = QLineEdit(commune.get("province") or "", objectName="province")
-        self.receiver = QLineEdit(commune.get("receiving_office_name") or "", objectName="receiver")
-        self.receiver_kind = QComboBox(objectName="receiver_kind")
-        for code, label in RECEIVER_KINDS.items():
-            self.receiver_kind.addItem(tr(label), code)
-        kind = commune.get("receiving_office_kind") or "province"
-        self.receiver_kind.setCurrentIndex(list(RECEIVER_KINDS).index(kind))
-        page = QWidget()
-        form = QFormLayout(page)
-        form.addRow(tr("Mã xã (mã đơn vị hành chính):"), self.code)
-        form.addRow(tr("Loại đơn vị:"), self.kind)
-        form.addRow(tr("Tên xã, phường:"), self.name)
-        form.addRow(tr("Tỉnh, thành phố:"), self.province)
-        form.addRow(tr("Cơ quan nhận báo cáo (“Kính gửi”):"), self.receiver)
-        form.addRow(tr("Cơ quan đó thuộc:"), self.receiver_kind)
-        return page
+        self.identity_fields = CommuneIdentityFields(register.get_commune(self.cdb.db))
+        return self.identity_fields
 
     def _villages_tab(self) -> QWidget:
         self.villages = QTableWidget(0, 3, objectName="villages")
@@ -258,14 +236,7 @@ class SettingsDialog(QDialog):
     # --- saving -------------------------------------------------------------------------------
 
     def identity(self) -> CommuneIdentity:
-        return CommuneIdentity(
-            code=self.code.text().strip(),
-            name=" ".join(self.name.text().split()),
-            kind=self.kind.currentData(),
-            province=" ".join(self.province.text().split()),
-            receiving_office_name=self.receiver.text().strip(),
-            receiving_office_kind=self.receiver_kind.currentData(),
-        )
+        return self.identity_fields.identity()
 
     def village_entries(self) -> list[tuple[int | None, VillageEntry]]:
         found = []

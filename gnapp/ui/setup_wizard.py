@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from gnapp.core.vietnamese import fold
-from gnapp.data import read_form_json
 from gnapp.i18n import tr, tr_noop
 from gnapp.packages.keys import KeyProblem, PublicKey
 from gnapp.paths import user_data_dir
@@ -15,8 +14,6 @@ from gnapp.store import users
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.errors import DatabaseError
 from gnapp.store.setup import (
-    KINDS,
-    RECEIVER_KINDS,
     SIGNING_MARKS,
     AdminAccount,
     CommuneIdentity,
@@ -25,6 +22,7 @@ from gnapp.store.setup import (
     create_commune_database,
     village_problems,
 )
+from gnapp.ui.commune_fields import CommuneIdentityFields
 from gnapp.ui.key_dialogs import LOST_PASSPHRASE, FingerprintCheck, PassphraseFields
 from gnapp.ui.qt import (
     QAbstractItemView,
@@ -108,44 +106,14 @@ class IdentityPage(_CheckedPage):
             tr("Thông tin xã, phường"),
             tr("Dùng cho phần đầu văn bản, báo cáo và để cấp trên nhận biết dữ liệu của xã."),
         )
-        self.code = QLineEdit(objectName="code", placeholderText=tr("5 chữ số, ví dụ 21555"))
-        self.kind = QComboBox(objectName="kind")
-        for code, word in KINDS.items():
-            self.kind.addItem(tr(word), code)
-        self.name = QLineEdit(objectName="name", placeholderText=tr("ví dụ: Xã Sơn Minh"))
-        self.province = QComboBox(objectName="province", editable=True)
-        provinces = read_form_json("reference", "province-codes.json")["provinces"]
-        self.province.addItems(sorted((p["name"] for p in provinces), key=fold))
-        self.province.setCurrentIndex(-1)
-        self.receiver = QLineEdit(
-            objectName="receiver",
-            placeholderText=tr("ví dụ: Sở Nông nghiệp và Môi trường tỉnh …"),
-        )
-        self.receiver_kind = QComboBox(objectName="receiver_kind")
-        for code, label in RECEIVER_KINDS.items():
-            self.receiver_kind.addItem(tr(label), code)
-        form = QFormLayout(self)
-        form.addRow(tr("Mã xã (mã đơn vị hành chính):"), self.code)
-        form.addRow(tr("Loại đơn vị:"), self.kind)
-        form.addRow(tr("Tên xã, phường:"), self.name)
-        form.addRow(tr("Tỉnh, thành phố:"), self.province)
-        form.addRow(tr("Cơ quan nhận báo cáo (“Kính gửi”):"), self.receiver)
-        form.addRow(tr("Cơ quan đó thuộc:"), self.receiver_kind)
-        form.addRow(self.error)
+        self.fields = CommuneIdentityFields()
+        self.fields.form.addRow(self.error)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.fields)
 
     def identity(self) -> CommuneIdentity:
-        name = " ".join(self.name.text().split())
-        word = KINDS[self.kind.currentData()]  # the document's word, whatever the language
-        if name and not fold(name).startswith(fold(word)):
-            name = f"{word} {name}"
-        return CommuneIdentity(
-            code=self.code.text().strip(),
-            name=name,
-            kind=self.kind.currentData(),
-            province=self.province.currentText().strip(),
-            receiving_office_name=self.receiver.text().strip(),
-            receiving_office_kind=self.receiver_kind.currentData(),
-        )
+        return self.fields.identity()
 
     def problems(self) -> list[str]:
         return self.identity().problems()

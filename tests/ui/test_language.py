@@ -132,7 +132,7 @@ def test_the_settings_keep_no_language_when_they_cannot_be_saved(qtbot, demo_db)
     dialog = SettingsDialog(demo_db, ADMIN, None)
     qtbot.addWidget(dialog)
     dialog.language.setCurrentIndex(dialog.language.findData("en"))
-    dialog.code.setText("12")
+    dialog.identity_fields.code.setText("12")
     dialog.save()
     assert dialog.error.isVisibleTo(dialog)
     assert preferences.preferred_language() == "vi"

@@ -25,13 +25,13 @@ def test_only_an_administrator_opens_it(qapp, demo_db, signed_in):
 
 
 def test_shows_and_saves_everything_together(dialog, demo_db):
-    assert dialog.name.text() == "Xã Sơn Minh"
+    assert dialog.identity_fields.name.text() == "Xã Sơn Minh"
     assert dialog.villages.rowCount() == len(villages(demo_db.db))
     assert (
         not dialog.villages.item(0, 0).flags() & dialog.villages.item(0, 0).flags().ItemIsEditable
     )
-    dialog.receiver.setText("UBND huyện Sơn Hà")
-    dialog.receiver_kind.setCurrentIndex(1)
+    dialog.identity_fields.receiver.setText("UBND huyện Sơn Hà")
+    dialog.identity_fields.receiver_kind.setCurrentIndex(1)
     dialog.villages.item(0, 1).setText("Thôn Mới Đổi Tên")
     dialog.add_village_row("99", "Tổ dân phố 9", "urban")
     dialog.signer_title.setCurrentText("CHỦ TỊCH")
@@ -57,8 +57,8 @@ def test_shows_and_saves_everything_together(dialog, demo_db):
 
 def test_problems_are_listed_and_nothing_is_saved(dialog, demo_db):
     before = get_commune(demo_db.db)
-    dialog.code.setText("12")
-    dialog.name.setText("Xã Đổi")
+    dialog.identity_fields.code.setText("12")
+    dialog.identity_fields.name.setText("Xã Đổi")
     dialog.add_village_row("", "Thôn Không Mã")
     dialog.save()
     assert dialog.result() != dialog.DialogCode.Accepted
@@ -106,3 +106,10 @@ def test_the_document_header_may_be_written_otherwise(dialog, demo_db):
     assert dialog.result() == dialog.DialogCode.Accepted
     assert get_setting(demo_db.db, "document.place") == "Sơn Hà"
     assert issuer(demo_db.db).place == "Sơn Hà"
+
+
+def test_the_commune_is_asked_as_the_setup_wizard_asks_it(dialog):
+    fields = dialog.identity_fields
+    assert fields.province.isEditable() and fields.province.findText("Quảng Ngãi") >= 0
+    fields.name.setText("  Sơn   Minh Mới ")
+    assert dialog.identity().name == "Xã Sơn Minh Mới"  # the kind's word, as in the wizard

@@ -32,10 +32,10 @@ def wizard(qtbot, monkeypatch):
 
 
 def fill_identity(page):
-    page.code.setText("21555")
-    page.name.setText("Sơn Minh")
-    page.province.setEditText("Quảng Ngãi")
-    page.receiver.setText("Sở Nông nghiệp và Môi trường tỉnh Quảng Ngãi")
+    page.fields.code.setText("21555")
+    page.fields.name.setText("Sơn Minh")
+    page.fields.province.setEditText("Quảng Ngãi")
+    page.fields.receiver.setText("Sở Nông nghiệp và Môi trường tỉnh Quảng Ngãi")
 
 
 def test_the_whole_way_creates_the_commune(wizard, tmp_path):
