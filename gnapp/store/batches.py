@@ -4,8 +4,8 @@ Every change made inside ``CommuneDatabase.batch()`` is tagged in the change
 log with the batch's id. Undoing replays those entries backwards in one new
 batch of its own (kind "undo", so the undo is logged and can be seen): inserted
 rows are deleted, updated columns get their old values back, deleted rows are put
-back whole. It refuses when a row of the batch was changed afterwards by anything
-else, since undoing would silently throw that later work away.
+back whole. It refuses when a row of the batch, or a household the batch added, was changed
+afterwards by anything else, since undoing would silently throw that later work away.
 """
 
 from __future__ import annotations
@@ -72,6 +72,25 @@ def _later_change(db: sqlite_utils.Database, batch_id: int) -> dict[str, Any] | 
                  ON later.table_name = mine.table_name AND later.row_id = mine.row_id
                 AND later.id > mine.last_id
                WHERE later.batch_id IS NOT :batch
+               ORDER BY later.id LIMIT 1""",
+            {"batch": batch_id},
+        )
+    )
+    return rows[0] if rows else None
+
+
+def _later_change_to_its_households(
+    db: sqlite_utils.Database, batch_id: int
+) -> dict[str, Any] | None:
+    """A change made afterwards to a household the batch added, in a row of its own (a status
+    set, a member added, a benefit recorded): undoing would pull the household from under it."""
+    rows = list(
+        db.query(
+            """SELECT later.* FROM change_log later
+               WHERE later.household_id IN (
+                     SELECT row_id FROM change_log
+                     WHERE batch_id = :batch AND table_name = 'households' AND action = 'insert')
+                 AND later.batch_id IS NOT :batch
                ORDER BY later.id LIMIT 1""",
             {"batch": batch_id},
         )
@@ -172,7 +191,7 @@ def undo_batch(cdb: CommuneDatabase, batch_id: int, progress: Progress | None = 
             f"Lô '{batch['label']}' đã được hoàn tác lúc {batch['undone_at']} "
             f"bởi {batch['undone_by']}."
         )
-    later = _later_change(db, batch_id)
+    later = _later_change(db, batch_id) or _later_change_to_its_households(db, batch_id)
     if later is not None:
         raise DatabaseError(
             f"Không thể hoàn tác lô '{batch['label']}': {_describe(db, later)}. "

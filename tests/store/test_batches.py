@@ -71,6 +71,26 @@ def test_undo_refuses_when_a_row_was_changed_afterwards(new_db, village):
     assert new_db.db["households"].count == 1
 
 
+@pytest.mark.parametrize("later_work", ["status", "member", "policy benefit"])
+def test_undo_refuses_when_an_added_household_got_more_data_afterwards(new_db, village,
+                                                                         later_work):  # fmt: skip
+    from gnapp.store.activities import add_policy_benefit
+
+    with new_db.batch("import", "ds.xlsx") as batch_id:
+        household = register.add_household(new_db, {"code": "H1", "village_id": village}, [_head()])
+    new_db.actor = "Lê Thị B"
+    if later_work == "status":
+        register.set_status(new_db, household, 2025, "poor")
+    elif later_work == "member":
+        register.add_member(new_db, household, {**_head("Trần Thị C"), "relation": "spouse"})
+    else:
+        add_policy_benefit(new_db, 2025, "health_insurance", household)
+    before = _snapshot(new_db)
+    with pytest.raises(DatabaseError, match=r"Không thể hoàn tác lô 'ds.xlsx': hộ H1 .*Lê Thị B"):
+        undo_batch(new_db, batch_id)
+    assert _snapshot(new_db) == before
+
+
 def test_a_failed_batch_leaves_no_batch_and_no_rows(new_db, village):
     with pytest.raises(sqlite3.IntegrityError), new_db.batch("import", "x"):
         register.add_household(new_db, {"code": "H1", "village_id": village}, [_head()])
