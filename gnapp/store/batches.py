@@ -17,7 +17,7 @@ from typing import Any
 
 import sqlite_utils
 
-from gnapp.core.vietnamese import fold, name_sort_key, text_sort_key
+from gnapp.core.vietnamese import fold, format_timestamp, name_sort_key, text_sort_key
 from gnapp.progress import Progress
 from gnapp.store import register
 from gnapp.store.changelog import Change, change_from_row
@@ -105,7 +105,7 @@ def _describe(db: sqlite_utils.Database, entry: dict[str, Any]) -> str:
         what = f"hộ {found[0]}" if found else f"hộ mã {entry['household_id']}"
     else:
         what = f"bảng {entry['table_name']}, dòng {entry['row_id']}"
-    return f"{what} đã được sửa sau đó (lúc {entry['at']}, bởi {entry['actor']})"
+    return f"{what} đã được sửa sau đó (lúc {format_timestamp(entry['at'])}, bởi {entry['actor']})"
 
 
 def _revert(db: sqlite_utils.Database, entry: Change) -> None:
