@@ -319,31 +319,16 @@ def _list(db: Any, args: argparse.Namespace) -> int:
 def household_document(db: Any, household_id: int) -> dict[str, Any]:
     """The household as ``show --json`` prints it and ``add``/``edit`` read it."""
     from gnapp.store.register import (
-        HOUSEHOLD_BOOLEANS,
         HOUSEHOLD_FIELDS,
-        HOUSEHOLD_LISTS,
         MEMBER_BOOLEANS,
         MEMBER_FIELDS,
         status_history,
     )
 
-    stored = next(
-        db.query(
-            "SELECT h.*, v.name AS village FROM households h "
-            "JOIN villages v ON v.id = h.village_id WHERE h.id = ?",
-            [household_id],
-        )
-    )
-    document: dict[str, Any] = {"code": stored["code"], "village": stored["village"]}
-    for key in HOUSEHOLD_FIELDS:
-        if key in ("code", "village_id"):
-            continue
-        value = stored[key]
-        if key in HOUSEHOLD_BOOLEANS:
-            value = None if value is None else bool(value)
-        elif key in HOUSEHOLD_LISTS:
-            value = json.loads(value)
-        document[key] = value
+    stored = _stored_household(db, household_id)
+    village = db.execute("SELECT name FROM villages WHERE id = ?", [stored["village_id"]])
+    document: dict[str, Any] = {"code": stored["code"], "village": village.fetchone()[0]}
+    document |= {key: stored[key] for key in HOUSEHOLD_FIELDS if key not in ("code", "village_id")}
     members = db.query(
         "SELECT * FROM members WHERE household_id = ? ORDER BY position", [household_id]
     )
@@ -481,24 +466,42 @@ def read_household_file(
     db: Any, path: Path, household_id: int | None
 ) -> tuple[Edit, list[Any], list[dict[str, Any]]]:
     """What the file asks for the household (None: a new one), every problem of the household
-    it would make (file errors first), and that household's members as they would be."""
-    from gnapp.core.household_checks import ERROR, Problem
-    from gnapp.store.register import HOUSEHOLD_FIELDS, MEMBER_FIELDS
-
+    it would make (the file's own first), and that household's members as they would be."""
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise CliError(f"Không đọc được tệp {path}: {error}") from error
     if not isinstance(document, dict):
         raise CliError(f"Tệp {path} phải là một hộ dạng JSON (một đối tượng {{…}}).")
-    current = (
-        household_document(db, household_id)
+    old_members = (
+        {member["id"]: member for member in household_document(db, household_id)["members"]}
         if household_id is not None
-        else {"members": [], "code": None, "village": None}
+        else {}
     )
-    problems: list[Problem] = []
+    written = document.get("members", [{"id": member_id} for member_id in old_members])
+    if not isinstance(written, list) or not all(isinstance(member, dict) for member in written):
+        raise CliError(f"Tệp {path}: “members” phải là một danh sách các thành viên {{…}}.")
+    household, problems = _read_household_fields(db, document)
+    roster, members, member_problems = _read_roster(written, old_members)
+    kept = {member_id for member_id, _ in roster}
+    removed = [member_id for member_id in old_members if member_id not in kept]
+    whole = household
+    if household_id is not None:
+        before = _stored_household(db, household_id)
+        household = {k: v for k, v in household.items() if v != before.get(k)}
+        whole = {**before, **household}
+    checked = _checks(db, whole, members, household_id)
+    return Edit(household, roster, removed), [*problems, *member_problems, *checked], members
+
+
+def _read_household_fields(db: Any, document: Mapping[str, Any]) -> tuple[dict[str, Any], list]:
+    """The household fields the file names, in the register's form, and the file's problems."""
+    from gnapp.core.household_checks import Problem
+    from gnapp.store.register import HOUSEHOLD_FIELDS
+
     household: dict[str, Any] = {}
-    household_keys = {key for key in HOUSEHOLD_FIELDS if key not in ("code", "village_id")}
+    problems = []
+    keys = [key for key in HOUSEHOLD_FIELDS if key not in ("code", "village_id")]
     for key, value in document.items():
         if key in ("members", *READ_ONLY_KEYS):
             continue
@@ -509,63 +512,59 @@ def read_household_file(
                 household["village_id"] = _village_id(db, str(value))
             except CliError as error:
                 problems.append(Problem("household.village_id", str(error)))
-        elif key in household_keys:
+        elif key in keys:
             try:
                 household[key] = _stored_value("household", key, value)
             except ValueError as error:
                 problems.append(Problem(f"household.{key}", str(error)))
         else:
-            known = ", ".join(("code", "village", *sorted(household_keys), "members"))
+            known = ", ".join(("code", "village", *keys, "members"))
             problems.append(
                 Problem(f"household.{key}", f"trường “{key}” không có trong hồ sơ hộ (có: {known})")
             )
-    old_members = {member["id"]: member for member in current["members"]}
-    written_members = document.get("members")
-    if written_members is None:
-        written_members = [{"id": member_id} for member_id in old_members]
-    if not isinstance(written_members, list) or not all(
-        isinstance(member, dict) for member in written_members
-    ):
-        raise CliError(f"Tệp {path}: “members” phải là một danh sách các thành viên {{…}}.")
+    return household, problems
+
+
+def _read_roster(
+    written: list[dict[str, Any]], old_members: Mapping[int, Mapping[str, Any]]
+) -> tuple[list[tuple[int | None, dict[str, Any]]], list[dict[str, Any]], list]:
+    """The roster to save ((member id or None, fields changed)), every member as it would be,
+    and the file's problems with its members."""
+    from gnapp.core.household_checks import ERROR, Problem
+    from gnapp.store.register import MEMBER_FIELDS
+
     roster: list[tuple[int | None, dict[str, Any]]] = []
     members: list[dict[str, Any]] = []
-    for index, written in enumerate(written_members):
-        member_id = written.get("id")
-        if member_id is not None and member_id not in old_members:
-            problems.append(Problem("member.full_name",
-                                    f"không có thành viên mã {member_id} trong hộ này", ERROR,
-                                    index))  # fmt: skip
+    problems = []
+    for index, member in enumerate(written):
+        member_id = member.get("id")
+        if member_id is not None and (
+            member_id not in old_members or member_id in (kept for kept, _ in roster)
+        ):
+            problems.append(Problem("member.full_name", f"thành viên mã {member_id} không có "
+                                    "trong hộ này, hoặc có hai lần", ERROR, index))  # fmt: skip
             member_id = None
         old = {k: v for k, v in old_members.get(member_id, {}).items() if k != "id"}
         new: dict[str, Any] = {}
-        for key, value in written.items():
+        for key, value in member.items():
             if key == "id":
                 continue
             if key not in MEMBER_FIELDS:
-                problems.append(Problem(f"member.{key}",
-                                        f"trường “{key}” không có trong hồ sơ thành viên (có: "
-                                        f"{', '.join(MEMBER_FIELDS)})", ERROR, index))  # fmt: skip
+                known = ", ".join(MEMBER_FIELDS)
+                problems.append(Problem(f"member.{key}", f"trường “{key}” không có trong hồ sơ "
+                                        f"thành viên (có: {known})", ERROR, index))  # fmt: skip
                 continue
             try:
                 new[key] = _stored_value("member", key, value)
             except ValueError as error:
                 problems.append(Problem(f"member.{key}", str(error), ERROR, index))
         members.append({**old, **new})
-        changed = {k: v for k, v in new.items() if member_id is None or v != old.get(k)}
-        roster.append((member_id, changed))
-    kept = {member_id for member_id, _ in roster}
-    removed = [member_id for member_id in old_members if member_id not in kept]
-    if household_id is not None:
-        before = _stored_household(db, household_id)
-        household = {k: v for k, v in household.items() if v != before.get(k)}
-        whole = {**before, **household}
-    else:
-        whole = household
-    return Edit(household, roster, removed), [*problems, *_checks(db, whole, members,
-                                                                household_id)], members  # fmt: skip
+        roster.append((member_id, {k: v for k, v in new.items() if v != old.get(k)}))
+    return roster, members, problems
 
 
 def _stored_household(db: Any, household_id: int) -> dict[str, Any]:
+    """The household's fields (register.HOUSEHOLD_FIELDS), flags as booleans, lists decoded."""
     from gnapp.store.register import HOUSEHOLD_BOOLEANS, HOUSEHOLD_FIELDS, HOUSEHOLD_LISTS
 
     row = db["households"].get(household_id)

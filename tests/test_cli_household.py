@@ -224,17 +224,22 @@ def test_edit_changes_the_head_adds_and_removes_members(db_path, tmp_path, capsy
     assert head["id"] not in {m["id"] for m in members}
 
 
-def test_edit_refuses_a_member_of_another_household(db_path, tmp_path, capsys):
+@pytest.mark.parametrize("case", ["another household's member", "a member given twice"])
+def test_edit_refuses_a_roster_naming_a_member_wrongly(db_path, tmp_path, capsys, case):
     with open_database(db_path) as cdb:
-        code, stranger = cdb.db.execute(
-            "SELECT h.code, (SELECT min(id) FROM members WHERE household_id != h.id) "
-            "FROM households h LIMIT 1"
+        code, own, stranger = cdb.db.execute(
+            "SELECT h.code, m.id, (SELECT min(id) FROM members WHERE household_id != h.id) "
+            "FROM households h JOIN members m ON m.household_id = h.id "
+            "WHERE m.relation = 'head' LIMIT 1"
         ).fetchone()
+    wrong = stranger if case == "another household's member" else own
     before = counts(db_path)
-    document = {"members": [{"id": stranger, "relation": "head"}]}
+    document = {"members": [{"id": own}, {"id": wrong, "relation": "spouse"}]}
     assert main(["household", "edit", code, "--db", str(db_path),
                  "--file", write(tmp_path, document)]) == 1  # fmt: skip
-    assert f"không có thành viên mã {stranger} trong hộ này" in capsys.readouterr().out
+    assert f"thành viên mã {wrong} không có trong hộ này, hoặc có hai lần" in (
+        capsys.readouterr().out
+    )
     assert counts(db_path) == before
 
 
