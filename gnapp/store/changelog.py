@@ -46,6 +46,7 @@ DERIVED_COLUMNS = frozenset(
         "head_sort_key",
         "search_fold",
         "search_numbers",
+        "member_count",
         "created_at",
         "updated_at",
     }

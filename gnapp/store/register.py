@@ -196,7 +196,14 @@ def set_setting(cdb: OpenDatabase, key: str, value: Any) -> None:
 # --- households and members -----------------------------------------------------------------
 
 
-_KEY_COLUMNS = ("head_name", "head_name_fold", "head_sort_key", "search_fold", "search_numbers")
+_KEY_COLUMNS = (
+    "head_name",
+    "head_name_fold",
+    "head_sort_key",
+    "search_fold",
+    "search_numbers",
+    "member_count",
+)
 _HOUSEHOLD_DEFAULTS: dict[str, Any] = {
     **dict.fromkeys(HOUSEHOLD_FIELDS),
     **dict.fromkeys(HOUSEHOLD_FLAGS, 0),
@@ -205,8 +212,8 @@ _HOUSEHOLD_DEFAULTS: dict[str, Any] = {
 
 
 def _household_keys(code: str, members: list[Mapping[str, Any]]) -> dict[str, str]:
-    """The derived columns of a household: its head's name and keys, and its two search texts
-    (the words of its members' folded names; its citizen IDs and folded code)."""
+    """The derived columns of a household: its head's name and keys, its two search texts
+    (the words of its members' folded names; its citizen IDs and folded code), its size."""
     head = next((m["full_name"] for m in members if m.get("relation") == "head"), "")
     numbers = [m["citizen_id"] for m in members if m.get("citizen_id")]
     return {
@@ -215,6 +222,7 @@ def _household_keys(code: str, members: list[Mapping[str, Any]]) -> dict[str, st
         "head_sort_key": name_sort_key(head),
         "search_fold": search_words(fold(m["full_name"]) for m in members),
         "search_numbers": search_words([*numbers, fold(code)]),
+        "member_count": len(members),
     }
 
 
