@@ -22,6 +22,7 @@ _PARENTHESES = re.compile(r"\([^)]*\)")
 _COLUMN_NUMBER = re.compile(r"\(?[0-9a-zA-Z]{1,3}\)?")
 
 
+@functools.lru_cache(maxsize=8192)  # the same few words fill whole columns (Nam, Nữ, Con, ...)
 def heading_key(text: str) -> str:
     """ "Số CCCD/CMND" -> "so cccd cmnd"."""
     return " ".join(_NON_WORD.sub(" ", fold(text)).split())

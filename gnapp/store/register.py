@@ -87,9 +87,10 @@ STATUSES = ("poor", "near_poor", "average", "not_poor")
 
 
 def _unknown(fields: Mapping[str, Any], allowed: tuple[str, ...], what: str) -> None:
+    if fields.keys() <= set(allowed):
+        return
     extra = sorted(set(fields) - set(allowed))
-    if extra:
-        raise DatabaseError(f"Trường không hợp lệ cho {what}: {', '.join(extra)}")
+    raise DatabaseError(f"Trường không hợp lệ cho {what}: {', '.join(extra)}")
 
 
 def _household_row(fields: Mapping[str, Any]) -> dict[str, Any]:
