@@ -58,6 +58,12 @@ def add_commands(commands: Any) -> None:
     change.add_argument(
         "--out", type=Path, required=True, metavar="DIR", help="nơi ghi tệp đổi khóa"
     )
+    change_file = key_commands.add_parser(
+        "change-file", help="ghi lại tệp đổi khóa của lần đổi khóa gần nhất (gửi cấp trên)"
+    )
+    _db(change_file)
+    change_file.add_argument("--out", type=Path, required=True, metavar="DIR",
+                             help="nơi ghi tệp đổi khóa")  # fmt: skip
     receiver_key = key_commands.add_parser("office", help="nhập khóa mã hóa của cơ quan nhận")
     receiver_key.add_argument("file", type=Path, metavar="FILE.gnpub")
     _db(receiver_key)
@@ -215,6 +221,14 @@ def _key(args: argparse.Namespace) -> int:
                 f"Đã đổi khóa ký: {change.old_key.fingerprint} → {change.new_key.fingerprint}, "
                 f"dùng từ gói số {change.from_sequence}. Gửi tệp {path} cho cấp trên."
             )
+        elif args.key_command == "change-file":
+            change = commune.current_key_change(cdb.db)
+            if change is None:
+                raise CliError(
+                    "Khóa ký hiện tại không đến từ một lần đổi khóa: không có tệp đổi khóa nào "
+                    "để ghi (gửi khóa công khai: gnapp key export)."
+                )
+            print(f"Đã ghi {write_key_change(change, args.out)}. Gửi tệp này cho cấp trên.")
         else:
             key = read_public_key(_read(args.file), AGREEMENT)
             _confirm(key, args.fingerprint)

@@ -22,6 +22,7 @@ from gnapp.packages.keys import (
     check_new_passphrase,
     fingerprint,
     new_key_pair,
+    read_key_change,
     seal_secret,
     unlock_signing,
 )
@@ -76,6 +77,15 @@ def _signing_key(db: sqlite_utils.Database, row: dict[str, Any]) -> SigningKey:
 def current_signing_key(db: sqlite_utils.Database) -> SigningKey | None:
     rows = list(db.query("SELECT * FROM signing_keys WHERE retired_at IS NULL"))
     return _signing_key(db, rows[0]) if rows else None
+
+
+def current_key_change(db: sqlite_utils.Database) -> KeyChange | None:
+    """The signed key-change file that brought in the current key, to give the office again
+    (None: no key, or a key made rather than changed)."""
+    key = current_signing_key(db)
+    if key is None or key.change_statement is None:
+        return None
+    return read_key_change(key.change_statement)
 
 
 def signing_keys(db: sqlite_utils.Database) -> list[SigningKey]:

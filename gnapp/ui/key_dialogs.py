@@ -360,7 +360,8 @@ class ChangeKeyDialog(QDialog):
             show_error(
                 self.error,
                 tr(
-                    "Đã đổi khóa nhưng không ghi được tệp đổi khóa: {reason}",
+                    "Đã đổi khóa nhưng không ghi được tệp đổi khóa: {reason}. Đóng cửa sổ này "
+                    "rồi bấm “Ghi lại tệp đổi khóa…” để ghi vào thư mục khác.",
                     reason=error,
                 ),
             )

@@ -10,12 +10,13 @@ from gnapp.i18n import tr, tr_noop
 from gnapp.packages.build import PackageError, sent_manifest
 from gnapp.packages.commune import (
     SentPackage,
+    current_key_change,
     current_signing_key,
     office_key,
     require_signing_key,
     sent_packages,
 )
-from gnapp.packages.keys import KeyProblem, write_public_key
+from gnapp.packages.keys import KeyProblem, write_key_change, write_public_key
 from gnapp.packages.mail import EmailDraft, email_draft
 from gnapp.store import users
 from gnapp.store.database import CommuneDatabase
@@ -83,6 +84,11 @@ class PackagesView(QWidget):
         self.export_button = QPushButton(tr("Xuất khóa công khai…"))
         self.office_button = QPushButton(tr("Nhập khóa của cơ quan nhận…"))
         self.change_button = QPushButton(tr("Đổi khóa ký…"))
+        self.change_file_button = QPushButton(tr("Ghi lại tệp đổi khóa…"))
+        self.change_file_button.setToolTip(
+            tr("Ghi lại tệp đổi khóa (.gnkeychange) của lần đổi khóa gần nhất để gửi cơ quan nhận")
+        )
+        self.change_file_button.clicked.connect(lambda: self.write_change_file())
         self.create_button.clicked.connect(lambda: self.create_key())
         self.export_button.clicked.connect(lambda: self.export_key())
         self.office_button.clicked.connect(lambda: self.import_office_key())
@@ -96,7 +102,7 @@ class PackagesView(QWidget):
         form.addRow(tr("Khóa của cơ quan nhận:"), self.office_state)
         key_buttons = QHBoxLayout()
         for button in (self.create_button, self.export_button, self.office_button,
-                       self.change_button):  # fmt: skip
+                       self.change_button, self.change_file_button):  # fmt: skip
             key_buttons.addWidget(button)
         key_buttons.addStretch()
         key_layout = QVBoxLayout(keys)
@@ -192,6 +198,7 @@ class PackagesView(QWidget):
         self.change_button.setEnabled(may_manage and key is not None)
         self.office_button.setEnabled(may_manage)
         self.export_button.setEnabled(key is not None)
+        self.change_file_button.setVisible(current_key_change(db) is not None)
         self._fill_table()
 
     def _fill_table(self) -> None:
@@ -302,6 +309,29 @@ class PackagesView(QWidget):
                 path=dialog.path,
             )
         )
+
+    def write_change_file(self, folder: Path | None = None) -> Path | None:
+        """Write the last key change's file again into ``folder`` (asked for when None)."""
+        change = current_key_change(self.cdb.db)
+        folder = folder or choose_folder(
+            self, tr("Chọn thư mục (hoặc ổ USB) ghi tệp đổi khóa"), last_folder()
+        )
+        if change is None or folder is None:
+            return None
+        try:
+            path = write_key_change(change, folder)
+        except KeyProblem as error:
+            self.status.setText(tr("Không ghi được tệp đổi khóa: {reason}", reason=error))
+            return None
+        self.status.setText(
+            tr(
+                "Đã ghi {path}. Gửi tệp này cho cơ quan nhận và gọi điện đọc dấu vân tay khóa "
+                "mới {fingerprint}.",
+                path=path,
+                fingerprint=change.new_key.fingerprint,
+            )
+        )
+        return path
 
     # --- packages --------------------------------------------------------------------------
 

@@ -146,6 +146,11 @@ def test_the_whole_path_from_commune_to_office(small_demo_file, tmp_path, capsys
     status, text, _ = run(capsys, "key", "change", "--db", xa, "--out", tmp_path)
     assert status == 0 and "dùng từ gói số 2" in text
     (statement,) = tmp_path.glob("*.gnkeychange")
+    # the file lost (a USB drive pulled out): written again, the same bytes
+    again = tmp_path / "lai"
+    again.mkdir()
+    status, text, _ = run(capsys, "key", "change-file", "--db", xa, "--out", again)
+    assert status == 0 and (again / statement.name).read_bytes() == statement.read_bytes()
     new_fp = _fingerprint(run(capsys, "key", "fingerprint", "--db", xa)[1])
     status, text, _ = run(
         capsys, "office", "register", statement, "--db", tinh, "--fingerprint", new_fp
@@ -161,6 +166,8 @@ def test_a_wrong_passphrase_is_one_line(small_demo_file, tmp_path, capsys, monke
     assert status == 1 and err.startswith("Lỗi: Mật khẩu phải có ít nhất 10 ký tự")
     status, _, err = run(capsys, "key", "fingerprint", "--db", xa)
     assert status == 1 and "chưa có khóa ký" in err
+    status, _, err = run(capsys, "key", "change-file", "--db", xa, "--out", tmp_path)
+    assert status == 1 and "không đến từ một lần đổi khóa" in err
 
 
 def test_a_previous_schema_gains_the_package_tables(tmp_path):

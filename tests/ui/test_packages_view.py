@@ -173,6 +173,26 @@ def test_changing_the_key_writes_the_file_for_the_office(qtbot, commune, world, 
     assert change.from_sequence == 2
 
 
+def test_a_key_change_file_can_be_written_again(qtbot, commune, world, tmp_path):  # noqa: F811
+    view = view_of(qtbot, commune, APPROVER)
+    assert view.change_file_button.isHidden()  # a key made, not changed: nothing to write
+    dialog = ChangeKeyDialog(commune, tmp_path)
+    qtbot.addWidget(dialog)
+    dialog.old.setText(PASSPHRASE)
+    dialog.fields.first.setText(NEW_PASSPHRASE)
+    dialog.fields.repeat.setText(NEW_PASSPHRASE)
+    dialog.change_key()
+    view.refresh()
+    assert not view.change_file_button.isHidden()
+    again = tmp_path / "usb"
+    again.mkdir()
+    path = view.write_change_file(again)
+    assert path.read_bytes() == dialog.path.read_bytes()
+    assert str(path) in view.status.text()
+    assert view.write_change_file(again) is None  # never over an existing file
+    assert "Tệp đã tồn tại" in view.status.text()
+
+
 # --- building a package -----------------------------------------------------------------------
 
 
