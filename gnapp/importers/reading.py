@@ -1,6 +1,7 @@
 """Reading a spreadsheet or CSV file into a grid of cells, text converted to Unicode NFC.
 
-.xlsx, .xls and .ods are read with python-calamine; for .xlsx whose styles use a
+.xlsx, .xls and .ods are read with python-calamine (a web page saved as .xls, as many
+programs export their lists, is read as the HTML table it is); for .xlsx whose styles use a
 legacy Vietnamese font (.VnTime, VNI-Times) the cell fonts are read with openpyxl,
 since calamine gives none. CSV files: UTF-8 (with or without BOM), Windows-1258 or
 Windows-1252, separated by comma, semicolon or tab.
@@ -20,6 +21,7 @@ from typing import Any
 import python_calamine
 
 from gnapp.importers import legacy
+from gnapp.importers.html_table import looks_like_html, read_html_table
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 SUPPORTED_SUFFIXES = (*SPREADSHEET_SUFFIXES, ".csv")
@@ -73,9 +75,10 @@ def _check_suffix(path: Path) -> str:
 
 
 def sheet_names(path: str | Path) -> list[str]:
-    """The sheets of a spreadsheet (a CSV file has one, named after the file)."""
+    """The sheets of a spreadsheet (a CSV file, or a web page saved as .xls, has one, named
+    after the file)."""
     path = Path(path)
-    if _check_suffix(path) == ".csv":
+    if _check_suffix(path) == ".csv" or _is_web_page(path):
         return [path.stem]
     try:
         return list(python_calamine.load_workbook(str(path)).sheet_names)
@@ -88,14 +91,22 @@ def sheet_names(path: str | Path) -> list[str]:
 def read_sheet(path: str | Path, sheet: str | None = None) -> Sheet:
     """Read one sheet (default: the first) with legacy-encoded text converted to Unicode."""
     path = Path(path)
+    fonts: dict[tuple[int, int], str] = {}
     if _check_suffix(path) == ".csv":
         grid = Sheet(path.stem, _read_csv(path))
-        fonts: dict[tuple[int, int], str] = {}
+    elif _is_web_page(path):
+        grid = Sheet(path.stem, *read_html_table(path.read_bytes()))
     else:
         grid = _read_spreadsheet(path, sheet)
         fonts = _legacy_fonts(path, grid.name) if path.suffix.lower() == ".xlsx" else {}
     _convert_text(grid, fonts)
     return grid
+
+
+def _is_web_page(path: Path) -> bool:
+    """A web page under a spreadsheet's name (many programs export their lists so)."""
+    with open(path, "rb") as stream:
+        return looks_like_html(stream.read(2048))
 
 
 def _read_spreadsheet(path: Path, sheet: str | None) -> Sheet:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -103,6 +104,34 @@ def write_xls(path: Path, headings: Sequence[str], rows: Sequence[Sequence[Any]]
     return path
 
 
+def write_html_xls(path: Path, rows: Sequence[Sequence[Any]], *, encoding: str = "utf-8") -> Path:
+    """A web page saved as .xls, as portals and programs export lists: title rows spanning the
+    table, the two-level header of write_two_level_xlsx in rowspan/colspan, a nested layout
+    table and entities, in ``encoding`` with its charset declared."""
+    from html import escape
+
+    cells = "".join(
+        "<tr>"
+        + "".join(f"<td>{escape(str(v)) if v is not None else ''}</td>" for v in row)
+        + "</tr>"
+        for row in rows
+    )
+    page = (
+        f'<html xmlns:x="urn:schemas-microsoft-com:office:excel"><head><meta charset="{encoding}">'
+        "</head><body><table><tr><td>logo</td><td>menu</td></tr></table>"
+        '<table border="1">'
+        '<tr><td colspan="8"><b>DANH SÁCH HỘ NGHÈO NĂM 2024</b></td></tr><tr></tr>'
+        '<tr><th rowspan="2">STT</th><th rowspan="2">Thôn</th><th colspan="3">Thông tin<br>chủ hộ</th>'
+        '<th colspan="2">Giới tính</th><th rowspan="2">Số nhân khẩu</th></tr>'
+        "<tr><th>Họ tên</th><th>Ngày sinh</th><th>CCCD</th><th>Nam</th><th>Nữ</th></tr>"
+        f"{cells}</table><p>Ng&#432;&#7901;i l&#7853;p bi&#7875;u</p></body></html>"
+    )
+    if encoding == "cp1258":  # tones as combining marks after the letter
+        page = _cp1258_compose(unicodedata.normalize("NFD", page))
+    path.write_bytes(page.encode(encoding))
+    return path
+
+
 def write_ods(path: Path, headings: Sequence[str], rows: Sequence[Sequence[Any]]) -> Path:
     """A minimal OpenDocument spreadsheet (text and number cells), header under a title row."""
     import zipfile
@@ -164,7 +193,6 @@ def write_csv(
     text = buffer.getvalue()
     if encoding == "cp1258":
         # Windows-1258 spells tones as combining marks after the base letter.
-        import unicodedata
 
         text = _cp1258_compose(unicodedata.normalize("NFD", text))
     path.write_bytes(text.encode(encoding))
@@ -174,7 +202,6 @@ def write_csv(
 def _cp1258_compose(text: str) -> str:
     """NFD text with the letter marks (ă â ê ô ơ ư) composed and the tones left as combining
     marks, the way Windows-1258 writes Vietnamese."""
-    import unicodedata
 
     letter_marks = "\u0302\u0306\u031b"
     out: list[str] = []

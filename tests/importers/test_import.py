@@ -14,7 +14,7 @@ from gnapp.importers.plan import (
     build_plan,
     open_source,
 )
-from gnapp.importers.reading import ImportFileError, read_sheet
+from gnapp.importers.reading import ImportFileError, read_sheet, sheet_names
 from gnapp.importers.report import write_error_report
 from gnapp.progress import Cancelled, Progress
 from gnapp.store.register import add_village
@@ -114,6 +114,32 @@ def test_two_level_header_one_row_per_household(commune, tmp_path):
     assert third.rejected  # both Nam and Nữ marked
     assert any("nhiều hơn" in note for note in plan.notes)
     assert plan.households[0].code.startswith("NHAP-")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1258"])
+def test_a_web_page_saved_as_xls_is_read_as_its_table(commune, tmp_path, encoding):
+    rows = [
+        (1, "Thôn Đông", "Nguyễn Văn Bốn", "1980", "012080000001", "x", None, 4),
+        (2, "Thôn Đông", "Lò Thị Năm", "06/05/1990", "001190000002", None, "x", 1),
+    ]
+    path = files.write_html_xls(tmp_path / "ds-cong-thong-tin.xls", rows, encoding=encoding)
+    assert sheet_names(path) == ["ds-cong-thong-tin"]
+    source = open_source(commune.db, path)
+    assert source.header.columns[2].parts == ("Thông tin chủ hộ", "Họ tên")
+    plan = build_plan(commune.db, source, today=TODAY)
+    assert plan.layout == HOUSEHOLD_LAYOUT and plan.status_year == 2024
+    assert [h.members[0] for h in plan.households] == [
+        {"full_name": "Nguyễn Văn Bốn", "sex": "male", "birth_date": "1980", "relation": "head",
+         "citizen_id": "012080000001"},
+        {"full_name": "Lò Thị Năm", "sex": "female", "birth_date": "1990-05-06",
+         "relation": "head", "citizen_id": "001190000002"},
+    ]  # fmt: skip
+    assert [h.village_key for h in plan.households] == ["id:1", "id:1"]
+
+
+def test_a_real_xls_is_not_taken_for_a_web_page(tmp_path):
+    path = files.write_xls(tmp_path / "that.xls", files.MEMBER_HEADINGS, files.MEMBERS)
+    assert sheet_names(path) == ["DS"]
 
 
 @pytest.mark.parametrize("font", [".VnTime", None])
