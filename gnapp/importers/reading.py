@@ -83,9 +83,7 @@ def sheet_names(path: str | Path) -> list[str]:
     try:
         return list(python_calamine.load_workbook(str(path)).sheet_names)
     except python_calamine.CalamineError as error:
-        raise ImportFileError(
-            f"Tệp “{path.name}” bị hỏng hoặc không phải bảng tính ({error})."
-        ) from error
+        raise _unreadable(path, error) from error
 
 
 def read_sheet(path: str | Path, sheet: str | None = None) -> Sheet:
@@ -125,10 +123,16 @@ def _read_spreadsheet(path: Path, sheet: str | None) -> Sheet:
         ]
         merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in data.merged_cell_ranges or []]
     except python_calamine.CalamineError as error:
-        raise ImportFileError(
-            f"Tệp “{path.name}” bị hỏng hoặc không phải bảng tính ({error})."
-        ) from error
+        raise _unreadable(path, error) from error
     return Sheet(name, rows, merged)
+
+
+def _unreadable(path: Path, error: Exception) -> ImportFileError:
+    return ImportFileError(
+        f"Tệp “{path.name}” bị hỏng hoặc không phải bảng tính. Nếu Excel mở được tệp này, hãy "
+        "chọn Tệp › Lưu thành (Save As) › Sổ làm việc Excel (.xlsx) rồi nhập tệp mới. "
+        f"(Chi tiết kỹ thuật: {error})"
+    )
 
 
 _LEGACY_FONT = re.compile(rb'<name val="(?:\.?[Vv][Nn])', re.IGNORECASE)

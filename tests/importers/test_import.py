@@ -294,3 +294,24 @@ def test_birth_dates(value, expected):
 def test_bad_birth_dates(value):
     with pytest.raises(parsing.CellError):
         parsing.birth_date(value, TODAY)
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("hong.xlsx", b"PK\x03\x04 not really a zip"),
+        ("excel-2003-xml.xls", b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:'
+                               b'office:spreadsheet"><Worksheet><Table></Table></Worksheet>'
+                               b"</Workbook>"),
+    ],
+)  # fmt: skip
+def test_an_unreadable_spreadsheet_says_what_to_do(tmp_path, name, content):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(ImportFileError) as raised:
+        read_sheet(path)
+    message = str(raised.value)
+    assert message.startswith(f"Tệp “{name}” bị hỏng hoặc không phải bảng tính.")
+    assert "Lưu thành (Save As)" in message and "Chi tiết kỹ thuật" in message
+    with pytest.raises(ImportFileError, match="Lưu thành"):
+        sheet_names(path)
