@@ -36,20 +36,18 @@ LOGGED_TABLES: dict[str, str | None] = {
     "office_key": None,
     "sent_packages": None,
 }
+# A household's columns computed from its members and code (gnapp.store.register).
+HOUSEHOLD_KEY_COLUMNS = (
+    "head_name",
+    "head_name_fold",
+    "head_sort_key",
+    "search_fold",
+    "search_numbers",
+    "member_count",
+)
 # Columns derived from others (search and sort keys, time stamps): their sources are logged.
 DERIVED_COLUMNS = frozenset(
-    {
-        "name_fold",
-        "name_sort_key",
-        "head_name",
-        "head_name_fold",
-        "head_sort_key",
-        "search_fold",
-        "search_numbers",
-        "member_count",
-        "created_at",
-        "updated_at",
-    }
+    {"name_fold", "name_sort_key", *HOUSEHOLD_KEY_COLUMNS, "created_at", "updated_at"}
 )
 # Secrets the log must never spread: password hashes (a change shows as password_changes
 # counting up) and signing keys, even encrypted.

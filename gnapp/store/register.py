@@ -15,7 +15,7 @@ from typing import Any
 import sqlite_utils
 
 from gnapp.core.vietnamese import fold, name_sort_key, nfc, search_words, text_sort_key
-from gnapp.store.changelog import logged_in_bulk
+from gnapp.store.changelog import HOUSEHOLD_KEY_COLUMNS, logged_in_bulk
 from gnapp.store.database import CommuneDatabase, OpenDatabase
 from gnapp.store.errors import DatabaseError
 
@@ -197,14 +197,6 @@ def set_setting(cdb: OpenDatabase, key: str, value: Any) -> None:
 # --- households and members -----------------------------------------------------------------
 
 
-_KEY_COLUMNS = (
-    "head_name",
-    "head_name_fold",
-    "head_sort_key",
-    "search_fold",
-    "search_numbers",
-    "member_count",
-)
 _HOUSEHOLD_DEFAULTS: dict[str, Any] = {
     **dict.fromkeys(HOUSEHOLD_FIELDS),
     **dict.fromkeys(HOUSEHOLD_FLAGS, 0),
@@ -259,7 +251,9 @@ def add_households(
     (``changelog.logged_in_bulk``). ``progress`` is told how many households are written so far.
     """
     stamp = cdb.now()
-    household_columns = [*HOUSEHOLD_FIELDS, *_KEY_COLUMNS, "created_at", "updated_at", "id"]
+    household_columns = [
+        *HOUSEHOLD_FIELDS, *HOUSEHOLD_KEY_COLUMNS, "created_at", "updated_at", "id"
+    ]  # fmt: skip
     member_columns = [*MEMBER_FIELDS, "name_fold", "name_sort_key", "household_id", "position"]
     ids: list[int] = []
     with (
