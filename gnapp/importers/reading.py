@@ -1,7 +1,8 @@
 """Reading a spreadsheet or CSV file into a grid of cells, text converted to Unicode NFC.
 
 .xlsx, .xls and .ods are read with python-calamine (a web page saved as .xls, as many
-programs export their lists, is read as the HTML table it is); for .xlsx whose styles use a
+programs export their lists, is read as the HTML table it is, and Excel 2003's XML spreadsheet
+as the XML it is); for .xlsx whose styles use a
 legacy Vietnamese font (.VnTime, VNI-Times) the cell fonts are read with openpyxl,
 since calamine gives none. CSV files: UTF-8 (with or without BOM), Windows-1258 or
 Windows-1252, separated by comma, semicolon or tab.
@@ -20,7 +21,7 @@ from typing import Any
 
 import python_calamine
 
-from gnapp.importers import legacy
+from gnapp.importers import legacy, spreadsheet_xml
 from gnapp.importers.html_table import looks_like_html, read_html_table
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -78,8 +79,13 @@ def sheet_names(path: str | Path) -> list[str]:
     """The sheets of a spreadsheet (a CSV file, or a web page saved as .xls, has one, named
     after the file)."""
     path = Path(path)
-    if _check_suffix(path) == ".csv" or _is_web_page(path):
+    if _check_suffix(path) == ".csv" or _export_kind(path) == WEB_PAGE:
         return [path.stem]
+    if _export_kind(path) == XML_SPREADSHEET:
+        try:
+            return spreadsheet_xml.sheet_names(path.read_bytes())
+        except spreadsheet_xml.SpreadsheetXmlError as error:
+            raise _unreadable(path, error) from error
     try:
         return list(python_calamine.load_workbook(str(path)).sheet_names)
     except python_calamine.CalamineError as error:
@@ -92,8 +98,10 @@ def read_sheet(path: str | Path, sheet: str | None = None) -> Sheet:
     fonts: dict[tuple[int, int], str] = {}
     if _check_suffix(path) == ".csv":
         grid = Sheet(path.stem, _read_csv(path))
-    elif _is_web_page(path):
+    elif _export_kind(path) == WEB_PAGE:
         grid = Sheet(path.stem, *read_html_table(path.read_bytes()))
+    elif _export_kind(path) == XML_SPREADSHEET:
+        grid = _read_spreadsheet_xml(path, sheet)
     else:
         grid = _read_spreadsheet(path, sheet)
         fonts = _legacy_fonts(path, grid.name) if path.suffix.lower() == ".xlsx" else {}
@@ -101,10 +109,36 @@ def read_sheet(path: str | Path, sheet: str | None = None) -> Sheet:
     return grid
 
 
-def _is_web_page(path: Path) -> bool:
-    """A web page under a spreadsheet's name (many programs export their lists so)."""
+WEB_PAGE = "web page"
+XML_SPREADSHEET = "Excel 2003 XML"
+
+
+def _export_kind(path: Path) -> str | None:
+    """What other programs export under a spreadsheet's name and calamine does not read: a web
+    page, or Excel 2003's XML spreadsheet; None for a real spreadsheet."""
     with open(path, "rb") as stream:
-        return looks_like_html(stream.read(2048))
+        head = stream.read(2048)
+    if spreadsheet_xml.looks_like_spreadsheet_xml(head):
+        return XML_SPREADSHEET
+    return WEB_PAGE if looks_like_html(head) else None
+
+
+def _missing_sheet(path: Path, name: str, names: list[str]) -> ImportFileError:
+    return ImportFileError(
+        f"Tệp “{path.name}” không có trang tính “{name}” (có: {', '.join(names)})."
+    )
+
+
+def _read_spreadsheet_xml(path: Path, sheet: str | None) -> Sheet:
+    data = path.read_bytes()
+    try:
+        names = spreadsheet_xml.sheet_names(data)
+        name = sheet if sheet is not None else (names[0] if names else path.stem)
+        if names and name not in names:
+            raise _missing_sheet(path, name, names)
+        return Sheet(name, *spreadsheet_xml.read_worksheet(data, name))
+    except spreadsheet_xml.SpreadsheetXmlError as error:
+        raise _unreadable(path, error) from error
 
 
 def _read_spreadsheet(path: Path, sheet: str | None) -> Sheet:
@@ -112,10 +146,7 @@ def _read_spreadsheet(path: Path, sheet: str | None) -> Sheet:
         workbook = python_calamine.load_workbook(str(path))
         name = sheet if sheet is not None else workbook.sheet_names[0]
         if name not in workbook.sheet_names:
-            raise ImportFileError(
-                f"Tệp “{path.name}” không có trang tính “{name}” "
-                f"(có: {', '.join(workbook.sheet_names)})."
-            )
+            raise _missing_sheet(path, name, workbook.sheet_names)
         data = workbook.get_sheet_by_name(name)
         rows = [
             [None if value == "" else value for value in row]

@@ -132,6 +132,44 @@ def write_html_xls(path: Path, rows: Sequence[Sequence[Any]], *, encoding: str =
     return path
 
 
+def write_spreadsheet_xml(
+    path: Path, headings: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> Path:
+    """Excel 2003's XML spreadsheet saved as .xls: a notes sheet first, then the list under a
+    title row merged across (MergeAcross), numbers as Number, dates written as DateTime, the
+    second row's cells placed by ss:Index."""
+    from datetime import date
+    from xml.sax.saxutils import escape
+
+    def cell(value: Any, index: int | None = None) -> str:
+        at = f' ss:Index="{index}"' if index else ""
+        if value is None:
+            return ""
+        if isinstance(value, date):
+            return (
+                f'<Cell{at}><Data ss:Type="DateTime">{value.isoformat()}T00:00:00.000</Data></Cell>'
+            )
+        kind = "Number" if isinstance(value, int | float) else "String"
+        return f'<Cell{at}><Data ss:Type="{kind}">{escape(str(value))}</Data></Cell>'
+
+    body = "".join(
+        "<Row>" + "".join(cell(v, i) for i, v in enumerate(row, start=1)) + "</Row>" for row in rows
+    )
+    book = (
+        '<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n'
+        '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+        'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">'
+        '<Worksheet ss:Name="Ghi chú"><Table><Row><Cell><Data ss:Type="String">Xem trang sau</Data>'
+        "</Cell></Row></Table></Worksheet>"
+        '<Worksheet ss:Name="Danh sách"><Table>'
+        f'<Row><Cell ss:MergeAcross="{len(headings) - 1}"><Data ss:Type="String">{TITLE[1]}</Data></Cell></Row>'
+        '<Row ss:Index="3">' + "".join(cell(h) for h in headings) + "</Row>"
+        f"{body}</Table></Worksheet></Workbook>"
+    )
+    path.write_text(book, encoding="utf-8")
+    return path
+
+
 def write_ods(path: Path, headings: Sequence[str], rows: Sequence[Sequence[Any]]) -> Path:
     """A minimal OpenDocument spreadsheet (text and number cells), header under a title row."""
     import zipfile

@@ -137,6 +137,25 @@ def test_a_web_page_saved_as_xls_is_read_as_its_table(commune, tmp_path, encodin
     assert [h.village_key for h in plan.households] == ["id:1", "id:1"]
 
 
+def test_an_excel_2003_xml_spreadsheet_saved_as_xls(commune, tmp_path):
+    rows = [list(row) for row in files.MEMBERS[:3]]
+    rows[0][4] = date(1970, 3, 5)  # a DateTime cell
+    path = files.write_spreadsheet_xml(tmp_path / "xuat-2003.xls", files.MEMBER_HEADINGS, rows)
+    assert sheet_names(path) == ["Ghi chú", "Danh sách"]
+    with pytest.raises(ImportFileError, match="không có trang tính “Trang 3”"):
+        read_sheet(path, "Trang 3")
+    source = open_source(commune.db, path, "Danh sách")
+    plan = build_plan(commune.db, source, today=TODAY)
+    assert plan.layout == MEMBER_LAYOUT and plan.status_year == 2024
+    (household,) = plan.households
+    assert household.code == "H001" and household.village_key == "id:1"
+    assert [(m["full_name"], m["birth_date"], m.get("citizen_id")) for m in household.members] == [
+        ("Nguyễn Văn Được", "1970-03-05", "001070001234"),
+        ("Trần Thị Hoa", "1972", "001172004321"),
+        ("Nguyễn Văn An", "1998-08-12", None),
+    ]
+
+
 def test_a_real_xls_is_not_taken_for_a_web_page(tmp_path):
     path = files.write_xls(tmp_path / "that.xls", files.MEMBER_HEADINGS, files.MEMBERS)
     assert sheet_names(path) == ["DS"]
@@ -300,9 +319,8 @@ def test_bad_birth_dates(value):
     ("name", "content"),
     [
         ("hong.xlsx", b"PK\x03\x04 not really a zip"),
-        ("excel-2003-xml.xls", b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:'
-                               b'office:spreadsheet"><Worksheet><Table></Table></Worksheet>'
-                               b"</Workbook>"),
+        ("cut-short-2003.xls", b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-'
+                               b'com:office:spreadsheet"><Worksheet><Table><Row>'),
     ],
 )  # fmt: skip
 def test_an_unreadable_spreadsheet_says_what_to_do(tmp_path, name, content):
