@@ -244,21 +244,18 @@ def _household_id(db: Any, code: str) -> int:
 
 
 def _village_id(db: Any, written: str) -> int:
-    """A village by its code or its name (diacritics, case and "Thôn"/"Tổ" aside)."""
-    from gnapp.core.vietnamese import fold
-    from gnapp.store.register import villages
+    """A village by its code or its name (as an import matches it: diacritics, case and
+    "Thôn"/"Tổ dân phố" aside)."""
+    from gnapp.importers.plan import Villages
 
-    rows = villages(db)
-    for row in rows:
+    matcher = Villages(db)
+    for row in matcher.rows:
         if row["code"].lower() == written.strip().lower():
             return row["id"]
-    wanted = fold(written)
-    found = [
-        row for row in rows if wanted in (row["name_fold"], row["name_fold"].split(" ", 1)[-1])
-    ]
-    if len(found) == 1:
-        return found[0]["id"]
-    names = ", ".join(f"{row['code']} {row['name']}" for row in rows)
+    found = matcher.existing(written)
+    if found is not None:
+        return found
+    names = ", ".join(f"{row['code']} {row['name']}" for row in matcher.rows)
     raise CliError(f"Không có thôn / tổ dân phố “{written}” (có: {names}).")
 
 

@@ -247,9 +247,9 @@ def _village_bare(name: str, prefixes: list[str]) -> str:
     return folded
 
 
-class _Villages:
-    """Matches village names of the file to the commune's villages, ignoring diacritics,
-    case and the word "Thôn" / "Tổ dân phố" / ... in front."""
+class Villages:
+    """Matches village names (of a file, or typed) to the commune's villages, ignoring
+    diacritics, case and the word "Thôn" / "Tổ dân phố" / ... in front."""
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.prefixes = _prefixes()
@@ -262,9 +262,12 @@ class _Villages:
         self.by_bare = {key: ids[0] for key, ids in bare.items() if len(ids) == 1}
         self.new: dict[str, str] = {}
 
+    def existing(self, name: str) -> int | None:
+        """The id of the village ``name`` means, None when it names none (or several)."""
+        return self.by_fold.get(fold(name)) or self.by_bare.get(_village_bare(name, self.prefixes))
+
     def key(self, name: str) -> str:
-        folded = fold(name)
-        found = self.by_fold.get(folded) or self.by_bare.get(_village_bare(name, self.prefixes))
+        found = self.existing(name)
         if found is not None:
             return f"id:{found}"
         key = f"new:{_village_bare(name, self.prefixes)}"
@@ -328,7 +331,7 @@ class _Builder:
         self.problems: list[Problem] = []
         self.households: list[PlannedHousehold] = []
         self.orphans: list[int] = []
-        self.villages = _Villages(db)
+        self.villages = Villages(db)
         self.notes: list[str] = []
 
     def problem(self, row: int, field_id: str | None, message: str, severity: str) -> None:

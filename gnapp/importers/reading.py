@@ -79,9 +79,10 @@ def sheet_names(path: str | Path) -> list[str]:
     """The sheets of a spreadsheet (a CSV file, or a web page saved as .xls, has one, named
     after the file)."""
     path = Path(path)
-    if _check_suffix(path) == ".csv" or _export_kind(path) == WEB_PAGE:
+    kind = ".csv" if _check_suffix(path) == ".csv" else _export_kind(path)
+    if kind in (".csv", WEB_PAGE):
         return [path.stem]
-    if _export_kind(path) == XML_SPREADSHEET:
+    if kind == XML_SPREADSHEET:
         try:
             return spreadsheet_xml.sheet_names(path.read_bytes())
         except spreadsheet_xml.SpreadsheetXmlError as error:
@@ -96,11 +97,12 @@ def read_sheet(path: str | Path, sheet: str | None = None) -> Sheet:
     """Read one sheet (default: the first) with legacy-encoded text converted to Unicode."""
     path = Path(path)
     fonts: dict[tuple[int, int], str] = {}
-    if _check_suffix(path) == ".csv":
+    kind = ".csv" if _check_suffix(path) == ".csv" else _export_kind(path)
+    if kind == ".csv":
         grid = Sheet(path.stem, _read_csv(path))
-    elif _export_kind(path) == WEB_PAGE:
+    elif kind == WEB_PAGE:
         grid = Sheet(path.stem, *read_html_table(path.read_bytes()))
-    elif _export_kind(path) == XML_SPREADSHEET:
+    elif kind == XML_SPREADSHEET:
         grid = _read_spreadsheet_xml(path, sheet)
     else:
         grid = _read_spreadsheet(path, sheet)
@@ -130,15 +132,13 @@ def _missing_sheet(path: Path, name: str, names: list[str]) -> ImportFileError:
 
 
 def _read_spreadsheet_xml(path: Path, sheet: str | None) -> Sheet:
-    data = path.read_bytes()
     try:
-        names = spreadsheet_xml.sheet_names(data)
-        name = sheet if sheet is not None else (names[0] if names else path.stem)
-        if names and name not in names:
-            raise _missing_sheet(path, name, names)
-        return Sheet(name, *spreadsheet_xml.read_worksheet(data, name))
+        name, rows, merged = spreadsheet_xml.read_worksheet(path.read_bytes(), sheet)
     except spreadsheet_xml.SpreadsheetXmlError as error:
         raise _unreadable(path, error) from error
+    except spreadsheet_xml.MissingSheet as missing:
+        raise _missing_sheet(path, sheet or "", missing.names) from None
+    return Sheet(name or path.stem, rows, merged)
 
 
 def _read_spreadsheet(path: Path, sheet: str | None) -> Sheet:

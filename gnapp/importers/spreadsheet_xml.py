@@ -8,8 +8,8 @@ the .xls name and which spreadsheet readers other than Excel do not open.
 ...         b'</Table></Worksheet></Workbook>')
 >>> looks_like_spreadsheet_xml(book), sheet_names(book)
 (True, ['DS'])
->>> read_worksheet(book, "DS")
-([['Tên', None], [None, 1980.0]], [(0, 0, 0, 1)])
+>>> read_worksheet(book)
+('DS', [['Tên', None], [None, 1980.0]], [(0, 0, 0, 1)])
 """
 
 from __future__ import annotations
@@ -42,19 +42,36 @@ def _worksheets(data: bytes) -> list[ElementTree.Element]:
     return root.findall(f"{_SS}Worksheet")
 
 
+def _names(sheets: list[ElementTree.Element]) -> list[str]:
+    return [sheet.get(f"{_SS}Name") or f"Sheet{n}" for n, sheet in enumerate(sheets, start=1)]
+
+
 def sheet_names(data: bytes) -> list[str]:
-    return [sheet.get(f"{_SS}Name") or f"Sheet{n}" for n, sheet in
-            enumerate(_worksheets(data), start=1)]  # fmt: skip
+    return _names(_worksheets(data))
 
 
-def read_worksheet(data: bytes, name: str | None = None) -> tuple[list[list[Any]], list[Merged]]:
-    """The grid of one worksheet (default: the first) and its merged cells; numbers as float,
-    dates as datetime, empty cells None."""
+class MissingSheet(LookupError):
+    """The worksheet asked for is not in the file (``names``: those that are)."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(", ".join(names))
+        self.names = names
+
+
+def read_worksheet(
+    data: bytes, name: str | None = None
+) -> tuple[str | None, list[list[Any]], list[Merged]]:
+    """The name, the grid and the merged cells of one worksheet (default: the first; None and
+    an empty grid for a file without any); numbers as float, dates as datetime, empty cells
+    None. MissingSheet when ``name`` is not there."""
     sheets = _worksheets(data)
-    names = sheet_names(data)
+    names = _names(sheets)
+    if name is not None and name not in names:
+        raise MissingSheet(names)
     if not sheets:
-        return [], []
-    sheet = sheets[names.index(name)] if name in names else sheets[0]
+        return None, [], []
+    name = name if name is not None else names[0]
+    sheet = sheets[names.index(name)]
     grid: list[list[Any]] = []
     merged: list[Merged] = []
     taken: set[tuple[int, int]] = set()  # cells covered by a merge from a row above
@@ -80,7 +97,7 @@ def read_worksheet(data: bytes, name: str | None = None) -> tuple[list[list[Any]
             cells[column] = _value(cell.find(f"{_SS}Data"))
             column += across
     width = max((len(cells) for cells in grid), default=0)
-    return [cells + [None] * (width - len(cells)) for cells in grid], merged
+    return name, [cells + [None] * (width - len(cells)) for cells in grid], merged
 
 
 def _index(element: ElementTree.Element, previous: int) -> int:

@@ -11,9 +11,9 @@ typed is found: a word of letters must start a word of a member's name, in any o
 ("nguyen duoc" and "duoc" find "Nguyễn Văn Được"; "hoa" finds "Hòa", "Hoà" and "Hoàng", not
 "Thoa"); a word holding a digit may stand anywhere in a code or a citizen ID.
 
-In the default order (by head) SQLite answers from one index, (head_sort_key, id, search_fold)
-for names or (head_sort_key, id, search_numbers) for numbers, without reading the table or
-sorting (docs/benchmarks.md).
+In every order but status, SQLite answers a search from one index holding the order's keys and
+a search text, without reading the table or sorting; in the status order the list keeps the
+unsearched ids and filters them (``HouseholdSearch``; docs/benchmarks.md).
 """
 
 from __future__ import annotations
