@@ -1,0 +1,1 @@
+"""The annual poverty review: rounds, questionnaires, meetings, recognition."""
