@@ -115,7 +115,8 @@ def _kind(name: str, schema: Mapping[str, Any]) -> tuple[str, tuple[str, ...]]:
 
 
 def _label(schema: Mapping[str, Any], name: str) -> str:
-    return schema.get("description", name).split(":")[0]
+    """The schema description up to its first colon or format hint ("Ngày sinh YYYY-…")."""
+    return re.sub(r"\s+YYYY.*", "", schema.get("description", name).split(":")[0])
 
 
 @functools.cache
@@ -384,12 +385,19 @@ def _number(value: Any, item: Field) -> int | float:
     return int(number) if number == int(number) else float(number)
 
 
+def _allowed(item: Field) -> str:
+    """The choices of a field with their Vietnamese words: "piped (nước máy), ..."."""
+    labels = VALUE_LABELS.get(item.id) or VALUE_LABELS.get(f"household.{item.name}", {})
+    return ", ".join(
+        f"{code} ({labels[code]})" if code in labels else code for code in item.choices
+    )
+
+
 def _choice(value: Any, item: Field) -> str:
     written = parsing.text(value) or ""
     found = _choice_words(item.id).get(heading_key(written))
     if found is None:
-        allowed = ", ".join(item.choices)
-        raise CellError(f"“{written}” không thuộc các lựa chọn ({allowed})")
+        raise CellError(f"“{written}” không thuộc các lựa chọn: {_allowed(item)}")
     return found
 
 
