@@ -1,0 +1,2 @@
+"""The annual poverty review: rounds, the review list, questionnaires, meetings, posting,
+recognition."""
