@@ -1,1 +1,2 @@
-"""The annual poverty review: rounds, questionnaires, meetings, recognition."""
+"""The annual poverty review: rounds, the review list, questionnaires, meetings, posting,
+recognition."""
