@@ -21,7 +21,7 @@ from gnapp.core.household_checks import member_problems, roster_problems
 from gnapp.core.movements import movement
 from gnapp.core.record import record_problems
 from gnapp.core.standards import Standard, find_points_table, load_standard, standard_for_year
-from gnapp.core.vietnamese import format_date
+from gnapp.core.vietnamese import fold, format_date
 from gnapp.review import procedure as procedures
 from gnapp.review.progress import household_states
 from gnapp.store import register, review, users
@@ -497,6 +497,35 @@ def _roster_changes(
         roster.append((member_id, changed))
     kept = {member_id for member_id in member_ids if member_id is not None}
     return roster, [member_id for member_id in rows if member_id not in kept]
+
+
+def match_members(
+    db: sqlite_utils.Database, household_id: int, members: Sequence[Mapping[str, Any]]
+) -> list[int | None]:
+    """The register's member ids for a questionnaire's members (None: a new member): matched
+    by citizen ID, else by folded name and birth year, each register member used once."""
+    rows = list(
+        db.query("SELECT id, citizen_id, name_fold, birth_date FROM members "
+                 "WHERE household_id = ? ORDER BY position", [household_id])
+    )  # fmt: skip
+    free = {row["id"]: row for row in rows}
+    matched: list[int | None] = []
+    for member in members:
+        citizen_id = member.get("citizen_id")
+        name, born = fold(str(member.get("full_name") or "")), str(member.get("birth_date") or "")
+        found = next(
+            (i for i, r in free.items() if citizen_id and r["citizen_id"] == citizen_id), None
+        )
+        if found is None:
+            found = next(
+                (i for i, r in free.items()
+                 if r["name_fold"] == name and (r["birth_date"] or "")[:4] == born[:4]),
+                None,
+            )  # fmt: skip
+        if found is not None:
+            del free[found]
+        matched.append(found)
+    return matched
 
 
 def save_survey(
