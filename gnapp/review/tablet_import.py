@@ -27,9 +27,8 @@ from typing import Any
 import sqlite_utils
 
 from gnapp.core import household_checks
-from gnapp.core.classify import classify
 from gnapp.core.record import VALUE_LABELS, RecordError, record_problems
-from gnapp.core.standards import StandardError, load_standard
+from gnapp.core.standards import StandardError
 from gnapp.core.vietnamese import fold, format_date, parse_number
 from gnapp.data import read_form_json
 from gnapp.importers import parsing
@@ -44,6 +43,14 @@ from gnapp.importers.reading import (
     sheet_names,
 )
 from gnapp.progress import Progress
+from gnapp.review.workflow import (
+    ReviewError,
+    Round,
+    classify_for_round,
+    get_round,
+    match_members,
+    save_survey,
+)
 from gnapp.store import register
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.errors import DatabaseError
@@ -723,25 +730,6 @@ class TabletPlan:
         return [s for s in self.submissions if not s.ok]
 
 
-@dataclass(frozen=True)
-class RoundInfo:
-    round_id: int
-    year: int
-    standard_id: str
-    reference_date: date
-    locked: bool
-
-
-def round_info(db: sqlite_utils.Database, round_id: int) -> RoundInfo:
-    row = db.execute(
-        "SELECT year, standard_id, reference_date, locked FROM review_rounds WHERE id = ?",
-        [round_id],
-    ).fetchone()
-    if row is None:
-        raise ImportFileError(f"Không tìm thấy đợt rà soát mã {round_id}.")
-    return RoundInfo(round_id, row[0], row[1], date.fromisoformat(row[2]), bool(row[3]))
-
-
 def review_list_problem(db: sqlite_utils.Database, round_id: int, household_id: int) -> str | None:
     """Why the household cannot be surveyed in the round (not on its review list), or None.
 
@@ -769,12 +757,11 @@ _RECORD_PATH = re.compile(r"members\[(\d+)\](?:\.(\w+))?")
 class _Builder:
     """Builds and checks one submission's record from its row and its member rows."""
 
-    def __init__(self, db: sqlite_utils.Database, info: RoundInfo, mapping: SavedMapping | None):
+    def __init__(self, db: sqlite_utils.Database, found: Round, mapping: SavedMapping | None):
         self.db = db
-        self.info = info
+        self.round = found
         self.values = mapping.values if mapping else {}
         self.today = date.today()
-        self.standard = load_standard(info.standard_id)
 
     def problem(
         self,
@@ -852,7 +839,7 @@ class _Builder:
             )  # fmt: skip
             return submission
         submission.household_id, village_id = found
-        reason = review_list_problem(self.db, self.info.round_id, submission.household_id)
+        reason = review_list_problem(self.db, self.round.id, submission.household_id)
         if reason:
             self.problem(submission, table, row, code_column, "Mã hộ", reason)
         record = register.household_record(self.db, submission.household_id)
@@ -906,24 +893,21 @@ class _Builder:
         """The members of the questionnaire, each matched with the register's roster (by citizen
         ID, else by name and birth year): its register id and its register fields under the
         answers."""
-        taken: set[int] = set()
-        roster: list[dict[str, Any]] = []
-        ids: list[int | None] = []
+        given: list[dict[str, Any]] = []
         origin: list[tuple[Table, int, dict[str, int]] | None] = []
         for row, cells in rows:
             answers, where = self.read_row(submission, members, row, cells)
-            given = {field_by_id(k).name: v for k, v in answers.items()}
-            index = _match_member(given, known, taken)
-            if index is None:
-                roster.append(given)
-                ids.append(None)
-            else:
-                taken.add(index)
-                roster.append({**known[index], **given})
-                ids.append(known_ids[index])
+            given.append({field_by_id(k).name: v for k, v in answers.items()})
             origin.append((members, row, where))
-        for index, member in enumerate(known):
-            if index not in taken:
+        assert submission.household_id is not None
+        ids = match_members(self.db, submission.household_id, given)
+        by_id = dict(zip(known_ids, known, strict=True))
+        roster = [
+            {**by_id[member_id], **member} if member_id is not None else member
+            for member_id, member in zip(ids, given, strict=True)
+        ]
+        for member_id, member in by_id.items():
+            if member_id not in ids:
                 self.problem(
                     submission, members, rows[0][0], None, "Thành viên",
                     f"{member.get('full_name')} có trong sổ hộ nhưng không có trong phiếu: "
@@ -963,7 +947,7 @@ class _Builder:
                 column = where.get(field_id) if field_id else None
                 self.problem(submission, table, row, column, label, message, severity)
 
-        for error in record_problems(record, self.info.reference_date):
+        for error in record_problems(record, self.round.reference_date):
             member, name = None, None
             if match := _RECORD_PATH.match(error.path):
                 member, name = int(match[1]), match[2]
@@ -1011,41 +995,17 @@ class _Builder:
         if submission.errors:
             return
         try:
-            result = classify(record, self.standard, self.info.reference_date)
+            result = classify_for_round(self.db, self.round, record)
         except (RecordError, StandardError) as error:
             self.problem(submission, table, row, None, "", str(error))
+            return
+        if result.class_code is None:
+            missing = "; ".join(result.notes or ("thiếu dữ liệu",))
+            self.problem(submission, table, row, None, "", f"Chưa phân loại được — {missing}")
             return
         submission.class_code = result.class_code
         submission.class_label = result.class_label
         submission.deprivation_count = result.deprivation_count
-
-
-def _birth_year(member: Mapping[str, Any]) -> str | None:
-    born = member.get("birth_date")
-    return born[:4] if isinstance(born, str) else None
-
-
-def _match_member(
-    given: Mapping[str, Any], known: Sequence[Mapping[str, Any]], taken: set[int]
-) -> int | None:
-    """The register member a questionnaire's member is: same citizen ID, else same name (folded)
-    and birth year."""
-    citizen_id = given.get("citizen_id")
-    if citizen_id:
-        for index, member in enumerate(known):
-            if index not in taken and member.get("citizen_id") == citizen_id:
-                return index
-    name = fold(given.get("full_name") or "")
-    year = _birth_year(given)
-    for index, member in enumerate(known):
-        if (
-            index not in taken
-            and name
-            and fold(member.get("full_name") or "") == name
-            and (year is None or _birth_year(member) == year)
-        ):
-            return index
-    return None
 
 
 def plan_tablet_import(
@@ -1057,16 +1017,16 @@ def plan_tablet_import(
     progress: Progress | None = None,
 ) -> TabletPlan:
     """Read the export, match every submission with its household and check it: nothing written."""
-    info = round_info(db, round_id)
-    if info.locked:
-        raise ImportFileError("Đợt rà soát đã khóa sau khi công nhận: không nhập thêm phiếu được.")
-    export = read_export(paths, mapping)
     try:
-        builder = _Builder(db, info, mapping)
-    except StandardError as error:
+        found = get_round(db, round_id)
+    except ReviewError as error:
+        raise ImportFileError(str(error)) from None
+    if found.locked:
         raise ImportFileError(
-            f"Không đọc được chuẩn nghèo {info.standard_id} của đợt: {error}"
-        ) from None
+            f"{found.title} đã được công nhận và khóa: không nhập thêm phiếu được."
+        )
+    export = read_export(paths, mapping)
+    builder = _Builder(db, found, mapping)
     main, members = export.main, export.members
     children: dict[str, list[tuple[int, list[Any]]]] = {}
     problems: list[TabletProblem] = []
@@ -1111,7 +1071,7 @@ def plan_tablet_import(
     _flag_duplicates(submissions)
     _flag_surveyed(db, round_id, submissions)
     return TabletPlan(
-        round_id, info.reference_date, info.standard_id,
+        round_id, found.reference_date, found.standard_id,
         sorted({s.file for s in submissions} | {main.file, *( [members.file] if members else [])}),
         submissions, problems, export.notes,
     )  # fmt: skip
@@ -1176,8 +1136,6 @@ def apply_tablet_import(
 ) -> TabletResult:
     """Save every good submission as a complete Phiếu B of the round, all in one transaction
     (nothing is kept when one fails or the user cancels)."""
-    from gnapp.review.workflow import save_survey
-
     good = plan.to_save()
     if not good:
         raise ImportFileError("Không có phiếu nào nhập được từ tệp này.")

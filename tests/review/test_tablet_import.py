@@ -11,14 +11,13 @@ import pytest
 from gnapp.core.classify import classify
 from gnapp.core.standards import load_standard
 from gnapp.importers.reading import ImportFileError
-from gnapp.review import tablet_import
+from gnapp.review import tablet_import, workflow
 from gnapp.review.tablet_import import (
     ColumnRole,
     column_role,
     load_mapping,
     plan_tablet_import,
 )
-from gnapp.store import review
 from tests.review import tablet_exports as exports
 
 REFERENCE = date(2026, 11, 1)
@@ -27,15 +26,23 @@ B1_SCORES = (120, 150, 400)  # below both lines, under the rural line, well abov
 
 @pytest.fixture
 def round_id(demo_db):
-    return review.open_round(
-        demo_db, 2026, "periodic", "2022-2025", REFERENCE.isoformat(), "survey"
+    """A 2026 round with the first three demo households on its review list."""
+    opened = workflow.open_round(
+        demo_db, 2026, standard_id="2022-2025", reference_date=REFERENCE.isoformat()
     )
+    for household_id in _first_three(demo_db):
+        workflow.add_to_list(demo_db, opened, household_id, "Hộ có đơn đề nghị")
+    return opened
+
+
+def _first_three(demo_db):
+    return [row[0] for row in demo_db.db.execute("SELECT id FROM households ORDER BY id LIMIT 3")]
 
 
 @pytest.fixture
 def households(demo_db):
     """Three demo households and their submissions (household columns, member rows)."""
-    ids = [row[0] for row in demo_db.db.execute("SELECT id FROM households ORDER BY id LIMIT 3")]
+    ids = _first_three(demo_db)
     return ids, [
         exports.answers(demo_db.db, i, score) for i, score in zip(ids, B1_SCORES, strict=True)
     ]
@@ -282,5 +289,5 @@ def test_a_file_without_household_codes_is_refused(demo_db, round_id, tmp_path):
 
 def test_a_locked_round_is_refused(demo_db, tmp_path):
     locked = demo_db.db.execute("SELECT id FROM review_rounds WHERE locked = 1").fetchone()[0]
-    with pytest.raises(ImportFileError, match="đã khóa"):
+    with pytest.raises(ImportFileError, match="đã được công nhận và khóa"):
         plan_tablet_import(demo_db.db, locked, [tmp_path / "x.csv"])
