@@ -141,6 +141,12 @@ def _parser() -> argparse.ArgumentParser:
         "--village", metavar="TÊN", help="thôn/tổ dân phố cho các hộ mà tệp không ghi thôn"
     )
 
+    review = commands.add_parser("review", help="rà soát hộ nghèo, hộ cận nghèo hằng năm")
+    review_commands = review.add_subparsers(dest="review_command", metavar="LỆNH", required=True)
+    from gnapp.review.tablet_cli import add_import_command
+
+    add_import_command(review_commands)
+
     export = commands.add_parser("export", help="xuất sổ hộ, danh sách hằng năm ra tệp Excel")
     export_commands = export.add_subparsers(dest="export_command", metavar="LỆNH", required=True)
     export_register = export_commands.add_parser("register", help="sổ hộ gia đình và nhân khẩu")
@@ -723,6 +729,10 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _review(args: argparse.Namespace) -> int:
+    return args.review_handler(args)
+
+
 def _import(args: argparse.Namespace) -> int:
     from gnapp.importers.cli import run_import_command
 
@@ -882,6 +892,7 @@ def main(argv: list[str] | None = None) -> int:
         "language": _language,
         **dict.fromkeys(("household", "village", "commune"), _household),
         "import": _import,
+        "review": _review,
         "export": _export,
         "targets": _targets,
         "activity": _activity,

@@ -1163,3 +1163,31 @@ def apply_tablet_import(
         if progress is not None:
             progress(len(good), len(good), "Đã ghi xong")
     return TabletResult(len(good), classes)
+
+
+REPORT_HEADINGS = ("Tệp", "Trang", "Dòng", "Cột", "Trường", "Mức", "Nội dung")
+SEVERITY_LABELS = {ERROR: "Lỗi", WARNING: "Cảnh báo"}
+
+
+def write_problem_report(plan: TabletPlan, path: str | Path) -> int:
+    """Write every problem (file, sheet, row, column, field, level, message) to an XLSX sheet;
+    return how many."""
+    import openpyxl
+    from openpyxl.styles import Font
+
+    problems = plan.all_problems()
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Lỗi nhập phiếu"
+    sheet.append(list(REPORT_HEADINGS))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for problem in problems:
+        sheet.append(
+            [problem.file, problem.sheet, problem.row, problem.column, problem.field,
+             SEVERITY_LABELS[problem.severity], problem.message]
+        )  # fmt: skip
+    for letter, width in zip("ABCDEFG", (22, 18, 7, 28, 28, 10, 90), strict=True):
+        sheet.column_dimensions[letter].width = width
+    workbook.save(Path(path))
+    return len(problems)
