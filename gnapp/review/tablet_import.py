@@ -564,7 +564,8 @@ def _expand(paths: Sequence[str | Path], folder: Path) -> list[tuple[str, Path]]
                     n for n in archive.namelist() if Path(n).suffix.lower() in SUPPORTED_SUFFIXES
                 ]
                 for number, name in enumerate(names):
-                    target = folder / f"{number}-{Path(name).name}"
+                    target = folder / str(number) / Path(name).name  # its sheet keeps the name
+                    target.parent.mkdir()
                     target.write_bytes(archive.read(name))
                     found.append((f"{path.name}/{name}", target))
         except (zipfile.BadZipFile, FileNotFoundError) as error:

@@ -138,6 +138,10 @@ def test_odk_central_main_and_repeat_files_and_zip(demo_db, round_id, households
             assert row[0] == member["full_name"]
         assert [s.household_id for s in plan.to_save()] == ids
     assert plan.files == ["phieu_b.zip/phieu_b-members.csv", "phieu_b.zip/phieu_b.csv"]
+    assert (plan.submissions[0].file, plan.submissions[0].sheet) == (
+        "phieu_b.zip/phieu_b.csv",
+        "phieu_b",
+    )
 
 
 def test_vietnamese_labels_and_yes_no_words(demo_db, round_id, households, tmp_path):
