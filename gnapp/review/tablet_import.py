@@ -533,12 +533,6 @@ class Table:
     def cell(self, cells: list[Any], column: int) -> Any:
         return cells[column] if column < len(cells) else None
 
-    def where(self, row: int, column: int | None = None) -> str:
-        where = f"Tệp {self.file}, trang “{self.sheet.name}”, dòng {row}"
-        if column is None:
-            return where
-        return f"{where}, cột {column_letter(column)} ({self.headings[column]})"
-
 
 def _table(file: str, sheet: Sheet, level: str, mapping: SavedMapping | None) -> Table | None:
     header = next((i for i, row in enumerate(sheet.rows) if any(c is not None for c in row)), None)
@@ -748,11 +742,20 @@ def review_list_problem(db: sqlite_utils.Database, round_id: int, household_id: 
     return None
 
 
-def _key(value: Any) -> str | None:
-    return parsing.text(value)
-
-
 _RECORD_PATH = re.compile(r"members\[(\d+)\](?:\.(\w+))?")
+
+
+def _record_field(path: str) -> tuple[int | None, str]:
+    """(member index, field id) a record path names: "members[2].sex" -> (2, "member.sex"),
+    "income.b1_score" -> (None, "household.income.b1_score"); "" for the roster as a whole."""
+    if match := _RECORD_PATH.match(path):
+        return int(match[1]), f"member.{match[2]}" if match[2] else ""
+    parts = re.split(r"[.\[]", path)
+    for size in (2, 1):
+        field_id = "household." + ".".join(parts[:size])
+        if field_id in _fields_by_id():
+            return None, field_id
+    return None, ""
 
 
 class _Builder:
@@ -822,7 +825,7 @@ class _Builder:
     ) -> Submission:  # fmt: skip
         code_column = _code_column(table)
         assert code_column is not None
-        code = _key(table.cell(cells, code_column))
+        code = parsing.text(table.cell(cells, code_column))
         submission = Submission(table.file, table.sheet.name, row, code)
         if code is None:
             self.problem(submission, table, row, code_column, "Mã hộ", "Thiếu mã hộ")
@@ -931,42 +934,24 @@ class _Builder:
         assert record is not None
         reported: set[tuple[int | None, str]] = set()
 
-        def place(
-            member: int | None, name: str | None, label: str, message: str, severity: str
-        ) -> None:
-            origin = (
-                member_origin[member]
-                if member is not None and member < len(member_origin)
-                else None
-            )
-            if member is not None and origin is not None:
+        def place(member: int | None, field_id: str, message: str, severity: str) -> None:
+            label = field_by_id(field_id).label if field_id in _fields_by_id() else "Thành viên"
+            origin = member_origin[member] if member is not None else None
+            if origin is not None:
                 target, at, columns = origin
-                column = columns.get(f"member.{name}") if name else None
-                self.problem(submission, target, at, column, label, message, severity)
-            else:
-                field_id = f"household.{name}" if name else ""
-                column = where.get(field_id) if field_id else None
-                self.problem(submission, table, row, column, label, message, severity)
+                self.problem(
+                    submission, target, at, columns.get(field_id), label, message, severity
+                )
+                return
+            if member is not None:  # a member kept from the register: no row of its own
+                name = record["members"][member].get("full_name") or ""
+                message = f"Thành viên thứ {member + 1} ({name}): {message}"
+            self.problem(submission, table, row, where.get(field_id), label, message, severity)
 
         for error in record_problems(record, self.round.reference_date):
-            member, name = None, None
-            if match := _RECORD_PATH.match(error.path):
-                member, name = int(match[1]), match[2]
-                label = field_by_id(f"member.{name}").label if name else "Thành viên"
-            else:
-                name = error.path.split(".")[0] or None
-                nested = error.path.replace("[", ".").split(".")
-                field_id = "household." + ".".join(nested[:2])
-                label = (
-                    field_by_id(field_id).label
-                    if field_id in _fields_by_id()
-                    else _fields_by_id()
-                    .get(f"household.{name}", Field("", (), "", "", name or ""))
-                    .label
-                )
-                name = ".".join(nested[:2]) if field_id in _fields_by_id() else name
-            reported.add((member, name or ""))
-            place(member, name, label, error.reason, ERROR)
+            member, field_id = _record_field(error.path)
+            reported.add((member, field_id))
+            place(member, field_id, error.reason, ERROR)
         household = {
             "code": record["household_code"],
             "village_id": village_id,
@@ -983,16 +968,9 @@ class _Builder:
         for found in household_checks.household_problems(
             household, members, today=self.today, elsewhere=elsewhere
         ):
-            scope, _, name = found.field.partition(".")
-            if (found.member, name) in reported:
-                continue
-            label = (
-                field_by_id(f"member.{name}").label
-                if scope == "member" and f"member.{name}" in _fields_by_id()
-                else "Thành viên"
-            )
-            place(found.member if scope == "member" else None, name if scope == "member" else None,
-                  label, found.message, found.severity)  # fmt: skip
+            field_id = found.field if found.field != "household.members" else ""
+            if (found.member, field_id) not in reported:
+                place(found.member, field_id, found.message, found.severity)
         if submission.errors:
             return
         try:
@@ -1044,7 +1022,7 @@ def plan_tablet_import(
                 f"{main.file} không có cột {parent_name}."
             )
         for row, cells in members.data_rows():
-            key = _key(members.cell(cells, child_link))
+            key = parsing.text(members.cell(cells, child_link))
             children.setdefault(key or "", []).append((row, cells))
     rows = list(main.data_rows())
     submissions: list[Submission] = []
@@ -1052,7 +1030,7 @@ def plan_tablet_import(
     for number, (row, cells) in enumerate(rows):
         if progress is not None and number % _PROGRESS_EVERY == 0:
             progress(number, len(rows), f"Đang kiểm tra phiếu {number + 1}/{len(rows)}…")
-        key = _key(main.cell(cells, parent_key)) if parent_key is not None else None
+        key = parsing.text(main.cell(cells, parent_key)) if parent_key is not None else None
         mine = children.get(key, []) if key is not None else []
         if key is not None:
             used.add(key)
