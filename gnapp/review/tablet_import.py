@@ -809,12 +809,12 @@ class _Builder:
             except CellError as error:
                 self.problem(submission, table, row, column, item.label, str(error))
                 continue
+            where[role.field] = column  # an empty cell too: a missing answer is told there
             if value is None:
                 continue
             for warning in value.warnings:
                 self.problem(submission, table, row, column, item.label, warning, WARNING)
             found[role.field] = value.value
-            where[role.field] = column
         for field_id in split_seen:
             found[field_id] = split.get(field_id, [])
         return found, where

@@ -189,7 +189,8 @@ def test_bad_rows_say_file_sheet_row_column_and_field(demo_db, round_id, househo
         for s in shown
     ), shown
     assert any(
-        "trang “members”" in s and "trường “Họ và tên”" in s and "thiếu trường bắt buộc" in s
+        "trang “members”, dòng 6, cột A (hh/members/full_name), trường “Họ và tên”: "
+        "thiếu trường bắt buộc" in s
         for s in shown
     ), shown
     assert any(
