@@ -1,0 +1,1 @@
+"""The annual poverty review: rounds, lists, questionnaires, meetings, posting, recognition."""
