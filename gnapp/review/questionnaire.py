@@ -220,9 +220,16 @@ def _question(
     if schema is None or not nested_ok or parts in (["members"], *([g] for g in _GROUPS)):
         reader.fail(f"{path}.field", f"trường '{key}' không có trong mẫu bản ghi hộ")
     if (scope == "member") != roster:
-        where = "trang danh sách thành viên (roster)" if scope == "member" else "trang của hộ"
-        reader.fail(f"{path}.field", f"trường '{key}' không hỏi được trên {where}")
+        reason = (
+            'trường của thành viên chỉ hỏi trên trang danh sách thành viên ("roster": true)'
+            if scope == "member"
+            else "trường của hộ không hỏi trên trang danh sách thành viên"
+        )
+        reader.fail(f"{path}.field", f"'{key}': {reason}")
     kind, choices = _kind(key, schema)
+    parent = _field_schema(scope, parts[:-1]) if len(parts) > 1 else None
+    if kind == "check" and parts[-1] in (parent or {}).get("required", ()):
+        kind = "yes_no"  # a required yes/no is chosen, never left at "no" by default
     label = obj.get("label") or schema.get("description", key).split(":")[0]
     optional: Rule | bool = False
     if "optional" in obj:
@@ -443,6 +450,8 @@ class Survey:
         }
 
     def _holds(self, rule: Rule, answers: Mapping[str, Any], member: int | None) -> bool | None:
+        if member is None and rule.fields and all(f.startswith("member.") for f in rule.fields):
+            return None  # a member's condition, asked about no member in particular
         value, _ = rule.evaluate(self._household(answers), member=member)
         return value
 
