@@ -1,1 +1,2 @@
-"""The annual poverty review: rounds, lists, questionnaires, meetings, posting, recognition."""
+"""The annual poverty review: rounds, the review list, questionnaires, meetings, posting,
+recognition."""
