@@ -57,11 +57,11 @@ from gnapp.core.standards import (
     _read_json,
     _Reader,
     find_points_table,
-    load_standard,
 )
 from gnapp.core.vietnamese import fold
 from gnapp.data import form_file, read_form_json
 from gnapp.i18n import tr
+from gnapp.review.workflow import get_round, previous_statuses, save_survey
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.register import get_commune, household_record
 
@@ -626,31 +626,9 @@ def _key_of(path: str) -> tuple[str, int | None]:
 # --- a round, its household, last year -------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RoundInfo:
-    id: int
-    year: int
-    standard: Standard
-    reference_date: date
-    locked: bool
-
-
-def round_info(db: sqlite_utils.Database, round_id: int) -> RoundInfo:
-    row = db.execute(
-        "SELECT year, standard_id, reference_date, locked FROM review_rounds WHERE id = ?",
-        [round_id],
-    ).fetchone()
-    if row is None:
-        raise LookupError(tr("Không tìm thấy đợt rà soát mã {id}", id=round_id))
-    year, standard_id, reference, locked = row
-    return RoundInfo(
-        round_id, year, load_standard(standard_id), date.fromisoformat(reference), bool(locked)
-    )
-
-
 def survey_for(db: sqlite_utils.Database, round_id: int, form: str = "B") -> Survey:
     """The bundled questionnaire of a form kind, bound to a round and the commune's region."""
-    info = round_info(db, round_id)
+    info = get_round(db, round_id)
     commune = get_commune(db) or {}
     return Survey(
         load_questionnaire(FORMS[form]), info.standard, info.reference_date, commune.get("region")
@@ -667,7 +645,7 @@ class Start:
     source: str
     last_year: dict[str, Any] | None
     previous_status: str | None
-    earlier_statuses: list[str]
+    earlier_statuses: list[str | None]
 
 
 def _register_members(db: sqlite_utils.Database, household_id: int) -> list[dict[str, Any]]:
@@ -742,26 +720,14 @@ def fill_from_last_year(answers: dict[str, Any], last: Mapping[str, Any]) -> dic
     return filled
 
 
-def _statuses(
-    db: sqlite_utils.Database, household_id: int, year: int
-) -> tuple[str | None, list[str]]:
-    rows = db.execute(
-        "SELECT year, status FROM household_status WHERE household_id = ? AND year < ? "
-        "ORDER BY year",
-        [household_id, year],
-    ).fetchall()
-    previous = next((status for y, status in rows if y == year - 1), None)
-    return previous, [status for y, status in rows if y < year - 1]
-
-
 def start_answers(
     db: sqlite_utils.Database, round_id: int, household_id: int, form: str = "B"
 ) -> Start:
     """The saved questionnaire of the household in the round (draft or complete), or the
     register's record filled in from last year's answers."""
-    info = round_info(db, round_id)
+    info = get_round(db, round_id)
     last = last_year_answers(db, round_id, household_id)
-    previous, earlier = _statuses(db, household_id, info.year)
+    previous, earlier = previous_statuses(db, household_id, info.year)
     row = db.execute(
         "SELECT answers, state FROM questionnaires WHERE round_id = ? AND household_id = ? "
         "AND form = ?",
@@ -798,8 +764,6 @@ def save_answers(
 ) -> Classification | None:
     """Save the answers through the review workflow (a draft as it is; complete: checked,
     classified, written back to the register). Refuses to complete answers with errors."""
-    from gnapp.review.workflow import save_survey
-
     if complete:
         errors = [issue for issue in survey.issues(answers) if issue.is_error]
         if errors:

@@ -21,6 +21,7 @@ from gnapp.review.questionnaire import (
     start_answers,
     survey_for,
 )
+from gnapp.review import workflow
 from gnapp.store import review
 
 REFERENCE = date(2025, 10, 1)
@@ -235,7 +236,7 @@ def test_last_year_fills_gaps_but_not_income_figures():
 
 def test_start_from_register_then_resume_draft(demo_db):
     db = demo_db.db
-    round_id = review.open_round(demo_db, 2025, "periodic", "2022-2025", "2025-10-01", "survey")
+    round_id = workflow.open_round(demo_db, 2025, reference_date="2025-10-01")
     household_id = db.execute(
         "SELECT household_id FROM members GROUP BY household_id HAVING count(*) = 4 LIMIT 1"
     ).fetchone()[0]
