@@ -22,7 +22,7 @@ from gnapp.core.household_checks import (
 from gnapp.core.movements import MOVEMENT_LABELS, movement
 from gnapp.core.standards import AREA_LABELS
 from gnapp.core.vietnamese import format_decimal, format_money, parse_number
-from gnapp.i18n import tr
+from gnapp.i18n import tr, tr_noop
 from gnapp.review.questionnaire import (
     Issue,
     Page,
@@ -43,6 +43,7 @@ from gnapp.ui.qt import (
     QDialog,
     QGridLayout,
     QHBoxLayout,
+    QKeyCombination,
     QKeySequence,
     QLabel,
     QLineEdit,
@@ -61,6 +62,7 @@ from gnapp.ui.qt import (
 from gnapp.ui.widgets import error_label, show_error
 
 UNANSWERED = "—"
+YES_NO = ((True, tr_noop("Có")), (False, tr_noop("Không")))
 _COLOURS = {ERROR: "#b00020", "warning": "#8a5a00"}
 
 
@@ -210,15 +212,16 @@ class QuestionnaireWizard(QDialog):
         layout.addWidget(splitter, 1)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
+        alt, ctrl = Qt.KeyboardModifier.AltModifier, Qt.KeyboardModifier.ControlModifier
         shortcuts = {
-            "PgDown": lambda: self.go(1),
-            "Alt+Right": lambda: self.go(1),
-            "PgUp": lambda: self.go(-1),
-            "Alt+Left": lambda: self.go(-1),
-            "Ctrl+N": self.new_member,
-            "Ctrl+S": self.save,
-            "Ctrl+Return": self.complete,
-            "Ctrl+Enter": self.complete,
+            QKeyCombination(Qt.Key.Key_PageDown): lambda: self.go(1),
+            QKeyCombination(alt, Qt.Key.Key_Right): lambda: self.go(1),
+            QKeyCombination(Qt.Key.Key_PageUp): lambda: self.go(-1),
+            QKeyCombination(alt, Qt.Key.Key_Left): lambda: self.go(-1),
+            QKeyCombination(ctrl, Qt.Key.Key_N): self.new_member,
+            QKeyCombination(ctrl, Qt.Key.Key_S): self.save,
+            QKeyCombination(ctrl, Qt.Key.Key_Return): self.complete,
+            QKeyCombination(ctrl, Qt.Key.Key_Enter): self.complete,
         }
         for keys, action in shortcuts.items():
             QShortcut(QKeySequence(keys), self, action)
@@ -232,7 +235,7 @@ class QuestionnaireWizard(QDialog):
         if kind in ("choice", "yes_no"):
             combo = QComboBox()
             combo.addItem(UNANSWERED, None)
-            choices = question.choices or ((True, "Có"), (False, "Không"))
+            choices = question.choices or YES_NO
             for value, label in choices:
                 combo.addItem(tr(label), value)
             combo.setEnabled(not question.readonly)
@@ -414,7 +417,7 @@ class QuestionnaireWizard(QDialog):
         self.add_member.setVisible(self.survey.roster_page is not None)
         self.remove_member.setVisible(on_roster and len(self.answers["members"]) > 1)
 
-    def keyPressEvent(self, event: Any) -> None:  # noqa: N802 (Qt's name)
+    def keyPressEvent(self, event: Any) -> None:
         """Enter moves on like Tab; on the last question of a page, to the next page."""
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
             view = self.views[self.stack.currentIndex()]
@@ -445,8 +448,8 @@ class QuestionnaireWizard(QDialog):
             for i, view in enumerate(self.views)
             if view.page.roster and view.member == len(self.answers["members"]) - 1
         )
+        self._refresh()
         self.go_to(index, focus=True)
-        self._changed()
 
     def drop_member(self) -> None:
         view = self.views[self.stack.currentIndex()]
@@ -534,7 +537,13 @@ class QuestionnaireWizard(QDialog):
         colours = {"poor": "#b00020", "near_poor": "#a35a00", None: "#555"}
         colour = colours.get(result.class_code, "#1b5e20")
         label = html.escape(tr(result.class_label))
-        parts.append(f"<p style='font-size:16px; color:{colour}'><b>{label}</b></p>")
+        parts.append(
+            tr(
+                "<p style='font-size:16px; color:{colour}'><b>{label}</b></p>",
+                colour=colour,
+                label=label,
+            )
+        )
         area = tr(AREA_LABELS[result.area])
         if result.income_basis == "score":
             parts.append(
@@ -577,16 +586,26 @@ class QuestionnaireWizard(QDialog):
                 html.escape(tr(" (chưa đủ dữ liệu: {unknown})", unknown=result.unknown_count))
             )
         parts.append("<br>" + html.escape(self._movement_text(result)))
-        parts.append("<table cellspacing='2'>")
+        parts.append(tr("<table cellspacing='2'>"))
         symbols = {True: ("✗", "#b00020"), False: ("✓", "#1b5e20"), None: ("?", "#8a5a00")}
         for indicator in result.indicators:
             symbol, tint = symbols[indicator.deprived]
             mark = STATUS_MARKS[indicator.status]
-            suffix = f" <i style='color:#777'>[{html.escape(tr(mark))}]</i>" if mark else ""
+            suffix = (
+                tr(" <i style='color:#777'>[{mark}]</i>", mark=html.escape(tr(mark)))
+                if mark
+                else ""
+            )
             parts.append(
-                f"<tr><td style='color:{tint}'><b>{symbol}</b></td><td><b>"
-                f"{html.escape(indicator.name)}</b>{suffix}<br>"
-                f"<span style='color:#444'>{html.escape(indicator.reason)}</span></td></tr>"
+                tr(
+                    "<tr><td style='color:{tint}'><b>{symbol}</b></td><td><b>{name}</b>{suffix}"
+                    "<br><span style='color:#444'>{reason}</span></td></tr>",
+                    tint=tint,
+                    symbol=symbol,
+                    name=html.escape(indicator.name),
+                    suffix=suffix,
+                    reason=html.escape(indicator.reason),
+                )
             )
         parts.append("</table>")
         if result.notes:

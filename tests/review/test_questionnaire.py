@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from gnapp.core.standards import load_standard
 from gnapp.data import read_form_json
+from gnapp.review import workflow
 from gnapp.review.questionnaire import (
     QuestionnaireError,
     Survey,
@@ -21,7 +22,6 @@ from gnapp.review.questionnaire import (
     start_answers,
     survey_for,
 )
-from gnapp.review import workflow
 from gnapp.store import review
 
 REFERENCE = date(2025, 10, 1)
