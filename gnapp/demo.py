@@ -341,7 +341,7 @@ class _Generator:
             name="Xã Sơn Minh",
             kind="xa",
             province="Quảng Ngãi",
-            region="north_central_coast",
+            region="bac_trung_bo_duyen_hai_mien_trung",
             receiving_office_name="Sở Nông nghiệp và Môi trường tỉnh Quảng Ngãi",
             receiving_office_kind="province",
         )

@@ -58,10 +58,16 @@ from gnapp.core.standards import (
     _Reader,
     find_points_table,
 )
-from gnapp.core.vietnamese import fold
 from gnapp.data import form_file, read_form_json
 from gnapp.i18n import tr
-from gnapp.review.workflow import get_round, previous_statuses, save_survey
+from gnapp.review.workflow import (
+    get_round,
+    match_members,
+    previous_statuses,
+    same_person,
+    save_survey,
+    stored_member_ids,
+)
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.register import get_commune, household_record
 
@@ -658,30 +664,6 @@ def _register_members(db: sqlite_utils.Database, household_id: int) -> list[dict
     )
 
 
-def _same_person(member: Mapping[str, Any], other: Mapping[str, Any]) -> bool:
-    if member.get("citizen_id") and member.get("citizen_id") == other.get("citizen_id"):
-        return True
-    return (
-        fold(member.get("full_name") or "") == fold(other.get("full_name") or "")
-        and str(member.get("birth_date") or "")[:4] == str(other.get("birth_date") or "")[:4]
-    )
-
-
-def match_member_ids(
-    db: sqlite_utils.Database, household_id: int, members: Sequence[Mapping[str, Any]]
-) -> list[int | None]:
-    """The register id of each member (same citizen ID, or same name and birth year); None
-    for a member the register does not have."""
-    free = _register_members(db, household_id)
-    ids: list[int | None] = []
-    for member in members:
-        found = next((row for row in free if _same_person(member, row)), None)
-        if found is not None:
-            free.remove(found)
-        ids.append(None if found is None else found["id"])
-    return ids
-
-
 def last_year_answers(
     db: sqlite_utils.Database, round_id: int, household_id: int
 ) -> dict[str, Any] | None:
@@ -713,7 +695,7 @@ def fill_from_last_year(answers: dict[str, Any], last: Mapping[str, Any]) -> dic
         elif filled.get(key) is None:
             filled[key] = copy.deepcopy(value)
     for member in filled.get("members", []):
-        previous = next((m for m in last.get("members", []) if _same_person(member, m)), None)
+        previous = next((m for m in last.get("members", []) if same_person(member, m)), None)
         for key, value in (previous or {}).items():
             if member.get(key) is None:
                 member[key] = value
@@ -736,7 +718,10 @@ def start_answers(
     if row is not None:
         answers = json.loads(row[0])
         answers.setdefault("members", [])
-        ids = match_member_ids(db, household_id, answers["members"])
+        count = len(answers["members"])
+        ids = stored_member_ids(db, round_id, household_id, form, count) or match_members(
+            db, household_id, answers["members"]
+        )
         return Start(answers, ids, row[1], last, previous, earlier)
     answers = household_record(db, household_id)
     ids = [row["id"] for row in _register_members(db, household_id)]

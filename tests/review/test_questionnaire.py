@@ -17,7 +17,7 @@ from gnapp.review.questionnaire import (
     fill_from_last_year,
     get_answer,
     load_questionnaire,
-    match_member_ids,
+    match_members,
     set_answer,
     start_answers,
     survey_for,
@@ -251,7 +251,7 @@ def test_start_from_register_then_resume_draft(demo_db):
     assert resumed.source == "draft"
     assert resumed.answers["income"] == {"b1_score": 100}
     assert resumed.member_ids == list(reversed(start.member_ids))
-    assert match_member_ids(
-        db, household_id, [{"full_name": "Người Mới", "birth_date": "2000"}]
-    ) == [None]
+    assert match_members(db, household_id, [{"full_name": "Người Mới", "birth_date": "2000"}]) == [
+        None
+    ]
     assert survey.classification(resumed.answers) is not None

@@ -469,3 +469,18 @@ def test_the_board_and_steps_follow_the_round(agreed_round):
     }
     assert [s.step.id for s in stages if s.current] == ["posting"]
     assert [s.step.id for s in stages if s.overdue] == ["posting"]  # due 15/11
+
+
+def test_a_draft_keeps_its_member_ids_so_a_renamed_member_stays_the_same_person(
+    listed_round, review_steps
+):
+    from gnapp.review.questionnaire import start_answers
+
+    cdb, round_id = listed_round
+    state = progress.household_states(cdb.db, round_id)[0]
+    record, ids = review_steps.survey_record(cdb, state.household_id)
+    record["members"][0]["full_name"] = "Tên Đã Sửa Khác Hẳn"
+    record["members"][0].pop("citizen_id", None)
+    workflow.save_survey(cdb, round_id, state.household_id, record, ids, complete=False)
+    assert workflow.match_members(cdb.db, state.household_id, record["members"])[0] is None
+    assert start_answers(cdb.db, round_id, state.household_id).member_ids == ids
