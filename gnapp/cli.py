@@ -141,12 +141,6 @@ def _parser() -> argparse.ArgumentParser:
         "--village", metavar="TÊN", help="thôn/tổ dân phố cho các hộ mà tệp không ghi thôn"
     )
 
-    review = commands.add_parser("review", help="rà soát hộ nghèo, hộ cận nghèo hằng năm")
-    review_commands = review.add_subparsers(dest="review_command", metavar="LỆNH", required=True)
-    from gnapp.review.tablet_cli import add_import_command
-
-    add_import_command(review_commands)
-
     export = commands.add_parser("export", help="xuất sổ hộ, danh sách hằng năm ra tệp Excel")
     export_commands = export.add_subparsers(dest="export_command", metavar="LỆNH", required=True)
     export_register = export_commands.add_parser("register", help="sổ hộ gia đình và nhân khẩu")
@@ -341,9 +335,12 @@ def _parser() -> argparse.ArgumentParser:
             )
     from gnapp import register_cli
     from gnapp.packages.cli import add_commands
+    from gnapp.review import cli as review_cli
+    from gnapp.review.tablet_cli import add_import_command
 
     register_cli.add_commands(commands)
     add_commands(commands)
+    add_import_command(review_cli.add_commands(commands))
     return parser
 
 
@@ -729,10 +726,6 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
-def _review(args: argparse.Namespace) -> int:
-    return args.review_handler(args)
-
-
 def _import(args: argparse.Namespace) -> int:
     from gnapp.importers.cli import run_import_command
 
@@ -877,6 +870,12 @@ def _self_test(_: argparse.Namespace) -> int:
         return check_main_window(context)
 
     return run_self_test([*CORE_STEPS, Step("Mở cửa sổ chính (Qt, không màn hình)", main_window)])
+
+
+def _review(args: argparse.Namespace) -> int:
+    from gnapp.review.cli import run
+
+    return run(args)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -19,7 +19,7 @@ from gnapp.review.tablet_import import (
     plan_tablet_import,
     write_problem_report,
 )
-from gnapp.store.database import open_database
+from gnapp.store.database import CommuneDatabase
 from gnapp.store.errors import DatabaseError
 
 SHOWN_PROBLEMS = 20
@@ -78,30 +78,30 @@ def print_preview(plan: TabletPlan) -> None:
         print(f"  … và {format_number(len(problems) - SHOWN_PROBLEMS)} vấn đề khác")
 
 
-def run_review_import(args: argparse.Namespace) -> int:
+def run_review_import(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+    """Preview, then (unless --dry-run) save; ``cdb`` is opened by ``gnapp review``."""
     if len(args.files) > 2:
         print("Lỗi: mỗi lần nhập một tệp phiếu, cùng lắm thêm một tệp thành viên.", file=sys.stderr)
         return 1
     try:
         mapping = load_mapping(args.mapping) if args.mapping else None
-        with open_database(args.db) as cdb:
-            plan = plan_tablet_import(cdb.db, args.round, args.files, mapping=mapping)
-            print_preview(plan)
-            if args.errors is not None and plan.all_problems():
-                count = write_problem_report(plan, args.errors)
-                print(f"Đã ghi {format_number(count)} lỗi, cảnh báo vào {args.errors}")
-            if not plan.to_save():
-                print("Lỗi: không có phiếu nào nhập được từ tệp này.", file=sys.stderr)
-                return 1
-            if args.dry_run:
-                print("Chạy thử (--dry-run): chưa ghi gì vào dữ liệu.")
-                return 0
+        plan = plan_tablet_import(cdb.db, args.round, args.files, mapping=mapping)
+        print_preview(plan)
+        if args.errors is not None and plan.all_problems():
+            count = write_problem_report(plan, args.errors)
+            print(f"Đã ghi {format_number(count)} lỗi, cảnh báo vào {args.errors}")
+        if not plan.to_save():
+            print("Lỗi: không có phiếu nào nhập được từ tệp này.", file=sys.stderr)
+            return 1
+        if args.dry_run:
+            print("Chạy thử (--dry-run): chưa ghi gì vào dữ liệu.")
+            return 0
 
-            def show(done: int, total: int, message: str) -> None:
-                print(f"\r{message}", end="", file=sys.stderr, flush=True)
+        def show(done: int, total: int, message: str) -> None:
+            print(f"\r{message}", end="", file=sys.stderr, flush=True)
 
-            result = apply_tablet_import(cdb, plan, reviewer=args.reviewer, progress=Progress(show))
-            print(file=sys.stderr)
+        result = apply_tablet_import(cdb, plan, reviewer=args.reviewer, progress=Progress(show))
+        print(file=sys.stderr)
     except (ImportFileError, DatabaseError) as error:
         print(f"Lỗi: {error}", file=sys.stderr)
         return 1
