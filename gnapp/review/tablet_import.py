@@ -43,6 +43,7 @@ from gnapp.importers.reading import (
     sheet_names,
 )
 from gnapp.progress import Progress
+from gnapp.review.questionnaire import load_questionnaire
 from gnapp.review.workflow import (
     ReviewError,
     Round,
@@ -190,11 +191,15 @@ _REGISTER_HEADINGS = {
 
 @functools.cache
 def _label_index() -> dict[str, dict[str, str]]:
-    """Level -> folded heading -> field id: the fields' Vietnamese labels and the register
-    import's headings."""
+    """Level -> folded heading -> field id: the fields' Vietnamese labels, the questions of
+    Phiếu B (forms/review/questionnaires/phieu-b.json) and the register import's headings."""
     index: dict[str, dict[str, str]] = {HOUSEHOLD: {}, MEMBER: {}, QUESTIONNAIRE: {}}
     for item in tablet_fields():
         index[item.level].setdefault(heading_key(item.label), item.id)
+    for page in load_questionnaire("phieu-b").pages:  # the words the Phiếu B screen asks with
+        for question in page.questions:
+            if question.key in _fields_by_id():
+                index[question.scope].setdefault(heading_key(question.label), question.key)
     for field_id, (_, _, more) in _QUESTIONNAIRE_FIELDS.items():
         for heading in more:
             index[QUESTIONNAIRE][heading_key(heading)] = field_id

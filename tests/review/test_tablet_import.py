@@ -62,6 +62,8 @@ def test_column_roles_follow_paths_labels_and_metadata():
     )
     assert column_role("Nguồn nước sinh hoạt", household).field == "household.water_source"
     assert column_role("Mã hộ", household).field == "household.household_code"
+    assert column_role("Diện tích nhà ở (m²)", household).field == "household.floor_area_m2"
+    assert column_role("Nhóm B/Ngày sinh", member).field == "member.birth_date"
     assert column_role("hh/members/sex", member).field == "member.sex"
     assert column_role("Số CCCD/CMND", member).field == "member.citizen_id"
     # A question asked of both: the sheet's level decides.
