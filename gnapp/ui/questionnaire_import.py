@@ -143,7 +143,7 @@ class QuestionnaireImportDialog(QDialog):
             if path not in self.files:
                 self.files.append(path)
                 self.file_list.addItem(str(path))
-        self.plan = None
+        self.plan, self.result = None, None  # another file: a new preview, a new import
         self.refresh_buttons()
 
     def choose_file(self) -> None:
@@ -158,7 +158,7 @@ class QuestionnaireImportDialog(QDialog):
             return
         self.file_list.takeItem(row)
         del self.files[row]
-        self.plan = None
+        self.plan, self.result = None, None  # another file: a new preview, a new import
         self.refresh_buttons()
 
     def choose_mapping(self) -> None:
@@ -175,7 +175,7 @@ class QuestionnaireImportDialog(QDialog):
             return
         self.mapping_path = path
         self.mapping_button.setText(tr("Ghép cột: {name}", name=path.name))
-        self.plan = None
+        self.plan, self.result = None, None  # another file: a new preview, a new import
         self.refresh_buttons()
 
     def refresh_buttons(self) -> None:

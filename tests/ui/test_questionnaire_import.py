@@ -60,6 +60,8 @@ def test_dialog_previews_then_saves_the_good_questionnaires(
     rows = _questionnaires(demo_db.db, round_id)
     assert len(rows) == 2 and {r["state"] for r in rows} == {"complete"}
     assert {r["reviewer"] for r in rows} == {"Tổ rà soát thôn"}
+    dialog.add_files([tmp_path / "dot-hai.xlsx"])  # another export: a new preview may start
+    assert dialog.preview_button.isEnabled() and not dialog.apply_button.isEnabled()
 
 
 def test_a_bad_file_is_said_and_nothing_is_written(qtbot, demo_db, round_id, tmp_path, monkeypatch):
