@@ -1,0 +1,1 @@
+"""The annual poverty review: rounds, surveys, meetings, recognition and its summary tables."""
