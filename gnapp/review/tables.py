@@ -195,6 +195,10 @@ def _given_rows(
     )
 
 
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _rate(part: int, whole: int) -> float:
     return percent(part, whole) or 0.0
 
@@ -281,7 +285,7 @@ def _movements_table(
     keys = [c["key"] for c in spec["columns"]]
     columns = [
         TableColumn("name", "Thôn, tổ dân phố", "label"),
-        TableColumn("row", "Hộ / người", "text"),
+        TableColumn("row", "Hộ / người", "text", width=0.8),
     ]
     columns += [
         TableColumn(
@@ -421,7 +425,7 @@ def _deprivation_table(
         TableColumn(i.id, i.name, "rate" if rates else "count", group=i.dimension.name)
         for i in indicators
     ]
-    notes = [f"Chuẩn nghèo {standard.name}"]
+    notes = [standard.name]
     if found.missing[status]:
         notes.append(
             f"{format_number(found.missing[status])} {LIST_LABELS[status]} chưa có phiếu B hoàn "
@@ -587,7 +591,7 @@ def _causes_table(
     rows: list[tuple[dict[str, Any], bool]] = []
     lines = [
         (ALL_HOUSEHOLDS, ALL_HOUSEHOLDS),
-        *((code, value_label("household.causes_of_poverty", code)) for code in codes),
+        *((code, _capital(value_label("household.causes_of_poverty", code))) for code in codes),
         (NO_CAUSE, NO_CAUSE),
     ]
     for code, label in lines:
@@ -660,7 +664,8 @@ def _children_table(
         tuple(columns),
         _grouped(villages, row),
         notes=(
-            f"Trẻ em: người dưới {under} tuổi tại ngày {format_date(on)} ({rules['under_age_source']})",
+            f"Trẻ em: người dưới {under} tuổi tại ngày {format_date(on)} "
+            f"({rules['under_age_source']})",
             rules["out_of_school_note"],
         ),
     )

@@ -1,6 +1,7 @@
 """Counts behind the review's summary tables that the progress reports' counts
 (gnapp.store.figures) do not give: households of average living standard, the listed
-households' questionnaires, heads' ethnicity, causes of poverty and children (docs/review-tables.md).
+households' questionnaires, heads' ethnicity, causes of poverty and children
+(docs/review-tables.md).
 
 "Listed" means on the poor or near-poor list of the year (``household_status`` of that year, as
 the recognition wrote it). Members are counted as the register holds them now, as in
