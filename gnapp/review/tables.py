@@ -629,7 +629,8 @@ def _children_table(
 ) -> SummaryTable:
     rules = _settings()["children"]
     under = rules["under_age"]
-    schooling = next((i.params for i in standard.indicators if i.id == "child_schooling"), {})
+    indicator = next((i for i in standard.indicators if i.id == "child_schooling"), None)
+    schooling = indicator.params if indicator else {}
     school_from, school_under = schooling.get("from_age", 0), schooling.get("under_age", under)
     by_village: dict[int, Counter[str]] = {}
     for member in members:
@@ -666,7 +667,12 @@ def _children_table(
         notes=(
             f"Trẻ em: người dưới {under} tuổi tại ngày {format_date(on)} "
             f"({rules['under_age_source']})",
-            rules["out_of_school_note"],
+            rules["out_of_school_note"].format(
+                from_age=school_from,
+                under_age=school_under,
+                indicator=indicator.name if indicator else "",
+                standard=standard.name,
+            ),
         ),
     )
 
