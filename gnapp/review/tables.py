@@ -346,7 +346,9 @@ def check_identities(tables: Iterable[SummaryTable]) -> None:
         if "list" not in spec or "columns" not in spec:
             continue
         first, *moves, last = spec["columns"]
-        for item in table.body:
+        # villages first, so that a break is named where it is, not in an area's sum
+        rows = sorted(enumerate(table.body), key=lambda found: found[0] in table.strong)
+        for _, item in rows:
             values = item.values  # type: ignore[union-attr]
             expected = values[first["key"]] + sum(c["sign"] * values[c["key"]] for c in moves)
             if values[last["key"]] == expected:

@@ -207,7 +207,7 @@ def test_a_forged_movement_refuses_and_writes_nothing(demo_db, tmp_path):
         export_summary_tables(demo_db.db, _round_id(demo_db), out)
     message = str(refused.value)
     assert "Biến động hộ nghèo năm 2025" in message
-    assert village in message or "Khu vực" in message
+    assert f"”, {village}, dòng số hộ" in message  # the village, not its area's sum
     assert "dòng số hộ" in message and "chưa ghi tệp nào" in message
     assert list(out.iterdir()) == []
 
@@ -276,3 +276,16 @@ def test_cli_writes_the_files_and_refuses_a_round_not_recognised(demo_db, tmp_pa
     assert main(["review", "tables", "--db", str(path), "--round", str(opened),
                  "--out", str(out)]) == 1  # fmt: skip
     assert "chưa được công nhận" in capsys.readouterr().err
+
+
+def test_a_failure_while_writing_leaves_the_folder_as_it_was(demo_db, tmp_path, monkeypatch):
+    from gnapp.review import tables
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    (tmp_path / "keep.txt").write_text("x")
+    monkeypatch.setattr(tables, "write_pdf", broken)
+    with pytest.raises(OSError):
+        export_summary_tables(demo_db.db, _round_id(demo_db), tmp_path)  # xlsx, then the PDF
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
