@@ -284,8 +284,10 @@ def test_a_failure_while_writing_leaves_the_folder_as_it_was(demo_db, tmp_path, 
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    (tmp_path / "keep.txt").write_text("x")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("x")
     monkeypatch.setattr(tables, "write_pdf", broken)
     with pytest.raises(OSError):
-        export_summary_tables(demo_db.db, _round_id(demo_db), tmp_path)  # xlsx, then the PDF
-    assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
+        export_summary_tables(demo_db.db, _round_id(demo_db), out)  # xlsx, then the PDF
+    assert [p.name for p in out.iterdir()] == ["keep.txt"]
