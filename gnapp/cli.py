@@ -335,13 +335,12 @@ def _parser() -> argparse.ArgumentParser:
             )
     from gnapp import register_cli
     from gnapp.packages.cli import add_commands
+    from gnapp.review import cli as review_cli
     from gnapp.review.tables_cli import add_tables_command
 
     register_cli.add_commands(commands)
     add_commands(commands)
-    review = commands.add_parser("review", help="rà soát hộ nghèo, hộ cận nghèo hằng năm")
-    review_commands = review.add_subparsers(dest="review_command", metavar="LỆNH", required=True)
-    add_tables_command(review_commands)
+    add_tables_command(review_cli.add_commands(commands))
     return parser
 
 
@@ -873,6 +872,12 @@ def _self_test(_: argparse.Namespace) -> int:
     return run_self_test([*CORE_STEPS, Step("Mở cửa sổ chính (Qt, không màn hình)", main_window)])
 
 
+def _review(args: argparse.Namespace) -> int:
+    from gnapp.review.cli import run
+
+    return run(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -913,10 +918,6 @@ def main(argv: list[str] | None = None) -> int:
     except (CliError, DatabaseError, RecordError, StandardError) as error:
         print(f"Lỗi: {error}", file=sys.stderr)
         return 1
-
-
-def _review(args: argparse.Namespace) -> int:
-    return args.review_run(args)
 
 
 def _household(args: argparse.Namespace) -> int:

@@ -1,1 +1,2 @@
-"""The annual poverty review: rounds, surveys, meetings, recognition and its summary tables."""
+"""The annual poverty review: rounds, the review list, questionnaires, meetings, posting,
+recognition."""

@@ -24,10 +24,9 @@ from typing import Any
 
 import sqlite_utils
 
-from gnapp.core.classify import classify
 from gnapp.core.movements import LISTED
 from gnapp.core.record import RecordError, age_at, field_schema, value_label
-from gnapp.core.standards import Standard, StandardError, load_standard
+from gnapp.core.standards import Standard, StandardError
 from gnapp.core.vietnamese import fold, format_date, format_number, text_sort_key
 from gnapp.data import read_form_json
 from gnapp.progress import Progress
@@ -61,6 +60,7 @@ from gnapp.reporting.figures import (
 )
 from gnapp.reporting.issuer import issuer
 from gnapp.reporting.pdf import write_pdf
+from gnapp.review.workflow import Round, classify_for_round, get_round
 from gnapp.store import figures as counts
 from gnapp.store import review_tables as store
 
@@ -383,8 +383,9 @@ class _Deprivations:
 
 
 def _deprivations(
-    listed: Sequence[store.ListedHousehold], standard: Standard, on: date
+    db: sqlite_utils.Database, review_round: Round, listed: Sequence[store.ListedHousehold]
 ) -> _Deprivations:
+    """Each listed household's Phiếu B classified again as the round classifies it."""
     by_village: dict[tuple[int, str], Counter[str]] = {}
     missing: Counter[str] = Counter()
     for household in listed:
@@ -392,7 +393,7 @@ def _deprivations(
             missing[household.status] += 1
             continue
         try:
-            result = classify(json.loads(household.answers), standard, on)
+            result = classify_for_round(db, review_round, json.loads(household.answers))
         except (RecordError, StandardError, ValueError) as error:
             raise SummaryTablesError(
                 f"Phiếu B của hộ {household.code} trong đợt rà soát không phân loại lại được: "
@@ -685,23 +686,23 @@ def _children_table(
 def summary_tables(db: sqlite_utils.Database, round_id: int) -> SummaryTables:
     """The summary tables of a recognised round's year (SummaryTablesError when the round is
     not recognised or its figures cannot be computed)."""
-    found = store.review_round(db, round_id)
-    year = found["year"]
-    if not found["decision_number"] or not store.year_has_statuses(db, year):
+    found = get_round(db, round_id)
+    year = found.year
+    if not found.decision_number or not store.year_has_statuses(db, year):
         raise SummaryTablesError(
             f"Đợt rà soát năm {year} (mã {round_id}) chưa được công nhận: chưa có quyết định công "
             "nhận và danh sách hộ nghèo, hộ cận nghèo của năm, nên chưa lập được các biểu tổng hợp."
         )
     try:
         figures = report_figures(db, "annual", str(year))
-        standard = load_standard(found["standard_id"])
+        standard = found.standard
     except (FiguresError, StandardError) as error:
         raise SummaryTablesError(f"Chưa lập được các biểu tổng hợp năm {year}: {error}") from error
-    on = date.fromisoformat(found["reference_date"])
+    on = found.reference_date
     villages = counts.village_counts(db)
     listed = store.listed_households(db, year, round_id)
     average = {c.village_id: c for c in store.status_counts(db, year, "average")}
-    deprivations = _deprivations(listed, standard, on)
+    deprivations = _deprivations(db, found, listed)
     made = []
     for table_id, spec in table_specs().items():
         if table_id == "results_by_village":
@@ -724,7 +725,7 @@ def summary_tables(db: sqlite_utils.Database, round_id: int) -> SummaryTables:
             raise SummaryTablesError(
                 f"Tệp forms/review/summary-tables.json: không biết biểu {table_id}"
             )
-    decision = (found["decision_number"], found["decision_date"])
+    decision = (found.decision_number, found.decision_date)
     return SummaryTables(round_id, year, standard.id, on, decision, tuple(made))
 
 

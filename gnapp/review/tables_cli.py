@@ -35,22 +35,19 @@ def add_tables_command(review_commands: Any) -> None:
         metavar="YYYY-MM-DD",
         help="ngày của văn bản PDF (mặc định: hôm nay)",
     )
-    tables.set_defaults(review_run=run)
+    tables.set_defaults(review_handler=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(cdb: Any, args: argparse.Namespace) -> int:
+    """Write the tables of ``args.round`` (``cdb``: the commune's open database)."""
     from gnapp.review.tables import SummaryTablesError, export_summary_tables
-    from gnapp.store.database import open_database
 
-    if not args.db.is_file():
-        raise CliError(f"Không có tệp dữ liệu xã {args.db}")
-    with open_database(args.db) as cdb:
-        try:
-            written = export_summary_tables(
-                cdb.db, args.round, args.out, formats=args.format, on=args.date
-            )
-        except SummaryTablesError as error:
-            raise CliError(str(error)) from error
+    try:
+        written = export_summary_tables(
+            cdb.db, args.round, args.out, formats=args.format, on=args.date
+        )
+    except SummaryTablesError as error:
+        raise CliError(str(error)) from error
     for path in written.files:
         print(f"Đã ghi {path}")
     return 0

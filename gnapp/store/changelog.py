@@ -35,6 +35,13 @@ LOGGED_TABLES: dict[str, str | None] = {
     "signing_keys": None,
     "office_key": None,
     "sent_packages": None,
+    "review_entries": "household_id",
+    "review_applications": "household_id",
+    "village_meetings": None,
+    "meeting_votes": "household_id",
+    "postings": None,
+    "complaints": "household_id",
+    "review_corrections": "household_id",
 }
 # A household's columns computed from its members and code (gnapp.store.register).
 HOUSEHOLD_KEY_COLUMNS = (

@@ -204,6 +204,11 @@ def history_rows(db: Any, household_id: int) -> list[HistoryRow]:
             "Thụ hưởng hoạt động {activity}",
             activity=activity_names.get(activity_of.get(row_id), ""),
         ).strip(),
+        "review_entries": lambda _: tr("Danh sách hộ cần rà soát"),
+        "review_applications": lambda _: tr("Giấy đề nghị rà soát"),
+        "meeting_votes": lambda _: tr("Biểu quyết tại họp dân"),
+        "complaints": lambda _: tr("Khiếu nại khi niêm yết"),
+        "review_corrections": lambda _: tr("Điều chỉnh sau quyết định công nhận"),
         "policy_benefits": lambda row_id: tr(
             "Chính sách năm {year}: {policy}",
             year=policy_year.get(row_id, ""),

@@ -457,6 +457,101 @@ COMPUTED_ORDERS = Migration(
     ),
 )
 
+REVIEW_WORKFLOW = Migration(
+    13,
+    "review workflow: the review list, applications, village meetings and votes, posting, "
+    "complaints and corrections",
+    (
+        "ALTER TABLE review_rounds ADD COLUMN procedure_id TEXT NOT NULL DEFAULT 'qd-24-2021'",
+        "ALTER TABLE review_rounds ADD COLUMN team TEXT NOT NULL DEFAULT '[]'",
+        "ALTER TABLE review_rounds ADD COLUMN deadlines TEXT NOT NULL DEFAULT '{}'",
+        "ALTER TABLE review_rounds ADD COLUMN posting_days INTEGER",
+        "ALTER TABLE review_rounds ADD COLUMN opinion TEXT",
+        # the register's member id of each member of the answers (None: a new member)
+        "ALTER TABLE questionnaires ADD COLUMN member_ids TEXT",
+        """CREATE TABLE review_entries (
+            id INTEGER PRIMARY KEY,
+            round_id INTEGER NOT NULL REFERENCES review_rounds (id) ON DELETE CASCADE,
+            household_id INTEGER NOT NULL REFERENCES households (id),
+            source TEXT NOT NULL CHECK (source IN ('listed', 'applied', 'added')),
+            previous_status TEXT,
+            added_reason TEXT,
+            removed_reason TEXT,
+            UNIQUE (round_id, household_id)
+        )""",
+        "CREATE INDEX review_entries_household ON review_entries (household_id)",
+        """CREATE TABLE review_applications (
+            id INTEGER PRIMARY KEY,
+            round_id INTEGER NOT NULL REFERENCES review_rounds (id) ON DELETE CASCADE,
+            household_id INTEGER NOT NULL REFERENCES households (id),
+            kind TEXT NOT NULL CHECK (kind IN ('review', 'escape')),
+            received_on TEXT NOT NULL,
+            channel TEXT,
+            applicant TEXT NOT NULL,
+            reason TEXT
+        )""",
+        "CREATE INDEX review_applications_round ON review_applications (round_id)",
+        """CREATE TABLE village_meetings (
+            id INTEGER PRIMARY KEY,
+            round_id INTEGER NOT NULL REFERENCES review_rounds (id) ON DELETE CASCADE,
+            village_id INTEGER NOT NULL REFERENCES villages (id),
+            held_on TEXT NOT NULL,
+            place TEXT,
+            chair TEXT,
+            secretary TEXT,
+            attendees TEXT NOT NULL DEFAULT '{}',
+            attendee_count INTEGER NOT NULL CHECK (attendee_count > 0),
+            represented_households INTEGER,
+            note TEXT
+        )""",
+        "CREATE INDEX village_meetings_round ON village_meetings (round_id, village_id)",
+        """CREATE TABLE meeting_votes (
+            id INTEGER PRIMARY KEY,
+            meeting_id INTEGER NOT NULL REFERENCES village_meetings (id) ON DELETE CASCADE,
+            household_id INTEGER NOT NULL REFERENCES households (id),
+            agreed INTEGER NOT NULL CHECK (agreed >= 0),
+            attendees INTEGER NOT NULL CHECK (attendees > 0 AND agreed <= attendees),
+            outcome TEXT NOT NULL CHECK (outcome IN ('agreed', 'returned')),
+            class_code TEXT,
+            UNIQUE (meeting_id, household_id)
+        )""",
+        "CREATE INDEX meeting_votes_household ON meeting_votes (household_id)",
+        """CREATE TABLE postings (
+            id INTEGER PRIMARY KEY,
+            round_id INTEGER NOT NULL REFERENCES review_rounds (id) ON DELETE CASCADE,
+            starts_on TEXT NOT NULL,
+            ends_on TEXT NOT NULL,
+            places TEXT,
+            created_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE complaints (
+            id INTEGER PRIMARY KEY,
+            round_id INTEGER NOT NULL REFERENCES review_rounds (id) ON DELETE CASCADE,
+            household_id INTEGER NOT NULL REFERENCES households (id),
+            received_on TEXT NOT NULL,
+            complainant TEXT,
+            content TEXT NOT NULL,
+            recheck_on TEXT,
+            recheck_result TEXT,
+            recheck_class TEXT
+                CHECK (recheck_class IN ('poor', 'near_poor', 'average', 'not_poor')),
+            resolved INTEGER NOT NULL DEFAULT 0 CHECK (resolved IN (0, 1))
+        )""",
+        "CREATE INDEX complaints_round ON complaints (round_id, household_id)",
+        """CREATE TABLE review_corrections (
+            id INTEGER PRIMARY KEY,
+            round_id INTEGER NOT NULL REFERENCES review_rounds (id),
+            household_id INTEGER NOT NULL REFERENCES households (id),
+            old_status TEXT,
+            new_status TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            decision_number TEXT NOT NULL,
+            decision_date TEXT NOT NULL,
+            at TEXT NOT NULL
+        )""",
+    ),
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     REGISTER,
     PROGRAMME,
@@ -470,6 +565,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     SEARCH_ORDER,
     SEARCH_SPLIT,
     COMPUTED_ORDERS,
+    REVIEW_WORKFLOW,
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

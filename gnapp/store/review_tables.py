@@ -11,23 +11,13 @@ gnapp.store.figures.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import sqlite_utils
 
 from gnapp.core.movements import LISTED
-from gnapp.store.errors import DatabaseError
 
 _LISTED_IN = ", ".join(f"'{status}'" for status in LISTED)
 _MEMBERS_OF = "(SELECT count(*) FROM members m WHERE m.household_id = h.id)"
-
-
-def review_round(db: sqlite_utils.Database, round_id: int) -> dict[str, Any]:
-    """A review round's row (DatabaseError when there is none)."""
-    row = next(iter(db.query("SELECT * FROM review_rounds WHERE id = ?", [round_id])), None)
-    if row is None:
-        raise DatabaseError(f"Không tìm thấy đợt rà soát mã {round_id}.")
-    return row
 
 
 def year_has_statuses(db: sqlite_utils.Database, year: int) -> bool:

@@ -21,7 +21,7 @@ from gnapp.review.tables import (
     export_summary_tables,
     summary_tables,
 )
-from gnapp.store import review as review_store
+from gnapp.review.workflow import open_round
 
 YEAR = 2025
 MOVEMENT_TABLES = ("poor_movements", "near_poor_movements")
@@ -271,7 +271,7 @@ def test_cli_writes_the_files_and_refuses_a_round_not_recognised(demo_db, tmp_pa
         "bieu-tong-hop-ra-soat-2025.pdf",
         "bieu-tong-hop-ra-soat-2025.xlsx",
     ]
-    opened = review_store.open_round(demo_db, 2026, "periodic", "2022-2025", "2026-10-01", "survey")
+    opened = open_round(demo_db, 2026, "periodic")
     capsys.readouterr()
     assert main(["review", "tables", "--db", str(path), "--round", str(opened),
                  "--out", str(out)]) == 1  # fmt: skip

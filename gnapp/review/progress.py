@@ -1,0 +1,252 @@
+"""How far a review round is: each household's state, the board by village, the households to
+follow up, and where the round stands in the procedure's steps.
+
+A household's state is read from what was recorded (questionnaires, votes, posting,
+complaints, the decision), never stored twice: a meeting that sends a household back to the
+survey turns its questionnaire into a draft, so "complete" always means "ready for a meeting".
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import sqlite_utils
+
+from gnapp.core.movements import movement
+from gnapp.review import procedure as procedures
+from gnapp.store.register import get_setting
+
+_STATES_QUERY = """
+SELECT e.household_id, e.source, e.previous_status, e.added_reason, e.removed_reason,
+       h.code, h.head_name, h.head_sort_key, h.member_count, h.village_id,
+       v.name AS village_name, v.area,
+       qb.state AS b_state, qb.class_code AS b_class, qb.deprivation_count,
+       qa.state AS a_state, json_extract(qa.answers, '$.form_a.eligible_for_form_b') AS a_eligible,
+       (SELECT mv.outcome FROM meeting_votes mv JOIN village_meetings vm ON vm.id = mv.meeting_id
+        WHERE vm.round_id = e.round_id AND mv.household_id = e.household_id
+        ORDER BY vm.held_on DESC, mv.id DESC LIMIT 1) AS vote,
+       (SELECT count(*) FROM complaints c WHERE c.round_id = e.round_id
+        AND c.household_id = e.household_id AND c.resolved = 0) AS open_complaints,
+       (SELECT c.recheck_class FROM complaints c WHERE c.round_id = e.round_id
+        AND c.household_id = e.household_id AND c.resolved = 1
+        ORDER BY c.recheck_on DESC, c.id DESC LIMIT 1) AS recheck_class,
+       (SELECT count(*) FROM postings p WHERE p.round_id = e.round_id) AS posted,
+       r.locked
+FROM review_entries e
+JOIN review_rounds r ON r.id = e.round_id
+JOIN households h ON h.id = e.household_id
+JOIN villages v ON v.id = h.village_id
+LEFT JOIN questionnaires qb ON qb.round_id = e.round_id AND qb.household_id = e.household_id
+     AND qb.form = 'B'
+LEFT JOIN questionnaires qa ON qa.round_id = e.round_id AND qa.household_id = e.household_id
+     AND qa.form = 'A'
+WHERE e.round_id = ? {removed}
+ORDER BY v.name_sort_key, v.id, h.head_sort_key, h.id
+"""
+
+
+@dataclass(frozen=True)
+class HouseholdState:
+    """One household on a round's list and how far it has gone."""
+
+    household_id: int
+    code: str
+    head_name: str
+    member_count: int
+    village_id: int
+    village_name: str
+    area: str
+    source: str
+    previous_status: str | None
+    added_reason: str | None
+    removed_reason: str | None
+    questionnaire: (
+        str | None
+    )  # None, "draft" or "complete" (Phiếu B, or Phiếu A when it ends there)
+    survey_class: str | None
+    recheck_class: str | None
+    deprivation_count: int | None
+    vote: str | None  # the latest meeting's outcome: None, "agreed" or "returned"
+    open_complaints: int
+    posted: bool
+    recognised: bool
+
+    @property
+    def surveyed(self) -> bool:
+        return self.questionnaire is not None
+
+    @property
+    def complete(self) -> bool:
+        return self.questionnaire == "complete"
+
+    @property
+    def result(self) -> str | None:
+        """The class the round gives: the re-check's when a complaint was re-checked."""
+        return self.recheck_class or self.survey_class
+
+    @property
+    def agreed(self) -> bool:
+        return self.complete and self.vote == "agreed"
+
+    @property
+    def returned(self) -> bool:
+        """Sent back to the survey by a meeting and not yet surveyed again."""
+        return self.vote == "returned" and not self.complete
+
+    @property
+    def needs_meeting(self) -> bool:
+        return self.complete and self.vote != "agreed"
+
+    @property
+    def disputed(self) -> bool:
+        return self.open_complaints > 0
+
+    @property
+    def movement(self) -> str | None:
+        return movement(self.previous_status, self.result) if self.result else None
+
+
+def _state(row: dict[str, Any]) -> HouseholdState:
+    if row["b_state"] is not None:
+        questionnaire, survey_class = row["b_state"], row["b_class"]
+    elif row["a_state"] == "complete" and row["a_eligible"] == 0:
+        questionnaire, survey_class = "complete", "not_poor"
+    elif row["a_state"] is not None:
+        questionnaire, survey_class = "draft", None
+    else:
+        questionnaire, survey_class = None, None
+    return HouseholdState(
+        household_id=row["household_id"],
+        code=row["code"],
+        head_name=row["head_name"] or "",
+        member_count=row["member_count"],
+        village_id=row["village_id"],
+        village_name=row["village_name"],
+        area=row["area"],
+        source=row["source"],
+        previous_status=row["previous_status"],
+        added_reason=row["added_reason"],
+        removed_reason=row["removed_reason"],
+        questionnaire=questionnaire,
+        survey_class=survey_class if questionnaire == "complete" else None,
+        recheck_class=row["recheck_class"],
+        deprivation_count=row["deprivation_count"],
+        vote=row["vote"],
+        open_complaints=row["open_complaints"],
+        posted=bool(row["posted"]) and row["vote"] == "agreed",
+        recognised=bool(row["locked"]),
+    )
+
+
+def household_states(
+    db: sqlite_utils.Database, round_id: int, *, removed: bool = False
+) -> list[HouseholdState]:
+    """The households on the round's list (with ``removed``, only those taken off it), by
+    village and head of household in Vietnamese order."""
+    where = "AND e.removed_reason IS NOT NULL" if removed else "AND e.removed_reason IS NULL"
+    return [_state(row) for row in db.query(_STATES_QUERY.format(removed=where), [round_id])]
+
+
+BOARD_COLUMNS = (
+    ("listed", "Trong danh sách"),
+    ("surveyed", "Đã rà soát"),
+    ("complete", "Phiếu hoàn thành"),
+    ("agreed", "Đã họp thống nhất"),
+    ("posted", "Đã niêm yết"),
+    ("disputed", "Đang khiếu nại"),
+    ("recognised", "Đã công nhận"),
+)
+
+
+@dataclass
+class VillageProgress:
+    village_id: int | None  # None: the whole commune
+    village_name: str
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(dict(BOARD_COLUMNS), 0))
+
+    def add(self, state: HouseholdState) -> None:
+        self.counts["listed"] += 1
+        for key in ("surveyed", "complete", "agreed", "posted", "disputed", "recognised"):
+            self.counts[key] += bool(getattr(state, key))
+
+
+def board(db: sqlite_utils.Database, round_id: int) -> list[VillageProgress]:
+    """The progress board: one row per village with households on the list, then the total."""
+    rows: dict[int, VillageProgress] = {}
+    total = VillageProgress(None, "Toàn xã")
+    for state in household_states(db, round_id):
+        row = rows.setdefault(
+            state.village_id, VillageProgress(state.village_id, state.village_name)
+        )
+        row.add(state)
+        total.add(state)
+    return [*rows.values(), total]
+
+
+FOLLOW_UP = (
+    ("not_surveyed", "Chưa rà soát"),
+    ("draft", "Phiếu chưa hoàn thành (thiếu dữ liệu)"),
+    ("returned", "Họp dân chưa thống nhất: rà soát lại"),
+    ("waiting_meeting", "Đã rà soát, chưa đưa ra họp dân"),
+    ("disputed", "Đang khiếu nại, chờ phúc tra"),
+)
+
+
+def follow_up(db: sqlite_utils.Database, round_id: int) -> dict[str, list[HouseholdState]]:
+    """The households to follow up, by reason (FOLLOW_UP's keys, in that order)."""
+    lists: dict[str, list[HouseholdState]] = {key: [] for key, _ in FOLLOW_UP}
+    for state in household_states(db, round_id):
+        if state.questionnaire is None:
+            lists["not_surveyed"].append(state)
+        elif state.returned:
+            lists["returned"].append(state)
+        elif state.questionnaire == "draft":
+            lists["draft"].append(state)
+        elif state.needs_meeting:
+            lists["waiting_meeting"].append(state)
+        if state.disputed:
+            lists["disputed"].append(state)
+    return lists
+
+
+@dataclass(frozen=True)
+class StepProgress:
+    step: procedures.Step
+    name: str
+    done: bool
+    deadline: str | None
+    overdue: bool
+    current: bool
+
+
+def steps(db: sqlite_utils.Database, round_id: int, today: date) -> list[StepProgress]:
+    """The round's steps in order: done or not, deadline, overdue, and which is current (the
+    first step not done; an optional step not done is passed over)."""
+    row = db["review_rounds"].get(round_id)
+    procedure = procedures.load_procedure(row["procedure_id"])
+    deadlines = json.loads(row["deadlines"])
+    states = household_states(db, round_id)
+    posted = db.execute("SELECT ends_on FROM postings WHERE round_id = ?", [round_id]).fetchone()
+    done_when = {
+        "list_ready": bool(states),
+        "every_household_surveyed": bool(states) and all(s.complete for s in states),
+        "every_household_agreed": bool(states) and all(s.agreed for s in states),
+        "posting_over_and_complaints_settled": posted is not None
+        and posted[0] < today.isoformat()
+        and not any(s.disputed for s in states),
+        "opinion_recorded": row["opinion"] is not None,
+        "recognised": bool(row["locked"]),
+    }
+    result, current_found = [], False
+    for step in procedure.steps_for(row["kind"]):
+        done = done_when[step.done_when] or bool(row["locked"])
+        deadline = deadlines.get(step.id)
+        current = not done and not step.optional and not current_found
+        current_found = current_found or current
+        name = get_setting(db, step.name_setting, step.name) if step.name_setting else step.name
+        overdue = not done and deadline is not None and deadline < today.isoformat()
+        result.append(StepProgress(step, name, done, deadline, overdue, current))
+    return result

@@ -1,0 +1,1030 @@
+"""The review's workflow: open a round, build its list, survey, meet, post, recognise, correct.
+
+Every function checks what the procedure asks before it writes, writes in one transaction and
+says in Vietnamese what stops it (``ReviewError``). The steps, deadlines, vote threshold and
+posting period come from the procedure file (gnapp.review.procedure); the round's standard
+classifies the answers (gnapp.core.classify).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlite_utils
+
+from gnapp.core.classify import Classification, classify
+from gnapp.core.household_checks import member_problems, roster_problems
+from gnapp.core.movements import movement
+from gnapp.core.record import record_problems
+from gnapp.core.standards import (
+    REGIONS,
+    Standard,
+    find_points_table,
+    load_standard,
+    standard_for_year,
+)
+from gnapp.core.vietnamese import fold, format_date
+from gnapp.review import procedure as procedures
+from gnapp.review.progress import household_states
+from gnapp.store import register, review, users
+from gnapp.store.database import CommuneDatabase
+from gnapp.store.errors import DatabaseError
+
+KINDS = ("periodic", "regular")
+APPLICATION_KINDS = ("review", "escape")
+STATUSES = register.STATUSES
+POSTING_DAYS_SETTING = "review.posting_days"
+HOLIDAYS_SETTING = "review.holidays"
+# How many households an error message names before it says "and N more".
+NAMED_IN_MESSAGE = 5
+
+
+class ReviewError(DatabaseError):
+    """An action the procedure does not allow now; the message says why, in Vietnamese."""
+
+
+@dataclass(frozen=True)
+class Round:
+    """A review round as stored (deadlines and team decoded)."""
+
+    id: int
+    year: int
+    kind: str
+    month: int | None
+    standard_id: str
+    procedure_id: str
+    reference_date: date
+    step: str
+    opened_at: str
+    locked: bool
+    decision_number: str | None
+    decision_date: str | None
+    team: tuple[str, ...]
+    deadlines: dict[str, str]
+    posting_days: int | None
+    opinion: dict[str, Any] | None
+
+    @property
+    def title(self) -> str:
+        if self.kind == "periodic":
+            return f"Rà soát định kỳ năm {self.year}"
+        return f"Rà soát thường xuyên tháng {self.month:02d}/{self.year}"
+
+    @property
+    def procedure(self) -> procedures.Procedure:
+        return procedures.load_procedure(self.procedure_id)
+
+    @property
+    def standard(self) -> Standard:
+        return load_standard(self.standard_id)
+
+
+def _parse_date(text: str, what: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except (TypeError, ValueError):
+        raise ReviewError(f"{what}: “{text}” không phải ngày hợp lệ (YYYY-MM-DD)") from None
+
+
+def _named(codes: Sequence[str]) -> str:
+    shown = ", ".join(codes[:NAMED_IN_MESSAGE])
+    more = len(codes) - NAMED_IN_MESSAGE
+    return f"{shown} và {more} hộ khác" if more > 0 else shown
+
+
+def get_round(db: sqlite_utils.Database, round_id: int) -> Round:
+    rows = list(db.query("SELECT * FROM review_rounds WHERE id = ?", [round_id]))
+    if not rows:
+        raise ReviewError(f"Không tìm thấy đợt rà soát mã {round_id}")
+    row = rows[0]
+    return Round(
+        id=row["id"],
+        year=row["year"],
+        kind=row["kind"],
+        month=row["month"],
+        standard_id=row["standard_id"],
+        procedure_id=row["procedure_id"],
+        reference_date=date.fromisoformat(row["reference_date"]),
+        step=row["step"],
+        opened_at=row["opened_at"],
+        locked=bool(row["locked"]),
+        decision_number=row["decision_number"],
+        decision_date=row["decision_date"],
+        team=tuple(json.loads(row["team"])),
+        deadlines=json.loads(row["deadlines"]),
+        posting_days=row["posting_days"],
+        opinion=json.loads(row["opinion"]) if row["opinion"] else None,
+    )
+
+
+def rounds(db: sqlite_utils.Database) -> list[Round]:
+    """Every round, newest first."""
+    ids = [
+        row[0]
+        for row in db.execute("SELECT id FROM review_rounds ORDER BY opened_at DESC, id DESC")
+    ]
+    return [get_round(db, round_id) for round_id in ids]
+
+
+def _open_round_of(db: sqlite_utils.Database, round_id: int) -> Round:
+    found = get_round(db, round_id)
+    if found.locked:
+        raise ReviewError(
+            f"{found.title} đã được công nhận (Quyết định số {found.decision_number}) và khóa: "
+            "chỉ sửa được bằng điều chỉnh có quyết định."
+        )
+    return found
+
+
+def posting_days(db: sqlite_utils.Database, procedure: procedures.Procedure) -> int:
+    """The posting period in working days: the commune's setting, else the procedure's."""
+    return int(register.get_setting(db, POSTING_DAYS_SETTING, procedure.posting_days))
+
+
+def open_round(
+    cdb: CommuneDatabase,
+    year: int,
+    kind: str = "periodic",
+    *,
+    standard_id: str | None = None,
+    reference_date: str | None = None,
+    month: int | None = None,
+    team: Iterable[str] = (),
+    deadlines: Mapping[str, str] | None = None,
+    procedure_id: str = procedures.DEFAULT_PROCEDURE,
+) -> int:
+    """Open a periodic round for a year or a regular round for a month; return its id.
+
+    The standard is the one in force in ``year`` unless one is chosen; the reference date is
+    the start of the review (1 September, or the 15th of the month) unless given.
+    """
+    if kind not in KINDS:
+        raise ReviewError(f"Loại đợt rà soát không hợp lệ: {kind}")
+    if kind == "regular" and not (month and 1 <= month <= 12):
+        raise ReviewError("Đợt rà soát thường xuyên cần tháng (1–12)")
+    procedure = procedures.load_procedure(procedure_id)
+    standard = load_standard(standard_id) if standard_id else standard_for_year(year)
+    if kind == "periodic":
+        start = date(year, *procedure.periodic_start)
+    else:
+        start = date(year, month, procedure.regular_start_day)
+    reference = _parse_date(reference_date, "Ngày tham chiếu") if reference_date else start
+    dates = {**procedures.default_deadlines(procedure, kind, year, month), **(deadlines or {})}
+    for step_id, text in dates.items():
+        procedure.step(step_id)
+        _parse_date(text, f"Hạn của bước {procedure.step(step_id).name}")
+    with cdb.transaction() as db:
+        same = db.execute(
+            "SELECT opened_at FROM review_rounds WHERE year = ? AND kind = ? AND month IS ?",
+            [year, kind, month if kind == "regular" else None],
+        ).fetchone()
+        if same:
+            what = f"định kỳ năm {year}" if kind == "periodic" else f"tháng {month:02d}/{year}"
+            raise ReviewError(f"Đã có đợt rà soát {what} (mở lúc {same[0][:10]})")
+        round_id = review.open_round(
+            cdb,
+            year,
+            kind,
+            standard.id,
+            reference.isoformat(),
+            procedure.steps_for(kind)[0].id,
+            month=month if kind == "regular" else None,
+        )
+        db["review_rounds"].update(
+            round_id,
+            {
+                "procedure_id": procedure.id,
+                "team": json.dumps(
+                    [name.strip() for name in team if name.strip()], ensure_ascii=False
+                ),
+                "deadlines": json.dumps(dates, sort_keys=True),
+                "posting_days": posting_days(db, procedure),
+            },
+        )
+    return round_id
+
+
+def update_round(
+    cdb: CommuneDatabase,
+    round_id: int,
+    *,
+    standard_id: str | None = None,
+    reference_date: str | None = None,
+    team: Iterable[str] | None = None,
+    deadlines: Mapping[str, str] | None = None,
+    posting_days: int | None = None,
+) -> None:
+    """Change an open round's standard, reference date, review team, deadlines or posting days."""
+    with cdb.transaction() as db:
+        found = _open_round_of(db, round_id)
+        changes: dict[str, Any] = {}
+        if standard_id is not None:
+            changes["standard_id"] = load_standard(standard_id).id
+        if reference_date is not None:
+            changes["reference_date"] = _parse_date(reference_date, "Ngày tham chiếu").isoformat()
+        if team is not None:
+            changes["team"] = json.dumps([t.strip() for t in team if t.strip()], ensure_ascii=False)
+        if deadlines is not None:
+            for step_id, text in deadlines.items():
+                step = found.procedure.step(step_id)
+                _parse_date(text, f"Hạn của bước {step.name}")
+            changes["deadlines"] = json.dumps({**found.deadlines, **deadlines}, sort_keys=True)
+        if posting_days is not None:
+            if posting_days < 1:
+                raise ReviewError("Thời gian niêm yết phải từ 1 ngày làm việc trở lên")
+            changes["posting_days"] = posting_days
+        if changes:
+            db["review_rounds"].update(round_id, changes)
+
+
+# --- the review list ----------------------------------------------------------------------------
+
+
+def _household_code(db: sqlite_utils.Database, household_id: int) -> str:
+    row = db.execute("SELECT code FROM households WHERE id = ?", [household_id]).fetchone()
+    if row is None:
+        raise ReviewError(f"Không tìm thấy hộ mã {household_id} trong sổ hộ")
+    return row[0]
+
+
+def previous_statuses(
+    db: sqlite_utils.Database, household_id: int, year: int
+) -> tuple[str | None, list[str | None]]:
+    """The household's latest status before ``year`` and the statuses of the years before it."""
+    rows = db.execute(
+        "SELECT status FROM household_status WHERE household_id = ? AND year < ? ORDER BY year",
+        [household_id, year],
+    ).fetchall()
+    statuses = [row[0] for row in rows]
+    return (statuses[-1], statuses[:-1]) if statuses else (None, [])
+
+
+def _entry(db: sqlite_utils.Database, round_id: int, household_id: int) -> dict[str, Any] | None:
+    rows = list(
+        db.query(
+            "SELECT * FROM review_entries WHERE round_id = ? AND household_id = ?",
+            [round_id, household_id],
+        )
+    )
+    return rows[0] if rows else None
+
+
+def _put_on_list(
+    db: sqlite_utils.Database, found: Round, household_id: int, source: str, reason: str | None
+) -> bool:
+    """Add the household to the list (or back onto it); False when it is on it already."""
+    entry = _entry(db, found.id, household_id)
+    if entry is not None:
+        if entry["removed_reason"] is None:
+            return False
+        db["review_entries"].update(
+            entry["id"], {"removed_reason": None, "added_reason": reason or entry["added_reason"]}
+        )
+        return True
+    previous, _ = previous_statuses(db, household_id, found.year)
+    db["review_entries"].insert(
+        {
+            "round_id": found.id,
+            "household_id": household_id,
+            "source": source,
+            "previous_status": previous,
+            "added_reason": reason,
+        }
+    )
+    return True
+
+
+def build_list(cdb: CommuneDatabase, round_id: int) -> int:
+    """Put on the list the households now on the poor and near-poor lists (a periodic round)
+    and every applicant; return how many were added. Households taken off by hand stay off."""
+    with cdb.transaction() as db:
+        found = _open_round_of(db, round_id)
+        added = 0
+        if found.kind == "periodic":
+            listed = db.execute(
+                """SELECT s.household_id FROM household_status s
+                   WHERE s.year = (SELECT max(year) FROM household_status x
+                                   WHERE x.household_id = s.household_id AND x.year < ?)
+                     AND s.status IN ('poor', 'near_poor')
+                   ORDER BY s.household_id""",
+                [found.year],
+            ).fetchall()
+            for (household_id,) in listed:
+                if _entry(db, round_id, household_id) is None:
+                    added += _put_on_list(db, found, household_id, "listed", None)
+        applicants = db.execute(
+            "SELECT DISTINCT household_id FROM review_applications WHERE round_id = ?", [round_id]
+        ).fetchall()
+        for (household_id,) in applicants:
+            if _entry(db, round_id, household_id) is None:
+                added += _put_on_list(db, found, household_id, "applied", None)
+        return added
+
+
+def _reason(reason: str | None, what: str) -> str:
+    text = (reason or "").strip()
+    if not text:
+        raise ReviewError(f"Cần ghi lý do {what}")
+    return text
+
+
+def add_to_list(cdb: CommuneDatabase, round_id: int, household_id: int, reason: str) -> None:
+    """Add a household to the list by hand, with the reason."""
+    text = _reason(reason, "đưa hộ vào danh sách rà soát")
+    with cdb.transaction() as db:
+        found = _open_round_of(db, round_id)
+        code = _household_code(db, household_id)
+        if not _put_on_list(db, found, household_id, "added", text):
+            raise ReviewError(f"Hộ {code} đã có trong danh sách rà soát")
+
+
+def remove_from_list(cdb: CommuneDatabase, round_id: int, household_id: int, reason: str) -> None:
+    """Take a household off the list by hand, with the reason (its answers are kept)."""
+    text = _reason(reason, "đưa hộ ra khỏi danh sách rà soát")
+    with cdb.transaction() as db:
+        _open_round_of(db, round_id)
+        entry = _entry(db, round_id, household_id)
+        if entry is None or entry["removed_reason"] is not None:
+            code = _household_code(db, household_id)
+            raise ReviewError(f"Hộ {code} không có trong danh sách rà soát")
+        db["review_entries"].update(entry["id"], {"removed_reason": text})
+
+
+def _require_listed(db: sqlite_utils.Database, round_id: int, household_id: int) -> None:
+    entry = _entry(db, round_id, household_id)
+    if entry is None or entry["removed_reason"] is not None:
+        code = _household_code(db, household_id)
+        raise ReviewError(f"Hộ {code} không có trong danh sách rà soát của đợt này")
+
+
+APPLICANT_REQUIRED = ("full_name",)
+
+
+def add_application(
+    cdb: CommuneDatabase,
+    round_id: int,
+    household_id: int,
+    *,
+    kind: str,
+    received_on: str,
+    applicant: Mapping[str, Any],
+    reason: str,
+    channel: str | None = None,
+) -> int:
+    """Record an application (Mẫu số 01: to be reviewed; Mẫu số 04: to be recognised as having
+    escaped) as written, and put the household on the list; return the application's id."""
+    if kind not in APPLICATION_KINDS:
+        raise ReviewError(f"Loại giấy đề nghị không hợp lệ: {kind}")
+    _parse_date(received_on, "Ngày nhận giấy đề nghị")
+    missing = [key for key in APPLICANT_REQUIRED if not str(applicant.get(key) or "").strip()]
+    if missing:
+        raise ReviewError("Giấy đề nghị: cần họ và tên người làm đơn")
+    text = _reason(reason, "trong giấy đề nghị")
+    with cdb.transaction() as db:
+        found = _open_round_of(db, round_id)
+        _household_code(db, household_id)
+        table = db["review_applications"]
+        table.insert(
+            {
+                "round_id": round_id,
+                "household_id": household_id,
+                "kind": kind,
+                "received_on": received_on,
+                "channel": channel,
+                "applicant": json.dumps(dict(applicant), ensure_ascii=False, sort_keys=True),
+                "reason": text,
+            }
+        )
+        application_id = table.last_pk
+        _put_on_list(db, found, household_id, "applied", None)
+        return application_id
+
+
+# --- survey: the questionnaires -----------------------------------------------------------------
+
+
+def classify_for_round(
+    db: sqlite_utils.Database, found: Round, record: Mapping[str, Any]
+) -> Classification:
+    """Classify a household record under the round's standard at its reference date, with the
+    installed points table when the record answers one (RecordError when the record is bad)."""
+    table = None
+    if (record.get("income") or {}).get("b1_answers"):
+        commune = register.get_commune(db) or {}
+        if commune.get("region") in REGIONS:
+            table = find_points_table(found.standard_id, record["area"], commune["region"])
+    return classify(dict(record), found.standard, found.reference_date, points_table=table)
+
+
+def _record_errors(record: Mapping[str, Any], reference: date) -> list[str]:
+    problems = [str(problem) for problem in record_problems(dict(record), reference)]
+    if problems:
+        return problems
+    members = [dict(member) for member in record["members"]]
+    checks = [
+        *(p for i, m in enumerate(members) for p in member_problems(m, i, today=reference)),
+        *roster_problems(members, today=reference),
+    ]
+    return [
+        (f"thành viên {p.member + 1}: " if p.member is not None else "") + p.message
+        for p in checks
+        if p.is_error
+    ]
+
+
+def _register_changes(
+    db: sqlite_utils.Database, household_id: int, record: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The register's household fields the record answers differently."""
+    row = db["households"].get(household_id)
+    wanted: dict[str, Any] = {"agricultural": record.get("agricultural")}
+    for key in (
+        "floor_area_m2",
+        "water_source",
+        "latrine",
+        "walls_durable",
+        "frame_durable",
+        "roof_durable",
+        "uses_telecom",
+        "waste_handled_hygienically",
+    ):
+        if key in record:
+            wanted[key] = record[key]
+    for key in register.HOUSEHOLD_LISTS:
+        if key in record:
+            wanted[key] = list(record[key])
+    for key, value in (record.get("groups") or {}).items():
+        wanted[key] = bool(value)
+    changes = {}
+    for key, value in wanted.items():
+        if value is None and key == "agricultural":
+            continue
+        current = row[key]
+        if key in register.HOUSEHOLD_LISTS:
+            current = json.loads(current)
+        elif key in register.HOUSEHOLD_BOOLEANS and current is not None:
+            current = bool(current)
+        if current != value:
+            changes[key] = value
+    return changes
+
+
+def _roster_changes(
+    db: sqlite_utils.Database,
+    household_id: int,
+    members: Sequence[Mapping[str, Any]],
+    member_ids: Sequence[int | None],
+) -> tuple[list[tuple[int | None, dict[str, Any]]], list[int]]:
+    """(roster, removed) for register.save_household from the questionnaire's members."""
+    rows = {
+        row["id"]: row
+        for row in db.query("SELECT * FROM members WHERE household_id = ?", [household_id])
+    }
+    roster: list[tuple[int | None, dict[str, Any]]] = []
+    for member_id, member in zip(member_ids, members, strict=True):
+        fields = {key: member.get(key) for key in register.MEMBER_FIELDS}
+        if member_id is None:
+            roster.append((None, {k: v for k, v in fields.items() if v is not None}))
+            continue
+        if member_id not in rows:
+            raise ReviewError(f"Thành viên mã {member_id} không thuộc hộ này trong sổ hộ")
+        current = rows[member_id]
+        changed = {}
+        for key, value in fields.items():
+            old = current[key]
+            if key in register.MEMBER_BOOLEANS and old is not None:
+                old = bool(old)
+            if old != value:
+                changed[key] = value
+        roster.append((member_id, changed))
+    kept = {member_id for member_id in member_ids if member_id is not None}
+    return roster, [member_id for member_id in rows if member_id not in kept]
+
+
+def same_person(member: Mapping[str, Any], other: Mapping[str, Any]) -> bool:
+    """Whether two members' answers describe one person: the same citizen ID, else the same
+    name (diacritics and case aside) and birth year."""
+    if member.get("citizen_id") and member.get("citizen_id") == other.get("citizen_id"):
+        return True
+    return (
+        fold(str(member.get("full_name") or "")) == fold(str(other.get("full_name") or ""))
+        and str(member.get("birth_date") or "")[:4] == str(other.get("birth_date") or "")[:4]
+    )
+
+
+def match_members(
+    db: sqlite_utils.Database, household_id: int, members: Sequence[Mapping[str, Any]]
+) -> list[int | None]:
+    """The register's member ids for a questionnaire's members (None: a new member), each
+    register member matched once (gnapp.review.workflow.same_person)."""
+    free = list(
+        db.query(
+            "SELECT id, full_name, citizen_id, birth_date FROM members "
+            "WHERE household_id = ? ORDER BY position",
+            [household_id],
+        )
+    )
+    matched: list[int | None] = []
+    for member in members:
+        found = next((row for row in free if same_person(member, row)), None)
+        if found is not None:
+            free.remove(found)
+        matched.append(None if found is None else found["id"])
+    return matched
+
+
+def stored_member_ids(
+    db: sqlite_utils.Database, round_id: int, household_id: int, form: str, count: int
+) -> list[int | None] | None:
+    """The member ids saved with a questionnaire, those still in the household kept (None when
+    none were saved or they no longer fit the answers)."""
+    row = db.execute(
+        "SELECT member_ids FROM questionnaires WHERE round_id = ? AND household_id = ? "
+        "AND form = ?",
+        [round_id, household_id, form],
+    ).fetchone()
+    if row is None or row[0] is None:
+        return None
+    ids = json.loads(row[0])
+    if len(ids) != count:
+        return None
+    present = {
+        r[0] for r in db.execute("SELECT id FROM members WHERE household_id = ?", [household_id])
+    }
+    return [i if i in present else None for i in ids]
+
+
+def save_survey(
+    cdb: CommuneDatabase,
+    round_id: int,
+    household_id: int,
+    record: Mapping[str, Any],
+    member_ids: Sequence[int | None],
+    *,
+    form: str = "B",
+    complete: bool,
+    reviewer: str | None = None,
+    surveyed_on: str | None = None,
+) -> Classification | None:
+    """Save a household's questionnaire; a draft as it is, a complete one only when valid.
+
+    A complete Phiếu B is classified under the round's standard and its household fields and
+    roster are written back to the register (the change log keeps who and what). A complete
+    Phiếu A records the screening: a household found not eligible for Phiếu B stops there.
+    ``member_ids`` are the register's ids of the record's members (None: a new member).
+    """
+    if form not in ("A", "B"):
+        raise ReviewError(f"Loại phiếu không hợp lệ: {form}")
+    if surveyed_on:
+        _parse_date(surveyed_on, "Ngày rà soát")
+    members = record.get("members") or []
+    if len(member_ids) != len(members):
+        raise ReviewError("Danh sách mã thành viên không khớp danh sách thành viên của phiếu")
+    with cdb.transaction() as db:
+        found = _open_round_of(db, round_id)
+        _require_listed(db, round_id, household_id)
+        code = _household_code(db, household_id)
+        result: Classification | None = None
+        class_code: str | None = None
+        if complete and form == "A":
+            screening = record.get("form_a") or {}
+            if "eligible_for_form_b" not in screening:
+                raise ReviewError(
+                    f"Hộ {code}, Phiếu A: chưa ghi kết quả (đủ điều kiện rà soát Phiếu B hay không)"
+                )
+            if (
+                not screening["eligible_for_form_b"]
+                and not str(screening.get("reason") or "").strip()
+            ):
+                raise ReviewError(f"Hộ {code}, Phiếu A: cần ghi lý do hộ không đủ điều kiện")
+            class_code = None if screening["eligible_for_form_b"] else "not_poor"
+        elif complete:
+            errors = _record_errors(record, found.reference_date)
+            if errors:
+                raise ReviewError(
+                    f"Hộ {code}: phiếu chưa hoàn thành được:\n- " + "\n- ".join(errors[:10])
+                )
+            result = classify_for_round(db, found, record)
+            if result.class_code is None:
+                raise ReviewError(
+                    f"Hộ {code}: chưa phân loại được — "
+                    + "; ".join(result.notes or ("thiếu dữ liệu",))
+                )
+            class_code = result.class_code
+            roster, removed = _roster_changes(db, household_id, members, member_ids)
+            register.save_household(
+                cdb, household_id, _register_changes(db, household_id, record), roster, removed
+            )
+        review.save_questionnaire(
+            cdb,
+            round_id,
+            household_id,
+            form,
+            dict(record),
+            state="complete" if complete else "draft",
+            class_code=class_code,
+            deprivation_count=result.deprivation_count if result else None,
+            reviewer=reviewer,
+            surveyed_on=surveyed_on,
+        )
+        db.execute(
+            "UPDATE questionnaires SET member_ids = ? WHERE round_id = ? AND household_id = ? "
+            "AND form = ?",
+            [json.dumps(list(member_ids)), round_id, household_id, form],
+        )
+        return result
+
+
+def questionnaire(
+    db: sqlite_utils.Database, round_id: int, household_id: int, form: str = "B"
+) -> dict[str, Any] | None:
+    """A household's stored questionnaire in the round (answers decoded), or None."""
+    rows = list(
+        db.query(
+            "SELECT * FROM questionnaires WHERE round_id = ? AND household_id = ? AND form = ?",
+            [round_id, household_id, form],
+        )
+    )
+    if not rows:
+        return None
+    row = dict(rows[0])
+    row["answers"] = json.loads(row["answers"])
+    return row
+
+
+# --- the village meeting ------------------------------------------------------------------------
+
+
+def record_meeting(
+    cdb: CommuneDatabase,
+    round_id: int,
+    village_id: int,
+    *,
+    held_on: str,
+    attendee_count: int,
+    votes: Mapping[int, int | tuple[int, int]],
+    place: str | None = None,
+    chair: str | None = None,
+    secretary: str | None = None,
+    attendees: Mapping[str, int] | None = None,
+    represented_households: int | None = None,
+    note: str | None = None,
+) -> int:
+    """Record a village meeting and its vote per household: agreed by at least the procedure's
+    share (50 %) of those voting, the result stands; below it, the household goes back to the
+    survey (its questionnaire becomes a draft again) and must come to a meeting again.
+
+    ``votes`` maps a household id to the number agreeing, or to (agreeing, voting) when not
+    everyone present voted."""
+    _parse_date(held_on, "Ngày họp")
+    if attendee_count < 1:
+        raise ReviewError("Số người dự họp phải lớn hơn 0")
+    if not votes:
+        raise ReviewError("Cuộc họp chưa có biểu quyết hộ nào")
+    with cdb.transaction() as db:
+        found = _open_round_of(db, round_id)
+        threshold = found.procedure.vote_threshold
+        village = db.execute("SELECT name FROM villages WHERE id = ?", [village_id]).fetchone()
+        if village is None:
+            raise ReviewError(f"Không tìm thấy thôn mã {village_id}")
+        states = {s.household_id: s for s in household_states(db, round_id)}
+        rows = []
+        for household_id, vote in votes.items():
+            agreed, voting = vote if isinstance(vote, tuple) else (vote, attendee_count)
+            state = states.get(household_id)
+            code = state.code if state else _household_code(db, household_id)
+            if state is None:
+                raise ReviewError(f"Hộ {code} không có trong danh sách rà soát của đợt này")
+            if state.village_id != village_id:
+                raise ReviewError(f"Hộ {code} không ở {village[0]}")
+            if not state.complete:
+                raise ReviewError(f"Hộ {code} chưa hoàn thành phiếu rà soát: chưa đưa ra họp được")
+            if not 0 <= agreed <= voting <= attendee_count:
+                raise ReviewError(
+                    f"Hộ {code}: số đồng ý ({agreed}) và số biểu quyết ({voting}) phải "
+                    f"0 ≤ đồng ý ≤ biểu quyết ≤ số người dự họp ({attendee_count})"
+                )
+            outcome = "agreed" if agreed >= threshold * voting else "returned"
+            rows.append((household_id, agreed, voting, outcome, state.result))
+        table = db["village_meetings"]
+        table.insert(
+            {
+                "round_id": round_id,
+                "village_id": village_id,
+                "held_on": held_on,
+                "place": place,
+                "chair": chair,
+                "secretary": secretary,
+                "attendees": json.dumps(dict(attendees or {}), ensure_ascii=False),
+                "attendee_count": attendee_count,
+                "represented_households": represented_households,
+                "note": note,
+            }
+        )
+        meeting_id = table.last_pk
+        for household_id, agreed, voting, outcome, class_code in rows:
+            db["meeting_votes"].insert(
+                {
+                    "meeting_id": meeting_id,
+                    "household_id": household_id,
+                    "agreed": agreed,
+                    "attendees": voting,
+                    "outcome": outcome,
+                    "class_code": class_code,
+                }
+            )
+            if outcome == "returned":
+                db.execute(
+                    "UPDATE questionnaires SET state = 'draft', updated_at = ? "
+                    "WHERE round_id = ? AND household_id = ? AND state = 'complete'",
+                    [cdb.now(), round_id, household_id],
+                )
+        return meeting_id
+
+
+# --- public posting and complaints --------------------------------------------------------------
+
+
+def _holidays(db: sqlite_utils.Database) -> frozenset[date]:
+    return frozenset(date.fromisoformat(d) for d in register.get_setting(db, HOLIDAYS_SETTING, []))
+
+
+def open_posting(
+    cdb: CommuneDatabase, round_id: int, starts_on: str, *, places: str | None = None
+) -> tuple[str, str]:
+    """Post the results publicly from ``starts_on`` for the round's posting period (working
+    days); every household on the list must have been agreed at a meeting. Return (start, end).
+    Posting again (after a re-check) replaces the period."""
+    start = _parse_date(starts_on, "Ngày bắt đầu niêm yết")
+    with cdb.transaction() as db:
+        found = _open_round_of(db, round_id)
+        states = household_states(db, round_id)
+        if not states:
+            raise ReviewError("Danh sách rà soát chưa có hộ nào: chưa niêm yết được")
+        waiting = [s.code for s in states if not s.agreed]
+        if waiting:
+            raise ReviewError(
+                f"Còn {len(waiting)} hộ chưa được họp dân thống nhất: {_named(waiting)}"
+            )
+        late = [
+            row[0]
+            for row in db.execute(
+                "SELECT max(held_on) FROM village_meetings WHERE round_id = ?", [round_id]
+            )
+            if row[0] and row[0] > starts_on
+        ]
+        if late:
+            raise ReviewError(
+                f"Ngày niêm yết ({format_date(start)}) trước cuộc họp dân cuối cùng "
+                f"({format_date(date.fromisoformat(late[0]))})"
+            )
+        days = found.posting_days or posting_days(db, found.procedure)
+        end = procedures.working_days_end(start, days, _holidays(db)).isoformat()
+        db.execute("DELETE FROM postings WHERE round_id = ?", [round_id])
+        db["postings"].insert(
+            {
+                "round_id": round_id,
+                "starts_on": start.isoformat(),
+                "ends_on": end,
+                "places": places,
+                "created_at": cdb.now(),
+            }
+        )
+        return start.isoformat(), end
+
+
+def posting(db: sqlite_utils.Database, round_id: int) -> dict[str, Any] | None:
+    rows = list(db.query("SELECT * FROM postings WHERE round_id = ?", [round_id]))
+    return rows[0] if rows else None
+
+
+def add_complaint(
+    cdb: CommuneDatabase,
+    round_id: int,
+    household_id: int,
+    *,
+    received_on: str,
+    content: str,
+    complainant: str | None = None,
+) -> int:
+    """Record a complaint about a household's posted result; it is settled by a re-check."""
+    received = _parse_date(received_on, "Ngày nhận khiếu nại")
+    text = _reason(content, "(nội dung khiếu nại)")
+    with cdb.transaction() as db:
+        _open_round_of(db, round_id)
+        _require_listed(db, round_id, household_id)
+        posted = posting(db, round_id)
+        if posted is None:
+            raise ReviewError("Kết quả chưa được niêm yết: chưa nhận khiếu nại được")
+        if received.isoformat() < posted["starts_on"]:
+            raise ReviewError(
+                f"Ngày nhận khiếu nại ({format_date(received)}) trước ngày bắt đầu niêm yết "
+                f"({format_date(date.fromisoformat(posted['starts_on']))})"
+            )
+        table = db["complaints"]
+        table.insert(
+            {
+                "round_id": round_id,
+                "household_id": household_id,
+                "received_on": received.isoformat(),
+                "complainant": complainant,
+                "content": text,
+            }
+        )
+        return table.last_pk
+
+
+def record_recheck(
+    cdb: CommuneDatabase,
+    complaint_id: int,
+    *,
+    recheck_on: str,
+    result: str,
+    recheck_class: str,
+) -> None:
+    """Settle a complaint with the re-check (phúc tra): what was found and the class it gives."""
+    _parse_date(recheck_on, "Ngày phúc tra")
+    text = _reason(result, "(kết quả phúc tra)")
+    if recheck_class not in STATUSES:
+        raise ReviewError(f"Kết quả phân loại sau phúc tra không hợp lệ: {recheck_class}")
+    with cdb.transaction() as db:
+        rows = list(db.query("SELECT * FROM complaints WHERE id = ?", [complaint_id]))
+        if not rows:
+            raise ReviewError(f"Không tìm thấy khiếu nại mã {complaint_id}")
+        _open_round_of(db, rows[0]["round_id"])
+        if recheck_on < rows[0]["received_on"]:
+            raise ReviewError("Ngày phúc tra trước ngày nhận khiếu nại")
+        db["complaints"].update(
+            complaint_id,
+            {
+                "recheck_on": recheck_on,
+                "recheck_result": text,
+                "recheck_class": recheck_class,
+                "resolved": 1,
+            },
+        )
+
+
+def complaints(db: sqlite_utils.Database, round_id: int) -> list[dict[str, Any]]:
+    return list(
+        db.query(
+            "SELECT c.*, h.code, h.head_name FROM complaints c "
+            "JOIN households h ON h.id = c.household_id WHERE c.round_id = ? "
+            "ORDER BY c.received_on, c.id",
+            [round_id],
+        )
+    )
+
+
+def record_opinion(
+    cdb: CommuneDatabase, round_id: int, *, by: str, number: str | None, given_on: str, content: str
+) -> None:
+    """The optional opinion of the level above on the results (who, document, date, content)."""
+    _parse_date(given_on, "Ngày cho ý kiến")
+    with cdb.transaction() as db:
+        _open_round_of(db, round_id)
+        opinion = {
+            "by": _reason(by, "(cơ quan cho ý kiến)"),
+            "number": number,
+            "given_on": given_on,
+            "content": content,
+        }
+        db["review_rounds"].update(round_id, {"opinion": json.dumps(opinion, ensure_ascii=False)})
+
+
+# --- recognition and corrections ----------------------------------------------------------------
+
+
+def _write_status(
+    cdb: CommuneDatabase,
+    db: sqlite_utils.Database,
+    found: Round,
+    household_id: int,
+    status: str,
+    decision_number: str,
+    decision_date: str,
+    note: str | None = None,
+) -> None:
+    previous, earlier = previous_statuses(db, household_id, found.year)
+    register.set_status(
+        cdb,
+        household_id,
+        found.year,
+        status,
+        movement=movement(previous, status, earlier),
+        standard_id=found.standard_id,
+        decision_number=decision_number,
+        decision_date=decision_date,
+        note=note,
+    )
+
+
+def recognition_problems(db: sqlite_utils.Database, round_id: int, decision_date: str) -> list[str]:
+    """What still stops the chair's decision (empty: the round can be recognised)."""
+    states = household_states(db, round_id)
+    problems = []
+    if not states:
+        problems.append("Danh sách rà soát chưa có hộ nào")
+    waiting = [s.code for s in states if not s.agreed]
+    if waiting:
+        problems.append(f"{len(waiting)} hộ chưa được họp dân thống nhất: {_named(waiting)}")
+    disputed = [s.code for s in states if s.disputed]
+    if disputed:
+        problems.append(f"{len(disputed)} hộ còn khiếu nại chưa phúc tra: {_named(disputed)}")
+    posted = posting(db, round_id)
+    if posted is None:
+        problems.append("Kết quả chưa được niêm yết công khai")
+    elif posted["ends_on"] >= decision_date:
+        problems.append(
+            "Thời gian niêm yết đến hết ngày "
+            f"{format_date(date.fromisoformat(posted['ends_on']))}: "
+            "ngày quyết định phải sau ngày đó"
+        )
+    return problems
+
+
+def recognise(
+    cdb: CommuneDatabase,
+    round_id: int,
+    decision_number: str,
+    decision_date: str,
+    *,
+    approver: users.User | None,
+) -> int:
+    """The chair's decision: every household on the list gets its status for the year (with
+    the movement from last year's and the decision), and the round locks. Only an approver may;
+    nothing is written while a step is unfinished. Return how many statuses were written."""
+    users.require(approver, "approve")
+    number = _reason(decision_number, "(số quyết định công nhận)")
+    _parse_date(decision_date, "Ngày quyết định")
+    with cdb.transaction() as db:
+        found = _open_round_of(db, round_id)
+        problems = recognition_problems(db, round_id, decision_date)
+        if problems:
+            raise ReviewError("Chưa công nhận được:\n- " + "\n- ".join(problems))
+        states = household_states(db, round_id)
+        for state in states:
+            _write_status(cdb, db, found, state.household_id, state.result, number, decision_date)
+        review.recognise_round(cdb, round_id, number, decision_date, approver=approver)
+        return len(states)
+
+
+def correct(
+    cdb: CommuneDatabase,
+    round_id: int,
+    household_id: int,
+    new_status: str,
+    *,
+    reason: str,
+    decision_number: str,
+    decision_date: str,
+    approver: users.User | None,
+) -> None:
+    """Correct a household's recognised status by a new decision (the round stays locked; the
+    correction is recorded with its reason, and the year's status and movement follow it)."""
+    users.require(approver, "approve")
+    if new_status not in STATUSES:
+        raise ReviewError(f"Tình trạng không hợp lệ: {new_status}")
+    text = _reason(reason, "điều chỉnh")
+    number = _reason(decision_number, "(số quyết định điều chỉnh)")
+    _parse_date(decision_date, "Ngày quyết định điều chỉnh")
+    with cdb.transaction() as db:
+        found = get_round(db, round_id)
+        if not found.locked:
+            raise ReviewError(f"{found.title} chưa được công nhận: sửa trực tiếp trên phiếu")
+        _require_listed(db, round_id, household_id)
+        row = db.execute(
+            "SELECT status FROM household_status WHERE household_id = ? AND year = ?",
+            [household_id, found.year],
+        ).fetchone()
+        old = row[0] if row else None
+        if old == new_status:
+            code = _household_code(db, household_id)
+            raise ReviewError(f"Hộ {code} đã có tình trạng này trong năm {found.year}")
+        db["review_corrections"].insert(
+            {
+                "round_id": round_id,
+                "household_id": household_id,
+                "old_status": old,
+                "new_status": new_status,
+                "reason": text,
+                "decision_number": number,
+                "decision_date": decision_date,
+                "at": cdb.now(),
+            }
+        )
+        _write_status(cdb, db, found, household_id, new_status, number, decision_date, text)
+
+
+def corrections(db: sqlite_utils.Database, round_id: int) -> list[dict[str, Any]]:
+    return list(
+        db.query(
+            "SELECT c.*, h.code, h.head_name FROM review_corrections c "
+            "JOIN households h ON h.id = c.household_id WHERE c.round_id = ? ORDER BY c.id",
+            [round_id],
+        )
+    )
