@@ -336,11 +336,14 @@ def _parser() -> argparse.ArgumentParser:
     from gnapp import register_cli
     from gnapp.packages.cli import add_commands
     from gnapp.review import cli as review_cli
+    from gnapp.review.tables_cli import add_tables_command
     from gnapp.review.tablet_cli import add_import_command
 
     register_cli.add_commands(commands)
     add_commands(commands)
-    add_import_command(review_cli.add_commands(commands))
+    review_commands = review_cli.add_commands(commands)
+    add_import_command(review_commands)
+    add_tables_command(review_commands)
     return parser
 
 
