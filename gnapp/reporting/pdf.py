@@ -419,9 +419,7 @@ PORTRAIT, LANDSCAPE = "portrait", "landscape"
 FIRST = "-first"  # a document's first page: not numbered, numbering starts from it
 
 
-def _page_template(
-    name: str, size: tuple[float, float], numbering: dict[str, int]
-) -> PageTemplate:
+def _page_template(name: str, size: tuple[float, float], numbering: dict[str, int]) -> PageTemplate:
     page_width, page_height = size
     top, bottom = MARGINS_MM["top"] * mm, MARGINS_MM["bottom"] * mm
     left, right = MARGINS_MM["left"] * mm, MARGINS_MM["right"] * mm
