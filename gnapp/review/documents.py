@@ -291,7 +291,7 @@ def review_list_document(
                 )
             )
     table = DataTable(
-        column_widths=(0.6, 1.3, 2.4, 0.9, 1.5, 3.2),
+        column_widths=(0.6, 1.3, 2.6, 0.9, 1.5, 2.6),
         align=("center", "center", "left", "right", "left", "left"),
         header_rows=(
             ("STT", "Mã hộ", "Họ và tên chủ hộ", "Số nhân khẩu", "Tình trạng năm trước", "Nguồn"),
@@ -412,7 +412,7 @@ def _yes_no(value: Any) -> str:
 
 
 def _values(field: str, values: Iterable[str]) -> str:
-    shown = [value_label(field, v) for v in values]
+    shown = [_capital(value_label(field, v)) for v in values]
     return "; ".join(shown) if shown else "Không"
 
 
@@ -423,7 +423,10 @@ def _answer_rows(record: dict[str, Any]) -> list[tuple[str, str]]:
     rows = [
         ("Mã hộ", record.get("household_code", "")),
         (field_label("household.village"), record.get("village", "")),
-        (field_label("household.area"), value_label("household.area", record.get("area"))),
+        (
+            field_label("household.area"),
+            _capital(value_label("household.area", record.get("area"))),
+        ),
         (field_label("household.agricultural"), _yes_no(record.get("agricultural"))),
         ("Nhà ở", ""),
         (
@@ -440,7 +443,9 @@ def _answer_rows(record: dict[str, Any]) -> list[tuple[str, str]]:
         *(
             (
                 field_label(f"household.{key}"),
-                value_label(f"household.{key}", record[key]) if record.get(key) else "Chưa ghi",
+                _capital(value_label(f"household.{key}", record[key]))
+                if record.get(key)
+                else "Chưa ghi",
             )
             for key in ("water_source", "latrine")
         ),
@@ -504,6 +509,7 @@ def _answers_table(record: dict[str, Any]) -> DataTable:
         header_rows=(("Câu hỏi", "Trả lời"),),
         rows=tuple(rows),
         font_size=11,
+        title="1. Thông tin của hộ",
     )
 
 
@@ -570,10 +576,11 @@ def _members_table(members: Sequence[dict[str, Any]]) -> DataTable:
             for n, m in enumerate(members, start=1)
         ),
         font_size=10,
+        title="2. Thành viên của hộ",
     )
 
 
-def _result_blocks(context: _Context, result: Classification) -> list[Block]:
+def _result_blocks(result: Classification, title: str) -> list[Block]:
     marks = {True: "Thiếu hụt", False: "Không thiếu hụt", None: "Chưa đủ dữ liệu"}
     rows = tuple(
         (indicator.dimension_name, indicator.name, marks[indicator.deprived], indicator.reason)
@@ -585,6 +592,7 @@ def _result_blocks(context: _Context, result: Classification) -> list[Block]:
             header_rows=(("Chiều thiếu hụt", "Chỉ số", "Kết quả", "Lý do"),),
             rows=rows,
             font_size=10,
+            title=title,
         ),
         Bullet(
             f"Số chỉ số thiếu hụt: {result.deprivation_count}/{len(result.indicators)}"
@@ -633,20 +641,16 @@ def _questionnaire(context: _Context, state: HouseholdState, on: date) -> Offici
         body += [
             SectionHeading(words["form_b"], level=1),
             Bullet(_filled_by(form_b)),
-            SectionHeading("1. Thông tin của hộ", level=2),
             _answers_table(record),
-            SectionHeading("2. Thành viên của hộ", level=2),
             _members_table(record.get("members") or ()),
-            SectionHeading(
-                "3. " + context.fill(words["result_heading"], standard=found.standard.name), level=2
-            ),
         ]
         try:
             result = workflow.classify_for_round(db, found, record)
         except ValueError as error:  # a draft's answers that cannot be classified yet
             body.append(_nothing(f"Chưa phân loại được: {error}"))
         else:
-            body += _result_blocks(context, result)
+            title = "3. " + context.fill(words["result_heading"], standard=found.standard.name)
+            body += _result_blocks(result, title)
     return context.document(
         number_symbol="",
         date=on,
@@ -762,7 +766,7 @@ def _minutes(
             )
         ),
         DataTable(
-            column_widths=(0.5, 1.2, 2.2, 1.4, 1.2, 0.9, 1.2),
+            column_widths=(0.5, 1.2, 2.1, 1.9, 1.1, 0.8, 1.1),
             align=("center", "center", "left", "left", "center", "right", "center"),
             header_rows=(
                 (
@@ -1208,11 +1212,10 @@ def _certificate(context: _Context, state: HouseholdState) -> OfficialDocument:
     body: list[Block] = [
         *(TextParagraph(context.fill(line, **values), italic=True) for line in words["bases"]),
         TextParagraph(context.fill(words["certifies"]), align="center", indent=False, bold=True),
-        Bullet(f"Họ và tên chủ hộ: {state.head_name}"),
-        Bullet(f"Dân tộc: {head.get('ethnicity') or '……………'}"),
+        Bullet(f"Họ và tên chủ hộ: {state.head_name}; dân tộc: {head.get('ethnicity') or '……………'}"),
         Bullet(f"Số CCCD / định danh cá nhân: {head.get('citizen_id') or '……………………'}"),
-        Bullet(f"Địa chỉ: {address}"),
-        Bullet(f"Mã hộ: {state.code}; số nhân khẩu: {format_number(len(members))}"),
+        Bullet(f"Địa chỉ: {address}; mã hộ: {state.code}"),
+        Bullet(f"Các thành viên của hộ ({format_number(len(members))} người):"),
         DataTable(
             column_widths=(0.5, 2.6, 1.1, 0.8, 1.6),
             align=("center", "left", "center", "center", "left"),
@@ -1234,7 +1237,6 @@ def _certificate(context: _Context, state: HouseholdState) -> OfficialDocument:
         TextParagraph(
             context.fill(words["statement"], head=state.head_name, class_label=label.lower())
         ),
-        TextParagraph(context.fill(words["validity"])),
     ]
     return context.document(
         number_symbol=number_symbol(None, words["symbol"]),
