@@ -335,9 +335,13 @@ def _parser() -> argparse.ArgumentParser:
             )
     from gnapp import register_cli
     from gnapp.packages.cli import add_commands
+    from gnapp.review.documents_cli import add_document_command
 
     register_cli.add_commands(commands)
     add_commands(commands)
+    review = commands.add_parser("review", help="rà soát hộ nghèo, hộ cận nghèo hằng năm")
+    review_commands = review.add_subparsers(dest="review_command", metavar="LỆNH", required=True)
+    add_document_command(review_commands)
     return parser
 
 
@@ -890,6 +894,7 @@ def main(argv: list[str] | None = None) -> int:
         "setup": _setup,
         "settings": _settings,
         "backup": _backup,
+        "review": lambda args: args.review_handler(args),
         **dict.fromkeys(("key", "package", "office", "receive", "consolidate"), _packages),
         None: _gui,
     }

@@ -514,10 +514,10 @@ def _answers_table(record: dict[str, Any]) -> DataTable:
 
 
 MEMBER_COLUMNS = (
-    ("full_name", 2.6),
+    ("full_name", 2.3),
     ("sex", 0.8),
-    ("birth_date", 1.2),
-    ("relation", 1.3),
+    ("birth_date", 1.5),
+    ("relation", 1.2),
     ("ethnicity", 0.9),
     ("has_health_insurance", 0.9),
     ("schooling", 1.3),
@@ -557,7 +557,7 @@ def _members_table(members: Sequence[dict[str, Any]]) -> DataTable:
         SHORT_MEMBER_HEADERS.get(key) or field_label(f"member.{key}") for key, _ in MEMBER_COLUMNS
     )
     return DataTable(
-        column_widths=(0.5, *(width for _, width in MEMBER_COLUMNS)),
+        column_widths=(0.7, *(width for _, width in MEMBER_COLUMNS)),
         align=(
             "center",
             "left",
