@@ -528,7 +528,7 @@ SHORT_MEMBER_HEADERS = {
     "full_name": "Họ và tên",
     "birth_date": "Ngày sinh",
     "relation": "Quan hệ với chủ hộ",
-    "has_health_insurance": "Thẻ BHYT",
+    "has_health_insurance": "BHYT",
     "schooling": "Đi học",
     "education": "Trình độ giáo dục",
     "employment": "Việc làm",
@@ -1052,12 +1052,15 @@ def decision_document(db: sqlite_utils.Database, round_id: int, on: date) -> Off
         TextParagraph((Run("Điều 2. ", bold=True), Run(context.fill(words["article_2"])))),
         TextParagraph((Run("Điều 3. ", bold=True), Run(context.fill(words["article_3"])))),
     ]
+    decided = date.fromisoformat(found.decision_date) if found.locked else on
+    note = _annex_note(context, decided)
     annexes = []
     for index, kind in enumerate(LIST_KINDS):
         chosen = [s for s in states if on_list(s, kind)]
         blocks: tuple[Block, ...] = (_annex_table(chosen, flags),) if chosen else (_nothing(),)
-        annexes.append(Annex(ROMAN[index], context.fill(context.words["lists"][kind]), blocks))
-    decided = date.fromisoformat(found.decision_date) if found.locked else on
+        annexes.append(
+            Annex(ROMAN[index], context.fill(context.words["lists"][kind]), blocks, note=note)
+        )
     number = (
         f"Số: {found.decision_number}" if found.locked else number_symbol(None, words["symbol"])
     )
@@ -1073,18 +1076,21 @@ def decision_document(db: sqlite_utils.Database, round_id: int, on: date) -> Off
     )
 
 
+def _annex_note(context: _Context, decided: date) -> str:
+    """ "(Kèm theo Quyết định số 125/QĐ-UBND ngày 01/12/2026 của Chủ tịch Ủy ban nhân dân
+    xã Sơn Minh)"; a draft's: "(Kèm theo dự thảo Quyết định của …)"."""
+    found = context.found
+    of = f"của Chủ tịch Ủy ban nhân dân {context.who.commune}"
+    if not found.locked:
+        return f"(Kèm theo {context.words['decision']['draft'].lower()} Quyết định {of})"
+    return f"(Kèm theo Quyết định số {found.decision_number} ngày {format_date(decided)} {of})"
+
+
 def _decision_tables(context: _Context, on: date) -> list[Table]:
     states = _decision_states(context)
     flags = _flags(context.db, [s.household_id for s in states])
     found = context.found
-    when = found.decision_date if found.locked else on.isoformat()
-    note = (
-        f"(Kèm theo Quyết định số {found.decision_number} ngày "
-        f"{format_date(date.fromisoformat(when))} "
-        f"của Chủ tịch Ủy ban nhân dân {context.who.commune})"
-        if found.locked
-        else context.words["decision"]["draft"]
-    )
+    note = _annex_note(context, date.fromisoformat(found.decision_date) if found.locked else on)
     tables = []
     for index, kind in enumerate(LIST_KINDS):
         chosen = [s for s in states if on_list(s, kind)]
