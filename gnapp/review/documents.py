@@ -881,7 +881,7 @@ def _results_table(states: Sequence[HouseholdState]) -> DataTable:
                 )
             )
     return DataTable(
-        column_widths=(0.5, 2.2, 1.2, 0.9, 1.6, 1.6, 1.8),
+        column_widths=(0.5, 2.1, 1.1, 0.8, 1.6, 2.1, 1.8),
         align=("center", "left", "center", "right", "left", "left", "left"),
         header_rows=(
             (
