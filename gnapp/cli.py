@@ -335,13 +335,12 @@ def _parser() -> argparse.ArgumentParser:
             )
     from gnapp import register_cli
     from gnapp.packages.cli import add_commands
+    from gnapp.review import cli as review_cli
     from gnapp.review.documents_cli import add_document_command
 
     register_cli.add_commands(commands)
     add_commands(commands)
-    review = commands.add_parser("review", help="rà soát hộ nghèo, hộ cận nghèo hằng năm")
-    review_commands = review.add_subparsers(dest="review_command", metavar="LỆNH", required=True)
-    add_document_command(review_commands)
+    add_document_command(review_cli.add_commands(commands))
     return parser
 
 
@@ -873,6 +872,12 @@ def _self_test(_: argparse.Namespace) -> int:
     return run_self_test([*CORE_STEPS, Step("Mở cửa sổ chính (Qt, không màn hình)", main_window)])
 
 
+def _review(args: argparse.Namespace) -> int:
+    from gnapp.review.cli import run
+
+    return run(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -894,7 +899,7 @@ def main(argv: list[str] | None = None) -> int:
         "setup": _setup,
         "settings": _settings,
         "backup": _backup,
-        "review": lambda args: args.review_handler(args),
+        "review": _review,
         **dict.fromkeys(("key", "package", "office", "receive", "consolidate"), _packages),
         None: _gui,
     }

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from gnapp.review.documents import KINDS, XLSX_KINDS, write_document
-from gnapp.store.database import open_database
-from gnapp.store.errors import DatabaseError
+from gnapp.store.database import CommuneDatabase
 
 KIND_HELP = {
     "list": "danh sách hộ cần rà soát (Phụ lục I)",
@@ -43,20 +41,17 @@ def add_document_command(review_commands: Any) -> None:
     command.set_defaults(review_handler=run_document_command)
 
 
-def run_document_command(args: argparse.Namespace) -> int:
-    try:
-        with open_database(args.db) as cdb:
-            written = write_document(
-                cdb.db,
-                args.round,
-                args.kind,
-                args.out,
-                village=args.village,
-                household_code=args.household,
-                on=args.date,
-            )
-    except DatabaseError as error:
-        print(f"Lỗi: {error}", file=sys.stderr)
-        return 1
+def run_document_command(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+    """Write the document (``gnapp review`` opens the database; a refusal is a DocumentError,
+    which the CLI prints as "Lỗi: …")."""
+    written = write_document(
+        cdb.db,
+        args.round,
+        args.kind,
+        args.out,
+        village=args.village,
+        household_code=args.household,
+        on=args.date,
+    )
     print(f"Đã ghi {written.path} ({written.documents} văn bản / trang tính).")
     return 0

@@ -16,9 +16,9 @@ from gnapp.review.documents import DocumentError, list_counts, write_document
 from gnapp.review.progress import household_states
 from gnapp.store import register
 from gnapp.store.database import open_database
-from tests.review.conftest import DECISION_NUMBER, run_round
 
 ON = date(2026, 12, 2)
+DECISION_NUMBER = "125/QĐ-UBND"  # the number documents_round's decision has
 
 
 def pdf_text(path) -> str:
@@ -59,8 +59,11 @@ def database_counts(db, year):
     }
 
 
-def test_notice_counts_equal_the_database_and_are_printed(documents_round, tmp_path):
+def test_notice_counts_equal_the_database_and_are_printed(
+    documents_round, documents_steps, tmp_path
+):
     cdb, round_id = documents_round
+    assert documents_steps.decision_number == DECISION_NUMBER
     counts = list_counts(household_states(cdb.db, round_id))
     expected = database_counts(cdb.db, 2026)
     assert {k: (c.households, c.persons) for k, c in counts.items()} == expected
@@ -183,8 +186,8 @@ def test_certificates_one_per_poor_or_near_poor_household(documents_round, tmp_p
     assert page_count(written.path) == written.documents  # one page each
 
 
-def test_before_recognition_a_draft_decision_and_no_certificate(demo_db, tmp_path):
-    round_id = run_round(demo_db, recognise=False)
+def test_before_recognition_a_draft_decision_and_no_certificate(demo_db, documents_steps, tmp_path):
+    round_id = documents_steps.run_round(demo_db, recognise=False)
     written = write_document(demo_db.db, round_id, "decision", tmp_path / "qd.pdf", on=ON)
     text = " ".join(pdf_text(written.path).split())
     assert "DỰ THẢO" in text and "Số: /QĐ-UBND" in text
