@@ -336,6 +336,7 @@ def _parser() -> argparse.ArgumentParser:
     from gnapp import register_cli
     from gnapp.packages.cli import add_commands
     from gnapp.review import cli as review_cli
+    from gnapp.review.documents_cli import add_document_command
     from gnapp.review.tables_cli import add_tables_command
     from gnapp.review.tablet_cli import add_import_command
 
@@ -344,6 +345,7 @@ def _parser() -> argparse.ArgumentParser:
     review_commands = review_cli.add_commands(commands)
     add_import_command(review_commands)
     add_tables_command(review_commands)
+    add_document_command(review_commands)
     return parser
 
 

@@ -416,7 +416,10 @@ def _annex_opening(document: OfficialDocument, annex: Annex) -> list[Flowable]:
 PORTRAIT, LANDSCAPE = "portrait", "landscape"
 
 
-def _page_template(name: str, size: tuple[float, float]) -> PageTemplate:
+FIRST = "-first"  # a document's first page: not numbered, numbering starts from it
+
+
+def _page_template(name: str, size: tuple[float, float], numbering: dict[str, int]) -> PageTemplate:
     page_width, page_height = size
     top, bottom = MARGINS_MM["top"] * mm, MARGINS_MM["bottom"] * mm
     left, right = MARGINS_MM["left"] * mm, MARGINS_MM["right"] * mm
@@ -433,10 +436,14 @@ def _page_template(name: str, size: tuple[float, float]) -> PageTemplate:
     )
 
     def number_page(canvas, doc) -> None:
-        if doc.page > 1:
+        if name.endswith(FIRST):
+            numbering["first"] = doc.page
+            return
+        number = doc.page - numbering["first"] + 1
+        if number > 1:
             canvas.saveState()
             canvas.setFont(FONT_FAMILY, HEADER_SIZE)
-            canvas.drawCentredString(page_width / 2, page_height - top / 2 - 4, str(doc.page))
+            canvas.drawCentredString(page_width / 2, page_height - top / 2 - 4, str(number))
             canvas.restoreState()
 
     return PageTemplate(id=name, frames=[frame], onPage=number_page, pagesize=size)
@@ -451,9 +458,13 @@ def _block_count(document: OfficialDocument) -> int:
     return len(document.body) + sum(len(a.blocks) for a in document.annexes)
 
 
-def _story(document: OfficialDocument, progress: Callable[[int, int, str], None]) -> list[Flowable]:
-    total = _block_count(document)
-    done = 0
+def _story(
+    document: OfficialDocument,
+    progress: Callable[[int, int, str], None],
+    done: int = 0,
+    total: int | None = None,
+) -> list[Flowable]:
+    total = _block_count(document) if total is None else total
     orientation = LANDSCAPE if document.landscape else PORTRAIT
     width = _frame_width(orientation)
     story = _header(document, width) + _title(document, width)
@@ -477,6 +488,18 @@ def write_pdf(
     document: OfficialDocument, path: str | os.PathLike[str], progress: Progress | None = None
 ) -> Path:
     """Write ``document`` as a PDF at ``path`` (replaced only once the new file is complete)."""
+    return write_pdf_documents((document,), path, progress)
+
+
+def write_pdf_documents(
+    documents: Sequence[OfficialDocument],
+    path: str | os.PathLike[str],
+    progress: Progress | None = None,
+) -> Path:
+    """Write several documents one after the other in one PDF (a certificate per household),
+    each from a new page, its pages numbered from its own first page (left unnumbered)."""
+    if not documents:
+        raise ValueError("no document to write")
     target = Path(path)
     register_fonts()
     report = progress or (lambda done, total, message="": None)
@@ -484,23 +507,35 @@ def write_pdf(
         prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
     )
     os.close(handle)
+    first = documents[0]
+    total = sum(_block_count(document) for document in documents)
+    numbering = {"first": 1}
     try:
-        story = _story(document, report)
-        templates = [_page_template(PORTRAIT, A4), _page_template(LANDSCAPE, landscape(A4))]
-        if document.landscape:
-            templates.reverse()  # the first template is the first page's
+        story: list[Flowable] = []
+        done = 0
+        for document in documents:
+            orientation = LANDSCAPE if document.landscape else PORTRAIT
+            if story:
+                story += [NextPageTemplate(orientation + FIRST), PageBreak()]
+            story.append(NextPageTemplate(orientation))  # the pages after the first
+            story += _story(document, report, done, total)
+            done += _block_count(document)
+        sizes = {PORTRAIT: A4, LANDSCAPE: landscape(A4)}
+        opening = LANDSCAPE if first.landscape else PORTRAIT
+        names = [opening + FIRST, *(n + FIRST for n in sizes if n != opening), *sizes]
+        # the first template is the first page's
+        templates = [_page_template(n, sizes[n.removesuffix(FIRST)], numbering) for n in names]
         pdf = BaseDocTemplate(
             temporary,
             pagesize=templates[0].pagesize,
             pageTemplates=templates,
-            title=unicodedata.normalize("NFC", f"{document.kind} {document.subject}".strip()),
-            author=document.issuing_office,
-            subject=document.number_symbol,
+            title=unicodedata.normalize("NFC", f"{first.kind} {first.subject}".strip()),
+            author=first.issuing_office,
+            subject=first.number_symbol,
             creator="GNApp",
             initialFontName=FONT_FAMILY,  # else every page also lists Helvetica
         )
         pdf.build(story)
-        total = _block_count(document)
         report(total, total, "Đã ghi văn bản PDF")
         os.replace(temporary, target)
     except BaseException:

@@ -1,0 +1,230 @@
+"""The review's official documents, written from a demo round run from the list to the decision."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+
+import openpyxl
+import pypdfium2
+import pytest
+
+from gnapp.cli import main
+from gnapp.core.movements import MOVEMENT_LABELS
+from gnapp.review import documents
+from gnapp.review.documents import DocumentError, list_counts, write_document
+from gnapp.review.progress import household_states
+from gnapp.store import register
+from gnapp.store.database import open_database
+
+ON = date(2026, 12, 2)
+DECISION_NUMBER = "125/QĐ-UBND"  # the number documents_round's decision has
+
+
+def pdf_text(path) -> str:
+    pdf = pypdfium2.PdfDocument(path)
+    try:
+        return "\n".join(page.get_textpage().get_text_range() for page in pdf)
+    finally:
+        pdf.close()
+
+
+def page_count(path) -> int:
+    pdf = pypdfium2.PdfDocument(path)
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
+
+
+def database_counts(db, year):
+    """Households and persons on each list from the statuses the decision wrote."""
+    rows = db.execute(
+        "SELECT s.status, s.movement, h.member_count FROM household_status s "
+        "JOIN households h ON h.id = s.household_id WHERE s.year = ?",
+        [year],
+    ).fetchall()
+    wanted = {
+        "poor": lambda status, move: status == "poor",
+        "near_poor": lambda status, move: status == "near_poor",
+        "escaped_poverty": lambda status, move: move in ("escaped_poverty", "poor_to_near_poor"),
+        "escaped_near_poverty": lambda status, move: move == "escaped_near_poverty",
+    }
+    return {
+        kind: (
+            sum(1 for s, m, _ in rows if test(s, m)),
+            sum(n for s, m, n in rows if test(s, m)),
+        )
+        for kind, test in wanted.items()
+    }
+
+
+def test_notice_counts_equal_the_database_and_are_printed(
+    documents_round, documents_steps, tmp_path
+):
+    cdb, round_id = documents_round
+    assert documents_steps.decision_number == DECISION_NUMBER
+    counts = list_counts(household_states(cdb.db, round_id))
+    expected = database_counts(cdb.db, 2026)
+    assert {k: (c.households, c.persons) for k, c in counts.items()} == expected
+    assert all(households > 0 for households, _ in expected.values())
+    written = write_document(cdb.db, round_id, "notice", tmp_path / "tb.pdf")
+    text = " ".join(pdf_text(written.path).split())
+    for name, kind in (("Hộ nghèo", "poor"), ("Hộ thoát cận nghèo", "escaped_near_poverty")):
+        households, persons = expected[kind]
+        assert f"{name} {households} {persons}" in text
+    assert "09/11/2026" in text and "11/11/2026" in text and "3 ngày làm việc" in text
+    assert "Trụ sở UBND xã" in text
+
+
+def test_decision_cites_the_data_and_annexes_every_list(documents_round, tmp_path):
+    cdb, round_id = documents_round
+    written = write_document(cdb.db, round_id, "decision", tmp_path / "qd.pdf", on=ON)
+    text = pdf_text(written.path).replace("\r", "")
+    flat = " ".join(text.split())
+    assert f"Số: {DECISION_NUMBER}" in flat
+    assert "ngày 01 tháng 12 năm 2026" in flat
+    assert "DỰ THẢO" not in flat
+    words = documents.texts()
+    assert f"Căn cứ {words['citations']['standard']['2022-2025']}" in flat
+    assert f"Căn cứ {words['citations']['procedure']['qd-24-2021'][:60]}" in flat
+    expected = database_counts(cdb.db, 2026)
+    households, persons = expected["poor"]
+    assert f"Hộ nghèo: {households} hộ, {persons} nhân khẩu" in flat
+    for number in ("I", "II", "III", "IV"):
+        assert f"Phụ lục {number}" in flat
+    states = household_states(cdb.db, round_id)
+    poor = [s for s in states if s.result == "poor"]
+    assert all(s.code in flat for s in poor)
+    assert MOVEMENT_LABELS["remained_poor"].capitalize() in flat
+
+
+def test_decision_annexes_as_xlsx(documents_round, tmp_path):
+    cdb, round_id = documents_round
+    written = write_document(cdb.db, round_id, "decision", tmp_path / "qd.xlsx")
+    workbook = openpyxl.load_workbook(written.path)
+    assert workbook.sheetnames == [
+        "Hộ nghèo",
+        "Hộ cận nghèo",
+        "Hộ thoát nghèo",
+        "Hộ thoát cận nghèo",
+    ]
+    expected = database_counts(cdb.db, 2026)
+    sheet = workbook["Hộ nghèo"]
+    codes = [
+        cell.value
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str) and cell.value.startswith("HGD-")
+    ]
+    assert len(codes) == expected["poor"][0]
+    assert any(
+        "125/QĐ-UBND" in str(cell.value) for row in sheet.iter_rows(max_row=8) for cell in row
+    )
+
+
+def test_list_shows_sources_and_households_taken_off(documents_round, tmp_path):
+    cdb, round_id = documents_round
+    text = " ".join(
+        pdf_text(write_document(cdb.db, round_id, "list", tmp_path / "l.pdf").path).split()
+    )
+    assert "Hộ đã chuyển đi nơi khác" in text
+    assert "Bổ sung: Trưởng thôn đề nghị: nhà bị bão làm sập" in text
+    assert "Có đơn đề nghị" in text
+    states = household_states(cdb.db, round_id)
+    assert all(s.code in text for s in states)
+    workbook = openpyxl.load_workbook(
+        write_document(cdb.db, round_id, "list", tmp_path / "l.xlsx").path
+    )
+    assert workbook.sheetnames == ["Danh sách rà soát", "Đưa ra khỏi danh sách"]
+
+
+def test_minutes_give_the_vote_and_the_household_sent_back(documents_round, tmp_path):
+    cdb, round_id = documents_round
+    village = cdb.db.execute(
+        "SELECT village_id FROM village_meetings WHERE round_id = ? ORDER BY id", [round_id]
+    ).fetchone()[0]
+    written = write_document(cdb.db, round_id, "minutes", tmp_path / "bb.pdf", village=village)
+    assert written.documents == 2  # the first meeting and the one that agreed the household
+    text = " ".join(pdf_text(written.path).split())
+    assert "BIÊN BẢN" in text and "Đinh Văn Trưởng" in text and "Hồ Thị Ký" in text
+    assert "5/18" in text and "27,8%" in text and "Rà soát lại" in text
+    assert "ĐẠI DIỆN CÁC HỘ GIA ĐÌNH" in text
+
+
+def test_minutes_refused_for_a_village_without_meeting(documents_round, tmp_path):
+    cdb, round_id = documents_round
+    register.add_village(cdb, "X9", "Làng Mới", "rural")
+    with pytest.raises(DocumentError, match="chưa họp dân"):
+        write_document(cdb.db, round_id, "minutes", tmp_path / "bb.pdf", village="Làng Mới")
+    assert not (tmp_path / "bb.pdf").exists()
+
+
+def test_questionnaire_of_one_household_and_refusal(documents_round, tmp_path):
+    cdb, round_id = documents_round
+    state = next(s for s in household_states(cdb.db, round_id) if s.result == "poor")
+    written = write_document(
+        cdb.db, round_id, "questionnaire", tmp_path / "p.pdf", household_code=state.code
+    )
+    text = " ".join(pdf_text(written.path).split())
+    assert state.code in text and state.head_name in text
+    assert "Kết quả phân loại: Hộ nghèo" in text
+    assert "Thu nhập bình quân đầu người/tháng" in text
+    with pytest.raises(DocumentError, match="không có trong danh sách rà soát"):
+        write_document(cdb.db, round_id, "questionnaire", tmp_path / "q.pdf", household_code="X")
+
+
+def test_certificates_one_per_poor_or_near_poor_household(documents_round, tmp_path):
+    cdb, round_id = documents_round
+    written = write_document(cdb.db, round_id, "certificates", tmp_path / "gcn.pdf")
+    expected = database_counts(cdb.db, 2026)
+    assert written.documents == expected["poor"][0] + expected["near_poor"][0]
+    text = " ".join(pdf_text(written.path).split())
+    assert text.count("/GCN-HN.HCN") == written.documents
+    assert "HỘ NGHÈO NĂM 2026" in text and "HỘ CẬN NGHÈO NĂM 2026" in text
+    assert f"Căn cứ Quyết định số {DECISION_NUMBER} ngày 01/12/2026" in text
+    assert page_count(written.path) == written.documents  # one page each
+
+
+def test_before_recognition_a_draft_decision_and_no_certificate(demo_db, documents_steps, tmp_path):
+    round_id = documents_steps.run_round(demo_db, recognise=False)
+    written = write_document(demo_db.db, round_id, "decision", tmp_path / "qd.pdf", on=ON)
+    text = " ".join(pdf_text(written.path).split())
+    assert "DỰ THẢO" in text and "Số: /QĐ-UBND" in text
+    with pytest.raises(DocumentError, match="chưa có quyết định công nhận"):
+        write_document(demo_db.db, round_id, "certificates", tmp_path / "gcn.pdf")
+    assert not (tmp_path / "gcn.pdf").exists()
+
+
+def test_notice_refused_before_posting(demo_db, tmp_path):
+    from gnapp.review import workflow
+
+    round_id = workflow.open_round(demo_db, 2026)
+    workflow.build_list(demo_db, round_id)
+    with pytest.raises(DocumentError, match="chưa được niêm yết"):
+        write_document(demo_db.db, round_id, "notice", tmp_path / "tb.pdf")
+    with pytest.raises(DocumentError, match="chưa lập được dự thảo"):
+        write_document(demo_db.db, round_id, "decision", tmp_path / "qd.pdf")
+
+
+def test_xlsx_refused_for_pdf_only_documents(documents_round, tmp_path):
+    cdb, round_id = documents_round
+    with pytest.raises(DocumentError, match="chỉ xuất được PDF"):
+        write_document(cdb.db, round_id, "certificates", tmp_path / "gcn.xlsx")
+
+
+def test_cli_writes_a_document_and_says_why_it_cannot(documents_round_file, tmp_path, capsys):
+    source, round_id = documents_round_file
+    copy = tmp_path / "xa.gnapp"
+    shutil.copy(source, copy)
+    out = tmp_path / "tb.pdf"
+    args = ["review", "document", "notice", "--db", str(copy), "--round", str(round_id)]
+    assert main([*args, "--out", str(out)]) == 0
+    assert out.exists() and "Đã ghi" in capsys.readouterr().out
+    bad = ["review", "document", "minutes", "--db", str(copy), "--round", str(round_id)]
+    assert main([*bad, "--out", str(tmp_path / "bb.pdf")]) == 1
+    assert "cần chọn thôn" in capsys.readouterr().err
+    with open_database(copy) as cdb:
+        assert cdb.db.execute(
+            "SELECT locked FROM review_rounds WHERE id = ?", [round_id]
+        ).fetchone()[0]
