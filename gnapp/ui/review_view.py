@@ -364,8 +364,14 @@ class ReviewView(QWidget):
         filters.addWidget(self.village_box)
         buttons = QHBoxLayout()
         buttons.addWidget(self.count_label, 1)
-        for button in (self.build_button, self.add_button, self.remove_button,
-                       self.application_button, self.meeting_button, self.survey_button):  # fmt: skip
+        for button in (
+            self.build_button,
+            self.add_button,
+            self.remove_button,
+            self.application_button,
+            self.meeting_button,
+            self.survey_button,
+        ):
             buttons.addWidget(button)
         page = QWidget()
         layout = QVBoxLayout(page)
@@ -667,9 +673,19 @@ class ReviewView(QWidget):
         found = self.round
         open_round = found is not None and not found.locked
         selected = self.selected_state() is not None
-        for button in (self.edit_button, self.tablet_button, self.build_button, self.add_button,
-                       self.application_button, self.meeting_button, self.posting_button,
-                       self.complaint_button, self.recheck_button, self.recognise_button):  # fmt: skip
+        acting = (
+            self.edit_button,
+            self.tablet_button,
+            self.build_button,
+            self.add_button,
+            self.application_button,
+            self.meeting_button,
+            self.posting_button,
+            self.complaint_button,
+            self.recheck_button,
+            self.recognise_button,
+        )
+        for button in acting:
             button.setEnabled(open_round)
         self.remove_button.setEnabled(open_round and selected)
         self.survey_button.setEnabled(open_round and selected)
