@@ -321,7 +321,7 @@ class ReviewView(QWidget):
         self.village_box.currentIndexChanged.connect(lambda _: self._filter())
         self.search_box.textChanged.connect(lambda _: self._filter())
         self.list_view = _table(self.list_model)
-        self.list_view.activated.connect(lambda _: self.open_questionnaire())
+        self.list_view.activated.connect(self._row_activated)
         self.list_view.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.count_label = QLabel(objectName="countLabel")
         self.build_button = _button(
@@ -717,6 +717,11 @@ class ReviewView(QWidget):
             self.list_model.index(row, 0), QAbstractItemView.ScrollHint.PositionAtCenter
         )
         return True
+
+    def _row_activated(self, index: QModelIndex) -> None:
+        """Double-click or Enter on a row: that household's questionnaire."""
+        self.list_view.selectRow(index.row())
+        self.open_questionnaire()
 
     def _follow_chosen(self, item: QListWidgetItem) -> None:
         self.select_household(item.data(Qt.ItemDataRole.UserRole))
