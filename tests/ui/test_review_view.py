@@ -279,7 +279,7 @@ def test_an_application_is_recorded_as_written(qtbot, demo_db, messages):
 
 
 def test_the_questionnaire_opens_for_the_selected_household(qtbot, demo_db, clerk, monkeypatch):
-    round_id, households = surveyed_round(demo_db, 2)
+    _round_id, _households = surveyed_round(demo_db, 2)
     view = view_of(qtbot, demo_db, clerk)
     opened: list[int] = []
     monkeypatch.setattr(view, "questionnaire_wizard", opened.append)
@@ -361,7 +361,7 @@ def test_the_board_and_follow_up_lists(qtbot, demo_db, clerk):
 
 
 def test_a_household_below_half_goes_back_to_the_survey(qtbot, demo_db, clerk, monkeypatch):
-    round_id, households = surveyed_round(demo_db, 3)
+    round_id, _households = surveyed_round(demo_db, 3)
     view = view_of(qtbot, demo_db, clerk)
     view.list_view.selectRow(0)
 
@@ -397,7 +397,7 @@ def test_a_household_below_half_goes_back_to_the_survey(qtbot, demo_db, clerk, m
 
 
 def test_a_wrong_number_of_agreeing_people_is_refused(qtbot, demo_db, messages):
-    round_id, households = surveyed_round(demo_db, 1)
+    round_id, _households = surveyed_round(demo_db, 1)
     dialog = MeetingDialog(demo_db, round_id)
     qtbot.addWidget(dialog)
     dialog.attendee_count.setValue(10)
@@ -506,7 +506,7 @@ def test_a_clerk_cannot_recognise(qtbot, demo_db, clerk, messages, monkeypatch):
 
 
 def test_an_approver_recognises_and_the_round_locks(qtbot, demo_db, clerk, messages, monkeypatch):
-    round_id, households = posted_round(demo_db)
+    _round_id, households = posted_round(demo_db)
     view = view_of(qtbot, demo_db, clerk)
     changed = []
     view.changed.connect(lambda: changed.append(True))
@@ -548,7 +548,7 @@ def test_an_approver_recognises_and_the_round_locks(qtbot, demo_db, clerk, messa
 
 
 def test_a_correction_after_the_decision(qtbot, demo_db, clerk, approver, messages, monkeypatch):
-    round_id, households = recognised_round(demo_db, approver)
+    _round_id, households = recognised_round(demo_db, approver)
     view = view_of(qtbot, demo_db, clerk)
     target = households[0]
     old = demo_db.db.execute(
