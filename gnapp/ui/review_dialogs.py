@@ -841,16 +841,15 @@ class MeetingDialog(ActionDialog):
                 item.setText(tr("Rà soát lại ({share})", share=share))
                 item.setForeground(Qt.GlobalColor.red)
         self.table.blockSignals(False)
-        self.summary.setText(
-            tr(
-                "{total} hộ đưa ra họp: {agreed} hộ thống nhất, {returned} hộ rà soát lại"
-                + (", {wrong} hộ chưa ghi đúng số người đồng ý." if wrong else "."),
-                total=self.table.rowCount(),
-                agreed=agreed,
-                returned=returned,
-                wrong=wrong,
-            )
+        summary = tr(
+            "{total} hộ đưa ra họp: {agreed} hộ thống nhất, {returned} hộ rà soát lại.",
+            total=self.table.rowCount(),
+            agreed=agreed,
+            returned=returned,
         )
+        if wrong:
+            summary += tr(" {wrong} hộ chưa ghi đúng số người đồng ý.", wrong=wrong)
+        self.summary.setText(summary)
 
     def votes(self) -> dict[int, int]:
         votes = {}

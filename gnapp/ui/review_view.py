@@ -92,10 +92,14 @@ DOCUMENTS = (
 )
 TABLES_MODULE, DOCUMENTS_MODULE = "gnapp.review.tables", "gnapp.review.documents"
 STEP_STYLE = {
-    "done": "background: #e3f2e5; border: 1px solid #8cc79a; color: #1e5e2c;",
-    "current": "background: #e3eefb; border: 2px solid #2f6fbf; color: #123f7a;",
-    "overdue": "background: #fdecea; border: 2px solid #c62828; color: #8e1b1b;",
-    "waiting": "background: palette(base); border: 1px solid #c8c8c8; color: #555555;",
+    "done": "QLabel { background: #e3f2e5; border: 1px solid #8cc79a; color: #1e5e2c; "
+    "border-radius: 3px; padding: 4px; }",
+    "current": "QLabel { background: #e3eefb; border: 2px solid #2f6fbf; color: #123f7a; "
+    "border-radius: 3px; padding: 4px; }",
+    "overdue": "QLabel { background: #fdecea; border: 2px solid #c62828; color: #8e1b1b; "
+    "border-radius: 3px; padding: 4px; }",
+    "waiting": "QLabel { background: palette(base); border: 1px solid #c8c8c8; color: #555555; "
+    "border-radius: 3px; padding: 4px; }",
 }
 LIST_TAB, PROGRESS_TAB, POSTING_TAB, DECISION_TAB = range(4)
 
@@ -545,7 +549,7 @@ class ReviewView(QWidget):
             )
             label.setWordWrap(True)
             label.setProperty("state", key)
-            label.setStyleSheet(f"QLabel {{ {STEP_STYLE[key]} border-radius: 3px; padding: 4px; }}")
+            label.setStyleSheet(STEP_STYLE[key])
             label.setToolTip(step.step.note or tr(step.name))
             self.steps_strip.addWidget(label, 1)
         parts = [
