@@ -219,6 +219,7 @@ class RoundDialog(ActionDialog):
         )
         layout.addWidget(self.buttons)
         if round_ is None:
+            self.ok_button.setText(tr("Mở đợt"))
             self.periodic.setChecked(True)
             self.year.setValue(today.year)
             self.month.setValue(today.month)

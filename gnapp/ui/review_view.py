@@ -45,6 +45,7 @@ from gnapp.ui.qt import (
     QModelIndex,
     QPersistentModelIndex,
     QPushButton,
+    QSplitter,
     Qt,
     QTableView,
     QTabWidget,
@@ -385,7 +386,10 @@ class ReviewView(QWidget):
         return page
 
     def _build_progress_tab(self) -> QWidget:
-        self.board_view = _table(self.board_model, stretch=0)
+        self.board_view = _table(self.board_model, stretch=None)
+        header = self.board_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.follow_tabs = QTabWidget(objectName="followUp")
         self.follow_lists: dict[str, QListWidget] = {}
         for key, _ in FOLLOW_UP:
@@ -394,16 +398,23 @@ class ReviewView(QWidget):
             box.itemClicked.connect(self._follow_chosen)
             self.follow_lists[key] = box
             self.follow_tabs.addTab(box, "")
+        board_side = QWidget()
+        board_layout = QVBoxLayout(board_side)
+        board_layout.setContentsMargins(0, 0, 0, 0)
+        board_layout.addWidget(QLabel(tr("Tiến độ theo thôn, tổ dân phố (số hộ)")))
+        board_layout.addWidget(self.board_view, 1)
+        follow_side = QWidget()
+        follow_layout = QVBoxLayout(follow_side)
+        follow_layout.setContentsMargins(0, 0, 0, 0)
+        follow_layout.addWidget(QLabel(tr("Hộ cần theo dõi (bấm vào hộ để xem trong danh sách)")))
+        follow_layout.addWidget(self.follow_tabs, 1)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(board_side)
+        splitter.addWidget(follow_side)
+        splitter.setChildrenCollapsible(False)
         page = QWidget()
-        layout = QHBoxLayout(page)
-        board_side = QVBoxLayout()
-        board_side.addWidget(QLabel(tr("Tiến độ theo thôn, tổ dân phố (số hộ)")))
-        board_side.addWidget(self.board_view, 1)
-        follow_side = QVBoxLayout()
-        follow_side.addWidget(QLabel(tr("Hộ cần theo dõi (bấm vào hộ để xem trong danh sách)")))
-        follow_side.addWidget(self.follow_tabs, 1)
-        layout.addLayout(board_side, 3)
-        layout.addLayout(follow_side, 2)
+        layout = QVBoxLayout(page)
+        layout.addWidget(splitter)
         return page
 
     def _build_posting_tab(self) -> QWidget:
@@ -537,12 +548,12 @@ class ReviewView(QWidget):
                 if step.step.optional
                 else ""
             )
-            state = {
-                "done": tr("đã xong"),
-                "overdue": tr("quá hạn"),
-                "current": tr("đang làm"),
-                "waiting": "",
-            }[key]
+            states = (
+                tr("đã xong") if step.done else "",
+                tr("đang làm") if step.current else "",
+                tr("quá hạn") if step.overdue else "",
+            )
+            state = ", ".join(text for text in states if text)
             label = QLabel(
                 f"{mark}{number}. {tr(step.name)}\n" + " · ".join(t for t in (when, state) if t),
                 objectName=f"step_{step.step.id}",
