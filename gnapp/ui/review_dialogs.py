@@ -8,7 +8,8 @@ stays open with what was typed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -89,6 +90,19 @@ def show_refusal(parent: QWidget | None, error: Exception) -> None:
 
 
 NO_DATE = QDate(2000, 1, 1)  # a deadline edit at this date shows "không có hạn"
+
+
+@contextmanager
+def acting_as(cdb: CommuneDatabase, user: users.User | None) -> Iterator[None]:
+    """The change log names ``user`` (an approver signed in inside a dialog) for what is
+    written meanwhile, then the signed-in user again."""
+    before = cdb.actor
+    if user is not None:
+        cdb.actor = user.actor
+    try:
+        yield
+    finally:
+        cdb.actor = before
 
 
 def date_edit(value: date | None = None, name: str = "") -> QDateEdit:
@@ -1151,6 +1165,11 @@ class CorrectionDialog(ActionDialog):
         self.setMinimumWidth(640)
 
     def save(self) -> None:
+        approver = self.approver_box.approver
+        with acting_as(self.cdb, approver):
+            self._correct(approver)
+
+    def _correct(self, approver: users.User | None) -> None:
         workflow.correct(
             self.cdb,
             self.round_id,
@@ -1159,5 +1178,5 @@ class CorrectionDialog(ActionDialog):
             reason=text_of(self.reason),
             decision_number=text_of(self.number),
             decision_date=iso(self.decided_on),
-            approver=self.approver_box.approver,
+            approver=approver,
         )

@@ -761,9 +761,17 @@ class ReviewView(QWidget):
     def edit_round(self) -> bool:
         return self.round is not None and self._after(RoundDialog(self.cdb, self.round, self))
 
-    def _run(self, title: str, label: str, work: Callable[[CommuneDatabase], Any]) -> Any:
-        """Core work off the GUI thread on its own connection; None after a refusal (shown)."""
-        path, actor = self.cdb.path, self.user.actor if self.user else self.cdb.actor
+    def _run(
+        self,
+        title: str,
+        label: str,
+        work: Callable[[CommuneDatabase], Any],
+        by: users.User | None = None,
+    ) -> Any:
+        """Core work off the GUI thread on its own connection, in the change log under ``by``
+        (else the signed-in user); None after a refusal (shown)."""
+        by = by or self.user
+        path, actor = self.cdb.path, by.actor if by else self.cdb.actor
 
         def job(progress: Progress) -> Any:
             with open_database(path, actor=actor) as own:
@@ -905,6 +913,7 @@ class ReviewView(QWidget):
             tr("Công nhận kết quả rà soát"),
             tr("Đang ghi tình trạng của các hộ…"),
             lambda own: workflow.recognise(own, round_id, number, decided_on, approver=approver),
+            approver,
         )
         self.refresh()
         if written is not None:

@@ -579,6 +579,11 @@ def test_a_correction_after_the_decision(qtbot, demo_db, clerk, approver, messag
         "SELECT status FROM household_status WHERE household_id = ? AND year = 2026", [target]
     ).fetchone()[0]
     assert status == new
+    actors = demo_db.db.execute(
+        "SELECT DISTINCT actor FROM change_log WHERE table_name = 'review_corrections'"
+    ).fetchall()
+    assert actors == [(approver.actor,)]  # who decided, not the clerk at the keyboard
+    assert demo_db.actor == "Cán bộ thử"
 
 
 def test_the_area_is_in_the_main_window(qtbot, demo_db):
