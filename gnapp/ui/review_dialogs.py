@@ -568,8 +568,12 @@ class ApplicationDialog(ActionDialog):
             self.birth_date.setText(_short_date(head["birth_date"]))
         self.ethnicity.setText(head["ethnicity"] or "")
         self.citizen_id.setText(head["citizen_id"] or "")
-        self.permanent_address.setText(village)
-        self.current_address.setText(village)
+        commune = register.get_commune(db) or {}
+        address = ", ".join(
+            part for part in (village, commune.get("name"), commune.get("province")) if part
+        )
+        self.permanent_address.setText(address)
+        self.current_address.setText(address)
 
     def applicant(self) -> dict[str, Any]:
         members = []

@@ -872,7 +872,16 @@ class ReviewView(QWidget):
             return False
         state = self.selected_state()
         village = state.village_id if state else self.village_box.currentData()
-        return self._after(MeetingDialog(self.cdb, self.round_id, village, self))
+        dialog = MeetingDialog(self.cdb, self.round_id, village, self)
+        if dialog.village.count() == 0:
+            show_message(
+                self,
+                tr("Họp dân"),
+                tr("Chưa có hộ nào hoàn thành phiếu rà soát đang chờ họp dân."),
+                warning=False,
+            )
+            return False
+        return self._after(dialog)
 
     def open_posting(self) -> bool:
         return self.round_id is not None and self._after(

@@ -194,6 +194,8 @@ def test_building_the_list_fills_the_table(qtbot, demo_db, clerk, messages):
     round_id = workflow.open_round(demo_db, 2026, "periodic")
     view = view_of(qtbot, demo_db, clerk)
     assert "chưa có hộ nào" in view.count_label.text()
+    assert not view.hold_meeting()
+    assert messages[-1][1] == "Chưa có hộ nào hoàn thành phiếu rà soát đang chờ họp dân."
     added = view.build_list()
     states = household_states(demo_db.db, round_id)
     assert added == len(states) > 0
@@ -256,6 +258,8 @@ def test_an_application_is_recorded_as_written(qtbot, demo_db, messages):
     qtbot.addWidget(dialog)
     assert dialog.full_name.text() == head["full_name"]  # from the head of household
     assert dialog.citizen_id.text() == (head["citizen_id"] or "")
+    commune = register.get_commune(demo_db.db)
+    assert dialog.permanent_address.text().endswith(f"{commune['name']}, {commune['province']}")
     dialog.kind.setCurrentIndex(dialog.kind.findData("review"))
     dialog.id_issued_on.setText("12/05/2021")
     dialog.members.insertRow(0)
