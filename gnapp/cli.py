@@ -335,9 +335,11 @@ def _parser() -> argparse.ArgumentParser:
             )
     from gnapp import register_cli
     from gnapp.packages.cli import add_commands
+    from gnapp.review import cli as review_cli
 
     register_cli.add_commands(commands)
     add_commands(commands)
+    review_cli.add_commands(commands)
     return parser
 
 
@@ -869,6 +871,12 @@ def _self_test(_: argparse.Namespace) -> int:
     return run_self_test([*CORE_STEPS, Step("Mở cửa sổ chính (Qt, không màn hình)", main_window)])
 
 
+def _review(args: argparse.Namespace) -> int:
+    from gnapp.review.cli import run
+
+    return run(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -890,6 +898,7 @@ def main(argv: list[str] | None = None) -> int:
         "setup": _setup,
         "settings": _settings,
         "backup": _backup,
+        "review": _review,
         **dict.fromkeys(("key", "package", "office", "receive", "consolidate"), _packages),
         None: _gui,
     }

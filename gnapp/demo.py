@@ -30,6 +30,7 @@ from gnapp.core.standards import load_standard
 from gnapp.core.vietnamese import make_citizen_id
 from gnapp.data import resource_file
 from gnapp.paths import user_cache_dir
+from gnapp.review import progress, workflow
 from gnapp.store import activities, programme, register, review, users
 from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.store.errors import DatabaseError
@@ -341,7 +342,7 @@ class _Generator:
             name="Xã Sơn Minh",
             kind="xa",
             province="Quảng Ngãi",
-            region="north_central_coast",
+            region="bac_trung_bo_duyen_hai_mien_trung",
             receiving_office_name="Sở Nông nghiệp và Môi trường tỉnh Quảng Ngãi",
             receiving_office_kind="province",
         )
@@ -365,6 +366,7 @@ class _Generator:
             self.household(number, village_id, urban, minority, round_id)
             if progress and (number % 100 == 0 or number == self.household_count):
                 progress(number, self.household_count)
+        self.meetings_and_posting(round_id)
         approver = users.get_user(self.cdb.db, "lanhdao")
         review.recognise_round(self.cdb, round_id, *DECISIONS[REVIEW_YEAR], approver=approver)
         self.targets_and_budgets()
@@ -421,6 +423,8 @@ class _Generator:
             else None
         )
         self.write_statuses(household_id, final)
+        if reviewed:
+            self.list_entry(round_id, household_id, applied, members[0]["full_name"])
 
     def answers(
         self, members: list[dict], urban: bool, hardship: float, target: str | None
@@ -481,6 +485,58 @@ class _Generator:
         if result.class_code is None:  # the generator answers every question the indicators ask
             raise RuntimeError(f"Demo household {record['household_code']}: {result.notes}")
         return result.class_code
+
+    def list_entry(self, round_id: int, household_id: int, applied: bool, head: str) -> None:
+        """The household on the 2025 review list: from last year's lists, or by its application
+        (written before the list is built in real life; the entry's source says which)."""
+        if applied:
+            workflow.add_application(
+                self.cdb,
+                round_id,
+                household_id,
+                kind="review",
+                received_on="2025-09-20",
+                applicant={"full_name": head},
+                reason="Hộ gặp khó khăn, đề nghị được rà soát",
+                channel="trực tiếp",
+            )
+        else:
+            self.cdb.db["review_entries"].insert(
+                {
+                    "round_id": round_id,
+                    "household_id": household_id,
+                    "source": "listed",
+                    "previous_status": workflow.previous_statuses(
+                        self.cdb.db, household_id, REVIEW_YEAR
+                    )[0],
+                }
+            )
+
+    def meetings_and_posting(self, round_id: int) -> None:
+        """Every village's meeting agreeing its households (no draw of the generator is used, so
+        the commune stays the same), then the posting before the decision."""
+        waiting: dict[int, list[int]] = {}
+        for state in progress.household_states(self.cdb.db, round_id):
+            waiting.setdefault(state.village_id, []).append(state.household_id)
+        for number, (village_id, households) in enumerate(sorted(waiting.items())):
+            attending = 25 + (len(households) + number * 7) % 30
+            workflow.record_meeting(
+                self.cdb,
+                round_id,
+                village_id,
+                held_on=f"2025-11-{4 + number % 5:02d}",
+                attendee_count=attending,
+                votes={h: attending - (h % 4) for h in households},
+                place="Nhà văn hóa thôn",
+                chair="Trưởng thôn",
+                secretary="Tổ rà soát",
+                represented_households=len(households),
+            )
+        if not waiting:  # a tiny commune with no household to review
+            return
+        workflow.open_posting(
+            self.cdb, round_id, "2025-11-12", places="Nhà văn hóa các thôn; trụ sở UBND xã"
+        )
 
     def write_statuses(self, household_id: int, statuses: dict[int, str | None]) -> None:
         years = sorted(statuses)

@@ -137,7 +137,7 @@ def run(args: argparse.Namespace) -> int:
         if args.household_command == "list":
             return _list(cdb.db, args)
         if args.household_command == "show":
-            return _show(cdb.db, _household_id(cdb.db, args.code), as_json=args.json)
+            return _show(cdb.db, household_id(cdb.db, args.code), as_json=args.json)
         return _save(cdb, args)
 
 
@@ -234,7 +234,7 @@ def _commune(cdb: Any, args: argparse.Namespace) -> int:
 # --- finding ----------------------------------------------------------------------------------
 
 
-def _household_id(db: Any, code: str) -> int:
+def household_id(db: Any, code: str) -> int:
     from gnapp.core.vietnamese import nfc
 
     row = db.execute("SELECT id FROM households WHERE code = ?", [nfc(code)]).fetchone()
@@ -243,7 +243,7 @@ def _household_id(db: Any, code: str) -> int:
     return row[0]
 
 
-def _village_id(db: Any, written: str) -> int:
+def village_id(db: Any, written: str) -> int:
     """A village by its code or its name (as an import matches it: diacritics, case and
     "Thôn"/"Tổ dân phố" aside)."""
     from gnapp.importers.plan import Villages
@@ -277,7 +277,7 @@ def _list(db: Any, args: argparse.Namespace) -> int:
         raise CliError("Sổ chưa có tình trạng năm nào: lọc theo tình trạng cần --year.")
     query = HouseholdQuery(
         year=year,
-        village_id=None if args.village is None else _village_id(db, args.village),
+        village_id=None if args.village is None else village_id(db, args.village),
         status=args.status,
         groups=tuple(dict.fromkeys(args.group)),
         search=args.search,
@@ -506,7 +506,7 @@ def _read_household_fields(db: Any, document: Mapping[str, Any]) -> tuple[dict[s
             household["code"] = value if isinstance(value, str) else None
         elif key == "village":
             try:
-                household["village_id"] = _village_id(db, str(value))
+                household["village_id"] = village_id(db, str(value))
             except CliError as error:
                 problems.append(Problem("household.village_id", str(error)))
         elif key in keys:
@@ -597,8 +597,8 @@ def _checks(
 def _save(cdb: Any, args: argparse.Namespace) -> int:
     from gnapp.store.register import save_household
 
-    household_id = _household_id(cdb.db, args.code) if args.household_command == "edit" else None
-    edit, problems, members = read_household_file(cdb.db, args.file, household_id)
+    edited = household_id(cdb.db, args.code) if args.household_command == "edit" else None
+    edit, problems, members = read_household_file(cdb.db, args.file, edited)
     for problem in problems:
         print(_problem_line(problem, members))
     errors = sum(problem.is_error for problem in problems)
@@ -607,7 +607,7 @@ def _save(cdb: Any, args: argparse.Namespace) -> int:
     if args.dry_run:
         print("Kiểm tra xong, không có lỗi (chưa ghi gì: --dry-run).")
         return 0
-    saved = save_household(cdb, household_id, edit.household, edit.roster, edit.removed)
+    saved = save_household(cdb, edited, edit.household, edit.roster, edit.removed)
     code = cdb.db.execute("SELECT code FROM households WHERE id = ?", [saved]).fetchone()[0]
-    print(f"Đã {'thêm' if household_id is None else 'lưu'} hộ {code} ({len(members)} thành viên).")
+    print(f"Đã {'thêm' if edited is None else 'lưu'} hộ {code} ({len(members)} thành viên).")
     return 0

@@ -20,7 +20,13 @@ from gnapp.core.classify import Classification, classify
 from gnapp.core.household_checks import member_problems, roster_problems
 from gnapp.core.movements import movement
 from gnapp.core.record import record_problems
-from gnapp.core.standards import Standard, find_points_table, load_standard, standard_for_year
+from gnapp.core.standards import (
+    REGIONS,
+    Standard,
+    find_points_table,
+    load_standard,
+    standard_for_year,
+)
 from gnapp.core.vietnamese import fold, format_date
 from gnapp.review import procedure as procedures
 from gnapp.review.progress import household_states
@@ -409,7 +415,7 @@ def classify_for_round(
     table = None
     if (record.get("income") or {}).get("b1_answers"):
         commune = register.get_commune(db) or {}
-        if commune.get("region"):
+        if commune.get("region") in REGIONS:
             table = find_points_table(found.standard_id, record["area"], commune["region"])
     return classify(dict(record), found.standard, found.reference_date, points_table=table)
 
@@ -499,33 +505,57 @@ def _roster_changes(
     return roster, [member_id for member_id in rows if member_id not in kept]
 
 
+def same_person(member: Mapping[str, Any], other: Mapping[str, Any]) -> bool:
+    """Whether two members' answers describe one person: the same citizen ID, else the same
+    name (diacritics and case aside) and birth year."""
+    if member.get("citizen_id") and member.get("citizen_id") == other.get("citizen_id"):
+        return True
+    return (
+        fold(str(member.get("full_name") or "")) == fold(str(other.get("full_name") or ""))
+        and str(member.get("birth_date") or "")[:4] == str(other.get("birth_date") or "")[:4]
+    )
+
+
 def match_members(
     db: sqlite_utils.Database, household_id: int, members: Sequence[Mapping[str, Any]]
 ) -> list[int | None]:
-    """The register's member ids for a questionnaire's members (None: a new member): matched
-    by citizen ID, else by folded name and birth year, each register member used once."""
-    rows = list(
-        db.query("SELECT id, citizen_id, name_fold, birth_date FROM members "
-                 "WHERE household_id = ? ORDER BY position", [household_id])
-    )  # fmt: skip
-    free = {row["id"]: row for row in rows}
+    """The register's member ids for a questionnaire's members (None: a new member), each
+    register member matched once (gnapp.review.workflow.same_person)."""
+    free = list(
+        db.query(
+            "SELECT id, full_name, citizen_id, birth_date FROM members "
+            "WHERE household_id = ? ORDER BY position",
+            [household_id],
+        )
+    )
     matched: list[int | None] = []
     for member in members:
-        citizen_id = member.get("citizen_id")
-        name, born = fold(str(member.get("full_name") or "")), str(member.get("birth_date") or "")
-        found = next(
-            (i for i, r in free.items() if citizen_id and r["citizen_id"] == citizen_id), None
-        )
-        if found is None:
-            found = next(
-                (i for i, r in free.items()
-                 if r["name_fold"] == name and (r["birth_date"] or "")[:4] == born[:4]),
-                None,
-            )  # fmt: skip
+        found = next((row for row in free if same_person(member, row)), None)
         if found is not None:
-            del free[found]
-        matched.append(found)
+            free.remove(found)
+        matched.append(None if found is None else found["id"])
     return matched
+
+
+def stored_member_ids(
+    db: sqlite_utils.Database, round_id: int, household_id: int, form: str, count: int
+) -> list[int | None] | None:
+    """The member ids saved with a questionnaire, those still in the household kept (None when
+    none were saved or they no longer fit the answers)."""
+    row = db.execute(
+        "SELECT member_ids FROM questionnaires WHERE round_id = ? AND household_id = ? "
+        "AND form = ?",
+        [round_id, household_id, form],
+    ).fetchone()
+    if row is None or row[0] is None:
+        return None
+    ids = json.loads(row[0])
+    if len(ids) != count:
+        return None
+    present = {
+        r[0] for r in db.execute("SELECT id FROM members WHERE household_id = ?", [household_id])
+    }
+    return [i if i in present else None for i in ids]
 
 
 def save_survey(
@@ -600,6 +630,11 @@ def save_survey(
             deprivation_count=result.deprivation_count if result else None,
             reviewer=reviewer,
             surveyed_on=surveyed_on,
+        )
+        db.execute(
+            "UPDATE questionnaires SET member_ids = ? WHERE round_id = ? AND household_id = ? "
+            "AND form = ?",
+            [json.dumps(list(member_ids)), round_id, household_id, form],
         )
         return result
 

@@ -467,6 +467,8 @@ REVIEW_WORKFLOW = Migration(
         "ALTER TABLE review_rounds ADD COLUMN deadlines TEXT NOT NULL DEFAULT '{}'",
         "ALTER TABLE review_rounds ADD COLUMN posting_days INTEGER",
         "ALTER TABLE review_rounds ADD COLUMN opinion TEXT",
+        # the register's member id of each member of the answers (None: a new member)
+        "ALTER TABLE questionnaires ADD COLUMN member_ids TEXT",
         """CREATE TABLE review_entries (
             id INTEGER PRIMARY KEY,
             round_id INTEGER NOT NULL REFERENCES review_rounds (id) ON DELETE CASCADE,
