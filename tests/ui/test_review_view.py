@@ -270,7 +270,7 @@ def test_an_application_is_recorded_as_written(qtbot, demo_db, messages):
     assert messages[-1][1] == "Cần ghi lý do trong giấy đề nghị"
     dialog.reason.setPlainText("Gia đình bị lũ cuốn mất nhà")
     assert dialog.try_save()
-    row = next(demo_db.db.query("SELECT * FROM review_applications"))
+    row = next(demo_db.db.query("SELECT * FROM review_applications WHERE round_id = ?", [round_id]))
     applicant = json.loads(row["applicant"])
     assert applicant["full_name"] == head["full_name"]
     assert applicant["citizen_id_issued_on"] == "12/05/2021"
@@ -393,7 +393,9 @@ def test_a_household_below_half_goes_back_to_the_survey(qtbot, demo_db, clerk, m
     assert sum(s.agreed for s in states.values()) == 2
     row = view.list_model.row_of(returned[0])
     assert view.list_model.data(view.list_model.index(row, 8)) == "Rà soát lại"
-    meeting = next(demo_db.db.query("SELECT * FROM village_meetings"))
+    meeting = next(
+        demo_db.db.query("SELECT * FROM village_meetings WHERE round_id = ?", [round_id])
+    )
     assert json.loads(meeting["attendees"]) == {
         "steering_committee": 4, "household_representatives": 14, "reviewers": 2
     }  # fmt: skip
@@ -410,7 +412,7 @@ def test_a_wrong_number_of_agreeing_people_is_refused(qtbot, demo_db, messages):
     dialog.table.item(0, dialog.AGREED_COLUMN).setText("mười")
     assert not dialog.try_save()
     assert "số người đồng ý phải là số nguyên" in messages[-1][1]
-    assert demo_db.db["village_meetings"].count == 0
+    assert demo_db.db["village_meetings"].count_where("round_id = ?", [round_id]) == 0
 
 
 def test_posting_shows_its_end_date(qtbot, demo_db, clerk, messages, monkeypatch):
@@ -596,3 +598,20 @@ def test_the_area_is_in_the_main_window(qtbot, demo_db):
     window.show_area(REVIEW)
     assert window.navigation.currentItem().text() == "Rà soát hộ nghèo"
     assert window.pages.currentWidget() is window.review_view
+
+
+def test_the_real_wizard_opens_on_the_selected_household(qtbot, demo_db, clerk, monkeypatch):
+    review_wizard = pytest.importorskip("gnapp.ui.review_wizard")
+    _, households = surveyed_round(demo_db, 1)
+    view = view_of(qtbot, demo_db, clerk)
+    opened = []
+
+    def exec_(wizard):
+        qtbot.addWidget(wizard)
+        opened.append((wizard.round_id, wizard.household_id, wizard.user, wizard.parent()))
+        return 0
+
+    monkeypatch.setattr(review_wizard.QuestionnaireWizard, "exec", exec_)
+    view.list_view.selectRow(0)
+    view.open_questionnaire()
+    assert opened == [(view.round_id, households[0], clerk, view)]
