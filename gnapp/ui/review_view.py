@@ -106,7 +106,7 @@ LIST_TAB, PROGRESS_TAB, POSTING_TAB, DECISION_TAB = range(4)
 
 
 def _previous_text(status: str | None) -> str:
-    return class_text(status) if status else tr("Không có trong danh sách")
+    return class_text(status) if status else "—"
 
 
 # header, the text of a household's state in that column, right-aligned
@@ -325,7 +325,7 @@ class ReviewView(QWidget):
         self.search_box.setClearButtonEnabled(True)
         self.village_box.currentIndexChanged.connect(lambda _: self._filter())
         self.search_box.textChanged.connect(lambda _: self._filter())
-        self.list_view = _table(self.list_model)
+        self.list_view = _table(self.list_model, stretch=2)  # the head of household
         self.list_view.activated.connect(self._row_activated)
         self.list_view.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.count_label = QLabel(objectName="countLabel")
