@@ -70,6 +70,7 @@ from gnapp.ui.qt import (
     QWidget,
 )
 from gnapp.ui.reports_view import ReportsView
+from gnapp.ui.review_view import ReviewView
 from gnapp.ui.targets_view import TargetsView
 
 # The total row of the village table, by commune kind (a commune when the kind is not declared).
@@ -225,8 +226,13 @@ AREAS = (
         "Ctrl+7",
         tr_noop("Khóa ký số, lập và ký gói báo cáo gửi cơ quan cấp trên"),
     ),
+    (
+        tr_noop("Rà soát hộ nghèo"),
+        "Ctrl+8",
+        tr_noop("Rà soát hộ nghèo, hộ cận nghèo: danh sách, phiếu, họp dân, niêm yết, công nhận"),
+    ),
 )
-OVERVIEW, HOUSEHOLDS, DASHBOARD, TARGETS, ACTIVITIES, REPORTS, PACKAGES = range(len(AREAS))
+OVERVIEW, HOUSEHOLDS, DASHBOARD, TARGETS, ACTIVITIES, REPORTS, PACKAGES, REVIEW = range(len(AREAS))
 
 
 class MainWindow(QMainWindow):
@@ -413,7 +419,7 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         self.pages.addWidget(self._build_overview())
         self.pages.addWidget(self.household_page)
-        for _ in (DASHBOARD, TARGETS, ACTIVITIES, REPORTS, PACKAGES):
+        for _ in (DASHBOARD, TARGETS, ACTIVITIES, REPORTS, PACKAGES, REVIEW):
             self.pages.addWidget(QWidget())  # replaced by the database's views in load()
         self.navigation_panel = self._build_navigation()
         self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
@@ -544,12 +550,16 @@ class MainWindow(QMainWindow):
         self.targets_view.changed.connect(self.dashboard.load)
         self.targets_view.changed.connect(self.reload)
         self.activities_view.changed.connect(self.dashboard.load)
+        self.review_view = ReviewView(self.cdb, self.user)
+        self.review_view.changed.connect(self.reload)
+        self.review_view.changed.connect(self.dashboard.load)
         for area, view in (
             (DASHBOARD, self.dashboard),
             (TARGETS, self.targets_view),
             (ACTIVITIES, self.activities_view),
             (REPORTS, self.reports_view),
             (PACKAGES, self.packages_view),
+            (REVIEW, self.review_view),
         ):
             old = self.pages.widget(area)
             self.pages.insertWidget(area, view)
@@ -724,7 +734,7 @@ class MainWindow(QMainWindow):
 
     def show_area(self, area: int) -> None:
         """Show one of AREAS (OVERVIEW, HOUSEHOLDS, DASHBOARD, TARGETS, ACTIVITIES, REPORTS,
-        PACKAGES)."""
+        PACKAGES, REVIEW)."""
         self.navigation.setCurrentRow(area)
 
     def find_household(self) -> None:

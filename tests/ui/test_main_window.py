@@ -28,6 +28,7 @@ from gnapp.ui.main_window import (
     OVERVIEW,
     PACKAGES,
     REPORTS,
+    REVIEW,
     TARGETS,
 )
 from gnapp.ui.models import (
@@ -316,7 +317,8 @@ def test_menus_are_vietnamese_with_shortcuts(window):
 def test_navigation_offers_only_the_areas_that_exist(window):
     items = [window.navigation.item(i).text() for i in range(window.navigation.count())]
     assert items == [
-        "Tổng quan", "Hộ gia đình", "Tiến độ", "Chỉ tiêu", "Kinh phí", "Báo cáo", "Gửi cấp trên"
+        "Tổng quan", "Hộ gia đình", "Tiến độ", "Chỉ tiêu", "Kinh phí", "Báo cáo", "Gửi cấp trên",
+        "Rà soát hộ nghèo",
     ]  # fmt: skip
     assert window.pages.currentIndex() == OVERVIEW
     window.navigation.setCurrentRow(HOUSEHOLDS)
@@ -324,7 +326,8 @@ def test_navigation_offers_only_the_areas_that_exist(window):
     for area, view in ((DASHBOARD, window.dashboard), (TARGETS, window.targets_view),
                        (ACTIVITIES, window.activities_view),
                        (REPORTS, window.reports_view),
-                       (PACKAGES, window.packages_view)):  # fmt: skip
+                       (PACKAGES, window.packages_view),
+                       (REVIEW, window.review_view)):  # fmt: skip
         window.show_area(area)
         assert window.pages.currentWidget() is view
         assert view.cdb is window.cdb
