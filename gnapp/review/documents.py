@@ -25,7 +25,13 @@ import sqlite_utils
 from gnapp.core.classify import CLASS_LABELS, Classification, _income_line_text
 from gnapp.core.movements import MOVEMENT_LABELS
 from gnapp.core.record import field_label, value_label
-from gnapp.core.vietnamese import format_date, format_money, format_number, format_percent
+from gnapp.core.vietnamese import (
+    fold,
+    format_date,
+    format_money,
+    format_number,
+    format_percent,
+)
 from gnapp.data import form_file
 from gnapp.progress import Progress
 from gnapp.reporting.document import (
@@ -1355,3 +1361,64 @@ def write_document(
             db, round_id, village_id=village_id, household_code=household_code
         )
     return Written(write_pdf_documents(documents, target, progress), len(documents))
+
+
+# File names of the documents written into a folder (the app's "Tài liệu" menu).
+FILE_STEMS = {
+    "list": "danh-sach-ho-can-ra-soat",
+    "questionnaire": "phieu-ra-soat",
+    "minutes": "bien-ban-hop-dan",
+    "notice": "thong-bao-niem-yet",
+    "decision": "quyet-dinh-cong-nhan",
+    "certificates": "giay-chung-nhan",
+}
+
+
+def _file_word(db: sqlite_utils.Database, village_id: int) -> str:
+    """A village's name for a file name: "Nước Nẻ" -> "nuoc-ne"."""
+    row = db.execute("SELECT name FROM villages WHERE id = ?", [village_id]).fetchone()
+    return fold(row[0] if row else str(village_id)).replace(" ", "-")
+
+
+def write_into_folder(
+    db: sqlite_utils.Database,
+    round_id: int,
+    kind: str,
+    folder: str | Path,
+    *,
+    village_id: int | None = None,
+    on: date | None = None,
+) -> list[Path]:
+    """Write the round's ``kind`` document into ``folder``: the PDF, and the XLSX where there is
+    one; the minutes of every village that met when no village is given. Return the files."""
+    year = db.execute("SELECT year FROM review_rounds WHERE id = ?", [round_id]).fetchone()
+    if year is None:
+        raise DocumentError(f"Không tìm thấy đợt rà soát mã {round_id}")
+    stem, folder = f"{FILE_STEMS[kind]}-{year[0]}", Path(folder)
+    if kind == "minutes":
+        met = [
+            row[0]
+            for row in db.execute(
+                "SELECT DISTINCT m.village_id FROM village_meetings m JOIN villages v "
+                "ON v.id = m.village_id WHERE m.round_id = ? ORDER BY v.name_sort_key",
+                [round_id],
+            )
+        ]
+        villages = [village_id] if village_id is not None else met
+        if not villages:
+            raise DocumentError("Chưa có cuộc họp dân nào trong đợt rà soát này.")
+        return [
+            write_document(
+                db, round_id, kind, folder / f"{stem}-{_file_word(db, v)}.pdf", village=v, on=on
+            ).path
+            for v in villages
+        ]
+    if village_id is not None:
+        stem += f"-{_file_word(db, village_id)}"
+    endings = (".pdf", ".xlsx") if kind in XLSX_KINDS else (".pdf",)
+    return [
+        write_document(
+            db, round_id, kind, folder / f"{stem}{ending}", village=village_id, on=on
+        ).path
+        for ending in endings
+    ]

@@ -7,15 +7,17 @@ dialog of gnapp.ui.review_dialogs or calls the core, then the area reads the rou
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from gnapp.core.vietnamese import fold, format_date, format_number
 from gnapp.i18n import tr, tr_noop
 from gnapp.progress import Progress
+from gnapp.reporting.figures import FiguresError
 from gnapp.review import workflow
+from gnapp.review.documents import write_into_folder
 from gnapp.review.progress import (
     BOARD_COLUMNS,
     FOLLOW_UP,
@@ -25,6 +27,7 @@ from gnapp.review.progress import (
     household_states,
     steps,
 )
+from gnapp.review.tables import export_summary_tables
 from gnapp.store import users
 from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.store.errors import DatabaseError
@@ -69,6 +72,7 @@ from gnapp.ui.review_dialogs import (
     show_message,
     show_refusal,
 )
+from gnapp.ui.review_wizard import QuestionnaireWizard
 
 SOURCE_LABELS = {
     "listed": tr_noop("Danh sách năm trước"),
@@ -91,7 +95,16 @@ DOCUMENTS = (
     ("certificates", tr_noop("Giấy chứng nhận hộ nghèo, hộ cận nghèo")),
     ("summary_tables", tr_noop("Biểu tổng hợp kết quả rà soát")),
 )
-TABLES_MODULE, DOCUMENTS_MODULE = "gnapp.review.tables", "gnapp.review.documents"
+# The documents module's kind of each menu entry, and the entries narrowed by the village filter.
+DOCUMENT_KINDS = {
+    "review_list": "list",
+    "questionnaires": "questionnaire",
+    "minutes": "minutes",
+    "posting_notice": "notice",
+    "decision": "decision",
+    "certificates": "certificates",
+}
+BY_VILLAGE = ("review_list", "questionnaires", "minutes", "certificates")
 STEP_STYLE = {
     "done": "QLabel { background: #e3f2e5; border: 1px solid #8cc79a; color: #1e5e2c; "
     "border-radius: 3px; padding: 4px; }",
@@ -779,7 +792,7 @@ class ReviewView(QWidget):
 
         outcome, value = wait_for(self, title, label, job)
         if outcome == "error":
-            if not isinstance(value, DatabaseError):
+            if not isinstance(value, (DatabaseError, FiguresError)):
                 raise value
             show_refusal(self, value)
             return None
@@ -832,40 +845,18 @@ class ReviewView(QWidget):
         self.questionnaire_wizard(household_id)
         self.refresh()
 
-    def _optional_module(self, name: str, what: str) -> Any:
-        """A module another part of the review brings; None (and why, to the clerk) when this
-        build does not have it."""
-        try:
-            return importlib.import_module(name)
-        except ModuleNotFoundError as error:
-            if error.name is None or not name.startswith(error.name):
-                raise
-            show_message(
-                self,
-                tr("Chưa có chức năng này"),
-                tr("Phiên bản GNApp này chưa có chức năng {what} (thiếu {module}).",
-                   what=what, module=name),
-            )  # fmt: skip
-            return None
-
     def questionnaire_wizard(self, household_id: int) -> None:
-        """Open the questionnaire wizard (gnapp.ui.review_wizard) and wait for it to close."""
-        module = self._optional_module("gnapp.ui.review_wizard", tr("nhập phiếu rà soát"))
-        if module is not None:
-            module.QuestionnaireWizard(
-                self.cdb, self.round_id, household_id, self.user, self
-            ).exec()
+        """Open the questionnaire wizard and wait for it to close."""
+        QuestionnaireWizard(self.cdb, self.round_id, household_id, self.user, self).exec()
 
     def import_from_tablets(self) -> None:
-        """Questionnaires filled in on tablets (gnapp.ui.questionnaire_import)."""
+        """Questionnaires filled in on tablets (KoBoToolbox, ODK exports)."""
         if self.round_id is None:
             return
-        module = self._optional_module(
-            "gnapp.ui.questionnaire_import", tr("nhập phiếu từ máy tính bảng")
-        )
-        if module is not None:
-            module.QuestionnaireImportDialog(self.cdb, self.round_id, self.user, self).exec()
-            self.refresh()
+        from gnapp.ui.questionnaire_import import QuestionnaireImportDialog  # imports main_window
+
+        QuestionnaireImportDialog(self.cdb, self.round_id, self.user, self).exec()
+        self.refresh()
 
     def hold_meeting(self) -> bool:
         if self.round_id is None:
@@ -947,27 +938,27 @@ class ReviewView(QWidget):
             return True
         return False
 
-    def export_document(self, kind: str) -> Any:
-        """Write one of the round's documents (DOCUMENTS) into a folder the clerk chooses:
-        gnapp.review.tables for the summary tables, gnapp.review.documents for the others."""
+    def export_document(self, kind: str) -> list[Path] | None:
+        """Write one of the round's documents (DOCUMENTS) into a folder the clerk chooses; the
+        village chosen above the list narrows the list, questionnaires, minutes, certificates."""
         if self.round_id is None:
             return None
         label = tr(dict(DOCUMENTS)[kind])
-        module = self._optional_module(
-            TABLES_MODULE if kind == "summary_tables" else DOCUMENTS_MODULE,
-            tr("lập “{document}”", document=label),
-        )
-        if module is None:
-            return None
         folder = choose_folder(self, tr("Chọn thư mục ghi {document}", document=label.lower()))
         if folder is None:
             return None
-        round_id = self.round_id
-        written = self._run(
-            label,
-            tr("Đang lập {document}…", document=label.lower()),
-            lambda own: module.write_document(own, round_id, kind, folder),
-        )
+        round_id, village = self.round_id, self.village_box.currentData()
+
+        def work(own: CommuneDatabase) -> list[Path]:
+            if kind == "summary_tables":
+                return list(export_summary_tables(own.db, round_id, folder).files)
+            return write_into_folder(
+                own.db, round_id, DOCUMENT_KINDS[kind], folder,
+                village_id=village if kind in BY_VILLAGE else None,
+            )  # fmt: skip
+
+        written = self._run(label, tr("Đang lập {document}…", document=label.lower()), work)
         if written is not None:
-            show_message(self, label, tr("Đã ghi: {path}", path=written), warning=False)
+            files = "\n".join(str(path) for path in written)
+            show_message(self, label, tr("Đã ghi:\n{files}", files=files), warning=False)
         return written

@@ -5,13 +5,12 @@ message boxes are recorded instead of shown."""
 from __future__ import annotations
 
 import json
-import sys
-import types
 from datetime import date
 
 import pytest
 
 from gnapp.core.standards import standard_for_year
+from gnapp.core.vietnamese import fold
 from gnapp.demo import DEMO_PASSWORD
 from gnapp.review import workflow
 from gnapp.review.progress import household_states
@@ -300,44 +299,43 @@ def test_the_questionnaire_opens_for_the_selected_household(qtbot, demo_db, cler
     assert view.selected_household() == first.household_id  # kept after the refresh
 
 
-def test_a_missing_module_is_said_in_vietnamese(qtbot, demo_db, clerk, messages, monkeypatch):
-    workflow.open_round(demo_db, 2026, "periodic")
-    view = view_of(qtbot, demo_db, clerk)
-    monkeypatch.setitem(sys.modules, "gnapp.ui.review_wizard", None)
-    monkeypatch.setitem(sys.modules, "gnapp.ui.questionnaire_import", None)
-    monkeypatch.setitem(sys.modules, "gnapp.review.documents", None)
-    view.questionnaire_wizard(1)
-    view.import_from_tablets()
-    assert view.export_document("minutes") is None
-    assert [text for _, text in messages] == [
-        "Phiên bản GNApp này chưa có chức năng nhập phiếu rà soát (thiếu gnapp.ui.review_wizard).",
-        "Phiên bản GNApp này chưa có chức năng nhập phiếu từ máy tính bảng "
-        "(thiếu gnapp.ui.questionnaire_import).",
-        "Phiên bản GNApp này chưa có chức năng lập “Biên bản họp dân” "
-        "(thiếu gnapp.review.documents).",
-    ]
-
-
-def test_a_document_is_written_by_its_module(
+def test_documents_are_written_into_the_chosen_folder(
     qtbot, demo_db, clerk, messages, monkeypatch, tmp_path
 ):
-    round_id = workflow.open_round(demo_db, 2026, "periodic")
+    """The demo's recognised 2025 round: every document of the menu, the village filter
+    narrowing the minutes to one village."""
     view = view_of(qtbot, demo_db, clerk)
-    calls = []
-
-    def write_document(cdb, round_, kind, folder):
-        calls.append((round_, kind, folder))
-        return folder / f"{kind}.xlsx"
-
-    tables = types.ModuleType("gnapp.review.tables")
-    tables.write_document = write_document
-    monkeypatch.setitem(sys.modules, "gnapp.review.tables", tables)
     monkeypatch.setattr(review_view, "choose_folder", lambda *args: tmp_path)
     menu = view.documents_button.menu()
     assert [a.text() for a in menu.actions()][-1] == "Biểu tổng hợp kết quả rà soát…"
-    menu.actions()[-1].trigger()
-    assert calls == [(round_id, "summary_tables", tmp_path)]
-    assert messages[-1][1] == f"Đã ghi: {tmp_path / 'summary_tables.xlsx'}"
+    view.village_box.setCurrentIndex(1)
+    village = view.village_box.currentText()
+    written = {kind: view.export_document(kind) for kind, _ in review_view.DOCUMENTS}
+    assert all(files for files in written.values()), messages
+    assert [path.name for path in written["decision"]] == [
+        "quyet-dinh-cong-nhan-2025.pdf",
+        "quyet-dinh-cong-nhan-2025.xlsx",
+    ]
+    assert [p.name for p in written["minutes"]] == [
+        f"bien-ban-hop-dan-2025-{fold(village).replace(' ', '-')}.pdf"
+    ]
+    assert {p.suffix for p in written["summary_tables"]} == {".pdf", ".xlsx"}
+    assert all(path.exists() for files in written.values() for path in files)
+    assert messages[-1][1].startswith("Đã ghi:\n")
+
+
+def test_a_document_not_ready_is_refused_in_words(
+    qtbot, demo_db, clerk, messages, monkeypatch, tmp_path
+):
+    workflow.open_round(demo_db, 2026, "periodic")
+    view = view_of(qtbot, demo_db, clerk)
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.setattr(review_view, "choose_folder", lambda *args: out)
+    assert view.export_document("minutes") is None
+    assert messages[-1][1] == "Chưa có cuộc họp dân nào trong đợt rà soát này."
+    assert view.export_document("summary_tables") is None
+    assert list(out.iterdir()) == []
 
 
 # --- progress ----------------------------------------------------------------------------------
