@@ -70,6 +70,7 @@ KINDS = ("list", "questionnaire", "minutes", "notice", "decision", "certificates
 XLSX_KINDS = ("list", "notice", "decision")
 LIST_KINDS = year_lists.LIST_KINDS  # poor, near_poor, escaped_poverty, escaped_near_poverty
 CERTIFIED = ("poor", "near_poor")
+CERTIFICATE_ROSTER = 7  # members a certificate lists in full-size type
 ROMAN = ("I", "II", "III", "IV", "V", "VI")
 MARK = "x"
 GROUP_FLAGS = (
@@ -1244,7 +1245,8 @@ def _certificate(context: _Context, state: HouseholdState) -> OfficialDocument:
                 )
                 for n, m in enumerate(members, start=1)
             ),
-            font_size=11,
+            # a large household's roster in smaller type, so its certificate keeps to one page
+            font_size=11 if len(members) <= CERTIFICATE_ROSTER else 9,
         ),
         TextParagraph(
             context.fill(words["statement"], head=state.head_name, class_label=label.lower())

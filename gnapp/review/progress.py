@@ -28,6 +28,10 @@ SELECT e.household_id, e.source, e.previous_status, e.added_reason, e.removed_re
        (SELECT mv.outcome FROM meeting_votes mv JOIN village_meetings vm ON vm.id = mv.meeting_id
         WHERE vm.round_id = e.round_id AND mv.household_id = e.household_id
         ORDER BY vm.held_on DESC, mv.id DESC LIMIT 1) AS vote,
+       (SELECT mv.class_code FROM meeting_votes mv JOIN village_meetings vm
+        ON vm.id = mv.meeting_id WHERE vm.round_id = e.round_id
+        AND mv.household_id = e.household_id
+        ORDER BY vm.held_on DESC, mv.id DESC LIMIT 1) AS vote_class,
        (SELECT count(*) FROM complaints c WHERE c.round_id = e.round_id
         AND c.household_id = e.household_id AND c.resolved = 0) AS open_complaints,
        (SELECT c.recheck_class FROM complaints c WHERE c.round_id = e.round_id
@@ -70,8 +74,9 @@ class HouseholdState:
     recheck_class: str | None
     deprivation_count: int | None
     vote: str | None  # the latest meeting's outcome: None, "agreed" or "returned"
+    vote_class: str | None  # the class the latest meeting voted on
     open_complaints: int
-    posted: bool
+    round_posted: bool  # the round's results are posted
     recognised: bool
 
     @property
@@ -89,7 +94,9 @@ class HouseholdState:
 
     @property
     def agreed(self) -> bool:
-        return self.complete and self.vote == "agreed"
+        """Agreed at a meeting, on the class the survey still gives (a questionnaire changed
+        to another class after the meeting needs a meeting again)."""
+        return self.complete and self.vote == "agreed" and self.vote_class == self.survey_class
 
     @property
     def returned(self) -> bool:
@@ -97,8 +104,12 @@ class HouseholdState:
         return self.vote == "returned" and not self.complete
 
     @property
+    def posted(self) -> bool:
+        return self.round_posted and self.agreed
+
+    @property
     def needs_meeting(self) -> bool:
-        return self.complete and self.vote != "agreed"
+        return self.complete and not self.agreed
 
     @property
     def disputed(self) -> bool:
@@ -135,8 +146,9 @@ def _state(row: dict[str, Any]) -> HouseholdState:
         recheck_class=row["recheck_class"],
         deprivation_count=row["deprivation_count"],
         vote=row["vote"],
+        vote_class=row["vote_class"],
         open_complaints=row["open_complaints"],
-        posted=bool(row["posted"]) and row["vote"] == "agreed",
+        round_posted=bool(row["posted"]),
         recognised=bool(row["locked"]),
     )
 

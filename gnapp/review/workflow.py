@@ -16,7 +16,7 @@ from typing import Any
 
 import sqlite_utils
 
-from gnapp.core.classify import Classification, classify
+from gnapp.core.classify import CLASS_LABELS, Classification, classify
 from gnapp.core.household_checks import member_problems, roster_problems
 from gnapp.core.movements import movement
 from gnapp.core.record import record_problems
@@ -343,7 +343,8 @@ def add_to_list(cdb: CommuneDatabase, round_id: int, household_id: int, reason: 
 
 
 def remove_from_list(cdb: CommuneDatabase, round_id: int, household_id: int, reason: str) -> None:
-    """Take a household off the list by hand, with the reason (its answers are kept)."""
+    """Take a household added by hand or by its application off the list, with the reason
+    (its answers are kept); a household on last year's lists stays until the decision."""
     text = _reason(reason, "đưa hộ ra khỏi danh sách rà soát")
     with cdb.transaction() as db:
         _open_round_of(db, round_id)
@@ -351,6 +352,14 @@ def remove_from_list(cdb: CommuneDatabase, round_id: int, household_id: int, rea
         if entry is None or entry["removed_reason"] is not None:
             code = _household_code(db, household_id)
             raise ReviewError(f"Hộ {code} không có trong danh sách rà soát")
+        if entry["source"] == "listed":
+            # Its status of the year must follow from the review, or the year's movement
+            # tables would lose it (column "other": moved away, split) without a record.
+            code = _household_code(db, household_id)
+            raise ReviewError(
+                f"Hộ {code} đang trong danh sách {CLASS_LABELS[entry['previous_status']]}: "
+                "phải rà soát và được công nhận kết quả, không đưa ra khỏi danh sách được"
+            )
         db["review_entries"].update(entry["id"], {"removed_reason": text})
 
 

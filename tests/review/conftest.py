@@ -155,10 +155,10 @@ def run_round(cdb: CommuneDatabase, *, recognise: bool = True) -> int:
         row[0]
         for row in cdb.db.execute(
             "SELECT id FROM households WHERE id NOT IN (SELECT household_id FROM household_status "
-            "WHERE status IN ('poor', 'near_poor')) ORDER BY id LIMIT 2"
+            "WHERE status IN ('poor', 'near_poor')) ORDER BY id LIMIT 3"
         )
     ]
-    applicant, screened = off_list
+    applicant, screened, removed = off_list
     workflow.add_application(
         cdb,
         round_id,
@@ -172,8 +172,7 @@ def run_round(cdb: CommuneDatabase, *, recognise: bool = True) -> int:
     )
     workflow.build_list(cdb, round_id)
     workflow.add_to_list(cdb, round_id, screened, "Trưởng thôn đề nghị: nhà bị bão làm sập")
-    listed = [s.household_id for s in workflow.household_states(cdb.db, round_id)]
-    removed = next(h for h in listed if h not in (applicant, screened))
+    workflow.add_to_list(cdb, round_id, removed, "Hộ có người ốm nặng")
     workflow.remove_from_list(cdb, round_id, removed, "Hộ đã chuyển đi nơi khác")
     for index, state in enumerate(workflow.household_states(cdb.db, round_id)):
         if state.household_id == screened:

@@ -130,21 +130,27 @@ def test_the_list_holds_the_households_now_on_the_lists_and_the_applicants(liste
 
 def test_adding_or_removing_by_hand_needs_a_reason_and_keeps_it(listed_round):
     cdb, round_id = listed_round
-    first = progress.household_states(cdb.db, round_id)[0]
+    listed = progress.household_states(cdb.db, round_id)[0]
+    code, outsider = cdb.db.execute(
+        "SELECT code, id FROM households WHERE id NOT IN (SELECT household_id FROM review_entries)"
+    ).fetchone()
     with pytest.raises(ReviewError, match="Cần ghi lý do"):
-        workflow.remove_from_list(cdb, round_id, first.household_id, "  ")
-    workflow.remove_from_list(cdb, round_id, first.household_id, "Cả hộ chuyển đi nơi khác")
+        workflow.add_to_list(cdb, round_id, outsider, "")
+    workflow.add_to_list(cdb, round_id, outsider, "Nhà bị bão làm sập")
+    with pytest.raises(ReviewError, match="Cần ghi lý do"):
+        workflow.remove_from_list(cdb, round_id, outsider, "  ")
+    workflow.remove_from_list(cdb, round_id, outsider, "Cả hộ chuyển đi nơi khác")
     removed = progress.household_states(cdb.db, round_id, removed=True)
-    assert [(s.code, s.removed_reason) for s in removed] == [
-        (first.code, "Cả hộ chuyển đi nơi khác")
+    assert [(s.code, s.added_reason, s.removed_reason) for s in removed] == [
+        (code, "Nhà bị bão làm sập", "Cả hộ chuyển đi nơi khác")
     ]
-    assert first.household_id not in {
-        s.household_id for s in progress.household_states(cdb.db, round_id)
-    }
-    assert workflow.build_list(cdb, round_id) == 0  # taken off by hand: stays off
-    workflow.add_to_list(cdb, round_id, first.household_id, "Hộ quay về địa phương")
+    assert outsider not in {s.household_id for s in progress.household_states(cdb.db, round_id)}
+    workflow.add_to_list(cdb, round_id, outsider, "Hộ quay về địa phương")
     with pytest.raises(ReviewError, match="đã có trong danh sách"):
-        workflow.add_to_list(cdb, round_id, first.household_id, "lần nữa")
+        workflow.add_to_list(cdb, round_id, outsider, "lần nữa")
+    # A household of last year's lists stays until the decision gives its status.
+    with pytest.raises(ReviewError, match=f"Hộ {listed.code} đang trong danh sách hộ"):
+        workflow.remove_from_list(cdb, round_id, listed.household_id, "Chuyển đi")
 
 
 # --- survey -------------------------------------------------------------------------------------
