@@ -502,7 +502,8 @@ def _movements_table(figures: ReportFigures, status: str, title: str) -> AnnexTa
     )
 
 
-def _groups_table(figures: ReportFigures, title: str) -> AnnexTable:
+def groups_table(figures: ReportFigures, title: str) -> AnnexTable:
+    """The lists by group (ethnic minority, without working capacity, ...): households, persons."""
     columns = [
         TableColumn("name", "Danh sách", "label"),
         TableColumn("total_h", "Hộ", group="Tổng số"),
@@ -666,7 +667,7 @@ def annex_tables(
         elif table_id == "near_poor_movements":
             made.append(_movements_table(figures, "near_poor", title))
         elif table_id == "groups":
-            made.append(_groups_table(figures, title))
+            made.append(groups_table(figures, title))
         elif table_id == "targets":
             made.append(_targets_table(figures, title, chosen))
         elif table_id == "budget":

@@ -17,6 +17,9 @@
     gnapp review complaint MÃ_HỘ --db PATH --round ID --date NGÀY --content NỘI_DUNG [--by TÊN]
     gnapp review recheck SỐ_KHIẾU_NẠI --db PATH --date NGÀY --result KẾT_QUẢ --class LOẠI
     gnapp review recognise --db PATH --round ID --number SỐ --date NGÀY --user TÊN
+    gnapp review import TỆP [TỆP2] --db PATH --round ID [--dry-run]   (docs/tablet-import.md)
+    gnapp review document LOẠI --db PATH --round ID --out TỆP          (docs/review-documents.md)
+    gnapp review tables --db PATH --round ID --out THƯ_MỤC             (docs/review-tables.md)
     gnapp review correct MÃ_HỘ --db PATH --round ID --status LOẠI --reason LÝ_DO
                          --number SỐ --date NGÀY --user TÊN
 

@@ -70,7 +70,9 @@ KINDS = ("list", "questionnaire", "minutes", "notice", "decision", "certificates
 XLSX_KINDS = ("list", "notice", "decision")
 LIST_KINDS = year_lists.LIST_KINDS  # poor, near_poor, escaped_poverty, escaped_near_poverty
 CERTIFIED = ("poor", "near_poor")
-CERTIFICATE_ROSTER = 7  # members a certificate lists in full-size type
+# (most members, type size) of a certificate's roster: a large household's in smaller type, so
+# that its certificate keeps to one page
+CERTIFICATE_TYPE = ((7, 11), (8, 9), (12, 8), (10**6, 7))
 ROMAN = ("I", "II", "III", "IV", "V", "VI")
 MARK = "x"
 GROUP_FLAGS = (
@@ -1245,8 +1247,7 @@ def _certificate(context: _Context, state: HouseholdState) -> OfficialDocument:
                 )
                 for n, m in enumerate(members, start=1)
             ),
-            # a large household's roster in smaller type, so its certificate keeps to one page
-            font_size=11 if len(members) <= CERTIFICATE_ROSTER else 9,
+            font_size=next(size for most, size in CERTIFICATE_TYPE if len(members) <= most),
         ),
         TextParagraph(
             context.fill(words["statement"], head=state.head_name, class_label=label.lower())

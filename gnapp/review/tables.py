@@ -40,6 +40,7 @@ from gnapp.reporting.builder import (
     TableRow,
     data_table,
     default_header,
+    groups_table,
 )
 from gnapp.reporting.document import (
     Annex,
@@ -51,7 +52,6 @@ from gnapp.reporting.document import (
     number_symbol,
 )
 from gnapp.reporting.figures import (
-    GROUP_LABELS,
     LIST_LABELS,
     FiguresError,
     ReportFigures,
@@ -487,34 +487,16 @@ def _deprivation_table(
 
 
 def _groups_table(spec: Mapping[str, Any], year: int, figures: ReportFigures) -> SummaryTable:
-    columns = [
-        TableColumn("name", "Danh sách", "label"),
-        TableColumn("total_h", "Hộ", group="Tổng số"),
-        TableColumn("total_p", "Người", group="Tổng số"),
-    ]
-    for group, label in GROUP_LABELS.items():
-        header = label.capitalize()
-        columns += [
-            TableColumn(f"{group}_h", "Hộ", group=header),
-            TableColumn(f"{group}_p", "Người", group=header),
-        ]
-    rows = []
-    for found in figures.groups:
-        values: dict[str, Any] = {
-            "name": LIST_LABELS[found.status].capitalize(),
-            "total_h": found.total.households,
-            "total_p": found.total.members,
-        }
-        for group, count in found.groups:
-            values |= {f"{group}_h": count.households, f"{group}_p": count.members}
-        rows.append(TableRow(values))
+    """The progress reports' table of the lists by group (gnapp.reporting.builder)."""
+    title = spec["title"].format(year=year)
+    table = groups_table(figures, title)
     return SummaryTable(
         spec["id"],
         spec["sheet"],
-        spec["title"].format(year=year),
+        title,
         spec["unit"],
-        tuple(columns),
-        tuple(rows),
+        table.columns,
+        table.body,
         notes=(spec["note"],),
     )
 

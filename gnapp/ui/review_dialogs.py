@@ -89,6 +89,19 @@ def show_refusal(parent: QWidget | None, error: Exception) -> None:
     show_message(parent, tr("Chưa thực hiện được"), str(error))
 
 
+def household_chooser(cdb: CommuneDatabase, round_id: int, household_id: int | None) -> QComboBox:
+    """The round's listed households with their result, ``household_id`` chosen."""
+    box = QComboBox(objectName="household")
+    for state in household_states(cdb.db, round_id):
+        box.addItem(
+            f"{state.code} — {state.head_name} ({state.village_name}): {class_text(state.result)}",
+            state.household_id,
+        )
+    if household_id is not None:
+        box.setCurrentIndex(max(box.findData(household_id), 0))
+    return box
+
+
 NO_DATE = QDate(2000, 1, 1)  # a deadline edit at this date shows "không có hạn"
 
 
@@ -966,15 +979,7 @@ class ComplaintDialog(ActionDialog):
     ) -> None:
         super().__init__(cdb, tr("Ghi nhận khiếu nại"), parent)
         self.round_id = round_id
-        self.household = QComboBox(objectName="household")
-        for state in household_states(cdb.db, round_id):
-            self.household.addItem(
-                f"{state.code} — {state.head_name} ({state.village_name}): "
-                f"{class_text(state.result)}",
-                state.household_id,
-            )
-        if household_id is not None:
-            self.household.setCurrentIndex(max(self.household.findData(household_id), 0))
+        self.household = household_chooser(cdb, round_id, household_id)
         self.received_on = date_edit(name="received_on")
         self.complainant = QLineEdit(objectName="complainant")
         self.content = QPlainTextEdit(objectName="content")
@@ -1141,15 +1146,7 @@ class CorrectionDialog(ActionDialog):
     ) -> None:
         super().__init__(cdb, tr("Điều chỉnh kết quả sau quyết định công nhận"), parent)
         self.round_id = round_id
-        self.household = QComboBox(objectName="household")
-        for state in household_states(cdb.db, round_id):
-            self.household.addItem(
-                f"{state.code} — {state.head_name} ({state.village_name}): "
-                f"{class_text(state.result)}",
-                state.household_id,
-            )
-        if household_id is not None:
-            self.household.setCurrentIndex(max(self.household.findData(household_id), 0))
+        self.household = household_chooser(cdb, round_id, household_id)
         self.new_status = QComboBox(objectName="new_status")
         for code in register.STATUSES:
             self.new_status.addItem(class_text(code), code)
