@@ -16,6 +16,8 @@
     gnapp review post --db PATH --round ID --start NGÀY [--places NƠI]
     gnapp review complaint MÃ_HỘ --db PATH --round ID --date NGÀY --content NỘI_DUNG [--by TÊN]
     gnapp review recheck SỐ_KHIẾU_NẠI --db PATH --date NGÀY --result KẾT_QUẢ --class LOẠI
+    gnapp review opinion --db PATH --round ID --by CƠ_QUAN --date NGÀY [--number SỐ]
+                         [--content NỘI_DUNG]
     gnapp review recognise --db PATH --round ID --number SỐ --date NGÀY --user TÊN
     gnapp review import TỆP [TỆP2] --db PATH --round ID [--dry-run]   (docs/tablet-import.md)
     gnapp review document LOẠI --db PATH --round ID --out TỆP          (docs/review-documents.md)
@@ -152,6 +154,14 @@ def add_commands(commands: Any) -> Any:
     recheck.add_argument("--result", required=True, metavar="KẾT_QUẢ")
     recheck.add_argument("--class", dest="class_code", required=True,
                          choices=("poor", "near_poor", "average", "not_poor"))  # fmt: skip
+
+    opinion = _command(actions, "opinion", "ghi ý kiến của cấp trên về kết quả (không bắt buộc)",
+                       _opinion)  # fmt: skip
+    _round_option(opinion)
+    opinion.add_argument("--by", required=True, metavar="CƠ_QUAN", help="cơ quan cho ý kiến")
+    opinion.add_argument("--number", metavar="SỐ", help="số văn bản")
+    opinion.add_argument("--date", required=True, metavar="NGÀY")
+    opinion.add_argument("--content", default="", metavar="NỘI_DUNG")
 
     recognising = _command(actions, "recognise", "quyết định công nhận: ghi tình trạng năm, khóa "
                            "đợt (lãnh đạo phê duyệt)", _recognise)  # fmt: skip
@@ -468,6 +478,15 @@ def _recheck(cdb: Any, args: argparse.Namespace) -> int:
         cdb, args.complaint, recheck_on=args.date, result=args.result, recheck_class=args.class_code
     )
     print(f"Đã ghi kết quả phúc tra khiếu nại số {args.complaint}.")
+    return 0
+
+
+def _opinion(cdb: Any, args: argparse.Namespace) -> int:
+    from gnapp.review.workflow import record_opinion
+
+    record_opinion(cdb, args.round, by=args.by, number=args.number, given_on=args.date,
+                   content=args.content)  # fmt: skip
+    print(f"Đã ghi ý kiến của {args.by}.")
     return 0
 
 

@@ -325,16 +325,17 @@ def build_list(cdb: CommuneDatabase, round_id: int) -> int:
         return added
 
 
-def _reason(reason: str | None, what: str) -> str:
-    text = (reason or "").strip()
+def _required(value: str | None, what: str) -> str:
+    """``value`` stripped; ReviewError "Cần ghi <what>" when it is empty."""
+    text = (value or "").strip()
     if not text:
-        raise ReviewError(f"Cần ghi lý do {what}")
+        raise ReviewError(f"Cần ghi {what}")
     return text
 
 
 def add_to_list(cdb: CommuneDatabase, round_id: int, household_id: int, reason: str) -> None:
     """Add a household to the list by hand, with the reason."""
-    text = _reason(reason, "đưa hộ vào danh sách rà soát")
+    text = _required(reason, "lý do đưa hộ vào danh sách rà soát")
     with cdb.transaction() as db:
         found = _open_round_of(db, round_id)
         code = _household_code(db, household_id)
@@ -345,7 +346,7 @@ def add_to_list(cdb: CommuneDatabase, round_id: int, household_id: int, reason: 
 def remove_from_list(cdb: CommuneDatabase, round_id: int, household_id: int, reason: str) -> None:
     """Take a household added by hand or by its application off the list, with the reason
     (its answers are kept); a household on last year's lists stays until the decision."""
-    text = _reason(reason, "đưa hộ ra khỏi danh sách rà soát")
+    text = _required(reason, "lý do đưa hộ ra khỏi danh sách rà soát")
     with cdb.transaction() as db:
         _open_round_of(db, round_id)
         entry = _entry(db, round_id, household_id)
@@ -392,7 +393,7 @@ def add_application(
     missing = [key for key in APPLICANT_REQUIRED if not str(applicant.get(key) or "").strip()]
     if missing:
         raise ReviewError("Giấy đề nghị: cần họ và tên người làm đơn")
-    text = _reason(reason, "trong giấy đề nghị")
+    text = _required(reason, "lý do trong giấy đề nghị")
     with cdb.transaction() as db:
         found = _open_round_of(db, round_id)
         _household_code(db, household_id)
@@ -822,7 +823,7 @@ def add_complaint(
 ) -> int:
     """Record a complaint about a household's posted result; it is settled by a re-check."""
     received = _parse_date(received_on, "Ngày nhận khiếu nại")
-    text = _reason(content, "(nội dung khiếu nại)")
+    text = _required(content, "nội dung khiếu nại")
     with cdb.transaction() as db:
         _open_round_of(db, round_id)
         _require_listed(db, round_id, household_id)
@@ -857,7 +858,7 @@ def record_recheck(
 ) -> None:
     """Settle a complaint with the re-check (phúc tra): what was found and the class it gives."""
     _parse_date(recheck_on, "Ngày phúc tra")
-    text = _reason(result, "(kết quả phúc tra)")
+    text = _required(result, "kết quả phúc tra")
     if recheck_class not in STATUSES:
         raise ReviewError(f"Kết quả phân loại sau phúc tra không hợp lệ: {recheck_class}")
     with cdb.transaction() as db:
@@ -897,7 +898,7 @@ def record_opinion(
     with cdb.transaction() as db:
         _open_round_of(db, round_id)
         opinion = {
-            "by": _reason(by, "(cơ quan cho ý kiến)"),
+            "by": _required(by, "cơ quan cho ý kiến"),
             "number": number,
             "given_on": given_on,
             "content": content,
@@ -968,7 +969,7 @@ def recognise(
     the movement from last year's and the decision), and the round locks. Only an approver may;
     nothing is written while a step is unfinished. Return how many statuses were written."""
     users.require(approver, "approve")
-    number = _reason(decision_number, "(số quyết định công nhận)")
+    number = _required(decision_number, "số quyết định công nhận")
     _parse_date(decision_date, "Ngày quyết định")
     with cdb.transaction() as db:
         found = _open_round_of(db, round_id)
@@ -998,8 +999,8 @@ def correct(
     users.require(approver, "approve")
     if new_status not in STATUSES:
         raise ReviewError(f"Tình trạng không hợp lệ: {new_status}")
-    text = _reason(reason, "điều chỉnh")
-    number = _reason(decision_number, "(số quyết định điều chỉnh)")
+    text = _required(reason, "lý do điều chỉnh")
+    number = _required(decision_number, "số quyết định điều chỉnh")
     _parse_date(decision_date, "Ngày quyết định điều chỉnh")
     with cdb.transaction() as db:
         found = get_round(db, round_id)

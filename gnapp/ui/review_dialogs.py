@@ -1006,6 +1006,41 @@ class ComplaintDialog(ActionDialog):
         )
 
 
+class OpinionDialog(ActionDialog):
+    """The opinion of the level above on the results (an optional step of the procedure)."""
+
+    def __init__(
+        self, cdb: CommuneDatabase, round_id: int, step_name: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(cdb, step_name, parent)
+        self.round_id = round_id
+        given = workflow.get_round(cdb.db, round_id).opinion or {}
+        self.by = QLineEdit(given.get("by", ""), objectName="by")
+        self.number = QLineEdit(given.get("number") or "", objectName="number")
+        self.given_on = date_edit(
+            date.fromisoformat(given["given_on"]) if given else None, name="given_on"
+        )
+        self.content = QPlainTextEdit(given.get("content", ""), objectName="content")
+        self.content.setTabChangesFocus(True)
+        form = QFormLayout(self)
+        form.addRow(tr("Cơ quan cho ý kiến:"), self.by)
+        form.addRow(tr("Số văn bản:"), self.number)
+        form.addRow(tr("Ngày:"), self.given_on)
+        form.addRow(tr("Nội dung ý kiến:"), self.content)
+        form.addRow(self.buttons)
+        self.setMinimumWidth(600)
+
+    def save(self) -> None:
+        workflow.record_opinion(
+            self.cdb,
+            self.round_id,
+            by=text_of(self.by),
+            number=text_of(self.number) or None,
+            given_on=iso(self.given_on),
+            content=text_of(self.content),
+        )
+
+
 class RecheckDialog(ActionDialog):
     """The re-check (phúc tra) that settles a complaint: the date, what was found, the class."""
 

@@ -63,6 +63,7 @@ from gnapp.ui.review_dialogs import (
     ComplaintDialog,
     CorrectionDialog,
     MeetingDialog,
+    OpinionDialog,
     PostingDialog,
     RecheckDialog,
     RecognitionDialog,
@@ -475,9 +476,16 @@ class ReviewView(QWidget):
             self.correct,
             "correct",
         )
+        self.opinion_button = _button(
+            tr("Ý kiến cấp trên…"),
+            tr("Ghi ý kiến của cấp trên về kết quả rà soát (bước không bắt buộc)"),
+            self.record_opinion,
+            "opinion",
+        )
         self.correction_view = _table(self.correction_model, stretch=3)
         top = QHBoxLayout()
         top.addWidget(self.decision_label, 1)
+        top.addWidget(self.opinion_button)
         top.addWidget(self.recognise_button)
         top.addWidget(self.correct_button)
         page = QWidget()
@@ -712,6 +720,7 @@ class ReviewView(QWidget):
             self.complaint_button,
             self.recheck_button,
             self.recognise_button,
+            self.opinion_button,
         )
         for button in acting:
             button.setEnabled(open_round)
@@ -926,6 +935,15 @@ class ReviewView(QWidget):
                 warning=False,
             )  # fmt: skip
         return written
+
+    def record_opinion(self) -> bool:
+        """The optional step: the opinion of the level above, under its name in the settings."""
+        if self.round is None or self.round.locked:
+            return False
+        stages = steps(self.cdb.db, self.round.id, self.today())
+        step = next((s for s in stages if s.step.id == "opinion"), None)
+        name = step.name if step else tr("Ý kiến cấp trên")
+        return self._after(OpinionDialog(self.cdb, self.round.id, name, self))
 
     def correct(self) -> bool:
         if self.round is None or not self.round.locked:

@@ -223,3 +223,42 @@ def test_a_bad_vote_is_said_in_words(db_path, capsys):
         "HGD-00001=nhiều",
     )
     assert status == 1 and "--vote “HGD-00001=nhiều”: cần MÃ_HỘ=SỐ_ĐỒNG_Ý" in err
+
+
+def test_the_opinion_of_the_level_above_is_recorded_and_marks_its_step(db_path, capsys):
+    run(capsys, "review", "open", "--db", db_path, "--year", "2026")
+    status, out, _ = run(
+        capsys,
+        "review",
+        "opinion",
+        "--db",
+        db_path,
+        "--round",
+        "2",
+        "--by",
+        "Sở Nông nghiệp và Môi trường",
+        "--number",
+        "12/SNNMT",
+        "--date",
+        "2026-11-18",
+        "--content",
+        "Thống nhất kết quả",
+    )
+    assert status == 0 and out.strip() == "Đã ghi ý kiến của Sở Nông nghiệp và Môi trường."
+    status, out, _ = run(capsys, "review", "progress", "--db", db_path, "--round", "2", "--json")
+    steps = {s["id"]: s["done"] for s in json.loads(out)["steps"]}
+    assert steps["opinion"] and not steps["list"]
+    status, _, err = run(
+        capsys,
+        "review",
+        "opinion",
+        "--db",
+        db_path,
+        "--round",
+        "2",
+        "--by",
+        " ",
+        "--date",
+        "2026-11-18",
+    )
+    assert status == 1 and "Cần ghi cơ quan cho ý kiến" in err

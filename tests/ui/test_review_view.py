@@ -613,3 +613,34 @@ def test_the_real_wizard_opens_on_the_selected_household(qtbot, demo_db, clerk, 
     view.list_view.selectRow(0)
     view.open_questionnaire()
     assert opened == [(view.round_id, households[0], clerk, view)]
+
+
+def test_the_opinion_of_the_level_above_is_recorded_under_its_set_name(
+    qtbot, demo_db, clerk, monkeypatch, messages
+):
+    from gnapp.store.register import set_setting
+    from gnapp.ui.review_dialogs import OpinionDialog
+
+    set_setting(demo_db, "review.opinion_step_name", "Xin ý kiến Sở Nông nghiệp và Môi trường")
+    round_id = workflow.open_round(demo_db, 2026, "periodic")
+    view = view_of(qtbot, demo_db, clerk)
+    titles = []
+
+    def fill(dialog: OpinionDialog) -> None:
+        titles.append(dialog.windowTitle())
+        dialog.by.setText("Sở Nông nghiệp và Môi trường")
+        dialog.given_on.setDate(QDate(2026, 11, 18))
+        dialog.content.setPlainText("Thống nhất kết quả rà soát")
+
+    fill_with(monkeypatch, OpinionDialog, fill)
+    assert view.record_opinion()
+    assert titles == ["Xin ý kiến Sở Nông nghiệp và Môi trường"]
+    opinion = workflow.get_round(demo_db.db, round_id).opinion
+    assert opinion["by"] == "Sở Nông nghiệp và Môi trường" and opinion["given_on"] == "2026-11-18"
+
+    def leave_empty(dialog: OpinionDialog) -> None:
+        dialog.by.setText("")
+
+    fill_with(monkeypatch, OpinionDialog, leave_empty)
+    assert not view.record_opinion()
+    assert messages[-1][1] == "Cần ghi cơ quan cho ý kiến"
