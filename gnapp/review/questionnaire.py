@@ -18,8 +18,10 @@ label. A field's keys:
   reads the field (the waste question only under a standard with that indicator);
 - ``optional``: true, or a condition: an unanswered question then does not block completion;
 - ``readonly``: shown but not editable here (the area follows the village);
-- ``points_table``: on income.b1_score, replaced by the items of the B1 points table installed
-  for the standard, area and region (gnapp.core.standards.find_points_table) when there is one.
+- ``points_table``: on income.b1_score, followed by the items of the B1 points table installed
+  for the standard, area and region (gnapp.core.standards.find_points_table) when there is one:
+  one choice question per item, answered into income.b1_answers; the items are then required
+  unless the B1 total of the paper form is typed, and that total is then optional.
 
 A page with no question left to ask is skipped. A new form is a new file, no code.
 """
@@ -32,6 +34,7 @@ import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +53,7 @@ from gnapp.core.record import (
 from gnapp.core.rules import EMPTY, Household, Result, Rule, RuleError, compile_rule
 from gnapp.core.standards import (
     REGIONS,
+    PointsItem,
     PointsTable,
     Provenance,
     Standard,
@@ -58,6 +62,7 @@ from gnapp.core.standards import (
     _Reader,
     find_points_table,
 )
+from gnapp.core.vietnamese import format_decimal
 from gnapp.data import form_file, read_form_json
 from gnapp.i18n import tr
 from gnapp.review.workflow import (
@@ -91,8 +96,12 @@ _GROUPS = ("income", "groups", "form_a")
 # Parameters a condition may name, with the value used to check a definition on loading.
 CONDITION_PARAMS = {"b1_line_known": True}
 _DERIVED_WITHOUT_RULE = frozenset({"dependant"})
-_REMEASURED = ("b1_score", "monthly_per_capita")
+_REMEASURED = ("b1_score", "b1_answers", "monthly_per_capita")
 """Income figures measured anew each year: never carried over from last year's answers."""
+
+
+B1_ANSWERS = "household.income.b1_answers"
+"""The key prefix of the questions of the B1 points table's items (".<item id>" follows)."""
 
 
 class QuestionnaireError(StandardError):
@@ -115,6 +124,7 @@ class Question:
     when: Rule | None = None
     standard_reads: bool = False
     points_table: bool = False
+    points_item: bool = False  # an item of the B1 points table (key B1_ANSWERS.<item id>)
     expression: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -137,6 +147,25 @@ class Questionnaire:
     provenance: Provenance
     pages: tuple[Page, ...]
     file: str
+
+
+@dataclass(frozen=True)
+class TableB1:
+    """B1 from the installed points table as answered so far, next to the typed total."""
+
+    table: PointsTable
+    total: Decimal  # the points of the items answered so far
+    missing: tuple[str, ...]  # the names of the items not answered yet
+    typed: int | float | None  # the B1 total typed from the paper form
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+    @property
+    def differs(self) -> bool:
+        """Both totals known and different (classify then uses the table's)."""
+        return self.complete and self.typed is not None and Decimal(str(self.typed)) != self.total
 
 
 @dataclass(frozen=True)
@@ -433,6 +462,43 @@ class Survey:
             return None
         return _points_table(self.standard.id, area, self.region)
 
+    def points_questions(
+        self, question: Question, answers: Mapping[str, Any]
+    ) -> tuple[Question, ...]:
+        """The items of the points table asked after a ``points_table`` question (none while
+        no table applies to the round's standard, the household's area and the region)."""
+        table = self.points_table(answers) if question.points_table else None
+        if table is None:
+            return ()
+        return tuple(_item_question(item, question) for item in table.items)
+
+    def page_questions(self, page: Page, answers: Mapping[str, Any]) -> list[Question]:
+        """The page's questions, the points table's items after the B1 total."""
+        return [
+            shown
+            for question in page.questions
+            for shown in (question, *self.points_questions(question, answers))
+        ]
+
+    def table_b1(self, answers: Mapping[str, Any]) -> TableB1 | None:
+        """B1 from the points table's items answered so far (None: no table applies, the B1
+        question is not asked, or a stored answer is not an option of the table)."""
+        question = next((q for p in self.pages for q in p.questions if q.points_table), None)
+        table = self.points_table(answers) if question is not None else None
+        if table is None or not self.asked(question, answers):
+            return None
+        income = answers.get("income") or {}
+        try:
+            scored = table.score(income.get("b1_answers") or {}, answers.get("household_code"))
+        except RecordError:
+            return None
+        total = sum(
+            (Decimal(str(item.points)) for item in scored.items if item.points is not None),
+            Decimal(),
+        )
+        typed = income.get("b1_score")
+        return TableB1(table, total, scored.missing, typed if _answered(typed) else None)
+
     def _household(self, answers: Mapping[str, Any]) -> Household:
         return Household(answers, tuple(self._derived(answers, i) for i in range(_count(answers))))
 
@@ -476,6 +542,10 @@ class Survey:
     ) -> bool:
         if question.readonly or question.kind in ("multi", "check"):
             return False
+        if (question.points_table or question.points_item) and self.points_table(answers):
+            # With a points table: the items, unless the paper form's total is typed.
+            typed = _answered((answers.get("income") or {}).get("b1_score"))
+            return question.points_item and not typed
         if isinstance(question.optional, bool):
             return not question.optional
         return self._holds(question.optional, answers, member) is not True
@@ -484,7 +554,7 @@ class Survey:
         self, page: Page, answers: Mapping[str, Any], member: int | None = None
     ) -> list[Question]:
         """The questions of a page asked for these answers (for one member on the roster)."""
-        return [q for q in page.questions if self.asked(q, answers, member)]
+        return [q for q in self.page_questions(page, answers) if self.asked(q, answers, member)]
 
     def visible_pages(self, answers: Mapping[str, Any]) -> list[Page]:
         """The pages with something to ask (the roster page always)."""
@@ -501,7 +571,7 @@ class Survey:
         record = copy.deepcopy(dict(answers))
         members = record.get("members") or []
         for page in self.pages:
-            for question in page.questions:
+            for question in self.page_questions(page, answers):
                 targets = range(len(members)) if question.scope == "member" else [None]
                 for member in targets:
                     value = get_answer(record, question, member)
@@ -522,6 +592,8 @@ class Survey:
         return record
 
     def _page_of(self, key: str) -> str:
+        if key.startswith(B1_ANSWERS):
+            key = "household.income.b1_score"
         for page in self.pages:
             if any(question.key == key for question in page.questions):
                 return page.id
@@ -534,7 +606,7 @@ class Survey:
         found: list[Issue] = []
         members = answers.get("members") or []
         for page in self.pages:
-            for question in page.questions:
+            for question in self.page_questions(page, answers):
                 targets = range(len(members)) if question.scope == "member" else [None]
                 for member in targets:
                     if not self.asked(question, answers, member):
@@ -566,9 +638,30 @@ class Survey:
                             problem.severity,
                         )
                     )
+        found.extend(self._answer_checks(answers))
         if not any(issue.is_error for issue in found):
             found.extend(self._format_issues(answers))
         return found
+
+    def _answer_checks(self, answers: Mapping[str, Any]) -> Iterator[Issue]:
+        """The B1 total typed against the points table's; Phiếu A's reason for "not eligible"."""
+        b1 = self.table_b1(answers)
+        if b1 is not None and b1.differs:
+            key = "household.income.b1_score"
+            message = tr(
+                "Khác tổng điểm tính theo bảng ({total} điểm): phân loại dùng điểm tính theo bảng",
+                total=format_decimal(b1.total),
+            )
+            yield Issue(self._page_of(key), None, key, message, "warning")
+        screening = answers.get("form_a") or {}
+        if (
+            self.questionnaire.form == "A"
+            and screening.get("eligible_for_form_b") is False
+            and not str(screening.get("reason") or "").strip()
+        ):
+            key = "household.form_a.reason"
+            message = tr("Hộ không đủ điều kiện rà soát Phiếu B: cần ghi lý do")
+            yield Issue(self._page_of(key), None, key, message)
 
     def _format_issues(self, answers: Mapping[str, Any]) -> Iterator[Issue]:
         record = self.build_record(answers)
@@ -581,9 +674,8 @@ class Survey:
             try:
                 table.score(b1_answers, record.get("household_code"))
             except RecordError as error:
-                yield Issue(
-                    self._page_of("household.income.b1_score"), None, error.path, error.reason
-                )
+                key = f"household.{error.path}"
+                yield Issue(self._page_of(key), None, key, error.reason)
 
     def complete(self, answers: Mapping[str, Any]) -> bool:
         """Whether the questionnaire may be marked complete (no error left)."""
@@ -604,6 +696,27 @@ class Survey:
             )
         except (RecordError, ValueError):
             return None
+
+
+def _item_question(item: PointsItem, question: Question) -> Question:
+    """An item of the points table as a choice question, asked when the B1 total is."""
+    choices = tuple(
+        (
+            option.value,
+            tr("{label} ({points} điểm)", label=option.label, points=format_decimal(option.points)),
+        )
+        for option in item.options
+    )
+    return Question(
+        key=f"{B1_ANSWERS}.{item.id}",
+        scope="household",
+        path=("income", "b1_answers", item.id),
+        label=item.name,
+        kind="choice",
+        choices=choices,
+        when=question.when,
+        points_item=True,
+    )
 
 
 def _count(answers: Mapping[str, Any]) -> int:

@@ -7,10 +7,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gnapp.core.standards import load_standard
+from gnapp.core.standards import load_points_table, load_standard
 from gnapp.data import read_form_json
-from gnapp.review import workflow
+from gnapp.review import questionnaire, workflow
 from gnapp.review.questionnaire import (
+    B1_ANSWERS,
     QuestionnaireError,
     Survey,
     available_questionnaires,
@@ -202,8 +203,18 @@ def test_phieu_a_records_the_outcome_only():
     eligible = _question(survey, "household.form_a.eligible_for_form_b")
     set_answer(answers, eligible, False)
     assert get_answer(answers, eligible) is False
+    refused = [i for i in survey.issues(answers) if i.is_error]
+    assert [(i.page, i.key) for i in refused] == [("outcome", "household.form_a.reason")]
+    assert "cần ghi lý do" in refused[0].message
+    set_answer(answers, _question(survey, "household.form_a.reason"), "  Có xe ô tô  ")
     assert survey.complete(answers)
-    assert survey.build_record(answers)["form_a"] == {"eligible_for_form_b": False}
+    assert survey.build_record(answers)["form_a"] == {
+        "eligible_for_form_b": False,
+        "reason": "Có xe ô tô",
+    }
+    set_answer(answers, eligible, True)
+    set_answer(answers, _question(survey, "household.form_a.reason"), None)
+    assert survey.complete(answers)
 
 
 @given(st.dates(min_value=date(1925, 1, 1), max_value=REFERENCE))
@@ -255,3 +266,161 @@ def test_start_from_register_then_resume_draft(demo_db):
         None
     ]
     assert survey.classification(resumed.answers) is not None
+
+
+# --- a B1 points table installed for the test only -------------------------------------------
+
+TABLE = {
+    "format_version": 1,
+    "standard": "2022-2025",
+    "area": "rural",
+    "regions": ["tay_nguyen"],
+    "name": "BẢNG ĐIỂM GIẢ — chỉ dùng cho kiểm thử",
+    "source": "Dữ liệu giả cho kiểm thử",
+    "status": "unknown",
+    "confirmed": False,
+    "items": [
+        {
+            "id": "household_size",
+            "name": "Số nhân khẩu (giả)",
+            "options": [
+                {"value": 1, "label": "1 người", "points": 50},
+                {"value": 2, "label": "2 người trở lên", "points": 30},
+            ],
+        },
+        {
+            "id": "has_pension",
+            "name": "Có người hưởng lương hưu (giả)",
+            "options": [
+                {"value": True, "label": "có", "points": 60},
+                {"value": False, "label": "không", "points": 0},
+            ],
+        },
+        {
+            "id": "dwelling",
+            "name": "Loại nhà ở (giả)",
+            "options": [
+                {"value": "durable", "label": "nhà kiên cố", "points": 50.5},
+                {"value": "temporary", "label": "nhà tạm", "points": 10},
+            ],
+        },
+    ],
+}
+
+
+@pytest.fixture
+def points_table(tmp_path, monkeypatch):
+    """TABLE installed as the points table of 2022-2025, rural, Tây Nguyên (for the test)."""
+    path = tmp_path / "2022-2025-rural-tay_nguyen.json"
+    path.write_text(json.dumps(TABLE, ensure_ascii=False), encoding="utf-8")
+    table = load_points_table(path)
+
+    def installed(standard_id, area, region):
+        return table if table.applies_to(standard_id, area, region) else None
+
+    monkeypatch.setattr(questionnaire, "_points_table", installed)
+    return table
+
+
+def _complete_answers():
+    """Answers with nothing left to ask (the child: 10 years old, at school)."""
+    return _answers(
+        birth_date="2015-06-01",
+        has_health_insurance=True,
+        malnourished=False,
+        schooling="attending",
+        severe_disability=False,
+    )
+
+
+def _table_survey():
+    return Survey(
+        load_questionnaire("phieu-b"), load_standard("2022-2025"), REFERENCE, "tay_nguyen"
+    )
+
+
+def _income_keys(survey, answers):
+    page = next(page for page in survey.pages if page.id == "income")
+    return [q.key for q in survey.questions(page, answers)]
+
+
+def test_without_a_points_table_only_the_total_is_asked(points_table):
+    answers = _answers()
+    assert _income_keys(_survey(), answers)[0] == "household.income.b1_score"
+    assert "household.income.b1_answers.dwelling" not in _income_keys(_survey(), answers)
+    answers["area"] = "urban"
+    assert _table_survey().points_table(answers) is None
+    assert _table_survey().table_b1(answers) is None
+    assert not any(k.startswith(B1_ANSWERS) for k in _income_keys(_table_survey(), answers))
+
+
+def test_points_table_items_are_asked_scored_and_classified(points_table):
+    survey = _table_survey()
+    answers = _complete_answers()
+    del answers["income"]
+    keys = _income_keys(survey, answers)
+    assert keys[:4] == [
+        "household.income.b1_score",
+        "household.income.b1_answers.household_size",
+        "household.income.b1_answers.has_pension",
+        "household.income.b1_answers.dwelling",
+    ]
+    size = next(q for q in survey.questions(survey.pages[5], answers) if q.points_item)
+    assert size.choices == ((1, "1 người (50 điểm)"), (2, "2 người trở lên (30 điểm)"))
+    unanswered = {i.key for i in survey.issues(answers) if i.is_error}
+    assert {k for k in unanswered if "income" in k} == {
+        "household.income.b1_answers.household_size",
+        "household.income.b1_answers.has_pension",
+        "household.income.b1_answers.dwelling",
+    }
+    set_answer(answers, size, 2)
+    b1 = survey.table_b1(answers)
+    assert (b1.total, b1.missing, b1.complete) == (
+        30,
+        ("Có người hưởng lương hưu (giả)", "Loại nhà ở (giả)"),
+        False,
+    )
+    for key, value in (("has_pension", False), ("dwelling", "durable")):
+        question = next(
+            q for q in survey.questions(survey.pages[5], answers) if q.key.endswith(key)
+        )
+        set_answer(answers, question, value)
+    b1 = survey.table_b1(answers)
+    assert (str(b1.total), b1.missing, b1.typed) == ("80.5", (), None)
+    assert survey.complete(answers)
+    record = survey.build_record(answers)
+    assert record["income"] == {
+        "b1_answers": {"household_size": 2, "has_pension": False, "dwelling": "durable"}
+    }
+    result = survey.classification(answers)
+    assert str(result.income_value) == "80.5" and result.income_basis == "score"
+    assert result.class_code in ("poor", "near_poor")
+
+
+def test_typed_total_that_differs_from_the_table_is_warned(points_table):
+    survey = _table_survey()
+    answers = _complete_answers()  # the paper form's total: 120
+    assert survey.complete(answers)  # the typed total stands in for the items
+    answers["income"]["b1_answers"] = {
+        "household_size": 1,
+        "has_pension": True,
+        "dwelling": "durable",
+    }
+    warned = [i for i in survey.issues(answers) if i.key == "household.income.b1_score"]
+    assert [(i.severity, i.page) for i in warned] == [("warning", "income")]
+    assert "160,5 điểm" in warned[0].message
+    assert survey.complete(answers)
+    result = survey.classification(answers)
+    assert str(result.income_value) == "160.5" and result.class_code == "not_poor"
+    assert any("khác điểm tính theo bảng" in note for note in result.notes)
+    answers["income"]["b1_answers"]["dwelling"] = "castle"
+    stray = [i for i in survey.issues(answers) if i.is_error]
+    assert [(i.page, i.key) for i in stray] == [("income", "household.income.b1_answers.dwelling")]
+    assert survey.table_b1(answers) is None
+
+
+def test_last_years_b1_answers_are_not_carried_over():
+    last = _answers()
+    last["income"] = {"b1_answers": {"household_size": 1}, "b1_score": 90, "other": 1}
+    filled = fill_from_last_year({"members": []}, last)
+    assert "b1_answers" not in filled.get("income", {})
