@@ -97,6 +97,7 @@ class _PageView(QScrollArea):
         self.page = page
         self.member = member
         self.rows: list[_Row] = []
+        self.points_sum: QLabel | None = None  # the B1 sum, under the points table's items
         body = QWidget()
         self.layout_ = QVBoxLayout(body)
         self.title = QLabel(objectName="title")
@@ -125,6 +126,13 @@ class _PageView(QScrollArea):
             column.addWidget(row.help)
         self.grid.addLayout(column, line, 1)
         self.rows.append(row)
+
+    def add_points_sum(self) -> None:
+        """The live B1 sum of the points table, under its last item."""
+        self.points_sum = QLabel(objectName="points_sum")
+        self.points_sum.setWordWrap(True)
+        self.points_sum.setTextFormat(Qt.TextFormat.RichText)
+        self.grid.addWidget(self.points_sum, self.grid.rowCount(), 1)
 
 
 class QuestionnaireWizard(QDialog):
@@ -289,8 +297,10 @@ class QuestionnaireWizard(QDialog):
         self.page_list.clear()
         for page, member in entries:
             view = _PageView(page, member)
-            for question in page.questions:
+            for question in self.survey.page_questions(page, self.answers):
                 view.add_row(_Row(question, member, self._editor(question, member)))
+            if any(row.question.points_item for row in view.rows):
+                view.add_points_sum()
             self.views.append(view)
             self.stack.addWidget(view)
             self.page_list.addItem("")
@@ -491,12 +501,35 @@ class QuestionnaireWizard(QDialog):
                     found = [Issue(view.page.id, row.member, row.question.key, row.text_error)]
                 self._show_messages(row, found, shown)
                 errors += sum(issue.is_error for issue in found)
+            if view.points_sum is not None:
+                self._show_points_sum(view.points_sum)
             view.title.setText(self._title(view))
             mark = f" ({errors})" if errors else ""
             self.page_list.item(position).setText(f"{position + 1}. {self._title(view)}{mark}")
         self.classification = self.survey.classification(self.answers)
         self.panel.setHtml(self.panel_html())
         self._update_buttons()
+
+    def _show_points_sum(self, label: QLabel) -> None:
+        b1 = self.survey.table_b1(self.answers)
+        label.setVisible(b1 is not None)
+        if b1 is None:
+            return
+        mark = STATUS_MARKS[b1.table.provenance.status]
+        total = format_decimal(b1.total)
+        text = f"<b>{html.escape(tr('Tổng điểm B1 tính theo bảng: {total} điểm', total=total))}</b>"
+        if b1.missing:
+            text += html.escape(
+                tr(
+                    " (tạm tính) — còn {count} mục chưa trả lời: {items}",
+                    count=len(b1.missing),
+                    items="; ".join(tr(name) for name in b1.missing),
+                )
+            )
+        source = tr("Theo bảng điểm “{name}”", name=b1.table.name)
+        if mark:
+            source += f" [{tr(mark)}]"
+        label.setText(f"{text}<br><span style='color:#555'>{html.escape(source)}</span>")
 
     def _show_messages(self, row: _Row, found: list[Issue], shown: bool) -> None:
         visible = [i for i in found if i.message != tr("Chưa trả lời") or self.tried]
@@ -523,6 +556,8 @@ class QuestionnaireWizard(QDialog):
     def panel_html(self) -> str:
         """The live classification: class, income against the line, B2, every indicator."""
         result = self.classification
+        if self.survey.questionnaire.form == "A":
+            return self._screening_html()
         parts = [f"<h3>{html.escape(tr('Kết quả phân loại (tạm tính)'))}</h3>"]
         if result is None:
             parts.append(
@@ -613,6 +648,17 @@ class QuestionnaireWizard(QDialog):
             parts.extend(f"<li>{html.escape(note)}</li>" for note in result.notes)
             parts.append("</ul>")
         return "".join(parts)
+
+    def _screening_html(self) -> str:
+        """Phiếu A: the outcome the reviewer recorded (a household not eligible is not poor)."""
+        eligible = (self.answers.get("form_a") or {}).get("eligible_for_form_b")
+        outcome = {
+            None: tr("Chưa ghi kết quả Phiếu A"),
+            True: tr("Đủ điều kiện rà soát Phiếu B: tiếp tục với Phiếu B"),
+            False: tr("Không đủ điều kiện rà soát Phiếu B: hộ được xếp hộ không nghèo"),
+        }[eligible]
+        title = html.escape(tr("Kết quả Phiếu A"))
+        return f"<h3>{title}</h3><p style='font-size:15px'><b>{html.escape(outcome)}</b></p>"
 
     def _movement_text(self, result: Classification) -> str:
         before = tr(CLASS_LABELS[self.previous_status]) if self.previous_status else tr("không có")
