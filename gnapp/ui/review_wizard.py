@@ -297,10 +297,12 @@ class QuestionnaireWizard(QDialog):
         self.page_list.clear()
         for page, member in entries:
             view = _PageView(page, member)
-            for question in self.survey.page_questions(page, self.answers):
+            questions = self.survey.page_questions(page, self.answers)
+            for index, question in enumerate(questions):
                 view.add_row(_Row(question, member, self._editor(question, member)))
-            if any(row.question.points_item for row in view.rows):
-                view.add_points_sum()
+                following = questions[index + 1] if index + 1 < len(questions) else None
+                if question.points_item and not (following and following.points_item):
+                    view.add_points_sum()  # under the table's last item
             self.views.append(view)
             self.stack.addWidget(view)
             self.page_list.addItem("")
@@ -529,7 +531,13 @@ class QuestionnaireWizard(QDialog):
         source = tr("Theo bảng điểm “{name}”", name=b1.table.name)
         if mark:
             source += f" [{tr(mark)}]"
-        label.setText(f"{text}<br><span style='color:#555'>{html.escape(source)}</span>")
+        label.setText(
+            tr(
+                "{total}<br><span style='color:#555'>{source}</span>",
+                total=text,
+                source=html.escape(source),
+            )
+        )
 
     def _show_messages(self, row: _Row, found: list[Issue], shown: bool) -> None:
         visible = [i for i in found if i.message != tr("Chưa trả lời") or self.tried]
@@ -658,7 +666,11 @@ class QuestionnaireWizard(QDialog):
             False: tr("Không đủ điều kiện rà soát Phiếu B: hộ được xếp hộ không nghèo"),
         }[eligible]
         title = html.escape(tr("Kết quả Phiếu A"))
-        return f"<h3>{title}</h3><p style='font-size:15px'><b>{html.escape(outcome)}</b></p>"
+        return tr(
+            "<h3>{title}</h3><p style='font-size:15px'><b>{outcome}</b></p>",
+            title=title,
+            outcome=html.escape(outcome),
+        )
 
     def _movement_text(self, result: Classification) -> str:
         before = tr(CLASS_LABELS[self.previous_status]) if self.previous_status else tr("không có")
