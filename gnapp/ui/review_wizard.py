@@ -1,9 +1,13 @@
-"""The questionnaire wizard: one household's Phiếu B page by page, with the classification live.
+"""The questionnaire wizard: one household's Phiếu B (or Phiếu A) page by page, with the
+classification (Phiếu A: the outcome) live.
 
 Pages and questions come from the questionnaire definition (gnapp.review.questionnaire); the
-roster has one page per member. Everything works from the keyboard: Tab or Enter to the next
-question, the first letters of a choice to pick it, Page Down / Page Up (or Alt+→ / Alt+←) for
-the next and previous page, Ctrl+N a new member, Ctrl+S the draft, Ctrl+Enter "Hoàn thành".
+roster has one page per member; when a B1 points table is installed, the income page asks its
+items under the B1 total and shows their sum.
+
+Everything works from the keyboard: Tab or Enter to the next question, the first letters of a
+choice to pick it, Page Down / Page Up (or Alt+→ / Alt+←) for the next and previous page,
+Ctrl+N a new member, Ctrl+S the draft, Ctrl+Enter "Hoàn thành".
 """
 
 from __future__ import annotations
