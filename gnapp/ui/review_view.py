@@ -339,7 +339,9 @@ class ReviewView(QWidget):
         self.search_box.setClearButtonEnabled(True)
         self.village_box.currentIndexChanged.connect(lambda _: self._filter())
         self.search_box.textChanged.connect(lambda _: self._filter())
-        self.list_view = _table(self.list_model, stretch=2)  # the head of household
+        # Every column as wide as its content (the head's name whole, even in a narrow window:
+        # a horizontal scroll bar rather than "Đin…"), the last one taking what is left.
+        self.list_view = _table(self.list_model)
         self.list_view.activated.connect(self._row_activated)
         self.list_view.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.count_label = QLabel(objectName="countLabel")
