@@ -320,9 +320,10 @@ def household_document(db: Any, household_id: int) -> dict[str, Any]:
         MEMBER_BOOLEANS,
         MEMBER_FIELDS,
         status_history,
+        stored_household,
     )
 
-    stored = _stored_household(db, household_id)
+    stored = stored_household(db, household_id)
     village = db.execute("SELECT name FROM villages WHERE id = ?", [stored["village_id"]])
     document: dict[str, Any] = {"code": stored["code"], "village": village.fetchone()[0]}
     document |= {key: stored[key] for key in HOUSEHOLD_FIELDS if key not in ("code", "village_id")}
@@ -484,7 +485,9 @@ def read_household_file(
     removed = [member_id for member_id in old_members if member_id not in kept]
     whole = household
     if household_id is not None:
-        before = _stored_household(db, household_id)
+        from gnapp.store.register import stored_household
+
+        before = stored_household(db, household_id)
         household = {k: v for k, v in household.items() if v != before.get(k)}
         whole = {**before, **household}
     checked = _checks(db, whole, members, household_id)
@@ -558,19 +561,6 @@ def _read_roster(
         members.append({**old, **new})
         roster.append((member_id, {k: v for k, v in new.items() if v != old.get(k)}))
     return roster, members, problems
-
-
-def _stored_household(db: Any, household_id: int) -> dict[str, Any]:
-    """The household's fields (register.HOUSEHOLD_FIELDS), flags as booleans, lists decoded."""
-    from gnapp.store.register import HOUSEHOLD_BOOLEANS, HOUSEHOLD_FIELDS, HOUSEHOLD_LISTS
-
-    row = db["households"].get(household_id)
-    stored = {key: row[key] for key in HOUSEHOLD_FIELDS}
-    for key in HOUSEHOLD_BOOLEANS:
-        stored[key] = None if stored[key] is None else bool(stored[key])
-    for key in HOUSEHOLD_LISTS:
-        stored[key] = json.loads(stored[key])
-    return stored
 
 
 def _checks(

@@ -269,8 +269,21 @@ def _source_text(state: HouseholdState) -> str:
     return f"{text}: {state.added_reason}" if state.added_reason else text
 
 
-def _village_row(name: str, columns: int) -> tuple[Cell, ...]:
-    return (Cell(village_label(name), colspan=columns, bold=True),)
+def _rows_by_village(
+    states: Sequence[HouseholdState],
+    columns: int,
+    cells: Callable[[HouseholdState], tuple[str | Cell, ...]],
+) -> list[tuple[str | Cell, ...]]:
+    """A table's rows: each village's name across the table, then its households numbered
+    (STT) through the whole table."""
+    rows: list[tuple[str | Cell, ...]] = []
+    number = 0
+    for village, members in _by_village(states).items():
+        rows.append((Cell(village_label(village), colspan=columns, bold=True),))
+        for state in members:
+            number += 1
+            rows.append((str(number), *cells(state)))
+    return rows
 
 
 def review_list_document(
@@ -283,22 +296,17 @@ def review_list_document(
     if not states:
         raise DocumentError(f"{context.found.title}: danh sách rà soát chưa có hộ nào.")
     removed = _states(context, village_id, removed=True)
-    rows: list[tuple[str | Cell, ...]] = []
-    number = 0
-    for village, members in _by_village(states).items():
-        rows.append(_village_row(village, 6))
-        for state in members:
-            number += 1
-            rows.append(
-                (
-                    str(number),
-                    state.code,
-                    state.head_name,
-                    format_number(state.member_count),
-                    _status_text(state.previous_status),
-                    _source_text(state),
-                )
-            )
+    rows = _rows_by_village(
+        states,
+        6,
+        lambda state: (
+            state.code,
+            state.head_name,
+            format_number(state.member_count),
+            _status_text(state.previous_status),
+            _source_text(state),
+        ),
+    )
     table = DataTable(
         column_widths=(0.6, 1.3, 2.6, 0.9, 1.5, 2.6),
         align=("center", "center", "left", "right", "left", "left"),
@@ -872,23 +880,18 @@ def _counts_table(counts: dict[str, ListCount]) -> DataTable:
 
 
 def _results_table(states: Sequence[HouseholdState]) -> DataTable:
-    rows: list[tuple[str | Cell, ...]] = []
-    number = 0
-    for village, members in _by_village(states).items():
-        rows.append(_village_row(village, 7))
-        for s in members:
-            number += 1
-            rows.append(
-                (
-                    str(number),
-                    s.head_name,
-                    s.code,
-                    format_number(s.member_count),
-                    _status_text(s.previous_status),
-                    _class_text(s.result),
-                    _movement_text(s.movement),
-                )
-            )
+    rows = _rows_by_village(
+        states,
+        7,
+        lambda s: (
+            s.head_name,
+            s.code,
+            format_number(s.member_count),
+            _status_text(s.previous_status),
+            _class_text(s.result),
+            _movement_text(s.movement),
+        ),
+    )
     return DataTable(
         column_widths=(0.5, 2.1, 1.1, 0.8, 1.6, 2.1, 1.8),
         align=("center", "left", "center", "right", "left", "left", "left"),

@@ -52,7 +52,6 @@ from gnapp.core.record import (
 )
 from gnapp.core.rules import EMPTY, Household, Result, Rule, RuleError, compile_rule
 from gnapp.core.standards import (
-    REGIONS,
     PointsItem,
     PointsTable,
     Provenance,
@@ -60,7 +59,6 @@ from gnapp.core.standards import (
     StandardError,
     _read_json,
     _Reader,
-    find_points_table,
 )
 from gnapp.core.vietnamese import format_decimal
 from gnapp.data import form_file, read_form_json
@@ -68,6 +66,7 @@ from gnapp.i18n import tr
 from gnapp.review.workflow import (
     get_round,
     match_members,
+    points_table_for,
     previous_statuses,
     same_person,
     save_survey,
@@ -458,9 +457,9 @@ class Survey:
     def points_table(self, answers: Mapping[str, Any]) -> PointsTable | None:
         """The B1 points table installed for the standard, the household's area and region."""
         area = answers.get("area")
-        if self.region not in REGIONS or area not in ("rural", "urban"):
+        if area not in ("rural", "urban"):
             return None
-        return _points_table(self.standard.id, area, self.region)
+        return points_table_for(self.standard.id, area, self.region)
 
     def points_questions(
         self, question: Question, answers: Mapping[str, Any]
@@ -726,11 +725,6 @@ def _count(answers: Mapping[str, Any]) -> int:
 def _rebind(questionnaire: Questionnaire, params: Mapping[str, Any]) -> Questionnaire:
     doc, file = _document(questionnaire.file)
     return _questionnaire(doc, file, params)
-
-
-@functools.cache
-def _points_table(standard_id: str, area: str, region: str) -> PointsTable | None:
-    return find_points_table(standard_id, area, region)
 
 
 def _key_of(path: str) -> tuple[str, int | None]:

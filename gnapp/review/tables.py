@@ -110,6 +110,21 @@ class SummaryTable:
     strong: frozenset[int] = frozenset()
     notes: tuple[str, ...] = ()
 
+    @classmethod
+    def of(
+        cls, spec: Mapping[str, Any], year: int, columns: Any, body: Any, **options: Any
+    ) -> SummaryTable:
+        """A table with its id, sheet, title (for ``year``) and unit from its data file entry."""
+        return cls(
+            spec["id"],
+            spec["sheet"],
+            spec["title"].format(year=year),
+            spec["unit"],
+            tuple(columns),
+            tuple(body),
+            **options,
+        )
+
     def annex_table(self) -> AnnexTable:
         return AnnexTable(
             self.id, self.title, self.unit, self.columns, self.body, totals=self.totals
@@ -262,11 +277,9 @@ def _results_table(
             }
         return TableRow(values)
 
-    return SummaryTable(
-        spec["id"],
-        spec["sheet"],
-        spec["title"].format(year=year),
-        spec["unit"],
+    return SummaryTable.of(
+        spec,
+        year,
         tuple(columns),
         _grouped(villages, row),
     )
@@ -323,11 +336,9 @@ def _movements_table(
     identity = f"({numbers[keys[-1]]}) = ({numbers[keys[0]]})" + "".join(
         f" {'−' if signs[key] < 0 else '+'} ({numbers[key]})" for key in keys[1:-1]
     )
-    return SummaryTable(
-        spec["id"],
-        spec["sheet"],
-        spec["title"].format(year=year),
-        spec["unit"],
+    return SummaryTable.of(
+        spec,
+        year,
         tuple(columns),
         body,
         totals=False,
@@ -445,11 +456,9 @@ def _deprivation_table(
             counter = by_village.get(village.village_id, Counter())
             return TableRow({"name": village.name} | {c.key: counter[c.key] for c in columns[1:]})
 
-        return SummaryTable(
-            spec["id"],
-            spec["sheet"],
-            spec["title"].format(year=year),
-            spec["unit"],
+        return SummaryTable.of(
+            spec,
+            year,
             tuple(columns),
             _grouped(villages, row),
             notes=tuple(notes),
@@ -470,11 +479,9 @@ def _deprivation_table(
         values |= {i.id: _rate(summed[i.id], households) for i in indicators}
         rows.append((values, unit.strong))
     body, strong = _given_rows(rows)
-    return SummaryTable(
-        spec["id"],
-        spec["sheet"],
-        spec["title"].format(year=year),
-        spec["unit"],
+    return SummaryTable.of(
+        spec,
+        year,
         tuple(columns),
         body,
         totals=False,
@@ -488,17 +495,8 @@ def _deprivation_table(
 
 def _groups_table(spec: Mapping[str, Any], year: int, figures: ReportFigures) -> SummaryTable:
     """The progress reports' table of the lists by group (gnapp.reporting.builder)."""
-    title = spec["title"].format(year=year)
-    table = groups_table(figures, title)
-    return SummaryTable(
-        spec["id"],
-        spec["sheet"],
-        title,
-        spec["unit"],
-        table.columns,
-        table.body,
-        notes=(spec["note"],),
-    )
+    table = groups_table(figures, spec["title"].format(year=year))
+    return SummaryTable.of(spec, year, table.columns, table.body, notes=(spec["note"],))
 
 
 # --- 9. ethnicity ------------------------------------------------------------------------------
@@ -542,11 +540,9 @@ def _ethnicity_table(
             values |= {f"e{index}_{status}": counter[f"{key}|{status}"] for status in LISTED}
         return TableRow(values)
 
-    return SummaryTable(
-        spec["id"],
-        spec["sheet"],
-        spec["title"].format(year=year),
-        spec["unit"],
+    return SummaryTable.of(
+        spec,
+        year,
         tuple(columns),
         _grouped(villages, row),
         notes=(spec["note"],),
@@ -588,11 +584,9 @@ def _causes_table(
             values[f"{status}_rate"] = None if code == ALL_HOUSEHOLDS else _rate(households, whole)
         rows.append((values, code == ALL_HOUSEHOLDS))
     body, strong = _given_rows(rows)
-    return SummaryTable(
-        spec["id"],
-        spec["sheet"],
-        spec["title"].format(year=year),
-        spec["unit"],
+    return SummaryTable.of(
+        spec,
+        year,
         tuple(columns),
         body,
         totals=False,
@@ -642,11 +636,9 @@ def _children_table(
         counter = by_village.get(village.village_id, Counter())
         return TableRow({"name": village.name} | {c.key: counter[c.key] for c in columns[1:]})
 
-    return SummaryTable(
-        spec["id"],
-        spec["sheet"],
-        spec["title"].format(year=year),
-        spec["unit"],
+    return SummaryTable.of(
+        spec,
+        year,
         tuple(columns),
         _grouped(villages, row),
         notes=(

@@ -8,6 +8,7 @@ classifies the answers (gnapp.core.classify).
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from gnapp.core.movements import movement
 from gnapp.core.record import record_problems
 from gnapp.core.standards import (
     REGIONS,
+    PointsTable,
     Standard,
     find_points_table,
     load_standard,
@@ -29,7 +31,7 @@ from gnapp.core.standards import (
 )
 from gnapp.core.vietnamese import fold, format_date
 from gnapp.review import procedure as procedures
-from gnapp.review.progress import household_states
+from gnapp.review.progress import HouseholdState, household_states
 from gnapp.store import register, review, users
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.errors import DatabaseError
@@ -417,6 +419,15 @@ def add_application(
 # --- survey: the questionnaires -----------------------------------------------------------------
 
 
+@functools.cache
+def points_table_for(standard_id: str, area: str, region: str | None) -> PointsTable | None:
+    """The B1 points table installed for a standard, an area and the commune's region; None
+    when there is none or the region is not one the tables know (read once per run)."""
+    if region not in REGIONS:
+        return None
+    return find_points_table(standard_id, area, region)
+
+
 def classify_for_round(
     db: sqlite_utils.Database, found: Round, record: Mapping[str, Any]
 ) -> Classification:
@@ -424,9 +435,8 @@ def classify_for_round(
     installed points table when the record answers one (RecordError when the record is bad)."""
     table = None
     if (record.get("income") or {}).get("b1_answers"):
-        commune = register.get_commune(db) or {}
-        if commune.get("region") in REGIONS:
-            table = find_points_table(found.standard_id, record["area"], commune["region"])
+        region = (register.get_commune(db) or {}).get("region")
+        table = points_table_for(found.standard_id, record["area"], region)
     return classify(dict(record), found.standard, found.reference_date, points_table=table)
 
 
@@ -446,41 +456,30 @@ def _record_errors(record: Mapping[str, Any], reference: date) -> list[str]:
     ]
 
 
+# The record's answers about the dwelling, kept in the register's household row.
+DWELLING_FIELDS = (
+    "floor_area_m2",
+    "water_source",
+    "latrine",
+    "walls_durable",
+    "frame_durable",
+    "roof_durable",
+    "uses_telecom",
+    "waste_handled_hygienically",
+)
+
+
 def _register_changes(
     db: sqlite_utils.Database, household_id: int, record: Mapping[str, Any]
 ) -> dict[str, Any]:
     """The register's household fields the record answers differently."""
-    row = db["households"].get(household_id)
-    wanted: dict[str, Any] = {"agricultural": record.get("agricultural")}
-    for key in (
-        "floor_area_m2",
-        "water_source",
-        "latrine",
-        "walls_durable",
-        "frame_durable",
-        "roof_durable",
-        "uses_telecom",
-        "waste_handled_hygienically",
-    ):
-        if key in record:
-            wanted[key] = record[key]
-    for key in register.HOUSEHOLD_LISTS:
-        if key in record:
-            wanted[key] = list(record[key])
-    for key, value in (record.get("groups") or {}).items():
-        wanted[key] = bool(value)
-    changes = {}
-    for key, value in wanted.items():
-        if value is None and key == "agricultural":
-            continue
-        current = row[key]
-        if key in register.HOUSEHOLD_LISTS:
-            current = json.loads(current)
-        elif key in register.HOUSEHOLD_BOOLEANS and current is not None:
-            current = bool(current)
-        if current != value:
-            changes[key] = value
-    return changes
+    wanted: dict[str, Any] = {key: record[key] for key in DWELLING_FIELDS if key in record}
+    if record.get("agricultural") is not None:
+        wanted["agricultural"] = record["agricultural"]
+    wanted |= {key: list(record[key]) for key in register.HOUSEHOLD_LISTS if key in record}
+    wanted |= {key: bool(value) for key, value in (record.get("groups") or {}).items()}
+    stored = register.stored_household(db, household_id)
+    return {key: value for key, value in wanted.items() if stored[key] != value}
 
 
 def _roster_changes(
@@ -935,7 +934,12 @@ def _write_status(
 
 def recognition_problems(db: sqlite_utils.Database, round_id: int, decision_date: str) -> list[str]:
     """What still stops the chair's decision (empty: the round can be recognised)."""
-    states = household_states(db, round_id)
+    return _problems_of(db, round_id, household_states(db, round_id), decision_date)
+
+
+def _problems_of(
+    db: sqlite_utils.Database, round_id: int, states: Sequence[HouseholdState], decision_date: str
+) -> list[str]:
     problems = []
     if not states:
         problems.append("Danh sách rà soát chưa có hộ nào")
@@ -973,10 +977,10 @@ def recognise(
     _parse_date(decision_date, "Ngày quyết định")
     with cdb.transaction() as db:
         found = _open_round_of(db, round_id)
-        problems = recognition_problems(db, round_id, decision_date)
+        states = household_states(db, round_id)
+        problems = _problems_of(db, round_id, states, decision_date)
         if problems:
             raise ReviewError("Chưa công nhận được:\n- " + "\n- ".join(problems))
-        states = household_states(db, round_id)
         for state in states:
             _write_status(cdb, db, found, state.household_id, state.result, number, decision_date)
         review.recognise_round(cdb, round_id, number, decision_date, approver=approver)

@@ -475,6 +475,17 @@ def citizen_id_elsewhere(
     return [(code, name) for code, name in rows]
 
 
+def stored_household(db: sqlite_utils.Database, household_id: int) -> dict[str, Any]:
+    """The household's fields (HOUSEHOLD_FIELDS), flags as booleans, lists decoded."""
+    row = db["households"].get(household_id)
+    stored = {key: row[key] for key in HOUSEHOLD_FIELDS}
+    for key in HOUSEHOLD_BOOLEANS:
+        stored[key] = None if stored[key] is None else bool(stored[key])
+    for key in HOUSEHOLD_LISTS:
+        stored[key] = json.loads(stored[key])
+    return stored
+
+
 def status_history(db: sqlite_utils.Database, household_id: int) -> list[dict[str, Any]]:
     """The household's yearly statuses, oldest year first."""
     return list(

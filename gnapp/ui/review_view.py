@@ -17,7 +17,6 @@ from gnapp.i18n import tr, tr_noop
 from gnapp.progress import Progress
 from gnapp.reporting.figures import FiguresError
 from gnapp.review import workflow
-from gnapp.review.documents import write_into_folder
 from gnapp.review.progress import (
     BOARD_COLUMNS,
     FOLLOW_UP,
@@ -27,7 +26,6 @@ from gnapp.review.progress import (
     household_states,
     steps,
 )
-from gnapp.review.tables import export_summary_tables
 from gnapp.store import users
 from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.store.errors import DatabaseError
@@ -87,25 +85,17 @@ QUESTIONNAIRE_LABELS = {
 }
 VOTE_LABELS = {None: "", "agreed": tr_noop("Thống nhất"), "returned": tr_noop("Rà soát lại")}
 # The documents of a round: kind (as gnapp.review.documents / tables name it), menu entry.
+# The documents menu: gnapp.review.documents' kinds, then the summary tables.
 DOCUMENTS = (
-    ("review_list", tr_noop("Danh sách hộ cần rà soát")),
-    ("questionnaires", tr_noop("Phiếu rà soát (Phiếu A, Phiếu B)")),
+    ("list", tr_noop("Danh sách hộ cần rà soát")),
+    ("questionnaire", tr_noop("Phiếu rà soát (Phiếu A, Phiếu B)")),
     ("minutes", tr_noop("Biên bản họp dân")),
-    ("posting_notice", tr_noop("Thông báo niêm yết công khai")),
+    ("notice", tr_noop("Thông báo niêm yết công khai")),
     ("decision", tr_noop("Quyết định công nhận")),
     ("certificates", tr_noop("Giấy chứng nhận hộ nghèo, hộ cận nghèo")),
     ("summary_tables", tr_noop("Biểu tổng hợp kết quả rà soát")),
 )
-# The documents module's kind of each menu entry, and the entries narrowed by the village filter.
-DOCUMENT_KINDS = {
-    "review_list": "list",
-    "questionnaires": "questionnaire",
-    "minutes": "minutes",
-    "posting_notice": "notice",
-    "decision": "decision",
-    "certificates": "certificates",
-}
-BY_VILLAGE = ("review_list", "questionnaires", "minutes", "certificates")
+BY_VILLAGE = ("list", "questionnaire", "minutes", "certificates")  # narrowed by the village filter
 STEP_STYLE = {
     "done": "QLabel { background: #e3f2e5; border: 1px solid #8cc79a; color: #1e5e2c; "
     "border-radius: 3px; padding: 4px; }",
@@ -970,10 +960,14 @@ class ReviewView(QWidget):
         round_id, village = self.round_id, self.village_box.currentData()
 
         def work(own: CommuneDatabase) -> list[Path]:
+            # the writers (and their layouts) load on first use, not when the app starts
+            from gnapp.review.documents import write_into_folder
+            from gnapp.review.tables import export_summary_tables
+
             if kind == "summary_tables":
                 return list(export_summary_tables(own.db, round_id, folder).files)
             return write_into_folder(
-                own.db, round_id, DOCUMENT_KINDS[kind], folder,
+                own.db, round_id, kind, folder,
                 village_id=village if kind in BY_VILLAGE else None,
             )  # fmt: skip
 

@@ -318,7 +318,7 @@ def points_table(tmp_path, monkeypatch):
     def installed(standard_id, area, region):
         return table if table.applies_to(standard_id, area, region) else None
 
-    monkeypatch.setattr(questionnaire, "_points_table", installed)
+    monkeypatch.setattr(questionnaire, "points_table_for", installed)
     return table
 
 

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtTest import QTest
 
 from gnapp.core import standards
-from gnapp.review import questionnaire, workflow
+from gnapp.review import workflow
 from gnapp.review.questionnaire import set_answer, start_answers, survey_for
 from gnapp.store.users import User
 from gnapp.ui.qt import QComboBox, QLineEdit, Qt
@@ -251,9 +251,9 @@ def points_household(round_household, tmp_path, monkeypatch):
         "form_file",
         lambda *parts: folder if parts == ("standards", "points") else bundled(*parts),
     )
-    questionnaire._points_table.cache_clear()
+    workflow.points_table_for.cache_clear()
     yield cdb, round_id, household_id
-    questionnaire._points_table.cache_clear()
+    workflow.points_table_for.cache_clear()
 
 
 def _answer_the_rest(wizard):
