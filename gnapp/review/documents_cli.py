@@ -53,5 +53,6 @@ def run_document_command(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
         household_code=args.household,
         on=args.date,
     )
-    print(f"Đã ghi {written.path} ({written.documents} văn bản / trang tính).")
+    unit = "trang tính" if written.path.suffix.lower() == ".xlsx" else "văn bản"
+    print(f"Đã ghi {written.path} ({written.documents} {unit}).")
     return 0
