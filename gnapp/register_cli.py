@@ -146,12 +146,17 @@ def run(args: argparse.Namespace) -> int:
 
 def _village(cdb: Any, args: argparse.Namespace) -> int:
     from gnapp.core.standards import AREA_LABELS
-    from gnapp.store.register import add_village, update_village, villages
+    from gnapp.store.register import (
+        add_village,
+        household_counts_by_village,
+        update_village,
+        villages,
+    )
     from gnapp.store.setup import VillageEntry, village_problems
 
     rows = villages(cdb.db)
     if args.village_command == "list":
-        counts = dict(cdb.db.execute("SELECT village_id, count(*) FROM households GROUP BY 1"))
+        counts = household_counts_by_village(cdb.db)
         print("Mã\tTên\tKhu vực\tSố hộ")
         for row in rows:
             area, households = AREA_LABELS[row["area"]], counts.get(row["id"], 0)
@@ -235,27 +240,23 @@ def _commune(cdb: Any, args: argparse.Namespace) -> int:
 
 
 def household_id(db: Any, code: str) -> int:
-    from gnapp.core.vietnamese import nfc
+    from gnapp.store.register import household_id_by_code
 
-    row = db.execute("SELECT id FROM households WHERE code = ?", [nfc(code)]).fetchone()
-    if row is None:
+    found = household_id_by_code(db, code)
+    if found is None:
         raise CliError(f"Không có hộ mã “{code}” trong sổ.")
-    return row[0]
+    return found
 
 
 def village_id(db: Any, written: str) -> int:
     """A village by its code or its name (as an import matches it: diacritics, case and
     "Thôn"/"Tổ dân phố" aside)."""
-    from gnapp.importers.plan import Villages
+    from gnapp.store.register import find_village, villages
 
-    matcher = Villages(db)
-    for row in matcher.rows:
-        if row["code"].lower() == written.strip().lower():
-            return row["id"]
-    found = matcher.existing(written)
+    found = find_village(db, written)
     if found is not None:
         return found
-    names = ", ".join(f"{row['code']} {row['name']}" for row in matcher.rows)
+    names = ", ".join(f"{row['code']} {row['name']}" for row in villages(db))
     raise CliError(f"Không có thôn / tổ dân phố “{written}” (có: {names}).")
 
 
@@ -319,17 +320,19 @@ def household_document(db: Any, household_id: int) -> dict[str, Any]:
         HOUSEHOLD_FIELDS,
         MEMBER_BOOLEANS,
         MEMBER_FIELDS,
+        members_of,
         status_history,
         stored_household,
+        village_name,
     )
 
     stored = stored_household(db, household_id)
-    village = db.execute("SELECT name FROM villages WHERE id = ?", [stored["village_id"]])
-    document: dict[str, Any] = {"code": stored["code"], "village": village.fetchone()[0]}
+    document: dict[str, Any] = {
+        "code": stored["code"],
+        "village": village_name(db, stored["village_id"]),
+    }
     document |= {key: stored[key] for key in HOUSEHOLD_FIELDS if key not in ("code", "village_id")}
-    members = db.query(
-        "SELECT * FROM members WHERE household_id = ? ORDER BY position", [household_id]
-    )
+    members = members_of(db, household_id)
     document["members"] = [
         {"id": member["id"]}
         | {
@@ -585,7 +588,7 @@ def _checks(
 
 
 def _save(cdb: Any, args: argparse.Namespace) -> int:
-    from gnapp.store.register import save_household
+    from gnapp.store.register import household_code, save_household
 
     edited = household_id(cdb.db, args.code) if args.household_command == "edit" else None
     edit, problems, members = read_household_file(cdb.db, args.file, edited)
@@ -598,6 +601,6 @@ def _save(cdb: Any, args: argparse.Namespace) -> int:
         print("Kiểm tra xong, không có lỗi (chưa ghi gì: --dry-run).")
         return 0
     saved = save_household(cdb, edited, edit.household, edit.roster, edit.removed)
-    code = cdb.db.execute("SELECT code FROM households WHERE id = ?", [saved]).fetchone()[0]
+    code = household_code(cdb.db, saved)
     print(f"Đã {'thêm' if edited is None else 'lưu'} hộ {code} ({len(members)} thành viên).")
     return 0

@@ -17,6 +17,7 @@ from typing import Any
 
 import sqlite_utils
 
+from gnapp.core.villages import VillageMatcher, village_bare
 from gnapp.core.vietnamese import fold, nfc
 from gnapp.data import read_form_json
 from gnapp.importers import parsing
@@ -234,43 +235,19 @@ def detect_layout(sheet: Sheet, header: Header, mapping: Mapping[int, str]) -> s
 # --- villages ---------------------------------------------------------------------------------
 
 
-def _prefixes() -> list[str]:
-    words = read_form_json("import", "values.json")["village_prefixes"]
-    return sorted((fold(word) for word in words), key=len, reverse=True)
-
-
-def _village_bare(name: str, prefixes: list[str]) -> str:
-    folded = fold(name)
-    for prefix in prefixes:
-        if folded.startswith(prefix + " "):
-            return folded[len(prefix) + 1 :]
-    return folded
-
-
-class Villages:
-    """Matches village names (of a file, or typed) to the commune's villages, ignoring
-    diacritics, case and the word "Thôn" / "Tổ dân phố" / ... in front."""
+class Villages(VillageMatcher):
+    """The commune's villages for an import: names matched as ``VillageMatcher`` does, and the
+    villages the file names that the commune does not have yet."""
 
     def __init__(self, db: sqlite_utils.Database) -> None:
-        self.prefixes = _prefixes()
-        self.by_fold: dict[str, int] = {}
-        bare: dict[str, list[int]] = {}
-        self.rows = villages(db)
-        for village in self.rows:
-            self.by_fold[village["name_fold"]] = village["id"]
-            bare.setdefault(_village_bare(village["name"], self.prefixes), []).append(village["id"])
-        self.by_bare = {key: ids[0] for key, ids in bare.items() if len(ids) == 1}
+        super().__init__(villages(db))
         self.new: dict[str, str] = {}
-
-    def existing(self, name: str) -> int | None:
-        """The id of the village ``name`` means, None when it names none (or several)."""
-        return self.by_fold.get(fold(name)) or self.by_bare.get(_village_bare(name, self.prefixes))
 
     def key(self, name: str) -> str:
         found = self.existing(name)
         if found is not None:
             return f"id:{found}"
-        key = f"new:{_village_bare(name, self.prefixes)}"
+        key = f"new:{village_bare(name)}"
         self.new.setdefault(key, nfc(name))
         return key
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlite_utils
 
+from gnapp.core.villages import VillageMatcher
 from gnapp.core.vietnamese import fold, name_sort_key, nfc, search_words, text_sort_key
 from gnapp.store.changelog import HOUSEHOLD_KEY_COLUMNS, logged_in_bulk
 from gnapp.store.database import CommuneDatabase, OpenDatabase
@@ -177,6 +178,25 @@ def update_village(cdb: CommuneDatabase, village_id: int, name: str, area: str) 
 def villages(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     """Villages in Vietnamese alphabetical order."""
     return list(db.query("SELECT * FROM villages ORDER BY name_sort_key, id"))
+
+
+def village_name(db: sqlite_utils.Database, village_id: int) -> str:
+    """The village's name as stored ("Nước Nẻ")."""
+    row = db.execute("SELECT name FROM villages WHERE id = ?", [village_id]).fetchone()
+    if row is None:
+        raise DatabaseError(f"Không có thôn, tổ dân phố số {village_id} trong dữ liệu xã.")
+    return row[0]
+
+
+def find_village(db: sqlite_utils.Database, written: str) -> int | None:
+    """A village by its code or its name as a person writes it (diacritics, case and the word
+    "Thôn" / "Tổ dân phố" in front aside); None when it names none, or several."""
+    return VillageMatcher(villages(db)).by_code_or_name(written)
+
+
+def household_counts_by_village(db: sqlite_utils.Database) -> dict[int, int]:
+    """How many households each village has in the register (villages without any left out)."""
+    return dict(db.execute("SELECT village_id, count(*) FROM households GROUP BY 1").fetchall())
 
 
 # --- settings --------------------------------------------------------------------------------
@@ -473,6 +493,27 @@ def citizen_id_elsewhere(
         [citizen_id, household_id],
     ).fetchall()
     return [(code, name) for code, name in rows]
+
+
+def household_id_by_code(db: sqlite_utils.Database, code: str) -> int | None:
+    """The id of the household with this code (NFC-normalised, as codes are stored), or None."""
+    row = db.execute("SELECT id FROM households WHERE code = ?", [nfc(code)]).fetchone()
+    return None if row is None else row[0]
+
+
+def household_code(db: sqlite_utils.Database, household_id: int) -> str:
+    """The household's code."""
+    row = db.execute("SELECT code FROM households WHERE id = ?", [household_id]).fetchone()
+    if row is None:
+        raise DatabaseError(f"Không có hộ số {household_id} trong sổ.")
+    return row[0]
+
+
+def members_of(db: sqlite_utils.Database, household_id: int) -> list[dict[str, Any]]:
+    """The household's member rows as stored, in the order of the household (head first)."""
+    return list(
+        db.query("SELECT * FROM members WHERE household_id = ? ORDER BY position", [household_id])
+    )
 
 
 def stored_household(db: sqlite_utils.Database, household_id: int) -> dict[str, Any]:
