@@ -8,7 +8,7 @@ from pathlib import Path
 
 from gnapp.data import resource_file
 from gnapp.i18n import tr
-from gnapp.office.database import SUFFIX as OFFICE_SUFFIX
+from gnapp.office.store.database import SUFFIX as OFFICE_SUFFIX
 from gnapp.preferences import last_database, preferred_language, remember_database
 from gnapp.store.backups import check_integrity, default_backup_folder
 from gnapp.store.database import CommuneDatabase, open_database

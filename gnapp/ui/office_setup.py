@@ -9,8 +9,8 @@ from pathlib import Path
 from gnapp.core.vietnamese import fold
 from gnapp.data import read_form_json
 from gnapp.i18n import tr, tr_noop
-from gnapp.office.database import OFFICE_KINDS, SUFFIX, OfficeIdentity, open_office
 from gnapp.office.registry import create_office, office_public_key
+from gnapp.office.store.database import OFFICE_KINDS, SUFFIX, OfficeIdentity, open_office
 from gnapp.packages.keys import DEFAULT_KDF, MIN_PASSPHRASE, KeyProblem, check_new_passphrase
 from gnapp.paths import user_data_dir
 from gnapp.progress import Progress

@@ -25,7 +25,6 @@ from gnapp.office.consolidate import (
     consolidation_tables,
     write_consolidation,
 )
-from gnapp.office.database import OfficeDatabase, open_office
 from gnapp.office.receive import Receipt, expand, receive_files
 from gnapp.office.registry import (
     CommuneKey,
@@ -36,6 +35,7 @@ from gnapp.office.registry import (
     register_commune,
     unlock_office_key,
 )
+from gnapp.office.store.database import OfficeDatabase, open_office
 from gnapp.packages.keys import (
     KEY_CHANGE_SUFFIX,
     PUBLIC_KEY_SUFFIX,

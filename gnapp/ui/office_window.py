@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from gnapp.i18n import tr, tr_noop
-from gnapp.office.database import OFFICE_KINDS, open_office
 from gnapp.office.registry import communes, office_public_key
+from gnapp.office.store.database import OFFICE_KINDS, open_office
 from gnapp.ui.office_views import (
     BoardView,
     CommunesView,

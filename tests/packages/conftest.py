@@ -9,13 +9,13 @@ from dataclasses import replace
 
 import pytest
 
-from gnapp.office.database import open_office
 from gnapp.office.registry import (
     create_office,
     office_public_key,
     register_commune,
     unlock_office_key,
 )
+from gnapp.office.store.database import open_office
 from gnapp.packages.build import build_package, choose_report
 from gnapp.store.database import open_database
 from tests.packages.world import (

@@ -11,8 +11,8 @@ import pytest
 
 from gnapp.office import registry
 from gnapp.office.board import board, received_packages
-from gnapp.office.database import open_office
 from gnapp.office.receive import expand, receive_files, receive_package
+from gnapp.office.store.database import open_office
 from gnapp.packages import build, commune
 from gnapp.packages.build import build_package, choose_report
 from gnapp.packages.keys import KeyProblem, read_key_change

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from gnapp.office.database import open_office
 from gnapp.office.registry import office_public_key, unlock_office_key
+from gnapp.office.store.database import open_office
 from gnapp.ui import app as ui_app
 from gnapp.ui import office_setup, office_views, qt
 from gnapp.ui.office_setup import OfficeWizard
