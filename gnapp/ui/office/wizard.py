@@ -16,7 +16,8 @@ from gnapp.paths import user_data_dir
 from gnapp.progress import Progress
 from gnapp.store.errors import DatabaseError
 from gnapp.ui.jobs import wait_for
-from gnapp.ui.office_views import export_office_key, fingerprint_label
+from gnapp.ui.office.common import fingerprint_label
+from gnapp.ui.office.communes import export_office_key
 from gnapp.ui.qt import (
     QComboBox,
     QFileDialog,
@@ -31,6 +32,7 @@ from gnapp.ui.qt import (
     QWizardPage,
 )
 from gnapp.ui.setup_wizard import _CheckedPage
+from gnapp.ui.widgets import secret_field
 
 KDF = DEFAULT_KDF  # how the office key's passphrase is stretched (tests make it cheap)
 
@@ -135,10 +137,8 @@ class OfficeFilePage(_CheckedPage):
         row = QHBoxLayout()
         row.addWidget(self.path, 1)
         row.addWidget(browse)
-        self.passphrase = QLineEdit(objectName="passphrase")
-        self.repeat = QLineEdit(objectName="repeat")
-        for field in (self.passphrase, self.repeat):
-            field.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase = secret_field("passphrase")
+        self.repeat = secret_field("repeat")
         form = QFormLayout(self)
         form.addRow(tr("Tệp dữ liệu của cơ quan:"), row)
         form.addRow(
