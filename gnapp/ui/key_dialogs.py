@@ -37,7 +37,7 @@ from gnapp.ui.qt import (
     QWidget,
 )
 from gnapp.ui.report_wizard import choose_folder
-from gnapp.ui.widgets import busy, error_label, secret_field, show_error, wrapped
+from gnapp.ui.widgets import busy, error_label, show_error, wrapped
 
 LOST_PASSPHRASE = tr_noop(
     "Không ai lấy lại được mật khẩu này, kể cả người làm phần mềm: nếu quên, xã phải tạo khóa "
@@ -57,6 +57,12 @@ def buttons(accept: str) -> QDialogButtonBox:
     box = QDialogButtonBox(standard.Ok | standard.Cancel)
     box.button(standard.Ok).setText(accept)
     return box
+
+
+def secret_field(name: str) -> QLineEdit:
+    field = QLineEdit(objectName=name)
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    return field
 
 
 class PassphraseFields(QWidget):

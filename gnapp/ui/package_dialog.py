@@ -18,6 +18,7 @@ from gnapp.store import users
 from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.store.reports import STATE_LABELS, list_reports
 from gnapp.ui.jobs import Job, run_job
+from gnapp.ui.key_dialogs import secret_field
 from gnapp.ui.qt import (
     QApplication,
     QCheckBox,
@@ -38,7 +39,7 @@ from gnapp.ui.qt import (
     QWidget,
 )
 from gnapp.ui.report_wizard import choose_folder
-from gnapp.ui.widgets import error_label, secret_field, show_error, wrapped
+from gnapp.ui.widgets import error_label, show_error, wrapped
 
 LAST_FOLDER = "package_folder"  # preference: where the last package went
 PACKAGE_FOLDERS = "package_folders"  # preference: package hash -> the folder it was saved in

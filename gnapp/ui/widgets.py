@@ -1,5 +1,5 @@
-"""Small widgets the screens share: the red message under a form, a wrapped label, a hidden
-password field, a list table, the busy cursor."""
+"""Small widgets the screens share: the red message under a form, a wrapped label, a list
+table, the busy cursor."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from gnapp.ui.qt import (
     QApplication,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QSize,
     Qt,
     QTableWidget,
@@ -41,13 +40,6 @@ def wrapped(text: str, name: str = "") -> QLabel:
     label = QLabel(text, objectName=name)
     label.setWordWrap(True)
     return label
-
-
-def secret_field(name: str) -> QLineEdit:
-    """A field whose text (a password or passphrase) is hidden as it is typed."""
-    field = QLineEdit(objectName=name)
-    field.setEchoMode(QLineEdit.EchoMode.Password)
-    return field
 
 
 @contextmanager

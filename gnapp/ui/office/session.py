@@ -16,6 +16,7 @@ from gnapp.office.store.database import OfficeDatabase
 from gnapp.packages.keys import (
     KeyProblem,
 )
+from gnapp.ui.key_dialogs import secret_field
 from gnapp.ui.qt import (
     QDialog,
     QDialogButtonBox,
@@ -23,7 +24,7 @@ from gnapp.ui.qt import (
     QLabel,
     QWidget,
 )
-from gnapp.ui.widgets import busy, error_label, secret_field
+from gnapp.ui.widgets import busy, error_label
 
 
 class PassphraseDialog(QDialog):

@@ -16,6 +16,7 @@ from gnapp.paths import user_data_dir
 from gnapp.progress import Progress
 from gnapp.store.errors import DatabaseError
 from gnapp.ui.jobs import wait_for
+from gnapp.ui.key_dialogs import secret_field
 from gnapp.ui.office.common import fingerprint_label
 from gnapp.ui.office.communes import export_office_key
 from gnapp.ui.qt import (
@@ -32,7 +33,6 @@ from gnapp.ui.qt import (
     QWizardPage,
 )
 from gnapp.ui.setup_wizard import _CheckedPage
-from gnapp.ui.widgets import secret_field
 
 KDF = DEFAULT_KDF  # how the office key's passphrase is stretched (tests make it cheap)
 
