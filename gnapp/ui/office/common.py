@@ -28,6 +28,7 @@ MISSING_COLOUR = QColor("#f6dcdc")
 
 
 def fingerprint_label() -> QLabel:
+    """A key's fingerprint in large monospace type, selectable, to read out by phone."""
     label = QLabel(objectName="fingerprint")
     font = QFont("monospace")
     font.setStyleHint(QFont.StyleHint.Monospace)
@@ -58,10 +59,12 @@ def fill_table(table: QTableWidget, rows: list[list[str]]) -> None:
 
 
 def day(stamp: str) -> str:
+    """The local day of a stored UTC time, as dd/mm/yyyy."""
     return format_date(local_time(stamp).date())
 
 
 def report_name(kind: str) -> str:
+    """A report kind's name ("Báo cáo năm"), or the kind itself when unknown."""
     try:
         return report_kind(kind).name
     except FiguresError:
@@ -69,6 +72,7 @@ def report_name(kind: str) -> str:
 
 
 def open_file(path: Path) -> None:
+    """Open a file or folder with the system's program for it."""
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
