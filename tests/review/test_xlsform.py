@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import csv
 import json
+import re
 import shutil
 from datetime import date, datetime
 from pathlib import Path
@@ -31,7 +32,7 @@ from gnapp.review.tablet_import import (
     plan_tablet_import,
     read_export,
 )
-from gnapp.review.xlsform import ROUND_FIELD, check_round, round_key, write_xlsform
+from gnapp.review.xlsform import LANGUAGE, ROUND_FIELD, check_round, round_key, write_xlsform
 from gnapp.store.database import open_database
 from gnapp.store.register import get_commune, household_id_by_code
 from tests.review import tablet_exports as exports
@@ -152,6 +153,102 @@ def test_the_form_names_its_round_and_lists_its_households(files, demo_db, round
     assert head["member_full_name"] == start["members"][0]["full_name"]
     year, month, day = start["members"][0]["birth_date"].split("-")
     assert head["member_birth_date"] == f"{day}/{month}/{year}"
+
+
+def _evaluate(expression: str, values: dict[str, str]) -> Any:
+    """An XLSForm expression of the functions the form uses, evaluated in Python."""
+
+    def number(value: Any) -> float:
+        try:
+            return float(value)
+        except ValueError:
+            return float("nan")
+
+    functions = {
+        "number": number,
+        "substring": lambda text, start: text[int(start) - 1 :],
+        "string_length": len,
+        "contains": lambda text, part: part in text,
+        "substring_before": lambda text, part: text.partition(part)[0] if part in text else "",
+        "substring_after": lambda text, part: text.partition(part)[2],
+        "if_": lambda condition, yes, no: yes if condition else no,
+        "regex": lambda text, pattern: re.search(pattern, text) is not None,
+    }
+    code = re.sub(r"\$\{(\w+)\}", lambda m: repr(values[m[1]]), expression)
+    code = re.sub(r"\b(string|substring)-(length|before|after)\b", r"\1_\2", code)
+    code = re.sub(r"\bif\(", "if_(", code)
+    code = re.sub(r"(?<![<>!=])=(?!=)", "==", code)
+    return eval(code, functions)
+
+
+BIRTH_DATES = (
+    "1950", "1956-06-30", "1961-11-01", "1961-11-02", "1964-12-31", "1965-01-01",
+    "1965-05-01", "1965-05-02", "1966-10-31", "1969-11-01", "1969-11-02", "1970", "1996",
+    "1996-11-01", "1996-11-02", "2008-05-05", "2010", "2010-11-01", "2010-11-02",
+    "2011-11-01", "2011-11-02", "2012-02-29", "2020-06-15", "2023-11-02", "2026",
+)  # fmt: skip
+
+
+def test_the_skip_logic_asks_what_the_wizard_asks(files, demo_db, round_id):
+    """Every condition of the form, for members of many ages and both sexes, against the
+    wizard's (Survey.asked at the round's reference date); birth dates as the tablet holds
+    them (dd/mm/yyyy or a year)."""
+    survey = survey_for(demo_db.db, round_id)
+    assert survey.standard.working_age.retirement_months("male", 2026) == 738  # 1965-05-01
+    assert survey.standard.working_age.retirement_months("female", 2026) == 684  # 1969-11-01
+    questions = {(q.scope, q.path[-1]): q for page in survey.pages for q in page.questions}
+    conditional = [
+        (row, in_repeat) for _, in_repeat, row in _questions(files.form) if row["relevant"]
+    ]
+    assert len(conditional) >= 7
+    for row, in_repeat in conditional:
+        question = questions[("member" if in_repeat else "household", row["name"])]
+        for birth_date in BIRTH_DATES:
+            for sex in ("male", "female"):
+                for agricultural in (True, False):
+                    member = {"birth_date": birth_date, "sex": sex}
+                    answers = {"agricultural": agricultural, "members": [member]}
+                    values = {
+                        "birth_date": _tablet_value(question, birth_date)
+                        if len(birth_date) == 4
+                        else "/".join(reversed(birth_date.split("-"))),
+                        "sex": sex,
+                        "agricultural": "1" if agricultural else "0",
+                    }
+                    wanted = survey.asked(question, answers, 0 if in_repeat else None)
+                    assert _evaluate(row["relevant"], values) == wanted, (
+                        row["name"],
+                        birth_date,
+                        sex,
+                    )
+
+
+@pytest.mark.parametrize(
+    ("name", "written", "accepted"),
+    [
+        ("birth_date", "05/03/1980", True),
+        ("birth_date", "5/3/1980", True),
+        ("birth_date", "1980", True),
+        ("birth_date", "01/11/2026", True),  # born on the reference date: 0 years old
+        ("birth_date", "02/11/2026", False),  # after the reference date
+        ("birth_date", "1900", False),  # older than 120
+        ("birth_date", "1980-03-05", False),  # the tablet takes dd/mm/yyyy or a year
+        ("birth_date", "5 tháng 3", False),
+        ("citizen_id", "051080001234", True),
+        ("citizen_id", "05108000123", False),
+        ("citizen_id", "05108000123X", False),
+        ("floor_area_m2", "42.5", True),
+        ("floor_area_m2", "-1", False),
+        ("b1_score", "10001", False),
+    ],
+)
+def test_the_checks_of_the_form(files, name, written, accepted):
+    (row,) = [row for _, _, row in _questions(files.form) if row["name"] == name]
+    constraint = row["constraint"].replace("regex(.,", f"regex(${{{name}}},")
+    constraint = re.sub(r"(^|\band )\. ", rf"\1${{{name}}} ", constraint)
+    value = float(written) if row["type"] in ("decimal", "integer") else written
+    assert _evaluate(constraint, {name: value}) is accepted
+    assert row[f"constraint_message::{LANGUAGE}"]
 
 
 # --- round trips --------------------------------------------------------------------------
