@@ -559,16 +559,18 @@ def _write_workbook(path: Path, sheets: Mapping[str, tuple[Sequence[str], list[d
 def write_xlsform(
     db: sqlite_utils.Database,
     round_id: int,
-    out_dir: str | Path,
+    out: str | Path,
     *,
     now: datetime | None = None,
 ) -> XlsformFiles:
-    """Write phieu-b.xlsx, households.csv and previous.csv for a round into ``out_dir``."""
+    """Write phieu-b.xlsx, households.csv and previous.csv for a round into the folder ``out``
+    (or write the form to ``out`` when it names an .xlsx file, the CSV files beside it)."""
     found = get_round(db, round_id)
     survey = survey_for(db, round_id)
     key = round_key(db, round_id)
     version = f"{key}_{(now or datetime.now()).strftime('%Y%m%d%H%M')}"
-    folder = Path(out_dir)
+    given = Path(out)
+    folder, name = (given.parent, given.name) if given.suffix == ".xlsx" else (given, FORM_FILE)
     folder.mkdir(parents=True, exist_ok=True)
     form = _Form(db, found, survey, key)
     form.build()
@@ -590,7 +592,7 @@ def write_xlsform(
         "GNApp từ chối phiếu của đợt khác khi nhập (cột _gnapp_round, phiên bản biểu mẫu).",
         *form.notes,
     ]
-    path = folder / FORM_FILE
+    path = folder / name
     _write_workbook(
         path,
         {

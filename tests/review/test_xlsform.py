@@ -136,6 +136,7 @@ def test_the_form_names_its_round_and_lists_its_households(files, demo_db, round
     (settings,) = _sheet(files.form, "settings")
     assert (settings["form_id"], settings["version"]) == (key, f"{key}_202610010830")
     assert "Rà soát định kỳ năm 2026" in settings["form_title"]
+    assert (files.form.name, files.households.parent) == ("phieu-b.xlsx", files.form.parent)
     (hidden,) = [row for _, _, row in _questions(files.form) if row["name"] == ROUND_FIELD]
     assert (hidden["type"], hidden["calculation"]) == ("calculate", f"'{key}'")
     with open(files.households, encoding="utf-8") as stream:
@@ -402,6 +403,13 @@ def test_submissions_of_another_round_are_refused(demo_db, round_id, files, tmp_
     )  # fmt: skip
     with pytest.raises(ImportFileError):
         check_round(demo_db.db, round_id, read_export([main, repeat]).main)
+
+
+def test_the_form_may_be_named(demo_db, round_id, tmp_path):
+    named = write_xlsform(demo_db.db, round_id, tmp_path / "xa" / "phieu-b-2026.xlsx")
+    assert named.form == tmp_path / "xa" / "phieu-b-2026.xlsx"
+    assert named.households == tmp_path / "xa" / "households.csv"
+    assert named.previous.is_file()
 
 
 def test_a_form_made_by_hand_is_not_refused(demo_db, round_id, tmp_path):
