@@ -51,6 +51,10 @@ SURVEY_COLUMNS = (
 )  # fmt: skip
 _RECORD_GROUPS = {"income": "Thu nhập", "groups": "Nhóm hộ", "form_a": "Phiếu A"}
 _REQUIRED_MESSAGE = "Câu này bắt buộc trả lời"
+_B1_NOTE = (
+    "Ghi tổng điểm B1 như trên Phiếu B giấy (trả lời từng mục của bảng điểm B1 thì làm trên máy "
+    "tính, ở màn hình Phiếu B của GNApp)."
+)
 _BIRTH_PATTERN = r"^([0-9]{1,2}/[0-9]{1,2}/[0-9]{4}|[0-9]{4})$"
 _NAME = re.compile(r"[^A-Za-z0-9_]+")
 
@@ -294,8 +298,7 @@ class _Form:
         self.survey_rows.extend(self.shown_before)
         self.notes.extend(
             [
-                "Bảng điểm B1: máy tính bảng ghi tổng điểm B1 như trên Phiếu B giấy; trả lời "
-                "từng mục của bảng điểm thì làm trên máy tính ở màn hình Phiếu B của GNApp.",
+                f"Thu nhập (B1): {_B1_NOTE}",
                 "Ngày sinh có thật (ví dụ không có 31/02), số CCCD khớp giới tính và năm sinh, "
                 "đúng một chủ hộ, CCCD không trùng, tuổi hợp với quan hệ với chủ hộ: GNApp "
                 "kiểm tra khi nhập phiếu và báo lỗi từng dòng.",
@@ -308,8 +311,11 @@ class _Form:
         questions = [q for q in page.questions if self.included(q)]
         if not questions:
             return
+        note = page.note
+        if any(question.points_table for question in questions):
+            note = _B1_NOTE  # the items of the points table are not on the tablet
         self.row("begin_group", page.id, page.title, appearance="field-list",
-                 **({"hint": page.note} if page.note else {}))  # fmt: skip
+                 **({"hint": note} if note else {}))  # fmt: skip
         group: str | None = None
         for question in questions:
             inner = question.path[0] if len(question.path) == 2 else None
@@ -334,8 +340,10 @@ class _Form:
             constraint_message="Hộ có từ 1 đến 60 thành viên",
             calculation=lookup, trigger="${household_code}",
         )  # fmt: skip
+        reference = format_date(self.survey.reference_date)
         self.row("begin_repeat", "members", page.title, repeat_count=f"${{{COUNT_FIELD}}}",
-                 **({"hint": page.note} if page.note else {}))  # fmt: skip
+                 appearance="field-list",
+                 hint=f"{page.note} Ngày tham chiếu của đợt: {reference}.".strip())  # fmt: skip
         for question in page.questions:
             if self.included(question):
                 self.question(question)
