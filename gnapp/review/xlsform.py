@@ -411,7 +411,7 @@ class _Form:
             except UntranslatableError as error:
                 self.notes.append(
                     f"“{question.label}” ({question.key}): điều kiện hỏi ({error}) không viết "
-                    "được cho máy tính bảng — luôn hỏi; GNApp bỏ câu trả lời không cần khi nhập."
+                    "được cho máy tính bảng — câu luôn được hỏi."
                 )
             else:
                 if isinstance(relevant, str):

@@ -32,7 +32,15 @@ from gnapp.review.tablet_import import (
     plan_tablet_import,
     read_export,
 )
-from gnapp.review.xlsform import LANGUAGE, ROUND_FIELD, check_round, round_key, write_xlsform
+from gnapp.review.xlsform import (
+    LANGUAGE,
+    ROUND_FIELD,
+    UntranslatableError,
+    _Conditions,
+    check_round,
+    round_key,
+    write_xlsform,
+)
 from gnapp.store.database import open_database
 from gnapp.store.register import get_commune, household_id_by_code
 from tests.review import tablet_exports as exports
@@ -222,6 +230,28 @@ def test_the_skip_logic_asks_what_the_wizard_asks(files, demo_db, round_id):
                         birth_date,
                         sex,
                     )
+
+
+def test_conditions_are_folded_or_told_untranslatable(demo_db, round_id):
+    survey = survey_for(demo_db.db, round_id)
+    conditions = _Conditions(survey, {"household.agricultural": "agricultural"}, frozenset())
+    line = {"param": "b1_line_known"}
+    assert survey.params["b1_line_known"] is True
+    either = {"any": [{"field": "household.agricultural"}, {"not": [line]}]}
+    with pytest.raises(UntranslatableError):  # agricultural is not a yes/no list here
+        conditions.condition(either)
+    yes_no = _Conditions(
+        survey, {"household.agricultural": "agricultural"}, frozenset({"household.agricultural"})
+    )
+    assert yes_no.condition(either) == "${agricultural} = '1'"
+    assert yes_no.condition({"all": [line, {"not": [line]}]}) is False
+    assert yes_no.condition({"in": [{"field": "household.agricultural"}, [True]]}) == (
+        "${agricultural} = '1'"
+    )
+    with pytest.raises(UntranslatableError):
+        yes_no.condition({">=": [{"count_members": [{"field": "member.can_work"}]}, 1]})
+    with pytest.raises(UntranslatableError):
+        yes_no.condition({"field": "household.area"})  # not on the form
 
 
 @pytest.mark.parametrize(
