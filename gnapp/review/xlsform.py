@@ -28,7 +28,7 @@ from gnapp.core.record import field_schema
 from gnapp.core.vietnamese import format_date
 from gnapp.importers.reading import ImportFileError
 from gnapp.review.progress import household_states
-from gnapp.review.questionnaire import Question, Survey, start_answers, survey_for
+from gnapp.review.questionnaire import Page, Question, Survey, start_answers, survey_for
 from gnapp.review.workflow import Round, get_round
 from gnapp.store.register import get_commune
 
@@ -225,8 +225,7 @@ def _csv_name(question: Question) -> str:
 class _Form:
     """The rows of the survey and choices sheets, and the notes on what stays with the import."""
 
-    def __init__(self, db: sqlite_utils.Database, found: Round, survey: Survey, key: str):
-        self.db = db
+    def __init__(self, found: Round, survey: Survey, key: str):
         self.round = found
         self.survey = survey
         self.key = key
@@ -307,7 +306,7 @@ class _Form:
             ]
         )
 
-    def page(self, page: Any) -> None:
+    def page(self, page: Page) -> None:
         questions = [q for q in page.questions if self.included(q)]
         if not questions:
             return
@@ -330,7 +329,7 @@ class _Form:
             self.row("end_group", group)
         self.row("end_group", page.id)
 
-    def roster(self, page: Any) -> None:
+    def roster(self, page: Page) -> None:
         lookup = "pulldata('households', 'members', 'name', ${household_code})"
         self.row(
             "integer", COUNT_FIELD, "Số thành viên của hộ",
@@ -580,7 +579,7 @@ def write_xlsform(
     given = Path(out)
     folder, name = (given.parent, given.name) if given.suffix == ".xlsx" else (given, FORM_FILE)
     folder.mkdir(parents=True, exist_ok=True)
-    form = _Form(db, found, survey, key)
+    form = _Form(found, survey, key)
     form.build()
     households, previous, count = _write_attachments(db, round_id, form.questions, folder)
     commune = (get_commune(db) or {}).get("name") or ""
