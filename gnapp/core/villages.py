@@ -48,5 +48,5 @@ class VillageMatcher:
         """A village by its code (case aside) or, failing that, by its name."""
         for row in self.rows:
             if row["code"].lower() == written.strip().lower():
-                return row["id"]
+                return int(row["id"])
         return self.existing(written)
