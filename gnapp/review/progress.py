@@ -16,7 +16,7 @@ import sqlite_utils
 
 from gnapp.core.movements import movement
 from gnapp.review import procedure as procedures
-from gnapp.store import review, review_steps
+from gnapp.store import review
 from gnapp.store.errors import DatabaseError
 from gnapp.store.register import get_setting
 
@@ -210,7 +210,7 @@ def steps(db: sqlite_utils.Database, round_id: int, today: date) -> list[StepPro
         raise DatabaseError(f"Không tìm thấy đợt rà soát mã {round_id}")
     procedure = procedures.load_procedure(found.procedure_id)
     states = household_states(db, round_id)
-    posted = review_steps.posting(db, round_id)
+    posted = review.posting(db, round_id)
     done_when = {
         "list_ready": bool(states),
         "every_household_surveyed": bool(states) and all(s.complete for s in states),

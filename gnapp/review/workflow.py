@@ -31,7 +31,7 @@ from gnapp.core.standards import (
 from gnapp.core.vietnamese import fold, format_date
 from gnapp.review import procedure as procedures
 from gnapp.review.progress import HouseholdState, household_states
-from gnapp.store import register, review, review_steps, users
+from gnapp.store import register, review, users
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.errors import DatabaseError
 
@@ -187,15 +187,14 @@ def update_round(
                 _parse_date(text, f"Hạn của bước {step.name}")
         if posting_days is not None and posting_days < 1:
             raise ReviewError("Thời gian niêm yết phải từ 1 ngày làm việc trở lên")
-        review.update_round(
-            cdb,
-            round_id,
-            standard_id=standard,
-            reference_date=reference,
-            team=None if team is None else _names(team),
-            deadlines=None if deadlines is None else {**found.deadlines, **deadlines},
-            posting_days=posting_days,
-        )
+        changes = {
+            "standard_id": standard,
+            "reference_date": reference,
+            "team": None if team is None else _names(team),
+            "deadlines": None if deadlines is None else {**found.deadlines, **deadlines},
+            "posting_days": posting_days,
+        }
+        review.update_round(cdb, round_id, {k: v for k, v in changes.items() if v is not None})
 
 
 # --- the review list ----------------------------------------------------------------------------
@@ -322,16 +321,9 @@ def add_application(
     with cdb.transaction() as db:
         found = _open_round_of(db, round_id)
         _household_code(db, household_id)
-        application_id = review.add_application(
-            cdb,
-            round_id,
-            household_id,
-            kind=kind,
-            received_on=received_on,
-            channel=channel,
-            applicant=applicant,
-            reason=text,
-        )
+        application = {"kind": kind, "received_on": received_on, "channel": channel}
+        application |= {"applicant": applicant, "reason": text}
+        application_id = review.add_application(cdb, round_id, household_id, application)
         _put_on_list(cdb, found, household_id, "applied", None)
         return application_id
 
@@ -612,21 +604,11 @@ def record_meeting(
                     f"0 ≤ đồng ý ≤ biểu quyết ≤ số người dự họp ({attendee_count})"
                 )
             outcome = vote_outcome(found.procedure, agreed, voting)
-            rows.append(review_steps.Vote(household_id, agreed, voting, outcome, state.result))
-        meeting_id = review_steps.add_meeting(
-            cdb,
-            round_id,
-            village_id,
-            rows,
-            held_on=held_on,
-            attendee_count=attendee_count,
-            place=place,
-            chair=chair,
-            secretary=secretary,
-            attendees=attendees,
-            represented_households=represented_households,
-            note=note,
-        )
+            rows.append(review.Vote(household_id, agreed, voting, outcome, state.result))
+        meeting = {"held_on": held_on, "attendee_count": attendee_count, "note": note}
+        meeting |= {"place": place, "chair": chair, "secretary": secretary}
+        meeting |= {"attendees": attendees, "represented_households": represented_households}
+        meeting_id = review.add_meeting(cdb, round_id, village_id, meeting, rows)
         for vote in rows:
             if vote.outcome == "returned":
                 review.return_to_survey(cdb, round_id, vote.household_id)
@@ -668,20 +650,20 @@ def open_posting(
             raise ReviewError(
                 f"Còn {len(waiting)} hộ chưa được họp dân thống nhất: {_named(waiting)}"
             )
-        last = review_steps.last_meeting_date(db, round_id)
+        last = review.last_meeting_date(db, round_id)
         if last and last > starts_on:
             raise ReviewError(
                 f"Ngày niêm yết ({format_date(start)}) trước cuộc họp dân cuối cùng "
                 f"({format_date(date.fromisoformat(last))})"
             )
         end = posting_end(db, found, start).isoformat()
-        review_steps.replace_posting(cdb, round_id, start.isoformat(), end, places)
+        review.replace_posting(cdb, round_id, start.isoformat(), end, places)
         return start.isoformat(), end
 
 
 def posting(db: sqlite_utils.Database, round_id: int) -> dict[str, Any] | None:
     """The round's posting (starts_on, ends_on, places), or None."""
-    return review_steps.posting(db, round_id)
+    return review.posting(db, round_id)
 
 
 def add_complaint(
@@ -707,13 +689,9 @@ def add_complaint(
                 f"Ngày nhận khiếu nại ({format_date(received)}) trước ngày bắt đầu niêm yết "
                 f"({format_date(date.fromisoformat(posted['starts_on']))})"
             )
-        return review_steps.add_complaint(
-            cdb,
-            round_id,
-            household_id,
-            received_on=received.isoformat(),
-            content=text,
-            complainant=complainant,
+        complaint = {"received_on": received.isoformat(), "content": text}
+        return review.add_complaint(
+            cdb, round_id, household_id, {**complaint, "complainant": complainant}
         )
 
 
@@ -731,20 +709,20 @@ def record_recheck(
     if recheck_class not in STATUSES:
         raise ReviewError(f"Kết quả phân loại sau phúc tra không hợp lệ: {recheck_class}")
     with cdb.transaction() as db:
-        found = review_steps.complaint(db, complaint_id)
+        found = review.complaint(db, complaint_id)
         if found is None:
             raise ReviewError(f"Không tìm thấy khiếu nại mã {complaint_id}")
         _open_round_of(db, found["round_id"])
         if recheck_on < found["received_on"]:
             raise ReviewError("Ngày phúc tra trước ngày nhận khiếu nại")
-        review_steps.settle_complaint(
+        review.settle_complaint(
             cdb, complaint_id, recheck_on=recheck_on, result=text, recheck_class=recheck_class
         )
 
 
 def complaints(db: sqlite_utils.Database, round_id: int) -> list[dict[str, Any]]:
     """The round's complaints with the household's code and head, in the order received."""
-    return review_steps.complaints(db, round_id)
+    return review.complaints(db, round_id)
 
 
 def record_opinion(
@@ -760,7 +738,7 @@ def record_opinion(
             "given_on": given_on,
             "content": content,
         }
-        review.update_round(cdb, round_id, opinion=opinion)
+        review.update_round(cdb, round_id, {"opinion": opinion})
 
 
 # --- recognition and corrections ----------------------------------------------------------------
@@ -874,19 +852,12 @@ def correct(
         if old == new_status:
             code = _household_code(db, household_id)
             raise ReviewError(f"Hộ {code} đã có tình trạng này trong năm {found.year}")
-        review_steps.add_correction(
-            cdb,
-            round_id,
-            household_id,
-            old_status=old,
-            new_status=new_status,
-            reason=text,
-            decision_number=number,
-            decision_date=decision_date,
-        )
+        correction = {"old_status": old, "new_status": new_status, "reason": text}
+        correction |= {"decision_number": number, "decision_date": decision_date}
+        review.add_correction(cdb, round_id, household_id, correction)
         _write_status(cdb, db, found, household_id, new_status, number, decision_date, text)
 
 
 def corrections(db: sqlite_utils.Database, round_id: int) -> list[dict[str, Any]]:
     """The round's corrections with the household's code and head, in the order made."""
-    return review_steps.corrections(db, round_id)
+    return review.corrections(db, round_id)

@@ -1,6 +1,6 @@
-"""Review rounds, their lists, applications and questionnaires (storage only: the rules of each
-step live in gnapp.review.workflow). The village meetings, the posting, complaints and
-corrections are in gnapp.store.review_steps.
+"""Review rounds, their lists, applications and questionnaires, the village meetings and their
+votes, the public posting, complaints and their re-checks, corrections after the decision
+(storage only: the rules of each step live in gnapp.review.workflow).
 
 Writers take a ``CommuneDatabase`` and run in one transaction each (nested inside the
 workflow's transaction when there is one); readers take the ``sqlite_utils.Database``.
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
@@ -19,6 +19,15 @@ import sqlite_utils
 from gnapp.store import users
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.errors import DatabaseError
+
+
+def _insert(cdb: CommuneDatabase, table: str, row: Mapping[str, Any]) -> int:
+    """Insert one row (in a transaction of its own, or the caller's); return its id."""
+    with cdb.transaction() as db:
+        target = db[table]
+        target.insert(dict(row))
+        return target.last_pk
+
 
 # --- rounds -----------------------------------------------------------------------------------
 
@@ -46,24 +55,14 @@ class StoredRound:
 
 
 def _stored_round(row: Mapping[str, Any]) -> StoredRound:
-    return StoredRound(
-        id=row["id"],
-        year=row["year"],
-        kind=row["kind"],
-        month=row["month"],
-        standard_id=row["standard_id"],
-        procedure_id=row["procedure_id"],
-        reference_date=date.fromisoformat(row["reference_date"]),
-        step=row["step"],
-        opened_at=row["opened_at"],
-        locked=bool(row["locked"]),
-        decision_number=row["decision_number"],
-        decision_date=row["decision_date"],
-        team=tuple(json.loads(row["team"])),
-        deadlines=json.loads(row["deadlines"]),
-        posting_days=row["posting_days"],
-        opinion=json.loads(row["opinion"]) if row["opinion"] else None,
-    )
+    decoded = {
+        "reference_date": date.fromisoformat(row["reference_date"]),
+        "locked": bool(row["locked"]),
+        "team": tuple(json.loads(row["team"])),
+        "deadlines": json.loads(row["deadlines"]),
+        "opinion": json.loads(row["opinion"]) if row["opinion"] else None,
+    }
+    return StoredRound(**{field.name: row[field.name] for field in fields(StoredRound)} | decoded)
 
 
 def stored_round(db: sqlite_utils.Database, round_id: int) -> StoredRound | None:
@@ -122,36 +121,23 @@ def open_round(
     }
     if procedure_id is not None:
         row["procedure_id"] = procedure_id
-    with cdb.transaction() as db:
-        table = db["review_rounds"]
-        table.insert(row)
-        return table.last_pk
+    return _insert(cdb, "review_rounds", row)
 
 
-def update_round(
-    cdb: CommuneDatabase,
-    round_id: int,
-    *,
-    standard_id: str | None = None,
-    reference_date: str | None = None,
-    team: Sequence[str] | None = None,
-    deadlines: Mapping[str, str] | None = None,
-    posting_days: int | None = None,
-    opinion: Mapping[str, Any] | None = None,
-) -> None:
-    """Write the given fields of a round (None: left as it is)."""
-    changes: dict[str, Any] = {
-        "standard_id": standard_id,
-        "reference_date": reference_date,
-        "team": None if team is None else _team(team),
-        "deadlines": None if deadlines is None else json.dumps(dict(deadlines), sort_keys=True),
-        "posting_days": posting_days,
-        "opinion": None if opinion is None else json.dumps(dict(opinion), ensure_ascii=False),
-    }
-    changes = {key: value for key, value in changes.items() if value is not None}
-    if changes:
+_ROUND_ENCODERS = {
+    "team": _team,
+    "deadlines": lambda deadlines: json.dumps(dict(deadlines), sort_keys=True),
+    "opinion": lambda opinion: json.dumps(dict(opinion), ensure_ascii=False),
+}
+
+
+def update_round(cdb: CommuneDatabase, round_id: int, changes: Mapping[str, Any]) -> None:
+    """Write the given fields of a round (standard_id, reference_date, team, deadlines,
+    posting_days, opinion); team, deadlines and opinion as StoredRound has them decoded."""
+    row = {key: _ROUND_ENCODERS.get(key, lambda value: value)(v) for key, v in changes.items()}
+    if row:
         with cdb.transaction() as db:
-            db["review_rounds"].update(round_id, changes)
+            db["review_rounds"].update(round_id, row)
 
 
 def _check_unlocked(db: sqlite_utils.Database, round_id: int) -> None:
@@ -232,16 +218,12 @@ def add_entry(
     previous_status: str | None,
     added_reason: str | None,
 ) -> None:
-    with cdb.transaction() as db:
-        db["review_entries"].insert(
-            {
-                "round_id": round_id,
-                "household_id": household_id,
-                "source": source,
-                "previous_status": previous_status,
-                "added_reason": added_reason,
-            }
-        )
+    row = {"round_id": round_id, "household_id": household_id, "source": source}
+    _insert(
+        cdb,
+        "review_entries",
+        {**row, "previous_status": previous_status, "added_reason": added_reason},
+    )
 
 
 def restore_entry(cdb: CommuneDatabase, entry_id: int, added_reason: str | None) -> None:
@@ -257,31 +239,19 @@ def remove_entry(cdb: CommuneDatabase, entry_id: int, reason: str) -> None:
         db["review_entries"].update(entry_id, {"removed_reason": reason})
 
 
+APPLICATION_FIELDS = ("kind", "received_on", "channel", "applicant", "reason")
+
+
 def add_application(
-    cdb: CommuneDatabase,
-    round_id: int,
-    household_id: int,
-    *,
-    kind: str,
-    received_on: str,
-    channel: str | None,
-    applicant: Mapping[str, Any],
-    reason: str,
+    cdb: CommuneDatabase, round_id: int, household_id: int, application: Mapping[str, Any]
 ) -> int:
-    with cdb.transaction() as db:
-        table = db["review_applications"]
-        table.insert(
-            {
-                "round_id": round_id,
-                "household_id": household_id,
-                "kind": kind,
-                "received_on": received_on,
-                "channel": channel,
-                "applicant": json.dumps(dict(applicant), ensure_ascii=False, sort_keys=True),
-                "reason": reason,
-            }
-        )
-        return table.last_pk
+    """Insert an application (``application``: APPLICATION_FIELDS, ``applicant`` the
+    applicant's particulars as written); return its id."""
+    row = {key: application.get(key) for key in APPLICATION_FIELDS}
+    row["applicant"] = json.dumps(dict(row["applicant"]), ensure_ascii=False, sort_keys=True)
+    return _insert(
+        cdb, "review_applications", {"round_id": round_id, "household_id": household_id, **row}
+    )
 
 
 _PROGRESS_QUERY = """
@@ -446,3 +416,159 @@ def latest_incomes(db: sqlite_utils.Database) -> dict[int, dict[str, Any]]:
         if income:
             incomes[row["household_id"]] = income
     return incomes
+
+
+# --- village meetings -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Vote:
+    """A meeting's vote on one household: how many agreed of those voting, the outcome
+    ("agreed" or "returned") and the class voted on."""
+
+    household_id: int
+    agreed: int
+    voting: int
+    outcome: str
+    class_code: str | None
+
+
+MEETING_FIELDS = (
+    "held_on",
+    "place",
+    "chair",
+    "secretary",
+    "attendees",
+    "attendee_count",
+    "represented_households",
+    "note",
+)
+
+
+def add_meeting(
+    cdb: CommuneDatabase,
+    round_id: int,
+    village_id: int,
+    meeting: Mapping[str, Any],
+    votes: Sequence[Vote],
+) -> int:
+    """Insert a village meeting (``meeting``: MEETING_FIELDS, ``attendees`` the number of
+    people of each group) with its votes; return its id."""
+    row = {key: meeting.get(key) for key in MEETING_FIELDS}
+    row["attendees"] = json.dumps(dict(row["attendees"] or {}), ensure_ascii=False)
+    with cdb.transaction():
+        meeting_id = _insert(
+            cdb, "village_meetings", {"round_id": round_id, "village_id": village_id, **row}
+        )
+        for vote in votes:
+            _insert(
+                cdb,
+                "meeting_votes",
+                {
+                    "meeting_id": meeting_id,
+                    "household_id": vote.household_id,
+                    "agreed": vote.agreed,
+                    "attendees": vote.voting,
+                    "outcome": vote.outcome,
+                    "class_code": vote.class_code,
+                },
+            )
+        return meeting_id
+
+
+def last_meeting_date(db: sqlite_utils.Database, round_id: int) -> str | None:
+    """The date of the round's latest village meeting (None: no meeting yet)."""
+    row = db.execute(
+        "SELECT max(held_on) FROM village_meetings WHERE round_id = ?", [round_id]
+    ).fetchone()
+    return row[0]
+
+
+# --- the public posting -------------------------------------------------------------------------
+
+
+def posting(db: sqlite_utils.Database, round_id: int) -> dict[str, Any] | None:
+    """The round's posting (starts_on, ends_on, places), or None."""
+    rows = list(db.query("SELECT * FROM postings WHERE round_id = ?", [round_id]))
+    return rows[0] if rows else None
+
+
+def replace_posting(
+    cdb: CommuneDatabase, round_id: int, starts_on: str, ends_on: str, places: str | None
+) -> None:
+    """Record the round's posting period, in place of an earlier one."""
+    with cdb.transaction() as db:
+        db.execute("DELETE FROM postings WHERE round_id = ?", [round_id])
+        row = {"round_id": round_id, "starts_on": starts_on, "ends_on": ends_on, "places": places}
+        _insert(cdb, "postings", {**row, "created_at": cdb.now()})
+
+
+# --- complaints ---------------------------------------------------------------------------------
+
+
+def add_complaint(
+    cdb: CommuneDatabase, round_id: int, household_id: int, complaint: Mapping[str, Any]
+) -> int:
+    """Insert a complaint (``complaint``: received_on, complainant, content); return its id."""
+    row = {key: complaint.get(key) for key in ("received_on", "complainant", "content")}
+    return _insert(cdb, "complaints", {"round_id": round_id, "household_id": household_id, **row})
+
+
+def complaint(db: sqlite_utils.Database, complaint_id: int) -> dict[str, Any] | None:
+    rows = list(db.query("SELECT * FROM complaints WHERE id = ?", [complaint_id]))
+    return rows[0] if rows else None
+
+
+def settle_complaint(
+    cdb: CommuneDatabase, complaint_id: int, *, recheck_on: str, result: str, recheck_class: str
+) -> None:
+    """Record the re-check of a complaint and mark it resolved."""
+    with cdb.transaction() as db:
+        db["complaints"].update(
+            complaint_id,
+            {
+                "recheck_on": recheck_on,
+                "recheck_result": result,
+                "recheck_class": recheck_class,
+                "resolved": 1,
+            },
+        )
+
+
+def complaints(db: sqlite_utils.Database, round_id: int) -> list[dict[str, Any]]:
+    """The round's complaints with the household's code and head, in the order received."""
+    return list(
+        db.query(
+            "SELECT c.*, h.code, h.head_name FROM complaints c "
+            "JOIN households h ON h.id = c.household_id WHERE c.round_id = ? "
+            "ORDER BY c.received_on, c.id",
+            [round_id],
+        )
+    )
+
+
+# --- corrections after the decision -------------------------------------------------------------
+
+
+CORRECTION_FIELDS = ("old_status", "new_status", "reason", "decision_number", "decision_date")
+
+
+def add_correction(
+    cdb: CommuneDatabase, round_id: int, household_id: int, correction: Mapping[str, Any]
+) -> None:
+    """Record a correction of a household's recognised status (``correction``:
+    CORRECTION_FIELDS), stamped with the time."""
+    row = {key: correction.get(key) for key in CORRECTION_FIELDS}
+    row |= {"round_id": round_id, "household_id": household_id, "at": cdb.now()}
+    _insert(cdb, "review_corrections", row)
+
+
+def corrections(db: sqlite_utils.Database, round_id: int) -> list[dict[str, Any]]:
+    """The round's corrections with the household's code and head, in the order made."""
+    return list(
+        db.query(
+            "SELECT c.*, h.code, h.head_name FROM review_corrections c "
+            "JOIN households h ON h.id = c.household_id WHERE c.round_id = ? ORDER BY c.id",
+            [round_id],
+        )
+    )

@@ -1,11 +1,11 @@
-"""The review's storage (gnapp.store.review, gnapp.store.review_steps): what its queries select
-and how it encodes what it writes."""
+"""The review's storage (gnapp.store.review): what its queries select and how it encodes what
+it writes."""
 
 from datetime import date
 
 import pytest
 
-from gnapp.store import register, review, review_steps
+from gnapp.store import register, review
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def test_a_round_is_stored_with_its_team_deadlines_and_opinion_decoded(new_db):
     assert found.reference_date == date(2026, 9, 1)
     assert found.procedure_id == "qd-24-2021"  # the schema's default
     assert found.opinion is None and found.posting_days is None and not found.locked
-    review.update_round(new_db, round_id, posting_days=12, opinion={"by": "UBND huyện"})
+    review.update_round(new_db, round_id, {"posting_days": 12, "opinion": {"by": "UBND huyện"}})
     found = review.stored_round(new_db.db, round_id)
     assert (found.posting_days, found.opinion) == (12, {"by": "UBND huyện"})
     assert found.team == ("Lê Thị Hoa",)  # what is not given stays
@@ -88,24 +88,23 @@ def test_entry_progress_reads_the_latest_vote_and_the_list_taken_off(new_db, hou
     review.remove_entry(new_db, review.entry(new_db.db, round_id, removed)["id"], "chuyển đi")
     village = register.stored_household(new_db.db, kept)["village_id"]
     for held_on, outcome in (("2026-10-01", "returned"), ("2026-10-20", "agreed")):
-        vote = review_steps.Vote(kept, 5, 6, outcome, "poor")
-        review_steps.add_meeting(
-            new_db, round_id, village, [vote], held_on=held_on, attendee_count=6
-        )
+        vote = review.Vote(kept, 5, 6, outcome, "poor")
+        meeting = {"held_on": held_on, "attendee_count": 6}
+        review.add_meeting(new_db, round_id, village, meeting, [vote])
     [row] = review.entry_progress(new_db.db, round_id)
     assert (row["household_id"], row["vote"], row["vote_class"]) == (kept, "agreed", "poor")
     assert [
         r["household_id"] for r in review.entry_progress(new_db.db, round_id, removed=True)
     ] == [removed]
-    assert review_steps.last_meeting_date(new_db.db, round_id) == "2026-10-20"
+    assert review.last_meeting_date(new_db.db, round_id) == "2026-10-20"
 
 
 def test_a_new_posting_replaces_the_round_s_earlier_one(new_db):
     round_id = _round(new_db)
-    assert review_steps.posting(new_db.db, round_id) is None
-    review_steps.replace_posting(new_db, round_id, "2026-11-02", "2026-11-10", None)
-    review_steps.replace_posting(new_db, round_id, "2026-11-05", "2026-11-13", "Nhà văn hóa")
-    posted = review_steps.posting(new_db.db, round_id)
+    assert review.posting(new_db.db, round_id) is None
+    review.replace_posting(new_db, round_id, "2026-11-02", "2026-11-10", None)
+    review.replace_posting(new_db, round_id, "2026-11-05", "2026-11-13", "Nhà văn hóa")
+    posted = review.posting(new_db.db, round_id)
     assert (posted["starts_on"], posted["ends_on"], posted["places"]) == (
         "2026-11-05",
         "2026-11-13",
