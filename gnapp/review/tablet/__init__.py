@@ -14,7 +14,6 @@ and ``report`` (the problems as a spreadsheet). See docs/tablet-import.md.
 """
 
 from gnapp.review.tablet.apply import TabletResult, apply_tablet_import
-from gnapp.review.tablet.cells import CellValue, read_cell
 from gnapp.review.tablet.fields import HOUSEHOLD, MEMBER, QUESTIONNAIRE, Field, tablet_fields
 from gnapp.review.tablet.mapping import ColumnRole, SavedMapping, column_role, load_mapping
 from gnapp.review.tablet.plan import (
@@ -25,7 +24,6 @@ from gnapp.review.tablet.plan import (
     TabletProblem,
     plan_tablet_import,
 )
-from gnapp.review.tablet.reading import Export, read_export
 from gnapp.review.tablet.report import SEVERITY_LABELS, write_problem_report
 
 __all__ = [
@@ -35,9 +33,7 @@ __all__ = [
     "QUESTIONNAIRE",
     "SEVERITY_LABELS",
     "WARNING",
-    "CellValue",
     "ColumnRole",
-    "Export",
     "Field",
     "SavedMapping",
     "Submission",
@@ -48,8 +44,6 @@ __all__ = [
     "column_role",
     "load_mapping",
     "plan_tablet_import",
-    "read_cell",
-    "read_export",
     "tablet_fields",
     "write_problem_report",
 ]
