@@ -24,6 +24,7 @@ from gnapp.review.tablet.plan import (
     TabletProblem,
     plan_tablet_import,
 )
+from gnapp.review.tablet.reading import Export, read_export
 from gnapp.review.tablet.report import SEVERITY_LABELS, write_problem_report
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "SEVERITY_LABELS",
     "WARNING",
     "ColumnRole",
+    "Export",
     "Field",
     "SavedMapping",
     "Submission",
@@ -44,6 +46,7 @@ __all__ = [
     "column_role",
     "load_mapping",
     "plan_tablet_import",
+    "read_export",
     "tablet_fields",
     "write_problem_report",
 ]
