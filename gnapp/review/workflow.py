@@ -609,9 +609,9 @@ def record_meeting(
         meeting |= {"place": place, "chair": chair, "secretary": secretary}
         meeting |= {"attendees": attendees, "represented_households": represented_households}
         meeting_id = review.add_meeting(cdb, round_id, village_id, meeting, rows)
-        for vote in rows:
-            if vote.outcome == "returned":
-                review.return_to_survey(cdb, round_id, vote.household_id)
+        for counted in rows:
+            if counted.outcome == "returned":
+                review.return_to_survey(cdb, round_id, counted.household_id)
         return meeting_id
 
 
