@@ -24,7 +24,7 @@ from gnapp.review.questionnaire import (
     start_answers,
     survey_for,
 )
-from gnapp.review.tablet_import import (
+from gnapp.review.tablet import (
     HOUSEHOLD,
     MEMBER,
     apply_tablet_import,
