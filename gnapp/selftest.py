@@ -93,7 +93,7 @@ def _classify(context: SelfTest) -> str:
     from gnapp.core.classify import classify
     from gnapp.core.standards import standard_for_year
     from gnapp.review.workflow import rounds
-    from gnapp.store.review_queries import complete_surveys
+    from gnapp.store.review import complete_survey_answers
 
     db = context.open_db().db
     every_round = rounds(db)
@@ -102,7 +102,7 @@ def _classify(context: SelfTest) -> str:
     review = max(every_round, key=lambda found: (found.reference_date, found.id))
     standard = standard_for_year(review.year)
     classified = differing = 0
-    for answers, class_code in complete_surveys(db, review.id):
+    for answers, class_code in complete_survey_answers(db, review.id):
         result = classify(answers, standard, review.reference_date)
         classified += 1
         differing += result.class_code != class_code

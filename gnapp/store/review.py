@@ -402,6 +402,18 @@ def complete_surveys(db: sqlite_utils.Database, round_id: int) -> dict[int, str 
     return dict(rows)
 
 
+def complete_survey_answers(
+    db: sqlite_utils.Database, round_id: int
+) -> list[tuple[dict[str, Any], str | None]]:
+    """(answers, recorded class) of every complete Phiếu B of the round."""
+    rows = db.execute(
+        "SELECT answers, class_code FROM questionnaires "
+        "WHERE round_id = ? AND form = 'B' AND state = 'complete'",
+        [round_id],
+    ).fetchall()
+    return [(json.loads(answers), class_code) for answers, class_code in rows]
+
+
 def latest_incomes(db: sqlite_utils.Database) -> dict[int, dict[str, Any]]:
     """The income part of each household's latest complete Phiếu B, by household id."""
     rows = db.query(
