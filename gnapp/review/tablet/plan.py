@@ -25,6 +25,7 @@ from gnapp.review.tablet.cells import boolean, read_cell
 from gnapp.review.tablet.fields import field_by_id, fields_by_id
 from gnapp.review.tablet.mapping import SavedMapping
 from gnapp.review.tablet.reading import Table, household_code_column, read_export
+from gnapp.review.xlsform import check_round
 from gnapp.review.workflow import (
     ReviewError,
     Round,
@@ -376,6 +377,7 @@ def plan_tablet_import(
             f"{found.title} đã được công nhận và khóa: không nhập thêm phiếu được."
         )
     export = read_export(paths, mapping)
+    check_round(db, round_id, export.main)
     builder = _Builder(db, found, mapping)
     main, members = export.main, export.members
     children: dict[str, list[tuple[int, list[Any]]]] = {}
