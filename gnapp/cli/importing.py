@@ -1,44 +1,60 @@
-"""``gnapp import``: preview and import a household list, list and undo past imports."""
+"""``gnapp import``: preview and import a household list, list and undo past imports.
+
+gnapp import file FILE --db PATH [--dry-run] [--sheet TÊN] [--errors OUT.xlsx] [--village TÊN]
+gnapp import list --db PATH
+gnapp import undo SỐ_LÔ --db PATH
+"""
 
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from gnapp.core.vietnamese import format_number
-from gnapp.importers.apply import apply_plan, import_batches, undo_import
-from gnapp.importers.plan import LAYOUT_LABELS, ImportPlan, build_plan, open_source
-from gnapp.importers.reading import ImportFileError
-from gnapp.importers.report import write_error_report
-from gnapp.progress import Progress
-from gnapp.store.database import open_database
-from gnapp.store.errors import DatabaseError
+from gnapp.cli.common import (
+    SHOWN_PROBLEMS,
+    CliError,
+    add_db,
+    apply_unless_dry_run,
+    on_commune,
+    print_limited,
+    subcommands,
+)
 
-SHOWN_PROBLEMS = 20
-
-
-def run_import_command(args: argparse.Namespace) -> int:
-    try:
-        with open_database(args.db) as cdb:
-            first, rest = args.items[0], args.items[1:]
-            if first == "list" and not rest and not Path(first).exists():
-                return _list(cdb)
-            if first == "undo" and not Path(first).exists():
-                if len(rest) != 1 or not rest[0].isdigit():
-                    raise ImportFileError("Cách dùng: gnapp import undo SỐ_LÔ --db PATH")
-                undo_id = undo_import(cdb, int(rest[0]))
-                print(f"Đã hoàn tác lần nhập số {rest[0]} (lô hoàn tác số {undo_id}).")
-                return 0
-            if rest:
-                raise ImportFileError("Mỗi lần chỉ nhập một tệp.")
-            return _import(cdb, args)
-    except (ImportFileError, DatabaseError) as error:
-        print(f"Lỗi: {error}", file=sys.stderr)
-        return 1
+if TYPE_CHECKING:
+    from gnapp.importers.plan import ImportPlan
+    from gnapp.store.database import CommuneDatabase
 
 
-def _list(cdb) -> int:
+def add_commands(commands: Any) -> None:
+    """Add ``import`` and its subcommands."""
+    importing = commands.add_parser(
+        "import", help="nhập danh sách hộ từ tệp Excel/ODS/CSV, xem và hoàn tác các lần nhập"
+    )
+    actions = subcommands(importing, "import")
+    source = actions.add_parser("file", help="xem trước rồi nhập một tệp danh sách hộ")
+    source.add_argument("file", type=Path, metavar="FILE", help="tệp .xlsx, .xls, .ods hoặc .csv")
+    add_db(source)
+    source.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi gì")
+    source.add_argument("--sheet", metavar="TÊN", help="trang tính cần nhập (mặc định: đầu tiên)")
+    source.add_argument("--errors", type=Path, metavar="OUT.xlsx", help="ghi các dòng bị loại")
+    source.add_argument(
+        "--village", metavar="TÊN", help="thôn/tổ dân phố cho các hộ mà tệp không ghi thôn"
+    )
+    source.set_defaults(handler=on_commune(_import))
+    listing = actions.add_parser("list", help="các lần nhập dữ liệu và lần nào đã hoàn tác")
+    add_db(listing)
+    listing.set_defaults(handler=on_commune(_list))
+    undo = actions.add_parser("undo", help="hoàn tác một lần nhập (theo số lô của “import list”)")
+    undo.add_argument("batch", type=int, metavar="SỐ_LÔ", help="số của lần nhập")
+    add_db(undo)
+    undo.set_defaults(handler=on_commune(_undo))
+
+
+def _list(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+    from gnapp.core.vietnamese import format_number
+    from gnapp.importers.apply import import_batches
+
     found = import_batches(cdb)
     if not found:
         print("Chưa có lần nhập dữ liệu nào.")
@@ -51,7 +67,18 @@ def _list(cdb) -> int:
     return 0
 
 
-def print_preview(plan: ImportPlan) -> None:
+def _undo(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+    from gnapp.importers.apply import undo_import
+
+    undo_id = undo_import(cdb, args.batch)
+    print(f"Đã hoàn tác lần nhập số {args.batch} (lô hoàn tác số {undo_id}).")
+    return 0
+
+
+def _print_preview(plan: ImportPlan) -> None:
+    from gnapp.core.vietnamese import format_number
+    from gnapp.importers.plan import LAYOUT_LABELS
+
     summary = plan.summary()
     print(f"Tệp: {plan.source.name}, trang “{plan.sheet.name}” ({LAYOUT_LABELS[plan.layout]})")
     print(
@@ -67,34 +94,34 @@ def print_preview(plan: ImportPlan) -> None:
         print("Thôn mới sẽ được tạo: " + ", ".join(plan.new_villages.values()))
     for note in plan.notes:
         print(f"Lưu ý: {note}")
-    for problem in plan.problems[:SHOWN_PROBLEMS]:
-        kind = "Lỗi" if problem.severity == "error" else "Cảnh báo"
-        print(f"  {kind} — {problem.location}: {problem.message}")
-    if len(plan.problems) > SHOWN_PROBLEMS:
-        print(f"  … và {format_number(len(plan.problems) - SHOWN_PROBLEMS)} vấn đề khác")
+    print_limited(
+        [
+            f"{'Lỗi' if problem.severity == 'error' else 'Cảnh báo'} — {problem.location}: "
+            f"{problem.message}"
+            for problem in plan.problems
+        ]
+    )
     for duplicate in plan.duplicates[:SHOWN_PROBLEMS]:
         print(f"  Trùng — Trang “{plan.sheet.name}”, dòng {duplicate.row}: {duplicate.message}")
 
 
-def _import(cdb, args: argparse.Namespace) -> int:
-    source = open_source(cdb.db, args.items[0], args.sheet)
+def _import(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+    from gnapp.core.vietnamese import format_number
+    from gnapp.importers.apply import apply_plan
+    from gnapp.importers.plan import build_plan, open_source
+    from gnapp.importers.report import write_error_report
+
+    source = open_source(cdb.db, args.file, args.sheet)
     plan = build_plan(cdb.db, source, default_village=args.village)
-    print_preview(plan)
+    _print_preview(plan)
     if args.errors is not None and plan.rejected_rows():
         count = write_error_report(plan, args.errors)
         print(f"Đã ghi {format_number(count)} dòng bị loại vào {args.errors}")
     if not plan.to_import():
-        print("Lỗi: không có hộ nào nhập được từ tệp này.", file=sys.stderr)
-        return 1
-    if args.dry_run:
-        print("Chạy thử (--dry-run): chưa ghi gì vào dữ liệu.")
+        raise CliError("không có hộ nào nhập được từ tệp này.")
+    result = apply_unless_dry_run(args.dry_run, lambda progress: apply_plan(cdb, plan, progress))
+    if result is None:
         return 0
-
-    def show(done: int, total: int, message: str) -> None:
-        print(f"\r{message}", end="", file=sys.stderr, flush=True)
-
-    result = apply_plan(cdb, plan, Progress(show))
-    print(file=sys.stderr)
     print(
         f"Đã nhập {format_number(result.households)} hộ, {format_number(result.members)} nhân "
         f"khẩu (lần nhập số {result.batch_id}; hoàn tác: gnapp import undo {result.batch_id} "

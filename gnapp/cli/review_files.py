@@ -1,59 +1,111 @@
-"""``gnapp review import``: questionnaires from tablets (KoBoToolbox, ODK) into a review round."""
+"""The files of ``gnapp review``: questionnaires in from tablets (``import``), the round's
+official documents (``document``) and its summary tables for the level above (``tables``).
+
+    gnapp review import FILE [MEMBERS] --db PATH --round ID [--mapping M.json] [--dry-run]
+                        [--errors OUT.xlsx] [--reviewer TÊN]             (docs/tablet-import.md)
+    gnapp review document LOẠI --db PATH --round ID --out FILE [--village TÊN]
+                          [--household MÃ_HỘ] [--date YYYY-MM-DD]        (docs/review-documents.md)
+    gnapp review tables --db PATH --round ID --out DIR [--format xlsx|pdf|both]
+                        [--date YYYY-MM-DD]                              (docs/review-tables.md)
+"""
 
 from __future__ import annotations
 
 import argparse
-import sys
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from gnapp.core.classify import CLASS_LABELS
-from gnapp.core.vietnamese import format_number
-from gnapp.importers.reading import ImportFileError
-from gnapp.progress import Progress
-from gnapp.review.tablet_import import (
-    SEVERITY_LABELS,
-    TabletPlan,
-    apply_tablet_import,
-    load_mapping,
-    plan_tablet_import,
-    write_problem_report,
-)
-from gnapp.store.database import CommuneDatabase
-from gnapp.store.errors import DatabaseError
+from gnapp.cli.common import CliError, add_db, apply_unless_dry_run, on_commune, print_limited
 
-SHOWN_PROBLEMS = 20
+if TYPE_CHECKING:
+    from gnapp.review.tablet_import import TabletPlan
+    from gnapp.store.database import CommuneDatabase
+
+DOCUMENT_KINDS = {
+    "list": "danh sách hộ cần rà soát (Phụ lục I)",
+    "questionnaire": "phiếu rà soát đã điền của một hộ hoặc cả thôn",
+    "minutes": "biên bản họp dân của một thôn",
+    "notice": "thông báo niêm yết kết quả",
+    "decision": "quyết định công nhận (dự thảo khi chưa công nhận)",
+    "certificates": "giấy chứng nhận hộ nghèo, hộ cận nghèo",
+}
 
 
-def add_import_command(review_commands: Any) -> None:
-    """Add ``import`` to the ``gnapp review`` subcommands."""
-    command = review_commands.add_parser(
+def add_commands(actions: Any) -> None:
+    """Add ``import``, ``document`` and ``tables`` to the ``gnapp review`` subcommands."""
+    from gnapp.cli.review import round_option
+    from gnapp.review.documents import KINDS, XLSX_KINDS
+    from gnapp.review.tables import FORMATS
+
+    tablet = actions.add_parser(
         "import",
         help="nhập phiếu rà soát thu bằng máy tính bảng (KoBoToolbox, ODK: xlsx, csv, zip)",
-        description="Nhập Phiếu B thu bằng máy tính bảng vào một đợt rà soát: "
-        "gnapp review import FILE [FILE2] --db PATH --round ID [--mapping M.json] [--dry-run] "
-        "[--errors OUT.xlsx]. Xem docs/tablet-import.md.",
+        description="Nhập Phiếu B thu bằng máy tính bảng vào một đợt rà soát. "
+        "Xem docs/tablet-import.md.",
     )
-    command.add_argument(
-        "files", nargs="+", type=Path, metavar="FILE",
-        help="tệp xuất từ KoBoToolbox/ODK (.xlsx, .csv, .zip); tệp thứ hai: nhóm lặp thành viên",
-    )  # fmt: skip
-    command.add_argument("--db", type=Path, required=True, metavar="PATH", help="tệp dữ liệu xã")
-    command.add_argument("--round", type=int, required=True, metavar="ID", help="mã đợt rà soát")
-    command.add_argument(
+    tablet.add_argument("file", type=Path, metavar="FILE",
+                        help="tệp xuất từ KoBoToolbox/ODK (.xlsx, .csv, .zip)")  # fmt: skip
+    tablet.add_argument("members", type=Path, nargs="?", metavar="MEMBERS",
+                        help="tệp thứ hai: nhóm lặp thành viên (xuất thành hai tệp)")  # fmt: skip
+    add_db(tablet)
+    round_option(tablet)
+    tablet.add_argument(
         "--mapping", type=Path, metavar="M.json", help="tệp ghép cột đã lưu (cột → trường)"
     )
-    command.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi gì")
-    command.add_argument(
+    tablet.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi gì")
+    tablet.add_argument(
         "--errors", type=Path, metavar="OUT.xlsx", help="ghi mọi lỗi, cảnh báo ra tệp Excel"
     )
-    command.add_argument(
+    tablet.add_argument(
         "--reviewer", metavar="TÊN", help="rà soát viên cho các phiếu không ghi rà soát viên"
     )
-    command.set_defaults(review_handler=run_review_import)
+    tablet.set_defaults(handler=on_commune(_tablet_import))
+
+    document = actions.add_parser(
+        "document",
+        help="ghi văn bản của đợt rà soát ra PDF (hoặc Excel: " + ", ".join(XLSX_KINDS) + ")",
+        description="; ".join(f"{kind}: {text}" for kind, text in DOCUMENT_KINDS.items()),
+    )
+    document.add_argument("kind", choices=KINDS, metavar="LOẠI", help=" | ".join(KINDS))
+    add_db(document)
+    round_option(document)
+    document.add_argument(
+        "--out", type=Path, required=True, metavar="FILE", help="tệp ghi ra (.pdf hoặc .xlsx)"
+    )
+    document.add_argument("--village", metavar="TÊN", help="chỉ một thôn")
+    document.add_argument("--household", metavar="MÃ_HỘ", help="chỉ một hộ")
+    document.add_argument(
+        "--date", type=date.fromisoformat, metavar="YYYY-MM-DD", help="ngày ghi trên văn bản"
+    )
+    document.set_defaults(handler=on_commune(_document))
+
+    tables = actions.add_parser(
+        "tables", help="ghi các biểu tổng hợp kết quả rà soát (Excel, PDF) gửi cấp trên"
+    )
+    add_db(tables)
+    round_option(tables, "mã đợt rà soát đã công nhận")
+    tables.add_argument("--out", type=Path, required=True, metavar="DIR", help="thư mục ghi tệp")
+    tables.add_argument(
+        "--format", choices=FORMATS, default="both", help="định dạng tệp (mặc định: cả hai)"
+    )
+    tables.add_argument(
+        "--date",
+        type=date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="ngày của văn bản PDF (mặc định: hôm nay)",
+    )
+    tables.set_defaults(handler=on_commune(_tables))
 
 
-def print_preview(plan: TabletPlan) -> None:
+# --- tablets ------------------------------------------------------------------------------------
+
+
+def _print_preview(plan: TabletPlan) -> None:
+    from gnapp.core.classify import CLASS_LABELS
+    from gnapp.core.vietnamese import format_number
+    from gnapp.review.tablet_import import SEVERITY_LABELS
+
     good = plan.to_save()
     print(f"Tệp: {', '.join(plan.files)}")
     print(
@@ -71,42 +123,68 @@ def print_preview(plan: TabletPlan) -> None:
         )
     for note in plan.notes:
         print(f"Lưu ý: {note}")
-    problems = plan.all_problems()
-    for problem in problems[:SHOWN_PROBLEMS]:
-        print(f"  {SEVERITY_LABELS[problem.severity]} — {problem}")
-    if len(problems) > SHOWN_PROBLEMS:
-        print(f"  … và {format_number(len(problems) - SHOWN_PROBLEMS)} vấn đề khác")
+    print_limited(
+        [f"{SEVERITY_LABELS[problem.severity]} — {problem}" for problem in plan.all_problems()]
+    )
 
 
-def run_review_import(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
-    """Preview, then (unless --dry-run) save; ``cdb`` is opened by ``gnapp review``."""
-    if len(args.files) > 2:
-        print("Lỗi: mỗi lần nhập một tệp phiếu, cùng lắm thêm một tệp thành viên.", file=sys.stderr)
-        return 1
-    try:
-        mapping = load_mapping(args.mapping) if args.mapping else None
-        plan = plan_tablet_import(cdb.db, args.round, args.files, mapping=mapping)
-        print_preview(plan)
-        if args.errors is not None and plan.all_problems():
-            count = write_problem_report(plan, args.errors)
-            print(f"Đã ghi {format_number(count)} lỗi, cảnh báo vào {args.errors}")
-        if not plan.to_save():
-            print("Lỗi: không có phiếu nào nhập được từ tệp này.", file=sys.stderr)
-            return 1
-        if args.dry_run:
-            print("Chạy thử (--dry-run): chưa ghi gì vào dữ liệu.")
-            return 0
+def _tablet_import(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+    """Preview, then (unless --dry-run) save."""
+    from gnapp.core.classify import CLASS_LABELS
+    from gnapp.core.vietnamese import format_number
+    from gnapp.review.tablet_import import (
+        apply_tablet_import,
+        load_mapping,
+        plan_tablet_import,
+        write_problem_report,
+    )
 
-        def show(done: int, total: int, message: str) -> None:
-            print(f"\r{message}", end="", file=sys.stderr, flush=True)
-
-        result = apply_tablet_import(cdb, plan, reviewer=args.reviewer, progress=Progress(show))
-        print(file=sys.stderr)
-    except (ImportFileError, DatabaseError) as error:
-        print(f"Lỗi: {error}", file=sys.stderr)
-        return 1
+    files = [args.file] if args.members is None else [args.file, args.members]
+    mapping = load_mapping(args.mapping) if args.mapping else None
+    plan = plan_tablet_import(cdb.db, args.round, files, mapping=mapping)
+    _print_preview(plan)
+    if args.errors is not None and plan.all_problems():
+        count = write_problem_report(plan, args.errors)
+        print(f"Đã ghi {format_number(count)} lỗi, cảnh báo vào {args.errors}")
+    if not plan.to_save():
+        raise CliError("không có phiếu nào nhập được từ tệp này.")
+    result = apply_unless_dry_run(
+        args.dry_run,
+        lambda progress: apply_tablet_import(cdb, plan, reviewer=args.reviewer, progress=progress),
+    )
+    if result is None:
+        return 0
     print(
         f"Đã lưu {format_number(result.saved)} Phiếu B hoàn thành vào đợt rà soát {args.round}: "
         + "; ".join(f"{CLASS_LABELS[c]}: {format_number(n)}" for c, n in result.classes.items())
     )
+    return 0
+
+
+# --- documents and tables -----------------------------------------------------------------------
+
+
+def _document(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+    from gnapp.review.documents import write_document
+
+    written = write_document(
+        cdb.db,
+        args.round,
+        args.kind,
+        args.out,
+        village=args.village,
+        household_code=args.household,
+        on=args.date,
+    )
+    unit = "trang tính" if written.path.suffix.lower() == ".xlsx" else "văn bản"
+    print(f"Đã ghi {written.path} ({written.documents} {unit}).")
+    return 0
+
+
+def _tables(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+    from gnapp.review.tables import export_summary_tables
+
+    written = export_summary_tables(cdb.db, args.round, args.out, formats=args.format, on=args.date)
+    for path in written.files:
+        print(f"Đã ghi {path}")
     return 0
