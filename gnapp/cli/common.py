@@ -30,21 +30,6 @@ ADMIN_PASSWORD = "GNAPP_ADMIN_PASSWORD"
 USER_PASSWORD = "GNAPP_USER_PASSWORD"
 SHOWN_PROBLEMS = 20
 
-# The errors a command may meet in normal use, each with a Vietnamese message: (module, class).
-# A class whose module has not been loaded cannot have been raised, so none is imported here.
-REFUSALS = (
-    ("gnapp.store.errors", "DatabaseError"),
-    ("gnapp.core.record", "RecordError"),
-    ("gnapp.core.standards", "StandardError"),
-    ("gnapp.importers.reading", "ImportFileError"),
-    ("gnapp.reporting.figures", "FiguresError"),
-    ("gnapp.packages.keys", "KeyProblem"),
-    ("gnapp.packages.build", "PackageError"),
-    ("gnapp.packages.canonical", "FormatError"),
-    ("gnapp.packages.verify", "CheckFailed"),
-    ("gnapp.preferences", "PreferenceError"),
-)
-
 T = TypeVar("T")
 Handler = Callable[[argparse.Namespace], int]
 
@@ -70,11 +55,11 @@ def run(handler: Handler, args: argparse.Namespace) -> int:
         return _damaged(args, str(error))
     except OSError as error:
         where = f" {error.filename}" if error.filename else ""
-        return refuse(f"Không đọc, ghi được tệp{where}: {error.strerror or error}")
+        return refuse(f"Không đọc hoặc ghi được tệp{where}: {error.strerror or error}")
     except KeyboardInterrupt:
         return refuse("Đã dừng (Ctrl+C).")
     except Exception as error:
-        if not isinstance(error, CliError) and not _is_refusal(error):
+        if not isinstance(error, refusals()):
             raise
         return refuse(str(error))
 
@@ -85,11 +70,32 @@ def refuse(message: str) -> int:
     return EXIT_REFUSED
 
 
-def _is_refusal(error: Exception) -> bool:
-    return any(
-        isinstance(error, getattr(sys.modules[module], name))
-        for module, name in REFUSALS
-        if module in sys.modules
+def refusals() -> tuple[type[Exception], ...]:
+    """The errors a command may meet in normal use, each with a Vietnamese message (loaded
+    when one is raised, so that ``gnapp --version`` stays quick)."""
+    from gnapp.core.record import RecordError
+    from gnapp.core.standards import StandardError
+    from gnapp.importers.reading import ImportFileError
+    from gnapp.packages.build import PackageError
+    from gnapp.packages.canonical import FormatError
+    from gnapp.packages.keys import KeyProblem
+    from gnapp.packages.verify import CheckFailed
+    from gnapp.preferences import PreferenceError
+    from gnapp.reporting.figures import FiguresError
+    from gnapp.store.errors import DatabaseError
+
+    return (
+        CliError,
+        DatabaseError,
+        RecordError,
+        StandardError,
+        ImportFileError,
+        FiguresError,
+        KeyProblem,
+        PackageError,
+        FormatError,
+        CheckFailed,
+        PreferenceError,
     )
 
 
@@ -144,10 +150,14 @@ class _Formatter(argparse.HelpFormatter):
         super().add_usage(usage, actions, groups, "Cách dùng: " if prefix is None else prefix)
 
 
-
 def add_db(parser: argparse.ArgumentParser, help_text: str = "tệp dữ liệu xã") -> None:
     """The ``--db PATH`` option every command on a database takes."""
     parser.add_argument("--db", type=Path, required=True, metavar="PATH", help=help_text)
+
+
+def round_option(parser: argparse.ArgumentParser, help_text: str = "mã đợt rà soát") -> None:
+    """The ``--round ID`` option of a review command on one round."""
+    parser.add_argument("--round", type=int, required=True, metavar="ID", help=help_text)
 
 
 def subcommands(parser: argparse.ArgumentParser, name: str) -> Any:

@@ -54,6 +54,7 @@ READ_ONLY_KEYS = ("status_history", "changes")
 
 
 def add_commands(commands: Any) -> None:
+    """Add ``household``, ``village`` and ``commune`` and their subcommands."""
     from gnapp.store.household_query import GROUPS, NO_STATUS, SORTS
     from gnapp.store.register import STATUSES
 

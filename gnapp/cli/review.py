@@ -46,9 +46,11 @@ from gnapp.cli.common import (
     print_json,
     print_table,
     read_json,
+    round_option,
     sign_in_user,
     subcommands,
 )
+from gnapp.cli.review_files import add_commands as add_file_commands
 
 
 def _command(
@@ -60,15 +62,8 @@ def _command(
     return parser
 
 
-def round_option(parser: argparse.ArgumentParser, help_text: str = "mã đợt rà soát") -> None:
-    """The ``--round ID`` option of a command on one review round."""
-    parser.add_argument("--round", type=int, required=True, metavar="ID", help=help_text)
-
-
 def add_commands(commands: Any) -> None:
     """Add ``gnapp review`` and its subcommands (the files' ones from review_files)."""
-    from gnapp.cli import review_files
-
     review = commands.add_parser(
         "review", help="rà soát hộ nghèo, cận nghèo: đợt, danh sách, phiếu, họp, niêm yết"
     )
@@ -188,7 +183,7 @@ def add_commands(commands: Any) -> None:
     correcting.add_argument("--number", required=True, metavar="SỐ")
     correcting.add_argument("--date", required=True, metavar="NGÀY")
     correcting.add_argument("--user", required=True, metavar="TÊN")
-    review_files.add_commands(actions)
+    add_file_commands(actions)
 
 
 # --- helpers ------------------------------------------------------------------------------------

@@ -16,7 +16,14 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gnapp.cli.common import CliError, add_db, apply_unless_dry_run, on_commune, print_limited
+from gnapp.cli.common import (
+    CliError,
+    add_db,
+    apply_unless_dry_run,
+    on_commune,
+    print_limited,
+    round_option,
+)
 
 if TYPE_CHECKING:
     from gnapp.review.tablet_import import TabletPlan
@@ -34,7 +41,6 @@ DOCUMENT_KINDS = {
 
 def add_commands(actions: Any) -> None:
     """Add ``import``, ``document`` and ``tables`` to the ``gnapp review`` subcommands."""
-    from gnapp.cli.review import round_option
     from gnapp.review.documents import KINDS, XLSX_KINDS
     from gnapp.review.tables import FORMATS
 
