@@ -309,6 +309,14 @@ def _backup_folder(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backup_folder_of(database: Path) -> Path:
+    """The folder of the database's automatic backups, under this computer's backup root."""
+    from gnapp.preferences import backup_root
+    from gnapp.store.backups import default_backup_folder
+
+    return default_backup_folder(database, backup_root())
+
+
 def _backup_make(args: argparse.Namespace) -> int:
     from gnapp.store import backups
 
@@ -316,9 +324,7 @@ def _backup_make(args: argparse.Namespace) -> int:
         if total:
             print(f"\r{message} {done * 100 // total}%", end="", file=sys.stderr, flush=True)
 
-    made = backups.make_backup(
-        args.db, args.to or backups.default_backup_folder(args.db), "manual", progress
-    )
+    made = backups.make_backup(args.db, args.to or _backup_folder_of(args.db), "manual", progress)
     print(file=sys.stderr)
     print(f"Đã sao lưu vào {made}")
     _print_lines(backups.describe_backup(made).lines())
@@ -328,7 +334,7 @@ def _backup_make(args: argparse.Namespace) -> int:
 def _backup_list(args: argparse.Namespace) -> int:
     from gnapp.store import backups
 
-    folder = args.folder or backups.default_backup_folder(args.db)
+    folder = args.folder or _backup_folder_of(args.db)
     found = backups.list_backups(folder)
     if not found:
         print(f"Chưa có bản sao lưu nào trong thư mục {folder}")
@@ -348,7 +354,7 @@ def _backup_restore(args: argparse.Namespace) -> int:
     from gnapp.store import backups
 
     print(f"Phục hồi {args.db} từ bản sao lưu {args.backup}:")
-    result = backups.restore_backup(args.backup, args.db, backups.default_backup_folder(args.db))
+    result = backups.restore_backup(args.backup, args.db, _backup_folder_of(args.db))
     _print_lines(result.restored.lines())
     if result.kept_copy is not None:
         print(f"Dữ liệu trước khi phục hồi được giữ lại trong tệp {result.kept_copy}")

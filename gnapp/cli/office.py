@@ -26,7 +26,7 @@ def _on_office(handler: Callable[[Any, argparse.Namespace], int]) -> Callable[..
     """A handler of the open office database (``--db``) as a command's handler."""
 
     def with_office(args: argparse.Namespace) -> int:
-        from gnapp.office.database import open_office
+        from gnapp.office.store.database import open_office
 
         with open_office(args.db) as office:
             return handler(office, args)
@@ -106,8 +106,8 @@ def add_commands(commands: Any) -> None:
 
 
 def _create(args: argparse.Namespace) -> int:
-    from gnapp.office.database import OfficeIdentity
     from gnapp.office.registry import create_office, office_public_key
+    from gnapp.office.store.database import OfficeIdentity
 
     identity = OfficeIdentity(
         name=args.name,

@@ -264,8 +264,8 @@ def _verify(args: argparse.Namespace) -> int:
     key = read_public_key(read_bytes(args.key), SIGNING)
     private = None
     if args.office_db is not None:
-        from gnapp.office.database import open_office
         from gnapp.office.registry import unlock_office_key
+        from gnapp.office.store.database import open_office
 
         with open_office(args.office_db) as office:
             private = unlock_office_key(office, passphrase("Mật khẩu khóa của cơ quan: "))
