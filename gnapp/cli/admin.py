@@ -105,7 +105,10 @@ def _add_setup(commands: Any) -> None:
     )
     setup.add_argument("--signer-name", default="", metavar="HỌ_TÊN", help="người ký văn bản")
     setup.add_argument(
-        "--signer-title", default="PHÓ CHỦ TỊCH", choices=("PHÓ CHỦ TỊCH", "CHỦ TỊCH")
+        "--signer-title",
+        default="PHÓ CHỦ TỊCH",
+        choices=("PHÓ CHỦ TỊCH", "CHỦ TỊCH"),
+        help="chức vụ người ký (mặc định: PHÓ CHỦ TỊCH)",
     )
     setup.set_defaults(handler=_setup)
 

@@ -56,10 +56,12 @@ def add_commands(commands: Any) -> None:
         ("--province", "tỉnh, thành phố"),
     ):
         office_create.add_argument(name, required=True, help=help_text)
-    office_create.add_argument("--kind", choices=("district", "province"), default="province")
+    office_create.add_argument("--kind", choices=("district", "province"), default="province",
+                               help="cấp của cơ quan (mặc định: province)")  # fmt: skip
     office_create.add_argument("--symbol", default="BC", help="ký hiệu văn bản, vd. BC-SNNMT")
-    office_create.add_argument("--signer-title", default="GIÁM ĐỐC", metavar="CHỨC_VỤ")
-    office_create.add_argument("--signer-name", default="", metavar="HỌ_TÊN")
+    office_create.add_argument("--signer-title", default="GIÁM ĐỐC", metavar="CHỨC_VỤ",
+                               help="chức vụ người ký (mặc định: GIÁM ĐỐC)")  # fmt: skip
+    office_create.add_argument("--signer-name", default="", metavar="HỌ_TÊN", help="người ký")
     office_create.set_defaults(handler=_create)
 
     key = _office_command(office_commands, "key", "ghi tệp khóa mã hóa để gửi các xã", _key)
@@ -85,20 +87,23 @@ def add_commands(commands: Any) -> None:
         office_commands, "watch", "theo dõi một thư mục và nhận gói mới", _watch
     )
     watch.add_argument("folder", type=Path, metavar="DIR", help="thư mục theo dõi")
-    watch.add_argument("--interval", type=float, default=10.0, metavar="GIÂY")
+    watch.add_argument("--interval", type=float, default=10.0, metavar="GIÂY",
+                       help="bao lâu xem lại thư mục một lần (mặc định: 10 giây)")  # fmt: skip
     board = _office_command(office_commands, "board", "bảng theo dõi xã đã gửi báo cáo nào", _board)
-    board.add_argument("--kind", metavar="LOẠI")
+    board.add_argument("--kind", metavar="LOẠI", help="chỉ một loại báo cáo")
     history = _office_command(
         office_commands, "receipts", "các tệp đã nhận hoặc từ chối, mới nhất trước", _receipts
     )
-    history.add_argument("--limit", type=int, default=50, metavar="SỐ")
+    history.add_argument("--limit", type=int, default=50, metavar="SỐ",
+                         help="in tối đa SỐ tệp (mặc định: 50)")  # fmt: skip
     for group in (office_commands, commands):
         consolidator = _office_command(
             group, "consolidate", "báo cáo tổng hợp các xã", _consolidate
         )
-        consolidator.add_argument("--period", required=True, metavar="KỲ")
-        consolidator.add_argument("--kind", metavar="LOẠI")
-        consolidator.add_argument("--out", type=Path, required=True, metavar="DIR")
+        consolidator.add_argument("--period", required=True, metavar="KỲ", help="kỳ báo cáo")
+        consolidator.add_argument("--kind", metavar="LOẠI", help="loại báo cáo (mặc định: theo kỳ)")
+        consolidator.add_argument("--out", type=Path, required=True, metavar="DIR",
+                                  help="thư mục ghi tệp PDF và Excel")  # fmt: skip
         consolidator.add_argument("--number", metavar="SỐ", help="số văn bản")
         consolidator.add_argument(
             "--date", type=date.fromisoformat, metavar="YYYY-MM-DD", help="ngày văn bản"

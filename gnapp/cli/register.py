@@ -83,7 +83,7 @@ def add_commands(commands: Any) -> None:
     show = actions.add_parser(
         "show", help="xem một hộ: thông tin, thành viên, tình trạng các năm, lịch sử thay đổi"
     )
-    show.add_argument("code", metavar="MÃ_HỘ")
+    show.add_argument("code", metavar="MÃ_HỘ", help="mã hộ")
     add_db(show)
     show.add_argument("--json", action="store_true",
                       help="in dạng JSON (sửa rồi dùng lại với “household edit”)")  # fmt: skip
@@ -95,7 +95,7 @@ def add_commands(commands: Any) -> None:
     ):
         action = actions.add_parser(name, help=help_text)
         if name == "edit":
-            action.add_argument("code", metavar="MÃ_HỘ")
+            action.add_argument("code", metavar="MÃ_HỘ", help="mã hộ")
         add_db(action)
         action.add_argument("--file", type=Path, required=True, metavar="HỘ.json",
                             help="hộ dạng JSON như “household show --json” in ra")  # fmt: skip
@@ -113,9 +113,9 @@ def add_commands(commands: Any) -> None:
     for name, help_text in (("add", "thêm một thôn, tổ dân phố"),
                             ("edit", "đổi tên hoặc khu vực (mã giữ nguyên)")):  # fmt: skip
         action = village_actions.add_parser(name, help=help_text)
-        action.add_argument("code", metavar="MÃ")
+        action.add_argument("code", metavar="MÃ", help="mã thôn, tổ dân phố")
         if name == "add":
-            action.add_argument("name", metavar="TÊN")
+            action.add_argument("name", metavar="TÊN", help="tên thôn, tổ dân phố")
             action.add_argument("--area", choices=tuple(AREAS), default="rural",
                                 help="rural: nông thôn (mặc định), urban: thành thị")  # fmt: skip
         else:

@@ -72,7 +72,7 @@ def add_commands(commands: Any) -> None:
 
     opening = _command(actions, "open", "mở đợt rà soát định kỳ (hoặc thường xuyên: --month)",
                        _open)  # fmt: skip
-    opening.add_argument("--year", type=int, required=True, metavar="NĂM")
+    opening.add_argument("--year", type=int, required=True, metavar="NĂM", help="năm rà soát")
     opening.add_argument("--month", type=int, metavar="THÁNG", help="đợt thường xuyên của tháng")
     opening.add_argument("--standard", metavar="ID", help="chuẩn nghèo (mặc định: chuẩn của năm)")
     opening.add_argument("--reference-date", metavar="NGÀY", help="ngày tham chiếu (tính tuổi)")
@@ -98,20 +98,22 @@ def add_commands(commands: Any) -> None:
         ("remove", "đưa một hộ ra khỏi danh sách rà soát (ghi lý do)", _remove),
     ):
         parser = _command(actions, name, help_text, handler)
-        parser.add_argument("code", metavar="MÃ_HỘ")
+        parser.add_argument("code", metavar="MÃ_HỘ", help="mã hộ")
         round_option(parser)
-        parser.add_argument("--reason", required=True, metavar="LÝ_DO")
+        parser.add_argument("--reason", required=True, metavar="LÝ_DO", help="lý do (ghi vào sổ)")
 
     applying = _command(actions, "apply", "ghi giấy đề nghị rà soát (Mẫu 01) hoặc công nhận "
                         "thoát nghèo (Mẫu 04)", _apply)  # fmt: skip
-    applying.add_argument("code", metavar="MÃ_HỘ")
+    applying.add_argument("code", metavar="MÃ_HỘ", help="mã hộ")
     round_option(applying)
     applying.add_argument("--kind", choices=("review", "escape"), default="review",
                           help="review: đề nghị rà soát (Mẫu 01); "
                           "escape: thoát nghèo (Mẫu 04)")  # fmt: skip
     applying.add_argument("--name", required=True, metavar="TÊN", help="người làm đơn")
-    applying.add_argument("--received-on", required=True, metavar="NGÀY")
-    applying.add_argument("--reason", required=True, metavar="LÝ_DO")
+    applying.add_argument(
+        "--received-on", required=True, metavar="NGÀY", help="ngày nhận đơn (YYYY-MM-DD)"
+    )
+    applying.add_argument("--reason", required=True, metavar="LÝ_DO", help="lý do đề nghị")
     applying.add_argument(
         "--channel", metavar="CÁCH", help="trực tiếp, bưu điện, cổng dịch vụ công"
     )
@@ -120,43 +122,64 @@ def add_commands(commands: Any) -> None:
                           "địa chỉ, thành viên)")  # fmt: skip
 
     survey = _command(actions, "survey", "ghi phiếu rà soát của một hộ từ tệp", _survey)
-    survey.add_argument("code", metavar="MÃ_HỘ")
+    survey.add_argument("code", metavar="MÃ_HỘ", help="mã hộ")
     round_option(survey)
-    survey.add_argument("--file", type=Path, required=True, metavar="PHIẾU.json")
-    survey.add_argument("--form", choices=("A", "B"), default="B")
+    survey.add_argument(
+        "--file",
+        type=Path,
+        required=True,
+        metavar="PHIẾU.json",
+        help="bản ghi hộ dạng JSON (docs/household-record.md)",
+    )
+    survey.add_argument(
+        "--form",
+        choices=("A", "B"),
+        default="B",
+        help="mẫu phiếu: A (nhận diện nhanh) hoặc B (mặc định)",
+    )
     survey.add_argument("--complete", action="store_true", help="hoàn thành (mặc định: lưu nháp)")
     survey.add_argument("--reviewer", metavar="TÊN", help="rà soát viên")
     survey.add_argument("--surveyed-on", metavar="NGÀY", help="ngày rà soát")
 
     meeting = _command(actions, "meeting", "ghi cuộc họp dân của một thôn và biểu quyết", _meeting)
     round_option(meeting)
-    meeting.add_argument("--village", required=True, metavar="THÔN")
-    meeting.add_argument("--date", required=True, metavar="NGÀY")
+    meeting.add_argument(
+        "--village", required=True, metavar="THÔN", help="thôn, tổ dân phố họp (tên hoặc mã)"
+    )
+    meeting.add_argument("--date", required=True, metavar="NGÀY", help="ngày họp (YYYY-MM-DD)")
     meeting.add_argument("--attendees", type=int, required=True, metavar="N", help="số người dự")
     meeting.add_argument("--vote", action="append", required=True, metavar="MÃ_HỘ=ĐỒNG_Ý[/BQ]",
                          help="số đồng ý (và số biểu quyết nếu khác số người dự)")  # fmt: skip
-    meeting.add_argument("--place", metavar="NƠI")
+    meeting.add_argument("--place", metavar="NƠI", help="nơi họp")
     meeting.add_argument("--chair", metavar="TÊN", help="chủ trì")
     meeting.add_argument("--secretary", metavar="TÊN", help="thư ký")
     meeting.add_argument("--represented", type=int, metavar="N", help="số hộ có đại diện dự họp")
 
     posting = _command(actions, "post", "niêm yết công khai kết quả", _post)
     round_option(posting)
-    posting.add_argument("--start", required=True, metavar="NGÀY")
+    posting.add_argument(
+        "--start", required=True, metavar="NGÀY", help="ngày bắt đầu niêm yết (YYYY-MM-DD)"
+    )
     posting.add_argument("--places", metavar="NƠI", help="nơi niêm yết")
 
     complaint = _command(actions, "complaint", "ghi khiếu nại trong thời gian niêm yết", _complaint)
-    complaint.add_argument("code", metavar="MÃ_HỘ")
+    complaint.add_argument("code", metavar="MÃ_HỘ", help="mã hộ")
     round_option(complaint)
-    complaint.add_argument("--date", required=True, metavar="NGÀY")
-    complaint.add_argument("--content", required=True, metavar="NỘI_DUNG")
+    complaint.add_argument(
+        "--date", required=True, metavar="NGÀY", help="ngày nhận khiếu nại (YYYY-MM-DD)"
+    )
+    complaint.add_argument(
+        "--content", required=True, metavar="NỘI_DUNG", help="nội dung khiếu nại"
+    )
     complaint.add_argument("--by", metavar="TÊN", help="người khiếu nại")
 
     recheck = _command(actions, "recheck", "ghi kết quả phúc tra một khiếu nại", _recheck)
-    recheck.add_argument("complaint", type=int, metavar="SỐ_KHIẾU_NẠI")
-    recheck.add_argument("--date", required=True, metavar="NGÀY")
-    recheck.add_argument("--result", required=True, metavar="KẾT_QUẢ")
-    recheck.add_argument("--class", dest="class_code", required=True,
+    recheck.add_argument(
+        "complaint", type=int, metavar="SỐ_KHIẾU_NẠI", help="số khiếu nại (khi ghi khiếu nại)"
+    )
+    recheck.add_argument("--date", required=True, metavar="NGÀY", help="ngày phúc tra (YYYY-MM-DD)")
+    recheck.add_argument("--result", required=True, metavar="KẾT_QUẢ", help="kết quả phúc tra")
+    recheck.add_argument("--class", dest="class_code", required=True, help="phân loại sau phúc tra",
                          choices=("poor", "near_poor", "average", "not_poor"))  # fmt: skip
 
     opinion = _command(actions, "opinion", "ghi ý kiến của cấp trên về kết quả (không bắt buộc)",
@@ -164,8 +187,8 @@ def add_commands(commands: Any) -> None:
     round_option(opinion)
     opinion.add_argument("--by", required=True, metavar="CƠ_QUAN", help="cơ quan cho ý kiến")
     opinion.add_argument("--number", metavar="SỐ", help="số văn bản")
-    opinion.add_argument("--date", required=True, metavar="NGÀY")
-    opinion.add_argument("--content", default="", metavar="NỘI_DUNG")
+    opinion.add_argument("--date", required=True, metavar="NGÀY", help="ngày văn bản (YYYY-MM-DD)")
+    opinion.add_argument("--content", default="", metavar="NỘI_DUNG", help="nội dung ý kiến")
 
     recognising = _command(actions, "recognise", "quyết định công nhận: ghi tình trạng năm, khóa "
                            "đợt (lãnh đạo phê duyệt)", _recognise)  # fmt: skip
@@ -175,14 +198,18 @@ def add_commands(commands: Any) -> None:
     recognising.add_argument("--user", required=True, metavar="TÊN", help="lãnh đạo phê duyệt")
 
     correcting = _command(actions, "correct", "điều chỉnh tình trạng sau công nhận", _correct)
-    correcting.add_argument("code", metavar="MÃ_HỘ")
+    correcting.add_argument("code", metavar="MÃ_HỘ", help="mã hộ")
     round_option(correcting)
-    correcting.add_argument("--status", required=True,
+    correcting.add_argument("--status", required=True, help="tình trạng mới",
                             choices=("poor", "near_poor", "average", "not_poor"))  # fmt: skip
-    correcting.add_argument("--reason", required=True, metavar="LÝ_DO")
-    correcting.add_argument("--number", required=True, metavar="SỐ")
-    correcting.add_argument("--date", required=True, metavar="NGÀY")
-    correcting.add_argument("--user", required=True, metavar="TÊN")
+    correcting.add_argument("--reason", required=True, metavar="LÝ_DO", help="lý do điều chỉnh")
+    correcting.add_argument(
+        "--number", required=True, metavar="SỐ", help="số quyết định điều chỉnh"
+    )
+    correcting.add_argument(
+        "--date", required=True, metavar="NGÀY", help="ngày quyết định (YYYY-MM-DD)"
+    )
+    correcting.add_argument("--user", required=True, metavar="TÊN", help="lãnh đạo phê duyệt")
     add_file_commands(actions)
 
 
