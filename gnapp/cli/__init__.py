@@ -27,7 +27,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Mã thoát: 0 xong; 1 bị từ chối (dữ liệu nhập sai, kiểm tra không đạt, sai mật "
         "khẩu…); 2 sai cú pháp lệnh; 3 tệp dữ liệu hỏng hoặc không phải dữ liệu GNApp.",
     )
-    parser.add_argument("--version", action="version", version=f"GNApp {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"GNApp {__version__}", help="in phiên bản"
+    )
     target = parser.add_mutually_exclusive_group()
     target.add_argument(
         "--demo", action="store_true", help="mở giao diện trên bản sao mới của xã mẫu"

@@ -130,11 +130,15 @@ USAGE_ERRORS = (
 
 
 class Parser(argparse.ArgumentParser):
-    """An argparse parser that says its usage errors in Vietnamese (exit status EXIT_USAGE)."""
+    """An argparse parser whose help and usage errors are Vietnamese (exit status EXIT_USAGE)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False
         super().__init__(*args, **kwargs)
+        self._positionals.title = "đối số"
+        self._optionals.title = "tùy chọn"
+        self.add_argument("-h", "--help", action="help", help="in hướng dẫn này rồi thoát")
 
     def error(self, message: str) -> NoReturn:
         for pattern, text in USAGE_ERRORS:
