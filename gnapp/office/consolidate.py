@@ -35,11 +35,11 @@ from gnapp.reporting.figures import (
 )
 from gnapp.reporting.pdf import write_pdf
 from gnapp.reporting.report_xlsx import write_report_xlsx
-from gnapp.reporting.tables import Column, Row, Table
+from gnapp.reporting.tables import Column, Row, Table, heading
 from gnapp.reporting.tables.pdf import data_table
 
-COMMUNE_HEADER = "Xã, phường, thị trấn"
-VILLAGE_HEADER = "Thôn, tổ dân phố"
+COMMUNE_HEADER = heading("commune")
+VILLAGE_HEADER = heading("village")
 COMMUNES_TABLE = "communes"
 BY_COMMUNE = {"lists_by_village": "lists_by_commune"}  # the table's row is a commune here
 # The communes' own sentences but the one naming a commune.
@@ -123,13 +123,13 @@ def _day(stamp: str) -> str:
 
 def _communes_table(consolidation: Consolidation) -> Table:
     columns = (
-        Column("number", "STT", "index", width=0.7),  # "STT" on one line
+        Column("number", heading("number"), "index", width=0.7),  # "STT" on one line
         Column("name", COMMUNE_HEADER, "text", width=2.6),
         Column("sequence", "Gói số", "value", width=0.8),
         Column("version", "Phiên bản báo cáo", "value", width=1.0),
         Column("created", "Ngày lập", "text", width=1.5),
         Column("received", "Ngày nhận", "text", width=1.5),
-        Column("note", "Ghi chú", "text", width=2.0),
+        Column("note", heading("note"), "text", width=2.0),
     )
     rows = [
         Row(

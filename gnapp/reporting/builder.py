@@ -50,7 +50,7 @@ from gnapp.reporting.figures import (
 from gnapp.reporting.issuer import issuer
 from gnapp.reporting.pdf import write_pdf
 from gnapp.reporting.report_xlsx import write_report_xlsx
-from gnapp.reporting.tables import Column, Group, Row, Table
+from gnapp.reporting.tables import Column, Group, Row, Table, heading
 from gnapp.reporting.tables.pdf import data_table
 from gnapp.store import figures as counts
 from gnapp.store.database import CommuneDatabase
@@ -299,7 +299,7 @@ def _lists_table(figures: ReportFigures, title: str) -> Table:
     start_year, end_year = figures.start.year, figures.end.year
     end_label = "đến nay" if figures.end.current else f"cuối năm {end_year}"
     columns = [
-        Column("name", "Thôn, tổ dân phố", "label"),
+        Column("name", heading("village"), "label"),
         Column("households", "Tổng số hộ"),
         Column("members", "Tổng số khẩu"),
     ]
@@ -307,10 +307,10 @@ def _lists_table(figures: ReportFigures, title: str) -> Table:
         what = label.removeprefix("hộ ").capitalize()
         start_group = f"Hộ {what.lower()} cuối năm {start_year}"
         columns += [
-            Column(f"{status}_start", "Số hộ", group=start_group),
+            Column(f"{status}_start", heading("households"), group=start_group),
             Column(
                 f"{status}_start_rate",
-                "Tỷ lệ (%)",
+                heading("rate"),
                 "rate",
                 start_group,
                 (f"{status}_start", "households"),
@@ -318,11 +318,11 @@ def _lists_table(figures: ReportFigures, title: str) -> Table:
         ]
         end_group = f"Hộ {what.lower()} {end_label}"
         columns += [
-            Column(f"{status}_end", "Số hộ", group=end_group),
+            Column(f"{status}_end", heading("households"), group=end_group),
             Column(f"{status}_end_members", "Số khẩu", group=end_group),
             Column(
                 f"{status}_end_rate",
-                "Tỷ lệ (%)",
+                heading("rate"),
                 "rate",
                 end_group,
                 (f"{status}_end", "households"),
@@ -332,7 +332,7 @@ def _lists_table(figures: ReportFigures, title: str) -> Table:
     columns += [
         Column("em_households", "Tổng số hộ", group=minority),
         Column("em_poor", "Hộ nghèo", group=minority),
-        Column("em_poor_rate", "Tỷ lệ (%)", "rate", minority, ("em_poor", "em_households")),
+        Column("em_poor_rate", heading("rate"), "rate", minority, ("em_poor", "em_households")),
     ]
     starts = {v.village_id: v for v in figures.start.villages}
 
@@ -386,7 +386,7 @@ def _movements_table(figures: ReportFigures, status: str, title: str) -> Table:
     columns hold no movement the register records, so they are 0 whenever (9) adds up."""
     table_id = f"{status}_movements"
     moves = report_tables()[table_id]["columns"]
-    columns = [Column("name", "Thôn, tổ dân phố", "label")]
+    columns = [Column("name", heading("village"), "label")]
     for move in moves:
         key, header, direction = move["key"], move["header"], move.get("direction")
         group = f"{direction}: {header}" if direction else header
@@ -519,7 +519,7 @@ def _budget_table(figures: ReportFigures, title: str) -> Table:
 
 def _awards_table(awards: Sequence[Mapping[str, Any]]) -> Table:
     columns = (
-        Column("number", "STT", "index"),
+        Column("number", heading("number"), "index"),
         Column("name", "Tên tập thể, cá nhân", "text"),
         Column("unit", "Chức vụ, đơn vị", "text"),
         Column("achievement", "Thành tích", "text"),

@@ -22,7 +22,7 @@ from gnapp.core.record import value_label
 from gnapp.core.vietnamese import format_date
 from gnapp.progress import Progress
 from gnapp.reporting.issuer import issuer
-from gnapp.reporting.tables import Column, Group, Row, Table, Total
+from gnapp.reporting.tables import Column, Group, Row, Table, Total, heading
 from gnapp.reporting.xlsx import Heading, new_workbook, save_workbook, write_table
 from gnapp.store import lists
 from gnapp.store.errors import DatabaseError
@@ -168,20 +168,20 @@ _STANDING = (("new", "Mới"), ("fell_back", "Tái"), ("old", "Cũ"))
 def _list_columns(kind: str, year: int) -> tuple[Column, ...]:
     counted = Total("count")
     columns = [
-        Column("stt", "STT", "index", chars=5),
-        Column("head_name", "Họ và tên", "text", _HEAD_GROUP, chars=24),
-        Column("birth_year", "Năm sinh", "year", _HEAD_GROUP, chars=7),
-        Column("sex", "Giới tính", "center", _HEAD_GROUP, chars=7),
-        Column("ethnicity", "Dân tộc", "center", _HEAD_GROUP, chars=9),
+        Column("stt", heading("number"), "index", chars=5),
+        Column("head_name", heading("full_name"), "text", _HEAD_GROUP, chars=24),
+        Column("birth_year", heading("birth_year"), "year", _HEAD_GROUP, chars=7),
+        Column("sex", heading("sex"), "center", _HEAD_GROUP, chars=7),
+        Column("ethnicity", heading("ethnicity"), "center", _HEAD_GROUP, chars=9),
         Column(
             "citizen_id",
-            "Số CCCD / định danh cá nhân",
+            heading("citizen_id"),
             "id",
             _HEAD_GROUP,
             chars=15,
             total=Total("count", source="head_name", unit=HOUSEHOLDS),
         ),
-        Column("members", "Số nhân khẩu", chars=8),
+        Column("members", heading("members"), chars=8),
         Column("address", "Địa chỉ (thôn, tổ dân phố)", "text", chars=18),
         *(
             Column(key, label, "mark", _FLAG_GROUP, chars=11, total=counted)
@@ -195,7 +195,7 @@ def _list_columns(kind: str, year: int) -> tuple[Column, ...]:
         ]
     else:
         columns.append(Column("status", f"Phân loại năm {year}", "center", chars=14))
-    columns.append(Column("note", "Ghi chú", "text", chars=16))
+    columns.append(Column("note", heading("note"), "text", chars=16))
     return tuple(columns)
 
 
@@ -299,17 +299,17 @@ _MEMBER_GROUP = "Thành viên hộ"
 
 def _register_columns(year: int) -> tuple[Column, ...]:
     return (
-        Column("stt", "STT", "index", chars=5),
-        Column("code", "Mã hộ", "center", chars=12),
-        Column("full_name", "Họ và tên", "text", _MEMBER_GROUP, chars=24),
-        Column("relation", "Quan hệ với chủ hộ", "center", _MEMBER_GROUP, chars=12),
-        Column("sex", "Giới tính", "center", _MEMBER_GROUP, chars=7),
-        Column("birth_date", "Ngày sinh", "center", _MEMBER_GROUP, chars=11),
-        Column("citizen_id", "Số CCCD / định danh cá nhân", "id", _MEMBER_GROUP, chars=15),
-        Column("ethnicity", "Dân tộc", "center", _MEMBER_GROUP, chars=9),
+        Column("stt", heading("number"), "index", chars=5),
+        Column("code", heading("code"), "center", chars=12),
+        Column("full_name", heading("full_name"), "text", _MEMBER_GROUP, chars=24),
+        Column("relation", heading("relation"), "center", _MEMBER_GROUP, chars=12),
+        Column("sex", heading("sex"), "center", _MEMBER_GROUP, chars=7),
+        Column("birth_date", heading("birth_date"), "center", _MEMBER_GROUP, chars=11),
+        Column("citizen_id", heading("citizen_id"), "id", _MEMBER_GROUP, chars=15),
+        Column("ethnicity", heading("ethnicity"), "center", _MEMBER_GROUP, chars=9),
         Column(
             "village",
-            "Thôn, tổ dân phố",
+            heading("village"),
             "text",
             chars=16,
             total=Total("count", source="stt", unit=HOUSEHOLDS),

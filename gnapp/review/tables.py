@@ -50,7 +50,7 @@ from gnapp.reporting.figures import (
 from gnapp.reporting.issuer import issuer
 from gnapp.reporting.pdf import write_pdf
 from gnapp.reporting.report_xlsx import annex_heading
-from gnapp.reporting.tables import Column, Group, Row, Table
+from gnapp.reporting.tables import Column, Group, Row, Table, heading
 from gnapp.reporting.tables.pdf import data_table
 from gnapp.review.workflow import Round, classify_for_round, get_round
 from gnapp.store import figures as counts
@@ -277,7 +277,7 @@ def _movements_table(
     status = spec["list"]
     keys = [c["key"] for c in spec["columns"]]
     columns = [
-        Column("name", "Thôn, tổ dân phố", "label"),
+        Column("name", heading("village"), "label"),
         Column("row", "Hộ / người", "text", width=0.8),
     ]
     columns += [
@@ -405,7 +405,7 @@ def _deprivation_table(
     status, rates = spec["list"], spec["measure"] == "rates"
     indicators = standard.indicators
     columns = [
-        Column("name", "Thôn, tổ dân phố", "label"),
+        Column("name", heading("village"), "label"),
         Column("households", f"Số {LIST_LABELS[status]} có phiếu B"),
     ]
     if rates:
@@ -491,7 +491,7 @@ def _ethnicity_table(
         by_village.setdefault(household.village_id, Counter())[f"{key}|{household.status}"] += 1
     present = sorted(minorities.values(), key=text_sort_key)
     groups = [(fold(KINH), KINH), *((fold(e), e) for e in present), ("", OTHER_ETHNICITY)]
-    columns = [Column("name", "Thôn, tổ dân phố", "label")]
+    columns = [Column("name", heading("village"), "label")]
     for index, (_, label) in enumerate(groups):
         columns += [
             Column(f"e{index}_{status}", LIST_LABELS[status].capitalize(), group=label)
@@ -525,8 +525,8 @@ def _causes_table(
     for status in LISTED:
         group = LIST_LABELS[status].capitalize()
         columns += [
-            Column(f"{status}_h", "Số hộ", group=group),
-            Column(f"{status}_rate", "Tỷ lệ (%)", "rate", group=group),
+            Column(f"{status}_h", heading("households"), group=group),
+            Column(f"{status}_rate", heading("rate"), "rate", group=group),
         ]
     rows: list[tuple[dict[str, Any], bool]] = []
     lines = [
@@ -583,7 +583,7 @@ def _children_table(
             school_from <= age < school_under and member.schooling in rules["out_of_school"]
         )
     words = spec["columns"]
-    columns = [Column("name", "Thôn, tổ dân phố", "label")]
+    columns = [Column("name", heading("village"), "label")]
     for status in LISTED:
         group = f"Trẻ em trong {LIST_LABELS[status]}"
         columns += [Column(f"{status}_{key}", text, group=group) for key, text in words.items()]

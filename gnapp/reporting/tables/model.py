@@ -8,10 +8,12 @@ Callers build a ``Table`` once; ``gnapp.reporting.tables.pdf`` lays it out for a
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from gnapp.data import read_form_json
 from gnapp.reporting.figures import percent
 
 TOTAL_KINDS = ("sum", "count", "rate")
@@ -30,6 +32,17 @@ KINDS: dict[str, tuple[str, str, float, float]] = {
     "mark": ("center", "mark", 1.0, 11),  # "x"
 }
 PdfGroups = Literal["totals", "banner", "none"]
+
+
+@functools.cache
+def _headings() -> dict[str, str]:
+    return read_form_json("reports", "columns.json")["columns"]
+
+
+def heading(key: str) -> str:
+    """A column heading the official tables share (forms/reports/columns.json): "STT",
+    "Thôn, tổ dân phố", "Số hộ"…"""
+    return _headings()[key]
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from gnapp.review.documents.common import (
     DocumentError,
     capital,
     class_text,
+    column_heading,
     columns,
     round_context,
     village_label,
@@ -82,10 +83,10 @@ def _certificate(context: Context, state: HouseholdState) -> OfficialDocument:
         *(TextParagraph(context.fill(line, **values), italic=True) for line in words["bases"]),
         TextParagraph(context.fill(words["certifies"]), align="center", indent=False, bold=True),
         Bullet(
-            f"{context.words['columns']['head']}: {state.head_name}; "
+            f"{column_heading('head')}: {state.head_name}; "
             f"dân tộc: {head.get('ethnicity') or '……………'}"
         ),
-        Bullet(f"Số CCCD / định danh cá nhân: {head.get('citizen_id') or '……………………'}"),
+        Bullet(f"{column_heading('citizen_id')}: {head.get('citizen_id') or '……………………'}"),
         Bullet(f"Địa chỉ: {address}; mã hộ: {state.code}"),
         Bullet(f"Các thành viên của hộ ({format_number(len(members))} người):"),
         data_table(roster),

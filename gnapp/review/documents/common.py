@@ -17,7 +17,7 @@ from gnapp.core.movements import MOVEMENT_LABELS
 from gnapp.data import form_file
 from gnapp.reporting.document import OfficialDocument, Signature, TextParagraph
 from gnapp.reporting.issuer import Issuer, issuer
-from gnapp.reporting.tables import Column, Group, Row
+from gnapp.reporting.tables import Column, Group, Row, heading
 from gnapp.reporting.xlsx import Heading
 from gnapp.review import workflow
 from gnapp.review.progress import HouseholdState, household_states
@@ -191,9 +191,15 @@ def nothing(text: str = "Không có hộ nào.") -> TextParagraph:
 # --- the household tables ---------------------------------------------------------------------
 
 
+def column_heading(key: str) -> str:
+    """The documents file's heading for ``key`` (its "columns"), else the one the official
+    tables share (forms/reports/columns.json)."""
+    return texts()["columns"].get(key) or heading(key)
+
+
 def column(key: str, kind: str, width: float, chars: float | None = None, **look: Any) -> Column:
-    """A column headed by the documents file's heading for ``key`` (its "columns")."""
-    return Column(key, texts()["columns"][key], kind, width=width, chars=chars, **look)
+    """A column headed by ``column_heading(key)``."""
+    return Column(key, column_heading(key), kind, width=width, chars=chars, **look)
 
 
 def columns(*specs: tuple[str, str, float]) -> tuple[Column, ...]:

@@ -21,7 +21,7 @@ from gnapp.reporting.document import (
     Signature,
     TextParagraph,
 )
-from gnapp.reporting.tables import Column, Group, Row, Table
+from gnapp.reporting.tables import Group, Row, Table
 from gnapp.reporting.tables.pdf import data_table
 from gnapp.review import workflow
 from gnapp.review.documents.common import (
@@ -29,7 +29,7 @@ from gnapp.review.documents.common import (
     DocumentError,
     capital,
     class_text,
-    column,
+    column_heading,
     columns,
     nothing,
     round_context,
@@ -38,7 +38,7 @@ from gnapp.review.documents.common import (
 )
 from gnapp.review.progress import HouseholdState
 
-# (member field, kind, relative width) of the members table
+# (member field, kind, relative width) of the members table, headed as forms/ say
 MEMBER_COLUMNS = (
     ("full_name", "text", 2.3),
     ("sex", "center", 0.8),
@@ -69,7 +69,7 @@ def _answer_rows(record: dict[str, Any]) -> list[tuple[str, str]]:
     income = record.get("income") or {}
     labels = texts()["questionnaire"]["labels"]
     rows = [
-        (texts()["columns"]["code"], record.get("household_code", "")),
+        (column_heading("code"), record.get("household_code", "")),
         (field_label("household.village"), record.get("village", "")),
         (
             field_label("household.area"),
@@ -150,7 +150,7 @@ def _answers_table(context: Context, record: dict[str, Any]) -> Table:
     body: list[Group | Row] = []
     under: list[Group | Row] = body
     for question, answer in _answer_rows(record):
-        if answer == "" and question != context.words["columns"]["code"]:
+        if answer == "" and question != column_heading("code"):
             under = []
             body.append(Group(question, under))
         else:
@@ -184,15 +184,8 @@ def _member_cell(member: dict[str, Any], key: str) -> str:
 
 
 def _members_table(context: Context, members: Sequence[dict[str, Any]]) -> Table:
-    headers = context.words["columns"]
     return Table(
-        (
-            column("number", "index", 0.7),
-            *(
-                Column(key, headers.get(key) or field_label(f"member.{key}"), kind, width=width)
-                for key, kind, width in MEMBER_COLUMNS
-            ),
-        ),
+        columns(("number", "index", 0.7), *MEMBER_COLUMNS),
         [
             Row({"number": n, **{key: _member_cell(m, key) for key, _, _ in MEMBER_COLUMNS}})
             for n, m in enumerate(members, start=1)
