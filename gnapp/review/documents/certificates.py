@@ -6,7 +6,6 @@ from datetime import date
 
 import sqlite_utils
 
-from gnapp.core.record import value_label
 from gnapp.core.vietnamese import format_date, format_number
 from gnapp.reporting.document import Block, Bullet, OfficialDocument, TextParagraph, number_symbol
 from gnapp.reporting.tables import Row, Table
@@ -14,11 +13,11 @@ from gnapp.reporting.tables.pdf import data_table
 from gnapp.review.documents.common import (
     Context,
     DocumentError,
-    capital,
     class_text,
     column_heading,
     columns,
     round_context,
+    value_text,
     village_label,
 )
 from gnapp.review.progress import HouseholdState
@@ -29,10 +28,6 @@ CERTIFIED = ("poor", "near_poor")
 # (most members, type size) of a certificate's roster: a large household's in smaller type, so
 # that its certificate keeps to one page
 CERTIFICATE_TYPE = ((7, 11), (8, 9), (12, 8), (10**6, 7))
-
-
-def _label(field: str, value: str | None) -> str:
-    return capital(value_label(field, value)) if value else ""
 
 
 def _certificate(context: Context, state: HouseholdState) -> OfficialDocument:
@@ -69,8 +64,8 @@ def _certificate(context: Context, state: HouseholdState) -> OfficialDocument:
                     "number": n,
                     "full_name": m["full_name"],
                     "birth_year": (m["birth_date"] or "")[:4],
-                    "sex": _label("member.sex", m["sex"]),
-                    "relation": _label("member.relation", m["relation"]),
+                    "sex": value_text("member.sex", m["sex"]),
+                    "relation": value_text("member.relation", m["relation"]),
                 }
             )
             for n, m in enumerate(members, start=1)

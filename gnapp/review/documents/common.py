@@ -14,6 +14,7 @@ import sqlite_utils
 
 from gnapp.core.classify import CLASS_LABELS
 from gnapp.core.movements import MOVEMENT_LABELS
+from gnapp.core.record import value_label
 from gnapp.data import form_file
 from gnapp.reporting.document import OfficialDocument, Signature, TextParagraph
 from gnapp.reporting.issuer import Issuer, issuer
@@ -48,6 +49,11 @@ def texts() -> dict[str, Any]:
 
 def capital(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def value_text(field: str, value: Any) -> str:
+    """A coded value as written on a document ("Nam", "Vợ"), empty when not recorded."""
+    return capital(value_label(field, value)) if value else ""
 
 
 def class_text(code: str | None) -> str:

@@ -34,6 +34,7 @@ from gnapp.review.documents.common import (
     nothing,
     round_context,
     texts,
+    value_text,
     village_label,
 )
 from gnapp.review.progress import HouseholdState
@@ -180,7 +181,7 @@ def _member_cell(member: dict[str, Any], key: str) -> str:
         return _birth_text(value)
     if isinstance(value, bool):
         return _yes_no(value)
-    return capital(value_label(f"member.{key}", value))
+    return value_text(f"member.{key}", value)
 
 
 def _members_table(context: Context, members: Sequence[dict[str, Any]]) -> Table:
