@@ -9,14 +9,16 @@ from pathlib import Path
 from gnapp.core.vietnamese import fold
 from gnapp.data import read_form_json
 from gnapp.i18n import tr, tr_noop
-from gnapp.office.database import OFFICE_KINDS, SUFFIX, OfficeIdentity, open_office
 from gnapp.office.registry import create_office, office_public_key
+from gnapp.office.store.database import OFFICE_KINDS, SUFFIX, OfficeIdentity, open_office
 from gnapp.packages.keys import DEFAULT_KDF, MIN_PASSPHRASE, KeyProblem, check_new_passphrase
 from gnapp.paths import user_data_dir
 from gnapp.progress import Progress
 from gnapp.store.errors import DatabaseError
 from gnapp.ui.jobs import wait_for
-from gnapp.ui.office_views import export_office_key, fingerprint_label
+from gnapp.ui.key_dialogs import secret_field
+from gnapp.ui.office.common import fingerprint_label
+from gnapp.ui.office.communes import export_office_key
 from gnapp.ui.qt import (
     QComboBox,
     QFileDialog,
@@ -135,10 +137,8 @@ class OfficeFilePage(_CheckedPage):
         row = QHBoxLayout()
         row.addWidget(self.path, 1)
         row.addWidget(browse)
-        self.passphrase = QLineEdit(objectName="passphrase")
-        self.repeat = QLineEdit(objectName="repeat")
-        for field in (self.passphrase, self.repeat):
-            field.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase = secret_field("passphrase")
+        self.repeat = secret_field("repeat")
         form = QFormLayout(self)
         form.addRow(tr("Tệp dữ liệu của cơ quan:"), row)
         form.addRow(
