@@ -15,13 +15,7 @@ from gnapp.office.registry import communes
 from gnapp.office.store.database import OfficeDatabase
 from gnapp.office.store.packages import package_figures
 from gnapp.packages.data import Part, consolidated_data, figures_from_data
-from gnapp.reporting.builder import (
-    AnnexTable,
-    TableColumn,
-    TableRow,
-    annex_tables,
-    data_table,
-)
+from gnapp.reporting.builder import annex_tables
 from gnapp.reporting.document import (
     Annex,
     OfficialDocument,
@@ -41,9 +35,11 @@ from gnapp.reporting.figures import (
 )
 from gnapp.reporting.pdf import write_pdf
 from gnapp.reporting.report_xlsx import write_report_xlsx
+from gnapp.reporting.tables import Column, Row, Table, heading
+from gnapp.reporting.tables.pdf import data_table
 
-COMMUNE_HEADER = "Xã, phường, thị trấn"
-VILLAGE_HEADER = "Thôn, tổ dân phố"
+COMMUNE_HEADER = heading("commune")
+VILLAGE_HEADER = heading("village")
 COMMUNES_TABLE = "communes"
 BY_COMMUNE = {"lists_by_village": "lists_by_commune"}  # the table's row is a commune here
 # The communes' own sentences but the one naming a commune.
@@ -122,18 +118,18 @@ def _day(stamp: str) -> str:
     return format_date(local_time(stamp).date())
 
 
-def _communes_table(consolidation: Consolidation) -> AnnexTable:
+def _communes_table(consolidation: Consolidation) -> Table:
     columns = (
-        TableColumn("number", "STT", "index", width=0.7),  # "STT" on one line
-        TableColumn("name", COMMUNE_HEADER, "text", width=2.6),
-        TableColumn("sequence", "Gói số", "value", width=0.8),
-        TableColumn("version", "Phiên bản báo cáo", "value", width=1.0),
-        TableColumn("created", "Ngày lập", "text", width=1.5),
-        TableColumn("received", "Ngày nhận", "text", width=1.5),
-        TableColumn("note", "Ghi chú", "text", width=2.0),
+        Column("number", heading("number"), "index", width=0.7),  # "STT" on one line
+        Column("name", COMMUNE_HEADER, "text", width=2.6),
+        Column("sequence", "Gói số", "value", width=0.8),
+        Column("version", "Phiên bản báo cáo", "value", width=1.0),
+        Column("created", "Ngày lập", "text", width=1.5),
+        Column("received", "Ngày nhận", "text", width=1.5),
+        Column("note", heading("note"), "text", width=2.0),
     )
     rows = [
-        TableRow(
+        Row(
             {
                 "number": n,
                 "name": p.commune_name,
@@ -147,20 +143,19 @@ def _communes_table(consolidation: Consolidation) -> AnnexTable:
         for n, p in enumerate(consolidation.packages, start=1)
     ]
     rows += [
-        TableRow({"number": n, "name": name, "note": "Chưa gửi báo cáo"})
+        Row({"number": n, "name": name, "note": "Chưa gửi báo cáo"})
         for n, name in enumerate(consolidation.missing, start=len(rows) + 1)
     ]
-    return AnnexTable(
-        COMMUNES_TABLE,
-        "Các xã, phường, thị trấn gửi báo cáo",
-        "",
+    return Table(
         columns,
         tuple(rows),
+        id=COMMUNES_TABLE,
+        title="Các xã, phường, thị trấn gửi báo cáo",
         totals=False,
     )
 
 
-def consolidation_tables(consolidation: Consolidation) -> tuple[AnnexTable, ...]:
+def consolidation_tables(consolidation: Consolidation) -> tuple[Table, ...]:
     """The list of communes and packages, then the report kind's tables with a row per
     commune."""
     tables = [_communes_table(consolidation)]
@@ -180,7 +175,7 @@ def consolidation_document(
     consolidation: Consolidation,
     on: date,
     number: str | None = None,
-) -> tuple[OfficialDocument, tuple[AnnexTable, ...]]:
+) -> tuple[OfficialDocument, tuple[Table, ...]]:
     """The consolidated report under the office's header, with its tables as annexes."""
     identity = office.identity
     report = report_kind(consolidation.kind)

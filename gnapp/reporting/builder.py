@@ -17,15 +17,13 @@ from typing import Any
 
 import sqlite_utils
 
-from gnapp.core.vietnamese import format_decimal, format_number
+from gnapp.core.vietnamese import format_number
 from gnapp.progress import Progress
 from gnapp.reporting.document import (
     Annex,
     Block,
     Bullet,
-    Cell,
     Chart,
-    DataTable,
     OfficialDocument,
     SectionHeading,
     Series,
@@ -51,6 +49,9 @@ from gnapp.reporting.figures import (
 )
 from gnapp.reporting.issuer import issuer
 from gnapp.reporting.pdf import write_pdf
+from gnapp.reporting.report_xlsx import write_report_xlsx
+from gnapp.reporting.tables import Column, Group, Row, Table, heading
+from gnapp.reporting.tables.pdf import data_table
 from gnapp.store import figures as counts
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.overview import status_years
@@ -65,9 +66,8 @@ DEFAULT_RECIPIENTS = tuple(SETTINGS["document.recipients"].default)
 OPENING = "opening"  # narrative key of the paragraph under "Kính gửi"
 DOCUMENTS = "documents_issued"  # narrative key: the documents issued, one per line
 AWARD_KINDS = {"collective": "Tập thể", "individual": "Cá nhân"}
+PEOPLE_UNIT = "Đơn vị tính: hộ, người"
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
-SUMMED = ("count", "money")
-COLUMN_KINDS = ("label", "text", "index", "count", "money", "rate", "value")
 
 
 class ReportBuildError(FiguresError):
@@ -292,91 +292,25 @@ def check_awards(kind: str, awards: Sequence[Mapping[str, Any]]) -> None:
             )
 
 
-# --- tables as data --------------------------------------------------------------------------
+# --- the annex tables ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class TableColumn:
-    """``kind``: label, text, index (STT), count and money (summed on total rows), rate (two
-    decimals; on total rows ``rate_of`` = (part, whole) column keys), value (as measured)."""
-
-    key: str
-    header: str
-    kind: str = "count"
-    group: str | None = None
-    rate_of: tuple[str, str] | None = None
-    width: float | None = None  # relative width in the PDF; by kind when None
-
-
-@dataclass(frozen=True)
-class TableRow:
-    values: Mapping[str, Any]
-
-
-@dataclass(frozen=True)
-class TableGroup:
-    """A row with its label and the totals of the rows (or groups) under it."""
-
-    label: str
-    items: tuple[TableGroup | TableRow, ...]
-
-
-@dataclass(frozen=True)
-class AnnexTable:
-    id: str
-    title: str
-    unit: str
-    columns: tuple[TableColumn, ...]
-    body: tuple[TableGroup | TableRow, ...]
-    totals: bool = True
-    total_label: str = "Tổng cộng"
-
-    @property
-    def label_span(self) -> int:
-        """How many columns the label of a group or total row spans."""
-        return next(
-            (i for i, c in enumerate(self.columns) if c.kind in (*SUMMED, "rate")),
-            len(self.columns),
-        )
-
-
-def _leaves(items: Sequence[TableGroup | TableRow]) -> list[TableRow]:
-    rows: list[TableRow] = []
-    for item in items:
-        rows += _leaves(item.items) if isinstance(item, TableGroup) else [item]
-    return rows
-
-
-def summary(table: AnnexTable, items: Sequence[TableGroup | TableRow]) -> dict[str, Any]:
-    """The figures of a group or total row: sums, and rates recomputed from the sums."""
-    rows = _leaves(items)
-    values: dict[str, Any] = {}
-    for column in table.columns:
-        if column.kind in SUMMED:
-            values[column.key] = sum(r.values.get(column.key) or 0 for r in rows)
-    for column in table.columns:
-        if column.kind == "rate" and column.rate_of:
-            part, whole = column.rate_of
-            values[column.key] = percent(values[part], values[whole]) or 0.0
-    return values
-
-
-def _lists_table(figures: ReportFigures, title: str) -> AnnexTable:
+def _lists_table(figures: ReportFigures, title: str) -> Table:
     start_year, end_year = figures.start.year, figures.end.year
     end_label = "đến nay" if figures.end.current else f"cuối năm {end_year}"
     columns = [
-        TableColumn("name", "Thôn, tổ dân phố", "label"),
-        TableColumn("households", "Tổng số hộ"),
-        TableColumn("members", "Tổng số khẩu"),
+        Column("name", heading("village"), "label"),
+        Column("households", "Tổng số hộ"),
+        Column("members", "Tổng số khẩu"),
     ]
     for status, label in LIST_LABELS.items():
         what = label.removeprefix("hộ ").capitalize()
         start_group = f"Hộ {what.lower()} cuối năm {start_year}"
         columns += [
-            TableColumn(f"{status}_start", "Số hộ", group=start_group),
-            TableColumn(
+            Column(f"{status}_start", heading("households"), group=start_group),
+            Column(
                 f"{status}_start_rate",
-                "Tỷ lệ (%)",
+                heading("rate"),
                 "rate",
                 start_group,
                 (f"{status}_start", "households"),
@@ -384,11 +318,11 @@ def _lists_table(figures: ReportFigures, title: str) -> AnnexTable:
         ]
         end_group = f"Hộ {what.lower()} {end_label}"
         columns += [
-            TableColumn(f"{status}_end", "Số hộ", group=end_group),
-            TableColumn(f"{status}_end_members", "Số khẩu", group=end_group),
-            TableColumn(
+            Column(f"{status}_end", heading("households"), group=end_group),
+            Column(f"{status}_end_members", "Số khẩu", group=end_group),
+            Column(
                 f"{status}_end_rate",
-                "Tỷ lệ (%)",
+                heading("rate"),
                 "rate",
                 end_group,
                 (f"{status}_end", "households"),
@@ -396,13 +330,13 @@ def _lists_table(figures: ReportFigures, title: str) -> AnnexTable:
         ]
     minority = f"Hộ dân tộc thiểu số {end_label}"
     columns += [
-        TableColumn("em_households", "Tổng số hộ", group=minority),
-        TableColumn("em_poor", "Hộ nghèo", group=minority),
-        TableColumn("em_poor_rate", "Tỷ lệ (%)", "rate", minority, ("em_poor", "em_households")),
+        Column("em_households", "Tổng số hộ", group=minority),
+        Column("em_poor", "Hộ nghèo", group=minority),
+        Column("em_poor_rate", heading("rate"), "rate", minority, ("em_poor", "em_households")),
     ]
     starts = {v.village_id: v for v in figures.start.villages}
 
-    def row(village_id: int | None) -> TableRow:
+    def row(village_id: int | None) -> Row:
         end = next(v for v in figures.end.villages if v.village_id == village_id)
         start = starts[village_id]
         values: dict[str, Any] = {
@@ -422,98 +356,75 @@ def _lists_table(figures: ReportFigures, title: str) -> AnnexTable:
                 f"{status}_end_members": after.members,
                 f"{status}_end_rate": after.rate,
             }
-        return TableRow(values)
+        return Row(values)
 
-    return AnnexTable(
-        "lists_by_village",
-        title,
-        "Đơn vị tính: hộ, người",
+    return Table(
         tuple(columns),
         _by_area([(v.area, row(v.village_id)) for v in figures.end.villages]),
+        id="lists_by_village",
+        title=title,
+        unit=PEOPLE_UNIT,
     )
 
 
 AREAS = (("urban", "Khu vực thành thị"), ("rural", "Khu vực nông thôn"))
 
 
-def _by_area(rows: Sequence[tuple[str | None, TableRow]]) -> tuple[TableGroup | TableRow, ...]:
+def _by_area(rows: Sequence[tuple[str | None, Row]]) -> tuple[Group | Row, ...]:
     """Rows under "I. Khu vực thành thị" / "II. Khu vực nông thôn" when both kinds exist."""
     areas = [(code, label) for code, label in AREAS if any(a == code for a, _ in rows)]
     if len(areas) < 2:
         return tuple(row for _, row in rows)
     return tuple(
-        TableGroup(f"{ROMAN[i]}. {label}", tuple(row for a, row in rows if a == code))
+        Group(f"{ROMAN[i]}. {label}", tuple(row for a, row in rows if a == code))
         for i, (code, label) in enumerate(areas)
     )
 
 
-# Columns (1)..(9) of tables 2 and 3: (key, header); "other" columns hold no movement the
-# register records, so they are 0 whenever the identity of column 9 holds.
-_MOVEMENT_COLUMNS = {
-    "poor": (
-        ("start", "(1) Đầu kỳ", None),
-        ("to_other_list", "(2) Thành hộ cận nghèo", "Giảm"),
-        ("escaped", "(3) Thoát nghèo", "Giảm"),
-        ("other_down", "(4) Khác", "Giảm"),
-        ("from_other_list", "(5) Từ cận nghèo thành nghèo", "Tăng"),
-        ("fell_back", "(6) Tái nghèo", "Tăng"),
-        ("newly", "(7) Nghèo phát sinh", "Tăng"),
-        ("other_up", "(8) Khác", "Tăng"),
-        ("end", "(9) Cuối kỳ", None),
-    ),
-    "near_poor": (
-        ("start", "(1) Đầu kỳ", None),
-        ("escaped", "(2) Thoát cận nghèo", "Giảm"),
-        ("to_other_list", "(3) Thành hộ nghèo", "Giảm"),
-        ("other_down", "(4) Khác", "Giảm"),
-        ("from_other_list", "(5) Từ nghèo thành cận nghèo", "Tăng"),
-        ("fell_back", "(6) Tái cận nghèo", "Tăng"),
-        ("newly", "(7) Cận nghèo phát sinh", "Tăng"),
-        ("other_up", "(8) Khác", "Tăng"),
-        ("end", "(9) Cuối kỳ", None),
-    ),
-}
-
-
-def _movements_table(figures: ReportFigures, status: str, title: str) -> AnnexTable:
-    columns = [TableColumn("name", "Thôn, tổ dân phố", "label")]
-    for key, header, direction in _MOVEMENT_COLUMNS[status]:
+def _movements_table(figures: ReportFigures, status: str, title: str) -> Table:
+    """Columns (1)..(9) of forms/reports/tables.json, each of households and persons; "other"
+    columns hold no movement the register records, so they are 0 whenever (9) adds up."""
+    table_id = f"{status}_movements"
+    moves = report_tables()[table_id]["columns"]
+    columns = [Column("name", heading("village"), "label")]
+    for move in moves:
+        key, header, direction = move["key"], move["header"], move.get("direction")
         group = f"{direction}: {header}" if direction else header
         columns += [
-            TableColumn(f"{key}_h", "Hộ", group=group),
-            TableColumn(f"{key}_p", "Người", group=group),
+            Column(f"{key}_h", "Hộ", group=group),
+            Column(f"{key}_p", "Người", group=group),
         ]
 
-    def row(unit: Any) -> TableRow:
+    def row(unit: Any) -> Row:
         moved = getattr(unit, status)
         values: dict[str, Any] = {"name": unit.name}
-        for key, _, _ in _MOVEMENT_COLUMNS[status]:
+        for key in (move["key"] for move in moves):
             count = getattr(moved, key, None)
             values[f"{key}_h"] = count.households if count else 0
             values[f"{key}_p"] = count.members if count else 0
-        return TableRow(values)
+        return Row(values)
 
-    return AnnexTable(
-        f"{status}_movements",
-        title,
-        "Đơn vị tính: hộ, người",
+    return Table(
         tuple(columns),
         _by_area([(unit.area, row(unit)) for unit in figures.movements]),
+        id=table_id,
+        title=title,
+        unit=PEOPLE_UNIT,
     )
 
 
-def groups_table(figures: ReportFigures, title: str) -> AnnexTable:
+def groups_table(figures: ReportFigures, title: str) -> Table:
     """The lists by group (ethnic minority, without working capacity, ...): households, persons."""
     columns = [
-        TableColumn("name", "Danh sách", "label"),
-        TableColumn("total_h", "Hộ", group="Tổng số"),
-        TableColumn("total_p", "Người", group="Tổng số"),
+        Column("name", "Danh sách", "label"),
+        Column("total_h", "Hộ", group="Tổng số"),
+        Column("total_p", "Người", group="Tổng số"),
     ]
     for group, label in GROUP_LABELS.items():
         header = label.removeprefix("hộ ").capitalize()
         columns += [
-            TableColumn(f"{group}_h", "Hộ", group=header),
-            TableColumn(f"{group}_p", "Người", group=header),
+            Column(f"{group}_h", "Hộ", group=header),
+            Column(f"{group}_p", "Người", group=header),
         ]
     rows = []
     for found in figures.groups:
@@ -524,20 +435,20 @@ def groups_table(figures: ReportFigures, title: str) -> AnnexTable:
         }
         for group, count in found.groups:
             values |= {f"{group}_h": count.households, f"{group}_p": count.members}
-        rows.append(TableRow(values))
-    return AnnexTable("groups", title, "Đơn vị tính: hộ, người", tuple(columns), tuple(rows))
+        rows.append(Row(values))
+    return Table(tuple(columns), tuple(rows), id="groups", title=title, unit=PEOPLE_UNIT)
 
 
-def _targets_table(figures: ReportFigures, title: str, chosen: frozenset[str]) -> AnnexTable:
+def _targets_table(figures: ReportFigures, title: str, chosen: frozenset[str]) -> Table:
     """A row per target; with only services chosen, the targets services measure."""
     columns = (
-        TableColumn("label", "Chỉ tiêu", "label"),
-        TableColumn("unit", "Đơn vị tính", "text", width=0.9),
-        TableColumn("decision", "Quyết định giao", "text", width=1.6),
-        TableColumn("target", "Chỉ tiêu giao", "value"),
-        TableColumn("achieved", "Thực hiện", "value"),
-        TableColumn("share", "% so với chỉ tiêu", "value"),
-        TableColumn("verdict", "Đánh giá", "text", width=1.5),
+        Column("label", "Chỉ tiêu", "label"),
+        Column("unit", "Đơn vị tính", "text", width=0.9),
+        Column("decision", "Quyết định giao", "text", width=1.6),
+        Column("target", "Chỉ tiêu giao", "value"),
+        Column("achieved", "Thực hiện", "value"),
+        Column("share", "% so với chỉ tiêu", "value"),
+        Column("verdict", "Đánh giá", "text", width=1.5),
     )
     rows = []
     services = _service_codes(figures)
@@ -549,7 +460,7 @@ def _targets_table(figures: ReportFigures, title: str, chosen: frozenset[str]) -
         else:
             verdict = "Đạt" if target.reached else "Không đạt"
         rows.append(
-            TableRow(
+            Row(
                 {
                     "label": target.label,
                     "unit": target.unit,
@@ -561,22 +472,22 @@ def _targets_table(figures: ReportFigures, title: str, chosen: frozenset[str]) -
                 }
             )
         )
-    return AnnexTable("targets", title, "", columns, tuple(rows), totals=False)
+    return Table(columns, tuple(rows), id="targets", title=title, totals=False)
 
 
-def _budget_table(figures: ReportFigures, title: str) -> AnnexTable:
+def _budget_table(figures: ReportFigures, title: str) -> Table:
     """A group per project and sub-project, a row per funding source."""
     budget = figures.budget
     columns = (
-        TableColumn("name", "Dự án, tiểu dự án, nguồn vốn", "label"),
-        TableColumn("allocated", "Phân bổ", "money", "Kinh phí (đồng)"),
-        TableColumn("disbursed", "Giải ngân", "money", "Kinh phí (đồng)"),
-        TableColumn("rate", "Tỷ lệ giải ngân (%)", "rate", rate_of=("disbursed", "allocated")),
+        Column("name", "Dự án, tiểu dự án, nguồn vốn", "label"),
+        Column("allocated", "Phân bổ", "money", "Kinh phí (đồng)"),
+        Column("disbursed", "Giải ngân", "money", "Kinh phí (đồng)"),
+        Column("rate", "Tỷ lệ giải ngân (%)", "rate", rate_of=("disbursed", "allocated")),
     )
 
-    def rows(programme_id: str | None, code: str) -> tuple[TableRow, ...]:
+    def rows(programme_id: str | None, code: str) -> tuple[Row, ...]:
         return tuple(
-            TableRow(
+            Row(
                 {
                     "name": line.funding_source_name,
                     "allocated": line.allocated,
@@ -588,7 +499,7 @@ def _budget_table(figures: ReportFigures, title: str) -> AnnexTable:
             if line.programme_id == programme_id and line.project_code == code
         )
 
-    body: list[TableGroup] = []
+    body: list[Group] = []
     projects = [p for p in budget.projects if "." not in p.code]
     several = len({p.programme_id for p in projects}) > 1
     for project in projects:
@@ -598,32 +509,30 @@ def _budget_table(figures: ReportFigures, title: str) -> AnnexTable:
             if p.programme_id == project.programme_id and p.code.startswith(f"{project.code}.")
         ]
         own = rows(project.programme_id, project.code)
-        items: list[TableGroup | TableRow] = [
-            TableGroup(s.name, rows(s.programme_id, s.code)) for s in subs
-        ]
+        items: list[Group | Row] = [Group(s.name, rows(s.programme_id, s.code)) for s in subs]
         if items and own:
-            items.insert(0, TableGroup("Nội dung chung của dự án", own))
+            items.insert(0, Group("Nội dung chung của dự án", own))
         label = project.name + (f" (giai đoạn {project.programme_id})" if several else "")
-        body.append(TableGroup(label, tuple(items) if items else own))
-    return AnnexTable("budget", title, "Đơn vị tính: đồng", columns, tuple(body))
+        body.append(Group(label, tuple(items) if items else own))
+    return Table(columns, tuple(body), id="budget", title=title, unit="Đơn vị tính: đồng")
 
 
-def _awards_table(awards: Sequence[Mapping[str, Any]]) -> AnnexTable:
+def _awards_table(awards: Sequence[Mapping[str, Any]]) -> Table:
     columns = (
-        TableColumn("number", "STT", "index"),
-        TableColumn("name", "Tên tập thể, cá nhân", "text"),
-        TableColumn("unit", "Chức vụ, đơn vị", "text"),
-        TableColumn("achievement", "Thành tích", "text"),
+        Column("number", heading("number"), "index"),
+        Column("name", "Tên tập thể, cá nhân", "text"),
+        Column("unit", "Chức vụ, đơn vị", "text"),
+        Column("achievement", "Thành tích", "text"),
     )
     body = []
     for i, (code, label) in enumerate(AWARD_KINDS.items()):
         chosen = [a for a in awards if a["kind"] == code]
         if chosen:
             body.append(
-                TableGroup(
+                Group(
                     f"{ROMAN[i]}. {label}",
                     tuple(
-                        TableRow(
+                        Row(
                             {
                                 "number": n,
                                 "name": a["name"].strip(),
@@ -635,12 +544,11 @@ def _awards_table(awards: Sequence[Mapping[str, Any]]) -> AnnexTable:
                     ),
                 )
             )
-    return AnnexTable(
-        "award_proposals",
-        "Danh sách tập thể, cá nhân đề nghị khen thưởng",
-        "",
+    return Table(
         columns,
         tuple(body),
+        id="award_proposals",
+        title="Danh sách tập thể, cá nhân đề nghị khen thưởng",
         totals=False,
     )
 
@@ -649,7 +557,7 @@ def annex_tables(
     figures: ReportFigures,
     awards: Sequence[Mapping[str, Any]] = (),
     figure_sets: Iterable[str] | None = None,
-) -> tuple[AnnexTable, ...]:
+) -> tuple[Table, ...]:
     """The tables of the report's kind (forms/reports/tables.json) that show a chosen figure
     set (all of the kind's by default), in the kind's order, then the proposed awards when
     there are any."""
@@ -677,83 +585,7 @@ def annex_tables(
     return tuple(made)
 
 
-# --- tables and charts in the PDF ------------------------------------------------------------
-
-
-def cell_text(column: TableColumn, value: Any) -> str:
-    """A table value as read in the PDF ("1.810", "2,88", "6,05")."""
-    if value is None or value == "":
-        return ""
-    if column.kind in ("count", "money", "index"):
-        return format_number(value)
-    if column.kind == "rate":
-        return format_number(value, 2)
-    if column.kind == "value":
-        return format_decimal(value) if isinstance(value, int | float) else str(value)
-    return str(value)
-
-
-def _width(column: TableColumn) -> float:
-    if column.width is not None:
-        return column.width
-    return {"label": 3.2, "text": 2.2, "index": 0.6, "money": 1.6}.get(column.kind, 1.0)
-
-
-def data_table(table: AnnexTable) -> DataTable:
-    """The table as the PDF lays it out: two header rows, the column numbers, group rows with
-    their totals, the total row."""
-    columns = table.columns
-    grouped = any(c.group for c in columns)
-    top: list[Cell] = []
-    index = 0
-    while index < len(columns):
-        column = columns[index]
-        if column.group is None:
-            top.append(Cell(column.header, rowspan=2 if grouped else 1))
-            index += 1
-            continue
-        end = index
-        while end + 1 < len(columns) and columns[end + 1].group == column.group:
-            end += 1
-        top.append(Cell(column.group, colspan=end - index + 1))
-        index = end + 1
-    headers: list[tuple[str | Cell, ...]] = [tuple(top)]
-    if grouped:
-        headers.append(tuple(c.header for c in columns if c.group))
-    headers.append(tuple(f"({n})" for n in range(1, len(columns) + 1)))
-    span = table.label_span
-
-    def summary_row(label: str, items: Sequence[TableGroup | TableRow]) -> tuple[str | Cell, ...]:
-        values = summary(table, items)
-        return (
-            Cell(label, colspan=span, bold=True),
-            *(cell_text(c, values.get(c.key)) for c in columns[span:]),
-        )
-
-    rows: list[tuple[str | Cell, ...]] = []
-
-    def add(items: Sequence[TableGroup | TableRow]) -> None:
-        for item in items:
-            if isinstance(item, TableGroup):
-                rows.append(summary_row(item.label, item.items))
-                add(item.items)
-            else:
-                rows.append(tuple(cell_text(c, item.values.get(c.key)) for c in columns))
-
-    add(table.body)
-    size = 8 if len(columns) >= 14 else 10 if len(columns) >= 9 else 12
-    return DataTable(
-        column_widths=tuple(_width(c) for c in columns),
-        header_rows=tuple(headers),
-        rows=tuple(rows),
-        totals=summary_row(table.total_label, table.body) if table.totals else None,
-        align=tuple(
-            "left" if c.kind in ("label", "text") else "center" if c.kind == "index" else "right"
-            for c in columns
-        ),
-        unit=table.unit,
-        font_size=size,
-    )
+# --- charts in the PDF -------------------------------------------------------------------
 
 
 def rate_charts(db: sqlite_utils.Database, figures: ReportFigures) -> tuple[Chart, Chart]:
@@ -905,8 +737,6 @@ def write_report_files(
     """Compute the figures (unless given), then write <kind>-<period>.pdf and .xlsx into
     ``folder``. Both files are written aside and put in place together at the end, so an
     error or a cancel leaves the folder as it was."""
-    from gnapp.reporting.report_xlsx import write_report_xlsx  # it builds on this module
-
     folder = Path(folder)
     if progress is not None:
         progress(0, 3, "Đang tính số liệu…")

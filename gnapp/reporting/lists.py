@@ -22,17 +22,8 @@ from gnapp.core.record import value_label
 from gnapp.core.vietnamese import format_date
 from gnapp.progress import Progress
 from gnapp.reporting.issuer import issuer
-from gnapp.reporting.xlsx import (
-    Column,
-    Group,
-    Heading,
-    Row,
-    Table,
-    Total,
-    new_workbook,
-    save_workbook,
-    write_table,
-)
+from gnapp.reporting.tables import Column, Group, Row, Table, Total, heading
+from gnapp.reporting.xlsx import Heading, new_workbook, save_workbook, write_table
 from gnapp.store import lists
 from gnapp.store.errors import DatabaseError
 from gnapp.store.lists import LIST_KINDS, ListedHousehold, RegisterMember, Village
@@ -177,30 +168,34 @@ _STANDING = (("new", "Mới"), ("fell_back", "Tái"), ("old", "Cũ"))
 def _list_columns(kind: str, year: int) -> tuple[Column, ...]:
     counted = Total("count")
     columns = [
-        Column("stt", "STT", 5, style="center"),
-        Column("head_name", "Họ và tên", 24, group=_HEAD_GROUP),
-        Column("birth_year", "Năm sinh", 7, group=_HEAD_GROUP, style="year"),
-        Column("sex", "Giới tính", 7, group=_HEAD_GROUP, style="center"),
-        Column("ethnicity", "Dân tộc", 9, group=_HEAD_GROUP, style="center"),
+        Column("stt", heading("number"), "index", chars=5),
+        Column("head_name", heading("full_name"), "text", _HEAD_GROUP, chars=24),
+        Column("birth_year", heading("birth_year"), "year", _HEAD_GROUP, chars=7),
+        Column("sex", heading("sex"), "center", _HEAD_GROUP, chars=7),
+        Column("ethnicity", heading("ethnicity"), "center", _HEAD_GROUP, chars=9),
         Column(
             "citizen_id",
-            "Số CCCD / định danh cá nhân",
-            15,
-            group=_HEAD_GROUP,
-            style="id",
+            heading("citizen_id"),
+            "id",
+            _HEAD_GROUP,
+            chars=15,
             total=Total("count", source="head_name", unit=HOUSEHOLDS),
         ),
-        Column("members", "Số nhân khẩu", 8, style="number", total=Total("sum")),
-        Column("address", "Địa chỉ (thôn, tổ dân phố)", 18),
-        *(Column(key, label, 11, _FLAG_GROUP, "mark", counted) for key, label in _FLAGS),
+        Column("members", heading("members"), chars=8),
+        Column("address", "Địa chỉ (thôn, tổ dân phố)", "text", chars=18),
+        *(
+            Column(key, label, "mark", _FLAG_GROUP, chars=11, total=counted)
+            for key, label in _FLAGS
+        ),
     ]
     if kind in ("poor", "near_poor"):
         columns += [
-            Column(key, label, 6, "Tình trạng", "mark", counted) for key, label in _STANDING
+            Column(key, label, "mark", "Tình trạng", chars=6, total=counted)
+            for key, label in _STANDING
         ]
     else:
-        columns.append(Column("status", f"Phân loại năm {year}", 14, style="center"))
-    columns.append(Column("note", "Ghi chú", 16))
+        columns.append(Column("status", f"Phân loại năm {year}", "center", chars=14))
+    columns.append(Column("note", heading("note"), "text", chars=16))
     return tuple(columns)
 
 
@@ -286,13 +281,13 @@ def export_list(
     village = _village(db, village_id)
     households = lists.list_households(db, year, kind, village_id)
     table = Table(
-        heading=_heading(db, LIST_TITLES[kind].format(year=year), village, decision_year=year),
-        columns=_list_columns(kind, year),
-        body=_list_body(households, kind, _split_areas(db, village_id)),
-        sheet_title=f"{EXPORT_LABELS[kind]} {year}",
+        _list_columns(kind, year),
+        _list_body(households, kind, _split_areas(db, village_id)),
+        sheet=f"{EXPORT_LABELS[kind]} {year}",
     )
+    heading = _heading(db, LIST_TITLES[kind].format(year=year), village, decision_year=year)
     workbook = new_workbook()
-    write_table(workbook, table, progress)
+    write_table(workbook, table, heading, progress)
     saved = save_workbook(workbook, path)
     return ExportResult(saved, len(households), sum(h.members for h in households))
 
@@ -304,25 +299,26 @@ _MEMBER_GROUP = "Thành viên hộ"
 
 def _register_columns(year: int) -> tuple[Column, ...]:
     return (
-        Column("stt", "STT", 5, style="center"),
-        Column("code", "Mã hộ", 12, style="center"),
-        Column("full_name", "Họ và tên", 24, group=_MEMBER_GROUP),
-        Column("relation", "Quan hệ với chủ hộ", 12, group=_MEMBER_GROUP, style="center"),
-        Column("sex", "Giới tính", 7, group=_MEMBER_GROUP, style="center"),
-        Column("birth_date", "Ngày sinh", 11, group=_MEMBER_GROUP, style="center"),
-        Column("citizen_id", "Số CCCD / định danh cá nhân", 15, group=_MEMBER_GROUP, style="id"),
-        Column("ethnicity", "Dân tộc", 9, group=_MEMBER_GROUP, style="center"),
+        Column("stt", heading("number"), "index", chars=5),
+        Column("code", heading("code"), "center", chars=12),
+        Column("full_name", heading("full_name"), "text", _MEMBER_GROUP, chars=24),
+        Column("relation", heading("relation"), "center", _MEMBER_GROUP, chars=12),
+        Column("sex", heading("sex"), "center", _MEMBER_GROUP, chars=7),
+        Column("birth_date", heading("birth_date"), "center", _MEMBER_GROUP, chars=11),
+        Column("citizen_id", heading("citizen_id"), "id", _MEMBER_GROUP, chars=15),
+        Column("ethnicity", heading("ethnicity"), "center", _MEMBER_GROUP, chars=9),
         Column(
             "village",
-            "Thôn, tổ dân phố",
-            16,
+            heading("village"),
+            "text",
+            chars=16,
             total=Total("count", source="stt", unit=HOUSEHOLDS),
         ),
         Column(
             "status",
             f"Tình trạng hộ năm {year}",
-            15,
-            style="center",
+            "center",
+            chars=15,
             total=Total("count", source="full_name", unit=PERSONS),
         ),
     )
@@ -388,12 +384,11 @@ def export_register(
         return member.village
 
     table = Table(
-        heading=heading,
-        columns=_register_columns(year),
-        body=_by_area(members, village_of, rows, _split_areas(db, village_id)),
-        sheet_title=f"Sổ hộ {year}",
+        _register_columns(year),
+        _by_area(members, village_of, rows, _split_areas(db, village_id)),
+        sheet=f"Sổ hộ {year}",
     )
     workbook = new_workbook()
-    write_table(workbook, table, progress)
+    write_table(workbook, table, heading, progress)
     saved = save_workbook(workbook, path)
     return ExportResult(saved, len(households_before), len(members))

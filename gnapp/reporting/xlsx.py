@@ -1,8 +1,8 @@
 """Official tables in XLSX, laid out as the lists a commune signs (Nghị định 30/2020, Phụ lục I).
 
-A ``Table`` holds a title block, columns with two-level headers, a body of rows grouped under
-header rows ("I. Khu vực thành thị", "Thôn An Phú") and the totals wanted per column. The writer
-numbers the columns, writes every total as a formula (=SUM, =COUNTA), gives each cell a shared
+``write_table`` writes a ``gnapp.reporting.tables.Table`` (columns with two-level headers, a body
+of rows grouped under header rows, the totals of each column) under a ``Heading``. It numbers
+the columns, writes every total as a formula (=SUM, =COUNTA), gives each cell a shared
 named style in Times New Roman, sets up A4 printing with repeated header rows, and ends with the
 signature block. ``save_workbook`` writes a temporary file and renames it, so a failed or
 cancelled export never leaves half a file.
@@ -25,6 +25,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from gnapp.progress import Progress
+from gnapp.reporting.tables.model import Group, Row, Table
 
 FONT_NAME = "Times New Roman"
 NUMBER_FORMAT = "#,##0"  # shown with the reader's separators: 1.810 on a Vietnamese system
@@ -38,78 +39,20 @@ PROGRESS_EVERY = 200
 MAX_WIDTH = {"text": 28}  # wrapped text columns grow up to this many characters
 MAX_OTHER_WIDTH = 40
 
-CELL_STYLES = ("text", "center", "number", "rate", "value", "year", "id", "mark")
 RATE_FORMAT = "0.00"  # a rate in per cent with two decimals: 2,88 on a Vietnamese system
-TOTAL_KINDS = ("sum", "count", "rate")
-
-
-@dataclass(frozen=True)
-class Total:
-    """A column's figure on group and total rows: ``sum`` adds the numbers of ``source`` (this
-    column when None), ``count`` counts its non-empty cells, ``rate`` is the per cent of the
-    ``rate_of`` = (part, whole) columns of the same row, two decimals; ``unit`` follows the
-    number."""
-
-    kind: str
-    source: str | None = None
-    unit: str | None = None
-    rate_of: tuple[str, str] | None = None
-
-    def __post_init__(self) -> None:
-        if self.kind not in TOTAL_KINDS or (self.kind == "rate") != (self.rate_of is not None):
-            raise ValueError(f"bad total: {self}")
-
-
-@dataclass(frozen=True)
-class Column:
-    """A column: its header (under the upper header ``group`` shared with its neighbours), its
-    width in characters, how its cells look (one of CELL_STYLES) and its total."""
-
-    key: str
-    header: str
-    width: float
-    group: str | None = None
-    style: str = "text"
-    total: Total | None = None
-
-
-@dataclass(frozen=True)
-class Row:
-    """A body row (``strong`` rows are bold, e.g. the head of household)."""
-
-    values: dict[str, Any]
-    strong: bool = False
-
-
-@dataclass(frozen=True)
-class Group:
-    """A header row with its subtotals, above rows or above smaller groups."""
-
-    label: str
-    items: Sequence[Group | Row]
 
 
 @dataclass(frozen=True)
 class Heading:
     """The title block: the two header columns of an official document, the title (written in
-    capitals) and the lines under it; ``place`` starts the date line of the signature block."""
+    capitals) and the lines under it; ``place`` starts the date line of the signature block,
+    signed by the ``preparer`` on the left and the ``signer`` lines on the right."""
 
     parent_body: str
     office: str
     title: str
     place: str
     subtitles: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Table:
-    heading: Heading
-    columns: tuple[Column, ...]
-    body: Sequence[Group | Row]
-    sheet_title: str
-    total_label: str = "Tổng cộng"
-    totals: bool = True  # False: no total row (a list of items, not of quantities)
-    landscape: bool = True
     preparer: str = "NGƯỜI LẬP BIỂU"
     signer: tuple[str, ...] = ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH")
 
@@ -218,20 +161,20 @@ def _display_length(value: Any) -> int:
 
 
 class _Writer:
-    def __init__(self, sheet: Worksheet, table: Table, progress: Progress | None) -> None:
+    def __init__(
+        self, sheet: Worksheet, table: Table, heading: Heading, progress: Progress | None
+    ) -> None:
         self.sheet = sheet
         self.table = table
+        self.heading_block = heading
         self.styles = _Styles(sheet.parent)
         self.progress = progress
         self.columns = table.columns
         self.letters = {c.key: get_column_letter(i) for i, c in enumerate(self.columns, start=1)}
-        first_total = next(
-            (i for i, c in enumerate(self.columns) if c.total is not None), len(self.columns)
-        )
-        if first_total == 0:
+        self.label_span = table.label_span
+        if self.label_span == 0:
             raise ValueError("the first column must leave room for the group labels")
-        self.label_span = first_total
-        self.widths = [column.width for column in self.columns]
+        self.widths = [column.xlsx_width for column in self.columns]
         self.total_body = max(_count_rows(table.body), 1)
         self.written = 0
         self.group_rows: list[int] = []
@@ -260,7 +203,7 @@ class _Writer:
     # parts of the sheet
 
     def heading(self) -> None:
-        heading = self.table.heading
+        heading = self.heading_block
         last, split = len(self.columns), self._split()
         get = self.styles.get
         self._merge(1, 1, split, heading.parent_body, get("gn parent body"))
@@ -368,7 +311,7 @@ class _Writer:
         for index in range(self.label_span, len(self.columns)):
             column = self.columns[index]
             cell = self.sheet.cell(row, index + 1)
-            total = column.total
+            total = column.totalled
             if total is None:
                 cell.style = self.styles.get("gn text", bold=True, italic=italic)
                 continue
@@ -399,10 +342,12 @@ class _Writer:
             cell = self.sheet.cell(row, index + 1)
             if value is not None and value != "":
                 cell.value = value
-                limit = MAX_WIDTH.get(column.style, MAX_OTHER_WIDTH)
+                limit = MAX_WIDTH.get(column.xlsx_style, MAX_OTHER_WIDTH)
                 length = min(_display_length(value) + 3, limit)
                 self.widths[index] = max(self.widths[index], length)
-            cell.style = self.styles.get(f"gn {column.style}", bold=True if item.strong else None)
+            cell.style = self.styles.get(
+                f"gn {column.xlsx_style}", bold=True if item.strong else None
+            )
         self.written += 1
         if self.progress is not None and self.written % PROGRESS_EVERY == 0:
             self.progress(self.written, self.total_body, "Đang ghi bảng…")
@@ -420,13 +365,13 @@ class _Writer:
         start = self.row
         last, split = len(self.columns), self._split()
         get = self.styles.get
-        date_line = f"{self.table.heading.place}, ngày … tháng … năm …"
+        date_line = f"{self.heading_block.place}, ngày … tháng … năm …"
         self._merge(start, split + 1, last, date_line, get("gn date line"))
-        self._merge(start + 1, 1, split, self.table.preparer, get("gn sign"))
-        for offset, line in enumerate(self.table.signer, start=1):
+        self._merge(start + 1, 1, split, self.heading_block.preparer, get("gn sign"))
+        for offset, line in enumerate(self.heading_block.signer, start=1):
             self._merge(start + offset, split + 1, last, line, get("gn sign"))
         self._merge(start + 2, 1, split, "(Ký, ghi rõ họ tên)", get("gn sign note"))
-        note_row = start + len(self.table.signer) + 1
+        note_row = start + len(self.heading_block.signer) + 1
         self._merge(note_row, split + 1, last, "(Ký tên, đóng dấu)", get("gn sign note"))
         self.row = note_row + 5  # room for the signatures and the seal
         return start
@@ -454,10 +399,13 @@ class _Writer:
         self.sheet.freeze_panes = f"A{numbered + 1}"
 
 
-def write_table(workbook: Workbook, table: Table, progress: Progress | None = None) -> Layout:
-    """Add ``table`` to ``workbook`` as a new sheet; return where its parts are."""
-    sheet = workbook.create_sheet(table.sheet_title[:31])
-    writer = _Writer(sheet, table, progress)
+def write_table(
+    workbook: Workbook, table: Table, heading: Heading, progress: Progress | None = None
+) -> Layout:
+    """Add ``table`` to ``workbook`` as a new sheet (``table.sheet``) under ``heading``; return
+    where its parts are."""
+    sheet = workbook.create_sheet(table.sheet[:31])
+    writer = _Writer(sheet, table, heading, progress)
     writer.heading()
     top, bottom, numbered = writer.headers()
     children = writer.body(table.body)

@@ -31,21 +31,10 @@ from gnapp.core.vietnamese import fold, format_date, format_number, text_sort_ke
 from gnapp.data import read_form_json
 from gnapp.progress import Progress
 from gnapp.reporting import xlsx
-from gnapp.reporting.builder import (
-    AREAS,
-    ROMAN,
-    AnnexTable,
-    TableColumn,
-    TableGroup,
-    TableRow,
-    data_table,
-    default_header,
-    groups_table,
-)
+from gnapp.reporting.builder import AREAS, ROMAN, default_header, groups_table
 from gnapp.reporting.document import (
     Annex,
     Bullet,
-    Cell,
     OfficialDocument,
     Signature,
     TextParagraph,
@@ -60,6 +49,9 @@ from gnapp.reporting.figures import (
 )
 from gnapp.reporting.issuer import issuer
 from gnapp.reporting.pdf import write_pdf
+from gnapp.reporting.report_xlsx import annex_heading
+from gnapp.reporting.tables import Column, Group, Row, Table, heading
+from gnapp.reporting.tables.pdf import data_table
 from gnapp.review.workflow import Round, classify_for_round, get_round
 from gnapp.store import figures as counts
 from gnapp.store import review_tables as store
@@ -92,47 +84,27 @@ def _settings() -> dict[str, Any]:
 # --- the tables as data ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SummaryTable:
-    """One table: columns and rows as the progress reports' tables hold them (``AnnexTable``).
+_XLSX_STYLES = {"label": "text", "text": "center", "count": "number", "rate": "rate"}
+_XLSX_WIDTHS = {"label": 24, "text": 8, "count": 10, "rate": 9}
 
-    ``totals``: the rows add up, so group rows (urban / rural) and the total row are sums (and
-    formulas in the XLSX). Otherwise every row, subtotals included, is given and ``strong``
-    holds the indices of the rows shown in bold (subtotals and totals)."""
 
-    id: str
-    sheet: str
-    title: str
-    unit: str
-    columns: tuple[TableColumn, ...]
-    body: tuple[TableGroup | TableRow, ...]
-    totals: bool = True
-    strong: frozenset[int] = frozenset()
-    notes: tuple[str, ...] = ()
-
-    @classmethod
-    def of(
-        cls, spec: Mapping[str, Any], year: int, columns: Any, body: Any, **options: Any
-    ) -> SummaryTable:
-        """A table with its id, sheet, title (for ``year``) and unit from its data file entry."""
-        return cls(
-            spec["id"],
-            spec["sheet"],
-            spec["title"].format(year=year),
-            spec["unit"],
-            tuple(columns),
-            tuple(body),
-            **options,
-        )
-
-    def annex_table(self) -> AnnexTable:
-        return AnnexTable(
-            self.id, self.title, self.unit, self.columns, self.body, totals=self.totals
-        )
-
-    def number_of(self, key: str) -> int:
-        """The column's number in the numbered row (1 for the first column)."""
-        return next(i for i, c in enumerate(self.columns, start=1) if c.key == key)
+def _table(
+    spec: Mapping[str, Any], year: int, columns: Iterable[Column], body: Any, **options: Any
+) -> Table:
+    """A summary table with its id, sheet, title (for ``year``) and unit from its data file
+    entry. ``totals``: the rows add up, so group rows (urban / rural) and the total row are
+    sums (and formulas in the XLSX); otherwise every row, subtotals included, is given, those
+    in bold ``strong``."""
+    return Table(
+        tuple(replace(c, chars=_XLSX_WIDTHS[c.kind], style=_XLSX_STYLES[c.kind]) for c in columns),
+        tuple(body),
+        id=spec["id"],
+        title=spec["title"].format(year=year),
+        unit=spec["unit"],
+        sheet=spec["sheet"],
+        total_label=TOTAL_LABEL,
+        **options,
+    )
 
 
 @dataclass(frozen=True)
@@ -142,9 +114,9 @@ class SummaryTables:
     standard_id: str
     reference_date: date
     decision: tuple[str, str | None] | None
-    tables: tuple[SummaryTable, ...]
+    tables: tuple[Table, ...]
 
-    def table(self, table_id: str) -> SummaryTable:
+    def table(self, table_id: str) -> Table:
         return next(t for t in self.tables if t.id == table_id)
 
 
@@ -166,15 +138,15 @@ def _areas(villages: Sequence[counts.VillageCounts]) -> list[tuple[int, str, str
 
 
 def _grouped(
-    villages: Sequence[counts.VillageCounts], row: Callable[[counts.VillageCounts], TableRow]
-) -> tuple[TableGroup | TableRow, ...]:
+    villages: Sequence[counts.VillageCounts], row: Callable[[counts.VillageCounts], Row]
+) -> tuple[Group | Row, ...]:
     """A row per village, under "I. Khu vực thành thị" / "II. Khu vực nông thôn" when the
     commune has both."""
     areas = _areas(villages)
     if not areas:
         return tuple(row(v) for v in villages)
     return tuple(
-        TableGroup(f"{ROMAN[i]}. {label}", tuple(row(v) for v in villages if v.area == code))
+        Group(f"{ROMAN[i]}. {label}", tuple(row(v) for v in villages if v.area == code))
         for i, code, label in areas
     )
 
@@ -201,13 +173,26 @@ def _sum(by_village: Mapping[int, Mapping[str, int]], ids: Iterable[int]) -> Cou
     return total
 
 
-def _given_rows(
-    rows: Sequence[tuple[dict[str, Any], bool]],
-) -> tuple[tuple[TableRow, ...], frozenset[int]]:
-    return (
-        tuple(TableRow(values) for values, _ in rows),
-        frozenset(i for i, (_, strong) in enumerate(rows) if strong),
-    )
+def _given_rows(rows: Sequence[tuple[dict[str, Any], bool]]) -> tuple[Row, ...]:
+    return tuple(Row(values, strong) for values, strong in rows)
+
+
+def _counted_table(
+    spec: Mapping[str, Any],
+    year: int,
+    villages: Sequence[counts.VillageCounts],
+    columns: Sequence[Column],
+    by_village: Mapping[int, Counter[str]],
+    notes: tuple[str, ...],
+) -> Table:
+    """A row per village (by area) counting, in each column after the name, the village's
+    ``by_village`` entry of the column's key."""
+
+    def row(village: counts.VillageCounts) -> Row:
+        counter = by_village.get(village.village_id, Counter())
+        return Row({"name": village.name} | {c.key: counter[c.key] for c in columns[1:]})
+
+    return _table(spec, year, columns, _grouped(villages, row), notes=notes)
 
 
 def _capital(text: str) -> str:
@@ -227,25 +212,25 @@ def _results_table(
     villages: Sequence[counts.VillageCounts],
     figures: ReportFigures,
     average: Mapping[int, store.StatusCount],
-) -> SummaryTable:
+) -> Table:
     words = spec["columns"]
     columns = [
-        TableColumn("name", words["name"], "label"),
-        TableColumn("households", words["households"]),
-        TableColumn("members", words["members"]),
+        Column("name", words["name"], "label"),
+        Column("households", words["households"]),
+        Column("members", words["members"]),
     ]
     for status, group in words["lists"].items():
         columns += [
-            TableColumn(f"{status}_h", words["list_households"], group=group),
-            TableColumn(
+            Column(f"{status}_h", words["list_households"], group=group),
+            Column(
                 f"{status}_h_rate",
                 words["list_households_rate"],
                 "rate",
                 group,
                 (f"{status}_h", "households"),
             ),
-            TableColumn(f"{status}_p", words["list_members"], group=group),
-            TableColumn(
+            Column(f"{status}_p", words["list_members"], group=group),
+            Column(
                 f"{status}_p_rate",
                 words["list_members_rate"],
                 "rate",
@@ -255,7 +240,7 @@ def _results_table(
         ]
     ends = {unit.village_id: unit for unit in figures.end.villages}
 
-    def row(village: counts.VillageCounts) -> TableRow:
+    def row(village: counts.VillageCounts) -> Row:
         end = ends[village.village_id]
         found = average.get(village.village_id)
         lists = {
@@ -275,14 +260,9 @@ def _results_table(
                 f"{status}_p": members,
                 f"{status}_p_rate": _rate(members, end.members),
             }
-        return TableRow(values)
+        return Row(values)
 
-    return SummaryTable.of(
-        spec,
-        year,
-        tuple(columns),
-        _grouped(villages, row),
-    )
+    return _table(spec, year, columns, _grouped(villages, row))
 
 
 # --- 2, 3. movements ---------------------------------------------------------------------------
@@ -293,17 +273,15 @@ def _movements_table(
     year: int,
     villages: Sequence[counts.VillageCounts],
     figures: ReportFigures,
-) -> SummaryTable:
+) -> Table:
     status = spec["list"]
     keys = [c["key"] for c in spec["columns"]]
     columns = [
-        TableColumn("name", "Thôn, tổ dân phố", "label"),
-        TableColumn("row", "Hộ / người", "text", width=0.8),
+        Column("name", heading("village"), "label"),
+        Column("row", "Hộ / người", "text", width=0.8),
     ]
     columns += [
-        TableColumn(
-            c["key"], c["header"].format(year=year, previous=year - 1), group=c.get("group")
-        )
+        Column(c["key"], c["header"].format(year=year, previous=year - 1), group=c.get("group"))
         for c in spec["columns"]
     ]
     by_village: dict[int, dict[str, int]] = {}
@@ -330,24 +308,23 @@ def _movements_table(
             }
             values |= {key: summed[f"{key}.{what}"] for key in keys}
             rows.append((values, unit.strong))
-    body, strong = _given_rows(rows)
+    body = _given_rows(rows)
     numbers = {key: i for i, key in enumerate(("name", "row", *keys), start=1)}
     signs = {c["key"]: c.get("sign") for c in spec["columns"]}
     identity = f"({numbers[keys[-1]]}) = ({numbers[keys[0]]})" + "".join(
         f" {'−' if signs[key] < 0 else '+'} ({numbers[key]})" for key in keys[1:-1]
     )
-    return SummaryTable.of(
+    return _table(
         spec,
         year,
         tuple(columns),
         body,
         totals=False,
-        strong=strong,
         notes=(f"Cột {identity}",),
     )
 
 
-def check_identities(tables: Iterable[SummaryTable]) -> None:
+def check_identities(tables: Iterable[Table]) -> None:
     """Refuse (SummaryTablesError) a movement table where a row's end differs from its start
     minus the decreases plus the increases; the message names the table, the unit, the row
     and the numbers."""
@@ -358,8 +335,8 @@ def check_identities(tables: Iterable[SummaryTable]) -> None:
             continue
         first, *moves, last = spec["columns"]
         # villages first, so that a break is named where it is, not in an area's sum
-        rows = sorted(enumerate(table.body), key=lambda found: found[0] in table.strong)
-        for _, item in rows:
+        rows = sorted(table.body, key=lambda item: item.strong)  # type: ignore[union-attr]
+        for item in rows:
             values = item.values  # type: ignore[union-attr]
             expected = values[first["key"]] + sum(c["sign"] * values[c["key"]] for c in moves)
             if values[last["key"]] == expected:
@@ -424,19 +401,19 @@ def _deprivation_table(
     villages: Sequence[counts.VillageCounts],
     standard: Standard,
     found: _Deprivations,
-) -> SummaryTable:
+) -> Table:
     status, rates = spec["list"], spec["measure"] == "rates"
     indicators = standard.indicators
     columns = [
-        TableColumn("name", "Thôn, tổ dân phố", "label"),
-        TableColumn("households", f"Số {LIST_LABELS[status]} có phiếu B"),
+        Column("name", heading("village"), "label"),
+        Column("households", f"Số {LIST_LABELS[status]} có phiếu B"),
     ]
     if rates:
-        columns.append(TableColumn("deprivations", "Tỷ lệ thiếu hụt chung (%)", "rate"))
+        columns.append(Column("deprivations", "Tỷ lệ thiếu hụt chung (%)", "rate"))
     else:
-        columns.append(TableColumn("deprivations", "Tổng số lượt chỉ số thiếu hụt"))
+        columns.append(Column("deprivations", "Tổng số lượt chỉ số thiếu hụt"))
     columns += [
-        TableColumn(i.id, i.name, "rate" if rates else "count", group=i.dimension.name)
+        Column(i.id, i.name, "rate" if rates else "count", group=i.dimension.name)
         for i in indicators
     ]
     notes = [standard.name]
@@ -451,18 +428,7 @@ def _deprivation_table(
         if listed == status
     }
     if not rates:
-
-        def row(village: counts.VillageCounts) -> TableRow:
-            counter = by_village.get(village.village_id, Counter())
-            return TableRow({"name": village.name} | {c.key: counter[c.key] for c in columns[1:]})
-
-        return SummaryTable.of(
-            spec,
-            year,
-            tuple(columns),
-            _grouped(villages, row),
-            notes=tuple(notes),
-        )
+        return _counted_table(spec, year, villages, columns, by_village, tuple(notes))
     notes.append(
         "Tỷ lệ thiếu hụt của chỉ số = số hộ thiếu hụt chỉ số ÷ số hộ × 100; tỷ lệ thiếu hụt chung"
         f" = tổng số lượt thiếu hụt ÷ (số hộ × {len(indicators)} chỉ số) × 100"
@@ -478,14 +444,13 @@ def _deprivation_table(
         }
         values |= {i.id: _rate(summed[i.id], households) for i in indicators}
         rows.append((values, unit.strong))
-    body, strong = _given_rows(rows)
-    return SummaryTable.of(
+    body = _given_rows(rows)
+    return _table(
         spec,
         year,
         tuple(columns),
         body,
         totals=False,
-        strong=strong,
         notes=tuple(notes),
     )
 
@@ -493,10 +458,10 @@ def _deprivation_table(
 # --- 8. groups ---------------------------------------------------------------------------------
 
 
-def _groups_table(spec: Mapping[str, Any], year: int, figures: ReportFigures) -> SummaryTable:
+def _groups_table(spec: Mapping[str, Any], year: int, figures: ReportFigures) -> Table:
     """The progress reports' table of the lists by group (gnapp.reporting.builder)."""
     table = groups_table(figures, spec["title"].format(year=year))
-    return SummaryTable.of(spec, year, table.columns, table.body, notes=(spec["note"],))
+    return _table(spec, year, table.columns, table.body, notes=(spec["note"],))
 
 
 # --- 9. ethnicity ------------------------------------------------------------------------------
@@ -515,7 +480,7 @@ def _ethnicity_table(
     year: int,
     villages: Sequence[counts.VillageCounts],
     listed: Sequence[store.ListedHousehold],
-) -> SummaryTable:
+) -> Table:
     by_village: dict[int, Counter[str]] = {}
     minorities: dict[str, str] = {}
     for household in listed:
@@ -526,27 +491,21 @@ def _ethnicity_table(
         by_village.setdefault(household.village_id, Counter())[f"{key}|{household.status}"] += 1
     present = sorted(minorities.values(), key=text_sort_key)
     groups = [(fold(KINH), KINH), *((fold(e), e) for e in present), ("", OTHER_ETHNICITY)]
-    columns = [TableColumn("name", "Thôn, tổ dân phố", "label")]
+    columns = [Column("name", heading("village"), "label")]
     for index, (_, label) in enumerate(groups):
         columns += [
-            TableColumn(f"e{index}_{status}", LIST_LABELS[status].capitalize(), group=label)
+            Column(f"e{index}_{status}", LIST_LABELS[status].capitalize(), group=label)
             for status in LISTED
         ]
 
-    def row(village: counts.VillageCounts) -> TableRow:
+    def row(village: counts.VillageCounts) -> Row:
         counter = by_village.get(village.village_id, Counter())
         values: dict[str, Any] = {"name": village.name}
         for index, (key, _) in enumerate(groups):
             values |= {f"e{index}_{status}": counter[f"{key}|{status}"] for status in LISTED}
-        return TableRow(values)
+        return Row(values)
 
-    return SummaryTable.of(
-        spec,
-        year,
-        tuple(columns),
-        _grouped(villages, row),
-        notes=(spec["note"],),
-    )
+    return _table(spec, year, columns, _grouped(villages, row), notes=(spec["note"],))
 
 
 # --- 10. causes of poverty ---------------------------------------------------------------------
@@ -554,7 +513,7 @@ def _ethnicity_table(
 
 def _causes_table(
     spec: Mapping[str, Any], year: int, listed: Sequence[store.ListedHousehold]
-) -> SummaryTable:
+) -> Table:
     codes = field_schema("household.causes_of_poverty")["items"]["enum"]
     found: Counter[str] = Counter()
     for household in listed:
@@ -562,12 +521,12 @@ def _causes_table(
         found[f"{ALL_HOUSEHOLDS}|{household.status}"] += 1
         for cause in causes or [NO_CAUSE]:
             found[f"{cause}|{household.status}"] += 1
-    columns = [TableColumn("name", "Nguyên nhân nghèo", "label")]
+    columns = [Column("name", "Nguyên nhân nghèo", "label")]
     for status in LISTED:
         group = LIST_LABELS[status].capitalize()
         columns += [
-            TableColumn(f"{status}_h", "Số hộ", group=group),
-            TableColumn(f"{status}_rate", "Tỷ lệ (%)", "rate", group=group),
+            Column(f"{status}_h", heading("households"), group=group),
+            Column(f"{status}_rate", heading("rate"), "rate", group=group),
         ]
     rows: list[tuple[dict[str, Any], bool]] = []
     lines = [
@@ -583,14 +542,13 @@ def _causes_table(
             values[f"{status}_h"] = households
             values[f"{status}_rate"] = None if code == ALL_HOUSEHOLDS else _rate(households, whole)
         rows.append((values, code == ALL_HOUSEHOLDS))
-    body, strong = _given_rows(rows)
-    return SummaryTable.of(
+    body = _given_rows(rows)
+    return _table(
         spec,
         year,
         tuple(columns),
         body,
         totals=False,
-        strong=strong,
         notes=(spec["note"],),
     )
 
@@ -605,7 +563,7 @@ def _children_table(
     members: Sequence[store.ListedMember],
     standard: Standard,
     on: date,
-) -> SummaryTable:
+) -> Table:
     rules = _settings()["children"]
     under = rules["under_age"]
     indicator = next((i for i in standard.indicators if i.id == "child_schooling"), None)
@@ -625,23 +583,18 @@ def _children_table(
             school_from <= age < school_under and member.schooling in rules["out_of_school"]
         )
     words = spec["columns"]
-    columns = [TableColumn("name", "Thôn, tổ dân phố", "label")]
+    columns = [Column("name", heading("village"), "label")]
     for status in LISTED:
         group = f"Trẻ em trong {LIST_LABELS[status]}"
-        columns += [
-            TableColumn(f"{status}_{key}", text, group=group) for key, text in words.items()
-        ]
+        columns += [Column(f"{status}_{key}", text, group=group) for key, text in words.items()]
 
-    def row(village: counts.VillageCounts) -> TableRow:
-        counter = by_village.get(village.village_id, Counter())
-        return TableRow({"name": village.name} | {c.key: counter[c.key] for c in columns[1:]})
-
-    return SummaryTable.of(
+    return _counted_table(
         spec,
         year,
-        tuple(columns),
-        _grouped(villages, row),
-        notes=(
+        villages,
+        columns,
+        by_village,
+        (
             f"Trẻ em: người dưới {under} tuổi tại ngày {format_date(on)} "
             f"({rules['under_age_source']})",
             rules["out_of_school_note"].format(
@@ -738,7 +691,7 @@ def summary_document(
                     TextParagraph(note, align="center", indent=False, italic=True)
                     for note in table.notes
                 ),
-                _pdf_table(table),
+                data_table(table),
             ),
             landscape=True,
         )
@@ -760,72 +713,6 @@ def summary_document(
             Signature(header.signer_title, header.signer_name, tuple(header.signing_marks)),
         ),
         issuer_name=who.name,
-    )
-
-
-def _pdf_table(table: SummaryTable) -> Any:
-    laid_out = data_table(table.annex_table())
-    if not table.strong:
-        return laid_out
-    rows = tuple(
-        tuple(Cell(c, bold=True) if isinstance(c, str) else c for c in row)
-        if index in table.strong
-        else row
-        for index, row in enumerate(laid_out.rows)
-    )
-    return replace(laid_out, rows=rows)
-
-
-_XLSX_STYLES = {"label": "text", "text": "center", "count": "number", "rate": "rate"}
-_XLSX_WIDTHS = {"label": 24, "text": 8, "count": 10, "rate": 9}
-
-
-def _xlsx_table(table: SummaryTable, document: OfficialDocument) -> xlsx.Table:
-    def total(column: TableColumn) -> xlsx.Total | None:
-        if not table.totals:
-            return None
-        if column.kind == "count":
-            return xlsx.Total("sum")
-        if column.kind == "rate" and column.rate_of:
-            return xlsx.Total("rate", rate_of=column.rate_of)
-        return None
-
-    def body(items: Sequence[TableGroup | TableRow], start: int) -> list[xlsx.Group | xlsx.Row]:
-        made: list[xlsx.Group | xlsx.Row] = []
-        for offset, item in enumerate(items):
-            if isinstance(item, TableGroup):
-                made.append(xlsx.Group(item.label, body(item.items, 0)))
-            else:
-                made.append(xlsx.Row(dict(item.values), strong=start + offset in table.strong))
-        return made
-
-    signature = document.signatures[0]
-    note = document.annex_note(Annex("", table.title, ()))
-    return xlsx.Table(
-        heading=xlsx.Heading(
-            parent_body=document.parent_body,
-            office=document.issuing_office,
-            title=table.title,
-            place=document.place,
-            subtitles=(note, *table.notes, table.unit),
-        ),
-        columns=tuple(
-            xlsx.Column(
-                key=c.key,
-                header=c.header,
-                width=_XLSX_WIDTHS[c.kind],
-                group=c.group,
-                style=_XLSX_STYLES[c.kind],
-                total=total(c),
-            )
-            for c in table.columns
-        ),
-        body=body(table.body, 0),
-        sheet_title=table.sheet,
-        total_label=TOTAL_LABEL,
-        totals=table.totals,
-        landscape=True,
-        signer=(*signature.marks, signature.title),
     )
 
 
@@ -867,7 +754,8 @@ def export_summary_tables(
             report(1, 3, "Đang ghi tệp Excel…")
             workbook = xlsx.new_workbook()
             for table in tables.tables:
-                xlsx.write_table(workbook, _xlsx_table(table, document))
+                heading = annex_heading(document, table, *table.notes, table.unit)
+                xlsx.write_table(workbook, table, heading)
             xlsx.save_workbook(workbook, aside["xlsx"])
         if "pdf" in aside:
             report(2, 3, "Đang ghi văn bản PDF…")

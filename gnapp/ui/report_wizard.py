@@ -22,13 +22,11 @@ from gnapp.reporting.builder import (
     AWARD_KINDS,
     DOCUMENTS,
     OPENING,
-    AnnexTable,
     BuiltReport,
     DocumentHeader,
     ReportBuildError,
     annex_tables,
     check_awards,
-    data_table,
     default_header,
     figure_set_names,
     header_choices,
@@ -51,6 +49,8 @@ from gnapp.reporting.figures import (
     report_kinds,
     sentences,
 )
+from gnapp.reporting.tables import Table as AnnexTable
+from gnapp.reporting.tables.pdf import data_table
 from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.store.reports import STATE_LABELS, SavedReport, load_report, save_report
 from gnapp.ui.jobs import Job, run_job, wait_for

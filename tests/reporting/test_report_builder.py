@@ -18,19 +18,18 @@ from gnapp.reporting.builder import (
     DOCUMENTS,
     OPENING,
     ReportBuildError,
-    TableGroup,
     annex_tables,
     build_document,
-    cell_text,
     check_awards,
     default_header,
     outline_sections,
-    summary,
     write_report_files,
 )
 from gnapp.reporting.figures import FiguresError, ReportFigures, report_figures, sentences
 from gnapp.reporting.issuer import issuer
 from gnapp.reporting.report_xlsx import SHEET_NAMES
+from gnapp.reporting.tables import Group, summary
+from gnapp.reporting.tables.pdf import cell_text
 from gnapp.store.errors import DatabaseError
 from gnapp.store.register import set_setting
 from gnapp.store.reports import (
@@ -151,7 +150,7 @@ def test_pdf_annexes_show_every_table_figure(demo_db, header, tmp_path, kind, pe
 
 def _leaves(items):
     for item in items:
-        if isinstance(item, TableGroup):
+        if isinstance(item, Group):
             yield from _leaves(item.items)
         else:
             yield item

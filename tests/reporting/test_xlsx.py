@@ -6,16 +6,12 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from gnapp.progress import Cancelled, Progress
+from gnapp.reporting.tables import Column, Group, Row, Table, Total
 from gnapp.reporting.xlsx import (
     FONT_NAME,
     MARGINS_MM,
     MM_PER_INCH,
-    Column,
-    Group,
     Heading,
-    Row,
-    Table,
-    Total,
     new_workbook,
     save_workbook,
     write_table,
@@ -29,13 +25,13 @@ HEADING = Heading(
     subtitles=("(Kèm theo Quyết định số 1/QĐ-UBND)",),
 )
 COLUMNS = (
-    Column("stt", "STT", 5, style="center"),
-    Column("name", "Họ và tên", 20, group="Chủ hộ"),
-    Column("id", "Số CCCD", 14, group="Chủ hộ", style="id", total=Total("count", "name", "hộ")),
-    Column("members", "Số nhân khẩu", 8, style="number", total=Total("sum")),
-    Column("poor", "Hộ nghèo", 8, group="Nhóm", style="mark", total=Total("count")),
-    Column("other", "Khác", 8, group="Nhóm", style="mark", total=Total("count")),
-    Column("note", "Ghi chú", 12),
+    Column("stt", "STT", "index", chars=5),
+    Column("name", "Họ và tên", "text", "Chủ hộ", chars=20),
+    Column("id", "Số CCCD", "id", "Chủ hộ", chars=14, total=Total("count", "name", "hộ")),
+    Column("members", "Số nhân khẩu", chars=8),
+    Column("poor", "Hộ nghèo", "mark", "Nhóm", chars=8, total=Total("count")),
+    Column("other", "Khác", "mark", "Nhóm", chars=8, total=Total("count")),
+    Column("note", "Ghi chú", "text", chars=12),
 )
 
 
@@ -69,8 +65,8 @@ def _body():
 
 def _written(tmp_path, body, **table_options):
     workbook = new_workbook()
-    table = Table(HEADING, COLUMNS, body, sheet_title="Thử", **table_options)
-    layout = write_table(workbook, table)
+    table = Table(COLUMNS, body, sheet="Thử", **table_options)
+    layout = write_table(workbook, table, HEADING)
     path = save_workbook(workbook, tmp_path / "thu.xlsx")
     sheet = load_workbook(path)["Thử"]
     return sheet, layout
@@ -190,7 +186,7 @@ def test_empty_table_totals_zero(tmp_path, value_of):
 
 def test_a_failed_save_leaves_no_file(tmp_path, monkeypatch):
     workbook = new_workbook()
-    write_table(workbook, Table(HEADING, COLUMNS, _body(), sheet_title="Thử"))
+    write_table(workbook, Table(COLUMNS, _body(), sheet="Thử"), HEADING)
 
     def broken(path):
         path.write_bytes(b"half")
@@ -206,11 +202,12 @@ def test_progress_is_reported_and_cancel_stops_the_writing(tmp_path):
     rows = [_row(n, 1) for n in range(1, 1001)]
     seen = []
     progress = Progress(lambda done, total, _: seen.append((done, total)))
-    write_table(new_workbook(), Table(HEADING, COLUMNS, [Group("Thôn", rows)], "Thử"), progress)
+    table = Table(COLUMNS, [Group("Thôn", rows)], sheet="Thử")
+    write_table(new_workbook(), table, HEADING, progress)
     assert seen[-1] == (1000, 1000)
     progress.cancel()
     with pytest.raises(Cancelled):
-        write_table(new_workbook(), Table(HEADING, COLUMNS, [Group("Thôn", rows)], "Thử"), progress)
+        write_table(new_workbook(), table, HEADING, progress)
 
 
 villages = st.lists(
