@@ -267,8 +267,7 @@ def sent_manifest(data: bytes, package_hash: str) -> Manifest:
     """The manifest of a package the commune built, read back from its file (``data``);
     PackageError unless the file is that package."""
     try:
-        members = read_archive(data)
-        manifest = read_manifest(members[MANIFEST])
+        manifest = read_manifest(read_archive(data).members[MANIFEST])
     except (FormatError, KeyError):
         raise PackageError("Tệp này không phải gói báo cáo GNApp đọc được.") from None
     if manifest.package_hash != package_hash:
