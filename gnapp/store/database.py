@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,18 +24,24 @@ import sqlite_utils
 
 from gnapp.core.vietnamese import fold, search_words
 from gnapp.store import migrations
-from gnapp.store.errors import CorruptDatabaseError, DatabaseError
+from gnapp.store.errors import CorruptDatabaseError, DatabaseError, ForeignFileError
 
 __all__ = [
+    "COMMUNE_APPLICATION_ID",
     "SYSTEM_ACTOR",
     "CommuneDatabase",
     "DatabaseError",
     "connect",
     "open_database",
+    "require_file_kind",
     "utc_now",
 ]
 
 SYSTEM_ACTOR = "hệ thống"
+COMMUNE_APPLICATION_ID = 0x474E4150  # "GNAP" in the file's header (docs/schema.md)
+# The tables every commune database has had since version 1: an unmarked file holding them
+# comes from a GNApp before the mark.
+COMMUNE_TABLES = frozenset({"commune", "villages", "households"})
 
 
 @functools.lru_cache(maxsize=1)
@@ -139,6 +145,50 @@ def connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def _probe(path: Path) -> tuple[int, int, int, set[str]]:
+    """The file's application_id, user_version, number of schema objects and table names, read
+    without writing anything (not even a -wal or -shm file beside it when there is none)."""
+    immutable = not Path(f"{path}-wal").exists()  # then the file alone is the whole database
+    uri = path.resolve().as_uri() + ("?mode=ro&immutable=1" if immutable else "?mode=ro")
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+    try:
+        rows = conn.execute("SELECT type, name FROM sqlite_master").fetchall()
+        application_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    finally:
+        conn.close()
+    return application_id, version, len(rows), {name for kind, name in rows if kind == "table"}
+
+
+def require_file_kind(path: Path, application_id: int, tables: Collection[str], what: str) -> bool:
+    """Check, before anything writes to it, that ``path`` is a GNApp file of the kind marked
+    with ``application_id`` (``what`` names that kind in messages). True when the mark is
+    still to be written: a new or empty file, or an unmarked one of an older GNApp (it holds
+    every one of ``tables``; none: never). ForeignFileError for another program's database or
+    another kind of GNApp file; CorruptDatabaseError for a file that is no database."""
+    if not path.exists() or path.stat().st_size == 0:
+        return True
+    try:
+        found, version, objects, names = _probe(path)
+    except sqlite3.DatabaseError as error:
+        raise CorruptDatabaseError(
+            f"Tệp {path} không phải cơ sở dữ liệu GNApp hợp lệ ({error})."
+        ) from error
+    if found == application_id:
+        return False
+    if found == 0 and (objects == 0 or (tables and version > 0 and set(tables) <= names)):
+        return True
+    reason = (
+        f"tệp được đánh dấu là của chương trình khác hoặc loại tệp GNApp khác (mã {found:#010x})"
+        if found
+        else f"đây là cơ sở dữ liệu SQLite của chương trình khác ({len(names)} bảng lạ)"
+    )
+    raise ForeignFileError(
+        f"Tệp {path.name} không phải {what}: {reason}. GNApp không mở và không ghi gì vào tệp "
+        "này; hãy chọn đúng tệp dữ liệu."
+    )
+
+
 def open_database(
     path: str | Path,
     *,
@@ -149,6 +199,8 @@ def open_database(
 ) -> CommuneDatabase:
     """Open (or with ``create=True`` create) a commune database, migrating it to the latest schema.
 
+    Another program's file (or an office's) is refused before anything is written to it; a
+    new file, or one of a GNApp before the mark, is marked as a commune's (application_id).
     An existing file is copied aside before any migration runs. ``target_version``
     stops at an older version (used to build old databases in tests).
     """
@@ -157,18 +209,17 @@ def open_database(
         raise DatabaseError(f"Không tìm thấy tệp dữ liệu: {path}")
     if create and path.exists():
         raise DatabaseError(f"Tệp đã tồn tại, không ghi đè: {path}")
+    unmarked = require_file_kind(
+        path, COMMUNE_APPLICATION_ID, COMMUNE_TABLES, "tệp dữ liệu của một xã"
+    )
     try:
         conn = connect(path)
-        # Reading the header fails here on a file that is not a SQLite database.
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        application_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        if unmarked:
+            conn.execute(f"PRAGMA application_id = {COMMUNE_APPLICATION_ID}")
     except sqlite3.DatabaseError as error:
         raise CorruptDatabaseError(
             f"Tệp {path} không phải cơ sở dữ liệu GNApp hợp lệ ({error})."
         ) from error
-    if application_id != 0:  # another kind of file, e.g. a receiving office's (.gnoffice)
-        conn.close()
-        raise DatabaseError(f"Tệp {path.name} không phải tệp dữ liệu của một xã.")
     database = CommuneDatabase(path, conn, actor, clock)
     try:
         migrations.migrate(database.db, path, target_version=target_version)

@@ -7,3 +7,8 @@ class DatabaseError(Exception):
 
 class CorruptDatabaseError(DatabaseError):
     """A database file that fails the integrity check (the message says which file and why)."""
+
+
+class ForeignFileError(CorruptDatabaseError):
+    """A file that is not GNApp's, or not of the kind asked for: refused before anything is
+    written to it."""
