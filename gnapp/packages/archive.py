@@ -105,8 +105,7 @@ def _pieces(entries: Sequence[_Entry]) -> Iterator[tuple[str, bytes]]:
         name = entry.name.encode("ascii")
         offsets.append(position)
         place = f"tiêu đề cục bộ của {entry.name}"
-        common = (entry.method, 0, _DOS_DATE, entry.crc, len(entry.raw), entry.size, len(name), 0)
-        yield from _fields(place, _LOCAL_FIELDS, (_LOCAL_HEADER, _VERSION, 0, *common))
+        yield from _fields(place, _LOCAL_FIELDS, (_LOCAL_HEADER, _VERSION, 0, *_common(entry)))
         yield f"tên tệp trong {place}", name
         yield f"dữ liệu của {entry.name}", entry.raw
         position += _LOCAL_SIZE + len(name) + len(entry.raw)
@@ -114,7 +113,7 @@ def _pieces(entries: Sequence[_Entry]) -> Iterator[tuple[str, bytes]]:
     for entry, offset in zip(entries, offsets, strict=True):
         name = entry.name.encode("ascii")
         place = f"danh mục trung tâm, mục {entry.name}"
-        common = (entry.method, 0, _DOS_DATE, entry.crc, len(entry.raw), entry.size, len(name), 0)
+        common = _common(entry)
         values = (_CENTRAL_HEADER, _MADE_BY, _VERSION, 0, *common, 0, 0, 0, _FILE_MODE, offset)
         yield from _fields(place, _CENTRAL_FIELDS, values)
         yield f"tên tệp trong {place}", name
@@ -122,6 +121,13 @@ def _pieces(entries: Sequence[_Entry]) -> Iterator[tuple[str, bytes]]:
     count = len(entries)
     values = (_END_RECORD, 0, 0, count, count, position - directory, directory, 0)
     yield from _fields("bản ghi kết thúc ZIP", _END_FIELDS, values)
+
+
+def _common(entry: _Entry) -> tuple[int, ...]:
+    """The fields both headers share after the flags: method, time, date, CRC, sizes, name
+    length and extra length."""
+    name_length = len(entry.name.encode("ascii"))
+    return (entry.method, 0, _DOS_DATE, entry.crc, len(entry.raw), entry.size, name_length, 0)
 
 
 def _fields(place: str, fields: Sequence[tuple[str, str]], values: Sequence) -> Iterator:

@@ -285,7 +285,7 @@ def open_database(
         if read_only and database.schema_version < (target_version or migrations.LATEST_VERSION):
             raise ReadOnlyError(
                 f"Tệp dữ liệu {path.name} chỉ đọc (ổ đĩa hoặc thư mục không ghi được) và cần "
-                f"nâng cấp lên phiên bản dữ liệu mới trước khi mở: hãy chép tệp sang ổ ghi được "
+                "nâng cấp lên phiên bản dữ liệu mới trước khi mở: hãy chép tệp sang ổ ghi được "
                 "rồi mở lại."
             )
         migrations.migrate(database.db, path, target_version=target_version)
