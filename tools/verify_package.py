@@ -20,9 +20,11 @@ import json
 import os
 import sqlite3
 import stat
+import struct
 import sys
 import unicodedata
 import zipfile
+import zlib
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -99,42 +101,74 @@ def strict_json(data: bytes, canonical: bool) -> dict:
     return value
 
 
-def read_zip(data: bytes) -> dict[str, bytes]:
+def canonical_zip(entries: list[tuple[str, int, bytes, int, int]]) -> bytes:
+    """The container GNApp writes (§1) for (name, method, stored bytes, CRC-32, size)."""
+    local, central = b"", b""
+    for name, method, raw, crc, size in entries:
+        encoded = name.encode("ascii")
+        common = struct.pack(
+            "<5H3L2H", 20, 0, method, 0, 0x0021, crc, len(raw), size, len(encoded), 0
+        )
+        central += b"PK\x01\x02" + struct.pack("<H", 0x0314) + common
+        central += struct.pack("<3H2L", 0, 0, 0, 0o100644 << 16, len(local)) + encoded
+        local += b"PK\x03\x04" + common + encoded + raw
+    count = len(entries)
+    end = struct.pack("<4H2LH", 0, 0, count, count, len(central), len(local), 0)
+    return local + central + b"PK\x05\x06" + end
+
+
+def read_zip(data: bytes) -> tuple[dict[str, bytes], set[str]]:
+    """The members by name and the names stored deflated."""
     if len(data) > MAX_FILE or not data.startswith(b"PK\x03\x04"):
         raise Failed("not a package ZIP, or too large")
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         if archive.comment:
             raise Failed("the archive has a comment")
         infos = archive.infolist()
-        names = [i.filename for i in infos]
-        if len(infos) > len(LIMITS) or len(set(names)) != len(names):
-            raise Failed("too many or repeated members")
-        total = 0
-        for info in infos:
-            mode = info.external_attr >> 16
-            if info.filename not in LIMITS:
-                raise Failed(f"unexpected member {info.filename[:60]!r}")
-            if info.is_dir() or stat.S_IFMT(mode) not in (0, stat.S_IFREG) or info.flag_bits & 1:
-                raise Failed(f"{info.filename}: not a plain file")
-            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-                raise Failed(f"{info.filename}: compression method {info.compress_type}")
-            if info.file_size > LIMITS[info.filename] + 16:
-                raise Failed(f"{info.filename}: too large")
-            if info.file_size > RATIO_FLOOR and info.file_size > RATIO * max(info.compress_size, 1):
-                raise Failed(f"{info.filename}: compression ratio too high")
-            total += info.file_size
-        if total > MAX_TOTAL:
-            raise Failed("members too large together")
-        members = {}
-        for info in infos:
-            with archive.open(info) as stream:
-                content = stream.read(info.file_size + 1)  # reaching the end checks the CRC
-            if len(content) != info.file_size:
-                raise Failed(f"{info.filename}: size differs from the directory")
-            members[info.filename] = content
+    names = [i.filename for i in infos]
+    if len(infos) > len(LIMITS) or len(set(names)) != len(names):
+        raise Failed("too many or repeated members")
+    if names != [name for name in LIMITS if name in names]:
+        raise Failed(f"unexpected members or order: {', '.join(n[:60] for n in names)}")
+    total = 0
+    for info in infos:
+        mode = info.external_attr >> 16
+        if stat.S_IFMT(mode) not in (0, stat.S_IFREG) or info.flag_bits & 1:
+            raise Failed(f"{info.filename}: not a plain file")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise Failed(f"{info.filename}: compression method {info.compress_type}")
+        if info.file_size > LIMITS[info.filename] + 16:
+            raise Failed(f"{info.filename}: too large")
+        if info.file_size > RATIO_FLOOR and info.file_size > RATIO * max(info.compress_size, 1):
+            raise Failed(f"{info.filename}: compression ratio too high")
+        total += info.file_size
+    if total > MAX_TOTAL:
+        raise Failed("members too large together")
+    methods = {info.filename: info.compress_type for info in infos}
+    if methods.get("manifest.json") == 0 or methods.get("manifest.sig") == 8:
+        raise Failed("manifest.json must be deflated and manifest.sig stored")
+    members, entries = {}, []
+    for info in infos:
+        start = info.header_offset + 30 + len(info.filename)
+        raw = data[start : start + info.compress_size]
+        content = raw
+        if info.compress_type == zipfile.ZIP_DEFLATED:
+            inflater = zlib.decompressobj(-15)
+            content = inflater.decompress(raw, info.file_size + 1)  # at most the claim + 1
+            if not inflater.eof or inflater.unused_data or inflater.unconsumed_tail:
+                raise Failed(f"{info.filename}: the deflate stream does not end with the member")
+        if len(content) != info.file_size or zlib.crc32(content) != info.CRC:
+            raise Failed(f"{info.filename}: size or CRC-32 differs from the directory")
+        members[info.filename] = content
+        entries.append((info.filename, info.compress_type, raw, info.CRC, info.file_size))
+    if canonical_zip(entries) != data:
+        raise Failed(
+            "the ZIP container is not the canonical one of §1 (a header field differs, or "
+            "there are bytes outside the entries)"
+        )
     if "manifest.json" not in members or "manifest.sig" not in members:
         raise Failed("manifest or signature missing")
-    return members
+    return members, {info.filename for info in infos if info.compress_type == 8}
 
 
 def read_public_key(path: str) -> tuple[str, bytes, dict]:
@@ -232,7 +266,7 @@ def check_figures(content: bytes, manifest: dict) -> None:
 def verify(data: bytes, key_path: str, office_db: str | None) -> int:
     step = "archive"
     try:
-        members = read_zip(data)
+        members, deflated = read_zip(data)
         print("ok   archive")
         step = "manifest"
         manifest_bytes = members["manifest.json"]
@@ -268,6 +302,8 @@ def verify(data: bytes, key_path: str, office_db: str | None) -> int:
             )
             if len(content) != size or hashlib.sha256(content).hexdigest() != digest:
                 raise Failed(f"{entry['name']}: size or SHA-256 differs from the manifest")
+            if (entry["name"] in deflated) == encrypted:
+                raise Failed(f"{entry['name']}: deflated when encrypted, or stored when not (§1)")
         print(f"ok   files: {len(names)}")
         step = "encryption"
         if manifest["households"] and not encrypted:

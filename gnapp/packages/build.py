@@ -13,6 +13,9 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,6 +49,7 @@ from gnapp.progress import Progress
 from gnapp.reporting.builder import default_header, write_report_files
 from gnapp.reporting.figures import ReportFigures, parse_period, report_kind, require_consistent
 from gnapp.store.database import CommuneDatabase
+from gnapp.store.errors import storage_problem
 from gnapp.store.lists import list_villages
 from gnapp.store.reports import SavedReport, finalise, list_reports, load_report
 from gnapp.store.sent_packages import add_sent_package
@@ -124,18 +128,55 @@ def _report_files(
         return {REPORT_PDF: built.pdf.read_bytes(), REPORT_XLSX: built.xlsx.read_bytes()}
 
 
+WRITING = ".dang-ghi"  # a package being written: ".<name>.dang-ghi", renamed when whole
+STALE_WRITING = 10 * 60  # seconds after which such a file is left over from a crash
+
+
+def _writing(path: Path) -> Path:
+    return path.with_name(f".{path.name}{WRITING}")
+
+
+def remove_stale_writes(folder: Path, *, older_than: float = STALE_WRITING) -> list[Path]:
+    """Remove the packages a crash (or a kill) left half written in ``folder``; return them."""
+    limit = time.time() - older_than
+    stale = [
+        path
+        for path in folder.glob(f".*{SUFFIX}{WRITING}")
+        if path.is_file() and path.stat().st_mtime < limit
+    ]
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return stale
+
+
 def _write_new(path: Path, content: bytes) -> None:
-    """Write ``content`` to a new file, never over an existing one; a failed write leaves no
-    file (exclusive creation works on the FAT drives of USB sticks, where links do not)."""
-    with open(path, "xb") as stream:
-        try:
+    """Write ``content`` to a new file, never over an existing one: aside first, then renamed,
+    so a failed write, a full disk or a kill never leaves a half package under its name."""
+    if path.exists():
+        raise FileExistsError(path)
+    aside = _writing(path)
+    try:
+        with open(aside, "xb") as stream:
             stream.write(content)
             stream.flush()
             os.fsync(stream.fileno())
-        except BaseException:
-            stream.close()
-            path.unlink()
+        if path.exists():
+            raise FileExistsError(path)
+        os.replace(aside, path)
+    finally:
+        aside.unlink(missing_ok=True)
+
+
+@contextmanager
+def _writing_to(what: str) -> Iterator[None]:
+    """A full disk or a read-only folder while writing ``what``: a PackageError saying so."""
+    try:
+        yield
+    except OSError as error:
+        problem = storage_problem(error, what)
+        if problem is None:
             raise
+        raise PackageError(str(problem)) from error
 
 
 def build_package(
@@ -157,6 +198,7 @@ def build_package(
     folder = Path(folder)
     if not folder.is_dir():
         raise PackageError(f"Không có thư mục {folder}")
+    remove_stale_writes(folder)
     office = office_key(cdb.db)
     if encrypt is None:
         encrypt = with_households or office is not None
@@ -180,7 +222,8 @@ def build_package(
 
     if progress is not None:
         progress(1, steps, "Đang ghi báo cáo (PDF, Excel)…")
-    files = _report_files(cdb, report, figures)
+    with _writing_to("các tệp báo cáo (PDF, Excel) của gói"):
+        files = _report_files(cdb, report, figures)
     codes = {v.id: v.code for v in list_villages(cdb.db)}
     files[FIGURES] = data_bytes(report_data(figures, commune, codes))
     if with_households:
@@ -232,7 +275,8 @@ def build_package(
         progress(3, steps, "Đang lưu gói…")
     path = folder / package_file_name(manifest)
     try:
-        _write_new(path, archive)
+        with _writing_to(f"gói {path.name} vào thư mục {folder}"):
+            _write_new(path, archive)
     except FileExistsError:
         raise PackageError(f"Tệp đã tồn tại, không ghi đè: {path}") from None
     try:
@@ -269,8 +313,7 @@ def sent_manifest(data: bytes, package_hash: str) -> Manifest:
     """The manifest of a package the commune built, read back from its file (``data``);
     PackageError unless the file is that package."""
     try:
-        members = read_archive(data)
-        manifest = read_manifest(members[MANIFEST])
+        manifest = read_manifest(read_archive(data).members[MANIFEST])
     except (FormatError, KeyError):
         raise PackageError("Tệp này không phải gói báo cáo GNApp đọc được.") from None
     if manifest.package_hash != package_hash:

@@ -19,7 +19,7 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from gnapp.packages.archive import read_archive
+from gnapp.packages.archive import Archive, read_archive
 from gnapp.packages.canonical import FormatError
 from gnapp.packages.data import read_household_data, read_report_data
 from gnapp.packages.encryption import DecryptionError, decrypt_files
@@ -169,6 +169,17 @@ def _check_files(members: Mapping[str, bytes], manifest: Manifest) -> None:
             raise CheckFailed("files", f"Mã băm SHA-256 của tệp {entry.name} không khớp bản kê.")
 
 
+def _check_compression(archive: Archive, manifest: Manifest) -> None:
+    """The enclosed files are stored as GNApp writes them: deflated, unless encrypted."""
+    encrypted = manifest.encryption is not None
+    if any((entry.name in archive.deflated) == encrypted for entry in manifest.files):
+        raise CheckFailed(
+            "files",
+            "Cách nén các tệp khác cách GNApp ghi gói (tệp đã mã hóa không nén, tệp không mã "
+            "hóa thì nén).",
+        )
+
+
 def _check_clear(files: Mapping[str, bytes], manifest: Manifest) -> None:
     for entry in manifest.files:
         content = files[entry.name]
@@ -205,7 +216,8 @@ def verify_package(
     passed = verification.checks.append
     current = "archive"
     try:
-        members = read_archive(data)
+        archive = read_archive(data)
+        members = archive.members
         if MANIFEST not in members or SIGNATURE not in members:
             raise CheckFailed("archive", "Gói thiếu bản kê hoặc chữ ký.")
         passed(Check("archive", True))
@@ -234,6 +246,7 @@ def verify_package(
 
         current = "files"
         _check_files(members, manifest)
+        _check_compression(archive, manifest)
         passed(Check("files", True, f"{len(manifest.files)} tệp"))
 
         current = "encryption"

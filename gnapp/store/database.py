@@ -12,9 +12,10 @@ without saying who it is.
 from __future__ import annotations
 
 import functools
+import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,18 +25,30 @@ import sqlite_utils
 
 from gnapp.core.vietnamese import fold, search_words
 from gnapp.store import migrations
-from gnapp.store.errors import CorruptDatabaseError, DatabaseError
+from gnapp.store.errors import (
+    CorruptDatabaseError,
+    DatabaseError,
+    ForeignFileError,
+    ReadOnlyError,
+    storage_problem,
+)
 
 __all__ = [
+    "COMMUNE_APPLICATION_ID",
     "SYSTEM_ACTOR",
     "CommuneDatabase",
     "DatabaseError",
     "connect",
     "open_database",
+    "require_file_kind",
     "utc_now",
 ]
 
 SYSTEM_ACTOR = "hệ thống"
+COMMUNE_APPLICATION_ID = 0x474E4150  # "GNAP" in the file's header (docs/schema.md)
+# The tables every commune database has had since version 1: an unmarked file holding them
+# comes from a GNApp before the mark.
+COMMUNE_TABLES = frozenset({"commune", "villages", "households"})
 
 
 @functools.lru_cache(maxsize=1)
@@ -56,6 +69,7 @@ class OpenDatabase:
         self.path = path
         self.clock = clock
         self.db = sqlite_utils.Database(conn)
+        self.read_only = False  # opened for reading only: the file cannot be written
 
     def now(self) -> str:
         """The time stamped on rows and change-log entries (a fixed clock makes them repeatable)."""
@@ -63,9 +77,23 @@ class OpenDatabase:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:
-        """All writes inside happen together or not at all (nested blocks are savepoints)."""
-        with self.db.atomic():
-            yield self.db
+        """All writes inside happen together or not at all (nested blocks are savepoints). A
+        full disk or a read-only file is a DatabaseError saying so (nothing was kept)."""
+        what = f"tệp dữ liệu {self.path.name}"
+        if self.read_only:
+            raise ReadOnlyError(
+                f"Tệp dữ liệu {self.path.name} chỉ mở được để xem: tệp hoặc thư mục chứa nó không "
+                "ghi được (ví dụ đĩa CD, USB khóa ghi). Không lưu được thay đổi; hãy chép tệp "
+                "sang ổ ghi được để làm việc."
+            )
+        try:
+            with self.db.atomic():
+                yield self.db
+        except sqlite3.Error as error:
+            problem = storage_problem(error, what)
+            if problem is None:
+                raise
+            raise problem from error
 
     def close(self) -> None:
         self.db.conn.close()
@@ -139,6 +167,73 @@ def connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def _read_only_uri(path: Path) -> str:
+    """The URI that reads ``path`` without writing to it or beside it: with no -wal file the
+    file alone is the whole database and is read as immutable (no -shm file is made)."""
+    immutable = not Path(f"{path}-wal").exists()
+    return path.resolve().as_uri() + ("?mode=ro&immutable=1" if immutable else "?mode=ro")
+
+
+def _probe(path: Path) -> tuple[int, int, int, set[str]]:
+    """The file's application_id, user_version, number of schema objects and table names, read
+    without writing anything (not even a -wal or -shm file beside it when there is none)."""
+    conn = sqlite3.connect(_read_only_uri(path), uri=True, isolation_level=None)
+    try:
+        rows = conn.execute("SELECT type, name FROM sqlite_master").fetchall()
+        application_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    finally:
+        conn.close()
+    return application_id, version, len(rows), {name for kind, name in rows if kind == "table"}
+
+
+def require_file_kind(path: Path, application_id: int, tables: Collection[str], what: str) -> bool:
+    """Check, before anything writes to it, that ``path`` is a GNApp file of the kind marked
+    with ``application_id`` (``what`` names that kind in messages). True when the mark is
+    still to be written: a new or empty file, or an unmarked one of an older GNApp (it holds
+    every one of ``tables``; none: never). ForeignFileError for another program's database or
+    another kind of GNApp file; CorruptDatabaseError for a file that is no database."""
+    if not path.exists() or path.stat().st_size == 0:
+        return True
+    try:
+        found, version, objects, names = _probe(path)
+    except sqlite3.DatabaseError as error:
+        raise CorruptDatabaseError(
+            f"Tệp {path} không phải cơ sở dữ liệu GNApp hợp lệ ({error})."
+        ) from error
+    if found == application_id:
+        return False
+    if found == 0 and (objects == 0 or (tables and version > 0 and set(tables) <= names)):
+        return True
+    reason = (
+        f"tệp được đánh dấu là của chương trình khác hoặc loại tệp GNApp khác (mã {found:#010x})"
+        if found
+        else f"đây là cơ sở dữ liệu SQLite của chương trình khác ({len(names)} bảng lạ)"
+    )
+    raise ForeignFileError(
+        f"Tệp {path.name} không phải {what}: {reason}. GNApp không mở và không ghi gì vào tệp "
+        "này; hãy chọn đúng tệp dữ liệu."
+    )
+
+
+def _writable(path: Path) -> bool:
+    """Whether the file (or the new file) and its folder can be written: SQLite writes the
+    -wal and -shm files beside it."""
+    return os.access(path.parent, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
+
+
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(_read_only_uri(path), uri=True, isolation_level=None)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 5000")
+    conn.execute("PRAGMA cache_size = -65536")
+    return conn
+
+
+def _is_read_only(error: sqlite3.Error) -> bool:
+    return isinstance(storage_problem(error, ""), ReadOnlyError)
+
+
 def open_database(
     path: str | Path,
     *,
@@ -149,6 +244,10 @@ def open_database(
 ) -> CommuneDatabase:
     """Open (or with ``create=True`` create) a commune database, migrating it to the latest schema.
 
+    Another program's file (or an office's) is refused before anything is written to it; a
+    new file, or one of a GNApp before the mark, is marked as a commune's (application_id).
+    A file that cannot be written (read-only medium or folder) is opened for reading only
+    (``read_only``: a transaction is then a ReadOnlyError), unless it needs a migration.
     An existing file is copied aside before any migration runs. ``target_version``
     stops at an older version (used to build old databases in tests).
     """
@@ -157,22 +256,47 @@ def open_database(
         raise DatabaseError(f"Không tìm thấy tệp dữ liệu: {path}")
     if create and path.exists():
         raise DatabaseError(f"Tệp đã tồn tại, không ghi đè: {path}")
-    try:
-        conn = connect(path)
-        # Reading the header fails here on a file that is not a SQLite database.
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        application_id = conn.execute("PRAGMA application_id").fetchone()[0]
-    except sqlite3.DatabaseError as error:
-        raise CorruptDatabaseError(
-            f"Tệp {path} không phải cơ sở dữ liệu GNApp hợp lệ ({error})."
-        ) from error
-    if application_id != 0:  # another kind of file, e.g. a receiving office's (.gnoffice)
-        conn.close()
-        raise DatabaseError(f"Tệp {path.name} không phải tệp dữ liệu của một xã.")
+    if not os.access(path, os.R_OK) and not create:
+        raise ReadOnlyError(f"Không có quyền đọc tệp dữ liệu {path}.")
+    unmarked = require_file_kind(
+        path, COMMUNE_APPLICATION_ID, COMMUNE_TABLES, "tệp dữ liệu của một xã"
+    )
+    conn = None
+    if _writable(path):
+        try:
+            conn = connect(path)
+            if unmarked:
+                conn.execute(f"PRAGMA application_id = {COMMUNE_APPLICATION_ID}")
+        except sqlite3.DatabaseError as error:
+            if not _is_read_only(error) or create:
+                raise _unreadable(path, error) from error
+            conn = None  # SQLite found the medium read-only: read it as such
+    elif create:
+        raise ReadOnlyError(f"Không tạo được {path.name}: thư mục {path.parent} chỉ đọc.")
+    read_only = conn is None
+    if read_only:
+        try:
+            conn = _open_read_only(path)
+        except sqlite3.DatabaseError as error:
+            raise _unreadable(path, error) from error
     database = CommuneDatabase(path, conn, actor, clock)
+    database.read_only = read_only
     try:
+        if read_only and database.schema_version < (target_version or migrations.LATEST_VERSION):
+            raise ReadOnlyError(
+                f"Tệp dữ liệu {path.name} chỉ đọc (ổ đĩa hoặc thư mục không ghi được) và cần "
+                "nâng cấp lên phiên bản dữ liệu mới trước khi mở: hãy chép tệp sang ổ ghi được "
+                "rồi mở lại."
+            )
         migrations.migrate(database.db, path, target_version=target_version)
     except BaseException:
         database.close()
         raise
     return database
+
+
+def _unreadable(path: Path, error: sqlite3.DatabaseError) -> DatabaseError:
+    problem = storage_problem(error, f"tệp dữ liệu {path.name}")
+    return problem or CorruptDatabaseError(
+        f"Tệp {path} không phải cơ sở dữ liệu GNApp hợp lệ ({error})."
+    )

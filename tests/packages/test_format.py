@@ -147,8 +147,28 @@ def _good() -> list:
 def test_an_archive_the_writer_made_reads_back():
     members = [(MANIFEST, b"{}", True), (SIGNATURE, bytes(64), False), (FIGURES, b"[]" * 9, True)]
     data = write_archive(members)
-    assert dict(read_archive(data)) == {n: c for n, c, _ in members}
+    assert dict(read_archive(data).members) == {n: c for n, c, _ in members}
     assert write_archive(members) == data  # the same bytes every time
+
+
+def test_the_writer_writes_what_zipfile_wrote_for_earlier_packages():
+    """Packages sent before the container was checked byte for byte still read."""
+    members = [
+        (MANIFEST, b'{"a":1}' * 40, True),
+        (SIGNATURE, bytes(range(64)), False),
+        (REPORT_PDF, bytes(range(256)) * 8, False),
+        (FIGURES, b"", True),
+    ]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as earlier:
+        for name, content, compress in members:
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+            info.external_attr = (stat.S_IFREG | 0o644) << 16
+            info.create_system = 3
+            earlier.writestr(info, content, compresslevel=6 if compress else None)
+    assert write_archive(members) == buffer.getvalue()
+    assert read_archive(buffer.getvalue()).deflated == {MANIFEST, FIGURES}
 
 
 def _info(name: str, mode: int) -> zipfile.ZipInfo:
@@ -168,16 +188,12 @@ def _info(name: str, mode: int) -> zipfile.ZipInfo:
         ([*_good()[:2], (_info(REPORT_PDF, stat.S_IFLNK | 0o777), b"/etc/passwd")], "liên kết"),
         ([*_good()[:2], (_info("report.pdf/", stat.S_IFDIR | 0o755), b"")], "tệp lạ"),
         ([*_good()[:2], (REPORT_PDF, bytes(40 * 1024 * 1024))], "nghi bom nén"),
-        ([(MANIFEST, b"{}"), (REPORT_PDF, b"x")], None),
     ],
-    ids=["parent", "absolute", "inside", "windows", "twice", "symlink", "folder", "bomb", "ok"],
+    ids=["parent", "absolute", "inside", "windows", "twice", "symlink", "folder", "bomb"],
 )
 @pytest.mark.filterwarnings("ignore:Duplicate name")
 def test_hostile_archives_are_refused(entries, message):
     data = _zip(entries)
-    if message is None:
-        assert set(read_archive(data)) == {MANIFEST, REPORT_PDF}
-        return
     with pytest.raises(ArchiveError, match=message):
         read_archive(data)
 

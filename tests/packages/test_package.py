@@ -41,12 +41,18 @@ from tests.packages.world import APPROVER, PASSPHRASE, SIGNER
 
 
 def _members(path) -> dict[str, bytes]:
-    return dict(read_archive(path.read_bytes()))
+    return dict(read_archive(path.read_bytes()).members)
 
 
-def _rezip(members: dict[str, bytes]) -> bytes:
-    """The members written again as the app writes them (so only their bytes differ)."""
-    return write_archive([(name, members[name], name == MANIFEST) for name in members])
+def _rezip(members: dict[str, bytes], encrypted: bool = True) -> bytes:
+    """The members written again as the app writes them (so only their bytes differ): the
+    manifest deflated, the signature stored, the files deflated unless ``encrypted``."""
+    return write_archive(
+        [
+            (name, members[name], name == MANIFEST or (name != SIGNATURE and not encrypted))
+            for name in members
+        ]
+    )
 
 
 def _failed(verification) -> str | None:
@@ -171,14 +177,14 @@ def test_a_changed_byte_at_any_position_of_any_member_is_refused(
 def test_a_changed_byte_anywhere_in_the_file_never_changes_what_is_accepted(
     world_files, office_private, fraction, flip
 ):
-    """Whatever byte of the file changes, the package is refused with a message, or (a byte of
-    ZIP bookkeeping such as a time stamp) it still holds exactly the signed members."""
+    """Whatever byte of the file changes, the package is refused with a message, or (the bits
+    a deflate decoder ignores, padding its last byte) it still holds exactly the signed members."""
     data = world_files.package.read_bytes()
     position = int(fraction * len(data))
     changed = data[:position] + bytes([data[position] ^ flip]) + data[position + 1 :]
     verification = verify_package(changed, world_files.commune_key, office_private)
     if verification.ok:
-        assert dict(read_archive(changed)) == _members(world_files.package)
+        assert dict(read_archive(changed).members) == _members(world_files.package)
     else:
         assert verification.failure is not None and verification.failure.message
 
@@ -285,7 +291,7 @@ def test_a_hand_made_package_with_households_in_clear_is_refused(world, office_p
     raw["signing_key"] = key.fingerprint
     manifest = canonical_json(raw)
     package = {MANIFEST: manifest, SIGNATURE: signer.sign(signing_input(manifest)), **clear}
-    verification = verify_package(_rezip(package), key)
+    verification = verify_package(_rezip(package, encrypted=False), key)
     assert _failed(verification) == "encryption"
 
 
@@ -346,14 +352,27 @@ def test_a_later_package_continues_the_chain(world, commune_db, office_private):
     ).commune.households == (sum(v["values"]["households"] for v in data["villages"]))
 
 
-def test_a_zip_entry_order_change_keeps_the_signature(world, office_private):
-    """The signature binds the contents, not the container's bookkeeping."""
+def test_the_signed_members_in_another_container_are_refused(world, office_private):
+    """The container is bound too: the same signed members zipped otherwise (another order,
+    another tool's times and modes) are refused before the manifest is read."""
     members = _members(world.package)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as made:
-        for name in reversed(list(members)):
-            made.writestr(name, members[name])
-    assert verify_package(buffer.getvalue(), world.commune_key, office_private).ok
+    for order in (list(members), list(reversed(list(members)))):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as made:
+            for name in order:
+                made.writestr(name, members[name])
+        verification = verify_package(buffer.getvalue(), world.commune_key, office_private)
+        assert _failed(verification) == "archive"
+    assert verify_package(_rezip(members), world.commune_key, office_private).ok
+
+
+def test_encrypted_files_deflated_are_refused(world, office_private):
+    """The one container choice the manifest decides: encrypted files stored, others deflated."""
+    verification = verify_package(
+        _rezip(_members(world.package), encrypted=False), world.commune_key, office_private
+    )
+    assert _failed(verification) == "files"
+    assert "Cách nén" in verification.failure.message
 
 
 def test_a_sent_package_is_read_back_from_its_file(world, commune_db):
