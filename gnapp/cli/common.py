@@ -43,17 +43,24 @@ class CliError(Exception):
 
 def run(handler: Handler, args: argparse.Namespace) -> int:
     """Run a command's handler; an expected error becomes "Lỗi: …" on stderr and its status."""
-    from gnapp.store.errors import CorruptDatabaseError
+    from gnapp.store.errors import CorruptDatabaseError, ForeignFileError, storage_problem
 
     try:
         return handler(args)
     except sqlite3.DatabaseError as error:
+        if problem := storage_problem(error):
+            return refuse(str(problem))
         if error.sqlite_errorcode not in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
             raise
         return _damaged(args, f"Tệp dữ liệu bị hỏng ({error}).")
+    except ForeignFileError as error:  # another program's file: no backup of ours to restore
+        print(f"Lỗi: {error}", file=sys.stderr)
+        return EXIT_DAMAGED
     except CorruptDatabaseError as error:
         return _damaged(args, str(error))
     except OSError as error:
+        if problem := storage_problem(error):
+            return refuse(str(problem))
         where = f" {error.filename}" if error.filename else ""
         return refuse(f"Không đọc hoặc ghi được tệp{where}: {error.strerror or error}")
     except KeyboardInterrupt:

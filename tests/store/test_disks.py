@@ -64,7 +64,7 @@ def test_a_read_only_file_opens_for_reading_and_refuses_writes_in_words(
     assert main(["household", "list", "--db", str(commune)]) == 0
     assert main(["targets", "list", "--db", str(commune), "--year", "2025"]) == 0
     capsys.readouterr()
-    assert main(["import", str(source), "--db", str(commune)]) == 1
+    assert main(["import", "file", str(source), "--db", str(commune)]) == 1
     err = capsys.readouterr().err
     assert "chỉ mở được để xem" in err and "Traceback" not in err
     assert _snapshot(commune.parent) == before
@@ -110,7 +110,7 @@ def test_a_full_disk_during_an_import_keeps_nothing_and_says_so(
 ):
     source = files.write_xlsx(tmp_path / "ds.xlsx", files.MEMBER_HEADINGS, files.MEMBERS)
     _full_disk(monkeypatch)
-    assert main(["import", str(source), "--db", str(commune)]) == 1
+    assert main(["import", "file", str(source), "--db", str(commune)]) == 1
     err = capsys.readouterr().err
     assert "Ổ đĩa đã đầy" in err and "Traceback" not in err
     monkeypatch.undo()

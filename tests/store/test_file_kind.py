@@ -71,6 +71,16 @@ def test_the_command_line_refuses_it_with_the_damaged_data_status(tmp_path, caps
     assert _folder(path) == before
 
 
+def test_the_office_refuses_another_program_s_file_unchanged(tmp_path):
+    from gnapp.office.store.database import open_office
+
+    path = _other_program(tmp_path / "chuong-trinh-khac.db", wal=True)
+    before = _folder(path)
+    with pytest.raises(ForeignFileError, match="cơ quan nhận báo cáo"):
+        open_office(path)
+    assert _folder(path) == before
+
+
 def test_new_and_empty_files_are_made_a_commune_s(tmp_path):
     created = tmp_path / "moi.gnapp"
     open_database(created, create=True).close()

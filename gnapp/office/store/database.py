@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from gnapp.i18n import tr_noop
-from gnapp.store.database import OpenDatabase, connect, utc_now
+from gnapp.store.database import OpenDatabase, connect, require_file_kind, utc_now
 from gnapp.store.errors import DatabaseError
 from gnapp.store.migrations import Migration, migrate
 from gnapp.store.register import get_setting, set_setting
@@ -154,6 +154,7 @@ def open_office(
         raise DatabaseError(f"Không tìm thấy tệp dữ liệu của cơ quan: {path}")
     if create and path.exists():
         raise DatabaseError(f"Tệp đã tồn tại, không ghi đè: {path}")
+    require_file_kind(path, APPLICATION_ID, (), "dữ liệu của cơ quan nhận báo cáo")
     try:
         conn = connect(path)
         application_id = conn.execute("PRAGMA application_id").fetchone()[0]
