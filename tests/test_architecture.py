@@ -8,7 +8,7 @@ from pathlib import Path
 import gnapp
 
 PACKAGE = Path(gnapp.__file__).parent
-QT_GATE = PACKAGE / "ui" / "qt.py"
+QT_GATE = PACKAGE / "ui" / "common" / "qt.py"
 
 
 def _imported_modules(path: Path) -> set[str]:

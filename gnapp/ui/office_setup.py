@@ -15,9 +15,8 @@ from gnapp.packages.keys import DEFAULT_KDF, MIN_PASSPHRASE, KeyProblem, check_n
 from gnapp.paths import user_data_dir
 from gnapp.progress import Progress
 from gnapp.store.errors import DatabaseError
-from gnapp.ui.jobs import wait_for
-from gnapp.ui.office_views import export_office_key, fingerprint_label
-from gnapp.ui.qt import (
+from gnapp.ui.common.jobs import wait_for
+from gnapp.ui.common.qt import (
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -30,7 +29,8 @@ from gnapp.ui.qt import (
     QWizard,
     QWizardPage,
 )
-from gnapp.ui.setup_wizard import _CheckedPage
+from gnapp.ui.common.widgets import CheckedPage as _CheckedPage
+from gnapp.ui.office_views import export_office_key, fingerprint_label
 
 KDF = DEFAULT_KDF  # how the office key's passphrase is stretched (tests make it cheap)
 

@@ -51,10 +51,11 @@ from gnapp.packages.manifest import SUFFIX as PACKAGE_SUFFIX
 from gnapp.progress import Progress
 from gnapp.reporting.figures import FiguresError, parse_period, report_kind
 from gnapp.store.errors import DatabaseError
-from gnapp.ui.jobs import Job, run_job
-from gnapp.ui.main_window import ask_path, show_message
-from gnapp.ui.print_preview import preview_dialog
-from gnapp.ui.qt import (
+from gnapp.ui.common.annex_table import annex_table_widget
+from gnapp.ui.common.jobs import Job, run_job
+from gnapp.ui.common.messages import ask_path, show_message
+from gnapp.ui.common.print_preview import preview_dialog
+from gnapp.ui.common.qt import (
     QAbstractItemView,
     QBrush,
     QCheckBox,
@@ -90,8 +91,7 @@ from gnapp.ui.qt import (
     QWidget,
     Signal,
 )
-from gnapp.ui.report_wizard import _table_widget as annex_table_widget
-from gnapp.ui.widgets import busy, error_label
+from gnapp.ui.common.widgets import busy, error_label
 
 SENT_COLOUR = QColor("#dff0d8")
 CORRECTED_COLOUR = QColor("#fcf0cf")

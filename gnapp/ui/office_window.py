@@ -8,15 +8,7 @@ from pathlib import Path
 from gnapp.i18n import tr, tr_noop
 from gnapp.office.database import OFFICE_KINDS, open_office
 from gnapp.office.registry import communes, office_public_key
-from gnapp.ui.office_views import (
-    BoardView,
-    CommunesView,
-    ConsolidationView,
-    OfficeSession,
-    ReceiveView,
-    export_office_key,
-)
-from gnapp.ui.qt import (
+from gnapp.ui.common.qt import (
     QAction,
     QCloseEvent,
     QFont,
@@ -31,7 +23,15 @@ from gnapp.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from gnapp.ui.widgets import fit_to_screen
+from gnapp.ui.common.widgets import fit_to_screen
+from gnapp.ui.office_views import (
+    BoardView,
+    CommunesView,
+    ConsolidationView,
+    OfficeSession,
+    ReceiveView,
+    export_office_key,
+)
 
 COMMUNES, RECEIVE, BOARD, CONSOLIDATION = range(4)
 AREAS = (

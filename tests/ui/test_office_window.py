@@ -22,7 +22,8 @@ from gnapp.store.database import open_database
 from gnapp.store.register import save_commune
 from gnapp.store.reports import load_report
 from gnapp.ui import app as ui_app
-from gnapp.ui import office_views, qt
+from gnapp.ui import office_views
+from gnapp.ui.common import qt
 from gnapp.ui.office_views import RegisterDialog
 from gnapp.ui.office_window import BOARD, CONSOLIDATION, open_office_window
 from tests.packages import conftest as packages

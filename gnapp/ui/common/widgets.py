@@ -1,0 +1,98 @@
+"""Small widgets the screens share: the red message under a form, a wrapped label, a list
+table, the busy cursor, a wizard page that checks its fields."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from gnapp.ui.common.qt import (
+    QAbstractItemView,
+    QApplication,
+    QHeaderView,
+    QLabel,
+    QSize,
+    Qt,
+    QTableWidget,
+    QWidget,
+    QWizardPage,
+)
+
+# Fits a 1366×768 office screen with the taskbar and the window frame.
+WINDOW_SIZE = QSize(1300, 680)
+
+
+def error_label() -> QLabel:
+    """A hidden red message for a form's problems (``show_error`` fills and shows it)."""
+    label = QLabel(objectName="error")
+    label.setStyleSheet("color: #b00020;")
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+def show_error(label: QLabel, text: str) -> None:
+    """Show ``text`` in an error label, or hide the label when it is empty."""
+    label.setText(text)
+    label.setVisible(bool(text))
+
+
+def wrapped(text: str, name: str = "") -> QLabel:
+    label = QLabel(text, objectName=name)
+    label.setWordWrap(True)
+    return label
+
+
+@contextmanager
+def busy() -> Iterator[None]:
+    """The wait cursor during a short blocking step (a key derived from a passphrase: about a
+    second on an old office PC), so a click seems taken rather than lost."""
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        yield
+    finally:
+        QApplication.restoreOverrideCursor()
+
+
+def list_table(headers: list[str], name: str = "") -> QTableWidget:
+    """A read-only list, one row selected at a time, columns fitted to their contents and the
+    last one taking the spare width."""
+    table = QTableWidget(0, len(headers), objectName=name)
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().hide()
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
+    return table
+
+
+def fit_to_screen(window: QWidget) -> None:
+    """Give a main window its usual size, or the screen's when the screen is smaller."""
+    size = WINDOW_SIZE
+    screen = QApplication.primaryScreen()
+    if screen is not None:
+        size = size.boundedTo(screen.availableSize())
+    window.resize(size)
+
+
+class CheckedPage(QWizardPage):
+    """A page that lists what is wrong under its fields and holds the wizard until it is right."""
+
+    def __init__(self, title: str, subtitle: str) -> None:
+        super().__init__()
+        self.setTitle(title)
+        self.setSubTitle(subtitle)
+        self.error = error_label()
+
+    def problems(self) -> list[str]:
+        return []
+
+    def validatePage(self) -> bool:
+        found = self.problems()
+        self.error.setText("\n".join(found))
+        self.error.setVisible(bool(found))
+        return not found
