@@ -8,6 +8,7 @@ from typing import Any
 from gnapp.core.classify import CLASS_LABELS
 from gnapp.core.vietnamese import format_number, format_percent
 from gnapp.i18n import tr, tr_noop
+from gnapp.reporting.figures import percent
 from gnapp.store import activities, programme
 from gnapp.store.activities import ACTIVITY_KINDS, POLICIES, Candidate
 from gnapp.store.database import CommuneDatabase
@@ -429,11 +430,7 @@ class ActivitiesView(QWidget):
         self.budget_rows = programme.budgets(self.cdb.db, self.year.value())
         rows = []
         for row in self.budget_rows:
-            rate = (
-                format_percent(round(row["disbursed"] / row["allocated"] * 100, 2))
-                if row["allocated"]
-                else ""
-            )
+            rate = percent(row["disbursed"], row["allocated"])
             rows.append(
                 TextRow(
                     (
@@ -441,20 +438,21 @@ class ActivitiesView(QWidget):
                         programme.funding_sources(row["programme_id"])[row["funding_source"]],
                         format_number(row["allocated"]),
                         format_number(row["disbursed"]),
-                        rate,
+                        format_percent(rate) if rate is not None else "",
                     )
                 )
             )
         self.budget_model.set_rows(rows)
         allocated = sum(r["allocated"] for r in self.budget_rows)
         disbursed = sum(r["disbursed"] for r in self.budget_rows)
+        total_rate = percent(disbursed, allocated)  # the reports' rate, gnapp.reporting.figures
         self.budget_total.setText(
             tr(
                 "Tổng cộng: phân bổ {allocated} đồng, giải ngân {disbursed} đồng",
                 allocated=format_number(allocated),
                 disbursed=format_number(disbursed),
             )
-            + (f" ({format_percent(round(disbursed / allocated * 100, 2))})." if allocated else ".")
+            + (f" ({format_percent(total_rate)})." if total_rate is not None else ".")
         )
 
     def load_activities(self) -> None:

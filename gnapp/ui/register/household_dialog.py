@@ -8,7 +8,6 @@ field: errors (red) block saving, warnings (amber) do not.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -48,8 +47,10 @@ from gnapp.store.register import (
     MEMBER_FIELDS,
     citizen_id_elsewhere,
     household_code_in_use,
+    members_of,
     save_household,
     status_history,
+    stored_household,
     villages,
 )
 from gnapp.ui.common.messages import show_message
@@ -311,18 +312,6 @@ def _member_values(row: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _household_values(row: Mapping[str, Any]) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for key in HOUSEHOLD_FIELDS:
-        value = row[key]
-        if key in HOUSEHOLD_LISTS:
-            value = json.loads(value)
-        elif key in HOUSEHOLD_BOOLEANS and value is not None:
-            value = bool(value)
-        values[key] = value
-    return values
-
-
 NEW_HOUSEHOLD = {
     **dict.fromkeys(HOUSEHOLD_FIELDS),
     **dict.fromkeys(("agricultural", *GROUP_FLAGS), False),
@@ -396,14 +385,10 @@ class HouseholdDialog(QDialog):
             head = {**dict.fromkeys(MEMBER_FIELDS), "relation": "head"}
             self.members = [MemberDraft(None, {}, head)]
         else:
-            row = db["households"].get(self.household_id)
-            self.original = _household_values(row)
+            self.original = stored_household(db, self.household_id)
             self.members = [
                 MemberDraft(member["id"], _member_values(member), _member_values(member))
-                for member in db.query(
-                    "SELECT * FROM members WHERE household_id = ? ORDER BY position",
-                    [self.household_id],
-                )
+                for member in members_of(db, self.household_id)
             ]
         self.removed: list[int] = []
 
