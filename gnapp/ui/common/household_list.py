@@ -27,17 +27,15 @@ from gnapp.store.household_query import (
     household_rows,
 )
 from gnapp.store.register import STATUSES, villages
-from gnapp.ui.common.models import capitalise
+from gnapp.ui.common.models import LEFT, RIGHT, FlatTableModel, capitalise
 from gnapp.ui.common.qt import (
     QAbstractItemView,
-    QAbstractTableModel,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QModelIndex,
-    QPersistentModelIndex,
     QPushButton,
     Qt,
     QTableView,
@@ -93,9 +91,6 @@ HEAD_COLUMN = 1
 STATUS_COLUMN = 4
 GROUPS_COLUMN = 5
 
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-_NO_INDEX = QModelIndex()
 HOUSEHOLD_ID_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -111,7 +106,7 @@ def _cell_text(row: HouseholdRow, column: int) -> str:
     return values[column]
 
 
-class HouseholdTableModel(QAbstractTableModel):
+class HouseholdTableModel(FlatTableModel):
     """The households a HouseholdQuery finds; rows are read from the database page by page."""
 
     def __init__(self, parent: Any = None) -> None:
@@ -183,34 +178,29 @@ class HouseholdTableModel(QAbstractTableModel):
         # A household deleted since the query is missing from its page: its row stays empty.
         return page.get(self._ids[row])
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(self._ids)
+    def row_count(self) -> int:
+        return len(self._ids)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
+    def column_count(self) -> int:
+        return len(COLUMNS)
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
-        if not index.isValid():
-            return None
-        column = index.column()
+    def cell(self, row: int, column: int, role: int) -> Any:
         if role == HOUSEHOLD_ID_ROLE:
-            return self._ids[index.row()]
+            return self._ids[row]
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if COLUMNS[column][3] else _LEFT
+            return RIGHT if COLUMNS[column][3] else LEFT
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
-        row = self._row(index.row())
-        if row is None:
+        household = self._row(row)
+        if household is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return _cell_text(row, column)
-        if column == GROUPS_COLUMN and row.groups:
-            return "\n".join(tr(GROUP_LABELS[group]) for group in row.groups)
+            return _cell_text(household, column)
+        if column == GROUPS_COLUMN and household.groups:
+            return "\n".join(tr(GROUP_LABELS[group]) for group in household.groups)
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation != Qt.Orientation.Horizontal:
-            return None
+    def header(self, section: int, role: int) -> Any:
         header, tooltip, _, numeric = COLUMNS[section]
         if role == Qt.ItemDataRole.DisplayRole:
             if section == STATUS_COLUMN and self._query.year is not None:
@@ -219,7 +209,7 @@ class HouseholdTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return tr(tooltip) if tooltip is not None else groups_tooltip()
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if numeric else _LEFT
+            return RIGHT if numeric else LEFT
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

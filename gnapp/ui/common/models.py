@@ -22,9 +22,38 @@ from gnapp.ui.common.qt import QAbstractTableModel, QFont, QModelIndex, QPersist
 
 AREA_LABELS = {"rural": tr_noop("Nông thôn"), "urban": tr_noop("Thành thị")}
 
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _NO_INDEX = QModelIndex()
+
+
+class FlatTableModel(QAbstractTableModel):
+    """A read-only table without a tree: a subclass says how many rows and columns there are,
+    what a cell shows in a role and what a column's header shows."""
+
+    def row_count(self) -> int:
+        raise NotImplementedError
+
+    def column_count(self) -> int:
+        raise NotImplementedError
+
+    def cell(self, row: int, column: int, role: int) -> Any:
+        raise NotImplementedError
+
+    def header(self, section: int, role: int) -> Any:
+        raise NotImplementedError
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _NO_INDEX) -> int:
+        return 0 if parent.isValid() else self.row_count()
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _NO_INDEX) -> int:
+        return 0 if parent.isValid() else self.column_count()
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        return self.cell(index.row(), index.column(), role) if index.isValid() else None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        return self.header(section, role) if orientation == Qt.Orientation.Horizontal else None
 
 
 def _bold() -> QFont:
@@ -109,7 +138,7 @@ VILLAGE_COLUMNS = (
 )
 
 
-class VillageTableModel(QAbstractTableModel):
+class VillageTableModel(FlatTableModel):
     """One row per village, then the commune's total row (always last, in bold).
 
     Sorting reorders the villages only; column -1 restores the store's order
@@ -153,29 +182,23 @@ class VillageTableModel(QAbstractTableModel):
     def is_total_row(self, row: int) -> bool:
         return self._total is not None and row == len(self._villages)
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _NO_INDEX) -> int:
-        if parent.isValid() or self._total is None:
-            return 0
-        return len(self._villages) + 1
+    def row_count(self) -> int:
+        return 0 if self._total is None else len(self._villages) + 1
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(VILLAGE_COLUMNS)
+    def column_count(self) -> int:
+        return len(VILLAGE_COLUMNS)
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
-        if not index.isValid():
-            return None
-        column = VILLAGE_COLUMNS[index.column()]
+    def cell(self, row: int, column: int, role: int) -> Any:
+        shown = VILLAGE_COLUMNS[column]
         if role == Qt.ItemDataRole.DisplayRole:
-            return column.text(self._row(index.row()))
+            return shown.text(self._row(row))
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if column.numeric else _LEFT
-        if role == Qt.ItemDataRole.FontRole and self.is_total_row(index.row()):
+            return RIGHT if shown.numeric else LEFT
+        if role == Qt.ItemDataRole.FontRole and self.is_total_row(row):
             return _bold()
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation != Qt.Orientation.Horizontal:
-            return None
+    def header(self, section: int, role: int) -> Any:
         column = VILLAGE_COLUMNS[section]
         if role == Qt.ItemDataRole.DisplayRole:
             return tr(column.header)
@@ -184,7 +207,7 @@ class VillageTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             # Headers wrap between words rather than being cut (the view leaves room for four
             # lines and for the longest word).
-            return (_RIGHT if column.numeric else _LEFT).value | Qt.TextFlag.TextWordWrap.value
+            return (RIGHT if column.numeric else LEFT).value | Qt.TextFlag.TextWordWrap.value
         return None
 
     def _sorted(self, column: int, order: Qt.SortOrder) -> list[VillageFigures]:
@@ -216,7 +239,7 @@ class TextRow:
     tooltip: str | None = None
 
 
-class TextTableModel(QAbstractTableModel):
+class TextTableModel(FlatTableModel):
     """Rows of ready-made texts under headers shown through ``tr()``; the columns in
     ``numeric_columns`` are right-aligned."""
 
@@ -233,31 +256,26 @@ class TextTableModel(QAbstractTableModel):
         self._rows = list(rows)
         self.endResetModel()
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(self._rows)
+    def row_count(self) -> int:
+        return len(self._rows)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(self._headers)
+    def column_count(self) -> int:
+        return len(self._headers)
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
-        if not index.isValid():
-            return None
-        row = self._rows[index.row()]
+    def cell(self, row: int, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
-            return row.cells[index.column()]
+            return self._rows[row].cells[column]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return row.tooltip
+            return self._rows[row].tooltip
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if index.column() in self._numeric else _LEFT
+            return RIGHT if column in self._numeric else LEFT
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation != Qt.Orientation.Horizontal:
-            return None
+    def header(self, section: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             return tr(self._headers[section])
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if section in self._numeric else _LEFT
+            return RIGHT if section in self._numeric else LEFT
         return None
 
 

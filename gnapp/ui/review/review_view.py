@@ -32,7 +32,7 @@ from gnapp.store.errors import DatabaseError
 from gnapp.store.register import villages
 from gnapp.ui.common.jobs import wait_for
 from gnapp.ui.common.messages import choose_folder
-from gnapp.ui.common.models import TextRow, TextTableModel
+from gnapp.ui.common.models import LEFT, RIGHT, FlatTableModel, TextRow, TextTableModel
 from gnapp.ui.common.qt import (
     QAbstractItemView,
     QAbstractTableModel,
@@ -45,7 +45,6 @@ from gnapp.ui.common.qt import (
     QListWidgetItem,
     QMenu,
     QModelIndex,
-    QPersistentModelIndex,
     QPushButton,
     QSplitter,
     Qt,
@@ -131,12 +130,9 @@ LIST_COLUMNS: tuple[tuple[str, Callable[[HouseholdState], str], bool], ...] = (
         False,
     ),
 )
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-_NO_INDEX = QModelIndex()
 
 
-class ReviewListModel(QAbstractTableModel):
+class ReviewListModel(FlatTableModel):
     """The households on a round's list (gnapp.review.progress.household_states), filtered by
     village and by a search on code and head of household (typed without diacritics too)."""
 
@@ -177,34 +173,30 @@ class ReviewListModel(QAbstractTableModel):
             (row for row, s in enumerate(self._shown) if s.household_id == household_id), None
         )
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(self._shown)
+    def row_count(self) -> int:
+        return len(self._shown)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(LIST_COLUMNS)
+    def column_count(self) -> int:
+        return len(LIST_COLUMNS)
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
-        if not index.isValid():
-            return None
-        _, text, numeric = LIST_COLUMNS[index.column()]
-        state = self._shown[index.row()]
+    def cell(self, row: int, column: int, role: int) -> Any:
+        _, text, numeric = LIST_COLUMNS[column]
+        state = self._shown[row]
         if role == Qt.ItemDataRole.DisplayRole:
             return text(state)
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if numeric else _LEFT
+            return RIGHT if numeric else LEFT
         if role == Qt.ItemDataRole.ForegroundRole and (state.returned or state.disputed):
             return Qt.GlobalColor.darkRed
         if role == Qt.ItemDataRole.ToolTipRole and state.added_reason:
             return tr("Lý do đưa vào danh sách: {reason}", reason=state.added_reason)
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation != Qt.Orientation.Horizontal:
-            return None
+    def header(self, section: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             return tr(LIST_COLUMNS[section][0])
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if LIST_COLUMNS[section][2] else _LEFT
+            return RIGHT if LIST_COLUMNS[section][2] else LEFT
         return None
 
 

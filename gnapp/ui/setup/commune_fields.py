@@ -1,4 +1,5 @@
-"""The commune's identity as the setup wizard and the Settings dialog ask for it."""
+"""The commune's identity and its villages as the setup wizard and the Settings dialog ask for
+them."""
 
 from __future__ import annotations
 
@@ -7,9 +8,21 @@ from typing import Any
 
 from gnapp.core.vietnamese import fold
 from gnapp.data import read_form_json
-from gnapp.i18n import tr
-from gnapp.store.setup import KINDS, RECEIVER_KINDS, CommuneIdentity
-from gnapp.ui.common.qt import QComboBox, QFormLayout, QLineEdit, QWidget
+from gnapp.i18n import tr, tr_noop
+from gnapp.store.setup import KINDS, RECEIVER_KINDS, CommuneIdentity, VillageEntry
+from gnapp.ui.common.models import AREA_LABELS
+from gnapp.ui.common.qt import (
+    QComboBox,
+    QFormLayout,
+    QHeaderView,
+    QLineEdit,
+    Qt,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
+
+VILLAGE_COLUMNS = (tr_noop("Mã thôn"), tr_noop("Tên thôn, tổ dân phố"), tr_noop("Khu vực"))
 
 
 class CommuneIdentityFields(QWidget):
@@ -64,4 +77,43 @@ class CommuneIdentityFields(QWidget):
             province=" ".join(self.province.currentText().split()),
             receiving_office_name=self.receiver.text().strip(),
             receiving_office_kind=self.receiver_kind.currentData(),
+        )
+
+
+class VillagesTable(QTableWidget):
+    """The commune's villages, a row each: code, name, and the area (rural or urban) chosen
+    from a list."""
+
+    def __init__(self) -> None:
+        super().__init__(0, len(VILLAGE_COLUMNS), objectName="villages")
+        self.setHorizontalHeaderLabels([tr(column) for column in VILLAGE_COLUMNS])
+        self.verticalHeader().hide()
+        self.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+
+    def add_row(
+        self, code: str = "", name: str = "", area: str = "rural", *, fixed_code: bool = False
+    ) -> int:
+        """A row at the end (``fixed_code``: the code cannot be edited); its number."""
+        row = self.rowCount()
+        self.insertRow(row)
+        code_item = QTableWidgetItem(code)
+        if fixed_code:
+            code_item.setFlags(code_item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+        self.setItem(row, 0, code_item)
+        self.setItem(row, 1, QTableWidgetItem(name))
+        areas = QComboBox()
+        for value, label in AREA_LABELS.items():
+            areas.addItem(tr(label), value)
+        areas.setCurrentIndex(list(AREA_LABELS).index(area))
+        self.setCellWidget(row, 2, areas)
+        return row
+
+    def entry(self, row: int) -> VillageEntry:
+        """The village of a row as typed, white space trimmed (code and name empty for a row
+        left empty)."""
+        code, name = (self.item(row, column) for column in (0, 1))
+        return VillageEntry(
+            code.text().strip() if code else "",
+            name.text().strip() if name else "",
+            self.cellWidget(row, 2).currentData(),
         )

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gnapp import preferences
-from gnapp.i18n import tr, tr_noop
+from gnapp.i18n import tr
 from gnapp.preferences import preferred_language, remember_language
 from gnapp.reporting.issuer import HEADER_SETTINGS, issuer
 from gnapp.store import register, users
@@ -29,22 +29,17 @@ from gnapp.ui.common.qt import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
     Qt,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
-from gnapp.ui.setup.commune_fields import CommuneIdentityFields
-
-AREA_CHOICES = {"rural": tr_noop("Nông thôn"), "urban": tr_noop("Thành thị")}
+from gnapp.ui.setup.commune_fields import CommuneIdentityFields, VillagesTable
 
 
 class SettingsDialog(QDialog):
@@ -88,12 +83,7 @@ class SettingsDialog(QDialog):
         return self.identity_fields
 
     def _villages_tab(self) -> QWidget:
-        self.villages = QTableWidget(0, 3, objectName="villages")
-        self.villages.setHorizontalHeaderLabels(
-            (tr("Mã thôn"), tr("Tên thôn, tổ dân phố"), tr("Khu vực"))
-        )
-        self.villages.verticalHeader().hide()
-        self.villages.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.villages = VillagesTable()
         self.village_ids: list[int | None] = []
         for village in register.villages(self.cdb.db):
             self.add_village_row(village["code"], village["name"], village["area"], village["id"])
@@ -114,18 +104,7 @@ class SettingsDialog(QDialog):
     def add_village_row(
         self, code: str = "", name: str = "", area: str = "rural", village_id: int | None = None
     ) -> None:
-        row = self.villages.rowCount()
-        self.villages.insertRow(row)
-        code_item = QTableWidgetItem(code)
-        if village_id is not None:
-            code_item.setFlags(code_item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-        self.villages.setItem(row, 0, code_item)
-        self.villages.setItem(row, 1, QTableWidgetItem(name))
-        areas = QComboBox()
-        for value, label in AREA_CHOICES.items():
-            areas.addItem(tr(label), value)
-        areas.setCurrentIndex(list(AREA_CHOICES).index(area))
-        self.villages.setCellWidget(row, 2, areas)
+        self.villages.add_row(code, name, area, fixed_code=village_id is not None)
         self.village_ids.append(village_id)
 
     def _document_tab(self) -> QWidget:
@@ -239,14 +218,8 @@ class SettingsDialog(QDialog):
         return self.identity_fields.identity()
 
     def village_entries(self) -> list[tuple[int | None, VillageEntry]]:
-        found = []
-        for row, village_id in enumerate(self.village_ids):
-            code, name = (self.villages.item(row, c).text().strip() for c in (0, 1))
-            if village_id is None and not code and not name:
-                continue
-            area = self.villages.cellWidget(row, 2).currentData()
-            found.append((village_id, VillageEntry(code, name, area)))
-        return found
+        entries = [(id_, self.villages.entry(row)) for row, id_ in enumerate(self.village_ids)]
+        return [(id_, e) for id_, e in entries if id_ is not None or e.code or e.name]
 
     def setting_values(self) -> dict[str, object]:
         return {

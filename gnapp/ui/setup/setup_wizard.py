@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gnapp.core.vietnamese import fold
-from gnapp.i18n import tr, tr_noop
+from gnapp.i18n import tr
 from gnapp.packages.keys import KeyProblem, PublicKey
 from gnapp.paths import user_data_dir
 from gnapp.store import users
@@ -30,22 +30,17 @@ from gnapp.ui.common.qt import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QRadioButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
     QWizard,
     QWizardPage,
 )
 from gnapp.ui.common.widgets import CheckedPage
-from gnapp.ui.setup.commune_fields import CommuneIdentityFields
-
-AREA_CHOICES = {"rural": tr_noop("Nông thôn"), "urban": tr_noop("Thành thị")}
+from gnapp.ui.setup.commune_fields import CommuneIdentityFields, VillagesTable
 
 
 class ModePage(QWizardPage):
@@ -101,8 +96,6 @@ class IdentityPage(CheckedPage):
 
 
 class VillagesPage(CheckedPage):
-    COLUMNS = (tr_noop("Mã thôn"), tr_noop("Tên thôn, tổ dân phố"), tr_noop("Khu vực"))
-
     def __init__(self) -> None:
         super().__init__(
             tr("Các thôn, tổ dân phố"),
@@ -111,12 +104,9 @@ class VillagesPage(CheckedPage):
                 "nghèo khác nhau theo khu vực). Có thể thêm sau trong phần mềm."
             ),
         )
-        self.table = QTableWidget(0, len(self.COLUMNS), objectName="villages")
-        self.table.setHorizontalHeaderLabels([tr(c) for c in self.COLUMNS])
-        self.table.verticalHeader().hide()
+        self.table = VillagesTable()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.resizeSection(0, 90)
         header.resizeSection(2, 130)
         add = QPushButton(tr("Thêm thôn"))
@@ -134,15 +124,7 @@ class VillagesPage(CheckedPage):
         self.add_row()
 
     def add_row(self, code: str = "", name: str = "", area: str = "rural") -> None:
-        row = self.table.rowCount()
-        self.table.insertRow(row)
-        self.table.setItem(row, 0, QTableWidgetItem(code or f"{row + 1:02d}"))
-        self.table.setItem(row, 1, QTableWidgetItem(name))
-        areas = QComboBox()
-        for value, label in AREA_CHOICES.items():
-            areas.addItem(tr(label), value)
-        areas.setCurrentIndex(list(AREA_CHOICES).index(area))
-        self.table.setCellWidget(row, 2, areas)
+        row = self.table.add_row(code or f"{self.table.rowCount() + 1:02d}", name, area)
         self.table.setCurrentCell(row, 1)
 
     def remove_row(self) -> None:
@@ -151,17 +133,8 @@ class VillagesPage(CheckedPage):
             self.table.removeRow(row)
 
     def villages(self) -> list[VillageEntry]:
-        found = []
-        for row in range(self.table.rowCount()):
-            code, name = (self.table.item(row, c) for c in (0, 1))
-            code_text = code.text().strip() if code else ""
-            name_text = name.text().strip() if name else ""
-            if not code_text and not name_text:
-                continue  # an empty row left at the end
-            found.append(
-                VillageEntry(code_text, name_text, self.table.cellWidget(row, 2).currentData())
-            )
-        return found
+        entries = (self.table.entry(row) for row in range(self.table.rowCount()))
+        return [entry for entry in entries if entry.code or entry.name]  # empty rows left out
 
     def problems(self) -> list[str]:
         return village_problems(self.villages())
