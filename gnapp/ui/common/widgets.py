@@ -1,9 +1,9 @@
 """Small widgets the screens share: the red message under a form, a wrapped label, a list
-table, the busy cursor, a wizard page that checks its fields."""
+table filled and its selected row, the busy cursor, a wizard page that checks its fields."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Container, Iterator, Sequence
 from contextlib import contextmanager
 
 from gnapp.ui.common.qt import (
@@ -14,6 +14,7 @@ from gnapp.ui.common.qt import (
     QSize,
     Qt,
     QTableWidget,
+    QTableWidgetItem,
     QWidget,
     QWizardPage,
 )
@@ -68,6 +69,37 @@ def list_table(headers: list[str], name: str = "") -> QTableWidget:
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setStretchLastSection(True)
     return table
+
+
+def fill_list(
+    table: QTableWidget,
+    empty: QWidget,
+    rows: Sequence[Sequence[str]],
+    *,
+    centred: Container[int] = (),
+    select: int | None = None,
+) -> None:
+    """Fill a list table with its rows of texts (the columns ``centred`` centred), select the
+    row ``select`` (else the first), and show the table, or the ``empty`` note when there are
+    no rows."""
+    table.setRowCount(len(rows))
+    for row, values in enumerate(rows):
+        for column, value in enumerate(values):
+            item = QTableWidgetItem(value)
+            if column in centred:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+            table.setItem(row, column, item)
+    if rows:
+        table.selectRow(select if select is not None else 0)
+    table.setVisible(bool(rows))
+    empty.setVisible(not rows)
+
+
+def selected_row(view: QAbstractItemView) -> int | None:
+    """The row selected in a table of whole-row selection, None when there is none."""
+    model = view.selectionModel()
+    rows = model.selectedRows() if model is not None else []
+    return rows[0].row() if rows else None
 
 
 def fit_to_screen(window: QWidget) -> None:

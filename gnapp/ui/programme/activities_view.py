@@ -24,7 +24,6 @@ from gnapp.ui.common.qt import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSpinBox,
     QSplitter,
     Qt,
     QTabWidget,
@@ -33,15 +32,14 @@ from gnapp.ui.common.qt import (
     QWidget,
     Signal,
 )
+from gnapp.ui.common.widgets import selected_row
 from gnapp.ui.programme.targets_view import (
-    FIRST_YEAR,
-    LAST_YEAR,
     ask_yes_no,
     dialog_buttons,
     error_label,
     read_amount,
     records_table,
-    selected_row,
+    year_box,
 )
 
 SEARCH_DELAY_MS = 200
@@ -284,8 +282,7 @@ class ActivitiesView(QWidget):
     ) -> None:
         super().__init__(parent)
         self.cdb = cdb
-        self.year = QSpinBox(minimum=FIRST_YEAR, maximum=LAST_YEAR)
-        self.year.setValue(year or date.today().year)
+        self.year = year_box(year or date.today().year)
         self.programme_label = QLabel(wordWrap=True)
         self.status = QLabel(wordWrap=True)
         self.tabs = QTabWidget()

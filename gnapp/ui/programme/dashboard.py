@@ -24,12 +24,11 @@ from gnapp.ui.common.qt import (
     QPaintEvent,
     QPen,
     QRectF,
-    QSpinBox,
     Qt,
     QVBoxLayout,
     QWidget,
 )
-from gnapp.ui.programme.targets_view import FIRST_YEAR, LAST_YEAR, records_table
+from gnapp.ui.programme.targets_view import records_table, year_box
 
 POOR_COLOUR = QColor("#c0392b")
 NEAR_POOR_COLOUR = QColor("#e8a33d")
@@ -173,8 +172,7 @@ class DashboardView(QWidget):
         super().__init__(parent)
         self.cdb = cdb
         self.today = today or date.today()
-        self.year = QSpinBox(minimum=FIRST_YEAR, maximum=LAST_YEAR)
-        self.year.setValue(year or self.today.year)
+        self.year = year_box(year or self.today.year)
         self.model = TextTableModel(TARGET_HEADERS, numeric_columns=(1, 2, 3))
         self.table = records_table(self.model)
         self.explanation = QLabel(wordWrap=True)

@@ -38,6 +38,7 @@ from gnapp.ui.common.qt import (
     QWidget,
     Signal,
 )
+from gnapp.ui.common.widgets import selected_row
 
 OUTPUT_KIND = ""  # the kind combo's entry for an output target of a project
 FIRST_YEAR, LAST_YEAR = 2021, 2035
@@ -68,9 +69,11 @@ def records_table(model: TextTableModel, stretch: int | None = 0) -> QTableView:
     return view
 
 
-def selected_row(view: QTableView) -> int | None:
-    rows = view.selectionModel().selectedRows()
-    return rows[0].row() if rows else None
+def year_box(year: int) -> QSpinBox:
+    """The year a screen of the programme shows, chosen from FIRST_YEAR to LAST_YEAR."""
+    box = QSpinBox(minimum=FIRST_YEAR, maximum=LAST_YEAR)
+    box.setValue(year)
+    return box
 
 
 def error_label() -> QLabel:
@@ -281,9 +284,8 @@ class TargetsView(QWidget):
     ) -> None:
         super().__init__(parent)
         self.cdb = cdb
-        self.year = QSpinBox(minimum=FIRST_YEAR, maximum=LAST_YEAR)
         years = programme.target_years(cdb.db)
-        self.year.setValue(year or (years[-1] if years else date.today().year))
+        self.year = year_box(year or (years[-1] if years else date.today().year))
         self.scope = QComboBox()
         self.scope.addItem(tr("Chỉ tiêu của năm"), None)
         for programme_id in programme.programme_ids():

@@ -27,12 +27,11 @@ from gnapp.ui.common.qt import (
     QMessageBox,
     QPushButton,
     Qt,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
     Signal,
 )
-from gnapp.ui.common.widgets import list_table
+from gnapp.ui.common.widgets import fill_list, list_table, selected_row
 from gnapp.ui.reports.report_wizard import (
     PdfMaker,
     ReportContent,
@@ -113,9 +112,8 @@ class ReportsView(QWidget):
         """Read the saved reports again, selecting ``select`` (a report id) or the row before."""
         keep = select if select is not None else self.selected_id()
         self.reports = list_reports(self.cdb.db)
-        self.table.setRowCount(len(self.reports))
-        for row, report in enumerate(self.reports):
-            values = (
+        rows = [
+            (
                 report_kind(report.kind).name,
                 report.period,
                 str(report.version),
@@ -124,24 +122,15 @@ class ReportsView(QWidget):
                 report.number or "",
                 saved_time(report.updated_at),
             )
-            for column, value in enumerate(values):
-                item = QTableWidgetItem(value)
-                item.setData(Qt.ItemDataRole.UserRole, report.id)
-                if column == 2:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                self.table.setItem(row, column, item)
-        rows = [r for r, report in enumerate(self.reports) if report.id == keep]
-        if rows:
-            self.table.selectRow(rows[0])
-        elif self.reports:
-            self.table.selectRow(0)
-        self.table.setVisible(bool(self.reports))
-        self.empty.setVisible(not self.reports)
+            for report in self.reports
+        ]
+        kept = next((r for r, report in enumerate(self.reports) if report.id == keep), None)
+        fill_list(self.table, self.empty, rows, centred=(2,), select=kept)
         self.update_actions()
 
     def selected_id(self) -> int | None:
-        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
-        return self.reports[rows[0].row()].id if rows else None
+        row = selected_row(self.table)
+        return self.reports[row].id if row is not None else None
 
     def selected(self) -> SavedReport | None:
         report_id = self.selected_id()

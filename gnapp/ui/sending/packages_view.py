@@ -28,12 +28,11 @@ from gnapp.ui.common.qt import (
     QHBoxLayout,
     QPushButton,
     Qt,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
     Signal,
 )
-from gnapp.ui.common.widgets import list_table, wrapped
+from gnapp.ui.common.widgets import fill_list, list_table, selected_row, wrapped
 from gnapp.ui.sending.key_dialogs import ChangeKeyDialog, CreateKeyDialog, OfficeKeyDialog
 from gnapp.ui.sending.package_dialog import (
     BuildPackageDialog,
@@ -204,9 +203,8 @@ class PackagesView(QWidget):
     def _fill_table(self) -> None:
         keep = self.selected()
         self.packages = sent_packages(self.cdb.db)
-        self.table.setRowCount(len(self.packages))
-        for row, package in enumerate(self.packages):
-            values = (
+        rows = [
+            (
                 str(package.sequence),
                 report_label(package.kind, package.period),
                 format_timestamp(package.created_at),
@@ -215,24 +213,16 @@ class PackagesView(QWidget):
                 _yes_no(package.encrypted),
                 _yes_no(package.households),
             )
-            for column, value in enumerate(values):
-                item = QTableWidgetItem(value)
-                if column in (0, 5, 6):
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                self.table.setItem(row, column, item)
+            for package in self.packages
+        ]
         hashes = [p.hash for p in self.packages]
-        if keep is not None and keep.hash in hashes:
-            self.table.selectRow(hashes.index(keep.hash))
-        elif self.packages:
-            self.table.selectRow(0)
-        self.table.setVisible(bool(self.packages))
-        self.empty.setVisible(not self.packages)
+        kept = hashes.index(keep.hash) if keep is not None and keep.hash in hashes else None
+        fill_list(self.table, self.empty, rows, centred=(0, 5, 6), select=kept)
         self.update_actions()
 
     def selected(self) -> SentPackage | None:
-        model = self.table.selectionModel()
-        rows = model.selectedRows() if model is not None else []
-        return self.packages[rows[0].row()] if rows and self.packages else None
+        row = selected_row(self.table)
+        return self.packages[row] if row is not None and self.packages else None
 
     def update_actions(self) -> None:
         chosen = self.selected() is not None
