@@ -26,7 +26,7 @@ from gnapp.store.household_query import (
     household_count,
     household_rows,
 )
-from gnapp.store.register import STATUSES, villages
+from gnapp.store.register import STATUSES
 from gnapp.ui.common.models import LEFT, RIGHT, FlatTableModel, capitalise
 from gnapp.ui.common.qt import (
     QAbstractItemView,
@@ -44,6 +44,7 @@ from gnapp.ui.common.qt import (
     QWidget,
     Signal,
 )
+from gnapp.ui.common.widgets import fill_village_filter, table_view
 
 PAGE_SIZE = 200
 CACHED_PAGES = 6
@@ -294,16 +295,10 @@ class HouseholdListPage(QWidget):
         layout.addLayout(bottom)
 
     def _build_view(self) -> QTableView:
-        view = QTableView()
-        view.setModel(self.model)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        view.setAlternatingRowColors(True)
+        view = table_view(self.model)
         view.setWordWrap(False)
         view.setTabKeyNavigation(False)  # Tab leaves the table for the buttons
         rows = view.verticalHeader()
-        rows.hide()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(view.fontMetrics().height() + 10)
         header = view.horizontalHeader()
@@ -354,14 +349,7 @@ class HouseholdListPage(QWidget):
     def _fill_villages(self) -> None:
         """The village filter's choices from the register, keeping the one chosen."""
         assert self.cdb is not None
-        chosen = self.village_box.currentData()
-        self.village_box.blockSignals(True)
-        self.village_box.clear()
-        self.village_box.addItem(tr("Tất cả các thôn"), None)
-        for village in villages(self.cdb.db):
-            self.village_box.addItem(village["name"], village["id"])
-        self.village_box.setCurrentIndex(max(self.village_box.findData(chosen), 0))
-        self.village_box.blockSignals(False)
+        fill_village_filter(self.village_box, self.cdb.db)
 
     def _fill_statuses(self, year: int | None) -> None:
         chosen = self.status_box.currentData()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from gnapp.i18n import tr
@@ -14,6 +15,52 @@ def show_message(parent: QWidget | None, icon: QMessageBox.Icon, title: str, tex
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.addButton(tr("Đóng"), QMessageBox.ButtonRole.AcceptRole)
     box.exec()
+
+
+def ask(
+    parent: QWidget | None,
+    title: str,
+    text: str,
+    buttons: Sequence[tuple[str, QMessageBox.ButtonRole]],
+    *,
+    default: int | None = None,
+    escape: int | None = None,
+) -> int | None:
+    """A question with its own buttons (text, role) in the user's language (Qt ships no
+    Vietnamese ones); the index of the button clicked, None when the box closed otherwise.
+    ``default`` and ``escape`` are the indexes of the Enter and Esc buttons."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton,
+                      parent)  # fmt: skip
+    added = [box.addButton(label, role) for label, role in buttons]
+    if default is not None:
+        box.setDefaultButton(added[default])
+    if escape is not None:
+        box.setEscapeButton(added[escape])
+    box.exec()
+    clicked = box.clickedButton()
+    return next((number for number, button in enumerate(added) if button is clicked), None)
+
+
+def ask_yes_no(parent: QWidget | None, title: str, text: str, yes: str | None = None) -> bool:
+    """Whether the user agrees (``yes``: the button that agrees, "Đồng ý" by default; "Hủy"
+    does not)."""
+    buttons = (
+        (yes or tr("Đồng ý"), QMessageBox.ButtonRole.AcceptRole),
+        (tr("Hủy"), QMessageBox.ButtonRole.RejectRole),
+    )
+    return ask(parent, title, text, buttons) == 0
+
+
+def ask_unsaved(parent: QWidget | None, title: str, text: str, save: str) -> str:
+    """ "save", "discard" or "back": what to do with changes not saved yet (``save`` names the
+    button that saves; Enter saves, Esc goes back)."""
+    buttons = (
+        (save, QMessageBox.ButtonRole.AcceptRole),
+        (tr("Không lưu"), QMessageBox.ButtonRole.DestructiveRole),
+        (tr("Quay lại"), QMessageBox.ButtonRole.RejectRole),
+    )
+    answer = ask(parent, title, text, buttons, default=0, escape=2)
+    return ("save", "discard", "back")[2 if answer is None else answer]
 
 
 def _chosen_path(dialog: QFileDialog, file_name: str, file_type: str, accept: str) -> Path | None:

@@ -6,13 +6,20 @@ from __future__ import annotations
 from collections.abc import Container, Iterator, Sequence
 from contextlib import contextmanager
 
+import sqlite_utils
+
+from gnapp.i18n import tr
+from gnapp.store.register import villages
 from gnapp.ui.common.qt import (
+    QAbstractItemModel,
     QAbstractItemView,
     QApplication,
+    QComboBox,
     QHeaderView,
     QLabel,
     QSize,
     Qt,
+    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QWidget,
@@ -71,6 +78,19 @@ def list_table(headers: list[str], name: str = "") -> QTableWidget:
     return table
 
 
+def table_view(model: QAbstractItemModel) -> QTableView:
+    """A read-only view of ``model``: whole rows, one selected at a time, striped, without row
+    numbers (the caller sizes the columns)."""
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().hide()
+    return view
+
+
 def fill_list(
     table: QTableWidget,
     empty: QWidget,
@@ -100,6 +120,19 @@ def selected_row(view: QAbstractItemView) -> int | None:
     model = view.selectionModel()
     rows = model.selectedRows() if model is not None else []
     return rows[0].row() if rows else None
+
+
+def fill_village_filter(box: QComboBox, db: sqlite_utils.Database) -> None:
+    """A village filter's choices: every village, then the register's villages; the one chosen
+    stays chosen (no signal while it fills)."""
+    chosen = box.currentData()
+    box.blockSignals(True)
+    box.clear()
+    box.addItem(tr("Tất cả các thôn"), None)
+    for village in villages(db):
+        box.addItem(village["name"], village["id"])
+    box.setCurrentIndex(max(box.findData(chosen), 0))
+    box.blockSignals(False)
 
 
 def fit_to_screen(window: QWidget) -> None:

@@ -14,6 +14,7 @@ from gnapp.store.activities import ACTIVITY_KINDS, POLICIES, Candidate
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.errors import DatabaseError
 from gnapp.store.register import villages
+from gnapp.ui.common.messages import ask_yes_no
 from gnapp.ui.common.models import TextRow, TextTableModel, capitalise
 from gnapp.ui.common.qt import (
     QComboBox,
@@ -34,12 +35,11 @@ from gnapp.ui.common.qt import (
 )
 from gnapp.ui.common.widgets import selected_row
 from gnapp.ui.programme.targets_view import (
-    ask_yes_no,
+    YearScreen,
     dialog_buttons,
     error_label,
     read_amount,
     records_table,
-    year_box,
 )
 
 SEARCH_DELAY_MS = 200
@@ -272,17 +272,13 @@ class ActivityDialog(QDialog):
         super().accept()
 
 
-class ActivitiesView(QWidget):
+class ActivitiesView(YearScreen):
     """Budgets, activities with their beneficiaries, and general policies of one year."""
-
-    changed = Signal()
 
     def __init__(
         self, cdb: CommuneDatabase, year: int | None = None, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.cdb = cdb
-        self.year = year_box(year or date.today().year)
+        super().__init__(cdb, year or date.today().year, parent)
         self.programme_label = QLabel(wordWrap=True)
         self.status = QLabel(wordWrap=True)
         self.tabs = QTabWidget()

@@ -14,9 +14,9 @@ from gnapp.importers.targets import TargetImport, apply_targets, describe, read_
 from gnapp.store import programme
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.errors import DatabaseError
+from gnapp.ui.common.messages import ask_yes_no
 from gnapp.ui.common.models import TextRow, TextTableModel, target_value_text
 from gnapp.ui.common.qt import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDate,
@@ -30,7 +30,6 @@ from gnapp.ui.common.qt import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QMessageBox,
     QPushButton,
     QSpinBox,
     QTableView,
@@ -38,7 +37,7 @@ from gnapp.ui.common.qt import (
     QWidget,
     Signal,
 )
-from gnapp.ui.common.widgets import selected_row
+from gnapp.ui.common.widgets import selected_row, table_view
 
 OUTPUT_KIND = ""  # the kind combo's entry for an output target of a project
 FIRST_YEAR, LAST_YEAR = 2021, 2035
@@ -53,14 +52,8 @@ TARGET_HEADERS = (
 def records_table(model: TextTableModel, stretch: int | None = 0) -> QTableView:
     """A read-only table of whole rows; column ``stretch`` takes the spare width and wraps
     (None: no column stretches, nothing wraps, a narrow table scrolls sideways)."""
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
+    view = table_view(model)
     view.setWordWrap(stretch is not None)
-    view.verticalHeader().hide()
     view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -74,6 +67,18 @@ def year_box(year: int) -> QSpinBox:
     box = QSpinBox(minimum=FIRST_YEAR, maximum=LAST_YEAR)
     box.setValue(year)
     return box
+
+
+class YearScreen(QWidget):
+    """A screen of the programme over the commune's records of the year in its year box;
+    ``changed`` once it has changed them."""
+
+    changed = Signal()
+
+    def __init__(self, cdb: CommuneDatabase, year: int, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.cdb = cdb
+        self.year = year_box(year)
 
 
 def error_label() -> QLabel:
@@ -95,16 +100,6 @@ def decision_text(number: str | None, decided: str | None) -> str:
         if decided
         else number
     )
-
-
-def ask_yes_no(parent: QWidget, title: str, text: str) -> bool:
-    """A question with Vietnamese buttons (Qt ships none)."""
-    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton)
-    box.setParent(parent, box.windowFlags())
-    yes = box.addButton(tr("Đồng ý"), QMessageBox.ButtonRole.AcceptRole)
-    box.addButton(tr("Hủy"), QMessageBox.ButtonRole.RejectRole)
-    box.exec()
-    return box.clickedButton() is yes
 
 
 def dialog_buttons(dialog: QDialog, ok_text: str | None = None) -> QDialogButtonBox:
@@ -274,18 +269,14 @@ class ImportPreview(QDialog):
         layout.addWidget(buttons)
 
 
-class TargetsView(QWidget):
+class TargetsView(YearScreen):
     """The targets of a year or of a programme period, editable."""
-
-    changed = Signal()
 
     def __init__(
         self, cdb: CommuneDatabase, year: int | None = None, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.cdb = cdb
         years = programme.target_years(cdb.db)
-        self.year = year_box(year or (years[-1] if years else date.today().year))
+        super().__init__(cdb, year or (years[-1] if years else date.today().year), parent)
         self.scope = QComboBox()
         self.scope.addItem(tr("Chỉ tiêu của năm"), None)
         for programme_id in programme.programme_ids():

@@ -53,7 +53,7 @@ from gnapp.store.register import (
     stored_household,
     villages,
 )
-from gnapp.ui.common.messages import show_message
+from gnapp.ui.common.messages import ask_unsaved, show_message
 from gnapp.ui.common.qt import (
     QAbstractButton,
     QAbstractItemView,
@@ -251,21 +251,8 @@ def column_label_for(key: str) -> str:
 
 def ask_unsaved_changes(parent: QWidget) -> str:
     """SAVE, DISCARD or BACK: what to do with changes not yet saved."""
-    box = QMessageBox(
-        QMessageBox.Icon.Question,
-        tr("Có thay đổi chưa lưu"),
-        tr("Có thay đổi chưa lưu. Lưu lại trước khi đóng?"),
-        QMessageBox.StandardButton.NoButton,
-        parent,
-    )
-    save = box.addButton(tr("Lưu"), QMessageBox.ButtonRole.AcceptRole)
-    discard = box.addButton(tr("Không lưu"), QMessageBox.ButtonRole.DestructiveRole)
-    back = box.addButton(tr("Quay lại"), QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(save)
-    box.setEscapeButton(back)
-    box.exec()
-    clicked = box.clickedButton()
-    return SAVE if clicked is save else DISCARD if clicked is discard else BACK
+    text = tr("Có thay đổi chưa lưu. Lưu lại trước khi đóng?")
+    return ask_unsaved(parent, tr("Có thay đổi chưa lưu"), text, tr("Lưu"))
 
 
 def ask_former_head_relation(parent: QWidget, name: str, suggested: str) -> str | None:

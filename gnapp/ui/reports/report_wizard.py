@@ -52,7 +52,7 @@ from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.store.reports import STATE_LABELS, SavedReport, load_report, save_report
 from gnapp.ui.common.annex_table import annex_table_widget
 from gnapp.ui.common.jobs import Job, run_job, wait_for
-from gnapp.ui.common.messages import choose_folder
+from gnapp.ui.common.messages import ask_unsaved, choose_folder
 from gnapp.ui.common.print_preview import preview_dialog, print_pdf
 from gnapp.ui.common.qt import (
     QAbstractItemView,
@@ -68,7 +68,6 @@ from gnapp.ui.common.qt import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -963,19 +962,9 @@ class ReportWizard(QWizard):
 
     def ask_unsaved(self) -> str:
         """ "save", "discard" or "cancel" for a report with unsaved changes."""
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            tr(TITLE),
-            tr("Báo cáo có thay đổi chưa lưu. Lưu thành bản nháp trước khi đóng?"),
-            QMessageBox.StandardButton.NoButton,
-            self,
-        )
-        save = box.addButton(tr("Lưu bản nháp"), QMessageBox.ButtonRole.AcceptRole)
-        discard = box.addButton(tr("Không lưu"), QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton(tr("Quay lại"), QMessageBox.ButtonRole.RejectRole)
-        box.exec()
-        clicked = box.clickedButton()
-        return "save" if clicked is save else "discard" if clicked is discard else "cancel"
+        text = tr("Báo cáo có thay đổi chưa lưu. Lưu thành bản nháp trước khi đóng?")
+        answer = ask_unsaved(self, tr(TITLE), text, tr("Lưu bản nháp"))
+        return "cancel" if answer == "back" else answer
 
     def done(self, result: int) -> None:
         if self.changed and self.figures is not None:

@@ -20,11 +20,10 @@ from gnapp.store.reports import (
     new_draft_from,
 )
 from gnapp.ui.common.jobs import Job
-from gnapp.ui.common.messages import choose_folder
+from gnapp.ui.common.messages import ask_yes_no, choose_folder
 from gnapp.ui.common.qt import (
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     Qt,
     QVBoxLayout,
@@ -174,12 +173,7 @@ class ReportsView(QWidget):
         )
 
     def confirm(self, text: str) -> bool:
-        box = QMessageBox(QMessageBox.Icon.Question, tr("Hoàn tất báo cáo"), text,
-                          QMessageBox.StandardButton.NoButton, self)  # fmt: skip
-        yes = box.addButton(tr("Hoàn tất"), QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(tr("Hủy"), QMessageBox.ButtonRole.RejectRole)
-        box.exec()
-        return box.clickedButton() is yes
+        return ask_yes_no(self, tr("Hoàn tất báo cáo"), text, tr("Hoàn tất"))
 
     def finalise_selected(self) -> None:
         report = self.selected()

@@ -29,7 +29,6 @@ from gnapp.review.progress import (
 from gnapp.store import users
 from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.store.errors import DatabaseError
-from gnapp.store.register import villages
 from gnapp.ui.common.jobs import wait_for
 from gnapp.ui.common.messages import choose_folder
 from gnapp.ui.common.models import LEFT, RIGHT, FlatTableModel, TextRow, TextTableModel
@@ -54,6 +53,7 @@ from gnapp.ui.common.qt import (
     QWidget,
     Signal,
 )
+from gnapp.ui.common.widgets import fill_village_filter, table_view
 from gnapp.ui.review.review_dialogs import (
     AddHouseholdDialog,
     ApplicationDialog,
@@ -201,15 +201,9 @@ class ReviewListModel(FlatTableModel):
 
 
 def _table(model: QAbstractTableModel, stretch: int | None = None) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
+    view = table_view(model)
     view.setTabKeyNavigation(False)
     view.setWordWrap(False)
-    view.verticalHeader().hide()
     view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
     header = view.horizontalHeader()
     header.setHighlightSections(False)
@@ -502,14 +496,7 @@ class ReviewView(QWidget):
         self.show_round()
 
     def _fill_villages(self) -> None:
-        chosen = self.village_box.currentData()
-        self.village_box.blockSignals(True)
-        self.village_box.clear()
-        self.village_box.addItem(tr("Tất cả các thôn"), None)
-        for village in villages(self.cdb.db):
-            self.village_box.addItem(village["name"], village["id"])
-        self.village_box.setCurrentIndex(max(self.village_box.findData(chosen), 0))
-        self.village_box.blockSignals(False)
+        fill_village_filter(self.village_box, self.cdb.db)
 
     def show_round(self) -> None:
         """The chosen round's steps, list, board, posting, complaints and decision."""

@@ -35,7 +35,6 @@ from gnapp.ui.common.jobs import Job, run_job
 from gnapp.ui.common.messages import ask_path, show_message
 from gnapp.ui.common.models import TextRow, TextTableModel
 from gnapp.ui.common.qt import (
-    QAbstractItemView,
     QDialog,
     QFileDialog,
     QGroupBox,
@@ -46,10 +45,10 @@ from gnapp.ui.common.qt import (
     QPushButton,
     QStatusBar,
     Qt,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
+from gnapp.ui.common.widgets import table_view
 
 COLUMNS = (
     tr_noop("Thời điểm"), tr_noop("Loại"), tr_noop("Xã, phường"), tr_noop("Số hộ"),
@@ -228,13 +227,7 @@ class BackupDialog(QDialog):
         actions.addStretch()
 
         self.model = TextTableModel(COLUMNS, numeric_columns=(3, 4, 6), parent=self)
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setAlternatingRowColors(True)
-        self.view.verticalHeader().hide()
+        self.view = table_view(self.model)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
