@@ -139,6 +139,14 @@ class LoginDialog(QDialog):
         self.pause_timer.start()
 
 
+def password_fields() -> tuple[QLineEdit, QLineEdit]:
+    """A new password and its repetition, typed hidden."""
+    fields = (QLineEdit(objectName="password"), QLineEdit(objectName="repeat"))
+    for field in fields:
+        field.setEchoMode(QLineEdit.EchoMode.Password)
+    return fields
+
+
 class FirstAdminDialog(QDialog):
     """A database without users: create the administrator's account (who then is signed in)."""
 
@@ -156,10 +164,7 @@ class FirstAdminDialog(QDialog):
         intro.setWordWrap(True)
         self.full_name = QLineEdit(objectName="full_name")
         self.username = QLineEdit(objectName="username")
-        self.password = QLineEdit(objectName="password")
-        self.repeat = QLineEdit(objectName="repeat")
-        for field in (self.password, self.repeat):
-            field.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password, self.repeat = password_fields()
         self.also_clerk = QCheckBox(tr("Người này cũng nhập liệu (cán bộ nhập liệu)"), checked=True)
         self.also_approver = QCheckBox(tr("Người này cũng phê duyệt, ký gói báo cáo (lãnh đạo)"))
         self.error = error_label()

@@ -41,6 +41,7 @@ from gnapp.ui.common.qt import (
 )
 from gnapp.ui.common.widgets import CheckedPage
 from gnapp.ui.setup.commune_fields import CommuneIdentityFields, VillagesTable
+from gnapp.ui.setup.login_dialog import password_fields
 
 
 class ModePage(QWizardPage):
@@ -151,10 +152,7 @@ class AdminPage(CheckedPage):
         )
         self.full_name = QLineEdit(objectName="full_name")
         self.username = QLineEdit(objectName="username")
-        self.password = QLineEdit(objectName="password")
-        self.repeat = QLineEdit(objectName="repeat")
-        for field in (self.password, self.repeat):
-            field.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password, self.repeat = password_fields()
         self.also_approver = QCheckBox(tr("Người này cũng phê duyệt, ký gói báo cáo (lãnh đạo)"))
         form = QFormLayout(self)
         form.addRow(tr("Họ và tên:"), self.full_name)

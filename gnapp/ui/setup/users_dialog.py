@@ -21,6 +21,7 @@ from gnapp.ui.common.qt import (
     QWidget,
 )
 from gnapp.ui.common.widgets import error_label
+from gnapp.ui.setup.login_dialog import password_fields
 
 COLUMNS = (
     tr_noop("Tên đăng nhập"),
@@ -29,13 +30,6 @@ COLUMNS = (
     tr_noop("Trạng thái"),
 )
 NEW_PASSWORD = tr_noop("Mật khẩu mới (ít nhất {length} ký tự):")
-
-
-def _password_fields() -> tuple[QLineEdit, QLineEdit]:
-    fields = (QLineEdit(objectName="password"), QLineEdit(objectName="repeat"))
-    for field in fields:
-        field.setEchoMode(QLineEdit.EchoMode.Password)
-    return fields
 
 
 class _FormDialog(QDialog):
@@ -85,7 +79,7 @@ class ChangePasswordDialog(_FormDialog):
         self.cdb, self.user = cdb, user
         self.current = QLineEdit(objectName="current")
         self.current.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password, self.repeat = _password_fields()
+        self.password, self.repeat = password_fields()
         self.form.addRow(tr("Mật khẩu hiện tại:"), self.current)
         self.form.addRow(tr(NEW_PASSWORD, length=users.MIN_PASSWORD_LENGTH), self.password)
         self.form.addRow(tr("Nhập lại mật khẩu mới:"), self.repeat)
@@ -116,7 +110,7 @@ class AddUserDialog(_FormDialog):
         self.cdb = cdb
         self.full_name = QLineEdit(objectName="full_name")
         self.username = QLineEdit(objectName="username")
-        self.password, self.repeat = _password_fields()
+        self.password, self.repeat = password_fields()
         self.roles = _RoleBoxes(("clerk",))
         self.form.addRow(tr("Họ và tên:"), self.full_name)
         self.form.addRow(tr("Tên đăng nhập:"), self.username)
@@ -151,7 +145,7 @@ class ResetPasswordDialog(_FormDialog):
             tr("Đặt lại mật khẩu cho {full_name}", full_name=user.full_name), tr("Đặt lại"), parent
         )
         self.cdb, self.user = cdb, user
-        self.password, self.repeat = _password_fields()
+        self.password, self.repeat = password_fields()
         self.form.addRow(tr(NEW_PASSWORD, length=users.MIN_PASSWORD_LENGTH), self.password)
         self.form.addRow(tr("Nhập lại mật khẩu mới:"), self.repeat)
 
