@@ -286,8 +286,8 @@ def _verify(args: argparse.Namespace) -> int:
     key = read_public_key(_read(args.key), SIGNING)
     private = None
     if args.office_db is not None:
-        from gnapp.office.database import open_office
         from gnapp.office.registry import unlock_office_key
+        from gnapp.office.store.database import open_office
 
         with open_office(args.office_db) as office:
             private = unlock_office_key(office, _passphrase("Mật khẩu khóa của cơ quan: "))
@@ -306,8 +306,8 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _office(args: argparse.Namespace) -> int:
-    from gnapp.office.database import OfficeIdentity, open_office
     from gnapp.office.registry import create_office, office_public_key
+    from gnapp.office.store.database import OfficeIdentity, open_office
 
     command = args.office_command
     if command == "create":

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from gnapp.data import resource_file
 from gnapp.i18n import tr
-from gnapp.office.database import SUFFIX as OFFICE_SUFFIX
+from gnapp.office.store.database import SUFFIX as OFFICE_SUFFIX
 from gnapp.preferences import last_database, preferred_language, remember_database
 from gnapp.store.backups import check_integrity, default_backup_folder
 from gnapp.store.database import CommuneDatabase, open_database
@@ -84,7 +84,7 @@ def _first_run() -> tuple[CommuneDatabase | None, User | None, bool, Path | None
 
 def _create_office(path: Path | None) -> Path | None:
     """The office wizard (the new file at ``path`` if given); the office created, or None."""
-    from gnapp.ui.office_setup import OfficeWizard
+    from gnapp.ui.office.wizard import OfficeWizard
 
     wizard = OfficeWizard(path=path)
     wizard.exec()
@@ -94,7 +94,7 @@ def _create_office(path: Path | None) -> Path | None:
 def run_office_gui(app: QApplication, path: Path) -> int:
     """The receiving office's window on ``path`` until it is closed; a missing file is offered
     to be created."""
-    from gnapp.ui.office_window import open_office_window
+    from gnapp.ui.office.window import open_office_window
 
     if not path.exists():
         answer = QMessageBox.question(

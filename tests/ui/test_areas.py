@@ -9,7 +9,7 @@ from pathlib import Path
 import gnapp
 
 UI = Path(gnapp.__file__).parent / "ui"
-AREAS = ("common", "register", "review", "programme", "reports", "sending", "setup")
+AREAS = ("common", "register", "review", "programme", "reports", "sending", "office", "setup")
 
 
 def _ui_imports(path: Path) -> set[str]:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from gnapp.i18n import tr, tr_noop
-from gnapp.office.database import OFFICE_KINDS, open_office
 from gnapp.office.registry import communes, office_public_key
+from gnapp.office.store.database import OFFICE_KINDS, open_office
 from gnapp.ui.common.qt import (
     QAction,
     QCloseEvent,
@@ -24,14 +24,11 @@ from gnapp.ui.common.qt import (
     QWidget,
 )
 from gnapp.ui.common.widgets import fit_to_screen
-from gnapp.ui.office_views import (
-    BoardView,
-    CommunesView,
-    ConsolidationView,
-    OfficeSession,
-    ReceiveView,
-    export_office_key,
-)
+from gnapp.ui.office.board import BoardView
+from gnapp.ui.office.communes import CommunesView, export_office_key
+from gnapp.ui.office.consolidation import ConsolidationView
+from gnapp.ui.office.receive import ReceiveView
+from gnapp.ui.office.session import OfficeSession
 
 COMMUNES, RECEIVE, BOARD, CONSOLIDATION = range(4)
 AREAS = (

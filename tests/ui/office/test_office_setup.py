@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from gnapp.office.database import open_office
 from gnapp.office.registry import office_public_key, unlock_office_key
+from gnapp.office.store.database import open_office
 from gnapp.ui import app as ui_app
-from gnapp.ui import office_setup, office_views
 from gnapp.ui.common import qt
-from gnapp.ui.office_setup import OfficeWizard
+from gnapp.ui.office import common as ui_common
+from gnapp.ui.office import communes as ui_communes
+from gnapp.ui.office import wizard as ui_wizard
+from gnapp.ui.office.wizard import OfficeWizard
 from gnapp.ui.setup.setup_wizard import SetupWizard
 from tests.packages.world import KDF
 
@@ -22,7 +24,7 @@ def own_data_dir(tmp_path, monkeypatch):
 
 @pytest.fixture
 def wizard(qtbot, monkeypatch):
-    monkeypatch.setattr(office_setup, "KDF", KDF)
+    monkeypatch.setattr(ui_wizard, "KDF", KDF)
     wizard = OfficeWizard()
     qtbot.addWidget(wizard)
     wizard.show()
@@ -71,8 +73,8 @@ def test_the_wizard_creates_the_office(wizard, tmp_path, monkeypatch):
         key = office_public_key(office)
         unlock_office_key(office, "mật khẩu của tỉnh 2026")
     assert key_page.fingerprint.text() == key.fingerprint
-    monkeypatch.setattr(office_views, "ask_path", lambda *a, **k: tmp_path)
-    monkeypatch.setattr(office_views, "show_message", lambda *a: None)
+    monkeypatch.setattr(ui_common, "ask_path", lambda *a, **k: tmp_path)
+    monkeypatch.setattr(ui_communes, "show_message", lambda *a: None)
     key_page.export()
     assert (tmp_path / key.file_name()).read_bytes() == key.file_bytes()
     assert key_page.exported.text().startswith("Đã ghi ")

@@ -1,6 +1,6 @@
-"""The receiving office's database: one SQLite file (``.gnoffice``) with its own schema, versioned
-with ``PRAGMA user_version`` through the commune database's migration mechanism and marked
-with its own ``PRAGMA application_id`` so neither kind of file is opened as the other.
+"""Opening the receiving office's database: one SQLite file (``.gnoffice``) with its own schema,
+versioned with ``PRAGMA user_version`` through the commune database's migration mechanism and
+marked with its own ``PRAGMA application_id`` so neither kind of file is opened as the other.
 Tables in docs/office.md."""
 
 from __future__ import annotations

@@ -12,20 +12,22 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from gnapp.core.vietnamese import format_number
-from gnapp.demo import create_demo
 from gnapp.office.board import received_packages
 from gnapp.office.consolidate import consolidate
 from gnapp.office.registry import communes, office_public_key
-from gnapp.packages import build, commune
+from gnapp.packages import commune
 from gnapp.packages.build import build_package, choose_report
 from gnapp.store.database import open_database
 from gnapp.store.register import save_commune
 from gnapp.store.reports import load_report
 from gnapp.ui import app as ui_app
-from gnapp.ui import office_views
 from gnapp.ui.common import qt
-from gnapp.ui.office_views import RegisterDialog
-from gnapp.ui.office_window import BOARD, CONSOLIDATION, open_office_window
+from gnapp.ui.office import common as ui_common
+from gnapp.ui.office import communes as ui_communes
+from gnapp.ui.office import receive as ui_receive
+from gnapp.ui.office import session as ui_session
+from gnapp.ui.office.communes import RegisterDialog
+from gnapp.ui.office.window import BOARD, CONSOLIDATION, open_office_window
 from tests.packages import conftest as packages
 from tests.packages.world import (
     KDF,
@@ -36,31 +38,15 @@ from tests.packages.world import (
     setup_commune,
 )
 
-# the commune, the office with the commune registered, and one package (tests/packages)
+# the commune, the office with the commune registered, and one package (tests/packages); a
+# second commune; packages built quickly
 world_files, world, office_private = packages.world_files, packages.world, packages.office_private
-
-
-@pytest.fixture
-def quick(monkeypatch):
-    """Packages whose PDF and XLSX are stand-ins (the office does not look inside them)."""
-    monkeypatch.setattr(
-        build, "_report_files", lambda *a: {"report.pdf": b"%PDF-1.7", "report.xlsx": b"PK"}
-    )
-
-
-@pytest.fixture(scope="module")
-def second_demo(tmp_path_factory):
-    """Another commune with its own households: a small demo with another seed and code."""
-    path = tmp_path_factory.mktemp("xa-hai") / "xa-hai.gnapp"
-    create_demo(path, households=120, seed=11)
-    with open_database(path) as cdb:
-        save_commune(cdb, code="21556", name="Xã Thử Nghiệm")
-    return path
+second_demo, quick = packages.second_demo, packages.quick
 
 
 @pytest.fixture
 def window(qtbot, world, office_private, monkeypatch):
-    monkeypatch.setattr(office_views.ReceiveView, "SETTLE_MS", 50)
+    monkeypatch.setattr(ui_receive.ReceiveView, "SETTLE_MS", 50)
     window = open_office_window(world.office)
     qtbot.addWidget(window)
     window.session.key = office_private  # unlocked once per session (tested on its own)
@@ -180,7 +166,7 @@ def test_a_tampered_file_is_refused_and_nothing_stored(qtbot, window, world, tmp
 
 
 def test_earlier_receipts_are_listed_from_the_office_file(qtbot, window, world, tmp_path):
-    from gnapp.ui.office_views import ReceiptHistoryDialog
+    from gnapp.ui.office.receive import ReceiptHistoryDialog
 
     data = bytearray(world.package.read_bytes())
     data[len(data) // 2] ^= 0x10
@@ -259,7 +245,7 @@ def test_the_passphrase_is_asked_once(qtbot, world, monkeypatch):
         dialog.accept()
         return dialog.key is not None
 
-    monkeypatch.setattr(office_views.PassphraseDialog, "exec", exec_dialog)
+    monkeypatch.setattr(ui_session.PassphraseDialog, "exec", exec_dialog)
     try:
         assert window.session.unlock(window) is not None
         assert window.session.unlock(window) is window.session.key
@@ -307,13 +293,13 @@ def test_consolidation_writes_the_core_totals(qtbot, window, world, second_demo,
 
 
 def test_the_office_key_is_exported(qtbot, window, tmp_path, monkeypatch):
-    monkeypatch.setattr(office_views, "ask_path", lambda *a, **k: tmp_path)
-    monkeypatch.setattr(office_views, "show_message", lambda *a: None)
-    written = office_views.export_office_key(window, window.session.office)
+    monkeypatch.setattr(ui_common, "ask_path", lambda *a, **k: tmp_path)
+    monkeypatch.setattr(ui_communes, "show_message", lambda *a: None)
+    written = ui_communes.export_office_key(window, window.session.office)
     key = office_public_key(window.session.office)
     assert written == tmp_path / key.file_name() and written.read_bytes() == key.file_bytes()
     assert window.communes_view.office_fingerprint.text() == key.fingerprint
-    assert office_views.export_office_key(window, window.session.office) is None  # not overwritten
+    assert ui_communes.export_office_key(window, window.session.office) is None  # not overwritten
 
 
 def test_an_office_file_opens_the_office_window(qapp, world, monkeypatch, tmp_path):

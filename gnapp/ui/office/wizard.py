@@ -9,13 +9,14 @@ from pathlib import Path
 from gnapp.core.vietnamese import fold
 from gnapp.data import read_form_json
 from gnapp.i18n import tr, tr_noop
-from gnapp.office.database import OFFICE_KINDS, SUFFIX, OfficeIdentity, open_office
 from gnapp.office.registry import create_office, office_public_key
+from gnapp.office.store.database import OFFICE_KINDS, SUFFIX, OfficeIdentity, open_office
 from gnapp.packages.keys import DEFAULT_KDF, MIN_PASSPHRASE, KeyProblem, check_new_passphrase
 from gnapp.paths import user_data_dir
 from gnapp.progress import Progress
 from gnapp.store.errors import DatabaseError
 from gnapp.ui.common.jobs import wait_for
+from gnapp.ui.common.key_fields import secret_field
 from gnapp.ui.common.qt import (
     QComboBox,
     QFileDialog,
@@ -29,13 +30,14 @@ from gnapp.ui.common.qt import (
     QWizard,
     QWizardPage,
 )
-from gnapp.ui.common.widgets import CheckedPage as _CheckedPage
-from gnapp.ui.office_views import export_office_key, fingerprint_label
+from gnapp.ui.common.widgets import CheckedPage
+from gnapp.ui.office.common import fingerprint_label
+from gnapp.ui.office.communes import export_office_key
 
 KDF = DEFAULT_KDF  # how the office key's passphrase is stretched (tests make it cheap)
 
 
-class OfficeIdentityPage(_CheckedPage):
+class OfficeIdentityPage(CheckedPage):
     FIELDS = (
         ("name", tr_noop("Tên cơ quan trong văn bản:"), tr_noop("ví dụ: UBND tỉnh Quảng Ngãi")),
         (
@@ -113,7 +115,7 @@ class OfficeIdentityPage(_CheckedPage):
         return found
 
 
-class OfficeFilePage(_CheckedPage):
+class OfficeFilePage(CheckedPage):
     """Where the office's data lives and its key's passphrase; going on creates the office."""
 
     def __init__(self, identity_page: OfficeIdentityPage, path: Path | None = None) -> None:
@@ -135,10 +137,8 @@ class OfficeFilePage(_CheckedPage):
         row = QHBoxLayout()
         row.addWidget(self.path, 1)
         row.addWidget(browse)
-        self.passphrase = QLineEdit(objectName="passphrase")
-        self.repeat = QLineEdit(objectName="repeat")
-        for field in (self.passphrase, self.repeat):
-            field.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase = secret_field("passphrase")
+        self.repeat = secret_field("repeat")
         form = QFormLayout(self)
         form.addRow(tr("Tệp dữ liệu của cơ quan:"), row)
         form.addRow(
