@@ -461,11 +461,12 @@ def _backup_root(args: argparse.Namespace) -> int:
 
 
 def _backup(args: argparse.Namespace) -> int:
+    from gnapp.preferences import backup_root
     from gnapp.store import backups
 
     if args.backup_command == "folder":
         return _backup_root(args)
-    folder = backups.default_backup_folder(args.db)
+    folder = backups.default_backup_folder(args.db, backup_root())
     if args.backup_command == "make":
         target = args.to or folder
 

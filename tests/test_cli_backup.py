@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from gnapp.cli import EXIT_CORRUPT, main
+from gnapp.preferences import backup_root
 from gnapp.store.backups import default_backup_folder, list_backups
 from gnapp.store.database import open_database
 from gnapp.store.register import save_commune
@@ -32,7 +33,7 @@ def corrupt(path: Path) -> None:
 def test_make_list_and_restore(db, tmp_path, capsys):
     assert main(["backup", "make", "--db", str(db)]) == 0
     out = capsys.readouterr().out
-    [made] = list_backups(default_backup_folder(db))
+    [made] = list_backups(default_backup_folder(db, backup_root()))
     assert f"Đã sao lưu vào {made.path}" in out
     assert "Số hộ: 300" in out
 
@@ -48,7 +49,7 @@ def test_make_list_and_restore(db, tmp_path, capsys):
     assert "Dữ liệu trước khi phục hồi được giữ lại trong tệp" in out
     with open_database(db) as cdb:
         assert cdb.db.execute("SELECT name FROM commune").fetchone()[0] == "Xã Sơn Minh"
-    kinds = sorted(b.kind for b in list_backups(default_backup_folder(db)))
+    kinds = sorted(b.kind for b in list_backups(default_backup_folder(db, backup_root())))
     assert kinds == ["manual", "prerestore"]
 
 
@@ -57,7 +58,7 @@ def test_backup_to_a_usb_folder_and_list_it(db, tmp_path, capsys):
     usb.mkdir()
     assert main(["backup", "make", "--db", str(db), "--to", str(usb)]) == 0
     assert len(list_backups(usb)) == 1
-    assert list_backups(default_backup_folder(db)) == []
+    assert list_backups(default_backup_folder(db, backup_root())) == []
     capsys.readouterr()
     assert main(["backup", "list", "--db", str(db), "--folder", str(usb)]) == 0
     assert "Số hộ: 300" in capsys.readouterr().out
@@ -72,7 +73,7 @@ def test_the_backup_folder_is_shown_changed_and_put_back(db, tmp_path, capsys):
     assert main(["backup", "make", "--db", str(db)]) == 0
     assert len(list_backups(chosen / "xa-son-minh")) == 1
     assert main(["backup", "folder", "--default"]) == 0
-    assert default_backup_folder(db) == tmp_path / "data" / "sao-luu" / "xa-son-minh"
+    assert default_backup_folder(db, backup_root()) == tmp_path / "data" / "sao-luu" / "xa-son-minh"
     capsys.readouterr()
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
@@ -84,7 +85,7 @@ def test_list_says_when_there_is_none_and_marks_a_broken_backup(db, tmp_path, ca
     assert main(["backup", "list", "--db", str(db)]) == 0
     assert "Chưa có bản sao lưu nào" in capsys.readouterr().out
     main(["backup", "make", "--db", str(db)])
-    [made] = list_backups(default_backup_folder(db))
+    [made] = list_backups(default_backup_folder(db, backup_root()))
     corrupt(made.path)
     capsys.readouterr()
     assert main(["backup", "list", "--db", str(db)]) == 0
@@ -124,7 +125,7 @@ def test_a_file_that_is_not_a_database_is_reported_as_broken(tmp_path, capsys):
 
 def test_restoring_a_broken_backup_is_refused(db, tmp_path, capsys):
     main(["backup", "make", "--db", str(db)])
-    [made] = list_backups(default_backup_folder(db))
+    [made] = list_backups(default_backup_folder(db, backup_root()))
     corrupt(made.path)
     before = db.read_bytes()
     assert main(["backup", "restore", str(made.path), "--db", str(db)]) == EXIT_CORRUPT

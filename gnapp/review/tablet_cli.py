@@ -11,7 +11,7 @@ from gnapp.core.classify import CLASS_LABELS
 from gnapp.core.vietnamese import format_number
 from gnapp.importers.reading import ImportFileError
 from gnapp.progress import Progress
-from gnapp.review.tablet_import import (
+from gnapp.review.tablet import (
     SEVERITY_LABELS,
     TabletPlan,
     apply_tablet_import,

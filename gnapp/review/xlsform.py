@@ -6,7 +6,7 @@ settings and a "Ghi chú" sheet), ``households.csv`` (the round's review list, c
 register's record filled in from last year's answers, offered through ``pulldata()`` for the
 reviewer to confirm). Questions are named after the household record's fields
 (forms/household-record.schema.json) inside groups, so the exports import with no mapping
-(gnapp/review/tablet_import.py); the questionnaire's skip logic becomes ``relevant``, its
+(gnapp/review/tablet/); the questionnaire's skip logic becomes ``relevant``, its
 checks ``constraint`` with Vietnamese messages. The form's id and version and a hidden
 ``_gnapp_round`` field name the round: ``check_round`` refuses another round's submissions.
 See docs/tablet-form.md.
@@ -623,7 +623,7 @@ class _Sheet(Protocol):
 
 
 class ExportTable(Protocol):
-    """The table of submissions as the tablet import reads it (tablet_import.Table)."""
+    """The table of submissions as the tablet import reads it (tablet.reading.Table)."""
 
     file: str
     sheet: _Sheet

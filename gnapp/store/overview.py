@@ -39,6 +39,16 @@ def status_years(db: sqlite_utils.Database) -> list[int]:
     ]
 
 
+def status_counts(db: sqlite_utils.Database) -> dict[int, dict[str, int]]:
+    """How many households each year's statuses hold: year -> status -> households."""
+    counts: dict[int, dict[str, int]] = {}
+    for year, status, households in db.execute(
+        "SELECT year, status, count(*) FROM household_status GROUP BY year, status"
+    ):
+        counts.setdefault(year, {})[status] = households
+    return counts
+
+
 _FIGURES_SQL = """
 WITH sizes AS (SELECT household_id, count(*) AS n FROM members GROUP BY household_id),
      year_status AS (SELECT household_id, status FROM household_status WHERE year = :year)

@@ -9,7 +9,7 @@ from pathlib import Path
 from gnapp.data import resource_file
 from gnapp.i18n import tr
 from gnapp.office.store.database import SUFFIX as OFFICE_SUFFIX
-from gnapp.preferences import last_database, preferred_language, remember_database
+from gnapp.preferences import backup_root, last_database, preferred_language, remember_database
 from gnapp.store.backups import check_integrity, default_backup_folder
 from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.store.errors import DatabaseError
@@ -170,7 +170,8 @@ def run_gui(
         if report is not None and not report.sound:
             from gnapp.ui.setup.backup_dialog import recover_database
 
-            if recover_database(None, path, report, default_backup_folder(path)) is None:
+            folder = default_backup_folder(path, backup_root())
+            if recover_database(None, path, report, folder) is None:
                 return 1
         cdb = open_database(path)
     except DatabaseError as error:

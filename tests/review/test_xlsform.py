@@ -24,7 +24,7 @@ from gnapp.review.questionnaire import (
     start_answers,
     survey_for,
 )
-from gnapp.review.tablet_import import (
+from gnapp.review.tablet import (
     HOUSEHOLD,
     MEMBER,
     apply_tablet_import,
@@ -401,7 +401,7 @@ def test_tablet_submissions_import_as_the_desktop_saves_them(
     tablet = _saved(demo_db.db, round_id)
     desktop = _save_on_desktop(desktop_db, round_id, _given_answers(desktop_db, round_id))
     assert [row["class_code"] for row in tablet] == [row["class_code"] for row in desktop]
-    # The import saves the register's answers to questions the skip logic leaves out (an
+    # The import keeps the answers the tablet gave to questions the skip logic leaves out (an
     # adult's schooling); the desktop drops them: the same skip logic on the import's record.
     survey = survey_for(demo_db.db, round_id)
     for row in tablet:
@@ -420,7 +420,7 @@ def test_submissions_of_another_round_are_refused(demo_db, round_id, files, tmp_
         member_columns=member_columns,
     )  # fmt: skip
     with pytest.raises(ImportFileError) as refused:
-        check_round(demo_db.db, round_id, read_export([path]).main)
+        plan_tablet_import(demo_db.db, round_id, [path])
     message = str(refused.value)
     assert "dòng 3" in message and other_key in message
     assert "Rà soát định kỳ năm 2026" in message and "Không nhập phiếu nào" in message
@@ -432,7 +432,7 @@ def test_submissions_of_another_round_are_refused(demo_db, round_id, files, tmp_
         member_columns=member_columns, form_version=f"{other_key}_202703010800",
     )  # fmt: skip
     with pytest.raises(ImportFileError):
-        check_round(demo_db.db, round_id, read_export([main, repeat]).main)
+        plan_tablet_import(demo_db.db, round_id, [main, repeat])
 
 
 def test_the_form_may_be_named(demo_db, round_id, tmp_path):

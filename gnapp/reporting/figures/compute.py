@@ -1,14 +1,8 @@
-"""The progress reports' figures as plain data, and the Vietnamese sentences a report uses.
-
-``report_figures(db, kind, period)`` computes every figure from the database (definitions in
-docs/figures.md); ``sentences(figures)`` writes them the way the seed reports do ("còn 1.810
-hộ nghèo, tỷ lệ 2,88% (giảm 651 hộ, đạt 232,5% so với chỉ tiêu giao)"). Report kinds (their
-periods, figure sets, tables and outline) are data: forms/reports/.
-"""
+"""The progress reports' figures as plain data: ``report_figures(db, kind, period)`` computes
+every figure from the database's counts (definitions in docs/figures.md)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from datetime import date
@@ -19,27 +13,18 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 
 import sqlite_utils
 
-from gnapp.core.movements import LISTED, MOVEMENT_LABELS
+from gnapp.core.movements import LISTED
 from gnapp.core.record import age_at
 from gnapp.core.standards import load_standard
-from gnapp.core.vietnamese import format_decimal, format_money, format_number
-from gnapp.data import form_file, read_form_json
+from gnapp.core.vietnamese import format_number
+from gnapp.data import read_form_json
+from gnapp.reporting.figures.kinds import FiguresError, Period, parse_period, report_kind
 from gnapp.store import figures as counts
 from gnapp.store.overview import status_years
 from gnapp.store.programme import target_kinds
 
 SERVICE_STANDARD = "2022-2025"  # whose indicator params define safe water, hygienic latrines, ...
-PERIOD_SHAPES = ("year", "half_year", "span")
 LIST_LABELS = {"poor": "hộ nghèo", "near_poor": "hộ cận nghèo"}
-# "toàn xã", ...; district and province: the receiving office's consolidated figures
-COMMUNE_WORDS = {
-    "xa": "xã",
-    "phuong": "phường",
-    "dac_khu": "đặc khu",
-    "thi_tran": "thị trấn",
-    "district": "huyện",
-    "province": "tỉnh",
-}
 GROUP_LABELS = {
     "ethnic_minority": "hộ dân tộc thiểu số",
     "without_working_capacity": "hộ không có khả năng lao động",
@@ -65,28 +50,6 @@ LIST_MOVEMENTS: dict[str, dict[str, str]] = {
     },
 }
 DECREASES = ("to_other_list", "escaped")
-INCREASES = ("from_other_list", "fell_back", "newly")
-NOT_IN_SOFTWARE = "chưa có số liệu trong phần mềm"
-# Fixed sentence keys; "target.<code>" and "budget.<programme>.<project>" are added per figure.
-SENTENCE_KEYS = (
-    "commune",
-    "start_lists",
-    "end_lists",
-    "ethnic_minority",
-    "movements_poor",
-    "movements_near_poor",
-    "groups_poor",
-    "groups_near_poor",
-    "targets",
-    "budget",
-    "budget_sources",
-)
-SENTENCE_PREFIXES = ("target.", "budget.")
-
-
-class FiguresError(ValueError):
-    """Figures that cannot be computed or a report kind that cannot be used (Vietnamese)."""
-
 
 # --- rounding ------------------------------------------------------------------------------
 
@@ -102,243 +65,6 @@ def percent(part: int | float, whole: int | float, decimals: int = 2) -> float |
 def _rate(part: int, whole: int) -> float:
     """A rate of the lists: ÷ all households × 100, two decimals (0 when there are none)."""
     return percent(part, whole) or 0.0
-
-
-# --- periods and report kinds ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Period:
-    """A year ("2025"), its first half ("2025-H1") or a span of years ("2021-2025")."""
-
-    shape: str
-    first: int
-    last: int
-
-    @property
-    def code(self) -> str:
-        if self.shape == "half_year":
-            return f"{self.first}-H1"
-        return str(self.first) if self.shape == "year" else f"{self.first}-{self.last}"
-
-    @property
-    def label(self) -> str:
-        if self.shape == "half_year":
-            return f"6 tháng đầu năm {self.first}"
-        return (
-            f"năm {self.first}" if self.shape == "year" else f"giai đoạn {self.first} - {self.last}"
-        )
-
-    @property
-    def end_date(self) -> date:
-        """The date the report speaks of: 30 June for a half-year, else 31 December."""
-        return date(self.last, 6, 30) if self.shape == "half_year" else date(self.last, 12, 31)
-
-
-def report_title(name: str, period: Period) -> str:
-    """A kind's name with its period, the words they share said once: "Báo cáo năm 2025",
-    "Báo cáo 6 tháng đầu năm 2025", "Báo cáo đột xuất năm 2023"."""
-    words, label = name.split(), period.label.split()
-    overlap = max(
-        (n for n in range(1, min(len(words), len(label)) + 1) if words[-n:] == label[:n]),
-        default=0,
-    )
-    return " ".join(words[: len(words) - overlap] + label)
-
-
-_PERIOD = re.compile(r"^\s*(\d{4})(?:\s*-\s*(H1|\d{4}))?\s*$", re.IGNORECASE)
-
-
-def parse_period(text: str) -> Period:
-    """Read "2025", "2025-H1" or "2021-2025"."""
-    match = _PERIOD.match(text)
-    if not match:
-        raise FiguresError(
-            f"Kỳ báo cáo “{text}” không hợp lệ: ghi năm (2025), 6 tháng đầu năm (2025-H1) "
-            "hoặc giai đoạn (2021-2025)."
-        )
-    first, second = int(match[1]), match[2]
-    if second is None:
-        return Period("year", first, first)
-    if second.upper() == "H1":
-        return Period("half_year", first, first)
-    if int(second) <= first:
-        raise FiguresError(f"Giai đoạn “{text}”: năm cuối phải sau năm đầu.")
-    return Period("span", first, int(second))
-
-
-@dataclass(frozen=True)
-class Section:
-    """A heading of the report's outline: the figures' sentences and tables it holds, and
-    whether the clerk writes prose there."""
-
-    number: str
-    title: str
-    sentences: tuple[str, ...] = ()
-    tables: tuple[str, ...] = ()
-    narrative: bool = False
-    parts: tuple[Section, ...] = ()
-
-
-@dataclass(frozen=True)
-class ReportKind:
-    code: str
-    name: str
-    subject: str  # the title's subject line; {period} and {commune} are filled in
-    period_shapes: tuple[str, ...]
-    default_span: Mapping[str, Any] | None
-    figure_sets: tuple[str, ...]
-    choose_figure_sets: bool
-    tables: tuple[str, ...]
-    outline: tuple[Section, ...]
-    annexes: tuple[str, ...]
-    source: str
-    status: str
-    confirmed: bool
-    # the most collectives and individuals proposed for awards ({"collective": 15, ...})
-    award_limits: Mapping[str, int] = field(default_factory=dict)
-
-
-def report_tables() -> dict[str, dict[str, Any]]:
-    """The tables a report can hold (forms/reports/tables.json), by id."""
-    return {table["id"]: table for table in read_form_json("reports", "tables.json")["tables"]}
-
-
-FIGURE_SETS = (
-    "commune",
-    "start_lists",
-    "end_lists",
-    "movements",
-    "targets",
-    "services",
-    "budget",
-    "groups",
-)
-FIGURE_SET_LABELS = {
-    "commune": "Đặc điểm của xã: số thôn, số hộ, số nhân khẩu",
-    "start_lists": "Hộ nghèo, hộ cận nghèo đầu kỳ",
-    "end_lists": "Hộ nghèo, hộ cận nghèo cuối kỳ, hộ dân tộc thiểu số, biểu đồ tỷ lệ",
-    "movements": "Biến động hộ nghèo, hộ cận nghèo",
-    "targets": "Kết quả thực hiện các chỉ tiêu",
-    "services": "Tiếp cận dịch vụ xã hội cơ bản (chỉ tiêu tính từ phiếu của hộ)",
-    "budget": "Kinh phí theo dự án, tiểu dự án và nguồn vốn",
-    "groups": "Hộ nghèo, hộ cận nghèo theo nhóm đối tượng",
-}
-# The figure set each fixed sentence shows; "target.<code>" shows targets (and services when
-# a service measures it), "budget.<...>" the budget.
-SENTENCE_SETS = {
-    "commune": "commune",
-    "start_lists": "start_lists",
-    "end_lists": "end_lists",
-    "ethnic_minority": "end_lists",
-    "movements_poor": "movements",
-    "movements_near_poor": "movements",
-    "groups_poor": "groups",
-    "groups_near_poor": "groups",
-    "targets": "targets",
-    "budget": "budget",
-    "budget_sources": "budget",
-}
-
-
-def sentence_figure_sets(key: str, service_codes: Sequence[str] = ()) -> frozenset[str]:
-    """The figure sets a sentence key (or a section's "target.*" / "budget.*") shows; it is
-    left out of a report that chooses none of them."""
-    if key.startswith("budget."):
-        return frozenset({"budget"})
-    if key.startswith("target."):
-        code = key.removeprefix("target.")
-        measured = code == "*" or code in service_codes
-        return frozenset({"targets", "services"} if measured else {"targets"})
-    return frozenset({SENTENCE_SETS[key]})
-
-
-def table_figure_sets(table_id: str) -> frozenset[str]:
-    """The figure sets a table shows (its "figures" in forms/reports/tables.json)."""
-    return frozenset(report_tables()[table_id]["figures"])
-
-
-def _section(raw: Mapping[str, Any], file: str, tables: Mapping[str, Any]) -> Section:
-    for key in raw.get("sentences", ()):
-        if key not in SENTENCE_KEYS and not (key.endswith("*") and key[:-1] in SENTENCE_PREFIXES):
-            raise FiguresError(f"Tệp forms/reports/{file}: câu số liệu không có: {key}")
-    for table in raw.get("tables", ()):
-        if table not in tables:
-            raise FiguresError(f"Tệp forms/reports/{file}: bảng không có: {table}")
-    return Section(
-        number=raw["number"],
-        title=raw["title"],
-        sentences=tuple(raw.get("sentences", ())),
-        tables=tuple(raw.get("tables", ())),
-        narrative=raw.get("narrative", False),
-        parts=tuple(_section(part, file, tables) for part in raw.get("parts", ())),
-    )
-
-
-@cache
-def report_kinds() -> dict[str, ReportKind]:
-    """The report kinds of forms/reports/kinds/*.json, by code."""
-    tables = report_tables()
-    kinds = {}
-    files = sorted(f for f in form_file("reports", "kinds").iterdir() if f.name.endswith(".json"))
-    for file in files:
-        raw = read_form_json("reports", "kinds", file.name)
-        name = f"kinds/{file.name}"
-        unknown = set(raw["figure_sets"]) - set(FIGURE_SETS)
-        unknown |= set(raw["tables"]) - set(tables)
-        unknown |= set(raw["period_shapes"]) - set(PERIOD_SHAPES)
-        if unknown:
-            raise FiguresError(f"Tệp forms/reports/{name}: không biết {', '.join(sorted(unknown))}")
-        kinds[raw["code"]] = ReportKind(
-            code=raw["code"],
-            name=raw["name"],
-            subject=raw["subject"],
-            period_shapes=tuple(raw["period_shapes"]),
-            default_span=raw.get("default_span"),
-            figure_sets=tuple(raw["figure_sets"]),
-            choose_figure_sets=raw.get("choose_figure_sets", False),
-            tables=tuple(raw["tables"]),
-            outline=tuple(_section(s, name, tables) for s in raw["outline"]),
-            annexes=tuple(raw.get("annexes", ())),
-            source=raw["source"],
-            status=raw["status"],
-            confirmed=raw["confirmed"],
-            award_limits={
-                who: int(limit)
-                for who, limit in raw.get("award_limits", {}).items()
-                if who in ("collective", "individual")
-            },
-        )
-    return kinds
-
-
-def report_kind(code: str) -> ReportKind:
-    kinds = report_kinds()
-    if code not in kinds:
-        raise FiguresError(f"Loại báo cáo không có: {code} (có: {', '.join(kinds)})")
-    return kinds[code]
-
-
-def default_period(kind: ReportKind, year: int) -> Period:
-    """The period a kind reports on when made in ``year``: the year (or its first half), or
-    for a review of the programme the span its ``default_span`` names."""
-    shape = kind.period_shapes[0]
-    if shape != "span":
-        return Period(shape, year, year)
-    programme = next(
-        p
-        for p in (
-            read_form_json("programmes", f.name)
-            for f in form_file("programmes").iterdir()
-            if f.name.endswith(".json") and f.name[:4].isdigit()
-        )
-        if p["years"][0] <= year <= p["years"][1]
-    )
-    first, last = programme["years"]
-    span = kind.default_span or {}
-    if "years" in span:
-        last = min(last, first + span["years"] - 1)
-    return Period("span", first, last)
 
 
 # --- the figures ---------------------------------------------------------------------------
@@ -357,17 +83,6 @@ class Count:
 
 
 ZERO = Count(0, 0)
-
-
-@dataclass(frozen=True)
-class CommuneFigures:
-    name: str
-    kind: str
-    villages: int
-    rural_villages: int
-    urban_villages: int
-    households: int
-    members: int
 
 
 @dataclass(frozen=True)
@@ -402,9 +117,9 @@ class Snapshot:
     during that year."""
 
     year: int
-    current: bool
-    villages: tuple[UnitLists, ...]
-    commune: UnitLists
+    current: bool  # the register's state during ``year``, not its recognised list
+    villages: tuple[UnitLists, ...]  # urban first, then rural, each in Vietnamese order
+    commune: UnitLists  # the villages summed
 
 
 @dataclass(frozen=True)
@@ -521,7 +236,7 @@ class BudgetFigures:
 class ReportFigures:
     kind: str
     period: Period
-    commune: CommuneFigures
+    commune: counts.CommuneCounts
     start: Snapshot
     end: Snapshot
     movement_years: tuple[int, ...]
@@ -950,7 +665,7 @@ def report_figures(db: sqlite_utils.Database, kind: str, period: Period | str) -
     return ReportFigures(
         kind=report.code,
         period=period,
-        commune=CommuneFigures(**asdict(counts.commune_counts(db))),
+        commune=counts.commune_counts(db),
         start=_snapshot(villages, lists[start_year], start_year, False),
         end=end,
         movement_years=movement_years,
@@ -973,223 +688,3 @@ def require_consistent(figures: ReportFigures) -> None:
             "Số liệu biến động không khớp, cần kiểm tra lại danh sách:\n"
             + "\n".join(figures.problems)
         )
-
-
-# --- sentences -----------------------------------------------------------------------------
-
-
-def _households(n: int) -> str:
-    return f"{format_number(n)} hộ"
-
-
-def _value(value: float, unit: str) -> str:
-    """A target or achieved value with its unit ("6,05%", "20 hộ")."""
-    text = format_decimal(value)
-    return f"{text}%" if unit == "%" else f"{text} {unit}"
-
-
-def _change(reduction: int) -> str:
-    if reduction > 0:
-        return f"giảm {_households(reduction)}"
-    return f"tăng {_households(-reduction)}" if reduction < 0 else "không giảm"
-
-
-def _when_start(figures: ReportFigures) -> str:
-    return f"Tính đến cuối năm {figures.start.year}"
-
-
-def _when_end(figures: ReportFigures) -> str:
-    if figures.end.current:
-        return f"Đến nay ({figures.period.label})"
-    return f"Đến cuối năm {figures.end.year}"
-
-
-def _during(figures: ReportFigures) -> str:
-    if figures.period.shape == "span":
-        return (
-            f"Trong {figures.period.label} (từ cuối năm {figures.start.year} đến cuối năm "
-            f"{figures.end.year})"
-        )
-    return f"Trong {figures.period.label}"
-
-
-def _rate_text(rate: float) -> str:
-    return f"{format_number(rate, 2)}%"
-
-
-def _commune(figures: ReportFigures) -> str:
-    c = figures.commune
-    if c.rural_villages and c.urban_villages:
-        villages = (
-            f"{format_number(c.villages)} thôn, tổ dân phố ({format_number(c.rural_villages)} "
-            f"thuộc khu vực nông thôn, {format_number(c.urban_villages)} thuộc khu vực thành thị)"
-        )
-    else:
-        word = "tổ dân phố" if c.urban_villages else "thôn"
-        villages = f"{format_number(c.villages)} {word}"
-    return (
-        f"{c.name} có {villages}; {_households(c.households)} với "
-        f"{format_number(c.members)} nhân khẩu."
-    )
-
-
-def _reduction_note(figures: ReportFigures, status: str) -> str:
-    moved = getattr(figures.commune_movements, status)
-    target = next(
-        (t for t in figures.targets if t.code == f"{status}_reduction" and t.achieved is not None),
-        None,
-    )
-    note = _change(moved.reduction)
-    if target is not None:
-        if moved.reduction > 0 and target.share_of_target is not None:
-            note += f", đạt {format_number(target.share_of_target, 1)}% so với chỉ tiêu giao"
-        else:
-            note += f"; chỉ tiêu giao giảm {_value(target.target, target.unit)}"
-    return note
-
-
-def _end_lists(figures: ReportFigures) -> str:
-    end = figures.end.commune
-    where = COMMUNE_WORDS.get(figures.commune.kind, "xã")
-    return (
-        f"{_when_end(figures)}, toàn {where} còn {_households(end.poor.households)} nghèo, tỷ lệ "
-        f"{_rate_text(end.poor.rate)} ({_reduction_note(figures, 'poor')}); hộ cận nghèo còn "
-        f"{_households(end.near_poor.households)}, tỷ lệ {_rate_text(end.near_poor.rate)} "
-        f"({_reduction_note(figures, 'near_poor')})."
-    )
-
-
-def _start_lists(figures: ReportFigures) -> str:
-    start = figures.start.commune
-    where = COMMUNE_WORDS.get(figures.commune.kind, "xã")
-    return (
-        f"{_when_start(figures)}, toàn {where} có {_households(start.poor.households)} nghèo, "
-        f"tỷ lệ {_rate_text(start.poor.rate)}; {_households(start.near_poor.households)} cận "
-        f"nghèo, tỷ lệ {_rate_text(start.near_poor.rate)}."
-    )
-
-
-def _ethnic_minority(figures: ReportFigures) -> str:
-    end, start = figures.end.commune, figures.start.commune
-    if not end.ethnic_minority_households:
-        return f"Toàn {COMMUNE_WORDS.get(figures.commune.kind, 'xã')} không có hộ dân tộc thiểu số."
-    return (
-        f"{_when_end(figures)}, có {_households(end.poor.ethnic_minority)} nghèo là hộ dân tộc "
-        f"thiểu số, tỷ lệ {_rate_text(end.poor.ethnic_minority_rate)} số hộ dân tộc thiểu số "
-        f"(cuối năm {figures.start.year}: {_households(start.poor.ethnic_minority)}, tỷ lệ "
-        f"{_rate_text(start.poor.ethnic_minority_rate)}); "
-        f"{_households(end.near_poor.ethnic_minority)} cận nghèo là hộ dân tộc thiểu số, tỷ lệ "
-        f"{_rate_text(end.near_poor.ethnic_minority_rate)}."
-    )
-
-
-def _movement_sentence(figures: ReportFigures, status: str) -> str:
-    moved: Movements = getattr(figures.commune_movements, status)
-    parts = [
-        f"{_households(getattr(moved, column).households)} {MOVEMENT_LABELS[movement]}"
-        for column, movement in LIST_MOVEMENTS[status].items()
-    ]
-    down, up = parts[: len(DECREASES)], parts[len(DECREASES) :]
-    return (
-        f"{_during(figures)}, {LIST_LABELS[status]} giảm {_households(moved.decreases.households)}"
-        f" ({', '.join(down)}) và tăng {_households(moved.increases.households)} "
-        f"({', '.join(up)})."
-    )
-
-
-def _groups_sentence(figures: ReportFigures, status: str) -> str:
-    found = next(g for g in figures.groups if g.status == status)
-    parts = [
-        f"{_households(count.households)} {GROUP_LABELS[group].removeprefix('hộ ')} "
-        f"({format_number(count.members)} người)"
-        for group, count in found.groups
-    ]
-    return (
-        f"Trong số {_households(found.total.households)} {LIST_LABELS[status].removeprefix('hộ ')}"
-        f" ({format_number(found.total.members)} người): {'; '.join(parts)}."
-    )
-
-
-def _target_sentence(target: TargetFigure, services: Mapping[str, ServiceFigure]) -> str:
-    text = f"{target.label}: chỉ tiêu {_value(target.target, target.unit)}"
-    if target.achieved is None:
-        service = services.get(target.code)
-        if service is not None and service.base == 0:
-            return f"{text}; chưa có câu trả lời nào trong phiếu của các hộ nghèo, cận nghèo."
-        return f"{text}; {NOT_IN_SOFTWARE}."
-    if target.code.endswith("_reduction"):
-        achieved = _change(int(target.achieved))
-    else:
-        achieved = (
-            _rate_text(target.achieved)
-            if target.code.endswith("_rate")
-            else _value(target.achieved, "%")
-        )
-    text += f", thực hiện {achieved}"
-    service = services.get(target.code)
-    if service is not None:
-        text += f" ({format_number(service.count)}/{format_number(service.base)} {service.unit}"
-        if service.unknown:
-            text += f"; {format_number(service.unknown)} {service.unit} chưa có thông tin"
-        text += ")"
-    if target.share_of_target is not None and target.achieved > 0:
-        text += f", đạt {format_number(target.share_of_target, 1)}% so với chỉ tiêu"
-    return f"{text} ({'đạt' if target.reached else 'không đạt'})."
-
-
-def _targets_summary(figures: ReportFigures) -> str:
-    measured = [t for t in figures.targets if t.achieved is not None]
-    if not figures.targets:
-        return f"Chưa nhập chỉ tiêu cho {figures.period.label}."
-    text = (
-        f"Kết quả thực hiện chỉ tiêu {figures.period.label}: đạt "
-        f"{sum(bool(t.reached) for t in measured)}/{len(measured)} chỉ tiêu có số liệu"
-    )
-    missing = len(figures.targets) - len(measured)
-    return text + (f"; {missing} chỉ tiêu {NOT_IN_SOFTWARE}." if missing else ".")
-
-
-def _money(total: BudgetTotal) -> str:
-    if not total.allocated:
-        return "chưa được phân bổ kinh phí"
-    return (
-        f"phân bổ {format_money(total.allocated)}, giải ngân {format_money(total.disbursed)}, "
-        f"đạt {format_decimal(total.rate or 0)}%"
-    )
-
-
-def _budget_years(budget: BudgetFigures) -> str:
-    if budget.first == budget.last:
-        return f"năm {budget.first}"
-    return f"giai đoạn {budget.first} - {budget.last}"
-
-
-def sentences(figures: ReportFigures) -> dict[str, str]:
-    """The Vietnamese sentences of the figures, by key (SENTENCE_KEYS, then "target.<code>" and
-    "budget.<programme>.<project>" for each target and project)."""
-    budget = figures.budget
-    services = {s.code: s for s in figures.services}
-    written = {
-        "commune": _commune(figures),
-        "start_lists": _start_lists(figures),
-        "end_lists": _end_lists(figures),
-        "ethnic_minority": _ethnic_minority(figures),
-        "movements_poor": _movement_sentence(figures, "poor"),
-        "movements_near_poor": _movement_sentence(figures, "near_poor"),
-        "groups_poor": _groups_sentence(figures, "poor"),
-        "groups_near_poor": _groups_sentence(figures, "near_poor"),
-        "targets": _targets_summary(figures),
-        "budget": (
-            f"Kinh phí thực hiện Chương trình {_budget_years(budget)}: {_money(budget.total)}."
-        ),
-        "budget_sources": "Theo nguồn vốn: "
-        + ("; ".join(f"{s.name}: {_money(s)}" for s in budget.sources) or "chưa có số liệu")
-        + ".",
-    }
-    for target in figures.targets:
-        written[f"target.{target.code}"] = _target_sentence(target, services)
-    for project in budget.projects:
-        written[f"budget.{project.programme_id}.{project.code}"] = (
-            f"{project.name}: {_money(project)}."
-        )
-    return written
