@@ -34,7 +34,18 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from gnapp.cli_support import CliError, sign_in_admin
+from gnapp.cli.common import (
+    CliError,
+    add_db,
+    lookup_household,
+    lookup_village,
+    on_commune,
+    print_json,
+    print_table,
+    read_json,
+    sign_in_admin,
+    subcommands,
+)
 
 LIST_LIMIT = 50
 # Keys of ``show --json`` that ``add`` and ``edit`` read past: the statuses come from the
@@ -42,19 +53,16 @@ LIST_LIMIT = 50
 READ_ONLY_KEYS = ("status_history", "changes")
 
 
-def _db(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", type=Path, required=True, metavar="PATH", help="tệp dữ liệu xã")
-
-
 def add_commands(commands: Any) -> None:
+    """Add ``household``, ``village`` and ``commune`` and their subcommands."""
     from gnapp.store.household_query import GROUPS, NO_STATUS, SORTS
     from gnapp.store.register import STATUSES
 
-    household = commands.add_parser("household", help="sổ hộ: “household list|show|add|edit”")
-    actions = household.add_subparsers(dest="household_command", metavar="LỆNH", required=True)
+    household = commands.add_parser("household", help="sổ hộ: tìm, xem, thêm, sửa hộ")
+    actions = subcommands(household, "household")
 
     listing = actions.add_parser("list", help="tìm hộ: lọc, tìm theo tên, số CCCD, mã hộ")
-    _db(listing)
+    add_db(listing)
     listing.add_argument("--search", default="", metavar="CHỮ",
                          help="tên (có dấu hay không), số CCCD hoặc mã hộ")  # fmt: skip
     listing.add_argument("--village", metavar="THÔN", help="tên hoặc mã thôn / tổ dân phố")
@@ -70,14 +78,16 @@ def add_commands(commands: Any) -> None:
     listing.add_argument("--limit", type=int, default=LIST_LIMIT, metavar="N",
                          help=f"in tối đa N hộ (mặc định {LIST_LIMIT}; 0: tất cả)")  # fmt: skip
     listing.add_argument("--json", action="store_true", help="in dạng JSON")
+    listing.set_defaults(handler=on_commune(_list))
 
     show = actions.add_parser(
         "show", help="xem một hộ: thông tin, thành viên, tình trạng các năm, lịch sử thay đổi"
     )
-    show.add_argument("code", metavar="MÃ_HỘ")
-    _db(show)
+    show.add_argument("code", metavar="MÃ_HỘ", help="mã hộ")
+    add_db(show)
     show.add_argument("--json", action="store_true",
                       help="in dạng JSON (sửa rồi dùng lại với “household edit”)")  # fmt: skip
+    show.set_defaults(handler=on_commune(_show))
 
     for name, help_text in (
         ("add", "thêm một hộ và các thành viên từ tệp JSON"),
@@ -85,35 +95,41 @@ def add_commands(commands: Any) -> None:
     ):
         action = actions.add_parser(name, help=help_text)
         if name == "edit":
-            action.add_argument("code", metavar="MÃ_HỘ")
-        _db(action)
+            action.add_argument("code", metavar="MÃ_HỘ", help="mã hộ")
+        add_db(action)
         action.add_argument("--file", type=Path, required=True, metavar="HỘ.json",
                             help="hộ dạng JSON như “household show --json” in ra")  # fmt: skip
         action.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi")
+        action.set_defaults(handler=on_commune(_save))
 
     from gnapp.core.standards import AREAS
     from gnapp.store.setup import KINDS, RECEIVER_KINDS
 
-    village = commands.add_parser("village", help="thôn, tổ dân phố: “village list|add|edit”")
-    village_actions = village.add_subparsers(dest="village_command", metavar="LỆNH", required=True)
-    _db(village_actions.add_parser("list", help="các thôn, tổ dân phố và số hộ"))
+    village = commands.add_parser("village", help="thôn, tổ dân phố: xem, thêm, sửa")
+    village_actions = subcommands(village, "village")
+    listing = village_actions.add_parser("list", help="các thôn, tổ dân phố và số hộ")
+    add_db(listing)
+    listing.set_defaults(handler=on_commune(_village))
     for name, help_text in (("add", "thêm một thôn, tổ dân phố"),
                             ("edit", "đổi tên hoặc khu vực (mã giữ nguyên)")):  # fmt: skip
         action = village_actions.add_parser(name, help=help_text)
-        action.add_argument("code", metavar="MÃ")
+        action.add_argument("code", metavar="MÃ", help="mã thôn, tổ dân phố")
         if name == "add":
-            action.add_argument("name", metavar="TÊN")
+            action.add_argument("name", metavar="TÊN", help="tên thôn, tổ dân phố")
             action.add_argument("--area", choices=tuple(AREAS), default="rural",
                                 help="rural: nông thôn (mặc định), urban: thành thị")  # fmt: skip
         else:
             action.add_argument("--name", metavar="TÊN", help="tên mới")
             action.add_argument("--area", choices=tuple(AREAS), help="khu vực mới")
-        _db(action)
+        add_db(action)
         action.add_argument("--admin", metavar="TÊN", help="người quản trị thực hiện")
+        action.set_defaults(handler=on_commune(_village))
 
-    commune = commands.add_parser("commune", help="thông tin của xã: “commune show|set”")
-    commune_actions = commune.add_subparsers(dest="commune_command", metavar="LỆNH", required=True)
-    _db(commune_actions.add_parser("show", help="mã, tên, loại, tỉnh, cơ quan nhận báo cáo"))
+    commune = commands.add_parser("commune", help="thông tin của xã: xem, sửa")
+    commune_actions = subcommands(commune, "commune")
+    show = commune_actions.add_parser("show", help="mã, tên, loại, tỉnh, cơ quan nhận báo cáo")
+    add_db(show)
+    show.set_defaults(handler=on_commune(_commune))
     change = commune_actions.add_parser("set", help="sửa thông tin của xã (người quản trị)")
     change.add_argument("--code", metavar="MÃ", help="mã đơn vị hành chính (5 chữ số)")
     change.add_argument("--name", metavar="TÊN", help="tên xã, phường")
@@ -122,23 +138,9 @@ def add_commands(commands: Any) -> None:
     change.add_argument("--office-name", metavar="TÊN", help="cơ quan nhận báo cáo")
     change.add_argument("--office-kind", choices=tuple(RECEIVER_KINDS),
                         help="cấp của cơ quan nhận báo cáo")  # fmt: skip
-    _db(change)
+    add_db(change)
     change.add_argument("--admin", metavar="TÊN", help="người quản trị thực hiện")
-
-
-def run(args: argparse.Namespace) -> int:
-    from gnapp.store.database import open_database
-
-    with open_database(args.db) as cdb:
-        if args.command == "village":
-            return _village(cdb, args)
-        if args.command == "commune":
-            return _commune(cdb, args)
-        if args.household_command == "list":
-            return _list(cdb.db, args)
-        if args.household_command == "show":
-            return _show(cdb.db, household_id(cdb.db, args.code), as_json=args.json)
-        return _save(cdb, args)
+    change.set_defaults(handler=on_commune(_commune))
 
 
 # --- villages and the commune -----------------------------------------------------------------
@@ -157,10 +159,11 @@ def _village(cdb: Any, args: argparse.Namespace) -> int:
     rows = villages(cdb.db)
     if args.village_command == "list":
         counts = household_counts_by_village(cdb.db)
-        print("Mã\tTên\tKhu vực\tSố hộ")
-        for row in rows:
-            area, households = AREA_LABELS[row["area"]], counts.get(row["id"], 0)
-            print(f"{row['code']}\t{row['name']}\t{area}\t{households}")
+        print_table([
+            ("Mã", "Tên", "Khu vực", "Số hộ"),
+            *((row["code"], row["name"], AREA_LABELS[row["area"]], counts.get(row["id"], 0))
+              for row in rows),
+        ])  # fmt: skip
         return 0
     sign_in_admin(cdb, args.admin)
     # Checked as the Settings dialog checks its table: every village, the new one last.
@@ -236,31 +239,10 @@ def _commune(cdb: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-# --- finding ----------------------------------------------------------------------------------
+# --- listing ----------------------------------------------------------------------------------
 
 
-def household_id(db: Any, code: str) -> int:
-    from gnapp.store.register import household_id_by_code
-
-    found = household_id_by_code(db, code)
-    if found is None:
-        raise CliError(f"Không có hộ mã “{code}” trong sổ.")
-    return found
-
-
-def village_id(db: Any, written: str) -> int:
-    """A village by its code or its name (as an import matches it: diacritics, case and
-    "Thôn"/"Tổ dân phố" aside)."""
-    from gnapp.store.register import find_village, villages
-
-    found = find_village(db, written)
-    if found is not None:
-        return found
-    names = ", ".join(f"{row['code']} {row['name']}" for row in villages(db))
-    raise CliError(f"Không có thôn / tổ dân phố “{written}” (có: {names}).")
-
-
-def _list(db: Any, args: argparse.Namespace) -> int:
+def _list(cdb: Any, args: argparse.Namespace) -> int:
     from gnapp.core.classify import CLASS_LABELS
     from gnapp.core.vietnamese import format_number
     from gnapp.store.household_query import (
@@ -272,13 +254,14 @@ def _list(db: Any, args: argparse.Namespace) -> int:
     )
     from gnapp.store.overview import status_years
 
+    db = cdb.db
     years = status_years(db)
     year = args.year if args.year is not None else (years[-1] if years else None)
     if args.status is not None and year is None:
         raise CliError("Sổ chưa có tình trạng năm nào: lọc theo tình trạng cần --year.")
     query = HouseholdQuery(
         year=year,
-        village_id=None if args.village is None else village_id(db, args.village),
+        village_id=None if args.village is None else lookup_village(db, args.village),
         status=args.status,
         groups=tuple(dict.fromkeys(args.group)),
         search=args.search,
@@ -294,16 +277,15 @@ def _list(db: Any, args: argparse.Namespace) -> int:
              "members": row.members, "status": row.status, "groups": list(row.groups)}
             for row in shown
         ]  # fmt: skip
-        print(json.dumps({"year": year, "found": len(ids), "total": total, "households": rows},
-                         ensure_ascii=False, indent=2))  # fmt: skip
+        print_json({"year": year, "found": len(ids), "total": total, "households": rows})
         return 0
     status_title = f"Tình trạng {year}" if year is not None else "Tình trạng"
-    print("\t".join(("Mã hộ", "Chủ hộ", "Thôn/Tổ dân phố", "Số nhân khẩu", status_title, "Nhóm")))
-    for row in shown:
-        status = CLASS_LABELS[row.status].capitalize() if row.status else ""
-        groups = "; ".join(GROUP_LABELS[group] for group in row.groups)
-        print("\t".join((row.code, row.head_name, row.village_name, str(row.members), status,
-                         groups)))  # fmt: skip
+    print_table([
+        ("Mã hộ", "Chủ hộ", "Thôn/Tổ dân phố", "Số nhân khẩu", status_title, "Nhóm"),
+        *((row.code, row.head_name, row.village_name, row.members,
+           CLASS_LABELS[row.status].capitalize() if row.status else "",
+           "; ".join(GROUP_LABELS[group] for group in row.groups)) for row in shown),
+    ])  # fmt: skip
     found = f"Tìm thấy {format_number(len(ids))} / {format_number(total)} hộ"
     if len(shown) < len(ids):
         found += f"; in {format_number(len(shown))} hộ đầu (--limit 0 để in tất cả)"
@@ -351,13 +333,14 @@ def household_document(db: Any, household_id: int) -> dict[str, Any]:
     return document
 
 
-def _show(db: Any, household_id: int, *, as_json: bool) -> int:
+def _show(cdb: Any, args: argparse.Namespace) -> int:
     from gnapp.store.household_history import column_label, history_rows, value_text
     from gnapp.store.register import villages
 
-    document = household_document(db, household_id)
-    if as_json:
-        print(json.dumps(document, ensure_ascii=False, indent=2))
+    db, shown = cdb.db, lookup_household(cdb.db, args.code)
+    document = household_document(db, shown)
+    if args.json:
+        print_json(document)
         return 0
     village_names = {row["id"]: row["name"] for row in villages(db)}
     members = document["members"]
@@ -385,7 +368,7 @@ def _show(db: Any, household_id: int, *, as_json: bool) -> int:
             line += f" (quyết định số {status['decision_number']})"
         print(line)
     print("Lịch sử thay đổi (mới nhất trước):")
-    for change in history_rows(db, household_id):
+    for change in history_rows(db, shown):
         values = f": {change.old or '—'} → {change.new}" if change.new else ""
         print(f"  {change.when} — {change.actor} — {change.what}{values}")
     return 0
@@ -468,10 +451,7 @@ def read_household_file(
 ) -> tuple[Edit, list[Any], list[dict[str, Any]]]:
     """What the file asks for the household (None: a new one), every problem of the household
     it would make (the file's own first), and that household's members as they would be."""
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise CliError(f"Không đọc được tệp {path}: {error}") from error
+    document = read_json(path)
     if not isinstance(document, dict):
         raise CliError(f"Tệp {path} phải là một hộ dạng JSON (một đối tượng {{…}}).")
     old_members = (
@@ -512,7 +492,7 @@ def _read_household_fields(db: Any, document: Mapping[str, Any]) -> tuple[dict[s
             household["code"] = value if isinstance(value, str) else None
         elif key == "village":
             try:
-                household["village_id"] = village_id(db, str(value))
+                household["village_id"] = lookup_village(db, str(value))
             except CliError as error:
                 problems.append(Problem("household.village_id", str(error)))
         elif key in keys:
@@ -590,7 +570,7 @@ def _checks(
 def _save(cdb: Any, args: argparse.Namespace) -> int:
     from gnapp.store.register import household_code, save_household
 
-    edited = household_id(cdb.db, args.code) if args.household_command == "edit" else None
+    edited = lookup_household(cdb.db, args.code) if args.household_command == "edit" else None
     edit, problems, members = read_household_file(cdb.db, args.file, edited)
     for problem in problems:
         print(_problem_line(problem, members))

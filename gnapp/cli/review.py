@@ -19,9 +19,7 @@
     gnapp review opinion --db PATH --round ID --by CƠ_QUAN --date NGÀY [--number SỐ]
                          [--content NỘI_DUNG]
     gnapp review recognise --db PATH --round ID --number SỐ --date NGÀY --user TÊN
-    gnapp review import TỆP [TỆP2] --db PATH --round ID [--dry-run]   (docs/tablet-import.md)
-    gnapp review document LOẠI --db PATH --round ID --out TỆP          (docs/review-documents.md)
-    gnapp review tables --db PATH --round ID --out THƯ_MỤC             (docs/review-tables.md)
+    gnapp review import|document|tables ...                            (gnapp/cli/review_files.py)
     gnapp review correct MÃ_HỘ --db PATH --round ID --status LOẠI --reason LÝ_DO
                          --number SỐ --date NGÀY --user TÊN
 
@@ -34,41 +32,47 @@ name and birth year.
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from gnapp.cli_support import CliError, ask_secret
-
-USER_PASSWORD = "GNAPP_USER_PASSWORD"
+from gnapp.cli.common import (
+    CliError,
+    add_db,
+    lookup_household,
+    lookup_village,
+    on_commune,
+    print_json,
+    print_table,
+    read_json,
+    round_option,
+    sign_in_user,
+    subcommands,
+)
+from gnapp.cli.review_files import add_commands as add_file_commands
 
 
 def _command(
     actions: Any, name: str, help_text: str, handler: Callable[[Any, argparse.Namespace], int]
 ) -> argparse.ArgumentParser:
     parser = actions.add_parser(name, help=help_text)
-    parser.add_argument("--db", type=Path, required=True, metavar="PATH", help="tệp dữ liệu xã")
-    parser.set_defaults(review_handler=handler)
+    add_db(parser)
+    parser.set_defaults(handler=on_commune(handler))
     return parser
 
 
-def _round_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--round", type=int, required=True, metavar="ID", help="mã đợt rà soát")
-
-
-def add_commands(commands: Any) -> Any:
-    """Add ``gnapp review``; return its subcommands, to which other modules add theirs."""
+def add_commands(commands: Any) -> None:
+    """Add ``gnapp review`` and its subcommands (the files' ones from review_files)."""
     review = commands.add_parser(
         "review", help="rà soát hộ nghèo, cận nghèo: đợt, danh sách, phiếu, họp, niêm yết"
     )
-    actions = review.add_subparsers(dest="review_command", metavar="LỆNH", required=True)
+    actions = subcommands(review, "review")
     _command(actions, "rounds", "các đợt rà soát", _rounds)
 
     opening = _command(actions, "open", "mở đợt rà soát định kỳ (hoặc thường xuyên: --month)",
                        _open)  # fmt: skip
-    opening.add_argument("--year", type=int, required=True, metavar="NĂM")
+    opening.add_argument("--year", type=int, required=True, metavar="NĂM", help="năm rà soát")
     opening.add_argument("--month", type=int, metavar="THÁNG", help="đợt thường xuyên của tháng")
     opening.add_argument("--standard", metavar="ID", help="chuẩn nghèo (mặc định: chuẩn của năm)")
     opening.add_argument("--reference-date", metavar="NGÀY", help="ngày tham chiếu (tính tuổi)")
@@ -80,12 +84,12 @@ def add_commands(commands: Any) -> Any:
         ("progress", "tiến độ theo thôn, các bước, hộ cần theo dõi", _progress),
     ):
         parser = _command(actions, name, help_text, handler)
-        _round_option(parser)
+        round_option(parser)
         if name == "progress":
             parser.add_argument("--json", action="store_true", help="in dạng JSON")
 
     listing = _command(actions, "list", "danh sách rà soát và tình trạng từng hộ", _list)
-    _round_option(listing)
+    round_option(listing)
     listing.add_argument("--village", metavar="THÔN", help="chỉ một thôn / tổ dân phố")
     listing.add_argument("--json", action="store_true", help="in dạng JSON")
 
@@ -94,20 +98,22 @@ def add_commands(commands: Any) -> Any:
         ("remove", "đưa một hộ ra khỏi danh sách rà soát (ghi lý do)", _remove),
     ):
         parser = _command(actions, name, help_text, handler)
-        parser.add_argument("code", metavar="MÃ_HỘ")
-        _round_option(parser)
-        parser.add_argument("--reason", required=True, metavar="LÝ_DO")
+        parser.add_argument("code", metavar="MÃ_HỘ", help="mã hộ")
+        round_option(parser)
+        parser.add_argument("--reason", required=True, metavar="LÝ_DO", help="lý do (ghi vào sổ)")
 
     applying = _command(actions, "apply", "ghi giấy đề nghị rà soát (Mẫu 01) hoặc công nhận "
                         "thoát nghèo (Mẫu 04)", _apply)  # fmt: skip
-    applying.add_argument("code", metavar="MÃ_HỘ")
-    _round_option(applying)
+    applying.add_argument("code", metavar="MÃ_HỘ", help="mã hộ")
+    round_option(applying)
     applying.add_argument("--kind", choices=("review", "escape"), default="review",
                           help="review: đề nghị rà soát (Mẫu 01); "
                           "escape: thoát nghèo (Mẫu 04)")  # fmt: skip
     applying.add_argument("--name", required=True, metavar="TÊN", help="người làm đơn")
-    applying.add_argument("--received-on", required=True, metavar="NGÀY")
-    applying.add_argument("--reason", required=True, metavar="LÝ_DO")
+    applying.add_argument(
+        "--received-on", required=True, metavar="NGÀY", help="ngày nhận đơn (YYYY-MM-DD)"
+    )
+    applying.add_argument("--reason", required=True, metavar="LÝ_DO", help="lý do đề nghị")
     applying.add_argument(
         "--channel", metavar="CÁCH", help="trực tiếp, bưu điện, cổng dịch vụ công"
     )
@@ -116,101 +122,98 @@ def add_commands(commands: Any) -> Any:
                           "địa chỉ, thành viên)")  # fmt: skip
 
     survey = _command(actions, "survey", "ghi phiếu rà soát của một hộ từ tệp", _survey)
-    survey.add_argument("code", metavar="MÃ_HỘ")
-    _round_option(survey)
-    survey.add_argument("--file", type=Path, required=True, metavar="PHIẾU.json")
-    survey.add_argument("--form", choices=("A", "B"), default="B")
+    survey.add_argument("code", metavar="MÃ_HỘ", help="mã hộ")
+    round_option(survey)
+    survey.add_argument(
+        "--file",
+        type=Path,
+        required=True,
+        metavar="PHIẾU.json",
+        help="bản ghi hộ dạng JSON (docs/household-record.md)",
+    )
+    survey.add_argument(
+        "--form",
+        choices=("A", "B"),
+        default="B",
+        help="mẫu phiếu: A (nhận diện nhanh) hoặc B (mặc định)",
+    )
     survey.add_argument("--complete", action="store_true", help="hoàn thành (mặc định: lưu nháp)")
     survey.add_argument("--reviewer", metavar="TÊN", help="rà soát viên")
     survey.add_argument("--surveyed-on", metavar="NGÀY", help="ngày rà soát")
 
     meeting = _command(actions, "meeting", "ghi cuộc họp dân của một thôn và biểu quyết", _meeting)
-    _round_option(meeting)
-    meeting.add_argument("--village", required=True, metavar="THÔN")
-    meeting.add_argument("--date", required=True, metavar="NGÀY")
+    round_option(meeting)
+    meeting.add_argument(
+        "--village", required=True, metavar="THÔN", help="thôn, tổ dân phố họp (tên hoặc mã)"
+    )
+    meeting.add_argument("--date", required=True, metavar="NGÀY", help="ngày họp (YYYY-MM-DD)")
     meeting.add_argument("--attendees", type=int, required=True, metavar="N", help="số người dự")
     meeting.add_argument("--vote", action="append", required=True, metavar="MÃ_HỘ=ĐỒNG_Ý[/BQ]",
                          help="số đồng ý (và số biểu quyết nếu khác số người dự)")  # fmt: skip
-    meeting.add_argument("--place", metavar="NƠI")
+    meeting.add_argument("--place", metavar="NƠI", help="nơi họp")
     meeting.add_argument("--chair", metavar="TÊN", help="chủ trì")
     meeting.add_argument("--secretary", metavar="TÊN", help="thư ký")
     meeting.add_argument("--represented", type=int, metavar="N", help="số hộ có đại diện dự họp")
 
     posting = _command(actions, "post", "niêm yết công khai kết quả", _post)
-    _round_option(posting)
-    posting.add_argument("--start", required=True, metavar="NGÀY")
+    round_option(posting)
+    posting.add_argument(
+        "--start", required=True, metavar="NGÀY", help="ngày bắt đầu niêm yết (YYYY-MM-DD)"
+    )
     posting.add_argument("--places", metavar="NƠI", help="nơi niêm yết")
 
     complaint = _command(actions, "complaint", "ghi khiếu nại trong thời gian niêm yết", _complaint)
-    complaint.add_argument("code", metavar="MÃ_HỘ")
-    _round_option(complaint)
-    complaint.add_argument("--date", required=True, metavar="NGÀY")
-    complaint.add_argument("--content", required=True, metavar="NỘI_DUNG")
+    complaint.add_argument("code", metavar="MÃ_HỘ", help="mã hộ")
+    round_option(complaint)
+    complaint.add_argument(
+        "--date", required=True, metavar="NGÀY", help="ngày nhận khiếu nại (YYYY-MM-DD)"
+    )
+    complaint.add_argument(
+        "--content", required=True, metavar="NỘI_DUNG", help="nội dung khiếu nại"
+    )
     complaint.add_argument("--by", metavar="TÊN", help="người khiếu nại")
 
     recheck = _command(actions, "recheck", "ghi kết quả phúc tra một khiếu nại", _recheck)
-    recheck.add_argument("complaint", type=int, metavar="SỐ_KHIẾU_NẠI")
-    recheck.add_argument("--date", required=True, metavar="NGÀY")
-    recheck.add_argument("--result", required=True, metavar="KẾT_QUẢ")
-    recheck.add_argument("--class", dest="class_code", required=True,
+    recheck.add_argument(
+        "complaint", type=int, metavar="SỐ_KHIẾU_NẠI", help="số khiếu nại (khi ghi khiếu nại)"
+    )
+    recheck.add_argument("--date", required=True, metavar="NGÀY", help="ngày phúc tra (YYYY-MM-DD)")
+    recheck.add_argument("--result", required=True, metavar="KẾT_QUẢ", help="kết quả phúc tra")
+    recheck.add_argument("--class", dest="class_code", required=True, help="phân loại sau phúc tra",
                          choices=("poor", "near_poor", "average", "not_poor"))  # fmt: skip
 
     opinion = _command(actions, "opinion", "ghi ý kiến của cấp trên về kết quả (không bắt buộc)",
                        _opinion)  # fmt: skip
-    _round_option(opinion)
+    round_option(opinion)
     opinion.add_argument("--by", required=True, metavar="CƠ_QUAN", help="cơ quan cho ý kiến")
     opinion.add_argument("--number", metavar="SỐ", help="số văn bản")
-    opinion.add_argument("--date", required=True, metavar="NGÀY")
-    opinion.add_argument("--content", default="", metavar="NỘI_DUNG")
+    opinion.add_argument("--date", required=True, metavar="NGÀY", help="ngày văn bản (YYYY-MM-DD)")
+    opinion.add_argument("--content", default="", metavar="NỘI_DUNG", help="nội dung ý kiến")
 
     recognising = _command(actions, "recognise", "quyết định công nhận: ghi tình trạng năm, khóa "
                            "đợt (lãnh đạo phê duyệt)", _recognise)  # fmt: skip
-    _round_option(recognising)
+    round_option(recognising)
     recognising.add_argument("--number", required=True, metavar="SỐ", help="số quyết định")
     recognising.add_argument("--date", required=True, metavar="NGÀY", help="ngày quyết định")
     recognising.add_argument("--user", required=True, metavar="TÊN", help="lãnh đạo phê duyệt")
 
     correcting = _command(actions, "correct", "điều chỉnh tình trạng sau công nhận", _correct)
-    correcting.add_argument("code", metavar="MÃ_HỘ")
-    _round_option(correcting)
-    correcting.add_argument("--status", required=True,
+    correcting.add_argument("code", metavar="MÃ_HỘ", help="mã hộ")
+    round_option(correcting)
+    correcting.add_argument("--status", required=True, help="tình trạng mới",
                             choices=("poor", "near_poor", "average", "not_poor"))  # fmt: skip
-    correcting.add_argument("--reason", required=True, metavar="LÝ_DO")
-    correcting.add_argument("--number", required=True, metavar="SỐ")
-    correcting.add_argument("--date", required=True, metavar="NGÀY")
-    correcting.add_argument("--user", required=True, metavar="TÊN")
-    return actions
-
-
-def run(args: argparse.Namespace) -> int:
-    from gnapp.store.database import open_database
-
-    with open_database(args.db) as cdb:
-        return args.review_handler(cdb, args)
+    correcting.add_argument("--reason", required=True, metavar="LÝ_DO", help="lý do điều chỉnh")
+    correcting.add_argument(
+        "--number", required=True, metavar="SỐ", help="số quyết định điều chỉnh"
+    )
+    correcting.add_argument(
+        "--date", required=True, metavar="NGÀY", help="ngày quyết định (YYYY-MM-DD)"
+    )
+    correcting.add_argument("--user", required=True, metavar="TÊN", help="lãnh đạo phê duyệt")
+    add_file_commands(actions)
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-
-def _household_id(db: Any, code: str) -> int:
-    from gnapp.register_cli import household_id
-
-    return household_id(db, code)
-
-
-def _approver(cdb: Any, username: str) -> Any:
-    from gnapp.store.users import sign_in
-
-    return sign_in(cdb, username, ask_secret(USER_PASSWORD, f"Mật khẩu của {username}: "))
-
-
-def _read_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise CliError(f"Không đọc được tệp {path}: {error.strerror}") from error
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise CliError(f"Tệp {path} không phải JSON hợp lệ (UTF-8): {error}") from error
 
 
 def _labels() -> tuple[dict, dict]:
@@ -286,27 +289,27 @@ VOTE_LABELS = {None: "", "agreed": "thống nhất", "returned": "rà soát lạ
 
 
 def _list(cdb: Any, args: argparse.Namespace) -> int:
-    from gnapp.register_cli import village_id
     from gnapp.review.progress import household_states
 
     states = household_states(cdb.db, args.round)
     if args.village:
-        wanted = village_id(cdb.db, args.village)
+        wanted = lookup_village(cdb.db, args.village)
         states = [state for state in states if state.village_id == wanted]
     if args.json:
-        print(json.dumps([_state_document(s) for s in states], ensure_ascii=False, indent=2))
+        print_json([_state_document(s) for s in states])
         return 0
     classes, movements = _labels()
-    print("\t".join(("Mã hộ", "Chủ hộ", "Thôn/Tổ dân phố", "Năm trước", "Nguồn", "Phiếu",
-                     "Kết quả", "Biến động", "Họp dân", "Khiếu nại")))  # fmt: skip
-    for s in states:
-        print("\t".join((
+    print_table([
+        ("Mã hộ", "Chủ hộ", "Thôn/Tổ dân phố", "Năm trước", "Nguồn", "Phiếu", "Kết quả",
+         "Biến động", "Họp dân", "Khiếu nại"),
+        *((
             s.code, s.head_name, s.village_name,
             classes[s.previous_status] if s.previous_status else "",
             SOURCE_LABELS[s.source], QUESTIONNAIRE_LABELS[s.questionnaire],
             classes[s.result] if s.result else "", movements.get(s.movement, ""),
-            VOTE_LABELS[s.vote], str(s.open_complaints or ""),
-        )))  # fmt: skip
+            VOTE_LABELS[s.vote], s.open_complaints or "",
+        ) for s in states),
+    ])  # fmt: skip
     print(f"{len(states)} hộ trong danh sách.")
     return 0
 
@@ -314,7 +317,7 @@ def _list(cdb: Any, args: argparse.Namespace) -> int:
 def _add(cdb: Any, args: argparse.Namespace) -> int:
     from gnapp.review.workflow import add_to_list
 
-    add_to_list(cdb, args.round, _household_id(cdb.db, args.code), args.reason)
+    add_to_list(cdb, args.round, lookup_household(cdb.db, args.code), args.reason)
     print(f"Đã đưa hộ {args.code} vào danh sách rà soát.")
     return 0
 
@@ -322,7 +325,7 @@ def _add(cdb: Any, args: argparse.Namespace) -> int:
 def _remove(cdb: Any, args: argparse.Namespace) -> int:
     from gnapp.review.workflow import remove_from_list
 
-    remove_from_list(cdb, args.round, _household_id(cdb.db, args.code), args.reason)
+    remove_from_list(cdb, args.round, lookup_household(cdb.db, args.code), args.reason)
     print(f"Đã đưa hộ {args.code} ra khỏi danh sách rà soát.")
     return 0
 
@@ -330,14 +333,14 @@ def _remove(cdb: Any, args: argparse.Namespace) -> int:
 def _apply(cdb: Any, args: argparse.Namespace) -> int:
     from gnapp.review.workflow import add_application
 
-    applicant = _read_json(args.file) if args.file else {}
+    applicant = read_json(args.file) if args.file else {}
     if not isinstance(applicant, dict):
         raise CliError(f"Tệp {args.file}: cần một đối tượng JSON các mục của đơn")
     applicant["full_name"] = args.name
     add_application(
         cdb,
         args.round,
-        _household_id(cdb.db, args.code),
+        lookup_household(cdb.db, args.code),
         kind=args.kind,
         received_on=args.received_on,
         applicant=applicant,
@@ -352,10 +355,10 @@ def _survey(cdb: Any, args: argparse.Namespace) -> int:
     from gnapp.core.classify import explain
     from gnapp.review.workflow import match_members, save_survey
 
-    record = _read_json(args.file)
+    record = read_json(args.file)
     if not isinstance(record, dict) or not isinstance(record.get("members", []), list):
         raise CliError(f"Tệp {args.file}: cần một bản ghi hộ (docs/household-record.md)")
-    household_id = _household_id(cdb.db, args.code)
+    household_id = lookup_household(cdb.db, args.code)
     record["household_code"] = args.code
     member_ids = match_members(cdb.db, household_id, record.get("members", []))
     result = save_survey(
@@ -388,7 +391,7 @@ def _progress(cdb: Any, args: argparse.Namespace) -> int:
             "villages": [{"village": r.village_name, **r.counts} for r in rows],
             "follow_up": {key: [s.code for s in found] for key, found in lists.items()},
         }  # fmt: skip
-        print(json.dumps(document, ensure_ascii=False, indent=2))
+        print_json(document)
         return 0
     for stage in stages:
         mark = "✓" if stage.done else ("→" if stage.current else " ")
@@ -396,9 +399,10 @@ def _progress(cdb: Any, args: argparse.Namespace) -> int:
         deadline += ", quá hạn)" if stage.overdue else (")" if deadline else "")
         print(f"{mark} {stage.name}{deadline}")
     print()
-    print("\t".join(("Thôn/Tổ dân phố", *(label for _, label in BOARD_COLUMNS))))
-    for row in rows:
-        print("\t".join((row.village_name, *(str(row.counts[key]) for key, _ in BOARD_COLUMNS))))
+    print_table([
+        ("Thôn/Tổ dân phố", *(label for _, label in BOARD_COLUMNS)),
+        *((row.village_name, *(row.counts[key] for key, _ in BOARD_COLUMNS)) for row in rows),
+    ])  # fmt: skip
     for key, label in FOLLOW_UP:
         if lists[key]:
             print(f"\n{label} ({len(lists[key])} hộ): " + ", ".join(s.code for s in lists[key]))
@@ -417,17 +421,17 @@ def _vote(text: str) -> tuple[str, int | tuple[int, int]]:
 
 
 def _meeting(cdb: Any, args: argparse.Namespace) -> int:
-    from gnapp.register_cli import village_id
     from gnapp.review.workflow import record_meeting
+    from gnapp.store.review_votes import meeting_votes
 
     votes = {}
     for text in args.vote:
         code, vote = _vote(text)
-        votes[_household_id(cdb.db, code)] = vote
+        votes[lookup_household(cdb.db, code)] = vote
     meeting_id = record_meeting(
         cdb,
         args.round,
-        village_id(cdb.db, args.village),
+        lookup_village(cdb.db, args.village),
         held_on=args.date,
         attendee_count=args.attendees,
         votes=votes,
@@ -436,13 +440,10 @@ def _meeting(cdb: Any, args: argparse.Namespace) -> int:
         secretary=args.secretary,
         represented_households=args.represented,
     )
-    rows = cdb.db.execute(
-        "SELECT h.code, v.agreed, v.attendees, v.outcome FROM meeting_votes v "
-        "JOIN households h ON h.id = v.household_id WHERE v.meeting_id = ? ORDER BY v.id",
-        [meeting_id],
-    ).fetchall()
-    for code, agreed, voting, outcome in rows:
-        print(f"{code}\t{agreed}/{voting} đồng ý\t{VOTE_LABELS[outcome]}")
+    print_table(
+        (vote.household_code, f"{vote.agreed}/{vote.voting} đồng ý", VOTE_LABELS[vote.outcome])
+        for vote in meeting_votes(cdb.db, meeting_id)
+    )
     print(f"Đã ghi cuộc họp {meeting_id}.")
     return 0
 
@@ -462,7 +463,7 @@ def _complaint(cdb: Any, args: argparse.Namespace) -> int:
     complaint_id = add_complaint(
         cdb,
         args.round,
-        _household_id(cdb.db, args.code),
+        lookup_household(cdb.db, args.code),
         received_on=args.date,
         content=args.content,
         complainant=args.by,
@@ -493,7 +494,8 @@ def _opinion(cdb: Any, args: argparse.Namespace) -> int:
 def _recognise(cdb: Any, args: argparse.Namespace) -> int:
     from gnapp.review.workflow import recognise
 
-    written = recognise(cdb, args.round, args.number, args.date, approver=_approver(cdb, args.user))
+    approver = sign_in_user(cdb, args.user)
+    written = recognise(cdb, args.round, args.number, args.date, approver=approver)
     print(f"Đã công nhận theo Quyết định số {args.number}: ghi tình trạng của {written} hộ; "
           "đợt rà soát đã khóa.")  # fmt: skip
     return 0
@@ -505,12 +507,12 @@ def _correct(cdb: Any, args: argparse.Namespace) -> int:
     correct(
         cdb,
         args.round,
-        _household_id(cdb.db, args.code),
+        lookup_household(cdb.db, args.code),
         args.status,
         reason=args.reason,
         decision_number=args.number,
         decision_date=args.date,
-        approver=_approver(cdb, args.user),
+        approver=sign_in_user(cdb, args.user),
     )
     print(f"Đã điều chỉnh tình trạng của hộ {args.code} theo Quyết định số {args.number}.")
     return 0

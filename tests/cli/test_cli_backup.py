@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from gnapp.cli import EXIT_CORRUPT, main
+from gnapp.cli import main
+from gnapp.cli.common import EXIT_DAMAGED
 from gnapp.preferences import backup_root
 from gnapp.store.backups import default_backup_folder, list_backups
 from gnapp.store.database import open_database
@@ -106,12 +107,12 @@ def corrupt_table(path: Path, table: str) -> None:
 
 def test_a_broken_database_gets_a_vietnamese_message_and_its_own_exit_status(db, capsys):
     corrupt_table(db, "members")
-    assert main(["backup", "make", "--db", str(db)]) == EXIT_CORRUPT
+    assert main(["backup", "make", "--db", str(db)]) == EXIT_DAMAGED
     err = capsys.readouterr().err
     assert "hỏng" in err
     assert f"gnapp backup restore TỆP_SAO_LƯU --db {db}" in err
     assert main(["export", "register", "--db", str(db), "--out", str(db.with_suffix(".xlsx"))]) == (
-        EXIT_CORRUPT
+        EXIT_DAMAGED
     )
     assert "Tệp dữ liệu bị hỏng" in capsys.readouterr().err
 
@@ -119,7 +120,7 @@ def test_a_broken_database_gets_a_vietnamese_message_and_its_own_exit_status(db,
 def test_a_file_that_is_not_a_database_is_reported_as_broken(tmp_path, capsys):
     junk = tmp_path / "rac.gnapp"
     junk.write_bytes(b"\0rac" * 2000)
-    assert main(["targets", "list", "--db", str(junk), "--year", "2025"]) == EXIT_CORRUPT
+    assert main(["targets", "list", "--db", str(junk), "--year", "2025"]) == EXIT_DAMAGED
     assert "không phải cơ sở dữ liệu GNApp hợp lệ" in capsys.readouterr().err
 
 
@@ -128,6 +129,6 @@ def test_restoring_a_broken_backup_is_refused(db, tmp_path, capsys):
     [made] = list_backups(default_backup_folder(db, backup_root()))
     corrupt(made.path)
     before = db.read_bytes()
-    assert main(["backup", "restore", str(made.path), "--db", str(db)]) == EXIT_CORRUPT
+    assert main(["backup", "restore", str(made.path), "--db", str(db)]) == EXIT_DAMAGED
     assert "bị hỏng" in capsys.readouterr().err
     assert db.read_bytes() == before

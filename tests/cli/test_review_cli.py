@@ -262,3 +262,19 @@ def test_the_opinion_of_the_level_above_is_recorded_and_marks_its_step(db_path, 
         "2026-11-18",
     )
     assert status == 1 and "Cần ghi cơ quan cho ý kiến" in err
+
+
+def test_the_tablet_form_is_written_for_a_round(db_path, tmp_path, capsys):
+    assert run(capsys, "review", "open", "--db", db_path, "--year", "2026")[0] == 0
+    assert run(capsys, "review", "build", "--db", db_path, "--round", "2")[0] == 0
+    out_dir = tmp_path / "may-tinh-bang"
+    status, out, _ = run(
+        capsys, "review", "xlsform", "--db", db_path, "--round", "2", "--out", str(out_dir)
+    )
+    assert status == 0, out
+    assert (out_dir / "phieu-b.xlsx").is_file() and (out_dir / "households.csv").is_file()
+    assert "mã biểu mẫu gnapp_" in out and "Danh sách hộ:" in out
+    status, _, err = run(
+        capsys, "review", "xlsform", "--db", db_path, "--round", "99", "--out", str(out_dir)
+    )
+    assert status == 1 and "Traceback" not in err and err.strip()
