@@ -41,7 +41,7 @@ SKIPPED_SUFFIXES = frozenset({".py", ".pyc", ".ts"})
 # Read through importlib.resources only, so no import statement names them.
 HIDDEN_IMPORTS = ["gnapp.forms", "gnapp.resources"]
 
-# The Qt modules GNApp uses (gnapp/ui/qt.py); every other PySide6 module is left out.
+# The Qt modules GNApp uses (gnapp/ui/common/qt.py); every other PySide6 module is left out.
 QT_MODULES = ("QtCore", "QtGui", "QtWidgets", "QtPrintSupport")
 PYSIDE_MODULES = (
     "Qt3DAnimation", "Qt3DCore", "Qt3DExtras", "Qt3DInput", "Qt3DLogic", "Qt3DRender",

@@ -55,7 +55,7 @@ def test_the_staged_demo_ships_compressed_under_the_name_the_app_reads(build, tm
 
 
 def test_the_qt_modules_kept_are_those_the_qt_gate_imports(build):
-    tree = ast.parse((ROOT / "gnapp" / "ui" / "qt.py").read_text(encoding="utf-8"))
+    tree = ast.parse((ROOT / "gnapp" / "ui" / "common" / "qt.py").read_text(encoding="utf-8"))
     imported = {
         node.module.removeprefix("PySide6.")
         for node in ast.walk(tree)

@@ -29,7 +29,7 @@ def _catalogue(language: str) -> dict[str, str]:
 def test_gui_texts_go_through_tr():
     left = [
         f"{text.where()}: {text.text!r}"
-        for path in sorted(UI_FOLDER.glob("*.py"))
+        for path in sorted(UI_FOLDER.rglob("*.py"))
         for text in untranslated_texts(path)
     ]
     assert left == [], "wrap these in tr() (or tr_noop() for module constants):\n" + "\n".join(left)

@@ -99,3 +99,15 @@ def movement_counts(db: sqlite_utils.Database, year: int) -> dict[str, int]:
             [year],
         ).fetchall()
     )
+
+
+def list_counts_by_year(db: sqlite_utils.Database) -> dict[int, dict[str, int]]:
+    """The poor and near-poor households recorded for each year, oldest year first:
+    ``{year: {"poor": n, "near_poor": n}}`` (a status without households is left out)."""
+    counts: dict[int, dict[str, int]] = {}
+    for year, status, number in db.execute(
+        "SELECT year, status, count(*) FROM household_status "
+        "WHERE status IN ('poor', 'near_poor') GROUP BY year, status ORDER BY year"
+    ).fetchall():
+        counts.setdefault(year, {})[status] = number
+    return counts

@@ -14,9 +14,8 @@ from gnapp.store.backups import check_integrity, default_backup_folder
 from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.store.errors import DatabaseError
 from gnapp.store.users import User
-from gnapp.ui.login_dialog import sign_in_at_start
-from gnapp.ui.main_window import MainWindow, show_message
-from gnapp.ui.qt import (
+from gnapp.ui.common.messages import show_message
+from gnapp.ui.common.qt import (
     QApplication,
     QIcon,
     QMessageBox,
@@ -25,8 +24,10 @@ from gnapp.ui.qt import (
     Qt,
     QThreadPool,
 )
-from gnapp.ui.translations import apply_language
-from gnapp.ui.widgets import fit_to_screen
+from gnapp.ui.common.translations import apply_language
+from gnapp.ui.common.widgets import fit_to_screen
+from gnapp.ui.main_window import MainWindow
+from gnapp.ui.setup.login_dialog import sign_in_at_start
 
 
 def application_icon() -> QIcon:
@@ -71,7 +72,7 @@ def _first_run() -> tuple[CommuneDatabase | None, User | None, bool, Path | None
     """The setup wizard: (the new database and its administrator, or) whether the clerk chose
     the demo, or the receiving office created by the office wizard; (None, None, False, None)
     when a wizard was closed."""
-    from gnapp.ui.setup_wizard import SetupWizard
+    from gnapp.ui.setup.setup_wizard import SetupWizard
 
     wizard = SetupWizard()
     if not wizard.exec():
@@ -167,7 +168,7 @@ def run_gui(
             _create_demo(path)
         report = check_integrity(path) if path.exists() else None  # open_database says missing
         if report is not None and not report.sound:
-            from gnapp.ui.backup_dialog import recover_database
+            from gnapp.ui.setup.backup_dialog import recover_database
 
             folder = default_backup_folder(path, backup_root())
             if recover_database(None, path, report, folder) is None:

@@ -29,25 +29,21 @@ from gnapp.store.programme import target_kinds, targets
 from gnapp.store.register import get_commune, get_setting
 from gnapp.store.setup import KINDS
 from gnapp.store.users import User
-from gnapp.ui.activities_view import ActivitiesView
-from gnapp.ui.dashboard import DashboardView
-from gnapp.ui.household_list import HouseholdListPage, edit_household
-from gnapp.ui.jobs import Job
-from gnapp.ui.login_dialog import sign_in_at_start
-from gnapp.ui.models import (
+from gnapp.ui.common.household_list import HouseholdListPage
+from gnapp.ui.common.jobs import Job
+from gnapp.ui.common.messages import ask_path, show_message
+from gnapp.ui.common.models import (
     TextTableModel,
     VillageTableModel,
     change_text,
     movement_rows,
     target_rows,
 )
-from gnapp.ui.packages_view import PackagesView
-from gnapp.ui.qt import (
+from gnapp.ui.common.qt import (
     QAbstractItemView,
     QAction,
     QCloseEvent,
     QComboBox,
-    QFileDialog,
     QFont,
     QFontMetrics,
     QFrame,
@@ -69,9 +65,14 @@ from gnapp.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from gnapp.ui.reports_view import ReportsView
-from gnapp.ui.review_view import ReviewView
-from gnapp.ui.targets_view import TargetsView
+from gnapp.ui.programme.activities_view import ActivitiesView
+from gnapp.ui.programme.dashboard import DashboardView
+from gnapp.ui.programme.targets_view import TargetsView
+from gnapp.ui.register import edit_household
+from gnapp.ui.reports.reports_view import ReportsView
+from gnapp.ui.review.review_view import ReviewView
+from gnapp.ui.sending.packages_view import PackagesView
+from gnapp.ui.setup.login_dialog import sign_in_at_start
 
 # The total row of the village table, by commune kind (a commune when the kind is not declared).
 TOTAL_NAMES = {
@@ -96,41 +97,6 @@ QTableView::item { padding: 2px 4px; }
 QListWidget#navigation { font-size: 11pt; }
 QListWidget#navigation::item { padding: 8px 6px; }
 """
-
-
-def show_message(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str) -> None:
-    """A message box with one "Đóng" button."""
-    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.NoButton, parent)
-    box.setTextFormat(Qt.TextFormat.PlainText)
-    box.addButton(tr("Đóng"), QMessageBox.ButtonRole.AcceptRole)
-    box.exec()
-
-
-def ask_path(
-    parent: QWidget | None,
-    title: str,
-    start: Path,
-    name_filter: str = "",
-    mode: QFileDialog.FileMode = QFileDialog.FileMode.ExistingFile,
-    accept: str | None = None,
-) -> Path | None:
-    """Ask for a file (or with ``mode=Directory`` a folder), labelled in the user's language
-    (``accept``: the button, "Mở" by default); None when cancelled."""
-    dialog = QFileDialog(parent, title, str(start), name_filter)
-    dialog.setFileMode(mode)
-    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
-    labels = {
-        QFileDialog.DialogLabel.LookIn: tr("Thư mục:"),
-        QFileDialog.DialogLabel.FileName: tr("Tên thư mục:" if name_filter == "" else "Tên tệp:"),
-        QFileDialog.DialogLabel.FileType: tr("Loại tệp:"),
-        QFileDialog.DialogLabel.Accept: accept or tr("Mở"),
-        QFileDialog.DialogLabel.Reject: tr("Hủy"),
-    }
-    for label, text in labels.items():
-        dialog.setLabelText(label, text)
-    if not dialog.exec():
-        return None
-    return Path(dialog.selectedFiles()[0])
 
 
 def ask_database_path(parent: QWidget, start: Path) -> Path | None:
@@ -706,13 +672,13 @@ class MainWindow(QMainWindow):
         return True
 
     def change_password(self) -> None:
-        from gnapp.ui.users_dialog import ChangePasswordDialog
+        from gnapp.ui.setup.users_dialog import ChangePasswordDialog
 
         if self.user is not None:
             ChangePasswordDialog(self.cdb, self.user, self).exec()
 
     def open_settings(self) -> None:
-        from gnapp.ui.settings_dialog import SettingsDialog
+        from gnapp.ui.setup.settings_dialog import SettingsDialog
 
         try:
             dialog = SettingsDialog(self.cdb, self.user, self)
@@ -723,7 +689,7 @@ class MainWindow(QMainWindow):
             self.reload()
 
     def manage_users(self) -> None:
-        from gnapp.ui.users_dialog import UsersDialog
+        from gnapp.ui.setup.users_dialog import UsersDialog
 
         try:
             users.require(self.user, "administer")
@@ -754,13 +720,13 @@ class MainWindow(QMainWindow):
             self.household_page.show_household(saved)
 
     def import_lists(self) -> None:
-        from gnapp.ui.import_wizard import open_import_wizard  # loads on first use
+        from gnapp.ui.register.import_wizard import open_import_wizard  # loads on first use
 
         wizard = open_import_wizard(self, self.cdb)  # not modal: returns at once
         wizard.finished.connect(self.reload)
 
     def export_lists(self) -> None:
-        from gnapp.ui.export_dialog import open_export_dialog  # loads on first use
+        from gnapp.ui.register.export_dialog import open_export_dialog  # loads on first use
 
         # Without yearly lists yet the register can still be exported: offer this year.
         open_export_dialog(self, self.cdb, self.year or date.today().year)
@@ -771,7 +737,7 @@ class MainWindow(QMainWindow):
         return default_backup_folder(self.cdb.path, backup_root())
 
     def open_backups(self) -> None:
-        from gnapp.ui.backup_dialog import BackupDialog  # loads on first use
+        from gnapp.ui.setup.backup_dialog import BackupDialog  # loads on first use
 
         BackupDialog(self).open()
 
@@ -779,7 +745,7 @@ class MainWindow(QMainWindow):
         """The backup due now: once a day, and on closing (after which the window closes)."""
         if not self.automatic_backups or self.is_demo or self.backup_job is not None:
             return
-        from gnapp.ui.backup_dialog import run_automatic_backup
+        from gnapp.ui.setup.backup_dialog import run_automatic_backup
 
         def finished() -> None:
             self.backup_job = None
@@ -800,7 +766,7 @@ class MainWindow(QMainWindow):
 
     def choose_language(self) -> None:
         """Keep the language chosen for this computer; the windows speak it from the next start."""
-        from gnapp.ui.language import LanguageDialog
+        from gnapp.ui.common.language import LanguageDialog
 
         dialog = LanguageDialog(self)
         if dialog.exec() and dialog.chosen != current_language():

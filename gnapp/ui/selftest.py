@@ -7,8 +7,8 @@ import os
 from gnapp.i18n import tr
 from gnapp.selftest import SelfTest, SelfTestError
 from gnapp.ui.app import application_icon, build_main_window
-from gnapp.ui.qt import QApplication, QCoreApplication
-from gnapp.ui.translations import install_vietnamese
+from gnapp.ui.common.qt import QApplication, QCoreApplication
+from gnapp.ui.common.translations import install_vietnamese
 
 
 def check_main_window(context: SelfTest) -> str:

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.bench
 
 HOUSEHOLDS = 100_000
 VILLAGES = 40
-PAGE = 200  # gnapp.ui.household_list.PAGE_SIZE
+PAGE = 200  # gnapp.ui.common.household_list.PAGE_SIZE
 YEAR = 2025
 TYPED = "nguyen van duoc"
 TARGET_MS = 50

@@ -1,5 +1,5 @@
 """GUI test fixtures: opening a database in the main window signs a clerk in without the
-login dialog (tests/ui/test_login_dialog.py tests the dialog itself)."""
+login dialog (tests/ui/setup/test_login_dialog.py tests the dialog itself)."""
 
 import pytest
 

@@ -18,9 +18,19 @@ from gnapp.store.overview import VillageFigures, village_figures
 from gnapp.store.programme import set_target
 from gnapp.store.register import add_household, add_village, save_commune, set_setting, set_status
 from gnapp.ui import app as ui_app
-from gnapp.ui import main_window, qt
+from gnapp.ui import main_window
 from gnapp.ui.app import build_main_window, run_gui
-from gnapp.ui.household_list import STATUS_COLUMN
+from gnapp.ui.common import qt
+from gnapp.ui.common.household_list import STATUS_COLUMN
+from gnapp.ui.common.models import (
+    VILLAGE_COLUMNS,
+    TextTableModel,
+    VillageTableModel,
+    change_text,
+    movement_rows,
+    target_rows,
+    target_value_text,
+)
 from gnapp.ui.main_window import (
     ACTIVITIES,
     DASHBOARD,
@@ -30,15 +40,6 @@ from gnapp.ui.main_window import (
     REPORTS,
     REVIEW,
     TARGETS,
-)
-from gnapp.ui.models import (
-    VILLAGE_COLUMNS,
-    TextTableModel,
-    VillageTableModel,
-    change_text,
-    movement_rows,
-    target_rows,
-    target_value_text,
 )
 
 # village name, area, then per household: members and its status in 2024 and in 2025
@@ -406,7 +407,7 @@ def test_import_opens_the_wizard_and_reads_again_when_it_closes(qtbot, window, m
         opened.append((parent, cdb, wizard))
         return wizard
 
-    monkeypatch.setitem(sys.modules, "gnapp.ui.import_wizard",
+    monkeypatch.setitem(sys.modules, "gnapp.ui.register.import_wizard",
                         types.SimpleNamespace(open_import_wizard=open_import_wizard))  # fmt: skip
     window.import_button.click()
     parent, cdb, wizard = opened[0]
@@ -425,7 +426,7 @@ def test_export_opens_the_dialog_for_the_year_in_view(window, monkeypatch):
     calls = []
     monkeypatch.setitem(
         sys.modules,
-        "gnapp.ui.export_dialog",
+        "gnapp.ui.register.export_dialog",
         types.SimpleNamespace(open_export_dialog=lambda *args: calls.append(args)),
     )
     window.year_box.setCurrentIndex(0)
@@ -743,11 +744,11 @@ def test_target_value_text():
     assert target_value_text(12.0, "hộ") == "12 hộ"
 
 
-def test_qt_is_imported_only_by_gnapp_ui_qt():
+def test_qt_is_imported_only_by_gnapp_ui_common_qt():
     root = Path(gnapp.__file__).parent
     importers = {
         path.relative_to(root).as_posix()
         for path in root.rglob("*.py")
         if "PySide6" in path.read_text(encoding="utf-8")
     }
-    assert importers == {"ui/qt.py"}
+    assert importers == {"ui/common/qt.py"}

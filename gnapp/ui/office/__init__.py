@@ -4,6 +4,6 @@ unlocked office key (``session``), what they share (``common``) and the wizard t
 office (``wizard``).
 
 The office database stays open on the GUI thread for reading; receiving and writing the
-consolidated files run in jobs (gnapp/ui/jobs.py) that open their own connection. The office
+consolidated files run in jobs (gnapp/ui/common/jobs.py) that open their own connection. The office
 key is unlocked once per session and kept in memory only (never the passphrase).
 """

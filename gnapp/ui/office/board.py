@@ -4,15 +4,7 @@ from __future__ import annotations
 
 from gnapp.i18n import tr
 from gnapp.office.board import board, column_label, received_packages
-from gnapp.ui.office.common import (
-    CORRECTED_COLOUR,
-    MISSING_COLOUR,
-    SENT_COLOUR,
-    day,
-    report_name,
-)
-from gnapp.ui.office.session import OfficeSession
-from gnapp.ui.qt import (
+from gnapp.ui.common.qt import (
     QAbstractItemView,
     QBrush,
     QComboBox,
@@ -23,6 +15,14 @@ from gnapp.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from gnapp.ui.office.common import (
+    CORRECTED_COLOUR,
+    MISSING_COLOUR,
+    SENT_COLOUR,
+    day,
+    report_name,
+)
+from gnapp.ui.office.session import OfficeSession
 
 
 class BoardView(QWidget):

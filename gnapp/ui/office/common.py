@@ -7,8 +7,8 @@ from pathlib import Path
 
 from gnapp.core.vietnamese import format_date, local_time
 from gnapp.reporting.figures import FiguresError, report_kind
-from gnapp.ui.main_window import ask_path
-from gnapp.ui.qt import (
+from gnapp.ui.common.messages import ask_path
+from gnapp.ui.common.qt import (
     QAbstractItemView,
     QColor,
     QDesktopServices,

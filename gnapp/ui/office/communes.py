@@ -27,16 +27,8 @@ from gnapp.packages.keys import (
     read_public_key,
     same_fingerprint,
 )
-from gnapp.ui.main_window import show_message
-from gnapp.ui.office.common import (
-    ask_folder,
-    day,
-    fill_table,
-    fingerprint_label,
-    read_only_table,
-)
-from gnapp.ui.office.session import OfficeSession
-from gnapp.ui.qt import (
+from gnapp.ui.common.messages import show_message
+from gnapp.ui.common.qt import (
     QBrush,
     QCheckBox,
     QColor,
@@ -54,7 +46,15 @@ from gnapp.ui.qt import (
     QWidget,
     Signal,
 )
-from gnapp.ui.widgets import error_label
+from gnapp.ui.common.widgets import error_label
+from gnapp.ui.office.common import (
+    ask_folder,
+    day,
+    fill_table,
+    fingerprint_label,
+    read_only_table,
+)
+from gnapp.ui.office.session import OfficeSession
 
 KEY_FILTER = tr_noop("Tệp khóa của xã (*.gnpub *.gnkeychange)")
 

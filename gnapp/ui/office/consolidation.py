@@ -20,16 +20,11 @@ from gnapp.office.store.database import open_office
 from gnapp.progress import Progress
 from gnapp.reporting.figures import FiguresError, parse_period
 from gnapp.store.errors import DatabaseError
-from gnapp.ui.jobs import Job, run_job
-from gnapp.ui.main_window import show_message
-from gnapp.ui.office.common import (
-    ask_folder,
-    open_file,
-    report_name,
-)
-from gnapp.ui.office.session import OfficeSession
-from gnapp.ui.print_preview import preview_dialog
-from gnapp.ui.qt import (
+from gnapp.ui.common.annex_table import annex_table_widget
+from gnapp.ui.common.jobs import Job, run_job
+from gnapp.ui.common.messages import show_message
+from gnapp.ui.common.print_preview import preview_dialog
+from gnapp.ui.common.qt import (
     QComboBox,
     QDate,
     QDateEdit,
@@ -42,7 +37,12 @@ from gnapp.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from gnapp.ui.report_wizard import _table_widget as annex_table_widget
+from gnapp.ui.office.common import (
+    ask_folder,
+    open_file,
+    report_name,
+)
+from gnapp.ui.office.session import OfficeSession
 
 
 def consolidation_work(

@@ -1,5 +1,5 @@
 """The "Nhận báo cáo" area: receiving packages from files, folders, drag and drop or a watched
-folder, in jobs (gnapp/ui/jobs.py) with their own connection; a receipt line per file and the
+folder, in jobs (gnapp/ui/common/jobs.py) with their own connection; a receipt line per file and the
 history of every file offered."""
 
 from __future__ import annotations
@@ -17,18 +17,9 @@ from gnapp.office.store.database import OfficeDatabase, open_office
 from gnapp.packages.manifest import SUFFIX as PACKAGE_SUFFIX
 from gnapp.progress import Progress
 from gnapp.reporting.figures import FiguresError, parse_period
-from gnapp.ui.jobs import Job, run_job
-from gnapp.ui.main_window import show_message
-from gnapp.ui.office.common import (
-    CORRECTED_COLOUR,
-    MISSING_COLOUR,
-    SENT_COLOUR,
-    ask_folder,
-    fill_table,
-    read_only_table,
-)
-from gnapp.ui.office.session import OfficeSession
-from gnapp.ui.qt import (
+from gnapp.ui.common.jobs import Job, run_job
+from gnapp.ui.common.messages import show_message
+from gnapp.ui.common.qt import (
     QBrush,
     QDialog,
     QDialogButtonBox,
@@ -52,6 +43,15 @@ from gnapp.ui.qt import (
     QWidget,
     Signal,
 )
+from gnapp.ui.office.common import (
+    CORRECTED_COLOUR,
+    MISSING_COLOUR,
+    SENT_COLOUR,
+    ask_folder,
+    fill_table,
+    read_only_table,
+)
+from gnapp.ui.office.session import OfficeSession
 
 PACKAGE_FILTER = tr_noop("Gói báo cáo GNApp (*.gnpkg)")
 

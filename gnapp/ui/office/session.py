@@ -16,15 +16,15 @@ from gnapp.office.store.database import OfficeDatabase
 from gnapp.packages.keys import (
     KeyProblem,
 )
-from gnapp.ui.key_dialogs import secret_field
-from gnapp.ui.qt import (
+from gnapp.ui.common.key_fields import secret_field
+from gnapp.ui.common.qt import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
     QWidget,
 )
-from gnapp.ui.widgets import busy, error_label
+from gnapp.ui.common.widgets import busy, error_label
 
 
 class PassphraseDialog(QDialog):

@@ -8,12 +8,7 @@ from pathlib import Path
 from gnapp.i18n import tr, tr_noop
 from gnapp.office.registry import communes, office_public_key
 from gnapp.office.store.database import OFFICE_KINDS, open_office
-from gnapp.ui.office.board import BoardView
-from gnapp.ui.office.communes import CommunesView, export_office_key
-from gnapp.ui.office.consolidation import ConsolidationView
-from gnapp.ui.office.receive import ReceiveView
-from gnapp.ui.office.session import OfficeSession
-from gnapp.ui.qt import (
+from gnapp.ui.common.qt import (
     QAction,
     QCloseEvent,
     QFont,
@@ -28,7 +23,12 @@ from gnapp.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from gnapp.ui.widgets import fit_to_screen
+from gnapp.ui.common.widgets import fit_to_screen
+from gnapp.ui.office.board import BoardView
+from gnapp.ui.office.communes import CommunesView, export_office_key
+from gnapp.ui.office.consolidation import ConsolidationView
+from gnapp.ui.office.receive import ReceiveView
+from gnapp.ui.office.session import OfficeSession
 
 COMMUNES, RECEIVE, BOARD, CONSOLIDATION = range(4)
 AREAS = (

@@ -15,11 +15,9 @@ from gnapp.packages.keys import DEFAULT_KDF, MIN_PASSPHRASE, KeyProblem, check_n
 from gnapp.paths import user_data_dir
 from gnapp.progress import Progress
 from gnapp.store.errors import DatabaseError
-from gnapp.ui.jobs import wait_for
-from gnapp.ui.key_dialogs import secret_field
-from gnapp.ui.office.common import fingerprint_label
-from gnapp.ui.office.communes import export_office_key
-from gnapp.ui.qt import (
+from gnapp.ui.common.jobs import wait_for
+from gnapp.ui.common.key_fields import secret_field
+from gnapp.ui.common.qt import (
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -32,12 +30,14 @@ from gnapp.ui.qt import (
     QWizard,
     QWizardPage,
 )
-from gnapp.ui.setup_wizard import _CheckedPage
+from gnapp.ui.common.widgets import CheckedPage
+from gnapp.ui.office.common import fingerprint_label
+from gnapp.ui.office.communes import export_office_key
 
 KDF = DEFAULT_KDF  # how the office key's passphrase is stretched (tests make it cheap)
 
 
-class OfficeIdentityPage(_CheckedPage):
+class OfficeIdentityPage(CheckedPage):
     FIELDS = (
         ("name", tr_noop("Tên cơ quan trong văn bản:"), tr_noop("ví dụ: UBND tỉnh Quảng Ngãi")),
         (
@@ -115,7 +115,7 @@ class OfficeIdentityPage(_CheckedPage):
         return found
 
 
-class OfficeFilePage(_CheckedPage):
+class OfficeFilePage(CheckedPage):
     """Where the office's data lives and its key's passphrase; going on creates the office."""
 
     def __init__(self, identity_page: OfficeIdentityPage, path: Path | None = None) -> None:

@@ -8,12 +8,12 @@ import pytest
 from gnapp.office.registry import office_public_key, unlock_office_key
 from gnapp.office.store.database import open_office
 from gnapp.ui import app as ui_app
-from gnapp.ui import qt
+from gnapp.ui.common import qt
 from gnapp.ui.office import common as ui_common
 from gnapp.ui.office import communes as ui_communes
 from gnapp.ui.office import wizard as ui_wizard
 from gnapp.ui.office.wizard import OfficeWizard
-from gnapp.ui.setup_wizard import SetupWizard
+from gnapp.ui.setup.setup_wizard import SetupWizard
 from tests.packages.world import KDF
 
 
@@ -120,7 +120,7 @@ def test_the_first_run_hands_over_to_the_office(qapp, monkeypatch, tmp_path):
         def exec(self):
             return True
 
-    monkeypatch.setattr("gnapp.ui.setup_wizard.SetupWizard", Chosen)
+    monkeypatch.setattr("gnapp.ui.setup.setup_wizard.SetupWizard", Chosen)
     monkeypatch.setattr(ui_app, "_create_office", lambda path: made)
     assert ui_app._first_run() == (None, None, False, made)
     opened = []

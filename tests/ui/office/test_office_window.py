@@ -21,7 +21,7 @@ from gnapp.store.database import open_database
 from gnapp.store.register import save_commune
 from gnapp.store.reports import load_report
 from gnapp.ui import app as ui_app
-from gnapp.ui import qt
+from gnapp.ui.common import qt
 from gnapp.ui.office import common as ui_common
 from gnapp.ui.office import communes as ui_communes
 from gnapp.ui.office import receive as ui_receive

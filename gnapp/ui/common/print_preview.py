@@ -1,0 +1,101 @@
+"""Print preview and printing of a written PDF (a report), page by page as images.
+
+Each page is drawn on A4 at its own size, so the document's margins (Nghị định 30/2020) stay as
+written; a landscape annex page is turned to fit a portrait sheet. Pages are rendered at the
+printer's resolution, at most MAX_DPI.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gnapp.i18n import tr
+from gnapp.reporting.pdf_pages import PdfPages
+from gnapp.ui.common.qt import (
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPrintDialog,
+    QPrinter,
+    QPrintPreviewDialog,
+    QPrintPreviewWidget,
+    QRectF,
+    QWidget,
+)
+
+MAX_DPI = 300
+
+
+def new_printer(path: Path, mode: QPrinter.PrinterMode = QPrinter.PrinterMode.HighResolution):
+    """A printer set for the document: A4 portrait, the whole sheet (the PDF has margins)."""
+    printer = QPrinter(mode)
+    printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    printer.setPageOrientation(QPageLayout.Orientation.Portrait)
+    printer.setFullPage(True)
+    printer.setDocName(path.stem)
+    return printer
+
+
+def _draw(painter: QPainter, image: QImage, sheet: QRectF) -> None:
+    """``image`` as large as fits on ``sheet`` and centred, turned a quarter to the left when
+    its orientation is not the sheet's."""
+    turn = (image.width() > image.height()) != (sheet.width() > sheet.height())
+    width, height = (image.height(), image.width()) if turn else (image.width(), image.height())
+    scale = min(sheet.width() / width, sheet.height() / height)
+    painter.save()
+    painter.translate(sheet.center())
+    if turn:
+        painter.rotate(-90)
+    w, h = image.width() * scale, image.height() * scale
+    painter.drawImage(QRectF(-w / 2, -h / 2, w, h), image)
+    painter.restore()
+
+
+def paint_pdf(printer: QPrinter, path: Path) -> int:
+    """Draw every page of the PDF at ``path`` on ``printer``; the number of pages."""
+    dpi = min(printer.resolution(), MAX_DPI)
+    sheet = QRectF(printer.pageLayout().fullRectPixels(printer.resolution()))
+    painter = QPainter()
+    if not painter.begin(printer):
+        return 0
+    painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+    try:
+        with PdfPages(path) as pages:
+            for index in range(len(pages)):
+                if index:
+                    printer.newPage()
+                page = pages.render(index, dpi)
+                image = QImage(
+                    page.data, page.width, page.height, page.stride, QImage.Format.Format_RGBX8888
+                )
+                _draw(painter, image, sheet)
+            return len(pages)
+    finally:
+        painter.end()
+
+
+def preview_dialog(parent: QWidget | None, path: Path) -> QPrintPreviewDialog:
+    """The print preview of the PDF (call ``exec()``); its "In" button prints it."""
+    printer = new_printer(path)
+    dialog = QPrintPreviewDialog(printer, parent)
+    dialog.printer = printer  # kept alive with the dialog
+    dialog.setWindowTitle(tr("Xem trước khi in — {name}", name=path.name))
+    dialog.paintRequested.connect(lambda target: paint_pdf(target, path))
+    dialog.resize(1000, 800)
+    return dialog
+
+
+def preview_pages(dialog: QPrintPreviewDialog) -> int:
+    """How many pages the preview shows."""
+    return dialog.findChild(QPrintPreviewWidget).pageCount()
+
+
+def print_pdf(parent: QWidget | None, path: Path) -> bool:
+    """Ask for a printer (Qt's print dialog) and print the PDF; False when cancelled."""
+    printer = new_printer(path)
+    dialog = QPrintDialog(printer, parent)
+    dialog.setWindowTitle(tr("In {name}", name=path.name))
+    if not dialog.exec():
+        return False
+    return paint_pdf(printer, path) > 0

@@ -1,0 +1,245 @@
+"""The dashboard of a year in the GUI: the targets' progress as a table and the poverty and
+near-poverty rates by year and by village as charts; the figures and their rules are
+gnapp.reporting.dashboard's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from gnapp.core.vietnamese import format_date, format_decimal, format_number, format_percent
+from gnapp.i18n import tr, tr_noop
+from gnapp.reporting.dashboard import DashboardFigures, TargetProgress, dashboard_figures
+from gnapp.store.database import CommuneDatabase
+from gnapp.store.programme import target_years
+from gnapp.ui.common.models import TextRow, TextTableModel, target_value_text
+from gnapp.ui.common.qt import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QHBoxLayout,
+    QLabel,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QRectF,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+)
+from gnapp.ui.programme.targets_view import records_table, year_box
+
+POOR_COLOUR = QColor("#c0392b")
+NEAR_POOR_COLOUR = QColor("#e8a33d")
+TARGET_HEADERS = (
+    tr_noop("Chỉ tiêu"),
+    tr_noop("Chỉ tiêu giao"),
+    tr_noop("Đạt đến nay"),
+    tr_noop("Đạt so với chỉ tiêu"),
+    tr_noop("Tiến độ"),
+)
+
+
+def _achieved_text(target: TargetProgress) -> str:
+    if target.achieved is None:
+        return tr("chưa có số liệu trong phần mềm")
+    if target.code.endswith("_reduction"):
+        achieved = int(target.achieved)
+        return (
+            tr("giảm {achieved} hộ", achieved=format_number(achieved))
+            if achieved >= 0
+            else (tr("tăng {achieved} hộ", achieved=format_number(-achieved)))
+        )
+    if target.unit == "%":
+        return format_percent(target.achieved)
+    return target_value_text(target.achieved, target.unit)
+
+
+def _course_text(target: TargetProgress) -> str:
+    if target.on_course is None:
+        return ""
+    return tr("Đúng tiến độ") if target.on_course else tr("Chậm tiến độ")
+
+
+def target_rows(figures: DashboardFigures) -> list[TextRow]:
+    return [
+        TextRow(
+            (
+                target.label,
+                target_value_text(target.target, target.unit),
+                _achieved_text(target),
+                format_percent(target.share, 1) if target.share is not None else "",
+                _course_text(target),
+            )
+        )
+        for target in figures.targets
+    ]
+
+
+class BarChart(QWidget):
+    """Grouped bars of the poor and near-poor rates per category, values written on the bars."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = title
+        self.categories: list[str] = []
+        self.series: list[tuple[str, QColor, list[float]]] = []
+        self.setMinimumSize(420, 300)
+
+    def set_data(
+        self, categories: Sequence[str], poor: Sequence[float], near_poor: Sequence[float]
+    ) -> None:
+        self.categories = list(categories)
+        self.series = [
+            (tr("Tỷ lệ hộ nghèo"), POOR_COLOUR, list(poor)),
+            (tr("Tỷ lệ hộ cận nghèo"), NEAR_POOR_COLOUR, list(near_poor)),
+        ]
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.fillRect(self.rect(), QColor("white"))
+        bold = QFont(self.font())
+        bold.setBold(True)
+        painter.setFont(bold)
+        metrics = QFontMetrics(self.font())
+        line = metrics.height()
+        width, height = self.width(), self.height()
+        painter.drawText(QRectF(8, 4, width - 16, line + 4), Qt.AlignmentFlag.AlignLeft, self.title)
+        painter.setFont(self.font())
+        # Legend under the title.
+        x = 8.0
+        for name, colour, _ in self.series:
+            painter.fillRect(QRectF(x, line + 10, 12, 12), colour)
+            painter.drawText(QRectF(x + 16, line + 6, 200, line + 4), name)
+            x += 24 + metrics.horizontalAdvance(name)
+        if not self.categories:
+            painter.drawText(
+                QRectF(8, 2 * line + 24, width - 16, line * 2), tr("Chưa có số liệu để vẽ.")
+            )
+            return
+        top, bottom, left, right = 2 * line + 30, height - 2 * line - 12, 44.0, width - 12.0
+        highest = max(max(values, default=0) for _, _, values in self.series)
+        step_size = next(s for s in (1, 2, 4, 5, 8, 10, 20) if s * 5 >= highest * 1.1 or s == 20)
+        scale_top = step_size * 5.0
+        painter.setPen(QPen(QColor("#bbbbbb")))
+        for step in range(6):
+            value = scale_top * step / 5
+            y = bottom - (bottom - top) * step / 5
+            painter.drawLine(int(left), int(y), int(right), int(y))
+            painter.drawText(
+                QRectF(0, y - line / 2, left - 6, line),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                f"{format_decimal(value)}%",
+            )
+        group = (right - left) / len(self.categories)
+        bar = min(48.0, group * 0.8 / len(self.series))
+        for index, category in enumerate(self.categories):
+            centre = left + group * (index + 0.5)
+            for number, (_, colour, values) in enumerate(self.series):
+                value = values[index]
+                x = centre - bar * len(self.series) / 2 + bar * number
+                y = bottom - (bottom - top) * value / scale_top
+                painter.fillRect(QRectF(x + 1, y, bar - 2, bottom - y), colour)
+                painter.setPen(QPen(QColor("#222222")))
+                painter.drawText(
+                    QRectF(x - 10, y - line - 2, bar + 20, line),
+                    Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom,
+                    format_percent(value),
+                )
+            painter.drawText(
+                QRectF(centre - group / 2, bottom + 4, group, 2 * line + 4),
+                Qt.AlignmentFlag.AlignHCenter
+                | Qt.AlignmentFlag.AlignTop
+                | Qt.TextFlag.TextWordWrap,
+                category,
+            )
+        painter.end()
+
+
+class DashboardView(QWidget):
+    """The dashboard of a year (default: the current one)."""
+
+    def __init__(
+        self,
+        cdb: CommuneDatabase,
+        year: int | None = None,
+        today: date | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.cdb = cdb
+        self.today = today or date.today()
+        self.year = year_box(year or self.today.year)
+        self.model = TextTableModel(TARGET_HEADERS, numeric_columns=(1, 2, 3))
+        self.table = records_table(self.model)
+        self.explanation = QLabel(wordWrap=True)
+        self.problem = QLabel(wordWrap=True)
+        self.problem.setStyleSheet("color: #b00020;")
+        self.by_year = BarChart(tr("Tỷ lệ hộ nghèo, hộ cận nghèo toàn xã qua các năm"))
+        self.by_village = BarChart(
+            tr("Tỷ lệ hộ nghèo, hộ cận nghèo theo thôn, tổ dân phố (hiện nay)")
+        )
+        top = QHBoxLayout()
+        top.addWidget(QLabel(tr("<b>Tình hình thực hiện chỉ tiêu năm</b>")))
+        top.addWidget(self.year)
+        top.addStretch(1)
+        charts = QHBoxLayout()
+        charts.addWidget(self.by_year, 1)
+        charts.addWidget(self.by_village, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.table, 2)
+        layout.addWidget(self.explanation)
+        layout.addLayout(charts, 3)
+        self.year.valueChanged.connect(self.load)
+        self.load()
+
+    def load(self) -> None:
+        year = self.year.value()
+        self.figures = figures = dashboard_figures(self.cdb.db, year, self.today)
+        self.model.set_rows(target_rows(figures))
+        self.problem.setText(
+            tr("Chưa tính được kết quả năm {year}: {problem}", year=year, problem=figures.problem)
+            if figures.problem
+            else ""
+        )
+        self.problem.setVisible(figures.problem is not None)
+        if not figures.targets and not figures.problem:
+            self.problem.setText(
+                tr("Năm {year} chưa có chỉ tiêu nào (nhập ở mục Chỉ tiêu).", year=year)
+                + (
+                    " "
+                    + tr(
+                        "Các năm có chỉ tiêu: {years}.",
+                        years=", ".join(map(str, target_years(self.cdb.db))),
+                    )
+                    if target_years(self.cdb.db)
+                    else ""
+                )
+            )
+            self.problem.setVisible(True)
+        gone = format_percent(figures.elapsed * 100, 0)
+        self.explanation.setText(
+            tr(
+                "Số liệu tính từ sổ hộ đến ngày {today}. “Đúng tiến độ”: phần chỉ tiêu đã đạt "
+                "không thấp hơn phần thời gian đã qua của năm ({gone}). Với tỷ lệ hộ nghèo, cận "
+                "nghèo, phần đã đạt là mức giảm từ đầu năm so với mức cần giảm. Hộ thoát nghèo, "
+                "cận nghèo thường chỉ được ghi nhận khi có kết quả rà soát cuối năm.",
+                today=format_date(min(self.today, date(year, 12, 31))),
+                gone=gone,
+            )
+        )
+        self.by_year.set_data(
+            [rates.label for rates in figures.years],
+            [rates.poor_rate for rates in figures.years],
+            [rates.near_poor_rate for rates in figures.years],
+        )
+        self.by_village.set_data(
+            [unit.name for unit in figures.villages],
+            [unit.poor.rate for unit in figures.villages],
+            [unit.near_poor.rate for unit in figures.villages],
+        )

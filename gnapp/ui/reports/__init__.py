@@ -1,0 +1,1 @@
+"""The reports area: saved reports and the report wizard."""

@@ -1,0 +1,224 @@
+"""Signing in at start, and creating the first administrator of a database without users."""
+
+from __future__ import annotations
+
+from gnapp.i18n import tr
+from gnapp.preferences import remember_language
+from gnapp.store import users
+from gnapp.store.database import CommuneDatabase
+from gnapp.store.register import get_commune, get_setting
+from gnapp.ui.common.language import language_combo
+from gnapp.ui.common.qt import (
+    QApplication,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+)
+from gnapp.ui.common.translations import apply_language
+from gnapp.ui.common.widgets import error_label
+
+# After this many wrong passwords in a row the dialog waits before the next try.
+ATTEMPTS_BEFORE_PAUSE = 5
+PAUSE_SECONDS = 30
+
+
+class LoginDialog(QDialog):
+    """Username and password; on success ``user`` is set and the database acts as that user.
+    The language chosen here is this computer's from now on (the main window, made after, speaks
+    it at once)."""
+
+    def __init__(self, cdb: CommuneDatabase, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.cdb = cdb
+        self.user: users.User | None = None
+        self.failures = 0
+        self.commune_name = (get_commune(cdb.db) or {}).get("name") or "GNApp"
+        self.title = QLabel()
+        self.username = QLineEdit(objectName="username")
+        self.password = QLineEdit(objectName="password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.language = language_combo()
+        self.language.currentIndexChanged.connect(self.change_language)
+        self.error = error_label()
+        self.labels = {field: QLabel() for field in (self.username, self.password, self.language)}
+        form = QFormLayout()
+        for field, label in self.labels.items():
+            form.addRow(label, field)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.sign_in)
+        self.buttons.rejected.connect(self.reject)
+        # owned by the dialog, so it never fires after the dialog is gone
+        self.pause_timer = QTimer(self, singleShot=True, interval=PAUSE_SECONDS * 1000)
+        self.pause_timer.timeout.connect(
+            lambda: self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
+        )
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addLayout(form)
+        self.demo_hint: QLabel | None = None
+        if get_setting(cdb.db, "demo", False):
+            from gnapp.demo import DEMO_USERS
+
+            self.demo_hint = QLabel(objectName="demo_hint", wordWrap=True)
+            layout.addWidget(self.demo_hint)
+            self.username.setText(DEMO_USERS[0][0])
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(420)
+        self._set_texts()
+        (self.password if self.username.text() else self.username).setFocus()
+
+    def _set_texts(self) -> None:
+        """The dialog's words in the current language."""
+        self.setWindowTitle(tr("GNApp — Đăng nhập"))
+        self.title.setText(
+            tr("<b>{commune}</b><br>Đăng nhập để làm việc", commune=self.commune_name)
+        )
+        for field, text in (
+            (self.username, tr("Tên đăng nhập:")),
+            (self.password, tr("Mật khẩu:")),
+            (self.language, tr("Ngôn ngữ / Language:")),
+        ):
+            self.labels[field].setText(text)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Đăng nhập"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Thoát"))
+        if self.demo_hint is not None:
+            from gnapp.demo import DEMO_PASSWORD, DEMO_USERS
+
+            accounts = ", ".join(
+                f"{name} ({', '.join(tr(users.ROLES[r]).lower() for r in roles)})"
+                for name, _, roles in DEMO_USERS
+            )
+            self.demo_hint.setText(
+                tr(
+                    "Dữ liệu mẫu — tài khoản: {accounts}; mật khẩu: {password}",
+                    accounts=accounts,
+                    password=DEMO_PASSWORD,
+                )
+            )
+
+    def change_language(self) -> None:
+        """Use the chosen language on this computer from now on, starting with this dialog."""
+        language = self.language.currentData()
+        remember_language(language)
+        apply_language(QApplication.instance(), language)
+        self.error.hide()
+        self._set_texts()
+
+    def sign_in(self) -> None:
+        try:
+            self.user = users.sign_in(self.cdb, self.username.text(), self.password.text())
+        except users.UserError as error:
+            self.failures += 1
+            self.password.clear()
+            self.password.setFocus()
+            message = str(error)
+            if self.failures % ATTEMPTS_BEFORE_PAUSE == 0:
+                message += " " + tr(
+                    "Đã sai {failures} lần: hãy chờ {seconds} giây.",
+                    failures=self.failures,
+                    seconds=PAUSE_SECONDS,
+                )
+                self._pause()
+            self.error.setText(message)
+            self.error.show()
+            return
+        self.accept()
+
+    def _pause(self) -> None:
+        button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        button.setEnabled(False)
+        self.pause_timer.start()
+
+
+def password_fields() -> tuple[QLineEdit, QLineEdit]:
+    """A new password and its repetition, typed hidden."""
+    fields = (QLineEdit(objectName="password"), QLineEdit(objectName="repeat"))
+    for field in fields:
+        field.setEchoMode(QLineEdit.EchoMode.Password)
+    return fields
+
+
+class FirstAdminDialog(QDialog):
+    """A database without users: create the administrator's account (who then is signed in)."""
+
+    def __init__(self, cdb: CommuneDatabase, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.cdb = cdb
+        self.user: users.User | None = None
+        self.setWindowTitle(tr("GNApp — Tạo tài khoản quản trị"))
+        intro = QLabel(
+            tr(
+                "Tệp dữ liệu này chưa có người dùng. Hãy tạo tài khoản quản trị đầu tiên: người "
+                "quản trị thêm các tài khoản khác (cán bộ nhập liệu, lãnh đạo phê duyệt)."
+            )
+        )
+        intro.setWordWrap(True)
+        self.full_name = QLineEdit(objectName="full_name")
+        self.username = QLineEdit(objectName="username")
+        self.password, self.repeat = password_fields()
+        self.also_clerk = QCheckBox(tr("Người này cũng nhập liệu (cán bộ nhập liệu)"), checked=True)
+        self.also_approver = QCheckBox(tr("Người này cũng phê duyệt, ký gói báo cáo (lãnh đạo)"))
+        self.error = error_label()
+        form = QFormLayout()
+        form.addRow(tr("Họ và tên:"), self.full_name)
+        form.addRow(tr("Tên đăng nhập:"), self.username)
+        form.addRow(
+            tr(
+                "Mật khẩu (ít nhất {length} ký tự):",
+                length=users.MIN_PASSWORD_LENGTH,
+            ),
+            self.password,
+        )
+        form.addRow(tr("Nhập lại mật khẩu:"), self.repeat)
+        form.addRow(self.also_clerk)
+        form.addRow(self.also_approver)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Tạo tài khoản"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Thoát"))
+        buttons.accepted.connect(self.create)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(480)
+
+    def create(self) -> None:
+        if self.password.text() != self.repeat.text():
+            self._show(tr("Hai lần nhập mật khẩu không giống nhau."))
+            return
+        roles = ["admin"]
+        roles += ["clerk"] if self.also_clerk.isChecked() else []
+        roles += ["approver"] if self.also_approver.isChecked() else []
+        try:
+            users.add_user(
+                self.cdb, self.username.text(), self.full_name.text(), roles, self.password.text()
+            )
+            self.user = users.sign_in(self.cdb, self.username.text(), self.password.text())
+        except users.UserError as error:
+            self._show(str(error))
+            return
+        self.accept()
+
+    def _show(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.show()
+
+
+def sign_in_at_start(cdb: CommuneDatabase) -> users.User | None:
+    """Ask who is working (or create the first administrator); None when the user quits."""
+    dialog = LoginDialog(cdb) if users.has_users(cdb.db) else FirstAdminDialog(cdb)
+    dialog.exec()
+    return dialog.user

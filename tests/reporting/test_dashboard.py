@@ -1,0 +1,135 @@
+"""The dashboard's figures equal direct queries of the demo commune."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gnapp.reporting.dashboard import dashboard_figures, elapsed_share
+from gnapp.reporting.figures import percent
+from gnapp.store import programme
+
+TODAY = date(2026, 11, 22)
+
+
+def _sql_rate(db, where: str, params, status: str) -> float:
+    total = db.execute("SELECT count(*) FROM households").fetchone()[0]
+    count = db.execute(
+        f"SELECT count(*) FROM household_status WHERE status = ? AND {where}", [status, *params]
+    ).fetchone()[0]
+    return percent(count, total)
+
+
+def _current(db, year: int) -> dict[int, str]:
+    """The register's state in ``year``: each household's row of the year, else of the year
+    before (docs/figures.md)."""
+    rows = db.execute(
+        "SELECT household_id, year, status FROM household_status WHERE year IN (?, ?) "
+        "ORDER BY year",
+        [year - 1, year],
+    ).fetchall()
+    return {household: status for household, _, status in rows}
+
+
+def test_rates_by_year_equal_sql(demo_db):
+    figures = dashboard_figures(demo_db.db, 2026, TODAY)
+    years = {rates.label: rates for rates in figures.years}
+    for year in (2022, 2023, 2024, 2025):
+        assert years[str(year)].poor_rate == _sql_rate(demo_db.db, "year = ?", [year], "poor")
+        assert years[str(year)].near_poor_rate == _sql_rate(
+            demo_db.db, "year = ?", [year], "near_poor"
+        )
+    assert list(years)[-1] == "2026 (đến nay)"
+    current = _current(demo_db.db, 2026)
+    total = demo_db.db["households"].count
+    poor = sum(1 for status in current.values() if status == "poor")
+    assert years["2026 (đến nay)"].poor == poor
+    assert years["2026 (đến nay)"].poor_rate == percent(poor, total)
+
+
+def test_village_rates_equal_sql(demo_db):
+    figures = dashboard_figures(demo_db.db, 2025, TODAY)
+    current = _current(demo_db.db, 2025)
+    for unit in figures.villages:
+        members = [
+            row[0]
+            for row in demo_db.db.execute(
+                "SELECT id FROM households WHERE village_id = ?", [unit.village_id]
+            ).fetchall()
+        ]
+        poor = sum(1 for household in members if current.get(household) == "poor")
+        near = sum(1 for household in members if current.get(household) == "near_poor")
+        assert unit.poor.rate == percent(poor, len(members))
+        assert unit.near_poor.rate == percent(near, len(members))
+    assert len(figures.villages) == demo_db.db["villages"].count
+
+
+def test_targets_progress_equal_sql(demo_db):
+    figures = dashboard_figures(demo_db.db, 2025, TODAY)
+    by_code = {t.code: t for t in figures.targets}
+    stored = {row["code"]: row["value"] for row in programme.targets(demo_db.db, 2025)}
+    assert {code: t.target for code, t in by_code.items()} == stored
+    start = _sql_rate(demo_db.db, "year = 2024", [], "poor")
+    end = _sql_rate(demo_db.db, "year = 2025", [], "poor")
+    rate = by_code["poverty_rate"]
+    assert rate.achieved == end
+    expected = 100.0 if end <= rate.target else percent(start - end, start - rate.target, 1)
+    assert rate.share == expected
+    poor = [
+        demo_db.db.execute(
+            "SELECT count(*) FROM household_status WHERE status = 'poor' AND year = ?", [year]
+        ).fetchone()[0]
+        for year in (2024, 2025)
+    ]
+    reduction = by_code["poor_reduction"]
+    assert reduction.achieved == poor[0] - poor[1]
+    assert reduction.share == max(0.0, percent(poor[0] - poor[1], reduction.target, 1))
+    assert reduction.on_course == (reduction.share >= 100)  # the year is over
+    assert by_code["workers_job_connected"].achieved is None
+    assert by_code["workers_job_connected"].on_course is None
+
+
+def test_year_without_figures_says_why(demo_db):
+    figures = dashboard_figures(demo_db.db, 2022, TODAY)
+    assert figures.problem and figures.targets == ()
+    assert [r.label for r in figures.years] == ["2022", "2023", "2024", "2025"]
+
+
+@given(st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31)))
+def test_elapsed_share_grows_through_the_year(today):
+    share = elapsed_share(2025, today)
+    assert 0 <= share <= 1
+    assert (share == 0) == (today <= date(2025, 1, 1))
+    assert (share == 1) == (today >= date(2026, 1, 1))
+
+
+def test_on_course_follows_the_part_of_the_year_gone(demo_db):
+    programme.set_target(demo_db, 2026, "clean_water_share", 90)
+    early = {t.code: t for t in dashboard_figures(demo_db.db, 2026, date(2026, 3, 1)).targets}
+    late = {t.code: t for t in dashboard_figures(demo_db.db, 2026, TODAY).targets}
+    share = early["clean_water_share"].share
+    assert share == late["clean_water_share"].share
+    assert early["clean_water_share"].on_course == (
+        share >= elapsed_share(2026, date(2026, 3, 1)) * 100
+    )
+    assert late["clean_water_share"].on_course == (share >= elapsed_share(2026, TODAY) * 100)
+    assert early["poor_reduction"].on_course is False  # nothing moved yet, 2 months gone
+
+
+def test_output_target_measured_by_the_project_beneficiaries(demo_db):
+    programme.set_target(
+        demo_db, 2025, "Số hộ được hỗ trợ mô hình", 10, project_code="DA3", unit="hộ"
+    )
+    programme.set_target(demo_db, 2025, "Số lượt hội nghị", 4, project_code="DA7", unit="lượt")
+    figures = {t.label: t for t in dashboard_figures(demo_db.db, 2025, TODAY).targets}
+    reached = demo_db.db.execute(
+        "SELECT count(DISTINCT b.household_id) FROM beneficiaries b "
+        "JOIN activities a ON a.id = b.activity_id "
+        "WHERE a.year = 2025 AND a.project_code IN ('DA3', 'DA3.1', 'DA3.2')"
+    ).fetchone()[0]
+    model = figures["DA3: Số hộ được hỗ trợ mô hình"]
+    assert reached > 0 and model.achieved == reached
+    assert model.share == percent(reached, 10, 1)
+    assert figures["DA7: Số lượt hội nghị"].achieved is None

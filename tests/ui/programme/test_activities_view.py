@@ -1,0 +1,123 @@
+"""The budgets, activities and policies screen on the demo commune."""
+
+from __future__ import annotations
+
+import pytest
+
+from gnapp.store import activities, programme
+from gnapp.ui.programme.activities_view import ActivitiesView
+
+
+def cells(model) -> list[tuple[str, ...]]:
+    return [
+        tuple(model.data(model.index(r, c)) for c in range(model.columnCount()))
+        for r in range(model.rowCount())
+    ]
+
+
+@pytest.fixture
+def view(qtbot, demo_db):
+    widget = ActivitiesView(demo_db, year=2025)
+    qtbot.addWidget(widget)
+    return widget
+
+
+def test_models_hold_the_year(view, demo_db, qtmodeltester):
+    for model in (
+        view.budget_model,
+        view.activity_model,
+        view.policy_count_model,
+        view.policy_model,
+        view.picker.model,
+    ):
+        qtmodeltester.check(model)
+    assert view.budget_model.rowCount() == len(programme.budgets(demo_db.db, 2025))
+    stored = activities.activities(demo_db.db, 2025)
+    assert [row[0] for row in cells(view.activity_model)] == [a["name"] for a in stored]
+    counts = {c.label: c for c in activities.policy_counts(demo_db.db, 2025)}
+    for label, households, *_ in cells(view.policy_count_model):
+        assert households == str(counts[label].households)
+    view.year.setValue(2030)
+    assert view.activity_model.rowCount() == 0 and view.budget_model.rowCount() == 0
+
+
+def test_budget_dialog_validates(view, demo_db):
+    view.year.setValue(2024)
+    dialog = view.budget_dialog(0)
+    assert not dialog.project.isEnabled()
+    dialog.disbursed.setText("999.999.999.999")
+    dialog.accept()
+    assert "Giải ngân" in dialog.error.text() and dialog.result() == 0
+    dialog.disbursed.setText("1.000.000")
+    dialog.accept()
+    assert dialog.result() == 1
+    view.load()
+    assert cells(view.budget_model)[0][3] == "1.000.000"
+
+
+def test_add_activity_and_beneficiary_from_search(view, demo_db):
+    dialog = view.activity_dialog(None)
+    dialog.name.setText("Mô hình trồng keo")
+    dialog.project.setCurrentIndex(dialog.project.findData("DA2"))
+    dialog.budget.setText("20.000.000")
+    dialog.accept()
+    assert dialog.result() == 1
+    view.load()
+    names = [row[0] for row in cells(view.activity_model)]
+    view.activity_table.selectRow(names.index("Mô hình trồng keo"))
+    assert "Mô hình trồng keo" in view.beneficiary_box.title()
+    view.search.setText("nguyen")
+    view.picker.run_search()
+    chosen = view.picker.chosen()
+    assert chosen is not None and chosen.status in ("poor", "near_poor")
+    view.amount.setText("25.000.000")
+    view.add_beneficiary()
+    assert "vượt kinh phí" in view.status.text()
+    view.amount.setText("15.000.000")
+    view.support.setText("Cây giống")
+    view.add_beneficiary()
+    assert cells(view.beneficiary_model) == [
+        (chosen.head_name, chosen.code, view.picker.model.data(view.picker.model.index(0, 3)),
+         "15.000.000", "Cây giống", "Cả hộ", chosen.village_name)
+    ]  # fmt: skip
+    view.add_beneficiary()
+    assert "đã có trong danh sách" in view.status.text()
+    members = activities.household_members(demo_db.db, chosen.household_id)
+    assert [view.member.itemText(i) for i in range(view.member.count())] == [
+        "Cả hộ",
+        *(name for _, name in members),
+    ]
+    view.member.setCurrentIndex(1)
+    view.amount.setText("")
+    view.add_beneficiary()
+    assert cells(view.beneficiary_model)[1][5] == members[0][1]
+    view.beneficiary_table.selectRow(0)
+    view.remove_beneficiary()
+    assert view.beneficiary_model.rowCount() == 1
+
+
+def test_delete_activity_asks(view, demo_db, monkeypatch):
+    before = view.activity_model.rowCount()
+    monkeypatch.setattr(view, "confirm", lambda *_: True)
+    view.activity_table.selectRow(0)
+    view.delete_activity()
+    assert view.activity_model.rowCount() == before - 1
+
+
+def test_policy_benefit_added_and_counted(view, demo_db):
+    view.policy.setCurrentIndex(view.policy.findData("legal_aid"))
+    view.add_policy_benefit()
+    assert "chọn một hộ" in view.status.text()
+    view.policy_picker.search.setText("HGD-0000")
+    view.policy_picker.run_search()
+    chosen = view.policy_picker.chosen()
+    before = len(activities.policy_benefits(demo_db.db, 2025))
+    view.policy_amount.setText("-5")
+    view.add_policy_benefit()
+    assert "không được âm" in view.status.text()
+    view.policy_amount.setText("")
+    view.add_policy_benefit()
+    rows = activities.policy_benefits(demo_db.db, 2025)
+    assert len(rows) == before + 1 == view.policy_model.rowCount()
+    added = max(rows, key=lambda row: row["id"])
+    assert (added["policy"], added["household_id"]) == ("legal_aid", chosen.household_id)
