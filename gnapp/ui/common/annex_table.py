@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from gnapp.reporting.builder import AnnexTable, data_table
 from gnapp.reporting.document import Cell
+from gnapp.reporting.tables import Table
+from gnapp.reporting.tables.pdf import data_table
 from gnapp.ui.common.qt import (
     QAbstractItemView,
     QFont,
@@ -14,7 +15,7 @@ from gnapp.ui.common.qt import (
 )
 
 
-def annex_table_widget(table: AnnexTable) -> QTableWidget:
+def annex_table_widget(table: Table) -> QTableWidget:
     """An annex table as the PDF shows it: group rows and the total row in bold."""
     laid_out = data_table(table)
     rows = [*laid_out.rows, *([laid_out.totals] if laid_out.totals else [])]
