@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gnapp.core.vietnamese import fold, format_date, format_number
 from gnapp.i18n import tr, tr_noop
@@ -71,6 +71,9 @@ from gnapp.ui.review.review_dialogs import (
     show_refusal,
 )
 from gnapp.ui.review.review_wizard import QuestionnaireWizard
+
+if TYPE_CHECKING:
+    from gnapp.review.xlsform import XlsformFiles
 
 SOURCE_LABELS = {
     "listed": tr_noop("Danh sách năm trước"),
@@ -285,11 +288,17 @@ class ReviewView(QWidget):
             tr("Chuẩn nghèo, ngày tham chiếu, tổ rà soát, thời hạn, thời gian niêm yết"),
             self.edit_round,
         )
-        self.tablet_button = _button(
-            tr("Nhập phiếu từ máy tính bảng…"),
-            tr("Nhập các phiếu rà soát viên đã điền trên máy tính bảng"),
-            self.import_from_tablets,
+        self.tablet_button = QPushButton(tr("Máy tính bảng"), objectName="tablets")
+        self.tablet_button.setToolTip(
+            tr("Biểu mẫu Phiếu B cho máy tính bảng (KoBoToolbox, ODK Collect) và nhập các phiếu "
+               "rà soát viên đã điền")  # fmt: skip
         )
+        tablet_menu = QMenu(self.tablet_button)
+        form_action = tablet_menu.addAction(tr("Tạo biểu mẫu máy tính bảng…"))
+        form_action.triggered.connect(lambda _=False: self.write_tablet_form())
+        import_action = tablet_menu.addAction(tr("Nhập phiếu từ máy tính bảng…"))
+        import_action.triggered.connect(lambda _=False: self.import_from_tablets())
+        self.tablet_button.setMenu(tablet_menu)
         self.documents_button = QPushButton(tr("Tài liệu"), objectName="documents")
         self.documents_button.setToolTip(tr("Lập các văn bản, biểu mẫu của đợt rà soát"))
         menu = QMenu(self.documents_button)
@@ -828,6 +837,37 @@ class ReviewView(QWidget):
     def questionnaire_wizard(self, household_id: int) -> None:
         """Open the questionnaire wizard and wait for it to close."""
         QuestionnaireWizard(self.cdb, self.round_id, household_id, self.user, self).exec()
+
+    def write_tablet_form(self) -> XlsformFiles | None:
+        """The round's Phiếu B as an XLSForm, with the households to review and last year's
+        answers beside it, into a folder the clerk chooses (docs/tablet-form.md)."""
+        if self.round_id is None:
+            return None
+        title = tr("Biểu mẫu máy tính bảng")
+        folder = choose_folder(self, tr("Chọn thư mục ghi biểu mẫu máy tính bảng"))
+        if folder is None:
+            return None
+        round_id = self.round_id
+
+        def work(own: CommuneDatabase) -> XlsformFiles:
+            from gnapp.review.xlsform import write_xlsform
+
+            return write_xlsform(own.db, round_id, folder)
+
+        files = self._run(title, tr("Đang ghi biểu mẫu máy tính bảng…"), work)
+        if files is not None:
+            written = "\n".join(str(p) for p in (files.form, files.households, files.previous))
+            notes = "".join(f"\n• {note}" for note in files.notes)
+            show_message(
+                self,
+                title,
+                tr("Đã ghi:\n{files}\n\nMã biểu mẫu: {form_id}, phiên bản {version}; {count} hộ "
+                   "trong danh sách. Tải cả ba tệp lên KoBoToolbox hoặc ODK Central.{notes}",
+                   files=written, form_id=files.form_id, version=files.version,
+                   count=format_number(files.households_listed), notes=notes),  # fmt: skip
+                warning=False,
+            )
+        return files
 
     def import_from_tablets(self) -> None:
         """Questionnaires filled in on tablets (KoBoToolbox, ODK exports)."""

@@ -644,3 +644,21 @@ def test_the_opinion_of_the_level_above_is_recorded_under_its_set_name(
     fill_with(monkeypatch, OpinionDialog, leave_empty)
     assert not view.record_opinion()
     assert messages[-1][1] == "Cần ghi cơ quan cho ý kiến"
+
+
+def test_the_tablet_form_is_written_from_the_tablet_menu(
+    qtbot, demo_db, clerk, messages, monkeypatch, tmp_path
+):
+    round_id = workflow.open_round(demo_db, 2026, "periodic")
+    workflow.build_list(demo_db, round_id)
+    view = view_of(qtbot, demo_db, clerk)
+    monkeypatch.setattr(review_view, "choose_folder", lambda *args: tmp_path)
+    actions = view.tablet_button.menu().actions()
+    assert [a.text() for a in actions] == [
+        "Tạo biểu mẫu máy tính bảng…",
+        "Nhập phiếu từ máy tính bảng…",
+    ]
+    actions[0].trigger()
+    assert (tmp_path / "phieu-b.xlsx").is_file() and (tmp_path / "households.csv").is_file()
+    title, text = messages[-1]
+    assert title == "Biểu mẫu máy tính bảng" and "Mã biểu mẫu: gnapp_" in text
