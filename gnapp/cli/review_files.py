@@ -74,7 +74,8 @@ def add_commands(actions: Any) -> None:
         "xlsform",
         help="ghi biểu mẫu Phiếu B cho máy tính bảng (XLSForm cho KoBoToolbox, ODK Collect)",
         description="Ghi biểu mẫu XLSForm của đợt rà soát, kèm households.csv (danh sách hộ "
-        "cần rà soát) và previous.csv (thông tin năm trước). Xem docs/tablet-form.md.",
+        "cần rà soát) và previous.csv (thông tin năm trước). Hướng dẫn: trong GNApp, mục "
+        "Trợ giúp › Hướng dẫn thu phiếu bằng máy tính bảng.",
     )
     add_db(form)
     round_option(form)

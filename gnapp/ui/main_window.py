@@ -30,6 +30,7 @@ from gnapp.store.register import get_commune, get_setting
 from gnapp.store.setup import KINDS
 from gnapp.store.users import User
 from gnapp.ui.common.household_list import HouseholdListPage
+from gnapp.ui.common.guide import GuideDialog
 from gnapp.ui.common.jobs import Job
 from gnapp.ui.common.messages import ask_path, show_message
 from gnapp.ui.common.models import (
@@ -309,6 +310,12 @@ class MainWindow(QMainWindow):
         self.about_action = QAction(tr("&Giới thiệu GNApp"), self)
         self.about_action.triggered.connect(self.show_about)
         help_menu.addAction(self.about_action)
+        self.tablet_guide_action = QAction(tr("Hướng dẫn thu phiếu bằng &máy tính bảng…"), self)
+        self.tablet_guide_action.setStatusTip(
+            tr("Tạo biểu mẫu Phiếu B, thu phiếu trên máy tính bảng (KoBoToolbox, ODK) và nhập về")
+        )
+        self.tablet_guide_action.triggered.connect(self.show_tablet_guide)
+        help_menu.addAction(self.tablet_guide_action)
         self.language_action = QAction(tr("&Ngôn ngữ / Language…"), self)
         self.language_action.setStatusTip(
             tr("Chọn ngôn ngữ giao diện của máy tính này (áp dụng từ lần mở GNApp sau)")
@@ -777,6 +784,9 @@ class MainWindow(QMainWindow):
                 ),
                 10_000,
             )
+
+    def show_tablet_guide(self) -> None:
+        GuideDialog("may-tinh-bang", tr("Thu phiếu bằng máy tính bảng"), self).exec()
 
     def show_about(self) -> None:
         show_message(

@@ -312,6 +312,18 @@ def test_menus_are_vietnamese_with_shortcuts(window):
     assert window.about_action.text() == "&Giới thiệu GNApp"
 
 
+def test_the_tablet_guide_opens_from_the_help_menu(window, monkeypatch):
+    from gnapp.ui.common.guide import GuideDialog
+
+    shown = []
+    monkeypatch.setattr(GuideDialog, "exec", lambda dialog: shown.append(dialog))
+    window.tablet_guide_action.trigger()
+    (dialog,) = shown
+    text = dialog.text.toPlainText()
+    assert "KoBoToolbox" in text and "ODK Central" in text and "Tạo biểu mẫu máy tính bảng" in text
+    assert dialog.width() <= 1366 and dialog.height() <= 690
+
+
 # --- navigation and the household list --------------------------------------------------------
 
 
