@@ -283,7 +283,7 @@ def open_database(
     elif create:
         raise ReadOnlyError(f"Không tạo được {path.name}: thư mục {path.parent} chỉ đọc.")
     read_only = conn is None
-    if read_only:
+    if conn is None:
         try:
             conn = _open_read_only(path)
         except sqlite3.DatabaseError as error:
