@@ -1,5 +1,6 @@
-"""The type checker passes: gnapp/core strictly (the configuration is [tool.mypy] in
-pyproject.toml)."""
+"""The type checker passes: gnapp/core strictly; gnapp/store, gnapp/review, gnapp/packages
+and gnapp/office with every function body checked (the configuration, files included, is
+[tool.mypy] in pyproject.toml)."""
 
 import subprocess
 import sys
@@ -12,9 +13,9 @@ pytest.importorskip("mypy", reason="mypy is not installed (pip install -e '.[tes
 REPOSITORY = Path(__file__).resolve().parents[1]
 
 
-def test_the_core_passes_mypy_strict(tmp_path):
+def test_the_checked_packages_pass_mypy(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path), "gnapp/core"],
+        [sys.executable, "-m", "mypy", "--cache-dir", str(tmp_path)],
         cwd=REPOSITORY,
         capture_output=True,
         text=True,

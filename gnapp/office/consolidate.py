@@ -210,7 +210,7 @@ def consolidation_document(
     document = OfficialDocument(
         parent_body=identity.parent_body,
         issuing_office=identity.office,
-        number_symbol=number_symbol(number or None, identity.symbol),  # type: ignore[arg-type]
+        number_symbol=number_symbol(number or None, identity.symbol),
         place=identity.place,
         date=on,
         kind="BÁO CÁO",

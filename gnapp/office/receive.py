@@ -230,7 +230,8 @@ def receive_package(
             f"Bản sửa của báo cáo đã nhận (gói số {current['sequence']}): "
             f"{len(receipt.differences)} số liệu thay đổi."
         )
-    key_id = next(k.id for k in commune.keys if k.public.raw == verification.key.raw)  # type: ignore[union-attr]
+    assert verification.key is not None  # a verified package names its signing key
+    key_id = next(k.id for k in commune.keys if k.public.raw == verification.key.raw)
     with office.transaction():
         package_id = add_package(
             office,

@@ -164,7 +164,7 @@ def report_data(
     moved = {m.village_id: m for m in figures.movements}
     villages = []
     for end in figures.end.villages:
-        if end.village_id not in village_codes:
+        if end.village_id is None or end.village_id not in village_codes:
             raise DataError(f"{end.name} trong báo cáo không còn trong danh sách thôn của xã.")
         villages.append(
             {

@@ -23,10 +23,10 @@ class Signer:
 def check_signer(user: User | None) -> Signer:
     """The manifest's signer for ``user``; SignerError unless they hold the approving role."""
     try:
-        require(user, "approve")
+        approver = require(user, "approve")
     except PermissionDenied as error:
         raise SignerError(f"{error} Chỉ lãnh đạo phê duyệt mới được ký gói báo cáo.") from None
-    return Signer(user.full_name, APPROVER)
+    return Signer(approver.full_name, APPROVER)
 
 
 def check_manifest_signer(name: str, role: str) -> Signer:

@@ -698,7 +698,7 @@ def build_document(
     return OfficialDocument(
         parent_body=who.parent_body,
         issuing_office=who.office,
-        number_symbol=number_symbol(header.number or None, SYMBOL),  # type: ignore[arg-type]
+        number_symbol=number_symbol(header.number or None, SYMBOL),
         place=who.place,
         date=header.date,
         kind=DOCUMENT_KIND,

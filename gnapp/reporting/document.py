@@ -261,6 +261,6 @@ class OfficialDocument:
         )
 
 
-def number_symbol(number: int | None, symbol: str) -> str:
+def number_symbol(number: int | str | None, symbol: str) -> str:
     """The number line: "Số: 15/BC-UBND", or "Số:      /BC-UBND" leaving room for the number."""
     return f"Số: {number}/{symbol}" if number is not None else f"Số:{' ' * 6}/{symbol}"

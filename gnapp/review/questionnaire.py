@@ -483,7 +483,9 @@ class Survey:
         """B1 from the points table's items answered so far (None: no table applies, the B1
         question is not asked, or a stored answer is not an option of the table)."""
         question = next((q for p in self.pages for q in p.questions if q.points_table), None)
-        table = self.points_table(answers) if question is not None else None
+        if question is None:
+            return None
+        table = self.points_table(answers)
         if table is None or not self.asked(question, answers):
             return None
         income = answers.get("income") or {}

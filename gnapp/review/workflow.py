@@ -133,6 +133,7 @@ def open_round(
     if kind == "periodic":
         start = date(year, *procedure.periodic_start)
     else:
+        assert month is not None  # a regular round's month is checked above
         start = date(year, month, procedure.regular_start_day)
     reference = _parse_date(reference_date, "Ngày tham chiếu") if reference_date else start
     dates = {**procedures.default_deadlines(procedure, kind, year, month), **(deadlines or {})}
@@ -321,7 +322,7 @@ def add_application(
     with cdb.transaction() as db:
         found = _open_round_of(db, round_id)
         _household_code(db, household_id)
-        application = {"kind": kind, "received_on": received_on, "channel": channel}
+        application: dict[str, Any] = {"kind": kind, "received_on": received_on, "channel": channel}
         application |= {"applicant": applicant, "reason": text}
         application_id = review.add_application(cdb, round_id, household_id, application)
         _put_on_list(cdb, found, household_id, "applied", None)
@@ -818,6 +819,7 @@ def recognise(
         if problems:
             raise ReviewError("Chưa công nhận được:\n- " + "\n- ".join(problems))
         for state in states:
+            assert state.result is not None  # agreed at a meeting: surveyed and classified
             _write_status(cdb, db, found, state.household_id, state.result, number, decision_date)
         review.recognise_round(cdb, round_id, number, decision_date, approver=approver)
         return len(states)

@@ -626,8 +626,10 @@ class ExportTable(Protocol):
     """The table of submissions as the tablet import reads it (tablet.reading.Table)."""
 
     file: str
-    sheet: _Sheet
     headings: list[str]
+
+    @property
+    def sheet(self) -> _Sheet: ...  # read-only: a table's sheet may be any kind of named sheet
 
     def data_rows(self) -> Iterable[tuple[int, list[Any]]]: ...
 

@@ -8,7 +8,7 @@ from typing import Any
 import sqlite_utils
 
 from gnapp.core.vietnamese import fold, format_money, nfc
-from gnapp.store.database import CommuneDatabase
+from gnapp.store.database import CommuneDatabase, inserted_id
 from gnapp.store.errors import DatabaseError
 from gnapp.store.household_query import HouseholdQuery, matching_ids
 from gnapp.store.programme import check_project
@@ -75,7 +75,7 @@ def _activity_row(fields: dict[str, Any]) -> dict[str, Any]:
     unknown = set(fields) - set(ACTIVITY_FIELDS)
     if unknown:
         raise DatabaseError(f"Trường không có trong hoạt động: {', '.join(sorted(unknown))}")
-    row = {field: fields.get(field) for field in ACTIVITY_FIELDS}
+    row: dict[str, Any] = {field: fields.get(field) for field in ACTIVITY_FIELDS}
     row["name"] = nfc(row["name"] or "").strip()
     if not row["name"]:
         raise DatabaseError("Hoạt động cần có tên.")
@@ -90,7 +90,7 @@ def add_activity(cdb: CommuneDatabase, **fields: Any) -> int:
     """Add an activity or model (fields: ACTIVITY_FIELDS) and return its id."""
     row = _activity_row(fields)
     with cdb.transaction() as db:
-        return db["activities"].insert(row).last_pk
+        return inserted_id(db.table("activities").insert(row))
 
 
 def update_activity(cdb: CommuneDatabase, activity_id: int, **changes: Any) -> None:
@@ -103,14 +103,14 @@ def update_activity(cdb: CommuneDatabase, activity_id: int, **changes: Any) -> N
             f"đã ghi cho người hưởng lợi ({format_money(spent)})."
         )
     with cdb.transaction() as db:
-        db["activities"].update(activity_id, row)
+        db.table("activities").update(activity_id, row)
 
 
 def delete_activity(cdb: CommuneDatabase, activity_id: int) -> None:
     """Delete an activity with its list of beneficiaries."""
     with cdb.transaction() as db:
-        db["beneficiaries"].delete_where("activity_id = ?", [activity_id])
-        db["activities"].delete(activity_id)
+        db.table("beneficiaries").delete_where("activity_id = ?", [activity_id])
+        db.table("activities").delete(activity_id)
 
 
 def get_activity(db: sqlite_utils.Database, activity_id: int) -> dict[str, Any]:
@@ -176,12 +176,12 @@ def add_beneficiary(
         "note": note,
     }
     with cdb.transaction() as db:
-        return db["beneficiaries"].insert(row).last_pk
+        return inserted_id(db.table("beneficiaries").insert(row))
 
 
 def remove_beneficiary(cdb: CommuneDatabase, beneficiary_id: int) -> None:
     with cdb.transaction() as db:
-        db["beneficiaries"].delete(beneficiary_id)
+        db.table("beneficiaries").delete(beneficiary_id)
 
 
 def beneficiaries(db: sqlite_utils.Database, activity_id: int) -> list[dict[str, Any]]:
@@ -273,12 +273,12 @@ def add_policy_benefit(
         "note": note,
     }
     with cdb.transaction() as db:
-        return db["policy_benefits"].insert(row).last_pk
+        return inserted_id(db.table("policy_benefits").insert(row))
 
 
 def remove_policy_benefit(cdb: CommuneDatabase, benefit_id: int) -> None:
     with cdb.transaction() as db:
-        db["policy_benefits"].delete(benefit_id)
+        db.table("policy_benefits").delete(benefit_id)
 
 
 def policy_benefits(db: sqlite_utils.Database, year: int) -> list[dict[str, Any]]:

@@ -112,14 +112,15 @@ def _revert(db: sqlite_utils.Database, entry: Change) -> None:
     if entry.action == "insert":
         db.execute(f'DELETE FROM "{entry.table_name}" WHERE rowid = ?', [entry.row_id])
     elif entry.action == "update":
-        assignments = ", ".join(f'"{column}" = ?' for column in entry.old_values or {})
+        old_values = entry.old_values or {}
+        assignments = ", ".join(f'"{column}" = ?' for column in old_values)
         if assignments:
             db.execute(
                 f'UPDATE "{entry.table_name}" SET {assignments} WHERE rowid = ?',
-                [*entry.old_values.values(), entry.row_id],
+                [*old_values.values(), entry.row_id],
             )
     else:
-        db[entry.table_name].insert(dict(entry.old_values or {}))
+        db.table(entry.table_name).insert(dict(entry.old_values or {}))
 
 
 def _revert_all(
@@ -158,14 +159,14 @@ def _refresh_derived(db: sqlite_utils.Database, entries: list[Change]) -> None:
                 "SELECT full_name FROM members WHERE id = ?", [entry.row_id]
             ).fetchone()
             if row:
-                db["members"].update(
+                db.table("members").update(
                     entry.row_id,
                     {"name_fold": fold(row[0]), "name_sort_key": name_sort_key(row[0])},
                 )
         elif entry.table_name == "villages":
             row = db.execute("SELECT name FROM villages WHERE id = ?", [entry.row_id]).fetchone()
             if row:
-                db["villages"].update(
+                db.table("villages").update(
                     entry.row_id,
                     {"name_fold": fold(row[0]), "name_sort_key": text_sort_key(row[0])},
                 )
@@ -201,7 +202,7 @@ def undo_batch(cdb: CommuneDatabase, batch_id: int, progress: Progress | None = 
     with cdb.batch("undo", f"Hoàn tác: {batch['label']}", undo_of=batch_id) as undo_id:
         _revert_all(db, entries, progress)
         _refresh_derived(db, entries)
-        db["batches"].update(batch_id, {"undone_at": cdb.now(), "undone_by": cdb.actor})
+        db.table("batches").update(batch_id, {"undone_at": cdb.now(), "undone_by": cdb.actor})
     return undo_id
 
 

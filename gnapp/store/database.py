@@ -39,6 +39,7 @@ __all__ = [
     "CommuneDatabase",
     "DatabaseError",
     "connect",
+    "inserted_id",
     "open_database",
     "require_file_kind",
     "utc_now",
@@ -60,6 +61,14 @@ def utc_now() -> str:
     """The current time in UTC, ISO 8601 with seconds (formatted once a second: the change
     log's triggers ask for it at every row of a bulk write)."""
     return _utc_text(int(time.time()))
+
+
+def inserted_id(table: sqlite_utils.db.Table) -> int:
+    """The id of the row the table's last insert wrote (sqlite_utils types it ``Any | None``)."""
+    row_id = table.last_pk
+    if not isinstance(row_id, int):
+        raise TypeError(f"{table.name}: the last insert wrote no integer id ({row_id!r})")
+    return row_id
 
 
 class OpenDatabase:
@@ -132,7 +141,7 @@ class CommuneDatabase(OpenDatabase):
         if self.current_batch is not None:
             raise DatabaseError("Không thể mở một lô thay đổi bên trong một lô khác.")
         with self.transaction() as db:
-            table = db["batches"]
+            table = db.table("batches")
             table.insert(
                 {
                     "kind": kind,
@@ -143,7 +152,7 @@ class CommuneDatabase(OpenDatabase):
                     "undo_of": undo_of,
                 }
             )
-            self.current_batch = table.last_pk
+            self.current_batch = inserted_id(table)
             try:
                 yield self.current_batch
             finally:
@@ -274,7 +283,7 @@ def open_database(
     elif create:
         raise ReadOnlyError(f"Không tạo được {path.name}: thư mục {path.parent} chỉ đọc.")
     read_only = conn is None
-    if read_only:
+    if conn is None:
         try:
             conn = _open_read_only(path)
         except sqlite3.DatabaseError as error:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+import sqlite_utils
+
 from gnapp.core.classify import CLASS_LABELS
 from gnapp.core.household_checks import birth_date_text
 from gnapp.core.movements import MOVEMENT_LABELS
@@ -163,7 +165,7 @@ def _change_texts(
     ]
 
 
-def history_rows(db: Any, household_id: int) -> list[HistoryRow]:
+def history_rows(db: sqlite_utils.Database, household_id: int) -> list[HistoryRow]:
     """The household's change log in words, newest first, one row per changed field."""
     changes = changes_of_household(db, household_id)
     village_names = {row["id"]: row["name"] for row in villages(db)}
@@ -212,7 +214,7 @@ def history_rows(db: Any, household_id: int) -> list[HistoryRow]:
         "policy_benefits": lambda row_id: tr(
             "Chính sách năm {year}: {policy}",
             year=policy_year.get(row_id, ""),
-            policy=POLICIES.get(policy_of.get(row_id), policy_of.get(row_id, "")),
+            policy=POLICIES.get(policy_of.get(row_id, ""), policy_of.get(row_id, "")),
         ),
     }
     rows = [

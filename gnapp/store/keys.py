@@ -32,7 +32,7 @@ def add_signing_key(
     """Keep a new signing key, made now by the acting user (``secret``: the private key sealed
     under its passphrase; ``change_statement``: the signed key change that introduced it)."""
     with cdb.transaction() as db:
-        db["signing_keys"].insert(
+        db.table("signing_keys").insert(
             {
                 "public_key": public_key,
                 "fingerprint": fingerprint,
@@ -46,13 +46,13 @@ def add_signing_key(
 
 def retire_signing_key(cdb: CommuneDatabase, key_id: int) -> None:
     with cdb.transaction() as db:
-        db["signing_keys"].update(key_id, {"retired_at": cdb.now()})
+        db.table("signing_keys").update(key_id, {"retired_at": cdb.now()})
 
 
 def save_office_key(cdb: CommuneDatabase, name: str, public_key: str, fingerprint: str) -> None:
     """Keep the receiving office's public key, in place of any kept before."""
     with cdb.transaction() as db:
-        db["office_key"].upsert(
+        db.table("office_key").upsert(
             {
                 "id": 1,
                 "name": name,

@@ -17,7 +17,7 @@ import sqlite_utils
 
 from gnapp.core.vietnamese import format_decimal, nfc
 from gnapp.data import form_file, read_form_json
-from gnapp.store.database import CommuneDatabase
+from gnapp.store.database import CommuneDatabase, inserted_id
 from gnapp.store.errors import DatabaseError
 
 RATE_UNIT = "%"
@@ -161,14 +161,14 @@ def set_target(
             [year, code, period, project_code],
         ).fetchone()
         if existing is None:
-            return db["targets"].insert(row).last_pk
-        db["targets"].update(existing[0], row)
+            return inserted_id(db.table("targets").insert(row))
+        db.table("targets").update(existing[0], row)
         return existing[0]
 
 
 def delete_target(cdb: CommuneDatabase, target_id: int) -> None:
     with cdb.transaction() as db:
-        db["targets"].delete(target_id)
+        db.table("targets").delete(target_id)
 
 
 def _target_order(row: dict[str, Any], order: list[str]) -> tuple[Any, ...]:
@@ -229,7 +229,7 @@ def set_budget(
         "disbursed": disbursed,
     }
     with cdb.transaction() as db:
-        db["budgets"].upsert(row, pk=("year", "project_code", "funding_source"))
+        db.table("budgets").upsert(row, pk=("year", "project_code", "funding_source"))
 
 
 def budgets(db: sqlite_utils.Database, year: int) -> list[dict[str, Any]]:
@@ -246,4 +246,4 @@ def budgets(db: sqlite_utils.Database, year: int) -> list[dict[str, Any]]:
 
 def delete_budget(cdb: CommuneDatabase, budget_id: int) -> None:
     with cdb.transaction() as db:
-        db["budgets"].delete(budget_id)
+        db.table("budgets").delete(budget_id)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import sqlite_utils
@@ -17,7 +17,7 @@ import sqlite_utils
 from gnapp.core.vietnamese import fold, name_sort_key, nfc, search_words, text_sort_key
 from gnapp.core.villages import VillageMatcher
 from gnapp.store.changelog import HOUSEHOLD_KEY_COLUMNS, logged_in_bulk
-from gnapp.store.database import CommuneDatabase, OpenDatabase
+from gnapp.store.database import CommuneDatabase, OpenDatabase, inserted_id
 from gnapp.store.errors import DatabaseError
 
 COMMUNE_FIELDS = (
@@ -139,15 +139,15 @@ def save_commune(cdb: CommuneDatabase, **fields: Any) -> None:
     row = {k: nfc(v) if isinstance(v, str) else v for k, v in fields.items()}
     with cdb.transaction() as db:
         if get_commune(db) is None:
-            db["commune"].insert({"id": 1, **row})
+            db.table("commune").insert({"id": 1, **row})
         else:
-            db["commune"].update(1, row)
+            db.table("commune").update(1, row)
 
 
 def add_village(cdb: CommuneDatabase, code: str, name: str, area: str) -> int:
     name = nfc(name)
     with cdb.transaction() as db:
-        table = db["villages"]
+        table = db.table("villages")
         table.insert(
             {
                 "code": code,
@@ -157,14 +157,14 @@ def add_village(cdb: CommuneDatabase, code: str, name: str, area: str) -> int:
                 "name_sort_key": text_sort_key(name),
             }
         )
-        return table.last_pk
+        return inserted_id(table)
 
 
 def update_village(cdb: CommuneDatabase, village_id: int, name: str, area: str) -> None:
     """Rename a village or change its area (its code stays: lists and imports refer to it)."""
     name = " ".join(nfc(name).split())
     with cdb.transaction() as db:
-        db["villages"].update(
+        db.table("villages").update(
             village_id,
             {
                 "name": name,
@@ -209,7 +209,7 @@ def get_setting(db: sqlite_utils.Database, key: str, default: Any = None) -> Any
 
 def set_setting(cdb: OpenDatabase, key: str, value: Any) -> None:
     with cdb.transaction() as db:
-        db["settings"].upsert(
+        db.table("settings").upsert(
             {"key": key, "value": json.dumps(value, ensure_ascii=False)}, pk="key"
         )
 
@@ -224,7 +224,7 @@ _HOUSEHOLD_DEFAULTS: dict[str, Any] = {
 }
 
 
-def _household_keys(code: str, members: list[Mapping[str, Any]]) -> dict[str, str]:
+def _household_keys(code: str, members: Sequence[Mapping[str, Any]]) -> dict[str, str | int]:
     """The derived columns of a household: its head's name and keys, its two search texts
     (the words of its members' folded names; its citizen IDs and folded code), its size."""
     head = next((m["full_name"] for m in members if m.get("relation") == "head"), "")
@@ -249,7 +249,7 @@ def refresh_household_keys(db: sqlite_utils.Database, household_id: int) -> None
             [household_id],
         )
     )
-    db["households"].update(household_id, _household_keys(code, members))
+    db.table("households").update(household_id, _household_keys(code, members))
 
 
 def add_household(
@@ -299,13 +299,13 @@ def add_households(
                 ]
                 ids.append(next_id)
                 next_id += 1
-            for table, columns, rows in (
+            for table, columns, values in (
                 ("households", household_columns, household_rows),
                 ("members", member_columns, member_rows),
             ):
                 names = ", ".join(f'"{c}"' for c in columns)
                 marks = ", ".join("?" for _ in columns)
-                db.conn.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+                db.conn.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", values)
             log_households(first_household, next_id - 1)
             # no other writer inside this transaction: the new members hold the ids from
             # first_member up to the largest one now
@@ -317,13 +317,15 @@ def add_households(
 
 def update_household(cdb: CommuneDatabase, household_id: int, changes: Mapping[str, Any]) -> None:
     with cdb.transaction() as db:
-        db["households"].update(household_id, {**_household_row(changes), "updated_at": cdb.now()})
+        db.table("households").update(
+            household_id, {**_household_row(changes), "updated_at": cdb.now()}
+        )
         if "code" in changes:
             refresh_household_keys(db, household_id)
 
 
 def _touch(cdb: CommuneDatabase, household_id: int) -> None:
-    cdb.db["households"].update(household_id, {"updated_at": cdb.now()})
+    cdb.db.table("households").update(household_id, {"updated_at": cdb.now()})
 
 
 def add_member(cdb: CommuneDatabase, household_id: int, member: Mapping[str, Any]) -> int:
@@ -332,9 +334,9 @@ def add_member(cdb: CommuneDatabase, household_id: int, member: Mapping[str, Any
             "SELECT coalesce(max(position), 0) + 1 FROM members WHERE household_id = ?",
             [household_id],
         ).fetchone()[0]
-        table = db["members"]
+        table = db.table("members")
         table.insert({**_member_row(member), "household_id": household_id, "position": position})
-        member_id = table.last_pk
+        member_id = inserted_id(table)
         refresh_household_keys(db, household_id)
         _touch(cdb, household_id)
         return member_id
@@ -350,7 +352,7 @@ def _household_of_member(db: sqlite_utils.Database, member_id: int) -> int:
 def update_member(cdb: CommuneDatabase, member_id: int, changes: Mapping[str, Any]) -> None:
     with cdb.transaction() as db:
         household_id = _household_of_member(db, member_id)
-        db["members"].update(member_id, _member_row(changes))
+        db.table("members").update(member_id, _member_row(changes))
         refresh_household_keys(db, household_id)
         _touch(cdb, household_id)
 
@@ -358,7 +360,7 @@ def update_member(cdb: CommuneDatabase, member_id: int, changes: Mapping[str, An
 def remove_member(cdb: CommuneDatabase, member_id: int) -> None:
     with cdb.transaction() as db:
         household_id = _household_of_member(db, member_id)
-        db["members"].delete(member_id)
+        db.table("members").delete(member_id)
         refresh_household_keys(db, household_id)
         _touch(cdb, household_id)
 
@@ -382,9 +384,9 @@ def set_status(
             [household_id, year],
         ).fetchone()
         if existing:
-            db["household_status"].update(existing[0], row)
+            db.table("household_status").update(existing[0], row)
         else:
-            db["household_status"].insert(row)
+            db.table("household_status").insert(row)
 
 
 # --- household records (the format of forms/household-record.schema.json) -------------------
@@ -405,7 +407,7 @@ def _member_record(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _household_record(
-    row: Mapping[str, Any], members: list[Mapping[str, Any]], income: Mapping[str, Any] | None
+    row: Mapping[str, Any], members: Sequence[Mapping[str, Any]], income: Mapping[str, Any] | None
 ) -> dict[str, Any]:
     record: dict[str, Any] = {
         "household_code": row["code"],
@@ -542,7 +544,7 @@ def members_of(db: sqlite_utils.Database, household_id: int) -> list[dict[str, A
 
 def stored_household(db: sqlite_utils.Database, household_id: int) -> dict[str, Any]:
     """The household's fields (HOUSEHOLD_FIELDS), flags as booleans, lists decoded."""
-    row = db["households"].get(household_id)
+    row = db.table("households").get(household_id)
     stored = {key: row[key] for key in HOUSEHOLD_FIELDS}
     for key in HOUSEHOLD_BOOLEANS:
         stored[key] = None if stored[key] is None else bool(stored[key])
@@ -575,7 +577,7 @@ def save_household(
     cdb: CommuneDatabase,
     household_id: int | None,
     changes: Mapping[str, Any],
-    roster: list[tuple[int | None, Mapping[str, Any]]],
+    roster: Sequence[tuple[int | None, Mapping[str, Any]]],
     removed: list[int] | None = None,
 ) -> int:
     """Save an edited household in one transaction; return its id.
@@ -597,8 +599,8 @@ def save_household(
         ]
         if strangers:
             raise DatabaseError(f"Thành viên mã {strangers[0]} không thuộc hộ mã {household_id}")
-        for member_id in removed or []:
-            remove_member(cdb, member_id)
+        for removed_id in removed or []:
+            remove_member(cdb, removed_id)
         if changes:
             update_household(cdb, household_id, changes)
         for member_id, fields in roster:

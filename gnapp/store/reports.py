@@ -16,7 +16,7 @@ from typing import Any
 
 import sqlite_utils
 
-from gnapp.store.database import CommuneDatabase
+from gnapp.store.database import CommuneDatabase, inserted_id
 from gnapp.store.errors import DatabaseError
 
 STATES = ("draft", "final")
@@ -94,7 +94,7 @@ def save_report(
             "SELECT coalesce(max(version), 0) FROM reports WHERE kind = ? AND period = ?",
             [kind, period],
         ).fetchone()[0]
-        table = db["reports"]
+        table = db.table("reports")
         table.insert(
             {
                 "kind": kind,
@@ -112,7 +112,7 @@ def save_report(
                 "updated_at": now,
             }
         )
-        return table.last_pk
+        return inserted_id(table)
 
 
 def load_report(db: sqlite_utils.Database, report_id: int) -> SavedReport:
@@ -142,7 +142,7 @@ def finalise(cdb: CommuneDatabase, report_id: int) -> None:
             "hãy tạo phiên bản nháp mới từ bản này."
         )
     with cdb.transaction() as db:
-        db["reports"].update(report_id, {"state": "final", "updated_at": cdb.now()})
+        db.table("reports").update(report_id, {"state": "final", "updated_at": cdb.now()})
 
 
 def new_draft_from(cdb: CommuneDatabase, report_id: int) -> int:

@@ -17,16 +17,16 @@ from typing import Any
 import sqlite_utils
 
 from gnapp.store import users
-from gnapp.store.database import CommuneDatabase
+from gnapp.store.database import CommuneDatabase, inserted_id
 from gnapp.store.errors import DatabaseError
 
 
 def _insert(cdb: CommuneDatabase, table: str, row: Mapping[str, Any]) -> int:
     """Insert one row (in a transaction of its own, or the caller's); return its id."""
     with cdb.transaction() as db:
-        target = db[table]
+        target = db.table(table)
         target.insert(dict(row))
-        return target.last_pk
+        return inserted_id(target)
 
 
 # --- rounds -----------------------------------------------------------------------------------
@@ -137,7 +137,7 @@ def update_round(cdb: CommuneDatabase, round_id: int, changes: Mapping[str, Any]
     row = {key: _ROUND_ENCODERS.get(key, lambda value: value)(v) for key, v in changes.items()}
     if row:
         with cdb.transaction() as db:
-            db["review_rounds"].update(round_id, row)
+            db.table("review_rounds").update(round_id, row)
 
 
 def _check_unlocked(db: sqlite_utils.Database, round_id: int) -> None:
@@ -163,7 +163,7 @@ def recognise_round(
     users.require(approver, "approve")
     with cdb.transaction() as db:
         _check_unlocked(db, round_id)
-        db["review_rounds"].update(
+        db.table("review_rounds").update(
             round_id,
             {
                 "decision_number": decision_number,
@@ -229,14 +229,14 @@ def add_entry(
 def restore_entry(cdb: CommuneDatabase, entry_id: int, added_reason: str | None) -> None:
     """Put a household taken off the list back on it, with the reason."""
     with cdb.transaction() as db:
-        db["review_entries"].update(
+        db.table("review_entries").update(
             entry_id, {"removed_reason": None, "added_reason": added_reason}
         )
 
 
 def remove_entry(cdb: CommuneDatabase, entry_id: int, reason: str) -> None:
     with cdb.transaction() as db:
-        db["review_entries"].update(entry_id, {"removed_reason": reason})
+        db.table("review_entries").update(entry_id, {"removed_reason": reason})
 
 
 APPLICATION_FIELDS = ("kind", "received_on", "channel", "applicant", "reason")
@@ -247,7 +247,7 @@ def add_application(
 ) -> int:
     """Insert an application (``application``: APPLICATION_FIELDS, ``applicant`` the
     applicant's particulars as written); return its id."""
-    row = {key: application.get(key) for key in APPLICATION_FIELDS}
+    row: dict[str, Any] = {key: application.get(key) for key in APPLICATION_FIELDS}
     row["applicant"] = json.dumps(dict(row["applicant"]), ensure_ascii=False, sort_keys=True)
     return _insert(
         cdb, "review_applications", {"round_id": round_id, "household_id": household_id, **row}
@@ -335,7 +335,7 @@ def save_questionnaire(
         row["member_ids"] = json.dumps(list(member_ids))
     with cdb.transaction() as db:
         _check_unlocked(db, round_id)
-        db["questionnaires"].upsert(row, pk=("round_id", "household_id", "form"))
+        db.table("questionnaires").upsert(row, pk=("round_id", "household_id", "form"))
 
 
 def return_to_survey(cdb: CommuneDatabase, round_id: int, household_id: int) -> None:
@@ -536,7 +536,7 @@ def settle_complaint(
 ) -> None:
     """Record the re-check of a complaint and mark it resolved."""
     with cdb.transaction() as db:
-        db["complaints"].update(
+        db.table("complaints").update(
             complaint_id,
             {
                 "recheck_on": recheck_on,

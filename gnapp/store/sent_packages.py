@@ -27,4 +27,4 @@ def last_sent_package(db: sqlite_utils.Database) -> tuple[int, str] | None:
 def add_sent_package(cdb: CommuneDatabase, package: Mapping[str, Any]) -> None:
     """Record a package built (its columns as in the table)."""
     with cdb.transaction() as db:
-        db["sent_packages"].insert(dict(package))
+        db.table("sent_packages").insert(dict(package))

@@ -87,8 +87,8 @@ class User:
         return bool(PERMISSIONS[action][0] & set(self.roles))
 
 
-def require(user: User | None, action: str) -> None:
-    """Refuse ``action`` unless ``user`` holds a role that allows it."""
+def require(user: User | None, action: str) -> User:
+    """Refuse ``action`` unless ``user`` holds a role that allows it; return the user."""
     allowed, what = PERMISSIONS[action]
     if user is None or not user.can(action):
         roles = ", ".join(tr(ROLES[r]) for r in ROLES if r in allowed)
@@ -102,6 +102,7 @@ def require(user: User | None, action: str) -> None:
                 roles=roles,
             )
         )
+    return user
 
 
 # --- passwords ---------------------------------------------------------------------------------
@@ -226,7 +227,7 @@ def add_user(
     password_hash = hash_password(password, cost, salt=salt)
     now = cdb.now()
     with cdb.transaction() as db:
-        db["users"].insert(
+        db.table("users").insert(
             {
                 "username": username,
                 "full_name": full_name,
@@ -283,7 +284,7 @@ def set_roles(cdb: CommuneDatabase, username: str, roles: Iterable[str]) -> User
     if "admin" in user.roles and "admin" not in chosen and not _active_admins(cdb.db, user.id):
         raise UserError(tr("Phải còn ít nhất một người quản trị."))
     with cdb.transaction() as db:
-        db["users"].update(user.id, {"roles": json.dumps(chosen), "updated_at": cdb.now()})
+        db.table("users").update(user.id, {"roles": json.dumps(chosen), "updated_at": cdb.now()})
     return get_user(cdb.db, username)
 
 
@@ -293,7 +294,7 @@ def set_active(cdb: CommuneDatabase, username: str, active: bool) -> User:
     if not active and "admin" in user.roles and not _active_admins(cdb.db, user.id):
         raise UserError(tr("Không khóa được người quản trị cuối cùng."))
     with cdb.transaction() as db:
-        db["users"].update(user.id, {"active": int(active), "updated_at": cdb.now()})
+        db.table("users").update(user.id, {"active": int(active), "updated_at": cdb.now()})
     return get_user(cdb.db, username)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from gnapp.office.store.database import OfficeDatabase
+from gnapp.store.database import inserted_id
 
 
 def add_office_key(
@@ -14,7 +15,7 @@ def add_office_key(
 ) -> None:
     """Keep the office's key pair (``secret``: the private key sealed under its passphrase)."""
     with office.transaction() as db:
-        db["office_keys"].insert(
+        db.table("office_keys").insert(
             {
                 "public_key": public_key,
                 "fingerprint": fingerprint,
@@ -49,14 +50,14 @@ def commune_key_rows(office: OfficeDatabase, commune_id: int) -> list[dict[str, 
 
 def add_commune(office: OfficeDatabase, code: str, name: str, registered_at: str) -> int:
     with office.transaction() as db:
-        table = db["communes"]
+        table = db.table("communes")
         table.insert({"code": code, "name": name, "registered_at": registered_at})
-        return int(table.last_pk)
+        return inserted_id(table)
 
 
 def rename_commune(office: OfficeDatabase, commune_id: int, name: str) -> None:
     with office.transaction() as db:
-        db["communes"].update(commune_id, {"name": name})
+        db.table("communes").update(commune_id, {"name": name})
 
 
 def revoke_commune_keys(office: OfficeDatabase, commune_id: int, at: str) -> None:
@@ -81,7 +82,7 @@ def add_commune_key(
     """Register a key signing the commune's packages from ``from_sequence`` on (``source``:
     file, change or replacement; ``statement``: the signed key change that brought it)."""
     with office.transaction() as db:
-        db["commune_keys"].insert(
+        db.table("commune_keys").insert(
             {
                 "commune_id": commune_id,
                 "public_key": public_key,
@@ -97,4 +98,4 @@ def add_commune_key(
 def end_commune_key(office: OfficeDatabase, key_id: int, until_sequence: int) -> None:
     """The key signs packages only up to (not including) ``until_sequence``."""
     with office.transaction() as db:
-        db["commune_keys"].update(key_id, {"until_sequence": until_sequence})
+        db.table("commune_keys").update(key_id, {"until_sequence": until_sequence})

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from gnapp.office.store.database import OfficeDatabase
+from gnapp.store.database import inserted_id
 
 _RECEIVED = "SELECT p.*, c.code, c.name FROM packages p JOIN communes c ON c.id = p.commune_id"
 
@@ -67,10 +68,10 @@ def add_package(
 ) -> int:
     """Store a package (its columns as in the table) with its files; its id."""
     with office.transaction() as db:
-        table = db["packages"]
+        table = db.table("packages")
         table.insert(dict(package))
-        package_id = int(table.last_pk)
-        db["package_files"].insert_all(
+        package_id = inserted_id(table)
+        db.table("package_files").insert_all(
             {"package_id": package_id, "name": name, "content": content}
             for name, content in files.items()
         )

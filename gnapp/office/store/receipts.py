@@ -20,7 +20,7 @@ def add_receipt(
     """Record a file offered now: taken in as ``package_id``, or refused (``package_id``
     None) by the check ``check_code`` for ``message``."""
     with office.transaction() as db:
-        db["receipts"].insert(
+        db.table("receipts").insert(
             {
                 "at": office.now(),
                 "file_name": file_name,
