@@ -34,6 +34,7 @@ from gnapp.reporting import xlsx
 from gnapp.reporting.builder import AREAS, ROMAN, default_header, groups_table
 from gnapp.reporting.document import (
     Annex,
+    Block,
     Bullet,
     OfficialDocument,
     Signature,
@@ -285,10 +286,12 @@ def _movements_table(
         for c in spec["columns"]
     ]
     by_village: dict[int, dict[str, int]] = {}
-    for unit in figures.movements:
-        moved = getattr(unit, status)
+    for movement in figures.movements:
+        if movement.village_id is None:  # the commune's row: the units sum their villages
+            continue
+        moved = getattr(movement, status)
         for what in (HOUSEHOLDS, MEMBERS):
-            by_village.setdefault(unit.village_id, {}).update(
+            by_village.setdefault(movement.village_id, {}).update(
                 {
                     f"{key}.{what}": getattr(getattr(moved, key), what)
                     if hasattr(moved, key)
@@ -672,7 +675,7 @@ def summary_document(
         when = f" ngày {format_date(date.fromisoformat(decided))}" if decided else ""
         decision = f" theo Quyết định số {number}{when} của Chủ tịch Ủy ban nhân dân {who.commune}"
     subject = settings["subject"].format(year=tables.year, commune=who.commune)
-    body = [
+    body: list[Block] = [
         TextParagraph(
             settings["opening"].format(year=tables.year, decision=decision, issuer=who.name)
         ),

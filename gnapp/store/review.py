@@ -53,6 +53,11 @@ class StoredRound:
     posting_days: int | None
     opinion: dict[str, Any] | None
 
+    @property
+    def decided_on(self) -> date | None:
+        """The date of the recognition decision; None before the round is recognised."""
+        return None if self.decision_date is None else date.fromisoformat(self.decision_date)
+
 
 def _stored_round(row: Mapping[str, Any]) -> StoredRound:
     decoded = {

@@ -29,8 +29,8 @@ from gnapp.store.programme import target_kinds, targets
 from gnapp.store.register import get_commune, get_setting
 from gnapp.store.setup import KINDS
 from gnapp.store.users import User
-from gnapp.ui.common.household_list import HouseholdListPage
 from gnapp.ui.common.guide import GuideDialog
+from gnapp.ui.common.household_list import HouseholdListPage
 from gnapp.ui.common.jobs import Job
 from gnapp.ui.common.messages import ask_path, show_message
 from gnapp.ui.common.models import (

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import sqlite_utils
 
 from gnapp.core.vietnamese import format_date, format_number
@@ -39,7 +37,7 @@ def _certificate(context: Context, state: HouseholdState) -> OfficialDocument:
     values = {
         **context.bases_values(),
         "decision_number": found.decision_number,
-        "decision_date": format_date(date.fromisoformat(found.decision_date)),
+        "decision_date": format_date(context.decided_on),
     }
     address = ", ".join(
         part
@@ -91,7 +89,7 @@ def _certificate(context: Context, state: HouseholdState) -> OfficialDocument:
     ]
     return context.document(
         number_symbol=number_symbol(None, words["symbol"]),
-        date=date.fromisoformat(found.decision_date),
+        date=context.decided_on,
         kind=words["kind"],
         subject=context.fill(words["subject"], class_upper=label.upper()),
         body=tuple(body),

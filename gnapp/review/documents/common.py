@@ -8,6 +8,7 @@ import functools
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import sqlite_utils
@@ -122,6 +123,13 @@ class Context:
             round_title=self.found.title,
             **values,
         )
+
+    @property
+    def decided_on(self) -> date:
+        """The recognition decision's date; refused in words before the recognition."""
+        if self.found.decided_on is None:
+            raise DocumentError(f"{self.found.title} chưa có quyết định công nhận.")
+        return self.found.decided_on
 
     @property
     def signature(self) -> Signature:

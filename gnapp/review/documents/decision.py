@@ -64,8 +64,7 @@ def _decision_states(context: Context) -> list[HouseholdState]:
 
 def _decided(context: Context, on: date) -> date:
     """The decision's date: the round's once recognised, ``on`` for a draft."""
-    found = context.found
-    return date.fromisoformat(found.decision_date) if found.locked else on
+    return context.found.decided_on or on
 
 
 def _annex_note(context: Context, decided: date) -> str:

@@ -25,7 +25,6 @@ from gnapp.review.tablet.cells import boolean, read_cell
 from gnapp.review.tablet.fields import field_by_id, fields_by_id
 from gnapp.review.tablet.mapping import SavedMapping
 from gnapp.review.tablet.reading import Table, household_code_column, read_export
-from gnapp.review.xlsform import check_round
 from gnapp.review.workflow import (
     ReviewError,
     Round,
@@ -33,6 +32,7 @@ from gnapp.review.workflow import (
     get_round,
     match_members,
 )
+from gnapp.review.xlsform import check_round
 from gnapp.store import register, review
 
 _PROGRESS_EVERY = 20

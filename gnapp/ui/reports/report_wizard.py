@@ -48,7 +48,6 @@ from gnapp.reporting.figures import (
     report_kinds,
     sentences,
 )
-from gnapp.reporting.tables.pdf import data_table
 from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.store.reports import STATE_LABELS, SavedReport, load_report, save_report
 from gnapp.ui.common.annex_table import annex_table_widget

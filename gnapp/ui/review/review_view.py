@@ -290,8 +290,10 @@ class ReviewView(QWidget):
         )
         self.tablet_button = QPushButton(tr("Máy tính bảng"), objectName="tablets")
         self.tablet_button.setToolTip(
-            tr("Biểu mẫu Phiếu B cho máy tính bảng (KoBoToolbox, ODK Collect) và nhập các phiếu "
-               "rà soát viên đã điền")  # fmt: skip
+            tr(
+                "Biểu mẫu Phiếu B cho máy tính bảng (KoBoToolbox, ODK Collect) và nhập các phiếu "
+                "rà soát viên đã điền"
+            )
         )
         tablet_menu = QMenu(self.tablet_button)
         form_action = tablet_menu.addAction(tr("Tạo biểu mẫu máy tính bảng…"))
@@ -858,15 +860,16 @@ class ReviewView(QWidget):
         if files is not None:
             written = "\n".join(str(p) for p in (files.form, files.households, files.previous))
             notes = "".join(f"\n• {note}" for note in files.notes)
-            show_message(
-                self,
-                title,
-                tr("Đã ghi:\n{files}\n\nMã biểu mẫu: {form_id}, phiên bản {version}; {count} hộ "
-                   "trong danh sách. Tải cả ba tệp lên KoBoToolbox hoặc ODK Central.{notes}",
-                   files=written, form_id=files.form_id, version=files.version,
-                   count=format_number(files.households_listed), notes=notes),  # fmt: skip
-                warning=False,
+            text = tr(
+                "Đã ghi:\n{files}\n\nMã biểu mẫu: {form_id}, phiên bản {version}; {count} hộ "
+                "trong danh sách. Tải cả ba tệp lên KoBoToolbox hoặc ODK Central.{notes}",
+                files=written,
+                form_id=files.form_id,
+                version=files.version,
+                count=format_number(files.households_listed),
+                notes=notes,
             )
+            show_message(self, title, text, warning=False)
         return files
 
     def import_from_tablets(self) -> None:
