@@ -422,7 +422,7 @@ def _vote(text: str) -> tuple[str, int | tuple[int, int]]:
 
 def _meeting(cdb: Any, args: argparse.Namespace) -> int:
     from gnapp.review.workflow import record_meeting
-    from gnapp.store.review_votes import meeting_votes
+    from gnapp.store.review import meeting_votes
 
     votes = {}
     for text in args.vote:
@@ -441,7 +441,7 @@ def _meeting(cdb: Any, args: argparse.Namespace) -> int:
         represented_households=args.represented,
     )
     print_table(
-        (vote.household_code, f"{vote.agreed}/{vote.voting} đồng ý", VOTE_LABELS[vote.outcome])
+        (vote["code"], f"{vote['agreed']}/{vote['attendees']} đồng ý", VOTE_LABELS[vote["outcome"]])
         for vote in meeting_votes(cdb.db, meeting_id)
     )
     print(f"Đã ghi cuộc họp {meeting_id}.")

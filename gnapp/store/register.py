@@ -542,6 +542,33 @@ def members_of(db: sqlite_utils.Database, household_id: int) -> list[dict[str, A
     )
 
 
+# The households' group flags a decision's annex marks, as the households table names them.
+GROUP_FLAG_KEYS = (
+    "ethnic_minority",
+    "without_working_capacity",
+    "revolution_merit",
+    "social_assistance",
+)
+
+
+def household_groups(
+    db: sqlite_utils.Database, household_ids: Sequence[int]
+) -> dict[int, dict[str, bool]]:
+    """Each household's group flags (GROUP_FLAG_KEYS) by household id."""
+    if not household_ids:
+        return {}
+    keys = ", ".join(GROUP_FLAG_KEYS)
+    marks = ", ".join("?" for _ in household_ids)
+    rows = db.query(f"SELECT id, {keys} FROM households WHERE id IN ({marks})", list(household_ids))
+    return {row["id"]: {key: bool(row[key]) for key in GROUP_FLAG_KEYS} for row in rows}
+
+
+def household_address(db: sqlite_utils.Database, household_id: int) -> str | None:
+    """The household's address as written (house number, street), None when not written."""
+    row = db.execute("SELECT address FROM households WHERE id = ?", [household_id]).fetchone()
+    return row[0] if row else None
+
+
 def stored_household(db: sqlite_utils.Database, household_id: int) -> dict[str, Any]:
     """The household's fields (HOUSEHOLD_FIELDS), flags as booleans, lists decoded."""
     row = db.table("households").get(household_id)

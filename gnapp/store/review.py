@@ -179,6 +179,12 @@ def recognise_round(
         )
 
 
+def round_year(db: sqlite_utils.Database, round_id: int) -> int | None:
+    """The year of the review round, None when there is no such round."""
+    row = db.execute("SELECT year FROM review_rounds WHERE id = ?", [round_id]).fetchone()
+    return row[0] if row else None
+
+
 # --- the review list and applications ---------------------------------------------------------
 
 
@@ -499,6 +505,44 @@ def last_meeting_date(db: sqlite_utils.Database, round_id: int) -> str | None:
         "SELECT max(held_on) FROM village_meetings WHERE round_id = ?", [round_id]
     ).fetchone()
     return row[0]
+
+
+def village_meetings(
+    db: sqlite_utils.Database, round_id: int, village_id: int
+) -> list[dict[str, Any]]:
+    """The meetings a village held in the round, in the order they were held."""
+    return list(
+        db.query(
+            "SELECT * FROM village_meetings WHERE round_id = ? AND village_id = ? "
+            "ORDER BY held_on, id",
+            [round_id, village_id],
+        )
+    )
+
+
+def villages_that_met(db: sqlite_utils.Database, round_id: int) -> list[int]:
+    """The villages that held a meeting in the round, in the order of their names."""
+    return [
+        row[0]
+        for row in db.execute(
+            "SELECT DISTINCT m.village_id FROM village_meetings m JOIN villages v "
+            "ON v.id = m.village_id WHERE m.round_id = ? ORDER BY v.name_sort_key",
+            [round_id],
+        )
+    ]
+
+
+def meeting_votes(db: sqlite_utils.Database, meeting_id: int) -> list[dict[str, Any]]:
+    """A meeting's votes with each household's code and head, in the order of the heads'
+    names."""
+    return list(
+        db.query(
+            "SELECT v.*, h.code, h.head_name FROM meeting_votes v "
+            "JOIN households h ON h.id = v.household_id WHERE v.meeting_id = ? "
+            "ORDER BY h.head_sort_key, h.id",
+            [meeting_id],
+        )
+    )
 
 
 # --- the public posting -------------------------------------------------------------------------

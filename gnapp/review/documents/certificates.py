@@ -19,8 +19,7 @@ from gnapp.review.documents.common import (
     village_label,
 )
 from gnapp.review.progress import HouseholdState
-from gnapp.store.register import members_of
-from gnapp.store.review_documents import household_address
+from gnapp.store.register import household_address, members_of
 
 CERTIFIED = ("poor", "near_poor")
 # (most members, type size) of a certificate's roster: a large household's in smaller type, so

@@ -36,7 +36,7 @@ from gnapp.review.documents.common import (
     round_context,
 )
 from gnapp.review.progress import HouseholdState
-from gnapp.store.review_documents import GROUP_FLAG_KEYS, household_groups
+from gnapp.store.register import GROUP_FLAG_KEYS, household_groups
 
 FLAG_WIDTHS = (0.7, 1.1, 1.0, 1.0)  # relative widths of the group columns, GROUP_FLAG_KEYS order
 

@@ -24,7 +24,7 @@ from gnapp.review.documents.notice import notice_document, notice_sheets
 from gnapp.review.documents.questionnaires import questionnaire_documents
 from gnapp.review.documents.review_list import review_list_document, review_list_sheets
 from gnapp.store.register import find_village, village_name
-from gnapp.store.review_documents import round_year, villages_that_met
+from gnapp.store.review import round_year, villages_that_met
 
 KINDS = ("list", "questionnaire", "minutes", "notice", "decision", "certificates")
 XLSX_KINDS = ("list", "notice", "decision")

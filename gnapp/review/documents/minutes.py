@@ -29,7 +29,7 @@ from gnapp.review.documents.common import (
     village_label,
 )
 from gnapp.store.register import village_name
-from gnapp.store.review_documents import meeting_votes, village_meetings
+from gnapp.store.review import meeting_votes, village_meetings
 
 
 def _votes_table(votes: list[dict[str, Any]]) -> Table:
