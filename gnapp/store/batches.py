@@ -67,7 +67,9 @@ def _entries(db: sqlite_utils.Database, batch_id: int) -> list[Change]:
     return [change_from_row(row) for row in rows]
 
 
-def _later_change(db: sqlite_utils.Database, batch_id: int) -> dict[str, Any] | None:
+def _later_change(
+    db: sqlite_utils.Database, batch_id: int, keep: str | None
+) -> dict[str, Any] | None:
     rows = list(
         db.query(
             f"""SELECT later.* FROM change_log later
@@ -77,15 +79,16 @@ def _later_change(db: sqlite_utils.Database, batch_id: int) -> dict[str, Any] | 
                 AND later.id > mine.last_id
                WHERE later.batch_id IS NOT :batch
                  AND coalesce(later.batch_id, 0) NOT IN ({UNDONE_BATCHES})
+                 AND later.table_name IS NOT :keep
                ORDER BY later.id LIMIT 1""",
-            {"batch": batch_id},
+            {"batch": batch_id, "keep": keep},
         )
     )
     return rows[0] if rows else None
 
 
 def _later_change_to_its_households(
-    db: sqlite_utils.Database, batch_id: int
+    db: sqlite_utils.Database, batch_id: int, keep: str | None
 ) -> dict[str, Any] | None:
     """A change made afterwards to a household the batch added, in a row of its own (a status
     set, a member added, a benefit recorded): undoing would pull the household from under it."""
@@ -97,8 +100,9 @@ def _later_change_to_its_households(
                      WHERE batch_id = :batch AND table_name = 'households' AND action = 'insert')
                  AND later.batch_id IS NOT :batch
                  AND coalesce(later.batch_id, 0) NOT IN ({UNDONE_BATCHES})
+                 AND later.table_name IS NOT :keep
                ORDER BY later.id LIMIT 1""",
-            {"batch": batch_id},
+            {"batch": batch_id, "keep": keep},
         )
     )
     return rows[0] if rows else None
@@ -193,7 +197,8 @@ def undo_batch(
 ) -> int:
     """Undo every change of a batch; return the id of the undo's own batch. ``progress`` may
     stop it (Cancelled), and then nothing is undone. The rows of table ``keep`` stay as they
-    are (the register's events: the record of what was undone)."""
+    are, and later changes to that table do not stop the undo (the register's events: the
+    record of what was undone; gnapp.store.events checks what depends on them)."""
     db = cdb.db
     found = list(db.query("SELECT * FROM batches WHERE id = ?", [batch_id]))
     if not found:
@@ -204,7 +209,7 @@ def undo_batch(
             f"Lô '{batch['label']}' đã được hoàn tác lúc {batch['undone_at']} "
             f"bởi {batch['undone_by']}."
         )
-    later = _later_change(db, batch_id) or _later_change_to_its_households(db, batch_id)
+    later = _later_change(db, batch_id, keep) or _later_change_to_its_households(db, batch_id, keep)
     if later is not None:
         raise DatabaseError(
             f"Không thể hoàn tác lô '{batch['label']}': {_describe(db, later)}. "

@@ -580,14 +580,20 @@ def undo_event(cdb: CommuneDatabase, event_id: int) -> None:
     }
     # the events undone since (their marks, their changes and the undos) are not later work
     later = db.execute(
-        f"""SELECT table_name, household_id, at, actor FROM change_log
+        f"""SELECT CASE WHEN batch_id IN (SELECT id FROM batches WHERE kind = :kind)
+                       THEN 'register_events' ELSE table_name END, household_id, at, actor
+           FROM change_log
            WHERE household_id IN (SELECT value FROM json_each(:households))
              AND id > (SELECT max(id) FROM change_log WHERE batch_id = :batch)
              AND coalesce(batch_id, 0) NOT IN ({batches.UNDONE_BATCHES})
              AND NOT (table_name = 'register_events' AND row_id IN (
                  SELECT id FROM register_events WHERE undone_at IS NOT NULL))
            ORDER BY id LIMIT 1""",
-        {"households": json.dumps(sorted(households)), "batch": found.batch_id},
+        {
+            "households": json.dumps(sorted(households)),
+            "batch": found.batch_id,
+            "kind": BATCH_KIND,
+        },
     ).fetchone()
     if later is not None:
         table, household_id, at, actor = later
