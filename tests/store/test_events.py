@@ -273,3 +273,14 @@ def test_undo_refused_after_a_questionnaire(cdb):
     review.save_questionnaire(cdb, round_id, hid(cdb, "H2"), "B", {})
     with pytest.raises(EventError, match="hộ H2 có phiếu rà soát ghi sau đó"):
         events.undo_event(cdb, away)
+
+
+def test_events_in_the_household_history(cdb):
+    from gnapp.store.household_history import history_rows
+
+    away = events.record_moved_away(cdb, hid(cdb, "H2"), "2026-04-01", "Đi xa")
+    events.undo_event(cdb, away)
+    rows = [(r.what, r.old, r.new) for r in history_rows(cdb.db, hid(cdb, "H2"))]
+    assert ("Thêm: sự kiện “chuyển đi”", "", "") in rows
+    assert ("Hộ: Không còn trong xã từ ngày", "(trống)", "01/04/2026") in rows
+    assert ("Sự kiện “chuyển đi”: đã hoàn tác", "", "") in rows
