@@ -25,7 +25,7 @@ from gnapp.core.movements import LISTED
 from gnapp.store.events import HOUSEHOLD_CHANGE
 from gnapp.store.figures import ListCounts, VillageCounts
 from gnapp.store.household_query import GROUPS
-from gnapp.store.overview import VillageFigures
+from gnapp.store.overview import FIGURE_COLUMNS, VillageFigures
 
 _PRESENT = (
     "(h.present_from IS NULL OR h.present_from <= :on) "
@@ -129,15 +129,7 @@ def status_on(db: sqlite_utils.Database, household_id: int, on: date | str) -> s
 def _figures_sql(statuses: str, village_id: int | None) -> str:
     where = "WHERE v.id = :village" if village_id is not None else ""
     return f"""WITH {_SIZES}, {statuses}
-        SELECT v.id AS village_id, v.name, v.area,
-               count(h.id) AS households,
-               coalesce(sum(s.n), 0) AS members,
-               coalesce(sum(f.status = 'poor'), 0) AS poor,
-               coalesce(sum(f.status = 'near_poor'), 0) AS near_poor,
-               coalesce(sum(f.status = 'average'), 0) AS average,
-               coalesce(sum(CASE WHEN f.status = 'poor' THEN s.n END), 0) AS poor_members,
-               coalesce(sum(CASE WHEN f.status = 'near_poor' THEN s.n END), 0)
-                   AS near_poor_members
+        SELECT {FIGURE_COLUMNS}
         FROM villages v
         LEFT JOIN households h ON h.village_id = v.id AND {_PRESENT}
         LEFT JOIN sizes s ON s.household_id = h.id
