@@ -34,7 +34,9 @@ from gnapp.review import progress, workflow
 from gnapp.store import activities, programme, register, review, users
 from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.store.errors import DatabaseError
+from gnapp.store.figures import commune_counts
 from gnapp.store.migrations import LATEST_VERSION
+from gnapp.store.overview import status_counts
 
 HISTORY_YEARS = (2022, 2023, 2024)
 REVIEW_YEAR = 2025
@@ -366,6 +368,7 @@ class _Generator:
             self.household(number, village_id, urban, minority, round_id)
             if progress and (number % 100 == 0 or number == self.household_count):
                 progress(number, self.household_count)
+        workflow.build_list(self.cdb, round_id)  # last year's poor and near-poor households
         self.meetings_and_posting(round_id)
         approver = users.get_user(self.cdb.db, "lanhdao")
         review.recognise_round(self.cdb, round_id, *DECISIONS[REVIEW_YEAR], approver=approver)
@@ -423,8 +426,8 @@ class _Generator:
             else None
         )
         self.write_statuses(household_id, final)
-        if reviewed:
-            self.list_entry(round_id, household_id, applied, members[0]["full_name"])
+        if applied:
+            self.application(round_id, household_id, members[0]["full_name"])
 
     def answers(
         self, members: list[dict], urban: bool, hardship: float, target: str | None
@@ -486,31 +489,18 @@ class _Generator:
             raise RuntimeError(f"Demo household {record['household_code']}: {result.notes}")
         return result.class_code
 
-    def list_entry(self, round_id: int, household_id: int, applied: bool, head: str) -> None:
-        """The household on the 2025 review list: from last year's lists, or by its application
-        (written before the list is built in real life; the entry's source says which)."""
-        if applied:
-            workflow.add_application(
-                self.cdb,
-                round_id,
-                household_id,
-                kind="review",
-                received_on="2025-09-20",
-                applicant={"full_name": head},
-                reason="Hộ gặp khó khăn, đề nghị được rà soát",
-                channel="trực tiếp",
-            )
-        else:
-            self.cdb.db["review_entries"].insert(
-                {
-                    "round_id": round_id,
-                    "household_id": household_id,
-                    "source": "listed",
-                    "previous_status": workflow.previous_statuses(
-                        self.cdb.db, household_id, REVIEW_YEAR
-                    )[0],
-                }
-            )
+    def application(self, round_id: int, household_id: int, head: str) -> None:
+        """The household's application to be reviewed, which puts it on the 2025 review list."""
+        workflow.add_application(
+            self.cdb,
+            round_id,
+            household_id,
+            kind="review",
+            received_on="2025-09-20",
+            applicant={"full_name": head},
+            reason="Hộ gặp khó khăn, đề nghị được rà soát",
+            channel="trực tiếp",
+        )
 
     def meetings_and_posting(self, round_id: int) -> None:
         """Every village's meeting agreeing its households (no draw of the generator is used, so
@@ -559,15 +549,10 @@ class _Generator:
             )
 
     def targets_and_budgets(self) -> None:
-        db = self.cdb.db
-        total = db["households"].count
+        total = commune_counts(self.cdb.db).households
+        by_year = status_counts(self.cdb.db)
         for year in (2023, 2024, 2025, 2026):
-            counts = dict(
-                db.execute(
-                    "SELECT status, count(*) FROM household_status WHERE year = ? GROUP BY status",
-                    [min(year - 1, REVIEW_YEAR)],
-                ).fetchall()
-            )
+            counts = by_year.get(min(year - 1, REVIEW_YEAR), {})
             poor_cut = max(1, round(counts.get("poor", 0) * 0.15))
             near_cut = max(1, round(counts.get("near_poor", 0) * 0.12))
             number = f"{40 + year % 100}/QĐ-UBND"
@@ -624,10 +609,21 @@ class _Generator:
                     )
         self.activities_and_policies(scale)
 
+    def trainee(self, household_id: int, year: int) -> int | None:
+        """The household's first member of working age (18 to 45) in ``year``, if any."""
+        oldest, youngest = str(year - 45), str(year - 18)
+        return next(
+            (
+                member["id"]
+                for member in register.members_of(self.cdb.db, household_id)
+                if oldest <= (member["birth_date"] or "")[:4] <= youngest
+            ),
+            None,
+        )
+
     def activities_and_policies(self, scale: int) -> None:
         """Models, trainings and their beneficiaries among the year's poor and near-poor
         households (the lists of the year before), and the general policies they received."""
-        db = self.cdb.db
         plans = (
             ("DA3.1", "model", "Mô hình nuôi bò sinh sản", "1 con bò giống", 12, 15_000_000),
             ("DA2", "model", "Mô hình nuôi dê sinh sản", "5 con dê giống", 8, 10_000_000),
@@ -635,12 +631,7 @@ class _Generator:
             ("DA6.1", "communication", "Trang bị cụm loa truyền thanh thôn", None, 0, 0),
         )
         for year in (2023, 2024, 2025):
-            listed = db.execute(
-                "SELECT s.household_id, h.village_id, s.status FROM household_status s "
-                "JOIN households h ON h.id = s.household_id "
-                "WHERE s.year = ? AND s.status IN ('poor', 'near_poor') ORDER BY s.household_id",
-                [year - 1],
-            ).fetchall()
+            listed = register.households_on_lists(self.cdb.db, year - 1)
             if not listed:
                 continue
             for project, kind, name, support, reached, amount in plans:
@@ -659,18 +650,12 @@ class _Generator:
                     village_id=village if kind != "training" else None,
                 )
                 for household_id, _, _ in sorted(chosen):
-                    member = None
-                    if kind == "training":
-                        member = db.execute(
-                            "SELECT id FROM members WHERE household_id = ? "
-                            "AND substr(birth_date, 1, 4) BETWEEN ? AND ? ORDER BY position",
-                            [household_id, str(year - 45), str(year - 18)],
-                        ).fetchone()
+                    member = self.trainee(household_id, year) if kind == "training" else None
                     activities.add_beneficiary(
                         self.cdb,
                         activity,
                         household_id,
-                        member_id=member[0] if member else None,
+                        member_id=member,
                         support=support,
                         amount=amount or None,
                     )
@@ -701,18 +686,13 @@ def create_demo(
     try:
         with cdb.transaction():
             _Generator(cdb, households, seed).run(progress)
-        db = cdb.db
-        statuses: dict[int, dict[str, int]] = {}
-        for row in db.query(
-            "SELECT year, status, count(*) AS n FROM household_status GROUP BY year, status"
-        ):
-            statuses.setdefault(row["year"], {})[row["status"]] = row["n"]
+        counts = commune_counts(cdb.db)
         return DemoSummary(
             path=path,
-            households=db["households"].count,
-            members=db["members"].count,
-            villages=db["villages"].count,
-            statuses=statuses,
+            households=counts.households,
+            members=counts.members,
+            villages=counts.villages,
+            statuses=status_counts(cdb.db),
         )
     finally:
         cdb.close()

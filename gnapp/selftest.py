@@ -12,7 +12,6 @@ failure stops the run and is named.
 
 from __future__ import annotations
 
-import json
 import secrets
 import sys
 import tempfile
@@ -75,13 +74,14 @@ def _demo_copy(context: SelfTest) -> str:
 def _open_demo(context: SelfTest) -> str:
     from gnapp.store.backups import check_integrity
     from gnapp.store.database import open_database
+    from gnapp.store.figures import commune_counts
 
     assert context.database is not None
     report = check_integrity(context.database, quick=False)
     if not report.sound:
         raise SelfTestError("dữ liệu không toàn vẹn: " + "; ".join(report.problems[:3]))
     context.cdb = open_database(context.database)
-    households = context.cdb.db["households"].count
+    households = commune_counts(context.cdb.db).households
     if households == 0:
         raise SelfTestError("xã mẫu không có hộ nào")
     return f"lược đồ v{report.version}, {format_number(households)} hộ"
@@ -92,36 +92,30 @@ def _classify(context: SelfTest) -> str:
     year, and compare with the class the review recorded."""
     from gnapp.core.classify import classify
     from gnapp.core.standards import standard_for_year
+    from gnapp.review.workflow import rounds
+    from gnapp.store.review import complete_survey_answers
 
     db = context.open_db().db
-    rounds = list(
-        db.query("SELECT * FROM review_rounds ORDER BY reference_date DESC, id DESC LIMIT 1")
-    )
-    if not rounds:
+    every_round = rounds(db)
+    if not every_round:
         raise SelfTestError("xã mẫu không có đợt rà soát nào")
-    review = rounds[0]
-    standard = standard_for_year(review["year"])
-    reference = date.fromisoformat(review["reference_date"])
-    rows = db.query(
-        "SELECT answers, class_code FROM questionnaires "
-        "WHERE round_id = ? AND form = 'B' AND state = 'complete'",
-        [review["id"]],
-    )
+    review = max(every_round, key=lambda found: (found.reference_date, found.id))
+    standard = standard_for_year(review.year)
     classified = differing = 0
-    for row in rows:
-        result = classify(json.loads(row["answers"]), standard, reference)
+    for answers, class_code in complete_survey_answers(db, review.id):
+        result = classify(answers, standard, review.reference_date)
         classified += 1
-        differing += result.class_code != row["class_code"]
+        differing += result.class_code != class_code
     if classified == 0:
-        raise SelfTestError(f"đợt rà soát năm {review['year']} không có phiếu B nào")
+        raise SelfTestError(f"đợt rà soát năm {review.year} không có phiếu B nào")
     if differing:
         raise SelfTestError(
             f"{format_number(differing)}/{format_number(classified)} hộ phân loại khác kết quả "
             "đợt rà soát đã ghi"
         )
-    context.review_year = review["year"]
+    context.review_year = review.year
     return (
-        f"{format_number(classified)} hộ năm {review['year']} theo chuẩn {standard.id}, "
+        f"{format_number(classified)} hộ năm {review.year} theo chuẩn {standard.id}, "
         "khớp kết quả đã ghi"
     )
 

@@ -35,7 +35,10 @@ def test_the_backup_folder_is_chosen_and_put_back(tmp_path, monkeypatch):
     assert preferences.backup_root() == tmp_path / "data" / "sao-luu"
     chosen = preferences.set_backup_root(tmp_path / "o-d" / "sao luu xa")
     assert chosen.is_dir() and list(chosen.iterdir()) == []  # the write check leaves nothing
-    assert default_backup_folder(tmp_path / "xa-son-minh.gnapp") == chosen / "xa-son-minh"
+    assert (
+        default_backup_folder(tmp_path / "xa-son-minh.gnapp", preferences.backup_root())
+        == chosen / "xa-son-minh"
+    )
     assert preferences.set_backup_root(None) == tmp_path / "data" / "sao-luu"
     assert preferences.backup_root() == tmp_path / "data" / "sao-luu"
 

@@ -90,7 +90,7 @@ class _Income:
 
     @property
     def above_line(self) -> bool:
-        return self.basis is not None and self.value > self.line
+        return self.value is not None and self.line is not None and self.value > self.line
 
 
 def _plain(number: Any) -> Any:
@@ -215,7 +215,8 @@ def _income(
 ) -> _Income:
     area = record["area"]
     income = record.get("income") or {}
-    b1, items = income.get("b1_score"), ()
+    b1 = income.get("b1_score")
+    items: tuple[ScoredItem, ...] = ()
     if table is not None and income.get("b1_answers") is not None:
         b1, items = _b1_from_table(record, standard, table, b1, notes)
     lines = standard.score_method.b1_lines
@@ -254,7 +255,8 @@ def _class_code(
     if income.basis is None:
         return None
     if income.above_line:
-        if income.basis == "income" and band is not None and income.value <= band:
+        below_band = band is not None and income.value is not None and income.value <= band
+        if income.basis == "income" and below_band:
             return "average"
         return "not_poor"
     if deprived >= needed:
@@ -288,10 +290,9 @@ def _notes(
     elif unknown:
         notes.append(f"Chỉ số chưa đủ dữ liệu: {_names(unknown)}")
     used: list[tuple[str, Provenance]] = []
-    if income.basis == "score":
-        used.append((f"ngưỡng điểm B1 {AREA_LABELS[area]}", income.provenance))
-    elif income.basis == "income":
-        used.append((f"chuẩn thu nhập {AREA_LABELS[area]}", income.provenance))
+    if income.provenance is not None:
+        line = "ngưỡng điểm B1" if income.basis == "score" else "chuẩn thu nhập"
+        used.append((f"{line} {AREA_LABELS[area]}", income.provenance))
     above = income.above_line
     band = standard.average_band
     if above and income.basis == "income":
@@ -392,13 +393,14 @@ _SYMBOLS = {True: "✗", False: "✓", None: "?"}
 
 def _income_line_text(result: Classification) -> str:
     area = AREA_LABELS[result.area]
-    if result.income_basis is None:
+    measured, limit = result.income_value, result.income_line
+    if result.income_basis is None or measured is None or limit is None:
         return "Thu nhập: chưa so được với chuẩn"
-    relation = "trên" if result.income_value > result.income_line else "bằng hoặc dưới"
+    relation = "trên" if measured > limit else "bằng hoặc dưới"
     if result.income_basis == "score":
-        value, line = format_decimal(result.income_value), format_decimal(result.income_line)
+        value, line = format_decimal(measured), format_decimal(limit)
         return f"Điểm B1: {value} điểm; ngưỡng {area}: {line} điểm ({relation} ngưỡng)"
-    value, line = format_money(result.income_value), format_money(result.income_line)
+    value, line = format_money(measured), format_money(limit)
     return f"Thu nhập bình quân đầu người/tháng: {value}; chuẩn {area}: {line} ({relation} chuẩn)"
 
 

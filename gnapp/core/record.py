@@ -165,7 +165,8 @@ class RecordError(ValueError):
 
 @functools.cache
 def _schema() -> dict[str, Any]:
-    return read_form_json("household-record.schema.json")
+    schema: dict[str, Any] = read_form_json("household-record.schema.json")
+    return schema
 
 
 @functools.cache
@@ -189,10 +190,12 @@ def field_schema(field: str) -> dict[str, Any]:
     """The schema of "household.<name>" or "member.<name>"; KeyError when there is none."""
     scope, _, name = field.partition(".")
     if scope == "household":
-        return _schema()["properties"][name]
-    if scope == "member":
-        return _schema()["$defs"]["member"]["properties"][name]
-    raise KeyError(field)
+        properties: dict[str, dict[str, Any]] = _schema()["properties"]
+    elif scope == "member":
+        properties = _schema()["$defs"]["member"]["properties"]
+    else:
+        raise KeyError(field)
+    return properties[name]
 
 
 def field_label(field: str) -> str:
@@ -200,7 +203,8 @@ def field_label(field: str) -> str:
 
     "member.has_health_insurance" -> "Có thẻ bảo hiểm y tế", "member.employment" -> "Việc làm".
     """
-    return field_schema(field).get("description", field).split(":")[0]
+    description: str = field_schema(field).get("description", field)
+    return description.split(":")[0]
 
 
 def value_label(field: str, value: Any) -> str:
@@ -270,13 +274,17 @@ def _allowed_values(parts: Sequence[str | int], values: Sequence[Any]) -> str:
 def _schema_problems(error: ValidationError) -> Iterator[tuple[list[str | int], str]]:
     """(path, Vietnamese reason) for one jsonschema error."""
     path = list(error.absolute_path)
-    kind, expected, value = error.validator, error.validator_value, error.instance
+    # Any: a validator's error has them all (they are "unset" only on a hand-made error)
+    kind: Any = error.validator
+    expected: Any = error.validator_value
+    value: Any = error.instance
+    schema: Any = error.schema
     if kind == "required":
         for name in expected:
             if name not in value:
                 yield [*path, name], "thiếu trường bắt buộc"
     elif kind == "additionalProperties":
-        known = error.schema.get("properties", {})
+        known = schema.get("properties", {})
         for name in value:
             if name not in known:
                 yield [*path, name], "trường không có trong mẫu bản ghi hộ"

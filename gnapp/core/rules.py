@@ -144,7 +144,7 @@ def _ordered(compare: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool |
 
 def _equal(a: Any, b: Any) -> bool | None:
     if not isinstance(a, Span) and not isinstance(b, Span):
-        return a == b
+        return bool(a == b)
     (alo, ahi), (blo, bhi) = _bounds(a), _bounds(b)
     return False if ahi < blo or bhi < alo else None
 
@@ -264,7 +264,11 @@ def _member_field(name: str) -> Node:
 
 
 def _derived_member_field(name: str) -> Node:
-    return lambda env, member: env.household.derived[member][name]
+    def node(env: _Env, member: int | None) -> Result:
+        assert member is not None, "a member's field read outside a member"
+        return env.household.derived[member][name]
+
+    return node
 
 
 def _variable(name: str) -> Node:
@@ -353,7 +357,12 @@ def _schema_kind(field_name: str, where: str) -> Kind:
 
 def _check_choices(closed: Kind, given: Kind, where: str) -> None:
     """A literal or parameter compared with a schema enum must use the enum's values."""
-    if closed.closed and given.choices is not None and not given.closed:
+    if (
+        closed.closed
+        and closed.choices is not None
+        and given.choices is not None
+        and not given.closed
+    ):
         stray = sorted(given.choices - closed.choices)
         if stray:
             allowed = ", ".join(sorted(closed.choices))
@@ -610,6 +619,7 @@ class Template:
             if scope == "household":
                 value = household.record.get(name)
             elif name in DERIVED_MEMBER_FIELDS:
+                assert member is not None, "a member's field read outside a member"
                 value = household.derived[member][name][0]
             else:
                 value = household.record["members"][member].get(name)

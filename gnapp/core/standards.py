@@ -82,7 +82,8 @@ class AreaValues:
     provenance: Provenance
 
     def for_area(self, area: str) -> int | float | None:
-        return getattr(self, area)
+        value: int | float | None = getattr(self, area)
+        return value
 
 
 @dataclass(frozen=True)
@@ -246,7 +247,7 @@ class _Reader:
         return value
 
     def text(self, obj: Mapping[str, Any], key: str, path: str) -> str:
-        value = self.get(obj, key, path, str)
+        value: str = self.get(obj, key, path, str)
         if not value.strip():
             self.fail(_join(path, key), "không được để trống")
         return value

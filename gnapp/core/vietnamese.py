@@ -22,7 +22,7 @@ def format_number(value: int | float | Decimal, decimals: int = 0) -> str:
     rounded = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
     sign = "-" if rounded < 0 else ""
     whole, _, fraction = f"{abs(rounded):f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
@@ -39,7 +39,7 @@ def format_decimal(value: int | float | Decimal, max_decimals: int = 2) -> str:
     return text
 
 
-def format_money(dong: int) -> str:
+def format_money(dong: int | float | Decimal) -> str:
     """An amount in đồng for official text ("1.500.000 đồng")."""
     return f"{format_number(dong)} đồng"
 

@@ -12,7 +12,8 @@ from gnapp.data import read_form_json
 
 @cache
 def village_prefixes() -> tuple[str, ...]:
-    """The folded words written before a village's name ("thon", "to dan pho", ...), longest first."""
+    """The folded words written before a village's name ("thon", "to dan pho", ...), longest
+    first."""
     words = read_form_json("import", "values.json")["village_prefixes"]
     return tuple(sorted((fold(word) for word in words), key=len, reverse=True))
 
@@ -47,5 +48,5 @@ class VillageMatcher:
         """A village by its code (case aside) or, failing that, by its name."""
         for row in self.rows:
             if row["code"].lower() == written.strip().lower():
-                return row["id"]
+                return int(row["id"])
         return self.existing(written)

@@ -42,7 +42,7 @@ def apply_plan(
     members = statuses = 0
     with cdb.batch(BATCH_KIND, plan.source.name, source=str(plan.source)) as batch_id:
         village_ids = dict(plan.existing_villages)
-        taken = {row[0] for row in cdb.db.execute("SELECT code FROM villages")}
+        taken = {village["code"] for village in register.villages(cdb.db)}
         needed = {h.village_key for h in todo} - set(village_ids)
         for key in sorted(needed):
             area = plan.village_areas.get(key, "rural")

@@ -17,16 +17,22 @@ from typing import Any
 
 import sqlite_utils
 
-from gnapp.core.villages import VillageMatcher, village_bare
 from gnapp.core.vietnamese import fold, nfc
-from gnapp.data import read_form_json
+from gnapp.core.villages import VillageMatcher, village_bare
 from gnapp.importers import parsing
 from gnapp.importers.headers import IGNORE, Header, find_header, suggest_mapping
 from gnapp.importers.parsing import CellError
 from gnapp.importers.reading import Sheet, column_letter, read_sheet
 from gnapp.progress import Progress
 from gnapp.store.database import CommuneDatabase
-from gnapp.store.register import get_setting, set_setting, villages
+from gnapp.store.register import (
+    get_setting,
+    household_codes,
+    household_codes_by_citizen_id,
+    household_heads,
+    set_setting,
+    villages,
+)
 
 MEMBER_LAYOUT = "member"  # one row per member
 HOUSEHOLD_LAYOUT = "household"  # one row per household (its head)
@@ -540,12 +546,7 @@ class _Builder:
                 self.problem(row, "member.relation", message, ERROR)
 
     def assign_codes(self) -> None:
-        existing = {
-            row[0]
-            for row in self.db.execute(
-                "SELECT code FROM households WHERE code LIKE ?", [f"{GENERATED_CODE_PREFIX}%"]
-            )
-        }
+        existing = household_codes(self.db, GENERATED_CODE_PREFIX)
         number = 0
         for household in self.households:
             if household.code is None:
@@ -557,19 +558,11 @@ class _Builder:
 
     def duplicates(self) -> list[Duplicate]:
         found: list[Duplicate] = []
-        db_codes = {row[0] for row in self.db.execute("SELECT code FROM households")}
-        db_ids = dict(
-            self.db.execute(
-                "SELECT m.citizen_id, h.code FROM members m JOIN households h "
-                "ON h.id = m.household_id WHERE m.citizen_id IS NOT NULL"
-            ).fetchall()
-        )
+        db_codes = household_codes(self.db)
+        db_ids = household_codes_by_citizen_id(self.db)
         db_heads = {
             (name, born, f"id:{village}"): code
-            for code, name, born, village in self.db.execute(
-                "SELECT h.code, h.head_name_fold, m.birth_date, h.village_id FROM households h "
-                "JOIN members m ON m.household_id = h.id AND m.relation = 'head'"
-            )
+            for code, name, born, village in household_heads(self.db)
         }
         file_ids: dict[str, int] = {}
         file_heads: dict[tuple[str, str, str], int] = {}

@@ -1,2 +1,3 @@
-"""The receiving office (docs/office.md): its database, registered communes and their keys,
-receiving packages, the board and the consolidated report."""
+"""The receiving office (docs/office.md): its database (``store``, every SQL statement of the
+``.gnoffice`` file), registered communes and their keys, receiving packages, the board and the
+consolidated report."""

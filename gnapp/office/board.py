@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from gnapp.core.vietnamese import format_date, local_time
-from gnapp.office.database import OfficeDatabase
 from gnapp.office.registry import communes
+from gnapp.office.store.database import OfficeDatabase
+from gnapp.office.store.packages import received_package_rows
+from gnapp.office.store.receipts import receipt_rows
 from gnapp.reporting.figures import FiguresError, report_kind
 
 
@@ -50,26 +52,11 @@ def _package(row: dict[str, Any]) -> ReceivedPackage:
     )
 
 
-_SELECT = "SELECT p.*, c.code, c.name FROM packages p JOIN communes c ON c.id = p.commune_id"
-
-
 def received_packages(
     office: OfficeDatabase, kind: str | None = None, period: str | None = None
 ) -> list[ReceivedPackage]:
     """Received packages, by commune code then sequence number."""
-    where, params = [], []
-    if kind is not None:
-        where.append("p.kind = ?")
-        params.append(kind)
-    if period is not None:
-        where.append("p.period = ?")
-        params.append(period)
-    sql = (
-        _SELECT
-        + (f" WHERE {' AND '.join(where)}" if where else "")
-        + " ORDER BY c.code, p.sequence"
-    )
-    return [_package(row) for row in office.db.query(sql, params)]
+    return [_package(row) for row in received_package_rows(office, kind, period)]
 
 
 def latest_packages(office: OfficeDatabase, kind: str, period: str) -> list[ReceivedPackage]:
@@ -159,15 +146,6 @@ class ReceiptRecord:
 
 def receipt_history(office: OfficeDatabase, limit: int = 1000) -> list[ReceiptRecord]:
     """The files offered to the office, newest first: received, corrections and refusals."""
-    rows = office.db.query(
-        """SELECT r.at, r.file_name, r.accepted, r.check_code, r.message, c.name,
-                  p.kind, p.period, p.correction_of IS NOT NULL AS correction
-           FROM receipts r
-           LEFT JOIN packages p ON p.id = r.package_id
-           LEFT JOIN communes c ON c.id = p.commune_id
-           ORDER BY r.id DESC LIMIT ?""",
-        [limit],
-    )
     return [
         ReceiptRecord(
             at=row["at"],
@@ -179,5 +157,5 @@ def receipt_history(office: OfficeDatabase, limit: int = 1000) -> list[ReceiptRe
             check=row["check_code"],
             message=row["message"],
         )
-        for row in rows
+        for row in receipt_rows(office, limit)
     ]

@@ -5,15 +5,15 @@ header."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from gnapp.core.vietnamese import format_date, local_time
 from gnapp.office.board import ReceivedPackage, latest_packages, received_packages
-from gnapp.office.database import OfficeDatabase
 from gnapp.office.registry import communes
+from gnapp.office.store.database import OfficeDatabase
+from gnapp.office.store.packages import package_figures
 from gnapp.packages.data import Part, consolidated_data, figures_from_data
 from gnapp.reporting.builder import (
     AnnexTable,
@@ -87,13 +87,10 @@ def consolidate(office: OfficeDatabase, period: str, kind: str | None = None) ->
         raise ConsolidationError(
             f"Chưa nhận {report_kind(kind).name.lower()} kỳ {code} của xã nào."
         )
-    parts = []
-    for package in packages:
-        row = office.db.execute(
-            "SELECT content FROM package_files WHERE package_id = ? AND name = 'figures.json'",
-            [package.id],
-        ).fetchone()
-        parts.append(Part(package.commune_code, package.commune_name, json.loads(row[0])))
+    parts = [
+        Part(package.commune_code, package.commune_name, package_figures(office, package.id))
+        for package in packages
+    ]
     notes = []
     points = parts[0].data["points"]
     for part in parts[1:]:

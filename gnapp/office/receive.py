@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,8 +22,16 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from gnapp.core.vietnamese import format_number, format_timestamp
-from gnapp.office.database import OfficeDatabase
 from gnapp.office.registry import find_commune, key_finder
+from gnapp.office.store.database import OfficeDatabase
+from gnapp.office.store.packages import (
+    add_package,
+    commune_chain,
+    newest_of_report,
+    package_by_hash,
+    package_figures,
+)
+from gnapp.office.store.receipts import add_receipt, offered_before
 from gnapp.packages.archive import MAX_PACKAGE_BYTES
 from gnapp.packages.data import INDICATORS
 from gnapp.packages.manifest import SUFFIX, Manifest
@@ -84,14 +92,6 @@ class Receipt:
         return text + "".join(f"\n  - {note}" for note in self.notes)
 
 
-def _data_of(office: OfficeDatabase, package_id: int) -> dict[str, Any]:
-    row = office.db.execute(
-        "SELECT content FROM package_files WHERE package_id = ? AND name = 'figures.json'",
-        [package_id],
-    ).fetchone()
-    return json.loads(row[0])
-
-
 def differences(before: dict[str, Any], after: dict[str, Any]) -> list[Difference]:
     """Every figure that differs between two communes' data of the same report."""
     found = []
@@ -142,13 +142,7 @@ def _chain(
     office: OfficeDatabase, commune_id: int, manifest: Manifest, package_hash: str
 ) -> list[str]:
     """The chain's notes for a package that may be taken in; CheckFailed when it may not."""
-    rows = {
-        row["sequence"]: row
-        for row in office.db.query(
-            "SELECT sequence, hash, previous_hash, received_at FROM packages WHERE commune_id = ?",
-            [commune_id],
-        )
-    }
+    rows = commune_chain(office, commune_id)
     sequence = manifest.sequence
     if sequence in rows:
         raise CheckFailed(
@@ -181,32 +175,15 @@ def _chain(
     return notes
 
 
-def _current_of(
-    office: OfficeDatabase, commune_id: int, kind: str, period: str
-) -> dict[str, Any] | None:
-    rows = list(
-        office.db.query(
-            "SELECT id, sequence FROM packages WHERE commune_id = ? AND kind = ? AND period = ? "
-            "ORDER BY sequence DESC LIMIT 1",
-            [commune_id, kind, period],
-        )
-    )
-    return rows[0] if rows else None
-
-
 def _refuse(office: OfficeDatabase, receipt: Receipt, file_hash: str) -> Receipt:
     failure = receipt.failure
-    with office.transaction() as db:
-        db["receipts"].insert(
-            {
-                "at": office.now(),
-                "file_name": receipt.file_name,
-                "file_sha256": file_hash,
-                "accepted": 0,
-                "check_code": failure.code if failure else None,
-                "message": failure.message if failure else "Chưa kiểm tra đủ các bước.",
-            }
-        )
+    add_receipt(
+        office,
+        receipt.file_name,
+        file_hash,
+        failure.message if failure else "Chưa kiểm tra đủ các bước.",
+        check_code=failure.code if failure else None,
+    )
     return receipt
 
 
@@ -224,24 +201,22 @@ def receive_package(
     if not verification.ok or manifest is None:
         return _refuse(office, receipt, file_hash)
     package_hash = manifest.package_hash
-    known = office.db.execute(
-        "SELECT received_at, sequence FROM packages WHERE hash = ?", [package_hash]
-    ).fetchone()
+    known = package_by_hash(office, package_hash)
     commune = find_commune(office, manifest.commune_code)
     assert commune is not None
     try:
         if known is not None:
             raise CheckFailed(
                 "chain",
-                f"Gói này (gói số {known[1]}) đã được nhận lúc {format_timestamp(known[0])}: "
-                "không nhận lại.",
+                f"Gói này (gói số {known['sequence']}) đã được nhận lúc "
+                f"{format_timestamp(known['received_at'])}: không nhận lại.",
             )
         receipt.notes = _chain(office, commune.id, manifest, package_hash)
     except CheckFailed as failed:
         verification.checks.append(Check("chain", False, failed.message))
         return _refuse(office, receipt, file_hash)
     verification.checks.append(Check("chain", True, f"gói số {manifest.sequence}"))
-    current = _current_of(office, commune.id, manifest.report_kind, manifest.period)
+    current = newest_of_report(office, commune.id, manifest.report_kind, manifest.period)
     if current is not None and current["sequence"] > manifest.sequence:
         receipt.notes.append(
             f"Đã có bản mới hơn của báo cáo này (gói số {current['sequence']}): gói này được lưu "
@@ -250,15 +225,15 @@ def receive_package(
     elif current is not None:
         receipt.corrects = current["id"]
         assert verification.data is not None
-        receipt.differences = differences(_data_of(office, current["id"]), verification.data)
+        receipt.differences = differences(package_figures(office, current["id"]), verification.data)
         receipt.notes.append(
             f"Bản sửa của báo cáo đã nhận (gói số {current['sequence']}): "
             f"{len(receipt.differences)} số liệu thay đổi."
         )
     key_id = next(k.id for k in commune.keys if k.public.raw == verification.key.raw)  # type: ignore[union-attr]
-    with office.transaction() as db:
-        packages = db["packages"]
-        packages.insert(
+    with office.transaction():
+        package_id = add_package(
+            office,
             {
                 "commune_id": commune.id,
                 "hash": package_hash,
@@ -277,23 +252,10 @@ def receive_package(
                 "households": int(manifest.households),
                 "correction_of": receipt.corrects,
                 "notes": json.dumps(receipt.notes, ensure_ascii=False),
-            }
+            },
+            verification.files,
         )
-        package_id = packages.last_pk
-        db["package_files"].insert_all(
-            {"package_id": package_id, "name": name, "content": content}
-            for name, content in verification.files.items()
-        )
-        db["receipts"].insert(
-            {
-                "at": office.now(),
-                "file_name": file_name,
-                "file_sha256": file_hash,
-                "accepted": 1,
-                "package_id": package_id,
-                "message": "Đã nhận",
-            }
-        )
+        add_receipt(office, file_name, file_hash, "Đã nhận", package_id=package_id)
     receipt.accepted, receipt.package_id = True, package_id
     return receipt
 
@@ -347,12 +309,4 @@ def offered(office: OfficeDatabase, path: Path) -> bool:
         digest = hashlib.sha256(read_package_file(path)).hexdigest()
     except (OSError, CheckFailed):
         return False
-    return (
-        office.db.execute("SELECT 1 FROM receipts WHERE file_sha256 = ?", [digest]).fetchone()
-        is not None
-    )
-
-
-def package_notes(office: OfficeDatabase, package_id: int) -> Sequence[str]:
-    row = office.db.execute("SELECT notes FROM packages WHERE id = ?", [package_id]).fetchone()
-    return json.loads(row[0]) if row else []
+    return offered_before(office, digest)

@@ -15,7 +15,9 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from gnapp.office.database import OfficeDatabase, OfficeIdentity, open_office
+from gnapp.office.store import keys as stored
+from gnapp.office.store.database import OfficeDatabase, OfficeIdentity, open_office
+from gnapp.office.store.packages import last_sequence
 from gnapp.packages.canonical import b64decode, b64encode
 from gnapp.packages.keys import (
     AGREEMENT,
@@ -51,15 +53,13 @@ def create_office(
         office.set_identity(identity)
         raw, public = new_key_pair(AGREEMENT)
         key = PublicKey(AGREEMENT, public, "office", "", identity.name, office.now())
-        with office.transaction() as db:
-            db["office_keys"].insert(
-                {
-                    "public_key": b64encode(public),
-                    "fingerprint": key.fingerprint,
-                    "secret": seal_secret(AGREEMENT, raw, public, passphrase, kdf),
-                    "created_at": key.created_at,
-                }
-            )
+        stored.add_office_key(
+            office,
+            b64encode(public),
+            key.fingerprint,
+            seal_secret(AGREEMENT, raw, public, passphrase, kdf),
+            key.created_at,
+        )
     except BaseException:
         office.close()
         Path(path).unlink()
@@ -68,10 +68,10 @@ def create_office(
 
 
 def _office_key_row(office: OfficeDatabase) -> dict[str, Any]:
-    rows = list(office.db.query("SELECT * FROM office_keys WHERE retired_at IS NULL"))
-    if not rows:
+    row = stored.current_office_key(office)
+    if row is None:
         raise KeyProblem("Cơ quan chưa có khóa mã hóa.")
-    return rows[0]
+    return row
 
 
 def office_public_key(office: OfficeDatabase) -> PublicKey:
@@ -141,29 +141,19 @@ def _commune(office: OfficeDatabase, row: dict[str, Any]) -> RegisteredCommune:
             k["until_sequence"],
             k["revoked_at"],
         )
-        for k in office.db.query(
-            "SELECT * FROM commune_keys WHERE commune_id = ? ORDER BY id", [row["id"]]
-        )
+        for k in stored.commune_key_rows(office, row["id"])
     )
     return RegisteredCommune(row["id"], row["code"], row["name"], row["registered_at"], keys)
 
 
 def communes(office: OfficeDatabase) -> list[RegisteredCommune]:
     """The registered communes, by code."""
-    return [
-        _commune(office, row) for row in office.db.query("SELECT * FROM communes ORDER BY code")
-    ]
+    return [_commune(office, row) for row in stored.commune_rows(office)]
 
 
 def find_commune(office: OfficeDatabase, code: str) -> RegisteredCommune | None:
-    rows = list(office.db.query("SELECT * FROM communes WHERE code = ?", [code]))
-    return _commune(office, rows[0]) if rows else None
-
-
-def _last_sequence(office: OfficeDatabase, commune_id: int) -> int:
-    return office.db.execute(
-        "SELECT coalesce(max(sequence), 0) FROM packages WHERE commune_id = ?", [commune_id]
-    ).fetchone()[0]
+    row = stored.commune_row(office, code)
+    return _commune(office, row) if row else None
 
 
 def register_commune(
@@ -184,30 +174,23 @@ def register_commune(
             "--replace sau khi đối chiếu dấu vân tay."
         )
     now = office.now()
-    with office.transaction() as db:
+    with office.transaction():
         if found is None:
-            table = db["communes"]
-            table.insert({"code": key.owner_code, "name": key.owner_name, "registered_at": now})
-            commune_id = table.last_pk
+            commune_id = stored.add_commune(office, key.owner_code, key.owner_name, now)
             from_sequence = 1
         else:
             commune_id = found.id
-            db.execute(
-                "UPDATE commune_keys SET revoked_at = ? "
-                "WHERE commune_id = ? AND revoked_at IS NULL",
-                [now, commune_id],
-            )
-            db["communes"].update(commune_id, {"name": key.owner_name})
-            from_sequence = _last_sequence(office, commune_id) + 1
-        db["commune_keys"].insert(
-            {
-                "commune_id": commune_id,
-                "public_key": b64encode(key.raw),
-                "fingerprint": key.fingerprint,
-                "source": "file" if found is None else "replacement",
-                "registered_at": now,
-                "from_sequence": from_sequence,
-            }
+            stored.revoke_commune_keys(office, commune_id, now)
+            stored.rename_commune(office, commune_id, key.owner_name)
+            from_sequence = last_sequence(office, commune_id) + 1
+        stored.add_commune_key(
+            office,
+            commune_id,
+            b64encode(key.raw),
+            key.fingerprint,
+            "file" if found is None else "replacement",
+            now,
+            from_sequence,
         )
     registered = find_commune(office, key.owner_code)
     assert registered is not None
@@ -231,24 +214,23 @@ def apply_key_change(
         )
     if any(k.public.raw == change.new_key.raw for k in found.keys):
         raise KeyProblem(f"Khóa mới {change.new_key.fingerprint} đã được đăng ký.")
-    last = _last_sequence(office, found.id)
+    last = last_sequence(office, found.id)
     if change.from_sequence <= last:
         raise KeyProblem(
             f"Tệp đổi khóa áp dụng từ gói số {change.from_sequence}, nhưng đã nhận đến gói số "
             f"{last} của xã."
         )
-    with office.transaction() as db:
-        db["commune_keys"].update(current.id, {"until_sequence": change.from_sequence})
-        db["commune_keys"].insert(
-            {
-                "commune_id": found.id,
-                "public_key": b64encode(change.new_key.raw),
-                "fingerprint": change.new_key.fingerprint,
-                "source": "change",
-                "registered_at": office.now(),
-                "from_sequence": change.from_sequence,
-                "statement": statement.decode("utf-8"),
-            }
+    with office.transaction():
+        stored.end_commune_key(office, current.id, change.from_sequence)
+        stored.add_commune_key(
+            office,
+            found.id,
+            b64encode(change.new_key.raw),
+            change.new_key.fingerprint,
+            "change",
+            office.now(),
+            change.from_sequence,
+            statement.decode("utf-8"),
         )
     changed = find_commune(office, change.commune_code)
     assert changed is not None

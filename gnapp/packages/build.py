@@ -48,6 +48,7 @@ from gnapp.reporting.figures import ReportFigures, parse_period, report_kind, re
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.lists import list_villages
 from gnapp.store.reports import SavedReport, finalise, list_reports, load_report
+from gnapp.store.sent_packages import add_sent_package
 from gnapp.store.users import User
 
 
@@ -236,7 +237,8 @@ def build_package(
         raise PackageError(f"Tệp đã tồn tại, không ghi đè: {path}") from None
     try:
         with cdb.transaction() as db:
-            db["sent_packages"].insert(
+            add_sent_package(
+                cdb,
                 {
                     "sequence": sequence,
                     "hash": manifest.package_hash,
@@ -252,7 +254,7 @@ def build_package(
                     "encrypted": int(encrypt),
                     "households": int(with_households),
                     "created_at": manifest.created_at,
-                }
+                },
             )
             if not load_report(db, report.id).final:  # ``report`` may predate a package
                 finalise(cdb, report.id)

@@ -1,9 +1,10 @@
 """The commune's side: its signing key (stored only encrypted), the receiving office's public
-key, and the chain of packages sent (sequence numbers and hashes). Tables of schema v9
-(docs/schema.md)."""
+key, and the chain of packages sent (sequence numbers and hashes). Stored by gnapp/store/keys.py
+and gnapp/store/sent_packages.py (tables of schema v9, docs/schema.md)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,9 +27,11 @@ from gnapp.packages.keys import (
     seal_secret,
     unlock_signing,
 )
+from gnapp.store import keys as stored
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.errors import DatabaseError
 from gnapp.store.register import get_commune
+from gnapp.store.sent_packages import last_sent_package, sent_package_rows
 
 
 def commune_row(db: sqlite_utils.Database) -> dict[str, Any]:
@@ -75,8 +78,8 @@ def _signing_key(db: sqlite_utils.Database, row: dict[str, Any]) -> SigningKey:
 
 
 def current_signing_key(db: sqlite_utils.Database) -> SigningKey | None:
-    rows = list(db.query("SELECT * FROM signing_keys WHERE retired_at IS NULL"))
-    return _signing_key(db, rows[0]) if rows else None
+    row = stored.current_signing_key_row(db)
+    return _signing_key(db, row) if row else None
 
 
 def current_key_change(db: sqlite_utils.Database) -> KeyChange | None:
@@ -90,7 +93,7 @@ def current_key_change(db: sqlite_utils.Database) -> KeyChange | None:
 
 def signing_keys(db: sqlite_utils.Database) -> list[SigningKey]:
     """Every key the commune has had, oldest first."""
-    return [_signing_key(db, row) for row in db.query("SELECT * FROM signing_keys ORDER BY id")]
+    return [_signing_key(db, row) for row in stored.signing_key_rows(db)]
 
 
 def require_signing_key(db: sqlite_utils.Database) -> SigningKey:
@@ -109,15 +112,12 @@ def _insert_key(
 ) -> None:
     raw, public = pair or new_key_pair(SIGNING)
     commune_row(cdb.db)
-    cdb.db["signing_keys"].insert(
-        {
-            "public_key": b64encode(public),
-            "fingerprint": fingerprint(SIGNING, public),
-            "secret": seal_secret(SIGNING, raw, public, passphrase, kdf),
-            "created_at": cdb.now(),
-            "created_by": cdb.actor,
-            "change_statement": statement,
-        }
+    stored.add_signing_key(
+        cdb,
+        b64encode(public),
+        fingerprint(SIGNING, public),
+        seal_secret(SIGNING, raw, public, passphrase, kdf),
+        statement,
     )
 
 
@@ -135,9 +135,9 @@ def create_signing_key(
             "dùng “gnapp key change”; nếu quên mật khẩu, tạo khóa mới với --replace và gửi khóa "
             "công khai mới để cấp trên đăng ký lại."
         )
-    with cdb.transaction() as db:
+    with cdb.transaction():
         if current is not None:
-            db["signing_keys"].update(current.id, {"retired_at": cdb.now()})
+            stored.retire_signing_key(cdb, current.id)
         _insert_key(cdb, passphrase, kdf)
     return require_signing_key(cdb.db)
 
@@ -172,12 +172,28 @@ def change_signing_key(
         cdb.now(),
         sequence,
     ).signed(old, new)
-    with cdb.transaction() as db:
-        db["signing_keys"].update(current.id, {"retired_at": cdb.now()})
+    with cdb.transaction():
+        stored.retire_signing_key(cdb, current.id)
         _insert_key(
             cdb, new_passphrase, kdf, change.file_bytes().decode("utf-8"), pair=(raw, public)
         )
     return change
+
+
+def setup_keys(
+    signing_passphrase: str | None, office: PublicKey | None, *, kdf: KdfParams = DEFAULT_KDF
+) -> Callable[[CommuneDatabase], None]:
+    """A new commune's keys, written by ``gnapp.store.setup.create_commune_database(...,
+    keys=...)`` with the rest of the setup: the signing key made under ``signing_passphrase``
+    and the receiving office's key kept (its fingerprint already confirmed), each when given."""
+
+    def write(cdb: CommuneDatabase) -> None:
+        if signing_passphrase is not None:
+            create_signing_key(cdb, signing_passphrase, kdf=kdf)
+        if office is not None:
+            set_office_key(cdb, office)
+
+    return write
 
 
 # --- the receiving office's key ---------------------------------------------------------------
@@ -187,24 +203,13 @@ def set_office_key(cdb: CommuneDatabase, key: PublicKey) -> None:
     """Keep the receiving office's encryption key (after its fingerprint was confirmed)."""
     if key.algorithm != AGREEMENT or key.owner_kind != "office":
         raise KeyProblem("Tệp này không phải khóa mã hóa của cơ quan nhận báo cáo.")
-    with cdb.transaction() as db:
-        db["office_key"].upsert(
-            {
-                "id": 1,
-                "name": key.owner_name,
-                "public_key": b64encode(key.raw),
-                "fingerprint": key.fingerprint,
-                "set_at": cdb.now(),
-            },
-            pk="id",
-        )
+    stored.save_office_key(cdb, key.owner_name, b64encode(key.raw), key.fingerprint)
 
 
 def office_key(db: sqlite_utils.Database) -> PublicKey | None:
-    rows = list(db.query("SELECT * FROM office_key WHERE id = 1"))
-    if not rows:
+    row = stored.office_key_row(db)
+    if row is None:
         return None
-    row = rows[0]
     return PublicKey(
         AGREEMENT,
         b64decode(row["public_key"], "Khóa cơ quan nhận", 32),
@@ -243,13 +248,11 @@ def sent_packages(db: sqlite_utils.Database) -> list[SentPackage]:
         SentPackage(
             **{**row, "encrypted": bool(row["encrypted"]), "households": bool(row["households"])}
         )
-        for row in db.query("SELECT * FROM sent_packages ORDER BY sequence DESC")
+        for row in sent_package_rows(db)
     ]
 
 
 def chain_head(db: sqlite_utils.Database) -> tuple[int, str | None]:
     """(the next package's sequence number, the hash of the last package or None)."""
-    row = db.execute(
-        "SELECT sequence, hash FROM sent_packages ORDER BY sequence DESC LIMIT 1"
-    ).fetchone()
-    return (1, None) if row is None else (row[0] + 1, row[1])
+    last = last_sent_package(db)
+    return (1, None) if last is None else (last[0] + 1, last[1])

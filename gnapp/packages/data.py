@@ -23,7 +23,6 @@ from gnapp.reporting.figures import (
     LIST_LABELS,
     LIST_MOVEMENTS,
     REDUCTION_TARGETS,
-    CommuneFigures,
     Count,
     FiguresError,
     GroupFigures,
@@ -512,7 +511,7 @@ def figures_from_data(data: Mapping[str, Any]) -> ReportFigures:
     return ReportFigures(
         kind=data["report"]["kind"],
         period=parse_period(data["report"]["period"]),
-        commune=CommuneFigures(
+        commune=counts.CommuneCounts(
             name=data["commune"]["name"],
             kind=data["commune"]["kind"],
             villages=len(villages),

@@ -8,7 +8,6 @@ survey turns its questionnaire into a draft, so "complete" always means "ready f
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -17,39 +16,9 @@ import sqlite_utils
 
 from gnapp.core.movements import movement
 from gnapp.review import procedure as procedures
+from gnapp.store import review
+from gnapp.store.errors import DatabaseError
 from gnapp.store.register import get_setting
-
-_STATES_QUERY = """
-SELECT e.household_id, e.source, e.previous_status, e.added_reason, e.removed_reason,
-       h.code, h.head_name, h.head_sort_key, h.member_count, h.village_id,
-       v.name AS village_name, v.area,
-       qb.state AS b_state, qb.class_code AS b_class, qb.deprivation_count,
-       qa.state AS a_state, json_extract(qa.answers, '$.form_a.eligible_for_form_b') AS a_eligible,
-       (SELECT mv.outcome FROM meeting_votes mv JOIN village_meetings vm ON vm.id = mv.meeting_id
-        WHERE vm.round_id = e.round_id AND mv.household_id = e.household_id
-        ORDER BY vm.held_on DESC, mv.id DESC LIMIT 1) AS vote,
-       (SELECT mv.class_code FROM meeting_votes mv JOIN village_meetings vm
-        ON vm.id = mv.meeting_id WHERE vm.round_id = e.round_id
-        AND mv.household_id = e.household_id
-        ORDER BY vm.held_on DESC, mv.id DESC LIMIT 1) AS vote_class,
-       (SELECT count(*) FROM complaints c WHERE c.round_id = e.round_id
-        AND c.household_id = e.household_id AND c.resolved = 0) AS open_complaints,
-       (SELECT c.recheck_class FROM complaints c WHERE c.round_id = e.round_id
-        AND c.household_id = e.household_id AND c.resolved = 1
-        ORDER BY c.recheck_on DESC, c.id DESC LIMIT 1) AS recheck_class,
-       (SELECT count(*) FROM postings p WHERE p.round_id = e.round_id) AS posted,
-       r.locked
-FROM review_entries e
-JOIN review_rounds r ON r.id = e.round_id
-JOIN households h ON h.id = e.household_id
-JOIN villages v ON v.id = h.village_id
-LEFT JOIN questionnaires qb ON qb.round_id = e.round_id AND qb.household_id = e.household_id
-     AND qb.form = 'B'
-LEFT JOIN questionnaires qa ON qa.round_id = e.round_id AND qa.household_id = e.household_id
-     AND qa.form = 'A'
-WHERE e.round_id = ? {removed}
-ORDER BY v.name_sort_key, v.id, h.head_sort_key, h.id
-"""
 
 
 @dataclass(frozen=True)
@@ -158,8 +127,7 @@ def household_states(
 ) -> list[HouseholdState]:
     """The households on the round's list (with ``removed``, only those taken off it), by
     village and head of household in Vietnamese order."""
-    where = "AND e.removed_reason IS NOT NULL" if removed else "AND e.removed_reason IS NULL"
-    return [_state(row) for row in db.query(_STATES_QUERY.format(removed=where), [round_id])]
+    return [_state(row) for row in review.entry_progress(db, round_id, removed=removed)]
 
 
 BOARD_COLUMNS = (
@@ -237,25 +205,26 @@ class StepProgress:
 def steps(db: sqlite_utils.Database, round_id: int, today: date) -> list[StepProgress]:
     """The round's steps in order: done or not, deadline, overdue, and which is current (the
     first step not done; an optional step not done is passed over)."""
-    row = db["review_rounds"].get(round_id)
-    procedure = procedures.load_procedure(row["procedure_id"])
-    deadlines = json.loads(row["deadlines"])
+    found = review.stored_round(db, round_id)
+    if found is None:
+        raise DatabaseError(f"Không tìm thấy đợt rà soát mã {round_id}")
+    procedure = procedures.load_procedure(found.procedure_id)
     states = household_states(db, round_id)
-    posted = db.execute("SELECT ends_on FROM postings WHERE round_id = ?", [round_id]).fetchone()
+    posted = review.posting(db, round_id)
     done_when = {
         "list_ready": bool(states),
         "every_household_surveyed": bool(states) and all(s.complete for s in states),
         "every_household_agreed": bool(states) and all(s.agreed for s in states),
         "posting_over_and_complaints_settled": posted is not None
-        and posted[0] < today.isoformat()
+        and posted["ends_on"] < today.isoformat()
         and not any(s.disputed for s in states),
-        "opinion_recorded": row["opinion"] is not None,
-        "recognised": bool(row["locked"]),
+        "opinion_recorded": found.opinion is not None,
+        "recognised": found.locked,
     }
     result, current_found = [], False
-    for step in procedure.steps_for(row["kind"]):
-        done = done_when[step.done_when] or bool(row["locked"])
-        deadline = deadlines.get(step.id)
+    for step in procedure.steps_for(found.kind):
+        done = done_when[step.done_when] or found.locked
+        deadline = found.deadlines.get(step.id)
         current = not done and not step.optional and not current_found
         current_found = current_found or current
         name = get_setting(db, step.name_setting, step.name) if step.name_setting else step.name

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import copy
 import functools
-import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -72,8 +71,9 @@ from gnapp.review.workflow import (
     save_survey,
     stored_member_ids,
 )
+from gnapp.store import review
 from gnapp.store.database import CommuneDatabase
-from gnapp.store.register import get_commune, household_record
+from gnapp.store.register import get_commune, household_record, members_of
 
 FORMAT_VERSION = 1
 FORMS = {"A": "phieu-a", "B": "phieu-b"}
@@ -761,28 +761,11 @@ class Start:
     earlier_statuses: list[str | None]
 
 
-def _register_members(db: sqlite_utils.Database, household_id: int) -> list[dict[str, Any]]:
-    return list(
-        db.query(
-            "SELECT id, full_name, birth_date, citizen_id FROM members WHERE household_id = ? "
-            "ORDER BY position",
-            [household_id],
-        )
-    )
-
-
 def last_year_answers(
     db: sqlite_utils.Database, round_id: int, household_id: int
 ) -> dict[str, Any] | None:
     """The household's latest Phiếu B in a round of an earlier year."""
-    row = db.execute(
-        """SELECT q.answers FROM questionnaires q JOIN review_rounds r ON r.id = q.round_id
-           WHERE q.household_id = ? AND q.form = 'B'
-             AND r.year < (SELECT year FROM review_rounds WHERE id = ?)
-           ORDER BY r.year DESC, r.reference_date DESC, q.id DESC LIMIT 1""",
-        [household_id, round_id],
-    ).fetchone()
-    return None if row is None else json.loads(row[0])
+    return review.earlier_answers(db, round_id, household_id)
 
 
 def fill_from_last_year(answers: dict[str, Any], last: Mapping[str, Any]) -> dict[str, Any]:
@@ -817,21 +800,17 @@ def start_answers(
     info = get_round(db, round_id)
     last = last_year_answers(db, round_id, household_id)
     previous, earlier = previous_statuses(db, household_id, info.year)
-    row = db.execute(
-        "SELECT answers, state FROM questionnaires WHERE round_id = ? AND household_id = ? "
-        "AND form = ?",
-        [round_id, household_id, form],
-    ).fetchone()
-    if row is not None:
-        answers = json.loads(row[0])
+    saved = review.questionnaire(db, round_id, household_id, form)
+    if saved is not None:
+        answers = saved["answers"]
         answers.setdefault("members", [])
         count = len(answers["members"])
         ids = stored_member_ids(db, round_id, household_id, form, count) or match_members(
             db, household_id, answers["members"]
         )
-        return Start(answers, ids, row[1], last, previous, earlier)
+        return Start(answers, ids, saved["state"], last, previous, earlier)
     answers = household_record(db, household_id)
-    ids = [row["id"] for row in _register_members(db, household_id)]
+    ids = [member["id"] for member in members_of(db, household_id)]
     if last:
         answers = fill_from_last_year(answers, last)
     return Start(answers, ids, "register", last, previous, earlier)

@@ -9,7 +9,6 @@ classifies the answers (gnapp.core.classify).
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -50,25 +49,8 @@ class ReviewError(DatabaseError):
 
 
 @dataclass(frozen=True)
-class Round:
-    """A review round as stored (deadlines and team decoded)."""
-
-    id: int
-    year: int
-    kind: str
-    month: int | None
-    standard_id: str
-    procedure_id: str
-    reference_date: date
-    step: str
-    opened_at: str
-    locked: bool
-    decision_number: str | None
-    decision_date: str | None
-    team: tuple[str, ...]
-    deadlines: dict[str, str]
-    posting_days: int | None
-    opinion: dict[str, Any] | None
+class Round(review.StoredRound):
+    """A review round as stored, with its title, procedure and standard."""
 
     @property
     def title(self) -> str:
@@ -99,37 +81,15 @@ def _named(codes: Sequence[str]) -> str:
 
 
 def get_round(db: sqlite_utils.Database, round_id: int) -> Round:
-    rows = list(db.query("SELECT * FROM review_rounds WHERE id = ?", [round_id]))
-    if not rows:
+    found = review.stored_round(db, round_id)
+    if found is None:
         raise ReviewError(f"Không tìm thấy đợt rà soát mã {round_id}")
-    row = rows[0]
-    return Round(
-        id=row["id"],
-        year=row["year"],
-        kind=row["kind"],
-        month=row["month"],
-        standard_id=row["standard_id"],
-        procedure_id=row["procedure_id"],
-        reference_date=date.fromisoformat(row["reference_date"]),
-        step=row["step"],
-        opened_at=row["opened_at"],
-        locked=bool(row["locked"]),
-        decision_number=row["decision_number"],
-        decision_date=row["decision_date"],
-        team=tuple(json.loads(row["team"])),
-        deadlines=json.loads(row["deadlines"]),
-        posting_days=row["posting_days"],
-        opinion=json.loads(row["opinion"]) if row["opinion"] else None,
-    )
+    return Round(**vars(found))
 
 
 def rounds(db: sqlite_utils.Database) -> list[Round]:
     """Every round, newest first."""
-    ids = [
-        row[0]
-        for row in db.execute("SELECT id FROM review_rounds ORDER BY opened_at DESC, id DESC")
-    ]
-    return [get_round(db, round_id) for round_id in ids]
+    return [Round(**vars(found)) for found in review.stored_rounds(db)]
 
 
 def _open_round_of(db: sqlite_utils.Database, round_id: int) -> Round:
@@ -179,35 +139,29 @@ def open_round(
     for step_id, text in dates.items():
         procedure.step(step_id)
         _parse_date(text, f"Hạn của bước {procedure.step(step_id).name}")
+    month = month if kind == "regular" else None
     with cdb.transaction() as db:
-        same = db.execute(
-            "SELECT opened_at FROM review_rounds WHERE year = ? AND kind = ? AND month IS ?",
-            [year, kind, month if kind == "regular" else None],
-        ).fetchone()
+        same = review.round_opened_at(db, year, kind, month)
         if same:
             what = f"định kỳ năm {year}" if kind == "periodic" else f"tháng {month:02d}/{year}"
-            raise ReviewError(f"Đã có đợt rà soát {what} (mở lúc {same[0][:10]})")
-        round_id = review.open_round(
+            raise ReviewError(f"Đã có đợt rà soát {what} (mở lúc {same[:10]})")
+        return review.open_round(
             cdb,
             year,
             kind,
             standard.id,
             reference.isoformat(),
             procedure.steps_for(kind)[0].id,
-            month=month if kind == "regular" else None,
+            month=month,
+            procedure_id=procedure.id,
+            team=_names(team),
+            deadlines=dates,
+            posting_days=posting_days(db, procedure),
         )
-        db["review_rounds"].update(
-            round_id,
-            {
-                "procedure_id": procedure.id,
-                "team": json.dumps(
-                    [name.strip() for name in team if name.strip()], ensure_ascii=False
-                ),
-                "deadlines": json.dumps(dates, sort_keys=True),
-                "posting_days": posting_days(db, procedure),
-            },
-        )
-    return round_id
+
+
+def _names(team: Iterable[str]) -> list[str]:
+    return [name.strip() for name in team if name.strip()]
 
 
 def update_round(
@@ -223,79 +177,58 @@ def update_round(
     """Change an open round's standard, reference date, review team, deadlines or posting days."""
     with cdb.transaction() as db:
         found = _open_round_of(db, round_id)
-        changes: dict[str, Any] = {}
-        if standard_id is not None:
-            changes["standard_id"] = load_standard(standard_id).id
+        standard = None if standard_id is None else load_standard(standard_id).id
+        reference = None
         if reference_date is not None:
-            changes["reference_date"] = _parse_date(reference_date, "Ngày tham chiếu").isoformat()
-        if team is not None:
-            changes["team"] = json.dumps([t.strip() for t in team if t.strip()], ensure_ascii=False)
+            reference = _parse_date(reference_date, "Ngày tham chiếu").isoformat()
         if deadlines is not None:
             for step_id, text in deadlines.items():
                 step = found.procedure.step(step_id)
                 _parse_date(text, f"Hạn của bước {step.name}")
-            changes["deadlines"] = json.dumps({**found.deadlines, **deadlines}, sort_keys=True)
-        if posting_days is not None:
-            if posting_days < 1:
-                raise ReviewError("Thời gian niêm yết phải từ 1 ngày làm việc trở lên")
-            changes["posting_days"] = posting_days
-        if changes:
-            db["review_rounds"].update(round_id, changes)
+        if posting_days is not None and posting_days < 1:
+            raise ReviewError("Thời gian niêm yết phải từ 1 ngày làm việc trở lên")
+        changes = {
+            "standard_id": standard,
+            "reference_date": reference,
+            "team": None if team is None else _names(team),
+            "deadlines": None if deadlines is None else {**found.deadlines, **deadlines},
+            "posting_days": posting_days,
+        }
+        review.update_round(cdb, round_id, {k: v for k, v in changes.items() if v is not None})
 
 
 # --- the review list ----------------------------------------------------------------------------
 
 
 def _household_code(db: sqlite_utils.Database, household_id: int) -> str:
-    row = db.execute("SELECT code FROM households WHERE id = ?", [household_id]).fetchone()
-    if row is None:
-        raise ReviewError(f"Không tìm thấy hộ mã {household_id} trong sổ hộ")
-    return row[0]
+    try:
+        return register.household_code(db, household_id)
+    except DatabaseError:
+        raise ReviewError(f"Không tìm thấy hộ mã {household_id} trong sổ hộ") from None
 
 
 def previous_statuses(
     db: sqlite_utils.Database, household_id: int, year: int
 ) -> tuple[str | None, list[str | None]]:
     """The household's latest status before ``year`` and the statuses of the years before it."""
-    rows = db.execute(
-        "SELECT status FROM household_status WHERE household_id = ? AND year < ? ORDER BY year",
-        [household_id, year],
-    ).fetchall()
-    statuses = [row[0] for row in rows]
+    history = register.status_history(db, household_id)
+    statuses = [row["status"] for row in history if row["year"] < year]
     return (statuses[-1], statuses[:-1]) if statuses else (None, [])
 
 
-def _entry(db: sqlite_utils.Database, round_id: int, household_id: int) -> dict[str, Any] | None:
-    rows = list(
-        db.query(
-            "SELECT * FROM review_entries WHERE round_id = ? AND household_id = ?",
-            [round_id, household_id],
-        )
-    )
-    return rows[0] if rows else None
-
-
 def _put_on_list(
-    db: sqlite_utils.Database, found: Round, household_id: int, source: str, reason: str | None
+    cdb: CommuneDatabase, found: Round, household_id: int, source: str, reason: str | None
 ) -> bool:
     """Add the household to the list (or back onto it); False when it is on it already."""
-    entry = _entry(db, found.id, household_id)
+    entry = review.entry(cdb.db, found.id, household_id)
     if entry is not None:
         if entry["removed_reason"] is None:
             return False
-        db["review_entries"].update(
-            entry["id"], {"removed_reason": None, "added_reason": reason or entry["added_reason"]}
-        )
+        review.restore_entry(cdb, entry["id"], reason or entry["added_reason"])
         return True
-    previous, _ = previous_statuses(db, household_id, found.year)
-    db["review_entries"].insert(
-        {
-            "round_id": found.id,
-            "household_id": household_id,
-            "source": source,
-            "previous_status": previous,
-            "added_reason": reason,
-        }
+    previous, _ = previous_statuses(cdb.db, household_id, found.year)
+    review.add_entry(
+        cdb, found.id, household_id, source=source, previous_status=previous, added_reason=reason
     )
     return True
 
@@ -307,23 +240,12 @@ def build_list(cdb: CommuneDatabase, round_id: int) -> int:
         found = _open_round_of(db, round_id)
         added = 0
         if found.kind == "periodic":
-            listed = db.execute(
-                """SELECT s.household_id FROM household_status s
-                   WHERE s.year = (SELECT max(year) FROM household_status x
-                                   WHERE x.household_id = s.household_id AND x.year < ?)
-                     AND s.status IN ('poor', 'near_poor')
-                   ORDER BY s.household_id""",
-                [found.year],
-            ).fetchall()
-            for (household_id,) in listed:
-                if _entry(db, round_id, household_id) is None:
-                    added += _put_on_list(db, found, household_id, "listed", None)
-        applicants = db.execute(
-            "SELECT DISTINCT household_id FROM review_applications WHERE round_id = ?", [round_id]
-        ).fetchall()
-        for (household_id,) in applicants:
-            if _entry(db, round_id, household_id) is None:
-                added += _put_on_list(db, found, household_id, "applied", None)
+            for household_id in review.listed_before(db, found.year):
+                if review.entry(db, round_id, household_id) is None:
+                    added += _put_on_list(cdb, found, household_id, "listed", None)
+        for household_id in review.applicants(db, round_id):
+            if review.entry(db, round_id, household_id) is None:
+                added += _put_on_list(cdb, found, household_id, "applied", None)
         return added
 
 
@@ -341,7 +263,7 @@ def add_to_list(cdb: CommuneDatabase, round_id: int, household_id: int, reason: 
     with cdb.transaction() as db:
         found = _open_round_of(db, round_id)
         code = _household_code(db, household_id)
-        if not _put_on_list(db, found, household_id, "added", text):
+        if not _put_on_list(cdb, found, household_id, "added", text):
             raise ReviewError(f"Hộ {code} đã có trong danh sách rà soát")
 
 
@@ -351,7 +273,7 @@ def remove_from_list(cdb: CommuneDatabase, round_id: int, household_id: int, rea
     text = _required(reason, "lý do đưa hộ ra khỏi danh sách rà soát")
     with cdb.transaction() as db:
         _open_round_of(db, round_id)
-        entry = _entry(db, round_id, household_id)
+        entry = review.entry(db, round_id, household_id)
         if entry is None or entry["removed_reason"] is not None:
             code = _household_code(db, household_id)
             raise ReviewError(f"Hộ {code} không có trong danh sách rà soát")
@@ -363,11 +285,11 @@ def remove_from_list(cdb: CommuneDatabase, round_id: int, household_id: int, rea
                 f"Hộ {code} đang trong danh sách {CLASS_LABELS[entry['previous_status']]}: "
                 "phải rà soát và được công nhận kết quả, không đưa ra khỏi danh sách được"
             )
-        db["review_entries"].update(entry["id"], {"removed_reason": text})
+        review.remove_entry(cdb, entry["id"], text)
 
 
 def _require_listed(db: sqlite_utils.Database, round_id: int, household_id: int) -> None:
-    entry = _entry(db, round_id, household_id)
+    entry = review.entry(db, round_id, household_id)
     if entry is None or entry["removed_reason"] is not None:
         code = _household_code(db, household_id)
         raise ReviewError(f"Hộ {code} không có trong danh sách rà soát của đợt này")
@@ -399,20 +321,10 @@ def add_application(
     with cdb.transaction() as db:
         found = _open_round_of(db, round_id)
         _household_code(db, household_id)
-        table = db["review_applications"]
-        table.insert(
-            {
-                "round_id": round_id,
-                "household_id": household_id,
-                "kind": kind,
-                "received_on": received_on,
-                "channel": channel,
-                "applicant": json.dumps(dict(applicant), ensure_ascii=False, sort_keys=True),
-                "reason": text,
-            }
-        )
-        application_id = table.last_pk
-        _put_on_list(db, found, household_id, "applied", None)
+        application = {"kind": kind, "received_on": received_on, "channel": channel}
+        application |= {"applicant": applicant, "reason": text}
+        application_id = review.add_application(cdb, round_id, household_id, application)
+        _put_on_list(cdb, found, household_id, "applied", None)
         return application_id
 
 
@@ -489,10 +401,7 @@ def _roster_changes(
     member_ids: Sequence[int | None],
 ) -> tuple[list[tuple[int | None, dict[str, Any]]], list[int]]:
     """(roster, removed) for register.save_household from the questionnaire's members."""
-    rows = {
-        row["id"]: row
-        for row in db.query("SELECT * FROM members WHERE household_id = ?", [household_id])
-    }
+    rows = {row["id"]: row for row in register.members_of(db, household_id)}
     roster: list[tuple[int | None, dict[str, Any]]] = []
     for member_id, member in zip(member_ids, members, strict=True):
         fields = {key: member.get(key) for key in register.MEMBER_FIELDS}
@@ -530,13 +439,7 @@ def match_members(
 ) -> list[int | None]:
     """The register's member ids for a questionnaire's members (None: a new member), each
     register member matched once (gnapp.review.workflow.same_person)."""
-    free = list(
-        db.query(
-            "SELECT id, full_name, citizen_id, birth_date FROM members "
-            "WHERE household_id = ? ORDER BY position",
-            [household_id],
-        )
-    )
+    free = register.members_of(db, household_id)
     matched: list[int | None] = []
     for member in members:
         found = next((row for row in free if same_person(member, row)), None)
@@ -551,19 +454,10 @@ def stored_member_ids(
 ) -> list[int | None] | None:
     """The member ids saved with a questionnaire, those still in the household kept (None when
     none were saved or they no longer fit the answers)."""
-    row = db.execute(
-        "SELECT member_ids FROM questionnaires WHERE round_id = ? AND household_id = ? "
-        "AND form = ?",
-        [round_id, household_id, form],
-    ).fetchone()
-    if row is None or row[0] is None:
+    ids = review.questionnaire_member_ids(db, round_id, household_id, form)
+    if ids is None or len(ids) != count:
         return None
-    ids = json.loads(row[0])
-    if len(ids) != count:
-        return None
-    present = {
-        r[0] for r in db.execute("SELECT id FROM members WHERE household_id = ?", [household_id])
-    }
+    present = {member["id"] for member in register.members_of(db, household_id)}
     return [i if i in present else None for i in ids]
 
 
@@ -639,11 +533,7 @@ def save_survey(
             deprivation_count=result.deprivation_count if result else None,
             reviewer=reviewer,
             surveyed_on=surveyed_on,
-        )
-        db.execute(
-            "UPDATE questionnaires SET member_ids = ? WHERE round_id = ? AND household_id = ? "
-            "AND form = ?",
-            [json.dumps(list(member_ids)), round_id, household_id, form],
+            member_ids=member_ids,
         )
         return result
 
@@ -652,20 +542,16 @@ def questionnaire(
     db: sqlite_utils.Database, round_id: int, household_id: int, form: str = "B"
 ) -> dict[str, Any] | None:
     """A household's stored questionnaire in the round (answers decoded), or None."""
-    rows = list(
-        db.query(
-            "SELECT * FROM questionnaires WHERE round_id = ? AND household_id = ? AND form = ?",
-            [round_id, household_id, form],
-        )
-    )
-    if not rows:
-        return None
-    row = dict(rows[0])
-    row["answers"] = json.loads(row["answers"])
-    return row
+    return review.questionnaire(db, round_id, household_id, form)
 
 
 # --- the village meeting ------------------------------------------------------------------------
+
+
+def vote_outcome(procedure: procedures.Procedure, agreed: int, voting: int) -> str:
+    """ "agreed" when at least the procedure's share (50 %) of those voting agreed, else
+    "returned" (the household goes back to the survey)."""
+    return "agreed" if agreed >= procedure.vote_threshold * voting else "returned"
 
 
 def record_meeting(
@@ -696,10 +582,10 @@ def record_meeting(
         raise ReviewError("Cuộc họp chưa có biểu quyết hộ nào")
     with cdb.transaction() as db:
         found = _open_round_of(db, round_id)
-        threshold = found.procedure.vote_threshold
-        village = db.execute("SELECT name FROM villages WHERE id = ?", [village_id]).fetchone()
-        if village is None:
-            raise ReviewError(f"Không tìm thấy thôn mã {village_id}")
+        try:
+            village = register.village_name(db, village_id)
+        except DatabaseError:
+            raise ReviewError(f"Không tìm thấy thôn mã {village_id}") from None
         states = {s.household_id: s for s in household_states(db, round_id)}
         rows = []
         for household_id, vote in votes.items():
@@ -709,7 +595,7 @@ def record_meeting(
             if state is None:
                 raise ReviewError(f"Hộ {code} không có trong danh sách rà soát của đợt này")
             if state.village_id != village_id:
-                raise ReviewError(f"Hộ {code} không ở {village[0]}")
+                raise ReviewError(f"Hộ {code} không ở {village}")
             if not state.complete:
                 raise ReviewError(f"Hộ {code} chưa hoàn thành phiếu rà soát: chưa đưa ra họp được")
             if not 0 <= agreed <= voting <= attendee_count:
@@ -717,41 +603,15 @@ def record_meeting(
                     f"Hộ {code}: số đồng ý ({agreed}) và số biểu quyết ({voting}) phải "
                     f"0 ≤ đồng ý ≤ biểu quyết ≤ số người dự họp ({attendee_count})"
                 )
-            outcome = "agreed" if agreed >= threshold * voting else "returned"
-            rows.append((household_id, agreed, voting, outcome, state.result))
-        table = db["village_meetings"]
-        table.insert(
-            {
-                "round_id": round_id,
-                "village_id": village_id,
-                "held_on": held_on,
-                "place": place,
-                "chair": chair,
-                "secretary": secretary,
-                "attendees": json.dumps(dict(attendees or {}), ensure_ascii=False),
-                "attendee_count": attendee_count,
-                "represented_households": represented_households,
-                "note": note,
-            }
-        )
-        meeting_id = table.last_pk
-        for household_id, agreed, voting, outcome, class_code in rows:
-            db["meeting_votes"].insert(
-                {
-                    "meeting_id": meeting_id,
-                    "household_id": household_id,
-                    "agreed": agreed,
-                    "attendees": voting,
-                    "outcome": outcome,
-                    "class_code": class_code,
-                }
-            )
-            if outcome == "returned":
-                db.execute(
-                    "UPDATE questionnaires SET state = 'draft', updated_at = ? "
-                    "WHERE round_id = ? AND household_id = ? AND state = 'complete'",
-                    [cdb.now(), round_id, household_id],
-                )
+            outcome = vote_outcome(found.procedure, agreed, voting)
+            rows.append(review.Vote(household_id, agreed, voting, outcome, state.result))
+        meeting = {"held_on": held_on, "attendee_count": attendee_count, "note": note}
+        meeting |= {"place": place, "chair": chair, "secretary": secretary}
+        meeting |= {"attendees": attendees, "represented_households": represented_households}
+        meeting_id = review.add_meeting(cdb, round_id, village_id, meeting, rows)
+        for counted in rows:
+            if counted.outcome == "returned":
+                review.return_to_survey(cdb, round_id, counted.household_id)
         return meeting_id
 
 
@@ -760,6 +620,17 @@ def record_meeting(
 
 def _holidays(db: sqlite_utils.Database) -> frozenset[date]:
     return frozenset(date.fromisoformat(d) for d in register.get_setting(db, HOLIDAYS_SETTING, []))
+
+
+def round_posting_days(db: sqlite_utils.Database, found: Round) -> int:
+    """The round's posting period in working days: its own, else ``posting_days``."""
+    return found.posting_days or posting_days(db, found.procedure)
+
+
+def posting_end(db: sqlite_utils.Database, found: Round, start: date) -> date:
+    """The last day of a posting from ``start``: the round's working days, weekends and the
+    commune's holidays not counted."""
+    return procedures.working_days_end(start, round_posting_days(db, found), _holidays(db))
 
 
 def open_posting(
@@ -779,36 +650,20 @@ def open_posting(
             raise ReviewError(
                 f"Còn {len(waiting)} hộ chưa được họp dân thống nhất: {_named(waiting)}"
             )
-        late = [
-            row[0]
-            for row in db.execute(
-                "SELECT max(held_on) FROM village_meetings WHERE round_id = ?", [round_id]
-            )
-            if row[0] and row[0] > starts_on
-        ]
-        if late:
+        last = review.last_meeting_date(db, round_id)
+        if last and last > starts_on:
             raise ReviewError(
                 f"Ngày niêm yết ({format_date(start)}) trước cuộc họp dân cuối cùng "
-                f"({format_date(date.fromisoformat(late[0]))})"
+                f"({format_date(date.fromisoformat(last))})"
             )
-        days = found.posting_days or posting_days(db, found.procedure)
-        end = procedures.working_days_end(start, days, _holidays(db)).isoformat()
-        db.execute("DELETE FROM postings WHERE round_id = ?", [round_id])
-        db["postings"].insert(
-            {
-                "round_id": round_id,
-                "starts_on": start.isoformat(),
-                "ends_on": end,
-                "places": places,
-                "created_at": cdb.now(),
-            }
-        )
+        end = posting_end(db, found, start).isoformat()
+        review.replace_posting(cdb, round_id, start.isoformat(), end, places)
         return start.isoformat(), end
 
 
 def posting(db: sqlite_utils.Database, round_id: int) -> dict[str, Any] | None:
-    rows = list(db.query("SELECT * FROM postings WHERE round_id = ?", [round_id]))
-    return rows[0] if rows else None
+    """The round's posting (starts_on, ends_on, places), or None."""
+    return review.posting(db, round_id)
 
 
 def add_complaint(
@@ -834,17 +689,10 @@ def add_complaint(
                 f"Ngày nhận khiếu nại ({format_date(received)}) trước ngày bắt đầu niêm yết "
                 f"({format_date(date.fromisoformat(posted['starts_on']))})"
             )
-        table = db["complaints"]
-        table.insert(
-            {
-                "round_id": round_id,
-                "household_id": household_id,
-                "received_on": received.isoformat(),
-                "complainant": complainant,
-                "content": text,
-            }
+        complaint = {"received_on": received.isoformat(), "content": text}
+        return review.add_complaint(
+            cdb, round_id, household_id, {**complaint, "complainant": complainant}
         )
-        return table.last_pk
 
 
 def record_recheck(
@@ -861,32 +709,20 @@ def record_recheck(
     if recheck_class not in STATUSES:
         raise ReviewError(f"Kết quả phân loại sau phúc tra không hợp lệ: {recheck_class}")
     with cdb.transaction() as db:
-        rows = list(db.query("SELECT * FROM complaints WHERE id = ?", [complaint_id]))
-        if not rows:
+        found = review.complaint(db, complaint_id)
+        if found is None:
             raise ReviewError(f"Không tìm thấy khiếu nại mã {complaint_id}")
-        _open_round_of(db, rows[0]["round_id"])
-        if recheck_on < rows[0]["received_on"]:
+        _open_round_of(db, found["round_id"])
+        if recheck_on < found["received_on"]:
             raise ReviewError("Ngày phúc tra trước ngày nhận khiếu nại")
-        db["complaints"].update(
-            complaint_id,
-            {
-                "recheck_on": recheck_on,
-                "recheck_result": text,
-                "recheck_class": recheck_class,
-                "resolved": 1,
-            },
+        review.settle_complaint(
+            cdb, complaint_id, recheck_on=recheck_on, result=text, recheck_class=recheck_class
         )
 
 
 def complaints(db: sqlite_utils.Database, round_id: int) -> list[dict[str, Any]]:
-    return list(
-        db.query(
-            "SELECT c.*, h.code, h.head_name FROM complaints c "
-            "JOIN households h ON h.id = c.household_id WHERE c.round_id = ? "
-            "ORDER BY c.received_on, c.id",
-            [round_id],
-        )
-    )
+    """The round's complaints with the household's code and head, in the order received."""
+    return review.complaints(db, round_id)
 
 
 def record_opinion(
@@ -902,7 +738,7 @@ def record_opinion(
             "given_on": given_on,
             "content": content,
         }
-        db["review_rounds"].update(round_id, {"opinion": json.dumps(opinion, ensure_ascii=False)})
+        review.update_round(cdb, round_id, {"opinion": opinion})
 
 
 # --- recognition and corrections ----------------------------------------------------------------
@@ -1011,34 +847,17 @@ def correct(
         if not found.locked:
             raise ReviewError(f"{found.title} chưa được công nhận: sửa trực tiếp trên phiếu")
         _require_listed(db, round_id, household_id)
-        row = db.execute(
-            "SELECT status FROM household_status WHERE household_id = ? AND year = ?",
-            [household_id, found.year],
-        ).fetchone()
-        old = row[0] if row else None
+        history = register.status_history(db, household_id)
+        old = next((row["status"] for row in history if row["year"] == found.year), None)
         if old == new_status:
             code = _household_code(db, household_id)
             raise ReviewError(f"Hộ {code} đã có tình trạng này trong năm {found.year}")
-        db["review_corrections"].insert(
-            {
-                "round_id": round_id,
-                "household_id": household_id,
-                "old_status": old,
-                "new_status": new_status,
-                "reason": text,
-                "decision_number": number,
-                "decision_date": decision_date,
-                "at": cdb.now(),
-            }
-        )
+        correction = {"old_status": old, "new_status": new_status, "reason": text}
+        correction |= {"decision_number": number, "decision_date": decision_date}
+        review.add_correction(cdb, round_id, household_id, correction)
         _write_status(cdb, db, found, household_id, new_status, number, decision_date, text)
 
 
 def corrections(db: sqlite_utils.Database, round_id: int) -> list[dict[str, Any]]:
-    return list(
-        db.query(
-            "SELECT c.*, h.code, h.head_name FROM review_corrections c "
-            "JOIN households h ON h.id = c.household_id WHERE c.round_id = ? ORDER BY c.id",
-            [round_id],
-        )
-    )
+    """The round's corrections with the household's code and head, in the order made."""
+    return review.corrections(db, round_id)

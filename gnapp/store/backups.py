@@ -24,7 +24,6 @@ from pathlib import Path
 import sqlite_utils
 
 from gnapp.core.vietnamese import fold, format_date, format_number
-from gnapp.preferences import backup_root
 from gnapp.progress import Progress
 from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.store.errors import CorruptDatabaseError, DatabaseError
@@ -94,10 +93,10 @@ def parse_backup_name(path: Path) -> BackupFile | None:
     )
 
 
-def default_backup_folder(db_path: str | Path) -> Path:
-    """The automatic backups of a database: ``<backup folder>/<file name>``, the backup folder
-    being the one chosen in the settings (``<user data>/sao-luu`` unless changed)."""
-    return backup_root() / slug(Path(db_path).stem)
+def default_backup_folder(db_path: str | Path, root: Path) -> Path:
+    """The automatic backups of a database: ``<root>/<file name>``, ``root`` being the backup
+    folder chosen on this computer (``gnapp.preferences.backup_root()``)."""
+    return root / slug(Path(db_path).stem)
 
 
 def list_backups(folder: str | Path, commune: str | None = None) -> list[BackupFile]:

@@ -39,6 +39,16 @@ def status_years(db: sqlite_utils.Database) -> list[int]:
     ]
 
 
+def status_counts(db: sqlite_utils.Database) -> dict[int, dict[str, int]]:
+    """How many households each year's statuses hold: year -> status -> households."""
+    counts: dict[int, dict[str, int]] = {}
+    for year, status, households in db.execute(
+        "SELECT year, status, count(*) FROM household_status GROUP BY year, status"
+    ):
+        counts.setdefault(year, {})[status] = households
+    return counts
+
+
 # The columns of VillageFigures over villages v, households h, their sizes s (n members) and
 # their statuses f (also the figures as of a date: gnapp.store.as_of).
 FIGURE_COLUMNS = """v.id AS village_id, v.name, v.area,

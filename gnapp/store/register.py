@@ -14,8 +14,8 @@ from typing import Any
 
 import sqlite_utils
 
-from gnapp.core.villages import VillageMatcher
 from gnapp.core.vietnamese import fold, name_sort_key, nfc, search_words, text_sort_key
+from gnapp.core.villages import VillageMatcher
 from gnapp.store.changelog import HOUSEHOLD_KEY_COLUMNS, logged_in_bulk
 from gnapp.store.database import CommuneDatabase, OpenDatabase
 from gnapp.store.errors import DatabaseError
@@ -501,6 +501,30 @@ def household_id_by_code(db: sqlite_utils.Database, code: str) -> int | None:
     return None if row is None else row[0]
 
 
+def household_codes(db: sqlite_utils.Database, prefix: str = "") -> set[str]:
+    """The codes of the register's households (those starting with ``prefix``, case aside)."""
+    rows = db.execute("SELECT code FROM households WHERE code LIKE ?", [f"{prefix}%"])
+    return {code for (code,) in rows}
+
+
+def household_codes_by_citizen_id(db: sqlite_utils.Database) -> dict[str, str]:
+    """Citizen ID -> the code of the household of the member who has it."""
+    return dict(
+        db.execute(
+            "SELECT m.citizen_id, h.code FROM members m JOIN households h "
+            "ON h.id = m.household_id WHERE m.citizen_id IS NOT NULL"
+        ).fetchall()
+    )
+
+
+def household_heads(db: sqlite_utils.Database) -> list[tuple[str, str, str | None, int]]:
+    """(household code, head's folded name, head's birth date, village id) of every head."""
+    return db.execute(
+        "SELECT h.code, h.head_name_fold, m.birth_date, h.village_id FROM households h "
+        "JOIN members m ON m.household_id = h.id AND m.relation = 'head'"
+    ).fetchall()
+
+
 def household_code(db: sqlite_utils.Database, household_id: int) -> str:
     """The household's code."""
     row = db.execute("SELECT code FROM households WHERE id = ?", [household_id]).fetchone()
@@ -525,6 +549,17 @@ def stored_household(db: sqlite_utils.Database, household_id: int) -> dict[str, 
     for key in HOUSEHOLD_LISTS:
         stored[key] = json.loads(stored[key])
     return stored
+
+
+def households_on_lists(db: sqlite_utils.Database, year: int) -> list[tuple[int, int, str]]:
+    """(household id, village id, status) of the households on a year's poor and near-poor
+    lists, by household id."""
+    return db.execute(
+        "SELECT s.household_id, h.village_id, s.status FROM household_status s "
+        "JOIN households h ON h.id = s.household_id "
+        "WHERE s.year = ? AND s.status IN ('poor', 'near_poor') ORDER BY s.household_id",
+        [year],
+    ).fetchall()
 
 
 def status_history(db: sqlite_utils.Database, household_id: int) -> list[dict[str, Any]]:

@@ -1,8 +1,17 @@
-"""Review rounds and their questionnaires (storage only; the workflow lives in gnapp.review)."""
+"""Review rounds, their lists, applications and questionnaires, the village meetings and their
+votes, the public posting, complaints and their re-checks, corrections after the decision
+(storage only: the rules of each step live in gnapp.review.workflow).
+
+Writers take a ``CommuneDatabase`` and run in one transaction each (nested inside the
+workflow's transaction when there is one); readers take the ``sqlite_utils.Database``.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields
+from datetime import date
 from typing import Any
 
 import sqlite_utils
@@ -10,6 +19,77 @@ import sqlite_utils
 from gnapp.store import users
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.errors import DatabaseError
+
+
+def _insert(cdb: CommuneDatabase, table: str, row: Mapping[str, Any]) -> int:
+    """Insert one row (in a transaction of its own, or the caller's); return its id."""
+    with cdb.transaction() as db:
+        target = db[table]
+        target.insert(dict(row))
+        return target.last_pk
+
+
+# --- rounds -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredRound:
+    """A review round as stored (reference date, team, deadlines and opinion decoded)."""
+
+    id: int
+    year: int
+    kind: str
+    month: int | None
+    standard_id: str
+    procedure_id: str
+    reference_date: date
+    step: str
+    opened_at: str
+    locked: bool
+    decision_number: str | None
+    decision_date: str | None
+    team: tuple[str, ...]
+    deadlines: dict[str, str]
+    posting_days: int | None
+    opinion: dict[str, Any] | None
+
+
+def _stored_round(row: Mapping[str, Any]) -> StoredRound:
+    decoded = {
+        "reference_date": date.fromisoformat(row["reference_date"]),
+        "locked": bool(row["locked"]),
+        "team": tuple(json.loads(row["team"])),
+        "deadlines": json.loads(row["deadlines"]),
+        "opinion": json.loads(row["opinion"]) if row["opinion"] else None,
+    }
+    return StoredRound(**{field.name: row[field.name] for field in fields(StoredRound)} | decoded)
+
+
+def stored_round(db: sqlite_utils.Database, round_id: int) -> StoredRound | None:
+    rows = list(db.query("SELECT * FROM review_rounds WHERE id = ?", [round_id]))
+    return _stored_round(rows[0]) if rows else None
+
+
+def stored_rounds(db: sqlite_utils.Database) -> list[StoredRound]:
+    """Every round, newest first."""
+    rows = db.query("SELECT * FROM review_rounds ORDER BY opened_at DESC, id DESC")
+    return [_stored_round(row) for row in rows]
+
+
+def round_opened_at(
+    db: sqlite_utils.Database, year: int, kind: str, month: int | None
+) -> str | None:
+    """When the round of this year, kind and month (None for a periodic round) was opened;
+    None when there is none."""
+    row = db.execute(
+        "SELECT opened_at FROM review_rounds WHERE year = ? AND kind = ? AND month IS ?",
+        [year, kind, month],
+    ).fetchone()
+    return None if row is None else row[0]
+
+
+def _team(team: Iterable[str]) -> str:
+    return json.dumps(list(team), ensure_ascii=False)
 
 
 def open_round(
@@ -21,21 +101,43 @@ def open_round(
     step: str,
     *,
     month: int | None = None,
+    procedure_id: str | None = None,
+    team: Sequence[str] = (),
+    deadlines: Mapping[str, str] | None = None,
+    posting_days: int | None = None,
 ) -> int:
-    with cdb.transaction() as db:
-        table = db["review_rounds"]
-        table.insert(
-            {
-                "year": year,
-                "kind": kind,
-                "month": month,
-                "standard_id": standard_id,
-                "reference_date": reference_date,
-                "step": step,
-                "opened_at": cdb.now(),
-            }
-        )
-        return table.last_pk
+    """Insert a round; return its id (the procedure left out: the schema's default)."""
+    row: dict[str, Any] = {
+        "year": year,
+        "kind": kind,
+        "month": month,
+        "standard_id": standard_id,
+        "reference_date": reference_date,
+        "step": step,
+        "opened_at": cdb.now(),
+        "team": _team(team),
+        "deadlines": json.dumps(dict(deadlines or {}), sort_keys=True),
+        "posting_days": posting_days,
+    }
+    if procedure_id is not None:
+        row["procedure_id"] = procedure_id
+    return _insert(cdb, "review_rounds", row)
+
+
+_ROUND_ENCODERS = {
+    "team": _team,
+    "deadlines": lambda deadlines: json.dumps(dict(deadlines), sort_keys=True),
+    "opinion": lambda opinion: json.dumps(dict(opinion), ensure_ascii=False),
+}
+
+
+def update_round(cdb: CommuneDatabase, round_id: int, changes: Mapping[str, Any]) -> None:
+    """Write the given fields of a round (standard_id, reference_date, team, deadlines,
+    posting_days, opinion); team, deadlines and opinion as StoredRound has them decoded."""
+    row = {key: _ROUND_ENCODERS.get(key, lambda value: value)(v) for key, v in changes.items()}
+    if row:
+        with cdb.transaction() as db:
+            db["review_rounds"].update(round_id, row)
 
 
 def _check_unlocked(db: sqlite_utils.Database, round_id: int) -> None:
@@ -46,39 +148,6 @@ def _check_unlocked(db: sqlite_utils.Database, round_id: int) -> None:
         raise DatabaseError(
             "Đợt rà soát đã khóa sau khi công nhận: chỉ sửa qua điều chỉnh có ghi nhận."
         )
-
-
-def save_questionnaire(
-    cdb: CommuneDatabase,
-    round_id: int,
-    household_id: int,
-    form: str,
-    answers: dict[str, Any],
-    *,
-    state: str = "draft",
-    class_code: str | None = None,
-    deprivation_count: int | None = None,
-    reviewer: str | None = None,
-    surveyed_on: str | None = None,
-) -> None:
-    """Create or replace the questionnaire of a household in a round."""
-    b1 = (answers.get("income") or {}).get("b1_score")
-    row = {
-        "round_id": round_id,
-        "household_id": household_id,
-        "form": form,
-        "state": state,
-        "answers": json.dumps(answers, ensure_ascii=False, sort_keys=True),
-        "class_code": class_code,
-        "deprivation_count": deprivation_count,
-        "b1_score": b1,
-        "reviewer": reviewer,
-        "surveyed_on": surveyed_on,
-        "updated_at": cdb.now(),
-    }
-    with cdb.transaction() as db:
-        _check_unlocked(db, round_id)
-        db["questionnaires"].upsert(row, pk=("round_id", "household_id", "form"))
 
 
 def recognise_round(
@@ -105,6 +174,246 @@ def recognise_round(
         )
 
 
+# --- the review list and applications ---------------------------------------------------------
+
+
+def entry(db: sqlite_utils.Database, round_id: int, household_id: int) -> dict[str, Any] | None:
+    """The household's row on the round's list (taken off it or not), or None."""
+    rows = list(
+        db.query(
+            "SELECT * FROM review_entries WHERE round_id = ? AND household_id = ?",
+            [round_id, household_id],
+        )
+    )
+    return rows[0] if rows else None
+
+
+def listed_before(db: sqlite_utils.Database, year: int) -> list[int]:
+    """The households whose latest status before ``year`` is poor or near-poor, by id."""
+    rows = db.execute(
+        """SELECT s.household_id FROM household_status s
+           WHERE s.year = (SELECT max(year) FROM household_status x
+                           WHERE x.household_id = s.household_id AND x.year < ?)
+             AND s.status IN ('poor', 'near_poor')
+           ORDER BY s.household_id""",
+        [year],
+    ).fetchall()
+    return [household_id for (household_id,) in rows]
+
+
+def applicants(db: sqlite_utils.Database, round_id: int) -> list[int]:
+    """The households that applied in the round (each once)."""
+    rows = db.execute(
+        "SELECT DISTINCT household_id FROM review_applications WHERE round_id = ?", [round_id]
+    ).fetchall()
+    return [household_id for (household_id,) in rows]
+
+
+def add_entry(
+    cdb: CommuneDatabase,
+    round_id: int,
+    household_id: int,
+    *,
+    source: str,
+    previous_status: str | None,
+    added_reason: str | None,
+) -> None:
+    row = {"round_id": round_id, "household_id": household_id, "source": source}
+    _insert(
+        cdb,
+        "review_entries",
+        {**row, "previous_status": previous_status, "added_reason": added_reason},
+    )
+
+
+def restore_entry(cdb: CommuneDatabase, entry_id: int, added_reason: str | None) -> None:
+    """Put a household taken off the list back on it, with the reason."""
+    with cdb.transaction() as db:
+        db["review_entries"].update(
+            entry_id, {"removed_reason": None, "added_reason": added_reason}
+        )
+
+
+def remove_entry(cdb: CommuneDatabase, entry_id: int, reason: str) -> None:
+    with cdb.transaction() as db:
+        db["review_entries"].update(entry_id, {"removed_reason": reason})
+
+
+APPLICATION_FIELDS = ("kind", "received_on", "channel", "applicant", "reason")
+
+
+def add_application(
+    cdb: CommuneDatabase, round_id: int, household_id: int, application: Mapping[str, Any]
+) -> int:
+    """Insert an application (``application``: APPLICATION_FIELDS, ``applicant`` the
+    applicant's particulars as written); return its id."""
+    row = {key: application.get(key) for key in APPLICATION_FIELDS}
+    row["applicant"] = json.dumps(dict(row["applicant"]), ensure_ascii=False, sort_keys=True)
+    return _insert(
+        cdb, "review_applications", {"round_id": round_id, "household_id": household_id, **row}
+    )
+
+
+_PROGRESS_QUERY = """
+SELECT e.household_id, e.source, e.previous_status, e.added_reason, e.removed_reason,
+       h.code, h.head_name, h.head_sort_key, h.member_count, h.village_id,
+       v.name AS village_name, v.area,
+       qb.state AS b_state, qb.class_code AS b_class, qb.deprivation_count,
+       qa.state AS a_state, json_extract(qa.answers, '$.form_a.eligible_for_form_b') AS a_eligible,
+       (SELECT mv.outcome FROM meeting_votes mv JOIN village_meetings vm ON vm.id = mv.meeting_id
+        WHERE vm.round_id = e.round_id AND mv.household_id = e.household_id
+        ORDER BY vm.held_on DESC, mv.id DESC LIMIT 1) AS vote,
+       (SELECT mv.class_code FROM meeting_votes mv JOIN village_meetings vm
+        ON vm.id = mv.meeting_id WHERE vm.round_id = e.round_id
+        AND mv.household_id = e.household_id
+        ORDER BY vm.held_on DESC, mv.id DESC LIMIT 1) AS vote_class,
+       (SELECT count(*) FROM complaints c WHERE c.round_id = e.round_id
+        AND c.household_id = e.household_id AND c.resolved = 0) AS open_complaints,
+       (SELECT c.recheck_class FROM complaints c WHERE c.round_id = e.round_id
+        AND c.household_id = e.household_id AND c.resolved = 1
+        ORDER BY c.recheck_on DESC, c.id DESC LIMIT 1) AS recheck_class,
+       (SELECT count(*) FROM postings p WHERE p.round_id = e.round_id) AS posted,
+       r.locked
+FROM review_entries e
+JOIN review_rounds r ON r.id = e.round_id
+JOIN households h ON h.id = e.household_id
+JOIN villages v ON v.id = h.village_id
+LEFT JOIN questionnaires qb ON qb.round_id = e.round_id AND qb.household_id = e.household_id
+     AND qb.form = 'B'
+LEFT JOIN questionnaires qa ON qa.round_id = e.round_id AND qa.household_id = e.household_id
+     AND qa.form = 'A'
+WHERE e.round_id = ? {removed}
+ORDER BY v.name_sort_key, v.id, h.head_sort_key, h.id
+"""
+
+
+def entry_progress(
+    db: sqlite_utils.Database, round_id: int, *, removed: bool = False
+) -> list[dict[str, Any]]:
+    """One row per household on the round's list (with ``removed``, only those taken off it),
+    by village and head of household in Vietnamese order: the entry, the household, its
+    questionnaires' state and class (``b_*``, ``a_*``), the latest meeting's vote and class,
+    open complaints, the latest re-check's class, whether the round is posted and locked."""
+    where = "AND e.removed_reason IS NOT NULL" if removed else "AND e.removed_reason IS NULL"
+    return list(db.query(_PROGRESS_QUERY.format(removed=where), [round_id]))
+
+
+# --- questionnaires ---------------------------------------------------------------------------
+
+
+def save_questionnaire(
+    cdb: CommuneDatabase,
+    round_id: int,
+    household_id: int,
+    form: str,
+    answers: dict[str, Any],
+    *,
+    state: str = "draft",
+    class_code: str | None = None,
+    deprivation_count: int | None = None,
+    reviewer: str | None = None,
+    surveyed_on: str | None = None,
+    member_ids: Sequence[int | None] | None = None,
+) -> None:
+    """Create or replace the questionnaire of a household in a round (``member_ids``: the
+    register's id of each member of the answers; None keeps those saved before)."""
+    b1 = (answers.get("income") or {}).get("b1_score")
+    row = {
+        "round_id": round_id,
+        "household_id": household_id,
+        "form": form,
+        "state": state,
+        "answers": json.dumps(answers, ensure_ascii=False, sort_keys=True),
+        "class_code": class_code,
+        "deprivation_count": deprivation_count,
+        "b1_score": b1,
+        "reviewer": reviewer,
+        "surveyed_on": surveyed_on,
+        "updated_at": cdb.now(),
+    }
+    if member_ids is not None:
+        row["member_ids"] = json.dumps(list(member_ids))
+    with cdb.transaction() as db:
+        _check_unlocked(db, round_id)
+        db["questionnaires"].upsert(row, pk=("round_id", "household_id", "form"))
+
+
+def return_to_survey(cdb: CommuneDatabase, round_id: int, household_id: int) -> None:
+    """Turn the household's complete questionnaires of the round back into drafts."""
+    with cdb.transaction() as db:
+        db.execute(
+            "UPDATE questionnaires SET state = 'draft', updated_at = ? "
+            "WHERE round_id = ? AND household_id = ? AND state = 'complete'",
+            [cdb.now(), round_id, household_id],
+        )
+
+
+def questionnaire(
+    db: sqlite_utils.Database, round_id: int, household_id: int, form: str
+) -> dict[str, Any] | None:
+    """A household's stored questionnaire in the round (answers decoded), or None."""
+    rows = list(
+        db.query(
+            "SELECT * FROM questionnaires WHERE round_id = ? AND household_id = ? AND form = ?",
+            [round_id, household_id, form],
+        )
+    )
+    if not rows:
+        return None
+    row = dict(rows[0])
+    row["answers"] = json.loads(row["answers"])
+    return row
+
+
+def questionnaire_member_ids(
+    db: sqlite_utils.Database, round_id: int, household_id: int, form: str
+) -> list[int | None] | None:
+    """The member ids saved with a questionnaire (None when none were saved)."""
+    row = db.execute(
+        "SELECT member_ids FROM questionnaires WHERE round_id = ? AND household_id = ? "
+        "AND form = ?",
+        [round_id, household_id, form],
+    ).fetchone()
+    return None if row is None or row[0] is None else json.loads(row[0])
+
+
+def earlier_answers(
+    db: sqlite_utils.Database, round_id: int, household_id: int
+) -> dict[str, Any] | None:
+    """The answers of the household's latest Phiếu B in a round of an earlier year than
+    ``round_id``'s, or None."""
+    row = db.execute(
+        """SELECT q.answers FROM questionnaires q JOIN review_rounds r ON r.id = q.round_id
+           WHERE q.household_id = ? AND q.form = 'B'
+             AND r.year < (SELECT year FROM review_rounds WHERE id = ?)
+           ORDER BY r.year DESC, r.reference_date DESC, q.id DESC LIMIT 1""",
+        [household_id, round_id],
+    ).fetchone()
+    return None if row is None else json.loads(row[0])
+
+
+def complete_surveys(db: sqlite_utils.Database, round_id: int) -> dict[int, str | None]:
+    """Household id -> survey date of the round's complete Phiếu B."""
+    rows = db.execute(
+        "SELECT household_id, surveyed_on FROM questionnaires "
+        "WHERE round_id = ? AND form = 'B' AND state = 'complete'",
+        [round_id],
+    ).fetchall()
+    return dict(rows)
+
+
+def complete_survey_answers(
+    db: sqlite_utils.Database, round_id: int
+) -> list[tuple[dict[str, Any], str | None]]:
+    """(answers, recorded class) of every complete Phiếu B of the round."""
+    rows = db.execute(
+        "SELECT answers, class_code FROM questionnaires "
+        "WHERE round_id = ? AND form = 'B' AND state = 'complete'",
+        [round_id],
+    ).fetchall()
+    return [(json.loads(answers), class_code) for answers, class_code in rows]
+
+
 def latest_incomes(db: sqlite_utils.Database) -> dict[int, dict[str, Any]]:
     """The income part of each household's latest complete Phiếu B, by household id."""
     rows = db.query(
@@ -119,3 +428,159 @@ def latest_incomes(db: sqlite_utils.Database) -> dict[int, dict[str, Any]]:
         if income:
             incomes[row["household_id"]] = income
     return incomes
+
+
+# --- village meetings -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Vote:
+    """A meeting's vote on one household: how many agreed of those voting, the outcome
+    ("agreed" or "returned") and the class voted on."""
+
+    household_id: int
+    agreed: int
+    voting: int
+    outcome: str
+    class_code: str | None
+
+
+MEETING_FIELDS = (
+    "held_on",
+    "place",
+    "chair",
+    "secretary",
+    "attendees",
+    "attendee_count",
+    "represented_households",
+    "note",
+)
+
+
+def add_meeting(
+    cdb: CommuneDatabase,
+    round_id: int,
+    village_id: int,
+    meeting: Mapping[str, Any],
+    votes: Sequence[Vote],
+) -> int:
+    """Insert a village meeting (``meeting``: MEETING_FIELDS, ``attendees`` the number of
+    people of each group) with its votes; return its id."""
+    row = {key: meeting.get(key) for key in MEETING_FIELDS}
+    row["attendees"] = json.dumps(dict(row["attendees"] or {}), ensure_ascii=False)
+    with cdb.transaction():
+        meeting_id = _insert(
+            cdb, "village_meetings", {"round_id": round_id, "village_id": village_id, **row}
+        )
+        for vote in votes:
+            _insert(
+                cdb,
+                "meeting_votes",
+                {
+                    "meeting_id": meeting_id,
+                    "household_id": vote.household_id,
+                    "agreed": vote.agreed,
+                    "attendees": vote.voting,
+                    "outcome": vote.outcome,
+                    "class_code": vote.class_code,
+                },
+            )
+        return meeting_id
+
+
+def last_meeting_date(db: sqlite_utils.Database, round_id: int) -> str | None:
+    """The date of the round's latest village meeting (None: no meeting yet)."""
+    row = db.execute(
+        "SELECT max(held_on) FROM village_meetings WHERE round_id = ?", [round_id]
+    ).fetchone()
+    return row[0]
+
+
+# --- the public posting -------------------------------------------------------------------------
+
+
+def posting(db: sqlite_utils.Database, round_id: int) -> dict[str, Any] | None:
+    """The round's posting (starts_on, ends_on, places), or None."""
+    rows = list(db.query("SELECT * FROM postings WHERE round_id = ?", [round_id]))
+    return rows[0] if rows else None
+
+
+def replace_posting(
+    cdb: CommuneDatabase, round_id: int, starts_on: str, ends_on: str, places: str | None
+) -> None:
+    """Record the round's posting period, in place of an earlier one."""
+    with cdb.transaction() as db:
+        db.execute("DELETE FROM postings WHERE round_id = ?", [round_id])
+        row = {"round_id": round_id, "starts_on": starts_on, "ends_on": ends_on, "places": places}
+        _insert(cdb, "postings", {**row, "created_at": cdb.now()})
+
+
+# --- complaints ---------------------------------------------------------------------------------
+
+
+def add_complaint(
+    cdb: CommuneDatabase, round_id: int, household_id: int, complaint: Mapping[str, Any]
+) -> int:
+    """Insert a complaint (``complaint``: received_on, complainant, content); return its id."""
+    row = {key: complaint.get(key) for key in ("received_on", "complainant", "content")}
+    return _insert(cdb, "complaints", {"round_id": round_id, "household_id": household_id, **row})
+
+
+def complaint(db: sqlite_utils.Database, complaint_id: int) -> dict[str, Any] | None:
+    rows = list(db.query("SELECT * FROM complaints WHERE id = ?", [complaint_id]))
+    return rows[0] if rows else None
+
+
+def settle_complaint(
+    cdb: CommuneDatabase, complaint_id: int, *, recheck_on: str, result: str, recheck_class: str
+) -> None:
+    """Record the re-check of a complaint and mark it resolved."""
+    with cdb.transaction() as db:
+        db["complaints"].update(
+            complaint_id,
+            {
+                "recheck_on": recheck_on,
+                "recheck_result": result,
+                "recheck_class": recheck_class,
+                "resolved": 1,
+            },
+        )
+
+
+def complaints(db: sqlite_utils.Database, round_id: int) -> list[dict[str, Any]]:
+    """The round's complaints with the household's code and head, in the order received."""
+    return list(
+        db.query(
+            "SELECT c.*, h.code, h.head_name FROM complaints c "
+            "JOIN households h ON h.id = c.household_id WHERE c.round_id = ? "
+            "ORDER BY c.received_on, c.id",
+            [round_id],
+        )
+    )
+
+
+# --- corrections after the decision -------------------------------------------------------------
+
+
+CORRECTION_FIELDS = ("old_status", "new_status", "reason", "decision_number", "decision_date")
+
+
+def add_correction(
+    cdb: CommuneDatabase, round_id: int, household_id: int, correction: Mapping[str, Any]
+) -> None:
+    """Record a correction of a household's recognised status (``correction``:
+    CORRECTION_FIELDS), stamped with the time."""
+    row = {key: correction.get(key) for key in CORRECTION_FIELDS}
+    row |= {"round_id": round_id, "household_id": household_id, "at": cdb.now()}
+    _insert(cdb, "review_corrections", row)
+
+
+def corrections(db: sqlite_utils.Database, round_id: int) -> list[dict[str, Any]]:
+    """The round's corrections with the household's code and head, in the order made."""
+    return list(
+        db.query(
+            "SELECT c.*, h.code, h.head_name FROM review_corrections c "
+            "JOIN households h ON h.id = c.household_id WHERE c.round_id = ? ORDER BY c.id",
+            [round_id],
+        )
+    )

@@ -1,6 +1,6 @@
 """Setting up a commune's database on first use: its identity, its villages, the document
-header, the first administrator and optionally the signing key and the receiving office's key,
-written whole or not at all.
+header, the first administrator and optionally the keys (written by
+``gnapp.packages.commune.setup_keys``), written whole or not at all.
 
 >>> identity = CommuneIdentity(code="21555", name="Xã Sơn Minh", kind="xa", province="Quảng Ngãi")
 >>> identity.problems()
@@ -10,15 +10,13 @@ written whole or not at all.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from gnapp.core.standards import AREAS
 from gnapp.core.vietnamese import fold, nfc
 from gnapp.i18n import tr, tr_noop
-from gnapp.packages import commune
-from gnapp.packages.keys import DEFAULT_KDF, KdfParams, PublicKey
 from gnapp.store import register, users
 from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.store.errors import DatabaseError
@@ -150,14 +148,11 @@ def create_commune_database(
     document: DocumentSettings = DocumentSettings(),
     cost: users.HashCost = users.DEFAULT_COST,
     *,
-    signing_passphrase: str | None = None,
-    office_key: PublicKey | None = None,
-    kdf: KdfParams = DEFAULT_KDF,
+    keys: Callable[[CommuneDatabase], None] | None = None,
 ) -> CommuneDatabase:
     """Create the commune's database at ``path`` (a new file) and sign the administrator in;
-    with ``signing_passphrase`` the commune's signing key is created too, with ``office_key``
-    (its fingerprint already confirmed) the receiving office's key is kept. On any problem
-    nothing is left behind."""
+    ``keys`` writes the commune's keys in the same transaction
+    (``gnapp.packages.commune.setup_keys``). On any problem nothing is left behind."""
     problems = identity.problems() + village_problems(villages)
     if problems:
         raise SetupError("\n".join(problems))
@@ -182,10 +177,8 @@ def create_commune_database(
             register.set_setting(cdb, "document.signer_name", nfc(document.signer_name.strip()))
             register.set_setting(cdb, "document.signer_title", nfc(document.signer_title.strip()))
             register.set_setting(cdb, "document.signing_marks", list(document.signing_marks))
-            if signing_passphrase is not None:
-                commune.create_signing_key(cdb, signing_passphrase, kdf=kdf)
-            if office_key is not None:
-                commune.set_office_key(cdb, office_key)
+            if keys is not None:
+                keys(cdb)
         users.sign_in(cdb, admin.username, admin.password)
     except BaseException:
         cdb.close()

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from gnapp.data import resource_file
 from gnapp.i18n import tr
-from gnapp.office.database import SUFFIX as OFFICE_SUFFIX
-from gnapp.preferences import last_database, preferred_language, remember_database
+from gnapp.office.store.database import SUFFIX as OFFICE_SUFFIX
+from gnapp.preferences import backup_root, last_database, preferred_language, remember_database
 from gnapp.store.backups import check_integrity, default_backup_folder
 from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.store.errors import DatabaseError
@@ -83,7 +83,7 @@ def _first_run() -> tuple[CommuneDatabase | None, User | None, bool, Path | None
 
 def _create_office(path: Path | None) -> Path | None:
     """The office wizard (the new file at ``path`` if given); the office created, or None."""
-    from gnapp.ui.office_setup import OfficeWizard
+    from gnapp.ui.office.wizard import OfficeWizard
 
     wizard = OfficeWizard(path=path)
     wizard.exec()
@@ -93,7 +93,7 @@ def _create_office(path: Path | None) -> Path | None:
 def run_office_gui(app: QApplication, path: Path) -> int:
     """The receiving office's window on ``path`` until it is closed; a missing file is offered
     to be created."""
-    from gnapp.ui.office_window import open_office_window
+    from gnapp.ui.office.window import open_office_window
 
     if not path.exists():
         answer = QMessageBox.question(
@@ -169,7 +169,8 @@ def run_gui(
         if report is not None and not report.sound:
             from gnapp.ui.backup_dialog import recover_database
 
-            if recover_database(None, path, report, default_backup_folder(path)) is None:
+            folder = default_backup_folder(path, backup_root())
+            if recover_database(None, path, report, folder) is None:
                 return 1
         cdb = open_database(path)
     except DatabaseError as error:

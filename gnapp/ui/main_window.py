@@ -13,7 +13,7 @@ from pathlib import Path
 import gnapp
 from gnapp.core.vietnamese import format_decimal, format_number, format_percent
 from gnapp.i18n import LANGUAGES, current_language, tr, tr_noop
-from gnapp.preferences import remember_database
+from gnapp.preferences import backup_root, remember_database
 from gnapp.store import users
 from gnapp.store.backups import default_backup_folder
 from gnapp.store.database import CommuneDatabase, open_database
@@ -768,7 +768,7 @@ class MainWindow(QMainWindow):
     @property
     def backup_folder(self) -> Path:
         """Where the open database's automatic backups go."""
-        return default_backup_folder(self.cdb.path)
+        return default_backup_folder(self.cdb.path, backup_root())
 
     def open_backups(self) -> None:
         from gnapp.ui.backup_dialog import BackupDialog  # loads on first use

@@ -13,7 +13,7 @@ from gnapp.core.vietnamese import format_number
 from gnapp.i18n import tr, tr_noop
 from gnapp.importers.reading import ImportFileError
 from gnapp.progress import Progress
-from gnapp.review.tablet_import import (
+from gnapp.review.tablet import (
     ERROR,
     SavedMapping,
     TabletPlan,

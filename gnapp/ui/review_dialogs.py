@@ -23,6 +23,7 @@ from gnapp.review.progress import HouseholdState, household_states
 from gnapp.store import register, users
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.errors import DatabaseError
+from gnapp.store.household_query import household_rows
 from gnapp.ui.household_list import HouseholdListPage
 from gnapp.ui.models import capitalise
 from gnapp.ui.qt import (
@@ -563,16 +564,10 @@ class ApplicationDialog(ActionDialog):
             self.household_label.setText(tr("chưa chọn hộ"))
             return
         db = self.cdb.db
-        row = db["households"].get(self.household_id)
-        village = db["villages"].get(row["village_id"])["name"]
-        self.household_label.setText(f"{row['code']} — {row['head_name'] or ''} ({village})")
-        head = next(
-            db.query(
-                "SELECT * FROM members WHERE household_id = ? ORDER BY position LIMIT 1",
-                [self.household_id],
-            ),
-            None,
-        )
+        row = household_rows(db, [self.household_id], None)[0]
+        village = row.village_name
+        self.household_label.setText(f"{row.code} — {row.head_name or ''} ({village})")
+        head = next(iter(register.members_of(db, self.household_id)), None)
         if head is None or self.full_name.text().strip():
             return
         self.full_name.setText(head["full_name"] or "")
@@ -718,7 +713,8 @@ class MeetingDialog(ActionDialog):
     ) -> None:
         super().__init__(cdb, tr("Họp dân thống nhất kết quả rà soát"), parent)
         self.round_id = round_id
-        self.threshold = workflow.get_round(cdb.db, round_id).procedure.vote_threshold
+        self.procedure = workflow.get_round(cdb.db, round_id).procedure
+        self.threshold = self.procedure.vote_threshold
         self.states = [s for s in household_states(cdb.db, round_id) if s.needs_meeting]
         self.village = QComboBox(objectName="village")
         for village in register.villages(cdb.db):
@@ -849,7 +845,7 @@ class MeetingDialog(ActionDialog):
         agreed, count = self.agreed(row), self.attendee_count.value()
         if agreed is None or count < 1 or agreed > count:
             return None
-        return "agreed" if agreed >= self.threshold * count else "returned"
+        return workflow.vote_outcome(self.procedure, agreed, count)
 
     def _show_outcomes(self) -> None:
         self.table.blockSignals(True)
@@ -918,15 +914,6 @@ class MeetingDialog(ActionDialog):
 # --- posting and complaints ----------------------------------------------------------------------
 
 
-def posting_end(db: Any, found: workflow.Round, start: date) -> date:
-    """The last day of the posting from ``start`` (the round's working days, the holidays)."""
-    days = found.posting_days or workflow.posting_days(db, found.procedure)
-    holidays = frozenset(
-        date.fromisoformat(d) for d in register.get_setting(db, workflow.HOLIDAYS_SETTING, [])
-    )
-    return procedures.working_days_end(start, days, holidays)
-
-
 class PostingDialog(ActionDialog):
     """Post the results: the start date and the places; the end date follows in working days."""
 
@@ -954,8 +941,8 @@ class PostingDialog(ActionDialog):
 
     def _show_end(self) -> None:
         start = self.starts_on.date().toPython()
-        end = posting_end(self.cdb.db, self.round, start)
-        days = self.round.posting_days or workflow.posting_days(self.cdb.db, self.round.procedure)
+        end = workflow.posting_end(self.cdb.db, self.round, start)
+        days = workflow.round_posting_days(self.cdb.db, self.round)
         self.end_label.setText(
             tr("{end} ({days} ngày làm việc, không kể thứ Bảy, Chủ nhật, ngày lễ)",
                end=format_date(end), days=days)

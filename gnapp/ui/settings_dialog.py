@@ -213,7 +213,7 @@ class SettingsDialog(QDialog):
 
     def _show_backup_folder(self) -> None:
         root = self.backup_root or preferences.default_backup_root()
-        self.backup_folder.setText(str(root / default_backup_folder(self.cdb.path).name))
+        self.backup_folder.setText(str(default_backup_folder(self.cdb.path, root)))
 
     def choose_backup_root(self) -> None:
         chosen = QFileDialog.getExistingDirectory(

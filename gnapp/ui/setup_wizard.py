@@ -8,6 +8,7 @@ from pathlib import Path
 
 from gnapp.core.vietnamese import fold
 from gnapp.i18n import tr, tr_noop
+from gnapp.packages.commune import setup_keys
 from gnapp.packages.keys import KeyProblem, PublicKey
 from gnapp.paths import user_data_dir
 from gnapp.store import users
@@ -456,8 +457,7 @@ class SetupWizard(QWizard):
                 self.villages_page.villages(),
                 self.admin_page.account(),
                 self.document_page.settings(),
-                signing_passphrase=self.signing_key_page.passphrase(),
-                office_key=self.office_key_page.key(),
+                keys=setup_keys(self.signing_key_page.passphrase(), self.office_key_page.key()),
             )
         except (DatabaseError, KeyProblem, OSError) as error:
             self.file_page.error.setText(tr("Không tạo được dữ liệu: {reason}", reason=error))

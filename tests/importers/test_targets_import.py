@@ -140,7 +140,9 @@ def test_cli_set_and_errors(tmp_path, new_db, capsys):
     assert main([*command, "--value", "150"]) == 1
     assert "Tỷ lệ phải từ 0 đến 100%" in capsys.readouterr().err
     assert main([*command, "--value", "6.05"]) == 1
-    assert main(["targets", "import", "--db", database, "--year", "2025"]) == 1
+    with pytest.raises(SystemExit) as usage:  # no FILE: a usage error (docs/cli.md)
+        main(["targets", "import", "--db", database, "--year", "2025"])
+    assert usage.value.code == 2
     missing = str(tmp_path / "khong-co.xlsx")
     assert main(["targets", "import", missing, "--db", database, "--year", "2025"]) == 1
     assert "Không tìm thấy tệp" in capsys.readouterr().err

@@ -9,15 +9,18 @@ from dataclasses import replace
 
 import pytest
 
-from gnapp.office.database import open_office
+from gnapp.demo import create_demo
 from gnapp.office.registry import (
     create_office,
     office_public_key,
     register_commune,
     unlock_office_key,
 )
+from gnapp.office.store.database import open_office
+from gnapp.packages import build
 from gnapp.packages.build import build_package, choose_report
 from gnapp.store.database import open_database
+from gnapp.store.register import save_commune
 from tests.packages.world import (
     IDENTITY,
     KDF,
@@ -83,6 +86,25 @@ def office_db(world):
 def commune_db(world):
     with open_database(world.commune, actor="Cán bộ thử") as cdb:
         yield cdb
+
+
+@pytest.fixture
+def quick(monkeypatch):
+    """Packages whose PDF and XLSX are stand-ins (the office does not look inside them)."""
+    monkeypatch.setattr(
+        build, "_report_files", lambda *a: {"report.pdf": b"%PDF-1.7", "report.xlsx": b"PK"}
+    )
+
+
+@pytest.fixture(scope="module")
+def second_demo(tmp_path_factory):
+    """Another commune with its own households: a smaller demo with another seed, code and
+    name."""
+    path = tmp_path_factory.mktemp("xa-thu") / "xa-thu.gnapp"
+    create_demo(path, households=120, seed=11)
+    with open_database(path) as cdb:
+        save_commune(cdb, code="21556", name="Xã Thử Nghiệm")
+    return path
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,6 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from gnapp.demo import create_demo
 from gnapp.office import registry
 from gnapp.office.consolidate import ConsolidationError, consolidate, write_consolidation
 from gnapp.office.receive import receive_package
@@ -21,16 +20,6 @@ from gnapp.store.database import open_database
 from gnapp.store.register import save_commune
 from gnapp.store.reports import load_report
 from tests.packages.world import KDF, PASSPHRASE, SIGNER, save_annual_report, setup_commune
-
-
-@pytest.fixture(scope="module")
-def second_demo(tmp_path_factory):
-    """Another commune: a smaller demo with another seed, code and name."""
-    path = tmp_path_factory.mktemp("xa-thu") / "xa-thu.gnapp"
-    create_demo(path, households=120, seed=11)
-    with open_database(path) as cdb:
-        save_commune(cdb, code="21556", name="Xã Thử Nghiệm")
-    return path
 
 
 @pytest.fixture

@@ -23,6 +23,9 @@ from gnapp.packages.keys import (
     same_fingerprint,
     seal_secret,
 )
+from gnapp.store.setup import AdminAccount, CommuneIdentity, VillageEntry
+from gnapp.store.setup import create_commune_database as create
+from gnapp.store.users import TEST_COST
 from tests.packages.world import KDF, PASSPHRASE
 
 
@@ -166,3 +169,20 @@ def test_a_public_key_file_is_written_once(world, tmp_path):
     assert keys.read_public_key(path.read_bytes()) == world.commune_key
     with pytest.raises(keys.KeyProblem, match="Tệp đã tồn tại, không ghi đè"):
         keys.write_public_key(world.commune_key, path)
+
+
+def test_a_new_commune_is_set_up_with_its_keys_or_not_at_all(tmp_path):
+    identity = CommuneIdentity("21555", "Xã Sơn Minh", "xa", "Quảng Ngãi")
+    villages, admin = [VillageEntry("01", "Thôn An Phú")], AdminAccount("qt", "Lê Quản", "matkhau1")
+    _, public = keys.new_key_pair(AGREEMENT)
+    office = keys.PublicKey(AGREEMENT, public, "office", "", "Sở NN&MT", "2026-01-01T00:00:00Z")
+    path = tmp_path / "xa.gnapp"
+    with pytest.raises(KeyProblem):
+        create(
+            path, identity, villages, admin, cost=TEST_COST, keys=commune.setup_keys("ngắn", None)
+        )
+    assert not path.exists()
+    setup = commune.setup_keys(PASSPHRASE, office, kdf=KDF)
+    with create(path, identity, villages, admin, cost=TEST_COST, keys=setup) as cdb:
+        assert commune.unlock_signing_key(cdb.db, PASSPHRASE)
+        assert commune.office_key(cdb.db).fingerprint == office.fingerprint

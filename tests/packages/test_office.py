@@ -11,23 +11,15 @@ import pytest
 
 from gnapp.office import registry
 from gnapp.office.board import board, received_packages
-from gnapp.office.database import open_office
 from gnapp.office.receive import expand, receive_files, receive_package
-from gnapp.packages import build, commune
+from gnapp.office.store.database import open_office
+from gnapp.packages import commune
 from gnapp.packages.build import build_package, choose_report
 from gnapp.packages.keys import KeyProblem, read_key_change
 from gnapp.store.database import open_database
 from gnapp.store.errors import DatabaseError
 from gnapp.store.reports import load_report
 from tests.packages.world import IDENTITY, KDF, PASSPHRASE, SIGNER, save_annual_report
-
-
-@pytest.fixture
-def quick(monkeypatch):
-    """Packages whose PDF and XLSX are stand-ins (the chain does not look inside them)."""
-    monkeypatch.setattr(
-        build, "_report_files", lambda *a: {"report.pdf": b"%PDF-1.7", "report.xlsx": b"PK"}
-    )
 
 
 def _build(cdb, folder, report_id=None, passphrase=PASSPHRASE, **options):

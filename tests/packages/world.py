@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from gnapp.office.database import OfficeIdentity
+from gnapp.office.store.database import OfficeIdentity
 from gnapp.packages import commune
 from gnapp.packages.keys import KdfParams, PublicKey
 from gnapp.reporting.figures import report_figures

@@ -84,28 +84,32 @@ def kobo_xlsx(
     submissions: Sequence[tuple[dict[str, Any], list[dict[str, Any]]]],
     *,
     group: str = "hh",
+    household_columns: Sequence[str] = HOUSEHOLD_COLUMNS,
+    member_columns: Sequence[str] = MEMBER_COLUMNS,
 ) -> Path:
     """KoBoToolbox's XLSX export: a main sheet, one row per submission, and a sheet for the
-    members repeat group, linked by _index / _parent_index; columns carry group prefixes."""
+    members repeat group, linked by _index / _parent_index; columns carry group prefixes
+    (``group`` "": the form's own paths, as ``household_columns`` name them)."""
+    prefix = f"{group}/" if group else ""
     workbook = openpyxl.Workbook()
     main = workbook.active
     main.title = "Phieu B rà soát"
-    heads = [*KOBO_META[:3], *(f"{group}/{c}" for c in HOUSEHOLD_COLUMNS), *KOBO_META[3:]]
+    heads = [*KOBO_META[:3], *(f"{prefix}{c}" for c in household_columns), *KOBO_META[3:]]
     main.append([*heads, "_index"])
     repeat = workbook.create_sheet("members")
-    repeat.append([*(f"{group}/members/{c}" for c in MEMBER_COLUMNS), "_index", "_parent_index",
+    repeat.append([*(f"{prefix}members/{c}" for c in member_columns), "_index", "_parent_index",
                    *KOBO_MEMBER_META])  # fmt: skip
     member_index = 0
     for number, (household, members) in enumerate(submissions, start=1):
         meta = ["2026-10-20T08:00:00.000+07:00", "2026-10-20T08:40:00.000+07:00", "enketo:abc"]
         main.append(
-            [*meta, *(_cell(household[c]) for c in HOUSEHOLD_COLUMNS), 1000 + number,
+            [*meta, *(_cell(household[c]) for c in household_columns), 1000 + number,
              f"uuid-{number}", "2026-10-20T09:00:00", "vK2", number]
         )  # fmt: skip
         for member in members:
             member_index += 1
             repeat.append(
-                [*(_cell(member[c]) for c in MEMBER_COLUMNS), member_index, number,
+                [*(_cell(member[c]) for c in member_columns), member_index, number,
                  "Phieu B rà soát", 1000 + number, f"uuid-{number}"]
             )  # fmt: skip
     workbook.save(path)
@@ -130,16 +134,23 @@ def kobo_csv(path: Path, submissions: Sequence[dict[str, Any]], *, separator: st
 
 
 def odk_central(
-    folder: Path, submissions: Sequence[tuple[dict[str, Any], list[dict[str, Any]]]]
+    folder: Path,
+    submissions: Sequence[tuple[dict[str, Any], list[dict[str, Any]]]],
+    *,
+    group: str = "ho",
+    household_columns: Sequence[str] = HOUSEHOLD_COLUMNS,
+    member_columns: Sequence[str] = MEMBER_COLUMNS,
+    form_version: str = "2026101501",
 ) -> tuple[Path, Path]:
     """ODK Central's CSV export: the main file (KEY) and the members repeat file (PARENT_KEY);
     group paths joined by "-" as Central writes them."""
+    prefix = f"{group}-" if group else ""
     main_path, repeat_path = folder / "phieu_b.csv", folder / "phieu_b-members.csv"
     with open(main_path, "w", encoding="utf-8", newline="") as stream:
         writer = csv.writer(stream)
         writer.writerow(
             ["SubmissionDate", "start", "end", "today", "deviceid",
-             *(f"ho-{c.replace('/', '-')}" for c in HOUSEHOLD_COLUMNS), "SET-OF-members",
+             *(f"{prefix}{c.replace('/', '-')}" for c in household_columns), "SET-OF-members",
              "meta-instanceID", "KEY", "SubmitterID", "SubmitterName", "AttachmentsPresent",
              "AttachmentsExpected", "Status", "ReviewState", "DeviceID", "Edits", "FormVersion"]
         )  # fmt: skip
@@ -148,17 +159,17 @@ def odk_central(
             writer.writerow(
                 ["2026-10-20T09:00:00.000Z", "2026-10-20T08:00:00.000+07:00",
                  "2026-10-20T08:45:00.000+07:00", "2026-10-20", "collect:abc",
-                 *(_cell(household[c]) for c in HOUSEHOLD_COLUMNS), f"{key}/members", key, key,
-                 "5", "Cán bộ", "0", "0", "", "", "collect:abc", "0", "2026101501"]
+                 *(_cell(household[c]) for c in household_columns), f"{key}/members", key, key,
+                 "5", "Cán bộ", "0", "0", "", "", "collect:abc", "0", form_version]
             )  # fmt: skip
     with open(repeat_path, "w", encoding="utf-8", newline="") as stream:
         writer = csv.writer(stream)
-        writer.writerow([*MEMBER_COLUMNS, "PARENT_KEY", "KEY"])
+        writer.writerow([*member_columns, "PARENT_KEY", "KEY"])
         for number, (_, members) in enumerate(submissions, start=1):
             parent = f"uuid:0000-{number}"
             for position, member in enumerate(members, start=1):
                 writer.writerow(
-                    [*(_cell(member[c]) for c in MEMBER_COLUMNS), parent,
+                    [*(_cell(member[c]) for c in member_columns), parent,
                      f"{parent}/members[{position}]"]
                 )  # fmt: skip
     return main_path, repeat_path

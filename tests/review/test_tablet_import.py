@@ -11,8 +11,9 @@ import pytest
 from gnapp.core.classify import classify
 from gnapp.core.standards import load_standard
 from gnapp.importers.reading import ImportFileError
-from gnapp.review import tablet_import, workflow
-from gnapp.review.tablet_import import (
+from gnapp.review import tablet as tablet_import
+from gnapp.review import workflow
+from gnapp.review.tablet import (
     ColumnRole,
     column_role,
     load_mapping,

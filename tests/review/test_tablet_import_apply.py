@@ -11,7 +11,7 @@ import pytest
 from gnapp.cli import main
 from gnapp.progress import Cancelled, Progress
 from gnapp.review import workflow
-from gnapp.review.tablet_import import apply_tablet_import, plan_tablet_import
+from gnapp.review.tablet import apply_tablet_import, plan_tablet_import
 from tests.review import tablet_exports as exports
 from tests.review.test_tablet_import import _expected_class, households, round_id  # noqa: F401
 

@@ -171,7 +171,9 @@ def test_activity_cli(commune, capsys):
     assert "Mô hình nuôi bò\t1.000 đồng\t1 hộ hưởng lợi" in capsys.readouterr().out
     assert main(["activity", "policies", "--db", database, "--year", "2025"]) == 0
     assert "Hỗ trợ tiền điện: 0 hộ, 0 đồng" in capsys.readouterr().out
-    assert main(["activity", "list", "--db", database]) == 1
+    with pytest.raises(SystemExit) as usage:  # no --year: a usage error (docs/cli.md)
+        main(["activity", "list", "--db", database])
+    assert usage.value.code == 2
 
 
 def test_project_reach_counts_sub_projects_and_members(commune):

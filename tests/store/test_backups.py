@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gnapp.preferences import backup_root
 from gnapp.progress import Cancelled, Progress
 from gnapp.store import backups
 from gnapp.store.backups import (
@@ -110,7 +111,9 @@ def test_names_sort_by_time_and_say_the_commune_and_kind():
 
 def test_the_default_folder_is_under_the_user_data_folder(monkeypatch, tmp_path):
     monkeypatch.setenv("GNAPP_DATA_DIR", str(tmp_path))
-    assert default_backup_folder("/x/Xã Tôi.gnapp") == tmp_path / "sao-luu" / "xa-toi"
+    assert (
+        default_backup_folder("/x/Xã Tôi.gnapp", backup_root()) == tmp_path / "sao-luu" / "xa-toi"
+    )
 
 
 # --- making a backup and restoring it ---------------------------------------------------------

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from gnapp.preferences import backup_root
 from gnapp.store.backups import check_integrity, list_backups, make_backup
 from gnapp.store.database import open_database
 from gnapp.store.errors import DatabaseError
@@ -304,7 +305,7 @@ def test_a_broken_database_at_start_offers_the_last_good_backup(
 ):
     from gnapp.store.backups import default_backup_folder
 
-    backup = make_backup(db_file, default_backup_folder(db_file), "daily")
+    backup = make_backup(db_file, default_backup_folder(db_file, backup_root()), "daily")
     corrupt(db_file)
     broken = db_file.read_bytes()
     assert run_gui(db_file) == 1  # the clerk chose "Thoát"
@@ -326,7 +327,7 @@ def test_restoring_at_start_opens_the_restored_data(
 ):
     from gnapp.store.backups import default_backup_folder
 
-    folder = default_backup_folder(db_file)
+    folder = default_backup_folder(db_file, backup_root())
     make_backup(db_file, folder, "daily")
     corrupt(db_file)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 
-from gnapp.review import tablet_import
+from gnapp.review import tablet as tablet_import
 from gnapp.store.users import User
 from gnapp.ui import questionnaire_import
 from gnapp.ui.questionnaire_import import open_questionnaire_import

@@ -1,0 +1,90 @@
+"""The ``gnapp`` command line: every subcommand is a thin call into the core (docs/cli.md).
+
+Without a subcommand it starts the GUI (``--demo``, ``--db PATH`` or ``--office-db PATH``).
+Each command group registers its subcommands beside their handlers in its own module; what
+they share (the database, passwords, printing, errors and exit statuses) is in ``common``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from gnapp import __version__
+from gnapp.cli import admin, importing, office, packages, programme, register, reports, review
+from gnapp.cli.common import Parser, run
+from gnapp.i18n import LANGUAGES
+
+# The command groups, in the order ``gnapp --help`` lists them.
+GROUPS = (register, importing, review, programme, reports, packages, office, admin)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``gnapp`` parser: the GUI's options and every command group's subcommands."""
+    parser = Parser(
+        prog="gnapp",
+        description="GNApp — quản lý giảm nghèo cấp xã (ngoại tuyến).",
+        epilog="Mã thoát: 0 xong; 1 bị từ chối (dữ liệu nhập sai, kiểm tra không đạt, sai mật "
+        "khẩu…); 2 sai cú pháp lệnh; 3 tệp dữ liệu hỏng hoặc không phải dữ liệu GNApp.",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"GNApp {__version__}", help="in phiên bản"
+    )
+    target = parser.add_mutually_exclusive_group()
+    target.add_argument(
+        "--demo", action="store_true", help="mở giao diện trên bản sao mới của xã mẫu"
+    )
+    target.add_argument("--db", type=Path, metavar="PATH", help="mở giao diện trên tệp dữ liệu xã")
+    target.add_argument(
+        "--office-db",
+        type=Path,
+        metavar="PATH",
+        help="mở giao diện cơ quan nhận báo cáo trên tệp .gnoffice (chưa có thì tạo mới)",
+    )
+    target.add_argument(
+        "--self-test",
+        action="store_true",
+        help="tự kiểm tra không cần màn hình: xã mẫu, phân loại, báo cáo, gói ký số, cửa sổ chính",
+    )
+    parser.add_argument(
+        "--language",
+        choices=sorted(LANGUAGES),
+        help="ngôn ngữ giao diện lần này (mặc định: ngôn ngữ đã chọn trên máy này) / language",
+    )
+    parser.set_defaults(handler=_gui)
+    commands = parser.add_subparsers(dest="command", metavar="LỆNH")
+    for group in GROUPS:
+        group.add_commands(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``gnapp`` with ``argv`` (default: the process's arguments); the exit status.
+    A usage error exits through argparse (status 2)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.self_test:
+        if args.command is not None:
+            parser.error("--self-test không đi cùng một lệnh")
+        return run(_self_test, args)
+    return run(args.handler, args)
+
+
+def _gui(args: argparse.Namespace) -> int:
+    from gnapp.ui.app import run_gui
+
+    # without --db or --office-db: the database opened last, or the first-run setup wizard
+    if args.office_db is not None:
+        return run_gui(args.office_db, office=True, language=args.language)
+    return run_gui(None if args.demo else args.db, demo=args.demo, language=args.language)
+
+
+def _self_test(_: argparse.Namespace) -> int:
+    from gnapp.selftest import CORE_STEPS, Step, run_self_test
+
+    def main_window(context) -> str:
+        from gnapp.ui.selftest import check_main_window  # Qt loads for this step only
+
+        return check_main_window(context)
+
+    return run_self_test([*CORE_STEPS, Step("Mở cửa sổ chính (Qt, không màn hình)", main_window)])

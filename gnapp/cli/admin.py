@@ -1,0 +1,440 @@
+"""The commands that set a commune up and look after it: ``setup``, ``user``, ``settings``,
+``backup``, ``db check``, ``language``, ``standards`` and ``demo create``.
+
+Passwords are asked when a command runs, or read from GNAPP_PASSWORD (a new password) and
+GNAPP_ADMIN_PASSWORD (the acting administrator's).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from gnapp.cli.common import (
+    CliError,
+    add_db,
+    ask_secret,
+    on_commune,
+    print_table,
+    sign_in_admin,
+    subcommands,
+)
+from gnapp.i18n import LANGUAGES
+
+if TYPE_CHECKING:
+    from gnapp.store.database import CommuneDatabase
+
+MULTILINE_SETTINGS = ("document.signing_marks", "document.recipients")
+USER_ACTIONS = {
+    "add": "thêm",
+    "passwd": "đổi mật khẩu",
+    "roles": "đổi vai trò",
+    "lock": "khóa",
+    "unlock": "mở khóa",
+}
+ROLES = ("clerk", "approver", "admin")
+
+
+def add_commands(commands: Any) -> None:
+    """Add setup, user, settings, backup, db, language, standards and demo."""
+    _add_setup(commands)
+    _add_user(commands)
+    _add_settings(commands)
+    _add_backup(commands)
+
+    database = commands.add_parser("db", help="kiểm tra tệp dữ liệu xã")
+    check = subcommands(database, "db").add_parser(
+        "check", help="kiểm tra toàn vẹn và phiên bản lược đồ (mã 0 chỉ khi tốt)"
+    )
+    check.add_argument("path", type=Path, metavar="PATH", help="tệp dữ liệu xã")
+    check.set_defaults(handler=_db_check)
+
+    language = commands.add_parser(
+        "language", help="ngôn ngữ giao diện trên máy này: xem, hoặc chọn (vi, en)"
+    )
+    language.add_argument("code", nargs="?", choices=sorted(LANGUAGES), metavar="MÃ",
+                          help="vi hoặc en (bỏ trống: xem ngôn ngữ đang chọn)")  # fmt: skip
+    language.set_defaults(handler=_language)
+
+    commands.add_parser("standards", help="liệt kê các chuẩn nghèo có sẵn").set_defaults(
+        handler=_standards
+    )
+
+    demo = commands.add_parser("demo", help="dữ liệu xã mẫu")
+    create = subcommands(demo, "demo").add_parser("create", help="tạo cơ sở dữ liệu xã mẫu")
+    create.add_argument("path", type=Path, metavar="PATH", help="tệp dữ liệu mới")
+    create.add_argument("--households", type=int, default=None, metavar="N", help="số hộ (2.500)")
+    create.add_argument("--seed", type=int, default=None, metavar="S", help="hạt giống ngẫu nhiên")
+    create.set_defaults(handler=_demo_create)
+
+
+def _add_setup(commands: Any) -> None:
+    setup = commands.add_parser(
+        "setup",
+        help="thiết lập dữ liệu cho một xã mới (như trình hướng dẫn lần đầu)",
+        description="Mật khẩu của người quản trị: hỏi khi chạy, hoặc biến môi trường "
+        "GNAPP_PASSWORD.",
+    )
+    setup.add_argument("path", type=Path, metavar="TỆP.gnapp", help="tệp dữ liệu mới")
+    setup.add_argument("--code", required=True, metavar="MÃ", help="mã xã (5 chữ số)")
+    setup.add_argument("--name", required=True, metavar="TÊN", help="tên xã, phường")
+    setup.add_argument(
+        "--kind", default="xa", choices=("xa", "phuong", "dac_khu", "thi_tran"), help="loại đơn vị"
+    )
+    setup.add_argument("--province", required=True, metavar="TỈNH", help="tỉnh, thành phố")
+    setup.add_argument("--receiver", default="", metavar="TÊN", help="cơ quan nhận báo cáo")
+    setup.add_argument(
+        "--receiver-kind",
+        default="province",
+        choices=("province", "district"),
+        help="cấp của cơ quan đó",
+    )
+    setup.add_argument(
+        "--village",
+        action="append",
+        required=True,
+        metavar="MÃ:TÊN[:urban]",
+        help="một thôn, tổ dân phố (nhắc lại cho mỗi thôn; thêm :urban nếu thuộc thành thị)",
+    )
+    setup.add_argument("--admin", required=True, metavar="TÊN", help="tên đăng nhập quản trị")
+    setup.add_argument("--admin-name", required=True, metavar="HỌ_TÊN", help="họ tên quản trị")
+    setup.add_argument(
+        "--approver", action="store_true", help="người quản trị cũng là lãnh đạo phê duyệt"
+    )
+    setup.add_argument("--signer-name", default="", metavar="HỌ_TÊN", help="người ký văn bản")
+    setup.add_argument(
+        "--signer-title",
+        default="PHÓ CHỦ TỊCH",
+        choices=("PHÓ CHỦ TỊCH", "CHỦ TỊCH"),
+        help="chức vụ người ký (mặc định: PHÓ CHỦ TỊCH)",
+    )
+    setup.set_defaults(handler=_setup)
+
+
+def _add_user(commands: Any) -> None:
+    user = commands.add_parser(
+        "user",
+        help="người dùng và vai trò: xem, thêm, đổi mật khẩu, đổi vai trò, khóa, mở khóa",
+        description="Mật khẩu được hỏi khi chạy, hoặc lấy từ biến môi trường GNAPP_PASSWORD "
+        "(mật khẩu mới) và GNAPP_ADMIN_PASSWORD (mật khẩu của người quản trị thực hiện).",
+    )
+    actions = subcommands(user, "user")
+    listing = actions.add_parser("list", help="các tài khoản, vai trò và tình trạng")
+    add_db(listing)
+    listing.set_defaults(handler=on_commune(_user_list))
+    for name, help_text in (
+        ("add", "thêm một người dùng (mật khẩu mới: GNAPP_PASSWORD hoặc hỏi)"),
+        ("passwd", "đặt mật khẩu mới cho một người dùng"),
+        ("roles", "đổi vai trò của một người dùng"),
+        ("lock", "khóa một tài khoản"),
+        ("unlock", "mở khóa một tài khoản"),
+    ):
+        action = actions.add_parser(name, help=help_text)
+        action.add_argument("username", metavar="TÊN_ĐĂNG_NHẬP", help="tên đăng nhập")
+        add_db(action)
+        if name == "add":
+            action.add_argument("--name", required=True, metavar="HỌ_TÊN", help="họ và tên")
+        if name in ("add", "roles"):
+            action.add_argument(
+                "--role",
+                action="append",
+                required=True,
+                choices=ROLES,
+                help="vai trò (nhắc lại để cho nhiều vai trò): clerk, approver, admin",
+            )
+        action.add_argument(
+            "--admin",
+            metavar="TÊN",
+            help="người quản trị thực hiện (bắt buộc khi xã đã có người dùng)",
+        )
+        action.set_defaults(handler=on_commune(_user))
+
+
+def _add_settings(commands: Any) -> None:
+    settings = commands.add_parser(
+        "settings",
+        help="cài đặt của xã: xem, đổi (người quản trị)",
+        description="Giá trị nhiều dòng (nơi nhận, dòng thẩm quyền ký) viết cách nhau bằng “|”.",
+    )
+    actions = subcommands(settings, "settings")
+    listing = actions.add_parser("list", help="mọi khóa cài đặt, tên và giá trị hiện tại")
+    add_db(listing)
+    listing.set_defaults(handler=on_commune(_settings_list))
+    change = actions.add_parser("set", help="đổi một cài đặt")
+    change.add_argument("key", metavar="KHÓA", help="khóa (cột đầu của “settings list”)")
+    change.add_argument("value", metavar="GIÁ_TRỊ", help="giá trị mới (nhiều dòng: cách nhau “|”)")
+    add_db(change)
+    change.add_argument("--admin", metavar="TÊN", help="người quản trị thực hiện")
+    change.set_defaults(handler=on_commune(_settings_set))
+
+
+def _add_backup(commands: Any) -> None:
+    backup = commands.add_parser("backup", help="sao lưu và phục hồi dữ liệu xã")
+    actions = subcommands(backup, "backup")
+    make = actions.add_parser(
+        "make", help="sao lưu ngay (vào thư mục sao lưu, hoặc vào USB với --to)"
+    )
+    make.add_argument(
+        "--to", type=Path, metavar="THƯ_MỤC", help="thư mục nhận bản sao lưu, vd. ổ USB"
+    )
+    make.set_defaults(handler=_backup_make)
+    listing = actions.add_parser("list", help="các bản sao lưu và nội dung của từng bản")
+    listing.add_argument(
+        "--folder",
+        type=Path,
+        metavar="THƯ_MỤC",
+        help="thư mục chứa bản sao lưu (mặc định: thư mục sao lưu tự động của tệp dữ liệu)",
+    )
+    listing.set_defaults(handler=_backup_list)
+    restore = actions.add_parser(
+        "restore", help="thay dữ liệu xã bằng một bản sao lưu (giữ lại bản sao dữ liệu hiện tại)"
+    )
+    restore.add_argument("backup", type=Path, metavar="TỆP_SAO_LƯU", help="tệp sao lưu")
+    restore.set_defaults(handler=_backup_restore)
+    for parser in (make, listing, restore):
+        add_db(parser)
+    folder = actions.add_parser(
+        "folder", help="thư mục nhận bản sao lưu tự động trên máy này: xem hoặc đổi"
+    )
+    folder.add_argument("folder", type=Path, nargs="?", metavar="THƯ_MỤC",
+                        help="thư mục mới (bỏ trống: xem thư mục đang dùng)")  # fmt: skip
+    folder.add_argument("--default", action="store_true", help="dùng lại thư mục mặc định")
+    folder.set_defaults(handler=_backup_folder)
+
+
+# --- the commune ------------------------------------------------------------------------------
+
+
+def _setup(args: argparse.Namespace) -> int:
+    from gnapp.store.setup import (
+        AdminAccount,
+        CommuneIdentity,
+        DocumentSettings,
+        VillageEntry,
+        create_commune_database,
+    )
+
+    villages = []
+    for text in args.village:
+        code, _, rest = text.partition(":")
+        name, _, area = rest.partition(":")
+        villages.append(VillageEntry(code, name, area or "rural"))
+    roles = ("admin", "clerk") + (("approver",) if args.approver else ())
+    password = ask_secret("GNAPP_PASSWORD", f"Mật khẩu cho {args.admin}: ", repeat=True)
+    cdb = create_commune_database(
+        args.path,
+        CommuneIdentity(
+            args.code, args.name, args.kind, args.province, args.receiver, args.receiver_kind
+        ),
+        villages,
+        AdminAccount(args.admin, args.admin_name, password, roles),
+        DocumentSettings.signed_by(args.signer_name, args.signer_title),
+    )
+    cdb.close()
+    print(f"Đã tạo {args.path}: {args.name}, {len(villages)} thôn, quản trị {args.admin}.")
+    return 0
+
+
+def _user_list(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+    from gnapp.store.users import list_users
+
+    print_table(
+        (account.username, account.full_name, account.role_names,
+         "đang dùng" if account.active else "đã khóa")
+        for account in list_users(cdb.db)
+    )  # fmt: skip
+    return 0
+
+
+def _user(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+    from gnapp.store import users
+
+    action = args.user_command
+    if users.has_users(cdb.db):
+        sign_in_admin(cdb, args.admin)
+    elif action != "add" or "admin" not in args.role:
+        raise CliError("Xã chưa có người dùng: hãy thêm người quản trị trước (--role admin).")
+    if action == "add":
+        password = ask_secret("GNAPP_PASSWORD", "Mật khẩu mới: ", repeat=True)
+        users.add_user(cdb, args.username, args.name, args.role, password)
+    elif action == "passwd":
+        password = ask_secret("GNAPP_PASSWORD", "Mật khẩu mới: ", repeat=True)
+        users.change_password(cdb, args.username, password)
+    elif action == "roles":
+        users.set_roles(cdb, args.username, args.role)
+    else:
+        users.set_active(cdb, args.username, action == "unlock")
+    print(f"Đã {USER_ACTIONS[action]} tài khoản {args.username}.")
+    return 0
+
+
+def _settings_list(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+    from gnapp.store.settings import SETTINGS, current_settings
+
+    print_table(
+        (key, SETTINGS[key].label, " | ".join(value) if isinstance(value, list) else value)
+        for key, value in current_settings(cdb.db).items()
+    )
+    return 0
+
+
+def _settings_set(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+    from gnapp.store.settings import save_settings
+
+    sign_in_admin(cdb, args.admin)
+    value = args.value.replace("|", "\n") if args.key in MULTILINE_SETTINGS else args.value
+    save_settings(cdb, {args.key: value})
+    print(f"Đã lưu {args.key}.")
+    return 0
+
+
+# --- backups and the database file ------------------------------------------------------------
+
+
+def _print_lines(lines: list[str]) -> None:
+    for line in lines:
+        print(f"  {line}")
+
+
+def _backup_folder(args: argparse.Namespace) -> int:
+    from gnapp import preferences
+
+    if args.default and args.folder:
+        raise CliError("Chọn một thư mục hoặc --default, không cả hai.")
+    if args.default or args.folder:
+        folder = preferences.set_backup_root(None if args.default else args.folder)
+        print(f"Từ nay bản sao lưu tự động được ghi vào: {folder}")
+        print("(Các bản sao lưu cũ vẫn ở thư mục trước.)")
+    else:
+        print(preferences.backup_root())
+    return 0
+
+
+def _backup_folder_of(database: Path) -> Path:
+    """The folder of the database's automatic backups, under this computer's backup root."""
+    from gnapp.preferences import backup_root
+    from gnapp.store.backups import default_backup_folder
+
+    return default_backup_folder(database, backup_root())
+
+
+def _backup_make(args: argparse.Namespace) -> int:
+    from gnapp.store import backups
+
+    def progress(done: int, total: int, message: str) -> None:
+        if total:
+            print(f"\r{message} {done * 100 // total}%", end="", file=sys.stderr, flush=True)
+
+    made = backups.make_backup(args.db, args.to or _backup_folder_of(args.db), "manual", progress)
+    print(file=sys.stderr)
+    print(f"Đã sao lưu vào {made}")
+    _print_lines(backups.describe_backup(made).lines())
+    return 0
+
+
+def _backup_list(args: argparse.Namespace) -> int:
+    from gnapp.store import backups
+
+    folder = args.folder or _backup_folder_of(args.db)
+    found = backups.list_backups(folder)
+    if not found:
+        print(f"Chưa có bản sao lưu nào trong thư mục {folder}")
+        return 0
+    print(f"Thư mục sao lưu: {folder}")
+    for backup in found:
+        print(backup.path.name)
+        problem = backups.check_integrity(backup.path).restore_problem
+        if problem:
+            _print_lines([f"KHÔNG DÙNG ĐƯỢC: {problem}"])
+        else:
+            _print_lines(backups.describe_backup(backup.path).lines())
+    return 0
+
+
+def _backup_restore(args: argparse.Namespace) -> int:
+    from gnapp.store import backups
+
+    print(f"Phục hồi {args.db} từ bản sao lưu {args.backup}:")
+    result = backups.restore_backup(args.backup, args.db, _backup_folder_of(args.db))
+    _print_lines(result.restored.lines())
+    if result.kept_copy is not None:
+        print(f"Dữ liệu trước khi phục hồi được giữ lại trong tệp {result.kept_copy}")
+    print("Đã phục hồi xong.")
+    return 0
+
+
+def _db_check(args: argparse.Namespace) -> int:
+    from gnapp.store.backups import check_integrity, describe_backup
+    from gnapp.store.migrations import LATEST_VERSION
+
+    if not args.path.exists():
+        raise CliError(f"Không tìm thấy tệp dữ liệu: {args.path}")
+    report = check_integrity(args.path, quick=False)
+    version = report.version
+    if version is None:
+        raise CliError(
+            f"Tệp {args.path} không phải cơ sở dữ liệu GNApp hợp lệ ({report.problems[0]})."
+        )
+    print(f"Tệp: {args.path}")
+    if version == LATEST_VERSION:
+        print(f"Lược đồ dữ liệu: v{version} (mới nhất)")
+    elif 1 <= version < LATEST_VERSION:
+        print(f"Lược đồ dữ liệu: v{version} (sẽ được nâng cấp lên v{LATEST_VERSION} khi mở)")
+    elif version == 0:
+        print("Lược đồ dữ liệu: không phải tệp dữ liệu GNApp")
+    else:
+        print(f"Lược đồ dữ liệu: v{version} (mới hơn phiên bản này, v{LATEST_VERSION})")
+    print("Toàn vẹn: " + ("tốt" if report.sound else "; ".join(report.problems[:10])))
+    if report.sound:
+        print(f"Số hộ: {describe_backup(args.path).households}")
+    ok = report.sound and 1 <= version <= LATEST_VERSION
+    print("Kết quả: " + ("ĐẠT" if ok else "KHÔNG ĐẠT"))
+    return 0 if ok else 1
+
+
+# --- this computer and the demo --------------------------------------------------------------
+
+
+def _language(args: argparse.Namespace) -> int:
+    from gnapp.preferences import preferred_language, remember_language
+
+    if args.code is not None:
+        remember_language(args.code)
+        print(f"Từ lần mở sau, giao diện dùng: {LANGUAGES[args.code]}")
+    else:
+        code = preferred_language()
+        print(f"{code} — {LANGUAGES[code]}")
+    return 0
+
+
+def _standards(_: argparse.Namespace) -> int:
+    from gnapp.core.standards import available_standards
+
+    for standard in available_standards():
+        print(f"{standard.id}\t{standard.name}")
+    return 0
+
+
+def _demo_create(args: argparse.Namespace) -> int:
+    from gnapp.demo import DEFAULT_HOUSEHOLDS, DEFAULT_SEED, create_demo
+
+    if args.path.exists():
+        raise CliError(f"Tệp đã tồn tại, không ghi đè: {args.path}")
+    households = DEFAULT_HOUSEHOLDS if args.households is None else args.households
+    if households < 1:
+        raise CliError("Số hộ phải lớn hơn 0")
+
+    def progress(done: int, total: int) -> None:
+        print(f"\rĐang tạo: {done}/{total} hộ", end="", file=sys.stderr, flush=True)
+
+    summary = create_demo(
+        args.path, households, DEFAULT_SEED if args.seed is None else args.seed, progress
+    )
+    print(file=sys.stderr)
+    print(
+        f"Đã tạo xã mẫu {summary.path}: {summary.villages} thôn/tổ dân phố, "
+        f"{summary.households} hộ, {summary.members} nhân khẩu."
+    )
+    return 0

@@ -1,0 +1,310 @@
+"""What every ``gnapp`` command shares: the exit statuses, the error, opening the commune's
+database, asking a password, finding a household or a village by what the user typed, printing
+a table or JSON, and turning an expected error into one Vietnamese line (``run``)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import re
+import sqlite3
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+
+if TYPE_CHECKING:
+    from gnapp.progress import Progress
+    from gnapp.store.database import CommuneDatabase
+
+# The exit statuses of every command (docs/cli.md).
+EXIT_DONE = 0
+EXIT_REFUSED = 1  # bad input, a check that failed, a wrong password, no permission
+EXIT_USAGE = 2  # the command line itself is wrong (argparse)
+EXIT_DAMAGED = 3  # the file is not a GNApp database, or it is broken
+
+ADMIN_PASSWORD = "GNAPP_ADMIN_PASSWORD"
+USER_PASSWORD = "GNAPP_USER_PASSWORD"
+SHOWN_PROBLEMS = 20
+
+T = TypeVar("T")
+Handler = Callable[[argparse.Namespace], int]
+
+
+class CliError(Exception):
+    """A refusal to report to the user in one Vietnamese line (exit status 1)."""
+
+
+# --- running a command ------------------------------------------------------------------------
+
+
+def run(handler: Handler, args: argparse.Namespace) -> int:
+    """Run a command's handler; an expected error becomes "Lỗi: …" on stderr and its status."""
+    from gnapp.store.errors import CorruptDatabaseError
+
+    try:
+        return handler(args)
+    except sqlite3.DatabaseError as error:
+        if error.sqlite_errorcode not in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+            raise
+        return _damaged(args, f"Tệp dữ liệu bị hỏng ({error}).")
+    except CorruptDatabaseError as error:
+        return _damaged(args, str(error))
+    except OSError as error:
+        where = f" {error.filename}" if error.filename else ""
+        return refuse(f"Không đọc hoặc ghi được tệp{where}: {error.strerror or error}")
+    except KeyboardInterrupt:
+        return refuse("Đã dừng (Ctrl+C).")
+    except Exception as error:
+        if not isinstance(error, refusals()):
+            raise
+        return refuse(str(error))
+
+
+def refuse(message: str) -> int:
+    """Print ``message`` as an error; the status of a refusal."""
+    print(f"Lỗi: {message}", file=sys.stderr)
+    return EXIT_REFUSED
+
+
+def refusals() -> tuple[type[Exception], ...]:
+    """The errors a command may meet in normal use, each with a Vietnamese message (loaded
+    when one is raised, so that ``gnapp --version`` stays quick)."""
+    from gnapp.core.record import RecordError
+    from gnapp.core.standards import StandardError
+    from gnapp.importers.reading import ImportFileError
+    from gnapp.packages.build import PackageError
+    from gnapp.packages.canonical import FormatError
+    from gnapp.packages.keys import KeyProblem
+    from gnapp.packages.verify import CheckFailed
+    from gnapp.preferences import PreferenceError
+    from gnapp.reporting.figures import FiguresError
+    from gnapp.store.errors import DatabaseError
+
+    return (
+        CliError,
+        DatabaseError,
+        RecordError,
+        StandardError,
+        ImportFileError,
+        FiguresError,
+        KeyProblem,
+        PackageError,
+        FormatError,
+        CheckFailed,
+        PreferenceError,
+    )
+
+
+def _damaged(args: argparse.Namespace, message: str) -> int:
+    """Say that a database is broken and how to get the data back; exit status EXIT_DAMAGED."""
+    print(f"Lỗi: {message}", file=sys.stderr)
+    db = getattr(args, "db", None)
+    if db is not None:
+        print(
+            "Có thể lấy lại dữ liệu từ bản sao lưu gần nhất còn tốt:\n"
+            f"  gnapp backup list --db {db}\n"
+            f"  gnapp backup restore TỆP_SAO_LƯU --db {db}\n"
+            "(dữ liệu hiện tại được giữ lại một bản trước khi phục hồi)",
+            file=sys.stderr,
+        )
+    return EXIT_DAMAGED
+
+
+# --- parsers ----------------------------------------------------------------------------------
+
+# argparse's usage errors (English in the standard library) as they are said to the user.
+USAGE_ERRORS = (
+    (r"the following arguments are required: (.*)", "thiếu {0}"),
+    (r"unrecognized arguments: (.*)", "không hiểu {0}"),
+    (r"one of the arguments (.*) is required", "cần một trong: {0}"),
+    (r"argument (.*?): invalid choice: (.*?) \(choose from (.*)\)",
+     "{0}: không có {1} (chọn một trong: {2})"),
+    (r"argument (.*?): invalid \w+ value: (.*)", "{0}: giá trị {1} không hợp lệ"),
+    (r"argument (.*?): expected one argument", "{0}: cần một giá trị"),
+    (r"argument (.*?): not allowed with argument (.*)", "{0}: không dùng cùng {1}"),
+)  # fmt: skip
+
+
+class Parser(argparse.ArgumentParser):
+    """An argparse parser whose help and usage errors are Vietnamese (exit status EXIT_USAGE)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "đối số"
+        self._optionals.title = "tùy chọn"
+        self.add_argument("-h", "--help", action="help", help="in hướng dẫn này rồi thoát")
+
+    def error(self, message: str) -> NoReturn:
+        for pattern, text in USAGE_ERRORS:
+            if found := re.fullmatch(pattern, message):
+                message = text.format(*found.groups())
+                break
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: sai cú pháp lệnh: {message}\n")
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, "Cách dùng: " if prefix is None else prefix)
+
+
+def add_db(parser: argparse.ArgumentParser, help_text: str = "tệp dữ liệu xã") -> None:
+    """The ``--db PATH`` option every command on a database takes."""
+    parser.add_argument("--db", type=Path, required=True, metavar="PATH", help=help_text)
+
+
+def round_option(parser: argparse.ArgumentParser, help_text: str = "mã đợt rà soát") -> None:
+    """The ``--round ID`` option of a review command on one round."""
+    parser.add_argument("--round", type=int, required=True, metavar="ID", help=help_text)
+
+
+def subcommands(parser: argparse.ArgumentParser, name: str) -> Any:
+    """The required subcommands of a command group (dest ``<name>_command``)."""
+    return parser.add_subparsers(dest=f"{name}_command", metavar="LỆNH", required=True)
+
+
+@contextmanager
+def open_commune(path: Path) -> Iterator[CommuneDatabase]:
+    """The commune's database at ``path``, closed afterwards."""
+    from gnapp.store.database import open_database
+
+    with open_database(path) as cdb:
+        yield cdb
+
+
+def on_commune(handler: Callable[[CommuneDatabase, argparse.Namespace], int]) -> Handler:
+    """A handler of the open commune database (``--db``) as a command's handler."""
+
+    def with_database(args: argparse.Namespace) -> int:
+        with open_commune(args.db) as cdb:
+            return handler(cdb, args)
+
+    return with_database
+
+
+# --- passwords --------------------------------------------------------------------------------
+
+
+def ask_secret(variable: str, prompt: str, *, repeat: bool = False) -> str:
+    """A password or passphrase from the environment variable ``variable`` (for scripts), or
+    asked without echo (twice with ``repeat``)."""
+    if variable in os.environ:
+        return os.environ[variable]
+    if not sys.stdin.isatty():
+        raise CliError(f"Cần mật khẩu: đặt biến môi trường {variable} hoặc chạy trong cửa sổ lệnh.")
+    secret = getpass.getpass(prompt)
+    if repeat and getpass.getpass("Nhập lại: ") != secret:
+        raise CliError("Hai lần nhập mật khẩu không giống nhau.")
+    return secret
+
+
+def sign_in_user(cdb: CommuneDatabase, username: str) -> Any:
+    """Sign ``username`` in (password from GNAPP_USER_PASSWORD or asked); the signed-in user."""
+    from gnapp.store.users import sign_in
+
+    return sign_in(cdb, username, ask_secret(USER_PASSWORD, f"Mật khẩu của {username}: "))
+
+
+def sign_in_admin(cdb: CommuneDatabase, username: str | None) -> None:
+    """Sign the acting administrator in (password from GNAPP_ADMIN_PASSWORD or asked)."""
+    from gnapp.store import users
+
+    if not username:
+        raise CliError("Cần --admin TÊN của người quản trị.")
+    password = ask_secret(ADMIN_PASSWORD, f"Mật khẩu của {username}: ")
+    users.require(users.sign_in(cdb, username, password), "administer")
+
+
+# --- what the user typed ----------------------------------------------------------------------
+
+
+def lookup_household(db: Any, code: str) -> int:
+    """The household of ``code`` (as typed: Unicode forms aside), or a refusal."""
+    from gnapp.store.register import household_id_by_code
+
+    found = household_id_by_code(db, code)
+    if found is None:
+        raise CliError(f"Không có hộ mã “{code}” trong sổ.")
+    return found
+
+
+def lookup_village(db: Any, written: str) -> int:
+    """A village by its code or its name (as an import matches it: diacritics, case and
+    "Thôn"/"Tổ dân phố" aside), or a refusal naming the villages there are."""
+    from gnapp.store.register import find_village, villages
+
+    found = find_village(db, written)
+    if found is not None:
+        return found
+    names = ", ".join(f"{row['code']} {row['name']}" for row in villages(db))
+    raise CliError(f"Không có thôn / tổ dân phố “{written}” (có: {names}).")
+
+
+def read_json(path: Path) -> Any:
+    """The JSON document in the file ``path``, or a refusal saying why not."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise CliError(f"Không đọc được tệp {path}: {error.strerror}") from error
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise CliError(
+            f"Không đọc được tệp {path}: không phải JSON hợp lệ (UTF-8): {error}"
+        ) from error
+
+
+def require_folder(path: Path) -> Path:
+    """``path``, which must be an existing folder."""
+    if not path.is_dir():
+        raise CliError(f"Không có thư mục {path}")
+    return path
+
+
+# --- printing ---------------------------------------------------------------------------------
+
+
+def print_json(value: Any) -> None:
+    """``value`` as indented JSON, Vietnamese letters as they are."""
+    print(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+def print_table(rows: Iterable[Sequence[Any]]) -> None:
+    """Rows as tab-separated lines (a heading row first where the command has one)."""
+    for row in rows:
+        print("\t".join("" if cell is None else str(cell) for cell in row))
+
+
+def print_limited(lines: Sequence[str]) -> None:
+    """The first SHOWN_PROBLEMS of ``lines``, indented, and how many more there are."""
+    from gnapp.core.vietnamese import format_number
+
+    for line in lines[:SHOWN_PROBLEMS]:
+        print(f"  {line}")
+    hidden = len(lines) - SHOWN_PROBLEMS
+    if hidden > 0:
+        print(f"  … và {format_number(hidden)} vấn đề khác")
+
+
+def progress_on_stderr() -> Progress:
+    """A progress that rewrites one line of stderr with each step's message."""
+    from gnapp.progress import Progress
+
+    def show(done: int, total: int, message: str) -> None:
+        print(f"\r{message}", end="", file=sys.stderr, flush=True)
+
+    return Progress(show)
+
+
+def apply_unless_dry_run(dry_run: bool, apply: Callable[[Progress], T]) -> T | None:
+    """``apply`` with a progress on stderr, or with ``--dry-run`` nothing (None, and say so)."""
+    if dry_run:
+        print("Chạy thử (--dry-run): chưa ghi gì vào dữ liệu.")
+        return None
+    result = apply(progress_on_stderr())
+    print(file=sys.stderr)
+    return result

@@ -1,0 +1,257 @@
+"""``gnapp office``: the receiving office (district, province) — its database and key, the
+communes' keys, receiving packages, the board and the consolidation; ``gnapp receive`` and
+``gnapp consolidate`` are the same as ``office receive`` and ``office consolidate``.
+
+The office's key is unlocked with GNAPP_PASSPHRASE (or asked); ``office create`` protects the
+new key with GNAPP_NEW_PASSPHRASE (or asks twice).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from gnapp.cli.common import EXIT_DONE, EXIT_REFUSED, CliError, add_db, require_folder, subcommands
+from gnapp.cli.packages import confirm_fingerprint, new_passphrase, passphrase, read_bytes
+
+OFFICE_DB = "tệp dữ liệu của cơ quan nhận (.gnoffice)"
+SHOWN_DIFFERENCES = 30
+
+
+def _on_office(handler: Callable[[Any, argparse.Namespace], int]) -> Callable[..., int]:
+    """A handler of the open office database (``--db``) as a command's handler."""
+
+    def with_office(args: argparse.Namespace) -> int:
+        from gnapp.office.store.database import open_office
+
+        with open_office(args.db) as office:
+            return handler(office, args)
+
+    return with_office
+
+
+def _office_command(commands: Any, name: str, help_text: str, handler: Callable) -> Any:
+    parser = commands.add_parser(name, help=help_text)
+    add_db(parser, OFFICE_DB)
+    parser.set_defaults(handler=_on_office(handler))
+    return parser
+
+
+def add_commands(commands: Any) -> None:
+    """Add ``office`` and the shortcuts ``receive`` and ``consolidate``."""
+    office = commands.add_parser("office", help="chế độ cơ quan nhận báo cáo (huyện, tỉnh)")
+    office_commands = subcommands(office, "office")
+    office_create = office_commands.add_parser("create", help="tạo dữ liệu và khóa của cơ quan")
+    office_create.add_argument("path", type=Path, metavar="PATH", help="tệp .gnoffice mới")
+    for name, help_text in (
+        ("--name", "tên cơ quan trong văn bản, vd. UBND tỉnh Quảng Ngãi"),
+        ("--parent", "dòng cơ quan chủ quản, vd. UBND TỈNH QUẢNG NGÃI"),
+        ("--office", "dòng tên cơ quan, vd. SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG"),
+        ("--place", "địa danh ghi ngày tháng, vd. Quảng Ngãi"),
+        ("--area", "địa bàn tổng hợp, vd. tỉnh Quảng Ngãi"),
+        ("--province", "tỉnh, thành phố"),
+    ):
+        office_create.add_argument(name, required=True, help=help_text)
+    office_create.add_argument("--kind", choices=("district", "province"), default="province",
+                               help="cấp của cơ quan (mặc định: province)")  # fmt: skip
+    office_create.add_argument("--symbol", default="BC", help="ký hiệu văn bản, vd. BC-SNNMT")
+    office_create.add_argument("--signer-title", default="GIÁM ĐỐC", metavar="CHỨC_VỤ",
+                               help="chức vụ người ký (mặc định: GIÁM ĐỐC)")  # fmt: skip
+    office_create.add_argument("--signer-name", default="", metavar="HỌ_TÊN", help="người ký")
+    office_create.set_defaults(handler=_create)
+
+    key = _office_command(office_commands, "key", "ghi tệp khóa mã hóa để gửi các xã", _key)
+    key.add_argument("--out", type=Path, required=True, metavar="DIR|FILE",
+                     help="thư mục hoặc tệp .gnpub ghi ra")  # fmt: skip
+    register = _office_command(
+        office_commands,
+        "register",
+        "đăng ký xã (tệp .gnpub) hoặc nhận tệp đổi khóa (.gnkeychange)",
+        _register,
+    )
+    register.add_argument("file", type=Path, metavar="FILE", help="tệp .gnpub hoặc .gnkeychange")
+    register.add_argument(
+        "--fingerprint", metavar="DẤU_VÂN_TAY", help="đã đối chiếu qua điện thoại"
+    )
+    register.add_argument("--replace", action="store_true", help="xã tạo khóa mới do quên mật khẩu")
+    for group, help_text in ((office_commands, "nhận gói báo cáo"),
+                             (commands, "nhận gói báo cáo (cơ quan nhận)")):  # fmt: skip
+        receiver = _office_command(group, "receive", help_text, _receive)
+        receiver.add_argument("files", nargs="+", type=Path, metavar="FILE|DIR",
+                              help="tệp gói, hoặc thư mục chứa các gói")  # fmt: skip
+    watch = _office_command(
+        office_commands, "watch", "theo dõi một thư mục và nhận gói mới", _watch
+    )
+    watch.add_argument("folder", type=Path, metavar="DIR", help="thư mục theo dõi")
+    watch.add_argument("--interval", type=float, default=10.0, metavar="GIÂY",
+                       help="bao lâu xem lại thư mục một lần (mặc định: 10 giây)")  # fmt: skip
+    board = _office_command(office_commands, "board", "bảng theo dõi xã đã gửi báo cáo nào", _board)
+    board.add_argument("--kind", metavar="LOẠI", help="chỉ một loại báo cáo")
+    history = _office_command(
+        office_commands, "receipts", "các tệp đã nhận hoặc từ chối, mới nhất trước", _receipts
+    )
+    history.add_argument("--limit", type=int, default=50, metavar="SỐ",
+                         help="in tối đa SỐ tệp (mặc định: 50)")  # fmt: skip
+    for group in (office_commands, commands):
+        consolidator = _office_command(
+            group, "consolidate", "báo cáo tổng hợp các xã", _consolidate
+        )
+        consolidator.add_argument("--period", required=True, metavar="KỲ", help="kỳ báo cáo")
+        consolidator.add_argument("--kind", metavar="LOẠI", help="loại báo cáo (mặc định: theo kỳ)")
+        consolidator.add_argument("--out", type=Path, required=True, metavar="DIR",
+                                  help="thư mục ghi tệp PDF và Excel")  # fmt: skip
+        consolidator.add_argument("--number", metavar="SỐ", help="số văn bản")
+        consolidator.add_argument(
+            "--date", type=date.fromisoformat, metavar="YYYY-MM-DD", help="ngày văn bản"
+        )
+
+
+def _create(args: argparse.Namespace) -> int:
+    from gnapp.office.registry import create_office, office_public_key
+    from gnapp.office.store.database import OfficeIdentity
+
+    identity = OfficeIdentity(
+        name=args.name,
+        parent_body=args.parent,
+        office=args.office,
+        place=args.place,
+        area=args.area,
+        kind=args.kind,
+        province=args.province,
+        symbol=args.symbol,
+        signer_title=args.signer_title,
+        signer_name=args.signer_name,
+    )
+    with create_office(args.path, identity, new_passphrase()) as office:
+        key = office_public_key(office)
+    print(f"Đã tạo {args.path}. Dấu vân tay khóa mã hóa của cơ quan: {key.fingerprint}")
+    return 0
+
+
+def _key(office: Any, args: argparse.Namespace) -> int:
+    from gnapp.office.registry import office_public_key
+    from gnapp.packages.keys import write_public_key
+
+    key = office_public_key(office)
+    path = write_public_key(key, args.out)
+    print(f"Đã ghi {path}. Dấu vân tay: {key.fingerprint}")
+    return 0
+
+
+def _register(office: Any, args: argparse.Namespace) -> int:
+    from gnapp.office.registry import apply_key_change, register_commune
+    from gnapp.packages.keys import (
+        KEY_CHANGE_SUFFIX,
+        PUBLIC_KEY_SUFFIX,
+        SIGNING,
+        read_key_change,
+        read_public_key,
+    )
+
+    content = read_bytes(args.file)
+    if args.file.suffix == KEY_CHANGE_SUFFIX:
+        change = read_key_change(content)
+        confirm_fingerprint(change.new_key, args.fingerprint)
+        apply_key_change(office, change, content)
+        print(
+            f"Đã nhận đổi khóa của {change.commune_name}: {change.new_key.fingerprint}, từ gói số "
+            f"{change.from_sequence}."
+        )
+        return 0
+    if args.file.suffix != PUBLIC_KEY_SUFFIX:
+        raise CliError(f"Cần tệp {PUBLIC_KEY_SUFFIX} hoặc {KEY_CHANGE_SUFFIX}: {args.file}")
+    key = read_public_key(content, SIGNING)
+    confirm_fingerprint(key, args.fingerprint)
+    commune = register_commune(office, key, replace=args.replace)
+    print(f"Đã đăng ký {commune.name} (mã {commune.code}).")
+    return 0
+
+
+def _print_receipts(receipts: list[Any]) -> bool:
+    for receipt in receipts:
+        print(receipt.summary())
+        for difference in receipt.differences[:SHOWN_DIFFERENCES]:
+            print(f"    {difference.line()}")
+        if len(receipt.differences) > SHOWN_DIFFERENCES:
+            print(f"    … và {len(receipt.differences) - SHOWN_DIFFERENCES} số liệu khác")
+    return all(r.accepted for r in receipts)
+
+
+def _unlock(office: Any) -> Any:
+    """The office's private key (GNAPP_PASSPHRASE or asked)."""
+    from gnapp.office.registry import unlock_office_key
+
+    return unlock_office_key(office, passphrase("Mật khẩu khóa của cơ quan: "))
+
+
+def _receive(office: Any, args: argparse.Namespace) -> int:
+    from gnapp.office.receive import receive_files
+
+    receipts = receive_files(office, args.files, _unlock(office))
+    if not receipts:
+        print("Không có gói mới.")
+    return EXIT_DONE if _print_receipts(receipts) else EXIT_REFUSED
+
+
+def _watch(office: Any, args: argparse.Namespace) -> int:
+    from gnapp.office.receive import receive_files
+
+    require_folder(args.folder)
+    private = _unlock(office)
+    print(f"Đang theo dõi {args.folder} (Ctrl+C để dừng)…")
+    try:
+        while True:
+            _print_receipts(receive_files(office, [args.folder], private))
+            time.sleep(args.interval)
+    except KeyboardInterrupt:
+        return 0
+
+
+def _board(office: Any, args: argparse.Namespace) -> int:
+    from gnapp.office.board import board, column_label
+
+    shown = board(office, args.kind)
+    if not shown.columns:
+        print("Chưa nhận báo cáo nào.")
+    for column in shown.columns:
+        print(f"{column_label(column)}:")
+        for code, name in shown.communes:
+            cell = shown.cell(code, column)
+            print(f"  {name} ({code}): {cell.text if cell else 'Chưa gửi'}")
+    return 0
+
+
+def _receipts(office: Any, args: argparse.Namespace) -> int:
+    from gnapp.core.vietnamese import format_timestamp
+    from gnapp.office.board import receipt_history
+
+    records = receipt_history(office, args.limit)
+    if not records:
+        print("Chưa có tệp nào được gửi đến.")
+    for record in records:
+        if not record.accepted:
+            result = f"TỪ CHỐI — {record.message}"
+        else:
+            result = "bản sửa" if record.correction else "đã nhận"
+            result = f"{record.report} của {record.commune_name}: {result}"
+        print(f"{format_timestamp(record.at)}  {record.file_name}  {result}")
+    return 0
+
+
+def _consolidate(office: Any, args: argparse.Namespace) -> int:
+    from gnapp.office.consolidate import consolidate, write_consolidation
+
+    require_folder(args.out)
+    consolidation = consolidate(office, args.period, args.kind)
+    pdf, xlsx = write_consolidation(
+        office, consolidation, args.out, args.date or date.today(), args.number
+    )
+    print(
+        f"Đã tổng hợp {len(consolidation.packages)} xã: {pdf}, {xlsx}"
+        + (f"; chưa gửi: {', '.join(consolidation.missing)}" if consolidation.missing else "")
+    )
+    return 0

@@ -1,0 +1,280 @@
+"""``gnapp key`` and ``gnapp package``: the commune's signing key, the office's encryption key,
+and the signed report packages (the office's commands are in gnapp/cli/office.py).
+
+Passphrases are asked for with a hidden prompt; scripts give them in the environment:
+GNAPP_PASSPHRASE unlocks the key a command uses (the commune's signing key, or the office's
+key), GNAPP_NEW_PASSPHRASE protects a key being created (``key create``, ``key change``,
+``office create``); GNAPP_USER_PASSWORD signs the approving user in (``package build``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from gnapp.cli.common import (
+    EXIT_DONE,
+    EXIT_REFUSED,
+    USER_PASSWORD,
+    CliError,
+    add_db,
+    ask_secret,
+    on_commune,
+    print_table,
+    require_folder,
+    sign_in_user,
+    subcommands,
+)
+
+if TYPE_CHECKING:
+    from gnapp.packages.keys import PublicKey
+    from gnapp.store.database import CommuneDatabase
+
+# The modules behind these commands load only when one runs (``gnapp --version`` stays quick).
+
+PASSPHRASE = "GNAPP_PASSPHRASE"
+NEW_PASSPHRASE = "GNAPP_NEW_PASSPHRASE"
+# ``package verify``: nothing failed, but not every check could run (without the office's key);
+# the same status as tools/verify_package.py gives (docs/cli.md).
+INCOMPLETE = 2
+
+
+def add_commands(commands: Any) -> None:
+    """Add ``key`` and ``package`` to the ``gnapp`` subcommands."""
+    key = commands.add_parser("key", help="khóa ký của xã và khóa mã hóa của cơ quan nhận")
+    key_commands = subcommands(key, "key")
+    create = key_commands.add_parser("create", help="tạo khóa ký của xã (mật khẩu bảo vệ)")
+    add_db(create)
+    create.add_argument(
+        "--replace",
+        action="store_true",
+        help="quên mật khẩu: thay khóa cũ bằng khóa mới (cấp trên phải đăng ký lại)",
+    )
+    create.set_defaults(handler=on_commune(_key_create))
+    export = key_commands.add_parser("export", help="ghi tệp khóa công khai của xã")
+    add_db(export)
+    export.add_argument("--out", type=Path, required=True, metavar="DIR|FILE",
+                        help="thư mục hoặc tệp .gnpub ghi ra")  # fmt: skip
+    export.set_defaults(handler=on_commune(_key_export))
+    fingerprint = key_commands.add_parser("fingerprint", help="dấu vân tay khóa ký của xã")
+    add_db(fingerprint)
+    fingerprint.set_defaults(handler=on_commune(_key_fingerprint))
+    for name, help_text, handler in (
+        ("change", "đổi khóa ký (ký bằng khóa cũ)", _key_change),
+        ("change-file", "ghi lại tệp đổi khóa của lần đổi khóa gần nhất (gửi cấp trên)",
+         _key_change_file),
+    ):  # fmt: skip
+        change = key_commands.add_parser(name, help=help_text)
+        add_db(change)
+        change.add_argument(
+            "--out", type=Path, required=True, metavar="DIR", help="nơi ghi tệp đổi khóa"
+        )
+        change.set_defaults(handler=on_commune(handler))
+    receiver_key = key_commands.add_parser("office", help="nhập khóa mã hóa của cơ quan nhận")
+    receiver_key.add_argument("file", type=Path, metavar="FILE.gnpub",
+                              help="tệp khóa do cơ quan nhận gửi")  # fmt: skip
+    add_db(receiver_key)
+    receiver_key.add_argument("--fingerprint", metavar="DẤU_VÂN_TAY", help="đã đối chiếu")
+    receiver_key.set_defaults(handler=on_commune(_key_office))
+
+    package = commands.add_parser("package", help="gói báo cáo có chữ ký số")
+    package_commands = subcommands(package, "package")
+    build = package_commands.add_parser("build", help="lập, ký và lưu gói báo cáo")
+    add_db(build)
+    chosen = build.add_mutually_exclusive_group(required=True)
+    chosen.add_argument("--report", type=int, metavar="SỐ", help="số báo cáo đã lưu")
+    chosen.add_argument("--kind", metavar="LOẠI", help="loại báo cáo (bản lưu mới nhất của kỳ)")
+    build.add_argument("--period", metavar="KỲ", help="kỳ báo cáo (cùng --kind)")
+    build.add_argument("--out", type=Path, required=True, metavar="DIR", help="thư mục, ổ USB")
+    build.add_argument("--with-households", action="store_true", help="kèm danh sách hộ")
+    build.add_argument("--no-encrypt", action="store_true", help="không mã hóa (khi không có hộ)")
+    build.add_argument(
+        "--user",
+        required=True,
+        metavar="TÊN_ĐĂNG_NHẬP",
+        help=f"người ký: lãnh đạo phê duyệt (mật khẩu đăng nhập hỏi khi chạy hoặc {USER_PASSWORD})",
+    )
+    build.set_defaults(handler=on_commune(_package_build))
+    verify = package_commands.add_parser(
+        "verify", help="kiểm tra một gói (mã 0: đạt hết; 2: chưa kiểm tra được hết)"
+    )
+    verify.add_argument("file", type=Path, metavar="FILE", help="tệp gói .gnpkg")
+    verify.add_argument("--key", type=Path, required=True, metavar="PUBKEY", help="khóa của xã")
+    verify.add_argument("--office-db", type=Path, metavar="PATH", help="để giải mã (cơ quan nhận)")
+    verify.set_defaults(handler=_verify)
+    sent = package_commands.add_parser("list", help="các gói xã đã lập")
+    add_db(sent)
+    sent.set_defaults(handler=on_commune(_package_list))
+
+
+# --- passphrases and confirmation -------------------------------------------------------------
+
+
+def passphrase(prompt: str = "Mật khẩu khóa: ") -> str:
+    """The passphrase of the key a command uses (GNAPP_PASSPHRASE or asked)."""
+    return ask_secret(PASSPHRASE, prompt)
+
+
+def new_passphrase() -> str:
+    """A passphrase for a key being created (GNAPP_NEW_PASSPHRASE or asked twice)."""
+    return ask_secret(NEW_PASSPHRASE, "Mật khẩu mới cho khóa: ", repeat=True)
+
+
+def confirm_fingerprint(key: PublicKey, typed: str | None) -> None:
+    """The fingerprint must match what the other office read out by phone."""
+    from gnapp.packages.keys import same_fingerprint
+
+    print(f"Dấu vân tay của khóa ({key.owner_name}): {key.fingerprint}")
+    if typed is None:
+        if not sys.stdin.isatty():
+            raise CliError(
+                "Hãy đối chiếu dấu vân tay qua điện thoại và ghi lại bằng --fingerprint."
+            )
+        typed = input("Gõ lại dấu vân tay do bên kia đọc qua điện thoại: ")
+    if not same_fingerprint(typed, key.fingerprint):
+        raise CliError("Dấu vân tay không khớp: không nhận khóa này.")
+
+
+def read_bytes(path: Path) -> bytes:
+    """The bytes of a key or package file, or a refusal saying why not."""
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise CliError(f"Không đọc được tệp {path}: {error.strerror}") from None
+
+
+# --- keys ----------------------------------------------------------------------------------------
+
+
+def _key_create(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+    from gnapp.packages.commune import create_signing_key
+
+    key = create_signing_key(cdb, new_passphrase(), replace=args.replace)
+    print(f"Đã tạo khóa ký của xã. Dấu vân tay: {key.public.fingerprint}")
+    if args.replace:
+        print("Hãy gửi tệp khóa công khai mới (gnapp key export) để cấp trên đăng ký lại.")
+    return 0
+
+
+def _key_export(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+    from gnapp.packages.commune import require_signing_key
+    from gnapp.packages.keys import write_public_key
+
+    print(f"Đã ghi {write_public_key(require_signing_key(cdb.db).public, args.out)}")
+    return 0
+
+
+def _key_fingerprint(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+    from gnapp.packages.commune import require_signing_key
+
+    print(require_signing_key(cdb.db).public.fingerprint)
+    return 0
+
+
+def _key_change(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+    from gnapp.packages.commune import change_signing_key
+    from gnapp.packages.keys import write_key_change
+
+    require_folder(args.out)
+    change = change_signing_key(cdb, passphrase("Mật khẩu khóa hiện tại: "), new_passphrase())
+    path = write_key_change(change, args.out)
+    print(
+        f"Đã đổi khóa ký: {change.old_key.fingerprint} → {change.new_key.fingerprint}, "
+        f"dùng từ gói số {change.from_sequence}. Gửi tệp {path} cho cấp trên."
+    )
+    return 0
+
+
+def _key_change_file(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+    from gnapp.packages.commune import current_key_change
+    from gnapp.packages.keys import write_key_change
+
+    change = current_key_change(cdb.db)
+    if change is None:
+        raise CliError(
+            "Khóa ký hiện tại không đến từ một lần đổi khóa: không có tệp đổi khóa nào "
+            "để ghi (gửi khóa công khai: gnapp key export)."
+        )
+    print(f"Đã ghi {write_key_change(change, args.out)}. Gửi tệp này cho cấp trên.")
+    return 0
+
+
+def _key_office(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+    from gnapp.packages.commune import set_office_key
+    from gnapp.packages.keys import AGREEMENT, read_public_key
+
+    key = read_public_key(read_bytes(args.file), AGREEMENT)
+    confirm_fingerprint(key, args.fingerprint)
+    set_office_key(cdb, key)
+    print(f"Đã lưu khóa mã hóa của {key.owner_name}.")
+    return 0
+
+
+# --- packages ------------------------------------------------------------------------------------
+
+
+def _package_list(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+    from gnapp.core.vietnamese import format_timestamp
+    from gnapp.packages.commune import sent_packages
+
+    print_table(
+        (sent.sequence, sent.kind, sent.period, sent.file_name,
+         format_timestamp(sent.created_at), sent.signer_name)
+        for sent in sent_packages(cdb.db)
+    )  # fmt: skip
+    return 0
+
+
+def _package_build(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+    from gnapp.core.vietnamese import format_number
+    from gnapp.packages.build import build_package, choose_report
+    from gnapp.packages.commune import office_key
+    from gnapp.packages.mail import email_draft
+    from gnapp.progress import Progress
+
+    if args.kind is not None and args.period is None:
+        raise CliError("--kind cần --period")
+    report = choose_report(cdb, args.report, args.kind, args.period)
+    signer = sign_in_user(cdb, args.user)
+    built = build_package(
+        cdb,
+        report,
+        signer=signer,
+        passphrase=passphrase(),
+        folder=args.out,
+        with_households=args.with_households,
+        encrypt=False if args.no_encrypt else None,
+        progress=Progress(lambda done, total, message: print(message, file=sys.stderr)),
+    )
+    office = office_key(cdb.db)
+    draft = email_draft(
+        built.manifest, built.path, built.size, office.owner_name if office else None
+    )
+    print(f"Đã lưu gói {built.path} ({format_number(built.size)} byte).")
+    print(f"\nThư điện tử gửi kèm:\nTiêu đề: {draft.subject}\n\n{draft.body}")
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from gnapp.packages.keys import SIGNING, read_public_key
+    from gnapp.packages.verify import verify_package
+
+    key = read_public_key(read_bytes(args.key), SIGNING)
+    private = None
+    if args.office_db is not None:
+        from gnapp.office.registry import unlock_office_key
+        from gnapp.office.store.database import open_office
+
+        with open_office(args.office_db) as office:
+            private = unlock_office_key(office, passphrase("Mật khẩu khóa của cơ quan: "))
+    verification = verify_package(read_bytes(args.file), key, private)
+    print(verification.report())
+    if verification.ok:
+        print("Gói đạt mọi bước kiểm tra.")
+        return EXIT_DONE
+    if verification.failure is None:
+        print("Không bước nào sai, nhưng chưa kiểm tra được hết (cần khóa của cơ quan nhận).")
+        return INCOMPLETE
+    return EXIT_REFUSED

@@ -1,0 +1,217 @@
+"""``gnapp targets`` and ``gnapp activity``: the programme's assigned targets, its activities
+and models, their beneficiaries, and the policy support counted by year (docs/programme.md).
+
+    gnapp targets list --db PATH --year Y [--period P]
+    gnapp targets set --db PATH --year Y --code MÃ --value V [--period P] [--project DA]
+                      [--unit ĐVT] [--decision SỐ --decision-date YYYY-MM-DD]
+    gnapp targets import FILE --db PATH --year Y [--sheet TÊN] [--dry-run]
+    gnapp activity list|policies --db PATH --year Y
+    gnapp activity add --db PATH --year Y --project DA --kind LOẠI --name TÊN
+                       [--source NGUỒN] [--budget ĐỒNG] [--village MÃ]
+    gnapp activity beneficiary SỐ --db PATH --household MÃ_HỘ [--amount ĐỒNG] [--support NỘI_DUNG]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from gnapp.cli.common import (
+    CliError,
+    add_db,
+    lookup_household,
+    on_commune,
+    print_table,
+    subcommands,
+)
+
+if TYPE_CHECKING:
+    from gnapp.store.database import CommuneDatabase
+
+
+def _year(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--year", type=int, required=True, metavar="Y", help="năm")
+
+
+def add_commands(commands: Any) -> None:
+    """Add ``targets`` and ``activity`` and their subcommands."""
+    targets = commands.add_parser("targets", help="chỉ tiêu được giao: xem, đặt, nhập từ tệp")
+    target_commands = subcommands(targets, "targets")
+    listing = target_commands.add_parser("list", help="các chỉ tiêu của một năm")
+    setting = target_commands.add_parser("set", help="ghi (hoặc sửa) một chỉ tiêu")
+    for parser in (listing, setting):
+        add_db(parser)
+        _year(parser)
+        parser.add_argument(
+            "--period", metavar="P", help="chỉ tiêu của cả giai đoạn, vd. 2021-2025"
+        )
+    listing.set_defaults(handler=on_commune(_targets_list))
+    setting.add_argument("--code", required=True, metavar="MÃ",
+                         help="mã loại chỉ tiêu (vd. poverty_rate)")  # fmt: skip
+    setting.add_argument("--value", required=True, metavar="V", help="giá trị, vd. 6,05 hoặc 20")
+    setting.add_argument("--decision", metavar="SỐ", help="số quyết định giao, vd. 12/QĐ-UBND")
+    setting.add_argument(
+        "--decision-date", type=date.fromisoformat, metavar="YYYY-MM-DD", help="ngày quyết định"
+    )
+    setting.add_argument("--project", metavar="DA", help="chỉ tiêu đầu ra của dự án (mã dự án)")
+    setting.add_argument("--unit", metavar="ĐVT", help="đơn vị tính của chỉ tiêu dự án")
+    setting.set_defaults(handler=on_commune(_targets_set))
+    importing = target_commands.add_parser(
+        "import", help="nhập chỉ tiêu từ tệp Excel (xem trước với --dry-run)"
+    )
+    importing.add_argument("file", type=Path, metavar="FILE", help="tệp chỉ tiêu (.xlsx, .ods)")
+    add_db(importing)
+    _year(importing)
+    importing.add_argument("--sheet", metavar="TÊN", help="trang tính cần đọc")
+    importing.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi gì")
+    importing.set_defaults(handler=on_commune(_targets_import))
+
+    activity = commands.add_parser(
+        "activity", help="hoạt động, mô hình, người hưởng lợi và chính sách hỗ trợ"
+    )
+    activity_commands = subcommands(activity, "activity")
+    for name, help_text, handler in (
+        ("list", "các hoạt động, mô hình của một năm và số hộ hưởng lợi", _activity_list),
+        ("policies", "số hộ và kinh phí của từng chính sách hỗ trợ trong năm", _policies),
+    ):
+        parser = activity_commands.add_parser(name, help=help_text)
+        add_db(parser)
+        _year(parser)
+        parser.set_defaults(handler=on_commune(handler))
+    adding = activity_commands.add_parser("add", help="thêm một hoạt động, mô hình")
+    add_db(adding)
+    _year(adding)
+    adding.add_argument("--project", required=True, metavar="DA",
+                        help="mã dự án, tiểu dự án (vd. DA3.1)")  # fmt: skip
+    adding.add_argument("--kind", required=True, metavar="LOẠI",
+                        help="loại hoạt động (vd. model)")  # fmt: skip
+    adding.add_argument("--name", required=True, metavar="TÊN", help="tên hoạt động, mô hình")
+    adding.add_argument("--source", metavar="NGUỒN", help="nguồn vốn (vd. central)")
+    adding.add_argument("--budget", type=int, metavar="ĐỒNG", help="kinh phí (đồng)")
+    adding.add_argument("--village", metavar="MÃ", help="thôn, tổ dân phố thực hiện (mã)")
+    adding.set_defaults(handler=on_commune(_activity_add))
+    beneficiary = activity_commands.add_parser(
+        "beneficiary", help="thêm một hộ hưởng lợi vào một hoạt động"
+    )
+    beneficiary.add_argument("activity", type=int, metavar="SỐ",
+                             help="số hoạt động (cột đầu của “activity list”)")  # fmt: skip
+    add_db(beneficiary)
+    beneficiary.add_argument("--household", required=True, metavar="MÃ_HỘ",
+                             help="mã hộ hưởng lợi")  # fmt: skip
+    beneficiary.add_argument("--amount", type=int, metavar="ĐỒNG", help="mức hỗ trợ (đồng)")
+    beneficiary.add_argument("--support", metavar="NỘI_DUNG", help="nội dung hỗ trợ")
+    beneficiary.set_defaults(handler=on_commune(_beneficiary))
+
+
+# --- targets ------------------------------------------------------------------------------------
+
+
+def _targets_list(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+    from gnapp.core.vietnamese import format_decimal
+    from gnapp.store import programme
+
+    for row in programme.targets(cdb.db, args.year, period=args.period):
+        unit = row["unit"] if row["unit"] == "%" else f" {row['unit']}"
+        project = f"[{row['project_code']}] " if row["project_code"] else ""
+        decision = f"\t{row['decision_number']}" if row["decision_number"] else ""
+        print(
+            f"{row['code']}\t{project}{programme.target_label(row)}: "
+            f"{format_decimal(row['value'])}{unit}{decision}"
+        )
+    return 0
+
+
+def _targets_set(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+    from gnapp.core.vietnamese import format_decimal, parse_number
+    from gnapp.store import programme
+
+    try:
+        value = float(parse_number(args.value))
+    except ValueError as error:
+        raise CliError(str(error)) from error
+    programme.set_target(
+        cdb,
+        args.year,
+        args.code,
+        value,
+        period=args.period,
+        project_code=args.project,
+        unit=args.unit,
+        decision_number=args.decision,
+        decision_date=args.decision_date.isoformat() if args.decision_date else None,
+    )
+    print(f"Đã ghi chỉ tiêu {args.code} năm {args.year}: {format_decimal(value)}")
+    return 0
+
+
+def _targets_import(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+    from gnapp.importers.targets import apply_targets, describe, read_targets
+
+    result = read_targets(args.file, args.sheet)
+    for problem in result.problems:
+        print(("Lỗi: " if problem.error else "Bỏ qua: ") + str(problem), file=sys.stderr)
+    for target in result.targets:
+        print(describe(target))
+    if args.dry_run:
+        print(f"Xem trước: {len(result.targets)} chỉ tiêu, chưa ghi gì.")
+        return 1 if result.errors else 0
+    batch = apply_targets(cdb, result, args.year)
+    print(f"Đã ghi {len(result.targets)} chỉ tiêu năm {args.year} (lô số {batch}).")
+    return 0
+
+
+# --- activities ---------------------------------------------------------------------------------
+
+
+def _activity_list(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+    from gnapp.core.vietnamese import format_money, format_number
+    from gnapp.store.activities import activities
+
+    print_table(
+        (row["id"], row["project_code"], row["name"],
+         format_money(row["budget"]) if row["budget"] is not None else "—",
+         f"{format_number(row['households'])} hộ hưởng lợi")
+        for row in activities(cdb.db, args.year)
+    )  # fmt: skip
+    return 0
+
+
+def _policies(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+    from gnapp.core.vietnamese import format_money, format_number
+    from gnapp.store.activities import policy_counts
+
+    for count in policy_counts(cdb.db, args.year):
+        print(f"{count.label}: {format_number(count.households)} hộ, {format_money(count.amount)}")
+    return 0
+
+
+def _activity_add(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+    from gnapp.store.activities import add_activity
+    from gnapp.store.lists import village_by_code
+    from gnapp.store.programme import programme_for_year
+
+    activity_id = add_activity(
+        cdb,
+        year=args.year,
+        programme_id=programme_for_year(args.year),
+        project_code=args.project,
+        name=args.name,
+        kind=args.kind,
+        funding_source=args.source,
+        budget=args.budget,
+        village_id=village_by_code(cdb.db, args.village).id if args.village else None,
+    )
+    print(f"Đã thêm hoạt động số {activity_id}: {args.name}")
+    return 0
+
+
+def _beneficiary(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+    from gnapp.store.activities import add_beneficiary
+
+    household = lookup_household(cdb.db, args.household)
+    add_beneficiary(cdb, args.activity, household, support=args.support, amount=args.amount)
+    print(f"Đã thêm hộ {args.household} vào hoạt động số {args.activity}.")
+    return 0

@@ -1,0 +1,289 @@
+"""``gnapp report``, ``gnapp export`` and ``gnapp classify``: progress reports and their saved
+versions (docs/reports.md), the register and yearly lists as Excel files (docs/exports.md), and
+classifying households by a poverty standard.
+
+    gnapp report build --db PATH --kind LOẠI --period KỲ --out DIR [--narrative FILE.json]
+                       [--number SỐ] [--date YYYY-MM-DD] [--figure-sets NHÓM,…]
+    gnapp report list --db PATH
+    gnapp report files|finalise|draft SỐ --db PATH [--out DIR]
+    gnapp export register|list --db PATH --out FILE.xlsx [--year Y] [--kind LOẠI] [--village MÃ]
+    gnapp classify --standard ID [--standard ID2] (FILE.json | --db PATH) [--reference-date D]
+                   [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from gnapp.cli.common import (
+    CliError,
+    add_db,
+    on_commune,
+    open_commune,
+    print_json,
+    read_json,
+    require_folder,
+    subcommands,
+)
+
+if TYPE_CHECKING:
+    from gnapp.store.database import CommuneDatabase
+
+LIST_KINDS = ("poor", "near_poor", "escaped_poverty", "escaped_near_poverty")
+
+
+def add_commands(commands: Any) -> None:
+    """Add ``report``, ``export`` and ``classify``."""
+    _add_report(commands)
+    _add_export(commands)
+    _add_classify(commands)
+
+
+def _add_report(commands: Any) -> None:
+    report = commands.add_parser("report", help="báo cáo tiến độ: lập, xem, ghi lại, hoàn tất")
+    report_commands = subcommands(report, "report")
+    build = report_commands.add_parser(
+        "build", help="lập báo cáo (PDF và Excel) và lưu thành một phiên bản nháp"
+    )
+    add_db(build)
+    build.add_argument(
+        "--kind",
+        required=True,
+        metavar="LOẠI",
+        help="loại báo cáo: six_month, annual, ad_hoc, mid_term, end_of_period",
+    )
+    build.add_argument(
+        "--period", required=True, metavar="KỲ", help="kỳ báo cáo: 2025, 2025-H1 hoặc 2021-2025"
+    )
+    build.add_argument(
+        "--out", type=Path, required=True, metavar="DIR", help="thư mục ghi tệp PDF và Excel"
+    )
+    build.add_argument(
+        "--narrative",
+        type=Path,
+        metavar="FILE.json",
+        help="nội dung cán bộ viết theo mục (“I”, “II.1”, …), danh sách “awards” nếu có",
+    )
+    build.add_argument("--number", metavar="SỐ", help="số văn bản (để trống nếu chưa có)")
+    build.add_argument(
+        "--date", type=date.fromisoformat, metavar="YYYY-MM-DD", help="ngày văn bản (hôm nay)"
+    )
+    build.add_argument(
+        "--figure-sets",
+        metavar="NHÓM,…",
+        help="báo cáo đột xuất: các nhóm số liệu đưa vào (commune, start_lists, end_lists, "
+        "movements, targets, services, budget, groups; mặc định: tất cả)",
+    )
+    build.set_defaults(handler=on_commune(_build))
+    listing = report_commands.add_parser("list", help="các báo cáo đã lưu")
+    add_db(listing)
+    listing.set_defaults(handler=on_commune(_list))
+    for name, text, handler in (
+        ("files", "ghi lại tệp PDF và Excel của một báo cáo đã lưu", _files),
+        ("finalise", "đánh dấu một bản nháp là bản chính thức (không sửa được nữa)", _finalise),
+        ("draft", "tạo phiên bản nháp mới từ một báo cáo đã lưu", _draft),
+    ):
+        command = report_commands.add_parser(name, help=text)
+        command.add_argument("id", type=int, metavar="SỐ", help="số báo cáo (cột đầu của “list”)")
+        add_db(command)
+        if name == "files":
+            command.add_argument(
+                "--out", type=Path, required=True, metavar="DIR", help="thư mục ghi tệp"
+            )
+        command.set_defaults(handler=on_commune(handler))
+
+
+def _add_export(commands: Any) -> None:
+    export = commands.add_parser("export", help="xuất sổ hộ, danh sách hằng năm ra tệp Excel")
+    export_commands = subcommands(export, "export")
+    register = export_commands.add_parser("register", help="sổ hộ gia đình và nhân khẩu")
+    yearly = export_commands.add_parser(
+        "list", help="danh sách hộ nghèo, cận nghèo, thoát nghèo, thoát cận nghèo của một năm"
+    )
+    for parser in (register, yearly):
+        add_db(parser)
+        parser.add_argument(
+            "--out", type=Path, required=True, metavar="FILE.xlsx", help="tệp Excel cần ghi"
+        )
+        parser.add_argument("--village", metavar="CODE", help="chỉ một thôn, tổ dân phố (theo mã)")
+        parser.set_defaults(handler=on_commune(_export))
+    register.add_argument(
+        "--year", type=int, metavar="Y", help="năm của tình trạng hộ (mặc định: năm mới nhất)"
+    )
+    yearly.add_argument("--year", type=int, required=True, metavar="Y", help="năm")
+    yearly.add_argument(
+        "--kind",
+        required=True,
+        choices=LIST_KINDS,
+        help="loại danh sách: poor (hộ nghèo), near_poor (hộ cận nghèo), escaped_poverty "
+        "(hộ thoát nghèo), escaped_near_poverty (hộ thoát cận nghèo)",
+    )
+
+
+def _add_classify(commands: Any) -> None:
+    classify = commands.add_parser("classify", help="phân loại hộ theo chuẩn nghèo")
+    classify.add_argument(
+        "--standard",
+        action="append",
+        required=True,
+        metavar="ID",
+        help="mã chuẩn nghèo (vd. 2022-2025); lặp lại để so sánh hai chuẩn",
+    )
+    source = classify.add_mutually_exclusive_group(required=True)
+    source.add_argument("file", nargs="?", type=Path, metavar="FILE.json", help="tệp bản ghi hộ")
+    source.add_argument(
+        "--db", type=Path, metavar="PATH", help="phân loại mọi hộ trong tệp dữ liệu xã"
+    )
+    classify.add_argument(
+        "--reference-date",
+        type=date.fromisoformat,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="ngày tính tuổi (mặc định: hôm nay)",
+    )
+    classify.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    classify.set_defaults(handler=_classify)
+
+
+# --- reports ------------------------------------------------------------------------------------
+
+
+def _list(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+    from gnapp.reporting.figures import report_kind
+    from gnapp.store.reports import STATE_LABELS, list_reports
+
+    for saved in list_reports(cdb.db):
+        print(
+            f"{saved.id}\t{report_kind(saved.kind).name}\t{saved.period}\t"
+            f"phiên bản {saved.version}\t{STATE_LABELS[saved.state]}\t{saved.updated_at}"
+        )
+    return 0
+
+
+def _files(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+    from gnapp.reporting.builder import write_saved_report
+    from gnapp.store.reports import load_report
+
+    built = write_saved_report(cdb.db, load_report(cdb.db, args.id), require_folder(args.out))
+    print(f"Đã ghi {built.pdf} và {built.xlsx}.")
+    return 0
+
+
+def _finalise(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+    from gnapp.store.reports import finalise
+
+    finalise(cdb, args.id)
+    print(f"Báo cáo số {args.id} đã là bản chính thức.")
+    return 0
+
+
+def _draft(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+    from gnapp.store.reports import new_draft_from
+
+    print(f"Đã tạo bản nháp số {new_draft_from(cdb, args.id)}.")
+    return 0
+
+
+def _narrative(path: Path | None) -> dict:
+    """What the officer wrote, by section (and "awards"), from ``--narrative``."""
+    if path is None:
+        return {}
+    content = read_json(path)
+    if not isinstance(content, dict):
+        raise CliError(f"Tệp {path} phải là một đối tượng JSON theo mục.")
+    return content
+
+
+def _build(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+    from gnapp.reporting.builder import default_header, header_choices, write_report_files
+    from gnapp.store.reports import save_report
+
+    require_folder(args.out)
+    content = _narrative(args.narrative)
+    awards = content.pop("awards", [])
+    header = default_header(cdb.db, args.date or date.today(), args.number)
+    figure_sets = (
+        [s.strip() for s in args.figure_sets.split(",") if s.strip()]
+        if args.figure_sets is not None
+        else None
+    )
+    built = write_report_files(
+        cdb.db, args.kind, args.period, content, awards, header, args.out, figure_sets=figure_sets
+    )
+    report_id = save_report(
+        cdb,
+        args.kind,
+        built.figures.period.code,
+        built.figures.to_dict(),
+        content,
+        awards,
+        number=args.number,
+        document_date=header.date,
+        header=header_choices(header),
+        figure_sets=figure_sets,
+    )
+    print(f"Đã ghi {built.pdf} và {built.xlsx}; đã lưu báo cáo số {report_id} (bản nháp).")
+    return 0
+
+
+# --- exports and classification -----------------------------------------------------------------
+
+
+def _export(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+    from gnapp.core.vietnamese import format_number
+    from gnapp.reporting.lists import export_list, export_register
+    from gnapp.store.lists import village_by_code
+    from gnapp.store.overview import status_years
+
+    if args.out.suffix.lower() != ".xlsx":
+        raise CliError(f"Tệp xuất phải có đuôi .xlsx: {args.out}")
+    require_folder(args.out.parent)
+    village_id = village_by_code(cdb.db, args.village).id if args.village else None
+    if args.export_command == "register":
+        years = status_years(cdb.db)
+        year = args.year or (years[-1] if years else date.today().year)
+        result = export_register(cdb.db, args.out, year, village_id)
+    else:
+        result = export_list(cdb.db, args.out, args.year, args.kind, village_id)
+    print(
+        f"Đã ghi {result.path}: {format_number(result.households)} hộ, "
+        f"{format_number(result.persons)} người."
+    )
+    return 0
+
+
+def _records(args: argparse.Namespace) -> list[dict]:
+    if args.file is not None:
+        from gnapp.core.record import load_records
+
+        return load_records(args.file)
+    from gnapp.store.register import iter_household_records
+    from gnapp.store.review import latest_incomes
+
+    with open_commune(args.db) as cdb:
+        return [record for _, record in iter_household_records(cdb.db, latest_incomes(cdb.db))]
+
+
+def _classify(args: argparse.Namespace) -> int:
+    from gnapp.core.classify import classify, explain
+    from gnapp.core.standards import load_standard
+
+    standards = [load_standard(standard_id) for standard_id in args.standard]
+    reference = args.reference_date or date.today()
+    results = [
+        [classify(record, standard, reference) for standard in standards]
+        for record in _records(args)
+    ]
+    if args.json:
+        payload = [[c.to_dict() for c in per_household] for per_household in results]
+        print_json([per_household[0] for per_household in payload] if len(standards) == 1
+                   else payload)  # fmt: skip
+    else:
+        for per_household in results:
+            for classification in per_household:
+                print(explain(classification))
+                print()
+    return 0

@@ -1,0 +1,228 @@
+"""The files of ``gnapp review``: questionnaires in from tablets (``import``), the round's
+official documents (``document``) and its summary tables for the level above (``tables``).
+
+    gnapp review import FILE [MEMBERS] --db PATH --round ID [--mapping M.json] [--dry-run]
+                        [--errors OUT.xlsx] [--reviewer TÊN]             (docs/tablet-import.md)
+    gnapp review xlsform --db PATH --round ID --out DIR|FILE.xlsx          (docs/tablet-form.md)
+    gnapp review document LOẠI --db PATH --round ID --out FILE [--village TÊN]
+                          [--household MÃ_HỘ] [--date YYYY-MM-DD]        (docs/review-documents.md)
+    gnapp review tables --db PATH --round ID --out DIR [--format xlsx|pdf|both]
+                        [--date YYYY-MM-DD]                              (docs/review-tables.md)
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from gnapp.cli.common import (
+    CliError,
+    add_db,
+    apply_unless_dry_run,
+    on_commune,
+    print_limited,
+    round_option,
+)
+
+if TYPE_CHECKING:
+    from gnapp.review.tablet import TabletPlan
+    from gnapp.store.database import CommuneDatabase
+
+DOCUMENT_KINDS = {
+    "list": "danh sách hộ cần rà soát (Phụ lục I)",
+    "questionnaire": "phiếu rà soát đã điền của một hộ hoặc cả thôn",
+    "minutes": "biên bản họp dân của một thôn",
+    "notice": "thông báo niêm yết kết quả",
+    "decision": "quyết định công nhận (dự thảo khi chưa công nhận)",
+    "certificates": "giấy chứng nhận hộ nghèo, hộ cận nghèo",
+}
+
+
+def add_commands(actions: Any) -> None:
+    """Add ``import``, ``xlsform``, ``document`` and ``tables`` to the ``gnapp review``
+    subcommands."""
+    from gnapp.review.documents import KINDS, XLSX_KINDS
+    from gnapp.review.tables import FORMATS
+
+    tablet = actions.add_parser(
+        "import",
+        help="nhập phiếu rà soát thu bằng máy tính bảng (KoBoToolbox, ODK: xlsx, csv, zip)",
+        description="Nhập Phiếu B thu bằng máy tính bảng vào một đợt rà soát. "
+        "Xem docs/tablet-import.md.",
+    )
+    tablet.add_argument("file", type=Path, metavar="FILE",
+                        help="tệp xuất từ KoBoToolbox/ODK (.xlsx, .csv, .zip)")  # fmt: skip
+    tablet.add_argument("members", type=Path, nargs="?", metavar="MEMBERS",
+                        help="tệp thứ hai: nhóm lặp thành viên (xuất thành hai tệp)")  # fmt: skip
+    add_db(tablet)
+    round_option(tablet)
+    tablet.add_argument(
+        "--mapping", type=Path, metavar="M.json", help="tệp ghép cột đã lưu (cột → trường)"
+    )
+    tablet.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi gì")
+    tablet.add_argument(
+        "--errors", type=Path, metavar="OUT.xlsx", help="ghi mọi lỗi, cảnh báo ra tệp Excel"
+    )
+    tablet.add_argument(
+        "--reviewer", metavar="TÊN", help="rà soát viên cho các phiếu không ghi rà soát viên"
+    )
+    tablet.set_defaults(handler=on_commune(_tablet_import))
+
+    form = actions.add_parser(
+        "xlsform",
+        help="ghi biểu mẫu Phiếu B cho máy tính bảng (XLSForm cho KoBoToolbox, ODK Collect)",
+        description="Ghi biểu mẫu XLSForm của đợt rà soát, kèm households.csv (danh sách hộ "
+        "cần rà soát) và previous.csv (thông tin năm trước). Xem docs/tablet-form.md.",
+    )
+    add_db(form)
+    round_option(form)
+    form.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        metavar="DIR|FILE.xlsx",
+        help="thư mục ghi tệp (phieu-b.xlsx) hoặc tên tệp biểu mẫu .xlsx",
+    )
+    form.set_defaults(handler=on_commune(_xlsform))
+
+    document = actions.add_parser(
+        "document",
+        help="ghi văn bản của đợt rà soát ra PDF (hoặc Excel: " + ", ".join(XLSX_KINDS) + ")",
+        description="; ".join(f"{kind}: {text}" for kind, text in DOCUMENT_KINDS.items()),
+    )
+    document.add_argument("kind", choices=KINDS, metavar="LOẠI", help=" | ".join(KINDS))
+    add_db(document)
+    round_option(document)
+    document.add_argument(
+        "--out", type=Path, required=True, metavar="FILE", help="tệp ghi ra (.pdf hoặc .xlsx)"
+    )
+    document.add_argument("--village", metavar="TÊN", help="chỉ một thôn")
+    document.add_argument("--household", metavar="MÃ_HỘ", help="chỉ một hộ")
+    document.add_argument(
+        "--date", type=date.fromisoformat, metavar="YYYY-MM-DD", help="ngày ghi trên văn bản"
+    )
+    document.set_defaults(handler=on_commune(_document))
+
+    tables = actions.add_parser(
+        "tables", help="ghi các biểu tổng hợp kết quả rà soát (Excel, PDF) gửi cấp trên"
+    )
+    add_db(tables)
+    round_option(tables, "mã đợt rà soát đã công nhận")
+    tables.add_argument("--out", type=Path, required=True, metavar="DIR", help="thư mục ghi tệp")
+    tables.add_argument(
+        "--format", choices=FORMATS, default="both", help="định dạng tệp (mặc định: cả hai)"
+    )
+    tables.add_argument(
+        "--date",
+        type=date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="ngày của văn bản PDF (mặc định: hôm nay)",
+    )
+    tables.set_defaults(handler=on_commune(_tables))
+
+
+# --- tablets ------------------------------------------------------------------------------------
+
+
+def _print_preview(plan: TabletPlan) -> None:
+    from gnapp.core.classify import CLASS_LABELS
+    from gnapp.core.vietnamese import format_number
+    from gnapp.review.tablet import SEVERITY_LABELS
+
+    good = plan.to_save()
+    print(f"Tệp: {', '.join(plan.files)}")
+    print(
+        f"Số phiếu: {format_number(len(plan.submissions))}; nhập được: "
+        f"{format_number(len(good))}; bị loại: {format_number(len(plan.rejected))}"
+    )
+    classes: dict[str, int] = {}
+    for submission in good:
+        if submission.class_code:
+            classes[submission.class_code] = classes.get(submission.class_code, 0) + 1
+    if classes:
+        print(
+            "Kết quả phân loại dự kiến: "
+            + "; ".join(f"{CLASS_LABELS[c]}: {format_number(n)}" for c, n in classes.items())
+        )
+    for note in plan.notes:
+        print(f"Lưu ý: {note}")
+    print_limited(
+        [f"{SEVERITY_LABELS[problem.severity]} — {problem}" for problem in plan.all_problems()]
+    )
+
+
+def _tablet_import(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+    """Preview, then (unless --dry-run) save."""
+    from gnapp.core.classify import CLASS_LABELS
+    from gnapp.core.vietnamese import format_number
+    from gnapp.review.tablet import (
+        apply_tablet_import,
+        load_mapping,
+        plan_tablet_import,
+        write_problem_report,
+    )
+
+    files = [args.file] if args.members is None else [args.file, args.members]
+    mapping = load_mapping(args.mapping) if args.mapping else None
+    plan = plan_tablet_import(cdb.db, args.round, files, mapping=mapping)
+    _print_preview(plan)
+    if args.errors is not None and plan.all_problems():
+        count = write_problem_report(plan, args.errors)
+        print(f"Đã ghi {format_number(count)} lỗi, cảnh báo vào {args.errors}")
+    if not plan.to_save():
+        raise CliError("không có phiếu nào nhập được từ tệp này.")
+    result = apply_unless_dry_run(
+        args.dry_run,
+        lambda progress: apply_tablet_import(cdb, plan, reviewer=args.reviewer, progress=progress),
+    )
+    if result is None:
+        return 0
+    print(
+        f"Đã lưu {format_number(result.saved)} Phiếu B hoàn thành vào đợt rà soát {args.round}: "
+        + "; ".join(f"{CLASS_LABELS[c]}: {format_number(n)}" for c, n in result.classes.items())
+    )
+    return 0
+
+
+def _xlsform(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+    from gnapp.core.vietnamese import format_number
+    from gnapp.review.xlsform import write_xlsform
+
+    files = write_xlsform(cdb.db, args.round, args.out)
+    print(f"Đã ghi biểu mẫu {files.form} (mã biểu mẫu {files.form_id}, phiên bản {files.version})")
+    print(f"Danh sách hộ: {files.households} ({format_number(files.households_listed)} hộ)")
+    print(f"Thông tin năm trước: {files.previous}")
+    for note in files.notes:
+        print(f"Lưu ý: {note}")
+    return 0
+
+
+# --- documents and tables -----------------------------------------------------------------------
+
+
+def _document(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+    from gnapp.review.documents import write_document
+
+    written = write_document(
+        cdb.db,
+        args.round,
+        args.kind,
+        args.out,
+        village=args.village,
+        household_code=args.household,
+        on=args.date,
+    )
+    unit = "trang tính" if written.path.suffix.lower() == ".xlsx" else "văn bản"
+    print(f"Đã ghi {written.path} ({written.documents} {unit}).")
+    return 0
+
+
+def _tables(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+    from gnapp.review.tables import export_summary_tables
+
+    written = export_summary_tables(cdb.db, args.round, args.out, formats=args.format, on=args.date)
+    for path in written.files:
+        print(f"Đã ghi {path}")
+    return 0

@@ -1,0 +1,169 @@
+"""The files of a tablet export: the table of submissions and the table of members (a repeat
+group), each sheet read by gnapp.importers.reading, a zip (ODK Central) unpacked."""
+
+from __future__ import annotations
+
+import tempfile
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gnapp.importers import parsing
+from gnapp.importers.reading import (
+    SUPPORTED_SUFFIXES,
+    ImportFileError,
+    Sheet,
+    column_letter,
+    read_sheet,
+    sheet_names,
+)
+from gnapp.review.tablet.fields import HOUSEHOLD, MEMBER
+from gnapp.review.tablet.mapping import ColumnRole, SavedMapping, column_role
+
+
+@dataclass
+class Table:
+    """One sheet of the export with the role of each column (header on its first non-empty row)."""
+
+    file: str  # as shown in messages
+    sheet: Sheet
+    header_row: int  # 0-based
+    headings: list[str]
+    roles: list[ColumnRole]
+
+    @property
+    def is_repeat(self) -> bool:
+        return any(role.link in ("_parent_index", "PARENT_KEY") for role in self.roles)
+
+    def link_column(self, names: Iterable[str]) -> int | None:
+        wanted = set(names)
+        return next((i for i, role in enumerate(self.roles) if role.link in wanted), None)
+
+    def field_columns(self) -> list[int]:
+        return [i for i, role in enumerate(self.roles) if role.field]
+
+    def data_rows(self) -> Iterable[tuple[int, list[Any]]]:
+        """(row number as the spreadsheet shows it, cells) of every non-empty data row."""
+        for index in range(self.header_row + 1, len(self.sheet.rows)):
+            cells = self.sheet.rows[index]
+            if any(cell is not None for cell in cells):
+                yield index + 1, cells
+
+    def cell(self, cells: list[Any], column: int) -> Any:
+        return cells[column] if column < len(cells) else None
+
+
+def _table(file: str, sheet: Sheet, level: str, mapping: SavedMapping | None) -> Table | None:
+    header = next((i for i, row in enumerate(sheet.rows) if any(c is not None for c in row)), None)
+    if header is None:
+        return None
+    headings = [parsing.text(cell) or "" for cell in sheet.rows[header]]
+    columns = mapping.columns if mapping else None
+    roles = [column_role(h, level, columns) if h else ColumnRole(ignored=True) for h in headings]
+    return Table(file, sheet, header, headings, roles)
+
+
+def _expand(paths: Sequence[str | Path], folder: Path) -> list[tuple[str, Path]]:
+    """(name for messages, file to read) of the files given, a zip (ODK Central) unpacked."""
+    found: list[tuple[str, Path]] = []
+    for given in paths:
+        path = Path(given)
+        if path.suffix.lower() != ".zip":
+            found.append((path.name, path))
+            continue
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = [
+                    n for n in archive.namelist() if Path(n).suffix.lower() in SUPPORTED_SUFFIXES
+                ]
+                for number, name in enumerate(names):
+                    target = folder / str(number) / Path(name).name  # its sheet keeps the name
+                    target.parent.mkdir()
+                    target.write_bytes(archive.read(name))
+                    found.append((f"{path.name}/{name}", target))
+        except (zipfile.BadZipFile, FileNotFoundError) as error:
+            raise ImportFileError(f"Không mở được tệp nén “{path.name}” ({error}).") from None
+        if not names:
+            raise ImportFileError(f"Tệp nén “{path.name}” không có tệp CSV hay bảng tính nào.")
+    return found
+
+
+@dataclass
+class Export:
+    main: Table
+    members: Table | None
+    notes: list[str]
+
+
+def read_export(paths: Sequence[str | Path], mapping: SavedMapping | None = None) -> Export:
+    """The table of submissions and the table of members (if any) of the files given."""
+    if not paths:
+        raise ImportFileError("Chưa chọn tệp nào.")
+    sheets: list[tuple[str, Sheet]] = []
+    with tempfile.TemporaryDirectory(prefix="gnapp-tablet-") as folder:
+        for name, path in _expand(paths, Path(folder)):
+            for sheet_name in sheet_names(path):
+                sheets.append((name, read_sheet(path, sheet_name)))
+    notes: list[str] = []
+    mains: list[Table] = []
+    repeats: list[Table] = []
+    for name, sheet in sheets:
+        probe = _table(name, sheet, HOUSEHOLD, mapping)
+        if probe is None:
+            continue
+        if probe.is_repeat:
+            table = _table(name, sheet, MEMBER, mapping)
+            assert table is not None
+            repeats.append(table)
+        else:
+            mains.append(probe)
+    with_code = [t for t in mains if household_code_column(t) is not None]
+    if not with_code:
+        raise ImportFileError(
+            "Không tìm thấy cột mã hộ (household_code hoặc “Mã hộ”) trong "
+            + ", ".join(f"trang “{t.sheet.name}” của tệp {t.file}" for t in mains)
+            if mains
+            else "Không tìm thấy trang nào có dữ liệu phiếu."
+        )
+    if len(with_code) > 1:
+        raise ImportFileError(
+            "Có nhiều trang chứa cột mã hộ ("
+            + ", ".join(f"{t.file} › {t.sheet.name}" for t in with_code)
+            + "): mỗi lần nhập một biểu mẫu (một trang phiếu chính và trang thành viên)."
+        )
+    main = with_code[0]
+    for table in mains:
+        if table is not main:
+            notes.append(
+                f"Bỏ qua trang “{table.sheet.name}” của tệp {table.file} (không có cột mã hộ)."
+            )
+    members = None
+    if repeats:
+        repeats.sort(key=lambda t: len(t.field_columns()), reverse=True)
+        members = repeats[0] if repeats[0].field_columns() else None
+        for table in repeats:
+            if table is not members:
+                notes.append(
+                    f"Bỏ qua nhóm lặp “{table.sheet.name}” của tệp {table.file} "
+                    "(không phải danh sách thành viên)."
+                )
+    for table in filter(None, (main, members)):
+        unknown = [
+            f"{column_letter(i)} ({h})"
+            for i, (h, role) in enumerate(zip(table.headings, table.roles, strict=True))
+            if h and not role.field and not role.link and not role.ignored
+        ]
+        if unknown:
+            notes.append(
+                f"Cột không dùng ở trang “{table.sheet.name}” của tệp {table.file}: "
+                + ", ".join(unknown)
+            )
+    return Export(main, members, notes)
+
+
+def household_code_column(table: Table) -> int | None:
+    return next(
+        (i for i, r in enumerate(table.roles) if r.field == "household.household_code"), None
+    )

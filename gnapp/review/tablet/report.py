@@ -1,0 +1,35 @@
+"""The problems of a tablet import written to a spreadsheet for the reviewers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gnapp.importers.plan import ERROR, WARNING
+from gnapp.review.tablet.plan import TabletPlan
+
+REPORT_HEADINGS = ("Tệp", "Trang", "Dòng", "Cột", "Trường", "Mức", "Nội dung")
+SEVERITY_LABELS = {ERROR: "Lỗi", WARNING: "Cảnh báo"}
+
+
+def write_problem_report(plan: TabletPlan, path: str | Path) -> int:
+    """Write every problem (file, sheet, row, column, field, level, message) to an XLSX sheet;
+    return how many."""
+    import openpyxl
+    from openpyxl.styles import Font
+
+    problems = plan.all_problems()
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Lỗi nhập phiếu"
+    sheet.append(list(REPORT_HEADINGS))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for problem in problems:
+        sheet.append(
+            [problem.file, problem.sheet, problem.row, problem.column, problem.field,
+             SEVERITY_LABELS[problem.severity], problem.message]
+        )  # fmt: skip
+    for letter, width in zip("ABCDEFG", (22, 18, 7, 28, 28, 10, 90), strict=True):
+        sheet.column_dimensions[letter].width = width
+    workbook.save(Path(path))
+    return len(problems)

@@ -1,0 +1,55 @@
+"""The office database's storage functions: the chain of a commune's packages, a report's
+newest package, the receipts recorded for files taken in or refused."""
+
+from __future__ import annotations
+
+from gnapp.office.receive import receive_files
+from gnapp.office.store import keys, packages, receipts
+
+
+def test_a_commune_without_packages_has_an_empty_chain(office_db):
+    (commune,) = keys.commune_rows(office_db)
+    assert packages.commune_chain(office_db, commune["id"]) == {}
+    assert packages.last_sequence(office_db, commune["id"]) == 0
+    assert packages.newest_of_report(office_db, commune["id"], "annual", "2025") is None
+    assert packages.received_package_rows(office_db) == []
+
+
+def test_a_received_package_is_found_by_hash_chain_and_report(world, office_db, office_private):
+    (receipt,) = receive_files(office_db, [world.package], office_private)
+    manifest = receipt.verification.manifest
+    commune = keys.commune_row(office_db, manifest.commune_code)
+    assert packages.package_by_hash(office_db, manifest.package_hash)["sequence"] == 1
+    assert packages.package_by_hash(office_db, "0" * 64) is None
+    (link,) = packages.commune_chain(office_db, commune["id"]).items()
+    assert link[0] == 1 and link[1]["hash"] == manifest.package_hash
+    assert link[1]["previous_hash"] is None
+    assert packages.last_sequence(office_db, commune["id"]) == 1
+    newest = packages.newest_of_report(office_db, commune["id"], "annual", manifest.period)
+    assert newest == {"id": receipt.package_id, "sequence": 1}
+    assert packages.package_figures(office_db, receipt.package_id) == receipt.verification.data
+    (row,) = packages.received_package_rows(office_db, "annual", manifest.period)
+    assert (row["code"], row["name"]) == (commune["code"], commune["name"])
+    assert packages.received_package_rows(office_db, period="2024") == []
+
+
+def test_receipts_record_what_was_taken_in_and_refused(world, office_db, office_private):
+    receipts.add_receipt(office_db, "hong.gnpkg", "ab" * 32, "Chữ ký sai", check_code="signature")
+    (taken,) = receive_files(office_db, [world.package], office_private)
+    assert receipts.offered_before(office_db, "ab" * 32)
+    assert not receipts.offered_before(office_db, "cd" * 32)
+    newest, refused = receipts.receipt_rows(office_db, 10)
+    assert (refused["accepted"], refused["check_code"], refused["name"]) == (0, "signature", None)
+    assert (newest["accepted"], newest["kind"], newest["correction"]) == (1, "annual", 0)
+    assert newest["file_name"] == world.package.name
+    assert [r["file_name"] for r in receipts.receipt_rows(office_db, 1)] == [taken.file_name]
+
+
+def test_a_replaced_commune_key_is_revoked_and_the_commune_renamed(office_db):
+    (commune,) = keys.commune_rows(office_db)
+    keys.revoke_commune_keys(office_db, commune["id"], "2026-01-02T03:04:05Z")
+    keys.rename_commune(office_db, commune["id"], "Xã Sơn Minh mới")
+    assert keys.commune_row(office_db, commune["code"])["name"] == "Xã Sơn Minh mới"
+    (key,) = keys.commune_key_rows(office_db, commune["id"])
+    assert key["revoked_at"] == "2026-01-02T03:04:05Z"
+    assert keys.current_office_key(office_db)["retired_at"] is None
