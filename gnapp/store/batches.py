@@ -24,6 +24,10 @@ from gnapp.store.changelog import Change, change_from_row
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.errors import DatabaseError
 
+# Batches whose changes no longer stand: undone, and the undos themselves. What they did to a
+# row since a batch cancels out, so it is not later work that stops undoing that batch.
+UNDONE_BATCHES = "SELECT id FROM batches WHERE undone_at IS NOT NULL OR undo_of IS NOT NULL"
+
 
 @dataclass(frozen=True)
 class Batch:
@@ -63,36 +67,42 @@ def _entries(db: sqlite_utils.Database, batch_id: int) -> list[Change]:
     return [change_from_row(row) for row in rows]
 
 
-def _later_change(db: sqlite_utils.Database, batch_id: int) -> dict[str, Any] | None:
+def _later_change(
+    db: sqlite_utils.Database, batch_id: int, keep: str | None
+) -> dict[str, Any] | None:
     rows = list(
         db.query(
-            """SELECT later.* FROM change_log later
+            f"""SELECT later.* FROM change_log later
                JOIN (SELECT table_name, row_id, max(id) AS last_id FROM change_log
                      WHERE batch_id = :batch GROUP BY table_name, row_id) mine
                  ON later.table_name = mine.table_name AND later.row_id = mine.row_id
                 AND later.id > mine.last_id
                WHERE later.batch_id IS NOT :batch
+                 AND coalesce(later.batch_id, 0) NOT IN ({UNDONE_BATCHES})
+                 AND later.table_name IS NOT :keep
                ORDER BY later.id LIMIT 1""",
-            {"batch": batch_id},
+            {"batch": batch_id, "keep": keep},
         )
     )
     return rows[0] if rows else None
 
 
 def _later_change_to_its_households(
-    db: sqlite_utils.Database, batch_id: int
+    db: sqlite_utils.Database, batch_id: int, keep: str | None
 ) -> dict[str, Any] | None:
     """A change made afterwards to a household the batch added, in a row of its own (a status
     set, a member added, a benefit recorded): undoing would pull the household from under it."""
     rows = list(
         db.query(
-            """SELECT later.* FROM change_log later
+            f"""SELECT later.* FROM change_log later
                WHERE later.household_id IN (
                      SELECT row_id FROM change_log
                      WHERE batch_id = :batch AND table_name = 'households' AND action = 'insert')
                  AND later.batch_id IS NOT :batch
+                 AND coalesce(later.batch_id, 0) NOT IN ({UNDONE_BATCHES})
+                 AND later.table_name IS NOT :keep
                ORDER BY later.id LIMIT 1""",
-            {"batch": batch_id},
+            {"batch": batch_id, "keep": keep},
         )
     )
     return rows[0] if rows else None
@@ -179,9 +189,17 @@ def _refresh_derived(db: sqlite_utils.Database, entries: list[Change]) -> None:
         register.refresh_household_keys(db, household_id)
 
 
-def undo_batch(cdb: CommuneDatabase, batch_id: int, progress: Progress | None = None) -> int:
+def undo_batch(
+    cdb: CommuneDatabase,
+    batch_id: int,
+    progress: Progress | None = None,
+    *,
+    keep: str | None = None,
+) -> int:
     """Undo every change of a batch; return the id of the undo's own batch. ``progress`` may
-    stop it (Cancelled), and then nothing is undone."""
+    stop it (Cancelled), and then nothing is undone. The rows of table ``keep`` stay as they
+    are, and later changes to that table do not stop the undo (the register's events: the
+    record of what was undone; gnapp.store.events checks what depends on them)."""
     db = cdb.db
     found = list(db.query("SELECT * FROM batches WHERE id = ?", [batch_id]))
     if not found:
@@ -192,13 +210,13 @@ def undo_batch(cdb: CommuneDatabase, batch_id: int, progress: Progress | None = 
             f"Lô '{batch['label']}' đã được hoàn tác lúc {batch['undone_at']} "
             f"bởi {batch['undone_by']}."
         )
-    later = _later_change(db, batch_id) or _later_change_to_its_households(db, batch_id)
+    later = _later_change(db, batch_id, keep) or _later_change_to_its_households(db, batch_id, keep)
     if later is not None:
         raise DatabaseError(
             f"Không thể hoàn tác lô '{batch['label']}': {_describe(db, later)}. "
             "Hãy sửa tay các hộ đó, hoặc hoàn tác các thay đổi sau trước."
         )
-    entries = _entries(db, batch_id)
+    entries = [entry for entry in _entries(db, batch_id) if entry.table_name != keep]
     with cdb.batch("undo", f"Hoàn tác: {batch['label']}", undo_of=batch_id) as undo_id:
         _revert_all(db, entries, progress)
         _refresh_derived(db, entries)

@@ -42,6 +42,10 @@ LOGGED_TABLES: dict[str, str | None] = {
     "postings": None,
     "complaints": "household_id",
     "review_corrections": "household_id",
+    "register_events": "household_id",
+    "former_members": "household_id",
+    "official_totals": None,
+    "official_total_rows": None,
 }
 # A household's columns computed from its members and code (gnapp.store.register).
 HOUSEHOLD_KEY_COLUMNS = (

@@ -23,6 +23,7 @@ from gnapp.core.vietnamese import format_date, format_decimal, format_number
 from gnapp.i18n import tr, tr_noop
 from gnapp.store.activities import POLICIES
 from gnapp.store.changelog import Change, changes_of_household
+from gnapp.store.events import EVENT_LABELS
 from gnapp.store.register import (
     GROUP_FLAGS,
     HOUSEHOLD_BOOLEANS,
@@ -41,6 +42,9 @@ OWN_LABELS = {
     "household.village_id": field_label("household.village"),
     "member.birth_date": tr_noop("Ngày sinh"),
     "member.position": tr_noop("Thứ tự trong hộ"),
+    "household.present_from": tr_noop("Có trong xã từ ngày"),
+    "household.present_until": tr_noop("Không còn trong xã từ ngày"),
+    "member.present_from": tr_noop("Vào hộ từ ngày"),
     "household_status.year": tr_noop("Năm"),
     "household_status.status": tr_noop("Tình trạng"),
     "household_status.movement": tr_noop("Biến động"),
@@ -96,6 +100,8 @@ def value_text(
         return f"{format_decimal(value)} m²"
     if column == "birth_date":
         return birth_date_text(value)
+    if column in ("present_from", "present_until"):
+        return format_date(date.fromisoformat(value))
     if table == "household_status":
         if column == "status":
             return tr(CLASS_LABELS.get(value, value))
@@ -154,6 +160,8 @@ def _change_texts(
         return [(tr("Xóa: {what}", what=lowered), "", "")]
     if table == "questionnaires":
         return [(tr("{subject}: sửa nội dung phiếu", subject=subject), "", "")]
+    if table == "register_events":  # an event changes only when it is undone
+        return [(tr("{subject}: đã hoàn tác", subject=subject), "", "")]
     old_values, new_values = change.old_values or {}, change.new_values or {}
     return [
         (
@@ -183,6 +191,9 @@ def history_rows(db: sqlite_utils.Database, household_id: int) -> list[HistoryRo
         "year",
     )
     forms = _names_by_row([c for c in changes if c.table_name == "questionnaires"], {}, "form")
+    event_kinds = _names_by_row(
+        [c for c in changes if c.table_name == "register_events"], {}, "kind"
+    )
     benefits = [c for c in changes if c.table_name == "beneficiaries"]
     activity_of = _names_by_row(benefits, {}, "activity_id")
     activity_names = {row[0]: row[1] for row in db.execute("SELECT id, name FROM activities")}
@@ -206,6 +217,10 @@ def history_rows(db: sqlite_utils.Database, household_id: int) -> list[HistoryRo
             "Thụ hưởng hoạt động {activity}",
             activity=activity_names.get(activity_of.get(row_id), ""),
         ).strip(),
+        "register_events": lambda row_id: tr(
+            "Sự kiện “{event}”", event=tr(EVENT_LABELS.get(event_kinds.get(row_id), ""))
+        ),
+        "former_members": lambda _: tr("Thời gian ở hộ của người đã rời hộ"),
         "review_entries": lambda _: tr("Danh sách hộ cần rà soát"),
         "review_applications": lambda _: tr("Giấy đề nghị rà soát"),
         "meeting_votes": lambda _: tr("Biểu quyết tại họp dân"),

@@ -552,6 +552,97 @@ REVIEW_WORKFLOW = Migration(
     ),
 )
 
+REGISTER_HISTORY = Migration(
+    14,
+    "register through time: households and members present from / until a date, the events "
+    "that changed the register (undoable), members who left, the official totals of a year",
+    (
+        # NULL present_from: in the commune since before the register's records begin.
+        "ALTER TABLE households ADD COLUMN present_from TEXT",
+        "ALTER TABLE households ADD COLUMN present_until TEXT",
+        "ALTER TABLE members ADD COLUMN present_from TEXT",
+        # Existing households (docs/register-history.md): the register's first load (the first
+        # day households were created, or an import) was there before the records begin; a
+        # household added later by hand is present from the day it was added, or from the
+        # decision of its earliest status if that is earlier (a status proves it was there).
+        """UPDATE households SET present_from = (
+            SELECT min(date(households.created_at, '+7 hours'),
+                       coalesce(min(coalesce(s.decision_date, s.year || '-12-31')), '9999'))
+            FROM household_status s WHERE s.household_id = households.id)
+        WHERE date(created_at, '+7 hours') > (SELECT date(min(created_at), '+7 hours')
+                                               FROM households)
+          AND NOT EXISTS (
+            SELECT 1 FROM change_log c JOIN batches b ON b.id = c.batch_id
+            WHERE c.table_name = 'households' AND c.row_id = households.id
+              AND c.action = 'insert' AND b.kind = 'import')""",
+        """CREATE TABLE register_events (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('moved_in', 'moved_away', 'split_off',
+                'split_from', 'merged_into', 'merged_in', 'ended', 'born', 'died', 'joined',
+                'left')),
+            household_id INTEGER NOT NULL,
+            household_code TEXT NOT NULL,
+            member_id INTEGER,
+            member_name TEXT,
+            other_household_id INTEGER,
+            other_household_code TEXT,
+            event_date TEXT NOT NULL,
+            how TEXT,
+            reason TEXT,
+            members INTEGER NOT NULL CHECK (members >= 0),
+            batch_id INTEGER REFERENCES batches (id),
+            recorded_by TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            undone_at TEXT,
+            undone_by TEXT
+        )""",
+        "CREATE INDEX register_events_household ON register_events (household_id, event_date)",
+        "CREATE INDEX register_events_date ON register_events (event_date)",
+        "CREATE INDEX register_events_batch ON register_events (batch_id)",
+        # A member's time in a household that ended (died, left, moved to another household),
+        # with the member's row as it was.
+        """CREATE TABLE former_members (
+            id INTEGER PRIMARY KEY,
+            member_id INTEGER NOT NULL,
+            household_id INTEGER NOT NULL REFERENCES households (id) ON DELETE CASCADE,
+            present_from TEXT,
+            present_until TEXT NOT NULL,
+            departure TEXT NOT NULL CHECK (departure IN ('died', 'left', 'moved')),
+            member TEXT NOT NULL
+        )""",
+        "CREATE INDEX former_members_household ON former_members (household_id)",
+        """CREATE TABLE official_totals (
+            id INTEGER PRIMARY KEY,
+            year INTEGER NOT NULL,
+            round_id INTEGER REFERENCES review_rounds (id),
+            kind TEXT NOT NULL CHECK (kind IN ('recognition', 'correction')),
+            decision_number TEXT NOT NULL,
+            decision_date TEXT NOT NULL,
+            reason TEXT,
+            replaced_by INTEGER REFERENCES official_totals (id),
+            recorded_by TEXT NOT NULL,
+            recorded_at TEXT NOT NULL
+        )""",
+        "CREATE UNIQUE INDEX official_totals_current ON official_totals (year) "
+        "WHERE replaced_by IS NULL",
+        """CREATE TABLE official_total_rows (
+            id INTEGER PRIMARY KEY,
+            totals_id INTEGER NOT NULL REFERENCES official_totals (id) ON DELETE CASCADE,
+            village_id INTEGER REFERENCES villages (id),
+            name TEXT NOT NULL,
+            area TEXT,
+            households INTEGER NOT NULL,
+            members INTEGER NOT NULL,
+            poor INTEGER NOT NULL,
+            near_poor INTEGER NOT NULL,
+            average INTEGER NOT NULL,
+            poor_members INTEGER NOT NULL,
+            near_poor_members INTEGER NOT NULL
+        )""",
+        "CREATE INDEX official_total_rows_totals ON official_total_rows (totals_id)",
+    ),
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     REGISTER,
     PROGRAMME,
@@ -566,6 +657,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     SEARCH_SPLIT,
     COMPUTED_ORDERS,
     REVIEW_WORKFLOW,
+    REGISTER_HISTORY,
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -49,21 +49,25 @@ def status_counts(db: sqlite_utils.Database) -> dict[int, dict[str, int]]:
     return counts
 
 
-_FIGURES_SQL = """
-WITH sizes AS (SELECT household_id, count(*) AS n FROM members GROUP BY household_id),
-     year_status AS (SELECT household_id, status FROM household_status WHERE year = :year)
-SELECT v.id AS village_id, v.name, v.area,
+# The columns of VillageFigures over villages v, households h, their sizes s (n members) and
+# their statuses f (also the figures as of a date: gnapp.store.as_of).
+FIGURE_COLUMNS = """v.id AS village_id, v.name, v.area,
        count(h.id) AS households,
        coalesce(sum(s.n), 0) AS members,
-       coalesce(sum(ys.status = 'poor'), 0) AS poor,
-       coalesce(sum(ys.status = 'near_poor'), 0) AS near_poor,
-       coalesce(sum(ys.status = 'average'), 0) AS average,
-       coalesce(sum(CASE WHEN ys.status = 'poor' THEN s.n END), 0) AS poor_members,
-       coalesce(sum(CASE WHEN ys.status = 'near_poor' THEN s.n END), 0) AS near_poor_members
+       coalesce(sum(f.status = 'poor'), 0) AS poor,
+       coalesce(sum(f.status = 'near_poor'), 0) AS near_poor,
+       coalesce(sum(f.status = 'average'), 0) AS average,
+       coalesce(sum(CASE WHEN f.status = 'poor' THEN s.n END), 0) AS poor_members,
+       coalesce(sum(CASE WHEN f.status = 'near_poor' THEN s.n END), 0) AS near_poor_members"""
+
+_FIGURES_SQL = f"""
+WITH sizes AS (SELECT household_id, count(*) AS n FROM members GROUP BY household_id),
+     year_status AS (SELECT household_id, status FROM household_status WHERE year = :year)
+SELECT {FIGURE_COLUMNS}
 FROM villages v
 LEFT JOIN households h ON h.village_id = v.id
 LEFT JOIN sizes s ON s.household_id = h.id
-LEFT JOIN year_status ys ON ys.household_id = h.id
+LEFT JOIN year_status f ON f.household_id = h.id
 GROUP BY v.id
 ORDER BY v.area = 'rural', v.name_sort_key
 """

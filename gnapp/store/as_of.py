@@ -1,0 +1,233 @@
+"""The register as it stood on a date: the one place that answers "who was here then"
+(docs/register-history.md).
+
+A household is present on a day when it came before or on that day (``present_from``, empty:
+before the register's records begin) and had not left (``present_until`` after that day); a
+member likewise, in the household it belonged to that day (``members`` for the members now,
+``former_members`` for times in a household that ended). The status in force on a day is the
+one of the latest decision on or before it: a ``household_status`` row counts from its
+decision date (31/12 of its year when it has none), and a status corrected after the
+recognition counted from the round's decision until the correction's. Figures are counted
+as ``overview.VillageFigures`` and ``figures.VillageCounts`` / ``figures.ListCounts`` count them
+now, so the rates are the same definitions.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlite_utils
+
+from gnapp.core.movements import LISTED
+from gnapp.store.events import HOUSEHOLD_CHANGE
+from gnapp.store.figures import ListCounts, VillageCounts
+from gnapp.store.household_query import GROUPS
+from gnapp.store.overview import FIGURE_COLUMNS, VillageFigures
+
+_PRESENT = (
+    "(h.present_from IS NULL OR h.present_from <= :on) "
+    "AND (h.present_until IS NULL OR h.present_until > :on)"
+)
+# Members present on :on, by household (whether the household is present is asked apart).
+_SIZES = """sizes AS (
+    SELECT household_id, count(*) AS n FROM (
+        SELECT household_id, present_from, NULL AS present_until FROM members
+        UNION ALL
+        SELECT household_id, present_from, present_until FROM former_members)
+    WHERE (present_from IS NULL OR present_from <= :on)
+      AND (present_until IS NULL OR present_until > :on)
+    GROUP BY household_id)"""
+# Every status a household had, from the day it took effect; on a tie the later year, then
+# the row as it is now (seq 1) over a status it replaced by a correction (seq 0).
+_STATUS_PERIODS = """status_periods AS (
+    SELECT household_id, year, 1 AS seq, status,
+           coalesce(decision_date, year || '-12-31') AS effective
+    FROM household_status
+    UNION ALL
+    SELECT household_id, year, 0, old_status, effective FROM (
+        SELECT c.household_id, r.year, c.old_status,
+               coalesce(lag(c.decision_date) OVER (
+                   PARTITION BY c.round_id, c.household_id ORDER BY c.id), r.decision_date)
+                   AS effective
+        FROM review_corrections c JOIN review_rounds r ON r.id = c.round_id)
+    WHERE old_status IS NOT NULL AND effective IS NOT NULL)"""
+_IN_FORCE = f"""{_STATUS_PERIODS},
+in_force AS (
+    SELECT household_id, status FROM (
+        SELECT household_id, status, row_number() OVER (
+            PARTITION BY household_id ORDER BY effective DESC, year DESC, seq DESC) AS pick
+        FROM status_periods WHERE effective <= :on)
+    WHERE pick = 1)"""
+# The status of one year's list (the official totals of a recognised year).
+_YEAR_LIST = """in_force AS (
+    SELECT household_id, status FROM household_status WHERE year = :year)"""
+_ETHNIC_MINORITY = GROUPS["ethnic_minority"]
+_VILLAGE_ORDER = "v.area = 'rural', v.name_sort_key, v.id"
+
+
+def _day(on: date | str) -> str:
+    return on.isoformat() if isinstance(on, date) else date.fromisoformat(on).isoformat()
+
+
+def households_present(
+    db: sqlite_utils.Database, on: date | str, village_id: int | None = None
+) -> list[int]:
+    """The ids of the households in the commune (or in one village) on ``on``."""
+    where = " AND h.village_id = :village" if village_id is not None else ""
+    rows = db.execute(
+        f"SELECT h.id FROM households h WHERE {_PRESENT}{where} ORDER BY h.id",
+        {"on": _day(on), "village": village_id},
+    )
+    return [row[0] for row in rows]
+
+
+def members_present(
+    db: sqlite_utils.Database, on: date | str, household_id: int
+) -> list[dict[str, Any]]:
+    """The household's members on ``on`` (none when the household was not in the commune),
+    each as its row was then as far as the register knows: members now as stored, members who
+    have since left as they were when they left; in the order of the household."""
+    params = {"on": _day(on), "household": household_id}
+    present = db.execute(
+        f"SELECT 1 FROM households h WHERE h.id = :household AND {_PRESENT}", params
+    )
+    if present.fetchone() is None:
+        return []
+    now = db.query(
+        "SELECT * FROM members WHERE household_id = :household "
+        "AND (present_from IS NULL OR present_from <= :on)",
+        params,
+    )
+    before = db.execute(
+        "SELECT member FROM former_members WHERE household_id = :household "
+        "AND (present_from IS NULL OR present_from <= :on) AND present_until > :on",
+        params,
+    )
+    rows = [*now, *(json.loads(row[0]) for row in before)]
+    return sorted(rows, key=lambda row: (row["position"], row["id"]))
+
+
+def statuses_on(db: sqlite_utils.Database, on: date | str) -> dict[int, str]:
+    """The status in force on ``on`` of every household that had one (present or not)."""
+    sql = f"WITH {_IN_FORCE} SELECT household_id, status FROM in_force"
+    return dict(db.execute(sql, {"on": _day(on)}).fetchall())
+
+
+def status_on(db: sqlite_utils.Database, household_id: int, on: date | str) -> str | None:
+    """The household's status in force on ``on`` (None: no decision yet)."""
+    sql = f"""WITH {_STATUS_PERIODS}
+        SELECT status FROM status_periods
+        WHERE household_id = :household AND effective <= :on
+        ORDER BY effective DESC, year DESC, seq DESC LIMIT 1"""
+    row = db.execute(sql, {"on": _day(on), "household": household_id}).fetchone()
+    return None if row is None else row[0]
+
+
+def _figures_sql(statuses: str, village_id: int | None) -> str:
+    where = "WHERE v.id = :village" if village_id is not None else ""
+    return f"""WITH {_SIZES}, {statuses}
+        SELECT {FIGURE_COLUMNS}
+        FROM villages v
+        LEFT JOIN households h ON h.village_id = v.id AND {_PRESENT}
+        LEFT JOIN sizes s ON s.household_id = h.id
+        LEFT JOIN in_force f ON f.household_id = h.id
+        {where}
+        GROUP BY v.id ORDER BY {_VILLAGE_ORDER}"""
+
+
+def figures_on(
+    db: sqlite_utils.Database, on: date | str, village_id: int | None = None
+) -> list[VillageFigures]:
+    """Each village (or one) on ``on``: households and members present, the poor, near-poor
+    and average households by the status in force, the persons of the poor and near-poor
+    households; rates are VillageFigures' (``overview.commune_total`` sums the commune)."""
+    sql = _figures_sql(_IN_FORCE, village_id)
+    return [VillageFigures(**row) for row in db.query(sql, {"on": _day(on), "village": village_id})]
+
+
+def year_list_figures(db: sqlite_utils.Database, year: int, on: date | str) -> list[VillageFigures]:
+    """Like ``figures_on``, but the statuses are those of ``year``'s list (its
+    ``household_status`` rows) whatever their decision dates: the official totals of a
+    recognised year, counted over the households and members present on the decision date."""
+    sql = _figures_sql(_YEAR_LIST, None)
+    return [VillageFigures(**row) for row in db.query(sql, {"on": _day(on), "year": year})]
+
+
+def village_counts_on(db: sqlite_utils.Database, on: date | str) -> list[VillageCounts]:
+    """``figures.village_counts`` on ``on``: every village's households, members and
+    ethnic-minority households present."""
+    sql = f"""WITH {_SIZES}
+        SELECT v.id AS village_id, v.code, v.name, v.area,
+               count(h.id) AS households,
+               coalesce(sum(s.n), 0) AS members,
+               coalesce(sum({_ETHNIC_MINORITY}), 0) AS ethnic_minority_households
+        FROM villages v
+        LEFT JOIN households h ON h.village_id = v.id AND {_PRESENT}
+        LEFT JOIN sizes s ON s.household_id = h.id
+        GROUP BY v.id ORDER BY {_VILLAGE_ORDER}"""
+    return [VillageCounts(**row) for row in db.query(sql, {"on": _day(on)})]
+
+
+def list_counts_on(db: sqlite_utils.Database, on: date | str) -> list[ListCounts]:
+    """``figures.list_counts`` on ``on``: the households present on each list by the status
+    in force, by village, with their members present and the ethnic-minority households."""
+    listed = ", ".join(f"'{status}'" for status in LISTED)
+    sql = f"""WITH {_SIZES}, {_IN_FORCE}
+        SELECT h.village_id, f.status, count(*) AS households,
+               coalesce(sum(s.n), 0) AS members,
+               sum({_ETHNIC_MINORITY}) AS ethnic_minority
+        FROM in_force f JOIN households h ON h.id = f.household_id
+        LEFT JOIN sizes s ON s.household_id = h.id
+        WHERE f.status IN ({listed}) AND {_PRESENT}
+        GROUP BY h.village_id, f.status"""
+    return [ListCounts(**row) for row in db.query(sql, {"on": _day(on)})]
+
+
+@dataclass(frozen=True)
+class OtherMovement:
+    """The events of one kind between two dates that moved households (0 or more) and persons
+    off or onto one list (``status``) in one village: the "other" columns of the movement
+    tables (events.DECREASES, events.INCREASES)."""
+
+    village_id: int
+    status: str
+    kind: str
+    households: int
+    members: int
+
+
+def other_movements(
+    db: sqlite_utils.Database, after: date | str, until: date | str
+) -> list[OtherMovement]:
+    """The events dated after ``after`` up to ``until`` (included) by village, list and kind:
+    the list is the household's status in force on the event's date; a household moving in,
+    splitting from another, moving away, merging into another or ending counts 1 household,
+    and each event counts the persons it brought or took. With these, on every village row,
+    list on ``until`` = list on ``after`` − status changes out − decreases + status changes in
+    + increases (9 = 1 − 2 − 3 − 4 + 5 + 6 + 7 + 8)."""
+    moving = " ".join(f"WHEN '{kind}' THEN 1" for kind in HOUSEHOLD_CHANGE)
+    listed = ", ".join(f"'{status}'" for status in LISTED)
+    sql = f"""WITH {_STATUS_PERIODS},
+        chosen AS (
+            SELECT id, kind, household_id, members, event_date FROM register_events
+            WHERE undone_at IS NULL AND event_date > :after AND event_date <= :until),
+        with_status AS (
+            SELECT id, status FROM (
+                SELECT e.id, p.status, row_number() OVER (PARTITION BY e.id
+                    ORDER BY p.effective DESC, p.year DESC, p.seq DESC) AS pick
+                FROM chosen e JOIN status_periods p
+                  ON p.household_id = e.household_id AND p.effective <= e.event_date)
+            WHERE pick = 1)
+        SELECT h.village_id, w.status, e.kind,
+               sum(CASE e.kind {moving} ELSE 0 END) AS households,
+               sum(e.members) AS members
+        FROM chosen e JOIN with_status w ON w.id = e.id
+        JOIN households h ON h.id = e.household_id
+        WHERE w.status IN ({listed})
+        GROUP BY h.village_id, w.status, e.kind
+        ORDER BY h.village_id, w.status, e.kind"""
+    rows = db.query(sql, {"after": _day(after), "until": _day(until)})
+    return [OtherMovement(**row) for row in rows]
