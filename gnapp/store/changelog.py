@@ -157,11 +157,18 @@ def logged_in_bulk(db: sqlite_utils.Database, table: str) -> Iterator[Callable[[
     def log(first: int, last: int) -> None:
         db.execute(sql, {**stamp, "first": first, "last": last})
 
-    db.execute(f"DROP TRIGGER log_{table}_insert")
+    trigger = f"log_{table}_insert"
+    db.execute(f"DROP TRIGGER {trigger}")
     try:
         yield log
     finally:
-        db.execute(insert_trigger)
+        # An error such as a full disk may have rolled the whole transaction back, the drop
+        # with it: the trigger is then there again and must not hide that error.
+        present = db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?", [trigger]
+        ).fetchone()
+        if present is None:
+            db.execute(insert_trigger)
 
 
 def install_triggers(db: sqlite_utils.Database) -> None:

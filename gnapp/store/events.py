@@ -22,7 +22,7 @@ import sqlite_utils
 from gnapp.core.vietnamese import format_date, format_timestamp, local_time
 from gnapp.i18n import tr_noop
 from gnapp.store import batches, register
-from gnapp.store.database import CommuneDatabase
+from gnapp.store.database import CommuneDatabase, inserted_id
 from gnapp.store.errors import DatabaseError
 
 BATCH_KIND = "register_event"
@@ -180,7 +180,7 @@ def _end_membership(
     db: sqlite_utils.Database, member: Mapping[str, Any], day: str, departure: str
 ) -> None:
     """Keep the member's time in the household (until ``day``) in former_members."""
-    db["former_members"].insert(
+    db.table("former_members").insert(
         {
             "member_id": member["id"],
             "household_id": member["household_id"],
@@ -202,7 +202,7 @@ def _move_member(
         "SELECT coalesce(max(position), 0) + 1 FROM members WHERE household_id = ?",
         [to_household],
     ).fetchone()[0]
-    db["members"].update(
+    db.table("members").update(
         member["id"],
         {"household_id": to_household, "position": position, "present_from": day, **changes},
     )
@@ -211,7 +211,7 @@ def _move_member(
 def _refresh(cdb: CommuneDatabase, *household_ids: int) -> None:
     for household_id in household_ids:
         register.refresh_household_keys(cdb.db, household_id)
-        cdb.db["households"].update(household_id, {"updated_at": cdb.now()})
+        cdb.db.table("households").update(household_id, {"updated_at": cdb.now()})
 
 
 def _event_row(
@@ -249,11 +249,11 @@ def _record(
         db = cdb.db
         ids = []
         for row in effects(db):
-            table = db["register_events"]
+            table = db.table("register_events")
             table.insert(
                 {**row, "batch_id": batch_id, "recorded_by": cdb.actor, "recorded_at": cdb.now()}
             )
-            ids.append(table.last_pk)
+            ids.append(inserted_id(table))
         return ids
 
 
@@ -277,7 +277,7 @@ def record_moved_in(
         )
 
     def effects(db: sqlite_utils.Database) -> list[dict]:
-        db["households"].update(household_id, {"present_from": day, "updated_at": cdb.now()})
+        db.table("households").update(household_id, {"present_from": day, "updated_at": cdb.now()})
         count = _member_count(db, household_id)
         return [_event_row("moved_in", household, day, count, reason=reason)]
 
@@ -293,7 +293,7 @@ def _leave_commune(
     _require_present(cdb.db, household, day)
 
     def effects(db: sqlite_utils.Database) -> list[dict]:
-        db["households"].update(household_id, {"present_until": day, "updated_at": cdb.now()})
+        db.table("households").update(household_id, {"present_until": day, "updated_at": cdb.now()})
         count = _member_count(db, household_id)
         return [_event_row(kind, household, day, count, reason=text)]
 
@@ -348,7 +348,7 @@ def split_household(
             "code": new_code,
         }
         new_id = register.add_household(cdb, fields, [])
-        db["households"].update(new_id, {"present_from": day})
+        db.table("households").update(new_id, {"present_from": day})
         moving.sort(key=lambda m: (m["id"] != head, m["position"]))
         for member in moving:
             relation = {"relation": "head"} if member["id"] == head else {}
@@ -390,7 +390,7 @@ def merge_households(
         for member in moving:
             relation = {"relation": "other"} if member["relation"] == "head" else {}
             _move_member(cdb, member, into_household_id, day, **relation)
-        db["households"].update(household_id, {"present_until": day})
+        db.table("households").update(household_id, {"present_until": day})
         _refresh(cdb, household_id, into_household_id)
         return [
             _event_row("merged_into", household, day, len(moving), other=into, reason=reason),
@@ -419,7 +419,7 @@ def _new_member(
 
     def effects(db: sqlite_utils.Database) -> list[dict]:
         member_id = register.add_member(cdb, household_id, fields)
-        db["members"].update(member_id, {"present_from": day})
+        db.table("members").update(member_id, {"present_from": day})
         made.update(_member(db, member_id))
         return [_event_row(kind, household, day, 1, member=made, how=how, reason=reason)]
 
@@ -610,4 +610,6 @@ def undo_event(cdb: CommuneDatabase, event_id: int) -> None:
         assert found.batch_id is not None
         batches.undo_batch(cdb, found.batch_id, keep="register_events")
         for each in ids:
-            db["register_events"].update(each, {"undone_at": cdb.now(), "undone_by": cdb.actor})
+            db.table("register_events").update(
+                each, {"undone_at": cdb.now(), "undone_by": cdb.actor}
+            )

@@ -218,7 +218,7 @@ def history_rows(db: sqlite_utils.Database, household_id: int) -> list[HistoryRo
             activity=activity_names.get(activity_of.get(row_id), ""),
         ).strip(),
         "register_events": lambda row_id: tr(
-            "Sự kiện “{event}”", event=tr(EVENT_LABELS.get(event_kinds.get(row_id), ""))
+            "Sự kiện “{event}”", event=tr(EVENT_LABELS.get(event_kinds.get(row_id) or "", ""))
         ),
         "former_members": lambda _: tr("Thời gian ở hộ của người đã rời hộ"),
         "review_entries": lambda _: tr("Danh sách hộ cần rà soát"),

@@ -17,7 +17,7 @@ import sqlite_utils
 
 from gnapp.core.vietnamese import format_date
 from gnapp.store.as_of import year_list_figures
-from gnapp.store.database import CommuneDatabase
+from gnapp.store.database import CommuneDatabase, inserted_id
 from gnapp.store.errors import DatabaseError
 from gnapp.store.overview import VillageFigures, commune_total
 
@@ -72,7 +72,7 @@ def _write(
     reason: str | None = None,
 ) -> int:
     db = cdb.db
-    table = db["official_totals"]
+    table = db.table("official_totals")
     table.insert(
         {
             "year": year,
@@ -85,8 +85,8 @@ def _write(
             "recorded_at": cdb.now(),
         }
     )
-    totals_id = table.last_pk
-    db["official_total_rows"].insert_all(
+    totals_id = inserted_id(table)
+    db.table("official_total_rows").insert_all(
         {"totals_id": totals_id, **asdict(row)} for row in [*rows, commune_total(list(rows))]
     )
     return totals_id
@@ -160,12 +160,12 @@ def correct_official_totals(
             else year_list_figures(db, year, first["decision_date"])
         )
         # the replaced set first leaves the current place, then points to its successor
-        db["official_totals"].update(found["id"], {"replaced_by": found["id"]})
+        db.table("official_totals").update(found["id"], {"replaced_by": found["id"]})
         new_id = _write(
             cdb, year, "correction", number, day, rows, round_id=found["round_id"],
             reason=reason.strip(),
         )  # fmt: skip
-        db["official_totals"].update(found["id"], {"replaced_by": new_id})
+        db.table("official_totals").update(found["id"], {"replaced_by": new_id})
     totals = official_totals(cdb.db, year)
     assert totals is not None
     return totals
