@@ -16,10 +16,10 @@ import io
 import re
 import struct
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import python_calamine
 
@@ -132,7 +132,7 @@ def sheet_names(path: str | Path) -> list[str]:
             return [path.stem]
         if kind == XML_SPREADSHEET:
             return spreadsheet_xml.sheet_names(_read_bytes(path))
-        _check_ole_chains(path)
+        _check_before_calamine(path)
         return list(python_calamine.load_workbook(str(path)).sheet_names)
 
 
@@ -185,16 +185,13 @@ def _read_spreadsheet_xml(path: Path, sheet: str | None) -> Sheet:
 
 
 def _read_spreadsheet(path: Path, sheet: str | None) -> Sheet:
-    _check_ole_chains(path)
+    _check_before_calamine(path)
     workbook = python_calamine.load_workbook(str(path))
     if not workbook.sheet_names:
         raise _unreadable(path, ValueError("no sheet"))
     name = sheet if sheet is not None else workbook.sheet_names[0]
     if name not in workbook.sheet_names:
         raise _missing_sheet(path, name, workbook.sheet_names)
-    if path.suffix.lower() in (".xlsx", ".xlsm") and zipfile.is_zipfile(path):
-        _check_xlsx_extent(path)
-    _check_ole_chains(path)
     data = workbook.get_sheet_by_name(name)
     # Checked before the cells become Python objects; the first cell may lie beyond A1.
     first_row, first_column = data.start or (0, 0)
@@ -207,30 +204,90 @@ def _read_spreadsheet(path: Path, sheet: str | None) -> Sheet:
     return Sheet(name, rows, merged)
 
 
-_CELL_REFERENCE = re.compile(rb'<(?:\w+:)?(?:c|row)\s[^>]*?\br="([A-Z]{0,3})([0-9]+)"')
+def _check_before_calamine(path: Path) -> None:
+    """What python-calamine would trust and then exhaust memory on (aborting the program,
+    beyond any exception): the extent of an .xlsx or .ods, the sector chains of an .xls."""
+    if zipfile.is_zipfile(path):
+        if path.suffix.lower() == ".ods":
+            _check_ods_extent(path)  # calamine reads every table on opening
+        else:
+            _check_xlsx_extent(path)
+    else:
+        _check_ole_chains(path)
+
+
+_CELL_REFERENCE = re.compile(rb'<(?:\w+:)?(?:c|row)\s[^>]*?\br="([A-Z]*)([0-9]+)"')
+
+
+def _members(path: Path, names: Callable[[str], bool]) -> Iterator[Iterator[bytes]]:
+    """The unpacked members of a zip that ``names`` picks (their total within
+    MAX_UNPACKED_BYTES), each as blocks that end after a ">", so that no tag is cut in two."""
+    with zipfile.ZipFile(path) as archive:
+        chosen = [info for info in archive.infolist() if names(info.filename)]
+        if sum(info.file_size for info in chosen) > limits.MAX_UNPACKED_BYTES:
+            raise LimitExceeded(
+                f"nội dung giải nén lớn quá {limits.size(limits.MAX_UNPACKED_BYTES)}"
+            )
+        for info in chosen:
+            with archive.open(info) as stream:
+                yield _blocks(stream)
+
+
+def _blocks(stream: IO[bytes]) -> Iterator[bytes]:
+    tail = b""
+    while chunk := stream.read(2**20):
+        block = tail + chunk
+        end = block.rfind(b">") + 1
+        yield block[:end]
+        tail = block[end:]
+    yield tail
 
 
 def _check_xlsx_extent(path: Path) -> None:
     """The farthest cell any worksheet of an .xlsx names, within the limits: calamine makes a
     dense grid to the farthest cell, and a single cell at XFD1048576 would take 550 GB."""
-    with zipfile.ZipFile(path) as archive:
-        sheets = [i for i in archive.infolist() if i.filename.startswith("xl/worksheets/")]
-        if sum(info.file_size for info in sheets) > limits.MAX_UNPACKED_BYTES:
-            raise LimitExceeded(
-                f"các trang tính giải nén lớn quá {limits.size(limits.MAX_UNPACKED_BYTES)}"
-            )
-        for info in sheets:
-            rows = columns = 0
-            with archive.open(info) as stream:
-                tail = b""
-                while chunk := stream.read(2**20):
-                    block = tail + chunk
-                    for match in _CELL_REFERENCE.finditer(block):
-                        letters, digits = match.groups()
-                        rows = max(rows, int(digits[:8]))
-                        columns = max(columns, _column_number(letters.decode()))
-                    tail = block[-200:]
+    for blocks in _members(path, lambda name: name.startswith("xl/worksheets/")):
+        rows = columns = 0
+        for block in blocks:
+            for match in _CELL_REFERENCE.finditer(block):
+                letters, digits = match.groups()
+                rows = max(rows, int(digits[:9]))
+                columns = max(columns, _column_number(letters[:9].decode()))
+        limits.check_grid(rows, columns)
+
+
+_ODS_TAG = re.compile(
+    rb"<(/?)(?:[\w.-]+:)?(table|table-row|table-cell|covered-table-cell)(?=[\s/>])([^>]*?)(/?)>"
+)
+_ODS_REPEATED = re.compile(rb'number-(?:rows|columns)-repeated\s*=\s*["\']\s*([0-9]+)')
+
+
+def _check_ods_extent(path: Path) -> None:
+    """The farthest written cell of each table of an .ods, repeats counted, within the limits:
+    calamine repeats a cell as often as it says (empty ones at the end are dropped)."""
+    for blocks in _members(path, lambda name: name == "content.xml"):
+        rows = columns = row = column = repeat = 0
+        written = False  # the row being read has a cell with content
+        for block in blocks:
+            for closing, tag, attributes, empty in _ODS_TAG.findall(block):
+                times = _ODS_REPEATED.search(attributes)
+                count = int(times[1][:9]) if times else 1
+                if tag == b"table" and not closing:
+                    limits.check_grid(rows, columns)
+                    rows = columns = row = 0
+                elif tag == b"table-row" and not closing:
+                    column, repeat, written = 0, count, False
+                    if empty:
+                        row += count
+                elif tag == b"table-row":
+                    row += repeat
+                    rows = max(rows, row) if written else rows
+                elif not closing:
+                    column += count
+                    if not empty or b"value" in attributes:
+                        columns, written = max(columns, column), True
             limits.check_grid(rows, columns)
+        limits.check_grid(rows, columns)
 
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

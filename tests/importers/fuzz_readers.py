@@ -19,7 +19,7 @@ from tests.importers import files
 
 HEADINGS = ["Mã hộ", "Họ và tên", "Ngày sinh"]
 ROWS = [["H001", "Nguyễn Văn Được", "05/03/1970"], ["H002", "Lê Thị Bình", 1960]]
-EXAMPLES_PER_SEED = 100
+EXAMPLES_PER_SEED = 150
 
 
 def seeds(folder: Path) -> dict[str, bytes]:

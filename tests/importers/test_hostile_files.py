@@ -131,6 +131,42 @@ def test_xlsx_with_a_cell_at_the_far_corner(tmp_path):
     assert "1.048.576 dòng" in refused(path)
 
 
+def _ods_with_row(path: Path, row: str) -> Path:
+    files.write_ods(path, ["Mã hộ"], [["H001"]])
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    members["content.xml"] = members["content.xml"].replace(
+        b"</table:table>", row.encode() + b"</table:table>"
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return path
+
+
+def test_ods_with_a_cell_repeated_over_a_huge_block(tmp_path):
+    """calamine would repeat it 96 million times (3 GB, aborting the program)."""
+    path = _ods_with_row(
+        tmp_path / "lap.ods",
+        '<table:table-row table:number-rows-repeated="6000"><table:table-cell '
+        'table:number-columns-repeated="16000" office:value-type="string"><text:p>x</text:p>'
+        "</table:table-cell></table:table-row>",
+    )
+    assert "16.000 cột, quá giới hạn 1.000 cột" in refused(path)
+    with pytest.raises(ImportFileError, match=r"16\.000 cột"):
+        sheet_names(path)
+
+
+def test_ods_with_empty_rows_and_columns_repeated_to_the_end_still_reads(tmp_path):
+    """As LibreOffice writes every sheet: the empty rest of the rows and columns repeated."""
+    path = _ods_with_row(
+        tmp_path / "libreoffice.ods",
+        '<table:table-row table:number-rows-repeated="1048570"><table:table-cell '
+        'table:number-columns-repeated="16384"/></table:table-row>',
+    )
+    assert read_sheet(path).rows[-1] == ["H001"]
+
+
 def test_long_cell_in_a_spreadsheet(tmp_path):
     path = tmp_path / "dai.xls"
     path.write_text(
