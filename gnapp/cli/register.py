@@ -437,13 +437,19 @@ def _problem_line(problem: Any, members: Sequence[Mapping[str, Any]]) -> str:
     key = problem.field.partition(".")[2]
     kind = "Lỗi" if problem.is_error else "Cảnh báo"
     if problem.member is not None:
-        name = members[problem.member].get("full_name") or "chưa có tên"
+        name = _short(members[problem.member].get("full_name") or "chưa có tên")
         where = f"thành viên {problem.member + 1} ({name}), {column_label('members', key)}"
     elif key == "members":
         where = "danh sách thành viên"
     else:
         where = column_label("households", key)
     return f"{kind}: {where}: {problem.message}"
+
+
+def _short(text: str, length: int = 40) -> str:
+    """Text as a message may repeat it: its first ``length`` characters, controls as "?"."""
+    shown = "".join("?" if not character.isprintable() else character for character in text)
+    return shown[:length] + ("…" if len(text) > length else "")
 
 
 def read_household_file(
@@ -479,7 +485,7 @@ def read_household_file(
 
 def _read_household_fields(db: Any, document: Mapping[str, Any]) -> tuple[dict[str, Any], list]:
     """The household fields the file names, in the register's form, and the file's problems."""
-    from gnapp.core.household_checks import Problem
+    from gnapp.core.household_checks import Problem, text_problem
     from gnapp.store.register import HOUSEHOLD_FIELDS
 
     household: dict[str, Any] = {}
@@ -490,6 +496,8 @@ def _read_household_fields(db: Any, document: Mapping[str, Any]) -> tuple[dict[s
             continue
         if key == "code":
             household["code"] = value if isinstance(value, str) else None
+        elif key == "village" and isinstance(value, str) and (problem := text_problem(value)):
+            problems.append(Problem("household.village_id", problem))
         elif key == "village":
             try:
                 household["village_id"] = lookup_village(db, str(value))

@@ -32,6 +32,22 @@ MIN_SPOUSE_AGE = 16
 # No one alive was born earlier; an earlier year is a typing slip (e.g. 1071 for 1971).
 EARLIEST_BIRTH_YEAR = 1900
 
+# Longest text a field takes, in characters: far above any real code, name or address, far
+# below what would burden a list, a report or a spreadsheet cell. forms/household-record.schema.json
+# gives the record's fields the same maxLength. Other text fields take TEXT_LIMIT.
+TEXT_LIMITS = {
+    "code": 40,
+    "address": 300,
+    "full_name": 120,
+    "head_name": 120,
+    "citizen_id": 20,  # as typed, with spaces or dots between the groups of digits
+    "ethnicity": 50,
+}
+TEXT_LIMIT = 200
+# Control characters (NUL, tab, line breaks, escape...): no code, name or address has one, and
+# spreadsheets refuse some of them (an export would fail on the first).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
 _DAY_MONTH_YEAR = re.compile(r"([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _YEAR = re.compile(r"[0-9]{4}")
@@ -57,6 +73,31 @@ def has_errors(problems: Sequence[Problem]) -> bool:
 
 
 # --- reading what the clerk typed -------------------------------------------------------------
+
+
+def text_problem(text: str, limit: int = TEXT_LIMIT) -> str | None:
+    """What makes a piece of typed text unfit to keep, in Vietnamese (None when nothing): more
+    than ``limit`` characters, or a control character."""
+    if len(text) > limit:
+        return tr("Dài {length} ký tự, quá giới hạn {limit} ký tự", length=len(text), limit=limit)
+    if found := _CONTROL.search(text):
+        return tr(
+            "Có ký tự điều khiển không in được (mã {code}) ở vị trí {position}",
+            code=f"U+{ord(found.group()):04X}",
+            position=found.start() + 1,
+        )
+    return None
+
+
+def _text_problems(
+    fields: Mapping[str, Any], scope: str, member: int | None = None
+) -> Iterator[Problem]:
+    """A problem for every text field too long or holding a control character."""
+    for key, value in fields.items():
+        if isinstance(value, str) and (
+            message := text_problem(value, TEXT_LIMITS.get(key, TEXT_LIMIT))
+        ):
+            yield Problem(f"{scope}.{key}", message, ERROR, member)
 
 
 def read_birth_date(text: str) -> str | None:
@@ -123,8 +164,9 @@ def read_floor_area(text: str) -> float | None:
 def household_field_problems(
     household: Mapping[str, Any], *, code_in_use: bool = False
 ) -> list[Problem]:
-    """The household code (given, not another household's) and the village (chosen)."""
-    problems = []
+    """The household code (given, not another household's) and the village (chosen); no text
+    too long or with a control character."""
+    problems = list(_text_problems(household, "household"))
     code = (household.get("code") or "").strip()
     if not code:
         problems.append(Problem("household.code", tr("Chưa nhập mã hộ")))
@@ -158,12 +200,13 @@ def _born(member: Mapping[str, Any]) -> date | None:
 
 def member_problems(member: Mapping[str, Any], index: int, *, today: date) -> list[Problem]:
     """Name, sex, relation and birth date present and sound; the citizen ID well formed and
-    agreeing with the member's sex and birth year."""
+    agreeing with the member's sex and birth year; no text too long or with a control
+    character."""
 
     def problem(field: str, message: str) -> Problem:
         return Problem(f"member.{field}", message, ERROR, index)
 
-    problems = []
+    problems = list(_text_problems(member, "member", index))
     if not (member.get("full_name") or "").strip():
         problems.append(problem("full_name", tr("Chưa nhập họ và tên")))
     sex = member.get("sex")

@@ -16,6 +16,15 @@ import re
 from html.parser import HTMLParser
 from typing import Any
 
+from gnapp.importers.limits import (
+    MAX_CELLS,
+    LimitExceeded,
+    check_grid,
+    check_position,
+    check_span,
+    number,
+)
+
 # (first row, first column, last row, last column), 0-based and inclusive, as reading.MergedRange.
 Merged = tuple[int, int, int, int]
 
@@ -64,6 +73,7 @@ class _TableParser(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.tables: list[_Table] = []
         self.open: list[_Table] = []
+        self.cells = 0  # written in every table, checked against MAX_CELLS while parsing
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "table":
@@ -100,14 +110,19 @@ class _TableParser(HTMLParser):
         table = self.open[-1]
         if table.cell is not None:
             text = " ".join("".join(table.cell).split())
+            self.cells += 1
+            if self.cells > MAX_CELLS:
+                raise LimitExceeded(f"trang có quá {number(MAX_CELLS)} ô")
+            check_position(len(table.rows) - 1, len(table.rows[-1]))
             table.rows[-1].append((text, *table.spans))
             table.cell = None
         return table
 
 
 def _span(value: str | None) -> int:
+    """A rowspan or colspan as browsers read it: 1 when missing, not a number or below 1."""
     try:
-        return max(1, min(int(value or 1), 1000))
+        return max(1, int(value or 1))
     except ValueError:
         return 1
 
@@ -124,22 +139,24 @@ def read_html_table(data: bytes) -> tuple[list[list[Any]], list[Merged]]:
     table = max(parser.tables, key=lambda found: len(found.rows))
     grid: list[list[Any]] = []
     merged: list[Merged] = []
-    taken: set[tuple[int, int]] = set()  # cells covered by a span from a row above
+    covered: dict[int, int] = {}  # column -> last row a span from a row above covers
     for row_index, cells in enumerate(table.rows):
-        while len(grid) <= row_index:
-            grid.append([])
+        grid.append([])
         column = 0
         for text, rowspan, colspan in cells:
-            while (row_index, column) in taken:
+            while covered.get(column, -1) >= row_index:
                 column += 1
-            for row in range(row_index, row_index + rowspan):
-                for spanned in range(column, column + colspan):
-                    taken.add((row, spanned))
-            _put(grid, row_index, column, text or None)
+            check_position(row_index, column)
             if rowspan > 1 or colspan > 1:
+                check_span(row_index, column, rowspan, colspan)
                 merged.append((row_index, column, row_index + rowspan - 1, column + colspan - 1))
+                covered.update(
+                    dict.fromkeys(range(column, column + colspan), row_index + rowspan - 1)
+                )
+            _put(grid, row_index, column, text or None)
             column += colspan
     width = max((len(row) for row in grid), default=0)
+    check_grid(len(grid), width)
     return [row + [None] * (width - len(row)) for row in grid], merged
 
 

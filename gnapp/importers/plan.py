@@ -17,6 +17,7 @@ from typing import Any
 
 import sqlite_utils
 
+from gnapp.core.household_checks import TEXT_LIMIT, TEXT_LIMITS, text_problem
 from gnapp.core.vietnamese import fold, nfc
 from gnapp.core.villages import VillageMatcher, village_bare
 from gnapp.importers import parsing
@@ -330,6 +331,7 @@ class _Builder:
     def person(self, row: list[Any], excel: int, relation: str) -> dict[str, Any] | None:
         """The member of one row, or None when the row has an error (reported)."""
         errors_before = len(self.problems)
+        self.check_texts(row, excel)
         name = parsing.text(self.value(row, "member.full_name"))
         if name is None and self.layout == HOUSEHOLD_LAYOUT:
             name = parsing.text(self.value(row, "household.head_name"))
@@ -361,6 +363,15 @@ class _Builder:
         if ethnicity := parsing.text(self.value(row, "member.ethnicity")):
             member["ethnicity"] = nfc(ethnicity)
         return member
+
+    def check_texts(self, row: list[Any], excel: int) -> None:
+        """An error for every cell of the row's columns too long for its field or holding a
+        control character (limits of gnapp.core.household_checks)."""
+        for field_id, column in self.columns.items():
+            value = row[column] if column < len(row) else None
+            limit = TEXT_LIMITS.get(field_id.partition(".")[2], TEXT_LIMIT)
+            if isinstance(value, str) and (message := text_problem(value, limit)):
+                self.problem(excel, field_id, message, ERROR)
 
     def sex(self, row: list[Any], excel: int) -> str | None:
         try:

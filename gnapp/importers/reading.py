@@ -10,19 +10,22 @@ Windows-1252, separated by comma, semicolon or tab.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
+import struct
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import python_calamine
 
-from gnapp.importers import legacy, spreadsheet_xml
+from gnapp.importers import legacy, limits, spreadsheet_xml
 from gnapp.importers.html_table import looks_like_html, read_html_table
+from gnapp.importers.limits import LimitExceeded
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 SUPPORTED_SUFFIXES = (*SPREADSHEET_SUFFIXES, ".csv")
@@ -72,43 +75,85 @@ def _check_suffix(path: Path) -> str:
         )
     if not path.exists():
         raise ImportFileError(f"Không tìm thấy tệp: {path}")
+    if not path.is_file():
+        raise ImportFileError(f"“{path.name}” không phải là một tệp để nhập.")
+    if path.stat().st_size > limits.MAX_FILE_BYTES:
+        raise _too_large(path)
     return suffix
+
+
+def _too_large(path: Path) -> ImportFileError:
+    return ImportFileError(
+        f"Tệp “{path.name}” lớn quá {limits.size(limits.MAX_FILE_BYTES)}, giới hạn của một tệp "
+        "nhập: hãy chia danh sách thành nhiều tệp nhỏ hơn."
+    )
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes, no more than MAX_FILE_BYTES even when it grows while being read."""
+    with open(path, "rb") as stream:
+        data = stream.read(limits.MAX_FILE_BYTES + 1)
+    if len(data) > limits.MAX_FILE_BYTES:
+        raise _too_large(path)
+    return data
+
+
+@contextlib.contextmanager
+def _reading(path: Path, sheet: str | None = None) -> Iterator[None]:
+    """Whatever goes wrong inside reading a file becomes an ImportFileError naming it: a limit
+    with its place, anything else as a file that cannot be read (never a traceback)."""
+    try:
+        yield
+    except ImportFileError:
+        raise
+    except LimitExceeded as error:
+        place = f", trang “{sheet}”" if sheet else ""
+        if error.row is not None:
+            place += f", dòng {error.row + 1}"
+        if error.column is not None:
+            place += f", cột {column_letter(error.column)}"
+        raise ImportFileError(
+            f"Không nhập được tệp “{path.name}”{place}: {error.message}. Hãy kiểm tra tệp, "
+            "hoặc chia danh sách thành nhiều tệp nhỏ hơn."
+        ) from None
+    except BaseException as error:  # python-calamine's PanicException is a BaseException
+        if not isinstance(error, Exception) and type(error).__name__ != "PanicException":
+            raise
+        raise _unreadable(path, error) from None
 
 
 def sheet_names(path: str | Path) -> list[str]:
     """The sheets of a spreadsheet (a CSV file, or a web page saved as .xls, has one, named
     after the file)."""
     path = Path(path)
-    kind = ".csv" if _check_suffix(path) == ".csv" else _export_kind(path)
-    if kind in (".csv", WEB_PAGE):
-        return [path.stem]
-    if kind == XML_SPREADSHEET:
-        try:
-            return spreadsheet_xml.sheet_names(path.read_bytes())
-        except spreadsheet_xml.SpreadsheetXmlError as error:
-            raise _unreadable(path, error) from error
-    try:
+    with _reading(path):
+        kind = ".csv" if _check_suffix(path) == ".csv" else _export_kind(path)
+        if kind in (".csv", WEB_PAGE):
+            return [path.stem]
+        if kind == XML_SPREADSHEET:
+            return spreadsheet_xml.sheet_names(_read_bytes(path))
+        _check_before_calamine(path)
         return list(python_calamine.load_workbook(str(path)).sheet_names)
-    except python_calamine.CalamineError as error:
-        raise _unreadable(path, error) from error
 
 
 def read_sheet(path: str | Path, sheet: str | None = None) -> Sheet:
     """Read one sheet (default: the first) with legacy-encoded text converted to Unicode."""
     path = Path(path)
-    fonts: dict[tuple[int, int], str] = {}
-    kind = ".csv" if _check_suffix(path) == ".csv" else _export_kind(path)
-    if kind == ".csv":
-        grid = Sheet(path.stem, _read_csv(path))
-    elif kind == WEB_PAGE:
-        grid = Sheet(path.stem, *read_html_table(path.read_bytes()))
-    elif kind == XML_SPREADSHEET:
-        grid = _read_spreadsheet_xml(path, sheet)
-    else:
-        grid = _read_spreadsheet(path, sheet)
-        fonts = _legacy_fonts(path, grid.name) if path.suffix.lower() == ".xlsx" else {}
-    _convert_text(grid, fonts)
-    return grid
+    with _reading(path, sheet):
+        fonts: dict[tuple[int, int], str] = {}
+        kind = ".csv" if _check_suffix(path) == ".csv" else _export_kind(path)
+        if kind == ".csv":
+            grid = Sheet(path.stem, _read_csv(path))
+        elif kind == WEB_PAGE:
+            grid = Sheet(path.stem, *read_html_table(_read_bytes(path)))
+        elif kind == XML_SPREADSHEET:
+            grid = _read_spreadsheet_xml(path, sheet)
+        else:
+            grid = _read_spreadsheet(path, sheet)
+            fonts = _legacy_fonts(path, grid.name) if path.suffix.lower() == ".xlsx" else {}
+        _check_texts(grid)
+        _convert_text(grid, fonts)
+        return grid
 
 
 WEB_PAGE = "web page"
@@ -133,32 +178,184 @@ def _missing_sheet(path: Path, name: str, names: list[str]) -> ImportFileError:
 
 def _read_spreadsheet_xml(path: Path, sheet: str | None) -> Sheet:
     try:
-        name, rows, merged = spreadsheet_xml.read_worksheet(path.read_bytes(), sheet)
-    except spreadsheet_xml.SpreadsheetXmlError as error:
-        raise _unreadable(path, error) from error
+        name, rows, merged = spreadsheet_xml.read_worksheet(_read_bytes(path), sheet)
     except spreadsheet_xml.MissingSheet as missing:
         raise _missing_sheet(path, sheet or "", missing.names) from None
     return Sheet(name or path.stem, rows, merged)
 
 
 def _read_spreadsheet(path: Path, sheet: str | None) -> Sheet:
-    try:
-        workbook = python_calamine.load_workbook(str(path))
-        name = sheet if sheet is not None else workbook.sheet_names[0]
-        if name not in workbook.sheet_names:
-            raise _missing_sheet(path, name, workbook.sheet_names)
-        data = workbook.get_sheet_by_name(name)
-        rows = [
-            [None if value == "" else value for value in row]
-            for row in data.to_python(skip_empty_area=False)
-        ]
-        merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in data.merged_cell_ranges or []]
-    except python_calamine.CalamineError as error:
-        raise _unreadable(path, error) from error
+    _check_before_calamine(path)
+    workbook = python_calamine.load_workbook(str(path))
+    if not workbook.sheet_names:
+        raise _unreadable(path, ValueError("no sheet"))
+    name = sheet if sheet is not None else workbook.sheet_names[0]
+    if name not in workbook.sheet_names:
+        raise _missing_sheet(path, name, workbook.sheet_names)
+    data = workbook.get_sheet_by_name(name)
+    # Checked before the cells become Python objects; the first cell may lie beyond A1.
+    first_row, first_column = data.start or (0, 0)
+    limits.check_grid(first_row + data.height, first_column + data.width)
+    rows = [
+        [None if value == "" else value for value in row]
+        for row in data.to_python(skip_empty_area=False)
+    ]
+    merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in data.merged_cell_ranges or []]
     return Sheet(name, rows, merged)
 
 
-def _unreadable(path: Path, error: Exception) -> ImportFileError:
+def _check_before_calamine(path: Path) -> None:
+    """What python-calamine would trust and then exhaust memory on (aborting the program,
+    beyond any exception): the extent of an .xlsx or .ods, the sector chains of an .xls."""
+    if zipfile.is_zipfile(path):
+        if path.suffix.lower() == ".ods":
+            _check_ods_extent(path)  # calamine reads every table on opening
+        else:
+            _check_xlsx_extent(path)
+    else:
+        _check_ole_chains(path)
+
+
+_CELL_REFERENCE = re.compile(rb'<(?:\w+:)?(?:c|row)\s[^>]*?\br="([A-Z]*)([0-9]+)"')
+
+
+def _members(path: Path, names: Callable[[str], bool]) -> Iterator[Iterator[bytes]]:
+    """The unpacked members of a zip that ``names`` picks (their total within
+    MAX_UNPACKED_BYTES), each as blocks that end after a ">", so that no tag is cut in two."""
+    with zipfile.ZipFile(path) as archive:
+        chosen = [info for info in archive.infolist() if names(info.filename)]
+        if sum(info.file_size for info in chosen) > limits.MAX_UNPACKED_BYTES:
+            raise LimitExceeded(
+                f"nội dung giải nén lớn quá {limits.size(limits.MAX_UNPACKED_BYTES)}"
+            )
+        for info in chosen:
+            with archive.open(info) as stream:
+                yield _blocks(stream)
+
+
+def _blocks(stream: IO[bytes]) -> Iterator[bytes]:
+    tail = b""
+    while chunk := stream.read(2**20):
+        block = tail + chunk
+        end = block.rfind(b">") + 1
+        yield block[:end]
+        tail = block[end:]
+    yield tail
+
+
+def _check_xlsx_extent(path: Path) -> None:
+    """The farthest cell any worksheet of an .xlsx names, within the limits: calamine makes a
+    dense grid to the farthest cell, and a single cell at XFD1048576 would take 550 GB."""
+    for blocks in _members(path, lambda name: name.startswith("xl/worksheets/")):
+        rows = columns = 0
+        for block in blocks:
+            for match in _CELL_REFERENCE.finditer(block):
+                letters, digits = match.groups()
+                rows = max(rows, int(digits[:9]))
+                columns = max(columns, _column_number(letters[:9].decode()))
+        limits.check_grid(rows, columns)
+
+
+_ODS_TAG = re.compile(
+    rb"<(/?)(?:[\w.-]+:)?(table|table-row|table-cell|covered-table-cell)(?=[\s/>])([^>]*?)(/?)>"
+)
+_ODS_REPEATED = re.compile(rb'number-(?:rows|columns)-repeated\s*=\s*["\']\s*([0-9]+)')
+
+
+def _check_ods_extent(path: Path) -> None:
+    """The farthest written cell of each table of an .ods, repeats counted, within the limits:
+    calamine repeats a cell as often as it says (empty ones at the end are dropped)."""
+    for blocks in _members(path, lambda name: name == "content.xml"):
+        rows = columns = row = column = repeat = 0
+        written = False  # the row being read has a cell with content
+        for block in blocks:
+            for closing, tag, attributes, empty in _ODS_TAG.findall(block):
+                times = _ODS_REPEATED.search(attributes)
+                count = int(times[1][:9]) if times else 1
+                if tag == b"table" and not closing:
+                    limits.check_grid(rows, columns)
+                    rows = columns = row = 0
+                elif tag == b"table-row" and not closing:
+                    column, repeat, written = 0, count, False
+                    if empty:
+                        row += count
+                elif tag == b"table-row":
+                    row += repeat
+                    rows = max(rows, row) if written else rows
+                elif not closing:
+                    column += count
+                    if not empty or b"value" in attributes:
+                        columns, written = max(columns, column), True
+            limits.check_grid(rows, columns)
+        limits.check_grid(rows, columns)
+
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_END_OF_CHAIN = 0xFFFFFFFE
+
+
+def _check_ole_chains(path: Path) -> None:
+    """An Excel 97-2003 file (OLE container) whose sector chains end and whose sizes stay
+    within the file: calamine follows a chain that loops until memory runs out, and reserves
+    what a size says before reading it (either aborts the program, beyond any exception)."""
+    with open(path, "rb") as stream:
+        if stream.read(8) != _OLE_MAGIC:
+            return
+    data = _read_bytes(path)
+    sector_shift, mini_shift = struct.unpack_from("<HH", data, 0x1E)
+    if sector_shift not in (9, 12) or mini_shift != 6:
+        raise ValueError("OLE: sector size")
+    size = 1 << sector_shift
+    count = (len(data) - 1) // size  # sectors after the header
+
+    def sector(number: int) -> bytes:
+        if number >= count:
+            raise ValueError(f"OLE: sector {number} beyond the file")
+        return data[(number + 1) * size : (number + 2) * size]
+
+    def chain(start: int, table: list[int]) -> list[int]:
+        found: list[int] = []
+        while start != _END_OF_CHAIN:
+            if start >= len(table) or len(found) > len(table):
+                raise ValueError("OLE: broken or looping chain")
+            found.append(start)
+            start = table[start]
+        return found
+
+    fat_count, directory_start, _, _, mini_start, mini_count, difat_start, difat_count = (
+        struct.unpack_from("<8I", data, 0x2C)
+    )
+    fat_sectors = [n for n in struct.unpack_from("<109I", data, 0x4C) if n < 0xFFFFFFFA]
+    for _ in range(min(difat_count, count)):
+        more = struct.unpack(f"<{size // 4}I", sector(difat_start))
+        fat_sectors += [n for n in more[:-1] if n < 0xFFFFFFFA]
+        difat_start = more[-1]
+    if len(fat_sectors) < fat_count or fat_count > count:
+        raise ValueError("OLE: FAT")
+    fat = [n for f in fat_sectors[:fat_count] for n in struct.unpack(f"<{size // 4}I", sector(f))]
+    directory = b"".join(sector(n) for n in chain(directory_start, fat))
+    mini_fat = b"".join(sector(n) for n in chain(mini_start, fat)) if mini_count else b""
+    mini_table = list(struct.unpack(f"<{len(mini_fat) // 4}I", mini_fat))
+    for entry in range(0, len(directory) - 127, 128):
+        kind = directory[entry + 0x42]
+        start, length = struct.unpack_from("<IQ", directory, entry + 0x74)
+        if kind not in (1, 2, 5) or length == 0:
+            continue
+        if length > len(data):
+            raise ValueError("OLE: stream size")
+        small = kind == 2 and length < 4096
+        chain(start, mini_table if small else fat)
+
+
+def _column_number(letters: str) -> int:
+    """ "A" -> 1, "AA" -> 27 ("" -> 0)."""
+    result = 0
+    for letter in letters:
+        result = result * 26 + ord(letter) - ord("A") + 1
+    return result
+
+
+def _unreadable(path: Path, error: BaseException) -> ImportFileError:
     return ImportFileError(
         f"Tệp “{path.name}” bị hỏng hoặc không phải bảng tính. Nếu Excel mở được tệp này, hãy "
         "chọn Tệp › Lưu thành (Save As) › Sổ làm việc Excel (.xlsx) rồi nhập tệp mới. "
@@ -259,10 +456,36 @@ def _delimiter(sample: str) -> str:
     return best
 
 
+def _check_texts(sheet: Sheet) -> None:
+    for row_index, row in enumerate(sheet.rows):
+        for column, value in enumerate(row):
+            if isinstance(value, str):
+                limits.check_text(value, row_index, column)
+
+
 def _read_csv(path: Path) -> list[list[Any]]:
-    text, _ = decode_csv(path.read_bytes())
+    """The rows of a CSV file, each checked against the limits as it is read."""
+    text, _ = decode_csv(_read_bytes(path))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text[:20000]))
-    return [[cell if cell.strip() else None for cell in row] for row in reader]
+    rows: list[list[Any]] = []
+    try:
+        for row in reader:
+            limits.check_position(len(rows), max(len(row) - 1, 0))
+            for column, cell in enumerate(row):
+                limits.check_text(cell, len(rows), column)
+            rows.append([cell if cell.strip() else None for cell in row])
+    except csv.Error as error:
+        raise LimitExceeded(
+            "không đọc được dòng này"
+            + (
+                f" (một ô dài quá {limits.number(csv.field_size_limit())} ký tự: thường do "
+                'một dấu ngoặc kép “"” mở mà không đóng)'
+                if "field limit" in str(error)
+                else f" ({error})"
+            ),
+            len(rows),
+        ) from None
+    return rows
 
 
 def iter_text(sheet: Sheet) -> Iterator[str]:

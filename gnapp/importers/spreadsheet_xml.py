@@ -18,6 +18,8 @@ import xml.etree.ElementTree as ElementTree
 from datetime import datetime
 from typing import Any
 
+from gnapp.importers.limits import LimitExceeded, check_grid, check_position, check_span
+
 NAMESPACE = "urn:schemas-microsoft-com:office:spreadsheet"
 _SS = f"{{{NAMESPACE}}}"
 _SNIFF_BYTES = 2048
@@ -74,36 +76,55 @@ def read_worksheet(
     sheet = sheets[names.index(name)]
     grid: list[list[Any]] = []
     merged: list[Merged] = []
-    taken: set[tuple[int, int]] = set()  # cells covered by a merge from a row above
+    covered: dict[int, int] = {}  # column -> last row a merge from a row above covers
     row_index = -1
     for row in sheet.iterfind(f"{_SS}Table/{_SS}Row"):
-        row_index = _index(row, row_index)
+        row_index = _index(row, row_index, row_index + 1, None)
+        check_position(row_index)
         while len(grid) <= row_index:
             grid.append([])
         column = -1
         for cell in row.iterfind(f"{_SS}Cell"):
-            column = _index(cell, column)
-            while (row_index, column) in taken:
+            column = _index(cell, column, row_index, column + 1)
+            while covered.get(column, -1) >= row_index:
                 column += 1
-            across = int(cell.get(f"{_SS}MergeAcross") or 0)
-            down = int(cell.get(f"{_SS}MergeDown") or 0)
+            check_position(row_index, column)
+            across = _whole(cell, "MergeAcross", row_index, column)
+            down = _whole(cell, "MergeDown", row_index, column)
             if across or down:
+                check_span(row_index, column, down + 1, across + 1)
                 merged.append((row_index, column, row_index + down, column + across))
-                taken.update((r, c) for r in range(row_index, row_index + down + 1)
-                             for c in range(column, column + across + 1))  # fmt: skip
+                covered.update(dict.fromkeys(range(column, column + across + 1), row_index + down))
             cells = grid[row_index]
             while len(cells) <= column:
                 cells.append(None)
             cells[column] = _value(cell.find(f"{_SS}Data"))
             column += across
     width = max((len(cells) for cells in grid), default=0)
+    check_grid(len(grid), width)
     return name, [cells + [None] * (width - len(cells)) for cells in grid], merged
 
 
-def _index(element: ElementTree.Element, previous: int) -> int:
+def _whole(element: ElementTree.Element, attribute: str, row: int, column: int | None) -> int:
+    """An attribute that is a count from 0, of at most 9 digits (the limits come after)."""
+    written = (element.get(f"{_SS}{attribute}") or "0").strip()
+    if not written.isascii() or not written.isdigit() or len(written) > 9:
+        raise LimitExceeded(
+            f"ss:{attribute}=“{written[:20]}” không phải là số tự nhiên (tối đa 9 chữ số)",
+            row,
+            column,
+        )
+    return int(written)
+
+
+def _index(element: ElementTree.Element, previous: int, row: int, column: int | None) -> int:
     """A row's or cell's position: its ss:Index (from 1) when given, else the next one."""
-    written = element.get(f"{_SS}Index")
-    return int(written) - 1 if written else previous + 1
+    if not (element.get(f"{_SS}Index") or "").strip():
+        return previous + 1
+    index = _whole(element, "Index", row, column)
+    if index < 1:
+        raise LimitExceeded("ss:Index phải từ 1 trở lên", row, column)
+    return index - 1
 
 
 def _value(data: ElementTree.Element | None) -> Any:

@@ -117,7 +117,10 @@ def _decision_above(rows: list[list[Any]], header: int) -> tuple[str | None, str
                 original = re.search(r"(?i)số\s*:?\s*(\S+)", str(cell))
                 number = original[1] if original else match[1]
                 day, month, year = int(match[2]), int(match[3]), int(match[4])
-                return number, date(year, month, day).isoformat()
+                try:
+                    return number, date(year, month, day).isoformat()
+                except ValueError:  # not a real date: the line names no decision
+                    continue
     return None, None
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gnapp.core.household_checks import text_problem
 from gnapp.core.standards import AREAS
 from gnapp.core.vietnamese import fold, nfc
 from gnapp.i18n import tr, tr_noop
@@ -62,6 +63,13 @@ class CommuneIdentity:
             found.append(tr("Chưa nhập tỉnh, thành phố."))
         if self.receiving_office_kind not in RECEIVER_KINDS:
             found.append(tr("Cơ quan nhận báo cáo phải ở cấp tỉnh hoặc cấp huyện."))
+        for label, text in (
+            (tr("Tên xã, phường"), self.name),
+            (tr("Tỉnh, thành phố"), self.province),
+            (tr("Cơ quan nhận báo cáo"), self.receiving_office_name),
+        ):
+            if problem := text_problem(text.strip()):
+                found.append(f"{label}: {problem}.")
         return found
 
 
@@ -109,6 +117,9 @@ def village_problems(villages: Sequence[VillageEntry]) -> list[str]:
             names[fold(village.name)] = number
         if village.area not in AREAS:
             found.append(tr("Dòng {row}: khu vực phải là nông thôn hoặc thành thị.", row=number))
+        for label, text in ((tr("mã thôn"), village.code), (tr("tên thôn"), village.name)):
+            if problem := text_problem(text.strip()):
+                found.append(f"{tr('Dòng {row}', row=number)}: {label}: {problem}.")
     return found
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import sqlite_utils
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
+from gnapp.core.household_checks import text_problem
 from gnapp.i18n import tr, tr_noop
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.errors import DatabaseError
@@ -204,6 +205,9 @@ def get_user(db: sqlite_utils.Database, username: str) -> User:
     return _user(rows[0])
 
 
+USERNAME_LIMIT = 64  # characters
+
+
 def add_user(
     cdb: CommuneDatabase,
     username: str,
@@ -220,6 +224,10 @@ def add_user(
         raise UserError(tr("Tên đăng nhập không được để trống và không có dấu cách."))
     if not full_name:
         raise UserError(tr("Chưa nhập họ và tên người dùng."))
+    if problem := text_problem(username, USERNAME_LIMIT):
+        raise UserError(tr("Tên đăng nhập: {problem}.", problem=problem))
+    if problem := text_problem(full_name):
+        raise UserError(tr("Họ và tên: {problem}.", problem=problem))
     chosen = _roles(roles)
     check_new_password(password)
     if cdb.db.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone():

@@ -174,6 +174,14 @@ def test_add_a_household_checked_as_the_form_checks_it(db_path, tmp_path, capsys
         ({"village": None}, "Lỗi: Thôn / tổ dân phố:"),
         ({"members": [{**NEW_HOUSEHOLD["members"][0], "tuoi": 40}]},
          "Lỗi: thành viên 1 (Đinh Văn Mới), tuoi: trường “tuoi” không có trong hồ sơ thành viên"),
+        ({"members": [{**NEW_HOUSEHOLD["members"][0], "full_name": "Đ" * 2**20}]},
+         f"Lỗi: thành viên 1 ({'Đ' * 40}…), Họ và tên: Dài 1048576 ký tự, quá giới hạn 120 ký tự"),
+        ({"code": "H" * 100_000}, "Mã hộ: Dài 100000 ký tự, quá giới hạn 40 ký tự"),
+        ({"members": [{**NEW_HOUSEHOLD["members"][0], "full_name": "Đinh\x00Văn Mới"}]},
+         "Lỗi: thành viên 1 (Đinh?Văn Mới), Họ và tên: Có ký tự điều khiển không in được "
+         "(mã U+0000) ở vị trí 5"),
+        ({"address": "Xóm 1\x1b[2J"}, "Địa chỉ: Có ký tự điều khiển không in được (mã U+001B)"),
+        ({"village": "lac son\x00"}, "Lỗi: Thôn / tổ dân phố: Có ký tự điều khiển"),
     ],
 )  # fmt: skip
 def test_a_bad_file_says_what_and_where_and_writes_nothing(db_path, tmp_path, capsys, change,
@@ -275,6 +283,8 @@ def test_villages_listed_added_and_renamed(db_path, admin, capsys):
         (["add", "T09", "thon lac son"], "tên “thon lac son” trùng dòng"),
         (["add", "T09", " "], "chưa có tên thôn"),
         (["edit", "T99", "--name", "X"], "Không có thôn mã “T99”"),
+        (["add", "T09", "Thôn\x00Mới"], "tên thôn: Có ký tự điều khiển không in được (mã U+0000)"),
+        (["add", "T09", "T" * 201], "tên thôn: Dài 201 ký tự, quá giới hạn 200 ký tự"),
     ],
 )
 def test_a_village_that_clashes_is_refused(db_path, admin, capsys, arguments, expected):
@@ -306,3 +316,12 @@ def test_the_commune_shown_and_changed_as_settings_checks_it(db_path, admin, cap
                  "district", "--db", str(db_path), *admin]) == 0  # fmt: skip
     assert main(["commune", "show", "--db", str(db_path)]) == 0
     assert "Cơ quan nhận báo cáo: UBND huyện Sơn Tịnh, cấp huyện" in capsys.readouterr().out
+
+
+def test_the_commune_refuses_a_control_character_or_an_overlong_name(db_path, admin, capsys):
+    assert main(["commune", "set", "--name", "Xã\x00Mới", "--db", str(db_path), *admin]) == 1
+    assert "Tên xã, phường: Có ký tự điều khiển không in được (mã U+0000)" in (
+        capsys.readouterr().err
+    )
+    assert main(["commune", "set", "--province", "Q" * 201, "--db", str(db_path), *admin]) == 1
+    assert "Tỉnh, thành phố: Dài 201 ký tự, quá giới hạn 200 ký tự" in capsys.readouterr().err

@@ -83,6 +83,10 @@ def test_the_last_administrator_stays(new_db):
         ("canbo", "Tên", [], "matkhau1", "ít nhất một vai trò"),
         ("canbo", "Tên", ["boss"], "matkhau1", "Vai trò không có: boss"),
         ("canbo", "Tên", ["clerk"], "12345", "ít nhất 6 ký tự"),
+        ("can\x00bo", "Tên", ["clerk"], "matkhau1", "Tên đăng nhập: Có ký tự điều khiển"),
+        ("c" * 65, "Tên", ["clerk"], "matkhau1", "Tên đăng nhập: Dài 65 ký tự, quá giới hạn 64"),
+        ("canbo", "Tên\x00", ["clerk"], "matkhau1", "Họ và tên: Có ký tự điều khiển"),
+        ("canbo", "T" * 201, ["clerk"], "matkhau1", "Họ và tên: Dài 201 ký tự, quá giới hạn 200"),
     ],
 )
 def test_bad_accounts_are_refused(new_db, username, name, roles, password, message):

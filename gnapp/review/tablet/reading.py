@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from gnapp.importers import parsing
+from gnapp.importers.limits import MAX_FILE_BYTES, size
 from gnapp.importers.reading import (
     SUPPORTED_SUFFIXES,
     ImportFileError,
@@ -79,11 +80,18 @@ def _expand(paths: Sequence[str | Path], folder: Path) -> list[tuple[str, Path]]
                     n for n in archive.namelist() if Path(n).suffix.lower() in SUPPORTED_SUFFIXES
                 ]
                 for number, name in enumerate(names):
+                    if archive.getinfo(name).file_size > MAX_FILE_BYTES:
+                        raise ImportFileError(
+                            f"Tệp “{name}” trong tệp nén “{path.name}” lớn quá "
+                            f"{size(MAX_FILE_BYTES)}, giới hạn của một tệp nhập."
+                        )
                     target = folder / str(number) / Path(name).name  # its sheet keeps the name
                     target.parent.mkdir()
                     target.write_bytes(archive.read(name))
                     found.append((f"{path.name}/{name}", target))
-        except (zipfile.BadZipFile, FileNotFoundError) as error:
+        except ImportFileError:
+            raise
+        except Exception as error:  # a damaged archive, whatever zipfile finds wrong
             raise ImportFileError(f"Không mở được tệp nén “{path.name}” ({error}).") from None
         if not names:
             raise ImportFileError(f"Tệp nén “{path.name}” không có tệp CSV hay bảng tính nào.")

@@ -1,0 +1,251 @@
+"""Hostile files: each is refused with an ImportFileError naming the file, the place and the
+limit, within bounded memory; a fuzz test feeds every reader random and mutated bytes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from gnapp.importers import html_table, limits
+from gnapp.importers.reading import ImportFileError, read_sheet, sheet_names
+from gnapp.importers.targets import read_targets
+from gnapp.review.tablet.reading import read_export
+from tests.importers import files
+
+ROOT = Path(__file__).resolve().parents[2]
+XML_HEAD = (
+    '<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+    'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="DS"><Table>'
+)
+
+
+def refused(path: Path) -> str:
+    with pytest.raises(ImportFileError) as raised:
+        read_sheet(path)
+    message = str(raised.value)
+    assert f"“{path.name}”" in message
+    return message
+
+
+def test_csv_stray_quote_swallowing_the_rest(tmp_path):
+    path = tmp_path / "ngoac.csv"
+    path.write_text('Mã hộ,Họ tên\nH001,"Nguyễn Văn An\n' + "H002,Trần Thị Bình\n" * 10_000)
+    message = refused(path)
+    assert "dòng 2" in message and "ngoặc kép" in message
+
+
+def test_csv_field_over_the_csv_module_limit_and_over_the_cell_limit(tmp_path):
+    path = tmp_path / "dai.csv"
+    path.write_text('Mã hộ,Họ tên\nH001,"' + "a" * 140_000 + '"\n')
+    assert "dòng 2" in refused(path)
+    path.write_text("Mã hộ,Họ tên\nH001," + "a" * 40_000 + "\n")
+    message = refused(path)
+    assert "dòng 2, cột B" in message and "32.767 ký tự" in message
+
+
+def test_csv_with_too_many_rows(tmp_path):
+    path = tmp_path / "nhieu.csv"
+    path.write_text("a\n" * (limits.MAX_ROWS + 1))
+    assert "dòng 100001: bảng có quá 100.000 dòng" in refused(path)
+
+
+def test_file_too_large_is_refused_before_reading(tmp_path):
+    path = tmp_path / "lon.csv"
+    with open(path, "wb") as stream:
+        stream.truncate(limits.MAX_FILE_BYTES + 1)  # sparse: nothing written
+    assert "32 MB" in refused(path)
+    spreadsheet = tmp_path / "lon.xls"
+    spreadsheet.symlink_to(path)
+    with pytest.raises(ImportFileError, match="32 MB"):
+        sheet_names(spreadsheet)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero")
+def test_endless_stream_named_csv(tmp_path):
+    path = tmp_path / "vo-tan.csv"
+    path.symlink_to("/dev/zero")
+    assert "không phải là một tệp" in refused(path)
+
+
+@pytest.mark.parametrize(
+    ("attributes", "expected"),
+    [
+        ('ss:Index="abc"', "ss:Index=“abc” không phải là số tự nhiên"),
+        ('ss:Index="-3"', "ss:Index=“-3” không phải là số tự nhiên"),
+        ('ss:Index="0"', "ss:Index phải từ 1"),
+        ('ss:Index="2000000000"', "không phải là số tự nhiên"),  # over 9 digits
+        ('ss:Index="200000"', "cột KIVH: bảng có quá 1.000 cột"),
+        ('ss:MergeAcross="abc"', "ss:MergeAcross=“abc” không phải là số tự nhiên"),
+        ('ss:MergeAcross="100000000"', "ô gộp"),
+        ('ss:MergeDown="100000000"', "ô gộp"),
+        ('ss:MergeAcross="999" ss:MergeDown="999"', "quá giới hạn 100.000 ô"),
+    ],
+)
+def test_spreadsheet_xml_with_bad_index_or_huge_merge(tmp_path, attributes, expected):
+    path = tmp_path / "xml.xls"
+    path.write_text(
+        XML_HEAD + '<Row><Cell><Data ss:Type="String">Mã hộ</Data></Cell>'
+        f'<Cell {attributes}><Data ss:Type="String">x</Data></Cell></Row>'
+        "</Table></Worksheet></Workbook>"
+    )
+    message = refused(path)
+    assert expected in message and "“xml.xls”, dòng 1, cột " in message
+
+
+def test_spreadsheet_xml_row_index_beyond_the_rows_limit(tmp_path):
+    path = tmp_path / "xml.xls"
+    path.write_text(
+        XML_HEAD + '<Row ss:Index="999999999"><Cell/></Row></Table></Worksheet></Workbook>'
+    )
+    assert "quá 100.000 dòng" in refused(path)
+
+
+def test_web_page_with_huge_spans(tmp_path):
+    path = tmp_path / "web.xls"
+    cell = "<td rowspan=1000 colspan=1000>x</td>"
+    path.write_text("<html><table>" + f"<tr>{cell * 30}</tr>" * 10 + "</table></html>")
+    assert path.stat().st_size < 11_000
+    message = refused(path)
+    assert "dòng 1, cột A" in message and "1.000 dòng × 1.000 cột" in message
+
+
+def test_web_page_with_too_many_columns(tmp_path):
+    path = tmp_path / "web.xls"
+    path.write_text("<html><table><tr>" + "<td>x</td>" * 1001 + "</tr></table></html>")
+    assert "quá 1.000 cột" in refused(path)
+
+
+def test_xlsx_with_a_cell_at_the_far_corner(tmp_path):
+    """calamine would allocate 550 GB for it (and abort the process)."""
+    path = tmp_path / "xa.xlsx"
+    workbook = openpyxl.Workbook()
+    workbook.active["A1"] = "Mã hộ"
+    workbook.active["XFD1048576"] = "x"
+    workbook.save(path)
+    assert "1.048.576 dòng" in refused(path)
+
+
+def _ods_with_row(path: Path, row: str) -> Path:
+    files.write_ods(path, ["Mã hộ"], [["H001"]])
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    members["content.xml"] = members["content.xml"].replace(
+        b"</table:table>", row.encode() + b"</table:table>"
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return path
+
+
+def test_ods_with_a_cell_repeated_over_a_huge_block(tmp_path):
+    """calamine would repeat it 96 million times (3 GB, aborting the program)."""
+    path = _ods_with_row(
+        tmp_path / "lap.ods",
+        '<table:table-row table:number-rows-repeated="6000"><table:table-cell '
+        'table:number-columns-repeated="16000" office:value-type="string"><text:p>x</text:p>'
+        "</table:table-cell></table:table-row>",
+    )
+    assert "16.000 cột, quá giới hạn 1.000 cột" in refused(path)
+    with pytest.raises(ImportFileError, match=r"16\.000 cột"):
+        sheet_names(path)
+
+
+def test_ods_with_empty_rows_and_columns_repeated_to_the_end_still_reads(tmp_path):
+    """As LibreOffice writes every sheet: the empty rest of the rows and columns repeated."""
+    path = _ods_with_row(
+        tmp_path / "libreoffice.ods",
+        '<table:table-row table:number-rows-repeated="1048570"><table:table-cell '
+        'table:number-columns-repeated="16384"/></table:table-row>',
+    )
+    assert read_sheet(path).rows[-1] == ["H001"]
+
+
+def test_long_cell_in_a_spreadsheet(tmp_path):
+    path = tmp_path / "dai.xls"
+    path.write_text(
+        XML_HEAD + '<Row><Cell><Data ss:Type="String">Mã hộ</Data></Cell>'
+        f'<Cell><Data ss:Type="String">{"a" * 40_000}</Data></Cell></Row>'
+        "</Table></Worksheet></Workbook>"
+    )
+    with pytest.raises(ImportFileError) as raised:
+        read_sheet(path, "DS")
+    assert str(raised.value) == (
+        "Không nhập được tệp “dai.xls”, trang “DS”, dòng 1, cột B: ô dài 40.000 ký tự, quá "
+        "giới hạn 32.767 ký tự. Hãy kiểm tra tệp, hoặc chia danh sách thành nhiều tệp nhỏ hơn."
+    )
+
+
+def test_unexpected_error_inside_a_reader_names_the_file(tmp_path, monkeypatch):
+    def broken(data: bytes) -> None:
+        raise RuntimeError("lỗi bất ngờ")
+
+    monkeypatch.setattr("gnapp.importers.reading.read_html_table", broken)
+    path = files.write_html_xls(tmp_path / "web.xls", [["1", "Thôn Đông"]])
+    assert "lỗi bất ngờ" in refused(path)
+
+
+def test_targets_line_with_an_impossible_decision_date(tmp_path):
+    path = tmp_path / "chi-tieu.csv"
+    path.write_text(
+        "(Kèm theo Quyết định số 12/QĐ-UBND ngày 45/13/2025)\nChỉ tiêu,Kế hoạch\n"
+        'Tỷ lệ hộ nghèo cuối năm,"6,05"\n'
+    )
+    (target,) = read_targets(path).targets
+    assert (target.value, target.decision_date) == (6.05, None)
+
+
+def test_tablet_zip_with_a_member_beyond_the_size_limit(tmp_path):
+    path = tmp_path / "odk.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("phieu.csv", b"0" * (limits.MAX_FILE_BYTES + 1))
+    with pytest.raises(
+        ImportFileError, match=r"“phieu\.csv” trong tệp nén “odk\.zip” lớn quá 32 MB"
+    ):
+        read_export([path])
+    path.write_bytes(b"PK\x03\x04" + b"\x00" * 40)
+    with pytest.raises(ImportFileError, match=r"Không mở được tệp nén “odk\.zip”"):
+        read_export([path])
+
+
+def test_real_files_within_the_limits_still_read(tmp_path):
+    rows = [[1, "H001", "Thôn Đông", "Nguyễn Văn An"]] * 50
+    assert html_table.read_html_table(
+        files.write_html_xls(tmp_path / "web.xls", rows).read_bytes()
+    )[1]
+    assert len(read_sheet(tmp_path / "web.xls").rows) > 50
+
+
+# --- fuzzing every reader, in a child process under memory and time limits --------------------
+
+MEMORY_LIMIT = 1536 * 2**20
+FUZZ_SECONDS = 120  # the child stops well before; a hang fails the test
+
+
+def test_every_reader_refuses_random_and_mutated_files_without_a_traceback(tmp_path):
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"from tests.importers import fuzz_readers; fuzz_readers.main({str(tmp_path)!r})",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=FUZZ_SECONDS,
+        preexec_fn=_limit_memory,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "examples:" in result.stdout
+
+
+def _limit_memory() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
