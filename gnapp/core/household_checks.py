@@ -17,7 +17,7 @@ from typing import Any
 
 from gnapp.core.record import age_in_months, parse_birth_date, value_label
 from gnapp.core.vietnamese import citizen_id_problems, format_date, parse_number
-from gnapp.i18n import tr
+from gnapp.i18n import tr, tr_noop
 
 ERROR = "error"
 WARNING = "warning"
@@ -282,6 +282,14 @@ def _head_problems(members: Sequence[Mapping[str, Any]]) -> Iterator[Problem]:
             yield Problem("member.relation", tr("Hộ đã có một chủ hộ khác"), ERROR, index)
 
 
+_YOUNGER_THAN_HEAD_TEXT = tr_noop(
+    "Người này {difference}, trong khi {label} thường kém chủ hộ ít nhất {gap} tuổi. {advice}"
+)
+_OLDER_THAN_HEAD_TEXT = tr_noop(
+    "Người này {difference}, trong khi {label} thường hơn chủ hộ ít nhất {gap} tuổi. {advice}"
+)
+
+
 def _gap_words(months_younger: int) -> str:
     """How much younger (or older) than the head a member is, in words."""
     if months_younger >= 12:
@@ -318,31 +326,17 @@ def _age_problems(members: Sequence[Mapping[str, Any]], today: date) -> Iterator
             continue
         # Completed months between the two births: the head's age when the member was born.
         younger_by = age_in_months(heads[0]["birth_date"], born)
-        if relation in MIN_YEARS_YOUNGER_THAN_HEAD:
-            gap = MIN_YEARS_YOUNGER_THAN_HEAD[relation]
-            if younger_by < gap * 12:
+        older_by = age_in_months(member["birth_date"], head_born)
+        for gaps, months, template in (
+            (MIN_YEARS_YOUNGER_THAN_HEAD, younger_by, _YOUNGER_THAN_HEAD_TEXT),
+            (MIN_YEARS_OLDER_THAN_HEAD, older_by, _OLDER_THAN_HEAD_TEXT),
+        ):
+            gap = gaps.get(relation or "")
+            if gap is not None and months < gap * 12:
                 yield Problem(
                     "member.birth_date",
                     tr(
-                        "Người này {difference}, trong khi {label} thường kém chủ hộ "
-                        "ít nhất {gap} tuổi. {advice}",
-                        difference=_gap_words(younger_by),
-                        label=label,
-                        gap=gap,
-                        advice=advice,
-                    ),
-                    WARNING,
-                    index,
-                )
-        if relation in MIN_YEARS_OLDER_THAN_HEAD:
-            gap = MIN_YEARS_OLDER_THAN_HEAD[relation]
-            older_by = age_in_months(member["birth_date"], head_born)
-            if older_by < gap * 12:
-                yield Problem(
-                    "member.birth_date",
-                    tr(
-                        "Người này {difference}, trong khi {label} thường hơn chủ hộ "
-                        "ít nhất {gap} tuổi. {advice}",
+                        template,
                         difference=_gap_words(younger_by),
                         label=label,
                         gap=gap,
