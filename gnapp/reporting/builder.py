@@ -295,6 +295,15 @@ def check_awards(kind: str, awards: Sequence[Mapping[str, Any]]) -> None:
 # --- the annex tables ------------------------------------------------------------------------
 
 
+def _list_columns(key: str, group: str, *, members: bool) -> list[Column]:
+    """A list's households (and persons), and its rate, under one upper header."""
+    return [
+        Column(key, heading("households"), group=group),
+        *([Column(f"{key}_members", "Số khẩu", group=group)] if members else []),
+        Column(f"{key}_rate", heading("rate"), "rate", group, (key, "households")),
+    ]
+
+
 def _lists_table(figures: ReportFigures, title: str) -> Table:
     start_year, end_year = figures.start.year, figures.end.year
     end_label = "đến nay" if figures.end.current else f"cuối năm {end_year}"
@@ -306,28 +315,8 @@ def _lists_table(figures: ReportFigures, title: str) -> Table:
     for status, label in LIST_LABELS.items():
         what = label.removeprefix("hộ ").capitalize()
         start_group = f"Hộ {what.lower()} cuối năm {start_year}"
-        columns += [
-            Column(f"{status}_start", heading("households"), group=start_group),
-            Column(
-                f"{status}_start_rate",
-                heading("rate"),
-                "rate",
-                start_group,
-                (f"{status}_start", "households"),
-            ),
-        ]
-        end_group = f"Hộ {what.lower()} {end_label}"
-        columns += [
-            Column(f"{status}_end", heading("households"), group=end_group),
-            Column(f"{status}_end_members", "Số khẩu", group=end_group),
-            Column(
-                f"{status}_end_rate",
-                heading("rate"),
-                "rate",
-                end_group,
-                (f"{status}_end", "households"),
-            ),
-        ]
+        columns += _list_columns(f"{status}_start", start_group, members=False)
+        columns += _list_columns(f"{status}_end", f"Hộ {what.lower()} {end_label}", members=True)
     minority = f"Hộ dân tộc thiểu số {end_label}"
     columns += [
         Column("em_households", "Tổng số hộ", group=minority),
