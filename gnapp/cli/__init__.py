@@ -11,12 +11,22 @@ import argparse
 from pathlib import Path
 
 from gnapp import __version__
-from gnapp.cli import admin, importing, office, packages, programme, register, reports, review
+from gnapp.cli import (
+    admin,
+    events,
+    importing,
+    office,
+    packages,
+    programme,
+    register,
+    reports,
+    review,
+)
 from gnapp.cli.common import Parser, run
 from gnapp.i18n import LANGUAGES
 
 # The command groups, in the order ``gnapp --help`` lists them.
-GROUPS = (register, importing, review, programme, reports, packages, office, admin)
+GROUPS = (register, events, importing, review, programme, reports, packages, office, admin)
 
 
 def build_parser() -> argparse.ArgumentParser:

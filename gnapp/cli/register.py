@@ -34,6 +34,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from gnapp.cli import events
 from gnapp.cli.common import (
     CliError,
     add_db,
@@ -101,6 +102,7 @@ def add_commands(commands: Any) -> None:
                             help="hộ dạng JSON như “household show --json” in ra")  # fmt: skip
         action.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi")
         action.set_defaults(handler=on_commune(_save))
+    events.add_household_commands(actions)
 
     from gnapp.core.standards import AREAS
     from gnapp.store.setup import KINDS, RECEIVER_KINDS
