@@ -86,6 +86,11 @@ def add_commands(actions: Any) -> None:
         metavar="DIR|FILE.xlsx",
         help="thư mục ghi tệp (phieu-b.xlsx) hoặc tên tệp biểu mẫu .xlsx",
     )
+    form.add_argument(
+        "--phieu-a",
+        action="store_true",
+        help="đợt dùng Phiếu A: biểu mẫu hỏi Phiếu A trước, Phiếu B chỉ khi hộ đủ điều kiện",
+    )
     form.set_defaults(handler=on_commune(_xlsform))
 
     document = actions.add_parser(
@@ -191,7 +196,7 @@ def _xlsform(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     from gnapp.core.vietnamese import format_number
     from gnapp.review.xlsform import write_xlsform
 
-    files = write_xlsform(cdb.db, args.round, args.out)
+    files = write_xlsform(cdb.db, args.round, args.out, form_a=args.phieu_a)
     print(f"Đã ghi biểu mẫu {files.form} (mã biểu mẫu {files.form_id}, phiên bản {files.version})")
     print(f"Danh sách hộ: {files.households} ({format_number(files.households_listed)} hộ)")
     print(f"Thông tin năm trước: {files.previous}")

@@ -1,4 +1,5 @@
-"""Phiếu B as an XLSForm for KoBoToolbox and ODK Collect, pre-filled for one review round.
+"""Phiếu B (after Phiếu A where the round uses it) as an XLSForm for KoBoToolbox and ODK
+Collect, pre-filled for one review round.
 
 ``write_xlsform`` writes three files into a folder: the form (phieu-b.xlsx: survey, choices,
 settings and a "Ghi chú" sheet), ``households.csv`` (the round's review list, chosen with
@@ -51,6 +52,9 @@ SURVEY_COLUMNS = (
 )  # fmt: skip
 _RECORD_GROUPS = {"income": "Thu nhập", "groups": "Nhóm hộ", "form_a": "Phiếu A"}
 _REQUIRED_MESSAGE = "Câu này bắt buộc trả lời"
+ELIGIBLE = "${eligible_for_form_b} = '1'"
+"""The relevance of every Phiếu B group on a form that starts with Phiếu A."""
+_REASON_MESSAGE = "Hộ không đủ điều kiện rà soát Phiếu B: cần ghi lý do"
 _B1_NOTE = (
     "Ghi tổng điểm B1 như trên Phiếu B giấy (trả lời từng mục của bảng điểm B1 thì làm trên máy "
     "tính, ở màn hình Phiếu B của GNApp)."
@@ -225,9 +229,11 @@ def _csv_name(question: Question) -> str:
 class _Form:
     """The rows of the survey and choices sheets, and the notes on what stays with the import."""
 
-    def __init__(self, found: Round, survey: Survey, key: str):
+    def __init__(self, found: Round, survey: Survey, key: str, screening: Survey | None = None):
         self.round = found
         self.survey = survey
+        self.screening = screening  # Phiếu A, asked first, when the round uses it
+        self.gate = {"relevant": ELIGIBLE} if screening is not None else {}
         self.key = key
         self.survey_rows: list[dict[str, str]] = []
         self.choice_rows: list[dict[str, str]] = []
@@ -289,6 +295,8 @@ class _Form:
             required_message=_REQUIRED_MESSAGE,
             hint=f"Tổ rà soát của đợt: {team}" if team else "Họ và tên người rà soát",
         )  # fmt: skip
+        if self.screening is not None:
+            self.screening_pages(self.screening)
         for page in self.survey.pages:
             if page.roster:
                 self.roster(page)
@@ -301,10 +309,36 @@ class _Form:
                 "Ngày sinh có thật (ví dụ không có 31/02), số CCCD khớp giới tính và năm sinh, "
                 "đúng một chủ hộ, CCCD không trùng, tuổi hợp với quan hệ với chủ hộ: GNApp "
                 "kiểm tra khi nhập phiếu và báo lỗi từng dòng.",
-                "Phiếu A (nhận dạng nhanh) không có trên biểu mẫu này: GNApp nhập từ máy tính "
-                "bảng là Phiếu B; kết quả Phiếu A ghi ở màn hình Phiếu A của GNApp.",
+                "Phiếu A (nhận dạng nhanh) hỏi đầu tiên: hộ không đủ điều kiện thì không hỏi "
+                "Phiếu B, GNApp ghi Phiếu A và hộ là hộ không nghèo với lý do rà soát viên ghi."
+                if self.screening is not None
+                else "Biểu mẫu này không có Phiếu A: đợt rà soát dùng Phiếu A thì tạo biểu mẫu "
+                "có Phiếu A (Phiếu A ở đầu, Phiếu B chỉ hỏi khi hộ đủ điều kiện).",
             ]
         )
+
+    def screening_pages(self, screening: Survey) -> None:
+        """Phiếu A as the wizard asks it, named as the record (form_a/eligible_for_form_b):
+        the outcome required, the reason required when the household is not eligible."""
+        for page in screening.pages:
+            self.row("begin_group", page.id, page.title, appearance="field-list",
+                     **({"hint": page.note} if page.note else {}))  # fmt: skip
+            self.row("begin_group", "form_a", _RECORD_GROUPS["form_a"])
+            for question in page.questions:
+                row = {"hint": question.help} if question.help else {}
+                if question.kind in ("yes_no", "check"):
+                    type_ = f"select_one {self.choice_list('yes_no', [(1, 'Có'), (0, 'Không')])}"
+                    row.update(required="yes", required_message=_REQUIRED_MESSAGE)
+                else:
+                    type_ = "text"
+                    row.update(
+                        required=f"not({ELIGIBLE})", required_message=_REASON_MESSAGE,
+                        constraint="string-length(.) <= 200",
+                        constraint_message="Lý do dài quá 200 ký tự",
+                    )  # fmt: skip
+                self.row(type_, question.path[-1], question.label, **row)
+            self.row("end_group", "form_a")
+            self.row("end_group", page.id)
 
     def page(self, page: Page) -> None:
         questions = [q for q in page.questions if self.included(q)]
@@ -314,7 +348,7 @@ class _Form:
         if any(question.points_table for question in questions):
             note = _B1_NOTE  # the items of the points table are not on the tablet
         self.row("begin_group", page.id, page.title, appearance="field-list",
-                 **({"hint": note} if note else {}))  # fmt: skip
+                 **({"hint": note} if note else {}), **self.gate)  # fmt: skip
         group: str | None = None
         for question in questions:
             inner = question.path[0] if len(question.path) == 2 else None
@@ -337,11 +371,11 @@ class _Form:
             required="yes", required_message=_REQUIRED_MESSAGE,
             constraint=". >= 1 and . <= 60",
             constraint_message="Hộ có từ 1 đến 60 thành viên",
-            calculation=lookup, trigger="${household_code}",
+            calculation=lookup, trigger="${household_code}", **self.gate,
         )  # fmt: skip
         reference = format_date(self.survey.reference_date)
         self.row("begin_repeat", "members", page.title, repeat_count=f"${{{COUNT_FIELD}}}",
-                 appearance="field-list",
+                 appearance="field-list", **self.gate,
                  hint=f"{page.note} Ngày tham chiếu của đợt: {reference}.".strip())  # fmt: skip
         for question in page.questions:
             if self.included(question):
@@ -569,9 +603,12 @@ def write_xlsform(
     out: str | Path,
     *,
     now: datetime | None = None,
+    form_a: bool = False,
 ) -> XlsformFiles:
     """Write phieu-b.xlsx, households.csv and previous.csv for a round into the folder ``out``
-    (or write the form to ``out`` when it names an .xlsx file, the CSV files beside it)."""
+    (or write the form to ``out`` when it names an .xlsx file, the CSV files beside it).
+    ``form_a``: the round uses Phiếu A; the form starts with it and asks Phiếu B only of the
+    households it finds eligible."""
     found = get_round(db, round_id)
     survey = survey_for(db, round_id)
     key = round_key(db, round_id)
@@ -579,12 +616,13 @@ def write_xlsform(
     given = Path(out)
     folder, name = (given.parent, given.name) if given.suffix == ".xlsx" else (given, FORM_FILE)
     folder.mkdir(parents=True, exist_ok=True)
-    form = _Form(found, survey, key)
+    form = _Form(found, survey, key, survey_for(db, round_id, "A") if form_a else None)
     form.build()
     households, previous, count = _write_attachments(db, round_id, form.questions, folder)
     commune = (get_commune(db) or {}).get("name") or ""
+    forms = "Phiếu A, Phiếu B" if form_a else "Phiếu B"
     settings = {
-        "form_title": f"Phiếu B rà soát hộ nghèo, hộ cận nghèo — {commune} — {found.title}",
+        "form_title": f"{forms} rà soát hộ nghèo, hộ cận nghèo — {commune} — {found.title}",
         "form_id": key,
         "version": version,
         "default_language": LANGUAGE,

@@ -274,6 +274,11 @@ def test_the_tablet_form_is_written_for_a_round(db_path, tmp_path, capsys):
     assert status == 0, out
     assert (out_dir / "phieu-b.xlsx").is_file() and (out_dir / "households.csv").is_file()
     assert "mã biểu mẫu gnapp_" in out and "Danh sách hộ:" in out
+    status, out, _ = run(
+        capsys, "review", "xlsform", "--db", db_path, "--round", "2", "--out", str(out_dir),
+        "--phieu-a",
+    )  # fmt: skip
+    assert status == 0 and "Phiếu A (nhận dạng nhanh) hỏi đầu tiên" in out
     status, _, err = run(
         capsys, "review", "xlsform", "--db", db_path, "--round", "99", "--out", str(out_dir)
     )

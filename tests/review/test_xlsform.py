@@ -1,5 +1,6 @@
-"""Phiếu B as an XLSForm: converted by pyxform, named as the record, round trips through the
-tablet import (KoBoToolbox and ODK Central export shapes) equal to the desktop wizard's save."""
+"""Phiếu B (with Phiếu A where the round uses it) as an XLSForm: converted by pyxform, named as
+the record, round trips through the tablet import (KoBoToolbox and ODK Central export shapes)
+equal to the desktop wizard's save."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from pyxform.xls2xform import convert
 
 from gnapp.importers.reading import ImportFileError
 from gnapp.review import workflow
+from gnapp.review.progress import household_states
 from gnapp.review.questionnaire import (
     load_questionnaire,
     save_answers,
@@ -373,25 +375,29 @@ def _save_on_desktop(cdb, round_id: int, given) -> list[dict[str, Any]]:
     return _saved(cdb.db, round_id)
 
 
+def _export(program, folder: Path, submissions, columns, member_columns, version) -> list[Path]:
+    """The submissions as KoBoToolbox ("kobo") or ODK Central ("odk") exports them."""
+    if program == "kobo":
+        return [
+            exports.kobo_xlsx(
+                folder / "kobo.xlsx", submissions, group="",
+                household_columns=columns, member_columns=member_columns,
+            )
+        ]  # fmt: skip
+    main, repeat = exports.odk_central(
+        folder, submissions, group="", household_columns=columns,
+        member_columns=member_columns, form_version=version,
+    )  # fmt: skip
+    return [exports.odk_zip(folder / "central.zip", main, repeat)]
+
+
 @pytest.mark.parametrize("program", ["kobo", "odk"])
 def test_tablet_submissions_import_as_the_desktop_saves_them(
     program, demo_db, round_id, files, desktop_db, tmp_path
 ):
     given = _given_answers(demo_db, round_id)
     submissions, columns, member_columns = _submissions(demo_db, round_id, files.form, given)
-    if program == "kobo":
-        paths = [
-            exports.kobo_xlsx(
-                tmp_path / "kobo.xlsx", submissions, group="",
-                household_columns=columns, member_columns=member_columns,
-            )
-        ]  # fmt: skip
-    else:
-        main, repeat = exports.odk_central(
-            tmp_path, submissions, group="", household_columns=columns,
-            member_columns=member_columns, form_version=files.version,
-        )  # fmt: skip
-        paths = [exports.odk_zip(tmp_path / "central.zip", main, repeat)]
+    paths = _export(program, tmp_path, submissions, columns, member_columns, files.version)
     export = read_export(paths)
     check_round(demo_db.db, round_id, export.main)
     plan = plan_tablet_import(demo_db.db, round_id, paths)
@@ -449,3 +455,104 @@ def test_a_form_made_by_hand_is_not_refused(demo_db, round_id, tmp_path):
     check_round(demo_db.db, round_id, read_export([path]).main)
     main, repeat = exports.odk_central(tmp_path, submissions)  # version "2026101501"
     check_round(demo_db.db, round_id, read_export([main, repeat]).main)
+
+
+NOT_ELIGIBLE = {"eligible_for_form_b": False, "reason": "Hộ có nhà kiên cố, ô tô"}
+OUTCOMES = (NOT_ELIGIBLE, {"eligible_for_form_b": True}, {"eligible_for_form_b": True})
+
+
+def test_a_round_with_phieu_a_starts_with_it_and_gates_phieu_b(demo_db, round_id, tmp_path):
+    files = write_xlsform(demo_db.db, round_id, tmp_path / "form", now=NOW, form_a=True)
+    warnings: list[str] = []
+    convert(xlsform=str(files.form), warnings=warnings)
+    assert warnings == []
+    rows = _sheet(files.form, "survey")
+    questions = _questions(files.form)
+    screening = [(path, row) for path, _, row in questions if "form_a" in path]
+    assert [path[-2:] for path, _ in screening] == [
+        ("form_a", "eligible_for_form_b"),
+        ("form_a", "reason"),
+    ]
+    for path, _ in screening:
+        field = column_role("/".join(path), HOUSEHOLD).field
+        assert field == "household.form_a." + path[-1]
+    (_, eligible), (_, reason) = screening
+    assert eligible["required"] == "yes"
+    assert reason["required"] == "not(${eligible_for_form_b} = '1')"
+    first_b = next(i for i, row in enumerate(rows) if row["name"] == "general")
+    assert max(i for i, row in enumerate(rows) if row["name"] == "reason") < first_b
+    gated = [row for row in rows[first_b:] if row["type"] in ("begin_group", "begin_repeat")]
+    top = [row for row in gated if row["name"] not in ("income", "groups")]
+    assert top and all(row["relevant"] == "${eligible_for_form_b} = '1'" for row in top)
+    assert not any("máy tính" in note and "Phiếu A" in note for note in files.notes)
+    # A round without Phiếu A: the form as before, no Phiếu B group gated.
+    plain = _sheet(write_xlsform(demo_db.db, round_id, tmp_path / "b", now=NOW).form, "survey")
+    assert not any(row["name"] == "eligible_for_form_b" for row in plain)
+    assert not any(row["relevant"] and row["type"] == "begin_group" for row in plain)
+
+
+def _save_on_desktop_with_a(cdb, round_id: int, given) -> list[dict[str, Any]]:
+    """The wizard's Phiếu A for each household, then its Phiếu B when it is eligible."""
+    screening, survey = survey_for(cdb.db, round_id, "A"), survey_for(cdb.db, round_id)
+    for (household_id, answers, member_ids), outcome in zip(given, OUTCOMES, strict=True):
+        start = start_answers(cdb.db, round_id, household_id, "A")
+        start.answers["form_a"] = dict(outcome)
+        for form, filled, ids in ((screening, start.answers, start.member_ids),
+                                  (survey, answers, member_ids)):  # fmt: skip
+            if form is survey and not outcome["eligible_for_form_b"]:
+                continue
+            save_answers(
+                cdb, round_id, household_id, form, filled, ids, complete=True,
+                reviewer=REVIEWER, surveyed_on=SURVEYED_ON,
+            )  # fmt: skip
+    return _saved(cdb.db, round_id)
+
+
+@pytest.mark.parametrize("program", ["kobo", "odk"])
+def test_phieu_a_round_trips_as_the_desktop_saves_it(
+    program, demo_db, round_id, desktop_db, tmp_path
+):
+    files = write_xlsform(demo_db.db, round_id, tmp_path / "form", now=NOW, form_a=True)
+    given = _given_answers(demo_db, round_id)
+    submissions, columns, member_columns = _submissions(demo_db, round_id, files.form, given)
+    screening = ["/".join(path) for path, _, _ in _questions(files.form) if "form_a" in path]
+    for (household, members), outcome in zip(submissions, OUTCOMES, strict=True):
+        if not outcome["eligible_for_form_b"]:  # Phiếu B not relevant: empty on the tablet
+            household.update({column: None for column in columns[4:]})
+            members.clear()
+        for column in screening:
+            value = outcome.get(column.split("/")[-1])
+            household[column] = int(value) if isinstance(value, bool) else value
+    columns = [*columns[:4], *screening, *columns[4:]]
+    paths = _export(program, tmp_path, submissions, columns, member_columns, files.version)
+    plan = plan_tablet_import(demo_db.db, round_id, paths)
+    assert plan.notes == []
+    assert [p.message for p in plan.all_problems() if p.severity == "error"] == []
+    assert plan.submissions[0].class_code == "not_poor" and plan.submissions[0].record is None
+    result = apply_tablet_import(demo_db, plan)
+    assert result.saved == 3 and result.classes["not_poor"] >= 1
+    tablet = _saved(demo_db.db, round_id)
+    desktop = _save_on_desktop_with_a(desktop_db, round_id, _given_answers(desktop_db, round_id))
+    assert [(row["household_id"], row["form"]) for row in tablet] == [
+        (row["household_id"], row["form"]) for row in desktop
+    ]
+    assert sorted(row["form"] for row in tablet) == ["A", "A", "A", "B", "B"]
+    survey = survey_for(demo_db.db, round_id)
+    for row in tablet:
+        if row["form"] == "B":
+            row["answers"] = survey.build_record(row["answers"])
+    assert tablet == desktop
+    states = {s.household_id: s for s in household_states(demo_db.db, round_id)}
+    not_eligible = states[given[0][0]]
+    assert (not_eligible.questionnaire, not_eligible.survey_class) == ("complete", "not_poor")
+    # A household not eligible without the reviewer's reason is refused, as on the desktop.
+    submissions[0][0][screening[-1]] = None
+    path = exports.kobo_xlsx(
+        tmp_path / "again.xlsx", submissions, group="", household_columns=columns,
+        member_columns=member_columns,
+    )  # fmt: skip
+    refused = plan_tablet_import(demo_db.db, round_id, [path]).submissions[0]
+    assert not refused.ok
+    assert [p.message for p in refused.errors] == [
+        "Hộ không đủ điều kiện rà soát Phiếu B: cần ghi lý do"
+    ]

@@ -9,7 +9,8 @@ as paths ("income/monthly_per_capita", "members/full_name", any group prefix bef
 The stages, as in gnapp.importers: ``fields`` (what a column can fill), ``mapping`` (which
 column holds which field), ``cells`` (a cell's value), ``reading`` (the files),
 ``plan`` (``plan_tablet_import`` only reads and checks: the preview), ``apply``
-(``apply_tablet_import`` saves every good submission as a complete Phiếu B in one transaction)
+(``apply_tablet_import`` saves every good submission as a complete Phiếu B, and its Phiếu A
+when it answers one, in one transaction)
 and ``report`` (the problems as a spreadsheet). See docs/tablet-import.md.
 """
 

@@ -1,4 +1,5 @@
-"""Saving a tablet import: every good submission as a complete Phiếu B, in one transaction."""
+"""Saving a tablet import: every good submission as a complete Phiếu B (and its Phiếu A, when
+it answers one), in one transaction."""
 
 from __future__ import annotations
 
@@ -26,8 +27,9 @@ def apply_tablet_import(
     reviewer: str | None = None,
     progress: Progress | None = None,
 ) -> TabletResult:
-    """Save every good submission as a complete Phiếu B of the round, all in one transaction
-    (nothing is kept when one fails or the user cancels)."""
+    """Save every good submission as a complete Phiếu B of the round (first its Phiếu A, when it
+    answers one; a household not eligible has no Phiếu B), all in one transaction (nothing is
+    kept when one fails or the user cancels)."""
     good = plan.to_save()
     if not good:
         raise ImportFileError("Không có phiếu nào nhập được từ tệp này.")
@@ -36,14 +38,18 @@ def apply_tablet_import(
         for number, submission in enumerate(good):
             if progress is not None:
                 progress(number, len(good), f"Đang ghi phiếu hộ {submission.code}…")
-            assert submission.record is not None and submission.household_id is not None
+            assert submission.household_id is not None
+            saved = [("A", submission.screening, submission.screening_member_ids),
+                     ("B", submission.record, submission.member_ids)]  # fmt: skip
+            result = None
             try:
-                result = save_survey(
-                    cdb, plan.round_id, submission.household_id, submission.record,
-                    submission.member_ids, form="B", complete=True,
-                    reviewer=submission.reviewer or reviewer,
-                    surveyed_on=submission.surveyed_on,
-                )  # fmt: skip
+                for form, record, member_ids in saved:
+                    if record is not None:
+                        result = save_survey(
+                            cdb, plan.round_id, submission.household_id, record, member_ids,
+                            form=form, complete=True, reviewer=submission.reviewer or reviewer,
+                            surveyed_on=submission.surveyed_on,
+                        )  # fmt: skip
             except (RecordError, DatabaseError, ValueError) as error:
                 raise ImportFileError(
                     f"Tệp {submission.file}, trang “{submission.sheet}”, dòng {submission.row}, "

@@ -13,6 +13,7 @@ from typing import Any
 import sqlite_utils
 
 from gnapp.core import household_checks
+from gnapp.core.classify import CLASS_LABELS
 from gnapp.core.record import RecordError, record_problems
 from gnapp.core.standards import StandardError
 from gnapp.core.vietnamese import format_date
@@ -21,6 +22,7 @@ from gnapp.importers.parsing import CellError
 from gnapp.importers.plan import ERROR, WARNING
 from gnapp.importers.reading import ImportFileError, column_letter
 from gnapp.progress import Progress
+from gnapp.review.questionnaire import start_answers, survey_for
 from gnapp.review.tablet.cells import boolean, read_cell
 from gnapp.review.tablet.fields import field_by_id, fields_by_id
 from gnapp.review.tablet.mapping import SavedMapping
@@ -73,8 +75,10 @@ class Submission:
     code: str | None
     household_id: int | None = None
     head_name: str = ""
-    record: dict[str, Any] | None = None
+    record: dict[str, Any] | None = None  # the Phiếu B; None when Phiếu A ends the survey
     member_ids: list[int | None] = field(default_factory=list)
+    screening: dict[str, Any] | None = None  # the Phiếu A, when the submission answers it
+    screening_member_ids: list[int | None] = field(default_factory=list)
     reviewer: str | None = None
     surveyed_on: str | None = None
     class_code: str | None = None
@@ -88,7 +92,7 @@ class Submission:
 
     @property
     def ok(self) -> bool:
-        return self.record is not None and not self.errors
+        return (self.record is not None or self.screening is not None) and not self.errors
 
 
 @dataclass
@@ -121,6 +125,9 @@ def review_list_problem(db: sqlite_utils.Database, round_id: int, household_id: 
         return f"Hộ đã được đưa ra khỏi danh sách rà soát của đợt này ({entry['removed_reason']})."
     return None
 
+
+SCREENING = "household.form_a."
+"""The fields of Phiếu A: a submission with one of their columns answers Phiếu A."""
 
 _RECORD_PATH = re.compile(r"members\[(\d+)\](?:\.(\w+))?")
 
@@ -224,6 +231,10 @@ class _Builder:
         reason = review_list_problem(self.db, self.round.id, submission.household_id)
         if reason:
             self.problem(submission, table, row, code_column, "Mã hộ", reason)
+        if any(role.field.startswith(SCREENING) for role in table.roles if role.field):
+            answered = {k: answers.pop(k) for k in list(answers) if k.startswith(SCREENING)}
+            if not self.screen(submission, table, row, answered, where) or reason:
+                return submission
         record = register.household_record(self.db, submission.household_id)
         register_ids = [m["id"] for m in register.members_of(self.db, submission.household_id)]
         for field_id, value in answers.items():
@@ -255,6 +266,31 @@ class _Builder:
         submission.head_name = (head or {}).get("full_name", "")
         self.check(submission, table, row, where, member_origin, village_id)
         return submission
+
+    def screen(
+        self, submission: Submission, table: Table, row: int, answered: dict[str, Any],
+        where: dict[str, int],
+    ) -> bool:  # fmt: skip
+        """Phiếu A as the wizard saves it (its start answers with the submission's outcome,
+        through its questionnaire's record); whether Phiếu B follows (the household eligible)."""
+        assert submission.household_id is not None
+        start = start_answers(self.db, self.round.id, submission.household_id, "A")
+        outcome = {field_by_id(k).name: v for k, v in answered.items()}
+        start.answers["form_a"] = outcome
+        survey = survey_for(self.db, self.round.id, "A")
+        for issue in survey.issues(start.answers):
+            if issue.is_error and issue.key.startswith(SCREENING):
+                label = field_by_id(issue.key).label
+                self.problem(submission, table, row, where.get(issue.key), label, issue.message)
+        if submission.errors:
+            return False
+        submission.screening = survey.build_record(start.answers)
+        submission.screening_member_ids = start.member_ids
+        if outcome.get("eligible_for_form_b"):
+            return True
+        submission.class_code = "not_poor"
+        submission.class_label = CLASS_LABELS["not_poor"]
+        return False
 
     def roster(
         self,
