@@ -30,7 +30,7 @@ from gnapp.store import users
 from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.store.errors import DatabaseError
 from gnapp.ui.common.jobs import wait_for
-from gnapp.ui.common.messages import choose_folder
+from gnapp.ui.common.messages import ask, choose_folder
 from gnapp.ui.common.models import LEFT, RIGHT, FlatTableModel, TextRow, TextTableModel
 from gnapp.ui.common.qt import (
     QAbstractItemView,
@@ -43,6 +43,7 @@ from gnapp.ui.common.qt import (
     QListWidget,
     QListWidgetItem,
     QMenu,
+    QMessageBox,
     QModelIndex,
     QPushButton,
     QSplitter,
@@ -846,15 +847,32 @@ class ReviewView(QWidget):
         if self.round_id is None:
             return None
         title = tr("Biểu mẫu máy tính bảng")
+        forms = ask(
+            self,
+            title,
+            tr(
+                "Biểu mẫu cho máy tính bảng gồm những phiếu nào? Có Phiếu A thì rà soát viên "
+                "nhận dạng nhanh trước; hộ không đủ điều kiện thì không hỏi Phiếu B."
+            ),
+            (
+                (tr("Chỉ Phiếu B"), QMessageBox.ButtonRole.AcceptRole),
+                (tr("Phiếu A và Phiếu B"), QMessageBox.ButtonRole.AcceptRole),
+                (tr("Hủy"), QMessageBox.ButtonRole.RejectRole),
+            ),
+            default=0,
+            escape=2,
+        )
+        if forms not in (0, 1):
+            return None
         folder = choose_folder(self, tr("Chọn thư mục ghi biểu mẫu máy tính bảng"))
         if folder is None:
             return None
-        round_id = self.round_id
+        round_id, form_a = self.round_id, forms == 1
 
         def work(own: CommuneDatabase) -> XlsformFiles:
             from gnapp.review.xlsform import write_xlsform
 
-            return write_xlsform(own.db, round_id, folder)
+            return write_xlsform(own.db, round_id, folder, form_a=form_a)
 
         files = self._run(title, tr("Đang ghi biểu mẫu máy tính bảng…"), work)
         if files is not None:

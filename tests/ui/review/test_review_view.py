@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import openpyxl
 import pytest
 
 from gnapp.core.standards import standard_for_year
@@ -658,7 +659,19 @@ def test_the_tablet_form_is_written_from_the_tablet_menu(
         "Tạo biểu mẫu máy tính bảng…",
         "Nhập phiếu từ máy tính bảng…",
     ]
+    answers = iter([0, 1, 2])  # only Phiếu B; Phiếu A and Phiếu B; cancel
+    monkeypatch.setattr(review_view, "ask", lambda *args, **kwargs: next(answers))
+
+    def questions() -> list[str]:
+        survey = openpyxl.load_workbook(tmp_path / "phieu-b.xlsx")["survey"]
+        return [str(row[1]) for row in survey.iter_rows(min_row=2, values_only=True)]
+
     actions[0].trigger()
     assert (tmp_path / "phieu-b.xlsx").is_file() and (tmp_path / "households.csv").is_file()
     title, text = messages[-1]
     assert title == "Biểu mẫu máy tính bảng" and "Mã biểu mẫu: gnapp_" in text
+    assert not any(name.endswith("eligible_for_form_b") for name in questions())
+    actions[0].trigger()
+    assert any(name.endswith("eligible_for_form_b") for name in questions())
+    shown = len(messages)
+    assert view.write_tablet_form() is None and len(messages) == shown  # cancelled
