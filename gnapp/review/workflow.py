@@ -34,6 +34,11 @@ from gnapp.review.progress import HouseholdState, household_states
 from gnapp.store import register, review, users
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.errors import DatabaseError
+from gnapp.store.official_totals import (
+    correct_official_totals,
+    freeze_official_totals,
+    official_totals,
+)
 
 KINDS = ("periodic", "regular")
 APPLICATION_KINDS = ("review", "escape")
@@ -807,8 +812,9 @@ def recognise(
     approver: users.User | None,
 ) -> int:
     """The chair's decision: every household on the list gets its status for the year (with
-    the movement from last year's and the decision), and the round locks. Only an approver may;
-    nothing is written while a step is unfinished. Return how many statuses were written."""
+    the movement from last year's and the decision), and the round locks; a periodic round's
+    decision freezes the year's official totals. Only an approver may; nothing is written while
+    a step is unfinished. Return how many statuses were written."""
     users.require(approver, "approve")
     number = _required(decision_number, "số quyết định công nhận")
     _parse_date(decision_date, "Ngày quyết định")
@@ -822,6 +828,8 @@ def recognise(
             assert state.result is not None  # agreed at a meeting: surveyed and classified
             _write_status(cdb, db, found, state.household_id, state.result, number, decision_date)
         review.recognise_round(cdb, round_id, number, decision_date, approver=approver)
+        if found.kind == "periodic":
+            freeze_official_totals(cdb, found.year, number, decision_date, round_id=round_id)
         return len(states)
 
 
@@ -837,17 +845,24 @@ def correct(
     approver: users.User | None,
 ) -> None:
     """Correct a household's recognised status by a new decision (the round stays locked; the
-    correction is recorded with its reason, and the year's status and movement follow it)."""
+    correction is recorded with its reason, and the year's status and movement follow it; a
+    periodic round's correction records the year's corrected official totals)."""
     users.require(approver, "approve")
     if new_status not in STATUSES:
         raise ReviewError(f"Tình trạng không hợp lệ: {new_status}")
     text = _required(reason, "lý do điều chỉnh")
     number = _required(decision_number, "số quyết định điều chỉnh")
-    _parse_date(decision_date, "Ngày quyết định điều chỉnh")
+    day = _parse_date(decision_date, "Ngày quyết định điều chỉnh")
     with cdb.transaction() as db:
         found = get_round(db, round_id)
         if not found.locked:
             raise ReviewError(f"{found.title} chưa được công nhận: sửa trực tiếp trên phiếu")
+        recognised_on = found.decided_on
+        if recognised_on is not None and day < recognised_on:
+            raise ReviewError(
+                "Ngày quyết định điều chỉnh phải từ ngày quyết định công nhận "
+                f"{format_date(recognised_on)} trở đi"
+            )
         _require_listed(db, round_id, household_id)
         history = register.status_history(db, household_id)
         old = next((row["status"] for row in history if row["year"] == found.year), None)
@@ -858,6 +873,8 @@ def correct(
         correction |= {"decision_number": number, "decision_date": decision_date}
         review.add_correction(cdb, round_id, household_id, correction)
         _write_status(cdb, db, found, household_id, new_status, number, decision_date, text)
+        if found.kind == "periodic" and official_totals(db, found.year) is not None:
+            correct_official_totals(cdb, found.year, number, decision_date, text)
 
 
 def corrections(db: sqlite_utils.Database, round_id: int) -> list[dict[str, Any]]:
