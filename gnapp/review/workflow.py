@@ -32,6 +32,7 @@ from gnapp.core.vietnamese import fold, format_date
 from gnapp.review import procedure as procedures
 from gnapp.review.progress import HouseholdState, household_states
 from gnapp.store import register, review, users
+from gnapp.store.as_of import households_present
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.errors import DatabaseError
 from gnapp.store.official_totals import (
@@ -241,16 +242,18 @@ def _put_on_list(
 
 def build_list(cdb: CommuneDatabase, round_id: int) -> int:
     """Put on the list the households now on the poor and near-poor lists (a periodic round)
-    and every applicant; return how many were added. Households taken off by hand stay off."""
+    and every applicant, of those in the commune on the round's reference date; return how
+    many were added. Households taken off by hand stay off."""
     with cdb.transaction() as db:
         found = _open_round_of(db, round_id)
+        present = set(households_present(db, found.reference_date))
         added = 0
         if found.kind == "periodic":
             for household_id in review.listed_before(db, found.year):
-                if review.entry(db, round_id, household_id) is None:
+                if household_id in present and review.entry(db, round_id, household_id) is None:
                     added += _put_on_list(cdb, found, household_id, "listed", None)
         for household_id in review.applicants(db, round_id):
-            if review.entry(db, round_id, household_id) is None:
+            if household_id in present and review.entry(db, round_id, household_id) is None:
                 added += _put_on_list(cdb, found, household_id, "applied", None)
         return added
 
