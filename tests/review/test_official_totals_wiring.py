@@ -40,9 +40,8 @@ def _independent_commune(db, on: str) -> tuple[int, int, int]:
 
 
 def test_recognition_freezes_the_years_totals_as_they_stood_on_the_decision_date(agreed_round):
-    cdb, _ = agreed_round
-    assert official_totals(cdb.db, 2026) is None
-    cdb, round_id = _recognised(agreed_round)
+    assert official_totals(agreed_round[0].db, 2026) is None
+    cdb, _ = _recognised(agreed_round)
     totals = official_totals(cdb.db, 2026)
     assert totals is not None and not totals.corrected
     assert (totals.decision_number, totals.decision_date) == ("12/QĐ-UBND", DECIDED_ON)
