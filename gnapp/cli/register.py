@@ -3,7 +3,7 @@ the household form give it in the app.
 
     gnapp household list --db PATH [--search CHỮ] [--village THÔN] [--year NĂM]
                          [--status TÌNH_TRẠNG] [--group NHÓM]... [--sort CÁCH] [--desc]
-                         [--limit N] [--json]
+                         [--all] [--limit N] [--json]
     gnapp household show MÃ_HỘ --db PATH [--json]
     gnapp household add --db PATH --file HỘ.json [--dry-run]
     gnapp household edit MÃ_HỘ --db PATH --file HỘ.json [--dry-run]
@@ -76,6 +76,8 @@ def add_commands(commands: Any) -> None:
     listing.add_argument("--sort", choices=SORTS, default="head",
                          help="sắp xếp (mặc định head: theo tên chủ hộ, tên trước)")  # fmt: skip
     listing.add_argument("--desc", action="store_true", help="thứ tự ngược lại")
+    listing.add_argument("--all", action="store_true",
+                         help="hiện cả hộ không còn ở xã (chuyển đi, nhập, hết)")  # fmt: skip
     listing.add_argument("--limit", type=int, default=LIST_LIMIT, metavar="N",
                          help=f"in tối đa N hộ (mặc định {LIST_LIMIT}; 0: tất cả)")  # fmt: skip
     listing.add_argument("--json", action="store_true", help="in dạng JSON")
@@ -269,6 +271,7 @@ def _list(cdb: Any, args: argparse.Namespace) -> int:
         search=args.search,
         sort=args.sort,
         descending=args.desc,
+        include_departed=args.all,
     )
     ids = matching_ids(db, query)
     shown = household_rows(db, ids[: args.limit] if args.limit > 0 else ids, year)

@@ -15,9 +15,11 @@ from typing import Any
 import sqlite_utils
 
 from gnapp.core.movements import movement
+from gnapp.core.vietnamese import format_date
 from gnapp.review import procedure as procedures
 from gnapp.store import review
 from gnapp.store.errors import DatabaseError
+from gnapp.store.events import EVENT_LABELS
 from gnapp.store.register import get_setting
 
 
@@ -89,6 +91,18 @@ class HouseholdState:
         return movement(self.previous_status, self.result) if self.result else None
 
 
+def _departure(row: dict[str, Any]) -> str:
+    """Why a household left the list of an open round: the event that took it from the
+    commune, e.g. "Chuyển đi ngày 02/12/2026: Chuyển vào Bình Dương"."""
+    if row["left_kind"] is None:
+        return "Không còn ở xã"
+    text = f"{EVENT_LABELS[row['left_kind']].capitalize()}"
+    if row["left_to"]:
+        text += f" {row['left_to']}"
+    text += f" ngày {format_date(date.fromisoformat(row['left_on']))}"
+    return f"{text}: {row['left_reason']}" if row["left_reason"] else text
+
+
 def _state(row: dict[str, Any]) -> HouseholdState:
     if row["b_state"] is not None:
         questionnaire, survey_class = row["b_state"], row["b_class"]
@@ -109,7 +123,7 @@ def _state(row: dict[str, Any]) -> HouseholdState:
         source=row["source"],
         previous_status=row["previous_status"],
         added_reason=row["added_reason"],
-        removed_reason=row["removed_reason"],
+        removed_reason=row["removed_reason"] or (_departure(row) if row["departed"] else None),
         questionnaire=questionnaire,
         survey_class=survey_class if questionnaire == "complete" else None,
         recheck_class=row["recheck_class"],

@@ -32,8 +32,14 @@ from gnapp.core.vietnamese import fold, format_date
 from gnapp.review import procedure as procedures
 from gnapp.review.progress import HouseholdState, household_states
 from gnapp.store import register, review, users
+from gnapp.store.as_of import households_present
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.errors import DatabaseError
+from gnapp.store.official_totals import (
+    correct_official_totals,
+    freeze_official_totals,
+    official_totals,
+)
 
 KINDS = ("periodic", "regular")
 APPLICATION_KINDS = ("review", "escape")
@@ -236,16 +242,18 @@ def _put_on_list(
 
 def build_list(cdb: CommuneDatabase, round_id: int) -> int:
     """Put on the list the households now on the poor and near-poor lists (a periodic round)
-    and every applicant; return how many were added. Households taken off by hand stay off."""
+    and every applicant, of those in the commune on the round's reference date; return how
+    many were added. Households taken off by hand stay off."""
     with cdb.transaction() as db:
         found = _open_round_of(db, round_id)
+        present = set(households_present(db, found.reference_date))
         added = 0
         if found.kind == "periodic":
             for household_id in review.listed_before(db, found.year):
-                if review.entry(db, round_id, household_id) is None:
+                if household_id in present and review.entry(db, round_id, household_id) is None:
                     added += _put_on_list(cdb, found, household_id, "listed", None)
         for household_id in review.applicants(db, round_id):
-            if review.entry(db, round_id, household_id) is None:
+            if household_id in present and review.entry(db, round_id, household_id) is None:
                 added += _put_on_list(cdb, found, household_id, "applied", None)
         return added
 
@@ -807,8 +815,9 @@ def recognise(
     approver: users.User | None,
 ) -> int:
     """The chair's decision: every household on the list gets its status for the year (with
-    the movement from last year's and the decision), and the round locks. Only an approver may;
-    nothing is written while a step is unfinished. Return how many statuses were written."""
+    the movement from last year's and the decision), and the round locks; a periodic round's
+    decision freezes the year's official totals. Only an approver may; nothing is written while
+    a step is unfinished. Return how many statuses were written."""
     users.require(approver, "approve")
     number = _required(decision_number, "số quyết định công nhận")
     _parse_date(decision_date, "Ngày quyết định")
@@ -822,6 +831,8 @@ def recognise(
             assert state.result is not None  # agreed at a meeting: surveyed and classified
             _write_status(cdb, db, found, state.household_id, state.result, number, decision_date)
         review.recognise_round(cdb, round_id, number, decision_date, approver=approver)
+        if found.kind == "periodic":
+            freeze_official_totals(cdb, found.year, number, decision_date, round_id=round_id)
         return len(states)
 
 
@@ -837,17 +848,24 @@ def correct(
     approver: users.User | None,
 ) -> None:
     """Correct a household's recognised status by a new decision (the round stays locked; the
-    correction is recorded with its reason, and the year's status and movement follow it)."""
+    correction is recorded with its reason, and the year's status and movement follow it; a
+    periodic round's correction records the year's corrected official totals)."""
     users.require(approver, "approve")
     if new_status not in STATUSES:
         raise ReviewError(f"Tình trạng không hợp lệ: {new_status}")
     text = _required(reason, "lý do điều chỉnh")
     number = _required(decision_number, "số quyết định điều chỉnh")
-    _parse_date(decision_date, "Ngày quyết định điều chỉnh")
+    day = _parse_date(decision_date, "Ngày quyết định điều chỉnh")
     with cdb.transaction() as db:
         found = get_round(db, round_id)
         if not found.locked:
             raise ReviewError(f"{found.title} chưa được công nhận: sửa trực tiếp trên phiếu")
+        recognised_on = found.decided_on
+        if recognised_on is not None and day < recognised_on:
+            raise ReviewError(
+                "Ngày quyết định điều chỉnh phải từ ngày quyết định công nhận "
+                f"{format_date(recognised_on)} trở đi"
+            )
         _require_listed(db, round_id, household_id)
         history = register.status_history(db, household_id)
         old = next((row["status"] for row in history if row["year"] == found.year), None)
@@ -858,6 +876,8 @@ def correct(
         correction |= {"decision_number": number, "decision_date": decision_date}
         review.add_correction(cdb, round_id, household_id, correction)
         _write_status(cdb, db, found, household_id, new_status, number, decision_date, text)
+        if found.kind == "periodic" and official_totals(db, found.year) is not None:
+            correct_official_totals(cdb, found.year, number, decision_date, text)
 
 
 def corrections(db: sqlite_utils.Database, round_id: int) -> list[dict[str, Any]]:

@@ -26,19 +26,16 @@ from gnapp.store.events import HOUSEHOLD_CHANGE
 from gnapp.store.figures import ListCounts, VillageCounts
 from gnapp.store.household_query import GROUPS
 from gnapp.store.overview import FIGURE_COLUMNS, VillageFigures
+from gnapp.store.presence import present_on
 
-_PRESENT = (
-    "(h.present_from IS NULL OR h.present_from <= :on) "
-    "AND (h.present_until IS NULL OR h.present_until > :on)"
-)
+_PRESENT = present_on("h")
 # Members present on :on, by household (whether the household is present is asked apart).
-_SIZES = """sizes AS (
+_SIZES = f"""sizes AS (
     SELECT household_id, count(*) AS n FROM (
         SELECT household_id, present_from, NULL AS present_until FROM members
         UNION ALL
-        SELECT household_id, present_from, present_until FROM former_members)
-    WHERE (present_from IS NULL OR present_from <= :on)
-      AND (present_until IS NULL OR present_until > :on)
+        SELECT household_id, present_from, present_until FROM former_members) m
+    WHERE {present_on("m")}
     GROUP BY household_id)"""
 # Every status a household had, from the day it took effect; on a tie the later year, then
 # the row as it is now (seq 1) over a status it replaced by a correction (seq 0).

@@ -17,12 +17,14 @@ import sqlite_utils
 
 from gnapp.core.movements import LISTED
 from gnapp.store.household_query import GROUPS
+from gnapp.store.presence import present_now
 from gnapp.store.register import get_commune
 
 _VILLAGE_ORDER = "v.area = 'rural', v.name_sort_key, v.id"
 _MEMBERS_OF = "(SELECT count(*) FROM members m WHERE m.household_id = {})"
 _LISTED_IN = ", ".join(f"'{status}'" for status in LISTED)
 _ETHNIC_MINORITY = GROUPS["ethnic_minority"]
+_PRESENT = present_now("h")
 
 
 def _listed(current: bool) -> str:
@@ -52,14 +54,15 @@ class CommuneCounts:
 
 
 def commune_counts(db: sqlite_utils.Database) -> CommuneCounts:
-    """The commune now: its villages by area, households and members."""
+    """The commune now: its villages by area, the households in it and their members."""
     commune = get_commune(db) or {"name": "", "kind": "xa"}
     row = db.execute(
-        """SELECT (SELECT count(*) FROM villages),
+        f"""SELECT (SELECT count(*) FROM villages),
                   (SELECT count(*) FROM villages WHERE area = 'rural'),
                   (SELECT count(*) FROM villages WHERE area = 'urban'),
-                  (SELECT count(*) FROM households),
-                  (SELECT count(*) FROM members)"""
+                  (SELECT count(*) FROM households h WHERE {_PRESENT}),
+                  (SELECT count(*) FROM members m JOIN households h ON h.id = m.household_id
+                   WHERE {_PRESENT})"""
     ).fetchone()
     return CommuneCounts(commune["name"], commune["kind"], *row)
 
@@ -78,13 +81,14 @@ class VillageCounts:
 
 
 def village_counts(db: sqlite_utils.Database) -> list[VillageCounts]:
-    """Every village, urban before rural, each in Vietnamese order."""
+    """Every village, urban before rural, each in Vietnamese order (the households in the
+    commune now)."""
     sql = f"""
         SELECT v.id AS village_id, v.code, v.name, v.area,
                count(h.id) AS households,
                coalesce(sum({_MEMBERS_OF.format("h.id")}), 0) AS members,
                coalesce(sum({_ETHNIC_MINORITY}), 0) AS ethnic_minority_households
-        FROM villages v LEFT JOIN households h ON h.village_id = v.id
+        FROM villages v LEFT JOIN households h ON h.village_id = v.id AND {_PRESENT}
         GROUP BY v.id ORDER BY {_VILLAGE_ORDER}"""
     return [VillageCounts(**row) for row in db.query(sql)]
 

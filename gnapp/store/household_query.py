@@ -28,6 +28,7 @@ import sqlite_utils
 
 from gnapp.core.record import field_schema
 from gnapp.core.vietnamese import fold
+from gnapp.store.presence import present_now
 from gnapp.store.register import STATUSES
 
 NO_STATUS = "none"  # the status filter for households on no list in the year
@@ -69,7 +70,8 @@ class HouseholdQuery:
     """What the list shows: filters, a search text and an order.
 
     ``status`` is one of register.STATUSES or NO_STATUS and needs ``year``; ``groups`` lists
-    keys of GROUPS that must all hold; ``sort`` is one of SORTS.
+    keys of GROUPS that must all hold; ``sort`` is one of SORTS. Households no longer in the
+    commune (moved away, merged, ended) are shown only with ``include_departed``.
     """
 
     year: int | None = None
@@ -79,6 +81,7 @@ class HouseholdQuery:
     search: str = ""
     sort: str = "head"
     descending: bool = False
+    include_departed: bool = False
 
     def __post_init__(self) -> None:
         if self.sort not in SORTS:
@@ -139,6 +142,8 @@ def _ids_sql(db: sqlite_utils.Database, query: HouseholdQuery) -> tuple[str, dic
     elif query.status is not None:
         params["status"] = query.status
         where.append("s.status = :status")
+    if not query.include_departed:
+        where.append(present_now("h"))
     where += [GROUPS[group] for group in query.groups]
     search = _search_condition(query.search, params)
     if search:

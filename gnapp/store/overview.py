@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from gnapp.store.presence import present_now
+
 
 @dataclass(frozen=True)
 class VillageFigures:
@@ -65,7 +67,7 @@ WITH sizes AS (SELECT household_id, count(*) AS n FROM members GROUP BY househol
      year_status AS (SELECT household_id, status FROM household_status WHERE year = :year)
 SELECT {FIGURE_COLUMNS}
 FROM villages v
-LEFT JOIN households h ON h.village_id = v.id
+LEFT JOIN households h ON h.village_id = v.id AND {present_now("h")}
 LEFT JOIN sizes s ON s.household_id = h.id
 LEFT JOIN year_status f ON f.household_id = h.id
 GROUP BY v.id
@@ -74,7 +76,8 @@ ORDER BY v.area = 'rural', v.name_sort_key
 
 
 def village_figures(db: sqlite_utils.Database, year: int) -> list[VillageFigures]:
-    """Per village (urban first, then rural, each in Vietnamese order)."""
+    """Per village (urban first, then rural, each in Vietnamese order): the households in the
+    commune now, by their status of ``year``."""
     return [VillageFigures(**row) for row in db.query(_FIGURES_SQL, {"year": year})]
 
 

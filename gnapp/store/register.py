@@ -19,6 +19,7 @@ from gnapp.core.villages import VillageMatcher
 from gnapp.store.changelog import HOUSEHOLD_KEY_COLUMNS, logged_in_bulk
 from gnapp.store.database import CommuneDatabase, OpenDatabase, inserted_id
 from gnapp.store.errors import DatabaseError
+from gnapp.store.presence import present_now
 
 COMMUNE_FIELDS = (
     "code",
@@ -195,8 +196,10 @@ def find_village(db: sqlite_utils.Database, written: str) -> int | None:
 
 
 def household_counts_by_village(db: sqlite_utils.Database) -> dict[int, int]:
-    """How many households each village has in the register (villages without any left out)."""
-    return dict(db.execute("SELECT village_id, count(*) FROM households GROUP BY 1").fetchall())
+    """How many households in the commune now each village has (villages without any left
+    out)."""
+    sql = f"SELECT village_id, count(*) FROM households h WHERE {present_now('h')} GROUP BY 1"
+    return dict(db.execute(sql).fetchall())
 
 
 # --- settings --------------------------------------------------------------------------------

@@ -19,6 +19,8 @@ import sqlite_utils
 from gnapp.store import users
 from gnapp.store.database import CommuneDatabase, inserted_id
 from gnapp.store.errors import DatabaseError
+from gnapp.store.events import HOUSEHOLD_CHANGE
+from gnapp.store.presence import present_now
 
 
 def _insert(cdb: CommuneDatabase, table: str, row: Mapping[str, Any]) -> int:
@@ -265,6 +267,9 @@ def add_application(
     )
 
 
+# An open round's household no longer in the commune; the kinds of event that take one away.
+_DEPARTED = f"(r.locked = 0 AND NOT ({present_now('h')}))"
+_LEAVING = ", ".join(f"'{kind}'" for kind, change in HOUSEHOLD_CHANGE.items() if change < 0)
 _PROGRESS_QUERY = """
 SELECT e.household_id, e.source, e.previous_status, e.added_reason, e.removed_reason,
        h.code, h.head_name, h.head_sort_key, h.member_count, h.village_id,
@@ -284,11 +289,15 @@ SELECT e.household_id, e.source, e.previous_status, e.added_reason, e.removed_re
         AND c.household_id = e.household_id AND c.resolved = 1
         ORDER BY c.recheck_on DESC, c.id DESC LIMIT 1) AS recheck_class,
        (SELECT count(*) FROM postings p WHERE p.round_id = e.round_id) AS posted,
-       r.locked
+       r.locked, {departed} AS departed, ev.kind AS left_kind, ev.event_date AS left_on,
+       ev.reason AS left_reason, ev.other_household_code AS left_to
 FROM review_entries e
 JOIN review_rounds r ON r.id = e.round_id
 JOIN households h ON h.id = e.household_id
 JOIN villages v ON v.id = h.village_id
+LEFT JOIN register_events ev ON {departed} AND ev.id = (
+     SELECT x.id FROM register_events x WHERE x.household_id = h.id AND x.undone_at IS NULL
+     AND x.kind IN ({leaving}) ORDER BY x.event_date DESC, x.id DESC LIMIT 1)
 LEFT JOIN questionnaires qb ON qb.round_id = e.round_id AND qb.household_id = e.household_id
      AND qb.form = 'B'
 LEFT JOIN questionnaires qa ON qa.round_id = e.round_id AND qa.household_id = e.household_id
@@ -304,9 +313,16 @@ def entry_progress(
     """One row per household on the round's list (with ``removed``, only those taken off it),
     by village and head of household in Vietnamese order: the entry, the household, its
     questionnaires' state and class (``b_*``, ``a_*``), the latest meeting's vote and class,
-    open complaints, the latest re-check's class, whether the round is posted and locked."""
-    where = "AND e.removed_reason IS NOT NULL" if removed else "AND e.removed_reason IS NULL"
-    return list(db.query(_PROGRESS_QUERY.format(removed=where), [round_id]))
+    open complaints, the latest re-check's class, whether the round is posted and locked.
+    A household that left the commune (moved away, merged or ended) while the round is open
+    is off the list (``departed``), with the event that took it (``left_kind``, ``left_on``,
+    ``left_reason``, ``left_to``: the household it merged into)."""
+    if removed:
+        where = f"AND (e.removed_reason IS NOT NULL OR {_DEPARTED})"
+    else:
+        where = f"AND e.removed_reason IS NULL AND NOT {_DEPARTED}"
+    sql = _PROGRESS_QUERY.format(removed=where, departed=_DEPARTED, leaving=_LEAVING)
+    return list(db.query(sql, [round_id]))
 
 
 # --- questionnaires ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import shutil
 import pytest
 
 from gnapp.cli import main
+from gnapp.store import events
 from gnapp.store.changelog import changes_of_household
 from gnapp.store.database import open_database
 from gnapp.store.household_query import HouseholdQuery, matching_ids
@@ -88,6 +89,18 @@ def test_list_filters_sorts_and_limits_in_words(db_path, capsys):
     assert {row[2] for row in rows} == {village[1]} and {row[4] for row in rows} == {"Hộ nghèo"}
     assert [int(row[3]) for row in rows] == sorted((int(row[3]) for row in rows), reverse=True)
     assert lines[-1].startswith("Tìm thấy ") and "in 3 hộ đầu" in lines[-1]
+
+
+def test_list_shows_households_no_longer_in_the_commune_only_with_all(db_path, capsys):
+    with open_database(db_path, actor="Cán bộ thử") as cdb:
+        code, household_id = cdb.db.execute("SELECT code, id FROM households LIMIT 1").fetchone()
+        events.record_moved_away(cdb, household_id, "2026-03-10", "Chuyển vào Bình Dương")
+    listed = ["household", "list", "--db", str(db_path), "--search", code, "--json"]
+    assert main(listed) == 0
+    assert json.loads(capsys.readouterr().out)["found"] == 0
+    assert main([*listed, "--all"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert [row["code"] for row in printed["households"]] == [code]
 
 
 def test_list_says_which_villages_there_are(db_path, capsys):
