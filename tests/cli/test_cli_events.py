@@ -93,8 +93,10 @@ def test_move_away_records_the_event_and_the_household_leaves_the_commune(db_pat
     with open_database(db_path) as cdb:
         assert household_id in as_of.households_present(cdb.db, day(21))
         assert household_id not in as_of.households_present(cdb.db, on)
-    # the register's list still works
+    # the register's list leaves it out, and shows it on request
     assert gnapp(db_path, "household", "list", "--limit", "0", "--json") == 0
+    assert code not in {row["code"] for row in json.loads(capsys.readouterr().out)["households"]}
+    assert gnapp(db_path, "household", "list", "--limit", "0", "--json", "--all") == 0
     assert code in {row["code"] for row in json.loads(capsys.readouterr().out)["households"]}
 
 
