@@ -30,6 +30,7 @@ from gnapp.store.register import STATUSES
 from gnapp.ui.common.models import LEFT, RIGHT, FlatTableModel, capitalise
 from gnapp.ui.common.qt import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -259,6 +260,11 @@ class HouseholdListPage(QWidget):
             self.group_box.addItem(tr(GROUP_LABELS[group]), group)
         for box in (self.village_box, self.status_box, self.group_box):
             box.currentIndexChanged.connect(self.apply_filters)
+        self.departed_box = QCheckBox(tr("Cả hộ đã rời xã"), objectName="departed")
+        self.departed_box.setToolTip(
+            tr("Hiện cả các hộ không còn ở xã (đã chuyển đi, nhập vào hộ khác, không còn ai)")
+        )
+        self.departed_box.toggled.connect(lambda _: self.apply_filters())
 
         self.add_button = QPushButton(tr("Thêm hộ…"))
         self.add_button.setToolTip(tr("Nhập một hộ gia đình mới vào sổ"))
@@ -284,6 +290,7 @@ class HouseholdListPage(QWidget):
             label.setBuddy(box)
             filters.addWidget(label)
             filters.addWidget(box)
+        filters.addWidget(self.departed_box)
         bottom = QHBoxLayout()
         bottom.addWidget(self.count_label, 1)
         bottom.addWidget(self.export_button)
@@ -337,6 +344,9 @@ class HouseholdListPage(QWidget):
             box.blockSignals(True)
             box.setCurrentIndex(0)
             box.blockSignals(False)
+        self.departed_box.blockSignals(True)
+        self.departed_box.setChecked(False)
+        self.departed_box.blockSignals(False)
         self.search_box.blockSignals(True)
         self.search_box.clear()
         self.search_box.blockSignals(False)
@@ -375,6 +385,7 @@ class HouseholdListPage(QWidget):
             status=self.status_box.currentData(),
             groups=(group,) if group else (),
             search=self.search_box.text(),
+            include_departed=self.departed_box.isChecked(),
         )
 
     def apply_filters(self) -> None:

@@ -288,3 +288,17 @@ def test_texts_are_nfc_and_vietnamese(page):
 
 def test_matching_ids_is_what_the_page_shows(page, demo_db):
     assert shown_ids(page.model) == matching_ids(demo_db.db, HouseholdQuery(year=2025))
+
+
+def test_households_that_left_the_commune_show_only_on_request(page, demo_db):
+    from gnapp.store import events
+
+    left = shown_ids(page.model)[0]
+    events.record_moved_away(demo_db, left, "2026-03-05", "Đi làm ăn xa")
+    page.set_database(demo_db, 2025)
+    assert shown_ids(page.model) == sql_ids(demo_db, "h.present_until IS NULL")
+    assert left not in shown_ids(page.model)
+    page.departed_box.setChecked(True)
+    assert shown_ids(page.model) == sql_ids(demo_db)
+    page.set_database(demo_db, 2025)  # another register: every filter starts empty
+    assert not page.departed_box.isChecked() and left not in shown_ids(page.model)
