@@ -291,9 +291,11 @@ class HouseholdSearch:
         self._last = self._unsearched = None
 
 
-def household_count(db: sqlite_utils.Database) -> int:
-    """How many households the register holds."""
-    return db.execute("SELECT count(*) FROM households").fetchone()[0]
+def household_count(db: sqlite_utils.Database, *, include_departed: bool = False) -> int:
+    """How many households are in the commune now (with ``include_departed``, also those that
+    left it)."""
+    where = "1" if include_departed else present_now("h")
+    return db.execute(f"SELECT count(*) FROM households h WHERE {where}").fetchone()[0]
 
 
 _ROWS_SQL = f"""

@@ -151,7 +151,9 @@ class HouseholdTableModel(FlatTableModel):
             self._ids, self._total = [], 0
         else:
             self._ids = self._search.find(self._query)
-            self._total = household_count(self._cdb.db)
+            self._total = household_count(
+                self._cdb.db, include_departed=self._query.include_departed
+            )
         self.endResetModel()
 
     def household_id(self, row: int) -> int:

@@ -298,7 +298,9 @@ def test_households_that_left_the_commune_show_only_on_request(page, demo_db):
     page.set_database(demo_db, 2025)
     assert shown_ids(page.model) == sql_ids(demo_db, "h.present_until IS NULL")
     assert left not in shown_ids(page.model)
+    assert page.count_label.text() == f"Đang hiển thị {format_number(299)} / 299 hộ"
     page.departed_box.setChecked(True)
     assert shown_ids(page.model) == sql_ids(demo_db)
+    assert page.count_label.text() == f"Đang hiển thị {format_number(300)} / 300 hộ"
     page.set_database(demo_db, 2025)  # another register: every filter starts empty
     assert not page.departed_box.isChecked() and left not in shown_ids(page.model)
