@@ -7,6 +7,7 @@ from pathlib import Path
 import openpyxl
 from openpyxl.styles import Font
 
+from gnapp.core.cell_text import keep_text
 from gnapp.importers.plan import ImportPlan
 
 ERROR_HEADING = "Lỗi"
@@ -30,11 +31,12 @@ def write_error_report(plan: ImportPlan, path: str | Path) -> int:
     for text in [*headings, ERROR_HEADING, ROW_HEADING]:
         cell = openpyxl.cell.WriteOnlyCell(sheet, value=text)
         cell.font = bold
-        header_cells.append(cell)
+        header_cells.append(keep_text(cell))
     sheet.append(header_cells)
     for row, reasons in rejected.items():
         values = list(plan.sheet.rows[row - 1][:width])
         values += [None] * (width - len(values))
-        sheet.append([*values, "; ".join(reasons), row])
+        row_cells = [*values, "; ".join(reasons), row]
+        sheet.append([keep_text(openpyxl.cell.WriteOnlyCell(sheet, value=v)) for v in row_cells])
     workbook.save(Path(path))
     return len(rejected)

@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
+from gnapp.core.cell_text import keep_text
 from gnapp.progress import Progress
 from gnapp.reporting.tables.model import Group, Row, Table
 
@@ -186,7 +187,7 @@ class _Writer:
     def _merge(self, row: int, first: int, last: int, value: Any, style: str) -> None:
         for column in range(first, last + 1):
             self.sheet.cell(row, column).style = style
-        self.sheet.cell(row, first).value = value
+        keep_text(self.sheet.cell(row, first, value))
         if last > first:
             self.sheet.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
 
@@ -228,7 +229,7 @@ class _Writer:
             if column.group is None:
                 for row in (top, bottom):
                     self.sheet.cell(row, position).style = style
-                self.sheet.cell(top, position).value = column.header
+                keep_text(self.sheet.cell(top, position, column.header))
                 self.sheet.merge_cells(
                     start_row=top, start_column=position, end_row=bottom, end_column=position
                 )
@@ -242,6 +243,7 @@ class _Writer:
                 cell = self.sheet.cell(bottom, inner + 1)
                 cell.value = self.columns[inner].header
                 cell.style = style
+                keep_text(cell)
             index = end + 1
         numbered = bottom + 1
         numbered_style = self.styles.get("gn numbered")
@@ -348,6 +350,7 @@ class _Writer:
             cell.style = self.styles.get(
                 f"gn {column.xlsx_style}", bold=True if item.strong else None
             )
+            keep_text(cell)
         self.written += 1
         if self.progress is not None and self.written % PROGRESS_EVERY == 0:
             self.progress(self.written, self.total_body, "Đang ghi bảng…")

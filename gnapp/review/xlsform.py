@@ -25,6 +25,7 @@ from typing import Any, Protocol
 
 import sqlite_utils
 
+from gnapp.core.cell_text import keep_text
 from gnapp.core.record import field_schema
 from gnapp.core.vietnamese import format_date
 from gnapp.importers.reading import ImportFileError
@@ -593,6 +594,7 @@ def _write_workbook(path: Path, sheets: Mapping[str, tuple[Sequence[str], list[d
         for cells in sheet.iter_rows(min_row=2):
             for cell in cells:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
+                keep_text(cell)
         sheet.freeze_panes = "C2" if title == "survey" else "A2"
     workbook.save(path)
 

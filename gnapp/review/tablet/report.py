@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gnapp.core.cell_text import keep_text
 from gnapp.importers.plan import ERROR, WARNING
 from gnapp.review.tablet.plan import TabletPlan
 
@@ -29,6 +30,9 @@ def write_problem_report(plan: TabletPlan, path: str | Path) -> int:
             [problem.file, problem.sheet, problem.row, problem.column, problem.field,
              SEVERITY_LABELS[problem.severity], problem.message]
         )  # fmt: skip
+    for cells in sheet.iter_rows():
+        for cell in cells:
+            keep_text(cell)
     for letter, width in zip("ABCDEFG", (22, 18, 7, 28, 28, 10, 90), strict=True):
         sheet.column_dimensions[letter].width = width
     workbook.save(Path(path))
