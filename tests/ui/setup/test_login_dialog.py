@@ -116,4 +116,4 @@ def test_changing_ones_password_asks_the_current_one(qtbot, with_users):
     assert dialog.error.text() == "Tên đăng nhập hoặc mật khẩu không đúng."
     dialog.current.setText("matkhau1")
     dialog._accept()
-    assert users.authenticate(with_users.db, "canbo", "matkhau-moi")
+    assert users.authenticate(with_users, "canbo", "matkhau-moi")
