@@ -269,7 +269,7 @@ def add_user(
 
 
 def _dummy_hash(db: sqlite_utils.Database) -> str:
-    """A hash no password matches, with the parameters of a stored one (same work as a real check)."""
+    """A hash no password matches, with a stored hash's parameters (the work of a real check)."""
     row = db.execute("SELECT password_hash FROM users ORDER BY id LIMIT 1").fetchone()
     cost = DEFAULT_COST
     params = f"m={cost.memory_kib},t={cost.iterations},p={cost.lanes}"
@@ -342,7 +342,7 @@ def _record_failure(cdb: CommuneDatabase, username: str) -> None:
 
 
 def _clear_failures(db: sqlite_utils.Database, username: str) -> None:
-    """Stop counting the failures of ``username`` (after a success or an unlock); they stay listed."""
+    """Stop counting the failures of ``username`` (success or unlock); they stay listed."""
     db.execute("UPDATE sign_in_failures SET cleared = 1 WHERE username = ?", [username])
 
 

@@ -86,7 +86,7 @@ def lock_out(cdb, clock, username="canbo"):
 
 def test_a_lockout_is_lifted_by_time(cdb, clock):
     lock_out(cdb, clock)
-    with pytest.raises(SignInRefused, match="tạm khóa vì đăng nhập sai 10 lần.*30 phút"):
+    with pytest.raises(SignInRefused, match=r"tạm khóa vì đăng nhập sai 10 lần.*30 phút"):
         users.authenticate(cdb, "canbo", "matkhau1")
     clock.advance(users.LOCKOUT_MINUTES * 60 - 1)
     with pytest.raises(SignInRefused, match="thử lại sau 1 phút"):
