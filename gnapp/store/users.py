@@ -334,6 +334,8 @@ def _refuse_if_waiting(cdb: CommuneDatabase, username: str) -> None:
 
 
 def _record_failure(cdb: CommuneDatabase, username: str) -> None:
+    if cdb.read_only:  # a file on a read-only medium keeps no record (and refuses every change)
+        return
     with cdb.transaction() as db:
         db.execute(
             "INSERT INTO sign_in_failures (username, failed_at) VALUES (?, ?)",
