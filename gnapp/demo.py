@@ -50,7 +50,7 @@ DEMO_USERS = (
     ("lanhdao", "Phạm Thị Lành", ("approver",)),
     ("canbo", "Nguyễn Thị Cán", ("clerk",)),
 )
-DEMO_PASSWORD = "demo123"
+DEMO_PASSWORD = "demo1234"
 PROVINCE_CODE = "051"  # Quảng Ngãi: where most members' births were registered
 OTHER_PROVINCE_CODES = ("049", "052", "048", "079", "062")
 DECISIONS = {

@@ -145,7 +145,7 @@ def english():
 
 
 def test_core_messages_the_gui_shows_follow_the_language(english):
-    with pytest.raises(users.UserError, match="at least 6 characters"):
+    with pytest.raises(users.UserError, match="at least 8 characters"):
         users.check_new_password("abc")
     with pytest.raises(users.PermissionDenied) as refused:
         users.require(users.User(2, "canbo", "Cán", ("clerk",), True), "administer")

@@ -124,6 +124,12 @@ def _add_user(commands: Any) -> None:
     listing = actions.add_parser("list", help="các tài khoản, vai trò và tình trạng")
     add_db(listing)
     listing.set_defaults(handler=on_commune(_user_list))
+    failures = actions.add_parser(
+        "failures", help="các lần đăng nhập sai gần nhất (chỉ người quản trị xem)"
+    )
+    add_db(failures)
+    failures.add_argument("--admin", required=True, metavar="TÊN", help="người quản trị xem")
+    failures.set_defaults(handler=on_commune(_user_failures))
     for name, help_text in (
         ("add", "thêm một người dùng (mật khẩu mới: GNAPP_PASSWORD hoặc hỏi)"),
         ("passwd", "đặt mật khẩu mới cho một người dùng"),
@@ -245,6 +251,14 @@ def _user_list(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
          "đang dùng" if account.active else "đã khóa")
         for account in list_users(cdb.db)
     )  # fmt: skip
+    return 0
+
+
+def _user_failures(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+    from gnapp.store.users import sign_in_failures
+
+    sign_in_admin(cdb, args.admin)
+    print_table(sign_in_failures(cdb.db))
     return 0
 
 

@@ -643,6 +643,20 @@ REGISTER_HISTORY = Migration(
     ),
 )
 
+SIGN_IN_LIMITS = Migration(
+    15,
+    "sign-in limits: failed sign-ins kept, to delay and lock out password guessing",
+    (
+        """CREATE TABLE sign_in_failures (
+            id INTEGER PRIMARY KEY,
+            username TEXT NOT NULL COLLATE NOCASE,
+            failed_at TEXT NOT NULL,
+            cleared INTEGER NOT NULL DEFAULT 0 CHECK (cleared IN (0, 1))
+        )""",
+        "CREATE INDEX sign_in_failures_username ON sign_in_failures (username, cleared)",
+    ),
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     REGISTER,
     PROGRAMME,
@@ -658,6 +672,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     COMPUTED_ORDERS,
     REVIEW_WORKFLOW,
     REGISTER_HISTORY,
+    SIGN_IN_LIMITS,
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -15,9 +15,11 @@ from __future__ import annotations
 import base64
 import hmac
 import json
+import math
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import sqlite_utils
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
@@ -42,7 +44,12 @@ PERMISSIONS: dict[str, tuple[frozenset[str], str]] = {
         tr_noop("tạo, đổi khóa ký số và nhập khóa của cấp trên"),
     ),
 }
-MIN_PASSWORD_LENGTH = 6
+MIN_PASSWORD_LENGTH = 8
+# Sign-in limits (docs/users.md), counted per user name since its last success or unlock:
+FREE_FAILURES = 5  # wrong passwords answered at once (the login dialog pauses after 5 itself)
+MAX_DELAY_SECONDS = 60  # then a wait of 1, 2, 4, 8 ... seconds after each failure, at most this
+LOCKOUT_FAILURES = 10  # this many failures lock the name until an administrator unlocks it
+LOCKOUT_MINUTES = 30  # or this long after the last failure
 
 
 @dataclass(frozen=True)
@@ -61,6 +68,14 @@ TEST_COST = HashCost(memory_kib=64, iterations=1, lanes=1)  # tests only: fast, 
 
 class UserError(DatabaseError):
     """A refused login or account change (Vietnamese message)."""
+
+
+class SignInRefused(UserError):
+    """Too many failed sign-ins: try again after ``wait_seconds`` (the password was not checked)."""
+
+    def __init__(self, message: str, wait_seconds: int) -> None:
+        super().__init__(message)
+        self.wait_seconds = wait_seconds
 
 
 class PermissionDenied(UserError):
@@ -152,6 +167,7 @@ def verify_password(password: str, stored: str) -> bool:
 
 
 def check_new_password(password: str) -> None:
+    """The one rule for new and changed passwords: at least ``MIN_PASSWORD_LENGTH`` characters."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise UserError(
             tr(
@@ -249,17 +265,119 @@ def add_user(
     return get_user(cdb.db, username)
 
 
-def authenticate(db: sqlite_utils.Database, username: str, password: str) -> User:
+# --- signing in --------------------------------------------------------------------------------
+
+
+def _dummy_hash(db: sqlite_utils.Database) -> str:
+    """A hash no password matches, with a stored hash's parameters (the work of a real check)."""
+    row = db.execute("SELECT password_hash FROM users ORDER BY id LIMIT 1").fetchone()
+    cost = DEFAULT_COST
+    params = f"m={cost.memory_kib},t={cost.iterations},p={cost.lanes}"
+    if row and row[0].count("$") == 5:
+        params = row[0].split("$")[3]
+    return f"$argon2id$v=19${params}${_b64(bytes(16))}${_b64(bytes(32))}"
+
+
+def _time(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def _counted_failures(db: sqlite_utils.Database, username: str) -> list[datetime]:
+    """The failure times of ``username`` not yet cleared by a success or an unlock, oldest first."""
+    rows = db.execute(
+        "SELECT failed_at FROM sign_in_failures WHERE username = ? AND cleared = 0 "
+        "ORDER BY failed_at, id",
+        [username],
+    ).fetchall()
+    return [_time(row[0]) for row in rows]
+
+
+def sign_in_wait(cdb: CommuneDatabase, username: str) -> tuple[int, int]:
+    """(seconds to wait before ``username`` may try again, failures counted); a wait of
+    ``LOCKOUT_MINUTES`` minutes or less after ``LOCKOUT_FAILURES`` failures is a lockout."""
+    count, locked_until, last = 0, None, None
+    for failed_at in _counted_failures(cdb.db, username.strip()):
+        if locked_until is not None and failed_at >= locked_until:
+            count, locked_until = 0, None  # the lockout ran out: counting starts again
+        count, last = count + 1, failed_at
+        if count >= LOCKOUT_FAILURES:
+            locked_until = failed_at + timedelta(minutes=LOCKOUT_MINUTES)
+    if last is None:
+        return 0, 0
+    if locked_until is None:
+        if count <= FREE_FAILURES:
+            return 0, count
+        delay = min(2 ** (count - FREE_FAILURES - 1), MAX_DELAY_SECONDS)
+        locked_until = last + timedelta(seconds=delay)
+    wait = (locked_until - _time(cdb.now())).total_seconds()
+    return max(0, math.ceil(wait)), count
+
+
+def _refuse_if_waiting(cdb: CommuneDatabase, username: str) -> None:
+    wait, count = sign_in_wait(cdb, username)
+    if not wait:
+        return
+    if count >= LOCKOUT_FAILURES:
+        raise SignInRefused(
+            tr(
+                "Tài khoản “{username}” tạm khóa vì đăng nhập sai {count} lần; hãy thử lại sau "
+                "{minutes} phút hoặc nhờ người quản trị mở khóa.",
+                username=username.strip(),
+                count=count,
+                minutes=math.ceil(wait / 60),
+            ),
+            wait,
+        )
+    raise SignInRefused(
+        tr("Đăng nhập sai nhiều lần; hãy chờ {seconds} giây rồi thử lại.", seconds=wait), wait
+    )
+
+
+def _record_failure(cdb: CommuneDatabase, username: str) -> None:
+    if cdb.read_only:  # a file on a read-only medium keeps no record (and refuses every change)
+        return
+    with cdb.transaction() as db:
+        db.execute(
+            "INSERT INTO sign_in_failures (username, failed_at) VALUES (?, ?)",
+            [username.strip(), cdb.now()],
+        )
+
+
+def _clear_failures(db: sqlite_utils.Database, username: str) -> None:
+    """Stop counting the failures of ``username`` (success or unlock); they stay listed."""
+    db.execute("UPDATE sign_in_failures SET cleared = 1 WHERE username = ?", [username])
+
+
+def sign_in_failures(db: sqlite_utils.Database, limit: int = 100) -> list[tuple[str, str]]:
+    """The latest failed sign-ins, newest first: (user name as typed, UTC time)."""
+    return [
+        (row[0], row[1])
+        for row in db.execute(
+            "SELECT username, failed_at FROM sign_in_failures ORDER BY failed_at DESC, id DESC "
+            "LIMIT ?",
+            [limit],
+        ).fetchall()
+    ]
+
+
+def authenticate(cdb: CommuneDatabase, username: str, password: str) -> User:
     """The user whose username and password these are; one message for every failure, so a
-    wrong guess does not tell which part was wrong."""
-    rows = list(db.query("SELECT * FROM users WHERE username = ?", [username.strip()]))
-    if not rows or not verify_password(password, rows[0]["password_hash"]):
+    wrong guess does not tell which part was wrong, and the same work for an unknown name.
+    Failures are recorded; after too many the name must wait (``SignInRefused``)."""
+    _refuse_if_waiting(cdb, username)
+    rows = list(cdb.db.query("SELECT * FROM users WHERE username = ?", [username.strip()]))
+    stored = rows[0]["password_hash"] if rows else _dummy_hash(cdb.db)
+    if not verify_password(password, stored) or not rows:
+        _record_failure(cdb, username)
         raise UserError(tr("Tên đăng nhập hoặc mật khẩu không đúng."))
     user = _user(rows[0])
     if not user.active:
         raise UserError(
             tr("Tài khoản “{username}” đã bị khóa; hãy hỏi người quản trị.", username=user.username)
         )
+    if sign_in_wait(cdb, username)[1]:
+        with cdb.transaction() as db:
+            _clear_failures(db, user.username)
     return user
 
 
@@ -297,17 +415,20 @@ def set_roles(cdb: CommuneDatabase, username: str, roles: Iterable[str]) -> User
 
 
 def set_active(cdb: CommuneDatabase, username: str, active: bool) -> User:
-    """Lock or unlock an account (accounts are never deleted: the log names them)."""
+    """Lock or unlock an account (accounts are never deleted: the log names them); unlocking
+    also lifts a lockout after failed sign-ins."""
     user = get_user(cdb.db, username)
     if not active and "admin" in user.roles and not _active_admins(cdb.db, user.id):
         raise UserError(tr("Không khóa được người quản trị cuối cùng."))
     with cdb.transaction() as db:
         db.table("users").update(user.id, {"active": int(active), "updated_at": cdb.now()})
+        if active:
+            _clear_failures(db, user.username)
     return get_user(cdb.db, username)
 
 
 def sign_in(cdb: CommuneDatabase, username: str, password: str) -> User:
     """Authenticate, then make the user the actor of every change made through ``cdb``."""
-    user = authenticate(cdb.db, username, password)
+    user = authenticate(cdb, username, password)
     cdb.actor = user.actor
     return user

@@ -269,7 +269,7 @@ def test_edit_refuses_a_roster_naming_a_member_wrongly(db_path, tmp_path, capsys
 
 @pytest.fixture
 def admin(monkeypatch):
-    monkeypatch.setenv("GNAPP_ADMIN_PASSWORD", "demo123")
+    monkeypatch.setenv("GNAPP_ADMIN_PASSWORD", "demo1234")
     return ["--admin", "quantri"]
 
 
@@ -308,7 +308,7 @@ def test_a_village_that_clashes_is_refused(db_path, admin, capsys, arguments, ex
 
 
 def test_villages_and_the_commune_change_only_by_an_administrator(db_path, monkeypatch, capsys):
-    monkeypatch.setenv("GNAPP_ADMIN_PASSWORD", "demo123")
+    monkeypatch.setenv("GNAPP_ADMIN_PASSWORD", "demo1234")
     clerk = ["--db", str(db_path), "--admin", "canbo"]
     assert main(["village", "add", "T09", "Thôn Mới", *clerk]) == 1
     assert main(["commune", "set", "--name", "Xã Khác", *clerk]) == 1

@@ -145,7 +145,7 @@ def test_a_round_from_opening_to_correction(db_path, tmp_path, capsys, monkeypat
     )
     assert status == 0 and "Đã ghi khiếu nại số 1" in out
 
-    monkeypatch.setenv("GNAPP_USER_PASSWORD", "demo123")
+    monkeypatch.setenv("GNAPP_USER_PASSWORD", "demo1234")
     recognise = ("review", "recognise", *base, "--number", "31/QĐ-UBND", "--date", "2026-11-20")
     status, _, err = run(capsys, *recognise, "--user", "lanhdao")
     assert status == 1 and "còn khiếu nại chưa phúc tra: " + disputed in err

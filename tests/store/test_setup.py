@@ -90,7 +90,7 @@ def test_village_problems_name_their_rows():
 
 def test_a_failure_after_the_file_is_made_removes_it(tmp_path):
     short = AdminAccount("quantri", "Lê Văn Quản", "123")
-    with pytest.raises(users.UserError, match="ít nhất 6 ký tự"):
+    with pytest.raises(users.UserError, match="ít nhất 8 ký tự"):
         create_commune_database(tmp_path / "xa.gnapp", IDENTITY, VILLAGES, short, cost=TEST_COST)
     assert list(tmp_path.iterdir()) == []
 

@@ -50,7 +50,7 @@ def test_wrong_name_or_password_gets_one_message(new_db):
     add(new_db, "canbo", ["clerk"])
     for username, password in (("canbo", "sai-mat-khau"), ("khong-co", "matkhau1")):
         with pytest.raises(UserError, match=r"^Tên đăng nhập hoặc mật khẩu không đúng\.$"):
-            users.authenticate(new_db.db, username, password)
+            users.authenticate(new_db, username, password)
 
 
 def test_a_locked_account_cannot_sign_in(new_db):
@@ -58,9 +58,9 @@ def test_a_locked_account_cannot_sign_in(new_db):
     add(new_db, "canbo", ["clerk"])
     users.set_active(new_db, "canbo", False)
     with pytest.raises(UserError, match="đã bị khóa"):
-        users.authenticate(new_db.db, "canbo", "matkhau1")
+        users.authenticate(new_db, "canbo", "matkhau1")
     users.set_active(new_db, "canbo", True)
-    assert users.authenticate(new_db.db, "canbo", "matkhau1").active
+    assert users.authenticate(new_db, "canbo", "matkhau1").active
 
 
 def test_the_last_administrator_stays(new_db):
@@ -82,7 +82,7 @@ def test_the_last_administrator_stays(new_db):
         ("canbo", " ", ["clerk"], "matkhau1", "Chưa nhập họ và tên"),
         ("canbo", "Tên", [], "matkhau1", "ít nhất một vai trò"),
         ("canbo", "Tên", ["boss"], "matkhau1", "Vai trò không có: boss"),
-        ("canbo", "Tên", ["clerk"], "12345", "ít nhất 6 ký tự"),
+        ("canbo", "Tên", ["clerk"], "12345", "ít nhất 8 ký tự"),
         ("can\x00bo", "Tên", ["clerk"], "matkhau1", "Tên đăng nhập: Có ký tự điều khiển"),
         ("c" * 65, "Tên", ["clerk"], "matkhau1", "Tên đăng nhập: Dài 65 ký tự, quá giới hạn 64"),
         ("canbo", "Tên\x00", ["clerk"], "matkhau1", "Họ và tên: Có ký tự điều khiển"),
@@ -150,7 +150,7 @@ def test_the_log_records_account_changes_but_never_a_password_hash(new_db):
     add(new_db, "canbo", ["clerk"])
     users.change_password(new_db, "canbo", "matkhau-moi", TEST_COST)
     users.set_roles(new_db, "canbo", ["clerk", "approver"])
-    assert users.authenticate(new_db.db, "canbo", "matkhau-moi")
+    assert users.authenticate(new_db, "canbo", "matkhau-moi")
     rows = list(new_db.db.query("SELECT * FROM change_log WHERE table_name = 'users'"))
     assert "argon2" not in json.dumps(rows)
     updates = [json.loads(r["new_values"]) for r in rows if r["action"] == "update"]

@@ -683,7 +683,7 @@ class ApproverBox(QGroupBox):
 
     def sign_in(self) -> None:
         try:
-            user = users.authenticate(self.cdb.db, self.username.text(), self.password.text())
+            user = users.authenticate(self.cdb, self.username.text(), self.password.text())
             users.require(user, "approve")
         except users.UserError as error:
             self.password.clear()

@@ -309,7 +309,7 @@ class BuildPackageDialog(QDialog):
     def sign_in_approver(self) -> None:
         """The approver signs in here (the clerk's session is not changed)."""
         try:
-            user = users.authenticate(self.cdb.db, self.username.text(), self.password.text())
+            user = users.authenticate(self.cdb, self.username.text(), self.password.text())
             users.require(user, "approve")
         except users.UserError as error:
             show_error(self.error, str(error))

@@ -178,12 +178,13 @@ class AdminPage(CheckedPage):
         username = self.username.text().strip()
         if not username or any(ch.isspace() for ch in username):
             found.append(tr("Tên đăng nhập không được để trống và không có dấu cách."))
-        if len(self.password.text()) < users.MIN_PASSWORD_LENGTH:
-            found.append(
-                tr("Mật khẩu phải có ít nhất {count} ký tự.", count=users.MIN_PASSWORD_LENGTH)
-            )
-        elif self.password.text() != self.repeat.text():
-            found.append(tr("Hai lần nhập mật khẩu không giống nhau."))
+        try:
+            users.check_new_password(self.password.text())
+        except users.UserError as error:
+            found.append(str(error))
+        else:
+            if self.password.text() != self.repeat.text():
+                found.append(tr("Hai lần nhập mật khẩu không giống nhau."))
         return found
 
 

@@ -85,7 +85,7 @@ class ChangePasswordDialog(_FormDialog):
         self.form.addRow(tr("Nhập lại mật khẩu mới:"), self.repeat)
 
     def apply(self) -> None:
-        users.authenticate(self.cdb.db, self.user.username, self.current.text())
+        users.authenticate(self.cdb, self.user.username, self.current.text())
         users.change_password(self.cdb, self.user.username, _same(self.password, self.repeat))
 
 

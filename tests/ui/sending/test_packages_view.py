@@ -217,14 +217,14 @@ def test_a_clerk_cannot_sign_but_an_approver_signs_in_here(qtbot, commune):
     assert "Phạm Thị Lành" in dialog.signer_label.text()  # the demo's approver
     assert dialog.handover.isVisibleTo(dialog) and not dialog.passphrase.isEnabled()
     dialog.username.setText("canbo")
-    dialog.password.setText("demo123")
+    dialog.password.setText("demo1234")
     dialog.sign_in_approver()
     assert "không có quyền khóa đợt rà soát, ký gói báo cáo" in dialog.error.text()
     dialog.username.setText("lanhdao")
     dialog.password.setText("sai")
     dialog.sign_in_approver()
     assert dialog.error.text() == "Tên đăng nhập hoặc mật khẩu không đúng."
-    dialog.password.setText("demo123")
+    dialog.password.setText("demo1234")
     dialog.sign_in_approver()
     assert dialog.signer.username == "lanhdao" and dialog.build_button.isEnabled()
     assert "Phạm Thị Lành" in dialog.signer_label.text()

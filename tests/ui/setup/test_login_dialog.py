@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gnapp.store import users
+from gnapp.store.database import open_database
 from gnapp.store.users import TEST_COST
 from gnapp.ui.common import qt
 from gnapp.ui.setup import login_dialog
@@ -116,4 +117,21 @@ def test_changing_ones_password_asks_the_current_one(qtbot, with_users):
     assert dialog.error.text() == "Tên đăng nhập hoặc mật khẩu không đúng."
     dialog.current.setText("matkhau1")
     dialog._accept()
-    assert users.authenticate(with_users.db, "canbo", "matkhau-moi")
+    assert users.authenticate(with_users, "canbo", "matkhau-moi")
+
+
+def test_the_dialog_shows_a_refusal_after_too_many_failures(qtbot, tmp_path):
+    cdb = open_database(tmp_path / "xa.gnapp", create=True, clock=lambda: "2026-03-01T08:00:00Z")
+    users.add_user(cdb, "canbo", "Nguyễn Thị Cán", ["clerk"], "matkhau1", TEST_COST)
+    for _ in range(users.FREE_FAILURES + 1):
+        with pytest.raises(users.UserError):
+            users.authenticate(cdb, "canbo", "sai-mat-khau")
+    dialog = LoginDialog(cdb)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.username.setText("canbo")
+    dialog.password.setText("matkhau1")
+    dialog.sign_in()
+    assert dialog.user is None and dialog.error.isVisible()
+    assert dialog.error.text().startswith("Đăng nhập sai nhiều lần; hãy chờ 1 giây rồi thử lại.")
+    cdb.close()
