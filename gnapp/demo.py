@@ -30,8 +30,7 @@ from gnapp.core.standards import load_standard
 from gnapp.core.vietnamese import make_citizen_id
 from gnapp.data import resource_file
 from gnapp.paths import user_cache_dir
-from gnapp.review import workflow
-from gnapp.review.progress import household_states
+from gnapp.review import progress, workflow
 from gnapp.store import activities, programme, register, review, users
 from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.store.errors import DatabaseError
@@ -372,8 +371,7 @@ class _Generator:
         workflow.build_list(self.cdb, round_id)  # last year's poor and near-poor households
         self.meetings_and_posting(round_id)
         approver = users.get_user(self.cdb.db, "lanhdao")
-        if household_states(self.cdb.db, round_id):  # a tiny commune may have nobody to review
-            workflow.recognise(self.cdb, round_id, *DECISIONS[REVIEW_YEAR], approver=approver)
+        review.recognise_round(self.cdb, round_id, *DECISIONS[REVIEW_YEAR], approver=approver)
         self.targets_and_budgets()
 
     def household(
@@ -421,9 +419,13 @@ class _Generator:
             else [],
         }
         household_id = register.add_household(self.cdb, fields, surveyed)
-        if reviewed:  # the review year's status comes from the round's recognition
+        final = dict(history)
+        final[REVIEW_YEAR] = (
             self.review_household(household_id, round_id, urban, target, applied, agricultural)
-        self.write_statuses(household_id, history)
+            if reviewed
+            else None
+        )
+        self.write_statuses(household_id, final)
         if applied:
             self.application(round_id, household_id, members[0]["full_name"])
 
@@ -504,7 +506,7 @@ class _Generator:
         """Every village's meeting agreeing its households (no draw of the generator is used, so
         the commune stays the same), then the posting before the decision."""
         waiting: dict[int, list[int]] = {}
-        for state in household_states(self.cdb.db, round_id):
+        for state in progress.household_states(self.cdb.db, round_id):
             waiting.setdefault(state.village_id, []).append(state.household_id)
         for number, (village_id, households) in enumerate(sorted(waiting.items())):
             attending = 25 + (len(households) + number * 7) % 30
