@@ -241,10 +241,9 @@ def test_status_in_force_follows_corrections(new_db):
 
 def test_official_totals_frozen_and_corrected(demo_with_events):
     cdb, db = demo_with_events, demo_with_events.db
-    assert official_totals.official_totals(db, 2025) is None
-    frozen = official_totals.freeze_official_totals(
-        cdb, 2025, "125/QĐ-UBND", "2025-12-17", round_id=None
-    )
+    frozen = official_totals.official_totals(db, 2025)  # frozen by the demo's recognition
+    assert frozen is not None
+    assert (frozen.decision_number, frozen.decision_date) == ("231/QĐ-UBND", "2025-12-17")
     listed = Counter(
         s for (s,) in db.execute("SELECT status FROM household_status WHERE year = 2025")
     )
@@ -256,7 +255,7 @@ def test_official_totals_frozen_and_corrected(demo_with_events):
     assert frozen.commune == commune_total(list(frozen.villages))
     assert frozen.commune.households == commune_total(as_of.figures_on(db, "2025-12-17")).households
     assert not frozen.corrected and official_totals.official_years(db) == [2025]
-    with pytest.raises(TotalsError, match="đã chốt theo Quyết định số 125/QĐ-UBND ngày 17/12/2025"):
+    with pytest.raises(TotalsError, match="đã chốt theo Quyết định số 231/QĐ-UBND ngày 17/12/2025"):
         official_totals.freeze_official_totals(cdb, 2025, "126/QĐ", "2025-12-20")
     # the register moves on: the totals stay
     events.record_moved_away(cdb, as_of.households_present(db, "2026-12-01")[0], "2026-12-01", "Đi")
@@ -272,7 +271,7 @@ def test_official_totals_frozen_and_corrected(demo_with_events):
         cdb, 2025, "9/QĐ-UBND", "2026-01-20", "Sót một hộ nghèo", stated
     )
     assert corrected.corrected and corrected.reason == "Sót một hộ nghèo"
-    assert (corrected.decision_number, corrected.recognition_number) == ("9/QĐ-UBND", "125/QĐ-UBND")
+    assert (corrected.decision_number, corrected.recognition_number) == ("9/QĐ-UBND", "231/QĐ-UBND")
     assert corrected.commune.poor == frozen.commune.poor + len(stated)
     assert official_totals.official_totals(db, 2025) == corrected
     again = official_totals.correct_official_totals(cdb, 2025, "10/QĐ", "2026-02-01", "Tính lại")
