@@ -19,6 +19,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
@@ -585,6 +586,7 @@ class _Generator:
             "DA7.1": 45,
             "DA7.2": 25,
         }
+        unspent: dict[tuple[str, str], int] = {}  # carried over into the next year
         for year in (2022, 2023, 2024, 2025):
             for project, millions in plans.items():
                 for source, share in (("central", 0.8), ("province", 0.15), ("commune", 0.05)):
@@ -594,6 +596,8 @@ class _Generator:
                     rate = (
                         self.rng.uniform(0.55, 1.0) if year < 2025 else self.rng.uniform(0.4, 0.9)
                     )
+                    disbursed = round(allocated * rate / 1_000_000) * 1_000_000
+                    carried = unspent.get((project, source), 0)
                     programme.set_budget(
                         self.cdb,
                         year,
@@ -601,9 +605,25 @@ class _Generator:
                         project,
                         source,
                         allocated,
-                        round(allocated * rate / 1_000_000) * 1_000_000,
+                        disbursed,
+                        capital="recurrent",
+                        carried_over=carried,
                     )
+                    unspent[(project, source)] = allocated + carried - disbursed
+            # Dự án 1: a road or a school of the poor district, investment capital
+            invested = 900_000_000 * scale
+            programme.set_budget(
+                self.cdb,
+                year,
+                "2021-2025",
+                "DA1",
+                "central",
+                invested,
+                invested * (7 if year < 2025 else 5) // 10,
+                capital="investment",
+            )
         self.activities_and_policies(scale)
+        self.job_connections(scale)
 
     def trainee(self, household_id: int, year: int) -> int | None:
         """The household's first member of working age (18 to 45) in ``year``, if any."""
@@ -656,18 +676,50 @@ class _Generator:
                         amount=amount or None,
                     )
             for household_id, _, status in listed:
-                activities.add_policy_benefit(self.cdb, year, "health_insurance", household_id)
+                # dates spread over the year by household, so a half-year counts about half
+                month = f"{year}-{1 + household_id % 12:02d}-10"
+                grant = partial(activities.add_policy_benefit, self.cdb, year)
+                grant("health_insurance", household_id, granted_on=f"{year}-01-15")
                 if status == "poor":
-                    activities.add_policy_benefit(self.cdb, year, "electricity", household_id)
+                    grant("electricity", household_id, granted_on=month)
                 if self.rng.random() < 0.25:
                     loan = self.rng.randint(6, 20) * 5_000_000
-                    activities.add_policy_benefit(
-                        self.cdb, year, "credit", household_id, amount=loan
-                    )
+                    grant("credit", household_id, amount=loan, granted_on=month)
                 if self.rng.random() < 0.15:
-                    activities.add_policy_benefit(self.cdb, year, "tuition", household_id)
+                    grant("tuition", household_id, granted_on=f"{year}-09-15")
                 if self.rng.random() < 0.03:
-                    activities.add_policy_benefit(self.cdb, year, "legal_aid", household_id)
+                    grant("legal_aid", household_id, granted_on=month)
+
+    def job_connections(self, scale: int) -> None:
+        """Workers of poor and near-poor households connected to jobs (Tiểu dự án 3 of Dự án
+        4) each year: every seventh listed household with a member of working age."""
+        for year in (2023, 2024, 2025):
+            listed = sorted(register.households_on_lists(self.cdb.db, year - 1))
+            workers = [
+                (household_id, member)
+                for household_id, _, _ in listed[::7]
+                if (member := self.trainee(household_id, year)) is not None
+            ][: 6 * scale]
+            if not workers:
+                continue
+            activity = activities.add_activity(
+                self.cdb,
+                year=year,
+                programme_id="2021-2025",
+                project_code="DA4.3",
+                name=f"Phiên giao dịch việc làm, kết nối việc làm năm {year}",
+                kind="other",
+                funding_source="central",
+                started_on=f"{year}-05-20",
+            )
+            for household_id, member in workers:
+                activities.add_beneficiary(
+                    self.cdb,
+                    activity,
+                    household_id,
+                    member_id=member,
+                    support="Kết nối việc làm thành công",
+                )
 
 
 def create_demo(

@@ -48,6 +48,7 @@ from gnapp.reporting.figures import (
     table_figure_sets,
 )
 from gnapp.reporting.issuer import issuer
+from gnapp.reporting.output_tables import capital_table, outputs_table, policies_table
 from gnapp.reporting.pdf import write_pdf
 from gnapp.reporting.report_xlsx import write_report_xlsx
 from gnapp.reporting.tables import Column, Group, Row, Table, heading
@@ -67,6 +68,11 @@ OPENING = "opening"  # narrative key of the paragraph under "Kính gửi"
 DOCUMENTS = "documents_issued"  # narrative key: the documents issued, one per line
 AWARD_KINDS = {"collective": "Tập thể", "individual": "Cá nhân"}
 PEOPLE_UNIT = "Đơn vị tính: hộ, người"
+SECTION_II_2_TABLES = {
+    "capital": capital_table,
+    "outputs": outputs_table,
+    "policies": policies_table,
+}
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
 
@@ -434,6 +440,7 @@ def _targets_table(figures: ReportFigures, title: str, chosen: frozenset[str]) -
         Column("label", "Chỉ tiêu", "label"),
         Column("unit", "Đơn vị tính", "text", width=0.9),
         Column("decision", "Quyết định giao", "text", width=1.6),
+        Column("giver", "Cấp giao", "text", width=0.9),
         Column("target", "Chỉ tiêu giao", "value"),
         Column("achieved", "Thực hiện", "value"),
         Column("share", "% so với chỉ tiêu", "value"),
@@ -454,6 +461,7 @@ def _targets_table(figures: ReportFigures, title: str, chosen: frozenset[str]) -
                     "label": target.label,
                     "unit": target.unit,
                     "decision": target.decision_number or "",
+                    "giver": (target.giver or "").capitalize(),
                     "target": target.target,
                     "achieved": target.achieved,
                     "share": target.share_of_target,
@@ -569,6 +577,8 @@ def annex_tables(
             made.append(_targets_table(figures, title, chosen))
         elif table_id == "budget":
             made.append(_budget_table(figures, title))
+        elif figures.outputs is not None and table_id in SECTION_II_2_TABLES:
+            made.append(SECTION_II_2_TABLES[table_id](figures.outputs, title))
     if awards:
         made.append(_awards_table(awards))
     return tuple(made)
@@ -659,7 +669,7 @@ def build_document(
         body.append(SectionHeading(section.heading, level=section.level))
         for key in section_sentence_keys(section, figures, written, chosen):
             text = written[key]
-            if key.startswith("budget."):
+            if key.startswith(("budget.", "output.", "policy.")):
                 # "budget.<programme>.DA3.1" is a sub-project of "budget.<programme>.DA3"
                 body.append(Bullet(text, marker="+" if key.count(".") > 2 else "-"))
             else:

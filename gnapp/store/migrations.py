@@ -657,6 +657,36 @@ SIGN_IN_LIMITS = Migration(
     ),
 )
 
+BUDGET_CAPITAL = Migration(
+    16,
+    "budget capital: investment or recurrent capital and funds carried over on each budget line; "
+    "the date a general policy was received",
+    (
+        # A project may get both kinds of capital from one source, so the kind joins the key;
+        # lines written before it are left unclassified (NULL), never guessed.
+        """CREATE TABLE budgets_new (
+            id INTEGER PRIMARY KEY,
+            year INTEGER NOT NULL,
+            programme_id TEXT NOT NULL,
+            project_code TEXT NOT NULL,
+            funding_source TEXT NOT NULL,
+            capital TEXT CHECK (capital IN ('investment', 'recurrent')),
+            allocated INTEGER NOT NULL CHECK (allocated >= 0),
+            carried_over INTEGER NOT NULL DEFAULT 0 CHECK (carried_over >= 0),
+            disbursed INTEGER NOT NULL DEFAULT 0 CHECK (disbursed >= 0),
+            note TEXT
+        )""",
+        "INSERT INTO budgets_new (id, year, programme_id, project_code, funding_source, "
+        "allocated, disbursed, note) SELECT id, year, programme_id, project_code, "
+        "funding_source, allocated, disbursed, note FROM budgets",
+        "DROP TABLE budgets",
+        "ALTER TABLE budgets_new RENAME TO budgets",
+        "CREATE UNIQUE INDEX budgets_key ON budgets "
+        "(year, project_code, funding_source, ifnull(capital, ''))",
+        "ALTER TABLE policy_benefits ADD COLUMN granted_on TEXT",
+    ),
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     REGISTER,
     PROGRAMME,
@@ -673,6 +703,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     REVIEW_WORKFLOW,
     REGISTER_HISTORY,
     SIGN_IN_LIMITS,
+    BUDGET_CAPITAL,
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -103,6 +103,18 @@ def target_label(row: dict[str, Any]) -> str:
     return kind["label"] if kind else row["code"]
 
 
+def target_giver(decision_date: str | None) -> str | None:
+    """Who gave a target, from its decision's date (forms/programmes/target-givers.json):
+    "huyện giao" before the districts were abolished on 1/7/2025, "tỉnh giao" after; None when
+    the decision's date is not recorded."""
+    if not decision_date:
+        return None
+    for giver in read_form_json("programmes", "target-givers.json")["givers"]:
+        if giver.get("from", decision_date) <= decision_date <= giver.get("until", decision_date):
+            return giver["words"]
+    return None
+
+
 def set_target(
     cdb: CommuneDatabase,
     year: int,
@@ -203,6 +215,12 @@ def target_years(db: sqlite_utils.Database) -> list[int]:
     ]
 
 
+CAPITAL_KINDS = {
+    "investment": "Vốn đầu tư phát triển",
+    "recurrent": "Vốn sự nghiệp",
+}
+
+
 def set_budget(
     cdb: CommuneDatabase,
     year: int,
@@ -211,35 +229,54 @@ def set_budget(
     funding_source: str,
     allocated: int,
     disbursed: int = 0,
+    *,
+    capital: str | None = None,
+    carried_over: int = 0,
 ) -> None:
-    """Set the budget allocated and disbursed for a project and funding source in a year."""
+    """Set a budget line of a year: a project, a funding source and (when known) its kind of
+    capital (CAPITAL_KINDS); the year's allocation, the funds carried over from the year before
+    and what was disbursed of both."""
     check_project(programme_id, project_code, funding_source)
-    if allocated < 0 or disbursed < 0:
+    if capital is not None and capital not in CAPITAL_KINDS:
+        raise DatabaseError(f"Loại vốn không có: {capital} (có: {', '.join(CAPITAL_KINDS)})")
+    if allocated < 0 or disbursed < 0 or carried_over < 0:
         raise DatabaseError("Kinh phí không được âm.")
-    if disbursed > allocated:
+    if disbursed > allocated + carried_over:
         raise DatabaseError(
-            f"Giải ngân ({disbursed}) lớn hơn kinh phí phân bổ ({allocated}) của {project_code}"
+            f"Giải ngân ({disbursed}) lớn hơn kinh phí phân bổ ({allocated}) và kinh phí năm "
+            f"trước chuyển sang ({carried_over}) của {project_code}"
         )
     row = {
         "year": year,
         "programme_id": programme_id,
         "project_code": project_code,
         "funding_source": funding_source,
+        "capital": capital,
         "allocated": allocated,
+        "carried_over": carried_over,
         "disbursed": disbursed,
     }
     with cdb.transaction() as db:
-        db.table("budgets").upsert(row, pk=("year", "project_code", "funding_source"))
+        existing = db.execute(
+            "SELECT id FROM budgets WHERE year = ? AND project_code = ? AND funding_source = ? "
+            "AND capital IS ?",
+            [year, project_code, funding_source, capital],
+        ).fetchone()
+        if existing is None:
+            db.table("budgets").insert(row)
+        else:
+            db.table("budgets").update(existing[0], row)
 
 
 def budgets(db: sqlite_utils.Database, year: int) -> list[dict[str, Any]]:
     """The budget lines of a year, in the programme's order of projects and sources."""
     rows = list(db.query("SELECT * FROM budgets WHERE year = ?", [year]))
 
-    def order(row: dict[str, Any]) -> tuple[int, int]:
+    def order(row: dict[str, Any]) -> tuple[int, int, int]:
         codes = list(projects(row["programme_id"]))
         sources = list(funding_sources(row["programme_id"]))
-        return codes.index(row["project_code"]), sources.index(row["funding_source"])
+        capital = list(CAPITAL_KINDS).index(row["capital"]) if row["capital"] else -1
+        return codes.index(row["project_code"]), sources.index(row["funding_source"]), capital
 
     return sorted(rows, key=order)
 
@@ -247,3 +284,17 @@ def budgets(db: sqlite_utils.Database, year: int) -> list[dict[str, Any]]:
 def delete_budget(cdb: CommuneDatabase, budget_id: int) -> None:
     with cdb.transaction() as db:
         db.table("budgets").delete(budget_id)
+
+
+def capital_counts(db: sqlite_utils.Database, first: int, last: int) -> list[dict[str, Any]]:
+    """Per programme, kind of capital (None: not classified) and funding source from ``first``
+    to ``last``: the sums of ``allocated``, ``carried_over`` and ``disbursed`` (đồng)."""
+    return list(
+        db.query(
+            """SELECT programme_id, capital, funding_source, sum(allocated) AS allocated,
+                      sum(carried_over) AS carried_over, sum(disbursed) AS disbursed
+               FROM budgets WHERE year BETWEEN ? AND ?
+               GROUP BY programme_id, capital, funding_source""",
+            [first, last],
+        )
+    )

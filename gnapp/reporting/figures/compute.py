@@ -19,9 +19,10 @@ from gnapp.core.standards import load_standard
 from gnapp.core.vietnamese import format_number
 from gnapp.data import read_form_json
 from gnapp.reporting.figures.kinds import FiguresError, Period, parse_period, report_kind
+from gnapp.reporting.figures.outputs import OutputFigures, output_figures
 from gnapp.store import figures as counts
 from gnapp.store.overview import status_years
-from gnapp.store.programme import target_kinds
+from gnapp.store.programme import target_giver, target_kinds
 
 SERVICE_STANDARD = "2022-2025"  # whose indicator params define safe water, hygienic latrines, ...
 LIST_LABELS = {"poor": "hộ nghèo", "near_poor": "hộ cận nghèo"}
@@ -184,6 +185,7 @@ class TargetFigure:
     achieved: float | None
     share_of_target: float | None  # "% so với chỉ tiêu", reduction targets, one decimal
     reached: bool | None
+    giver: str | None = None  # "tỉnh giao", "huyện giao" (from the decision's date)
 
 
 @dataclass(frozen=True)
@@ -247,6 +249,7 @@ class ReportFigures:
     groups: tuple[GroupFigures, ...]
     budget: BudgetFigures
     problems: tuple[str, ...] = field(default=())
+    outputs: OutputFigures | None = None  # section II.2 (None in reports saved before it)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (JSON-able): the dataclasses as dicts, with the period's code."""
@@ -266,7 +269,14 @@ def _rebuild(kind: Any, value: Any) -> Any:
         return None
     if is_dataclass(kind):
         hints = get_type_hints(kind)
-        return kind(**{f.name: _rebuild(hints[f.name], value[f.name]) for f in fields(kind)})
+        # a field added later is absent from older saved figures: its default stands
+        return kind(
+            **{
+                f.name: _rebuild(hints[f.name], value[f.name])
+                for f in fields(kind)
+                if f.name in value
+            }
+        )
     origin, args = get_origin(kind), get_args(kind)
     if origin is tuple:
         if len(args) == 2 and args[1] is Ellipsis:
@@ -492,6 +502,7 @@ def target_figure(
     years: tuple[int, ...],
     decision_number: str | None,
     achieved: float | None,
+    giver: str | None = None,
 ) -> TargetFigure:
     """A target against what was achieved; ``kind`` gives its label, unit and direction."""
     reached = None
@@ -508,6 +519,7 @@ def target_figure(
         achieved=achieved,
         share_of_target=percent(achieved, target, 1) if code in REDUCTION_TARGETS else None,
         reached=reached,
+        giver=giver,
     )
 
 
@@ -518,11 +530,12 @@ def _targets(
     end: UnitLists,
     movements: UnitMovements,
     services: Sequence[ServiceFigure],
+    outputs: OutputFigures,
 ) -> tuple[TargetFigure, ...]:
     """Reduction targets summed over the years whose movements the period counts; the
     others are the end year's."""
     kinds = target_kinds()
-    achieved_by_code = achieved_values(end, movements, services)
+    achieved_by_code = achieved_values(end, movements, services) | dict(outputs.measured)
     rows = counts.target_rows(db, {*movement_years, end_year})
     chosen: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
@@ -541,6 +554,7 @@ def _targets(
             tuple(r["year"] for r in kind_rows),
             kind_rows[-1]["decision_number"],
             achieved_by_code.get(code),
+            target_giver(kind_rows[-1]["decision_date"]),
         )
         for code, kind_rows in chosen.items()
     ]
@@ -662,6 +676,7 @@ def report_figures(db: sqlite_utils.Database, kind: str, period: Period | str) -
     end = _snapshot(villages, lists[end_year], end_year, current)
     services = _services(db, end_year, current, period.end_date)
     budget_first = period.first if period.shape == "span" else end_year
+    outputs = output_figures(db, period)
     return ReportFigures(
         kind=report.code,
         period=period,
@@ -672,12 +687,15 @@ def report_figures(db: sqlite_utils.Database, kind: str, period: Period | str) -
         movements=by_village,
         commune_movements=commune_movements,
         services=services,
-        targets=_targets(db, movement_years, end_year, end.commune, commune_movements, services),
+        targets=_targets(
+            db, movement_years, end_year, end.commune, commune_movements, services, outputs
+        ),
         groups=_groups(db, end_year, current),
         budget=budget_figures(
             budget_first, period.last, counts.budget_counts(db, budget_first, period.last)
         ),
         problems=tuple(problems),
+        outputs=outputs,
     )
 
 

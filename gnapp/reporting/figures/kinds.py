@@ -26,8 +26,10 @@ SENTENCE_KEYS = (
     "targets",
     "budget",
     "budget_sources",
+    "policies",
+    "capital",
 )
-SENTENCE_PREFIXES = ("target.", "budget.")
+SENTENCE_PREFIXES = ("target.", "budget.", "output.", "policy.")
 
 
 class FiguresError(ValueError):
@@ -140,6 +142,7 @@ FIGURE_SETS = (
     "services",
     "budget",
     "groups",
+    "outputs",
 )
 FIGURE_SET_LABELS = {
     "commune": "Đặc điểm của xã: số thôn, số hộ, số nhân khẩu",
@@ -150,6 +153,8 @@ FIGURE_SET_LABELS = {
     "services": "Tiếp cận dịch vụ xã hội cơ bản (chỉ tiêu tính từ phiếu của hộ)",
     "budget": "Kinh phí theo dự án, tiểu dự án và nguồn vốn",
     "groups": "Hộ nghèo, hộ cận nghèo theo nhóm đối tượng",
+    "outputs": "Kết quả các dự án, tiểu dự án (mô hình, lớp, học viên, hộ được hỗ trợ) và chính "
+    "sách giảm nghèo chung",
 }
 # The figure set each fixed sentence shows; "target.<code>" shows targets (and services when
 # a service measures it), "budget.<...>" the budget.
@@ -165,6 +170,8 @@ SENTENCE_SETS = {
     "targets": "targets",
     "budget": "budget",
     "budget_sources": "budget",
+    "policies": "outputs",
+    "capital": "budget",
 }
 
 
@@ -173,6 +180,8 @@ def sentence_figure_sets(key: str, service_codes: Sequence[str] = ()) -> frozens
     left out of a report that chooses none of them."""
     if key.startswith("budget."):
         return frozenset({"budget"})
+    if key.startswith(("output.", "policy.")):
+        return frozenset({"outputs"})
     if key.startswith("target."):
         code = key.removeprefix("target.")
         measured = code == "*" or code in service_codes

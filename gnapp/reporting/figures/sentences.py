@@ -19,6 +19,7 @@ from gnapp.reporting.figures.compute import (
     ServiceFigure,
     TargetFigure,
 )
+from gnapp.reporting.figures.output_sentences import output_sentences
 from gnapp.reporting.issuer import KIND_WORDS
 
 # "toàn xã", ...; district and province: the receiving office's consolidated figures
@@ -94,10 +95,11 @@ def _reduction_note(figures: ReportFigures, status: str) -> str:
     )
     note = _change(moved.reduction)
     if target is not None:
+        assigned = f"chỉ tiêu {target.giver or 'giao'}"
         if moved.reduction > 0 and target.share_of_target is not None:
-            note += f", đạt {format_number(target.share_of_target, 1)}% so với chỉ tiêu giao"
+            note += f", đạt {format_number(target.share_of_target, 1)}% so với {assigned}"
         else:
-            note += f"; chỉ tiêu giao giảm {_value(target.target, target.unit)}"
+            note += f"; {assigned} giảm {_value(target.target, target.unit)}"
     return note
 
 
@@ -167,7 +169,8 @@ def _groups_sentence(figures: ReportFigures, status: str) -> str:
 
 
 def _target_sentence(target: TargetFigure, services: Mapping[str, ServiceFigure]) -> str:
-    text = f"{target.label}: chỉ tiêu {_value(target.target, target.unit)}"
+    assigned = f"chỉ tiêu {target.giver}" if target.giver else "chỉ tiêu"
+    text = f"{target.label}: {assigned} {_value(target.target, target.unit)}"
     if target.achieved is None:
         service = services.get(target.code)
         if service is not None and service.base == 0:
@@ -179,7 +182,7 @@ def _target_sentence(target: TargetFigure, services: Mapping[str, ServiceFigure]
         achieved = (
             _rate_text(target.achieved)
             if target.code.endswith("_rate")
-            else _value(target.achieved, "%")
+            else _value(target.achieved, target.unit)
         )
     text += f", thực hiện {achieved}"
     service = services.get(target.code)
@@ -248,4 +251,4 @@ def sentences(figures: ReportFigures) -> dict[str, str]:
         written[f"budget.{project.programme_id}.{project.code}"] = (
             f"{project.name}: {_money(project)}."
         )
-    return written
+    return written | output_sentences(figures.outputs, figures.period.label)
