@@ -53,7 +53,8 @@ def _add_report(commands: Any) -> None:
         "--kind",
         required=True,
         metavar="LOẠI",
-        help="loại báo cáo: six_month, annual, ad_hoc, mid_term, end_of_period",
+        help="loại báo cáo: six_month, annual, ad_hoc, mid_term, end_of_period; plan: kế hoạch "
+        "thực hiện Chương trình năm (--period là năm, không lưu thành phiên bản)",
     )
     build.add_argument(
         "--period", required=True, metavar="KỲ", help="kỳ báo cáo: 2025, 2025-H1 hoặc 2021-2025"
@@ -205,6 +206,8 @@ def _build(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     content = _narrative(args.narrative)
     awards = content.pop("awards", [])
     header = default_header(cdb.db, args.date or date.today(), args.number)
+    if args.kind == "plan":
+        return _build_plan(cdb, args, content, header)
     figure_sets = (
         [s.strip() for s in args.figure_sets.split(",") if s.strip()]
         if args.figure_sets is not None
@@ -226,6 +229,16 @@ def _build(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
         figure_sets=figure_sets,
     )
     print(f"Đã ghi {built.pdf} và {built.xlsx}; đã lưu báo cáo số {report_id} (bản nháp).")
+    return 0
+
+
+def _build_plan(cdb: CommuneDatabase, args: argparse.Namespace, content: dict, header: Any) -> int:
+    from gnapp.reporting.plan import plan_year, write_plan_files
+
+    if args.figure_sets is not None:
+        raise CliError("Kế hoạch không chọn nhóm số liệu (--figure-sets).")
+    built = write_plan_files(cdb.db, plan_year(args.period), content, header, args.out)
+    print(f"Đã ghi {built.pdf} và {built.xlsx}.")
     return 0
 
 

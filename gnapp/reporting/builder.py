@@ -263,7 +263,7 @@ def section_sentence_keys(
     ]
 
 
-def _text_blocks(text: str) -> list[Block]:
+def text_blocks(text: str) -> list[Block]:
     """The clerk's text: a paragraph per line, "- " and "+ " lines as bullets."""
     blocks: list[Block] = []
     for line in (raw.strip() for raw in text.splitlines()):
@@ -654,7 +654,7 @@ def build_document(
     written = sentences(figures)
     subject = report.subject.format(period=figures.period.label, commune=who.commune)
     tables = annex_tables(figures, awards, chosen)
-    documents = _text_blocks(narrative.get(DOCUMENTS, ""))
+    documents = text_blocks(narrative.get(DOCUMENTS, ""))
     first_table = 2 if documents and DOCUMENTS in report.annexes else 1
     annex_of = {t.id: ROMAN[first_table - 1 + i] for i, t in enumerate(tables)}
     charts = rate_charts(db, figures)
@@ -682,7 +682,7 @@ def build_document(
                 TextParagraph(f"(Chi tiết tại Phụ lục {', '.join(shown)} kèm theo)", italic=True)
             )
         if section.narrative:
-            body += _text_blocks(narrative.get(section.key, ""))
+            body += text_blocks(narrative.get(section.key, ""))
     body.append(
         TextParagraph(f"Trên đây là báo cáo {_lower_first(subject)}, {who.name} kính báo cáo./.")
     )
