@@ -1,0 +1,136 @@
+"""The annual implementation plan (seed 003) and who set each target."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+
+from gnapp.cli import main
+from gnapp.reporting.builder import default_header
+from gnapp.reporting.figures import report_figures
+from gnapp.reporting.plan import build_plan, plan_content, plan_sections, plan_tables
+from gnapp.store import programme
+from gnapp.store.setup import SIGNING_MARKS
+from tests.reporting.test_report_builder import pdf_text
+
+
+@pytest.mark.parametrize(
+    ("decided", "giver"),
+    [
+        ("2025-06-30", "huyện giao"),
+        ("2025-07-01", "tỉnh giao"),
+        ("2022-02-15", "huyện giao"),
+        ("2026-02-15", "tỉnh giao"),
+        (None, None),
+    ],
+)
+def test_who_set_a_target_follows_its_decisions_date(decided, giver):
+    assert programme.target_giver(decided) == giver
+
+
+def test_reports_say_who_set_the_targets(demo_db):
+    figures = report_figures(demo_db.db, "annual", "2025")
+    assert {t.giver for t in figures.targets} == {"huyện giao"}  # decided 15/02/2025
+    programme.set_target(
+        demo_db, 2025, "poor_reduction", 3, decision_number="88/QĐ-UBND", decision_date="2025-08-01"
+    )
+    programme.set_target(demo_db, 2025, "near_poor_reduction", 3)
+    figures = report_figures(demo_db.db, "annual", "2025")
+    by_code = {t.code: t for t in figures.targets}
+    assert by_code["poor_reduction"].giver == "tỉnh giao"
+    assert by_code["near_poor_reduction"].giver is None
+    from gnapp.reporting.figures import sentences
+
+    written = sentences(figures)
+    assert "so với chỉ tiêu tỉnh giao" in written["end_lists"]
+    assert "chỉ tiêu tỉnh giao 3 hộ" in written["target.poor_reduction"]
+    assert "chỉ tiêu 3 hộ" in written["target.near_poor_reduction"]
+
+
+def test_the_plan_follows_the_seeds_sections_and_is_signed_by_the_committee(demo_db, tmp_path):
+    header = default_header(demo_db.db, date(2025, 3, 1), "12")
+    narrative = {
+        "IV": "Đẩy mạnh công tác tuyên truyền.",
+        "V.1": "Công chức Văn hóa - Xã hội chủ trì.",
+    }
+    document = build_plan(demo_db.db, 2025, narrative, header)
+    body = [str(getattr(block, "text", "")) for block in document.body]
+    assert "Đẩy mạnh công tác tuyên truyền." in body and "Công chức Văn hóa - Xã hội." in body
+    assert document.kind == "KẾ HOẠCH" and document.number_symbol == "Số: 12/KH-UBND"
+    assert document.signatures[0].marks == SIGNING_MARKS[header.signer_title]
+    assert document.signatures[0].marks[0] == "TM. ỦY BAN NHÂN DÂN"
+    headings = [s.heading for s in plan_sections(2025)]
+    assert headings[0] == "I. MỤC ĐÍCH, YÊU CẦU"
+    assert "2. Các chỉ tiêu cần đạt đến cuối năm 2025" in headings
+    assert headings[-1] == "V. PHÂN CÔNG QUẢN LÝ VÀ TỔ CHỨC THỰC HIỆN"
+
+    out = tmp_path / "out"
+    out.mkdir()
+    path = demo_db.path
+    demo_db.close()
+    argv = ["report", "build", "--db", str(path), "--kind", "plan", "--period", "2025"]
+    assert main([*argv, "--out", str(out), "--number", "12", "--date", "2025-03-01"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["plan-2025.pdf", "plan-2025.xlsx"]
+    text = pdf_text(out / "plan-2025.pdf")
+    for line in (
+        "KẾ HOẠCH",
+        "Thực hiện Chương trình mục tiêu quốc gia giảm nghèo bền vững trên địa bàn xã",
+        "Số: 12/KH-UBND",
+        "I. MỤC ĐÍCH, YÊU CẦU",
+        "II. MỤC TIÊU, CÁC CHỈ TIÊU",
+        "III. NỘI DUNG VÀ KINH PHÍ THỰC HIỆN",
+        "IV. NHIỆM VỤ VÀ GIẢI PHÁP THỰC HIỆN",
+        "V. PHÂN CÔNG QUẢN LÝ VÀ TỔ CHỨC THỰC HIỆN",
+        "Theo chỉ tiêu huyện giao tại Quyết định số 65/QĐ-UBND ngày 15/02/2025",
+        "Tổng kinh phí thực hiện",
+        "TM. ỦY BAN NHÂN DÂN",
+        "Phụ lục III",
+    ):
+        assert line in text, line
+    assert "phần mềm" not in text
+    sheets = load_workbook(out / "plan-2025.xlsx").sheetnames
+    assert len(sheets) == 3
+
+
+def test_plan_tables_hold_the_years_targets_activities_and_budget(demo_db):
+    content = plan_content(demo_db.db, 2025)
+    tables = {t.id: t for t in plan_tables(content)}
+    assert list(tables) == ["plan_targets", "plan_activities", "plan_budget"]
+    assert len(tables["plan_targets"].body) == len(programme.targets(demo_db.db, 2025))
+    from gnapp.reporting.tables import summary
+
+    budget = tables["plan_budget"]
+    totals = summary(budget, budget.body)
+    lines = programme.budgets(demo_db.db, 2025)
+    assert totals["allocated"] == sum(b["allocated"] for b in lines)
+    assert totals["total"] == sum(b["allocated"] + b["carried_over"] for b in lines)
+    planned = summary(tables["plan_activities"], tables["plan_activities"].body)
+    assert planned["budget"] == sum(a["budget"] or 0 for a in content.activities)
+
+
+def test_a_plan_for_the_new_programme_without_projects_says_the_funds_come_from_above(
+    demo_db, tmp_path
+):
+    header = default_header(demo_db.db, date(2026, 2, 20), None)
+    document = build_plan(demo_db.db, 2026, {}, header)
+    text = " ".join(
+        getattr(block, "text", "")
+        for block in document.body
+        if isinstance(getattr(block, "text", None), str)
+    )
+    assert "Kinh phí thực hiện theo cấp trên phân bổ." in text
+    assert "chỉ tiêu tỉnh giao" in text  # the 2026 targets were decided on 15/02/2026
+    assert "xây dựng nông thôn mới" in document.subject
+
+
+def test_the_cli_refuses_a_plan_for_half_a_year(demo_db, tmp_path, capsys):
+    path = demo_db.path
+    demo_db.close()
+    argv = ["report", "build", "--db", str(path), "--kind", "plan", "--period", "2025-H1"]
+    out = tmp_path / "out"
+    out.mkdir()
+    assert main([*argv, "--out", str(out)]) == 1
+    assert "Kế hoạch lập cho một năm" in capsys.readouterr().err
+    assert list(out.iterdir()) == []
