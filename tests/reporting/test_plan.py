@@ -53,7 +53,7 @@ def test_the_plan_follows_the_seeds_sections_and_is_signed_by_the_committee(demo
     header = default_header(demo_db.db, date(2025, 3, 1), "12")
     narrative = {
         "IV": "Đẩy mạnh công tác tuyên truyền.",
-        "V.1": "Công chức Văn hóa - Xã hội chủ trì.",
+        "V": "Công chức Văn hóa - Xã hội.",
     }
     document = build_plan(demo_db.db, 2025, narrative, header)
     body = [str(getattr(block, "text", "")) for block in document.body]
