@@ -7,8 +7,12 @@ and models, their beneficiaries, and the policy support counted by year (docs/pr
     gnapp targets import FILE --db PATH --year Y [--sheet TÊN] [--dry-run]
     gnapp activity list|policies --db PATH --year Y
     gnapp activity add --db PATH --year Y --project DA --kind LOẠI --name TÊN
-                       [--source NGUỒN] [--budget ĐỒNG] [--village MÃ]
+                       [--source NGUỒN] [--budget ĐỒNG] [--village MÃ] [--start YYYY-MM-DD]
     gnapp activity beneficiary SỐ --db PATH --household MÃ_HỘ [--amount ĐỒNG] [--support NỘI_DUNG]
+    gnapp activity budget --db PATH --year Y --project DA --source NGUỒN --allocated ĐỒNG
+                          [--capital investment|recurrent] [--carried-over ĐỒNG] [--disbursed ĐỒNG]
+    gnapp activity grant --db PATH --year Y --policy CHÍNH_SÁCH --household MÃ_HỘ [--amount ĐỒNG]
+                         [--date YYYY-MM-DD]
 """
 
 from __future__ import annotations
@@ -92,7 +96,50 @@ def add_commands(commands: Any) -> None:
     adding.add_argument("--source", metavar="NGUỒN", help="nguồn vốn (vd. central)")
     adding.add_argument("--budget", type=int, metavar="ĐỒNG", help="kinh phí (đồng)")
     adding.add_argument("--village", metavar="MÃ", help="thôn, tổ dân phố thực hiện (mã)")
+    adding.add_argument(
+        "--start",
+        type=date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="ngày bắt đầu (báo cáo 6 tháng chỉ tính hoạt động bắt đầu trong kỳ)",
+    )
     adding.set_defaults(handler=on_commune(_activity_add))
+    budget = activity_commands.add_parser(
+        "budget", help="ghi (hoặc sửa) kinh phí của một dự án theo nguồn vốn và loại vốn"
+    )
+    add_db(budget)
+    _year(budget)
+    budget.add_argument("--project", required=True, metavar="DA",
+                        help="mã dự án, tiểu dự án (vd. DA3.1)")  # fmt: skip
+    budget.add_argument("--source", required=True, metavar="NGUỒN",
+                        help="nguồn vốn (vd. central)")  # fmt: skip
+    budget.add_argument(
+        "--capital",
+        choices=("investment", "recurrent"),
+        help="loại vốn: investment (đầu tư phát triển), recurrent (sự nghiệp)",
+    )
+    budget.add_argument("--allocated", type=int, required=True, metavar="ĐỒNG",
+                        help="kinh phí phân bổ trong năm (đồng)")  # fmt: skip
+    budget.add_argument("--carried-over", type=int, default=0, metavar="ĐỒNG",
+                        help="kinh phí năm trước chuyển sang (đồng)")  # fmt: skip
+    budget.add_argument("--disbursed", type=int, default=0, metavar="ĐỒNG",
+                        help="đã giải ngân (đồng)")  # fmt: skip
+    budget.set_defaults(handler=on_commune(_budget))
+    grant = activity_commands.add_parser(
+        "grant", help="ghi một hộ được hưởng một chính sách giảm nghèo chung trong năm"
+    )
+    add_db(grant)
+    _year(grant)
+    grant.add_argument(
+        "--policy",
+        required=True,
+        metavar="CHÍNH_SÁCH",
+        help="chính sách: credit, health_insurance, tuition, electricity, legal_aid",
+    )
+    grant.add_argument("--household", required=True, metavar="MÃ_HỘ", help="mã hộ")
+    grant.add_argument("--amount", type=int, metavar="ĐỒNG", help="số tiền (đồng)")
+    grant.add_argument("--date", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                       help="ngày nhận (báo cáo 6 tháng chỉ tính ngày nhận trong kỳ)")  # fmt: skip
+    grant.set_defaults(handler=on_commune(_grant))
     beneficiary = activity_commands.add_parser(
         "beneficiary", help="thêm một hộ hưởng lợi vào một hoạt động"
     )
@@ -203,6 +250,7 @@ def _activity_add(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
         funding_source=args.source,
         budget=args.budget,
         village_id=village_by_code(cdb.db, args.village).id if args.village else None,
+        started_on=args.start.isoformat() if args.start else None,
     )
     print(f"Đã thêm hoạt động số {activity_id}: {args.name}")
     return 0
@@ -214,4 +262,38 @@ def _beneficiary(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     household = lookup_household(cdb.db, args.household)
     add_beneficiary(cdb, args.activity, household, support=args.support, amount=args.amount)
     print(f"Đã thêm hộ {args.household} vào hoạt động số {args.activity}.")
+    return 0
+
+
+def _budget(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+    from gnapp.store.programme import programme_for_year, set_budget
+
+    set_budget(
+        cdb,
+        args.year,
+        programme_for_year(args.year),
+        args.project,
+        args.source,
+        args.allocated,
+        args.disbursed,
+        capital=args.capital,
+        carried_over=args.carried_over,
+    )
+    print(f"Đã ghi kinh phí năm {args.year} của {args.project} ({args.source}).")
+    return 0
+
+
+def _grant(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+    from gnapp.store.activities import add_policy_benefit
+
+    household = lookup_household(cdb.db, args.household)
+    add_policy_benefit(
+        cdb,
+        args.year,
+        args.policy,
+        household,
+        amount=args.amount,
+        granted_on=args.date.isoformat() if args.date else None,
+    )
+    print(f"Đã ghi chính sách {args.policy} năm {args.year} cho hộ {args.household}.")
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import sqlite_utils
@@ -249,6 +250,13 @@ def find_households(
     return [Candidate(*row) for row in rows[:limit]]
 
 
+def _is_date_of(text: str, year: int) -> bool:
+    try:
+        return date.fromisoformat(text).year == year and len(text) == 10
+    except ValueError:
+        return False
+
+
 def add_policy_benefit(
     cdb: CommuneDatabase,
     year: int,
@@ -266,7 +274,7 @@ def add_policy_benefit(
         raise DatabaseError(f"Chính sách không có trong danh mục: {policy}")
     _check_household(cdb.db, household_id, member_id)
     _check_amount(amount, "Số tiền")
-    if granted_on is not None and not granted_on.startswith(f"{year}-"):
+    if granted_on is not None and not _is_date_of(granted_on, year):
         raise DatabaseError(f"Ngày nhận chính sách ({granted_on}) phải thuộc năm {year}.")
     row = {
         "year": year,

@@ -6,18 +6,22 @@ from datetime import date
 from typing import Any
 
 from gnapp.core.classify import CLASS_LABELS
-from gnapp.core.vietnamese import format_number, format_percent
+from gnapp.core.vietnamese import format_date, format_number, format_percent
 from gnapp.i18n import tr, tr_noop
 from gnapp.reporting.figures import percent
 from gnapp.store import activities, programme
 from gnapp.store.activities import ACTIVITY_KINDS, POLICIES, Candidate
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.errors import DatabaseError
+from gnapp.store.programme import CAPITAL_KINDS
 from gnapp.store.register import villages
 from gnapp.ui.common.messages import ask_yes_no
 from gnapp.ui.common.models import TextRow, TextTableModel, capitalise
 from gnapp.ui.common.qt import (
+    QCheckBox,
     QComboBox,
+    QDate,
+    QDateEdit,
     QDialog,
     QFormLayout,
     QGroupBox,
@@ -46,7 +50,9 @@ SEARCH_DELAY_MS = 200
 BUDGET_HEADERS = (
     tr_noop("Dự án, tiểu dự án"),
     tr_noop("Nguồn vốn"),
+    tr_noop("Loại vốn"),
     tr_noop("Phân bổ (đồng)"),
+    tr_noop("Năm trước chuyển sang (đồng)"),
     tr_noop("Giải ngân (đồng)"),
     tr_noop("Tỷ lệ"),
 )
@@ -79,6 +85,7 @@ POLICY_HEADERS = (
     tr_noop("Mã hộ"),
     tr_noop("Số tiền (đồng)"),
     tr_noop("Chính sách"),
+    tr_noop("Ngày nhận"),
     tr_noop("Thôn"),
 )
 
@@ -155,6 +162,32 @@ class HouseholdPicker(QWidget):
         return self.candidates[row] if row is not None else None
 
 
+class OptionalDate(QWidget):
+    """A date that may be left unrecorded: a check box and the date, inside one year."""
+
+    def __init__(self, label: str, year: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.known = QCheckBox(label)
+        self.date = QDateEdit(QDate(year, 1, 1))
+        self.date.setDisplayFormat("dd/MM/yyyy")
+        self.date.setCalendarPopup(True)
+        self.date.setDateRange(QDate(year, 1, 1), QDate(year, 12, 31))
+        self.date.setEnabled(False)
+        self.known.toggled.connect(self.date.setEnabled)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.known)
+        layout.addWidget(self.date, 1)
+
+    def value(self) -> str | None:
+        return self.date.date().toString("yyyy-MM-dd") if self.known.isChecked() else None
+
+    def set_value(self, iso: str | None) -> None:
+        self.known.setChecked(iso is not None)
+        if iso:
+            self.date.setDate(QDate.fromString(iso, "yyyy-MM-dd"))
+
+
 class BudgetDialog(QDialog):
     def __init__(
         self, cdb: CommuneDatabase, year: int, row: dict[str, Any] | None, parent: QWidget
@@ -166,13 +199,17 @@ class BudgetDialog(QDialog):
         self.setMinimumWidth(620)
         self.project = _combo(_projects(self.programme_id))
         self.source = _combo(programme.funding_sources(self.programme_id))
+        self.capital = _combo(CAPITAL_KINDS, tr("— chưa phân loại —"))
         self.allocated = QLineEdit(placeholderText=tr("vd. 450.000.000"))
+        self.carried_over = QLineEdit(placeholderText=tr("để trống nếu không có"))
         self.disbursed = QLineEdit(placeholderText=tr("vd. 300.000.000"))
         self.error = error_label()
         form = QFormLayout()
         form.addRow(tr("Dự án, tiểu dự án"), self.project)
         form.addRow(tr("Nguồn vốn"), self.source)
+        form.addRow(tr("Loại vốn"), self.capital)
         form.addRow(tr("Kinh phí phân bổ (đồng)"), self.allocated)
+        form.addRow(tr("Năm trước chuyển sang (đồng)"), self.carried_over)
         form.addRow(tr("Đã giải ngân (đồng)"), self.disbursed)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -181,9 +218,11 @@ class BudgetDialog(QDialog):
         if row:
             self.project.setCurrentIndex(self.project.findData(row["project_code"]))
             self.source.setCurrentIndex(self.source.findData(row["funding_source"]))
-            self.project.setEnabled(False)
-            self.source.setEnabled(False)
+            self.capital.setCurrentIndex(self.capital.findData(row["capital"]))
+            for key in (self.project, self.source, self.capital):
+                key.setEnabled(False)
             self.allocated.setText(format_number(row["allocated"]))
+            self.carried_over.setText(_money(row["carried_over"] or None))
             self.disbursed.setText(format_number(row["disbursed"]))
 
     def accept(self) -> None:
@@ -199,6 +238,9 @@ class BudgetDialog(QDialog):
                 self.source.currentData(),
                 allocated,
                 _optional_amount(self.disbursed.text(), tr("Giải ngân")) or 0,
+                capital=self.capital.currentData(),
+                carried_over=_optional_amount(self.carried_over.text(), tr("Năm trước chuyển sang"))
+                or 0,
             )
         except DatabaseError as error:
             self.error.setText(str(error))
@@ -223,6 +265,7 @@ class ActivityDialog(QDialog):
         self.source = _combo(programme.funding_sources(self.programme_id), tr("— chưa ghi —"))
         self.budget = QLineEdit(placeholderText=tr("vd. 180.000.000 (để trống nếu chưa rõ)"))
         self.village = _combo({v["id"]: v["name"] for v in villages(cdb.db)}, tr("Toàn xã"))
+        self.started_on = OptionalDate(tr("Đã biết ngày"), year)
         self.note = QLineEdit()
         self.error = error_label()
         form = QFormLayout()
@@ -232,6 +275,7 @@ class ActivityDialog(QDialog):
         form.addRow(tr("Nguồn vốn"), self.source)
         form.addRow(tr("Kinh phí (đồng)"), self.budget)
         form.addRow(tr("Nơi thực hiện"), self.village)
+        form.addRow(tr("Ngày bắt đầu"), self.started_on)
         form.addRow(tr("Ghi chú"), self.note)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -247,6 +291,7 @@ class ActivityDialog(QDialog):
             ):
                 box.setCurrentIndex(box.findData(value))
             self.budget.setText(_money(row["budget"]))
+            self.started_on.set_value(row["started_on"])
             self.note.setText(row["note"] or "")
 
     def accept(self) -> None:
@@ -256,6 +301,7 @@ class ActivityDialog(QDialog):
             "kind": self.kind.currentData(),
             "funding_source": self.source.currentData(),
             "village_id": self.village.currentData(),
+            "started_on": self.started_on.value(),
             "note": self.note.text().strip() or None,
         }
         try:
@@ -300,7 +346,7 @@ class ActivitiesView(YearScreen):
     # --- building ---------------------------------------------------------------------------
 
     def _budget_tab(self) -> QWidget:
-        self.budget_model = TextTableModel(BUDGET_HEADERS, numeric_columns=(2, 3, 4))
+        self.budget_model = TextTableModel(BUDGET_HEADERS, numeric_columns=(3, 4, 5, 6))
         self.budget_table = records_table(self.budget_model)
         self.budget_rows: list[dict[str, Any]] = []
         self.budget_total = QLabel()
@@ -386,6 +432,7 @@ class ActivitiesView(YearScreen):
         self.policy = _combo(POLICIES)
         self.policy_picker = HouseholdPicker(self.cdb, self.year.value())
         self.policy_amount = QLineEdit(placeholderText=tr("để trống nếu không có số tiền"))
+        self.policy_date = OptionalDate(tr("Đã biết ngày"), self.year.value())
         self.add_policy_button = QPushButton(tr("Ghi cho hộ đã chọn"))
         self.add_policy_button.clicked.connect(self.add_policy_benefit)
         left = QVBoxLayout()
@@ -397,6 +444,7 @@ class ActivitiesView(YearScreen):
         form = QFormLayout()
         form.addRow(tr("Chính sách"), self.policy)
         form.addRow(tr("Số tiền (đồng)"), self.policy_amount)
+        form.addRow(tr("Ngày nhận"), self.policy_date)
         right = QGroupBox(tr("Ghi một lượt hưởng chính sách"))
         adding = QVBoxLayout(right)
         adding.addLayout(form)
@@ -423,13 +471,16 @@ class ActivitiesView(YearScreen):
         self.budget_rows = programme.budgets(self.cdb.db, self.year.value())
         rows = []
         for row in self.budget_rows:
-            rate = percent(row["disbursed"], row["allocated"])
+            # of the year's allocation and the funds carried over, as section II.2's table
+            rate = percent(row["disbursed"], row["allocated"] + row["carried_over"])
             rows.append(
                 TextRow(
                     (
                         _projects(row["programme_id"])[row["project_code"]],
                         programme.funding_sources(row["programme_id"])[row["funding_source"]],
+                        CAPITAL_KINDS.get(row["capital"] or "", ""),
                         format_number(row["allocated"]),
+                        format_number(row["carried_over"]),
                         format_number(row["disbursed"]),
                         format_percent(rate) if rate is not None else "",
                     )
@@ -534,6 +585,7 @@ class ActivitiesView(YearScreen):
                     row["code"],
                     _money(row["amount"]),
                     POLICIES[row["policy"]],
+                    format_date(date.fromisoformat(row["granted_on"])) if row["granted_on"] else "",
                     row["village_name"],
                 )
             )
@@ -643,6 +695,7 @@ class ActivitiesView(YearScreen):
                 self.policy.currentData(),
                 candidate.household_id,
                 amount=_optional_amount(self.policy_amount.text(), tr("Số tiền")),
+                granted_on=self.policy_date.value(),
             )
         except DatabaseError as error:
             self.say(str(error), error=True)

@@ -15,7 +15,7 @@ from gnapp.store import programme
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.errors import DatabaseError
 from gnapp.ui.common.messages import ask_yes_no
-from gnapp.ui.common.models import TextRow, TextTableModel, target_value_text
+from gnapp.ui.common.models import TextRow, TextTableModel, capitalise, target_value_text
 from gnapp.ui.common.qt import (
     QCheckBox,
     QComboBox,
@@ -46,6 +46,7 @@ TARGET_HEADERS = (
     tr_noop("Dự án"),
     tr_noop("Chỉ tiêu giao"),
     tr_noop("Quyết định giao"),
+    tr_noop("Cấp giao"),
 )
 
 
@@ -336,6 +337,7 @@ class TargetsView(YearScreen):
                     row["project_code"] or "",
                     target_value_text(row["value"], row["unit"]),
                     decision_text(row["decision_number"], row["decision_date"]),
+                    capitalise(programme.target_giver(row["decision_date"]) or ""),
                 ),
                 row["note"],
             )
