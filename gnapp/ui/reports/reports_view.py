@@ -31,6 +31,7 @@ from gnapp.ui.common.qt import (
     Signal,
 )
 from gnapp.ui.common.widgets import fill_list, list_table, selected_row
+from gnapp.ui.reports.plan_dialog import PlanDialog, open_plan_dialog
 from gnapp.ui.reports.report_wizard import (
     PdfMaker,
     ReportContent,
@@ -71,6 +72,12 @@ class ReportsView(QWidget):
         self.empty = QLabel(tr("Chưa có báo cáo nào được lưu. Chọn “Lập báo cáo mới…” để bắt đầu."))
         self.empty.setObjectName("emptyNote")
         self.new_button = QPushButton(tr("Lập báo cáo mới…"))
+        self.plan_button = QPushButton(tr("Lập kế hoạch năm…"))
+        self.plan_button.setToolTip(
+            tr("Kế hoạch thực hiện Chương trình năm: chỉ tiêu, hoạt động và kinh phí của năm")
+        )
+        self.plan_button.clicked.connect(self.new_plan)
+        self.plan: PlanDialog | None = None
         self.open_button = QPushButton(tr("Mở"))
         self.draft_button = QPushButton(tr("Tạo bản nháp mới từ bản này"))
         self.final_button = QPushButton(tr("Hoàn tất (bản chính thức)…"))
@@ -90,8 +97,8 @@ class ReportsView(QWidget):
         )
         self.final_button.setToolTip(tr("Đánh dấu là bản chính thức đã gửi; sau đó không sửa được"))
         buttons = QHBoxLayout()
-        for button in (self.new_button, self.open_button, self.draft_button, self.final_button,
-                       self.preview_button, self.files_button):  # fmt: skip
+        for button in (self.new_button, self.plan_button, self.open_button, self.draft_button,
+                       self.final_button, self.preview_button, self.files_button):  # fmt: skip
             buttons.addWidget(button)
         buttons.addStretch()
         self.status = QLabel()
@@ -153,6 +160,10 @@ class ReportsView(QWidget):
 
     def new_report(self) -> ReportWizard:
         return self._wizard(None)
+
+    def new_plan(self) -> PlanDialog:
+        self.plan = open_plan_dialog(self.window(), self.cdb)
+        return self.plan
 
     def open_selected(self) -> ReportWizard | None:
         report = self.selected()
