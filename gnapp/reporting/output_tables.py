@@ -16,13 +16,13 @@ def outputs_table(outputs: OutputFigures, title: str) -> Table:
     a household reached by two projects would be counted twice."""
     columns = (
         Column("name", "Dự án, tiểu dự án", "label"),
-        Column("activities", "Số hoạt động"),
+        Column("activities", "Số hoạt động", width=1.2),
         Column("models", "Mô hình"),
-        Column("classes", "Lớp đào tạo, tập huấn"),
+        Column("classes", "Lớp đào tạo, tập huấn", width=1.3),
         Column("trainees", "Học viên"),
         Column("households", "Hộ", group="Được hỗ trợ"),
         Column("persons", "Người", group="Được hỗ trợ"),
-        Column("supported", "Mức hỗ trợ (đồng)", "money"),
+        Column("supported", "Mức hỗ trợ (đồng)", "money", width=2.0),
     )
     rows = tuple(
         Row(
@@ -72,12 +72,14 @@ def capital_table(outputs: OutputFigures, title: str) -> Table:
     year's allocation and the funds carried over together."""
     group = "Kinh phí (đồng)"
     columns = (
-        Column("name", "Loại vốn, nguồn vốn", "label"),
-        Column("allocated", "Giao trong kỳ", "money", group),
-        Column("carried_over", "Năm trước chuyển sang", "money", group),
-        Column("available", "Tổng", "money", group),
-        Column("disbursed", "Giải ngân", "money", group),
-        Column("rate", "Tỷ lệ giải ngân (%)", "rate", rate_of=("disbursed", "available")),
+        Column("name", "Loại vốn, nguồn vốn", "label", width=2.2),
+        Column("allocated", "Giao trong kỳ", "money", group, width=2.0),
+        Column("carried_over", "Năm trước chuyển sang", "money", group, width=2.0),
+        Column("available", "Tổng", "money", group, width=2.0),
+        Column("disbursed", "Giải ngân", "money", group, width=2.0),
+        Column(
+            "rate", "Tỷ lệ giải ngân (%)", "rate", rate_of=("disbursed", "available"), width=1.2
+        ),
     )
     several = len({line.programme_id for line in outputs.capital}) > 1
     groups: dict[tuple[str, str], list[Row]] = {}

@@ -297,9 +297,9 @@ def _budget_table(
     group = "Kinh phí (đồng)"
     columns = (
         Column("name", "Dự án, tiểu dự án, loại vốn, nguồn vốn", "label"),
-        Column("allocated", "Vốn giao trong năm", "money", group),
-        Column("carried_over", "Năm trước chuyển sang", "money", group),
-        Column("total", "Tổng", "money", group),
+        Column("allocated", "Vốn giao trong năm", "money", group, width=2.0),
+        Column("carried_over", "Năm trước chuyển sang", "money", group, width=2.0),
+        Column("total", "Tổng", "money", group, width=2.0),
     )
     sources = funding_sources(programme_id)
 
