@@ -24,6 +24,12 @@ SHEET_NAMES = {
     "groups": "Nhóm đối tượng",
     "targets": "Chỉ tiêu",
     "budget": "Kinh phí",
+    "capital": "Loại vốn",
+    "outputs": "Kết quả dự án",
+    "policies": "Chính sách chung",
+    "plan_targets": "Chỉ tiêu kế hoạch",
+    "plan_activities": "Hoạt động dự kiến",
+    "plan_budget": "Kế hoạch kinh phí",
     "award_proposals": "Khen thưởng",
     # the receiving office's consolidation
     "communes": "Các xã gửi báo cáo",
