@@ -361,20 +361,17 @@ def plan_tables(content: PlanContent) -> tuple[Table, ...]:
     return tuple(made)
 
 
-def _opening(content: PlanContent, commune: str, issuer_name: str, subject: str) -> list[Block]:
+def _opening(content: PlanContent, issuer_name: str, subject: str) -> list[Block]:
     """The bases: the programme's approving decision, then the decisions that gave the year's
     targets (with who gave them); the clerk may write them instead (narrative OPENING)."""
     bases = []
     basis = programme(content.programme_id).get("legal_basis", "")
     if basis and "(" not in basis:  # a basis still marked unverified is left to the clerk
         bases.append(f"Căn cứ {basis} phê duyệt {programme(content.programme_id)['name']};")
-    seen = set()
-    for row in content.targets:
-        decision = _decision_text(row)
-        if decision and decision not in seen:
-            seen.add(decision)
-            giver = target_giver(row["decision_date"])
-            bases.append(f"Căn cứ {decision} giao chỉ tiêu{' (' + giver + ')' if giver else ''};")
+    for assigned in dict.fromkeys(
+        _assigned(row) for row in content.targets if row["decision_number"]
+    ):
+        bases.append(f"Căn cứ {assigned};")
     if not bases:
         bases.append(f"Căn cứ {FILL_BY_HAND};")
     return [
@@ -406,9 +403,7 @@ def build_plan(
     annex_of = {t.id: ROMAN[i] for i, t in enumerate(tables)}
 
     opening = narrative.get(OPENING, "").strip()
-    body: list[Block] = (
-        text_blocks(opening) if opening else _opening(content, who.commune, who.name, subject)
-    )
+    body: list[Block] = text_blocks(opening) if opening else _opening(content, who.name, subject)
     for section in plan_sections(year):
         body.append(SectionHeading(section.heading, level=section.level))
         figures: list[Block] = []
