@@ -195,7 +195,7 @@ def consolidation_document(
     body = [TextParagraph(opening)]
     if consolidation.missing:
         body.append(TextParagraph(f"Chưa nhận báo cáo của: {', '.join(consolidation.missing)}."))
-    body += [TextParagraph(written[key]) for key in BODY_SENTENCES]
+    body += [TextParagraph(written[key]) for key in BODY_SENTENCES if key in written]
     body += [TextParagraph(f"Lưu ý: {note}", italic=True) for note in consolidation.notes]
     body.append(
         TextParagraph(

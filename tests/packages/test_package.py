@@ -120,6 +120,14 @@ def test_figures_survive_the_data_file(commune_db):
                 village["village_id"] = ids[codes[village["village_id"]]]
         for village in expected["movements"]:
             village["village_id"] = ids[codes[village["village_id"]]]
+        # the package's format does not carry section II.2, who set each target, nor what the
+        # activities measure (yet): the office sees those targets unmeasured
+        measured = dict(figures.outputs.measured)
+        expected["outputs"] = None
+        for target in expected["targets"]:
+            target["giver"] = None
+            if target["code"] in measured:
+                target["achieved"] = target["reached"] = None
         assert rebuilt.to_dict() == expected, kind
 
 

@@ -91,8 +91,8 @@ def test_all_sets_are_the_whole_report(demo_db, ad_hoc):
 def test_only_the_budget(demo_db, ad_hoc):
     shown = _shown(ad_hoc, ["budget"])
     keys = [k for section in shown.values() for k in section]
-    assert keys and all(k.startswith("budget") for k in keys)
-    assert [t.id for t in annex_tables(ad_hoc, figure_sets=["budget"])] == ["budget"]
+    assert keys and all(k.startswith("budget") or k == "capital" for k in keys)
+    assert [t.id for t in annex_tables(ad_hoc, figure_sets=["budget"])] == ["budget", "capital"]
     # II.3 (lists) and II.4 (targets) have nothing left and no text of the clerk: dropped,
     # and II.5 is numbered 3 in their place; narrative keys stay those of the outline
     headings = {s.key: s.heading for s in outline_sections("ad_hoc", ["budget"])}
@@ -114,8 +114,10 @@ def test_only_the_budget(demo_db, ad_hoc):
     written = sentences(ad_hoc)
     assert written["end_lists"] not in texts and written["commune"] not in texts
     assert not any(type(b).__name__ == "Chart" for b in document.body)
-    assert [a.title for a in document.annexes] == [annex_tables(ad_hoc, (), ["budget"])[0].title]
-    assert "(Chi tiết tại Phụ lục I kèm theo)" in texts
+    assert [a.title for a in document.annexes] == [
+        t.title for t in annex_tables(ad_hoc, (), ["budget"])
+    ]
+    assert "(Chi tiết tại Phụ lục I, II kèm theo)" in texts  # by project, by kind of capital
 
 
 def test_services_alone_keep_the_targets_services_measure(ad_hoc):
@@ -244,7 +246,7 @@ def test_a_saved_report_is_written_from_its_saved_figures(demo_db, ad_hoc, tmp_p
     demo_db.db.execute("DELETE FROM budgets")  # the register moves on; the report does not
     built = write_saved_report(demo_db.db, load_report(demo_db.db, report_id), tmp_path)
     assert built.figures == ad_hoc
-    assert load_workbook(built.xlsx).sheetnames == [SHEET_NAMES["budget"]]
+    assert load_workbook(built.xlsx).sheetnames == [SHEET_NAMES["budget"], SHEET_NAMES["capital"]]
 
 
 def test_reports_saved_before_the_choices_open_after_the_migration(tmp_path):
@@ -283,7 +285,7 @@ def test_cli_chooses_sets_finalises_drafts_and_rewrites(demo_db, tmp_path, capsy
     again.mkdir()
     assert main(["report", "files", str(saved.id), *db, "--out", str(again)]) == 0
     sheets = load_workbook(again / "ad_hoc-2023.xlsx").sheetnames
-    assert sheets == [SHEET_NAMES["groups"], SHEET_NAMES["budget"]]
+    assert sheets == [SHEET_NAMES["groups"], SHEET_NAMES["budget"], SHEET_NAMES["capital"]]
     with open_database(path) as cdb:
         states = [(r.version, r.state) for r in list_reports(cdb.db)]
     assert states == [(2, "draft"), (1, "final")]
