@@ -16,7 +16,7 @@ import sqlite_utils
 
 from gnapp.core.vietnamese import format_date, format_money, format_number
 from gnapp.data import read_form_json
-from gnapp.reporting.builder import DocumentHeader, text_blocks
+from gnapp.reporting.builder import OPENING, ROMAN, DocumentHeader, text_blocks
 from gnapp.reporting.document import (
     Annex,
     Block,
@@ -50,9 +50,7 @@ from gnapp.store.register import villages
 from gnapp.store.setup import SIGNING_MARKS
 
 PLAN_KIND = "plan"
-OPENING = "opening"  # narrative key of the bases and the opening paragraph
 FILL_BY_HAND = "…" * 60  # an empty section: a dotted line the clerk fills in by hand
-ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 LETTERS = "abcdđeghiklmnopqrstuvxy"  # Vietnamese list letters: a), b), c), d), đ), e), g)…
 
 
@@ -149,8 +147,11 @@ def _target_lines(rows: Sequence[Mapping[str, Any]], names: Mapping[str, str]) -
     blocks: list[Block] = []
     if shared:
         blocks.append(TextParagraph(f"Theo {shared}:"))
-    for letter, row in zip(LETTERS, rows, strict=False):
-        text = f"{letter}) {_target_name(row, names)}: {_target_value(row)}"
+    # a), b), c)… as the seed; numbered instead when there are more targets than letters
+    markers = [f"{letter})" for letter in LETTERS] if len(rows) <= len(LETTERS) else []
+    for index, row in enumerate(rows):
+        marker = markers[index] if markers else f"{index + 1}."
+        text = f"{marker} {_target_name(row, names)}: {_target_value(row)}"
         if shared is None and _assigned(row):
             text += f" ({_assigned(row)})"
         blocks.append(TextParagraph(text + ";"))

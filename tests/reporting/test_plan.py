@@ -134,3 +134,20 @@ def test_the_cli_refuses_a_plan_for_half_a_year(demo_db, tmp_path, capsys):
     assert main([*argv, "--out", str(out)]) == 1
     assert "Kế hoạch lập cho một năm" in capsys.readouterr().err
     assert list(out.iterdir()) == []
+
+
+def test_more_targets_than_letters_are_numbered(demo_db):
+    for number in range(1, 13):
+        programme.set_target(
+            demo_db, 2025, f"Chỉ tiêu đầu ra {number}", number, project_code="DA2", unit="hộ"
+        )
+    rows = programme.targets(demo_db.db, 2025)
+    assert len(rows) > 23
+    header = default_header(demo_db.db, date(2025, 3, 1), None)
+    body = [str(getattr(b, "text", "")) for b in build_plan(demo_db.db, 2025, {}, header).body]
+    listed = [line for line in body if line.endswith(";") and ": " in line and line[0].isdigit()]
+    assert len(listed) == len(rows) and listed[-1].startswith(f"{len(rows)}. ")
+    assert (
+        "Chỉ tiêu đầu ra 12 (Dự án 2 - Đa dạng hóa sinh kế, phát triển mô hình giảm nghèo): 12 hộ;"
+        in listed[-1]
+    )

@@ -10,9 +10,8 @@ from pathlib import Path
 
 from gnapp.i18n import tr, tr_noop
 from gnapp.progress import Progress
-from gnapp.reporting.builder import DocumentHeader, default_header
+from gnapp.reporting.builder import OPENING, DocumentHeader, default_header
 from gnapp.reporting.plan import (
-    OPENING,
     BuiltPlan,
     plan_content,
     plan_sections,
