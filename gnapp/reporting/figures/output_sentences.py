@@ -43,7 +43,9 @@ def _capital(lines: tuple[CapitalLine, ...]) -> str:
         rate = percent(disbursed, allocated + carried)
         text += f", giải ngân {format_money(disbursed)}"
         if rate is not None:
-            text += f" (đạt {format_number(rate, 2)}%)"
+            # with funds carried over the rate is of both, unlike the budget sentence's
+            base = " tổng vốn giao và vốn năm trước chuyển sang" if carried else ""
+            text += f" (đạt {format_number(rate, 2)}%{base})"
         parts.append(text)
     return "Kinh phí theo loại vốn: " + "; ".join(parts) + "."
 
