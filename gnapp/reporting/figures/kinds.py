@@ -26,6 +26,7 @@ SENTENCE_KEYS = (
     "targets",
     "budget",
     "budget_sources",
+    "outputs",
     "policies",
     "capital",
 )
@@ -170,6 +171,7 @@ SENTENCE_SETS = {
     "targets": "targets",
     "budget": "budget",
     "budget_sources": "budget",
+    "outputs": "outputs",
     "policies": "outputs",
     "capital": "budget",
 }

@@ -51,11 +51,14 @@ def _capital(lines: tuple[CapitalLine, ...]) -> str:
 
 
 def output_sentences(outputs: OutputFigures | None, period_label: str) -> dict[str, str]:
-    """Section II.2's sentences by key: "output.<programme>.<project>", "policies",
+    """Section II.2's sentences by key: "outputs" (the lead line), "output.<programme>.<project>",
+    "policies",
     "policy.<code>" and "capital"; none for figures a report saved before them."""
     if outputs is None:
         return {}
     written: dict[str, str] = {}
+    if outputs.projects:
+        written["outputs"] = f"Kết quả thực hiện các dự án, tiểu dự án {period_label}:"
     for output in outputs.projects:
         written[f"output.{output.programme_id}.{output.code}"] = _project(output)
     if outputs.undated_activities:
