@@ -52,7 +52,7 @@ def test_budget_dialog_validates(view, demo_db):
     dialog.accept()
     assert dialog.result() == 1
     view.load()
-    assert cells(view.budget_model)[0][3] == "1.000.000"
+    assert cells(view.budget_model)[0][5] == "1.000.000"  # after kind of capital, carried over
 
 
 def test_add_activity_and_beneficiary_from_search(view, demo_db):
@@ -121,3 +121,54 @@ def test_policy_benefit_added_and_counted(view, demo_db):
     assert len(rows) == before + 1 == view.policy_model.rowCount()
     added = max(rows, key=lambda row: row["id"])
     assert (added["policy"], added["household_id"]) == ("legal_aid", chosen.household_id)
+
+
+def test_budget_line_with_capital_and_funds_carried_over(view, demo_db):
+    dialog = view.budget_dialog(None)
+    dialog.project.setCurrentIndex(dialog.project.findData("DA5"))
+    dialog.source.setCurrentIndex(dialog.source.findData("province"))
+    dialog.capital.setCurrentIndex(dialog.capital.findData("investment"))
+    dialog.allocated.setText("100.000.000")
+    dialog.carried_over.setText("20.000.000")
+    dialog.disbursed.setText("130.000.000")
+    dialog.accept()
+    assert "năm trước chuyển sang" in dialog.error.text() and dialog.result() == 0
+    dialog.disbursed.setText("110.000.000")
+    dialog.accept()
+    assert dialog.result() == 1
+    view.load()
+    line = next(b for b in programme.budgets(demo_db.db, 2025) if b["project_code"] == "DA5")
+    assert (line["capital"], line["carried_over"], line["disbursed"]) == (
+        "investment",
+        20_000_000,
+        110_000_000,
+    )
+    row = next(r for r in cells(view.budget_model) if r[0].startswith("DA5"))
+    assert row[2:] == (
+        "Vốn đầu tư phát triển",
+        "100.000.000",
+        "20.000.000",
+        "110.000.000",
+        "91,67%",
+    )
+
+
+def test_dates_of_an_activity_and_a_policy_benefit(view, demo_db):
+    dialog = view.activity_dialog(None)
+    dialog.name.setText("Lớp tập huấn kỹ thuật chăn nuôi")
+    dialog.project.setCurrentIndex(dialog.project.findData("DA3.1"))
+    dialog.kind.setCurrentIndex(dialog.kind.findData("training"))
+    dialog.started_on.known.setChecked(True)
+    dialog.started_on.date.setDate(dialog.started_on.date.date().addDays(40))
+    dialog.accept()
+    assert dialog.result() == 1
+    added = max(activities.activities(demo_db.db, 2025), key=lambda a: a["id"])
+    assert added["started_on"] == "2025-02-10"
+    view.policy.setCurrentIndex(view.policy.findData("tuition"))
+    view.policy_picker.search.setText("HGD-0000")
+    view.policy_picker.run_search()
+    view.policy_date.known.setChecked(True)
+    view.add_policy_benefit()
+    granted = max(activities.policy_benefits(demo_db.db, 2025), key=lambda row: row["id"])
+    assert granted["granted_on"] == "2025-01-01"
+    assert "01/01/2025" in [r[4] for r in cells(view.policy_model)]

@@ -54,7 +54,7 @@ def test_add_edit_and_refuse_through_the_dialog(view, demo_db):
     assert dialog.result() == 1
     view.load()
     assert cells(view.model) == [
-        ("Tỷ lệ hộ nghèo cuối năm", "", "6,05%", "12/QĐ-UBND ngày 15/02/2022")
+        ("Tỷ lệ hộ nghèo cuối năm", "", "6,05%", "12/QĐ-UBND ngày 15/02/2022", "Huyện giao")
     ]
     edit = view.target_dialog(0)
     assert edit.value.text() == "6,05" and not edit.kind.isEnabled()
@@ -76,14 +76,14 @@ def test_output_target_of_a_project(view, demo_db):
     dialog.unit.setText("hộ")
     dialog.accept()
     view.load()
-    assert cells(view.model) == [("Số hộ được hỗ trợ mô hình", "DA2", "12 hộ", "")]
+    assert cells(view.model) == [("Số hộ được hỗ trợ mô hình", "DA2", "12 hộ", "", "")]
 
 
 def test_period_scope(view, demo_db):
     programme.set_target(demo_db, 2021, "poverty_rate", 3, period="2021-2025")
     view.scope.setCurrentIndex(view.scope.findData("2021-2025"))
     assert not view.year.isEnabled()
-    assert cells(view.model) == [("Tỷ lệ hộ nghèo cuối năm", "", "3%", "")]
+    assert cells(view.model) == [("Tỷ lệ hộ nghèo cuối năm", "", "3%", "", "")]
 
 
 def test_delete_asks_first(view, demo_db, monkeypatch):

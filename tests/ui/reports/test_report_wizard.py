@@ -173,7 +173,8 @@ def test_the_ad_hoc_report_shows_the_chosen_figures(qtbot, view):
     wizard.next()
     page = wizard.figures_page
     assert [page.tabs.tabText(i) for i in range(page.tabs.count())][1:] == [
-        "Kinh phí thực hiện Chương trình theo dự án, tiểu dự án và nguồn vốn"
+        "Kinh phí thực hiện Chương trình theo dự án, tiểu dự án và nguồn vốn",
+        "Kinh phí thực hiện Chương trình theo loại vốn và nguồn vốn",
     ]
     text = page.tabs.widget(0).toPlainText()
     assert "Kinh phí thực hiện Chương trình" in text and "hộ nghèo, tỷ lệ" not in text
