@@ -177,12 +177,17 @@ def status(value: Any) -> str | None:
     return found
 
 
+_COUNT_WITH_UNIT = re.compile(r"([0-9]+) ?(nguoi|khau|nhan khau|nk)\.?")
+
+
 def count(value: Any) -> int | None:
+    """A member count, a bare number or with its unit ("4", "4 người", "4 khẩu")."""
     written = text(value)
     if written is None:
         return None
+    with_unit = _COUNT_WITH_UNIT.fullmatch(fold(written))
     try:
-        number = parse_number(written)
+        number = int(with_unit.group(1)) if with_unit else parse_number(written)
     except ValueError:
         raise CellError(f"Số nhân khẩu “{written}” không phải số") from None
     if number != int(number) or number < 0:

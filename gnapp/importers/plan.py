@@ -21,7 +21,7 @@ from gnapp.core.household_checks import TEXT_LIMIT, TEXT_LIMITS, text_problem
 from gnapp.core.vietnamese import fold, nfc
 from gnapp.core.villages import VillageMatcher, village_bare
 from gnapp.importers import parsing
-from gnapp.importers.headers import IGNORE, Header, find_header, suggest_mapping
+from gnapp.importers.headers import IGNORE, ColumnGuess, Header, find_header, understand_columns
 from gnapp.importers.parsing import CellError
 from gnapp.importers.reading import Sheet, column_letter, read_sheet
 from gnapp.progress import Progress
@@ -76,6 +76,7 @@ class PlannedHousehold:
     fields: dict[str, Any] = field(default_factory=dict)
     members: list[dict[str, Any]] = field(default_factory=list)
     member_rows: list[int] = field(default_factory=list)
+    lines: dict[tuple[Any, ...], int] = field(default_factory=dict)  # cells -> first row
     status: str | None = None
     member_count: int | None = None
     head_name: str | None = None
@@ -107,6 +108,7 @@ class Summary:
     rejected: int
     duplicates: int
     skipped: int  # rows of households skipped by a duplicate decision
+    repeated: int  # member lines written twice in their household, skipped
     households: int  # to be imported
     members: int
     new_villages: int
@@ -124,6 +126,7 @@ class ImportPlan:
     problems: list[Problem]
     duplicates: list[Duplicate]
     orphan_rows: list[int]
+    repeated_rows: dict[int, int]  # a member's line written again in its household -> first
     existing_villages: dict[str, int]  # village key -> id
     new_villages: dict[str, str]  # village key -> name to create
     village_areas: dict[str, str]  # village key -> "rural" | "urban"
@@ -161,12 +164,13 @@ class ImportPlan:
         rejected += len(self.orphan_rows)
         used = {h.village_key for h in importing}
         return Summary(
-            rows=accepted + warned + rejected + skipped,
+            rows=accepted + warned + rejected + skipped + len(self.repeated_rows),
             accepted=accepted,
             warned=warned,
             rejected=rejected,
             duplicates=len({d.household for d in self.duplicates}),
             skipped=skipped,
+            repeated=len(self.repeated_rows),
             households=len(importing),
             members=sum(len(h.members) for h in importing),
             new_villages=len(used & set(self.new_villages)),
@@ -197,15 +201,18 @@ class Source:
     header: Header
     mapping: dict[int, str]
     remembered: bool  # the mapping was confirmed for a file of the same shape before
+    guesses: list[ColumnGuess]  # how each heading was understood, and why some were not
 
 
 def open_source(db: sqlite_utils.Database, path: str | Path, sheet: str | None = None) -> Source:
     path = Path(path)
     grid = read_sheet(path, sheet)
     header = find_header(grid)
+    guesses = understand_columns(header)
     remembered = remembered_mapping(db, header)
-    mapping = remembered if remembered is not None else suggest_mapping(header)
-    return Source(path, grid, header, mapping, remembered is not None)
+    suggested = {g.column.index: g.field for g in guesses if g.field is not None}
+    mapping = remembered if remembered is not None else suggested
+    return Source(path, grid, header, mapping, remembered is not None, guesses)
 
 
 def remembered_mapping(db: sqlite_utils.Database, header: Header) -> dict[int, str] | None:
@@ -294,6 +301,14 @@ def _title_year(sheet: Sheet, header: Header) -> int | None:
     return None
 
 
+# The columns a birth date can be read from, with the sex each tells.
+_BIRTH_COLUMNS = (
+    ("member.birth_date", None),
+    ("member.birth_date_male", "male"),
+    ("member.birth_date_female", "female"),
+)
+
+
 class _Builder:
     def __init__(
         self,
@@ -312,9 +327,11 @@ class _Builder:
         self.layout = layout
         self.today = today
         self.columns = {f: c for c, f in mapping.items() if f != IGNORE}
+        self.line_columns = sorted(self.columns.values())
         self.problems: list[Problem] = []
         self.households: list[PlannedHousehold] = []
         self.orphans: list[int] = []
+        self.repeated: dict[int, int] = {}
         self.villages = Villages(db)
         self.notes: list[str] = []
 
@@ -338,14 +355,16 @@ class _Builder:
         if name is None:
             self.problem(excel, "member.full_name", "Thiếu họ tên", ERROR)
         born: str | None = None
+        birth_field, sex_of_column = self.birth_column(row, excel)
         try:
-            parsed = parsing.birth_date(self.value(row, "member.birth_date"), self.today)
-            born = parsed.value
-            for warning in parsed.warnings:
-                self.problem(excel, "member.birth_date", warning, WARNING)
+            if birth_field is not None:
+                parsed = parsing.birth_date(self.value(row, birth_field), self.today)
+                born = parsed.value
+                for warning in parsed.warnings:
+                    self.problem(excel, birth_field, warning, WARNING)
         except CellError as error:
-            self.problem(excel, "member.birth_date", str(error), ERROR)
-        sex = self.sex(row, excel)
+            self.problem(excel, birth_field, str(error), ERROR)
+        sex = self.sex(row, excel, sex_of_column)
         written_id = self.value(row, "member.citizen_id")
         citizen = parsing.citizen_id(written_id, sex, int(born[:4]) if born else None)
         for warning in citizen.warnings:
@@ -364,6 +383,24 @@ class _Builder:
             member["ethnicity"] = nfc(ethnicity)
         return member
 
+    def birth_column(self, row: list[Any], excel: int) -> tuple[str | None, str | None]:
+        """Where the row's birth date is (None: nowhere to read it from, reported): its own
+        column, or the Nam or Nữ sub-column of a "Năm sinh" heading, which tells the sex."""
+        written = [
+            (field_id, sex)
+            for field_id, sex in _BIRTH_COLUMNS
+            if self.value(row, field_id) is not None
+        ]
+        if len(written) > 1 and written[0][1] is not None:
+            self.problem(
+                excel, "member.birth_date_male", "Ghi năm sinh ở cả cột Nam và cột Nữ", ERROR
+            )
+            return None, None
+        if written:
+            return written[0]
+        mapped = [field_id for field_id, _ in _BIRTH_COLUMNS if field_id in self.columns]
+        return (mapped[0] if mapped else "member.birth_date"), None
+
     def check_texts(self, row: list[Any], excel: int) -> None:
         """An error for every cell of the row's columns too long for its field or holding a
         control character (limits of gnapp.core.household_checks)."""
@@ -373,7 +410,7 @@ class _Builder:
             if isinstance(value, str) and (message := text_problem(value, limit)):
                 self.problem(excel, field_id, message, ERROR)
 
-    def sex(self, row: list[Any], excel: int) -> str | None:
+    def sex(self, row: list[Any], excel: int, of_birth_column: str | None) -> str | None:
         try:
             found = parsing.sex(self.value(row, "member.sex"))
         except CellError as error:
@@ -388,6 +425,7 @@ class _Builder:
                 self.problem(excel, "member.sex_male", "Đánh dấu cả Nam và Nữ", ERROR)
                 return None
             found = "male" if male else "female" if female else None
+        found = found or of_birth_column
         if found is None and (
             by_relation := parsing.sex_of_relation(self.value(row, "member.relation"))
         ):
@@ -428,10 +466,13 @@ class _Builder:
         try:
             if household.status is None:
                 household.status = parsing.status(self.value(row, "household.status"))
+        except CellError as error:
+            self.problem(excel, "household.status", str(error), WARNING)
+        try:
             if household.member_count is None:
                 household.member_count = parsing.count(self.value(row, "household.member_count"))
         except CellError as error:
-            self.problem(excel, "household.status", str(error), WARNING)
+            self.problem(excel, "household.member_count", str(error), WARNING)
         if household.status is None:
             if parsing.is_marked(self.value(row, "household.status_poor")):
                 household.status = "poor"
@@ -486,6 +527,8 @@ class _Builder:
                 row
             ):
                 continue
+            if self.repeats(row, excel, current, by_code):
+                continue
             relation = self.relation(row, excel)
             household = self.group(current, row, relation, by_code)
             if household is None:
@@ -499,6 +542,7 @@ class _Builder:
                 continue
             current = household
             household.rows.append(excel)
+            household.lines.setdefault(self.line(row), excel)
             self.household_fields(household, row, excel)
             member = self.person(row, excel, relation or "")
             if member is None:
@@ -506,6 +550,39 @@ class _Builder:
             else:
                 household.members.append(member)
                 household.member_rows.append(excel)
+
+    def line(self, row: list[Any]) -> tuple[Any, ...]:
+        """The row's cells in the mapped columns (not the ignored ones, such as STT)."""
+        return tuple(row[c] if c < len(row) else None for c in self.line_columns)
+
+    def repeats(
+        self,
+        row: list[Any],
+        excel: int,
+        current: PlannedHousehold | None,
+        by_code: dict[str, PlannedHousehold],
+    ) -> bool:
+        """A member's line written a second time in its household, cell for cell: skipped and
+        reported (in a list of one row per household, a repeated row is a duplicate household)."""
+        if self.layout != MEMBER_LAYOUT:
+            return False
+        code = parsing.text(self.value(row, "household.code"))
+        household = by_code.get(code) if code is not None else current
+        first = household.lines.get(self.line(row)) if household is not None else None
+        if first is None:
+            return False
+        self.repeated[excel] = first
+        self.problems.append(
+            Problem(
+                self.sheet.name,
+                excel,
+                "",
+                f"Dòng {excel} lặp lại đúng dòng {first} của cùng hộ: bỏ qua dòng {excel}, "
+                "hộ vẫn được nhập",
+                WARNING,
+            )
+        )
+        return True
 
     def check_households(self, default_village: str | None) -> None:
         only_village = self.villages.rows[0]["name"] if len(self.villages.rows) == 1 else None
@@ -645,6 +722,28 @@ class _Builder:
         return found
 
 
+def _members_to_add(households: list[PlannedHousehold], layout: str) -> list[str]:
+    """What the preview says when the file counts more members than it lists."""
+    fewer = [
+        h
+        for h in households
+        if h.member_count is not None and h.member_count > len(h.members) and not h.rejected
+    ]
+    if not fewer:
+        return []
+    missing = sum((h.member_count or 0) - len(h.members) for h in fewer)
+    what = (
+        "Mỗi dòng là một hộ: chỉ chủ hộ được nhập. "
+        if layout == HOUSEHOLD_LAYOUT
+        else f"{len(fewer)} hộ có số nhân khẩu ghi trong tệp nhiều hơn số người được liệt kê. "
+    )
+    return [
+        what + f"Theo cột số nhân khẩu, còn {missing} thành viên của {len(fewer)} hộ cần được thêm "
+        "trên hồ sơ từng hộ. Số nhân khẩu ghi trong tệp không được lưu: phần mềm đếm số "
+        "nhân khẩu theo các thành viên có trong hồ sơ hộ."
+    ]
+
+
 def build_plan(
     db: sqlite_utils.Database,
     source: Source,
@@ -670,16 +769,12 @@ def build_plan(
             "Tệp không có cột quan hệ với chủ hộ: người đầu tiên của mỗi hộ được ghi là chủ hộ, "
             "những người khác ghi quan hệ “khác”."
         )
-    fewer = sum(
-        1
-        for h in builder.households
-        if h.member_count is not None and h.member_count > len(h.members) and not h.rejected
-    )
-    if fewer:
+    if builder.repeated:
         builder.notes.append(
-            f"{fewer} hộ có số nhân khẩu ghi trong tệp nhiều hơn số người được nhập: "
-            "hãy bổ sung các thành viên còn lại trên hồ sơ hộ."
+            f"{len(builder.repeated)} dòng lặp lại y hệt một dòng khác của cùng hộ được bỏ qua "
+            "(xem danh sách vấn đề); các hộ đó vẫn được nhập."
         )
+    builder.notes += _members_to_add(builder.households, layout)
     builder.problems.sort(key=lambda p: (p.row, p.column))
     return ImportPlan(
         source=source.path,
@@ -692,6 +787,7 @@ def build_plan(
         problems=builder.problems,
         duplicates=duplicates,
         orphan_rows=builder.orphans,
+        repeated_rows=builder.repeated,
         existing_villages={f"id:{v['id']}": v["id"] for v in builder.villages.rows},
         new_villages=dict(builder.villages.new),
         village_areas={key: "rural" for key in builder.villages.new},

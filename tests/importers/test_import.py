@@ -284,7 +284,7 @@ def test_no_header_is_said_in_vietnamese(tmp_path):
         ("Hộ nghèo/Hộ cận nghèo", "household.status"),
         ("Họ và tên (ghi chữ in hoa)", "member.full_name"),
         ("Mã hộ", "household.code"),
-        ("Địa chỉ", "household.address"),
+        ("Nơi ở hiện nay", "household.address"),
     ],
 )
 def test_heading_suggestions(tmp_path, heading, field):
