@@ -195,13 +195,16 @@ def count(value: Any) -> int | None:
     return int(number)
 
 
+_ID_SEPARATORS = re.compile(r"[\s.\-']")
+
+
 def citizen_id(value: Any, sex_: str | None, birth_year: int | None) -> Parsed:
     """A 12-digit citizen ID, repaired or left out (None) with a warning, never rejected."""
     if isinstance(value, float) and value.is_integer():
         written = str(int(value))
     else:
         written = text(value) or ""
-    digits = re.sub(r"[\s.\-']", "", written)
+    digits = written if written.isdigit() else _ID_SEPARATORS.sub("", written)
     if not digits:
         return Parsed(None)
     if not digits.isdigit():

@@ -9,11 +9,11 @@ The clerk decides on duplicates (``ImportPlan.decide``), the area of new village
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import sqlite_utils
 
@@ -49,6 +49,8 @@ WARNING = "warning"
 MAPPINGS_SETTING = "import.mappings"
 GENERATED_CODE_PREFIX = "NHAP-"
 _PROGRESS_EVERY = 500
+_T = TypeVar("_T")
+Cells = dict[str, Any]  # a row's non-empty cells by the field of their column
 
 
 @dataclass(frozen=True)
@@ -327,7 +329,8 @@ class _Builder:
         self.layout = layout
         self.today = today
         self.columns = {f: c for c, f in mapping.items() if f != IGNORE}
-        self.line_columns = sorted(self.columns.values())
+        self.memos: dict[str, dict[Any, Any]] = {}
+        self.limits = {f: TEXT_LIMITS.get(f.partition(".")[2], TEXT_LIMIT) for f in self.columns}
         self.problems: list[Problem] = []
         self.households: list[PlannedHousehold] = []
         self.orphans: list[int] = []
@@ -339,33 +342,48 @@ class _Builder:
         column = column_letter(self.columns[field_id]) if field_id in self.columns else ""
         self.problems.append(Problem(self.sheet.name, row, column, message, severity))
 
-    def value(self, row: list[Any], field_id: str) -> Any:
-        column = self.columns.get(field_id)
-        return row[column] if column is not None and column < len(row) else None
+    def converted(self, field_id: str, convert: Callable[[Any], _T], value: Any) -> _T:
+        """``convert(value)``, computed once per distinct value of the column (CellError
+        included): sexes, relations and statuses fill whole columns with a few words."""
+        memo = self.memos.setdefault(field_id, {})
+        try:
+            result = memo[value]
+        except KeyError:
+            try:
+                result = convert(value)
+            except CellError as error:
+                result = error
+            memo[value] = result
+        if isinstance(result, CellError):
+            raise result
+        return cast(_T, result)
+
+    def birth_date(self, value: Any) -> parsing.Parsed:
+        return parsing.birth_date(value, self.today)
 
     # -- one member ----------------------------------------------------------------------
 
-    def person(self, row: list[Any], excel: int, relation: str) -> dict[str, Any] | None:
+    def person(self, cells: Cells, excel: int, relation: str) -> dict[str, Any] | None:
         """The member of one row, or None when the row has an error (reported)."""
         errors_before = len(self.problems)
-        self.check_texts(row, excel)
-        name = parsing.text(self.value(row, "member.full_name"))
+        self.check_texts(cells, excel)
+        name = parsing.text(cells.get("member.full_name"))
         if name is None and self.layout == HOUSEHOLD_LAYOUT:
-            name = parsing.text(self.value(row, "household.head_name"))
+            name = parsing.text(cells.get("household.head_name"))
         if name is None:
             self.problem(excel, "member.full_name", "Thiếu họ tên", ERROR)
         born: str | None = None
-        birth_field, sex_of_column = self.birth_column(row, excel)
+        birth_field, sex_of_column = self.birth_column(cells, excel)
         try:
             if birth_field is not None:
-                parsed = parsing.birth_date(self.value(row, birth_field), self.today)
+                parsed = self.converted(birth_field, self.birth_date, cells.get(birth_field))
                 born = parsed.value
                 for warning in parsed.warnings:
                     self.problem(excel, birth_field, warning, WARNING)
         except CellError as error:
             self.problem(excel, birth_field, str(error), ERROR)
-        sex = self.sex(row, excel, sex_of_column)
-        written_id = self.value(row, "member.citizen_id")
+        sex = self.sex(cells, excel, sex_of_column)
+        written_id = cells.get("member.citizen_id")
         citizen = parsing.citizen_id(written_id, sex, int(born[:4]) if born else None)
         for warning in citizen.warnings:
             self.problem(excel, "member.citizen_id", warning, WARNING)
@@ -379,18 +397,14 @@ class _Builder:
         member = {"full_name": name, "sex": sex, "birth_date": born, "relation": relation}
         if citizen.value:
             member["citizen_id"] = citizen.value
-        if ethnicity := parsing.text(self.value(row, "member.ethnicity")):
+        if ethnicity := parsing.text(cells.get("member.ethnicity")):
             member["ethnicity"] = nfc(ethnicity)
         return member
 
-    def birth_column(self, row: list[Any], excel: int) -> tuple[str | None, str | None]:
+    def birth_column(self, cells: Cells, excel: int) -> tuple[str | None, str | None]:
         """Where the row's birth date is (None: nowhere to read it from, reported): its own
         column, or the Nam or Nữ sub-column of a "Năm sinh" heading, which tells the sex."""
-        written = [
-            (field_id, sex)
-            for field_id, sex in _BIRTH_COLUMNS
-            if self.value(row, field_id) is not None
-        ]
+        written = [(field_id, sex) for field_id, sex in _BIRTH_COLUMNS if field_id in cells]
         if len(written) > 1 and written[0][1] is not None:
             self.problem(
                 excel, "member.birth_date_male", "Ghi năm sinh ở cả cột Nam và cột Nữ", ERROR
@@ -401,47 +415,50 @@ class _Builder:
         mapped = [field_id for field_id, _ in _BIRTH_COLUMNS if field_id in self.columns]
         return (mapped[0] if mapped else "member.birth_date"), None
 
-    def check_texts(self, row: list[Any], excel: int) -> None:
+    def check_texts(self, cells: Cells, excel: int) -> None:
         """An error for every cell of the row's columns too long for its field or holding a
         control character (limits of gnapp.core.household_checks)."""
-        for field_id, column in self.columns.items():
-            value = row[column] if column < len(row) else None
-            limit = TEXT_LIMITS.get(field_id.partition(".")[2], TEXT_LIMIT)
-            if isinstance(value, str) and (message := text_problem(value, limit)):
+        for field_id, value in cells.items():
+            limit = self.limits[field_id]
+            if (
+                type(value) is str
+                and (len(value) > limit or not value.isprintable())
+                and (message := text_problem(value, limit))
+            ):
                 self.problem(excel, field_id, message, ERROR)
 
-    def sex(self, row: list[Any], excel: int, of_birth_column: str | None) -> str | None:
+    def sex(self, cells: Cells, excel: int, of_birth_column: str | None) -> str | None:
         try:
-            found = parsing.sex(self.value(row, "member.sex"))
+            found = self.converted("member.sex", parsing.sex, cells.get("member.sex"))
         except CellError as error:
             self.problem(excel, "member.sex", str(error), ERROR)
             return None
         if found is None and (
             "member.sex_male" in self.columns or "member.sex_female" in self.columns
         ):
-            male = parsing.is_marked(self.value(row, "member.sex_male"))
-            female = parsing.is_marked(self.value(row, "member.sex_female"))
+            male = parsing.is_marked(cells.get("member.sex_male"))
+            female = parsing.is_marked(cells.get("member.sex_female"))
             if male and female:
                 self.problem(excel, "member.sex_male", "Đánh dấu cả Nam và Nữ", ERROR)
                 return None
             found = "male" if male else "female" if female else None
         found = found or of_birth_column
-        if found is None and (
-            by_relation := parsing.sex_of_relation(self.value(row, "member.relation"))
-        ):
+        if found is None and (by_relation := parsing.sex_of_relation(cells.get("member.relation"))):
             found = by_relation
             self.problem(
                 excel, "member.sex", "Thiếu giới tính: lấy theo quan hệ với chủ hộ", WARNING
             )
         return found
 
-    def relation(self, row: list[Any], excel: int) -> str | None:
+    def relation(self, cells: Cells, excel: int) -> str | None:
         if self.layout == HOUSEHOLD_LAYOUT:
             return "head"
         if "member.relation" not in self.columns:
             return None
         try:
-            parsed = parsing.relation(self.value(row, "member.relation"))
+            parsed = self.converted(
+                "member.relation", parsing.relation, cells.get("member.relation")
+            )
         except CellError as error:
             self.problem(excel, "member.relation", str(error), ERROR)
             return "other"
@@ -451,38 +468,40 @@ class _Builder:
 
     # -- households ----------------------------------------------------------------------
 
-    def household_fields(self, household: PlannedHousehold, row: list[Any], excel: int) -> None:
+    def household_fields(self, household: PlannedHousehold, cells: Cells, excel: int) -> None:
         """Household columns: the first row of the household that fills one sets it."""
         if household.code is None:
-            household.code = parsing.text(self.value(row, "household.code"))
+            household.code = parsing.text(cells.get("household.code"))
         if household.village is None:
-            household.village = parsing.text(self.value(row, "household.village"))
+            household.village = parsing.text(cells.get("household.village"))
         if "address" not in household.fields and (
-            address := parsing.text(self.value(row, "household.address"))
+            address := parsing.text(cells.get("household.address"))
         ):
             household.fields["address"] = address
         if household.head_name is None:
-            household.head_name = parsing.text(self.value(row, "household.head_name"))
+            household.head_name = parsing.text(cells.get("household.head_name"))
         try:
             if household.status is None:
-                household.status = parsing.status(self.value(row, "household.status"))
+                household.status = self.converted(
+                    "household.status", parsing.status, cells.get("household.status")
+                )
         except CellError as error:
             self.problem(excel, "household.status", str(error), WARNING)
         try:
             if household.member_count is None:
-                household.member_count = parsing.count(self.value(row, "household.member_count"))
+                household.member_count = parsing.count(cells.get("household.member_count"))
         except CellError as error:
             self.problem(excel, "household.member_count", str(error), WARNING)
         if household.status is None:
-            if parsing.is_marked(self.value(row, "household.status_poor")):
+            if parsing.is_marked(cells.get("household.status_poor")):
                 household.status = "poor"
-            elif parsing.is_marked(self.value(row, "household.status_near_poor")):
+            elif parsing.is_marked(cells.get("household.status_near_poor")):
                 household.status = "near_poor"
 
     def group(
         self,
         current: PlannedHousehold | None,
-        row: list[Any],
+        cells: Cells,
         relation: str | None,
         by_code: dict[str, PlannedHousehold],
     ) -> PlannedHousehold | None:
@@ -490,7 +509,7 @@ class _Builder:
         if self.layout == HOUSEHOLD_LAYOUT:
             return self.new_household()
         if "household.code" in self.columns:
-            code = parsing.text(self.value(row, "household.code"))
+            code = parsing.text(cells.get("household.code"))
             if code is None:
                 starts = relation == "head" or "member.relation" not in self.columns
                 return self.new_household() if current is None or starts else current
@@ -500,7 +519,7 @@ class _Builder:
         if "member.relation" in self.columns:
             return self.new_household() if relation == "head" else current
         if "household.head_name" in self.columns:
-            head = parsing.text(self.value(row, "household.head_name"))
+            head = parsing.text(cells.get("household.head_name"))
             if current is None or (
                 head is not None and fold(head) != fold(current.head_name or "")
             ):
@@ -516,21 +535,22 @@ class _Builder:
     def read_rows(self, progress: Progress | None) -> None:
         current: PlannedHousehold | None = None
         by_code: dict[str, PlannedHousehold] = {}
-        columns = set(self.columns.values())
+        pairs = sorted(self.columns.items(), key=lambda pair: pair[1])
         total = len(self.sheet.rows)
         for index in range(self.header.data_row, total):
             if progress is not None and index % _PROGRESS_EVERY == 0:
                 progress(index, total, f"Đang đọc dòng {index + 1}/{total}")
             row = self.sheet.rows[index]
+            width = len(row)
+            cells = {f: row[c] for f, c in pairs if c < width and row[c] is not None}
             excel = index + 1
-            if sum(1 for c in columns if c < len(row) and row[c] is not None) < 2 or _is_footer(
-                row
-            ):
+            if len(cells) < 2 or _is_footer(row):
                 continue
-            if self.repeats(row, excel, current, by_code):
+            line = tuple(cells.items())
+            if self.repeats(cells, line, excel, current, by_code):
                 continue
-            relation = self.relation(row, excel)
-            household = self.group(current, row, relation, by_code)
+            relation = self.relation(cells, excel)
+            household = self.group(current, cells, relation, by_code)
             if household is None:
                 self.orphans.append(excel)
                 self.problem(
@@ -542,22 +562,19 @@ class _Builder:
                 continue
             current = household
             household.rows.append(excel)
-            household.lines.setdefault(self.line(row), excel)
-            self.household_fields(household, row, excel)
-            member = self.person(row, excel, relation or "")
+            household.lines.setdefault(line, excel)
+            self.household_fields(household, cells, excel)
+            member = self.person(cells, excel, relation or "")
             if member is None:
                 household.errors.append(f"dòng {excel} có lỗi")
             else:
                 household.members.append(member)
                 household.member_rows.append(excel)
 
-    def line(self, row: list[Any]) -> tuple[Any, ...]:
-        """The row's cells in the mapped columns (not the ignored ones, such as STT)."""
-        return tuple(row[c] if c < len(row) else None for c in self.line_columns)
-
     def repeats(
         self,
-        row: list[Any],
+        cells: Cells,
+        line: tuple[Any, ...],
         excel: int,
         current: PlannedHousehold | None,
         by_code: dict[str, PlannedHousehold],
@@ -566,9 +583,9 @@ class _Builder:
         reported (in a list of one row per household, a repeated row is a duplicate household)."""
         if self.layout != MEMBER_LAYOUT:
             return False
-        code = parsing.text(self.value(row, "household.code"))
+        code = parsing.text(cells.get("household.code"))
         household = by_code.get(code) if code is not None else current
-        first = household.lines.get(self.line(row)) if household is not None else None
+        first = household.lines.get(line) if household is not None else None
         if first is None:
             return False
         self.repeated[excel] = first

@@ -112,7 +112,7 @@ def test_two_level_header_one_row_per_household(commune, tmp_path):
     assert second.members[0]["birth_date"] == "1990-05-06"
     assert second.village_key == first.village_key  # "đông" is Thôn Đông
     assert third.rejected  # both Nam and Nữ marked
-    assert any("nhiều hơn" in note for note in plan.notes)
+    assert any("chỉ chủ hộ được nhập" in note for note in plan.notes)
     assert plan.households[0].code.startswith("NHAP-")
 
 
