@@ -404,8 +404,10 @@ class _Builder:
     def birth_column(self, cells: Cells, excel: int) -> tuple[str | None, str | None]:
         """Where the row's birth date is (None: nowhere to read it from, reported): its own
         column, or the Nam or Nữ sub-column of a "Năm sinh" heading, which tells the sex."""
+        if "member.birth_date" in cells:
+            return "member.birth_date", None
         written = [(field_id, sex) for field_id, sex in _BIRTH_COLUMNS if field_id in cells]
-        if len(written) > 1 and written[0][1] is not None:
+        if len(written) > 1:
             self.problem(
                 excel, "member.birth_date_male", "Ghi năm sinh ở cả cột Nam và cột Nữ", ERROR
             )
