@@ -150,6 +150,7 @@ def column_scores(parts: tuple[str, ...]) -> dict[str, float]:
     if not parts:
         return {}
     rules = _rules()
+    parts = _sub_heading_split(parts)
     scores = dict(_text_scores(parts[-1]))
     for part in parts[:-1]:
         for field_id, score in _text_scores(part).items():
@@ -163,6 +164,18 @@ def column_scores(parts: tuple[str, ...]) -> dict[str, float]:
         if last in keys and above > 0:
             scores[field_id] = 2 * rules.threshold + above
     return {f: score for f, score in scores.items() if score > 0}
+
+
+def _sub_heading_split(parts: tuple[str, ...]) -> tuple[str, ...]:
+    """A heading ending with a sub-heading's word, written in one cell ("Giới tính Nam",
+    "Năm sinh (Nữ)"), read as that heading over the sub-heading."""
+    *words, last = heading_key(parts[-1]).split() or [""]
+    rules = _rules()
+    subs = set().union(*rules.exact.values(), *(keys for _, keys in rules.pairs.values()))
+    # "Giới tính (Nam/Nữ)" lists both sub-headings: a note, not one of them
+    if words and last in subs and words[-1] not in subs and _text_scores(" ".join(words)):
+        return (*parts[:-1], " ".join(words), last)
+    return parts
 
 
 def recognised_field(heading: str) -> str | None:

@@ -66,6 +66,7 @@ def _fields(path):
         "Nơi cư trú (thôn)",
         "Thôn/ bản/ TDP",
         "KHU PHO",
+        "Khu dân cư",
         "Địa chỉ",  # no other column says where: the address holds the village
     ],
 )
@@ -216,3 +217,18 @@ def test_one_row_per_household_with_a_member_count(commune, tmp_path):
     (note,) = [n for n in plan.notes if "chỉ chủ hộ được nhập" in n]
     assert "còn 5 thành viên của 2 hộ cần được thêm" in note
     assert "Số nhân khẩu ghi trong tệp không được lưu" in note
+
+
+@pytest.mark.parametrize(
+    ("male", "female", "fields"),
+    [
+        ("Năm sinh (Nam)", "Năm sinh (Nữ)", ("member.birth_date_male", "member.birth_date_female")),
+        ("Ngày sinh\nNam", "Ngày sinh\nNữ", ("member.birth_date_male", "member.birth_date_female")),
+        ("Giới tính Nam", "Giới tính Nữ", ("member.sex_male", "member.sex_female")),
+    ],
+)
+def test_sub_headings_written_in_the_same_cell(tmp_path, male, female, fields):
+    headings = ["Thôn", "Họ và tên", male, female]
+    path = files.write_xlsx(tmp_path / "h.xlsx", headings, [])
+    found = _fields(path)
+    assert (found[male], found[female]) == fields
