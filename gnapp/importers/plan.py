@@ -21,7 +21,14 @@ from gnapp.core.household_checks import TEXT_LIMIT, TEXT_LIMITS, text_problem
 from gnapp.core.vietnamese import fold, nfc
 from gnapp.core.villages import VillageMatcher, village_bare
 from gnapp.importers import parsing
-from gnapp.importers.headers import IGNORE, ColumnGuess, Header, find_header, understand_columns
+from gnapp.importers.headers import (
+    IGNORE,
+    ColumnGuess,
+    Header,
+    find_header,
+    import_fields,
+    understand_columns,
+)
 from gnapp.importers.parsing import CellError
 from gnapp.importers.reading import Sheet, column_letter, read_sheet
 from gnapp.progress import Progress
@@ -303,6 +310,7 @@ def _title_year(sheet: Sheet, header: Header) -> int | None:
     return None
 
 
+_HOUSEHOLD_FIELDS = frozenset(f.id for f in import_fields() if f.level == "household")
 # The columns a birth date can be read from, with the sex each tells.
 _BIRTH_COLUMNS = (
     ("member.birth_date", None),
@@ -472,6 +480,8 @@ class _Builder:
 
     def household_fields(self, household: PlannedHousehold, cells: Cells, excel: int) -> None:
         """Household columns: the first row of the household that fills one sets it."""
+        if cells.keys().isdisjoint(_HOUSEHOLD_FIELDS):  # a member's row below its head's
+            return
         if household.code is None:
             household.code = parsing.text(cells.get("household.code"))
         if household.village is None:
