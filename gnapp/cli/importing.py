@@ -1,6 +1,7 @@
 """``gnapp import``: preview and import a household list, list and undo past imports.
 
 gnapp import file FILE --db PATH [--dry-run] [--sheet TÊN] [--errors OUT.xlsx] [--village TÊN]
+    [--map TIÊU_ĐỀ=TRƯỜNG ...] [--mapping FILE.json] [--save-mapping OUT.json]
 gnapp import list --db PATH
 gnapp import undo SỐ_LÔ --db PATH
 """
@@ -22,7 +23,7 @@ from gnapp.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from gnapp.importers.plan import ImportPlan
+    from gnapp.importers.plan import ImportPlan, Source
     from gnapp.store.database import CommuneDatabase
 
 
@@ -40,6 +41,20 @@ def add_commands(commands: Any) -> None:
     source.add_argument("--errors", type=Path, metavar="OUT.xlsx", help="ghi các dòng bị loại")
     source.add_argument(
         "--village", metavar="TÊN", help="thôn/tổ dân phố cho các hộ mà tệp không ghi thôn"
+    )
+    source.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="TIÊU_ĐỀ=TRƯỜNG",
+        help="ghép tay một cột (theo tiêu đề hoặc chữ cột) với một trường, ví dụ "
+        "“Thôn/Tổ=village” hoặc “C=village”; lặp lại được",
+    )
+    source.add_argument(
+        "--mapping", type=Path, metavar="FILE.json", help="dùng cách ghép cột đã lưu trong tệp"
+    )
+    source.add_argument(
+        "--save-mapping", type=Path, metavar="OUT.json", help="lưu cách ghép cột vào tệp"
     )
     source.set_defaults(handler=on_commune(_import))
     listing = actions.add_parser("list", help="các lần nhập dữ liệu và lần nào đã hoàn tác")
@@ -75,6 +90,28 @@ def _undo(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_columns(source: Source, mapping: dict[int, str], how: str) -> None:
+    from gnapp.importers.headers import IGNORE, field_label
+
+    print(f"Cách ghép cột ({how}):")
+    unmapped = []
+    for guess in source.guesses:
+        column = guess.column
+        field_id = mapping.get(column.index)
+        if field_id is None or field_id == IGNORE:
+            reason = "bỏ qua" if field_id == IGNORE else (guess.reason or "chưa ghép")
+            print(f"  Cột {column.letter} “{column.text}” → không nhập ({reason})")
+            if field_id is None:
+                unmapped.append(f"{column.letter} “{column.text}” ({reason})")
+        else:
+            print(f"  Cột {column.letter} “{column.text}” → {field_label(field_id)}")
+    if unmapped:
+        print(
+            "Tiêu đề chưa ghép: " + "; ".join(unmapped) + ". Ghép tay bằng --map "
+            "“TIÊU_ĐỀ=trường” nếu cần."
+        )
+
+
 def _print_preview(plan: ImportPlan) -> None:
     from gnapp.core.vietnamese import format_number
     from gnapp.importers.plan import LAYOUT_LABELS
@@ -90,6 +127,8 @@ def _print_preview(plan: ImportPlan) -> None:
         f"dòng); sẽ nhập {format_number(summary.households)} hộ, "
         f"{format_number(summary.members)} nhân khẩu"
     )
+    if summary.repeated:
+        print(f"Dòng lặp lại trong cùng hộ (bỏ qua): {format_number(summary.repeated)}")
     if plan.new_villages:
         print("Thôn mới sẽ được tạo: " + ", ".join(plan.new_villages.values()))
     for note in plan.notes:
@@ -108,11 +147,17 @@ def _print_preview(plan: ImportPlan) -> None:
 def _import(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     from gnapp.core.vietnamese import format_number
     from gnapp.importers.apply import apply_plan
+    from gnapp.importers.mappings import write_mapping_file
     from gnapp.importers.plan import build_plan, open_source
     from gnapp.importers.report import write_error_report
 
     source = open_source(cdb.db, args.file, args.sheet)
-    plan = build_plan(cdb.db, source, default_village=args.village)
+    mapping, how = _chosen_mapping(source, args)
+    _print_columns(source, mapping, how)
+    if args.save_mapping is not None:
+        write_mapping_file(args.save_mapping, source.header, mapping)
+        print(f"Đã lưu cách ghép cột vào {args.save_mapping}")
+    plan = build_plan(cdb.db, source, mapping, default_village=args.village)
     _print_preview(plan)
     if args.errors is not None and plan.rejected_rows():
         count = write_error_report(plan, args.errors)
@@ -128,3 +173,23 @@ def _import(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
         f"--db {args.db})."
     )
     return 0
+
+
+def _chosen_mapping(source: Source, args: argparse.Namespace) -> tuple[dict[int, str], str]:
+    """The mapping to import with, and how it was chosen; a mistake in --map or --mapping is
+    refused naming the file and sheet."""
+    from gnapp.importers.mappings import read_mapping_file, with_choices
+    from gnapp.importers.reading import ImportFileError
+
+    try:
+        if args.mapping is not None:
+            mapping, how = read_mapping_file(args.mapping, source.header), f"theo {args.mapping}"
+        elif source.remembered:
+            mapping, how = source.mapping, "đã xác nhận lần trước cho tệp cùng mẫu"
+        else:
+            mapping, how = source.mapping, "tự nhận theo tiêu đề"
+        if args.map:
+            mapping, how = with_choices(source.header, mapping, args.map), how + ", có ghép tay"
+    except ImportFileError as error:
+        raise CliError(f"Tệp {source.path.name}, trang “{source.sheet.name}”: {error}") from error
+    return mapping, how

@@ -94,6 +94,7 @@ def format_timestamp(stamp: str) -> str:
     return f"{format_date(moment.date())} {moment:%H:%M}"
 
 
+@functools.lru_cache(maxsize=65536)  # the same words fill whole columns (sexes, relations, dates)
 def nfc(text: str) -> str:
     """Text as stored: NFC, stripped, runs of white space collapsed to one space."""
     return " ".join(unicodedata.normalize("NFC", text).split())
@@ -267,6 +268,7 @@ def _digit_meaning(digit: int) -> str:
     return f"{sex}, sinh {start}–{start + 99}"
 
 
+@functools.lru_cache(maxsize=4096)  # a few digits, two sexes, a century of years
 def _century_sex_problem(digit: int, sex: str | None, birth_year: int | None) -> str | None:
     expected = [
         d

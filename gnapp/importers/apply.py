@@ -40,34 +40,37 @@ def apply_plan(
     todo = plan.to_import()
     total = len(todo)
     members = statuses = 0
-    with cdb.batch(BATCH_KIND, plan.source.name, source=str(plan.source)) as batch_id:
-        village_ids = dict(plan.existing_villages)
-        taken = {village["code"] for village in register.villages(cdb.db)}
-        needed = {h.village_key for h in todo} - set(village_ids)
-        for key in sorted(needed):
-            area = plan.village_areas.get(key, "rural")
-            village_ids[key] = register.add_village(
-                cdb, _village_code(taken), plan.new_villages[key], area
-            )
-        ids = register.add_households(
-            cdb,
-            (
-                (
-                    {**h.fields, "code": h.code, "village_id": village_ids[h.village_key]},
-                    h.members,
+    # The mapping is remembered in the import's transaction (both kept or neither) but not in
+    # its batch: a later import changing it must not stop this one's undo.
+    with cdb.transaction():
+        with cdb.batch(BATCH_KIND, plan.source.name, source=str(plan.source)) as batch_id:
+            village_ids = dict(plan.existing_villages)
+            taken = {village["code"] for village in register.villages(cdb.db)}
+            needed = {h.village_key for h in todo} - set(village_ids)
+            for key in sorted(needed):
+                area = plan.village_areas.get(key, "rural")
+                village_ids[key] = register.add_village(
+                    cdb, _village_code(taken), plan.new_villages[key], area
                 )
-                for h in todo
-            ),
-            None if progress is None else lambda done: progress(done, total, "Đang nhập hộ…"),
-        )
-        for household_id, household in zip(ids, todo, strict=True):
-            members += len(household.members)
-            if household.status is not None:
-                register.set_status(cdb, household_id, plan.status_year, household.status)
-                statuses += 1
-        if progress is not None:
-            progress(total, total, "Đang lưu…")
-    remember_mapping(cdb, plan.header, plan.mapping)
+            ids = register.add_households(
+                cdb,
+                (
+                    (
+                        {**h.fields, "code": h.code, "village_id": village_ids[h.village_key]},
+                        h.members,
+                    )
+                    for h in todo
+                ),
+                None if progress is None else lambda done: progress(done, total, "Đang nhập hộ…"),
+            )
+            for household_id, household in zip(ids, todo, strict=True):
+                members += len(household.members)
+                if household.status is not None:
+                    register.set_status(cdb, household_id, plan.status_year, household.status)
+                    statuses += 1
+            if progress is not None:
+                progress(total, total, "Đang lưu…")
+        remember_mapping(cdb, plan.header, plan.mapping)
     return ImportResult(batch_id, total, members, len(needed), statuses)
 
 

@@ -1,7 +1,9 @@
 """Finding the header under title rows and suggesting which field each column holds.
 
-Headings are matched on their key (folded: no diacritics, no case, punctuation as
-spaces) against the headings listed per field in forms/import/fields.json.
+Headings are matched by their words: each field of forms/import/fields.json gives the
+words (and runs of words) that identify it with a weight; a column scores every field,
+and each field goes to the column it fits best (``understand_columns``). Ties and weak
+matches are left for the clerk, with the reason.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from gnapp.importers.reading import ImportFileError, Sheet, column_letter
 IGNORE = "ignore"
 _SCAN_ROWS = 40
 _NON_WORD = re.compile(r"[^0-9a-z]+")
-_PARENTHESES = re.compile(r"\([^)]*\)")
+_PARENTHESISED = re.compile(r"[(\[]([^)\]]*)[)\]]")
 _COLUMN_NUMBER = re.compile(r"\(?[0-9a-zA-Z]{1,3}\)?")
 
 
@@ -53,51 +55,143 @@ def field_label(field_id: str | None) -> str:
     return "(chưa chọn)"
 
 
-@functools.cache
-def _synonyms() -> dict[str, str]:
-    """Heading key -> field id."""
-    return {heading_key(h): f["id"] for f in _catalogue()["fields"] for h in f["headings"]}
+def _words_of(text: str) -> tuple[str, ...]:
+    return tuple(heading_key(text).split())
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """fields.json ready for matching: words folded, runs of words as tuples."""
+
+    threshold: float
+    upper_weight: float
+    stop_words: frozenset[str]
+    note_words: frozenset[str]
+    runs: dict[str, dict[tuple[str, ...], float]]  # field -> run of words -> weight
+    exact: dict[str, frozenset[str]]  # field -> headings that alone name it
+    pairs: dict[str, tuple[str, frozenset[str]]]  # field -> (field of the upper heading, subs)
+    longest: int
 
 
 @functools.cache
-def _group_keys(name: str) -> frozenset[str]:
-    return frozenset(heading_key(h) for h in _catalogue()[name]["headings"])
+def _rules() -> _Rules:
+    catalogue = _catalogue()
+    runs = {
+        f["id"]: {_words_of(w): float(weight) for w, weight in f.get("words", {}).items()}
+        for f in catalogue["fields"]
+    }
+    return _Rules(
+        threshold=float(catalogue["threshold"]),
+        upper_weight=float(catalogue["upper_weight"]),
+        stop_words=frozenset(heading_key(w) for w in catalogue["stop_words"]),
+        note_words=frozenset(heading_key(w) for w in catalogue["notes"]["words"]),
+        runs=runs,
+        exact={
+            f["id"]: frozenset(heading_key(h) for h in f["exact"])
+            for f in catalogue["fields"]
+            if "exact" in f
+        },
+        pairs={
+            f["id"]: (f["over"], frozenset(heading_key(h) for h in f["under"]))
+            for f in catalogue["fields"]
+            if "over" in f
+        },
+        longest=max(len(run) for field_runs in runs.values() for run in field_runs),
+    )
 
 
-def _exact(text: str) -> str | None:
-    synonyms = _synonyms()
-    key = heading_key(text)
-    if key in synonyms:
-        return synonyms[key]
-    return synonyms.get(heading_key(_PARENTHESES.sub(" ", fold(text))))
+@functools.lru_cache(maxsize=4096)
+def heading_words(text: str) -> tuple[str, ...]:
+    """The words of a heading that can identify a field: folded, without the notes in
+    parentheses ("(*)", "(dd/mm/yyyy)", "(Nam/Nữ)") and without stop words ("và", "với")."""
+    rules = _rules()
+
+    def without_note(match: re.Match[str]) -> str:
+        inside = heading_key(match.group(1)).split()
+        is_note = not any(ch.isalpha() for ch in "".join(inside)) or set(inside) <= rules.note_words
+        return " " if is_note else f" {match.group(1)} "
+
+    words = heading_key(_PARENTHESISED.sub(without_note, text)).split()
+    return tuple(word for word in words if word not in rules.stop_words)
 
 
-def _contained(text: str) -> str | None:
-    """The field of the longest distinctive heading found word for word in a longer one."""
-    synonyms = _synonyms()
-    padded = f" {heading_key(text)} "
-    found = [
-        (len(synonym), field)
-        for synonym, field in synonyms.items()
-        if (" " in synonym or len(synonym) >= 5) and f" {synonym} " in padded
-    ]
-    return max(found)[1] if found else None
+def _run_score(words: tuple[str, ...], runs: dict[tuple[str, ...], float]) -> float:
+    """The weights of the runs found in ``words``: the longest run first at each place, each
+    run counted once."""
+    found: dict[tuple[str, ...], float] = {}
+    position = 0
+    longest = _rules().longest
+    while position < len(words):
+        for size in range(min(longest, len(words) - position), 0, -1):
+            run = words[position : position + size]
+            if run in runs:
+                found.setdefault(run, runs[run])
+                position += size
+                break
+        else:
+            position += 1
+    return sum(found.values())
 
 
-def _lookup(text: str) -> str | None:
-    return _exact(text) or _contained(text)
+@functools.lru_cache(maxsize=4096)
+def _text_scores(text: str) -> dict[str, float]:
+    words = heading_words(text)
+    scores = {}
+    for field_id, runs in _rules().runs.items():
+        if score := _run_score(words, runs):
+            scores[field_id] = score
+    return scores
+
+
+def column_scores(parts: tuple[str, ...]) -> dict[str, float]:
+    """How well each field fits a column headed ``parts`` (top header row first): the words
+    of its own heading, those of the group headings above at a lower weight, the sub-headings
+    that alone name a field, and the pairs of sub-columns (\"Năm sinh\" over \"Nam\")."""
+    if not parts:
+        return {}
+    rules = _rules()
+    parts = _sub_heading_split(parts)
+    scores = dict(_text_scores(parts[-1]))
+    for part in parts[:-1]:
+        for field_id, score in _text_scores(part).items():
+            scores[field_id] = scores.get(field_id, 0.0) + score * rules.upper_weight
+    last = " ".join(heading_words(parts[-1])) or heading_key(parts[-1])
+    for field_id, keys in rules.exact.items():
+        if last in keys:
+            scores[field_id] = scores.get(field_id, 0.0) + 2 * rules.threshold
+    for field_id, (over, keys) in rules.pairs.items():
+        above = sum(_text_scores(part).get(over, 0.0) for part in parts[:-1])
+        if last in keys and above > 0:
+            scores[field_id] = 2 * rules.threshold + above
+    return {f: score for f, score in scores.items() if score > 0}
+
+
+def _sub_heading_split(parts: tuple[str, ...]) -> tuple[str, ...]:
+    """A heading ending with a sub-heading's word, written in one cell ("Giới tính Nam",
+    "Năm sinh (Nữ)"), read as that heading over the sub-heading."""
+    *words, last = heading_key(parts[-1]).split() or [""]
+    rules = _rules()
+    subs = set().union(*rules.exact.values(), *(keys for _, keys in rules.pairs.values()))
+    # "Giới tính (Nam/Nữ)" lists both sub-headings: a note, not one of them
+    if words and last in subs and words[-1] not in subs and _text_scores(" ".join(words)):
+        return (*parts[:-1], " ".join(words), last)
+    return parts
+
+
+def recognised_field(heading: str) -> str | None:
+    """The field a heading alone names clearly (above the threshold, no tie), if any."""
+    ranked = sorted(column_scores((heading,)).values(), reverse=True)
+    if not ranked or ranked[0] < _rules().threshold or ranked[1:2] == ranked[:1]:
+        return None
+    scores = column_scores((heading,))
+    return max(scores, key=lambda field_id: scores[field_id])
 
 
 def _is_heading(value: Any) -> bool:
     if not isinstance(value, str):
         return False
-    key = heading_key(value)
-    return (
-        key in _synonyms()
-        or key in _group_keys("head_groups")
-        or key in _group_keys("sex_groups")
-        or _lookup(value) is not None
-    )
+    scores = column_scores((value,))
+    return bool(scores) and max(scores.values()) >= _rules().threshold
 
 
 @dataclass(frozen=True)
@@ -223,25 +317,100 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def suggest_mapping(header: Header) -> dict[int, str]:
-    """Column index -> field id for the columns whose heading is recognised; each field once."""
-    mapping: dict[int, str] = {}
-    used: set[str] = set()
-    head_groups = _group_keys("head_groups")
+@dataclass(frozen=True)
+class ColumnGuess:
+    """What a column was understood to hold, and why (when it was left for the clerk)."""
+
+    column: Column
+    field: str | None
+    score: float
+    reason: str  # why no field was chosen ("" when one was)
+
+
+def understand_columns(header: Header) -> list[ColumnGuess]:
+    """The best consistent assignment of fields to columns: the pairs (column, field) taken
+    by falling score, each field to one column at most (any number may be ignored), each
+    column to one field. A column whose best fields tie, or whose best is below the
+    threshold, is left for the clerk with the reason."""
+    rules = _rules()
+    scored = {column.index: column_scores(column.parts) for column in header.columns}
+    reasons: dict[int, str] = {}
+    pairs: list[tuple[float, int, str]] = []
     for column in header.columns:
+        ranked = sorted(scored[column.index].items(), key=lambda item: -item[1])
         if not column.parts:
             continue
-        joined, last, top = " ".join(column.parts), column.parts[-1], column.parts[0]
-        field = (
-            _exact(last) or _exact(joined) or _contained(last) or _contained(joined) or _lookup(top)
+        if not ranked:
+            reasons[column.index] = "không nhận ra tiêu đề"
+            continue
+        (best, top), *rest = ranked
+        if top < rules.threshold:
+            reasons[column.index] = f"tiêu đề chỉ gần giống “{field_label(best)}”"
+            continue
+        tied = [field for field, score in rest if score == top]
+        if tied:
+            names = " hay ".join(f"“{field_label(f)}”" for f in (best, *tied))
+            reasons[column.index] = f"không rõ là {names}"
+            continue
+        pairs += [(score, column.index, f) for f, score in ranked if score >= rules.threshold]
+    chosen: dict[int, str] = {}
+    used: set[str] = set()
+    pairs.sort(key=lambda pair: (-pair[0], pair[1]))
+    for position, (score, index, field_id) in enumerate(pairs):
+        if index in chosen or (field_id in used and field_id != IGNORE):
+            continue
+        rivals = [
+            other
+            for other_score, other, other_field in pairs[position + 1 :]
+            if other_field == field_id and other_score == score and other not in chosen
+        ]
+        if rivals and field_id != IGNORE:
+            letters = ", ".join(column_letter(c) for c in (index, *rivals))
+            for column in (index, *rivals):
+                reasons[column] = f"các cột {letters} đều có thể là “{field_label(field_id)}”"
+            used.add(field_id)
+            continue
+        chosen[index] = field_id
+        used.add(field_id)
+    _village_from_address(header, scored, chosen)
+    return [
+        ColumnGuess(
+            column,
+            chosen.get(column.index),
+            scored[column.index].get(chosen.get(column.index, ""), 0.0),
+            _reason(column, chosen, reasons, scored),
         )
-        if field is None:
-            continue
-        upper = {heading_key(part) for part in column.parts[:-1]}
-        if field == "member.full_name" and upper & head_groups:
-            field = "household.head_name"
-        if field != IGNORE and field in used:
-            continue
-        used.add(field)
-        mapping[column.index] = field
-    return mapping
+        for column in header.columns
+        if column.parts
+    ]
+
+
+def _reason(
+    column: Column,
+    chosen: dict[int, str],
+    reasons: dict[int, str],
+    scored: dict[int, dict[str, float]],
+) -> str:
+    if column.index in chosen:
+        return ""
+    if column.index in reasons:
+        return reasons[column.index]
+    best = max(scored[column.index].items(), key=lambda item: item[1])[0]
+    return f"“{field_label(best)}” đã ghép với cột khác"
+
+
+def _village_from_address(
+    header: Header, scored: dict[int, dict[str, float]], chosen: dict[int, str]
+) -> None:
+    """With no village column, the address column is where the village is written."""
+    if "household.village" in chosen.values():
+        return
+    for index, field_id in chosen.items():
+        if field_id == "household.address" and scored[index].get("household.village", 0) > 0:
+            chosen[index] = "household.village"
+            return
+
+
+def suggest_mapping(header: Header) -> dict[int, str]:
+    """Column index -> field id for the columns whose heading is recognised; each field once."""
+    return {g.column.index: g.field for g in understand_columns(header) if g.field is not None}

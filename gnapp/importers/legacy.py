@@ -10,7 +10,8 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 
 from gnapp.data import read_form_json
 
@@ -76,10 +77,15 @@ def detect(text: str) -> str:
 
 def detect_column(texts: Iterable[str]) -> str:
     """The encoding of a column: the legacy one most of its telling cells show, else UNICODE."""
+    return counted_encoding(Counter(texts))
+
+
+def counted_encoding(counts: Mapping[str, int]) -> str:
+    """detect_column of texts counted: text -> how many cells hold it."""
     votes = {TCVN3: 0, VNI: 0, UNICODE: 0}
-    for text in texts:
+    for text, times in counts.items():
         if not text.isascii():
-            votes[detect(text)] += 1
+            votes[detect(text)] += times
     legacy = max((TCVN3, VNI), key=votes.__getitem__)
     return legacy if votes[legacy] > votes[UNICODE] else UNICODE
 

@@ -177,17 +177,32 @@ def status(value: Any) -> str | None:
     return found
 
 
+_COUNT_WITH_UNIT = re.compile(r"([0-9]+) ?(nguoi|khau|nhan khau|nk)\.?")
+
+
 def count(value: Any) -> int | None:
+    """A member count, a bare number or with its unit ("4", "4 người", "4 khẩu")."""
     written = text(value)
     if written is None:
         return None
+    with_unit = _COUNT_WITH_UNIT.fullmatch(fold(written))
     try:
-        number = parse_number(written)
+        number = int(with_unit.group(1)) if with_unit else parse_number(written)
     except ValueError:
         raise CellError(f"Số nhân khẩu “{written}” không phải số") from None
     if number != int(number) or number < 0:
         raise CellError(f"Số nhân khẩu “{written}” không phải số nguyên dương")
     return int(number)
+
+
+@functools.lru_cache(maxsize=4096)
+def _citizen_id_problems(start: str, sex: str | None, birth_year: int | None) -> list[str]:
+    """citizen_id_problems of a 12-digit ASCII ID, which depend only on its first six digits
+    (the province, the century and sex, the year), once per (start, sex, year)."""
+    return citizen_id_problems(f"{start}000000", sex, birth_year)
+
+
+_ID_SEPARATORS = re.compile(r"[\s.\-']")
 
 
 def citizen_id(value: Any, sex_: str | None, birth_year: int | None) -> Parsed:
@@ -196,7 +211,7 @@ def citizen_id(value: Any, sex_: str | None, birth_year: int | None) -> Parsed:
         written = str(int(value))
     else:
         written = text(value) or ""
-    digits = re.sub(r"[\s.\-']", "", written)
+    digits = written if written.isdigit() else _ID_SEPARATORS.sub("", written)
     if not digits:
         return Parsed(None)
     if not digits.isdigit():
@@ -213,5 +228,10 @@ def citizen_id(value: Any, sex_: str | None, birth_year: int | None) -> Parsed:
         digits = "0" + digits
     if len(digits) != 12:
         return Parsed(None, [f"Số CCCD “{digits}” có {len(digits)} chữ số (cần 12): không ghi"])
-    warnings.extend(f"Số CCCD {digits}: {p}" for p in citizen_id_problems(digits, sex_, birth_year))
+    problems = (
+        _citizen_id_problems(digits[:6], sex_, birth_year)
+        if digits.isascii()
+        else citizen_id_problems(digits, sex_, birth_year)
+    )
+    warnings.extend(f"Số CCCD {digits}: {p}" for p in problems)
     return Parsed(digits, warnings)

@@ -9,11 +9,11 @@ The clerk decides on duplicates (``ImportPlan.decide``), the area of new village
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import sqlite_utils
 
@@ -21,7 +21,14 @@ from gnapp.core.household_checks import TEXT_LIMIT, TEXT_LIMITS, text_problem
 from gnapp.core.vietnamese import fold, nfc
 from gnapp.core.villages import VillageMatcher, village_bare
 from gnapp.importers import parsing
-from gnapp.importers.headers import IGNORE, Header, find_header, suggest_mapping
+from gnapp.importers.headers import (
+    IGNORE,
+    ColumnGuess,
+    Header,
+    find_header,
+    import_fields,
+    understand_columns,
+)
 from gnapp.importers.parsing import CellError
 from gnapp.importers.reading import Sheet, column_letter, read_sheet
 from gnapp.progress import Progress
@@ -49,6 +56,8 @@ WARNING = "warning"
 MAPPINGS_SETTING = "import.mappings"
 GENERATED_CODE_PREFIX = "NHAP-"
 _PROGRESS_EVERY = 500
+_T = TypeVar("_T")
+Cells = dict[str, Any]  # a row's non-empty cells by the field of their column
 
 
 @dataclass(frozen=True)
@@ -76,6 +85,7 @@ class PlannedHousehold:
     fields: dict[str, Any] = field(default_factory=dict)
     members: list[dict[str, Any]] = field(default_factory=list)
     member_rows: list[int] = field(default_factory=list)
+    lines: dict[tuple[Any, ...], int] = field(default_factory=dict)  # cells -> first row
     status: str | None = None
     member_count: int | None = None
     head_name: str | None = None
@@ -107,6 +117,7 @@ class Summary:
     rejected: int
     duplicates: int
     skipped: int  # rows of households skipped by a duplicate decision
+    repeated: int  # member lines written twice in their household, skipped
     households: int  # to be imported
     members: int
     new_villages: int
@@ -124,6 +135,7 @@ class ImportPlan:
     problems: list[Problem]
     duplicates: list[Duplicate]
     orphan_rows: list[int]
+    repeated_rows: dict[int, int]  # a member's line written again in its household -> first
     existing_villages: dict[str, int]  # village key -> id
     new_villages: dict[str, str]  # village key -> name to create
     village_areas: dict[str, str]  # village key -> "rural" | "urban"
@@ -161,12 +173,13 @@ class ImportPlan:
         rejected += len(self.orphan_rows)
         used = {h.village_key for h in importing}
         return Summary(
-            rows=accepted + warned + rejected + skipped,
+            rows=accepted + warned + rejected + skipped + len(self.repeated_rows),
             accepted=accepted,
             warned=warned,
             rejected=rejected,
             duplicates=len({d.household for d in self.duplicates}),
             skipped=skipped,
+            repeated=len(self.repeated_rows),
             households=len(importing),
             members=sum(len(h.members) for h in importing),
             new_villages=len(used & set(self.new_villages)),
@@ -197,15 +210,18 @@ class Source:
     header: Header
     mapping: dict[int, str]
     remembered: bool  # the mapping was confirmed for a file of the same shape before
+    guesses: list[ColumnGuess]  # how each heading was understood, and why some were not
 
 
 def open_source(db: sqlite_utils.Database, path: str | Path, sheet: str | None = None) -> Source:
     path = Path(path)
     grid = read_sheet(path, sheet)
     header = find_header(grid)
+    guesses = understand_columns(header)
     remembered = remembered_mapping(db, header)
-    mapping = remembered if remembered is not None else suggest_mapping(header)
-    return Source(path, grid, header, mapping, remembered is not None)
+    suggested = {g.column.index: g.field for g in guesses if g.field is not None}
+    mapping = remembered if remembered is not None else suggested
+    return Source(path, grid, header, mapping, remembered is not None, guesses)
 
 
 def remembered_mapping(db: sqlite_utils.Database, header: Header) -> dict[int, str] | None:
@@ -294,6 +310,15 @@ def _title_year(sheet: Sheet, header: Header) -> int | None:
     return None
 
 
+_HOUSEHOLD_FIELDS = frozenset(f.id for f in import_fields() if f.level == "household")
+# The columns a birth date can be read from, with the sex each tells.
+_BIRTH_COLUMNS = (
+    ("member.birth_date", None),
+    ("member.birth_date_male", "male"),
+    ("member.birth_date_female", "female"),
+)
+
+
 class _Builder:
     def __init__(
         self,
@@ -312,9 +337,12 @@ class _Builder:
         self.layout = layout
         self.today = today
         self.columns = {f: c for c, f in mapping.items() if f != IGNORE}
+        self.memos: dict[str, dict[Any, Any]] = {}
+        self.limits = {f: TEXT_LIMITS.get(f.partition(".")[2], TEXT_LIMIT) for f in self.columns}
         self.problems: list[Problem] = []
         self.households: list[PlannedHousehold] = []
         self.orphans: list[int] = []
+        self.repeated: dict[int, int] = {}
         self.villages = Villages(db)
         self.notes: list[str] = []
 
@@ -322,31 +350,48 @@ class _Builder:
         column = column_letter(self.columns[field_id]) if field_id in self.columns else ""
         self.problems.append(Problem(self.sheet.name, row, column, message, severity))
 
-    def value(self, row: list[Any], field_id: str) -> Any:
-        column = self.columns.get(field_id)
-        return row[column] if column is not None and column < len(row) else None
+    def converted(self, field_id: str, convert: Callable[[Any], _T], value: Any) -> _T:
+        """``convert(value)``, computed once per distinct value of the column (CellError
+        included): sexes, relations and statuses fill whole columns with a few words."""
+        memo = self.memos.setdefault(field_id, {})
+        try:
+            result = memo[value]
+        except KeyError:
+            try:
+                result = convert(value)
+            except CellError as error:
+                result = error
+            memo[value] = result
+        if isinstance(result, CellError):
+            raise result
+        return cast(_T, result)
+
+    def birth_date(self, value: Any) -> parsing.Parsed:
+        return parsing.birth_date(value, self.today)
 
     # -- one member ----------------------------------------------------------------------
 
-    def person(self, row: list[Any], excel: int, relation: str) -> dict[str, Any] | None:
+    def person(self, cells: Cells, excel: int, relation: str) -> dict[str, Any] | None:
         """The member of one row, or None when the row has an error (reported)."""
         errors_before = len(self.problems)
-        self.check_texts(row, excel)
-        name = parsing.text(self.value(row, "member.full_name"))
+        self.check_texts(cells, excel)
+        name = parsing.text(cells.get("member.full_name"))
         if name is None and self.layout == HOUSEHOLD_LAYOUT:
-            name = parsing.text(self.value(row, "household.head_name"))
+            name = parsing.text(cells.get("household.head_name"))
         if name is None:
             self.problem(excel, "member.full_name", "Thiếu họ tên", ERROR)
         born: str | None = None
+        birth_field, sex_of_column = self.birth_column(cells, excel)
         try:
-            parsed = parsing.birth_date(self.value(row, "member.birth_date"), self.today)
-            born = parsed.value
-            for warning in parsed.warnings:
-                self.problem(excel, "member.birth_date", warning, WARNING)
+            if birth_field is not None:
+                parsed = self.converted(birth_field, self.birth_date, cells.get(birth_field))
+                born = parsed.value
+                for warning in parsed.warnings:
+                    self.problem(excel, birth_field, warning, WARNING)
         except CellError as error:
-            self.problem(excel, "member.birth_date", str(error), ERROR)
-        sex = self.sex(row, excel)
-        written_id = self.value(row, "member.citizen_id")
+            self.problem(excel, birth_field, str(error), ERROR)
+        sex = self.sex(cells, excel, sex_of_column)
+        written_id = cells.get("member.citizen_id")
         citizen = parsing.citizen_id(written_id, sex, int(born[:4]) if born else None)
         for warning in citizen.warnings:
             self.problem(excel, "member.citizen_id", warning, WARNING)
@@ -360,50 +405,70 @@ class _Builder:
         member = {"full_name": name, "sex": sex, "birth_date": born, "relation": relation}
         if citizen.value:
             member["citizen_id"] = citizen.value
-        if ethnicity := parsing.text(self.value(row, "member.ethnicity")):
+        if ethnicity := parsing.text(cells.get("member.ethnicity")):
             member["ethnicity"] = nfc(ethnicity)
         return member
 
-    def check_texts(self, row: list[Any], excel: int) -> None:
+    def birth_column(self, cells: Cells, excel: int) -> tuple[str | None, str | None]:
+        """Where the row's birth date is (None: nowhere to read it from, reported): its own
+        column, or the Nam or Nữ sub-column of a "Năm sinh" heading, which tells the sex."""
+        if "member.birth_date" in cells:
+            return "member.birth_date", None
+        written = [(field_id, sex) for field_id, sex in _BIRTH_COLUMNS if field_id in cells]
+        if len(written) > 1:
+            self.problem(
+                excel, "member.birth_date_male", "Ghi năm sinh ở cả cột Nam và cột Nữ", ERROR
+            )
+            return None, None
+        if written:
+            return written[0]
+        mapped = [field_id for field_id, _ in _BIRTH_COLUMNS if field_id in self.columns]
+        return (mapped[0] if mapped else "member.birth_date"), None
+
+    def check_texts(self, cells: Cells, excel: int) -> None:
         """An error for every cell of the row's columns too long for its field or holding a
         control character (limits of gnapp.core.household_checks)."""
-        for field_id, column in self.columns.items():
-            value = row[column] if column < len(row) else None
-            limit = TEXT_LIMITS.get(field_id.partition(".")[2], TEXT_LIMIT)
-            if isinstance(value, str) and (message := text_problem(value, limit)):
+        for field_id, value in cells.items():
+            limit = self.limits[field_id]
+            if (
+                type(value) is str
+                and (len(value) > limit or not value.isprintable())
+                and (message := text_problem(value, limit))
+            ):
                 self.problem(excel, field_id, message, ERROR)
 
-    def sex(self, row: list[Any], excel: int) -> str | None:
+    def sex(self, cells: Cells, excel: int, of_birth_column: str | None) -> str | None:
         try:
-            found = parsing.sex(self.value(row, "member.sex"))
+            found = self.converted("member.sex", parsing.sex, cells.get("member.sex"))
         except CellError as error:
             self.problem(excel, "member.sex", str(error), ERROR)
             return None
         if found is None and (
             "member.sex_male" in self.columns or "member.sex_female" in self.columns
         ):
-            male = parsing.is_marked(self.value(row, "member.sex_male"))
-            female = parsing.is_marked(self.value(row, "member.sex_female"))
+            male = parsing.is_marked(cells.get("member.sex_male"))
+            female = parsing.is_marked(cells.get("member.sex_female"))
             if male and female:
                 self.problem(excel, "member.sex_male", "Đánh dấu cả Nam và Nữ", ERROR)
                 return None
             found = "male" if male else "female" if female else None
-        if found is None and (
-            by_relation := parsing.sex_of_relation(self.value(row, "member.relation"))
-        ):
+        found = found or of_birth_column
+        if found is None and (by_relation := parsing.sex_of_relation(cells.get("member.relation"))):
             found = by_relation
             self.problem(
                 excel, "member.sex", "Thiếu giới tính: lấy theo quan hệ với chủ hộ", WARNING
             )
         return found
 
-    def relation(self, row: list[Any], excel: int) -> str | None:
+    def relation(self, cells: Cells, excel: int) -> str | None:
         if self.layout == HOUSEHOLD_LAYOUT:
             return "head"
         if "member.relation" not in self.columns:
             return None
         try:
-            parsed = parsing.relation(self.value(row, "member.relation"))
+            parsed = self.converted(
+                "member.relation", parsing.relation, cells.get("member.relation")
+            )
         except CellError as error:
             self.problem(excel, "member.relation", str(error), ERROR)
             return "other"
@@ -413,35 +478,42 @@ class _Builder:
 
     # -- households ----------------------------------------------------------------------
 
-    def household_fields(self, household: PlannedHousehold, row: list[Any], excel: int) -> None:
+    def household_fields(self, household: PlannedHousehold, cells: Cells, excel: int) -> None:
         """Household columns: the first row of the household that fills one sets it."""
+        if cells.keys().isdisjoint(_HOUSEHOLD_FIELDS):  # a member's row below its head's
+            return
         if household.code is None:
-            household.code = parsing.text(self.value(row, "household.code"))
+            household.code = parsing.text(cells.get("household.code"))
         if household.village is None:
-            household.village = parsing.text(self.value(row, "household.village"))
+            household.village = parsing.text(cells.get("household.village"))
         if "address" not in household.fields and (
-            address := parsing.text(self.value(row, "household.address"))
+            address := parsing.text(cells.get("household.address"))
         ):
             household.fields["address"] = address
         if household.head_name is None:
-            household.head_name = parsing.text(self.value(row, "household.head_name"))
+            household.head_name = parsing.text(cells.get("household.head_name"))
         try:
             if household.status is None:
-                household.status = parsing.status(self.value(row, "household.status"))
-            if household.member_count is None:
-                household.member_count = parsing.count(self.value(row, "household.member_count"))
+                household.status = self.converted(
+                    "household.status", parsing.status, cells.get("household.status")
+                )
         except CellError as error:
             self.problem(excel, "household.status", str(error), WARNING)
+        try:
+            if household.member_count is None:
+                household.member_count = parsing.count(cells.get("household.member_count"))
+        except CellError as error:
+            self.problem(excel, "household.member_count", str(error), WARNING)
         if household.status is None:
-            if parsing.is_marked(self.value(row, "household.status_poor")):
+            if parsing.is_marked(cells.get("household.status_poor")):
                 household.status = "poor"
-            elif parsing.is_marked(self.value(row, "household.status_near_poor")):
+            elif parsing.is_marked(cells.get("household.status_near_poor")):
                 household.status = "near_poor"
 
     def group(
         self,
         current: PlannedHousehold | None,
-        row: list[Any],
+        cells: Cells,
         relation: str | None,
         by_code: dict[str, PlannedHousehold],
     ) -> PlannedHousehold | None:
@@ -449,7 +521,7 @@ class _Builder:
         if self.layout == HOUSEHOLD_LAYOUT:
             return self.new_household()
         if "household.code" in self.columns:
-            code = parsing.text(self.value(row, "household.code"))
+            code = parsing.text(cells.get("household.code"))
             if code is None:
                 starts = relation == "head" or "member.relation" not in self.columns
                 return self.new_household() if current is None or starts else current
@@ -459,7 +531,7 @@ class _Builder:
         if "member.relation" in self.columns:
             return self.new_household() if relation == "head" else current
         if "household.head_name" in self.columns:
-            head = parsing.text(self.value(row, "household.head_name"))
+            head = parsing.text(cells.get("household.head_name"))
             if current is None or (
                 head is not None and fold(head) != fold(current.head_name or "")
             ):
@@ -475,19 +547,22 @@ class _Builder:
     def read_rows(self, progress: Progress | None) -> None:
         current: PlannedHousehold | None = None
         by_code: dict[str, PlannedHousehold] = {}
-        columns = set(self.columns.values())
+        pairs = sorted(self.columns.items(), key=lambda pair: pair[1])
         total = len(self.sheet.rows)
         for index in range(self.header.data_row, total):
             if progress is not None and index % _PROGRESS_EVERY == 0:
                 progress(index, total, f"Đang đọc dòng {index + 1}/{total}")
             row = self.sheet.rows[index]
+            width = len(row)
+            cells = {f: row[c] for f, c in pairs if c < width and row[c] is not None}
             excel = index + 1
-            if sum(1 for c in columns if c < len(row) and row[c] is not None) < 2 or _is_footer(
-                row
-            ):
+            if len(cells) < 2 or _is_footer(row):
                 continue
-            relation = self.relation(row, excel)
-            household = self.group(current, row, relation, by_code)
+            line = tuple(cells.items())
+            if self.repeats(cells, line, excel, current, by_code):
+                continue
+            relation = self.relation(cells, excel)
+            household = self.group(current, cells, relation, by_code)
             if household is None:
                 self.orphans.append(excel)
                 self.problem(
@@ -499,13 +574,44 @@ class _Builder:
                 continue
             current = household
             household.rows.append(excel)
-            self.household_fields(household, row, excel)
-            member = self.person(row, excel, relation or "")
+            household.lines.setdefault(line, excel)
+            self.household_fields(household, cells, excel)
+            member = self.person(cells, excel, relation or "")
             if member is None:
                 household.errors.append(f"dòng {excel} có lỗi")
             else:
                 household.members.append(member)
                 household.member_rows.append(excel)
+
+    def repeats(
+        self,
+        cells: Cells,
+        line: tuple[Any, ...],
+        excel: int,
+        current: PlannedHousehold | None,
+        by_code: dict[str, PlannedHousehold],
+    ) -> bool:
+        """A member's line written a second time in its household, cell for cell: skipped and
+        reported (in a list of one row per household, a repeated row is a duplicate household)."""
+        if self.layout != MEMBER_LAYOUT:
+            return False
+        code = parsing.text(cells.get("household.code"))
+        household = by_code.get(code) if code is not None else current
+        first = household.lines.get(line) if household is not None else None
+        if first is None:
+            return False
+        self.repeated[excel] = first
+        self.problems.append(
+            Problem(
+                self.sheet.name,
+                excel,
+                "",
+                f"Dòng {excel} lặp lại đúng dòng {first} của cùng hộ: bỏ qua dòng {excel}, "
+                "hộ vẫn được nhập",
+                WARNING,
+            )
+        )
+        return True
 
     def check_households(self, default_village: str | None) -> None:
         only_village = self.villages.rows[0]["name"] if len(self.villages.rows) == 1 else None
@@ -645,6 +751,28 @@ class _Builder:
         return found
 
 
+def _members_to_add(households: list[PlannedHousehold], layout: str) -> list[str]:
+    """What the preview says when the file counts more members than it lists."""
+    fewer = [
+        h
+        for h in households
+        if h.member_count is not None and h.member_count > len(h.members) and not h.rejected
+    ]
+    if not fewer:
+        return []
+    missing = sum((h.member_count or 0) - len(h.members) for h in fewer)
+    what = (
+        "Mỗi dòng là một hộ: chỉ chủ hộ được nhập. "
+        if layout == HOUSEHOLD_LAYOUT
+        else f"{len(fewer)} hộ có số nhân khẩu ghi trong tệp nhiều hơn số người được liệt kê. "
+    )
+    return [
+        what + f"Theo cột số nhân khẩu, còn {missing} thành viên của {len(fewer)} hộ cần được thêm "
+        "trên hồ sơ từng hộ. Số nhân khẩu ghi trong tệp không được lưu: phần mềm đếm số "
+        "nhân khẩu theo các thành viên có trong hồ sơ hộ."
+    ]
+
+
 def build_plan(
     db: sqlite_utils.Database,
     source: Source,
@@ -670,16 +798,12 @@ def build_plan(
             "Tệp không có cột quan hệ với chủ hộ: người đầu tiên của mỗi hộ được ghi là chủ hộ, "
             "những người khác ghi quan hệ “khác”."
         )
-    fewer = sum(
-        1
-        for h in builder.households
-        if h.member_count is not None and h.member_count > len(h.members) and not h.rejected
-    )
-    if fewer:
+    if builder.repeated:
         builder.notes.append(
-            f"{fewer} hộ có số nhân khẩu ghi trong tệp nhiều hơn số người được nhập: "
-            "hãy bổ sung các thành viên còn lại trên hồ sơ hộ."
+            f"{len(builder.repeated)} dòng lặp lại y hệt một dòng khác của cùng hộ được bỏ qua "
+            "(xem danh sách vấn đề); các hộ đó vẫn được nhập."
         )
+    builder.notes += _members_to_add(builder.households, layout)
     builder.problems.sort(key=lambda p: (p.row, p.column))
     return ImportPlan(
         source=source.path,
@@ -692,6 +816,7 @@ def build_plan(
         problems=builder.problems,
         duplicates=duplicates,
         orphan_rows=builder.orphans,
+        repeated_rows=builder.repeated,
         existing_villages={f"id:{v['id']}": v["id"] for v in builder.villages.rows},
         new_villages=dict(builder.villages.new),
         village_areas={key: "rural" for key in builder.villages.new},

@@ -13,11 +13,14 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import itertools
 import re
 import struct
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
@@ -151,7 +154,6 @@ def read_sheet(path: str | Path, sheet: str | None = None) -> Sheet:
         else:
             grid = _read_spreadsheet(path, sheet)
             fonts = _legacy_fonts(path, grid.name) if path.suffix.lower() == ".xlsx" else {}
-        _check_texts(grid)
         _convert_text(grid, fonts)
         return grid
 
@@ -196,10 +198,7 @@ def _read_spreadsheet(path: Path, sheet: str | None) -> Sheet:
     # Checked before the cells become Python objects; the first cell may lie beyond A1.
     first_row, first_column = data.start or (0, 0)
     limits.check_grid(first_row + data.height, first_column + data.width)
-    rows = [
-        [None if value == "" else value for value in row]
-        for row in data.to_python(skip_empty_area=False)
-    ]
+    rows = data.to_python(skip_empty_area=False)  # empty cells are "" until _convert_text
     merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in data.merged_cell_ranges or []]
     return Sheet(name, rows, merged)
 
@@ -216,7 +215,9 @@ def _check_before_calamine(path: Path) -> None:
         _check_ole_chains(path)
 
 
-_CELL_REFERENCE = re.compile(rb'<(?:\w+:)?(?:c|row)\s[^>]*?\br="([A-Z]*)([0-9]+)"')
+# The place of a cell or row (r="AB12"). Any attribute r counts, which can only make the check
+# stricter, and looking for it alone is fast.
+_CELL_REFERENCE = re.compile(rb' r="([A-Z]*)([0-9]+)"')
 
 
 def _members(path: Path, names: Callable[[str], bool]) -> Iterator[Iterator[bytes]]:
@@ -249,10 +250,15 @@ def _check_xlsx_extent(path: Path) -> None:
     for blocks in _members(path, lambda name: name.startswith("xl/worksheets/")):
         rows = columns = 0
         for block in blocks:
-            for match in _CELL_REFERENCE.finditer(block):
-                letters, digits = match.groups()
-                rows = max(rows, int(digits[:9]))
-                columns = max(columns, _column_number(letters[:9].decode()))
+            references = _CELL_REFERENCE.findall(block)
+            if references:
+                # (length, digits) orders row numbers as numbers; a leading zero only
+                # overstates one (stricter). The few distinct column letters are counted.
+                numbers = list(map(itemgetter(1), references))
+                length, last = max(zip(map(len, numbers), numbers, strict=True))
+                rows = max(rows, int(last) if length <= 9 else 10**9)
+                letters = set(map(itemgetter(0), references))
+                columns = max(columns, *(_column_number(x[:9].decode()) for x in letters))
         limits.check_grid(rows, columns)
 
 
@@ -395,26 +401,44 @@ def _legacy_fonts(path: Path, sheet: str) -> dict[tuple[int, int], str]:
 
 
 def _convert_text(sheet: Sheet, fonts: dict[tuple[int, int], str]) -> None:
-    """Convert every text cell to Unicode NFC: by its font, else by its column's encoding."""
-    for column in range(sheet.width):
-        texts = [row[column] for row in sheet.rows if column < len(row)]
-        column_encoding = legacy.detect_column(t for t in texts if isinstance(t, str))
-        for row_index, row in enumerate(sheet.rows):
-            if column >= len(row) or not isinstance(row[column], str):
-                continue
-            text = row[column]
-            encoding = fonts.get((row_index, column))
-            if encoding is None and text.isascii():  # the same in every encoding, and NFC
-                row[column] = text.strip() or None
-                continue
-            if encoding is None:
-                encoding = column_encoding
-                if encoding == legacy.UNICODE:
-                    encoding = legacy.detect(text)
-            if encoding != legacy.UNICODE and not legacy.is_unicode_vietnamese(text):
-                sheet.converted.setdefault(column, encoding)
-            converted = legacy.to_unicode(text, encoding).strip()
-            row[column] = converted or None
+    """Check every text cell against the limits and convert it to Unicode NFC, stripped: by
+    its font, else by its column's encoding. Each distinct text of a column is converted once
+    (names of villages, sexes and relations fill whole columns)."""
+    original = sheet.rows
+    conversions: list[dict[str, str | None]] = []
+    for column, values in enumerate(itertools.zip_longest(*original)):
+        counts = Counter(value for value in values if type(value) is str)
+        encoding = legacy.counted_encoding(counts)
+        done: dict[str, str | None] = {}
+        for text in counts:
+            if len(text) > limits.MAX_CELL_CHARS:  # the row is looked for only then
+                limits.check_text(text, values.index(text), column)
+            done[text] = _converted(sheet, column, text, encoding)
+        conversions.append(done)
+    sheet.rows = [
+        [
+            done.get(value, value) if type(value) is str else value
+            for value, done in zip(row, conversions, strict=False)  # a row may be shorter
+        ]
+        for row in original
+    ]
+    for (row, column), font_encoding in fonts.items():
+        text = original[row][column]
+        if isinstance(text, str):
+            sheet.rows[row][column] = _converted(sheet, column, text, font_encoding, by_font=True)
+
+
+def _converted(
+    sheet: Sheet, column: int, text: str, encoding: str, *, by_font: bool = False
+) -> str | None:
+    if not by_font:
+        if text.isascii():  # the same in every encoding, and NFC
+            return text.strip() or None
+        if encoding == legacy.UNICODE:
+            encoding = legacy.detect(text)
+    if encoding != legacy.UNICODE and not legacy.is_unicode_vietnamese(text):
+        sheet.converted.setdefault(column, encoding)
+    return legacy.to_unicode(text, encoding).strip() or None
 
 
 # --- CSV ------------------------------------------------------------------------------------
@@ -454,13 +478,6 @@ def _delimiter(sample: str) -> str:
         if counts and max(counts) and score > best_score:
             best, best_score = candidate, score
     return best
-
-
-def _check_texts(sheet: Sheet) -> None:
-    for row_index, row in enumerate(sheet.rows):
-        for column, value in enumerate(row):
-            if isinstance(value, str):
-                limits.check_text(value, row_index, column)
 
 
 def _read_csv(path: Path) -> list[list[Any]]:

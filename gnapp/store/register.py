@@ -7,6 +7,7 @@ Names are stored with their search fold and Vietnamese sort key.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -89,10 +90,15 @@ STATUSES = ("poor", "near_poor", "average", "not_poor")
 
 
 def _unknown(fields: Mapping[str, Any], allowed: tuple[str, ...], what: str) -> None:
-    if fields.keys() <= set(allowed):
+    if fields.keys() <= _as_set(allowed):
         return
     extra = sorted(set(fields) - set(allowed))
     raise DatabaseError(f"Trường không hợp lệ cho {what}: {', '.join(extra)}")
+
+
+@functools.cache
+def _as_set(names: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(names)
 
 
 def _household_row(fields: Mapping[str, Any]) -> dict[str, Any]:
@@ -230,12 +236,17 @@ _HOUSEHOLD_DEFAULTS: dict[str, Any] = {
 def _household_keys(code: str, members: Sequence[Mapping[str, Any]]) -> dict[str, str | int]:
     """The derived columns of a household: its head's name and keys, its two search texts
     (the words of its members' folded names; its citizen IDs and folded code), its size."""
-    head = next((m["full_name"] for m in members if m.get("relation") == "head"), "")
+    head = next((m for m in members if m.get("relation") == "head"), None)
+    head_name = head["full_name"] if head is not None else ""
+    if head is not None and "name_sort_key" in head:  # a row made by _member_row
+        head_fold, head_key = head["name_fold"], head["name_sort_key"]
+    else:
+        head_fold, head_key = fold(head_name), name_sort_key(head_name)
     numbers = [m["citizen_id"] for m in members if m.get("citizen_id")]
     return {
-        "head_name": head,
-        "head_name_fold": fold(head),
-        "head_sort_key": name_sort_key(head),
+        "head_name": head_name,
+        "head_name_fold": head_fold,
+        "head_sort_key": head_key,
         "search_fold": search_words(fold(m["full_name"]) for m in members),
         "search_numbers": search_words([*numbers, fold(code)]),
         "member_count": len(members),

@@ -34,3 +34,37 @@ def test_nothing_to_import_exits_1(tmp_path, capsys):
     path = files.write_xlsx(tmp_path / "ds.xlsx", files.MEMBER_HEADINGS, rows)
     assert main(["import", "file", str(path), "--db", str(db)]) == 1
     assert "không có hộ nào nhập được" in capsys.readouterr().err
+
+
+def test_map_by_hand_save_and_reuse_the_mapping(tmp_path, capsys):
+    db = tmp_path / "xa.gnapp"
+    with open_database(db, create=True) as cdb:
+        add_village(cdb, "T01", "Thôn Đông", "rural")
+        add_village(cdb, "T02", "Thôn Tây", "rural")
+    headings = ["STT", "Nơi sống", "Họ và tên", "Năm sinh", "Giới tính", "Quan hệ", "Cột lạ"]
+    rows = [(1, "Thôn Đông", "Lò Văn Một", 1970, "Nam", "Chủ hộ", "?")]
+    path = files.write_xlsx(tmp_path / "ds.xlsx", headings, rows)
+    assert main(["import", "file", str(path), "--db", str(db), "--dry-run"]) == 1
+    out = capsys.readouterr().out
+    assert "Cách ghép cột (tự nhận theo tiêu đề):" in out
+    assert "  Cột C “Họ và tên” → Họ và tên" in out
+    assert "Tiêu đề chưa ghép: B “Nơi sống” (không nhận ra tiêu đề); G “Cột lạ”" in out
+    saved = tmp_path / "ghep.json"
+    argv = ["import", "file", str(path), "--db", str(db), "--map", "Nơi sống=village"]
+    assert main([*argv, "--map", "G=bỏ qua", "--save-mapping", str(saved), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "  Cột B “Nơi sống” → Thôn / tổ dân phố" in out
+    assert "  Cột G “Cột lạ” → không nhập (bỏ qua)" in out
+    assert "Tiêu đề chưa ghép" not in out and "sẽ nhập 1 hộ, 1 nhân khẩu" in out
+    assert main(["import", "file", str(path), "--db", str(db), "--mapping", str(saved)]) == 0
+    out = capsys.readouterr().out
+    assert f"Cách ghép cột (theo {saved}):" in out and "Đã nhập 1 hộ, 1 nhân khẩu" in out
+
+
+def test_a_wrong_map_is_refused_naming_the_file_and_sheet(tmp_path, capsys):
+    db = tmp_path / "xa.gnapp"
+    open_database(db, create=True).close()
+    path = files.write_xlsx(tmp_path / "ds.xlsx", files.MEMBER_HEADINGS, files.MEMBERS)
+    assert main(["import", "file", str(path), "--db", str(db), "--map", "Xóm=village"]) == 1
+    err = capsys.readouterr().err
+    assert "Tệp ds.xlsx, trang “Danh sách”: Không có cột “Xóm” trong dòng tiêu đề" in err

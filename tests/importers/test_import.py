@@ -112,7 +112,7 @@ def test_two_level_header_one_row_per_household(commune, tmp_path):
     assert second.members[0]["birth_date"] == "1990-05-06"
     assert second.village_key == first.village_key  # "đông" is Thôn Đông
     assert third.rejected  # both Nam and Nữ marked
-    assert any("nhiều hơn" in note for note in plan.notes)
+    assert any("chỉ chủ hộ được nhập" in note for note in plan.notes)
     assert plan.households[0].code.startswith("NHAP-")
 
 
@@ -284,7 +284,7 @@ def test_no_header_is_said_in_vietnamese(tmp_path):
         ("Hộ nghèo/Hộ cận nghèo", "household.status"),
         ("Họ và tên (ghi chữ in hoa)", "member.full_name"),
         ("Mã hộ", "household.code"),
-        ("Địa chỉ", "household.address"),
+        ("Nơi ở hiện nay", "household.address"),
     ],
 )
 def test_heading_suggestions(tmp_path, heading, field):

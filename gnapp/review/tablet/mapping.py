@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from gnapp.core.vietnamese import fold
-from gnapp.data import read_form_json
-from gnapp.importers.headers import IGNORE, heading_key
+from gnapp.importers.headers import IGNORE, heading_key, recognised_field
 from gnapp.importers.reading import ImportFileError
 from gnapp.review.questionnaire import load_questionnaire
 from gnapp.review.tablet.fields import (
@@ -42,7 +41,8 @@ _ODK_LINKS = ("KEY", "PARENT_KEY")
 _SEPARATORS = re.compile(r"[/.\-:]")
 
 
-# The register import's headings (forms/import/fields.json) that name a record field.
+# The register import's fields (headings recognised by forms/import/fields.json) that are
+# record fields.
 _REGISTER_HEADINGS = {
     "household.code": "household.household_code",
     "household.village": "household.village",
@@ -59,7 +59,7 @@ _REGISTER_HEADINGS = {
 @functools.cache
 def _label_index() -> dict[str, dict[str, str]]:
     """Level -> folded heading -> field id: the fields' Vietnamese labels, the questions of
-    Phiếu B (forms/review/questionnaires/phieu-b.json) and the register import's headings."""
+    Phiếu B (forms/review/questionnaires/phieu-b.json)."""
     index: dict[str, dict[str, str]] = {HOUSEHOLD: {}, MEMBER: {}, QUESTIONNAIRE: {}}
     for item in tablet_fields():
         index[item.level].setdefault(heading_key(item.label), item.id)
@@ -70,13 +70,6 @@ def _label_index() -> dict[str, dict[str, str]]:
     for field_id, (_, _, more) in QUESTIONNAIRE_FIELDS.items():
         for heading in more:
             index[QUESTIONNAIRE][heading_key(heading)] = field_id
-    for entry in read_form_json("import", "fields.json")["fields"]:
-        target = _REGISTER_HEADINGS.get(entry["id"])
-        if target is None:
-            continue
-        level = target.split(".")[0]
-        for heading in entry["headings"]:
-            index[level].setdefault(heading_key(heading), target)
     return index
 
 
@@ -137,6 +130,9 @@ def _by_label(heading: str, levels: Sequence[str]) -> ColumnRole | None:
         for level in levels:
             if key in index[level]:
                 return ColumnRole(index[level][key])
+    target = _REGISTER_HEADINGS.get(recognised_field(heading) or "")
+    if target is not None and target.split(".")[0] in levels:
+        return ColumnRole(target)
     return None
 
 

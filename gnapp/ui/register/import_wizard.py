@@ -17,6 +17,7 @@ from gnapp.importers.apply import (
     undo_import,
 )
 from gnapp.importers.headers import import_fields
+from gnapp.importers.mappings import read_mapping_file, write_mapping_file
 from gnapp.importers.parsing import shown
 from gnapp.importers.plan import (
     DECISION_LABELS,
@@ -55,6 +56,7 @@ from gnapp.ui.common.qt import (
 )
 
 FILE_FILTER = tr_noop("Bảng tính (*.xlsx *.xls *.ods *.csv);;Mọi tệp (*)")
+MAPPING_FILTER = tr_noop("Cách ghép cột (*.json);;Mọi tệp (*)")
 AREA_LABELS = {"rural": tr_noop("Nông thôn"), "urban": tr_noop("Thành thị / đô thị")}
 _SAMPLES = 3
 
@@ -191,8 +193,22 @@ class MappingPage(QWizardPage):
         self.setTitle(tr("Cột nào chứa thông tin gì"))
         self.setSubTitle(tr("Kiểm tra trường dữ liệu gợi ý cho từng cột; đổi nếu cần."))
         self.table = _table(
-            [tr("Cột"), tr("Tiêu đề trong tệp"), tr("Trường dữ liệu"), tr("Giá trị mẫu")]
+            [
+                tr("Cột"),
+                tr("Tiêu đề trong tệp"),
+                tr("Trường dữ liệu"),
+                tr("Vì sao chưa ghép"),
+                tr("Giá trị mẫu"),
+            ]
         )
+        save = QPushButton(tr("Lưu cách ghép vào tệp…"))
+        save.clicked.connect(self.save_mapping)
+        load = QPushButton(tr("Dùng cách ghép đã lưu…"))
+        load.clicked.connect(self.load_mapping)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(load)
+        buttons.addWidget(save)
         self.layout_choice = QComboBox()
         self.layout_choice.addItem(tr("Tự nhận biết"), None)
         for key, label in LAYOUT_LABELS.items():
@@ -205,6 +221,7 @@ class MappingPage(QWizardPage):
         layout = QVBoxLayout(self)
         layout.addWidget(self.note)
         layout.addWidget(self.table)
+        layout.addLayout(buttons)
         layout.addLayout(form)
 
     def initializePage(self) -> None:
@@ -223,15 +240,13 @@ class MappingPage(QWizardPage):
         self.table.setRowCount(len(columns))
         self.combos: dict[int, QComboBox] = {}
         data = source.sheet.rows[source.header.data_row :]
+        reasons = {guess.column.index: guess.reason for guess in source.guesses}
         for row, column in enumerate(columns):
             combo = QComboBox()
             combo.addItem(tr("(bỏ qua cột này)"), "ignore")
             for field in import_fields():
                 if field.id != "ignore":
                     combo.addItem(field.label, field.id)
-            combo.setCurrentIndex(
-                max(0, combo.findData(source.mapping.get(column.index, "ignore")))
-            )
             self.combos[column.index] = combo
             samples = [
                 shown(values[column.index])
@@ -241,7 +256,9 @@ class MappingPage(QWizardPage):
             self.table.setItem(row, 0, _item(column.letter))
             self.table.setItem(row, 1, _item(column.text))
             self.table.setCellWidget(row, 2, combo)
-            self.table.setItem(row, 3, _item("; ".join(samples)))
+            self.table.setItem(row, 3, _item(reasons.get(column.index, "")))
+            self.table.setItem(row, 4, _item("; ".join(samples)))
+        self.show_mapping(source.mapping)
         self.default_village.clear()
         self.default_village.addItem(tr("(không chọn)"), None)
         for village in villages(self.owner.cdb.db):
@@ -249,6 +266,33 @@ class MappingPage(QWizardPage):
 
     def mapping(self) -> dict[int, str]:
         return {column: combo.currentData() for column, combo in self.combos.items()}
+
+    def show_mapping(self, mapping: dict[int, str]) -> None:
+        for column, combo in self.combos.items():
+            combo.setCurrentIndex(max(0, combo.findData(mapping.get(column, "ignore"))))
+
+    def save_mapping(self) -> None:
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, tr("Lưu cách ghép cột vào"), str(Path.home()), tr(MAPPING_FILTER)
+        )
+        if not chosen:
+            return
+        path = Path(chosen if chosen.endswith(".json") else f"{chosen}.json")
+        try:
+            write_mapping_file(path, self.owner.source.header, self.mapping())
+        except ImportFileError as error:
+            show_message(self, QMessageBox.Icon.Warning, tr("Ghép cột"), str(error))
+
+    def load_mapping(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(
+            self, tr("Dùng cách ghép cột đã lưu"), str(Path.home()), tr(MAPPING_FILTER)
+        )
+        if not chosen:
+            return
+        try:
+            self.show_mapping(read_mapping_file(Path(chosen), self.owner.source.header))
+        except ImportFileError as error:
+            show_message(self, QMessageBox.Icon.Warning, tr("Ghép cột"), str(error))
 
     def validatePage(self) -> bool:
         mapping = self.mapping()

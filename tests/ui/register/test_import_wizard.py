@@ -126,3 +126,35 @@ def test_undoing_an_import_asks_first_then_runs_in_the_background(
     assert threads and threads[0] != threading.get_ident()
     assert page.batches.item(0, 4).text().startswith("Đã hoàn tác")
     assert result.batch_id == int(page.batches.item(0, 0).text())
+
+
+def test_the_mapping_page_says_why_and_saves_the_mapping(qtbot, new_db, tmp_path, monkeypatch):
+    from gnapp.importers.mappings import read_mapping_file
+    from gnapp.ui.register import import_wizard
+
+    headings = ["STT", "Thôn/Tổ", "Họ và tên", "Nơi sống", "Năm sinh", "Giới tính", "Quan hệ"]
+    path = files.write_xlsx(tmp_path / "ds.xlsx", headings, [])
+    wizard = open_import_wizard(None, new_db)
+    qtbot.addWidget(wizard)
+    wizard.file_page.path.setText(str(path))
+    wizard.file_page.load_sheets()
+    wizard.next()
+    page = wizard.mapping_page
+    assert page.combos[1].currentData() == "household.village"
+    assert page.table.item(3, 3).text() == "không nhận ra tiêu đề"
+    page.combos[3].setCurrentIndex(page.combos[3].findData("household.address"))
+    saved = tmp_path / "ghep"
+    monkeypatch.setattr(
+        import_wizard.QFileDialog, "getSaveFileName", lambda *a, **k: (str(saved), "")
+    )
+    page.save_mapping()
+    mapping = read_mapping_file(tmp_path / "ghep.json", wizard.source.header)
+    assert mapping == page.mapping() and mapping[3] == "household.address"
+    page.combos[3].setCurrentIndex(0)
+    monkeypatch.setattr(
+        import_wizard.QFileDialog,
+        "getOpenFileName",
+        lambda *a, **k: (str(tmp_path / "ghep.json"), ""),
+    )
+    page.load_mapping()
+    assert page.mapping() == mapping
