@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gnapp.cli.common import (
+    EXIT_DAMAGED,
     CliError,
     add_db,
     ask_secret,
@@ -380,6 +381,7 @@ def _backup_restore(args: argparse.Namespace) -> int:
 
 
 def _db_check(args: argparse.Namespace) -> int:
+    from gnapp.core.vietnamese import format_number
     from gnapp.store.backups import check_integrity, describe_backup
     from gnapp.store.migrations import LATEST_VERSION
 
@@ -401,10 +403,17 @@ def _db_check(args: argparse.Namespace) -> int:
     else:
         print(f"Lược đồ dữ liệu: v{version} (mới hơn phiên bản này, v{LATEST_VERSION})")
     print("Toàn vẹn: " + ("tốt" if report.sound else "; ".join(report.problems[:10])))
+    if report.chain_break is not None:
+        print(f"Nhật ký thay đổi: {report.chain_break.text()}.")
+        print("Hãy báo người quản trị và đối chiếu với bản sao lưu hay gói báo cáo đã gửi.")
+    elif report.log_rows is not None:
+        print(f"Nhật ký thay đổi: nguyên vẹn ({format_number(report.log_rows)} dòng)")
     if report.sound:
         print(f"Số hộ: {describe_backup(args.path).households}")
-    ok = report.sound and 1 <= version <= LATEST_VERSION
+    ok = report.sound and report.chain_break is None and 1 <= version <= LATEST_VERSION
     print("Kết quả: " + ("ĐẠT" if ok else "KHÔNG ĐẠT"))
+    if report.chain_break is not None:
+        return EXIT_DAMAGED
     return 0 if ok else 1
 
 

@@ -240,6 +240,8 @@ class SentPackage:
     encrypted: bool
     households: bool
     created_at: str
+    log_length: int | None = None  # the change log as the package carried it (None: built
+    log_head: str | None = None  # before packages carried it)
 
 
 def sent_packages(db: sqlite_utils.Database) -> list[SentPackage]:

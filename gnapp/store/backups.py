@@ -25,6 +25,7 @@ import sqlite_utils
 
 from gnapp.core.vietnamese import fold, format_date, format_number
 from gnapp.progress import Progress
+from gnapp.store.changelog import ChainBreak, verify_chain
 from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.store.errors import CorruptDatabaseError, DatabaseError
 from gnapp.store.migrations import LATEST_VERSION
@@ -228,6 +229,9 @@ class IntegrityReport:
     path: Path
     version: int | None  # None when the file could not be read at all
     problems: tuple[str, ...]
+    # the change log's chain, checked by the full check only (None: whole, or not checked)
+    chain_break: ChainBreak | None = None
+    log_rows: int | None = None  # rows of the change log whose chain was checked
 
     @property
     def sound(self) -> bool:
@@ -265,12 +269,13 @@ class IntegrityReport:
 
 
 def check_integrity(path: str | Path, *, quick: bool = True) -> IntegrityReport:
-    """Check a database file read-only: ``quick_check`` (``integrity_check`` with
-    ``quick=False``), ``foreign_key_check`` and the schema version."""
+    """Check a database file read-only: ``quick_check`` (``integrity_check`` and the change
+    log's hash chain with ``quick=False``), ``foreign_key_check`` and the schema version."""
     path = Path(path)
     if not path.is_file():
         return IntegrityReport(path, None, (f"không tìm thấy tệp {path}",))
     version, problems = None, []
+    chain_break, log_rows = None, None
     try:
         conn = _read_only(path)
         try:
@@ -285,11 +290,18 @@ def check_integrity(path: str | Path, *, quick: bool = True) -> IntegrityReport:
                     f"{format_number(len(broken))} dòng tham chiếu đến dòng không còn "
                     f"(bảng {', '.join(sorted({row[0] for row in broken}))})"
                 )
+            if not quick and not problems and "chain_hash" in _columns(conn, "change_log"):
+                chain_break = verify_chain(conn)
+                log_rows = conn.execute("SELECT count(*) FROM change_log").fetchone()[0]
         finally:
             conn.close()
     except sqlite3.DatabaseError as error:
         problems.append(f"không đọc được tệp ({error})")
-    return IntegrityReport(path, version, tuple(problems))
+    return IntegrityReport(path, version, tuple(problems), chain_break, log_rows)
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
+    return {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
 
 
 def _require_restorable(report: IntegrityReport) -> None:

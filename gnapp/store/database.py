@@ -6,7 +6,7 @@ on and ``synchronous=FULL`` (a commit survives a power cut). Writes go through
 changelog.py), which read the acting user through the SQL function
 ``gnapp_actor()`` and the time through ``gnapp_now()``, which only this module
 registers: a connection that did not come from here cannot write to logged tables
-without saying who it is.
+without saying who it is (nor add a change-log row without ``gnapp_chain()``).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import Self
 import sqlite_utils
 
 from gnapp.core.vietnamese import fold, search_words
-from gnapp.store import migrations
+from gnapp.store import changelog, migrations
 from gnapp.store.errors import (
     CorruptDatabaseError,
     DatabaseError,
@@ -126,6 +126,7 @@ class CommuneDatabase(OpenDatabase):
         conn.create_function("gnapp_actor", 0, lambda: self.actor, deterministic=False)
         conn.create_function("gnapp_now", 0, lambda: self.clock(), deterministic=False)
         conn.create_function("gnapp_batch", 0, lambda: self.current_batch, deterministic=False)
+        changelog.register_chain_function(conn)
         # for migrations that recompute derived columns as the register's Python does
         conn.create_function("gnapp_fold", 1, fold, deterministic=True)
         conn.create_function(

@@ -99,7 +99,15 @@ OFFICE = Migration(
         "CREATE INDEX receipts_file ON receipts (file_sha256)",
     ),
 )
-OFFICE_MIGRATIONS = (OFFICE,)
+COMMUNE_LOGS = Migration(
+    2,
+    "the length and head of each commune's change log as its packages carried them",
+    (
+        "ALTER TABLE packages ADD COLUMN log_length INTEGER",
+        "ALTER TABLE packages ADD COLUMN log_head TEXT",
+    ),
+)
+OFFICE_MIGRATIONS = (OFFICE, COMMUNE_LOGS)
 
 
 @dataclass(frozen=True)
