@@ -381,40 +381,19 @@ def _backup_restore(args: argparse.Namespace) -> int:
 
 
 def _db_check(args: argparse.Namespace) -> int:
-    from gnapp.core.vietnamese import format_number
-    from gnapp.store.backups import check_integrity, describe_backup
-    from gnapp.store.migrations import LATEST_VERSION
+    from gnapp.store.backups import check_integrity
 
     if not args.path.exists():
         raise CliError(f"Không tìm thấy tệp dữ liệu: {args.path}")
     report = check_integrity(args.path, quick=False)
-    version = report.version
-    if version is None:
+    if report.version is None:
         raise CliError(
             f"Tệp {args.path} không phải cơ sở dữ liệu GNApp hợp lệ ({report.problems[0]})."
         )
-    print(f"Tệp: {args.path}")
-    if version == LATEST_VERSION:
-        print(f"Lược đồ dữ liệu: v{version} (mới nhất)")
-    elif 1 <= version < LATEST_VERSION:
-        print(f"Lược đồ dữ liệu: v{version} (sẽ được nâng cấp lên v{LATEST_VERSION} khi mở)")
-    elif version == 0:
-        print("Lược đồ dữ liệu: không phải tệp dữ liệu GNApp")
-    else:
-        print(f"Lược đồ dữ liệu: v{version} (mới hơn phiên bản này, v{LATEST_VERSION})")
-    print("Toàn vẹn: " + ("tốt" if report.sound else "; ".join(report.problems[:10])))
-    if report.chain_break is not None:
-        print(f"Nhật ký thay đổi: {report.chain_break.text()}.")
-        print("Hãy báo người quản trị và đối chiếu với bản sao lưu hay gói báo cáo đã gửi.")
-    elif report.log_rows is not None:
-        print(f"Nhật ký thay đổi: nguyên vẹn ({format_number(report.log_rows)} dòng)")
-    if report.sound:
-        print(f"Số hộ: {describe_backup(args.path).households}")
-    ok = report.sound and report.chain_break is None and 1 <= version <= LATEST_VERSION
-    print("Kết quả: " + ("ĐẠT" if ok else "KHÔNG ĐẠT"))
+    print("\n".join(report.lines()))
     if report.chain_break is not None:
         return EXIT_DAMAGED
-    return 0 if ok else 1
+    return 0 if report.passed else 1
 
 
 # --- this computer and the demo --------------------------------------------------------------

@@ -254,6 +254,40 @@ class IntegrityReport:
         return f"{first} (và {format_number(more)} lỗi khác)" if more else first
 
     @property
+    def passed(self) -> bool:
+        """Whether the file passed: sound, its log's chain whole, a schema this GNApp reads."""
+        version = self.version or 0
+        return self.sound and self.chain_break is None and 1 <= version <= LATEST_VERSION
+
+    def lines(self) -> list[str]:
+        """What the check found, one Vietnamese line per fact (``gnapp db check`` and the GUI's
+        check show these)."""
+        version = self.version or 0
+        if version == LATEST_VERSION:
+            schema = f"v{version} (mới nhất)"
+        elif 1 <= version < LATEST_VERSION:
+            schema = f"v{version} (sẽ được nâng cấp lên v{LATEST_VERSION} khi mở)"
+        elif version == 0:
+            schema = "không phải tệp dữ liệu GNApp"
+        else:
+            schema = f"v{version} (mới hơn phiên bản này, v{LATEST_VERSION})"
+        lines = [
+            f"Tệp: {self.path}",
+            f"Lược đồ dữ liệu: {schema}",
+            "Toàn vẹn: " + ("tốt" if self.sound else "; ".join(self.problems[:10])),
+        ]
+        if self.chain_break is not None:
+            lines.append(f"Nhật ký thay đổi: {self.chain_break.text()}.")
+            lines.append(
+                "Hãy báo người quản trị và đối chiếu với bản sao lưu hay gói báo cáo đã gửi."
+            )
+        elif self.log_rows is not None:
+            lines.append(f"Nhật ký thay đổi: nguyên vẹn ({format_number(self.log_rows)} dòng)")
+        if self.sound:
+            lines.append(f"Số hộ: {describe_backup(self.path).households}")
+        return [*lines, "Kết quả: " + ("ĐẠT" if self.passed else "KHÔNG ĐẠT")]
+
+    @property
     def restore_problem(self) -> str | None:
         """Why the file cannot be restored from, in Vietnamese (None when it can)."""
         if self.problems:

@@ -221,10 +221,16 @@ class BackupDialog(QDialog):
         self.usb_button = QPushButton(tr("Sao lưu ra USB hoặc thư mục khác…"))
         self.usb_button.setToolTip(tr("Chọn ổ USB hoặc một thư mục rồi sao lưu vào đó"))
         self.usb_button.clicked.connect(self.make_to_folder)
+        self.check_button = QPushButton(tr("Kiểm tra dữ liệu"))
+        self.check_button.setToolTip(
+            tr("Kiểm tra toàn vẹn tệp dữ liệu và chuỗi mã băm của nhật ký thay đổi")
+        )
+        self.check_button.clicked.connect(self.check_data)
         actions = QHBoxLayout()
         actions.addWidget(self.make_button)
         actions.addWidget(self.usb_button)
         actions.addStretch()
+        actions.addWidget(self.check_button)
 
         self.model = TextTableModel(COLUMNS, numeric_columns=(3, 4, 6), parent=self)
         self.view = table_view(self.model)
@@ -367,6 +373,27 @@ class BackupDialog(QDialog):
 
     def _backup_failed(self, error: Exception) -> None:
         show_message(self, QMessageBox.Icon.Critical, tr("Không sao lưu được"), str(error))
+
+    # --- checking -----------------------------------------------------------------------------
+
+    def check_data(self) -> None:
+        """The full check of ``gnapp db check``: SQLite's integrity and the change log's chain."""
+        if self._busy():
+            return
+        db_path = self.main.cdb.path
+
+        def work(_progress: Progress) -> IntegrityReport:
+            return check_integrity(db_path, quick=False)
+
+        self._run(tr("Kiểm tra dữ liệu"), tr("Đang kiểm tra dữ liệu…"), work, self._checked,
+                  self._check_failed)  # fmt: skip
+
+    def _checked(self, report: IntegrityReport) -> None:
+        icon = QMessageBox.Icon.Information if report.passed else QMessageBox.Icon.Critical
+        show_message(self, icon, tr("Kiểm tra dữ liệu"), "\n".join(report.lines()))
+
+    def _check_failed(self, error: Exception) -> None:
+        show_message(self, QMessageBox.Icon.Critical, tr("Không kiểm tra được"), str(error))
 
     # --- restoring ----------------------------------------------------------------------------
 

@@ -105,6 +105,20 @@ def test_backing_up_now_lists_the_backup_with_what_it_holds(qtbot, window, boxes
     assert dialog.restore_button.isEnabled()
 
 
+def test_the_check_shows_a_broken_change_log_naming_the_row(qtbot, window, boxes):
+    dialog = BackupDialog(window)
+    qtbot.addWidget(dialog)
+    dialog.check_button.click()
+    qtbot.waitUntil(lambda: bool(boxes))
+    assert boxes[-1]["title"] == "Kiểm tra dữ liệu"
+    assert "Nhật ký thay đổi: nguyên vẹn" in boxes[-1]["text"] and "ĐẠT" in boxes[-1]["text"]
+    window.cdb.db.execute("UPDATE change_log SET actor = 'ai đó' WHERE id = 7")
+    dialog.check_button.click()
+    qtbot.waitUntil(lambda: len(boxes) == 2)
+    assert "từ dòng nhật ký số 7 (lúc" in boxes[-1]["text"]
+    assert "bởi ai đó" in boxes[-1]["text"] and "KHÔNG ĐẠT" in boxes[-1]["text"]
+
+
 def test_a_second_backup_waits_for_the_first(qtbot, window, boxes):
     dialog = BackupDialog(window)
     qtbot.addWidget(dialog)
