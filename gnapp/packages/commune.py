@@ -11,12 +11,11 @@ from typing import Any
 import sqlite_utils
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from gnapp.core.passphrase import DEFAULT_KDF, KdfParams
 from gnapp.packages.canonical import b64decode, b64encode
 from gnapp.packages.keys import (
     AGREEMENT,
-    DEFAULT_KDF,
     SIGNING,
-    KdfParams,
     KeyChange,
     KeyProblem,
     PublicKey,
