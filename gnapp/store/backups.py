@@ -14,7 +14,7 @@ import os
 import re
 import shutil
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,6 +25,7 @@ import sqlite_utils
 
 from gnapp.core.vietnamese import fold, format_date, format_number
 from gnapp.progress import Progress
+from gnapp.store.backup_encryption import decrypt_file, encrypt_file, is_encrypted
 from gnapp.store.changelog import ChainBreak, verify_chain
 from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.store.errors import CorruptDatabaseError, DatabaseError
@@ -34,6 +35,8 @@ from gnapp.store.register import get_setting
 
 SUFFIX = ".gnapp-backup"
 PARTIAL = ".partial"  # a backup being written; never listed, removed once stale
+ENCRYPTING = ".ma-hoa"  # ".<backup>.ma-hoa.partial": the plain copy an encrypted backup is made of
+DECRYPTING = ".giai-ma"  # ".<backup>.giai-ma.partial": an encrypted backup being restored
 KIND_LABELS = {
     "daily": "hằng ngày",
     "closing": "khi đóng phần mềm",
@@ -410,10 +413,15 @@ def _last_review(conn: sqlite3.Connection) -> str | None:
     return f"rà soát thường xuyên tháng {month}/{year}" if month else f"rà soát thường xuyên {year}"
 
 
-def describe_backup(path: str | Path) -> BackupDescription:
-    """Open a backup (or a commune database) read-only and say what it holds."""
+def describe_backup(path: str | Path, *, named_as: Path | None = None) -> BackupDescription:
+    """Open a backup (or a commune database) read-only and say what it holds; ``named_as``: the
+    encrypted backup ``path`` was decrypted from (its name says when it was made)."""
     path = Path(path)
-    named = parse_backup_name(path)
+    if is_encrypted(path):
+        raise DatabaseError(
+            f"Bản sao lưu {path.name} được mã hóa: cần mật khẩu của nó để xem hay phục hồi."
+        )
+    named = parse_backup_name(named_as or path)
     with _connection(path) as (conn, _):
         try:
             tables = _tables(conn)
@@ -442,7 +450,7 @@ def describe_backup(path: str | Path) -> BackupDescription:
                     if "household_status" in tables
                     else ()
                 ),
-                size=path.stat().st_size,
+                size=(named_as or path).stat().st_size,
             )
         except sqlite3.Error as error:
             raise _sqlite_failure(error, f"Không đọc được tệp {path.name}") from error
@@ -511,6 +519,7 @@ def _backup(
     kind: str,
     progress: Progress | None,
     now: datetime | None,
+    passphrase: str | None = None,
 ) -> Path:
     if kind not in KIND_LABELS:
         raise ValueError(f"unknown backup kind {kind!r}")
@@ -522,18 +531,23 @@ def _backup(
             partial = final.with_name(final.name + PARTIAL)
             if not final.exists() and not partial.exists():
                 break
+        # Encrypted, the plain copy is written beside the database, never on the USB drive.
+        plain = _plain_copy_path(db_path, final) if passphrase else partial
         try:
-            _copy(conn, partial, progress, "Đang sao lưu dữ liệu…")
-            report = check_integrity(partial)
+            _copy(conn, plain, progress, "Đang sao lưu dữ liệu…")
+            report = check_integrity(plain)
             if not report.sound:
                 raise CorruptDatabaseError(
                     f"Bản sao lưu của {db_path.name} không đạt kiểm tra toàn vẹn, nên không được "
                     f"giữ lại: dữ liệu gốc có thể đã hỏng ({report.summary})."
                 )
+            if passphrase:
+                encrypt_file(plain, partial, passphrase, progress=_bytes_progress(progress))
             os.replace(partial, final)
             _fsync_folder(folder)
         finally:
             partial.unlink(missing_ok=True)
+            plain.unlink(missing_ok=True)
     except sqlite3.Error as error:
         raise _sqlite_failure(error, f"Không sao lưu được {db_path.name} vào {folder}") from error
     except OSError as error:
@@ -543,6 +557,16 @@ def _backup(
     return final
 
 
+def _plain_copy_path(db_path: Path, final: Path) -> Path:
+    return db_path.with_name(f".{final.name}{ENCRYPTING}{PARTIAL}")
+
+
+def _bytes_progress(progress: Progress | None) -> Callable[[int, int], None] | None:
+    if progress is None:
+        return None
+    return lambda done, total: progress(done, total, "Đang mã hóa bản sao lưu…")
+
+
 def make_backup(
     source: CommuneDatabase | str | Path,
     folder: str | Path,
@@ -550,15 +574,18 @@ def make_backup(
     progress: Progress | None = None,
     *,
     now: datetime | None = None,
+    passphrase: str | None = None,
 ) -> Path:
     """Back up an open database (on its own thread) or a database file into ``folder``
-    (a USB drive is just a folder); return the new backup's path.
+    (a USB drive is just a folder); return the new backup's path. With ``passphrase`` the
+    backup is encrypted (gnapp.store.backup_encryption): what leaves the data folder.
 
     ``progress`` may raise ``gnapp.progress.Cancelled``: then, as on any failure, no file is
     left that looks like a backup and no temporary file either.
     """
     with _connection(source) as (conn, path):
-        return _backup(conn, _commune_slug(conn, path), path, Path(folder), kind, progress, now)
+        slug_ = _commune_slug(conn, path)
+        return _backup(conn, slug_, path, Path(folder), kind, progress, now, passphrase)
 
 
 def automatic_backup(
@@ -629,6 +656,37 @@ def _release(target: Path, sound: bool) -> None:
         Path(f"{target}{side}").unlink(missing_ok=True)
 
 
+def decrypt_backup(
+    backup: str | Path, passphrase: str, beside: str | Path, progress: Progress | None = None
+) -> Path:
+    """The plain database sealed in the encrypted ``backup``, written beside the database
+    ``beside`` (in the data folder, never next to the backup); check and describe it with
+    ``named_as=backup``, restore it, then remove it (``remove_decrypted``)."""
+    backup, beside = Path(backup), Path(beside)
+    plain = beside.with_name(f".{backup.name}{DECRYPTING}{PARTIAL}")
+    plain.unlink(missing_ok=True)  # what an interrupted earlier try left
+    try:
+        decrypt_file(
+            backup,
+            plain,
+            passphrase,
+            progress=None
+            if progress is None
+            else lambda done, total: progress(done, total, "Đang giải mã bản sao lưu…"),
+        )
+    except OSError as error:
+        raise DatabaseError(
+            f"Không giải mã được {backup.name}: {error.strerror or error}."
+        ) from error
+    return plain
+
+
+def remove_decrypted(plain: Path) -> None:
+    """Remove a decrypted copy made by ``decrypt_backup``."""
+    if plain.name.endswith(DECRYPTING + PARTIAL):
+        plain.unlink(missing_ok=True)
+
+
 def restore_backup(
     backup: str | Path,
     target_db_path: str | Path,
@@ -636,6 +694,7 @@ def restore_backup(
     progress: Progress | None = None,
     *,
     now: datetime | None = None,
+    named_as: Path | None = None,
 ) -> RestoreResult:
     """Replace the database at ``target_db_path`` with the content of ``backup``.
 
@@ -643,12 +702,13 @@ def restore_backup(
     copy of the current database is kept in ``keep_copy_folder``; then the restored data is
     written beside the database, checked, and put in its place in one rename. If anything
     fails the current database is left as it was. A backup of an older schema is migrated.
-    The database must not be open (close it first).
+    The database must not be open (close it first). An encrypted backup is restored from its
+    decrypted copy (``decrypt_backup``), ``named_as`` naming the backup itself.
     """
     backup, target = Path(backup), Path(target_db_path)
     now = now or datetime.now()
     _require_restorable(check_integrity(backup))
-    restored = describe_backup(backup)
+    restored = describe_backup(backup, named_as=named_as)
     kept = None
     sound = True
     if target.exists():
