@@ -40,6 +40,7 @@ __all__ = [
     "DatabaseError",
     "connect",
     "inserted_id",
+    "open_connection",
     "open_database",
     "require_file_kind",
     "utc_now",
@@ -244,6 +245,32 @@ def _is_read_only(error: sqlite3.Error) -> bool:
     return isinstance(storage_problem(error, ""), ReadOnlyError)
 
 
+def open_connection(
+    path: Path, *, create: bool, mark: int | None = None
+) -> tuple[sqlite3.Connection, bool]:
+    """A connection to a GNApp file with GNApp's pragmas, and whether it is read-only: a file
+    that cannot be written (a read-only medium or folder) is opened for reading only. ``mark``:
+    the application_id to write into a new or unmarked file."""
+    conn = None
+    if _writable(path):
+        try:
+            conn = connect(path)
+            if mark is not None:
+                conn.execute(f"PRAGMA application_id = {mark}")
+        except sqlite3.DatabaseError as error:
+            if not _is_read_only(error) or create:
+                raise _unreadable(path, error) from error
+            conn = None  # SQLite found the medium read-only: read it as such
+    elif create:
+        raise ReadOnlyError(f"Không tạo được {path.name}: thư mục {path.parent} chỉ đọc.")
+    if conn is not None:
+        return conn, False
+    try:
+        return _open_read_only(path), True
+    except sqlite3.DatabaseError as error:
+        raise _unreadable(path, error) from error
+
+
 def open_database(
     path: str | Path,
     *,
@@ -271,24 +298,9 @@ def open_database(
     unmarked = require_file_kind(
         path, COMMUNE_APPLICATION_ID, COMMUNE_TABLES, "tệp dữ liệu của một xã"
     )
-    conn = None
-    if _writable(path):
-        try:
-            conn = connect(path)
-            if unmarked:
-                conn.execute(f"PRAGMA application_id = {COMMUNE_APPLICATION_ID}")
-        except sqlite3.DatabaseError as error:
-            if not _is_read_only(error) or create:
-                raise _unreadable(path, error) from error
-            conn = None  # SQLite found the medium read-only: read it as such
-    elif create:
-        raise ReadOnlyError(f"Không tạo được {path.name}: thư mục {path.parent} chỉ đọc.")
-    read_only = conn is None
-    if conn is None:
-        try:
-            conn = _open_read_only(path)
-        except sqlite3.DatabaseError as error:
-            raise _unreadable(path, error) from error
+    conn, read_only = open_connection(
+        path, create=create, mark=COMMUNE_APPLICATION_ID if unmarked else None
+    )
     database = CommuneDatabase(path, conn, actor, clock)
     database.read_only = read_only
     try:
