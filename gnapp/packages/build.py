@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -46,6 +45,7 @@ from gnapp.packages.manifest import (
     signing_input,
 )
 from gnapp.packages.signer import check_signer
+from gnapp.paths import remove_stale_files
 from gnapp.progress import Progress
 from gnapp.reporting.builder import default_header, write_report_files
 from gnapp.reporting.figures import ReportFigures, parse_period, report_kind, require_consistent
@@ -140,15 +140,7 @@ def _writing(path: Path) -> Path:
 
 def remove_stale_writes(folder: Path, *, older_than: float = STALE_WRITING) -> list[Path]:
     """Remove the packages a crash (or a kill) left half written in ``folder``; return them."""
-    limit = time.time() - older_than
-    stale = [
-        path
-        for path in folder.glob(f".*{SUFFIX}{WRITING}")
-        if path.is_file() and path.stat().st_mtime < limit
-    ]
-    for path in stale:
-        path.unlink(missing_ok=True)
-    return stale
+    return remove_stale_files(folder, [f".*{SUFFIX}{WRITING}"], older_than=older_than)
 
 
 def _write_new(path: Path, content: bytes) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 import sqlite_utils
 
 from gnapp.core.vietnamese import format_number
+from gnapp.paths import remove_stale_files
 from gnapp.progress import Progress
 from gnapp.reporting.document import (
     Annex,
@@ -67,6 +68,10 @@ OPENING = "opening"  # narrative key of the paragraph under "Kính gửi"
 DOCUMENTS = "documents_issued"  # narrative key: the documents issued, one per line
 AWARD_KINDS = {"collective": "Tập thể", "individual": "Cá nhân"}
 PEOPLE_UNIT = "Đơn vị tính: hộ, người"
+# What writing a report leaves when killed: its files aside (".<name>.dang-ghi") and the PDF and
+# XLSX writers' temporaries beside those ("..<name>.pdf.dang-ghi.<random>.tmp",
+# "..<name>.xlsx-<random>.tmp").
+REPORT_TEMPORARIES = (".*.dang-ghi", "..*.dang-ghi.*.tmp", "..*.xlsx-*.tmp")
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
 
@@ -727,6 +732,7 @@ def write_report_files(
     ``folder``. Both files are written aside and put in place together at the end, so an
     error or a cancel leaves the folder as it was."""
     folder = Path(folder)
+    remove_stale_files(folder, REPORT_TEMPORARIES)  # what a killed earlier run left
     if progress is not None:
         progress(0, 3, "Đang tính số liệu…")
     figures = figures or report_figures(db, kind, period)

@@ -24,6 +24,7 @@ from pathlib import Path
 import sqlite_utils
 
 from gnapp.core.vietnamese import fold, format_date, format_number
+from gnapp.paths import remove_stale_files
 from gnapp.progress import Progress
 from gnapp.store.backup_encryption import decrypt_file, encrypt_file, is_encrypted
 from gnapp.store.changelog import ChainBreak, verify_chain
@@ -131,6 +132,18 @@ def remove_partial_backups(
             path.unlink(missing_ok=True)
             removed.append(path)
     return removed
+
+
+def remove_stale_restore_files(db_path: str | Path) -> list[Path]:
+    """Remove what a crash or a kill left beside the database: a restore half written, the
+    plain copy of an encrypted backup being made, a backup being decrypted."""
+    db_path = Path(db_path)
+    patterns = (
+        f"{db_path.name}.phuc-hoi{PARTIAL}",
+        f".*{ENCRYPTING}{PARTIAL}",
+        f".*{DECRYPTING}{PARTIAL}",
+    )
+    return remove_stale_files(db_path.parent, patterns)
 
 
 # --- rotation ---------------------------------------------------------------------------------
