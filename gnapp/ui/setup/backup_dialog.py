@@ -121,16 +121,19 @@ class BackupPassphraseDialog(QDialog):
         self.problem = QLabel(objectName="problem")
         self.problem.setStyleSheet("color: #b00020;")
         self.problem.setWordWrap(True)
+        layout = QVBoxLayout(self)
         form = QFormLayout()
         if new:
-            note = _note(
-                tr(
-                    "Bản sao lưu ra ngoài chứa họ tên và số định danh của mọi người trong xã, nên "
-                    "được mã hóa bằng mật khẩu này. Không ai lấy lại được mật khẩu: nếu quên, "
-                    "không phục hồi được từ bản sao lưu này. Hãy ghi ra giấy và cất nơi an toàn."
+            layout.addWidget(
+                _note(
+                    tr(
+                        "Bản sao lưu ra ngoài chứa họ tên và số định danh của mọi người trong xã, "
+                        "nên được mã hóa bằng mật khẩu này. Không ai lấy lại được mật khẩu: nếu "
+                        "quên, không phục hồi được từ bản sao lưu này. Hãy ghi ra giấy và cất nơi "
+                        "an toàn."
+                    )
                 )
             )
-            form.addRow(note)
             form.addRow(tr("Mật khẩu (ít nhất {count} ký tự):", count=MIN_PASSPHRASE), self.first)
             form.addRow(tr("Nhập lại mật khẩu:"), self.repeat)
         else:
@@ -139,11 +142,15 @@ class BackupPassphraseDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
+            tr("Sao lưu") if new else tr("Mở")
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Hủy"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
+        self.setMinimumWidth(520)
 
     def accept(self) -> None:
         try:
