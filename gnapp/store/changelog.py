@@ -8,7 +8,8 @@ from the live column lists after every migration.
 The log is a hash chain (docs/change-log.md): each row's ``chain_hash`` is SHA-256 over the
 previous row's hash and the row's own content, set by a trigger on ``change_log`` as the row is
 written, so a row edited, removed or slipped in with another tool breaks the chain from there
-on, and ``verify_chain`` names the first row that does not follow.
+on, and ``verify_chain`` names the first row that does not follow (rows removed from the very
+end leave a whole chain: the packages' log head shows those to the office).
 """
 
 from __future__ import annotations
@@ -271,7 +272,7 @@ def logged_in_bulk(db: sqlite_utils.Database, table: str) -> Iterator[Callable[[
     rowids ``first``..``last`` — the same rows the insert trigger would have written. The
     trigger is dropped meanwhile and put back before the block ends; both happen inside the
     caller's transaction, so other connections never see the table without its trigger and a
-    rollback restores it.
+    rollback restores it. Each log row is still chained as it is written (``CHAIN_TRIGGER``).
     """
     if not db.conn.in_transaction:
         raise RuntimeError("logged_in_bulk needs an open transaction")
