@@ -271,7 +271,10 @@ def verify(data: bytes, key_path: str, office_db: str | None) -> int:
         step = "manifest"
         manifest_bytes = members["manifest.json"]
         manifest = strict_json(manifest_bytes, canonical=True)
-        if manifest.get("format") != "gnapp-package" or manifest.get("format_version") != 1:
+        if manifest.get("format") != "gnapp-package" or manifest.get("format_version") not in (
+            1,
+            2,
+        ):  # 2 adds change_log
             raise Failed("unknown package format or version")
         print(f"ok   manifest: package {manifest['sequence']} of {manifest['commune']['name']}")
         step = "key"

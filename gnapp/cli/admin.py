@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gnapp.cli.common import (
+    EXIT_DAMAGED,
     CliError,
     add_db,
     ask_secret,
@@ -35,6 +36,7 @@ USER_ACTIONS = {
     "unlock": "mở khóa",
 }
 ROLES = ("clerk", "approver", "admin")
+PASSPHRASE_VARIABLE = "GNAPP_BACKUP_PASSPHRASE"  # an encrypted backup's passphrase, for scripts
 
 
 def add_commands(commands: Any) -> None:
@@ -177,13 +179,21 @@ def _add_settings(commands: Any) -> None:
 
 
 def _add_backup(commands: Any) -> None:
-    backup = commands.add_parser("backup", help="sao lưu và phục hồi dữ liệu xã")
+    backup = commands.add_parser(
+        "backup",
+        help="sao lưu và phục hồi dữ liệu xã",
+        description="Bản sao lưu ra USB hay thư mục khác (--to) được mã hóa bằng mật khẩu sao "
+        "lưu: hỏi khi chạy (hai lần khi tạo), hoặc biến môi trường GNAPP_BACKUP_PASSPHRASE.",
+    )
     actions = subcommands(backup, "backup")
     make = actions.add_parser(
-        "make", help="sao lưu ngay (vào thư mục sao lưu, hoặc vào USB với --to)"
+        "make", help="sao lưu ngay (vào thư mục sao lưu, hoặc mã hóa vào USB với --to)"
     )
     make.add_argument(
-        "--to", type=Path, metavar="THƯ_MỤC", help="thư mục nhận bản sao lưu, vd. ổ USB"
+        "--to",
+        type=Path,
+        metavar="THƯ_MỤC",
+        help="thư mục nhận bản sao lưu, vd. ổ USB (bản sao lưu được mã hóa bằng mật khẩu)",
     )
     make.set_defaults(handler=_backup_make)
     listing = actions.add_parser("list", help="các bản sao lưu và nội dung của từng bản")
@@ -341,15 +351,29 @@ def _backup_make(args: argparse.Namespace) -> int:
         if total:
             print(f"\r{message} {done * 100 // total}%", end="", file=sys.stderr, flush=True)
 
-    made = backups.make_backup(args.db, args.to or _backup_folder_of(args.db), "manual", progress)
+    passphrase = None
+    if args.to is not None:  # leaving the data folder: encrypted
+        from gnapp.store.backup_encryption import check_backup_passphrase
+
+        passphrase = ask_secret(
+            PASSPHRASE_VARIABLE, "Mật khẩu cho bản sao lưu (ít nhất 10 ký tự): ", repeat=True
+        )
+        check_backup_passphrase(passphrase)
+    folder = args.to or _backup_folder_of(args.db)
+    made = backups.make_backup(args.db, folder, "manual", progress, passphrase=passphrase)
     print(file=sys.stderr)
     print(f"Đã sao lưu vào {made}")
-    _print_lines(backups.describe_backup(made).lines())
+    if passphrase is not None:
+        print("Bản sao lưu được mã hóa: cần đúng mật khẩu này để phục hồi, hãy ghi nhớ nó.")
+        _print_lines(backups.describe_backup(args.db).lines()[1:5])
+    else:
+        _print_lines(backups.describe_backup(made).lines())
     return 0
 
 
 def _backup_list(args: argparse.Namespace) -> int:
     from gnapp.store import backups
+    from gnapp.store.backup_encryption import is_encrypted
 
     folder = args.folder or _backup_folder_of(args.db)
     found = backups.list_backups(folder)
@@ -360,7 +384,9 @@ def _backup_list(args: argparse.Namespace) -> int:
     for backup in found:
         print(backup.path.name)
         problem = backups.check_integrity(backup.path).restore_problem
-        if problem:
+        if is_encrypted(backup.path):
+            _print_lines(["Được mã hóa: cần mật khẩu để xem nội dung hay phục hồi."])
+        elif problem:
             _print_lines([f"KHÔNG DÙNG ĐƯỢC: {problem}"])
         else:
             _print_lines(backups.describe_backup(backup.path).lines())
@@ -369,10 +395,22 @@ def _backup_list(args: argparse.Namespace) -> int:
 
 def _backup_restore(args: argparse.Namespace) -> int:
     from gnapp.store import backups
+    from gnapp.store.backup_encryption import is_encrypted
 
-    print(f"Phục hồi {args.db} từ bản sao lưu {args.backup}:")
-    result = backups.restore_backup(args.backup, args.db, _backup_folder_of(args.db))
-    _print_lines(result.restored.lines())
+    source, named_as = args.backup, None
+    if is_encrypted(args.backup):
+        passphrase = ask_secret(PASSPHRASE_VARIABLE, "Mật khẩu của bản sao lưu: ")
+        source, named_as = backups.decrypt_backup(args.backup, passphrase, args.db), args.backup
+    try:
+        print(f"Bản sao lưu {args.backup} chứa:")
+        _print_lines(backups.describe_backup(source, named_as=named_as).lines())
+        print(f"Phục hồi {args.db} từ bản sao lưu này…")
+        result = backups.restore_backup(
+            source, args.db, _backup_folder_of(args.db), named_as=named_as
+        )
+    finally:
+        if named_as is not None:
+            backups.remove_decrypted(source)
     if result.kept_copy is not None:
         print(f"Dữ liệu trước khi phục hồi được giữ lại trong tệp {result.kept_copy}")
     print("Đã phục hồi xong.")
@@ -380,32 +418,19 @@ def _backup_restore(args: argparse.Namespace) -> int:
 
 
 def _db_check(args: argparse.Namespace) -> int:
-    from gnapp.store.backups import check_integrity, describe_backup
-    from gnapp.store.migrations import LATEST_VERSION
+    from gnapp.store.backups import check_integrity
 
     if not args.path.exists():
         raise CliError(f"Không tìm thấy tệp dữ liệu: {args.path}")
     report = check_integrity(args.path, quick=False)
-    version = report.version
-    if version is None:
+    if report.version is None:
         raise CliError(
             f"Tệp {args.path} không phải cơ sở dữ liệu GNApp hợp lệ ({report.problems[0]})."
         )
-    print(f"Tệp: {args.path}")
-    if version == LATEST_VERSION:
-        print(f"Lược đồ dữ liệu: v{version} (mới nhất)")
-    elif 1 <= version < LATEST_VERSION:
-        print(f"Lược đồ dữ liệu: v{version} (sẽ được nâng cấp lên v{LATEST_VERSION} khi mở)")
-    elif version == 0:
-        print("Lược đồ dữ liệu: không phải tệp dữ liệu GNApp")
-    else:
-        print(f"Lược đồ dữ liệu: v{version} (mới hơn phiên bản này, v{LATEST_VERSION})")
-    print("Toàn vẹn: " + ("tốt" if report.sound else "; ".join(report.problems[:10])))
-    if report.sound:
-        print(f"Số hộ: {describe_backup(args.path).households}")
-    ok = report.sound and 1 <= version <= LATEST_VERSION
-    print("Kết quả: " + ("ĐẠT" if ok else "KHÔNG ĐẠT"))
-    return 0 if ok else 1
+    print("\n".join(report.lines()))
+    if report.chain_break is not None:
+        return EXIT_DAMAGED
+    return 0 if report.passed else 1
 
 
 # --- this computer and the demo --------------------------------------------------------------

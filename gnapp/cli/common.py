@@ -178,9 +178,12 @@ def subcommands(parser: argparse.ArgumentParser, name: str) -> Any:
 
 @contextmanager
 def open_commune(path: Path) -> Iterator[CommuneDatabase]:
-    """The commune's database at ``path``, closed afterwards."""
+    """The commune's database at ``path``, closed afterwards; what a killed GNApp left half
+    written beside it is removed first."""
+    from gnapp.store.backups import remove_stale_restore_files
     from gnapp.store.database import open_database
 
+    remove_stale_restore_files(path)
     with open_database(path) as cdb:
         yield cdb
 

@@ -239,6 +239,8 @@ def _receipts(office: Any, args: argparse.Namespace) -> int:
             result = "bản sửa" if record.correction else "đã nhận"
             result = f"{record.report} của {record.commune_name}: {result}"
         print(f"{format_timestamp(record.at)}  {record.file_name}  {result}")
+        for note in record.notes:
+            print(f"    Lưu ý: {note}")
     return 0
 
 

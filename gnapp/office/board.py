@@ -142,6 +142,7 @@ class ReceiptRecord:
     correction: bool
     check: str | None  # the failed check's code
     message: str
+    notes: tuple[str, ...] = ()  # what receiving noted (gaps, a late package, the change log)
 
 
 def receipt_history(office: OfficeDatabase, limit: int = 1000) -> list[ReceiptRecord]:
@@ -156,6 +157,7 @@ def receipt_history(office: OfficeDatabase, limit: int = 1000) -> list[ReceiptRe
             correction=bool(row["correction"]),
             check=row["check_code"],
             message=row["message"],
+            notes=tuple(json.loads(row["notes"])) if row["notes"] else (),
         )
         for row in receipt_rows(office, limit)
     ]

@@ -7,7 +7,9 @@ the package received with the number before it (or the one after it names anothe
 gap in the numbers and a package arriving after a later one are taken in and flagged. A
 package for a report and period already received is a correction when it is newer (its
 differences against the one it replaces are shown); an older one arriving late is kept but
-replaces nothing.
+replaces nothing. The commune's change log (its length and head in the manifest) is compared
+with what the nearest earlier package received carried: a log that got shorter or no longer
+extends it is taken in and flagged (docs/change-log.md).
 """
 
 from __future__ import annotations
@@ -172,7 +174,39 @@ def _chain(
         notes.append(f"Thiếu gói số {missing} của xã (chưa nhận).")
     elif sequence < last:
         notes.append(f"Gói đến muộn: đã nhận gói số {last} của xã trước gói này.")
-    return notes
+    return notes + _log_notes(rows, manifest)
+
+
+def _log_notes(rows: dict[int, dict[str, Any]], manifest: Manifest) -> list[str]:
+    """Whether the commune's change log still extends what the nearest earlier package
+    received carried (docs/change-log.md): a note when it does not, where the package lets
+    the office tell."""
+    log = manifest.change_log
+    earlier = [
+        row for sequence, row in rows.items()
+        if sequence < manifest.sequence and row["log_length"] is not None
+    ]  # fmt: skip
+    if log is None or not earlier:
+        return []
+    last = max(earlier, key=lambda row: row["sequence"])
+    length, head = last["log_length"], last["log_head"]
+    ask = "Đề nghị xã kiểm tra dữ liệu (gnapp db check) và giải trình."
+    if log.length < length:
+        return [
+            f"Nhật ký thay đổi của xã ngắn hơn khi gửi gói số {last['sequence']} "
+            f"({format_number(log.length)} dòng, trước là {format_number(length)} dòng): "
+            f"có dòng nhật ký đã gửi bị xóa ở xã. {ask}"
+        ]
+    at_that_length = log.head if log.length == length else None
+    if log.previous_length == length:
+        at_that_length = log.previous_head
+    if at_that_length is not None and at_that_length != head:
+        return [
+            f"Nhật ký thay đổi của xã không nối tiếp nhật ký đã nhận ở gói số "
+            f"{last['sequence']} ({format_number(length)} dòng): các dòng đã gửi bị sửa, xóa "
+            f"hoặc viết lại ở xã. {ask}"
+        ]
+    return []
 
 
 def _refuse(office: OfficeDatabase, receipt: Receipt, file_hash: str) -> Receipt:
@@ -253,6 +287,8 @@ def receive_package(
                 "households": int(manifest.households),
                 "correction_of": receipt.corrects,
                 "notes": json.dumps(receipt.notes, ensure_ascii=False),
+                "log_length": manifest.change_log.length if manifest.change_log else None,
+                "log_head": manifest.change_log.head if manifest.change_log else None,
             },
             verification.files,
         )

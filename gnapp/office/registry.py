@@ -15,15 +15,14 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
+from gnapp.core.passphrase import DEFAULT_KDF, KdfParams
 from gnapp.office.store import keys as stored
 from gnapp.office.store.database import OfficeDatabase, OfficeIdentity, open_office
 from gnapp.office.store.packages import last_sequence
 from gnapp.packages.canonical import b64decode, b64encode
 from gnapp.packages.keys import (
     AGREEMENT,
-    DEFAULT_KDF,
     SIGNING,
-    KdfParams,
     KeyChange,
     KeyProblem,
     PublicKey,

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -40,19 +39,22 @@ from gnapp.packages.manifest import (
     SIGNATURE,
     SUFFIX,
     FileEntry,
+    LogChain,
     Manifest,
     read_manifest,
     signing_input,
 )
 from gnapp.packages.signer import check_signer
+from gnapp.paths import remove_stale_files
 from gnapp.progress import Progress
 from gnapp.reporting.builder import default_header, write_report_files
 from gnapp.reporting.figures import ReportFigures, parse_period, report_kind, require_consistent
+from gnapp.store import changelog
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.errors import storage_problem
 from gnapp.store.lists import list_villages
 from gnapp.store.reports import SavedReport, finalise, list_reports, load_report
-from gnapp.store.sent_packages import add_sent_package
+from gnapp.store.sent_packages import add_sent_package, last_sent_log_length
 from gnapp.store.users import User
 
 
@@ -138,15 +140,7 @@ def _writing(path: Path) -> Path:
 
 def remove_stale_writes(folder: Path, *, older_than: float = STALE_WRITING) -> list[Path]:
     """Remove the packages a crash (or a kill) left half written in ``folder``; return them."""
-    limit = time.time() - older_than
-    stale = [
-        path
-        for path in folder.glob(f".*{SUFFIX}{WRITING}")
-        if path.is_file() and path.stat().st_mtime < limit
-    ]
-    for path in stale:
-        path.unlink(missing_ok=True)
-    return stale
+    return remove_stale_files(folder, [f".*{SUFFIX}{WRITING}"], older_than=older_than)
 
 
 def _write_new(path: Path, content: bytes) -> None:
@@ -177,6 +171,18 @@ def _writing_to(what: str) -> Iterator[None]:
         if problem is None:
             raise
         raise PackageError(str(problem)) from error
+
+
+def log_chain(cdb: CommuneDatabase) -> LogChain:
+    """What the next package says of the change log: its length and head now, and its hash at
+    the length the last package carried, so the office can tell whether the log still extends
+    what it received (docs/change-log.md)."""
+    head = changelog.chain_head(cdb.db.conn)
+    previous_length = last_sent_log_length(cdb.db)
+    previous_head = (
+        None if previous_length is None else changelog.hash_at(cdb.db.conn, previous_length)
+    )
+    return LogChain(head.length, head.head, previous_length, previous_head)
 
 
 def build_package(
@@ -237,6 +243,7 @@ def build_package(
         assert office is not None
         stored, encryption = encrypt_files(files, office)
     sequence, previous = chain_head(cdb.db)
+    log = log_chain(cdb)
     manifest = Manifest(
         app_version=__version__,
         created_at=cdb.now(),
@@ -260,6 +267,7 @@ def build_package(
             for name, content in files.items()
         ),
         encryption=encryption,
+        change_log=log,
     )
     manifest_bytes = manifest.to_bytes()
     signature = private.sign(signing_input(manifest_bytes))
@@ -298,6 +306,8 @@ def build_package(
                     "encrypted": int(encrypt),
                     "households": int(with_households),
                     "created_at": manifest.created_at,
+                    "log_length": log.length,
+                    "log_head": log.head,
                 },
             )
             if not load_report(db, report.id).final:  # ``report`` may predate a package

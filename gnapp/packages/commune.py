@@ -11,12 +11,11 @@ from typing import Any
 import sqlite_utils
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from gnapp.core.passphrase import DEFAULT_KDF, KdfParams
 from gnapp.packages.canonical import b64decode, b64encode
 from gnapp.packages.keys import (
     AGREEMENT,
-    DEFAULT_KDF,
     SIGNING,
-    KdfParams,
     KeyChange,
     KeyProblem,
     PublicKey,
@@ -240,6 +239,8 @@ class SentPackage:
     encrypted: bool
     households: bool
     created_at: str
+    log_length: int | None = None  # the change log as the package carried it (None: built
+    log_head: str | None = None  # before packages carried it)
 
 
 def sent_packages(db: sqlite_utils.Database) -> list[SentPackage]:

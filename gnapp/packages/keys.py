@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
-import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -20,8 +19,16 @@ from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
+from gnapp.core.passphrase import (
+    KDF_NAMES,
+    MIN_PASSPHRASE,
+    KdfParams,
+    KdfUnavailable,
+    derive_key,
+    kdf_problem,
+    passphrase_too_short,
+)
 from gnapp.packages.canonical import (
     FormatError,
     b64decode,
@@ -31,11 +38,6 @@ from gnapp.packages.canonical import (
     field,
     parse_json,
 )
-
-try:
-    from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
-except ImportError:  # cryptography < 44, or an OpenSSL without Argon2
-    Argon2id = None  # type: ignore[assignment,misc]
 
 SIGNING = "Ed25519"
 AGREEMENT = "X25519"
@@ -48,7 +50,6 @@ FORMAT_VERSION = 1
 CIPHER = "chacha20-poly1305"
 FINGERPRINT_DOMAIN = b"GNApp key fingerprint v1\n"
 KEY_CHANGE_DOMAIN = b"GNApp key change v1\n"
-MIN_PASSPHRASE = 10
 PUBLIC_KEY_SUFFIX = ".gnpub"
 KEY_CHANGE_SUFFIX = ".gnkeychange"
 MAX_KEY_FILE_BYTES = 16 * 1024
@@ -61,42 +62,11 @@ class KeyProblem(ValueError):
 # --- passphrases -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class KdfParams:
-    """How a passphrase becomes a key: Argon2id (memory in KiB, passes, lanes) or scrypt
-    (n, r, p)."""
-
-    name: str
-    memory_cost: int = 0
-    iterations: int = 0
-    lanes: int = 0
-    n: int = 0
-    r: int = 0
-    p: int = 0
-
-    def to_dict(self, salt: bytes) -> dict[str, Any]:
-        if self.name == "argon2id":
-            values = {"memory_cost": self.memory_cost, "iterations": self.iterations}
-            values["lanes"] = self.lanes
-        else:
-            values = {"n": self.n, "r": self.r, "p": self.p}
-        return {"name": self.name, "salt": b64encode(salt), **values}
-
-
-# RFC 9106's second recommended option: 64 MiB, 3 passes, 4 lanes (about 0.3 s here).
-ARGON2ID = KdfParams("argon2id", memory_cost=64 * 1024, iterations=3, lanes=4)
-# RFC 7914 with N = 2^17: 128 MiB.
-SCRYPT = KdfParams("scrypt", n=2**17, r=8, p=1)
-DEFAULT_KDF = ARGON2ID if Argon2id is not None else SCRYPT
-# What a secret record may ask for when read back (a tampered record cannot exhaust memory).
-_KDF_LIMITS = {"memory_cost": 1024 * 1024, "iterations": 16, "lanes": 16, "r": 32, "p": 16}
-_MAX_SCRYPT_N = 2**20
-
-
 def check_new_passphrase(passphrase: str) -> None:
     """Refuse a passphrase too short to protect a key."""
-    if len(passphrase.strip()) < MIN_PASSPHRASE:
-        raise KeyProblem(f"Mật khẩu phải có ít nhất {MIN_PASSPHRASE} ký tự.")
+    problem = passphrase_too_short(passphrase)
+    if problem is not None:
+        raise KeyProblem(problem)
 
 
 def passphrase_strength(passphrase: str) -> str:
@@ -115,42 +85,23 @@ def passphrase_strength(passphrase: str) -> str:
     return "Yếu: nên dài hơn, gồm vài từ, chữ hoa, chữ số."
 
 
-def _passphrase_bytes(passphrase: str) -> bytes:
-    # Vietnamese keyboards may send composed or decomposed letters: NFC makes them one.
-    return unicodedata.normalize("NFC", passphrase).encode("utf-8")
-
-
 def _derive(passphrase: str, kdf: KdfParams, salt: bytes) -> bytes:
-    secret = _passphrase_bytes(passphrase)
-    if kdf.name == "argon2id":
-        if Argon2id is None:
-            raise KeyProblem(
-                "Khóa được bảo vệ bằng Argon2id nhưng thư viện mã hóa của máy này không có "
-                "Argon2id: hãy cài bản GNApp mới hơn."
-            )
-        return Argon2id(
-            salt=salt,
-            length=32,
-            iterations=kdf.iterations,
-            lanes=kdf.lanes,
-            memory_cost=kdf.memory_cost,
-        ).derive(secret)
-    return Scrypt(salt=salt, length=32, n=kdf.n, r=kdf.r, p=kdf.p).derive(secret)
+    try:
+        return derive_key(passphrase, kdf, salt)
+    except KdfUnavailable as error:
+        raise KeyProblem(str(error)) from None
 
 
 def _read_kdf(raw: Any) -> tuple[KdfParams, bytes]:
     what = "Tham số dẫn xuất khóa"
     if not isinstance(raw, dict) or raw.get("name") not in ("argon2id", "scrypt"):
         raise FormatError(f"{what} không hợp lệ.")
-    names = ("memory_cost", "iterations", "lanes") if raw["name"] == "argon2id" else "nrp"
+    names = KDF_NAMES[raw["name"]]
     exact_keys(raw, {"name", "salt", *names}, what)
     values = {name: field(raw, name, int, what) for name in names}
-    for name, value in values.items():
-        limit = _MAX_SCRYPT_N if name == "n" else _KDF_LIMITS[name]
-        if not 1 <= value <= limit:
-            raise FormatError(f"{what}: “{name}” ngoài giới hạn cho phép.")
-    if raw["name"] == "argon2id" and values["memory_cost"] < 8 * values["lanes"]:
-        raise FormatError(f"{what}: bộ nhớ phải ít nhất 8 KiB cho mỗi luồng.")
+    problem = kdf_problem(raw["name"], values)
+    if problem is not None:
+        raise FormatError(f"{what}: {problem}.")
     salt = b64decode(raw["salt"], f"{what}: salt")
     if len(salt) < 16:
         raise FormatError(f"{what}: salt quá ngắn.")

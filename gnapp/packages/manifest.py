@@ -24,7 +24,7 @@ from gnapp.packages.canonical import (
 )
 
 PACKAGE_FORMAT = "gnapp-package"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2 adds "change_log"; a version 1 manifest (without it) is still read
 SUFFIX = ".gnpkg"
 SIGNING_DOMAIN = b"GNApp package manifest v1\n"
 ENCRYPTION_SCHEME = "x25519-hkdf-sha256-chacha20poly1305"
@@ -95,6 +95,27 @@ class Encryption:
 
 
 @dataclass(frozen=True)
+class LogChain:
+    """The commune's change log as the package was built (docs/change-log.md): how many rows it
+    held and its last row's hash; and at the length the commune's previous package carried,
+    the hash of the row at that place now (None when there is no previous length, or the log
+    is now shorter than it)."""
+
+    length: int
+    head: str
+    previous_length: int | None = None
+    previous_head: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "length": self.length,
+            "head": self.head,
+            "previous_length": self.previous_length,
+            "previous_head": self.previous_head,
+        }
+
+
+@dataclass(frozen=True)
 class Manifest:
     app_version: str
     created_at: str  # UTC, "2026-01-05T08:30:00Z"
@@ -115,11 +136,13 @@ class Manifest:
     households: bool
     files: tuple[FileEntry, ...]
     encryption: Encryption | None = None
+    change_log: LogChain | None = None  # None only in a version 1 manifest
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        version = {} if self.change_log is None else {"change_log": self.change_log.to_dict()}
+        return version | {
             "format": PACKAGE_FORMAT,
-            "format_version": FORMAT_VERSION,
+            "format_version": 1 if self.change_log is None else FORMAT_VERSION,
             "app_version": self.app_version,
             "created_at": self.created_at,
             "commune": {
@@ -238,6 +261,19 @@ def _encryption(raw: Any) -> Encryption | None:
     )
 
 
+def _log_chain(raw: Any) -> LogChain:
+    what = f"{_WHAT}, nhật ký thay đổi"
+    exact_keys(raw, {"length", "head", "previous_length", "previous_head"}, what)
+    length = _count(raw, "length", what, 2**62)
+    previous_length = (
+        None if raw["previous_length"] is None else _count(raw, "previous_length", what, 2**62)
+    )
+    previous_head = None if raw["previous_head"] is None else _hex(raw, "previous_head", what)
+    if previous_head is not None and previous_length is None:
+        raise FormatError(f"{what}: có mã băm nhưng không có độ dài của lần gửi trước.")
+    return LogChain(length, _hex(raw, "head", what), previous_length, previous_head)
+
+
 def read_manifest(data: bytes) -> Manifest:
     """The manifest in ``data``, parsed strictly: canonical bytes, a known format version, every
     field present with its type and nothing else; FormatError otherwise."""
@@ -245,7 +281,7 @@ def read_manifest(data: bytes) -> Manifest:
     if raw.get("format") != PACKAGE_FORMAT:
         raise FormatError(f"{_WHAT}: không phải gói báo cáo GNApp.")
     version = raw.get("format_version")
-    if version != FORMAT_VERSION:
+    if version not in (1, FORMAT_VERSION) or isinstance(version, bool):
         raise FormatError(
             f"{_WHAT}: phiên bản định dạng {version} không hỗ trợ (phiên bản này đọc được "
             f"phiên bản {FORMAT_VERSION}); hãy cài GNApp mới hơn."
@@ -254,7 +290,8 @@ def read_manifest(data: bytes) -> Manifest:
         raw,
         {"format", "format_version", "app_version", "created_at", "commune", "report"}
         | {"sequence", "previous_package", "signer", "signing_key", "households", "files"}
-        | {"encryption"},
+        | {"encryption"}
+        | ({"change_log"} if version == FORMAT_VERSION else set()),
         _WHAT,
     )
     commune, report, signer = raw["commune"], raw["report"], raw["signer"]
@@ -302,6 +339,7 @@ def read_manifest(data: bytes) -> Manifest:
         households=households,
         files=_files(raw["files"], households, encryption is not None),
         encryption=encryption,
+        change_log=_log_chain(raw["change_log"]) if version == FORMAT_VERSION else None,
     )
     if manifest.to_bytes() != data:  # every field was read back: nothing was left aside
         raise FormatError(f"{_WHAT}: nội dung không hợp lệ.")

@@ -18,6 +18,7 @@ from typing import Any
 import sqlite_utils
 
 from gnapp.core.vietnamese import format_number
+from gnapp.paths import remove_stale_files
 from gnapp.progress import Progress
 from gnapp.reporting.document import (
     Annex,
@@ -73,6 +74,10 @@ SECTION_II_2_TABLES = {
     "outputs": outputs_table,
     "policies": policies_table,
 }
+# What writing a report leaves when killed: its files aside (".<name>.dang-ghi") and the PDF and
+# XLSX writers' temporaries beside those ("..<name>.pdf.dang-ghi.<random>.tmp",
+# "..<name>.xlsx-<random>.tmp").
+REPORT_TEMPORARIES = (".*.dang-ghi", "..*.dang-ghi.*.tmp", "..*.xlsx-*.tmp")
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
 
@@ -737,6 +742,7 @@ def write_report_files(
     ``folder``. Both files are written aside and put in place together at the end, so an
     error or a cancel leaves the folder as it was."""
     folder = Path(folder)
+    remove_stale_files(folder, REPORT_TEMPORARIES)  # what a killed earlier run left
     if progress is not None:
         progress(0, 3, "Đang tính số liệu…")
     figures = figures or report_figures(db, kind, period)

@@ -14,7 +14,7 @@ import os
 import re
 import shutil
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,7 +24,10 @@ from pathlib import Path
 import sqlite_utils
 
 from gnapp.core.vietnamese import fold, format_date, format_number
+from gnapp.paths import remove_stale_files
 from gnapp.progress import Progress
+from gnapp.store.backup_encryption import decrypt_file, encrypt_file, is_encrypted
+from gnapp.store.changelog import ChainBreak, verify_chain
 from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.store.errors import CorruptDatabaseError, DatabaseError
 from gnapp.store.migrations import LATEST_VERSION
@@ -33,6 +36,8 @@ from gnapp.store.register import get_setting
 
 SUFFIX = ".gnapp-backup"
 PARTIAL = ".partial"  # a backup being written; never listed, removed once stale
+ENCRYPTING = ".ma-hoa"  # ".<backup>.ma-hoa.partial": the plain copy an encrypted backup is made of
+DECRYPTING = ".giai-ma"  # ".<backup>.giai-ma.partial": an encrypted backup being restored
 KIND_LABELS = {
     "daily": "hằng ngày",
     "closing": "khi đóng phần mềm",
@@ -127,6 +132,18 @@ def remove_partial_backups(
             path.unlink(missing_ok=True)
             removed.append(path)
     return removed
+
+
+def remove_stale_restore_files(db_path: str | Path) -> list[Path]:
+    """Remove what a crash or a kill left beside the database: a restore half written, the
+    plain copy of an encrypted backup being made, a backup being decrypted."""
+    db_path = Path(db_path)
+    patterns = (
+        f"{db_path.name}.phuc-hoi{PARTIAL}",
+        f".*{ENCRYPTING}{PARTIAL}",
+        f".*{DECRYPTING}{PARTIAL}",
+    )
+    return remove_stale_files(db_path.parent, patterns)
 
 
 # --- rotation ---------------------------------------------------------------------------------
@@ -228,6 +245,9 @@ class IntegrityReport:
     path: Path
     version: int | None  # None when the file could not be read at all
     problems: tuple[str, ...]
+    # the change log's chain, checked by the full check only (None: whole, or not checked)
+    chain_break: ChainBreak | None = None
+    log_rows: int | None = None  # rows of the change log whose chain was checked
 
     @property
     def sound(self) -> bool:
@@ -250,6 +270,40 @@ class IntegrityReport:
         return f"{first} (và {format_number(more)} lỗi khác)" if more else first
 
     @property
+    def passed(self) -> bool:
+        """Whether the file passed: sound, its log's chain whole, a schema this GNApp reads."""
+        version = self.version or 0
+        return self.sound and self.chain_break is None and 1 <= version <= LATEST_VERSION
+
+    def lines(self) -> list[str]:
+        """What the check found, one Vietnamese line per fact (``gnapp db check`` and the GUI's
+        check show these)."""
+        version = self.version or 0
+        if version == LATEST_VERSION:
+            schema = f"v{version} (mới nhất)"
+        elif 1 <= version < LATEST_VERSION:
+            schema = f"v{version} (sẽ được nâng cấp lên v{LATEST_VERSION} khi mở)"
+        elif version == 0:
+            schema = "không phải tệp dữ liệu GNApp"
+        else:
+            schema = f"v{version} (mới hơn phiên bản này, v{LATEST_VERSION})"
+        lines = [
+            f"Tệp: {self.path}",
+            f"Lược đồ dữ liệu: {schema}",
+            "Toàn vẹn: " + ("tốt" if self.sound else "; ".join(self.problems[:10])),
+        ]
+        if self.chain_break is not None:
+            lines.append(f"Nhật ký thay đổi: {self.chain_break.text()}.")
+            lines.append(
+                "Hãy báo người quản trị và đối chiếu với bản sao lưu hay gói báo cáo đã gửi."
+            )
+        elif self.log_rows is not None:
+            lines.append(f"Nhật ký thay đổi: nguyên vẹn ({format_number(self.log_rows)} dòng)")
+        if self.sound:
+            lines.append(f"Số hộ: {describe_backup(self.path).households}")
+        return [*lines, "Kết quả: " + ("ĐẠT" if self.passed else "KHÔNG ĐẠT")]
+
+    @property
     def restore_problem(self) -> str | None:
         """Why the file cannot be restored from, in Vietnamese (None when it can)."""
         if self.problems:
@@ -265,12 +319,13 @@ class IntegrityReport:
 
 
 def check_integrity(path: str | Path, *, quick: bool = True) -> IntegrityReport:
-    """Check a database file read-only: ``quick_check`` (``integrity_check`` with
-    ``quick=False``), ``foreign_key_check`` and the schema version."""
+    """Check a database file read-only: ``quick_check`` (``integrity_check`` and the change
+    log's hash chain with ``quick=False``), ``foreign_key_check`` and the schema version."""
     path = Path(path)
     if not path.is_file():
         return IntegrityReport(path, None, (f"không tìm thấy tệp {path}",))
     version, problems = None, []
+    chain_break, log_rows = None, None
     try:
         conn = _read_only(path)
         try:
@@ -285,11 +340,18 @@ def check_integrity(path: str | Path, *, quick: bool = True) -> IntegrityReport:
                     f"{format_number(len(broken))} dòng tham chiếu đến dòng không còn "
                     f"(bảng {', '.join(sorted({row[0] for row in broken}))})"
                 )
+            if not quick and not problems and "chain_hash" in _columns(conn, "change_log"):
+                chain_break = verify_chain(conn)
+                log_rows = conn.execute("SELECT count(*) FROM change_log").fetchone()[0]
         finally:
             conn.close()
     except sqlite3.DatabaseError as error:
         problems.append(f"không đọc được tệp ({error})")
-    return IntegrityReport(path, version, tuple(problems))
+    return IntegrityReport(path, version, tuple(problems), chain_break, log_rows)
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
+    return {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
 
 
 def _require_restorable(report: IntegrityReport) -> None:
@@ -364,10 +426,15 @@ def _last_review(conn: sqlite3.Connection) -> str | None:
     return f"rà soát thường xuyên tháng {month}/{year}" if month else f"rà soát thường xuyên {year}"
 
 
-def describe_backup(path: str | Path) -> BackupDescription:
-    """Open a backup (or a commune database) read-only and say what it holds."""
+def describe_backup(path: str | Path, *, named_as: Path | None = None) -> BackupDescription:
+    """Open a backup (or a commune database) read-only and say what it holds; ``named_as``: the
+    encrypted backup ``path`` was decrypted from (its name says when it was made)."""
     path = Path(path)
-    named = parse_backup_name(path)
+    if is_encrypted(path):
+        raise DatabaseError(
+            f"Bản sao lưu {path.name} được mã hóa: cần mật khẩu của nó để xem hay phục hồi."
+        )
+    named = parse_backup_name(named_as or path)
     with _connection(path) as (conn, _):
         try:
             tables = _tables(conn)
@@ -396,7 +463,7 @@ def describe_backup(path: str | Path) -> BackupDescription:
                     if "household_status" in tables
                     else ()
                 ),
-                size=path.stat().st_size,
+                size=(named_as or path).stat().st_size,
             )
         except sqlite3.Error as error:
             raise _sqlite_failure(error, f"Không đọc được tệp {path.name}") from error
@@ -465,6 +532,7 @@ def _backup(
     kind: str,
     progress: Progress | None,
     now: datetime | None,
+    passphrase: str | None = None,
 ) -> Path:
     if kind not in KIND_LABELS:
         raise ValueError(f"unknown backup kind {kind!r}")
@@ -476,18 +544,23 @@ def _backup(
             partial = final.with_name(final.name + PARTIAL)
             if not final.exists() and not partial.exists():
                 break
+        # Encrypted, the plain copy is written beside the database, never on the USB drive.
+        plain = _plain_copy_path(db_path, final) if passphrase else partial
         try:
-            _copy(conn, partial, progress, "Đang sao lưu dữ liệu…")
-            report = check_integrity(partial)
+            _copy(conn, plain, progress, "Đang sao lưu dữ liệu…")
+            report = check_integrity(plain)
             if not report.sound:
                 raise CorruptDatabaseError(
                     f"Bản sao lưu của {db_path.name} không đạt kiểm tra toàn vẹn, nên không được "
                     f"giữ lại: dữ liệu gốc có thể đã hỏng ({report.summary})."
                 )
+            if passphrase:
+                encrypt_file(plain, partial, passphrase, progress=_bytes_progress(progress))
             os.replace(partial, final)
             _fsync_folder(folder)
         finally:
             partial.unlink(missing_ok=True)
+            plain.unlink(missing_ok=True)
     except sqlite3.Error as error:
         raise _sqlite_failure(error, f"Không sao lưu được {db_path.name} vào {folder}") from error
     except OSError as error:
@@ -497,6 +570,16 @@ def _backup(
     return final
 
 
+def _plain_copy_path(db_path: Path, final: Path) -> Path:
+    return db_path.with_name(f".{final.name}{ENCRYPTING}{PARTIAL}")
+
+
+def _bytes_progress(progress: Progress | None) -> Callable[[int, int], None] | None:
+    if progress is None:
+        return None
+    return lambda done, total: progress(done, total, "Đang mã hóa bản sao lưu…")
+
+
 def make_backup(
     source: CommuneDatabase | str | Path,
     folder: str | Path,
@@ -504,15 +587,18 @@ def make_backup(
     progress: Progress | None = None,
     *,
     now: datetime | None = None,
+    passphrase: str | None = None,
 ) -> Path:
     """Back up an open database (on its own thread) or a database file into ``folder``
-    (a USB drive is just a folder); return the new backup's path.
+    (a USB drive is just a folder); return the new backup's path. With ``passphrase`` the
+    backup is encrypted (gnapp.store.backup_encryption): what leaves the data folder.
 
     ``progress`` may raise ``gnapp.progress.Cancelled``: then, as on any failure, no file is
     left that looks like a backup and no temporary file either.
     """
     with _connection(source) as (conn, path):
-        return _backup(conn, _commune_slug(conn, path), path, Path(folder), kind, progress, now)
+        slug_ = _commune_slug(conn, path)
+        return _backup(conn, slug_, path, Path(folder), kind, progress, now, passphrase)
 
 
 def automatic_backup(
@@ -583,6 +669,37 @@ def _release(target: Path, sound: bool) -> None:
         Path(f"{target}{side}").unlink(missing_ok=True)
 
 
+def decrypt_backup(
+    backup: str | Path, passphrase: str, beside: str | Path, progress: Progress | None = None
+) -> Path:
+    """The plain database sealed in the encrypted ``backup``, written beside the database
+    ``beside`` (in the data folder, never next to the backup); check and describe it with
+    ``named_as=backup``, restore it, then remove it (``remove_decrypted``)."""
+    backup, beside = Path(backup), Path(beside)
+    plain = beside.with_name(f".{backup.name}{DECRYPTING}{PARTIAL}")
+    plain.unlink(missing_ok=True)  # what an interrupted earlier try left
+    try:
+        decrypt_file(
+            backup,
+            plain,
+            passphrase,
+            progress=None
+            if progress is None
+            else lambda done, total: progress(done, total, "Đang giải mã bản sao lưu…"),
+        )
+    except OSError as error:
+        raise DatabaseError(
+            f"Không giải mã được {backup.name}: {error.strerror or error}."
+        ) from error
+    return plain
+
+
+def remove_decrypted(plain: Path) -> None:
+    """Remove a decrypted copy made by ``decrypt_backup``."""
+    if plain.name.endswith(DECRYPTING + PARTIAL):
+        plain.unlink(missing_ok=True)
+
+
 def restore_backup(
     backup: str | Path,
     target_db_path: str | Path,
@@ -590,6 +707,7 @@ def restore_backup(
     progress: Progress | None = None,
     *,
     now: datetime | None = None,
+    named_as: Path | None = None,
 ) -> RestoreResult:
     """Replace the database at ``target_db_path`` with the content of ``backup``.
 
@@ -597,12 +715,13 @@ def restore_backup(
     copy of the current database is kept in ``keep_copy_folder``; then the restored data is
     written beside the database, checked, and put in its place in one rename. If anything
     fails the current database is left as it was. A backup of an older schema is migrated.
-    The database must not be open (close it first).
+    The database must not be open (close it first). An encrypted backup is restored from its
+    decrypted copy (``decrypt_backup``), ``named_as`` naming the backup itself.
     """
     backup, target = Path(backup), Path(target_db_path)
     now = now or datetime.now()
     _require_restorable(check_integrity(backup))
-    restored = describe_backup(backup)
+    restored = describe_backup(backup, named_as=named_as)
     kept = None
     sound = True
     if target.exists():

@@ -4,16 +4,26 @@ Triggers write it, so no caller can forget to: every INSERT, UPDATE and DELETE o
 a logged table adds a row to ``change_log`` inside the same transaction. An
 update records only the columns whose values changed. The triggers are rebuilt
 from the live column lists after every migration.
+
+The log is a hash chain (docs/change-log.md): each row's ``chain_hash`` is SHA-256 over the
+previous row's hash and the row's own content, set by a trigger on ``change_log`` as the row is
+written, so a row edited, removed or slipped in with another tool breaks the chain from there
+on, and ``verify_chain`` names the first row that does not follow (rows removed from the very
+end leave a whole chain: the packages' log head shows those to the office).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 import sqlite_utils
+
+from gnapp.core.vietnamese import format_timestamp
 
 # Logged table -> the column holding the household a row belongs to (None: not a household's row).
 LOGGED_TABLES: dict[str, str | None] = {
@@ -65,6 +75,134 @@ DERIVED_COLUMNS = frozenset(
 SECRET_COLUMNS = frozenset({"password_hash", "secret"})
 
 _NOW = "gnapp_now()"
+
+# What a row's hash covers, in this order, after the previous row's hash.
+CHAIN_CONTENT = (
+    "at",
+    "actor",
+    "table_name",
+    "row_id",
+    "household_id",
+    "action",
+    "old_values",
+    "new_values",
+    "batch_id",
+)
+CHAIN_START = "0" * 64  # the "previous hash" of the first row
+CHAIN_TRIGGER = "chain_change_log"
+ACTION_WORDS = {"insert": "thêm", "update": "sửa", "delete": "xóa"}
+
+
+def chain_hash(previous: str | None, *content: object) -> str:
+    """The hash of a change-log row: SHA-256 (hex) of the previous row's hash, a newline and the
+    row's ``CHAIN_CONTENT`` values as a compact JSON array (types kept: 5 is not "5")."""
+    encoded = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(f"{previous or CHAIN_START}\n{encoded}".encode()).hexdigest()
+
+
+def chain_trigger_sql() -> str:
+    """The trigger that chains each new change-log row onto the one before it."""
+    values = ", ".join(f"NEW.{column}" for column in CHAIN_CONTENT)
+    return (
+        f"CREATE TRIGGER {CHAIN_TRIGGER} AFTER INSERT ON change_log BEGIN "
+        "UPDATE change_log SET chain_hash = gnapp_chain("
+        "(SELECT chain_hash FROM change_log WHERE id < NEW.id ORDER BY id DESC LIMIT 1), "
+        f"{values}) WHERE id = NEW.id; END"
+    )
+
+
+def register_chain_function(conn: sqlite3.Connection) -> None:
+    """Give ``conn`` the SQL function the chaining trigger calls."""
+    conn.create_function("gnapp_chain", 1 + len(CHAIN_CONTENT), chain_hash, deterministic=True)
+
+
+def compute_chain(db: sqlite_utils.Database) -> None:
+    """Set the hash of every row of the log, oldest first (a database from before the chain)."""
+    columns = ", ".join(CHAIN_CONTENT)
+    previous = None
+    hashes = []
+    for row_id, *content in db.execute(f"SELECT id, {columns} FROM change_log ORDER BY id"):
+        previous = chain_hash(previous, *content)
+        hashes.append((previous, row_id))
+    db.conn.executemany("UPDATE change_log SET chain_hash = ? WHERE id = ?", hashes)
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    """Where the log's chain ends: the last row's hash and how many rows it holds."""
+
+    head: str
+    length: int
+
+
+def chain_head(conn: sqlite3.Connection) -> ChainHead:
+    row = conn.execute("SELECT chain_hash FROM change_log ORDER BY id DESC LIMIT 1").fetchone()
+    length = conn.execute("SELECT count(*) FROM change_log").fetchone()[0]
+    return ChainHead(row[0] if row and row[0] else CHAIN_START, length)
+
+
+def hash_at(conn: sqlite3.Connection, length: int) -> str | None:
+    """The hash of the log's row number ``length`` (counted from 1 in order): the head the log
+    had when it held that many rows; None when it holds fewer now."""
+    if length < 1:
+        return None
+    row = conn.execute(
+        "SELECT chain_hash FROM change_log ORDER BY id LIMIT 1 OFFSET ?", [length - 1]
+    ).fetchone()
+    return None if row is None else row[0]
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    """The first change-log row that does not follow the chain, and what it recorded."""
+
+    id: int
+    at: str
+    actor: str
+    table_name: str
+    row_id: int
+    action: str
+    missing_before: int  # rows whose ids are missing just before it (removed)
+
+    def text(self) -> str:
+        """The break in Vietnamese, after "Nhật ký thay đổi", naming the row (id, time, who,
+        what)."""
+        action = ACTION_WORDS.get(self.action, self.action)
+        what = f"{action} dòng {self.row_id} bảng {self.table_name}"
+        row = (
+            f"dòng nhật ký số {self.id} (lúc {format_timestamp(self.at)}, bởi {self.actor}: {what})"
+        )
+        if self.missing_before:
+            return (
+                f"bị cắt: {self.missing_before} dòng ngay trước {row} đã bị xóa khỏi tệp bằng "
+                "công cụ khác"
+            )
+        return (
+            f"không còn nguyên vẹn từ {row}: nội dung dòng này đã bị sửa, hoặc một dòng trước "
+            "nó đã bị xóa hay sửa, bằng công cụ khác"
+        )
+
+
+def verify_chain(conn: sqlite3.Connection) -> ChainBreak | None:
+    """Recompute the chain of the whole log; the first row that does not follow, or None."""
+    columns = ", ".join(CHAIN_CONTENT)
+    previous, previous_id = None, 0
+    for row_id, stored, *content in conn.execute(
+        f"SELECT id, chain_hash, {columns} FROM change_log ORDER BY id"
+    ):
+        if stored is None or stored != chain_hash(previous, *content):
+            at, actor, table_name, logged_row, _, action = content[:6]
+            return ChainBreak(
+                row_id,
+                str(at),
+                str(actor),
+                str(table_name),
+                logged_row,
+                str(action),
+                missing_before=row_id - previous_id - 1,
+            )
+        previous, previous_id = stored, row_id
+    return None
 
 
 def _json_row(prefix: str, columns: list[str]) -> str:
@@ -134,7 +272,7 @@ def logged_in_bulk(db: sqlite_utils.Database, table: str) -> Iterator[Callable[[
     rowids ``first``..``last`` — the same rows the insert trigger would have written. The
     trigger is dropped meanwhile and put back before the block ends; both happen inside the
     caller's transaction, so other connections never see the table without its trigger and a
-    rollback restores it.
+    rollback restores it. Each log row is still chained as it is written (``CHAIN_TRIGGER``).
     """
     if not db.conn.in_transaction:
         raise RuntimeError("logged_in_bulk needs an open transaction")
@@ -178,7 +316,11 @@ def install_triggers(db: sqlite_utils.Database) -> None:
     ).fetchall():
         db.execute(f'DROP TRIGGER "{name[0]}"')
     existing = set(db.table_names())
-    with_batch = "batch_id" in db["change_log"].columns_dict
+    log_columns = db["change_log"].columns_dict
+    with_batch = "batch_id" in log_columns
+    db.execute(f"DROP TRIGGER IF EXISTS {CHAIN_TRIGGER}")
+    if "chain_hash" in log_columns:
+        db.execute(chain_trigger_sql())
     for table, household_column in LOGGED_TABLES.items():
         if table not in existing:
             continue

@@ -6,7 +6,7 @@ on and ``synchronous=FULL`` (a commit survives a power cut). Writes go through
 changelog.py), which read the acting user through the SQL function
 ``gnapp_actor()`` and the time through ``gnapp_now()``, which only this module
 registers: a connection that did not come from here cannot write to logged tables
-without saying who it is.
+without saying who it is (nor add a change-log row without ``gnapp_chain()``).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import Self
 import sqlite_utils
 
 from gnapp.core.vietnamese import fold, search_words
-from gnapp.store import migrations
+from gnapp.store import changelog, migrations
 from gnapp.store.errors import (
     CorruptDatabaseError,
     DatabaseError,
@@ -40,6 +40,7 @@ __all__ = [
     "DatabaseError",
     "connect",
     "inserted_id",
+    "open_connection",
     "open_database",
     "require_file_kind",
     "utc_now",
@@ -126,6 +127,7 @@ class CommuneDatabase(OpenDatabase):
         conn.create_function("gnapp_actor", 0, lambda: self.actor, deterministic=False)
         conn.create_function("gnapp_now", 0, lambda: self.clock(), deterministic=False)
         conn.create_function("gnapp_batch", 0, lambda: self.current_batch, deterministic=False)
+        changelog.register_chain_function(conn)
         # for migrations that recompute derived columns as the register's Python does
         conn.create_function("gnapp_fold", 1, fold, deterministic=True)
         conn.create_function(
@@ -243,6 +245,32 @@ def _is_read_only(error: sqlite3.Error) -> bool:
     return isinstance(storage_problem(error, ""), ReadOnlyError)
 
 
+def open_connection(
+    path: Path, *, create: bool, mark: int | None = None
+) -> tuple[sqlite3.Connection, bool]:
+    """A connection to a GNApp file with GNApp's pragmas, and whether it is read-only: a file
+    that cannot be written (a read-only medium or folder) is opened for reading only. ``mark``:
+    the application_id to write into a new or unmarked file."""
+    conn = None
+    if _writable(path):
+        try:
+            conn = connect(path)
+            if mark is not None:
+                conn.execute(f"PRAGMA application_id = {mark}")
+        except sqlite3.DatabaseError as error:
+            if not _is_read_only(error) or create:
+                raise _unreadable(path, error) from error
+            conn = None  # SQLite found the medium read-only: read it as such
+    elif create:
+        raise ReadOnlyError(f"Không tạo được {path.name}: thư mục {path.parent} chỉ đọc.")
+    if conn is not None:
+        return conn, False
+    try:
+        return _open_read_only(path), True
+    except sqlite3.DatabaseError as error:
+        raise _unreadable(path, error) from error
+
+
 def open_database(
     path: str | Path,
     *,
@@ -270,24 +298,9 @@ def open_database(
     unmarked = require_file_kind(
         path, COMMUNE_APPLICATION_ID, COMMUNE_TABLES, "tệp dữ liệu của một xã"
     )
-    conn = None
-    if _writable(path):
-        try:
-            conn = connect(path)
-            if unmarked:
-                conn.execute(f"PRAGMA application_id = {COMMUNE_APPLICATION_ID}")
-        except sqlite3.DatabaseError as error:
-            if not _is_read_only(error) or create:
-                raise _unreadable(path, error) from error
-            conn = None  # SQLite found the medium read-only: read it as such
-    elif create:
-        raise ReadOnlyError(f"Không tạo được {path.name}: thư mục {path.parent} chỉ đọc.")
-    read_only = conn is None
-    if conn is None:
-        try:
-            conn = _open_read_only(path)
-        except sqlite3.DatabaseError as error:
-            raise _unreadable(path, error) from error
+    conn, read_only = open_connection(
+        path, create=create, mark=COMMUNE_APPLICATION_ID if unmarked else None
+    )
     database = CommuneDatabase(path, conn, actor, clock)
     database.read_only = read_only
     try:

@@ -9,7 +9,7 @@ it with SQLite's online backup (never a file copy of a live WAL database).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +25,8 @@ class Migration:
     version: int
     name: str
     statements: tuple[str, ...]
+    # run after the statements, in the same transaction (what SQL alone cannot compute)
+    compute: Callable[[sqlite_utils.Database], None] | None = None
 
 
 def _bool(column: str, *, null: bool = True) -> str:
@@ -687,6 +689,19 @@ BUDGET_CAPITAL = Migration(
     ),
 )
 
+# The number is free to change while unreleased: nothing else refers to it.
+CHAINED_LOG = Migration(
+    17,
+    "tamper-evident change log: each row chained to the previous one by a SHA-256 hash",
+    (
+        "ALTER TABLE change_log ADD COLUMN chain_hash TEXT",
+        # the log's length and head as each package carried them (docs/change-log.md)
+        "ALTER TABLE sent_packages ADD COLUMN log_length INTEGER",
+        "ALTER TABLE sent_packages ADD COLUMN log_head TEXT",
+    ),
+    compute=changelog.compute_chain,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     REGISTER,
     PROGRAMME,
@@ -704,6 +719,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     REGISTER_HISTORY,
     SIGN_IN_LIMITS,
     BUDGET_CAPITAL,
+    CHAINED_LOG,
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 
@@ -759,6 +775,8 @@ def migrate(
             with db.atomic():
                 for statement in migration.statements:
                     db.execute(statement)
+                if migration.compute is not None:
+                    migration.compute(db)
                 if log_changes:
                     changelog.install_triggers(db)
                 db.execute(f"PRAGMA user_version = {migration.version}")

@@ -24,6 +24,15 @@ def last_sent_package(db: sqlite_utils.Database) -> tuple[int, str] | None:
     return None if row is None else (row[0], row[1])
 
 
+def last_sent_log_length(db: sqlite_utils.Database) -> int | None:
+    """The change log's length the last package carried (None: no package, or one built
+    before packages carried it)."""
+    row = db.execute(
+        "SELECT log_length FROM sent_packages ORDER BY sequence DESC LIMIT 1"
+    ).fetchone()
+    return None if row is None else row[0]
+
+
 def add_sent_package(cdb: CommuneDatabase, package: Mapping[str, Any]) -> None:
     """Record a package built (its columns as in the table)."""
     with cdb.transaction() as db:

@@ -10,7 +10,11 @@ from gnapp.data import resource_file
 from gnapp.i18n import tr
 from gnapp.office.store.database import SUFFIX as OFFICE_SUFFIX
 from gnapp.preferences import backup_root, last_database, preferred_language, remember_database
-from gnapp.store.backups import check_integrity, default_backup_folder
+from gnapp.store.backups import (
+    check_integrity,
+    default_backup_folder,
+    remove_stale_restore_files,
+)
 from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.store.errors import DatabaseError
 from gnapp.store.users import User
@@ -166,6 +170,7 @@ def run_gui(
     try:
         if demo and not path.exists():
             _create_demo(path)
+        _remove_leftovers(path)
         report = check_integrity(path) if path.exists() else None  # open_database says missing
         if report is not None and not report.sound:
             from gnapp.ui.setup.backup_dialog import recover_database
@@ -186,6 +191,19 @@ def run_gui(
     if not demo:
         remember_database(path)
     return _show(app, cdb, user, demo=demo)
+
+
+def _remove_leftovers(db_path: Path) -> None:
+    """What a killed GNApp left half written: beside the database (a restore, an encrypted
+    backup) and in the folder of the last package (the backup folder's are removed by the
+    automatic backup)."""
+    from gnapp.packages.build import remove_stale_writes
+    from gnapp.ui.sending.package_dialog import last_folder
+
+    remove_stale_restore_files(db_path)
+    folder = last_folder()
+    if folder is not None:
+        remove_stale_writes(folder)
 
 
 def _show(app: QApplication, cdb: CommuneDatabase, user: User, *, demo: bool) -> int:

@@ -54,15 +54,39 @@ def test_make_list_and_restore(db, tmp_path, capsys):
     assert kinds == ["manual", "prerestore"]
 
 
-def test_backup_to_a_usb_folder_and_list_it(db, tmp_path, capsys):
+def test_backup_to_a_usb_folder_is_encrypted_and_restored_with_its_passphrase(
+    db, tmp_path, capsys, monkeypatch
+):
     usb = tmp_path / "usb"
     usb.mkdir()
+    monkeypatch.setenv("GNAPP_BACKUP_PASSPHRASE", "ngắn")
+    assert main(["backup", "make", "--db", str(db), "--to", str(usb)]) == 1
+    assert "ít nhất 10 ký tự" in capsys.readouterr().err
+    assert list(usb.iterdir()) == []
+
+    monkeypatch.setenv("GNAPP_BACKUP_PASSPHRASE", "mật khẩu sao lưu 2026")
     assert main(["backup", "make", "--db", str(db), "--to", str(usb)]) == 0
-    assert len(list_backups(usb)) == 1
+    assert "được mã hóa" in capsys.readouterr().out
+    [made] = list_backups(usb)
+    assert b"Nguy" not in made.path.read_bytes()  # no name in clear
     assert list_backups(default_backup_folder(db, backup_root())) == []
-    capsys.readouterr()
+    assert not [path for path in db.parent.iterdir() if path.name.endswith(".partial")]
     assert main(["backup", "list", "--db", str(db), "--folder", str(usb)]) == 0
-    assert "Số hộ: 300" in capsys.readouterr().out
+    assert "Được mã hóa: cần mật khẩu" in capsys.readouterr().out
+
+    with open_database(db) as cdb:
+        save_commune(cdb, code="21555", name="Xã Nhầm", kind="xa", province="Quảng Ngãi")
+    monkeypatch.setenv("GNAPP_BACKUP_PASSPHRASE", "mật khẩu khác 2026")
+    assert main(["backup", "restore", str(made.path), "--db", str(db)]) == 1
+    assert "Mật khẩu không đúng" in capsys.readouterr().err
+    monkeypatch.setenv("GNAPP_BACKUP_PASSPHRASE", "mật khẩu sao lưu 2026")
+    assert main(["backup", "restore", str(made.path), "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert out.index("Xã, phường: Xã Sơn Minh (mã 21555)") < out.index("Đã phục hồi xong.")
+    assert "(sao lưu theo yêu cầu)" in out and "Số hộ: 300" in out
+    with open_database(db) as cdb:
+        assert cdb.db.execute("SELECT name FROM commune").fetchone()[0] == "Xã Sơn Minh"
+    assert not [path for path in db.parent.iterdir() if path.name.endswith(".partial")]
 
 
 def test_the_backup_folder_is_shown_changed_and_put_back(db, tmp_path, capsys):

@@ -110,7 +110,7 @@ def _changed(**changes) -> bytes:
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"format_version": 2}, "phiên bản định dạng 2 không hỗ trợ"),
+        ({"format_version": 3}, "phiên bản định dạng 3 không hỗ trợ"),
         ({"format": "zip"}, "không phải gói báo cáo"),
         ({"extra": 1}, "trường không biết extra"),
         ({"signer": ...}, "thiếu trường signer"),

@@ -10,10 +10,10 @@ import unicodedata
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from gnapp.core.passphrase import ARGON2ID, DEFAULT_KDF
 from gnapp.packages import commune, keys
 from gnapp.packages.keys import (
     AGREEMENT,
-    DEFAULT_KDF,
     SIGNING,
     KeyProblem,
     fingerprint,
@@ -30,7 +30,7 @@ from tests.packages.world import KDF, PASSPHRASE
 
 
 def test_the_default_kdf_is_argon2id_with_rfc_9106_memory():
-    assert DEFAULT_KDF == keys.ARGON2ID
+    assert DEFAULT_KDF == ARGON2ID
     assert (DEFAULT_KDF.memory_cost, DEFAULT_KDF.iterations, DEFAULT_KDF.lanes) == (65536, 3, 4)
 
 

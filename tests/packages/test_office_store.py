@@ -3,8 +3,15 @@ newest package, the receipts recorded for files taken in or refused."""
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
+import pytest
+
 from gnapp.office.receive import receive_files
 from gnapp.office.store import keys, packages, receipts
+from gnapp.office.store.database import open_office
+from tests.packages.world import OFFICE_PASSPHRASE
 
 
 def test_a_commune_without_packages_has_an_empty_chain(office_db):
@@ -53,3 +60,57 @@ def test_a_replaced_commune_key_is_revoked_and_the_commune_renamed(office_db):
     (key,) = keys.commune_key_rows(office_db, commune["id"])
     assert key["revoked_at"] == "2026-01-02T03:04:05Z"
     assert keys.current_office_key(office_db)["retired_at"] is None
+
+
+def test_an_office_file_on_a_read_only_disk_opens_for_reading_and_refuses_writes(
+    world, monkeypatch, capsys
+):
+    """As a commune's file does (tests/store/test_disks.py): read-only is simulated, the tests
+    running as root."""
+    import os
+
+    from gnapp.cli import main
+    from gnapp.store.errors import ReadOnlyError
+
+    folder = world.office.parent.resolve()
+    before = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+    real = os.access
+
+    def access(path, mode, *args, **kwargs):
+        if mode & os.W_OK and Path(path).resolve().is_relative_to(folder):
+            return False
+        return real(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(os, "access", access)
+    with open_office(world.office) as office:
+        assert office.read_only and office.identity.name
+        with pytest.raises(ReadOnlyError, match="chỉ mở được để xem"):
+            office.set_setting("watched_folder", "x")
+    assert main(["office", "board", "--db", str(world.office)]) == 0
+    capsys.readouterr()
+    monkeypatch.setenv("GNAPP_PASSPHRASE", OFFICE_PASSPHRASE)
+    assert main(["office", "receive", str(world.package), "--db", str(world.office)]) == 1
+    err = capsys.readouterr().err
+    assert "chỉ mở được để xem" in err and "Traceback" not in err
+    after = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+    assert after == before
+
+
+def test_a_read_only_office_file_that_needs_upgrading_is_refused_untouched(tmp_path, monkeypatch):
+    import os
+
+    from gnapp.store.errors import ReadOnlyError
+
+    path = tmp_path / "cu.gnoffice"
+    open_office(path, create=True).close()
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 1")  # as an office file of the first schema
+    conn.execute("ALTER TABLE packages DROP COLUMN log_head")
+    conn.execute("ALTER TABLE packages DROP COLUMN log_length")
+    conn.close()
+    before = path.read_bytes()
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: not mode & os.W_OK and real(p, mode))
+    with pytest.raises(ReadOnlyError, match=r"chỉ đọc .* cần nâng cấp"):
+        open_office(path)
+    assert path.read_bytes() == before

@@ -7,9 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from gnapp.core.passphrase import KdfParams
 from gnapp.office.store.database import OfficeIdentity
 from gnapp.packages import commune
-from gnapp.packages.keys import KdfParams, PublicKey
+from gnapp.packages.keys import (
+    PublicKey,
+)
 from gnapp.reporting.figures import report_figures
 from gnapp.store.database import open_database
 from gnapp.store.reports import save_report

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from gnapp.i18n import tr_noop
-from gnapp.store.database import OpenDatabase, connect, require_file_kind, utc_now
-from gnapp.store.errors import DatabaseError
+from gnapp.store.database import OpenDatabase, open_connection, require_file_kind, utc_now
+from gnapp.store.errors import DatabaseError, ReadOnlyError
 from gnapp.store.migrations import Migration, migrate
 from gnapp.store.register import get_setting, set_setting
 
@@ -99,7 +99,15 @@ OFFICE = Migration(
         "CREATE INDEX receipts_file ON receipts (file_sha256)",
     ),
 )
-OFFICE_MIGRATIONS = (OFFICE,)
+COMMUNE_LOGS = Migration(
+    2,
+    "the length and head of each commune's change log as its packages carried them",
+    (
+        "ALTER TABLE packages ADD COLUMN log_length INTEGER",
+        "ALTER TABLE packages ADD COLUMN log_head TEXT",
+    ),
+)
+OFFICE_MIGRATIONS = (OFFICE, COMMUNE_LOGS)
 
 
 @dataclass(frozen=True)
@@ -148,18 +156,22 @@ class OfficeDatabase(OpenDatabase):
 def open_office(
     path: str | Path, *, create: bool = False, clock: Callable[[], str] = utc_now
 ) -> OfficeDatabase:
-    """Open (or with ``create=True`` create) an office database, migrating it."""
+    """Open (or with ``create=True`` create) an office database, migrating it. A file that
+    cannot be written (a read-only medium or folder) is opened for reading only, as a commune's
+    is (``read_only``: a change is then a ReadOnlyError saying so), unless it needs a
+    migration."""
     path = Path(path)
     if not create and not path.exists():
         raise DatabaseError(f"Không tìm thấy tệp dữ liệu của cơ quan: {path}")
     if create and path.exists():
         raise DatabaseError(f"Tệp đã tồn tại, không ghi đè: {path}")
     require_file_kind(path, APPLICATION_ID, (), "dữ liệu của cơ quan nhận báo cáo")
+    conn, read_only = open_connection(path, create=create, mark=APPLICATION_ID if create else None)
     try:
-        conn = connect(path)
         application_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as error:
+        conn.close()
         raise DatabaseError(f"Tệp {path} không phải dữ liệu GNApp hợp lệ ({error}).") from error
     if application_id != APPLICATION_ID and (version or not create):
         conn.close()
@@ -168,9 +180,14 @@ def open_office(
             "của một xã)."
         )
     office = OfficeDatabase(path, conn, clock)
+    office.read_only = read_only
     try:
-        if create:
-            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        if read_only and version < OFFICE_MIGRATIONS[-1].version:
+            raise ReadOnlyError(
+                f"Tệp dữ liệu {path.name} của cơ quan chỉ đọc (ổ đĩa hoặc thư mục không ghi "
+                "được) và cần nâng cấp lên phiên bản dữ liệu mới trước khi mở: hãy chép tệp "
+                "sang ổ ghi được rồi mở lại."
+            )
         migrate(office.db, path, schema=OFFICE_MIGRATIONS, log_changes=False)
     except BaseException:
         office.close()

@@ -22,12 +22,13 @@ def package_by_hash(office: OfficeDatabase, package_hash: str) -> dict[str, Any]
 
 
 def commune_chain(office: OfficeDatabase, commune_id: int) -> dict[int, dict[str, Any]]:
-    """The commune's packages received (``hash``, ``previous_hash``, ``received_at``) by
-    sequence number."""
+    """The commune's packages received (``hash``, ``previous_hash``, ``received_at``, the
+    change log's ``log_length`` and ``log_head``) by sequence number."""
     return {
         row["sequence"]: row
         for row in office.db.query(
-            "SELECT sequence, hash, previous_hash, received_at FROM packages WHERE commune_id = ?",
+            "SELECT sequence, hash, previous_hash, received_at, log_length, log_head "
+            "FROM packages WHERE commune_id = ?",
             [commune_id],
         )
     }

@@ -43,11 +43,12 @@ def offered_before(office: OfficeDatabase, file_sha256: str) -> bool:
 
 def receipt_rows(office: OfficeDatabase, limit: int) -> list[dict[str, Any]]:
     """The latest ``limit`` receipts, newest first, with the commune's ``name``, the package's
-    report ``kind`` and ``period`` (None for a refusal) and whether it was a ``correction``."""
+    report ``kind`` and ``period`` (None for a refusal), whether it was a ``correction`` and the
+    package's ``notes`` (JSON)."""
     return list(
         office.db.query(
             """SELECT r.at, r.file_name, r.accepted, r.check_code, r.message, c.name,
-                      p.kind, p.period, p.correction_of IS NOT NULL AS correction
+                      p.kind, p.period, p.correction_of IS NOT NULL AS correction, p.notes
                FROM receipts r
                LEFT JOIN packages p ON p.id = r.package_id
                LEFT JOIN communes c ON c.id = p.commune_id

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gnapp.core.passphrase import MIN_PASSPHRASE
 from gnapp.i18n import tr, tr_noop
 from gnapp.packages.keys import (
     AGREEMENT,
-    MIN_PASSPHRASE,
     PUBLIC_KEY_SUFFIX,
     KeyProblem,
     PublicKey,

@@ -142,8 +142,11 @@ class ReceiptHistoryDialog(QDialog):
                 if record.correction
                 else SENT_COLOUR
             )
-            self.table.item(row, 4).setBackground(QBrush(colour))
-            self.table.item(row, 4).setToolTip(self.table.item(row, 4).text())
+            result = self.table.item(row, 4)
+            result.setBackground(QBrush(colour))
+            if record.notes:
+                result.setText(result.text() + " — " + "; ".join(record.notes))
+            result.setToolTip(result.text())
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setStretchLastSection(True)
         count = QLabel(

@@ -6,12 +6,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gnapp.core.passphrase import DEFAULT_KDF, MIN_PASSPHRASE
 from gnapp.core.vietnamese import fold
 from gnapp.data import read_form_json
 from gnapp.i18n import tr, tr_noop
 from gnapp.office.registry import create_office, office_public_key
 from gnapp.office.store.database import OFFICE_KINDS, SUFFIX, OfficeIdentity, open_office
-from gnapp.packages.keys import DEFAULT_KDF, MIN_PASSPHRASE, KeyProblem, check_new_passphrase
+from gnapp.packages.keys import (
+    KeyProblem,
+    check_new_passphrase,
+)
 from gnapp.paths import user_data_dir
 from gnapp.progress import Progress
 from gnapp.store.errors import DatabaseError

@@ -7,9 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
+from gnapp.core.passphrase import MIN_PASSPHRASE
 from gnapp.core.vietnamese import format_number
 from gnapp.i18n import tr, tr_noop
 from gnapp.progress import Progress
+from gnapp.store.backup_encryption import check_backup_passphrase, is_encrypted
 from gnapp.store.backups import (
     DEFAULT_KEEP_DAILY,
     DEFAULT_KEEP_MONTHLY,
@@ -22,21 +24,26 @@ from gnapp.store.backups import (
     RestoreResult,
     automatic_backup,
     check_integrity,
+    decrypt_backup,
     describe_backup,
     last_good_backup,
     list_backups,
     make_backup,
+    remove_decrypted,
     restore_backup,
 )
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.errors import DatabaseError
 from gnapp.store.register import get_setting
 from gnapp.ui.common.jobs import Job, run_job
+from gnapp.ui.common.key_fields import secret_field
 from gnapp.ui.common.messages import ask_path, show_message
 from gnapp.ui.common.models import TextRow, TextTableModel
 from gnapp.ui.common.qt import (
     QDialog,
+    QDialogButtonBox,
     QFileDialog,
+    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -80,6 +87,9 @@ def _backup_filter() -> str:
 
 def backup_row(path: Path) -> TextRow:
     """One backup as a table row; its full description is the tooltip."""
+    if is_encrypted(path):
+        note = tr("Được mã hóa: cần mật khẩu để xem")
+        return TextRow((path.name, "", note, "", "", "", ""), note)
     try:
         info = describe_backup(path)
     except DatabaseError as error:
@@ -96,6 +106,68 @@ def backup_row(path: Path) -> TextRow:
         ),
         "\n".join(info.lines()),
     )
+
+
+class BackupPassphraseDialog(QDialog):
+    """The passphrase of a backup leaving the data folder (``new``: typed twice, checked), or of
+    an encrypted backup to restore."""
+
+    def __init__(self, parent: QWidget | None, *, new: bool) -> None:
+        super().__init__(parent)
+        self.new = new
+        self.setWindowTitle(tr("Mật khẩu bản sao lưu"))
+        self.first = secret_field("backup_passphrase")
+        self.repeat = secret_field("backup_passphrase_repeat")
+        self.problem = QLabel(objectName="problem")
+        self.problem.setStyleSheet("color: #b00020;")
+        self.problem.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        if new:
+            layout.addWidget(
+                _note(
+                    tr(
+                        "Bản sao lưu ra ngoài chứa họ tên và số định danh của mọi người trong xã, "
+                        "nên được mã hóa bằng mật khẩu này. Không ai lấy lại được mật khẩu: nếu "
+                        "quên, không phục hồi được từ bản sao lưu này. Hãy ghi ra giấy và cất nơi "
+                        "an toàn."
+                    )
+                )
+            )
+            form.addRow(tr("Mật khẩu (ít nhất {count} ký tự):", count=MIN_PASSPHRASE), self.first)
+            form.addRow(tr("Nhập lại mật khẩu:"), self.repeat)
+        else:
+            form.addRow(tr("Bản sao lưu này được mã hóa. Mật khẩu:"), self.first)
+        form.addRow(self.problem)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
+            tr("Sao lưu") if new else tr("Mở")
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Hủy"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(520)
+
+    def accept(self) -> None:
+        try:
+            if self.new:
+                check_backup_passphrase(self.first.text(), self.repeat.text())
+            elif not self.first.text():
+                raise DatabaseError(tr("Hãy nhập mật khẩu của bản sao lưu."))
+        except DatabaseError as error:
+            self.problem.setText(str(error))
+            return
+        super().accept()
+
+
+def ask_backup_passphrase(parent: QWidget, *, new: bool) -> str | None:
+    """The passphrase typed, or None when the user cancelled."""
+    dialog = BackupPassphraseDialog(parent, new=new)
+    return dialog.first.text() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
 def _capitalized(text: str) -> str:
@@ -221,10 +293,16 @@ class BackupDialog(QDialog):
         self.usb_button = QPushButton(tr("Sao lưu ra USB hoặc thư mục khác…"))
         self.usb_button.setToolTip(tr("Chọn ổ USB hoặc một thư mục rồi sao lưu vào đó"))
         self.usb_button.clicked.connect(self.make_to_folder)
+        self.check_button = QPushButton(tr("Kiểm tra dữ liệu"))
+        self.check_button.setToolTip(
+            tr("Kiểm tra toàn vẹn tệp dữ liệu và chuỗi mã băm của nhật ký thay đổi")
+        )
+        self.check_button.clicked.connect(self.check_data)
         actions = QHBoxLayout()
         actions.addWidget(self.make_button)
         actions.addWidget(self.usb_button)
         actions.addStretch()
+        actions.addWidget(self.check_button)
 
         self.model = TextTableModel(COLUMNS, numeric_columns=(3, 4, 6), parent=self)
         self.view = table_view(self.model)
@@ -343,22 +421,27 @@ class BackupDialog(QDialog):
             mode=QFileDialog.FileMode.Directory,
             accept=tr("Sao lưu vào đây"),
         )
-        if folder is not None:
-            self._make(folder)
+        if folder is None:
+            return
+        passphrase = ask_backup_passphrase(self, new=True)
+        if passphrase is not None:
+            self._make(folder, passphrase)
 
-    def _make(self, folder: Path) -> None:
+    def _make(self, folder: Path, passphrase: str | None = None) -> None:
         if self._busy():
             return
         db_path = self.main.cdb.path
 
         def work(progress: Progress) -> Path:
-            return make_backup(db_path, folder, "manual", progress)
+            return make_backup(db_path, folder, "manual", progress, passphrase=passphrase)
 
         self._run(tr("Sao lưu"), tr("Đang sao lưu dữ liệu…"), work, self._made, self._backup_failed)
 
     def _made(self, made: Path) -> None:
         self.refresh()
         text = tr("Đã sao lưu dữ liệu vào tệp:\n{made}", made=made)
+        if is_encrypted(made):
+            text += "\n\n" + tr("Bản sao lưu được mã hóa: cần đúng mật khẩu vừa nhập để phục hồi.")
         if made.parent != self.folder:
             text += "\n\n" + tr(
                 "Nếu đó là ổ USB, hãy bấm “Tháo thiết bị an toàn” trước khi rút ra."
@@ -367,6 +450,27 @@ class BackupDialog(QDialog):
 
     def _backup_failed(self, error: Exception) -> None:
         show_message(self, QMessageBox.Icon.Critical, tr("Không sao lưu được"), str(error))
+
+    # --- checking -----------------------------------------------------------------------------
+
+    def check_data(self) -> None:
+        """The full check of ``gnapp db check``: SQLite's integrity and the change log's chain."""
+        if self._busy():
+            return
+        db_path = self.main.cdb.path
+
+        def work(_progress: Progress) -> IntegrityReport:
+            return check_integrity(db_path, quick=False)
+
+        self._run(tr("Kiểm tra dữ liệu"), tr("Đang kiểm tra dữ liệu…"), work, self._checked,
+                  self._check_failed)  # fmt: skip
+
+    def _checked(self, report: IntegrityReport) -> None:
+        icon = QMessageBox.Icon.Information if report.passed else QMessageBox.Icon.Critical
+        show_message(self, icon, tr("Kiểm tra dữ liệu"), "\n".join(report.lines()))
+
+    def _check_failed(self, error: Exception) -> None:
+        show_message(self, QMessageBox.Icon.Critical, tr("Không kiểm tra được"), str(error))
 
     # --- restoring ----------------------------------------------------------------------------
 
@@ -381,11 +485,43 @@ class BackupDialog(QDialog):
             self.restore_from(path)
 
     def restore_from(self, backup: Path) -> None:
-        """Check the backup, ask for confirmation, then replace the open database with it."""
+        """Check the backup (an encrypted one: its passphrase asked, then decrypted beside the
+        database), show what it holds and ask for confirmation, then replace the open database
+        with it."""
         if self._busy():
             return
-        problem = check_integrity(backup).restore_problem
+        if not is_encrypted(backup):
+            self._confirm_and_restore(backup, None)
+            return
+        passphrase = ask_backup_passphrase(self, new=False)
+        if passphrase is None:
+            return
+        db_path = self.main.cdb.path
+
+        def work(progress: Progress) -> Path:
+            return decrypt_backup(backup, passphrase, db_path, progress)
+
+        def failed(error: Exception) -> None:
+            show_message(self, QMessageBox.Icon.Critical, tr("Không phục hồi được"), str(error))
+
+        self._run(tr("Phục hồi"), tr("Đang giải mã bản sao lưu…"), work,
+                  lambda plain: self._confirm_and_restore(plain, backup), failed)  # fmt: skip
+
+    def _confirm_and_restore(self, source: Path, named_as: Path | None) -> None:
+        """Restore from ``source``: the backup, or the copy decrypted from ``named_as``
+        (removed at the end, whatever happens)."""
+
+        def cleaned(callback: Callable[..., None]) -> Callable[..., None]:
+            def run(*result: Any) -> None:
+                if named_as is not None:
+                    remove_decrypted(source)
+                callback(*result)
+
+            return run
+
+        problem = check_integrity(source).restore_problem
         if problem is not None:
+            cleaned(lambda: None)()
             show_message(self, QMessageBox.Icon.Critical, tr("Không phục hồi được"), problem)
             return
         main, folder = self.main, self.folder
@@ -394,12 +530,14 @@ class BackupDialog(QDialog):
             current = describe_backup(db_path)
         except DatabaseError:
             current = None
-        if not confirm_restore(self, describe_backup(backup), current, folder):
+        described = describe_backup(source, named_as=named_as)
+        if not confirm_restore(self, described, current, folder):
+            cleaned(lambda: None)()
             return
         main.cdb.close()  # the file is replaced: nothing may hold it open
 
         def work(progress: Progress) -> RestoreResult:
-            return restore_backup(backup, db_path, folder, progress)
+            return restore_backup(source, db_path, folder, progress, named_as=named_as)
 
         def done(result: RestoreResult) -> None:
             main.open_path(db_path)
@@ -419,9 +557,9 @@ class BackupDialog(QDialog):
             tr("Phục hồi"),
             tr("Đang phục hồi dữ liệu…"),
             work,
-            done,
-            failed,
-            lambda: main.open_path(db_path),
+            cleaned(done),
+            cleaned(failed),
+            cleaned(lambda: main.open_path(db_path)),
         )
 
 
@@ -437,6 +575,7 @@ class RecoveryDialog(QDialog):
         self.candidate: BackupDescription | None = None
         self.restored: RestoreResult | None = None
         self.job: Job | None = None
+        self.decrypted: tuple[Path, Path] | None = None  # (plain copy, the encrypted backup)
         self.setWindowTitle(tr("GNApp — dữ liệu xã bị hỏng"))
 
         intro = QLabel(
@@ -502,25 +641,61 @@ class RecoveryDialog(QDialog):
         self.candidate_box.setTitle(
             tr("Bản sao lưu gần nhất còn tốt") if latest else tr("Bản sao lưu đã chọn")
         )
-        self.candidate_label.setText(f"{info.path}\n" + "\n".join(info.lines()))
+        decrypted = self.decrypted
+        shown = decrypted[1] if decrypted and decrypted[0] == info.path else info.path
+        self.candidate_label.setText(f"{shown}\n" + "\n".join(info.lines()))
 
     def choose_file(self) -> None:
         path = ask_path(self, tr("Chọn bản sao lưu để phục hồi"), self.folder, _backup_filter())
         if path is None:
             return
-        problem = check_integrity(path).restore_problem
+        if not is_encrypted(path):
+            self._offer(path, None)
+            return
+        passphrase = ask_backup_passphrase(self, new=False)
+        if passphrase is None:
+            return
+        db_path = self.db_path
+
+        def work(progress: Progress) -> Path:
+            return decrypt_backup(path, passphrase, db_path, progress)
+
+        def failed(error: Exception) -> None:
+            show_message(self, QMessageBox.Icon.Critical, tr("Không dùng được tệp này"), str(error))
+
+        self.job = run_job(self, tr("Phục hồi dữ liệu"), tr("Đang giải mã bản sao lưu…"), work,
+                           lambda plain: self._offer(plain, path), failed)  # fmt: skip
+
+    def _offer(self, source: Path, named_as: Path | None) -> None:
+        """Show ``source`` (a backup, or the copy decrypted from ``named_as``) as the one to
+        restore, once it passed its check."""
+        self._forget_decrypted()
+        if named_as is not None:
+            self.decrypted = (source, named_as)
+        problem = check_integrity(source).restore_problem
         if problem is not None:
+            self._forget_decrypted()
             show_message(self, QMessageBox.Icon.Critical, tr("Không dùng được tệp này"), problem)
             return
-        self.show_candidate(describe_backup(path))
+        self.show_candidate(describe_backup(source, named_as=named_as))
+
+    def _forget_decrypted(self) -> None:
+        if self.decrypted is not None:
+            remove_decrypted(self.decrypted[0])
+            self.decrypted = None
+
+    def done(self, result: int) -> None:
+        self._forget_decrypted()
+        super().done(result)
 
     def restore(self) -> None:
         if self.candidate is None:
             return
         backup, db_path, folder = self.candidate.path, self.db_path, self.folder
+        named_as = self.decrypted[1] if self.decrypted and self.decrypted[0] == backup else None
 
         def work(progress: Progress) -> RestoreResult:
-            return restore_backup(backup, db_path, folder, progress)
+            return restore_backup(backup, db_path, folder, progress, named_as=named_as)
 
         def done(result: RestoreResult) -> None:
             self.restored = result

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from gnapp.preferences import backup_root
+from gnapp.store.backup_encryption import is_encrypted
 from gnapp.store.backups import check_integrity, list_backups, make_backup
 from gnapp.store.database import open_database
 from gnapp.store.errors import DatabaseError
@@ -16,7 +17,9 @@ from gnapp.ui import app as ui_app
 from gnapp.ui.app import build_main_window, run_gui
 from gnapp.ui.common import qt
 from gnapp.ui.setup import backup_dialog
-from gnapp.ui.setup.backup_dialog import BackupDialog, RecoveryDialog
+from gnapp.ui.setup.backup_dialog import BackupDialog, BackupPassphraseDialog, RecoveryDialog
+
+PASSPHRASE = "mật khẩu sao lưu 2026"
 
 
 def corrupt(path: Path) -> None:
@@ -105,6 +108,20 @@ def test_backing_up_now_lists_the_backup_with_what_it_holds(qtbot, window, boxes
     assert dialog.restore_button.isEnabled()
 
 
+def test_the_check_shows_a_broken_change_log_naming_the_row(qtbot, window, boxes):
+    dialog = BackupDialog(window)
+    qtbot.addWidget(dialog)
+    dialog.check_button.click()
+    qtbot.waitUntil(lambda: bool(boxes))
+    assert boxes[-1]["title"] == "Kiểm tra dữ liệu"
+    assert "Nhật ký thay đổi: nguyên vẹn" in boxes[-1]["text"] and "ĐẠT" in boxes[-1]["text"]
+    window.cdb.db.execute("UPDATE change_log SET actor = 'ai đó' WHERE id = 7")
+    dialog.check_button.click()
+    qtbot.waitUntil(lambda: len(boxes) == 2)
+    assert "từ dòng nhật ký số 7 (lúc" in boxes[-1]["text"]
+    assert "bởi ai đó" in boxes[-1]["text"] and "KHÔNG ĐẠT" in boxes[-1]["text"]
+
+
 def test_a_second_backup_waits_for_the_first(qtbot, window, boxes):
     dialog = BackupDialog(window)
     qtbot.addWidget(dialog)
@@ -125,6 +142,7 @@ def test_backing_up_to_a_usb_drive(qtbot, window, boxes, monkeypatch, tmp_path):
         return usb
 
     monkeypatch.setattr(backup_dialog, "ask_path", ask)
+    monkeypatch.setattr(backup_dialog, "ask_backup_passphrase", lambda parent, new: PASSPHRASE)
     dialog = BackupDialog(window)
     qtbot.addWidget(dialog)
     dialog.usb_button.click()
@@ -132,8 +150,48 @@ def test_backing_up_to_a_usb_drive(qtbot, window, boxes, monkeypatch, tmp_path):
     qtbot.waitUntil(lambda: bool(boxes))
     assert asked == [("Chọn ổ USB hoặc thư mục để sao lưu", qt.QFileDialog.FileMode.Directory,
                       "Sao lưu vào đây")]  # fmt: skip
-    assert "Tháo thiết bị an toàn" in boxes[-1]["text"]
+    assert "Tháo thiết bị an toàn" in boxes[-1]["text"] and "được mã hóa" in boxes[-1]["text"]
+    assert is_encrypted(list_backups(usb)[0].path)
     assert list_backups(window.backup_folder) == []
+
+
+def test_the_passphrase_of_a_new_backup_is_checked(qtbot):
+    dialog = BackupPassphraseDialog(None, new=True)
+    qtbot.addWidget(dialog)
+    dialog.first.setText("ngắn")
+    dialog.accept()
+    assert "ít nhất 10 ký tự" in dialog.problem.text() and dialog.result() == 0
+    dialog.first.setText(PASSPHRASE)
+    dialog.repeat.setText(PASSPHRASE + "!")
+    dialog.accept()
+    assert "không giống nhau" in dialog.problem.text()
+    dialog.repeat.setText(PASSPHRASE)
+    dialog.accept()
+    assert dialog.result() == qt.QDialog.DialogCode.Accepted
+
+
+def test_an_encrypted_backup_is_restored_after_its_passphrase(
+    qtbot, window, boxes, monkeypatch, tmp_path
+):
+    sealed = make_backup(window.cdb, tmp_path / "usb", passphrase=PASSPHRASE)
+    save_commune(window.cdb, code="21555", name="Xã Nhầm", kind="xa", province="Quảng Ngãi")
+    typed = ["mật khẩu sai 12345"]
+    monkeypatch.setattr(backup_dialog, "ask_backup_passphrase", lambda parent, new: typed[0])
+    dialog = BackupDialog(window)
+    qtbot.addWidget(dialog)
+    dialog.restore_from(sealed)
+    qtbot.waitUntil(lambda: bool(boxes))
+    assert boxes[-1]["title"] == "Không phục hồi được"
+    assert "Mật khẩu không đúng" in boxes[-1]["text"] and commune_name(window) == "Xã Nhầm"
+    typed[0] = PASSPHRASE
+    dialog.restore_from(sealed)
+    qtbot.waitUntil(lambda: boxes[-1]["title"] == "Đã phục hồi")
+    confirm = next(box for box in boxes if box["title"] == "Phục hồi dữ liệu từ bản sao lưu?")
+    assert "Xã, phường: Xã Sơn Minh (mã 21555)" in confirm["text"]
+    assert "(sao lưu theo yêu cầu)" in confirm["text"]
+    assert commune_name(window) == "Xã Sơn Minh"
+    leftovers = [p for p in window.cdb.path.parent.iterdir() if p.name.endswith(".partial")]
+    assert leftovers == []
 
 
 def test_restoring_says_what_is_replaced_and_keeps_a_copy(qtbot, window, boxes):
@@ -186,7 +244,7 @@ def test_a_broken_backup_is_refused_before_anything_is_asked(qtbot, window, boxe
 def test_a_failed_restore_reopens_the_current_data(qtbot, window, boxes, monkeypatch):
     backup = make_backup(window.cdb, window.backup_folder)
 
-    def fail(*args):
+    def fail(*args, **options):
         raise DatabaseError("Ổ đĩa đầy")
 
     monkeypatch.setattr(backup_dialog, "restore_backup", fail)
