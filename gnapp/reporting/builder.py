@@ -38,7 +38,7 @@ from gnapp.reporting.figures import (
     FiguresError,
     ReportFigures,
     Section,
-    percent,
+    progress_words,
     report_figures,
     report_kind,
     report_tables,
@@ -46,13 +46,14 @@ from gnapp.reporting.figures import (
     sentence_figure_sets,
     sentences,
     table_figure_sets,
+    target_label,
+    year_end,
 )
 from gnapp.reporting.issuer import issuer
 from gnapp.reporting.pdf import write_pdf
 from gnapp.reporting.report_xlsx import write_report_xlsx
 from gnapp.reporting.tables import Column, Group, Row, Table, heading
 from gnapp.reporting.tables.pdf import data_table
-from gnapp.store import figures as counts
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.overview import status_years
 from gnapp.store.reports import SavedReport
@@ -444,14 +445,16 @@ def _targets_table(figures: ReportFigures, title: str, chosen: frozenset[str]) -
     for target in figures.targets:
         if not _shows(sentence_figure_sets(f"target.{target.code}", services), chosen):
             continue
-        if target.reached is None:
+        if target.achieved is None:
             verdict = "Chưa có số liệu"
+        elif target.reached is None:
+            verdict = progress_words(figures).capitalize()
         else:
             verdict = "Đạt" if target.reached else "Không đạt"
         rows.append(
             Row(
                 {
-                    "label": target.label,
+                    "label": target_label(target, figures),
                     "unit": target.unit,
                     "decision": target.decision_number or "",
                     "target": target.target,
@@ -579,17 +582,11 @@ def annex_tables(
 
 def rate_charts(db: sqlite_utils.Database, figures: ReportFigures) -> tuple[Chart, Chart]:
     """Poverty and near-poverty rates by year (up to the report's end) and by village."""
-    households = figures.commune.households
     years = [y for y in status_years(db) if y < figures.end.year]
     points = []
     for year in years:
-        listed = counts.list_counts(db, year)
-        points.append(
-            tuple(
-                percent(sum(r.households for r in listed if r.status == s), households) or 0.0
-                for s in LIST_LABELS
-            )
-        )
+        lists = year_end(db, year).commune
+        points.append((lists.poor.rate, lists.near_poor.rate))
     end = figures.end.commune
     points.append((end.poor.rate, end.near_poor.rate))
     last = f"{figures.end.year}" + (" (đến nay)" if figures.end.current else "")

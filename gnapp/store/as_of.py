@@ -15,6 +15,7 @@ now, so the rates are the same definitions.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -23,7 +24,16 @@ import sqlite_utils
 
 from gnapp.core.movements import LISTED
 from gnapp.store.events import HOUSEHOLD_CHANGE
-from gnapp.store.figures import ListCounts, VillageCounts
+from gnapp.store.figures import (
+    GroupCounts,
+    HouseholdServiceCounts,
+    ListCounts,
+    ListedMember,
+    MovementCounts,
+    VillageCounts,
+    listed_group_counts,
+    listed_service_counts,
+)
 from gnapp.store.household_query import GROUPS
 from gnapp.store.overview import FIGURE_COLUMNS, VillageFigures
 from gnapp.store.presence import present_on
@@ -62,6 +72,13 @@ in_force AS (
 _YEAR_LIST = """in_force AS (
     SELECT household_id, status FROM household_status WHERE year = :year)"""
 _ETHNIC_MINORITY = GROUPS["ethnic_minority"]
+_LISTED_IN = ", ".join(f"'{status}'" for status in LISTED)
+# The households present on :on on a list by the status in force (the reports' end lists).
+_LISTED_ON = f"""{_SIZES}, {_IN_FORCE},
+listed AS (
+    SELECT f.household_id, f.status FROM in_force f JOIN households h ON h.id = f.household_id
+    WHERE f.status IN ({_LISTED_IN}) AND {_PRESENT})"""
+_SIZE_OF = "coalesce((SELECT n FROM sizes WHERE sizes.household_id = h.id), 0)"
 _VILLAGE_ORDER = "v.area = 'rural', v.name_sort_key, v.id"
 
 
@@ -171,14 +188,13 @@ def village_counts_on(db: sqlite_utils.Database, on: date | str) -> list[Village
 def list_counts_on(db: sqlite_utils.Database, on: date | str) -> list[ListCounts]:
     """``figures.list_counts`` on ``on``: the households present on each list by the status
     in force, by village, with their members present and the ethnic-minority households."""
-    listed = ", ".join(f"'{status}'" for status in LISTED)
     sql = f"""WITH {_SIZES}, {_IN_FORCE}
         SELECT h.village_id, f.status, count(*) AS households,
                coalesce(sum(s.n), 0) AS members,
                sum({_ETHNIC_MINORITY}) AS ethnic_minority
         FROM in_force f JOIN households h ON h.id = f.household_id
         LEFT JOIN sizes s ON s.household_id = h.id
-        WHERE f.status IN ({listed}) AND {_PRESENT}
+        WHERE f.status IN ({_LISTED_IN}) AND {_PRESENT}
         GROUP BY h.village_id, f.status"""
     return [ListCounts(**row) for row in db.query(sql, {"on": _day(on)})]
 
@@ -206,7 +222,6 @@ def other_movements(
     list on ``until`` = list on ``after`` − status changes out − decreases + status changes in
     + increases (9 = 1 − 2 − 3 − 4 + 5 + 6 + 7 + 8)."""
     moving = " ".join(f"WHEN '{kind}' THEN 1" for kind in HOUSEHOLD_CHANGE)
-    listed = ", ".join(f"'{status}'" for status in LISTED)
     sql = f"""WITH {_STATUS_PERIODS},
         chosen AS (
             SELECT id, kind, household_id, members, event_date FROM register_events
@@ -223,8 +238,78 @@ def other_movements(
                sum(e.members) AS members
         FROM chosen e JOIN with_status w ON w.id = e.id
         JOIN households h ON h.id = e.household_id
-        WHERE w.status IN ({listed})
+        WHERE w.status IN ({_LISTED_IN})
         GROUP BY h.village_id, w.status, e.kind
         ORDER BY h.village_id, w.status, e.kind"""
     rows = db.query(sql, {"after": _day(after), "until": _day(until)})
     return [OtherMovement(**row) for row in rows]
+
+
+def status_movements(
+    db: sqlite_utils.Database, after: date | str, until: date | str
+) -> list[MovementCounts]:
+    """The status changes decided after ``after`` up to ``until`` (included), by village and
+    movement (``household_status.movement``, from its decision date; 31/12 of its year when it
+    has none): the households present on that day and their members then — columns 2, 3, 5, 6
+    and 7 of the movement tables between two dates."""
+    members = f"""(SELECT count(*) FROM (
+            SELECT present_from, NULL AS present_until FROM members WHERE household_id = h.id
+            UNION ALL
+            SELECT present_from, present_until FROM former_members WHERE household_id = h.id) m
+        WHERE {present_on("m", "d.effective")})"""
+    sql = f"""WITH decided AS (
+            SELECT household_id, movement, coalesce(decision_date, year || '-12-31') AS effective
+            FROM household_status WHERE movement IS NOT NULL)
+        SELECT h.village_id, d.movement, count(*) AS households,
+               coalesce(sum({members}), 0) AS members
+        FROM decided d JOIN households h ON h.id = d.household_id
+        WHERE d.effective > :after AND d.effective <= :until
+          AND {present_on("h", "d.effective")}
+        GROUP BY h.village_id, d.movement ORDER BY h.village_id, d.movement"""
+    rows = db.query(sql, {"after": _day(after), "until": _day(until)})
+    return [MovementCounts(**row) for row in rows]
+
+
+def group_counts_on(db: sqlite_utils.Database, on: date | str) -> list[GroupCounts]:
+    """``figures.group_counts`` on ``on``: the lists by the status in force over the households
+    present, with their members then."""
+    return listed_group_counts(db, _LISTED_ON, _SIZE_OF, {"on": _day(on)})
+
+
+def household_service_counts_on(
+    db: sqlite_utils.Database,
+    on: date | str,
+    *,
+    safe_water: Sequence[str],
+    hygienic_latrines: Sequence[str],
+    devices: Sequence[str],
+) -> HouseholdServiceCounts:
+    """``figures.household_service_counts`` over the households listed on ``on`` (their
+    answers as the register holds them)."""
+    return listed_service_counts(
+        db,
+        _LISTED_ON,
+        {"on": _day(on)},
+        safe_water=safe_water,
+        hygienic_latrines=hygienic_latrines,
+        devices=devices,
+    )
+
+
+def listed_members_on(db: sqlite_utils.Database, on: date | str) -> list[ListedMember]:
+    """The members present on ``on`` in the households listed then (members since gone as
+    they were when they left)."""
+    sql = f"""WITH {_LISTED_ON}
+        SELECT m.birth_date, m.has_health_insurance, m.schooling
+        FROM listed l JOIN members m ON m.household_id = l.household_id
+        WHERE m.present_from IS NULL OR m.present_from <= :on
+        UNION ALL
+        SELECT json_extract(f.member, '$.birth_date'),
+               json_extract(f.member, '$.has_health_insurance'),
+               json_extract(f.member, '$.schooling')
+        FROM listed l JOIN former_members f ON f.household_id = l.household_id
+        WHERE {present_on("f")}"""
+    return [
+        ListedMember(birth_date, insured, schooling)
+        for birth_date, insured, schooling in db.execute(sql, {"on": _day(on)})
+    ]

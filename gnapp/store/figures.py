@@ -152,19 +152,28 @@ def group_counts(
 ) -> list[GroupCounts]:
     """Each list by group (ethnic minority, without working capacity, ...), households and
     the members of those households; a household may be in several groups."""
+    return listed_group_counts(db, _listed(current), _MEMBERS_OF.format("h.id"), {"year": year})
+
+
+def listed_group_counts(
+    db: sqlite_utils.Database, listed: str, members: str, params: dict[str, Any]
+) -> list[GroupCounts]:
+    """``group_counts`` of the households of ``listed`` (CTEs ending in ``listed(household_id,
+    status)``), ``members`` the SQL counting the members of household ``h`` (gnapp.store.as_of
+    gives them as of a date)."""
     conditions = {**GROUPS, "other": f"NOT ({' OR '.join(GROUPS.values())})", "total": "1"}
     columns = ",\n".join(
         f"coalesce(sum({condition}), 0) AS {group}_h, "
         f"coalesce(sum(({condition}) * n), 0) AS {group}_m"
         for group, condition in conditions.items()
     )
-    sql = f"""WITH {_listed(current)},
-        sized AS (SELECT l.status, h.*, {_MEMBERS_OF.format("h.id")} AS n
+    sql = f"""WITH {listed},
+        sized AS (SELECT l.status, h.*, {members} AS n
                   FROM listed l JOIN households h ON h.id = l.household_id)
         SELECT status, {columns} FROM sized h GROUP BY status"""
     return [
         GroupCounts(row["status"], group, row[f"{group}_h"], row[f"{group}_m"])
-        for row in db.query(sql, {"year": year})
+        for row in db.query(sql, params)
         for group in conditions
     ]
 
@@ -193,7 +202,28 @@ def household_service_counts(
 ) -> HouseholdServiceCounts:
     """Safe water, a hygienic latrine and access to information (uses telecom services and
     has one of ``devices``) among the households on the poor and near-poor lists."""
-    sql = f"""WITH {_listed(current)}
+    return listed_service_counts(
+        db,
+        _listed(current),
+        {"year": year},
+        safe_water=safe_water,
+        hygienic_latrines=hygienic_latrines,
+        devices=devices,
+    )
+
+
+def listed_service_counts(
+    db: sqlite_utils.Database,
+    listed: str,
+    params: dict[str, Any],
+    *,
+    safe_water: Sequence[str],
+    hygienic_latrines: Sequence[str],
+    devices: Sequence[str],
+) -> HouseholdServiceCounts:
+    """``household_service_counts`` of the households of ``listed`` (as in
+    ``listed_group_counts``)."""
+    sql = f"""WITH {listed}
         SELECT count(*) AS households,
                count(h.water_source) AS water_known,
                coalesce(sum(h.water_source IN (SELECT value FROM json_each(:water))), 0)
@@ -208,7 +238,7 @@ def household_service_counts(
                    AS information_access
         FROM listed l JOIN households h ON h.id = l.household_id"""
     params = {
-        "year": year,
+        **params,
         "water": _json_list(safe_water),
         "latrines": _json_list(hygienic_latrines),
         "devices": _json_list(devices),

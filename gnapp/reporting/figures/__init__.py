@@ -23,6 +23,7 @@ from gnapp.reporting.figures.compute import (
     GroupFigures,
     ListFigures,
     Movements,
+    OfficialSource,
     ReportFigures,
     ServiceFigure,
     Snapshot,
@@ -35,6 +36,7 @@ from gnapp.reporting.figures.compute import (
     report_figures,
     require_consistent,
     target_figure,
+    year_end,
 )
 from gnapp.reporting.figures.kinds import (
     FIGURE_SET_LABELS,
@@ -56,7 +58,14 @@ from gnapp.reporting.figures.kinds import (
     sentence_figure_sets,
     table_figure_sets,
 )
-from gnapp.reporting.figures.sentences import COMMUNE_WORDS, NOT_IN_SOFTWARE, sentences
+from gnapp.reporting.figures.sentences import (
+    COMMUNE_WORDS,
+    NOT_IN_SOFTWARE,
+    progress_words,
+    sentences,
+    target_key,
+    target_label,
+)
 
 __all__ = [
     "COMMUNE_WORDS",
@@ -82,6 +91,7 @@ __all__ = [
     "GroupFigures",
     "ListFigures",
     "Movements",
+    "OfficialSource",
     "Period",
     "ReportFigures",
     "ReportKind",
@@ -96,6 +106,7 @@ __all__ = [
     "default_period",
     "parse_period",
     "percent",
+    "progress_words",
     "report_figures",
     "report_kind",
     "report_kinds",
@@ -106,4 +117,7 @@ __all__ = [
     "sentences",
     "table_figure_sets",
     "target_figure",
+    "target_key",
+    "target_label",
+    "year_end",
 ]

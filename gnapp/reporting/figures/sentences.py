@@ -3,20 +3,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from datetime import date
 
 from gnapp.core.movements import MOVEMENT_LABELS
-from gnapp.core.vietnamese import format_decimal, format_money, format_number
+from gnapp.core.vietnamese import format_date, format_decimal, format_money, format_number
 from gnapp.reporting.figures.compute import (
     DECREASES,
     GROUP_LABELS,
     LIST_LABELS,
     LIST_MOVEMENTS,
+    REDUCTION_TARGETS,
     BudgetFigures,
     BudgetTotal,
     Movements,
     ReportFigures,
-    ServiceFigure,
+    Snapshot,
     TargetFigure,
 )
 from gnapp.reporting.issuer import KIND_WORDS
@@ -53,8 +54,35 @@ def _when_start(figures: ReportFigures) -> str:
 
 def _when_end(figures: ReportFigures) -> str:
     if figures.end.current:
-        return f"Đến nay ({figures.period.label})"
+        return f"Đến ngày {_day(figures.end.on)}"
     return f"Đến cuối năm {figures.end.year}"
+
+
+def _day(iso: str) -> str:
+    return format_date(date.fromisoformat(iso))
+
+
+def _source(snapshot: Snapshot) -> str:
+    """The decision a recognised year's figures are quoted from, and its correction."""
+    official = snapshot.official
+    if official is None:
+        return ""
+    text = (
+        f" (số liệu chính thức năm {snapshot.year} theo Quyết định số "
+        f"{official.recognition_number} ngày {_day(official.recognition_date)}"
+    )
+    if official.corrected:
+        text += (
+            f"; số liệu đã được điều chỉnh theo Quyết định số {official.decision_number} ngày "
+            f"{_day(official.decision_date)}"
+        )
+    return text + ")"
+
+
+def progress_words(figures: ReportFigures) -> str:
+    """ "tiến độ đến 30/6": a year's target seen before the year's end."""
+    on = date.fromisoformat(figures.end.on)
+    return f"tiến độ đến {on.day}/{on.month}"
 
 
 def _during(figures: ReportFigures) -> str:
@@ -93,6 +121,12 @@ def _reduction_note(figures: ReportFigures, status: str) -> str:
         None,
     )
     note = _change(moved.reduction)
+    if len(figures.movement_years) > 1:  # a year's target is not the period's
+        return note
+    if target is not None and target.reached is None:
+        return note + (
+            f"; chỉ tiêu năm giảm {_value(target.target, target.unit)}, {progress_words(figures)}"
+        )
     if target is not None:
         if moved.reduction > 0 and target.share_of_target is not None:
             note += f", đạt {format_number(target.share_of_target, 1)}% so với chỉ tiêu giao"
@@ -109,8 +143,9 @@ def _whole(figures: ReportFigures) -> str:
 def _end_lists(figures: ReportFigures) -> str:
     end = figures.end.commune
     return (
-        f"{_when_end(figures)}, {_whole(figures)} còn {_households(end.poor.households)} nghèo, "
-        f"tỷ lệ {_rate_text(end.poor.rate)} ({_reduction_note(figures, 'poor')}); hộ cận nghèo còn "
+        f"{_when_end(figures)}{_source(figures.end)}, {_whole(figures)} còn "
+        f"{_households(end.poor.households)} nghèo, tỷ lệ {_rate_text(end.poor.rate)} "
+        f"({_reduction_note(figures, 'poor')}); hộ cận nghèo còn "
         f"{_households(end.near_poor.households)}, tỷ lệ {_rate_text(end.near_poor.rate)} "
         f"({_reduction_note(figures, 'near_poor')})."
     )
@@ -119,7 +154,8 @@ def _end_lists(figures: ReportFigures) -> str:
 def _start_lists(figures: ReportFigures) -> str:
     start = figures.start.commune
     return (
-        f"{_when_start(figures)}, {_whole(figures)} có {_households(start.poor.households)} nghèo, "
+        f"{_when_start(figures)}{_source(figures.start)}, {_whole(figures)} có "
+        f"{_households(start.poor.households)} nghèo, "
         f"tỷ lệ {_rate_text(start.poor.rate)}; {_households(start.near_poor.households)} cận "
         f"nghèo, tỷ lệ {_rate_text(start.near_poor.rate)}."
     )
@@ -166,8 +202,16 @@ def _groups_sentence(figures: ReportFigures, status: str) -> str:
     )
 
 
-def _target_sentence(target: TargetFigure, services: Mapping[str, ServiceFigure]) -> str:
-    text = f"{target.label}: chỉ tiêu {_value(target.target, target.unit)}"
+def target_label(target: TargetFigure, figures: ReportFigures) -> str:
+    """A target's label; a reduction target of a period names its year."""
+    if target.code in REDUCTION_TARGETS and len(figures.movement_years) > 1:
+        return f"{target.label} (năm {target.years[0]})"
+    return target.label
+
+
+def _target_sentence(target: TargetFigure, figures: ReportFigures) -> str:
+    services = {s.code: s for s in figures.services}
+    text = f"{target_label(target, figures)}: chỉ tiêu {_value(target.target, target.unit)}"
     if target.achieved is None:
         service = services.get(target.code)
         if service is not None and service.base == 0:
@@ -190,6 +234,8 @@ def _target_sentence(target: TargetFigure, services: Mapping[str, ServiceFigure]
         text += ")"
     if target.share_of_target is not None and target.achieved > 0:
         text += f", đạt {format_number(target.share_of_target, 1)}% so với chỉ tiêu"
+    if target.reached is None:
+        return f"{text} ({progress_words(figures)}, chỉ tiêu cả năm)."
     return f"{text} ({'đạt' if target.reached else 'không đạt'})."
 
 
@@ -197,6 +243,13 @@ def _targets_summary(figures: ReportFigures) -> str:
     measured = [t for t in figures.targets if t.achieved is not None]
     if not figures.targets:
         return f"Chưa nhập chỉ tiêu cho {figures.period.label}."
+    if figures.end.current:
+        text = (
+            f"Tiến độ thực hiện chỉ tiêu năm {figures.end.year} {progress_words(figures)}: "
+            f"{len(measured)} chỉ tiêu có số liệu (chỉ tiêu cả năm, đánh giá vào cuối năm)"
+        )
+        missing = len(figures.targets) - len(measured)
+        return text + (f"; {missing} chỉ tiêu {NOT_IN_SOFTWARE}." if missing else ".")
     text = (
         f"Kết quả thực hiện chỉ tiêu {figures.period.label}: đạt "
         f"{sum(bool(t.reached) for t in measured)}/{len(measured)} chỉ tiêu có số liệu"
@@ -220,11 +273,19 @@ def _budget_years(budget: BudgetFigures) -> str:
     return f"giai đoạn {budget.first} - {budget.last}"
 
 
+def target_key(target: TargetFigure, figures: ReportFigures) -> str:
+    """A target's sentence key: "target.<code>", a reduction target of a period with its
+    year ("target.poor_reduction.2023")."""
+    key = f"target.{target.code}"
+    if target.code in REDUCTION_TARGETS and len(figures.movement_years) > 1:
+        return f"{key}.{target.years[0]}"
+    return key
+
+
 def sentences(figures: ReportFigures) -> dict[str, str]:
     """The Vietnamese sentences of the figures, by key (SENTENCE_KEYS, then "target.<code>" and
     "budget.<programme>.<project>" for each target and project)."""
     budget = figures.budget
-    services = {s.code: s for s in figures.services}
     written = {
         "commune": _commune(figures),
         "start_lists": _start_lists(figures),
@@ -243,7 +304,7 @@ def sentences(figures: ReportFigures) -> dict[str, str]:
         + ".",
     }
     for target in figures.targets:
-        written[f"target.{target.code}"] = _target_sentence(target, services)
+        written[target_key(target, figures)] = _target_sentence(target, figures)
     for project in budget.projects:
         written[f"budget.{project.programme_id}.{project.code}"] = (
             f"{project.name}: {_money(project)}."
