@@ -37,6 +37,8 @@ from gnapp.store.figures import (
 from gnapp.store.household_query import GROUPS
 from gnapp.store.overview import FIGURE_COLUMNS, VillageFigures
 from gnapp.store.presence import present_on
+from gnapp.store.review_tables import ListedHousehold, StatusCount
+from gnapp.store.review_tables import ListedMember as YearListMember
 
 _PRESENT = present_on("h")
 # Members present on :on, by household (whether the household is present is asked apart).
@@ -79,6 +81,17 @@ listed AS (
     SELECT f.household_id, f.status FROM in_force f JOIN households h ON h.id = f.household_id
     WHERE f.status IN ({_LISTED_IN}) AND {_PRESENT})"""
 _SIZE_OF = "coalesce((SELECT n FROM sizes WHERE sizes.household_id = h.id), 0)"
+# The members on :on with the answers the reports use (members since gone as they were).
+_MEMBERS_THEN = f"""members_then AS (
+    SELECT household_id, position, relation, ethnicity, birth_date, has_health_insurance,
+           malnourished, schooling
+    FROM members m WHERE m.present_from IS NULL OR m.present_from <= :on
+    UNION ALL
+    SELECT household_id, json_extract(member, '$.position'), json_extract(member, '$.relation'),
+           json_extract(member, '$.ethnicity'), json_extract(member, '$.birth_date'),
+           json_extract(member, '$.has_health_insurance'), json_extract(member, '$.malnourished'),
+           json_extract(member, '$.schooling')
+    FROM former_members f WHERE {present_on("f")})"""
 _VILLAGE_ORDER = "v.area = 'rural', v.name_sort_key, v.id"
 
 
@@ -299,17 +312,55 @@ def household_service_counts_on(
 def listed_members_on(db: sqlite_utils.Database, on: date | str) -> list[ListedMember]:
     """The members present on ``on`` in the households listed then (members since gone as
     they were when they left)."""
-    sql = f"""WITH {_LISTED_ON}
+    sql = f"""WITH {_LISTED_ON}, {_MEMBERS_THEN}
         SELECT m.birth_date, m.has_health_insurance, m.schooling
-        FROM listed l JOIN members m ON m.household_id = l.household_id
-        WHERE m.present_from IS NULL OR m.present_from <= :on
-        UNION ALL
-        SELECT json_extract(f.member, '$.birth_date'),
-               json_extract(f.member, '$.has_health_insurance'),
-               json_extract(f.member, '$.schooling')
-        FROM listed l JOIN former_members f ON f.household_id = l.household_id
-        WHERE {present_on("f")}"""
-    return [
-        ListedMember(birth_date, insured, schooling)
-        for birth_date, insured, schooling in db.execute(sql, {"on": _day(on)})
-    ]
+        FROM listed l JOIN members_then m ON m.household_id = l.household_id"""
+    return [ListedMember(**row) for row in db.query(sql, {"on": _day(on)})]
+
+
+def year_list_members_on(
+    db: sqlite_utils.Database, year: int, on: date | str
+) -> list[YearListMember]:
+    """``review_tables.listed_members``: the members on ``on`` of the households on ``year``'s
+    lists (the review's summary tables, on the round's decision day)."""
+    sql = f"""WITH {_MEMBERS_THEN}
+        SELECT h.village_id, s.status, m.birth_date, m.has_health_insurance, m.malnourished,
+               m.schooling
+        FROM household_status s
+        JOIN households h ON h.id = s.household_id
+        JOIN members_then m ON m.household_id = h.id
+        WHERE s.year = :year AND s.status IN ({_LISTED_IN})"""
+    return [YearListMember(**row) for row in db.query(sql, {"year": year, "on": _day(on)})]
+
+
+def year_list_households_on(
+    db: sqlite_utils.Database, year: int, round_id: int, on: date | str
+) -> list[ListedHousehold]:
+    """The households on ``year``'s lists, their head's ethnicity as of ``on`` (the head
+    then), causes of poverty and the answers of their complete Phiếu B in the round."""
+    sql = f"""WITH {_MEMBERS_THEN}
+        SELECT h.id AS household_id, h.code, h.village_id, s.status,
+               (SELECT m.ethnicity FROM members_then m
+                WHERE m.household_id = h.id AND m.relation = 'head'
+                ORDER BY m.position LIMIT 1) AS head_ethnicity,
+               h.causes_of_poverty AS causes,
+               (SELECT q.answers FROM questionnaires q
+                WHERE q.round_id = :round AND q.household_id = h.id AND q.form = 'B'
+                  AND q.state = 'complete') AS answers
+        FROM household_status s JOIN households h ON h.id = s.household_id
+        WHERE s.year = :year AND s.status IN ({_LISTED_IN})
+        ORDER BY h.id"""
+    params = {"year": year, "round": round_id, "on": _day(on)}
+    return [ListedHousehold(**row) for row in db.query(sql, params)]
+
+
+def status_counts_on(db: sqlite_utils.Database, on: date | str, status: str) -> list[StatusCount]:
+    """``review_tables.status_counts`` on ``on``: the households present whose status in
+    force is ``status`` (e.g. "average"), with their members then, by village."""
+    sql = f"""WITH {_SIZES}, {_IN_FORCE}
+        SELECT h.village_id, count(*) AS households, coalesce(sum(s.n), 0) AS members
+        FROM in_force f JOIN households h ON h.id = f.household_id
+        LEFT JOIN sizes s ON s.household_id = h.id
+        WHERE f.status = :status AND {_PRESENT}
+        GROUP BY h.village_id"""
+    return [StatusCount(**row) for row in db.query(sql, {"on": _day(on), "status": status})]
