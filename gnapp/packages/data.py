@@ -22,6 +22,8 @@ from gnapp.reporting.figures import (
     GROUP_LABELS,
     LIST_LABELS,
     LIST_MOVEMENTS,
+    OTHER_DOWN,
+    OTHER_UP,
     REDUCTION_TARGETS,
     Count,
     FiguresError,
@@ -47,10 +49,17 @@ from gnapp.store.programme import programme_ids
 
 DATA_FORMAT = "gnapp-report-data"
 HOUSEHOLDS_FORMAT = "gnapp-household-lists"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 1  # the household lists'
+# figures.json: version 2 adds the movement tables' "other" columns (the register's events);
+# a version 1 file is read as version 2 with those columns 0
+DATA_VERSION = 2
 POINTS = {"start": "đầu kỳ", "end": "cuối kỳ"}
 WHO = {"households": "hộ", "members": "người"}
-MOVEMENT_COLUMNS = tuple(LIST_MOVEMENTS["poor"])
+OTHER_COLUMNS = {
+    OTHER_DOWN: "Khác (chuyển đi, tách hộ, …)",
+    OTHER_UP: "Khác (chuyển đến, tách hộ, …)",
+}
+MOVEMENT_COLUMNS = (*LIST_MOVEMENTS["poor"], *OTHER_COLUMNS)
 SERVICES = (
     ("health_insurance_share", "người"),
     ("school_attendance_share", "người"),
@@ -94,12 +103,13 @@ def _indicators() -> tuple[Indicator, ...]:
                 ),
             ]
     for status, columns in LIST_MOVEMENTS.items():
-        for column, movement in columns.items():
+        labels = {column: MOVEMENT_LABELS[movement] for column, movement in columns.items()}
+        for column, label in (labels | OTHER_COLUMNS).items():
             for who, unit in WHO.items():
                 found.append(
                     Indicator(
                         f"movement.{status}.{column}.{who}",
-                        f"{LIST_LABELS[status].capitalize()}: {MOVEMENT_LABELS[movement]}",
+                        f"{LIST_LABELS[status].capitalize()}: {label}",
                         unit,
                         "village",
                     )
@@ -123,6 +133,10 @@ def _indicators() -> tuple[Indicator, ...]:
 
 
 INDICATORS = _indicators()
+_OTHER_CODES = frozenset(
+    f"movement.{status}.{column}.{who}" for status in LISTED for column in OTHER_COLUMNS
+    for who in WHO
+)  # fmt: skip
 VILLAGE_INDICATORS = tuple(i.code for i in INDICATORS if i.level == "village")
 COMMUNE_INDICATORS = tuple(i.code for i in INDICATORS if i.level == "commune")
 
@@ -184,7 +198,7 @@ def report_data(
             commune_values[f"service.{service.code}.{part}"] = getattr(service, part)
     return {
         "format": DATA_FORMAT,
-        "format_version": FORMAT_VERSION,
+        "format_version": DATA_VERSION,
         "commune": {
             "code": commune["code"],
             "name": commune["name"],
@@ -312,6 +326,22 @@ def read_report_data(content: bytes) -> dict[str, Any]:
     return data
 
 
+def _upgrade(data: dict[str, Any]) -> None:
+    """A version 1 figures.json as version 2: its indicators when they are version 1's, the
+    "other" columns 0 on every village (the checks that follow refuse anything else)."""
+    indicators = data.get("indicators")
+    codes = [i.get("code") if isinstance(i, dict) else None for i in indicators or []]
+    if codes != [i.code for i in INDICATORS if i.code not in _OTHER_CODES]:
+        return
+    data["indicators"] = [
+        {"code": i.code, "label": i.label, "unit": i.unit, "level": i.level} for i in INDICATORS
+    ]
+    for village in data.get("villages") or []:
+        if isinstance(village, dict) and isinstance(village.get("values"), dict):
+            village["values"] |= dict.fromkeys(_OTHER_CODES, 0)
+    data["format_version"] = DATA_VERSION
+
+
 def _check(data: dict[str, Any]) -> None:
     exact_keys(
         data,
@@ -319,8 +349,10 @@ def _check(data: dict[str, Any]) -> None:
         | {"commune_values", "targets", "budget"},
         _WHAT,
     )
-    if data["format"] != DATA_FORMAT or data["format_version"] != FORMAT_VERSION:
+    if data["format"] != DATA_FORMAT or data["format_version"] not in (1, DATA_VERSION):
         raise DataError(f"{_WHAT}: định dạng hoặc phiên bản không hỗ trợ.")
+    if data["format_version"] == 1:
+        _upgrade(data)
     exact_keys(data["commune"], {"code", "name", "kind", "province"}, f"{_WHAT}, xã")
     for key in ("code", "name", "kind", "province"):
         field(data["commune"], key, str, f"{_WHAT}, xã")
@@ -340,7 +372,9 @@ def _check(data: dict[str, Any]) -> None:
     indicators = field(data, "indicators", list, _WHAT)
     codes = [i.get("code") if isinstance(i, dict) else None for i in indicators]
     if codes != [i.code for i in INDICATORS]:
-        raise DataError(f"{_WHAT}: danh sách chỉ số khác với định dạng phiên bản 1.")
+        raise DataError(
+            f"{_WHAT}: danh sách chỉ số khác với định dạng phiên bản {data['format_version']}."
+        )
     villages = field(data, "villages", list, _WHAT)
     if not 1 <= len(villages) <= MAX_VILLAGES:
         raise DataError(f"{_WHAT}: số thôn không hợp lệ.")
@@ -361,9 +395,11 @@ def _check(data: dict[str, Any]) -> None:
                     values[f"start.{status}.{who}"]
                     - moved["to_other_list"]
                     - moved["escaped"]
+                    - moved[OTHER_DOWN]
                     + moved["from_other_list"]
                     + moved["fell_back"]
                     + moved["newly"]
+                    + moved[OTHER_UP]
                 )
                 if values[f"end.{status}.{who}"] != expected:
                     raise DataError(

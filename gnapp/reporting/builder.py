@@ -56,6 +56,7 @@ from gnapp.reporting.tables import Column, Group, Row, Table, heading
 from gnapp.reporting.tables.pdf import data_table
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.overview import status_years
+from gnapp.store.programme import programme_for_year
 from gnapp.store.reports import SavedReport
 from gnapp.store.settings import SETTINGS, current_settings, save_settings
 
@@ -639,7 +640,11 @@ def build_document(
     check_awards(kind, awards)
     who = issuer(db)
     written = sentences(figures)
-    subject = report.subject.format(period=figures.period.label, commune=who.commune)
+    subject = report.subject.format(
+        period=figures.period.label,
+        commune=who.commune,
+        programme_period=f"giai đoạn {programme_for_year(figures.period.first)}",
+    )
     tables = annex_tables(figures, awards, chosen)
     documents = _text_blocks(narrative.get(DOCUMENTS, ""))
     first_table = 2 if documents and DOCUMENTS in report.annexes else 1

@@ -578,3 +578,56 @@ def test_default_periods():
     assert default_period(report_kind("six_month"), 2026) == Period("half_year", 2026, 2026)
     assert default_period(report_kind("mid_term"), 2023) == Period("span", 2021, 2023)
     assert default_period(report_kind("end_of_period"), 2025) == Period("span", 2021, 2025)
+
+
+# --- a period's evaluation -------------------------------------------------------------------
+
+
+def test_a_period_is_evaluated_by_its_average_yearly_reduction(figures_of):
+    """The programme's goals (forms/programmes/2021-2025.json): the poverty rate down 1 - 1,5%
+    a year, the ethnic-minority households' rate down more than 3% a year."""
+    figures = figures_of("end_of_period", "2021-2025")
+    years = figures.end.year - figures.start.year
+    goals = {g.code: g for g in figures.goals}
+    assert set(goals) == {"poverty_rate", "ethnic_minority_poverty_rate"}
+    for code, start, end in (
+        ("poverty_rate", figures.start.commune.poor.rate, figures.end.commune.poor.rate),
+        (
+            "ethnic_minority_poverty_rate",
+            figures.start.commune.poor.ethnic_minority_rate,
+            figures.end.commune.poor.ethnic_minority_rate,
+        ),
+    ):
+        goal = goals[code]
+        average = float(
+            ((Decimal(str(start)) - Decimal(str(end))) / years).quantize(
+                Decimal("0.01"), rounding=ROUND_HALF_UP
+            )
+        )
+        assert (goal.start_rate, goal.end_rate, goal.average_reduction) == (start, end, average)
+    assert goals["poverty_rate"].reached == (goals["poverty_rate"].average_reduction >= 1.0)
+    em = goals["ethnic_minority_poverty_rate"]
+    assert em.exclusive and em.reached == (em.average_reduction > 3.0)
+    written = sentences(figures)
+    assert written["goal.poverty_rate"].startswith(
+        f"Bình quân mỗi năm từ cuối năm {figures.start.year} đến cuối năm 2025, tỷ lệ hộ nghèo"
+    )
+    assert "mục tiêu của Chương trình: giảm 1 - 1,5%/năm" in written["goal.poverty_rate"]
+    unknown = replace(figures, goals=(replace(em, goal=None, goal_text=None, reached=None),))
+    assert sentences(unknown)["goal.ethnic_minority_poverty_rate"].endswith(
+        "mục tiêu của Chương trình 2021-2025: chưa có số liệu trong phần mềm."
+    )
+    assert figures_of("annual", "2025").goals == ()
+
+
+def test_a_periods_reduction_targets_stay_per_year(figures_of):
+    figures = figures_of("end_of_period", "2021-2025")
+    reductions = [t for t in figures.targets if t.code == "poor_reduction"]
+    assert len(reductions) == len(figures.movement_years) > 1
+    written = sentences(figures)
+    for target in reductions:
+        (year,) = target.years
+        assert written[f"target.poor_reduction.{year}"].startswith(
+            f"Số hộ nghèo giảm năm {year}: chỉ tiêu "
+        )
+    assert "so với chỉ tiêu" not in written["end_lists"]  # no target summed over the years

@@ -24,7 +24,7 @@ from gnapp.store import figures as counts
 from gnapp.store.events import DECREASES as EVENTS_DOWN
 from gnapp.store.official_totals import OfficialTotals, official_totals
 from gnapp.store.overview import status_years
-from gnapp.store.programme import target_kinds
+from gnapp.store.programme import programme, programme_for_year, target_kinds
 
 SERVICE_STANDARD = "2022-2025"  # whose indicator params define safe water, hygienic latrines, ...
 LIST_LABELS = {"poor": "hộ nghèo", "near_poor": "hộ cận nghèo"}
@@ -256,6 +256,26 @@ class BudgetFigures:
 
 
 @dataclass(frozen=True)
+class GoalFigure:
+    """A goal of the programme over a period (forms/programmes/<id>.json, "goals"): the
+    average yearly reduction of a rate from the end of ``first_year`` to the end of
+    ``last_year``, in percentage points; ``goal`` None when the goal's number is not known."""
+
+    code: str  # "poverty_rate" or "ethnic_minority_poverty_rate"
+    label: str
+    programme_id: str
+    first_year: int
+    last_year: int
+    start_rate: float
+    end_rate: float
+    average_reduction: float | None  # None: no such households at the start
+    goal: float | None
+    exclusive: bool  # the goal is "more than" ``goal``
+    goal_text: str | None  # as the programme writes it ("giảm 1 - 1,5%/năm")
+    reached: bool | None
+
+
+@dataclass(frozen=True)
 class ReportFigures:
     kind: str
     period: Period
@@ -270,6 +290,7 @@ class ReportFigures:
     groups: tuple[GroupFigures, ...]
     budget: BudgetFigures
     problems: tuple[str, ...] = field(default=())
+    goals: tuple[GoalFigure, ...] = field(default=())  # a period's evaluation (spans only)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (JSON-able): the dataclasses as dicts, with the period's code."""
@@ -784,7 +805,7 @@ def report_figures(
     by_village, commune_movements = _movements(
         last.villages, _by_village(first.lists), _by_village(last.lists), moved
     )
-    end = _snapshot(last)
+    end, start = _snapshot(last), _snapshot(first)
     services = _services(db, last.day, on or period.end_date)
     budget_first = period.first if period.shape == "span" else end_year
     return ReportFigures(
@@ -795,7 +816,7 @@ def report_figures(
             households=end.commune.households,
             members=end.commune.members,
         ),
-        start=_snapshot(first),
+        start=start,
         end=end,
         movement_years=movement_years,
         movements=by_village,
@@ -813,6 +834,7 @@ def report_figures(
             budget_first, period.last, counts.budget_counts(db, budget_first, period.last)
         ),
         problems=tuple(problems),
+        goals=_goals(period, start, end) if period.shape == "span" else (),
     )
 
 
@@ -820,6 +842,49 @@ def year_end(db: sqlite_utils.Database, year: int) -> Snapshot:
     """The lists at the end of ``year`` as a report of it shows them: the frozen official
     totals of a recognised year, else the register as of 31/12."""
     return _snapshot(_point(db, year))
+
+
+def _goals(period: Period, start: Snapshot, end: Snapshot) -> tuple[GoalFigure, ...]:
+    """The programme's goals of average yearly reduction over a period: from the lists at
+    its start to those at its end (official totals where frozen), per year between them."""
+    programme_id = programme_for_year(period.first)
+    years = end.year - start.year
+    rates = {
+        "poverty_rate": (start.commune.poor.rate, end.commune.poor.rate, True),
+        "ethnic_minority_poverty_rate": (
+            start.commune.poor.ethnic_minority_rate,
+            end.commune.poor.ethnic_minority_rate,
+            start.commune.ethnic_minority_households > 0,
+        ),
+    }
+    found = []
+    for goal in programme(programme_id).get("goals", []):
+        first, last, counted = rates[goal["code"]]
+        average = None
+        if counted and years > 0:
+            exact = (Decimal(str(first)) - Decimal(str(last))) / years
+            average = float(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+        minimum = goal["minimum"]
+        reached = None
+        if average is not None and minimum is not None:
+            reached = average > minimum if goal["exclusive"] else average >= minimum
+        found.append(
+            GoalFigure(
+                goal["code"],
+                goal["label"],
+                programme_id,
+                start.year,
+                end.year,
+                first,
+                last,
+                average,
+                minimum,
+                goal["exclusive"],
+                goal["text"],
+                reached,
+            )
+        )
+    return tuple(found)
 
 
 def require_consistent(figures: ReportFigures) -> None:

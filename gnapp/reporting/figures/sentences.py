@@ -15,6 +15,7 @@ from gnapp.reporting.figures.compute import (
     REDUCTION_TARGETS,
     BudgetFigures,
     BudgetTotal,
+    GoalFigure,
     Movements,
     ReportFigures,
     Snapshot,
@@ -205,7 +206,10 @@ def _groups_sentence(figures: ReportFigures, status: str) -> str:
 def target_label(target: TargetFigure, figures: ReportFigures) -> str:
     """A target's label; a reduction target of a period names its year."""
     if target.code in REDUCTION_TARGETS and len(figures.movement_years) > 1:
-        return f"{target.label} (năm {target.years[0]})"
+        year = f"năm {target.years[0]}"
+        if "trong năm" in target.label:
+            return target.label.replace("trong năm", year)
+        return f"{target.label} ({year})"
     return target.label
 
 
@@ -273,6 +277,27 @@ def _budget_years(budget: BudgetFigures) -> str:
     return f"giai đoạn {budget.first} - {budget.last}"
 
 
+def _goal_sentence(goal: GoalFigure) -> str:
+    """A goal of the period: "Bình quân mỗi năm từ cuối năm 2022 đến cuối năm 2025, tỷ lệ hộ
+    nghèo giảm 0,52% (cuối năm 2022: 4,06%; cuối năm 2025: 2,50%); mục tiêu của Chương
+    trình: giảm 1 - 1,5%/năm (chưa đạt)"."""
+    subject = goal.label.split(" giảm bình quân")[0]
+    subject = subject[:1].lower() + subject[1:]
+    when = f"Bình quân mỗi năm từ cuối năm {goal.first_year} đến cuối năm {goal.last_year}"
+    average = goal.average_reduction
+    if average is None:
+        return f"{when}: {subject} không tính được (không có hộ dân tộc thiểu số)."
+    text = (
+        f"{when}, {subject} {'giảm' if average >= 0 else 'tăng'} {_rate_text(abs(average))} "
+        f"(cuối năm {goal.first_year}: {_rate_text(goal.start_rate)}; cuối năm "
+        f"{goal.last_year}: {_rate_text(goal.end_rate)})"
+    )
+    if goal.goal is None or goal.goal_text is None:
+        return f"{text}; mục tiêu của Chương trình {goal.programme_id}: {NOT_IN_SOFTWARE}."
+    verdict = "đạt" if goal.reached else "chưa đạt"
+    return f"{text}; mục tiêu của Chương trình: {goal.goal_text} ({verdict})."
+
+
 def target_key(target: TargetFigure, figures: ReportFigures) -> str:
     """A target's sentence key: "target.<code>", a reduction target of a period with its
     year ("target.poor_reduction.2023")."""
@@ -305,6 +330,8 @@ def sentences(figures: ReportFigures) -> dict[str, str]:
     }
     for target in figures.targets:
         written[target_key(target, figures)] = _target_sentence(target, figures)
+    for goal in figures.goals:
+        written[f"goal.{goal.code}"] = _goal_sentence(goal)
     for project in budget.projects:
         written[f"budget.{project.programme_id}.{project.code}"] = (
             f"{project.name}: {_money(project)}."
