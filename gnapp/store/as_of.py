@@ -263,16 +263,25 @@ def status_movements(
 ) -> list[MovementCounts]:
     """The status changes decided after ``after`` up to ``until`` (included), by village and
     movement (``household_status.movement``, from its decision date; 31/12 of its year when it
-    has none): the households present on that day and their members then — columns 2, 3, 5, 6
+    has none; a status corrected after its round's recognition from the recognition's): the
+    households present on that day and their members then — columns 2, 3, 5, 6
     and 7 of the movement tables between two dates."""
     members = f"""(SELECT count(*) FROM (
             SELECT present_from, NULL AS present_until FROM members WHERE household_id = h.id
             UNION ALL
             SELECT present_from, present_until FROM former_members WHERE household_id = h.id) m
         WHERE {present_on("m", "d.effective")})"""
+    # a status corrected after its round's recognition replaces the recognised one: its
+    # movement is the year's, on the recognition's day (as the corrected official totals)
     sql = f"""WITH decided AS (
-            SELECT household_id, movement, coalesce(decision_date, year || '-12-31') AS effective
-            FROM household_status WHERE movement IS NOT NULL)
+            SELECT s.household_id, s.movement,
+                   coalesce((SELECT r.decision_date FROM review_corrections c
+                             JOIN review_rounds r ON r.id = c.round_id
+                             WHERE c.household_id = s.household_id AND r.year = s.year
+                               AND r.decision_date IS NOT NULL
+                             ORDER BY c.id LIMIT 1),
+                            s.decision_date, s.year || '-12-31') AS effective
+            FROM household_status s WHERE s.movement IS NOT NULL)
         SELECT h.village_id, d.movement, count(*) AS households,
                coalesce(sum({members}), 0) AS members
         FROM decided d JOIN households h ON h.id = d.household_id

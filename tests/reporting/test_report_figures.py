@@ -126,7 +126,11 @@ def expected_lists(db, day):
 
 def expected_status_moves(db, after, until, movement, village_id):
     """Households (and their members then) whose status changed by ``movement`` in between."""
-    effective = "ifnull(s.decision_date, s.year || '-12-31')"
+    effective = (
+        "ifnull((SELECT min(r.decision_date) FROM review_corrections c JOIN review_rounds r "
+        "ON r.id = c.round_id WHERE c.household_id = s.household_id AND r.year = s.year), "
+        "ifnull(s.decision_date, s.year || '-12-31'))"
+    )
     village = "" if village_id is None else f"AND h.village_id = {village_id}"
     return db.execute(
         f"SELECT count(*), coalesce(sum({SIZE.format(h='h.id', d=effective)}), 0) "

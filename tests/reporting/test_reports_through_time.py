@@ -9,8 +9,10 @@ from datetime import date
 from gnapp.reporting.builder import build_document, default_header
 from gnapp.reporting.dashboard import dashboard_figures
 from gnapp.reporting.figures import report_figures, sentences
+from gnapp.review import workflow
 from gnapp.review.tables import summary_tables
-from gnapp.store import events, register
+from gnapp.store import events, register, users
+from gnapp.store.official_totals import official_totals
 
 PAST = [
     ("annual", "2025"),
@@ -114,3 +116,39 @@ def test_the_other_columns_hold_todays_events(demo_db):
         for moved in (unit.poor, unit.near_poor):
             assert moved.end == moved.start - moved.decreases + moved.increases
     assert figures.problems == ()
+
+
+def test_a_corrected_year_says_so_and_still_adds_up(demo_db):
+    """A correction decision replaces the year's official totals: the report quotes them,
+    says they were corrected, and the movements still add up in that year and the next."""
+    db = demo_db.db
+    round_id = db.execute(
+        "SELECT id FROM review_rounds WHERE year = 2025 AND kind = 'periodic'"
+    ).fetchone()[0]
+    poor = _listed(db, 2025, "poor")[0]
+    lead = next(u for u in users.list_users(db) if u.username == "lanhdao")
+    workflow.correct(
+        demo_db,
+        round_id,
+        poor,
+        "near_poor",
+        reason="Sai sót khi tổng hợp",
+        decision_number="240/QĐ-UBND",
+        decision_date="2026-01-20",
+        approver=lead,
+    )
+    figures = report_figures(db, "annual", "2025")
+    assert figures.end.official is not None and figures.end.official.corrected
+    totals = official_totals(db, 2025)
+    assert figures.end.commune.poor.households == totals.commune.poor
+    assert figures.end.commune.near_poor.households == totals.commune.near_poor
+    assert (
+        "số liệu đã được điều chỉnh theo Quyết định số 240/QĐ-UBND ngày 20/01/2026"
+        in (sentences(figures)["end_lists"])
+    )
+    for kind, period in (
+        ("annual", "2025"),
+        ("six_month", "2026-H1"),
+        ("end_of_period", "2021-2025"),
+    ):
+        assert report_figures(db, kind, period).problems == (), (kind, period)

@@ -29,6 +29,9 @@ COMMUNE_WORDS = {kind: word.lower() for kind, word in KIND_WORDS.items()} | {
     "province": "tỉnh",
 }
 NOT_IN_SOFTWARE = "chưa có số liệu trong phần mềm"
+# The budget lines hold a year's amounts, not the dates of disbursement: a report during the
+# year says so rather than pass the year's figures off as the period's.
+UNDATED_DISBURSEMENT = " (số giải ngân đã nhập của cả năm; phần mềm chưa ghi ngày giải ngân)"
 
 # --- sentences -----------------------------------------------------------------------------
 
@@ -322,7 +325,9 @@ def sentences(figures: ReportFigures) -> dict[str, str]:
         "groups_near_poor": _groups_sentence(figures, "near_poor"),
         "targets": _targets_summary(figures),
         "budget": (
-            f"Kinh phí thực hiện Chương trình {_budget_years(budget)}: {_money(budget.total)}."
+            f"Kinh phí thực hiện Chương trình {_budget_years(budget)}"
+            + (UNDATED_DISBURSEMENT if figures.end.current else "")
+            + f": {_money(budget.total)}."
         ),
         "budget_sources": "Theo nguồn vốn: "
         + ("; ".join(f"{s.name}: {_money(s)}" for s in budget.sources) or "chưa có số liệu")
