@@ -4,15 +4,24 @@ and a death today leave every figure, sentence and table of last year's reports 
 
 from __future__ import annotations
 
+import contextlib
+import tempfile
 from datetime import date
+from pathlib import Path
 
-from gnapp.reporting.builder import build_document, default_header
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gnapp.reporting.builder import annex_tables, build_document, chosen_figure_sets, default_header
 from gnapp.reporting.dashboard import dashboard_figures
 from gnapp.reporting.figures import report_figures, sentences
+from gnapp.reporting.tables import Group
 from gnapp.review import workflow
 from gnapp.review.tables import summary_tables
 from gnapp.store import events, register, users
+from gnapp.store.events import EventError
 from gnapp.store.official_totals import official_totals
+from tests.store.test_as_of import OPERATIONS, apply, small_register
 
 PAST = [
     ("annual", "2025"),
@@ -152,3 +161,57 @@ def test_a_corrected_year_says_so_and_still_adds_up(demo_db):
         ("end_of_period", "2021-2025"),
     ):
         assert report_figures(db, kind, period).problems == (), (kind, period)
+
+
+# --- the identity of the movement tables, under random events --------------------------------
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(OPERATIONS), st.integers(0, 1000), st.integers(1, 364)),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_random_events_keep_every_row_of_the_movement_tables(steps):
+    """Whatever households move, split, merge, end, are born or die in 2026, every row of the
+    report's movement tables holds 9 = 1 − 2 − 3 − 4 + 5 + 6 + 7 + 8 at 30/6 and at the year's
+    end, in households and persons, and the columns add the events up."""
+    with tempfile.TemporaryDirectory() as folder:
+        cdb, villages = small_register(Path(folder) / "xa.gnapp")
+        try:
+            days = sorted(day for _, _, day in steps)
+            for serial, ((operation, pick, _), offset) in enumerate(zip(steps, days, strict=True)):
+                day = f"2026-{1 + (offset - 1) // 31 % 12:02d}-{1 + (offset - 1) % 28:02d}"
+                with contextlib.suppress(EventError):
+                    apply(cdb, villages, operation, pick, day, serial)
+            for on in (date(2026, 6, 30), date(2026, 12, 31)):
+                figures = report_figures(cdb.db, "six_month", "2026-H1", on=on)
+                assert figures.problems == ()
+                for unit in (*figures.movements, figures.commune_movements):
+                    for moved in (unit.poor, unit.near_poor):
+                        assert moved.end == moved.start - moved.decreases + moved.increases
+                tables = annex_tables(figures, [], chosen_figure_sets("six_month"))
+                movement_tables = [t for t in tables if t.id.endswith("_movements")]
+                assert len(movement_tables) == 2
+                for table in movement_tables:
+                    for row in _rows(table.body):
+                        _holds(row.values)
+        finally:
+            cdb.close()
+
+
+def _rows(items):
+    for item in items:
+        yield from _rows(item.items) if isinstance(item, Group) else (item,)
+
+
+def _holds(values):
+    for who in ("h", "p"):
+        start = values[f"start_{who}"]
+        down = sum(values[f"{c}_{who}"] for c in ("to_other_list", "escaped", "other_down"))
+        up = sum(
+            values[f"{c}_{who}"] for c in ("from_other_list", "fell_back", "newly", "other_up")
+        )
+        assert values[f"end_{who}"] == start - down + up, values
