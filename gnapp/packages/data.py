@@ -39,6 +39,7 @@ from gnapp.reporting.figures import (
     budget_figures,
     parse_period,
     percent,
+    period_goals,
     report_kind,
     target_figure,
 )
@@ -226,6 +227,11 @@ def report_data(
                 "target": t.target,
                 "years": list(t.years),
                 "decision_number": t.decision_number,
+                # a reduction target is a year's: that year's reduction (households); the
+                # others are computed from the counts
+                "achieved": int(t.achieved)
+                if t.code in REDUCTION_TARGETS and t.achieved is not None
+                else None,
             }
             for t in figures.targets
         ],
@@ -339,6 +345,9 @@ def _upgrade(data: dict[str, Any]) -> None:
     for village in data.get("villages") or []:
         if isinstance(village, dict) and isinstance(village.get("values"), dict):
             village["values"] |= dict.fromkeys(_OTHER_CODES, 0)
+    for target in data.get("targets") or []:
+        if isinstance(target, dict):
+            target["achieved"] = None  # version 1: computed from the period's counts
     data["format_version"] = DATA_VERSION
 
 
@@ -411,7 +420,8 @@ def _check(data: dict[str, Any]) -> None:
         what = f"{_WHAT}, chỉ tiêu"
         exact_keys(
             target,
-            {"code", "label", "unit", "direction", "target", "years", "decision_number"},
+            {"code", "label", "unit", "direction", "target", "years", "decision_number"}
+            | {"achieved"},
             what,
         )
         for key in ("code", "label", "unit"):
@@ -423,6 +433,7 @@ def _check(data: dict[str, Any]) -> None:
         if not all(isinstance(y, int) and not isinstance(y, bool) for y in years):
             raise DataError(f"{what}: năm không hợp lệ.")
         field(target, "decision_number", (str, type(None)), what)
+        field(target, "achieved", (int, type(None)), what)
     budget = data["budget"]
     exact_keys(budget, {"first", "last", "lines"}, f"{_WHAT}, kinh phí")
     _year(budget, "first", _WHAT)
@@ -544,9 +555,10 @@ def figures_from_data(data: Mapping[str, Any]) -> ReportFigures:
     )
     achieved = achieved_values(snapshots["end"].commune, commune_movements, services)
     budget = data["budget"]
+    period = parse_period(data["report"]["period"])
     return ReportFigures(
         kind=data["report"]["kind"],
-        period=parse_period(data["report"]["period"]),
+        period=period,
         commune=counts.CommuneCounts(
             name=data["commune"]["name"],
             kind=data["commune"]["kind"],
@@ -569,7 +581,8 @@ def figures_from_data(data: Mapping[str, Any]) -> ReportFigures:
                 float(t["target"]),
                 tuple(t["years"]),
                 t["decision_number"],
-                achieved.get(t["code"]),
+                achieved.get(t["code"]) if t["achieved"] is None else t["achieved"],
+                judged=not points["end_is_current"],
             )
             for t in data["targets"]
         ),
@@ -595,6 +608,9 @@ def figures_from_data(data: Mapping[str, Any]) -> ReportFigures:
                 for line in budget["lines"]
             ],
         ),
+        goals=period_goals(period, snapshots["start"], snapshots["end"])
+        if period.shape == "span"
+        else (),
     )
 
 
@@ -621,11 +637,16 @@ def consolidated_data(parts: Sequence[Part], name: str, kind: str, province: str
         for target in part.data["targets"]:
             if target["code"] not in REDUCTION_TARGETS:
                 continue  # a rate or share target of one commune does not add up
+            # a year's target with the year's target, a reduction adds up over communes
+            key = f"{target['code']}.{target['years']}"
             summed = targets.setdefault(
-                target["code"], {**target, "target": 0.0, "years": [], "decision_number": None}
+                key, {**target, "target": 0.0, "decision_number": None, "achieved": 0}
             )
             summed["target"] += float(target["target"])
-            summed["years"] = sorted({*summed["years"], *target["years"]})
+            if summed["achieved"] is not None and target["achieved"] is not None:
+                summed["achieved"] += target["achieved"]
+            else:
+                summed["achieved"] = None
     lines: dict[tuple[str, str, str], dict[str, Any]] = {}
     for part in parts:
         for line in part.data["budget"]["lines"]:
@@ -646,7 +667,9 @@ def consolidated_data(parts: Sequence[Part], name: str, kind: str, province: str
             for part in parts
         ],
         "commune_values": _summed([p.data["commune_values"] for p in parts], COMMUNE_INDICATORS),
-        "targets": [targets[code] for code in REDUCTION_TARGETS if code in targets],
+        "targets": sorted(
+            targets.values(), key=lambda t: (REDUCTION_TARGETS.index(t["code"]), t["years"])
+        ),
         "budget": {
             "first": min(p.data["budget"]["first"] for p in parts),
             "last": max(p.data["budget"]["last"] for p in parts),

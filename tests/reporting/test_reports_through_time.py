@@ -20,6 +20,7 @@ from gnapp.review import workflow
 from gnapp.review.tables import summary_tables
 from gnapp.store import events, register, users
 from gnapp.store.events import EventError
+from gnapp.store.lists import list_households
 from gnapp.store.official_totals import official_totals
 from tests.store.test_as_of import OPERATIONS, apply, small_register
 
@@ -93,6 +94,7 @@ def test_things_done_today_leave_last_years_reports_unchanged(demo_db):
     before = {case: _rendered(db, *case, header) for case in PAST}
     tables_before = summary_tables(db, round_id).tables
     years_before = dashboard_figures(db, 2026, today).years
+    lists_before = {kind: list_households(db, 2025, kind) for kind in ("poor", "near_poor")}
 
     _things_done(demo_db, today.isoformat())
 
@@ -104,6 +106,12 @@ def test_things_done_today_leave_last_years_reports_unchanged(demo_db):
     assert summary_tables(db, round_id).tables == tables_before
     years_after = dashboard_figures(db, 2026, today).years
     assert years_after[:-1] == years_before[:-1]  # past years; the last is "2026 (đến nay)"
+    # the exported lists of 2025: the split household keeps its members of then
+    assert list_households(db, 2025, "poor") == lists_before["poor"]
+    # (a head who died today: the list, sorted by the head's name, shows the new head)
+    assert {h.code: h.members for h in list_households(db, 2025, "near_poor")} == {
+        h.code: h.members for h in lists_before["near_poor"]
+    }
 
 
 def test_the_other_columns_hold_todays_events(demo_db):

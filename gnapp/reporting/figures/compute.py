@@ -628,10 +628,13 @@ def target_figure(
     years: tuple[int, ...],
     decision_number: str | None,
     achieved: float | None,
+    *,
+    judged: bool = True,
 ) -> TargetFigure:
-    """A target against what was achieved; ``kind`` gives its label, unit and direction."""
+    """A target against what was achieved; ``kind`` gives its label, unit and direction. Not
+    ``judged`` (a year's target before the year's end): neither reached nor missed."""
     reached = None
-    if achieved is not None:
+    if achieved is not None and judged:
         reached = achieved >= target if kind["direction"] == "at_least" else achieved <= target
     return TargetFigure(
         code=code,
@@ -671,15 +674,17 @@ def _targets(
             achieved = achieved_by_code.get(code)
         else:
             continue
-        figure = target_figure(
-            code,
-            kinds.get(code, {"label": code, "unit": row["unit"], "direction": "at_least"}),
-            float(row["value"]),
-            (row["year"],),
-            row["decision_number"],
-            achieved,
+        figures.append(
+            target_figure(
+                code,
+                kinds.get(code, {"label": code, "unit": row["unit"], "direction": "at_least"}),
+                float(row["value"]),
+                (row["year"],),
+                row["decision_number"],
+                achieved,
+                judged=judged,
+            )
         )
-        figures.append(figure if judged else replace(figure, reached=None))
     order = list(kinds)
     figures.sort(key=lambda f: (order.index(f.code) if f.code in order else len(order), f.years))
     return tuple(figures)
@@ -834,7 +839,7 @@ def report_figures(
             budget_first, period.last, counts.budget_counts(db, budget_first, period.last)
         ),
         problems=tuple(problems),
-        goals=_goals(period, start, end) if period.shape == "span" else (),
+        goals=period_goals(period, start, end) if period.shape == "span" else (),
     )
 
 
@@ -844,9 +849,10 @@ def year_end(db: sqlite_utils.Database, year: int) -> Snapshot:
     return _snapshot(_point(db, year))
 
 
-def _goals(period: Period, start: Snapshot, end: Snapshot) -> tuple[GoalFigure, ...]:
-    """The programme's goals of average yearly reduction over a period: from the lists at
-    its start to those at its end (official totals where frozen), per year between them."""
+def period_goals(period: Period, start: Snapshot, end: Snapshot) -> tuple[GoalFigure, ...]:
+    """The programme's goals of average yearly reduction over a period (a span): from the
+    lists at its start to those at its end (official totals where frozen), per year between
+    them."""
     programme_id = programme_for_year(period.first)
     years = end.year - start.year
     rates = {
