@@ -306,9 +306,17 @@ def _list_columns(key: str, group: str, *, members: bool) -> list[Column]:
     ]
 
 
+def _end_words(figures: ReportFigures) -> str:
+    """When the end point is: "cuối năm 2025", or during the year "đến 30/6"."""
+    if not figures.end.current:
+        return f"cuối năm {figures.end.year}"
+    day = date.fromisoformat(figures.end.on)
+    return f"đến {day.day}/{day.month}"
+
+
 def _lists_table(figures: ReportFigures, title: str) -> Table:
-    start_year, end_year = figures.start.year, figures.end.year
-    end_label = "đến nay" if figures.end.current else f"cuối năm {end_year}"
+    start_year = figures.start.year
+    end_label = _end_words(figures)
     columns = [
         Column("name", heading("village"), "label"),
         Column("households", "Tổng số hộ"),
@@ -590,7 +598,7 @@ def rate_charts(db: sqlite_utils.Database, figures: ReportFigures) -> tuple[Char
         points.append((lists.poor.rate, lists.near_poor.rate))
     end = figures.end.commune
     points.append((end.poor.rate, end.near_poor.rate))
-    last = f"{figures.end.year}" + (" (đến nay)" if figures.end.current else "")
+    last = f"{figures.end.year}" + (f" ({_end_words(figures)})" if figures.end.current else "")
     names = ("Tỷ lệ hộ nghèo", "Tỷ lệ hộ cận nghèo")
     by_year = Chart(
         "line",

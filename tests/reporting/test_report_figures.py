@@ -520,7 +520,7 @@ def test_a_list_change_without_a_movement_breaks_the_current_state(demo_db):
     register.set_status(demo_db, household, 2026, "not_poor", decision_date="2026-03-01")
     problems = report_figures(db, "six_month", "2026-H1").problems
     assert len(problems) == 1
-    assert problems[0].startswith(f"Năm 2026 (đến nay), {village}: số hộ nghèo cuối kỳ là ")
+    assert problems[0].startswith(f"Năm 2026 (đến 30/6), {village}: số hộ nghèo cuối kỳ là ")
 
 
 # --- periods and kinds ---------------------------------------------------------------------

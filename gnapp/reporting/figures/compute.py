@@ -492,7 +492,7 @@ def _snapshot(point: _Point) -> Snapshot:
 
 def _identity_problems(
     year: int,
-    current: bool,
+    current: date | None,
     villages: Sequence[counts.VillageCounts],
     before: Mapping[tuple[int, str], Count],
     after: Mapping[tuple[int, str], Count],
@@ -501,7 +501,7 @@ def _identity_problems(
     """Check end = start − decreases + increases (table 2: 9 = 1 − 2 − 3 − 4 + 5 + 6 + 7 + 8)
     for each list and village in one year; the Vietnamese problem for each break."""
     problems = []
-    when = f"Năm {year}" + (" (đến nay)" if current else "")
+    when = f"Năm {year}" + (f" (đến {current.day}/{current.month})" if current else "")
     units, _ = _movements(villages, before, after, moved)
     for unit in units:
         for status in LISTED:
@@ -798,7 +798,7 @@ def report_figures(
         this_year = _moved(db, points[year - 1], points[year])
         problems += _identity_problems(
             year,
-            now,
+            points[year].day if now else None,
             points[year].villages,
             _by_village(points[year - 1].lists),
             _by_village(points[year].lists),

@@ -13,6 +13,7 @@ from gnapp.reporting.figures.compute import (
     LIST_LABELS,
     LIST_MOVEMENTS,
     REDUCTION_TARGETS,
+    ZERO,
     BudgetFigures,
     BudgetTotal,
     GoalFigure,
@@ -186,6 +187,14 @@ def _movement_sentence(figures: ReportFigures, status: str) -> str:
         for column, movement in LIST_MOVEMENTS[status].items()
     ]
     down, up = parts[: len(DECREASES)], parts[len(DECREASES) :]
+    # the register's events, when there were some: households and persons
+    for kept, other, words in ((down, moved.other_down, "chuyển đi, tách hộ, …"),
+                               (up, moved.other_up, "chuyển đến, tách hộ, …")):  # fmt: skip
+        if other != ZERO:
+            kept.append(
+                f"{_households(other.households)} khác ({words}; "
+                f"{format_number(other.members)} người)"
+            )
     return (
         f"{_during(figures)}, {LIST_LABELS[status]} giảm {_households(moved.decreases.households)}"
         f" ({', '.join(down)}) và tăng {_households(moved.increases.households)} "
