@@ -192,8 +192,7 @@ def _movement_sentence(figures: ReportFigures, status: str) -> str:
                                (up, moved.other_up, "chuyển đến, tách hộ, …")):  # fmt: skip
         if other != ZERO:
             kept.append(
-                f"{_households(other.households)} khác ({words}; "
-                f"{format_number(other.members)} người)"
+                f"{_households(other.households)} {words} với {format_number(other.members)} người"
             )
     return (
         f"{_during(figures)}, {LIST_LABELS[status]} giảm {_households(moved.decreases.households)}"
@@ -261,7 +260,8 @@ def _targets_summary(figures: ReportFigures) -> str:
         return f"Chưa nhập chỉ tiêu cho {figures.period.label}."
     if figures.end.current:
         text = (
-            f"Tiến độ thực hiện chỉ tiêu năm {figures.end.year} {progress_words(figures)}: "
+            f"Tiến độ thực hiện chỉ tiêu năm {figures.end.year} "
+            f"{progress_words(figures).removeprefix('tiến độ ')}: "
             f"{len(measured)} chỉ tiêu có số liệu (chỉ tiêu cả năm, đánh giá vào cuối năm)"
         )
         missing = len(figures.targets) - len(measured)
