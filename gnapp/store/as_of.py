@@ -78,9 +78,10 @@ _LISTED_IN = ", ".join(f"'{status}'" for status in LISTED)
 # The households present on :on on a list by the status in force (the reports' end lists).
 _LISTED_ON = f"""{_SIZES}, {_IN_FORCE},
 listed AS (
-    SELECT f.household_id, f.status FROM in_force f JOIN households h ON h.id = f.household_id
+    SELECT f.household_id, f.status, coalesce(s.n, 0) AS members
+    FROM in_force f JOIN households h ON h.id = f.household_id
+    LEFT JOIN sizes s ON s.household_id = h.id
     WHERE f.status IN ({_LISTED_IN}) AND {_PRESENT})"""
-_SIZE_OF = "coalesce((SELECT n FROM sizes WHERE sizes.household_id = h.id), 0)"
 # The members on :on with the answers the reports use (members since gone as they were).
 _MEMBERS_THEN = f"""members_then AS (
     SELECT household_id, position, relation, ethnicity, birth_date, has_health_insurance,
@@ -293,9 +294,9 @@ def status_movements(
 
 
 def group_counts_on(db: sqlite_utils.Database, on: date | str) -> list[GroupCounts]:
-    """``figures.group_counts`` on ``on``: the lists by the status in force over the households
-    present, with their members then."""
-    return listed_group_counts(db, _LISTED_ON, _SIZE_OF, {"on": _day(on)})
+    """The lists on ``on`` by group (``figures.listed_group_counts``): the status in force over
+    the households present, with their members then."""
+    return listed_group_counts(db, _LISTED_ON, {"on": _day(on)})
 
 
 def household_service_counts_on(
@@ -306,8 +307,8 @@ def household_service_counts_on(
     hygienic_latrines: Sequence[str],
     devices: Sequence[str],
 ) -> HouseholdServiceCounts:
-    """``figures.household_service_counts`` over the households listed on ``on`` (their
-    answers as the register holds them)."""
+    """Safe water, a hygienic latrine and access to information among the households listed on
+    ``on`` (``figures.listed_service_counts``; their answers as the register holds them)."""
     return listed_service_counts(
         db,
         _LISTED_ON,

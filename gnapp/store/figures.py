@@ -108,11 +108,12 @@ class GroupCounts:
 
 
 def listed_group_counts(
-    db: sqlite_utils.Database, listed: str, members: str, params: dict[str, Any]
+    db: sqlite_utils.Database, listed: str, params: dict[str, Any]
 ) -> list[GroupCounts]:
-    """``group_counts`` of the households of ``listed`` (CTEs ending in ``listed(household_id,
-    status)``), ``members`` the SQL counting the members of household ``h`` (gnapp.store.as_of
-    gives them as of a date)."""
+    """Each list by group (ethnic minority, without working capacity, ...), households and the
+    members of those households, over the households of ``listed`` (CTEs ending in
+    ``listed(household_id, status, members)``: gnapp.store.as_of gives them as of a date); a
+    household may be in several groups."""
     conditions = {**GROUPS, "other": f"NOT ({' OR '.join(GROUPS.values())})", "total": "1"}
     columns = ",\n".join(
         f"coalesce(sum({condition}), 0) AS {group}_h, "
@@ -120,7 +121,7 @@ def listed_group_counts(
         for group, condition in conditions.items()
     )
     sql = f"""WITH {listed},
-        sized AS (SELECT l.status, h.*, {members} AS n
+        sized AS (SELECT l.status, h.*, l.members AS n
                   FROM listed l JOIN households h ON h.id = l.household_id)
         SELECT status, {columns} FROM sized h GROUP BY status"""
     return [
@@ -152,8 +153,8 @@ def listed_service_counts(
     hygienic_latrines: Sequence[str],
     devices: Sequence[str],
 ) -> HouseholdServiceCounts:
-    """``household_service_counts`` of the households of ``listed`` (as in
-    ``listed_group_counts``)."""
+    """Safe water, a hygienic latrine and access to information (uses telecom services and has
+    one of ``devices``) among the households of ``listed`` (as in ``listed_group_counts``)."""
     sql = f"""WITH {listed}
         SELECT count(*) AS households,
                count(h.water_source) AS water_known,
