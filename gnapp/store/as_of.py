@@ -200,7 +200,7 @@ def village_counts_on(db: sqlite_utils.Database, on: date | str) -> list[Village
 
 
 def list_counts_on(db: sqlite_utils.Database, on: date | str) -> list[ListCounts]:
-    """``figures.list_counts`` on ``on``: the households present on each list by the status
+    """The households present on ``on`` on each list (``figures.ListCounts``) by the status
     in force, by village, with their members present and the ethnic-minority households."""
     sql = f"""WITH {_SIZES}, {_IN_FORCE}
         SELECT h.village_id, f.status, count(*) AS households,
@@ -322,10 +322,18 @@ def household_service_counts_on(
 def listed_members_on(db: sqlite_utils.Database, on: date | str) -> list[ListedMember]:
     """The members present on ``on`` in the households listed then (members since gone as
     they were when they left)."""
-    sql = f"""WITH {_LISTED_ON}, {_MEMBERS_THEN}
+    # members and former members apart, each joined on its household index
+    sql = f"""WITH {_LISTED_ON}
         SELECT m.birth_date, m.has_health_insurance, m.schooling
-        FROM listed l JOIN members_then m ON m.household_id = l.household_id"""
-    return [ListedMember(**row) for row in db.query(sql, {"on": _day(on)})]
+        FROM listed l JOIN members m ON m.household_id = l.household_id
+        WHERE m.present_from IS NULL OR m.present_from <= :on
+        UNION ALL
+        SELECT json_extract(f.member, '$.birth_date'),
+               json_extract(f.member, '$.has_health_insurance'),
+               json_extract(f.member, '$.schooling')
+        FROM listed l JOIN former_members f ON f.household_id = l.household_id
+        WHERE {present_on("f")}"""
+    return [ListedMember(*row) for row in db.execute(sql, {"on": _day(on)})]
 
 
 def year_list_members_on(
