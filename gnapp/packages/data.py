@@ -638,9 +638,9 @@ def consolidated_data(parts: Sequence[Part], name: str, kind: str, province: str
             if target["code"] not in REDUCTION_TARGETS:
                 continue  # a rate or share target of one commune does not add up
             # a year's target with the year's target, a reduction adds up over communes
-            key = f"{target['code']}.{target['years']}"
+            of_year = f"{target['code']}.{target['years']}"
             summed = targets.setdefault(
-                key, {**target, "target": 0.0, "decision_number": None, "achieved": 0}
+                of_year, {**target, "target": 0.0, "decision_number": None, "achieved": 0}
             )
             summed["target"] += float(target["target"])
             if summed["achieved"] is not None and target["achieved"] is not None:
