@@ -53,7 +53,8 @@ WRAP_INFO = b"GNApp package v1 file key"
 FILE_INFO = b"GNApp package v1 file\n"
 ZERO_NONCE = bytes(12)
 LISTS = ("poor", "near_poor")
-DOWN, UP = ("to_other_list", "escaped"), ("from_other_list", "fell_back", "newly")
+DOWN = ("to_other_list", "escaped", "other_down")
+UP = ("from_other_list", "fell_back", "newly", "other_up")
 
 
 class Failed(Exception):
@@ -244,7 +245,7 @@ def decrypt(members: dict, manifest: dict, office: X25519PrivateKey) -> dict[str
 
 def check_figures(content: bytes, manifest: dict) -> None:
     data = strict_json(content, canonical=False)
-    if data.get("format") != "gnapp-report-data" or data.get("format_version") != 1:
+    if data.get("format") != "gnapp-report-data" or data.get("format_version") != 2:
         raise Failed("figures.json: unknown format")
     if (data["commune"]["code"], data["report"]["kind"], data["report"]["period"]) != (
         manifest["commune"]["code"],

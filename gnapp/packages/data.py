@@ -22,6 +22,8 @@ from gnapp.reporting.figures import (
     GROUP_LABELS,
     LIST_LABELS,
     LIST_MOVEMENTS,
+    OTHER_DOWN,
+    OTHER_UP,
     REDUCTION_TARGETS,
     Count,
     FiguresError,
@@ -37,6 +39,7 @@ from gnapp.reporting.figures import (
     budget_figures,
     parse_period,
     percent,
+    period_goals,
     report_kind,
     target_figure,
 )
@@ -47,10 +50,17 @@ from gnapp.store.programme import programme_ids
 
 DATA_FORMAT = "gnapp-report-data"
 HOUSEHOLDS_FORMAT = "gnapp-household-lists"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 1  # the household lists'
+# figures.json: version 2 adds the movement tables' "other" columns (the register's events);
+# a version 1 file is read as version 2 with those columns 0
+DATA_VERSION = 2
 POINTS = {"start": "đầu kỳ", "end": "cuối kỳ"}
 WHO = {"households": "hộ", "members": "người"}
-MOVEMENT_COLUMNS = tuple(LIST_MOVEMENTS["poor"])
+OTHER_COLUMNS = {
+    OTHER_DOWN: "Khác (chuyển đi, tách hộ, …)",
+    OTHER_UP: "Khác (chuyển đến, tách hộ, …)",
+}
+MOVEMENT_COLUMNS = (*LIST_MOVEMENTS["poor"], *OTHER_COLUMNS)
 SERVICES = (
     ("health_insurance_share", "người"),
     ("school_attendance_share", "người"),
@@ -94,12 +104,13 @@ def _indicators() -> tuple[Indicator, ...]:
                 ),
             ]
     for status, columns in LIST_MOVEMENTS.items():
-        for column, movement in columns.items():
+        labels = {column: MOVEMENT_LABELS[movement] for column, movement in columns.items()}
+        for column, label in (labels | OTHER_COLUMNS).items():
             for who, unit in WHO.items():
                 found.append(
                     Indicator(
                         f"movement.{status}.{column}.{who}",
-                        f"{LIST_LABELS[status].capitalize()}: {MOVEMENT_LABELS[movement]}",
+                        f"{LIST_LABELS[status].capitalize()}: {label}",
                         unit,
                         "village",
                     )
@@ -123,6 +134,10 @@ def _indicators() -> tuple[Indicator, ...]:
 
 
 INDICATORS = _indicators()
+_OTHER_CODES = frozenset(
+    f"movement.{status}.{column}.{who}" for status in LISTED for column in OTHER_COLUMNS
+    for who in WHO
+)  # fmt: skip
 VILLAGE_INDICATORS = tuple(i.code for i in INDICATORS if i.level == "village")
 COMMUNE_INDICATORS = tuple(i.code for i in INDICATORS if i.level == "commune")
 
@@ -184,7 +199,7 @@ def report_data(
             commune_values[f"service.{service.code}.{part}"] = getattr(service, part)
     return {
         "format": DATA_FORMAT,
-        "format_version": FORMAT_VERSION,
+        "format_version": DATA_VERSION,
         "commune": {
             "code": commune["code"],
             "name": commune["name"],
@@ -212,6 +227,11 @@ def report_data(
                 "target": t.target,
                 "years": list(t.years),
                 "decision_number": t.decision_number,
+                # a reduction target is a year's: that year's reduction (households); the
+                # others are computed from the counts
+                "achieved": int(t.achieved)
+                if t.code in REDUCTION_TARGETS and t.achieved is not None
+                else None,
             }
             for t in figures.targets
         ],
@@ -312,6 +332,25 @@ def read_report_data(content: bytes) -> dict[str, Any]:
     return data
 
 
+def _upgrade(data: dict[str, Any]) -> None:
+    """A version 1 figures.json as version 2: its indicators when they are version 1's, the
+    "other" columns 0 on every village (the checks that follow refuse anything else)."""
+    indicators = data.get("indicators")
+    codes = [i.get("code") if isinstance(i, dict) else None for i in indicators or []]
+    if codes != [i.code for i in INDICATORS if i.code not in _OTHER_CODES]:
+        return
+    data["indicators"] = [
+        {"code": i.code, "label": i.label, "unit": i.unit, "level": i.level} for i in INDICATORS
+    ]
+    for village in data.get("villages") or []:
+        if isinstance(village, dict) and isinstance(village.get("values"), dict):
+            village["values"] |= dict.fromkeys(_OTHER_CODES, 0)
+    for target in data.get("targets") or []:
+        if isinstance(target, dict):
+            target["achieved"] = None  # version 1: computed from the period's counts
+    data["format_version"] = DATA_VERSION
+
+
 def _check(data: dict[str, Any]) -> None:
     exact_keys(
         data,
@@ -319,8 +358,10 @@ def _check(data: dict[str, Any]) -> None:
         | {"commune_values", "targets", "budget"},
         _WHAT,
     )
-    if data["format"] != DATA_FORMAT or data["format_version"] != FORMAT_VERSION:
+    if data["format"] != DATA_FORMAT or data["format_version"] not in (1, DATA_VERSION):
         raise DataError(f"{_WHAT}: định dạng hoặc phiên bản không hỗ trợ.")
+    if data["format_version"] == 1:
+        _upgrade(data)
     exact_keys(data["commune"], {"code", "name", "kind", "province"}, f"{_WHAT}, xã")
     for key in ("code", "name", "kind", "province"):
         field(data["commune"], key, str, f"{_WHAT}, xã")
@@ -340,7 +381,9 @@ def _check(data: dict[str, Any]) -> None:
     indicators = field(data, "indicators", list, _WHAT)
     codes = [i.get("code") if isinstance(i, dict) else None for i in indicators]
     if codes != [i.code for i in INDICATORS]:
-        raise DataError(f"{_WHAT}: danh sách chỉ số khác với định dạng phiên bản 1.")
+        raise DataError(
+            f"{_WHAT}: danh sách chỉ số khác với định dạng phiên bản {data['format_version']}."
+        )
     villages = field(data, "villages", list, _WHAT)
     if not 1 <= len(villages) <= MAX_VILLAGES:
         raise DataError(f"{_WHAT}: số thôn không hợp lệ.")
@@ -361,9 +404,11 @@ def _check(data: dict[str, Any]) -> None:
                     values[f"start.{status}.{who}"]
                     - moved["to_other_list"]
                     - moved["escaped"]
+                    - moved[OTHER_DOWN]
                     + moved["from_other_list"]
                     + moved["fell_back"]
                     + moved["newly"]
+                    + moved[OTHER_UP]
                 )
                 if values[f"end.{status}.{who}"] != expected:
                     raise DataError(
@@ -375,7 +420,8 @@ def _check(data: dict[str, Any]) -> None:
         what = f"{_WHAT}, chỉ tiêu"
         exact_keys(
             target,
-            {"code", "label", "unit", "direction", "target", "years", "decision_number"},
+            {"code", "label", "unit", "direction", "target", "years", "decision_number"}
+            | {"achieved"},
             what,
         )
         for key in ("code", "label", "unit"):
@@ -387,6 +433,7 @@ def _check(data: dict[str, Any]) -> None:
         if not all(isinstance(y, int) and not isinstance(y, bool) for y in years):
             raise DataError(f"{what}: năm không hợp lệ.")
         field(target, "decision_number", (str, type(None)), what)
+        field(target, "achieved", (int, type(None)), what)
     budget = data["budget"]
     exact_keys(budget, {"first", "last", "lines"}, f"{_WHAT}, kinh phí")
     _year(budget, "first", _WHAT)
@@ -508,9 +555,10 @@ def figures_from_data(data: Mapping[str, Any]) -> ReportFigures:
     )
     achieved = achieved_values(snapshots["end"].commune, commune_movements, services)
     budget = data["budget"]
+    period = parse_period(data["report"]["period"])
     return ReportFigures(
         kind=data["report"]["kind"],
-        period=parse_period(data["report"]["period"]),
+        period=period,
         commune=counts.CommuneCounts(
             name=data["commune"]["name"],
             kind=data["commune"]["kind"],
@@ -533,7 +581,8 @@ def figures_from_data(data: Mapping[str, Any]) -> ReportFigures:
                 float(t["target"]),
                 tuple(t["years"]),
                 t["decision_number"],
-                achieved.get(t["code"]),
+                achieved.get(t["code"]) if t["achieved"] is None else t["achieved"],
+                judged=not points["end_is_current"],
             )
             for t in data["targets"]
         ),
@@ -559,6 +608,9 @@ def figures_from_data(data: Mapping[str, Any]) -> ReportFigures:
                 for line in budget["lines"]
             ],
         ),
+        goals=period_goals(period, snapshots["start"], snapshots["end"])
+        if period.shape == "span"
+        else (),
     )
 
 
@@ -585,11 +637,16 @@ def consolidated_data(parts: Sequence[Part], name: str, kind: str, province: str
         for target in part.data["targets"]:
             if target["code"] not in REDUCTION_TARGETS:
                 continue  # a rate or share target of one commune does not add up
+            # a year's target with the year's target, a reduction adds up over communes
+            of_year = f"{target['code']}.{target['years']}"
             summed = targets.setdefault(
-                target["code"], {**target, "target": 0.0, "years": [], "decision_number": None}
+                of_year, {**target, "target": 0.0, "decision_number": None, "achieved": 0}
             )
             summed["target"] += float(target["target"])
-            summed["years"] = sorted({*summed["years"], *target["years"]})
+            if summed["achieved"] is not None and target["achieved"] is not None:
+                summed["achieved"] += target["achieved"]
+            else:
+                summed["achieved"] = None
     lines: dict[tuple[str, str, str], dict[str, Any]] = {}
     for part in parts:
         for line in part.data["budget"]["lines"]:
@@ -610,7 +667,9 @@ def consolidated_data(parts: Sequence[Part], name: str, kind: str, province: str
             for part in parts
         ],
         "commune_values": _summed([p.data["commune_values"] for p in parts], COMMUNE_INDICATORS),
-        "targets": [targets[code] for code in REDUCTION_TARGETS if code in targets],
+        "targets": sorted(
+            targets.values(), key=lambda t: (REDUCTION_TARGETS.index(t["code"]), t["years"])
+        ),
         "budget": {
             "first": min(p.data["budget"]["first"] for p in parts),
             "last": max(p.data["budget"]["last"] for p in parts),

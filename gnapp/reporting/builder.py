@@ -39,7 +39,7 @@ from gnapp.reporting.figures import (
     FiguresError,
     ReportFigures,
     Section,
-    percent,
+    progress_words,
     report_figures,
     report_kind,
     report_tables,
@@ -47,6 +47,8 @@ from gnapp.reporting.figures import (
     sentence_figure_sets,
     sentences,
     table_figure_sets,
+    target_label,
+    year_end,
 )
 from gnapp.reporting.issuer import issuer
 from gnapp.reporting.output_tables import capital_table, outputs_table, policies_table
@@ -54,9 +56,9 @@ from gnapp.reporting.pdf import write_pdf
 from gnapp.reporting.report_xlsx import write_report_xlsx
 from gnapp.reporting.tables import Column, Group, Row, Table, heading
 from gnapp.reporting.tables.pdf import data_table
-from gnapp.store import figures as counts
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.overview import status_years
+from gnapp.store.programme import programme_for_year
 from gnapp.store.reports import SavedReport
 from gnapp.store.settings import SETTINGS, current_settings, save_settings
 
@@ -315,9 +317,17 @@ def _list_columns(key: str, group: str, *, members: bool) -> list[Column]:
     ]
 
 
+def _end_words(figures: ReportFigures) -> str:
+    """When the end point is: "cuối năm 2025", or during the year "đến 30/6"."""
+    if not figures.end.current:
+        return f"cuối năm {figures.end.year}"
+    day = date.fromisoformat(figures.end.on)
+    return f"đến {day.day}/{day.month}"
+
+
 def _lists_table(figures: ReportFigures, title: str) -> Table:
-    start_year, end_year = figures.start.year, figures.end.year
-    end_label = "đến nay" if figures.end.current else f"cuối năm {end_year}"
+    start_year = figures.start.year
+    end_label = _end_words(figures)
     columns = [
         Column("name", heading("village"), "label"),
         Column("households", "Tổng số hộ"),
@@ -456,14 +466,16 @@ def _targets_table(figures: ReportFigures, title: str, chosen: frozenset[str]) -
     for target in figures.targets:
         if not _shows(sentence_figure_sets(f"target.{target.code}", services), chosen):
             continue
-        if target.reached is None:
+        if target.achieved is None:
             verdict = "Chưa có số liệu"
+        elif target.reached is None:
+            verdict = progress_words(figures).capitalize()
         else:
             verdict = "Đạt" if target.reached else "Không đạt"
         rows.append(
             Row(
                 {
-                    "label": target.label,
+                    "label": target_label(target, figures),
                     "unit": target.unit,
                     "decision": target.decision_number or "",
                     "giver": (target.giver or "").capitalize(),
@@ -594,20 +606,14 @@ def annex_tables(
 
 def rate_charts(db: sqlite_utils.Database, figures: ReportFigures) -> tuple[Chart, Chart]:
     """Poverty and near-poverty rates by year (up to the report's end) and by village."""
-    households = figures.commune.households
     years = [y for y in status_years(db) if y < figures.end.year]
     points = []
     for year in years:
-        listed = counts.list_counts(db, year)
-        points.append(
-            tuple(
-                percent(sum(r.households for r in listed if r.status == s), households) or 0.0
-                for s in LIST_LABELS
-            )
-        )
+        lists = year_end(db, year).commune
+        points.append((lists.poor.rate, lists.near_poor.rate))
     end = figures.end.commune
     points.append((end.poor.rate, end.near_poor.rate))
-    last = f"{figures.end.year}" + (" (đến nay)" if figures.end.current else "")
+    last = f"{figures.end.year}" + (f" ({_end_words(figures)})" if figures.end.current else "")
     names = ("Tỷ lệ hộ nghèo", "Tỷ lệ hộ cận nghèo")
     by_year = Chart(
         "line",
@@ -657,7 +663,11 @@ def build_document(
     check_awards(kind, awards)
     who = issuer(db)
     written = sentences(figures)
-    subject = report.subject.format(period=figures.period.label, commune=who.commune)
+    subject = report.subject.format(
+        period=figures.period.label,
+        commune=who.commune,
+        programme_period=f"giai đoạn {programme_for_year(figures.period.first)}",
+    )
     tables = annex_tables(figures, awards, chosen)
     documents = text_blocks(narrative.get(DOCUMENTS, ""))
     first_table = 2 if documents and DOCUMENTS in report.annexes else 1

@@ -1,9 +1,10 @@
 """The figures of the dashboard of a year: each target, what is achieved now, the share of the
 target reached, whether it is on course; the poverty and near-poverty rates by year and by village.
 
-"Now" is the register's current state in the year (the 6-month figures' end point, see
-docs/figures.md); an output target of a project counted in hộ or người is measured by the
-households or members its activities reached (gnapp.store.activities.project_reach).
+"Now" is the register as of today in the year (the 6-month figures with their end point moved
+to today, see docs/figures.md); past years are as their reports show them. An output target of
+a project counted in hộ or người is measured by the households or members its activities
+reached (gnapp.store.activities.project_reach).
 On course: the share of the target reached is at least the share of the year already gone (a
 linear path through the year); for a past year the whole year is gone.
 """
@@ -16,11 +17,10 @@ from datetime import date
 import sqlite_utils
 
 from gnapp.i18n import tr
-from gnapp.reporting.figures import FiguresError, UnitLists, percent, report_figures
+from gnapp.reporting.figures import FiguresError, UnitLists, percent, report_figures, year_end
 from gnapp.reporting.lists import HOUSEHOLDS, PERSONS
 from gnapp.store.activities import project_reach
-from gnapp.store.household_query import household_count
-from gnapp.store.overview import list_counts_by_year
+from gnapp.store.overview import status_years
 from gnapp.store.programme import targets
 
 
@@ -77,17 +77,20 @@ def _share(code: str, target: float, achieved: float, start_rate: float) -> floa
 
 
 def _rates_by_year(db: sqlite_utils.Database) -> list[YearRates]:
-    total = household_count(db)
-    return [
-        YearRates(
-            str(year),
-            found.get("poor", 0),
-            found.get("near_poor", 0),
-            percent(found.get("poor", 0), total) or 0.0,
-            percent(found.get("near_poor", 0), total) or 0.0,
+    """Each year's lists at its end, as its reports show them (official totals where frozen)."""
+    rates = []
+    for year in status_years(db):
+        end = year_end(db, year).commune
+        rates.append(
+            YearRates(
+                str(year),
+                end.poor.households,
+                end.near_poor.households,
+                end.poor.rate,
+                end.near_poor.rate,
+            )
         )
-        for year, found in list_counts_by_year(db).items()
-    ]
+    return rates
 
 
 def dashboard_figures(db: sqlite_utils.Database, year: int, today: date) -> DashboardFigures:
@@ -95,7 +98,7 @@ def dashboard_figures(db: sqlite_utils.Database, year: int, today: date) -> Dash
     elapsed = elapsed_share(year, today)
     years = _rates_by_year(db)
     try:
-        figures = report_figures(db, "six_month", f"{year}-H1")
+        figures = report_figures(db, "six_month", f"{year}-H1", on=min(today, date(year, 12, 31)))
     except FiguresError as error:
         return DashboardFigures(year, elapsed, (), tuple(years), (), str(error))
     start, end = figures.start.commune, figures.end.commune

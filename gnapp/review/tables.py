@@ -54,6 +54,7 @@ from gnapp.reporting.report_xlsx import annex_heading
 from gnapp.reporting.tables import Column, Group, Row, Table, heading
 from gnapp.reporting.tables.pdf import data_table
 from gnapp.review.workflow import Round, classify_for_round, get_round
+from gnapp.store import as_of
 from gnapp.store import figures as counts
 from gnapp.store import review_tables as store
 
@@ -630,8 +631,8 @@ def summary_tables(db: sqlite_utils.Database, round_id: int) -> SummaryTables:
         raise SummaryTablesError(f"Chưa lập được các biểu tổng hợp năm {year}: {error}") from error
     on = found.reference_date
     villages = counts.village_counts(db)
-    listed = store.listed_households(db, year, round_id)
-    average = {c.village_id: c for c in store.status_counts(db, year, "average")}
+    listed = as_of.year_list_households_on(db, year, round_id, figures.end.on)
+    average = {c.village_id: c for c in as_of.status_counts_on(db, figures.end.on, "average")}
     deprivations = _deprivations(db, found, listed)
     made = []
     for table_id, spec in table_specs().items():
@@ -649,7 +650,14 @@ def summary_tables(db: sqlite_utils.Database, round_id: int) -> SummaryTables:
             made.append(_causes_table(spec, year, listed))
         elif table_id == "children":
             made.append(
-                _children_table(spec, year, villages, store.listed_members(db, year), standard, on)
+                _children_table(
+                    spec,
+                    year,
+                    villages,
+                    as_of.year_list_members_on(db, year, figures.end.on),
+                    standard,
+                    on,
+                )
             )
         else:
             raise SummaryTablesError(

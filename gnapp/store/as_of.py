@@ -15,6 +15,7 @@ now, so the rates are the same definitions.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -23,10 +24,21 @@ import sqlite_utils
 
 from gnapp.core.movements import LISTED
 from gnapp.store.events import HOUSEHOLD_CHANGE
-from gnapp.store.figures import ListCounts, VillageCounts
+from gnapp.store.figures import (
+    GroupCounts,
+    HouseholdServiceCounts,
+    ListCounts,
+    ListedMember,
+    MovementCounts,
+    VillageCounts,
+    listed_group_counts,
+    listed_service_counts,
+)
 from gnapp.store.household_query import GROUPS
 from gnapp.store.overview import FIGURE_COLUMNS, VillageFigures
 from gnapp.store.presence import present_on
+from gnapp.store.review_tables import ListedHousehold, StatusCount
+from gnapp.store.review_tables import ListedMember as YearListMember
 
 _PRESENT = present_on("h")
 # Members present on :on, by household (whether the household is present is asked apart).
@@ -62,6 +74,25 @@ in_force AS (
 _YEAR_LIST = """in_force AS (
     SELECT household_id, status FROM household_status WHERE year = :year)"""
 _ETHNIC_MINORITY = GROUPS["ethnic_minority"]
+_LISTED_IN = ", ".join(f"'{status}'" for status in LISTED)
+# The households present on :on on a list by the status in force (the reports' end lists).
+_LISTED_ON = f"""{_SIZES}, {_IN_FORCE},
+listed AS (
+    SELECT f.household_id, f.status, coalesce(s.n, 0) AS members
+    FROM in_force f JOIN households h ON h.id = f.household_id
+    LEFT JOIN sizes s ON s.household_id = h.id
+    WHERE f.status IN ({_LISTED_IN}) AND {_PRESENT})"""
+# The members on :on with the answers the reports use (members since gone as they were).
+_MEMBERS_THEN = f"""members_then AS (
+    SELECT household_id, position, relation, ethnicity, birth_date, has_health_insurance,
+           malnourished, schooling
+    FROM members m WHERE m.present_from IS NULL OR m.present_from <= :on
+    UNION ALL
+    SELECT household_id, json_extract(member, '$.position'), json_extract(member, '$.relation'),
+           json_extract(member, '$.ethnicity'), json_extract(member, '$.birth_date'),
+           json_extract(member, '$.has_health_insurance'), json_extract(member, '$.malnourished'),
+           json_extract(member, '$.schooling')
+    FROM former_members f WHERE {present_on("f")})"""
 _VILLAGE_ORDER = "v.area = 'rural', v.name_sort_key, v.id"
 
 
@@ -169,16 +200,15 @@ def village_counts_on(db: sqlite_utils.Database, on: date | str) -> list[Village
 
 
 def list_counts_on(db: sqlite_utils.Database, on: date | str) -> list[ListCounts]:
-    """``figures.list_counts`` on ``on``: the households present on each list by the status
+    """The households present on ``on`` on each list (``figures.ListCounts``) by the status
     in force, by village, with their members present and the ethnic-minority households."""
-    listed = ", ".join(f"'{status}'" for status in LISTED)
     sql = f"""WITH {_SIZES}, {_IN_FORCE}
         SELECT h.village_id, f.status, count(*) AS households,
                coalesce(sum(s.n), 0) AS members,
                sum({_ETHNIC_MINORITY}) AS ethnic_minority
         FROM in_force f JOIN households h ON h.id = f.household_id
         LEFT JOIN sizes s ON s.household_id = h.id
-        WHERE f.status IN ({listed}) AND {_PRESENT}
+        WHERE f.status IN ({_LISTED_IN}) AND {_PRESENT}
         GROUP BY h.village_id, f.status"""
     return [ListCounts(**row) for row in db.query(sql, {"on": _day(on)})]
 
@@ -206,7 +236,6 @@ def other_movements(
     list on ``until`` = list on ``after`` − status changes out − decreases + status changes in
     + increases (9 = 1 − 2 − 3 − 4 + 5 + 6 + 7 + 8)."""
     moving = " ".join(f"WHEN '{kind}' THEN 1" for kind in HOUSEHOLD_CHANGE)
-    listed = ", ".join(f"'{status}'" for status in LISTED)
     sql = f"""WITH {_STATUS_PERIODS},
         chosen AS (
             SELECT id, kind, household_id, members, event_date FROM register_events
@@ -223,8 +252,133 @@ def other_movements(
                sum(e.members) AS members
         FROM chosen e JOIN with_status w ON w.id = e.id
         JOIN households h ON h.id = e.household_id
-        WHERE w.status IN ({listed})
+        WHERE w.status IN ({_LISTED_IN})
         GROUP BY h.village_id, w.status, e.kind
         ORDER BY h.village_id, w.status, e.kind"""
     rows = db.query(sql, {"after": _day(after), "until": _day(until)})
     return [OtherMovement(**row) for row in rows]
+
+
+def status_movements(
+    db: sqlite_utils.Database, after: date | str, until: date | str
+) -> list[MovementCounts]:
+    """The status changes decided after ``after`` up to ``until`` (included), by village and
+    movement (``household_status.movement``, from its decision date; 31/12 of its year when it
+    has none; a status corrected after its round's recognition from the recognition's): the
+    households present on that day and their members then — columns 2, 3, 5, 6
+    and 7 of the movement tables between two dates."""
+    members = f"""(SELECT count(*) FROM (
+            SELECT present_from, NULL AS present_until FROM members WHERE household_id = h.id
+            UNION ALL
+            SELECT present_from, present_until FROM former_members WHERE household_id = h.id) m
+        WHERE {present_on("m", "d.effective")})"""
+    # a status corrected after its round's recognition replaces the recognised one: its
+    # movement is the year's, on the recognition's day (as the corrected official totals)
+    sql = f"""WITH decided AS (
+            SELECT s.household_id, s.movement,
+                   coalesce((SELECT r.decision_date FROM review_corrections c
+                             JOIN review_rounds r ON r.id = c.round_id
+                             WHERE c.household_id = s.household_id AND r.year = s.year
+                               AND r.decision_date IS NOT NULL
+                             ORDER BY c.id LIMIT 1),
+                            s.decision_date, s.year || '-12-31') AS effective
+            FROM household_status s WHERE s.movement IS NOT NULL)
+        SELECT h.village_id, d.movement, count(*) AS households,
+               coalesce(sum({members}), 0) AS members
+        FROM decided d JOIN households h ON h.id = d.household_id
+        WHERE d.effective > :after AND d.effective <= :until
+          AND {present_on("h", "d.effective")}
+        GROUP BY h.village_id, d.movement ORDER BY h.village_id, d.movement"""
+    rows = db.query(sql, {"after": _day(after), "until": _day(until)})
+    return [MovementCounts(**row) for row in rows]
+
+
+def group_counts_on(db: sqlite_utils.Database, on: date | str) -> list[GroupCounts]:
+    """The lists on ``on`` by group (``figures.listed_group_counts``): the status in force over
+    the households present, with their members then."""
+    return listed_group_counts(db, _LISTED_ON, {"on": _day(on)})
+
+
+def household_service_counts_on(
+    db: sqlite_utils.Database,
+    on: date | str,
+    *,
+    safe_water: Sequence[str],
+    hygienic_latrines: Sequence[str],
+    devices: Sequence[str],
+) -> HouseholdServiceCounts:
+    """Safe water, a hygienic latrine and access to information among the households listed on
+    ``on`` (``figures.listed_service_counts``; their answers as the register holds them)."""
+    return listed_service_counts(
+        db,
+        _LISTED_ON,
+        {"on": _day(on)},
+        safe_water=safe_water,
+        hygienic_latrines=hygienic_latrines,
+        devices=devices,
+    )
+
+
+def listed_members_on(db: sqlite_utils.Database, on: date | str) -> list[ListedMember]:
+    """The members present on ``on`` in the households listed then (members since gone as
+    they were when they left)."""
+    # members and former members apart, each joined on its household index
+    sql = f"""WITH {_LISTED_ON}
+        SELECT m.birth_date, m.has_health_insurance, m.schooling
+        FROM listed l JOIN members m ON m.household_id = l.household_id
+        WHERE m.present_from IS NULL OR m.present_from <= :on
+        UNION ALL
+        SELECT json_extract(f.member, '$.birth_date'),
+               json_extract(f.member, '$.has_health_insurance'),
+               json_extract(f.member, '$.schooling')
+        FROM listed l JOIN former_members f ON f.household_id = l.household_id
+        WHERE {present_on("f")}"""
+    return [ListedMember(*row) for row in db.execute(sql, {"on": _day(on)})]
+
+
+def year_list_members_on(
+    db: sqlite_utils.Database, year: int, on: date | str
+) -> list[YearListMember]:
+    """``review_tables.listed_members``: the members on ``on`` of the households on ``year``'s
+    lists (the review's summary tables, on the round's decision day)."""
+    sql = f"""WITH {_MEMBERS_THEN}
+        SELECT h.village_id, s.status, m.birth_date, m.has_health_insurance, m.malnourished,
+               m.schooling
+        FROM household_status s
+        JOIN households h ON h.id = s.household_id
+        JOIN members_then m ON m.household_id = h.id
+        WHERE s.year = :year AND s.status IN ({_LISTED_IN})"""
+    return [YearListMember(**row) for row in db.query(sql, {"year": year, "on": _day(on)})]
+
+
+def year_list_households_on(
+    db: sqlite_utils.Database, year: int, round_id: int, on: date | str
+) -> list[ListedHousehold]:
+    """The households on ``year``'s lists, their head's ethnicity as of ``on`` (the head
+    then), causes of poverty and the answers of their complete Phiếu B in the round."""
+    sql = f"""WITH {_MEMBERS_THEN}
+        SELECT h.id AS household_id, h.code, h.village_id, s.status,
+               (SELECT m.ethnicity FROM members_then m
+                WHERE m.household_id = h.id AND m.relation = 'head'
+                ORDER BY m.position LIMIT 1) AS head_ethnicity,
+               h.causes_of_poverty AS causes,
+               (SELECT q.answers FROM questionnaires q
+                WHERE q.round_id = :round AND q.household_id = h.id AND q.form = 'B'
+                  AND q.state = 'complete') AS answers
+        FROM household_status s JOIN households h ON h.id = s.household_id
+        WHERE s.year = :year AND s.status IN ({_LISTED_IN})
+        ORDER BY h.id"""
+    params = {"year": year, "round": round_id, "on": _day(on)}
+    return [ListedHousehold(**row) for row in db.query(sql, params)]
+
+
+def status_counts_on(db: sqlite_utils.Database, on: date | str, status: str) -> list[StatusCount]:
+    """``review_tables.status_counts`` on ``on``: the households present whose status in
+    force is ``status`` (e.g. "average"), with their members then, by village."""
+    sql = f"""WITH {_SIZES}, {_IN_FORCE}
+        SELECT h.village_id, count(*) AS households, coalesce(sum(s.n), 0) AS members
+        FROM in_force f JOIN households h ON h.id = f.household_id
+        LEFT JOIN sizes s ON s.household_id = h.id
+        WHERE f.status = :status AND {_PRESENT}
+        GROUP BY h.village_id"""
+    return [StatusCount(**row) for row in db.query(sql, {"on": _day(on), "status": status})]

@@ -1,9 +1,9 @@
 """Counts behind the progress reports' figures, straight from the database (docs/figures.md).
 
-A "list" is the poor and near-poor lists at one point in time: a year's recognised list (the
-``household_status`` rows of that year) or, during a year, the register's current state (the
-year's row where a household has one, else its row of the year before). Members are counted
-as the register holds them now: it records no dates of moving in or out.
+The commune and its villages now, and the shapes of the counts; the lists at a point in time
+(the households present and their status in force on a date, with their members then) are
+counted by gnapp.store.as_of, through ``listed_group_counts`` and ``listed_service_counts``
+for the groups and services. Budgets and targets by year.
 """
 
 from __future__ import annotations
@@ -15,31 +15,14 @@ from typing import Any
 
 import sqlite_utils
 
-from gnapp.core.movements import LISTED
 from gnapp.store.household_query import GROUPS
 from gnapp.store.presence import present_now
 from gnapp.store.register import get_commune
 
 _VILLAGE_ORDER = "v.area = 'rural', v.name_sort_key, v.id"
 _MEMBERS_OF = "(SELECT count(*) FROM members m WHERE m.household_id = {})"
-_LISTED_IN = ", ".join(f"'{status}'" for status in LISTED)
 _ETHNIC_MINORITY = GROUPS["ethnic_minority"]
 _PRESENT = present_now("h")
-
-
-def _listed(current: bool) -> str:
-    """A CTE ``listed(household_id, status)``: the households on a list at :year."""
-    if current:
-        return f"""listed AS (
-            SELECT h.id AS household_id, coalesce(cur.status, prev.status) AS status
-            FROM households h
-            LEFT JOIN household_status cur ON cur.household_id = h.id AND cur.year = :year
-            LEFT JOIN household_status prev
-                ON prev.household_id = h.id AND prev.year = :year - 1
-            WHERE coalesce(cur.status, prev.status) IN ({_LISTED_IN}))"""
-    return f"""listed AS (
-        SELECT household_id, status FROM household_status
-        WHERE year = :year AND status IN ({_LISTED_IN}))"""
 
 
 @dataclass(frozen=True)
@@ -104,37 +87,14 @@ class ListCounts:
     ethnic_minority: int
 
 
-def list_counts(db: sqlite_utils.Database, year: int, *, current: bool = False) -> list[ListCounts]:
-    """Households on each list by village: the list of ``year``, or with ``current`` the
-    register's state during ``year`` (the year's rows, else the year before's)."""
-    sql = f"""WITH {_listed(current)}
-        SELECT h.village_id, l.status, count(*) AS households,
-               sum({_MEMBERS_OF.format("h.id")}) AS members,
-               sum({_ETHNIC_MINORITY}) AS ethnic_minority
-        FROM listed l JOIN households h ON h.id = l.household_id
-        GROUP BY h.village_id, l.status"""
-    return [ListCounts(**row) for row in db.query(sql, {"year": year})]
-
-
 @dataclass(frozen=True)
 class MovementCounts:
-    """One village's households (and their members) that made one movement in a year."""
+    """One village's households (and their members) that made one movement (as_of)."""
 
     village_id: int
     movement: str
     households: int
     members: int
-
-
-def movement_counts(db: sqlite_utils.Database, year: int) -> list[MovementCounts]:
-    """The movements recorded on the rows of ``year``, by village."""
-    sql = f"""
-        SELECT h.village_id, s.movement, count(*) AS households,
-               sum({_MEMBERS_OF.format("h.id")}) AS members
-        FROM household_status s JOIN households h ON h.id = s.household_id
-        WHERE s.year = :year AND s.movement IS NOT NULL
-        GROUP BY h.village_id, s.movement"""
-    return [MovementCounts(**row) for row in db.query(sql, {"year": year})]
 
 
 @dataclass(frozen=True)
@@ -147,24 +107,26 @@ class GroupCounts:
     members: int
 
 
-def group_counts(
-    db: sqlite_utils.Database, year: int, *, current: bool = False
+def listed_group_counts(
+    db: sqlite_utils.Database, listed: str, params: dict[str, Any]
 ) -> list[GroupCounts]:
-    """Each list by group (ethnic minority, without working capacity, ...), households and
-    the members of those households; a household may be in several groups."""
+    """Each list by group (ethnic minority, without working capacity, ...), households and the
+    members of those households, over the households of ``listed`` (CTEs ending in
+    ``listed(household_id, status, members)``: gnapp.store.as_of gives them as of a date); a
+    household may be in several groups."""
     conditions = {**GROUPS, "other": f"NOT ({' OR '.join(GROUPS.values())})", "total": "1"}
     columns = ",\n".join(
         f"coalesce(sum({condition}), 0) AS {group}_h, "
         f"coalesce(sum(({condition}) * n), 0) AS {group}_m"
         for group, condition in conditions.items()
     )
-    sql = f"""WITH {_listed(current)},
-        sized AS (SELECT l.status, h.*, {_MEMBERS_OF.format("h.id")} AS n
+    sql = f"""WITH {listed},
+        sized AS (SELECT l.status, h.*, l.members AS n
                   FROM listed l JOIN households h ON h.id = l.household_id)
         SELECT status, {columns} FROM sized h GROUP BY status"""
     return [
         GroupCounts(row["status"], group, row[f"{group}_h"], row[f"{group}_m"])
-        for row in db.query(sql, {"year": year})
+        for row in db.query(sql, params)
         for group in conditions
     ]
 
@@ -182,18 +144,18 @@ class HouseholdServiceCounts:
     information_access: int
 
 
-def household_service_counts(
+def listed_service_counts(
     db: sqlite_utils.Database,
-    year: int,
+    listed: str,
+    params: dict[str, Any],
     *,
-    current: bool = False,
     safe_water: Sequence[str],
     hygienic_latrines: Sequence[str],
     devices: Sequence[str],
 ) -> HouseholdServiceCounts:
-    """Safe water, a hygienic latrine and access to information (uses telecom services and
-    has one of ``devices``) among the households on the poor and near-poor lists."""
-    sql = f"""WITH {_listed(current)}
+    """Safe water, a hygienic latrine and access to information (uses telecom services and has
+    one of ``devices``) among the households of ``listed`` (as in ``listed_group_counts``)."""
+    sql = f"""WITH {listed}
         SELECT count(*) AS households,
                count(h.water_source) AS water_known,
                coalesce(sum(h.water_source IN (SELECT value FROM json_each(:water))), 0)
@@ -208,7 +170,7 @@ def household_service_counts(
                    AS information_access
         FROM listed l JOIN households h ON h.id = l.household_id"""
     params = {
-        "year": year,
+        **params,
         "water": _json_list(safe_water),
         "latrines": _json_list(hygienic_latrines),
         "devices": _json_list(devices),
@@ -227,15 +189,6 @@ class ListedMember:
     birth_date: str
     has_health_insurance: int | None
     schooling: str | None
-
-
-def listed_members(
-    db: sqlite_utils.Database, year: int, *, current: bool = False
-) -> list[ListedMember]:
-    sql = f"""WITH {_listed(current)}
-        SELECT m.birth_date, m.has_health_insurance, m.schooling
-        FROM listed l JOIN members m ON m.household_id = l.household_id"""
-    return [ListedMember(**row) for row in db.query(sql, {"year": year})]
 
 
 @dataclass(frozen=True)

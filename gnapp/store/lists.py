@@ -13,6 +13,7 @@ from typing import Any
 import sqlite_utils
 
 from gnapp.store.errors import DatabaseError
+from gnapp.store.presence import present_on
 
 # The movements that put a household on each list, in the order of the list's parts.
 LIST_MOVEMENTS: dict[str, tuple[str, ...] | None] = {
@@ -29,7 +30,14 @@ _HEAD = (
     "row_number() OVER (PARTITION BY m.household_id ORDER BY m.position) AS n "
     "FROM members m WHERE m.relation = 'head'"
 )
-_SIZES = "SELECT household_id, count(*) AS members FROM members GROUP BY household_id"
+_EFFECTIVE = "coalesce(s.decision_date, s.year || '-12-31')"
+# A listed household's members on the day its status took effect (a year's list as decided,
+# whatever the register became since: docs/register-history.md).
+_MEMBERS_THEN = """(SELECT count(*) FROM (
+        SELECT present_from, NULL AS present_until FROM members WHERE household_id = h.id
+        UNION ALL
+        SELECT present_from, present_until FROM former_members WHERE household_id = h.id) m
+    WHERE {present})"""
 
 
 @dataclass(frozen=True)
@@ -127,19 +135,18 @@ def list_households(
         ) + " END, "  # fmt: skip
         params.update({name[1:]: movement for name, movement in zip(names, movements, strict=True)})
     sql = f"""
-        WITH head AS ({_HEAD}), sizes AS ({_SIZES})
+        WITH head AS ({_HEAD})
         SELECT h.id AS household_id, h.code, h.address, h.head_name,
                h.ethnic_minority OR h.local_ethnic_minority AS ethnic_minority,
                h.without_working_capacity, h.revolution_merit, h.social_assistance,
                v.id AS village_id, v.code AS village_code, v.name AS village_name, v.area,
                hd.birth_date, hd.sex, hd.ethnicity, hd.citizen_id,
-               coalesce(z.members, 0) AS members,
+               {_MEMBERS_THEN.format(present=present_on("m", _EFFECTIVE))} AS members,
                s.status, s.movement, s.note
         FROM household_status s
         JOIN households h ON h.id = s.household_id
         JOIN villages v ON v.id = h.village_id
         LEFT JOIN head hd ON hd.household_id = h.id AND hd.n = 1
-        LEFT JOIN sizes z ON z.household_id = h.id
         WHERE s.year = :year AND {condition}{_village_filter(village_id)}
         ORDER BY {part}{_VILLAGE_ORDER}, h.head_sort_key, h.code
     """

@@ -4,8 +4,9 @@ households' questionnaires, heads' ethnicity, causes of poverty and children
 (docs/review-tables.md).
 
 "Listed" means on the poor or near-poor list of the year (``household_status`` of that year, as
-the recognition wrote it). Members are counted as the register holds them now, as in
-gnapp.store.figures.
+the recognition wrote it). The counts of members and of average households as of the round's
+decision are gnapp.store.as_of's (``year_list_households_on``, ``year_list_members_on``,
+``status_counts_on``).
 """
 
 from __future__ import annotations
@@ -29,27 +30,18 @@ def year_has_statuses(db: sqlite_utils.Database, year: int) -> bool:
 
 @dataclass(frozen=True)
 class StatusCount:
-    """One village's households (and their members) of one status in a year."""
+    """One village's households (and their members) of one status (as_of.status_counts_on)."""
 
     village_id: int
     households: int
     members: int
 
 
-def status_counts(db: sqlite_utils.Database, year: int, status: str) -> list[StatusCount]:
-    """Households of ``status`` (e.g. "average") in ``year``, by village."""
-    sql = f"""
-        SELECT h.village_id, count(*) AS households, sum({_MEMBERS_OF}) AS members
-        FROM household_status s JOIN households h ON h.id = s.household_id
-        WHERE s.year = :year AND s.status = :status
-        GROUP BY h.village_id"""
-    return [StatusCount(**row) for row in db.query(sql, {"year": year, "status": status})]
-
-
 @dataclass(frozen=True)
 class ListedHousehold:
     """A household on a list of the year, with its head's ethnicity, causes of poverty and the
-    answers of its complete Phiếu B in the round (None when it has none)."""
+    answers of its complete Phiếu B in the round (None when it has none)
+    (as_of.year_list_households_on)."""
 
     household_id: int
     code: str
@@ -60,26 +52,10 @@ class ListedHousehold:
     answers: str | None
 
 
-def listed_households(db: sqlite_utils.Database, year: int, round_id: int) -> list[ListedHousehold]:
-    sql = f"""
-        SELECT h.id AS household_id, h.code, h.village_id, s.status,
-               (SELECT m.ethnicity FROM members m
-                WHERE m.household_id = h.id AND m.relation = 'head'
-                ORDER BY m.position LIMIT 1) AS head_ethnicity,
-               h.causes_of_poverty AS causes,
-               (SELECT q.answers FROM questionnaires q
-                WHERE q.round_id = :round AND q.household_id = h.id AND q.form = 'B'
-                  AND q.state = 'complete') AS answers
-        FROM household_status s JOIN households h ON h.id = s.household_id
-        WHERE s.year = :year AND s.status IN ({_LISTED_IN})
-        ORDER BY h.id"""
-    return [ListedHousehold(**row) for row in db.query(sql, {"year": year, "round": round_id})]
-
-
 @dataclass(frozen=True)
 class ListedMember:
     """A member of a household on a list of the year, with the answers the children's table
-    needs."""
+    needs (as_of.year_list_members_on)."""
 
     village_id: int
     status: str
@@ -87,14 +63,3 @@ class ListedMember:
     has_health_insurance: int | None
     malnourished: int | None
     schooling: str | None
-
-
-def listed_members(db: sqlite_utils.Database, year: int) -> list[ListedMember]:
-    sql = f"""
-        SELECT h.village_id, s.status, m.birth_date, m.has_health_insurance, m.malnourished,
-               m.schooling
-        FROM household_status s
-        JOIN households h ON h.id = s.household_id
-        JOIN members m ON m.household_id = h.id
-        WHERE s.year = :year AND s.status IN ({_LISTED_IN})"""
-    return [ListedMember(**row) for row in db.query(sql, {"year": year})]

@@ -438,3 +438,10 @@ def test_the_header_lines_and_place_can_be_written_otherwise(demo_db):
     assert issuer(demo_db.db, with_settings=False).place == derived.place
     save_settings(demo_db, {"document.parent_body": "UBND HUYỆN SƠN HÀ"})
     assert issuer(demo_db.db).parent_body == "UBND HUYỆN SƠN HÀ"
+
+
+def test_the_mid_term_subject_names_the_programmes_period(demo_db, header):
+    """As the seeds write it: "… giảm nghèo bền vững giai đoạn 2021-2025", evaluated to 2023."""
+    document = build_document(demo_db.db, "mid_term", "2021-2023", {}, [], header)
+    assert "giảm nghèo bền vững giai đoạn 2021-2025 trên địa bàn " in document.subject
+    assert "2021 - 2023" not in document.subject

@@ -196,10 +196,12 @@ def test_a_forged_movement_refuses_and_writes_nothing(demo_db, tmp_path):
             "DELETE FROM household_status WHERE household_id = ? AND year = ?",
             [household_id, YEAR],
         )
+        # a movement onto the poor list that the recognised (frozen) list does not hold
         db.execute(
-            """INSERT INTO household_status (household_id, year, status, movement)
-               VALUES (?, ?, 'poor', 'remained_poor')""",
-            [household_id, YEAR],
+            """INSERT INTO household_status (household_id, year, status, movement, decision_date)
+               SELECT ?, ?, 'average', 'newly_poor', decision_date FROM official_totals
+               WHERE year = ?""",
+            [household_id, YEAR, YEAR],
         )
     out = tmp_path / "out"
     out.mkdir()

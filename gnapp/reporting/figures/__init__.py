@@ -13,6 +13,8 @@ from gnapp.reporting.figures.compute import (
     GROUP_LABELS,
     LIST_LABELS,
     LIST_MOVEMENTS,
+    OTHER_DOWN,
+    OTHER_UP,
     REDUCTION_TARGETS,
     SERVICE_STANDARD,
     ZERO,
@@ -20,9 +22,11 @@ from gnapp.reporting.figures.compute import (
     BudgetLine,
     BudgetTotal,
     Count,
+    GoalFigure,
     GroupFigures,
     ListFigures,
     Movements,
+    OfficialSource,
     ReportFigures,
     ServiceFigure,
     Snapshot,
@@ -32,9 +36,11 @@ from gnapp.reporting.figures.compute import (
     achieved_values,
     budget_figures,
     percent,
+    period_goals,
     report_figures,
     require_consistent,
     target_figure,
+    year_end,
 )
 from gnapp.reporting.figures.kinds import (
     FIGURE_SET_LABELS,
@@ -56,7 +62,14 @@ from gnapp.reporting.figures.kinds import (
     sentence_figure_sets,
     table_figure_sets,
 )
-from gnapp.reporting.figures.sentences import COMMUNE_WORDS, NOT_IN_SOFTWARE, sentences
+from gnapp.reporting.figures.sentences import (
+    COMMUNE_WORDS,
+    NOT_IN_SOFTWARE,
+    progress_words,
+    sentences,
+    target_key,
+    target_label,
+)
 
 __all__ = [
     "COMMUNE_WORDS",
@@ -67,6 +80,8 @@ __all__ = [
     "LIST_LABELS",
     "LIST_MOVEMENTS",
     "NOT_IN_SOFTWARE",
+    "OTHER_DOWN",
+    "OTHER_UP",
     "PERIOD_SHAPES",
     "REDUCTION_TARGETS",
     "SENTENCE_KEYS",
@@ -79,9 +94,11 @@ __all__ = [
     "BudgetTotal",
     "Count",
     "FiguresError",
+    "GoalFigure",
     "GroupFigures",
     "ListFigures",
     "Movements",
+    "OfficialSource",
     "Period",
     "ReportFigures",
     "ReportKind",
@@ -96,6 +113,8 @@ __all__ = [
     "default_period",
     "parse_period",
     "percent",
+    "period_goals",
+    "progress_words",
     "report_figures",
     "report_kind",
     "report_kinds",
@@ -106,4 +125,7 @@ __all__ = [
     "sentences",
     "table_figure_sets",
     "target_figure",
+    "target_key",
+    "target_label",
+    "year_end",
 ]

@@ -4,7 +4,7 @@ every figure from the database's counts (definitions in docs/figures.md)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from dataclasses import MISSING, asdict, dataclass, field, fields, is_dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
@@ -20,9 +20,12 @@ from gnapp.core.vietnamese import format_number
 from gnapp.data import read_form_json
 from gnapp.reporting.figures.kinds import FiguresError, Period, parse_period, report_kind
 from gnapp.reporting.figures.outputs import OutputFigures, output_figures
+from gnapp.store import as_of
 from gnapp.store import figures as counts
+from gnapp.store.events import DECREASES as EVENTS_DOWN
+from gnapp.store.official_totals import OfficialTotals, official_totals
 from gnapp.store.overview import status_years
-from gnapp.store.programme import target_giver, target_kinds
+from gnapp.store.programme import programme, programme_for_year, target_giver, target_kinds
 
 SERVICE_STANDARD = "2022-2025"  # whose indicator params define safe water, hygienic latrines, ...
 LIST_LABELS = {"poor": "hộ nghèo", "near_poor": "hộ cận nghèo"}
@@ -51,6 +54,8 @@ LIST_MOVEMENTS: dict[str, dict[str, str]] = {
     },
 }
 DECREASES = ("to_other_list", "escaped")
+# The "other" columns (4) and (8): the register's events (gnapp.store.as_of.other_movements).
+OTHER_DOWN, OTHER_UP = "other_down", "other_up"
 
 # --- rounding ------------------------------------------------------------------------------
 
@@ -113,14 +118,30 @@ class UnitLists:
 
 
 @dataclass(frozen=True)
+class OfficialSource:
+    """The decision a recognised year's totals are quoted from; ``corrected`` when a
+    correction decision replaced the recognition's (gnapp.store.official_totals)."""
+
+    decision_number: str
+    decision_date: str
+    corrected: bool
+    reason: str | None
+    recognition_number: str
+    recognition_date: str
+
+
+@dataclass(frozen=True)
 class Snapshot:
-    """The lists at one point: a year's recognised list, or (current) the register's state
-    during that year."""
+    """The lists at one point: the end of a year (a recognised year's frozen official totals,
+    on its decision's date; else the register as of 31/12), or (current) the register on the
+    period's last day during that year."""
 
     year: int
-    current: bool  # the register's state during ``year``, not its recognised list
+    current: bool  # the register during ``year`` (on ``on``), not the year's end
     villages: tuple[UnitLists, ...]  # urban first, then rural, each in Vietnamese order
     commune: UnitLists  # the villages summed
+    on: str = ""  # the day the figures are of (ISO)
+    official: OfficialSource | None = None  # the decision quoted, for a recognised year
 
 
 @dataclass(frozen=True)
@@ -134,14 +155,16 @@ class Movements:
     fell_back: Count
     newly: Count
     end: Count
+    other_down: Count = ZERO  # (4): moved away, split off, merged, ended, died, left
+    other_up: Count = ZERO  # (8): moved in, split from, merged in, born, joined
 
     @property
     def decreases(self) -> Count:
-        return self.to_other_list + self.escaped
+        return self.to_other_list + self.escaped + self.other_down
 
     @property
     def increases(self) -> Count:
-        return self.from_other_list + self.fell_back + self.newly
+        return self.from_other_list + self.fell_back + self.newly + self.other_up
 
     @property
     def reduction(self) -> int:
@@ -184,7 +207,7 @@ class TargetFigure:
     decision_number: str | None
     achieved: float | None
     share_of_target: float | None  # "% so với chỉ tiêu", reduction targets, one decimal
-    reached: bool | None
+    reached: bool | None  # None: no figure, or a year's target judged before the year's end
     giver: str | None = None  # "tỉnh giao", "huyện giao" (from the decision's date)
 
 
@@ -235,6 +258,26 @@ class BudgetFigures:
 
 
 @dataclass(frozen=True)
+class GoalFigure:
+    """A goal of the programme over a period (forms/programmes/<id>.json, "goals"): the
+    average yearly reduction of a rate from the end of ``first_year`` to the end of
+    ``last_year``, in percentage points; ``goal`` None when the goal's number is not known."""
+
+    code: str  # "poverty_rate" or "ethnic_minority_poverty_rate"
+    label: str
+    programme_id: str
+    first_year: int
+    last_year: int
+    start_rate: float
+    end_rate: float
+    average_reduction: float | None  # None: no such households at the start
+    goal: float | None
+    exclusive: bool  # the goal is "more than" ``goal``
+    goal_text: str | None  # as the programme writes it ("giảm 1 - 1,5%/năm")
+    reached: bool | None
+
+
+@dataclass(frozen=True)
 class ReportFigures:
     kind: str
     period: Period
@@ -250,6 +293,7 @@ class ReportFigures:
     budget: BudgetFigures
     problems: tuple[str, ...] = field(default=())
     outputs: OutputFigures | None = None  # section II.2 (None in reports saved before it)
+    goals: tuple[GoalFigure, ...] = field(default=())  # a period's evaluation (spans only)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (JSON-able): the dataclasses as dicts, with the period's code."""
@@ -269,12 +313,12 @@ def _rebuild(kind: Any, value: Any) -> Any:
         return None
     if is_dataclass(kind):
         hints = get_type_hints(kind)
-        # a field added later is absent from older saved figures: its default stands
+        # a field added since the figures were saved keeps its default
         return kind(
             **{
                 f.name: _rebuild(hints[f.name], value[f.name])
                 for f in fields(kind)
-                if f.name in value
+                if f.name in value or f.default is MISSING
             }
         )
     origin, args = get_origin(kind), get_args(kind)
@@ -322,12 +366,94 @@ def _by_village(rows: Sequence[Any], key: str = "status") -> dict[tuple[int, str
     return {(r.village_id, getattr(r, key)): Count(r.households, r.members) for r in rows}
 
 
-def _snapshot(
+@dataclass(frozen=True)
+class _Point:
+    """The lists at one point as the store counts them (see ``_point``)."""
+
+    year: int
+    day: date
+    current: bool
+    villages: list[counts.VillageCounts]
+    lists: list[counts.ListCounts]
+    official: OfficialSource | None
+
+
+def _point(db: sqlite_utils.Database, year: int, during: date | None = None) -> _Point:
+    """The lists at the end of ``year`` — a recognised year's frozen official totals, on its
+    recognition's day, else the register as of 31/12 — or on the day ``during`` that year."""
+    totals = None if during else official_totals(db, year)
+    if totals is not None:
+        day = date.fromisoformat(totals.recognition_date)
+    else:
+        day = during or date(year, 12, 31)
+    villages = as_of.village_counts_on(db, day)
+    lists = as_of.list_counts_on(db, day)
+    if totals is None:
+        return _Point(year, day, during is not None, villages, lists, None)
+    source = OfficialSource(
+        totals.decision_number,
+        totals.decision_date,
+        totals.corrected,
+        totals.reason,
+        totals.recognition_number,
+        totals.recognition_date,
+    )
+    return _Point(year, day, False, *_quoted(totals, villages, lists), source)
+
+
+def _quoted(
+    totals: OfficialTotals,
     villages: Sequence[counts.VillageCounts],
-    rows: Sequence[counts.ListCounts],
-    year: int,
-    current: bool,
-) -> Snapshot:
+    lists: Sequence[counts.ListCounts],
+) -> tuple[list[counts.VillageCounts], list[counts.ListCounts]]:
+    """The villages' households and members and the lists' households and persons as the
+    official totals state them; the ethnic-minority households, which the totals do not hold,
+    as of the decision's day."""
+    official = {row.village_id: row for row in totals.villages}
+    minority = {(row.village_id, row.status): row.ethnic_minority for row in lists}
+    quoted_villages = [
+        replace(v, households=found.households, members=found.members)
+        if (found := official.get(v.village_id))
+        else v
+        for v in villages
+    ]
+    quoted_lists = [
+        counts.ListCounts(
+            row.village_id,
+            status,
+            getattr(row, status),
+            getattr(row, f"{status}_members"),
+            minority.get((row.village_id, status), 0),
+        )
+        for row in totals.villages
+        for status in LISTED
+        if getattr(row, status)
+    ]
+    return quoted_villages, quoted_lists
+
+
+def _moved(db: sqlite_utils.Database, after: _Point, until: _Point) -> dict[tuple[int, str], Count]:
+    """The movements between two points by (village, movement): the status changes decided in
+    between, and the register's events as "other_down.<list>" / "other_up.<list>"."""
+    found = _by_village(as_of.status_movements(db, after.day, until.day), "movement")
+    for event in as_of.other_movements(db, after.day, until.day):
+        column = OTHER_DOWN if event.kind in EVENTS_DOWN else OTHER_UP
+        key = (event.village_id, f"{column}.{event.status}")
+        found[key] = found.get(key, ZERO) + Count(event.households, event.members)
+    return found
+
+
+def _reductions(before: _Point, after: _Point) -> dict[str, int]:
+    """Households fewer on each list at ``after`` than at ``before``, in the commune."""
+    return {
+        status: sum(r.households for r in before.lists if r.status == status)
+        - sum(r.households for r in after.lists if r.status == status)
+        for status in LISTED
+    }
+
+
+def _snapshot(point: _Point) -> Snapshot:
+    villages, rows = point.villages, point.lists
     minority = {(r.village_id, r.status): r.ethnic_minority for r in rows}
     listed = _by_village(rows)
 
@@ -358,16 +484,18 @@ def _snapshot(
         )
 
     return Snapshot(
-        year,
-        current,
+        point.year,
+        point.current,
         tuple(unit(v.village_id, v.name, v.area, [v.village_id]) for v in villages),
         unit(None, "", None, [v.village_id for v in villages]),
+        point.day.isoformat(),
+        point.official,
     )
 
 
 def _identity_problems(
     year: int,
-    current: bool,
+    current: date | None,
     villages: Sequence[counts.VillageCounts],
     before: Mapping[tuple[int, str], Count],
     after: Mapping[tuple[int, str], Count],
@@ -376,7 +504,7 @@ def _identity_problems(
     """Check end = start − decreases + increases (table 2: 9 = 1 − 2 − 3 − 4 + 5 + 6 + 7 + 8)
     for each list and village in one year; the Vietnamese problem for each break."""
     problems = []
-    when = f"Năm {year}" + (" (đến nay)" if current else "")
+    when = f"Năm {year}" + (f" (đến {current.day}/{current.month})" if current else "")
     units, _ = _movements(villages, before, after, moved)
     for unit in units:
         for status in LISTED:
@@ -420,6 +548,8 @@ def _movements(
                 start=part(start, status),
                 end=part(end, status),
                 **{column: part(moved, movement) for column, movement in columns.items()},
+                other_down=part(moved, f"{OTHER_DOWN}.{status}"),
+                other_up=part(moved, f"{OTHER_UP}.{status}"),
             )
             for status, columns in LIST_MOVEMENTS.items()
         }
@@ -431,19 +561,18 @@ def _movements(
     )
 
 
-def _services(
-    db: sqlite_utils.Database, year: int, current: bool, on: date
-) -> tuple[ServiceFigure, ...]:
+def _services(db: sqlite_utils.Database, day: date, on: date) -> tuple[ServiceFigure, ...]:
+    """The services among the households listed on ``day`` and their members then (ages on
+    ``on``)."""
     indicators = {i.id: i.params for i in load_standard(SERVICE_STANDARD).indicators}
-    homes = counts.household_service_counts(
+    homes = as_of.household_service_counts_on(
         db,
-        year,
-        current=current,
+        day,
         safe_water=indicators["water_source"]["safe_sources"],
         hygienic_latrines=indicators["latrine"]["hygienic_types"],
         devices=indicators["information_devices"]["devices"],
     )
-    people = counts.listed_members(db, year, current=current)
+    people = as_of.listed_members_on(db, day)
     schooling = indicators["child_schooling"]
     children = [
         m
@@ -503,10 +632,13 @@ def target_figure(
     decision_number: str | None,
     achieved: float | None,
     giver: str | None = None,
+    *,
+    judged: bool = True,
 ) -> TargetFigure:
-    """A target against what was achieved; ``kind`` gives its label, unit and direction."""
+    """A target against what was achieved; ``kind`` gives its label, unit and direction. Not
+    ``judged`` (a year's target before the year's end): neither reached nor missed."""
     reached = None
-    if achieved is not None:
+    if achieved is not None and judged:
         reached = achieved >= target if kind["direction"] == "at_least" else achieved <= target
     return TargetFigure(
         code=code,
@@ -525,48 +657,48 @@ def target_figure(
 
 def _targets(
     db: sqlite_utils.Database,
-    movement_years: Sequence[int],
+    reductions: Mapping[int, Mapping[str, int]],
     end_year: int,
-    end: UnitLists,
-    movements: UnitMovements,
-    services: Sequence[ServiceFigure],
-    outputs: OutputFigures,
+    achieved_by_code: Mapping[str, float | None],
+    *,
+    judged: bool,
 ) -> tuple[TargetFigure, ...]:
-    """Reduction targets summed over the years whose movements the period counts; the
-    others are the end year's."""
+    """The targets against what was achieved: a reduction target for each year whose
+    movements the period counts, against that year's reduction (``reductions``: year ->
+    list -> households fewer), never summed over years; the others are the end year's. Not
+    ``judged`` (before the year's end): progress, neither reached nor missed."""
     kinds = target_kinds()
-    achieved_by_code = achieved_values(end, movements, services) | dict(outputs.measured)
-    rows = counts.target_rows(db, {*movement_years, end_year})
-    chosen: dict[str, list[dict[str, Any]]] = {}
-    for row in rows:
-        in_scope = (
-            row["year"] in movement_years
-            if row["code"] in REDUCTION_TARGETS
-            else row["year"] == end_year
+    figures = []
+    for row in counts.target_rows(db, {*reductions, end_year}):
+        code = row["code"]
+        if code in REDUCTION_TARGETS:
+            if row["year"] not in reductions:
+                continue
+            achieved: float | None = reductions[row["year"]][code.removesuffix("_reduction")]
+        elif row["year"] == end_year:
+            achieved = achieved_by_code.get(code)
+        else:
+            continue
+        figures.append(
+            target_figure(
+                code,
+                kinds.get(code, {"label": code, "unit": row["unit"], "direction": "at_least"}),
+                float(row["value"]),
+                (row["year"],),
+                row["decision_number"],
+                achieved,
+                target_giver(row["decision_date"]),
+                judged=judged,
+            )
         )
-        if in_scope:
-            chosen.setdefault(row["code"], []).append(row)
-    figures = [
-        target_figure(
-            code,
-            kinds.get(code, {"label": code, "unit": kind_rows[0]["unit"], "direction": "at_least"}),
-            float(sum(Decimal(str(r["value"])) for r in kind_rows)),
-            tuple(r["year"] for r in kind_rows),
-            kind_rows[-1]["decision_number"],
-            achieved_by_code.get(code),
-            target_giver(kind_rows[-1]["decision_date"]),
-        )
-        for code, kind_rows in chosen.items()
-    ]
     order = list(kinds)
-    figures.sort(key=lambda f: order.index(f.code) if f.code in order else len(order))
+    figures.sort(key=lambda f: (order.index(f.code) if f.code in order else len(order), f.years))
     return tuple(figures)
 
 
-def _groups(db: sqlite_utils.Database, year: int, current: bool) -> tuple[GroupFigures, ...]:
+def _groups(db: sqlite_utils.Database, day: date) -> tuple[GroupFigures, ...]:
     found = {
-        (g.status, g.group): Count(g.households, g.members)
-        for g in counts.group_counts(db, year, current=current)
+        (g.status, g.group): Count(g.households, g.members) for g in as_of.group_counts_on(db, day)
     }
     return tuple(
         GroupFigures(
@@ -649,54 +781,124 @@ def _total(
     )
 
 
-def report_figures(db: sqlite_utils.Database, kind: str, period: Period | str) -> ReportFigures:
-    """Every figure of a report of ``kind`` (a code of forms/reports/kinds/) for ``period``."""
+def report_figures(
+    db: sqlite_utils.Database, kind: str, period: Period | str, *, on: date | None = None
+) -> ReportFigures:
+    """Every figure of a report of ``kind`` (a code of forms/reports/kinds/) for ``period``:
+    each point as of its day (docs/figures.md); a half-year's end on ``on`` when given (the
+    dashboard's today), else on 30/6."""
     report = report_kind(kind)
     period = parse_period(period) if isinstance(period, str) else period
     if period.shape not in report.period_shapes:
         raise FiguresError(f"{report.name} không lập cho kỳ “{period.code}” ({period.label}).")
     start_year, end_year, current = _list_points(db, period)
-    villages = counts.village_counts(db)
-    lists = {start_year: counts.list_counts(db, start_year)}
+    points = {start_year: _point(db, start_year)}
     problems: list[str] = []
     moved: dict[tuple[int, str], Count] = {}
     movement_years = tuple(range(start_year + 1, end_year + 1))
+    reductions: dict[int, dict[str, int]] = {}
     for year in movement_years:
         now = current and year == end_year
-        lists[year] = counts.list_counts(db, year, current=now)
-        this_year = _by_village(counts.movement_counts(db, year), "movement")
+        points[year] = _point(db, year, (on or period.end_date) if now else None)
+        reductions[year] = _reductions(points[year - 1], points[year])
+        this_year = _moved(db, points[year - 1], points[year])
         problems += _identity_problems(
-            year, now, villages, _by_village(lists[year - 1]), _by_village(lists[year]), this_year
+            year,
+            points[year].day if now else None,
+            points[year].villages,
+            _by_village(points[year - 1].lists),
+            _by_village(points[year].lists),
+            this_year,
         )
         for key, value in this_year.items():
             moved[key] = moved.get(key, ZERO) + value
+    first, last = points[start_year], points[end_year]
     by_village, commune_movements = _movements(
-        villages, _by_village(lists[start_year]), _by_village(lists[end_year]), moved
+        last.villages, _by_village(first.lists), _by_village(last.lists), moved
     )
-    end = _snapshot(villages, lists[end_year], end_year, current)
-    services = _services(db, end_year, current, period.end_date)
+    end, start = _snapshot(last), _snapshot(first)
+    services = _services(db, last.day, on or period.end_date)
     budget_first = period.first if period.shape == "span" else end_year
     outputs = output_figures(db, period)
     return ReportFigures(
         kind=report.code,
         period=period,
-        commune=counts.commune_counts(db),
-        start=_snapshot(villages, lists[start_year], start_year, False),
+        commune=replace(
+            counts.commune_counts(db),
+            households=end.commune.households,
+            members=end.commune.members,
+        ),
+        start=start,
         end=end,
         movement_years=movement_years,
         movements=by_village,
         commune_movements=commune_movements,
         services=services,
         targets=_targets(
-            db, movement_years, end_year, end.commune, commune_movements, services, outputs
+            db,
+            reductions,
+            end_year,
+            achieved_values(end.commune, commune_movements, services) | dict(outputs.measured),
+            judged=not current,
         ),
-        groups=_groups(db, end_year, current),
+        groups=_groups(db, last.day),
         budget=budget_figures(
             budget_first, period.last, counts.budget_counts(db, budget_first, period.last)
         ),
         problems=tuple(problems),
         outputs=outputs,
+        goals=period_goals(period, start, end) if period.shape == "span" else (),
     )
+
+
+def year_end(db: sqlite_utils.Database, year: int) -> Snapshot:
+    """The lists at the end of ``year`` as a report of it shows them: the frozen official
+    totals of a recognised year, else the register as of 31/12."""
+    return _snapshot(_point(db, year))
+
+
+def period_goals(period: Period, start: Snapshot, end: Snapshot) -> tuple[GoalFigure, ...]:
+    """The programme's goals of average yearly reduction over a period (a span): from the
+    lists at its start to those at its end (official totals where frozen), per year between
+    them."""
+    programme_id = programme_for_year(period.first)
+    years = end.year - start.year
+    rates = {
+        "poverty_rate": (start.commune.poor.rate, end.commune.poor.rate, True),
+        "ethnic_minority_poverty_rate": (
+            start.commune.poor.ethnic_minority_rate,
+            end.commune.poor.ethnic_minority_rate,
+            start.commune.ethnic_minority_households > 0,
+        ),
+    }
+    found = []
+    for goal in programme(programme_id).get("goals", []):
+        first, last, counted = rates[goal["code"]]
+        average = None
+        if counted and years > 0:
+            exact = (Decimal(str(first)) - Decimal(str(last))) / years
+            average = float(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+        minimum = goal["minimum"]
+        reached = None
+        if average is not None and minimum is not None:
+            reached = average > minimum if goal["exclusive"] else average >= minimum
+        found.append(
+            GoalFigure(
+                goal["code"],
+                goal["label"],
+                programme_id,
+                start.year,
+                end.year,
+                first,
+                last,
+                average,
+                minimum,
+                goal["exclusive"],
+                goal["text"],
+                reached,
+            )
+        )
+    return tuple(found)
 
 
 def require_consistent(figures: ReportFigures) -> None:

@@ -13,7 +13,8 @@ from typing import Any
 from gnapp.data import form_file, read_form_json
 
 PERIOD_SHAPES = ("year", "half_year", "span")
-# Fixed sentence keys; "target.<code>" and "budget.<programme>.<project>" are added per figure.
+# Fixed sentence keys; "target.<code>", "budget.<programme>.<project>" and (a period's
+# evaluation) "goal.<code>" are added per figure.
 SENTENCE_KEYS = (
     "commune",
     "start_lists",
@@ -30,7 +31,7 @@ SENTENCE_KEYS = (
     "policies",
     "capital",
 )
-SENTENCE_PREFIXES = ("target.", "budget.", "output.", "policy.")
+SENTENCE_PREFIXES = ("target.", "budget.", "output.", "policy.", "goal.")
 
 
 class FiguresError(ValueError):
@@ -114,7 +115,9 @@ class Section:
 class ReportKind:
     code: str
     name: str
-    subject: str  # the title's subject line; {period} and {commune} are filled in
+    # the title's subject line; {period}, {commune} and {programme_period} (the programme's
+    # own "giai đoạn 2021-2025", as the seeds write a mid-term review's) are filled in
+    subject: str
     period_shapes: tuple[str, ...]
     default_span: Mapping[str, Any] | None
     figure_sets: tuple[str, ...]
@@ -184,6 +187,8 @@ def sentence_figure_sets(key: str, service_codes: Sequence[str] = ()) -> frozens
         return frozenset({"budget"})
     if key.startswith(("output.", "policy.")):
         return frozenset({"outputs"})
+    if key.startswith("goal."):
+        return frozenset({"targets"})
     if key.startswith("target."):
         code = key.removeprefix("target.")
         measured = code == "*" or code in service_codes

@@ -3,20 +3,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from datetime import date
 
 from gnapp.core.movements import MOVEMENT_LABELS
-from gnapp.core.vietnamese import format_decimal, format_money, format_number
+from gnapp.core.vietnamese import format_date, format_decimal, format_money, format_number
 from gnapp.reporting.figures.compute import (
     DECREASES,
     GROUP_LABELS,
     LIST_LABELS,
     LIST_MOVEMENTS,
+    REDUCTION_TARGETS,
+    ZERO,
     BudgetFigures,
     BudgetTotal,
+    GoalFigure,
     Movements,
     ReportFigures,
-    ServiceFigure,
+    Snapshot,
     TargetFigure,
 )
 from gnapp.reporting.figures.output_sentences import output_sentences
@@ -28,6 +31,9 @@ COMMUNE_WORDS = {kind: word.lower() for kind, word in KIND_WORDS.items()} | {
     "province": "tỉnh",
 }
 NOT_IN_SOFTWARE = "chưa có số liệu trong phần mềm"
+# The budget lines hold a year's amounts, not the dates of disbursement: a report during the
+# year says so rather than pass the year's figures off as the period's.
+UNDATED_DISBURSEMENT = " (số giải ngân đã nhập của cả năm; phần mềm chưa ghi ngày giải ngân)"
 
 # --- sentences -----------------------------------------------------------------------------
 
@@ -54,8 +60,35 @@ def _when_start(figures: ReportFigures) -> str:
 
 def _when_end(figures: ReportFigures) -> str:
     if figures.end.current:
-        return f"Đến nay ({figures.period.label})"
+        return f"Đến ngày {_day(figures.end.on)}"
     return f"Đến cuối năm {figures.end.year}"
+
+
+def _day(iso: str) -> str:
+    return format_date(date.fromisoformat(iso))
+
+
+def _source(snapshot: Snapshot) -> str:
+    """The decision a recognised year's figures are quoted from, and its correction."""
+    official = snapshot.official
+    if official is None:
+        return ""
+    text = (
+        f" (số liệu chính thức năm {snapshot.year} theo Quyết định số "
+        f"{official.recognition_number} ngày {_day(official.recognition_date)}"
+    )
+    if official.corrected:
+        text += (
+            f"; số liệu đã được điều chỉnh theo Quyết định số {official.decision_number} ngày "
+            f"{_day(official.decision_date)}"
+        )
+    return text + ")"
+
+
+def progress_words(figures: ReportFigures) -> str:
+    """ "tiến độ đến 30/6": a year's target seen before the year's end."""
+    on = date.fromisoformat(figures.end.on)
+    return f"tiến độ đến {on.day}/{on.month}"
 
 
 def _during(figures: ReportFigures) -> str:
@@ -94,6 +127,13 @@ def _reduction_note(figures: ReportFigures, status: str) -> str:
         None,
     )
     note = _change(moved.reduction)
+    if len(figures.movement_years) > 1:  # a year's target is not the period's
+        return note
+    if target is not None and target.reached is None:
+        year_target = f"chỉ tiêu năm {target.giver}" if target.giver else "chỉ tiêu năm"
+        return note + (
+            f"; {year_target} giảm {_value(target.target, target.unit)}, {progress_words(figures)}"
+        )
     if target is not None:
         assigned = f"chỉ tiêu {target.giver or 'giao'}"
         if moved.reduction > 0 and target.share_of_target is not None:
@@ -111,8 +151,9 @@ def _whole(figures: ReportFigures) -> str:
 def _end_lists(figures: ReportFigures) -> str:
     end = figures.end.commune
     return (
-        f"{_when_end(figures)}, {_whole(figures)} còn {_households(end.poor.households)} nghèo, "
-        f"tỷ lệ {_rate_text(end.poor.rate)} ({_reduction_note(figures, 'poor')}); hộ cận nghèo còn "
+        f"{_when_end(figures)}{_source(figures.end)}, {_whole(figures)} còn "
+        f"{_households(end.poor.households)} nghèo, tỷ lệ {_rate_text(end.poor.rate)} "
+        f"({_reduction_note(figures, 'poor')}); hộ cận nghèo còn "
         f"{_households(end.near_poor.households)}, tỷ lệ {_rate_text(end.near_poor.rate)} "
         f"({_reduction_note(figures, 'near_poor')})."
     )
@@ -121,7 +162,8 @@ def _end_lists(figures: ReportFigures) -> str:
 def _start_lists(figures: ReportFigures) -> str:
     start = figures.start.commune
     return (
-        f"{_when_start(figures)}, {_whole(figures)} có {_households(start.poor.households)} nghèo, "
+        f"{_when_start(figures)}{_source(figures.start)}, {_whole(figures)} có "
+        f"{_households(start.poor.households)} nghèo, "
         f"tỷ lệ {_rate_text(start.poor.rate)}; {_households(start.near_poor.households)} cận "
         f"nghèo, tỷ lệ {_rate_text(start.near_poor.rate)}."
     )
@@ -148,6 +190,13 @@ def _movement_sentence(figures: ReportFigures, status: str) -> str:
         for column, movement in LIST_MOVEMENTS[status].items()
     ]
     down, up = parts[: len(DECREASES)], parts[len(DECREASES) :]
+    # the register's events, when there were some: households and persons
+    for kept, other, words in ((down, moved.other_down, "chuyển đi, tách hộ, …"),
+                               (up, moved.other_up, "chuyển đến, tách hộ, …")):  # fmt: skip
+        if other != ZERO:
+            kept.append(
+                f"{_households(other.households)} {words} với {format_number(other.members)} người"
+            )
     return (
         f"{_during(figures)}, {LIST_LABELS[status]} giảm {_households(moved.decreases.households)}"
         f" ({', '.join(down)}) và tăng {_households(moved.increases.households)} "
@@ -168,9 +217,20 @@ def _groups_sentence(figures: ReportFigures, status: str) -> str:
     )
 
 
-def _target_sentence(target: TargetFigure, services: Mapping[str, ServiceFigure]) -> str:
+def target_label(target: TargetFigure, figures: ReportFigures) -> str:
+    """A target's label; a reduction target of a period names its year."""
+    if target.code in REDUCTION_TARGETS and len(figures.movement_years) > 1:
+        year = f"năm {target.years[0]}"
+        if "trong năm" in target.label:
+            return target.label.replace("trong năm", year)
+        return f"{target.label} ({year})"
+    return target.label
+
+
+def _target_sentence(target: TargetFigure, figures: ReportFigures) -> str:
+    services = {s.code: s for s in figures.services}
     assigned = f"chỉ tiêu {target.giver}" if target.giver else "chỉ tiêu"
-    text = f"{target.label}: {assigned} {_value(target.target, target.unit)}"
+    text = f"{target_label(target, figures)}: {assigned} {_value(target.target, target.unit)}"
     if target.achieved is None:
         service = services.get(target.code)
         if service is not None and service.base == 0:
@@ -193,6 +253,8 @@ def _target_sentence(target: TargetFigure, services: Mapping[str, ServiceFigure]
         text += ")"
     if target.share_of_target is not None and target.achieved > 0:
         text += f", đạt {format_number(target.share_of_target, 1)}% so với chỉ tiêu"
+    if target.reached is None:
+        return f"{text} ({progress_words(figures)}, chỉ tiêu cả năm)."
     return f"{text} ({'đạt' if target.reached else 'không đạt'})."
 
 
@@ -200,6 +262,14 @@ def _targets_summary(figures: ReportFigures) -> str:
     measured = [t for t in figures.targets if t.achieved is not None]
     if not figures.targets:
         return f"Chưa nhập chỉ tiêu cho {figures.period.label}."
+    if figures.end.current:
+        text = (
+            f"Tiến độ thực hiện chỉ tiêu năm {figures.end.year} "
+            f"{progress_words(figures).removeprefix('tiến độ ')}: "
+            f"{len(measured)} chỉ tiêu có số liệu (chỉ tiêu cả năm, đánh giá vào cuối năm)"
+        )
+        missing = len(figures.targets) - len(measured)
+        return text + (f"; {missing} chỉ tiêu {NOT_IN_SOFTWARE}." if missing else ".")
     text = (
         f"Kết quả thực hiện chỉ tiêu {figures.period.label}: đạt "
         f"{sum(bool(t.reached) for t in measured)}/{len(measured)} chỉ tiêu có số liệu"
@@ -223,11 +293,40 @@ def _budget_years(budget: BudgetFigures) -> str:
     return f"giai đoạn {budget.first} - {budget.last}"
 
 
+def _goal_sentence(goal: GoalFigure) -> str:
+    """A goal of the period: "Bình quân mỗi năm từ cuối năm 2022 đến cuối năm 2025, tỷ lệ hộ
+    nghèo giảm 0,52% (cuối năm 2022: 4,06%; cuối năm 2025: 2,50%); mục tiêu của Chương
+    trình: giảm 1 - 1,5%/năm (chưa đạt)"."""
+    subject = goal.label.split(" giảm bình quân")[0]
+    subject = subject[:1].lower() + subject[1:]
+    when = f"Bình quân mỗi năm từ cuối năm {goal.first_year} đến cuối năm {goal.last_year}"
+    average = goal.average_reduction
+    if average is None:
+        return f"{when}: {subject} không tính được (không có hộ dân tộc thiểu số)."
+    text = (
+        f"{when}, {subject} {'giảm' if average >= 0 else 'tăng'} {_rate_text(abs(average))} "
+        f"(cuối năm {goal.first_year}: {_rate_text(goal.start_rate)}; cuối năm "
+        f"{goal.last_year}: {_rate_text(goal.end_rate)})"
+    )
+    if goal.goal is None or goal.goal_text is None:
+        return f"{text}; mục tiêu của Chương trình {goal.programme_id}: {NOT_IN_SOFTWARE}."
+    verdict = "đạt" if goal.reached else "chưa đạt"
+    return f"{text}; mục tiêu của Chương trình: {goal.goal_text} ({verdict})."
+
+
+def target_key(target: TargetFigure, figures: ReportFigures) -> str:
+    """A target's sentence key: "target.<code>", a reduction target of a period with its
+    year ("target.poor_reduction.2023")."""
+    key = f"target.{target.code}"
+    if target.code in REDUCTION_TARGETS and len(figures.movement_years) > 1:
+        return f"{key}.{target.years[0]}"
+    return key
+
+
 def sentences(figures: ReportFigures) -> dict[str, str]:
     """The Vietnamese sentences of the figures, by key (SENTENCE_KEYS, then "target.<code>" and
     "budget.<programme>.<project>" for each target and project)."""
     budget = figures.budget
-    services = {s.code: s for s in figures.services}
     written = {
         "commune": _commune(figures),
         "start_lists": _start_lists(figures),
@@ -239,14 +338,18 @@ def sentences(figures: ReportFigures) -> dict[str, str]:
         "groups_near_poor": _groups_sentence(figures, "near_poor"),
         "targets": _targets_summary(figures),
         "budget": (
-            f"Kinh phí thực hiện Chương trình {_budget_years(budget)}: {_money(budget.total)}."
+            f"Kinh phí thực hiện Chương trình {_budget_years(budget)}"
+            + (UNDATED_DISBURSEMENT if figures.end.current else "")
+            + f": {_money(budget.total)}."
         ),
         "budget_sources": "Theo nguồn vốn: "
         + ("; ".join(f"{s.name}: {_money(s)}" for s in budget.sources) or "chưa có số liệu")
         + ".",
     }
     for target in figures.targets:
-        written[f"target.{target.code}"] = _target_sentence(target, services)
+        written[target_key(target, figures)] = _target_sentence(target, figures)
+    for goal in figures.goals:
+        written[f"goal.{goal.code}"] = _goal_sentence(goal)
     for project in budget.projects:
         written[f"budget.{project.programme_id}.{project.code}"] = (
             f"{project.name}: {_money(project)}."

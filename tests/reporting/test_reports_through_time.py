@@ -1,0 +1,225 @@
+"""Reports of a past period never move: households added, moved away or split today, a birth
+and a death today leave every figure, sentence and table of last year's reports as they were
+(docs/register-history.md); the movement tables' other columns hold today's events."""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gnapp.reporting.builder import annex_tables, build_document, chosen_figure_sets, default_header
+from gnapp.reporting.dashboard import dashboard_figures
+from gnapp.reporting.figures import report_figures, sentences
+from gnapp.reporting.tables import Group
+from gnapp.review import workflow
+from gnapp.review.tables import summary_tables
+from gnapp.store import events, register, users
+from gnapp.store.events import EventError
+from gnapp.store.lists import list_households
+from gnapp.store.official_totals import official_totals
+from tests.store.test_as_of import OPERATIONS, apply, small_register
+
+PAST = [
+    ("annual", "2025"),
+    ("annual", "2024"),
+    ("six_month", "2025-H1"),
+    ("six_month", "2026-H1"),
+    ("mid_term", "2021-2023"),
+    ("end_of_period", "2021-2025"),
+]
+
+
+def _listed(db, year, status):
+    return [
+        h
+        for (h,) in db.execute(
+            "SELECT household_id FROM household_status WHERE year = ? AND status = ? "
+            "ORDER BY household_id",
+            [year, status],
+        )
+    ]
+
+
+def _things_done(cdb, today):
+    """Three households moved in, a poor one moved away, a poor one split, a near-poor one
+    with a birth and a death: all dated ``today``."""
+    db = cdb.db
+    village = register.villages(db)[0]["id"]
+    for n in range(3):
+        new = register.add_household(
+            cdb,
+            {"code": f"MOI-{n}", "village_id": village},
+            [
+                {
+                    "full_name": f"Người Mới {n}",
+                    "sex": "male",
+                    "birth_date": "1990",
+                    "relation": "head",
+                }
+            ],
+        )
+        events.record_moved_in(cdb, new, today, "Từ xã khác chuyển đến")
+    poor = _listed(db, 2025, "poor")
+    events.record_moved_away(cdb, poor[0], today, "Đi làm ăn xa")
+    bigger = next(h for h in poor[1:] if len(register.members_of(db, h)) >= 2)
+    events.split_household(
+        cdb, bigger, [register.members_of(db, bigger)[-1]["id"]], today, code="TACH-1"
+    )
+    near = next(h for h in _listed(db, 2025, "near_poor") if len(register.members_of(db, h)) >= 2)
+    events.record_birth(
+        cdb, near, today, {"full_name": "Bé Mới", "sex": "female", "relation": "grandchild"}
+    )
+    events.record_death(cdb, register.members_of(db, near)[0]["id"], today)
+    return poor[0], bigger, near
+
+
+def _rendered(db, kind, period, header):
+    """Everything a report shows: its figures, its sentences and the document built from them."""
+    figures = report_figures(db, kind, period)
+    return figures.to_dict(), sentences(figures), build_document(db, kind, period, {}, [], header)
+
+
+def test_things_done_today_leave_last_years_reports_unchanged(demo_db):
+    db = demo_db.db
+    today = date.today()
+    header = default_header(db, date(2026, 1, 5))
+    round_id = db.execute(
+        "SELECT id FROM review_rounds WHERE year = 2025 AND kind = 'periodic'"
+    ).fetchone()[0]
+    before = {case: _rendered(db, *case, header) for case in PAST}
+    tables_before = summary_tables(db, round_id).tables
+    years_before = dashboard_figures(db, 2026, today).years
+    lists_before = {kind: list_households(db, 2025, kind) for kind in ("poor", "near_poor")}
+
+    _things_done(demo_db, today.isoformat())
+
+    for case in PAST:
+        after = _rendered(db, *case, header)
+        assert after[0] == before[case][0], case  # every figure
+        assert after[1] == before[case][1], case  # every sentence
+        assert after[2] == before[case][2], case  # the document, tables and charts included
+    assert summary_tables(db, round_id).tables == tables_before
+    years_after = dashboard_figures(db, 2026, today).years
+    assert years_after[:-1] == years_before[:-1]  # past years; the last is "2026 (đến nay)"
+    # the exported lists of 2025: the split household keeps its members of then
+    assert list_households(db, 2025, "poor") == lists_before["poor"]
+    # (a head who died today: the list, sorted by the head's name, shows the new head)
+    assert {h.code: h.members for h in list_households(db, 2025, "near_poor")} == {
+        h.code: h.members for h in lists_before["near_poor"]
+    }
+
+
+def test_the_other_columns_hold_todays_events(demo_db):
+    """From the end of 2025 to today: the poor household moved away counts in column 4 with
+    its members; the split counts its members in column 4 and the new household, on no list,
+    nowhere; the birth and the death count on the near-poor list."""
+    db = demo_db.db
+    today = date.today()
+    members = {h: len(register.members_of(db, h)) for h in _listed(db, 2025, "poor")}
+    away, _, _ = _things_done(demo_db, today.isoformat())
+    figures = report_figures(db, "six_month", "2026-H1", on=today)
+    poor = figures.commune_movements.poor
+    near = figures.commune_movements.near_poor
+    assert (poor.other_down.households, poor.other_down.members) == (1, members[away] + 1)
+    assert poor.other_up.households == 0
+    assert (near.other_down.households, near.other_down.members) == (0, 1)
+    assert (near.other_up.households, near.other_up.members) == (0, 1)
+    for unit in (*figures.movements, figures.commune_movements):
+        for moved in (unit.poor, unit.near_poor):
+            assert moved.end == moved.start - moved.decreases + moved.increases
+    assert figures.problems == ()
+
+
+def test_a_corrected_year_says_so_and_still_adds_up(demo_db):
+    """A correction decision replaces the year's official totals: the report quotes them,
+    says they were corrected, and the movements still add up in that year and the next."""
+    db = demo_db.db
+    round_id = db.execute(
+        "SELECT id FROM review_rounds WHERE year = 2025 AND kind = 'periodic'"
+    ).fetchone()[0]
+    poor = _listed(db, 2025, "poor")[0]
+    lead = next(u for u in users.list_users(db) if u.username == "lanhdao")
+    workflow.correct(
+        demo_db,
+        round_id,
+        poor,
+        "near_poor",
+        reason="Sai sót khi tổng hợp",
+        decision_number="240/QĐ-UBND",
+        decision_date="2026-01-20",
+        approver=lead,
+    )
+    figures = report_figures(db, "annual", "2025")
+    assert figures.end.official is not None and figures.end.official.corrected
+    totals = official_totals(db, 2025)
+    assert figures.end.commune.poor.households == totals.commune.poor
+    assert figures.end.commune.near_poor.households == totals.commune.near_poor
+    assert (
+        "số liệu đã được điều chỉnh theo Quyết định số 240/QĐ-UBND ngày 20/01/2026"
+        in (sentences(figures)["end_lists"])
+    )
+    for kind, period in (
+        ("annual", "2025"),
+        ("six_month", "2026-H1"),
+        ("end_of_period", "2021-2025"),
+    ):
+        assert report_figures(db, kind, period).problems == (), (kind, period)
+
+
+# --- the identity of the movement tables, under random events --------------------------------
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(OPERATIONS), st.integers(0, 1000), st.integers(1, 364)),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_random_events_keep_every_row_of_the_movement_tables(steps):
+    """Whatever households move, split, merge, end, are born or die in 2026, every row of the
+    report's movement tables holds 9 = 1 − 2 − 3 − 4 + 5 + 6 + 7 + 8 at 30/6 and at the year's
+    end, in households and persons, and the columns add the events up."""
+    with tempfile.TemporaryDirectory() as folder:
+        cdb, villages = small_register(Path(folder) / "xa.gnapp")
+        try:
+            days = sorted(day for _, _, day in steps)
+            for serial, ((operation, pick, _), offset) in enumerate(zip(steps, days, strict=True)):
+                day = f"2026-{1 + (offset - 1) // 31 % 12:02d}-{1 + (offset - 1) % 28:02d}"
+                with contextlib.suppress(EventError):
+                    apply(cdb, villages, operation, pick, day, serial)
+            for on in (date(2026, 6, 30), date(2026, 12, 31)):
+                figures = report_figures(cdb.db, "six_month", "2026-H1", on=on)
+                assert figures.problems == ()
+                for unit in (*figures.movements, figures.commune_movements):
+                    for moved in (unit.poor, unit.near_poor):
+                        assert moved.end == moved.start - moved.decreases + moved.increases
+                tables = annex_tables(figures, [], chosen_figure_sets("six_month"))
+                movement_tables = [t for t in tables if t.id.endswith("_movements")]
+                assert len(movement_tables) == 2
+                for table in movement_tables:
+                    for row in _rows(table.body):
+                        _holds(row.values)
+        finally:
+            cdb.close()
+
+
+def _rows(items):
+    for item in items:
+        yield from _rows(item.items) if isinstance(item, Group) else (item,)
+
+
+def _holds(values):
+    for who in ("h", "p"):
+        start = values[f"start_{who}"]
+        down = sum(values[f"{c}_{who}"] for c in ("to_other_list", "escaped", "other_down"))
+        up = sum(
+            values[f"{c}_{who}"] for c in ("from_other_list", "fell_back", "newly", "other_up")
+        )
+        assert values[f"end_{who}"] == start - down + up, values
