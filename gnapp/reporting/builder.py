@@ -17,7 +17,8 @@ from typing import Any
 
 import sqlite_utils
 
-from gnapp.core.vietnamese import format_number
+from gnapp.core.official import OfficialDataError, document_kind, full_number
+from gnapp.core.vietnamese import file_slug, format_number
 from gnapp.progress import Progress
 from gnapp.reporting.document import (
     Annex,
@@ -27,7 +28,6 @@ from gnapp.reporting.document import (
     OfficialDocument,
     SectionHeading,
     Series,
-    Signature,
     TextParagraph,
     number_symbol,
 )
@@ -47,7 +47,7 @@ from gnapp.reporting.figures import (
     sentences,
     table_figure_sets,
 )
-from gnapp.reporting.issuer import issuer
+from gnapp.reporting.issuer import bases_lines, issuer, signature
 from gnapp.reporting.pdf import write_pdf
 from gnapp.reporting.report_xlsx import write_report_xlsx
 from gnapp.reporting.tables import Column, Group, Row, Table, heading
@@ -58,15 +58,17 @@ from gnapp.store.overview import status_years
 from gnapp.store.reports import SavedReport
 from gnapp.store.settings import SETTINGS, current_settings, save_settings
 
-SYMBOL = "BC-UBND"
+OFFICIAL_KIND = "report"  # forms/documents/issuers.json: issuer, symbol and bases of a report
+SYMBOL = document_kind(OFFICIAL_KIND).symbol
 DOCUMENT_KIND = "BÁO CÁO"
-DEFAULT_MARKS = tuple(SETTINGS["document.signing_marks"].default)
 DEFAULT_TITLE = SETTINGS["document.signer_title"].default
 DEFAULT_RECIPIENTS = tuple(SETTINGS["document.recipients"].default)
 OPENING = "opening"  # narrative key of the paragraph under "Kính gửi"
 DOCUMENTS = "documents_issued"  # narrative key: the documents issued, one per line
 AWARD_KINDS = {"collective": "Tập thể", "individual": "Cá nhân"}
 PEOPLE_UNIT = "Đơn vị tính: hộ, người"
+# An empty section the clerk writes by hand on the printed page: dotted lines, never a remark
+FILL_IN = (TextParagraph("…" * 75, indent=False), TextParagraph("…" * 75, indent=False))
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
 
@@ -86,7 +88,6 @@ class DocumentHeader:
     date: date
     signer_name: str = ""
     signer_title: str = DEFAULT_TITLE
-    signing_marks: tuple[str, ...] = DEFAULT_MARKS
     recipients: tuple[str, ...] = DEFAULT_RECIPIENTS
 
 
@@ -100,7 +101,6 @@ def default_header(
         date=on,
         signer_name=kept["document.signer_name"],
         signer_title=kept["document.signer_title"],
-        signing_marks=tuple(kept["document.signing_marks"]),
         recipients=tuple(kept["document.recipients"]),
     )
 
@@ -139,7 +139,7 @@ def _service_codes(figures: ReportFigures) -> tuple[str, ...]:
     return tuple(s.code for s in figures.services)
 
 
-HEADER_CHOICES = ("signer_name", "signer_title", "signing_marks", "recipients")
+HEADER_CHOICES = ("signer_name", "signer_title", "recipients")
 
 
 def header_choices(header: DocumentHeader) -> dict[str, Any]:
@@ -147,7 +147,6 @@ def header_choices(header: DocumentHeader) -> dict[str, Any]:
     return {
         "signer_name": header.signer_name,
         "signer_title": header.signer_title,
-        "signing_marks": list(header.signing_marks),
         "recipients": list(header.recipients),
     }
 
@@ -161,9 +160,8 @@ def saved_header(
     """A saved report's header: its ``header_choices`` over the defaults of the settings."""
     header = default_header(db, on, number)
     kept = {key: choices[key] for key in HEADER_CHOICES if key in choices}
-    for key in ("signing_marks", "recipients"):
-        if key in kept:
-            kept[key] = tuple(kept[key])
+    if "recipients" in kept:
+        kept["recipients"] = tuple(kept["recipients"])
     return replace(header, **kept)
 
 
@@ -618,6 +616,14 @@ def rate_charts(db: sqlite_utils.Database, figures: ReportFigures) -> tuple[Char
 # --- the document ----------------------------------------------------------------------------
 
 
+def _number(typed: str | None) -> str | None:
+    """The report's full number ("45" or "45/BC-UBND" → "45/BC-UBND"), refused in words."""
+    try:
+        return full_number(typed, SYMBOL)
+    except OfficialDataError as error:
+        raise ReportBuildError(str(error)) from None
+
+
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
@@ -650,10 +656,11 @@ def build_document(
     charts = rate_charts(db, figures)
 
     body: list[Block] = [
+        *(TextParagraph(line, italic=True) for line in bases_lines(db, OFFICIAL_KIND)),
         TextParagraph(
             narrative.get(OPENING, "").strip()
             or f"{who.name} báo cáo {_lower_first(subject)} như sau:"
-        )
+        ),
     ]
     for section in outline_sections(kind, chosen):
         body.append(SectionHeading(section.heading, level=section.level))
@@ -672,7 +679,7 @@ def build_document(
                 TextParagraph(f"(Chi tiết tại Phụ lục {', '.join(shown)} kèm theo)", italic=True)
             )
         if section.narrative:
-            body += _text_blocks(narrative.get(section.key, ""))
+            body += _text_blocks(narrative.get(section.key, "")) or list(FILL_IN)
     body.append(
         TextParagraph(f"Trên đây là báo cáo {_lower_first(subject)}, {who.name} kính báo cáo./.")
     )
@@ -687,7 +694,7 @@ def build_document(
     return OfficialDocument(
         parent_body=who.parent_body,
         issuing_office=who.office,
-        number_symbol=number_symbol(header.number or None, SYMBOL),
+        number_symbol=number_symbol(_number(header.number), SYMBOL),
         place=who.place,
         date=header.date,
         kind=DOCUMENT_KIND,
@@ -696,11 +703,15 @@ def build_document(
         recipients_to=(who.receiver,),
         annexes=tuple(annexes),
         recipients=header.recipients,
-        signatures=(
-            Signature(header.signer_title, header.signer_name, tuple(header.signing_marks)),
-        ),
+        signatures=(signature(db, OFFICIAL_KIND, header.signer_title, header.signer_name),),
         issuer_name=who.name,
     )
+
+
+def report_file_stem(kind: str, period: str) -> str:
+    """ "bao-cao-nam-2025", "bao-cao-6-thang-2025-h1": the kind's name and the period, in
+    Vietnamese without diacritics."""
+    return file_slug(report_kind(kind).name, period)
 
 
 @dataclass(frozen=True)
@@ -723,7 +734,7 @@ def write_report_files(
     figures: ReportFigures | None = None,
     figure_sets: Iterable[str] | None = None,
 ) -> BuiltReport:
-    """Compute the figures (unless given), then write <kind>-<period>.pdf and .xlsx into
+    """Compute the figures (unless given), then write report_file_stem().pdf and .xlsx into
     ``folder``. Both files are written aside and put in place together at the end, so an
     error or a cancel leaves the folder as it was."""
     folder = Path(folder)
@@ -731,7 +742,7 @@ def write_report_files(
         progress(0, 3, "Đang tính số liệu…")
     figures = figures or report_figures(db, kind, period)
     document = build_document(db, kind, period, narrative, awards, header, figures, figure_sets)
-    stem = f"{kind}-{figures.period.code}"
+    stem = report_file_stem(kind, figures.period.code)
     pdf, xlsx = folder / f"{stem}.pdf", folder / f"{stem}.xlsx"
     aside = {path: folder / f".{path.name}.dang-ghi" for path in (pdf, xlsx)}
     try:

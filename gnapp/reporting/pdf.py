@@ -44,6 +44,7 @@ from gnapp.data import resource_file
 from gnapp.progress import Progress
 from gnapp.reporting.charts import chart_drawing
 from gnapp.reporting.document import (
+    PLACE_WORDS,
     Align,
     Annex,
     Block,
@@ -76,17 +77,6 @@ CELL_PADDING = 6  # left + right padding of a table cell, points
 SIGNATURE_SPACE = 28 * mm  # room for the signature and the seal
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
-PLACE_WORDS = (
-    "XÃ ",
-    "PHƯỜNG ",
-    "THỊ TRẤN ",
-    "ĐẶC KHU ",
-    "HUYỆN ",
-    "QUẬN ",
-    "THỊ XÃ ",
-    "THÀNH PHỐ ",
-    "TỈNH ",
-)
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 _SPACES = re.compile(r" {2,}")

@@ -352,7 +352,7 @@ def test_sentences_hold_the_computed_figures(figures_of):
     )
     assert written["commune"].startswith("Xã Sơn Minh có ")
     missing = written["target.staff_trained_share"]
-    assert missing.endswith("chưa có số liệu trong phần mềm.") and "chỉ tiêu 100%" in missing
+    assert missing.endswith("thực hiện …………………….") and "chỉ tiêu 100%" in missing
     assert "Dự án 2 - Đa dạng hóa sinh kế" in written["budget.2021-2025.DA2"]
     half = sentences(figures_of("six_month", "2025-H1"))["end_lists"]
     assert half.startswith("Đến nay (6 tháng đầu năm 2025), toàn xã còn ")

@@ -56,7 +56,7 @@ from gnapp.reporting.figures.kinds import (
     sentence_figure_sets,
     table_figure_sets,
 )
-from gnapp.reporting.figures.sentences import COMMUNE_WORDS, NOT_IN_SOFTWARE, sentences
+from gnapp.reporting.figures.sentences import COMMUNE_WORDS, NOT_RECORDED, sentences
 
 __all__ = [
     "COMMUNE_WORDS",
@@ -66,7 +66,7 @@ __all__ = [
     "GROUP_LABELS",
     "LIST_LABELS",
     "LIST_MOVEMENTS",
-    "NOT_IN_SOFTWARE",
+    "NOT_RECORDED",
     "PERIOD_SHAPES",
     "REDUCTION_TARGETS",
     "SENTENCE_KEYS",

@@ -26,7 +26,8 @@ COMMUNE_WORDS = {kind: word.lower() for kind, word in KIND_WORDS.items()} | {
     "district": "huyện",
     "province": "tỉnh",
 }
-NOT_IN_SOFTWARE = "chưa có số liệu trong phần mềm"
+# A figure the commune does not hold yet: a line the clerk fills in by hand
+NOT_RECORDED = "thực hiện ……………………"
 
 # --- sentences -----------------------------------------------------------------------------
 
@@ -172,7 +173,7 @@ def _target_sentence(target: TargetFigure, services: Mapping[str, ServiceFigure]
         service = services.get(target.code)
         if service is not None and service.base == 0:
             return f"{text}; chưa có câu trả lời nào trong phiếu của các hộ nghèo, cận nghèo."
-        return f"{text}; {NOT_IN_SOFTWARE}."
+        return f"{text}; {NOT_RECORDED}."
     if target.code.endswith("_reduction"):
         achieved = _change(int(target.achieved))
     else:
@@ -202,7 +203,7 @@ def _targets_summary(figures: ReportFigures) -> str:
         f"{sum(bool(t.reached) for t in measured)}/{len(measured)} chỉ tiêu có số liệu"
     )
     missing = len(figures.targets) - len(measured)
-    return text + (f"; {missing} chỉ tiêu {NOT_IN_SOFTWARE}." if missing else ".")
+    return text + (f"; {missing} chỉ tiêu chưa có số liệu thực hiện." if missing else ".")
 
 
 def _money(total: BudgetTotal) -> str:

@@ -7,6 +7,7 @@ from datetime import date
 
 import sqlite_utils
 
+from gnapp.core.official import document_kind, full_number
 from gnapp.core.vietnamese import format_date, format_number
 from gnapp.reporting.document import (
     Annex,
@@ -38,6 +39,7 @@ from gnapp.review.documents.common import (
 from gnapp.review.progress import HouseholdState
 from gnapp.store.register import GROUP_FLAG_KEYS, household_groups
 
+KIND = "decision"  # forms/documents/issuers.json: the chairman's decision
 FLAG_WIDTHS = (0.7, 1.1, 1.0, 1.0)  # relative widths of the group columns, GROUP_FLAG_KEYS order
 
 
@@ -74,7 +76,8 @@ def _annex_note(context: Context, decided: date) -> str:
     of = f"của Chủ tịch Ủy ban nhân dân {context.who.commune}"
     if not found.locked:
         return f"(Kèm theo {context.words['decision']['draft'].lower()} Quyết định {of})"
-    return f"(Kèm theo Quyết định số {found.decision_number} ngày {format_date(decided)} {of})"
+    number = full_number(found.decision_number, document_kind(KIND).symbol)
+    return f"(Kèm theo Quyết định số {number} ngày {format_date(decided)} {of})"
 
 
 def _list_tables(context: Context, states: list[HouseholdState]) -> list[Table]:
@@ -128,14 +131,14 @@ def decision_document(db: sqlite_utils.Database, round_id: int, on: date) -> Off
     found = context.found
     states = _decision_states(context)
     counts = list_counts(states)
-    values = context.bases_values()
     names = context.words["list_names"]
     body: list[Block] = []
     if not found.locked:
         body.append(TextParagraph(words["draft"], align="center", indent=False, bold=True))
     body += [
         TextParagraph(context.fill(words["authority"]), align="center", indent=False, bold=True),
-        *(TextParagraph(context.fill(line, **values), italic=True) for line in words["bases"]),
+        *context.bases(KIND),
+        *(TextParagraph(context.fill(line), italic=True) for line in words["bases_after"]),
         TextParagraph(words["decides"], align="center", indent=False, bold=True),
         TextParagraph((Run("Điều 1. ", bold=True), Run(context.fill(words["article_1"])))),
         *(
@@ -161,8 +164,9 @@ def decision_document(db: sqlite_utils.Database, round_id: int, on: date) -> Off
         )
         for index, table in enumerate(_list_tables(context, states))
     )
-    number = (
-        f"Số: {found.decision_number}" if found.locked else number_symbol(None, words["symbol"])
+    symbol = document_kind(KIND).symbol
+    number = number_symbol(
+        full_number(found.decision_number, symbol) if found.locked else None, symbol
     )
     return context.document(
         number_symbol=number,
@@ -172,7 +176,7 @@ def decision_document(db: sqlite_utils.Database, round_id: int, on: date) -> Off
         body=tuple(body),
         annexes=annexes,
         recipients=tuple(words["recipients"]),
-        signatures=(context.signature,),
+        signatures=(context.signature(KIND),),
     )
 
 

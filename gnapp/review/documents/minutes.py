@@ -103,7 +103,7 @@ def _minutes(
         TextParagraph(
             context.fill(
                 words["procedure_note"],
-                procedure=context.citation("procedure").split(" của ")[0],
+                procedure=context.procedure_act,
                 threshold=format_percent(threshold * 100, 0),
             )
         ),

@@ -110,7 +110,7 @@ def review_list_document(
         kind=context.fill(words["title"]),
         subject=" — ".join(p for p in (context.fill(words["subtitle"]), where) if p),
         body=tuple(body),
-        signatures=(context.signature,),
+        signatures=(context.signature("review_list"),),
     )
 
 
