@@ -227,9 +227,7 @@ def test_a_saved_report_keeps_its_header_and_figure_sets(demo_db, ad_hoc):
 
 
 def test_the_header_can_become_the_default(demo_db):
-    chosen = DocumentHeader(
-        None, ON, "Phạm Thị Lan", "CHỦ TỊCH", ("Như trên",)
-    )
+    chosen = DocumentHeader(None, ON, "Phạm Thị Lan", "CHỦ TỊCH", ("Như trên",))
     assert default_header(demo_db.db, ON) != chosen
     keep_header_defaults(demo_db, chosen)
     later = date(2027, 1, 1)

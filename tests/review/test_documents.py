@@ -11,7 +11,6 @@ import pytest
 
 from gnapp.cli import main
 from gnapp.core.movements import MOVEMENT_LABELS
-from gnapp.review import documents
 from gnapp.review.documents import DocumentError, list_counts, write_document
 from gnapp.review.progress import household_states
 from gnapp.store import register
