@@ -200,7 +200,7 @@ def test_before_recognition_a_draft_decision_and_no_certificate(demo_db, documen
 def test_notice_refused_before_posting(demo_db, tmp_path):
     from gnapp.review import workflow
 
-    round_id = workflow.open_round(demo_db, 2026)
+    round_id = workflow.open_round(demo_db, 2026, standard_id="2022-2025")
     workflow.build_list(demo_db, round_id)
     with pytest.raises(DocumentError, match="chưa được niêm yết"):
         write_document(demo_db.db, round_id, "notice", tmp_path / "tb.pdf")

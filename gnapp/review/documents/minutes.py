@@ -85,8 +85,9 @@ def _minutes(
         Bullet(f"Chủ trì: {meeting['chair'] or '……………………'}"),
         Bullet(f"Thư ký: {meeting['secretary'] or '……………………'}"),
     ]
+    groups = words["attendee_groups"]
     for group, count in json.loads(meeting["attendees"] or "{}").items():
-        body.append(Bullet(f"{group}: {format_number(count)} người"))
+        body.append(Bullet(f"{groups.get(group, group)}: {format_number(count)} người"))
     body.append(Bullet(f"Tổng số người dự họp: {format_number(meeting['attendee_count'])} người"))
     represented = meeting["represented_households"]
     if represented is not None and listed:
