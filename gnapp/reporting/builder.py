@@ -434,7 +434,7 @@ def _targets_table(figures: ReportFigures, title: str, chosen: frozenset[str]) -
         Column("decision", "Quyết định giao", "text", width=1.6),
         Column("target", "Chỉ tiêu giao", "value"),
         Column("achieved", "Thực hiện", "value"),
-        Column("share", "% so với chỉ tiêu", "value"),
+        Column("share", "% so với chỉ tiêu", "rate"),
         Column("verdict", "Đánh giá", "text", width=1.5),
     )
     rows = []
@@ -452,14 +452,19 @@ def _targets_table(figures: ReportFigures, title: str, chosen: frozenset[str]) -
                     "label": target.label,
                     "unit": target.unit,
                     "decision": target.decision_number or "",
-                    "target": target.target,
-                    "achieved": target.achieved,
+                    "target": _target_value(target.target, target.unit),
+                    "achieved": _target_value(target.achieved, target.unit),
                     "share": target.share_of_target,
                     "verdict": verdict,
                 }
             )
         )
     return Table(columns, tuple(rows), id="targets", title=title, totals=False)
+
+
+def _target_value(value: float | None, unit: str) -> float | str | None:
+    """A rate target's value with two decimals ("7,40"), as the text writes it."""
+    return format_number(value, 2) if unit == "%" and value is not None else value
 
 
 def _budget_table(figures: ReportFigures, title: str) -> Table:
@@ -510,6 +515,7 @@ def _awards_table(awards: Sequence[Mapping[str, Any]]) -> Table:
         Column("name", "Tên tập thể, cá nhân", "text"),
         Column("unit", "Chức vụ, đơn vị", "text"),
         Column("achievement", "Thành tích", "text"),
+        Column("form", "Hình thức khen thưởng đề nghị", "text"),
     )
     body = []
     for i, (code, label) in enumerate(AWARD_KINDS.items()):
@@ -525,6 +531,9 @@ def _awards_table(awards: Sequence[Mapping[str, Any]]) -> Table:
                                 "name": a["name"].strip(),
                                 "unit": str(a.get("unit", "")).strip(),
                                 "achievement": str(a.get("achievement", "")).strip(),
+                                # "Giấy khen của Chủ tịch UBND …", "Bằng khen của …"; left
+                                # to fill in by hand when not chosen
+                                "form": str(a.get("form", "")).strip() or "……………",
                             }
                         )
                         for n, a in enumerate(chosen, start=1)

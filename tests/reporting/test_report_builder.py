@@ -240,7 +240,12 @@ def test_the_clerks_lines_become_paragraphs_and_bullets(demo_db, header):
     assert [getattr(document.body[start + k], "marker", None) for k in (2, 3)] == ["-", "+"]
 
 
-AWARD = {"kind": "collective", "name": "Thôn An Phú", "achievement": "Giảm 10 hộ nghèo"}
+AWARD = {
+    "kind": "collective",
+    "name": "Thôn An Phú",
+    "achievement": "Giảm 10 hộ nghèo",
+    "form": "Giấy khen của Chủ tịch UBND xã",
+}
 
 
 def test_awards_go_to_their_own_annex(demo_db, header, tmp_path):
@@ -251,6 +256,7 @@ def test_awards_go_to_their_own_annex(demo_db, header, tmp_path):
     text = pdf_text(built.pdf)
     assert "DANH SÁCH TẬP THỂ, CÁ NHÂN ĐỀ NGHỊ KHEN THƯỞNG" in text.upper()
     assert "Thôn An Phú" in text and "Nguyễn Văn Ân" in text and "Trưởng thôn" in text
+    assert "Giấy khen của Chủ tịch UBND xã" in text
     sheet = load_workbook(built.xlsx)[SHEET_NAMES["award_proposals"]]
     values = [c.value for row in sheet.iter_rows() for c in row]
     assert "Thôn An Phú" in values and "Tổng cộng" not in values

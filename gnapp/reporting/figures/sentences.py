@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from gnapp.core.movements import MOVEMENT_LABELS
+from gnapp.core.movements import movement_words
 from gnapp.core.vietnamese import format_decimal, format_money, format_number
 from gnapp.reporting.figures.compute import (
     DECREASES,
@@ -38,8 +38,9 @@ def _households(n: int) -> str:
 
 def _value(value: float, unit: str) -> str:
     """A target or achieved value with its unit ("6,05%", "20 hộ")."""
-    text = format_decimal(value)
-    return f"{text}%" if unit == "%" else f"{text} {unit}"
+    if unit == "%":  # rates with two decimals, as the seeds write them ("7,40%")
+        return f"{format_number(value, 2)}%"
+    return f"{format_decimal(value)} {unit}"
 
 
 def _change(reduction: int) -> str:
@@ -96,7 +97,7 @@ def _reduction_note(figures: ReportFigures, status: str) -> str:
     note = _change(moved.reduction)
     if target is not None:
         if moved.reduction > 0 and target.share_of_target is not None:
-            note += f", đạt {format_number(target.share_of_target, 1)}% so với chỉ tiêu giao"
+            note += f", đạt {format_number(target.share_of_target, 2)}% so với chỉ tiêu giao"
         else:
             note += f"; chỉ tiêu giao giảm {_value(target.target, target.unit)}"
     return note
@@ -143,7 +144,7 @@ def _ethnic_minority(figures: ReportFigures) -> str:
 def _movement_sentence(figures: ReportFigures, status: str) -> str:
     moved: Movements = getattr(figures.commune_movements, status)
     parts = [
-        f"{_households(getattr(moved, column).households)} {MOVEMENT_LABELS[movement]}"
+        f"{_households(getattr(moved, column).households)} {movement_words()[movement]}"
         for column, movement in LIST_MOVEMENTS[status].items()
     ]
     down, up = parts[: len(DECREASES)], parts[len(DECREASES) :]
@@ -190,7 +191,7 @@ def _target_sentence(target: TargetFigure, services: Mapping[str, ServiceFigure]
             text += f"; {format_number(service.unknown)} {service.unit} chưa có thông tin"
         text += ")"
     if target.share_of_target is not None and target.achieved > 0:
-        text += f", đạt {format_number(target.share_of_target, 1)}% so với chỉ tiêu"
+        text += f", đạt {format_number(target.share_of_target, 2)}% so với chỉ tiêu"
     return f"{text} ({'đạt' if target.reached else 'không đạt'})."
 
 
@@ -211,7 +212,7 @@ def _money(total: BudgetTotal) -> str:
         return "chưa được phân bổ kinh phí"
     return (
         f"phân bổ {format_money(total.allocated)}, giải ngân {format_money(total.disbursed)}, "
-        f"đạt {format_decimal(total.rate or 0)}%"
+        f"đạt {format_number(total.rate or 0, 2)}%"
     )
 
 

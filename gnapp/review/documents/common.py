@@ -14,7 +14,7 @@ from typing import Any
 import sqlite_utils
 
 from gnapp.core.classify import CLASS_LABELS
-from gnapp.core.movements import MOVEMENT_LABELS
+from gnapp.core.movements import movement_words
 from gnapp.core.official import resolve_bases
 from gnapp.core.record import value_label
 from gnapp.data import form_file
@@ -71,7 +71,7 @@ def status_text(code: str | None) -> str:
 
 
 def movement_text(code: str | None) -> str:
-    return capital(MOVEMENT_LABELS[code]) if code else ""
+    return capital(movement_words()[code]) if code else ""
 
 
 def village_label(name: str) -> str:

@@ -3,10 +3,12 @@ before recognition a draft marked "DỰ THẢO"."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 import sqlite_utils
 
+from gnapp.core.movements import escaped_poverty_summary
 from gnapp.core.official import document_kind, full_number
 from gnapp.core.vietnamese import format_date, format_number
 from gnapp.reporting.document import (
@@ -62,6 +64,13 @@ def _decision_states(context: Context) -> list[HouseholdState]:
             f"{context.found.title}: chưa lập được dự thảo quyết định — " + "; ".join(problems)
         )
     return states
+
+
+def _escaped_detail(states: list[HouseholdState]) -> str:
+    """ "; thoát nghèo 47 hộ, trong đó 33 hộ thành hộ cận nghèo, 14 hộ vượt chuẩn cận
+    nghèo" — the one vocabulary of forms/documents/movements.json."""
+    moved = Counter(s.movement for s in states if s.movement)
+    return f"; {escaped_poverty_summary(moved)}"
 
 
 def _decided(context: Context, on: date) -> date:
@@ -145,6 +154,7 @@ def decision_document(db: sqlite_utils.Database, round_id: int, on: date) -> Off
             Bullet(
                 f"{names[kind]}: {format_number(counts[kind].households)} hộ, "
                 f"{format_number(counts[kind].persons)} nhân khẩu"
+                f"{_escaped_detail(states) if kind == 'escaped_poverty' else ''}"
                 f" (Phụ lục {ROMAN[index]})"
             )
             for index, kind in enumerate(LIST_KINDS)

@@ -526,6 +526,9 @@ class NarrativePage(ReportPage):
         self.scroll.setWidget(body)
 
 
+AWARD_FIELDS = ("name", "unit", "achievement", "form")
+
+
 class AwardsPage(ReportPage):
     """(d) The collectives and individuals proposed for awards (kinds that take them)."""
 
@@ -534,6 +537,7 @@ class AwardsPage(ReportPage):
         tr_noop("Tên tập thể, cá nhân"),
         tr_noop("Chức vụ, đơn vị"),
         tr_noop("Thành tích"),
+        tr_noop("Hình thức khen thưởng (Giấy khen, Bằng khen)"),
     )
 
     def __init__(self, wizard: ReportWizard) -> None:
@@ -612,7 +616,7 @@ class AwardsPage(ReportPage):
         kind.setEnabled(not self.owner.read_only)
         kind.currentIndexChanged.connect(self.store)
         self.table.setCellWidget(row, 0, kind)
-        for column, key in enumerate(("name", "unit", "achievement"), start=1):
+        for column, key in enumerate(AWARD_FIELDS, start=1):
             self.table.setItem(row, column, QTableWidgetItem(str(award.get(key, ""))))
 
     def add_row(self, kind: str) -> None:
@@ -631,9 +635,9 @@ class AwardsPage(ReportPage):
     def awards(self) -> list[dict[str, Any]]:
         found = []
         for row in range(self.table.rowCount()):
-            texts = [self.table.item(row, c).text().strip() for c in (1, 2, 3)]
-            award = {"kind": self.table.cellWidget(row, 0).currentData(), "name": texts[0]}
-            award |= {"unit": texts[1], "achievement": texts[2]}
+            texts = [self.table.item(row, c).text().strip() for c in (1, 2, 3, 4)]
+            award = {"kind": self.table.cellWidget(row, 0).currentData()}
+            award |= dict(zip(AWARD_FIELDS, texts, strict=True))
             found.append(award)
         return found
 
