@@ -434,7 +434,7 @@ def _targets_table(figures: ReportFigures, title: str, chosen: frozenset[str]) -
         Column("decision", "Quyết định giao", "text", width=1.6),
         Column("target", "Chỉ tiêu giao", "value"),
         Column("achieved", "Thực hiện", "value"),
-        Column("share", "% so với chỉ tiêu", "rate"),
+        Column("share", "% so với chỉ tiêu", "value"),
         Column("verdict", "Đánh giá", "text", width=1.5),
     )
     rows = []
@@ -452,19 +452,14 @@ def _targets_table(figures: ReportFigures, title: str, chosen: frozenset[str]) -
                     "label": target.label,
                     "unit": target.unit,
                     "decision": target.decision_number or "",
-                    "target": _target_value(target.target, target.unit),
-                    "achieved": _target_value(target.achieved, target.unit),
+                    "target": target.target,
+                    "achieved": target.achieved,
                     "share": target.share_of_target,
                     "verdict": verdict,
                 }
             )
         )
     return Table(columns, tuple(rows), id="targets", title=title, totals=False)
-
-
-def _target_value(value: float | None, unit: str) -> float | str | None:
-    """A rate target's value with two decimals ("7,40"), as the text writes it."""
-    return format_number(value, 2) if unit == "%" and value is not None else value
 
 
 def _budget_table(figures: ReportFigures, title: str) -> Table:

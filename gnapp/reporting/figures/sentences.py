@@ -38,9 +38,8 @@ def _households(n: int) -> str:
 
 def _value(value: float, unit: str) -> str:
     """A target or achieved value with its unit ("6,05%", "20 hộ")."""
-    if unit == "%":  # rates with two decimals, as the seeds write them ("7,40%")
-        return f"{format_number(value, 2)}%"
-    return f"{format_decimal(value)} {unit}"
+    text = format_decimal(value)
+    return f"{text}%" if unit == "%" else f"{text} {unit}"
 
 
 def _change(reduction: int) -> str:
@@ -97,7 +96,7 @@ def _reduction_note(figures: ReportFigures, status: str) -> str:
     note = _change(moved.reduction)
     if target is not None:
         if moved.reduction > 0 and target.share_of_target is not None:
-            note += f", đạt {format_number(target.share_of_target, 2)}% so với chỉ tiêu giao"
+            note += f", đạt {format_number(target.share_of_target, 1)}% so với chỉ tiêu giao"
         else:
             note += f"; chỉ tiêu giao giảm {_value(target.target, target.unit)}"
     return note
@@ -169,7 +168,9 @@ def _groups_sentence(figures: ReportFigures, status: str) -> str:
 
 
 def _target_sentence(target: TargetFigure, services: Mapping[str, ServiceFigure]) -> str:
-    text = f"{target.label}: chỉ tiêu {_value(target.target, target.unit)}"
+    is_rate = target.code.endswith("_rate")  # a poverty rate: two decimals, as the seeds
+    planned = _rate_text(target.target) if is_rate else _value(target.target, target.unit)
+    text = f"{target.label}: chỉ tiêu {planned}"
     if target.achieved is None:
         service = services.get(target.code)
         if service is not None and service.base == 0:
@@ -191,7 +192,7 @@ def _target_sentence(target: TargetFigure, services: Mapping[str, ServiceFigure]
             text += f"; {format_number(service.unknown)} {service.unit} chưa có thông tin"
         text += ")"
     if target.share_of_target is not None and target.achieved > 0:
-        text += f", đạt {format_number(target.share_of_target, 2)}% so với chỉ tiêu"
+        text += f", đạt {format_number(target.share_of_target, 1)}% so với chỉ tiêu"
     return f"{text} ({'đạt' if target.reached else 'không đạt'})."
 
 
