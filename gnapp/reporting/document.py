@@ -261,6 +261,9 @@ class OfficialDocument:
     signatures: tuple[Signature, ...] = ()
     issuer_name: str = ""
     landscape: bool = False
+    # False: a form printed in its own layout (a questionnaire): no issuing office, number,
+    # national motto nor place and date at the top
+    official_header: bool = True
 
     def annex_note(self, annex: Annex) -> str:
         """The italic line under an annex title: "(Kèm theo Báo cáo số 15/BC-UBND ngày

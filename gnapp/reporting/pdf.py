@@ -467,7 +467,8 @@ def _story(
     total = _block_count(document) if total is None else total
     orientation = LANDSCAPE if document.landscape else PORTRAIT
     width = _frame_width(orientation)
-    story = _header(document, width) + _title(document, width)
+    story = _header(document, width) if document.official_header else []
+    story += _title(document, width)
     last: list[Flowable] = []
     for block in document.body:
         progress(done, total, "Đang dựng văn bản PDF")

@@ -132,3 +132,14 @@ def test_the_clerk_is_told_of_a_missing_signer_before_writing(documents_round):
     assert any("chưa khai báo họ tên người ký" in note for note in notes)
     assert any("Luật Tổ chức chính quyền địa phương chưa được xác nhận" in n for n in notes)
     assert document_notes(cdb.db, round_id, "minutes") == []
+
+
+def test_a_questionnaire_is_printed_in_the_forms_layout_with_its_survey_date(
+    documents_round, tmp_path
+):
+    cdb, round_id = documents_round
+    (pdf,) = write_into_folder(cdb.db, round_id, "questionnaire", tmp_path, on=ON)
+    first = flat_text(pdf).split("PHIẾU RÀ SOÁT", 2)
+    assert first[0] == ""  # the form's title first: no issuing office, number nor motto
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" not in flat_text(pdf)
+    assert "Ngày rà soát: " in first[1] and "02/12/2026" not in first[1].split("CHỦ HỘ")[0]
