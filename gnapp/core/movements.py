@@ -41,16 +41,24 @@ def movement_words() -> dict[str, str]:
     return dict(_vocabulary()["labels"])
 
 
-def escaped_poverty_summary(counts: Mapping[str, int]) -> str:
-    """ "thoát nghèo 47 hộ, trong đó 33 hộ thành hộ cận nghèo, 14 hộ vượt chuẩn cận nghèo"
-    from the households of each movement out of poverty."""
+def escaped_poverty_detail(counts: Mapping[str, int]) -> str:
+    """ "trong đó 33 hộ thành hộ cận nghèo, 14 hộ vượt chuẩn cận nghèo" from the households
+    of each movement out of poverty."""
     words = _vocabulary()
-    parts = words["escaped_poverty_parts"]
-    total = sum(counts.get(code, 0) for code in parts)
     listed = ", ".join(
-        f"{format_number(counts.get(code, 0))} hộ {label}" for code, label in parts.items()
+        f"{format_number(counts.get(code, 0))} hộ {label}"
+        for code, label in words["escaped_poverty_parts"].items()
     )
-    return words["escaped_poverty_summary"].format(total=format_number(total), parts=listed)
+    return words["escaped_poverty_detail"].format(parts=listed)
+
+
+def escaped_poverty_summary(counts: Mapping[str, int]) -> str:
+    """ "thoát nghèo 47 hộ, trong đó 33 hộ thành hộ cận nghèo, 14 hộ vượt chuẩn cận nghèo"."""
+    words = _vocabulary()
+    total = sum(counts.get(code, 0) for code in words["escaped_poverty_parts"])
+    return words["escaped_poverty_summary"].format(
+        total=format_number(total), detail=escaped_poverty_detail(counts)
+    )
 
 
 def _listed(status: str | None) -> str | None:

@@ -68,7 +68,7 @@ DOCUMENTS = "documents_issued"  # narrative key: the documents issued, one per l
 AWARD_KINDS = {"collective": "Tập thể", "individual": "Cá nhân"}
 PEOPLE_UNIT = "Đơn vị tính: hộ, người"
 # An empty section the clerk writes by hand on the printed page: dotted lines, never a remark
-FILL_IN = (TextParagraph("…" * 75, indent=False), TextParagraph("…" * 75, indent=False))
+FILL_IN = (TextParagraph("…" * 33, indent=False),) * 2  # a line each at 14 pt on A4 portrait
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from gnapp.core.movements import movement_words
+from gnapp.core.movements import escaped_poverty_summary, movement_words
 from gnapp.core.vietnamese import format_decimal, format_money, format_number
 from gnapp.reporting.figures.compute import (
     DECREASES,
@@ -147,6 +147,12 @@ def _movement_sentence(figures: ReportFigures, status: str) -> str:
         for column, movement in LIST_MOVEMENTS[status].items()
     ]
     down, up = parts[: len(DECREASES)], parts[len(DECREASES) :]
+    if status == "poor":  # the one vocabulary: "thoát nghèo N hộ, trong đó …"
+        counts = {
+            movement: getattr(moved, column).households
+            for column, movement in LIST_MOVEMENTS[status].items()
+        }
+        down = [escaped_poverty_summary(counts)]
     return (
         f"{_during(figures)}, {LIST_LABELS[status]} giảm {_households(moved.decreases.households)}"
         f" ({', '.join(down)}) và tăng {_households(moved.increases.households)} "

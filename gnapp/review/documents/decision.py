@@ -8,7 +8,7 @@ from datetime import date
 
 import sqlite_utils
 
-from gnapp.core.movements import escaped_poverty_summary
+from gnapp.core.movements import escaped_poverty_detail
 from gnapp.core.official import document_kind, full_number
 from gnapp.core.vietnamese import format_date, format_number
 from gnapp.reporting.document import (
@@ -67,10 +67,10 @@ def _decision_states(context: Context) -> list[HouseholdState]:
 
 
 def _escaped_detail(states: list[HouseholdState]) -> str:
-    """ "; thoát nghèo 47 hộ, trong đó 33 hộ thành hộ cận nghèo, 14 hộ vượt chuẩn cận
-    nghèo" — the one vocabulary of forms/documents/movements.json."""
+    """ ", trong đó 33 hộ thành hộ cận nghèo, 14 hộ vượt chuẩn cận nghèo" — the one
+    vocabulary of forms/documents/movements.json."""
     moved = Counter(s.movement for s in states if s.movement)
-    return f"; {escaped_poverty_summary(moved)}"
+    return f", {escaped_poverty_detail(moved)}"
 
 
 def _decided(context: Context, on: date) -> date:
