@@ -8,6 +8,7 @@ from datetime import date
 
 import pypdfium2
 import pytest
+from openpyxl import load_workbook
 
 from gnapp.core.official import full_number, legal_acts, signing_marks
 from gnapp.reporting.builder import default_header, write_report_files
@@ -143,3 +144,18 @@ def test_a_questionnaire_is_printed_in_the_forms_layout_with_its_survey_date(
     assert first[0] == ""  # the form's title first: no issuing office, number nor motto
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" not in flat_text(pdf)
     assert "Ngày rà soát: " in first[1] and "02/12/2026" not in first[1].split("CHỦ HỘ")[0]
+
+
+def test_the_workbook_is_headed_and_dated_like_the_pdf(demo_db, tmp_path):
+    header = default_header(demo_db.db, date(2026, 1, 5), "45")
+    built = write_report_files(demo_db.db, "annual", "2025", {}, [], header, tmp_path)
+    sheet = load_workbook(built.xlsx).worksheets[0]
+    texts = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    assert texts[:4] == [
+        "ỦY BAN NHÂN DÂN",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "XÃ SƠN MINH",
+        "Độc lập - Tự do - Hạnh phúc",
+    ]
+    assert "Sơn Minh, ngày 05 tháng 01 năm 2026" in texts
+    assert not any("TỈNH" in text for text in texts)
