@@ -7,7 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from gnapp import preferences
-from gnapp.core.official import document_kinds, legal_acts, signer_titles, signing_marks
+from gnapp.core.official import (
+    BASIS_SLOTS,
+    document_kinds,
+    legal_acts,
+    signer_titles,
+    signing_marks,
+)
 from gnapp.i18n import tr
 from gnapp.preferences import preferred_language, remember_language
 from gnapp.reporting.issuer import HEADER_SETTINGS, issuer
@@ -156,8 +162,10 @@ class SettingsDialog(QDialog):
             label = tr("Căn cứ pháp lý — {kind}:", kind=document_kinds()[code].name)
             form.addRow(label, line)
         acts = QLabel(
-            tr("Mã văn bản (cách nhau dấu phẩy): {acts}", acts=", ".join(legal_acts()))
-            + "; standard, procedure, programme"
+            tr(
+                "Mã văn bản (cách nhau dấu phẩy): {acts}",
+                acts=", ".join([*legal_acts(), *BASIS_SLOTS]),
+            )
         )
         acts.setWordWrap(True)
         form.addRow(acts)
