@@ -311,6 +311,8 @@ def test_documents_are_written_into_the_chosen_folder(
     narrowing the minutes to one village."""
     view = view_of(qtbot, demo_db, clerk)
     monkeypatch.setattr(review_view, "choose_folder", lambda *args: tmp_path)
+    asked = []
+    monkeypatch.setattr(review_view, "ask_yes_no", lambda _, title, text, yes: asked.append(text))
     menu = view.documents_button.menu()
     assert [a.text() for a in menu.actions()][-1] == "Biểu tổng hợp kết quả rà soát…"
     view.village_box.setCurrentIndex(1)
@@ -327,6 +329,8 @@ def test_documents_are_written_into_the_chosen_folder(
     assert {p.suffix for p in written["summary_tables"]} == {".pdf", ".xlsx"}
     assert all(path.exists() for files in written.values() for path in files)
     assert messages[-1][1].startswith("Đã ghi:\n")
+    # the decision and the certificates cite a law whose date is not confirmed: told first
+    assert len(asked) == 2 and all("chưa được xác nhận" in text for text in asked)
 
 
 def test_a_document_not_ready_is_refused_in_words(
