@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from gnapp.core.vietnamese import format_number
 from gnapp.data import read_form_json
@@ -32,8 +33,9 @@ MOVEMENT_LABELS = {
 
 
 @functools.cache
-def _vocabulary() -> dict:
-    return read_form_json("documents", "movements.json")
+def _vocabulary() -> dict[str, Any]:
+    found: dict[str, Any] = read_form_json("documents", "movements.json")
+    return found
 
 
 def movement_words() -> dict[str, str]:
@@ -49,14 +51,14 @@ def escaped_poverty_detail(counts: Mapping[str, int]) -> str:
         f"{format_number(counts.get(code, 0))} hộ {label}"
         for code, label in words["escaped_poverty_parts"].items()
     )
-    return words["escaped_poverty_detail"].format(parts=listed)
+    return str(words["escaped_poverty_detail"]).format(parts=listed)
 
 
 def escaped_poverty_summary(counts: Mapping[str, int]) -> str:
     """ "thoát nghèo 47 hộ, trong đó 33 hộ thành hộ cận nghèo, 14 hộ vượt chuẩn cận nghèo"."""
     words = _vocabulary()
     total = sum(counts.get(code, 0) for code in words["escaped_poverty_parts"])
-    return words["escaped_poverty_summary"].format(
+    return str(words["escaped_poverty_summary"]).format(
         total=format_number(total), detail=escaped_poverty_detail(counts)
     )
 

@@ -8,6 +8,7 @@ import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from gnapp.core.vietnamese import format_date_long
 from gnapp.data import read_form_json
@@ -60,13 +61,15 @@ class DocumentKind:
 
 
 @functools.cache
-def _acts_file() -> dict:
-    return read_form_json("documents", "legal-acts.json")
+def _acts_file() -> dict[str, Any]:
+    found: dict[str, Any] = read_form_json("documents", "legal-acts.json")
+    return found
 
 
 @functools.cache
-def _issuers_file() -> dict:
-    return read_form_json("documents", "issuers.json")
+def _issuers_file() -> dict[str, Any]:
+    found: dict[str, Any] = read_form_json("documents", "issuers.json")
+    return found
 
 
 @functools.cache
@@ -88,7 +91,8 @@ def legal_acts() -> dict[str, LegalAct]:
 
 def slot_act(slot: str, code: str) -> str | None:
     """The act id of a standard, procedure or programme code ("2022-2025" → "nd-07-2021")."""
-    return _acts_file()[f"{slot}s"].get(code)
+    act: str | None = _acts_file()[f"{slot}s"].get(code)
+    return act
 
 
 @functools.cache

@@ -165,14 +165,18 @@ class Context:
             **fields,
         )
 
-    def heading(self, title: str, *subtitles: str) -> Heading:
-        """A sheet's heading under the commune's header."""
+    def heading(self, title: str, *subtitles: str, kind: str, on: date | None) -> Heading:
+        """A sheet's heading under the commune's header, signed and dated like the document of
+        ``kind`` it goes with (``on`` None: the date line left to fill in)."""
+        signed = self.signature(kind)
         return Heading(
             parent_body=self.who.parent_body,
             office=self.who.office,
             title=title,
             place=self.who.place,
             subtitles=tuple(s for s in subtitles if s),
+            signer=(*signed.marks, signed.title),
+            date=on,
         )
 
     def states(self, village: int | None = None, *, removed: bool = False) -> list[HouseholdState]:

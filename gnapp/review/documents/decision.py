@@ -192,8 +192,12 @@ def decision_document(db: sqlite_utils.Database, round_id: int, on: date) -> Off
 
 def decision_sheets(context: Context, on: date) -> list[tuple[Table, Heading]]:
     """The lists annexed to the decision as sheets, one per list."""
-    note = _annex_note(context, _decided(context, on))
+    decided = _decided(context, on)
+    note = _annex_note(context, decided)
     return [
-        (table, context.heading(f"Phụ lục {ROMAN[index]}. {table.title}", note))
+        (
+            table,
+            context.heading(f"Phụ lục {ROMAN[index]}. {table.title}", note, kind=KIND, on=decided),
+        )
         for index, table in enumerate(_list_tables(context, _decision_states(context)))
     ]

@@ -88,7 +88,7 @@ def _write_sheets(
         )
     context = round_context(db, round_id)
     makers: dict[str, Callable[[], list[tuple[Table, Heading]]]] = {
-        "list": lambda: review_list_sheets(context, village_id),
+        "list": lambda: review_list_sheets(context, village_id, on),
         "notice": lambda: notice_sheets(context),
         "decision": lambda: decision_sheets(context, on),
     }

@@ -133,6 +133,6 @@ def notice_document(db: sqlite_utils.Database, round_id: int) -> OfficialDocumen
 
 def notice_sheets(context: Context) -> list[tuple[Table, Heading]]:
     """The results annexed to the notice as a sheet."""
-    _posting(context)
+    start = date.fromisoformat(_posting(context)["starts_on"])
     results = _results_table(context, context.states())
-    return [(results, context.heading(results.title))]
+    return [(results, context.heading(results.title, kind=KIND, on=start))]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 
 import sqlite_utils
@@ -114,12 +115,15 @@ def review_list_document(
     )
 
 
-def review_list_sheets(context: Context, village_id: int | None) -> list[tuple[Table, Heading]]:
+def review_list_sheets(
+    context: Context, village_id: int | None, on: date
+) -> list[tuple[Table, Heading]]:
     """The list and the households taken off it as sheets."""
     words = context.words["list"]
     subtitle = context.fill(words["subtitle"])
     listed, removed = _tables(context, village_id)
-    sheets = [(listed, context.heading(context.fill(words["title"]), subtitle))]
+    heading = functools.partial(context.heading, kind="review_list", on=on)
+    sheets = [(listed, heading(context.fill(words["title"]), subtitle))]
     if removed is not None:
-        sheets.append((removed, context.heading(words["removed_title"], subtitle)))
+        sheets.append((removed, heading(words["removed_title"], subtitle)))
     return sheets
