@@ -573,11 +573,10 @@ def meeting_problems(
     attendee_count: int,
     attendees: Mapping[str, int] | None,
     represented: int | None,
-    listed: int,
 ) -> list[str]:
     """What does not add up among a meeting's people: the groups must make up the number
-    present, a household is represented by someone present (so no more households than people,
-    nor than the household representatives), and no more than the village's listed ones."""
+    present, and a household is represented by someone present (so no more households than
+    people, nor than the household representatives)."""
     problems = []
     if attendees is not None:
         if any(count < 0 for count in attendees.values()):
@@ -597,11 +596,6 @@ def meeting_problems(
             problems.append(
                 f"số hộ có đại diện ({represented}) nhiều hơn số đại diện hộ gia đình dự họp "
                 f"({attendees.get(REPRESENTATIVES, 0)})"
-            )
-        if represented > listed:
-            problems.append(
-                f"số hộ có đại diện ({represented}) nhiều hơn số hộ của thôn trong danh sách "
-                f"rà soát ({listed})"
             )
     return problems
 
@@ -639,8 +633,7 @@ def record_meeting(
         except DatabaseError:
             raise ReviewError(f"Không tìm thấy thôn mã {village_id}") from None
         states = {s.household_id: s for s in household_states(db, round_id)}
-        listed = sum(1 for s in states.values() if s.village_id == village_id)
-        problems = meeting_problems(attendee_count, attendees, represented_households, listed)
+        problems = meeting_problems(attendee_count, attendees, represented_households)
         if problems:
             raise ReviewError(f"Cuộc họp ở {village}: " + "; ".join(problems) + ".")
         rows = []

@@ -90,7 +90,10 @@ def _minutes(
         body.append(Bullet(f"{groups.get(group, group)}: {format_number(count)} người"))
     body.append(Bullet(f"Tổng số người dự họp: {format_number(meeting['attendee_count'])} người"))
     represented = meeting["represented_households"]
-    if represented is not None and listed:
+    if represented is not None and listed and represented > listed:
+        # the whole village came, not only the listed households: no share of the list
+        body.append(Bullet(f"Số hộ có đại diện dự họp: {format_number(represented)} hộ"))
+    elif represented is not None and listed:
         body.append(
             Bullet(
                 f"Đại diện {format_number(represented)}/{format_number(listed)} hộ trong danh sách "

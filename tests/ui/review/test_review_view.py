@@ -132,7 +132,8 @@ def test_a_periodic_round_is_opened_through_the_dialog(qtbot, demo_db, clerk, mo
     assert view.round.year == 2025 and view.round.locked  # the demo's recognised round
 
     def fill(dialog: RoundDialog) -> None:
-        assert dialog.standard.currentData() == standard_for_year(2026).id
+        opened_year = dialog.year.value()  # this year: the next year's standard
+        assert dialog.standard.currentData() == standard_for_year(opened_year + 1).id
         dialog.year.setValue(2026)  # the lists of 2027: the standard in force on 01/01/2027
         assert dialog.standard.currentData() == "2027-2030"
         assert "ngày 01/01/2027" in dialog.standard_reason.text()
@@ -312,7 +313,9 @@ def test_documents_are_written_into_the_chosen_folder(
     view = view_of(qtbot, demo_db, clerk)
     monkeypatch.setattr(review_view, "choose_folder", lambda *args: tmp_path)
     asked = []
-    monkeypatch.setattr(review_view, "ask_yes_no", lambda _, title, text, yes: asked.append(text))
+    monkeypatch.setattr(
+        review_view, "ask_yes_no", lambda _, title, text, yes: not asked.append(text)
+    )
     menu = view.documents_button.menu()
     assert [a.text() for a in menu.actions()][-1] == "Biểu tổng hợp kết quả rà soát…"
     view.village_box.setCurrentIndex(1)
@@ -329,8 +332,10 @@ def test_documents_are_written_into_the_chosen_folder(
     assert {p.suffix for p in written["summary_tables"]} == {".pdf", ".xlsx"}
     assert all(path.exists() for files in written.values() for path in files)
     assert messages[-1][1].startswith("Đã ghi:\n")
-    # the decision and the certificates cite a law whose date is not confirmed: told first
-    assert len(asked) == 2 and all("chưa được xác nhận" in text for text in asked)
+    # the demo names no signer (list, notice, decision, certificates), and the decision and
+    # the certificates cite a law whose date is not confirmed: told before writing
+    assert len(asked) == 4 and all("chưa khai báo họ tên người ký" in text for text in asked)
+    assert sum("chưa được xác nhận" in text for text in asked) == 2
 
 
 def test_a_document_not_ready_is_refused_in_words(
