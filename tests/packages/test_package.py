@@ -130,6 +130,8 @@ def test_a_package_names_its_file_and_drafts_an_email(world):
     assert draft.subject == "[GNApp] Xã Sơn Minh gửi báo cáo năm 2025 (gói số 1)"
     for text in (world.package.name, manifest.signing_key, "KB", "mã hóa", "Kính gửi: UBND tỉnh"):
         assert text in draft.body
+    # the report was saved as "15": the full number, as the PDF prints it
+    assert manifest.document_number == "15/BC-UBND" and "văn bản số 15/BC-UBND." in draft.body
     assert draft.attachment == world.package
 
 
