@@ -90,6 +90,12 @@ def test_a_round_from_opening_to_correction(db_path, tmp_path, capsys, monkeypat
     first_village, first_codes = next(iter(by_village.items()))
     votes = [f"--vote={code}=30" for code in first_codes]
     votes[0] = f"--vote={first_codes[0]}=10/30"
+    meeting = ("review", "meeting", *base, "--village", first_village, "--date", "2026-11-02")
+    # people who do not add up are refused in words, and nothing is recorded
+    status, _, err = run(capsys, *meeting, "--attendees", "30", "--group", "reviewers=0", *votes)
+    assert status == 1 and "cộng các thành phần tham dự được 0 người" in err
+    status, _, err = run(capsys, *meeting, "--attendees", "40", "--represented", "114", *votes)
+    assert status == 1 and "số hộ có đại diện (114) nhiều hơn số người dự họp (40)" in err
     status, out, _ = run(
         capsys,
         "review",
