@@ -675,17 +675,14 @@ def round_standard(kind: str, year: int, month: int | None = None) -> RoundStand
     if kind == "periodic":
         standard = standard_for_year(year + 1)
         reason = (
-            f"Đợt rà soát định kỳ năm {year} xác định danh sách hộ nghèo, hộ cận nghèo dùng trong "
-            f"năm {year + 1}, nên mặc định áp dụng chuẩn có hiệu lực ngày 01/01/{year + 1}: "
-            f"{standard.name}. Có thể chọn chuẩn khác."
+            f"Đợt định kỳ năm {year} xác định danh sách hộ nghèo, hộ cận nghèo dùng trong năm "
+            f"{year + 1}: mặc định là chuẩn có hiệu lực ngày 01/01/{year + 1}; "
+            "chọn được chuẩn khác."
         )
         return RoundStandard(standard, reason)
     standard = standard_for_year(year)
     when = f"tháng {month:02d}/{year}" if month else f"năm {year}"
-    reason = (
-        f"Đợt rà soát thường xuyên áp dụng chuẩn đang có hiệu lực trong {when}: "
-        f"{standard.name}. Có thể chọn chuẩn khác."
-    )
+    reason = f"Đợt thường xuyên: mặc định là chuẩn có hiệu lực trong {when}; chọn được chuẩn khác."
     return RoundStandard(standard, reason)
 
 
