@@ -507,6 +507,7 @@ class _Generator:
             waiting.setdefault(state.village_id, []).append(state.household_id)
         for number, (village_id, households) in enumerate(sorted(waiting.items())):
             attending = 25 + (len(households) + number * 7) % 30
+            officials = 5  # the commune's steering committee and the reviewers
             workflow.record_meeting(
                 self.cdb,
                 round_id,
@@ -517,7 +518,12 @@ class _Generator:
                 place="Nhà văn hóa thôn",
                 chair="Trưởng thôn",
                 secretary="Tổ rà soát",
-                represented_households=len(households),
+                attendees={
+                    "steering_committee": 2,
+                    "reviewers": officials - 2,
+                    "household_representatives": attending - officials,
+                },
+                represented_households=min(len(households), attending - officials),
             )
         if not waiting:  # a tiny commune with no household to review
             return

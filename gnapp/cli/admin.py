@@ -27,7 +27,7 @@ from gnapp.i18n import LANGUAGES
 if TYPE_CHECKING:
     from gnapp.store.database import CommuneDatabase
 
-MULTILINE_SETTINGS = ("document.signing_marks", "document.recipients")
+MULTILINE_SETTINGS = ("document.recipients",)
 USER_ACTIONS = {
     "add": "thêm",
     "passwd": "đổi mật khẩu",

@@ -14,6 +14,7 @@ classifying households by a poverty standard.
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -199,13 +200,21 @@ def _narrative(path: Path | None) -> dict:
 
 
 def _build(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
-    from gnapp.reporting.builder import default_header, header_choices, write_report_files
+    from gnapp.reporting.builder import (
+        OFFICIAL_KIND,
+        default_header,
+        header_choices,
+        write_report_files,
+    )
+    from gnapp.reporting.issuer import signing_warnings
     from gnapp.store.reports import save_report
 
     require_folder(args.out)
     content = _narrative(args.narrative)
     awards = content.pop("awards", [])
     header = default_header(cdb.db, args.date or date.today(), args.number)
+    for note in signing_warnings(cdb.db, OFFICIAL_KIND, name=header.signer_name):
+        print(f"Lưu ý: {note}", file=sys.stderr)
     if args.kind == "plan":
         return _build_plan(cdb, args, content, header)
     figure_sets = (

@@ -74,7 +74,12 @@ def add_commands(commands: Any) -> None:
                        _open)  # fmt: skip
     opening.add_argument("--year", type=int, required=True, metavar="NĂM", help="năm rà soát")
     opening.add_argument("--month", type=int, metavar="THÁNG", help="đợt thường xuyên của tháng")
-    opening.add_argument("--standard", metavar="ID", help="chuẩn nghèo (mặc định: chuẩn của năm)")
+    opening.add_argument(
+        "--standard",
+        metavar="ID",
+        help="chuẩn nghèo (mặc định: đợt định kỳ năm N dùng chuẩn có hiệu lực 01/01/N+1; đợt "
+        "thường xuyên dùng chuẩn của tháng)",
+    )
     opening.add_argument("--reference-date", metavar="NGÀY", help="ngày tham chiếu (tính tuổi)")
     opening.add_argument("--team", action="append", default=[], metavar="TÊN",
                          help="thành viên tổ rà soát (nhắc lại cho nhiều người)")  # fmt: skip
@@ -154,6 +159,10 @@ def add_commands(commands: Any) -> None:
     meeting.add_argument("--chair", metavar="TÊN", help="chủ trì")
     meeting.add_argument("--secretary", metavar="TÊN", help="thư ký")
     meeting.add_argument("--represented", type=int, metavar="N", help="số hộ có đại diện dự họp")
+    meeting.add_argument("--group", action="append", default=[], metavar="THÀNH_PHẦN=SỐ",
+                         help="số người của một thành phần tham dự (steering_committee, "
+                         "party_and_organisations, fatherland_front, household_representatives, "
+                         "reviewers); có thì phải cộng đúng --attendees")  # fmt: skip
 
     posting = _command(actions, "post", "niêm yết công khai kết quả", _post)
     round_option(posting)
@@ -240,12 +249,16 @@ def _rounds(cdb: Any, args: argparse.Namespace) -> int:
 
 
 def _open(cdb: Any, args: argparse.Namespace) -> int:
+    from gnapp.core.standards import round_standard
     from gnapp.review.workflow import get_round, open_round
 
+    kind = "regular" if args.month else "periodic"
+    if args.standard is None:
+        print(round_standard(kind, args.year, args.month).reason)
     round_id = open_round(
         cdb,
         args.year,
-        "regular" if args.month else "periodic",
+        kind,
         standard_id=args.standard,
         reference_date=args.reference_date,
         month=args.month,
@@ -420,6 +433,17 @@ def _vote(text: str) -> tuple[str, int | tuple[int, int]]:
         ) from None
 
 
+def _groups(texts: list[str]) -> dict[str, int]:
+    """ "household_representatives=30" options as the meeting's attendee groups."""
+    groups = {}
+    for text in texts:
+        key, _, count = text.partition("=")
+        if not count.strip().isdigit():
+            raise CliError(f"--group {text}: cần dạng THÀNH_PHẦN=SỐ, ví dụ reviewers=3.")
+        groups[key.strip()] = int(count)
+    return groups
+
+
 def _meeting(cdb: Any, args: argparse.Namespace) -> int:
     from gnapp.review.workflow import record_meeting
     from gnapp.store.review import meeting_votes
@@ -438,6 +462,7 @@ def _meeting(cdb: Any, args: argparse.Namespace) -> int:
         place=args.place,
         chair=args.chair,
         secretary=args.secretary,
+        attendees=_groups(args.group) if args.group else None,
         represented_households=args.represented,
     )
     print_table(

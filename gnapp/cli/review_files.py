@@ -13,6 +13,7 @@ official documents (``document``) and its summary tables for the level above (``
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -209,8 +210,10 @@ def _xlsform(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
 
 
 def _document(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
-    from gnapp.review.documents import write_document
+    from gnapp.review.documents import document_notes, write_document
 
+    for note in document_notes(cdb.db, args.round, args.kind):
+        print(f"Lưu ý: {note}", file=sys.stderr)
     written = write_document(
         cdb.db,
         args.round,

@@ -660,6 +660,33 @@ def standard_for_year(year: int) -> Standard:
 
 
 @dataclass(frozen=True)
+class RoundStandard:
+    """The standard a new review round uses by default, and why, in words."""
+
+    standard: Standard
+    reason: str
+
+
+def round_standard(kind: str, year: int, month: int | None = None) -> RoundStandard:
+    """The default standard of a round: a periodic round of year N sets the lists used in
+    N + 1, so it measures households against the standard in force on 1 January of N + 1 (the
+    late-2021 review ran under the 2022–2025 standard); a regular (monthly) round keeps the
+    standard in force in its month. StandardError when no national standard covers the year."""
+    if kind == "periodic":
+        standard = standard_for_year(year + 1)
+        reason = (
+            f"Đợt định kỳ năm {year} xác định danh sách hộ nghèo, hộ cận nghèo dùng trong năm "
+            f"{year + 1}: mặc định là chuẩn có hiệu lực ngày 01/01/{year + 1}; "
+            "chọn được chuẩn khác."
+        )
+        return RoundStandard(standard, reason)
+    standard = standard_for_year(year)
+    when = f"tháng {month:02d}/{year}" if month else f"năm {year}"
+    reason = f"Đợt thường xuyên: mặc định là chuẩn có hiệu lực trong {when}; chọn được chuẩn khác."
+    return RoundStandard(standard, reason)
+
+
+@dataclass(frozen=True)
 class PointsOption:
     value: str | int | float | bool
     label: str

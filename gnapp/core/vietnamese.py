@@ -116,6 +116,13 @@ def fold(text: str) -> str:
     return " ".join(filter(None, map(_fold_word, text.split())))
 
 
+def file_slug(*parts: str) -> str:
+    """A file name's stem in Vietnamese without diacritics: ("Báo cáo năm", "2025") ->
+    "bao-cao-nam-2025"."""
+    words = fold(" ".join(parts).replace("-", " ").replace("/", " ")).split()
+    return "-".join("".join(c for c in word if c.isalnum()) for word in words if word)
+
+
 def search_words(texts: Iterable[str]) -> str:
     """A search text: each distinct word of ``texts`` once, in the order first met, each after a
     space (" nguyen van duoc thi hoa"), so " " + a typed word finds the start of a word."""

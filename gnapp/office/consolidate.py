@@ -15,7 +15,7 @@ from gnapp.office.registry import communes
 from gnapp.office.store.database import OfficeDatabase
 from gnapp.office.store.packages import package_figures
 from gnapp.packages.data import Part, consolidated_data, figures_from_data
-from gnapp.reporting.builder import annex_tables
+from gnapp.reporting.builder import annex_tables, report_file_stem
 from gnapp.reporting.document import (
     Annex,
     OfficialDocument,
@@ -235,12 +235,13 @@ def write_consolidation(
     on: date,
     number: str | None = None,
 ) -> tuple[Path, Path]:
-    """Write tong-hop-<kind>-<period>.pdf and .xlsx into ``folder``."""
+    """Write tong-hop-<report>-<period>.pdf and .xlsx ("tong-hop-bao-cao-nam-2025") into
+    ``folder``."""
     folder = Path(folder)
     if not folder.is_dir():
         raise ConsolidationError(f"Không có thư mục {folder}")
     document, tables = consolidation_document(office, consolidation, on, number)
-    stem = f"tong-hop-{consolidation.kind}-{consolidation.period.code}"
+    stem = f"tong-hop-{report_file_stem(consolidation.kind, consolidation.period.code)}"
     pdf = write_pdf(document, folder / f"{stem}.pdf")
     xlsx = folder / f"{stem}.xlsx"
     write_report_xlsx(document, tables, xlsx)

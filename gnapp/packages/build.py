@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gnapp import __version__
+from gnapp.core.official import full_number
 from gnapp.packages.archive import read_archive, write_archive
 from gnapp.packages.canonical import FormatError
 from gnapp.packages.commune import (
@@ -47,7 +48,7 @@ from gnapp.packages.manifest import (
 from gnapp.packages.signer import check_signer
 from gnapp.paths import remove_stale_files
 from gnapp.progress import Progress
-from gnapp.reporting.builder import default_header, write_report_files
+from gnapp.reporting.builder import SYMBOL, default_header, report_file_stem, write_report_files
 from gnapp.reporting.figures import ReportFigures, parse_period, report_kind, require_consistent
 from gnapp.store import changelog
 from gnapp.store.database import CommuneDatabase
@@ -94,11 +95,11 @@ def choose_report(
 
 
 def package_file_name(manifest: Manifest) -> str:
-    """ "21555-annual-2025-so0003.gnpkg": commune code, report kind, period, sequence number."""
-    return (
-        f"{manifest.commune_code}-{manifest.report_kind}-{manifest.period}-"
-        f"so{manifest.sequence:04d}{SUFFIX}"
-    )
+    """ "21555-bao-cao-nam-2025-so0003.gnpkg": commune code, report (its kind's name without
+    diacritics), period, sequence number. The receiving office finds packages by their
+    suffix, so packages named the earlier way ("21555-annual-2025-…") are read alike."""
+    stem = report_file_stem(manifest.report_kind, manifest.period)
+    return f"{manifest.commune_code}-{stem}-so{manifest.sequence:04d}{SUFFIX}"
 
 
 def _entry(name: str, content: bytes, stored: bytes | None) -> FileEntry:
@@ -254,7 +255,7 @@ def build_package(
         report_name=report_kind(report.kind).name,
         period=report.period,
         report_version=report.version,
-        document_number=report.number,
+        document_number=full_number(report.number, SYMBOL),
         document_date=report.document_date.isoformat() if report.document_date else None,
         sequence=sequence,
         previous_package=previous,

@@ -17,7 +17,8 @@ from typing import Any
 
 import sqlite_utils
 
-from gnapp.core.vietnamese import format_number
+from gnapp.core.official import OfficialDataError, document_kind, full_number
+from gnapp.core.vietnamese import file_slug, format_number
 from gnapp.paths import remove_stale_files
 from gnapp.progress import Progress
 from gnapp.reporting.document import (
@@ -28,7 +29,6 @@ from gnapp.reporting.document import (
     OfficialDocument,
     SectionHeading,
     Series,
-    Signature,
     TextParagraph,
     number_symbol,
 )
@@ -50,7 +50,7 @@ from gnapp.reporting.figures import (
     target_label,
     year_end,
 )
-from gnapp.reporting.issuer import issuer
+from gnapp.reporting.issuer import bases_lines, issuer, signature
 from gnapp.reporting.output_tables import capital_table, outputs_table, policies_table
 from gnapp.reporting.pdf import write_pdf
 from gnapp.reporting.report_xlsx import write_report_xlsx
@@ -62,9 +62,9 @@ from gnapp.store.programme import programme_for_year
 from gnapp.store.reports import SavedReport
 from gnapp.store.settings import SETTINGS, current_settings, save_settings
 
-SYMBOL = "BC-UBND"
+OFFICIAL_KIND = "report"  # forms/documents/issuers.json: issuer, symbol and bases of a report
+SYMBOL = document_kind(OFFICIAL_KIND).symbol
 DOCUMENT_KIND = "BÁO CÁO"
-DEFAULT_MARKS = tuple(SETTINGS["document.signing_marks"].default)
 DEFAULT_TITLE = SETTINGS["document.signer_title"].default
 DEFAULT_RECIPIENTS = tuple(SETTINGS["document.recipients"].default)
 OPENING = "opening"  # narrative key of the paragraph under "Kính gửi"
@@ -80,6 +80,8 @@ SECTION_II_2_TABLES = {
 # XLSX writers' temporaries beside those ("..<name>.pdf.dang-ghi.<random>.tmp",
 # "..<name>.xlsx-<random>.tmp").
 REPORT_TEMPORARIES = (".*.dang-ghi", "..*.dang-ghi.*.tmp", "..*.xlsx-*.tmp")
+# An empty section the clerk writes by hand on the printed page: dotted lines, never a remark
+FILL_IN = (TextParagraph("…" * 33, indent=False),) * 2  # a line each at 14 pt on A4 portrait
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
 
@@ -99,7 +101,6 @@ class DocumentHeader:
     date: date
     signer_name: str = ""
     signer_title: str = DEFAULT_TITLE
-    signing_marks: tuple[str, ...] = DEFAULT_MARKS
     recipients: tuple[str, ...] = DEFAULT_RECIPIENTS
 
 
@@ -113,7 +114,6 @@ def default_header(
         date=on,
         signer_name=kept["document.signer_name"],
         signer_title=kept["document.signer_title"],
-        signing_marks=tuple(kept["document.signing_marks"]),
         recipients=tuple(kept["document.recipients"]),
     )
 
@@ -152,7 +152,7 @@ def _service_codes(figures: ReportFigures) -> tuple[str, ...]:
     return tuple(s.code for s in figures.services)
 
 
-HEADER_CHOICES = ("signer_name", "signer_title", "signing_marks", "recipients")
+HEADER_CHOICES = ("signer_name", "signer_title", "recipients")
 
 
 def header_choices(header: DocumentHeader) -> dict[str, Any]:
@@ -160,7 +160,6 @@ def header_choices(header: DocumentHeader) -> dict[str, Any]:
     return {
         "signer_name": header.signer_name,
         "signer_title": header.signer_title,
-        "signing_marks": list(header.signing_marks),
         "recipients": list(header.recipients),
     }
 
@@ -174,9 +173,8 @@ def saved_header(
     """A saved report's header: its ``header_choices`` over the defaults of the settings."""
     header = default_header(db, on, number)
     kept = {key: choices[key] for key in HEADER_CHOICES if key in choices}
-    for key in ("signing_marks", "recipients"):
-        if key in kept:
-            kept[key] = tuple(kept[key])
+    if "recipients" in kept:
+        kept["recipients"] = tuple(kept["recipients"])
     return replace(header, **kept)
 
 
@@ -537,6 +535,7 @@ def _awards_table(awards: Sequence[Mapping[str, Any]]) -> Table:
         Column("name", "Tên tập thể, cá nhân", "text"),
         Column("unit", "Chức vụ, đơn vị", "text"),
         Column("achievement", "Thành tích", "text"),
+        Column("form", "Hình thức khen thưởng đề nghị", "text"),
     )
     body = []
     for i, (code, label) in enumerate(AWARD_KINDS.items()):
@@ -552,6 +551,9 @@ def _awards_table(awards: Sequence[Mapping[str, Any]]) -> Table:
                                 "name": a["name"].strip(),
                                 "unit": str(a.get("unit", "")).strip(),
                                 "achievement": str(a.get("achievement", "")).strip(),
+                                # "Giấy khen của Chủ tịch UBND …", "Bằng khen của …"; left
+                                # to fill in by hand when not chosen
+                                "form": str(a.get("form", "")).strip() or "……………",
                             }
                         )
                         for n, a in enumerate(chosen, start=1)
@@ -639,6 +641,14 @@ def rate_charts(db: sqlite_utils.Database, figures: ReportFigures) -> tuple[Char
 # --- the document ----------------------------------------------------------------------------
 
 
+def _number(typed: str | None) -> str | None:
+    """The report's full number ("45" or "45/BC-UBND" → "45/BC-UBND"), refused in words."""
+    try:
+        return full_number(typed, SYMBOL)
+    except OfficialDataError as error:
+        raise ReportBuildError(str(error)) from None
+
+
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
@@ -675,10 +685,11 @@ def build_document(
     charts = rate_charts(db, figures)
 
     body: list[Block] = [
+        *(TextParagraph(line, italic=True) for line in bases_lines(db, OFFICIAL_KIND)),
         TextParagraph(
             narrative.get(OPENING, "").strip()
             or f"{who.name} báo cáo {_lower_first(subject)} như sau:"
-        )
+        ),
     ]
     for section in outline_sections(kind, chosen):
         body.append(SectionHeading(section.heading, level=section.level))
@@ -697,7 +708,7 @@ def build_document(
                 TextParagraph(f"(Chi tiết tại Phụ lục {', '.join(shown)} kèm theo)", italic=True)
             )
         if section.narrative:
-            body += text_blocks(narrative.get(section.key, ""))
+            body += text_blocks(narrative.get(section.key, "")) or list(FILL_IN)
     body.append(
         TextParagraph(f"Trên đây là báo cáo {_lower_first(subject)}, {who.name} kính báo cáo./.")
     )
@@ -712,7 +723,7 @@ def build_document(
     return OfficialDocument(
         parent_body=who.parent_body,
         issuing_office=who.office,
-        number_symbol=number_symbol(header.number or None, SYMBOL),
+        number_symbol=number_symbol(_number(header.number), SYMBOL),
         place=who.place,
         date=header.date,
         kind=DOCUMENT_KIND,
@@ -721,11 +732,15 @@ def build_document(
         recipients_to=(who.receiver,),
         annexes=tuple(annexes),
         recipients=header.recipients,
-        signatures=(
-            Signature(header.signer_title, header.signer_name, tuple(header.signing_marks)),
-        ),
+        signatures=(signature(db, OFFICIAL_KIND, header.signer_title, header.signer_name),),
         issuer_name=who.name,
     )
+
+
+def report_file_stem(kind: str, period: str) -> str:
+    """ "bao-cao-nam-2025", "bao-cao-6-thang-2025-h1": the kind's name and the period, in
+    Vietnamese without diacritics."""
+    return file_slug(report_kind(kind).name, period)
 
 
 @dataclass(frozen=True)
@@ -748,7 +763,7 @@ def write_report_files(
     figures: ReportFigures | None = None,
     figure_sets: Iterable[str] | None = None,
 ) -> BuiltReport:
-    """Compute the figures (unless given), then write <kind>-<period>.pdf and .xlsx into
+    """Compute the figures (unless given), then write report_file_stem().pdf and .xlsx into
     ``folder``. Both files are written aside and put in place together at the end, so an
     error or a cancel leaves the folder as it was."""
     folder = Path(folder)
@@ -757,7 +772,7 @@ def write_report_files(
         progress(0, 3, "Đang tính số liệu…")
     figures = figures or report_figures(db, kind, period)
     document = build_document(db, kind, period, narrative, awards, header, figures, figure_sets)
-    stem = f"{kind}-{figures.period.code}"
+    stem = report_file_stem(kind, figures.period.code)
     pdf, xlsx = folder / f"{stem}.pdf", folder / f"{stem}.xlsx"
     aside = {path: folder / f".{path.name}.dang-ghi" for path in (pdf, xlsx)}
     try:

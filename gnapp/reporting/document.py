@@ -12,9 +12,22 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from gnapp.core.official import full_number
 from gnapp.core.vietnamese import format_date
 
 Align = Literal["left", "center", "right", "justify"]
+# The words a header line breaks before: "ỦY BAN NHÂN DÂN" above "XÃ SƠN MINH"
+PLACE_WORDS = (
+    "XÃ ",
+    "PHƯỜNG ",
+    "THỊ TRẤN ",
+    "ĐẶC KHU ",
+    "HUYỆN ",
+    "QUẬN ",
+    "THỊ XÃ ",
+    "THÀNH PHỐ ",
+    "TỈNH ",
+)
 WIDE_TABLE_COLUMNS = 9  # an annex with a table this wide is laid out on landscape pages
 
 
@@ -248,6 +261,9 @@ class OfficialDocument:
     signatures: tuple[Signature, ...] = ()
     issuer_name: str = ""
     landscape: bool = False
+    # False: a form printed in its own layout (a questionnaire): no issuing office, number,
+    # national motto nor place and date at the top
+    official_header: bool = True
 
     def annex_note(self, annex: Annex) -> str:
         """The italic line under an annex title: "(Kèm theo Báo cáo số 15/BC-UBND ngày
@@ -262,5 +278,18 @@ class OfficialDocument:
 
 
 def number_symbol(number: int | str | None, symbol: str) -> str:
-    """The number line: "Số: 15/BC-UBND", or "Số:      /BC-UBND" leaving room for the number."""
-    return f"Số: {number}/{symbol}" if number is not None else f"Số:{' ' * 6}/{symbol}"
+    """The number line: "Số: 15/BC-UBND" from "15" or "15/BC-UBND" (``full_number``), or
+    "Số:      /BC-UBND" leaving room for the number."""
+    full = full_number(number, symbol)
+    return f"Số: {full}" if full is not None else f"Số:{' ' * 6}/{symbol}"
+
+
+def office_lines(office: str) -> tuple[str, str]:
+    """The issuing office on two lines as offices write it, before its place: ("ỦY BAN NHÂN
+    DÂN", "XÃ SƠN MINH"); a name without a place word stays on the first line."""
+    words = office.split()
+    for index in range(1, len(words)):
+        rest = " ".join(words[index:]) + " "
+        if rest.startswith(PLACE_WORDS):
+            return " ".join(words[:index]), rest.strip()
+    return office, ""

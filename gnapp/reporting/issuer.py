@@ -1,24 +1,28 @@
-"""The commune as the issuer of its documents and lists: the two header lines of an official
-document (Nghị định 30/2020), its place name and how the body text names it."""
+"""The commune as the issuer of its documents and lists: the header line of an official
+document (Nghị định 30/2020), its place name and how the body text names it. A people's
+committee has no parent-body line ("tên cơ quan chủ quản"): the header is "ỦY BAN NHÂN DÂN
+XÃ …" alone, unless the settings write one (a body that has one)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 import sqlite_utils
 
+from gnapp.core.official import document_kind, resolve_bases, signing_marks
+from gnapp.reporting.document import Signature
 from gnapp.store.errors import DatabaseError
 from gnapp.store.register import get_commune, get_setting
+from gnapp.store.settings import bases_key, current_settings
 
 KIND_WORDS = {"xa": "Xã", "phuong": "Phường", "dac_khu": "Đặc khu", "thi_tran": "Thị trấn"}
-# Provinces that are centrally-run cities: the header reads "UBND THÀNH PHỐ HÀ NỘI"
-CENTRAL_CITIES = frozenset({"Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Huế"})
 NO_RECEIVER = "…………………………"
 
 
 @dataclass(frozen=True)
 class Issuer:
-    parent_body: str  # "UBND TỈNH QUẢNG NGÃI"
+    parent_body: str  # empty for a people's committee; a setting for a body that has one
     office: str  # "ỦY BAN NHÂN DÂN XÃ SƠN MINH"
     place: str  # "Sơn Minh"
     name: str  # "UBND xã Sơn Minh"
@@ -36,9 +40,9 @@ HEADER_SETTINGS = {
 
 
 def issuer(db: sqlite_utils.Database, *, with_settings: bool = True) -> Issuer:
-    """The commune's issuer lines. The parent body is the province, or the district when the
-    commune reports to a district People's Committee; the two header lines and the place name
-    may be written otherwise in the settings (``with_settings`` False: the derived ones)."""
+    """The commune's issuer lines: no parent body (a people's committee has none); the header
+    lines and the place name may be written otherwise in the settings (``with_settings`` False:
+    the derived ones)."""
     derived = _derived_issuer(db)
     if not with_settings:
         return derived
@@ -59,16 +63,9 @@ def _derived_issuer(db: sqlite_utils.Database) -> Issuer:
     word = KIND_WORDS[commune["kind"]]
     name = commune["name"]
     place = name[len(word) :].strip() if name.casefold().startswith(word.casefold()) else name
-    province = commune["province"]
-    parent = f"UBND {'THÀNH PHỐ' if province in CENTRAL_CITIES else 'TỈNH'} {province.upper()}"
     receiver = (commune["receiving_office_name"] or "").strip()
-    if commune["receiving_office_kind"] == "district" and receiver.casefold().startswith(
-        ("ubnd ", "ủy ban nhân dân ")
-    ):
-        district = receiver.split(" ", 1)[1].upper().removeprefix("BAN NHÂN DÂN ")
-        parent = f"UBND {district}"
     return Issuer(
-        parent_body=parent,
+        parent_body="",
         office=f"ỦY BAN NHÂN DÂN {word.upper()} {place.upper()}",
         place=place,
         name=f"UBND {word.lower()} {place}",
@@ -76,3 +73,46 @@ def _derived_issuer(db: sqlite_utils.Database) -> Issuer:
         kind_word=word,
         receiver=receiver or NO_RECEIVER,
     )
+
+
+def signature(db: sqlite_utils.Database, kind: str, title: str = "", name: str = "") -> Signature:
+    """The signing block of a document of ``kind`` (forms/documents/issuers.json): the lines
+    of its issuer and of the signer's title, the title and the name (the settings' signer when
+    ``title`` / ``name`` are not given)."""
+    kept = current_settings(db)
+    title = title or kept["document.signer_title"]
+    name = name or kept["document.signer_name"]
+    return Signature(title, name, signing_marks(kind, title))
+
+
+def bases_lines(
+    db: sqlite_utils.Database, kind: str, slots: Mapping[str, str | None] | None = None
+) -> list[str]:
+    """The "Căn cứ …;" lines of a document of ``kind``: the commune's list (setting), the
+    round's standard and procedure (``slots``) in place of their placeholders."""
+    acts = resolve_bases(current_settings(db)[bases_key(kind)], slots or {})
+    return [f"Căn cứ {act.citation()};" for act in acts]
+
+
+def signing_warnings(
+    db: sqlite_utils.Database,
+    kind: str,
+    slots: Mapping[str, str | None] | None = None,
+    name: str | None = None,
+) -> list[str]:
+    """What to tell the clerk before a document of ``kind`` is written: a signer without a
+    name, a legal basis not confirmed (its date left to fill in by hand)."""
+    kept = current_settings(db)
+    found = []
+    if not (kept["document.signer_name"] if name is None else name).strip():
+        found.append(
+            f"{document_kind(kind).name}: chưa khai báo họ tên người ký "
+            f"({kept['document.signer_title']}) — dòng tên để trống để ghi tay."
+        )
+    for act in resolve_bases(kept[bases_key(kind)], slots or {}):
+        if not act.confirmed:
+            missing = "ngày ban hành để trống, ghi tay" if act.date is None else "cần đối chiếu"
+            found.append(
+                f"{document_kind(kind).name}: căn cứ {act.short} chưa được xác nhận ({missing})."
+            )
+    return found

@@ -50,8 +50,8 @@ EXPORT_LABELS = {
 }
 # The parts of the escaped-poverty list, one per movement (store.lists.LIST_MOVEMENTS).
 PART_LABELS = {
-    "escaped_poverty": "A. Hộ thoát nghèo",
-    "poor_to_near_poor": "B. Hộ thoát nghèo, trở thành hộ cận nghèo",
+    "escaped_poverty": "A. Hộ thoát nghèo, vượt chuẩn cận nghèo",
+    "poor_to_near_poor": "B. Hộ thoát nghèo, thành hộ cận nghèo",
     "escaped_near_poverty": "Hộ thoát cận nghèo",
 }
 # Mới / tái / cũ on the poor and near-poor lists, from the year's movement.

@@ -44,6 +44,7 @@ from gnapp.data import resource_file
 from gnapp.progress import Progress
 from gnapp.reporting.charts import chart_drawing
 from gnapp.reporting.document import (
+    PLACE_WORDS,
     Align,
     Annex,
     Block,
@@ -73,20 +74,10 @@ LINE_SPACING = 1.25
 FIRST_LINE_INDENT = 10 * mm
 PARAGRAPH_SPACING = 6
 CELL_PADDING = 6  # left + right padding of a table cell, points
+MIN_CELL_SIZE = 8  # the smallest type a one-word cell is set in to keep it on one line
 SIGNATURE_SPACE = 28 * mm  # room for the signature and the seal
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
-PLACE_WORDS = (
-    "XÃ ",
-    "PHƯỜNG ",
-    "THỊ TRẤN ",
-    "ĐẶC KHU ",
-    "HUYỆN ",
-    "QUẬN ",
-    "THỊ XÃ ",
-    "THÀNH PHỐ ",
-    "TỈNH ",
-)
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 _SPACES = re.compile(r" {2,}")
@@ -317,6 +308,15 @@ def _table(table: DataTable, width: float) -> list[Flowable]:
             if bold:
                 commands.append(("FONTNAME", (c, r), (c, r), _face(bold=True)))
             continue
+        if not header and text is not None and text.strip() and len(text.split()) == 1:
+            # one word too wide ("65/QĐ-UBND"): set smaller rather than broken inside
+            width = pdfmetrics.stringWidth(text, _face(bold), table.font_size)
+            size = max(MIN_CELL_SIZE, table.font_size * room / width)
+            cells[r][c] = unicodedata.normalize("NFC", text.strip())
+            commands.append(("FONTSIZE", (c, r), (c, r), size))
+            if bold:
+                commands.append(("FONTNAME", (c, r), (c, r), _face(bold=True)))
+            continue
         style = _style(table.font_size, align, bold=bold, space_after=0)
         cells[r][c] = _para(cell.text, style)
     flow.append(
@@ -398,7 +398,7 @@ def _closing(document: OfficialDocument, width: float) -> list[Flowable]:
         columns = signatures
         widths = [width / len(columns)] * len(columns)
     table = _layout([columns], widths, _BARE, hAlign="LEFT")
-    return [Spacer(1, 4 * mm), KeepTogether([table])]
+    return [Spacer(1, 4 * mm), table]
 
 
 def _annex_opening(document: OfficialDocument, annex: Annex) -> list[Flowable]:
@@ -467,12 +467,21 @@ def _story(
     total = _block_count(document) if total is None else total
     orientation = LANDSCAPE if document.landscape else PORTRAIT
     width = _frame_width(orientation)
-    story = _header(document, width) + _title(document, width)
+    story = _header(document, width) if document.official_header else []
+    story += _title(document, width)
+    last: list[Flowable] = []
     for block in document.body:
         progress(done, total, "Đang dựng văn bản PDF")
-        story += _block(block, width)
+        story += last
+        last = _block(block, width)
         done += 1
-    story += _closing(document, width)
+    closing = _closing(document, width)
+    if closing and last and not isinstance(document.body[-1], (DataTable, Chart, NewPage)):
+        # the signing block never stands alone on the last page: the closing paragraph
+        # goes with it
+        story.append(KeepTogether([*last, *closing]))
+    else:
+        story += last + closing
     for annex in document.annexes:
         orientation = LANDSCAPE if annex.is_landscape else PORTRAIT
         width = _frame_width(orientation)

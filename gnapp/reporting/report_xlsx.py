@@ -49,6 +49,7 @@ def annex_heading(document: OfficialDocument, table: Table, *lines: str) -> Head
         place=document.place,
         subtitles=(document.annex_note(Annex("", table.title, ())), *lines),
         signer=signer,
+        date=document.date,
     )
 
 

@@ -15,6 +15,7 @@ import os
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,9 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from gnapp.core.cell_text import keep_text
+from gnapp.core.vietnamese import format_date_long
 from gnapp.progress import Progress
+from gnapp.reporting.document import office_lines
 from gnapp.reporting.tables.model import Group, Row, Table
 
 FONT_NAME = "Times New Roman"
@@ -56,6 +59,7 @@ class Heading:
     subtitles: tuple[str, ...] = ()
     preparer: str = "NGƯỜI LẬP BIỂU"
     signer: tuple[str, ...] = ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH")
+    date: date | None = None  # the document's date; None leaves "ngày … tháng … năm …"
 
 
 @dataclass(frozen=True)
@@ -207,9 +211,13 @@ class _Writer:
         heading = self.heading_block
         last, split = len(self.columns), self._split()
         get = self.styles.get
-        self._merge(1, 1, split, heading.parent_body, get("gn parent body"))
+        if heading.parent_body:
+            self._merge(1, 1, split, heading.parent_body, get("gn parent body"))
+            self._merge(2, 1, split, heading.office, get("gn office"))
+        else:  # a people's committee: "ỦY BAN NHÂN DÂN" above "XÃ SƠN MINH", both bold
+            for row, line in enumerate(office_lines(heading.office), start=1):
+                self._merge(row, 1, split, line, get("gn office"))
         self._merge(1, split + 1, last, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", get("gn nation"))
-        self._merge(2, 1, split, heading.office, get("gn office"))
         self._merge(2, split + 1, last, "Độc lập - Tự do - Hạnh phúc", get("gn motto"))
         self.row = 4
         self._merge(self.row, 1, last, heading.title.upper(), get("gn title"))
@@ -368,7 +376,9 @@ class _Writer:
         start = self.row
         last, split = len(self.columns), self._split()
         get = self.styles.get
-        date_line = f"{self.heading_block.place}, ngày … tháng … năm …"
+        dated = self.heading_block.date
+        written = format_date_long(dated) if dated else "ngày … tháng … năm …"
+        date_line = f"{self.heading_block.place}, {written}"
         self._merge(start, split + 1, last, date_line, get("gn date line"))
         self._merge(start + 1, 1, split, self.heading_block.preparer, get("gn sign"))
         for offset, line in enumerate(self.heading_block.signer, start=1):

@@ -61,6 +61,8 @@ class Procedure:
     regular_decision_days: int
     periodic_start: tuple[int, int]
     periodic_end: tuple[int, int]
+    # the last year a certificate of a round of year N stands for: N + this, by round kind
+    certificate_years_after: dict[str, int]
 
     def steps_for(self, kind: str) -> tuple[Step, ...]:
         """The steps of a periodic or a regular round, in order."""
@@ -126,6 +128,10 @@ def parse_procedure(doc: dict[str, Any], file: str) -> Procedure:
             regular_decision_days=int(regular["decision_within_days"]),
             periodic_start=_month_day(doc["periodic"]["starts"], file, "periodic.starts"),
             periodic_end=_month_day(doc["periodic"]["ends"], file, "periodic.ends"),
+            certificate_years_after={
+                kind: int(doc["certificate_validity"][kind]["years_after"])
+                for kind in ("periodic", "regular")
+            },
         )
     except (KeyError, TypeError) as error:
         raise ProcedureError(f"{file}: thiếu hoặc sai mục {error}") from error

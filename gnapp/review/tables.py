@@ -37,7 +37,6 @@ from gnapp.reporting.document import (
     Block,
     Bullet,
     OfficialDocument,
-    Signature,
     TextParagraph,
     number_symbol,
 )
@@ -48,7 +47,7 @@ from gnapp.reporting.figures import (
     percent,
     report_figures,
 )
-from gnapp.reporting.issuer import issuer
+from gnapp.reporting.issuer import issuer, signature
 from gnapp.reporting.pdf import write_pdf
 from gnapp.reporting.report_xlsx import annex_heading
 from gnapp.reporting.tables import Column, Group, Row, Table, heading
@@ -720,9 +719,7 @@ def summary_document(
         recipients_to=(who.receiver,),
         annexes=annexes,
         recipients=header.recipients,
-        signatures=(
-            Signature(header.signer_title, header.signer_name, tuple(header.signing_marks)),
-        ),
+        signatures=(signature(db, "review_tables", header.signer_title, header.signer_name),),
         issuer_name=who.name,
     )
 

@@ -26,7 +26,7 @@ from gnapp.core.standards import (
     Standard,
     find_points_table,
     load_standard,
-    standard_for_year,
+    round_standard,
 )
 from gnapp.core.vietnamese import fold, format_date
 from gnapp.review import procedure as procedures
@@ -127,7 +127,8 @@ def open_round(
 ) -> int:
     """Open a periodic round for a year or a regular round for a month; return its id.
 
-    The standard is the one in force in ``year`` unless one is chosen; the reference date is
+    The standard is ``round_standard``'s unless one is chosen (a periodic round: the one in
+    force on 1 January of ``year`` + 1; a regular round: its month's); the reference date is
     the start of the review (1 September, or the 15th of the month) unless given.
     """
     if kind not in KINDS:
@@ -135,7 +136,9 @@ def open_round(
     if kind == "regular" and not (month and 1 <= month <= 12):
         raise ReviewError("Đợt rà soát thường xuyên cần tháng (1–12)")
     procedure = procedures.load_procedure(procedure_id)
-    standard = load_standard(standard_id) if standard_id else standard_for_year(year)
+    standard = (
+        load_standard(standard_id) if standard_id else round_standard(kind, year, month).standard
+    )
     if kind == "periodic":
         start = date(year, *procedure.periodic_start)
     else:
@@ -563,6 +566,40 @@ def vote_outcome(procedure: procedures.Procedure, agreed: int, voting: int) -> s
     return "agreed" if agreed >= procedure.vote_threshold * voting else "returned"
 
 
+REPRESENTATIVES = "household_representatives"  # the attendee group of the households' people
+
+
+def meeting_problems(
+    attendee_count: int,
+    attendees: Mapping[str, int] | None,
+    represented: int | None,
+) -> list[str]:
+    """What does not add up among a meeting's people: the groups must make up the number
+    present, and a household is represented by someone present (so no more households than
+    people, nor than the household representatives)."""
+    problems = []
+    if attendees is not None:
+        if any(count < 0 for count in attendees.values()):
+            problems.append("số người của một thành phần tham dự không được âm")
+        total = sum(attendees.values())
+        if total != attendee_count:
+            problems.append(
+                f"cộng các thành phần tham dự được {total} người, khác tổng số người dự họp "
+                f"({attendee_count})"
+            )
+    if represented is not None:
+        if represented > attendee_count:
+            problems.append(
+                f"số hộ có đại diện ({represented}) nhiều hơn số người dự họp ({attendee_count})"
+            )
+        if attendees and represented > attendees.get(REPRESENTATIVES, 0):
+            problems.append(
+                f"số hộ có đại diện ({represented}) nhiều hơn số đại diện hộ gia đình dự họp "
+                f"({attendees.get(REPRESENTATIVES, 0)})"
+            )
+    return problems
+
+
 def record_meeting(
     cdb: CommuneDatabase,
     round_id: int,
@@ -596,6 +633,9 @@ def record_meeting(
         except DatabaseError:
             raise ReviewError(f"Không tìm thấy thôn mã {village_id}") from None
         states = {s.household_id: s for s in household_states(db, round_id)}
+        problems = meeting_problems(attendee_count, attendees, represented_households)
+        if problems:
+            raise ReviewError(f"Cuộc họp ở {village}: " + "; ".join(problems) + ".")
         rows = []
         for household_id, vote in votes.items():
             agreed, voting = vote if isinstance(vote, tuple) else (vote, attendee_count)
@@ -616,7 +656,8 @@ def record_meeting(
             rows.append(review.Vote(household_id, agreed, voting, outcome, state.result))
         meeting = {"held_on": held_on, "attendee_count": attendee_count, "note": note}
         meeting |= {"place": place, "chair": chair, "secretary": secretary}
-        meeting |= {"attendees": attendees, "represented_households": represented_households}
+        present = {group: count for group, count in (attendees or {}).items() if count}
+        meeting |= {"attendees": present, "represented_households": represented_households}
         meeting_id = review.add_meeting(cdb, round_id, village_id, meeting, rows)
         for counted in rows:
             if counted.outcome == "returned":

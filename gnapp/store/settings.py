@@ -13,11 +13,11 @@ from typing import Any
 
 import sqlite_utils
 
+from gnapp.core.official import OfficialDataError, check_bases, document_kinds, signer_titles
 from gnapp.i18n import tr_noop
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.errors import DatabaseError
 from gnapp.store.register import get_setting, set_setting
-from gnapp.store.setup import SIGNING_MARKS
 
 
 class SettingError(DatabaseError):
@@ -47,9 +47,25 @@ def _count(low: int, high: int) -> Callable[[Any], int]:
 
 
 def _title(value: Any) -> str:
-    if value not in SIGNING_MARKS:
-        raise SettingError(f"phải là một trong: {', '.join(SIGNING_MARKS)}")
+    if value not in signer_titles():
+        raise SettingError(f"phải là một trong: {', '.join(signer_titles())}")
     return value
+
+
+def _bases(value: Any) -> list[str]:
+    ids = value.replace(",", "\n").splitlines() if isinstance(value, str) else list(value)
+    try:
+        return check_bases(ids)
+    except OfficialDataError as error:
+        raise SettingError(str(error)) from None
+
+
+BASES_PREFIX = "document.bases."
+
+
+def bases_key(kind: str) -> str:
+    """The setting holding the legal bases of a kind of document ("document.bases.decision")."""
+    return f"{BASES_PREFIX}{kind}"
 
 
 @dataclass(frozen=True)
@@ -84,16 +100,14 @@ SETTINGS: Mapping[str, Setting] = {
         Setting("document.signer_name", tr_noop("Họ tên người ký văn bản"), "", _text),
         Setting("document.signer_title", tr_noop("Chức danh người ký"), "PHÓ CHỦ TỊCH", _title),
         Setting(
-            "document.signing_marks",
-            tr_noop("Dòng thẩm quyền ký (mỗi dòng một ý)"),
-            list(SIGNING_MARKS["PHÓ CHỦ TỊCH"]),
-            _lines,
-        ),
-        Setting(
             "document.recipients",
             tr_noop("Nơi nhận (mỗi dòng một nơi)"),
             ["Như trên", "Lưu: VT, VHXH"],
             _lines,
+        ),
+        *(
+            Setting(bases_key(code), tr_noop("Căn cứ pháp lý"), list(kind.bases), _bases)
+            for code, kind in document_kinds().items()
         ),
         Setting(
             "backup_keep_daily", tr_noop("Số ngày giữ bản sao lưu hằng ngày"), 7, _count(1, 60)

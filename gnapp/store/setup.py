@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from gnapp.core.household_checks import text_problem
@@ -131,24 +131,17 @@ class AdminAccount:
     roles: tuple[str, ...] = ("admin", "clerk")
 
 
-# The lines above the signer's title (Nghị định 30/2020): a deputy signs "KT." for the chair.
-SIGNING_MARKS = {
-    "PHÓ CHỦ TỊCH": ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"),
-    "CHỦ TỊCH": ("TM. ỦY BAN NHÂN DÂN",),
-}
-
-
 @dataclass(frozen=True)
 class DocumentSettings:
-    """The signer of the commune's documents (the header lines come from the identity)."""
+    """The signer of the commune's documents (the header lines come from the identity; the
+    lines above the title follow each document's issuer, ``gnapp.core.official``)."""
 
     signer_name: str = ""
     signer_title: str = "PHÓ CHỦ TỊCH"
-    signing_marks: tuple[str, ...] = field(default=SIGNING_MARKS["PHÓ CHỦ TỊCH"])
 
     @classmethod
     def signed_by(cls, name: str, title: str) -> DocumentSettings:
-        return cls(name, title, SIGNING_MARKS[title])
+        return cls(name, title)
 
 
 def create_commune_database(
@@ -187,7 +180,6 @@ def create_commune_database(
             users.add_user(cdb, admin.username, admin.full_name, admin.roles, admin.password, cost)
             register.set_setting(cdb, "document.signer_name", nfc(document.signer_name.strip()))
             register.set_setting(cdb, "document.signer_title", nfc(document.signer_title.strip()))
-            register.set_setting(cdb, "document.signing_marks", list(document.signing_marks))
             if keys is not None:
                 keys(cdb)
         users.sign_in(cdb, admin.username, admin.password)

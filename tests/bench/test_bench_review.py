@@ -35,7 +35,10 @@ def test_a_round_on_the_demo_commune(tmp_path):
 
     round_id = timed(
         "mở đợt, lập danh sách",
-        lambda: (rid := workflow.open_round(cdb, 2026), workflow.build_list(cdb, rid))[0],
+        lambda: (
+            rid := workflow.open_round(cdb, 2026, standard_id="2022-2025"),
+            workflow.build_list(cdb, rid),
+        )[0],
     )
     incomes = latest_incomes(cdb.db)
     states = progress.household_states(cdb.db, round_id)

@@ -222,7 +222,7 @@ def test_setup_then_users_from_the_command_line(tmp_path, monkeypatch, capsys):
     with open_db(path) as cdb:
         assert get_commune(cdb.db)["code"] == "21555"
         assert [v["area"] for v in villages(cdb.db)] == ["rural", "urban"]
-        assert get_setting(cdb.db, "document.signing_marks") == ["TM. ỦY BAN NHÂN DÂN"]
+        assert get_setting(cdb.db, "document.signer_title") == "CHỦ TỊCH"
 
     add = ["user", "add", "canbo", "--db", str(path), "--name", "Nguyễn Thị Cán"]
     assert main([*add, "--role", "clerk"]) == 1  # who is adding?

@@ -134,8 +134,8 @@ def test_the_whole_path_from_commune_to_office(small_demo_file, tmp_path, capsys
         "2026-01-10",
     )
     assert status == 0 and "Đã tổng hợp 1 xã" in text
-    assert (out / "tong-hop-annual-2025.pdf").is_file() and (
-        out / "tong-hop-annual-2025.xlsx"
+    assert (out / "tong-hop-bao-cao-nam-2025.pdf").is_file() and (
+        out / "tong-hop-bao-cao-nam-2025.xlsx"
     ).is_file()
 
     status, text, _ = run(capsys, "package", "list", "--db", xa)

@@ -26,7 +26,17 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 def test_a_round_from_opening_to_correction(db_path, tmp_path, capsys, monkeypatch, review_steps):
     status, out, _ = run(
-        capsys, "review", "open", "--db", db_path, "--year", "2026", "--team", "Nguyễn Văn Rà"
+        capsys,
+        "review",
+        "open",
+        "--db",
+        db_path,
+        "--year",
+        "2026",
+        "--standard",
+        "2022-2025",
+        "--team",
+        "Nguyễn Văn Rà",
     )
     assert status == 0 and "Đã mở đợt 2: Rà soát định kỳ năm 2026" in out
     assert "chuẩn Chuẩn nghèo đa chiều giai đoạn 2022–2025" in out
@@ -80,6 +90,12 @@ def test_a_round_from_opening_to_correction(db_path, tmp_path, capsys, monkeypat
     first_village, first_codes = next(iter(by_village.items()))
     votes = [f"--vote={code}=30" for code in first_codes]
     votes[0] = f"--vote={first_codes[0]}=10/30"
+    meeting = ("review", "meeting", *base, "--village", first_village, "--date", "2026-11-02")
+    # people who do not add up are refused in words, and nothing is recorded
+    status, _, err = run(capsys, *meeting, "--attendees", "30", "--group", "reviewers=0", *votes)
+    assert status == 1 and "cộng các thành phần tham dự được 0 người" in err
+    status, _, err = run(capsys, *meeting, "--attendees", "40", "--represented", "114", *votes)
+    assert status == 1 and "số hộ có đại diện (114) nhiều hơn số người dự họp (40)" in err
     status, out, _ = run(
         capsys,
         "review",
@@ -204,7 +220,7 @@ def test_a_round_from_opening_to_correction(db_path, tmp_path, capsys, monkeypat
 
 
 def test_a_bad_vote_is_said_in_words(db_path, capsys):
-    run(capsys, "review", "open", "--db", db_path, "--year", "2026")
+    run(capsys, "review", "open", "--db", db_path, "--year", "2026", "--standard", "2022-2025")
     status, _, err = run(
         capsys,
         "review",
@@ -226,7 +242,7 @@ def test_a_bad_vote_is_said_in_words(db_path, capsys):
 
 
 def test_the_opinion_of_the_level_above_is_recorded_and_marks_its_step(db_path, capsys):
-    run(capsys, "review", "open", "--db", db_path, "--year", "2026")
+    run(capsys, "review", "open", "--db", db_path, "--year", "2026", "--standard", "2022-2025")
     status, out, _ = run(
         capsys,
         "review",
@@ -265,7 +281,12 @@ def test_the_opinion_of_the_level_above_is_recorded_and_marks_its_step(db_path, 
 
 
 def test_the_tablet_form_is_written_for_a_round(db_path, tmp_path, capsys):
-    assert run(capsys, "review", "open", "--db", db_path, "--year", "2026")[0] == 0
+    assert (
+        run(capsys, "review", "open", "--db", db_path, "--year", "2026", "--standard", "2022-2025")[
+            0
+        ]
+        == 0
+    )
     assert run(capsys, "review", "build", "--db", db_path, "--round", "2")[0] == 0
     out_dir = tmp_path / "may-tinh-bang"
     status, out, _ = run(
@@ -283,3 +304,14 @@ def test_the_tablet_form_is_written_for_a_round(db_path, tmp_path, capsys):
         capsys, "review", "xlsform", "--db", db_path, "--round", "99", "--out", str(out_dir)
     )
     assert status == 1 and "Traceback" not in err and err.strip()
+
+
+def test_a_periodic_round_defaults_to_the_next_years_standard_and_says_why(db_path, capsys):
+    status, out, _ = run(capsys, "review", "open", "--db", db_path, "--year", "2026")
+    assert status == 0
+    assert "xác định danh sách hộ nghèo, hộ cận nghèo dùng trong năm 2027" in out
+    assert "ngày 01/01/2027" in out and "chuẩn Chuẩn nghèo đa chiều giai đoạn 2027" in out
+    status, out, _ = run(
+        capsys, "review", "open", "--db", db_path, "--year", "2026", "--month", "3"
+    )
+    assert status == 0 and "trong tháng 03/2026" in out and "2022–2025" in out

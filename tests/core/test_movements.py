@@ -1,6 +1,11 @@
 import pytest
 
-from gnapp.core.movements import MOVEMENT_LABELS, movement
+from gnapp.core.movements import (
+    MOVEMENT_LABELS,
+    escaped_poverty_summary,
+    movement,
+    movement_words,
+)
 
 
 @pytest.mark.parametrize(
@@ -38,3 +43,14 @@ def test_every_movement_has_a_vietnamese_label():
         for history in ([], ["poor"], ["near_poor"])
     } - {None}
     assert produced == set(MOVEMENT_LABELS)
+
+
+def test_the_screens_and_the_documents_share_one_vocabulary():
+    assert movement_words() == MOVEMENT_LABELS
+
+
+def test_escaping_poverty_is_told_with_its_two_parts():
+    counts = {"poor_to_near_poor": 33, "escaped_poverty": 14, "newly_poor": 2}
+    assert escaped_poverty_summary(counts) == (
+        "thoát nghèo 47 hộ, trong đó 33 hộ thành hộ cận nghèo, 14 hộ vượt chuẩn cận nghèo"
+    )

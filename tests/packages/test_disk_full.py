@@ -50,9 +50,9 @@ def test_a_full_disk_leaves_no_package_and_says_so(world, commune_db, monkeypatc
 
 
 def test_a_package_a_kill_left_half_written_is_removed_by_the_next_build(world, commune_db):
-    left = world.folder / ".21555-annual-2025-so0009.gnpkg.dang-ghi"
+    left = world.folder / ".21555-bao-cao-nam-2025-so0009.gnpkg.dang-ghi"
     left.write_bytes(b"PK\x03\x04 half")
-    recent = world.folder / ".21555-annual-2025-so0010.gnpkg.dang-ghi"
+    recent = world.folder / ".21555-bao-cao-nam-2025-so0010.gnpkg.dang-ghi"
     recent.write_bytes(b"PK\x03\x04 being written")
     an_hour_ago = time.time() - 3600
     os.utime(left, (an_hour_ago, an_hour_ago))

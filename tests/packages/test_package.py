@@ -135,11 +135,13 @@ def test_figures_survive_the_data_file(commune_db):
 
 def test_a_package_names_its_file_and_drafts_an_email(world):
     manifest = read_manifest(_members(world.package)[MANIFEST])
-    assert world.package.name == "21555-annual-2025-so0001.gnpkg"
+    assert world.package.name == "21555-bao-cao-nam-2025-so0001.gnpkg"
     draft = email_draft(manifest, world.package, world.package.stat().st_size, "UBND tỉnh")
     assert draft.subject == "[GNApp] Xã Sơn Minh gửi báo cáo năm 2025 (gói số 1)"
     for text in (world.package.name, manifest.signing_key, "KB", "mã hóa", "Kính gửi: UBND tỉnh"):
         assert text in draft.body
+    # the report was saved as "15": the full number, as the PDF prints it
+    assert manifest.document_number == "15/BC-UBND" and "văn bản số 15/BC-UBND." in draft.body
     assert draft.attachment == world.package
 
 
@@ -339,7 +341,7 @@ def test_a_wrong_passphrase_builds_nothing(world, commune_db):
 
 def test_a_package_is_never_written_over(world, commune_db):
     report = choose_report(commune_db, world.report_id)
-    (world.folder / "21555-annual-2025-so0002.gnpkg").write_bytes(b"earlier")
+    (world.folder / "21555-bao-cao-nam-2025-so0002.gnpkg").write_bytes(b"earlier")
     with pytest.raises(PackageError, match="không ghi đè"):
         build_package(commune_db, report, passphrase=PASSPHRASE, folder=world.folder, **SIGNER)
     assert commune.chain_head(commune_db.db)[0] == 2

@@ -132,8 +132,8 @@ def test_one_village(demo_db, tmp_path):
 def test_escaped_poverty_has_poor_to_near_poor_as_its_own_part(demo_db, tmp_path, value_of):
     sheet = _sheet(export_list(demo_db.db, tmp_path / "ds.xlsx", YEAR, "escaped_poverty").path)
     labels = [sheet.cell(r, 1).value for r in range(1, sheet.max_row + 1)]
-    part_a = labels.index("A. Hộ thoát nghèo")
-    part_b = labels.index("B. Hộ thoát nghèo, trở thành hộ cận nghèo")
+    part_a = labels.index("A. Hộ thoát nghèo, vượt chuẩn cận nghèo")
+    part_b = labels.index("B. Hộ thoát nghèo, thành hộ cận nghèo")
     citizen = _column(sheet, "Số CCCD / định danh cá nhân")
     name = _column(sheet, "Họ và tên")
     escaped = _sql_list(demo_db.db, "escaped_poverty")

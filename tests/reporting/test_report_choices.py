@@ -181,7 +181,7 @@ def test_a_cancel_while_writing_leaves_the_folder_as_it_was(demo_db, tmp_path):
     header = default_header(demo_db.db, ON)
     out = tmp_path / "out"
     out.mkdir()
-    (out / "annual-2025.pdf").write_bytes(b"old")
+    (out / "bao-cao-nam-2025.pdf").write_bytes(b"old")
 
     def cancel_in_excel(done, total, text):
         if text.startswith("Đang ghi bảng"):
@@ -191,8 +191,8 @@ def test_a_cancel_while_writing_leaves_the_folder_as_it_was(demo_db, tmp_path):
         write_report_files(
             demo_db.db, "annual", "2025", {}, [], header, out, progress=cancel_in_excel
         )
-    assert [p.name for p in out.iterdir()] == ["annual-2025.pdf"]
-    assert (out / "annual-2025.pdf").read_bytes() == b"old"
+    assert [p.name for p in out.iterdir()] == ["bao-cao-nam-2025.pdf"]
+    assert (out / "bao-cao-nam-2025.pdf").read_bytes() == b"old"
 
 
 # --- saved with the report ---------------------------------------------------------------------
@@ -204,7 +204,6 @@ def test_a_saved_report_keeps_its_header_and_figure_sets(demo_db, ad_hoc):
         date=ON,
         signer_name="Lê Văn Tám",
         signer_title="CHỦ TỊCH",
-        signing_marks=("TM. ỦY BAN NHÂN DÂN",),
         recipients=("Như trên", "Lưu: VT"),
     )
     report_id = save_report(
@@ -230,9 +229,7 @@ def test_a_saved_report_keeps_its_header_and_figure_sets(demo_db, ad_hoc):
 
 
 def test_the_header_can_become_the_default(demo_db):
-    chosen = DocumentHeader(
-        None, ON, "Phạm Thị Lan", "CHỦ TỊCH", ("TM. ỦY BAN NHÂN DÂN",), ("Như trên",)
-    )
+    chosen = DocumentHeader(None, ON, "Phạm Thị Lan", "CHỦ TỊCH", ("Như trên",))
     assert default_header(demo_db.db, ON) != chosen
     keep_header_defaults(demo_db, chosen)
     later = date(2027, 1, 1)
@@ -284,7 +281,7 @@ def test_cli_chooses_sets_finalises_drafts_and_rewrites(demo_db, tmp_path, capsy
     again = tmp_path / "again"
     again.mkdir()
     assert main(["report", "files", str(saved.id), *db, "--out", str(again)]) == 0
-    sheets = load_workbook(again / "ad_hoc-2023.xlsx").sheetnames
+    sheets = load_workbook(again / "bao-cao-dot-xuat-2023.xlsx").sheetnames
     assert sheets == [SHEET_NAMES["groups"], SHEET_NAMES["budget"], SHEET_NAMES["capital"]]
     with open_database(path) as cdb:
         states = [(r.version, r.state) for r in list_reports(cdb.db)]

@@ -77,7 +77,9 @@ def meet_all(cdb, round_id: int, held_on: str, attendees: int = 40, agreed: int 
 @pytest.fixture
 def listed_round(demo_db):
     """(cdb, round id): the demo's 2026 periodic round, its list built."""
-    round_id = workflow.open_round(demo_db, YEAR, team=["Nguyễn Văn Rà", "Trần Thị Soát"])
+    round_id = workflow.open_round(
+        demo_db, YEAR, standard_id="2022-2025", team=["Nguyễn Văn Rà", "Trần Thị Soát"]
+    )
     workflow.build_list(demo_db, round_id)
     return demo_db, round_id
 
@@ -150,7 +152,9 @@ def run_round(cdb: CommuneDatabase, *, recognise: bool = True) -> int:
     The list has the households on last year's lists, one applicant, one added by hand (then
     screened out by Phiếu A) and one taken off; in the first village one household is sent
     back by the meeting and agreed at a second one; one complaint is re-checked."""
-    round_id = workflow.open_round(cdb, ROUND_YEAR, team=["Nguyễn Văn Rà", "Lê Thị Soát"])
+    round_id = workflow.open_round(
+        cdb, ROUND_YEAR, standard_id="2022-2025", team=["Nguyễn Văn Rà", "Lê Thị Soát"]
+    )
     off_list = [
         row[0]
         for row in cdb.db.execute(
@@ -211,8 +215,8 @@ def run_round(cdb: CommuneDatabase, *, recognise: bool = True) -> int:
             place="Nhà văn hóa thôn",
             chair="Đinh Văn Trưởng",
             secretary="Hồ Thị Ký",
-            attendees={"Ban chỉ đạo xã": 2, "Đại diện các hộ": 20, "Rà soát viên": 2},
-            represented_households=max(1, len(households) - 1),
+            attendees={"steering_committee": 2, "household_representatives": 20, "reviewers": 2},
+            represented_households=min(20, max(1, len(households) - 1)),
         )
     assert returned is not None
     _survey(cdb, round_id, returned, INCOMES[0])
@@ -227,8 +231,8 @@ def run_round(cdb: CommuneDatabase, *, recognise: bool = True) -> int:
         place="Nhà văn hóa thôn",
         chair="Đinh Văn Trưởng",
         secretary="Hồ Thị Ký",
-        attendees={"Đại diện các hộ": 20, "Rà soát viên": 2},
-        represented_households=3,
+        attendees={"household_representatives": 20, "reviewers": 2},
+        represented_households=1,
     )
     workflow.open_posting(
         cdb, round_id, POSTING_FROM, places="Trụ sở UBND xã; nhà văn hóa các thôn"

@@ -21,7 +21,7 @@ def test_the_list_leaves_out_households_gone_by_the_reference_date(demo_db):
     events.record_moved_away(cdb, gone, "2026-08-10", "Chuyển vào Bình Dương")
     events.merge_households(cdb, merged, into, "2026-08-20")
     events.record_ended(cdb, later, "2026-09-15", "Chủ hộ mất, không còn ai")
-    round_id = workflow.open_round(cdb, YEAR)  # reference date 01/09/2026
+    round_id = workflow.open_round(cdb, YEAR, standard_id="2022-2025")  # reference date 01/09/2026
     workflow.build_list(cdb, round_id)
     on_list = [
         row[0]

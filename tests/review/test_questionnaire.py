@@ -247,7 +247,7 @@ def test_last_year_fills_gaps_but_not_income_figures():
 
 def test_start_from_register_then_resume_draft(demo_db):
     db = demo_db.db
-    round_id = workflow.open_round(demo_db, 2026)
+    round_id = workflow.open_round(demo_db, 2026, standard_id="2022-2025")
     household_id = db.execute(
         "SELECT household_id FROM members GROUP BY household_id HAVING count(*) = 4 LIMIT 1"
     ).fetchone()[0]

@@ -70,7 +70,7 @@ def _village_rows(sheet) -> dict[str, tuple]:
 def test_a_whole_round_and_its_tables_against_the_database(demo_db, review_steps, tmp_path):
     cdb = demo_db
     approver = users.get_user(cdb.db, "lanhdao")
-    round_id = workflow.open_round(cdb, 2026, team=["Nguyễn Văn Rà"])
+    round_id = workflow.open_round(cdb, 2026, standard_id="2022-2025", team=["Nguyễn Văn Rà"])
 
     # the list: last year's lists and two applicants, one of whom turns out poor
     outsiders = [

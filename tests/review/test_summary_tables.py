@@ -273,7 +273,7 @@ def test_cli_writes_the_files_and_refuses_a_round_not_recognised(demo_db, tmp_pa
         "bieu-tong-hop-ra-soat-2025.pdf",
         "bieu-tong-hop-ra-soat-2025.xlsx",
     ]
-    opened = open_round(demo_db, 2026, "periodic")
+    opened = open_round(demo_db, 2026, "periodic", standard_id="2022-2025")
     capsys.readouterr()
     assert main(["review", "tables", "--db", str(path), "--round", str(opened),
                  "--out", str(out)]) == 1  # fmt: skip

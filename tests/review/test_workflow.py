@@ -64,7 +64,9 @@ def test_posting_period_counts_working_days_only():
 
 
 def test_a_round_takes_the_standard_in_force_and_the_procedures_deadlines(demo_db):
-    round_id = workflow.open_round(demo_db, 2026, team=[" Nguyễn Văn Rà ", ""])
+    round_id = workflow.open_round(
+        demo_db, 2026, standard_id="2022-2025", team=[" Nguyễn Văn Rà ", ""]
+    )
     opened = workflow.get_round(demo_db.db, round_id)
     assert opened.standard_id == "2022-2025"  # in force through 2026
     assert opened.reference_date == date(2026, 9, 1)
@@ -74,7 +76,7 @@ def test_a_round_takes_the_standard_in_force_and_the_procedures_deadlines(demo_d
     later = workflow.open_round(demo_db, 2027, standard_id="2022-2025")
     assert workflow.get_round(demo_db.db, later).standard_id == "2022-2025"
     with pytest.raises(ReviewError, match="Đã có đợt rà soát định kỳ năm 2026"):
-        workflow.open_round(demo_db, 2026)
+        workflow.open_round(demo_db, 2026, standard_id="2022-2025")
     regular = workflow.open_round(demo_db, 2026, "regular", month=3)
     assert workflow.get_round(demo_db.db, regular).reference_date == date(2026, 3, 15)
 
@@ -83,7 +85,7 @@ def test_the_posting_period_is_the_communes_setting_when_set(demo_db):
     from gnapp.store.register import set_setting
 
     set_setting(demo_db, workflow.POSTING_DAYS_SETTING, 7)
-    round_id = workflow.open_round(demo_db, 2026)
+    round_id = workflow.open_round(demo_db, 2026, standard_id="2022-2025")
     assert workflow.get_round(demo_db.db, round_id).posting_days == 7
 
 
@@ -490,3 +492,17 @@ def test_a_draft_keeps_its_member_ids_so_a_renamed_member_stays_the_same_person(
     workflow.save_survey(cdb, round_id, state.household_id, record, ids, complete=False)
     assert workflow.match_members(cdb.db, state.household_id, record["members"])[0] is None
     assert start_answers(cdb.db, round_id, state.household_id).member_ids == ids
+
+
+def test_a_meetings_people_must_add_up():
+    groups = {"steering_committee": 2, "household_representatives": 28}
+    assert workflow.meeting_problems(30, groups, 25) == []
+    assert workflow.meeting_problems(30, {"reviewers": 0, "steering_committee": 0}, None) == [
+        "cộng các thành phần tham dự được 0 người, khác tổng số người dự họp (30)"
+    ]
+    assert workflow.meeting_problems(40, None, 114) == [
+        "số hộ có đại diện (114) nhiều hơn số người dự họp (40)"
+    ]
+    assert workflow.meeting_problems(30, groups, 29) == [
+        "số hộ có đại diện (29) nhiều hơn số đại diện hộ gia đình dự họp (28)",
+    ]

@@ -19,14 +19,12 @@ def test_saved_settings_reach_the_report_header(new_db):
         {
             "document.signer_name": "  Trần  Thị Bích ",
             "document.signer_title": "CHỦ TỊCH",
-            "document.signing_marks": "TM. ỦY BAN NHÂN DÂN\n\n",
             "document.recipients": "Như trên\nTT Đảng ủy\nLưu: VT",
             "backup_keep_daily": "10",
         },
     )
     header = default_header(new_db.db, __import__("datetime").date(2026, 1, 5))
     assert header.signer_name == "Trần Thị Bích"
-    assert header.signing_marks == ("TM. ỦY BAN NHÂN DÂN",)
     assert header.recipients == ("Như trên", "TT Đảng ủy", "Lưu: VT")
     assert get_setting(new_db.db, "backup_keep_daily") == 10
 

@@ -30,7 +30,7 @@ ADMIN = AdminAccount("quantri", "Lê Văn Quản", "matkhau1")
 
 
 def test_a_new_commune_holds_what_was_typed_and_its_admin_is_signed_in(tmp_path):
-    document = DocumentSettings("Trần Thị Bích", "CHỦ TỊCH", ("TM. ỦY BAN NHÂN DÂN",))
+    document = DocumentSettings("Trần Thị Bích", "CHỦ TỊCH")
     cdb = create_commune_database(
         tmp_path / "xa.gnapp", IDENTITY, VILLAGES, ADMIN, document, cost=TEST_COST
     )
@@ -49,7 +49,7 @@ def test_a_new_commune_holds_what_was_typed_and_its_admin_is_signed_in(tmp_path)
         assert admin.roles == ("clerk", "admin")
         assert cdb.actor == "Lê Văn Quản (quantri)"
         assert get_setting(cdb.db, "document.signer_name") == "Trần Thị Bích"
-        assert get_setting(cdb.db, "document.signing_marks") == ["TM. ỦY BAN NHÂN DÂN"]
+        assert get_setting(cdb.db, "document.signer_title") == "CHỦ TỊCH"
         actors = {r[0] for r in cdb.db.execute("SELECT DISTINCT actor FROM change_log")}
         assert actors == {"Lê Văn Quản (quantri)"}
     finally:

@@ -64,7 +64,7 @@ from gnapp.reporting.figures.kinds import (
 )
 from gnapp.reporting.figures.sentences import (
     COMMUNE_WORDS,
-    NOT_IN_SOFTWARE,
+    NOT_RECORDED,
     progress_words,
     sentences,
     target_key,
@@ -79,7 +79,7 @@ __all__ = [
     "GROUP_LABELS",
     "LIST_LABELS",
     "LIST_MOVEMENTS",
-    "NOT_IN_SOFTWARE",
+    "NOT_RECORDED",
     "OTHER_DOWN",
     "OTHER_UP",
     "PERIOD_SHAPES",

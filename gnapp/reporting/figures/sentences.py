@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from gnapp.core.movements import MOVEMENT_LABELS
+from gnapp.core.movements import escaped_poverty_summary, movement_words
 from gnapp.core.vietnamese import format_date, format_decimal, format_money, format_number
 from gnapp.reporting.figures.compute import (
     DECREASES,
@@ -30,10 +30,12 @@ COMMUNE_WORDS = {kind: word.lower() for kind, word in KIND_WORDS.items()} | {
     "district": "huyện",
     "province": "tỉnh",
 }
-NOT_IN_SOFTWARE = "chưa có số liệu trong phần mềm"
 # The budget lines hold a year's amounts, not the dates of disbursement: a report during the
 # year says so rather than pass the year's figures off as the period's.
-UNDATED_DISBURSEMENT = " (số giải ngân đã nhập của cả năm; phần mềm chưa ghi ngày giải ngân)"
+UNDATED_DISBURSEMENT = " (số giải ngân đã nhập của cả năm, chưa tách theo ngày giải ngân)"
+# A figure the commune does not hold yet: a line the clerk fills in by hand
+DOTS = "……………………"
+NOT_RECORDED = f"thực hiện {DOTS}"
 
 # --- sentences -----------------------------------------------------------------------------
 
@@ -186,10 +188,16 @@ def _ethnic_minority(figures: ReportFigures) -> str:
 def _movement_sentence(figures: ReportFigures, status: str) -> str:
     moved: Movements = getattr(figures.commune_movements, status)
     parts = [
-        f"{_households(getattr(moved, column).households)} {MOVEMENT_LABELS[movement]}"
+        f"{_households(getattr(moved, column).households)} {movement_words()[movement]}"
         for column, movement in LIST_MOVEMENTS[status].items()
     ]
     down, up = parts[: len(DECREASES)], parts[len(DECREASES) :]
+    if status == "poor":  # the one vocabulary: "thoát nghèo N hộ, trong đó …"
+        counts = {
+            movement: getattr(moved, column).households
+            for column, movement in LIST_MOVEMENTS[status].items()
+        }
+        down = [escaped_poverty_summary(counts)]
     # the register's events, when there were some: households and persons
     for kept, other, words in ((down, moved.other_down, "chuyển đi, tách hộ, …"),
                                (up, moved.other_up, "chuyển đến, tách hộ, …")):  # fmt: skip
@@ -229,13 +237,15 @@ def target_label(target: TargetFigure, figures: ReportFigures) -> str:
 
 def _target_sentence(target: TargetFigure, figures: ReportFigures) -> str:
     services = {s.code: s for s in figures.services}
+    is_rate = target.code.endswith("_rate")  # a poverty rate: two decimals, as the seeds
+    planned = _rate_text(target.target) if is_rate else _value(target.target, target.unit)
     assigned = f"chỉ tiêu {target.giver}" if target.giver else "chỉ tiêu"
-    text = f"{target_label(target, figures)}: {assigned} {_value(target.target, target.unit)}"
+    text = f"{target_label(target, figures)}: {assigned} {planned}"
     if target.achieved is None:
         service = services.get(target.code)
         if service is not None and service.base == 0:
             return f"{text}; chưa có câu trả lời nào trong phiếu của các hộ nghèo, cận nghèo."
-        return f"{text}; {NOT_IN_SOFTWARE}."
+        return f"{text}; {NOT_RECORDED}."
     if target.code.endswith("_reduction"):
         achieved = _change(int(target.achieved))
     else:
@@ -269,13 +279,13 @@ def _targets_summary(figures: ReportFigures) -> str:
             f"{len(measured)} chỉ tiêu có số liệu (chỉ tiêu cả năm, đánh giá vào cuối năm)"
         )
         missing = len(figures.targets) - len(measured)
-        return text + (f"; {missing} chỉ tiêu {NOT_IN_SOFTWARE}." if missing else ".")
+        return text + (f"; {missing} chỉ tiêu chưa có số liệu." if missing else ".")
     text = (
         f"Kết quả thực hiện chỉ tiêu {figures.period.label}: đạt "
         f"{sum(bool(t.reached) for t in measured)}/{len(measured)} chỉ tiêu có số liệu"
     )
     missing = len(figures.targets) - len(measured)
-    return text + (f"; {missing} chỉ tiêu {NOT_IN_SOFTWARE}." if missing else ".")
+    return text + (f"; {missing} chỉ tiêu chưa có số liệu thực hiện." if missing else ".")
 
 
 def _money(total: BudgetTotal) -> str:
@@ -283,7 +293,7 @@ def _money(total: BudgetTotal) -> str:
         return "chưa được phân bổ kinh phí"
     return (
         f"phân bổ {format_money(total.allocated)}, giải ngân {format_money(total.disbursed)}, "
-        f"đạt {format_decimal(total.rate or 0)}%"
+        f"đạt {format_number(total.rate or 0, 2)}%"
     )
 
 
@@ -309,7 +319,7 @@ def _goal_sentence(goal: GoalFigure) -> str:
         f"{goal.last_year}: {_rate_text(goal.end_rate)})"
     )
     if goal.goal is None or goal.goal_text is None:
-        return f"{text}; mục tiêu của Chương trình {goal.programme_id}: {NOT_IN_SOFTWARE}."
+        return f"{text}; mục tiêu của Chương trình {goal.programme_id}: {DOTS}."
     verdict = "đạt" if goal.reached else "chưa đạt"
     return f"{text}; mục tiêu của Chương trình: {goal.goal_text} ({verdict})."
 

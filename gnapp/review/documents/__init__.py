@@ -27,6 +27,7 @@ from gnapp.review.documents.files import (
     KINDS,
     XLSX_KINDS,
     Written,
+    document_notes,
     write_document,
     write_into_folder,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "Written",
     "certificate_documents",
     "decision_document",
+    "document_notes",
     "list_counts",
     "minutes_documents",
     "notice_document",

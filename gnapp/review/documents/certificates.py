@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlite_utils
 
+from gnapp.core.official import document_kind, full_number
 from gnapp.core.vietnamese import format_date, format_number
 from gnapp.reporting.document import Block, Bullet, OfficialDocument, TextParagraph, number_symbol
 from gnapp.reporting.tables import Row, Table
@@ -14,6 +17,7 @@ from gnapp.review.documents.common import (
     class_text,
     column_heading,
     columns,
+    lower_first,
     round_context,
     value_text,
     village_label,
@@ -21,6 +25,7 @@ from gnapp.review.documents.common import (
 from gnapp.review.progress import HouseholdState
 from gnapp.store.register import household_address, members_of
 
+KIND = "certificate"  # forms/documents/issuers.json: the chairman's certificate
 CERTIFIED = ("poor", "near_poor")
 # (most members, type size) of a certificate's roster: a large household's in smaller type, so
 # that its certificate keeps to one page
@@ -33,10 +38,14 @@ def _certificate(context: Context, state: HouseholdState) -> OfficialDocument:
     members = members_of(context.db, state.household_id)
     head = next((m for m in members if m["relation"] == "head"), members[0] if members else {})
     label = class_text(state.result)
+    decision = context.words["decision"]
+    years_after = found.procedure.certificate_years_after[found.kind]
     values = {
-        **context.bases_values(),
-        "decision_number": found.decision_number,
+        "decision_number": full_number(found.decision_number, document_kind("decision").symbol),
         "decision_date": format_date(context.decided_on),
+        "decision_subject": lower_first(context.fill(decision["subject"])),
+        "valid_from": format_date(context.decided_on),
+        "valid_until": format_date(date(found.year + years_after, 12, 31)),
     }
     address = ", ".join(
         part
@@ -72,7 +81,11 @@ def _certificate(context: Context, state: HouseholdState) -> OfficialDocument:
         font_size=next(size for most, size in CERTIFICATE_TYPE if len(members) <= most),
     )
     body: list[Block] = [
-        *(TextParagraph(context.fill(line, **values), italic=True) for line in words["bases"]),
+        *context.bases(KIND),
+        *(
+            TextParagraph(context.fill(line, **values), italic=True)
+            for line in words["bases_after"]
+        ),
         TextParagraph(context.fill(words["certifies"]), align="center", indent=False, bold=True),
         Bullet(
             f"{column_heading('head')}: {state.head_name}; "
@@ -83,16 +96,18 @@ def _certificate(context: Context, state: HouseholdState) -> OfficialDocument:
         Bullet(f"Các thành viên của hộ ({format_number(len(members))} người):"),
         data_table(roster),
         TextParagraph(
-            context.fill(words["statement"], head=state.head_name, class_label=label.lower())
+            context.fill(
+                words["statement"], head=state.head_name, class_label=label.lower(), **values
+            )
         ),
     ]
     return context.document(
-        number_symbol=number_symbol(None, words["symbol"]),
+        number_symbol=number_symbol(None, document_kind(KIND).symbol),
         date=context.decided_on,
         kind=words["kind"],
         subject=context.fill(words["subject"], class_upper=label.upper()),
         body=tuple(body),
-        signatures=(context.signature,),
+        signatures=(context.signature(KIND),),
     )
 
 

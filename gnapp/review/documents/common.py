@@ -14,11 +14,12 @@ from typing import Any
 import sqlite_utils
 
 from gnapp.core.classify import CLASS_LABELS
-from gnapp.core.movements import MOVEMENT_LABELS
+from gnapp.core.movements import movement_words
+from gnapp.core.official import resolve_bases
 from gnapp.core.record import value_label
 from gnapp.data import form_file
 from gnapp.reporting.document import OfficialDocument, Signature, TextParagraph
-from gnapp.reporting.issuer import Issuer, issuer
+from gnapp.reporting.issuer import Issuer, bases_lines, issuer, signature
 from gnapp.reporting.tables import Column, Group, Row, heading
 from gnapp.reporting.xlsx import Heading
 from gnapp.review import workflow
@@ -52,6 +53,10 @@ def capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
 def value_text(field: str, value: Any) -> str:
     """A coded value as written on a document ("Nam", "Vợ"), empty when not recorded."""
     return capital(value_label(field, value)) if value else ""
@@ -66,7 +71,7 @@ def status_text(code: str | None) -> str:
 
 
 def movement_text(code: str | None) -> str:
-    return capital(MOVEMENT_LABELS[code]) if code else ""
+    return capital(movement_words()[code]) if code else ""
 
 
 def village_label(name: str) -> str:
@@ -131,14 +136,25 @@ class Context:
             raise DocumentError(f"{self.found.title} chưa có quyết định công nhận.")
         return self.found.decided_on
 
+    def signature(self, kind: str) -> Signature:
+        """The signing block of a document of ``kind`` (its issuer's, with the settings'
+        signer)."""
+        return signature(self.db, kind)
+
     @property
-    def signature(self) -> Signature:
-        """The commune's signing block from the settings."""
-        return Signature(
-            self.settings["document.signer_title"],
-            self.settings["document.signer_name"],
-            tuple(self.settings["document.signing_marks"]),
-        )
+    def slots(self) -> dict[str, str]:
+        """The codes of the round's standard and procedure, for the acts its documents cite."""
+        return {"standard": self.found.standard_id, "procedure": self.found.procedure_id}
+
+    @property
+    def procedure_act(self) -> str:
+        """The round's procedure as the text names it ("Quyết định số 24/2021/QĐ-TTg")."""
+        acts = resolve_bases(("procedure",), self.slots)
+        return acts[0].short if acts else self.found.procedure.legal_basis.split(";")[0]
+
+    def bases(self, kind: str) -> list[TextParagraph]:
+        """The "Căn cứ …" lines of a document of ``kind``, in italics."""
+        return [TextParagraph(line, italic=True) for line in bases_lines(self.db, kind, self.slots)]
 
     def document(self, **fields: Any) -> OfficialDocument:
         return OfficialDocument(
@@ -149,32 +165,19 @@ class Context:
             **fields,
         )
 
-    def heading(self, title: str, *subtitles: str) -> Heading:
-        """A sheet's heading under the commune's header."""
+    def heading(self, title: str, *subtitles: str, kind: str, on: date | None) -> Heading:
+        """A sheet's heading under the commune's header, signed and dated like the document of
+        ``kind`` it goes with (``on`` None: the date line left to fill in)."""
+        signed = self.signature(kind)
         return Heading(
             parent_body=self.who.parent_body,
             office=self.who.office,
             title=title,
             place=self.who.place,
             subtitles=tuple(s for s in subtitles if s),
+            signer=(*signed.marks, signed.title),
+            date=on,
         )
-
-    def citation(self, which: str) -> str:
-        """The legal basis of the round's standard or procedure as a căn cứ names it: the
-        documents file's citation for its id, else the first part of its own legal basis."""
-        cited = self.words["citations"].get(which, {})
-        if which == "standard":
-            key, basis = self.found.standard_id, self.found.standard.legal_basis
-        else:
-            key, basis = self.found.procedure_id, self.found.procedure.legal_basis
-        return cited.get(key) or basis.split(";")[0].strip()
-
-    def bases_values(self) -> dict[str, str]:
-        return {
-            "local_government_law": self.words["citations"]["local_government_law"],
-            "standard_citation": self.citation("standard"),
-            "procedure_citation": self.citation("procedure"),
-        }
 
     def states(self, village: int | None = None, *, removed: bool = False) -> list[HouseholdState]:
         """The round's households (of a village), or those taken off the list."""

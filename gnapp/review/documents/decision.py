@@ -3,10 +3,13 @@ before recognition a draft marked "DỰ THẢO"."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 import sqlite_utils
 
+from gnapp.core.movements import escaped_poverty_detail
+from gnapp.core.official import document_kind, full_number
 from gnapp.core.vietnamese import format_date, format_number
 from gnapp.reporting.document import (
     Annex,
@@ -38,6 +41,7 @@ from gnapp.review.documents.common import (
 from gnapp.review.progress import HouseholdState
 from gnapp.store.register import GROUP_FLAG_KEYS, household_groups
 
+KIND = "decision"  # forms/documents/issuers.json: the chairman's decision
 FLAG_WIDTHS = (0.7, 1.1, 1.0, 1.0)  # relative widths of the group columns, GROUP_FLAG_KEYS order
 
 
@@ -62,6 +66,13 @@ def _decision_states(context: Context) -> list[HouseholdState]:
     return states
 
 
+def _escaped_detail(states: list[HouseholdState]) -> str:
+    """ ", trong đó 33 hộ thành hộ cận nghèo, 14 hộ vượt chuẩn cận nghèo" — the one
+    vocabulary of forms/documents/movements.json."""
+    moved = Counter(s.movement for s in states if s.movement)
+    return f", {escaped_poverty_detail(moved)}"
+
+
 def _decided(context: Context, on: date) -> date:
     """The decision's date: the round's once recognised, ``on`` for a draft."""
     return context.found.decided_on or on
@@ -74,7 +85,8 @@ def _annex_note(context: Context, decided: date) -> str:
     of = f"của Chủ tịch Ủy ban nhân dân {context.who.commune}"
     if not found.locked:
         return f"(Kèm theo {context.words['decision']['draft'].lower()} Quyết định {of})"
-    return f"(Kèm theo Quyết định số {found.decision_number} ngày {format_date(decided)} {of})"
+    number = full_number(found.decision_number, document_kind(KIND).symbol)
+    return f"(Kèm theo Quyết định số {number} ngày {format_date(decided)} {of})"
 
 
 def _list_tables(context: Context, states: list[HouseholdState]) -> list[Table]:
@@ -128,20 +140,21 @@ def decision_document(db: sqlite_utils.Database, round_id: int, on: date) -> Off
     found = context.found
     states = _decision_states(context)
     counts = list_counts(states)
-    values = context.bases_values()
     names = context.words["list_names"]
     body: list[Block] = []
     if not found.locked:
         body.append(TextParagraph(words["draft"], align="center", indent=False, bold=True))
     body += [
         TextParagraph(context.fill(words["authority"]), align="center", indent=False, bold=True),
-        *(TextParagraph(context.fill(line, **values), italic=True) for line in words["bases"]),
+        *context.bases(KIND),
+        *(TextParagraph(context.fill(line), italic=True) for line in words["bases_after"]),
         TextParagraph(words["decides"], align="center", indent=False, bold=True),
         TextParagraph((Run("Điều 1. ", bold=True), Run(context.fill(words["article_1"])))),
         *(
             Bullet(
                 f"{names[kind]}: {format_number(counts[kind].households)} hộ, "
                 f"{format_number(counts[kind].persons)} nhân khẩu"
+                f"{_escaped_detail(states) if kind == 'escaped_poverty' else ''}"
                 f" (Phụ lục {ROMAN[index]})"
             )
             for index, kind in enumerate(LIST_KINDS)
@@ -161,8 +174,9 @@ def decision_document(db: sqlite_utils.Database, round_id: int, on: date) -> Off
         )
         for index, table in enumerate(_list_tables(context, states))
     )
-    number = (
-        f"Số: {found.decision_number}" if found.locked else number_symbol(None, words["symbol"])
+    symbol = document_kind(KIND).symbol
+    number = number_symbol(
+        full_number(found.decision_number, symbol) if found.locked else None, symbol
     )
     return context.document(
         number_symbol=number,
@@ -172,14 +186,18 @@ def decision_document(db: sqlite_utils.Database, round_id: int, on: date) -> Off
         body=tuple(body),
         annexes=annexes,
         recipients=tuple(words["recipients"]),
-        signatures=(context.signature,),
+        signatures=(context.signature(KIND),),
     )
 
 
 def decision_sheets(context: Context, on: date) -> list[tuple[Table, Heading]]:
     """The lists annexed to the decision as sheets, one per list."""
-    note = _annex_note(context, _decided(context, on))
+    decided = _decided(context, on)
+    note = _annex_note(context, decided)
     return [
-        (table, context.heading(f"Phụ lục {ROMAN[index]}. {table.title}", note))
+        (
+            table,
+            context.heading(f"Phụ lục {ROMAN[index]}. {table.title}", note, kind=KIND, on=decided),
+        )
         for index, table in enumerate(_list_tables(context, _decision_states(context)))
     ]

@@ -13,6 +13,7 @@ import sqlite_utils
 from gnapp.core.vietnamese import fold
 from gnapp.progress import Progress
 from gnapp.reporting.document import OfficialDocument
+from gnapp.reporting.issuer import signing_warnings
 from gnapp.reporting.pdf import write_pdf_documents
 from gnapp.reporting.tables import Table
 from gnapp.reporting.xlsx import Heading, new_workbook, save_workbook, write_table
@@ -37,6 +38,24 @@ FILE_STEMS = {
     "decision": "quyet-dinh-cong-nhan",
     "certificates": "giay-chung-nhan",
 }
+
+
+# The kind of official document (forms/documents/issuers.json) each signed document is.
+OFFICIAL_KINDS = {
+    "list": "review_list",
+    "notice": "notice",
+    "decision": "decision",
+    "certificates": "certificate",
+}
+
+
+def document_notes(db: sqlite_utils.Database, round_id: int, kind: str) -> list[str]:
+    """What to tell the clerk before writing the round's ``kind`` document: a signer without a
+    name, a legal basis not confirmed (empty for documents the commune does not sign)."""
+    if kind not in OFFICIAL_KINDS:
+        return []
+    context = round_context(db, round_id)
+    return signing_warnings(db, OFFICIAL_KINDS[kind], context.slots)
 
 
 @dataclass(frozen=True)
@@ -69,7 +88,7 @@ def _write_sheets(
         )
     context = round_context(db, round_id)
     makers: dict[str, Callable[[], list[tuple[Table, Heading]]]] = {
-        "list": lambda: review_list_sheets(context, village_id),
+        "list": lambda: review_list_sheets(context, village_id, on),
         "notice": lambda: notice_sheets(context),
         "decision": lambda: decision_sheets(context, on),
     }

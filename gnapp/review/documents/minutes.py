@@ -85,11 +85,15 @@ def _minutes(
         Bullet(f"Chủ trì: {meeting['chair'] or '……………………'}"),
         Bullet(f"Thư ký: {meeting['secretary'] or '……………………'}"),
     ]
+    groups = words["attendee_groups"]
     for group, count in json.loads(meeting["attendees"] or "{}").items():
-        body.append(Bullet(f"{group}: {format_number(count)} người"))
+        body.append(Bullet(f"{groups.get(group, group)}: {format_number(count)} người"))
     body.append(Bullet(f"Tổng số người dự họp: {format_number(meeting['attendee_count'])} người"))
     represented = meeting["represented_households"]
-    if represented is not None and listed:
+    if represented is not None and listed and represented > listed:
+        # the whole village came, not only the listed households: no share of the list
+        body.append(Bullet(f"Số hộ có đại diện dự họp: {format_number(represented)} hộ"))
+    elif represented is not None and listed:
         body.append(
             Bullet(
                 f"Đại diện {format_number(represented)}/{format_number(listed)} hộ trong danh sách "
@@ -103,7 +107,7 @@ def _minutes(
         TextParagraph(
             context.fill(
                 words["procedure_note"],
-                procedure=context.citation("procedure").split(" của ")[0],
+                procedure=context.procedure_act,
                 threshold=format_percent(threshold * 100, 0),
             )
         ),

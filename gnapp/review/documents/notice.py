@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlite_utils
 
+from gnapp.core.official import document_kind
 from gnapp.core.vietnamese import format_date
 from gnapp.reporting.document import Annex, Block, OfficialDocument, TextParagraph, number_symbol
 from gnapp.reporting.tables import Row, Table, Total
@@ -97,6 +98,9 @@ def _results_table(context: Context, states: list[HouseholdState]) -> Table:
     )
 
 
+KIND = "notice"  # forms/documents/issuers.json: the committee's notice
+
+
 def notice_document(db: sqlite_utils.Database, round_id: int) -> OfficialDocument:
     """The posting notice: the counts on each list, the posting period and places, the list."""
     context = round_context(db, round_id)
@@ -116,19 +120,19 @@ def notice_document(db: sqlite_utils.Database, round_id: int) -> OfficialDocumen
         TextParagraph(context.fill(words["complaints"])),
     ]
     return context.document(
-        number_symbol=number_symbol(None, words["symbol"]),
+        number_symbol=number_symbol(None, document_kind(KIND).symbol),
         date=start,
         kind=words["kind"],
         subject=context.fill(words["subject"]),
         body=tuple(body),
         annexes=(Annex("I", results.title, (data_table(results),), landscape=True),),
         recipients=tuple(words["recipients"]),
-        signatures=(context.signature,),
+        signatures=(context.signature(KIND),),
     )
 
 
 def notice_sheets(context: Context) -> list[tuple[Table, Heading]]:
     """The results annexed to the notice as a sheet."""
-    _posting(context)
+    start = date.fromisoformat(_posting(context)["starts_on"])
     results = _results_table(context, context.states())
-    return [(results, context.heading(results.title))]
+    return [(results, context.heading(results.title, kind=KIND, on=start))]

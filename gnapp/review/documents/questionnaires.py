@@ -292,12 +292,24 @@ def _questionnaire(context: Context, state: HouseholdState, on: date) -> Officia
         else:
             title = context.fill(words["result_heading"], standard=found.standard.name)
             body += _result_blocks(result, title)
+    surveyed = (form_b or form_a or {}).get("surveyed_on")
+    where = [
+        Bullet(
+            f"{context.who.kind_word}: {context.who.place}; {village_label(state.village_name)}"
+        ),
+        Bullet(f"Hộ: {state.code} — chủ hộ {state.head_name}"),
+        Bullet(
+            "Ngày rà soát: "
+            + (format_date(date.fromisoformat(surveyed)) if surveyed else "……/……/………")
+        ),
+    ]
     return context.document(
         number_symbol="",
-        date=on,
+        date=date.fromisoformat(surveyed) if surveyed else on,
         kind=context.fill(words["title"]),
-        subject=f"Hộ {state.code} — {state.head_name} — {village_label(state.village_name)}",
-        body=tuple(body),
+        subject="",
+        body=(*where, *body),
+        official_header=False,
         signatures=(
             Signature("CHỦ HỘ", state.head_name),
             Signature("RÀ SOÁT VIÊN", (form_b or form_a or {}).get("reviewer") or ""),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 
 import sqlite_utils
@@ -110,16 +111,19 @@ def review_list_document(
         kind=context.fill(words["title"]),
         subject=" — ".join(p for p in (context.fill(words["subtitle"]), where) if p),
         body=tuple(body),
-        signatures=(context.signature,),
+        signatures=(context.signature("review_list"),),
     )
 
 
-def review_list_sheets(context: Context, village_id: int | None) -> list[tuple[Table, Heading]]:
+def review_list_sheets(
+    context: Context, village_id: int | None, on: date
+) -> list[tuple[Table, Heading]]:
     """The list and the households taken off it as sheets."""
     words = context.words["list"]
     subtitle = context.fill(words["subtitle"])
     listed, removed = _tables(context, village_id)
-    sheets = [(listed, context.heading(context.fill(words["title"]), subtitle))]
+    heading = functools.partial(context.heading, kind="review_list", on=on)
+    sheets = [(listed, heading(context.fill(words["title"]), subtitle))]
     if removed is not None:
-        sheets.append((removed, context.heading(words["removed_title"], subtitle)))
+        sheets.append((removed, heading(words["removed_title"], subtitle)))
     return sheets

@@ -15,13 +15,16 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from gnapp.core.official import OfficialDataError, full_number, signing_marks
 from gnapp.core.vietnamese import format_date, format_number
 from gnapp.i18n import tr, tr_noop
 from gnapp.progress import Progress
 from gnapp.reporting.builder import (
     AWARD_KINDS,
     DOCUMENTS,
+    OFFICIAL_KIND,
     OPENING,
+    SYMBOL,
     BuiltReport,
     DocumentHeader,
     ReportBuildError,
@@ -48,6 +51,7 @@ from gnapp.reporting.figures import (
     report_kinds,
     sentences,
 )
+from gnapp.reporting.issuer import signing_warnings
 from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.store.reports import STATE_LABELS, SavedReport, load_report, save_report
 from gnapp.ui.common.annex_table import annex_table_widget
@@ -522,6 +526,9 @@ class NarrativePage(ReportPage):
         self.scroll.setWidget(body)
 
 
+AWARD_FIELDS = ("name", "unit", "achievement", "form")
+
+
 class AwardsPage(ReportPage):
     """(d) The collectives and individuals proposed for awards (kinds that take them)."""
 
@@ -530,6 +537,7 @@ class AwardsPage(ReportPage):
         tr_noop("Tên tập thể, cá nhân"),
         tr_noop("Chức vụ, đơn vị"),
         tr_noop("Thành tích"),
+        tr_noop("Hình thức khen thưởng (Giấy khen, Bằng khen)"),
     )
 
     def __init__(self, wizard: ReportWizard) -> None:
@@ -608,7 +616,7 @@ class AwardsPage(ReportPage):
         kind.setEnabled(not self.owner.read_only)
         kind.currentIndexChanged.connect(self.store)
         self.table.setCellWidget(row, 0, kind)
-        for column, key in enumerate(("name", "unit", "achievement"), start=1):
+        for column, key in enumerate(AWARD_FIELDS, start=1):
             self.table.setItem(row, column, QTableWidgetItem(str(award.get(key, ""))))
 
     def add_row(self, kind: str) -> None:
@@ -627,9 +635,9 @@ class AwardsPage(ReportPage):
     def awards(self) -> list[dict[str, Any]]:
         found = []
         for row in range(self.table.rowCount()):
-            texts = [self.table.item(row, c).text().strip() for c in (1, 2, 3)]
-            award = {"kind": self.table.cellWidget(row, 0).currentData(), "name": texts[0]}
-            award |= {"unit": texts[1], "achievement": texts[2]}
+            texts = [self.table.item(row, c).text().strip() for c in (1, 2, 3, 4)]
+            award = {"kind": self.table.cellWidget(row, 0).currentData()}
+            award |= dict(zip(AWARD_FIELDS, texts, strict=True))
             found.append(award)
         return found
 
@@ -684,20 +692,23 @@ class DocumentPage(ReportPage):
         self.signer_name = QLineEdit()
         self.signer_name.setPlaceholderText(tr("để trống thì để trống dòng tên (ký, ghi tên tay)"))
         self.signer_title = QLineEdit()
-        self.marks = QPlainTextEdit()
-        self.marks.setPlaceholderText(tr("Mỗi dòng một dòng, ví dụ: TM. ỦY BAN NHÂN DÂN"))
+        self.number_result = QLabel(objectName="number_result")
+        self.signing_block = QLabel(objectName="signing_block")
+        self.signing_notes = QLabel(objectName="signing_notes")
+        self.signing_notes.setWordWrap(True)
         self.recipients = QPlainTextEdit()
         self.recipients.setPlaceholderText(tr("Mỗi dòng một nơi nhận, ví dụ: Như trên"))
-        for editor in (self.marks, self.recipients):
-            editor.setMaximumHeight(editor.fontMetrics().lineSpacing() * 5 + 14)
-            editor.setTabChangesFocus(True)
+        self.recipients.setMaximumHeight(self.recipients.fontMetrics().lineSpacing() * 5 + 14)
+        self.recipients.setTabChangesFocus(True)
         self.keep_defaults = QCheckBox(tr("Dùng người ký và nơi nhận này cho các báo cáo sau"))
         form = QFormLayout()
         form.addRow(tr("Số văn bản:"), self.number)
+        form.addRow("", self.number_result)
         form.addRow(tr("Ngày văn bản:"), self.date)
         form.addRow(tr("Người ký:"), self.signer_name)
         form.addRow(tr("Chức vụ người ký:"), self.signer_title)
-        form.addRow(tr("Thẩm quyền ký:"), self.marks)
+        form.addRow(tr("Khối chữ ký:"), self.signing_block)
+        form.addRow("", self.signing_notes)
         form.addRow(tr("Nơi nhận:"), self.recipients)
         form.addRow("", self.keep_defaults)
         self.save = QPushButton(tr("Lưu bản nháp"))
@@ -723,9 +734,28 @@ class DocumentPage(ReportPage):
         layout.addStretch()
         for line in (self.number, self.signer_name, self.signer_title):
             line.textChanged.connect(self.owner.mark_changed)
-        for editor in (self.marks, self.recipients):
-            editor.textChanged.connect(self.owner.mark_changed)
+            line.textChanged.connect(self.show_result)
+        self.recipients.textChanged.connect(self.owner.mark_changed)
         self.date.dateChanged.connect(self.owner.mark_changed)
+
+    def show_result(self) -> None:
+        """The number as printed, the signing block and what the clerk should know before
+        writing (a signer without a name, a legal basis not confirmed)."""
+        try:
+            full = full_number(self.number.text(), SYMBOL)
+            shown = (
+                tr("In ra: Số: {number}", number=full)
+                if full
+                else tr("In ra: Số: …/{symbol}", symbol=SYMBOL)
+            )
+        except OfficialDataError as error:
+            shown = str(error)
+        self.number_result.setText(shown)
+        title = self.signer_title.text().strip()
+        lines = [*signing_marks(OFFICIAL_KIND, title), title]
+        self.signing_block.setText("<br>".join(f"<b>{line}</b>" for line in lines if line))
+        notes = signing_warnings(self.owner.cdb.db, OFFICIAL_KIND, name=self.signer_name.text())
+        self.signing_notes.setText("\n".join(notes))
 
     def show_header(self, header: DocumentHeader) -> None:
         self.number.setText(header.number or "")
@@ -733,7 +763,6 @@ class DocumentPage(ReportPage):
         self.date.setDate(QDate(on.year, on.month, on.day))
         self.signer_name.setText(header.signer_name)
         self.signer_title.setText(header.signer_title)
-        self.marks.setPlainText("\n".join(header.signing_marks))
         self.recipients.setPlainText("\n".join(header.recipients))
 
     def header(self) -> DocumentHeader:
@@ -743,15 +772,13 @@ class DocumentPage(ReportPage):
             date=date(chosen.year(), chosen.month(), chosen.day()),
             signer_name=self.signer_name.text().strip(),
             signer_title=self.signer_title.text().strip(),
-            signing_marks=_lines(self.marks),
             recipients=_lines(self.recipients),
         )
 
     def set_read_only(self, read_only: bool) -> None:
         for line in (self.number, self.signer_name, self.signer_title):
             line.setReadOnly(read_only)
-        for editor in (self.marks, self.recipients):
-            editor.setReadOnly(read_only)
+        self.recipients.setReadOnly(read_only)
         self.date.setReadOnly(read_only)
         self.keep_defaults.setEnabled(not read_only)
         self.save.setEnabled(not read_only)

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from gnapp.core.classify import CLASS_LABELS
-from gnapp.core.standards import StandardError, available_standards, standard_for_year
+from gnapp.core.standards import StandardError, available_standards, round_standard
 from gnapp.core.vietnamese import format_date, format_number, format_percent
 from gnapp.i18n import tr, tr_noop
 from gnapp.review import procedure as procedures
@@ -203,6 +203,7 @@ class RoundDialog(ActionDialog):
         self.standard = QComboBox(objectName="standard")
         for standard in available_standards():
             self.standard.addItem(standard.name, standard.id)
+        self.standard_reason = wrapped("", "standard_reason")
         self.reference = date_edit(name="reference")
         self.team = QPlainTextEdit(objectName="team")
         self.team.setPlaceholderText(tr("Mỗi dòng một người: họ và tên, chức vụ"))
@@ -231,6 +232,7 @@ class RoundDialog(ActionDialog):
         form.addRow(tr("Loại đợt:"), kind_row)
         form.addRow(tr("Năm:"), period_row)
         form.addRow(tr("Chuẩn nghèo áp dụng:"), self.standard)
+        form.addRow("", self.standard_reason)
         form.addRow(tr("Ngày tham chiếu:"), self.reference)
         form.addRow(tr("Tổ rà soát:"), self.team)
         form.addRow(tr("Thời gian niêm yết:"), self.posting_days)
@@ -292,11 +294,12 @@ class RoundDialog(ActionDialog):
         self.month.setVisible(kind == "regular")
         self.month_label.setVisible(kind == "regular")
         try:
-            standard_id: str | None = standard_for_year(year).id
+            default = round_standard(kind, year, month if kind == "regular" else None)
         except StandardError:  # no national standard covers the year: the clerk chooses
-            standard_id = None
-        if standard_id is not None:
-            self.standard.setCurrentIndex(max(self.standard.findData(standard_id), 0))
+            self.standard_reason.setText(tr("Chưa có chuẩn nghèo quốc gia cho năm này: hãy chọn."))
+        else:
+            self.standard.setCurrentIndex(max(self.standard.findData(default.standard.id), 0))
+            self.standard_reason.setText(default.reason)
         if kind == "periodic":
             start = date(year, *self.procedure.periodic_start)
         else:
@@ -905,7 +908,7 @@ class MeetingDialog(ActionDialog):
             place=text_of(self.place) or None,
             chair=text_of(self.chair) or None,
             secretary=text_of(self.secretary) or None,
-            attendees={key: spin.value() for key, spin in self.groups.items() if spin.value()},
+            attendees={key: spin.value() for key, spin in self.groups.items()},
             represented_households=self.represented.value() or None,
             note=text_of(self.note) or None,
         )

@@ -30,7 +30,7 @@ from gnapp.store import users
 from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.store.errors import DatabaseError
 from gnapp.ui.common.jobs import wait_for
-from gnapp.ui.common.messages import ask, choose_folder
+from gnapp.ui.common.messages import ask, ask_yes_no, choose_folder
 from gnapp.ui.common.models import LEFT, RIGHT, FlatTableModel, TextRow, TextTableModel
 from gnapp.ui.common.qt import (
     QAbstractItemView,
@@ -990,12 +990,27 @@ class ReviewView(QWidget):
             return True
         return False
 
+    def _signing_noted(self, kind: str, label: str) -> bool:
+        """Tell the clerk, before writing, of a signer without a name or a legal basis not
+        confirmed; whether to go on."""
+        from gnapp.review.documents import document_notes
+
+        if kind == "summary_tables" or self.round_id is None:
+            return True
+        notes = document_notes(self.cdb.db, self.round_id, kind)
+        if not notes:
+            return True
+        text = tr("Trước khi lập văn bản:\n{notes}\n\nVẫn lập văn bản?", notes="\n".join(notes))
+        return ask_yes_no(self, label, text, tr("Vẫn lập"))
+
     def export_document(self, kind: str) -> list[Path] | None:
         """Write one of the round's documents (DOCUMENTS) into a folder the clerk chooses; the
         village chosen above the list narrows the list, questionnaires, minutes, certificates."""
         if self.round_id is None:
             return None
         label = tr(dict(DOCUMENTS)[kind])
+        if not self._signing_noted(kind, label):
+            return None
         folder = choose_folder(self, tr("Chọn thư mục ghi {document}", document=label.lower()))
         if folder is None:
             return None

@@ -7,6 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from gnapp import preferences
+from gnapp.core.official import (
+    BASIS_SLOTS,
+    document_kinds,
+    legal_acts,
+    signer_titles,
+    signing_marks,
+)
 from gnapp.i18n import tr
 from gnapp.preferences import preferred_language, remember_language
 from gnapp.reporting.issuer import HEADER_SETTINGS, issuer
@@ -14,9 +21,8 @@ from gnapp.store import register, users
 from gnapp.store.backups import default_backup_folder
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.errors import DatabaseError
-from gnapp.store.settings import SETTINGS, current_settings, save_settings
+from gnapp.store.settings import SETTINGS, bases_key, current_settings, save_settings
 from gnapp.store.setup import (
-    SIGNING_MARKS,
     CommuneIdentity,
     VillageEntry,
     village_problems,
@@ -117,25 +123,26 @@ class SettingsDialog(QDialog):
             self.header_lines[key] = line
         self.signer_name = QLineEdit(kept["document.signer_name"], objectName="signer_name")
         self.signer_title = QComboBox(objectName="signer_title")
-        self.signer_title.addItems(list(SIGNING_MARKS))
+        self.signer_title.addItems(list(signer_titles()))
         self.signer_title.setCurrentText(kept["document.signer_title"])
-        self.signing_marks = QPlainTextEdit(
-            "\n".join(kept["document.signing_marks"]), objectName="signing_marks"
-        )
+        self.signing_blocks = QLabel(objectName="signing_blocks")
+        self.signing_blocks.setWordWrap(True)
         self.recipients = QPlainTextEdit(
             "\n".join(kept["document.recipients"]), objectName="recipients"
         )
-        for box in (self.signing_marks, self.recipients):
-            box.setMaximumHeight(90)
-        self.signer_title.currentTextChanged.connect(
-            lambda title: self.signing_marks.setPlainText("\n".join(SIGNING_MARKS[title]))
-        )
+        self.recipients.setMaximumHeight(90)
+        self.signer_title.currentTextChanged.connect(self._show_signing_blocks)
+        self._show_signing_blocks(self.signer_title.currentText())
+        self.bases = {
+            code: QLineEdit(", ".join(kept[bases_key(code)]), objectName=bases_key(code))
+            for code, kind in document_kinds().items()
+            if kind.bases or kept[bases_key(code)]
+        }
         page = QWidget()
         form = QFormLayout(page)
         for key, widget in (
             *self.header_lines.items(),
             ("document.signer_title", self.signer_title),
-            ("document.signing_marks", self.signing_marks),
             ("document.signer_name", self.signer_name),
             ("document.recipients", self.recipients),
         ):
@@ -149,7 +156,28 @@ class SettingsDialog(QDialog):
                 )
                 note.setWordWrap(True)
                 form.addRow(note)
+            if key == "document.signer_title":
+                form.addRow(tr("Khối chữ ký:"), self.signing_blocks)
+        for code, line in self.bases.items():
+            label = tr("Căn cứ pháp lý — {kind}:", kind=document_kinds()[code].name)
+            form.addRow(label, line)
+        acts = QLabel(
+            tr(
+                "Mã văn bản (cách nhau dấu phẩy): {acts}",
+                acts=", ".join([*legal_acts(), *BASIS_SLOTS]),
+            )
+        )
+        acts.setWordWrap(True)
+        form.addRow(acts)
         return page
+
+    def _show_signing_blocks(self, title: str) -> None:
+        """The signing block of the committee's documents and of the chairman's."""
+        blocks = []
+        for code in ("report", "decision"):
+            lines = " / ".join((*signing_marks(code, title), title))
+            blocks.append(f"{document_kinds()[code].name}: {lines}")
+        self.signing_blocks.setText("\n".join(blocks))
 
     def _backup_tab(self) -> QWidget:
         kept = current_settings(self.cdb.db)
@@ -226,7 +254,7 @@ class SettingsDialog(QDialog):
             **{key: line.text() for key, line in self.header_lines.items()},
             "document.signer_name": self.signer_name.text(),
             "document.signer_title": self.signer_title.currentText(),
-            "document.signing_marks": self.signing_marks.toPlainText(),
+            **{bases_key(code): line.text() for code, line in self.bases.items()},
             "document.recipients": self.recipients.toPlainText(),
             "backup_keep_daily": self.keep_daily.value(),
             "backup_keep_monthly": self.keep_monthly.value(),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gnapp.core.official import signer_titles, signing_marks
 from gnapp.core.vietnamese import fold
 from gnapp.i18n import tr
 from gnapp.packages.commune import setup_keys
@@ -15,7 +16,6 @@ from gnapp.store import users
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.errors import DatabaseError
 from gnapp.store.setup import (
-    SIGNING_MARKS,
     AdminAccount,
     CommuneIdentity,
     DocumentSettings,
@@ -271,7 +271,7 @@ class DocumentPage(QWizardPage):
         )
         self.signer_name = QLineEdit(objectName="signer_name")
         self.signer_title = QComboBox(objectName="signer_title")
-        self.signer_title.addItems(list(SIGNING_MARKS))
+        self.signer_title.addItems(list(signer_titles()))
         self.preview = QLabel(objectName="signature_preview")
         self.signer_title.currentTextChanged.connect(self._show_marks)
         self.signer_name.textChanged.connect(self._show_marks)
@@ -287,7 +287,7 @@ class DocumentPage(QWizardPage):
     def _show_marks(self) -> None:
         chosen = self.settings()
         lines = [
-            *chosen.signing_marks,
+            *signing_marks("report", chosen.signer_title),
             chosen.signer_title,
             "",
             chosen.signer_name or tr("(ký tay)"),

@@ -279,7 +279,10 @@ def test_consolidation_writes_the_core_totals(qtbot, window, world, second_demo,
     assert view.write(folder) is not None
     qtbot.waitUntil(lambda: view.written is not None, timeout=30000)
     pdf, xlsx = view.written
-    assert (pdf.name, xlsx.name) == ("tong-hop-annual-2025.pdf", "tong-hop-annual-2025.xlsx")
+    assert (pdf.name, xlsx.name) == (
+        "tong-hop-bao-cao-nam-2025.pdf",
+        "tong-hop-bao-cao-nam-2025.xlsx",
+    )
     assert view.open_pdf.isEnabled() and view.preview.isEnabled()
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(pdf).pages).split())
     assert "Số: 7/BC-SNNMT" in text and format_number(households) in text

@@ -293,6 +293,8 @@ def test_labels_and_values_in_words():
     assert value_text("households", "walls_durable", 0) == "không"
     assert value_text("households", "village_id", 3, {3: "Thôn Đông"}) == "Thôn Đông"
     assert value_text("members", "relation", "spouse") == "vợ, chồng"
-    assert value_text("household_status", "movement", "escaped_poverty") == "thoát nghèo"
+    assert value_text("household_status", "movement", "escaped_poverty") == (
+        "thoát nghèo, vượt chuẩn cận nghèo"
+    )
     assert value_text("households", "causes_of_poverty", "[]") == "(không có)"
     assert value_text("members", "citizen_id", None) == "(trống)"

@@ -141,8 +141,8 @@ def test_a_report_from_kind_to_final_version(qtbot, view, demo_db, tmp_path, mon
     view.write_selected(out)
     qtbot.waitUntil(lambda: "Đã ghi" in view.status.text(), timeout=60000)
     assert sorted(p.name for p in out.iterdir()) == [
-        "end_of_period-2021-2025.pdf",
-        "end_of_period-2021-2025.xlsx",
+        "bao-cao-tong-ket-giai-doan-2021-2025.pdf",
+        "bao-cao-tong-ket-giai-doan-2021-2025.xlsx",
     ]
 
 
@@ -256,4 +256,4 @@ def test_a_saved_report_is_previewed_from_the_list(qtbot, view, demo_db):
     preview = view.pdf.preview
     qtbot.addWidget(preview)
     qtbot.waitUntil(lambda: preview_pages(preview) > 0, timeout=20000)
-    assert "annual-2025.pdf" in preview.windowTitle()
+    assert "bao-cao-nam-2025.pdf" in preview.windowTitle()

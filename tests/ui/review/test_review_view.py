@@ -132,8 +132,11 @@ def test_a_periodic_round_is_opened_through_the_dialog(qtbot, demo_db, clerk, mo
     assert view.round.year == 2025 and view.round.locked  # the demo's recognised round
 
     def fill(dialog: RoundDialog) -> None:
-        assert dialog.standard.currentData() == standard_for_year(2026).id
-        dialog.year.setValue(2026)
+        opened_year = dialog.year.value()  # this year: the next year's standard
+        assert dialog.standard.currentData() == standard_for_year(opened_year + 1).id
+        dialog.year.setValue(2026)  # the lists of 2027: the standard in force on 01/01/2027
+        assert dialog.standard.currentData() == "2027-2030"
+        assert "ngày 01/01/2027" in dialog.standard_reason.text()
         dialog.team.setPlainText("Nguyễn Văn Bình, trưởng thôn\n\nLê Thị Hoa")
         dialog.deadlines["list"].setDate(QDate(2026, 9, 20))
         dialog.posting_days.setValue(5)
@@ -160,6 +163,8 @@ def test_a_regular_round_has_a_month_and_its_own_steps(qtbot, demo_db, messages)
     dialog.regular.setChecked(True)
     assert dialog.month.isVisibleTo(dialog) and dialog.month.value() == 5
     assert dialog.reference.date() == QDate(2026, 5, 15)
+    assert dialog.standard.currentData() == "2022-2025"  # in force in May 2026
+    assert "tháng 05/2026" in dialog.standard_reason.text()
     assert dialog.chosen_deadlines() == {"recognition": "2026-05-30"}
     assert dialog.try_save()
     assert workflow.get_round(demo_db.db, dialog.round_id).title == (
@@ -173,7 +178,7 @@ def test_a_regular_round_has_a_month_and_its_own_steps(qtbot, demo_db, messages)
 
 
 def test_an_open_round_is_changed_through_the_dialog(qtbot, demo_db, clerk, monkeypatch):
-    round_id = workflow.open_round(demo_db, 2026, "periodic")
+    round_id = workflow.open_round(demo_db, 2026, "periodic", standard_id="2022-2025")
     view = view_of(qtbot, demo_db, clerk)
     assert view.round_id == round_id
 
@@ -191,7 +196,7 @@ def test_an_open_round_is_changed_through_the_dialog(qtbot, demo_db, clerk, monk
 
 
 def test_building_the_list_fills_the_table(qtbot, demo_db, clerk, messages):
-    round_id = workflow.open_round(demo_db, 2026, "periodic")
+    round_id = workflow.open_round(demo_db, 2026, "periodic", standard_id="2022-2025")
     view = view_of(qtbot, demo_db, clerk)
     assert "chưa có hộ nào" in view.count_label.text()
     assert not view.hold_meeting()
@@ -307,6 +312,10 @@ def test_documents_are_written_into_the_chosen_folder(
     narrowing the minutes to one village."""
     view = view_of(qtbot, demo_db, clerk)
     monkeypatch.setattr(review_view, "choose_folder", lambda *args: tmp_path)
+    asked = []
+    monkeypatch.setattr(
+        review_view, "ask_yes_no", lambda _, title, text, yes: not asked.append(text)
+    )
     menu = view.documents_button.menu()
     assert [a.text() for a in menu.actions()][-1] == "Biểu tổng hợp kết quả rà soát…"
     view.village_box.setCurrentIndex(1)
@@ -323,12 +332,16 @@ def test_documents_are_written_into_the_chosen_folder(
     assert {p.suffix for p in written["summary_tables"]} == {".pdf", ".xlsx"}
     assert all(path.exists() for files in written.values() for path in files)
     assert messages[-1][1].startswith("Đã ghi:\n")
+    # the demo names no signer (list, notice, decision, certificates), and the decision and
+    # the certificates cite a law whose date is not confirmed: told before writing
+    assert len(asked) == 4 and all("chưa khai báo họ tên người ký" in text for text in asked)
+    assert sum("chưa được xác nhận" in text for text in asked) == 2
 
 
 def test_a_document_not_ready_is_refused_in_words(
     qtbot, demo_db, clerk, messages, monkeypatch, tmp_path
 ):
-    workflow.open_round(demo_db, 2026, "periodic")
+    workflow.open_round(demo_db, 2026, "periodic", standard_id="2022-2025")
     view = view_of(qtbot, demo_db, clerk)
     out = tmp_path / "out"
     out.mkdir()
@@ -623,7 +636,7 @@ def test_the_opinion_of_the_level_above_is_recorded_under_its_set_name(
     from gnapp.ui.review.review_dialogs import OpinionDialog
 
     set_setting(demo_db, "review.opinion_step_name", "Xin ý kiến Sở Nông nghiệp và Môi trường")
-    round_id = workflow.open_round(demo_db, 2026, "periodic")
+    round_id = workflow.open_round(demo_db, 2026, "periodic", standard_id="2022-2025")
     view = view_of(qtbot, demo_db, clerk)
     titles = []
 
@@ -650,7 +663,7 @@ def test_the_opinion_of_the_level_above_is_recorded_under_its_set_name(
 def test_the_tablet_form_is_written_from_the_tablet_menu(
     qtbot, demo_db, clerk, messages, monkeypatch, tmp_path
 ):
-    round_id = workflow.open_round(demo_db, 2026, "periodic")
+    round_id = workflow.open_round(demo_db, 2026, "periodic", standard_id="2022-2025")
     workflow.build_list(demo_db, round_id)
     view = view_of(qtbot, demo_db, clerk)
     monkeypatch.setattr(review_view, "choose_folder", lambda *args: tmp_path)

@@ -19,7 +19,7 @@ CLERK = User(3, "canbo", "Nguyễn Thị Cán", ("clerk",), True)
 @pytest.fixture
 def round_household(demo_db):
     """A 2026 round with its list built, and a listed household of four members."""
-    round_id = workflow.open_round(demo_db, 2026)
+    round_id = workflow.open_round(demo_db, 2026, standard_id="2022-2025")
     workflow.build_list(demo_db, round_id)
     household_id = demo_db.db.execute(
         """SELECT e.household_id FROM review_entries e JOIN members m
@@ -362,7 +362,7 @@ def test_no_points_table_no_items(qtbot, round_household):
 @pytest.fixture
 def applicant(demo_db):
     """A household off the lists that applied to be reviewed, in an open 2026 round."""
-    round_id = workflow.open_round(demo_db, 2026)
+    round_id = workflow.open_round(demo_db, 2026, standard_id="2022-2025")
     household_id = demo_db.db.execute(
         "SELECT id FROM households WHERE id NOT IN (SELECT household_id FROM household_status "
         "WHERE status IN ('poor', 'near_poor')) ORDER BY id LIMIT 1"

@@ -35,7 +35,11 @@ def test_shows_and_saves_everything_together(dialog, demo_db):
     dialog.villages.item(0, 1).setText("Thôn Mới Đổi Tên")
     dialog.add_village_row("99", "Tổ dân phố 9", "urban")
     dialog.signer_title.setCurrentText("CHỦ TỊCH")
-    assert dialog.signing_marks.toPlainText() == "TM. ỦY BAN NHÂN DÂN"
+    assert dialog.signing_blocks.text().splitlines() == [
+        "Báo cáo: TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH",
+        "Quyết định công nhận: CHỦ TỊCH",
+    ]
+    dialog.bases["decision"].setText("qd-24-2021, standard")
     dialog.signer_name.setText("Trần Thị Bích")
     dialog.keep_daily.setValue(14)
     dialog.save()
@@ -51,7 +55,8 @@ def test_shows_and_saves_everything_together(dialog, demo_db):
         "Thôn Mới Đổi Tên",
         "urban",
     ) in names.values()
-    assert get_setting(demo_db.db, "document.signing_marks") == ["TM. ỦY BAN NHÂN DÂN"]
+    assert get_setting(demo_db.db, "document.signer_title") == "CHỦ TỊCH"
+    assert get_setting(demo_db.db, "document.bases.decision") == ["qd-24-2021", "standard"]
     assert get_setting(demo_db.db, "backup_keep_daily") == 14
 
 
