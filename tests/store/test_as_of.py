@@ -71,7 +71,11 @@ def as_counter(figure):
 def demo_with_events(demo_db):
     """The small demo commune (statuses 2021–2025) with a year of events in 2026."""
     cdb, db = demo_db, demo_db.db
-    ids = sorted(db.execute("SELECT id FROM households WHERE member_count >= 3").fetchall())
+    ids = sorted(
+        db.execute(
+            "SELECT id FROM households WHERE member_count >= 3 AND present_until IS NULL"
+        ).fetchall()
+    )
     ids = [row[0] for row in ids]
     village = register.villages(db)[0]["id"]
     members = lambda h: [m["id"] for m in register.members_of(db, h)]  # noqa: E731
