@@ -697,11 +697,13 @@ MOVED_AWAY_REASONS = (
     "Đi làm ăn xa, chuyển hộ khẩu theo nơi ở mới",
 )
 LEFT_REASONS = (
-    "Kết hôn, chuyển về nhà chồng ở xã khác",
-    "Kết hôn, chuyển về nhà vợ ở tỉnh khác",
     "Đi làm công nhân, chuyển khẩu vào Bình Dương",
     "Đi học, chuyển khẩu theo nơi ở mới",
 )
+MARRIED_AWAY = {
+    "female": "Kết hôn, chuyển về nhà chồng ở xã khác",
+    "male": "Kết hôn, chuyển về nhà vợ ở tỉnh khác",
+}
 MOVED_IN_REASONS = (
     "Từ xã Tịnh Hà chuyển đến",
     "Từ huyện Bình Sơn chuyển về quê",
@@ -884,7 +886,9 @@ class _RegisterEvents:
         elif kind == "died":
             events.record_death(cdb, member["id"], day)
         elif kind == "left":
-            events.record_left(cdb, member["id"], day, rng.choice(LEFT_REASONS))
+            married = rng.random() < 0.6
+            reason = MARRIED_AWAY[member["sex"]] if married else rng.choice(LEFT_REASONS)
+            events.record_left(cdb, member["id"], day, reason)
         elif kind == "moved_within":
             self.move_within(member, day)
         elif kind == "split":
