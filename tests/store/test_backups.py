@@ -377,7 +377,9 @@ def test_describe_says_what_a_backup_holds(demo_file, tmp_path):
     lines = info.lines()
     assert lines[0] == "Sao lưu lúc: 22/11/2026 08:15 (hằng ngày)"
     assert "Xã, phường: Xã Sơn Minh (mã 21555)" in lines
-    assert "Số hộ: 300; số nhân khẩu: " + f"{info.members:,}".replace(",", ".") in lines
+    assert (
+        f"Số hộ: {info.households}; số nhân khẩu: " + f"{info.members:,}".replace(",", ".") in lines
+    )
 
 
 def test_describe_an_empty_database_and_an_old_one(tmp_path):

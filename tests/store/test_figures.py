@@ -32,17 +32,19 @@ def test_village_counts_urban_first(demo_db):
     assert [r.area for r in rows] == sorted((r.area for r in rows), key=lambda a: a == "rural")
     for row in rows:
         assert row.households == scalar(
-            db, "SELECT count(*) FROM households WHERE village_id = ?", row.village_id
+            db,
+            "SELECT count(*) FROM households WHERE village_id = ? AND present_until IS NULL",
+            row.village_id,
         )
         assert row.members == scalar(
             db,
             "SELECT count(*) FROM members m JOIN households h ON h.id = m.household_id "
-            "WHERE h.village_id = ?",
+            "WHERE h.village_id = ? AND h.present_until IS NULL",
             row.village_id,
         )
         assert row.ethnic_minority_households == scalar(
             db,
-            "SELECT count(*) FROM households WHERE village_id = ? "
+            "SELECT count(*) FROM households WHERE village_id = ? AND present_until IS NULL "
             "AND (ethnic_minority = 1 OR local_ethnic_minority = 1)",
             row.village_id,
         )
