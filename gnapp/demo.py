@@ -33,7 +33,7 @@ from gnapp.data import resource_file
 from gnapp.paths import user_cache_dir
 from gnapp.review import workflow
 from gnapp.review.progress import household_states
-from gnapp.store import activities, events, programme, register, review, users
+from gnapp.store import activities, events, programme, register, users
 from gnapp.store.as_of import households_present
 from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.store.errors import DatabaseError
@@ -377,9 +377,10 @@ class _Generator:
                 progress(number, self.household_count)
         self.events.record(until=SURVEYED_ON)
         workflow.build_list(self.cdb, round_id)  # last year's poor and near-poor households
+        present = set(households_present(self.cdb.db, REVIEW_REFERENCE_DATE))
         for household_id, income, applied in self.surveys:
-            if review.entry(self.cdb.db, round_id, household_id) is None:
-                continue  # left the commune before the review
+            if household_id not in present:
+                continue  # left the commune before the review (even one that had applied)
             record = register.household_record(self.cdb.db, household_id, income)
             if applied:
                 record["form_a"] = {
