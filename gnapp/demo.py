@@ -785,7 +785,8 @@ class _RegisterEvents:
                 if index in gone:
                     continue
                 head = member["relation"] == "head"
-                if rng.random() < _death_chance(ages[index]) and (not head or size == 1):
+                alone = size == 1 and not applied  # a household that applied is still there
+                if rng.random() < _death_chance(ages[index]) and (not head or alone):
                     day = self.day_in(year)
                     plans.append(_Planned(day, "died", household_id, index))
                     gone.add(index)
@@ -824,7 +825,7 @@ class _RegisterEvents:
             if grooms and size < 9 and rng.random() < MARRIAGE_IN_CHANCE:
                 plans.append(_Planned(self.day_in(year), "married_in", household_id))
                 size += 1
-            if size == 1 and ages[0] >= 75 and rng.random() < MERGE_CHANCE:
+            if size == 1 and ages[0] >= 75 and rng.random() < MERGE_CHANCE and not applied:
                 departure = self.day_in(year)
                 plans.append(_Planned(departure, "merged_into", household_id))
             elif not applied and rng.random() < MOVED_AWAY_CHANCE[listed]:
