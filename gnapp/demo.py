@@ -34,7 +34,8 @@ from gnapp.data import resource_file
 from gnapp.paths import user_cache_dir
 from gnapp.review import workflow
 from gnapp.review.progress import household_states
-from gnapp.store import activities, programme, register, users
+from gnapp.store import activities, events, programme, register, users
+from gnapp.store.as_of import households_present
 from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.store.errors import DatabaseError
 from gnapp.store.figures import commune_counts
@@ -47,6 +48,9 @@ REVIEW_REFERENCE_DATE = date(2025, 11, 1)
 DEFAULT_HOUSEHOLDS = 2500
 DEFAULT_SEED = 2025
 FIXED_CLOCK = "2025-12-31T09:00:00Z"
+SURVEYED_ON = "2025-10-15"  # the 2025 review's Phiếu B
+EVENTS_YEARS = (2022, 2023, 2024, 2025)
+EVENTS_UNTIL = date.fromisoformat(FIXED_CLOCK[:10])  # the demo's today: no event still to come
 # The demo's accounts, one per role, all with DEMO_PASSWORD (the login shows them for the demo)
 DEMO_USERS = (
     ("quantri", "Lê Văn Quản", ("clerk", "admin")),
@@ -124,7 +128,9 @@ class _Generator:
         self.household_count = households
         self.used_ids: set[str] = set()
         self.standard = load_standard("2022-2025")
-        self.surveys: list[tuple[int, dict[str, Any]]] = []  # (household id, Phiếu B) to save
+        # (household id, income answer, applied) of the households to survey in the review
+        self.surveys: list[tuple[int, dict[str, Any], bool]] = []
+        self.events = _RegisterEvents(self)
 
     # --- people ------------------------------------------------------------------------------
 
@@ -370,8 +376,18 @@ class _Generator:
             self.household(number, village_id, urban, minority, round_id)
             if progress and (number % 100 == 0 or number == self.household_count):
                 progress(number, self.household_count)
+        self.events.record(until=SURVEYED_ON)
         workflow.build_list(self.cdb, round_id)  # last year's poor and near-poor households
-        for household_id, record in self.surveys:
+        present = set(households_present(self.cdb.db, REVIEW_REFERENCE_DATE))
+        for household_id, income, applied in self.surveys:
+            if household_id not in present:
+                continue  # left the commune before the review (even one that had applied)
+            record = register.household_record(self.cdb.db, household_id, income)
+            if applied:
+                record["form_a"] = {
+                    "eligible_for_form_b": True,
+                    "reason": "Hộ có đơn đề nghị rà soát",
+                }
             member_ids = [m["id"] for m in register.members_of(self.cdb.db, household_id)]
             workflow.save_survey(
                 self.cdb,
@@ -381,12 +397,15 @@ class _Generator:
                 member_ids,
                 complete=True,
                 reviewer="Tổ rà soát",
-                surveyed_on="2025-10-15",
+                surveyed_on=SURVEYED_ON,
             )
+        decided = DECISIONS[REVIEW_YEAR][1]
+        self.events.record(until=decided)  # while the round is open
         self.meetings_and_posting(round_id)
         approver = users.get_user(self.cdb.db, "lanhdao")
         if household_states(self.cdb.db, round_id):  # a tiny commune may have nobody to review
             workflow.recognise(self.cdb, round_id, *DECISIONS[REVIEW_YEAR], approver=approver)
+        self.events.record(until=EVENTS_UNTIL.isoformat())  # after the decision
         self.targets_and_budgets()
 
     def household(
@@ -436,7 +455,9 @@ class _Generator:
         household_id = register.add_household(self.cdb, fields, surveyed)
         if reviewed:  # the review year's status comes from the round's recognition
             self.review_household(household_id, urban, target, applied, agricultural)
-        self.write_statuses(household_id, history)
+        listed = any(history.values())
+        departure = self.events.plan_household(household_id, members, listed, applied)
+        self.write_statuses(household_id, history, departure)
         if applied:
             self.application(round_id, household_id, members[0]["full_name"])
 
@@ -469,8 +490,8 @@ class _Generator:
         applied: bool,
         agricultural: bool,
     ) -> None:
-        """Draw the household's income answer now (the generator's draws stay in order) and
-        keep its Phiếu B to save once the review list is built."""
+        """Draw the household's income answer now (the generator's draws stay in order); its
+        Phiếu B is read from the register once the list is built (after the year's events)."""
         area = "urban" if urban else "rural"
         score_line = int(self.standard.score_method.b1_lines.for_area(area))
         if target is None and applied and agricultural and self.rng.random() < 0.6:
@@ -481,10 +502,7 @@ class _Generator:
             income = {"b1_score": self.rng.randint(score_line + 1, score_line + 90)}
         else:
             income = {"b1_score": self.rng.randint(score_line - 55, score_line)}
-        record = register.household_record(self.cdb.db, household_id, income)
-        if applied:
-            record["form_a"] = {"eligible_for_form_b": True, "reason": "Hộ có đơn đề nghị rà soát"}
-        self.surveys.append((household_id, record))
+        self.surveys.append((household_id, income, applied))
 
     def application(self, round_id: int, household_id: int, head: str) -> None:
         """The household's application to be reviewed, which puts it on the 2025 review list."""
@@ -531,8 +549,11 @@ class _Generator:
             self.cdb, round_id, "2025-11-12", places="Nhà văn hóa các thôn; trụ sở UBND xã"
         )
 
-    def write_statuses(self, household_id: int, statuses: dict[int, str | None]) -> None:
-        years = sorted(statuses)
+    def write_statuses(
+        self, household_id: int, statuses: dict[int, str | None], departure: str | None
+    ) -> None:
+        """The yearly statuses, up to the last decision before the household left the commune."""
+        years = [y for y in sorted(statuses) if not departure or DECISIONS[y][1] < departure]
         for index, year in enumerate(years):
             status = statuses[year]
             previous = statuses[years[index - 1]] if index else None
@@ -726,6 +747,301 @@ class _Generator:
                     member_id=member,
                     support="Kết nối việc làm thành công",
                 )
+
+
+MOVED_AWAY_REASONS = (
+    "Cả hộ vào Bình Dương làm công nhân, chuyển hộ khẩu",
+    "Chuyển đến sinh sống tại Thành phố Hồ Chí Minh",
+    "Chuyển về quê vợ ở huyện khác",
+    "Đi làm ăn xa, chuyển hộ khẩu theo nơi ở mới",
+)
+LEFT_REASONS = (
+    "Đi làm công nhân, chuyển khẩu vào Bình Dương",
+    "Đi học, chuyển khẩu theo nơi ở mới",
+)
+MARRIED_AWAY = {
+    "female": "Kết hôn, chuyển về nhà chồng ở xã khác",
+    "male": "Kết hôn, chuyển về nhà vợ ở tỉnh khác",
+}
+MOVED_IN_REASONS = (
+    "Từ xã Tịnh Hà chuyển đến",
+    "Từ huyện Bình Sơn chuyển về quê",
+    "Từ tỉnh Gia Lai chuyển về quê",
+    "Từ thành phố Quảng Ngãi chuyển đến làm ăn",
+)
+EVENTS_MIN_HOUSEHOLDS = 50  # a smaller (test) commune keeps its households as generated
+# Chances per year (of a household, or of a member by age): rough shapes of a rural commune.
+# households moving away: more of those ever on a list (they leave to find work)
+MOVED_AWAY_CHANCE = {False: 0.003, True: 0.015}
+MOVED_IN_PER_YEAR = 2.0 / 1000  # households moving in, per household of the commune
+SPLIT_CHANCE = 0.02
+MERGE_CHANCE = 0.03  # an old person living alone goes to live with a household of the village
+BIRTH_CHANCE = 0.07
+MARRIAGE_IN_CHANCE = 0.04
+LEAVE_CHANCE = 0.04
+MOVE_WITHIN_CHANCE = 0.01  # a young adult marries into another household of the village
+
+
+def _death_chance(age: int) -> float:
+    return 0.09 if age >= 80 else 0.03 if age >= 65 else 0.006 if age >= 45 else 0.001
+
+
+@dataclass(frozen=True)
+class _Planned:
+    day: str
+    kind: str
+    household_id: int
+    member_index: int | None = None
+
+
+class _RegisterEvents:
+    """Years of register events (births, deaths, marriages, members leaving and moving between
+    households, households moving in and away, splits, merges, households ending), recorded
+    through ``gnapp.store.events`` in date order. They draw from their own Random, so the
+    commune's households, statuses and review answers are the draws they were without them."""
+
+    def __init__(self, generator: _Generator) -> None:
+        self.cdb = generator.cdb
+        self.rng = random.Random(f"{generator.seed}:events")
+        self.people = _Generator.__new__(_Generator)  # its people, drawn from the events' Random
+        self.people.rng = self.rng
+        self.people.names = _Names(self.rng)
+        self.people.used_ids = generator.used_ids
+        self.household_count = generator.household_count
+        self.next_number = generator.household_count
+        self.planned: list[_Planned] = []
+        self.member_ids: dict[int, list[int]] = {}  # household id: its first members' ids
+        self.departing: set[int] = set()  # households whose plan ends with leaving the commune
+        self.recorded_until = ""
+
+    def day_in(self, year: int, after: str = "") -> str:
+        """A day of ``year`` (after ``after`` when given, not after the demo's today)."""
+        start = date(year, 1, 1)
+        if after:
+            start = max(start, date.fromisoformat(after) + timedelta(days=1))
+        end = min(date(year, 12, 31), EVENTS_UNTIL)
+        return (start + timedelta(days=self.rng.randrange((end - start).days + 1))).isoformat()
+
+    def plan_household(
+        self, household_id: int, members: list[dict], listed: bool, applied: bool
+    ) -> str | None:
+        """Plan the household's events over the years; return the day it leaves the commune
+        (moves away, merges, ends), if it does."""
+        if self.household_count < EVENTS_MIN_HOUSEHOLDS:
+            return None
+        rng = self.rng
+        self.member_ids[household_id] = [
+            m["id"] for m in register.members_of(self.cdb.db, household_id)
+        ]
+        plans: list[_Planned] = []
+        gone: set[int] = set()  # members who die, leave or move in the plan
+        size = len(members)
+        departure = None
+        for year in EVENTS_YEARS:
+            ages = [age_at(m["birth_date"], date(year, 7, 1)) for m in members]
+            for index, member in enumerate(members):
+                if index in gone:
+                    continue
+                head = member["relation"] == "head"
+                alone = size == 1 and not applied  # a household that applied is still there
+                if rng.random() < _death_chance(ages[index]) and (not head or alone):
+                    day = self.day_in(year)
+                    plans.append(_Planned(day, "died", household_id, index))
+                    gone.add(index)
+                    size -= 1
+                    if size == 0:
+                        plans.append(_Planned(day, "ended", household_id))
+                        departure = day
+                elif not head and 19 <= ages[index] <= 32 and size > 1:
+                    roll = rng.random()
+                    if roll < LEAVE_CHANCE:
+                        kind = "left"
+                    elif roll < LEAVE_CHANCE + MOVE_WITHIN_CHANCE:
+                        kind = "moved_within"
+                    elif roll < LEAVE_CHANCE + MOVE_WITHIN_CHANCE + SPLIT_CHANCE and size > 2:
+                        kind = "split"
+                    else:
+                        continue
+                    plans.append(_Planned(self.day_in(year), kind, household_id, index))
+                    gone.add(index)
+                    size -= 1
+            if departure:
+                break
+            mothers = [
+                a
+                for m, a in zip(members, ages, strict=True)
+                if m["sex"] == "female" and 20 <= a <= 40
+            ]
+            if mothers and size < 9 and rng.random() < BIRTH_CHANCE:
+                plans.append(_Planned(self.day_in(year), "born", household_id))
+                size += 1
+            grooms = [
+                a
+                for m, a in zip(members, ages, strict=True)
+                if m["sex"] == "male" and m["relation"] == "child" and 22 <= a <= 32
+            ]
+            if grooms and size < 9 and rng.random() < MARRIAGE_IN_CHANCE:
+                plans.append(_Planned(self.day_in(year), "married_in", household_id))
+                size += 1
+            if size == 1 and ages[0] >= 75 and rng.random() < MERGE_CHANCE and not applied:
+                departure = self.day_in(year)
+                plans.append(_Planned(departure, "merged_into", household_id))
+            elif not applied and rng.random() < MOVED_AWAY_CHANCE[listed]:
+                departure = self.day_in(year)
+                plans.append(_Planned(departure, "moved_away", household_id))
+            if departure:
+                break
+        if departure:  # nothing after the household left
+            plans = [p for p in plans if p.day <= departure]
+            self.departing.add(household_id)
+        self.planned.extend(plans)
+        return departure
+
+    def plan_moves_in(self) -> None:
+        """Households coming from elsewhere (created when their day comes)."""
+        if self.household_count < EVENTS_MIN_HOUSEHOLDS:
+            return
+        for year in EVENTS_YEARS:
+            expected = self.household_count * MOVED_IN_PER_YEAR
+            count = int(expected) + (self.rng.random() < expected % 1)
+            self.planned.extend(_Planned(self.day_in(year), "moved_in", 0) for _ in range(count))
+
+    def record(self, until: str) -> None:
+        """Record the planned events dated up to ``until`` (and after those already recorded),
+        oldest first."""
+        if not self.recorded_until:
+            self.plan_moves_in()
+            self.planned.sort(key=lambda p: p.day)
+        due = [p for p in self.planned if self.recorded_until < p.day <= until]
+        for planned in due:
+            self.record_one(planned)
+        self.recorded_until = until
+
+    def member(self, planned: _Planned) -> dict[str, Any] | None:
+        """The planned event's member, if still in its household (a member moved by a split
+        or a move is no longer there)."""
+        assert planned.member_index is not None
+        member_id = self.member_ids[planned.household_id][planned.member_index]
+        rows = [m for m in register.members_of(self.cdb.db, planned.household_id)]
+        return next((m for m in rows if m["id"] == member_id), None)
+
+    def record_one(self, planned: _Planned) -> None:
+        cdb, rng, day = self.cdb, self.rng, planned.day
+        household_id = planned.household_id
+        kind = planned.kind
+        if kind == "moved_in":
+            self.move_in(day)
+        elif kind == "moved_away":
+            events.record_moved_away(cdb, household_id, day, rng.choice(MOVED_AWAY_REASONS))
+        elif kind == "ended":
+            events.record_ended(cdb, household_id, day, "Chủ hộ sống một mình đã qua đời")
+        elif kind == "merged_into":
+            self.merge(household_id, day)
+        elif kind == "born":
+            self.birth(household_id, day)
+        elif kind == "married_in":
+            self.marriage(household_id, day)
+        elif (member := self.member(planned)) is None:
+            return
+        elif kind == "died":
+            events.record_death(cdb, member["id"], day)
+        elif kind == "left":
+            married = rng.random() < 0.6
+            reason = MARRIED_AWAY[member["sex"]] if married else rng.choice(LEFT_REASONS)
+            events.record_left(cdb, member["id"], day, reason)
+        elif kind == "moved_within":
+            self.move_within(member, day)
+        elif kind == "split":
+            self.split(household_id, member, day)
+
+    def new_code(self) -> str:
+        self.next_number += 1
+        return f"HGD-{self.next_number:05d}"
+
+    def household_to_join(self, household_id: int, day: str) -> int | None:
+        """Another household of the household's village present on ``day`` with room (fewer
+        than 8 members) and no plan to leave, drawn at random; None if there is none."""
+        village = register.stored_household(self.cdb.db, household_id)["village_id"]
+        present = households_present(self.cdb.db, day, village)
+        others = [h for h in present if h != household_id and h not in self.departing]
+        for _ in range(min(10, len(others))):
+            chosen = self.rng.choice(others)
+            if len(register.members_of(self.cdb.db, chosen)) < 8:
+                return chosen
+        return None
+
+    def move_in(self, day: str) -> None:
+        villages = [v["id"] for v in register.villages(self.cdb.db)]
+        village_id = self.rng.choice(villages)
+        village = next(v for v in register.villages(self.cdb.db) if v["id"] == village_id)
+        urban = village["area"] == "urban"
+        members = self.people.roster(minority=False)
+        surveyed, dwelling = self.people.answers(members, urban, 0.2, None)
+        fields = {"code": self.new_code(), "village_id": village_id, "agricultural": not urban,
+                  **dwelling}  # fmt: skip
+        household_id = register.add_household(self.cdb, fields, surveyed)
+        events.record_moved_in(self.cdb, household_id, day, self.rng.choice(MOVED_IN_REASONS))
+
+    def merge(self, household_id: int, day: str) -> None:
+        into = self.household_to_join(household_id, day)
+        if into is None:
+            events.record_ended(self.cdb, household_id, day, "Người sống một mình về ở với con")
+            return
+        events.merge_households(self.cdb, household_id, into, day, "Về ở với gia đình con")
+
+    def newcomer(self, household_id: int, relation: str, sex: str, born: date) -> dict[str, Any]:
+        """A person born on ``born`` joining the household, with the Phiếu B answers of its
+        members."""
+        head = register.members_of(self.cdb.db, household_id)[0]
+        ethnicity = head["ethnicity"] or "Kinh"
+        if relation in ("child", "grandchild"):
+            family = head["full_name"].split()[0]
+        else:
+            family = self.people.names.family(ethnicity != "Kinh")
+        person = {
+            "full_name": self.people.names.person(sex, family),
+            "sex": sex,
+            "birth_date": born.isoformat(),
+            "citizen_id": self.people.citizen_id(sex, born.year),
+            "relation": relation,
+            "ethnicity": ethnicity,
+        }
+        return {**person, **self.people.survey_member(person, 0.3)}
+
+    def birth(self, household_id: int, day: str) -> None:
+        members = register.members_of(self.cdb.db, household_id)
+        in_law = any(m["relation"] == "child_in_law" for m in members)
+        sex = self.rng.choice(("male", "female"))
+        child = self.newcomer(
+            household_id, "grandchild" if in_law else "child", sex, date.fromisoformat(day)
+        )
+        events.record_birth(self.cdb, household_id, day, child)
+
+    def marriage(self, household_id: int, day: str) -> None:
+        age = self.rng.randint(19, 28)
+        born = date.fromisoformat(day) - timedelta(days=age * 365 + self.rng.randrange(365))
+        bride = self.newcomer(household_id, "child_in_law", "female", born)
+        events.record_joined(
+            self.cdb, household_id, day, "marriage", member=bride, reason="Kết hôn, về làm dâu"
+        )
+
+    def move_within(self, member: dict[str, Any], day: str) -> None:
+        into = self.household_to_join(member["household_id"], day)
+        if into is None:
+            return
+        events.record_joined(
+            self.cdb,
+            into,
+            day,
+            "from_household",
+            member={"relation": "child_in_law"},
+            from_member_id=member["id"],
+            reason="Kết hôn",
+        )
+
+    def split(self, household_id: int, member: dict[str, Any], day: str) -> None:
+        events.split_household(self.cdb, household_id, [member["id"]], day, code=self.new_code(),
+                               reason="Con lập gia đình, ra ở riêng")  # fmt: skip
 
 
 def create_demo(

@@ -1,5 +1,6 @@
 """The demo commune: repeatable, realistic, and the bundled copy is what the generator makes."""
 
+import json
 import lzma
 import sqlite3
 from collections import Counter
@@ -117,10 +118,12 @@ def test_statuses_cover_2022_to_2025_with_movements(demo_db):
 
 
 def test_2025_statuses_are_the_engine_classification_of_the_questionnaires(demo_db):
+    # a household that left the commune while the round was open went off the list: no status
     rows = demo_db.db.execute(
         """SELECT q.class_code, s.status FROM questionnaires q
+           JOIN households h ON h.id = q.household_id
            LEFT JOIN household_status s ON s.household_id = q.household_id AND s.year = 2025
-           WHERE q.form = 'B'"""
+           WHERE q.form = 'B' AND (h.present_until IS NULL OR h.present_until > '2025-12-17')"""
     ).fetchall()
     assert rows
     assert all(status == klass for klass, status in rows)
@@ -142,3 +145,54 @@ def test_targets_and_budgets(demo_db):
 def test_tiny_communes_work(tmp_path, households):
     summary = create_demo(tmp_path / "t.gnapp", households=households, seed=1)
     assert summary.households == households
+
+
+def test_years_of_register_events_in_date_order_and_none_still_to_come(demo_db):
+    db = demo_db.db
+    kinds = {r[0] for r in db.execute("SELECT DISTINCT kind FROM register_events")}
+    assert {"born", "died", "joined", "left", "moved_away", "split_off", "ended"} <= kinds
+    years = {
+        r[0] for r in db.execute("SELECT DISTINCT substr(event_date, 1, 4) FROM register_events")
+    }
+    assert years == {"2022", "2023", "2024", "2025"}
+    assert (
+        db.execute("SELECT max(event_date) FROM register_events").fetchone()[0]
+        <= demo.FIXED_CLOCK[:10]
+    )
+    for household_id, dates in db.execute(
+        "SELECT household_id, json_group_array(event_date) FROM "
+        "(SELECT household_id, event_date FROM register_events ORDER BY id) GROUP BY household_id"
+    ):
+        assert json.loads(dates) == sorted(json.loads(dates)), household_id
+
+
+def test_a_household_that_left_has_no_later_status_nor_a_place_on_the_review_list(demo_db):
+    db = demo_db.db
+    later_status = db.execute(
+        "SELECT count(*) FROM household_status s JOIN households h ON h.id = s.household_id "
+        "WHERE h.present_until IS NOT NULL AND s.decision_date >= h.present_until"
+    ).fetchone()[0]
+    assert later_status == 0
+    reviewed_after_leaving = db.execute(
+        "SELECT count(*) FROM review_entries e JOIN households h ON h.id = e.household_id "
+        "WHERE h.present_until <= '2025-11-01'"
+    ).fetchone()[0]
+    assert reviewed_after_leaving == 0
+    left = "SELECT count(*) FROM households WHERE present_until <= '2025-11-01'"
+    assert db.execute(left).fetchone()[0] > 0
+
+
+def test_2025_frozen_totals_are_the_recognised_list_on_the_decision_date(demo_db):
+    from gnapp.store.official_totals import official_totals
+
+    totals = official_totals(demo_db.db, 2025).commune
+    present = (
+        "(present_from IS NULL OR present_from <= '2025-12-17') AND "
+        "(present_until IS NULL OR present_until > '2025-12-17')"
+    )
+    households, poor, near_poor = demo_db.db.execute(
+        f"""SELECT count(*), sum(s.status = 'poor'), sum(s.status = 'near_poor')
+            FROM households h LEFT JOIN household_status s
+              ON s.household_id = h.id AND s.year = 2025 WHERE {present}"""
+    ).fetchone()
+    assert (totals.households, totals.poor, totals.near_poor) == (households, poor, near_poor)

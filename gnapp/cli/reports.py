@@ -277,16 +277,20 @@ def _export(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     return 0
 
 
-def _records(args: argparse.Namespace) -> list[dict]:
+def _records(args: argparse.Namespace, reference: date) -> list[dict]:
+    """The records of the file, or of the households in the commune on ``reference``."""
     if args.file is not None:
         from gnapp.core.record import load_records
 
         return load_records(args.file)
+    from gnapp.store.as_of import households_present
     from gnapp.store.register import iter_household_records
     from gnapp.store.review import latest_incomes
 
     with open_commune(args.db) as cdb:
-        return [record for _, record in iter_household_records(cdb.db, latest_incomes(cdb.db))]
+        present = set(households_present(cdb.db, reference))
+        records = iter_household_records(cdb.db, latest_incomes(cdb.db))
+        return [record for household_id, record in records if household_id in present]
 
 
 def _classify(args: argparse.Namespace) -> int:
@@ -297,7 +301,7 @@ def _classify(args: argparse.Namespace) -> int:
     reference = args.reference_date or date.today()
     results = [
         [classify(record, standard, reference) for standard in standards]
-        for record in _records(args)
+        for record in _records(args, reference)
     ]
     if args.json:
         payload = [[c.to_dict() for c in per_household] for per_household in results]

@@ -426,6 +426,23 @@ def _last_review(conn: sqlite3.Connection) -> str | None:
     return f"rà soát thường xuyên tháng {month}/{year}" if month else f"rà soát thường xuyên {year}"
 
 
+def _register_counts(conn: sqlite3.Connection, tables: set[str]) -> dict[str, int]:
+    """The households in the commune now and their members (a file older than the register's
+    history counts every household)."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(households)")}
+    gone = (
+        "household_id NOT IN (SELECT id FROM households WHERE present_until IS NOT NULL)"
+        if "present_until" in columns
+        else "1"
+    )
+    where = {"households": gone.replace("household_id", "id"), "members": gone}
+    return {
+        table: conn.execute(f"SELECT count(*) FROM {table} WHERE {where[table]}").fetchone()[0]
+        for table in ("households", "members")
+        if table in tables
+    }
+
+
 def describe_backup(path: str | Path, *, named_as: Path | None = None) -> BackupDescription:
     """Open a backup (or a commune database) read-only and say what it holds; ``named_as``: the
     encrypted backup ``path`` was decrypted from (its name says when it was made)."""
@@ -443,11 +460,7 @@ def describe_backup(path: str | Path, *, named_as: Path | None = None) -> Backup
                 if "commune" in tables
                 else None
             )
-            counts = {
-                table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-                for table in ("households", "members")
-                if table in tables
-            }
+            counts = _register_counts(conn, tables)
             return BackupDescription(
                 path=path,
                 made_at=named.made_at if named else datetime.fromtimestamp(path.stat().st_mtime),

@@ -551,6 +551,19 @@ def events_of_household(
     return _events(db, f"household_id = ?{undone}", [household_id])
 
 
+def departures(db: sqlite_utils.Database) -> dict[int, Event]:
+    """The event that took each household no longer in the commune away (moved away, merged
+    into another, ended), by household id."""
+    leaving = ", ".join(f"'{kind}'" for kind, change in HOUSEHOLD_CHANGE.items() if change < 0)
+    found = _events(
+        db,
+        f"undone_at IS NULL AND kind IN ({leaving}) AND household_id IN "
+        "(SELECT id FROM households WHERE present_until IS NOT NULL)",
+        [],
+    )
+    return {event.household_id: event for event in found}  # the latest one wins
+
+
 _LATER_WORK = {
     "register_events": "một sự kiện khác",
     "questionnaires": "phiếu rà soát",

@@ -292,6 +292,14 @@ class MainWindow(QMainWindow):
         self.add_action.setStatusTip(tr("Nhập một hộ gia đình mới vào sổ"))
         self.add_action.triggered.connect(self.add_household)
         household_menu.addAction(self.add_action)
+        self.events_action = QAction(tr("Sự &kiện của hộ…"), self)
+        self.events_action.setShortcut(QKeySequence("Ctrl+Shift+K"))
+        self.events_action.setStatusTip(
+            tr("Ghi hộ chuyển đến, chuyển đi, tách, nhập hộ; sinh, mất, nhập khẩu, rời hộ; "
+               "hoàn tác sự kiện ghi nhầm")
+        )  # fmt: skip
+        self.events_action.triggered.connect(self.household_events)
+        household_menu.addAction(self.events_action)
         for area, (title, shortcut, _) in enumerate(AREAS):
             action = QAction(tr(title), self)
             action.setShortcut(QKeySequence(shortcut))
@@ -716,6 +724,25 @@ class MainWindow(QMainWindow):
 
     def edit_household(self, household_id: int) -> None:
         if edit_household(self, self.cdb, household_id):
+            self.reload()
+
+    def household_events(self) -> None:
+        """The events of the household chosen in the register list."""
+        from gnapp.ui.register.event_dialogs import HouseholdEventsDialog  # loads on first use
+
+        household_id = self.household_page.current_household()
+        if household_id is None:
+            self.show_area(HOUSEHOLDS)
+            show_message(
+                self,
+                QMessageBox.Icon.Information,
+                tr("Sự kiện của hộ"),
+                tr("Hãy chọn một hộ trong danh sách trước."),
+            )
+            return
+        dialog = HouseholdEventsDialog(self.cdb, household_id, self)
+        dialog.exec()
+        if dialog.changed:
             self.reload()
 
     def add_household(self) -> None:

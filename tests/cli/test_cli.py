@@ -161,6 +161,8 @@ def test_classify_rejects_a_bad_record_with_its_path(tmp_path, capsys):
 
 
 def test_classify_a_database(capsys, small_demo_file):
+    """The households in the commune on the reference date (the demo's today: its events are
+    in the register) are classified; those unchanged since their Phiếu B get its class."""
     assert (
         main(
             [
@@ -171,20 +173,26 @@ def test_classify_a_database(capsys, small_demo_file):
                 str(small_demo_file),
                 "--json",
                 "--reference-date",
-                "2025-11-01",
+                "2025-12-31",
             ]
         )
         == 0
     )
     results = json.loads(capsys.readouterr().out)
-    assert len(results) == 300
     conn = sqlite3.connect(small_demo_file)
+    present = conn.execute(
+        "SELECT count(*) FROM households WHERE ifnull(present_from, '') <= '2025-12-31' "
+        "AND ifnull(present_until, '9') > '2025-12-31'"
+    ).fetchone()[0]
+    assert len(results) == present
     expected = dict(
         conn.execute(
             "SELECT h.code, q.class_code FROM questionnaires q "
-            "JOIN households h ON h.id = q.household_id"
+            "JOIN households h ON h.id = q.household_id WHERE q.household_id NOT IN "
+            "(SELECT household_id FROM register_events WHERE event_date > '2025-10-15')"
         ).fetchall()
     )
+    assert len(expected) > 30
     got = {r["household_code"]: r["class_code"] for r in results if r["household_code"] in expected}
     assert got == expected
 

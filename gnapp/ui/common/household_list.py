@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from gnapp.core.classify import CLASS_LABELS
-from gnapp.core.vietnamese import format_number
+from gnapp.core.vietnamese import format_date, format_number
 from gnapp.i18n import tr, tr_noop
 from gnapp.store.database import CommuneDatabase
+from gnapp.store.events import EVENT_LABELS, Event, departures
 from gnapp.store.household_query import (
     GROUP_LABELS,
     GROUPS,
@@ -31,6 +33,7 @@ from gnapp.ui.common.models import LEFT, RIGHT, FlatTableModel, capitalise
 from gnapp.ui.common.qt import (
     QAbstractItemView,
     QCheckBox,
+    QColor,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -66,6 +69,19 @@ def groups_tooltip() -> str:
     )
 
 
+def event_text(event: Event) -> str:
+    """One register event as the lists show it: "chuyển đi", "nhập vào hộ khác HGD-00012"."""
+    text = tr(EVENT_LABELS[event.kind])
+    return f"{text} {event.other_household_code}" if event.other_household_code else text
+
+
+def departure_text(event: Event) -> str:
+    """When and why a household left the commune: "Chuyển đi ngày 05/03/2024: …"."""
+    day = format_date(date.fromisoformat(event.event_date))
+    text = tr("{event} ngày {date}", event=capitalise(event_text(event)), date=day)
+    return f"{text}: {event.reason}" if event.reason else text
+
+
 def status_label(status: str | None) -> str:
     return capitalise(tr(CLASS_LABELS[status])) if status in STATUSES else ""
 
@@ -94,6 +110,7 @@ STATUS_COLUMN = 4
 GROUPS_COLUMN = 5
 
 HOUSEHOLD_ID_ROLE = Qt.ItemDataRole.UserRole
+DEPARTED_COLOUR = QColor("#6b6b6b")  # a household no longer in the commune, greyed
 
 
 def _cell_text(row: HouseholdRow, column: int) -> str:
@@ -119,6 +136,7 @@ class HouseholdTableModel(FlatTableModel):
         self._ids: Sequence[int] = []
         self._pages: OrderedDict[int, dict[int, HouseholdRow]] = OrderedDict()
         self._total = 0
+        self._departures: dict[int, Event] = {}  # shown with "Cả hộ đã rời xã"
 
     @property
     def query(self) -> HouseholdQuery:
@@ -154,6 +172,7 @@ class HouseholdTableModel(FlatTableModel):
             self._total = household_count(
                 self._cdb.db, include_departed=self._query.include_departed
             )
+            self._departures = departures(self._cdb.db) if query.include_departed else {}
         self.endResetModel()
 
     def household_id(self, row: int) -> int:
@@ -193,13 +212,23 @@ class HouseholdTableModel(FlatTableModel):
             return self._ids[row]
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return RIGHT if COLUMNS[column][3] else LEFT
+        departure = self._departures.get(self._ids[row])
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return DEPARTED_COLOUR if departure else None
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         household = self._row(row)
         if household is None:
             return None
+        if departure and column == STATUS_COLUMN:
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return departure_text(departure)
+            day = format_date(date.fromisoformat(departure.event_date))
+            return tr("Đã rời xã ({date})", date=day)
         if role == Qt.ItemDataRole.DisplayRole:
             return _cell_text(household, column)
+        if departure:
+            return departure_text(departure)
         if column == GROUPS_COLUMN and household.groups:
             return "\n".join(tr(GROUP_LABELS[group]) for group in household.groups)
         return None

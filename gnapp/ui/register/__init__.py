@@ -9,8 +9,10 @@ from gnapp.ui.common.qt import QDialog, QWidget
 
 
 def edit_household(parent: QWidget, cdb: CommuneDatabase, household_id: int | None) -> int | None:
-    """Open the household form (None: a new household); the saved household's id, or None."""
+    """Open the household form (None: a new household); the household's id when it was saved
+    or an event of it was recorded, else None."""
     from gnapp.ui.register.household_dialog import HouseholdDialog  # loads on first use
 
     form = HouseholdDialog(cdb, household_id, parent)
-    return form.household_id if form.exec() == QDialog.DialogCode.Accepted else None
+    saved = form.exec() == QDialog.DialogCode.Accepted
+    return form.household_id if saved or form.events_recorded else None

@@ -324,6 +324,13 @@ MEMBER_LAYOUT = ("full_name", "relation", "sex", "birth_date", "citizen_id", "et
                  "employment", *MEMBER_BOOLEANS[2:])  # fmt: skip
 
 
+def _same(value: Any, stored: Any) -> bool:
+    """Whether a field's value is the stored one (a checklist's choices in any order)."""
+    if isinstance(value, list) and isinstance(stored, list):
+        return sorted(value) == sorted(stored)
+    return bool(value == stored)
+
+
 class HouseholdDialog(QDialog):
     """Edit one household (``household_id`` None: a new one) and save it as ``cdb.actor``."""
 
@@ -343,6 +350,9 @@ class HouseholdDialog(QDialog):
         self.tabs.addTab(self._member_page(), tr("&Thành viên"))
         self.tabs.addTab(self._status_page(), tr("Tình trạng &qua các năm"))
         self.tabs.addTab(self._history_page(), tr("&Lịch sử thay đổi"))
+        self.events_recorded = False  # an event was recorded or undone from the form
+        if household_id is not None:
+            self.tabs.addTab(self._events_page(household_id), tr("Sự &kiện"))
         self.summary = QLabel(objectName="summary")
         self.summary.setWordWrap(True)
         self.save_button = QPushButton(tr("&Lưu (Ctrl+S)"))
@@ -580,6 +590,24 @@ class HouseholdDialog(QDialog):
             [(r.when, r.actor, r.what, r.old, r.new) for r in rows],
         )
         return self._with_note(self.history_table, rows, tr("Chưa có thay đổi nào được ghi lại."))
+
+    def _events_page(self, household_id: int) -> QWidget:
+        from gnapp.ui.register.event_dialogs import HouseholdEventsPanel
+
+        def blocked() -> str | None:
+            if self.is_modified():
+                return tr("Hãy lưu hoặc bỏ các thay đổi của hộ trước khi ghi sự kiện.")
+            return None
+
+        self.events_panel = HouseholdEventsPanel(self.cdb, household_id, blocked)
+        self.events_panel.changed.connect(self._after_event)
+        return self.events_panel
+
+    def _after_event(self) -> None:
+        """An event changed the household (its members, its presence): show it as it is now."""
+        self.events_recorded = True
+        self._load_data()
+        self._fill()
 
     @staticmethod
     def _with_note(table: QWidget, rows: Sequence[Any], empty: str) -> QWidget:
@@ -828,7 +856,7 @@ class HouseholdDialog(QDialog):
         if self.household_id is None:
             changes = values
         else:
-            changes = {k: v for k, v in values.items() if v != self.original.get(k)}
+            changes = {k: v for k, v in values.items() if not _same(v, self.original.get(k))}
         roster = [
             (member.id, member.values if member.id is None else member.changes())
             for member in self.members
