@@ -8,7 +8,7 @@ classifying households by a poverty standard.
     gnapp report files|finalise|draft SỐ --db PATH [--out DIR]
     gnapp export register|list --db PATH --out FILE.xlsx [--year Y] [--kind LOẠI] [--village MÃ]
     gnapp classify --standard ID [--standard ID2] (FILE.json | --db PATH) [--reference-date D]
-                   [--json]
+                   [--json] [--summary [--b1-lines NÔNG_THÔN,THÀNH_THỊ] [--out FILE.xlsx]]
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from gnapp.cli.common import (
     on_commune,
     open_commune,
     print_json,
+    print_table,
     read_json,
     require_folder,
     subcommands,
@@ -147,7 +148,32 @@ def _add_classify(commands: Any) -> None:
         help="ngày tính tuổi (mặc định: hôm nay)",
     )
     classify.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    classify.add_argument(
+        "--summary",
+        action="store_true",
+        help="với --db và hai chuẩn: số hộ theo thôn và loại theo từng chuẩn, các hộ đổi loại "
+        "và lý do, các ngưỡng chưa đối chiếu (với --json: từng hộ)",
+    )
+    classify.add_argument(
+        "--b1-lines",
+        type=_b1_lines,
+        metavar="NÔNG_THÔN,THÀNH_THỊ",
+        help="với --summary: ngưỡng điểm B1 giả định cho chuẩn chưa công bố ngưỡng B1 (vd. "
+        "140,175); kết quả ghi rõ là giả định",
+    )
+    classify.add_argument(
+        "--out", type=Path, metavar="FILE.xlsx", help="với --summary: ghi bảng so sánh ra tệp Excel"
+    )
     classify.set_defaults(handler=_classify)
+
+
+def _b1_lines(text: str) -> dict[str, int]:
+    parts = [part.strip() for part in text.split(",")]
+    if len(parts) != 2 or not all(part.isdigit() and 0 < int(part) <= 1000 for part in parts):
+        raise argparse.ArgumentTypeError(
+            f"'{text}': cần hai số điểm từ 1 đến 1000, nông thôn rồi thành thị (vd. 140,175)"
+        )
+    return {"rural": int(parts[0]), "urban": int(parts[1])}
 
 
 # --- reports ------------------------------------------------------------------------------------
@@ -277,8 +303,8 @@ def _export(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     return 0
 
 
-def _records(args: argparse.Namespace, reference: date) -> list[dict]:
-    """The records of the file, or of the households in the commune on ``reference``."""
+def _records(args: argparse.Namespace, on: date) -> list[dict]:
+    """The file's records, or those of the households present on ``on`` in ``--db``."""
     if args.file is not None:
         from gnapp.core.record import load_records
 
@@ -288,28 +314,132 @@ def _records(args: argparse.Namespace, reference: date) -> list[dict]:
     from gnapp.store.review import latest_incomes
 
     with open_commune(args.db) as cdb:
-        present = set(households_present(cdb.db, reference))
-        records = iter_household_records(cdb.db, latest_incomes(cdb.db))
-        return [record for household_id, record in records if household_id in present]
+        present = set(households_present(cdb.db, on))
+        incomes = latest_incomes(cdb.db)
+        return [r for i, r in iter_household_records(cdb.db, incomes) if i in present]
 
 
 def _classify(args: argparse.Namespace) -> int:
-    from gnapp.core.classify import classify, explain
+    from gnapp.core.classify import CLASS_LABELS, classify, explain
     from gnapp.core.standards import load_standard
 
     standards = [load_standard(standard_id) for standard_id in args.standard]
     reference = args.reference_date or date.today()
+    if args.summary:
+        return _transition(args, standards, reference)
+    if args.b1_lines or args.out:
+        raise CliError("--b1-lines và --out chỉ dùng cùng --summary")
+    stored = args.db is not None  # records of the database were checked when written
     results = [
-        [classify(record, standard, reference) for standard in standards]
+        [classify(record, standard, reference, stored=stored) for standard in standards]
         for record in _records(args, reference)
     ]
     if args.json:
         payload = [[c.to_dict() for c in per_household] for per_household in results]
         print_json([per_household[0] for per_household in payload] if len(standards) == 1
                    else payload)  # fmt: skip
-    else:
+        return 0
+    for per_household in results:
+        for classification in per_household:
+            print(explain(classification))
+            print()
+    for index, standard in enumerate(standards):
+        counts: dict[str | None, int] = {}
         for per_household in results:
-            for classification in per_household:
-                print(explain(classification))
-                print()
+            code = per_household[index].class_code
+            counts[code] = counts.get(code, 0) + 1
+        shown = ", ".join(f"{CLASS_LABELS[code]} {n}" for code, n in counts.items())
+        print(f"Tổng theo chuẩn {standard.id}: {len(results)} hộ — {shown}")
+    return 0
+
+
+def _transition(args: argparse.Namespace, standards: list, on: date) -> int:
+    """``classify --summary``: the register under two standards, side by side."""
+    from gnapp.core.classify import CLASS_LABELS
+    from gnapp.reporting.transition import (
+        CLASS_ORDER,
+        change_text,
+        class_name,
+        compare_standards,
+        export_transition,
+        supposed_lines_text,
+    )
+
+    if args.db is None or len(standards) != 2:
+        raise CliError("--summary cần --db và hai chuẩn (--standard A --standard B)")
+    with open_commune(args.db) as cdb:
+        transition = compare_standards(cdb.db, *standards, on, score_lines=args.b1_lines)
+        saved = export_transition(cdb.db, transition, args.out) if args.out else None
+    if args.json:
+        print_json(
+            {
+                "standards": [s.id for s in standards],
+                "reference_date": on.isoformat(),
+                "supposed_b1_lines": transition.score_lines,
+                "households": [
+                    {
+                        "household_code": h.code,
+                        "head": h.head,
+                        "village": h.village,
+                        "class": [o.class_code if o else None for o in (h.before, h.after)],
+                        "deprivations": [
+                            len(o.deprived) if o else None for o in (h.before, h.after)
+                        ],
+                        "changed": h.changed,
+                        "why": h.why,
+                    }
+                    for h in transition.households
+                ],
+                "unconfirmed": [mark.text for mark in transition.marks],
+            }
+        )
+        return 0
+    before, after = standards
+    heading = ["Thôn, tổ dân phố", "Số hộ"]
+    for standard in standards:
+        heading += [f"{class_name(code)} ({standard.id})" for code in CLASS_ORDER]
+    print_table(
+        [
+            [*heading, "Đổi loại"],
+            *(
+                [v.village, v.households]
+                + [v.before.get(code, 0) for code in CLASS_ORDER]
+                + [v.after.get(code, 0) for code in CLASS_ORDER]
+                + [v.changed]
+                for v in (*transition.villages, transition.commune)
+            ),
+        ]
+    )
+    print()
+    print(f"Phân loại ngày {on.strftime('%d/%m/%Y')}: chuẩn {before.id} và chuẩn {after.id}.")
+    if transition.score_lines:
+        print(supposed_lines_text(transition))
+    print(f"Hộ đổi loại: {transition.commune.changed}")
+    for change, count in sorted(transition.changes.items(), key=lambda item: -item[1]):
+        print(f"  {change_text(change)}: {count} hộ")
+    changed = [h for h in transition.households if h.changed]
+    for household in changed:
+        old, new = household.before, household.after
+        assert old is not None and new is not None  # a changed household has both classes
+        print(
+            f"- {household.code} {household.head} ({household.village}): "
+            f"{CLASS_LABELS[old.class_code]} → {CLASS_LABELS[new.class_code]}. {household.why}"
+        )
+    undetermined = sum(h.undetermined_after for h in transition.households)
+    if undetermined:
+        print(f"Chưa xác định được theo chuẩn {after.id}: {undetermined} hộ (xem lý do từng hộ)")
+    only_after = sum(
+        h.before is not None and h.before.class_code is None and not h.undetermined_after
+        for h in transition.households
+    )
+    if only_after:
+        print(f"Xác định được theo chuẩn {after.id}, chưa theo chuẩn {before.id}: {only_after} hộ")
+    if transition.problems:
+        print(f"Hộ có dữ liệu lỗi, chưa phân loại được: {transition.problems}")
+    if transition.marks:
+        print("Ngưỡng, chỉ số chưa đối chiếu văn bản gốc:")
+        for mark in transition.marks:
+            print(f"  {mark.text}")
+    if saved is not None:
+        print(f"Đã ghi {saved}")
     return 0

@@ -13,7 +13,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from gnapp.core.record import age_at, age_in_months, field_label, validate_record
+from gnapp.core.record import (
+    age_at,
+    age_in_months,
+    field_label,
+    validate_record,
+    validate_stored_record,
+)
 from gnapp.core.rules import EMPTY, Household, Missing, Result
 from gnapp.core.standards import (
     AREA_LABELS,
@@ -347,13 +353,34 @@ def classify(
     *,
     score_lines: Mapping[str, Any] | None = None,
     points_table: PointsTable | None = None,
+    stored: bool = False,
 ) -> Classification:
     """Classify a household (validated first: RecordError) under a standard at a date.
 
     ``score_lines`` ({"rural": points, "urban": points}) are B1 lines the user confirms, for a
     standard that has none; ``points_table`` computes B1 from the record's b1_answers.
+    ``stored``: the record was built from the commune's database, whose writes follow the
+    schema, so only what the schema cannot say is checked again (about half the time of a
+    classification); should it still not fit, the full check names the problem.
     """
-    validate_record(record, reference_date)
+    if not stored:
+        validate_record(record, reference_date)
+        return _classify(record, standard, reference_date, score_lines, points_table)
+    try:
+        validate_stored_record(record, reference_date)
+        return _classify(record, standard, reference_date, score_lines, points_table)
+    except (LookupError, TypeError, ValueError, AttributeError, ArithmeticError):
+        validate_record(record, reference_date)
+        raise
+
+
+def _classify(
+    record: dict[str, Any],
+    standard: Standard,
+    reference_date: date,
+    score_lines: Mapping[str, Any] | None,
+    points_table: PointsTable | None,
+) -> Classification:
     household = _household(record, standard, reference_date)
     results = tuple(_evaluate(indicator, household) for indicator in standard.indicators)
     deprived = sum(result.deprived is True for result in results)

@@ -364,6 +364,15 @@ def validate_record(data: Any, reference_date: date | None = None) -> None:
         raise problems[0]
 
 
+def validate_stored_record(data: Mapping[str, Any], reference_date: date | None = None) -> None:
+    """Raise RecordError for what the schema cannot say (real dates, one head, nobody born
+    after the reference date) in a record built from the commune's database, whose shape was
+    checked when it was written."""
+    code = data.get("household_code")
+    for path, reason in _content_problems(data, reference_date):
+        raise RecordError(reason, path=_path_text(path), household_code=code)
+
+
 def _relocated(error: RecordError, location: str) -> RecordError:
     return RecordError(
         error.reason, path=error.path, household_code=error.household_code, location=location

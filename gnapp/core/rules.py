@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -135,6 +135,8 @@ def _span(low: Any, high: Any) -> Any:
 
 def _ordered(compare: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool | None]:
     def decide(a: Any, b: Any) -> bool | None:
+        if not isinstance(a, Span) and not isinstance(b, Span):
+            return compare(a, b)
         (alo, ahi), (blo, bhi) = _bounds(a), _bounds(b)
         corners = {compare(x, y) for x in (alo, ahi) for y in (blo, bhi)}
         return corners.pop() if len(corners) == 1 else None
@@ -199,15 +201,20 @@ def _binary(decide: Callable[[Any, Any], Any], left: Node, right: Node) -> Node:
     return node
 
 
-def _kleene(results: Sequence[Result], deciding: bool) -> Result:
-    """AND (deciding=False: one false operand decides) or OR (deciding=True) of results."""
-    if any(value is deciding for value, _ in results):
-        return deciding, EMPTY
-    unknown = [missing for value, missing in results if value is None]
+def _kleene(results: Iterable[Result], deciding: bool) -> Result:
+    """AND (deciding=False: one false operand decides) or OR (deciding=True) of results,
+    read lazily: the operands after a deciding one are not evaluated."""
+    unknown = []
+    for value, missing in results:
+        if value is deciding:
+            return deciding, EMPTY
+        if value is None:
+            unknown.append(missing)
     return (None, frozenset().union(*unknown)) if unknown else (not deciding, EMPTY)
 
 
-def _count(results: Sequence[Result]) -> Result:
+def _count(operands: Iterable[Result]) -> Result:
+    results = list(operands)
     true = sum(value is True for value, _ in results)
     unknown = [missing for value, missing in results if value is None]
     if not unknown:
@@ -215,17 +222,18 @@ def _count(results: Sequence[Result]) -> Result:
     return Span(true, true + len(unknown)), frozenset().union(*unknown)
 
 
-def _share(results: Sequence[Result]) -> Result:
+def _share(operands: Iterable[Result]) -> Result:
+    results = list(operands)
     count, missing = _count(results)
     low, high = _bounds(count)
     total = Decimal(len(results))
     return _span(Decimal(low) / total, Decimal(high) / total), missing
 
 
-def _per_member(combine: Callable[[Sequence[Result]], Result], condition: Node) -> Node:
+def _per_member(combine: Callable[[Iterable[Result]], Result], condition: Node) -> Node:
     def node(env: _Env, member: int | None) -> Result:
         members = range(len(env.household.derived))
-        return combine([condition(env, index) for index in members])
+        return combine(condition(env, index) for index in members)
 
     return node
 
@@ -298,7 +306,7 @@ ARITY: Mapping[str, tuple[int, int | None]] = {
 }
 
 _MEMBER_OPERATORS = {
-    "any_member": lambda results: _kleene(results, True),
+    "any_member": lambda results: _kleene(results, True),  # lazily: stops at the first found
     "count_members": _count,
     "share_of_members": _share,
 }
@@ -463,7 +471,7 @@ class _Compiler:
         if op in ("all", "any"):
             deciding = op == "any"
             return (
-                lambda env, member: _kleene([arg(env, member) for arg in nodes], deciding)
+                lambda env, member: _kleene((arg(env, member) for arg in nodes), deciding)
             ), BOOL
         if op == "not":
             return _not(nodes[0]), BOOL
@@ -595,6 +603,26 @@ class Template:
     text: str
     each_member: bool
     params: Mapping[str, Any] = field(repr=False)
+    # The text cut once into literal pieces and placeholders (scope, name, reference, style);
+    # a parameter's placeholder is filled here, since parameters do not change.
+    pieces: tuple[str | tuple[str, str, str, str | None], ...] = field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        pieces: list[str | tuple[str, str, str, str | None]] = []
+        position = 0
+        for match in _PLACEHOLDER.finditer(self.text):
+            pieces.append(self.text[position : match.start()])
+            reference, _, style = match.group(1).partition(":")
+            scope, _, name = reference.partition(".")
+            if scope == "param":
+                pieces.append(render_value(self.params[name], style=style or None))
+            else:
+                pieces.append((scope, name, reference, style or None))
+            position = match.end()
+        pieces.append(self.text[position:])
+        object.__setattr__(self, "pieces", tuple(piece for piece in pieces if piece != ""))
 
     def render(
         self,
@@ -609,13 +637,12 @@ class Template:
     def _fill(
         self, household: Household, variables: Mapping[str, Result], member: int | None
     ) -> str:
-        def replace(match: re.Match[str]) -> str:
-            reference, _, style = match.group(1).partition(":")
-            scope, _, name = reference.partition(".")
-            if scope == "param":
-                return render_value(self.params[name], style=style or None)
+        def filled(piece: str | tuple[str, str, str, str | None]) -> str:
+            if isinstance(piece, str):
+                return piece
+            scope, name, reference, style = piece
             if scope == "var":
-                return render_value(variables[name][0], style=style or None)
+                return render_value(variables[name][0], style=style)
             if scope == "household":
                 value = household.record.get(name)
             elif name in DERIVED_MEMBER_FIELDS:
@@ -623,9 +650,9 @@ class Template:
                 value = household.derived[member][name][0]
             else:
                 value = household.record["members"][member].get(name)
-            return render_value(value, reference, style or None)
+            return render_value(value, reference, style)
 
-        return _PLACEHOLDER.sub(replace, self.text)
+        return "".join(filled(piece) for piece in self.pieces)
 
 
 def compile_template(

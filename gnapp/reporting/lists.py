@@ -9,7 +9,7 @@ the commune has both) and can be limited to one village.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from itertools import groupby
 from pathlib import Path
@@ -105,6 +105,12 @@ def _heading(
         place=who.place,
         subtitles=tuple(lines),
     )
+
+
+def commune_heading(db: sqlite_utils.Database, title: str, lines: Sequence[str] = ()) -> Heading:
+    """The commune's heading over a working table of the whole commune, ``lines`` under the
+    title (no village, no decision line)."""
+    return replace(_heading(db, title, None), subtitles=tuple(lines))
 
 
 # --- grouping ----------------------------------------------------------------------------------

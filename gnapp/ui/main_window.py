@@ -300,6 +300,13 @@ class MainWindow(QMainWindow):
         )  # fmt: skip
         self.events_action.triggered.connect(self.household_events)
         household_menu.addAction(self.events_action)
+        household_menu.addSeparator()
+        self.transition_action = QAction(tr("So sánh &chuẩn nghèo 2027–2030…"), self)
+        self.transition_action.setStatusTip(
+            tr("Phân loại mọi hộ theo chuẩn hiện hành và chuẩn 2027–2030: hộ nào đổi loại, vì sao")
+        )
+        self.transition_action.triggered.connect(self.compare_standards)
+        household_menu.addAction(self.transition_action)
         for area, (title, shortcut, _) in enumerate(AREAS):
             action = QAction(tr(title), self)
             action.setShortcut(QKeySequence(shortcut))
@@ -752,6 +759,11 @@ class MainWindow(QMainWindow):
             self.reload()
             self.show_area(HOUSEHOLDS)
             self.household_page.show_household(saved)
+
+    def compare_standards(self) -> None:
+        from gnapp.ui.review.transition_view import open_transition_window  # loads on first use
+
+        open_transition_window(self, self.cdb)
 
     def import_lists(self) -> None:
         from gnapp.ui.register.import_wizard import open_import_wizard  # loads on first use

@@ -303,3 +303,47 @@ def test_the_language_of_this_computer_is_shown_and_chosen(tmp_path, monkeypatch
     assert preferred_language() == "en"
     with pytest.raises(SystemExit):
         main(["language", "fr"])
+
+
+def test_classify_summary_of_two_standards(capsys, small_demo_file, tmp_path):
+    args = ["classify", "--db", str(small_demo_file), "--standard", "2022-2025"]
+    args += ["--standard", "2027-2030", "--summary", "--reference-date", "2026-12-07"]
+    out_file = tmp_path / "so-sanh.xlsx"
+    assert main([*args, "--b1-lines", "140,175", "--out", str(out_file)]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines[0].startswith("Thôn, tổ dân phố\tSố hộ\tNghèo (2022-2025)")
+    commune = next(line for line in lines if line.startswith("Toàn xã\t")).split("\t")
+    assert commune[1] == "300"
+    assert sum(int(n) for n in commune[2:7]) == sum(int(n) for n in commune[7:12]) == 300
+    changed = int(commune[12])
+    assert f"Hộ đổi loại: {changed}" in out
+    assert "Ngưỡng điểm B1 giả định do người dùng nhập" in out
+    assert "ngưỡng điểm B1: chưa rõ" in out and out_file.exists()
+    assert sum(line.startswith("- HGD-") for line in lines) == changed
+    assert main([*args, "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert len(payload["households"]) == 300 and payload["supposed_b1_lines"] is None
+    assert payload["standards"] == ["2022-2025", "2027-2030"]
+
+
+def test_classify_summary_needs_two_standards_and_a_database(capsys, small_demo_file):
+    assert (
+        main(["classify", "--db", str(small_demo_file), "--standard", "2022-2025", "--summary"])
+        == 1
+    )
+    assert "hai chuẩn" in capsys.readouterr().err
+    assert (
+        main(
+            ["classify", "--db", str(small_demo_file), "--standard", "2022-2025", "--out", "x.xlsx"]
+        )
+        == 1
+    )
+    assert "--summary" in capsys.readouterr().err
+
+
+def test_classify_a_database_ends_with_the_totals(capsys, small_demo_file):
+    args = ["classify", "--db", str(small_demo_file), "--standard", "2022-2025"]
+    assert main([*args, "--reference-date", "2025-11-01"]) == 0
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert last.startswith("Tổng theo chuẩn 2022-2025: 300 hộ — ")
