@@ -25,12 +25,14 @@ from gnapp.ui.common.qt import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSize,
     QVBoxLayout,
     QWidget,
     QWizard,
     QWizardPage,
 )
 from gnapp.ui.common.widgets import CheckedPage
+from gnapp.ui.common.window_size import fit_window
 from gnapp.ui.office.common import fingerprint_label
 from gnapp.ui.office.communes import export_office_key
 
@@ -270,7 +272,7 @@ class OfficeWizard(QWizard):
         for page in (self.identity_page, self.file_page, self.key_page):
             self.addPage(page)
         self.setButtonText(QWizard.WizardButton.FinishButton, tr("Mở cơ quan"))
-        self.resize(760, 600)
+        fit_window(self, QSize(760, 600))
 
     @property
     def path(self) -> Path | None:

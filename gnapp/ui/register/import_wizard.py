@@ -46,6 +46,7 @@ from gnapp.ui.common.qt import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QSize,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -53,6 +54,7 @@ from gnapp.ui.common.qt import (
     QWizard,
     QWizardPage,
 )
+from gnapp.ui.common.window_size import fit_window
 
 FILE_FILTER = tr_noop("Bảng tính (*.xlsx *.xls *.ods *.csv);;Mọi tệp (*)")
 AREA_LABELS = {"rural": tr_noop("Nông thôn"), "urban": tr_noop("Thành thị / đô thị")}
@@ -447,7 +449,7 @@ class ImportWizard(QWizard):
         self.result_page = ResultPage(self)
         for page in (self.file_page, self.mapping_page, self.preview_page, self.result_page):
             self.addPage(page)
-        self.resize(1000, 700)
+        fit_window(self, QSize(1000, 680))
 
     def wait_for(self, label: str, work: Callable[[Progress], Any]) -> Any:
         """Run ``work`` off the GUI thread (the window stays alive, with progress and "Hủy")

@@ -71,6 +71,7 @@ from gnapp.ui.common.qt import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSize,
     QSpinBox,
     Qt,
     QTableWidget,
@@ -84,6 +85,7 @@ from gnapp.ui.common.qt import (
     Signal,
 )
 from gnapp.ui.common.widgets import error_label, show_error
+from gnapp.ui.common.window_size import fit_window
 
 TITLE = tr_noop("Lập báo cáo giảm nghèo")
 # The kinds in the order a clerk meets them; others (a province's own) after them.
@@ -808,7 +810,7 @@ class ReportWizard(QWizard):
             self.document_page.show_header(default_header(cdb.db, date.today()))
         else:
             self._open(report)
-        self.resize(1100, 760)
+        fit_window(self, QSize(1100, 680))
         self._loading = False
         self.changed = False
 

@@ -44,6 +44,7 @@ from gnapp.ui.common.qt import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
+    QSize,
     QSpinBox,
     Qt,
     QTableWidget,
@@ -52,6 +53,7 @@ from gnapp.ui.common.qt import (
     QWidget,
 )
 from gnapp.ui.common.widgets import wrapped
+from gnapp.ui.common.window_size import fit_window
 
 RED = "#b00020"
 GREEN = "#1e7b34"
@@ -389,7 +391,7 @@ class AddHouseholdDialog(ActionDialog):
         layout.addWidget(self.chooser, 1)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
-        self.resize(900, 560)
+        fit_window(self, QSize(900, 560))
 
     def save(self) -> None:
         household_id = self.chooser.household_id
@@ -550,7 +552,7 @@ class ApplicationDialog(ActionDialog):
         layout = QVBoxLayout(dialog)
         layout.addWidget(chooser, 1)
         layout.addWidget(buttons)
-        dialog.resize(900, 520)
+        fit_window(dialog, QSize(900, 520), "household-chooser")
         if dialog.exec() and chooser.household_id is not None:
             self.set_household(chooser.household_id)
 
@@ -788,7 +790,7 @@ class MeetingDialog(ActionDialog):
         if village_id is not None:
             self.village.setCurrentIndex(max(self.village.findData(village_id), 0))
         self._fill_votes()
-        self.resize(980, 680)
+        fit_window(self, QSize(980, 680))
 
     @property
     def village_id(self) -> int | None:

@@ -30,10 +30,12 @@ from gnapp.ui.common.qt import (
     QHBoxLayout,
     QLineEdit,
     QPushButton,
+    QSize,
     QVBoxLayout,
     QWidget,
 )
 from gnapp.ui.common.widgets import busy, error_label, show_error, wrapped
+from gnapp.ui.common.window_size import fit_window
 
 REPLACING = tr_noop(
     "Xã đã có khóa ký ({fingerprint}, tạo lúc {created}). Chỉ tạo khóa mới khi đã quên mật "
@@ -92,7 +94,7 @@ class CreateKeyDialog(QDialog):
         box.accepted.connect(self.create)
         box.rejected.connect(self.reject)
         layout.addWidget(box)
-        self.resize(560, self.sizeHint().height())
+        fit_window(self, QSize(560, self.sizeHint().height()))
 
     def create(self) -> None:
         found = self.fields.problems()
@@ -150,7 +152,7 @@ class OfficeKeyDialog(QDialog):
         box.accepted.connect(self.save)
         box.rejected.connect(self.reject)
         layout.addWidget(box)
-        self.resize(620, self.sizeHint().height())
+        fit_window(self, QSize(620, self.sizeHint().height()))
 
     def save(self) -> None:
         try:
@@ -206,7 +208,7 @@ class ChangeKeyDialog(QDialog):
         box.accepted.connect(self.change_key)
         box.rejected.connect(self.reject)
         layout.addWidget(box)
-        self.resize(600, self.sizeHint().height())
+        fit_window(self, QSize(600, self.sizeHint().height()))
 
     def browse(self) -> None:
         chosen = choose_folder(self, tr("Chọn thư mục ghi tệp đổi khóa"))

@@ -33,12 +33,14 @@ from gnapp.ui.common.qt import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSize,
     QSpinBox,
     Qt,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
+from gnapp.ui.common.window_size import fit_window
 from gnapp.ui.setup.commune_fields import CommuneIdentityFields, VillagesTable
 
 
@@ -74,7 +76,7 @@ class SettingsDialog(QDialog):
         layout.addLayout(language_row)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self.resize(720, 520)
+        fit_window(self, QSize(720, 520))
 
     # --- tabs ---------------------------------------------------------------------------------
 

@@ -35,12 +35,14 @@ from gnapp.ui.common.qt import (
     QLineEdit,
     QPushButton,
     QRadioButton,
+    QSize,
     QVBoxLayout,
     QWidget,
     QWizard,
     QWizardPage,
 )
 from gnapp.ui.common.widgets import CheckedPage
+from gnapp.ui.common.window_size import fit_window
 from gnapp.ui.setup.commune_fields import CommuneIdentityFields, VillagesTable
 from gnapp.ui.setup.login_dialog import password_fields
 
@@ -381,7 +383,7 @@ class SetupWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.FinishButton, tr("Hoàn tất"))
         for choice in (self.mode_page.office, self.mode_page.demo):
             choice.toggled.connect(self._mode_chosen)
-        self.resize(760, 560)
+        fit_window(self, QSize(760, 560))
 
     @property
     def open_demo(self) -> bool:

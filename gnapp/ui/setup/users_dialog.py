@@ -15,12 +15,14 @@ from gnapp.ui.common.qt import (
     QHeaderView,
     QLineEdit,
     QPushButton,
+    QSize,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 from gnapp.ui.common.widgets import error_label
+from gnapp.ui.common.window_size import fit_window
 from gnapp.ui.setup.login_dialog import password_fields
 
 COLUMNS = (
@@ -195,7 +197,7 @@ class UsersDialog(QDialog):
         layout.addWidget(self.error)
         layout.addLayout(buttons)
         self.table.itemSelectionChanged.connect(self._selection_changed)
-        self.resize(760, 360)
+        fit_window(self, QSize(760, 360))
         self.load()
 
     def load(self) -> None:
