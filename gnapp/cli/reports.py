@@ -23,9 +23,9 @@ from gnapp.cli.common import (
     add_db,
     on_commune,
     open_commune,
+    output_folder,
     print_json,
     read_json,
-    require_folder,
     subcommands,
 )
 
@@ -167,7 +167,7 @@ def _files(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     from gnapp.reporting.builder import write_saved_report
     from gnapp.store.reports import load_report
 
-    built = write_saved_report(cdb.db, load_report(cdb.db, args.id), require_folder(args.out))
+    built = write_saved_report(cdb.db, load_report(cdb.db, args.id), output_folder(args.out))
     print(f"Đã ghi {built.pdf} và {built.xlsx}.")
     return 0
 
@@ -201,7 +201,7 @@ def _build(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     from gnapp.reporting.builder import default_header, header_choices, write_report_files
     from gnapp.store.reports import save_report
 
-    require_folder(args.out)
+    output_folder(args.out)
     content = _narrative(args.narrative)
     awards = content.pop("awards", [])
     header = default_header(cdb.db, args.date or date.today(), args.number)
@@ -240,7 +240,7 @@ def _export(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
 
     if args.out.suffix.lower() != ".xlsx":
         raise CliError(f"Tệp xuất phải có đuôi .xlsx: {args.out}")
-    require_folder(args.out.parent)
+    output_folder(args.out.parent)
     village_id = village_by_code(cdb.db, args.village).id if args.village else None
     if args.export_command == "register":
         years = status_years(cdb.db)
