@@ -35,6 +35,7 @@ from gnapp.reporting.figures.compute import (
     report_figures,
     require_consistent,
     target_figure,
+    targets_met,
 )
 from gnapp.reporting.figures.kinds import (
     FIGURE_SET_LABELS,
@@ -56,7 +57,12 @@ from gnapp.reporting.figures.kinds import (
     sentence_figure_sets,
     table_figure_sets,
 )
-from gnapp.reporting.figures.sentences import COMMUNE_WORDS, NOT_IN_SOFTWARE, sentences
+from gnapp.reporting.figures.sentences import (
+    COMMUNE_WORDS,
+    NOT_IN_SOFTWARE,
+    communes_targets_summary,
+    sentences,
+)
 
 __all__ = [
     "COMMUNE_WORDS",
@@ -93,6 +99,7 @@ __all__ = [
     "UnitMovements",
     "achieved_values",
     "budget_figures",
+    "communes_targets_summary",
     "default_period",
     "parse_period",
     "percent",
@@ -106,4 +113,5 @@ __all__ = [
     "sentences",
     "table_figure_sets",
     "target_figure",
+    "targets_met",
 ]

@@ -49,6 +49,7 @@ from gnapp.reporting.figures import (
     sentences,
 )
 from gnapp.store.database import CommuneDatabase, open_database
+from gnapp.store.overview import year_in_view
 from gnapp.store.reports import STATE_LABELS, SavedReport, load_report, save_report
 from gnapp.ui.common.annex_table import annex_table_widget
 from gnapp.ui.common.jobs import Job, run_job, wait_for
@@ -295,7 +296,7 @@ class KindPage(ReportPage):
 
     def kind_chosen(self) -> None:
         kind = self.kind.currentData()
-        self.show_report(kind, default_period(report_kind(kind), date.today().year), None)
+        self.show_report(kind, default_period(report_kind(kind), self.owner.year), None)
         self.owner.mark_changed()
 
     def shape_chosen(self) -> None:
@@ -774,6 +775,7 @@ class ReportWizard(QWizard):
     ) -> None:
         super().__init__(parent)
         self.cdb = cdb
+        self.year = year_in_view(cdb.db)  # as the main window's
         self.job: Job | None = None
         self.changed = False
         self._loading = True
@@ -803,9 +805,7 @@ class ReportWizard(QWizard):
         self.pdf = PdfMaker(self, self.set_status)
         if report is None:
             kind = ordered_kinds()[0]
-            self.kind_page.show_report(
-                kind, default_period(report_kind(kind), date.today().year), None
-            )
+            self.kind_page.show_report(kind, default_period(report_kind(kind), self.year), None)
             self.kind, self.period, self.figure_sets = kind, "", None
             self.document_page.show_header(default_header(cdb.db, date.today()))
         else:
