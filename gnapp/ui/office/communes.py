@@ -27,6 +27,7 @@ from gnapp.packages.keys import (
     read_public_key,
     same_fingerprint,
 )
+from gnapp.ui.common.discard_guard import AsksBeforeDiscarding
 from gnapp.ui.common.messages import show_message
 from gnapp.ui.common.qt import (
     QBrush,
@@ -59,7 +60,7 @@ from gnapp.ui.office.session import OfficeSession
 KEY_FILTER = tr_noop("Tệp khóa của xã (*.gnpub *.gnkeychange)")
 
 
-class RegisterDialog(QDialog):
+class RegisterDialog(AsksBeforeDiscarding, QDialog):
     """Register a commune from its public key file (.gnpub), or take in its key change
     (.gnkeychange), once the officer has typed the fingerprint read out by phone."""
 

@@ -14,6 +14,7 @@ from gnapp.store.activities import ACTIVITY_KINDS, POLICIES, Candidate
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.errors import DatabaseError
 from gnapp.store.register import villages
+from gnapp.ui.common.discard_guard import AsksBeforeDiscarding
 from gnapp.ui.common.messages import ask_yes_no
 from gnapp.ui.common.models import TextRow, TextTableModel, capitalise
 from gnapp.ui.common.qt import (
@@ -155,7 +156,7 @@ class HouseholdPicker(QWidget):
         return self.candidates[row] if row is not None else None
 
 
-class BudgetDialog(QDialog):
+class BudgetDialog(AsksBeforeDiscarding, QDialog):
     def __init__(
         self, cdb: CommuneDatabase, year: int, row: dict[str, Any] | None, parent: QWidget
     ) -> None:
@@ -206,7 +207,7 @@ class BudgetDialog(QDialog):
         super().accept()
 
 
-class ActivityDialog(QDialog):
+class ActivityDialog(AsksBeforeDiscarding, QDialog):
     def __init__(
         self, cdb: CommuneDatabase, year: int, row: dict[str, Any] | None, parent: QWidget
     ) -> None:

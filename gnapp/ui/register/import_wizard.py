@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from gnapp.core.vietnamese import format_number
+from gnapp.core.vietnamese import format_number, format_timestamp
 from gnapp.i18n import tr, tr_noop
 from gnapp.importers.apply import (
     ImportResult,
@@ -32,6 +32,7 @@ from gnapp.progress import Progress
 from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.store.errors import DatabaseError
 from gnapp.store.register import villages
+from gnapp.ui.common.discard_guard import AsksBeforeDiscarding
 from gnapp.ui.common.jobs import run_job
 from gnapp.ui.common.messages import show_message
 from gnapp.ui.common.qt import (
@@ -125,12 +126,12 @@ class FilePage(QWizardPage):
         self.batches.setRowCount(len(found))
         for row, batch in enumerate(found):
             state = (
-                tr("Đã hoàn tác lúc {undone_at}", undone_at=batch.undone_at)
+                tr("Đã hoàn tác lúc {undone_at}", undone_at=format_timestamp(batch.undone_at))
                 if batch.undone_at
                 else tr("Còn hiệu lực")
             )
             for column, value in enumerate(
-                (batch.id, batch.started_at, batch.label, batch.actor, state)
+                (batch.id, format_timestamp(batch.started_at), batch.label, batch.actor, state)
             ):
                 self.batches.setItem(row, column, _item(value))
         self.undo.setEnabled(bool(found))
@@ -428,7 +429,7 @@ class ResultPage(QWizardPage):
         self.text.setText("\n".join(lines))
 
 
-class ImportWizard(QWizard):
+class ImportWizard(AsksBeforeDiscarding, QWizard):
     def __init__(self, parent: QWidget | None, cdb: CommuneDatabase) -> None:
         super().__init__(parent)
         self.cdb = cdb

@@ -24,6 +24,7 @@ from gnapp.store import register, users
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.errors import DatabaseError
 from gnapp.store.household_query import household_rows
+from gnapp.ui.common.discard_guard import AsksBeforeDiscarding
 from gnapp.ui.common.household_list import HouseholdListPage
 from gnapp.ui.common.models import capitalise
 from gnapp.ui.common.qt import (
@@ -146,7 +147,7 @@ def text_of(widget: QLineEdit | QPlainTextEdit) -> str:
     return text.strip()
 
 
-class ActionDialog(QDialog):
+class ActionDialog(AsksBeforeDiscarding, QDialog):
     """A dialog whose "Ghi" runs ``save()``; a refusal from the core is shown and the dialog
     stays open with what was typed."""
 
@@ -1075,7 +1076,7 @@ class RecheckDialog(ActionDialog):
 # --- recognition and corrections -----------------------------------------------------------------
 
 
-class RecognitionDialog(QDialog):
+class RecognitionDialog(AsksBeforeDiscarding, QDialog):
     """The chair's decision: number and date, what still stops it, and the approver. The
     recognition itself is run by the caller (off the GUI thread): ``decision()`` and
     ``approver`` hold what was chosen."""

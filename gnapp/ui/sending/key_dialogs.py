@@ -16,6 +16,7 @@ from gnapp.packages.keys import (
     write_key_change,
 )
 from gnapp.store.database import CommuneDatabase
+from gnapp.ui.common.discard_guard import AsksBeforeDiscarding
 from gnapp.ui.common.key_fields import (
     LOST_PASSPHRASE,
     FingerprintCheck,
@@ -53,7 +54,7 @@ def buttons(accept: str) -> QDialogButtonBox:
     return box
 
 
-class CreateKeyDialog(QDialog):
+class CreateKeyDialog(AsksBeforeDiscarding, QDialog):
     """Create the commune's signing key (replacing the current one only when confirmed)."""
 
     def __init__(self, cdb: CommuneDatabase, parent: QWidget | None = None) -> None:
@@ -114,7 +115,7 @@ class CreateKeyDialog(QDialog):
         self.accept()
 
 
-class OfficeKeyDialog(QDialog):
+class OfficeKeyDialog(AsksBeforeDiscarding, QDialog):
     """Keep the receiving office's public key, after the fingerprint check."""
 
     def __init__(self, cdb: CommuneDatabase, parent: QWidget | None = None) -> None:
@@ -165,7 +166,7 @@ class OfficeKeyDialog(QDialog):
         self.accept()
 
 
-class ChangeKeyDialog(QDialog):
+class ChangeKeyDialog(AsksBeforeDiscarding, QDialog):
     """Change the signing key while its passphrase is known: the key-change file for the
     office is written to a chosen folder."""
 

@@ -21,6 +21,7 @@ from gnapp.store.setup import (
     VillageEntry,
     village_problems,
 )
+from gnapp.ui.common.discard_guard import AsksBeforeDiscarding
 from gnapp.ui.common.language import language_combo
 from gnapp.ui.common.qt import (
     QComboBox,
@@ -44,7 +45,7 @@ from gnapp.ui.common.window_size import fit_window
 from gnapp.ui.setup.commune_fields import CommuneIdentityFields, VillagesTable
 
 
-class SettingsDialog(QDialog):
+class SettingsDialog(AsksBeforeDiscarding, QDialog):
     def __init__(self, cdb: CommuneDatabase, user: users.User | None, parent: QWidget | None):
         users.require(user, "administer")
         super().__init__(parent)

@@ -23,6 +23,7 @@ from gnapp.store.setup import (
     create_commune_database,
     village_problems,
 )
+from gnapp.ui.common.discard_guard import AsksBeforeDiscarding
 from gnapp.ui.common.key_fields import LOST_PASSPHRASE, FingerprintCheck, PassphraseFields
 from gnapp.ui.common.qt import (
     QAbstractItemView,
@@ -350,7 +351,7 @@ class FilePage(CheckedPage):
         return self.wizard().create()
 
 
-class SetupWizard(QWizard):
+class SetupWizard(AsksBeforeDiscarding, QWizard):
     """After ``exec``: ``open_demo`` or ``create_office`` is set, or ``cdb`` holds the new
     commune's database with its administrator signed in as ``user``."""
 

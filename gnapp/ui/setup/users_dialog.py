@@ -5,6 +5,7 @@ from __future__ import annotations
 from gnapp.i18n import tr, tr_noop
 from gnapp.store import users
 from gnapp.store.database import CommuneDatabase
+from gnapp.ui.common.discard_guard import AsksBeforeDiscarding
 from gnapp.ui.common.qt import (
     QAbstractItemView,
     QCheckBox,
@@ -34,7 +35,7 @@ COLUMNS = (
 NEW_PASSWORD = tr_noop("Mật khẩu mới (ít nhất {length} ký tự):")
 
 
-class _FormDialog(QDialog):
+class _FormDialog(AsksBeforeDiscarding, QDialog):
     """A form with an error line and OK/Cancel; ``apply`` does the work or raises UserError."""
 
     def __init__(self, title: str, ok_text: str, parent: QWidget | None) -> None:
