@@ -152,13 +152,15 @@ def _add_classify(commands: Any) -> None:
 
 
 def _list(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+    from gnapp.core.vietnamese import format_timestamp
     from gnapp.reporting.figures import report_kind
     from gnapp.store.reports import STATE_LABELS, list_reports
 
     for saved in list_reports(cdb.db):
         print(
             f"{saved.id}\t{report_kind(saved.kind).name}\t{saved.period}\t"
-            f"phiên bản {saved.version}\t{STATE_LABELS[saved.state]}\t{saved.updated_at}"
+            f"phiên bản {saved.version}\t{STATE_LABELS[saved.state]}\t"
+            f"{format_timestamp(saved.updated_at)}"
         )
     return 0
 

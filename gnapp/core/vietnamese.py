@@ -7,7 +7,7 @@ import re
 import string
 import unicodedata
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from gnapp.data import read_form_json
@@ -80,16 +80,14 @@ def format_date_long(d: date) -> str:
     return f"ngày {d.day:02d} tháng {month} năm {d.year}"
 
 
-VIETNAM_TIME = timezone(timedelta(hours=7), "ICT")  # no summer time
-
-
 def local_time(stamp: str) -> datetime:
-    """An app time stamp (UTC, "2026-01-05T01:30:00Z") as the time in Vietnam."""
-    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(VIETNAM_TIME)
+    """An app time stamp (stored in UTC, "2026-01-05T01:30:00Z") on the computer's clock: the
+    one clock every screen, list and document reads (08:30 on a computer set to Vietnam)."""
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone()
 
 
 def format_timestamp(stamp: str) -> str:
-    """An app time stamp as read in Vietnam: "05/01/2026 08:30"."""
+    """An app time stamp on the computer's clock: "05/01/2026 08:30"."""
     moment = local_time(stamp)
     return f"{format_date(moment.date())} {moment:%H:%M}"
 

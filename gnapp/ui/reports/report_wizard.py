@@ -11,11 +11,11 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from gnapp.core.vietnamese import format_date, format_number
+from gnapp.core.vietnamese import format_date, format_number, local_time
 from gnapp.i18n import tr, tr_noop
 from gnapp.progress import Progress
 from gnapp.reporting.builder import (
@@ -134,7 +134,7 @@ class ReportContent:
 
 def saved_time(stamp: str) -> str:
     """A stored UTC time ("2026-01-05T07:05:00Z") as the clerk's clock reads it."""
-    local = datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone()
+    local = local_time(stamp)
     return tr("{time} ngày {date}", time=f"{local:%H:%M}", date=format_date(local.date()))
 
 
