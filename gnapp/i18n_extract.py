@@ -162,21 +162,27 @@ def code_texts(folder: Path = PACKAGE) -> dict[str, list[Text]]:
 
 
 def data_texts() -> set[str]:
-    """Texts of the household-record format (forms/) that the GUI shows through ``tr()``: every
-    field's label and the descriptions of the household groups."""
+    """Texts of forms/ that the GUI shows through ``tr()``: every field's label of the
+    household-record format, the descriptions of the household groups, the names of the kinds
+    of target and their units."""
     from gnapp.core.record import (
         field_label,
         field_schema,
         household_field_names,
         member_field_names,
     )
+    from gnapp.data import read_form_json
 
     fields = [f"household.{name}" for name in household_field_names()]
     fields += [f"member.{name}" for name in member_field_names()]
     groups = field_schema("household.groups")["properties"].values()
-    return {field_label(field) for field in fields if "description" in field_schema(field)} | {
-        group["description"] for group in groups
-    }
+    kinds = read_form_json("programmes", "target-kinds.json")["kinds"]  # targets' names, units
+    return (
+        {field_label(field) for field in fields if "description" in field_schema(field)}
+        | {group["description"] for group in groups}
+        | {kind["label"] for kind in kinds}
+        | {kind["unit"] for kind in kinds if kind["unit"] != "%"}
+    )
 
 
 def used_texts() -> set[str]:

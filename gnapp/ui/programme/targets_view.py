@@ -333,7 +333,7 @@ class TargetsView(YearScreen):
         self.model.set_rows(
             TextRow(
                 (
-                    programme.target_label(row),
+                    tr(programme.target_label(row)),
                     row["project_code"] or "",
                     target_value_text(row["value"], row["unit"]),
                     decision_text(row["decision_number"], row["decision_date"]),
