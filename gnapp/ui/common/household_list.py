@@ -206,6 +206,8 @@ class HouseholdTableModel(FlatTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return _cell_text(household, column)
+        if column == HEAD_COLUMN and household.matched_member is not None:
+            return _cell_text(household, column)  # whole, when the column cuts it short
         if column == GROUPS_COLUMN and household.groups:
             return "\n".join(tr(GROUP_LABELS[group]) for group in household.groups)
         return None

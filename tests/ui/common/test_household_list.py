@@ -199,6 +199,8 @@ def test_a_search_finds_the_person_the_head_first_and_says_who_matched(qtbot, ne
         ("HGD-03", "Nguyễn Văn Xuân"),
         ("HGD-02", "Trần Văn Bảo (tìm thấy: Nguyễn Văn Út)"),
     ]
+    tooltip = page.model.data(page.model.index(2, 1), qt.Qt.ItemDataRole.ToolTipRole)
+    assert tooltip == "Trần Văn Bảo (tìm thấy: Nguyễn Văn Út)"
     type_search(qtbot, page, "hoa le")
     assert [cell(page.model, 0, 1)] == ["Nguyễn Văn Anh (tìm thấy: Lê Thị Hoa)"]
     assert page.model.rowCount() == 1
