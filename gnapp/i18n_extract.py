@@ -162,21 +162,35 @@ def code_texts(folder: Path = PACKAGE) -> dict[str, list[Text]]:
 
 
 def data_texts() -> set[str]:
-    """Texts of the household-record format (forms/) that the GUI shows through ``tr()``: every
-    field's label and the descriptions of the household groups."""
+    """Texts of forms/ that the GUI shows through ``tr()``: every field's label of the
+    household-record format, the descriptions of the household groups, the names of the kinds
+    of target and their units, the review procedures' steps and their notes."""
     from gnapp.core.record import (
         field_label,
         field_schema,
         household_field_names,
         member_field_names,
     )
+    from gnapp.data import form_file, read_form_json
 
     fields = [f"household.{name}" for name in household_field_names()]
     fields += [f"member.{name}" for name in member_field_names()]
     groups = field_schema("household.groups")["properties"].values()
-    return {field_label(field) for field in fields if "description" in field_schema(field)} | {
-        group["description"] for group in groups
-    }
+    kinds = read_form_json("programmes", "target-kinds.json")["kinds"]  # targets' names, units
+    steps = [  # the review's step cards: each procedure's steps and their notes
+        step
+        for entry in form_file("review", "procedures").iterdir()
+        if entry.name.endswith(".json")
+        for step in read_form_json("review", "procedures", entry.name)["steps"]
+    ]
+    return (
+        {field_label(field) for field in fields if "description" in field_schema(field)}
+        | {group["description"] for group in groups}
+        | {kind["label"] for kind in kinds}
+        | {kind["unit"] for kind in kinds if kind["unit"] != "%"}
+        | {step["name"] for step in steps}
+        | {step["note"] for step in steps if "note" in step}
+    )
 
 
 def used_texts() -> set[str]:

@@ -103,3 +103,18 @@ def remember_language(language: str) -> None:
     if language not in LANGUAGES:
         raise ValueError(f"Ngôn ngữ không được hỗ trợ: {language}")
     save_preference("language", language)
+
+
+def window_size(name: str) -> tuple[int, int] | None:
+    """The size (width, height) the clerk last gave the window ``name``, if any."""
+    sizes = load_preferences().get("window_sizes")
+    value = sizes.get(name) if isinstance(sizes, dict) else None
+    if isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) for v in value):
+        return value[0], value[1]
+    return None
+
+
+def remember_window_size(name: str, width: int, height: int) -> None:
+    sizes = load_preferences().get("window_sizes")
+    sizes = sizes if isinstance(sizes, dict) else {}
+    save_preference("window_sizes", sizes | {name: [width, height]})

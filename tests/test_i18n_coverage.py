@@ -158,3 +158,18 @@ def test_core_messages_the_gui_shows_follow_the_language(english):
     i18n.set_language("vi")
     with pytest.raises(ValueError, match="Không đọc được ngày sinh"):
         read_birth_date("ngày rằm")
+
+
+def test_target_names_and_units_follow_the_language(english):
+    from gnapp.store.programme import target_kinds
+    from gnapp.ui.common.models import target_rows
+
+    rows = [{"code": "poor_reduction", "value": 12, "unit": "hộ", "decision_number": None,
+             "decision_date": None},
+            {"code": "poverty_rate", "value": 2.5, "unit": "%", "decision_number": None,
+             "decision_date": None}]  # fmt: skip
+    texts = [row.cells for row in target_rows(rows, target_kinds())]
+    assert texts == [
+        ("Decrease in poor households over the year", "12 households"),
+        ("Poverty rate at year end", "2,5%"),
+    ]

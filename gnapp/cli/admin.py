@@ -8,7 +8,6 @@ GNAPP_ADMIN_PASSWORD (the acting administrator's).
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,8 +16,10 @@ from gnapp.cli.common import (
     CliError,
     add_db,
     ask_secret,
+    end_progress,
     on_commune,
     print_table,
+    show_progress,
     sign_in_admin,
     subcommands,
 )
@@ -349,7 +350,7 @@ def _backup_make(args: argparse.Namespace) -> int:
 
     def progress(done: int, total: int, message: str) -> None:
         if total:
-            print(f"\r{message} {done * 100 // total}%", end="", file=sys.stderr, flush=True)
+            show_progress(f"{message} {done * 100 // total}%")
 
     passphrase = None
     if args.to is not None:  # leaving the data folder: encrypted
@@ -361,7 +362,7 @@ def _backup_make(args: argparse.Namespace) -> int:
         check_backup_passphrase(passphrase)
     folder = args.to or _backup_folder_of(args.db)
     made = backups.make_backup(args.db, folder, "manual", progress, passphrase=passphrase)
-    print(file=sys.stderr)
+    end_progress()
     print(f"Đã sao lưu vào {made}")
     if passphrase is not None:
         print("Bản sao lưu được mã hóa: cần đúng mật khẩu này để phục hồi, hãy ghi nhớ nó.")
@@ -466,12 +467,12 @@ def _demo_create(args: argparse.Namespace) -> int:
         raise CliError("Số hộ phải lớn hơn 0")
 
     def progress(done: int, total: int) -> None:
-        print(f"\rĐang tạo: {done}/{total} hộ", end="", file=sys.stderr, flush=True)
+        show_progress(f"Đang tạo: {done}/{total} hộ")
 
     summary = create_demo(
         args.path, households, DEFAULT_SEED if args.seed is None else args.seed, progress
     )
-    print(file=sys.stderr)
+    end_progress()
     print(
         f"Đã tạo xã mẫu {summary.path}: {summary.villages} thôn/tổ dân phố, "
         f"{summary.households} hộ, {summary.members} nhân khẩu."

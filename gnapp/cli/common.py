@@ -47,6 +47,10 @@ def run(handler: Handler, args: argparse.Namespace) -> int:
 
     try:
         return handler(args)
+    except BrokenPipeError:
+        # the reader stopped reading (`gnapp … --json | head`): it has what it wanted
+        _quiet_stdout()
+        return EXIT_DONE
     except sqlite3.DatabaseError as error:
         if problem := storage_problem(error):
             return refuse(str(problem))
@@ -69,6 +73,14 @@ def run(handler: Handler, args: argparse.Namespace) -> int:
         if not isinstance(error, refusals()):
             raise
         return refuse(str(error))
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at the null device, so that Python's last flush at exit meets no closed
+    pipe."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, sys.stdout.fileno())
+    os.close(null)
 
 
 def refuse(message: str) -> int:
@@ -268,10 +280,11 @@ def read_json(path: Path) -> Any:
         ) from error
 
 
-def require_folder(path: Path) -> Path:
-    """``path``, which must be an existing folder."""
-    if not path.is_dir():
-        raise CliError(f"Không có thư mục {path}")
+def output_folder(path: Path) -> Path:
+    """``path``, the folder a command writes into, created when it does not exist yet."""
+    if path.exists() and not path.is_dir():
+        raise CliError(f"{path} là một tệp, không phải thư mục")
+    path.mkdir(parents=True, exist_ok=True)
     return path
 
 
@@ -300,14 +313,24 @@ def print_limited(lines: Sequence[str]) -> None:
         print(f"  … và {format_number(hidden)} vấn đề khác")
 
 
-def progress_on_stderr() -> Progress:
-    """A progress that rewrites one line of stderr with each step's message."""
-    from gnapp.progress import Progress
-
-    def show(done: int, total: int, message: str) -> None:
+def show_progress(message: str) -> None:
+    """Rewrite the progress line on stderr, only when stderr is a terminal (in a log file the
+    lines would run together)."""
+    if sys.stderr.isatty():
         print(f"\r{message}", end="", file=sys.stderr, flush=True)
 
-    return Progress(show)
+
+def end_progress() -> None:
+    """Close the progress line (on a terminal)."""
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+
+
+def progress_on_stderr() -> Progress:
+    """A progress that rewrites one line of stderr with each step's message (on a terminal)."""
+    from gnapp.progress import Progress
+
+    return Progress(lambda done, total, message: show_progress(message))
 
 
 def apply_unless_dry_run(dry_run: bool, apply: Callable[[Progress], T]) -> T | None:
@@ -316,5 +339,5 @@ def apply_unless_dry_run(dry_run: bool, apply: Callable[[Progress], T]) -> T | N
         print("Chạy thử (--dry-run): chưa ghi gì vào dữ liệu.")
         return None
     result = apply(progress_on_stderr())
-    print(file=sys.stderr)
+    end_progress()
     return result

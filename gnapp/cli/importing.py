@@ -67,16 +67,20 @@ def add_commands(commands: Any) -> None:
 
 
 def _list(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
-    from gnapp.core.vietnamese import format_number
+    from gnapp.core.vietnamese import format_number, format_timestamp
     from gnapp.importers.apply import import_batches
 
     found = import_batches(cdb)
     if not found:
         print("Chưa có lần nhập dữ liệu nào.")
     for batch in found:
-        state = f"đã hoàn tác {batch.undone_at}" if batch.undone_at else "còn hiệu lực"
+        state = (
+            f"đã hoàn tác {format_timestamp(batch.undone_at)}"
+            if batch.undone_at
+            else "còn hiệu lực"
+        )
         print(
-            f"{batch.id}\t{batch.started_at}\t{batch.label}\t{batch.actor}\t"
+            f"{batch.id}\t{format_timestamp(batch.started_at)}\t{batch.label}\t{batch.actor}\t"
             f"{format_number(batch.changes)} thay đổi\t{state}"
         )
     return 0

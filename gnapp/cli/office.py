@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from gnapp.cli.common import EXIT_DONE, EXIT_REFUSED, CliError, add_db, require_folder, subcommands
+from gnapp.cli.common import EXIT_DONE, EXIT_REFUSED, CliError, add_db, output_folder, subcommands
 from gnapp.cli.packages import confirm_fingerprint, new_passphrase, passphrase, read_bytes
 
 OFFICE_DB = "tệp dữ liệu của cơ quan nhận (.gnoffice)"
@@ -200,7 +200,8 @@ def _receive(office: Any, args: argparse.Namespace) -> int:
 def _watch(office: Any, args: argparse.Namespace) -> int:
     from gnapp.office.receive import receive_files
 
-    require_folder(args.folder)
+    if not args.folder.is_dir():
+        raise CliError(f"Không có thư mục {args.folder}")
     private = _unlock(office)
     print(f"Đang theo dõi {args.folder} (Ctrl+C để dừng)…")
     try:
@@ -247,7 +248,7 @@ def _receipts(office: Any, args: argparse.Namespace) -> int:
 def _consolidate(office: Any, args: argparse.Namespace) -> int:
     from gnapp.office.consolidate import consolidate, write_consolidation
 
-    require_folder(args.out)
+    output_folder(args.out)
     consolidation = consolidate(office, args.period, args.kind)
     pdf, xlsx = write_consolidation(
         office, consolidation, args.out, args.date or date.today(), args.number

@@ -22,8 +22,9 @@ from gnapp.cli.common import (
     add_db,
     ask_secret,
     on_commune,
+    output_folder,
     print_table,
-    require_folder,
+    progress_on_stderr,
     sign_in_user,
     subcommands,
 )
@@ -177,7 +178,7 @@ def _key_change(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     from gnapp.packages.commune import change_signing_key
     from gnapp.packages.keys import write_key_change
 
-    require_folder(args.out)
+    output_folder(args.out)
     change = change_signing_key(cdb, passphrase("Mật khẩu khóa hiện tại: "), new_passphrase())
     path = write_key_change(change, args.out)
     print(
@@ -232,7 +233,6 @@ def _package_build(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     from gnapp.packages.build import build_package, choose_report
     from gnapp.packages.commune import office_key
     from gnapp.packages.mail import email_draft
-    from gnapp.progress import Progress
 
     if args.kind is not None and args.period is None:
         raise CliError("--kind cần --period")
@@ -243,10 +243,10 @@ def _package_build(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
         report,
         signer=signer,
         passphrase=passphrase(),
-        folder=args.out,
+        folder=output_folder(args.out),
         with_households=args.with_households,
         encrypt=False if args.no_encrypt else None,
-        progress=Progress(lambda done, total, message: print(message, file=sys.stderr)),
+        progress=progress_on_stderr(),
     )
     office = office_key(cdb.db)
     draft = email_draft(

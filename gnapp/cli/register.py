@@ -274,12 +274,13 @@ def _list(cdb: Any, args: argparse.Namespace) -> int:
         include_departed=args.all,
     )
     ids = matching_ids(db, query)
-    shown = household_rows(db, ids[: args.limit] if args.limit > 0 else ids, year)
+    shown = household_rows(db, ids[: args.limit] if args.limit > 0 else ids, year, args.search)
     total = household_count(db)
     if args.json:
         rows = [
-            {"code": row.code, "head": row.head_name, "village": row.village_name,
-             "members": row.members, "status": row.status, "groups": list(row.groups)}
+            {"code": row.code, "head": row.head_name, "matched_member": row.matched_member,
+             "village": row.village_name, "members": row.members, "status": row.status,
+             "groups": list(row.groups)}
             for row in shown
         ]  # fmt: skip
         print_json({"year": year, "found": len(ids), "total": total, "households": rows})
@@ -287,7 +288,9 @@ def _list(cdb: Any, args: argparse.Namespace) -> int:
     status_title = f"Tình trạng {year}" if year is not None else "Tình trạng"
     print_table([
         ("Mã hộ", "Chủ hộ", "Thôn/Tổ dân phố", "Số nhân khẩu", status_title, "Nhóm"),
-        *((row.code, row.head_name, row.village_name, row.members,
+        *((row.code, row.head_name + (f" (tìm thấy: {row.matched_member})"
+                                      if row.matched_member else ""),
+           row.village_name, row.members,
            CLASS_LABELS[row.status].capitalize() if row.status else "",
            "; ".join(GROUP_LABELS[group] for group in row.groups)) for row in shown),
     ])  # fmt: skip

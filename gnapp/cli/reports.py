@@ -24,10 +24,10 @@ from gnapp.cli.common import (
     add_db,
     on_commune,
     open_commune,
+    output_folder,
     print_json,
     print_table,
     read_json,
-    require_folder,
     subcommands,
 )
 
@@ -180,13 +180,15 @@ def _b1_lines(text: str) -> dict[str, int]:
 
 
 def _list(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+    from gnapp.core.vietnamese import format_timestamp
     from gnapp.reporting.figures import report_kind
     from gnapp.store.reports import STATE_LABELS, list_reports
 
     for saved in list_reports(cdb.db):
         print(
             f"{saved.id}\t{report_kind(saved.kind).name}\t{saved.period}\t"
-            f"phiên bản {saved.version}\t{STATE_LABELS[saved.state]}\t{saved.updated_at}"
+            f"phiên bản {saved.version}\t{STATE_LABELS[saved.state]}\t"
+            f"{format_timestamp(saved.updated_at)}"
         )
     return 0
 
@@ -195,7 +197,7 @@ def _files(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     from gnapp.reporting.builder import write_saved_report
     from gnapp.store.reports import load_report
 
-    built = write_saved_report(cdb.db, load_report(cdb.db, args.id), require_folder(args.out))
+    built = write_saved_report(cdb.db, load_report(cdb.db, args.id), output_folder(args.out))
     print(f"Đã ghi {built.pdf} và {built.xlsx}.")
     return 0
 
@@ -235,7 +237,7 @@ def _build(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     from gnapp.reporting.issuer import signing_warnings
     from gnapp.store.reports import save_report
 
-    require_folder(args.out)
+    output_folder(args.out)
     content = _narrative(args.narrative)
     awards = content.pop("awards", [])
     header = default_header(cdb.db, args.date or date.today(), args.number)
@@ -288,7 +290,7 @@ def _export(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
 
     if args.out.suffix.lower() != ".xlsx":
         raise CliError(f"Tệp xuất phải có đuôi .xlsx: {args.out}")
-    require_folder(args.out.parent)
+    output_folder(args.out.parent)
     village_id = village_by_code(cdb.db, args.village).id if args.village else None
     if args.export_command == "register":
         years = status_years(cdb.db)

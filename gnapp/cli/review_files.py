@@ -23,6 +23,7 @@ from gnapp.cli.common import (
     add_db,
     apply_unless_dry_run,
     on_commune,
+    output_folder,
     print_limited,
     round_option,
 )
@@ -231,7 +232,9 @@ def _document(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
 def _tables(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     from gnapp.review.tables import export_summary_tables
 
-    written = export_summary_tables(cdb.db, args.round, args.out, formats=args.format, on=args.date)
+    written = export_summary_tables(
+        cdb.db, args.round, output_folder(args.out), formats=args.format, on=args.date
+    )
     for path in written.files:
         print(f"Đã ghi {path}")
     return 0

@@ -6,8 +6,8 @@ import functools
 import re
 import string
 import unicodedata
-from collections.abc import Iterable
-from datetime import date, datetime, timedelta, timezone
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from gnapp.data import read_form_json
@@ -80,16 +80,14 @@ def format_date_long(d: date) -> str:
     return f"ngày {d.day:02d} tháng {month} năm {d.year}"
 
 
-VIETNAM_TIME = timezone(timedelta(hours=7), "ICT")  # no summer time
-
-
 def local_time(stamp: str) -> datetime:
-    """An app time stamp (UTC, "2026-01-05T01:30:00Z") as the time in Vietnam."""
-    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(VIETNAM_TIME)
+    """An app time stamp (stored in UTC, "2026-01-05T01:30:00Z") on the computer's clock: the
+    one clock every screen, list and document reads (08:30 on a computer set to Vietnam)."""
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone()
 
 
 def format_timestamp(stamp: str) -> str:
-    """An app time stamp as read in Vietnam: "05/01/2026 08:30"."""
+    """An app time stamp on the computer's clock: "05/01/2026 08:30"."""
     moment = local_time(stamp)
     return f"{format_date(moment.date())} {moment:%H:%M}"
 
@@ -127,6 +125,34 @@ def search_words(texts: Iterable[str]) -> str:
     """A search text: each distinct word of ``texts`` once, in the order first met, each after a
     space (" nguyen van duoc thi hoa"), so " " + a typed word finds the start of a word."""
     return "".join(" " + word for word in dict.fromkeys(" ".join(texts).split()))
+
+
+PERSON_SEPARATOR = " |"
+
+
+def person_search_text(folded_names: Iterable[str]) -> str:
+    """A household's name search text: each person's folded name, the head's first, each
+    closed by " |" (" nguyen van an | huynh cong an |"), so a search can ask for every typed
+    word in one name and tell the head's name (up to the first " |") from the others'."""
+    return "".join(f" {name}{PERSON_SEPARATOR}" for name in folded_names if name)
+
+
+def name_matches(folded_name: str, words: Sequence[str]) -> bool:
+    """Whether every typed (folded) word starts a word of the one name ``folded_name``."""
+    name_words = folded_name.split()
+    return all(any(part.startswith(word) for part in name_words) for word in words)
+
+
+@functools.lru_cache(maxsize=64)
+def _one_person_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    # at the start of a person's name, a look ahead within that name for each word
+    ahead = "".join(f"(?=[^|]*? {re.escape(word)})" for word in words)
+    return re.compile(rf"(?:^|\|){ahead}")
+
+
+def one_person_matches(search_text: str, words: Sequence[str]) -> bool:
+    """Whether one person of a ``person_search_text`` has every typed word in their name."""
+    return _one_person_pattern(tuple(words)).search(search_text) is not None
 
 
 # Names are made of few distinct words: caching per word makes keys of a whole register cheap.

@@ -28,10 +28,12 @@ from gnapp.reporting.figures import (
     FiguresError,
     Period,
     ReportFigures,
+    communes_targets_summary,
     parse_period,
     report_kind,
     report_title,
     sentences,
+    targets_met,
 )
 from gnapp.reporting.pdf import write_pdf
 from gnapp.reporting.report_xlsx import write_report_xlsx
@@ -58,6 +60,7 @@ class Consolidation:
     packages: tuple[ReceivedPackage, ...]  # the part of each commune that sent the report
     missing: tuple[str, ...]  # the registered communes that have not
     notes: tuple[str, ...]
+    communes_targets: tuple[int, int]  # (met, with a figure), each commune's own, added up
 
 
 def _choose_kind(office: OfficeDatabase, period: str, kind: str | None) -> str:
@@ -100,6 +103,7 @@ def consolidate(office: OfficeDatabase, period: str, kind: str | None = None) ->
     identity = office.identity
     data = consolidated_data(parts, identity.area, identity.kind, identity.province)
     sent = {p.commune_code for p in packages}
+    own_counts = [targets_met(figures_from_data(part.data).targets) for part in parts]
     return Consolidation(
         kind=kind,
         period=parse_period(code),
@@ -107,6 +111,7 @@ def consolidate(office: OfficeDatabase, period: str, kind: str | None = None) ->
         packages=tuple(packages),
         missing=tuple(c.name for c in communes(office) if c.code not in sent),
         notes=tuple(notes),
+        communes_targets=(sum(m for m, _ in own_counts), sum(n for _, n in own_counts)),
     )
 
 
@@ -184,7 +189,9 @@ def consolidation_document(
     )
     tables = consolidation_tables(consolidation)
     numbers = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
-    written = sentences(consolidation.figures)
+    written = sentences(consolidation.figures) | {
+        "targets": communes_targets_summary(consolidation.figures, *consolidation.communes_targets)
+    }
     sent = len(consolidation.packages)
     opening = (
         f"{identity.name} tổng hợp "

@@ -28,7 +28,7 @@ from gnapp.core.standards import (
     load_standard,
     round_standard,
 )
-from gnapp.core.vietnamese import fold, format_date
+from gnapp.core.vietnamese import fold, format_date, local_time
 from gnapp.review import procedure as procedures
 from gnapp.review.progress import HouseholdState, household_states
 from gnapp.store import register, review, users
@@ -154,7 +154,9 @@ def open_round(
         same = review.round_opened_at(db, year, kind, month)
         if same:
             what = f"định kỳ năm {year}" if kind == "periodic" else f"tháng {month:02d}/{year}"
-            raise ReviewError(f"Đã có đợt rà soát {what} (mở lúc {same[:10]})")
+            raise ReviewError(
+                f"Đã có đợt rà soát {what} (mở ngày {format_date(local_time(same).date())})"
+            )
         return review.open_round(
             cdb,
             year,

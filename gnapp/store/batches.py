@@ -207,7 +207,7 @@ def undo_batch(
     batch = found[0]
     if batch["undone_at"]:
         raise DatabaseError(
-            f"Lô '{batch['label']}' đã được hoàn tác lúc {batch['undone_at']} "
+            f"Lô '{batch['label']}' đã được hoàn tác lúc {format_timestamp(batch['undone_at'])} "
             f"bởi {batch['undone_by']}."
         )
     later = _later_change(db, batch_id, keep) or _later_change_to_its_households(db, batch_id, keep)

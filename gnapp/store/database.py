@@ -23,7 +23,7 @@ from typing import Self
 
 import sqlite_utils
 
-from gnapp.core.vietnamese import fold, search_words
+from gnapp.core.vietnamese import fold, one_person_matches, person_search_text, search_words
 from gnapp.store import changelog, migrations
 from gnapp.store.errors import (
     CorruptDatabaseError,
@@ -132,6 +132,19 @@ class CommuneDatabase(OpenDatabase):
         conn.create_function("gnapp_fold", 1, fold, deterministic=True)
         conn.create_function(
             "gnapp_search_words", 1, lambda text: search_words([text or ""]), deterministic=True
+        )
+        conn.create_function(
+            "gnapp_person_search",
+            1,
+            lambda names: person_search_text((names or "").split("\n")),
+            deterministic=True,
+        )
+        # the household search: one person's name holds every typed word (household_query)
+        conn.create_function(
+            "gnapp_one_person",
+            2,
+            lambda text, words: one_person_matches(text or "", words.split()),
+            deterministic=True,
         )
 
     @contextmanager

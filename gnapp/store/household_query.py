@@ -5,29 +5,34 @@ order), then for the rows of the ids it shows, a page at a time, so 100,000 hous
 become 100,000 Python objects.
 
 Search ignores diacritics and case. Each household stores two search texts:
-households.search_fold, the distinct words of its members' folded names, and
-households.search_numbers, its citizen IDs and folded code. A household matches when every word
-typed is found: a word of letters must start a word of a member's name, in any order
-("nguyen duoc" and "duoc" find "Nguyễn Văn Được"; "hoa" finds "Hòa", "Hoà" and "Hoàng", not
-"Thoa"); a word holding a digit may stand anywhere in a code or a citizen ID.
+households.search_fold, its members' folded names, each apart and the head's first
+(" nguyen van an | huynh cong an |"), and households.search_numbers, its citizen IDs and folded
+code. A household matches when every word typed is found: words of letters must each start a
+word of one and the same member's name, in any order ("nguyen duoc" and "duoc" find "Nguyễn
+Văn Được"; "hoa" finds "Hòa", "Hoà" and "Hoàng", not "Thoa"; "nguyen van" does not find a
+household of "Huỳnh Văn Vinh" and "Nguyễn Hồng Lan"); a word holding a digit may stand anywhere
+in a code or a citizen ID. Households whose head's name matches come first, then those where
+another member's does (``HouseholdRow.matched_member`` names that member), each part in the
+list's order.
 
 In every order but status, SQLite answers a search from one index holding the order's keys and
 a search text, without reading the table or sorting; in the status order the list keeps the
-unsearched ids and filters them (``HouseholdSearch``; docs/benchmarks.md).
+unsearched ids and filters them (``HouseholdSearch``; docs/benchmarks.md). Only a search of two
+words or more asks, of the households holding every word, whether one person holds them all.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, overload
 
 import sqlite_utils
 
 from gnapp.core.record import field_schema
-from gnapp.core.vietnamese import fold
+from gnapp.core.vietnamese import PERSON_SEPARATOR, fold, name_matches
 from gnapp.store.presence import present_now
 from gnapp.store.register import STATUSES
 
@@ -107,10 +112,15 @@ class HouseholdRow:
     members: int
     status: str | None
     groups: tuple[str, ...]  # keys of GROUPS, in GROUPS order
+    matched_member: str | None = None  # the member the search found, when not the head
 
 
 def _has_digit(word: str) -> bool:
     return any(character.isdigit() for character in word)
+
+
+def _name_words(text: str) -> list[str]:
+    return [word for word in fold(text).split() if not _has_digit(word)]
 
 
 def _search_condition(text: str, params: dict[str, Any]) -> str | None:
@@ -123,7 +133,29 @@ def _search_condition(text: str, params: dict[str, Any]) -> str | None:
         else:  # a name: the start of a word of one
             params[f"word{number}"] = " " + word
             conditions.append(f"instr(h.search_fold, :word{number}) > 0")
+    words = _name_words(text)
+    if len(words) > 1:  # every word is in the household: is it in one person's name?
+        # the head's name, or the words in a row in one name (" nguyen van" in " nguyen van
+        # an |"), answer without a call to Python (which costs more than the rest of the row)
+        params["phrase"] = " " + " ".join(words)
+        one_person = "gnapp_one_person(h.search_fold, :phrase)"
+        conditions.append(
+            f"({_head_condition(text)} OR instr(h.search_fold, :phrase) > 0 OR {one_person})"
+        )
     return " AND ".join(conditions) or None
+
+
+def _head_condition(text: str) -> str:
+    """The condition that the head's name holds every name word of the search (its ``:word``
+    parameters set by ``_search_condition``); "1" when the search has no name word. The head's
+    name comes first: a word is in it when its first place is before the first " |"."""
+    head_ends = f"instr(h.search_fold, '{PERSON_SEPARATOR}')"
+    terms = [
+        f"instr(h.search_fold, :word{number}) BETWEEN 1 AND {head_ends}"
+        for number, word in enumerate(fold(text).split())
+        if not _has_digit(word)
+    ]
+    return " AND ".join(terms) or "1"
 
 
 def _ids_sql(db: sqlite_utils.Database, query: HouseholdQuery) -> tuple[str, dict[str, Any]]:
@@ -156,7 +188,7 @@ def _ids_sql(db: sqlite_utils.Database, query: HouseholdQuery) -> tuple[str, dic
         order.append("h.id")
     sql = " ".join(
         [
-            "SELECT h.id FROM households h",
+            f"SELECT h.id, {_head_condition(query.search)} AS head FROM households h",
             *joins,
             f"WHERE {' AND '.join(where)}" if where else "",
             f"ORDER BY {', '.join(order)}",
@@ -167,10 +199,14 @@ def _ids_sql(db: sqlite_utils.Database, query: HouseholdQuery) -> tuple[str, dic
 
 class HouseholdIds(Sequence[int]):
     """The ids a query found, kept as the digits SQLite gave and turned into numbers when read:
-    the list asks for a few hundred of them, so 100,000 conversions per keystroke are saved."""
+    the list asks for a few hundred of them, so 100,000 conversions per keystroke are saved.
 
-    def __init__(self, texts: list[str]) -> None:
-        self._texts = texts
+    They read in the list's order: the households whose head the search found, then the
+    others; ``ordered`` keeps them in the query's order alone, for a search typed further."""
+
+    def __init__(self, ordered: list[str], ranked: list[str] | None = None) -> None:
+        self.ordered = ordered
+        self._texts = ordered if ranked is None else ranked
 
     def __len__(self) -> int:
         return len(self._texts)
@@ -194,11 +230,14 @@ class HouseholdIds(Sequence[int]):
         return self._texts.index(str(value), start, stop)
 
     def as_json(self) -> str:
-        return "[" + ",".join(self._texts) + "]"
+        """The ids in the query's order, as a JSON array."""
+        return "[" + ",".join(self.ordered) + "]"
 
-    def keeping(self, texts: set[str]) -> HouseholdIds:
-        """These ids, in this order, less those whose digits are not in ``texts``."""
-        return HouseholdIds(list(filter(texts.__contains__, self._texts)))
+    def keeping(self, heads: set[str], others: set[str]) -> HouseholdIds:
+        """These ids, in this order, less those whose digits are in neither set; those of
+        ``heads`` (households whose head the search found) first."""
+        kept = [text for text in self.ordered if text in heads or text in others]
+        return HouseholdIds(kept, _ranked(kept, heads))
 
 
 # Typing on narrows the search: when the previous keystroke found at most this many households,
@@ -225,11 +264,34 @@ def narrows(previous: HouseholdQuery, query: HouseholdQuery) -> bool:
     return bool(before) and all(implied(word) for word in before)
 
 
-def _id_texts(db: sqlite_utils.Database, sql: str, params: dict[str, Any]) -> list[str]:
+def _ranked(ordered: list[str], heads: set[str]) -> list[str]:
+    return [text for text in ordered if text in heads] + [
+        text for text in ordered if text not in heads
+    ]
+
+
+def _split(joined: str | None) -> list[str]:
+    return joined.split(",") if joined else []
+
+
+def _found_ids(
+    db: sqlite_utils.Database, sql: str, params: dict[str, Any], *, ranked: bool
+) -> HouseholdIds:
+    """The ids of ``sql`` (rows of an id and whether the head matched), in its order and, when
+    ``ranked`` (a search by name), in the list's order: those whose head matched first."""
     # One string instead of a row per id: three times faster on 100,000 ids. The subquery is
     # never flattened into an aggregate (SQLite's rule 16), so the ids come in its order.
-    joined = db.execute(f"SELECT group_concat(id) FROM ({sql})", params).fetchone()[0]
-    return joined.split(",") if joined else []
+    if not ranked:
+        return HouseholdIds(_split(db.execute(f"SELECT group_concat(id) FROM ({sql})", params)
+                                   .fetchone()[0]))  # fmt: skip
+    ordered, heads, others = db.execute(
+        "SELECT group_concat(id), group_concat(CASE WHEN head THEN id END), "
+        f"group_concat(CASE WHEN head THEN NULL ELSE id END) FROM ({sql})",
+        params,
+    ).fetchone()
+    if not others:
+        return HouseholdIds(_split(ordered))
+    return HouseholdIds(_split(ordered), _split(heads) + _split(others))
 
 
 def matching_ids(
@@ -238,7 +300,8 @@ def matching_ids(
     previous: tuple[HouseholdQuery, HouseholdIds] | None = None,
     unsearched: HouseholdIds | None = None,
 ) -> HouseholdIds:
-    """The ids of the households the query finds, in its order.
+    """The ids of the households the query finds, in its order (those whose head the search
+    found first).
 
     Both hints come from the same unchanged register. ``previous`` (the last keystroke's query
     and what it found) lets a search typed further look only among those households;
@@ -246,19 +309,26 @@ def matching_ids(
     gives keep those of it that the search index finds, instead of sorting them again."""
     params: dict[str, Any] = {}
     search = _search_condition(query.search, params)
+    head = _head_condition(query.search)
     if search and previous is not None:
         before, found = previous
         if len(found) <= NARROWING_LIMIT and narrows(before, query):
             params["ids"] = found.as_json()
             sql = (
-                "SELECT h.id FROM json_each(:ids) j JOIN households h ON h.id = j.value "
-                f"WHERE {search} ORDER BY j.key"
+                f"SELECT h.id, {head} AS head FROM json_each(:ids) j "
+                f"JOIN households h ON h.id = j.value WHERE {search} ORDER BY j.key"
             )
-            return HouseholdIds(_id_texts(db, sql, params))
+            return _found_ids(db, sql, params, ranked=True)
     if search and unsearched is not None and query.sort not in INDEXED_SORTS:
-        matches = set(_id_texts(db, f"SELECT h.id FROM households h WHERE {search}", params))
-        return unsearched.keeping(matches)
-    return HouseholdIds(_id_texts(db, *_ids_sql(db, query)))
+        heads, others = db.execute(
+            "SELECT group_concat(CASE WHEN head THEN id END), "
+            "group_concat(CASE WHEN head THEN NULL ELSE id END) "
+            f"FROM (SELECT h.id, {head} AS head FROM households h WHERE {search})",
+            params,
+        ).fetchone()
+        return unsearched.keeping(set(_split(heads)), set(_split(others)))
+    sql, params = _ids_sql(db, query)
+    return _found_ids(db, sql, params, ranked=bool(_name_words(query.search)))
 
 
 class HouseholdSearch:
@@ -309,10 +379,11 @@ WHERE h.id IN (SELECT value FROM json_each(:ids))
 
 
 def household_rows(
-    db: sqlite_utils.Database, ids: Sequence[int], year: int | None
+    db: sqlite_utils.Database, ids: Sequence[int], year: int | None, search: str = ""
 ) -> list[HouseholdRow]:
     """The rows of ``ids`` (in that order; ids no longer in the database are left out), with
-    their status in ``year`` (None: no status)."""
+    their status in ``year`` (None: no status) and, when the ``search`` found a member other
+    than the head, that member's name."""
     found = {
         row["id"]: HouseholdRow(
             id=row["id"],
@@ -325,4 +396,26 @@ def household_rows(
         )
         for row in db.query(_ROWS_SQL, {"ids": json.dumps(list(ids)), "year": year})
     }
+    words = _name_words(search)
+    if words:
+        for household_id, member in _matched_members(db, found.values(), words).items():
+            found[household_id] = replace(found[household_id], matched_member=member)
     return [found[household_id] for household_id in ids if household_id in found]
+
+
+def _matched_members(
+    db: sqlite_utils.Database, rows: Iterable[HouseholdRow], words: list[str]
+) -> dict[int, str]:
+    """The member whose name holds every search word, of each household whose head's does not
+    (the first such member in the roster)."""
+    wanted = [row.id for row in rows if not name_matches(fold(row.head_name), words)]
+    matched: dict[int, str] = {}
+    members = db.execute(
+        "SELECT household_id, full_name, name_fold FROM members "
+        "WHERE household_id IN (SELECT value FROM json_each(?)) ORDER BY household_id, position",
+        [json.dumps(wanted)],
+    )
+    for household_id, full_name, name_fold in members:
+        if household_id not in matched and name_matches(name_fold, words):
+            matched[household_id] = full_name
+    return matched

@@ -702,6 +702,20 @@ CHAINED_LOG = Migration(
     compute=changelog.compute_chain,
 )
 
+
+PERSON_SEARCH = Migration(
+    18,
+    "household search by person: each member's name apart in the search text, the head's first",
+    (
+        # A search must find every typed word in one person's name, and rank a household whose
+        # head it finds first: both read from the search text the indexes already hold.
+        """UPDATE households SET search_fold = gnapp_person_search((
+            SELECT group_concat(name_fold, char(10)) FROM (
+                SELECT name_fold FROM members m WHERE m.household_id = households.id
+                ORDER BY m.relation = 'head' DESC, m.position)))""",
+    ),
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     REGISTER,
     PROGRAMME,
@@ -720,6 +734,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     SIGN_IN_LIMITS,
     BUDGET_CAPITAL,
     CHAINED_LOG,
+    PERSON_SEARCH,
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

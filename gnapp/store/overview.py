@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import sqlite_utils
 
@@ -39,6 +40,13 @@ def status_years(db: sqlite_utils.Database) -> list[int]:
     return [
         row[0] for row in db.execute("SELECT DISTINCT year FROM household_status ORDER BY year")
     ]
+
+
+def year_in_view(db: sqlite_utils.Database, today: date | None = None) -> int:
+    """The year the app opens on, for the main window and a new report alike: the latest year
+    with recorded statuses, else this year."""
+    years = status_years(db)
+    return years[-1] if years else (today or date.today()).year
 
 
 def status_counts(db: sqlite_utils.Database) -> dict[int, dict[str, int]]:

@@ -10,12 +10,20 @@ from __future__ import annotations
 import functools
 import itertools
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import sqlite_utils
 
-from gnapp.core.vietnamese import fold, name_sort_key, nfc, search_words, text_sort_key
+from gnapp.core.vietnamese import (
+    fold,
+    name_sort_key,
+    nfc,
+    person_search_text,
+    search_words,
+    text_sort_key,
+)
 from gnapp.core.villages import VillageMatcher
 from gnapp.store.changelog import HOUSEHOLD_KEY_COLUMNS, logged_in_bulk
 from gnapp.store.database import CommuneDatabase, OpenDatabase, inserted_id
@@ -235,7 +243,7 @@ _HOUSEHOLD_DEFAULTS: dict[str, Any] = {
 
 def _household_keys(code: str, members: Sequence[Mapping[str, Any]]) -> dict[str, str | int]:
     """The derived columns of a household: its head's name and keys, its two search texts
-    (the words of its members' folded names; its citizen IDs and folded code), its size."""
+    (its members' folded names, the head's first; its citizen IDs and folded code), its size."""
     head = next((m for m in members if m.get("relation") == "head"), None)
     head_name = head["full_name"] if head is not None else ""
     if head is not None and "name_sort_key" in head:  # a row made by _member_row
@@ -247,7 +255,9 @@ def _household_keys(code: str, members: Sequence[Mapping[str, Any]]) -> dict[str
         "head_name": head_name,
         "head_name_fold": head_fold,
         "head_sort_key": head_key,
-        "search_fold": search_words(fold(m["full_name"]) for m in members),
+        "search_fold": person_search_text(
+            fold(m["full_name"]) for m in sorted(members, key=lambda m: m.get("relation") != "head")
+        ),
         "search_numbers": search_words([*numbers, fold(code)]),
         "member_count": len(members),
     }
@@ -497,6 +507,28 @@ def household_code_in_use(db: sqlite_utils.Database, code: str, household_id: in
         "SELECT 1 FROM households WHERE code = ? AND id IS NOT ?", [nfc(code), household_id]
     ).fetchone()
     return row is not None
+
+
+_NUMBERED_CODE = re.compile(r"^(.*?)(\d+)$")
+
+
+def next_household_code(db: sqlite_utils.Database) -> str | None:
+    """The next free code in the commune's pattern: of the codes ending in a number, the most
+    common prefix (and width), its highest number plus one ("HGD-00412" after "HGD-00411");
+    None when no code ends in a number."""
+    numbered: dict[tuple[str, int], list[int]] = {}
+    for (code,) in db.execute("SELECT code FROM households"):
+        found = _NUMBERED_CODE.match(code or "")
+        if found is not None:
+            prefix, digits = found.groups()
+            numbered.setdefault((prefix, len(digits)), []).append(int(digits))
+    if not numbered:
+        return None
+    (prefix, width), numbers = max(numbered.items(), key=lambda item: len(item[1]))
+    candidate = max(numbers) + 1
+    while household_code_in_use(db, f"{prefix}{candidate:0{width}d}", None):
+        candidate += 1
+    return f"{prefix}{candidate:0{width}d}"
 
 
 def citizen_id_elsewhere(

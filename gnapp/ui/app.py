@@ -29,7 +29,7 @@ from gnapp.ui.common.qt import (
     QThreadPool,
 )
 from gnapp.ui.common.translations import apply_language
-from gnapp.ui.common.widgets import fit_to_screen
+from gnapp.ui.common.window_size import MAIN_WINDOW_SIZE, fit_window
 from gnapp.ui.main_window import MainWindow
 from gnapp.ui.setup.login_dialog import sign_in_at_start
 
@@ -45,7 +45,7 @@ def build_main_window(cdb: CommuneDatabase, user: User | None = None) -> MainWin
     """The main window on an open database for ``user``, sized to fit the screen (not
     shown)."""
     window = MainWindow(cdb, user)
-    fit_to_screen(window)
+    fit_window(window, MAIN_WINDOW_SIZE)
     return window
 
 

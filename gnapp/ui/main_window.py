@@ -24,6 +24,7 @@ from gnapp.store.overview import (
     movement_counts,
     status_years,
     village_figures,
+    year_in_view,
 )
 from gnapp.store.programme import target_kinds, targets
 from gnapp.store.register import get_commune, get_setting
@@ -519,7 +520,7 @@ class MainWindow(QMainWindow):
         self.settings_action.setEnabled(user is not None and user.can("administer"))
         self.password_action.setEnabled(user is not None)
 
-        year = self._fill_years(None)
+        year = self._fill_years(year_in_view(self.cdb.db))
         self.household_page.set_database(self.cdb, year)
         self.show_year(year)
         self._load_programme_views()

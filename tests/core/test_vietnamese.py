@@ -3,6 +3,7 @@ from __future__ import annotations
 import functools
 import random
 import sqlite3
+import time
 import unicodedata
 from datetime import date
 from decimal import Decimal
@@ -21,6 +22,8 @@ from gnapp.core.vietnamese import (
     format_money,
     format_number,
     format_percent,
+    format_timestamp,
+    local_time,
     make_citizen_id,
     name_sort_key,
     nfc,
@@ -449,3 +452,21 @@ def test_made_citizen_ids_have_no_problems(
     citizen_id = make_citizen_id(province, sex, birth_year, serial)
     assert citizen_id_problems(citizen_id, sex, birth_year) == []
     assert citizen_id_problems(citizen_id) == []
+
+
+@pytest.mark.parametrize(
+    ("zone", "shown"),
+    [("Asia/Ho_Chi_Minh", "05/01/2026 08:30"), ("UTC", "05/01/2026 01:30"),
+     ("Asia/Tokyo", "05/01/2026 10:30")],
+)  # fmt: skip
+def test_a_stored_time_reads_on_the_computers_clock(monkeypatch, zone, shown):
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        assert format_timestamp("2026-01-05T01:30:00Z") == shown
+        assert local_time("2026-01-04T20:00:00Z").date().isoformat() == (
+            "2026-01-05" if zone != "UTC" else "2026-01-04"
+        )
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -15,7 +15,14 @@ from gnapp.office.consolidate import ConsolidationError, consolidate, write_cons
 from gnapp.office.receive import receive_package
 from gnapp.packages import build, commune
 from gnapp.packages.build import build_package, choose_report
-from gnapp.reporting.figures import ZERO, ReportFigures, percent
+from gnapp.reporting.figures import (
+    ZERO,
+    ReportFigures,
+    communes_targets_summary,
+    percent,
+    sentences,
+    targets_met,
+)
 from gnapp.store.database import open_database
 from gnapp.store.register import save_commune
 from gnapp.store.reports import load_report
@@ -163,3 +170,15 @@ def test_consolidation_names_the_communes_that_have_not_sent(
     ).accepted
     consolidation = consolidate(office_db, "2025")
     assert consolidation.missing == ("Xã Chưa Gửi",)
+
+
+def test_the_office_counts_targets_met_as_each_commune_does(office_db, two_communes):
+    consolidation = consolidate(office_db, "2025")
+    counts = [targets_met(figures.targets) for figures in two_communes]
+    met, measured = sum(c[0] for c in counts), sum(c[1] for c in counts)
+    assert consolidation.communes_targets == (met, measured)
+    assert measured > len(consolidation.figures.targets)  # more than the summed reductions
+    commune_says = sentences(two_communes[0])["targets"]
+    assert f"đạt {counts[0][0]}/{counts[0][1]} chỉ tiêu có số liệu" in commune_says
+    office_says = communes_targets_summary(consolidation.figures, met, measured)
+    assert f"các xã đạt tổng cộng {met}/{measured} chỉ tiêu có số liệu" in office_says

@@ -60,6 +60,42 @@ def register(new_db):
     return ids
 
 
+def test_households_whose_head_matches_come_first_and_the_member_found_is_named(new_db):
+    village = add_village(new_db, "T01", "Thôn Đông", "rural")
+    # the one the clerk looks for sorts last by head; the first holds the words in two people
+    households = {
+        "HGD-1": [person("Huỳnh Công An", "head"), person("Nguyễn Hồng Lan"),
+                  person("Huỳnh Văn Vinh")],
+        "HGD-2": [person("Trần Văn Bảo", "head"), person("Nguyễn Văn Út")],
+        "HGD-3": [person("Nguyễn Văn Xuân", "head")],
+        "HGD-4": [person("Nguyễn Văn Anh", "head")],
+    }  # fmt: skip
+    ids = {
+        code: add_household(new_db, {"code": code, "village_id": village}, members)
+        for code, members in households.items()
+    }
+    codes = {household_id: code for code, household_id in ids.items()}
+    for sort in ("head", "code", "status"):
+        query = HouseholdQuery(year=2025, search="nguyen van", sort=sort)
+        order = [codes[i] for i in matching_ids(new_db.db, query)]
+        heads_first = {"head": ["HGD-4", "HGD-3", "HGD-2"], "code": ["HGD-3", "HGD-4", "HGD-2"]}
+        assert order == heads_first.get(sort, ["HGD-3", "HGD-4", "HGD-2"]) or (
+            sort == "status"
+            and order[:2] in (["HGD-3", "HGD-4"], ["HGD-4", "HGD-3"])
+            and order[2] == "HGD-2"
+        ), (sort, order)
+        rows = household_rows(new_db.db, matching_ids(new_db.db, query), 2025, query.search)
+        assert {row.code: row.matched_member for row in rows} == {
+            "HGD-2": "Nguyễn Văn Út", "HGD-3": None, "HGD-4": None
+        }  # fmt: skip
+    # typed further, the search narrows and keeps the order: the head of HGD-4 drops out
+    search = HouseholdSearch(new_db.db)
+    for typed in ("ng", "nguyen", "nguyen v", "nguyen van", "nguyen van u", "nguyen van a"):
+        query = HouseholdQuery(search=typed)
+        assert list(search.find(query)) == list(matching_ids(new_db.db, query)), typed
+    assert [codes[i] for i in search.find(HouseholdQuery(search="nguyen van a"))] == ["HGD-4"]
+
+
 def found(cdb, ids: dict[str, int], **query) -> set[str]:
     codes = {household_id: code for code, household_id in ids.items()}
     return {codes[i] for i in matching_ids(cdb.db, HouseholdQuery(**query))}
@@ -79,7 +115,10 @@ def found(cdb, ids: dict[str, int], **query) -> set[str]:
         ("dinh lan", {"hgd-105"}),
         ("đinh", {"hgd-105"}),
         ("nguyen lan", set()),  # no household has both words
-        ("dinh binh lan", {"hgd-105"}),  # words may come from different members
+        ("dinh binh lan", set()),  # "binh" and "lan" are two people's names
+        ("hoa nguyen", {"HGD-001"}),  # Nguyễn Thị Hòa, not the head
+        ("duoc hoang", {"HGD-004"}),
+        ("van hoa", set()),  # Văn is the head's, Hòa the daughter's
         ("van an", set()),
         ("  ", {"HGD-001", "HGD-002", "HGD-003", "HGD-004", "hgd-105"}),
     ],
@@ -264,15 +303,14 @@ def test_filters_match_sql_on_the_demo(demo_db):
 def test_name_search_matches_sql_on_the_demo(demo_db):
     names = [row[0] for row in demo_db.db.execute("SELECT name_fold FROM members LIMIT 40")]
     for name in names:
-        for search in (name, name.split()[-1], name[:3]):
-            where = " AND ".join(
-                f"h.id IN (SELECT household_id FROM members m "
-                f"WHERE instr(' ' || m.name_fold, ' {w}') > 0)"
-                for w in search.split()
+        for search in (name, name.split()[-1], name[:3], f"{name.split()[0]} {name[-2:]}"):
+            person = " AND ".join(f"instr(' ' || m.name_fold, ' {w}') > 0" for w in search.split())
+            head = " AND ".join(
+                f"instr(' ' || h.head_name_fold, ' {w}') > 0" for w in search.split()
             )
-            assert matching_ids(demo_db.db, HouseholdQuery(search=search)) == direct(
-                demo_db, where
-            ), search
+            where = f"h.id IN (SELECT household_id FROM members m WHERE {person})"
+            expected = direct(demo_db, where, order=f"NOT ({head}), h.head_sort_key, h.id")
+            assert matching_ids(demo_db.db, HouseholdQuery(search=search)) == expected, search
 
 
 # --- property: the search finds exactly the households a plain reading finds ----------------
@@ -282,27 +320,36 @@ WORDS = ("An", "Anh", "Hòa", "Hoà", "Hoàng", "Thoa", "Được", "Đức", "N
 
 @settings(max_examples=40, deadline=None)
 @given(
-    names=st.lists(st.lists(st.sampled_from(WORDS), min_size=2, max_size=4), min_size=1,
-                   max_size=8),
+    households=st.lists(st.lists(st.lists(st.sampled_from(WORDS), min_size=2, max_size=4),
+                                 min_size=1, max_size=3), min_size=1, max_size=6),
     search=st.lists(st.sampled_from(WORDS).map(lambda w: fold(w)[: len(w) // 2 + 1]), min_size=1,
                     max_size=3),
 )  # fmt: skip
-def test_search_is_every_word_starting_a_word_of_a_members_name(tmp_path_factory, names, search):
+def test_search_is_every_word_starting_a_word_of_one_members_name(
+    tmp_path_factory, households, search
+):
     cdb = open_database(tmp_path_factory.mktemp("q") / "x.gnapp", create=True)
     try:
         village = add_village(cdb, "T01", "Thôn Một", "rural")
         ids = [
             add_household(cdb, {"code": f"H{n}", "village_id": village},
-                          [person(" ".join(words), "head")])
-            for n, words in enumerate(names)
+                          [person(" ".join(words), "head" if number == 0 else "child")
+                           for number, words in enumerate(people)])
+            for n, people in enumerate(households)
         ]  # fmt: skip
-        expected = {
-            household_id
-            for household_id, words in zip(ids, names, strict=True)
-            if all(any(fold(w).startswith(s) for w in words) for s in search)
-        }
-        text = " ".join(search)
-        assert set(matching_ids(cdb.db, HouseholdQuery(search=text))) == expected
+
+        def holds(words: list[str]) -> bool:
+            return all(any(fold(w).startswith(s) for w in words) for s in search)
+
+        by_head = [i for i, people in zip(ids, households, strict=True) if holds(people[0])]
+        by_other = [
+            i
+            for i, people in zip(ids, households, strict=True)
+            if not holds(people[0]) and any(holds(words) for words in people[1:])
+        ]
+        found = list(matching_ids(cdb.db, HouseholdQuery(search=" ".join(search))))
+        assert set(found[: len(by_head)]) == set(by_head)
+        assert set(found[len(by_head) :]) == set(by_other) and len(found) == len(set(found))
     finally:
         cdb.close()
 

@@ -171,3 +171,21 @@ def test_villages_sorted_in_vietnamese_order(new_db):
         register.add_village(new_db, code, name, "rural")
     names = [v["name"] for v in register.villages(new_db.db)]
     assert names == ["Thôn An", "Thôn Ấp", "Thôn Dương", "Thôn Đồng"]
+
+
+def test_the_next_household_code_follows_the_communes_pattern(new_db, village):
+    assert register.next_household_code(new_db.db) is None  # no code to follow yet
+    for code in ("HGD-00007", "HGD-00012", "HGD-00013", "T2-99", "khac"):
+        register.add_household(new_db, {"code": code, "village_id": village}, [head()])
+    assert register.next_household_code(new_db.db) == "HGD-00014"
+    register.add_household(new_db, {"code": "HGD-0014", "village_id": village}, [head()])
+    assert register.next_household_code(new_db.db) == "HGD-00014"  # its width, not taken
+
+
+def test_a_households_search_text_keeps_each_person_apart_the_head_first(new_db, village):
+    wife = {**head(full_name="Nguyễn Hồng Lan"), "relation": "wife"}
+    household = register.add_household(
+        new_db, {"code": "H1", "village_id": village}, [wife, head(full_name="Huỳnh Công An")]
+    )
+    text = new_db.db["households"].get(household)["search_fold"]
+    assert text == " huynh cong an | nguyen hong lan |"

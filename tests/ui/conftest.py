@@ -5,6 +5,7 @@ import pytest
 
 from gnapp.store.users import User
 from gnapp.ui import main_window
+from gnapp.ui.common import discard_guard
 
 SIGNED_IN = User(1, "canbo", "Nguyễn Thị Cán", ("clerk",), True)
 
@@ -13,3 +14,10 @@ SIGNED_IN = User(1, "canbo", "Nguyễn Thị Cán", ("clerk",), True)
 def signed_in(monkeypatch):
     monkeypatch.setattr(main_window, "sign_in_at_start", lambda cdb: SIGNED_IN)
     return SIGNED_IN
+
+
+@pytest.fixture(autouse=True)
+def discard_when_closed(monkeypatch):
+    """A form closed with typed data asks first: tests (and their teardown) answer "Bỏ những gì
+    đã nhập" unless a test says else (tests/ui/office/test_office_setup.py tests the question)."""
+    monkeypatch.setattr(discard_guard, "ask_discard", lambda parent: True)

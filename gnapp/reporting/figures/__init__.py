@@ -40,6 +40,7 @@ from gnapp.reporting.figures.compute import (
     report_figures,
     require_consistent,
     target_figure,
+    targets_met,
     year_end,
 )
 from gnapp.reporting.figures.kinds import (
@@ -65,6 +66,7 @@ from gnapp.reporting.figures.kinds import (
 from gnapp.reporting.figures.sentences import (
     COMMUNE_WORDS,
     NOT_RECORDED,
+    communes_targets_summary,
     progress_words,
     sentences,
     target_key,
@@ -110,6 +112,7 @@ __all__ = [
     "UnitMovements",
     "achieved_values",
     "budget_figures",
+    "communes_targets_summary",
     "default_period",
     "parse_period",
     "percent",
@@ -127,5 +130,6 @@ __all__ = [
     "target_figure",
     "target_key",
     "target_label",
+    "targets_met",
     "year_end",
 ]

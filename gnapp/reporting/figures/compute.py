@@ -655,6 +655,13 @@ def target_figure(
     )
 
 
+def targets_met(targets: Sequence[TargetFigure]) -> tuple[int, int]:
+    """(met, with a figure): of the targets the app holds a figure for, those reached in their
+    direction — the one count of "đạt x/y chỉ tiêu" of a commune's report and of an office's."""
+    measured = [target for target in targets if target.achieved is not None]
+    return sum(bool(target.reached) for target in measured), len(measured)
+
+
 def _targets(
     db: sqlite_utils.Database,
     reductions: Mapping[int, Mapping[str, int]],

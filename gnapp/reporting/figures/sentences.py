@@ -21,6 +21,7 @@ from gnapp.reporting.figures.compute import (
     ReportFigures,
     Snapshot,
     TargetFigure,
+    targets_met,
 )
 from gnapp.reporting.figures.output_sentences import output_sentences
 from gnapp.reporting.issuer import KIND_WORDS
@@ -269,23 +270,40 @@ def _target_sentence(target: TargetFigure, figures: ReportFigures) -> str:
 
 
 def _targets_summary(figures: ReportFigures) -> str:
-    measured = [t for t in figures.targets if t.achieved is not None]
     if not figures.targets:
         return f"Chưa nhập chỉ tiêu cho {figures.period.label}."
+    met, measured = targets_met(figures.targets)
     if figures.end.current:
         text = (
             f"Tiến độ thực hiện chỉ tiêu năm {figures.end.year} "
             f"{progress_words(figures).removeprefix('tiến độ ')}: "
-            f"{len(measured)} chỉ tiêu có số liệu (chỉ tiêu cả năm, đánh giá vào cuối năm)"
+            f"{measured} chỉ tiêu có số liệu (chỉ tiêu cả năm, đánh giá vào cuối năm)"
         )
-        missing = len(figures.targets) - len(measured)
+        missing = len(figures.targets) - measured
         return text + (f"; {missing} chỉ tiêu chưa có số liệu." if missing else ".")
     text = (
         f"Kết quả thực hiện chỉ tiêu {figures.period.label}: đạt "
-        f"{sum(bool(t.reached) for t in measured)}/{len(measured)} chỉ tiêu có số liệu"
+        f"{met}/{measured} chỉ tiêu có số liệu"
     )
-    missing = len(figures.targets) - len(measured)
+    missing = len(figures.targets) - measured
     return text + (f"; {missing} chỉ tiêu chưa có số liệu thực hiện." if missing else ".")
+
+
+def communes_targets_summary(figures: ReportFigures, met: int, measured: int) -> str:
+    """An office's sentence on the targets: the communes' own counts added up (each commune's
+    targets against its own figures, as its report says), then the reduction targets that add
+    up across communes, against the consolidated figures."""
+    area = COMMUNE_WORDS.get(figures.commune.kind, figures.commune.kind)
+    text = (
+        f"Kết quả thực hiện chỉ tiêu {figures.period.label}: các xã đạt tổng cộng "
+        f"{met}/{measured} chỉ tiêu có số liệu (mỗi xã so với chỉ tiêu được giao của xã)"
+    )
+    summed_met, summed = targets_met(figures.targets)
+    if summed:
+        text += (
+            f"; cộng toàn {area}, chỉ tiêu giảm hộ nghèo, hộ cận nghèo đạt {summed_met}/{summed}"
+        )
+    return text + "."
 
 
 def _money(total: BudgetTotal) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from gnapp.data import resource_file
 from gnapp.i18n import tr
-from gnapp.ui.common.qt import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
+from gnapp.ui.common.qt import QDialog, QDialogButtonBox, QSize, QTextBrowser, QVBoxLayout, QWidget
+from gnapp.ui.common.window_size import fit_window
 
 
 class GuideDialog(QDialog):
@@ -21,4 +22,4 @@ class GuideDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.text)
         layout.addWidget(buttons)
-        self.resize(880, 620)
+        fit_window(self, QSize(880, 620))

@@ -114,9 +114,12 @@ DEPARTED_COLOUR = QColor("#6b6b6b")  # a household no longer in the commune, gre
 
 
 def _cell_text(row: HouseholdRow, column: int) -> str:
+    head = row.head_name
+    if row.matched_member is not None:
+        head = tr("{head} (tìm thấy: {member})", head=row.head_name, member=row.matched_member)
     values = (
         row.code,
-        row.head_name,
+        head,
         row.village_name,
         format_number(row.members),
         status_label(row.status),
@@ -192,7 +195,10 @@ class HouseholdTableModel(FlatTableModel):
             assert self._cdb is not None  # there are rows only with a database
             start = number * PAGE_SIZE
             ids = self._ids[start : start + PAGE_SIZE]
-            page = {row.id: row for row in household_rows(self._cdb.db, ids, self._query.year)}
+            page = {
+                row.id: row
+                for row in household_rows(self._cdb.db, ids, self._query.year, self._query.search)
+            }
             self._pages[number] = page
             if len(self._pages) > CACHED_PAGES:
                 self._pages.popitem(last=False)
@@ -229,6 +235,8 @@ class HouseholdTableModel(FlatTableModel):
             return _cell_text(household, column)
         if departure:
             return departure_text(departure)
+        if column == HEAD_COLUMN and household.matched_member is not None:
+            return _cell_text(household, column)  # whole, when the column cuts it short
         if column == GROUPS_COLUMN and household.groups:
             return "\n".join(tr(GROUP_LABELS[group]) for group in household.groups)
         return None
@@ -280,7 +288,7 @@ class HouseholdListPage(QWidget):
         self.search_box = QLineEdit()
         self.search_box.setPlaceholderText(tr("Tìm theo họ tên, số CCCD hoặc mã hộ (gõ không dấu)"))
         self.search_box.setClearButtonEnabled(True)
-        self.search_box.setMinimumWidth(300)
+        self.search_box.setMinimumWidth(200)
         self.search_box.textChanged.connect(lambda: self.search_timer.start())
         self.search_box.returnPressed.connect(self._search_now)
         self.village_box = _filter_box(tr("Chỉ hiện các hộ của một thôn, tổ dân phố"))

@@ -292,7 +292,7 @@ def movement_rows(counts: Mapping[str, int]) -> list[TextRow]:
 def target_value_text(value: float, unit: str) -> str:
     """A target with its unit: "2,5%", "12 hộ"."""
     number = format_decimal(value)
-    return f"{number}%" if unit == "%" else f"{number} {unit}"
+    return f"{number}%" if unit == "%" else f"{number} {tr(unit)}"
 
 
 def _decision_text(number: str | None, decided: str | None) -> str | None:
@@ -314,7 +314,7 @@ def target_rows(
     return [
         TextRow(
             (
-                kinds[row["code"]]["label"] if row["code"] in kinds else row["code"],
+                tr(kinds[row["code"]]["label"]) if row["code"] in kinds else row["code"],
                 target_value_text(row["value"], row["unit"]),
             ),
             _decision_text(row["decision_number"], row["decision_date"]),

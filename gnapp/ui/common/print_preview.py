@@ -21,8 +21,10 @@ from gnapp.ui.common.qt import (
     QPrintPreviewDialog,
     QPrintPreviewWidget,
     QRectF,
+    QSize,
     QWidget,
 )
+from gnapp.ui.common.window_size import fit_window
 
 MAX_DPI = 300
 
@@ -82,7 +84,7 @@ def preview_dialog(parent: QWidget | None, path: Path) -> QPrintPreviewDialog:
     dialog.printer = printer  # kept alive with the dialog
     dialog.setWindowTitle(tr("Xem trước khi in — {name}", name=path.name))
     dialog.paintRequested.connect(lambda target: paint_pdf(target, path))
-    dialog.resize(1000, 800)
+    fit_window(dialog, QSize(1000, 680), "print-preview")
     return dialog
 
 

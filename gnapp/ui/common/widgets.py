@@ -17,7 +17,6 @@ from gnapp.ui.common.qt import (
     QComboBox,
     QHeaderView,
     QLabel,
-    QSize,
     Qt,
     QTableView,
     QTableWidget,
@@ -25,9 +24,6 @@ from gnapp.ui.common.qt import (
     QWidget,
     QWizardPage,
 )
-
-# Fits a 1366×768 office screen with the taskbar and the window frame.
-WINDOW_SIZE = QSize(1300, 680)
 
 
 def error_label() -> QLabel:
@@ -133,15 +129,6 @@ def fill_village_filter(box: QComboBox, db: sqlite_utils.Database) -> None:
         box.addItem(village["name"], village["id"])
     box.setCurrentIndex(max(box.findData(chosen), 0))
     box.blockSignals(False)
-
-
-def fit_to_screen(window: QWidget) -> None:
-    """Give a main window its usual size, or the screen's when the screen is smaller."""
-    size = WINDOW_SIZE
-    screen = QApplication.primaryScreen()
-    if screen is not None:
-        size = size.boundedTo(screen.availableSize())
-    window.resize(size)
 
 
 class CheckedPage(QWizardPage):

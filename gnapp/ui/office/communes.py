@@ -27,6 +27,7 @@ from gnapp.packages.keys import (
     read_public_key,
     same_fingerprint,
 )
+from gnapp.ui.common.discard_guard import AsksBeforeDiscarding
 from gnapp.ui.common.messages import show_message
 from gnapp.ui.common.qt import (
     QBrush,
@@ -59,7 +60,7 @@ from gnapp.ui.office.session import OfficeSession
 KEY_FILTER = tr_noop("Tệp khóa của xã (*.gnpub *.gnkeychange)")
 
 
-class RegisterDialog(QDialog):
+class RegisterDialog(AsksBeforeDiscarding, QDialog):
     """Register a commune from its public key file (.gnpub), or take in its key change
     (.gnkeychange), once the officer has typed the fingerprint read out by phone."""
 
@@ -69,6 +70,9 @@ class RegisterDialog(QDialog):
         self.key: PublicKey | None = None
         self.change: KeyChange | None = None
         self.content = b""
+        # the file's fingerprint, shown only once the one typed from the phone call matches
+        # it, so that it cannot be copied into the box instead of asked for
+        self.expected = ""
         self.setWindowTitle(tr("Đăng ký xã"))
         self.file_label = QLabel(tr("Chưa chọn tệp."), objectName="file")
         self.file_label.setWordWrap(True)
@@ -99,7 +103,8 @@ class RegisterDialog(QDialog):
             tr(
                 "1. Chọn tệp khóa công khai (.gnpub) hoặc tệp đổi khóa (.gnkeychange) xã gửi.\n"
                 "2. Gọi điện cho xã, nhờ cán bộ xã đọc dấu vân tay khóa của xã.\n"
-                "3. Gõ lại dấu vân tay nghe được: chỉ đăng ký khi khớp với dấu vân tay dưới đây."
+                "3. Gõ lại dấu vân tay nghe được: GNApp so với dấu vân tay trong tệp (chỉ hiện "
+                "sau khi khớp) và chỉ đăng ký khi khớp."
             )
         )
         steps.setWordWrap(True)
@@ -139,6 +144,7 @@ class RegisterDialog(QDialog):
         """Read the key file and show what it holds; False (with the reason) when unreadable."""
         self.key, self.change = None, None
         self.register_button.setEnabled(False)
+        self.expected = ""
         self.fingerprint.clear()
         self.about.clear()
         self.replace.setChecked(False)
@@ -180,7 +186,7 @@ class RegisterDialog(QDialog):
                     sequence=change.from_sequence,
                 )
             )
-            self.fingerprint.setText(change.new_key.fingerprint)
+            self.expected = change.new_key.fingerprint
         else:
             assert self.key is not None
             known = find_commune(self.office, self.key.owner_code)
@@ -191,15 +197,16 @@ class RegisterDialog(QDialog):
                     code=self.key.owner_code,
                 )
             )
-            self.fingerprint.setText(self.key.fingerprint)
+            self.expected = self.key.fingerprint
             for widget in (self.replace, self.replace_note):
                 widget.setVisible(known is not None)
+        self.fingerprint.setText(tr("(hiện sau khi so khớp)"))
         self.register_button.setEnabled(True)
         self.adjustSize()
         return True
 
     def accept(self) -> None:
-        expected = self.fingerprint.text()
+        expected = self.expected
         if not expected:
             return
         if not same_fingerprint(self.typed.text(), expected):
@@ -210,6 +217,7 @@ class RegisterDialog(QDialog):
                 )
             )
             return
+        self.fingerprint.setText(expected)
         try:
             if self.change is not None:
                 apply_key_change(self.office, self.change, self.content)

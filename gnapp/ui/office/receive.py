@@ -35,6 +35,7 @@ from gnapp.ui.common.qt import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QSize,
     QSplitter,
     Qt,
     QTableWidgetItem,
@@ -43,6 +44,7 @@ from gnapp.ui.common.qt import (
     QWidget,
     Signal,
 )
+from gnapp.ui.common.window_size import fit_window
 from gnapp.ui.office.common import (
     CORRECTED_COLOUR,
     MISSING_COLOUR,
@@ -160,7 +162,7 @@ class ReceiptHistoryDialog(QDialog):
         layout.addWidget(count)
         layout.addWidget(self.table, 1)
         layout.addWidget(close)
-        self.resize(980, 480)
+        fit_window(self, QSize(980, 480))
 
 
 class DropArea(QFrame):

@@ -22,9 +22,11 @@ from gnapp.ui.common.qt import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QSize,
     QWidget,
 )
 from gnapp.ui.common.widgets import busy, error_label
+from gnapp.ui.common.window_size import fit_window
 
 
 class PassphraseDialog(QDialog):
@@ -54,7 +56,7 @@ class PassphraseDialog(QDialog):
         form.addRow(tr("Mật khẩu khóa:"), self.passphrase)
         form.addRow(self.error)
         form.addRow(buttons)
-        self.resize(460, self.sizeHint().height())
+        fit_window(self, QSize(460, self.sizeHint().height()))
 
     def accept(self) -> None:
         try:

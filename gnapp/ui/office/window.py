@@ -23,7 +23,7 @@ from gnapp.ui.common.qt import (
     QVBoxLayout,
     QWidget,
 )
-from gnapp.ui.common.widgets import fit_to_screen
+from gnapp.ui.common.window_size import MAIN_WINDOW_SIZE, fit_window
 from gnapp.ui.office.board import BoardView
 from gnapp.ui.office.communes import CommunesView, export_office_key
 from gnapp.ui.office.consolidation import ConsolidationView
@@ -145,5 +145,5 @@ def open_office_window(path: Path) -> OfficeWindow:
     """The office window on the office database at ``path`` (DatabaseError when it cannot be
     opened), sized to fit the screen (not shown)."""
     window = OfficeWindow(OfficeSession(Path(path), open_office(path)))
-    fit_to_screen(window)
+    fit_window(window, MAIN_WINDOW_SIZE)
     return window

@@ -19,6 +19,7 @@ from gnapp.packages.keys import (
 from gnapp.paths import user_data_dir
 from gnapp.progress import Progress
 from gnapp.store.errors import DatabaseError
+from gnapp.ui.common.discard_guard import AsksBeforeDiscarding
 from gnapp.ui.common.jobs import wait_for
 from gnapp.ui.common.key_fields import secret_field
 from gnapp.ui.common.qt import (
@@ -29,12 +30,14 @@ from gnapp.ui.common.qt import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSize,
     QVBoxLayout,
     QWidget,
     QWizard,
     QWizardPage,
 )
 from gnapp.ui.common.widgets import CheckedPage
+from gnapp.ui.common.window_size import fit_window
 from gnapp.ui.office.common import fingerprint_label
 from gnapp.ui.office.communes import export_office_key
 
@@ -67,14 +70,16 @@ class OfficeIdentityPage(CheckedPage):
             ),
         )
         form = QFormLayout(self)
-        self.fields: dict[str, QLineEdit] = {}
-        for name, label, example in self.FIELDS:
-            self.fields[name] = QLineEdit(objectName=name, placeholderText=tr(example))
-            form.addRow(tr(label), self.fields[name])
+        # made in the order they stand, so that Tab goes down the page
         self.kind = QComboBox(objectName="kind")
         for code, word in OFFICE_KINDS.items():
             self.kind.addItem(tr("Cấp {word}", word=tr(word)), code)
         self.kind.setCurrentIndex(list(OFFICE_KINDS).index("province"))
+        form.addRow(tr("Cấp cơ quan:"), self.kind)
+        self.fields: dict[str, QLineEdit] = {}
+        for name, label, example in self.FIELDS:
+            self.fields[name] = QLineEdit(objectName=name, placeholderText=tr(example))
+            form.addRow(tr(label), self.fields[name])
         self.province = QComboBox(objectName="province", editable=True)
         provinces = read_form_json("reference", "province-codes.json")["provinces"]
         self.province.addItems(sorted((p["name"] for p in provinces), key=fold))
@@ -84,7 +89,6 @@ class OfficeIdentityPage(CheckedPage):
         self.signer_name = QLineEdit(
             objectName="signer_name", placeholderText=tr("có thể để trống")
         )
-        form.insertRow(0, tr("Cấp cơ quan:"), self.kind)
         form.addRow(tr("Tỉnh, thành phố:"), self.province)
         form.addRow(tr("Ký hiệu văn bản:"), self.symbol)
         form.addRow(tr("Chức danh người ký:"), self.signer_title)
@@ -261,7 +265,7 @@ class OfficeKeyPage(QWizardPage):
             self.exported.setText(tr("Đã ghi {path}", path=path))
 
 
-class OfficeWizard(QWizard):
+class OfficeWizard(AsksBeforeDiscarding, QWizard):
     """After ``exec``: ``path`` is the new office database (None when closed before)."""
 
     def __init__(self, parent: QWidget | None = None, path: Path | None = None) -> None:
@@ -274,7 +278,7 @@ class OfficeWizard(QWizard):
         for page in (self.identity_page, self.file_page, self.key_page):
             self.addPage(page)
         self.setButtonText(QWizard.WizardButton.FinishButton, tr("Mở cơ quan"))
-        self.resize(760, 600)
+        fit_window(self, QSize(760, 600))
 
     @property
     def path(self) -> Path | None:

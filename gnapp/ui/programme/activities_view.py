@@ -15,6 +15,7 @@ from gnapp.store.database import CommuneDatabase
 from gnapp.store.errors import DatabaseError
 from gnapp.store.programme import CAPITAL_KINDS
 from gnapp.store.register import villages
+from gnapp.ui.common.discard_guard import AsksBeforeDiscarding
 from gnapp.ui.common.messages import ask_yes_no
 from gnapp.ui.common.models import TextRow, TextTableModel, capitalise
 from gnapp.ui.common.qt import (
@@ -188,7 +189,7 @@ class OptionalDate(QWidget):
             self.date.setDate(QDate.fromString(iso, "yyyy-MM-dd"))
 
 
-class BudgetDialog(QDialog):
+class BudgetDialog(AsksBeforeDiscarding, QDialog):
     def __init__(
         self, cdb: CommuneDatabase, year: int, row: dict[str, Any] | None, parent: QWidget
     ) -> None:
@@ -248,7 +249,7 @@ class BudgetDialog(QDialog):
         super().accept()
 
 
-class ActivityDialog(QDialog):
+class ActivityDialog(AsksBeforeDiscarding, QDialog):
     def __init__(
         self, cdb: CommuneDatabase, year: int, row: dict[str, Any] | None, parent: QWidget
     ) -> None:

@@ -66,7 +66,7 @@ def target_rows(figures: DashboardFigures) -> list[TextRow]:
     return [
         TextRow(
             (
-                target.label,
+                tr(target.label),
                 target_value_text(target.target, target.unit),
                 _achieved_text(target),
                 format_percent(target.share, 1) if target.share is not None else "",

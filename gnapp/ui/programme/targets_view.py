@@ -14,6 +14,7 @@ from gnapp.importers.targets import TargetImport, apply_targets, describe, read_
 from gnapp.store import programme
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.errors import DatabaseError
+from gnapp.ui.common.discard_guard import AsksBeforeDiscarding
 from gnapp.ui.common.messages import ask_yes_no
 from gnapp.ui.common.models import TextRow, TextTableModel, capitalise, target_value_text
 from gnapp.ui.common.qt import (
@@ -123,7 +124,7 @@ def read_amount(text: str, what: str) -> float:
         raise DatabaseError(f"{what}: {error}") from error
 
 
-class TargetDialog(QDialog):
+class TargetDialog(AsksBeforeDiscarding, QDialog):
     """Add or edit one target; it saves itself and stays open with the reason when refused."""
 
     def __init__(
@@ -333,7 +334,7 @@ class TargetsView(YearScreen):
         self.model.set_rows(
             TextRow(
                 (
-                    programme.target_label(row),
+                    tr(programme.target_label(row)),
                     row["project_code"] or "",
                     target_value_text(row["value"], row["unit"]),
                     decision_text(row["decision_number"], row["decision_date"]),

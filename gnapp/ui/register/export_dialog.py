@@ -24,12 +24,14 @@ from gnapp.ui.common.qt import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QSize,
     QSpinBox,
     QUrl,
     QVBoxLayout,
     QWidget,
     Signal,
 )
+from gnapp.ui.common.window_size import fit_window
 
 FILE_FILTER = tr_noop("Bảng tính Excel (*.xlsx)")
 ALL_VILLAGES = tr_noop("Toàn xã (tất cả thôn, tổ dân phố)")
@@ -96,7 +98,7 @@ class ExportDialog(QDialog):
             combo.currentIndexChanged.connect(self._suggest_file)
         self.year.valueChanged.connect(self._suggest_file)
         self._suggest_file()
-        self.resize(560, self.sizeHint().height())
+        fit_window(self, QSize(560, self.sizeHint().height()))
 
     def _mark_edited(self) -> None:
         self._file_edited = True

@@ -48,6 +48,7 @@ from gnapp.store.register import (
     citizen_id_elsewhere,
     household_code_in_use,
     members_of,
+    next_household_code,
     save_household,
     status_history,
     stored_household,
@@ -61,6 +62,7 @@ from gnapp.ui.common.qt import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QEvent,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -69,8 +71,12 @@ from gnapp.ui.common.qt import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QObject,
+    QPainter,
     QPushButton,
     QScrollArea,
+    QSize,
+    QSizePolicy,
     QSplitter,
     Qt,
     QTableWidget,
@@ -80,6 +86,7 @@ from gnapp.ui.common.qt import (
     QWidget,
     Signal,
 )
+from gnapp.ui.common.window_size import fit_window
 
 DIALOG_STYLE = """
 QLabel[problem="error"] { color: #b3261e; }
@@ -199,20 +206,33 @@ class CheckList(QWidget):
             box.setChecked(code in chosen)
 
 
-def _problem_label() -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.hide()
-    return label
+class ProblemLabel(QLabel):
+    """The line under a field for its problems: its room is kept when it is empty and it never
+    grows, so no field moves when a message comes or goes; a message longer than the line ends
+    in "…" and reads whole in the tooltip."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.setFixedHeight(self.fontMetrics().lineSpacing() + 2)
+
+    def paintEvent(self, event: Any) -> None:
+        painter = QPainter(self)
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        text = " ".join(self.text().split("\n"))
+        elided = self.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, self.width())
+        painter.drawText(self.rect(), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         elided)  # fmt: skip
 
 
 def show_problems(label: QLabel, problems: Sequence[Problem]) -> None:
-    """Write the problems into a label next to their field (hidden when there are none)."""
-    label.setText("\n".join(problem.message for problem in problems))
+    """Write the problems into the label under their field (empty when there are none)."""
+    text = "\n".join(problem.message for problem in problems)
+    label.setText(text)
+    label.setToolTip(text)
     label.setProperty("problem", ERROR if has_errors(problems) else "warning")
     label.style().unpolish(label)
     label.style().polish(label)
-    label.setVisible(bool(problems))
 
 
 class FieldGrid(QGridLayout):
@@ -234,7 +254,7 @@ class FieldGrid(QGridLayout):
         label.setWordWrap(True)
         width = label.fontMetrics().horizontalAdvance(label.text()) + 4
         label.setMinimumWidth(min(width, LABEL_WIDTH))
-        problem = _problem_label()
+        problem = ProblemLabel()
         self.addWidget(label, 2 * row, 2 * pair, Qt.AlignmentFlag.AlignVCenter)
         self.addWidget(editor, 2 * row, 2 * pair + 1)
         self.addWidget(problem, 2 * row + 1, 2 * pair + 1)
@@ -343,6 +363,11 @@ class HouseholdDialog(QDialog):
         self.today = date.today()
         self._elsewhere: dict[str, list[tuple[str, str]]] = {}
         self._loading = False
+        # A field's problems show once the clerk has left it, or all of them on "Lưu"; those
+        # of a stored household from the start.
+        self.all_problems_shown = household_id is not None
+        self.fields_left: set[tuple[str, int | None]] = set()
+        self._editor_fields: dict[QObject, str] = {}
         self.setStyleSheet(DIALOG_STYLE)
         self._load_data()
         self.tabs = QTabWidget()
@@ -370,7 +395,7 @@ class HouseholdDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addLayout(bottom)
         self._fill()
-        self.resize(1100, 760)
+        fit_window(self, QSize(1100, 680))
 
     # --- data -----------------------------------------------------------------------------
 
@@ -378,7 +403,7 @@ class HouseholdDialog(QDialog):
         db = self.cdb.db
         self.villages = villages(db)
         if self.household_id is None:
-            self.original = dict(NEW_HOUSEHOLD)
+            self.original = dict(NEW_HOUSEHOLD) | {"code": next_household_code(db)}
             head = {**dict.fromkeys(MEMBER_FIELDS), "relation": "head"}
             self.members = [MemberDraft(None, {}, head)]
         else:
@@ -439,8 +464,9 @@ class HouseholdDialog(QDialog):
         needs.addStretch()
 
         self.household_problem_labels = {**general.problem_labels, **dwelling.problem_labels}
-        for editor in self.household_editors.values():
+        for key, editor in self.household_editors.items():
             editor.changed.connect(self._edited)
+            self._watch_leaving(editor, f"household.{key}")
 
         left = QVBoxLayout()
         left.addWidget(general_box)
@@ -484,7 +510,7 @@ class HouseholdDialog(QDialog):
         buttons.addWidget(self.remove_button)
         buttons.addWidget(self.head_button)
         buttons.addStretch()
-        self.roster_problem = _problem_label()
+        self.roster_problem = ProblemLabel()
         self.roster_note = QLabel()
         self.roster_note.setWordWrap(True)
         self.roster_note.hide()
@@ -505,6 +531,7 @@ class HouseholdDialog(QDialog):
             else:
                 editor = enum_box(f"member.{key}", required=key in ("relation", "sex"))
             editor.changed.connect(lambda key=key: self._member_edited(key))
+            self._watch_leaving(editor, f"member.{key}")
             self.member_editors[key] = editor
             grid.add(f"member.{key}", editor)
         self.member_problem_labels = grid.problem_labels
@@ -692,6 +719,29 @@ class HouseholdDialog(QDialog):
 
     # --- editing --------------------------------------------------------------------------
 
+    def _watch_leaving(self, editor: QWidget, field_key: str) -> None:
+        """Note when the clerk leaves the field (its problems show from then on)."""
+        for widget in (editor, *editor.findChildren(QWidget)):
+            widget.installEventFilter(self)
+            self._editor_fields[widget] = field_key
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        field_key = self._editor_fields.get(watched)
+        if field_key is not None and event.type() == QEvent.Type.FocusOut:
+            member = self.current_index if field_key.startswith("member.") else None
+            if (field_key, member) not in self.fields_left:
+                self.fields_left.add((field_key, member))
+                self._refresh_problems()
+        return super().eventFilter(watched, event)
+
+    def _problem_shown(self, problem: Problem) -> bool:
+        if self.all_problems_shown or (problem.field, problem.member) in self.fields_left:
+            return True
+        # the roster's own problems (no head, …) once a member's field has been left
+        return problem.field == "household.members" and any(
+            member is not None for _, member in self.fields_left
+        )
+
     def _edited(self) -> None:
         if not self._loading:
             self._refresh_problems()
@@ -727,6 +777,11 @@ class HouseholdDialog(QDialog):
         member = self.members.pop(index)
         if member.id is not None:
             self.removed.append(member.id)
+        self.fields_left = {
+            (key, number if number is None or number < index else number - 1)
+            for key, number in self.fields_left
+            if number != index
+        }
         self._refresh_roster()
         self.roster.setCurrentCell(min(index, len(self.members) - 1), 1)
         self._show_member(self.current_index)
@@ -804,7 +859,9 @@ class HouseholdDialog(QDialog):
         return problems
 
     def _refresh_problems(self) -> list[Problem]:
-        problems = self.problems()
+        """Show the problems of the fields the clerk has left (all after "Lưu"); returns all."""
+        every_problem = self.problems()
+        problems = [p for p in every_problem if self._problem_shown(p)]
         for key, label in self.household_problem_labels.items():
             show_problems(label, [p for p in problems if p.field == key and p.member is None])
         show_problems(self.roster_problem, [p for p in problems if p.field == "household.members"])
@@ -832,7 +889,7 @@ class HouseholdDialog(QDialog):
         self.summary.setProperty("problem", ERROR if errors else "warning")
         self.summary.style().unpolish(self.summary)
         self.summary.style().polish(self.summary)
-        return problems
+        return every_problem
 
     def _focus_problem(self, problem: Problem) -> None:
         """Bring the field of a problem into view and put the cursor in it."""
@@ -867,7 +924,7 @@ class HouseholdDialog(QDialog):
         if self.household_id is None:
             values, _ = self._household_values_now()
             return (
-                values != NEW_HOUSEHOLD
+                values != self.original
                 or len(self.members) != 1
                 or any(v is not None and k != "relation" for k, v in self.members[0].values.items())
                 or bool(self.members[0].input_problems)
@@ -879,6 +936,7 @@ class HouseholdDialog(QDialog):
 
     def save(self) -> bool:
         """Save when nothing blocks it; True when saved (the dialog then closes)."""
+        self.all_problems_shown = True
         problems = self._refresh_problems()
         errors = [p for p in problems if p.is_error]
         if errors:

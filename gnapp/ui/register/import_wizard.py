@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from gnapp.core.vietnamese import format_number
+from gnapp.core.vietnamese import format_number, format_timestamp
 from gnapp.i18n import tr, tr_noop
 from gnapp.importers.apply import (
     ImportResult,
@@ -33,6 +33,7 @@ from gnapp.progress import Progress
 from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.store.errors import DatabaseError
 from gnapp.store.register import villages
+from gnapp.ui.common.discard_guard import AsksBeforeDiscarding
 from gnapp.ui.common.jobs import run_job
 from gnapp.ui.common.messages import show_message
 from gnapp.ui.common.qt import (
@@ -47,6 +48,7 @@ from gnapp.ui.common.qt import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QSize,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -54,6 +56,7 @@ from gnapp.ui.common.qt import (
     QWizard,
     QWizardPage,
 )
+from gnapp.ui.common.window_size import fit_window
 
 FILE_FILTER = tr_noop("Bảng tính (*.xlsx *.xls *.ods *.csv);;Mọi tệp (*)")
 MAPPING_FILTER = tr_noop("Cách ghép cột (*.json);;Mọi tệp (*)")
@@ -125,12 +128,12 @@ class FilePage(QWizardPage):
         self.batches.setRowCount(len(found))
         for row, batch in enumerate(found):
             state = (
-                tr("Đã hoàn tác lúc {undone_at}", undone_at=batch.undone_at)
+                tr("Đã hoàn tác lúc {undone_at}", undone_at=format_timestamp(batch.undone_at))
                 if batch.undone_at
                 else tr("Còn hiệu lực")
             )
             for column, value in enumerate(
-                (batch.id, batch.started_at, batch.label, batch.actor, state)
+                (batch.id, format_timestamp(batch.started_at), batch.label, batch.actor, state)
             ):
                 self.batches.setItem(row, column, _item(value))
         self.undo.setEnabled(bool(found))
@@ -470,7 +473,7 @@ class ResultPage(QWizardPage):
         self.text.setText("\n".join(lines))
 
 
-class ImportWizard(QWizard):
+class ImportWizard(AsksBeforeDiscarding, QWizard):
     def __init__(self, parent: QWidget | None, cdb: CommuneDatabase) -> None:
         super().__init__(parent)
         self.cdb = cdb
@@ -491,7 +494,7 @@ class ImportWizard(QWizard):
         self.result_page = ResultPage(self)
         for page in (self.file_page, self.mapping_page, self.preview_page, self.result_page):
             self.addPage(page)
-        self.resize(1000, 700)
+        fit_window(self, QSize(1000, 680))
 
     def wait_for(self, label: str, work: Callable[[Progress], Any]) -> Any:
         """Run ``work`` off the GUI thread (the window stays alive, with progress and "Hủy")

@@ -11,12 +11,12 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from gnapp.core.official import OfficialDataError, full_number, signing_marks
-from gnapp.core.vietnamese import format_date, format_number
+from gnapp.core.vietnamese import format_date, format_number, local_time
 from gnapp.i18n import tr, tr_noop
 from gnapp.progress import Progress
 from gnapp.reporting.builder import (
@@ -53,6 +53,7 @@ from gnapp.reporting.figures import (
 )
 from gnapp.reporting.issuer import signing_warnings
 from gnapp.store.database import CommuneDatabase, open_database
+from gnapp.store.overview import year_in_view
 from gnapp.store.reports import STATE_LABELS, SavedReport, load_report, save_report
 from gnapp.ui.common.annex_table import annex_table_widget
 from gnapp.ui.common.jobs import Job, run_job, wait_for
@@ -75,6 +76,7 @@ from gnapp.ui.common.qt import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSize,
     QSpinBox,
     Qt,
     QTableWidget,
@@ -88,6 +90,7 @@ from gnapp.ui.common.qt import (
     Signal,
 )
 from gnapp.ui.common.widgets import error_label, show_error
+from gnapp.ui.common.window_size import fit_window
 
 TITLE = tr_noop("Lập báo cáo giảm nghèo")
 # The kinds in the order a clerk meets them; others (a province's own) after them.
@@ -135,7 +138,7 @@ class ReportContent:
 
 def saved_time(stamp: str) -> str:
     """A stored UTC time ("2026-01-05T07:05:00Z") as the clerk's clock reads it."""
-    local = datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone()
+    local = local_time(stamp)
     return tr("{time} ngày {date}", time=f"{local:%H:%M}", date=format_date(local.date()))
 
 
@@ -297,7 +300,7 @@ class KindPage(ReportPage):
 
     def kind_chosen(self) -> None:
         kind = self.kind.currentData()
-        self.show_report(kind, default_period(report_kind(kind), date.today().year), None)
+        self.show_report(kind, default_period(report_kind(kind), self.owner.year), None)
         self.owner.mark_changed()
 
     def shape_chosen(self) -> None:
@@ -799,6 +802,7 @@ class ReportWizard(QWizard):
     ) -> None:
         super().__init__(parent)
         self.cdb = cdb
+        self.year = year_in_view(cdb.db)  # as the main window's
         self.job: Job | None = None
         self.changed = False
         self._loading = True
@@ -828,14 +832,12 @@ class ReportWizard(QWizard):
         self.pdf = PdfMaker(self, self.set_status)
         if report is None:
             kind = ordered_kinds()[0]
-            self.kind_page.show_report(
-                kind, default_period(report_kind(kind), date.today().year), None
-            )
+            self.kind_page.show_report(kind, default_period(report_kind(kind), self.year), None)
             self.kind, self.period, self.figure_sets = kind, "", None
             self.document_page.show_header(default_header(cdb.db, date.today()))
         else:
             self._open(report)
-        self.resize(1100, 760)
+        fit_window(self, QSize(1100, 680))
         self._loading = False
         self.changed = False
 

@@ -36,11 +36,13 @@ from gnapp.ui.common.qt import (
     QListWidget,
     QMessageBox,
     QPushButton,
+    QSize,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 from gnapp.ui.common.widgets import list_table, wrapped
+from gnapp.ui.common.window_size import fit_window
 
 FILE_FILTER = tr_noop("Tệp xuất từ KoBoToolbox, ODK (*.xlsx *.xls *.ods *.csv *.zip);;Mọi tệp (*)")
 MAPPING_FILTER = tr_noop("Tệp ghép cột (*.json)")
@@ -133,7 +135,7 @@ class QuestionnaireImportDialog(QDialog):
         layout.addWidget(QLabel(tr("Lỗi và cảnh báo (tệp, trang, dòng, cột, trường):")))
         layout.addWidget(self.problems, 2)
         layout.addLayout(bottom)
-        self.resize(1200, 720)
+        fit_window(self, QSize(1200, 680))
         self.refresh_buttons()
 
     # --- choosing --------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from gnapp.store import register, users
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.errors import DatabaseError
 from gnapp.store.household_query import household_rows
+from gnapp.ui.common.discard_guard import AsksBeforeDiscarding
 from gnapp.ui.common.household_list import HouseholdListPage
 from gnapp.ui.common.models import capitalise
 from gnapp.ui.common.qt import (
@@ -44,6 +45,7 @@ from gnapp.ui.common.qt import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
+    QSize,
     QSpinBox,
     Qt,
     QTableWidget,
@@ -52,6 +54,7 @@ from gnapp.ui.common.qt import (
     QWidget,
 )
 from gnapp.ui.common.widgets import wrapped
+from gnapp.ui.common.window_size import fit_window
 
 RED = "#b00020"
 GREEN = "#1e7b34"
@@ -144,7 +147,7 @@ def text_of(widget: QLineEdit | QPlainTextEdit) -> str:
     return text.strip()
 
 
-class ActionDialog(QDialog):
+class ActionDialog(AsksBeforeDiscarding, QDialog):
     """A dialog whose "Ghi" runs ``save()``; a refusal from the core is shown and the dialog
     stays open with what was typed."""
 
@@ -392,7 +395,7 @@ class AddHouseholdDialog(ActionDialog):
         layout.addWidget(self.chooser, 1)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
-        self.resize(900, 560)
+        fit_window(self, QSize(900, 560))
 
     def save(self) -> None:
         household_id = self.chooser.household_id
@@ -553,7 +556,7 @@ class ApplicationDialog(ActionDialog):
         layout = QVBoxLayout(dialog)
         layout.addWidget(chooser, 1)
         layout.addWidget(buttons)
-        dialog.resize(900, 520)
+        fit_window(dialog, QSize(900, 520), "household-chooser")
         if dialog.exec() and chooser.household_id is not None:
             self.set_household(chooser.household_id)
 
@@ -791,7 +794,7 @@ class MeetingDialog(ActionDialog):
         if village_id is not None:
             self.village.setCurrentIndex(max(self.village.findData(village_id), 0))
         self._fill_votes()
-        self.resize(980, 680)
+        fit_window(self, QSize(980, 680))
 
     @property
     def village_id(self) -> int | None:
@@ -1076,7 +1079,7 @@ class RecheckDialog(ActionDialog):
 # --- recognition and corrections -----------------------------------------------------------------
 
 
-class RecognitionDialog(QDialog):
+class RecognitionDialog(AsksBeforeDiscarding, QDialog):
     """The chair's decision: number and date, what still stops it, and the approver. The
     recognition itself is run by the caller (off the GUI thread): ``decision()`` and
     ``approver`` hold what was chosen."""

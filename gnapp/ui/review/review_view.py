@@ -565,7 +565,7 @@ class ReviewView(QWidget):
             label.setWordWrap(True)
             label.setProperty("state", key)
             label.setStyleSheet(STEP_STYLE[key])
-            label.setToolTip(step.step.note or tr(step.name))
+            label.setToolTip(tr(step.step.note) if step.step.note else tr(step.name))
             self.steps_strip.addWidget(label, 1)
         parts = [
             tr(

@@ -55,6 +55,7 @@ from gnapp.ui.common.qt import (
     QPushButton,
     QScrollArea,
     QShortcut,
+    QSize,
     QSplitter,
     QStackedWidget,
     Qt,
@@ -64,6 +65,7 @@ from gnapp.ui.common.qt import (
     QWidget,
 )
 from gnapp.ui.common.widgets import error_label, show_error
+from gnapp.ui.common.window_size import fit_window
 
 UNANSWERED = "—"
 YES_NO = ((True, tr_noop("Có")), (False, tr_noop("Không")))
@@ -239,7 +241,7 @@ class QuestionnaireWizard(QDialog):
             QShortcut(QKeySequence(keys), self, action)
         self.timer = QTimer(self, singleShot=True, interval=0)
         self.timer.timeout.connect(self._refresh)
-        self.resize(1300, 680)
+        fit_window(self, QSize(1300, 680))
 
     def _editor(self, row_question: Question, member: int | None) -> QWidget:
         question = row_question

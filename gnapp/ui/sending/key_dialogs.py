@@ -16,6 +16,7 @@ from gnapp.packages.keys import (
     write_key_change,
 )
 from gnapp.store.database import CommuneDatabase
+from gnapp.ui.common.discard_guard import AsksBeforeDiscarding
 from gnapp.ui.common.key_fields import (
     LOST_PASSPHRASE,
     FingerprintCheck,
@@ -30,10 +31,12 @@ from gnapp.ui.common.qt import (
     QHBoxLayout,
     QLineEdit,
     QPushButton,
+    QSize,
     QVBoxLayout,
     QWidget,
 )
 from gnapp.ui.common.widgets import busy, error_label, show_error, wrapped
+from gnapp.ui.common.window_size import fit_window
 
 REPLACING = tr_noop(
     "Xã đã có khóa ký ({fingerprint}, tạo lúc {created}). Chỉ tạo khóa mới khi đã quên mật "
@@ -51,7 +54,7 @@ def buttons(accept: str) -> QDialogButtonBox:
     return box
 
 
-class CreateKeyDialog(QDialog):
+class CreateKeyDialog(AsksBeforeDiscarding, QDialog):
     """Create the commune's signing key (replacing the current one only when confirmed)."""
 
     def __init__(self, cdb: CommuneDatabase, parent: QWidget | None = None) -> None:
@@ -92,7 +95,7 @@ class CreateKeyDialog(QDialog):
         box.accepted.connect(self.create)
         box.rejected.connect(self.reject)
         layout.addWidget(box)
-        self.resize(560, self.sizeHint().height())
+        fit_window(self, QSize(560, self.sizeHint().height()))
 
     def create(self) -> None:
         found = self.fields.problems()
@@ -112,7 +115,7 @@ class CreateKeyDialog(QDialog):
         self.accept()
 
 
-class OfficeKeyDialog(QDialog):
+class OfficeKeyDialog(AsksBeforeDiscarding, QDialog):
     """Keep the receiving office's public key, after the fingerprint check."""
 
     def __init__(self, cdb: CommuneDatabase, parent: QWidget | None = None) -> None:
@@ -150,7 +153,7 @@ class OfficeKeyDialog(QDialog):
         box.accepted.connect(self.save)
         box.rejected.connect(self.reject)
         layout.addWidget(box)
-        self.resize(620, self.sizeHint().height())
+        fit_window(self, QSize(620, self.sizeHint().height()))
 
     def save(self) -> None:
         try:
@@ -163,7 +166,7 @@ class OfficeKeyDialog(QDialog):
         self.accept()
 
 
-class ChangeKeyDialog(QDialog):
+class ChangeKeyDialog(AsksBeforeDiscarding, QDialog):
     """Change the signing key while its passphrase is known: the key-change file for the
     office is written to a chosen folder."""
 
@@ -206,7 +209,7 @@ class ChangeKeyDialog(QDialog):
         box.accepted.connect(self.change_key)
         box.rejected.connect(self.reject)
         layout.addWidget(box)
-        self.resize(600, self.sizeHint().height())
+        fit_window(self, QSize(600, self.sizeHint().height()))
 
     def browse(self) -> None:
         chosen = choose_folder(self, tr("Chọn thư mục ghi tệp đổi khóa"))

@@ -33,6 +33,7 @@ from gnapp.ui.common.qt import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSize,
     QStackedWidget,
     Qt,
     QUrl,
@@ -40,6 +41,7 @@ from gnapp.ui.common.qt import (
     QWidget,
 )
 from gnapp.ui.common.widgets import error_label, show_error, wrapped
+from gnapp.ui.common.window_size import fit_window
 
 LAST_FOLDER = "package_folder"  # preference: where the last package went
 PACKAGE_FOLDERS = "package_folders"  # preference: package hash -> the folder it was saved in
@@ -134,7 +136,7 @@ class EmailDialog(QDialog):
         )
         layout.addWidget(self.panel, 1)
         layout.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
-        self.resize(760, 520)
+        fit_window(self, QSize(760, 520))
 
 
 class BuildPackageDialog(QDialog):
@@ -156,7 +158,7 @@ class BuildPackageDialog(QDialog):
         self.pages.addWidget(self._build_result())
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages)
-        self.resize(780, 620)
+        fit_window(self, QSize(780, 620))
         self._update()
 
     # --- the form --------------------------------------------------------------------------

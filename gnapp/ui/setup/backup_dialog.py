@@ -50,12 +50,14 @@ from gnapp.ui.common.qt import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QSize,
     QStatusBar,
     Qt,
     QVBoxLayout,
     QWidget,
 )
 from gnapp.ui.common.widgets import table_view
+from gnapp.ui.common.window_size import fit_window
 
 COLUMNS = (
     tr_noop("Thời điểm"), tr_noop("Loại"), tr_noop("Xã, phường"), tr_noop("Số hộ"),
@@ -338,7 +340,7 @@ class BackupDialog(QDialog):
         layout.addLayout(bottom)
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
         self.refresh()
-        self.resize(1000, 460)
+        fit_window(self, QSize(1000, 460))
 
     @property
     def folder(self) -> Path:
@@ -621,7 +623,7 @@ class RecoveryDialog(QDialog):
         layout.addWidget(note)
         layout.addLayout(buttons)
         self.show_candidate(last_good_backup(folder), latest=True)
-        self.resize(720, self.sizeHint().height())
+        fit_window(self, QSize(720, self.sizeHint().height()))
 
     def show_candidate(self, info: BackupDescription | None, *, latest: bool = False) -> None:
         """Offer ``info`` for the restore, saying what it holds."""

@@ -27,6 +27,7 @@ from gnapp.store.setup import (
     VillageEntry,
     village_problems,
 )
+from gnapp.ui.common.discard_guard import AsksBeforeDiscarding
 from gnapp.ui.common.language import language_combo
 from gnapp.ui.common.qt import (
     QComboBox,
@@ -39,16 +40,18 @@ from gnapp.ui.common.qt import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSize,
     QSpinBox,
     Qt,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
+from gnapp.ui.common.window_size import fit_window
 from gnapp.ui.setup.commune_fields import CommuneIdentityFields, VillagesTable
 
 
-class SettingsDialog(QDialog):
+class SettingsDialog(AsksBeforeDiscarding, QDialog):
     def __init__(self, cdb: CommuneDatabase, user: users.User | None, parent: QWidget | None):
         users.require(user, "administer")
         super().__init__(parent)
@@ -80,7 +83,7 @@ class SettingsDialog(QDialog):
         layout.addLayout(language_row)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self.resize(720, 520)
+        fit_window(self, QSize(720, 520))
 
     # --- tabs ---------------------------------------------------------------------------------
 

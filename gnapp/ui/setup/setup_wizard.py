@@ -23,6 +23,7 @@ from gnapp.store.setup import (
     create_commune_database,
     village_problems,
 )
+from gnapp.ui.common.discard_guard import AsksBeforeDiscarding
 from gnapp.ui.common.key_fields import LOST_PASSPHRASE, FingerprintCheck, PassphraseFields
 from gnapp.ui.common.qt import (
     QAbstractItemView,
@@ -35,12 +36,14 @@ from gnapp.ui.common.qt import (
     QLineEdit,
     QPushButton,
     QRadioButton,
+    QSize,
     QVBoxLayout,
     QWidget,
     QWizard,
     QWizardPage,
 )
 from gnapp.ui.common.widgets import CheckedPage
+from gnapp.ui.common.window_size import fit_window
 from gnapp.ui.setup.commune_fields import CommuneIdentityFields, VillagesTable
 from gnapp.ui.setup.login_dialog import password_fields
 
@@ -348,7 +351,7 @@ class FilePage(CheckedPage):
         return self.wizard().create()
 
 
-class SetupWizard(QWizard):
+class SetupWizard(AsksBeforeDiscarding, QWizard):
     """After ``exec``: ``open_demo`` or ``create_office`` is set, or ``cdb`` holds the new
     commune's database with its administrator signed in as ``user``."""
 
@@ -381,7 +384,7 @@ class SetupWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.FinishButton, tr("Hoàn tất"))
         for choice in (self.mode_page.office, self.mode_page.demo):
             choice.toggled.connect(self._mode_chosen)
-        self.resize(760, 560)
+        fit_window(self, QSize(760, 560))
 
     @property
     def open_demo(self) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from gnapp.i18n import tr, tr_noop
 from gnapp.store import users
 from gnapp.store.database import CommuneDatabase
+from gnapp.ui.common.discard_guard import AsksBeforeDiscarding
 from gnapp.ui.common.qt import (
     QAbstractItemView,
     QCheckBox,
@@ -15,12 +16,14 @@ from gnapp.ui.common.qt import (
     QHeaderView,
     QLineEdit,
     QPushButton,
+    QSize,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 from gnapp.ui.common.widgets import error_label
+from gnapp.ui.common.window_size import fit_window
 from gnapp.ui.setup.login_dialog import password_fields
 
 COLUMNS = (
@@ -32,7 +35,7 @@ COLUMNS = (
 NEW_PASSWORD = tr_noop("Mật khẩu mới (ít nhất {length} ký tự):")
 
 
-class _FormDialog(QDialog):
+class _FormDialog(AsksBeforeDiscarding, QDialog):
     """A form with an error line and OK/Cancel; ``apply`` does the work or raises UserError."""
 
     def __init__(self, title: str, ok_text: str, parent: QWidget | None) -> None:
@@ -195,7 +198,7 @@ class UsersDialog(QDialog):
         layout.addWidget(self.error)
         layout.addLayout(buttons)
         self.table.itemSelectionChanged.connect(self._selection_changed)
-        self.resize(760, 360)
+        fit_window(self, QSize(760, 360))
         self.load()
 
     def load(self) -> None:

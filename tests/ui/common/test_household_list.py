@@ -8,6 +8,7 @@ import pytest
 
 from gnapp.core.vietnamese import format_number
 from gnapp.store.household_query import HouseholdQuery, matching_ids
+from gnapp.store.register import add_household, add_village
 from gnapp.ui.common import qt
 from gnapp.ui.common.household_list import (
     CACHED_PAGES,
@@ -180,6 +181,40 @@ def test_search_as_you_type_ignores_diacritics(qtbot, page, demo_db):
     total = households_now(demo_db)
     assert page.model.rowCount() < total
     assert page.count_label.text() == f"Đang hiển thị {format_number(len(names))} / {total} hộ"
+
+
+def test_a_search_finds_the_person_the_head_first_and_says_who_matched(qtbot, new_db):
+    village = add_village(new_db, "T01", "Thôn Đông", "rural")
+    families = {
+        "HGD-01": ["Huỳnh Công An", "Nguyễn Hồng Lan", "Huỳnh Văn Vinh"],  # two people's words
+        "HGD-02": ["Trần Văn Bảo", "Nguyễn Văn Út"],  # the son is Nguyễn Văn
+        "HGD-03": ["Nguyễn Văn Xuân"],
+        "HGD-04": ["Nguyễn Văn Anh", "Lê Thị Hoa"],
+    }
+    for code, names in families.items():
+        members = [
+            {"full_name": name, "sex": "male", "birth_date": "1980",
+             "relation": "head" if number == 0 else "child"}
+            for number, name in enumerate(names)
+        ]  # fmt: skip
+        add_household(new_db, {"code": code, "village_id": village}, members)
+    page = HouseholdListPage()
+    qtbot.addWidget(page)
+    page.set_database(new_db, None)
+    page.show()
+    type_search(qtbot, page, "nguyen van")
+    rows = [(cell(page.model, row, 0), cell(page.model, row, 1))
+            for row in range(page.model.rowCount())]  # fmt: skip
+    assert rows == [
+        ("HGD-04", "Nguyễn Văn Anh"),
+        ("HGD-03", "Nguyễn Văn Xuân"),
+        ("HGD-02", "Trần Văn Bảo (tìm thấy: Nguyễn Văn Út)"),
+    ]
+    tooltip = page.model.data(page.model.index(2, 1), qt.Qt.ItemDataRole.ToolTipRole)
+    assert tooltip == "Trần Văn Bảo (tìm thấy: Nguyễn Văn Út)"
+    type_search(qtbot, page, "hoa le")
+    assert [cell(page.model, 0, 1)] == ["Nguyễn Văn Anh (tìm thấy: Lê Thị Hoa)"]
+    assert page.model.rowCount() == 1
 
 
 def test_search_finds_a_code_and_a_citizen_id(qtbot, page, demo_db):

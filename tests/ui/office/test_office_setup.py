@@ -8,7 +8,7 @@ import pytest
 from gnapp.office.registry import office_public_key, unlock_office_key
 from gnapp.office.store.database import open_office
 from gnapp.ui import app as ui_app
-from gnapp.ui.common import qt
+from gnapp.ui.common import discard_guard, qt
 from gnapp.ui.office import common as ui_common
 from gnapp.ui.office import communes as ui_communes
 from gnapp.ui.office import wizard as ui_wizard
@@ -79,6 +79,43 @@ def test_the_wizard_creates_the_office(wizard, tmp_path, monkeypatch):
     assert (tmp_path / key.file_name()).read_bytes() == key.file_bytes()
     assert key_page.exported.text().startswith("Đã ghi ")
     assert wizard.buttonText(qt.QWizard.WizardButton.FinishButton) == "Mở cơ quan"
+    # the office exists: nothing left to cancel on the last page
+    assert not wizard.button(qt.QWizard.WizardButton.CancelButton).isVisible()
+
+
+def test_esc_or_closing_asks_before_the_typing_is_lost(qtbot, wizard, monkeypatch):
+    asked = []
+    monkeypatch.setattr(discard_guard, "ask_discard", lambda parent: asked.append(1) or False)
+    wizard.identity_page.fields["name"].setText("UBND tỉnh Quảng Ngãi")
+    qtbot.keyClick(wizard, qt.Qt.Key.Key_Escape)
+    assert asked == [1] and wizard.isVisible()  # "Quay lại": everything stays
+    wizard.close()
+    assert asked == [1, 1] and wizard.isVisible()
+    assert wizard.identity_page.fields["name"].text() == "UBND tỉnh Quảng Ngãi"
+    monkeypatch.setattr(discard_guard, "ask_discard", lambda parent: asked.append(2) or True)
+    wizard.reject()  # "Hủy"
+    assert asked[-1] == 2 and not wizard.isVisible()
+
+
+def test_nothing_typed_closes_without_asking(qtbot, wizard, monkeypatch):
+    monkeypatch.setattr(discard_guard, "ask_discard", pytest.fail)
+    qtbot.keyClick(wizard, qt.Qt.Key.Key_Escape)
+    assert not wizard.isVisible()
+
+
+def test_tab_goes_down_the_page(qtbot, wizard):
+    page = wizard.identity_page
+    fields = [page.kind, *page.fields.values(), page.province, page.symbol, page.signer_title,
+              page.signer_name]  # fmt: skip
+    tops = [field.mapTo(page, field.rect().topLeft()).y() for field in fields]
+    assert tops == sorted(tops)  # the list is in the page's visual order
+    chain, widget = [], fields[0]
+    for _ in fields:
+        chain.append(widget)
+        widget = widget.nextInFocusChain()
+        while widget not in fields and widget is not fields[0]:
+            widget = widget.nextInFocusChain()
+    assert chain == fields
 
 
 def test_an_existing_file_is_not_overwritten(wizard, tmp_path):

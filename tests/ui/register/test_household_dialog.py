@@ -7,7 +7,7 @@ import pytest
 from gnapp.core.vietnamese import make_citizen_id
 from gnapp.store.changelog import changes_of_household
 from gnapp.store.household_history import column_label, history_rows, value_text
-from gnapp.ui.common.qt import QDialog, Qt
+from gnapp.ui.common.qt import QApplication, QDialog, Qt
 from gnapp.ui.register import household_dialog
 from gnapp.ui.register.household_dialog import HouseholdDialog
 
@@ -257,7 +257,12 @@ def test_a_new_household_end_to_end(qtbot, demo_db):
     form.show()
     assert form.windowTitle() == "Thêm hộ mới"
     assert not form.is_modified()
+    # the next free code in the commune's pattern is suggested; nothing is red before typing
+    assert form.household_editors["code"].text() == "HGD-00301"
+    assert form.summary.text() == "" and problem_text(form, "household.village_id") == ""
     assert not form.save()
+    assert problem_text(form, "household.village_id") == "Chưa chọn thôn / tổ dân phố"
+    form.household_editors["code"].clear()
     assert problem_text(form, "household.code") == "Chưa nhập mã hộ"
     qtbot.keyClicks(form.household_editors["code"], "HGD-99999")
     form.household_editors["village_id"].setCurrentIndex(1)
@@ -284,6 +289,42 @@ def test_a_new_household_end_to_end(qtbot, demo_db):
         {"full_name": "Hồ Văn Mới", "birth_date": "1985", "relation": "head"},
         {"full_name": "Hồ Thị Con", "birth_date": "2015-04-03", "relation": "child"},
     ]
+
+
+def _places(form) -> dict[str, tuple[int, int]]:
+    """Where each field stands in the window, once the layouts have settled."""
+    for _ in range(3):
+        QApplication.processEvents()
+    return {
+        key: (editor.mapTo(form, editor.rect().topLeft()).x(),
+              editor.mapTo(form, editor.rect().topLeft()).y())
+        for key, editor in {**form.member_editors, **form.household_editors}.items()
+    }  # fmt: skip
+
+
+def test_a_field_shows_its_error_once_left_and_nothing_moves(qtbot, demo_db):
+    form = HouseholdDialog(demo_db, None)
+    qtbot.addWidget(form)
+    form.show()
+    form.activateWindow()
+    qtbot.waitUntil(form.isActiveWindow)
+    form.tabs.setCurrentIndex(1)
+    editors = form.member_editors
+    before = _places(form)
+    editors["birth_date"].setFocus()
+    qtbot.keyClicks(editors["birth_date"], "31/02/1994")
+    assert problem_text(form, "member.birth_date") == ""  # still typing: not yet
+    editors["ethnicity"].setFocus()  # leaves the field
+    qtbot.waitUntil(lambda: problem_text(form, "member.birth_date") != "")
+    assert "31/02/1994" in editors["birth_date"].text()
+    assert problem_text(form, "member.full_name") == ""  # not left yet
+    assert _places(form) == before
+    assert not form.save()  # every problem shows now, and still nothing moves
+    assert problem_text(form, "member.full_name") != ""
+    assert _places(form) == before
+    editors["birth_date"].setText("1994")
+    assert problem_text(form, "member.birth_date") == ""
+    assert _places(form) == before
 
 
 def test_labels_and_values_in_words():

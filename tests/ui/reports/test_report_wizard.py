@@ -224,6 +224,15 @@ def test_the_reports_area_is_in_the_main_window(qtbot, demo_db):
     assert window.reports_view.empty.isVisibleTo(window.reports_view)
 
 
+def test_a_new_report_opens_on_the_year_the_main_window_shows(qtbot, demo_db):
+    window = MainWindow(demo_db)
+    qtbot.addWidget(window)
+    wizard = report_wizard.ReportWizard(window, demo_db)
+    qtbot.addWidget(wizard)
+    assert window.year == 2025  # the demo's latest statuses, though the clock says 2026 or later
+    assert wizard.kind_page.period().first == window.year
+
+
 def test_a_reopened_draft_can_take_new_figures(qtbot, view, demo_db, monkeypatch):
     wizard = _wizard(qtbot, view.new_report())
     _choose(wizard, "annual", 2025)

@@ -16,7 +16,7 @@ from gnapp.demo import DEMO_PASSWORD
 from gnapp.review import workflow
 from gnapp.review.progress import household_states
 from gnapp.store import register, users
-from gnapp.ui.common.qt import QDate, Qt
+from gnapp.ui.common.qt import QDate, QLabel, Qt
 from gnapp.ui.main_window import REVIEW, MainWindow
 from gnapp.ui.review import review_dialogs, review_view
 from gnapp.ui.review.review_dialogs import (
@@ -688,3 +688,16 @@ def test_the_tablet_form_is_written_from_the_tablet_menu(
     assert any(name.endswith("eligible_for_form_b") for name in questions())
     shown = len(messages)
     assert view.write_tablet_form() is None and len(messages) == shown  # cancelled
+
+
+def test_the_step_cards_speak_the_chosen_language(qtbot, demo_db, clerk):
+    from gnapp import i18n
+
+    i18n.set_language("en")
+    try:
+        view = view_of(qtbot, demo_db, clerk)
+        card = view.findChild(QLabel, "step_meeting")
+        assert "Village meeting agrees the results" in card.text()
+        assert "Họp" not in card.text()
+    finally:
+        i18n.set_language("vi")
