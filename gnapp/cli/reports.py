@@ -227,6 +227,12 @@ def _narrative(path: Path | None) -> dict:
     return content
 
 
+def _tell(notes: list[str]) -> None:
+    """What the clerk should know before a document is written, on stderr."""
+    for note in notes:
+        print(f"Lưu ý: {note}", file=sys.stderr)
+
+
 def _build(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     from gnapp.reporting.builder import (
         OFFICIAL_KIND,
@@ -241,10 +247,9 @@ def _build(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     content = _narrative(args.narrative)
     awards = content.pop("awards", [])
     header = default_header(cdb.db, args.date or date.today(), args.number)
-    for note in signing_warnings(cdb.db, OFFICIAL_KIND, name=header.signer_name):
-        print(f"Lưu ý: {note}", file=sys.stderr)
     if args.kind == "plan":
         return _build_plan(cdb, args, content, header)
+    _tell(signing_warnings(cdb.db, OFFICIAL_KIND, name=header.signer_name))
     figure_sets = (
         [s.strip() for s in args.figure_sets.split(",") if s.strip()]
         if args.figure_sets is not None
@@ -270,11 +275,13 @@ def _build(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
 
 
 def _build_plan(cdb: CommuneDatabase, args: argparse.Namespace, content: dict, header: Any) -> int:
-    from gnapp.reporting.plan import plan_year, write_plan_files
+    from gnapp.reporting.plan import plan_warnings, plan_year, write_plan_files
 
     if args.figure_sets is not None:
         raise CliError("Kế hoạch không chọn nhóm số liệu (--figure-sets).")
-    built = write_plan_files(cdb.db, plan_year(args.period), content, header, args.out)
+    year = plan_year(args.period)
+    _tell(plan_warnings(cdb.db, year, header.signer_name))
+    built = write_plan_files(cdb.db, year, content, header, args.out)
     print(f"Đã ghi {built.pdf} và {built.xlsx}.")
     return 0
 

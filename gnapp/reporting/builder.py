@@ -641,10 +641,10 @@ def rate_charts(db: sqlite_utils.Database, figures: ReportFigures) -> tuple[Char
 # --- the document ----------------------------------------------------------------------------
 
 
-def _number(typed: str | None) -> str | None:
-    """The report's full number ("45" or "45/BC-UBND" → "45/BC-UBND"), refused in words."""
+def document_number(typed: str | None, symbol: str = SYMBOL) -> str | None:
+    """A document's full number ("45" or "45/BC-UBND" → "45/BC-UBND"), refused in words."""
     try:
-        return full_number(typed, SYMBOL)
+        return full_number(typed, symbol)
     except OfficialDataError as error:
         raise ReportBuildError(str(error)) from None
 
@@ -723,7 +723,7 @@ def build_document(
     return OfficialDocument(
         parent_body=who.parent_body,
         issuing_office=who.office,
-        number_symbol=number_symbol(_number(header.number), SYMBOL),
+        number_symbol=number_symbol(document_number(header.number), SYMBOL),
         place=who.place,
         date=header.date,
         kind=DOCUMENT_KIND,

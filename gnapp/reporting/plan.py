@@ -14,22 +14,29 @@ from typing import Any
 
 import sqlite_utils
 
-from gnapp.core.vietnamese import format_date, format_money, format_number
+from gnapp.core.official import document_kind
+from gnapp.core.vietnamese import file_slug, format_date, format_money, format_number
 from gnapp.data import read_form_json
-from gnapp.reporting.builder import OPENING, ROMAN, DocumentHeader, text_blocks
+from gnapp.reporting.builder import (
+    FILL_IN,
+    OPENING,
+    ROMAN,
+    DocumentHeader,
+    document_number,
+    text_blocks,
+)
 from gnapp.reporting.document import (
     Annex,
     Block,
     Bullet,
     OfficialDocument,
     SectionHeading,
-    Signature,
     TextParagraph,
     number_symbol,
 )
 from gnapp.reporting.figures import FiguresError
 from gnapp.reporting.figures.outputs import UNCLASSIFIED
-from gnapp.reporting.issuer import issuer
+from gnapp.reporting.issuer import bases_lines, issuer, signature, signing_warnings
 from gnapp.reporting.pdf import write_pdf
 from gnapp.reporting.report_xlsx import write_report_xlsx
 from gnapp.reporting.tables import Column, Group, Row, Table
@@ -47,10 +54,10 @@ from gnapp.store.programme import (
     targets,
 )
 from gnapp.store.register import villages
-from gnapp.store.setup import SIGNING_MARKS
 
-PLAN_KIND = "plan"
-FILL_BY_HAND = "…" * 60  # an empty section: a dotted line the clerk fills in by hand
+PLAN_KIND = "plan"  # forms/documents/issuers.json: the committee issues it, "KH-UBND", its bases
+SYMBOL = document_kind(PLAN_KIND).symbol
+BASIS_TO_FILL = "Căn cứ " + "…" * 28 + ";"  # no basis known: the clerk writes it by hand
 LETTERS = "abcdđeghiklmnopqrstuvxy"  # Vietnamese list letters: a), b), c), d), đ), e), g)…
 
 
@@ -362,26 +369,29 @@ def plan_tables(content: PlanContent) -> tuple[Table, ...]:
     return tuple(made)
 
 
-def _opening(content: PlanContent, issuer_name: str, subject: str) -> list[Block]:
-    """The bases: the programme's approving decision, then the decisions that gave the year's
-    targets (with who gave them); the clerk may write them instead (narrative OPENING)."""
-    bases = []
-    basis = programme(content.programme_id).get("legal_basis", "")
-    if basis and "(" not in basis:  # a basis still marked unverified is left to the clerk
-        bases.append(f"Căn cứ {basis} phê duyệt {programme(content.programme_id)['name']};")
-    for assigned in dict.fromkeys(
-        _assigned(row) for row in content.targets if row["decision_number"]
-    ):
-        bases.append(f"Căn cứ {assigned};")
-    if not bases:
-        bases.append(f"Căn cứ {FILL_BY_HAND};")
-    return [
-        *(TextParagraph(text) for text in bases),
-        TextParagraph(
-            f"{issuer_name} ban hành Kế hoạch {subject[:1].lower()}{subject[1:]} (sau đây viết "
-            "tắt là Kế hoạch), với những nội dung chủ yếu như sau:"
-        ),
+def plan_slots(year: int) -> dict[str, str]:
+    """What the plan's "programme" basis stands for: the programme of ``year``."""
+    return {"programme": programme_for_year(year)}
+
+
+def plan_warnings(db: sqlite_utils.Database, year: int, signer_name: str) -> list[str]:
+    """What to tell the clerk before the plan of ``year`` is written: a signer without a name,
+    a legal basis not confirmed."""
+    return signing_warnings(db, PLAN_KIND, plan_slots(year), name=signer_name)
+
+
+def plan_bases(db: sqlite_utils.Database, content: PlanContent) -> list[str]:
+    """The "Căn cứ" lines: the plan's legal bases (the programme's approving act, or the
+    commune's list in the settings), then each decision that gave the year's targets with who
+    gave it; a line to fill in by hand when there is none."""
+    lines = bases_lines(db, PLAN_KIND, plan_slots(content.year))
+    lines += [
+        f"Căn cứ {assigned};"
+        for assigned in dict.fromkeys(
+            _assigned(row) for row in content.targets if row["decision_number"]
+        )
     ]
+    return lines or [BASIS_TO_FILL]
 
 
 def build_plan(
@@ -392,8 +402,9 @@ def build_plan(
     content: PlanContent | None = None,
 ) -> OfficialDocument:
     """The plan of ``year`` as an official document. ``header``: a ``DocumentHeader`` (number,
-    date, signer); the block is the committee's ("TM. ỦY BAN NHÂN DÂN", then "KT. CHỦ TỊCH"
-    when a vice-chairman signs)."""
+    bare or full, date, signer); the block is its issuer's, the committee's ("TM. ỦY BAN NHÂN
+    DÂN", then "KT. CHỦ TỊCH" when a vice-chairman signs). Narrative: the section keys, and
+    OPENING for the paragraph after the bases."""
     form = plan_form()
     content = content or plan_content(db, year)
     who = issuer(db)
@@ -403,8 +414,14 @@ def build_plan(
     tables = plan_tables(content)
     annex_of = {t.id: ROMAN[i] for i, t in enumerate(tables)}
 
-    opening = narrative.get(OPENING, "").strip()
-    body: list[Block] = text_blocks(opening) if opening else _opening(content, who.name, subject)
+    body: list[Block] = [
+        *(TextParagraph(line, italic=True) for line in plan_bases(db, content)),
+        TextParagraph(
+            narrative.get(OPENING, "").strip()
+            or f"{who.name} ban hành Kế hoạch {subject[:1].lower()}{subject[1:]} (sau đây viết "
+            "tắt là Kế hoạch), với những nội dung chủ yếu như sau:"
+        ),
+    ]
     for section in plan_sections(year):
         body.append(SectionHeading(section.heading, level=section.level))
         figures: list[Block] = []
@@ -427,7 +444,7 @@ def build_plan(
         written = text_blocks(narrative.get(section.key, "")) if section.narrative else []
         body += written
         if section.narrative and not (written or figures):
-            body.append(TextParagraph(FILL_BY_HAND, indent=False))
+            body += FILL_IN
     body.append(
         TextParagraph(
             form["closing"].format(
@@ -435,11 +452,10 @@ def build_plan(
             )
         )
     )
-    marks = SIGNING_MARKS.get(header.signer_title, tuple(header.signing_marks))
     return OfficialDocument(
         parent_body=who.parent_body,
         issuing_office=who.office,
-        number_symbol=number_symbol(header.number or None, form["symbol"]),
+        number_symbol=number_symbol(document_number(header.number, SYMBOL), SYMBOL),
         place=who.place,
         date=header.date,
         kind=form["document_kind"],
@@ -447,9 +463,14 @@ def build_plan(
         body=tuple(body),
         annexes=tuple(Annex(annex_of[t.id], t.title, (data_table(t),)) for t in tables),
         recipients=header.recipients,
-        signatures=(Signature(header.signer_title, header.signer_name, tuple(marks)),),
+        signatures=(signature(db, PLAN_KIND, header.signer_title, header.signer_name),),
         issuer_name=who.name,
     )
+
+
+def plan_file_stem(year: int) -> str:
+    """ "ke-hoach-nam-2026": the plan's file name, in Vietnamese without diacritics."""
+    return file_slug(plan_form()["file_name"].format(year=year))
 
 
 @dataclass(frozen=True)
@@ -466,12 +487,12 @@ def write_plan_files(
     header: DocumentHeader,
     folder: str | Path,
 ) -> BuiltPlan:
-    """Write plan-<year>.pdf and .xlsx into ``folder``, both put in place together at the end
-    (an error leaves the folder as it was)."""
+    """Write plan_file_stem(year).pdf and .xlsx into ``folder``, both put in place together at
+    the end (an error leaves the folder as it was)."""
     folder = Path(folder)
     content = plan_content(db, year)
     document = build_plan(db, year, narrative, header, content)
-    stem = f"{PLAN_KIND}-{year}"
+    stem = plan_file_stem(year)
     pdf, xlsx = folder / f"{stem}.pdf", folder / f"{stem}.xlsx"
     aside = {path: folder / f".{path.name}.dang-ghi" for path in (pdf, xlsx)}
     try:

@@ -8,11 +8,13 @@ import pytest
 from openpyxl import load_workbook
 
 from gnapp.cli import main
+from gnapp.core.official import signing_marks
 from gnapp.reporting.builder import default_header
 from gnapp.reporting.figures import report_figures
 from gnapp.reporting.plan import build_plan, plan_content, plan_sections, plan_tables
 from gnapp.store import programme
-from gnapp.store.setup import SIGNING_MARKS
+from gnapp.store.register import set_setting
+from gnapp.store.settings import save_settings
 from tests.reporting.test_report_builder import pdf_text
 
 
@@ -59,7 +61,7 @@ def test_the_plan_follows_the_seeds_sections_and_is_signed_by_the_committee(demo
     body = [str(getattr(block, "text", "")) for block in document.body]
     assert "Đẩy mạnh công tác tuyên truyền." in body and "Công chức Văn hóa - Xã hội." in body
     assert document.kind == "KẾ HOẠCH" and document.number_symbol == "Số: 12/KH-UBND"
-    assert document.signatures[0].marks == SIGNING_MARKS[header.signer_title]
+    assert document.signatures[0].marks == signing_marks("plan", header.signer_title)
     assert document.signatures[0].marks[0] == "TM. ỦY BAN NHÂN DÂN"
     headings = [s.heading for s in plan_sections(2025)]
     assert headings[0] == "I. MỤC ĐÍCH, YÊU CẦU"
@@ -72,8 +74,11 @@ def test_the_plan_follows_the_seeds_sections_and_is_signed_by_the_committee(demo
     demo_db.close()
     argv = ["report", "build", "--db", str(path), "--kind", "plan", "--period", "2025"]
     assert main([*argv, "--out", str(out), "--number", "12", "--date", "2025-03-01"]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["plan-2025.pdf", "plan-2025.xlsx"]
-    text = pdf_text(out / "plan-2025.pdf")
+    assert sorted(p.name for p in out.iterdir()) == [
+        "ke-hoach-nam-2025.pdf",
+        "ke-hoach-nam-2025.xlsx",
+    ]
+    text = pdf_text(out / "ke-hoach-nam-2025.pdf")
     for line in (
         "KẾ HOẠCH",
         "Thực hiện Chương trình mục tiêu quốc gia giảm nghèo bền vững trên địa bàn xã",
@@ -90,7 +95,7 @@ def test_the_plan_follows_the_seeds_sections_and_is_signed_by_the_committee(demo
     ):
         assert line in text, line
     assert "phần mềm" not in text
-    sheets = load_workbook(out / "plan-2025.xlsx").sheetnames
+    sheets = load_workbook(out / "ke-hoach-nam-2025.xlsx").sheetnames
     assert len(sheets) == 3
 
 
@@ -151,3 +156,35 @@ def test_more_targets_than_letters_are_numbered(demo_db):
         "Chỉ tiêu đầu ra 12 (Dự án 2 - Đa dạng hóa sinh kế, phát triển mô hình giảm nghèo): 12 hộ;"
         in listed[-1]
     )
+
+
+def test_the_plan_is_told_of_a_missing_signer_and_an_unconfirmed_basis(demo_db, tmp_path, capsys):
+    set_setting(demo_db, "document.signer_name", "")
+    save_settings(
+        demo_db, {"document.bases.plan": "luat-to-chuc-chinh-quyen-dia-phuong, programme"}
+    )
+    path = demo_db.path
+    demo_db.close()
+    argv = ["report", "build", "--db", str(path), "--kind", "plan", "--period", "2025"]
+    assert main([*argv, "--out", str(tmp_path), "--number", "12/KH-UBND"]) == 0
+    notes = [line for line in capsys.readouterr().err.splitlines() if line.startswith("Lưu ý: ")]
+    assert len(notes) == 2
+    assert notes[0].startswith("Lưu ý: Kế hoạch: chưa khai báo họ tên người ký")
+    assert "căn cứ Luật Tổ chức chính quyền địa phương chưa được xác nhận" in notes[1]
+    text = pdf_text(tmp_path / "ke-hoach-nam-2025.pdf")
+    assert "Số: 12/KH-UBND" in text and "KH-UBND/KH-UBND" not in text
+    assert "Căn cứ Luật Tổ chức chính quyền địa phương ngày … tháng … năm ……;" in text
+    assert "Căn cứ Quyết định số 90/QĐ-TTg ngày 18 tháng 01 năm 2022" in text
+
+
+def test_a_plan_number_that_is_not_one_is_refused_before_anything_is_written(
+    demo_db, tmp_path, capsys
+):
+    path = demo_db.path
+    demo_db.close()
+    argv = ["report", "build", "--db", str(path), "--kind", "plan", "--period", "2025"]
+    out = tmp_path / "out"
+    out.mkdir()
+    assert main([*argv, "--out", str(out), "--number", "/KH-UBND"]) == 1
+    assert "Số văn bản “/KH-UBND”: gõ số" in capsys.readouterr().err
+    assert list(out.iterdir()) == []

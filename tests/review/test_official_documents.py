@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from gnapp.core.official import full_number, legal_acts, signing_marks
 from gnapp.reporting.builder import default_header, write_report_files
+from gnapp.reporting.plan import write_plan_files
 from gnapp.review.documents import KINDS, document_notes, write_into_folder
 from gnapp.store.register import set_setting
 from gnapp.store.settings import SettingError, save_settings
@@ -66,6 +67,23 @@ def test_report_header_signing_number_and_annex_note(demo_db, tmp_path):
     assert "Số: 45/BC-UBND" in text and "BC-UBND/BC-UBND" not in text
     assert "Kèm theo Báo cáo số 45/BC-UBND ngày 05/01/2026" in text
     assert "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH" in text
+    assert "phần mềm" not in text
+
+
+def test_plan_header_signing_number_and_dated_bases(demo_db, tmp_path):
+    set_setting(demo_db, "document.signer_name", "Trần Văn Hai")
+    header = default_header(demo_db.db, date(2025, 3, 1), "12")
+    built = write_plan_files(demo_db.db, 2025, {}, header, tmp_path)
+    assert built.pdf.name == "ke-hoach-nam-2025.pdf"
+    text = flat_text(built.pdf)
+    header_lines_are_the_committees(text)
+    assert "Số: 12/KH-UBND" in text and "KH-UBND/KH-UBND" not in text
+    assert (
+        "Căn cứ Quyết định số 90/QĐ-TTg ngày 18 tháng 01 năm 2022 của Thủ tướng Chính phủ "
+        "phê duyệt Chương trình mục tiêu quốc gia giảm nghèo bền vững giai đoạn 2021 - 2025;"
+    ) in text
+    assert "Căn cứ chỉ tiêu huyện giao tại Quyết định số 65/QĐ-UBND ngày 15/02/2025;" in text
+    assert "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH" in text and "Trần Văn Hai" in text
     assert "phần mềm" not in text
 
 

@@ -8,18 +8,22 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+from gnapp.core.official import OfficialDataError, full_number, signing_marks
 from gnapp.i18n import tr, tr_noop
 from gnapp.progress import Progress
 from gnapp.reporting.builder import OPENING, DocumentHeader, default_header
 from gnapp.reporting.plan import (
+    PLAN_KIND,
+    SYMBOL,
     BuiltPlan,
+    plan_bases,
     plan_content,
     plan_sections,
     plan_tables,
+    plan_warnings,
     write_plan_files,
 )
 from gnapp.store.database import CommuneDatabase, open_database
-from gnapp.store.setup import SIGNING_MARKS
 from gnapp.ui.common.annex_table import annex_table_widget
 from gnapp.ui.common.jobs import Job, run_job
 from gnapp.ui.common.messages import choose_folder
@@ -74,17 +78,23 @@ class PlanDialog(QDialog):
         self.date.setDisplayFormat("dd/MM/yyyy")
         self.date.setCalendarPopup(True)
         self.signer_name = QLineEdit(header.signer_name)
+        self.signer_name.setPlaceholderText(tr("để trống thì để trống dòng tên (ký, ghi tên tay)"))
         self.signer_title = QLineEdit(header.signer_title)
-        self.signing = QLabel()
+        self.number_result = QLabel(objectName="number_result")
+        self.signing_block = QLabel(objectName="signing_block")
+        self.signing_notes = QLabel(objectName="signing_notes")
+        self.signing_notes.setWordWrap(True)
         self.recipients = QPlainTextEdit("\n".join(header.recipients))
         self.recipients.setMaximumHeight(self.recipients.fontMetrics().lineSpacing() * 5 + 14)
         form = QFormLayout()
         form.addRow(tr("Năm kế hoạch:"), self.year)
         form.addRow(tr("Số văn bản:"), self.number)
+        form.addRow("", self.number_result)
         form.addRow(tr("Ngày văn bản:"), self.date)
         form.addRow(tr("Người ký:"), self.signer_name)
         form.addRow(tr("Chức vụ người ký:"), self.signer_title)
-        form.addRow(tr("Thẩm quyền ký:"), self.signing)
+        form.addRow(tr("Khối chữ ký:"), self.signing_block)
+        form.addRow("", self.signing_notes)
         form.addRow(tr("Nơi nhận:"), self.recipients)
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -110,10 +120,10 @@ class PlanDialog(QDialog):
         layout.addWidget(self.status)
         layout.addLayout(buttons)
         self.year.valueChanged.connect(self.load)
-        self.signer_title.textChanged.connect(self.show_signing)
+        for line in (self.number, self.signer_name, self.signer_title):
+            line.textChanged.connect(self.show_result)
         self.resize(1000, 760)
         self.load()
-        self.show_signing()
 
     def load(self) -> None:
         year = self.year.value()
@@ -133,9 +143,15 @@ class PlanDialog(QDialog):
             self.tables.addTab(annex_table_widget(table), table.title)
         body = QWidget()
         column = QVBoxLayout(body)
-        column.addWidget(QLabel(tr("<b>Căn cứ và đoạn mở đầu</b>")))
+        bases = QLabel("\n".join(plan_bases(self.cdb.db, content)), objectName="bases")
+        bases.setWordWrap(True)
         column.addWidget(
-            self._editor(OPENING, tr("Để trống thì ghi các căn cứ từ quyết định giao chỉ tiêu"))
+            QLabel(tr("<b>Căn cứ</b> (theo cài đặt văn bản và quyết định giao chỉ tiêu)"))
+        )
+        column.addWidget(bases)
+        column.addWidget(QLabel(tr("<b>Đoạn mở đầu</b> (sau các căn cứ)")))
+        column.addWidget(
+            self._editor(OPENING, tr("Để trống thì ghi: “UBND xã … ban hành Kế hoạch … như sau:”"))
         )
         for section in plan_sections(year):
             heading = QLabel(section.heading)
@@ -148,6 +164,7 @@ class PlanDialog(QDialog):
                 column.addWidget(self._editor(section.key, section.heading))
         column.addStretch()
         self.editors.setWidget(body)
+        self.show_result()
 
     def _editor(self, key: str, placeholder: str) -> QPlainTextEdit:
         editor = QPlainTextEdit(self.narrative.get(key, ""))
@@ -157,19 +174,35 @@ class PlanDialog(QDialog):
         editor.textChanged.connect(lambda: self.narrative.__setitem__(key, editor.toPlainText()))
         return editor
 
-    def show_signing(self) -> None:
-        marks = SIGNING_MARKS.get(self.signer_title.text().strip().upper(), ())
-        self.signing.setText(" / ".join(marks) if marks else tr("theo chức vụ người ký"))
+    def show_result(self) -> None:
+        """The number as printed, the signing block and what the clerk should know before
+        writing (a signer without a name, a legal basis not confirmed)."""
+        try:
+            full = full_number(self.number.text(), SYMBOL)
+            shown = (
+                tr("In ra: Số: {number}", number=full)
+                if full
+                else tr("In ra: Số: …/{symbol}", symbol=SYMBOL)
+            )
+        except OfficialDataError as error:
+            shown = str(error)
+        self.number_result.setText(shown)
+        title = self._title()
+        lines = [*signing_marks(PLAN_KIND, title), title]
+        self.signing_block.setText("<br>".join(f"<b>{line}</b>" for line in lines if line))
+        notes = plan_warnings(self.cdb.db, self.year.value(), self.signer_name.text())
+        self.signing_notes.setText("\n".join(notes))
+
+    def _title(self) -> str:
+        return self.signer_title.text().strip().upper()
 
     def header(self) -> DocumentHeader:
         chosen = self.date.date()
-        title = self.signer_title.text().strip().upper()
         return DocumentHeader(
             number=self.number.text().strip() or None,
             date=date(chosen.year(), chosen.month(), chosen.day()),
             signer_name=self.signer_name.text().strip(),
-            signer_title=title,
-            signing_marks=SIGNING_MARKS.get(title, ()),
+            signer_title=self._title(),
             recipients=tuple(
                 line.strip() for line in self.recipients.toPlainText().splitlines() if line.strip()
             ),
