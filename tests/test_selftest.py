@@ -1,6 +1,7 @@
 """``gnapp --self-test`` from source: every step passes on the demo, a failing step stops the run
 and is named (the frozen build runs the same through build_installer.py --self-test)."""
 
+import sqlite3
 import sys
 
 import pytest
@@ -17,6 +18,7 @@ def small_default_demo(tmp_path, monkeypatch):
     """The self-test's demo made small, and generated into a private cache."""
     monkeypatch.setenv("GNAPP_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(demo, "DEFAULT_HOUSEHOLDS", 60)
+    return tmp_path
 
 
 def test_every_step_passes_on_the_demo(small_default_demo, capsys):
@@ -24,7 +26,10 @@ def test_every_step_passes_on_the_demo(small_default_demo, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert [line.split(" — ")[0] for line in lines[:-1]] == [f"✓ {name}" for name in STEP_NAMES]
     assert all(line.endswith(" s") for line in lines[:-1])
-    assert "60 hộ" in lines[1]
+    [demo_file] = (small_default_demo / "cache").rglob("*.gnapp")
+    with sqlite3.connect(demo_file) as conn:
+        present = conn.execute("SELECT count(*) FROM households WHERE present_until IS NULL")
+        assert f"{present.fetchone()[0]} hộ" in lines[1]
     assert "khớp kết quả đã ghi" in lines[2]
     assert "ký bởi Phạm Thị Lành" in lines[5]
     assert "“Hủy”" in lines[6]

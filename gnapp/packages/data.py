@@ -190,6 +190,7 @@ def report_data(
             }
         )
     commune_values: dict[str, int] = {}
+    measured_by_activities = dict(figures.outputs.measured) if figures.outputs else {}
     for found in figures.groups:
         for group, count in (("total", found.total), *found.groups):
             commune_values[f"group.{found.status}.{group}.households"] = count.households
@@ -227,10 +228,12 @@ def report_data(
                 "target": t.target,
                 "years": list(t.years),
                 "decision_number": t.decision_number,
-                # a reduction target is a year's: that year's reduction (households); the
-                # others are computed from the counts
+                # a reduction target is a year's: that year's reduction (households); a
+                # target the activities measure (persons): their count; the others are
+                # computed from the counts
                 "achieved": int(t.achieved)
-                if t.code in REDUCTION_TARGETS and t.achieved is not None
+                if (t.code in REDUCTION_TARGETS or t.code in measured_by_activities)
+                and t.achieved is not None
                 else None,
             }
             for t in figures.targets

@@ -355,8 +355,8 @@ def test_classify_summary_needs_two_standards_and_a_database(capsys, small_demo_
 
 def test_classify_a_database_ends_with_the_totals(capsys, small_demo_file):
     args = ["classify", "--db", str(small_demo_file), "--standard", "2022-2025"]
-    assert main([*args, "--reference-date", "2025-11-01"]) == 0
+    assert main([*args, "--reference-date", "2026-12-07"]) == 0
     last = capsys.readouterr().out.strip().splitlines()[-1]
     assert last.startswith(
-        f"Tổng theo chuẩn 2022-2025: {present_on(small_demo_file, '2025-11-01')} hộ — "
+        f"Tổng theo chuẩn 2022-2025: {present_on(small_demo_file, '2026-12-07')} hộ — "
     )
