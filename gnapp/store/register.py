@@ -298,7 +298,14 @@ def add_households(
     household_columns = [
         *HOUSEHOLD_FIELDS, *HOUSEHOLD_KEY_COLUMNS, "created_at", "updated_at", "id"
     ]  # fmt: skip
-    member_columns = [*MEMBER_FIELDS, "name_fold", "name_sort_key", "household_id", "position"]
+    member_columns = [
+        "id",
+        *MEMBER_FIELDS,
+        "name_fold",
+        "name_sort_key",
+        "household_id",
+        "position",
+    ]
     ids: list[int] = []
     with (
         cdb.transaction() as db,
@@ -309,7 +316,7 @@ def add_households(
         items = iter(households)
         while chunk := list(itertools.islice(items, 500)):
             first_household = next_id
-            first_member = db.execute("SELECT coalesce(max(id), 0) + 1 FROM members").fetchone()[0]
+            first_member = member_id = next_member_id(db)
             household_rows, member_rows = [], []
             for fields, members in chunk:
                 rows = [_member_row(member) for member in members]
@@ -317,10 +324,11 @@ def add_households(
                 household.update(_household_keys(household["code"] or "", rows))
                 household.update(created_at=stamp, updated_at=stamp, id=next_id)
                 household_rows.append([household[c] for c in household_columns])
-                member_rows += [
-                    [*map(row.get, member_columns[:-2]), next_id, position]
-                    for position, row in enumerate(rows, start=1)
-                ]
+                for position, row in enumerate(rows, start=1):
+                    member_rows.append(
+                        [member_id, *map(row.get, member_columns[1:-2]), next_id, position]
+                    )
+                    member_id += 1
                 ids.append(next_id)
                 next_id += 1
             for table, columns, values in (
@@ -331,9 +339,8 @@ def add_households(
                 marks = ", ".join("?" for _ in columns)
                 db.conn.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", values)
             log_households(first_household, next_id - 1)
-            # no other writer inside this transaction: the new members hold the ids from
-            # first_member up to the largest one now
-            log_members(first_member, db.execute("SELECT max(id) FROM members").fetchone()[0])
+            if member_id > first_member:
+                log_members(first_member, member_id - 1)
             if progress is not None:
                 progress(len(ids))
     return ids
@@ -352,15 +359,33 @@ def _touch(cdb: CommuneDatabase, household_id: int) -> None:
     cdb.db.table("households").update(household_id, {"updated_at": cdb.now()})
 
 
+def next_member_id(db: sqlite_utils.Database) -> int:
+    """The id for a new member: above every member there is and every member the change log
+    names, so that a member who died or left (and whose row went) never lends their id to
+    someone else — the log and an undo would take one person for the other."""
+    return db.execute(
+        """SELECT max(
+               coalesce((SELECT max(id) FROM members), 0),
+               coalesce((SELECT max(row_id) FROM change_log WHERE table_name = 'members'), 0)
+           ) + 1"""
+    ).fetchone()[0]
+
+
 def add_member(cdb: CommuneDatabase, household_id: int, member: Mapping[str, Any]) -> int:
     with cdb.transaction() as db:
         position = db.execute(
             "SELECT coalesce(max(position), 0) + 1 FROM members WHERE household_id = ?",
             [household_id],
         ).fetchone()[0]
-        table = db.table("members")
-        table.insert({**_member_row(member), "household_id": household_id, "position": position})
-        member_id = inserted_id(table)
+        member_id = next_member_id(db)
+        db.table("members").insert(
+            {
+                **_member_row(member),
+                "id": member_id,
+                "household_id": household_id,
+                "position": position,
+            }
+        )
         refresh_household_keys(db, household_id)
         _touch(cdb, household_id)
         return member_id
