@@ -191,6 +191,7 @@ def report_data(
     and ``village_codes`` maps the figures' village ids to the villages' codes."""
     starts = {v.village_id: v for v in figures.start.villages}
     moved = {m.village_id: m for m in figures.movements}
+    measured = dict(figures.outputs.measured) if figures.outputs is not None else {}
     villages = []
     for end in figures.end.villages:
         if end.village_id is None or end.village_id not in village_codes:
@@ -241,10 +242,11 @@ def report_data(
                 "target": t.target,
                 "years": list(t.years),
                 "decision_number": t.decision_number,
-                # a reduction target is a year's: that year's reduction (households); the
-                # others are computed from the counts
+                # a reduction target is a year's: that year's reduction (households); a
+                # target the activities measure: the persons they reached; the others are
+                # computed from the counts
                 "achieved": int(t.achieved)
-                if t.code in REDUCTION_TARGETS and t.achieved is not None
+                if t.achieved is not None and (t.code in REDUCTION_TARGETS or t.code in measured)
                 else None,
             }
             for t in figures.targets
