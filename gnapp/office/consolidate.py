@@ -14,7 +14,7 @@ from gnapp.office.board import ReceivedPackage, latest_packages, received_packag
 from gnapp.office.registry import communes
 from gnapp.office.store.database import OfficeDatabase
 from gnapp.office.store.packages import package_figures
-from gnapp.packages.data import Part, consolidated_data, figures_from_data
+from gnapp.packages.data import Part, consolidated_data, current_report_data, figures_from_data
 from gnapp.reporting.builder import annex_tables, report_file_stem
 from gnapp.reporting.document import (
     Annex,
@@ -87,7 +87,11 @@ def consolidate(office: OfficeDatabase, period: str, kind: str | None = None) ->
             f"Chưa nhận {report_kind(kind).name.lower()} kỳ {code} của xã nào."
         )
     parts = [
-        Part(package.commune_code, package.commune_name, package_figures(office, package.id))
+        Part(
+            package.commune_code,
+            package.commune_name,
+            current_report_data(package_figures(office, package.id)),
+        )
         for package in packages
     ]
     notes = []

@@ -35,7 +35,7 @@ from gnapp.office.store.packages import (
 )
 from gnapp.office.store.receipts import add_receipt, offered_before
 from gnapp.packages.archive import MAX_PACKAGE_BYTES
-from gnapp.packages.data import INDICATORS
+from gnapp.packages.data import INDICATORS, current_report_data
 from gnapp.packages.manifest import SUFFIX, Manifest
 from gnapp.packages.verify import Check, CheckFailed, Verification, verify_package
 from gnapp.reporting.figures import parse_period, report_title
@@ -259,7 +259,8 @@ def receive_package(
     elif current is not None:
         receipt.corrects = current["id"]
         assert verification.data is not None
-        receipt.differences = differences(package_figures(office, current["id"]), verification.data)
+        before = current_report_data(package_figures(office, current["id"]))
+        receipt.differences = differences(before, verification.data)
         receipt.notes.append(
             f"Bản sửa của báo cáo đã nhận (gói số {current['sequence']}): "
             f"{len(receipt.differences)} số liệu thay đổi."

@@ -51,9 +51,11 @@ from gnapp.store.programme import programme_ids
 DATA_FORMAT = "gnapp-report-data"
 HOUSEHOLDS_FORMAT = "gnapp-household-lists"
 FORMAT_VERSION = 1  # the household lists'
-# figures.json: version 2 adds the movement tables' "other" columns (the register's events);
-# a version 1 file is read as version 2 with those columns 0
-DATA_VERSION = 2
+# figures.json: version 2 adds the movement tables' "other" columns (the register's events),
+# version 3 the households, members and ethnic-minority households at the start point (the
+# register changes between the two points); an older file is read as version 3 with the other
+# columns 0 and the start's households those of the end
+DATA_VERSION = 3
 POINTS = {"start": "đầu kỳ", "end": "cuối kỳ"}
 WHO = {"households": "hộ", "members": "người"}
 OTHER_COLUMNS = {
@@ -88,6 +90,11 @@ def _indicators() -> tuple[Indicator, ...]:
         Indicator("households", "Tổng số hộ", "hộ", "village"),
         Indicator("members", "Tổng số nhân khẩu", "người", "village"),
         Indicator("ethnic_minority_households", "Số hộ dân tộc thiểu số", "hộ", "village"),
+        Indicator("start.households", "Tổng số hộ đầu kỳ", "hộ", "village"),
+        Indicator("start.members", "Tổng số nhân khẩu đầu kỳ", "người", "village"),
+        Indicator(
+            "start.ethnic_minority_households", "Số hộ dân tộc thiểu số đầu kỳ", "hộ", "village"
+        ),
     ]
     for point, when in POINTS.items():
         for status, label in LIST_LABELS.items():
@@ -138,6 +145,10 @@ _OTHER_CODES = frozenset(
     f"movement.{status}.{column}.{who}" for status in LISTED for column in OTHER_COLUMNS
     for who in WHO
 )  # fmt: skip
+# The start point's units (version 3), each with the end's code an older file gives it from.
+_START_CODES = {
+    f"start.{code}": code for code in ("households", "members", "ethnic_minority_households")
+}
 VILLAGE_INDICATORS = tuple(i.code for i in INDICATORS if i.level == "village")
 COMMUNE_INDICATORS = tuple(i.code for i in INDICATORS if i.level == "commune")
 
@@ -154,6 +165,9 @@ def _unit_values(start: UnitLists, end: UnitLists, moved: UnitMovements) -> dict
         "households": end.households,
         "members": end.members,
         "ethnic_minority_households": end.ethnic_minority_households,
+        "start.households": start.households,
+        "start.members": start.members,
+        "start.ethnic_minority_households": start.ethnic_minority_households,
     }
     for point, unit in (("start", start), ("end", end)):
         for status in LISTED:
@@ -177,6 +191,7 @@ def report_data(
     and ``village_codes`` maps the figures' village ids to the villages' codes."""
     starts = {v.village_id: v for v in figures.start.villages}
     moved = {m.village_id: m for m in figures.movements}
+    measured = dict(figures.outputs.measured) if figures.outputs is not None else {}
     villages = []
     for end in figures.end.villages:
         if end.village_id is None or end.village_id not in village_codes:
@@ -190,7 +205,6 @@ def report_data(
             }
         )
     commune_values: dict[str, int] = {}
-    measured_by_activities = dict(figures.outputs.measured) if figures.outputs else {}
     for found in figures.groups:
         for group, count in (("total", found.total), *found.groups):
             commune_values[f"group.{found.status}.{group}.households"] = count.households
@@ -229,11 +243,10 @@ def report_data(
                 "years": list(t.years),
                 "decision_number": t.decision_number,
                 # a reduction target is a year's: that year's reduction (households); a
-                # target the activities measure (persons): their count; the others are
+                # target the activities measure: the persons they reached; the others are
                 # computed from the counts
                 "achieved": int(t.achieved)
-                if (t.code in REDUCTION_TARGETS or t.code in measured_by_activities)
-                and t.achieved is not None
+                if t.achieved is not None and (t.code in REDUCTION_TARGETS or t.code in measured)
                 else None,
             }
             for t in figures.targets
@@ -336,22 +349,37 @@ def read_report_data(content: bytes) -> dict[str, Any]:
 
 
 def _upgrade(data: dict[str, Any]) -> None:
-    """A version 1 figures.json as version 2: its indicators when they are version 1's, the
-    "other" columns 0 on every village (the checks that follow refuse anything else)."""
+    """A version 1 or 2 figures.json as version 3: its indicators when they are its version's,
+    the "other" columns 0 on every village (version 1) and the start's households, members and
+    ethnic-minority households those of the end, as such a file was read (the checks that
+    follow refuse anything else)."""
+    version = data["format_version"]
+    added = {*_START_CODES, *(_OTHER_CODES if version == 1 else ())}
     indicators = data.get("indicators")
     codes = [i.get("code") if isinstance(i, dict) else None for i in indicators or []]
-    if codes != [i.code for i in INDICATORS if i.code not in _OTHER_CODES]:
+    if codes != [i.code for i in INDICATORS if i.code not in added]:
         return
     data["indicators"] = [
         {"code": i.code, "label": i.label, "unit": i.unit, "level": i.level} for i in INDICATORS
     ]
     for village in data.get("villages") or []:
-        if isinstance(village, dict) and isinstance(village.get("values"), dict):
-            village["values"] |= dict.fromkeys(_OTHER_CODES, 0)
-    for target in data.get("targets") or []:
-        if isinstance(target, dict):
-            target["achieved"] = None  # version 1: computed from the period's counts
+        if isinstance(village, dict) and isinstance(values := village.get("values"), dict):
+            if version == 1:
+                values |= dict.fromkeys(_OTHER_CODES, 0)
+            values |= {start: values[end] for start, end in _START_CODES.items() if end in values}
+    if version == 1:
+        for target in data.get("targets") or []:
+            if isinstance(target, dict):
+                target["achieved"] = None  # version 1: computed from the period's counts
     data["format_version"] = DATA_VERSION
+
+
+def current_report_data(data: dict[str, Any]) -> dict[str, Any]:
+    """Data stored as it was received (checked then by ``read_report_data``), in the current
+    version: an older file upgraded as a reader reads it."""
+    if data["format_version"] < DATA_VERSION:
+        _upgrade(data)
+    return data
 
 
 def _check(data: dict[str, Any]) -> None:
@@ -361,9 +389,9 @@ def _check(data: dict[str, Any]) -> None:
         | {"commune_values", "targets", "budget"},
         _WHAT,
     )
-    if data["format"] != DATA_FORMAT or data["format_version"] not in (1, DATA_VERSION):
+    if data["format"] != DATA_FORMAT or data["format_version"] not in (1, 2, DATA_VERSION):
         raise DataError(f"{_WHAT}: định dạng hoặc phiên bản không hỗ trợ.")
-    if data["format_version"] == 1:
+    if data["format_version"] < DATA_VERSION:
         _upgrade(data)
     exact_keys(data["commune"], {"code", "name", "kind", "province"}, f"{_WHAT}, xã")
     for key in ("code", "name", "kind", "province"):
@@ -482,7 +510,11 @@ def _count(values: Mapping[str, int], prefix: str) -> Count:
 def _unit_lists(
     village_id: int | None, name: str, area: str | None, values: Mapping[str, int], point: str
 ) -> UnitLists:
-    households, minority = values["households"], values["ethnic_minority_households"]
+    """The unit's lists at ``point``, each rate over that point's households."""
+    of_point = "start." if point == "start" else ""
+    households = values[f"{of_point}households"]
+    members = values[f"{of_point}members"]
+    minority = values[f"{of_point}ethnic_minority_households"]
     lists = {
         status: ListFigures(
             households=values[f"{point}.{status}.households"],
@@ -499,7 +531,7 @@ def _unit_lists(
         name,
         area,
         households,
-        values["members"],
+        members,
         minority,
         lists["poor"],
         lists["near_poor"],

@@ -306,12 +306,13 @@ def check_awards(kind: str, awards: Sequence[Mapping[str, Any]]) -> None:
 # --- the annex tables ------------------------------------------------------------------------
 
 
-def _list_columns(key: str, group: str, *, members: bool) -> list[Column]:
-    """A list's households (and persons), and its rate, under one upper header."""
+def _list_columns(key: str, group: str, whole: str, *, members: bool) -> list[Column]:
+    """A list's households (and persons), and its rate over the ``whole`` column's households,
+    under one upper header."""
     return [
         Column(key, heading("households"), group=group),
         *([Column(f"{key}_members", "Số khẩu", group=group)] if members else []),
-        Column(f"{key}_rate", heading("rate"), "rate", group, (key, "households")),
+        Column(f"{key}_rate", heading("rate"), "rate", group, (key, whole)),
     ]
 
 
@@ -326,16 +327,20 @@ def _end_words(figures: ReportFigures) -> str:
 def _lists_table(figures: ReportFigures, title: str) -> Table:
     start_year = figures.start.year
     end_label = _end_words(figures)
+    # each point's rates over its own households (docs/figures.md)
     columns = [
         Column("name", heading("village"), "label"),
-        Column("households", "Tổng số hộ"),
-        Column("members", "Tổng số khẩu"),
+        Column("households_start", f"Cuối năm {start_year}", group="Tổng số hộ"),
+        Column("households", end_label.capitalize(), group="Tổng số hộ"),
+        Column("members", f"Tổng số khẩu {end_label}"),
     ]
     for status, label in LIST_LABELS.items():
         what = label.removeprefix("hộ ").capitalize()
         start_group = f"Hộ {what.lower()} cuối năm {start_year}"
-        columns += _list_columns(f"{status}_start", start_group, members=False)
-        columns += _list_columns(f"{status}_end", f"Hộ {what.lower()} {end_label}", members=True)
+        columns += _list_columns(f"{status}_start", start_group, "households_start", members=False)
+        columns += _list_columns(
+            f"{status}_end", f"Hộ {what.lower()} {end_label}", "households", members=True
+        )
     minority = f"Hộ dân tộc thiểu số {end_label}"
     columns += [
         Column("em_households", "Tổng số hộ", group=minority),
@@ -349,6 +354,7 @@ def _lists_table(figures: ReportFigures, title: str) -> Table:
         start = starts[village_id]
         values: dict[str, Any] = {
             "name": end.name,
+            "households_start": start.households,
             "households": end.households,
             "members": end.members,
             "em_households": end.ethnic_minority_households,

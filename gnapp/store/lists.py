@@ -13,7 +13,7 @@ from typing import Any
 import sqlite_utils
 
 from gnapp.store.errors import DatabaseError
-from gnapp.store.presence import present_on
+from gnapp.store.presence import present_now, present_on
 
 # The movements that put a household on each list, in the order of the list's parts.
 LIST_MOVEMENTS: dict[str, tuple[str, ...] | None] = {
@@ -175,7 +175,11 @@ def list_households(
 
 
 def count_register_members(db: sqlite_utils.Database, village_id: int | None = None) -> int:
-    sql = "SELECT count(*) FROM members m JOIN households h ON h.id = m.household_id WHERE 1"
+    """The members of the households in the commune now (of one village)."""
+    sql = (
+        "SELECT count(*) FROM members m JOIN households h ON h.id = m.household_id "
+        f"WHERE {present_now('h')}"
+    )
     params = {"village_id": village_id}
     return db.execute(sql + _village_filter(village_id), params).fetchone()[0]
 
@@ -183,7 +187,8 @@ def count_register_members(db: sqlite_utils.Database, village_id: int | None = N
 def register_members(
     db: sqlite_utils.Database, year: int | None, village_id: int | None = None
 ) -> Iterator[RegisterMember]:
-    """Every member of every household (of one village), with the household's ``year`` status."""
+    """Every member of every household in the commune now (of one village: not those that
+    moved away, merged or ended), with the household's ``year`` status."""
     sql = f"""
         SELECT h.id AS household_id, h.code AS household_code,
                v.id AS village_id, v.code AS village_code, v.name AS village_name, v.area,
@@ -193,7 +198,7 @@ def register_members(
         JOIN villages v ON v.id = h.village_id
         JOIN members m ON m.household_id = h.id
         LEFT JOIN household_status s ON s.household_id = h.id AND s.year = :year
-        WHERE 1{_village_filter(village_id)}
+        WHERE {present_now("h")}{_village_filter(village_id)}
         ORDER BY {_VILLAGE_ORDER}, h.head_sort_key, h.code, m.position
     """
     for row in db.query(sql, {"year": year, "village_id": village_id}):

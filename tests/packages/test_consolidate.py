@@ -129,10 +129,13 @@ def test_the_consolidated_report_is_written_under_the_office_header(
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     names = [row[0] for row in rows]
     first, second = names.index("Xã Sơn Minh"), names.index("Xã Thử Nghiệm")
-    households = [rows[first][1], rows[second][1]]
-    assert households == [f.end.commune.households for f in two_communes]
+    # the households at the start point, then at the end (each point's own)
+    households = [rows[first][1:3], rows[second][1:3]]
+    assert households == [
+        [f.start.commune.households, f.end.commune.households] for f in two_communes
+    ]
     total = rows[names.index("Tổng cộng")]
-    assert str(total[1]).startswith("=SUM(")
+    assert str(total[1]).startswith("=SUM(") and str(total[2]).startswith("=SUM(")
 
 
 def test_a_correction_replaces_the_commune_s_part(

@@ -17,7 +17,7 @@ from gnapp.packages.data import (
     read_report_data,
     report_data,
 )
-from gnapp.reporting.figures import report_figures
+from gnapp.reporting.figures import percent, report_figures
 from gnapp.store.lists import list_villages
 from gnapp.store.register import get_commune
 
@@ -83,7 +83,7 @@ def test_any_field_replaced_is_refused_or_still_adds_up(valid_data, choice, repl
         (lambda d: d["villages"][0]["values"].update({"end.poor.households": 10**6}), "đầu kỳ"),
         (lambda d: d["villages"][0]["values"].pop("members"), "thiếu trường members"),
         (lambda d: d["villages"].append(dict(d["villages"][0])), "trùng"),
-        (lambda d: d.update(format_version=3), "phiên bản"),
+        (lambda d: d.update(format_version=4), "phiên bản"),
         (lambda d: d["report"].update(kind="weekly"), "Loại báo cáo không có"),
         (
             lambda d: d["budget"]["lines"].append(
@@ -118,10 +118,55 @@ def test_household_lists_are_read_strictly(content):
         read_household_data(content)
 
 
-def test_a_version_1_file_reads_as_version_2_with_the_other_columns_zero(valid_data):
-    """Before the register's events, figures.json had no "other" movement columns: a file
-    of then reads as one of now whose other columns are 0."""
+START_CODES = ("households", "members", "ethnic_minority_households")
+
+
+def _start_as_end(data):
+    """Version 3's start households, members and ethnic-minority households made the end's
+    (what a file without them meant)."""
+    for village in data["villages"]:
+        values = village["values"]
+        values |= {f"start.{code}": values[code] for code in START_CODES}
+
+
+def _without_start(data, version):
+    old = copy.deepcopy(data)
+    old["format_version"] = version
+    starts = {f"start.{code}" for code in START_CODES}
+    old["indicators"] = [i for i in old["indicators"] if i["code"] not in starts]
+    for village in old["villages"]:
+        village["values"] = {k: v for k, v in village["values"].items() if k not in starts}
+    return old
+
+
+def test_a_version_2_file_reads_as_version_3_with_the_start_households_the_ends(valid_data):
+    """Before version 3, figures.json had no households at the start point: a file of then
+    reads as one of now whose start households, members and ethnic-minority households are
+    the end's."""
     now = copy.deepcopy(valid_data)
+    _start_as_end(now)
+    old = _without_start(now, 2)
+    assert len(old["indicators"]) == len(now["indicators"]) - 3
+    assert read_report_data(_encode(old)) == now
+
+
+def test_the_start_households_travel(valid_data):
+    """The start's rates are over the start's households, not the end's."""
+    data = copy.deepcopy(valid_data)
+    values = data["villages"][0]["values"]
+    values["start.households"] = values["households"] * 2
+    rebuilt = figures_from_data(read_report_data(_encode(data)))
+    start = rebuilt.start.villages[0]
+    assert start.households == values["households"] * 2
+    poor = values["start.poor.households"]
+    assert start.poor.rate == (percent(poor, values["households"] * 2) or 0.0)
+
+
+def test_a_version_1_file_reads_as_version_3_with_the_other_columns_zero(valid_data):
+    """Before the register's events, figures.json had no "other" movement columns (nor the
+    start's households): a file of then reads as one of now whose other columns are 0."""
+    now = copy.deepcopy(valid_data)
+    _start_as_end(now)
     for village in now["villages"]:
         values = village["values"]
         for status in ("poor", "near_poor"):
@@ -131,8 +176,7 @@ def test_a_version_1_file_reads_as_version_2_with_the_other_columns_zero(valid_d
                 values[down] = values[up] = 0
     for target in now["targets"]:
         target["achieved"] = None  # version 1: computed from the period's counts
-    old = copy.deepcopy(now)
-    old["format_version"] = 1
+    old = _without_start(now, 1)
     for target in old["targets"]:
         del target["achieved"]
     old["indicators"] = [i for i in old["indicators"] if ".other_" not in i["code"]]

@@ -10,84 +10,68 @@ from hypothesis import strategies as st
 from gnapp.reporting.dashboard import dashboard_figures, elapsed_share
 from gnapp.reporting.figures import percent
 from gnapp.store import programme
+from tests.as_of_sql import expected_lists, present_counts, year_end_day
 
 TODAY = date(2026, 11, 22)
 
 
-def _sql_rate(db, where: str, params, status: str) -> float:
-    total = db.execute("SELECT count(*) FROM households").fetchone()[0]
-    count = db.execute(
-        f"SELECT count(*) FROM household_status WHERE status = ? AND {where}", [status, *params]
-    ).fetchone()[0]
-    return percent(count, total)
-
-
-def _current(db, year: int) -> dict[int, str]:
-    """The register's state in ``year``: each household's row of the year, else of the year
-    before (docs/figures.md)."""
-    rows = db.execute(
-        "SELECT household_id, year, status FROM household_status WHERE year IN (?, ?) "
-        "ORDER BY year",
-        [year - 1, year],
-    ).fetchall()
-    return {household: status for household, _, status in rows}
+def _lists_on(db, day: str) -> tuple[int, int, int]:
+    """(households, poor, near-poor) of the commune on ``day``, by independent SQL."""
+    lists = expected_lists(db, day)
+    poor, near = (lists.get((None, status), (0,))[0] for status in ("poor", "near_poor"))
+    return present_counts(db, day)[0], poor, near
 
 
 def test_rates_by_year_equal_sql(demo_db):
-    figures = dashboard_figures(demo_db.db, 2026, TODAY)
+    db = demo_db.db
+    figures = dashboard_figures(db, 2026, TODAY)
     years = {rates.label: rates for rates in figures.years}
     for year in (2022, 2023, 2024, 2025):
-        assert years[str(year)].poor_rate == _sql_rate(demo_db.db, "year = ?", [year], "poor")
-        assert years[str(year)].near_poor_rate == _sql_rate(
-            demo_db.db, "year = ?", [year], "near_poor"
-        )
+        # each year as its reports show it: on its recognition's day when frozen, else 31/12
+        total, poor, near = _lists_on(db, year_end_day(db, year))
+        assert (years[str(year)].poor, years[str(year)].near_poor) == (poor, near)
+        assert years[str(year)].poor_rate == percent(poor, total)
+        assert years[str(year)].near_poor_rate == percent(near, total)
     assert list(years)[-1] == "2026 (đến nay)"
-    current = _current(demo_db.db, 2026)
-    total = demo_db.db["households"].count
-    poor = sum(1 for status in current.values() if status == "poor")
+    total, poor, _ = _lists_on(db, TODAY.isoformat())
     assert years["2026 (đến nay)"].poor == poor
     assert years["2026 (đến nay)"].poor_rate == percent(poor, total)
 
 
 def test_village_rates_equal_sql(demo_db):
-    figures = dashboard_figures(demo_db.db, 2025, TODAY)
-    current = _current(demo_db.db, 2025)
+    db = demo_db.db
+    figures = dashboard_figures(db, 2025, TODAY)
+    day = "2025-12-31"  # a past year's dashboard: the register at the year's end
+    lists = expected_lists(db, day)
     for unit in figures.villages:
-        members = [
-            row[0]
-            for row in demo_db.db.execute(
-                "SELECT id FROM households WHERE village_id = ?", [unit.village_id]
-            ).fetchall()
-        ]
-        poor = sum(1 for household in members if current.get(household) == "poor")
-        near = sum(1 for household in members if current.get(household) == "near_poor")
-        assert unit.poor.rate == percent(poor, len(members))
-        assert unit.near_poor.rate == percent(near, len(members))
-    assert len(figures.villages) == demo_db.db["villages"].count
+        households = present_counts(db, day, unit.village_id)[0]
+        poor = lists.get((unit.village_id, "poor"), (0,))[0]
+        near = lists.get((unit.village_id, "near_poor"), (0,))[0]
+        assert unit.households == households
+        assert unit.poor.rate == (percent(poor, households) or 0.0)
+        assert unit.near_poor.rate == (percent(near, households) or 0.0)
+    assert len(figures.villages) == db["villages"].count
 
 
 def test_targets_progress_equal_sql(demo_db):
-    figures = dashboard_figures(demo_db.db, 2025, TODAY)
+    db = demo_db.db
+    figures = dashboard_figures(db, 2025, TODAY)
     by_code = {t.code: t for t in figures.targets}
-    stored = {row["code"]: row["value"] for row in programme.targets(demo_db.db, 2025)}
+    stored = {row["code"]: row["value"] for row in programme.targets(db, 2025)}
     assert {code: t.target for code, t in by_code.items()} == stored
-    start = _sql_rate(demo_db.db, "year = 2024", [], "poor")
-    end = _sql_rate(demo_db.db, "year = 2025", [], "poor")
+    # from the end of 2024 to the register at the end of 2025
+    start_total, start_poor, _ = _lists_on(db, year_end_day(db, 2024))
+    end_total, end_poor, _ = _lists_on(db, "2025-12-31")
+    start, end = percent(start_poor, start_total), percent(end_poor, end_total)
     rate = by_code["poverty_rate"]
     assert rate.achieved == end
     expected = 100.0 if end <= rate.target else percent(start - end, start - rate.target, 1)
     assert rate.share == expected
-    poor = [
-        demo_db.db.execute(
-            "SELECT count(*) FROM household_status WHERE status = 'poor' AND year = ?", [year]
-        ).fetchone()[0]
-        for year in (2024, 2025)
-    ]
     reduction = by_code["poor_reduction"]
-    assert reduction.achieved == poor[0] - poor[1]
-    assert reduction.share == max(0.0, percent(poor[0] - poor[1], reduction.target, 1))
+    assert reduction.achieved == start_poor - end_poor
+    assert reduction.share == max(0.0, percent(start_poor - end_poor, reduction.target, 1))
     assert reduction.on_course == (reduction.share >= 100)  # the year is over
-    connected = demo_db.db.execute(
+    connected = db.execute(
         """SELECT count(DISTINCT b.member_id) FROM beneficiaries b
            JOIN activities a ON a.id = b.activity_id
            WHERE a.started_on BETWEEN '2025-01-01' AND '2025-06-30'

@@ -7,6 +7,7 @@ from gnapp.cli import main
 from gnapp.progress import Cancelled, Progress
 from gnapp.reporting.lists import export_list, export_register
 from gnapp.store.errors import DatabaseError
+from tests.as_of_sql import SIZE
 
 YEAR = 2025
 
@@ -39,11 +40,12 @@ def _total_row(sheet):
 
 
 def _sql_list(db, kind):
+    """The year's list; each household's members on the day its status took effect."""
     condition = "s.status = ?" if kind in ("poor", "near_poor") else "s.movement = ?"
+    decided = "ifnull(s.decision_date, s.year || '-12-31')"
     return list(
         db.query(
-            f"""SELECT h.head_name,
-                       (SELECT count(*) FROM members m WHERE m.household_id = h.id) AS n
+            f"""SELECT h.head_name, {SIZE.format(h="h.id", d=decided)} AS n
                 FROM household_status s JOIN households h ON h.id = s.household_id
                 JOIN villages v ON v.id = h.village_id
                 WHERE s.year = ? AND {condition}
@@ -163,6 +165,7 @@ def test_register_has_one_row_per_member(demo_db, tmp_path, value_of):
             """SELECT m.full_name, m.relation, m.citizen_id, m.birth_date, h.code
                FROM members m JOIN households h ON h.id = m.household_id
                JOIN villages v ON v.id = h.village_id
+               WHERE h.present_until IS NULL
                ORDER BY v.area = 'rural', v.name_sort_key, h.head_sort_key, h.code, m.position"""
         )
     )
@@ -184,7 +187,11 @@ def test_register_has_one_row_per_member(demo_db, tmp_path, value_of):
     assert all(sheet.cell(r, name).font.bold for r in heads)
     y, m, d = members[0]["birth_date"].split("-")
     assert sheet.cell(rows[0], born).value == f"{d}/{m}/{y}"
-    households = demo_db.db.execute("SELECT count(*) FROM households").fetchone()[0]
+    # the register now: a household that moved away, merged or ended is no longer on it
+    households = demo_db.db.execute(
+        "SELECT count(*) FROM households WHERE present_until IS NULL"
+    ).fetchone()[0]
+    assert households < demo_db.db["households"].count
     total = _total_row(sheet)
     village, status = _column(sheet, "Thôn, tổ dân phố"), _column(sheet, "Tình trạng hộ năm 2025")
     assert value_of(sheet, sheet.cell(total, village)) == households == result.households

@@ -170,7 +170,8 @@ def test_tables_hold_the_figures(demo_db, kind, period):
         table = tables["lists_by_village"]
         totals = summary(table, table.body)
         end, start = figures.end.commune, figures.start.commune
-        assert totals["households"] == figures.commune.households
+        assert totals["households"] == figures.commune.households == end.households
+        assert totals["households_start"] == start.households
         assert totals["poor_end"] == end.poor.households
         assert totals["poor_end_rate"] == end.poor.rate
         assert totals["near_poor_start"] == start.near_poor.households

@@ -31,6 +31,15 @@ from gnapp.reporting.figures import (
     sentences,
 )
 from gnapp.store import register
+from tests.as_of_sql import (
+    MEMBERS_THEN,
+    expected_lists,
+    expected_other,
+    expected_status_moves,
+    point_day,
+    present_counts,
+    statuses,
+)
 
 # kind, period, the list at the start, the list at the end, whether the end is "now"
 CASES = [
@@ -61,102 +70,6 @@ def rounded(part, whole, decimals=2):
         return None
     exact = Decimal(part) * 100 / Decimal(str(whole))
     return float(exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
-
-
-# --- independent SQL: the as-of definitions written again (tests/store/test_as_of.py) ---------
-
-PRESENT = """SELECT id, village_id FROM households
-    WHERE ifnull(present_from, '') <= :d AND ifnull(present_until, '9999-12-31') > :d"""
-SIZE = """(SELECT count(*) FROM (
-        SELECT household_id FROM members WHERE ifnull(present_from, '') <= {d}
-        UNION ALL
-        SELECT household_id FROM former_members
-        WHERE ifnull(present_from, '') <= {d} AND present_until > {d}) x
-    WHERE x.household_id = {h})"""
-STATUS = """(SELECT s.status FROM household_status s WHERE s.household_id = {h}
-    AND ifnull(s.decision_date, s.year || '-12-31') <= {d}
-    ORDER BY ifnull(s.decision_date, s.year || '-12-31') DESC, s.year DESC LIMIT 1)"""
-EVENTS_DOWN = ("moved_away", "split_off", "merged_into", "ended", "died", "left")
-
-
-def point_day(db, year, current, period):
-    """The day a list point is of: a half-year's 30/6, a recognised year's decision, 31/12."""
-    if current:
-        return f"{period.last}-06-30"
-    found = db.execute(
-        "SELECT decision_date FROM official_totals WHERE year = ? AND kind = 'recognition'",
-        [year],
-    ).fetchone()
-    return found[0] if found else f"{year}-12-31"
-
-
-def statuses(db, day):
-    """household id -> status in force on ``day``, of the households present then."""
-    sql = f"SELECT id, {STATUS.format(h='h.id', d=':d')} FROM ({PRESENT}) h"
-    return dict(db.execute(sql, {"d": day}))
-
-
-def present_counts(db, day, village_id=None):
-    """(households, members, ethnic-minority households) present on ``day``."""
-    where = "" if village_id is None else f"AND village_id = {village_id}"
-    return db.execute(
-        f"SELECT count(*), coalesce(sum({SIZE.format(h='h.id', d=':d')}), 0), "
-        "coalesce(sum(ethnic_minority = 1 OR local_ethnic_minority = 1), 0) FROM households h "
-        f"WHERE id IN (SELECT id FROM ({PRESENT})) {where}",
-        {"d": day},
-    ).fetchone()
-
-
-def expected_lists(db, day):
-    """(village id or None, status) -> (households, members, ethnic-minority households)."""
-    village = dict(db.execute("SELECT id, village_id FROM households"))
-    size = dict(db.execute(f"SELECT id, {SIZE.format(h='id', d=':d')} FROM households", {"d": day}))
-    minority = dict(
-        db.execute("SELECT id, ethnic_minority = 1 OR local_ethnic_minority = 1 FROM households")
-    )
-    found: dict = {}
-    for household, status in statuses(db, day).items():
-        if status not in ("poor", "near_poor"):
-            continue
-        for key in ((village[household], status), (None, status)):
-            h, m, e = found.get(key, (0, 0, 0))
-            found[key] = (h + 1, m + size.get(household, 0), e + minority[household])
-    return found
-
-
-def expected_status_moves(db, after, until, movement, village_id):
-    """Households (and their members then) whose status changed by ``movement`` in between."""
-    effective = (
-        "ifnull((SELECT min(r.decision_date) FROM review_corrections c JOIN review_rounds r "
-        "ON r.id = c.round_id WHERE c.household_id = s.household_id AND r.year = s.year), "
-        "ifnull(s.decision_date, s.year || '-12-31'))"
-    )
-    village = "" if village_id is None else f"AND h.village_id = {village_id}"
-    return db.execute(
-        f"SELECT count(*), coalesce(sum({SIZE.format(h='h.id', d=effective)}), 0) "
-        "FROM household_status s JOIN households h ON h.id = s.household_id "
-        f"WHERE s.movement = :m AND {effective} > :a AND {effective} <= :b {village} "
-        f"AND ifnull(h.present_from, '') <= {effective} "
-        f"AND ifnull(h.present_until, '9999-12-31') > {effective}",
-        {"m": movement, "a": after, "b": until},
-    ).fetchone()
-
-
-def expected_other(db, after, until, status, village_id, down):
-    """The events in between on ``status``'s list (status in force on the event's day)."""
-    kinds = EVENTS_DOWN if down else (
-        "moved_in", "split_from", "merged_in", "born", "joined")  # fmt: skip
-    marks = ", ".join(f"'{k}'" for k in kinds)
-    village = "" if village_id is None else f"AND h.village_id = {village_id}"
-    households = "'moved_in', 'moved_away', 'split_from', 'merged_into', 'ended'"
-    return db.execute(
-        f"SELECT coalesce(sum(e.kind IN ({households})), 0), coalesce(sum(e.members), 0) "
-        "FROM register_events e JOIN households h ON h.id = e.household_id "
-        f"WHERE e.undone_at IS NULL AND e.kind IN ({marks}) AND e.event_date > :a "
-        f"AND e.event_date <= :b {village} "
-        f"AND {STATUS.format(h='e.household_id', d='e.event_date')} = :s",
-        {"a": after, "b": until, "s": status},
-    ).fetchone()
 
 
 @pytest.fixture
@@ -289,7 +202,8 @@ def test_services_match_the_database(demo_db, kind, period, start, end, current)
     hygienic = ", ".join(f"'{v}'" for v in params["latrine"]["hygienic_types"])
     devices = ", ".join(f"'{v}'" for v in params["information_devices"]["devices"])
     household = "FROM households WHERE id IN (SELECT id FROM chosen)"
-    members = "FROM members WHERE household_id IN (SELECT id FROM chosen)"
+    # the listed households' members on the point's day (members since gone as they were)
+    members = f"FROM ({MEMBERS_THEN}) WHERE household_id IN (SELECT id FROM chosen)"
     children = f"{members} AND {age} >= {child['from_age']} AND {age} < {child['under_age']}"
     queries = {
         "health_insurance_share": (
@@ -317,8 +231,8 @@ def test_services_match_the_database(demo_db, kind, period, start, end, current)
     got = {s.code: s for s in figures.services}
     assert set(got) == set(queries)
     for code, (count_sql, base_sql) in queries.items():
-        count = db.execute(count_sql, {"on": on}).fetchone()[0] or 0
-        base = db.execute(base_sql, {"on": on}).fetchone()[0]
+        count = db.execute(count_sql, {"on": on, "d": day}).fetchone()[0] or 0
+        base = db.execute(base_sql, {"on": on, "d": day}).fetchone()[0]
         assert (got[code].count, got[code].base) == (count, base), code
         assert got[code].share == rounded(count, base)
         assert 0 < count <= base

@@ -22,6 +22,7 @@ from gnapp.store import events, register, users
 from gnapp.store.events import EventError
 from gnapp.store.lists import list_households
 from gnapp.store.official_totals import official_totals
+from tests.as_of_sql import expected_other, year_end_day
 from tests.store.test_as_of import OPERATIONS, apply, small_register
 
 PAST = [
@@ -117,18 +118,30 @@ def test_things_done_today_leave_last_years_reports_unchanged(demo_db):
 def test_the_other_columns_hold_todays_events(demo_db):
     """From the end of 2025 to today: the poor household moved away counts in column 4 with
     its members; the split counts its members in column 4 and the new household, on no list,
-    nowhere; the birth and the death count on the near-poor list."""
+    nowhere; the birth and the death count on the near-poor list — on top of the demo's own
+    events after the 2025 recognition, the period's start."""
     db = demo_db.db
     today = date.today()
     members = {h: len(register.members_of(db, h)) for h in _listed(db, 2025, "poor")}
+    start = year_end_day(db, 2025)
+    already = {
+        (status, down): expected_other(db, start, today.isoformat(), status, None, down)
+        for status in ("poor", "near_poor")
+        for down in (True, False)
+    }
     away, _, _ = _things_done(demo_db, today.isoformat())
     figures = report_figures(db, "six_month", "2026-H1", on=today)
-    poor = figures.commune_movements.poor
-    near = figures.commune_movements.near_poor
-    assert (poor.other_down.households, poor.other_down.members) == (1, members[away] + 1)
-    assert poor.other_up.households == 0
-    assert (near.other_down.households, near.other_down.members) == (0, 1)
-    assert (near.other_up.households, near.other_up.members) == (0, 1)
+    assert figures.start.on == start
+    for status, down, households, persons in (
+        ("poor", True, 1, members[away] + 1),
+        ("poor", False, 0, 0),
+        ("near_poor", True, 0, 1),
+        ("near_poor", False, 0, 1),
+    ):
+        moved = getattr(figures.commune_movements, status)
+        got = moved.other_down if down else moved.other_up
+        before = already[(status, down)]
+        assert (got.households, got.members) == (before[0] + households, before[1] + persons)
     for unit in (*figures.movements, figures.commune_movements):
         for moved in (unit.poor, unit.near_poor):
             assert moved.end == moved.start - moved.decreases + moved.increases

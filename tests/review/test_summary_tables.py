@@ -22,6 +22,14 @@ from gnapp.review.tables import (
     summary_tables,
 )
 from gnapp.review.workflow import open_round
+from tests.as_of_sql import (
+    PRESENT,
+    SIZE,
+    expected_lists,
+    expected_status_moves,
+    present_counts,
+    year_end_day,
+)
 
 YEAR = 2025
 MOVEMENT_TABLES = ("poor_movements", "near_poor_movements")
@@ -42,10 +50,6 @@ def _rows(table) -> list[dict]:
         items = getattr(item, "items", None)
         found += [dict(row.values) for row in items] if items else [dict(item.values)]
     return found
-
-
-def _sql(cdb, sql: str, *params) -> Counter:
-    return Counter({tuple(row[:-1]): row[-1] for row in cdb.db.execute(sql, params)})
 
 
 @pytest.fixture
@@ -70,39 +74,46 @@ def test_movement_identity_holds_on_every_row_and_the_total(made):
 
 
 def test_lists_and_movements_equal_independent_sql_counts(demo_db, made):
+    """The year as recognised: its list over the households present on the decision day and
+    their members then; the start, the list at the end of the year before."""
+    db = demo_db.db
     ids = _villages(demo_db)
-    members = "(SELECT count(*) FROM members m WHERE m.household_id = h.id)"
-    per_list = """SELECT h.village_id, s.status, {what} FROM household_status s
-                  JOIN households h ON h.id = s.household_id WHERE s.year = ?
-                  GROUP BY h.village_id, s.status"""
-    households = _sql(demo_db, per_list.format(what="count(*)"), YEAR)
-    persons = _sql(demo_db, per_list.format(what=f"sum({members})"), YEAR)
-    before = _sql(demo_db, per_list.format(what="count(*)"), YEAR - 1)
-    moved = _sql(
-        demo_db,
-        """SELECT h.village_id, s.movement, count(*) FROM household_status s
-           JOIN households h ON h.id = s.household_id WHERE s.year = ? AND s.movement IS NOT NULL
-           GROUP BY h.village_id, s.movement""",
-        YEAR,
-    )
-    all_households = _sql(demo_db, "SELECT village_id, count(*) FROM households GROUP BY 1")
+    day, start = year_end_day(db, YEAR), year_end_day(db, YEAR - 1)
+    assert day == "2025-12-17"  # the recognition's decision (frozen official totals)
+    per_list = f"""SELECT h.village_id, s.status, {{what}} FROM household_status s
+                   JOIN households h ON h.id = s.household_id
+                   WHERE s.year = :y AND h.id IN (SELECT id FROM ({PRESENT}))
+                   GROUP BY h.village_id, s.status"""
+
+    def counted(sql):
+        return Counter({tuple(row[:-1]): row[-1] for row in db.execute(sql, {"y": YEAR, "d": day})})
+
+    households = counted(per_list.format(what="count(*)"))
+    persons = counted(per_list.format(what=f"sum({SIZE.format(h='h.id', d=':d')})"))
+    before = {key: found[0] for key, found in expected_lists(db, start).items()}
+    all_households = {vid: present_counts(db, day, vid)[0] for vid in ids.values()}
+    assert sum(all_households.values()) < db["households"].count  # some have left since
     results = {r["name"]: r for r in _rows(made.table("results_by_village"))}
     assert set(results) == set(ids)
     for name, vid in ids.items():
         r = results[name]
-        assert r["households"] == all_households[(vid,)]
+        assert r["households"] == all_households[vid]
         for status in ("poor", "near_poor", "average"):
             assert r[f"{status}_h"] == households[(vid, status)], (name, status)
             assert r[f"{status}_p"] == persons[(vid, status)], (name, status)
     poor = {(r["_unit"], r["_row"]): r for r in _rows(made.table("poor_movements"))}
     for name, vid in ids.items():
         r = poor[(name, "households")]
-        assert r["start"] == before[(vid, "poor")]
+        assert r["start"] == before.get((vid, "poor"), 0)
         assert r["end"] == households[(vid, "poor")]
-        assert r["escaped"] == moved[(vid, "escaped_poverty")]
-        assert r["to_other_list"] == moved[(vid, "poor_to_near_poor")]
-        assert r["newly"] == moved[(vid, "newly_poor")]
-        assert r["from_other_list"] == moved[(vid, "near_poor_to_poor")]
+
+        def moved(movement, vid=vid):
+            return expected_status_moves(db, start, day, movement, vid)[0]
+
+        assert r["escaped"] == moved("escaped_poverty")
+        assert r["to_other_list"] == moved("poor_to_near_poor")
+        assert r["newly"] == moved("newly_poor")
+        assert r["from_other_list"] == moved("near_poor_to_poor")
     assert sum(households[(vid, "poor")] for vid in ids.values()) > 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -28,14 +29,6 @@ PASSPHRASE = "mật khẩu sao lưu 2026"
 CHANGED = "đã bị sửa, hỏng hoặc bị cắt cụt"
 
 
-def households_now(path) -> int:
-    """The households in the commune now (not moved away, merged or ended), by plain SQL."""
-    with sqlite3.connect(path) as conn:
-        return conn.execute(
-            "SELECT count(*) FROM households WHERE present_until IS NULL"
-        ).fetchone()[0]
-
-
 @pytest.fixture
 def db(small_demo_file, tmp_path) -> Path:
     path = tmp_path / "data" / "xa.gnapp"
@@ -51,6 +44,13 @@ def sealed(db, tmp_path) -> Path:
     return backups.make_backup(db, usb, "manual", passphrase=PASSPHRASE)
 
 
+def _households_now(path: Path) -> int:
+    """The households in the commune now (not those that moved away, merged or ended)."""
+    with closing(sqlite3.connect(path)) as conn:
+        sql = "SELECT count(*) FROM households WHERE present_until IS NULL"
+        return conn.execute(sql).fetchone()[0]
+
+
 def _refused(sealed: Path, data: bytes, db: Path, message: str) -> None:
     changed = sealed.with_name("doi.gnapp-backup")
     changed.write_bytes(data)
@@ -60,6 +60,7 @@ def _refused(sealed: Path, data: bytes, db: Path, message: str) -> None:
 
 
 def test_round_trip_shows_what_it_holds_then_restores(db, sealed, tmp_path):
+    households = _households_now(db)
     assert is_encrypted(sealed) and sealed.read_bytes().startswith(MAGIC)
     assert b"21555" not in sealed.read_bytes() and b"SQLite format 3" not in sealed.read_bytes()
     with pytest.raises(DatabaseError, match="được mã hóa: cần mật khẩu"):
@@ -69,8 +70,11 @@ def test_round_trip_shows_what_it_holds_then_restores(db, sealed, tmp_path):
     plain = backups.decrypt_backup(sealed, PASSPHRASE, db)
     try:
         shown = backups.describe_backup(plain, named_as=sealed)
-        expected = ("Xã Sơn Minh", households_now(db), "manual")
-        assert (shown.commune_name, shown.households, shown.kind) == expected
+        assert (shown.commune_name, shown.households, shown.kind) == (
+            "Xã Sơn Minh",
+            households,
+            "manual",
+        )
         result = backups.restore_backup(plain, db, tmp_path / "giu", named_as=sealed)
     finally:
         backups.remove_decrypted(plain)
@@ -138,7 +142,7 @@ def test_new_passphrases_must_be_long_and_typed_twice_alike():
 
 
 def test_plain_backups_are_still_made_and_restored(db, tmp_path):
+    households = _households_now(db)
     made = backups.make_backup(db, tmp_path / "sao-luu", "manual")
     assert not is_encrypted(made)
-    present = households_now(db)
-    assert backups.restore_backup(made, db, tmp_path / "giu").restored.households == present
+    assert backups.restore_backup(made, db, tmp_path / "giu").restored.households == households

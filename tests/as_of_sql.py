@@ -1,0 +1,109 @@
+"""Independent SQL for the figures as of a date: the definitions of gnapp.store.as_of written
+again another way (docs/register-history.md), for tests to check the code against — never the
+code under test. Each helper takes a ``sqlite_utils.Database`` and ISO dates."""
+
+PRESENT = """SELECT id, village_id FROM households
+    WHERE ifnull(present_from, '') <= :d AND ifnull(present_until, '9999-12-31') > :d"""
+SIZE = """(SELECT count(*) FROM (
+        SELECT household_id FROM members WHERE ifnull(present_from, '') <= {d}
+        UNION ALL
+        SELECT household_id FROM former_members
+        WHERE ifnull(present_from, '') <= {d} AND present_until > {d}) x
+    WHERE x.household_id = {h})"""
+STATUS = """(SELECT s.status FROM household_status s WHERE s.household_id = {h}
+    AND ifnull(s.decision_date, s.year || '-12-31') <= {d}
+    ORDER BY ifnull(s.decision_date, s.year || '-12-31') DESC, s.year DESC LIMIT 1)"""
+EVENTS_DOWN = ("moved_away", "split_off", "merged_into", "ended", "died", "left")
+
+
+# The members of every household on :d with the answers the reports use (members since gone
+# as they were when they left).
+MEMBERS_THEN = """SELECT household_id, birth_date, has_health_insurance, schooling FROM members
+    WHERE ifnull(present_from, '') <= :d
+    UNION ALL
+    SELECT household_id, json_extract(member, '$.birth_date'),
+           json_extract(member, '$.has_health_insurance'), json_extract(member, '$.schooling')
+    FROM former_members WHERE ifnull(present_from, '') <= :d AND present_until > :d"""
+
+
+def year_end_day(db, year):
+    """The day the end of ``year`` is counted on: a recognised year's decision, else 31/12."""
+    found = db.execute(
+        "SELECT decision_date FROM official_totals WHERE year = ? AND kind = 'recognition'",
+        [year],
+    ).fetchone()
+    return found[0] if found else f"{year}-12-31"
+
+
+def point_day(db, year, current, period):
+    """The day a list point is of: a half-year's 30/6, a recognised year's decision, 31/12."""
+    return f"{period.last}-06-30" if current else year_end_day(db, year)
+
+
+def statuses(db, day):
+    """household id -> status in force on ``day``, of the households present then."""
+    sql = f"SELECT id, {STATUS.format(h='h.id', d=':d')} FROM ({PRESENT}) h"
+    return dict(db.execute(sql, {"d": day}))
+
+
+def present_counts(db, day, village_id=None):
+    """(households, members, ethnic-minority households) present on ``day``."""
+    where = "" if village_id is None else f"AND village_id = {village_id}"
+    return db.execute(
+        f"SELECT count(*), coalesce(sum({SIZE.format(h='h.id', d=':d')}), 0), "
+        "coalesce(sum(ethnic_minority = 1 OR local_ethnic_minority = 1), 0) FROM households h "
+        f"WHERE id IN (SELECT id FROM ({PRESENT})) {where}",
+        {"d": day},
+    ).fetchone()
+
+
+def expected_lists(db, day):
+    """(village id or None, status) -> (households, members, ethnic-minority households)."""
+    village = dict(db.execute("SELECT id, village_id FROM households"))
+    size = dict(db.execute(f"SELECT id, {SIZE.format(h='id', d=':d')} FROM households", {"d": day}))
+    minority = dict(
+        db.execute("SELECT id, ethnic_minority = 1 OR local_ethnic_minority = 1 FROM households")
+    )
+    found: dict = {}
+    for household, status in statuses(db, day).items():
+        if status not in ("poor", "near_poor"):
+            continue
+        for key in ((village[household], status), (None, status)):
+            h, m, e = found.get(key, (0, 0, 0))
+            found[key] = (h + 1, m + size.get(household, 0), e + minority[household])
+    return found
+
+
+def expected_status_moves(db, after, until, movement, village_id):
+    """Households (and their members then) whose status changed by ``movement`` in between."""
+    effective = (
+        "ifnull((SELECT min(r.decision_date) FROM review_corrections c JOIN review_rounds r "
+        "ON r.id = c.round_id WHERE c.household_id = s.household_id AND r.year = s.year), "
+        "ifnull(s.decision_date, s.year || '-12-31'))"
+    )
+    village = "" if village_id is None else f"AND h.village_id = {village_id}"
+    return db.execute(
+        f"SELECT count(*), coalesce(sum({SIZE.format(h='h.id', d=effective)}), 0) "
+        "FROM household_status s JOIN households h ON h.id = s.household_id "
+        f"WHERE s.movement = :m AND {effective} > :a AND {effective} <= :b {village} "
+        f"AND ifnull(h.present_from, '') <= {effective} "
+        f"AND ifnull(h.present_until, '9999-12-31') > {effective}",
+        {"m": movement, "a": after, "b": until},
+    ).fetchone()
+
+
+def expected_other(db, after, until, status, village_id, down):
+    """The events in between on ``status``'s list (status in force on the event's day)."""
+    kinds = EVENTS_DOWN if down else (
+        "moved_in", "split_from", "merged_in", "born", "joined")  # fmt: skip
+    marks = ", ".join(f"'{k}'" for k in kinds)
+    village = "" if village_id is None else f"AND h.village_id = {village_id}"
+    households = "'moved_in', 'moved_away', 'split_from', 'merged_into', 'ended'"
+    return db.execute(
+        f"SELECT coalesce(sum(e.kind IN ({households})), 0), coalesce(sum(e.members), 0) "
+        "FROM register_events e JOIN households h ON h.id = e.household_id "
+        f"WHERE e.undone_at IS NULL AND e.kind IN ({marks}) AND e.event_date > :a "
+        f"AND e.event_date <= :b {village} "
+        f"AND {STATUS.format(h='e.household_id', d='e.event_date')} = :s",
+        {"a": after, "b": until, "s": status},
+    ).fetchone()
