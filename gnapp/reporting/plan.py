@@ -394,6 +394,12 @@ def plan_bases(db: sqlite_utils.Database, content: PlanContent) -> list[str]:
     return lines or [BASIS_TO_FILL]
 
 
+def _plan_recipients(recipients: Sequence[str], receiver: str) -> tuple[str, ...]:
+    """The report's recipients, for a plan: a plan has no "Kính gửi" line, so "Như trên"
+    becomes the office that receives the commune's reports."""
+    return tuple(receiver if r.strip().lower() == "như trên" else r for r in recipients)
+
+
 def build_plan(
     db: sqlite_utils.Database,
     year: int,
@@ -462,7 +468,7 @@ def build_plan(
         subject=subject,
         body=tuple(body),
         annexes=tuple(Annex(annex_of[t.id], t.title, (data_table(t),)) for t in tables),
-        recipients=header.recipients,
+        recipients=_plan_recipients(header.recipients, who.receiver),
         signatures=(signature(db, PLAN_KIND, header.signer_title, header.signer_name),),
         issuer_name=who.name,
     )

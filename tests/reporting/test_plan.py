@@ -13,7 +13,7 @@ from gnapp.reporting.builder import default_header
 from gnapp.reporting.figures import report_figures
 from gnapp.reporting.plan import build_plan, plan_content, plan_sections, plan_tables
 from gnapp.store import programme
-from gnapp.store.register import set_setting
+from gnapp.store.register import get_commune, set_setting
 from gnapp.store.settings import save_settings
 from tests.reporting.test_report_builder import pdf_text
 
@@ -63,6 +63,9 @@ def test_the_plan_follows_the_seeds_sections_and_is_signed_by_the_committee(demo
     assert document.kind == "KẾ HOẠCH" and document.number_symbol == "Số: 12/KH-UBND"
     assert document.signatures[0].marks == signing_marks("plan", header.signer_title)
     assert document.signatures[0].marks[0] == "TM. ỦY BAN NHÂN DÂN"
+    # a plan has no "Kính gửi": its recipients name the office instead of "Như trên"
+    office = get_commune(demo_db.db)["receiving_office_name"]
+    assert "Như trên" not in document.recipients and office in document.recipients
     headings = [s.heading for s in plan_sections(2025)]
     assert headings[0] == "I. MỤC ĐÍCH, YÊU CẦU"
     assert "2. Các chỉ tiêu cần đạt đến cuối năm 2025" in headings
