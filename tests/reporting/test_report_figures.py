@@ -557,3 +557,15 @@ def test_a_periods_reduction_targets_stay_per_year(figures_of):
             f"Số hộ nghèo giảm năm {year}: chỉ tiêu "
         )
     assert "so với chỉ tiêu" not in written["end_lists"]  # no target summed over the years
+
+
+def test_a_half_year_says_its_disbursement_is_the_years_only_when_there_is_one(demo_db):
+    db = demo_db.db
+    allocated = scalar(db, "SELECT coalesce(sum(allocated), 0) FROM budgets WHERE year = 2025")
+    assert allocated > 0 and scalar(db, "SELECT count(*) FROM budgets WHERE year = 2026") == 0
+    with_budget = sentences(report_figures(db, "six_month", "2025-H1"))["budget"]
+    assert (
+        "(số giải ngân đã nhập của cả năm, chưa tách theo ngày giải ngân): phân bổ" in with_budget
+    )
+    without = sentences(report_figures(db, "six_month", "2026-H1"))["budget"]
+    assert without == "Kinh phí thực hiện Chương trình năm 2026: chưa được phân bổ kinh phí."

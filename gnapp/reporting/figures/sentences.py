@@ -367,7 +367,7 @@ def sentences(figures: ReportFigures) -> dict[str, str]:
         "targets": _targets_summary(figures),
         "budget": (
             f"Kinh phí thực hiện Chương trình {_budget_years(budget)}"
-            + (UNDATED_DISBURSEMENT if figures.end.current else "")
+            + (UNDATED_DISBURSEMENT if figures.end.current and budget.total.allocated else "")
             + f": {_money(budget.total)}."
         ),
         "budget_sources": "Theo nguồn vốn: "
