@@ -66,8 +66,10 @@ def test_report_files_a_kill_left_go_at_the_next_write_into_the_folder(
                  "--out", str(out)]) != 0  # fmt: skip
     monkeypatch.undo()
     left = sorted(out.iterdir())
-    assert [path.name for path in left] == [".annual-2025.pdf.dang-ghi"]
-    left += _left(out, "..annual-2025.pdf.dang-ghi.k3j2x.tmp", "..annual-2025.xlsx-9qz1.tmp")
+    assert [path.name for path in left] == [".bao-cao-nam-2025.pdf.dang-ghi"]
+    left += _left(
+        out, "..bao-cao-nam-2025.pdf.dang-ghi.k3j2x.tmp", "..bao-cao-nam-2025.xlsx-9qz1.tmp"
+    )
     for path in left:
         os.utime(path, (AN_HOUR_AGO, AN_HOUR_AGO))
     mine = _left(out, "ghi-chu.tmp", ".bao-cao-cu.pdf")
@@ -75,4 +77,6 @@ def test_report_files_a_kill_left_go_at_the_next_write_into_the_folder(
                  "--out", str(out)]) == 0  # fmt: skip
     assert not any(path.exists() for path in left)
     assert all(path.exists() for path in mine)
-    assert {"annual-2025.pdf", "annual-2025.xlsx"} <= {path.name for path in out.iterdir()}
+    assert {"bao-cao-nam-2025.pdf", "bao-cao-nam-2025.xlsx"} <= {
+        path.name for path in out.iterdir()
+    }

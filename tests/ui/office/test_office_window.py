@@ -292,7 +292,9 @@ def test_consolidation_writes_the_core_totals(qtbot, window, world, second_demo,
     sheet = load_workbook(xlsx)["Theo xã"]
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     names = [row[0] for row in rows]
-    parts = [rows[names.index(n)][1] for n in ("Xã Sơn Minh", "Xã Thử Nghiệm")]
+    # columns: the commune, "Tổng số hộ" at the start (cuối năm N−1), then at the period's end
+    assert any("Tổng số hộ" in str(row[1]) for row in rows)
+    parts = [rows[names.index(n)][2] for n in ("Xã Sơn Minh", "Xã Thử Nghiệm")]
     assert sum(parts) == households
     window.navigation.setCurrentRow(BOARD)
     assert window.pages.currentWidget() is window.board_view

@@ -258,7 +258,9 @@ def test_a_new_household_end_to_end(qtbot, demo_db):
     assert form.windowTitle() == "Thêm hộ mới"
     assert not form.is_modified()
     # the next free code in the commune's pattern is suggested; nothing is red before typing
-    assert form.household_editors["code"].text() == "HGD-00301"
+    codes = [code for (code,) in demo_db.db.execute("SELECT code FROM households")]
+    following = max(int(code.removeprefix("HGD-")) for code in codes) + 1
+    assert form.household_editors["code"].text() == f"HGD-{following:05d}"
     assert form.summary.text() == "" and problem_text(form, "household.village_id") == ""
     assert not form.save()
     assert problem_text(form, "household.village_id") == "Chưa chọn thôn / tổ dân phố"
