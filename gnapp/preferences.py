@@ -118,3 +118,19 @@ def remember_window_size(name: str, width: int, height: int) -> None:
     sizes = load_preferences().get("window_sizes")
     sizes = sizes if isinstance(sizes, dict) else {}
     save_preference("window_sizes", sizes | {name: [width, height]})
+
+
+REPORT_FOLDERS = "report_folders"  # the folders reports were last written into, newest first
+KEPT_REPORT_FOLDERS = 5
+
+
+def report_folders() -> list[Path]:
+    """The folders reports were last written into on this computer (where a killed GNApp may
+    have left a half-written report to remove at the next start)."""
+    folders = load_preferences().get(REPORT_FOLDERS)
+    return [Path(f) for f in folders if isinstance(f, str)] if isinstance(folders, list) else []
+
+
+def remember_report_folder(folder: Path) -> None:
+    kept = [str(f) for f in report_folders() if f != folder.resolve()]
+    save_preference(REPORT_FOLDERS, [str(folder.resolve()), *kept][:KEPT_REPORT_FOLDERS])

@@ -195,15 +195,20 @@ def run_gui(
 
 def _remove_leftovers(db_path: Path) -> None:
     """What a killed GNApp left half written: beside the database (a restore, an encrypted
-    backup) and in the folder of the last package (the backup folder's are removed by the
-    automatic backup)."""
+    backup), in the folder of the last package and in the folders reports were last written
+    into (the backup folder's are removed by the automatic backup)."""
     from gnapp.packages.build import remove_stale_writes
+    from gnapp.paths import remove_stale_files
+    from gnapp.preferences import report_folders
+    from gnapp.reporting.builder import REPORT_TEMPORARIES
     from gnapp.ui.sending.package_dialog import last_folder
 
     remove_stale_restore_files(db_path)
     folder = last_folder()
     if folder is not None:
         remove_stale_writes(folder)
+    for folder in report_folders():
+        remove_stale_files(folder, REPORT_TEMPORARIES)
 
 
 def _show(app: QApplication, cdb: CommuneDatabase, user: User, *, demo: bool) -> int:

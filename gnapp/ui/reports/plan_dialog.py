@@ -10,6 +10,7 @@ from pathlib import Path
 
 from gnapp.core.official import OfficialDataError, full_number, signing_marks
 from gnapp.i18n import tr, tr_noop
+from gnapp.preferences import remember_report_folder
 from gnapp.progress import Progress
 from gnapp.reporting.builder import OPENING, DocumentHeader, default_header
 from gnapp.reporting.plan import (
@@ -245,6 +246,7 @@ class PlanDialog(QDialog):
         folder = folder or choose_folder(self)
         if folder is None:
             return
+        remember_report_folder(folder)
         self._write(
             folder,
             lambda built: self.status.setText(

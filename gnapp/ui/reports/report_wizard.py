@@ -18,6 +18,7 @@ from typing import Any
 from gnapp.core.official import OfficialDataError, full_number, signing_marks
 from gnapp.core.vietnamese import format_date, format_number, local_time
 from gnapp.i18n import tr, tr_noop
+from gnapp.preferences import remember_report_folder
 from gnapp.progress import Progress
 from gnapp.reporting.builder import (
     AWARD_KINDS,
@@ -980,6 +981,7 @@ class ReportWizard(QWizard):
         folder = folder or choose_folder(self)
         if folder is None:
             return
+        remember_report_folder(folder)
         self.set_status(tr("Đang ghi vào {folder}…", folder=folder))
         self.job = write_files(
             self, self.cdb, self.content(), folder,

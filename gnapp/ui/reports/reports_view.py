@@ -8,6 +8,7 @@ from pathlib import Path
 
 from gnapp.core.vietnamese import format_date
 from gnapp.i18n import tr, tr_noop
+from gnapp.preferences import remember_report_folder
 from gnapp.reporting.figures import report_kind
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.reports import (
@@ -230,6 +231,7 @@ class ReportsView(QWidget):
         folder = folder or choose_folder(self)
         if folder is None:
             return
+        remember_report_folder(folder)
         self.status.setText(tr("Đang ghi vào {folder}…", folder=folder))
         self.job = write_files(
             self, self.cdb, ReportContent.of_saved(self.cdb, report), folder,
