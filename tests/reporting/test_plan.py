@@ -11,7 +11,13 @@ from gnapp.cli import main
 from gnapp.core.official import signing_marks
 from gnapp.reporting.builder import default_header
 from gnapp.reporting.figures import report_figures
-from gnapp.reporting.plan import build_plan, plan_content, plan_sections, plan_tables
+from gnapp.reporting.plan import (
+    build_plan,
+    plan_content,
+    plan_sections,
+    plan_tables,
+    plan_warnings,
+)
 from gnapp.store import programme
 from gnapp.store.register import get_commune, set_setting
 from gnapp.store.settings import save_settings
@@ -131,6 +137,10 @@ def test_a_plan_for_the_new_programme_without_projects_says_the_funds_come_from_
     assert "Kinh phí thực hiện theo cấp trên phân bổ." in text
     assert "chỉ tiêu tỉnh giao" in text  # the 2026 targets were decided on 15/02/2026
     assert "xây dựng nông thôn mới" in document.subject
+    # the merged programme's basis is cited (dated), and the clerk is told it is unconfirmed
+    assert "Căn cứ Quyết định số 417/QĐ-BNNMT ngày 31 tháng 01 năm 2026" in text
+    warnings = " ".join(plan_warnings(demo_db.db, 2026, "Nguyễn Văn A"))
+    assert "417/QĐ-BNNMT" in warnings
 
 
 def test_the_cli_refuses_a_plan_for_half_a_year(demo_db, tmp_path, capsys):
