@@ -39,6 +39,7 @@ from gnapp.reporting.figures import (
     FiguresError,
     ReportFigures,
     Section,
+    TargetFigure,
     progress_words,
     report_figures,
     report_kind,
@@ -453,13 +454,19 @@ def groups_table(figures: ReportFigures, title: str) -> Table:
     return Table(tuple(columns), tuple(rows), id="groups", title=title, unit=PEOPLE_UNIT)
 
 
+def _target_decimals(target: TargetFigure) -> dict[str, int] | None:
+    if target.code.endswith("_rate"):
+        return {"target": 2, "achieved": 2}
+    return {"achieved": 2} if target.unit == "%" else None
+
+
 def _targets_table(figures: ReportFigures, title: str, chosen: frozenset[str]) -> Table:
     """A row per target; with only services chosen, the targets services measure."""
     columns = (
         Column("label", "Chỉ tiêu", "label"),
         Column("unit", "Đơn vị tính", "text", width=0.9),
         Column("decision", "Quyết định giao", "text", width=1.6),
-        Column("giver", "Cấp giao", "text", width=0.9),
+        Column("giver", "Cấp giao", "text", width=1.25),
         Column("target", "Chỉ tiêu giao", "value"),
         Column("achieved", "Thực hiện", "value"),
         Column("share", "% so với chỉ tiêu", "value"),
@@ -487,7 +494,10 @@ def _targets_table(figures: ReportFigures, title: str, chosen: frozenset[str]) -
                     "achieved": target.achieved,
                     "share": target.share_of_target,
                     "verdict": verdict,
-                }
+                },
+                # per cent with two decimals, as the seeds and the sentences write them (a
+                # poverty rate's target too; a share's target stays as given: 100)
+                decimals=_target_decimals(target),
             )
         )
     return Table(columns, tuple(rows), id="targets", title=title, totals=False)

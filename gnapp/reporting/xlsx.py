@@ -355,8 +355,11 @@ class _Writer:
                 limit = MAX_WIDTH.get(column.xlsx_style, MAX_OTHER_WIDTH)
                 length = min(_display_length(value) + 3, limit)
                 self.widths[index] = max(self.widths[index], length)
+            decimals = (item.decimals or {}).get(column.key)
             cell.style = self.styles.get(
-                f"gn {column.xlsx_style}", bold=True if item.strong else None
+                f"gn {column.xlsx_style}",
+                bold=True if item.strong else None,
+                fmt=f"#,##0.{'0' * decimals}" if decimals else "",
             )
             keep_text(cell)
         self.written += 1

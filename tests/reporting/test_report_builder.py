@@ -29,7 +29,9 @@ from gnapp.reporting.figures import FiguresError, ReportFigures, report_figures,
 from gnapp.reporting.issuer import issuer
 from gnapp.reporting.report_xlsx import SHEET_NAMES
 from gnapp.reporting.tables import Group, summary
+from gnapp.reporting.tables.model import leaves
 from gnapp.reporting.tables.pdf import cell_text
+from gnapp.reporting.xlsx import Heading, new_workbook, write_table
 from gnapp.store.errors import DatabaseError
 from gnapp.store.register import set_setting
 from gnapp.store.reports import (
@@ -450,3 +452,25 @@ def test_the_mid_term_subject_names_the_programmes_period(demo_db, header):
     document = build_document(demo_db.db, "mid_term", "2021-2023", {}, [], header)
     assert "giảm nghèo bền vững giai đoạn 2021-2025 trên địa bàn " in document.subject
     assert "2021 - 2023" not in document.subject
+
+
+def test_rate_targets_keep_two_decimals_in_the_table(demo_db):
+    figures = report_figures(demo_db.db, "annual", "2025")
+    [table] = [t for t in annex_tables(figures) if t.id == "targets"]
+    target = table.columns[[c.key for c in table.columns].index("target")]
+    rows = {row.values["label"]: row for row in leaves(table.body)}
+    rate = next(t for t in figures.targets if t.code == "poverty_rate")
+    row = rows[rate.label]
+    expected = f"{rate.target:.2f}".replace(".", ",")
+    assert cell_text(target, row.values["target"], row.decimals["target"]) == expected
+    workbook = new_workbook()
+    layout = write_table(workbook, table, Heading("", "UBND", "Chỉ tiêu", "Xã"))
+    sheet = workbook[table.sheet[:31]] if table.sheet else workbook.worksheets[-1]
+    column = [c.key for c in table.columns].index("target") + 1
+    cells = [sheet.cell(r, column) for r in layout.body_rows]
+    [cell] = [c for c in cells if c.value == rate.target]
+    assert cell.number_format == "#,##0.00"
+    counts = [t for t in figures.targets if t.unit != "%"]
+    assert counts and all(rows[t.label].decimals is None for t in counts if t.label in rows)
+    shares = [t for t in figures.targets if t.unit == "%" and not t.code.endswith("_rate")]
+    assert shares and all(rows[t.label].decimals == {"achieved": 2} for t in shares)

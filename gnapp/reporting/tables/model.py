@@ -115,10 +115,12 @@ class Column:
 
 @dataclass(frozen=True)
 class Row:
-    """A body row; a ``strong`` row is bold (a head of household, a subtotal given as a row)."""
+    """A body row; a ``strong`` row is bold (a head of household, a subtotal given as a row).
+    ``decimals`` fixes the decimals of some of its cells (a rate among counts: "7,40")."""
 
     values: Mapping[str, Any]
     strong: bool = False
+    decimals: Mapping[str, int] | None = None
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,12 @@ from gnapp.reporting.tables.model import Column, Group, Row, Table, summary
 GridRow = tuple[str | Cell, ...]
 
 
-def cell_text(column: Column, value: Any) -> str:
-    """A table value as read in the PDF ("1.810", "2,88", "6,05")."""
+def cell_text(column: Column, value: Any, decimals: int | None = None) -> str:
+    """A table value as read in the PDF ("1.810", "2,88", "6,05"); ``decimals`` fixes them."""
     if value is None or value == "":
         return ""
+    if decimals is not None and isinstance(value, int | float) and not isinstance(value, bool):
+        return format_number(value, decimals)
     if column.kind in ("count", "money"):
         return format_number(value)
     if column.kind == "rate":
@@ -92,12 +94,12 @@ def data_table(table: Table) -> DataTable:
                 elif table.pdf_groups == "banner":
                     rows.append((Cell(item.label, colspan=len(columns), bold=True),))
                 add(item.items)
-            elif item.strong:
-                rows.append(
-                    tuple(Cell(cell_text(c, item.values.get(c.key)), bold=True) for c in columns)
-                )
             else:
-                rows.append(tuple(cell_text(c, item.values.get(c.key)) for c in columns))
+                fixed = item.decimals or {}
+                texts = [cell_text(c, item.values.get(c.key), fixed.get(c.key)) for c in columns]
+                rows.append(
+                    tuple(Cell(text, bold=True) for text in texts) if item.strong else tuple(texts)
+                )
 
     add(table.body)
     size = 8 if len(columns) >= 14 else 10 if len(columns) >= 9 else 12
