@@ -318,14 +318,10 @@ def _records(args: argparse.Namespace, on: date) -> list[dict]:
         from gnapp.core.record import load_records
 
         return load_records(args.file)
-    from gnapp.store.as_of import households_present
-    from gnapp.store.register import iter_household_records
-    from gnapp.store.review import latest_incomes
+    from gnapp.reporting.transition import present_records
 
     with open_commune(args.db) as cdb:
-        present = set(households_present(cdb.db, on))
-        incomes = latest_incomes(cdb.db)
-        return [r for i, r in iter_household_records(cdb.db, incomes) if i in present]
+        return [record for _, record in present_records(cdb.db, on)]
 
 
 def _classify(args: argparse.Namespace) -> int:

@@ -273,6 +273,14 @@ def _village_figures(name: str, households: Sequence[ComparedHousehold]) -> Vill
     )
 
 
+def present_records(db: sqlite_utils.Database, on: date) -> list[tuple[int, dict[str, Any]]]:
+    """(household id, record) of every household present on ``on``, with the income of its
+    latest complete Phiếu B: what a classification of the register reads."""
+    present = set(households_present(db, on))
+    incomes = latest_incomes(db)
+    return [(i, record) for i, record in iter_household_records(db, incomes) if i in present]
+
+
 def compare_standards(
     db: sqlite_utils.Database,
     before: Standard,
@@ -287,15 +295,13 @@ def compare_standards(
     supposes for a standard that has none published (marked as the user's in every result).
     ``progress`` is told every 500 households (and raises Cancelled there when the user
     stops)."""
-    present = set(households_present(db, on))
-    total = len(present)
+    records = present_records(db, on)
+    total = len(records)
     standards = (before, after)
     compared: list[ComparedHousehold] = []
     if progress is not None:
         progress(0, total, "Đang phân loại theo hai chuẩn…")
-    for household_id, record in iter_household_records(db, latest_incomes(db)):
-        if household_id not in present:
-            continue
+    for household_id, record in records:
         compared.append(_compared(household_id, record, standards, on, score_lines))
         if progress is not None and len(compared) % 500 == 0:
             progress(len(compared), total, "Đang phân loại theo hai chuẩn…")

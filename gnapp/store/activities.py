@@ -396,15 +396,21 @@ def beneficiaries_in(db: sqlite_utils.Database, period: DateRange) -> list[dict[
     )
 
 
-def undated_activities(db: sqlite_utils.Database, period: DateRange) -> int:
-    """Activities of the range's years without a start date, which a half-year cannot place."""
+def _undated(db: sqlite_utils.Database, table: str, date_column: str, period: DateRange) -> int:
+    """Rows of ``table`` in the range's years without ``date_column``, which a part of a year
+    cannot place (0 for whole years)."""
     if period.whole_years:
         return 0
     first_year, last_year = period.years
     return db.execute(
-        "SELECT count(*) FROM activities WHERE started_on IS NULL AND year BETWEEN ? AND ?",
+        f"SELECT count(*) FROM {table} WHERE {date_column} IS NULL AND year BETWEEN ? AND ?",
         [first_year, last_year],
     ).fetchone()[0]
+
+
+def undated_activities(db: sqlite_utils.Database, period: DateRange) -> int:
+    """Activities of the range's years without a start date, which a half-year cannot place."""
+    return _undated(db, "activities", "started_on", period)
 
 
 def policy_counts_in(db: sqlite_utils.Database, period: DateRange) -> dict[str, tuple[int, ...]]:
@@ -422,10 +428,5 @@ def policy_counts_in(db: sqlite_utils.Database, period: DateRange) -> dict[str, 
 
 
 def undated_policy_benefits(db: sqlite_utils.Database, period: DateRange) -> int:
-    if period.whole_years:
-        return 0
-    first_year, last_year = period.years
-    return db.execute(
-        "SELECT count(*) FROM policy_benefits WHERE granted_on IS NULL AND year BETWEEN ? AND ?",
-        [first_year, last_year],
-    ).fetchone()[0]
+    """Policy benefits of the range's years without the date received."""
+    return _undated(db, "policy_benefits", "granted_on", period)

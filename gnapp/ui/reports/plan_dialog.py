@@ -8,7 +8,6 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from gnapp.core.official import OfficialDataError, full_number, signing_marks
 from gnapp.i18n import tr, tr_noop
 from gnapp.preferences import remember_report_folder
 from gnapp.progress import Progress
@@ -48,6 +47,7 @@ from gnapp.ui.common.qt import (
     QVBoxLayout,
     QWidget,
 )
+from gnapp.ui.reports.official_fields import number_as_printed, signing_block_html
 
 TITLE = tr_noop("Lập kế hoạch thực hiện Chương trình năm")
 
@@ -178,19 +178,8 @@ class PlanDialog(QDialog):
     def show_result(self) -> None:
         """The number as printed, the signing block and what the clerk should know before
         writing (a signer without a name, a legal basis not confirmed)."""
-        try:
-            full = full_number(self.number.text(), SYMBOL)
-            shown = (
-                tr("In ra: Số: {number}", number=full)
-                if full
-                else tr("In ra: Số: …/{symbol}", symbol=SYMBOL)
-            )
-        except OfficialDataError as error:
-            shown = str(error)
-        self.number_result.setText(shown)
-        title = self._title()
-        lines = [*signing_marks(PLAN_KIND, title), title]
-        self.signing_block.setText("<br>".join(f"<b>{line}</b>" for line in lines if line))
+        self.number_result.setText(number_as_printed(self.number.text(), SYMBOL))
+        self.signing_block.setText(signing_block_html(PLAN_KIND, self._title()))
         notes = plan_warnings(self.cdb.db, self.year.value(), self.signer_name.text())
         self.signing_notes.setText("\n".join(notes))
 

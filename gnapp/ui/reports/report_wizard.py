@@ -15,7 +15,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from gnapp.core.official import OfficialDataError, full_number, signing_marks
 from gnapp.core.vietnamese import format_date, format_number, local_time
 from gnapp.i18n import tr, tr_noop
 from gnapp.preferences import remember_report_folder
@@ -92,6 +91,7 @@ from gnapp.ui.common.qt import (
 )
 from gnapp.ui.common.widgets import error_label, show_error
 from gnapp.ui.common.window_size import fit_window
+from gnapp.ui.reports.official_fields import number_as_printed, signing_block_html
 
 TITLE = tr_noop("Lập báo cáo giảm nghèo")
 # The kinds in the order a clerk meets them; others (a province's own) after them.
@@ -745,19 +745,10 @@ class DocumentPage(ReportPage):
     def show_result(self) -> None:
         """The number as printed, the signing block and what the clerk should know before
         writing (a signer without a name, a legal basis not confirmed)."""
-        try:
-            full = full_number(self.number.text(), SYMBOL)
-            shown = (
-                tr("In ra: Số: {number}", number=full)
-                if full
-                else tr("In ra: Số: …/{symbol}", symbol=SYMBOL)
-            )
-        except OfficialDataError as error:
-            shown = str(error)
-        self.number_result.setText(shown)
-        title = self.signer_title.text().strip()
-        lines = [*signing_marks(OFFICIAL_KIND, title), title]
-        self.signing_block.setText("<br>".join(f"<b>{line}</b>" for line in lines if line))
+        self.number_result.setText(number_as_printed(self.number.text(), SYMBOL))
+        self.signing_block.setText(
+            signing_block_html(OFFICIAL_KIND, self.signer_title.text().strip())
+        )
         notes = signing_warnings(self.owner.cdb.db, OFFICIAL_KIND, name=self.signer_name.text())
         self.signing_notes.setText("\n".join(notes))
 
