@@ -38,10 +38,12 @@ from gnapp.ui.programme.targets_view import ImportPreview, TargetDialog
 from gnapp.ui.register.export_dialog import ExportDialog
 from gnapp.ui.register.household_dialog import HouseholdDialog
 from gnapp.ui.register.import_wizard import ImportWizard
+from gnapp.ui.reports.plan_dialog import PlanDialog
 from gnapp.ui.reports.report_wizard import ReportWizard
 from gnapp.ui.review import review_dialogs as rd
 from gnapp.ui.review.questionnaire_import import QuestionnaireImportDialog
 from gnapp.ui.review.review_wizard import QuestionnaireWizard
+from gnapp.ui.review.transition_view import TransitionWindow
 from gnapp.ui.sending.key_dialogs import ChangeKeyDialog, CreateKeyDialog, OfficeKeyDialog
 from gnapp.ui.sending.package_dialog import BuildPackageDialog, EmailDialog
 from gnapp.ui.setup import users_dialog
@@ -109,6 +111,8 @@ WINDOWS = {
     "RecoveryDialog": lambda d: RecoveryDialog(
         None, d.cdb.path, check_integrity(d.cdb.path), d.tmp_path
     ),
+    "PlanDialog": lambda d: PlanDialog(None, d.cdb),
+    "TransitionWindow": lambda d: TransitionWindow(None, d.cdb),
     "HouseholdDialog (new)": lambda d: HouseholdDialog(d.cdb, None),
     "HouseholdDialog": lambda d: HouseholdDialog(d.cdb, d.household_id),
     "ImportWizard": lambda d: ImportWizard(None, d.cdb),

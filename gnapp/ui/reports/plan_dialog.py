@@ -41,12 +41,14 @@ from gnapp.ui.common.qt import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSize,
     QSpinBox,
     Qt,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
+from gnapp.ui.common.window_size import fit_window
 from gnapp.ui.reports.official_fields import number_as_printed, signing_block_html
 
 TITLE = tr_noop("Lập kế hoạch thực hiện Chương trình năm")
@@ -123,7 +125,7 @@ class PlanDialog(QDialog):
         self.year.valueChanged.connect(self.load)
         for line in (self.number, self.signer_name, self.signer_title):
             line.textChanged.connect(self.show_result)
-        self.resize(1000, 760)
+        fit_window(self, QSize(1000, 680))
         self.load()
 
     def load(self) -> None:

@@ -43,6 +43,7 @@ from gnapp.ui.common.qt import (
     QModelIndex,
     QPlainTextEdit,
     QPushButton,
+    QSize,
     QSpinBox,
     QSplitter,
     Qt,
@@ -51,6 +52,7 @@ from gnapp.ui.common.qt import (
     Signal,
 )
 from gnapp.ui.common.widgets import table_view, wrapped
+from gnapp.ui.common.window_size import fit_window
 
 SHOWN_CHOICES = (
     ("changed", tr_noop("Hộ đổi loại")),
@@ -295,7 +297,7 @@ class TransitionWindow(QDialog):
         layout.addWidget(split, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.marks)
-        self.resize(1200, 660)
+        fit_window(self, QSize(1200, 660))
 
     def _chosen(self) -> tuple[Standard, Standard]:
         by_id = {s.id: s for s in self.standards}
