@@ -91,6 +91,11 @@ def _literals(node: ast.expr) -> Iterator[str]:
         yield from _literals(node.orelse)
 
 
+def has_vietnamese_letters(text: str) -> bool:
+    """Whether ``text`` holds a letter outside ASCII ("ư", "đ", "ồ"): what English never does."""
+    return any(character.isalpha() and not character.isascii() for character in text)
+
+
 def looks_user_facing(text: str) -> bool:
     """Whether a literal reads as words for the user: a Vietnamese letter, words with a space,
     or a capitalised word ("Xem").
@@ -100,7 +105,7 @@ def looks_user_facing(text: str) -> bool:
     """
     if text in NON_USER_LITERALS or not any(character.isalpha() for character in text):
         return False
-    vietnamese = any(character.isalpha() and not character.isascii() for character in text)
+    vietnamese = has_vietnamese_letters(text)
     if not vietnamese and any(pattern.match(text) for pattern in NON_USER_TEXTS):
         return False
     words = " " in text.strip() and sum(character.isalpha() for character in text) > 1
@@ -161,10 +166,26 @@ def code_texts(folder: Path = PACKAGE) -> dict[str, list[Text]]:
     return found
 
 
+def _programme_texts() -> set[str]:
+    """The programmes' names, projects, sub-projects and funding sources, and the words
+    naming who gave a target (forms/programmes/)."""
+    from gnapp.data import read_form_json
+    from gnapp.store.programme import funding_sources, programme, programme_ids, projects
+
+    texts = {
+        giver["words"] for giver in read_form_json("programmes", "target-givers.json")["givers"]
+    }
+    for programme_id in programme_ids():
+        texts |= {programme(programme_id)["name"]}
+        texts |= set(projects(programme_id).values()) | set(funding_sources(programme_id).values())
+    return texts
+
+
 def data_texts() -> set[str]:
     """Texts of forms/ that the GUI shows through ``tr()``: every field's label of the
     household-record format, the descriptions of the household groups, the names of the kinds
-    of target and their units, the review procedures' steps and their notes."""
+    of target and their units, the review procedures' steps and their notes, the programmes'
+    items."""
     from gnapp.core.record import (
         field_label,
         field_schema,
@@ -190,6 +211,7 @@ def data_texts() -> set[str]:
         | {kind["unit"] for kind in kinds if kind["unit"] != "%"}
         | {step["name"] for step in steps}
         | {step["note"] for step in steps if "note" in step}
+        | _programme_texts()
     )
 
 
