@@ -54,7 +54,7 @@ def _docstring_nodes(tree: ast.AST) -> set[int]:
     return nodes
 
 
-MARKERS = {"tr", "tr_noop"}
+MARKERS = {"tr", "tr_noop", "translate"}  # translate: a gnapp.i18n.Translate parameter
 
 
 def _is_tr_call(node: ast.AST) -> bool:
@@ -181,11 +181,47 @@ def _programme_texts() -> set[str]:
     return texts
 
 
+def _standard_texts() -> set[str]:
+    """Each bundled poverty standard's name, its dimensions' and indicators' names and the
+    indicators' reason sentences (forms/standards/): the classification the GUI shows."""
+    from gnapp.core.standards import available_standards
+
+    texts = set()
+    for standard in available_standards():
+        texts |= {standard.name} | {dimension.name for dimension in standard.dimensions}
+        for indicator in standard.indicators:
+            texts |= {indicator.name}
+            texts |= {indicator.reason_deprived.text, indicator.reason_not_deprived.text}
+    return texts
+
+
+def _questionnaire_texts() -> set[str]:
+    """Each review questionnaire's name, its pages' titles and notes, and its questions' own
+    labels and help (forms/review/questionnaires/); other labels are the record format's."""
+    from gnapp.data import form_file, read_form_json
+
+    texts = set()
+    for entry in form_file("review", "questionnaires").iterdir():
+        if not entry.name.endswith(".json"):
+            continue
+        questionnaire = read_form_json("review", "questionnaires", entry.name)
+        texts |= {questionnaire["name"]}
+        for page in questionnaire["pages"]:
+            texts |= {page[key] for key in ("title", "note") if key in page}
+            texts |= {
+                question[key]
+                for question in page.get("fields", [])
+                for key in ("label", "help")
+                if key in question
+            }
+    return texts
+
+
 def data_texts() -> set[str]:
     """Texts of forms/ that the GUI shows through ``tr()``: every field's label of the
     household-record format, the descriptions of the household groups, the names of the kinds
     of target and their units, the review procedures' steps and their notes, the programmes'
-    items."""
+    items, the poverty standards' indicators and reasons, the review questionnaires' pages."""
     from gnapp.core.record import (
         field_label,
         field_schema,
@@ -212,6 +248,8 @@ def data_texts() -> set[str]:
         | {step["name"] for step in steps}
         | {step["note"] for step in steps if "note" in step}
         | _programme_texts()
+        | _standard_texts()
+        | _questionnaire_texts()
     )
 
 

@@ -570,7 +570,7 @@ class ReviewView(QWidget):
         parts = [
             tr(
                 "Chuẩn: {standard}. Ngày tham chiếu {reference}. Niêm yết {days} ngày làm việc.",
-                standard=found.standard.name,
+                standard=tr(found.standard.name),
                 reference=format_date(found.reference_date),
                 days=found.posting_days or workflow.posting_days(self.cdb.db, found.procedure),
             )
