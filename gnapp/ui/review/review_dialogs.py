@@ -1122,7 +1122,7 @@ class RecognitionDialog(AsksBeforeDiscarding, QDialog):
                 tr(
                     "{title}: mỗi hộ trong danh sách được ghi tình trạng năm {year} theo kết "
                     "quả rà soát; sau đó đợt bị khóa, chỉ sửa được bằng quyết định điều chỉnh.",
-                    title=found.title,
+                    title=found.title_in(tr),
                     year=found.year,
                 )
             )

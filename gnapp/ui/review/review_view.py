@@ -500,7 +500,7 @@ class ReviewView(QWidget):
         self.round_box.clear()
         for item in found:
             state = tr("đã công nhận") if item.locked else tr("đang thực hiện")
-            self.round_box.addItem(f"{item.title} ({state})", item.id)
+            self.round_box.addItem(f"{item.title_in(tr)} ({state})", item.id)
         index = self.round_box.findData(wanted)
         self.round_box.setCurrentIndex(index if index >= 0 else (0 if found else -1))
         self.round_box.blockSignals(False)
