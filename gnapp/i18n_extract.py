@@ -182,13 +182,16 @@ def _programme_texts() -> set[str]:
 
 
 def _standard_texts() -> set[str]:
-    """Each bundled poverty standard's name, its dimensions' and indicators' names and the
-    indicators' reason sentences (forms/standards/): the classification the GUI shows."""
+    """Each bundled poverty standard's name, its dimensions' and indicators' names, the
+    indicators' reason sentences (forms/standards/) and the sources of its unconfirmed rules:
+    the classification and the comparison of standards the GUI shows."""
     from gnapp.core.standards import available_standards
+    from gnapp.reporting.transition import rule_marks
 
     texts = set()
     for standard in available_standards():
         texts |= {standard.name} | {dimension.name for dimension in standard.dimensions}
+        texts |= {mark.source for mark in rule_marks(standard)}  # the unconfirmed rules' sources
         for indicator in standard.indicators:
             texts |= {indicator.name}
             texts |= {indicator.reason_deprived.text, indicator.reason_not_deprived.text}

@@ -113,8 +113,7 @@ class VillageComparison:
 
 @dataclass(frozen=True)
 class RuleMark:
-    """A threshold or indicator of a standard that is not confirmed against the legal text.
-    The source is a citation of Vietnamese texts: it is quoted as written in any language."""
+    """A threshold or indicator of a standard that is not confirmed against the legal text."""
 
     standard_id: str
     label: str  # the rule's name; an indicator's name when ``indicator``
@@ -133,7 +132,7 @@ class RuleMark:
             standard=self.standard_id,
             label=translate("chỉ số {name}", name=label) if self.indicator else label,
             mark=translate(STATUS_MARKS[self.status]),
-            source=self.source,
+            source=translate(self.source),
         )
 
 
