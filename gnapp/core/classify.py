@@ -491,26 +491,45 @@ def _classify(
 _SYMBOLS = {True: "✗", False: "✓", None: "?"}
 
 
-def _income_line_text(result: Classification) -> str:
-    area = AREA_LABELS[result.area]
+def _income_line_text(result: Classification, translate: Translate) -> str:
+    area = translate(AREA_LABELS[result.area])
     measured, limit = result.income_value, result.income_line
     if result.income_basis is None or measured is None or limit is None:
-        return "Thu nhập: chưa so được với chuẩn"
-    relation = "trên" if measured > limit else "bằng hoặc dưới"
+        return translate("Thu nhập: chưa so được với chuẩn")
+    above = measured > limit
     if result.income_basis == "score":
-        value, line = format_decimal(measured), format_decimal(limit)
-        return f"Điểm B1: {value} điểm; ngưỡng {area}: {line} điểm ({relation} ngưỡng)"
-    value, line = format_money(measured), format_money(limit)
-    return f"Thu nhập bình quân đầu người/tháng: {value}; chuẩn {area}: {line} ({relation} chuẩn)"
+        return translate(
+            "Điểm B1: {value} điểm; ngưỡng {area}: {line} điểm (trên ngưỡng)"
+            if above
+            else "Điểm B1: {value} điểm; ngưỡng {area}: {line} điểm (bằng hoặc dưới ngưỡng)",
+            value=format_decimal(measured),
+            area=area,
+            line=format_decimal(limit),
+        )
+    return translate(
+        "Thu nhập bình quân đầu người/tháng: {value}; chuẩn {area}: {line} (trên chuẩn)"
+        if above
+        else "Thu nhập bình quân đầu người/tháng: {value}; chuẩn {area}: {line} "
+        "(bằng hoặc dưới chuẩn)",
+        value=format_money(measured),
+        area=area,
+        line=format_money(limit),
+    )
 
 
-def explain(classification: Classification) -> str:
-    """The classification as Vietnamese text for the command line."""
+def explain(classification: Classification, translate: Translate = as_written) -> str:
+    """The classification as text for the command line; its own words in ``translate``'s
+    language (a classification made with the same ``translate`` has its words in it too)."""
     result = classification
     lines = [
-        f"Hộ {result.household_code} — {result.standard_name} — khu vực "
-        f"{AREA_LABELS[result.area]} — ngày tham chiếu {format_date(result.reference_date)}",
-        "Chỉ số thiếu hụt (✗ thiếu hụt, ✓ không thiếu hụt, ? chưa đủ dữ liệu):",
+        translate(
+            "Hộ {household} — {standard} — khu vực {area} — ngày tham chiếu {date}",
+            household=result.household_code,
+            standard=result.standard_name,
+            area=translate(AREA_LABELS[result.area]),
+            date=format_date(result.reference_date),
+        ),
+        translate("Chỉ số thiếu hụt (✗ thiếu hụt, ✓ không thiếu hụt, ? chưa đủ dữ liệu):"),
     ]
     dimension = None
     for indicator in result.indicators:
@@ -518,25 +537,30 @@ def explain(classification: Classification) -> str:
             dimension = indicator.dimension
             lines.append(f"  {indicator.dimension_name}")
         mark = STATUS_MARKS[indicator.status]
-        suffix = f" [{mark}]" if mark else ""
+        suffix = f" [{translate(mark)}]" if mark else ""
         symbol = _SYMBOLS[indicator.deprived]
         lines.append(f"    {symbol} {indicator.name}: {indicator.reason}{suffix}")
-    lines.append(
-        f"Số chỉ số thiếu hụt: {result.deprivation_count}/{len(result.indicators)}"
-        + (f" (chưa đủ dữ liệu: {result.unknown_count})" if result.unknown_count else "")
-        + f"; điểm B2: {result.b2_score}"
+    count = translate(
+        "Số chỉ số thiếu hụt: {count}/{total}",
+        count=result.deprivation_count,
+        total=len(result.indicators),
     )
+    if result.unknown_count:
+        count += translate(" (chưa đủ dữ liệu: {unknown})", unknown=result.unknown_count)
+    lines.append(count + translate("; điểm B2: {b2}", b2=result.b2_score))
     if result.b1_items:
-        lines.append("Bảng điểm B1:")
+        lines.append(translate("Bảng điểm B1:"))
         for item in result.b1_items:
             points = (
-                "chưa trả lời" if item.points is None else f"{format_decimal(item.points)} điểm"
+                translate("chưa trả lời")
+                if item.points is None
+                else translate("{points} điểm", points=format_decimal(item.points))
             )
             answer = f"{item.answer} — " if item.answer is not None else ""
             lines.append(f"  - {item.name}: {answer}{points}")
-    lines.append(_income_line_text(result))
-    lines.append(f"Phân loại: {result.class_label}")
+    lines.append(_income_line_text(result, translate))
+    lines.append(translate("Phân loại: {label}", label=result.class_label))
     if result.notes:
-        lines.append("Ghi chú:")
+        lines.append(translate("Ghi chú:"))
         lines.extend(f"  - {note}" for note in result.notes)
     return "\n".join(lines)

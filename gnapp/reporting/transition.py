@@ -442,10 +442,10 @@ def class_name(code: str | None) -> str:
     return CLASS_SHORT[code]
 
 
-def change_text(change: tuple[str | None, str | None]) -> str:
+def change_text(change: tuple[str | None, str | None], translate: Translate = as_written) -> str:
     """ "hộ nghèo → hộ cận nghèo"."""
     old, new = change
-    return f"{CLASS_LABELS[old]} → {CLASS_LABELS[new]}"
+    return f"{translate(CLASS_LABELS[old])} → {translate(CLASS_LABELS[new])}"
 
 
 # --- the workbook ------------------------------------------------------------------------------
