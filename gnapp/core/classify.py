@@ -491,7 +491,7 @@ def _classify(
 _SYMBOLS = {True: "✗", False: "✓", None: "?"}
 
 
-def _income_line_text(result: Classification, translate: Translate) -> str:
+def _income_line_text(result: Classification, translate: Translate = as_written) -> str:
     area = translate(AREA_LABELS[result.area])
     measured, limit = result.income_value, result.income_line
     if result.income_basis is None or measured is None or limit is None:
