@@ -199,24 +199,18 @@ def _standard_texts() -> set[str]:
 
 
 def _questionnaire_texts() -> set[str]:
-    """Each review questionnaire's name, its pages' titles and notes, and its questions' own
-    labels and help (forms/review/questionnaires/); other labels are the record format's."""
-    from gnapp.data import form_file, read_form_json
+    """Each review questionnaire's name, its pages' titles and notes, and its questions' labels,
+    help and answers (forms/review/questionnaires/, with the record format's labels)."""
+    from gnapp.review.questionnaire import available_questionnaires
 
     texts = set()
-    for entry in form_file("review", "questionnaires").iterdir():
-        if not entry.name.endswith(".json"):
-            continue
-        questionnaire = read_form_json("review", "questionnaires", entry.name)
-        texts |= {questionnaire["name"]}
-        for page in questionnaire["pages"]:
-            texts |= {page[key] for key in ("title", "note") if key in page}
-            texts |= {
-                question[key]
-                for question in page.get("fields", [])
-                for key in ("label", "help")
-                if key in question
-            }
+    for questionnaire in available_questionnaires():
+        texts |= {questionnaire.name}
+        for page in questionnaire.pages:
+            texts |= {page.title} | ({page.note} if page.note else set())
+            for question in page.questions:
+                texts |= {question.label} | ({question.help} if question.help else set())
+                texts |= {label for _, label in question.choices}
     return texts
 
 

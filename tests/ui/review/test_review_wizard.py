@@ -435,3 +435,11 @@ def test_the_classification_panel_speaks_the_chosen_language(english, qtbot, rou
         text, titles = (words.replace(member["full_name"], "") for words in (text, titles))
     assert [line for line in text.splitlines() if has_vietnamese_letters(line)] == []
     assert [line for line in titles.splitlines() if has_vietnamese_letters(line)] == []
+    questions = [
+        text
+        for view in wizard.views
+        for row in view.rows
+        for text in (row.label.text(), row.help.text() if row.help else "")
+    ]
+    assert len(questions) > 40
+    assert [text for text in questions if has_vietnamese_letters(text)] == []
