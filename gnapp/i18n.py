@@ -13,6 +13,7 @@ text to its translation. Qt-free, so the core, the command line and the GUI shar
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from gnapp.data import resource_file
 
@@ -61,3 +62,15 @@ def tr(text: str, /, **values: object) -> str:
     """``text`` in the current language, with ``{name}`` fields filled from ``values``."""
     translated = _catalogue.get(text, text)
     return translated.format(**values) if values else translated
+
+
+def as_written(text: str, /, **values: object) -> str:
+    """``text`` in Vietnamese whatever the language, with its fields filled: the words of
+    official documents and of the core's results, where ``tr`` would follow the interface."""
+    return text.format(**values) if values else text
+
+
+# How a core function that writes sentences is told their language: ``as_written`` (the
+# default: documents, exports) or ``tr`` (what the GUI shows). Its parameter is named
+# ``translate``, and its literal texts count as catalogue texts (gnapp/i18n_extract.py).
+Translate = Callable[..., str]

@@ -54,7 +54,7 @@ def _docstring_nodes(tree: ast.AST) -> set[int]:
     return nodes
 
 
-MARKERS = {"tr", "tr_noop"}
+MARKERS = {"tr", "tr_noop", "translate"}  # translate: a gnapp.i18n.Translate parameter
 
 
 def _is_tr_call(node: ast.AST) -> bool:
@@ -91,6 +91,11 @@ def _literals(node: ast.expr) -> Iterator[str]:
         yield from _literals(node.orelse)
 
 
+def has_vietnamese_letters(text: str) -> bool:
+    """Whether ``text`` holds a letter outside ASCII ("ư", "đ", "ồ"): what English never does."""
+    return any(character.isalpha() and not character.isascii() for character in text)
+
+
 def looks_user_facing(text: str) -> bool:
     """Whether a literal reads as words for the user: a Vietnamese letter, words with a space,
     or a capitalised word ("Xem").
@@ -100,7 +105,7 @@ def looks_user_facing(text: str) -> bool:
     """
     if text in NON_USER_LITERALS or not any(character.isalpha() for character in text):
         return False
-    vietnamese = any(character.isalpha() and not character.isascii() for character in text)
+    vietnamese = has_vietnamese_letters(text)
     if not vietnamese and any(pattern.match(text) for pattern in NON_USER_TEXTS):
         return False
     words = " " in text.strip() and sum(character.isalpha() for character in text) > 1
@@ -161,10 +166,59 @@ def code_texts(folder: Path = PACKAGE) -> dict[str, list[Text]]:
     return found
 
 
+def _programme_texts() -> set[str]:
+    """The programmes' names, projects, sub-projects and funding sources, and the words
+    naming who gave a target (forms/programmes/)."""
+    from gnapp.data import read_form_json
+    from gnapp.store.programme import funding_sources, programme, programme_ids, projects
+
+    texts = {
+        giver["words"] for giver in read_form_json("programmes", "target-givers.json")["givers"]
+    }
+    for programme_id in programme_ids():
+        texts |= {programme(programme_id)["name"]}
+        texts |= set(projects(programme_id).values()) | set(funding_sources(programme_id).values())
+    return texts
+
+
+def _standard_texts() -> set[str]:
+    """Each bundled poverty standard's name, its dimensions' and indicators' names, the
+    indicators' reason sentences (forms/standards/) and the sources of its unconfirmed rules:
+    the classification and the comparison of standards the GUI shows."""
+    from gnapp.core.standards import available_standards
+    from gnapp.reporting.transition import rule_marks
+
+    texts = set()
+    for standard in available_standards():
+        texts |= {standard.name} | {dimension.name for dimension in standard.dimensions}
+        texts |= {mark.source for mark in rule_marks(standard)}  # the unconfirmed rules' sources
+        for indicator in standard.indicators:
+            texts |= {indicator.name}
+            texts |= {indicator.reason_deprived.text, indicator.reason_not_deprived.text}
+    return texts
+
+
+def _questionnaire_texts() -> set[str]:
+    """Each review questionnaire's name, its pages' titles and notes, and its questions' labels,
+    help and answers (forms/review/questionnaires/, with the record format's labels)."""
+    from gnapp.review.questionnaire import available_questionnaires
+
+    texts = set()
+    for questionnaire in available_questionnaires():
+        texts |= {questionnaire.name}
+        for page in questionnaire.pages:
+            texts |= {page.title} | ({page.note} if page.note else set())
+            for question in page.questions:
+                texts |= {question.label} | ({question.help} if question.help else set())
+                texts |= {label for _, label in question.choices}
+    return texts
+
+
 def data_texts() -> set[str]:
     """Texts of forms/ that the GUI shows through ``tr()``: every field's label of the
     household-record format, the descriptions of the household groups, the names of the kinds
-    of target and their units, the review procedures' steps and their notes."""
+    of target and their units, the review procedures' steps and their notes, the programmes'
+    items, the poverty standards' indicators and reasons, the review questionnaires' pages."""
     from gnapp.core.record import (
         field_label,
         field_schema,
@@ -190,6 +244,9 @@ def data_texts() -> set[str]:
         | {kind["unit"] for kind in kinds if kind["unit"] != "%"}
         | {step["name"] for step in steps}
         | {step["note"] for step in steps if "note" in step}
+        | _programme_texts()
+        | _standard_texts()
+        | _questionnaire_texts()
     )
 
 

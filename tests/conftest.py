@@ -15,6 +15,16 @@ SMALL_DEMO_HOUSEHOLDS = 300
 SMALL_DEMO_SEED = 7
 
 
+@pytest.fixture
+def english():
+    """The interface in English for one test, Vietnamese again after."""
+    from gnapp import i18n
+
+    i18n.set_language("en")
+    yield
+    i18n.set_language("vi")
+
+
 @pytest.fixture(autouse=True, scope="session")
 def user_data_dir(tmp_path_factory) -> Path:
     """Backups and other per-user files go to a temporary folder, never the tester's own."""

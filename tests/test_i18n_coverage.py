@@ -12,7 +12,9 @@ from gnapp.data import resource_file
 from gnapp.i18n_extract import (
     UI_FOLDER,
     check_catalogue,
+    data_texts,
     fields,
+    has_vietnamese_letters,
     looks_user_facing,
     unfinished_qt_messages,
     untranslated_texts,
@@ -96,6 +98,25 @@ def test_every_tr_text_has_its_translation_and_nothing_stale(language):
     assert check.empty == []
 
 
+@pytest.mark.parametrize("language", sorted(set(i18n.LANGUAGES) - {i18n.SOURCE_LANGUAGE}))
+def test_every_data_text_has_its_translation_without_vietnamese_letters(language):
+    """The words of forms/ the GUI shows (programmes, standards, procedures, …) read wholly in
+    the language: an example of a Vietnamese document's wording is code's, never data's."""
+    catalogue = _catalogue(language)
+    texts = data_texts()
+    assert len(texts) > 120
+    assert sorted(texts - catalogue.keys()) == []
+    assert [text for text in sorted(texts) if has_vietnamese_letters(catalogue[text])] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "vietnamese"),
+    [("Dự án 1", True), ("Đ", True), ("Project 1 – “central” …", False), ("45,5%", False)],
+)
+def test_vietnamese_letters_are_seen(text, vietnamese):
+    assert has_vietnamese_letters(text) is vietnamese
+
+
 def test_the_catalogue_check_sees_each_fault():
     catalogue = {"Lưu": "Save", "Có {n} hộ": "{count} households", "Cũ": "Old", "Đóng": ""}
     check = check_catalogue(catalogue, {"Lưu", "Có {n} hộ", "Mới", "Đóng"})
@@ -135,13 +156,6 @@ def test_unfinished_qt_messages_are_seen(tmp_path):
         ("QDialogButtonBox", "Help"),
         ("QDialogButtonBox", "%n file(s)"),
     ]
-
-
-@pytest.fixture
-def english():
-    i18n.set_language("en")
-    yield
-    i18n.set_language("vi")
 
 
 def test_core_messages_the_gui_shows_follow_the_language(english):

@@ -8,6 +8,7 @@ they share (the database, passwords, printing, errors and exit statuses) is in `
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from gnapp import __version__
@@ -23,7 +24,10 @@ from gnapp.cli import (
     review,
 )
 from gnapp.cli.common import Parser, run
-from gnapp.i18n import LANGUAGES
+from gnapp.i18n import LANGUAGES, SOURCE_LANGUAGE, current_language, set_language
+
+# The language of a command's output when --language is not given (docs/cli.md).
+LANGUAGE_VARIABLE = "GNAPP_LANG"
 
 # The command groups, in the order ``gnapp --help`` lists them.
 GROUPS = (register, events, importing, review, programme, reports, packages, office, admin)
@@ -59,7 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--language",
         choices=sorted(LANGUAGES),
-        help="ngôn ngữ giao diện lần này (mặc định: ngôn ngữ đã chọn trên máy này) / language",
+        help="ngôn ngữ lần này: của giao diện (mặc định: ngôn ngữ đã chọn trên máy này), của "
+        f"một lệnh (mặc định: biến môi trường {LANGUAGE_VARIABLE}, không có thì tiếng Việt) / "
+        "language",
     )
     parser.set_defaults(handler=_gui)
     commands = parser.add_subparsers(dest="command", metavar="LỆNH")
@@ -77,7 +83,20 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is not None:
             parser.error("--self-test không đi cùng một lệnh")
         return run(_self_test, args)
-    return run(args.handler, args)
+    if args.command is None:
+        return run(args.handler, args)
+    language = args.language or os.environ.get(LANGUAGE_VARIABLE) or SOURCE_LANGUAGE
+    if language not in LANGUAGES:
+        parser.error(
+            f"{LANGUAGE_VARIABLE}={language}: ngôn ngữ không được hỗ trợ "
+            f"(chọn một trong: {', '.join(sorted(LANGUAGES))})"
+        )
+    before = current_language()
+    set_language(language)
+    try:
+        return run(args.handler, args)
+    finally:
+        set_language(before)
 
 
 def _gui(args: argparse.Namespace) -> int:

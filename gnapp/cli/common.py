@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
+from gnapp.i18n import tr
+
 if TYPE_CHECKING:
     from gnapp.progress import Progress
     from gnapp.store.database import CommuneDatabase
@@ -56,9 +58,9 @@ def run(handler: Handler, args: argparse.Namespace) -> int:
             return refuse(str(problem))
         if error.sqlite_errorcode not in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
             raise
-        return _damaged(args, f"Tệp dữ liệu bị hỏng ({error}).")
+        return _damaged(args, tr("Tệp dữ liệu bị hỏng ({error}).", error=error))
     except ForeignFileError as error:  # another program's file: no backup of ours to restore
-        print(f"Lỗi: {error}", file=sys.stderr)
+        print(tr("Lỗi: {message}", message=error), file=sys.stderr)
         return EXIT_DAMAGED
     except CorruptDatabaseError as error:
         return _damaged(args, str(error))
@@ -66,9 +68,15 @@ def run(handler: Handler, args: argparse.Namespace) -> int:
         if problem := storage_problem(error):
             return refuse(str(problem))
         where = f" {error.filename}" if error.filename else ""
-        return refuse(f"Không đọc hoặc ghi được tệp{where}: {error.strerror or error}")
+        return refuse(
+            tr(
+                "Không đọc hoặc ghi được tệp{where}: {error}",
+                where=where,
+                error=error.strerror or error,
+            )
+        )
     except KeyboardInterrupt:
-        return refuse("Đã dừng (Ctrl+C).")
+        return refuse(tr("Đã dừng (Ctrl+C)."))
     except Exception as error:
         if not isinstance(error, refusals()):
             raise
@@ -85,7 +93,7 @@ def _quiet_stdout() -> None:
 
 def refuse(message: str) -> int:
     """Print ``message`` as an error; the status of a refusal."""
-    print(f"Lỗi: {message}", file=sys.stderr)
+    print(tr("Lỗi: {message}", message=message), file=sys.stderr)
     return EXIT_REFUSED
 
 
@@ -120,14 +128,17 @@ def refusals() -> tuple[type[Exception], ...]:
 
 def _damaged(args: argparse.Namespace, message: str) -> int:
     """Say that a database is broken and how to get the data back; exit status EXIT_DAMAGED."""
-    print(f"Lỗi: {message}", file=sys.stderr)
+    print(tr("Lỗi: {message}", message=message), file=sys.stderr)
     db = getattr(args, "db", None)
     if db is not None:
         print(
-            "Có thể lấy lại dữ liệu từ bản sao lưu gần nhất còn tốt:\n"
-            f"  gnapp backup list --db {db}\n"
-            f"  gnapp backup restore TỆP_SAO_LƯU --db {db}\n"
-            "(dữ liệu hiện tại được giữ lại một bản trước khi phục hồi)",
+            tr(
+                "Có thể lấy lại dữ liệu từ bản sao lưu gần nhất còn tốt:\n"
+                "  gnapp backup list --db {db}\n"
+                "  gnapp backup restore TỆP_SAO_LƯU --db {db}\n"
+                "(dữ liệu hiện tại được giữ lại một bản trước khi phục hồi)",
+                db=db,
+            ),
             file=sys.stderr,
         )
     return EXIT_DAMAGED
@@ -310,7 +321,7 @@ def print_limited(lines: Sequence[str]) -> None:
         print(f"  {line}")
     hidden = len(lines) - SHOWN_PROBLEMS
     if hidden > 0:
-        print(f"  … và {format_number(hidden)} vấn đề khác")
+        print("  " + tr("… và {count} vấn đề khác", count=format_number(hidden)))
 
 
 def show_progress(message: str) -> None:
@@ -336,7 +347,7 @@ def progress_on_stderr() -> Progress:
 def apply_unless_dry_run(dry_run: bool, apply: Callable[[Progress], T]) -> T | None:
     """``apply`` with a progress on stderr, or with ``--dry-run`` nothing (None, and say so)."""
     if dry_run:
-        print("Chạy thử (--dry-run): chưa ghi gì vào dữ liệu.")
+        print(tr("Chạy thử (--dry-run): chưa ghi gì vào dữ liệu."))
         return None
     result = apply(progress_on_stderr())
     end_progress()

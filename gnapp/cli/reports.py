@@ -30,6 +30,7 @@ from gnapp.cli.common import (
     read_json,
     subcommands,
 )
+from gnapp.i18n import as_written, tr
 
 if TYPE_CHECKING:
     from gnapp.store.database import CommuneDatabase
@@ -335,8 +336,13 @@ def _classify(args: argparse.Namespace) -> int:
     if args.b1_lines or args.out:
         raise CliError("--b1-lines và --out chỉ dùng cùng --summary")
     stored = args.db is not None  # records of the database were checked when written
+    # JSON is data: its words stay Vietnamese, as the documents'; the text follows the language
+    words = as_written if args.json else tr
     results = [
-        [classify(record, standard, reference, stored=stored) for standard in standards]
+        [
+            classify(record, standard, reference, stored=stored, translate=words)
+            for standard in standards
+        ]
         for record in _records(args, reference)
     ]
     if args.json:
@@ -346,21 +352,27 @@ def _classify(args: argparse.Namespace) -> int:
         return 0
     for per_household in results:
         for classification in per_household:
-            print(explain(classification))
+            print(explain(classification, tr))
             print()
     for index, standard in enumerate(standards):
         counts: dict[str | None, int] = {}
         for per_household in results:
             code = per_household[index].class_code
             counts[code] = counts.get(code, 0) + 1
-        shown = ", ".join(f"{CLASS_LABELS[code]} {n}" for code, n in counts.items())
-        print(f"Tổng theo chuẩn {standard.id}: {len(results)} hộ — {shown}")
+        shown = ", ".join(f"{tr(CLASS_LABELS[code])} {n}" for code, n in counts.items())
+        print(
+            tr(
+                "Tổng theo chuẩn {standard}: {count} hộ — {classes}",
+                standard=standard.id,
+                count=len(results),
+                classes=shown,
+            )
+        )
     return 0
 
 
 def _transition(args: argparse.Namespace, standards: list, on: date) -> int:
     """``classify --summary``: the register under two standards, side by side."""
-    from gnapp.core.classify import CLASS_LABELS
     from gnapp.reporting.transition import (
         CLASS_ORDER,
         change_text,
@@ -373,7 +385,9 @@ def _transition(args: argparse.Namespace, standards: list, on: date) -> int:
     if args.db is None or len(standards) != 2:
         raise CliError("--summary cần --db và hai chuẩn (--standard A --standard B)")
     with open_commune(args.db) as cdb:
-        transition = compare_standards(cdb.db, *standards, on, score_lines=args.b1_lines)
+        transition = compare_standards(
+            cdb.db, *standards, on, score_lines=args.b1_lines, translate=tr
+        )
         saved = export_transition(cdb.db, transition, args.out) if args.out else None
     if args.json:
         print_json(
@@ -400,51 +414,72 @@ def _transition(args: argparse.Namespace, standards: list, on: date) -> int:
         )
         return 0
     before, after = standards
-    heading = ["Thôn, tổ dân phố", "Số hộ"]
+    heading = [tr("Thôn, tổ dân phố"), tr("Số hộ")]
     for standard in standards:
-        heading += [f"{class_name(code)} ({standard.id})" for code in CLASS_ORDER]
+        heading += [f"{tr(class_name(code))} ({standard.id})" for code in CLASS_ORDER]
+    commune = transition.commune
     print_table(
         [
-            [*heading, "Đổi loại"],
+            [*heading, tr("Đổi loại")],
             *(
-                [v.village, v.households]
+                [v.village if v is not commune else tr(v.village), v.households]
                 + [v.before.get(code, 0) for code in CLASS_ORDER]
                 + [v.after.get(code, 0) for code in CLASS_ORDER]
                 + [v.changed]
-                for v in (*transition.villages, transition.commune)
+                for v in (*transition.villages, commune)
             ),
         ]
     )
     print()
-    print(f"Phân loại ngày {on.strftime('%d/%m/%Y')}: chuẩn {before.id} và chuẩn {after.id}.")
+    print(
+        tr(
+            "Phân loại ngày {date}: chuẩn {before} và chuẩn {after}.",
+            date=on.strftime("%d/%m/%Y"),
+            before=before.id,
+            after=after.id,
+        )
+    )
     if transition.score_lines:
-        print(supposed_lines_text(transition))
-    print(f"Hộ đổi loại: {transition.commune.changed}")
+        print(supposed_lines_text(transition, tr))
+    print(tr("Hộ đổi loại: {count}", count=commune.changed))
     for change, count in sorted(transition.changes.items(), key=lambda item: -item[1]):
-        print(f"  {change_text(change)}: {count} hộ")
+        print("  " + tr("{change}: {count} hộ", change=change_text(change, tr), count=count))
     changed = [h for h in transition.households if h.changed]
     for household in changed:
         old, new = household.before, household.after
         assert old is not None and new is not None  # a changed household has both classes
         print(
             f"- {household.code} {household.head} ({household.village}): "
-            f"{CLASS_LABELS[old.class_code]} → {CLASS_LABELS[new.class_code]}. {household.why}"
+            f"{change_text((old.class_code, new.class_code), tr)}. {household.shown_why}"
         )
     undetermined = sum(h.undetermined_after for h in transition.households)
     if undetermined:
-        print(f"Chưa xác định được theo chuẩn {after.id}: {undetermined} hộ (xem lý do từng hộ)")
+        print(
+            tr(
+                "Chưa xác định được theo chuẩn {standard}: {count} hộ (xem lý do từng hộ)",
+                standard=after.id,
+                count=undetermined,
+            )
+        )
     only_after = sum(
         h.before is not None and h.before.class_code is None and not h.undetermined_after
         for h in transition.households
     )
     if only_after:
-        print(f"Xác định được theo chuẩn {after.id}, chưa theo chuẩn {before.id}: {only_after} hộ")
+        print(
+            tr(
+                "Xác định được theo chuẩn {after}, chưa theo chuẩn {before}: {count} hộ",
+                after=after.id,
+                before=before.id,
+                count=only_after,
+            )
+        )
     if transition.problems:
-        print(f"Hộ có dữ liệu lỗi, chưa phân loại được: {transition.problems}")
+        print(tr("Hộ có dữ liệu lỗi, chưa phân loại được: {count}", count=transition.problems))
     if transition.marks:
-        print("Ngưỡng, chỉ số chưa đối chiếu văn bản gốc:")
+        print(tr("Ngưỡng, chỉ số chưa đối chiếu văn bản gốc:"))
         for mark in transition.marks:
-            print(f"  {mark.text}")
+            print(f"  {mark.text_in(tr)}")
     if saved is not None:
-        print(f"Đã ghi {saved}")
+        print(tr("Đã ghi {path}", path=saved))
     return 0

@@ -51,6 +51,7 @@ from gnapp.cli.common import (
     subcommands,
 )
 from gnapp.cli.review_files import add_commands as add_file_commands
+from gnapp.i18n import tr, tr_noop
 
 
 def _command(
@@ -240,11 +241,20 @@ def _rounds(cdb: Any, args: argparse.Namespace) -> int:
 
     found = rounds(cdb.db)
     if not found:
-        print("Chưa có đợt rà soát nào.")
+        print(tr("Chưa có đợt rà soát nào."))
     for item in found:
-        state = f"đã công nhận, QĐ số {item.decision_number}" if item.locked else "đang thực hiện"
-        print(f"{item.id}\t{item.title}\tchuẩn {item.standard_id}\t"
-              f"ngày tham chiếu {item.reference_date:%d/%m/%Y}\t{state}")  # fmt: skip
+        state = (
+            tr("đã công nhận, QĐ số {number}", number=item.decision_number)
+            if item.locked
+            else tr("đang thực hiện")
+        )
+        print(
+            f"{item.id}\t{item.title_in(tr)}\t"
+            + tr("chuẩn {standard}", standard=item.standard_id)
+            + "\t"
+            + tr("ngày tham chiếu {date}", date=f"{item.reference_date:%d/%m/%Y}")
+            + f"\t{state}"
+        )
     return 0
 
 
@@ -296,9 +306,29 @@ def _state_document(state: Any) -> dict[str, Any]:
     }
 
 
-SOURCE_LABELS = {"listed": "đang trong danh sách", "applied": "có đơn", "added": "bổ sung"}
-QUESTIONNAIRE_LABELS = {None: "chưa rà soát", "draft": "phiếu nháp", "complete": "hoàn thành"}
-VOTE_LABELS = {None: "", "agreed": "thống nhất", "returned": "rà soát lại"}
+SOURCE_LABELS = {
+    "listed": tr_noop("đang trong danh sách"),
+    "applied": tr_noop("có đơn"),
+    "added": tr_noop("bổ sung"),
+}
+QUESTIONNAIRE_LABELS = {
+    None: tr_noop("chưa rà soát"),
+    "draft": tr_noop("phiếu nháp"),
+    "complete": tr_noop("hoàn thành"),
+}
+VOTE_LABELS = {None: "", "agreed": tr_noop("thống nhất"), "returned": tr_noop("rà soát lại")}
+LIST_HEADERS = (
+    tr_noop("Mã hộ"),
+    tr_noop("Chủ hộ"),
+    tr_noop("Thôn/Tổ dân phố"),
+    tr_noop("Năm trước"),
+    tr_noop("Nguồn"),
+    tr_noop("Phiếu"),
+    tr_noop("Kết quả"),
+    tr_noop("Biến động"),
+    tr_noop("Họp dân"),
+    tr_noop("Khiếu nại"),
+)
 
 
 def _list(cdb: Any, args: argparse.Namespace) -> int:
@@ -313,17 +343,17 @@ def _list(cdb: Any, args: argparse.Namespace) -> int:
         return 0
     classes, movements = _labels()
     print_table([
-        ("Mã hộ", "Chủ hộ", "Thôn/Tổ dân phố", "Năm trước", "Nguồn", "Phiếu", "Kết quả",
-         "Biến động", "Họp dân", "Khiếu nại"),
+        tuple(map(tr, LIST_HEADERS)),
         *((
             s.code, s.head_name, s.village_name,
-            classes[s.previous_status] if s.previous_status else "",
-            SOURCE_LABELS[s.source], QUESTIONNAIRE_LABELS[s.questionnaire],
-            classes[s.result] if s.result else "", movements.get(s.movement, ""),
-            VOTE_LABELS[s.vote], s.open_complaints or "",
+            tr(classes[s.previous_status]) if s.previous_status else "",
+            tr(SOURCE_LABELS[s.source]), tr(QUESTIONNAIRE_LABELS[s.questionnaire]),
+            tr(classes[s.result]) if s.result else "",
+            tr(movements[s.movement]) if s.movement in movements else "",
+            tr(VOTE_LABELS[s.vote]), s.open_complaints or "",
         ) for s in states),
     ])  # fmt: skip
-    print(f"{len(states)} hộ trong danh sách.")
+    print(tr("{count} hộ trong danh sách.", count=len(states)))
     return 0
 
 
@@ -408,17 +438,33 @@ def _progress(cdb: Any, args: argparse.Namespace) -> int:
         return 0
     for stage in stages:
         mark = "✓" if stage.done else ("→" if stage.current else " ")
-        deadline = f" (hạn {date.fromisoformat(stage.deadline):%d/%m/%Y}" if stage.deadline else ""
-        deadline += ", quá hạn)" if stage.overdue else (")" if deadline else "")
-        print(f"{mark} {stage.name}{deadline}")
+        deadline = ""
+        if stage.deadline:
+            day = f"{date.fromisoformat(stage.deadline):%d/%m/%Y}"
+            deadline = " " + (
+                tr("(hạn {date}, quá hạn)", date=day)
+                if stage.overdue
+                else tr("(hạn {date})", date=day)
+            )
+        print(f"{mark} {tr(stage.name)}{deadline}")
     print()
     print_table([
-        ("Thôn/Tổ dân phố", *(label for _, label in BOARD_COLUMNS)),
-        *((row.village_name, *(row.counts[key] for key, _ in BOARD_COLUMNS)) for row in rows),
+        (tr("Thôn/Tổ dân phố"), *(tr(label) for _, label in BOARD_COLUMNS)),
+        *((row.village_name if row.village_id is not None else tr(row.village_name),
+           *(row.counts[key] for key, _ in BOARD_COLUMNS)) for row in rows),
     ])  # fmt: skip
     for key, label in FOLLOW_UP:
         if lists[key]:
-            print(f"\n{label} ({len(lists[key])} hộ): " + ", ".join(s.code for s in lists[key]))
+            codes = ", ".join(s.code for s in lists[key])
+            print(
+                "\n"
+                + tr(
+                    "{label} ({count} hộ): {codes}",
+                    label=tr(label),
+                    count=len(lists[key]),
+                    codes=codes,
+                )
+            )
     return 0
 
 

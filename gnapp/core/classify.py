@@ -30,7 +30,7 @@ from gnapp.core.standards import (
     Standard,
 )
 from gnapp.core.vietnamese import format_date, format_decimal, format_money
-from gnapp.i18n import tr_noop
+from gnapp.i18n import Translate, as_written, tr_noop
 
 CLASS_LABELS = {
     "poor": tr_noop("hộ nghèo"),
@@ -40,8 +40,12 @@ CLASS_LABELS = {
     None: tr_noop("chưa xác định được"),
 }
 # How a rule's status is shown next to it (a confirmed rule carries no mark).
-STATUS_MARKS = {"confirmed": "", "secondary": "nguồn thứ cấp", "unknown": "chưa rõ"}
-UNCONFIRMED = "ngưỡng chưa đối chiếu văn bản gốc"
+STATUS_MARKS = {
+    "confirmed": "",
+    "secondary": tr_noop("nguồn thứ cấp"),
+    "unknown": tr_noop("chưa rõ"),
+}
+UNCONFIRMED = tr_noop("ngưỡng chưa đối chiếu văn bản gốc")
 
 
 @dataclass(frozen=True)
@@ -130,7 +134,7 @@ def _household(record: Mapping[str, Any], standard: Standard, reference: date) -
     )
 
 
-def _missing_text(missing: frozenset[Missing], household: Household) -> str:
+def _missing_text(missing: frozenset[Missing], household: Household, translate: Translate) -> str:
     names: dict[str, list[str]] = {}
     for field_name, member in sorted(missing, key=lambda item: (item[0], item[1] or -1)):
         found = names.setdefault(field_name, [])
@@ -138,19 +142,21 @@ def _missing_text(missing: frozenset[Missing], household: Household) -> str:
             found.append(household.member_names[member])
     parts = []
     for field_name, people in names.items():
-        label = field_label(field_name)
+        label = translate(field_label(field_name))
         label = label[:1].lower() + label[1:]
         parts.append(f"{label} ({', '.join(people)})" if people else label)
-    return f"Chưa đủ dữ liệu: {'; '.join(parts)}" if parts else "Chưa đủ dữ liệu"
+    if not parts:
+        return translate("Chưa đủ dữ liệu")
+    return translate("Chưa đủ dữ liệu: {fields}", fields="; ".join(parts))
 
 
-def _evaluate(indicator: Indicator, household: Household) -> IndicatorResult:
+def _evaluate(indicator: Indicator, household: Household, translate: Translate) -> IndicatorResult:
     variables: dict[str, Result] = {}
     for name, let in indicator.lets:
         variables[name] = let.evaluate(household, variables)
     deprived, missing = indicator.rule.evaluate(household, variables)
     if deprived is None:
-        reason = _missing_text(missing, household)
+        reason = _missing_text(missing, household, translate)
     elif deprived:
         condition = indicator.rule.member_condition
         found = [
@@ -158,15 +164,15 @@ def _evaluate(indicator: Indicator, household: Household) -> IndicatorResult:
             for index in range(len(household.derived))
             if condition is not None and condition.evaluate(household, variables, index)[0]
         ]
-        reason = indicator.reason_deprived.render(household, variables, found)
+        reason = indicator.reason_deprived.render(household, variables, found, translate)
     else:
-        reason = indicator.reason_not_deprived.render(household, variables)
+        reason = indicator.reason_not_deprived.render(household, variables, (), translate)
     mark = indicator.provenance
     return IndicatorResult(
         id=indicator.id,
-        name=indicator.name,
+        name=translate(indicator.name),
         dimension=indicator.dimension.id,
-        dimension_name=indicator.dimension.name,
+        dimension_name=translate(indicator.dimension.name),
         deprived=deprived,
         reason=reason,
         status=mark.status,
@@ -181,6 +187,7 @@ def _b1_from_table(
     table: PointsTable,
     entered: Any,
     notes: list[str],
+    translate: Translate,
 ) -> tuple[Any, tuple[ScoredItem, ...]]:
     """B1 computed from the points table (or the entered B1 while answers are missing)."""
     if table.standard_id != standard.id or table.area != record["area"]:
@@ -191,14 +198,25 @@ def _b1_from_table(
         )
     scored = table.score(record["income"]["b1_answers"], record["household_code"])
     if scored.total is None:
-        notes.append(f"Bảng điểm B1 còn thiếu câu trả lời: {', '.join(scored.missing)}")
+        notes.append(
+            translate(
+                "Bảng điểm B1 còn thiếu câu trả lời: {items}", items=", ".join(scored.missing)
+            )
+        )
         return entered, scored.items
     mark = STATUS_MARKS[table.provenance.status]
-    notes.append(f"Điểm B1 tính theo bảng điểm '{table.name}'" + (f" ({mark})" if mark else ""))
+    notes.append(
+        translate("Điểm B1 tính theo bảng điểm '{table}'", table=table.name)
+        + (f" ({translate(mark)})" if mark else "")
+    )
     if entered is not None and Decimal(str(entered)) != scored.total:
         notes.append(
-            f"Điểm B1 ghi trên phiếu ({format_decimal(entered)}) khác điểm tính theo bảng "
-            f"({format_decimal(scored.total)}): dùng điểm tính theo bảng"
+            translate(
+                "Điểm B1 ghi trên phiếu ({entered}) khác điểm tính theo bảng ({computed}): "
+                "dùng điểm tính theo bảng",
+                entered=format_decimal(entered),
+                computed=format_decimal(scored.total),
+            )
         )
     return scored.total, scored.items
 
@@ -218,13 +236,15 @@ def _income(
     score_lines: Mapping[str, Any] | None,
     table: PointsTable | None,
     notes: list[str],
+    translate: Translate,
 ) -> _Income:
     area = record["area"]
+    area_label = translate(AREA_LABELS[area])
     income = record.get("income") or {}
     b1 = income.get("b1_score")
     items: tuple[ScoredItem, ...] = ()
     if table is not None and income.get("b1_answers") is not None:
-        b1, items = _b1_from_table(record, standard, table, b1, notes)
+        b1, items = _b1_from_table(record, standard, table, b1, notes, translate)
     lines = standard.score_method.b1_lines
     b1_line, b1_mark = lines.for_area(area), lines.provenance
     if score_lines is not None:
@@ -233,8 +253,12 @@ def _income(
             b1_line = score_lines[area]
             b1_mark = Provenance("Thang điểm B1 do người dùng cung cấp", "unknown", False)
             notes.append(
-                f"Ngưỡng điểm B1 {format_decimal(b1_line)} điểm ({AREA_LABELS[area]}) do người "
-                f"dùng cung cấp, {UNCONFIRMED}"
+                translate(
+                    "Ngưỡng điểm B1 {line} điểm ({area}) do người dùng cung cấp, {unconfirmed}",
+                    line=format_decimal(b1_line),
+                    area=area_label,
+                    unconfirmed=translate(UNCONFIRMED),
+                )
             )
     if b1 is not None and b1_line is not None:
         return _Income("score", _plain(b1), b1_line, b1_mark, items)
@@ -242,16 +266,27 @@ def _income(
     line = standard.income_lines.for_area(area)
     if b1 is not None:
         notes.append(
-            f"Chuẩn {standard.id} chưa có ngưỡng điểm B1 cho khu vực {AREA_LABELS[area]} (chưa "
-            "công bố): cần thu nhập bình quân đầu người/tháng, hoặc thang điểm B1 người dùng "
-            "xác nhận"
+            translate(
+                "Chuẩn {standard} chưa có ngưỡng điểm B1 cho khu vực {area} (chưa công bố): cần "
+                "thu nhập bình quân đầu người/tháng, hoặc thang điểm B1 người dùng xác nhận",
+                standard=standard.id,
+                area=area_label,
+            )
         )
     if monthly is not None and line is not None:
         return _Income("income", monthly, line, standard.income_lines.provenance, items)
     if monthly is None and b1 is None:
-        notes.append("Thiếu thu nhập bình quân đầu người/tháng và điểm B1: chưa so được với chuẩn")
+        notes.append(
+            translate("Thiếu thu nhập bình quân đầu người/tháng và điểm B1: chưa so được với chuẩn")
+        )
     elif monthly is not None:
-        notes.append(f"Chuẩn {standard.id} chưa có chuẩn thu nhập cho khu vực {AREA_LABELS[area]}")
+        notes.append(
+            translate(
+                "Chuẩn {standard} chưa có chuẩn thu nhập cho khu vực {area}",
+                standard=standard.id,
+                area=area_label,
+            )
+        )
     return _Income(items=items)
 
 
@@ -280,50 +315,83 @@ def _notes(
     income: _Income,
     results: tuple[IndicatorResult, ...],
     class_code: str | None,
+    translate: Translate,
 ) -> list[str]:
     area = record["area"]
+    area_label = translate(AREA_LABELS[area])
     unknown = [result for result in results if result.deprived is None]
     deprived = sum(result.deprived is True for result in results)
     needed = standard.poor_min_deprivations.value
     notes = []
     if unknown and class_code is None and income.basis is not None:
         notes.append(
-            f"Chưa xác định được hộ nghèo hay cận nghèo: đã có {deprived} chỉ số thiếu hụt (cần "
-            f"{needed}), {len(unknown)} chỉ số chưa đủ dữ liệu: {_names(unknown)}"
+            translate(
+                "Chưa xác định được hộ nghèo hay cận nghèo: đã có {deprived} chỉ số thiếu hụt "
+                "(cần {needed}), {unknown} chỉ số chưa đủ dữ liệu: {names}",
+                deprived=deprived,
+                needed=needed,
+                unknown=len(unknown),
+                names=_names(unknown),
+            )
         )
     elif unknown and class_code is not None:
-        notes.append(f"Chỉ số chưa đủ dữ liệu, không làm thay đổi phân loại: {_names(unknown)}")
+        notes.append(
+            translate(
+                "Chỉ số chưa đủ dữ liệu, không làm thay đổi phân loại: {names}",
+                names=_names(unknown),
+            )
+        )
     elif unknown:
-        notes.append(f"Chỉ số chưa đủ dữ liệu: {_names(unknown)}")
+        notes.append(translate("Chỉ số chưa đủ dữ liệu: {names}", names=_names(unknown)))
     used: list[tuple[str, Provenance]] = []
     if income.provenance is not None:
-        line = "ngưỡng điểm B1" if income.basis == "score" else "chuẩn thu nhập"
-        used.append((f"{line} {AREA_LABELS[area]}", income.provenance))
+        line = (
+            translate("ngưỡng điểm B1 {area}", area=area_label)
+            if income.basis == "score"
+            else translate("chuẩn thu nhập {area}", area=area_label)
+        )
+        used.append((line, income.provenance))
     above = income.above_line
     band = standard.average_band
     if above and income.basis == "income":
         if band.for_area(area) is None:
             notes.append(
-                f"Chuẩn {standard.id} chưa có ngưỡng hộ có mức sống trung bình (chưa rõ): hộ "
-                "trên chuẩn được xếp hộ không nghèo"
+                translate(
+                    "Chuẩn {standard} chưa có ngưỡng hộ có mức sống trung bình (chưa rõ): hộ "
+                    "trên chuẩn được xếp hộ không nghèo",
+                    standard=standard.id,
+                )
             )
         else:
-            used.append((f"ngưỡng mức sống trung bình {AREA_LABELS[area]}", band.provenance))
+            used.append(
+                (
+                    translate("ngưỡng mức sống trung bình {area}", area=area_label),
+                    band.provenance,
+                )
+            )
     if above and income.basis == "score" and band.for_area(area) is not None:
         notes.append(
-            "Hộ có mức sống trung bình được xác định theo thu nhập bình quân đầu người, không "
-            "theo điểm B1"
+            translate(
+                "Hộ có mức sống trung bình được xác định theo thu nhập bình quân đầu người, "
+                "không theo điểm B1"
+            )
         )
     if class_code == "average" and record.get("agricultural") is not True:
-        known = "chưa rõ hộ có" if record.get("agricultural") is None else "hộ không"
         notes.append(
-            f"Mức sống trung bình theo chuẩn áp dụng cho hộ làm nông, lâm, ngư, diêm nghiệp; "
-            f"{known} làm nông, lâm, ngư, diêm nghiệp"
+            translate(
+                "Mức sống trung bình theo chuẩn áp dụng cho hộ làm nông, lâm, ngư, diêm "
+                "nghiệp; chưa rõ hộ có làm nông, lâm, ngư, diêm nghiệp"
+            )
+            if record.get("agricultural") is None
+            else translate(
+                "Mức sống trung bình theo chuẩn áp dụng cho hộ làm nông, lâm, ngư, diêm "
+                "nghiệp; hộ không làm nông, lâm, ngư, diêm nghiệp"
+            )
         )
     if income.basis is not None and not above:
         used.append(
             (
-                "số chỉ số thiếu hụt tối thiểu của hộ nghèo",
+                translate("số chỉ số thiếu hụt tối thiểu của hộ nghèo"),
                 standard.poor_min_deprivations.provenance,
             )
         )
@@ -337,12 +405,13 @@ def _notes(
         for status in ("secondary", "unknown")
     }
     unconfirmed = [
-        f"{STATUS_MARKS[status]}: {', '.join(labels)}"
+        f"{translate(STATUS_MARKS[status])}: {', '.join(labels)}"
         for status, labels in by_status.items()
         if labels
     ]
     if unconfirmed:
-        notes.append(f"{UNCONFIRMED[:1].upper()}{UNCONFIRMED[1:]} — {'; '.join(unconfirmed)}")
+        heading = translate(UNCONFIRMED)
+        notes.append(f"{heading[:1].upper()}{heading[1:]} — {'; '.join(unconfirmed)}")
     return notes
 
 
@@ -354,6 +423,7 @@ def classify(
     score_lines: Mapping[str, Any] | None = None,
     points_table: PointsTable | None = None,
     stored: bool = False,
+    translate: Translate = as_written,
 ) -> Classification:
     """Classify a household (validated first: RecordError) under a standard at a date.
 
@@ -362,13 +432,15 @@ def classify(
     ``stored``: the record was built from the commune's database, whose writes follow the
     schema, so only what the schema cannot say is checked again (about half the time of a
     classification); should it still not fit, the full check names the problem.
+    ``translate``: the language of the result's words (names, reasons, notes): Vietnamese as
+    written, for documents; ``tr`` for what the GUI shows.
     """
     if not stored:
         validate_record(record, reference_date)
-        return _classify(record, standard, reference_date, score_lines, points_table)
+        return _classify(record, standard, reference_date, score_lines, points_table, translate)
     try:
         validate_stored_record(record, reference_date)
-        return _classify(record, standard, reference_date, score_lines, points_table)
+        return _classify(record, standard, reference_date, score_lines, points_table, translate)
     except (LookupError, TypeError, ValueError, AttributeError, ArithmeticError):
         validate_record(record, reference_date)
         raise
@@ -380,13 +452,14 @@ def _classify(
     reference_date: date,
     score_lines: Mapping[str, Any] | None,
     points_table: PointsTable | None,
+    translate: Translate,
 ) -> Classification:
     household = _household(record, standard, reference_date)
-    results = tuple(_evaluate(indicator, household) for indicator in standard.indicators)
+    results = tuple(_evaluate(indicator, household, translate) for indicator in standard.indicators)
     deprived = sum(result.deprived is True for result in results)
     unknown = sum(result.deprived is None for result in results)
     notes: list[str] = []
-    income = _income(record, standard, score_lines, points_table, notes)
+    income = _income(record, standard, score_lines, points_table, notes, translate)
     code = _class_code(
         income,
         standard.average_band.for_area(record["area"]),
@@ -394,11 +467,11 @@ def _classify(
         unknown,
         standard.poor_min_deprivations.value,
     )
-    notes.extend(_notes(record, standard, income, results, code))
+    notes.extend(_notes(record, standard, income, results, code, translate))
     return Classification(
         household_code=record["household_code"],
         standard_id=standard.id,
-        standard_name=standard.name,
+        standard_name=translate(standard.name),
         reference_date=reference_date,
         area=record["area"],
         indicators=results,
@@ -409,7 +482,7 @@ def _classify(
         income_value=income.value,
         income_line=income.line,
         class_code=code,
-        class_label=CLASS_LABELS[code],
+        class_label=translate(CLASS_LABELS[code]),
         notes=tuple(notes),
         b1_items=income.items,
     )
@@ -418,26 +491,45 @@ def _classify(
 _SYMBOLS = {True: "✗", False: "✓", None: "?"}
 
 
-def _income_line_text(result: Classification) -> str:
-    area = AREA_LABELS[result.area]
+def _income_line_text(result: Classification, translate: Translate = as_written) -> str:
+    area = translate(AREA_LABELS[result.area])
     measured, limit = result.income_value, result.income_line
     if result.income_basis is None or measured is None or limit is None:
-        return "Thu nhập: chưa so được với chuẩn"
-    relation = "trên" if measured > limit else "bằng hoặc dưới"
+        return translate("Thu nhập: chưa so được với chuẩn")
+    above = measured > limit
     if result.income_basis == "score":
-        value, line = format_decimal(measured), format_decimal(limit)
-        return f"Điểm B1: {value} điểm; ngưỡng {area}: {line} điểm ({relation} ngưỡng)"
-    value, line = format_money(measured), format_money(limit)
-    return f"Thu nhập bình quân đầu người/tháng: {value}; chuẩn {area}: {line} ({relation} chuẩn)"
+        return translate(
+            "Điểm B1: {value} điểm; ngưỡng {area}: {line} điểm (trên ngưỡng)"
+            if above
+            else "Điểm B1: {value} điểm; ngưỡng {area}: {line} điểm (bằng hoặc dưới ngưỡng)",
+            value=format_decimal(measured),
+            area=area,
+            line=format_decimal(limit),
+        )
+    return translate(
+        "Thu nhập bình quân đầu người/tháng: {value}; chuẩn {area}: {line} (trên chuẩn)"
+        if above
+        else "Thu nhập bình quân đầu người/tháng: {value}; chuẩn {area}: {line} "
+        "(bằng hoặc dưới chuẩn)",
+        value=format_money(measured),
+        area=area,
+        line=format_money(limit),
+    )
 
 
-def explain(classification: Classification) -> str:
-    """The classification as Vietnamese text for the command line."""
+def explain(classification: Classification, translate: Translate = as_written) -> str:
+    """The classification as text for the command line; its own words in ``translate``'s
+    language (a classification made with the same ``translate`` has its words in it too)."""
     result = classification
     lines = [
-        f"Hộ {result.household_code} — {result.standard_name} — khu vực "
-        f"{AREA_LABELS[result.area]} — ngày tham chiếu {format_date(result.reference_date)}",
-        "Chỉ số thiếu hụt (✗ thiếu hụt, ✓ không thiếu hụt, ? chưa đủ dữ liệu):",
+        translate(
+            "Hộ {household} — {standard} — khu vực {area} — ngày tham chiếu {date}",
+            household=result.household_code,
+            standard=result.standard_name,
+            area=translate(AREA_LABELS[result.area]),
+            date=format_date(result.reference_date),
+        ),
+        translate("Chỉ số thiếu hụt (✗ thiếu hụt, ✓ không thiếu hụt, ? chưa đủ dữ liệu):"),
     ]
     dimension = None
     for indicator in result.indicators:
@@ -445,25 +537,30 @@ def explain(classification: Classification) -> str:
             dimension = indicator.dimension
             lines.append(f"  {indicator.dimension_name}")
         mark = STATUS_MARKS[indicator.status]
-        suffix = f" [{mark}]" if mark else ""
+        suffix = f" [{translate(mark)}]" if mark else ""
         symbol = _SYMBOLS[indicator.deprived]
         lines.append(f"    {symbol} {indicator.name}: {indicator.reason}{suffix}")
-    lines.append(
-        f"Số chỉ số thiếu hụt: {result.deprivation_count}/{len(result.indicators)}"
-        + (f" (chưa đủ dữ liệu: {result.unknown_count})" if result.unknown_count else "")
-        + f"; điểm B2: {result.b2_score}"
+    count = translate(
+        "Số chỉ số thiếu hụt: {count}/{total}",
+        count=result.deprivation_count,
+        total=len(result.indicators),
     )
+    if result.unknown_count:
+        count += translate(" (chưa đủ dữ liệu: {unknown})", unknown=result.unknown_count)
+    lines.append(count + translate("; điểm B2: {b2}", b2=result.b2_score))
     if result.b1_items:
-        lines.append("Bảng điểm B1:")
+        lines.append(translate("Bảng điểm B1:"))
         for item in result.b1_items:
             points = (
-                "chưa trả lời" if item.points is None else f"{format_decimal(item.points)} điểm"
+                translate("chưa trả lời")
+                if item.points is None
+                else translate("{points} điểm", points=format_decimal(item.points))
             )
             answer = f"{item.answer} — " if item.answer is not None else ""
             lines.append(f"  - {item.name}: {answer}{points}")
-    lines.append(_income_line_text(result))
-    lines.append(f"Phân loại: {result.class_label}")
+    lines.append(_income_line_text(result, translate))
+    lines.append(translate("Phân loại: {label}", label=result.class_label))
     if result.notes:
-        lines.append("Ghi chú:")
+        lines.append(translate("Ghi chú:"))
         lines.extend(f"  - {note}" for note in result.notes)
     return "\n".join(lines)

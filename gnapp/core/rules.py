@@ -19,12 +19,13 @@ from decimal import Decimal
 from typing import Any
 
 from gnapp.core.record import (
+    VALUE_LABELS,
     field_schema,
     household_field_names,
     member_field_names,
-    value_label,
 )
 from gnapp.core.vietnamese import format_decimal
+from gnapp.i18n import Translate, as_written
 
 Missing = tuple[str, int | None]
 """A field that was null or absent: ("member.schooling", member index) or ("household.x", None)."""
@@ -572,24 +573,34 @@ def compile_rule(
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _FORMATS = ("percent",)
+# A template's piece: literal text, or a placeholder (scope, name, reference, style).
+Piece = str | tuple[str, str, str, str | None]
 
 
-def render_value(value: Any, field_name: str | None = None, style: str | None = None) -> str:
-    """A value in a Vietnamese sentence: labels for enum values, numbers the Vietnamese way."""
+def render_value(
+    value: Any,
+    field_name: str | None = None,
+    style: str | None = None,
+    translate: Translate = as_written,
+) -> str:
+    """A value in a sentence: labels for enum values (in ``translate``'s language), numbers
+    the Vietnamese way; the household's own words (names) as they are."""
     if value is None:
-        return "chưa rõ"
+        return translate("chưa rõ")
     if isinstance(value, Span):
-        low, high = (render_value(v, field_name, style) for v in (value.low, value.high))
+        low, high = (render_value(v, field_name, style, translate) for v in (value.low, value.high))
         return f"{low}–{high}"
     if isinstance(value, list):
-        return ", ".join(render_value(item, field_name, style) for item in value) or "không có"
+        items = (render_value(item, field_name, style, translate) for item in value)
+        return ", ".join(items) or translate("không có")
     if isinstance(value, bool):
-        return "có" if value else "không"
+        return translate("có") if value else translate("không")
     if style == "percent":
         return f"{format_decimal(_decimal(value) * 100)}%"
     if isinstance(value, int | float | Decimal):
         return format_decimal(value)
-    return value_label(field_name, value) if field_name else str(value)
+    labels = VALUE_LABELS.get(field_name or "", {})
+    return translate(labels[value]) if value in labels else str(value)
 
 
 @dataclass(frozen=True)
@@ -604,45 +615,69 @@ class Template:
     each_member: bool
     params: Mapping[str, Any] = field(repr=False)
     # The text cut once into literal pieces and placeholders (scope, name, reference, style);
-    # a parameter's placeholder is filled here, since parameters do not change.
-    pieces: tuple[str | tuple[str, str, str, str | None], ...] = field(
-        init=False, repr=False, compare=False
-    )
+    # a parameter's placeholder is filled here, since parameters do not change. The text of
+    # another language (its catalogue's translation) is cut once too, when first rendered.
+    pieces: tuple[Piece, ...] = field(init=False, repr=False, compare=False)
+    translated: dict[str, tuple[Piece, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        pieces: list[str | tuple[str, str, str, str | None]] = []
+        object.__setattr__(self, "pieces", self._cut(self.text, as_written))
+        object.__setattr__(self, "translated", {})
+
+    def _cut(self, text: str, translate: Translate) -> tuple[Piece, ...]:
+        pieces: list[Piece] = []
         position = 0
-        for match in _PLACEHOLDER.finditer(self.text):
-            pieces.append(self.text[position : match.start()])
+        for match in _PLACEHOLDER.finditer(text):
+            pieces.append(text[position : match.start()])
             reference, _, style = match.group(1).partition(":")
             scope, _, name = reference.partition(".")
             if scope == "param":
-                pieces.append(render_value(self.params[name], style=style or None))
+                pieces.append(render_value(self.params[name], None, style or None, translate))
             else:
                 pieces.append((scope, name, reference, style or None))
             position = match.end()
-        pieces.append(self.text[position:])
-        object.__setattr__(self, "pieces", tuple(piece for piece in pieces if piece != ""))
+        pieces.append(text[position:])
+        return tuple(piece for piece in pieces if piece != "")
+
+    def _pieces(self, translate: Translate) -> tuple[Piece, ...]:
+        if translate is as_written:
+            return self.pieces
+        text = translate(self.text)
+        if text == self.text:
+            return self.pieces
+        if text not in self.translated:
+            self.translated[text] = self._cut(text, translate)
+        return self.translated[text]
 
     def render(
         self,
         household: Household,
         variables: Mapping[str, Result],
         members: Sequence[int] = (),
+        translate: Translate = as_written,
     ) -> str:
+        """The sentence for a household, in ``translate``'s language (Vietnamese by default)."""
+        pieces = self._pieces(translate)
         if self.each_member:
-            return "; ".join(self._fill(household, variables, index) for index in members)
-        return self._fill(household, variables, None)
+            return "; ".join(
+                self._fill(pieces, household, variables, index, translate) for index in members
+            )
+        return self._fill(pieces, household, variables, None, translate)
 
+    @staticmethod
     def _fill(
-        self, household: Household, variables: Mapping[str, Result], member: int | None
+        pieces: tuple[Piece, ...],
+        household: Household,
+        variables: Mapping[str, Result],
+        member: int | None,
+        translate: Translate,
     ) -> str:
-        def filled(piece: str | tuple[str, str, str, str | None]) -> str:
+        def filled(piece: Piece) -> str:
             if isinstance(piece, str):
                 return piece
             scope, name, reference, style = piece
             if scope == "var":
-                return render_value(variables[name][0], style=style)
+                return render_value(variables[name][0], None, style, translate)
             if scope == "household":
                 value = household.record.get(name)
             elif name in DERIVED_MEMBER_FIELDS:
@@ -650,9 +685,9 @@ class Template:
                 value = household.derived[member][name][0]
             else:
                 value = household.record["members"][member].get(name)
-            return render_value(value, reference, style)
+            return render_value(value, reference, style, translate)
 
-        return "".join(filled(piece) for piece in self.pieces)
+        return "".join(filled(piece) for piece in pieces)
 
 
 def compile_template(

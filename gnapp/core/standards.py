@@ -26,12 +26,13 @@ from gnapp.core.record import RecordError, age_in_months
 from gnapp.core.rules import Kind, Rule, RuleError, Template, compile_rule, compile_template
 from gnapp.core.rules import literal_kind as _value_kind
 from gnapp.data import form_file
+from gnapp.i18n import Translate, as_written, tr_noop
 
 FORMAT_VERSION = 1
 AREAS = ("rural", "urban")
 SEXES = ("male", "female")
 STATUSES = ("confirmed", "secondary", "unknown")  # strongest first
-AREA_LABELS = {"rural": "nông thôn", "urban": "thành thị"}
+AREA_LABELS = {"rural": tr_noop("nông thôn"), "urban": tr_noop("thành thị")}
 # The regions of the B1 points sheets of the previous regime (standards.md).
 REGIONS = {
     "dong_bang_song_hong": "Đồng bằng sông Hồng",
@@ -667,22 +668,33 @@ class RoundStandard:
     reason: str
 
 
-def round_standard(kind: str, year: int, month: int | None = None) -> RoundStandard:
+def round_standard(
+    kind: str, year: int, month: int | None = None, translate: Translate = as_written
+) -> RoundStandard:
     """The default standard of a round: a periodic round of year N sets the lists used in
     N + 1, so it measures households against the standard in force on 1 January of N + 1 (the
     late-2021 review ran under the 2022–2025 standard); a regular (monthly) round keeps the
-    standard in force in its month. StandardError when no national standard covers the year."""
+    standard in force in its month. StandardError when no national standard covers the year.
+    ``translate``: the language of the reason (``tr`` where the GUI shows it)."""
     if kind == "periodic":
         standard = standard_for_year(year + 1)
-        reason = (
-            f"Đợt định kỳ năm {year} xác định danh sách hộ nghèo, hộ cận nghèo dùng trong năm "
-            f"{year + 1}: mặc định là chuẩn có hiệu lực ngày 01/01/{year + 1}; "
-            "chọn được chuẩn khác."
+        reason = translate(
+            "Đợt định kỳ năm {year} xác định danh sách hộ nghèo, hộ cận nghèo dùng trong năm "
+            "{next}: mặc định là chuẩn có hiệu lực ngày 01/01/{next}; chọn được chuẩn khác.",
+            year=year,
+            next=year + 1,
         )
         return RoundStandard(standard, reason)
     standard = standard_for_year(year)
-    when = f"tháng {month:02d}/{year}" if month else f"năm {year}"
-    reason = f"Đợt thường xuyên: mặc định là chuẩn có hiệu lực trong {when}; chọn được chuẩn khác."
+    when = (
+        translate("tháng {month:02d}/{year}", month=month, year=year)
+        if month
+        else translate("năm {year}", year=year)
+    )
+    reason = translate(
+        "Đợt thường xuyên: mặc định là chuẩn có hiệu lực trong {when}; chọn được chuẩn khác.",
+        when=when,
+    )
     return RoundStandard(standard, reason)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from gnapp.core.classify import CLASS_LABELS, STATUS_MARKS, Classification, clas
 from gnapp.core.record import RecordError
 from gnapp.core.standards import AREA_LABELS, Provenance, Standard
 from gnapp.core.vietnamese import format_date, format_decimal
-from gnapp.i18n import tr_noop
+from gnapp.i18n import Translate, as_written, tr_noop
 from gnapp.progress import Progress
 from gnapp.reporting.lists import commune_heading
 from gnapp.reporting.tables import Column, Group, Row, Table
@@ -57,6 +57,7 @@ class Outcome:
 
     @staticmethod
     def of(result: Classification) -> Outcome:
+        """The outcome in the classification's language (its names and notes)."""
         return Outcome(
             class_code=result.class_code,
             deprived=tuple(i.name for i in result.indicators if i.deprived is True),
@@ -80,7 +81,8 @@ class ComparedHousehold:
     area: str
     before: Outcome | None  # None: the record could not be classified (``why`` says why)
     after: Outcome | None
-    why: str
+    why: str  # in Vietnamese, as the workbook and the command line say it
+    shown_why: str  # in the language compare_standards was given: the GUI's
 
     @property
     def changed(self) -> bool:
@@ -114,14 +116,23 @@ class RuleMark:
     """A threshold or indicator of a standard that is not confirmed against the legal text."""
 
     standard_id: str
-    label: str
+    label: str  # the rule's name; an indicator's name when ``indicator``
     status: str  # "secondary" | "unknown"
     source: str
+    indicator: bool = False
 
     @property
     def text(self) -> str:
-        return (
-            f"Chuẩn {self.standard_id} — {self.label}: {STATUS_MARKS[self.status]} ({self.source})"
+        return self.text_in(as_written)
+
+    def text_in(self, translate: Translate) -> str:
+        label = translate(self.label)
+        return translate(
+            "Chuẩn {standard} — {label}: {mark} ({source})",
+            standard=self.standard_id,
+            label=translate("chỉ số {name}", name=label) if self.indicator else label,
+            mark=translate(STATUS_MARKS[self.status]),
+            source=translate(self.source),
         )
 
 
@@ -152,66 +163,140 @@ class Transition:
 def rule_marks(standard: Standard) -> list[RuleMark]:
     """The rules of ``standard`` whose status is secondary or unknown, in the standard's order."""
     rules: list[tuple[str, Provenance]] = [
-        ("chuẩn thu nhập", standard.income_lines.provenance),
-        ("số chỉ số thiếu hụt tối thiểu của hộ nghèo", standard.poor_min_deprivations.provenance),
-        ("ngưỡng hộ có mức sống trung bình", standard.average_band.provenance),
-        ("ngưỡng điểm B1", standard.score_method.b1_lines.provenance),
-        ("điểm B2 mỗi chỉ số", standard.score_method.b2_points_per_indicator.provenance),
-        ("độ tuổi lao động", standard.working_age.provenance),
-        ("người phụ thuộc", standard.dependant.provenance),
-        *((f"chỉ số {i.name}", i.provenance) for i in standard.indicators),
+        (tr_noop("chuẩn thu nhập"), standard.income_lines.provenance),
+        (
+            tr_noop("số chỉ số thiếu hụt tối thiểu của hộ nghèo"),
+            standard.poor_min_deprivations.provenance,
+        ),
+        (tr_noop("ngưỡng hộ có mức sống trung bình"), standard.average_band.provenance),
+        (tr_noop("ngưỡng điểm B1"), standard.score_method.b1_lines.provenance),
+        (
+            tr_noop("điểm B2 mỗi chỉ số"),
+            standard.score_method.b2_points_per_indicator.provenance,
+        ),
+        (tr_noop("độ tuổi lao động"), standard.working_age.provenance),
+        (tr_noop("người phụ thuộc"), standard.dependant.provenance),
     ]
-    return [
+    marks = [
         RuleMark(standard.id, label, mark.status, mark.source)
         for label, mark in rules
         if mark.status in ("secondary", "unknown")
     ]
+    return marks + [
+        RuleMark(standard.id, i.name, i.provenance.status, i.provenance.source, indicator=True)
+        for i in standard.indicators
+        if i.provenance.status in ("secondary", "unknown")
+    ]
 
 
-def _income_text(outcome: Outcome, standard: Standard, area: str) -> str:
+def _income_text(outcome: Outcome, standard: Standard, area: str, translate: Translate) -> str:
     if outcome.income_basis is None:
-        return f"chuẩn {standard.id}: chưa so được thu nhập với chuẩn"
-    unit = "điểm B1" if outcome.income_basis == "score" else "đồng/người/tháng"
+        return translate("chuẩn {standard}: chưa so được thu nhập với chuẩn", standard=standard.id)
     value = format_decimal(outcome.income_value)
+    unit = (
+        translate("điểm B1") if outcome.income_basis == "score" else translate("đồng/người/tháng")
+    )
     if outcome.income_line is None:
-        return f"chuẩn {standard.id}: {value} {unit}, chưa có ngưỡng {AREA_LABELS[area]}"
-    side = (
-        "trên"
-        if outcome.income_value is not None and outcome.income_value > outcome.income_line
-        else "không quá"
-    )
-    return (
-        f"chuẩn {standard.id}: {value} {unit}, {side} ngưỡng {format_decimal(outcome.income_line)}"
+        return translate(
+            "chuẩn {standard}: {value} {unit}, chưa có ngưỡng {area}",
+            standard=standard.id,
+            value=value,
+            unit=unit,
+            area=translate(AREA_LABELS[area]),
+        )
+    above = outcome.income_value is not None and outcome.income_value > outcome.income_line
+    return translate(
+        "chuẩn {standard}: {value} {unit}, trên ngưỡng {line}"
+        if above
+        else "chuẩn {standard}: {value} {unit}, không quá ngưỡng {line}",
+        standard=standard.id,
+        value=value,
+        unit=unit,
+        line=format_decimal(outcome.income_line),
     )
 
 
-def _why(before: Outcome, after: Outcome, standards: tuple[Standard, Standard], area: str) -> str:
+def _why(
+    before: Outcome,
+    after: Outcome,
+    standards: tuple[Standard, Standard],
+    area: str,
+    translate: Translate,
+) -> str:
     """Why the class is what it is under each standard: the deprivations that differ and the
-    income against each line."""
+    income against each line (the outcomes in ``translate``'s language)."""
     old, new = standards
     gained = [name for name in after.deprived if name not in before.deprived]
     lost = [name for name in before.deprived if name not in after.deprived]
     parts = [
-        f"{len(before.deprived)} chỉ số thiếu hụt theo chuẩn {old.id}, "
-        f"{len(after.deprived)} theo chuẩn {new.id}"
+        translate(
+            "{before} chỉ số thiếu hụt theo chuẩn {old}, {after} theo chuẩn {new}",
+            before=len(before.deprived),
+            old=old.id,
+            after=len(after.deprived),
+            new=new.id,
+        )
     ]
     if gained:
-        parts.append(f"thiếu hụt thêm: {', '.join(gained)}")
+        parts.append(translate("thiếu hụt thêm: {names}", names=", ".join(gained)))
     if lost:
-        parts.append(f"không còn thiếu hụt: {', '.join(lost)}")
+        parts.append(translate("không còn thiếu hụt: {names}", names=", ".join(lost)))
     if after.unknown:
-        parts.append(f"chưa đủ dữ liệu ({new.id}): {', '.join(after.unknown)}")
-    parts.append(_income_text(before, old, area))
-    parts.append(_income_text(after, new, area))
+        parts.append(
+            translate(
+                "chưa đủ dữ liệu ({standard}): {names}",
+                standard=new.id,
+                names=", ".join(after.unknown),
+            )
+        )
+    parts.append(_income_text(before, old, area, translate))
+    parts.append(_income_text(after, new, area, translate))
     text = "; ".join(parts)
     if before.class_code == after.class_code and before.class_code is not None:
         return text
     said = [
-        f"Theo chuẩn {standard.id}: " + "; ".join(outcome.notes)
+        translate("Theo chuẩn {standard}: {notes}", standard=standard.id, notes="; ".join(notes))
         for outcome, standard in ((before, old), (after, new))
-        if outcome.notes and (outcome.class_code is None or standard is new)
+        if (notes := outcome.notes) and (outcome.class_code is None or standard is new)
     ]
     return ". ".join([text, *said])
+
+
+def _why_in(
+    record: dict[str, Any],
+    standards: tuple[Standard, Standard],
+    outcomes: tuple[Outcome, Outcome],
+    on: date,
+    score_lines: Mapping[str, int] | None,
+    translate: Translate,
+) -> str:
+    """``_why`` in ``translate``'s language: the classifications' notes are written in it
+    again, where the reason quotes them (a change of class, a class not determined)."""
+    before, after = outcomes
+    if before.class_code == after.class_code and before.class_code is not None:
+        before, after = (
+            replace(
+                outcome,
+                deprived=tuple(map(translate, outcome.deprived)),
+                unknown=tuple(map(translate, outcome.unknown)),
+            )
+            for outcome in outcomes
+        )
+    else:
+        before, after = (
+            Outcome.of(
+                classify(
+                    record,
+                    s,
+                    on,
+                    stored=True,
+                    score_lines=_lines_for(s, score_lines),
+                    translate=translate,
+                )
+            )
+            for s in standards
+        )
+    return _why(before, after, standards, record["area"], translate)
 
 
 def _head_name(record: Mapping[str, Any]) -> str:
@@ -226,6 +311,7 @@ def _compared(
     standards: tuple[Standard, Standard],
     on: date,
     score_lines: Mapping[str, int] | None,
+    translate: Translate,
 ) -> ComparedHousehold:
     try:
         first, second = (
@@ -242,8 +328,10 @@ def _compared(
             None,
             None,
             f"Chưa phân loại được: {error}",
+            translate("Chưa phân loại được: {error}", error=error),
         )
     before, after = Outcome.of(first), Outcome.of(second)
+    why = _why(before, after, standards, record["area"], as_written)
     return ComparedHousehold(
         household_id,
         record["household_code"],
@@ -252,7 +340,10 @@ def _compared(
         record["area"],
         before,
         after,
-        _why(before, after, standards, record["area"]),
+        why,
+        why
+        if translate is as_written
+        else _why_in(record, standards, (before, after), on, score_lines, translate),
     )
 
 
@@ -288,13 +379,15 @@ def compare_standards(
     on: date,
     progress: Progress | None = None,
     score_lines: Mapping[str, int] | None = None,
+    translate: Translate = as_written,
 ) -> Transition:
     """Classify every household present on ``on`` under both standards (read from the
     database, so records are not validated again; a record that still fails is listed with
     its problem). ``score_lines`` ({"rural": points, "urban": points}) are B1 lines the user
     supposes for a standard that has none published (marked as the user's in every result).
     ``progress`` is told every 500 households (and raises Cancelled there when the user
-    stops)."""
+    stops). ``translate``: the language of each household's ``shown_why`` (``tr`` for the GUI;
+    its ``why`` is Vietnamese, for the workbook)."""
     records = present_records(db, on)
     total = len(records)
     standards = (before, after)
@@ -302,7 +395,7 @@ def compare_standards(
     if progress is not None:
         progress(0, total, "Đang phân loại theo hai chuẩn…")
     for household_id, record in records:
-        compared.append(_compared(household_id, record, standards, on, score_lines))
+        compared.append(_compared(household_id, record, standards, on, score_lines, translate))
         if progress is not None and len(compared) % 500 == 0:
             progress(len(compared), total, "Đang phân loại theo hai chuẩn…")
     order = {row["name"]: index for index, row in enumerate(villages(db))}
@@ -327,15 +420,21 @@ def compare_standards(
     )
 
 
-def supposed_lines_text(transition: Transition) -> str:
+def supposed_lines_text(transition: Transition, translate: Translate = as_written) -> str:
     """The B1 lines the user supposed, said as such."""
     lines = transition.score_lines or {}
     shown = ", ".join(
-        f"{AREA_LABELS[area].lower()} {format_decimal(lines[area])} điểm"
+        translate(
+            "{area} {points} điểm",
+            area=translate(AREA_LABELS[area]).lower(),
+            points=format_decimal(lines[area]),
+        )
         for area in ("rural", "urban")
         if lines.get(area) is not None
     )
-    return f"Ngưỡng điểm B1 giả định do người dùng nhập (chưa có văn bản): {shown}"
+    return translate(
+        "Ngưỡng điểm B1 giả định do người dùng nhập (chưa có văn bản): {lines}", lines=shown
+    )
 
 
 def class_name(code: str | None) -> str:
@@ -343,10 +442,10 @@ def class_name(code: str | None) -> str:
     return CLASS_SHORT[code]
 
 
-def change_text(change: tuple[str | None, str | None]) -> str:
+def change_text(change: tuple[str | None, str | None], translate: Translate = as_written) -> str:
     """ "hộ nghèo → hộ cận nghèo"."""
     old, new = change
-    return f"{CLASS_LABELS[old]} → {CLASS_LABELS[new]}"
+    return f"{translate(CLASS_LABELS[old])} → {translate(CLASS_LABELS[new])}"
 
 
 # --- the workbook ------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import sqlite_utils
 
 from gnapp.core.movements import movement
 from gnapp.core.vietnamese import format_date
+from gnapp.i18n import tr_noop
 from gnapp.review import procedure as procedures
 from gnapp.store import review
 from gnapp.store.errors import DatabaseError
@@ -145,13 +146,13 @@ def household_states(
 
 
 BOARD_COLUMNS = (
-    ("listed", "Trong danh sách"),
-    ("surveyed", "Đã rà soát"),
-    ("complete", "Phiếu hoàn thành"),
-    ("agreed", "Đã họp thống nhất"),
-    ("posted", "Đã niêm yết"),
-    ("disputed", "Đang khiếu nại"),
-    ("recognised", "Đã công nhận"),
+    ("listed", tr_noop("Trong danh sách")),
+    ("surveyed", tr_noop("Đã rà soát")),
+    ("complete", tr_noop("Phiếu hoàn thành")),
+    ("agreed", tr_noop("Đã họp thống nhất")),
+    ("posted", tr_noop("Đã niêm yết")),
+    ("disputed", tr_noop("Đang khiếu nại")),
+    ("recognised", tr_noop("Đã công nhận")),
 )
 
 
@@ -170,7 +171,7 @@ class VillageProgress:
 def board(db: sqlite_utils.Database, round_id: int) -> list[VillageProgress]:
     """The progress board: one row per village with households on the list, then the total."""
     rows: dict[int, VillageProgress] = {}
-    total = VillageProgress(None, "Toàn xã")
+    total = VillageProgress(None, tr_noop("Toàn xã"))
     for state in household_states(db, round_id):
         row = rows.setdefault(
             state.village_id, VillageProgress(state.village_id, state.village_name)
@@ -181,11 +182,11 @@ def board(db: sqlite_utils.Database, round_id: int) -> list[VillageProgress]:
 
 
 FOLLOW_UP = (
-    ("not_surveyed", "Chưa rà soát"),
-    ("draft", "Phiếu chưa hoàn thành (thiếu dữ liệu)"),
-    ("returned", "Họp dân chưa thống nhất: rà soát lại"),
-    ("waiting_meeting", "Đã rà soát, chưa đưa ra họp dân"),
-    ("disputed", "Đang khiếu nại, chờ phúc tra"),
+    ("not_surveyed", tr_noop("Chưa rà soát")),
+    ("draft", tr_noop("Phiếu chưa hoàn thành (thiếu dữ liệu)")),
+    ("returned", tr_noop("Họp dân chưa thống nhất: rà soát lại")),
+    ("waiting_meeting", tr_noop("Đã rà soát, chưa đưa ra họp dân")),
+    ("disputed", tr_noop("Đang khiếu nại, chờ phúc tra")),
 )
 
 

@@ -684,7 +684,8 @@ class Survey:
 
     def classification(self, answers: Mapping[str, Any]) -> Classification | None:
         """The household's class under the round's standard, or None while the answers do not
-        yet make a valid record (Phiếu A: None)."""
+        yet make a valid record (Phiếu A: None); its words in the interface's language, for
+        the questionnaire's classification panel."""
         if self.questionnaire.form != "B":
             return None
         record = self.build_record(answers)
@@ -694,6 +695,7 @@ class Survey:
                 self.standard,
                 self.reference_date,
                 points_table=self.points_table(record),
+                translate=tr,
             )
         except (RecordError, ValueError):
             return None

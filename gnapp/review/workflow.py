@@ -29,6 +29,7 @@ from gnapp.core.standards import (
     round_standard,
 )
 from gnapp.core.vietnamese import fold, format_date, local_time
+from gnapp.i18n import Translate, as_written
 from gnapp.review import procedure as procedures
 from gnapp.review.progress import HouseholdState, household_states
 from gnapp.store import register, review, users
@@ -60,9 +61,16 @@ class Round(review.StoredRound):
 
     @property
     def title(self) -> str:
+        """The round's name in documents: "Rà soát định kỳ năm 2025"."""
+        return self.title_in(as_written)
+
+    def title_in(self, translate: Translate) -> str:
+        """The round's name in ``translate``'s language (``tr`` where the GUI shows it)."""
         if self.kind == "periodic":
-            return f"Rà soát định kỳ năm {self.year}"
-        return f"Rà soát thường xuyên tháng {self.month:02d}/{self.year}"
+            return translate("Rà soát định kỳ năm {year}", year=self.year)
+        return translate(
+            "Rà soát thường xuyên tháng {month:02d}/{year}", month=self.month, year=self.year
+        )
 
     @property
     def procedure(self) -> procedures.Procedure:

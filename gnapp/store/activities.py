@@ -9,27 +9,29 @@ from typing import Any
 import sqlite_utils
 
 from gnapp.core.vietnamese import fold, format_money, nfc
+from gnapp.i18n import tr_noop
 from gnapp.store.database import CommuneDatabase, inserted_id
 from gnapp.store.errors import DatabaseError
 from gnapp.store.household_query import HouseholdQuery, matching_ids
 from gnapp.store.programme import check_project
 
 ACTIVITY_KINDS = {
-    "model": "Mô hình giảm nghèo, sinh kế",
-    "production": "Hỗ trợ phát triển sản xuất",
-    "training": "Đào tạo nghề, tập huấn",
-    "housing": "Hỗ trợ nhà ở",
-    "communication": "Truyền thông, thông tin",
-    "infrastructure": "Công trình hạ tầng",
-    "other": "Hoạt động khác",
+    "model": tr_noop("Mô hình giảm nghèo, sinh kế"),
+    "production": tr_noop("Hỗ trợ phát triển sản xuất"),
+    "training": tr_noop("Đào tạo nghề, tập huấn"),
+    "housing": tr_noop("Hỗ trợ nhà ở"),
+    "communication": tr_noop("Truyền thông, thông tin"),
+    "infrastructure": tr_noop("Công trình hạ tầng"),
+    "other": tr_noop("Hoạt động khác"),
 }
-# The general policies besides the Programme (domain/programme.md).
+# The general policies besides the Programme (domain/programme.md). Both tables' labels are
+# Vietnamese in documents and pass through tr() where the GUI shows them.
 POLICIES = {
-    "credit": "Vay vốn tín dụng ưu đãi (Ngân hàng Chính sách xã hội)",
-    "health_insurance": "Hỗ trợ thẻ bảo hiểm y tế",
-    "tuition": "Miễn, giảm học phí, hỗ trợ chi phí học tập",
-    "electricity": "Hỗ trợ tiền điện",
-    "legal_aid": "Trợ giúp pháp lý",
+    "credit": tr_noop("Vay vốn tín dụng ưu đãi (Ngân hàng Chính sách xã hội)"),
+    "health_insurance": tr_noop("Hỗ trợ thẻ bảo hiểm y tế"),
+    "tuition": tr_noop("Miễn, giảm học phí, hỗ trợ chi phí học tập"),
+    "electricity": tr_noop("Hỗ trợ tiền điện"),
+    "legal_aid": tr_noop("Trợ giúp pháp lý"),
 }
 ACTIVITY_FIELDS = (
     "year",

@@ -24,6 +24,7 @@ from pathlib import Path
 import sqlite_utils
 
 from gnapp.core.vietnamese import fold, format_date, format_number
+from gnapp.i18n import tr
 from gnapp.paths import remove_stale_files
 from gnapp.progress import Progress
 from gnapp.store.backup_encryption import decrypt_file, encrypt_file, is_encrypted
@@ -276,21 +277,30 @@ class IntegrityReport:
         return self.sound and self.chain_break is None and 1 <= version <= LATEST_VERSION
 
     def lines(self) -> list[str]:
-        """What the check found, one Vietnamese line per fact (``gnapp db check`` and the GUI's
-        check show these)."""
+        """What the check found, one line per fact in the interface's language (``gnapp db
+        check`` and the GUI's check show these)."""
         version = self.version or 0
         if version == LATEST_VERSION:
-            schema = f"v{version} (mới nhất)"
+            schema = tr("v{version} (mới nhất)", version=version)
         elif 1 <= version < LATEST_VERSION:
-            schema = f"v{version} (sẽ được nâng cấp lên v{LATEST_VERSION} khi mở)"
+            schema = tr(
+                "v{version} (sẽ được nâng cấp lên v{latest} khi mở)",
+                version=version,
+                latest=LATEST_VERSION,
+            )
         elif version == 0:
-            schema = "không phải tệp dữ liệu GNApp"
+            schema = tr("không phải tệp dữ liệu GNApp")
         else:
-            schema = f"v{version} (mới hơn phiên bản này, v{LATEST_VERSION})"
+            schema = tr(
+                "v{version} (mới hơn phiên bản này, v{latest})",
+                version=version,
+                latest=LATEST_VERSION,
+            )
+        sound = tr("tốt") if self.sound else "; ".join(self.problems[:10])
         lines = [
-            f"Tệp: {self.path}",
-            f"Lược đồ dữ liệu: {schema}",
-            "Toàn vẹn: " + ("tốt" if self.sound else "; ".join(self.problems[:10])),
+            tr("Tệp: {path}", path=self.path),
+            tr("Lược đồ dữ liệu: {schema}", schema=schema),
+            tr("Toàn vẹn: {state}", state=sound),
         ]
         if self.chain_break is not None:
             lines.append(f"Nhật ký thay đổi: {self.chain_break.text()}.")
@@ -298,10 +308,12 @@ class IntegrityReport:
                 "Hãy báo người quản trị và đối chiếu với bản sao lưu hay gói báo cáo đã gửi."
             )
         elif self.log_rows is not None:
-            lines.append(f"Nhật ký thay đổi: nguyên vẹn ({format_number(self.log_rows)} dòng)")
+            lines.append(
+                tr("Nhật ký thay đổi: nguyên vẹn ({rows} dòng)", rows=format_number(self.log_rows))
+            )
         if self.sound:
-            lines.append(f"Số hộ: {describe_backup(self.path).households}")
-        return [*lines, "Kết quả: " + ("ĐẠT" if self.passed else "KHÔNG ĐẠT")]
+            lines.append(tr("Số hộ: {count}", count=describe_backup(self.path).households))
+        return [*lines, tr("Kết quả: ĐẠT") if self.passed else tr("Kết quả: KHÔNG ĐẠT")]
 
     @property
     def restore_problem(self) -> str | None:

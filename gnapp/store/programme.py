@@ -17,6 +17,7 @@ import sqlite_utils
 
 from gnapp.core.vietnamese import format_decimal, nfc
 from gnapp.data import form_file, read_form_json
+from gnapp.i18n import tr_noop
 from gnapp.store.database import CommuneDatabase, inserted_id
 from gnapp.store.errors import DatabaseError
 
@@ -215,9 +216,9 @@ def target_years(db: sqlite_utils.Database) -> list[int]:
     ]
 
 
-CAPITAL_KINDS = {
-    "investment": "Vốn đầu tư phát triển",
-    "recurrent": "Vốn sự nghiệp",
+CAPITAL_KINDS = {  # Vietnamese in documents, through tr() where the GUI shows them
+    "investment": tr_noop("Vốn đầu tư phát triển"),
+    "recurrent": tr_noop("Vốn sự nghiệp"),
 }
 
 

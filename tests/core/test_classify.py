@@ -779,3 +779,54 @@ def test_a_class_given_despite_missing_data_survives_any_completion(record, data
         for before, after in zip(partial.indicators, full.indicators, strict=True):
             if before.deprived is not None:
                 assert after.deprived is before.deprived
+
+
+def _words(outcome: Classification) -> list[str]:
+    """Every text of a classification the user reads."""
+    return [
+        outcome.standard_name,
+        outcome.class_label,
+        *outcome.notes,
+        *(text for i in outcome.indicators for text in (i.name, i.dimension_name, i.reason)),
+    ]
+
+
+ENGLISH_RECORDS = [  # members named without diacritics: a name is the household's own word
+    household(
+        adult("Pham Van Hai", employment="unemployed", has_health_insurance=False),
+        child("Le Thi Mai", "2014-03-01", schooling="not_attending", malnourished=True),
+        adult("Do Van Nam", "1950-01-01", employment="not_in_labour_force", can_work=None),
+        **DEPRIVATIONS[0] | DEPRIVATIONS[1] | DEPRIVATIONS[3],
+        floor_area_m2=None,
+        information_devices=[],
+    ),
+    deprived_on(2, floor_area_m2=None, members=[adult("Vo Van Ba", relation="head")]),
+    household(adult("Ho Van Tu"), income={"monthly_per_capita": 2_000_000}, agricultural=False),
+    household(adult("Ho Van Tu"), income={"b1_score": 150}),
+    household(adult("Ho Van Tu"), income={}),
+]
+
+
+@pytest.mark.parametrize("record", ENGLISH_RECORDS)
+def test_the_classification_speaks_the_language_it_is_given(english, standard, record):
+    """The GUI's classification (``translate=tr``) has its indicators, reasons and notes in
+    English; the core's own (documents, the command line) stays Vietnamese."""
+    from gnapp.i18n import tr
+    from gnapp.i18n_extract import has_vietnamese_letters
+
+    shown = result(record, standard, translate=tr)
+    assert [text for text in _words(shown) if has_vietnamese_letters(text)] == []
+    written = result(record, standard)
+    assert has_vietnamese_letters(" ".join(_words(written)))
+    assert (shown.class_code, shown.deprivation_count) == (
+        written.class_code,
+        written.deprivation_count,
+    )
+
+
+def test_a_reason_in_english_fills_the_household_s_values_in_english(english, standard):
+    from gnapp.i18n import tr
+
+    record = household(adult("Pham Van Hai", employment="unemployed"))
+    reasons = {i.id: i.reason for i in result(record, standard, translate=tr).indicators}
+    assert reasons["employment"].startswith("Pham Van Hai, aged 40, of working age, unemployed")

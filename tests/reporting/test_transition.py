@@ -159,3 +159,24 @@ def test_export_has_the_villages_and_the_changes(demo_db, standards, tmp_path):
     }
     assert codes == {h.code for h in transition.households if h.changed}
     assert len(CLASS_ORDER) == 5
+
+
+def test_the_gui_s_reasons_speak_its_language_and_the_workbook_stays_vietnamese(
+    english, demo_db, standards, tmp_path
+):
+    from gnapp.i18n import tr
+    from gnapp.i18n_extract import has_vietnamese_letters
+
+    written = compare_standards(demo_db.db, *standards, ON, score_lines=LINES)
+    shown = compare_standards(demo_db.db, *standards, ON, score_lines=LINES, translate=tr)
+    assert [h.why for h in shown.households] == [h.why for h in written.households]
+    assert [h.shown_why for h in written.households] == [h.why for h in written.households]
+    assert [h.shown_why for h in shown.households if has_vietnamese_letters(h.shown_why)] == []
+    assert any("Under standard 2027-2030" in h.shown_why for h in shown.households)
+    marks = [m.text_in(tr) for m in shown.marks]
+    assert any(m.startswith("Standard 2027-2030 — B1 score line: unknown") for m in marks)
+    assert [mark for mark in marks if has_vietnamese_letters(mark)] == []
+    path = export_transition(demo_db.db, shown, tmp_path / "so-sanh.xlsx")
+    rows = load_workbook(path)["Hộ đổi loại"].iter_rows(values_only=True)
+    text = "\n".join(str(cell) for row in rows for cell in row if cell)
+    assert "theo chuẩn 2022-2025" in text and "deprivations" not in text

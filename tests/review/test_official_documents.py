@@ -177,3 +177,52 @@ def test_the_workbook_is_headed_and_dated_like_the_pdf(demo_db, tmp_path):
     ]
     assert "Sơn Minh, ngày 05 tháng 01 năm 2026" in texts
     assert not any("TỈNH" in text for text in texts)
+
+
+def _texts(folder) -> dict[str, str]:
+    """Each PDF's text and each workbook's cells in ``folder``, by file name."""
+    texts = {}
+    for path in sorted(folder.rglob("*")):
+        if path.suffix == ".pdf":
+            texts[path.name] = flat_text(path)
+        elif path.suffix == ".xlsx":
+            cells = [
+                str(cell.value)
+                for sheet in load_workbook(path).worksheets
+                for row in sheet.iter_rows()
+                for cell in row
+                if cell.value is not None
+            ]
+            texts[path.name] = "\n".join(cells)
+    return texts
+
+
+def _every_document(cdb, round_id, folder) -> dict[str, str]:
+    header = default_header(cdb.db, date(2026, 1, 5), "45")
+    for kind in ("report", "plan", *KINDS):
+        (folder / kind).mkdir(parents=True)
+    write_report_files(cdb.db, "annual", "2025", {}, [], header, folder / "report")
+    write_plan_files(cdb.db, 2025, {}, default_header(cdb.db, ON, "12"), folder / "plan")
+    for kind in KINDS:
+        write_into_folder(cdb.db, round_id, kind, folder / kind, on=ON)
+    return _texts(folder)
+
+
+def test_official_documents_stay_vietnamese_in_the_english_interface(documents_round, tmp_path):
+    """Report, plan, decision, certificates, notice, lists, minutes, questionnaires: the same
+    words whatever the interface's language (English only changes what the windows say)."""
+    from gnapp import i18n
+
+    cdb, round_id = documents_round
+    vietnamese = _every_document(cdb, round_id, tmp_path / "vi")
+    i18n.set_language("en")
+    try:
+        english = _every_document(cdb, round_id, tmp_path / "en")
+    finally:
+        i18n.set_language("vi")
+    assert len(vietnamese) > len(KINDS) and english.keys() == vietnamese.keys()
+    for name, text in vietnamese.items():
+        assert english[name] == text, name
+    words = "\n".join(english.values())
+    for english_word in ("household", "Project 1", "Central budget", "Periodic review"):
+        assert english_word not in words

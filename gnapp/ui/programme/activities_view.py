@@ -110,7 +110,13 @@ def _optional_amount(text: str, what: str) -> int | None:
 
 def _projects(programme_id: str) -> dict[str, str]:
     """Project names prefixed with their codes (sub-project names repeat across projects)."""
-    return {code: f"{code}: {name}" for code, name in programme.projects(programme_id).items()}
+    return {code: f"{code}: {tr(name)}" for code, name in programme.projects(programme_id).items()}
+
+
+def _translated(labels: dict[str, str]) -> dict[str, str]:
+    """A table of the programme's words (forms/programmes/, the store's kinds) as the GUI shows
+    them: in the interface's language."""
+    return {code: tr(label) for code, label in labels.items()}
 
 
 def _combo(items: dict[str, str], none: str | None = None) -> QComboBox:
@@ -199,8 +205,8 @@ class BudgetDialog(AsksBeforeDiscarding, QDialog):
         self.setWindowTitle(tr("Kinh phí năm {year}", year=year))
         self.setMinimumWidth(620)
         self.project = _combo(_projects(self.programme_id))
-        self.source = _combo(programme.funding_sources(self.programme_id))
-        self.capital = _combo(CAPITAL_KINDS, tr("— chưa phân loại —"))
+        self.source = _combo(_translated(programme.funding_sources(self.programme_id)))
+        self.capital = _combo(_translated(CAPITAL_KINDS), tr("— chưa phân loại —"))
         self.allocated = QLineEdit(placeholderText=tr("vd. 450.000.000"))
         self.carried_over = QLineEdit(placeholderText=tr("để trống nếu không có"))
         self.disbursed = QLineEdit(placeholderText=tr("vd. 300.000.000"))
@@ -262,8 +268,10 @@ class ActivityDialog(AsksBeforeDiscarding, QDialog):
         self.setMinimumWidth(620)
         self.name = QLineEdit(placeholderText=tr("vd. Mô hình nuôi bò sinh sản cho 12 hộ"))
         self.project = _combo(_projects(self.programme_id))
-        self.kind = _combo(ACTIVITY_KINDS)
-        self.source = _combo(programme.funding_sources(self.programme_id), tr("— chưa ghi —"))
+        self.kind = _combo(_translated(ACTIVITY_KINDS))
+        self.source = _combo(
+            _translated(programme.funding_sources(self.programme_id)), tr("— chưa ghi —")
+        )
         self.budget = QLineEdit(placeholderText=tr("vd. 180.000.000 (để trống nếu chưa rõ)"))
         self.village = _combo({v["id"]: v["name"] for v in villages(cdb.db)}, tr("Toàn xã"))
         self.started_on = OptionalDate(tr("Đã biết ngày"), year)
@@ -430,7 +438,7 @@ class ActivitiesView(YearScreen):
         self.policy_rows: list[dict[str, Any]] = []
         remove = QPushButton(tr("Xóa dòng đã chọn"))
         remove.clicked.connect(self.remove_policy_benefit)
-        self.policy = _combo(POLICIES)
+        self.policy = _combo(_translated(POLICIES))
         self.policy_picker = HouseholdPicker(self.cdb, self.year.value())
         self.policy_amount = QLineEdit(placeholderText=tr("để trống nếu không có số tiền"))
         self.policy_date = OptionalDate(tr("Đã biết ngày"), self.year.value())
@@ -462,7 +470,7 @@ class ActivitiesView(YearScreen):
     def load(self) -> None:
         year = self.year.value()
         programme_id = programme.programme_for_year(year)
-        self.programme_label.setText(programme.programme(programme_id)["name"])
+        self.programme_label.setText(tr(programme.programme(programme_id)["name"]))
         self.picker.year = self.policy_picker.year = year
         self.load_budget()
         self.load_activities()
@@ -478,8 +486,8 @@ class ActivitiesView(YearScreen):
                 TextRow(
                     (
                         _projects(row["programme_id"])[row["project_code"]],
-                        programme.funding_sources(row["programme_id"])[row["funding_source"]],
-                        CAPITAL_KINDS.get(row["capital"] or "", ""),
+                        tr(programme.funding_sources(row["programme_id"])[row["funding_source"]]),
+                        tr(CAPITAL_KINDS.get(row["capital"] or "", "")),
                         format_number(row["allocated"]),
                         format_number(row["carried_over"]),
                         format_number(row["disbursed"]),
@@ -509,7 +517,7 @@ class ActivitiesView(YearScreen):
                 (
                     row["name"],
                     row["project_code"],
-                    ACTIVITY_KINDS[row["kind"]],
+                    tr(ACTIVITY_KINDS[row["kind"]]),
                     _money(row["budget"]),
                     _money(row["supported"]),
                     format_number(row["households"]),
@@ -570,7 +578,7 @@ class ActivitiesView(YearScreen):
         self.policy_count_model.set_rows(
             TextRow(
                 (
-                    count.label,
+                    tr(count.label),
                     format_number(count.households),
                     format_number(count.benefits),
                     _money(count.amount) if count.amount else "",
@@ -585,7 +593,7 @@ class ActivitiesView(YearScreen):
                     row["head_name"],
                     row["code"],
                     _money(row["amount"]),
-                    POLICIES[row["policy"]],
+                    tr(POLICIES[row["policy"]]),
                     format_date(date.fromisoformat(row["granted_on"])) if row["granted_on"] else "",
                     row["village_name"],
                 )

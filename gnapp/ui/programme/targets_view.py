@@ -141,11 +141,11 @@ class TargetDialog(AsksBeforeDiscarding, QDialog):
         self.setMinimumWidth(560)
         self.kind = QComboBox()
         for code, kind in programme.target_kinds().items():
-            self.kind.addItem(f"{kind['label']} ({kind['unit']})", code)
+            self.kind.addItem(f"{tr(kind['label'])} ({tr(kind['unit'])})", code)
         self.kind.addItem(tr("Chỉ tiêu đầu ra của dự án…"), OUTPUT_KIND)
         self.project = QComboBox()
         for code, name in programme.projects(programme.programme_for_year(year)).items():
-            self.project.addItem(name, code)
+            self.project.addItem(tr(name), code)
         self.label = QLineEdit(placeholderText=tr("vd. Số hộ được hỗ trợ mô hình"))
         self.unit = QLineEdit(placeholderText=tr("vd. hộ, người, %"))
         self.value = QLineEdit(placeholderText=tr("vd. 6,05 hoặc 20"))
@@ -338,7 +338,7 @@ class TargetsView(YearScreen):
                     row["project_code"] or "",
                     target_value_text(row["value"], row["unit"]),
                     decision_text(row["decision_number"], row["decision_date"]),
-                    capitalise(programme.target_giver(row["decision_date"]) or ""),
+                    capitalise(tr(programme.target_giver(row["decision_date"]) or "")),
                 ),
                 row["note"],
             )

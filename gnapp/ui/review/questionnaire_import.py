@@ -121,7 +121,8 @@ class QuestionnaireImportDialog(QDialog):
 
         layout = QVBoxLayout(self)
         title = QLabel(
-            tr("Đợt rà soát: {title}", title=get_round(cdb.db, round_id).title), objectName="round"
+            tr("Đợt rà soát: {title}", title=get_round(cdb.db, round_id).title_in(tr)),
+            objectName="round",
         )
         title.setStyleSheet("font-weight: bold;")
         layout.addWidget(title)

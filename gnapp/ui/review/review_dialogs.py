@@ -205,7 +205,7 @@ class RoundDialog(ActionDialog):
         self.month = QSpinBox(objectName="month", minimum=1, maximum=12)
         self.standard = QComboBox(objectName="standard")
         for standard in available_standards():
-            self.standard.addItem(standard.name, standard.id)
+            self.standard.addItem(tr(standard.name), standard.id)
         self.standard_reason = wrapped("", "standard_reason")
         self.reference = date_edit(name="reference")
         self.team = QPlainTextEdit(objectName="team")
@@ -297,7 +297,7 @@ class RoundDialog(ActionDialog):
         self.month.setVisible(kind == "regular")
         self.month_label.setVisible(kind == "regular")
         try:
-            default = round_standard(kind, year, month if kind == "regular" else None)
+            default = round_standard(kind, year, month if kind == "regular" else None, tr)
         except StandardError:  # no national standard covers the year: the clerk chooses
             self.standard_reason.setText(tr("Chưa có chuẩn nghèo quốc gia cho năm này: hãy chọn."))
         else:
@@ -1122,7 +1122,7 @@ class RecognitionDialog(AsksBeforeDiscarding, QDialog):
                 tr(
                     "{title}: mỗi hộ trong danh sách được ghi tình trạng năm {year} theo kết "
                     "quả rà soát; sau đó đợt bị khóa, chỉ sửa được bằng quyết định điều chỉnh.",
-                    title=found.title,
+                    title=found.title_in(tr),
                     year=found.year,
                 )
             )

@@ -500,7 +500,7 @@ class ReviewView(QWidget):
         self.round_box.clear()
         for item in found:
             state = tr("đã công nhận") if item.locked else tr("đang thực hiện")
-            self.round_box.addItem(f"{item.title} ({state})", item.id)
+            self.round_box.addItem(f"{item.title_in(tr)} ({state})", item.id)
         index = self.round_box.findData(wanted)
         self.round_box.setCurrentIndex(index if index >= 0 else (0 if found else -1))
         self.round_box.blockSignals(False)
@@ -570,7 +570,7 @@ class ReviewView(QWidget):
         parts = [
             tr(
                 "Chuẩn: {standard}. Ngày tham chiếu {reference}. Niêm yết {days} ngày làm việc.",
-                standard=found.standard.name,
+                standard=tr(found.standard.name),
                 reference=format_date(found.reference_date),
                 days=found.posting_days or workflow.posting_days(self.cdb.db, found.procedure),
             )

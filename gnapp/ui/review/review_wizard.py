@@ -585,7 +585,7 @@ class QuestionnaireWizard(QDialog):
             return "".join(parts)
         colours = {"poor": "#b00020", "near_poor": "#a35a00", None: "#555"}
         colour = colours.get(result.class_code, "#1b5e20")
-        label = html.escape(tr(result.class_label))
+        label = html.escape(result.class_label)  # in the interface's language already
         parts.append(
             tr(
                 "<p style='font-size:16px; color:{colour}'><b>{label}</b></p>",

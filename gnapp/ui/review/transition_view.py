@@ -155,7 +155,7 @@ class HouseholdModel(FlatTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return RIGHT if column >= 5 else LEFT
         if role == Qt.ItemDataRole.ToolTipRole:
-            return household.why
+            return household.shown_why
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         outcome = household.before if column in (3, 5) else household.after
@@ -208,7 +208,7 @@ class TransitionWindow(QDialog):
         self.after = QComboBox()
         for standard in self.standards:
             for box in (self.before, self.after):
-                box.addItem(standard.name, standard.id)
+                box.addItem(tr(standard.name), standard.id)
         current, following = _default_pair(self.standards, date.today())
         self.before.setCurrentIndex(current)
         self.after.setCurrentIndex(following)
@@ -322,7 +322,9 @@ class TransitionWindow(QDialog):
 
         def work(progress: Progress) -> Transition:
             with open_database(path) as cdb:  # the worker thread's own connection
-                return compare_standards(cdb.db, before, after, date.today(), progress, lines)
+                return compare_standards(
+                    cdb.db, before, after, date.today(), progress, lines, translate=tr
+                )
 
         self.run_button.setEnabled(False)
         self.job = run_job(
@@ -373,9 +375,9 @@ class TransitionWindow(QDialog):
             undetermined=format_number(undetermined),
         )
         if transition.score_lines:
-            text += " " + supposed_lines_text(transition) + "."
+            text += " " + supposed_lines_text(transition, tr) + "."
         self.summary.setText(text)
-        self.marks.setPlainText("\n".join(mark.text for mark in transition.marks))
+        self.marks.setPlainText("\n".join(mark.text_in(tr) for mark in transition.marks))
         self._filter()
         self.compared.emit(transition)
 
@@ -409,7 +411,7 @@ class TransitionWindow(QDialog):
         after = household.after.class_code if household.after else None
         self.why.setPlainText(
             f"{household.code} — {household.head}: {tr(CLASS_LABELS[before])} → "
-            f"{tr(CLASS_LABELS[after])}. {household.why}"
+            f"{tr(CLASS_LABELS[after])}. {household.shown_why}"
         )
 
     def export(self) -> None:

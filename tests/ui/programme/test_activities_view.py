@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from gnapp.i18n_extract import has_vietnamese_letters
 from gnapp.store import activities, programme
 from gnapp.ui.programme.activities_view import ActivitiesView
 
@@ -172,3 +173,22 @@ def test_dates_of_an_activity_and_a_policy_benefit(view, demo_db):
     granted = max(activities.policy_benefits(demo_db.db, 2025), key=lambda row: row["id"])
     assert granted["granted_on"] == "2025-01-01"
     assert "01/01/2025" in [r[4] for r in cells(view.policy_model)]
+
+
+def test_the_programme_s_words_speak_the_chosen_language(english, qtbot, demo_db):
+    """Projects, funding sources, kinds of capital and activity, policies and the programme's
+    name in English; the commune's own words (activity names) stay as typed."""
+    view = ActivitiesView(demo_db, year=2025)
+    qtbot.addWidget(view)
+    assert view.programme_label.text().startswith("National Target Program")
+    budget = cells(view.budget_model)
+    assert budget and budget[0][0].startswith("DA") and "Project" in "".join(r[0] for r in budget)
+    assert not any(has_vietnamese_letters(cell) for row in budget for cell in row[:3])
+    kinds = [row[2] for row in cells(view.activity_model)]
+    assert kinds and not any(has_vietnamese_letters(kind) for kind in kinds)
+    policies = [row[0] for row in cells(view.policy_count_model)]
+    assert "Legal aid" in policies and not any(map(has_vietnamese_letters, policies))
+    dialog = view.budget_dialog(None)
+    combos = (dialog.project, dialog.source, dialog.capital)
+    texts = [box.itemText(i) for box in combos for i in range(box.count())]
+    assert "Central budget" in texts and not any(map(has_vietnamese_letters, texts))

@@ -125,3 +125,20 @@ def test_import_with_errors_cannot_be_written(view, tmp_path):
     assert "Lỗi: Trang" in preview.problems.item(0).text()
     assert view.import_preview(tmp_path / "missing.xlsx") is None
     assert "Không tìm thấy tệp" in view.status.text()
+
+
+def test_who_gave_a_target_and_the_dialog_s_choices_speak_the_chosen_language(
+    english, qtbot, demo_db
+):
+    from gnapp.i18n_extract import has_vietnamese_letters
+
+    view = TargetsView(demo_db, 2025)
+    qtbot.addWidget(view)
+    givers = {row[4] for row in cells(view.model)}
+    assert "Given by the district" in givers
+    dialog = view.target_dialog(None)
+    texts = [box.itemText(i) for box in (dialog.kind, dialog.project) for i in range(box.count())]
+    assert (
+        "Project 5 - Housing support for poor and near-poor households in poor districts" in texts
+    )
+    assert [text for text in texts if has_vietnamese_letters(text)] == []

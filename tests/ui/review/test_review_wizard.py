@@ -418,3 +418,28 @@ def test_phieu_a_not_eligible_needs_a_reason(qtbot, applicant):
         "eligible_for_form_b": False,
         "reason": "Co xe o to",
     }
+
+
+def test_the_classification_panel_speaks_the_chosen_language(english, qtbot, round_household):
+    """Class, indicators, their reasons and the notes in English; the household's own names
+    as they are."""
+    from gnapp.i18n_extract import has_vietnamese_letters
+
+    wizard = _wizard(qtbot, *round_household)
+    qtbot.keyClicks(_row(wizard, "household.income.b1_score").editor, "100")
+    wizard._refresh()
+    text = wizard.panel.toPlainText()
+    assert "B1 score: 100" in text and "Health insurance" in text
+    titles = "\n".join(wizard.page_list.item(i).text() for i in range(wizard.page_list.count()))
+    for member in wizard.answers["members"]:
+        text, titles = (words.replace(member["full_name"], "") for words in (text, titles))
+    assert [line for line in text.splitlines() if has_vietnamese_letters(line)] == []
+    assert [line for line in titles.splitlines() if has_vietnamese_letters(line)] == []
+    questions = [
+        text
+        for view in wizard.views
+        for row in view.rows
+        for text in (row.label.text(), row.help.text() if row.help else "")
+    ]
+    assert len(questions) > 40
+    assert [text for text in questions if has_vietnamese_letters(text)] == []
