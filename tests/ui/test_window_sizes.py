@@ -17,10 +17,11 @@ from gnapp.store.database import open_database
 from gnapp.store.reports import load_report
 from gnapp.store.users import list_users
 from gnapp.ui.app import build_main_window
-from gnapp.ui.common import qt, window_size
+from gnapp.ui.common import qt, users_dialog, window_size
 from gnapp.ui.common.guide import GuideDialog
 from gnapp.ui.common.language import LanguageDialog
 from gnapp.ui.common.print_preview import preview_dialog
+from gnapp.ui.common.sign_in import FirstAdminDialog, LoginDialog
 from gnapp.ui.common.window_size import (
     CONTENT_SIZE,
     MAIN_WINDOW_SIZE,
@@ -46,9 +47,7 @@ from gnapp.ui.review.review_wizard import QuestionnaireWizard
 from gnapp.ui.review.transition_view import TransitionWindow
 from gnapp.ui.sending.key_dialogs import ChangeKeyDialog, CreateKeyDialog, OfficeKeyDialog
 from gnapp.ui.sending.package_dialog import BuildPackageDialog, EmailDialog
-from gnapp.ui.setup import users_dialog
 from gnapp.ui.setup.backup_dialog import BackupDialog, RecoveryDialog
-from gnapp.ui.setup.login_dialog import FirstAdminDialog, LoginDialog
 from gnapp.ui.setup.settings_dialog import SettingsDialog
 from gnapp.ui.setup.setup_wizard import SetupWizard
 from tests.packages import conftest as packages

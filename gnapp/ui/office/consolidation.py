@@ -20,6 +20,7 @@ from gnapp.office.store.database import open_office
 from gnapp.progress import Progress
 from gnapp.reporting.figures import FiguresError, parse_period
 from gnapp.store.errors import DatabaseError
+from gnapp.store.users import User
 from gnapp.ui.common.annex_table import annex_table_widget
 from gnapp.ui.common.jobs import Job, run_job
 from gnapp.ui.common.messages import show_message
@@ -46,14 +47,19 @@ from gnapp.ui.office.session import OfficeSession
 
 
 def consolidation_work(
-    path: Path, consolidation: Consolidation, folder: Path, on: date, number: str | None
+    path: Path,
+    consolidation: Consolidation,
+    folder: Path,
+    on: date,
+    number: str | None,
+    user: User,
 ) -> Callable[[Progress], tuple[Path, Path]]:
-    """A job's work: write the consolidated PDF and XLSX into ``folder``."""
+    """A job's work: write the consolidated PDF and XLSX into ``folder`` as ``user``."""
 
     def work(progress: Progress) -> tuple[Path, Path]:
         progress(0, 0, tr("Đang ghi báo cáo tổng hợp…"))
         with open_office(path) as office:
-            return write_consolidation(office, consolidation, folder, on, number)
+            return write_consolidation(office, consolidation, folder, on, user, number)
 
     return work
 
@@ -224,6 +230,7 @@ class ConsolidationView(QWidget):
                 folder,
                 date(qdate.year(), qdate.month(), qdate.day()),
                 self.number.text().strip() or None,
+                self.session.user,
             ),
             self._written,
             self._failed,
