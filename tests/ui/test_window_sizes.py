@@ -51,6 +51,7 @@ from gnapp.ui.setup.backup_dialog import BackupDialog, RecoveryDialog
 from gnapp.ui.setup.settings_dialog import SettingsDialog
 from gnapp.ui.setup.setup_wizard import SetupWizard
 from tests.packages import conftest as packages
+from tests.packages.world import office_head
 
 world_files, world = packages.world_files, packages.world
 
@@ -64,6 +65,7 @@ class Desk:
         self.user = next(u for u in list_users(self.cdb.db) if "admin" in u.roles)
         self.main = build_main_window(self.cdb, self.user)
         self.office = open_office(world.office)
+        self.office_user = office_head(self.office)
         self.report = load_report(self.cdb.db, world.report_id)
         self.round_id = workflow.open_round(self.cdb, 2026)
         workflow.build_list(self.cdb, self.round_id)
@@ -72,7 +74,9 @@ class Desk:
         self.tmp_path = tmp_path
 
     def office_window(self) -> OfficeWindow:
-        window = OfficeWindow(office_session.OfficeSession(self.office.path, self.office))
+        window = OfficeWindow(
+            office_session.OfficeSession(self.office.path, self.office, self.office_user)
+        )
         fit_window(window, MAIN_WINDOW_SIZE)
         return window
 
@@ -147,7 +151,18 @@ WINDOWS = {
     "EmailDialog": lambda d: EmailDialog(
         EmailDraft("Tiêu đề", "Nội dung\n" * 30, d.tmp_path / "goi.gnpkg")
     ),
-    "RegisterDialog": lambda d: RegisterDialog(None, d.office),
+    "RegisterDialog": lambda d: RegisterDialog(None, d.office, d.office_user),
+    "LoginDialog (office)": lambda d: LoginDialog(d.office, d.office.identity.name),
+    "FirstAdminDialog (office)": lambda d: FirstAdminDialog(d.office),
+    "UsersDialog (office)": lambda d: users_dialog.UsersDialog(d.office, d.office_user, None),
+    "AddUserDialog (office)": lambda d: users_dialog.AddUserDialog(d.office, None),
+    "ChangePasswordDialog (office)": lambda d: users_dialog.ChangePasswordDialog(
+        d.office, d.office_user, None
+    ),
+    "RolesDialog (office)": lambda d: users_dialog.RolesDialog(d.office, d.office_user, None),
+    "ResetPasswordDialog (office)": lambda d: users_dialog.ResetPasswordDialog(
+        d.office, d.office_user, None
+    ),
     "PassphraseDialog": lambda d: PassphraseDialog(None, d.office),
     "ReceiptHistoryDialog": lambda d: ReceiptHistoryDialog(d.office),
 }
