@@ -30,6 +30,7 @@ from gnapp.ui.common.window_size import (
 )
 from gnapp.ui.office import session as office_session
 from gnapp.ui.office.communes import RegisterDialog
+from gnapp.ui.office.consolidation import ConsolidationHistoryDialog
 from gnapp.ui.office.receive import ReceiptHistoryDialog
 from gnapp.ui.office.session import PassphraseDialog
 from gnapp.ui.office.window import OfficeWindow
@@ -165,6 +166,7 @@ WINDOWS = {
     ),
     "PassphraseDialog": lambda d: PassphraseDialog(None, d.office),
     "ReceiptHistoryDialog": lambda d: ReceiptHistoryDialog(d.office),
+    "ConsolidationHistoryDialog": lambda d: ConsolidationHistoryDialog(d.office),
 }
 
 

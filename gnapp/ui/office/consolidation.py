@@ -7,16 +7,18 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from gnapp.core.vietnamese import format_date, format_timestamp
 from gnapp.i18n import tr
 from gnapp.office.board import received_packages
 from gnapp.office.consolidate import (
     Consolidation,
     ConsolidationError,
     consolidate,
+    consolidation_history,
     consolidation_tables,
     write_consolidation,
 )
-from gnapp.office.store.database import open_office
+from gnapp.office.store.database import OfficeDatabase, open_office
 from gnapp.progress import Progress
 from gnapp.reporting.figures import FiguresError, parse_period
 from gnapp.store.errors import DatabaseError
@@ -29,18 +31,24 @@ from gnapp.ui.common.qt import (
     QComboBox,
     QDate,
     QDateEdit,
+    QDialog,
+    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QSize,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
+from gnapp.ui.common.window_size import fit_window
 from gnapp.ui.office.common import (
     ask_folder,
+    fill_table,
     open_file,
+    read_only_table,
     report_name,
 )
 from gnapp.ui.office.session import OfficeSession
@@ -64,6 +72,59 @@ def consolidation_work(
     return work
 
 
+class ConsolidationHistoryDialog(QDialog):
+    """Every consolidated report the office wrote, newest first, and who wrote it."""
+
+    def __init__(self, office: OfficeDatabase, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr("Các lần tổng hợp trước"))
+        records = consolidation_history(office)
+        self.table = read_only_table(
+            [
+                tr("Lúc"),
+                tr("Báo cáo"),
+                tr("Số văn bản"),
+                tr("Ngày văn bản"),
+                tr("Số xã"),
+                tr("Người lập"),
+                tr("Tệp"),
+            ]
+        )
+        fill_table(
+            self.table,
+            [
+                [
+                    format_timestamp(record.at),
+                    record.report,
+                    record.number or "",
+                    format_date(date.fromisoformat(record.document_date)),
+                    tr(
+                        "{count} xã (chưa gửi: {missing})",
+                        count=record.communes,
+                        missing=record.missing,
+                    ),
+                    record.actor,
+                    ", ".join(record.files),
+                ]
+                for record in records
+            ],
+        )
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        count = QLabel(
+            tr("{count} báo cáo tổng hợp, mới nhất trước.", count=len(records))
+            if records
+            else tr("Chưa lập báo cáo tổng hợp nào.")
+        )
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(count)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(close)
+        fit_window(self, QSize(980, 420))
+
+
 class ConsolidationView(QWidget):
     """ "Tổng hợp": the consolidated figures on screen, then written as XLSX and PDF."""
 
@@ -85,6 +146,10 @@ class ConsolidationView(QWidget):
         self.on.setDisplayFormat("dd/MM/yyyy")
         self.write_button = QPushButton(tr("Ghi tệp XLSX và PDF…"))
         self.write_button.clicked.connect(lambda: self.write())
+        history = QPushButton(tr("Các lần tổng hợp trước…"))
+        history.clicked.connect(
+            lambda: ConsolidationHistoryDialog(self.session.office, self).exec()
+        )
         choices = QHBoxLayout()
         for label, widget in (
             (tr("Kỳ:"), self.period),
@@ -96,6 +161,7 @@ class ConsolidationView(QWidget):
             choices.addWidget(widget)
         choices.addStretch(1)
         choices.addWidget(self.write_button)
+        choices.addWidget(history)
         self.summary = QLabel(objectName="summary")
         self.summary.setWordWrap(True)
         self.tabs = QTabWidget()

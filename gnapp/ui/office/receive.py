@@ -120,7 +120,7 @@ class ReceiptHistoryDialog(QDialog):
         self.setWindowTitle(tr("Các lần nhận trước"))
         records = receipt_history(office)
         self.table = read_only_table(
-            [tr("Lúc"), tr("Tệp"), tr("Xã"), tr("Báo cáo"), tr("Kết quả"), tr("Người nhận")]
+            [tr("Lúc"), tr("Tệp"), tr("Xã"), tr("Báo cáo"), tr("Người nhận"), tr("Kết quả")]
         )
         fill_table(
             self.table,
@@ -130,12 +130,12 @@ class ReceiptHistoryDialog(QDialog):
                     record.file_name,
                     record.commune_name or "",
                     record.report or "",
+                    record.actor or "—",
                     tr("Từ chối: {message}", message=record.message)
                     if not record.accepted
                     else tr("Bản sửa đổi")
                     if record.correction
                     else tr("Đã nhận"),
-                    record.actor or "—",
                 ]
                 for record in records
             ],
@@ -148,7 +148,7 @@ class ReceiptHistoryDialog(QDialog):
                 if record.correction
                 else SENT_COLOUR
             )
-            result = self.table.item(row, 4)
+            result = self.table.item(row, 5)
             result.setBackground(QBrush(colour))
             if record.notes:
                 result.setText(result.text() + " — " + "; ".join(record.notes))

@@ -1,10 +1,16 @@
 """The office's sign-in and users: signing in before the office window, the first administrator
-of an office from before users, what an officer's window lets them do, the office's users."""
+of an office from before users, what an officer's window lets them do, the office's users, and
+the office's lists naming who received and who consolidated."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+from gnapp.office.consolidate import consolidate, write_consolidation
+from gnapp.office.receive import receive_files
+from gnapp.office.registry import unlock_office_key
 from gnapp.office.store.database import open_office
 from gnapp.store.users import has_users, list_users
 from gnapp.ui import app as ui_app
@@ -13,10 +19,18 @@ from gnapp.ui.common import sign_in as ui_sign_in
 from gnapp.ui.common.sign_in import FirstAdminDialog, LoginDialog
 from gnapp.ui.common.users_dialog import AddUserDialog, UsersDialog
 from gnapp.ui.office.communes import RegisterDialog
+from gnapp.ui.office.consolidation import ConsolidationHistoryDialog
+from gnapp.ui.office.receive import ReceiptHistoryDialog
 from gnapp.ui.office.session import OfficeSession
 from gnapp.ui.office.window import office_window
 from tests.packages import conftest as packages
-from tests.packages.world import OFFICE_ADMIN, OFFICER, add_officer, office_head
+from tests.packages.world import (
+    OFFICE_ADMIN,
+    OFFICE_PASSPHRASE,
+    OFFICER,
+    add_officer,
+    office_head,
+)
 
 world_files, world = packages.world_files, packages.world
 
@@ -192,3 +206,26 @@ def test_the_office_users_dialog_offers_the_office_roles(qtbot, world):
         assert ui_sign_in.users.get_user(office.db, username, office.role_scheme).roles == (
             "officer",
         )
+
+
+def test_the_office_windows_name_who_received_and_consolidated(qtbot, world, tmp_path):
+    with open_office(world.office) as office:
+        officer = add_officer(office)
+        private = unlock_office_key(office, OFFICE_PASSPHRASE)
+        receive_files(office, [world.package], private, officer)
+        on = date(2026, 1, 10)
+        write_consolidation(office, consolidate(office, "2025"), tmp_path, on, officer, "7")
+        receipts = ReceiptHistoryDialog(office)
+        qtbot.addWidget(receipts)
+        assert receipts.table.item(0, 4).text() == "Trần Thị Nhận (tiepnhan)"
+        written = ConsolidationHistoryDialog(office)
+        qtbot.addWidget(written)
+        row = [written.table.item(0, column).text() for column in range(7)]
+        assert row[1:6] == [
+            "Báo cáo năm 2025",
+            "7",
+            "10/01/2026",
+            "1 xã (chưa gửi: 0)",
+            "Trần Thị Nhận (tiepnhan)",
+        ]
+        assert row[6] == "tong-hop-bao-cao-nam-2025.pdf, tong-hop-bao-cao-nam-2025.xlsx"
