@@ -67,6 +67,8 @@ def _office_command(
 
 def add_commands(commands: Any) -> None:
     """Add ``office`` and the shortcuts ``receive`` and ``consolidate``."""
+    from gnapp.office.store.database import OFFICE_ROLES  # the --role choices of office user
+
     office = commands.add_parser("office", help="chế độ cơ quan nhận báo cáo (huyện, tỉnh)")
     office_commands = subcommands(office, "office")
     office_create = office_commands.add_parser("create", help="tạo dữ liệu và khóa của cơ quan")
@@ -96,8 +98,6 @@ def add_commands(commands: Any) -> None:
         help="người dùng của cơ quan và vai trò (officer, admin): xem, thêm, đổi, khóa",
         description=USER_PASSWORDS,
     )
-    from gnapp.office.store.database import OFFICE_ROLES
-
     add_user_commands(subcommands(accounts, "user"), _on_office, OFFICE_ROLES, OFFICE_DB)
 
     key = _office_command(office_commands, "key", "ghi tệp khóa mã hóa để gửi các xã", _key)

@@ -190,11 +190,12 @@ def test_earlier_receipts_are_listed_from_the_office_file(qtbot, window, world, 
     table = dialog.table
     assert table.rowCount() == 2
     assert table.item(0, 1).text() == "hong.gnpkg"
-    assert table.item(0, 4).text().startswith("Từ chối: ")
-    assert [table.item(1, c).text() for c in (1, 2, 3, 4)] == [
+    assert table.item(0, 5).text().startswith("Từ chối: ")
+    assert [table.item(1, c).text() for c in (1, 2, 3, 4, 5)] == [
         world.package.name,
         "Xã Sơn Minh",
         "Báo cáo năm 2025",
+        "Lê Văn Lãnh (lanhdao)",  # the user of the window received both
         "Đã nhận",
     ]
 
