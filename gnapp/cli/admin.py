@@ -8,6 +8,7 @@ GNAPP_ADMIN_PASSWORD (the acting administrator's).
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,9 +25,10 @@ from gnapp.cli.common import (
     subcommands,
 )
 from gnapp.i18n import LANGUAGES
+from gnapp.store.roles import ADMIN, COMMUNE_ROLES, RoleScheme
 
 if TYPE_CHECKING:
-    from gnapp.store.database import CommuneDatabase
+    from gnapp.store.database import CommuneDatabase, OpenDatabase
 
 MULTILINE_SETTINGS = ("document.recipients",)
 USER_ACTIONS = {
@@ -36,7 +38,10 @@ USER_ACTIONS = {
     "lock": "khóa",
     "unlock": "mở khóa",
 }
-ROLES = ("clerk", "approver", "admin")
+USER_PASSWORDS = (
+    "Mật khẩu được hỏi khi chạy, hoặc lấy từ biến môi trường GNAPP_PASSWORD (mật khẩu mới) và "
+    "GNAPP_ADMIN_PASSWORD (mật khẩu của người quản trị thực hiện)."
+)
 PASSPHRASE_VARIABLE = "GNAPP_BACKUP_PASSPHRASE"  # an encrypted backup's passphrase, for scripts
 
 
@@ -120,19 +125,25 @@ def _add_user(commands: Any) -> None:
     user = commands.add_parser(
         "user",
         help="người dùng và vai trò: xem, thêm, đổi mật khẩu, đổi vai trò, khóa, mở khóa",
-        description="Mật khẩu được hỏi khi chạy, hoặc lấy từ biến môi trường GNAPP_PASSWORD "
-        "(mật khẩu mới) và GNAPP_ADMIN_PASSWORD (mật khẩu của người quản trị thực hiện).",
+        description=USER_PASSWORDS,
     )
-    actions = subcommands(user, "user")
+    add_user_commands(subcommands(user, "user"), on_commune, COMMUNE_ROLES, "tệp dữ liệu xã")
+
+
+def add_user_commands(
+    actions: Any, on_database: Callable[[Any], Any], scheme: RoleScheme, file_help: str
+) -> None:
+    """The ``user`` commands (list, failures, add, passwd, roles, lock, unlock) of a kind of
+    file: opened by ``on_database``, its roles ``scheme``, ``--db`` described as ``file_help``."""
     listing = actions.add_parser("list", help="các tài khoản, vai trò và tình trạng")
-    add_db(listing)
-    listing.set_defaults(handler=on_commune(_user_list))
+    add_db(listing, file_help)
+    listing.set_defaults(handler=on_database(_user_list))
     failures = actions.add_parser(
         "failures", help="các lần đăng nhập sai gần nhất (chỉ người quản trị xem)"
     )
-    add_db(failures)
+    add_db(failures, file_help)
     failures.add_argument("--admin", required=True, metavar="TÊN", help="người quản trị xem")
-    failures.set_defaults(handler=on_commune(_user_failures))
+    failures.set_defaults(handler=on_database(_user_failures))
     for name, help_text in (
         ("add", "thêm một người dùng (mật khẩu mới: GNAPP_PASSWORD hoặc hỏi)"),
         ("passwd", "đặt mật khẩu mới cho một người dùng"),
@@ -142,7 +153,7 @@ def _add_user(commands: Any) -> None:
     ):
         action = actions.add_parser(name, help=help_text)
         action.add_argument("username", metavar="TÊN_ĐĂNG_NHẬP", help="tên đăng nhập")
-        add_db(action)
+        add_db(action, file_help)
         if name == "add":
             action.add_argument("--name", required=True, metavar="HỌ_TÊN", help="họ và tên")
         if name in ("add", "roles"):
@@ -150,15 +161,15 @@ def _add_user(commands: Any) -> None:
                 "--role",
                 action="append",
                 required=True,
-                choices=ROLES,
-                help="vai trò (nhắc lại để cho nhiều vai trò): clerk, approver, admin",
+                choices=list(scheme.roles),
+                help="vai trò (nhắc lại để cho nhiều vai trò): " + ", ".join(scheme.roles),
             )
         action.add_argument(
             "--admin",
             metavar="TÊN",
-            help="người quản trị thực hiện (bắt buộc khi xã đã có người dùng)",
+            help="người quản trị thực hiện (bắt buộc khi đã có người dùng)",
         )
-        action.set_defaults(handler=on_commune(_user))
+        action.set_defaults(handler=on_database(_user))
 
 
 def _add_settings(commands: Any) -> None:
@@ -254,18 +265,18 @@ def _setup(args: argparse.Namespace) -> int:
     return 0
 
 
-def _user_list(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+def _user_list(cdb: OpenDatabase, args: argparse.Namespace) -> int:
     from gnapp.store.users import list_users
 
     print_table(
         (account.username, account.full_name, account.role_names,
          "đang dùng" if account.active else "đã khóa")
-        for account in list_users(cdb.db)
+        for account in list_users(cdb.db, cdb.role_scheme)
     )  # fmt: skip
     return 0
 
 
-def _user_failures(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+def _user_failures(cdb: OpenDatabase, args: argparse.Namespace) -> int:
     from gnapp.store.users import sign_in_failures
 
     sign_in_admin(cdb, args.admin)
@@ -273,14 +284,16 @@ def _user_failures(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     return 0
 
 
-def _user(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+def _user(cdb: OpenDatabase, args: argparse.Namespace) -> int:
     from gnapp.store import users
 
     action = args.user_command
     if users.has_users(cdb.db):
         sign_in_admin(cdb, args.admin)
-    elif action != "add" or "admin" not in args.role:
-        raise CliError("Xã chưa có người dùng: hãy thêm người quản trị trước (--role admin).")
+    elif action != "add" or ADMIN not in args.role:
+        raise CliError(
+            f"Tệp {cdb.path.name} chưa có người dùng: hãy thêm người quản trị trước (--role admin)."
+        )
     if action == "add":
         password = ask_secret("GNAPP_PASSWORD", "Mật khẩu mới: ", repeat=True)
         users.add_user(cdb, args.username, args.name, args.role, password)

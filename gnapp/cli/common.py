@@ -20,7 +20,7 @@ from gnapp.i18n import tr
 
 if TYPE_CHECKING:
     from gnapp.progress import Progress
-    from gnapp.store.database import CommuneDatabase
+    from gnapp.store.database import CommuneDatabase, OpenDatabase
 
 # The exit statuses of every command (docs/cli.md).
 EXIT_DONE = 0
@@ -237,21 +237,33 @@ def ask_secret(variable: str, prompt: str, *, repeat: bool = False) -> str:
     return secret
 
 
-def sign_in_user(cdb: CommuneDatabase, username: str) -> Any:
+def _require_users(database: OpenDatabase) -> None:
+    from gnapp.store.users import has_users
+
+    if not has_users(database.db):
+        raise CliError(
+            f"Tệp {database.path.name} chưa có người dùng: hãy thêm người quản trị trước "
+            "(lệnh “user add … --role admin”)."
+        )
+
+
+def sign_in_user(database: OpenDatabase, username: str) -> Any:
     """Sign ``username`` in (password from GNAPP_USER_PASSWORD or asked); the signed-in user."""
     from gnapp.store.users import sign_in
 
-    return sign_in(cdb, username, ask_secret(USER_PASSWORD, f"Mật khẩu của {username}: "))
+    _require_users(database)
+    return sign_in(database, username, ask_secret(USER_PASSWORD, f"Mật khẩu của {username}: "))
 
 
-def sign_in_admin(cdb: CommuneDatabase, username: str | None) -> None:
+def sign_in_admin(database: OpenDatabase, username: str | None) -> None:
     """Sign the acting administrator in (password from GNAPP_ADMIN_PASSWORD or asked)."""
     from gnapp.store import users
 
     if not username:
         raise CliError("Cần --admin TÊN của người quản trị.")
+    _require_users(database)
     password = ask_secret(ADMIN_PASSWORD, f"Mật khẩu của {username}: ")
-    users.require(users.sign_in(cdb, username, password), "administer")
+    users.require(users.sign_in(database, username, password), "administer", database.role_scheme)
 
 
 # --- what the user typed ----------------------------------------------------------------------

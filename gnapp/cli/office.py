@@ -3,7 +3,10 @@ communes' keys, receiving packages, the board and the consolidation; ``gnapp rec
 ``gnapp consolidate`` are the same as ``office receive`` and ``office consolidate``.
 
 The office's key is unlocked with GNAPP_PASSPHRASE (or asked); ``office create`` protects the
-new key with GNAPP_NEW_PASSPHRASE (or asks twice).
+new key with GNAPP_NEW_PASSPHRASE (or asks twice) and gives its first administrator the password
+GNAPP_PASSWORD (or asks twice). What changes the office's records names a user who signs in as the
+commune's commands do: ``--user`` (GNAPP_USER_PASSWORD or asked) to receive and consolidate, the
+head or administrator to register keys; ``office user`` manages the accounts (``--admin``).
 """
 
 from __future__ import annotations
@@ -15,7 +18,18 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from gnapp.cli.common import EXIT_DONE, EXIT_REFUSED, CliError, add_db, output_folder, subcommands
+from gnapp.cli.admin import USER_PASSWORDS, add_user_commands
+from gnapp.cli.common import (
+    EXIT_DONE,
+    EXIT_REFUSED,
+    USER_PASSWORD,
+    CliError,
+    add_db,
+    ask_secret,
+    output_folder,
+    sign_in_user,
+    subcommands,
+)
 from gnapp.cli.packages import confirm_fingerprint, new_passphrase, passphrase, read_bytes
 
 OFFICE_DB = "tệp dữ liệu của cơ quan nhận (.gnoffice)"
@@ -34,15 +48,27 @@ def _on_office(handler: Callable[[Any, argparse.Namespace], int]) -> Callable[..
     return with_office
 
 
-def _office_command(commands: Any, name: str, help_text: str, handler: Callable) -> Any:
+def _office_command(
+    commands: Any, name: str, help_text: str, handler: Callable, *, signed_in: bool = False
+) -> Any:
+    """A command on the office database; ``signed_in``: it acts as the user of ``--user``."""
     parser = commands.add_parser(name, help=help_text)
     add_db(parser, OFFICE_DB)
+    if signed_in:
+        parser.add_argument(
+            "--user",
+            required=True,
+            metavar="TÊN",
+            help=f"người thực hiện (mật khẩu đăng nhập hỏi khi chạy hoặc {USER_PASSWORD})",
+        )
     parser.set_defaults(handler=_on_office(handler))
     return parser
 
 
 def add_commands(commands: Any) -> None:
     """Add ``office`` and the shortcuts ``receive`` and ``consolidate``."""
+    from gnapp.office.store.database import OFFICE_ROLES  # the --role choices of office user
+
     office = commands.add_parser("office", help="chế độ cơ quan nhận báo cáo (huyện, tỉnh)")
     office_commands = subcommands(office, "office")
     office_create = office_commands.add_parser("create", help="tạo dữ liệu và khóa của cơ quan")
@@ -62,7 +88,17 @@ def add_commands(commands: Any) -> None:
     office_create.add_argument("--signer-title", default="GIÁM ĐỐC", metavar="CHỨC_VỤ",
                                help="chức vụ người ký (mặc định: GIÁM ĐỐC)")  # fmt: skip
     office_create.add_argument("--signer-name", default="", metavar="HỌ_TÊN", help="người ký")
+    office_create.add_argument("--admin", required=True, metavar="TÊN",
+                               help="tên đăng nhập của người quản trị đầu tiên")  # fmt: skip
+    office_create.add_argument("--admin-name", required=True, metavar="HỌ_TÊN",
+                               help="họ tên người quản trị đầu tiên")  # fmt: skip
     office_create.set_defaults(handler=_create)
+    accounts = office_commands.add_parser(
+        "user",
+        help="người dùng của cơ quan và vai trò (officer, admin): xem, thêm, đổi, khóa",
+        description=USER_PASSWORDS,
+    )
+    add_user_commands(subcommands(accounts, "user"), _on_office, OFFICE_ROLES, OFFICE_DB)
 
     key = _office_command(office_commands, "key", "ghi tệp khóa mã hóa để gửi các xã", _key)
     key.add_argument("--out", type=Path, required=True, metavar="DIR|FILE",
@@ -70,8 +106,9 @@ def add_commands(commands: Any) -> None:
     register = _office_command(
         office_commands,
         "register",
-        "đăng ký xã (tệp .gnpub) hoặc nhận tệp đổi khóa (.gnkeychange)",
+        "đăng ký xã (tệp .gnpub) hoặc nhận tệp đổi khóa (.gnkeychange): lãnh đạo, quản trị",
         _register,
+        signed_in=True,
     )
     register.add_argument("file", type=Path, metavar="FILE", help="tệp .gnpub hoặc .gnkeychange")
     register.add_argument(
@@ -80,11 +117,11 @@ def add_commands(commands: Any) -> None:
     register.add_argument("--replace", action="store_true", help="xã tạo khóa mới do quên mật khẩu")
     for group, help_text in ((office_commands, "nhận gói báo cáo"),
                              (commands, "nhận gói báo cáo (cơ quan nhận)")):  # fmt: skip
-        receiver = _office_command(group, "receive", help_text, _receive)
+        receiver = _office_command(group, "receive", help_text, _receive, signed_in=True)
         receiver.add_argument("files", nargs="+", type=Path, metavar="FILE|DIR",
                               help="tệp gói, hoặc thư mục chứa các gói")  # fmt: skip
     watch = _office_command(
-        office_commands, "watch", "theo dõi một thư mục và nhận gói mới", _watch
+        office_commands, "watch", "theo dõi một thư mục và nhận gói mới", _watch, signed_in=True
     )
     watch.add_argument("folder", type=Path, metavar="DIR", help="thư mục theo dõi")
     watch.add_argument("--interval", type=float, default=10.0, metavar="GIÂY",
@@ -96,9 +133,17 @@ def add_commands(commands: Any) -> None:
     )
     history.add_argument("--limit", type=int, default=50, metavar="SỐ",
                          help="in tối đa SỐ tệp (mặc định: 50)")  # fmt: skip
+    written = _office_command(
+        office_commands,
+        "consolidations",
+        "các báo cáo tổng hợp đã lập, mới nhất trước, và người lập",
+        _consolidations,
+    )
+    written.add_argument("--limit", type=int, default=50, metavar="SỐ",
+                         help="in tối đa SỐ báo cáo (mặc định: 50)")  # fmt: skip
     for group in (office_commands, commands):
         consolidator = _office_command(
-            group, "consolidate", "báo cáo tổng hợp các xã", _consolidate
+            group, "consolidate", "báo cáo tổng hợp các xã", _consolidate, signed_in=True
         )
         consolidator.add_argument("--period", required=True, metavar="KỲ", help="kỳ báo cáo")
         consolidator.add_argument("--kind", metavar="LOẠI", help="loại báo cáo (mặc định: theo kỳ)")
@@ -113,6 +158,8 @@ def add_commands(commands: Any) -> None:
 def _create(args: argparse.Namespace) -> int:
     from gnapp.office.registry import create_office, office_public_key
     from gnapp.office.store.database import OfficeIdentity
+    from gnapp.store.roles import ADMIN
+    from gnapp.store.setup import AdminAccount
 
     identity = OfficeIdentity(
         name=args.name,
@@ -126,9 +173,15 @@ def _create(args: argparse.Namespace) -> int:
         signer_title=args.signer_title,
         signer_name=args.signer_name,
     )
-    with create_office(args.path, identity, new_passphrase()) as office:
+    key_passphrase = new_passphrase()
+    password = ask_secret("GNAPP_PASSWORD", f"Mật khẩu cho {args.admin}: ", repeat=True)
+    admin = AdminAccount(args.admin, args.admin_name, password, (ADMIN,))
+    with create_office(args.path, identity, key_passphrase, admin) as office:
         key = office_public_key(office)
-    print(f"Đã tạo {args.path}. Dấu vân tay khóa mã hóa của cơ quan: {key.fingerprint}")
+    print(
+        f"Đã tạo {args.path}, quản trị {args.admin}. Dấu vân tay khóa mã hóa của cơ quan: "
+        f"{key.fingerprint}"
+    )
     return 0
 
 
@@ -152,11 +205,12 @@ def _register(office: Any, args: argparse.Namespace) -> int:
         read_public_key,
     )
 
+    user = sign_in_user(office, args.user)
     content = read_bytes(args.file)
     if args.file.suffix == KEY_CHANGE_SUFFIX:
         change = read_key_change(content)
         confirm_fingerprint(change.new_key, args.fingerprint)
-        apply_key_change(office, change, content)
+        apply_key_change(office, change, content, user)
         print(
             f"Đã nhận đổi khóa của {change.commune_name}: {change.new_key.fingerprint}, từ gói số "
             f"{change.from_sequence}."
@@ -166,7 +220,7 @@ def _register(office: Any, args: argparse.Namespace) -> int:
         raise CliError(f"Cần tệp {PUBLIC_KEY_SUFFIX} hoặc {KEY_CHANGE_SUFFIX}: {args.file}")
     key = read_public_key(content, SIGNING)
     confirm_fingerprint(key, args.fingerprint)
-    commune = register_commune(office, key, replace=args.replace)
+    commune = register_commune(office, key, user, replace=args.replace)
     print(f"Đã đăng ký {commune.name} (mã {commune.code}).")
     return 0
 
@@ -191,7 +245,8 @@ def _unlock(office: Any) -> Any:
 def _receive(office: Any, args: argparse.Namespace) -> int:
     from gnapp.office.receive import receive_files
 
-    receipts = receive_files(office, args.files, _unlock(office))
+    user = sign_in_user(office, args.user)
+    receipts = receive_files(office, args.files, _unlock(office), user)
     if not receipts:
         print("Không có gói mới.")
     return EXIT_DONE if _print_receipts(receipts) else EXIT_REFUSED
@@ -202,11 +257,12 @@ def _watch(office: Any, args: argparse.Namespace) -> int:
 
     if not args.folder.is_dir():
         raise CliError(f"Không có thư mục {args.folder}")
+    user = sign_in_user(office, args.user)
     private = _unlock(office)
     print(f"Đang theo dõi {args.folder} (Ctrl+C để dừng)…")
     try:
         while True:
-            _print_receipts(receive_files(office, [args.folder], private))
+            _print_receipts(receive_files(office, [args.folder], private, user))
             time.sleep(args.interval)
     except KeyboardInterrupt:
         return 0
@@ -239,19 +295,38 @@ def _receipts(office: Any, args: argparse.Namespace) -> int:
         else:
             result = "bản sửa" if record.correction else "đã nhận"
             result = f"{record.report} của {record.commune_name}: {result}"
-        print(f"{format_timestamp(record.at)}  {record.file_name}  {result}")
+        by = f" — {record.actor}" if record.actor else ""
+        print(f"{format_timestamp(record.at)}  {record.file_name}  {result}{by}")
         for note in record.notes:
             print(f"    Lưu ý: {note}")
+    return 0
+
+
+def _consolidations(office: Any, args: argparse.Namespace) -> int:
+    from gnapp.core.vietnamese import format_date, format_timestamp
+    from gnapp.office.consolidate import consolidation_history
+
+    records = consolidation_history(office, args.limit)
+    if not records:
+        print("Chưa lập báo cáo tổng hợp nào.")
+    for record in records:
+        number = f" số {record.number}" if record.number else ""
+        print(
+            f"{format_timestamp(record.at)}  {record.report}{number} ngày "
+            f"{format_date(date.fromisoformat(record.document_date))}: {record.communes} xã"
+            f" (chưa gửi: {record.missing}) — {record.actor}; {', '.join(record.files)}"
+        )
     return 0
 
 
 def _consolidate(office: Any, args: argparse.Namespace) -> int:
     from gnapp.office.consolidate import consolidate, write_consolidation
 
+    user = sign_in_user(office, args.user)
     output_folder(args.out)
     consolidation = consolidate(office, args.period, args.kind)
     pdf, xlsx = write_consolidation(
-        office, consolidation, args.out, args.date or date.today(), args.number
+        office, consolidation, args.out, args.date or date.today(), user, args.number
     )
     print(
         f"Đã tổng hợp {len(consolidation.packages)} xã: {pdf}, {xlsx}"

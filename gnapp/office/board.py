@@ -143,6 +143,7 @@ class ReceiptRecord:
     check: str | None  # the failed check's code
     message: str
     notes: tuple[str, ...] = ()  # what receiving noted (gaps, a late package, the change log)
+    actor: str | None = None  # who offered it; None before the office had users
 
 
 def receipt_history(office: OfficeDatabase, limit: int = 1000) -> list[ReceiptRecord]:
@@ -158,6 +159,7 @@ def receipt_history(office: OfficeDatabase, limit: int = 1000) -> list[ReceiptRe
             check=row["check_code"],
             message=row["message"],
             notes=tuple(json.loads(row["notes"])) if row["notes"] else (),
+            actor=row["actor"],
         )
         for row in receipt_rows(office, limit)
     ]

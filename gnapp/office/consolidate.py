@@ -5,14 +5,21 @@ header."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from gnapp.core.vietnamese import format_date, local_time
-from gnapp.office.board import ReceivedPackage, latest_packages, received_packages
+from gnapp.office.board import (
+    ReceivedPackage,
+    column_label,
+    latest_packages,
+    received_packages,
+)
 from gnapp.office.registry import communes
-from gnapp.office.store.database import OfficeDatabase
+from gnapp.office.store.consolidations import add_consolidation, consolidation_rows
+from gnapp.office.store.database import OFFICE_ROLES, OfficeDatabase
 from gnapp.office.store.packages import package_figures
 from gnapp.packages.data import Part, consolidated_data, current_report_data, figures_from_data
 from gnapp.reporting.builder import annex_tables, report_file_stem
@@ -39,6 +46,7 @@ from gnapp.reporting.pdf import write_pdf
 from gnapp.reporting.report_xlsx import write_report_xlsx
 from gnapp.reporting.tables import Column, Row, Table, heading
 from gnapp.reporting.tables.pdf import data_table
+from gnapp.store.users import User, require
 
 COMMUNE_HEADER = heading("commune")
 VILLAGE_HEADER = heading("village")
@@ -244,10 +252,13 @@ def write_consolidation(
     consolidation: Consolidation,
     folder: str | Path,
     on: date,
+    user: User,
     number: str | None = None,
 ) -> tuple[Path, Path]:
     """Write tong-hop-<report>-<period>.pdf and .xlsx ("tong-hop-bao-cao-nam-2025") into
-    ``folder``."""
+    ``folder``, as ``user`` (an officer or the head: PermissionDenied otherwise), and record it
+    in the office's list of consolidated reports, naming the user."""
+    require(user, "receive", OFFICE_ROLES)
     folder = Path(folder)
     if not folder.is_dir():
         raise ConsolidationError(f"Không có thư mục {folder}")
@@ -256,4 +267,45 @@ def write_consolidation(
     pdf = write_pdf(document, folder / f"{stem}.pdf")
     xlsx = folder / f"{stem}.xlsx"
     write_report_xlsx(document, tables, xlsx)
+    add_consolidation(
+        office,
+        user.actor,
+        consolidation.kind,
+        consolidation.period.code,
+        number,
+        on.isoformat(),
+        (len(consolidation.packages), len(consolidation.missing)),
+        (pdf.name, xlsx.name),
+    )
     return pdf, xlsx
+
+
+@dataclass(frozen=True)
+class ConsolidationRecord:
+    """One consolidated report the office wrote, as it was recorded."""
+
+    at: str  # when it was written (UTC)
+    actor: str  # who wrote it
+    report: str  # e.g. "Báo cáo năm 2025"
+    number: str | None
+    document_date: str  # ISO date on the document
+    communes: int  # communes added up
+    missing: int  # registered communes that had not sent the report
+    files: tuple[str, ...]
+
+
+def consolidation_history(office: OfficeDatabase, limit: int = 1000) -> list[ConsolidationRecord]:
+    """The consolidated reports written, newest first, each naming who wrote it."""
+    return [
+        ConsolidationRecord(
+            at=row["at"],
+            actor=row["actor"],
+            report=column_label((row["kind"], row["period"])),
+            number=row["number"],
+            document_date=row["document_date"],
+            communes=row["communes"],
+            missing=row["missing"],
+            files=tuple(json.loads(row["files"])),
+        )
+        for row in consolidation_rows(office, limit)
+    ]

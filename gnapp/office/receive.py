@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from gnapp.core.vietnamese import format_number, format_timestamp
 from gnapp.office.registry import find_commune, key_finder
-from gnapp.office.store.database import OfficeDatabase
+from gnapp.office.store.database import OFFICE_ROLES, OfficeDatabase
 from gnapp.office.store.packages import (
     add_package,
     commune_chain,
@@ -39,6 +39,7 @@ from gnapp.packages.data import INDICATORS, current_report_data
 from gnapp.packages.manifest import SUFFIX, Manifest
 from gnapp.packages.verify import Check, CheckFailed, Verification, verify_package
 from gnapp.reporting.figures import parse_period, report_title
+from gnapp.store.users import User, require
 
 _LABELS = {i.code: i.label for i in INDICATORS}
 
@@ -209,13 +210,14 @@ def _log_notes(rows: dict[int, dict[str, Any]], manifest: Manifest) -> list[str]
     return []
 
 
-def _refuse(office: OfficeDatabase, receipt: Receipt, file_hash: str) -> Receipt:
+def _refuse(office: OfficeDatabase, receipt: Receipt, file_hash: str, user: User) -> Receipt:
     failure = receipt.failure
     add_receipt(
         office,
         receipt.file_name,
         file_hash,
         failure.message if failure else "Chưa kiểm tra đủ các bước.",
+        user.actor,
         check_code=failure.code if failure else None,
     )
     return receipt
@@ -226,14 +228,18 @@ def receive_package(
     data: bytes,
     file_name: str,
     office_key: X25519PrivateKey | None,
+    user: User,
 ) -> Receipt:
-    """Check a package and take it in when every check passes (see the module's text)."""
+    """Check a package and take it in when every check passes (see the module's text); ``user``
+    (an officer or the head: PermissionDenied otherwise, nothing recorded) is named in the
+    receipt."""
+    require(user, "receive", OFFICE_ROLES)
     file_hash = hashlib.sha256(data).hexdigest()
     verification = verify_package(data, key_finder(office), office_key)
     receipt = Receipt(file_name, verification)
     manifest = verification.manifest
     if not verification.ok or manifest is None:
-        return _refuse(office, receipt, file_hash)
+        return _refuse(office, receipt, file_hash, user)
     package_hash = manifest.package_hash
     known = package_by_hash(office, package_hash)
     commune = find_commune(office, manifest.commune_code)
@@ -248,7 +254,7 @@ def receive_package(
         receipt.notes = _chain(office, commune.id, manifest, package_hash)
     except CheckFailed as failed:
         verification.checks.append(Check("chain", False, failed.message))
-        return _refuse(office, receipt, file_hash)
+        return _refuse(office, receipt, file_hash, user)
     verification.checks.append(Check("chain", True, f"gói số {manifest.sequence}"))
     current = newest_of_report(office, commune.id, manifest.report_kind, manifest.period)
     if current is not None and current["sequence"] > manifest.sequence:
@@ -293,7 +299,7 @@ def receive_package(
             },
             verification.files,
         )
-        add_receipt(office, file_name, file_hash, "Đã nhận", package_id=package_id)
+        add_receipt(office, file_name, file_hash, "Đã nhận", user.actor, package_id=package_id)
     receipt.accepted, receipt.package_id = True, package_id
     return receipt
 
@@ -307,9 +313,13 @@ def read_package_file(path: Path) -> bytes:
 
 
 def receive_files(
-    office: OfficeDatabase, paths: Iterable[Path], office_key: X25519PrivateKey | None
+    office: OfficeDatabase,
+    paths: Iterable[Path],
+    office_key: X25519PrivateKey | None,
+    user: User,
 ) -> list[Receipt]:
-    """Receive each file in turn (a folder: its package files not offered before)."""
+    """Receive each file in turn (a folder: its package files not offered before), as ``user``."""
+    require(user, "receive", OFFICE_ROLES)
     receipts = []
     for path in expand(office, paths):
         try:
@@ -318,9 +328,9 @@ def receive_files(
             verification = Verification(
                 checks=[Check("archive", False, getattr(error, "message", str(error)))]
             )
-            receipts.append(_refuse(office, Receipt(path.name, verification), ""))
+            receipts.append(_refuse(office, Receipt(path.name, verification), "", user))
             continue
-        receipts.append(receive_package(office, data, path.name, office_key))
+        receipts.append(receive_package(office, data, path.name, office_key, user))
     return receipts
 
 

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from gnapp.core.passphrase import DEFAULT_KDF, KdfParams
 from gnapp.office.store import keys as stored
-from gnapp.office.store.database import OfficeDatabase, OfficeIdentity, open_office
+from gnapp.office.store.database import OFFICE_ROLES, OfficeDatabase, OfficeIdentity, open_office
 from gnapp.office.store.packages import last_sequence
 from gnapp.packages.canonical import b64decode, b64encode
 from gnapp.packages.keys import (
@@ -34,21 +34,35 @@ from gnapp.packages.keys import (
 from gnapp.packages.manifest import Manifest
 from gnapp.packages.verify import CheckFailed
 from gnapp.store.database import utc_now
+from gnapp.store.setup import AdminAccount
+from gnapp.store.users import (
+    DEFAULT_COST,
+    HashCost,
+    User,
+    add_user,
+    check_new_password,
+    require,
+)
 
 
 def create_office(
     path: str | Path,
     identity: OfficeIdentity,
     passphrase: str,
+    admin: AdminAccount,
     *,
     kdf: KdfParams = DEFAULT_KDF,
+    cost: HashCost = DEFAULT_COST,
     clock: Callable[[], str] = utc_now,
 ) -> OfficeDatabase:
-    """A new office database with its identity and a new encryption key pair, the private key
-    kept encrypted under ``passphrase``."""
+    """A new office database with its identity, its first administrator (``admin``, roles of
+    ``OFFICE_ROLES``) and a new encryption key pair, the private key kept encrypted under
+    ``passphrase``. On any problem nothing is left behind."""
     check_new_passphrase(passphrase)
+    check_new_password(admin.password)
     office = open_office(path, create=True, clock=clock)
     try:
+        add_user(office, admin.username, admin.full_name, admin.roles, admin.password, cost)
         office.set_identity(identity)
         raw, public = new_key_pair(AGREEMENT)
         key = PublicKey(AGREEMENT, public, "office", "", identity.name, office.now())
@@ -103,6 +117,8 @@ class CommuneKey:
     from_sequence: int
     until_sequence: int | None
     revoked_at: str | None
+    registered_by: str | None = None  # None: before the office had users
+    revoked_by: str | None = None
 
     @property
     def current(self) -> bool:
@@ -139,6 +155,8 @@ def _commune(office: OfficeDatabase, row: dict[str, Any]) -> RegisteredCommune:
             k["from_sequence"],
             k["until_sequence"],
             k["revoked_at"],
+            k["registered_by"],
+            k["revoked_by"],
         )
         for k in stored.commune_key_rows(office, row["id"])
     )
@@ -156,11 +174,13 @@ def find_commune(office: OfficeDatabase, code: str) -> RegisteredCommune | None:
 
 
 def register_commune(
-    office: OfficeDatabase, key: PublicKey, *, replace: bool = False
+    office: OfficeDatabase, key: PublicKey, user: User, *, replace: bool = False
 ) -> RegisteredCommune:
-    """Register a commune with its signing key (the caller has confirmed the fingerprint).
-    ``replace``: the commune made a new key after losing its passphrase; its earlier keys are
-    revoked and packages signed with them are refused from now on."""
+    """Register a commune with its signing key (the caller has confirmed the fingerprint), as
+    ``user`` (the head or administrator: PermissionDenied otherwise). ``replace``: the commune
+    made a new key after losing its passphrase; its earlier keys are revoked and packages signed
+    with them are refused from now on."""
+    require(user, "commune_keys", OFFICE_ROLES)
     if key.algorithm != SIGNING or key.owner_kind != "commune" or not key.owner_code:
         raise KeyProblem("Tệp này không phải khóa ký của một xã.")
     found = find_commune(office, key.owner_code)
@@ -179,7 +199,7 @@ def register_commune(
             from_sequence = 1
         else:
             commune_id = found.id
-            stored.revoke_commune_keys(office, commune_id, now)
+            stored.revoke_commune_keys(office, commune_id, now, user.actor)
             stored.rename_commune(office, commune_id, key.owner_name)
             from_sequence = last_sequence(office, commune_id) + 1
         stored.add_commune_key(
@@ -190,6 +210,7 @@ def register_commune(
             "file" if found is None else "replacement",
             now,
             from_sequence,
+            user.actor,
         )
     registered = find_commune(office, key.owner_code)
     assert registered is not None
@@ -197,10 +218,12 @@ def register_commune(
 
 
 def apply_key_change(
-    office: OfficeDatabase, change: KeyChange, statement: bytes
+    office: OfficeDatabase, change: KeyChange, statement: bytes, user: User
 ) -> RegisteredCommune:
-    """Move a commune to its new key; ``change`` was read (signatures checked) by
-    ``read_key_change`` from ``statement``. The old key must be the commune's current key."""
+    """Move a commune to its new key, as ``user`` (the head or administrator); ``change`` was
+    read (signatures checked) by ``read_key_change`` from ``statement``. The old key must be the
+    commune's current key."""
+    require(user, "commune_keys", OFFICE_ROLES)
     found = find_commune(office, change.commune_code)
     if found is None:
         raise KeyProblem(f"Xã mã {change.commune_code} chưa được đăng ký.")
@@ -229,6 +252,7 @@ def apply_key_change(
             "change",
             office.now(),
             change.from_sequence,
+            user.actor,
             statement.decode("utf-8"),
         )
     changed = find_commune(office, change.commune_code)

@@ -32,6 +32,7 @@ from gnapp.store.errors import (
     ReadOnlyError,
     storage_problem,
 )
+from gnapp.store.roles import COMMUNE_ROLES, RoleScheme
 
 __all__ = [
     "COMMUNE_APPLICATION_ID",
@@ -73,13 +74,17 @@ def inserted_id(table: sqlite_utils.db.Table) -> int:
 
 
 class OpenDatabase:
-    """An open GNApp file (a commune's or an office's): its connection, clock and transactions."""
+    """An open GNApp file (a commune's or an office's): its connection, clock and transactions,
+    the roles its accounts may hold and the user signed in (``actor``, as records name them)."""
+
+    role_scheme: RoleScheme = COMMUNE_ROLES
 
     def __init__(self, path: Path, conn: sqlite3.Connection, clock: Callable[[], str]) -> None:
         self.path = path
         self.clock = clock
         self.db = sqlite_utils.Database(conn)
         self.read_only = False  # opened for reading only: the file cannot be written
+        self.actor = SYSTEM_ACTOR
 
     def now(self) -> str:
         """The time stamped on rows and change-log entries (a fixed clock makes them repeatable)."""

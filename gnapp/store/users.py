@@ -1,10 +1,12 @@
-"""Users and roles of a commune database, with passwords kept as Argon2id hashes.
+"""Users and roles of a GNApp file (a commune's or a receiving office's), with passwords kept
+as Argon2id hashes, and signing in with its limits.
 
-Roles: a clerk (cán bộ nhập liệu) enters data; an approver (lãnh đạo phê duyệt) locks a review
-round and signs packages; an administrator (quản trị) manages users, settings and restores;
-either of them manages the commune's keys (the signing key, the receiving office's key).
-A user may hold several roles (one officer is often clerk and administrator). What each role
-may do is ``PERMISSIONS``; code asks ``require(user, action)`` before it acts.
+The roles and what each may do are the file's ``RoleScheme`` (gnapp/store/roles.py). A commune's:
+a clerk (cán bộ nhập liệu) enters data; an approver (lãnh đạo phê duyệt) locks a review round and
+signs packages; an administrator (quản trị) manages users, settings and restores; either of them
+manages the commune's keys (the signing key, the receiving office's key). A user may hold several
+roles (one officer is often clerk and administrator); code asks ``require(user, action)`` before
+it acts.
 
 >>> hash_password("mật khẩu", cost=TEST_COST).startswith("$argon2id$")
 True
@@ -18,32 +20,18 @@ import json
 import math
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlite_utils
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
 from gnapp.core.household_checks import text_problem
-from gnapp.i18n import tr, tr_noop
-from gnapp.store.database import CommuneDatabase
+from gnapp.i18n import tr
+from gnapp.store.database import OpenDatabase
 from gnapp.store.errors import DatabaseError
+from gnapp.store.roles import ADMIN, COMMUNE_ROLES, RoleScheme
 
-ROLES = {
-    "clerk": tr_noop("Cán bộ nhập liệu"),
-    "approver": tr_noop("Lãnh đạo phê duyệt"),
-    "admin": tr_noop("Quản trị"),
-}
-# action -> (the roles allowed, what the action is called in a refusal)
-PERMISSIONS: dict[str, tuple[frozenset[str], str]] = {
-    "edit": (frozenset(ROLES), tr_noop("nhập, sửa dữ liệu")),
-    "approve": (frozenset({"approver"}), tr_noop("khóa đợt rà soát, ký gói báo cáo")),
-    "administer": (frozenset({"admin"}), tr_noop("quản lý người dùng, cài đặt, phục hồi dữ liệu")),
-    "keys": (
-        frozenset({"approver", "admin"}),
-        tr_noop("tạo, đổi khóa ký số và nhập khóa của cấp trên"),
-    ),
-}
 MIN_PASSWORD_LENGTH = 8
 # Sign-in limits (docs/users.md), counted per user name since its last success or unlock:
 FREE_FAILURES = 5  # wrong passwords answered at once (the login dialog pauses after 5 itself)
@@ -89,6 +77,7 @@ class User:
     full_name: str
     roles: tuple[str, ...]
     active: bool
+    scheme: RoleScheme = field(default=COMMUNE_ROLES, compare=False, repr=False)
 
     @property
     def actor(self) -> str:
@@ -97,17 +86,21 @@ class User:
 
     @property
     def role_names(self) -> str:
-        return ", ".join(tr(ROLES[role]) for role in self.roles)
+        return ", ".join(tr(self.scheme.roles[role]) for role in self.roles)
 
     def can(self, action: str) -> bool:
-        return bool(PERMISSIONS[action][0] & set(self.roles))
+        """Whether a role of the user allows ``action`` (never an action of another kind of file:
+        a commune's account does nothing in an office's)."""
+        permission = self.scheme.permissions.get(action)
+        return permission is not None and bool(permission[0] & set(self.roles))
 
 
-def require(user: User | None, action: str) -> User:
-    """Refuse ``action`` unless ``user`` holds a role that allows it; return the user."""
-    allowed, what = PERMISSIONS[action]
-    if user is None or not user.can(action):
-        roles = ", ".join(tr(ROLES[r]) for r in ROLES if r in allowed)
+def require(user: User | None, action: str, scheme: RoleScheme = COMMUNE_ROLES) -> User:
+    """Refuse ``action`` (of ``scheme``: the file's kind) unless ``user`` is an account of that
+    kind of file holding a role that allows it; return the user."""
+    allowed, what = scheme.permissions[action]
+    if user is None or user.scheme is not scheme or not user.can(action):
+        roles = ", ".join(tr(name) for role, name in scheme.roles.items() if role in allowed)
         raise PermissionDenied(
             tr(
                 "Tài khoản {username} không có quyền {what} (cần vai trò: {roles})."
@@ -180,25 +173,26 @@ def check_new_password(password: str) -> None:
 # --- accounts ----------------------------------------------------------------------------------
 
 
-def _user(row: dict) -> User:
+def _user(row: dict, scheme: RoleScheme) -> User:
     return User(
         id=row["id"],
         username=row["username"],
         full_name=row["full_name"],
         roles=tuple(json.loads(row["roles"])),
         active=bool(row["active"]),
+        scheme=scheme,
     )
 
 
-def _roles(roles: Iterable[str]) -> list[str]:
-    chosen = [role for role in ROLES if role in set(roles)]
-    unknown = set(roles) - set(ROLES)
+def _roles(roles: Iterable[str], scheme: RoleScheme) -> list[str]:
+    chosen = [role for role in scheme.roles if role in set(roles)]
+    unknown = set(roles) - set(scheme.roles)
     if unknown:
         raise UserError(
             tr(
                 "Vai trò không có: {unknown} (có: {known}).",
                 unknown=", ".join(sorted(unknown)),
-                known=", ".join(ROLES),
+                known=", ".join(scheme.roles),
             )
         )
     if not chosen:
@@ -206,26 +200,27 @@ def _roles(roles: Iterable[str]) -> list[str]:
     return chosen
 
 
-def list_users(db: sqlite_utils.Database) -> list[User]:
-    return [_user(row) for row in db.query("SELECT * FROM users ORDER BY username")]
+def list_users(db: sqlite_utils.Database, scheme: RoleScheme = COMMUNE_ROLES) -> list[User]:
+    """The accounts of the file (``scheme``: its roles, ``OpenDatabase.role_scheme``)."""
+    return [_user(row, scheme) for row in db.query("SELECT * FROM users ORDER BY username")]
 
 
 def has_users(db: sqlite_utils.Database) -> bool:
     return db.execute("SELECT EXISTS (SELECT 1 FROM users WHERE active = 1)").fetchone()[0] == 1
 
 
-def get_user(db: sqlite_utils.Database, username: str) -> User:
+def get_user(db: sqlite_utils.Database, username: str, scheme: RoleScheme = COMMUNE_ROLES) -> User:
     rows = list(db.query("SELECT * FROM users WHERE username = ?", [username.strip()]))
     if not rows:
         raise UserError(tr("Không có tài khoản “{username}”.", username=username))
-    return _user(rows[0])
+    return _user(rows[0], scheme)
 
 
 USERNAME_LIMIT = 64  # characters
 
 
 def add_user(
-    cdb: CommuneDatabase,
+    cdb: OpenDatabase,
     username: str,
     full_name: str,
     roles: Iterable[str],
@@ -244,7 +239,7 @@ def add_user(
         raise UserError(tr("Tên đăng nhập: {problem}.", problem=problem))
     if problem := text_problem(full_name):
         raise UserError(tr("Họ và tên: {problem}.", problem=problem))
-    chosen = _roles(roles)
+    chosen = _roles(roles, cdb.role_scheme)
     check_new_password(password)
     if cdb.db.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone():
         raise UserError(tr("Tên đăng nhập “{username}” đã có người dùng.", username=username))
@@ -262,7 +257,7 @@ def add_user(
                 "updated_at": now,
             }
         )
-    return get_user(cdb.db, username)
+    return get_user(cdb.db, username, cdb.role_scheme)
 
 
 # --- signing in --------------------------------------------------------------------------------
@@ -292,7 +287,7 @@ def _counted_failures(db: sqlite_utils.Database, username: str) -> list[datetime
     return [_time(row[0]) for row in rows]
 
 
-def sign_in_wait(cdb: CommuneDatabase, username: str) -> tuple[int, int]:
+def sign_in_wait(cdb: OpenDatabase, username: str) -> tuple[int, int]:
     """(seconds to wait before ``username`` may try again, failures counted); a wait of
     ``LOCKOUT_MINUTES`` minutes or less after ``LOCKOUT_FAILURES`` failures is a lockout."""
     count, locked_until, last = 0, None, None
@@ -313,7 +308,7 @@ def sign_in_wait(cdb: CommuneDatabase, username: str) -> tuple[int, int]:
     return max(0, math.ceil(wait)), count
 
 
-def _refuse_if_waiting(cdb: CommuneDatabase, username: str) -> None:
+def _refuse_if_waiting(cdb: OpenDatabase, username: str) -> None:
     wait, count = sign_in_wait(cdb, username)
     if not wait:
         return
@@ -333,7 +328,7 @@ def _refuse_if_waiting(cdb: CommuneDatabase, username: str) -> None:
     )
 
 
-def _record_failure(cdb: CommuneDatabase, username: str) -> None:
+def _record_failure(cdb: OpenDatabase, username: str) -> None:
     if cdb.read_only:  # a file on a read-only medium keeps no record (and refuses every change)
         return
     with cdb.transaction() as db:
@@ -360,7 +355,7 @@ def sign_in_failures(db: sqlite_utils.Database, limit: int = 100) -> list[tuple[
     ]
 
 
-def authenticate(cdb: CommuneDatabase, username: str, password: str) -> User:
+def authenticate(cdb: OpenDatabase, username: str, password: str) -> User:
     """The user whose username and password these are; one message for every failure, so a
     wrong guess does not tell which part was wrong, and the same work for an unknown name.
     Failures are recorded; after too many the name must wait (``SignInRefused``)."""
@@ -370,7 +365,7 @@ def authenticate(cdb: CommuneDatabase, username: str, password: str) -> User:
     if not verify_password(password, stored) or not rows:
         _record_failure(cdb, username)
         raise UserError(tr("Tên đăng nhập hoặc mật khẩu không đúng."))
-    user = _user(rows[0])
+    user = _user(rows[0], cdb.role_scheme)
     if not user.active:
         raise UserError(
             tr("Tài khoản “{username}” đã bị khóa; hãy hỏi người quản trị.", username=user.username)
@@ -384,15 +379,15 @@ def authenticate(cdb: CommuneDatabase, username: str, password: str) -> User:
 def _active_admins(db: sqlite_utils.Database, without: int | None = None) -> int:
     return db.execute(
         "SELECT count(*) FROM users, json_each(users.roles) "
-        "WHERE active = 1 AND json_each.value = 'admin' AND users.id IS NOT ?",
-        [without],
+        "WHERE active = 1 AND json_each.value = ? AND users.id IS NOT ?",
+        [ADMIN, without],
     ).fetchone()[0]
 
 
 def change_password(
-    cdb: CommuneDatabase, username: str, new_password: str, cost: HashCost = DEFAULT_COST
+    cdb: OpenDatabase, username: str, new_password: str, cost: HashCost = DEFAULT_COST
 ) -> None:
-    user = get_user(cdb.db, username)
+    user = get_user(cdb.db, username, cdb.role_scheme)
     check_new_password(new_password)
     password_hash = hash_password(new_password, cost)
     now = cdb.now()
@@ -404,30 +399,30 @@ def change_password(
         )
 
 
-def set_roles(cdb: CommuneDatabase, username: str, roles: Iterable[str]) -> User:
-    user = get_user(cdb.db, username)
-    chosen = _roles(roles)
-    if "admin" in user.roles and "admin" not in chosen and not _active_admins(cdb.db, user.id):
+def set_roles(cdb: OpenDatabase, username: str, roles: Iterable[str]) -> User:
+    user = get_user(cdb.db, username, cdb.role_scheme)
+    chosen = _roles(roles, cdb.role_scheme)
+    if ADMIN in user.roles and ADMIN not in chosen and not _active_admins(cdb.db, user.id):
         raise UserError(tr("Phải còn ít nhất một người quản trị."))
     with cdb.transaction() as db:
         db.table("users").update(user.id, {"roles": json.dumps(chosen), "updated_at": cdb.now()})
-    return get_user(cdb.db, username)
+    return get_user(cdb.db, username, cdb.role_scheme)
 
 
-def set_active(cdb: CommuneDatabase, username: str, active: bool) -> User:
+def set_active(cdb: OpenDatabase, username: str, active: bool) -> User:
     """Lock or unlock an account (accounts are never deleted: the log names them); unlocking
     also lifts a lockout after failed sign-ins."""
-    user = get_user(cdb.db, username)
-    if not active and "admin" in user.roles and not _active_admins(cdb.db, user.id):
+    user = get_user(cdb.db, username, cdb.role_scheme)
+    if not active and ADMIN in user.roles and not _active_admins(cdb.db, user.id):
         raise UserError(tr("Không khóa được người quản trị cuối cùng."))
     with cdb.transaction() as db:
         db.table("users").update(user.id, {"active": int(active), "updated_at": cdb.now()})
         if active:
             _clear_failures(db, user.username)
-    return get_user(cdb.db, username)
+    return get_user(cdb.db, username, cdb.role_scheme)
 
 
-def sign_in(cdb: CommuneDatabase, username: str, password: str) -> User:
+def sign_in(cdb: OpenDatabase, username: str, password: str) -> User:
     """Authenticate, then make the user the actor of every change made through ``cdb``."""
     user = authenticate(cdb, username, password)
     cdb.actor = user.actor

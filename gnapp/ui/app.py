@@ -17,7 +17,7 @@ from gnapp.store.backups import (
 )
 from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.store.errors import DatabaseError
-from gnapp.store.users import User
+from gnapp.store.users import User, get_user
 from gnapp.ui.common.messages import show_message
 from gnapp.ui.common.qt import (
     QApplication,
@@ -28,10 +28,10 @@ from gnapp.ui.common.qt import (
     Qt,
     QThreadPool,
 )
+from gnapp.ui.common.sign_in import sign_in_at_start, sign_in_to_commune
 from gnapp.ui.common.translations import apply_language
 from gnapp.ui.common.window_size import MAIN_WINDOW_SIZE, fit_window
 from gnapp.ui.main_window import MainWindow
-from gnapp.ui.setup.login_dialog import sign_in_at_start
 
 
 def application_icon() -> QIcon:
@@ -72,10 +72,10 @@ def _create_demo(path: Path) -> None:
         dialog.close()
 
 
-def _first_run() -> tuple[CommuneDatabase | None, User | None, bool, Path | None]:
+def _first_run() -> tuple[CommuneDatabase | None, User | None, bool, tuple[Path, str] | None]:
     """The setup wizard: (the new database and its administrator, or) whether the clerk chose
-    the demo, or the receiving office created by the office wizard; (None, None, False, None)
-    when a wizard was closed."""
+    the demo, or the receiving office created by the office wizard with its administrator's user
+    name; (None, None, False, None) when a wizard was closed."""
     from gnapp.ui.setup.setup_wizard import SetupWizard
 
     wizard = SetupWizard()
@@ -86,19 +86,24 @@ def _first_run() -> tuple[CommuneDatabase | None, User | None, bool, Path | None
     return wizard.cdb, wizard.user, wizard.open_demo, None
 
 
-def _create_office(path: Path | None) -> Path | None:
-    """The office wizard (the new file at ``path`` if given); the office created, or None."""
+def _create_office(path: Path | None) -> tuple[Path, str] | None:
+    """The office wizard (the new file at ``path`` if given); the office created and its
+    administrator's user name, or None."""
     from gnapp.ui.office.wizard import OfficeWizard
 
     wizard = OfficeWizard(path=path)
     wizard.exec()
-    return wizard.path
+    return None if wizard.path is None else (wizard.path, wizard.username)
 
 
-def run_office_gui(app: QApplication, path: Path) -> int:
-    """The receiving office's window on ``path`` until it is closed; a missing file is offered
-    to be created."""
-    from gnapp.ui.office.window import open_office_window
+def run_office_gui(app: QApplication, path: Path, created_by: str | None = None) -> int:
+    """The receiving office's window on ``path`` until it is closed, once a user has signed in
+    (a file without users first asks for its administrator); a missing file is offered to be
+    created. ``created_by``: the office was just created by this administrator, who is signed
+    in already."""
+    from gnapp.office.store.database import open_office
+    from gnapp.ui.office.session import OfficeSession
+    from gnapp.ui.office.window import office_window
 
     if not path.exists():
         answer = QMessageBox.question(
@@ -106,15 +111,26 @@ def run_office_gui(app: QApplication, path: Path) -> int:
             tr("GNApp — cơ quan nhận báo cáo"),
             tr("Chưa có tệp {path}. Tạo dữ liệu cơ quan nhận báo cáo mới?", path=path),
         )
-        if answer != QMessageBox.StandardButton.Yes or _create_office(path) is None:
+        created = _create_office(path) if answer == QMessageBox.StandardButton.Yes else None
+        if created is None:
             return 0
+        created_by = created[1]
     try:
-        window = open_office_window(path)
+        office = open_office(path)
+        name = office.identity.name
     except DatabaseError as error:
         show_message(
             None, QMessageBox.Icon.Critical, tr("GNApp — không mở được dữ liệu"), str(error)
         )
         return 1
+    if created_by is not None:
+        user: User | None = get_user(office.db, created_by, office.role_scheme)
+    else:
+        user = sign_in_at_start(office, name)
+    if user is None:
+        office.close()
+        return 0
+    window = office_window(OfficeSession(path, office, user))
     remember_database(path)
     window.show()
     try:
@@ -156,12 +172,12 @@ def run_gui(
     if path is None and not demo:
         path = last_database()
         if path is None:
-            cdb, user, demo, office_path = _first_run()
+            cdb, user, demo, created_office = _first_run()
             if cdb is not None and user is not None:
                 remember_database(cdb.path)
                 return _show(app, cdb, user, demo=False)
-            if office_path is not None:
-                return run_office_gui(app, office_path)
+            if created_office is not None:
+                return run_office_gui(app, *created_office)
             if not demo:
                 return 0
     path = _demo_path() if path is None else Path(path)
@@ -184,7 +200,7 @@ def run_gui(
             None, QMessageBox.Icon.Critical, tr("GNApp — không mở được dữ liệu"), str(error)
         )
         return 1
-    user = sign_in_at_start(cdb)
+    user = sign_in_to_commune(cdb)
     if user is None:
         cdb.close()
         return 0

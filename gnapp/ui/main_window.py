@@ -67,6 +67,7 @@ from gnapp.ui.common.qt import (
     QVBoxLayout,
     QWidget,
 )
+from gnapp.ui.common.sign_in import sign_in_to_commune
 from gnapp.ui.programme.activities_view import ActivitiesView
 from gnapp.ui.programme.dashboard import DashboardView
 from gnapp.ui.programme.targets_view import TargetsView
@@ -74,7 +75,6 @@ from gnapp.ui.register import edit_household
 from gnapp.ui.reports.reports_view import ReportsView
 from gnapp.ui.review.review_view import ReviewView
 from gnapp.ui.sending.packages_view import PackagesView
-from gnapp.ui.setup.login_dialog import sign_in_at_start
 
 # The total row of the village table, by commune kind (a commune when the kind is not declared).
 TOTAL_NAMES = {
@@ -683,7 +683,7 @@ class MainWindow(QMainWindow):
         except DatabaseError as error:
             show_message(self, QMessageBox.Icon.Critical, tr("Không mở được dữ liệu"), str(error))
             return False
-        user = sign_in_at_start(cdb)
+        user = sign_in_to_commune(cdb)
         if user is None:
             cdb.close()
             return False
@@ -695,7 +695,7 @@ class MainWindow(QMainWindow):
         return True
 
     def change_password(self) -> None:
-        from gnapp.ui.setup.users_dialog import ChangePasswordDialog
+        from gnapp.ui.common.users_dialog import ChangePasswordDialog
 
         if self.user is not None:
             ChangePasswordDialog(self.cdb, self.user, self).exec()
@@ -712,7 +712,7 @@ class MainWindow(QMainWindow):
             self.reload()
 
     def manage_users(self) -> None:
-        from gnapp.ui.setup.users_dialog import UsersDialog
+        from gnapp.ui.common.users_dialog import UsersDialog
 
         try:
             users.require(self.user, "administer")

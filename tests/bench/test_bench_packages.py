@@ -31,7 +31,13 @@ from gnapp.reporting.figures import report_figures
 from gnapp.store.database import open_database
 from gnapp.store.register import save_commune
 from gnapp.store.reports import save_report
-from tests.packages.world import APPROVER, IDENTITY, KDF
+from tests.packages.world import (
+    APPROVER,
+    IDENTITY,
+    KDF,
+    OFFICE_ACCOUNTS,
+    office_head,
+)
 
 pytestmark = pytest.mark.bench
 
@@ -63,13 +69,13 @@ def test_packages_20k(tmp_path):
     print(f"\nbuilt the {HOUSEHOLDS}-household demo in {time.perf_counter() - started:.1f} s")
     folder = tmp_path / "goi"
     folder.mkdir()
-    office = create_office(tmp_path / "tinh.gnoffice", IDENTITY, PASSPHRASE)
+    office = create_office(tmp_path / "tinh.gnoffice", IDENTITY, PASSPHRASE, **OFFICE_ACCOUNTS)
     with open_database(path) as cdb:
         figures = report_figures(cdb.db, "annual", "2025")
         report_id = save_report(cdb, "annual", "2025", figures.to_dict(), {})
         key = commune.create_signing_key(cdb, PASSPHRASE)
         commune.set_office_key(cdb, office_public_key(office))
-        register_commune(office, key.public)
+        register_commune(office, key.public, office_head(office))
         unlock, _ = _timed(lambda: commune.unlock_signing_key(cdb.db, PASSPHRASE))
         _show("unlocking the signing key (Argon2id 64 MiB, 3 passes, 4 lanes)", unlock)
         report = choose_report(cdb, report_id)
@@ -95,13 +101,15 @@ def test_packages_20k(tmp_path):
     receiving = []
     for package in packages:
         started = time.perf_counter()
-        receipt = receive_package(office, package.read_bytes(), package.name, office_key)
+        receipt = receive_package(
+            office, package.read_bytes(), package.name, office_key, office_head(office)
+        )
         receiving.append(time.perf_counter() - started)
         assert receipt.accepted
     _show("receiving a package (every check, stored whole)", receiving)
     writes, _ = _timed(
         lambda: write_consolidation(
-            office, consolidate(office, "2025"), tmp_path, date(2026, 1, 10)
+            office, consolidate(office, "2025"), tmp_path, date(2026, 1, 10), office_head(office)
         ),
         runs=3,
     )
@@ -118,7 +126,7 @@ def test_hundred_communes(tmp_path):
     receives them all and consolidates them. Building the packages is not timed."""
     source = tmp_path / "mau.gnapp"
     create_demo(source, households=300, seed=5)
-    office = create_office(tmp_path / "tinh.gnoffice", IDENTITY, PASSPHRASE)
+    office = create_office(tmp_path / "tinh.gnoffice", IDENTITY, PASSPHRASE, **OFFICE_ACCOUNTS)
     office_public = office_public_key(office)
     folder = tmp_path / "goi"
     folder.mkdir()
@@ -134,7 +142,7 @@ def test_hundred_communes(tmp_path):
             )
             key = commune.create_signing_key(cdb, PASSPHRASE, kdf=KDF)  # setup, not timed
             commune.set_office_key(cdb, office_public)
-            register_commune(office, key.public)
+            register_commune(office, key.public, office_head(office))
             built = build_package(
                 cdb,
                 choose_report(cdb, report_id),
@@ -156,13 +164,18 @@ def test_hundred_communes(tmp_path):
     verifying = time.perf_counter() - started
     assert all(v.ok for v in verified)
     started = time.perf_counter()
-    receipts = [receive_package(office, data, name, office_key) for data, name, _ in contents]
+    receipts = [
+        receive_package(office, data, name, office_key, office_head(office))
+        for data, name, _ in contents
+    ]
     receiving = time.perf_counter() - started
     assert all(receipt.accepted for receipt in receipts)
     started = time.perf_counter()
     consolidation = consolidate(office, "2025")
     summing = time.perf_counter() - started
-    written = write_consolidation(office, consolidation, tmp_path, date(2026, 1, 10))
+    written = write_consolidation(
+        office, consolidation, tmp_path, date(2026, 1, 10), office_head(office)
+    )
     writing = time.perf_counter() - started - summing
     assert consolidation.figures.end.commune.households == sum(h for _, _, h in sent)
     print(

@@ -29,6 +29,10 @@ OFFICE_ARGS = [
     "Quảng Ngãi",
     "--symbol",
     "BC-SNNMT",
+    "--admin",
+    "giamdoc",
+    "--admin-name",
+    "Trần Văn Bình",
 ]
 
 
@@ -45,6 +49,9 @@ def _fingerprint(text: str) -> str:
 def test_the_whole_path_from_commune_to_office(small_demo_file, tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("GNAPP_PASSPHRASE", "mật khẩu dùng chung cho thử")
     monkeypatch.setenv("GNAPP_NEW_PASSPHRASE", "mật khẩu dùng chung cho thử")
+    # every user's password, the office's as the commune's (the demo's)
+    for variable in ("GNAPP_PASSWORD", "GNAPP_USER_PASSWORD", "GNAPP_ADMIN_PASSWORD"):
+        monkeypatch.setenv(variable, DEMO_PASSWORD)
     xa, tinh, usb, out = (
         tmp_path / "xa.gnapp",
         tmp_path / "tinh.gnoffice",
@@ -66,34 +73,35 @@ def test_the_whole_path_from_commune_to_office(small_demo_file, tmp_path, capsys
     commune_key = tmp_path / "khoa-ky-21555.gnpub"
 
     status, text, _ = run(capsys, "office", "create", tinh, *OFFICE_ARGS)
-    assert status == 0
+    assert status == 0 and "quản trị giamdoc" in text
     office_fp = _fingerprint(text)
+    officer = ["--db", tinh, "--name", "Trần Thị Nhận", "--role", "officer", "--admin", "giamdoc"]
+    assert run(capsys, "office", "user", "add", "tiepnhan", *officer)[0] == 0
+    status, text, _ = run(capsys, "office", "user", "list", "--db", tinh)
+    assert "giamdoc\tTrần Văn Bình\tLãnh đạo, quản trị\tđang dùng" in text
+    assert "tiepnhan\tTrần Thị Nhận\tCán bộ tiếp nhận\tđang dùng" in text
     status, text, _ = run(capsys, "office", "key", "--db", tinh, "--out", tmp_path)
     office_key = tmp_path / "khoa-ma-hoa-co-quan.gnpub"
     assert status == 0 and office_key.is_file()
 
     # the fingerprint read by phone must match, else nothing is registered
-    status, _, err = run(
-        capsys,
-        "office",
-        "register",
-        commune_key,
-        "--db",
-        tinh,
-        "--fingerprint",
-        "AAAAA-BBBBB-CCCCC-DDDDD",
-    )
+    register = ["office", "register", commune_key, "--db", tinh, "--user", "giamdoc"]
+    status, _, err = run(capsys, *register, "--fingerprint", "AAAAA-BBBBB-CCCCC-DDDDD")
     assert status == 1 and "không khớp" in err
-    status, _, err = run(capsys, "office", "register", commune_key, "--db", tinh)
+    status, _, err = run(capsys, *register)
     assert status == 1 and "--fingerprint" in err
-    status, text, _ = run(
-        capsys, "office", "register", commune_key, "--db", tinh, "--fingerprint", commune_fp.lower()
-    )
+    # an officer receives, but only the head registers a commune's key
+    as_officer = [*register[:-1], "tiepnhan", "--fingerprint", commune_fp]
+    status, _, err = run(capsys, *as_officer)
+    assert status == 1 and "Tài khoản tiepnhan không có quyền đăng ký, thay, thu hồi khóa" in err
+    with pytest.raises(SystemExit) as usage:  # nobody named: a usage error
+        run(capsys, "office", "register", commune_key, "--db", tinh)
+    assert usage.value.code == 2 and "thiếu --user" in capsys.readouterr().err
+    status, text, _ = run(capsys, *register, "--fingerprint", commune_fp.lower())
     assert status == 0 and "Đã đăng ký Xã Sơn Minh" in text
     assert run(capsys, "key", "office", office_key, "--db", xa, "--fingerprint", office_fp)[0] == 0
 
     build = ["package", "build", "--db", xa, "--kind", "annual", "--period", "2025", "--out", usb]
-    monkeypatch.setenv("GNAPP_USER_PASSWORD", DEMO_PASSWORD)
     status, _, err = run(capsys, *build, "--user", "canbo")
     assert status == 1 and "Chỉ lãnh đạo phê duyệt mới được ký" in err
     status, text, _ = run(capsys, *build, "--user", "lanhdao", "--with-households")
@@ -110,15 +118,16 @@ def test_the_whole_path_from_commune_to_office(small_demo_file, tmp_path, capsys
     status, _, err = run(capsys, "package", "verify", package, "--key", office_key)
     assert status == 1 and "không phải khóa ký" in err
 
-    status, text, _ = run(capsys, "receive", usb, "--db", tinh)
+    status, text, _ = run(capsys, "receive", usb, "--db", tinh, "--user", "tiepnhan")
     assert status == 0 and "ĐÃ NHẬN" in text
-    status, text, _ = run(capsys, "receive", package, "--db", tinh)
+    status, text, _ = run(capsys, "receive", package, "--db", tinh, "--user", "giamdoc")
     assert status == 1 and "KHÔNG NHẬN" in text and "đã được nhận" in text
     status, text, _ = run(capsys, "office", "receipts", "--db", tinh)
     lines = text.splitlines()
     assert status == 0 and len(lines) == 2
     assert "TỪ CHỐI" in lines[0] and "đã được nhận" in lines[0]
-    assert lines[1].endswith("Báo cáo năm 2025 của Xã Sơn Minh: đã nhận")
+    assert lines[0].endswith("— Trần Văn Bình (giamdoc)")
+    assert lines[1].endswith("Báo cáo năm 2025 của Xã Sơn Minh: đã nhận — Trần Thị Nhận (tiepnhan)")
     status, text, _ = run(capsys, "office", "board", "--db", tinh)
     assert status == 0 and "Báo cáo năm 2025:" in text and "Xã Sơn Minh (21555): Đã nhận" in text
     status, text, _ = run(
@@ -132,8 +141,12 @@ def test_the_whole_path_from_commune_to_office(small_demo_file, tmp_path, capsys
         out,
         "--date",
         "2026-01-10",
+        "--user",
+        "tiepnhan",
     )
     assert status == 0 and "Đã tổng hợp 1 xã" in text
+    status, text, _ = run(capsys, "office", "consolidations", "--db", tinh)
+    assert status == 0 and "Báo cáo năm 2025" in text and "Trần Thị Nhận (tiepnhan)" in text
     assert (out / "tong-hop-bao-cao-nam-2025.pdf").is_file() and (
         out / "tong-hop-bao-cao-nam-2025.xlsx"
     ).is_file()
@@ -153,7 +166,7 @@ def test_the_whole_path_from_commune_to_office(small_demo_file, tmp_path, capsys
     assert status == 0 and (again / statement.name).read_bytes() == statement.read_bytes()
     new_fp = _fingerprint(run(capsys, "key", "fingerprint", "--db", xa)[1])
     status, text, _ = run(
-        capsys, "office", "register", statement, "--db", tinh, "--fingerprint", new_fp
+        *[capsys, *register[:2]], statement, *register[3:], "--fingerprint", new_fp
     )
     assert status == 0 and "Đã nhận đổi khóa" in text
 

@@ -24,10 +24,12 @@ from gnapp.store.register import save_commune
 from tests.packages.world import (
     IDENTITY,
     KDF,
+    OFFICE_ACCOUNTS,
     OFFICE_PASSPHRASE,
     PASSPHRASE,
     SIGNER,
     World,
+    office_head,
     setup_commune,
 )
 
@@ -37,10 +39,12 @@ def world_files(small_demo_file, tmp_path_factory) -> World:
     folder = tmp_path_factory.mktemp("world")
     commune_path = folder / "xa.gnapp"
     shutil.copy(small_demo_file, commune_path)
-    with create_office(folder / "tinh.gnoffice", IDENTITY, OFFICE_PASSPHRASE, kdf=KDF) as office:
+    with create_office(
+        folder / "tinh.gnoffice", IDENTITY, OFFICE_PASSPHRASE, **OFFICE_ACCOUNTS, kdf=KDF
+    ) as office:
         office_key = office_public_key(office)
         commune_key, report_id = setup_commune(commune_path, office_key)
-        register_commune(office, commune_key)
+        register_commune(office, commune_key, office_head(office))
     packages = folder / "goi"
     packages.mkdir()
     with open_database(commune_path, actor="Cán bộ thử") as cdb:

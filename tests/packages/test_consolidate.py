@@ -26,7 +26,14 @@ from gnapp.reporting.figures import (
 from gnapp.store.database import open_database
 from gnapp.store.register import save_commune
 from gnapp.store.reports import load_report
-from tests.packages.world import KDF, PASSPHRASE, SIGNER, save_annual_report, setup_commune
+from tests.packages.world import (
+    KDF,
+    PASSPHRASE,
+    SIGNER,
+    office_head,
+    save_annual_report,
+    setup_commune,
+)
 
 
 @pytest.fixture
@@ -38,7 +45,7 @@ def two_communes(world, office_db, office_private, second_demo, tmp_path, monkey
     second = tmp_path / "xa-thu.gnapp"
     shutil.copy(second_demo, second)
     key, report_id = setup_commune(second, registry.office_public_key(office_db))
-    registry.register_commune(office_db, key)
+    registry.register_commune(office_db, key, office_head(office_db))
     figures = []
     for path, saved in ((world.commune, world.report_id), (second, report_id)):
         with open_database(path) as cdb:
@@ -51,7 +58,11 @@ def two_communes(world, office_db, office_private, second_demo, tmp_path, monkey
             )
             figures.append(ReportFigures.from_dict(load_report(cdb.db, saved).figures))
         receipt = receive_package(
-            office_db, built.path.read_bytes(), built.path.name, office_private
+            office_db,
+            built.path.read_bytes(),
+            built.path.name,
+            office_private,
+            office_head(office_db),
         )
         assert receipt.accepted, receipt.verification.report()
     return figures
@@ -107,7 +118,9 @@ def test_the_consolidated_report_is_written_under_the_office_header(
     office_db, two_communes, tmp_path
 ):
     consolidation = consolidate(office_db, "2025", "annual")
-    pdf, xlsx = write_consolidation(office_db, consolidation, tmp_path, date(2026, 1, 10), "7")
+    pdf, xlsx = write_consolidation(
+        office_db, consolidation, tmp_path, date(2026, 1, 10), office_head(office_db), "7"
+    )
     text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
     text = " ".join(text.split())
     for expected in (
@@ -152,7 +165,7 @@ def test_a_correction_replaces_the_commune_s_part(
             **SIGNER,
         )
     assert receive_package(
-        office_db, built.path.read_bytes(), built.path.name, office_private
+        office_db, built.path.read_bytes(), built.path.name, office_private, office_head(office_db)
     ).accepted
     total = consolidate(office_db, "2025").figures
     assert total.end.commune.households == sum(f.end.commune.households for f in two_communes) + 5
@@ -166,10 +179,16 @@ def test_consolidation_names_the_communes_that_have_not_sent(
     with open_database(tmp_path / "xa3.gnapp", create=True) as cdb:
         save_commune(cdb, code="21557", name="Xã Chưa Gửi", kind="xa", province="Quảng Ngãi")
         registry.register_commune(
-            office_db, commune.create_signing_key(cdb, PASSPHRASE, kdf=KDF).public
+            office_db,
+            commune.create_signing_key(cdb, PASSPHRASE, kdf=KDF).public,
+            office_head(office_db),
         )
     assert receive_package(
-        office_db, world.package.read_bytes(), world.package.name, office_private
+        office_db,
+        world.package.read_bytes(),
+        world.package.name,
+        office_private,
+        office_head(office_db),
     ).accepted
     consolidation = consolidate(office_db, "2025")
     assert consolidation.missing == ("Xã Chưa Gửi",)

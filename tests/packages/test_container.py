@@ -23,7 +23,11 @@ from gnapp.packages.archive import write_archive
 from gnapp.packages.build import build_package, choose_report
 from gnapp.packages.verify import verify_package
 from gnapp.store.database import open_database
-from tests.packages.world import PASSPHRASE, SIGNER
+from tests.packages.world import (
+    PASSPHRASE,
+    SIGNER,
+    office_head,
+)
 
 READER = Path(gnapp.__file__).parent.parent / "tools" / "verify_package.py"
 
@@ -77,7 +81,7 @@ def _refused_everywhere(data, world_files, office, office_private, reader, key_f
     verification = verify_package(data, world_files.commune_key, office_private)
     failure = verification.failure
     assert failure is not None and failure.code == "archive", verification.report()
-    receipt = receive_package(office, data, "sua.gnpkg", office_private)
+    receipt = receive_package(office, data, "sua.gnpkg", office_private, office_head(office))
     assert not receipt.accepted and receipt.failure.code == "archive"
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
@@ -95,7 +99,9 @@ def test_the_unchanged_packages_pass_all_three(
         assert verify_package(data, world_files.commune_key, office_private).ok
         with contextlib.redirect_stdout(io.StringIO()):
             assert reader.verify(data, str(key_file), None) in (0, 2)
-    assert receive_package(office_db, encrypted, "goi.gnpkg", office_private).accepted
+    assert receive_package(
+        office_db, encrypted, "goi.gnpkg", office_private, office_head(office_db)
+    ).accepted
 
 
 @pytest.mark.parametrize("which", ["encrypted", "plain"])

@@ -12,7 +12,11 @@ from gnapp.office.board import receipt_history
 from gnapp.office.receive import receive_package
 from gnapp.packages.build import build_package, choose_report
 from gnapp.store import changelog, register
-from tests.packages.world import PASSPHRASE, SIGNER
+from tests.packages.world import (
+    PASSPHRASE,
+    SIGNER,
+    office_head,
+)
 
 SHORTER = "Nhật ký thay đổi của xã ngắn hơn khi gửi gói số 1"
 NOT_EXTENDING = "Nhật ký thay đổi của xã không nối tiếp nhật ký đã nhận ở gói số 1"
@@ -23,7 +27,9 @@ def _send(cdb, world, office, key):
     built = build_package(
         cdb, report, passphrase=PASSPHRASE, folder=world.folder, encrypt=False, **SIGNER
     )
-    return built, receive_package(office, built.path.read_bytes(), built.path.name, key)
+    return built, receive_package(
+        office, built.path.read_bytes(), built.path.name, key, office_head(office)
+    )
 
 
 def _log_notes(receipt):
@@ -37,7 +43,9 @@ def _by_hand(world):
 def test_each_package_carries_the_log_and_the_office_keeps_it(
     world, commune_db, office_db, office_private, quick
 ):
-    first = receive_package(office_db, world.package.read_bytes(), "1.gnpkg", office_private)
+    first = receive_package(
+        office_db, world.package.read_bytes(), "1.gnpkg", office_private, office_head(office_db)
+    )
     log = first.verification.manifest.change_log
     assert log.previous_length is None and log.length > 0
     assert changelog.hash_at(commune_db.db.conn, log.length) == log.head
@@ -53,7 +61,9 @@ def test_each_package_carries_the_log_and_the_office_keeps_it(
 def test_rows_removed_from_the_end_are_seen_by_the_office(
     world, commune_db, office_db, office_private, quick, capsys
 ):
-    first = receive_package(office_db, world.package.read_bytes(), "1.gnpkg", office_private)
+    first = receive_package(
+        office_db, world.package.read_bytes(), "1.gnpkg", office_private, office_head(office_db)
+    )
     sent = first.verification.manifest.change_log
     conn = _by_hand(world)
     # the last row the office received, and everything after it: the file alone stays whole
@@ -76,7 +86,9 @@ def test_rows_removed_from_the_end_are_seen_by_the_office(
 def test_rows_replaced_after_a_package_are_seen_even_when_the_log_grew_again(
     world, commune_db, office_db, office_private, quick
 ):
-    first = receive_package(office_db, world.package.read_bytes(), "1.gnpkg", office_private)
+    first = receive_package(
+        office_db, world.package.read_bytes(), "1.gnpkg", office_private, office_head(office_db)
+    )
     sent = first.verification.manifest.change_log
     conn = _by_hand(world)
     conn.execute("DELETE FROM change_log WHERE id = (SELECT max(id) FROM change_log)")

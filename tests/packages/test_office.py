@@ -19,7 +19,15 @@ from gnapp.packages.keys import KeyProblem, read_key_change
 from gnapp.store.database import open_database
 from gnapp.store.errors import DatabaseError
 from gnapp.store.reports import load_report
-from tests.packages.world import IDENTITY, KDF, PASSPHRASE, SIGNER, save_annual_report
+from tests.packages.world import (
+    IDENTITY,
+    KDF,
+    OFFICE_ACCOUNTS,
+    PASSPHRASE,
+    SIGNER,
+    office_head,
+    save_annual_report,
+)
 
 
 def _build(cdb, folder, report_id=None, passphrase=PASSPHRASE, **options):
@@ -28,11 +36,11 @@ def _build(cdb, folder, report_id=None, passphrase=PASSPHRASE, **options):
 
 
 def _receive(office, path, key):
-    return receive_package(office, path.read_bytes(), path.name, key)
+    return receive_package(office, path.read_bytes(), path.name, key, office_head(office))
 
 
 def test_a_package_is_taken_in_whole(world, office_db, office_private):
-    (receipt,) = receive_files(office_db, [world.package], office_private)
+    (receipt,) = receive_files(office_db, [world.package], office_private, office_head(office_db))
     assert receipt.accepted, receipt.verification.report()
     assert receipt.verification.checks[-1].code == "chain"
     stored = dict(
@@ -51,7 +59,9 @@ def test_a_package_is_taken_in_whole(world, office_db, office_private):
 def test_a_refused_package_leaves_only_a_receipt(world, office_db, office_private):
     data = bytearray(world.package.read_bytes())
     data[len(data) // 2] ^= 0x10
-    receipt = receive_package(office_db, bytes(data), "hong.gnpkg", office_private)
+    receipt = receive_package(
+        office_db, bytes(data), "hong.gnpkg", office_private, office_head(office_db)
+    )
     assert not receipt.accepted
     assert "KHÔNG NHẬN" in receipt.summary() and receipt.failure.name in receipt.summary()
     for table in ("packages", "package_files", "communes"):
@@ -63,7 +73,9 @@ def test_a_refused_package_leaves_only_a_receipt(world, office_db, office_privat
 
 def test_an_unknown_commune_is_refused(world, office_private, tmp_path):
     other_path = tmp_path / "khac.gnoffice"
-    with registry.create_office(other_path, IDENTITY, "mật khẩu tỉnh khác", kdf=KDF) as other:
+    with registry.create_office(
+        other_path, IDENTITY, "mật khẩu tỉnh khác", **OFFICE_ACCOUNTS, kdf=KDF
+    ) as other:
         receipt = _receive(other, world.package, office_private)
     assert receipt.failure.code == "commune"
     assert "chưa được đăng ký" in receipt.failure.message
@@ -152,7 +164,7 @@ def test_the_receipt_history_keeps_every_file_offered(
 
 def test_the_board_shows_who_has_not_sent(world, office_db, office_private, tmp_path):
     other_key = _second_commune_key(tmp_path)
-    registry.register_commune(office_db, other_key)
+    registry.register_commune(office_db, other_key, office_head(office_db))
     assert _receive(office_db, world.package, office_private).accepted
     shown = board(office_db)
     assert shown.columns == (("annual", "2025"),)
@@ -170,11 +182,11 @@ def _second_commune_key(tmp_path):
 
 def test_registration_refuses_a_second_key_without_replace(world, office_db, tmp_path):
     with pytest.raises(KeyProblem, match="đã được đăng ký"):
-        registry.register_commune(office_db, world.commune_key)
+        registry.register_commune(office_db, world.commune_key, office_head(office_db))
     other = _second_commune_key(tmp_path)
     impostor = other.__class__(other.algorithm, other.raw, "commune", "21555", "Xã Sơn Minh", "")
     with pytest.raises(KeyProblem, match="--replace"):
-        registry.register_commune(office_db, impostor)
+        registry.register_commune(office_db, impostor, office_head(office_db))
 
 
 def test_a_key_change_moves_the_commune_to_its_new_key(
@@ -186,10 +198,12 @@ def test_a_key_change_moves_the_commune_to_its_new_key(
     signed_new = _build(commune_db, world.folder, passphrase="mật khẩu mới của xã", encrypt=False)
     refused = _receive(office_db, signed_new.path, office_private)
     assert refused.failure.code == "key"  # the office does not know the new key yet
-    registry.apply_key_change(office_db, read_key_change(change.file_bytes()), change.file_bytes())
+    registry.apply_key_change(
+        office_db, read_key_change(change.file_bytes()), change.file_bytes(), office_head(office_db)
+    )
     assert _receive(office_db, signed_new.path, office_private).accepted
     with pytest.raises(KeyProblem, match="không phải khóa hiện hành"):
-        registry.apply_key_change(office_db, change, change.file_bytes())
+        registry.apply_key_change(office_db, change, change.file_bytes(), office_head(office_db))
     keys = registry.find_commune(office_db, "21555").keys
     assert [(k.from_sequence, k.until_sequence) for k in keys] == [(1, 2), (2, None)]
 
@@ -204,7 +218,7 @@ def test_the_old_key_signs_nothing_after_the_change(
     commune_db.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     shutil.copy(world.commune, copy_path)
     change = commune.change_signing_key(commune_db, PASSPHRASE, "mật khẩu mới của xã", kdf=KDF)
-    registry.apply_key_change(office_db, change, change.file_bytes())
+    registry.apply_key_change(office_db, change, change.file_bytes(), office_head(office_db))
     assert _receive(office_db, world.package, office_private).accepted  # package 1: old key, fine
     with open_database(copy_path) as old:
         stale = _build(old, world.folder, encrypt=False)
@@ -217,7 +231,7 @@ def test_a_replaced_key_after_a_lost_passphrase(
 ):
     assert _receive(office_db, world.package, office_private).accepted
     new = commune.create_signing_key(commune_db, "mật khẩu mới của xã", replace=True, kdf=KDF)
-    registry.register_commune(office_db, new.public, replace=True)
+    registry.register_commune(office_db, new.public, office_head(office_db), replace=True)
     built = _build(commune_db, world.folder, passphrase="mật khẩu mới của xã", encrypt=False)
     assert _receive(office_db, built.path, office_private).accepted
     keys = registry.find_commune(office_db, "21555").keys
@@ -242,9 +256,9 @@ def test_a_folder_offers_its_new_package_files_only(world, office_db, office_pri
     (folder / "lien-ket.gnpkg").symlink_to(world.package)
     before = sorted(folder.rglob("*"))
     assert expand(office_db, [folder]) == [world.package]
-    (receipt,) = receive_files(office_db, [folder], office_private)
+    (receipt,) = receive_files(office_db, [folder], office_private, office_head(office_db))
     assert receipt.accepted
-    assert receive_files(office_db, [folder], office_private) == []
+    assert receive_files(office_db, [folder], office_private, office_head(office_db)) == []
     after = [p for p in sorted(folder.rglob("*")) if not p.name.startswith("tinh.gnoffice")]
     assert after == [
         p for p in before if not p.name.startswith("tinh.gnoffice")

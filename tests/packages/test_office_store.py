@@ -11,7 +11,11 @@ import pytest
 from gnapp.office.receive import receive_files
 from gnapp.office.store import keys, packages, receipts
 from gnapp.office.store.database import open_office
-from tests.packages.world import OFFICE_PASSPHRASE
+from tests.packages.world import (
+    OFFICE_ADMIN,
+    OFFICE_PASSPHRASE,
+    office_head,
+)
 
 
 def test_a_commune_without_packages_has_an_empty_chain(office_db):
@@ -23,7 +27,7 @@ def test_a_commune_without_packages_has_an_empty_chain(office_db):
 
 
 def test_a_received_package_is_found_by_hash_chain_and_report(world, office_db, office_private):
-    (receipt,) = receive_files(office_db, [world.package], office_private)
+    (receipt,) = receive_files(office_db, [world.package], office_private, office_head(office_db))
     manifest = receipt.verification.manifest
     commune = keys.commune_row(office_db, manifest.commune_code)
     assert packages.package_by_hash(office_db, manifest.package_hash)["sequence"] == 1
@@ -41,24 +45,28 @@ def test_a_received_package_is_found_by_hash_chain_and_report(world, office_db, 
 
 
 def test_receipts_record_what_was_taken_in_and_refused(world, office_db, office_private):
-    receipts.add_receipt(office_db, "hong.gnpkg", "ab" * 32, "Chữ ký sai", check_code="signature")
-    (taken,) = receive_files(office_db, [world.package], office_private)
+    receipts.add_receipt(
+        office_db, "hong.gnpkg", "ab" * 32, "Chữ ký sai", "Ai Đó (aido)", check_code="signature"
+    )
+    (taken,) = receive_files(office_db, [world.package], office_private, office_head(office_db))
     assert receipts.offered_before(office_db, "ab" * 32)
     assert not receipts.offered_before(office_db, "cd" * 32)
     newest, refused = receipts.receipt_rows(office_db, 10)
     assert (refused["accepted"], refused["check_code"], refused["name"]) == (0, "signature", None)
     assert (newest["accepted"], newest["kind"], newest["correction"]) == (1, "annual", 0)
     assert newest["file_name"] == world.package.name
+    assert (refused["actor"], newest["actor"]) == ("Ai Đó (aido)", "Lê Văn Lãnh (lanhdao)")
     assert [r["file_name"] for r in receipts.receipt_rows(office_db, 1)] == [taken.file_name]
 
 
 def test_a_replaced_commune_key_is_revoked_and_the_commune_renamed(office_db):
     (commune,) = keys.commune_rows(office_db)
-    keys.revoke_commune_keys(office_db, commune["id"], "2026-01-02T03:04:05Z")
+    keys.revoke_commune_keys(office_db, commune["id"], "2026-01-02T03:04:05Z", "Ai Đó (aido)")
     keys.rename_commune(office_db, commune["id"], "Xã Sơn Minh mới")
     assert keys.commune_row(office_db, commune["code"])["name"] == "Xã Sơn Minh mới"
     (key,) = keys.commune_key_rows(office_db, commune["id"])
-    assert key["revoked_at"] == "2026-01-02T03:04:05Z"
+    assert (key["revoked_at"], key["revoked_by"]) == ("2026-01-02T03:04:05Z", "Ai Đó (aido)")
+    assert key["registered_by"] == "Lê Văn Lãnh (lanhdao)"
     assert keys.current_office_key(office_db)["retired_at"] is None
 
 
@@ -89,7 +97,9 @@ def test_an_office_file_on_a_read_only_disk_opens_for_reading_and_refuses_writes
     assert main(["office", "board", "--db", str(world.office)]) == 0
     capsys.readouterr()
     monkeypatch.setenv("GNAPP_PASSPHRASE", OFFICE_PASSPHRASE)
-    assert main(["office", "receive", str(world.package), "--db", str(world.office)]) == 1
+    monkeypatch.setenv("GNAPP_USER_PASSWORD", OFFICE_ADMIN.password)
+    receive = ["office", "receive", str(world.package), "--db", str(world.office)]
+    assert main([*receive, "--user", OFFICE_ADMIN.username]) == 1
     err = capsys.readouterr().err
     assert "chỉ mở được để xem" in err and "Traceback" not in err
     after = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}

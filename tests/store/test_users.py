@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from gnapp.store import users
 from gnapp.store.register import save_commune
+from gnapp.store.roles import COMMUNE_ROLES
 from gnapp.store.users import TEST_COST, PermissionDenied, UserError
 
 
@@ -112,7 +113,7 @@ def test_a_username_is_taken_once_whatever_its_case(new_db):
 )
 def test_what_each_role_may_do(new_db, roles, allowed):
     user = add(new_db, "nguoidung", roles)
-    for action in users.PERMISSIONS:
+    for action in COMMUNE_ROLES.permissions:
         assert user.can(action) == (action in allowed)
         if action in allowed:
             users.require(user, action)

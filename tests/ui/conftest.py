@@ -1,5 +1,5 @@
 """GUI test fixtures: opening a database in the main window signs a clerk in without the
-login dialog (tests/ui/setup/test_login_dialog.py tests the dialog itself)."""
+login dialog (tests/ui/common/test_sign_in.py tests the dialog itself)."""
 
 import pytest
 
@@ -12,7 +12,7 @@ SIGNED_IN = User(1, "canbo", "Nguyễn Thị Cán", ("clerk",), True)
 
 @pytest.fixture(autouse=True)
 def signed_in(monkeypatch):
-    monkeypatch.setattr(main_window, "sign_in_at_start", lambda cdb: SIGNED_IN)
+    monkeypatch.setattr(main_window, "sign_in_to_commune", lambda cdb: SIGNED_IN)
     return SIGNED_IN
 
 

@@ -499,7 +499,7 @@ def test_opening_another_file_shows_it(qtbot, new_db, tmp_path):
 def test_a_cancelled_sign_in_keeps_the_current_file(window, monkeypatch, tmp_path):
     other = tmp_path / "khac.gnapp"
     open_database(other, create=True).close()
-    monkeypatch.setattr(main_window, "sign_in_at_start", lambda cdb: None)
+    monkeypatch.setattr(main_window, "sign_in_to_commune", lambda cdb: None)
     current = window.cdb
     assert not window.open_path(other)
     assert window.cdb is current
@@ -555,7 +555,7 @@ def shown_windows(monkeypatch, signed_in):
         return windows[-1]
 
     monkeypatch.setattr(ui_app, "build_main_window", record)
-    monkeypatch.setattr(ui_app, "sign_in_at_start", lambda cdb: signed_in)
+    monkeypatch.setattr(ui_app, "sign_in_to_commune", lambda cdb: signed_in)
     monkeypatch.setattr(qt.QApplication, "exec", lambda *args: 0)
     yield windows
     for window in windows:
@@ -565,7 +565,7 @@ def shown_windows(monkeypatch, signed_in):
 def test_run_gui_without_signing_in_shows_no_window(qapp, new_db, monkeypatch):
     build_commune(new_db)
     new_db.close()
-    monkeypatch.setattr(ui_app, "sign_in_at_start", lambda cdb: None)
+    monkeypatch.setattr(ui_app, "sign_in_to_commune", lambda cdb: None)
     monkeypatch.setattr(ui_app, "build_main_window", pytest.fail)
     assert run_gui(new_db.path) == 0
 

@@ -17,10 +17,11 @@ from gnapp.store.database import open_database
 from gnapp.store.reports import load_report
 from gnapp.store.users import list_users
 from gnapp.ui.app import build_main_window
-from gnapp.ui.common import qt, window_size
+from gnapp.ui.common import qt, users_dialog, window_size
 from gnapp.ui.common.guide import GuideDialog
 from gnapp.ui.common.language import LanguageDialog
 from gnapp.ui.common.print_preview import preview_dialog
+from gnapp.ui.common.sign_in import FirstAdminDialog, LoginDialog
 from gnapp.ui.common.window_size import (
     CONTENT_SIZE,
     MAIN_WINDOW_SIZE,
@@ -29,6 +30,7 @@ from gnapp.ui.common.window_size import (
 )
 from gnapp.ui.office import session as office_session
 from gnapp.ui.office.communes import RegisterDialog
+from gnapp.ui.office.consolidation import ConsolidationHistoryDialog
 from gnapp.ui.office.receive import ReceiptHistoryDialog
 from gnapp.ui.office.session import PassphraseDialog
 from gnapp.ui.office.window import OfficeWindow
@@ -46,12 +48,11 @@ from gnapp.ui.review.review_wizard import QuestionnaireWizard
 from gnapp.ui.review.transition_view import TransitionWindow
 from gnapp.ui.sending.key_dialogs import ChangeKeyDialog, CreateKeyDialog, OfficeKeyDialog
 from gnapp.ui.sending.package_dialog import BuildPackageDialog, EmailDialog
-from gnapp.ui.setup import users_dialog
 from gnapp.ui.setup.backup_dialog import BackupDialog, RecoveryDialog
-from gnapp.ui.setup.login_dialog import FirstAdminDialog, LoginDialog
 from gnapp.ui.setup.settings_dialog import SettingsDialog
 from gnapp.ui.setup.setup_wizard import SetupWizard
 from tests.packages import conftest as packages
+from tests.packages.world import office_head
 
 world_files, world = packages.world_files, packages.world
 
@@ -65,6 +66,7 @@ class Desk:
         self.user = next(u for u in list_users(self.cdb.db) if "admin" in u.roles)
         self.main = build_main_window(self.cdb, self.user)
         self.office = open_office(world.office)
+        self.office_user = office_head(self.office)
         self.report = load_report(self.cdb.db, world.report_id)
         self.round_id = workflow.open_round(self.cdb, 2026)
         workflow.build_list(self.cdb, self.round_id)
@@ -73,7 +75,9 @@ class Desk:
         self.tmp_path = tmp_path
 
     def office_window(self) -> OfficeWindow:
-        window = OfficeWindow(office_session.OfficeSession(self.office.path, self.office))
+        window = OfficeWindow(
+            office_session.OfficeSession(self.office.path, self.office, self.office_user)
+        )
         fit_window(window, MAIN_WINDOW_SIZE)
         return window
 
@@ -148,9 +152,21 @@ WINDOWS = {
     "EmailDialog": lambda d: EmailDialog(
         EmailDraft("Tiêu đề", "Nội dung\n" * 30, d.tmp_path / "goi.gnpkg")
     ),
-    "RegisterDialog": lambda d: RegisterDialog(None, d.office),
+    "RegisterDialog": lambda d: RegisterDialog(None, d.office, d.office_user),
+    "LoginDialog (office)": lambda d: LoginDialog(d.office, d.office.identity.name),
+    "FirstAdminDialog (office)": lambda d: FirstAdminDialog(d.office),
+    "UsersDialog (office)": lambda d: users_dialog.UsersDialog(d.office, d.office_user, None),
+    "AddUserDialog (office)": lambda d: users_dialog.AddUserDialog(d.office, None),
+    "ChangePasswordDialog (office)": lambda d: users_dialog.ChangePasswordDialog(
+        d.office, d.office_user, None
+    ),
+    "RolesDialog (office)": lambda d: users_dialog.RolesDialog(d.office, d.office_user, None),
+    "ResetPasswordDialog (office)": lambda d: users_dialog.ResetPasswordDialog(
+        d.office, d.office_user, None
+    ),
     "PassphraseDialog": lambda d: PassphraseDialog(None, d.office),
     "ReceiptHistoryDialog": lambda d: ReceiptHistoryDialog(d.office),
+    "ConsolidationHistoryDialog": lambda d: ConsolidationHistoryDialog(d.office),
 }
 
 

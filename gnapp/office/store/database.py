@@ -14,8 +14,9 @@ from typing import Any
 from gnapp.i18n import tr_noop
 from gnapp.store.database import OpenDatabase, open_connection, require_file_kind, utc_now
 from gnapp.store.errors import DatabaseError, ReadOnlyError
-from gnapp.store.migrations import Migration, migrate
+from gnapp.store.migrations import SIGN_IN_LIMITS, USERS, Migration, migrate
 from gnapp.store.register import get_setting, set_setting
+from gnapp.store.roles import ADMIN, RoleScheme
 
 SUFFIX = ".gnoffice"
 APPLICATION_ID = 0x474E4F46  # "GNOF"
@@ -107,7 +108,54 @@ COMMUNE_LOGS = Migration(
         "ALTER TABLE packages ADD COLUMN log_head TEXT",
     ),
 )
-OFFICE_MIGRATIONS = (OFFICE, COMMUNE_LOGS)
+OFFICE_USERS = Migration(
+    3,
+    "users and sign-in as in a commune's file; who registered and revoked each commune key, "
+    "who offered each file, every consolidated report written and by whom",
+    (
+        *USERS.statements,
+        *SIGN_IN_LIMITS.statements,
+        # NULL: before the office had users (the record names no one)
+        "ALTER TABLE commune_keys ADD COLUMN registered_by TEXT",
+        "ALTER TABLE commune_keys ADD COLUMN revoked_by TEXT",
+        "ALTER TABLE receipts ADD COLUMN actor TEXT",
+        """CREATE TABLE consolidations (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            period TEXT NOT NULL,
+            number TEXT,
+            document_date TEXT NOT NULL,
+            communes INTEGER NOT NULL,
+            missing INTEGER NOT NULL,
+            files TEXT NOT NULL CHECK (json_valid(files))
+        )""",
+    ),
+)
+OFFICE_MIGRATIONS = (OFFICE, COMMUNE_LOGS, OFFICE_USERS)
+
+# The office's roles (docs/office.md, "Users and roles"): an officer receives and checks the
+# communes' packages and consolidates them; the head or administrator also decides which keys
+# the office trusts (registers, replaces a commune's key, takes key changes) and manages users.
+OFFICE_ROLES = RoleScheme(
+    roles={
+        "officer": tr_noop("Cán bộ tiếp nhận"),
+        ADMIN: tr_noop("Lãnh đạo, quản trị"),
+    },
+    permissions={
+        "receive": (
+            frozenset({"officer", ADMIN}),
+            tr_noop("nhận, kiểm tra gói báo cáo và lập báo cáo tổng hợp"),
+        ),
+        "commune_keys": (
+            frozenset({ADMIN}),
+            tr_noop("đăng ký, thay, thu hồi khóa của xã"),
+        ),
+        "administer": (frozenset({ADMIN}), tr_noop("quản lý người dùng")),
+    },
+    first_admin_roles={},  # the administrator may already do all an officer does
+)
 
 
 @dataclass(frozen=True)
@@ -133,6 +181,8 @@ class OfficeIdentity:
 
 class OfficeDatabase(OpenDatabase):
     """An open office database."""
+
+    role_scheme = OFFICE_ROLES
 
     def setting(self, key: str, default: Any = None) -> Any:
         return get_setting(self.db, key, default)

@@ -60,12 +60,13 @@ def rename_commune(office: OfficeDatabase, commune_id: int, name: str) -> None:
         db.table("communes").update(commune_id, {"name": name})
 
 
-def revoke_commune_keys(office: OfficeDatabase, commune_id: int, at: str) -> None:
-    """Revoke every key of the commune not revoked yet."""
+def revoke_commune_keys(office: OfficeDatabase, commune_id: int, at: str, actor: str) -> None:
+    """Revoke every key of the commune not revoked yet (``actor``: who, as records name them)."""
     with office.transaction() as db:
         db.execute(
-            "UPDATE commune_keys SET revoked_at = ? WHERE commune_id = ? AND revoked_at IS NULL",
-            [at, commune_id],
+            "UPDATE commune_keys SET revoked_at = ?, revoked_by = ? "
+            "WHERE commune_id = ? AND revoked_at IS NULL",
+            [at, actor, commune_id],
         )
 
 
@@ -77,10 +78,12 @@ def add_commune_key(
     source: str,
     registered_at: str,
     from_sequence: int,
+    actor: str,
     statement: str | None = None,
 ) -> None:
     """Register a key signing the commune's packages from ``from_sequence`` on (``source``:
-    file, change or replacement; ``statement``: the signed key change that brought it)."""
+    file, change or replacement; ``actor``: who registered it; ``statement``: the signed key
+    change that brought it)."""
     with office.transaction() as db:
         db.table("commune_keys").insert(
             {
@@ -90,6 +93,7 @@ def add_commune_key(
                 "source": source,
                 "registered_at": registered_at,
                 "from_sequence": from_sequence,
+                "registered_by": actor,
                 "statement": statement,
             }
         )

@@ -13,12 +13,14 @@ def add_receipt(
     file_name: str,
     file_sha256: str,
     message: str,
+    actor: str,
     *,
     package_id: int | None = None,
     check_code: str | None = None,
 ) -> None:
-    """Record a file offered now: taken in as ``package_id``, or refused (``package_id``
-    None) by the check ``check_code`` for ``message``."""
+    """Record a file offered now by ``actor`` (the user, as records name them): taken in as
+    ``package_id``, or refused (``package_id`` None) by the check ``check_code`` for
+    ``message``."""
     with office.transaction() as db:
         db.table("receipts").insert(
             {
@@ -29,6 +31,7 @@ def add_receipt(
                 "package_id": package_id,
                 "check_code": check_code,
                 "message": message,
+                "actor": actor,
             }
         )
 
@@ -42,12 +45,13 @@ def offered_before(office: OfficeDatabase, file_sha256: str) -> bool:
 
 
 def receipt_rows(office: OfficeDatabase, limit: int) -> list[dict[str, Any]]:
-    """The latest ``limit`` receipts, newest first, with the commune's ``name``, the package's
-    report ``kind`` and ``period`` (None for a refusal), whether it was a ``correction`` and the
-    package's ``notes`` (JSON)."""
+    """The latest ``limit`` receipts, newest first, with who offered the file (``actor``, None
+    before the office had users), the commune's ``name``, the package's report ``kind`` and
+    ``period`` (None for a refusal), whether it was a ``correction`` and the package's ``notes``
+    (JSON)."""
     return list(
         office.db.query(
-            """SELECT r.at, r.file_name, r.accepted, r.check_code, r.message, c.name,
+            """SELECT r.at, r.file_name, r.accepted, r.check_code, r.message, r.actor, c.name,
                       p.kind, p.period, p.correction_of IS NOT NULL AS correction, p.notes
                FROM receipts r
                LEFT JOIN packages p ON p.id = r.package_id

@@ -15,7 +15,7 @@ from gnapp.office.registry import (
     office_public_key,
     register_commune,
 )
-from gnapp.office.store.database import OfficeDatabase
+from gnapp.office.store.database import OFFICE_ROLES, OfficeDatabase
 from gnapp.packages.keys import (
     KEY_CHANGE_SUFFIX,
     PUBLIC_KEY_SUFFIX,
@@ -27,6 +27,7 @@ from gnapp.packages.keys import (
     read_public_key,
     same_fingerprint,
 )
+from gnapp.store.users import PermissionDenied, User, require
 from gnapp.ui.common.discard_guard import AsksBeforeDiscarding
 from gnapp.ui.common.messages import show_message
 from gnapp.ui.common.qt import (
@@ -64,9 +65,9 @@ class RegisterDialog(AsksBeforeDiscarding, QDialog):
     """Register a commune from its public key file (.gnpub), or take in its key change
     (.gnkeychange), once the officer has typed the fingerprint read out by phone."""
 
-    def __init__(self, parent: QWidget | None, office: OfficeDatabase) -> None:
+    def __init__(self, parent: QWidget | None, office: OfficeDatabase, user: User) -> None:
         super().__init__(parent)
-        self.office = office
+        self.office, self.user = office, user
         self.key: PublicKey | None = None
         self.change: KeyChange | None = None
         self.content = b""
@@ -220,11 +221,11 @@ class RegisterDialog(AsksBeforeDiscarding, QDialog):
         self.fingerprint.setText(expected)
         try:
             if self.change is not None:
-                apply_key_change(self.office, self.change, self.content)
+                apply_key_change(self.office, self.change, self.content, self.user)
             else:
                 assert self.key is not None
-                register_commune(self.office, self.key, replace=self.replace.isChecked())
-        except KeyProblem as problem:
+                register_commune(self.office, self.key, self.user, replace=self.replace.isChecked())
+        except (KeyProblem, PermissionDenied) as problem:
             self._say(str(problem).replace("--replace", tr("“thay khóa cũ”")))
             return
         super().accept()
@@ -290,6 +291,15 @@ KEY_SOURCES = {
 }
 
 
+def refusal(user: User, action: str) -> str:
+    """Why ``user`` may not do the office's ``action`` (the core's own message)."""
+    try:
+        require(user, action, OFFICE_ROLES)
+    except PermissionDenied as denied:
+        return str(denied)
+    return ""
+
+
 class CommunesView(QWidget):
     """ "Xã đã đăng ký": the communes and every key registered for them."""
 
@@ -308,6 +318,9 @@ class CommunesView(QWidget):
         key_row.addWidget(export)
         self.register_button = QPushButton(tr("Đăng ký xã…"))
         self.register_button.clicked.connect(self.register)
+        if not session.user.can("commune_keys"):
+            self.register_button.setEnabled(False)
+            self.register_button.setToolTip(refusal(session.user, "commune_keys"))
         self.count = QLabel()
         top = QHBoxLayout()
         top.addWidget(self.count, 1)
@@ -321,6 +334,7 @@ class CommunesView(QWidget):
                 tr("Nguồn"),
                 tr("Dùng cho"),
                 tr("Trạng thái"),
+                tr("Người đăng ký"),
             ]
         )
         layout = QVBoxLayout(self)
@@ -344,18 +358,19 @@ class CommunesView(QWidget):
                         tr(KEY_SOURCES[key.source]),
                         _key_range(key),
                         _key_state(key),
+                        key.registered_by or "—",
                     ]
                 )
         fill_table(self.table, rows)
         for row, values in enumerate(rows):
-            if values[-1] != tr("Đang dùng"):
+            if values[6] != tr("Đang dùng"):
                 for column in range(len(values)):
                     self.table.item(row, column).setForeground(QBrush(QColor("#777777")))
         self.table.resizeColumnsToContents()
         self.count.setText(tr("{count} xã đã đăng ký", count=len(registered)))
 
     def register(self) -> RegisterDialog:
-        dialog = RegisterDialog(self, self.session.office)
+        dialog = RegisterDialog(self, self.session.office, self.session.user)
         dialog.accepted.connect(self._registered)
         dialog.open()
         return dialog

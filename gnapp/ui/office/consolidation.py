@@ -7,19 +7,22 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from gnapp.core.vietnamese import format_date, format_timestamp
 from gnapp.i18n import tr
 from gnapp.office.board import received_packages
 from gnapp.office.consolidate import (
     Consolidation,
     ConsolidationError,
     consolidate,
+    consolidation_history,
     consolidation_tables,
     write_consolidation,
 )
-from gnapp.office.store.database import open_office
+from gnapp.office.store.database import OfficeDatabase, open_office
 from gnapp.progress import Progress
 from gnapp.reporting.figures import FiguresError, parse_period
 from gnapp.store.errors import DatabaseError
+from gnapp.store.users import User
 from gnapp.ui.common.annex_table import annex_table_widget
 from gnapp.ui.common.jobs import Job, run_job
 from gnapp.ui.common.messages import show_message
@@ -28,34 +31,98 @@ from gnapp.ui.common.qt import (
     QComboBox,
     QDate,
     QDateEdit,
+    QDialog,
+    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QSize,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
+from gnapp.ui.common.window_size import fit_window
 from gnapp.ui.office.common import (
     ask_folder,
+    fill_table,
     open_file,
+    read_only_table,
     report_name,
 )
 from gnapp.ui.office.session import OfficeSession
 
 
 def consolidation_work(
-    path: Path, consolidation: Consolidation, folder: Path, on: date, number: str | None
+    path: Path,
+    consolidation: Consolidation,
+    folder: Path,
+    on: date,
+    number: str | None,
+    user: User,
 ) -> Callable[[Progress], tuple[Path, Path]]:
-    """A job's work: write the consolidated PDF and XLSX into ``folder``."""
+    """A job's work: write the consolidated PDF and XLSX into ``folder`` as ``user``."""
 
     def work(progress: Progress) -> tuple[Path, Path]:
         progress(0, 0, tr("Đang ghi báo cáo tổng hợp…"))
         with open_office(path) as office:
-            return write_consolidation(office, consolidation, folder, on, number)
+            return write_consolidation(office, consolidation, folder, on, user, number)
 
     return work
+
+
+class ConsolidationHistoryDialog(QDialog):
+    """Every consolidated report the office wrote, newest first, and who wrote it."""
+
+    def __init__(self, office: OfficeDatabase, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr("Các lần tổng hợp trước"))
+        records = consolidation_history(office)
+        self.table = read_only_table(
+            [
+                tr("Lúc"),
+                tr("Báo cáo"),
+                tr("Số văn bản"),
+                tr("Ngày văn bản"),
+                tr("Số xã"),
+                tr("Người lập"),
+                tr("Tệp"),
+            ]
+        )
+        fill_table(
+            self.table,
+            [
+                [
+                    format_timestamp(record.at),
+                    record.report,
+                    record.number or "",
+                    format_date(date.fromisoformat(record.document_date)),
+                    tr(
+                        "{count} xã (chưa gửi: {missing})",
+                        count=record.communes,
+                        missing=record.missing,
+                    ),
+                    record.actor,
+                    ", ".join(record.files),
+                ]
+                for record in records
+            ],
+        )
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        count = QLabel(
+            tr("{count} báo cáo tổng hợp, mới nhất trước.", count=len(records))
+            if records
+            else tr("Chưa lập báo cáo tổng hợp nào.")
+        )
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(count)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(close)
+        fit_window(self, QSize(980, 420))
 
 
 class ConsolidationView(QWidget):
@@ -79,6 +146,10 @@ class ConsolidationView(QWidget):
         self.on.setDisplayFormat("dd/MM/yyyy")
         self.write_button = QPushButton(tr("Ghi tệp XLSX và PDF…"))
         self.write_button.clicked.connect(lambda: self.write())
+        history = QPushButton(tr("Các lần tổng hợp trước…"))
+        history.clicked.connect(
+            lambda: ConsolidationHistoryDialog(self.session.office, self).exec()
+        )
         choices = QHBoxLayout()
         for label, widget in (
             (tr("Kỳ:"), self.period),
@@ -90,6 +161,7 @@ class ConsolidationView(QWidget):
             choices.addWidget(widget)
         choices.addStretch(1)
         choices.addWidget(self.write_button)
+        choices.addWidget(history)
         self.summary = QLabel(objectName="summary")
         self.summary.setWordWrap(True)
         self.tabs = QTabWidget()
@@ -224,6 +296,7 @@ class ConsolidationView(QWidget):
                 folder,
                 date(qdate.year(), qdate.month(), qdate.day()),
                 self.number.text().strip() or None,
+                self.session.user,
             ),
             self._written,
             self._failed,

@@ -17,6 +17,7 @@ from gnapp.office.store.database import OfficeDatabase, open_office
 from gnapp.packages.manifest import SUFFIX as PACKAGE_SUFFIX
 from gnapp.progress import Progress
 from gnapp.reporting.figures import FiguresError, parse_period
+from gnapp.store.users import User
 from gnapp.ui.common.jobs import Job, run_job
 from gnapp.ui.common.messages import show_message
 from gnapp.ui.common.qt import (
@@ -94,10 +95,10 @@ def receipt_details(receipt: Receipt) -> str:
 
 
 def receive_work(
-    path: Path, paths: list[Path], key: X25519PrivateKey
+    path: Path, paths: list[Path], key: X25519PrivateKey, user: User
 ) -> Callable[[Progress], list[Receipt]]:
     """A job's work: receive ``paths`` (folders: their new packages) into the office at
-    ``path``, file by file, with progress; the receipts."""
+    ``path`` as ``user``, file by file, with progress; the receipts."""
 
     def work(progress: Progress) -> list[Receipt]:
         with open_office(path) as office:
@@ -105,7 +106,7 @@ def receive_work(
             receipts: list[Receipt] = []
             for done, file in enumerate(files):
                 progress(done, len(files), tr("Đang kiểm tra và nhận {name}…", name=file.name))
-                receipts += receive_files(office, [file], key)
+                receipts += receive_files(office, [file], key, user)
             return receipts
 
     return work
@@ -118,7 +119,9 @@ class ReceiptHistoryDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(tr("Các lần nhận trước"))
         records = receipt_history(office)
-        self.table = read_only_table([tr("Lúc"), tr("Tệp"), tr("Xã"), tr("Báo cáo"), tr("Kết quả")])
+        self.table = read_only_table(
+            [tr("Lúc"), tr("Tệp"), tr("Xã"), tr("Báo cáo"), tr("Người nhận"), tr("Kết quả")]
+        )
         fill_table(
             self.table,
             [
@@ -127,6 +130,7 @@ class ReceiptHistoryDialog(QDialog):
                     record.file_name,
                     record.commune_name or "",
                     record.report or "",
+                    record.actor or "—",
                     tr("Từ chối: {message}", message=record.message)
                     if not record.accepted
                     else tr("Bản sửa đổi")
@@ -144,7 +148,7 @@ class ReceiptHistoryDialog(QDialog):
                 if record.correction
                 else SENT_COLOUR
             )
-            result = self.table.item(row, 4)
+            result = self.table.item(row, 5)
             result.setBackground(QBrush(colour))
             if record.notes:
                 result.setText(result.text() + " — " + "; ".join(record.notes))
@@ -313,7 +317,7 @@ class ReceiveView(QWidget):
             self,
             tr("Nhận gói báo cáo"),
             tr("Đang kiểm tra các gói…"),
-            receive_work(self.session.path, list(paths), key),
+            receive_work(self.session.path, list(paths), key, self.session.user),
             self._received,
             self._failed,
             self._ended,

@@ -1,5 +1,5 @@
-"""The office open in the window: its database and, once the passphrase was typed, its key (kept
-in memory only for the session, never the passphrase)."""
+"""The office open in the window: its database, the user signed in and, once the passphrase was
+typed, its key (kept in memory only for the session, never the passphrase)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from gnapp.office.store.database import OfficeDatabase
 from gnapp.packages.keys import (
     KeyProblem,
 )
+from gnapp.store.users import User
 from gnapp.ui.common.key_fields import secret_field
 from gnapp.ui.common.qt import (
     QDialog,
@@ -72,10 +73,12 @@ class PassphraseDialog(QDialog):
 
 @dataclass
 class OfficeSession:
-    """The office open in the window: its database (GUI thread) and, once unlocked, its key."""
+    """The office open in the window: its database (GUI thread), the user signed in and, once
+    unlocked, its key."""
 
     path: Path
     office: OfficeDatabase
+    user: User
     key: X25519PrivateKey | None = None
 
     def unlock(self, parent: QWidget | None) -> X25519PrivateKey | None:

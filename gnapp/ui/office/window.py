@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from gnapp.i18n import tr, tr_noop
 from gnapp.office.registry import communes, office_public_key
-from gnapp.office.store.database import OFFICE_KINDS, open_office
+from gnapp.office.store.database import OFFICE_KINDS
+from gnapp.store.users import PermissionDenied, require
+from gnapp.ui.common.messages import show_message
 from gnapp.ui.common.qt import (
     QAction,
     QCloseEvent,
@@ -18,14 +18,16 @@ from gnapp.ui.common.qt import (
     QLabel,
     QListWidget,
     QMainWindow,
+    QMessageBox,
     QStackedWidget,
     QThreadPool,
     QVBoxLayout,
     QWidget,
 )
+from gnapp.ui.common.users_dialog import ChangePasswordDialog, UsersDialog
 from gnapp.ui.common.window_size import MAIN_WINDOW_SIZE, fit_window
 from gnapp.ui.office.board import BoardView
-from gnapp.ui.office.communes import CommunesView, export_office_key
+from gnapp.ui.office.communes import CommunesView, export_office_key, refusal
 from gnapp.ui.office.consolidation import ConsolidationView
 from gnapp.ui.office.receive import ReceiveView
 from gnapp.ui.office.session import OfficeSession
@@ -45,7 +47,8 @@ QListWidget#navigation::item { padding: 8px 6px; }
 
 
 class OfficeWindow(QMainWindow):
-    """The office open in ``session``; the database is closed with the window."""
+    """The office open in ``session`` for its signed-in user; the database is closed with the
+    window."""
 
     def __init__(self, session: OfficeSession) -> None:
         super().__init__()
@@ -99,6 +102,12 @@ class OfficeWindow(QMainWindow):
         self._build_menus()
         self.key_state = QLabel()
         self.statusBar().addWidget(QLabel(tr("Tệp dữ liệu cơ quan: {path}", path=session.path)), 1)
+        user = session.user
+        self.user_label = QLabel(
+            tr("Người dùng: {name} — {roles}", name=user.full_name, roles=user.role_names),
+            objectName="user",
+        )
+        self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.key_state)
         self.show_key_state()
 
@@ -108,6 +117,9 @@ class OfficeWindow(QMainWindow):
         receive.triggered.connect(self._receive_files)
         register = QAction(tr("Đăng &ký xã…"), self)
         register.triggered.connect(self.communes_view.register)
+        if not self.session.user.can("commune_keys"):
+            register.setEnabled(False)
+            register.setToolTip(refusal(self.session.user, "commune_keys"))
         export = QAction(tr("&Xuất khóa của cơ quan…"), self)
         export.triggered.connect(lambda: export_office_key(self, self.session.office))
         quit_action = QAction(tr("T&hoát"), self)
@@ -117,6 +129,25 @@ class OfficeWindow(QMainWindow):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
+        users_menu = self.menuBar().addMenu(tr("&Người dùng"))
+        self.users_action = QAction(tr("&Quản lý người dùng…"), self)
+        self.users_action.triggered.connect(self.manage_users)
+        self.users_action.setEnabled(self.session.user.can("administer"))
+        password = QAction(tr("Đổi &mật khẩu…"), self)
+        password.triggered.connect(
+            lambda: ChangePasswordDialog(self.session.office, self.session.user, self).exec()
+        )
+        users_menu.addAction(self.users_action)
+        users_menu.addAction(password)
+
+    def manage_users(self) -> None:
+        """The office's accounts (the head or administrator; the core checks it again)."""
+        try:
+            require(self.session.user, "administer", self.session.office.role_scheme)
+        except PermissionDenied as error:
+            show_message(self, QMessageBox.Icon.Warning, tr("Không có quyền"), str(error))
+            return
+        UsersDialog(self.session.office, self.session.user, self).exec()
 
     def _receive_files(self) -> None:
         self.navigation.setCurrentRow(RECEIVE)
@@ -141,9 +172,8 @@ class OfficeWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def open_office_window(path: Path) -> OfficeWindow:
-    """The office window on the office database at ``path`` (DatabaseError when it cannot be
-    opened), sized to fit the screen (not shown)."""
-    window = OfficeWindow(OfficeSession(Path(path), open_office(path)))
+def office_window(session: OfficeSession) -> OfficeWindow:
+    """The office window on ``session``, sized to fit the screen (not shown)."""
+    window = OfficeWindow(session)
     fit_window(window, MAIN_WINDOW_SIZE)
     return window

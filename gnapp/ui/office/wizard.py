@@ -1,6 +1,7 @@
-"""Creating a receiving office (``.gnoffice``): its identity for the documents it issues, where
-its data lives and the passphrase of its key, then the key's fingerprint to read out to the
-communes and its public key file to send them (the fields of ``gnapp office create``)."""
+"""Creating a receiving office (``.gnoffice``): its identity for the documents it issues, its
+first administrator, where its data lives and the passphrase of its key, then the key's
+fingerprint to read out to the communes and its public key file to send them (the fields of
+``gnapp office create``)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,13 @@ from gnapp.core.vietnamese import fold
 from gnapp.data import read_form_json
 from gnapp.i18n import tr, tr_noop
 from gnapp.office.registry import create_office, office_public_key
-from gnapp.office.store.database import OFFICE_KINDS, SUFFIX, OfficeIdentity, open_office
+from gnapp.office.store.database import (
+    OFFICE_KINDS,
+    OFFICE_ROLES,
+    SUFFIX,
+    OfficeIdentity,
+    open_office,
+)
 from gnapp.packages.keys import (
     KeyProblem,
     check_new_passphrase,
@@ -19,6 +26,8 @@ from gnapp.packages.keys import (
 from gnapp.paths import user_data_dir
 from gnapp.progress import Progress
 from gnapp.store.errors import DatabaseError
+from gnapp.store.roles import ADMIN
+from gnapp.store.users import DEFAULT_COST
 from gnapp.ui.common.discard_guard import AsksBeforeDiscarding
 from gnapp.ui.common.jobs import wait_for
 from gnapp.ui.common.key_fields import secret_field
@@ -36,12 +45,14 @@ from gnapp.ui.common.qt import (
     QWizard,
     QWizardPage,
 )
+from gnapp.ui.common.sign_in import AdminPage
 from gnapp.ui.common.widgets import CheckedPage
 from gnapp.ui.common.window_size import fit_window
 from gnapp.ui.office.common import fingerprint_label
 from gnapp.ui.office.communes import export_office_key
 
 KDF = DEFAULT_KDF  # how the office key's passphrase is stretched (tests make it cheap)
+COST = DEFAULT_COST  # how the administrator's password is hashed (tests make it cheap)
 
 
 class OfficeIdentityPage(CheckedPage):
@@ -126,7 +137,9 @@ class OfficeIdentityPage(CheckedPage):
 class OfficeFilePage(CheckedPage):
     """Where the office's data lives and its key's passphrase; going on creates the office."""
 
-    def __init__(self, identity_page: OfficeIdentityPage, path: Path | None = None) -> None:
+    def __init__(
+        self, identity_page: OfficeIdentityPage, admin_page: AdminPage, path: Path | None = None
+    ) -> None:
         super().__init__(
             tr("Nơi lưu dữ liệu và mật khẩu khóa"),
             tr(
@@ -136,6 +149,7 @@ class OfficeFilePage(CheckedPage):
             ),
         )
         self.identity_page = identity_page
+        self.admin_page = admin_page
         self.created: Path | None = None
         self.setCommitPage(True)  # the office exists once this page is left
         self.setButtonText(QWizard.WizardButton.CommitButton, tr("Tạo dữ liệu cơ quan"))
@@ -196,10 +210,11 @@ class OfficeFilePage(CheckedPage):
             return False
         path = Path(self.path.text().strip())
         identity, passphrase = self.identity_page.identity(), self.passphrase.text()
+        admin = self.admin_page.account()
 
         def work(progress: Progress) -> None:
             path.parent.mkdir(parents=True, exist_ok=True)
-            create_office(path, identity, passphrase, kdf=KDF).close()
+            create_office(path, identity, passphrase, admin, kdf=KDF, cost=COST).close()
 
         outcome, value = wait_for(self, tr("Tạo dữ liệu cơ quan"), tr("Đang tạo khóa…"), work)
         if outcome == "error":
@@ -273,9 +288,18 @@ class OfficeWizard(AsksBeforeDiscarding, QWizard):
         self.setWindowTitle(tr("GNApp — Tạo dữ liệu cơ quan nhận báo cáo"))
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.identity_page = OfficeIdentityPage()
-        self.file_page = OfficeFilePage(self.identity_page, path)
+        self.admin_page = AdminPage(
+            tr(
+                "Người quản trị (lãnh đạo cơ quan) đăng ký, thay khóa của các xã và thêm tài "
+                "khoản cho cán bộ tiếp nhận; người này cũng nhận gói và tổng hợp. Hãy ghi nhớ "
+                "mật khẩu: không ai lấy lại được."
+            ),
+            (ADMIN,),
+            OFFICE_ROLES.first_admin_roles,
+        )
+        self.file_page = OfficeFilePage(self.identity_page, self.admin_page, path)
         self.key_page = OfficeKeyPage(self.file_page)
-        for page in (self.identity_page, self.file_page, self.key_page):
+        for page in (self.identity_page, self.admin_page, self.file_page, self.key_page):
             self.addPage(page)
         self.setButtonText(QWizard.WizardButton.FinishButton, tr("Mở cơ quan"))
         fit_window(self, QSize(760, 600))
@@ -283,3 +307,8 @@ class OfficeWizard(AsksBeforeDiscarding, QWizard):
     @property
     def path(self) -> Path | None:
         return self.file_page.created
+
+    @property
+    def username(self) -> str:
+        """The first administrator's user name (signed in when the office opens)."""
+        return self.admin_page.account().username

@@ -15,8 +15,8 @@ from gnapp.paths import user_data_dir
 from gnapp.store import users
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.errors import DatabaseError
+from gnapp.store.roles import COMMUNE_ROLES
 from gnapp.store.setup import (
-    AdminAccount,
     CommuneIdentity,
     DocumentSettings,
     VillageEntry,
@@ -27,7 +27,6 @@ from gnapp.ui.common.discard_guard import AsksBeforeDiscarding
 from gnapp.ui.common.key_fields import LOST_PASSPHRASE, FingerprintCheck, PassphraseFields
 from gnapp.ui.common.qt import (
     QAbstractItemView,
-    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -42,10 +41,10 @@ from gnapp.ui.common.qt import (
     QWizard,
     QWizardPage,
 )
+from gnapp.ui.common.sign_in import AdminPage
 from gnapp.ui.common.widgets import CheckedPage
 from gnapp.ui.common.window_size import fit_window
 from gnapp.ui.setup.commune_fields import CommuneIdentityFields, VillagesTable
-from gnapp.ui.setup.login_dialog import password_fields
 
 
 class ModePage(QWizardPage):
@@ -143,52 +142,6 @@ class VillagesPage(CheckedPage):
 
     def problems(self) -> list[str]:
         return village_problems(self.villages())
-
-
-class AdminPage(CheckedPage):
-    def __init__(self) -> None:
-        super().__init__(
-            tr("Tài khoản quản trị"),
-            tr(
-                "Người quản trị thêm tài khoản cho cán bộ nhập liệu và lãnh đạo phê duyệt, thay "
-                "đổi cài đặt và phục hồi dữ liệu. Hãy ghi nhớ mật khẩu: không ai lấy lại được."
-            ),
-        )
-        self.full_name = QLineEdit(objectName="full_name")
-        self.username = QLineEdit(objectName="username")
-        self.password, self.repeat = password_fields()
-        self.also_approver = QCheckBox(tr("Người này cũng phê duyệt, ký gói báo cáo (lãnh đạo)"))
-        form = QFormLayout(self)
-        form.addRow(tr("Họ và tên:"), self.full_name)
-        form.addRow(tr("Tên đăng nhập:"), self.username)
-        form.addRow(
-            tr("Mật khẩu (ít nhất {count} ký tự):", count=users.MIN_PASSWORD_LENGTH), self.password
-        )
-        form.addRow(tr("Nhập lại mật khẩu:"), self.repeat)
-        form.addRow(self.also_approver)
-        form.addRow(self.error)
-
-    def account(self) -> AdminAccount:
-        roles = ("admin", "clerk") + (("approver",) if self.also_approver.isChecked() else ())
-        return AdminAccount(
-            self.username.text().strip(), self.full_name.text(), self.password.text(), roles
-        )
-
-    def problems(self) -> list[str]:
-        found = []
-        if not self.full_name.text().strip():
-            found.append(tr("Chưa nhập họ và tên."))
-        username = self.username.text().strip()
-        if not username or any(ch.isspace() for ch in username):
-            found.append(tr("Tên đăng nhập không được để trống và không có dấu cách."))
-        try:
-            users.check_new_password(self.password.text())
-        except users.UserError as error:
-            found.append(str(error))
-        else:
-            if self.password.text() != self.repeat.text():
-                found.append(tr("Hai lần nhập mật khẩu không giống nhau."))
-        return found
 
 
 class SigningKeyPage(CheckedPage):
@@ -365,7 +318,14 @@ class SetupWizard(AsksBeforeDiscarding, QWizard):
         self.mode_page = ModePage()
         self.identity_page = IdentityPage()
         self.villages_page = VillagesPage()
-        self.admin_page = AdminPage()
+        self.admin_page = AdminPage(
+            tr(
+                "Người quản trị thêm tài khoản cho cán bộ nhập liệu và lãnh đạo phê duyệt, thay "
+                "đổi cài đặt và phục hồi dữ liệu. Hãy ghi nhớ mật khẩu: không ai lấy lại được."
+            ),
+            ("admin", "clerk"),
+            {"approver": COMMUNE_ROLES.first_admin_roles["approver"]},
+        )
         self.signing_key_page = SigningKeyPage()
         self.office_key_page = OfficeKeyPage()
         self.document_page = DocumentPage()

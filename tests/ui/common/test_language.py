@@ -15,9 +15,9 @@ from gnapp.store.users import TEST_COST
 from gnapp.ui import app as ui_app
 from gnapp.ui.common import qt
 from gnapp.ui.common.language import LanguageDialog
+from gnapp.ui.common.sign_in import LoginDialog
 from gnapp.ui.common.translations import apply_language
 from gnapp.ui.main_window import MainWindow
-from gnapp.ui.setup.login_dialog import LoginDialog
 from gnapp.ui.setup.settings_dialog import SettingsDialog
 
 ADMIN = users.User(1, "quantri", "Lê Văn Quản", ("admin",), True)
@@ -56,7 +56,7 @@ def shown_windows(monkeypatch, signed_in):
     monkeypatch.setattr(
         ui_app, "build_main_window", lambda *a: windows.append(build(*a)) or windows[-1]
     )
-    monkeypatch.setattr(ui_app, "sign_in_at_start", lambda cdb: signed_in)
+    monkeypatch.setattr(ui_app, "sign_in_to_commune", lambda cdb: signed_in)
     monkeypatch.setattr(qt.QApplication, "exec", lambda *args: 0)
     yield windows
     for window in windows:

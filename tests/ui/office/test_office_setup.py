@@ -7,6 +7,7 @@ import pytest
 
 from gnapp.office.registry import office_public_key, unlock_office_key
 from gnapp.office.store.database import open_office
+from gnapp.store.users import TEST_COST, list_users
 from gnapp.ui import app as ui_app
 from gnapp.ui.common import discard_guard, qt
 from gnapp.ui.office import common as ui_common
@@ -25,6 +26,7 @@ def own_data_dir(tmp_path, monkeypatch):
 @pytest.fixture
 def wizard(qtbot, monkeypatch):
     monkeypatch.setattr(ui_wizard, "KDF", KDF)
+    monkeypatch.setattr(ui_wizard, "COST", TEST_COST)
     wizard = OfficeWizard()
     qtbot.addWidget(wizard)
     wizard.show()
@@ -44,13 +46,34 @@ def fill_identity(page):
     page.signer_name.setText("Trần Văn Bình")
 
 
+def fill_admin(page):
+    page.fields.full_name.setText("Lê Văn Lãnh")
+    page.fields.username.setText("lanhdao")
+    page.fields.password.setText("matkhau1")
+    page.fields.repeat.setText("matkhau1")
+
+
 def test_the_wizard_creates_the_office(wizard, tmp_path, monkeypatch):
     identity_page, file_page, key_page = wizard.identity_page, wizard.file_page, wizard.key_page
+    admin_page = wizard.admin_page
     wizard.next()  # nothing typed: held
     assert wizard.currentPage() is identity_page
     assert "Chưa nhập: Tên cơ quan trong văn bản" in identity_page.error.text()
     assert "Chưa chọn tỉnh, thành phố." in identity_page.error.text()
     fill_identity(identity_page)
+    wizard.next()
+    assert wizard.currentPage() is admin_page
+    admin_page.fields.full_name.setText("Lê Văn Lãnh")
+    admin_page.fields.username.setText("lanhdao")
+    admin_page.fields.password.setText("ngan")
+    wizard.next()  # the password as short as a commune's may not be: held
+    assert wizard.currentPage() is admin_page
+    assert admin_page.error.text() == "Mật khẩu phải có ít nhất 8 ký tự."
+    admin_page.fields.password.setText("matkhau1")
+    admin_page.fields.repeat.setText("matkhau2")
+    wizard.next()
+    assert admin_page.error.text() == "Hai lần nhập mật khẩu không giống nhau."
+    fill_admin(admin_page)
     wizard.next()
     assert wizard.currentPage() is file_page
     assert file_page.path.text().endswith("ubnd-tinh-quang-ngai.gnoffice")
@@ -72,6 +95,9 @@ def test_the_wizard_creates_the_office(wizard, tmp_path, monkeypatch):
         assert office.identity.kind == "province" and office.identity.signer_name == "Trần Văn Bình"
         key = office_public_key(office)
         unlock_office_key(office, "mật khẩu của tỉnh 2026")
+        (admin,) = list_users(office.db, office.role_scheme)
+    assert (admin.username, admin.full_name, admin.roles) == ("lanhdao", "Lê Văn Lãnh", ("admin",))
+    assert wizard.username == "lanhdao"
     assert key_page.fingerprint.text() == key.fingerprint
     monkeypatch.setattr(ui_common, "ask_path", lambda *a, **k: tmp_path)
     monkeypatch.setattr(ui_communes, "show_message", lambda *a: None)
@@ -158,10 +184,12 @@ def test_the_first_run_hands_over_to_the_office(qapp, monkeypatch, tmp_path):
             return True
 
     monkeypatch.setattr("gnapp.ui.setup.setup_wizard.SetupWizard", Chosen)
-    monkeypatch.setattr(ui_app, "_create_office", lambda path: made)
-    assert ui_app._first_run() == (None, None, False, made)
+    monkeypatch.setattr(ui_app, "_create_office", lambda path: (made, "lanhdao"))
+    assert ui_app._first_run() == (None, None, False, (made, "lanhdao"))
     opened = []
-    monkeypatch.setattr(ui_app, "_first_run", lambda: (None, None, False, made))
-    monkeypatch.setattr(ui_app, "run_office_gui", lambda app, path: opened.append(path) or 0)
+    monkeypatch.setattr(ui_app, "_first_run", lambda: (None, None, False, (made, "lanhdao")))
+    monkeypatch.setattr(
+        ui_app, "run_office_gui", lambda app, path, admin: opened.append((path, admin)) or 0
+    )
     assert ui_app.run_gui(None) == 0
-    assert opened == [made]
+    assert opened == [(made, "lanhdao")]

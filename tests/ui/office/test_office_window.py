@@ -15,6 +15,7 @@ from gnapp.core.vietnamese import format_number
 from gnapp.office.board import received_packages
 from gnapp.office.consolidate import consolidate
 from gnapp.office.registry import communes, office_public_key
+from gnapp.office.store.database import open_office
 from gnapp.packages import commune
 from gnapp.packages.build import build_package, choose_report
 from gnapp.store.database import open_database
@@ -27,13 +28,14 @@ from gnapp.ui.office import communes as ui_communes
 from gnapp.ui.office import receive as ui_receive
 from gnapp.ui.office import session as ui_session
 from gnapp.ui.office.communes import RegisterDialog
-from gnapp.ui.office.window import BOARD, CONSOLIDATION, open_office_window
+from gnapp.ui.office.window import BOARD, CONSOLIDATION, office_window
 from tests.packages import conftest as packages
 from tests.packages.world import (
     KDF,
     OFFICE_PASSPHRASE,
     PASSPHRASE,
     SIGNER,
+    office_head,
     save_annual_report,
     setup_commune,
 )
@@ -42,6 +44,12 @@ from tests.packages.world import (
 # second commune; packages built quickly
 world_files, world, office_private = packages.world_files, packages.world, packages.office_private
 second_demo, quick = packages.second_demo, packages.quick
+
+
+def open_office_window(path):
+    """The office window on ``path`` for its head, as after signing in."""
+    office = open_office(path)
+    return office_window(ui_session.OfficeSession(path, office, office_head(office)))
 
 
 @pytest.fixture
@@ -90,7 +98,7 @@ def test_a_wrong_fingerprint_registers_nothing(qtbot, window, world, tmp_path):
     with open_database(tmp_path / "xa3.gnapp", create=True) as cdb:
         save_commune(cdb, code="21557", name="Xã Tịnh Hà", kind="xa", province="Quảng Ngãi")
         key = commune.create_signing_key(cdb, PASSPHRASE, kdf=KDF).public
-    dialog = RegisterDialog(window, window.session.office)
+    dialog = RegisterDialog(window, window.session.office, window.session.user)
     qtbot.addWidget(dialog)
     assert dialog.load(write_key_file(key, tmp_path))
     # the file's fingerprint is not shown before the officer has typed what the commune read
@@ -110,7 +118,7 @@ def test_a_wrong_fingerprint_registers_nothing(qtbot, window, world, tmp_path):
 
 
 def test_a_registered_commune_needs_the_replace_choice(qtbot, window, world, tmp_path):
-    dialog = RegisterDialog(window, window.session.office)
+    dialog = RegisterDialog(window, window.session.office, window.session.user)
     qtbot.addWidget(dialog)
     with open_database(tmp_path / "xa-moi.gnapp", create=True) as cdb:
         save_commune(cdb, code="21555", name="Xã Sơn Minh", kind="xa", province="Quảng Ngãi")
@@ -133,7 +141,7 @@ def test_received_files_show_on_the_board(qtbot, window, world, second_demo, tmp
     path, key, report_id = second_commune(second_demo, tmp_path, world.office_key)
     from gnapp.office.registry import register_commune
 
-    register_commune(window.session.office, key)
+    register_commune(window.session.office, key, office_head(window.session.office))
     window.communes_view.refresh()
     assert window.communes_view.count.text() == "2 xã đã đăng ký"
     window.board_view.refresh()
@@ -182,11 +190,12 @@ def test_earlier_receipts_are_listed_from_the_office_file(qtbot, window, world, 
     table = dialog.table
     assert table.rowCount() == 2
     assert table.item(0, 1).text() == "hong.gnpkg"
-    assert table.item(0, 4).text().startswith("Từ chối: ")
-    assert [table.item(1, c).text() for c in (1, 2, 3, 4)] == [
+    assert table.item(0, 5).text().startswith("Từ chối: ")
+    assert [table.item(1, c).text() for c in (1, 2, 3, 4, 5)] == [
         world.package.name,
         "Xã Sơn Minh",
         "Báo cáo năm 2025",
+        "Lê Văn Lãnh (lanhdao)",  # the user of the window received both
         "Đã nhận",
     ]
 
@@ -262,7 +271,7 @@ def test_consolidation_writes_the_core_totals(qtbot, window, world, second_demo,
     path, key, report_id = second_commune(second_demo, tmp_path, world.office_key)
     from gnapp.office.registry import register_commune
 
-    register_commune(window.session.office, key)
+    register_commune(window.session.office, key, office_head(window.session.office))
     other = build_from(path, world.folder, report_id)
     assert receive(qtbot, window, [world.package, other]) == ["Đã nhận", "Đã nhận"]
     window.navigation.setCurrentRow(CONSOLIDATION)
@@ -322,7 +331,14 @@ def test_an_office_file_opens_the_office_window(qapp, world, monkeypatch, tmp_pa
         def processEvents(self):
             pass
 
+    places = []
+    monkeypatch.setattr(
+        ui_app,
+        "sign_in_at_start",
+        lambda office, place: places.append(place) or office_head(office),
+    )
     assert ui_app.run_office_gui(App(), world.office) == 0
+    assert places == ["UBND tỉnh Quảng Ngãi"]  # signed in before the window
     windows = [w for w in opened[0] if w.__class__.__name__ == "OfficeWindow"]
     assert windows and windows[-1].windowTitle().endswith("UBND tỉnh Quảng Ngãi")
     from gnapp import preferences
@@ -372,7 +388,7 @@ def test_a_key_change_file_moves_the_commune_to_its_new_key(qtbot, window, world
         change = commune.change_signing_key(cdb, PASSPHRASE, "mật khẩu mới của xã", kdf=KDF)
     path = tmp_path / change.file_name()
     path.write_bytes(change.file_bytes())
-    dialog = RegisterDialog(window, window.session.office)
+    dialog = RegisterDialog(window, window.session.office, window.session.user)
     qtbot.addWidget(dialog)
     assert dialog.load(path)
     assert change.new_key.fingerprint not in dialog.fingerprint.text()

@@ -333,7 +333,7 @@ def started(monkeypatch, signed_in):
         return windows[-1]
 
     monkeypatch.setattr(ui_app, "build_main_window", record)
-    monkeypatch.setattr(ui_app, "sign_in_at_start", lambda cdb: signed_in)
+    monkeypatch.setattr(ui_app, "sign_in_to_commune", lambda cdb: signed_in)
     monkeypatch.setattr(qt.QApplication, "exec", lambda *args: 0)
     yield windows
     for window in windows:

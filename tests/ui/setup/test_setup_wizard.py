@@ -57,13 +57,13 @@ def test_the_whole_way_creates_the_commune(wizard, tmp_path):
     villages_page.table.item(1, 1).setText("Tổ dân phố 1")
     villages_page.table.cellWidget(1, 2).setCurrentIndex(1)
     wizard.next()
-    admin = wizard.admin_page
+    admin = wizard.admin_page.fields
     admin.full_name.setText("Lê Văn Quản")
     admin.username.setText("quantri")
     admin.password.setText("matkhau1")
     admin.repeat.setText("matkhau2")
     wizard.next()
-    assert admin.error.text() == "Hai lần nhập mật khẩu không giống nhau."
+    assert wizard.admin_page.error.text() == "Hai lần nhập mật khẩu không giống nhau."
     admin.repeat.setText("matkhau1")
     wizard.next()
     assert wizard.currentPage() is wizard.signing_key_page
@@ -152,12 +152,12 @@ def office_key_file(folder):
 def test_the_keys_can_be_set_up_with_the_commune(wizard, tmp_path):
     fill_identity(wizard.identity_page)
     wizard.villages_page.table.item(0, 1).setText("Thôn An Phú")
-    admin = wizard.admin_page
+    admin = wizard.admin_page.fields
     admin.full_name.setText("Lê Văn Quản")
     admin.username.setText("quantri")
     admin.password.setText("matkhau1")
     admin.repeat.setText("matkhau1")
-    admin.also_approver.setChecked(True)
+    admin.also["approver"].setChecked(True)
     for _ in range(4):
         wizard.next()
     signing = wizard.signing_key_page

@@ -1,10 +1,12 @@
-"""Managing accounts (administrators) and changing one's own password."""
+"""Managing accounts (administrators) and changing one's own password, in a commune's file or an
+office's (the roles offered are the file's ``role_scheme``)."""
 
 from __future__ import annotations
 
 from gnapp.i18n import tr, tr_noop
 from gnapp.store import users
-from gnapp.store.database import CommuneDatabase
+from gnapp.store.database import OpenDatabase
+from gnapp.store.roles import RoleScheme
 from gnapp.ui.common.discard_guard import AsksBeforeDiscarding
 from gnapp.ui.common.qt import (
     QAbstractItemView,
@@ -22,9 +24,9 @@ from gnapp.ui.common.qt import (
     QVBoxLayout,
     QWidget,
 )
+from gnapp.ui.common.sign_in import password_fields
 from gnapp.ui.common.widgets import error_label
 from gnapp.ui.common.window_size import fit_window
-from gnapp.ui.setup.login_dialog import password_fields
 
 COLUMNS = (
     tr_noop("Tên đăng nhập"),
@@ -77,7 +79,7 @@ def _same(password: QLineEdit, repeat: QLineEdit) -> str:
 class ChangePasswordDialog(_FormDialog):
     """The signed-in user changes their password (the current one is asked first)."""
 
-    def __init__(self, cdb: CommuneDatabase, user: users.User, parent: QWidget | None) -> None:
+    def __init__(self, cdb: OpenDatabase, user: users.User, parent: QWidget | None) -> None:
         super().__init__(tr("Đổi mật khẩu"), tr("Đổi mật khẩu"), parent)
         self.cdb, self.user = cdb, user
         self.current = QLineEdit(objectName="current")
@@ -93,12 +95,12 @@ class ChangePasswordDialog(_FormDialog):
 
 
 class _RoleBoxes(QWidget):
-    def __init__(self, chosen: tuple[str, ...] = ()) -> None:
+    def __init__(self, scheme: RoleScheme, chosen: tuple[str, ...]) -> None:
         super().__init__()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.boxes = {}
-        for role, name in users.ROLES.items():
+        for role, name in scheme.roles.items():
             box = QCheckBox(tr(name), objectName=f"role_{role}", checked=role in chosen)
             self.boxes[role] = box
             layout.addWidget(box)
@@ -108,13 +110,14 @@ class _RoleBoxes(QWidget):
 
 
 class AddUserDialog(_FormDialog):
-    def __init__(self, cdb: CommuneDatabase, parent: QWidget | None) -> None:
+    def __init__(self, cdb: OpenDatabase, parent: QWidget | None) -> None:
         super().__init__(tr("Thêm người dùng"), tr("Thêm"), parent)
         self.cdb = cdb
         self.full_name = QLineEdit(objectName="full_name")
         self.username = QLineEdit(objectName="username")
         self.password, self.repeat = password_fields()
-        self.roles = _RoleBoxes(("clerk",))
+        first_role = next(iter(cdb.role_scheme.roles))  # the everyday role: clerk, officer
+        self.roles = _RoleBoxes(cdb.role_scheme, (first_role,))
         self.form.addRow(tr("Họ và tên:"), self.full_name)
         self.form.addRow(tr("Tên đăng nhập:"), self.username)
         self.form.addRow(
@@ -132,10 +135,10 @@ class AddUserDialog(_FormDialog):
 
 
 class RolesDialog(_FormDialog):
-    def __init__(self, cdb: CommuneDatabase, user: users.User, parent: QWidget | None) -> None:
+    def __init__(self, cdb: OpenDatabase, user: users.User, parent: QWidget | None) -> None:
         super().__init__(tr("Vai trò của {full_name}", full_name=user.full_name), tr("Lưu"), parent)
         self.cdb, self.user = cdb, user
-        self.roles = _RoleBoxes(user.roles)
+        self.roles = _RoleBoxes(cdb.role_scheme, user.roles)
         self.form.addRow(tr("Vai trò:"), self.roles)
 
     def apply(self) -> None:
@@ -143,7 +146,7 @@ class RolesDialog(_FormDialog):
 
 
 class ResetPasswordDialog(_FormDialog):
-    def __init__(self, cdb: CommuneDatabase, user: users.User, parent: QWidget | None) -> None:
+    def __init__(self, cdb: OpenDatabase, user: users.User, parent: QWidget | None) -> None:
         super().__init__(
             tr("Đặt lại mật khẩu cho {full_name}", full_name=user.full_name), tr("Đặt lại"), parent
         )
@@ -160,8 +163,8 @@ class UsersDialog(QDialog):
     """The accounts of this database; an administrator adds, changes roles, resets passwords
     and locks accounts (accounts are never deleted: the change log names them)."""
 
-    def __init__(self, cdb: CommuneDatabase, admin: users.User, parent: QWidget | None) -> None:
-        users.require(admin, "administer")
+    def __init__(self, cdb: OpenDatabase, admin: users.User, parent: QWidget | None) -> None:
+        users.require(admin, "administer", cdb.role_scheme)
         super().__init__(parent)
         self.cdb = cdb
         self.setWindowTitle(tr("Quản lý người dùng"))
@@ -202,7 +205,7 @@ class UsersDialog(QDialog):
         self.load()
 
     def load(self) -> None:
-        self.accounts = users.list_users(self.cdb.db)
+        self.accounts = users.list_users(self.cdb.db, self.cdb.role_scheme)
         self.table.setRowCount(len(self.accounts))
         for row, account in enumerate(self.accounts):
             values = (

@@ -8,9 +8,9 @@ from gnapp.store import users
 from gnapp.store.database import open_database
 from gnapp.store.users import TEST_COST
 from gnapp.ui.common import qt
-from gnapp.ui.setup import login_dialog
-from gnapp.ui.setup.login_dialog import FirstAdminDialog, LoginDialog
-from gnapp.ui.setup.users_dialog import AddUserDialog, ChangePasswordDialog, UsersDialog
+from gnapp.ui.common import sign_in as login_dialog
+from gnapp.ui.common.sign_in import FirstAdminDialog, LoginDialog
+from gnapp.ui.common.users_dialog import AddUserDialog, ChangePasswordDialog, UsersDialog
 
 
 @pytest.fixture
@@ -58,17 +58,17 @@ def test_a_database_without_users_asks_for_its_administrator(qtbot, new_db, monk
     assert not users.has_users(new_db.db)
     shown = []
     monkeypatch.setattr(FirstAdminDialog, "exec", lambda self: shown.append(self) or 0)
-    assert login_dialog.sign_in_at_start(new_db) is None
+    assert login_dialog.sign_in_to_commune(new_db) is None
     dialog = shown[0]
     qtbot.addWidget(dialog)
-    dialog.full_name.setText("Lê Văn Quản")
-    dialog.username.setText("quantri")
-    dialog.password.setText("matkhau1")
-    dialog.repeat.setText("matkhau2")
+    dialog.fields.full_name.setText("Lê Văn Quản")
+    dialog.fields.username.setText("quantri")
+    dialog.fields.password.setText("matkhau1")
+    dialog.fields.repeat.setText("matkhau2")
     dialog.create()
     assert dialog.error.text() == "Hai lần nhập mật khẩu không giống nhau."
-    dialog.repeat.setText("matkhau1")
-    dialog.also_approver.setChecked(True)
+    dialog.fields.repeat.setText("matkhau1")
+    dialog.fields.also["approver"].setChecked(True)
     dialog.create()
     assert dialog.user.roles == ("clerk", "approver", "admin")
     assert new_db.actor == "Lê Văn Quản (quantri)"

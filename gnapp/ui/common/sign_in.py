@@ -1,12 +1,19 @@
-"""Signing in at start, and creating the first administrator of a database without users."""
+"""Signing in at start, and creating the first administrator of a file without users (a new
+commune's or office's, or an office's made before it had users) — the same for both kinds of
+file, their roles from the file's ``role_scheme``."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from gnapp.i18n import tr
 from gnapp.preferences import remember_language
 from gnapp.store import users
-from gnapp.store.database import CommuneDatabase
+from gnapp.store.database import CommuneDatabase, OpenDatabase
 from gnapp.store.register import get_commune, get_setting
+from gnapp.store.roles import ADMIN
+from gnapp.store.setup import AdminAccount
+from gnapp.ui.common.discard_guard import AsksBeforeDiscarding
 from gnapp.ui.common.language import language_combo
 from gnapp.ui.common.qt import (
     QApplication,
@@ -21,7 +28,7 @@ from gnapp.ui.common.qt import (
     QWidget,
 )
 from gnapp.ui.common.translations import apply_language
-from gnapp.ui.common.widgets import error_label
+from gnapp.ui.common.widgets import CheckedPage, error_label
 
 # After this many wrong passwords in a row the dialog waits before the next try.
 ATTEMPTS_BEFORE_PAUSE = 5
@@ -30,15 +37,17 @@ PAUSE_SECONDS = 30
 
 class LoginDialog(QDialog):
     """Username and password; on success ``user`` is set and the database acts as that user.
-    The language chosen here is this computer's from now on (the main window, made after, speaks
-    it at once)."""
+    ``place`` (the commune's or the office's name) heads it. The language chosen here is this
+    computer's from now on (the main window, made after, speaks it at once)."""
 
-    def __init__(self, cdb: CommuneDatabase, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, cdb: OpenDatabase, place: str = "GNApp", parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.cdb = cdb
         self.user: users.User | None = None
         self.failures = 0
-        self.commune_name = (get_commune(cdb.db) or {}).get("name") or "GNApp"
+        self.place = place
         self.title = QLabel()
         self.username = QLineEdit(objectName="username")
         self.password = QLineEdit(objectName="password")
@@ -79,9 +88,7 @@ class LoginDialog(QDialog):
     def _set_texts(self) -> None:
         """The dialog's words in the current language."""
         self.setWindowTitle(tr("GNApp — Đăng nhập"))
-        self.title.setText(
-            tr("<b>{commune}</b><br>Đăng nhập để làm việc", commune=self.commune_name)
-        )
+        self.title.setText(tr("<b>{commune}</b><br>Đăng nhập để làm việc", commune=self.place))
         for field, text in (
             (self.username, tr("Tên đăng nhập:")),
             (self.password, tr("Mật khẩu:")),
@@ -94,7 +101,7 @@ class LoginDialog(QDialog):
             from gnapp.demo import DEMO_PASSWORD, DEMO_USERS
 
             accounts = ", ".join(
-                f"{name} ({', '.join(tr(users.ROLES[r]).lower() for r in roles)})"
+                f"{name} ({', '.join(tr(self.cdb.role_scheme.roles[r]).lower() for r in roles)})"
                 for name, _, roles in DEMO_USERS
             )
             self.demo_hint.setText(
@@ -147,40 +154,96 @@ def password_fields() -> tuple[QLineEdit, QLineEdit]:
     return fields
 
 
-class FirstAdminDialog(QDialog):
-    """A database without users: create the administrator's account (who then is signed in)."""
+class AdminFields:
+    """The first administrator's account, as rows of ``form``: full name, user name, the password
+    twice and, ticked or not, the other ``optional`` roles (role -> (question, ticked at first));
+    ``roles`` are always held."""
 
-    def __init__(self, cdb: CommuneDatabase, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.cdb = cdb
-        self.user: users.User | None = None
-        self.setWindowTitle(tr("GNApp — Tạo tài khoản quản trị"))
-        intro = QLabel(
-            tr(
-                "Tệp dữ liệu này chưa có người dùng. Hãy tạo tài khoản quản trị đầu tiên: người "
-                "quản trị thêm các tài khoản khác (cán bộ nhập liệu, lãnh đạo phê duyệt)."
-            )
-        )
-        intro.setWordWrap(True)
+    def __init__(
+        self, roles: tuple[str, ...], optional: Mapping[str, tuple[str, bool]], form: QFormLayout
+    ) -> None:
+        self.roles = roles
         self.full_name = QLineEdit(objectName="full_name")
         self.username = QLineEdit(objectName="username")
         self.password, self.repeat = password_fields()
-        self.also_clerk = QCheckBox(tr("Người này cũng nhập liệu (cán bộ nhập liệu)"), checked=True)
-        self.also_approver = QCheckBox(tr("Người này cũng phê duyệt, ký gói báo cáo (lãnh đạo)"))
-        self.error = error_label()
-        form = QFormLayout()
+        self.also = {
+            role: QCheckBox(tr(question), objectName=f"also_{role}", checked=ticked)
+            for role, (question, ticked) in optional.items()
+        }
         form.addRow(tr("Họ và tên:"), self.full_name)
         form.addRow(tr("Tên đăng nhập:"), self.username)
         form.addRow(
-            tr(
-                "Mật khẩu (ít nhất {length} ký tự):",
-                length=users.MIN_PASSWORD_LENGTH,
-            ),
-            self.password,
+            tr("Mật khẩu (ít nhất {count} ký tự):", count=users.MIN_PASSWORD_LENGTH), self.password
         )
         form.addRow(tr("Nhập lại mật khẩu:"), self.repeat)
-        form.addRow(self.also_clerk)
-        form.addRow(self.also_approver)
+        for box in self.also.values():
+            form.addRow(box)
+
+    def account(self) -> AdminAccount:
+        also = tuple(role for role, box in self.also.items() if box.isChecked())
+        return AdminAccount(
+            self.username.text().strip(), self.full_name.text(), self.password.text(),
+            self.roles + also,
+        )  # fmt: skip
+
+    def problems(self) -> list[str]:
+        """What is wrong, every item (the account is checked again when it is created)."""
+        found = []
+        if not self.full_name.text().strip():
+            found.append(tr("Chưa nhập họ và tên."))
+        username = self.username.text().strip()
+        if not username or any(ch.isspace() for ch in username):
+            found.append(tr("Tên đăng nhập không được để trống và không có dấu cách."))
+        try:
+            users.check_new_password(self.password.text())
+        except users.UserError as error:
+            found.append(str(error))
+        else:
+            if self.password.text() != self.repeat.text():
+                found.append(tr("Hai lần nhập mật khẩu không giống nhau."))
+        return found
+
+
+class AdminPage(CheckedPage):
+    """A setup wizard's page for the first administrator (``AdminFields``: ``fields``)."""
+
+    def __init__(
+        self, subtitle: str, roles: tuple[str, ...], optional: Mapping[str, tuple[str, bool]]
+    ) -> None:
+        super().__init__(tr("Tài khoản quản trị"), subtitle)
+        form = QFormLayout(self)
+        self.fields = AdminFields(roles, optional, form)
+        form.addRow(self.error)
+
+    def account(self) -> AdminAccount:
+        return self.fields.account()
+
+    def problems(self) -> list[str]:
+        return self.fields.problems()
+
+
+class FirstAdminDialog(AsksBeforeDiscarding, QDialog):
+    """A file without users (a new one, or an office's from before it had users): create the
+    administrator's account (who then is signed in) before anything else."""
+
+    def __init__(self, cdb: OpenDatabase, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.cdb = cdb
+        self.user: users.User | None = None
+        scheme = cdb.role_scheme
+        self.setWindowTitle(tr("GNApp — Tạo tài khoản quản trị"))
+        others = ", ".join(tr(name).lower() for role, name in scheme.roles.items() if role != ADMIN)
+        intro = QLabel(
+            tr(
+                "Tệp dữ liệu này chưa có người dùng. Hãy tạo tài khoản quản trị đầu tiên: người "
+                "quản trị thêm các tài khoản khác ({others}).",
+                others=others,
+            )
+        )
+        intro.setWordWrap(True)
+        form = QFormLayout()
+        self.fields = AdminFields((ADMIN,), scheme.first_admin_roles, form)
+        self.error = error_label()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -196,17 +259,16 @@ class FirstAdminDialog(QDialog):
         self.setMinimumWidth(480)
 
     def create(self) -> None:
-        if self.password.text() != self.repeat.text():
-            self._show(tr("Hai lần nhập mật khẩu không giống nhau."))
+        found = self.fields.problems()
+        if found:
+            self._show("\n".join(found))
             return
-        roles = ["admin"]
-        roles += ["clerk"] if self.also_clerk.isChecked() else []
-        roles += ["approver"] if self.also_approver.isChecked() else []
+        account = self.fields.account()
         try:
             users.add_user(
-                self.cdb, self.username.text(), self.full_name.text(), roles, self.password.text()
+                self.cdb, account.username, account.full_name, account.roles, account.password
             )
-            self.user = users.sign_in(self.cdb, self.username.text(), self.password.text())
+            self.user = users.sign_in(self.cdb, account.username, account.password)
         except users.UserError as error:
             self._show(str(error))
             return
@@ -217,8 +279,14 @@ class FirstAdminDialog(QDialog):
         self.error.show()
 
 
-def sign_in_at_start(cdb: CommuneDatabase) -> users.User | None:
-    """Ask who is working (or create the first administrator); None when the user quits."""
-    dialog = LoginDialog(cdb) if users.has_users(cdb.db) else FirstAdminDialog(cdb)
+def sign_in_at_start(cdb: OpenDatabase, place: str) -> users.User | None:
+    """Ask who is working (or create the first administrator) on the file of ``place`` (the
+    commune's or office's name); None when the user quits."""
+    dialog = LoginDialog(cdb, place) if users.has_users(cdb.db) else FirstAdminDialog(cdb)
     dialog.exec()
     return dialog.user
+
+
+def sign_in_to_commune(cdb: CommuneDatabase) -> users.User | None:
+    """``sign_in_at_start`` on a commune's file, headed with the commune's name."""
+    return sign_in_at_start(cdb, (get_commune(cdb.db) or {}).get("name") or "GNApp")
