@@ -31,12 +31,13 @@ def _project(output: ProjectOutput) -> str:
 def _capital(lines: tuple[CapitalLine, ...]) -> str:
     by_kind: dict[str, list[int]] = {}
     for line in lines:
-        sums = by_kind.setdefault(line.capital_name, [0, 0, 0])
+        sums = by_kind.setdefault(line.capital_name, [0, 0, 0, 0])
         sums[0] += line.allocated
         sums[1] += line.carried_over
         sums[2] += line.disbursed
+        sums[3] += line.undated
     parts = []
-    for name, (allocated, carried, disbursed) in by_kind.items():
+    for name, (allocated, carried, disbursed, undated) in by_kind.items():
         text = f"{name}: giao trong kỳ {format_money(allocated)}"
         if carried:
             text += f", năm trước chuyển sang {format_money(carried)}"
@@ -46,6 +47,8 @@ def _capital(lines: tuple[CapitalLine, ...]) -> str:
             # with funds carried over the rate is of both, unlike the budget sentence's
             base = " tổng vốn giao và vốn năm trước chuyển sang" if carried else ""
             text += f" (đạt {format_number(rate, 2)}%{base})"
+        if undated:
+            text += f", ngoài ra {format_money(undated)} chưa ghi ngày giải ngân"
         parts.append(text)
     return "Kinh phí theo loại vốn: " + "; ".join(parts) + "."
 
