@@ -74,10 +74,22 @@ def capital_table(outputs: OutputFigures, title: str) -> Table:
     group = "Kinh phí (đồng)"
     columns = (
         Column("name", "Loại vốn, nguồn vốn", "label", width=2.2),
-        Column("allocated", "Giao trong kỳ", "money", group, width=2.0),
+        Column(
+            "allocated",
+            "Giao trong năm" if outputs.half_year else "Giao trong kỳ",
+            "money",
+            group,
+            width=2.0,
+        ),
         Column("carried_over", "Năm trước chuyển sang", "money", group, width=2.0),
         Column("available", "Tổng", "money", group, width=2.0),
-        Column("disbursed", "Giải ngân", "money", group, width=2.0),
+        Column(
+            "disbursed",
+            "Giải ngân 6 tháng" if outputs.half_year else "Giải ngân",
+            "money",
+            group,
+            width=2.0,
+        ),
         *(
             (Column("undated", "Giải ngân chưa ghi ngày", "money", group, width=2.0),)
             if any(line.undated for line in outputs.capital)

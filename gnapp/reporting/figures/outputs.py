@@ -74,6 +74,12 @@ class OutputFigures:
     undated_policies: int
     measured: tuple[tuple[str, float], ...]  # target kind -> what the activities achieved
 
+    @property
+    def half_year(self) -> bool:
+        """Whether the days are a part of a year (a 6-month report's): the budget's allocation
+        is then the year's and its payments the half-year's."""
+        return not DateRange(self.first, self.last).whole_years
+
 
 def date_range(period: Period) -> DateRange:
     """The days a period covers: whole years, or 1 January to 30 June of a half-year."""

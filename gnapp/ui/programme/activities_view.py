@@ -287,7 +287,8 @@ class DisbursementsDialog(QDialog):
         self.model = TextTableModel(DISBURSEMENT_HEADERS, numeric_columns=(1,))
         self.table = records_table(self.model, stretch=3)
         self.rows: list[dict[str, Any]] = []
-        self.day = QDateEdit(QDate(year, 1, 1))
+        # today when in the line's year, else the year's last day (a past year's payments)
+        self.day = QDateEdit(min(max(QDate.currentDate(), QDate(year, 1, 1)), QDate(year, 12, 31)))
         self.day.setDisplayFormat("dd/MM/yyyy")
         self.day.setCalendarPopup(True)
         self.day.setDateRange(QDate(year, 1, 1), QDate(year, 12, 31))
@@ -634,6 +635,7 @@ class ActivitiesView(YearScreen):
         self.budget_model.set_rows(rows)
         allocated = sum(r["allocated"] for r in self.budget_rows)
         disbursed = sum(r["disbursed"] for r in self.budget_rows)
+        undated = sum(r["undated_disbursed"] for r in self.budget_rows)
         total_rate = percent(disbursed, allocated)  # the reports' rate, gnapp.reporting.figures
         self.budget_total.setText(
             tr(
@@ -642,6 +644,15 @@ class ActivitiesView(YearScreen):
                 disbursed=format_number(disbursed),
             )
             + (f" ({format_percent(total_rate)})." if total_rate is not None else ".")
+            + (
+                " "
+                + tr(
+                    "Trong đó {amount} đồng chưa ghi ngày giải ngân: báo cáo 6 tháng không tính.",
+                    amount=format_number(undated),
+                )
+                if undated
+                else ""
+            )
         )
 
     def load_activities(self) -> None:

@@ -58,6 +58,7 @@ def test_budget_dialog_validates(view, demo_db):
     view.load()
     # after kind of capital, carried over: the payments by day and the amount without a day
     assert cells(view.budget_model)[0][5:7] == (format_number(dated + 1_000_000), "1.000.000")
+    assert "Trong đó 1.000.000 đồng chưa ghi ngày giải ngân" in view.budget_total.text()
 
 
 def test_add_activity_and_beneficiary_from_search(view, demo_db):
