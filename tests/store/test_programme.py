@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gnapp.store import changelog, programme
@@ -268,3 +270,37 @@ def test_a_version_18_database_keeps_its_disbursed_amounts_as_undated(tmp_path):
         with pytest.raises(DatabaseError, match="còn 0 đồng"):
             programme.add_disbursement(cdb, line["id"], "2025-03-01", 1)
         assert changelog.verify_chain(cdb.db.conn) is None
+
+
+@pytest.fixture(scope="module")
+def ledger(tmp_path_factory):
+    """One database for every example: each starts from its own new budget line."""
+    from gnapp.store.database import open_database
+
+    path = tmp_path_factory.mktemp("payments") / "xa.gnapp"
+    with open_database(path, create=True, clock=lambda: "2026-01-01T00:00:00Z") as cdb:
+        yield cdb
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    payments=st.lists(
+        st.tuples(st.dates(date(2025, 1, 1), date(2025, 12, 31)), st.integers(1, 10**6)),
+        max_size=8,
+    ),
+    undated=st.integers(0, 10**6),
+)
+def test_a_half_year_counts_exactly_the_payments_made_in_it(ledger, payments, undated):
+    from gnapp.store.date_range import DateRange
+    from tests.as_of_sql import paid_in
+
+    for old in programme.budgets(ledger.db, 2025):
+        programme.delete_budget(ledger, old["id"])
+    line = programme.set_budget(ledger, 2025, "2021-2025", "DA2", "central", 10**8, undated)
+    for day, amount in payments:
+        programme.add_disbursement(ledger, line, day.isoformat(), amount)
+    for first, last in (("2025-01-01", "2025-06-30"), ("2025-01-01", "2025-12-31")):
+        (counted,) = programme.capital_counts(ledger.db, DateRange(first, last))
+        assert (counted["disbursed"], counted["undated"]) == paid_in(ledger.db, first, last)
+    half = sum(amount for day, amount in payments if day.month <= 6)
+    assert paid_in(ledger.db, "2025-01-01", "2025-06-30") == (half, undated)
