@@ -124,6 +124,8 @@ class _Generator:
         self.cdb = cdb
         self.seed = seed
         self.rng = random.Random(seed)
+        # the budget's payments draw apart, so the rest of the commune stays as it was
+        self.payments_rng = random.Random(f"{seed}:payments")
         self.names = _Names(self.rng)
         self.household_count = households
         self.used_ids: set[str] = set()
@@ -625,32 +627,41 @@ class _Generator:
                     )
                     disbursed = round(allocated * rate / 1_000_000) * 1_000_000
                     carried = unspent.get((project, source), 0)
-                    programme.set_budget(
+                    line = programme.set_budget(
                         self.cdb,
                         year,
                         "2021-2025",
                         project,
                         source,
                         allocated,
-                        disbursed,
                         capital="recurrent",
                         carried_over=carried,
                     )
+                    self.disburse(line, year, disbursed)
                     unspent[(project, source)] = allocated + carried - disbursed
             # Dự án 1: a road or a school of the poor district, investment capital
             invested = 900_000_000 * scale
-            programme.set_budget(
-                self.cdb,
-                year,
-                "2021-2025",
-                "DA1",
-                "central",
-                invested,
-                invested * (7 if year < 2025 else 5) // 10,
-                capital="investment",
+            line = programme.set_budget(
+                self.cdb, year, "2021-2025", "DA1", "central", invested, capital="investment"
             )
+            self.disburse(line, year, invested * (7 if year < 2025 else 5) // 10)
         self.activities_and_policies(scale)
         self.job_connections(scale)
+
+    def disburse(self, budget_id: int, year: int, total: int) -> None:
+        """Pay ``total`` (whole millions) on a budget line in up to three payments, as communes
+        pay: a little by 30 June, more in the third quarter, the most in the last."""
+        rng = self.payments_rng
+        millions = total // 1_000_000
+        early = round(millions * rng.uniform(0.15, 0.4))
+        middle = round(millions * rng.uniform(0.2, 0.35))
+        windows = ((date(year, 3, 1), 121), (date(year, 7, 1), 92), (date(year, 10, 1), 92))
+        for (start, days), amount in zip(
+            windows, (early, middle, millions - early - middle), strict=True
+        ):
+            if amount > 0:
+                day = start + timedelta(days=rng.randrange(days))
+                programme.add_disbursement(self.cdb, budget_id, day.isoformat(), amount * 1_000_000)
 
     def trainee(self, household_id: int, year: int) -> int | None:
         """The household's first member of working age (18 to 45) in ``year``, if any."""

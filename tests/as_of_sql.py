@@ -107,3 +107,25 @@ def expected_other(db, after, until, status, village_id, down):
         f"AND {STATUS.format(h='e.household_id', d='e.event_date')} = :s",
         {"a": after, "b": until, "s": status},
     ).fetchone()
+
+
+# Every amount paid on a budget line: each payment on its day, and the amount entered without a
+# day (day NULL), with the line's year and project.
+PAYMENTS = """SELECT b.year, b.project_code, d.disbursed_on AS day, d.amount
+    FROM disbursements d JOIN budgets b ON b.id = d.budget_id
+    UNION ALL
+    SELECT year, project_code, NULL, undated_disbursed FROM budgets"""
+
+
+def paid_in(db, first, last, project_like="%"):
+    """(disbursed, undated) of the budget lines of the years of ``first``..``last`` whose
+    project is LIKE ``project_like``: paid on those days (and without a day when the days are
+    whole years), and paid without a day when they are not."""
+    whole = first[5:] == "01-01" and last[5:] == "12-31"
+    rows = db.execute(
+        f"SELECT day, amount FROM ({PAYMENTS}) WHERE year BETWEEN ? AND ? AND project_code LIKE ?",
+        [int(first[:4]), int(last[:4]), project_like],
+    ).fetchall()
+    dated = sum(amount for day, amount in rows if day is not None and first <= day <= last)
+    undated = sum(amount for day, amount in rows if day is None)
+    return (dated + undated, 0) if whole else (dated, undated)

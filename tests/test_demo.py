@@ -137,8 +137,23 @@ def test_targets_and_budgets(demo_db):
         2025,
         2026,
     }
-    assert db.execute("SELECT count(*) FROM budgets WHERE disbursed > allocated").fetchone()[0] == 0
     assert db.execute("SELECT sum(allocated) FROM budgets").fetchone()[0] > 0
+    over = """SELECT count(*) FROM budgets b WHERE b.undated_disbursed
+        + (SELECT coalesce(sum(amount), 0) FROM disbursements WHERE budget_id = b.id)
+        > b.allocated + b.carried_over"""
+    assert db.execute(over).fetchone()[0] == 0
+    # every year's lines are paid by day, some by 30 June and most after
+    for year in (2022, 2023, 2024, 2025):
+        half, whole = (
+            db.execute(
+                "SELECT sum(d.amount) FROM disbursements d JOIN budgets b ON b.id = d.budget_id "
+                "WHERE b.year = ? AND d.disbursed_on BETWEEN ? AND ?",
+                [year, f"{year}-01-01", last],
+            ).fetchone()[0]
+            for last in (f"{year}-06-30", f"{year}-12-31")
+        )
+        assert 0 < half < whole / 2
+    assert db.execute("SELECT sum(undated_disbursed) FROM budgets").fetchone()[0] == 0
 
 
 @pytest.mark.parametrize("households", [1, 5])

@@ -245,7 +245,7 @@ def decrypt(members: dict, manifest: dict, office: X25519PrivateKey) -> dict[str
 
 def check_figures(content: bytes, manifest: dict) -> None:
     data = strict_json(content, canonical=False)
-    if data.get("format") != "gnapp-report-data" or data.get("format_version") not in (2, 3):
+    if data.get("format") != "gnapp-report-data" or data.get("format_version") not in (2, 3, 4):
         raise Failed("figures.json: unknown format")
     if (data["commune"]["code"], data["report"]["kind"], data["report"]["period"]) != (
         manifest["commune"]["code"],
@@ -262,6 +262,11 @@ def check_figures(content: bytes, manifest: dict) -> None:
                 expected += -sum(moved[c] for c in DOWN) + sum(moved[c] for c in UP)
                 if values[f"end.{status}.{who}"] != expected:
                     raise Failed(f"figures.json, {village['code']}: end ≠ start − down + up")
+    # version 4: only a half-year leaves amounts paid on days not recorded outside "disbursed"
+    half_year = data["report"]["period"].upper().endswith("-H1")
+    for line in data["budget"]["lines"] if data["format_version"] >= 4 else ():
+        if line["undated"] < 0 or (line["undated"] and not half_year):
+            raise Failed(f"figures.json, budget {line['project']}: undated amount out of place")
 
 
 def verify(data: bytes, key_path: str, office_db: str | None) -> int:

@@ -10,7 +10,13 @@ and models, their beneficiaries, and the policy support counted by year (docs/pr
                        [--source NGUỒN] [--budget ĐỒNG] [--village MÃ] [--start YYYY-MM-DD]
     gnapp activity beneficiary SỐ --db PATH --household MÃ_HỘ [--amount ĐỒNG] [--support NỘI_DUNG]
     gnapp activity budget --db PATH --year Y --project DA --source NGUỒN --allocated ĐỒNG
-                          [--capital investment|recurrent] [--carried-over ĐỒNG] [--disbursed ĐỒNG]
+                          [--capital investment|recurrent] [--carried-over ĐỒNG]
+                          [--undated-disbursed ĐỒNG]
+    gnapp activity disburse --db PATH --year Y --project DA --source NGUỒN
+                            [--capital investment|recurrent] --date YYYY-MM-DD --amount ĐỒNG
+                            [--document SỐ] [--note GHI_CHÚ]
+    gnapp activity disbursements --db PATH --year Y
+    gnapp activity delete-disbursement SỐ --db PATH
     gnapp activity grant --db PATH --year Y --policy CHÍNH_SÁCH --household MÃ_HỘ [--amount ĐỒNG]
                          [--date YYYY-MM-DD]
 """
@@ -38,6 +44,19 @@ if TYPE_CHECKING:
 
 def _year(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--year", type=int, required=True, metavar="Y", help="năm")
+
+
+def _budget_line_options(parser: argparse.ArgumentParser) -> None:
+    """The options naming a budget line: project, funding source, kind of capital."""
+    parser.add_argument("--project", required=True, metavar="DA",
+                        help="mã dự án, tiểu dự án (vd. DA3.1)")  # fmt: skip
+    parser.add_argument("--source", required=True, metavar="NGUỒN",
+                        help="nguồn vốn (vd. central)")  # fmt: skip
+    parser.add_argument(
+        "--capital",
+        choices=("investment", "recurrent"),
+        help="loại vốn: investment (đầu tư phát triển), recurrent (sự nghiệp)",
+    )
 
 
 def add_commands(commands: Any) -> None:
@@ -108,22 +127,48 @@ def add_commands(commands: Any) -> None:
     )
     add_db(budget)
     _year(budget)
-    budget.add_argument("--project", required=True, metavar="DA",
-                        help="mã dự án, tiểu dự án (vd. DA3.1)")  # fmt: skip
-    budget.add_argument("--source", required=True, metavar="NGUỒN",
-                        help="nguồn vốn (vd. central)")  # fmt: skip
-    budget.add_argument(
-        "--capital",
-        choices=("investment", "recurrent"),
-        help="loại vốn: investment (đầu tư phát triển), recurrent (sự nghiệp)",
-    )
+    _budget_line_options(budget)
     budget.add_argument("--allocated", type=int, required=True, metavar="ĐỒNG",
                         help="kinh phí phân bổ trong năm (đồng)")  # fmt: skip
     budget.add_argument("--carried-over", type=int, default=0, metavar="ĐỒNG",
                         help="kinh phí năm trước chuyển sang (đồng)")  # fmt: skip
-    budget.add_argument("--disbursed", type=int, default=0, metavar="ĐỒNG",
-                        help="đã giải ngân (đồng)")  # fmt: skip
+    budget.add_argument(
+        "--undated-disbursed",
+        type=int,
+        metavar="ĐỒNG",
+        help="đã giải ngân nhưng không rõ ngày (đồng; mặc định: giữ như đang có); từng lần "
+        "giải ngân có ngày: gnapp activity disburse",
+    )
     budget.set_defaults(handler=on_commune(_budget))
+    disburse = activity_commands.add_parser(
+        "disburse", help="ghi một lần giải ngân có ngày vào dòng kinh phí của một dự án"
+    )
+    add_db(disburse)
+    _year(disburse)
+    _budget_line_options(disburse)
+    disburse.add_argument("--date", required=True, metavar="YYYY-MM-DD",
+                          help="ngày giải ngân, trong năm kế hoạch")  # fmt: skip
+    disburse.add_argument(
+        "--amount",
+        required=True,
+        metavar="ĐỒNG",
+        help="số tiền giải ngân (đồng), vd. 150000000 hoặc 150.000.000",
+    )
+    disburse.add_argument("--document", metavar="SỐ", help="số chứng từ (nếu có)")
+    disburse.add_argument("--note", metavar="GHI_CHÚ", help="ghi chú (nếu có)")
+    disburse.set_defaults(handler=on_commune(_disburse))
+    listing = activity_commands.add_parser(
+        "disbursements", help="các lần giải ngân của một năm và số giải ngân chưa ghi ngày"
+    )
+    add_db(listing)
+    _year(listing)
+    listing.set_defaults(handler=on_commune(_disbursements))
+    removing = activity_commands.add_parser(
+        "delete-disbursement", help="xóa một lần giải ngân ghi nhầm (số lấy từ lệnh disbursements)"
+    )
+    removing.add_argument("disbursement", type=int, metavar="SỐ", help="số của lần giải ngân")
+    add_db(removing)
+    removing.set_defaults(handler=on_commune(_delete_disbursement))
     grant = activity_commands.add_parser(
         "grant", help="ghi một hộ được hưởng một chính sách giảm nghèo chung trong năm"
     )
@@ -275,11 +320,55 @@ def _budget(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
         args.project,
         args.source,
         args.allocated,
-        args.disbursed,
+        args.undated_disbursed,
         capital=args.capital,
         carried_over=args.carried_over,
     )
     print(f"Đã ghi kinh phí năm {args.year} của {args.project} ({args.source}).")
+    return 0
+
+
+def _disburse(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+    from gnapp.core.vietnamese import format_date, format_money
+    from gnapp.store.programme import add_disbursement, disbursement_amount, find_budget_line
+
+    amount = disbursement_amount(args.amount)
+    line = find_budget_line(cdb.db, args.year, args.project, args.source, args.capital)
+    number = add_disbursement(
+        cdb, line["id"], args.date, amount, document_number=args.document, note=args.note
+    )
+    day = format_date(date.fromisoformat(args.date))
+    print(
+        f"Đã ghi lần giải ngân số {number}: {format_money(amount)} ngày {day} cho "
+        f"{args.project} ({args.source}) năm {args.year}."
+    )
+    return 0
+
+
+def _disbursements(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+    from gnapp.core.vietnamese import format_money
+    from gnapp.store.programme import CAPITAL_KINDS, budgets, year_disbursements
+
+    print_table(
+        (row["id"], row["disbursed_on"], row["project_code"], row["funding_source"],
+         CAPITAL_KINDS.get(row["capital"] or "", "—"), format_money(row["amount"]),
+         row["document_number"] or "", row["note"] or "")
+        for row in year_disbursements(cdb.db, args.year)
+    )  # fmt: skip
+    for line in budgets(cdb.db, args.year):
+        if line["undated_disbursed"]:
+            print(
+                f"Chưa ghi ngày giải ngân: {line['project_code']} ({line['funding_source']}) "
+                f"{format_money(line['undated_disbursed'])}"
+            )
+    return 0
+
+
+def _delete_disbursement(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+    from gnapp.store.programme import delete_disbursement
+
+    delete_disbursement(cdb, args.disbursement)
+    print(f"Đã xóa lần giải ngân số {args.disbursement}.")
     return 0
 
 

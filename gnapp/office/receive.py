@@ -119,19 +119,22 @@ def differences(before: dict[str, Any], after: dict[str, Any]) -> list[Differenc
             found.append(Difference("Chỉ tiêu", target["label"], None, target["target"]))
     found += [Difference("Chỉ tiêu", code, value, None) for code, value in targets.items()]
 
-    def lines(data: dict[str, Any]) -> dict[tuple[str, str, str], tuple[int, int]]:
+    def lines(data: dict[str, Any]) -> dict[tuple[str, str, str], tuple[int, int, int]]:
         return {
             (line["programme"], line["project"], line["source"]): (
                 line["allocated"],
                 line["disbursed"],
+                line["undated"],
             )
             for line in data["budget"]["lines"]
         }
 
     old_lines, new_lines = lines(before), lines(after)
+    amounts = ("phân bổ", "giải ngân", "giải ngân chưa ghi ngày")
     for key in sorted(old_lines.keys() | new_lines.keys()):
-        old_line, new_line = old_lines.get(key, (None, None)), new_lines.get(key, (None, None))
-        for index, what in enumerate(("phân bổ", "giải ngân")):
+        old_line = old_lines.get(key, (None, None, None))
+        new_line = new_lines.get(key, (None, None, None))
+        for index, what in enumerate(amounts):
             if old_line[index] != new_line[index]:
                 found.append(
                     Difference(

@@ -53,9 +53,11 @@ HOUSEHOLDS_FORMAT = "gnapp-household-lists"
 FORMAT_VERSION = 1  # the household lists'
 # figures.json: version 2 adds the movement tables' "other" columns (the register's events),
 # version 3 the households, members and ethnic-minority households at the start point (the
-# register changes between the two points); an older file is read as version 3 with the other
-# columns 0 and the start's households those of the end
-DATA_VERSION = 3
+# register changes between the two points), version 4 each budget line's "undated": paid in a
+# half-year's year on a day not recorded, outside its "disbursed"; an older file is read as
+# version 4 with the other columns 0, the start's households those of the end and (_upgrade)
+# a half-year's disbursement, which was its year's, as undated
+DATA_VERSION = 4
 POINTS = {"start": "đầu kỳ", "end": "cuối kỳ"}
 WHO = {"households": "hộ", "members": "người"}
 OTHER_COLUMNS = {
@@ -261,6 +263,7 @@ def report_data(
                     "source": line.funding_source,
                     "allocated": line.allocated,
                     "disbursed": line.disbursed,
+                    "undated": line.undated,
                 }
                 for line in figures.budget.lines
             ],
@@ -349,11 +352,29 @@ def read_report_data(content: bytes) -> dict[str, Any]:
 
 
 def _upgrade(data: dict[str, Any]) -> None:
-    """A version 1 or 2 figures.json as version 3: its indicators when they are its version's,
-    the "other" columns 0 on every village (version 1) and the start's households, members and
-    ethnic-minority households those of the end, as such a file was read (the checks that
+    """An older figures.json as the current version: a version 1 or 2 file with its indicators
+    when they are its version's, the "other" columns 0 on every village (version 1) and the
+    start's households, members and ethnic-minority households those of the end, as such a
+    file was read; before version 4 a budget line's disbursement was its years' whole, so a
+    half-year's is said as undated rather than passed off as the half-year's (the checks that
     follow refuse anything else)."""
     version = data["format_version"]
+    if version < 3:
+        _upgrade_indicators(data, version)
+    budget = data.get("budget")
+    if isinstance(budget, dict) and isinstance(budget.get("lines"), list):
+        report = data.get("report")
+        period = report.get("period") if isinstance(report, dict) else None
+        half_year = isinstance(period, str) and period.upper().endswith("-H1")
+        for line in budget["lines"]:
+            if isinstance(line, dict) and "undated" not in line:
+                line["undated"] = line.get("disbursed", 0) if half_year else 0
+                if half_year:
+                    line["disbursed"] = 0
+    data["format_version"] = DATA_VERSION
+
+
+def _upgrade_indicators(data: dict[str, Any], version: int) -> None:
     added = {*_START_CODES, *(_OTHER_CODES if version == 1 else ())}
     indicators = data.get("indicators")
     codes = [i.get("code") if isinstance(i, dict) else None for i in indicators or []]
@@ -371,7 +392,6 @@ def _upgrade(data: dict[str, Any]) -> None:
         for target in data.get("targets") or []:
             if isinstance(target, dict):
                 target["achieved"] = None  # version 1: computed from the period's counts
-    data["format_version"] = DATA_VERSION
 
 
 def current_report_data(data: dict[str, Any]) -> dict[str, Any]:
@@ -389,7 +409,7 @@ def _check(data: dict[str, Any]) -> None:
         | {"commune_values", "targets", "budget"},
         _WHAT,
     )
-    if data["format"] != DATA_FORMAT or data["format_version"] not in (1, 2, DATA_VERSION):
+    if data["format"] != DATA_FORMAT or data["format_version"] not in (1, 2, 3, DATA_VERSION):
         raise DataError(f"{_WHAT}: định dạng hoặc phiên bản không hỗ trợ.")
     if data["format_version"] < DATA_VERSION:
         _upgrade(data)
@@ -472,13 +492,16 @@ def _check(data: dict[str, Any]) -> None:
     programmes = programme_ids()
     for line in field(budget, "lines", list, _WHAT):
         what = f"{_WHAT}, kinh phí"
-        exact_keys(line, {"programme", "project", "source", "allocated", "disbursed"}, what)
+        exact_keys(
+            line, {"programme", "project", "source", "allocated", "disbursed", "undated"}, what
+        )
         for key in ("programme", "project", "source"):
             field(line, key, str, what)
         if line["programme"] not in programmes:
             raise DataError(f"{what}: chương trình “{line['programme'][:40]}” không có.")
         _int(line, "allocated", what)
         _int(line, "disbursed", what)
+        _int(line, "undated", what)
 
 
 def read_household_data(content: bytes) -> dict[str, Any]:
@@ -639,6 +662,7 @@ def figures_from_data(data: Mapping[str, Any]) -> ReportFigures:
                     line["source"],
                     line["allocated"],
                     line["disbursed"],
+                    line["undated"],
                 )
                 for line in budget["lines"]
             ],
@@ -686,9 +710,9 @@ def consolidated_data(parts: Sequence[Part], name: str, kind: str, province: str
     for part in parts:
         for line in part.data["budget"]["lines"]:
             key = (line["programme"], line["project"], line["source"])
-            summed = lines.setdefault(key, {**line, "allocated": 0, "disbursed": 0})
-            summed["allocated"] += line["allocated"]
-            summed["disbursed"] += line["disbursed"]
+            summed = lines.setdefault(key, {**line, "allocated": 0, "disbursed": 0, "undated": 0})
+            for amount in ("allocated", "disbursed", "undated"):
+                summed[amount] += line[amount]
     return {
         **{k: first[k] for k in ("format", "format_version", "report", "points", "indicators")},
         "commune": {"code": "", "name": name, "kind": kind, "province": province},

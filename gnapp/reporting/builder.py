@@ -504,12 +504,20 @@ def _targets_table(figures: ReportFigures, title: str, chosen: frozenset[str]) -
 
 
 def _budget_table(figures: ReportFigures, title: str) -> Table:
-    """A group per project and sub-project, a row per funding source."""
+    """A group per project and sub-project, a row per funding source; a half-year's payments
+    are those made in it, with a column for what was paid on a day not recorded when any was."""
     budget = figures.budget
+    group = "Kinh phí (đồng)"
+    half_year = figures.period.shape == "half_year"
     columns = (
         Column("name", "Dự án, tiểu dự án, nguồn vốn", "label"),
-        Column("allocated", "Phân bổ", "money", "Kinh phí (đồng)"),
-        Column("disbursed", "Giải ngân", "money", "Kinh phí (đồng)"),
+        Column("allocated", "Phân bổ năm" if half_year else "Phân bổ", "money", group),
+        Column("disbursed", "Giải ngân 6 tháng" if half_year else "Giải ngân", "money", group),
+        *(
+            (Column("undated", "Giải ngân chưa ghi ngày", "money", group),)
+            if budget.total.undated
+            else ()
+        ),
         Column("rate", "Tỷ lệ giải ngân (%)", "rate", rate_of=("disbursed", "allocated")),
     )
 
@@ -520,6 +528,7 @@ def _budget_table(figures: ReportFigures, title: str) -> Table:
                     "name": line.funding_source_name,
                     "allocated": line.allocated,
                     "disbursed": line.disbursed,
+                    "undated": line.undated,
                     "rate": line.rate or 0.0,
                 }
             )

@@ -69,14 +69,32 @@ def policies_table(outputs: OutputFigures, title: str) -> Table:
 
 def capital_table(outputs: OutputFigures, title: str) -> Table:
     """A group per kind of capital, a row per funding source; the disbursement rate is of the
-    year's allocation and the funds carried over together."""
+    year's allocation and the funds carried over together; what a half-year's year paid on a
+    day not recorded in a column apart, when there is any."""
     group = "Kinh phí (đồng)"
     columns = (
         Column("name", "Loại vốn, nguồn vốn", "label", width=2.2),
-        Column("allocated", "Giao trong kỳ", "money", group, width=2.0),
+        Column(
+            "allocated",
+            "Giao trong năm" if outputs.half_year else "Giao trong kỳ",
+            "money",
+            group,
+            width=2.0,
+        ),
         Column("carried_over", "Năm trước chuyển sang", "money", group, width=2.0),
         Column("available", "Tổng", "money", group, width=2.0),
-        Column("disbursed", "Giải ngân", "money", group, width=2.0),
+        Column(
+            "disbursed",
+            "Giải ngân 6 tháng" if outputs.half_year else "Giải ngân",
+            "money",
+            group,
+            width=2.0,
+        ),
+        *(
+            (Column("undated", "Giải ngân chưa ghi ngày", "money", group, width=2.0),)
+            if any(line.undated for line in outputs.capital)
+            else ()
+        ),
         Column(
             "rate", "Tỷ lệ giải ngân (%)", "rate", rate_of=("disbursed", "available"), width=1.2
         ),
@@ -94,6 +112,7 @@ def capital_table(outputs: OutputFigures, title: str) -> Table:
                     "carried_over": line.carried_over,
                     "available": available,
                     "disbursed": line.disbursed,
+                    "undated": line.undated,
                     "rate": percent(line.disbursed, available) or 0.0,
                 }
             )

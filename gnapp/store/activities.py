@@ -11,6 +11,7 @@ import sqlite_utils
 from gnapp.core.vietnamese import fold, format_money, nfc
 from gnapp.i18n import tr_noop
 from gnapp.store.database import CommuneDatabase, inserted_id
+from gnapp.store.date_range import IN_RANGE, DateRange, range_params
 from gnapp.store.errors import DatabaseError
 from gnapp.store.household_query import HouseholdQuery, matching_ids
 from gnapp.store.programme import check_project
@@ -336,49 +337,16 @@ def policy_counts(db: sqlite_utils.Database, year: int) -> list[PolicyCount]:
     ]
 
 
-@dataclass(frozen=True)
-class DateRange:
-    """The days a report counts (ISO dates, both included). Activities are placed by their
-    start date, policy benefits by the date received; a record without a date counts in the
-    years of a range that covers whole years (a year, a span), never in a half-year."""
-
-    first: str
-    last: str
-
-    @property
-    def years(self) -> tuple[int, int]:
-        return int(self.first[:4]), int(self.last[:4])
-
-    @property
-    def whole_years(self) -> bool:
-        return self.first[5:] == "01-01" and self.last[5:] == "12-31"
-
-
-_IN_RANGE = """({date} BETWEEN :first AND :last
-               OR ({date} IS NULL AND :whole AND {year} BETWEEN :from_year AND :to_year))"""
-
-
-def _range_params(period: DateRange) -> dict[str, Any]:
-    first_year, last_year = period.years
-    return {
-        "first": period.first,
-        "last": period.last,
-        "whole": int(period.whole_years),
-        "from_year": first_year,
-        "to_year": last_year,
-    }
-
-
 def activities_in(db: sqlite_utils.Database, period: DateRange) -> list[dict[str, Any]]:
     """The activities a range counts, with ``households`` reached and ``supported`` (đồng)."""
-    where = _IN_RANGE.format(date="a.started_on", year="a.year")
+    where = IN_RANGE.format(date="a.started_on", year="a.year")
     return list(
         db.query(
             f"""SELECT a.*, count(DISTINCT b.household_id) AS households,
                        coalesce(sum(b.amount), 0) AS supported
                 FROM activities a LEFT JOIN beneficiaries b ON b.activity_id = a.id
                 WHERE {where} GROUP BY a.id ORDER BY a.project_code, a.id""",
-            _range_params(period),
+            range_params(period),
         )
     )
 
@@ -386,14 +354,14 @@ def activities_in(db: sqlite_utils.Database, period: DateRange) -> list[dict[str
 def beneficiaries_in(db: sqlite_utils.Database, period: DateRange) -> list[dict[str, Any]]:
     """The beneficiary rows of the activities a range counts, with the activity's programme,
     project and kind."""
-    where = _IN_RANGE.format(date="a.started_on", year="a.year")
+    where = IN_RANGE.format(date="a.started_on", year="a.year")
     return list(
         db.query(
             f"""SELECT b.household_id, b.member_id, b.amount, a.id AS activity_id,
                        a.programme_id, a.project_code, a.kind
                 FROM beneficiaries b JOIN activities a ON a.id = b.activity_id
                 WHERE {where} ORDER BY b.id""",
-            _range_params(period),
+            range_params(period),
         )
     )
 
@@ -417,14 +385,14 @@ def undated_activities(db: sqlite_utils.Database, period: DateRange) -> int:
 
 def policy_counts_in(db: sqlite_utils.Database, period: DateRange) -> dict[str, tuple[int, ...]]:
     """Per policy code: (households, persons named, benefits, amount) in a range."""
-    where = _IN_RANGE.format(date="granted_on", year="year")
+    where = IN_RANGE.format(date="granted_on", year="year")
     return {
         row[0]: tuple(row[1:])
         for row in db.execute(
             f"""SELECT policy, count(DISTINCT household_id), count(DISTINCT member_id),
                        count(*), coalesce(sum(amount), 0)
                 FROM policy_benefits WHERE {where} GROUP BY policy""",
-            _range_params(period),
+            range_params(period),
         ).fetchall()
     }
 

@@ -35,6 +35,7 @@ LOGGED_TABLES: dict[str, str | None] = {
     "household_status": "household_id",
     "targets": None,
     "budgets": None,
+    "disbursements": None,
     "review_rounds": None,
     "questionnaires": "household_id",
     "activities": None,

@@ -15,8 +15,10 @@ from typing import Any
 
 import sqlite_utils
 
+from gnapp.store.date_range import DateRange
 from gnapp.store.household_query import GROUPS
 from gnapp.store.presence import present_now
+from gnapp.store.programme import budget_sums
 from gnapp.store.register import get_commune
 
 _VILLAGE_ORDER = "v.area = 'rural', v.name_sort_key, v.id"
@@ -193,24 +195,32 @@ class ListedMember:
 
 @dataclass(frozen=True)
 class BudgetCounts:
-    """Budget of one project (or sub-project) and funding source, summed over years (đồng)."""
+    """Budget of one project (or sub-project) and funding source over a range of days (đồng):
+    allocated in its years, disbursed on its days, and (a part of a year) ``undated``: paid in
+    its year on a day not recorded, not counted in ``disbursed``."""
 
     programme_id: str
     project_code: str
     funding_source: str
     allocated: int
     disbursed: int
+    undated: int
 
 
-def budget_counts(db: sqlite_utils.Database, first: int, last: int) -> list[BudgetCounts]:
-    """Allocated and disbursed per programme, project and funding source from ``first`` to
-    ``last`` (years included)."""
-    sql = """
-        SELECT programme_id, project_code, funding_source,
-               sum(allocated) AS allocated, sum(disbursed) AS disbursed
-        FROM budgets WHERE year BETWEEN :first AND :last
-        GROUP BY programme_id, project_code, funding_source"""
-    return [BudgetCounts(**row) for row in db.query(sql, {"first": first, "last": last})]
+def budget_counts(db: sqlite_utils.Database, days: DateRange) -> list[BudgetCounts]:
+    """Allocated and disbursed per programme, project and funding source over a range of days
+    (``budget_sums``)."""
+    return [
+        BudgetCounts(
+            row["programme_id"],
+            row["project_code"],
+            row["funding_source"],
+            row["allocated"],
+            row["disbursed"],
+            row["undated"],
+        )
+        for row in budget_sums(db, days, ("programme_id", "project_code", "funding_source"))
+    ]
 
 
 def target_rows(db: sqlite_utils.Database, years: Iterable[int]) -> list[dict[str, Any]]:

@@ -716,6 +716,26 @@ PERSON_SEARCH = Migration(
     ),
 )
 
+DATED_DISBURSEMENTS = Migration(
+    19,
+    "dated disbursements: each payment of a budget line with its day, so a half-year counts "
+    "what was paid in it",
+    (
+        # The amounts entered before stay on their lines as paid on a day not recorded: a
+        # whole year counts them, a half-year says them apart (docs/programme.md).
+        "ALTER TABLE budgets RENAME COLUMN disbursed TO undated_disbursed",
+        """CREATE TABLE disbursements (
+            id INTEGER PRIMARY KEY,
+            budget_id INTEGER NOT NULL REFERENCES budgets (id),
+            disbursed_on TEXT NOT NULL,
+            amount INTEGER NOT NULL CHECK (amount > 0),
+            document_number TEXT,
+            note TEXT
+        )""",
+        "CREATE INDEX disbursements_budget ON disbursements (budget_id, disbursed_on)",
+    ),
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     REGISTER,
     PROGRAMME,
@@ -735,6 +755,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     BUDGET_CAPITAL,
     CHAINED_LOG,
     PERSON_SEARCH,
+    DATED_DISBURSEMENTS,
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -83,7 +83,7 @@ def test_any_field_replaced_is_refused_or_still_adds_up(valid_data, choice, repl
         (lambda d: d["villages"][0]["values"].update({"end.poor.households": 10**6}), "đầu kỳ"),
         (lambda d: d["villages"][0]["values"].pop("members"), "thiếu trường members"),
         (lambda d: d["villages"].append(dict(d["villages"][0])), "trùng"),
-        (lambda d: d.update(format_version=4), "phiên bản"),
+        (lambda d: d.update(format_version=5), "phiên bản"),
         (lambda d: d["report"].update(kind="weekly"), "Loại báo cáo không có"),
         (
             lambda d: d["budget"]["lines"].append(
@@ -93,6 +93,7 @@ def test_any_field_replaced_is_refused_or_still_adds_up(valid_data, choice, repl
                     "source": "x",
                     "allocated": 1,
                     "disbursed": 0,
+                    "undated": 0,
                 }
             ),
             "chương trình",
@@ -136,6 +137,8 @@ def _without_start(data, version):
     old["indicators"] = [i for i in old["indicators"] if i["code"] not in starts]
     for village in old["villages"]:
         village["values"] = {k: v for k, v in village["values"].items() if k not in starts}
+    for line in old["budget"]["lines"]:
+        del line["undated"]  # version 4's
     return old
 
 
@@ -148,6 +151,40 @@ def test_a_version_2_file_reads_as_version_3_with_the_start_households_the_ends(
     old = _without_start(now, 2)
     assert len(old["indicators"]) == len(now["indicators"]) - 3
     assert read_report_data(_encode(old)) == now
+
+
+def _version_3(data):
+    old = copy.deepcopy(data)
+    old["format_version"] = 3
+    for line in old["budget"]["lines"]:
+        del line["undated"]
+    return old
+
+
+def test_a_version_3_annual_file_reads_with_nothing_undated(valid_data):
+    assert any(line["disbursed"] for line in valid_data["budget"]["lines"])
+    assert read_report_data(_encode(_version_3(valid_data))) == valid_data
+
+
+def test_a_version_3_half_year_says_its_disbursement_was_the_years(small_demo_file):
+    """Before version 4 a half-year's disbursement was the year's whole: read now, it is
+    said as paid on days not recorded, never as the half-year's."""
+    from gnapp.store.database import open_database
+
+    with open_database(small_demo_file) as cdb:
+        figures = report_figures(cdb.db, "six_month", "2025-H1")
+        codes = {v.id: v.code for v in list_villages(cdb.db)}
+        now = report_data(figures, get_commune(cdb.db), codes)
+    old = _version_3(now)
+    year = {(x["project"], x["source"]): x["disbursed"] for x in old["budget"]["lines"]}
+    read = read_report_data(_encode(old))
+    assert read["format_version"] == 4
+    for line in read["budget"]["lines"]:
+        assert line["disbursed"] == 0
+        assert line["undated"] == year[(line["project"], line["source"])]
+    rebuilt = figures_from_data(read).budget.total
+    assert rebuilt.disbursed == 0 and rebuilt.undated == sum(year.values()) > 0
+    assert figures.budget.total.disbursed > 0  # what version 4 carries for the same report
 
 
 def test_the_start_households_travel(valid_data):

@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gnapp.core.standards import load_standard
+from gnapp.core.vietnamese import format_money, format_number
 from gnapp.reporting.figures import (
     FIGURE_SETS,
     SENTENCE_KEYS,
@@ -30,12 +31,13 @@ from gnapp.reporting.figures import (
     require_consistent,
     sentences,
 )
-from gnapp.store import register
+from gnapp.store import programme, register
 from tests.as_of_sql import (
     MEMBERS_THEN,
     expected_lists,
     expected_other,
     expected_status_moves,
+    paid_in,
     point_day,
     present_counts,
     statuses,
@@ -252,23 +254,21 @@ def test_groups_and_budget_match_the_database(demo_db, kind, period, start, end,
     first = figures.period.first if figures.period.shape == "span" else end
     budget = figures.budget
     assert (budget.first, budget.last) == (first, figures.period.last)
-    allocated, disbursed = db.execute(
-        "SELECT coalesce(sum(allocated), 0), coalesce(sum(disbursed), 0) FROM budgets "
-        "WHERE year BETWEEN ? AND ?",
-        [budget.first, budget.last],
-    ).fetchone()
+    allocated = scalar(
+        db,
+        "SELECT coalesce(sum(allocated), 0) FROM budgets WHERE year BETWEEN ? AND ?",
+        budget.first,
+        budget.last,
+    )
+    days = (f"{budget.first}-01-01", figures.period.end_date.isoformat())
+    disbursed, undated = paid_in(db, *days)
     assert (budget.total.allocated, budget.total.disbursed) == (allocated, disbursed)
+    assert budget.total.undated == undated
     assert budget.total.rate == rounded(disbursed, allocated)
     assert sum(line.allocated for line in budget.lines) == allocated
     for project in budget.projects:
         like = f"{project.code}%" if "." not in project.code else project.code
-        assert project.disbursed == scalar(
-            db,
-            "SELECT sum(disbursed) FROM budgets WHERE project_code LIKE ? AND year BETWEEN ? AND ?",
-            like,
-            budget.first,
-            budget.last,
-        )
+        assert (project.disbursed, project.undated) == paid_in(db, *days, like)
     names = [p.name for p in budget.projects]
     assert "Dự án 2 - Đa dạng hóa sinh kế, phát triển mô hình giảm nghèo" in names or not names
 
@@ -559,13 +559,42 @@ def test_a_periods_reduction_targets_stay_per_year(figures_of):
     assert "so với chỉ tiêu" not in written["end_lists"]  # no target summed over the years
 
 
-def test_a_half_year_says_its_disbursement_is_the_years_only_when_there_is_one(demo_db):
+def test_a_half_year_counts_the_payments_made_in_it_and_says_the_undated_apart(demo_db):
     db = demo_db.db
     allocated = scalar(db, "SELECT coalesce(sum(allocated), 0) FROM budgets WHERE year = 2025")
     assert allocated > 0 and scalar(db, "SELECT count(*) FROM budgets WHERE year = 2026") == 0
-    with_budget = sentences(report_figures(db, "six_month", "2025-H1"))["budget"]
-    assert (
-        "(số giải ngân đã nhập của cả năm, chưa tách theo ngày giải ngân): phân bổ" in with_budget
+    half, _ = paid_in(db, "2025-01-01", "2025-06-30")
+    year, _ = paid_in(db, "2025-01-01", "2025-12-31")
+    assert 0 < half < year
+    written = sentences(report_figures(db, "six_month", "2025-H1"))["budget"]
+    assert written == (
+        f"Kinh phí thực hiện Chương trình năm 2025: phân bổ {format_money(allocated)}; 6 tháng "
+        f"đầu năm (từ ngày 01/01/2025 đến ngày 30/06/2025) giải ngân {format_money(half)}, đạt "
+        f"{format_number(rounded(half, allocated), 2)}% kế hoạch vốn năm."
     )
+    # an amount entered without its day: said apart, counted in the year, never in the half
+    line = programme.budgets(db, 2025)[0]
+    programme.set_budget(
+        demo_db,
+        2025,
+        line["programme_id"],
+        line["project_code"],
+        line["funding_source"],
+        line["allocated"],
+        7_000_000,
+        capital=line["capital"],
+        carried_over=line["carried_over"] + 7_000_000,
+    )
+    figures = report_figures(db, "six_month", "2025-H1")
+    assert (figures.budget.total.disbursed, figures.budget.total.undated) == (half, 7_000_000)
+    written = sentences(figures)
+    assert written["budget"].endswith(
+        f"giải ngân {format_money(half)}, đạt {format_number(rounded(half, allocated), 2)}% kế "
+        "hoạch vốn năm (ngoài ra 7.000.000 đồng chưa ghi ngày giải ngân, không tính vào 6 "
+        "tháng)."
+    )
+    assert "7.000.000 đồng chưa ghi ngày giải ngân" in written["capital"]
+    annual = report_figures(db, "annual", "2025").budget.total
+    assert (annual.disbursed, annual.undated) == (year + 7_000_000, 0)
     without = sentences(report_figures(db, "six_month", "2026-H1"))["budget"]
     assert without == "Kinh phí thực hiện Chương trình năm 2026: chưa được phân bổ kinh phí."

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from gnapp.store import figures
+from gnapp.store.date_range import DateRange
+from tests.as_of_sql import paid_in
 
 
 def scalar(db, sql, *params):
@@ -48,18 +52,25 @@ def test_village_counts_urban_first(demo_db):
         )
 
 
-def test_budget_counts_sum_the_years(demo_db):
+@pytest.mark.parametrize(
+    ("first", "last"), [("2022-01-01", "2023-12-31"), ("2025-01-01", "2025-06-30")]
+)
+def test_budget_counts_sum_the_payments_of_the_days(demo_db, first, last):
     db = demo_db.db
-    rows = figures.budget_counts(db, 2022, 2023)
+    rows = figures.budget_counts(db, DateRange(first, last))
+    years = (int(first[:4]), int(last[:4]))
     assert sum(r.allocated for r in rows) == scalar(
-        db, "SELECT sum(allocated) FROM budgets WHERE year IN (2022, 2023)"
+        db, "SELECT sum(allocated) FROM budgets WHERE year BETWEEN ? AND ?", *years
     )
-    da2 = [r for r in rows if r.project_code == "DA2" and r.funding_source == "central"]
-    assert da2[0].disbursed == scalar(
-        db,
-        "SELECT sum(disbursed) FROM budgets WHERE year IN (2022, 2023) "
-        "AND project_code = 'DA2' AND funding_source = 'central'",
+    da2 = [r for r in rows if r.project_code == "DA2"]
+    assert len(da2) == 3  # central, province, commune
+    assert (sum(r.disbursed for r in da2), sum(r.undated for r in da2)) == paid_in(
+        db, first, last, "DA2"
     )
+    assert (sum(r.disbursed for r in rows), sum(r.undated for r in rows)) == paid_in(
+        db, first, last
+    )
+    assert sum(r.disbursed for r in rows) > 0
 
 
 def test_target_rows(demo_db):

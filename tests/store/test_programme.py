@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gnapp.store import programme
+from gnapp.store import changelog, programme
 from gnapp.store.errors import DatabaseError
 
 
@@ -140,3 +142,165 @@ def test_budget_lines_in_programme_order_and_validated(new_db):
         programme.set_budget(new_db, 2025, "2021-2025", "DA2", "lottery", 1)
     programme.delete_budget(new_db, lines[0]["id"])
     assert len(programme.budgets(new_db.db, 2025)) == 2
+
+
+@pytest.fixture
+def line(new_db):
+    """A budget line of 2025: 100 million allocated, 20 million carried over."""
+    return programme.set_budget(
+        new_db,
+        2025,
+        "2021-2025",
+        "DA2",
+        "central",
+        100_000_000,
+        capital="recurrent",
+        carried_over=20_000_000,
+    )
+
+
+def test_disbursements_add_up_by_day_and_are_logged(new_db, line):
+    first = programme.add_disbursement(
+        new_db, line, "2025-06-12", 30_000_000, document_number=" 12/UNC ", note="Đợt 1"
+    )
+    programme.add_disbursement(
+        new_db, line, "2025-03-02", programme.disbursement_amount("5.000.000")
+    )
+    rows = programme.disbursements(new_db.db, line)
+    assert [(r["disbursed_on"], r["amount"]) for r in rows] == [
+        ("2025-03-02", 5_000_000),
+        ("2025-06-12", 30_000_000),
+    ]
+    assert (rows[1]["document_number"], rows[1]["note"]) == ("12/UNC", "Đợt 1")
+    assert programme.budget_line(new_db.db, line)["disbursed"] == 35_000_000
+    (logged,) = changelog.changes_of_row(new_db.db, "disbursements", first)
+    assert logged.action == "insert"
+    programme.delete_disbursement(new_db, first)
+    assert programme.budget_line(new_db.db, line)["disbursed"] == 5_000_000
+    assert [c.action for c in changelog.changes_of_row(new_db.db, "disbursements", first)] == [
+        "insert",
+        "delete",
+    ]
+    with pytest.raises(DatabaseError, match="Không có khoản giải ngân số"):
+        programme.delete_disbursement(new_db, first)
+
+
+@pytest.mark.parametrize(
+    ("day", "amount", "message"),
+    [
+        ("2025-05-01", "-5", "Số tiền giải ngân phải lớn hơn 0"),
+        ("2025-05-01", "0", "Số tiền giải ngân phải lớn hơn 0"),
+        ("2025-05-01", "năm triệu", "Số tiền giải ngân: Không đọc được số"),
+        ("2025-05-01", "1,5", "Số tiền giải ngân tính bằng đồng"),
+        ("2025-02-30", "1.000", "Ngày giải ngân phải là một ngày có dạng YYYY-MM-DD"),
+        ("30/05/2025", "1.000", "Ngày giải ngân phải là một ngày có dạng YYYY-MM-DD"),
+        ("2024-12-31", "1.000", "Ngày giải ngân 31/12/2024 nằm ngoài năm kế hoạch 2025"),
+        ("2026-01-02", "1.000", "nằm ngoài năm kế hoạch 2025"),
+        ("2025-05-01", "120.000.001", "vượt kinh phí còn lại của DA2 năm 2025"),
+    ],
+)
+def test_a_bad_disbursement_is_refused_naming_the_field(new_db, line, day, amount, message):
+    with pytest.raises(DatabaseError, match=message):
+        programme.add_disbursement(new_db, line, day, programme.disbursement_amount(amount))
+    assert programme.disbursements(new_db.db, line) == []
+
+
+def test_a_disbursement_is_refused_beyond_what_is_left_and_in_the_future(tmp_path):
+    from gnapp.store.database import open_database
+
+    with open_database(
+        tmp_path / "xa.gnapp", create=True, actor="Kế toán", clock=lambda: "2025-07-01T08:00:00Z"
+    ) as cdb:
+        budget = programme.set_budget(cdb, 2025, "2021-2025", "DA1", "central", 100, 40)
+        with pytest.raises(DatabaseError, match="chưa đến"):
+            programme.add_disbursement(cdb, budget, "2025-07-02", 1)
+        programme.add_disbursement(cdb, budget, "2025-07-01", 60)  # 40 undated + 60 = 100
+        with pytest.raises(DatabaseError, match=r"đã giải ngân 100 đồng, còn 0 đồng"):
+            programme.add_disbursement(cdb, budget, "2025-07-01", 1)
+        # the allocation cannot fall below what was paid, dated or not
+        with pytest.raises(DatabaseError, match="trong đó 60 đồng đã ghi theo ngày"):
+            programme.set_budget(cdb, 2025, "2021-2025", "DA1", "central", 99)
+        # the undated amount stays as it was unless given
+        assert programme.set_budget(cdb, 2025, "2021-2025", "DA1", "central", 150) == budget
+        assert programme.budget_line(cdb.db, budget)["undated_disbursed"] == 40
+        programme.set_budget(cdb, 2025, "2021-2025", "DA1", "central", 150, 0)
+        assert programme.budget_line(cdb.db, budget)["disbursed"] == 60
+
+
+def test_deleting_a_budget_line_deletes_its_disbursements(new_db, line):
+    programme.add_disbursement(new_db, line, "2025-04-01", 1_000_000)
+    programme.delete_budget(new_db, line)
+    assert programme.budgets(new_db.db, 2025) == []
+    assert new_db.db.execute("SELECT count(*) FROM disbursements").fetchone()[0] == 0
+
+
+def test_the_payments_of_a_half_year_and_of_the_year(new_db, line):
+    from gnapp.store.date_range import DateRange
+
+    programme.set_budget(
+        new_db, 2025, "2021-2025", "DA2", "central", 100_000_000, 9_000_000,
+        capital="recurrent", carried_over=20_000_000,
+    )  # fmt: skip
+    for day, amount in (("2025-01-01", 1), ("2025-06-30", 2), ("2025-07-01", 4)):
+        programme.add_disbursement(new_db, line, day, amount)
+    half = DateRange("2025-01-01", "2025-06-30")
+    year = DateRange("2025-01-01", "2025-12-31")
+    (in_half,) = programme.capital_counts(new_db.db, half)
+    (in_year,) = programme.capital_counts(new_db.db, year)
+    assert (in_half["disbursed"], in_half["undated"]) == (3, 9_000_000)
+    assert (in_year["disbursed"], in_year["undated"]) == (9_000_007, 0)
+    assert in_half["allocated"] == in_year["allocated"] == 100_000_000
+
+
+def test_a_version_18_database_keeps_its_disbursed_amounts_as_undated(tmp_path):
+    from gnapp.store.database import open_database
+
+    path = tmp_path / "cu.gnapp"
+    with open_database(path, create=True, target_version=18) as old:
+        old.db.execute(
+            "INSERT INTO budgets (year, programme_id, project_code, funding_source, capital, "
+            "allocated, carried_over, disbursed) VALUES "
+            "(2025, '2021-2025', 'DA2', 'central', 'recurrent', 500, 100, 450)"
+        )
+        old.db.conn.commit()
+    with open_database(path) as cdb:
+        (line,) = programme.budgets(cdb.db, 2025)
+        assert (line["undated_disbursed"], line["disbursed"], line["allocated"]) == (450, 450, 500)
+        programme.add_disbursement(cdb, line["id"], "2025-03-01", 150)
+        with pytest.raises(DatabaseError, match="còn 0 đồng"):
+            programme.add_disbursement(cdb, line["id"], "2025-03-01", 1)
+        assert changelog.verify_chain(cdb.db.conn) is None
+
+
+@pytest.fixture(scope="module")
+def ledger(tmp_path_factory):
+    """One database for every example: each starts from its own new budget line."""
+    from gnapp.store.database import open_database
+
+    path = tmp_path_factory.mktemp("payments") / "xa.gnapp"
+    with open_database(path, create=True, clock=lambda: "2026-01-01T00:00:00Z") as cdb:
+        yield cdb
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    payments=st.lists(
+        st.tuples(st.dates(date(2025, 1, 1), date(2025, 12, 31)), st.integers(1, 10**6)),
+        max_size=8,
+    ),
+    undated=st.integers(0, 10**6),
+)
+def test_a_half_year_counts_exactly_the_payments_made_in_it(ledger, payments, undated):
+    from gnapp.store.date_range import DateRange
+    from tests.as_of_sql import paid_in
+
+    for old in programme.budgets(ledger.db, 2025):
+        programme.delete_budget(ledger, old["id"])
+    line = programme.set_budget(ledger, 2025, "2021-2025", "DA2", "central", 10**8, undated)
+    for day, amount in payments:
+        programme.add_disbursement(ledger, line, day.isoformat(), amount)
+    for first, last in (("2025-01-01", "2025-06-30"), ("2025-01-01", "2025-12-31")):
+        (counted,) = programme.capital_counts(ledger.db, DateRange(first, last))
+        assert (counted["disbursed"], counted["undated"]) == paid_in(ledger.db, first, last)
+    half = sum(amount for day, amount in payments if day.month <= 6)
+    assert paid_in(ledger.db, "2025-01-01", "2025-06-30") == (half, undated)

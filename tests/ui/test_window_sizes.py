@@ -12,6 +12,7 @@ from gnapp.importers.targets import TargetImport
 from gnapp.office.store.database import open_office
 from gnapp.packages.mail import EmailDraft
 from gnapp.review import progress, workflow
+from gnapp.store import programme
 from gnapp.store.backups import check_integrity
 from gnapp.store.database import open_database
 from gnapp.store.reports import load_report
@@ -35,7 +36,7 @@ from gnapp.ui.office.receive import ReceiptHistoryDialog
 from gnapp.ui.office.session import PassphraseDialog
 from gnapp.ui.office.window import OfficeWindow
 from gnapp.ui.office.wizard import OfficeWizard
-from gnapp.ui.programme.activities_view import ActivityDialog, BudgetDialog
+from gnapp.ui.programme.activities_view import ActivityDialog, BudgetDialog, DisbursementsDialog
 from gnapp.ui.programme.targets_view import ImportPreview, TargetDialog
 from gnapp.ui.register.export_dialog import ExportDialog
 from gnapp.ui.register.household_dialog import HouseholdDialog
@@ -142,6 +143,9 @@ WINDOWS = {
     ),
     "BudgetDialog": lambda d: BudgetDialog(d.cdb, 2025, None, d.main),
     "ActivityDialog": lambda d: ActivityDialog(d.cdb, 2025, None, d.main),
+    "DisbursementsDialog": lambda d: DisbursementsDialog(
+        d.cdb, programme.budgets(d.cdb.db, 2025)[0]["id"], d.main
+    ),
     "ReportWizard (new)": lambda d: ReportWizard(None, d.cdb),
     "ReportWizard": lambda d: ReportWizard(None, d.cdb, d.report),
     "PrintPreview": lambda d: preview_dialog(None, _a_pdf(d)),

@@ -19,7 +19,7 @@ from gnapp.core.standards import load_standard
 from gnapp.core.vietnamese import format_number
 from gnapp.data import read_form_json
 from gnapp.reporting.figures.kinds import FiguresError, Period, parse_period, report_kind
-from gnapp.reporting.figures.outputs import OutputFigures, output_figures
+from gnapp.reporting.figures.outputs import OutputFigures, date_range, output_figures
 from gnapp.store import as_of
 from gnapp.store import figures as counts
 from gnapp.store.events import DECREASES as EVENTS_DOWN
@@ -222,7 +222,8 @@ class GroupFigures:
 
 @dataclass(frozen=True)
 class BudgetTotal:
-    """Allocated and disbursed (đồng) and the disbursement rate, for a line or a total."""
+    """Allocated and disbursed (đồng) and the disbursement rate, for a line or a total;
+    ``undated``: paid in a half-year's year on a day not recorded, outside ``disbursed``."""
 
     programme_id: str | None
     code: str
@@ -230,6 +231,7 @@ class BudgetTotal:
     allocated: int
     disbursed: int
     rate: float | None
+    undated: int = 0  # figures saved before the disbursements' days: none apart
 
 
 @dataclass(frozen=True)
@@ -242,6 +244,7 @@ class BudgetLine:
     allocated: int
     disbursed: int
     rate: float | None
+    undated: int = 0
 
 
 @dataclass(frozen=True)
@@ -753,6 +756,7 @@ def budget_figures(first: int, last: int, rows: Sequence[counts.BudgetCounts]) -
                     r.allocated,
                     r.disbursed,
                     percent(r.disbursed, r.allocated),
+                    r.undated,
                 )
                 for code in names
                 for source, source_name in source_names.items()
@@ -762,17 +766,18 @@ def budget_figures(first: int, last: int, rows: Sequence[counts.BudgetCounts]) -
             of_source = [r for r in mine if r.funding_source == source]
             if of_source:
                 key = (source, name)
-                sums = sources.setdefault(key, [0, 0])
+                sums = sources.setdefault(key, [0, 0, 0])
                 sums[0] += sum(r.allocated for r in of_source)
                 sums[1] += sum(r.disbursed for r in of_source)
+                sums[2] += sum(r.undated for r in of_source)
     return BudgetFigures(
         first,
         last,
         tuple(lines),
         tuple(projects),
         tuple(
-            BudgetTotal(None, code, name, a, d, percent(d, a))
-            for (code, name), (a, d) in sources.items()
+            BudgetTotal(None, code, name, a, d, percent(d, a), u)
+            for (code, name), (a, d, u) in sources.items()
         ),
         _total(None, "total", "Tổng cộng", rows),
     )
@@ -784,7 +789,13 @@ def _total(
     allocated = sum(r.allocated for r in rows)
     disbursed = sum(r.disbursed for r in rows)
     return BudgetTotal(
-        programme_id, code, name, allocated, disbursed, percent(disbursed, allocated)
+        programme_id,
+        code,
+        name,
+        allocated,
+        disbursed,
+        percent(disbursed, allocated),
+        sum(r.undated for r in rows),
     )
 
 
@@ -850,7 +861,7 @@ def report_figures(
         ),
         groups=_groups(db, last.day),
         budget=budget_figures(
-            budget_first, period.last, counts.budget_counts(db, budget_first, period.last)
+            budget_first, period.last, counts.budget_counts(db, date_range(period))
         ),
         problems=tuple(problems),
         outputs=outputs,

@@ -28,24 +28,27 @@ def _project(output: ProjectOutput) -> str:
     return f"{output.name}: {', '.join(parts)}."
 
 
-def _capital(lines: tuple[CapitalLine, ...]) -> str:
+def _capital(lines: tuple[CapitalLine, ...], half_year: bool) -> str:
     by_kind: dict[str, list[int]] = {}
     for line in lines:
-        sums = by_kind.setdefault(line.capital_name, [0, 0, 0])
+        sums = by_kind.setdefault(line.capital_name, [0, 0, 0, 0])
         sums[0] += line.allocated
         sums[1] += line.carried_over
         sums[2] += line.disbursed
+        sums[3] += line.undated
     parts = []
-    for name, (allocated, carried, disbursed) in by_kind.items():
-        text = f"{name}: giao trong kỳ {format_money(allocated)}"
+    for name, (allocated, carried, disbursed, undated) in by_kind.items():
+        text = f"{name}: giao trong {'năm' if half_year else 'kỳ'} {format_money(allocated)}"
         if carried:
             text += f", năm trước chuyển sang {format_money(carried)}"
         rate = percent(disbursed, allocated + carried)
-        text += f", giải ngân {format_money(disbursed)}"
+        text += f", giải ngân{' 6 tháng đầu năm' if half_year else ''} {format_money(disbursed)}"
         if rate is not None:
             # with funds carried over the rate is of both, unlike the budget sentence's
             base = " tổng vốn giao và vốn năm trước chuyển sang" if carried else ""
             text += f" (đạt {format_number(rate, 2)}%{base})"
+        if undated:
+            text += f", ngoài ra {format_money(undated)} chưa ghi ngày giải ngân"
         parts.append(text)
     return "Kinh phí theo loại vốn: " + "; ".join(parts) + "."
 
@@ -88,5 +91,5 @@ def output_sentences(outputs: OutputFigures | None, period_label: str) -> dict[s
             f"nhận không được tính vào {period_label}.)"
         )
     if outputs.capital:
-        written["capital"] = _capital(outputs.capital)
+        written["capital"] = _capital(outputs.capital, outputs.half_year)
     return written

@@ -14,6 +14,7 @@ import sqlite_utils
 from gnapp.data import read_form_json
 from gnapp.reporting.figures.kinds import Period
 from gnapp.store import activities as store
+from gnapp.store.date_range import DateRange
 from gnapp.store.programme import CAPITAL_KINDS, capital_counts, programme_ids, target_kinds
 
 MODEL_KINDS = ("model", "production")  # activity kinds counted as models (mô hình, dự án)
@@ -59,6 +60,7 @@ class CapitalLine:
     allocated: int
     carried_over: int
     disbursed: int
+    undated: int = 0  # a half-year's: paid on a day not recorded, outside ``disbursed``
 
 
 @dataclass(frozen=True)
@@ -72,10 +74,16 @@ class OutputFigures:
     undated_policies: int
     measured: tuple[tuple[str, float], ...]  # target kind -> what the activities achieved
 
+    @property
+    def half_year(self) -> bool:
+        """Whether the days are a part of a year (a 6-month report's): the budget's allocation
+        is then the year's and its payments the half-year's."""
+        return not DateRange(self.first, self.last).whole_years
 
-def date_range(period: Period) -> store.DateRange:
+
+def date_range(period: Period) -> DateRange:
     """The days a period covers: whole years, or 1 January to 30 June of a half-year."""
-    return store.DateRange(f"{period.first}-01-01", period.end_date.isoformat())
+    return DateRange(f"{period.first}-01-01", period.end_date.isoformat())
 
 
 def _programme_projects(programme_id: str) -> list[tuple[str, str, dict[str, str]]]:
@@ -179,6 +187,7 @@ def capital_lines(rows: Iterable[Mapping[str, Any]]) -> tuple[CapitalLine, ...]:
                             row["allocated"],
                             row["carried_over"],
                             row["disbursed"],
+                            row["undated"],
                         )
                     )
     return tuple(lines)
@@ -210,7 +219,7 @@ def measured_targets(
 
 def output_figures(db: sqlite_utils.Database, period: Period) -> OutputFigures:
     """Section II.2's figures of a period: activities by start date, policies by the date
-    received, budget lines of the period's years."""
+    received, budget lines of the period's years with the payments made on its days."""
     days = date_range(period)
     activities = store.activities_in(db, days)
     reached = store.beneficiaries_in(db, days)
@@ -224,7 +233,7 @@ def output_figures(db: sqlite_utils.Database, period: Period) -> OutputFigures:
             PolicyOutput(code, label, *counted.get(code, (0, 0, 0, 0)))
             for code, label in store.POLICIES.items()
         ),
-        capital_lines(capital_counts(db, period.first, period.last)),
+        capital_lines(capital_counts(db, days)),
         store.undated_activities(db, days),
         store.undated_policy_benefits(db, days),
         measured_targets(activities, reached),

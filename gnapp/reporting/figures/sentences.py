@@ -31,9 +31,8 @@ COMMUNE_WORDS = {kind: word.lower() for kind, word in KIND_WORDS.items()} | {
     "district": "huyện",
     "province": "tỉnh",
 }
-# The budget lines hold a year's amounts, not the dates of disbursement: a report during the
-# year says so rather than pass the year's figures off as the period's.
-UNDATED_DISBURSEMENT = " (số giải ngân đã nhập của cả năm, chưa tách theo ngày giải ngân)"
+# Paid in a half-year's year on a day not recorded: said apart, never counted in the half-year
+UNDATED = "chưa ghi ngày giải ngân"
 # A figure the commune does not hold yet: a line the clerk fills in by hand
 DOTS = "……………………"
 NOT_RECORDED = f"thực hiện {DOTS}"
@@ -306,12 +305,37 @@ def communes_targets_summary(figures: ReportFigures, met: int, measured: int) ->
     return text + "."
 
 
-def _money(total: BudgetTotal) -> str:
+def _money(total: BudgetTotal, half_year: bool = False) -> str:
+    """The money said as "phân bổ …, giải ngân …, đạt …%"; in a half-year the payments made
+    in it, and apart what its year paid on a day not recorded."""
     if not total.allocated:
         return "chưa được phân bổ kinh phí"
+    text = (
+        f"phân bổ {format_money(total.allocated)}, giải ngân"
+        + (" 6 tháng đầu năm" if half_year else "")
+        + f" {format_money(total.disbursed)}, đạt {format_number(total.rate or 0, 2)}%"
+    )
+    return text + _undated(total)
+
+
+def _undated(total: BudgetTotal) -> str:
+    if not total.undated:
+        return ""
+    return f" (ngoài ra {format_money(total.undated)} {UNDATED}, không tính vào 6 tháng)"
+
+
+def _budget_sentence(figures: ReportFigures) -> str:
+    """The lead budget sentence; a half-year's counts the payments made on its days, of the
+    year's allocation."""
+    budget, total = figures.budget, figures.budget.total
+    text = f"Kinh phí thực hiện Chương trình {_budget_years(budget)}"
+    if figures.period.shape != "half_year" or not total.allocated:
+        return f"{text}: {_money(total)}."
     return (
-        f"phân bổ {format_money(total.allocated)}, giải ngân {format_money(total.disbursed)}, "
-        f"đạt {format_number(total.rate or 0, 2)}%"
+        f"{text}: phân bổ {format_money(total.allocated)}; 6 tháng đầu năm (từ ngày "
+        f"01/01/{figures.period.first} đến ngày {format_date(figures.period.end_date)}) giải "
+        f"ngân {format_money(total.disbursed)}, đạt {format_number(total.rate or 0, 2)}% kế "
+        f"hoạch vốn năm{_undated(total)}."
     )
 
 
@@ -355,6 +379,7 @@ def sentences(figures: ReportFigures) -> dict[str, str]:
     """The Vietnamese sentences of the figures, by key (SENTENCE_KEYS, then "target.<code>" and
     "budget.<programme>.<project>" for each target and project)."""
     budget = figures.budget
+    half_year = figures.period.shape == "half_year"
     written = {
         "commune": _commune(figures),
         "start_lists": _start_lists(figures),
@@ -365,13 +390,12 @@ def sentences(figures: ReportFigures) -> dict[str, str]:
         "groups_poor": _groups_sentence(figures, "poor"),
         "groups_near_poor": _groups_sentence(figures, "near_poor"),
         "targets": _targets_summary(figures),
-        "budget": (
-            f"Kinh phí thực hiện Chương trình {_budget_years(budget)}"
-            + (UNDATED_DISBURSEMENT if figures.end.current and budget.total.allocated else "")
-            + f": {_money(budget.total)}."
-        ),
+        "budget": _budget_sentence(figures),
         "budget_sources": "Theo nguồn vốn: "
-        + ("; ".join(f"{s.name}: {_money(s)}" for s in budget.sources) or "chưa có số liệu")
+        + (
+            "; ".join(f"{s.name}: {_money(s, half_year)}" for s in budget.sources)
+            or "chưa có số liệu"
+        )
         + ".",
     }
     for target in figures.targets:
@@ -380,6 +404,6 @@ def sentences(figures: ReportFigures) -> dict[str, str]:
         written[f"goal.{goal.code}"] = _goal_sentence(goal)
     for project in budget.projects:
         written[f"budget.{project.programme_id}.{project.code}"] = (
-            f"{project.name}: {_money(project)}."
+            f"{project.name}: {_money(project, half_year)}."
         )
     return written | output_sentences(figures.outputs, figures.period.label)

@@ -55,7 +55,14 @@ BUDGET_HEADERS = (
     tr_noop("Phân bổ (đồng)"),
     tr_noop("Năm trước chuyển sang (đồng)"),
     tr_noop("Giải ngân (đồng)"),
+    tr_noop("Trong đó chưa ghi ngày (đồng)"),
     tr_noop("Tỷ lệ"),
+)
+DISBURSEMENT_HEADERS = (
+    tr_noop("Ngày giải ngân"),
+    tr_noop("Số tiền (đồng)"),
+    tr_noop("Số chứng từ"),
+    tr_noop("Ghi chú"),
 )
 ACTIVITY_HEADERS = (
     tr_noop("Hoạt động, mô hình"),
@@ -209,7 +216,7 @@ class BudgetDialog(AsksBeforeDiscarding, QDialog):
         self.capital = _combo(_translated(CAPITAL_KINDS), tr("— chưa phân loại —"))
         self.allocated = QLineEdit(placeholderText=tr("vd. 450.000.000"))
         self.carried_over = QLineEdit(placeholderText=tr("để trống nếu không có"))
-        self.disbursed = QLineEdit(placeholderText=tr("vd. 300.000.000"))
+        self.undated_disbursed = QLineEdit(placeholderText=tr("để trống nếu không có"))
         self.error = error_label()
         form = QFormLayout()
         form.addRow(tr("Dự án, tiểu dự án"), self.project)
@@ -217,9 +224,17 @@ class BudgetDialog(AsksBeforeDiscarding, QDialog):
         form.addRow(tr("Loại vốn"), self.capital)
         form.addRow(tr("Kinh phí phân bổ (đồng)"), self.allocated)
         form.addRow(tr("Năm trước chuyển sang (đồng)"), self.carried_over)
-        form.addRow(tr("Đã giải ngân (đồng)"), self.disbursed)
+        form.addRow(tr("Đã giải ngân, không rõ ngày (đồng)"), self.undated_disbursed)
+        hint = QLabel(
+            tr(
+                "Từng lần giải ngân ghi với ngày của nó (nút “Giải ngân…”): báo cáo 6 tháng chỉ "
+                "tính các lần giải ngân trong 6 tháng; số không rõ ngày được nêu riêng."
+            ),
+            wordWrap=True,
+        )
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(hint)
         layout.addWidget(self.error)
         layout.addWidget(dialog_buttons(self))
         if row:
@@ -230,7 +245,7 @@ class BudgetDialog(AsksBeforeDiscarding, QDialog):
                 key.setEnabled(False)
             self.allocated.setText(format_number(row["allocated"]))
             self.carried_over.setText(_money(row["carried_over"] or None))
-            self.disbursed.setText(format_number(row["disbursed"]))
+            self.undated_disbursed.setText(_money(row["undated_disbursed"] or None))
 
     def accept(self) -> None:
         try:
@@ -244,7 +259,8 @@ class BudgetDialog(AsksBeforeDiscarding, QDialog):
                 self.project.currentData(),
                 self.source.currentData(),
                 allocated,
-                _optional_amount(self.disbursed.text(), tr("Giải ngân")) or 0,
+                _optional_amount(self.undated_disbursed.text(), tr("Đã giải ngân, không rõ ngày"))
+                or 0,
                 capital=self.capital.currentData(),
                 carried_over=_optional_amount(self.carried_over.text(), tr("Năm trước chuyển sang"))
                 or 0,
@@ -253,6 +269,132 @@ class BudgetDialog(AsksBeforeDiscarding, QDialog):
             self.error.setText(str(error))
             return
         super().accept()
+
+
+class DisbursementsDialog(QDialog):
+    """The payments of one budget line by day: each one added with its day and amount, or
+    deleted when entered by mistake, is saved at once."""
+
+    def __init__(self, cdb: CommuneDatabase, budget_id: int, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.cdb, self.budget_id = cdb, budget_id
+        line = programme.budget_line(cdb.db, budget_id)
+        year = line["year"]
+        self.setWindowTitle(
+            tr(
+                "Giải ngân năm {year}: {project} — {source}",
+                year=year,
+                project=line["project_code"],
+                source=programme.funding_sources(line["programme_id"])[line["funding_source"]],
+            )
+        )
+        self.setMinimumWidth(640)
+        self.summary = QLabel(wordWrap=True)
+        self.model = TextTableModel(DISBURSEMENT_HEADERS, numeric_columns=(1,))
+        self.table = records_table(self.model, stretch=3)
+        self.rows: list[dict[str, Any]] = []
+        # today when in the line's year, else the year's last day (a past year's payments)
+        self.day = QDateEdit(min(max(QDate.currentDate(), QDate(year, 1, 1)), QDate(year, 12, 31)))
+        self.day.setDisplayFormat("dd/MM/yyyy")
+        self.day.setCalendarPopup(True)
+        self.day.setDateRange(QDate(year, 1, 1), QDate(year, 12, 31))
+        self.amount = QLineEdit(placeholderText=tr("vd. 150.000.000"))
+        self.document = QLineEdit(placeholderText=tr("nếu có, vd. 25/UNC"))
+        self.note = QLineEdit()
+        self.error = error_label()
+        add = QPushButton(tr("Ghi lần giải ngân"))
+        delete = QPushButton(tr("Xóa lần giải ngân đã chọn"))
+        close = QPushButton(tr("Đóng"))
+        add.clicked.connect(self.add)
+        delete.clicked.connect(self.delete)
+        close.clicked.connect(self.accept)
+        form = QFormLayout()
+        form.addRow(tr("Ngày giải ngân"), self.day)
+        form.addRow(tr("Số tiền (đồng)"), self.amount)
+        form.addRow(tr("Số chứng từ"), self.document)
+        form.addRow(tr("Ghi chú"), self.note)
+        entry = QGroupBox(tr("Thêm một lần giải ngân"))
+        entry_layout = QVBoxLayout(entry)
+        entry_layout.addLayout(form)
+        entry_layout.addWidget(add, 0, Qt.AlignmentFlag.AlignRight)
+        buttons = QHBoxLayout()
+        buttons.addWidget(delete)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(entry)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+        self.load()
+
+    def load(self) -> None:
+        line = programme.budget_line(self.cdb.db, self.budget_id)
+        self.rows = programme.disbursements(self.cdb.db, self.budget_id)
+        self.model.set_rows(
+            TextRow(
+                (
+                    format_date(date.fromisoformat(row["disbursed_on"])),
+                    format_number(row["amount"]),
+                    row["document_number"] or "",
+                    row["note"] or "",
+                )
+            )
+            for row in self.rows
+        )
+        available = line["allocated"] + line["carried_over"]
+        text = tr(
+            "Phân bổ {allocated} đồng, năm trước chuyển sang {carried} đồng; đã giải ngân "
+            "{disbursed} đồng, còn {left} đồng.",
+            allocated=format_number(line["allocated"]),
+            carried=format_number(line["carried_over"]),
+            disbursed=format_number(line["disbursed"]),
+            left=format_number(available - line["disbursed"]),
+        )
+        if line["undated_disbursed"]:
+            text += " " + tr(
+                "Trong đó {amount} đồng chưa ghi ngày giải ngân (báo cáo 6 tháng nêu riêng, "
+                "không tính vào 6 tháng).",
+                amount=format_number(line["undated_disbursed"]),
+            )
+        self.summary.setText(text)
+
+    def add(self) -> None:
+        try:
+            amount = programme.disbursement_amount(self.amount.text())
+            programme.add_disbursement(
+                self.cdb,
+                self.budget_id,
+                self.day.date().toString("yyyy-MM-dd"),
+                amount,
+                document_number=self.document.text(),
+                note=self.note.text(),
+            )
+        except DatabaseError as error:
+            self.error.setText(str(error))
+            return
+        self.error.clear()
+        for field in (self.amount, self.document, self.note):
+            field.clear()
+        self.load()
+
+    def delete(self) -> None:
+        row = selected_row(self.table)
+        if row is None:
+            return
+        chosen = self.rows[row]
+        if ask_yes_no(
+            self,
+            tr("Xóa lần giải ngân"),
+            tr(
+                "Xóa lần giải ngân {amount} đồng ngày {day}?",
+                amount=format_number(chosen["amount"]),
+                day=format_date(date.fromisoformat(chosen["disbursed_on"])),
+            ),
+        ):
+            programme.delete_disbursement(self.cdb, chosen["id"])
+            self.load()
 
 
 class ActivityDialog(AsksBeforeDiscarding, QDialog):
@@ -355,18 +497,20 @@ class ActivitiesView(YearScreen):
     # --- building ---------------------------------------------------------------------------
 
     def _budget_tab(self) -> QWidget:
-        self.budget_model = TextTableModel(BUDGET_HEADERS, numeric_columns=(3, 4, 5, 6))
+        self.budget_model = TextTableModel(BUDGET_HEADERS, numeric_columns=(3, 4, 5, 6, 7))
         self.budget_table = records_table(self.budget_model)
         self.budget_rows: list[dict[str, Any]] = []
         self.budget_total = QLabel()
         add = QPushButton(tr("Thêm dòng kinh phí…"))
         edit = QPushButton(tr("Sửa…"))
+        payments = QPushButton(tr("Giải ngân…"))
         delete = QPushButton(tr("Xóa"))
         add.clicked.connect(lambda: self.edit_budget(None))
         edit.clicked.connect(lambda: self.edit_budget(selected_row(self.budget_table)))
         self.budget_table.doubleClicked.connect(lambda index: self.edit_budget(index.row()))
+        payments.clicked.connect(lambda: self.show_disbursements(selected_row(self.budget_table)))
         delete.clicked.connect(self.delete_budget)
-        return self._page(self.budget_table, self.budget_total, add, edit, delete)
+        return self._page(self.budget_table, self.budget_total, add, edit, payments, delete)
 
     def _page(self, table: QWidget, note: QLabel, *buttons: QPushButton) -> QWidget:
         page = QWidget()
@@ -491,6 +635,7 @@ class ActivitiesView(YearScreen):
                         format_number(row["allocated"]),
                         format_number(row["carried_over"]),
                         format_number(row["disbursed"]),
+                        _money(row["undated_disbursed"] or None),
                         format_percent(rate) if rate is not None else "",
                     )
                 )
@@ -498,6 +643,7 @@ class ActivitiesView(YearScreen):
         self.budget_model.set_rows(rows)
         allocated = sum(r["allocated"] for r in self.budget_rows)
         disbursed = sum(r["disbursed"] for r in self.budget_rows)
+        undated = sum(r["undated_disbursed"] for r in self.budget_rows)
         total_rate = percent(disbursed, allocated)  # the reports' rate, gnapp.reporting.figures
         self.budget_total.setText(
             tr(
@@ -506,6 +652,15 @@ class ActivitiesView(YearScreen):
                 disbursed=format_number(disbursed),
             )
             + (f" ({format_percent(total_rate)})." if total_rate is not None else ".")
+            + (
+                " "
+                + tr(
+                    "Trong đó {amount} đồng chưa ghi ngày giải ngân: báo cáo 6 tháng không tính.",
+                    amount=format_number(undated),
+                )
+                if undated
+                else ""
+            )
         )
 
     def load_activities(self) -> None:
@@ -623,10 +778,29 @@ class ActivitiesView(YearScreen):
         if self.budget_dialog(row).exec():
             self._done(tr("Đã ghi kinh phí."))
 
+    def disbursements_dialog(self, row: int) -> DisbursementsDialog:
+        return DisbursementsDialog(self.cdb, self.budget_rows[row]["id"], self)
+
+    def show_disbursements(self, row: int | None) -> None:
+        if row is None:
+            self.say(tr("Hãy chọn một dòng kinh phí để ghi các lần giải ngân."), error=True)
+            return
+        self.disbursements_dialog(row).exec()
+        self._done(tr("Đã cập nhật giải ngân."))
+
     def delete_budget(self) -> None:
         row = selected_row(self.budget_table)
-        if row is not None and self.confirm(tr("Xóa kinh phí"), tr("Xóa dòng kinh phí đã chọn?")):
-            programme.delete_budget(self.cdb, self.budget_rows[row]["id"])
+        if row is None:
+            return
+        line = self.budget_rows[row]
+        question = tr("Xóa dòng kinh phí đã chọn?")
+        if line["disbursed"]:
+            question = tr(
+                "Xóa dòng kinh phí đã chọn cùng {amount} đồng đã giải ngân ghi trên dòng này?",
+                amount=format_number(line["disbursed"]),
+            )
+        if self.confirm(tr("Xóa kinh phí"), question):
+            programme.delete_budget(self.cdb, line["id"])
             self._done(tr("Đã xóa dòng kinh phí."))
 
     def activity_dialog(self, row: int | None) -> ActivityDialog:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from gnapp.core.vietnamese import format_number
 from gnapp.i18n_extract import has_vietnamese_letters
 from gnapp.store import activities, programme
+from gnapp.ui.common.qt import QDate
+from gnapp.ui.programme import activities_view
 from gnapp.ui.programme.activities_view import ActivitiesView
 
 
@@ -46,14 +49,17 @@ def test_budget_dialog_validates(view, demo_db):
     view.year.setValue(2024)
     dialog = view.budget_dialog(0)
     assert not dialog.project.isEnabled()
-    dialog.disbursed.setText("999.999.999.999")
+    dated = programme.budgets(demo_db.db, 2024)[0]["disbursed"]
+    dialog.undated_disbursed.setText("999.999.999.999")
     dialog.accept()
     assert "Giải ngân" in dialog.error.text() and dialog.result() == 0
-    dialog.disbursed.setText("1.000.000")
+    dialog.undated_disbursed.setText("1.000.000")
     dialog.accept()
     assert dialog.result() == 1
     view.load()
-    assert cells(view.budget_model)[0][5] == "1.000.000"  # after kind of capital, carried over
+    # after kind of capital, carried over: the payments by day and the amount without a day
+    assert cells(view.budget_model)[0][5:7] == (format_number(dated + 1_000_000), "1.000.000")
+    assert "Trong đó 1.000.000 đồng chưa ghi ngày giải ngân" in view.budget_total.text()
 
 
 def test_add_activity_and_beneficiary_from_search(view, demo_db):
@@ -131,10 +137,10 @@ def test_budget_line_with_capital_and_funds_carried_over(view, demo_db):
     dialog.capital.setCurrentIndex(dialog.capital.findData("investment"))
     dialog.allocated.setText("100.000.000")
     dialog.carried_over.setText("20.000.000")
-    dialog.disbursed.setText("130.000.000")
+    dialog.undated_disbursed.setText("130.000.000")
     dialog.accept()
     assert "năm trước chuyển sang" in dialog.error.text() and dialog.result() == 0
-    dialog.disbursed.setText("110.000.000")
+    dialog.undated_disbursed.setText("110.000.000")
     dialog.accept()
     assert dialog.result() == 1
     view.load()
@@ -150,8 +156,47 @@ def test_budget_line_with_capital_and_funds_carried_over(view, demo_db):
         "100.000.000",
         "20.000.000",
         "110.000.000",
+        "110.000.000",
         "91,67%",
     )
+
+
+def test_disbursements_by_day_from_the_budget_tab(view, demo_db, monkeypatch):
+    line = programme.budgets(demo_db.db, 2025)[0]
+    before = programme.disbursements(demo_db.db, line["id"])
+    dialog = view.disbursements_dialog(0)
+    assert dialog.model.rowCount() == len(before) > 0
+    assert format_number(line["disbursed"]) in dialog.summary.text()
+    dialog.day.setDate(QDate(2025, 5, 20))
+    dialog.amount.setText("-3")
+    dialog.add()
+    assert "Số tiền giải ngân phải lớn hơn 0" in dialog.error.text()
+    dialog.amount.setText("ba triệu")
+    dialog.add()
+    assert "Số tiền giải ngân" in dialog.error.text()
+    left = line["allocated"] + line["carried_over"] - line["disbursed"]
+    dialog.amount.setText(format_number(left + 1))
+    dialog.add()
+    assert "vượt kinh phí còn lại" in dialog.error.text()
+    assert len(programme.disbursements(demo_db.db, line["id"])) == len(before)
+    dialog.amount.setText("3.000.000")
+    dialog.document.setText("25/UNC")
+    dialog.add()
+    assert dialog.error.text() == "" and dialog.amount.text() == ""
+    after = programme.disbursements(demo_db.db, line["id"])
+    added = next(r for r in after if r["document_number"] == "25/UNC")
+    assert (added["disbursed_on"], added["amount"]) == ("2025-05-20", 3_000_000)
+    assert dialog.model.rowCount() == len(before) + 1
+    assert ("20/05/2025", "3.000.000", "25/UNC", "") in cells(dialog.model)
+    # the day picker stays inside the line's year
+    assert dialog.day.minimumDate() == QDate(2025, 1, 1)
+    assert dialog.day.maximumDate() == QDate(2025, 12, 31)
+    dialog.table.selectRow(cells(dialog.model).index(("20/05/2025", "3.000.000", "25/UNC", "")))
+    monkeypatch.setattr(activities_view, "ask_yes_no", lambda *_: True)
+    dialog.delete()
+    assert len(programme.disbursements(demo_db.db, line["id"])) == len(before)
+    view.load()
+    assert cells(view.budget_model)[0][5] == format_number(line["disbursed"])
 
 
 def test_dates_of_an_activity_and_a_policy_benefit(view, demo_db):

@@ -246,6 +246,7 @@ def test_a_reopened_draft_can_take_new_figures(qtbot, view, demo_db, monkeypatch
     assert "đã lưu cùng báo cáo (phiên bản 1" in page.note.text()
     assert page.recompute.isVisibleTo(page)
     before = reopened.figures
+    demo_db.db.execute("DELETE FROM disbursements")
     demo_db.db.execute("DELETE FROM budgets")
     demo_db.db.conn.commit()
     page.compute_again()
