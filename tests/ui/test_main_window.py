@@ -96,11 +96,22 @@ def commune_db(request):
     return cdb
 
 
+def counted(qtbot, window):
+    """Wait for the overview's counts, read in the background."""
+    qtbot.waitUntil(lambda: window.overview_work is None, timeout=20_000)
+    return window
+
+
+def opened(qtbot, cdb):
+    """The main window on ``cdb`` with its overview's counts in."""
+    window = build_main_window(cdb)
+    qtbot.addWidget(window)
+    return counted(qtbot, window)
+
+
 @pytest.fixture
 def window(qtbot, commune_db):
-    window = build_main_window(commune_db)
-    qtbot.addWidget(window)
-    return window
+    return opened(qtbot, commune_db)
 
 
 def sql_count(cdb, sql: str, *params) -> int:
@@ -153,8 +164,7 @@ def test_title_holds_the_commune_name(window, commune_db):
 
 def test_demo_commune_is_marked_in_title_and_badge(qtbot, new_db):
     build_commune(new_db, demo=True)
-    window = build_main_window(new_db)
-    qtbot.addWidget(window)
+    window = opened(qtbot, new_db)
     window.show()
     assert window.windowTitle() == "GNApp — Xã Thử Nghiệm — DỮ LIỆU MẪU"
     assert window.demo_badge.isVisible()
@@ -162,8 +172,7 @@ def test_demo_commune_is_marked_in_title_and_badge(qtbot, new_db):
 
 def test_a_real_commune_has_no_demo_mark(qtbot, new_db):
     build_commune(new_db)
-    window = build_main_window(new_db)
-    qtbot.addWidget(window)
+    window = opened(qtbot, new_db)
     window.show()
     assert window.windowTitle() == "GNApp — Xã Thử Nghiệm"
     assert not window.demo_badge.isVisible()
@@ -171,8 +180,7 @@ def test_a_real_commune_has_no_demo_mark(qtbot, new_db):
 
 def test_header_shows_kind_province_and_receiving_office(qtbot, new_db):
     build_commune(new_db, kind="phuong")
-    window = build_main_window(new_db)
-    qtbot.addWidget(window)
+    window = opened(qtbot, new_db)
     details = window.details_label.text()
     assert "Phường" in details
     assert "Quảng Ngãi" in details
@@ -210,10 +218,11 @@ def test_totals_equal_sql_counts_for_the_selected_year(window, commune_db):
     assert f"tỷ lệ {rate}" in window.poor_box.detail.text()
 
 
-def test_changing_the_year_shows_that_years_counts(window, commune_db):
+def test_changing_the_year_shows_that_years_counts(qtbot, window, commune_db):
     shown = {}
     for index in range(window.year_box.count()):
         window.year_box.setCurrentIndex(index)
+        counted(qtbot, window)
         year = window.year
         counts = year_counts(commune_db, year)
         assert total_row_texts(window) == {key: format_number(n) for key, n in counts.items()}
@@ -225,19 +234,18 @@ def test_changing_the_year_shows_that_years_counts(window, commune_db):
 
 def test_change_against_the_previous_year_is_in_words(qtbot, new_db):
     build_commune(new_db)
-    window = build_main_window(new_db)
-    qtbot.addWidget(window)
+    window = opened(qtbot, new_db)
     # 2024: 3 poor, 2 near-poor; 2025: 2 poor, 3 near-poor
     assert "giảm 1 hộ so với năm 2024" in window.poor_box.detail.text()
     assert "tăng 1 hộ so với năm 2024" in window.near_poor_box.detail.text()
     window.year_box.setCurrentIndex(0)
+    counted(qtbot, window)
     assert "chưa có số liệu năm trước" in window.poor_box.detail.text()
 
 
 def test_movements_and_targets_of_the_year(qtbot, new_db):
     build_commune(new_db)
-    window = build_main_window(new_db)
-    qtbot.addWidget(window)
+    window = opened(qtbot, new_db)
     window.show()
     movements = {
         cell(window.movement_model, r, 0): cell(window.movement_model, r, 1)
@@ -259,10 +267,10 @@ def test_movements_and_targets_of_the_year(qtbot, new_db):
 
 def test_a_year_without_movements_or_targets_says_so(qtbot, new_db):
     build_commune(new_db)
-    window = build_main_window(new_db)
-    qtbot.addWidget(window)
+    window = opened(qtbot, new_db)
     window.show()
     window.year_box.setCurrentIndex(0)  # 2024: the first year, no targets
+    counted(qtbot, window)
     assert window.target_model.rowCount() == 0
     assert not window.target_view.isVisible()
     assert window.target_note.isVisible()
@@ -291,8 +299,7 @@ def test_every_text_the_clerk_reads_is_nfc(window):
 
 
 def test_an_empty_database_opens_with_notes_instead_of_figures(qtbot, new_db):
-    window = build_main_window(new_db)
-    qtbot.addWidget(window)
+    window = opened(qtbot, new_db)
     window.show()
     assert window.windowTitle() == "GNApp — Chưa khai báo thông tin xã"
     assert window.year is None
@@ -410,6 +417,7 @@ def test_opening_a_household_and_saving_refreshes_the_window(qtbot, window, monk
     assert page.search_box.text() == ""
     assert page.model.rowCount() == before + 1
     assert page.model.index(page.view.currentIndex().row(), 1).data() == "Bùi Thị Mới"
+    counted(qtbot, window)
     assert window.households_box.value.text() == format_number(before + 1)
 
 
@@ -485,8 +493,7 @@ def test_about_box_gives_the_version(window, shown_boxes):
 
 def test_opening_another_file_shows_it(qtbot, new_db, tmp_path):
     build_commune(new_db)
-    window = build_main_window(new_db)
-    qtbot.addWidget(window)
+    window = opened(qtbot, new_db)
     other = open_database(tmp_path / "khac.gnapp", create=True)
     save_commune(other, code="1", name="Phường Bình Minh", kind="phuong", province="Huế")
     other.close()
