@@ -4,6 +4,8 @@ hand-built commune and on the demo commune."""
 from __future__ import annotations
 
 import sys
+import threading
+import time
 import types
 import unicodedata
 from pathlib import Path
@@ -13,6 +15,7 @@ import pytest
 import gnapp
 from gnapp.core.movements import movement
 from gnapp.core.vietnamese import format_number, format_percent
+from gnapp.demo import DEMO_USERS
 from gnapp.store.database import open_database
 from gnapp.store.overview import VillageFigures, village_figures
 from gnapp.store.programme import set_target
@@ -592,37 +595,89 @@ def test_run_gui_shows_the_window_and_closes_the_database(qapp, new_db, shown_wi
         shown_windows[0].cdb.db.execute("SELECT 1")
 
 
-def test_run_gui_demo_creates_a_missing_demo_file_first(qapp, monkeypatch, shown_windows, tmp_path):
-    made = []
+def _fake_demo(monkeypatch, fresh_demo_copy):
+    from gnapp.demo import DEMO_PASSWORD
+
+    fake = types.SimpleNamespace(
+        fresh_demo_copy=fresh_demo_copy, DEMO_USERS=DEMO_USERS, DEMO_PASSWORD=DEMO_PASSWORD
+    )
+    monkeypatch.setitem(sys.modules, "gnapp.demo", fake)
+    monkeypatch.setattr(gnapp, "demo", sys.modules["gnapp.demo"], raising=False)
+
+
+def test_the_sign_in_shows_while_the_demo_is_made(qtbot, monkeypatch, shown_windows, signed_in,
+                                                 tmp_path):  # fmt: skip
+    made, release, seen = [], threading.Event(), []
 
     def fresh_demo_copy(path, progress=None):
+        progress(100, 200)
+        release.wait(30)
         cdb = open_database(path, create=True)
         build_commune(cdb, demo=True)
         cdb.close()
-        progress(100, 200)
         made.append(path)
 
-    monkeypatch.setitem(
-        sys.modules, "gnapp.demo", types.SimpleNamespace(fresh_demo_copy=fresh_demo_copy)
-    )
-    monkeypatch.setattr(gnapp, "demo", sys.modules["gnapp.demo"], raising=False)
+    def sign_in(dialog):
+        qtbot.waitUntil(lambda: dialog.making.value() == 100, timeout=10_000)
+        ok = dialog.buttons.button(qt.QDialogButtonBox.StandardButton.Ok)
+        seen.append((list(made), ok.isEnabled(), dialog.making.isVisibleTo(dialog),
+                     dialog.making.text(), dialog.username.text()))  # fmt: skip
+        release.set()
+        qtbot.waitUntil(lambda: dialog.cdb is not None, timeout=10_000)
+        seen.append((ok.isEnabled(), dialog.making.isVisibleTo(dialog), dialog.title.text()))
+        dialog.user = signed_in
+        return 1
+
+    _fake_demo(monkeypatch, fresh_demo_copy)
+    monkeypatch.setattr(ui_app.LoginDialog, "exec", sign_in)
     path = tmp_path / "mau.gnapp"
     assert run_gui(path, demo=True) == 0
+    assert seen == [
+        ([], False, True, "Đang tạo dữ liệu mẫu… 50%", DEMO_USERS[0][0]),
+        (True, False, "<b>Xã Thử Nghiệm</b><br>Đăng nhập để làm việc"),
+    ]
     assert made == [path]
     assert shown_windows[0].windowTitle().endswith("— DỮ LIỆU MẪU")
     assert run_gui(path, demo=True) == 0  # an existing demo file is opened, not made again
     assert made == [path]
 
 
-def test_a_failed_demo_leaves_no_file_behind(qapp, monkeypatch, tmp_path):
+def test_quitting_while_the_demo_is_made_stops_it(qtbot, monkeypatch, shown_windows, tmp_path):
+    steps = []
+
+    def fresh_demo_copy(path, progress=None):
+        path.write_bytes(b"")  # as far as it got
+        for step in range(1000):
+            progress(step, 1000)  # raises Cancelled once quit
+            steps.append(step)
+            time.sleep(0.01)
+
+    def quit_(dialog):
+        qtbot.waitUntil(lambda: dialog.making.value() > 0, timeout=10_000)
+        return 0
+
+    _fake_demo(monkeypatch, fresh_demo_copy)
+    monkeypatch.setattr(ui_app.LoginDialog, "exec", quit_)
+    path = tmp_path / "mau.gnapp"
+    assert run_gui(path, demo=True) == 0
+    assert 0 < len(steps) < 1000
+    assert not path.exists()
+    assert shown_windows == []
+
+
+def test_a_failed_demo_leaves_no_file_behind(qtbot, monkeypatch, tmp_path):
     def fresh_demo_copy(path, progress=None):
         open_database(path, create=True).close()
         raise RuntimeError("engine failed")
 
-    monkeypatch.setitem(
-        sys.modules, "gnapp.demo", types.SimpleNamespace(fresh_demo_copy=fresh_demo_copy)
-    )
-    monkeypatch.setattr(gnapp, "demo", sys.modules["gnapp.demo"], raising=False)
+    def wait(dialog):
+        pool = qt.QThreadPool.globalInstance()
+        qtbot.waitUntil(lambda: pool.activeThreadCount() == 0, timeout=10_000)
+        qtbot.wait(100)  # the failure reaches the dialog
+        return 0
+
+    _fake_demo(monkeypatch, fresh_demo_copy)
+    monkeypatch.setattr(ui_app.LoginDialog, "exec", wait)
     path = tmp_path / "mau.gnapp"
     with pytest.raises(RuntimeError):
         run_gui(path, demo=True)
