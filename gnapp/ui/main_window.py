@@ -35,7 +35,7 @@ from gnapp.store.setup import KINDS
 from gnapp.store.users import User
 from gnapp.ui.common.guide import GuideDialog
 from gnapp.ui.common.household_list import HouseholdListPage
-from gnapp.ui.common.jobs import BackgroundWork, Job, in_background
+from gnapp.ui.common.jobs import COMPUTING, BackgroundWork, Job, in_background
 from gnapp.ui.common.messages import ask_path, show_message
 from gnapp.ui.common.models import (
     TextTableModel,
@@ -91,7 +91,6 @@ TOTAL_NAMES = {
 FILE_FILTER = tr_noop("Dữ liệu GNApp (*.gnapp)")
 DEMO_BADGE = tr_noop("DỮ LIỆU MẪU — không dùng cho báo cáo thật")
 NOT_DECLARED = tr_noop("chưa khai báo")
-COMPUTING = tr_noop("Đang tính…")
 WINDOW_STYLE = """
 QLabel#communeName { font-size: 16pt; font-weight: bold; }
 QLabel#demoBadge {

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from gnapp.i18n import tr
+from gnapp.i18n import tr, tr_noop
 from gnapp.progress import Cancelled, Progress
 from gnapp.ui.common.qt import (
     QEventLoop,
@@ -32,6 +32,8 @@ class _Signals(QObject):
     failed = Signal(object)
     cancelled = Signal()
 
+
+COMPUTING = tr_noop("Đang tính…")  # in place of figures being computed in the background
 
 # Runnables on their way: held here until their work has ended, whatever becomes of the
 # window that started them (the pool does not own them).
