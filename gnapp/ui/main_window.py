@@ -694,9 +694,12 @@ class MainWindow(QMainWindow):
             len(overview.villages),
         )  # fmt: skip
         self._show_movements(overview.year, overview.movements)
-        # The village table gets the width of its columns first; the side takes the rest.
+        # The village table gets the width of its columns first; the side takes the rest, and
+        # there the movements (now known) the height of their rows first.
         village, side = self.village_group.sizeHint().width(), self.overview_splitter.widget(1)
         self.overview_splitter.setSizes([village, side.minimumSizeHint().width()])
+        movements = self.movement_group.sizeHint().height()
+        side.setSizes([movements, max(side.height() - movements, 0)])
         self.overview_shown.emit()
 
     def _not_computed(self, error: Exception) -> None:

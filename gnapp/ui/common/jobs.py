@@ -10,6 +10,7 @@ path, not the open ``CommuneDatabase``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from typing import Any
 
 from gnapp.i18n import tr, tr_noop
@@ -53,13 +54,18 @@ class _Runnable(QRunnable):
         try:
             result = self.work(self.progress)
         except Cancelled:
-            self.signals.cancelled.emit()
+            self._tell(self.signals.cancelled)
         except Exception as error:  # shown to the user by the GUI thread
-            self.signals.failed.emit(error)
+            self._tell(self.signals.failed, error)
         else:
-            self.signals.finished.emit(result)
+            self._tell(self.signals.finished, result)
         finally:
             _RUNNING.discard(self)
+
+    @staticmethod
+    def _tell(signal: Any, *payload: Any) -> None:
+        with suppress(RuntimeError):  # the application is closing: no one is left to hear it
+            signal.emit(*payload)
 
 
 class BackgroundWork(QObject):

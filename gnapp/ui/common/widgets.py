@@ -61,6 +61,9 @@ def busy() -> Iterator[None]:
 # Columns are sized from their header and this many rows, never from every row of a long list
 # (that reads every row, again at each change): the user widens a column that needs more.
 FITTED_ROWS = 40
+# The cells' padding in the main window's style sheet (2 × 4 px), which a view not yet in the
+# window does not count when it measures its rows.
+CELL_PADDING = 8
 
 
 def fit_columns(view: QTableView) -> None:
@@ -70,7 +73,9 @@ def fit_columns(view: QTableView) -> None:
     header.setResizeContentsPrecision(FITTED_ROWS)
     for column in range(header.count()):
         if header.sectionResizeMode(column) == QHeaderView.ResizeMode.Interactive:
-            width = max(view.sizeHintForColumn(column), header.sectionSizeHint(column))
+            width = max(
+                view.sizeHintForColumn(column) + CELL_PADDING, header.sectionSizeHint(column)
+            )
             header.resizeSection(column, width)
 
 

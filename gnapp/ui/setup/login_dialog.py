@@ -65,6 +65,7 @@ class LoginDialog(QDialog):
             lambda: self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
         )
         self.making = QProgressBar(objectName="making")
+        self.making.setRange(0, 0)  # busy until the first report of how far it has come
         self.making.setVisible(cdb is None)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
