@@ -7,6 +7,7 @@ here knows Qt: an image is its pixels (RGBX, 4 bytes a pixel) and their layout.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -82,3 +83,19 @@ class PdfPages:
         trace: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def render_pages(
+    path: str | os.PathLike[str],
+    dpi: float,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[PageImage]:
+    """Every page of the PDF at ``path`` at ``dpi``; ``progress(done, total)`` before each page
+    (a ``gnapp.progress.Progress`` stops the work there when cancelled)."""
+    with PdfPages(path) as pages:
+        images = []
+        for index in range(len(pages)):
+            if progress is not None:
+                progress(index, len(pages))
+            images.append(pages.render(index, dpi))
+        return images

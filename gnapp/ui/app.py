@@ -18,17 +18,16 @@ from gnapp.store.backups import (
 from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.store.errors import DatabaseError
 from gnapp.store.users import User, get_user
+from gnapp.ui.common.jobs import in_background
 from gnapp.ui.common.messages import show_message
 from gnapp.ui.common.qt import (
     QApplication,
     QIcon,
     QMessageBox,
     QPixmap,
-    QProgressDialog,
-    Qt,
     QThreadPool,
 )
-from gnapp.ui.common.sign_in import sign_in_at_start, sign_in_to_commune
+from gnapp.ui.common.sign_in import LoginDialog, sign_in_at_start, sign_in_to_commune
 from gnapp.ui.common.translations import apply_language
 from gnapp.ui.common.window_size import MAIN_WINDOW_SIZE, fit_window
 from gnapp.ui.main_window import MainWindow
@@ -49,27 +48,42 @@ def build_main_window(cdb: CommuneDatabase, user: User | None = None) -> MainWin
     return window
 
 
-def _create_demo(path: Path) -> None:
-    """Write a fresh demo commune at ``path``, showing progress if it must be generated."""
+def _sign_in_to_a_new_demo(path: Path) -> tuple[CommuneDatabase | None, User | None]:
+    """The sign-in window at once while a fresh demo commune is written at ``path`` in the
+    background (generated the first time, with its progress in the window); the database and
+    who signed in, or (None, None) when the user quits (the demo stops, nothing is left at
+    ``path``). A demo that fails to be made raises its error, leaving nothing at ``path``."""
     from gnapp import demo  # the generator needs the classification engine: load it on demand
 
-    dialog = QProgressDialog(tr("Đang tạo dữ liệu mẫu…"), "", 0, 0)
-    dialog.setWindowTitle(tr("GNApp — tạo dữ liệu mẫu"))
-    dialog.setCancelButton(None)
-    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
-    dialog.setMinimumDuration(0)
+    dialog = LoginDialog(None, demo=True)
+    failures: list[Exception] = []
 
-    def progress(done: int, total: int) -> None:
-        dialog.setMaximum(total)
-        dialog.setValue(done)  # a modal dialog processes events here
+    def made(_: object) -> None:
+        try:
+            dialog.set_database(open_database(path))
+        except DatabaseError as error:
+            failed(error)
 
-    try:
-        demo.fresh_demo_copy(path, progress=progress)
-    except BaseException:
+    def failed(error: Exception) -> None:
+        failures.append(error)
+        dialog.reject()
+
+    making = in_background(
+        dialog, lambda progress: demo.fresh_demo_copy(path, progress=progress), made, failed
+    )
+    making.signals.progressed.connect(dialog.show_making)
+    dialog.exec()
+    if making.running:  # quit while it was being made
+        making.cancel()
+        QThreadPool.globalInstance().waitForDone()
+    if dialog.user is None:
+        if dialog.cdb is not None:
+            dialog.cdb.close()
         path.unlink(missing_ok=True)  # a half-made demo must not be opened as if it were whole
-        raise
-    finally:
-        dialog.close()
+        if failures:
+            raise failures[0]
+        return None, None
+    return dialog.cdb, dialog.user
 
 
 def _first_run() -> tuple[CommuneDatabase | None, User | None, bool, tuple[Path, str] | None]:
@@ -183,9 +197,10 @@ def run_gui(
     path = _demo_path() if path is None else Path(path)
     if office or path.suffix == OFFICE_SUFFIX:
         return run_office_gui(app, path)
+    if demo and not path.exists():
+        cdb, user = _sign_in_to_a_new_demo(path)
+        return 0 if cdb is None or user is None else _show(app, cdb, user, demo=True)
     try:
-        if demo and not path.exists():
-            _create_demo(path)
         _remove_leftovers(path)
         report = check_integrity(path) if path.exists() else None  # open_database says missing
         if report is not None and not report.sound:

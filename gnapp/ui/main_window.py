@@ -2,29 +2,32 @@
 
 Areas: "Tổng quan" (the commune at a glance for the year) and "Hộ gia đình" (the household
 list); importing a list opens its wizard. The household form, the import wizard and the export
-dialog load on first use.
+dialog load on first use. So that the window opens at once on a large register, the other
+areas are built when first shown, and the overview's counts are read on a pool thread (with
+its own connection) behind "Đang tính…".
 """
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import cast
 
 import gnapp
 from gnapp.core.vietnamese import format_decimal, format_number, format_percent
 from gnapp.i18n import LANGUAGES, current_language, tr, tr_noop
 from gnapp.preferences import backup_root, remember_database
+from gnapp.progress import Progress
 from gnapp.store import users
 from gnapp.store.backups import default_backup_folder
 from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.store.errors import DatabaseError
 from gnapp.store.overview import (
     VillageFigures,
-    commune_total,
-    movement_counts,
+    YearOverview,
     status_years,
-    village_figures,
     year_in_view,
+    year_overview,
 )
 from gnapp.store.programme import target_kinds, targets
 from gnapp.store.register import get_commune, get_setting
@@ -32,7 +35,7 @@ from gnapp.store.setup import KINDS
 from gnapp.store.users import User
 from gnapp.ui.common.guide import GuideDialog
 from gnapp.ui.common.household_list import HouseholdListPage
-from gnapp.ui.common.jobs import Job
+from gnapp.ui.common.jobs import COMPUTING, BackgroundWork, Job, in_background
 from gnapp.ui.common.messages import ask_path, show_message
 from gnapp.ui.common.models import (
     TextTableModel,
@@ -66,8 +69,10 @@ from gnapp.ui.common.qt import (
     QTableView,
     QVBoxLayout,
     QWidget,
+    Signal,
 )
 from gnapp.ui.common.sign_in import sign_in_to_commune
+from gnapp.ui.common.widgets import busy
 from gnapp.ui.programme.activities_view import ActivitiesView
 from gnapp.ui.programme.dashboard import DashboardView
 from gnapp.ui.programme.targets_view import TargetsView
@@ -201,11 +206,15 @@ AREAS = (
     ),
 )
 OVERVIEW, HOUSEHOLDS, DASHBOARD, TARGETS, ACTIVITIES, REPORTS, PACKAGES, REVIEW = range(len(AREAS))
+# The areas built when first shown (each on the database open then).
+LATER_AREAS = (DASHBOARD, TARGETS, ACTIVITIES, REPORTS, PACKAGES, REVIEW)
 
 
 class MainWindow(QMainWindow):
     """The commune's name and the year in view above; the navigation on the left; the
     overview (figures, village table, movements, targets) or the household list beside it."""
+
+    overview_shown = Signal()  # the year's counts have come and are shown
 
     def __init__(self, cdb: CommuneDatabase, user: User | None = None) -> None:
         super().__init__()
@@ -214,6 +223,8 @@ class MainWindow(QMainWindow):
         # run_gui turns these on: a backup once a day and one on closing (not of the demo).
         self.automatic_backups = False
         self.backup_job: Job | None = None
+        self.overview_work: BackgroundWork | None = None
+        self.views: dict[int, QWidget] = {}  # the LATER_AREAS built so far
         self._backed_up_on_closing = False
         self._close_requested = False
         self.setStyleSheet(WINDOW_STYLE)
@@ -408,10 +419,10 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         self.pages.addWidget(self._build_overview())
         self.pages.addWidget(self.household_page)
-        for _ in (DASHBOARD, TARGETS, ACTIVITIES, REPORTS, PACKAGES, REVIEW):
-            self.pages.addWidget(QWidget())  # replaced by the database's views in load()
+        for _ in LATER_AREAS:
+            self.pages.addWidget(QWidget())  # replaced by the area's view when first shown
         self.navigation_panel = self._build_navigation()
-        self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.navigation.currentRowChanged.connect(self._show_page)
         body = QHBoxLayout()
         body.addWidget(self.navigation_panel)
         body.addWidget(self.pages, 1)
@@ -523,38 +534,90 @@ class MainWindow(QMainWindow):
         year = self._fill_years(year_in_view(self.cdb.db))
         self.household_page.set_database(self.cdb, year)
         self.show_year(year)
-        self._load_programme_views()
-        # The village table first gets the width of all its columns; the side takes the rest.
-        village, side = self.village_group.sizeHint().width(), self.overview_splitter.widget(1)
-        self.overview_splitter.setSizes([village, side.minimumSizeHint().width()])
+        self._forget_views()
+        self._show_page(self.navigation.currentRow())
 
-    def _load_programme_views(self) -> None:
-        """The dashboard, targets, activities and reports areas, on the open database."""
-        self.dashboard = DashboardView(self.cdb)
-        self.reports_view = ReportsView(self.cdb)
-        self.packages_view = PackagesView(self.cdb, self.user)
-        self.packages_view.changed.connect(self.reports_view.refresh)
-        self.targets_view = TargetsView(self.cdb, self.year)
-        self.activities_view = ActivitiesView(self.cdb, self.year)
-        self.targets_view.changed.connect(self.dashboard.load)
-        self.targets_view.changed.connect(self.reload)
-        self.activities_view.changed.connect(self.dashboard.load)
-        self.review_view = ReviewView(self.cdb, self.user)
-        self.review_view.changed.connect(self.reload)
-        self.review_view.changed.connect(self.dashboard.load)
-        for area, view in (
-            (DASHBOARD, self.dashboard),
-            (TARGETS, self.targets_view),
-            (ACTIVITIES, self.activities_view),
-            (REPORTS, self.reports_view),
-            (PACKAGES, self.packages_view),
-            (REVIEW, self.review_view),
-        ):
+    # --- the areas built when first shown --------------------------------------------------
+
+    def _show_page(self, area: int) -> None:
+        if area in LATER_AREAS:
+            self.area_view(area)
+        self.pages.setCurrentIndex(area)
+
+    def area_view(self, area: int) -> QWidget:
+        """The view of one of LATER_AREAS on the open database, built if not yet."""
+        view = self.views.get(area)
+        if view is None:
+            with busy():
+                view = self.views[area] = self._build_view(area)
             old = self.pages.widget(area)
             self.pages.insertWidget(area, view)
             self.pages.removeWidget(old)
             old.deleteLater()
-        self.pages.setCurrentIndex(self.navigation.currentRow())
+        return view
+
+    def _build_view(self, area: int) -> QWidget:
+        if area == DASHBOARD:
+            return DashboardView(self.cdb)
+        if area == TARGETS:
+            targets_view = TargetsView(self.cdb, self.year)
+            targets_view.changed.connect(self._reload_dashboard)
+            targets_view.changed.connect(self.reload)
+            return targets_view
+        if area == ACTIVITIES:
+            activities_view = ActivitiesView(self.cdb, self.year)
+            activities_view.changed.connect(self._reload_dashboard)
+            return activities_view
+        if area == REPORTS:
+            return ReportsView(self.cdb)
+        if area == PACKAGES:
+            packages_view = PackagesView(self.cdb, self.user)
+            packages_view.changed.connect(self._refresh_reports)
+            return packages_view
+        review_view = ReviewView(self.cdb, self.user)
+        review_view.changed.connect(self.reload)
+        review_view.changed.connect(self._reload_dashboard)
+        return review_view
+
+    def _forget_views(self) -> None:
+        """Another database: the areas built on the last one are built again when shown."""
+        for area, view in self.views.items():
+            self.pages.insertWidget(area, QWidget())
+            self.pages.removeWidget(view)
+            view.deleteLater()
+        self.views.clear()
+
+    def _reload_dashboard(self) -> None:
+        if DASHBOARD in self.views:
+            self.dashboard.load()
+
+    def _refresh_reports(self) -> None:
+        if REPORTS in self.views:
+            self.reports_view.refresh()
+
+    @property
+    def dashboard(self) -> DashboardView:
+        return cast(DashboardView, self.area_view(DASHBOARD))
+
+    @property
+    def targets_view(self) -> TargetsView:
+        return cast(TargetsView, self.area_view(TARGETS))
+
+    @property
+    def activities_view(self) -> ActivitiesView:
+        return cast(ActivitiesView, self.area_view(ACTIVITIES))
+
+    @property
+    def reports_view(self) -> ReportsView:
+        return cast(ReportsView, self.area_view(REPORTS))
+
+    @property
+    def packages_view(self) -> PackagesView:
+        return cast(PackagesView, self.area_view(PACKAGES))
+
+    @property
+    def review_view(self) -> ReviewView:
+        return cast(ReviewView, self.area_view(REVIEW))
 
     def reload(self) -> None:
         """Read the database again after a change, keeping the year, the area and the list's
@@ -585,24 +648,65 @@ class MainWindow(QMainWindow):
         return self.year_box.currentData()
 
     def show_year(self, year: int | None) -> None:
-        """The overview and the list's statuses for ``year``."""
+        """The overview and the list's statuses for ``year``: the counts are read in the
+        background, "Đang tính…" shown until they come."""
         if self.household_page.year != year:
             self.household_page.set_year(year)
+        if self.overview_work is not None:
+            self.overview_work.cancel()  # its counts would be of another year or database
+            self.overview_work = None
         if year is None:
             self._show_no_year()
             return
-        db = self.cdb.db
-        rows = village_figures(db, year)
-        self.village_model.set_figures(rows, total_name=self.total_name)
         index = self.years.index(year)
         previous_year = self.years[index - 1] if index else None
-        previous = (
-            commune_total(village_figures(db, previous_year)) if previous_year is not None else None
-        )
-        self._show_figures(self.village_model.total, previous, previous_year, len(rows))
-        self.village_group.setTitle(tr("Số liệu theo thôn, tổ dân phố — năm {year}", year=year))
-        self._show_movements(year)
+        self._show_computing(year)
         self._show_targets(year)
+        path = self.cdb.path
+
+        def read(progress: Progress) -> YearOverview:
+            with open_database(path) as own:
+                return year_overview(own.db, year, previous_year, progress)
+
+        work = in_background(
+            self, read, lambda overview: self._show_overview(work, overview), self._not_computed
+        )
+        self.overview_work = work
+
+    def _show_computing(self, year: int) -> None:
+        """The placeholder while a year's counts are read."""
+        self.village_model.clear()
+        self.village_group.setTitle(tr("Số liệu theo thôn, tổ dân phố — năm {year}", year=year))
+        for box in self._figure_boxes:
+            box.show_figure("…", tr(COMPUTING))
+        self.movement_group.setTitle(tr("Biến động hộ nghèo, cận nghèo năm {year}", year=year))
+        self.movement_view.hide()
+        self.movement_note.setText(tr(COMPUTING))
+        self.movement_note.show()
+
+    def _show_overview(self, work: BackgroundWork, overview: YearOverview) -> None:
+        if work is not self.overview_work:
+            return  # another year or database was chosen meanwhile
+        self.overview_work = None
+        self.village_model.set_figures(overview.villages, total_name=self.total_name)
+        self._show_figures(
+            self.village_model.total, overview.previous, overview.previous_year,
+            len(overview.villages),
+        )  # fmt: skip
+        self._show_movements(overview.year, overview.movements)
+        # The village table gets the width of its columns first; the side takes the rest, and
+        # there the movements (now known) the height of their rows first.
+        village, side = self.village_group.sizeHint().width(), self.overview_splitter.widget(1)
+        self.overview_splitter.setSizes([village, side.minimumSizeHint().width()])
+        movements = self.movement_group.sizeHint().height()
+        side.setSizes([movements, max(side.height() - movements, 0)])
+        self.overview_shown.emit()
+
+    def _not_computed(self, error: Exception) -> None:
+        self.overview_work = None
+        for box in self._figure_boxes:
+            box.show_figure("—", "")
+        self.movement_note.setText(tr("Không đọc được số liệu: {error}", error=error))
 
     def _show_figures(
         self,
@@ -636,10 +740,9 @@ class MainWindow(QMainWindow):
             format_number(total.average), tr("hộ nông, lâm, ngư, diêm nghiệp")
         )
 
-    def _show_movements(self, year: int) -> None:
-        rows = movement_rows(movement_counts(self.cdb.db, year))
+    def _show_movements(self, year: int, counts: dict[str, int]) -> None:
+        rows = movement_rows(counts)
         self.movement_model.set_rows(rows)
-        self.movement_group.setTitle(tr("Biến động hộ nghèo, cận nghèo năm {year}", year=year))
         self.movement_view.setVisible(bool(rows))
         self.movement_note.setVisible(not rows)
         self.movement_note.setText(

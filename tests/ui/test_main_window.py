@@ -4,6 +4,8 @@ hand-built commune and on the demo commune."""
 from __future__ import annotations
 
 import sys
+import threading
+import time
 import types
 import unicodedata
 from pathlib import Path
@@ -13,6 +15,7 @@ import pytest
 import gnapp
 from gnapp.core.movements import movement
 from gnapp.core.vietnamese import format_number, format_percent
+from gnapp.demo import DEMO_USERS
 from gnapp.store.database import open_database
 from gnapp.store.overview import VillageFigures, village_figures
 from gnapp.store.programme import set_target
@@ -96,11 +99,22 @@ def commune_db(request):
     return cdb
 
 
+def counted(qtbot, window):
+    """Wait for the overview's counts, read in the background."""
+    qtbot.waitUntil(lambda: window.overview_work is None, timeout=20_000)
+    return window
+
+
+def opened(qtbot, cdb):
+    """The main window on ``cdb`` with its overview's counts in."""
+    window = build_main_window(cdb)
+    qtbot.addWidget(window)
+    return counted(qtbot, window)
+
+
 @pytest.fixture
 def window(qtbot, commune_db):
-    window = build_main_window(commune_db)
-    qtbot.addWidget(window)
-    return window
+    return opened(qtbot, commune_db)
 
 
 def sql_count(cdb, sql: str, *params) -> int:
@@ -153,8 +167,7 @@ def test_title_holds_the_commune_name(window, commune_db):
 
 def test_demo_commune_is_marked_in_title_and_badge(qtbot, new_db):
     build_commune(new_db, demo=True)
-    window = build_main_window(new_db)
-    qtbot.addWidget(window)
+    window = opened(qtbot, new_db)
     window.show()
     assert window.windowTitle() == "GNApp — Xã Thử Nghiệm — DỮ LIỆU MẪU"
     assert window.demo_badge.isVisible()
@@ -162,8 +175,7 @@ def test_demo_commune_is_marked_in_title_and_badge(qtbot, new_db):
 
 def test_a_real_commune_has_no_demo_mark(qtbot, new_db):
     build_commune(new_db)
-    window = build_main_window(new_db)
-    qtbot.addWidget(window)
+    window = opened(qtbot, new_db)
     window.show()
     assert window.windowTitle() == "GNApp — Xã Thử Nghiệm"
     assert not window.demo_badge.isVisible()
@@ -171,8 +183,7 @@ def test_a_real_commune_has_no_demo_mark(qtbot, new_db):
 
 def test_header_shows_kind_province_and_receiving_office(qtbot, new_db):
     build_commune(new_db, kind="phuong")
-    window = build_main_window(new_db)
-    qtbot.addWidget(window)
+    window = opened(qtbot, new_db)
     details = window.details_label.text()
     assert "Phường" in details
     assert "Quảng Ngãi" in details
@@ -210,10 +221,11 @@ def test_totals_equal_sql_counts_for_the_selected_year(window, commune_db):
     assert f"tỷ lệ {rate}" in window.poor_box.detail.text()
 
 
-def test_changing_the_year_shows_that_years_counts(window, commune_db):
+def test_changing_the_year_shows_that_years_counts(qtbot, window, commune_db):
     shown = {}
     for index in range(window.year_box.count()):
         window.year_box.setCurrentIndex(index)
+        counted(qtbot, window)
         year = window.year
         counts = year_counts(commune_db, year)
         assert total_row_texts(window) == {key: format_number(n) for key, n in counts.items()}
@@ -225,19 +237,18 @@ def test_changing_the_year_shows_that_years_counts(window, commune_db):
 
 def test_change_against_the_previous_year_is_in_words(qtbot, new_db):
     build_commune(new_db)
-    window = build_main_window(new_db)
-    qtbot.addWidget(window)
+    window = opened(qtbot, new_db)
     # 2024: 3 poor, 2 near-poor; 2025: 2 poor, 3 near-poor
     assert "giảm 1 hộ so với năm 2024" in window.poor_box.detail.text()
     assert "tăng 1 hộ so với năm 2024" in window.near_poor_box.detail.text()
     window.year_box.setCurrentIndex(0)
+    counted(qtbot, window)
     assert "chưa có số liệu năm trước" in window.poor_box.detail.text()
 
 
 def test_movements_and_targets_of_the_year(qtbot, new_db):
     build_commune(new_db)
-    window = build_main_window(new_db)
-    qtbot.addWidget(window)
+    window = opened(qtbot, new_db)
     window.show()
     movements = {
         cell(window.movement_model, r, 0): cell(window.movement_model, r, 1)
@@ -259,10 +270,10 @@ def test_movements_and_targets_of_the_year(qtbot, new_db):
 
 def test_a_year_without_movements_or_targets_says_so(qtbot, new_db):
     build_commune(new_db)
-    window = build_main_window(new_db)
-    qtbot.addWidget(window)
+    window = opened(qtbot, new_db)
     window.show()
     window.year_box.setCurrentIndex(0)  # 2024: the first year, no targets
+    counted(qtbot, window)
     assert window.target_model.rowCount() == 0
     assert not window.target_view.isVisible()
     assert window.target_note.isVisible()
@@ -291,8 +302,7 @@ def test_every_text_the_clerk_reads_is_nfc(window):
 
 
 def test_an_empty_database_opens_with_notes_instead_of_figures(qtbot, new_db):
-    window = build_main_window(new_db)
-    qtbot.addWidget(window)
+    window = opened(qtbot, new_db)
     window.show()
     assert window.windowTitle() == "GNApp — Chưa khai báo thông tin xã"
     assert window.year is None
@@ -410,6 +420,7 @@ def test_opening_a_household_and_saving_refreshes_the_window(qtbot, window, monk
     assert page.search_box.text() == ""
     assert page.model.rowCount() == before + 1
     assert page.model.index(page.view.currentIndex().row(), 1).data() == "Bùi Thị Mới"
+    counted(qtbot, window)
     assert window.households_box.value.text() == format_number(before + 1)
 
 
@@ -485,8 +496,7 @@ def test_about_box_gives_the_version(window, shown_boxes):
 
 def test_opening_another_file_shows_it(qtbot, new_db, tmp_path):
     build_commune(new_db)
-    window = build_main_window(new_db)
-    qtbot.addWidget(window)
+    window = opened(qtbot, new_db)
     other = open_database(tmp_path / "khac.gnapp", create=True)
     save_commune(other, code="1", name="Phường Bình Minh", kind="phuong", province="Huế")
     other.close()
@@ -585,37 +595,89 @@ def test_run_gui_shows_the_window_and_closes_the_database(qapp, new_db, shown_wi
         shown_windows[0].cdb.db.execute("SELECT 1")
 
 
-def test_run_gui_demo_creates_a_missing_demo_file_first(qapp, monkeypatch, shown_windows, tmp_path):
-    made = []
+def _fake_demo(monkeypatch, fresh_demo_copy):
+    from gnapp.demo import DEMO_PASSWORD
+
+    fake = types.SimpleNamespace(
+        fresh_demo_copy=fresh_demo_copy, DEMO_USERS=DEMO_USERS, DEMO_PASSWORD=DEMO_PASSWORD
+    )
+    monkeypatch.setitem(sys.modules, "gnapp.demo", fake)
+    monkeypatch.setattr(gnapp, "demo", sys.modules["gnapp.demo"], raising=False)
+
+
+def test_the_sign_in_shows_while_the_demo_is_made(qtbot, monkeypatch, shown_windows, signed_in,
+                                                 tmp_path):  # fmt: skip
+    made, release, seen = [], threading.Event(), []
 
     def fresh_demo_copy(path, progress=None):
+        progress(100, 200)
+        release.wait(30)
         cdb = open_database(path, create=True)
         build_commune(cdb, demo=True)
         cdb.close()
-        progress(100, 200)
         made.append(path)
 
-    monkeypatch.setitem(
-        sys.modules, "gnapp.demo", types.SimpleNamespace(fresh_demo_copy=fresh_demo_copy)
-    )
-    monkeypatch.setattr(gnapp, "demo", sys.modules["gnapp.demo"], raising=False)
+    def sign_in(dialog):
+        qtbot.waitUntil(lambda: dialog.making.value() == 100, timeout=10_000)
+        ok = dialog.buttons.button(qt.QDialogButtonBox.StandardButton.Ok)
+        seen.append((list(made), ok.isEnabled(), dialog.making.isVisibleTo(dialog),
+                     dialog.making.text(), dialog.username.text()))  # fmt: skip
+        release.set()
+        qtbot.waitUntil(lambda: dialog.cdb is not None, timeout=10_000)
+        seen.append((ok.isEnabled(), dialog.making.isVisibleTo(dialog), dialog.title.text()))
+        dialog.user = signed_in
+        return 1
+
+    _fake_demo(monkeypatch, fresh_demo_copy)
+    monkeypatch.setattr(ui_app.LoginDialog, "exec", sign_in)
     path = tmp_path / "mau.gnapp"
     assert run_gui(path, demo=True) == 0
+    assert seen == [
+        ([], False, True, "Đang tạo dữ liệu mẫu… 50%", DEMO_USERS[0][0]),
+        (True, False, "<b>Xã Thử Nghiệm</b><br>Đăng nhập để làm việc"),
+    ]
     assert made == [path]
     assert shown_windows[0].windowTitle().endswith("— DỮ LIỆU MẪU")
     assert run_gui(path, demo=True) == 0  # an existing demo file is opened, not made again
     assert made == [path]
 
 
-def test_a_failed_demo_leaves_no_file_behind(qapp, monkeypatch, tmp_path):
+def test_quitting_while_the_demo_is_made_stops_it(qtbot, monkeypatch, shown_windows, tmp_path):
+    steps = []
+
+    def fresh_demo_copy(path, progress=None):
+        path.write_bytes(b"")  # as far as it got
+        for step in range(1000):
+            progress(step, 1000)  # raises Cancelled once quit
+            steps.append(step)
+            time.sleep(0.01)
+
+    def quit_(dialog):
+        qtbot.waitUntil(lambda: dialog.making.value() > 0, timeout=10_000)
+        return 0
+
+    _fake_demo(monkeypatch, fresh_demo_copy)
+    monkeypatch.setattr(ui_app.LoginDialog, "exec", quit_)
+    path = tmp_path / "mau.gnapp"
+    assert run_gui(path, demo=True) == 0
+    assert 0 < len(steps) < 1000
+    assert not path.exists()
+    assert shown_windows == []
+
+
+def test_a_failed_demo_leaves_no_file_behind(qtbot, monkeypatch, tmp_path):
     def fresh_demo_copy(path, progress=None):
         open_database(path, create=True).close()
         raise RuntimeError("engine failed")
 
-    monkeypatch.setitem(
-        sys.modules, "gnapp.demo", types.SimpleNamespace(fresh_demo_copy=fresh_demo_copy)
-    )
-    monkeypatch.setattr(gnapp, "demo", sys.modules["gnapp.demo"], raising=False)
+    def wait(dialog):
+        pool = qt.QThreadPool.globalInstance()
+        qtbot.waitUntil(lambda: pool.activeThreadCount() == 0, timeout=10_000)
+        qtbot.wait(100)  # the failure reaches the dialog
+        return 0
+
+    _fake_demo(monkeypatch, fresh_demo_copy)
+    monkeypatch.setattr(ui_app.LoginDialog, "exec", wait)
     path = tmp_path / "mau.gnapp"
     with pytest.raises(RuntimeError):
         run_gui(path, demo=True)

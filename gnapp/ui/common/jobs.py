@@ -1,4 +1,5 @@
-"""Long work off the GUI thread, with a progress dialog and a cancel button.
+"""Long work off the GUI thread, with a progress dialog and a cancel button (``Job``), or
+quietly behind a placeholder or a busy state the caller shows (``BackgroundWork``).
 
 The work is a core function ``work(progress) -> result`` where ``progress`` is a
 ``gnapp.progress.Progress``. It runs on a QThreadPool thread, so it must open its
@@ -9,9 +10,10 @@ path, not the open ``CommuneDatabase``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from typing import Any
 
-from gnapp.i18n import tr
+from gnapp.i18n import tr, tr_noop
 from gnapp.progress import Cancelled, Progress
 from gnapp.ui.common.qt import (
     QEventLoop,
@@ -32,6 +34,13 @@ class _Signals(QObject):
     cancelled = Signal()
 
 
+COMPUTING = tr_noop("Đang tính…")  # in place of figures being computed in the background
+
+# Runnables on their way: held here until their work has ended, whatever becomes of the
+# window that started them (the pool does not own them).
+_RUNNING: set[_Runnable] = set()
+
+
 class _Runnable(QRunnable):
     def __init__(self, work: Callable[[Progress], Any], signals: _Signals) -> None:
         super().__init__()
@@ -45,27 +54,70 @@ class _Runnable(QRunnable):
         try:
             result = self.work(self.progress)
         except Cancelled:
-            self.signals.cancelled.emit()
+            self._tell(self.signals.cancelled)
         except Exception as error:  # shown to the user by the GUI thread
-            self.signals.failed.emit(error)
+            self._tell(self.signals.failed, error)
         else:
-            self.signals.finished.emit(result)
+            self._tell(self.signals.finished, result)
+        finally:
+            _RUNNING.discard(self)
+
+    @staticmethod
+    def _tell(signal: Any, *payload: Any) -> None:
+        with suppress(RuntimeError):  # the application is closing: no one is left to hear it
+            signal.emit(*payload)
 
 
-class Job(QObject):
-    """One piece of background work and its progress dialog."""
+class BackgroundWork(QObject):
+    """One piece of work on a pool thread; exactly one of ``finished``, ``failed`` or
+    ``cancelled`` is emitted on the GUI thread when it ends."""
 
     finished = Signal(object)
     failed = Signal(object)
     cancelled = Signal()
 
-    def __init__(
-        self, parent: QWidget | None, title: str, label: str, work: Callable[[Progress], Any]
-    ) -> None:
+    def __init__(self, parent: QObject | None, work: Callable[[Progress], Any]) -> None:
         super().__init__(parent)
+        self.running = False
         self.signals = _Signals()
         self.runnable = _Runnable(work, self.signals)
         self.runnable.setAutoDelete(False)
+        # Bound methods, not lambdas: the connections end with this object (a window closed
+        # while its work runs hears nothing of it).
+        self.signals.finished.connect(self._finished)
+        self.signals.failed.connect(self._failed)
+        self.signals.cancelled.connect(self._cancelled)
+
+    def _finished(self, result: Any) -> None:
+        self._end(self.finished, result)
+
+    def _failed(self, error: Exception) -> None:
+        self._end(self.failed, error)
+
+    def _cancelled(self) -> None:
+        self._end(self.cancelled)
+
+    def start(self) -> None:
+        self.running = True
+        _RUNNING.add(self.runnable)
+        QThreadPool.globalInstance().start(self.runnable)
+
+    def cancel(self) -> None:
+        """Ask the work to stop at its next progress report."""
+        self.runnable.progress.cancel()
+
+    def _end(self, signal: Any, *payload: Any) -> None:
+        self.running = False
+        signal.emit(*payload)
+
+
+class Job(BackgroundWork):
+    """One piece of background work and its progress dialog."""
+
+    def __init__(
+        self, parent: QWidget | None, title: str, label: str, work: Callable[[Progress], Any]
+    ) -> None:
+        super().__init__(parent, work)
         self.dialog = QProgressDialog(label, tr("Hủy"), 0, 0, parent)
         self.dialog.setWindowTitle(title)
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -74,16 +126,10 @@ class Job(QObject):
         self.dialog.setAutoReset(False)
         self.dialog.canceled.connect(self.cancel)
         self.signals.progressed.connect(self._on_progress)
-        self.signals.finished.connect(lambda result: self._end(self.finished, result))
-        self.signals.failed.connect(lambda error: self._end(self.failed, error))
-        self.signals.cancelled.connect(lambda: self._end(self.cancelled))
-
-    def start(self) -> None:
-        QThreadPool.globalInstance().start(self.runnable)
 
     def cancel(self) -> None:
         """Ask the work to stop at its next progress report."""
-        self.runnable.progress.cancel()
+        super().cancel()
         self.dialog.setLabelText(tr("Đang hủy, dữ liệu sẽ giữ nguyên như trước…"))
 
     def _on_progress(self, done: int, total: int, text: str) -> None:
@@ -94,7 +140,22 @@ class Job(QObject):
 
     def _end(self, signal: Any, *payload: Any) -> None:
         self.dialog.close()
-        signal.emit(*payload)
+        super()._end(signal, *payload)
+
+
+def in_background(
+    parent: QObject,
+    work: Callable[[Progress], Any],
+    on_done: Callable[[Any], None],
+    on_error: Callable[[Exception], None],
+) -> BackgroundWork:
+    """Start ``work`` without a dialog (the caller shows what is being computed); one of the
+    callbacks runs on the GUI thread unless the work is cancelled."""
+    background = BackgroundWork(parent, work)
+    background.finished.connect(on_done)
+    background.failed.connect(on_error)
+    background.start()
+    return background
 
 
 def run_job(

@@ -1,20 +1,24 @@
 """Print preview and printing of a written PDF (a report), page by page as images.
 
 Each page is drawn on A4 at its own size, so the document's margins (Nghị định 30/2020) stay as
-written; a landscape annex page is turned to fit a portrait sheet. Pages are rendered at the
-printer's resolution, at most MAX_DPI.
+written; a landscape annex page is turned to fit a portrait sheet. Pages are printed at the
+printer's resolution, at most MAX_DPI; the preview shows pages rendered beforehand at PREVIEW_DPI
+(in the background, with the PDF: ``preview_pages_work``), so opening it does not wait.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from gnapp.i18n import tr
-from gnapp.reporting.pdf_pages import PdfPages
+from gnapp.progress import Progress
+from gnapp.reporting.pdf_pages import PageImage, PdfPages, render_pages
 from gnapp.ui.common.qt import (
     QImage,
     QPageLayout,
     QPageSize,
+    QPaintEngine,
     QPainter,
     QPrintDialog,
     QPrinter,
@@ -24,9 +28,11 @@ from gnapp.ui.common.qt import (
     QSize,
     QWidget,
 )
+from gnapp.ui.common.widgets import busy
 from gnapp.ui.common.window_size import fit_window
 
 MAX_DPI = 300
+PREVIEW_DPI = 150  # sharp on screen at the preview's zoom, a quarter of MAX_DPI's pixels
 
 
 def new_printer(path: Path, mode: QPrinter.PrinterMode = QPrinter.PrinterMode.HighResolution):
@@ -54,6 +60,26 @@ def _draw(painter: QPainter, image: QImage, sheet: QRectF) -> None:
     painter.restore()
 
 
+def _image(page: PageImage) -> QImage:
+    return QImage(page.data, page.width, page.height, page.stride, QImage.Format.Format_RGBX8888)
+
+
+def _paint(printer: QPrinter, pages: Sequence[PageImage]) -> int:
+    sheet = QRectF(printer.pageLayout().fullRectPixels(printer.resolution()))
+    painter = QPainter()
+    if not painter.begin(printer):
+        return 0
+    painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+    try:
+        for index, page in enumerate(pages):
+            if index:
+                printer.newPage()
+            _draw(painter, _image(page), sheet)
+        return len(pages)
+    finally:
+        painter.end()
+
+
 def paint_pdf(printer: QPrinter, path: Path) -> int:
     """Draw every page of the PDF at ``path`` on ``printer``; the number of pages."""
     dpi = min(printer.resolution(), MAX_DPI)
@@ -67,23 +93,49 @@ def paint_pdf(printer: QPrinter, path: Path) -> int:
             for index in range(len(pages)):
                 if index:
                     printer.newPage()
-                page = pages.render(index, dpi)
-                image = QImage(
-                    page.data, page.width, page.height, page.stride, QImage.Format.Format_RGBX8888
-                )
-                _draw(painter, image, sheet)
+                _draw(painter, _image(pages.render(index, dpi)), sheet)
             return len(pages)
     finally:
         painter.end()
 
 
-def preview_dialog(parent: QWidget | None, path: Path) -> QPrintPreviewDialog:
-    """The print preview of the PDF (call ``exec()``); its "In" button prints it."""
+def preview_pages_work(path: Path, progress: Progress) -> list[PageImage]:
+    """The pages the preview of ``path`` shows, rendered (off the GUI thread: a Job's work)."""
+    return render_pages(
+        path,
+        PREVIEW_DPI,
+        lambda done, total: progress(
+            done, total, tr("Đang dựng trang {page}/{pages} để xem trước…", page=done + 1,
+                            pages=total)
+        ),
+    )  # fmt: skip
+
+
+def _previewing(printer: QPrinter) -> bool:
+    """Whether ``printer`` is drawing the preview (its pages on screen) rather than printing."""
+    engine = printer.paintEngine()
+    return engine is not None and engine.type() == QPaintEngine.Type.Picture
+
+
+def preview_dialog(
+    parent: QWidget | None, path: Path, pages: Sequence[PageImage] | None = None
+) -> QPrintPreviewDialog:
+    """The print preview of the PDF (call ``exec()`` or ``open()``); its "In" button prints it at
+    the printer's resolution. With ``pages`` (``preview_pages_work``) the preview shows them
+    rather than rendering the PDF on the GUI thread."""
     printer = new_printer(path)
     dialog = QPrintPreviewDialog(printer, parent)
     dialog.printer = printer  # kept alive with the dialog
+
+    def paint(target: QPrinter) -> None:
+        if pages is not None and _previewing(target):
+            _paint(target, pages)
+        else:
+            with busy():
+                paint_pdf(target, path)
+
     dialog.setWindowTitle(tr("Xem trước khi in — {name}", name=path.name))
-    dialog.paintRequested.connect(lambda target: paint_pdf(target, path))
+    dialog.paintRequested.connect(paint)
     fit_window(dialog, QSize(1000, 680), "print-preview")
     return dialog
 

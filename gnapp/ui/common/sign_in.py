@@ -11,7 +11,7 @@ from gnapp.preferences import remember_language
 from gnapp.store import users
 from gnapp.store.database import CommuneDatabase, OpenDatabase
 from gnapp.store.register import get_commune, get_setting
-from gnapp.store.roles import ADMIN
+from gnapp.store.roles import ADMIN, COMMUNE_ROLES
 from gnapp.store.setup import AdminAccount
 from gnapp.ui.common.discard_guard import AsksBeforeDiscarding
 from gnapp.ui.common.language import language_combo
@@ -23,6 +23,7 @@ from gnapp.ui.common.qt import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QTimer,
     QVBoxLayout,
     QWidget,
@@ -38,10 +39,17 @@ PAUSE_SECONDS = 30
 class LoginDialog(QDialog):
     """Username and password; on success ``user`` is set and the database acts as that user.
     ``place`` (the commune's or the office's name) heads it. The language chosen here is this
-    computer's from now on (the main window, made after, speaks it at once)."""
+    computer's from now on (the main window, made after, speaks it at once). Without a database
+    yet (the demo commune being made: ``demo``) the dialog shows at once with a progress bar, and
+    signs in once ``set_database`` has given it the database."""
 
     def __init__(
-        self, cdb: OpenDatabase, place: str = "GNApp", parent: QWidget | None = None
+        self,
+        cdb: OpenDatabase | None,
+        place: str = "GNApp",
+        parent: QWidget | None = None,
+        *,
+        demo: bool = False,
     ) -> None:
         super().__init__(parent)
         self.cdb = cdb
@@ -69,21 +77,42 @@ class LoginDialog(QDialog):
         self.pause_timer.timeout.connect(
             lambda: self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
         )
+        self.making = QProgressBar(objectName="making")
+        self.making.setRange(0, 0)  # busy until the first report of how far it has come
+        self.making.setVisible(cdb is None)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addLayout(form)
         self.demo_hint: QLabel | None = None
-        if get_setting(cdb.db, "demo", False):
+        if demo or (cdb is not None and get_setting(cdb.db, "demo", False)):
             from gnapp.demo import DEMO_USERS
 
             self.demo_hint = QLabel(objectName="demo_hint", wordWrap=True)
             layout.addWidget(self.demo_hint)
             self.username.setText(DEMO_USERS[0][0])
+        layout.addWidget(self.making)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(420)
-        self._set_texts()
+        if cdb is not None:
+            self.set_database(cdb)
+        else:
+            self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+            self._set_texts()
         (self.password if self.username.text() else self.username).setFocus()
+
+    def set_database(self, cdb: CommuneDatabase) -> None:
+        """Sign in to ``cdb`` (the demo commune just made)."""
+        self.cdb = cdb
+        self.place = (get_commune(cdb.db) or {}).get("name") or "GNApp"
+        self.making.hide()
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
+        self._set_texts()
+
+    def show_making(self, done: int, total: int, _text: str = "") -> None:
+        """How far the demo commune has been made."""
+        self.making.setMaximum(max(total, 0))
+        self.making.setValue(min(done, total))
 
     def _set_texts(self) -> None:
         """The dialog's words in the current language."""
@@ -97,11 +126,12 @@ class LoginDialog(QDialog):
             self.labels[field].setText(text)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Đăng nhập"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Thoát"))
+        self.making.setFormat(tr("Đang tạo dữ liệu mẫu… %p%"))
         if self.demo_hint is not None:
             from gnapp.demo import DEMO_PASSWORD, DEMO_USERS
 
             accounts = ", ".join(
-                f"{name} ({', '.join(tr(self.cdb.role_scheme.roles[r]).lower() for r in roles)})"
+                f"{name} ({', '.join(tr(COMMUNE_ROLES.roles[r]).lower() for r in roles)})"
                 for name, _, roles in DEMO_USERS
             )
             self.demo_hint.setText(
@@ -121,6 +151,8 @@ class LoginDialog(QDialog):
         self._set_texts()
 
     def sign_in(self) -> None:
+        if self.cdb is None:
+            return  # the demo commune is still being made (the button is not enabled yet)
         try:
             self.user = users.sign_in(self.cdb, self.username.text(), self.password.text())
         except users.UserError as error:

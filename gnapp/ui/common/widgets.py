@@ -58,9 +58,30 @@ def busy() -> Iterator[None]:
         QApplication.restoreOverrideCursor()
 
 
+# Columns are sized from their header and this many rows, never from every row of a long list
+# (that reads every row, again at each change): the user widens a column that needs more.
+FITTED_ROWS = 40
+# The cells' padding in the main window's style sheet (2 × 4 px), which a view not yet in the
+# window does not count when it measures its rows.
+CELL_PADDING = 8
+
+
+def fit_columns(view: QTableView) -> None:
+    """Size the resizable columns of ``view`` to their header and first FITTED_ROWS rows, once
+    (call it when the rows change); the user widens what needs more."""
+    header = view.horizontalHeader()
+    header.setResizeContentsPrecision(FITTED_ROWS)
+    for column in range(header.count()):
+        if header.sectionResizeMode(column) == QHeaderView.ResizeMode.Interactive:
+            width = max(
+                view.sizeHintForColumn(column) + CELL_PADDING, header.sectionSizeHint(column)
+            )
+            header.resizeSection(column, width)
+
+
 def list_table(headers: list[str], name: str = "") -> QTableWidget:
-    """A read-only list, one row selected at a time, columns fitted to their contents and the
-    last one taking the spare width."""
+    """A read-only list, one row selected at a time, columns fitted to their contents (from the
+    header and the first FITTED_ROWS rows) and the last one taking the spare width."""
     table = QTableWidget(0, len(headers), objectName=name)
     table.setHorizontalHeaderLabels(headers)
     table.verticalHeader().hide()
@@ -70,6 +91,7 @@ def list_table(headers: list[str], name: str = "") -> QTableWidget:
     table.setAlternatingRowColors(True)
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setResizeContentsPrecision(FITTED_ROWS)
     header.setStretchLastSection(True)
     return table
 

@@ -15,6 +15,7 @@ from gnapp.ui.common.qt import (
     QVBoxLayout,
     QWidget,
 )
+from gnapp.ui.common.widgets import fit_columns
 from gnapp.ui.office.common import (
     CORRECTED_COLOUR,
     MISSING_COLOUR,
@@ -113,7 +114,7 @@ class BoardView(QWidget):
                     )
                 item.setBackground(QBrush(colour))
                 self.table.setItem(row, index, item)
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         self.table.horizontalHeader().setStretchLastSection(True)
         if not total:
             self.summary.setText(tr("Chưa đăng ký xã nào: hãy đăng ký các xã trước."))

@@ -48,7 +48,7 @@ from gnapp.ui.common.qt import (
     QWidget,
     Signal,
 )
-from gnapp.ui.common.widgets import error_label
+from gnapp.ui.common.widgets import error_label, fit_columns
 from gnapp.ui.office.common import (
     ask_folder,
     day,
@@ -366,7 +366,7 @@ class CommunesView(QWidget):
             if values[6] != tr("Đang dùng"):
                 for column in range(len(values)):
                     self.table.item(row, column).setForeground(QBrush(QColor("#777777")))
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         self.count.setText(tr("{count} xã đã đăng ký", count=len(registered)))
 
     def register(self) -> RegisterDialog:

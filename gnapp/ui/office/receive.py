@@ -45,6 +45,7 @@ from gnapp.ui.common.qt import (
     QWidget,
     Signal,
 )
+from gnapp.ui.common.widgets import fit_columns
 from gnapp.ui.common.window_size import fit_window
 from gnapp.ui.office.common import (
     CORRECTED_COLOUR,
@@ -153,7 +154,7 @@ class ReceiptHistoryDialog(QDialog):
             if record.notes:
                 result.setText(result.text() + " — " + "; ".join(record.notes))
             result.setToolTip(result.text())
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         self.table.horizontalHeader().setStretchLastSection(True)
         count = QLabel(
             tr("{count} tệp, mới nhất trước.", count=format_number(len(records)))
@@ -359,7 +360,7 @@ class ReceiveView(QWidget):
             if column == 5:
                 item.setBackground(QBrush(colour))
             self.table.setItem(row, column, item)
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         self.table.scrollToBottom()
 
     def show_selected(self) -> None:

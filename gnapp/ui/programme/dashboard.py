@@ -1,6 +1,7 @@
 """The dashboard of a year in the GUI: the targets' progress as a table and the poverty and
 near-poverty rates by year and by village as charts; the figures and their rules are
-gnapp.reporting.dashboard's.
+gnapp.reporting.dashboard's. They are computed in the background (seconds on a large
+register), "Đang tính…" shown meanwhile.
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ from datetime import date
 
 from gnapp.core.vietnamese import format_date, format_decimal, format_number, format_percent
 from gnapp.i18n import tr, tr_noop
+from gnapp.progress import Progress
 from gnapp.reporting.dashboard import DashboardFigures, TargetProgress, dashboard_figures
-from gnapp.store.database import CommuneDatabase
+from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.store.programme import target_years
+from gnapp.ui.common.jobs import COMPUTING, BackgroundWork, in_background
 from gnapp.ui.common.models import TextRow, TextTableModel, target_value_text
 from gnapp.ui.common.qt import (
     QColor,
@@ -27,6 +30,7 @@ from gnapp.ui.common.qt import (
     Qt,
     QVBoxLayout,
     QWidget,
+    Signal,
 )
 from gnapp.ui.programme.targets_view import records_table, year_box
 
@@ -85,12 +89,19 @@ class BarChart(QWidget):
         self.title = title
         self.categories: list[str] = []
         self.series: list[tuple[str, QColor, list[float]]] = []
+        self.empty_text = tr("Chưa có số liệu để vẽ.")
         self.setMinimumSize(420, 300)
+
+    def show_computing(self) -> None:
+        """No bars, "Đang tính…" in their place, until ``set_data``."""
+        self.set_data([], [], [])
+        self.empty_text = tr(COMPUTING)
 
     def set_data(
         self, categories: Sequence[str], poor: Sequence[float], near_poor: Sequence[float]
     ) -> None:
         self.categories = list(categories)
+        self.empty_text = tr("Chưa có số liệu để vẽ.")
         self.series = [
             (tr("Tỷ lệ hộ nghèo"), POOR_COLOUR, list(poor)),
             (tr("Tỷ lệ hộ cận nghèo"), NEAR_POOR_COLOUR, list(near_poor)),
@@ -116,9 +127,7 @@ class BarChart(QWidget):
             painter.drawText(QRectF(x + 16, line + 6, 200, line + 4), name)
             x += 24 + metrics.horizontalAdvance(name)
         if not self.categories:
-            painter.drawText(
-                QRectF(8, 2 * line + 24, width - 16, line * 2), tr("Chưa có số liệu để vẽ.")
-            )
+            painter.drawText(QRectF(8, 2 * line + 24, width - 16, line * 2), self.empty_text)
             return
         top, bottom, left, right = 2 * line + 30, height - 2 * line - 12, 44.0, width - 12.0
         highest = max(max(values, default=0) for _, _, values in self.series)
@@ -162,6 +171,8 @@ class BarChart(QWidget):
 class DashboardView(QWidget):
     """The dashboard of a year (default: the current one)."""
 
+    computed = Signal()  # the year's figures have come and are shown
+
     def __init__(
         self,
         cdb: CommuneDatabase,
@@ -171,6 +182,7 @@ class DashboardView(QWidget):
     ) -> None:
         super().__init__(parent)
         self.cdb = cdb
+        self.work: BackgroundWork | None = None
         self.today = today or date.today()
         self.year = year_box(year or self.today.year)
         self.model = TextTableModel(TARGET_HEADERS, numeric_columns=(1, 2, 3))
@@ -199,8 +211,33 @@ class DashboardView(QWidget):
         self.load()
 
     def load(self) -> None:
-        year = self.year.value()
-        self.figures = figures = dashboard_figures(self.cdb.db, year, self.today)
+        """Compute the year's figures in the background, "Đang tính…" shown meanwhile."""
+        if self.work is not None:
+            self.work.cancel()  # its figures would be of another year
+        year, today, path = self.year.value(), self.today, self.cdb.path
+        self.model.set_rows([])
+        self.problem.hide()
+        self.explanation.setText(tr(COMPUTING))
+        for chart in (self.by_year, self.by_village):
+            chart.show_computing()
+
+        def compute(progress: Progress) -> tuple[DashboardFigures, list[int]]:
+            with open_database(path) as own:
+                return dashboard_figures(own.db, year, today), target_years(own.db)
+
+        work = in_background(self, compute, lambda found: self._show(work, *found), self._failed)
+        self.work = work
+
+    def _failed(self, error: Exception) -> None:
+        self.work = None
+        self.explanation.setText(tr("Không đọc được số liệu: {error}", error=error))
+
+    def _show(self, work: BackgroundWork, figures: DashboardFigures, years: list[int]) -> None:
+        if work is not self.work:
+            return  # another year was chosen meanwhile
+        self.work = None
+        year = figures.year
+        self.figures = figures
         self.model.set_rows(target_rows(figures))
         self.problem.setText(
             tr("Chưa tính được kết quả năm {year}: {problem}", year=year, problem=figures.problem)
@@ -212,12 +249,8 @@ class DashboardView(QWidget):
             self.problem.setText(
                 tr("Năm {year} chưa có chỉ tiêu nào (nhập ở mục Chỉ tiêu).", year=year)
                 + (
-                    " "
-                    + tr(
-                        "Các năm có chỉ tiêu: {years}.",
-                        years=", ".join(map(str, target_years(self.cdb.db))),
-                    )
-                    if target_years(self.cdb.db)
+                    " " + tr("Các năm có chỉ tiêu: {years}.", years=", ".join(map(str, years)))
+                    if years
                     else ""
                 )
             )
@@ -243,3 +276,4 @@ class DashboardView(QWidget):
             [unit.poor.rate for unit in figures.villages],
             [unit.near_poor.rate for unit in figures.villages],
         )
+        self.computed.emit()

@@ -38,7 +38,7 @@ from gnapp.ui.common.qt import (
     QWidget,
     Signal,
 )
-from gnapp.ui.common.widgets import selected_row, table_view
+from gnapp.ui.common.widgets import FITTED_ROWS, selected_row, table_view
 
 OUTPUT_KIND = ""  # the kind combo's entry for an output target of a project
 FIRST_YEAR, LAST_YEAR = 2021, 2035
@@ -52,13 +52,20 @@ TARGET_HEADERS = (
 
 
 def records_table(model: TextTableModel, stretch: int | None = 0) -> QTableView:
-    """A read-only table of whole rows; column ``stretch`` takes the spare width and wraps
-    (None: no column stretches, nothing wraps, a narrow table scrolls sideways)."""
+    """A read-only table of whole rows; column ``stretch`` takes the spare width and wraps, rows
+    as high as their text (None: no column stretches, nothing wraps, rows of one line, a narrow
+    table scrolls sideways: the long lists, whose rows are not all read to size them)."""
     view = table_view(model)
     view.setWordWrap(stretch is not None)
-    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    rows = view.verticalHeader()
+    if stretch is not None:
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    else:
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(view.fontMetrics().height() + 10)
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setResizeContentsPrecision(FITTED_ROWS)
     if stretch is not None:
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return view

@@ -56,6 +56,7 @@ from gnapp.ui.common.qt import (
     QWizard,
     QWizardPage,
 )
+from gnapp.ui.common.widgets import FITTED_ROWS
 from gnapp.ui.common.window_size import fit_window
 
 FILE_FILTER = tr_noop("Bảng tính (*.xlsx *.xls *.ods *.csv);;Mọi tệp (*)")
@@ -70,6 +71,7 @@ def _table(headings: list[str]) -> QTableWidget:
     table.verticalHeader().setVisible(False)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setResizeContentsPrecision(FITTED_ROWS)  # thousands of problems
     table.horizontalHeader().setStretchLastSection(True)
     return table
 

@@ -12,6 +12,7 @@ from gnapp.i18n import tr, tr_noop
 from gnapp.preferences import remember_report_folder
 from gnapp.progress import Progress
 from gnapp.reporting.builder import OPENING, DocumentHeader, default_header
+from gnapp.reporting.pdf_pages import PageImage
 from gnapp.reporting.plan import (
     PLAN_KIND,
     SYMBOL,
@@ -27,7 +28,7 @@ from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.ui.common.annex_table import annex_table_widget
 from gnapp.ui.common.jobs import Job, run_job
 from gnapp.ui.common.messages import choose_folder
-from gnapp.ui.common.print_preview import preview_dialog, print_pdf
+from gnapp.ui.common.print_preview import preview_dialog, preview_pages_work, print_pdf
 from gnapp.ui.common.qt import (
     QDate,
     QDateEdit,
@@ -200,34 +201,40 @@ class PlanDialog(QDialog):
             ),
         )
 
-    def _write(self, folder: Path, then) -> None:
+    def _write(self, folder: Path, then, *, for_preview: bool = False) -> None:
+        """Write the plan's files into ``folder`` in the background (with ``for_preview`` also
+        render the pages the preview shows), then ``then(built, pages)``; nothing while the
+        last one is still being written."""
+        if self.job is not None and self.job.running:
+            return
         path, actor = self.cdb.path, self.cdb.actor
         year, narrative, header = self.year.value(), dict(self.narrative), self.header()
 
-        def work(progress: Progress) -> BuiltPlan:
+        def work(progress: Progress) -> tuple[BuiltPlan, list[PageImage] | None]:
             progress(0, 1, tr("Đang ghi kế hoạch…"))
             with open_database(path, actor=actor) as own:
-                return write_plan_files(own.db, year, narrative, header, folder)
+                built = write_plan_files(own.db, year, narrative, header, folder)
+            return built, preview_pages_work(built.pdf, progress) if for_preview else None
 
         self.job = run_job(
             self,
             tr(TITLE),
             tr("Đang ghi kế hoạch…"),
             work,
-            then,
+            lambda made: then(*made),
             lambda error: self.status.setText(tr("Không lập được văn bản: {error}", error=error)),
             lambda: self.status.setText(tr("Đã hủy.")),
         )
 
     def show_preview(self) -> None:
-        def shown(built: BuiltPlan) -> None:
-            self.preview = preview_dialog(self, built.pdf)
+        def shown(built: BuiltPlan, pages: list[PageImage] | None) -> None:
+            self.preview = preview_dialog(self, built.pdf, pages)
             self.preview.open()
 
-        self._write(Path(self.folder.name), shown)
+        self._write(Path(self.folder.name), shown, for_preview=True)
 
     def print_plan(self) -> None:
-        def printed(built: BuiltPlan) -> None:
+        def printed(built: BuiltPlan, _pages: list[PageImage] | None) -> None:
             if print_pdf(self, built.pdf):
                 self.status.setText(tr("Đã gửi {name} đến máy in.", name=built.pdf.name))
 
@@ -240,7 +247,7 @@ class PlanDialog(QDialog):
         remember_report_folder(folder)
         self._write(
             folder,
-            lambda built: self.status.setText(
+            lambda built, _pages: self.status.setText(
                 tr("Đã ghi {pdf} và {xlsx}.", pdf=built.pdf, xlsx=built.xlsx)
             ),
         )

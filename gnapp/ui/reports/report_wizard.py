@@ -52,13 +52,14 @@ from gnapp.reporting.figures import (
     sentences,
 )
 from gnapp.reporting.issuer import signing_warnings
+from gnapp.reporting.pdf_pages import PageImage
 from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.store.overview import year_in_view
 from gnapp.store.reports import STATE_LABELS, SavedReport, load_report, save_report
 from gnapp.ui.common.annex_table import annex_table_widget
 from gnapp.ui.common.jobs import Job, run_job, wait_for
 from gnapp.ui.common.messages import ask_unsaved, choose_folder
-from gnapp.ui.common.print_preview import preview_dialog, print_pdf
+from gnapp.ui.common.print_preview import preview_dialog, preview_pages_work, print_pdf
 from gnapp.ui.common.qt import (
     QAbstractItemView,
     QCheckBox,
@@ -147,17 +148,11 @@ def ordered_kinds() -> list[str]:
     return sorted(report_kinds(), key=lambda c: KIND_ORDER.index(c) if c in KIND_ORDER else 99)
 
 
-def write_files(
-    parent: QWidget,
-    cdb: CommuneDatabase,
-    content: ReportContent,
-    folder: Path,
-    on_done: Callable[[BuiltReport], None],
-    on_error: Callable[[Exception], None],
-    on_cancel: Callable[[], None],
-) -> Job:
-    """Write the report's PDF and XLSX into ``folder`` in the background (its own database
-    connection); a cancel leaves the folder as it was."""
+def _writing(
+    cdb: CommuneDatabase, content: ReportContent, folder: Path
+) -> Callable[[Progress], BuiltReport]:
+    """The work writing the report's PDF and XLSX into ``folder`` with its own database
+    connection (a Job's work)."""
     path, actor = cdb.path, cdb.actor
 
     def work(progress: Progress) -> BuiltReport:
@@ -175,12 +170,28 @@ def write_files(
                 content.figure_sets,
             )
 
+    return work
+
+
+def write_files(
+    parent: QWidget,
+    cdb: CommuneDatabase,
+    content: ReportContent,
+    folder: Path,
+    on_done: Callable[[BuiltReport], None],
+    on_error: Callable[[Exception], None],
+    on_cancel: Callable[[], None],
+) -> Job:
+    """Write the report's PDF and XLSX into ``folder`` in the background (its own database
+    connection); a cancel leaves the folder as it was."""
+    work = _writing(cdb, content, folder)
     return run_job(parent, tr(TITLE), tr("Đang ghi báo cáo…"), work, on_done, on_error, on_cancel)
 
 
 class PdfMaker:
     """Writes a report's PDF into a private temporary folder for preview and printing, then
-    opens the preview (not modal) or Qt's print dialog."""
+    opens the preview (not modal) or Qt's print dialog. The PDF and the preview's pages are made
+    in the background behind a progress dialog that can cancel them; one at a time."""
 
     def __init__(self, parent: QWidget, status: Callable[[str], None]) -> None:
         self.parent = parent
@@ -190,22 +201,45 @@ class PdfMaker:
         self.job: Job | None = None
         parent.destroyed.connect(self.folder.cleanup)
 
-    def make(self, cdb: CommuneDatabase, content: ReportContent, then: Callable[[Path], None]):
-        self.job = write_files(
+    @property
+    def busy(self) -> bool:
+        """A PDF is being made."""
+        return self.job is not None and self.job.running
+
+    def make(
+        self,
+        cdb: CommuneDatabase,
+        content: ReportContent,
+        then: Callable[[Path, list[PageImage] | None], None],
+        *,
+        for_preview: bool = False,
+    ) -> bool:
+        """Make the PDF (and with ``for_preview`` its pages as the preview shows them), then
+        ``then(pdf, pages)``; False, doing nothing, while the last one is still being made."""
+        if self.busy:
+            return False
+        write = _writing(cdb, content, Path(self.folder.name))
+
+        def work(progress: Progress) -> tuple[Path, list[PageImage] | None]:
+            pdf = write(progress).pdf
+            return pdf, preview_pages_work(pdf, progress) if for_preview else None
+
+        self.job = run_job(
             self.parent,
-            cdb,
-            content,
-            Path(self.folder.name),
-            lambda built: then(built.pdf),
+            tr(TITLE),
+            tr("Đang lập văn bản để xem trước…") if for_preview else tr("Đang lập văn bản…"),
+            work,
+            lambda made: then(*made),
             lambda error: self.status(tr("Không lập được văn bản: {error}", error=error)),
             lambda: self.status(tr("Đã hủy.")),
         )
+        return True
 
-    def show_preview(self, pdf: Path) -> None:
-        self.preview = preview_dialog(self.parent, pdf)
+    def show_preview(self, pdf: Path, pages: list[PageImage] | None = None) -> None:
+        self.preview = preview_dialog(self.parent, pdf, pages)
         self.preview.open()
 
-    def print(self, pdf: Path) -> None:
+    def print(self, pdf: Path, _pages: list[PageImage] | None = None) -> None:
         if print_pdf(self.parent, pdf):
             self.status(tr("Đã gửi {name} đến máy in.", name=pdf.name))
 
@@ -957,16 +991,16 @@ class ReportWizard(QWizard):
         return self.report_id
 
     def preview(self) -> None:
-        self.set_status(tr("Đang lập văn bản để xem trước…"))
-        self.pdf.make(self.cdb, self.content(), self._previewed)
+        if self.pdf.make(self.cdb, self.content(), self._previewed, for_preview=True):
+            self.set_status(tr("Đang lập văn bản để xem trước…"))
 
-    def _previewed(self, pdf: Path) -> None:
+    def _previewed(self, pdf: Path, pages: list[PageImage] | None) -> None:
         self.set_status("")
-        self.pdf.show_preview(pdf)
+        self.pdf.show_preview(pdf, pages)
 
     def print_report(self) -> None:
-        self.set_status(tr("Đang lập văn bản để in…"))
-        self.pdf.make(self.cdb, self.content(), self.pdf.print)
+        if self.pdf.make(self.cdb, self.content(), self.pdf.print):
+            self.set_status(tr("Đang lập văn bản để in…"))
 
     def write_files(self, folder: Path | None = None) -> None:
         folder = folder or choose_folder(self)

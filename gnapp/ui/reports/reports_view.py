@@ -10,6 +10,7 @@ from gnapp.core.vietnamese import format_date
 from gnapp.i18n import tr, tr_noop
 from gnapp.preferences import remember_report_folder
 from gnapp.reporting.figures import report_kind
+from gnapp.reporting.pdf_pages import PageImage
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.reports import (
     STATE_LABELS,
@@ -215,14 +216,15 @@ class ReportsView(QWidget):
 
     def preview_selected(self) -> None:
         report = self.selected()
-        if report is not None:
+        if report is None:
+            return
+        content = ReportContent.of_saved(self.cdb, report)
+        if self.pdf.make(self.cdb, content, self._previewed, for_preview=True):
             self.status.setText(tr("Đang lập văn bản để xem trước…"))
-            content = ReportContent.of_saved(self.cdb, report)
-            self.pdf.make(self.cdb, content, self._previewed)
 
-    def _previewed(self, pdf: Path) -> None:
+    def _previewed(self, pdf: Path, pages: list[PageImage] | None) -> None:
         self.status.setText("")
-        self.pdf.show_preview(pdf)
+        self.pdf.show_preview(pdf, pages)
 
     def write_selected(self, folder: Path | None = None) -> None:
         report = self.selected()

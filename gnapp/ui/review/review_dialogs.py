@@ -53,7 +53,7 @@ from gnapp.ui.common.qt import (
     QVBoxLayout,
     QWidget,
 )
-from gnapp.ui.common.widgets import wrapped
+from gnapp.ui.common.widgets import FITTED_ROWS, wrapped
 from gnapp.ui.common.window_size import fit_window
 
 RED = "#b00020"
@@ -762,6 +762,7 @@ class MeetingDialog(ActionDialog):
         )
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setResizeContentsPrecision(FITTED_ROWS)  # a village's households: hundreds
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.itemChanged.connect(self._vote_changed)
         self.summary = wrapped("", "summary")

@@ -54,7 +54,7 @@ from gnapp.ui.common.qt import (
     QWidget,
     Signal,
 )
-from gnapp.ui.common.widgets import fill_village_filter, table_view
+from gnapp.ui.common.widgets import FITTED_ROWS, fill_village_filter, fit_columns, table_view
 from gnapp.ui.review.review_dialogs import (
     AddHouseholdDialog,
     ApplicationDialog,
@@ -212,6 +212,7 @@ def _table(model: QAbstractTableModel, stretch: int | None = None) -> QTableView
     header = view.horizontalHeader()
     header.setHighlightSections(False)
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setResizeContentsPrecision(FITTED_ROWS)
     if stretch is not None:
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     else:
@@ -330,6 +331,9 @@ class ReviewView(QWidget):
         # Every column as wide as its content (the head's name whole, even in a narrow window:
         # a horizontal scroll bar rather than "Đin…"), the last one taking what is left.
         self.list_view = _table(self.list_model)
+        # A round lists up to every household: sized from the first rows, widened by the user.
+        self.list_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.list_view.horizontalHeader().setStretchLastSection(True)
         self.list_view.activated.connect(self._row_activated)
         self.list_view.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.count_label = QLabel(objectName="countLabel")
@@ -594,6 +598,7 @@ class ReviewView(QWidget):
 
     def _filter(self) -> None:
         self.list_model.set_filter(self.village_box.currentData(), self.search_box.text())
+        fit_columns(self.list_view)
         shown, total = self.list_model.rowCount(), self.list_model.total
         if self.round is None:
             text = ""

@@ -1,5 +1,6 @@
 """Printing a report's PDF: every page reaches the printer on A4 portrait (landscape annexes
-turned), the preview paints every page, and the pages render as images without Qt."""
+turned), the preview paints every page (rendered beforehand, off the GUI thread), and the pages
+render as images without Qt."""
 
 from __future__ import annotations
 
@@ -8,16 +9,19 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
+from gnapp.progress import Cancelled, Progress
 from gnapp.reporting.builder import default_header, write_report_files
 from gnapp.reporting.pdf_pages import PdfPages, PdfPagesError
 from gnapp.ui.common.print_preview import (
     MAX_DPI,
+    PREVIEW_DPI,
     new_printer,
     paint_pdf,
     preview_dialog,
     preview_pages,
+    preview_pages_work,
 )
-from gnapp.ui.common.qt import QPrinter
+from gnapp.ui.common.qt import QPrinter, QPrintPreviewWidget
 
 
 @pytest.fixture
@@ -108,3 +112,36 @@ def test_the_preview_speaks_vietnamese(qapp, qtbot, report_pdf):
         QLocale.setDefault(QLocale.c())
     assert {"Trang sau", "Trang trước", "Phóng to", "Thu nhỏ", "In", "Thiết lập trang"} <= tips
     assert "Next page" not in tips
+
+
+def test_the_preview_shows_pages_rendered_beforehand(qtbot, report_pdf, monkeypatch):
+    """Opening the preview renders nothing on the GUI thread when its pages were made with the
+    PDF; printing from it renders the PDF at the printer's resolution."""
+    seen = []
+    pages = preview_pages_work(report_pdf, Progress(lambda *step: seen.append(step)))
+    assert len(pages) == len(PdfReader(report_pdf).pages)
+    assert {page.dpi for page in pages} == {PREVIEW_DPI}
+    assert seen[0][:2] == (0, len(pages)) and f"1/{len(pages)}" in seen[0][2]
+    rendered = []
+    real = PdfPages.render
+    monkeypatch.setattr(
+        PdfPages, "render", lambda self, i, dpi: rendered.append(dpi) or real(self, i, 10)
+    )
+    dialog = preview_dialog(None, report_pdf, pages)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: preview_pages(dialog) > 0, timeout=10000)
+    assert preview_pages(dialog) == len(pages)
+    assert rendered == []
+    printer = dialog.printer
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(report_pdf.with_name("in-tu-xem-truoc.pdf")))
+    dialog.findChild(QPrintPreviewWidget).print()
+    assert set(rendered) == {MAX_DPI} and len(rendered) == len(pages)
+
+
+def test_rendering_the_preview_can_be_cancelled(report_pdf):
+    progress = Progress()
+    progress.cancel()
+    with pytest.raises(Cancelled):
+        preview_pages_work(report_pdf, progress)

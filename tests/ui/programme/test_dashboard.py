@@ -11,9 +11,18 @@ from gnapp.ui.programme.dashboard import BarChart, DashboardView, target_rows
 TODAY = date(2026, 11, 22)
 
 
+def computed(qtbot, view):
+    """Wait for the figures, computed in the background."""
+    qtbot.waitUntil(lambda: view.work is None, timeout=20_000)
+
+
 def test_view_shows_targets_and_draws(qtbot, demo_db, qtmodeltester):
     view = DashboardView(demo_db, year=2025, today=TODAY)
     qtbot.addWidget(view)
+    assert view.explanation.text() == "Đang tính…" and view.model.rowCount() == 0
+    assert view.by_year.empty_text == "Đang tính…"
+    with qtbot.waitSignal(view.computed, timeout=20_000):
+        pass
     qtmodeltester.check(view.model)
     rows = [
         tuple(view.model.data(view.model.index(r, c)) for c in range(5))
@@ -28,6 +37,7 @@ def test_view_shows_targets_and_draws(qtbot, demo_db, qtmodeltester):
     view.resize(1200, 800)
     assert not view.grab().isNull()
     view.year.setValue(2030)
+    computed(qtbot, view)
     assert view.model.rowCount() == 0 and view.problem.text()
 
 

@@ -6,10 +6,11 @@ unsaved changes, a cancel while writing)."""
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
 
-from gnapp.reporting.builder import annex_tables
+from gnapp.reporting.builder import REPORT_TEMPORARIES, annex_tables
 from gnapp.reporting.figures import report_figures, sentences
 from gnapp.store.reports import list_reports
 from gnapp.ui.common.print_preview import preview_pages
@@ -267,3 +268,35 @@ def test_a_saved_report_is_previewed_from_the_list(qtbot, view, demo_db):
     qtbot.addWidget(preview)
     qtbot.waitUntil(lambda: preview_pages(preview) > 0, timeout=20000)
     assert "bao-cao-nam-2025.pdf" in preview.windowTitle()
+
+
+def test_a_preview_is_made_once_at_a_time_and_can_be_cancelled(qtbot, view, monkeypatch):
+    wizard = _wizard(qtbot, view.new_report())
+    _choose(wizard, "annual", 2025)
+    wizard.next()
+    wizard.save_draft()
+    wizard.close()
+    rendering, release = threading.Event(), threading.Event()
+
+    def slow_pages(pdf, progress):
+        rendering.set()
+        release.wait(30)
+        progress(0, 1, "")  # raises Cancelled once cancelled
+        return []
+
+    monkeypatch.setattr(report_wizard, "preview_pages_work", slow_pages)
+    view.table.selectRow(0)
+    view.preview_selected()
+    job = view.pdf.job
+    assert view.pdf.busy and view.status.text() == "Đang lập văn bản để xem trước…"
+    assert job.dialog.labelText() == "Đang lập văn bản để xem trước…"
+    view.preview_selected()  # a second click while the first is being made starts nothing
+    assert view.pdf.job is job
+    assert rendering.wait(60)
+    with qtbot.waitSignal(job.cancelled, timeout=20000):
+        job.dialog.canceled.emit()  # "Hủy" on the progress dialog
+        release.set()
+    assert view.pdf.preview is None and not view.pdf.busy
+    assert view.status.text() == "Đã hủy."
+    folder = Path(view.pdf.folder.name)
+    assert not [found for pattern in REPORT_TEMPORARIES for found in folder.glob(pattern)]
