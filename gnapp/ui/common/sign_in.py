@@ -79,7 +79,6 @@ class LoginDialog(QDialog):
         )
         self.making = QProgressBar(objectName="making")
         self.making.setRange(0, 0)  # busy until the first report of how far it has come
-        self.making.setVisible(cdb is None)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addLayout(form)
@@ -94,17 +93,15 @@ class LoginDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(420)
-        if cdb is not None:
-            self.set_database(cdb)
-        else:
-            self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
-            self._set_texts()
+        self.making.setVisible(cdb is None)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(cdb is not None)
+        self._set_texts()
         (self.password if self.username.text() else self.username).setFocus()
 
     def set_database(self, cdb: CommuneDatabase) -> None:
         """Sign in to ``cdb`` (the demo commune just made)."""
         self.cdb = cdb
-        self.place = (get_commune(cdb.db) or {}).get("name") or "GNApp"
+        self.place = (get_commune(cdb.db) or {}).get("name") or self.place
         self.making.hide()
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
         self._set_texts()
