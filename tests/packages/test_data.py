@@ -83,7 +83,7 @@ def test_any_field_replaced_is_refused_or_still_adds_up(valid_data, choice, repl
         (lambda d: d["villages"][0]["values"].update({"end.poor.households": 10**6}), "đầu kỳ"),
         (lambda d: d["villages"][0]["values"].pop("members"), "thiếu trường members"),
         (lambda d: d["villages"].append(dict(d["villages"][0])), "trùng"),
-        (lambda d: d.update(format_version=4), "phiên bản"),
+        (lambda d: d.update(format_version=5), "phiên bản"),
         (lambda d: d["report"].update(kind="weekly"), "Loại báo cáo không có"),
         (
             lambda d: d["budget"]["lines"].append(
@@ -129,9 +129,24 @@ def _start_as_end(data):
         values |= {f"start.{code}": values[code] for code in START_CODES}
 
 
-def _without_start(data, version):
+WORKERS = tuple(f"service.workers_trained_share.{part}" for part in ("count", "base", "unknown"))
+
+
+def _workers_unknown(data):
+    """Version 4's workers trained made 0 (what a file without them meant: not measured)."""
+    data["commune_values"] |= dict.fromkeys(WORKERS, 0)
+
+
+def _without_workers(data, version):
     old = copy.deepcopy(data)
     old["format_version"] = version
+    old["indicators"] = [i for i in old["indicators"] if i["code"] not in WORKERS]
+    old["commune_values"] = {k: v for k, v in old["commune_values"].items() if k not in WORKERS}
+    return old
+
+
+def _without_start(data, version):
+    old = _without_workers(data, version)
     starts = {f"start.{code}" for code in START_CODES}
     old["indicators"] = [i for i in old["indicators"] if i["code"] not in starts]
     for village in old["villages"]:
@@ -139,15 +154,31 @@ def _without_start(data, version):
     return old
 
 
-def test_a_version_2_file_reads_as_version_3_with_the_start_households_the_ends(valid_data):
+def test_a_version_2_file_reads_as_version_4_with_the_start_households_the_ends(valid_data):
     """Before version 3, figures.json had no households at the start point: a file of then
     reads as one of now whose start households, members and ethnic-minority households are
     the end's."""
     now = copy.deepcopy(valid_data)
     _start_as_end(now)
+    _workers_unknown(now)
     old = _without_start(now, 2)
+    assert len(old["indicators"]) == len(now["indicators"]) - 6
+    assert read_report_data(_encode(old)) == now
+
+
+def test_a_version_3_file_reads_as_version_4_with_the_workers_trained_not_measured(valid_data):
+    """Before version 4, figures.json had no workers trained: a file of then reads as one of
+    now with no answer for them, so the target has no figure rather than 0%."""
+    now = copy.deepcopy(valid_data)
+    assert any(now["commune_values"][code] for code in WORKERS)  # the demo's are measured
+    _workers_unknown(now)
+    old = _without_workers(now, 3)
     assert len(old["indicators"]) == len(now["indicators"]) - 3
     assert read_report_data(_encode(old)) == now
+    rebuilt = figures_from_data(read_report_data(_encode(old)))
+    workers = next(s for s in rebuilt.services if s.code == "workers_trained_share")
+    assert workers.share is None
+    assert all(t.achieved is None for t in rebuilt.targets if t.code == "workers_trained_share")
 
 
 def test_the_start_households_travel(valid_data):
@@ -162,11 +193,12 @@ def test_the_start_households_travel(valid_data):
     assert start.poor.rate == (percent(poor, values["households"] * 2) or 0.0)
 
 
-def test_a_version_1_file_reads_as_version_3_with_the_other_columns_zero(valid_data):
+def test_a_version_1_file_reads_as_version_4_with_the_other_columns_zero(valid_data):
     """Before the register's events, figures.json had no "other" movement columns (nor the
     start's households): a file of then reads as one of now whose other columns are 0."""
     now = copy.deepcopy(valid_data)
     _start_as_end(now)
+    _workers_unknown(now)
     for village in now["villages"]:
         values = village["values"]
         for status in ("poor", "near_poor"):
