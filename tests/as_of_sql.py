@@ -18,12 +18,52 @@ EVENTS_DOWN = ("moved_away", "split_off", "merged_into", "ended", "died", "left"
 
 # The members of every household on :d with the answers the reports use (members since gone
 # as they were when they left).
-MEMBERS_THEN = """SELECT household_id, birth_date, has_health_insurance, schooling FROM members
+MEMBERS_THEN = """SELECT household_id, birth_date, sex, has_health_insurance, schooling,
+           vocational_certificate FROM members
     WHERE ifnull(present_from, '') <= :d
     UNION ALL
-    SELECT household_id, json_extract(member, '$.birth_date'),
-           json_extract(member, '$.has_health_insurance'), json_extract(member, '$.schooling')
+    SELECT household_id, json_extract(member, '$.birth_date'), json_extract(member, '$.sex'),
+           json_extract(member, '$.has_health_insurance'), json_extract(member, '$.schooling'),
+           json_extract(member, '$.vocational_certificate')
     FROM former_members WHERE ifnull(present_from, '') <= :d AND present_until > :d"""
+
+
+def months_old(on: str) -> str:
+    """SQL: completed months of age of a member row on ``on`` (an SQL date expression); a
+    year-only birth date is 1 January."""
+    born = "(CASE WHEN length(birth_date) = 4 THEN birth_date || '-01-01' ELSE birth_date END)"
+
+    def part(date: str, at: int, length: int) -> str:
+        return f"CAST(substr({date}, {at}, {length}) AS INTEGER)"
+
+    return (
+        f"(({part(on, 1, 4)} - {part(born, 1, 4)}) * 12 + {part(on, 6, 2)} - {part(born, 6, 2)}"
+        f" - ({part(on, 9, 2)} < {part(born, 9, 2)}))"
+    )
+
+
+def working_age(standard_file: dict, on: str) -> str:
+    """SQL: a member row is of working age on the ISO day ``on``, read from a standard file's
+    ``working_age`` as written (from min_age; under the retirement age of ``on``'s year, and
+    not already retired at the end of the year before)."""
+    rule = standard_file["working_age"]
+
+    def retirement(sex: str, year: int) -> int:
+        steps = sorted(rule["retirement_age"][sex], key=lambda step: step["year"])
+        step = ([s for s in steps if s["year"] <= year] or steps[:1])[-1]
+        return step["years"] * 12 + step["months"]
+
+    year = int(on[:4])
+
+    def limit(in_year: int) -> str:
+        male, female = retirement("male", in_year), retirement("female", in_year)
+        return f"(CASE sex WHEN 'male' THEN {male} ELSE {female} END)"
+
+    return (
+        f"({months_old(repr(on))} >= {rule['min_age'] * 12} "
+        f"AND {months_old(repr(on))} < {limit(year)} "
+        f"AND {months_old(repr(f'{year - 1}-12-31'))} < {limit(year - 1)})"
+    )
 
 
 def year_end_day(db, year):

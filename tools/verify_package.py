@@ -245,7 +245,7 @@ def decrypt(members: dict, manifest: dict, office: X25519PrivateKey) -> dict[str
 
 def check_figures(content: bytes, manifest: dict) -> None:
     data = strict_json(content, canonical=False)
-    if data.get("format") != "gnapp-report-data" or data.get("format_version") not in (2, 3, 4):
+    if data.get("format") != "gnapp-report-data" or data.get("format_version") not in (2, 3, 4, 5):
         raise Failed("figures.json: unknown format")
     if (data["commune"]["code"], data["report"]["kind"], data["report"]["period"]) != (
         manifest["commune"]["code"],

@@ -143,18 +143,6 @@ def name_matches(folded_name: str, words: Sequence[str]) -> bool:
     return all(any(part.startswith(word) for part in name_words) for word in words)
 
 
-@functools.lru_cache(maxsize=64)
-def _one_person_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
-    # at the start of a person's name, a look ahead within that name for each word
-    ahead = "".join(f"(?=[^|]*? {re.escape(word)})" for word in words)
-    return re.compile(rf"(?:^|\|){ahead}")
-
-
-def one_person_matches(search_text: str, words: Sequence[str]) -> bool:
-    """Whether one person of a ``person_search_text`` has every typed word in their name."""
-    return _one_person_pattern(tuple(words)).search(search_text) is not None
-
-
 # Names are made of few distinct words: caching per word makes keys of a whole register cheap.
 @functools.lru_cache(maxsize=65536)
 def _fold_word(word: str) -> str:

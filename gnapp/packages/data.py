@@ -54,10 +54,12 @@ FORMAT_VERSION = 1  # the household lists'
 # figures.json: version 2 adds the movement tables' "other" columns (the register's events),
 # version 3 the households, members and ethnic-minority households at the start point (the
 # register changes between the two points), version 4 each budget line's "undated": paid in a
-# half-year's year on a day not recorded, outside its "disbursed"; an older file is read as
-# version 4 with the other columns 0, the start's households those of the end and (_upgrade)
-# a half-year's disbursement, which was its year's, as undated
-DATA_VERSION = 4
+# half-year's year on a day not recorded, outside its "disbursed", version 5 the workers trained
+# among the members of working age (service.workers_trained_share); an older file is read as the
+# current version with the other columns 0, the start's households those of the end, (_upgrade)
+# a half-year's disbursement, which was its year's, as undated, and no worker's answer (not
+# measured)
+DATA_VERSION = 5
 POINTS = {"start": "đầu kỳ", "end": "cuối kỳ"}
 WHO = {"households": "hộ", "members": "người"}
 OTHER_COLUMNS = {
@@ -71,6 +73,7 @@ SERVICES = (
     ("clean_water_share", "hộ"),
     ("hygienic_latrine_share", "hộ"),
     ("information_access_share", "hộ"),
+    ("workers_trained_share", "người"),
 )
 SERVICE_PARTS = {"count": "có", "base": "đã trả lời", "unknown": "chưa có thông tin"}
 GROUPS = ("total", *GROUP_LABELS)
@@ -151,6 +154,8 @@ _OTHER_CODES = frozenset(
 _START_CODES = {
     f"start.{code}": code for code in ("households", "members", "ethnic_minority_households")
 }
+# The service counts version 4 added.
+_WORKERS_CODES = frozenset(f"service.workers_trained_share.{part}" for part in SERVICE_PARTS)
 VILLAGE_INDICATORS = tuple(i.code for i in INDICATORS if i.level == "village")
 COMMUNE_INDICATORS = tuple(i.code for i in INDICATORS if i.level == "commune")
 
@@ -352,15 +357,14 @@ def read_report_data(content: bytes) -> dict[str, Any]:
 
 
 def _upgrade(data: dict[str, Any]) -> None:
-    """An older figures.json as the current version: a version 1 or 2 file with its indicators
-    when they are its version's, the "other" columns 0 on every village (version 1) and the
-    start's households, members and ethnic-minority households those of the end, as such a
-    file was read; before version 4 a budget line's disbursement was its years' whole, so a
-    half-year's is said as undated rather than passed off as the half-year's (the checks that
-    follow refuse anything else)."""
+    """An older figures.json as the current version: its indicators when they are its version's,
+    the "other" columns 0 on every village (version 1), the start's households, members and
+    ethnic-minority households those of the end (versions 1 and 2), the workers' service counts
+    0 (before version 5: no answer, not measured), as such a file was read; before version 4 a
+    budget line's disbursement was its years' whole, so a half-year's is said as undated rather
+    than passed off as the half-year's (the checks that follow refuse anything else)."""
     version = data["format_version"]
-    if version < 3:
-        _upgrade_indicators(data, version)
+    _upgrade_indicators(data, version)
     budget = data.get("budget")
     if isinstance(budget, dict) and isinstance(budget.get("lines"), list):
         report = data.get("report")
@@ -375,7 +379,11 @@ def _upgrade(data: dict[str, Any]) -> None:
 
 
 def _upgrade_indicators(data: dict[str, Any], version: int) -> None:
-    added = {*_START_CODES, *(_OTHER_CODES if version == 1 else ())}
+    added = {
+        *_WORKERS_CODES,
+        *(_START_CODES if version < 3 else ()),
+        *(_OTHER_CODES if version == 1 else ()),
+    }
     indicators = data.get("indicators")
     codes = [i.get("code") if isinstance(i, dict) else None for i in indicators or []]
     if codes != [i.code for i in INDICATORS if i.code not in added]:
@@ -387,7 +395,12 @@ def _upgrade_indicators(data: dict[str, Any], version: int) -> None:
         if isinstance(village, dict) and isinstance(values := village.get("values"), dict):
             if version == 1:
                 values |= dict.fromkeys(_OTHER_CODES, 0)
-            values |= {start: values[end] for start, end in _START_CODES.items() if end in values}
+            if version < 3:
+                values |= {
+                    start: values[end] for start, end in _START_CODES.items() if end in values
+                }
+    if isinstance(commune_values := data.get("commune_values"), dict):
+        commune_values |= dict.fromkeys(_WORKERS_CODES, 0)
     if version == 1:
         for target in data.get("targets") or []:
             if isinstance(target, dict):
@@ -409,7 +422,7 @@ def _check(data: dict[str, Any]) -> None:
         | {"commune_values", "targets", "budget"},
         _WHAT,
     )
-    if data["format"] != DATA_FORMAT or data["format_version"] not in (1, 2, 3, DATA_VERSION):
+    if data["format"] != DATA_FORMAT or data["format_version"] not in (1, 2, 3, 4, DATA_VERSION):
         raise DataError(f"{_WHAT}: định dạng hoặc phiên bản không hỗ trợ.")
     if data["format_version"] < DATA_VERSION:
         _upgrade(data)

@@ -324,13 +324,14 @@ def listed_members_on(db: sqlite_utils.Database, on: date | str) -> list[ListedM
     they were when they left)."""
     # members and former members apart, each joined on its household index
     sql = f"""WITH {_LISTED_ON}
-        SELECT m.birth_date, m.has_health_insurance, m.schooling
+        SELECT m.birth_date, m.sex, m.has_health_insurance, m.schooling, m.vocational_certificate
         FROM listed l JOIN members m ON m.household_id = l.household_id
         WHERE m.present_from IS NULL OR m.present_from <= :on
         UNION ALL
-        SELECT json_extract(f.member, '$.birth_date'),
+        SELECT json_extract(f.member, '$.birth_date'), json_extract(f.member, '$.sex'),
                json_extract(f.member, '$.has_health_insurance'),
-               json_extract(f.member, '$.schooling')
+               json_extract(f.member, '$.schooling'),
+               json_extract(f.member, '$.vocational_certificate')
         FROM listed l JOIN former_members f ON f.household_id = l.household_id
         WHERE {present_on("f")}"""
     return [ListedMember(*row) for row in db.execute(sql, {"on": _day(on)})]

@@ -23,7 +23,7 @@ from typing import Self
 
 import sqlite_utils
 
-from gnapp.core.vietnamese import fold, one_person_matches, person_search_text, search_words
+from gnapp.core.vietnamese import fold, person_search_text, search_words
 from gnapp.store import changelog, migrations
 from gnapp.store.errors import (
     CorruptDatabaseError,
@@ -142,13 +142,6 @@ class CommuneDatabase(OpenDatabase):
             "gnapp_person_search",
             1,
             lambda names: person_search_text((names or "").split("\n")),
-            deterministic=True,
-        )
-        # the household search: one person's name holds every typed word (household_query)
-        conn.create_function(
-            "gnapp_one_person",
-            2,
-            lambda text, words: one_person_matches(text or "", words.split()),
             deterministic=True,
         )
 

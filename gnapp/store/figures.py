@@ -189,8 +189,10 @@ class ListedMember:
     """A member of a household on the poor or near-poor list, with the answers services need."""
 
     birth_date: str
+    sex: str
     has_health_insurance: int | None
     schooling: str | None
+    vocational_certificate: str | None
 
 
 @dataclass(frozen=True)

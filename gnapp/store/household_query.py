@@ -15,10 +15,11 @@ in a code or a citizen ID. Households whose head's name matches come first, then
 another member's does (``HouseholdRow.matched_member`` names that member), each part in the
 list's order.
 
-In every order but status, SQLite answers a search from one index holding the order's keys and
-a search text, without reading the table or sorting; in the status order the list keeps the
-unsearched ids and filters them (``HouseholdSearch``; docs/benchmarks.md). Only a search of two
-words or more asks, of the households holding every word, whether one person holds them all.
+In every order but status, SQLite answers a search of one name word, a code or an ID from one
+index holding the order's keys and a search text, without reading the table or sorting; in the
+status order the list keeps the unsearched ids and filters them (``HouseholdSearch``;
+docs/benchmarks.md). A search of two name words or more asks the full-text index of the members'
+names (``person_names``, migration 20) which members hold them all, and sorts their households.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import sqlite_utils
 
 from gnapp.core.record import field_schema
 from gnapp.core.vietnamese import PERSON_SEPARATOR, fold, name_matches
+from gnapp.store.migrations import PERSON_KEY_BITS
 from gnapp.store.presence import present_now
 from gnapp.store.register import STATUSES
 
@@ -123,24 +125,28 @@ def _name_words(text: str) -> list[str]:
     return [word for word in fold(text).split() if not _has_digit(word)]
 
 
+def _person_words(words: Sequence[str]) -> str:
+    """The full-text query of name words: a member whose name has a word starting with each."""
+    return " AND ".join('"' + word.replace('"', '""') + '"*' for word in words)
+
+
 def _search_condition(text: str, params: dict[str, Any]) -> str | None:
     """The WHERE condition of a search text (None for an empty search)."""
     conditions = []
+    words = _name_words(text)
     for number, word in enumerate(fold(text).split()):
         if _has_digit(word):  # a code or an ID: anywhere in one
             params[f"word{number}"] = word
             conditions.append(f"instr(h.search_numbers, :word{number}) > 0")
-        else:  # a name: the start of a word of one
+        else:  # a name: the start of a word of one (the head's rank reads :word too)
             params[f"word{number}"] = " " + word
-            conditions.append(f"instr(h.search_fold, :word{number}) > 0")
-    words = _name_words(text)
-    if len(words) > 1:  # every word is in the household: is it in one person's name?
-        # the head's name, or the words in a row in one name (" nguyen van" in " nguyen van
-        # an |"), answer without a call to Python (which costs more than the rest of the row)
-        params["phrase"] = " " + " ".join(words)
-        one_person = "gnapp_one_person(h.search_fold, :phrase)"
+            if len(words) == 1:
+                conditions.append(f"instr(h.search_fold, :word{number}) > 0")
+    if len(words) > 1:  # every word in one person's name: the members' names' index answers
+        params["person_words"] = _person_words(words)
         conditions.append(
-            f"({_head_condition(text)} OR instr(h.search_fold, :phrase) > 0 OR {one_person})"
+            f"h.id IN (SELECT rowid >> {PERSON_KEY_BITS} FROM person_names "
+            "WHERE person_names MATCH :person_words)"
         )
     return " AND ".join(conditions) or None
 

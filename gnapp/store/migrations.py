@@ -9,6 +9,7 @@ it with SQLite's online backup (never a file copy of a live WAL database).
 from __future__ import annotations
 
 import sqlite3
+import string
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -736,6 +737,47 @@ DATED_DISBURSEMENTS = Migration(
     ),
 )
 
+# person_names: one row per member, its rowid the member's household id in the high bits and
+# its own id in the low ones, so a match names its household without reading ``members``.
+PERSON_KEY_BITS = 32
+_PERSON_KEY = "{row}.household_id * " + str(1 << PERSON_KEY_BITS) + " + {row}.id"
+# Words are split at spaces only, as the search splits typed text: every other ASCII character
+# is part of a word (non-ASCII ones are for the ascii tokenizer), so "h'hen" stays one word.
+_WORD_CHARACTERS = "'" + string.punctuation.replace("'", "''") + "'"
+_TOKENIZER = "'" + f"ascii tokenchars {_WORD_CHARACTERS}".replace("'", "''") + "'"
+
+
+def _person_names_sync(row: str) -> str:
+    """The statement that adds (``new``) or takes out (``old``) a member's name."""
+    values = f"{_PERSON_KEY.format(row=row)}, {row}.name_fold"
+    if row == "new":
+        return f"INSERT INTO person_names (rowid, name) VALUES ({values});"
+    return f"INSERT INTO person_names (person_names, rowid, name) VALUES ('delete', {values});"
+
+
+PERSON_NAMES = Migration(
+    20,
+    "search by person from an index of members' names; the departed households indexed",
+    (
+        # A search of two name words or more asks which members hold them all: a full-text
+        # index of the members' folded names (prefixes up to six letters indexed) answers
+        # without a call to Python per household (docs/benchmarks.md).
+        "CREATE VIRTUAL TABLE person_names USING fts5(name, content='', detail=none, "
+        f"prefix='1 2 3 4 5 6', tokenize={_TOKENIZER})",
+        "CREATE TRIGGER person_names_insert AFTER INSERT ON members BEGIN "
+        f"{_person_names_sync('new')} END",
+        "CREATE TRIGGER person_names_delete AFTER DELETE ON members BEGIN "
+        f"{_person_names_sync('old')} END",
+        "CREATE TRIGGER person_names_update AFTER UPDATE OF id, household_id, name_fold "
+        f"ON members BEGIN {_person_names_sync('old')} "
+        f"{_person_names_sync('new')} END",
+        f"INSERT INTO person_names (rowid, name) SELECT {_PERSON_KEY.format(row='m')}, "
+        "m.name_fold FROM members m",
+        # every query of the register asks which households have left (presence.present_now)
+        "CREATE INDEX households_departed ON households (id) WHERE present_until IS NOT NULL",
+    ),
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     REGISTER,
     PROGRAMME,
@@ -756,6 +798,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     CHAINED_LOG,
     PERSON_SEARCH,
     DATED_DISBURSEMENTS,
+    PERSON_NAMES,
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -83,7 +83,7 @@ def test_any_field_replaced_is_refused_or_still_adds_up(valid_data, choice, repl
         (lambda d: d["villages"][0]["values"].update({"end.poor.households": 10**6}), "đầu kỳ"),
         (lambda d: d["villages"][0]["values"].pop("members"), "thiếu trường members"),
         (lambda d: d["villages"].append(dict(d["villages"][0])), "trùng"),
-        (lambda d: d.update(format_version=5), "phiên bản"),
+        (lambda d: d.update(format_version=6), "phiên bản"),
         (lambda d: d["report"].update(kind="weekly"), "Loại báo cáo không có"),
         (
             lambda d: d["budget"]["lines"].append(
@@ -130,9 +130,24 @@ def _start_as_end(data):
         values |= {f"start.{code}": values[code] for code in START_CODES}
 
 
-def _without_start(data, version):
+WORKERS = tuple(f"service.workers_trained_share.{part}" for part in ("count", "base", "unknown"))
+
+
+def _workers_unknown(data):
+    """Version 5's workers trained made 0 (what a file without them meant: not measured)."""
+    data["commune_values"] |= dict.fromkeys(WORKERS, 0)
+
+
+def _without_workers(data, version):
     old = copy.deepcopy(data)
     old["format_version"] = version
+    old["indicators"] = [i for i in old["indicators"] if i["code"] not in WORKERS]
+    old["commune_values"] = {k: v for k, v in old["commune_values"].items() if k not in WORKERS}
+    return old
+
+
+def _without_start(data, version):
+    old = _without_workers(data, version)
     starts = {f"start.{code}" for code in START_CODES}
     old["indicators"] = [i for i in old["indicators"] if i["code"] not in starts]
     for village in old["villages"]:
@@ -142,20 +157,35 @@ def _without_start(data, version):
     return old
 
 
-def test_a_version_2_file_reads_as_version_3_with_the_start_households_the_ends(valid_data):
+def test_a_version_2_file_reads_as_version_5_with_the_start_households_the_ends(valid_data):
     """Before version 3, figures.json had no households at the start point: a file of then
     reads as one of now whose start households, members and ethnic-minority households are
     the end's."""
     now = copy.deepcopy(valid_data)
     _start_as_end(now)
+    _workers_unknown(now)
     old = _without_start(now, 2)
-    assert len(old["indicators"]) == len(now["indicators"]) - 3
+    assert len(old["indicators"]) == len(now["indicators"]) - 6
     assert read_report_data(_encode(old)) == now
 
 
+def test_a_version_4_file_reads_as_version_5_with_the_workers_trained_not_measured(valid_data):
+    """Before version 5, figures.json had no workers trained: a file of then reads as one of
+    now with no answer for them, so the target has no figure rather than 0%."""
+    now = copy.deepcopy(valid_data)
+    assert any(now["commune_values"][code] for code in WORKERS)  # the demo's are measured
+    _workers_unknown(now)
+    old = _without_workers(now, 4)
+    assert len(old["indicators"]) == len(now["indicators"]) - 3
+    assert read_report_data(_encode(old)) == now
+    rebuilt = figures_from_data(read_report_data(_encode(old)))
+    workers = next(s for s in rebuilt.services if s.code == "workers_trained_share")
+    assert workers.share is None
+    assert all(t.achieved is None for t in rebuilt.targets if t.code == "workers_trained_share")
+
+
 def _version_3(data):
-    old = copy.deepcopy(data)
-    old["format_version"] = 3
+    old = _without_workers(data, 3)
     for line in old["budget"]["lines"]:
         del line["undated"]
     return old
@@ -163,7 +193,9 @@ def _version_3(data):
 
 def test_a_version_3_annual_file_reads_with_nothing_undated(valid_data):
     assert any(line["disbursed"] for line in valid_data["budget"]["lines"])
-    assert read_report_data(_encode(_version_3(valid_data))) == valid_data
+    now = copy.deepcopy(valid_data)
+    _workers_unknown(now)
+    assert read_report_data(_encode(_version_3(valid_data))) == now
 
 
 def test_a_version_3_half_year_says_its_disbursement_was_the_years(small_demo_file):
@@ -178,13 +210,13 @@ def test_a_version_3_half_year_says_its_disbursement_was_the_years(small_demo_fi
     old = _version_3(now)
     year = {(x["project"], x["source"]): x["disbursed"] for x in old["budget"]["lines"]}
     read = read_report_data(_encode(old))
-    assert read["format_version"] == 4
+    assert read["format_version"] == 5
     for line in read["budget"]["lines"]:
         assert line["disbursed"] == 0
         assert line["undated"] == year[(line["project"], line["source"])]
     rebuilt = figures_from_data(read).budget.total
     assert rebuilt.disbursed == 0 and rebuilt.undated == sum(year.values()) > 0
-    assert figures.budget.total.disbursed > 0  # what version 4 carries for the same report
+    assert figures.budget.total.disbursed > 0  # what the current version carries
 
 
 def test_the_start_households_travel(valid_data):
@@ -199,11 +231,12 @@ def test_the_start_households_travel(valid_data):
     assert start.poor.rate == (percent(poor, values["households"] * 2) or 0.0)
 
 
-def test_a_version_1_file_reads_as_version_3_with_the_other_columns_zero(valid_data):
+def test_a_version_1_file_reads_as_version_5_with_the_other_columns_zero(valid_data):
     """Before the register's events, figures.json had no "other" movement columns (nor the
     start's households): a file of then reads as one of now whose other columns are 0."""
     now = copy.deepcopy(valid_data)
     _start_as_end(now)
+    _workers_unknown(now)
     for village in now["villages"]:
         values = village["values"]
         for status in ("poor", "near_poor"):

@@ -44,14 +44,22 @@ NOW = datetime(2026, 11, 22, 8, 15, 30)
 
 
 def dump(path: Path) -> dict:
-    """Every table's rows in rowid order, the schema and the version: what must round-trip."""
+    """Every table's rows in rowid order (a table without rowids, such as the full-text
+    index's, in its key's order), the schema and the version: what must round-trip."""
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         schema = conn.execute(
             "SELECT type, name, sql FROM sqlite_master ORDER BY type, name"
         ).fetchall()
-        tables = [name for kind, name, _ in schema if kind == "table"]
-        rows = {t: conn.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall() for t in tables}
+        order = {
+            name: "1" if "WITHOUT ROWID" in (sql or "") else "rowid"
+            for kind, name, sql in schema
+            if kind == "table"
+        }
+        rows = {
+            t: conn.execute(f'SELECT * FROM "{t}" ORDER BY {by}').fetchall()
+            for t, by in order.items()
+        }
         return {
             "schema": schema,
             "rows": rows,

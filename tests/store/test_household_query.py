@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gnapp.core.vietnamese import fold, text_sort_key
@@ -29,6 +29,7 @@ from gnapp.store.register import (
     update_household,
     update_member,
 )
+from tests.search_v18 import v18_search
 
 
 def person(name: str, relation: str = "child", citizen_id: str | None = None) -> dict:
@@ -250,7 +251,7 @@ def explained(cdb, query: HouseholdQuery) -> str:
 @pytest.mark.parametrize(
     "query",
     [
-        HouseholdQuery(search="nguyen van"),
+        HouseholdQuery(search="nguyen"),
         HouseholdQuery(search="0510"),
         HouseholdQuery(search="ng", sort="village"),
         HouseholdQuery(search="ng", sort="village", descending=True),
@@ -266,6 +267,15 @@ def test_a_search_reads_one_index_in_the_lists_order_and_sorts_nothing(demo_db, 
     plan = explained(demo_db, query)
     assert "USING" in plan and "INDEX" in plan and "TEMP B-TREE" not in plan, plan
     assert query.sort == "groups" or "COVERING INDEX" in plan, plan
+
+
+@pytest.mark.parametrize("sort", SORTS)
+def test_a_search_of_several_name_words_asks_the_index_of_members_names(demo_db, sort):
+    # which households hold one person with every word: the full-text index, never a call to
+    # Python per household (docs/benchmarks.md)
+    plan = explained(demo_db, HouseholdQuery(year=2025, search="nguyen van a", sort=sort))
+    assert "SCAN person_names VIRTUAL TABLE" in plan, plan
+    assert "SCAN h " not in plan, plan  # the households found are read by id, not walked
 
 
 def test_head_order_is_by_given_name_first(demo_db):
@@ -352,6 +362,79 @@ def test_search_is_every_word_starting_a_word_of_one_members_name(
         assert set(found[len(by_head) :]) == set(by_other) and len(found) == len(set(found))
     finally:
         cdb.close()
+
+
+@pytest.fixture(scope="module")
+def demo_words(small_demo_file):
+    with open_database(small_demo_file) as cdb:
+        return sorted({w for (name,) in cdb.db.execute("SELECT name_fold FROM members")
+                       for w in name.split()})  # fmt: skip
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_the_search_by_person_finds_what_the_v18_search_found(demo_db, demo_words, data):
+    """Two to four typed words, each a word of the demo's names or its start: the index of
+    members' names finds the same households, in the same order, as the search it replaced."""
+    typed = data.draw(
+        st.lists(
+            st.sampled_from(demo_words).flatmap(
+                lambda word: st.integers(1, len(word)).map(lambda end: word[:end])
+            ),
+            min_size=2,
+            max_size=4,
+        )
+    )
+    text = " ".join(typed)
+    assert list(matching_ids(demo_db.db, HouseholdQuery(search=text))) == v18_search(
+        demo_db.db, text
+    ), text
+
+
+def test_the_search_by_person_finds_what_the_v18_search_found_on_typed_names(demo_db):
+    names = [row[0] for row in demo_db.db.execute(
+        "SELECT name_fold FROM members WHERE id % 37 = 0")]  # fmt: skip
+    checked = 0
+    for name in names:
+        for length in range(1, len(name) + 1):
+            text = name[:length]
+            if len(text.split()) > 1 and not text.endswith(" "):
+                expected = v18_search(demo_db.db, text)
+                assert list(matching_ids(demo_db.db, HouseholdQuery(search=text))) == expected
+                checked += bool(expected)
+    assert checked > 100
+
+
+def test_the_index_of_members_names_follows_the_register(new_db, register):
+    """Adding, renaming, moving and removing members: a search by person finds each member's
+    household by their whole name, and no longer finds names gone."""
+    from gnapp.store.events import merge_households
+    from gnapp.store.register import add_member, remove_member
+
+    db = new_db.db
+    add_member(new_db, register["HGD-002"], person("Phạm Ngọc Hân"))
+    hoa = db.execute("SELECT id FROM members WHERE full_name = 'Nguyễn Thị Hòa'").fetchone()[0]
+    update_member(new_db, hoa, {"full_name": "Nguyễn Thị Huệ"})
+    lan = db.execute("SELECT id FROM members WHERE full_name = 'Đinh Lan'").fetchone()[0]
+    remove_member(new_db, lan)
+    merge_households(new_db, register["HGD-003"], register["HGD-004"], "2025-06-01")
+    assert found(new_db, register, search="pham han") == {"HGD-002"}
+    assert found(new_db, register, search="nguyen hue") == {"HGD-001"}
+    assert found(new_db, register, search="nguyen thi hoa") == set()
+    assert found(new_db, register, search="dinh lan") == set()
+    assert found(new_db, register, search="le thoa") == {"HGD-004"}
+    for household_id, name in db.execute("SELECT household_id, name_fold FROM members"):
+        rows = db.execute(
+            "SELECT rowid >> 32 FROM person_names WHERE person_names MATCH ?",
+            [" AND ".join(f'"{word}"' for word in name.split())],
+        ).fetchall()
+        assert (household_id,) in rows, name
+    assert (
+        db.execute("SELECT count(*) FROM person_names").fetchone()[0]
+        == db.execute("SELECT count(*) FROM members").fetchone()[0]
+    )
 
 
 def test_groups_are_the_household_flags():

@@ -566,8 +566,9 @@ def _movements(
 
 def _services(db: sqlite_utils.Database, day: date, on: date) -> tuple[ServiceFigure, ...]:
     """The services among the households listed on ``day`` and their members then (ages on
-    ``on``)."""
-    indicators = {i.id: i.params for i in load_standard(SERVICE_STANDARD).indicators}
+    ``on``); the workers trained among their members of working age on ``on``."""
+    standard = load_standard(SERVICE_STANDARD)
+    indicators = {i.id: i.params for i in standard.indicators}
     homes = as_of.household_service_counts_on(
         db,
         day,
@@ -585,6 +586,13 @@ def _services(db: sqlite_utils.Database, day: date, on: date) -> tuple[ServiceFi
     insured = [m.has_health_insurance for m in people if m.has_health_insurance is not None]
     at_school = [
         m.schooling not in schooling["deprived_schooling"] for m in children if m.schooling
+    ]
+    training = target_kinds()["workers_trained_share"]["measured_by_members"]
+    workers = [m for m in people if standard.working_age.applies(m.birth_date, m.sex, on)]
+    trained = [
+        m.vocational_certificate in training["counted_certificates"]
+        for m in workers
+        if m.vocational_certificate is not None
     ]
 
     def figure(code: str, unit: str, count: int, base: int, total: int) -> ServiceFigure:
@@ -608,6 +616,7 @@ def _services(db: sqlite_utils.Database, day: date, on: date) -> tuple[ServiceFi
             homes.information_known,
             homes.households,
         ),
+        figure("workers_trained_share", "người", sum(trained), len(trained), len(workers)),
     )
 
 

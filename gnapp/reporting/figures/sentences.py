@@ -25,6 +25,7 @@ from gnapp.reporting.figures.compute import (
 )
 from gnapp.reporting.figures.output_sentences import output_sentences
 from gnapp.reporting.issuer import KIND_WORDS
+from gnapp.store.programme import target_kinds
 
 # "toàn xã", ...; district and province: the receiving office's consolidated figures
 COMMUNE_WORDS = {kind: word.lower() for kind, word in KIND_WORDS.items()} | {
@@ -257,7 +258,10 @@ def _target_sentence(target: TargetFigure, figures: ReportFigures) -> str:
     text += f", thực hiện {achieved}"
     service = services.get(target.code)
     if service is not None:
-        text += f" ({format_number(service.count)}/{format_number(service.base)} {service.unit}"
+        # the base named where it is not all the people or households listed (workers)
+        measured = target_kinds().get(target.code, {}).get("measured_by_members", {})
+        base = measured.get("base_words", service.unit)
+        text += f" ({format_number(service.count)}/{format_number(service.base)} {base}"
         if service.unknown:
             text += f"; {format_number(service.unknown)} {service.unit} chưa có thông tin"
         text += ")"
