@@ -104,8 +104,7 @@ def test_figures_as_of_a_date_20k(commune_20k):
         for day in DATES:
             measured = {
                 "figures_on": best_ms(lambda day=day: as_of.figures_on(db, day)),
-                "list_counts_on": best_ms(lambda day=day: as_of.list_counts_on(db, day)),
-                "village_counts_on": best_ms(lambda day=day: as_of.village_counts_on(db, day)),
+                "counts_on": best_ms(lambda day=day: as_of.counts_on(db, day)),
                 "statuses_on": best_ms(lambda day=day: as_of.statuses_on(db, day)),
                 "households_present": best_ms(lambda day=day: as_of.households_present(db, day)),
             }
