@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import gnapp
-from gnapp.core.vietnamese import format_decimal, format_number, format_percent
+from gnapp.core.vietnamese import format_date, format_decimal, format_number, format_percent
 from gnapp.i18n import LANGUAGES, current_language, tr, tr_noop
 from gnapp.preferences import backup_root, remember_database
 from gnapp.store import users
@@ -23,13 +23,13 @@ from gnapp.store.overview import (
     commune_total,
     movement_counts,
     status_years,
-    village_figures,
     year_in_view,
 )
 from gnapp.store.programme import target_kinds, targets
 from gnapp.store.register import get_commune, get_setting
 from gnapp.store.setup import KINDS
 from gnapp.store.users import User
+from gnapp.store.year_figures import OFFICIAL, YEAR_END, YearFigures, year_figures
 from gnapp.ui.common.guide import GuideDialog
 from gnapp.ui.common.household_list import HouseholdListPage
 from gnapp.ui.common.jobs import Job
@@ -95,6 +95,7 @@ QFrame#figure { border: 1px solid #c8c8c8; border-radius: 4px; background: palet
 QLabel#figureValue { font-size: 18pt; font-weight: bold; }
 QLabel#figureCaption { color: #444444; }
 QLabel#emptyNote { color: #555555; font-style: italic; padding: 6px; }
+QLabel#figureBasis { color: #555555; font-size: 9pt; }
 QTableView::item { padding: 2px 4px; }
 QListWidget#navigation { font-size: 11pt; }
 QListWidget#navigation::item { padding: 8px 6px; }
@@ -129,6 +130,21 @@ def _table(model: object, *, sortable: bool = False, stretch_first: bool = False
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         view.setSortingEnabled(True)
     return view
+
+
+def _basis_text(figures: YearFigures) -> str:
+    """What a year's figures are counted on, in words: "theo Quyết định số … ngày …",
+    "tính đến 31/12/2024" or "đến hôm nay"."""
+    if figures.basis == OFFICIAL and figures.decision_number and figures.decision_date:
+        text = tr(
+            "theo Quyết định số {number} ngày {date}",
+            number=figures.decision_number,
+            date=format_date(date.fromisoformat(figures.decision_date)),
+        )
+        return text + (tr(" (quyết định điều chỉnh)") if figures.corrected else "")
+    if figures.basis == YEAR_END:
+        return tr("tính đến {date}", date=format_date(date(figures.year, 12, 31)))
+    return tr("đến hôm nay")
 
 
 def _note() -> QLabel:
@@ -476,6 +492,9 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._build_figures())
+        self.basis_label = QLabel(objectName="figureBasis")
+        self.basis_label.setWordWrap(True)
+        layout.addWidget(self.basis_label)
         layout.addWidget(body, 1)
         return page
 
@@ -591,15 +610,20 @@ class MainWindow(QMainWindow):
         if year is None:
             self._show_no_year()
             return
-        db = self.cdb.db
-        rows = village_figures(db, year)
-        self.village_model.set_figures(rows, total_name=self.total_name)
+        # a past year as of its end, the year under way as of today: as the reports count them
+        today = date.today()
+        shown = year_figures(self.cdb.db, year, today)
+        self.village_model.set_figures(shown.villages, total_name=self.total_name)
         index = self.years.index(year)
         previous_year = self.years[index - 1] if index else None
-        previous = (
-            commune_total(village_figures(db, previous_year)) if previous_year is not None else None
-        )
-        self._show_figures(self.village_model.total, previous, previous_year, len(rows))
+        before = None if previous_year is None else year_figures(self.cdb.db, previous_year, today)
+        previous = None if before is None else commune_total(list(before.villages))
+        self._show_figures(self.village_model.total, previous, previous_year, len(shown.villages))
+        basis = tr("Số liệu năm {year} {basis}", year=year, basis=_basis_text(shown))
+        if before is not None:
+            basis += tr("; so sánh với năm {year} {basis}", year=before.year,
+                        basis=_basis_text(before))  # fmt: skip
+        self.basis_label.setText(basis + ".")
         self.village_group.setTitle(tr("Số liệu theo thôn, tổ dân phố — năm {year}", year=year))
         self._show_movements(year)
         self._show_targets(year)
@@ -656,6 +680,7 @@ class MainWindow(QMainWindow):
 
     def _show_no_year(self) -> None:
         self.village_model.clear()
+        self.basis_label.clear()
         self.village_group.setTitle(tr("Số liệu theo thôn, tổ dân phố"))
         for box in self._figure_boxes:
             box.show_figure("—", "")
