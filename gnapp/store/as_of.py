@@ -187,22 +187,22 @@ def year_list_figures(db: sqlite_utils.Database, year: int, on: date | str) -> l
 class RegisterCounts:
     """The register on one day, counted in one pass (``counts_on``): every village's
     households, members and ethnic-minority households present (``figures.village_counts``
-    then), the lists by village (``figures.ListCounts``), the lists by group, and — when
-    asked — the services among the listed households."""
+    then), the lists by village (``figures.ListCounts``), the lists by group and the services
+    among the listed households."""
 
     villages: list[VillageCounts]
     lists: list[ListCounts]
     groups: list[GroupCounts]
-    services: HouseholdServiceCounts | None
+    services: HouseholdServiceCounts
 
 
 def counts_on(
-    db: sqlite_utils.Database, on: date | str, services: ServiceDefinitions | None = None
+    db: sqlite_utils.Database, on: date | str, services: ServiceDefinitions
 ) -> RegisterCounts:
     """The households present on ``on`` with their members then, by village and status in
     force, summed once: the villages' counts, the poor and near-poor lists by village, the
     lists by group (a household may be in several groups; its members counted with it) and,
-    given ``services``' definitions, safe water, a hygienic latrine and access to information
+    by ``services``' definitions, safe water, a hygienic latrine and access to information
     (uses telecom services and has one of the devices) among the listed households (their
     answers as the register holds them)."""
     groups = ",\n".join(
@@ -210,10 +210,17 @@ def counts_on(
         f"coalesce(sum(({condition}) * coalesce(s.n, 0)), 0) AS {group}_m"
         for group, condition in _GROUP_CONDITIONS.items()
     )
-    service_columns = ""
-    params: dict[str, Any] = {"on": _day(on)}
-    if services is not None:
-        service_columns = """,
+    params = {
+        "on": _day(on),
+        "water": json.dumps(list(services.safe_water)),
+        "latrines": json.dumps(list(services.hygienic_latrines)),
+        "devices": json.dumps(list(services.devices)),
+    }
+    sql = f"""WITH {_SIZES}, {_IN_FORCE}
+        SELECT h.village_id, f.status, count(*) AS households,
+               coalesce(sum(s.n), 0) AS members,
+               coalesce(sum({_ETHNIC_MINORITY}), 0) AS ethnic_minority,
+               {groups},
                count(h.water_source) AS water_known,
                coalesce(sum(h.water_source IN (SELECT value FROM json_each(:water))), 0)
                    AS safe_water,
@@ -224,17 +231,7 @@ def counts_on(
                coalesce(sum(h.uses_telecom = 1 AND EXISTS (
                    SELECT 1 FROM json_each(h.information_devices) d
                    WHERE d.value IN (SELECT value FROM json_each(:devices)))), 0)
-                   AS information_access"""
-        params |= {
-            "water": json.dumps(list(services.safe_water)),
-            "latrines": json.dumps(list(services.hygienic_latrines)),
-            "devices": json.dumps(list(services.devices)),
-        }
-    sql = f"""WITH {_SIZES}, {_IN_FORCE}
-        SELECT h.village_id, f.status, count(*) AS households,
-               coalesce(sum(s.n), 0) AS members,
-               coalesce(sum({_ETHNIC_MINORITY}), 0) AS ethnic_minority,
-               {groups}{service_columns}
+                   AS information_access
         FROM households h
         LEFT JOIN sizes s ON s.household_id = h.id
         LEFT JOIN in_force f ON f.household_id = h.id
@@ -265,9 +262,7 @@ def counts_on(
             if (of_status := [row for row in listed if row["status"] == status])
             for group in _GROUP_CONDITIONS
         ],
-        None
-        if services is None
-        else HouseholdServiceCounts(
+        HouseholdServiceCounts(
             *(
                 sum(row[column] for row in listed)
                 for column in (

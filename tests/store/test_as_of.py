@@ -141,9 +141,7 @@ def test_figures_against_independent_sql(demo_with_events, day):
         for s in ("poor", "near_poor")
         if any(e[s] for e in expected.values())
     }
-    assert found.services is not None
     assert found.services.households == sum(h for h, _ in totals.values())
-    assert as_of.counts_on(db, day).services is None
 
 
 def test_the_demo_before_its_events_is_the_register(demo_db):
@@ -168,7 +166,7 @@ def test_things_done_today_leave_last_year_unchanged(demo_db):
     cdb, db = demo_db, demo_db.db
     last_year = "2025-12-31"
     before = as_of.figures_on(db, last_year)
-    before_lists = as_of.counts_on(db, last_year).lists
+    before_lists = as_of.counts_on(db, last_year, SERVICES).lists
     village = register.villages(db)[1]["id"]
     today = "2026-12-07"
     for n in range(3):
@@ -195,7 +193,7 @@ def test_things_done_today_leave_last_year_unchanged(demo_db):
         cdb, bigger, [register.members_of(db, bigger)[-1]["id"]], today, code="TACH"
     )
     assert as_of.figures_on(db, last_year) == before
-    assert as_of.counts_on(db, last_year).lists == before_lists
+    assert as_of.counts_on(db, last_year, SERVICES).lists == before_lists
     after = commune_total(as_of.figures_on(db, today))
     assert after.households == commune_total(before).households + 3 - 1 + 1
 
@@ -404,7 +402,7 @@ def identity_breaks(db, start, end):
     def by_key(day):
         return {
             (c.village_id, c.status): (c.households, c.members)
-            for c in as_of.counts_on(db, day).lists
+            for c in as_of.counts_on(db, day, SERVICES).lists
         }
 
     before, after = by_key(start), by_key(end)
