@@ -30,9 +30,8 @@ from gnapp.store.figures import (
     ListCounts,
     ListedMember,
     MovementCounts,
+    ServiceDefinitions,
     VillageCounts,
-    listed_group_counts,
-    listed_service_counts,
 )
 from gnapp.store.household_query import GROUPS
 from gnapp.store.overview import FIGURE_COLUMNS, VillageFigures
@@ -76,12 +75,12 @@ _YEAR_LIST = """in_force AS (
 _ETHNIC_MINORITY = GROUPS["ethnic_minority"]
 _LISTED_IN = ", ".join(f"'{status}'" for status in LISTED)
 # The households present on :on on a list by the status in force (the reports' end lists).
-_LISTED_ON = f"""{_SIZES}, {_IN_FORCE},
+_LISTED_ON = f"""{_IN_FORCE},
 listed AS (
-    SELECT f.household_id, f.status, coalesce(s.n, 0) AS members
-    FROM in_force f JOIN households h ON h.id = f.household_id
-    LEFT JOIN sizes s ON s.household_id = h.id
+    SELECT f.household_id FROM in_force f JOIN households h ON h.id = f.household_id
     WHERE f.status IN ({_LISTED_IN}) AND {_PRESENT})"""
+# The groups of the group tables: each of GROUPS, "other" for none, "total" for all.
+_GROUP_CONDITIONS = {**GROUPS, "other": f"NOT ({' OR '.join(GROUPS.values())})", "total": "1"}
 # The members on :on with the answers the reports use (members since gone as they were).
 _MEMBERS_THEN = f"""members_then AS (
     SELECT household_id, position, relation, ethnicity, birth_date, has_health_insurance,
@@ -184,33 +183,119 @@ def year_list_figures(db: sqlite_utils.Database, year: int, on: date | str) -> l
     return [VillageFigures(**row) for row in db.query(sql, {"on": _day(on), "year": year})]
 
 
-def village_counts_on(db: sqlite_utils.Database, on: date | str) -> list[VillageCounts]:
-    """``figures.village_counts`` on ``on``: every village's households, members and
-    ethnic-minority households present."""
-    sql = f"""WITH {_SIZES}
-        SELECT v.id AS village_id, v.code, v.name, v.area,
-               count(h.id) AS households,
-               coalesce(sum(s.n), 0) AS members,
-               coalesce(sum({_ETHNIC_MINORITY}), 0) AS ethnic_minority_households
-        FROM villages v
-        LEFT JOIN households h ON h.village_id = v.id AND {_PRESENT}
-        LEFT JOIN sizes s ON s.household_id = h.id
-        GROUP BY v.id ORDER BY {_VILLAGE_ORDER}"""
-    return [VillageCounts(**row) for row in db.query(sql, {"on": _day(on)})]
+@dataclass(frozen=True)
+class RegisterCounts:
+    """The register on one day, counted in one pass (``counts_on``): every village's
+    households, members and ethnic-minority households present (``figures.village_counts``
+    then), the lists by village (``figures.ListCounts``), the lists by group and the services
+    among the listed households."""
+
+    villages: list[VillageCounts]
+    lists: list[ListCounts]
+    groups: list[GroupCounts]
+    services: HouseholdServiceCounts
 
 
-def list_counts_on(db: sqlite_utils.Database, on: date | str) -> list[ListCounts]:
-    """The households present on ``on`` on each list (``figures.ListCounts``) by the status
-    in force, by village, with their members present and the ethnic-minority households."""
+def counts_on(
+    db: sqlite_utils.Database, on: date | str, services: ServiceDefinitions
+) -> RegisterCounts:
+    """The households present on ``on`` with their members then, by village and status in
+    force, summed once: the villages' counts, the poor and near-poor lists by village, the
+    lists by group (a household may be in several groups; its members counted with it) and,
+    by ``services``' definitions, safe water, a hygienic latrine and access to information
+    (uses telecom services and has one of the devices) among the listed households (their
+    answers as the register holds them)."""
+    groups = ",\n".join(
+        f"coalesce(sum({condition}), 0) AS {group}_h, "
+        f"coalesce(sum(({condition}) * coalesce(s.n, 0)), 0) AS {group}_m"
+        for group, condition in _GROUP_CONDITIONS.items()
+    )
+    params = {
+        "on": _day(on),
+        "water": json.dumps(list(services.safe_water)),
+        "latrines": json.dumps(list(services.hygienic_latrines)),
+        "devices": json.dumps(list(services.devices)),
+    }
     sql = f"""WITH {_SIZES}, {_IN_FORCE}
         SELECT h.village_id, f.status, count(*) AS households,
                coalesce(sum(s.n), 0) AS members,
-               sum({_ETHNIC_MINORITY}) AS ethnic_minority
-        FROM in_force f JOIN households h ON h.id = f.household_id
+               coalesce(sum({_ETHNIC_MINORITY}), 0) AS ethnic_minority,
+               {groups},
+               count(h.water_source) AS water_known,
+               coalesce(sum(h.water_source IN (SELECT value FROM json_each(:water))), 0)
+                   AS safe_water,
+               count(h.latrine) AS latrine_known,
+               coalesce(sum(h.latrine IN (SELECT value FROM json_each(:latrines))), 0)
+                   AS hygienic_latrine,
+               count(h.uses_telecom) AS information_known,
+               coalesce(sum(h.uses_telecom = 1 AND EXISTS (
+                   SELECT 1 FROM json_each(h.information_devices) d
+                   WHERE d.value IN (SELECT value FROM json_each(:devices)))), 0)
+                   AS information_access
+        FROM households h
         LEFT JOIN sizes s ON s.household_id = h.id
-        WHERE f.status IN ({_LISTED_IN}) AND {_PRESENT}
+        LEFT JOIN in_force f ON f.household_id = h.id
+        WHERE {_PRESENT}
         GROUP BY h.village_id, f.status"""
-    return [ListCounts(**row) for row in db.query(sql, {"on": _day(on)})]
+    rows = list(db.query(sql, params))
+    listed = [row for row in rows if row["status"] in LISTED]
+    return RegisterCounts(
+        _village_counts(db, rows),
+        [
+            ListCounts(
+                row["village_id"],
+                row["status"],
+                row["households"],
+                row["members"],
+                row["ethnic_minority"],
+            )
+            for row in listed
+        ],
+        [
+            GroupCounts(
+                status,
+                group,
+                sum(row[f"{group}_h"] for row in of_status),
+                sum(row[f"{group}_m"] for row in of_status),
+            )
+            for status in LISTED
+            if (of_status := [row for row in listed if row["status"] == status])
+            for group in _GROUP_CONDITIONS
+        ],
+        HouseholdServiceCounts(
+            *(
+                sum(row[column] for row in listed)
+                for column in (
+                    "households",
+                    "water_known",
+                    "safe_water",
+                    "latrine_known",
+                    "hygienic_latrine",
+                    "information_known",
+                    "information_access",
+                )
+            )
+        ),
+    )
+
+
+def _village_counts(
+    db: sqlite_utils.Database, rows: Sequence[dict[str, Any]]
+) -> list[VillageCounts]:
+    """Every village (urban first, then rural, each in Vietnamese order) with the sums of its
+    rows of ``counts_on``."""
+    sums: dict[int, list[int]] = {}
+    for row in rows:
+        village = sums.setdefault(row["village_id"], [0, 0, 0])
+        village[0] += row["households"]
+        village[1] += row["members"]
+        village[2] += row["ethnic_minority"]
+    sql = f"SELECT v.id, v.code, v.name, v.area FROM villages v ORDER BY {_VILLAGE_ORDER}"
+    villages = db.execute(sql)
+    return [
+        VillageCounts(village_id, code, name, area, *sums.get(village_id, (0, 0, 0)))
+        for village_id, code, name, area in villages
+    ]
 
 
 @dataclass(frozen=True)
@@ -291,32 +376,6 @@ def status_movements(
         GROUP BY h.village_id, d.movement ORDER BY h.village_id, d.movement"""
     rows = db.query(sql, {"after": _day(after), "until": _day(until)})
     return [MovementCounts(**row) for row in rows]
-
-
-def group_counts_on(db: sqlite_utils.Database, on: date | str) -> list[GroupCounts]:
-    """The lists on ``on`` by group (``figures.listed_group_counts``): the status in force over
-    the households present, with their members then."""
-    return listed_group_counts(db, _LISTED_ON, {"on": _day(on)})
-
-
-def household_service_counts_on(
-    db: sqlite_utils.Database,
-    on: date | str,
-    *,
-    safe_water: Sequence[str],
-    hygienic_latrines: Sequence[str],
-    devices: Sequence[str],
-) -> HouseholdServiceCounts:
-    """Safe water, a hygienic latrine and access to information among the households listed on
-    ``on`` (``figures.listed_service_counts``; their answers as the register holds them)."""
-    return listed_service_counts(
-        db,
-        _LISTED_ON,
-        {"on": _day(on)},
-        safe_water=safe_water,
-        hygienic_latrines=hygienic_latrines,
-        devices=devices,
-    )
 
 
 def listed_members_on(db: sqlite_utils.Database, on: date | str) -> list[ListedMember]:

@@ -2,13 +2,12 @@
 
 The commune and its villages now, and the shapes of the counts; the lists at a point in time
 (the households present and their status in force on a date, with their members then) are
-counted by gnapp.store.as_of, through ``listed_group_counts`` and ``listed_service_counts``
-for the groups and services. Budgets and targets by year.
+counted by gnapp.store.as_of (``counts_on``, in the shapes here). Budgets and targets by
+year.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -109,30 +108,6 @@ class GroupCounts:
     members: int
 
 
-def listed_group_counts(
-    db: sqlite_utils.Database, listed: str, params: dict[str, Any]
-) -> list[GroupCounts]:
-    """Each list by group (ethnic minority, without working capacity, ...), households and the
-    members of those households, over the households of ``listed`` (CTEs ending in
-    ``listed(household_id, status, members)``: gnapp.store.as_of gives them as of a date); a
-    household may be in several groups."""
-    conditions = {**GROUPS, "other": f"NOT ({' OR '.join(GROUPS.values())})", "total": "1"}
-    columns = ",\n".join(
-        f"coalesce(sum({condition}), 0) AS {group}_h, "
-        f"coalesce(sum(({condition}) * n), 0) AS {group}_m"
-        for group, condition in conditions.items()
-    )
-    sql = f"""WITH {listed},
-        sized AS (SELECT l.status, h.*, l.members AS n
-                  FROM listed l JOIN households h ON h.id = l.household_id)
-        SELECT status, {columns} FROM sized h GROUP BY status"""
-    return [
-        GroupCounts(row["status"], group, row[f"{group}_h"], row[f"{group}_m"])
-        for row in db.query(sql, params)
-        for group in conditions
-    ]
-
-
 @dataclass(frozen=True)
 class HouseholdServiceCounts:
     """Households on the lists: how many answered each question and how many have the service."""
@@ -146,42 +121,14 @@ class HouseholdServiceCounts:
     information_access: int
 
 
-def listed_service_counts(
-    db: sqlite_utils.Database,
-    listed: str,
-    params: dict[str, Any],
-    *,
-    safe_water: Sequence[str],
-    hygienic_latrines: Sequence[str],
-    devices: Sequence[str],
-) -> HouseholdServiceCounts:
-    """Safe water, a hygienic latrine and access to information (uses telecom services and has
-    one of ``devices``) among the households of ``listed`` (as in ``listed_group_counts``)."""
-    sql = f"""WITH {listed}
-        SELECT count(*) AS households,
-               count(h.water_source) AS water_known,
-               coalesce(sum(h.water_source IN (SELECT value FROM json_each(:water))), 0)
-                   AS safe_water,
-               count(h.latrine) AS latrine_known,
-               coalesce(sum(h.latrine IN (SELECT value FROM json_each(:latrines))), 0)
-                   AS hygienic_latrine,
-               count(h.uses_telecom) AS information_known,
-               coalesce(sum(h.uses_telecom = 1 AND EXISTS (
-                   SELECT 1 FROM json_each(h.information_devices) d
-                   WHERE d.value IN (SELECT value FROM json_each(:devices)))), 0)
-                   AS information_access
-        FROM listed l JOIN households h ON h.id = l.household_id"""
-    params = {
-        **params,
-        "water": _json_list(safe_water),
-        "latrines": _json_list(hygienic_latrines),
-        "devices": _json_list(devices),
-    }
-    return HouseholdServiceCounts(**next(iter(db.query(sql, params))))
+@dataclass(frozen=True)
+class ServiceDefinitions:
+    """What counts as safe water, a hygienic latrine and a device giving access to
+    information (a standard's indicator parameters)."""
 
-
-def _json_list(values: Iterable[str]) -> str:
-    return json.dumps(list(values))
+    safe_water: Sequence[str]
+    hygienic_latrines: Sequence[str]
+    devices: Sequence[str]
 
 
 @dataclass(frozen=True)

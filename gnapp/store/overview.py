@@ -7,7 +7,6 @@ from datetime import date
 
 import sqlite_utils
 
-from gnapp.progress import Progress
 from gnapp.store.presence import present_now
 
 
@@ -115,41 +114,6 @@ def movement_counts(db: sqlite_utils.Database, year: int) -> dict[str, int]:
             [year],
         ).fetchall()
     )
-
-
-@dataclass(frozen=True)
-class YearOverview:
-    """What the overview shows of a year: its villages' figures, the commune's total of the
-    year before (None for the first year) and the year's movements."""
-
-    year: int
-    villages: list[VillageFigures]
-    previous_year: int | None
-    previous: VillageFigures | None
-    movements: dict[str, int]
-
-
-def year_overview(
-    db: sqlite_utils.Database,
-    year: int,
-    previous_year: int | None,
-    progress: Progress | None = None,
-) -> YearOverview:
-    """The overview of ``year`` against ``previous_year`` (``progress`` may stop it between
-    its reads)."""
-
-    def step(done: int) -> None:
-        if progress is not None:
-            progress(done, 3)
-
-    step(0)
-    villages = village_figures(db, year)
-    step(1)
-    previous = (
-        commune_total(village_figures(db, previous_year)) if previous_year is not None else None
-    )
-    step(2)
-    return YearOverview(year, villages, previous_year, previous, movement_counts(db, year))
 
 
 def list_counts_by_year(db: sqlite_utils.Database) -> dict[int, dict[str, int]]:

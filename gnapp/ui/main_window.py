@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import cast
 
 import gnapp
-from gnapp.core.vietnamese import format_decimal, format_number, format_percent
+from gnapp.core.vietnamese import format_date, format_decimal, format_number, format_percent
 from gnapp.i18n import LANGUAGES, current_language, tr, tr_noop
 from gnapp.preferences import backup_root, remember_database
 from gnapp.progress import Progress
@@ -22,17 +22,18 @@ from gnapp.store import users
 from gnapp.store.backups import default_backup_folder
 from gnapp.store.database import CommuneDatabase, open_database
 from gnapp.store.errors import DatabaseError
-from gnapp.store.overview import (
-    VillageFigures,
-    YearOverview,
-    status_years,
-    year_in_view,
-    year_overview,
-)
+from gnapp.store.overview import VillageFigures, status_years, year_in_view
 from gnapp.store.programme import target_kinds, targets
 from gnapp.store.register import get_commune, get_setting
 from gnapp.store.setup import KINDS
 from gnapp.store.users import User
+from gnapp.store.year_figures import (
+    OFFICIAL,
+    YEAR_END,
+    YearFigures,
+    YearOverview,
+    year_overview,
+)
 from gnapp.ui.common.guide import GuideDialog
 from gnapp.ui.common.household_list import HouseholdListPage
 from gnapp.ui.common.jobs import COMPUTING, BackgroundWork, Job, in_background
@@ -100,6 +101,7 @@ QFrame#figure { border: 1px solid #c8c8c8; border-radius: 4px; background: palet
 QLabel#figureValue { font-size: 18pt; font-weight: bold; }
 QLabel#figureCaption { color: #444444; }
 QLabel#emptyNote { color: #555555; font-style: italic; padding: 6px; }
+QLabel#figureBasis { color: #555555; font-size: 9pt; }
 QTableView::item { padding: 2px 4px; }
 QListWidget#navigation { font-size: 11pt; }
 QListWidget#navigation::item { padding: 8px 6px; }
@@ -134,6 +136,21 @@ def _table(model: object, *, sortable: bool = False, stretch_first: bool = False
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         view.setSortingEnabled(True)
     return view
+
+
+def _basis_text(figures: YearFigures) -> str:
+    """What a year's figures are counted on, in words: "theo Quyết định số … ngày …",
+    "tính đến 31/12/2024" or "đến hôm nay"."""
+    if figures.basis == OFFICIAL and figures.decision_number and figures.decision_date:
+        text = tr(
+            "theo Quyết định số {number} ngày {date}",
+            number=figures.decision_number,
+            date=format_date(date.fromisoformat(figures.decision_date)),
+        )
+        return text + (tr(" (quyết định điều chỉnh)") if figures.corrected else "")
+    if figures.basis == YEAR_END:
+        return tr("tính đến {date}", date=format_date(date(figures.year, 12, 31)))
+    return tr("đến hôm nay")
 
 
 def _note() -> QLabel:
@@ -487,6 +504,9 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._build_figures())
+        self.basis_label = QLabel(objectName="figureBasis")
+        self.basis_label.setWordWrap(True)
+        layout.addWidget(self.basis_label)
         layout.addWidget(body, 1)
         return page
 
@@ -666,7 +686,8 @@ class MainWindow(QMainWindow):
 
         def read(progress: Progress) -> YearOverview:
             with open_database(path) as own:
-                return year_overview(own.db, year, previous_year, progress)
+                # a past year as of its end, the year under way as of today: as reports count
+                return year_overview(own.db, year, previous_year, date.today(), progress)
 
         work = in_background(
             self, read, lambda overview: self._show_overview(work, overview), self._not_computed
@@ -676,6 +697,7 @@ class MainWindow(QMainWindow):
     def _show_computing(self, year: int) -> None:
         """The placeholder while a year's counts are read."""
         self.village_model.clear()
+        self.basis_label.clear()
         self.village_group.setTitle(tr("Số liệu theo thôn, tổ dân phố — năm {year}", year=year))
         for box in self._figure_boxes:
             box.show_figure("…", tr(COMPUTING))
@@ -688,12 +710,18 @@ class MainWindow(QMainWindow):
         if work is not self.overview_work:
             return  # another year or database was chosen meanwhile
         self.overview_work = None
-        self.village_model.set_figures(overview.villages, total_name=self.total_name)
+        shown, before = overview.shown, overview.before
+        self.village_model.set_figures(shown.villages, total_name=self.total_name)
         self._show_figures(
-            self.village_model.total, overview.previous, overview.previous_year,
-            len(overview.villages),
+            self.village_model.total, overview.previous, None if before is None else before.year,
+            len(shown.villages),
         )  # fmt: skip
-        self._show_movements(overview.year, overview.movements)
+        basis = tr("Số liệu năm {year} {basis}", year=shown.year, basis=_basis_text(shown))
+        if before is not None:
+            basis += tr("; so sánh với năm {year} {basis}", year=before.year,
+                        basis=_basis_text(before))  # fmt: skip
+        self.basis_label.setText(basis + ".")
+        self._show_movements(shown.year, overview.movements)
         # The village table gets the width of its columns first; the side takes the rest, and
         # there the movements (now known) the height of their rows first.
         village, side = self.village_group.sizeHint().width(), self.overview_splitter.widget(1)
@@ -759,6 +787,7 @@ class MainWindow(QMainWindow):
 
     def _show_no_year(self) -> None:
         self.village_model.clear()
+        self.basis_label.clear()
         self.village_group.setTitle(tr("Số liệu theo thôn, tổ dân phố"))
         for box in self._figure_boxes:
             box.show_figure("—", "")

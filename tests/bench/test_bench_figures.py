@@ -1,12 +1,14 @@
 """Benchmark of the report figures on a 20,000-household commune: pytest -m bench -s
 
-Builds the demo commune once (about a minute, not timed), then times computing every figure
-and sentence of a report, and building the whole report (PDF and XLSX); docs/figures.md and
-docs/reports.md record the numbers.
+Builds the demo commune once (one to five minutes, not timed), then times computing every
+figure and sentence of a report beside a baseline measured in the same run (reading every
+household row), and building the whole report (PDF and XLSX); docs/benchmarks.md records the
+numbers.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from datetime import date
 
@@ -21,7 +23,10 @@ from gnapp.store.database import open_database
 pytestmark = pytest.mark.bench
 
 HOUSEHOLDS = 20_000
-TARGET_MS = 1000  # aim: the whole report (figures, PDF, XLSX) stays under 3 s
+TARGET_MS = 1000  # the issue's aim: a report's figures as of its period within 1 s
+# The figures within this many times the baseline: on a quiet machine reading every household
+# row takes about 0.2 s, so 1 s.
+TARGET_RATIO = 5
 
 
 @pytest.fixture(scope="module")
@@ -33,27 +38,42 @@ def commune_20k(tmp_path_factory):
     return path
 
 
-@pytest.mark.parametrize(
-    ("kind", "period"),
-    [("annual", "2025"), ("six_month", "2025-H1"), ("end_of_period", "2021-2025")],
-)
-def test_report_figures_20k(commune_20k, kind, period):
-    with open_database(commune_20k) as cdb:
-        times = []
-        for _ in range(3):
+def best_seconds(*actions, runs: int = 5) -> list[float]:
+    """The best time of each action, run in turn ``runs`` times (so a busy minute of the
+    machine weighs on all of them alike)."""
+    times: list[list[float]] = [[] for _ in actions]
+    for _ in range(runs):
+        for action, taken in zip(actions, times, strict=True):
             started = time.perf_counter()
-            figures = report_figures(cdb.db, kind, period)
-            written = sentences(figures)
-            times.append(time.perf_counter() - started)
-    best = min(times)
+            action()
+            taken.append(time.perf_counter() - started)
+    return [min(taken) for taken in times]
+
+
+@pytest.mark.parametrize(
+    ("kind", "period", "aimed"),
+    [("annual", "2025", True), ("six_month", "2025-H1", True),
+     ("end_of_period", "2021-2025", False)],
+)  # fmt: skip
+def test_report_figures_20k(commune_20k, kind, period, aimed):
+    """Every figure and sentence of a report (each point as of its day), against reading every
+    household row in the same run; the end of period (five points) is measured, not aimed."""
+    with open_database(commune_20k) as cdb:
+        db = cdb.db
+        baseline, best = best_seconds(
+            lambda: db.execute("SELECT * FROM households").fetchall(),
+            lambda: sentences(report_figures(db, kind, period)),
+        )
+        figures = report_figures(db, kind, period)
+    ratio = best / baseline
+    load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
     print(
-        f"\n{kind} {period}: figures + sentences {best * 1000:.0f} ms "
-        f"(best of 3, aim under {TARGET_MS} ms; "
-        f"{figures.commune.households} households, {figures.commune.members} members, "
-        f"{len(written)} sentences)"
+        f"\n{kind} {period}: figures + sentences {best * 1000:.0f} ms, reading every household "
+        f"row {baseline * 1000:.0f} ms: {ratio:.1f}x (best of 5, in turn; aim {TARGET_MS} ms, "
+        f"{TARGET_RATIO}x; load average {load}; {figures.commune.households} households, "
+        f"{figures.commune.members} members)"
     )
-    assert figures.commune.households == HOUSEHOLDS
-    assert figures.problems == ()
+    assert ratio <= TARGET_RATIO or not aimed
 
 
 @pytest.mark.parametrize(("kind", "period"), [("annual", "2025"), ("end_of_period", "2021-2025")])

@@ -13,9 +13,11 @@ from hypothesis import strategies as st
 from gnapp.store import as_of, events, official_totals, register
 from gnapp.store.database import open_database
 from gnapp.store.events import DECREASES, INCREASES, EventError
+from gnapp.store.figures import ServiceDefinitions
 from gnapp.store.official_totals import TotalsError
 from gnapp.store.overview import commune_total
 
+SERVICES = ServiceDefinitions(("tap_water",), ("flush_toilet",), ("smartphone",))
 DATES = (
     "2021-12-31",
     "2022-12-31",
@@ -120,20 +122,26 @@ def test_figures_against_independent_sql(demo_with_events, day):
     sizes = dict(db.execute(SIZES, {"d": day}).fetchall())
     for household in as_of.households_present(db, day)[:40]:
         assert len(as_of.members_present(db, day, household)) == sizes.get(household, 0)
-    # the shapes of store.figures, the same counts
-    counts = {c.village_id: c for c in as_of.village_counts_on(db, day)}
+    # the shapes of store.figures, the same counts, in one pass
+    found = as_of.counts_on(db, day, SERVICES)
+    counts = {c.village_id: c for c in found.villages}
     assert {v: (c.households, c.members) for v, c in counts.items()} == {
         v: (e["households"], e["members"]) for v, e in expected.items()
     }
-    lists = {
-        (c.village_id, c.status): (c.households, c.members) for c in as_of.list_counts_on(db, day)
-    }
+    lists = {(c.village_id, c.status): (c.households, c.members) for c in found.lists}
     assert lists == {
         (v, s): (e[s], e[f"{s}_members"])
         for v, e in expected.items()
         for s in ("poor", "near_poor")
         if e[s]
     }
+    totals = {g.status: (g.households, g.members) for g in found.groups if g.group == "total"}
+    assert totals == {
+        s: (sum(e[s] for e in expected.values()), sum(e[f"{s}_members"] for e in expected.values()))
+        for s in ("poor", "near_poor")
+        if any(e[s] for e in expected.values())
+    }
+    assert found.services.households == sum(h for h, _ in totals.values())
 
 
 def test_the_demo_before_its_events_is_the_register(demo_db):
@@ -158,7 +166,7 @@ def test_things_done_today_leave_last_year_unchanged(demo_db):
     cdb, db = demo_db, demo_db.db
     last_year = "2025-12-31"
     before = as_of.figures_on(db, last_year)
-    before_lists = as_of.list_counts_on(db, last_year)
+    before_lists = as_of.counts_on(db, last_year, SERVICES).lists
     village = register.villages(db)[1]["id"]
     today = "2026-12-07"
     for n in range(3):
@@ -185,7 +193,7 @@ def test_things_done_today_leave_last_year_unchanged(demo_db):
         cdb, bigger, [register.members_of(db, bigger)[-1]["id"]], today, code="TACH"
     )
     assert as_of.figures_on(db, last_year) == before
-    assert as_of.list_counts_on(db, last_year) == before_lists
+    assert as_of.counts_on(db, last_year, SERVICES).lists == before_lists
     after = commune_total(as_of.figures_on(db, today))
     assert after.households == commune_total(before).households + 3 - 1 + 1
 
@@ -394,7 +402,7 @@ def identity_breaks(db, start, end):
     def by_key(day):
         return {
             (c.village_id, c.status): (c.households, c.members)
-            for c in as_of.list_counts_on(db, day)
+            for c in as_of.counts_on(db, day, SERVICES).lists
         }
 
     before, after = by_key(start), by_key(end)

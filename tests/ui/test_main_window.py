@@ -8,14 +8,16 @@ import threading
 import time
 import types
 import unicodedata
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 import gnapp
 from gnapp.core.movements import movement
-from gnapp.core.vietnamese import format_number, format_percent
+from gnapp.core.vietnamese import format_date, format_number, format_percent
 from gnapp.demo import DEMO_USERS
+from gnapp.reporting.figures import report_figures, year_end
 from gnapp.store.database import open_database
 from gnapp.store.overview import VillageFigures, village_figures
 from gnapp.store.programme import set_target
@@ -222,17 +224,73 @@ def test_totals_equal_sql_counts_for_the_selected_year(window, commune_db):
 
 
 def test_changing_the_year_shows_that_years_counts(qtbot, window, commune_db):
+    """A past year as the reports show its end: its official totals when recognised, else the
+    register as of 31/12."""
     shown = {}
     for index in range(window.year_box.count()):
         window.year_box.setCurrentIndex(index)
         counted(qtbot, window)
         year = window.year
-        counts = year_counts(commune_db, year)
+        end = year_end(commune_db.db, year).commune
+        counts = {"households": end.households, "members": end.members,
+                  "poor": end.poor.households, "near_poor": end.near_poor.households}  # fmt: skip
         assert total_row_texts(window) == {key: format_number(n) for key, n in counts.items()}
         assert window.near_poor_box.value.text() == format_number(counts["near_poor"])
         assert str(year) in window.village_group.title()
         shown[year] = counts["poor"]
     assert len(set(shown.values())) > 1  # the years really differ, so the check above can fail
+
+
+def test_a_past_year_is_not_todays_register(qtbot, demo_db):
+    """The demo's events took households away since 2024: the overview of 2024 counts those
+    present on 31/12/2024, not today's register by 2024's statuses."""
+    window = opened(qtbot, demo_db)
+    window.year_box.setCurrentIndex(window.years.index(2024))
+    counted(qtbot, window)
+    today = year_counts(demo_db, 2024)
+    assert total_row_texts(window)["households"] != format_number(today["households"])
+    assert "Số liệu năm 2024 tính đến 31/12/2024" in window.basis_label.text()
+
+
+def test_the_overview_and_the_annual_report_agree(qtbot, demo_db):
+    """2025 against 2024: the same reduction as the annual report's, each year as of its end
+    (2025 by the recognition decision's frozen totals)."""
+    window = opened(qtbot, demo_db)
+    assert window.year == 2025
+    report = report_figures(demo_db.db, "annual", "2025")
+    for box, status in ((window.poor_box, "poor"), (window.near_poor_box, "near_poor")):
+        reduction = getattr(report.commune_movements, status).reduction
+        words = "giảm" if reduction > 0 else "tăng"
+        assert f"{words} {format_number(abs(reduction))} hộ so với năm 2024" in box.detail.text()
+        assert box.value.text() == format_number(getattr(report.end.commune, status).households)
+    official = report.end.official
+    assert official is not None
+    assert window.basis_label.text() == (
+        f"Số liệu năm 2025 theo Quyết định số {official.decision_number} ngày "
+        f"{format_date(date.fromisoformat(official.decision_date))}; so sánh với năm 2024 "
+        "tính đến 31/12/2024."
+    )
+
+
+def test_the_year_under_way_is_todays_register(qtbot, new_db):
+    """This year's statuses over the register now, households added today included."""
+    build_commune(new_db)
+    this_year = date.today().year
+    village = new_db.db.execute("SELECT id FROM villages ORDER BY id LIMIT 1").fetchone()[0]
+    added = add_household(new_db, {"code": "HGD-HOM-NAY", "village_id": village},
+                          [{"full_name": "Người Mới", "sex": "male", "birth_date": "1990",
+                            "relation": "head"}])  # fmt: skip
+    set_status(new_db, added, this_year, "poor")
+    window = opened(qtbot, new_db)
+    assert window.year == this_year
+    assert total_row_texts(window) == {
+        key: format_number(n) for key, n in year_counts(new_db, this_year).items()
+    }
+    assert window.poor_box.value.text() == "1"
+    assert "giảm 1 hộ so với năm 2025" in window.poor_box.detail.text()  # 2 poor at 2025's end
+    assert window.basis_label.text() == (
+        f"Số liệu năm {this_year} đến hôm nay; so sánh với năm 2025 tính đến 31/12/2025."
+    )
 
 
 def test_change_against_the_previous_year_is_in_words(qtbot, new_db):
@@ -395,7 +453,9 @@ def test_the_list_follows_the_year_in_view(window, commune_db):
     assert header == f"Tình trạng {window.year}"
 
 
-def test_opening_a_household_and_saving_refreshes_the_window(qtbot, window, monkeypatch):
+def test_opening_a_household_and_saving_refreshes_the_window(
+    qtbot, window, commune_db, monkeypatch
+):
     seen = []
 
     def fake_edit(parent, cdb, household_id):
@@ -409,6 +469,7 @@ def test_opening_a_household_and_saving_refreshes_the_window(qtbot, window, monk
     monkeypatch.setattr(main_window, "edit_household", fake_edit)
     page = window.household_page
     before, first = page.model.rowCount(), page.model.household_id(0)
+    households_before = year_end(window.cdb.db, window.year).commune.households
     page.open_household.emit(first)
     assert page.model.rowCount() == before  # not saved: nothing to read again
     page.search_box.setText("khong ai co ten nay")
@@ -421,7 +482,13 @@ def test_opening_a_household_and_saving_refreshes_the_window(qtbot, window, monk
     assert page.model.rowCount() == before + 1
     assert page.model.index(page.view.currentIndex().row(), 1).data() == "Bùi Thị Mới"
     counted(qtbot, window)
-    assert window.households_box.value.text() == format_number(before + 1)
+    # the overview read again, the past year shown as its report counts its end: the demo's
+    # 2025 by its frozen official totals (unchanged); the hand-built commune's as of 31/12,
+    # where a household entered without a date of moving in counts from before the records
+    end = year_end(window.cdb.db, window.year).commune.households
+    assert window.households_box.value.text() == format_number(end)
+    assert (end == households_before + 1) == (commune_db.db.execute(
+        "SELECT count(*) FROM official_totals").fetchone()[0] == 0)  # fmt: skip
 
 
 def test_import_opens_the_wizard_and_reads_again_when_it_closes(qtbot, window, monkeypatch):

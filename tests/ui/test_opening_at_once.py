@@ -5,11 +5,12 @@ read row by row to size the columns."""
 from __future__ import annotations
 
 import threading
+from datetime import date
 
 import pytest
 
 from gnapp.core.vietnamese import format_number
-from gnapp.store.overview import village_figures
+from gnapp.store.year_figures import year_figures
 from gnapp.ui import main_window
 from gnapp.ui.app import build_main_window
 from gnapp.ui.common import models, qt
@@ -42,9 +43,9 @@ def test_the_overview_shows_computing_then_the_counts(qtbot, demo_db, monkeypatc
     release = threading.Event()
     real = main_window.year_overview
 
-    def held(db, year, previous_year, progress=None):
+    def held(db, year, previous_year, today, progress=None):
         release.wait(30)
-        return real(db, year, previous_year, progress)
+        return real(db, year, previous_year, today, progress)
 
     monkeypatch.setattr(main_window, "year_overview", held)
     window = build_main_window(demo_db)
@@ -57,7 +58,7 @@ def test_the_overview_shows_computing_then_the_counts(qtbot, demo_db, monkeypatc
     assert window.village_model.rowCount() == 0
     with qtbot.waitSignal(window.overview_shown, timeout=20_000):
         release.set()
-    figures = village_figures(demo_db.db, window.year)
+    figures = year_figures(demo_db.db, window.year, date.today()).villages
     assert window.village_model.rowCount() == len(figures) + 1  # and the total
     households = sum(f.households for f in figures)
     assert window.households_box.value.text() == format_number(households)
@@ -74,7 +75,7 @@ def test_counts_of_a_year_left_meanwhile_are_not_shown(qtbot, demo_db):
     qtbot.wait(200)  # the first read, cancelled or not, has ended and said nothing
     year = window.year_box.itemData(0)
     assert str(year) in window.village_group.title()
-    poor = sum(f.poor for f in village_figures(demo_db.db, year))
+    poor = sum(f.poor for f in year_figures(demo_db.db, year, date.today()).villages)
     assert window.poor_box.value.text() == format_number(poor)
 
 

@@ -15,7 +15,7 @@ import sqlite_utils
 
 from gnapp.core.movements import LISTED
 from gnapp.core.record import age_at
-from gnapp.core.standards import load_standard
+from gnapp.core.standards import Standard, load_standard
 from gnapp.core.vietnamese import format_number
 from gnapp.data import read_form_json
 from gnapp.reporting.figures.kinds import FiguresError, Period, parse_period, report_kind
@@ -379,6 +379,8 @@ class _Point:
     villages: list[counts.VillageCounts]
     lists: list[counts.ListCounts]
     official: OfficialSource | None
+    groups: list[counts.GroupCounts]  # as of ``day`` (not the official totals')
+    services: counts.HouseholdServiceCounts  # likewise
 
 
 def _point(db: sqlite_utils.Database, year: int, during: date | None = None) -> _Point:
@@ -389,10 +391,10 @@ def _point(db: sqlite_utils.Database, year: int, during: date | None = None) -> 
         day = date.fromisoformat(totals.recognition_date)
     else:
         day = during or date(year, 12, 31)
-    villages = as_of.village_counts_on(db, day)
-    lists = as_of.list_counts_on(db, day)
+    found = as_of.counts_on(db, day, _service_definitions())
+    villages, lists, extra = found.villages, found.lists, (found.groups, found.services)
     if totals is None:
-        return _Point(year, day, during is not None, villages, lists, None)
+        return _Point(year, day, during is not None, villages, lists, None, *extra)
     source = OfficialSource(
         totals.decision_number,
         totals.decision_date,
@@ -401,7 +403,7 @@ def _point(db: sqlite_utils.Database, year: int, during: date | None = None) -> 
         totals.recognition_number,
         totals.recognition_date,
     )
-    return _Point(year, day, False, *_quoted(totals, villages, lists), source)
+    return _Point(year, day, False, *_quoted(totals, villages, lists), source, *extra)
 
 
 def _quoted(
@@ -564,20 +566,33 @@ def _movements(
     )
 
 
-def _services(db: sqlite_utils.Database, day: date, on: date) -> tuple[ServiceFigure, ...]:
-    """The services among the households listed on ``day`` and their members then (ages on
-    ``on``); the workers trained among their members of working age on ``on``."""
-    standard = load_standard(SERVICE_STANDARD)
-    indicators = {i.id: i.params for i in standard.indicators}
-    homes = as_of.household_service_counts_on(
-        db,
-        day,
+@cache
+def _service_standard() -> Standard:
+    """The standard whose indicators define the services (and working age)."""
+    return load_standard(SERVICE_STANDARD)
+
+
+@cache
+def _indicator_params() -> dict[str, Any]:
+    """The parameters of the service standard's indicators, by indicator."""
+    return {i.id: i.params for i in _service_standard().indicators}
+
+
+def _service_definitions() -> counts.ServiceDefinitions:
+    indicators = _indicator_params()
+    return counts.ServiceDefinitions(
         safe_water=indicators["water_source"]["safe_sources"],
         hygienic_latrines=indicators["latrine"]["hygienic_types"],
         devices=indicators["information_devices"]["devices"],
     )
-    people = as_of.listed_members_on(db, day)
-    schooling = indicators["child_schooling"]
+
+
+def _services(db: sqlite_utils.Database, point: _Point, on: date) -> tuple[ServiceFigure, ...]:
+    """The services among the households listed at ``point`` and their members then (ages on
+    ``on``); the workers trained among their members of working age on ``on``."""
+    homes = point.services
+    people = as_of.listed_members_on(db, point.day)
+    schooling = _indicator_params()["child_schooling"]
     children = [
         m
         for m in people
@@ -588,7 +603,8 @@ def _services(db: sqlite_utils.Database, day: date, on: date) -> tuple[ServiceFi
         m.schooling not in schooling["deprived_schooling"] for m in children if m.schooling
     ]
     training = target_kinds()["workers_trained_share"]["measured_by_members"]
-    workers = [m for m in people if standard.working_age.applies(m.birth_date, m.sex, on)]
+    working_age = _service_standard().working_age
+    workers = [m for m in people if working_age.applies(m.birth_date, m.sex, on)]
     trained = [
         m.vocational_certificate in training["counted_certificates"]
         for m in workers
@@ -715,10 +731,8 @@ def _targets(
     return tuple(figures)
 
 
-def _groups(db: sqlite_utils.Database, day: date) -> tuple[GroupFigures, ...]:
-    found = {
-        (g.status, g.group): Count(g.households, g.members) for g in as_of.group_counts_on(db, day)
-    }
+def _groups(point: _Point) -> tuple[GroupFigures, ...]:
+    found = {(g.status, g.group): Count(g.households, g.members) for g in point.groups}
     return tuple(
         GroupFigures(
             status,
@@ -844,7 +858,7 @@ def report_figures(
         last.villages, _by_village(first.lists), _by_village(last.lists), moved
     )
     end, start = _snapshot(last), _snapshot(first)
-    services = _services(db, last.day, on or period.end_date)
+    services = _services(db, last, on or period.end_date)
     budget_first = period.first if period.shape == "span" else end_year
     outputs = output_figures(db, period)
     return ReportFigures(
@@ -868,7 +882,7 @@ def report_figures(
             achieved_values(end.commune, commune_movements, services) | dict(outputs.measured),
             judged=not current,
         ),
-        groups=_groups(db, last.day),
+        groups=_groups(last),
         budget=budget_figures(
             budget_first, period.last, counts.budget_counts(db, date_range(period))
         ),
