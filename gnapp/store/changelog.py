@@ -297,9 +297,16 @@ def logged_in_bulk(db: sqlite_utils.Database, table: str) -> Iterator[Callable[[
     (``inserted_values``). Meanwhile the table's insert trigger logs nothing for inserts made
     on this connection (its WHEN asks ``gnapp_logs_each_insert``; no schema change, so other
     connections and prepared statements are untouched). Each log row is chained as written.
+    A log from before schema v20, which cannot hold runs, is written row by row by the triggers.
     """
     if not db.conn.in_transaction:
         raise RuntimeError("logged_in_bulk needs an open transaction")
+    log_table = db.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'change_log'"
+    ).fetchone()[0]
+    if f"'{INSERT_ROWS}'" not in log_table:  # a log from before schema v20: row by row
+        yield lambda first, last: None
+        return
     household_column = LOGGED_TABLES[table]
     household = f'"{household_column}"' if household_column else "NULL"
     # rowid minus its place among the rows of its household: equal within a run of

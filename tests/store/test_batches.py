@@ -232,3 +232,39 @@ def test_a_cancelled_undo_undoes_nothing(new_db, village):
         undo_batch(new_db, batch_id, stop)
     assert (_snapshot(new_db), _log(new_db)) == before
     assert [b.undone_at for b in batches(new_db.db)] == [None]
+
+
+def test_the_demo_logged_by_runs_has_the_history_it_had_row_by_row(tmp_path, monkeypatch):
+    """The same demo commune made twice, its households' members logged by runs and row by row:
+    the same register, and every household's changes, spelled out, the same."""
+    from contextlib import contextmanager
+
+    from gnapp.demo import create_demo
+    from gnapp.store.database import open_database
+    from gnapp.store.household_history import history_rows
+
+    create_demo(tmp_path / "runs.gnapp", households=60)
+
+    @contextmanager
+    def by_triggers(db, table):
+        yield lambda first, last: None
+
+    monkeypatch.setattr(register, "logged_in_bulk", by_triggers)
+    create_demo(tmp_path / "rows.gnapp", households=60)
+    with (
+        open_database(tmp_path / "runs.gnapp") as runs,
+        open_database(tmp_path / "rows.gnapp") as rows,
+    ):
+        assert _snapshot(runs) == _snapshot(rows)
+        assert len(_log(runs)) < len(_log(rows))
+        households = {row[0] for row in rows.db.execute("SELECT household_id FROM change_log")}
+        for household in households - {None}:
+            spelled_out = [
+                [
+                    dataclasses.replace(change, id=None)
+                    for change in changelog.changes_of_household(cdb.db, household)
+                ]
+                for cdb in (runs, rows)
+            ]
+            assert spelled_out[0] == spelled_out[1]
+            assert history_rows(runs.db, household) == history_rows(rows.db, household)
