@@ -160,3 +160,22 @@ def test_a_plain_sqlite_connection_cannot_add_a_log_row(demo_copy):
             "VALUES ('2026-01-01T00:00:00Z', 'x', 'members', 1, 'insert')"
         )
     conn.close()
+
+
+def test_a_bulk_insert_row_edited_is_named_with_its_rows(new_db):
+    register.save_commune(new_db, code="1", name="Xã Thử", kind="xa", province="Quảng Ngãi")
+    register.add_village(new_db, "T01", "Thôn An Phú", "rural")
+    four = [{"full_name": f"Lê Văn {n}", "sex": "male", "birth_date": "1980",
+             "relation": "head" if n == 0 else "child"} for n in range(4)]  # fmt: skip
+    register.add_households(new_db, [({"code": "H1", "village_id": 1}, four)])
+    conn = new_db.db.conn
+    (edited, first) = conn.execute(
+        "SELECT id, row_id FROM change_log WHERE table_name = 'members'"
+    ).fetchone()
+    # hiding a fifth member slipped in by hand: the run made one row longer
+    conn.execute(
+        "UPDATE change_log SET new_values = json_object('last', row_id + 4) WHERE id = ?", [edited]
+    )
+    broken = changelog.verify_chain(conn)
+    assert broken is not None and broken.id == edited
+    assert f"thêm các dòng {first}–{first + 4} bảng members" in broken.text()
