@@ -151,18 +151,14 @@ def _change_texts(
     table, action = change.table_name, change.action
     lowered = subject[:1].lower() + subject[1:]
     if action == "insert" and table == "households":
-        if change.batch_id in imports:
-            return [
-                (
-                    tr(
-                        "Thêm hộ vào sổ bởi lần nhập số {number} ({file})",
-                        number=change.batch_id,
-                        file=imports[change.batch_id],
-                    ),
-                    "",
-                    "",
-                )
-            ]
+        batch = change.batch_id
+        if batch is not None and batch in imports:
+            text = tr(
+                "Thêm hộ vào sổ bởi lần nhập số {number} ({file})",
+                number=batch,
+                file=imports[batch],
+            )
+            return [(text, "", "")]
         return [(tr("Thêm hộ vào sổ"), "", "")]
     if action == "insert" and table == "household_status":
         status = (change.new_values or {}).get("status")
