@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from gnapp.importers.plan import ImportPlan, remember_mapping
 from gnapp.progress import Progress
 from gnapp.store import register
-from gnapp.store.batches import Batch, batch_summary, batches, undo_batch
+from gnapp.store.batches import IMPORT_KIND, Batch, batch_summary, batches, undo_batch
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.errors import DatabaseError
 
-BATCH_KIND = "import"
+BATCH_KIND = IMPORT_KIND
 
 
 @dataclass(frozen=True)

@@ -359,6 +359,8 @@ def check_integrity(path: str | Path, *, quick: bool = True) -> IntegrityReport:
             conn.close()
     except sqlite3.DatabaseError as error:
         problems.append(f"không đọc được tệp ({error})")
+    except UnicodeDecodeError:  # SQLite's message quoted bytes of a damaged page
+        problems.append("không đọc được tệp (tệp bị hỏng: có trang dữ liệu không đọc được)")
     return IntegrityReport(path, version, tuple(problems), chain_break, log_rows)
 
 

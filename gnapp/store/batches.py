@@ -20,13 +20,20 @@ import sqlite_utils
 from gnapp.core.vietnamese import fold, format_timestamp, name_sort_key, text_sort_key
 from gnapp.progress import Progress
 from gnapp.store import register
-from gnapp.store.changelog import Change, change_from_row
+from gnapp.store.changelog import INSERT_ROWS, Change, change_from_row, each_row
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.errors import DatabaseError
 
 # Batches whose changes no longer stand: undone, and the undos themselves. What they did to a
 # row since a batch cancels out, so it is not later work that stops undoing that batch.
+IMPORT_KIND = "import"  # an import's batch (gnapp.importers.apply)
 UNDONE_BATCHES = "SELECT id FROM batches WHERE undone_at IS NOT NULL OR undo_of IS NOT NULL"
+# The last row a log row covers: a bulk insert's last, any other row its own.
+_LAST_ROW = (
+    f"CASE action WHEN '{INSERT_ROWS}' THEN json_extract(new_values, '$.last') ELSE row_id END"
+)
+# How many rows of its table a log row changed.
+_ROWS = f"({_LAST_ROW} - row_id + 1)"
 
 
 @dataclass(frozen=True)
@@ -47,24 +54,32 @@ def batches(db: sqlite_utils.Database, kind: str | None = None) -> list[Batch]:
     where, params = ("WHERE b.kind = ?", [kind]) if kind else ("", [])
     rows = db.query(
         f"""SELECT b.id, b.kind, b.label, b.source, b.actor, b.started_at, b.undone_at,
-                   b.undone_by, count(c.id) AS changes
-            FROM batches b LEFT JOIN change_log c ON c.batch_id = b.id
+                   b.undone_by, coalesce(sum(c.rows), 0) AS changes
+            FROM batches b LEFT JOIN (SELECT batch_id, {_ROWS} AS rows FROM change_log) c
+              ON c.batch_id = b.id
             {where} GROUP BY b.id ORDER BY b.id DESC""",
         params,
     )
     return [Batch(**row) for row in rows]
 
 
+def batch_labels(db: sqlite_utils.Database, kind: str) -> dict[int, str]:
+    """The label of each batch of one kind (an import's: its file's name), by id."""
+    return dict(db.execute("SELECT id, label FROM batches WHERE kind = ?", [kind]).fetchall())
+
+
 def _entries(db: sqlite_utils.Database, batch_id: int) -> list[Change]:
-    """The batch's changes, newest first; an insert's new values are left out (undoing it only
-    needs the row)."""
+    """The batch's changes, newest first, each row of a bulk insert one; an insert's new values
+    are left out (undoing it only needs the row)."""
     rows = db.query(
         """SELECT id, at, actor, table_name, row_id, household_id, action, old_values,
                   CASE action WHEN 'insert' THEN NULL ELSE new_values END AS new_values, batch_id
            FROM change_log WHERE batch_id = ? ORDER BY id DESC""",
         [batch_id],
     )
-    return [change_from_row(row) for row in rows]
+    changes = each_row(db, [change_from_row(row) for row in rows], with_values=False)
+    # a bulk insert's rows newest first too, like the rest
+    return sorted(changes, key=lambda change: (change.id or 0, change.row_id), reverse=True)
 
 
 def _later_change(
@@ -73,9 +88,11 @@ def _later_change(
     rows = list(
         db.query(
             f"""SELECT later.* FROM change_log later
-               JOIN (SELECT table_name, row_id, max(id) AS last_id FROM change_log
-                     WHERE batch_id = :batch GROUP BY table_name, row_id) mine
-                 ON later.table_name = mine.table_name AND later.row_id = mine.row_id
+               JOIN (SELECT table_name, row_id, {_LAST_ROW} AS last_row, max(id) AS last_id
+                     FROM change_log WHERE batch_id = :batch
+                     GROUP BY table_name, row_id, last_row) mine
+                 ON later.table_name = mine.table_name
+                AND later.row_id BETWEEN mine.row_id AND mine.last_row
                 AND later.id > mine.last_id
                WHERE later.batch_id IS NOT :batch
                  AND coalesce(later.batch_id, 0) NOT IN ({UNDONE_BATCHES})
@@ -96,8 +113,9 @@ def _later_change_to_its_households(
         db.query(
             f"""SELECT later.* FROM change_log later
                WHERE later.household_id IN (
-                     SELECT row_id FROM change_log
-                     WHERE batch_id = :batch AND table_name = 'households' AND action = 'insert')
+                     SELECT household_id FROM change_log
+                     WHERE batch_id = :batch AND table_name = 'households'
+                       AND action IN ('insert', '{INSERT_ROWS}'))
                  AND later.batch_id IS NOT :batch
                  AND coalesce(later.batch_id, 0) NOT IN ({UNDONE_BATCHES})
                  AND later.table_name IS NOT :keep
@@ -228,8 +246,8 @@ def batch_summary(db: sqlite_utils.Database, batch_id: int) -> dict[str, dict[st
     """How many rows of each table a batch inserted, updated and deleted."""
     summary: dict[str, dict[str, int]] = {}
     for table, action, count in db.execute(
-        "SELECT table_name, action, count(*) FROM change_log WHERE batch_id = ? "
-        "GROUP BY table_name, action",
+        f"SELECT table_name, CASE action WHEN '{INSERT_ROWS}' THEN 'insert' ELSE action END, "
+        f"sum({_ROWS}) FROM change_log WHERE batch_id = ? GROUP BY 1, 2",
         [batch_id],
     ):
         summary.setdefault(table, {})[action] = count

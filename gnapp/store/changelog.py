@@ -17,9 +17,9 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sqlite_utils
 
@@ -91,7 +91,9 @@ CHAIN_CONTENT = (
 )
 CHAIN_START = "0" * 64  # the "previous hash" of the first row
 CHAIN_TRIGGER = "chain_change_log"
-ACTION_WORDS = {"insert": "thêm", "update": "sửa", "delete": "xóa"}
+# A bulk insert's log row (``logged_in_bulk``): rows ``row_id``..``new_values["last"]`` inserted.
+INSERT_ROWS = "insert_rows"
+ACTION_WORDS = {"insert": "thêm", "update": "sửa", "delete": "xóa", INSERT_ROWS: "thêm"}
 
 
 def chain_hash(previous: str | None, *content: object) -> str:
@@ -112,9 +114,20 @@ def chain_trigger_sql() -> str:
     )
 
 
-def register_chain_function(conn: sqlite3.Connection) -> None:
-    """Give ``conn`` the SQL function the chaining trigger calls."""
+# Connection (by id) -> the tables whose inserts it is logging in bulk (``logged_in_bulk``).
+_BULK_TABLES: dict[int, set[str]] = {}
+
+
+def register_log_functions(conn: sqlite3.Connection) -> None:
+    """Give ``conn`` the SQL functions the chaining trigger and the insert triggers call."""
     conn.create_function("gnapp_chain", 1 + len(CHAIN_CONTENT), chain_hash, deterministic=True)
+    key = id(conn)
+    conn.create_function(
+        "gnapp_logs_each_insert",
+        1,
+        lambda table: table not in _BULK_TABLES.get(key, ()),
+        deterministic=False,
+    )
 
 
 def compute_chain(db: sqlite_utils.Database) -> None:
@@ -164,12 +177,18 @@ class ChainBreak:
     row_id: int
     action: str
     missing_before: int  # rows whose ids are missing just before it (removed)
+    last_row_id: int | None = None  # the last row of a bulk insert's rows
 
     def text(self) -> str:
         """The break in Vietnamese, after "Nhật ký thay đổi", naming the row (id, time, who,
         what)."""
         action = ACTION_WORDS.get(self.action, self.action)
-        what = f"{action} dòng {self.row_id} bảng {self.table_name}"
+        rows = (
+            f"dòng {self.row_id}"
+            if self.last_row_id in (None, self.row_id)
+            else f"các dòng {self.row_id}–{self.last_row_id}"
+        )
+        what = f"{action} {rows} bảng {self.table_name}"
         row = (
             f"dòng nhật ký số {self.id} (lúc {format_timestamp(self.at)}, bởi {self.actor}: {what})"
         )
@@ -192,7 +211,7 @@ def verify_chain(conn: sqlite3.Connection) -> ChainBreak | None:
         f"SELECT id, chain_hash, {columns} FROM change_log ORDER BY id"
     ):
         if stored is None or stored != chain_hash(previous, *content):
-            at, actor, table_name, logged_row, _, action = content[:6]
+            at, actor, table_name, logged_row, _, action, _, new_values = content[:8]
             return ChainBreak(
                 row_id,
                 str(at),
@@ -201,6 +220,7 @@ def verify_chain(conn: sqlite3.Connection) -> ChainBreak | None:
                 logged_row,
                 str(action),
                 missing_before=row_id - previous_id - 1,
+                last_row_id=_last_row(action, new_values),
             )
         previous, previous_id = stored, row_id
     return None
@@ -251,7 +271,8 @@ def trigger_sql(
     )
     changed = " OR ".join(f'NEW."{c}" IS NOT OLD."{c}"' for c in logged)
     return [
-        f'CREATE TRIGGER log_{table}_insert AFTER INSERT ON "{table}" BEGIN {insert_log}'
+        f'CREATE TRIGGER log_{table}_insert AFTER INSERT ON "{table}" '
+        f"WHEN gnapp_logs_each_insert('{table}') BEGIN {insert_log}"
         f"({_NOW}, gnapp_actor(), '{table}', NEW.rowid, {household('NEW')}, 'insert', "
         f"NULL, {_without_nulls(new_row)}{batch_value}); END",
         f'CREATE TRIGGER log_{table}_update AFTER UPDATE ON "{table}" WHEN {changed} BEGIN '
@@ -266,29 +287,40 @@ def trigger_sql(
 
 @contextmanager
 def logged_in_bulk(db: sqlite_utils.Database, table: str) -> Iterator[Callable[[int, int], None]]:
-    """Inside a transaction: insert many rows of ``table`` and log them with one statement per
-    call instead of one trigger run per row (an import of 100,000 rows).
+    """Inside a transaction: insert many rows of ``table`` and log them compactly (an import of
+    100,000 rows, the demo).
 
-    Yields ``log(first, last)``, which writes the change-log rows of the rows inserted with
-    rowids ``first``..``last`` — the same rows the insert trigger would have written. The
-    trigger is dropped meanwhile and put back before the block ends; both happen inside the
-    caller's transaction, so other connections never see the table without its trigger and a
-    rollback restores it. Each log row is still chained as it is written (``CHAIN_TRIGGER``).
+    Yields ``log(first, last)``, to be called once the rows with rowids ``first``..``last`` are
+    inserted: it writes one ``insert_rows`` row per run of consecutive rowids of one household
+    (of consecutive rowids, for a table that is not a household's) instead of one ``insert`` row
+    with a JSON copy of each row — the rows themselves are in the table, and every later
+    update or delete logs the values it replaces, so what each insert wrote stays exact
+    (``inserted_values``). Meanwhile the table's insert trigger logs nothing for inserts made
+    on this connection (its WHEN asks ``gnapp_logs_each_insert``; no schema change, so other
+    connections and prepared statements are untouched). Each log row is chained as written.
+    A log from before schema v21, which cannot hold runs, is written row by row by the triggers.
     """
     if not db.conn.in_transaction:
         raise RuntimeError("logged_in_bulk needs an open transaction")
+    log_table = db.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'change_log'"
+    ).fetchone()[0]
+    if f"'{INSERT_ROWS}'" not in log_table:  # a log from before schema v21: row by row
+        yield lambda first, last: None
+        return
     household_column = LOGGED_TABLES[table]
-    columns = [column.name for column in db[table].columns]
-    with_batch = "batch_id" in db["change_log"].columns_dict
-    insert_trigger = trigger_sql(table, columns, household_column, with_batch=with_batch)[0]
-    household = f'r."{household_column}"' if household_column else "NULL"
+    household = f'"{household_column}"' if household_column else "NULL"
+    # rowid minus its place among the rows of its household: equal within a run of
+    # consecutive rowids of one household ("gaps and islands").
     sql = (
         "INSERT INTO change_log (at, actor, table_name, row_id, household_id, action, "
-        f"old_values, new_values{', batch_id' if with_batch else ''}) "
-        f"SELECT :at, :actor, '{table}', r.rowid, {household}, 'insert', NULL, "
-        f"{_without_nulls(_json_row('r', _logged(columns)))}"
-        f"{', :batch' if with_batch else ''} "
-        f'FROM "{table}" r WHERE r.rowid BETWEEN :first AND :last ORDER BY r.rowid'
+        "old_values, new_values, batch_id) "
+        f"SELECT :at, :actor, '{table}', min(rowid), household, '{INSERT_ROWS}', NULL, "
+        "json_object('last', max(rowid)), :batch FROM ("
+        f"SELECT rowid, {household} AS household, rowid - row_number() OVER "
+        f"(PARTITION BY {household} ORDER BY rowid) AS run "
+        f'FROM "{table}" WHERE rowid BETWEEN :first AND :last) '
+        "GROUP BY household, run ORDER BY min(rowid)"
     )
     values = db.execute("SELECT gnapp_now(), gnapp_actor(), gnapp_batch()").fetchone()
     stamp = dict(zip(("at", "actor", "batch"), values, strict=True))
@@ -296,30 +328,33 @@ def logged_in_bulk(db: sqlite_utils.Database, table: str) -> Iterator[Callable[[
     def log(first: int, last: int) -> None:
         db.execute(sql, {**stamp, "first": first, "last": last})
 
-    trigger = f"log_{table}_insert"
-    db.execute(f"DROP TRIGGER {trigger}")
+    tables = _BULK_TABLES.setdefault(id(db.conn), set())
+    if table in tables:
+        raise RuntimeError(f"{table} is already being inserted in bulk")
+    tables.add(table)
     try:
         yield log
     finally:
-        # An error such as a full disk may have rolled the whole transaction back, the drop
-        # with it: the trigger is then there again and must not hide that error.
-        present = db.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?", [trigger]
-        ).fetchone()
-        if present is None:
-            db.execute(insert_trigger)
+        tables.discard(table)
+        if not tables:
+            del _BULK_TABLES[id(db.conn)]
 
 
-def install_triggers(db: sqlite_utils.Database) -> None:
-    """Drop and recreate the logging triggers of every logged table that exists."""
+def drop_triggers(db: sqlite_utils.Database) -> None:
+    """Drop the logging triggers and the chaining one."""
     for name in db.conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'log\\_%' ESCAPE '\\'"
     ).fetchall():
         db.execute(f'DROP TRIGGER "{name[0]}"')
+    db.execute(f"DROP TRIGGER IF EXISTS {CHAIN_TRIGGER}")
+
+
+def install_triggers(db: sqlite_utils.Database) -> None:
+    """Drop and recreate the logging triggers of every logged table that exists."""
+    drop_triggers(db)
     existing = set(db.table_names())
     log_columns = db["change_log"].columns_dict
     with_batch = "batch_id" in log_columns
-    db.execute(f"DROP TRIGGER IF EXISTS {CHAIN_TRIGGER}")
     if "chain_hash" in log_columns:
         db.execute(chain_trigger_sql())
     for table, household_column in LOGGED_TABLES.items():
@@ -346,6 +381,14 @@ class Change:
     id: int | None = None
 
 
+def _last_row(action: object, new_values: object) -> int | None:
+    """The last rowid of a bulk insert's log row (its ``new_values`` as stored), else None."""
+    if action != INSERT_ROWS or not isinstance(new_values, str):
+        return None
+    last = json.loads(new_values).get("last")
+    return last if isinstance(last, int) else None
+
+
 def change_from_row(row: dict) -> Change:
     return Change(
         at=row["at"],
@@ -361,15 +404,72 @@ def change_from_row(row: dict) -> Change:
     )
 
 
+def inserted_values(db: sqlite_utils.Database, table: str, row_id: int, log_id: int) -> dict:
+    """What a row held just after the insert logged as change-log row ``log_id``, as an insert
+    trigger logs it (logged columns, empty ones left out): its values now, walked back through
+    every later change of that row — an update gives back the values it replaced, a delete the
+    whole row it removed. Empty when the row is gone and no deletion of it was logged."""
+    logged = _logged([column.name for column in db[table].columns])
+    now = db.execute(
+        f'SELECT {_without_nulls(_json_row("r", logged))} FROM "{table}" r WHERE rowid = ?',
+        [row_id],
+    ).fetchone()
+    values: dict = json.loads(now[0]) if now else {}
+    for action, old_values in db.execute(
+        "SELECT action, old_values FROM change_log WHERE table_name = ? AND row_id = ? "
+        "AND id > ? ORDER BY id DESC",
+        [table, row_id, log_id],
+    ).fetchall():
+        old = json.loads(old_values) if old_values else {}
+        if action == "update":
+            values.update(old)
+        elif action == "delete":
+            values = {column: old[column] for column in logged if column in old}
+        else:  # inserted again later: before that, it did not exist
+            values = {}
+    return {column: value for column, value in values.items() if value is not None}
+
+
+def each_row(
+    db: sqlite_utils.Database, changes: Iterable[Change], *, with_values: bool = True
+) -> list[Change]:
+    """The changes with every bulk insert's row spelled out as an "insert" of its own, its
+    values as they were just after the insert (``inserted_values``; None without
+    ``with_values``)."""
+    rows = []
+    for change in changes:
+        if change.action != INSERT_ROWS:
+            rows.append(change)
+            continue
+        last = (change.new_values or {})["last"]
+        for row_id in range(change.row_id, last + 1):
+            values = (
+                inserted_values(db, change.table_name, row_id, change.id or 0)
+                if with_values
+                else None
+            )
+            rows.append(replace(change, row_id=row_id, action="insert", new_values=values))
+    return rows
+
+
 def changes_of_household(db: sqlite_utils.Database, household_id: int) -> list[Change]:
-    """Every change to a household and to its members, statuses and questionnaires, oldest first."""
+    """Every change to a household and to its members, statuses and questionnaires, oldest first
+    (each row of a bulk insert one change)."""
     rows = db.query("SELECT * FROM change_log WHERE household_id = ? ORDER BY id", [household_id])
-    return [change_from_row(row) for row in rows]
+    return each_row(db, [change_from_row(row) for row in rows])
 
 
 def changes_of_row(db: sqlite_utils.Database, table: str, row_id: int) -> list[Change]:
-    """Every change to one row of one table, oldest first."""
+    """Every change to one row of one table, oldest first (its bulk insert included)."""
     rows = db.query(
-        "SELECT * FROM change_log WHERE table_name = ? AND row_id = ? ORDER BY id", [table, row_id]
+        f"""SELECT * FROM change_log WHERE table_name = :table AND (row_id = :row
+                OR (action = '{INSERT_ROWS}' AND row_id < :row
+                    AND json_extract(new_values, '$.last') >= :row))
+            ORDER BY id""",
+        {"table": table, "row": row_id},
     )
-    return [change_from_row(row) for row in rows]
+    return [
+        change
+        for change in each_row(db, [change_from_row(row) for row in rows])
+        if change.row_id == row_id
+    ]

@@ -132,7 +132,7 @@ class CommuneDatabase(OpenDatabase):
         conn.create_function("gnapp_actor", 0, lambda: self.actor, deterministic=False)
         conn.create_function("gnapp_now", 0, lambda: self.clock(), deterministic=False)
         conn.create_function("gnapp_batch", 0, lambda: self.current_batch, deterministic=False)
-        changelog.register_chain_function(conn)
+        changelog.register_log_functions(conn)
         # for migrations that recompute derived columns as the register's Python does
         conn.create_function("gnapp_fold", 1, fold, deterministic=True)
         conn.create_function(

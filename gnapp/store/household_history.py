@@ -22,6 +22,7 @@ from gnapp.core.record import field_label, field_schema, value_label
 from gnapp.core.vietnamese import format_date, format_decimal, format_number
 from gnapp.i18n import tr, tr_noop
 from gnapp.store.activities import POLICIES
+from gnapp.store.batches import IMPORT_KIND, batch_labels
 from gnapp.store.changelog import Change, changes_of_household
 from gnapp.store.events import EVENT_LABELS
 from gnapp.store.register import (
@@ -144,12 +145,20 @@ def _names_by_row(
 
 
 def _change_texts(
-    change: Change, subject: str, village_names: Mapping[int, str]
+    change: Change, subject: str, village_names: Mapping[int, str], imports: Mapping[int, str]
 ) -> list[tuple[str, str, str]]:
-    """(what, old, new) for one change-log entry."""
+    """(what, old, new) for one change-log entry; ``imports``: the file of each import batch."""
     table, action = change.table_name, change.action
     lowered = subject[:1].lower() + subject[1:]
     if action == "insert" and table == "households":
+        batch = change.batch_id
+        if batch is not None and batch in imports:
+            text = tr(
+                "Thêm hộ vào sổ bởi lần nhập số {number} ({file})",
+                number=batch,
+                file=imports[batch],
+            )
+            return [(text, "", "")]
         return [(tr("Thêm hộ vào sổ"), "", "")]
     if action == "insert" and table == "household_status":
         status = (change.new_values or {}).get("status")
@@ -177,6 +186,7 @@ def history_rows(db: sqlite_utils.Database, household_id: int) -> list[HistoryRo
     """The household's change log in words, newest first, one row per changed field."""
     changes = changes_of_household(db, household_id)
     village_names = {row["id"]: row["name"] for row in villages(db)}
+    imports = batch_labels(db, IMPORT_KIND)
     live_members = db.query(
         "SELECT id, full_name FROM members WHERE household_id = ?", [household_id]
     )
@@ -239,6 +249,7 @@ def history_rows(db: sqlite_utils.Database, household_id: int) -> list[HistoryRo
             change,
             subjects.get(change.table_name, lambda _, t=change.table_name: t)(change.row_id),
             village_names,
+            imports,
         )
     ]
     return rows[::-1]

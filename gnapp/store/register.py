@@ -362,7 +362,8 @@ def _touch(cdb: CommuneDatabase, household_id: int) -> None:
 def next_member_id(db: sqlite_utils.Database) -> int:
     """The id for a new member: above every member there is and every member the change log
     names, so that a member who died or left (and whose row went) never lends their id to
-    someone else — the log and an undo would take one person for the other."""
+    someone else — the log and an undo would take one person for the other. (A bulk insert's
+    log row names its first row only; a later row of it that went was logged as deleted.)"""
     return db.execute(
         """SELECT max(
                coalesce((SELECT max(id) FROM members), 0),

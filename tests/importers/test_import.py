@@ -17,6 +17,8 @@ from gnapp.importers.plan import (
 from gnapp.importers.reading import ImportFileError, read_sheet, sheet_names
 from gnapp.importers.report import write_error_report
 from gnapp.progress import Cancelled, Progress
+from gnapp.store.batches import batch_summary
+from gnapp.store.household_history import history_rows
 from gnapp.store.register import add_village
 from tests.importers import files
 
@@ -63,6 +65,24 @@ def test_import_is_one_undoable_batch(commune, tmp_path):
     assert [b.id for b in import_batches(commune)] == [result.batch_id]
     undo_import(commune, result.batch_id)
     assert db["households"].count == 0 and db["members"].count == 0
+
+
+def test_an_import_is_logged_by_households_and_its_history_names_it(commune, tmp_path):
+    """Each imported household is one log row and its members one more (no copy of the rows);
+    its history still says when it came in, by which import, and who its members were."""
+    path = files.write_xlsx(tmp_path / "ds.xlsx", files.MEMBER_HEADINGS, files.MEMBERS)
+    result = apply_plan(commune, plan_of(commune, path))
+    db = commune.db
+    logged = db.execute(
+        "SELECT table_name, action, count(*) FROM change_log WHERE batch_id = ? GROUP BY 1, 2",
+        [result.batch_id],
+    ).fetchall()
+    assert ("households", "insert_rows", 2) in logged and ("members", "insert_rows", 2) in logged
+    assert batch_summary(db, result.batch_id)["members"] == {"insert": 5}
+    household = db.execute("SELECT id FROM households WHERE code = 'H001'").fetchone()[0]
+    history = [row.what for row in history_rows(db, household)]
+    assert history[-1] == f"Thêm hộ vào sổ bởi lần nhập số {result.batch_id} (ds.xlsx)"
+    assert "Thêm: thành viên Nguyễn Văn Được" in history
 
 
 def test_reimport_finds_database_duplicates(commune, tmp_path):

@@ -1,8 +1,9 @@
+import dataclasses
 import sqlite3
 
 import pytest
 
-from gnapp.store import register
+from gnapp.store import changelog, register
 from gnapp.store.batches import batch_summary, batches, undo_batch
 from gnapp.store.errors import DatabaseError
 
@@ -122,9 +123,31 @@ def _log(cdb):
     ).fetchall()
 
 
-def test_bulk_inserts_are_logged_exactly_as_the_triggers_log_them(tmp_path, monkeypatch):
-    """add_households logs a chunk with one statement per table; the log is row for row what the
-    insert triggers write (compared with the triggers doing it)."""
+def _each_row(cdb):
+    """The log with each bulk insert spelled out row by row, values decoded."""
+    rows = cdb.db.query("SELECT * FROM change_log ORDER BY id")
+    changes = changelog.each_row(cdb.db, map(changelog.change_from_row, rows))
+    return [dataclasses.replace(change, id=None) for change in changes]
+
+
+def _later_work(cdb):
+    """Edits and removals after the import, which the values of its rows must be walked back
+    through."""
+    for household in (1, 5, 700):
+        register.update_household(cdb, household, {"floor_area_m2": 99.5, "address": "Xóm Mới"})
+    members = [row[0] for row in cdb.db.execute("SELECT id FROM members WHERE id % 97 = 0")]
+    for member in members[:5]:
+        register.update_member(cdb, member, {"full_name": "Tên Mới", "citizen_id": None})
+    for member in members[5:9]:
+        register.remove_member(cdb, member)
+    register.update_member(cdb, members[9], {"full_name": "Đổi Rồi Xóa"})
+    register.remove_member(cdb, members[9])
+
+
+def test_bulk_inserts_are_logged_compactly_and_exactly(tmp_path, monkeypatch):
+    """add_households logs each household's run of rows in one row; spelled out row by row,
+    values walked back from the tables through the later changes, the log is exactly what the
+    insert triggers write row by row (compared with the triggers doing it)."""
     from contextlib import contextmanager
 
     from gnapp.store.database import open_database
@@ -139,6 +162,8 @@ def test_bulk_inserts_are_logged_exactly_as_the_triggers_log_them(tmp_path, monk
     bulk = open_new("bulk.gnapp")
     with bulk.batch("import", "ds.xlsx"):
         register.add_households(bulk, _households(1203))  # more than two chunks of 500
+    compact = len(_log(bulk))
+    _later_work(bulk)
 
     @contextmanager
     def by_triggers(db, table):
@@ -148,8 +173,12 @@ def test_bulk_inserts_are_logged_exactly_as_the_triggers_log_them(tmp_path, monk
     triggered = open_new("triggers.gnapp")
     with triggered.batch("import", "ds.xlsx"):
         register.add_households(triggered, _households(1203))
-    assert len(_log(bulk)) == len(_log(triggered)) > 1203 * 2
-    assert _log(bulk) == _log(triggered)
+    by_row = len(_log(triggered))
+    _later_work(triggered)
+    # one row per household and one per household's members, against one per row
+    assert compact == 2 + 2 * 1203 and by_row == 2 + 1203 + 2406
+    assert _each_row(bulk) == _each_row(triggered)
+    assert changelog.verify_chain(bulk.db.conn) is None
 
 
 def test_after_a_bulk_insert_or_a_failed_one_single_inserts_are_still_logged(new_db, village):
@@ -170,10 +199,12 @@ def test_after_a_bulk_insert_or_a_failed_one_single_inserts_are_still_logged(new
         "'child')",
         [household],
     )
-    logged = new_db.db.execute(
-        "SELECT count(*) FROM change_log WHERE household_id = ? AND action = 'insert'", [household]
-    ).fetchone()[0]
-    assert logged == 3  # the household, its head, and the member inserted by plain SQL
+    logged = changelog.changes_of_household(new_db.db, household)
+    # the household, its head, and the member inserted by plain SQL
+    assert [(c.table_name, c.action) for c in logged] == [
+        ("households", "insert"), ("members", "insert"), ("members", "insert")
+    ]  # fmt: skip
+    assert logged[-1].new_values["full_name"] == "Lê Văn Tay"
 
 
 def test_undoing_a_member_added_to_a_kept_household_restores_its_keys(new_db, village):
@@ -201,3 +232,39 @@ def test_a_cancelled_undo_undoes_nothing(new_db, village):
         undo_batch(new_db, batch_id, stop)
     assert (_snapshot(new_db), _log(new_db)) == before
     assert [b.undone_at for b in batches(new_db.db)] == [None]
+
+
+def test_the_demo_logged_by_runs_has_the_history_it_had_row_by_row(tmp_path, monkeypatch):
+    """The same demo commune made twice, its households' members logged by runs and row by row:
+    the same register, and every household's changes, spelled out, the same."""
+    from contextlib import contextmanager
+
+    from gnapp.demo import create_demo
+    from gnapp.store.database import open_database
+    from gnapp.store.household_history import history_rows
+
+    create_demo(tmp_path / "runs.gnapp", households=60)
+
+    @contextmanager
+    def by_triggers(db, table):
+        yield lambda first, last: None
+
+    monkeypatch.setattr(register, "logged_in_bulk", by_triggers)
+    create_demo(tmp_path / "rows.gnapp", households=60)
+    with (
+        open_database(tmp_path / "runs.gnapp") as runs,
+        open_database(tmp_path / "rows.gnapp") as rows,
+    ):
+        assert _snapshot(runs) == _snapshot(rows)
+        assert len(_log(runs)) < len(_log(rows))
+        households = {row[0] for row in rows.db.execute("SELECT household_id FROM change_log")}
+        for household in households - {None}:
+            spelled_out = [
+                [
+                    dataclasses.replace(change, id=None)
+                    for change in changelog.changes_of_household(cdb.db, household)
+                ]
+                for cdb in (runs, rows)
+            ]
+            assert spelled_out[0] == spelled_out[1]
+            assert history_rows(runs.db, household) == history_rows(rows.db, household)

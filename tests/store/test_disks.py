@@ -109,7 +109,9 @@ def _full_disk(monkeypatch) -> None:
 def test_a_full_disk_during_an_import_keeps_nothing_and_says_so(
     commune, tmp_path, monkeypatch, capsys
 ):
-    source = files.write_xlsx(tmp_path / "ds.xlsx", files.MEMBER_HEADINGS, files.MEMBERS)
+    # more rows than the pages the file has room in (a bulk insert logs little)
+    rows = files.household_rows(200)
+    source = files.write_xlsx(tmp_path / "ds.xlsx", files.MEMBER_HEADINGS, rows)
     _full_disk(monkeypatch)
     assert main(["import", "file", str(source), "--db", str(commune)]) == 1
     err = capsys.readouterr().err

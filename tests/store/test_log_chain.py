@@ -64,13 +64,47 @@ def test_the_migration_chains_the_rows_of_an_older_database(tmp_path):
         assert changelog.verify_chain(cdb.db.conn) is None
 
 
+def test_the_migration_to_bulk_inserts_keeps_every_row_and_the_chain(tmp_path, monkeypatch):
+    """Migration 21 rebuilds the log to let its action be a bulk insert's: every old row stays
+    as it was (id, content, hash), so the length and head a package carried still match."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def by_triggers(db, table):  # how v18 logged an import: a row and a JSON copy per row
+        yield lambda first, last: None
+
+    path = tmp_path / "v18.gnapp"
+    with monkeypatch.context() as patched:
+        patched.setattr(register, "logged_in_bulk", by_triggers)
+        with open_database(path, create=True, target_version=18) as old:
+            register.save_commune(old, code="1", name="Xã Thử", kind="xa", province="Quảng Ngãi")
+            register.add_village(old, "T01", "Thôn An Phú", "rural")
+            register.add_households(old, _households(30))
+            before = old.db.execute("SELECT * FROM change_log ORDER BY id").fetchall()
+            head = changelog.chain_head(old.db.conn)
+    with open_database(path) as cdb:
+        assert cdb.db.execute("SELECT * FROM change_log ORDER BY id").fetchall() == before
+        assert changelog.chain_head(cdb.db.conn) == head
+        with cdb.batch("import", "ds.xlsx") as batch_id:
+            register.add_households(cdb, [({"code": "M1", "village_id": 1}, [])])
+        actions = cdb.db.execute(
+            "SELECT action FROM change_log WHERE batch_id = ?", [batch_id]
+        ).fetchall()
+        assert actions == [(changelog.INSERT_ROWS,)]
+        undo_batch(cdb, batch_id)
+        assert changelog.verify_chain(cdb.db.conn) is None
+        assert changelog.hash_at(cdb.db.conn, head.length) == head.head
+
+
 def test_a_member_renamed_by_hand_and_its_log_row_removed_fails_the_check(demo_copy, capsys):
     assert main(["db", "check", str(demo_copy)]) == 0
     assert "Nhật ký thay đổi: nguyên vẹn" in capsys.readouterr().out
     conn = _raw(demo_copy)
     member = conn.execute("SELECT id FROM members ORDER BY id LIMIT 1 OFFSET 5").fetchone()[0]
-    (removed,) = conn.execute(
-        "SELECT id FROM change_log WHERE table_name = 'members' AND row_id = ?", [member]
+    (removed,) = conn.execute(  # the demo's bulk insert of the member's household's members
+        "SELECT id FROM change_log WHERE table_name = 'members' AND row_id <= :member "
+        "AND json_extract(new_values, '$.last') >= :member",
+        {"member": member},
     ).fetchone()
     following = conn.execute(
         "SELECT id, actor FROM change_log WHERE id > ? ORDER BY id LIMIT 1", [removed]
@@ -126,3 +160,22 @@ def test_a_plain_sqlite_connection_cannot_add_a_log_row(demo_copy):
             "VALUES ('2026-01-01T00:00:00Z', 'x', 'members', 1, 'insert')"
         )
     conn.close()
+
+
+def test_a_bulk_insert_row_edited_is_named_with_its_rows(new_db):
+    register.save_commune(new_db, code="1", name="Xã Thử", kind="xa", province="Quảng Ngãi")
+    register.add_village(new_db, "T01", "Thôn An Phú", "rural")
+    four = [{"full_name": f"Lê Văn {n}", "sex": "male", "birth_date": "1980",
+             "relation": "head" if n == 0 else "child"} for n in range(4)]  # fmt: skip
+    register.add_households(new_db, [({"code": "H1", "village_id": 1}, four)])
+    conn = new_db.db.conn
+    (edited, first) = conn.execute(
+        "SELECT id, row_id FROM change_log WHERE table_name = 'members'"
+    ).fetchone()
+    # hiding a fifth member slipped in by hand: the run made one row longer
+    conn.execute(
+        "UPDATE change_log SET new_values = json_object('last', row_id + 4) WHERE id = ?", [edited]
+    )
+    broken = changelog.verify_chain(conn)
+    assert broken is not None and broken.id == edited
+    assert f"thêm các dòng {first}–{first + 4} bảng members" in broken.text()
