@@ -51,6 +51,7 @@ from gnapp.reporting.figures import (
     target_label,
     year_end,
 )
+from gnapp.reporting.figures.sentences import DOTS
 from gnapp.reporting.issuer import bases_lines, issuer, signature
 from gnapp.reporting.output_tables import capital_table, outputs_table, policies_table
 from gnapp.reporting.pdf import write_pdf
@@ -478,7 +479,7 @@ def _targets_table(figures: ReportFigures, title: str, chosen: frozenset[str]) -
         if not _shows(sentence_figure_sets(f"target.{target.code}", services), chosen):
             continue
         if target.achieved is None:
-            verdict = "Chưa có số liệu"
+            verdict = DOTS  # measured by hand: the clerk writes the figure and the verdict
         elif target.reached is None:
             verdict = progress_words(figures).capitalize()
         else:

@@ -26,6 +26,7 @@ from gnapp.reporting.builder import (
     write_report_files,
 )
 from gnapp.reporting.figures import FiguresError, ReportFigures, report_figures, sentences
+from gnapp.reporting.figures.sentences import DOTS
 from gnapp.reporting.issuer import issuer
 from gnapp.reporting.report_xlsx import SHEET_NAMES
 from gnapp.reporting.tables import Group, summary
@@ -474,3 +475,16 @@ def test_rate_targets_keep_two_decimals_in_the_table(demo_db):
     assert counts and all(rows[t.label].decimals is None for t in counts if t.label in rows)
     shares = [t for t in figures.targets if t.unit == "%" and not t.code.endswith("_rate")]
     assert shares and all(rows[t.label].decimals == {"achieved": 2} for t in shares)
+
+
+def test_a_target_the_register_cannot_measure_is_left_to_fill_by_hand(demo_db):
+    """No figure (e.g. the staff trained): dotted lines where the clerk writes it and its
+    verdict, never a remark about missing data."""
+    figures = report_figures(demo_db.db, "annual", "2025")
+    [table] = [t for t in annex_tables(figures) if t.id == "targets"]
+    rows = {row.values["label"]: row for row in leaves(table.body)}
+    unmeasured = [t for t in figures.targets if t.achieved is None and t.label in rows]
+    assert unmeasured  # the demo's staff trained: the check below can fail
+    for target in unmeasured:
+        assert rows[target.label].values["verdict"] == DOTS
+    assert not any("số liệu" in str(row.values["verdict"]) for row in rows.values())
