@@ -51,7 +51,6 @@ from gnapp.reporting.figures import (
     target_label,
     year_end,
 )
-from gnapp.reporting.figures.sentences import DOTS
 from gnapp.reporting.issuer import bases_lines, issuer, signature
 from gnapp.reporting.output_tables import capital_table, outputs_table, policies_table
 from gnapp.reporting.pdf import write_pdf
@@ -84,6 +83,7 @@ SECTION_II_2_TABLES = {
 REPORT_TEMPORARIES = (".*.dang-ghi", "..*.dang-ghi.*.tmp", "..*.xlsx-*.tmp")
 # An empty section the clerk writes by hand on the printed page: dotted lines, never a remark
 FILL_IN = (TextParagraph("…" * 33, indent=False),) * 2  # a line each at 14 pt on A4 portrait
+FILL_IN_CELL = "…" * 8  # within a table's narrow text column
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
 
@@ -479,7 +479,7 @@ def _targets_table(figures: ReportFigures, title: str, chosen: frozenset[str]) -
         if not _shows(sentence_figure_sets(f"target.{target.code}", services), chosen):
             continue
         if target.achieved is None:
-            verdict = DOTS  # measured by hand: the clerk writes the figure and the verdict
+            verdict = FILL_IN_CELL  # the clerk writes the figure and the verdict by hand
         elif target.reached is None:
             verdict = progress_words(figures).capitalize()
         else:
