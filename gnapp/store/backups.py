@@ -27,7 +27,7 @@ import sqlite_utils
 
 from gnapp.core.vietnamese import fold, format_date, format_number
 from gnapp.i18n import tr
-from gnapp.paths import remove_stale_files
+from gnapp.paths import remove_stale_files, user_data_dir
 from gnapp.progress import Progress
 from gnapp.store.backup_compression import (
     DamagedBackup,
@@ -385,9 +385,12 @@ def _check_compressed(path: Path, quick: bool) -> IntegrityReport:
         version = read_header(path)["schema_version"]
     except DatabaseError as error:
         return IntegrityReport(path, None, (_problem_of(error),))
-    plain = path.with_name(f".{path.name}{DECOMPRESSING}{PARTIAL}")
-    plain.unlink(missing_ok=True)  # what an interrupted earlier check left
+    # beside the backup; in the user data folder when its folder cannot be written (a CD)
+    folder = path.parent if os.access(path.parent, os.W_OK) else user_data_dir()
+    plain = folder / f".{path.name}{DECOMPRESSING}{PARTIAL}"
     try:
+        folder.mkdir(parents=True, exist_ok=True)
+        plain.unlink(missing_ok=True)  # what an interrupted earlier check left
         decompress_file(path, plain)
         return replace(check_integrity(plain, quick=quick), path=path)
     except DatabaseError as error:

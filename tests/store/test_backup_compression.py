@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import struct
 from datetime import datetime
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from gnapp.store import backups
 from gnapp.store.backup_compression import MAGIC, decompress_file, is_compressed, read_header
 from gnapp.store.backups import (
     backup_name,
@@ -155,3 +157,21 @@ def test_plain_backups_made_before_are_listed_checked_and_restored(db, backup, t
     result = restore_backup(plain, db, tmp_path / "giu", now=NOW)
     assert result.restored.households == describe_backup(db).households
     assert check_integrity(db).sound
+
+
+def test_a_backup_in_a_folder_that_cannot_be_written_is_checked_in_the_data_folder(
+    backup, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("GNAPP_DATA_DIR", str(tmp_path / "du-lieu"))
+    read_only = backup.parent
+    monkeypatch.setattr(os, "access", lambda path, mode: Path(path) != read_only)
+    written = []
+    real_decompress = backups.decompress_file
+    monkeypatch.setattr(
+        backups,
+        "decompress_file",
+        lambda source, target: written.append(target) or real_decompress(source, target),
+    )
+    assert check_integrity(backup).sound
+    assert [target.parent for target in written] == [tmp_path / "du-lieu"]
+    assert list((tmp_path / "du-lieu").iterdir()) == []
