@@ -1,9 +1,11 @@
 """Encrypted backups: a backup file sealed under a passphrase, for backups that leave the data
 folder (a USB drive, another folder) and carry every name and citizen ID (docs/backups.md).
 
-The file: ``MAGIC``, the header's length (4 bytes, big-endian) and the header (canonical JSON:
-the cipher, the chunk size, the key-derivation parameters and salt, a nonce prefix and a key
-check), then the database in chunks of ``CHUNK_BYTES``, each sealed with AES-256-GCM under the
+The file: ``MAGIC`` (version 2: what is sealed is a compressed backup,
+gnapp.store.backup_compression; version 1, still read: a plain database), the header's length
+(4 bytes, big-endian) and the header (canonical JSON: the cipher, the chunk size, the
+key-derivation parameters and salt, a nonce prefix and a key
+check), then that content in chunks of ``CHUNK_BYTES``, each sealed with AES-256-GCM under the
 key Argon2id derives from the passphrase. A chunk's nonce is the prefix (7 bytes), its number
 (4 bytes) and 1 for the last chunk, 0 otherwise; every chunk authenticates the whole header. So
 a changed byte, chunks swapped, dropped or added, and a file cut short are all refused, and the
@@ -37,7 +39,9 @@ from gnapp.core.passphrase import (
 )
 from gnapp.store.errors import DatabaseError
 
-MAGIC = b"GNApp encrypted backup v1\n"
+MAGIC = b"GNApp encrypted backup v2\n"
+MAGIC_V1 = b"GNApp encrypted backup v1\n"  # a plain database sealed: made before compression
+MAGICS = (MAGIC, MAGIC_V1)
 CIPHER = "aes-256-gcm"
 CHUNK_BYTES = 1024 * 1024
 TAG_BYTES = 16
@@ -52,10 +56,10 @@ class BackupPassphraseError(DatabaseError):
 
 
 def is_encrypted(path: Path) -> bool:
-    """Whether ``path`` is an encrypted backup (by its first bytes)."""
+    """Whether ``path`` is an encrypted backup, of either version (by its first bytes)."""
     try:
         with open(path, "rb") as stream:
-            return stream.read(len(MAGIC)) == MAGIC
+            return stream.read(len(MAGIC)) in MAGICS
     except OSError:
         return False
 
@@ -85,7 +89,7 @@ def encrypt_file(
     kdf: KdfParams = DEFAULT_KDF,
     progress: Progress | None = None,
 ) -> None:
-    """Write ``source`` (a plain backup) to the new file ``target``, sealed under
+    """Write ``source`` (a compressed backup) to the new file ``target``, sealed under
     ``passphrase``, one chunk at a time, and sync it to disk."""
     check_backup_passphrase(passphrase)
     salt, prefix = os.urandom(16), os.urandom(7)
@@ -121,10 +125,12 @@ def encrypt_file(
 
 
 def _read_header(stream: BinaryIO, name: str) -> tuple[dict[str, Any], bytes]:
-    """The header and the bytes every chunk authenticates; DatabaseError for a file that is
-    not an encrypted backup, or one whose header was damaged."""
+    """The header and the bytes every chunk authenticates (they start with the file's
+    magic); DatabaseError for a file that is not an encrypted backup, or one whose header was
+    damaged."""
     damaged = DatabaseError(f"Tệp {name} không phải bản sao lưu mã hóa của GNApp, hoặc đã hỏng.")
-    if stream.read(len(MAGIC)) != MAGIC:
+    magic = stream.read(len(MAGIC))
+    if magic not in MAGICS:
         raise damaged
     size_bytes = stream.read(4)
     if len(size_bytes) != 4 or not 0 < (size := struct.unpack(">I", size_bytes)[0]) <= _MAX_HEADER:
@@ -152,10 +158,10 @@ def _read_header(stream: BinaryIO, name: str) -> tuple[dict[str, Any], bytes]:
         or len(salt) < 16
     ):
         raise damaged
-    return header, MAGIC + size_bytes + encoded
+    return header, magic + size_bytes + encoded
 
 
-def _unlock(header: dict[str, Any], passphrase: str, name: str) -> AESGCM:
+def _unlock(header: dict[str, Any], passphrase: str, name: str, magic: bytes) -> AESGCM:
     """The cipher of the file's chunks; BackupPassphraseError when ``passphrase`` is wrong."""
     kdf_raw = dict(header["kdf"])
     salt = base64.b64decode(kdf_raw.pop("salt"))
@@ -165,7 +171,7 @@ def _unlock(header: dict[str, Any], passphrase: str, name: str) -> AESGCM:
         raise DatabaseError(str(error)) from None
     aead, prefix = AESGCM(key), base64.b64decode(header["nonce_prefix"])
     try:
-        aead.decrypt(prefix + _KEY_CHECK_NONCE, base64.b64decode(header["key_check"]), MAGIC)
+        aead.decrypt(prefix + _KEY_CHECK_NONCE, base64.b64decode(header["key_check"]), magic)
     except InvalidTag:
         raise BackupPassphraseError(
             f"Mật khẩu không đúng: không mở được bản sao lưu {name}."
@@ -176,13 +182,14 @@ def _unlock(header: dict[str, Any], passphrase: str, name: str) -> AESGCM:
 def decrypt_file(
     source: Path, target: Path, passphrase: str, *, progress: Progress | None = None
 ) -> None:
-    """Write the database sealed in ``source`` to the new file ``target``. A wrong passphrase
+    """Write what ``source`` seals (a compressed backup, or a plain database for version 1) to
+    the new file ``target``. A wrong passphrase
     is a BackupPassphraseError; a changed or cut file a DatabaseError, and ``target`` is then
     removed."""
     name = source.name
     with open(source, "rb") as sealed:
         header, preamble = _read_header(sealed, name)
-        aead = _unlock(header, passphrase, name)
+        aead = _unlock(header, passphrase, name, preamble[: len(MAGIC)])
         prefix = base64.b64decode(header["nonce_prefix"])
         total, done, number = source.stat().st_size, len(preamble), 0
         with open(target, "xb") as plain:

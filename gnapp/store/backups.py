@@ -1,10 +1,12 @@
 """Backups of a commune database: made, rotated, described, checked and restored.
 
 A backup is a whole SQLite file written with SQLite's online backup API (never a
-file copy of a live database) under a temporary name in the target folder, synced
-to disk, checked, and only then renamed to its final name, so an interrupted backup
-never leaves a file that looks like a backup. File names sort by time and say the
-commune: ``21555-2026-11-22T081530-daily.gnapp-backup`` (see docs/backups.md).
+file copy of a live database), checked, compressed with a header that describes it
+(gnapp.store.backup_compression) under a temporary name in the target folder, synced
+to disk, and only then renamed to its final name, so an interrupted backup never
+leaves a file that looks like a backup. Plain backups made before stay readable.
+File names sort by time and say the commune:
+``21555-2026-11-22T081530-daily.gnapp-backup`` (see docs/backups.md).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import shutil
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from itertools import count
 from pathlib import Path
@@ -25,8 +27,15 @@ import sqlite_utils
 
 from gnapp.core.vietnamese import fold, format_date, format_number
 from gnapp.i18n import tr
-from gnapp.paths import remove_stale_files
+from gnapp.paths import remove_stale_files, user_data_dir
 from gnapp.progress import Progress
+from gnapp.store.backup_compression import (
+    DamagedBackup,
+    compress_file,
+    decompress_file,
+    is_compressed,
+    read_header,
+)
 from gnapp.store.backup_encryption import decrypt_file, encrypt_file, is_encrypted
 from gnapp.store.changelog import ChainBreak, verify_chain
 from gnapp.store.database import CommuneDatabase, open_database
@@ -37,7 +46,9 @@ from gnapp.store.register import get_setting
 
 SUFFIX = ".gnapp-backup"
 PARTIAL = ".partial"  # a backup being written; never listed, removed once stale
-ENCRYPTING = ".ma-hoa"  # ".<backup>.ma-hoa.partial": the plain copy an encrypted backup is made of
+UNCOMPRESSED = ".chua-nen"  # ".<backup>.chua-nen.partial": the copy a backup is compressed from
+ENCRYPTING = ".ma-hoa"  # ".<backup>.ma-hoa.partial": what an encrypted one is sealed from
+DECOMPRESSING = ".giai-nen"  # ".<backup>.giai-nen.partial": a compressed backup being read
 DECRYPTING = ".giai-ma"  # ".<backup>.giai-ma.partial": an encrypted backup being restored
 KIND_LABELS = {
     "daily": "hằng ngày",
@@ -137,12 +148,14 @@ def remove_partial_backups(
 
 def remove_stale_restore_files(db_path: str | Path) -> list[Path]:
     """Remove what a crash or a kill left beside the database: a restore half written, the
-    plain copy of an encrypted backup being made, a backup being decrypted."""
+    copies an encrypted backup is made of, a backup being decrypted or decompressed."""
     db_path = Path(db_path)
     patterns = (
         f"{db_path.name}.phuc-hoi{PARTIAL}",
+        f".*{UNCOMPRESSED}{PARTIAL}",
         f".*{ENCRYPTING}{PARTIAL}",
         f".*{DECRYPTING}{PARTIAL}",
+        f".*{DECOMPRESSING}{PARTIAL}",
     )
     return remove_stale_files(db_path.parent, patterns)
 
@@ -332,10 +345,13 @@ class IntegrityReport:
 
 def check_integrity(path: str | Path, *, quick: bool = True) -> IntegrityReport:
     """Check a database file read-only: ``quick_check`` (``integrity_check`` and the change
-    log's hash chain with ``quick=False``), ``foreign_key_check`` and the schema version."""
+    log's hash chain with ``quick=False``), ``foreign_key_check`` and the schema version. A
+    compressed backup is decompressed beside itself (its size and hash checked) and checked so."""
     path = Path(path)
     if not path.is_file():
         return IntegrityReport(path, None, (f"không tìm thấy tệp {path}",))
+    if is_compressed(path):
+        return _check_compressed(path, quick)
     version, problems = None, []
     chain_break, log_rows = None, None
     try:
@@ -364,6 +380,32 @@ def check_integrity(path: str | Path, *, quick: bool = True) -> IntegrityReport:
     return IntegrityReport(path, version, tuple(problems), chain_break, log_rows)
 
 
+def _check_compressed(path: Path, quick: bool) -> IntegrityReport:
+    try:
+        version = read_header(path)["schema_version"]
+    except DatabaseError as error:
+        return IntegrityReport(path, None, (_problem_of(error),))
+    # beside the backup; in the user data folder when its folder cannot be written (a CD)
+    folder = path.parent if os.access(path.parent, os.W_OK) else user_data_dir()
+    plain = folder / f".{path.name}{DECOMPRESSING}{PARTIAL}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        plain.unlink(missing_ok=True)  # what an interrupted earlier check left
+        decompress_file(path, plain)
+        return replace(check_integrity(plain, quick=quick), path=path)
+    except DatabaseError as error:
+        problem = _problem_of(error)
+    except OSError as error:
+        problem = f"không giải nén được để kiểm tra ({error.strerror or error})"
+    finally:
+        plain.unlink(missing_ok=True)
+    return IntegrityReport(path, version, (problem,))
+
+
+def _problem_of(error: DatabaseError) -> str:
+    return f"bản sao lưu nén: {error.what}" if isinstance(error, DamagedBackup) else str(error)
+
+
 def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
     return {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
 
@@ -388,7 +430,8 @@ class BackupDescription:
     members: int
     last_review: str | None  # "rà soát định kỳ năm 2025"
     status_years: tuple[int, ...]
-    size: int  # bytes
+    size: int  # bytes of the file
+    database_size: int | None = None  # bytes once decompressed (None: the file is not compressed)
 
     @property
     def when(self) -> str:
@@ -396,9 +439,9 @@ class BackupDescription:
 
     @property
     def size_text(self) -> str:
-        if self.size < 1024 * 1024:
-            return f"{format_number(math.ceil(self.size / 1024))} KB"
-        return f"{format_number(self.size / 1024 / 1024, 1)} MB"
+        if self.database_size is None:
+            return _size_text(self.size)
+        return f"{_size_text(self.size)} (nén; {_size_text(self.database_size)} khi phục hồi)"
 
     @property
     def commune_text(self) -> str:
@@ -426,6 +469,12 @@ class BackupDescription:
             f"Phiên bản dữ liệu: {version}",
             f"Dung lượng: {self.size_text}",
         ]
+
+
+def _size_text(size: int) -> str:
+    if size < 1024 * 1024:
+        return f"{format_number(math.ceil(size / 1024))} KB"
+    return f"{format_number(size / 1024 / 1024, 1)} MB"
 
 
 def _last_review(conn: sqlite3.Connection) -> str | None:
@@ -466,6 +515,8 @@ def describe_backup(path: str | Path, *, named_as: Path | None = None) -> Backup
             f"Bản sao lưu {path.name} được mã hóa: cần mật khẩu của nó để xem hay phục hồi."
         )
     named = parse_backup_name(named_as or path)
+    if is_compressed(path):
+        return _described_by_header(path, named, (named_as or path).stat().st_size)
     with _connection(path) as (conn, _):
         try:
             tables = _tables(conn)
@@ -494,6 +545,43 @@ def describe_backup(path: str | Path, *, named_as: Path | None = None) -> Backup
             )
         except sqlite3.Error as error:
             raise _sqlite_failure(error, f"Không đọc được tệp {path.name}") from error
+
+
+def _described_by_header(path: Path, named: BackupFile | None, size: int) -> BackupDescription:
+    """What a compressed backup holds, from its header alone (no decompressing)."""
+    header = read_header(path)
+    try:
+        return BackupDescription(
+            path=path,
+            made_at=named.made_at if named else datetime.fromisoformat(header["made_at"]),
+            kind=named.kind if named else None,
+            schema_version=int(header["schema_version"]),
+            commune_code=header["commune_code"],
+            commune_name=header["commune_name"],
+            households=int(header["households"]),
+            members=int(header["members"]),
+            last_review=header["last_review"],
+            status_years=tuple(int(year) for year in header["status_years"]),
+            size=size,
+            database_size=header["database_bytes"],
+        )
+    except (TypeError, ValueError):
+        raise DamagedBackup(path.name, "phần mô tả không đúng dạng") from None
+
+
+def _header_description(plain: Path, made_at: datetime) -> dict[str, object]:
+    """The header of a compressed backup of the database ``plain``: what the list shows."""
+    info = describe_backup(plain)
+    return {
+        "made_at": made_at.isoformat(),
+        "schema_version": info.schema_version,
+        "commune_code": info.commune_code,
+        "commune_name": info.commune_name,
+        "households": info.households,
+        "members": info.members,
+        "last_review": info.last_review,
+        "status_years": list(info.status_years),
+    }
 
 
 def last_good_backup(folder: str | Path, commune: str | None = None) -> BackupDescription | None:
@@ -571,8 +659,11 @@ def _backup(
             partial = final.with_name(final.name + PARTIAL)
             if not final.exists() and not partial.exists():
                 break
-        # Encrypted, the plain copy is written beside the database, never on the USB drive.
-        plain = _plain_copy_path(db_path, final) if passphrase else partial
+        # Encrypted, the plain and compressed copies are written beside the database, never on
+        # the USB drive.
+        beside = db_path if passphrase else partial
+        plain = beside.with_name(f".{final.name}{UNCOMPRESSED}{PARTIAL}")
+        packed = db_path.with_name(f".{final.name}{ENCRYPTING}{PARTIAL}") if passphrase else partial
         try:
             _copy(conn, plain, progress, "Đang sao lưu dữ liệu…")
             report = check_integrity(plain)
@@ -581,13 +672,24 @@ def _backup(
                     f"Bản sao lưu của {db_path.name} không đạt kiểm tra toàn vẹn, nên không được "
                     f"giữ lại: dữ liệu gốc có thể đã hỏng ({report.summary})."
                 )
+            compress_file(
+                plain,
+                packed,
+                _header_description(plain, made_at),
+                progress=_bytes_progress(progress, "Đang nén bản sao lưu…"),
+            )
             if passphrase:
-                encrypt_file(plain, partial, passphrase, progress=_bytes_progress(progress))
+                encrypt_file(
+                    packed,
+                    partial,
+                    passphrase,
+                    progress=_bytes_progress(progress, "Đang mã hóa bản sao lưu…"),
+                )
             os.replace(partial, final)
             _fsync_folder(folder)
         finally:
-            partial.unlink(missing_ok=True)
-            plain.unlink(missing_ok=True)
+            for temporary in (partial, plain, packed):
+                temporary.unlink(missing_ok=True)
     except sqlite3.Error as error:
         raise _sqlite_failure(error, f"Không sao lưu được {db_path.name} vào {folder}") from error
     except OSError as error:
@@ -597,14 +699,10 @@ def _backup(
     return final
 
 
-def _plain_copy_path(db_path: Path, final: Path) -> Path:
-    return db_path.with_name(f".{final.name}{ENCRYPTING}{PARTIAL}")
-
-
-def _bytes_progress(progress: Progress | None) -> Callable[[int, int], None] | None:
+def _bytes_progress(progress: Progress | None, message: str) -> Callable[[int, int], None] | None:
     if progress is None:
         return None
-    return lambda done, total: progress(done, total, "Đang mã hóa bản sao lưu…")
+    return lambda done, total: progress(done, total, message)
 
 
 def make_backup(
@@ -743,20 +841,52 @@ def restore_backup(
     written beside the database, checked, and put in its place in one rename. If anything
     fails the current database is left as it was. A backup of an older schema is migrated.
     The database must not be open (close it first). An encrypted backup is restored from its
-    decrypted copy (``decrypt_backup``), ``named_as`` naming the backup itself.
+    decrypted copy (``decrypt_backup``), ``named_as`` naming the backup itself. A compressed
+    backup is first decompressed beside the database, its size and hash checked.
     """
     backup, target = Path(backup), Path(target_db_path)
+    if not is_compressed(backup):
+        return _restore(backup, backup, target, Path(keep_copy_folder), progress, now, named_as)
+    plain = target.with_name(f".{backup.name}{DECOMPRESSING}{PARTIAL}")
+    plain.unlink(missing_ok=True)  # what an interrupted earlier restore left
+    try:
+        decompress_file(
+            backup, plain, progress=_bytes_progress(progress, "Đang giải nén bản sao lưu…")
+        )
+    except OSError as error:
+        raise DatabaseError(
+            f"Không giải nén được {backup.name} vào {plain.parent}: {error.strerror or error}. "
+            "Dữ liệu hiện tại vẫn giữ nguyên."
+        ) from error
+    try:
+        return _restore(backup, plain, target, Path(keep_copy_folder), progress, now, named_as)
+    finally:
+        plain.unlink(missing_ok=True)
+
+
+def _restore(
+    backup: Path,
+    plain: Path,
+    target: Path,
+    keep_copy_folder: Path,
+    progress: Progress | None,
+    now: datetime | None,
+    named_as: Path | None,
+) -> RestoreResult:
+    """Restore ``backup`` whose database is the file ``plain`` (itself, or its decompressed
+    copy)."""
     now = now or datetime.now()
-    _require_restorable(check_integrity(backup))
+    report = check_integrity(plain)
+    _require_restorable(replace(report, path=backup))
     restored = describe_backup(backup, named_as=named_as)
     kept = None
     sound = True
     if target.exists():
         sound = check_integrity(target).sound
-        kept = _keep_copy(target, sound, Path(keep_copy_folder), progress, now)
+        kept = _keep_copy(target, sound, keep_copy_folder, progress, now)
     partial = target.with_name(f"{target.name}.phuc-hoi{PARTIAL}")
     try:
-        with _connection(backup) as (conn, _):
+        with _connection(plain) as (conn, _):
             _copy(conn, partial, progress, "Đang phục hồi dữ liệu…")
         _require_restorable(check_integrity(partial))
         if target.exists():

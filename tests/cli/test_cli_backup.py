@@ -166,3 +166,18 @@ def test_restoring_a_broken_backup_is_refused(db, tmp_path, capsys):
     assert main(["backup", "restore", str(made.path), "--db", str(db)]) == EXIT_DAMAGED
     assert "bị hỏng" in capsys.readouterr().err
     assert db.read_bytes() == before
+
+
+def test_db_check_verifies_a_compressed_backup(db, capsys):
+    main(["backup", "make", "--db", str(db)])
+    [made] = list_backups(default_backup_folder(db, backup_root()))
+    capsys.readouterr()
+    assert main(["db", "check", str(made.path)]) == 0
+    out = capsys.readouterr().out
+    assert "Nhật ký thay đổi: nguyên vẹn" in out and "Kết quả: ĐẠT" in out
+    assert f"Số hộ: {households_now(db)}" in out
+    made.path.write_bytes(made.path.read_bytes()[:-100])  # cut short
+    assert main(["db", "check", str(made.path)]) == 1
+    out = capsys.readouterr().out
+    assert "bản sao lưu nén: tệp bị cắt cụt" in out and "Kết quả: KHÔNG ĐẠT" in out
+    assert [p.name for p in made.path.parent.iterdir()] == [made.path.name]

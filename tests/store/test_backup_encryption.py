@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from gnapp.store import backup_encryption, backups
+from gnapp.store.backup_compression import is_compressed
 from gnapp.store.backup_encryption import (
-    CHUNK_BYTES,
     MAGIC,
+    MAGIC_V1,
     TAG_BYTES,
     BackupPassphraseError,
     check_backup_passphrase,
@@ -37,8 +38,13 @@ def db(small_demo_file, tmp_path) -> Path:
     return path
 
 
+# The small demo compresses to a few hundred KB: smaller chunks give the tests several.
+CHUNK_BYTES = 64 * 1024
+
+
 @pytest.fixture
-def sealed(db, tmp_path) -> Path:
+def sealed(db, tmp_path, monkeypatch) -> Path:
+    monkeypatch.setattr(backup_encryption, "CHUNK_BYTES", CHUNK_BYTES)
     usb = tmp_path / "usb"
     usb.mkdir()
     return backups.make_backup(db, usb, "manual", passphrase=PASSPHRASE)
@@ -68,6 +74,7 @@ def test_round_trip_shows_what_it_holds_then_restores(db, sealed, tmp_path):
     with open_database(db) as cdb:
         save_commune(cdb, code="21555", name="Xã Nhầm", kind="xa", province="Quảng Ngãi")
     plain = backups.decrypt_backup(sealed, PASSPHRASE, db)
+    assert is_compressed(plain)  # compressed before it was sealed
     try:
         shown = backups.describe_backup(plain, named_as=sealed)
         assert (shown.commune_name, shown.households, shown.kind) == (
@@ -146,3 +153,27 @@ def test_plain_backups_are_still_made_and_restored(db, tmp_path):
     made = backups.make_backup(db, tmp_path / "sao-luu", "manual")
     assert not is_encrypted(made)
     assert backups.restore_backup(made, db, tmp_path / "giu").restored.households == households
+
+
+def test_an_encrypted_backup_of_version_1_is_still_restored(db, tmp_path, monkeypatch):
+    """Version 1 sealed the plain database, before backups were compressed."""
+    households = _households_now(db)
+    old = tmp_path / "usb" / "21555-2026-11-01T070000-manual.gnapp-backup"
+    old.parent.mkdir()
+    monkeypatch.setattr(backup_encryption, "MAGIC", MAGIC_V1)
+    encrypt_file(db, old, PASSPHRASE)
+    monkeypatch.undo()
+    assert old.read_bytes().startswith(MAGIC_V1) and is_encrypted(old)
+    with open_database(db) as cdb:
+        save_commune(cdb, code="21555", name="Xã Nhầm", kind="xa", province="Quảng Ngãi")
+    plain = backups.decrypt_backup(old, PASSPHRASE, db)
+    try:
+        assert not is_compressed(plain)
+        result = backups.restore_backup(plain, db, tmp_path / "giu", named_as=old)
+    finally:
+        backups.remove_decrypted(plain)
+    assert (result.restored.commune_name, result.restored.households) == (
+        "Xã Sơn Minh",
+        households,
+    )
+    assert _households_now(db) == households

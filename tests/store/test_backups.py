@@ -7,6 +7,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import textwrap
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 from gnapp.preferences import backup_root
 from gnapp.progress import Cancelled, Progress
 from gnapp.store import backups
+from gnapp.store.backup_compression import MAGIC, decompress_file, is_compressed
 from gnapp.store.backups import (
     BackupFile,
     automatic_backup,
@@ -45,7 +47,13 @@ NOW = datetime(2026, 11, 22, 8, 15, 30)
 
 def dump(path: Path) -> dict:
     """Every table's rows in rowid order (a table without rowids, such as the full-text
-    index's, in its key's order), the schema and the version: what must round-trip."""
+    index's, in its key's order), the schema and the version: what must round-trip. A
+    compressed backup is read through its decompressed database."""
+    if is_compressed(path):
+        with tempfile.TemporaryDirectory() as folder:
+            plain = Path(folder) / "giai-nen.gnapp"
+            decompress_file(path, plain)
+            return dump(plain)
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         schema = conn.execute(
@@ -185,10 +193,14 @@ def test_a_backup_is_one_consistent_snapshot_while_the_database_is_written(
     assert dump(demo_file)["rows"]["household_status"] == []
 
 
-def test_a_backup_is_self_contained(demo_file, tmp_path):
+def test_a_backup_is_compressed_and_self_contained(demo_file, tmp_path):
     backup = make_backup(demo_file, tmp_path / "b")
     assert leftovers(tmp_path / "b") == [backup.name]  # no -wal, no -shm
-    assert backup.read_bytes()[18:20] == b"\x01\x01"  # rollback journal, not WAL
+    assert backup.read_bytes().startswith(MAGIC)
+    assert backup.stat().st_size < demo_file.stat().st_size / 2
+    plain = tmp_path / "giai-nen.gnapp"
+    decompress_file(backup, plain)
+    assert plain.read_bytes()[18:20] == b"\x01\x01"  # rollback journal, not WAL
 
 
 def test_cancelling_a_backup_leaves_nothing(demo_file, tmp_path, small_steps):
@@ -236,7 +248,7 @@ def test_a_process_killed_midway_leaves_no_backup_and_cleanup_removes_its_tempor
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert run.returncode == 9, run.stderr
     [partial] = folder.iterdir()
-    assert partial.name.endswith(".gnapp-backup.partial")
+    assert partial.name.endswith(".gnapp-backup.chua-nen.partial")
     assert list_backups(folder) == []
     assert last_good_backup(folder) is None
     assert remove_partial_backups(folder) == []  # it may still be being written
@@ -448,10 +460,12 @@ def test_a_broken_backup_is_refused_and_the_database_is_untouched(demo_file, tmp
 
 
 def test_a_backup_from_a_newer_gnapp_is_refused(demo_file, tmp_path):
-    backup = make_backup(demo_file, tmp_path / "b")
-    conn = sqlite3.connect(backup)
+    newer = tmp_path / "moi-hon.gnapp"
+    shutil.copy(demo_file, newer)
+    conn = sqlite3.connect(newer)
     conn.execute(f"PRAGMA user_version = {LATEST_VERSION + 1}")
     conn.close()
+    backup = make_backup(newer, tmp_path / "b")
     with pytest.raises(DatabaseError, match="mới hơn"):
         restore_backup(backup, demo_file, tmp_path / "giu")
 
