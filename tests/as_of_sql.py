@@ -13,6 +13,8 @@ SIZE = """(SELECT count(*) FROM (
 STATUS = """(SELECT s.status FROM household_status s WHERE s.household_id = {h}
     AND ifnull(s.decision_date, s.year || '-12-31') <= {d}
     ORDER BY ifnull(s.decision_date, s.year || '-12-31') DESC, s.year DESC LIMIT 1)"""
+# The status in force before day {d} (the list an event of that day counts on).
+STATUS_BEFORE = STATUS.replace("<= {d}", "< {d}")
 EVENTS_DOWN = ("moved_away", "split_off", "merged_into", "ended", "died", "left")
 
 
@@ -133,7 +135,7 @@ def expected_status_moves(db, after, until, movement, village_id):
 
 
 def expected_other(db, after, until, status, village_id, down):
-    """The events in between on ``status``'s list (status in force on the event's day)."""
+    """The events in between on ``status``'s list (status in force before the event's day)."""
     kinds = EVENTS_DOWN if down else (
         "moved_in", "split_from", "merged_in", "born", "joined")  # fmt: skip
     marks = ", ".join(f"'{k}'" for k in kinds)
@@ -144,7 +146,7 @@ def expected_other(db, after, until, status, village_id, down):
         "FROM register_events e JOIN households h ON h.id = e.household_id "
         f"WHERE e.undone_at IS NULL AND e.kind IN ({marks}) AND e.event_date > :a "
         f"AND e.event_date <= :b {village} "
-        f"AND {STATUS.format(h='e.household_id', d='e.event_date')} = :s",
+        f"AND {STATUS_BEFORE.format(h='e.household_id', d='e.event_date')} = :s",
         {"a": after, "b": until, "s": status},
     ).fetchone()
 

@@ -315,8 +315,10 @@ def other_movements(
     db: sqlite_utils.Database, after: date | str, until: date | str
 ) -> list[OtherMovement]:
     """The events dated after ``after`` up to ``until`` (included) by village, list and kind:
-    the list is the household's status in force on the event's date; a household moving in,
-    splitting from another, moving away, merging into another or ending counts 1 household,
+    the list is the household's status in force before the event's day (a decision of that
+    day moves the household as it stands at the day's end: ``status_movements`` counts the
+    households and members present that day); a household moving in, splitting from another,
+    moving away, merging into another or ending counts 1 household,
     and each event counts the persons it brought or took. With these, on every village row,
     list on ``until`` = list on ``after`` − status changes out − decreases + status changes in
     + increases (9 = 1 − 2 − 3 − 4 + 5 + 6 + 7 + 8)."""
@@ -330,7 +332,7 @@ def other_movements(
                 SELECT e.id, p.status, row_number() OVER (PARTITION BY e.id
                     ORDER BY p.effective DESC, p.year DESC, p.seq DESC) AS pick
                 FROM chosen e JOIN status_periods p
-                  ON p.household_id = e.household_id AND p.effective <= e.event_date)
+                  ON p.household_id = e.household_id AND p.effective < e.event_date)
             WHERE pick = 1)
         SELECT h.village_id, w.status, e.kind,
                sum(CASE e.kind {moving} ELSE 0 END) AS households,
