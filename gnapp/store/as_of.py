@@ -62,20 +62,41 @@ _STATUS_PERIODS = """status_periods AS (
                    AS effective
         FROM review_corrections c JOIN review_rounds r ON r.id = c.round_id)
     WHERE old_status IS NOT NULL AND effective IS NOT NULL)"""
-_IN_FORCE = f"""{_STATUS_PERIODS},
+# The statuses as reports count them: a status corrected after its round's recognition
+# replaces the recognised one from the recognition's day, as the corrected official totals
+# (which a report starts from) count it, so that every row of a movement table adds up.
+_REPORTED_STATUS_PERIODS = """status_periods AS (
+    SELECT s.household_id, s.year, 1 AS seq, s.status, s.movement,
+           coalesce((SELECT r.decision_date FROM review_corrections c
+                     JOIN review_rounds r ON r.id = c.round_id
+                     WHERE c.household_id = s.household_id AND r.year = s.year
+                       AND r.decision_date IS NOT NULL
+                     ORDER BY c.id LIMIT 1),
+                    s.decision_date, s.year || '-12-31') AS effective
+    FROM household_status s)"""
+
+
+def _in_force(periods: str) -> str:
+    """The status in force on :on of every household, from ``periods``."""
+    return f"""{periods},
 in_force AS (
     SELECT household_id, status FROM (
         SELECT household_id, status, row_number() OVER (
             PARTITION BY household_id ORDER BY effective DESC, year DESC, seq DESC) AS pick
         FROM status_periods WHERE effective <= :on)
     WHERE pick = 1)"""
+
+
+# On a date as the decisions then stood (a date's own figures) and as reports count them.
+_IN_FORCE = _in_force(_STATUS_PERIODS)
+_REPORTED_IN_FORCE = _in_force(_REPORTED_STATUS_PERIODS)
 # The status of one year's list (the official totals of a recognised year).
 _YEAR_LIST = """in_force AS (
     SELECT household_id, status FROM household_status WHERE year = :year)"""
 _ETHNIC_MINORITY = GROUPS["ethnic_minority"]
 _LISTED_IN = ", ".join(f"'{status}'" for status in LISTED)
 # The households present on :on on a list by the status in force (the reports' end lists).
-_LISTED_ON = f"""{_IN_FORCE},
+_LISTED_ON = f"""{_REPORTED_IN_FORCE},
 listed AS (
     SELECT f.household_id FROM in_force f JOIN households h ON h.id = f.household_id
     WHERE f.status IN ({_LISTED_IN}) AND {_PRESENT})"""
@@ -216,7 +237,7 @@ def counts_on(
         "latrines": json.dumps(list(services.hygienic_latrines)),
         "devices": json.dumps(list(services.devices)),
     }
-    sql = f"""WITH {_SIZES}, {_IN_FORCE}
+    sql = f"""WITH {_SIZES}, {_REPORTED_IN_FORCE}
         SELECT h.village_id, f.status, count(*) AS households,
                coalesce(sum(s.n), 0) AS members,
                coalesce(sum({_ETHNIC_MINORITY}), 0) AS ethnic_minority,
@@ -323,7 +344,7 @@ def other_movements(
     list on ``until`` = list on ``after`` − status changes out − decreases + status changes in
     + increases (9 = 1 − 2 − 3 − 4 + 5 + 6 + 7 + 8)."""
     moving = " ".join(f"WHEN '{kind}' THEN 1" for kind in HOUSEHOLD_CHANGE)
-    sql = f"""WITH {_STATUS_PERIODS},
+    sql = f"""WITH {_REPORTED_STATUS_PERIODS},
         chosen AS (
             SELECT id, kind, household_id, members, event_date FROM register_events
             WHERE undone_at IS NULL AND event_date > :after AND event_date <= :until),
@@ -361,19 +382,11 @@ def status_movements(
         WHERE {present_on("m", "d.effective")})"""
     # a status corrected after its round's recognition replaces the recognised one: its
     # movement is the year's, on the recognition's day (as the corrected official totals)
-    sql = f"""WITH decided AS (
-            SELECT s.household_id, s.movement,
-                   coalesce((SELECT r.decision_date FROM review_corrections c
-                             JOIN review_rounds r ON r.id = c.round_id
-                             WHERE c.household_id = s.household_id AND r.year = s.year
-                               AND r.decision_date IS NOT NULL
-                             ORDER BY c.id LIMIT 1),
-                            s.decision_date, s.year || '-12-31') AS effective
-            FROM household_status s WHERE s.movement IS NOT NULL)
+    sql = f"""WITH {_REPORTED_STATUS_PERIODS}
         SELECT h.village_id, d.movement, count(*) AS households,
                coalesce(sum({members}), 0) AS members
-        FROM decided d JOIN households h ON h.id = d.household_id
-        WHERE d.effective > :after AND d.effective <= :until
+        FROM status_periods d JOIN households h ON h.id = d.household_id
+        WHERE d.movement IS NOT NULL AND d.effective > :after AND d.effective <= :until
           AND {present_on("h", "d.effective")}
         GROUP BY h.village_id, d.movement ORDER BY h.village_id, d.movement"""
     rows = db.query(sql, {"after": _day(after), "until": _day(until)})
@@ -437,7 +450,7 @@ def year_list_households_on(
 def status_counts_on(db: sqlite_utils.Database, on: date | str, status: str) -> list[StatusCount]:
     """``review_tables.status_counts`` on ``on``: the households present whose status in
     force is ``status`` (e.g. "average"), with their members then, by village."""
-    sql = f"""WITH {_SIZES}, {_IN_FORCE}
+    sql = f"""WITH {_SIZES}, {_REPORTED_IN_FORCE}
         SELECT h.village_id, count(*) AS households, coalesce(sum(s.n), 0) AS members
         FROM in_force f JOIN households h ON h.id = f.household_id
         LEFT JOIN sizes s ON s.household_id = h.id

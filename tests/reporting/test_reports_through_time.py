@@ -8,6 +8,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from gnapp.reporting.builder import annex_tables, build_document, chosen_figure_sets, default_header
@@ -178,6 +179,41 @@ def test_a_corrected_year_says_so_and_still_adds_up(demo_db):
         ("six_month", "2026-H1"),
         ("end_of_period", "2021-2025"),
     ):
+        assert report_figures(db, kind, period).problems == (), (kind, period)
+
+
+@pytest.mark.parametrize("corrected_on", ["2026-01-20", "2026-08-01"])
+def test_an_event_before_a_correction_counts_on_the_corrected_list(demo_db, corrected_on):
+    """A correction replaces the recognised status from the recognition's day, as the corrected
+    totals a report starts from: a birth in the household between the recognition and the
+    correction counts on the corrected list, and 2026-H1 adds up whether the correction came
+    within the half-year or after it."""
+    db = demo_db.db
+    round_id = db.execute(
+        "SELECT id FROM review_rounds WHERE year = 2025 AND kind = 'periodic'"
+    ).fetchone()[0]
+    poor = _listed(db, 2025, "poor")[0]
+    before = report_figures(db, "six_month", "2026-H1").commune_movements
+    events.record_birth(
+        demo_db, poor, "2026-01-05", {"full_name": "Bé", "sex": "male", "relation": "child"}
+    )
+    lead = next(u for u in users.list_users(db) if u.username == "lanhdao")
+    workflow.correct(
+        demo_db,
+        round_id,
+        poor,
+        "near_poor",
+        reason="Sai sót khi tổng hợp",
+        decision_number="240/QĐ-UBND",
+        decision_date=corrected_on,
+        approver=lead,
+    )
+    figures = report_figures(db, "six_month", "2026-H1")
+    assert figures.problems == ()
+    moved = figures.commune_movements
+    assert moved.near_poor.other_up.members == before.near_poor.other_up.members + 1
+    assert moved.poor.other_up == before.poor.other_up
+    for kind, period in (("annual", "2025"), ("end_of_period", "2021-2025")):
         assert report_figures(db, kind, period).problems == (), (kind, period)
 
 
