@@ -146,25 +146,29 @@ def test_the_other_columns_hold_todays_events(demo_db):
     assert figures.problems == ()
 
 
+def _correct_to_near_poor(cdb, household_id, decision_date):
+    """The demo's 2025 round corrected by the leader: ``household_id`` near-poor."""
+    round_id = cdb.db.execute(
+        "SELECT id FROM review_rounds WHERE year = 2025 AND kind = 'periodic'"
+    ).fetchone()[0]
+    lead = next(u for u in users.list_users(cdb.db) if u.username == "lanhdao")
+    workflow.correct(
+        cdb,
+        round_id,
+        household_id,
+        "near_poor",
+        reason="Sai sót khi tổng hợp",
+        decision_number="240/QĐ-UBND",
+        decision_date=decision_date,
+        approver=lead,
+    )
+
+
 def test_a_corrected_year_says_so_and_still_adds_up(demo_db):
     """A correction decision replaces the year's official totals: the report quotes them,
     says they were corrected, and the movements still add up in that year and the next."""
     db = demo_db.db
-    round_id = db.execute(
-        "SELECT id FROM review_rounds WHERE year = 2025 AND kind = 'periodic'"
-    ).fetchone()[0]
-    poor = _listed(db, 2025, "poor")[0]
-    lead = next(u for u in users.list_users(db) if u.username == "lanhdao")
-    workflow.correct(
-        demo_db,
-        round_id,
-        poor,
-        "near_poor",
-        reason="Sai sót khi tổng hợp",
-        decision_number="240/QĐ-UBND",
-        decision_date="2026-01-20",
-        approver=lead,
-    )
+    _correct_to_near_poor(demo_db, _listed(db, 2025, "poor")[0], "2026-01-20")
     figures = report_figures(db, "annual", "2025")
     assert figures.end.official is not None and figures.end.official.corrected
     totals = official_totals(db, 2025)
@@ -189,25 +193,12 @@ def test_an_event_before_a_correction_counts_on_the_corrected_list(demo_db, corr
     correction counts on the corrected list, and 2026-H1 adds up whether the correction came
     within the half-year or after it."""
     db = demo_db.db
-    round_id = db.execute(
-        "SELECT id FROM review_rounds WHERE year = 2025 AND kind = 'periodic'"
-    ).fetchone()[0]
     poor = _listed(db, 2025, "poor")[0]
     before = report_figures(db, "six_month", "2026-H1").commune_movements
     events.record_birth(
         demo_db, poor, "2026-01-05", {"full_name": "Bé", "sex": "male", "relation": "child"}
     )
-    lead = next(u for u in users.list_users(db) if u.username == "lanhdao")
-    workflow.correct(
-        demo_db,
-        round_id,
-        poor,
-        "near_poor",
-        reason="Sai sót khi tổng hợp",
-        decision_number="240/QĐ-UBND",
-        decision_date=corrected_on,
-        approver=lead,
-    )
+    _correct_to_near_poor(demo_db, poor, corrected_on)
     figures = report_figures(db, "six_month", "2026-H1")
     assert figures.problems == ()
     moved = figures.commune_movements

@@ -15,15 +15,20 @@ from gnapp.ui.common.qt import (
     QAbstractItemView,
     QApplication,
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QHeaderView,
     QLabel,
+    QSize,
     Qt,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
+    QVBoxLayout,
     QWidget,
     QWizardPage,
 )
+from gnapp.ui.common.window_size import fit_window
 
 
 def error_label() -> QLabel:
@@ -77,6 +82,21 @@ def fit_columns(view: QTableView) -> None:
                 view.sizeHintForColumn(column) + CELL_PADDING, header.sectionSizeHint(column)
             )
             header.resizeSection(column, width)
+
+
+def records_dialog(dialog: QDialog, table: QTableView, count: str, size: QSize) -> None:
+    """Lay ``dialog`` out as a list of records: ``count`` (how many) above ``table`` (its columns
+    sized from the header and first rows, the last stretched), a Close button below; fitted to
+    the screen from ``size``."""
+    fit_columns(table)
+    table.horizontalHeader().setStretchLastSection(True)
+    close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+    close.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(QLabel(count))
+    layout.addWidget(table, 1)
+    layout.addWidget(close)
+    fit_window(dialog, size)
 
 
 def list_table(headers: list[str], name: str = "") -> QTableWidget:

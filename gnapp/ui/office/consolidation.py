@@ -32,7 +32,6 @@ from gnapp.ui.common.qt import (
     QDate,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -43,7 +42,7 @@ from gnapp.ui.common.qt import (
     QVBoxLayout,
     QWidget,
 )
-from gnapp.ui.common.window_size import fit_window
+from gnapp.ui.common.widgets import records_dialog
 from gnapp.ui.office.common import (
     ask_folder,
     fill_table,
@@ -109,20 +108,12 @@ class ConsolidationHistoryDialog(QDialog):
                 for record in records
             ],
         )
-        self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setStretchLastSection(True)
-        count = QLabel(
+        count = (
             tr("{count} báo cáo tổng hợp, mới nhất trước.", count=len(records))
             if records
             else tr("Chưa lập báo cáo tổng hợp nào.")
         )
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        close.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(count)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(close)
-        fit_window(self, QSize(980, 420))
+        records_dialog(self, self.table, count, QSize(980, 420))
 
 
 class ConsolidationView(QWidget):

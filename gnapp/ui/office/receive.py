@@ -23,7 +23,6 @@ from gnapp.ui.common.messages import show_message
 from gnapp.ui.common.qt import (
     QBrush,
     QDialog,
-    QDialogButtonBox,
     QDragEnterEvent,
     QDropEvent,
     QFileDialog,
@@ -45,8 +44,7 @@ from gnapp.ui.common.qt import (
     QWidget,
     Signal,
 )
-from gnapp.ui.common.widgets import fit_columns
-from gnapp.ui.common.window_size import fit_window
+from gnapp.ui.common.widgets import fit_columns, records_dialog
 from gnapp.ui.office.common import (
     CORRECTED_COLOUR,
     MISSING_COLOUR,
@@ -154,20 +152,12 @@ class ReceiptHistoryDialog(QDialog):
             if record.notes:
                 result.setText(result.text() + " — " + "; ".join(record.notes))
             result.setToolTip(result.text())
-        fit_columns(self.table)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        count = QLabel(
+        count = (
             tr("{count} tệp, mới nhất trước.", count=format_number(len(records)))
             if records
             else tr("Chưa có tệp nào được đưa vào.")
         )
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        close.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(count)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(close)
-        fit_window(self, QSize(980, 480))
+        records_dialog(self, self.table, count, QSize(980, 480))
 
 
 class DropArea(QFrame):
