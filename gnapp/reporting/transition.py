@@ -284,17 +284,7 @@ def _why_in(
         )
     else:
         before, after = (
-            Outcome.of(
-                classify(
-                    record,
-                    s,
-                    on,
-                    stored=True,
-                    score_lines=_lines_for(s, score_lines),
-                    translate=translate,
-                )
-            )
-            for s in standards
+            Outcome.of(_classified(record, s, on, score_lines, translate)) for s in standards
         )
     return _why(before, after, standards, record["area"], translate)
 
@@ -314,10 +304,7 @@ def _compared(
     translate: Translate,
 ) -> ComparedHousehold:
     try:
-        first, second = (
-            classify(record, s, on, stored=True, score_lines=_lines_for(s, score_lines))
-            for s in standards
-        )
+        first, second = (_classified(record, s, on, score_lines) for s in standards)
     except RecordError as error:
         return ComparedHousehold(
             household_id,
@@ -344,6 +331,24 @@ def _compared(
         why
         if translate is as_written
         else _why_in(record, standards, (before, after), on, score_lines, translate),
+    )
+
+
+def _classified(
+    record: dict[str, Any],
+    standard: Standard,
+    on: date,
+    score_lines: Mapping[str, int] | None,
+    translate: Translate = as_written,
+) -> Classification:
+    """A stored record classified under ``standard`` with the B1 lines supposed for it."""
+    return classify(
+        record,
+        standard,
+        on,
+        stored=True,
+        score_lines=_lines_for(standard, score_lines),
+        translate=translate,
     )
 
 
