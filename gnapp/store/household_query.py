@@ -20,7 +20,9 @@ index holding the order's keys, the search text, where the head's name ends in i
 the household has left, without reading the table or sorting; the status order reads each
 status of the year in turn (docs/benchmarks.md). A search of two name words or more asks the
 full-text index of the members' names (``person_names``, migration 20) which members hold them
-all, and sorts their households.
+all (and, from the lowest bit of a name's rowid, whether the member is the head: migration 22):
+among what the list found before with the same filters and order (the keystroke before, or the
+list before anything was typed) it keeps those households in that order, else it sorts them.
 """
 
 from __future__ import annotations
@@ -318,6 +320,10 @@ class HouseholdIds(Sequence[int]):
         """The ids in the query's order, as a JSON array."""
         return "[" + self._marked.replace("-", "") + "]"
 
+    def in_query_order(self) -> list[str]:
+        """The ids' digits in the query's order."""
+        return self._marked.replace("-", "").split(",") if self._marked else []
+
 
 # Typing on narrows the search: when the previous keystroke found at most this many households,
 # the next is looked for among them (by id, about 2 µs each) rather than in the whole register
@@ -360,21 +366,51 @@ def _found_ids(
     return HouseholdIds(",".join(part for part in parts if part))
 
 
+def _split(joined: str | None) -> list[str]:
+    return joined.split(",") if joined else []
+
+
+def _persons_among(db: sqlite_utils.Database, search: str, among: HouseholdIds) -> HouseholdIds:
+    """A search of name words only, two or more, among ``among``: what a query of the same
+    filters and order found before, in its order. The index of members' names says which
+    households have a member holding every word and which have their head holding them (the
+    lowest bit of its rowid, migration 22): no household row is read and nothing sorted."""
+    key = PERSON_KEY_BITS
+    found, heads = db.execute(
+        f"SELECT group_concat(rowid >> {key}), group_concat(iif(rowid & 1, rowid >> {key}, NULL))"
+        " FROM person_names WHERE person_names MATCH ?",
+        [_person_words(_name_words(search))],
+    ).fetchone()
+    households, by_head = set(_split(found)), set(_split(heads))
+    return HouseholdIds(
+        ",".join(
+            text if text in by_head else "-" + text
+            for text in among.in_query_order()
+            if text in households
+        )
+    )
+
+
 def matching_ids(
     db: sqlite_utils.Database,
     query: HouseholdQuery,
     previous: tuple[HouseholdQuery, HouseholdIds] | None = None,
     ranks: bytes | None = None,
+    unsearched: tuple[HouseholdQuery, HouseholdIds] | None = None,
 ) -> HouseholdIds:
     """The ids of the households the query finds, in its order (those whose head the search
     found first).
 
-    Both hints come from the same unchanged register: ``previous`` (the last keystroke's
-    query and what it found) lets a search typed further look only among those households;
-    ``ranks`` are the ``status_ranks`` of the query's year."""
-    if previous is not None and fold(query.search):
-        before, found = previous
-        if len(found) <= NARROWING_LIMIT and narrows(before, query):
+    The hints come from the same unchanged register: ``previous`` (the last keystroke's query
+    and what it found) lets a search typed further look only among those households;
+    ``unsearched`` (a query with no search and what it found) lets a search by person with the
+    same filters and order look among those; ``ranks`` are the ``status_ranks`` of the
+    query's year."""
+    words = fold(query.search).split()
+    among = None
+    if previous is not None and words and narrows(previous[0], query):
+        found = previous[1]
+        if len(found) <= NARROWING_LIMIT:
             params: dict[str, Any] = {"ids": found.as_json()}
             search = _search_condition(query.search, params)
             # the subquery is never flattened into an aggregate (SQLite's rule 16): its order
@@ -384,17 +420,23 @@ def matching_ids(
                 "ORDER BY j.key)"
             )
             return _found_ids(db, sql, params)
+        among = found
+    if unsearched is not None and unsearched[0] == replace(query, search=""):
+        among = among or unsearched[1]
+    if among is not None and len(words) > 1 and not any(map(_has_digit, words)):
+        return _persons_among(db, query.search, among)
     return _found_ids(db, *_ids_sql(db, query, ranks), descending=query.descending)
 
 
 class HouseholdSearch:
     """The household list's queries, asked one after another of a register that does not change
-    between them (``forget`` after it did): each answered by ``matching_ids`` with the hint
-    that the last answer gives."""
+    between them (``forget`` after it did): each answered by ``matching_ids`` with the hints
+    that the earlier answers give."""
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
         self._last: tuple[HouseholdQuery, HouseholdIds] | None = None
+        self._unsearched: tuple[HouseholdQuery, HouseholdIds] | None = None
         self._ranks: dict[int | None, bytes] = {}
 
     def find(self, query: HouseholdQuery) -> HouseholdIds:
@@ -403,13 +445,15 @@ class HouseholdSearch:
             if query.year not in self._ranks:
                 self._ranks[query.year] = status_ranks(self.db, query.year)
             ranks = self._ranks[query.year]
-        ids = matching_ids(self.db, query, self._last, ranks)
+        ids = matching_ids(self.db, query, self._last, ranks, self._unsearched)
         self._last = (query, ids)
+        if not fold(query.search):
+            self._unsearched = self._last
         return ids
 
     def forget(self) -> None:
         """Drop what earlier queries found (the register has changed)."""
-        self._last = None
+        self._last = self._unsearched = None
         self._ranks.clear()
 
 

@@ -747,9 +747,17 @@ _WORD_CHARACTERS = "'" + string.punctuation.replace("'", "''") + "'"
 _TOKENIZER = "'" + f"ascii tokenchars {_WORD_CHARACTERS}".replace("'", "''") + "'"
 
 
-def _person_names_sync(row: str) -> str:
+# Since migration 22 the lowest bit tells the head: a search reads from the index alone which
+# households' heads hold every typed word (household id = rowid >> PERSON_KEY_BITS still).
+_PERSON_KEY_V22 = (
+    "{row}.household_id * " + str(1 << PERSON_KEY_BITS) + " + {row}.id * 2"
+    " + iif({row}.relation = 'head', 1, 0)"
+)
+
+
+def _person_names_sync(row: str, key: str = _PERSON_KEY) -> str:
     """The statement that adds (``new``) or takes out (``old``) a member's name."""
-    values = f"{_PERSON_KEY.format(row=row)}, {row}.name_fold"
+    values = f"{key.format(row=row)}, {row}.name_fold"
     if row == "new":
         return f"INSERT INTO person_names (rowid, name) VALUES ({values});"
     return f"INSERT INTO person_names (person_names, rowid, name) VALUES ('delete', {values});"
@@ -839,8 +847,8 @@ _SEARCHED = "search_fold, search_head_end, present_until"
 
 SEARCH_RANK_IN_INDEX = Migration(
     22,
-    "household search: the head's rank and the presence in the indexes the search walks; "
-    "the status order from an index",
+    "household search: the head's rank and the presence in the indexes the search walks, "
+    "the head told in the index of members' names",
     (
         # A keystroke walks one of these indexes over the whole register: holding where the
         # head's name ends and whether the household has left, the walk computes the rank with
@@ -864,9 +872,24 @@ SEARCH_RANK_IN_INDEX = Migration(
         "DROP INDEX households_groups_search",
         f"CREATE INDEX households_groups_search ON households ({_GROUPS_RANK}, head_sort_key, "
         f"id, {_SEARCHED}, {_GROUP_FLAGS})",
-        # the status order: each status's households of a year straight from this index
+        # the statuses of a year, read for the status order, from the index alone
         "DROP INDEX household_status_year",
         "CREATE INDEX household_status_year ON household_status (year, status, household_id)",
+        # the members' names keyed anew: the lowest bit of a name's rowid tells the head
+        "DROP TRIGGER person_names_insert",
+        "DROP TRIGGER person_names_delete",
+        "DROP TRIGGER person_names_update",
+        "DROP TABLE person_names",
+        PERSON_NAMES.statements[0],
+        "CREATE TRIGGER person_names_insert AFTER INSERT ON members BEGIN "
+        f"{_person_names_sync('new', _PERSON_KEY_V22)} END",
+        "CREATE TRIGGER person_names_delete AFTER DELETE ON members BEGIN "
+        f"{_person_names_sync('old', _PERSON_KEY_V22)} END",
+        "CREATE TRIGGER person_names_update AFTER UPDATE OF id, household_id, name_fold, "
+        f"relation ON members BEGIN {_person_names_sync('old', _PERSON_KEY_V22)} "
+        f"{_person_names_sync('new', _PERSON_KEY_V22)} END",
+        f"INSERT INTO person_names (rowid, name) SELECT {_PERSON_KEY_V22.format(row='m')}, "
+        "m.name_fold FROM members m",
     ),
 )
 

@@ -583,3 +583,57 @@ def test_the_status_order_sorts_no_more_than_a_status_at_a_time(demo_db, descend
                                              descending=descending))  # fmt: skip
     # the households with no status in the year (most) are walked in the head's index
     assert "SCAN h USING COVERING INDEX households_search" in plan, plan
+
+
+@pytest.mark.parametrize(
+    "query",
+    [HouseholdQuery(year=2025), HouseholdQuery(year=2025, sort="village", descending=True),
+     HouseholdQuery(year=2025, status="near_poor"), HouseholdQuery(groups=("ethnic_minority",)),
+     HouseholdQuery(year=2025, sort="status", descending=True),
+     HouseholdQuery(sort="groups"), HouseholdQuery(sort="code", include_departed=True)],
+)  # fmt: skip
+def test_a_search_by_person_among_what_was_found_is_the_full_query(demo_db, query, monkeypatch):
+    """Two name words or more, looked for among what the list found before (typed further, or
+    with nothing typed) in the index of members' names alone: the full query's answer."""
+    from gnapp.store import household_query
+
+    monkeypatch.setattr(household_query, "NARROWING_LIMIT", 0)  # as on 100,000 households
+    among = []
+    persons_among = household_query._persons_among
+    monkeypatch.setattr(
+        household_query,
+        "_persons_among",
+        lambda *args: among.append(args[1]) or persons_among(*args),
+    )
+    db = demo_db.db
+    names = [row[0] for row in db.execute("SELECT name_fold FROM members ORDER BY id LIMIT 15")]
+    names += ["nguyen van", "van thi", "thi nguyen", "le van a"]
+    for name in names:
+        search = HouseholdSearch(db)
+        search.find(query)  # the list as shown before typing
+        for length in range(1, len(name) + 1):
+            step = replace(query, search=name[:length])
+            assert list(search.find(step)) == list(matching_ids(db, step)), (step.search, query)
+        pasted = HouseholdSearch(db)
+        pasted.find(query)
+        step = replace(query, search=name)
+        assert list(pasted.find(step)) == list(matching_ids(db, step)), (name, query)
+    assert len(among) > 50  # the path was taken
+
+
+def test_the_index_of_members_names_tells_the_head(new_db, register):
+    db = new_db.db
+    heads = "SELECT rowid >> 32 FROM person_names WHERE rowid & 1 ORDER BY 1"
+    assert [row[0] for row in db.execute(heads)] == sorted(register.values())
+    hoa = db.execute("SELECT id FROM members WHERE full_name = 'Nguyễn Thị Hòa'").fetchone()[0]
+    duoc = db.execute("SELECT id FROM members WHERE full_name = 'Nguyễn Văn Được'").fetchone()[0]
+    update_member(new_db, duoc, {"relation": "spouse"})
+    update_member(new_db, hoa, {"relation": "head"})
+    search = HouseholdSearch(db)
+    search.find(HouseholdQuery())
+    found = search.find(HouseholdQuery(search="nguyen thi"))  # among the unsearched
+    assert list(found) == [register["HGD-001"]]
+    assert list(matching_ids(db, HouseholdQuery(search="nguyen thi"))) == list(found)
+    rows = household_rows(db, found, None, "nguyen thi")
+    assert rows[0].matched_member is None  # Hòa is the head now
+    assert found._heads == 1
