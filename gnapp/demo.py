@@ -1069,7 +1069,7 @@ def create_demo(
     path = Path(path)
     cdb = open_database(path, create=True, actor="dữ liệu mẫu", clock=lambda: FIXED_CLOCK)
     try:
-        # every row the demo adds is logged by reference (a run of one), not as a JSON copy
+        # every row added to a household's tables logged as a run of one row, not a JSON copy
         with (
             cdb.transaction() as db,
             changelog.inserts_logged_as_runs(db, HOUSEHOLD_TABLES),
