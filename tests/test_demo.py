@@ -211,3 +211,14 @@ def test_2025_frozen_totals_are_the_recognised_list_on_the_decision_date(demo_db
               ON s.household_id = h.id AND s.year = 2025 WHERE {present}"""
     ).fetchone()
     assert (totals.households, totals.poor, totals.near_poor) == (households, poor, near_poor)
+
+
+def test_the_packed_demo_keeps_the_rowids_its_log_names(demo_db):
+    """The demo's file is packed (VACUUM) once written: each settings row (the one logged table
+    whose rowid is not its INTEGER PRIMARY KEY) is still the row its log entry names."""
+    logged = demo_db.db.execute(
+        "SELECT row_id, json_extract(new_values, '$.key') FROM change_log "
+        "WHERE table_name = 'settings' AND action = 'insert'"
+    ).fetchall()
+    stored = dict(demo_db.db.execute("SELECT rowid, key FROM settings").fetchall())
+    assert logged and all(stored[row_id] == key for row_id, key in logged)

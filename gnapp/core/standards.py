@@ -10,6 +10,7 @@ The format is described in docs/standards.md.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -627,8 +628,15 @@ def _bundled_document(standard_id: str) -> Any:
 def _from_document(doc: Any, file: str) -> Standard:
     if isinstance(doc, dict) and "extends" in doc:
         merged, base_id = _merged(doc, file)
-        return _standard(merged, file, extends=base_id)
-    return _standard(doc, file)
+        return _parsed(json.dumps(merged, ensure_ascii=False), file, base_id)
+    return _parsed(json.dumps(doc, ensure_ascii=False), file, None)
+
+
+@functools.lru_cache(maxsize=16)
+def _parsed(text: str, file: str, extends: str | None) -> Standard:
+    """The standard a document's text declares, read and its rules compiled once per text (a
+    Standard is immutable; a round asks for its standard at every survey it saves)."""
+    return _standard(json.loads(text), file, extends)
 
 
 def load_standard(id_or_path: str | Path) -> Standard:

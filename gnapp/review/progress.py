@@ -8,6 +8,7 @@ survey turns its questionnaire into a draft, so "complete" always means "ready f
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -138,11 +139,16 @@ def _state(row: dict[str, Any]) -> HouseholdState:
 
 
 def household_states(
-    db: sqlite_utils.Database, round_id: int, *, removed: bool = False
+    db: sqlite_utils.Database,
+    round_id: int,
+    *,
+    removed: bool = False,
+    households: Iterable[int] | None = None,
 ) -> list[HouseholdState]:
-    """The households on the round's list (with ``removed``, only those taken off it), by
-    village and head of household in Vietnamese order."""
-    return [_state(row) for row in review.entry_progress(db, round_id, removed=removed)]
+    """The households on the round's list (with ``removed``, only those taken off it; with
+    ``households``, only those of them), by village and head of household in Vietnamese order."""
+    rows = review.entry_progress(db, round_id, removed=removed, households=households)
+    return [_state(row) for row in rows]
 
 
 BOARD_COLUMNS = (

@@ -363,15 +363,18 @@ def points_table_for(standard_id: str, area: str, region: str | None) -> PointsT
 
 
 def classify_for_round(
-    db: sqlite_utils.Database, found: Round, record: Mapping[str, Any]
+    db: sqlite_utils.Database, found: Round, record: Mapping[str, Any], *, checked: bool = False
 ) -> Classification:
     """Classify a household record under the round's standard at its reference date, with the
-    installed points table when the record answers one (RecordError when the record is bad)."""
+    installed points table when the record answers one (RecordError when the record is bad).
+    ``checked``: the record was just validated against the schema (not done again)."""
     table = None
     if (record.get("income") or {}).get("b1_answers"):
         region = (register.get_commune(db) or {}).get("region")
         table = points_table_for(found.standard_id, record["area"], region)
-    return classify(dict(record), found.standard, found.reference_date, points_table=table)
+    return classify(
+        dict(record), found.standard, found.reference_date, points_table=table, stored=checked
+    )
 
 
 def _record_errors(record: Mapping[str, Any], reference: date) -> list[str]:
@@ -533,7 +536,7 @@ def save_survey(
                 raise ReviewError(
                     f"Hộ {code}: phiếu chưa hoàn thành được:\n- " + "\n- ".join(errors[:10])
                 )
-            result = classify_for_round(db, found, record)
+            result = classify_for_round(db, found, record, checked=True)
             if result.class_code is None:
                 raise ReviewError(
                     f"Hộ {code}: chưa phân loại được — "
@@ -642,7 +645,7 @@ def record_meeting(
             village = register.village_name(db, village_id)
         except DatabaseError:
             raise ReviewError(f"Không tìm thấy thôn mã {village_id}") from None
-        states = {s.household_id: s for s in household_states(db, round_id)}
+        states = {s.household_id: s for s in household_states(db, round_id, households=votes)}
         problems = meeting_problems(attendee_count, attendees, represented_households)
         if problems:
             raise ReviewError(f"Cuộc họp ở {village}: " + "; ".join(problems) + ".")

@@ -187,7 +187,7 @@ def _end_membership(
             "present_from": member["present_from"],
             "present_until": day,
             "departure": departure,
-            "member": json.dumps(dict(member), ensure_ascii=False),
+            "member": json.dumps(dict(member), ensure_ascii=False, separators=(",", ":")),
         }
     )
 

@@ -275,7 +275,9 @@ def refresh_household_keys(db: sqlite_utils.Database, household_id: int) -> None
             [household_id],
         )
     )
-    db.table("households").update(household_id, _household_keys(code, members))
+    keys = _household_keys(code, members)
+    assignments = ", ".join(f'"{column}" = ?' for column in keys)
+    db.execute(f"UPDATE households SET {assignments} WHERE id = ?", [*keys.values(), household_id])
 
 
 def add_household(
@@ -358,7 +360,7 @@ def update_household(cdb: CommuneDatabase, household_id: int, changes: Mapping[s
 
 
 def _touch(cdb: CommuneDatabase, household_id: int) -> None:
-    cdb.db.table("households").update(household_id, {"updated_at": cdb.now()})
+    cdb.db.execute("UPDATE households SET updated_at = ? WHERE id = ?", [cdb.now(), household_id])
 
 
 def next_member_id(db: sqlite_utils.Database) -> int:

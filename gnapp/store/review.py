@@ -308,7 +308,11 @@ ORDER BY v.name_sort_key, v.id, h.head_sort_key, h.id
 
 
 def entry_progress(
-    db: sqlite_utils.Database, round_id: int, *, removed: bool = False
+    db: sqlite_utils.Database,
+    round_id: int,
+    *,
+    removed: bool = False,
+    households: Iterable[int] | None = None,
 ) -> list[dict[str, Any]]:
     """One row per household on the round's list (with ``removed``, only those taken off it),
     by village and head of household in Vietnamese order: the entry, the household, its
@@ -316,13 +320,17 @@ def entry_progress(
     open complaints, the latest re-check's class, whether the round is posted and locked.
     A household that left the commune (moved away, merged or ended) while the round is open
     is off the list (``departed``), with the event that took it (``left_kind``, ``left_on``,
-    ``left_reason``, ``left_to``: the household it merged into)."""
+    ``left_reason``, ``left_to``: the household it merged into). ``households``: only these."""
     if removed:
         where = f"AND (e.removed_reason IS NOT NULL OR {_DEPARTED})"
     else:
         where = f"AND e.removed_reason IS NULL AND NOT {_DEPARTED}"
+    params: list[Any] = [round_id]
+    if households is not None:
+        where += " AND e.household_id IN (SELECT value FROM json_each(?))"
+        params.append(json.dumps(sorted(households)))
     sql = _PROGRESS_QUERY.format(removed=where, departed=_DEPARTED, leaving=_LEAVING)
-    return list(db.query(sql, [round_id]))
+    return list(db.query(sql, params))
 
 
 # --- questionnaires ---------------------------------------------------------------------------
@@ -350,7 +358,7 @@ def save_questionnaire(
         "household_id": household_id,
         "form": form,
         "state": state,
-        "answers": json.dumps(answers, ensure_ascii=False, sort_keys=True),
+        "answers": json.dumps(answers, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
         "class_code": class_code,
         "deprivation_count": deprivation_count,
         "b1_score": b1,
