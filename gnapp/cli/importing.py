@@ -153,6 +153,13 @@ def _print_preview(plan: ImportPlan) -> None:
 
 
 def _import(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+    from gnapp.importers.plan import paused_cycle_collection
+
+    with paused_cycle_collection():  # also between reading, checking and writing
+        return _import_file(cdb, args)
+
+
+def _import_file(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     from gnapp.core.vietnamese import format_number
     from gnapp.importers.apply import apply_plan
     from gnapp.importers.mappings import write_mapping_file
