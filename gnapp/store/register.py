@@ -128,8 +128,9 @@ def _household_row(fields: Mapping[str, Any]) -> dict[str, Any]:
 def _member_row(fields: Mapping[str, Any]) -> dict[str, Any]:
     _unknown(fields, MEMBER_FIELDS, "thành viên")
     row: dict[str, Any] = {}
+    booleans = _as_set(MEMBER_BOOLEANS)
     for key, value in fields.items():
-        if key in MEMBER_BOOLEANS:
+        if key in booleans:
             row[key] = None if value is None else int(bool(value))
         elif isinstance(value, str):
             row[key] = nfc(value)
@@ -307,6 +308,7 @@ def add_households(
         "household_id",
         "position",
     ]
+    member_values = member_columns[1:-2]  # the columns of _member_row's dict
     ids: list[int] = []
     with (
         cdb.transaction() as db,
@@ -337,9 +339,7 @@ def add_households(
                 household.update(created_at=stamp, updated_at=stamp, id=next_id)
                 household_rows.append([household[c] for c in household_columns])
                 for position, row in enumerate(rows, start=1):
-                    member_rows.append(
-                        [member_id, *map(row.get, member_columns[1:-2]), next_id, position]
-                    )
+                    member_rows.append([member_id, *map(row.get, member_values), next_id, position])
                     member_id += 1
                 ids.append(next_id)
                 next_id += 1
