@@ -209,12 +209,12 @@ def paused_cycle_collection() -> Iterator[None]:
     checking and writing a list of 80,000 people makes millions of objects and no cycles, and
     the collector's passes over them took a tenth of the import; reference counting still
     frees everything as it goes."""
-    paused = gc.isenabled()
+    enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if paused:
+        if enabled:
             gc.enable()
 
 

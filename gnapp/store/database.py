@@ -253,10 +253,6 @@ def _open_read_only(path: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 5000")
     conn.execute("PRAGMA cache_size = -65536")
-    # Statement journals and temporary tables in memory, not in temporary files: an import's
-    # insert of 20,000 households (each statement's journal, as its triggers may fail it) took
-    # a quarter longer with them in files. The database's own journal (WAL) is unchanged.
-    conn.execute("PRAGMA temp_store = MEMORY")
     return conn
 
 

@@ -292,9 +292,10 @@ def add_households(
 ) -> list[int]:
     """Insert many households with their members at once (an import); return their ids.
 
-    The same rows as add_household, written with one statement per table and chunk, in one
-    transaction, and logged the same way with one statement per table and chunk
-    (``changelog.logged_in_bulk``). ``progress`` is told how many households are written so far.
+    The same rows as add_household, written with one statement per table and chunk (the
+    members through a temporary table, ``_STAGED_MEMBERS``), in one transaction, and logged the
+    same way with one statement per table and chunk (``changelog.logged_in_bulk``).
+    ``progress`` is told how many households are written so far.
     """
     stamp = cdb.now()
     household_columns = [
@@ -379,7 +380,7 @@ def _insert_rows(
     rows: Sequence[Sequence[Any]],
     null_by_default: set[str],
 ) -> list[str]:
-    """Insert ``rows`` (non-empty: values in ``columns`` order) with one statement, leaving
+    """Insert ``rows`` (non-empty: values in ``columns`` order) with one executemany, leaving
     out the columns of ``null_by_default`` that are None in every row (the same rows: sqlite3
     binds a None through its adapters' look-ups, which took a third of the members' insert);
     return the columns written."""
