@@ -59,3 +59,26 @@ def demo_db(small_demo_file, tmp_path):
     cdb = open_database(copy, actor="Cán bộ thử")
     yield cdb
     cdb.close()
+
+
+@pytest.fixture
+def households_as_before_v22(monkeypatch):
+    """Today's register functions writing households as before schema v22, which added
+    ``search_head_end``: for tests that make a database of an older schema with them."""
+    from gnapp.store import register
+
+    keys = register._household_keys
+    monkeypatch.setattr(
+        register,
+        "_household_keys",
+        lambda code, members: {
+            column: value
+            for column, value in keys(code, members).items()
+            if column != "search_head_end"
+        },
+    )
+    monkeypatch.setattr(
+        register,
+        "HOUSEHOLD_KEY_COLUMNS",
+        tuple(c for c in register.HOUSEHOLD_KEY_COLUMNS if c != "search_head_end"),
+    )

@@ -64,6 +64,7 @@ HOUSEHOLD_KEY_COLUMNS = (
     "head_name_fold",
     "head_sort_key",
     "search_fold",
+    "search_head_end",
     "search_numbers",
     "member_count",
 )

@@ -16,24 +16,27 @@ another member's does (``HouseholdRow.matched_member`` names that member), each 
 list's order.
 
 In every order but status, SQLite answers a search of one name word, a code or an ID from one
-index holding the order's keys and a search text, without reading the table or sorting; in the
-status order the list keeps the unsearched ids and filters them (``HouseholdSearch``;
-docs/benchmarks.md). A search of two name words or more asks the full-text index of the members'
-names (``person_names``, migration 20) which members hold them all, and sorts their households.
+index holding the order's keys, the search text, where the head's name ends in it and whether
+the household has left, without reading the table or sorting; the status order reads each
+status of the year in turn (docs/benchmarks.md). A search of two name words or more asks the
+full-text index of the members' names (``person_names``, migration 20) which members hold them
+all, and sorts their households.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from itertools import islice
 from typing import Any, overload
 
 import sqlite_utils
 
 from gnapp.core.record import field_schema
-from gnapp.core.vietnamese import PERSON_SEPARATOR, fold, name_matches
+from gnapp.core.vietnamese import fold, name_matches
 from gnapp.store.migrations import PERSON_KEY_BITS
 from gnapp.store.presence import present_now
 from gnapp.store.register import STATUSES
@@ -54,9 +57,6 @@ GROUP_LABELS = {
     group: field_schema("household.groups")["properties"][group]["description"] for group in GROUPS
 }
 
-_STATUS_RANK = "CASE s.status " + " ".join(
-    f"WHEN '{status}' THEN {rank}" for rank, status in enumerate(STATUSES)
-) + f" ELSE {len(STATUSES)} END"  # fmt: skip
 _GROUPS_RANK = " + ".join(f"({condition}) * {1 << bit}" for bit, condition in
                           enumerate(reversed(GROUPS.values())))  # fmt: skip
 # ORDER BY terms of each sort, before the tie-breakers (head's name, then id) that keep it
@@ -67,8 +67,8 @@ _ORDER: dict[str, tuple[str, ...]] = {
     "head": ("h.head_sort_key",),
     "village": ("v.name_sort_key", "v.id"),
     "members": ("h.member_count",),
-    "status": (_STATUS_RANK,),
     "groups": (f"-({_GROUPS_RANK})",),  # ascending: households in a group first
+    "status": ("substr(:ranks, h.id + 1, 1)",),  # the byte of ``status_ranks`` (_RANK)
 }
 
 
@@ -130,6 +130,7 @@ def _person_words(words: Sequence[str]) -> str:
     return " AND ".join('"' + word.replace('"', '""') + '"*' for word in words)
 
 
+# The households with a member whose name holds every typed name word (:person_words).
 def _search_condition(text: str, params: dict[str, Any]) -> str | None:
     """The WHERE condition of a search text (None for an empty search)."""
     conditions = []
@@ -154,68 +155,132 @@ def _search_condition(text: str, params: dict[str, Any]) -> str | None:
 def _head_condition(text: str) -> str:
     """The condition that the head's name holds every name word of the search (its ``:word``
     parameters set by ``_search_condition``); "1" when the search has no name word. The head's
-    name comes first: a word is in it when its first place is before the first " |"."""
-    head_ends = f"instr(h.search_fold, '{PERSON_SEPARATOR}')"
+    name comes first: a word is in it when its first place is before the first " |", which the
+    indexes hold (``search_head_end``, migration 22)."""
     terms = [
-        f"instr(h.search_fold, :word{number}) BETWEEN 1 AND {head_ends}"
+        f"instr(h.search_fold, :word{number}) BETWEEN 1 AND h.search_head_end"
         for number, word in enumerate(fold(text).split())
         if not _has_digit(word)
     ]
     return " AND ".join(terms) or "1"
 
 
-def _ids_sql(db: sqlite_utils.Database, query: HouseholdQuery) -> tuple[str, dict[str, Any]]:
+def _marked_id(text: str) -> str:
+    """The id of a found household as the ids string carries it: negative when the search
+    found another member than the head."""
+    head = _head_condition(text)
+    return "h.id" if head == "1" else f"iif({head}, h.id, -h.id)"
+
+
+def _order_by(query: HouseholdQuery) -> str:
+    """The ORDER BY terms of the list's order, within a status in the status order."""
+    direction = " DESC" if query.descending else ""
+    order = [term + direction for term in _ORDER.get(query.sort, ())]
+    if query.sort != "code":  # codes are unique: no tie to break
+        if query.sort != "head":
+            order.append("h.head_sort_key")
+        order.append("h.id")
+    return ", ".join(order)
+
+
+def _ids_sql(
+    db: sqlite_utils.Database, query: HouseholdQuery, ranks: bytes | None = None
+) -> tuple[str, dict[str, Any]]:
+    """The query of the found households' marked ids (``_marked_id``) in the list's order, as
+    one string: three times faster than a row per id on 100,000 ids.
+
+    A status order or filter reads each household's status in the year from ``ranks``
+    (``status_ranks``, made here when not given): a look-up in a table at each household took
+    half as long again as a keystroke's walk. The status order, which no index gives, walks
+    the head's index once and gives two strings, the households on a list in the year and
+    the others (most of them), which ``_found_ids`` puts in the status order; a search by
+    person, which finds fewer households and sorts them anyway, sorts them by status."""
     params: dict[str, Any] = {}
-    joins, where = [], []
-    if query.sort == "village":
-        joins.append("JOIN villages v ON v.id = h.village_id")
-    if query.status is not None or query.sort == "status":
-        params["year"] = query.year
-        joins.append("LEFT JOIN household_status s ON s.household_id = h.id AND s.year = :year")
+    where = []
     if query.village_id is not None:
         params["village_id"] = query.village_id
         where.append("h.village_id = :village_id")
-    if query.status == NO_STATUS:
-        where.append("s.id IS NULL")
-    elif query.status is not None:
-        params["status"] = query.status
-        where.append("s.status = :status")
     if not query.include_departed:
         where.append(present_now("h"))
     where += [GROUPS[group] for group in query.groups]
     search = _search_condition(query.search, params)
     if search:
         where.append(search)
-    direction = " DESC" if query.descending else ""
-    order = [term + direction for term in _ORDER[query.sort]]
-    if query.sort != "code":  # codes are unique: no tie to break
-        if query.sort != "head":
-            order.append("h.head_sort_key")
-        order.append("h.id")
-    sql = " ".join(
-        [
-            f"SELECT h.id, {_head_condition(query.search)} AS head FROM households h",
-            *joins,
-            f"WHERE {' AND '.join(where)}" if where else "",
-            f"ORDER BY {', '.join(order)}",
-        ]
+    if query.status is not None or query.sort == "status":
+        params["ranks"] = ranks if ranks is not None else status_ranks(db, query.year)
+        if query.status is not None:
+            where.append(f"{_RANK} = {_rank_blob(query.status)}")
+    conditions = f" WHERE {' AND '.join(where)}" if where else ""
+    villages = " JOIN villages v ON v.id = h.village_id" if query.sort == "village" else ""
+    marked = _marked_id(query.search)
+    if query.sort != "status" or "person_words" in params:
+        sql = f"SELECT {marked} AS id FROM households h{villages}{conditions} "
+        return f"SELECT group_concat(id) FROM ({sql}ORDER BY {_order_by(query)})", params
+    walk = (
+        f"SELECT {marked} AS id, {_RANK} < {_rank_blob(NO_STATUS)} AS listed FROM households h"
+        f"{conditions} ORDER BY {_order_by(replace(query, sort='head', descending=False))}"
     )
-    return sql, params
+    return (
+        "SELECT group_concat(id) FILTER (WHERE listed), group_concat(id) FILTER (WHERE NOT listed)"
+        f" FROM ({walk})"
+    ), params
+
+
+# A household's status in the query's year, as the byte of ``status_ranks``.
+_RANK = "substr(:ranks, h.id + 1, 1)"
+
+
+def _rank_blob(status: str) -> str:
+    return f"x'{_status_rank(status):02x}'"
+
+
+def _status_rank(status: str) -> int:
+    """A status's place in the status order (no status last)."""
+    return STATUSES.index(status) if status in STATUSES else len(STATUSES)
+
+
+def status_ranks(db: sqlite_utils.Database, year: int | None) -> bytes:
+    """One byte a household id: the place of its status in ``year`` in the status order
+    (``_status_rank``)."""
+    last = db.execute("SELECT coalesce(max(id), 0) FROM households").fetchone()[0]
+    ranks = bytearray([_status_rank(NO_STATUS)]) * (last + 1)
+    for household_id, status in db.execute(
+        "SELECT household_id, status FROM household_status WHERE year = ?", [year]
+    ):
+        ranks[household_id] = _status_rank(status)
+    return bytes(ranks)
 
 
 class HouseholdIds(Sequence[int]):
-    """The ids a query found, kept as the digits SQLite gave and turned into numbers when read:
-    the list asks for a few hundred of them, so 100,000 conversions per keystroke are saved.
+    """The ids a query found, kept as the one string SQLite gave ("12,-7,30") and read a page at
+    a time: the list shows a few hundred of them, so 100,000 conversions per keystroke are saved.
 
-    They read in the list's order: the households whose head the search found, then the
-    others; ``ordered`` keeps them in the query's order alone, for a search typed further."""
+    They read in the list's order: the households whose head the search found (positive in the
+    string), then the others (negative), each part in the query's order; ``as_json`` gives them
+    all in the query's order alone, for a search typed further."""
 
-    def __init__(self, ordered: list[str], ranked: list[str] | None = None) -> None:
-        self.ordered = ordered
-        self._texts = ordered if ranked is None else ranked
+    _HEADS = re.compile(r"(?:^|,)(\d+)")
+    _OTHERS = re.compile(r"-(\d+)")
+
+    def __init__(self, marked: str | None) -> None:
+        self._marked = marked or ""
+        self._length = self._marked.count(",") + 1 if self._marked else 0
+        self._heads = self._length - self._marked.count("-")
+        # each part's ids read so far, and where the reading goes on
+        self._read: tuple[list[int], list[int]] = ([], [])
+        self._readers = (self._HEADS.finditer(self._marked), self._OTHERS.finditer(self._marked))
 
     def __len__(self) -> int:
-        return len(self._texts)
+        return self._length
+
+    def _at(self, position: int) -> int:
+        part = int(position >= self._heads)
+        index = position - self._heads if part else position
+        read, reader = self._read[part], self._readers[part]
+        if index >= len(read):
+            wanted = index + 1 - len(read)
+            read.extend(int(match[1]) for match in islice(reader, max(wanted, 256)))
+        return read[index]
 
     @overload
     def __getitem__(self, index: int) -> int: ...
@@ -223,8 +288,10 @@ class HouseholdIds(Sequence[int]):
     def __getitem__(self, index: slice) -> list[int]: ...
     def __getitem__(self, index: int | slice) -> int | list[int]:
         if isinstance(index, slice):
-            return [int(text) for text in self._texts[index]]
-        return int(self._texts[index])
+            return [self._at(position) for position in range(self._length)[index]]
+        if not -self._length <= index < self._length:
+            raise IndexError("household index out of range")
+        return self._at(index % self._length)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Sequence) and list(self) == list(other)
@@ -233,25 +300,29 @@ class HouseholdIds(Sequence[int]):
 
     def index(self, value: Any, start: int = 0, stop: int = sys.maxsize) -> int:
         """The position of a household's id; ValueError when the query did not find it."""
-        return self._texts.index(str(value), start, stop)
+        found = None
+        if isinstance(value, int) and value > 0:
+            found = re.search(rf"(?:^|,)(-?){value}(?:,|$)", self._marked)
+        if found is not None:
+            place = found.start(1)
+            others_before = self._marked.count("-", 0, place)
+            if found[1]:  # another member than the head
+                position = self._heads + others_before
+            else:
+                position = self._marked.count(",", 0, place) - others_before
+            if start <= position < stop:
+                return position
+        raise ValueError(f"{value!r} is not among the households found")
 
     def as_json(self) -> str:
         """The ids in the query's order, as a JSON array."""
-        return "[" + ",".join(self.ordered) + "]"
-
-    def keeping(self, heads: set[str], others: set[str]) -> HouseholdIds:
-        """These ids, in this order, less those whose digits are in neither set; those of
-        ``heads`` (households whose head the search found) first."""
-        kept = [text for text in self.ordered if text in heads or text in others]
-        return HouseholdIds(kept, _ranked(kept, heads))
+        return "[" + self._marked.replace("-", "") + "]"
 
 
 # Typing on narrows the search: when the previous keystroke found at most this many households,
 # the next is looked for among them (by id, about 2 µs each) rather than in the whole register
-# (a scan of an index, 25–35 ms on 100,000 households).
+# (a walk of an index, 25–35 ms on 100,000 households).
 NARROWING_LIMIT = 10_000
-# Orders an index gives (status in a year has none: sorting by it takes about 200 ms on 100,000).
-INDEXED_SORTS = ("head", "village", "code", "members", "groups")
 
 
 def narrows(previous: HouseholdQuery, query: HouseholdQuery) -> bool:
@@ -270,101 +341,76 @@ def narrows(previous: HouseholdQuery, query: HouseholdQuery) -> bool:
     return bool(before) and all(implied(word) for word in before)
 
 
-def _ranked(ordered: list[str], heads: set[str]) -> list[str]:
-    return [text for text in ordered if text in heads] + [
-        text for text in ordered if text not in heads
-    ]
-
-
-def _split(joined: str | None) -> list[str]:
-    return joined.split(",") if joined else []
-
-
 def _found_ids(
-    db: sqlite_utils.Database, sql: str, params: dict[str, Any], *, ranked: bool
+    db: sqlite_utils.Database, sql: str, params: dict[str, Any], descending: bool = False
 ) -> HouseholdIds:
-    """The ids of ``sql`` (rows of an id and whether the head matched), in its order and, when
-    ``ranked`` (a search by name), in the list's order: those whose head matched first."""
-    # One string instead of a row per id: three times faster on 100,000 ids. The subquery is
-    # never flattened into an aggregate (SQLite's rule 16), so the ids come in its order.
-    if not ranked:
-        return HouseholdIds(_split(db.execute(f"SELECT group_concat(id) FROM ({sql})", params)
-                                   .fetchone()[0]))  # fmt: skip
-    ordered, heads, others = db.execute(
-        "SELECT group_concat(id), group_concat(CASE WHEN head THEN id END), "
-        f"group_concat(CASE WHEN head THEN NULL ELSE id END) FROM ({sql})",
-        params,
-    ).fetchone()
-    if not others:
-        return HouseholdIds(_split(ordered))
-    return HouseholdIds(_split(ordered), _split(heads) + _split(others))
+    """The marked ids of ``sql`` (``_ids_sql``): one string, or the households on a list in
+    the year and the others, in the status order (``descending``: reversed)."""
+    found = db.execute(sql, params).fetchone()
+    if len(found) == 1:
+        return HouseholdIds(found[0])
+    listed, others = found
+    ranks = params["ranks"]
+    by_status: list[list[str]] = [[] for _ in STATUSES]
+    for text in listed.split(",") if listed else ():
+        by_status[ranks[int(text.lstrip("-"))]].append(text)
+    parts = [",".join(texts) for texts in by_status] + [others or ""]
+    if descending:
+        parts.reverse()
+    return HouseholdIds(",".join(part for part in parts if part))
 
 
 def matching_ids(
     db: sqlite_utils.Database,
     query: HouseholdQuery,
     previous: tuple[HouseholdQuery, HouseholdIds] | None = None,
-    unsearched: HouseholdIds | None = None,
+    ranks: bytes | None = None,
 ) -> HouseholdIds:
     """The ids of the households the query finds, in its order (those whose head the search
     found first).
 
-    Both hints come from the same unchanged register. ``previous`` (the last keystroke's query
-    and what it found) lets a search typed further look only among those households;
-    ``unsearched`` (what the query finds with no search) lets a search in an order no index
-    gives keep those of it that the search index finds, instead of sorting them again."""
-    params: dict[str, Any] = {}
-    search = _search_condition(query.search, params)
-    head = _head_condition(query.search)
-    if search and previous is not None:
+    Both hints come from the same unchanged register: ``previous`` (the last keystroke's
+    query and what it found) lets a search typed further look only among those households;
+    ``ranks`` are the ``status_ranks`` of the query's year."""
+    if previous is not None and fold(query.search):
         before, found = previous
         if len(found) <= NARROWING_LIMIT and narrows(before, query):
-            params["ids"] = found.as_json()
+            params: dict[str, Any] = {"ids": found.as_json()}
+            search = _search_condition(query.search, params)
+            # the subquery is never flattened into an aggregate (SQLite's rule 16): its order
             sql = (
-                f"SELECT h.id, {head} AS head FROM json_each(:ids) j "
-                f"JOIN households h ON h.id = j.value WHERE {search} ORDER BY j.key"
+                f"SELECT group_concat(id) FROM (SELECT {_marked_id(query.search)} AS id "
+                f"FROM json_each(:ids) j JOIN households h ON h.id = j.value WHERE {search} "
+                "ORDER BY j.key)"
             )
-            return _found_ids(db, sql, params, ranked=True)
-    if search and unsearched is not None and query.sort not in INDEXED_SORTS:
-        heads, others = db.execute(
-            "SELECT group_concat(CASE WHEN head THEN id END), "
-            "group_concat(CASE WHEN head THEN NULL ELSE id END) "
-            f"FROM (SELECT h.id, {head} AS head FROM households h WHERE {search})",
-            params,
-        ).fetchone()
-        return unsearched.keeping(set(_split(heads)), set(_split(others)))
-    sql, params = _ids_sql(db, query)
-    return _found_ids(db, sql, params, ranked=bool(_name_words(query.search)))
+            return _found_ids(db, sql, params)
+    return _found_ids(db, *_ids_sql(db, query, ranks), descending=query.descending)
 
 
 class HouseholdSearch:
     """The household list's queries, asked one after another of a register that does not change
-    between them (``forget`` after it did): each answered by ``matching_ids`` with the hints
-    that the earlier answers give."""
+    between them (``forget`` after it did): each answered by ``matching_ids`` with the hint
+    that the last answer gives."""
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
         self._last: tuple[HouseholdQuery, HouseholdIds] | None = None
-        self._unsearched: tuple[HouseholdQuery, HouseholdIds] | None = None
+        self._ranks: dict[int | None, bytes] = {}
 
     def find(self, query: HouseholdQuery) -> HouseholdIds:
-        base = replace(query, search="")
-        if not fold(query.search):
-            ids = matching_ids(self.db, query)
-            self._unsearched = (base, ids)
-        else:
-            unsearched = None
-            if query.sort not in INDEXED_SORTS:
-                if self._unsearched is None or self._unsearched[0] != base:
-                    self._unsearched = (base, matching_ids(self.db, base))
-                unsearched = self._unsearched[1]
-            ids = matching_ids(self.db, query, self._last, unsearched)
+        ranks = None
+        if query.status is not None or query.sort == "status":
+            if query.year not in self._ranks:
+                self._ranks[query.year] = status_ranks(self.db, query.year)
+            ranks = self._ranks[query.year]
+        ids = matching_ids(self.db, query, self._last, ranks)
         self._last = (query, ids)
         return ids
 
     def forget(self) -> None:
         """Drop what earlier queries found (the register has changed)."""
-        self._last = self._unsearched = None
+        self._last = None
+        self._ranks.clear()
 
 
 def household_count(db: sqlite_utils.Database, *, include_departed: bool = False) -> int:

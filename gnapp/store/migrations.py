@@ -819,6 +819,57 @@ BULK_INSERTS_LOGGED = Migration(
     compute=_log_bulk_inserts,
 )
 
+# The list's ranking of a household whose head the search finds, read from the indexes the
+# search walks: where the head's part of the search text ends (gnapp.core.vietnamese's
+# PERSON_SEPARATOR), kept beside it by gnapp.store.register. Not a generated column: SQLite
+# before 3.41 reads the table row for one, even from an index that holds it.
+_SEARCH_HEAD_END = (
+    "ALTER TABLE households ADD COLUMN search_head_end INTEGER NOT NULL DEFAULT 0",
+    "UPDATE households SET search_head_end = instr(search_fold, ' |')",
+)
+_GROUPS_RANK = (
+    "(-((without_working_capacity = 1) * 1 + (social_assistance = 1) * 2 + (revolution_merit = 1)"
+    " * 4 + ((ethnic_minority = 1 OR local_ethnic_minority = 1)) * 8))"
+)
+_GROUP_FLAGS = (
+    "ethnic_minority, local_ethnic_minority, revolution_merit, social_assistance, "
+    "without_working_capacity"
+)
+_SEARCHED = "search_fold, search_head_end, present_until"
+
+SEARCH_RANK_IN_INDEX = Migration(
+    22,
+    "household search: the head's rank and the presence in the indexes the search walks; "
+    "the status order from an index",
+    (
+        # A keystroke walks one of these indexes over the whole register: holding where the
+        # head's name ends and whether the household has left, the walk computes the rank with
+        # one comparison and asks nothing else (docs/benchmarks.md).
+        *_SEARCH_HEAD_END,
+        "DROP INDEX households_search",
+        f"CREATE INDEX households_search ON households (head_sort_key, id, {_SEARCHED}, "
+        f"{_GROUP_FLAGS})",
+        "DROP INDEX households_search_numbers",
+        "CREATE INDEX households_search_numbers ON households "
+        "(head_sort_key, id, search_numbers, present_until)",
+        "DROP INDEX households_village_search",
+        "CREATE INDEX households_village_search ON households "
+        f"(village_id, head_sort_key, id, {_SEARCHED})",
+        "DROP INDEX households_code_search",
+        f"CREATE INDEX households_code_search ON households (code, id, {_SEARCHED})",
+        "DROP INDEX households_members_search",
+        "CREATE INDEX households_members_search ON households "
+        f"(member_count, head_sort_key, id, {_SEARCHED})",
+        # the group flags too, so the walk reads no table row
+        "DROP INDEX households_groups_search",
+        f"CREATE INDEX households_groups_search ON households ({_GROUPS_RANK}, head_sort_key, "
+        f"id, {_SEARCHED}, {_GROUP_FLAGS})",
+        # the status order: each status's households of a year straight from this index
+        "DROP INDEX household_status_year",
+        "CREATE INDEX household_status_year ON household_status (year, status, household_id)",
+    ),
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     REGISTER,
     PROGRAMME,
@@ -841,6 +892,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     DATED_DISBURSEMENTS,
     PERSON_NAMES,
     BULK_INSERTS_LOGGED,
+    SEARCH_RANK_IN_INDEX,
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -15,8 +15,7 @@ def present_on(alias: str = "h", on: str = ":on") -> str:
 
 def present_now(alias: str = "h") -> str:
     """SQL: household ``alias`` is in the commune now. Events are never dated in the future,
-    so every household has come, and one that moved away, merged or ended has left. Written
-    on the id, so a query answered from an index holding it (the household list's search)
-    still reads no table row; the departed ones come from their own partial index
-    (``households_departed``, schema v20)."""
-    return f"{alias}.id NOT IN (SELECT id FROM households WHERE present_until IS NOT NULL)"
+    so every household has come, and one that moved away, merged or ended has left. The
+    indexes the household list's search walks hold ``present_until`` (schema v22), so the
+    search still reads no table row."""
+    return f"{alias}.present_until IS NULL"

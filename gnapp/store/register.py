@@ -17,6 +17,7 @@ from typing import Any
 import sqlite_utils
 
 from gnapp.core.vietnamese import (
+    PERSON_SEPARATOR,
     fold,
     name_keys,
     name_sort_key,
@@ -252,14 +253,16 @@ def _household_keys(code: str, members: Sequence[Mapping[str, Any]]) -> dict[str
     else:
         head_fold, head_key = fold(head_name), name_sort_key(head_name)
     numbers = [m["citizen_id"] for m in members if m.get("citizen_id")]
+    heads_first = sorted(members, key=lambda m: m.get("relation") != "head")
+    search_fold = person_search_text(
+        m["name_fold"] if "name_fold" in m else fold(m["full_name"]) for m in heads_first
+    )
     return {
         "head_name": head_name,
         "head_name_fold": head_fold,
         "head_sort_key": head_key,
-        "search_fold": person_search_text(
-            m["name_fold"] if "name_fold" in m else fold(m["full_name"])
-            for m in sorted(members, key=lambda m: m.get("relation") != "head")
-        ),
+        "search_fold": search_fold,
+        "search_head_end": search_fold.find(PERSON_SEPARATOR) + 1,
         "search_numbers": search_words([*numbers, fold(code)]),
         "member_count": len(members),
     }

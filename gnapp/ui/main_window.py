@@ -578,7 +578,7 @@ class MainWindow(QMainWindow):
 
     def _build_view(self, area: int) -> QWidget:
         if area == DASHBOARD:
-            return DashboardView(self.cdb)
+            return DashboardView(self.cdb, self.year)
         if area == TARGETS:
             targets_view = TargetsView(self.cdb, self.year)
             targets_view.changed.connect(self._reload_dashboard)

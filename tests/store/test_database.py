@@ -165,9 +165,9 @@ def test_migration_fills_the_household_search_text_as_the_register_computes_it(t
             )
     old.close()
     cdb = open_database(path)
-    columns = ("search_fold", "search_numbers")
+    columns = ("search_fold", "search_head_end", "search_numbers")
     migrated = [cdb.db["households"].get(1)[column] for column in columns]
-    assert migrated == [" dinh van duoc | dinh thi hoa |", " 051080000001 hgd-07"]
+    assert migrated == [" dinh van duoc | dinh thi hoa |", 15, " 051080000001 hgd-07"]
     with cdb.transaction() as db:
         refresh_household_keys(db, 1)
     assert [cdb.db["households"].get(1)[column] for column in columns] == migrated

@@ -64,7 +64,9 @@ def test_the_migration_chains_the_rows_of_an_older_database(tmp_path):
         assert changelog.verify_chain(cdb.db.conn) is None
 
 
-def test_the_migration_to_bulk_inserts_keeps_every_row_and_the_chain(tmp_path, monkeypatch):
+def test_the_migration_to_bulk_inserts_keeps_every_row_and_the_chain(
+    tmp_path, monkeypatch, households_as_before_v22
+):
     """Migration 21 rebuilds the log to let its action be a bulk insert's: every old row stays
     as it was (id, content, hash), so the length and head a package carried still match."""
     from contextlib import contextmanager

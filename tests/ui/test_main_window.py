@@ -202,6 +202,11 @@ def test_latest_year_is_selected(window, commune_db):
     ]
 
 
+def test_the_dashboard_opens_on_the_year_the_window_shows(window):
+    # one default year across the app (issue 20, item 12): not this calendar year
+    assert window.dashboard.year.value() == window.year
+
+
 def test_village_table_has_one_row_per_village_and_the_total_last(window, commune_db):
     villages = sql_count(commune_db, "SELECT count(*) FROM villages")
     model = window.village_model

@@ -139,6 +139,7 @@ class HouseholdTableModel(FlatTableModel):
         self._ids: Sequence[int] = []
         self._pages: OrderedDict[int, dict[int, HouseholdRow]] = OrderedDict()
         self._total = 0
+        self._totals: dict[bool, int] = {}  # households in the register, with the departed or not
         self._departures: dict[int, Event] = {}  # shown with "Cả hộ đã rời xã"
 
     @property
@@ -158,6 +159,7 @@ class HouseholdTableModel(FlatTableModel):
     def set_database(self, cdb: CommuneDatabase | None, query: HouseholdQuery) -> None:
         self._cdb = cdb
         self._search = None if cdb is None else HouseholdSearch(cdb.db)
+        self._totals.clear()
         self.set_query(query)
 
     def set_query(self, query: HouseholdQuery, *, register_changed: bool = False) -> None:
@@ -166,15 +168,17 @@ class HouseholdTableModel(FlatTableModel):
         self._query = query
         if register_changed and self._search is not None:
             self._search.forget()
+            self._totals.clear()
         self.beginResetModel()
         self._pages.clear()
         if self._cdb is None or self._search is None:
             self._ids, self._total = [], 0
         else:
             self._ids = self._search.find(self._query)
-            self._total = household_count(
-                self._cdb.db, include_departed=self._query.include_departed
-            )
+            departed = self._query.include_departed
+            if departed not in self._totals:  # the same at every keystroke
+                self._totals[departed] = household_count(self._cdb.db, include_departed=departed)
+            self._total = self._totals[departed]
             self._departures = departures(self._cdb.db) if query.include_departed else {}
         self.endResetModel()
 

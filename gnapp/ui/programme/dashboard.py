@@ -14,6 +14,7 @@ from gnapp.i18n import tr, tr_noop
 from gnapp.progress import Progress
 from gnapp.reporting.dashboard import DashboardFigures, TargetProgress, dashboard_figures
 from gnapp.store.database import CommuneDatabase, open_database
+from gnapp.store.overview import year_in_view
 from gnapp.store.programme import target_years
 from gnapp.ui.common.jobs import COMPUTING, BackgroundWork, in_background
 from gnapp.ui.common.models import TextRow, TextTableModel, target_value_text
@@ -169,7 +170,7 @@ class BarChart(QWidget):
 
 
 class DashboardView(QWidget):
-    """The dashboard of a year (default: the current one)."""
+    """The dashboard of a year (default: the year the app opens on, ``year_in_view``)."""
 
     computed = Signal()  # the year's figures have come and are shown
 
@@ -184,7 +185,7 @@ class DashboardView(QWidget):
         self.cdb = cdb
         self.work: BackgroundWork | None = None
         self.today = today or date.today()
-        self.year = year_box(year or self.today.year)
+        self.year = year_box(year or year_in_view(cdb.db, self.today))
         self.model = TextTableModel(TARGET_HEADERS, numeric_columns=(1, 2, 3))
         self.table = records_table(self.model)
         self.explanation = QLabel(wordWrap=True)
