@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from gnapp import __version__
@@ -33,8 +35,31 @@ LANGUAGE_VARIABLE = "GNAPP_LANG"
 GROUPS = (register, events, importing, review, programme, reports, packages, office, admin)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The ``gnapp`` parser: the GUI's options and every command group's subcommands."""
+# The options before a command that take a value (``gnapp --language en import …``).
+_OPTIONS_WITH_VALUE = frozenset({"--db", "--office-db", "--language"})
+
+
+def _command_word(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` runs ("import"), or None: no command, or help asked before it."""
+    values_left = 0
+    for arg in argv:
+        if values_left:
+            values_left -= 1
+        elif arg in ("-h", "--help"):
+            return None
+        elif arg in _OPTIONS_WITH_VALUE:
+            values_left = 1
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The ``gnapp`` parser: the GUI's options and every command group's subcommands; given
+    the ``argv`` to parse, only the subcommands of the group of the command it runs (the other
+    groups import, to list their options' choices, modules that this command does not need)."""
+    command = None if argv is None else _command_word(argv)
+    groups = [group for group in GROUPS if command in group.COMMANDS] or GROUPS
     parser = Parser(
         prog="gnapp",
         description="GNApp — quản lý giảm nghèo cấp xã (ngoại tuyến).",
@@ -69,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.set_defaults(handler=_gui)
     commands = parser.add_subparsers(dest="command", metavar="LỆNH")
-    for group in GROUPS:
+    for group in groups:
         group.add_commands(commands)
     return parser
 
@@ -77,7 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run ``gnapp`` with ``argv`` (default: the process's arguments); the exit status.
     A usage error exits through argparse (status 2)."""
-    parser = build_parser()
+    if argv is None:
+        argv = sys.argv[1:]
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     if args.self_test:
         if args.command is not None:

@@ -45,6 +45,10 @@ USER_PASSWORDS = (
 PASSPHRASE_VARIABLE = "GNAPP_BACKUP_PASSPHRASE"  # an encrypted backup's passphrase, for scripts
 
 
+# The commands add_commands adds (gnapp.cli builds only the group of the command run).
+COMMANDS = ("setup", "user", "settings", "backup", "db", "language", "standards", "demo")
+
+
 def add_commands(commands: Any) -> None:
     """Add setup, user, settings, backup, db, language, standards and demo."""
     _add_setup(commands)

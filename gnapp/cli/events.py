@@ -83,6 +83,10 @@ def add_household_commands(actions: Any) -> None:
     undo.set_defaults(handler=on_commune(_undo))
 
 
+# The commands add_commands adds (gnapp.cli builds only the group of the command run).
+COMMANDS = ("member",)
+
+
 def add_commands(commands: Any) -> None:
     """Add ``member`` and its events."""
     from gnapp.cli.common import subcommands

@@ -27,6 +27,10 @@ if TYPE_CHECKING:
     from gnapp.store.database import CommuneDatabase
 
 
+# The commands add_commands adds (gnapp.cli builds only the group of the command run).
+COMMANDS = ("import",)
+
+
 def add_commands(commands: Any) -> None:
     """Add ``import`` and its subcommands."""
     importing = commands.add_parser(
@@ -149,11 +153,17 @@ def _print_preview(plan: ImportPlan) -> None:
 
 
 def _import(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
+    from gnapp.importers.plan import paused_cycle_collection
+
+    with paused_cycle_collection():  # also between reading, checking and writing
+        return _import_file(cdb, args)
+
+
+def _import_file(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     from gnapp.core.vietnamese import format_number
     from gnapp.importers.apply import apply_plan
     from gnapp.importers.mappings import write_mapping_file
     from gnapp.importers.plan import build_plan, open_source
-    from gnapp.importers.report import write_error_report
 
     source = open_source(cdb.db, args.file, args.sheet)
     mapping, how = _chosen_mapping(source, args)
@@ -164,6 +174,8 @@ def _import(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     plan = build_plan(cdb.db, source, mapping, default_village=args.village)
     _print_preview(plan)
     if args.errors is not None and plan.rejected_rows():
+        from gnapp.importers.report import write_error_report  # openpyxl: only for this
+
         count = write_error_report(plan, args.errors)
         print(f"Đã ghi {format_number(count)} dòng bị loại vào {args.errors}")
     if not plan.to_import():

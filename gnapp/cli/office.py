@@ -65,6 +65,10 @@ def _office_command(
     return parser
 
 
+# The commands add_commands adds (gnapp.cli builds only the group of the command run).
+COMMANDS = ("office", "receive", "consolidate")
+
+
 def add_commands(commands: Any) -> None:
     """Add ``office`` and the shortcuts ``receive`` and ``consolidate``."""
     from gnapp.office.store.database import OFFICE_ROLES  # the --role choices of office user

@@ -42,6 +42,10 @@ NEW_PASSPHRASE = "GNAPP_NEW_PASSPHRASE"
 INCOMPLETE = 2
 
 
+# The commands add_commands adds (gnapp.cli builds only the group of the command run).
+COMMANDS = ("key", "package")
+
+
 def add_commands(commands: Any) -> None:
     """Add ``key`` and ``package`` to the ``gnapp`` subcommands."""
     key = commands.add_parser("key", help="khóa ký của xã và khóa mã hóa của cơ quan nhận")

@@ -59,6 +59,10 @@ def _budget_line_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+# The commands add_commands adds (gnapp.cli builds only the group of the command run).
+COMMANDS = ("targets", "activity")
+
+
 def add_commands(commands: Any) -> None:
     """Add ``targets`` and ``activity`` and their subcommands."""
     targets = commands.add_parser("targets", help="chỉ tiêu được giao: xem, đặt, nhập từ tệp")

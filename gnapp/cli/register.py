@@ -54,6 +54,10 @@ LIST_LIMIT = 50
 READ_ONLY_KEYS = ("status_history", "changes")
 
 
+# The commands add_commands adds (gnapp.cli builds only the group of the command run).
+COMMANDS = ("household", "village", "commune")
+
+
 def add_commands(commands: Any) -> None:
     """Add ``household``, ``village`` and ``commune`` and their subcommands."""
     from gnapp.store.household_query import GROUPS, NO_STATUS, SORTS

@@ -38,6 +38,10 @@ if TYPE_CHECKING:
 LIST_KINDS = ("poor", "near_poor", "escaped_poverty", "escaped_near_poverty")
 
 
+# The commands add_commands adds (gnapp.cli builds only the group of the command run).
+COMMANDS = ("report", "export", "classify")
+
+
 def add_commands(commands: Any) -> None:
     """Add ``report``, ``export`` and ``classify``."""
     _add_report(commands)

@@ -63,6 +63,10 @@ def _command(
     return parser
 
 
+# The commands add_commands adds (gnapp.cli builds only the group of the command run).
+COMMANDS = ("review",)
+
+
 def add_commands(commands: Any) -> None:
     """Add ``gnapp review`` and its subcommands (the files' ones from review_files)."""
     review = commands.add_parser(

@@ -12,14 +12,15 @@ import json
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, relevance
+from typing import TYPE_CHECKING, Any
 
 from gnapp.core.vietnamese import format_date, format_decimal
 from gnapp.data import read_form_json
 from gnapp.i18n import tr_noop
+
+if TYPE_CHECKING:  # jsonschema loads when a record is validated, not with every command
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 # Vietnamese words for every enum value of the schema, keyed like rule fields (documents use
 # them as they are; the GUI shows them through tr()).
@@ -171,6 +172,8 @@ def _schema() -> dict[str, Any]:
 
 @functools.cache
 def _validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     schema = _schema()
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema)
@@ -346,6 +349,8 @@ def _content_problems(
 
 def record_problems(data: Any, reference_date: date | None = None) -> list[RecordError]:
     """Every problem of a record, most relevant first; empty when the record is valid."""
+    from jsonschema.exceptions import relevance
+
     code = data.get("household_code") if isinstance(data, dict) else None
     code = code if isinstance(code, str) else None
     errors = sorted(_validator().iter_errors(data), key=relevance, reverse=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gnapp.importers.plan import ImportPlan, remember_mapping
+from gnapp.importers.plan import ImportPlan, paused_cycle_collection, remember_mapping
 from gnapp.progress import Progress
 from gnapp.store import register
 from gnapp.store.batches import IMPORT_KIND, Batch, batch_summary, batches, undo_batch
@@ -32,6 +32,7 @@ def _village_code(taken: set[str]) -> str:
     return code
 
 
+@paused_cycle_collection()
 def apply_plan(
     cdb: CommuneDatabase, plan: ImportPlan, progress: Progress | None = None
 ) -> ImportResult:

@@ -241,6 +241,10 @@ def connect(path: Path) -> sqlite3.Connection:
     # 64 MiB of page cache, taken only as pages are read: the household list's search reads a
     # register's search index and rows again at every keystroke (2 MiB by default).
     conn.execute("PRAGMA cache_size = -65536")
+    # Statement journals and temporary tables in memory, not in temporary files: an import's
+    # insert of 20,000 households (each statement's journal, as its triggers may fail it) took
+    # a quarter longer with them in files. The database's own journal (WAL) is unchanged.
+    conn.execute("PRAGMA temp_store = MEMORY")
     return conn
 
 

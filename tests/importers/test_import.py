@@ -353,3 +353,34 @@ def test_an_unreadable_spreadsheet_says_what_to_do(tmp_path, name, content):
     assert "Lưu thành (Save As)" in message and "Chi tiết kỹ thuật" in message
     with pytest.raises(ImportFileError, match="Lưu thành"):
         sheet_names(path)
+
+
+def test_the_cycle_collector_is_paused_while_importing_and_restored_after(new_db, tmp_path):
+    """Reading, checking and writing run with the cyclic garbage collector paused, and leave
+    it as they found it: on again after them (an error included), still off when it was off."""
+    import gc
+
+    from gnapp.importers.plan import paused_cycle_collection
+
+    path = files.write_xlsx(tmp_path / "ds.xlsx", files.MEMBER_HEADINGS, files.household_rows(30))
+    seen = []
+
+    def progress(done: int, total: int, message: str) -> None:
+        seen.append(gc.isenabled())
+
+    plan = build_plan(new_db.db, open_source(new_db.db, path), progress=progress)
+    apply_plan(new_db, plan, progress)
+    assert seen and not any(seen)
+    assert gc.isenabled()
+    with pytest.raises(ImportFileError):
+        open_source(new_db.db, tmp_path / "missing.xlsx")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with paused_cycle_collection():
+            with paused_cycle_collection():
+                assert not gc.isenabled()
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -189,3 +189,58 @@ def test_a_households_search_text_keeps_each_person_apart_the_head_first(new_db,
     )
     text = new_db.db["households"].get(household)["search_fold"]
     assert text == " huynh cong an | nguyen hong lan |"
+
+
+def test_a_bulk_insert_indexes_members_names_exactly_as_inserts_one_by_one(tmp_path):
+    """add_households moves each chunk's members into the table with one statement (their
+    names' index written by its trigger in one go, not one segment a member): over several
+    chunks, the index holds exactly the terms and members that adding the same members one at
+    a time gives, and a search by person finds the same households."""
+    from gnapp.store.database import open_database
+
+    given = ("An", "Bình", "Được", "Hoà", "Thoa", "Ánh")
+
+    def member(name: str, relation: str) -> dict[str, str]:
+        return {"full_name": name, "sex": "male", "birth_date": "1980", "relation": relation}
+
+    households = [
+        (
+            {"code": f"H{number:04d}"},
+            [
+                member(f"Nguyễn Văn {given[number % 6]} {number}", "head"),
+                member(f"Trần Thị {given[(number + 1) % 6]}", "wife"),
+                member(f"Nguyễn Văn {given[(number + 2) % 6]}", "child"),
+            ],
+        )
+        for number in range(600)  # two chunks (of at most 500 households)
+    ]
+    indexes = []
+    for name, bulk in (("bulk", True), ("one-by-one", False)):
+        with open_database(tmp_path / f"{name}.gnapp", create=True, actor="thử") as cdb:
+            village = register.add_village(cdb, "T01", "Thôn 1", "rural")
+            rows = [({**fields, "village_id": village}, members) for fields, members in households]
+            if bulk:
+                register.add_households(cdb, rows)
+            else:
+                with cdb.transaction():  # one commit
+                    for fields, (head, *others) in rows:
+                        household_id = register.add_household(cdb, fields, [head])
+                        for member in others:  # one INSERT a member: the trigger, row by row
+                            register.add_member(cdb, household_id, member)
+            db = cdb.db
+            db.execute(
+                "CREATE VIRTUAL TABLE temp.terms USING fts5vocab(main, person_names, instance)"
+            )
+            found = [
+                db.execute(
+                    "SELECT rowid >> 32 FROM person_names WHERE person_names MATCH ? "
+                    "ORDER BY rowid",
+                    [words],
+                ).fetchall()
+                for words in ("nguyen", "tran thi", "duoc", "ho*", "van an", "anh 1*")
+            ]
+            terms = db.execute("SELECT term, doc FROM temp.terms ORDER BY term, doc").fetchall()
+            indexes.append((terms, found))
+    assert len(indexes[0][0]) > 5_000
+    assert all(indexes[0][1])
+    assert indexes[0] == indexes[1]
