@@ -105,17 +105,6 @@ def commune_total(rows: list[VillageFigures]) -> VillageFigures:
     )
 
 
-def movement_counts(db: sqlite_utils.Database, year: int) -> dict[str, int]:
-    """How many households made each movement in a year."""
-    return dict(
-        db.execute(
-            "SELECT movement, count(*) FROM household_status "
-            "WHERE year = ? AND movement IS NOT NULL GROUP BY movement",
-            [year],
-        ).fetchall()
-    )
-
-
 def list_counts_by_year(db: sqlite_utils.Database) -> dict[int, dict[str, int]]:
     """The poor and near-poor households recorded for each year, oldest year first:
     ``{year: {"poor": n, "near_poor": n}}`` (a status without households is left out)."""

@@ -5,15 +5,16 @@ reports of those years (docs/register-history.md)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
 import sqlite_utils
 
 from gnapp.progress import Progress
-from gnapp.store.as_of import figures_on
+from gnapp.store.as_of import figures_on, status_movements
 from gnapp.store.official_totals import official_totals
-from gnapp.store.overview import VillageFigures, commune_total, movement_counts, village_figures
+from gnapp.store.overview import VillageFigures, commune_total, village_figures
 
 OFFICIAL, YEAR_END, TODAY = "official", "year_end", "today"
 
@@ -84,4 +85,14 @@ def year_overview(
     step(1)
     before = None if previous_year is None else year_figures(db, previous_year, today)
     step(2)
-    return YearOverview(shown, before, movement_counts(db, year))
+    return YearOverview(shown, before, year_movements(db, year))
+
+
+def year_movements(db: sqlite_utils.Database, year: int) -> dict[str, int]:
+    """How many households made each movement in ``year``, as the year's report counts them
+    (``as_of.status_movements``: the statuses decided in the year, a corrected one from its
+    round's recognition, of the households present that day)."""
+    counts: Counter[str] = Counter()
+    for row in status_movements(db, date(year - 1, 12, 31), date(year, 12, 31)):
+        counts[row.movement] += row.households
+    return dict(counts)

@@ -49,3 +49,22 @@ def test_each_year_on_its_basis(new_db):
     assert frozen.villages == official_totals.official_totals(db, 2025).villages
     # the year under way is 2025 itself while it lasts
     assert year_figures(db, 2025, date(2025, 12, 20)).basis == TODAY
+
+
+def test_the_years_movements_are_the_annual_reports(demo_db):
+    from gnapp.reporting.figures import report_figures
+    from gnapp.store.year_figures import year_movements
+
+    for year in (2023, 2024, 2025):
+        report = report_figures(demo_db.db, "annual", str(year))
+        moved = year_movements(demo_db.db, year)
+        assert moved, year
+        for status, escaped, newly in (
+            ("poor", ("escaped_poverty", "poor_to_near_poor"), ("newly_poor",)),
+            ("near_poor", ("escaped_near_poverty", "near_poor_to_poor"), ("newly_near_poor",)),
+        ):
+            movements = getattr(report.commune_movements, status)
+            assert movements.newly.households == sum(moved.get(code, 0) for code in newly)
+            assert movements.escaped.households + movements.to_other_list.households == sum(
+                moved.get(code, 0) for code in escaped
+            ), (year, status)
