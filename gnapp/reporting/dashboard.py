@@ -6,7 +6,8 @@ to today, see docs/figures.md); past years are as their reports show them. An ou
 a project counted in hộ or người is measured by the households or members its activities
 reached (gnapp.store.activities.project_reach).
 On course: the share of the target reached is at least the share of the year already gone (a
-linear path through the year); for a past year the whole year is gone.
+linear path through the year). Once the year is over a target is reached or not, as its reports
+judge it (``figures.is_reached``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,14 @@ from datetime import date
 import sqlite_utils
 
 from gnapp.i18n import tr
-from gnapp.reporting.figures import FiguresError, UnitLists, percent, report_figures, year_end
+from gnapp.reporting.figures import (
+    FiguresError,
+    UnitLists,
+    is_reached,
+    percent,
+    report_figures,
+    year_end,
+)
 from gnapp.reporting.lists import HOUSEHOLDS, PERSONS
 from gnapp.store.activities import project_reach
 from gnapp.store.overview import status_years
@@ -33,6 +41,7 @@ class TargetProgress:
     achieved: float | None  # None: the app holds no figure for it
     share: float | None  # % of the target reached, one decimal
     on_course: bool | None
+    reached: bool | None = None  # once the year is over (None before, or with no figure)
 
 
 @dataclass(frozen=True)
@@ -123,6 +132,9 @@ def dashboard_figures(db: sqlite_utils.Database, year: int, today: date) -> Dash
                 achieved=achieved,
                 share=share,
                 on_course=None if share is None else share >= elapsed * 100,
+                reached=None
+                if achieved is None or elapsed < 1
+                else is_reached(target.direction, target.target, achieved),
             )
         )
     if str(year) not in {rates.label for rates in years}:

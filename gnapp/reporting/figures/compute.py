@@ -667,7 +667,7 @@ def target_figure(
     ``judged`` (a year's target before the year's end): neither reached nor missed."""
     reached = None
     if achieved is not None and judged:
-        reached = achieved >= target if kind["direction"] == "at_least" else achieved <= target
+        reached = is_reached(kind["direction"], target, achieved)
     return TargetFigure(
         code=code,
         label=kind["label"],
@@ -681,6 +681,12 @@ def target_figure(
         reached=reached,
         giver=giver,
     )
+
+
+def is_reached(direction: str, target: float, achieved: float) -> bool:
+    """Whether ``achieved`` meets ``target`` in its direction (``at_least`` or ``at_most``):
+    the one definition of a target met, in reports, an office's summary and the dashboard."""
+    return achieved >= target if direction == "at_least" else achieved <= target
 
 
 def targets_met(targets: Sequence[TargetFigure]) -> tuple[int, int]:

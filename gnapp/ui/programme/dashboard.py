@@ -42,7 +42,7 @@ TARGET_HEADERS = (
     tr_noop("Chỉ tiêu giao"),
     tr_noop("Đạt đến nay"),
     tr_noop("Đạt so với chỉ tiêu"),
-    tr_noop("Tiến độ"),
+    tr_noop("Đánh giá"),
 )
 
 
@@ -62,6 +62,8 @@ def _achieved_text(target: TargetProgress) -> str:
 
 
 def _course_text(target: TargetProgress) -> str:
+    if target.reached is not None:  # the year is over
+        return tr("Đạt") if target.reached else tr("Không đạt")
     if target.on_course is None:
         return ""
     return tr("Đúng tiến độ") if target.on_course else tr("Chậm tiến độ")
@@ -257,13 +259,23 @@ class DashboardView(QWidget):
             )
             self.problem.setVisible(True)
         gone = format_percent(figures.elapsed * 100, 0)
+        today = format_date(min(self.today, date(year, 12, 31)))
         self.explanation.setText(
             tr(
+                "Số liệu tính từ sổ hộ đến ngày {today}. Năm {year} đã qua: “Đạt” khi kết quả "
+                "đạt chỉ tiêu (tỷ lệ không cao hơn, số lượng không thấp hơn chỉ tiêu), như báo "
+                "cáo năm đánh giá. Với tỷ lệ hộ nghèo, cận nghèo, cột “Đạt so với chỉ tiêu” là "
+                "mức giảm từ đầu năm so với mức cần giảm.",
+                today=today,
+                year=year,
+            )
+            if figures.elapsed >= 1
+            else tr(
                 "Số liệu tính từ sổ hộ đến ngày {today}. “Đúng tiến độ”: phần chỉ tiêu đã đạt "
                 "không thấp hơn phần thời gian đã qua của năm ({gone}). Với tỷ lệ hộ nghèo, cận "
                 "nghèo, phần đã đạt là mức giảm từ đầu năm so với mức cần giảm. Hộ thoát nghèo, "
                 "cận nghèo thường chỉ được ghi nhận khi có kết quả rà soát cuối năm.",
-                today=format_date(min(self.today, date(year, 12, 31))),
+                today=today,
                 gone=gone,
             )
         )

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from gnapp.reporting.figures import report_figures
 from gnapp.ui.programme.dashboard import BarChart, DashboardView, target_rows
 
 TODAY = date(2026, 11, 22)
@@ -31,8 +32,14 @@ def test_view_shows_targets_and_draws(qtbot, demo_db, qtmodeltester):
     assert rows == [row.cells for row in target_rows(view.figures)]
     assert rows[0][0] == "Tỷ lệ hộ nghèo cuối năm"
     assert rows[-1][2] == "chưa có số liệu trong phần mềm"
-    assert {row[4] for row in rows} <= {"Đúng tiến độ", "Chậm tiến độ", ""}
-    assert "(100%)" in view.explanation.text()
+    # 2025 is over: each target met or not, as the annual report judges it
+    assert {row[4] for row in rows} == {"Đạt", "Không đạt", ""}
+    assert "Năm 2025 đã qua" in view.explanation.text()
+    report = report_figures(demo_db.db, "annual", "2025")
+    judged = {target.code: target.reached for target in report.targets}
+    for target in view.figures.targets:
+        if target.code in judged and not target.label.startswith(target.code):
+            assert target.reached == judged[target.code], target.code
     assert view.by_year.categories == ["2022", "2023", "2024", "2025"]
     view.resize(1200, 800)
     assert not view.grab().isNull()
@@ -51,3 +58,13 @@ def test_chart_paints_with_and_without_data(qtbot, categories):
     below_legend = range(80, 320, 4)
     colours = {image.pixelColor(x, y).name() for x in range(0, 500, 4) for y in below_legend}
     assert ("#c0392b" in colours) == bool(categories)
+
+
+def test_a_year_under_way_shows_whether_each_target_is_on_course(qtbot, demo_db):
+    view = DashboardView(demo_db, year=2025, today=date(2025, 9, 30))
+    qtbot.addWidget(view)
+    computed(qtbot, view)
+    words = {view.model.data(view.model.index(r, 4)) for r in range(view.model.rowCount())}
+    assert words <= {"Đúng tiến độ", "Chậm tiến độ", ""} and words - {""}
+    assert all(target.reached is None for target in view.figures.targets)
+    assert "(75%)" in view.explanation.text()
