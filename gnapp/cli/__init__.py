@@ -26,7 +26,7 @@ from gnapp.cli import (
     review,
 )
 from gnapp.cli.common import Parser, run
-from gnapp.i18n import LANGUAGES, SOURCE_LANGUAGE, current_language, set_language
+from gnapp.i18n import LANGUAGES, SOURCE_LANGUAGE, current_language, set_language, tr
 
 # The language of a command's output when --language is not given (docs/cli.md).
 LANGUAGE_VARIABLE = "GNAPP_LANG"
@@ -108,15 +108,19 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.self_test:
         if args.command is not None:
-            parser.error("--self-test không đi cùng một lệnh")
+            parser.error(tr("--self-test không đi cùng một lệnh"))
         return run(_self_test, args)
     if args.command is None:
         return run(args.handler, args)
     language = args.language or os.environ.get(LANGUAGE_VARIABLE) or SOURCE_LANGUAGE
     if language not in LANGUAGES:
         parser.error(
-            f"{LANGUAGE_VARIABLE}={language}: ngôn ngữ không được hỗ trợ "
-            f"(chọn một trong: {', '.join(sorted(LANGUAGES))})"
+            tr(
+                "{variable}={language}: ngôn ngữ không được hỗ trợ (chọn một trong: {choices})",
+                variable=LANGUAGE_VARIABLE,
+                language=language,
+                choices=", ".join(sorted(LANGUAGES)),
+            )
         )
     before = current_language()
     set_language(language)

@@ -24,7 +24,7 @@ from gnapp.cli.common import (
     sign_in_admin,
     subcommands,
 )
-from gnapp.i18n import LANGUAGES
+from gnapp.i18n import LANGUAGES, tr, tr_noop
 from gnapp.store.roles import ADMIN, COMMUNE_ROLES, RoleScheme
 
 if TYPE_CHECKING:
@@ -32,11 +32,11 @@ if TYPE_CHECKING:
 
 MULTILINE_SETTINGS = ("document.recipients",)
 USER_ACTIONS = {
-    "add": "thêm",
-    "passwd": "đổi mật khẩu",
-    "roles": "đổi vai trò",
-    "lock": "khóa",
-    "unlock": "mở khóa",
+    "add": tr_noop("thêm"),
+    "passwd": tr_noop("đổi mật khẩu"),
+    "roles": tr_noop("đổi vai trò"),
+    "lock": tr_noop("khóa"),
+    "unlock": tr_noop("mở khóa"),
 }
 USER_PASSWORDS = (
     "Mật khẩu được hỏi khi chạy, hoặc lấy từ biến môi trường GNAPP_PASSWORD (mật khẩu mới) và "
@@ -254,7 +254,9 @@ def _setup(args: argparse.Namespace) -> int:
         name, _, area = rest.partition(":")
         villages.append(VillageEntry(code, name, area or "rural"))
     roles = ("admin", "clerk") + (("approver",) if args.approver else ())
-    password = ask_secret("GNAPP_PASSWORD", f"Mật khẩu cho {args.admin}: ", repeat=True)
+    password = ask_secret(
+        "GNAPP_PASSWORD", tr("Mật khẩu cho {admin}: ", admin=args.admin), repeat=True
+    )
     cdb = create_commune_database(
         args.path,
         CommuneIdentity(
@@ -265,7 +267,15 @@ def _setup(args: argparse.Namespace) -> int:
         DocumentSettings.signed_by(args.signer_name, args.signer_title),
     )
     cdb.close()
-    print(f"Đã tạo {args.path}: {args.name}, {len(villages)} thôn, quản trị {args.admin}.")
+    print(
+        tr(
+            "Đã tạo {path}: {name}, {count} thôn, quản trị {admin}.",
+            path=args.path,
+            name=args.name,
+            count=len(villages),
+            admin=args.admin,
+        )
+    )
     return 0
 
 
@@ -274,7 +284,7 @@ def _user_list(cdb: OpenDatabase, args: argparse.Namespace) -> int:
 
     print_table(
         (account.username, account.full_name, account.role_names,
-         "đang dùng" if account.active else "đã khóa")
+         tr("đang dùng") if account.active else tr("đã khóa"))
         for account in list_users(cdb.db, cdb.role_scheme)
     )  # fmt: skip
     return 0
@@ -296,19 +306,28 @@ def _user(cdb: OpenDatabase, args: argparse.Namespace) -> int:
         sign_in_admin(cdb, args.admin)
     elif action != "add" or ADMIN not in args.role:
         raise CliError(
-            f"Tệp {cdb.path.name} chưa có người dùng: hãy thêm người quản trị trước (--role admin)."
+            tr(
+                "Tệp {name} chưa có người dùng: hãy thêm người quản trị trước (--role admin).",
+                name=cdb.path.name,
+            )
         )
     if action == "add":
-        password = ask_secret("GNAPP_PASSWORD", "Mật khẩu mới: ", repeat=True)
+        password = ask_secret("GNAPP_PASSWORD", tr("Mật khẩu mới: "), repeat=True)
         users.add_user(cdb, args.username, args.name, args.role, password)
     elif action == "passwd":
-        password = ask_secret("GNAPP_PASSWORD", "Mật khẩu mới: ", repeat=True)
+        password = ask_secret("GNAPP_PASSWORD", tr("Mật khẩu mới: "), repeat=True)
         users.change_password(cdb, args.username, password)
     elif action == "roles":
         users.set_roles(cdb, args.username, args.role)
     else:
         users.set_active(cdb, args.username, action == "unlock")
-    print(f"Đã {USER_ACTIONS[action]} tài khoản {args.username}.")
+    print(
+        tr(
+            "Tài khoản {username}: đã {action}.",
+            action=tr(USER_ACTIONS[action]),
+            username=args.username,
+        )
+    )
     return 0
 
 
@@ -316,7 +335,7 @@ def _settings_list(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     from gnapp.store.settings import SETTINGS, current_settings
 
     print_table(
-        (key, SETTINGS[key].label, " | ".join(value) if isinstance(value, list) else value)
+        (key, tr(SETTINGS[key].label), " | ".join(value) if isinstance(value, list) else value)
         for key, value in current_settings(cdb.db).items()
     )
     return 0
@@ -328,7 +347,7 @@ def _settings_set(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     sign_in_admin(cdb, args.admin)
     value = args.value.replace("|", "\n") if args.key in MULTILINE_SETTINGS else args.value
     save_settings(cdb, {args.key: value})
-    print(f"Đã lưu {args.key}.")
+    print(tr("Đã lưu {key}.", key=args.key))
     return 0
 
 
@@ -344,11 +363,11 @@ def _backup_folder(args: argparse.Namespace) -> int:
     from gnapp import preferences
 
     if args.default and args.folder:
-        raise CliError("Chọn một thư mục hoặc --default, không cả hai.")
+        raise CliError(tr("Chọn một thư mục hoặc --default, không cả hai."))
     if args.default or args.folder:
         folder = preferences.set_backup_root(None if args.default else args.folder)
-        print(f"Từ nay bản sao lưu tự động được ghi vào: {folder}")
-        print("(Các bản sao lưu cũ vẫn ở thư mục trước.)")
+        print(tr("Từ nay bản sao lưu tự động được ghi vào: {folder}", folder=folder))
+        print(tr("(Các bản sao lưu cũ vẫn ở thư mục trước.)"))
     else:
         print(preferences.backup_root())
     return 0
@@ -374,15 +393,15 @@ def _backup_make(args: argparse.Namespace) -> int:
         from gnapp.store.backup_encryption import check_backup_passphrase
 
         passphrase = ask_secret(
-            PASSPHRASE_VARIABLE, "Mật khẩu cho bản sao lưu (ít nhất 10 ký tự): ", repeat=True
+            PASSPHRASE_VARIABLE, tr("Mật khẩu cho bản sao lưu (ít nhất 10 ký tự): "), repeat=True
         )
         check_backup_passphrase(passphrase)
     folder = args.to or _backup_folder_of(args.db)
     made = backups.make_backup(args.db, folder, "manual", progress, passphrase=passphrase)
     end_progress()
-    print(f"Đã sao lưu vào {made}")
+    print(tr("Đã sao lưu vào {made}", made=made))
     if passphrase is not None:
-        print("Bản sao lưu được mã hóa: cần đúng mật khẩu này để phục hồi, hãy ghi nhớ nó.")
+        print(tr("Bản sao lưu được mã hóa: cần đúng mật khẩu này để phục hồi, hãy ghi nhớ nó."))
         _print_lines(backups.describe_backup(args.db).lines()[1:5])
     else:
         _print_lines(backups.describe_backup(made).lines())
@@ -396,16 +415,16 @@ def _backup_list(args: argparse.Namespace) -> int:
     folder = args.folder or _backup_folder_of(args.db)
     found = backups.list_backups(folder)
     if not found:
-        print(f"Chưa có bản sao lưu nào trong thư mục {folder}")
+        print(tr("Chưa có bản sao lưu nào trong thư mục {folder}", folder=folder))
         return 0
-    print(f"Thư mục sao lưu: {folder}")
+    print(tr("Thư mục sao lưu: {folder}", folder=folder))
     for backup in found:
         print(backup.path.name)
         problem = backups.check_integrity(backup.path).restore_problem
         if is_encrypted(backup.path):
-            _print_lines(["Được mã hóa: cần mật khẩu để xem nội dung hay phục hồi."])
+            _print_lines([tr("Được mã hóa: cần mật khẩu để xem nội dung hay phục hồi.")])
         elif problem:
-            _print_lines([f"KHÔNG DÙNG ĐƯỢC: {problem}"])
+            _print_lines([tr("KHÔNG DÙNG ĐƯỢC: {problem}", problem=problem)])
         else:
             _print_lines(backups.describe_backup(backup.path).lines())
     return 0
@@ -417,12 +436,12 @@ def _backup_restore(args: argparse.Namespace) -> int:
 
     source, named_as = args.backup, None
     if is_encrypted(args.backup):
-        passphrase = ask_secret(PASSPHRASE_VARIABLE, "Mật khẩu của bản sao lưu: ")
+        passphrase = ask_secret(PASSPHRASE_VARIABLE, tr("Mật khẩu của bản sao lưu: "))
         source, named_as = backups.decrypt_backup(args.backup, passphrase, args.db), args.backup
     try:
-        print(f"Bản sao lưu {args.backup} chứa:")
+        print(tr("Bản sao lưu {backup} chứa:", backup=args.backup))
         _print_lines(backups.describe_backup(source, named_as=named_as).lines())
-        print(f"Phục hồi {args.db} từ bản sao lưu này…")
+        print(tr("Phục hồi {db} từ bản sao lưu này…", db=args.db))
         result = backups.restore_backup(
             source, args.db, _backup_folder_of(args.db), named_as=named_as
         )
@@ -430,8 +449,13 @@ def _backup_restore(args: argparse.Namespace) -> int:
         if named_as is not None:
             backups.remove_decrypted(source)
     if result.kept_copy is not None:
-        print(f"Dữ liệu trước khi phục hồi được giữ lại trong tệp {result.kept_copy}")
-    print("Đã phục hồi xong.")
+        print(
+            tr(
+                "Dữ liệu trước khi phục hồi được giữ lại trong tệp {kept_copy}",
+                kept_copy=result.kept_copy,
+            )
+        )
+    print(tr("Đã phục hồi xong."))
     return 0
 
 
@@ -439,11 +463,15 @@ def _db_check(args: argparse.Namespace) -> int:
     from gnapp.store.backups import check_integrity
 
     if not args.path.exists():
-        raise CliError(f"Không tìm thấy tệp dữ liệu: {args.path}")
+        raise CliError(tr("Không tìm thấy tệp dữ liệu: {path}", path=args.path))
     report = check_integrity(args.path, quick=False)
     if report.version is None:
         raise CliError(
-            f"Tệp {args.path} không phải cơ sở dữ liệu GNApp hợp lệ ({report.problems[0]})."
+            tr(
+                "Tệp {path} không phải cơ sở dữ liệu GNApp hợp lệ ({problem}).",
+                path=args.path,
+                problem=report.problems[0],
+            )
         )
     print("\n".join(report.lines()))
     if report.chain_break is not None:
@@ -459,7 +487,7 @@ def _language(args: argparse.Namespace) -> int:
 
     if args.code is not None:
         remember_language(args.code)
-        print(f"Từ lần mở sau, giao diện dùng: {LANGUAGES[args.code]}")
+        print(tr("Từ lần mở sau, giao diện dùng: {language}", language=LANGUAGES[args.code]))
     else:
         code = preferred_language()
         print(f"{code} — {LANGUAGES[code]}")
@@ -470,7 +498,7 @@ def _standards(_: argparse.Namespace) -> int:
     from gnapp.core.standards import available_standards
 
     for standard in available_standards():
-        print(f"{standard.id}\t{standard.name}")
+        print(f"{standard.id}\t{tr(standard.name)}")
     return 0
 
 
@@ -478,20 +506,28 @@ def _demo_create(args: argparse.Namespace) -> int:
     from gnapp.demo import DEFAULT_HOUSEHOLDS, DEFAULT_SEED, create_demo
 
     if args.path.exists():
-        raise CliError(f"Tệp đã tồn tại, không ghi đè: {args.path}")
+        raise CliError(tr("Tệp đã tồn tại, không ghi đè: {path}", path=args.path))
     households = DEFAULT_HOUSEHOLDS if args.households is None else args.households
     if households < 1:
-        raise CliError("Số hộ phải lớn hơn 0")
+        raise CliError(tr("Số hộ phải lớn hơn 0"))
 
     def progress(done: int, total: int) -> None:
-        show_progress(f"Đang tạo: {done}/{total} hộ")
+        show_progress(tr("Đang tạo: {done}/{total} hộ", done=done, total=total))
 
     summary = create_demo(
         args.path, households, DEFAULT_SEED if args.seed is None else args.seed, progress
     )
     end_progress()
     print(
-        f"Đã tạo xã mẫu {summary.path}: {summary.villages} thôn/tổ dân phố, "
-        f"{summary.households} hộ, {summary.members} nhân khẩu."
+        tr(
+            (
+                "Đã tạo xã mẫu {path}: {villages} thôn/tổ dân phố, {households} hộ, "
+                "{members} nhân khẩu."
+            ),
+            path=summary.path,
+            villages=summary.villages,
+            households=summary.households,
+            members=summary.members,
+        )
     )
     return 0

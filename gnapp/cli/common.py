@@ -176,7 +176,9 @@ class Parser(argparse.ArgumentParser):
                 message = text.format(*found.groups())
                 break
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: sai cú pháp lệnh: {message}\n")
+        self.exit(
+            EXIT_USAGE, tr("{prog}: sai cú pháp lệnh: {message}\n", prog=self.prog, message=message)
+        )
 
 
 class _Formatter(argparse.HelpFormatter):
@@ -230,10 +232,15 @@ def ask_secret(variable: str, prompt: str, *, repeat: bool = False) -> str:
     if variable in os.environ:
         return os.environ[variable]
     if not sys.stdin.isatty():
-        raise CliError(f"Cần mật khẩu: đặt biến môi trường {variable} hoặc chạy trong cửa sổ lệnh.")
+        raise CliError(
+            tr(
+                "Cần mật khẩu: đặt biến môi trường {variable} hoặc chạy trong cửa sổ lệnh.",
+                variable=variable,
+            )
+        )
     secret = getpass.getpass(prompt)
-    if repeat and getpass.getpass("Nhập lại: ") != secret:
-        raise CliError("Hai lần nhập mật khẩu không giống nhau.")
+    if repeat and getpass.getpass(tr("Nhập lại: ")) != secret:
+        raise CliError(tr("Hai lần nhập mật khẩu không giống nhau."))
     return secret
 
 
@@ -242,8 +249,13 @@ def _require_users(database: OpenDatabase) -> None:
 
     if not has_users(database.db):
         raise CliError(
-            f"Tệp {database.path.name} chưa có người dùng: hãy thêm người quản trị trước "
-            "(lệnh “user add … --role admin”)."
+            tr(
+                (
+                    "Tệp {name} chưa có người dùng: hãy thêm người quản trị trước (lệnh "
+                    "“user add … --role admin”)."
+                ),
+                name=database.path.name,
+            )
         )
 
 
@@ -252,7 +264,11 @@ def sign_in_user(database: OpenDatabase, username: str) -> Any:
     from gnapp.store.users import sign_in
 
     _require_users(database)
-    return sign_in(database, username, ask_secret(USER_PASSWORD, f"Mật khẩu của {username}: "))
+    return sign_in(
+        database,
+        username,
+        ask_secret(USER_PASSWORD, tr("Mật khẩu của {username}: ", username=username)),
+    )
 
 
 def sign_in_admin(database: OpenDatabase, username: str | None) -> None:
@@ -260,9 +276,9 @@ def sign_in_admin(database: OpenDatabase, username: str | None) -> None:
     from gnapp.store import users
 
     if not username:
-        raise CliError("Cần --admin TÊN của người quản trị.")
+        raise CliError(tr("Cần --admin TÊN của người quản trị."))
     _require_users(database)
-    password = ask_secret(ADMIN_PASSWORD, f"Mật khẩu của {username}: ")
+    password = ask_secret(ADMIN_PASSWORD, tr("Mật khẩu của {username}: ", username=username))
     users.require(users.sign_in(database, username, password), "administer", database.role_scheme)
 
 
@@ -275,7 +291,7 @@ def lookup_household(db: Any, code: str) -> int:
 
     found = household_id_by_code(db, code)
     if found is None:
-        raise CliError(f"Không có hộ mã “{code}” trong sổ.")
+        raise CliError(tr("Không có hộ mã “{code}” trong sổ.", code=code))
     return found
 
 
@@ -288,7 +304,9 @@ def lookup_village(db: Any, written: str) -> int:
     if found is not None:
         return found
     names = ", ".join(f"{row['code']} {row['name']}" for row in villages(db))
-    raise CliError(f"Không có thôn / tổ dân phố “{written}” (có: {names}).")
+    raise CliError(
+        tr("Không có thôn / tổ dân phố “{written}” (có: {names}).", written=written, names=names)
+    )
 
 
 def read_json(path: Path) -> Any:
@@ -296,17 +314,23 @@ def read_json(path: Path) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
-        raise CliError(f"Không đọc được tệp {path}: {error.strerror}") from error
+        raise CliError(
+            tr("Không đọc được tệp {path}: {strerror}", path=path, strerror=error.strerror)
+        ) from error
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise CliError(
-            f"Không đọc được tệp {path}: không phải JSON hợp lệ (UTF-8): {error}"
+            tr(
+                "Không đọc được tệp {path}: không phải JSON hợp lệ (UTF-8): {error}",
+                path=path,
+                error=error,
+            )
         ) from error
 
 
 def output_folder(path: Path) -> Path:
     """``path``, the folder a command writes into, created when it does not exist yet."""
     if path.exists() and not path.is_dir():
-        raise CliError(f"{path} là một tệp, không phải thư mục")
+        raise CliError(tr("{path} là một tệp, không phải thư mục", path=path))
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -323,6 +347,13 @@ def print_table(rows: Iterable[Sequence[Any]]) -> None:
     """Rows as tab-separated lines (a heading row first where the command has one)."""
     for row in rows:
         print("\t".join("" if cell is None else str(cell) for cell in row))
+
+
+def format_amount(dong: int | float) -> str:
+    """An amount of money in the command's language ("1.500.000 đồng")."""
+    from gnapp.core.vietnamese import format_number
+
+    return tr("{amount} đồng", amount=format_number(dong))
 
 
 def print_limited(lines: Sequence[str]) -> None:

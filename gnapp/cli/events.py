@@ -25,9 +25,14 @@ from datetime import date
 from typing import Any
 
 from gnapp.cli.common import CliError, add_db, lookup_household, on_commune, print_json, print_table
+from gnapp.i18n import tr, tr_noop
 
 # How a member joins, as the command line names it (gnapp.store.events.JOIN_WAYS).
-JOIN_LABELS = {"marriage": "kết hôn", "moved_in": "chuyển đến", "from_household": "từ hộ khác"}
+JOIN_LABELS = {
+    "marriage": tr_noop("kết hôn"),
+    "moved_in": tr_noop("chuyển đến"),
+    "from_household": tr_noop("từ hộ khác"),
+}
 MEMBER_HELP = "thành viên: số thứ tự như “household show” in, số CCCD hoặc họ tên"
 
 
@@ -38,8 +43,12 @@ def _event_command(
     "required", "optional" or "none", --db); the caller adds what else the event needs."""
     parser = actions.add_parser(name, help=help_text)
     parser.add_argument("code", metavar="MÃ_HỘ", help="mã hộ")
-    parser.add_argument("--date", required=True, metavar="NGÀY",
-                        help="ngày xảy ra, dạng năm-tháng-ngày (2026-03-05)")  # fmt: skip
+    parser.add_argument(
+        "--date",
+        required=True,
+        metavar="NGÀY",
+        help="ngày xảy ra, dạng năm-tháng-ngày (2026-03-05)",
+    )
     if reason != "none":
         parser.add_argument(
             "--reason",
@@ -62,8 +71,13 @@ def add_household_commands(actions: Any) -> None:
         _event_command(actions, name, help_text, _household_event, reason=reason)
 
     split = _event_command(actions, "split", "tách hộ: một số thành viên lập hộ mới", _split)
-    split.add_argument("--member", action="append", required=True, metavar="TV",
-                       help=f"{MEMBER_HELP} (nhắc lại cho từng người tách ra)")  # fmt: skip
+    split.add_argument(
+        "--member",
+        action="append",
+        required=True,
+        metavar="TV",
+        help=f"{MEMBER_HELP} (nhắc lại cho từng người tách ra)",
+    )
     split.add_argument("--new-code", required=True, metavar="MÃ", help="mã của hộ mới")
     split.add_argument("--head", metavar="TV", help="chủ hộ mới (mặc định: người đầu tiên)")
 
@@ -77,8 +91,9 @@ def add_household_commands(actions: Any) -> None:
     listing.set_defaults(handler=on_commune(_events))
 
     undo = actions.add_parser("undo-event", help="hoàn tác một sự kiện ghi nhầm")
-    undo.add_argument("event_id", type=int, metavar="SỐ",
-                      help="số của sự kiện (như “household events” in)")  # fmt: skip
+    undo.add_argument(
+        "event_id", type=int, metavar="SỐ", help="số của sự kiện (như “household events” in)"
+    )
     add_db(undo)
     undo.set_defaults(handler=on_commune(_undo))
 
@@ -101,12 +116,20 @@ def add_commands(commands: Any) -> None:
     _person_options(birth, birth=True)
 
     join = _event_command(actions, "join", "ghi một người nhập khẩu vào hộ", _join)
-    join.add_argument("--how", required=True, choices=JOIN_WAYS,
-                      help="marriage: kết hôn; moved_in: chuyển đến từ nơi khác; "
-                      "from_household: từ hộ khác trong xã")  # fmt: skip
+    join.add_argument(
+        "--how",
+        required=True,
+        choices=JOIN_WAYS,
+        help="marriage: kết hôn; moved_in: chuyển đến từ nơi khác; "
+        "from_household: từ hộ khác trong xã",
+    )
     _person_options(join, birth=False)
-    join.add_argument("--from", dest="from_code", metavar="MÃ_HỘ",
-                      help="hộ cũ trong xã (với --how from_household)")  # fmt: skip
+    join.add_argument(
+        "--from",
+        dest="from_code",
+        metavar="MÃ_HỘ",
+        help="hộ cũ trong xã (với --how from_household)",
+    )
     join.add_argument(
         "--member",
         metavar="TV",
@@ -164,8 +187,16 @@ def find_member(db: Any, household_id: int, written: str) -> dict[str, Any]:
         return found[0]
     names = ", ".join(f"{number}. {m['full_name']}" for number, m in enumerate(members, 1))
     code = household_code(db, household_id)
-    what = "Có hai thành viên tên" if found else "Không có thành viên"
-    raise CliError(f"{what} “{written}” trong hộ {code} (có: {names}).")
+    what = tr("Có hai thành viên tên") if found else tr("Không có thành viên")
+    raise CliError(
+        tr(
+            "{what} “{written}” trong hộ {code} (có: {names}).",
+            what=what,
+            written=written,
+            code=code,
+            names=names,
+        )
+    )
 
 
 def _shown(day: str) -> str:
@@ -175,11 +206,15 @@ def _shown(day: str) -> str:
 
 
 def _reason(args: argparse.Namespace) -> str:
-    return f" (lý do: {args.reason.strip()})" if args.reason and args.reason.strip() else ""
+    return (
+        tr(" (lý do: {reason})", reason=args.reason.strip())
+        if args.reason and args.reason.strip()
+        else ""
+    )
 
 
 def _recorded(text: str) -> int:
-    print(f"Đã ghi: {text}.")
+    print(tr("Đã ghi: {text}.", text=text))
     return 0
 
 
@@ -191,12 +226,20 @@ def _household_event(cdb: Any, args: argparse.Namespace) -> int:
 
     household_id = lookup_household(cdb.db, args.code)
     record, what = {
-        "move-in": (events.record_moved_in, "chuyển đến xã"),
-        "move-away": (events.record_moved_away, "chuyển đi"),
-        "end": (events.record_ended, "không còn (hộ kết thúc)"),
+        "move-in": (events.record_moved_in, tr("chuyển đến xã")),
+        "move-away": (events.record_moved_away, tr("chuyển đi")),
+        "end": (events.record_ended, tr("không còn (hộ kết thúc)")),
     }[args.household_command]
     record(cdb, household_id, args.date, args.reason)
-    return _recorded(f"hộ {args.code} {what} ngày {_shown(args.date)}{_reason(args)}")
+    return _recorded(
+        tr(
+            "hộ {code} {what} ngày {date}{reason}",
+            code=args.code,
+            what=what,
+            date=_shown(args.date),
+            reason=_reason(args),
+        )
+    )
 
 
 def _split(cdb: Any, args: argparse.Namespace) -> int:
@@ -216,8 +259,14 @@ def _split(cdb: Any, args: argparse.Namespace) -> int:
     )
     names = ", ".join(dict.fromkeys(member["full_name"] for member in moving))
     return _recorded(
-        f"tách hộ {args.new_code.strip()} ({names}) từ hộ {args.code} "
-        f"ngày {_shown(args.date)}{_reason(args)}"
+        tr(
+            "tách hộ {new_code} ({names}) từ hộ {code} ngày {date}{reason}",
+            new_code=args.new_code.strip(),
+            names=names,
+            code=args.code,
+            date=_shown(args.date),
+            reason=_reason(args),
+        )
     )
 
 
@@ -228,8 +277,14 @@ def _merge(cdb: Any, args: argparse.Namespace) -> int:
     into = lookup_household(cdb.db, args.into)
     merge_households(cdb, household_id, into, args.date, args.reason)
     return _recorded(
-        f"hộ {args.code} nhập vào hộ {args.into} ngày {_shown(args.date)}{_reason(args)}; "
-        f"hãy sửa quan hệ với chủ hộ của các thành viên mới (“household edit {args.into}”)"
+        tr(
+            "hộ {code} nhập vào hộ {into} ngày {date}{reason}; hãy sửa quan hệ với chủ hộ "
+            "của các thành viên mới (“household edit {into}”)",
+            code=args.code,
+            into=args.into,
+            date=_shown(args.date),
+            reason=_reason(args),
+        )
     )
 
 
@@ -242,17 +297,41 @@ def _events(cdb: Any, args: argparse.Namespace) -> int:
         print_json([asdict(event) | {"label": EVENT_LABELS[event.kind]} for event in found])
         return 0
     if not found:
-        print(f"Hộ {args.code} chưa có sự kiện nào.")
+        print(tr("Hộ {code} chưa có sự kiện nào.", code=args.code))
         return 0
-    print_table([
-        ("Số", "Ngày", "Sự kiện", "Thành viên", "Hộ liên quan", "Lý do", "Người ghi", "Hoàn tác"),
-        *((event.id, _shown(event.event_date), EVENT_LABELS[event.kind], event.member_name,
-           event.other_household_code, event.reason,
-           f"{event.recorded_by} ({format_timestamp(event.recorded_at)})",
-           f"đã hoàn tác ({event.undone_by}, {format_timestamp(event.undone_at)})"
-           if event.undone_at else "")
-          for event in found),
-    ])  # fmt: skip
+    print_table(
+        [
+            (
+                tr("Số"),
+                tr("Ngày"),
+                tr("Sự kiện"),
+                tr("Thành viên"),
+                tr("Hộ liên quan"),
+                tr("Lý do"),
+                tr("Người ghi"),
+                tr("Hoàn tác"),
+            ),
+            *(
+                (
+                    event.id,
+                    _shown(event.event_date),
+                    tr(EVENT_LABELS[event.kind]),
+                    event.member_name,
+                    event.other_household_code,
+                    event.reason,
+                    f"{event.recorded_by} ({format_timestamp(event.recorded_at)})",
+                    tr(
+                        "đã hoàn tác ({undone_by}, {undone_at})",
+                        undone_by=event.undone_by,
+                        undone_at=format_timestamp(event.undone_at),
+                    )
+                    if event.undone_at
+                    else "",
+                )
+                for event in found
+            ),
+        ]
+    )
     return 0
 
 
@@ -262,8 +341,13 @@ def _undo(cdb: Any, args: argparse.Namespace) -> int:
     undone = event(cdb.db, args.event_id)
     undo_event(cdb, args.event_id)
     print(
-        f"Đã hoàn tác sự kiện số {undone.id}: hộ {undone.household_code} "
-        f"{EVENT_LABELS[undone.kind]} ngày {_shown(undone.event_date)}."
+        tr(
+            "Đã hoàn tác sự kiện số {id}: hộ {household_code} {event} ngày {date}.",
+            id=undone.id,
+            household_code=undone.household_code,
+            event=tr(EVENT_LABELS[undone.kind]),
+            date=_shown(undone.event_date),
+        )
     )
     return 0
 
@@ -276,7 +360,7 @@ def _person(args: argparse.Namespace, relation: str) -> dict[str, Any]:
     from gnapp.core.household_checks import read_birth_date, read_citizen_id
 
     if not args.name or not args.name.strip():
-        raise CliError("Cần --name: họ và tên của người mới.")
+        raise CliError(tr("Cần --name: họ và tên của người mới."))
     person: dict[str, Any] = {
         "full_name": args.name.strip(),
         "sex": args.sex,
@@ -286,7 +370,7 @@ def _person(args: argparse.Namespace, relation: str) -> dict[str, Any]:
         if args.birth_date:
             person["birth_date"] = read_birth_date(args.birth_date)
     except ValueError as error:
-        raise CliError(f"--birth-date: {error}") from error
+        raise CliError(tr("--birth-date: {error}", error=error)) from error
     if args.citizen_id and (citizen_id := read_citizen_id(args.citizen_id)):
         person["citizen_id"] = citizen_id
     return person
@@ -299,7 +383,12 @@ def _birth(cdb: Any, args: argparse.Namespace) -> int:
     person = _person(args, "child")
     record_birth(cdb, household_id, args.date, person)
     return _recorded(
-        f"{person['full_name']} sinh ngày {_shown(args.date)}, thành viên mới của hộ {args.code}"
+        tr(
+            "{name} sinh ngày {date}, thành viên mới của hộ {code}",
+            name=person["full_name"],
+            date=_shown(args.date),
+            code=args.code,
+        )
     )
 
 
@@ -309,18 +398,32 @@ def _join(cdb: Any, args: argparse.Namespace) -> int:
     household_id = lookup_household(cdb.db, args.code)
     if args.how == "from_household":
         if not args.from_code or not args.member:
-            raise CliError("Với --how from_household cần --from MÃ_HỘ và --member TV.")
+            raise CliError(tr("Với --how from_household cần --from MÃ_HỘ và --member TV."))
         moving = find_member(cdb.db, lookup_household(cdb.db, args.from_code), args.member)
-        name, how = moving["full_name"], f"từ hộ {args.from_code}"
+        name, how = moving["full_name"], tr("từ hộ {code}", code=args.from_code)
         relation = {"relation": args.relation} if args.relation else None
-        record_joined(cdb, household_id, args.date, args.how, member=relation,
-                      from_member_id=moving["id"], reason=args.reason)  # fmt: skip
+        record_joined(
+            cdb,
+            household_id,
+            args.date,
+            args.how,
+            member=relation,
+            from_member_id=moving["id"],
+            reason=args.reason,
+        )
     else:
         person = _person(args, "other")
-        name, how = person["full_name"], JOIN_LABELS[args.how]
+        name, how = person["full_name"], tr(JOIN_LABELS[args.how])
         record_joined(cdb, household_id, args.date, args.how, member=person, reason=args.reason)
     return _recorded(
-        f"{name} nhập khẩu vào hộ {args.code} ngày {_shown(args.date)} ({how}){_reason(args)}"
+        tr(
+            "{name} nhập khẩu vào hộ {code} ngày {date} ({how}){reason}",
+            name=name,
+            code=args.code,
+            date=_shown(args.date),
+            how=how,
+            reason=_reason(args),
+        )
     )
 
 
@@ -331,10 +434,17 @@ def _member_leaves(cdb: Any, args: argparse.Namespace) -> int:
     member = find_member(cdb.db, household_id, args.member)
     if args.member_command == "death":
         record_death(cdb, member["id"], args.date, args.reason)
-        what = "qua đời"
+        what = tr("qua đời")
     else:
         record_left(cdb, member["id"], args.date, args.reason)
-        what = "rời khỏi hộ"
+        what = tr("rời khỏi hộ")
     return _recorded(
-        f"{member['full_name']} (hộ {args.code}) {what} ngày {_shown(args.date)}{_reason(args)}"
+        tr(
+            "{name} (hộ {code}) {what} ngày {date}{reason}",
+            name=member["full_name"],
+            code=args.code,
+            what=what,
+            date=_shown(args.date),
+            reason=_reason(args),
+        )
     )

@@ -31,6 +31,7 @@ from gnapp.cli.common import (
     subcommands,
 )
 from gnapp.cli.packages import confirm_fingerprint, new_passphrase, passphrase, read_bytes
+from gnapp.i18n import tr
 
 OFFICE_DB = "tệp dữ liệu của cơ quan nhận (.gnoffice)"
 SHOWN_DIFFERENCES = 30
@@ -178,13 +179,19 @@ def _create(args: argparse.Namespace) -> int:
         signer_name=args.signer_name,
     )
     key_passphrase = new_passphrase()
-    password = ask_secret("GNAPP_PASSWORD", f"Mật khẩu cho {args.admin}: ", repeat=True)
+    password = ask_secret(
+        "GNAPP_PASSWORD", tr("Mật khẩu cho {admin}: ", admin=args.admin), repeat=True
+    )
     admin = AdminAccount(args.admin, args.admin_name, password, (ADMIN,))
     with create_office(args.path, identity, key_passphrase, admin) as office:
         key = office_public_key(office)
     print(
-        f"Đã tạo {args.path}, quản trị {args.admin}. Dấu vân tay khóa mã hóa của cơ quan: "
-        f"{key.fingerprint}"
+        tr(
+            "Đã tạo {path}, quản trị {admin}. Dấu vân tay khóa mã hóa của cơ quan: {fingerprint}",
+            path=args.path,
+            admin=args.admin,
+            fingerprint=key.fingerprint,
+        )
     )
     return 0
 
@@ -195,7 +202,7 @@ def _key(office: Any, args: argparse.Namespace) -> int:
 
     key = office_public_key(office)
     path = write_public_key(key, args.out)
-    print(f"Đã ghi {path}. Dấu vân tay: {key.fingerprint}")
+    print(tr("Đã ghi {path}. Dấu vân tay: {fingerprint}", path=path, fingerprint=key.fingerprint))
     return 0
 
 
@@ -216,16 +223,27 @@ def _register(office: Any, args: argparse.Namespace) -> int:
         confirm_fingerprint(change.new_key, args.fingerprint)
         apply_key_change(office, change, content, user)
         print(
-            f"Đã nhận đổi khóa của {change.commune_name}: {change.new_key.fingerprint}, từ gói số "
-            f"{change.from_sequence}."
+            tr(
+                "Đã nhận đổi khóa của {commune_name}: {fingerprint}, từ gói số {from_sequence}.",
+                commune_name=change.commune_name,
+                fingerprint=change.new_key.fingerprint,
+                from_sequence=change.from_sequence,
+            )
         )
         return 0
     if args.file.suffix != PUBLIC_KEY_SUFFIX:
-        raise CliError(f"Cần tệp {PUBLIC_KEY_SUFFIX} hoặc {KEY_CHANGE_SUFFIX}: {args.file}")
+        raise CliError(
+            tr(
+                "Cần tệp {public_key} hoặc {key_change}: {file}",
+                public_key=PUBLIC_KEY_SUFFIX,
+                key_change=KEY_CHANGE_SUFFIX,
+                file=args.file,
+            )
+        )
     key = read_public_key(content, SIGNING)
     confirm_fingerprint(key, args.fingerprint)
     commune = register_commune(office, key, user, replace=args.replace)
-    print(f"Đã đăng ký {commune.name} (mã {commune.code}).")
+    print(tr("Đã đăng ký {name} (mã {code}).", name=commune.name, code=commune.code))
     return 0
 
 
@@ -235,7 +253,12 @@ def _print_receipts(receipts: list[Any]) -> bool:
         for difference in receipt.differences[:SHOWN_DIFFERENCES]:
             print(f"    {difference.line()}")
         if len(receipt.differences) > SHOWN_DIFFERENCES:
-            print(f"    … và {len(receipt.differences) - SHOWN_DIFFERENCES} số liệu khác")
+            print(
+                tr(
+                    "    … và {count} số liệu khác",
+                    count=len(receipt.differences) - SHOWN_DIFFERENCES,
+                )
+            )
     return all(r.accepted for r in receipts)
 
 
@@ -243,7 +266,7 @@ def _unlock(office: Any) -> Any:
     """The office's private key (GNAPP_PASSPHRASE or asked)."""
     from gnapp.office.registry import unlock_office_key
 
-    return unlock_office_key(office, passphrase("Mật khẩu khóa của cơ quan: "))
+    return unlock_office_key(office, passphrase(tr("Mật khẩu khóa của cơ quan: ")))
 
 
 def _receive(office: Any, args: argparse.Namespace) -> int:
@@ -252,7 +275,7 @@ def _receive(office: Any, args: argparse.Namespace) -> int:
     user = sign_in_user(office, args.user)
     receipts = receive_files(office, args.files, _unlock(office), user)
     if not receipts:
-        print("Không có gói mới.")
+        print(tr("Không có gói mới."))
     return EXIT_DONE if _print_receipts(receipts) else EXIT_REFUSED
 
 
@@ -260,10 +283,10 @@ def _watch(office: Any, args: argparse.Namespace) -> int:
     from gnapp.office.receive import receive_files
 
     if not args.folder.is_dir():
-        raise CliError(f"Không có thư mục {args.folder}")
+        raise CliError(tr("Không có thư mục {folder}", folder=args.folder))
     user = sign_in_user(office, args.user)
     private = _unlock(office)
-    print(f"Đang theo dõi {args.folder} (Ctrl+C để dừng)…")
+    print(tr("Đang theo dõi {folder} (Ctrl+C để dừng)…", folder=args.folder))
     try:
         while True:
             _print_receipts(receive_files(office, [args.folder], private, user))
@@ -277,12 +300,12 @@ def _board(office: Any, args: argparse.Namespace) -> int:
 
     shown = board(office, args.kind)
     if not shown.columns:
-        print("Chưa nhận báo cáo nào.")
+        print(tr("Chưa nhận báo cáo nào."))
     for column in shown.columns:
         print(f"{column_label(column)}:")
         for code, name in shown.communes:
             cell = shown.cell(code, column)
-            print(f"  {name} ({code}): {cell.text if cell else 'Chưa gửi'}")
+            print(f"  {name} ({code}): {cell.text if cell else tr('Chưa gửi')}")
     return 0
 
 
@@ -292,17 +315,18 @@ def _receipts(office: Any, args: argparse.Namespace) -> int:
 
     records = receipt_history(office, args.limit)
     if not records:
-        print("Chưa có tệp nào được gửi đến.")
+        print(tr("Chưa có tệp nào được gửi đến."))
     for record in records:
         if not record.accepted:
-            result = f"TỪ CHỐI — {record.message}"
+            result = tr("TỪ CHỐI — {message}", message=record.message)
         else:
-            result = "bản sửa" if record.correction else "đã nhận"
-            result = f"{record.report} của {record.commune_name}: {result}"
+            result = tr("bản sửa") if record.correction else tr("đã nhận")
+            result = tr("{report} của {commune}: {result}", report=record.report,
+                        commune=record.commune_name, result=result)  # fmt: skip
         by = f" — {record.actor}" if record.actor else ""
         print(f"{format_timestamp(record.at)}  {record.file_name}  {result}{by}")
         for note in record.notes:
-            print(f"    Lưu ý: {note}")
+            print(tr("    Lưu ý: {note}", note=note))
     return 0
 
 
@@ -312,13 +336,24 @@ def _consolidations(office: Any, args: argparse.Namespace) -> int:
 
     records = consolidation_history(office, args.limit)
     if not records:
-        print("Chưa lập báo cáo tổng hợp nào.")
+        print(tr("Chưa lập báo cáo tổng hợp nào."))
     for record in records:
-        number = f" số {record.number}" if record.number else ""
+        number = tr(" số {number}", number=record.number) if record.number else ""
         print(
-            f"{format_timestamp(record.at)}  {record.report}{number} ngày "
-            f"{format_date(date.fromisoformat(record.document_date))}: {record.communes} xã"
-            f" (chưa gửi: {record.missing}) — {record.actor}; {', '.join(record.files)}"
+            tr(
+                (
+                    "{at}  {report}{number} ngày {date}: {communes} "
+                    "xã (chưa gửi: {missing}) — {actor}; {files}"
+                ),
+                at=format_timestamp(record.at),
+                report=record.report,
+                number=number,
+                date=format_date(date.fromisoformat(record.document_date)),
+                communes=record.communes,
+                missing=record.missing,
+                actor=record.actor,
+                files=", ".join(record.files),
+            )
         )
     return 0
 
@@ -333,7 +368,16 @@ def _consolidate(office: Any, args: argparse.Namespace) -> int:
         office, consolidation, args.out, args.date or date.today(), user, args.number
     )
     print(
-        f"Đã tổng hợp {len(consolidation.packages)} xã: {pdf}, {xlsx}"
-        + (f"; chưa gửi: {', '.join(consolidation.missing)}" if consolidation.missing else "")
+        tr(
+            "Đã tổng hợp {count} xã: {pdf}, {xlsx}",
+            count=len(consolidation.packages),
+            pdf=pdf,
+            xlsx=xlsx,
+        )
+        + (
+            tr("; chưa gửi: {missing}", missing=", ".join(consolidation.missing))
+            if consolidation.missing
+            else ""
+        )
     )
     return 0

@@ -28,6 +28,7 @@ from gnapp.cli.common import (
     sign_in_user,
     subcommands,
 )
+from gnapp.i18n import tr
 
 if TYPE_CHECKING:
     from gnapp.packages.keys import PublicKey
@@ -117,29 +118,35 @@ def add_commands(commands: Any) -> None:
 # --- passphrases and confirmation -------------------------------------------------------------
 
 
-def passphrase(prompt: str = "Mật khẩu khóa: ") -> str:
+def passphrase(prompt: str | None = None) -> str:
     """The passphrase of the key a command uses (GNAPP_PASSPHRASE or asked)."""
-    return ask_secret(PASSPHRASE, prompt)
+    return ask_secret(PASSPHRASE, prompt or tr("Mật khẩu khóa: "))
 
 
 def new_passphrase() -> str:
     """A passphrase for a key being created (GNAPP_NEW_PASSPHRASE or asked twice)."""
-    return ask_secret(NEW_PASSPHRASE, "Mật khẩu mới cho khóa: ", repeat=True)
+    return ask_secret(NEW_PASSPHRASE, tr("Mật khẩu mới cho khóa: "), repeat=True)
 
 
 def confirm_fingerprint(key: PublicKey, typed: str | None) -> None:
     """The fingerprint must match what the other office read out by phone."""
     from gnapp.packages.keys import same_fingerprint
 
-    print(f"Dấu vân tay của khóa ({key.owner_name}): {key.fingerprint}")
+    print(
+        tr(
+            "Dấu vân tay của khóa ({owner_name}): {fingerprint}",
+            owner_name=key.owner_name,
+            fingerprint=key.fingerprint,
+        )
+    )
     if typed is None:
         if not sys.stdin.isatty():
             raise CliError(
-                "Hãy đối chiếu dấu vân tay qua điện thoại và ghi lại bằng --fingerprint."
+                tr("Hãy đối chiếu dấu vân tay qua điện thoại và ghi lại bằng --fingerprint.")
             )
-        typed = input("Gõ lại dấu vân tay do bên kia đọc qua điện thoại: ")
+        typed = input(tr("Gõ lại dấu vân tay do bên kia đọc qua điện thoại: "))
     if not same_fingerprint(typed, key.fingerprint):
-        raise CliError("Dấu vân tay không khớp: không nhận khóa này.")
+        raise CliError(tr("Dấu vân tay không khớp: không nhận khóa này."))
 
 
 def read_bytes(path: Path) -> bytes:
@@ -147,7 +154,9 @@ def read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as error:
-        raise CliError(f"Không đọc được tệp {path}: {error.strerror}") from None
+        raise CliError(
+            tr("Không đọc được tệp {path}: {strerror}", path=path, strerror=error.strerror)
+        ) from None
 
 
 # --- keys ----------------------------------------------------------------------------------------
@@ -157,9 +166,11 @@ def _key_create(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     from gnapp.packages.commune import create_signing_key
 
     key = create_signing_key(cdb, new_passphrase(), replace=args.replace)
-    print(f"Đã tạo khóa ký của xã. Dấu vân tay: {key.public.fingerprint}")
+    print(
+        tr("Đã tạo khóa ký của xã. Dấu vân tay: {fingerprint}", fingerprint=key.public.fingerprint)
+    )
     if args.replace:
-        print("Hãy gửi tệp khóa công khai mới (gnapp key export) để cấp trên đăng ký lại.")
+        print(tr("Hãy gửi tệp khóa công khai mới (gnapp key export) để cấp trên đăng ký lại."))
     return 0
 
 
@@ -167,7 +178,12 @@ def _key_export(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     from gnapp.packages.commune import require_signing_key
     from gnapp.packages.keys import write_public_key
 
-    print(f"Đã ghi {write_public_key(require_signing_key(cdb.db).public, args.out)}")
+    print(
+        tr(
+            "Đã ghi {path}",
+            path=write_public_key(require_signing_key(cdb.db).public, args.out),
+        )
+    )
     return 0
 
 
@@ -183,11 +199,19 @@ def _key_change(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     from gnapp.packages.keys import write_key_change
 
     output_folder(args.out)
-    change = change_signing_key(cdb, passphrase("Mật khẩu khóa hiện tại: "), new_passphrase())
+    change = change_signing_key(cdb, passphrase(tr("Mật khẩu khóa hiện tại: ")), new_passphrase())
     path = write_key_change(change, args.out)
     print(
-        f"Đã đổi khóa ký: {change.old_key.fingerprint} → {change.new_key.fingerprint}, "
-        f"dùng từ gói số {change.from_sequence}. Gửi tệp {path} cho cấp trên."
+        tr(
+            (
+                "Đã đổi khóa ký: {fingerprint} → {fingerprint2}, dùng từ gói số "
+                "{from_sequence}. Gửi tệp {path} cho cấp trên."
+            ),
+            fingerprint=change.old_key.fingerprint,
+            fingerprint2=change.new_key.fingerprint,
+            from_sequence=change.from_sequence,
+            path=path,
+        )
     )
     return 0
 
@@ -199,10 +223,17 @@ def _key_change_file(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     change = current_key_change(cdb.db)
     if change is None:
         raise CliError(
-            "Khóa ký hiện tại không đến từ một lần đổi khóa: không có tệp đổi khóa nào "
-            "để ghi (gửi khóa công khai: gnapp key export)."
+            tr(
+                "Khóa ký hiện tại không đến từ một lần đổi khóa: không có tệp đổi khóa "
+                "nào để ghi (gửi khóa công khai: gnapp key export)."
+            )
         )
-    print(f"Đã ghi {write_key_change(change, args.out)}. Gửi tệp này cho cấp trên.")
+    print(
+        tr(
+            "Đã ghi {path}. Gửi tệp này cho cấp trên.",
+            path=write_key_change(change, args.out),
+        )
+    )
     return 0
 
 
@@ -213,7 +244,7 @@ def _key_office(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     key = read_public_key(read_bytes(args.file), AGREEMENT)
     confirm_fingerprint(key, args.fingerprint)
     set_office_key(cdb, key)
-    print(f"Đã lưu khóa mã hóa của {key.owner_name}.")
+    print(tr("Đã lưu khóa mã hóa của {owner_name}.", owner_name=key.owner_name))
     return 0
 
 
@@ -239,7 +270,7 @@ def _package_build(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     from gnapp.packages.mail import email_draft
 
     if args.kind is not None and args.period is None:
-        raise CliError("--kind cần --period")
+        raise CliError(tr("--kind cần --period"))
     report = choose_report(cdb, args.report, args.kind, args.period)
     signer = sign_in_user(cdb, args.user)
     built = build_package(
@@ -256,8 +287,14 @@ def _package_build(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     draft = email_draft(
         built.manifest, built.path, built.size, office.owner_name if office else None
     )
-    print(f"Đã lưu gói {built.path} ({format_number(built.size)} byte).")
-    print(f"\nThư điện tử gửi kèm:\nTiêu đề: {draft.subject}\n\n{draft.body}")
+    print(tr("Đã lưu gói {path} ({size} byte).", path=built.path, size=format_number(built.size)))
+    print(
+        tr(
+            "\nThư điện tử gửi kèm:\nTiêu đề: {subject}\n\n{body}",
+            subject=draft.subject,
+            body=draft.body,
+        )
+    )
     return 0
 
 
@@ -272,13 +309,13 @@ def _verify(args: argparse.Namespace) -> int:
         from gnapp.office.store.database import open_office
 
         with open_office(args.office_db) as office:
-            private = unlock_office_key(office, passphrase("Mật khẩu khóa của cơ quan: "))
+            private = unlock_office_key(office, passphrase(tr("Mật khẩu khóa của cơ quan: ")))
     verification = verify_package(read_bytes(args.file), key, private)
     print(verification.report())
     if verification.ok:
-        print("Gói đạt mọi bước kiểm tra.")
+        print(tr("Gói đạt mọi bước kiểm tra."))
         return EXIT_DONE
     if verification.failure is None:
-        print("Không bước nào sai, nhưng chưa kiểm tra được hết (cần khóa của cơ quan nhận).")
+        print(tr("Không bước nào sai, nhưng chưa kiểm tra được hết (cần khóa của cơ quan nhận)."))
         return INCOMPLETE
     return EXIT_REFUSED

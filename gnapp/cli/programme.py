@@ -32,11 +32,13 @@ from typing import TYPE_CHECKING, Any
 from gnapp.cli.common import (
     CliError,
     add_db,
+    format_amount,
     lookup_household,
     on_commune,
     print_table,
     subcommands,
 )
+from gnapp.i18n import tr
 
 if TYPE_CHECKING:
     from gnapp.store.database import CommuneDatabase
@@ -210,11 +212,11 @@ def _targets_list(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     from gnapp.store import programme
 
     for row in programme.targets(cdb.db, args.year, period=args.period):
-        unit = row["unit"] if row["unit"] == "%" else f" {row['unit']}"
+        unit = row["unit"] if row["unit"] == "%" else f" {tr(row['unit'])}"
         project = f"[{row['project_code']}] " if row["project_code"] else ""
         decision = f"\t{row['decision_number']}" if row["decision_number"] else ""
         print(
-            f"{row['code']}\t{project}{programme.target_label(row)}: "
+            f"{row['code']}\t{project}{tr(programme.target_label(row))}: "
             f"{format_decimal(row['value'])}{unit}{decision}"
         )
     return 0
@@ -239,7 +241,14 @@ def _targets_set(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
         decision_number=args.decision,
         decision_date=args.decision_date.isoformat() if args.decision_date else None,
     )
-    print(f"Đã ghi chỉ tiêu {args.code} năm {args.year}: {format_decimal(value)}")
+    print(
+        tr(
+            "Đã ghi chỉ tiêu {code} năm {year}: {value}",
+            code=args.code,
+            year=args.year,
+            value=format_decimal(value),
+        )
+    )
     return 0
 
 
@@ -248,14 +257,21 @@ def _targets_import(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
 
     result = read_targets(args.file, args.sheet)
     for problem in result.problems:
-        print(("Lỗi: " if problem.error else "Bỏ qua: ") + str(problem), file=sys.stderr)
+        print((tr("Lỗi: ") if problem.error else tr("Bỏ qua: ")) + str(problem), file=sys.stderr)
     for target in result.targets:
         print(describe(target))
     if args.dry_run:
-        print(f"Xem trước: {len(result.targets)} chỉ tiêu, chưa ghi gì.")
+        print(tr("Xem trước: {count} chỉ tiêu, chưa ghi gì.", count=len(result.targets)))
         return 1 if result.errors else 0
     batch = apply_targets(cdb, result, args.year)
-    print(f"Đã ghi {len(result.targets)} chỉ tiêu năm {args.year} (lô số {batch}).")
+    print(
+        tr(
+            "Đã ghi {count} chỉ tiêu năm {year} (lô số {batch}).",
+            count=len(result.targets),
+            year=args.year,
+            batch=batch,
+        )
+    )
     return 0
 
 
@@ -263,24 +279,31 @@ def _targets_import(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
 
 
 def _activity_list(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
-    from gnapp.core.vietnamese import format_money, format_number
+    from gnapp.core.vietnamese import format_number
     from gnapp.store.activities import activities
 
     print_table(
         (row["id"], row["project_code"], row["name"],
-         format_money(row["budget"]) if row["budget"] is not None else "—",
-         f"{format_number(row['households'])} hộ hưởng lợi")
+         format_amount(row["budget"]) if row["budget"] is not None else "—",
+         tr("{households} hộ hưởng lợi", households=format_number(row['households'])))
         for row in activities(cdb.db, args.year)
     )  # fmt: skip
     return 0
 
 
 def _policies(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
-    from gnapp.core.vietnamese import format_money, format_number
+    from gnapp.core.vietnamese import format_number
     from gnapp.store.activities import policy_counts
 
     for count in policy_counts(cdb.db, args.year):
-        print(f"{count.label}: {format_number(count.households)} hộ, {format_money(count.amount)}")
+        print(
+            tr(
+                "{label}: {households} hộ, {amount}",
+                label=tr(count.label),
+                households=format_number(count.households),
+                amount=format_amount(count.amount),
+            )
+        )
     return 0
 
 
@@ -301,7 +324,7 @@ def _activity_add(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
         village_id=village_by_code(cdb.db, args.village).id if args.village else None,
         started_on=args.start.isoformat() if args.start else None,
     )
-    print(f"Đã thêm hoạt động số {activity_id}: {args.name}")
+    print(tr("Đã thêm hoạt động số {activity_id}: {name}", activity_id=activity_id, name=args.name))
     return 0
 
 
@@ -310,7 +333,13 @@ def _beneficiary(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
 
     household = lookup_household(cdb.db, args.household)
     add_beneficiary(cdb, args.activity, household, support=args.support, amount=args.amount)
-    print(f"Đã thêm hộ {args.household} vào hoạt động số {args.activity}.")
+    print(
+        tr(
+            "Đã thêm hộ {household} vào hoạt động số {activity}.",
+            household=args.household,
+            activity=args.activity,
+        )
+    )
     return 0
 
 
@@ -328,12 +357,19 @@ def _budget(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
         capital=args.capital,
         carried_over=args.carried_over,
     )
-    print(f"Đã ghi kinh phí năm {args.year} của {args.project} ({args.source}).")
+    print(
+        tr(
+            "Đã ghi kinh phí năm {year} của {project} ({source}).",
+            year=args.year,
+            project=args.project,
+            source=args.source,
+        )
+    )
     return 0
 
 
 def _disburse(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
-    from gnapp.core.vietnamese import format_date, format_money
+    from gnapp.core.vietnamese import format_date
     from gnapp.store.programme import add_disbursement, disbursement_amount, find_budget_line
 
     amount = disbursement_amount(args.amount)
@@ -343,27 +379,43 @@ def _disburse(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     )
     day = format_date(date.fromisoformat(args.date))
     print(
-        f"Đã ghi lần giải ngân số {number}: {format_money(amount)} ngày {day} cho "
-        f"{args.project} ({args.source}) năm {args.year}."
+        tr(
+            (
+                "Đã ghi lần giải ngân số {number}: {amount} ngày {day} cho {project} "
+                "({source}) năm {year}."
+            ),
+            number=number,
+            amount=format_amount(amount),
+            day=day,
+            project=args.project,
+            source=args.source,
+            year=args.year,
+        )
     )
     return 0
 
 
 def _disbursements(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
-    from gnapp.core.vietnamese import format_money
     from gnapp.store.programme import CAPITAL_KINDS, budgets, year_disbursements
 
     print_table(
-        (row["id"], row["disbursed_on"], row["project_code"], row["funding_source"],
-         CAPITAL_KINDS.get(row["capital"] or "", "—"), format_money(row["amount"]),
+        (row["id"], row["disbursed_on"], row["project_code"], tr(row["funding_source"]),
+         tr(CAPITAL_KINDS.get(row["capital"] or "", "—")), format_amount(row["amount"]),
          row["document_number"] or "", row["note"] or "")
         for row in year_disbursements(cdb.db, args.year)
     )  # fmt: skip
     for line in budgets(cdb.db, args.year):
         if line["undated_disbursed"]:
             print(
-                f"Chưa ghi ngày giải ngân: {line['project_code']} ({line['funding_source']}) "
-                f"{format_money(line['undated_disbursed'])}"
+                tr(
+                    (
+                        "Chưa ghi ngày giải ngân: {project_code} ({funding_source}) "
+                        "{undated_disbursed}"
+                    ),
+                    project_code=line["project_code"],
+                    funding_source=tr(line["funding_source"]),
+                    undated_disbursed=format_amount(line["undated_disbursed"]),
+                )
             )
     return 0
 
@@ -372,7 +424,7 @@ def _delete_disbursement(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     from gnapp.store.programme import delete_disbursement
 
     delete_disbursement(cdb, args.disbursement)
-    print(f"Đã xóa lần giải ngân số {args.disbursement}.")
+    print(tr("Đã xóa lần giải ngân số {disbursement}.", disbursement=args.disbursement))
     return 0
 
 
@@ -388,5 +440,12 @@ def _grant(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
         amount=args.amount,
         granted_on=args.date.isoformat() if args.date else None,
     )
-    print(f"Đã ghi chính sách {args.policy} năm {args.year} cho hộ {args.household}.")
+    print(
+        tr(
+            "Đã ghi chính sách {policy} năm {year} cho hộ {household}.",
+            policy=args.policy,
+            year=args.year,
+            household=args.household,
+        )
+    )
     return 0

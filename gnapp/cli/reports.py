@@ -176,7 +176,10 @@ def _b1_lines(text: str) -> dict[str, int]:
     parts = [part.strip() for part in text.split(",")]
     if len(parts) != 2 or not all(part.isdigit() and 0 < int(part) <= 1000 for part in parts):
         raise argparse.ArgumentTypeError(
-            f"'{text}': cần hai số điểm từ 1 đến 1000, nông thôn rồi thành thị (vd. 140,175)"
+            tr(
+                "'{text}': cần hai số điểm từ 1 đến 1000, nông thôn rồi thành thị (vd. 140,175)",
+                text=text,
+            )
         )
     return {"rural": int(parts[0]), "urban": int(parts[1])}
 
@@ -191,9 +194,15 @@ def _list(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
 
     for saved in list_reports(cdb.db):
         print(
-            f"{saved.id}\t{report_kind(saved.kind).name}\t{saved.period}\t"
-            f"phiên bản {saved.version}\t{STATE_LABELS[saved.state]}\t"
-            f"{format_timestamp(saved.updated_at)}"
+            tr(
+                "{id}\t{name}\t{period}\tphiên bản {version}\t{state}\t{updated_at}",
+                id=saved.id,
+                name=report_kind(saved.kind).name,
+                period=saved.period,
+                version=saved.version,
+                state=tr(STATE_LABELS[saved.state]),
+                updated_at=format_timestamp(saved.updated_at),
+            )
         )
     return 0
 
@@ -203,7 +212,7 @@ def _files(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     from gnapp.store.reports import load_report
 
     built = write_saved_report(cdb.db, load_report(cdb.db, args.id), output_folder(args.out))
-    print(f"Đã ghi {built.pdf} và {built.xlsx}.")
+    print(tr("Đã ghi {pdf} và {xlsx}.", pdf=built.pdf, xlsx=built.xlsx))
     return 0
 
 
@@ -211,14 +220,14 @@ def _finalise(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     from gnapp.store.reports import finalise
 
     finalise(cdb, args.id)
-    print(f"Báo cáo số {args.id} đã là bản chính thức.")
+    print(tr("Báo cáo số {id} đã là bản chính thức.", id=args.id))
     return 0
 
 
 def _draft(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     from gnapp.store.reports import new_draft_from
 
-    print(f"Đã tạo bản nháp số {new_draft_from(cdb, args.id)}.")
+    print(tr("Đã tạo bản nháp số {draft}.", draft=new_draft_from(cdb, args.id)))
     return 0
 
 
@@ -228,14 +237,14 @@ def _narrative(path: Path | None) -> dict:
         return {}
     content = read_json(path)
     if not isinstance(content, dict):
-        raise CliError(f"Tệp {path} phải là một đối tượng JSON theo mục.")
+        raise CliError(tr("Tệp {path} phải là một đối tượng JSON theo mục.", path=path))
     return content
 
 
 def _tell(notes: list[str]) -> None:
     """What the clerk should know before a document is written, on stderr."""
     for note in notes:
-        print(f"Lưu ý: {note}", file=sys.stderr)
+        print(tr("Lưu ý: {note}", note=note), file=sys.stderr)
 
 
 def _build(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
@@ -275,7 +284,14 @@ def _build(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
         header=header_choices(header),
         figure_sets=figure_sets,
     )
-    print(f"Đã ghi {built.pdf} và {built.xlsx}; đã lưu báo cáo số {report_id} (bản nháp).")
+    print(
+        tr(
+            "Đã ghi {pdf} và {xlsx}; đã lưu báo cáo số {report_id} (bản nháp).",
+            pdf=built.pdf,
+            xlsx=built.xlsx,
+            report_id=report_id,
+        )
+    )
     return 0
 
 
@@ -283,11 +299,11 @@ def _build_plan(cdb: CommuneDatabase, args: argparse.Namespace, content: dict, h
     from gnapp.reporting.plan import plan_warnings, plan_year, write_plan_files
 
     if args.figure_sets is not None:
-        raise CliError("Kế hoạch không chọn nhóm số liệu (--figure-sets).")
+        raise CliError(tr("Kế hoạch không chọn nhóm số liệu (--figure-sets)."))
     year = plan_year(args.period)
     _tell(plan_warnings(cdb.db, year, header.signer_name))
     built = write_plan_files(cdb.db, year, content, header, args.out)
-    print(f"Đã ghi {built.pdf} và {built.xlsx}.")
+    print(tr("Đã ghi {pdf} và {xlsx}.", pdf=built.pdf, xlsx=built.xlsx))
     return 0
 
 
@@ -301,7 +317,7 @@ def _export(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     from gnapp.store.overview import status_years
 
     if args.out.suffix.lower() != ".xlsx":
-        raise CliError(f"Tệp xuất phải có đuôi .xlsx: {args.out}")
+        raise CliError(tr("Tệp xuất phải có đuôi .xlsx: {out}", out=args.out))
     output_folder(args.out.parent)
     village_id = village_by_code(cdb.db, args.village).id if args.village else None
     if args.export_command == "register":
@@ -311,8 +327,12 @@ def _export(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     else:
         result = export_list(cdb.db, args.out, args.year, args.kind, village_id)
     print(
-        f"Đã ghi {result.path}: {format_number(result.households)} hộ, "
-        f"{format_number(result.persons)} người."
+        tr(
+            "Đã ghi {path}: {households} hộ, {persons} người.",
+            path=result.path,
+            households=format_number(result.households),
+            persons=format_number(result.persons),
+        )
     )
     return 0
 
@@ -338,7 +358,7 @@ def _classify(args: argparse.Namespace) -> int:
     if args.summary:
         return _transition(args, standards, reference)
     if args.b1_lines or args.out:
-        raise CliError("--b1-lines và --out chỉ dùng cùng --summary")
+        raise CliError(tr("--b1-lines và --out chỉ dùng cùng --summary"))
     stored = args.db is not None  # records of the database were checked when written
     # JSON is data: its words stay Vietnamese, as the documents'; the text follows the language
     words = as_written if args.json else tr
@@ -387,7 +407,7 @@ def _transition(args: argparse.Namespace, standards: list, on: date) -> int:
     )
 
     if args.db is None or len(standards) != 2:
-        raise CliError("--summary cần --db và hai chuẩn (--standard A --standard B)")
+        raise CliError(tr("--summary cần --db và hai chuẩn (--standard A --standard B)"))
     with open_commune(args.db) as cdb:
         transition = compare_standards(
             cdb.db, *standards, on, score_lines=args.b1_lines, translate=tr

@@ -279,8 +279,16 @@ def _open(cdb: Any, args: argparse.Namespace) -> int:
         team=args.team,
     )
     opened = get_round(cdb.db, round_id)
-    print(f"Đã mở đợt {round_id}: {opened.title}, chuẩn {opened.standard.name}, "
-          f"ngày tham chiếu {opened.reference_date:%d/%m/%Y}.")  # fmt: skip
+    print(
+        tr(
+            "Đã mở đợt {round_id}: {title}, chuẩn {standard}, ngày tham chiếu "
+            "{reference_date:%d/%m/%Y}.",
+            round_id=round_id,
+            title=opened.title,
+            standard=opened.standard.name,
+            reference_date=opened.reference_date,
+        )
+    )
     return 0
 
 
@@ -288,7 +296,7 @@ def _build(cdb: Any, args: argparse.Namespace) -> int:
     from gnapp.review.workflow import build_list
 
     added = build_list(cdb, args.round)
-    print(f"Đã đưa {added} hộ vào danh sách rà soát.")
+    print(tr("Đã đưa {added} hộ vào danh sách rà soát.", added=added))
     return 0
 
 
@@ -365,7 +373,7 @@ def _add(cdb: Any, args: argparse.Namespace) -> int:
     from gnapp.review.workflow import add_to_list
 
     add_to_list(cdb, args.round, lookup_household(cdb.db, args.code), args.reason)
-    print(f"Đã đưa hộ {args.code} vào danh sách rà soát.")
+    print(tr("Đã đưa hộ {code} vào danh sách rà soát.", code=args.code))
     return 0
 
 
@@ -373,7 +381,7 @@ def _remove(cdb: Any, args: argparse.Namespace) -> int:
     from gnapp.review.workflow import remove_from_list
 
     remove_from_list(cdb, args.round, lookup_household(cdb.db, args.code), args.reason)
-    print(f"Đã đưa hộ {args.code} ra khỏi danh sách rà soát.")
+    print(tr("Đã đưa hộ {code} ra khỏi danh sách rà soát.", code=args.code))
     return 0
 
 
@@ -382,7 +390,7 @@ def _apply(cdb: Any, args: argparse.Namespace) -> int:
 
     applicant = read_json(args.file) if args.file else {}
     if not isinstance(applicant, dict):
-        raise CliError(f"Tệp {args.file}: cần một đối tượng JSON các mục của đơn")
+        raise CliError(tr("Tệp {file}: cần một đối tượng JSON các mục của đơn", file=args.file))
     applicant["full_name"] = args.name
     add_application(
         cdb,
@@ -394,7 +402,7 @@ def _apply(cdb: Any, args: argparse.Namespace) -> int:
         reason=args.reason,
         channel=args.channel,
     )
-    print(f"Đã ghi giấy đề nghị của hộ {args.code}; hộ có trong danh sách rà soát.")
+    print(tr("Đã ghi giấy đề nghị của hộ {code}; hộ có trong danh sách rà soát.", code=args.code))
     return 0
 
 
@@ -404,7 +412,9 @@ def _survey(cdb: Any, args: argparse.Namespace) -> int:
 
     record = read_json(args.file)
     if not isinstance(record, dict) or not isinstance(record.get("members", []), list):
-        raise CliError(f"Tệp {args.file}: cần một bản ghi hộ (docs/household-record.md)")
+        raise CliError(
+            tr("Tệp {file}: cần một bản ghi hộ (docs/household-record.md)", file=args.file)
+        )
     household_id = lookup_household(cdb.db, args.code)
     record["household_code"] = args.code
     member_ids = match_members(cdb.db, household_id, record.get("members", []))
@@ -421,8 +431,8 @@ def _survey(cdb: Any, args: argparse.Namespace) -> int:
     )
     if result is not None:
         print(explain(result))
-    print(f"Đã lưu phiếu {args.form} của hộ {args.code}"
-          + (" (hoàn thành)." if args.complete else " (nháp)."))  # fmt: skip
+    print(tr("Đã lưu phiếu {form} của hộ {code}", form=args.form, code=args.code)
+          + (tr(" (hoàn thành).") if args.complete else tr(" (nháp).")))  # fmt: skip
     return 0
 
 
@@ -479,7 +489,7 @@ def _vote(text: str) -> tuple[str, int | tuple[int, int]]:
         return code.strip(), (int(agreed), int(voting)) if voting else int(agreed)
     except ValueError:
         raise CliError(
-            f"--vote “{text}”: cần MÃ_HỘ=SỐ_ĐỒNG_Ý hoặc MÃ_HỘ=ĐỒNG_Ý/BIỂU_QUYẾT"
+            tr("--vote “{text}”: cần MÃ_HỘ=SỐ_ĐỒNG_Ý hoặc MÃ_HỘ=ĐỒNG_Ý/BIỂU_QUYẾT", text=text)
         ) from None
 
 
@@ -489,7 +499,9 @@ def _groups(texts: list[str]) -> dict[str, int]:
     for text in texts:
         key, _, count = text.partition("=")
         if not count.strip().isdigit():
-            raise CliError(f"--group {text}: cần dạng THÀNH_PHẦN=SỐ, ví dụ reviewers=3.")
+            raise CliError(
+                tr("--group {text}: cần dạng THÀNH_PHẦN=SỐ, ví dụ reviewers=3.", text=text)
+            )
         groups[key.strip()] = int(count)
     return groups
 
@@ -516,10 +528,14 @@ def _meeting(cdb: Any, args: argparse.Namespace) -> int:
         represented_households=args.represented,
     )
     print_table(
-        (vote["code"], f"{vote['agreed']}/{vote['attendees']} đồng ý", VOTE_LABELS[vote["outcome"]])
+        (
+            vote["code"],
+            tr("{agreed}/{attendees} đồng ý", agreed=vote["agreed"], attendees=vote["attendees"]),
+            VOTE_LABELS[vote["outcome"]],
+        )
         for vote in meeting_votes(cdb.db, meeting_id)
     )
-    print(f"Đã ghi cuộc họp {meeting_id}.")
+    print(tr("Đã ghi cuộc họp {meeting_id}.", meeting_id=meeting_id))
     return 0
 
 
@@ -527,8 +543,13 @@ def _post(cdb: Any, args: argparse.Namespace) -> int:
     from gnapp.review.workflow import open_posting
 
     start, end = open_posting(cdb, args.round, args.start, places=args.places)
-    print(f"Niêm yết từ {date.fromisoformat(start):%d/%m/%Y} đến hết "
-          f"{date.fromisoformat(end):%d/%m/%Y}.")  # fmt: skip
+    print(
+        tr(
+            "Niêm yết từ {start:%d/%m/%Y} đến hết {end:%d/%m/%Y}.",
+            start=date.fromisoformat(start),
+            end=date.fromisoformat(end),
+        )
+    )
     return 0
 
 
@@ -543,7 +564,13 @@ def _complaint(cdb: Any, args: argparse.Namespace) -> int:
         content=args.content,
         complainant=args.by,
     )
-    print(f"Đã ghi khiếu nại số {complaint_id} về hộ {args.code}: cần phúc tra.")
+    print(
+        tr(
+            "Đã ghi khiếu nại số {complaint_id} về hộ {code}: cần phúc tra.",
+            complaint_id=complaint_id,
+            code=args.code,
+        )
+    )
     return 0
 
 
@@ -553,7 +580,7 @@ def _recheck(cdb: Any, args: argparse.Namespace) -> int:
     record_recheck(
         cdb, args.complaint, recheck_on=args.date, result=args.result, recheck_class=args.class_code
     )
-    print(f"Đã ghi kết quả phúc tra khiếu nại số {args.complaint}.")
+    print(tr("Đã ghi kết quả phúc tra khiếu nại số {complaint}.", complaint=args.complaint))
     return 0
 
 
@@ -562,7 +589,7 @@ def _opinion(cdb: Any, args: argparse.Namespace) -> int:
 
     record_opinion(cdb, args.round, by=args.by, number=args.number, given_on=args.date,
                    content=args.content)  # fmt: skip
-    print(f"Đã ghi ý kiến của {args.by}.")
+    print(tr("Đã ghi ý kiến của {by}.", by=args.by))
     return 0
 
 
@@ -571,8 +598,8 @@ def _recognise(cdb: Any, args: argparse.Namespace) -> int:
 
     approver = sign_in_user(cdb, args.user)
     written = recognise(cdb, args.round, args.number, args.date, approver=approver)
-    print(f"Đã công nhận theo Quyết định số {args.number}: ghi tình trạng của {written} hộ; "
-          "đợt rà soát đã khóa.")  # fmt: skip
+    print(tr(("Đã công nhận theo Quyết định số {number}: ghi tình trạng của "
+"{written} hộ; đợt rà soát đã khóa."), number=args.number, written=written))  # fmt: skip
     return 0
 
 
@@ -589,5 +616,11 @@ def _correct(cdb: Any, args: argparse.Namespace) -> int:
         decision_date=args.date,
         approver=sign_in_user(cdb, args.user),
     )
-    print(f"Đã điều chỉnh tình trạng của hộ {args.code} theo Quyết định số {args.number}.")
+    print(
+        tr(
+            "Đã điều chỉnh tình trạng của hộ {code} theo Quyết định số {number}.",
+            code=args.code,
+            number=args.number,
+        )
+    )
     return 0

@@ -27,6 +27,7 @@ from gnapp.cli.common import (
     print_limited,
     round_option,
 )
+from gnapp.i18n import tr
 
 if TYPE_CHECKING:
     from gnapp.review.tablet import TabletPlan
@@ -140,10 +141,14 @@ def _print_preview(plan: TabletPlan) -> None:
     from gnapp.review.tablet import SEVERITY_LABELS
 
     good = plan.to_save()
-    print(f"Tệp: {', '.join(plan.files)}")
+    print(tr("Tệp: {files}", files=", ".join(plan.files)))
     print(
-        f"Số phiếu: {format_number(len(plan.submissions))}; nhập được: "
-        f"{format_number(len(good))}; bị loại: {format_number(len(plan.rejected))}"
+        tr(
+            "Số phiếu: {forms}; nhập được: {good}; bị loại: {rejected}",
+            forms=format_number(len(plan.submissions)),
+            good=format_number(len(good)),
+            rejected=format_number(len(plan.rejected)),
+        )
     )
     classes: dict[str, int] = {}
     for submission in good:
@@ -151,11 +156,11 @@ def _print_preview(plan: TabletPlan) -> None:
             classes[submission.class_code] = classes.get(submission.class_code, 0) + 1
     if classes:
         print(
-            "Kết quả phân loại dự kiến: "
-            + "; ".join(f"{CLASS_LABELS[c]}: {format_number(n)}" for c, n in classes.items())
+            tr("Kết quả phân loại dự kiến: ")
+            + "; ".join(f"{tr(CLASS_LABELS[c])}: {format_number(n)}" for c, n in classes.items())
         )
     for note in plan.notes:
-        print(f"Lưu ý: {note}")
+        print(tr("Lưu ý: {note}", note=note))
     print_limited(
         [f"{SEVERITY_LABELS[problem.severity]} — {problem}" for problem in plan.all_problems()]
     )
@@ -178,9 +183,15 @@ def _tablet_import(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     _print_preview(plan)
     if args.errors is not None and plan.all_problems():
         count = write_problem_report(plan, args.errors)
-        print(f"Đã ghi {format_number(count)} lỗi, cảnh báo vào {args.errors}")
+        print(
+            tr(
+                "Đã ghi {count} lỗi, cảnh báo vào {errors}",
+                count=format_number(count),
+                errors=args.errors,
+            )
+        )
     if not plan.to_save():
-        raise CliError("không có phiếu nào nhập được từ tệp này.")
+        raise CliError(tr("không có phiếu nào nhập được từ tệp này."))
     result = apply_unless_dry_run(
         args.dry_run,
         lambda progress: apply_tablet_import(cdb, plan, reviewer=args.reviewer, progress=progress),
@@ -188,8 +199,12 @@ def _tablet_import(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     if result is None:
         return 0
     print(
-        f"Đã lưu {format_number(result.saved)} Phiếu B hoàn thành vào đợt rà soát {args.round}: "
-        + "; ".join(f"{CLASS_LABELS[c]}: {format_number(n)}" for c, n in result.classes.items())
+        tr(
+            "Đã lưu {saved} Phiếu B hoàn thành vào đợt rà soát {round}: ",
+            saved=format_number(result.saved),
+            round=args.round,
+        )
+        + "; ".join(f"{tr(CLASS_LABELS[c])}: {format_number(n)}" for c, n in result.classes.items())
     )
     return 0
 
@@ -199,11 +214,24 @@ def _xlsform(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     from gnapp.review.xlsform import write_xlsform
 
     files = write_xlsform(cdb.db, args.round, args.out, form_a=args.phieu_a)
-    print(f"Đã ghi biểu mẫu {files.form} (mã biểu mẫu {files.form_id}, phiên bản {files.version})")
-    print(f"Danh sách hộ: {files.households} ({format_number(files.households_listed)} hộ)")
-    print(f"Thông tin năm trước: {files.previous}")
+    print(
+        tr(
+            "Đã ghi biểu mẫu {form} (mã biểu mẫu {form_id}, phiên bản {version})",
+            form=files.form,
+            form_id=files.form_id,
+            version=files.version,
+        )
+    )
+    print(
+        tr(
+            "Danh sách hộ: {households} ({households_listed} hộ)",
+            households=files.households,
+            households_listed=format_number(files.households_listed),
+        )
+    )
+    print(tr("Thông tin năm trước: {previous}", previous=files.previous))
     for note in files.notes:
-        print(f"Lưu ý: {note}")
+        print(tr("Lưu ý: {note}", note=note))
     return 0
 
 
@@ -214,7 +242,7 @@ def _document(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     from gnapp.review.documents import document_notes, write_document
 
     for note in document_notes(cdb.db, args.round, args.kind):
-        print(f"Lưu ý: {note}", file=sys.stderr)
+        print(tr("Lưu ý: {note}", note=note), file=sys.stderr)
     written = write_document(
         cdb.db,
         args.round,
@@ -224,8 +252,15 @@ def _document(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
         household_code=args.household,
         on=args.date,
     )
-    unit = "trang tính" if written.path.suffix.lower() == ".xlsx" else "văn bản"
-    print(f"Đã ghi {written.path} ({written.documents} {unit}).")
+    unit = tr("trang tính") if written.path.suffix.lower() == ".xlsx" else tr("văn bản")
+    print(
+        tr(
+            "Đã ghi {path} ({documents} {unit}).",
+            path=written.path,
+            documents=written.documents,
+            unit=unit,
+        )
+    )
     return 0
 
 
@@ -236,5 +271,5 @@ def _tables(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
         cdb.db, args.round, output_folder(args.out), formats=args.format, on=args.date
     )
     for path in written.files:
-        print(f"Đã ghi {path}")
+        print(tr("Đã ghi {path}", path=path))
     return 0
