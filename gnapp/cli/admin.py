@@ -38,7 +38,7 @@ USER_ACTIONS = {
     "lock": tr_noop("khóa"),
     "unlock": tr_noop("mở khóa"),
 }
-USER_PASSWORDS = (
+USER_PASSWORDS = tr_noop(
     "Mật khẩu được hỏi khi chạy, hoặc lấy từ biến môi trường GNAPP_PASSWORD (mật khẩu mới) và "
     "GNAPP_ADMIN_PASSWORD (mật khẩu của người quản trị thực hiện)."
 )
@@ -56,71 +56,85 @@ def add_commands(commands: Any) -> None:
     _add_settings(commands)
     _add_backup(commands)
 
-    database = commands.add_parser("db", help="kiểm tra tệp dữ liệu xã")
+    database = commands.add_parser("db", help=tr("kiểm tra tệp dữ liệu xã"))
     check = subcommands(database, "db").add_parser(
-        "check", help="kiểm tra toàn vẹn và phiên bản lược đồ (mã 0 chỉ khi tốt)"
+        "check", help=tr("kiểm tra toàn vẹn và phiên bản lược đồ (mã 0 chỉ khi tốt)")
     )
-    check.add_argument("path", type=Path, metavar="PATH", help="tệp dữ liệu xã")
+    check.add_argument("path", type=Path, metavar="PATH", help=tr("tệp dữ liệu xã"))
     check.set_defaults(handler=_db_check)
 
     language = commands.add_parser(
-        "language", help="ngôn ngữ giao diện trên máy này: xem, hoặc chọn (vi, en)"
+        "language", help=tr("ngôn ngữ giao diện trên máy này: xem, hoặc chọn (vi, en)")
     )
-    language.add_argument("code", nargs="?", choices=sorted(LANGUAGES), metavar="MÃ",
-                          help="vi hoặc en (bỏ trống: xem ngôn ngữ đang chọn)")  # fmt: skip
+    language.add_argument("code", nargs="?", choices=sorted(LANGUAGES), metavar=tr("MÃ"),
+                          help=tr("vi hoặc en (bỏ trống: xem ngôn ngữ đang chọn)"))  # fmt: skip
     language.set_defaults(handler=_language)
 
-    commands.add_parser("standards", help="liệt kê các chuẩn nghèo có sẵn").set_defaults(
+    commands.add_parser("standards", help=tr("liệt kê các chuẩn nghèo có sẵn")).set_defaults(
         handler=_standards
     )
 
-    demo = commands.add_parser("demo", help="dữ liệu xã mẫu")
-    create = subcommands(demo, "demo").add_parser("create", help="tạo cơ sở dữ liệu xã mẫu")
-    create.add_argument("path", type=Path, metavar="PATH", help="tệp dữ liệu mới")
-    create.add_argument("--households", type=int, default=None, metavar="N", help="số hộ (2.500)")
-    create.add_argument("--seed", type=int, default=None, metavar="S", help="hạt giống ngẫu nhiên")
+    demo = commands.add_parser("demo", help=tr("dữ liệu xã mẫu"))
+    create = subcommands(demo, "demo").add_parser("create", help=tr("tạo cơ sở dữ liệu xã mẫu"))
+    create.add_argument("path", type=Path, metavar="PATH", help=tr("tệp dữ liệu mới"))
+    create.add_argument(
+        "--households", type=int, default=None, metavar="N", help=tr("số hộ (2.500)")
+    )
+    create.add_argument(
+        "--seed", type=int, default=None, metavar="S", help=tr("hạt giống ngẫu nhiên")
+    )
     create.set_defaults(handler=_demo_create)
 
 
 def _add_setup(commands: Any) -> None:
     setup = commands.add_parser(
         "setup",
-        help="thiết lập dữ liệu cho một xã mới (như trình hướng dẫn lần đầu)",
-        description="Mật khẩu của người quản trị: hỏi khi chạy, hoặc biến môi trường "
-        "GNAPP_PASSWORD.",
+        help=tr("thiết lập dữ liệu cho một xã mới (như trình hướng dẫn lần đầu)"),
+        description=tr(
+            "Mật khẩu của người quản trị: hỏi khi chạy, hoặc biến môi trường GNAPP_PASSWORD."
+        ),
     )
-    setup.add_argument("path", type=Path, metavar="TỆP.gnapp", help="tệp dữ liệu mới")
-    setup.add_argument("--code", required=True, metavar="MÃ", help="mã xã (5 chữ số)")
-    setup.add_argument("--name", required=True, metavar="TÊN", help="tên xã, phường")
+    setup.add_argument("path", type=Path, metavar=tr("TỆP.gnapp"), help=tr("tệp dữ liệu mới"))
+    setup.add_argument("--code", required=True, metavar=tr("MÃ"), help=tr("mã xã (5 chữ số)"))
+    setup.add_argument("--name", required=True, metavar=tr("TÊN"), help=tr("tên xã, phường"))
     setup.add_argument(
-        "--kind", default="xa", choices=("xa", "phuong", "dac_khu", "thi_tran"), help="loại đơn vị"
+        "--kind",
+        default="xa",
+        choices=("xa", "phuong", "dac_khu", "thi_tran"),
+        help=tr("loại đơn vị"),
     )
-    setup.add_argument("--province", required=True, metavar="TỈNH", help="tỉnh, thành phố")
-    setup.add_argument("--receiver", default="", metavar="TÊN", help="cơ quan nhận báo cáo")
+    setup.add_argument("--province", required=True, metavar=tr("TỈNH"), help=tr("tỉnh, thành phố"))
+    setup.add_argument("--receiver", default="", metavar=tr("TÊN"), help=tr("cơ quan nhận báo cáo"))
     setup.add_argument(
         "--receiver-kind",
         default="province",
         choices=("province", "district"),
-        help="cấp của cơ quan đó",
+        help=tr("cấp của cơ quan đó"),
     )
     setup.add_argument(
         "--village",
         action="append",
         required=True,
-        metavar="MÃ:TÊN[:urban]",
-        help="một thôn, tổ dân phố (nhắc lại cho mỗi thôn; thêm :urban nếu thuộc thành thị)",
+        metavar=tr("MÃ:TÊN[:urban]"),
+        help=tr("một thôn, tổ dân phố (nhắc lại cho mỗi thôn; thêm :urban nếu thuộc thành thị)"),
     )
-    setup.add_argument("--admin", required=True, metavar="TÊN", help="tên đăng nhập quản trị")
-    setup.add_argument("--admin-name", required=True, metavar="HỌ_TÊN", help="họ tên quản trị")
     setup.add_argument(
-        "--approver", action="store_true", help="người quản trị cũng là lãnh đạo phê duyệt"
+        "--admin", required=True, metavar=tr("TÊN"), help=tr("tên đăng nhập quản trị")
     )
-    setup.add_argument("--signer-name", default="", metavar="HỌ_TÊN", help="người ký văn bản")
+    setup.add_argument(
+        "--admin-name", required=True, metavar=tr("HỌ_TÊN"), help=tr("họ tên quản trị")
+    )
+    setup.add_argument(
+        "--approver", action="store_true", help=tr("người quản trị cũng là lãnh đạo phê duyệt")
+    )
+    setup.add_argument(
+        "--signer-name", default="", metavar=tr("HỌ_TÊN"), help=tr("người ký văn bản")
+    )
     setup.add_argument(
         "--signer-title",
         default="PHÓ CHỦ TỊCH",
         choices=("PHÓ CHỦ TỊCH", "CHỦ TỊCH"),
-        help="chức vụ người ký (mặc định: PHÓ CHỦ TỊCH)",
+        help=tr("chức vụ người ký (mặc định: PHÓ CHỦ TỊCH)"),
     )
     setup.set_defaults(handler=_setup)
 
@@ -128,10 +142,10 @@ def _add_setup(commands: Any) -> None:
 def _add_user(commands: Any) -> None:
     user = commands.add_parser(
         "user",
-        help="người dùng và vai trò: xem, thêm, đổi mật khẩu, đổi vai trò, khóa, mở khóa",
-        description=USER_PASSWORDS,
+        help=tr("người dùng và vai trò: xem, thêm, đổi mật khẩu, đổi vai trò, khóa, mở khóa"),
+        description=tr(USER_PASSWORDS),
     )
-    add_user_commands(subcommands(user, "user"), on_commune, COMMUNE_ROLES, "tệp dữ liệu xã")
+    add_user_commands(subcommands(user, "user"), on_commune, COMMUNE_ROLES, tr("tệp dữ liệu xã"))
 
 
 def add_user_commands(
@@ -139,39 +153,41 @@ def add_user_commands(
 ) -> None:
     """The ``user`` commands (list, failures, add, passwd, roles, lock, unlock) of a kind of
     file: opened by ``on_database``, its roles ``scheme``, ``--db`` described as ``file_help``."""
-    listing = actions.add_parser("list", help="các tài khoản, vai trò và tình trạng")
+    listing = actions.add_parser("list", help=tr("các tài khoản, vai trò và tình trạng"))
     add_db(listing, file_help)
     listing.set_defaults(handler=on_database(_user_list))
     failures = actions.add_parser(
-        "failures", help="các lần đăng nhập sai gần nhất (chỉ người quản trị xem)"
+        "failures", help=tr("các lần đăng nhập sai gần nhất (chỉ người quản trị xem)")
     )
     add_db(failures, file_help)
-    failures.add_argument("--admin", required=True, metavar="TÊN", help="người quản trị xem")
+    failures.add_argument(
+        "--admin", required=True, metavar=tr("TÊN"), help=tr("người quản trị xem")
+    )
     failures.set_defaults(handler=on_database(_user_failures))
     for name, help_text in (
-        ("add", "thêm một người dùng (mật khẩu mới: GNAPP_PASSWORD hoặc hỏi)"),
-        ("passwd", "đặt mật khẩu mới cho một người dùng"),
-        ("roles", "đổi vai trò của một người dùng"),
-        ("lock", "khóa một tài khoản"),
-        ("unlock", "mở khóa một tài khoản"),
+        ("add", tr("thêm một người dùng (mật khẩu mới: GNAPP_PASSWORD hoặc hỏi)")),
+        ("passwd", tr("đặt mật khẩu mới cho một người dùng")),
+        ("roles", tr("đổi vai trò của một người dùng")),
+        ("lock", tr("khóa một tài khoản")),
+        ("unlock", tr("mở khóa một tài khoản")),
     ):
         action = actions.add_parser(name, help=help_text)
-        action.add_argument("username", metavar="TÊN_ĐĂNG_NHẬP", help="tên đăng nhập")
+        action.add_argument("username", metavar=tr("TÊN_ĐĂNG_NHẬP"), help=tr("tên đăng nhập"))
         add_db(action, file_help)
         if name == "add":
-            action.add_argument("--name", required=True, metavar="HỌ_TÊN", help="họ và tên")
+            action.add_argument("--name", required=True, metavar=tr("HỌ_TÊN"), help=tr("họ và tên"))
         if name in ("add", "roles"):
             action.add_argument(
                 "--role",
                 action="append",
                 required=True,
                 choices=list(scheme.roles),
-                help="vai trò (nhắc lại để cho nhiều vai trò): " + ", ".join(scheme.roles),
+                help=tr("vai trò (nhắc lại để cho nhiều vai trò): ") + ", ".join(scheme.roles),
             )
         action.add_argument(
             "--admin",
-            metavar="TÊN",
-            help="người quản trị thực hiện (bắt buộc khi đã có người dùng)",
+            metavar=tr("TÊN"),
+            help=tr("người quản trị thực hiện (bắt buộc khi đã có người dùng)"),
         )
         action.set_defaults(handler=on_database(_user))
 
@@ -179,60 +195,68 @@ def add_user_commands(
 def _add_settings(commands: Any) -> None:
     settings = commands.add_parser(
         "settings",
-        help="cài đặt của xã: xem, đổi (người quản trị)",
-        description="Giá trị nhiều dòng (nơi nhận, dòng thẩm quyền ký) viết cách nhau bằng “|”.",
+        help=tr("cài đặt của xã: xem, đổi (người quản trị)"),
+        description=tr(
+            "Giá trị nhiều dòng (nơi nhận, dòng thẩm quyền ký) viết cách nhau bằng “|”."
+        ),
     )
     actions = subcommands(settings, "settings")
-    listing = actions.add_parser("list", help="mọi khóa cài đặt, tên và giá trị hiện tại")
+    listing = actions.add_parser("list", help=tr("mọi khóa cài đặt, tên và giá trị hiện tại"))
     add_db(listing)
     listing.set_defaults(handler=on_commune(_settings_list))
-    change = actions.add_parser("set", help="đổi một cài đặt")
-    change.add_argument("key", metavar="KHÓA", help="khóa (cột đầu của “settings list”)")
-    change.add_argument("value", metavar="GIÁ_TRỊ", help="giá trị mới (nhiều dòng: cách nhau “|”)")
+    change = actions.add_parser("set", help=tr("đổi một cài đặt"))
+    change.add_argument("key", metavar=tr("KHÓA"), help=tr("khóa (cột đầu của “settings list”)"))
+    change.add_argument(
+        "value", metavar=tr("GIÁ_TRỊ"), help=tr("giá trị mới (nhiều dòng: cách nhau “|”)")
+    )
     add_db(change)
-    change.add_argument("--admin", metavar="TÊN", help="người quản trị thực hiện")
+    change.add_argument("--admin", metavar=tr("TÊN"), help=tr("người quản trị thực hiện"))
     change.set_defaults(handler=on_commune(_settings_set))
 
 
 def _add_backup(commands: Any) -> None:
     backup = commands.add_parser(
         "backup",
-        help="sao lưu và phục hồi dữ liệu xã",
-        description="Bản sao lưu ra USB hay thư mục khác (--to) được mã hóa bằng mật khẩu sao "
-        "lưu: hỏi khi chạy (hai lần khi tạo), hoặc biến môi trường GNAPP_BACKUP_PASSPHRASE.",
+        help=tr("sao lưu và phục hồi dữ liệu xã"),
+        description=tr(
+            "Bản sao lưu ra USB hay thư mục khác (--to) được mã hóa bằng mật khẩu "
+            "sao lưu: hỏi khi chạy (hai lần khi tạo), hoặc biến môi trường "
+            "GNAPP_BACKUP_PASSPHRASE."
+        ),
     )
     actions = subcommands(backup, "backup")
     make = actions.add_parser(
-        "make", help="sao lưu ngay (vào thư mục sao lưu, hoặc mã hóa vào USB với --to)"
+        "make", help=tr("sao lưu ngay (vào thư mục sao lưu, hoặc mã hóa vào USB với --to)")
     )
     make.add_argument(
         "--to",
         type=Path,
-        metavar="THƯ_MỤC",
-        help="thư mục nhận bản sao lưu, vd. ổ USB (bản sao lưu được mã hóa bằng mật khẩu)",
+        metavar=tr("THƯ_MỤC"),
+        help=tr("thư mục nhận bản sao lưu, vd. ổ USB (bản sao lưu được mã hóa bằng mật khẩu)"),
     )
     make.set_defaults(handler=_backup_make)
-    listing = actions.add_parser("list", help="các bản sao lưu và nội dung của từng bản")
+    listing = actions.add_parser("list", help=tr("các bản sao lưu và nội dung của từng bản"))
     listing.add_argument(
         "--folder",
         type=Path,
-        metavar="THƯ_MỤC",
-        help="thư mục chứa bản sao lưu (mặc định: thư mục sao lưu tự động của tệp dữ liệu)",
+        metavar=tr("THƯ_MỤC"),
+        help=tr("thư mục chứa bản sao lưu (mặc định: thư mục sao lưu tự động của tệp dữ liệu)"),
     )
     listing.set_defaults(handler=_backup_list)
     restore = actions.add_parser(
-        "restore", help="thay dữ liệu xã bằng một bản sao lưu (giữ lại bản sao dữ liệu hiện tại)"
+        "restore",
+        help=tr("thay dữ liệu xã bằng một bản sao lưu (giữ lại bản sao dữ liệu hiện tại)"),
     )
-    restore.add_argument("backup", type=Path, metavar="TỆP_SAO_LƯU", help="tệp sao lưu")
+    restore.add_argument("backup", type=Path, metavar=tr("TỆP_SAO_LƯU"), help=tr("tệp sao lưu"))
     restore.set_defaults(handler=_backup_restore)
     for parser in (make, listing, restore):
         add_db(parser)
     folder = actions.add_parser(
-        "folder", help="thư mục nhận bản sao lưu tự động trên máy này: xem hoặc đổi"
+        "folder", help=tr("thư mục nhận bản sao lưu tự động trên máy này: xem hoặc đổi")
     )
-    folder.add_argument("folder", type=Path, nargs="?", metavar="THƯ_MỤC",
-                        help="thư mục mới (bỏ trống: xem thư mục đang dùng)")  # fmt: skip
-    folder.add_argument("--default", action="store_true", help="dùng lại thư mục mặc định")
+    folder.add_argument("folder", type=Path, nargs="?", metavar=tr("THƯ_MỤC"),
+                        help=tr("thư mục mới (bỏ trống: xem thư mục đang dùng)"))  # fmt: skip
+    folder.add_argument("--default", action="store_true", help=tr("dùng lại thư mục mặc định"))
     folder.set_defaults(handler=_backup_folder)
 
 
@@ -520,10 +544,8 @@ def _demo_create(args: argparse.Namespace) -> int:
     end_progress()
     print(
         tr(
-            (
-                "Đã tạo xã mẫu {path}: {villages} thôn/tổ dân phố, {households} hộ, "
-                "{members} nhân khẩu."
-            ),
+            "Đã tạo xã mẫu {path}: {villages} thôn/tổ dân phố, {households} hộ, "
+            "{members} nhân khẩu.",
             path=summary.path,
             villages=summary.villages,
             households=summary.households,

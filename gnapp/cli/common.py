@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
-from gnapp.i18n import tr
+from gnapp.i18n import tr, tr_noop
 
 if TYPE_CHECKING:
     from gnapp.progress import Progress
@@ -148,32 +148,33 @@ def _damaged(args: argparse.Namespace, message: str) -> int:
 
 # argparse's usage errors (English in the standard library) as they are said to the user.
 USAGE_ERRORS = (
-    (r"the following arguments are required: (.*)", "thiếu {0}"),
-    (r"unrecognized arguments: (.*)", "không hiểu {0}"),
-    (r"one of the arguments (.*) is required", "cần một trong: {0}"),
+    (r"the following arguments are required: (.*)", tr_noop("thiếu {0}")),
+    (r"unrecognized arguments: (.*)", tr_noop("không hiểu {0}")),
+    (r"one of the arguments (.*) is required", tr_noop("cần một trong: {0}")),
     (r"argument (.*?): invalid choice: (.*?) \(choose from (.*)\)",
-     "{0}: không có {1} (chọn một trong: {2})"),
-    (r"argument (.*?): invalid \w+ value: (.*)", "{0}: giá trị {1} không hợp lệ"),
-    (r"argument (.*?): expected one argument", "{0}: cần một giá trị"),
-    (r"argument (.*?): not allowed with argument (.*)", "{0}: không dùng cùng {1}"),
+     tr_noop("{0}: không có {1} (chọn một trong: {2})")),
+    (r"argument (.*?): invalid \w+ value: (.*)", tr_noop("{0}: giá trị {1} không hợp lệ")),
+    (r"argument (.*?): expected one argument", tr_noop("{0}: cần một giá trị")),
+    (r"argument (.*?): not allowed with argument (.*)", tr_noop("{0}: không dùng cùng {1}")),
 )  # fmt: skip
 
 
 class Parser(argparse.ArgumentParser):
-    """An argparse parser whose help and usage errors are Vietnamese (exit status EXIT_USAGE)."""
+    """An argparse parser whose help and usage errors speak the command's language, Vietnamese
+    by default (exit status EXIT_USAGE); the language is set before the parser is built."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", _Formatter)
         kwargs["add_help"] = False
         super().__init__(*args, **kwargs)
-        self._positionals.title = "đối số"
-        self._optionals.title = "tùy chọn"
-        self.add_argument("-h", "--help", action="help", help="in hướng dẫn này rồi thoát")
+        self._positionals.title = tr("đối số")
+        self._optionals.title = tr("tùy chọn")
+        self.add_argument("-h", "--help", action="help", help=tr("in hướng dẫn này rồi thoát"))
 
     def error(self, message: str) -> NoReturn:
         for pattern, text in USAGE_ERRORS:
             if found := re.fullmatch(pattern, message):
-                message = text.format(*found.groups())
+                message = tr(text).format(*found.groups())
                 break
         self.print_usage(sys.stderr)
         self.exit(
@@ -183,22 +184,24 @@ class Parser(argparse.ArgumentParser):
 
 class _Formatter(argparse.HelpFormatter):
     def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
-        super().add_usage(usage, actions, groups, "Cách dùng: " if prefix is None else prefix)
+        super().add_usage(usage, actions, groups, tr("Cách dùng: ") if prefix is None else prefix)
 
 
-def add_db(parser: argparse.ArgumentParser, help_text: str = "tệp dữ liệu xã") -> None:
+def add_db(parser: argparse.ArgumentParser, help_text: str | None = None) -> None:
     """The ``--db PATH`` option every command on a database takes."""
+    help_text = help_text or tr("tệp dữ liệu xã")
     parser.add_argument("--db", type=Path, required=True, metavar="PATH", help=help_text)
 
 
-def round_option(parser: argparse.ArgumentParser, help_text: str = "mã đợt rà soát") -> None:
+def round_option(parser: argparse.ArgumentParser, help_text: str | None = None) -> None:
     """The ``--round ID`` option of a review command on one round."""
+    help_text = help_text or tr("mã đợt rà soát")
     parser.add_argument("--round", type=int, required=True, metavar="ID", help=help_text)
 
 
 def subcommands(parser: argparse.ArgumentParser, name: str) -> Any:
     """The required subcommands of a command group (dest ``<name>_command``)."""
-    return parser.add_subparsers(dest=f"{name}_command", metavar="LỆNH", required=True)
+    return parser.add_subparsers(dest=f"{name}_command", metavar=tr("LỆNH"), required=True)
 
 
 @contextmanager
@@ -250,10 +253,8 @@ def _require_users(database: OpenDatabase) -> None:
     if not has_users(database.db):
         raise CliError(
             tr(
-                (
-                    "Tệp {name} chưa có người dùng: hãy thêm người quản trị trước (lệnh "
-                    "“user add … --role admin”)."
-                ),
+                "Tệp {name} chưa có người dùng: hãy thêm người quản trị trước (lệnh "
+                "“user add … --role admin”).",
                 name=database.path.name,
             )
         )

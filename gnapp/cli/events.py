@@ -33,7 +33,7 @@ JOIN_LABELS = {
     "moved_in": tr_noop("chuyển đến"),
     "from_household": tr_noop("từ hộ khác"),
 }
-MEMBER_HELP = "thành viên: số thứ tự như “household show” in, số CCCD hoặc họ tên"
+MEMBER_HELP = tr_noop("thành viên: số thứ tự như “household show” in, số CCCD hoặc họ tên")
 
 
 def _event_command(
@@ -42,19 +42,19 @@ def _event_command(
     """A subcommand recording an event of a household (MÃ_HỘ, --date, --reason ``reason``:
     "required", "optional" or "none", --db); the caller adds what else the event needs."""
     parser = actions.add_parser(name, help=help_text)
-    parser.add_argument("code", metavar="MÃ_HỘ", help="mã hộ")
+    parser.add_argument("code", metavar=tr("MÃ_HỘ"), help=tr("mã hộ"))
     parser.add_argument(
         "--date",
         required=True,
-        metavar="NGÀY",
-        help="ngày xảy ra, dạng năm-tháng-ngày (2026-03-05)",
+        metavar=tr("NGÀY"),
+        help=tr("ngày xảy ra, dạng năm-tháng-ngày (2026-03-05)"),
     )
     if reason != "none":
         parser.add_argument(
             "--reason",
             required=reason == "required",
-            metavar="LÝ_DO",
-            help="lý do" + (" (không bắt buộc)" if reason == "optional" else ""),
+            metavar=tr("LÝ_DO"),
+            help=tr("lý do (không bắt buộc)") if reason == "optional" else tr("lý do"),
         )
     add_db(parser)
     parser.set_defaults(handler=on_commune(handler))
@@ -64,35 +64,40 @@ def _event_command(
 def add_household_commands(actions: Any) -> None:
     """Add the household events to ``gnapp household``'s subcommands ``actions``."""
     for name, help_text, reason in (
-        ("move-in", "ghi hộ mới thêm vào sổ là chuyển đến xã từ ngày", "optional"),
-        ("move-away", "ghi hộ chuyển đi khỏi xã", "required"),
-        ("end", "ghi hộ không còn (không còn thành viên nào)", "required"),
+        ("move-in", tr("ghi hộ mới thêm vào sổ là chuyển đến xã từ ngày"), "optional"),
+        ("move-away", tr("ghi hộ chuyển đi khỏi xã"), "required"),
+        ("end", tr("ghi hộ không còn (không còn thành viên nào)"), "required"),
     ):
         _event_command(actions, name, help_text, _household_event, reason=reason)
 
-    split = _event_command(actions, "split", "tách hộ: một số thành viên lập hộ mới", _split)
+    split = _event_command(actions, "split", tr("tách hộ: một số thành viên lập hộ mới"), _split)
     split.add_argument(
         "--member",
         action="append",
         required=True,
         metavar="TV",
-        help=f"{MEMBER_HELP} (nhắc lại cho từng người tách ra)",
+        help=tr("{member} (nhắc lại cho từng người tách ra)", member=tr(MEMBER_HELP)),
     )
-    split.add_argument("--new-code", required=True, metavar="MÃ", help="mã của hộ mới")
-    split.add_argument("--head", metavar="TV", help="chủ hộ mới (mặc định: người đầu tiên)")
+    split.add_argument("--new-code", required=True, metavar=tr("MÃ"), help=tr("mã của hộ mới"))
+    split.add_argument("--head", metavar="TV", help=tr("chủ hộ mới (mặc định: người đầu tiên)"))
 
-    merge = _event_command(actions, "merge", "nhập hộ: mọi thành viên nhập vào một hộ khác", _merge)
-    merge.add_argument("--into", required=True, metavar="MÃ_HỘ", help="mã hộ nhận nhập vào")
+    merge = _event_command(
+        actions, "merge", tr("nhập hộ: mọi thành viên nhập vào một hộ khác"), _merge
+    )
+    merge.add_argument("--into", required=True, metavar=tr("MÃ_HỘ"), help=tr("mã hộ nhận nhập vào"))
 
-    listing = actions.add_parser("events", help="các sự kiện của hộ (cả sự kiện đã hoàn tác)")
-    listing.add_argument("code", metavar="MÃ_HỘ", help="mã hộ")
+    listing = actions.add_parser("events", help=tr("các sự kiện của hộ (cả sự kiện đã hoàn tác)"))
+    listing.add_argument("code", metavar=tr("MÃ_HỘ"), help=tr("mã hộ"))
     add_db(listing)
-    listing.add_argument("--json", action="store_true", help="in dạng JSON")
+    listing.add_argument("--json", action="store_true", help=tr("in dạng JSON"))
     listing.set_defaults(handler=on_commune(_events))
 
-    undo = actions.add_parser("undo-event", help="hoàn tác một sự kiện ghi nhầm")
+    undo = actions.add_parser("undo-event", help=tr("hoàn tác một sự kiện ghi nhầm"))
     undo.add_argument(
-        "event_id", type=int, metavar="SỐ", help="số của sự kiện (như “household events” in)"
+        "event_id",
+        type=int,
+        metavar=tr("SỐ"),
+        help=tr("số của sự kiện (như “household events” in)"),
     )
     add_db(undo)
     undo.set_defaults(handler=on_commune(_undo))
@@ -107,41 +112,46 @@ def add_commands(commands: Any) -> None:
     from gnapp.cli.common import subcommands
     from gnapp.store.events import JOIN_WAYS
 
-    member = commands.add_parser("member", help="thành viên: sinh, nhập khẩu, rời hộ, qua đời")
+    member = commands.add_parser("member", help=tr("thành viên: sinh, nhập khẩu, rời hộ, qua đời"))
     actions = subcommands(member, "member")
 
     birth = _event_command(
-        actions, "birth", "ghi một trẻ sinh ra là thành viên mới của hộ", _birth, reason="none"
+        actions, "birth", tr("ghi một trẻ sinh ra là thành viên mới của hộ"), _birth, reason="none"
     )
     _person_options(birth, birth=True)
 
-    join = _event_command(actions, "join", "ghi một người nhập khẩu vào hộ", _join)
+    join = _event_command(actions, "join", tr("ghi một người nhập khẩu vào hộ"), _join)
     join.add_argument(
         "--how",
         required=True,
         choices=JOIN_WAYS,
-        help="marriage: kết hôn; moved_in: chuyển đến từ nơi khác; "
-        "from_household: từ hộ khác trong xã",
+        help=tr(
+            "marriage: kết hôn; moved_in: chuyển đến từ nơi khác; from_household: "
+            "từ hộ khác trong xã"
+        ),
     )
     _person_options(join, birth=False)
     join.add_argument(
         "--from",
         dest="from_code",
-        metavar="MÃ_HỘ",
-        help="hộ cũ trong xã (với --how from_household)",
+        metavar=tr("MÃ_HỘ"),
+        help=tr("hộ cũ trong xã (với --how from_household)"),
     )
     join.add_argument(
         "--member",
         metavar="TV",
-        help=f"người chuyển từ hộ cũ ({MEMBER_HELP}; với --how from_household)",
+        help=tr(
+            "người chuyển từ hộ cũ ({member}; với --how from_household)",
+            member=tr(MEMBER_HELP),
+        ),
     )
 
     for name, help_text, reason in (
-        ("leave", "ghi một thành viên rời khỏi hộ và khỏi xã", "required"),
-        ("death", "ghi một thành viên qua đời", "optional"),
+        ("leave", tr("ghi một thành viên rời khỏi hộ và khỏi xã"), "required"),
+        ("death", tr("ghi một thành viên qua đời"), "optional"),
     ):
         action = _event_command(actions, name, help_text, _member_leaves, reason=reason)
-        action.add_argument("member", metavar="TV", help=MEMBER_HELP)
+        action.add_argument("member", metavar="TV", help=tr(MEMBER_HELP))
 
 
 def _person_options(parser: argparse.ArgumentParser, *, birth: bool) -> None:
@@ -151,19 +161,19 @@ def _person_options(parser: argparse.ArgumentParser, *, birth: bool) -> None:
     def choices(field: str) -> list[str]:
         return [value for value in field_schema(f"member.{field}")["enum"] if value is not None]
 
-    parser.add_argument("--name", required=birth, metavar="TÊN", help="họ và tên")
-    parser.add_argument("--sex", required=birth, choices=choices("sex"), help="giới tính")
+    parser.add_argument("--name", required=birth, metavar=tr("TÊN"), help=tr("họ và tên"))
+    parser.add_argument("--sex", required=birth, choices=choices("sex"), help=tr("giới tính"))
     parser.add_argument(
         "--relation",
         choices=choices("relation"),
-        help="quan hệ với chủ hộ (mặc định: child khi sinh, other khi nhập khẩu)",
+        help=tr("quan hệ với chủ hộ (mặc định: child khi sinh, other khi nhập khẩu)"),
     )
     parser.add_argument(
         "--birth-date",
-        metavar="NGÀY",
-        help="ngày sinh" + (" (mặc định: ngày sinh là --date)" if birth else ""),
+        metavar=tr("NGÀY"),
+        help=tr("ngày sinh") + (tr(" (mặc định: ngày sinh là --date)") if birth else ""),
     )
-    parser.add_argument("--citizen-id", metavar="SỐ", help="số CCCD / định danh cá nhân")
+    parser.add_argument("--citizen-id", metavar=tr("SỐ"), help=tr("số CCCD / định danh cá nhân"))
 
 
 # --- finding what the user typed ----------------------------------------------------------------

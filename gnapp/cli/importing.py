@@ -35,38 +35,46 @@ COMMANDS = ("import",)
 def add_commands(commands: Any) -> None:
     """Add ``import`` and its subcommands."""
     importing = commands.add_parser(
-        "import", help="nhập danh sách hộ từ tệp Excel/ODS/CSV, xem và hoàn tác các lần nhập"
+        "import", help=tr("nhập danh sách hộ từ tệp Excel/ODS/CSV, xem và hoàn tác các lần nhập")
     )
     actions = subcommands(importing, "import")
-    source = actions.add_parser("file", help="xem trước rồi nhập một tệp danh sách hộ")
-    source.add_argument("file", type=Path, metavar="FILE", help="tệp .xlsx, .xls, .ods hoặc .csv")
-    add_db(source)
-    source.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi gì")
-    source.add_argument("--sheet", metavar="TÊN", help="trang tính cần nhập (mặc định: đầu tiên)")
-    source.add_argument("--errors", type=Path, metavar="OUT.xlsx", help="ghi các dòng bị loại")
+    source = actions.add_parser("file", help=tr("xem trước rồi nhập một tệp danh sách hộ"))
     source.add_argument(
-        "--village", metavar="TÊN", help="thôn/tổ dân phố cho các hộ mà tệp không ghi thôn"
+        "file", type=Path, metavar="FILE", help=tr("tệp .xlsx, .xls, .ods hoặc .csv")
+    )
+    add_db(source)
+    source.add_argument("--dry-run", action="store_true", help=tr("chỉ xem trước, không ghi gì"))
+    source.add_argument(
+        "--sheet", metavar=tr("TÊN"), help=tr("trang tính cần nhập (mặc định: đầu tiên)")
+    )
+    source.add_argument("--errors", type=Path, metavar="OUT.xlsx", help=tr("ghi các dòng bị loại"))
+    source.add_argument(
+        "--village", metavar=tr("TÊN"), help=tr("thôn/tổ dân phố cho các hộ mà tệp không ghi thôn")
     )
     source.add_argument(
         "--map",
         action="append",
         default=[],
-        metavar="TIÊU_ĐỀ=TRƯỜNG",
-        help="ghép tay một cột (theo tiêu đề hoặc chữ cột) với một trường, ví dụ "
-        "“Thôn/Tổ=village” hoặc “C=village”; lặp lại được",
+        metavar=tr("TIÊU_ĐỀ=TRƯỜNG"),
+        help=tr(
+            "ghép tay một cột (theo tiêu đề hoặc chữ cột) với một trường, ví dụ "
+            "“Thôn/Tổ=village” hoặc “C=village”; lặp lại được"
+        ),
     )
     source.add_argument(
-        "--mapping", type=Path, metavar="FILE.json", help="dùng cách ghép cột đã lưu trong tệp"
+        "--mapping", type=Path, metavar="FILE.json", help=tr("dùng cách ghép cột đã lưu trong tệp")
     )
     source.add_argument(
-        "--save-mapping", type=Path, metavar="OUT.json", help="lưu cách ghép cột vào tệp"
+        "--save-mapping", type=Path, metavar="OUT.json", help=tr("lưu cách ghép cột vào tệp")
     )
     source.set_defaults(handler=on_commune(_import))
-    listing = actions.add_parser("list", help="các lần nhập dữ liệu và lần nào đã hoàn tác")
+    listing = actions.add_parser("list", help=tr("các lần nhập dữ liệu và lần nào đã hoàn tác"))
     add_db(listing)
     listing.set_defaults(handler=on_commune(_list))
-    undo = actions.add_parser("undo", help="hoàn tác một lần nhập (theo số lô của “import list”)")
-    undo.add_argument("batch", type=int, metavar="SỐ_LÔ", help="số của lần nhập")
+    undo = actions.add_parser(
+        "undo", help=tr("hoàn tác một lần nhập (theo số lô của “import list”)")
+    )
+    undo.add_argument("batch", type=int, metavar=tr("SỐ_LÔ"), help=tr("số của lần nhập"))
     add_db(undo)
     undo.set_defaults(handler=on_commune(_undo))
 
@@ -173,10 +181,8 @@ def _print_preview(plan: ImportPlan) -> None:
     )
     print(
         tr(
-            (
-                "Hộ trùng: {duplicates} (bỏ qua {skipped} dòng); sẽ nhập {households} "
-                "hộ, {members} nhân khẩu"
-            ),
+            "Hộ trùng: {duplicates} (bỏ qua {skipped} dòng); sẽ nhập {households} "
+            "hộ, {members} nhân khẩu",
             duplicates=format_number(summary.duplicates),
             skipped=format_number(summary.skipped),
             households=format_number(summary.households),
@@ -251,10 +257,8 @@ def _import_file(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
         return 0
     print(
         tr(
-            (
-                "Đã nhập {households} hộ, {members} nhân khẩu (lần nhập số {batch_id}; "
-                "hoàn tác: gnapp import undo {batch_id} --db {db})."
-            ),
+            "Đã nhập {households} hộ, {members} nhân khẩu (lần nhập số {batch_id}; "
+            "hoàn tác: gnapp import undo {batch_id} --db {db}).",
             households=format_number(result.households),
             members=format_number(result.members),
             batch_id=result.batch_id,

@@ -49,68 +49,77 @@ COMMANDS = ("key", "package")
 
 def add_commands(commands: Any) -> None:
     """Add ``key`` and ``package`` to the ``gnapp`` subcommands."""
-    key = commands.add_parser("key", help="khóa ký của xã và khóa mã hóa của cơ quan nhận")
+    key = commands.add_parser("key", help=tr("khóa ký của xã và khóa mã hóa của cơ quan nhận"))
     key_commands = subcommands(key, "key")
-    create = key_commands.add_parser("create", help="tạo khóa ký của xã (mật khẩu bảo vệ)")
+    create = key_commands.add_parser("create", help=tr("tạo khóa ký của xã (mật khẩu bảo vệ)"))
     add_db(create)
     create.add_argument(
         "--replace",
         action="store_true",
-        help="quên mật khẩu: thay khóa cũ bằng khóa mới (cấp trên phải đăng ký lại)",
+        help=tr("quên mật khẩu: thay khóa cũ bằng khóa mới (cấp trên phải đăng ký lại)"),
     )
     create.set_defaults(handler=on_commune(_key_create))
-    export = key_commands.add_parser("export", help="ghi tệp khóa công khai của xã")
+    export = key_commands.add_parser("export", help=tr("ghi tệp khóa công khai của xã"))
     add_db(export)
     export.add_argument("--out", type=Path, required=True, metavar="DIR|FILE",
-                        help="thư mục hoặc tệp .gnpub ghi ra")  # fmt: skip
+                        help=tr("thư mục hoặc tệp .gnpub ghi ra"))  # fmt: skip
     export.set_defaults(handler=on_commune(_key_export))
-    fingerprint = key_commands.add_parser("fingerprint", help="dấu vân tay khóa ký của xã")
+    fingerprint = key_commands.add_parser("fingerprint", help=tr("dấu vân tay khóa ký của xã"))
     add_db(fingerprint)
     fingerprint.set_defaults(handler=on_commune(_key_fingerprint))
     for name, help_text, handler in (
-        ("change", "đổi khóa ký (ký bằng khóa cũ)", _key_change),
-        ("change-file", "ghi lại tệp đổi khóa của lần đổi khóa gần nhất (gửi cấp trên)",
+        ("change", tr("đổi khóa ký (ký bằng khóa cũ)"), _key_change),
+        ("change-file", tr("ghi lại tệp đổi khóa của lần đổi khóa gần nhất (gửi cấp trên)"),
          _key_change_file),
     ):  # fmt: skip
         change = key_commands.add_parser(name, help=help_text)
         add_db(change)
         change.add_argument(
-            "--out", type=Path, required=True, metavar="DIR", help="nơi ghi tệp đổi khóa"
+            "--out", type=Path, required=True, metavar="DIR", help=tr("nơi ghi tệp đổi khóa")
         )
         change.set_defaults(handler=on_commune(handler))
-    receiver_key = key_commands.add_parser("office", help="nhập khóa mã hóa của cơ quan nhận")
+    receiver_key = key_commands.add_parser("office", help=tr("nhập khóa mã hóa của cơ quan nhận"))
     receiver_key.add_argument("file", type=Path, metavar="FILE.gnpub",
-                              help="tệp khóa do cơ quan nhận gửi")  # fmt: skip
+                              help=tr("tệp khóa do cơ quan nhận gửi"))  # fmt: skip
     add_db(receiver_key)
-    receiver_key.add_argument("--fingerprint", metavar="DẤU_VÂN_TAY", help="đã đối chiếu")
+    receiver_key.add_argument("--fingerprint", metavar=tr("DẤU_VÂN_TAY"), help=tr("đã đối chiếu"))
     receiver_key.set_defaults(handler=on_commune(_key_office))
 
-    package = commands.add_parser("package", help="gói báo cáo có chữ ký số")
+    package = commands.add_parser("package", help=tr("gói báo cáo có chữ ký số"))
     package_commands = subcommands(package, "package")
-    build = package_commands.add_parser("build", help="lập, ký và lưu gói báo cáo")
+    build = package_commands.add_parser("build", help=tr("lập, ký và lưu gói báo cáo"))
     add_db(build)
     chosen = build.add_mutually_exclusive_group(required=True)
-    chosen.add_argument("--report", type=int, metavar="SỐ", help="số báo cáo đã lưu")
-    chosen.add_argument("--kind", metavar="LOẠI", help="loại báo cáo (bản lưu mới nhất của kỳ)")
-    build.add_argument("--period", metavar="KỲ", help="kỳ báo cáo (cùng --kind)")
-    build.add_argument("--out", type=Path, required=True, metavar="DIR", help="thư mục, ổ USB")
-    build.add_argument("--with-households", action="store_true", help="kèm danh sách hộ")
-    build.add_argument("--no-encrypt", action="store_true", help="không mã hóa (khi không có hộ)")
+    chosen.add_argument("--report", type=int, metavar=tr("SỐ"), help=tr("số báo cáo đã lưu"))
+    chosen.add_argument(
+        "--kind", metavar=tr("LOẠI"), help=tr("loại báo cáo (bản lưu mới nhất của kỳ)")
+    )
+    build.add_argument("--period", metavar=tr("KỲ"), help=tr("kỳ báo cáo (cùng --kind)"))
+    build.add_argument("--out", type=Path, required=True, metavar="DIR", help=tr("thư mục, ổ USB"))
+    build.add_argument("--with-households", action="store_true", help=tr("kèm danh sách hộ"))
+    build.add_argument(
+        "--no-encrypt", action="store_true", help=tr("không mã hóa (khi không có hộ)")
+    )
     build.add_argument(
         "--user",
         required=True,
-        metavar="TÊN_ĐĂNG_NHẬP",
-        help=f"người ký: lãnh đạo phê duyệt (mật khẩu đăng nhập hỏi khi chạy hoặc {USER_PASSWORD})",
+        metavar=tr("TÊN_ĐĂNG_NHẬP"),
+        help=tr(
+            ("người ký: lãnh đạo phê duyệt (mật khẩu đăng nhập hỏi khi chạy hoặc {USER_PASSWORD})"),
+            USER_PASSWORD=USER_PASSWORD,
+        ),
     )
     build.set_defaults(handler=on_commune(_package_build))
     verify = package_commands.add_parser(
-        "verify", help="kiểm tra một gói (mã 0: đạt hết; 2: chưa kiểm tra được hết)"
+        "verify", help=tr("kiểm tra một gói (mã 0: đạt hết; 2: chưa kiểm tra được hết)")
     )
-    verify.add_argument("file", type=Path, metavar="FILE", help="tệp gói .gnpkg")
-    verify.add_argument("--key", type=Path, required=True, metavar="PUBKEY", help="khóa của xã")
-    verify.add_argument("--office-db", type=Path, metavar="PATH", help="để giải mã (cơ quan nhận)")
+    verify.add_argument("file", type=Path, metavar="FILE", help=tr("tệp gói .gnpkg"))
+    verify.add_argument("--key", type=Path, required=True, metavar="PUBKEY", help=tr("khóa của xã"))
+    verify.add_argument(
+        "--office-db", type=Path, metavar="PATH", help=tr("để giải mã (cơ quan nhận)")
+    )
     verify.set_defaults(handler=_verify)
-    sent = package_commands.add_parser("list", help="các gói xã đã lập")
+    sent = package_commands.add_parser("list", help=tr("các gói xã đã lập"))
     add_db(sent)
     sent.set_defaults(handler=on_commune(_package_list))
 
@@ -203,10 +212,8 @@ def _key_change(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     path = write_key_change(change, args.out)
     print(
         tr(
-            (
-                "Đã đổi khóa ký: {fingerprint} → {fingerprint2}, dùng từ gói số "
-                "{from_sequence}. Gửi tệp {path} cho cấp trên."
-            ),
+            "Đã đổi khóa ký: {fingerprint} → {fingerprint2}, dùng từ gói số "
+            "{from_sequence}. Gửi tệp {path} cho cấp trên.",
             fingerprint=change.old_key.fingerprint,
             fingerprint2=change.new_key.fingerprint,
             from_sequence=change.from_sequence,

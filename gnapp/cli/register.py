@@ -64,91 +64,110 @@ def add_commands(commands: Any) -> None:
     from gnapp.store.household_query import GROUPS, NO_STATUS, SORTS
     from gnapp.store.register import STATUSES
 
-    household = commands.add_parser("household", help="sổ hộ: tìm, xem, thêm, sửa hộ")
+    household = commands.add_parser("household", help=tr("sổ hộ: tìm, xem, thêm, sửa hộ"))
     actions = subcommands(household, "household")
 
-    listing = actions.add_parser("list", help="tìm hộ: lọc, tìm theo tên, số CCCD, mã hộ")
+    listing = actions.add_parser("list", help=tr("tìm hộ: lọc, tìm theo tên, số CCCD, mã hộ"))
     add_db(listing)
-    listing.add_argument("--search", default="", metavar="CHỮ",
-                         help="tên (có dấu hay không), số CCCD hoặc mã hộ")  # fmt: skip
-    listing.add_argument("--village", metavar="THÔN", help="tên hoặc mã thôn / tổ dân phố")
-    listing.add_argument("--year", type=int, metavar="NĂM",
-                         help="năm của tình trạng (mặc định: năm mới nhất có)")  # fmt: skip
-    listing.add_argument("--status", choices=(*STATUSES, NO_STATUS),
-                         help="chỉ hộ có tình trạng này trong năm (none: không có)")  # fmt: skip
+    listing.add_argument("--search", default="", metavar=tr("CHỮ"),
+                         help=tr("tên (có dấu hay không), số CCCD hoặc mã hộ"))  # fmt: skip
+    listing.add_argument("--village", metavar=tr("THÔN"), help=tr("tên hoặc mã thôn / tổ dân phố"))
+    listing.add_argument("--year", type=int, metavar=tr("NĂM"),
+                         help=tr("năm của tình trạng (mặc định: năm mới nhất có)"))  # fmt: skip
+    listing.add_argument(
+        "--status",
+        choices=(*STATUSES, NO_STATUS),
+        help=tr("chỉ hộ có tình trạng này trong năm (none: không có)"),
+    )
     listing.add_argument("--group", action="append", choices=tuple(GROUPS), default=[],
-                         help="chỉ các hộ thuộc nhóm (nhắc lại để lọc nhiều nhóm)")  # fmt: skip
-    listing.add_argument("--sort", choices=SORTS, default="head",
-                         help="sắp xếp (mặc định head: theo tên chủ hộ, tên trước)")  # fmt: skip
-    listing.add_argument("--desc", action="store_true", help="thứ tự ngược lại")
+                         help=tr("chỉ các hộ thuộc nhóm (nhắc lại để lọc nhiều nhóm)"))  # fmt: skip
+    listing.add_argument(
+        "--sort",
+        choices=SORTS,
+        default="head",
+        help=tr("sắp xếp (mặc định head: theo tên chủ hộ, tên trước)"),
+    )
+    listing.add_argument("--desc", action="store_true", help=tr("thứ tự ngược lại"))
     listing.add_argument("--all", action="store_true",
-                         help="hiện cả hộ không còn ở xã (chuyển đi, nhập, hết)")  # fmt: skip
-    listing.add_argument("--limit", type=int, default=LIST_LIMIT, metavar="N",
-                         help=f"in tối đa N hộ (mặc định {LIST_LIMIT}; 0: tất cả)")  # fmt: skip
-    listing.add_argument("--json", action="store_true", help="in dạng JSON")
+                         help=tr("hiện cả hộ không còn ở xã (chuyển đi, nhập, hết)"))  # fmt: skip
+    listing.add_argument(
+        "--limit",
+        type=int,
+        default=LIST_LIMIT,
+        metavar="N",
+        help=tr("in tối đa N hộ (mặc định {LIST_LIMIT}; 0: tất cả)", LIST_LIMIT=LIST_LIMIT),
+    )
+    listing.add_argument("--json", action="store_true", help=tr("in dạng JSON"))
     listing.set_defaults(handler=on_commune(_list))
 
     show = actions.add_parser(
-        "show", help="xem một hộ: thông tin, thành viên, tình trạng các năm, lịch sử thay đổi"
+        "show", help=tr("xem một hộ: thông tin, thành viên, tình trạng các năm, lịch sử thay đổi")
     )
-    show.add_argument("code", metavar="MÃ_HỘ", help="mã hộ")
+    show.add_argument("code", metavar=tr("MÃ_HỘ"), help=tr("mã hộ"))
     add_db(show)
     show.add_argument("--json", action="store_true",
-                      help="in dạng JSON (sửa rồi dùng lại với “household edit”)")  # fmt: skip
+                      help=tr("in dạng JSON (sửa rồi dùng lại với “household edit”)"))  # fmt: skip
     show.set_defaults(handler=on_commune(_show))
 
     for name, help_text in (
-        ("add", "thêm một hộ và các thành viên từ tệp JSON"),
-        ("edit", "sửa một hộ theo tệp JSON: các trường có trong tệp; “members”: cả danh sách"),
+        ("add", tr("thêm một hộ và các thành viên từ tệp JSON")),
+        (
+            "edit",
+            tr("sửa một hộ theo tệp JSON: các trường có trong tệp; “members”: cả danh sách"),
+        ),
     ):
         action = actions.add_parser(name, help=help_text)
         if name == "edit":
-            action.add_argument("code", metavar="MÃ_HỘ", help="mã hộ")
+            action.add_argument("code", metavar=tr("MÃ_HỘ"), help=tr("mã hộ"))
         add_db(action)
-        action.add_argument("--file", type=Path, required=True, metavar="HỘ.json",
-                            help="hộ dạng JSON như “household show --json” in ra")  # fmt: skip
-        action.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi")
+        action.add_argument("--file", type=Path, required=True, metavar=tr("HỘ.json"),
+                            help=tr("hộ dạng JSON như “household show --json” in ra"))  # fmt: skip
+        action.add_argument("--dry-run", action="store_true", help=tr("chỉ kiểm tra, không ghi"))
         action.set_defaults(handler=on_commune(_save))
     events.add_household_commands(actions)
 
     from gnapp.core.standards import AREAS
     from gnapp.store.setup import KINDS, RECEIVER_KINDS
 
-    village = commands.add_parser("village", help="thôn, tổ dân phố: xem, thêm, sửa")
+    village = commands.add_parser("village", help=tr("thôn, tổ dân phố: xem, thêm, sửa"))
     village_actions = subcommands(village, "village")
-    listing = village_actions.add_parser("list", help="các thôn, tổ dân phố và số hộ")
+    listing = village_actions.add_parser("list", help=tr("các thôn, tổ dân phố và số hộ"))
     add_db(listing)
     listing.set_defaults(handler=on_commune(_village))
-    for name, help_text in (("add", "thêm một thôn, tổ dân phố"),
-                            ("edit", "đổi tên hoặc khu vực (mã giữ nguyên)")):  # fmt: skip
+    for name, help_text in (("add", tr("thêm một thôn, tổ dân phố")),
+                            ("edit", tr("đổi tên hoặc khu vực (mã giữ nguyên)"))):  # fmt: skip
         action = village_actions.add_parser(name, help=help_text)
-        action.add_argument("code", metavar="MÃ", help="mã thôn, tổ dân phố")
+        action.add_argument("code", metavar=tr("MÃ"), help=tr("mã thôn, tổ dân phố"))
         if name == "add":
-            action.add_argument("name", metavar="TÊN", help="tên thôn, tổ dân phố")
-            action.add_argument("--area", choices=tuple(AREAS), default="rural",
-                                help="rural: nông thôn (mặc định), urban: thành thị")  # fmt: skip
+            action.add_argument("name", metavar=tr("TÊN"), help=tr("tên thôn, tổ dân phố"))
+            action.add_argument(
+                "--area",
+                choices=tuple(AREAS),
+                default="rural",
+                help=tr("rural: nông thôn (mặc định), urban: thành thị"),
+            )
         else:
-            action.add_argument("--name", metavar="TÊN", help="tên mới")
-            action.add_argument("--area", choices=tuple(AREAS), help="khu vực mới")
+            action.add_argument("--name", metavar=tr("TÊN"), help=tr("tên mới"))
+            action.add_argument("--area", choices=tuple(AREAS), help=tr("khu vực mới"))
         add_db(action)
-        action.add_argument("--admin", metavar="TÊN", help="người quản trị thực hiện")
+        action.add_argument("--admin", metavar=tr("TÊN"), help=tr("người quản trị thực hiện"))
         action.set_defaults(handler=on_commune(_village))
 
-    commune = commands.add_parser("commune", help="thông tin của xã: xem, sửa")
+    commune = commands.add_parser("commune", help=tr("thông tin của xã: xem, sửa"))
     commune_actions = subcommands(commune, "commune")
-    show = commune_actions.add_parser("show", help="mã, tên, loại, tỉnh, cơ quan nhận báo cáo")
+    show = commune_actions.add_parser("show", help=tr("mã, tên, loại, tỉnh, cơ quan nhận báo cáo"))
     add_db(show)
     show.set_defaults(handler=on_commune(_commune))
-    change = commune_actions.add_parser("set", help="sửa thông tin của xã (người quản trị)")
-    change.add_argument("--code", metavar="MÃ", help="mã đơn vị hành chính (5 chữ số)")
-    change.add_argument("--name", metavar="TÊN", help="tên xã, phường")
-    change.add_argument("--kind", choices=tuple(KINDS), help="xa, phuong, dac_khu, thi_tran")
-    change.add_argument("--province", metavar="TỈNH", help="tỉnh, thành phố")
-    change.add_argument("--office-name", metavar="TÊN", help="cơ quan nhận báo cáo")
+    change = commune_actions.add_parser("set", help=tr("sửa thông tin của xã (người quản trị)"))
+    change.add_argument("--code", metavar=tr("MÃ"), help=tr("mã đơn vị hành chính (5 chữ số)"))
+    change.add_argument("--name", metavar=tr("TÊN"), help=tr("tên xã, phường"))
+    change.add_argument("--kind", choices=tuple(KINDS), help=tr("xa, phuong, dac_khu, thi_tran"))
+    change.add_argument("--province", metavar=tr("TỈNH"), help=tr("tỉnh, thành phố"))
+    change.add_argument("--office-name", metavar=tr("TÊN"), help=tr("cơ quan nhận báo cáo"))
     change.add_argument("--office-kind", choices=tuple(RECEIVER_KINDS),
-                        help="cấp của cơ quan nhận báo cáo")  # fmt: skip
+                        help=tr("cấp của cơ quan nhận báo cáo"))  # fmt: skip
     add_db(change)
-    change.add_argument("--admin", metavar="TÊN", help="người quản trị thực hiện")
+    change.add_argument("--admin", metavar=tr("TÊN"), help=tr("người quản trị thực hiện"))
     change.set_defaults(handler=on_commune(_commune))
 
 

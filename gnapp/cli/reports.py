@@ -50,124 +50,149 @@ def add_commands(commands: Any) -> None:
 
 
 def _add_report(commands: Any) -> None:
-    report = commands.add_parser("report", help="báo cáo tiến độ: lập, xem, ghi lại, hoàn tất")
+    report = commands.add_parser("report", help=tr("báo cáo tiến độ: lập, xem, ghi lại, hoàn tất"))
     report_commands = subcommands(report, "report")
     build = report_commands.add_parser(
-        "build", help="lập báo cáo (PDF và Excel) và lưu thành một phiên bản nháp"
+        "build", help=tr("lập báo cáo (PDF và Excel) và lưu thành một phiên bản nháp")
     )
     add_db(build)
     build.add_argument(
         "--kind",
         required=True,
-        metavar="LOẠI",
-        help="loại báo cáo: six_month, annual, ad_hoc, mid_term, end_of_period; plan: kế hoạch "
-        "thực hiện Chương trình năm (--period là năm, không lưu thành phiên bản)",
+        metavar=tr("LOẠI"),
+        help=tr(
+            "loại báo cáo: six_month, annual, ad_hoc, mid_term, end_of_period; "
+            "plan: kế hoạch thực hiện Chương trình năm (--period là năm, không lưu "
+            "thành phiên bản)"
+        ),
     )
     build.add_argument(
-        "--period", required=True, metavar="KỲ", help="kỳ báo cáo: 2025, 2025-H1 hoặc 2021-2025"
+        "--period",
+        required=True,
+        metavar=tr("KỲ"),
+        help=tr("kỳ báo cáo: 2025, 2025-H1 hoặc 2021-2025"),
     )
     build.add_argument(
-        "--out", type=Path, required=True, metavar="DIR", help="thư mục ghi tệp PDF và Excel"
+        "--out", type=Path, required=True, metavar="DIR", help=tr("thư mục ghi tệp PDF và Excel")
     )
     build.add_argument(
         "--narrative",
         type=Path,
         metavar="FILE.json",
-        help="nội dung cán bộ viết theo mục (“I”, “II.1”, …), danh sách “awards” nếu có",
+        help=tr("nội dung cán bộ viết theo mục (“I”, “II.1”, …), danh sách “awards” nếu có"),
     )
-    build.add_argument("--number", metavar="SỐ", help="số văn bản (để trống nếu chưa có)")
+    build.add_argument("--number", metavar=tr("SỐ"), help=tr("số văn bản (để trống nếu chưa có)"))
     build.add_argument(
-        "--date", type=date.fromisoformat, metavar="YYYY-MM-DD", help="ngày văn bản (hôm nay)"
+        "--date", type=date.fromisoformat, metavar="YYYY-MM-DD", help=tr("ngày văn bản (hôm nay)")
     )
     build.add_argument(
         "--figure-sets",
-        metavar="NHÓM,…",
-        help="báo cáo đột xuất: các nhóm số liệu đưa vào (commune, start_lists, end_lists, "
-        "movements, targets, services, budget, groups; mặc định: tất cả)",
+        metavar=tr("NHÓM,…"),
+        help=tr(
+            "báo cáo đột xuất: các nhóm số liệu đưa vào (commune, start_lists, "
+            "end_lists, movements, targets, services, budget, groups; mặc định: "
+            "tất cả)"
+        ),
     )
     build.set_defaults(handler=on_commune(_build))
-    listing = report_commands.add_parser("list", help="các báo cáo đã lưu")
+    listing = report_commands.add_parser("list", help=tr("các báo cáo đã lưu"))
     add_db(listing)
     listing.set_defaults(handler=on_commune(_list))
     for name, text, handler in (
-        ("files", "ghi lại tệp PDF và Excel của một báo cáo đã lưu", _files),
-        ("finalise", "đánh dấu một bản nháp là bản chính thức (không sửa được nữa)", _finalise),
-        ("draft", "tạo phiên bản nháp mới từ một báo cáo đã lưu", _draft),
+        ("files", tr("ghi lại tệp PDF và Excel của một báo cáo đã lưu"), _files),
+        ("finalise", tr("đánh dấu một bản nháp là bản chính thức (không sửa được nữa)"), _finalise),
+        ("draft", tr("tạo phiên bản nháp mới từ một báo cáo đã lưu"), _draft),
     ):
         command = report_commands.add_parser(name, help=text)
-        command.add_argument("id", type=int, metavar="SỐ", help="số báo cáo (cột đầu của “list”)")
+        command.add_argument(
+            "id", type=int, metavar=tr("SỐ"), help=tr("số báo cáo (cột đầu của “list”)")
+        )
         add_db(command)
         if name == "files":
             command.add_argument(
-                "--out", type=Path, required=True, metavar="DIR", help="thư mục ghi tệp"
+                "--out", type=Path, required=True, metavar="DIR", help=tr("thư mục ghi tệp")
             )
         command.set_defaults(handler=on_commune(handler))
 
 
 def _add_export(commands: Any) -> None:
-    export = commands.add_parser("export", help="xuất sổ hộ, danh sách hằng năm ra tệp Excel")
+    export = commands.add_parser("export", help=tr("xuất sổ hộ, danh sách hằng năm ra tệp Excel"))
     export_commands = subcommands(export, "export")
-    register = export_commands.add_parser("register", help="sổ hộ gia đình và nhân khẩu")
+    register = export_commands.add_parser("register", help=tr("sổ hộ gia đình và nhân khẩu"))
     yearly = export_commands.add_parser(
-        "list", help="danh sách hộ nghèo, cận nghèo, thoát nghèo, thoát cận nghèo của một năm"
+        "list", help=tr("danh sách hộ nghèo, cận nghèo, thoát nghèo, thoát cận nghèo của một năm")
     )
     for parser in (register, yearly):
         add_db(parser)
         parser.add_argument(
-            "--out", type=Path, required=True, metavar="FILE.xlsx", help="tệp Excel cần ghi"
+            "--out", type=Path, required=True, metavar="FILE.xlsx", help=tr("tệp Excel cần ghi")
         )
-        parser.add_argument("--village", metavar="CODE", help="chỉ một thôn, tổ dân phố (theo mã)")
+        parser.add_argument(
+            "--village", metavar="CODE", help=tr("chỉ một thôn, tổ dân phố (theo mã)")
+        )
         parser.set_defaults(handler=on_commune(_export))
     register.add_argument(
-        "--year", type=int, metavar="Y", help="năm của tình trạng hộ (mặc định: năm mới nhất)"
+        "--year", type=int, metavar="Y", help=tr("năm của tình trạng hộ (mặc định: năm mới nhất)")
     )
-    yearly.add_argument("--year", type=int, required=True, metavar="Y", help="năm")
+    yearly.add_argument("--year", type=int, required=True, metavar="Y", help=tr("năm"))
     yearly.add_argument(
         "--kind",
         required=True,
         choices=LIST_KINDS,
-        help="loại danh sách: poor (hộ nghèo), near_poor (hộ cận nghèo), escaped_poverty "
-        "(hộ thoát nghèo), escaped_near_poverty (hộ thoát cận nghèo)",
+        help=tr(
+            "loại danh sách: poor (hộ nghèo), near_poor (hộ cận nghèo), "
+            "escaped_poverty (hộ thoát nghèo), escaped_near_poverty (hộ thoát cận "
+            "nghèo)"
+        ),
     )
 
 
 def _add_classify(commands: Any) -> None:
-    classify = commands.add_parser("classify", help="phân loại hộ theo chuẩn nghèo")
+    classify = commands.add_parser("classify", help=tr("phân loại hộ theo chuẩn nghèo"))
     classify.add_argument(
         "--standard",
         action="append",
         required=True,
         metavar="ID",
-        help="mã chuẩn nghèo (vd. 2022-2025); lặp lại để so sánh hai chuẩn",
+        help=tr("mã chuẩn nghèo (vd. 2022-2025); lặp lại để so sánh hai chuẩn"),
     )
     source = classify.add_mutually_exclusive_group(required=True)
-    source.add_argument("file", nargs="?", type=Path, metavar="FILE.json", help="tệp bản ghi hộ")
     source.add_argument(
-        "--db", type=Path, metavar="PATH", help="phân loại mọi hộ trong tệp dữ liệu xã"
+        "file", nargs="?", type=Path, metavar="FILE.json", help=tr("tệp bản ghi hộ")
+    )
+    source.add_argument(
+        "--db", type=Path, metavar="PATH", help=tr("phân loại mọi hộ trong tệp dữ liệu xã")
     )
     classify.add_argument(
         "--reference-date",
         type=date.fromisoformat,
         default=None,
         metavar="YYYY-MM-DD",
-        help="ngày tính tuổi (mặc định: hôm nay)",
+        help=tr("ngày tính tuổi (mặc định: hôm nay)"),
     )
-    classify.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    classify.add_argument("--json", action="store_true", help=tr("in kết quả dạng JSON"))
     classify.add_argument(
         "--summary",
         action="store_true",
-        help="với --db và hai chuẩn: số hộ theo thôn và loại theo từng chuẩn, các hộ đổi loại "
-        "và lý do, các ngưỡng chưa đối chiếu (với --json: từng hộ)",
+        help=tr(
+            "với --db và hai chuẩn: số hộ theo thôn và loại theo từng chuẩn, các "
+            "hộ đổi loại và lý do, các ngưỡng chưa đối chiếu (với --json: từng hộ)"
+        ),
     )
     classify.add_argument(
         "--b1-lines",
         type=_b1_lines,
-        metavar="NÔNG_THÔN,THÀNH_THỊ",
-        help="với --summary: ngưỡng điểm B1 giả định cho chuẩn chưa công bố ngưỡng B1 (vd. "
-        "140,175); kết quả ghi rõ là giả định",
+        metavar=tr("NÔNG_THÔN,THÀNH_THỊ"),
+        help=tr(
+            "với --summary: ngưỡng điểm B1 giả định cho chuẩn chưa công bố ngưỡng "
+            "B1 (vd. 140,175); kết quả ghi rõ là giả định"
+        ),
     )
     classify.add_argument(
-        "--out", type=Path, metavar="FILE.xlsx", help="với --summary: ghi bảng so sánh ra tệp Excel"
+        "--out",
+        type=Path,
+        metavar="FILE.xlsx",
+        help=tr("với --summary: ghi bảng so sánh ra tệp Excel"),
     )
     classify.set_defaults(handler=_classify)
 

@@ -70,160 +70,226 @@ COMMANDS = ("review",)
 def add_commands(commands: Any) -> None:
     """Add ``gnapp review`` and its subcommands (the files' ones from review_files)."""
     review = commands.add_parser(
-        "review", help="rà soát hộ nghèo, cận nghèo: đợt, danh sách, phiếu, họp, niêm yết"
+        "review", help=tr("rà soát hộ nghèo, cận nghèo: đợt, danh sách, phiếu, họp, niêm yết")
     )
     actions = subcommands(review, "review")
-    _command(actions, "rounds", "các đợt rà soát", _rounds)
+    _command(actions, "rounds", tr("các đợt rà soát"), _rounds)
 
-    opening = _command(actions, "open", "mở đợt rà soát định kỳ (hoặc thường xuyên: --month)",
+    opening = _command(actions, "open", tr("mở đợt rà soát định kỳ (hoặc thường xuyên: --month)"),
                        _open)  # fmt: skip
-    opening.add_argument("--year", type=int, required=True, metavar="NĂM", help="năm rà soát")
-    opening.add_argument("--month", type=int, metavar="THÁNG", help="đợt thường xuyên của tháng")
+    opening.add_argument(
+        "--year", type=int, required=True, metavar=tr("NĂM"), help=tr("năm rà soát")
+    )
+    opening.add_argument(
+        "--month", type=int, metavar=tr("THÁNG"), help=tr("đợt thường xuyên của tháng")
+    )
     opening.add_argument(
         "--standard",
         metavar="ID",
-        help="chuẩn nghèo (mặc định: đợt định kỳ năm N dùng chuẩn có hiệu lực 01/01/N+1; đợt "
-        "thường xuyên dùng chuẩn của tháng)",
+        help=tr(
+            "chuẩn nghèo (mặc định: đợt định kỳ năm N dùng chuẩn có hiệu lực "
+            "01/01/N+1; đợt thường xuyên dùng chuẩn của tháng)"
+        ),
     )
-    opening.add_argument("--reference-date", metavar="NGÀY", help="ngày tham chiếu (tính tuổi)")
-    opening.add_argument("--team", action="append", default=[], metavar="TÊN",
-                         help="thành viên tổ rà soát (nhắc lại cho nhiều người)")  # fmt: skip
+    opening.add_argument(
+        "--reference-date", metavar=tr("NGÀY"), help=tr("ngày tham chiếu (tính tuổi)")
+    )
+    opening.add_argument("--team", action="append", default=[], metavar=tr("TÊN"),
+                         help=tr("thành viên tổ rà soát (nhắc lại cho nhiều người)"))  # fmt: skip
 
     for name, help_text, handler in (
-        ("build", "lập danh sách: hộ nghèo, cận nghèo hiện có và hộ có đơn", _build),
-        ("progress", "tiến độ theo thôn, các bước, hộ cần theo dõi", _progress),
+        ("build", tr("lập danh sách: hộ nghèo, cận nghèo hiện có và hộ có đơn"), _build),
+        ("progress", tr("tiến độ theo thôn, các bước, hộ cần theo dõi"), _progress),
     ):
         parser = _command(actions, name, help_text, handler)
         round_option(parser)
         if name == "progress":
-            parser.add_argument("--json", action="store_true", help="in dạng JSON")
+            parser.add_argument("--json", action="store_true", help=tr("in dạng JSON"))
 
-    listing = _command(actions, "list", "danh sách rà soát và tình trạng từng hộ", _list)
+    listing = _command(actions, "list", tr("danh sách rà soát và tình trạng từng hộ"), _list)
     round_option(listing)
-    listing.add_argument("--village", metavar="THÔN", help="chỉ một thôn / tổ dân phố")
-    listing.add_argument("--json", action="store_true", help="in dạng JSON")
+    listing.add_argument("--village", metavar=tr("THÔN"), help=tr("chỉ một thôn / tổ dân phố"))
+    listing.add_argument("--json", action="store_true", help=tr("in dạng JSON"))
 
     for name, help_text, handler in (
-        ("add", "đưa một hộ vào danh sách rà soát (ghi lý do)", _add),
-        ("remove", "đưa một hộ ra khỏi danh sách rà soát (ghi lý do)", _remove),
+        ("add", tr("đưa một hộ vào danh sách rà soát (ghi lý do)"), _add),
+        ("remove", tr("đưa một hộ ra khỏi danh sách rà soát (ghi lý do)"), _remove),
     ):
         parser = _command(actions, name, help_text, handler)
-        parser.add_argument("code", metavar="MÃ_HỘ", help="mã hộ")
+        parser.add_argument("code", metavar=tr("MÃ_HỘ"), help=tr("mã hộ"))
         round_option(parser)
-        parser.add_argument("--reason", required=True, metavar="LÝ_DO", help="lý do (ghi vào sổ)")
+        parser.add_argument(
+            "--reason", required=True, metavar=tr("LÝ_DO"), help=tr("lý do (ghi vào sổ)")
+        )
 
-    applying = _command(actions, "apply", "ghi giấy đề nghị rà soát (Mẫu 01) hoặc công nhận "
-                        "thoát nghèo (Mẫu 04)", _apply)  # fmt: skip
-    applying.add_argument("code", metavar="MÃ_HỘ", help="mã hộ")
+    applying = _command(
+        actions,
+        "apply",
+        tr("ghi giấy đề nghị rà soát (Mẫu 01) hoặc công nhận thoát nghèo (Mẫu 04)"),
+        _apply,
+    )
+    applying.add_argument("code", metavar=tr("MÃ_HỘ"), help=tr("mã hộ"))
     round_option(applying)
-    applying.add_argument("--kind", choices=("review", "escape"), default="review",
-                          help="review: đề nghị rà soát (Mẫu 01); "
-                          "escape: thoát nghèo (Mẫu 04)")  # fmt: skip
-    applying.add_argument("--name", required=True, metavar="TÊN", help="người làm đơn")
     applying.add_argument(
-        "--received-on", required=True, metavar="NGÀY", help="ngày nhận đơn (YYYY-MM-DD)"
+        "--kind",
+        choices=("review", "escape"),
+        default="review",
+        help=tr("review: đề nghị rà soát (Mẫu 01); escape: thoát nghèo (Mẫu 04)"),
     )
-    applying.add_argument("--reason", required=True, metavar="LÝ_DO", help="lý do đề nghị")
+    applying.add_argument("--name", required=True, metavar=tr("TÊN"), help=tr("người làm đơn"))
     applying.add_argument(
-        "--channel", metavar="CÁCH", help="trực tiếp, bưu điện, cổng dịch vụ công"
+        "--received-on", required=True, metavar=tr("NGÀY"), help=tr("ngày nhận đơn (YYYY-MM-DD)")
     )
-    applying.add_argument("--file", type=Path, metavar="ĐƠN.json",
-                          help="các mục khác của đơn (giới tính, ngày sinh, dân tộc, CCCD, "
-                          "địa chỉ, thành viên)")  # fmt: skip
+    applying.add_argument("--reason", required=True, metavar=tr("LÝ_DO"), help=tr("lý do đề nghị"))
+    applying.add_argument(
+        "--channel", metavar=tr("CÁCH"), help=tr("trực tiếp, bưu điện, cổng dịch vụ công")
+    )
+    applying.add_argument(
+        "--file",
+        type=Path,
+        metavar=tr("ĐƠN.json"),
+        help=tr("các mục khác của đơn (giới tính, ngày sinh, dân tộc, CCCD, địa chỉ, thành viên)"),
+    )
 
-    survey = _command(actions, "survey", "ghi phiếu rà soát của một hộ từ tệp", _survey)
-    survey.add_argument("code", metavar="MÃ_HỘ", help="mã hộ")
+    survey = _command(actions, "survey", tr("ghi phiếu rà soát của một hộ từ tệp"), _survey)
+    survey.add_argument("code", metavar=tr("MÃ_HỘ"), help=tr("mã hộ"))
     round_option(survey)
     survey.add_argument(
         "--file",
         type=Path,
         required=True,
-        metavar="PHIẾU.json",
-        help="bản ghi hộ dạng JSON (docs/household-record.md)",
+        metavar=tr("PHIẾU.json"),
+        help=tr("bản ghi hộ dạng JSON (docs/household-record.md)"),
     )
     survey.add_argument(
         "--form",
         choices=("A", "B"),
         default="B",
-        help="mẫu phiếu: A (nhận diện nhanh) hoặc B (mặc định)",
+        help=tr("mẫu phiếu: A (nhận diện nhanh) hoặc B (mặc định)"),
     )
-    survey.add_argument("--complete", action="store_true", help="hoàn thành (mặc định: lưu nháp)")
-    survey.add_argument("--reviewer", metavar="TÊN", help="rà soát viên")
-    survey.add_argument("--surveyed-on", metavar="NGÀY", help="ngày rà soát")
+    survey.add_argument(
+        "--complete", action="store_true", help=tr("hoàn thành (mặc định: lưu nháp)")
+    )
+    survey.add_argument("--reviewer", metavar=tr("TÊN"), help=tr("rà soát viên"))
+    survey.add_argument("--surveyed-on", metavar=tr("NGÀY"), help=tr("ngày rà soát"))
 
-    meeting = _command(actions, "meeting", "ghi cuộc họp dân của một thôn và biểu quyết", _meeting)
+    meeting = _command(
+        actions, "meeting", tr("ghi cuộc họp dân của một thôn và biểu quyết"), _meeting
+    )
     round_option(meeting)
     meeting.add_argument(
-        "--village", required=True, metavar="THÔN", help="thôn, tổ dân phố họp (tên hoặc mã)"
+        "--village",
+        required=True,
+        metavar=tr("THÔN"),
+        help=tr("thôn, tổ dân phố họp (tên hoặc mã)"),
     )
-    meeting.add_argument("--date", required=True, metavar="NGÀY", help="ngày họp (YYYY-MM-DD)")
-    meeting.add_argument("--attendees", type=int, required=True, metavar="N", help="số người dự")
-    meeting.add_argument("--vote", action="append", required=True, metavar="MÃ_HỘ=ĐỒNG_Ý[/BQ]",
-                         help="số đồng ý (và số biểu quyết nếu khác số người dự)")  # fmt: skip
-    meeting.add_argument("--place", metavar="NƠI", help="nơi họp")
-    meeting.add_argument("--chair", metavar="TÊN", help="chủ trì")
-    meeting.add_argument("--secretary", metavar="TÊN", help="thư ký")
-    meeting.add_argument("--represented", type=int, metavar="N", help="số hộ có đại diện dự họp")
-    meeting.add_argument("--group", action="append", default=[], metavar="THÀNH_PHẦN=SỐ",
-                         help="số người của một thành phần tham dự (steering_committee, "
-                         "party_and_organisations, fatherland_front, household_representatives, "
-                         "reviewers); có thì phải cộng đúng --attendees")  # fmt: skip
+    meeting.add_argument(
+        "--date", required=True, metavar=tr("NGÀY"), help=tr("ngày họp (YYYY-MM-DD)")
+    )
+    meeting.add_argument(
+        "--attendees", type=int, required=True, metavar="N", help=tr("số người dự")
+    )
+    meeting.add_argument("--vote", action="append", required=True, metavar=tr("MÃ_HỘ=ĐỒNG_Ý[/BQ]"),
+                         help=tr("số đồng ý (và số biểu quyết nếu khác số người dự)"))  # fmt: skip
+    meeting.add_argument("--place", metavar=tr("NƠI"), help=tr("nơi họp"))
+    meeting.add_argument("--chair", metavar=tr("TÊN"), help=tr("chủ trì"))
+    meeting.add_argument("--secretary", metavar=tr("TÊN"), help=tr("thư ký"))
+    meeting.add_argument(
+        "--represented", type=int, metavar="N", help=tr("số hộ có đại diện dự họp")
+    )
+    meeting.add_argument("--group", action="append", default=[], metavar=tr("THÀNH_PHẦN=SỐ"),
+                         help=tr("số người của một thành phần tham dự (steering_committee, "
+"party_and_organisations, fatherland_front, household_representatives, "
+"reviewers); có thì phải cộng đúng --attendees"))  # fmt: skip
 
-    posting = _command(actions, "post", "niêm yết công khai kết quả", _post)
+    posting = _command(actions, "post", tr("niêm yết công khai kết quả"), _post)
     round_option(posting)
     posting.add_argument(
-        "--start", required=True, metavar="NGÀY", help="ngày bắt đầu niêm yết (YYYY-MM-DD)"
+        "--start", required=True, metavar=tr("NGÀY"), help=tr("ngày bắt đầu niêm yết (YYYY-MM-DD)")
     )
-    posting.add_argument("--places", metavar="NƠI", help="nơi niêm yết")
+    posting.add_argument("--places", metavar=tr("NƠI"), help=tr("nơi niêm yết"))
 
-    complaint = _command(actions, "complaint", "ghi khiếu nại trong thời gian niêm yết", _complaint)
-    complaint.add_argument("code", metavar="MÃ_HỘ", help="mã hộ")
+    complaint = _command(
+        actions, "complaint", tr("ghi khiếu nại trong thời gian niêm yết"), _complaint
+    )
+    complaint.add_argument("code", metavar=tr("MÃ_HỘ"), help=tr("mã hộ"))
     round_option(complaint)
     complaint.add_argument(
-        "--date", required=True, metavar="NGÀY", help="ngày nhận khiếu nại (YYYY-MM-DD)"
+        "--date", required=True, metavar=tr("NGÀY"), help=tr("ngày nhận khiếu nại (YYYY-MM-DD)")
     )
     complaint.add_argument(
-        "--content", required=True, metavar="NỘI_DUNG", help="nội dung khiếu nại"
+        "--content", required=True, metavar=tr("NỘI_DUNG"), help=tr("nội dung khiếu nại")
     )
-    complaint.add_argument("--by", metavar="TÊN", help="người khiếu nại")
+    complaint.add_argument("--by", metavar=tr("TÊN"), help=tr("người khiếu nại"))
 
-    recheck = _command(actions, "recheck", "ghi kết quả phúc tra một khiếu nại", _recheck)
+    recheck = _command(actions, "recheck", tr("ghi kết quả phúc tra một khiếu nại"), _recheck)
     recheck.add_argument(
-        "complaint", type=int, metavar="SỐ_KHIẾU_NẠI", help="số khiếu nại (khi ghi khiếu nại)"
+        "complaint",
+        type=int,
+        metavar=tr("SỐ_KHIẾU_NẠI"),
+        help=tr("số khiếu nại (khi ghi khiếu nại)"),
     )
-    recheck.add_argument("--date", required=True, metavar="NGÀY", help="ngày phúc tra (YYYY-MM-DD)")
-    recheck.add_argument("--result", required=True, metavar="KẾT_QUẢ", help="kết quả phúc tra")
-    recheck.add_argument("--class", dest="class_code", required=True, help="phân loại sau phúc tra",
-                         choices=("poor", "near_poor", "average", "not_poor"))  # fmt: skip
+    recheck.add_argument(
+        "--date", required=True, metavar=tr("NGÀY"), help=tr("ngày phúc tra (YYYY-MM-DD)")
+    )
+    recheck.add_argument(
+        "--result", required=True, metavar=tr("KẾT_QUẢ"), help=tr("kết quả phúc tra")
+    )
+    recheck.add_argument(
+        "--class",
+        dest="class_code",
+        required=True,
+        help=tr("phân loại sau phúc tra"),
+        choices=("poor", "near_poor", "average", "not_poor"),
+    )
 
-    opinion = _command(actions, "opinion", "ghi ý kiến của cấp trên về kết quả (không bắt buộc)",
-                       _opinion)  # fmt: skip
+    opinion = _command(
+        actions, "opinion", tr("ghi ý kiến của cấp trên về kết quả (không bắt buộc)"), _opinion
+    )
     round_option(opinion)
-    opinion.add_argument("--by", required=True, metavar="CƠ_QUAN", help="cơ quan cho ý kiến")
-    opinion.add_argument("--number", metavar="SỐ", help="số văn bản")
-    opinion.add_argument("--date", required=True, metavar="NGÀY", help="ngày văn bản (YYYY-MM-DD)")
-    opinion.add_argument("--content", default="", metavar="NỘI_DUNG", help="nội dung ý kiến")
+    opinion.add_argument(
+        "--by", required=True, metavar=tr("CƠ_QUAN"), help=tr("cơ quan cho ý kiến")
+    )
+    opinion.add_argument("--number", metavar=tr("SỐ"), help=tr("số văn bản"))
+    opinion.add_argument(
+        "--date", required=True, metavar=tr("NGÀY"), help=tr("ngày văn bản (YYYY-MM-DD)")
+    )
+    opinion.add_argument(
+        "--content", default="", metavar=tr("NỘI_DUNG"), help=tr("nội dung ý kiến")
+    )
 
-    recognising = _command(actions, "recognise", "quyết định công nhận: ghi tình trạng năm, khóa "
-                           "đợt (lãnh đạo phê duyệt)", _recognise)  # fmt: skip
+    recognising = _command(
+        actions,
+        "recognise",
+        tr("quyết định công nhận: ghi tình trạng năm, khóa đợt (lãnh đạo phê duyệt)"),
+        _recognise,
+    )
     round_option(recognising)
-    recognising.add_argument("--number", required=True, metavar="SỐ", help="số quyết định")
-    recognising.add_argument("--date", required=True, metavar="NGÀY", help="ngày quyết định")
-    recognising.add_argument("--user", required=True, metavar="TÊN", help="lãnh đạo phê duyệt")
+    recognising.add_argument("--number", required=True, metavar=tr("SỐ"), help=tr("số quyết định"))
+    recognising.add_argument(
+        "--date", required=True, metavar=tr("NGÀY"), help=tr("ngày quyết định")
+    )
+    recognising.add_argument(
+        "--user", required=True, metavar=tr("TÊN"), help=tr("lãnh đạo phê duyệt")
+    )
 
-    correcting = _command(actions, "correct", "điều chỉnh tình trạng sau công nhận", _correct)
-    correcting.add_argument("code", metavar="MÃ_HỘ", help="mã hộ")
+    correcting = _command(actions, "correct", tr("điều chỉnh tình trạng sau công nhận"), _correct)
+    correcting.add_argument("code", metavar=tr("MÃ_HỘ"), help=tr("mã hộ"))
     round_option(correcting)
-    correcting.add_argument("--status", required=True, help="tình trạng mới",
+    correcting.add_argument("--status", required=True, help=tr("tình trạng mới"),
                             choices=("poor", "near_poor", "average", "not_poor"))  # fmt: skip
-    correcting.add_argument("--reason", required=True, metavar="LÝ_DO", help="lý do điều chỉnh")
     correcting.add_argument(
-        "--number", required=True, metavar="SỐ", help="số quyết định điều chỉnh"
+        "--reason", required=True, metavar=tr("LÝ_DO"), help=tr("lý do điều chỉnh")
     )
     correcting.add_argument(
-        "--date", required=True, metavar="NGÀY", help="ngày quyết định (YYYY-MM-DD)"
+        "--number", required=True, metavar=tr("SỐ"), help=tr("số quyết định điều chỉnh")
     )
-    correcting.add_argument("--user", required=True, metavar="TÊN", help="lãnh đạo phê duyệt")
+    correcting.add_argument(
+        "--date", required=True, metavar=tr("NGÀY"), help=tr("ngày quyết định (YYYY-MM-DD)")
+    )
+    correcting.add_argument(
+        "--user", required=True, metavar=tr("TÊN"), help=tr("lãnh đạo phê duyệt")
+    )
     add_file_commands(actions)
 
 

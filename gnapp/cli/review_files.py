@@ -27,19 +27,19 @@ from gnapp.cli.common import (
     print_limited,
     round_option,
 )
-from gnapp.i18n import tr
+from gnapp.i18n import tr, tr_noop
 
 if TYPE_CHECKING:
     from gnapp.review.tablet import TabletPlan
     from gnapp.store.database import CommuneDatabase
 
 DOCUMENT_KINDS = {
-    "list": "danh sách hộ cần rà soát (Phụ lục I)",
-    "questionnaire": "phiếu rà soát đã điền của một hộ hoặc cả thôn",
-    "minutes": "biên bản họp dân của một thôn",
-    "notice": "thông báo niêm yết kết quả",
-    "decision": "quyết định công nhận (dự thảo khi chưa công nhận)",
-    "certificates": "giấy chứng nhận hộ nghèo, hộ cận nghèo",
+    "list": tr_noop("danh sách hộ cần rà soát (Phụ lục I)"),
+    "questionnaire": tr_noop("phiếu rà soát đã điền của một hộ hoặc cả thôn"),
+    "minutes": tr_noop("biên bản họp dân của một thôn"),
+    "notice": tr_noop("thông báo niêm yết kết quả"),
+    "decision": tr_noop("quyết định công nhận (dự thảo khi chưa công nhận)"),
+    "certificates": tr_noop("giấy chứng nhận hộ nghèo, hộ cận nghèo"),
 }
 
 
@@ -51,34 +51,44 @@ def add_commands(actions: Any) -> None:
 
     tablet = actions.add_parser(
         "import",
-        help="nhập phiếu rà soát thu bằng máy tính bảng (KoBoToolbox, ODK: xlsx, csv, zip)",
-        description="Nhập Phiếu B thu bằng máy tính bảng vào một đợt rà soát. "
-        "Xem docs/tablet-import.md.",
+        help=tr("nhập phiếu rà soát thu bằng máy tính bảng (KoBoToolbox, ODK: xlsx, csv, zip)"),
+        description=tr(
+            "Nhập Phiếu B thu bằng máy tính bảng vào một đợt rà soát. Xem docs/tablet-import.md."
+        ),
     )
     tablet.add_argument("file", type=Path, metavar="FILE",
-                        help="tệp xuất từ KoBoToolbox/ODK (.xlsx, .csv, .zip)")  # fmt: skip
-    tablet.add_argument("members", type=Path, nargs="?", metavar="MEMBERS",
-                        help="tệp thứ hai: nhóm lặp thành viên (xuất thành hai tệp)")  # fmt: skip
+                        help=tr("tệp xuất từ KoBoToolbox/ODK (.xlsx, .csv, .zip)"))  # fmt: skip
+    tablet.add_argument(
+        "members",
+        type=Path,
+        nargs="?",
+        metavar="MEMBERS",
+        help=tr("tệp thứ hai: nhóm lặp thành viên (xuất thành hai tệp)"),
+    )
     add_db(tablet)
     round_option(tablet)
     tablet.add_argument(
-        "--mapping", type=Path, metavar="M.json", help="tệp ghép cột đã lưu (cột → trường)"
+        "--mapping", type=Path, metavar="M.json", help=tr("tệp ghép cột đã lưu (cột → trường)")
     )
-    tablet.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi gì")
+    tablet.add_argument("--dry-run", action="store_true", help=tr("chỉ xem trước, không ghi gì"))
     tablet.add_argument(
-        "--errors", type=Path, metavar="OUT.xlsx", help="ghi mọi lỗi, cảnh báo ra tệp Excel"
+        "--errors", type=Path, metavar="OUT.xlsx", help=tr("ghi mọi lỗi, cảnh báo ra tệp Excel")
     )
     tablet.add_argument(
-        "--reviewer", metavar="TÊN", help="rà soát viên cho các phiếu không ghi rà soát viên"
+        "--reviewer",
+        metavar=tr("TÊN"),
+        help=tr("rà soát viên cho các phiếu không ghi rà soát viên"),
     )
     tablet.set_defaults(handler=on_commune(_tablet_import))
 
     form = actions.add_parser(
         "xlsform",
-        help="ghi biểu mẫu Phiếu B cho máy tính bảng (XLSForm cho KoBoToolbox, ODK Collect)",
-        description="Ghi biểu mẫu XLSForm của đợt rà soát, kèm households.csv (danh sách hộ "
-        "cần rà soát) và previous.csv (thông tin năm trước). Hướng dẫn: trong GNApp, mục "
-        "Trợ giúp › Hướng dẫn thu phiếu bằng máy tính bảng.",
+        help=tr("ghi biểu mẫu Phiếu B cho máy tính bảng (XLSForm cho KoBoToolbox, ODK Collect)"),
+        description=tr(
+            "Ghi biểu mẫu XLSForm của đợt rà soát, kèm households.csv (danh sách "
+            "hộ cần rà soát) và previous.csv (thông tin năm trước). Hướng dẫn: "
+            "trong GNApp, mục Trợ giúp › Hướng dẫn thu phiếu bằng máy tính bảng."
+        ),
     )
     add_db(form)
     round_option(form)
@@ -87,47 +97,49 @@ def add_commands(actions: Any) -> None:
         type=Path,
         required=True,
         metavar="DIR|FILE.xlsx",
-        help="thư mục ghi tệp (phieu-b.xlsx) hoặc tên tệp biểu mẫu .xlsx",
+        help=tr("thư mục ghi tệp (phieu-b.xlsx) hoặc tên tệp biểu mẫu .xlsx"),
     )
     form.add_argument(
         "--phieu-a",
         action="store_true",
-        help="đợt dùng Phiếu A: biểu mẫu hỏi Phiếu A trước, Phiếu B chỉ khi hộ đủ điều kiện",
+        help=tr("đợt dùng Phiếu A: biểu mẫu hỏi Phiếu A trước, Phiếu B chỉ khi hộ đủ điều kiện"),
     )
     form.set_defaults(handler=on_commune(_xlsform))
 
     document = actions.add_parser(
         "document",
-        help="ghi văn bản của đợt rà soát ra PDF (hoặc Excel: " + ", ".join(XLSX_KINDS) + ")",
-        description="; ".join(f"{kind}: {text}" for kind, text in DOCUMENT_KINDS.items()),
+        help=tr("ghi văn bản của đợt rà soát ra PDF (hoặc Excel: ") + ", ".join(XLSX_KINDS) + ")",
+        description="; ".join(f"{kind}: {tr(text)}" for kind, text in DOCUMENT_KINDS.items()),
     )
-    document.add_argument("kind", choices=KINDS, metavar="LOẠI", help=" | ".join(KINDS))
+    document.add_argument("kind", choices=KINDS, metavar=tr("LOẠI"), help=" | ".join(KINDS))
     add_db(document)
     round_option(document)
     document.add_argument(
-        "--out", type=Path, required=True, metavar="FILE", help="tệp ghi ra (.pdf hoặc .xlsx)"
+        "--out", type=Path, required=True, metavar="FILE", help=tr("tệp ghi ra (.pdf hoặc .xlsx)")
     )
-    document.add_argument("--village", metavar="TÊN", help="chỉ một thôn")
-    document.add_argument("--household", metavar="MÃ_HỘ", help="chỉ một hộ")
+    document.add_argument("--village", metavar=tr("TÊN"), help=tr("chỉ một thôn"))
+    document.add_argument("--household", metavar=tr("MÃ_HỘ"), help=tr("chỉ một hộ"))
     document.add_argument(
-        "--date", type=date.fromisoformat, metavar="YYYY-MM-DD", help="ngày ghi trên văn bản"
+        "--date", type=date.fromisoformat, metavar="YYYY-MM-DD", help=tr("ngày ghi trên văn bản")
     )
     document.set_defaults(handler=on_commune(_document))
 
     tables = actions.add_parser(
-        "tables", help="ghi các biểu tổng hợp kết quả rà soát (Excel, PDF) gửi cấp trên"
+        "tables", help=tr("ghi các biểu tổng hợp kết quả rà soát (Excel, PDF) gửi cấp trên")
     )
     add_db(tables)
-    round_option(tables, "mã đợt rà soát đã công nhận")
-    tables.add_argument("--out", type=Path, required=True, metavar="DIR", help="thư mục ghi tệp")
+    round_option(tables, tr("mã đợt rà soát đã công nhận"))
     tables.add_argument(
-        "--format", choices=FORMATS, default="both", help="định dạng tệp (mặc định: cả hai)"
+        "--out", type=Path, required=True, metavar="DIR", help=tr("thư mục ghi tệp")
+    )
+    tables.add_argument(
+        "--format", choices=FORMATS, default="both", help=tr("định dạng tệp (mặc định: cả hai)")
     )
     tables.add_argument(
         "--date",
         type=date.fromisoformat,
         metavar="YYYY-MM-DD",
-        help="ngày của văn bản PDF (mặc định: hôm nay)",
+        help=tr("ngày của văn bản PDF (mặc định: hôm nay)"),
     )
     tables.set_defaults(handler=on_commune(_tables))
 

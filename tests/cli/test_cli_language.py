@@ -1,9 +1,11 @@
 """The command line's language: Vietnamese unless ``GNAPP_LANG`` or ``--language`` says
-otherwise, through the GUI's catalogue; the commune's own words (names, villages, decision
-numbers) stay as they are, and so does JSON."""
+otherwise, through the GUI's catalogue, for every command's output, its ``--help`` and its usage
+errors; the commune's own words (names, villages, decision numbers) stay as they are, and so
+does JSON."""
 
 from __future__ import annotations
 
+import argparse
 import shutil
 import sqlite3
 import subprocess
@@ -13,7 +15,7 @@ import pytest
 import sqlite_utils
 
 from gnapp import i18n
-from gnapp.cli import main
+from gnapp.cli import build_parser, main
 from gnapp.i18n_extract import has_vietnamese_letters
 
 SUMMARY = ["--standard", "2022-2025", "--standard", "2027-2030", "--summary"]
@@ -140,3 +142,47 @@ def test_the_installed_command_reads_the_variable(commune):
     )  # fmt: skip
     assert run.returncode == 0, run.stderr
     assert "Result: PASSED" in run.stdout and not has_vietnamese_letters(run.stdout)
+
+
+# The signer's titles a document may carry: values the user types, written as documents write them.
+DOCUMENT_VALUES = ("PHÓ CHỦ TỊCH", "CHỦ TỊCH")
+
+
+def _parsers(parser: argparse.ArgumentParser, command: str = "gnapp"):
+    """(the command as typed, its parser) of ``gnapp`` and every command and subcommand."""
+    yield command, parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, subparser in action.choices.items():
+                yield from _parsers(subparser, f"{command} {name}")
+
+
+def test_every_help_is_english_when_the_language_is(monkeypatch):
+    monkeypatch.setenv("GNAPP_LANG", "en")
+    i18n.set_language("en")
+    try:
+        helps = {command: parser.format_help() for command, parser in _parsers(build_parser())}
+    finally:
+        i18n.set_language("vi")
+    assert len(helps) > 100
+    for command, text in helps.items():
+        assert _vietnamese_lines(text, list(DOCUMENT_VALUES)) == [], command
+        assert text.startswith("usage: ") and "options:" in text, command
+
+
+def test_help_and_usage_errors_follow_the_language_wherever_the_option_stands(capsys, monkeypatch):
+    monkeypatch.delenv("GNAPP_LANG", raising=False)
+    with pytest.raises(SystemExit) as shown:
+        main(["household", "list", "--help", "--language", "en"])
+    out = capsys.readouterr().out
+    assert shown.value.code == 0 and "--search TEXT" in out and not has_vietnamese_letters(out)
+    with pytest.raises(SystemExit) as usage:
+        main(["household", "list", "--language=en"])
+    err = capsys.readouterr().err
+    assert usage.value.code == 2
+    assert "error: the following arguments are required: --db" in err
+    assert not has_vietnamese_letters(err)
+    with pytest.raises(SystemExit):
+        main(["household", "list"])  # Vietnamese by default, and the language ended with it
+    assert "sai cú pháp lệnh: thiếu --db" in capsys.readouterr().err
+    assert i18n.current_language() == "vi"
