@@ -73,6 +73,8 @@ def _commands(path, tmp_path) -> list[list[str]]:
         ["export", "register", *db, "--out", str(tmp_path / "so-ho.xlsx")],
         ["user", "list", *db],
         ["settings", "list", *db],
+        ["backup", "make", *db],
+        ["backup", "list", *db],
         ["standards"],
         ["db", "check", str(path)],
         ["review", "rounds", *db],
