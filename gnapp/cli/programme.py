@@ -412,7 +412,7 @@ def _disbursements(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     from gnapp.store.programme import CAPITAL_KINDS, budgets, year_disbursements
 
     print_table(
-        (row["id"], row["disbursed_on"], row["project_code"], tr(row["funding_source"]),
+        (row["id"], row["disbursed_on"], row["project_code"], row["funding_source"],
          tr(CAPITAL_KINDS.get(row["capital"] or "", "—")), format_amount(row["amount"]),
          row["document_number"] or "", row["note"] or "")
         for row in year_disbursements(cdb.db, args.year)
@@ -424,7 +424,7 @@ def _disbursements(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
                     "Chưa ghi ngày giải ngân: {project_code} ({funding_source}) "
                     "{undated_disbursed}",
                     project_code=line["project_code"],
-                    funding_source=tr(line["funding_source"]),
+                    funding_source=line["funding_source"],
                     undated_disbursed=format_amount(line["undated_disbursed"]),
                 )
             )
