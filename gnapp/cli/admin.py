@@ -347,7 +347,7 @@ def _user(cdb: OpenDatabase, args: argparse.Namespace) -> int:
         users.set_active(cdb, args.username, action == "unlock")
     print(
         tr(
-            "Tài khoản {username}: đã {action}.",
+            "Đã {action} tài khoản {username}.",
             action=tr(USER_ACTIONS[action]),
             username=args.username,
         )
