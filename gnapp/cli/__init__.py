@@ -26,7 +26,7 @@ from gnapp.cli import (
     review,
 )
 from gnapp.cli.common import Parser, run
-from gnapp.i18n import LANGUAGES, SOURCE_LANGUAGE, current_language, set_language
+from gnapp.i18n import LANGUAGES, SOURCE_LANGUAGE, current_language, set_language, tr
 
 # The language of a command's output when --language is not given (docs/cli.md).
 LANGUAGE_VARIABLE = "GNAPP_LANG"
@@ -62,38 +62,48 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     groups = [group for group in GROUPS if command in group.COMMANDS] or GROUPS
     parser = Parser(
         prog="gnapp",
-        description="GNApp — quản lý giảm nghèo cấp xã (ngoại tuyến).",
-        epilog="Mã thoát: 0 xong; 1 bị từ chối (dữ liệu nhập sai, kiểm tra không đạt, sai mật "
-        "khẩu…); 2 sai cú pháp lệnh; 3 tệp dữ liệu hỏng hoặc không phải dữ liệu GNApp.",
+        description=tr("GNApp — quản lý giảm nghèo cấp xã (ngoại tuyến)."),
+        epilog=tr(
+            "Mã thoát: 0 xong; 1 bị từ chối (dữ liệu nhập sai, kiểm tra không đạt, "
+            "sai mật khẩu…); 2 sai cú pháp lệnh; 3 tệp dữ liệu hỏng hoặc không "
+            "phải dữ liệu GNApp."
+        ),
     )
     parser.add_argument(
-        "--version", action="version", version=f"GNApp {__version__}", help="in phiên bản"
+        "--version", action="version", version=f"GNApp {__version__}", help=tr("in phiên bản")
     )
     target = parser.add_mutually_exclusive_group()
     target.add_argument(
-        "--demo", action="store_true", help="mở giao diện trên bản sao mới của xã mẫu"
+        "--demo", action="store_true", help=tr("mở giao diện trên bản sao mới của xã mẫu")
     )
-    target.add_argument("--db", type=Path, metavar="PATH", help="mở giao diện trên tệp dữ liệu xã")
+    target.add_argument(
+        "--db", type=Path, metavar="PATH", help=tr("mở giao diện trên tệp dữ liệu xã")
+    )
     target.add_argument(
         "--office-db",
         type=Path,
         metavar="PATH",
-        help="mở giao diện cơ quan nhận báo cáo trên tệp .gnoffice (chưa có thì tạo mới)",
+        help=tr("mở giao diện cơ quan nhận báo cáo trên tệp .gnoffice (chưa có thì tạo mới)"),
     )
     target.add_argument(
         "--self-test",
         action="store_true",
-        help="tự kiểm tra không cần màn hình: xã mẫu, phân loại, báo cáo, gói ký số, cửa sổ chính",
+        help=tr(
+            "tự kiểm tra không cần màn hình: xã mẫu, phân loại, báo cáo, gói ký số, cửa sổ chính"
+        ),
     )
     parser.add_argument(
         "--language",
         choices=sorted(LANGUAGES),
-        help="ngôn ngữ lần này: của giao diện (mặc định: ngôn ngữ đã chọn trên máy này), của "
-        f"một lệnh (mặc định: biến môi trường {LANGUAGE_VARIABLE}, không có thì tiếng Việt) / "
-        "language",
+        help=tr(
+            "ngôn ngữ lần này: của giao diện (mặc định: ngôn ngữ đã chọn trên máy "
+            "này), của một lệnh (mặc định: biến môi trường {LANGUAGE_VARIABLE}, "
+            "không có thì tiếng Việt) / language",
+            LANGUAGE_VARIABLE=LANGUAGE_VARIABLE,
+        ),
     )
     parser.set_defaults(handler=_gui)
-    commands = parser.add_subparsers(dest="command", metavar="LỆNH")
+    commands = parser.add_subparsers(dest="command", metavar=tr("LỆNH"))
     for group in groups:
         group.add_commands(commands)
     return parser
@@ -102,28 +112,47 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run ``gnapp`` with ``argv`` (default: the process's arguments); the exit status.
     A usage error exits through argparse (status 2)."""
-    if argv is None:
-        argv = sys.argv[1:]
-    parser = build_parser(argv)
-    args = parser.parse_args(argv)
-    if args.self_test:
-        if args.command is not None:
-            parser.error("--self-test không đi cùng một lệnh")
-        return run(_self_test, args)
-    if args.command is None:
-        return run(args.handler, args)
-    language = args.language or os.environ.get(LANGUAGE_VARIABLE) or SOURCE_LANGUAGE
-    if language not in LANGUAGES:
-        parser.error(
-            f"{LANGUAGE_VARIABLE}={language}: ngôn ngữ không được hỗ trợ "
-            f"(chọn một trong: {', '.join(sorted(LANGUAGES))})"
-        )
+    language, argv = _language(sys.argv[1:] if argv is None else list(argv))
     before = current_language()
-    set_language(language)
+    # the parsers' help and usage errors speak the command's language: set it before building
+    set_language(language if language in LANGUAGES else SOURCE_LANGUAGE)
     try:
+        parser = build_parser(argv)
+        args = parser.parse_args(argv)
+        if args.self_test:
+            if args.command is not None:
+                parser.error(tr("--self-test không đi cùng một lệnh"))
+            return run(_self_test, args)
+        if args.command is None:
+            set_language(before)  # the GUI chooses its own language (--language or this PC's)
+            return run(args.handler, args)
+        if language not in LANGUAGES:
+            parser.error(
+                tr(
+                    "{variable}={language}: ngôn ngữ không được hỗ trợ (chọn một trong: {choices})",
+                    variable=LANGUAGE_VARIABLE,
+                    language=language,
+                    choices=", ".join(sorted(LANGUAGES)),
+                )
+            )
         return run(args.handler, args)
     finally:
         set_language(before)
+
+
+def _language(argv: list[str]) -> tuple[str, list[str]]:
+    """The language ``argv`` asks for (``--language CODE`` wherever it stands, else GNAPP_LANG,
+    else Vietnamese), read before the parsers are built; and ``argv`` with ``--language``
+    moved before the command, where argparse takes it."""
+    for index, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--language" and index + 1 < len(argv):
+            rest = argv[:index] + argv[index + 2 :]
+            return argv[index + 1], [arg, argv[index + 1], *rest]
+        if arg.startswith("--language="):
+            return arg.partition("=")[2], [arg, *argv[:index], *argv[index + 1 :]]
+    return os.environ.get(LANGUAGE_VARIABLE) or SOURCE_LANGUAGE, argv
 
 
 def _gui(args: argparse.Namespace) -> int:

@@ -24,7 +24,7 @@ from gnapp.cli.common import (
     sign_in_admin,
     subcommands,
 )
-from gnapp.i18n import LANGUAGES
+from gnapp.i18n import LANGUAGES, tr, tr_noop
 from gnapp.store.roles import ADMIN, COMMUNE_ROLES, RoleScheme
 
 if TYPE_CHECKING:
@@ -32,13 +32,13 @@ if TYPE_CHECKING:
 
 MULTILINE_SETTINGS = ("document.recipients",)
 USER_ACTIONS = {
-    "add": "thêm",
-    "passwd": "đổi mật khẩu",
-    "roles": "đổi vai trò",
-    "lock": "khóa",
-    "unlock": "mở khóa",
+    "add": tr_noop("thêm"),
+    "passwd": tr_noop("đổi mật khẩu"),
+    "roles": tr_noop("đổi vai trò"),
+    "lock": tr_noop("khóa"),
+    "unlock": tr_noop("mở khóa"),
 }
-USER_PASSWORDS = (
+USER_PASSWORDS = tr_noop(
     "Mật khẩu được hỏi khi chạy, hoặc lấy từ biến môi trường GNAPP_PASSWORD (mật khẩu mới) và "
     "GNAPP_ADMIN_PASSWORD (mật khẩu của người quản trị thực hiện)."
 )
@@ -56,71 +56,85 @@ def add_commands(commands: Any) -> None:
     _add_settings(commands)
     _add_backup(commands)
 
-    database = commands.add_parser("db", help="kiểm tra tệp dữ liệu xã")
+    database = commands.add_parser("db", help=tr("kiểm tra tệp dữ liệu xã"))
     check = subcommands(database, "db").add_parser(
-        "check", help="kiểm tra toàn vẹn và phiên bản lược đồ (mã 0 chỉ khi tốt)"
+        "check", help=tr("kiểm tra toàn vẹn và phiên bản lược đồ (mã 0 chỉ khi tốt)")
     )
-    check.add_argument("path", type=Path, metavar="PATH", help="tệp dữ liệu xã")
+    check.add_argument("path", type=Path, metavar="PATH", help=tr("tệp dữ liệu xã"))
     check.set_defaults(handler=_db_check)
 
     language = commands.add_parser(
-        "language", help="ngôn ngữ giao diện trên máy này: xem, hoặc chọn (vi, en)"
+        "language", help=tr("ngôn ngữ giao diện trên máy này: xem, hoặc chọn (vi, en)")
     )
-    language.add_argument("code", nargs="?", choices=sorted(LANGUAGES), metavar="MÃ",
-                          help="vi hoặc en (bỏ trống: xem ngôn ngữ đang chọn)")  # fmt: skip
+    language.add_argument("code", nargs="?", choices=sorted(LANGUAGES), metavar=tr("MÃ"),
+                          help=tr("vi hoặc en (bỏ trống: xem ngôn ngữ đang chọn)"))  # fmt: skip
     language.set_defaults(handler=_language)
 
-    commands.add_parser("standards", help="liệt kê các chuẩn nghèo có sẵn").set_defaults(
+    commands.add_parser("standards", help=tr("liệt kê các chuẩn nghèo có sẵn")).set_defaults(
         handler=_standards
     )
 
-    demo = commands.add_parser("demo", help="dữ liệu xã mẫu")
-    create = subcommands(demo, "demo").add_parser("create", help="tạo cơ sở dữ liệu xã mẫu")
-    create.add_argument("path", type=Path, metavar="PATH", help="tệp dữ liệu mới")
-    create.add_argument("--households", type=int, default=None, metavar="N", help="số hộ (2.500)")
-    create.add_argument("--seed", type=int, default=None, metavar="S", help="hạt giống ngẫu nhiên")
+    demo = commands.add_parser("demo", help=tr("dữ liệu xã mẫu"))
+    create = subcommands(demo, "demo").add_parser("create", help=tr("tạo cơ sở dữ liệu xã mẫu"))
+    create.add_argument("path", type=Path, metavar="PATH", help=tr("tệp dữ liệu mới"))
+    create.add_argument(
+        "--households", type=int, default=None, metavar="N", help=tr("số hộ (2.500)")
+    )
+    create.add_argument(
+        "--seed", type=int, default=None, metavar="S", help=tr("hạt giống ngẫu nhiên")
+    )
     create.set_defaults(handler=_demo_create)
 
 
 def _add_setup(commands: Any) -> None:
     setup = commands.add_parser(
         "setup",
-        help="thiết lập dữ liệu cho một xã mới (như trình hướng dẫn lần đầu)",
-        description="Mật khẩu của người quản trị: hỏi khi chạy, hoặc biến môi trường "
-        "GNAPP_PASSWORD.",
+        help=tr("thiết lập dữ liệu cho một xã mới (như trình hướng dẫn lần đầu)"),
+        description=tr(
+            "Mật khẩu của người quản trị: hỏi khi chạy, hoặc biến môi trường GNAPP_PASSWORD."
+        ),
     )
-    setup.add_argument("path", type=Path, metavar="TỆP.gnapp", help="tệp dữ liệu mới")
-    setup.add_argument("--code", required=True, metavar="MÃ", help="mã xã (5 chữ số)")
-    setup.add_argument("--name", required=True, metavar="TÊN", help="tên xã, phường")
+    setup.add_argument("path", type=Path, metavar=tr("TỆP.gnapp"), help=tr("tệp dữ liệu mới"))
+    setup.add_argument("--code", required=True, metavar=tr("MÃ"), help=tr("mã xã (5 chữ số)"))
+    setup.add_argument("--name", required=True, metavar=tr("TÊN"), help=tr("tên xã, phường"))
     setup.add_argument(
-        "--kind", default="xa", choices=("xa", "phuong", "dac_khu", "thi_tran"), help="loại đơn vị"
+        "--kind",
+        default="xa",
+        choices=("xa", "phuong", "dac_khu", "thi_tran"),
+        help=tr("loại đơn vị"),
     )
-    setup.add_argument("--province", required=True, metavar="TỈNH", help="tỉnh, thành phố")
-    setup.add_argument("--receiver", default="", metavar="TÊN", help="cơ quan nhận báo cáo")
+    setup.add_argument("--province", required=True, metavar=tr("TỈNH"), help=tr("tỉnh, thành phố"))
+    setup.add_argument("--receiver", default="", metavar=tr("TÊN"), help=tr("cơ quan nhận báo cáo"))
     setup.add_argument(
         "--receiver-kind",
         default="province",
         choices=("province", "district"),
-        help="cấp của cơ quan đó",
+        help=tr("cấp của cơ quan đó"),
     )
     setup.add_argument(
         "--village",
         action="append",
         required=True,
-        metavar="MÃ:TÊN[:urban]",
-        help="một thôn, tổ dân phố (nhắc lại cho mỗi thôn; thêm :urban nếu thuộc thành thị)",
+        metavar=tr("MÃ:TÊN[:urban]"),
+        help=tr("một thôn, tổ dân phố (nhắc lại cho mỗi thôn; thêm :urban nếu thuộc thành thị)"),
     )
-    setup.add_argument("--admin", required=True, metavar="TÊN", help="tên đăng nhập quản trị")
-    setup.add_argument("--admin-name", required=True, metavar="HỌ_TÊN", help="họ tên quản trị")
     setup.add_argument(
-        "--approver", action="store_true", help="người quản trị cũng là lãnh đạo phê duyệt"
+        "--admin", required=True, metavar=tr("TÊN"), help=tr("tên đăng nhập quản trị")
     )
-    setup.add_argument("--signer-name", default="", metavar="HỌ_TÊN", help="người ký văn bản")
+    setup.add_argument(
+        "--admin-name", required=True, metavar=tr("HỌ_TÊN"), help=tr("họ tên quản trị")
+    )
+    setup.add_argument(
+        "--approver", action="store_true", help=tr("người quản trị cũng là lãnh đạo phê duyệt")
+    )
+    setup.add_argument(
+        "--signer-name", default="", metavar=tr("HỌ_TÊN"), help=tr("người ký văn bản")
+    )
     setup.add_argument(
         "--signer-title",
         default="PHÓ CHỦ TỊCH",
         choices=("PHÓ CHỦ TỊCH", "CHỦ TỊCH"),
-        help="chức vụ người ký (mặc định: PHÓ CHỦ TỊCH)",
+        help=tr("chức vụ người ký (mặc định: PHÓ CHỦ TỊCH)"),
     )
     setup.set_defaults(handler=_setup)
 
@@ -128,10 +142,10 @@ def _add_setup(commands: Any) -> None:
 def _add_user(commands: Any) -> None:
     user = commands.add_parser(
         "user",
-        help="người dùng và vai trò: xem, thêm, đổi mật khẩu, đổi vai trò, khóa, mở khóa",
-        description=USER_PASSWORDS,
+        help=tr("người dùng và vai trò: xem, thêm, đổi mật khẩu, đổi vai trò, khóa, mở khóa"),
+        description=tr(USER_PASSWORDS),
     )
-    add_user_commands(subcommands(user, "user"), on_commune, COMMUNE_ROLES, "tệp dữ liệu xã")
+    add_user_commands(subcommands(user, "user"), on_commune, COMMUNE_ROLES, tr("tệp dữ liệu xã"))
 
 
 def add_user_commands(
@@ -139,39 +153,41 @@ def add_user_commands(
 ) -> None:
     """The ``user`` commands (list, failures, add, passwd, roles, lock, unlock) of a kind of
     file: opened by ``on_database``, its roles ``scheme``, ``--db`` described as ``file_help``."""
-    listing = actions.add_parser("list", help="các tài khoản, vai trò và tình trạng")
+    listing = actions.add_parser("list", help=tr("các tài khoản, vai trò và tình trạng"))
     add_db(listing, file_help)
     listing.set_defaults(handler=on_database(_user_list))
     failures = actions.add_parser(
-        "failures", help="các lần đăng nhập sai gần nhất (chỉ người quản trị xem)"
+        "failures", help=tr("các lần đăng nhập sai gần nhất (chỉ người quản trị xem)")
     )
     add_db(failures, file_help)
-    failures.add_argument("--admin", required=True, metavar="TÊN", help="người quản trị xem")
+    failures.add_argument(
+        "--admin", required=True, metavar=tr("TÊN"), help=tr("người quản trị xem")
+    )
     failures.set_defaults(handler=on_database(_user_failures))
     for name, help_text in (
-        ("add", "thêm một người dùng (mật khẩu mới: GNAPP_PASSWORD hoặc hỏi)"),
-        ("passwd", "đặt mật khẩu mới cho một người dùng"),
-        ("roles", "đổi vai trò của một người dùng"),
-        ("lock", "khóa một tài khoản"),
-        ("unlock", "mở khóa một tài khoản"),
+        ("add", tr("thêm một người dùng (mật khẩu mới: GNAPP_PASSWORD hoặc hỏi)")),
+        ("passwd", tr("đặt mật khẩu mới cho một người dùng")),
+        ("roles", tr("đổi vai trò của một người dùng")),
+        ("lock", tr("khóa một tài khoản")),
+        ("unlock", tr("mở khóa một tài khoản")),
     ):
         action = actions.add_parser(name, help=help_text)
-        action.add_argument("username", metavar="TÊN_ĐĂNG_NHẬP", help="tên đăng nhập")
+        action.add_argument("username", metavar=tr("TÊN_ĐĂNG_NHẬP"), help=tr("tên đăng nhập"))
         add_db(action, file_help)
         if name == "add":
-            action.add_argument("--name", required=True, metavar="HỌ_TÊN", help="họ và tên")
+            action.add_argument("--name", required=True, metavar=tr("HỌ_TÊN"), help=tr("họ và tên"))
         if name in ("add", "roles"):
             action.add_argument(
                 "--role",
                 action="append",
                 required=True,
                 choices=list(scheme.roles),
-                help="vai trò (nhắc lại để cho nhiều vai trò): " + ", ".join(scheme.roles),
+                help=tr("vai trò (nhắc lại để cho nhiều vai trò): ") + ", ".join(scheme.roles),
             )
         action.add_argument(
             "--admin",
-            metavar="TÊN",
-            help="người quản trị thực hiện (bắt buộc khi đã có người dùng)",
+            metavar=tr("TÊN"),
+            help=tr("người quản trị thực hiện (bắt buộc khi đã có người dùng)"),
         )
         action.set_defaults(handler=on_database(_user))
 
@@ -179,60 +195,68 @@ def add_user_commands(
 def _add_settings(commands: Any) -> None:
     settings = commands.add_parser(
         "settings",
-        help="cài đặt của xã: xem, đổi (người quản trị)",
-        description="Giá trị nhiều dòng (nơi nhận, dòng thẩm quyền ký) viết cách nhau bằng “|”.",
+        help=tr("cài đặt của xã: xem, đổi (người quản trị)"),
+        description=tr(
+            "Giá trị nhiều dòng (nơi nhận, dòng thẩm quyền ký) viết cách nhau bằng “|”."
+        ),
     )
     actions = subcommands(settings, "settings")
-    listing = actions.add_parser("list", help="mọi khóa cài đặt, tên và giá trị hiện tại")
+    listing = actions.add_parser("list", help=tr("mọi khóa cài đặt, tên và giá trị hiện tại"))
     add_db(listing)
     listing.set_defaults(handler=on_commune(_settings_list))
-    change = actions.add_parser("set", help="đổi một cài đặt")
-    change.add_argument("key", metavar="KHÓA", help="khóa (cột đầu của “settings list”)")
-    change.add_argument("value", metavar="GIÁ_TRỊ", help="giá trị mới (nhiều dòng: cách nhau “|”)")
+    change = actions.add_parser("set", help=tr("đổi một cài đặt"))
+    change.add_argument("key", metavar=tr("KHÓA"), help=tr("khóa (cột đầu của “settings list”)"))
+    change.add_argument(
+        "value", metavar=tr("GIÁ_TRỊ"), help=tr("giá trị mới (nhiều dòng: cách nhau “|”)")
+    )
     add_db(change)
-    change.add_argument("--admin", metavar="TÊN", help="người quản trị thực hiện")
+    change.add_argument("--admin", metavar=tr("TÊN"), help=tr("người quản trị thực hiện"))
     change.set_defaults(handler=on_commune(_settings_set))
 
 
 def _add_backup(commands: Any) -> None:
     backup = commands.add_parser(
         "backup",
-        help="sao lưu và phục hồi dữ liệu xã",
-        description="Bản sao lưu ra USB hay thư mục khác (--to) được mã hóa bằng mật khẩu sao "
-        "lưu: hỏi khi chạy (hai lần khi tạo), hoặc biến môi trường GNAPP_BACKUP_PASSPHRASE.",
+        help=tr("sao lưu và phục hồi dữ liệu xã"),
+        description=tr(
+            "Bản sao lưu ra USB hay thư mục khác (--to) được mã hóa bằng mật khẩu "
+            "sao lưu: hỏi khi chạy (hai lần khi tạo), hoặc biến môi trường "
+            "GNAPP_BACKUP_PASSPHRASE."
+        ),
     )
     actions = subcommands(backup, "backup")
     make = actions.add_parser(
-        "make", help="sao lưu ngay (vào thư mục sao lưu, hoặc mã hóa vào USB với --to)"
+        "make", help=tr("sao lưu ngay (vào thư mục sao lưu, hoặc mã hóa vào USB với --to)")
     )
     make.add_argument(
         "--to",
         type=Path,
-        metavar="THƯ_MỤC",
-        help="thư mục nhận bản sao lưu, vd. ổ USB (bản sao lưu được mã hóa bằng mật khẩu)",
+        metavar=tr("THƯ_MỤC"),
+        help=tr("thư mục nhận bản sao lưu, vd. ổ USB (bản sao lưu được mã hóa bằng mật khẩu)"),
     )
     make.set_defaults(handler=_backup_make)
-    listing = actions.add_parser("list", help="các bản sao lưu và nội dung của từng bản")
+    listing = actions.add_parser("list", help=tr("các bản sao lưu và nội dung của từng bản"))
     listing.add_argument(
         "--folder",
         type=Path,
-        metavar="THƯ_MỤC",
-        help="thư mục chứa bản sao lưu (mặc định: thư mục sao lưu tự động của tệp dữ liệu)",
+        metavar=tr("THƯ_MỤC"),
+        help=tr("thư mục chứa bản sao lưu (mặc định: thư mục sao lưu tự động của tệp dữ liệu)"),
     )
     listing.set_defaults(handler=_backup_list)
     restore = actions.add_parser(
-        "restore", help="thay dữ liệu xã bằng một bản sao lưu (giữ lại bản sao dữ liệu hiện tại)"
+        "restore",
+        help=tr("thay dữ liệu xã bằng một bản sao lưu (giữ lại bản sao dữ liệu hiện tại)"),
     )
-    restore.add_argument("backup", type=Path, metavar="TỆP_SAO_LƯU", help="tệp sao lưu")
+    restore.add_argument("backup", type=Path, metavar=tr("TỆP_SAO_LƯU"), help=tr("tệp sao lưu"))
     restore.set_defaults(handler=_backup_restore)
     for parser in (make, listing, restore):
         add_db(parser)
     folder = actions.add_parser(
-        "folder", help="thư mục nhận bản sao lưu tự động trên máy này: xem hoặc đổi"
+        "folder", help=tr("thư mục nhận bản sao lưu tự động trên máy này: xem hoặc đổi")
     )
-    folder.add_argument("folder", type=Path, nargs="?", metavar="THƯ_MỤC",
-                        help="thư mục mới (bỏ trống: xem thư mục đang dùng)")  # fmt: skip
-    folder.add_argument("--default", action="store_true", help="dùng lại thư mục mặc định")
+    folder.add_argument("folder", type=Path, nargs="?", metavar=tr("THƯ_MỤC"),
+                        help=tr("thư mục mới (bỏ trống: xem thư mục đang dùng)"))  # fmt: skip
+    folder.add_argument("--default", action="store_true", help=tr("dùng lại thư mục mặc định"))
     folder.set_defaults(handler=_backup_folder)
 
 
@@ -254,7 +278,9 @@ def _setup(args: argparse.Namespace) -> int:
         name, _, area = rest.partition(":")
         villages.append(VillageEntry(code, name, area or "rural"))
     roles = ("admin", "clerk") + (("approver",) if args.approver else ())
-    password = ask_secret("GNAPP_PASSWORD", f"Mật khẩu cho {args.admin}: ", repeat=True)
+    password = ask_secret(
+        "GNAPP_PASSWORD", tr("Mật khẩu cho {admin}: ", admin=args.admin), repeat=True
+    )
     cdb = create_commune_database(
         args.path,
         CommuneIdentity(
@@ -265,7 +291,15 @@ def _setup(args: argparse.Namespace) -> int:
         DocumentSettings.signed_by(args.signer_name, args.signer_title),
     )
     cdb.close()
-    print(f"Đã tạo {args.path}: {args.name}, {len(villages)} thôn, quản trị {args.admin}.")
+    print(
+        tr(
+            "Đã tạo {path}: {name}, {count} thôn, quản trị {admin}.",
+            path=args.path,
+            name=args.name,
+            count=len(villages),
+            admin=args.admin,
+        )
+    )
     return 0
 
 
@@ -274,7 +308,7 @@ def _user_list(cdb: OpenDatabase, args: argparse.Namespace) -> int:
 
     print_table(
         (account.username, account.full_name, account.role_names,
-         "đang dùng" if account.active else "đã khóa")
+         tr("đang dùng") if account.active else tr("đã khóa"))
         for account in list_users(cdb.db, cdb.role_scheme)
     )  # fmt: skip
     return 0
@@ -296,19 +330,28 @@ def _user(cdb: OpenDatabase, args: argparse.Namespace) -> int:
         sign_in_admin(cdb, args.admin)
     elif action != "add" or ADMIN not in args.role:
         raise CliError(
-            f"Tệp {cdb.path.name} chưa có người dùng: hãy thêm người quản trị trước (--role admin)."
+            tr(
+                "Tệp {name} chưa có người dùng: hãy thêm người quản trị trước (--role admin).",
+                name=cdb.path.name,
+            )
         )
     if action == "add":
-        password = ask_secret("GNAPP_PASSWORD", "Mật khẩu mới: ", repeat=True)
+        password = ask_secret("GNAPP_PASSWORD", tr("Mật khẩu mới: "), repeat=True)
         users.add_user(cdb, args.username, args.name, args.role, password)
     elif action == "passwd":
-        password = ask_secret("GNAPP_PASSWORD", "Mật khẩu mới: ", repeat=True)
+        password = ask_secret("GNAPP_PASSWORD", tr("Mật khẩu mới: "), repeat=True)
         users.change_password(cdb, args.username, password)
     elif action == "roles":
         users.set_roles(cdb, args.username, args.role)
     else:
         users.set_active(cdb, args.username, action == "unlock")
-    print(f"Đã {USER_ACTIONS[action]} tài khoản {args.username}.")
+    print(
+        tr(
+            "Đã {action} tài khoản {username}.",
+            action=tr(USER_ACTIONS[action]),
+            username=args.username,
+        )
+    )
     return 0
 
 
@@ -316,7 +359,7 @@ def _settings_list(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     from gnapp.store.settings import SETTINGS, current_settings
 
     print_table(
-        (key, SETTINGS[key].label, " | ".join(value) if isinstance(value, list) else value)
+        (key, tr(SETTINGS[key].label), " | ".join(value) if isinstance(value, list) else value)
         for key, value in current_settings(cdb.db).items()
     )
     return 0
@@ -328,7 +371,7 @@ def _settings_set(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     sign_in_admin(cdb, args.admin)
     value = args.value.replace("|", "\n") if args.key in MULTILINE_SETTINGS else args.value
     save_settings(cdb, {args.key: value})
-    print(f"Đã lưu {args.key}.")
+    print(tr("Đã lưu {key}.", key=args.key))
     return 0
 
 
@@ -344,11 +387,11 @@ def _backup_folder(args: argparse.Namespace) -> int:
     from gnapp import preferences
 
     if args.default and args.folder:
-        raise CliError("Chọn một thư mục hoặc --default, không cả hai.")
+        raise CliError(tr("Chọn một thư mục hoặc --default, không cả hai."))
     if args.default or args.folder:
         folder = preferences.set_backup_root(None if args.default else args.folder)
-        print(f"Từ nay bản sao lưu tự động được ghi vào: {folder}")
-        print("(Các bản sao lưu cũ vẫn ở thư mục trước.)")
+        print(tr("Từ nay bản sao lưu tự động được ghi vào: {folder}", folder=folder))
+        print(tr("(Các bản sao lưu cũ vẫn ở thư mục trước.)"))
     else:
         print(preferences.backup_root())
     return 0
@@ -374,15 +417,15 @@ def _backup_make(args: argparse.Namespace) -> int:
         from gnapp.store.backup_encryption import check_backup_passphrase
 
         passphrase = ask_secret(
-            PASSPHRASE_VARIABLE, "Mật khẩu cho bản sao lưu (ít nhất 10 ký tự): ", repeat=True
+            PASSPHRASE_VARIABLE, tr("Mật khẩu cho bản sao lưu (ít nhất 10 ký tự): "), repeat=True
         )
         check_backup_passphrase(passphrase)
     folder = args.to or _backup_folder_of(args.db)
     made = backups.make_backup(args.db, folder, "manual", progress, passphrase=passphrase)
     end_progress()
-    print(f"Đã sao lưu vào {made}")
+    print(tr("Đã sao lưu vào {made}", made=made))
     if passphrase is not None:
-        print("Bản sao lưu được mã hóa: cần đúng mật khẩu này để phục hồi, hãy ghi nhớ nó.")
+        print(tr("Bản sao lưu được mã hóa: cần đúng mật khẩu này để phục hồi, hãy ghi nhớ nó."))
         _print_lines(backups.describe_backup(args.db).lines()[1:5])
     else:
         _print_lines(backups.describe_backup(made).lines())
@@ -396,16 +439,16 @@ def _backup_list(args: argparse.Namespace) -> int:
     folder = args.folder or _backup_folder_of(args.db)
     found = backups.list_backups(folder)
     if not found:
-        print(f"Chưa có bản sao lưu nào trong thư mục {folder}")
+        print(tr("Chưa có bản sao lưu nào trong thư mục {folder}", folder=folder))
         return 0
-    print(f"Thư mục sao lưu: {folder}")
+    print(tr("Thư mục sao lưu: {folder}", folder=folder))
     for backup in found:
         print(backup.path.name)
         problem = backups.check_integrity(backup.path).restore_problem
         if is_encrypted(backup.path):
-            _print_lines(["Được mã hóa: cần mật khẩu để xem nội dung hay phục hồi."])
+            _print_lines([tr("Được mã hóa: cần mật khẩu để xem nội dung hay phục hồi.")])
         elif problem:
-            _print_lines([f"KHÔNG DÙNG ĐƯỢC: {problem}"])
+            _print_lines([tr("KHÔNG DÙNG ĐƯỢC: {problem}", problem=problem)])
         else:
             _print_lines(backups.describe_backup(backup.path).lines())
     return 0
@@ -417,12 +460,12 @@ def _backup_restore(args: argparse.Namespace) -> int:
 
     source, named_as = args.backup, None
     if is_encrypted(args.backup):
-        passphrase = ask_secret(PASSPHRASE_VARIABLE, "Mật khẩu của bản sao lưu: ")
+        passphrase = ask_secret(PASSPHRASE_VARIABLE, tr("Mật khẩu của bản sao lưu: "))
         source, named_as = backups.decrypt_backup(args.backup, passphrase, args.db), args.backup
     try:
-        print(f"Bản sao lưu {args.backup} chứa:")
+        print(tr("Bản sao lưu {backup} chứa:", backup=args.backup))
         _print_lines(backups.describe_backup(source, named_as=named_as).lines())
-        print(f"Phục hồi {args.db} từ bản sao lưu này…")
+        print(tr("Phục hồi {db} từ bản sao lưu này…", db=args.db))
         result = backups.restore_backup(
             source, args.db, _backup_folder_of(args.db), named_as=named_as
         )
@@ -430,8 +473,13 @@ def _backup_restore(args: argparse.Namespace) -> int:
         if named_as is not None:
             backups.remove_decrypted(source)
     if result.kept_copy is not None:
-        print(f"Dữ liệu trước khi phục hồi được giữ lại trong tệp {result.kept_copy}")
-    print("Đã phục hồi xong.")
+        print(
+            tr(
+                "Dữ liệu trước khi phục hồi được giữ lại trong tệp {kept_copy}",
+                kept_copy=result.kept_copy,
+            )
+        )
+    print(tr("Đã phục hồi xong."))
     return 0
 
 
@@ -439,11 +487,15 @@ def _db_check(args: argparse.Namespace) -> int:
     from gnapp.store.backups import check_integrity
 
     if not args.path.exists():
-        raise CliError(f"Không tìm thấy tệp dữ liệu: {args.path}")
+        raise CliError(tr("Không tìm thấy tệp dữ liệu: {path}", path=args.path))
     report = check_integrity(args.path, quick=False)
     if report.version is None:
         raise CliError(
-            f"Tệp {args.path} không phải cơ sở dữ liệu GNApp hợp lệ ({report.problems[0]})."
+            tr(
+                "Tệp {path} không phải cơ sở dữ liệu GNApp hợp lệ ({problem}).",
+                path=args.path,
+                problem=report.problems[0],
+            )
         )
     print("\n".join(report.lines()))
     if report.chain_break is not None:
@@ -459,7 +511,7 @@ def _language(args: argparse.Namespace) -> int:
 
     if args.code is not None:
         remember_language(args.code)
-        print(f"Từ lần mở sau, giao diện dùng: {LANGUAGES[args.code]}")
+        print(tr("Từ lần mở sau, giao diện dùng: {language}", language=LANGUAGES[args.code]))
     else:
         code = preferred_language()
         print(f"{code} — {LANGUAGES[code]}")
@@ -470,7 +522,7 @@ def _standards(_: argparse.Namespace) -> int:
     from gnapp.core.standards import available_standards
 
     for standard in available_standards():
-        print(f"{standard.id}\t{standard.name}")
+        print(f"{standard.id}\t{tr(standard.name)}")
     return 0
 
 
@@ -478,20 +530,26 @@ def _demo_create(args: argparse.Namespace) -> int:
     from gnapp.demo import DEFAULT_HOUSEHOLDS, DEFAULT_SEED, create_demo
 
     if args.path.exists():
-        raise CliError(f"Tệp đã tồn tại, không ghi đè: {args.path}")
+        raise CliError(tr("Tệp đã tồn tại, không ghi đè: {path}", path=args.path))
     households = DEFAULT_HOUSEHOLDS if args.households is None else args.households
     if households < 1:
-        raise CliError("Số hộ phải lớn hơn 0")
+        raise CliError(tr("Số hộ phải lớn hơn 0"))
 
     def progress(done: int, total: int) -> None:
-        show_progress(f"Đang tạo: {done}/{total} hộ")
+        show_progress(tr("Đang tạo: {done}/{total} hộ", done=done, total=total))
 
     summary = create_demo(
         args.path, households, DEFAULT_SEED if args.seed is None else args.seed, progress
     )
     end_progress()
     print(
-        f"Đã tạo xã mẫu {summary.path}: {summary.villages} thôn/tổ dân phố, "
-        f"{summary.households} hộ, {summary.members} nhân khẩu."
+        tr(
+            "Đã tạo xã mẫu {path}: {villages} thôn/tổ dân phố, {households} hộ, "
+            "{members} nhân khẩu.",
+            path=summary.path,
+            villages=summary.villages,
+            households=summary.households,
+            members=summary.members,
+        )
     )
     return 0

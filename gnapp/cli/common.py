@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
-from gnapp.i18n import tr
+from gnapp.i18n import tr, tr_noop
 
 if TYPE_CHECKING:
     from gnapp.progress import Progress
@@ -148,55 +148,60 @@ def _damaged(args: argparse.Namespace, message: str) -> int:
 
 # argparse's usage errors (English in the standard library) as they are said to the user.
 USAGE_ERRORS = (
-    (r"the following arguments are required: (.*)", "thiếu {0}"),
-    (r"unrecognized arguments: (.*)", "không hiểu {0}"),
-    (r"one of the arguments (.*) is required", "cần một trong: {0}"),
+    (r"the following arguments are required: (.*)", tr_noop("thiếu {0}")),
+    (r"unrecognized arguments: (.*)", tr_noop("không hiểu {0}")),
+    (r"one of the arguments (.*) is required", tr_noop("cần một trong: {0}")),
     (r"argument (.*?): invalid choice: (.*?) \(choose from (.*)\)",
-     "{0}: không có {1} (chọn một trong: {2})"),
-    (r"argument (.*?): invalid \w+ value: (.*)", "{0}: giá trị {1} không hợp lệ"),
-    (r"argument (.*?): expected one argument", "{0}: cần một giá trị"),
-    (r"argument (.*?): not allowed with argument (.*)", "{0}: không dùng cùng {1}"),
+     tr_noop("{0}: không có {1} (chọn một trong: {2})")),
+    (r"argument (.*?): invalid \w+ value: (.*)", tr_noop("{0}: giá trị {1} không hợp lệ")),
+    (r"argument (.*?): expected one argument", tr_noop("{0}: cần một giá trị")),
+    (r"argument (.*?): not allowed with argument (.*)", tr_noop("{0}: không dùng cùng {1}")),
 )  # fmt: skip
 
 
 class Parser(argparse.ArgumentParser):
-    """An argparse parser whose help and usage errors are Vietnamese (exit status EXIT_USAGE)."""
+    """An argparse parser whose help and usage errors speak the command's language, Vietnamese
+    by default (exit status EXIT_USAGE); the language is set before the parser is built."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", _Formatter)
         kwargs["add_help"] = False
         super().__init__(*args, **kwargs)
-        self._positionals.title = "đối số"
-        self._optionals.title = "tùy chọn"
-        self.add_argument("-h", "--help", action="help", help="in hướng dẫn này rồi thoát")
+        self._positionals.title = tr("đối số")
+        self._optionals.title = tr("tùy chọn")
+        self.add_argument("-h", "--help", action="help", help=tr("in hướng dẫn này rồi thoát"))
 
     def error(self, message: str) -> NoReturn:
         for pattern, text in USAGE_ERRORS:
             if found := re.fullmatch(pattern, message):
-                message = text.format(*found.groups())
+                message = tr(text).format(*found.groups())
                 break
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: sai cú pháp lệnh: {message}\n")
+        self.exit(
+            EXIT_USAGE, tr("{prog}: sai cú pháp lệnh: {message}\n", prog=self.prog, message=message)
+        )
 
 
 class _Formatter(argparse.HelpFormatter):
     def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
-        super().add_usage(usage, actions, groups, "Cách dùng: " if prefix is None else prefix)
+        super().add_usage(usage, actions, groups, tr("Cách dùng: ") if prefix is None else prefix)
 
 
-def add_db(parser: argparse.ArgumentParser, help_text: str = "tệp dữ liệu xã") -> None:
+def add_db(parser: argparse.ArgumentParser, help_text: str | None = None) -> None:
     """The ``--db PATH`` option every command on a database takes."""
+    help_text = help_text or tr("tệp dữ liệu xã")
     parser.add_argument("--db", type=Path, required=True, metavar="PATH", help=help_text)
 
 
-def round_option(parser: argparse.ArgumentParser, help_text: str = "mã đợt rà soát") -> None:
+def round_option(parser: argparse.ArgumentParser, help_text: str | None = None) -> None:
     """The ``--round ID`` option of a review command on one round."""
+    help_text = help_text or tr("mã đợt rà soát")
     parser.add_argument("--round", type=int, required=True, metavar="ID", help=help_text)
 
 
 def subcommands(parser: argparse.ArgumentParser, name: str) -> Any:
     """The required subcommands of a command group (dest ``<name>_command``)."""
-    return parser.add_subparsers(dest=f"{name}_command", metavar="LỆNH", required=True)
+    return parser.add_subparsers(dest=f"{name}_command", metavar=tr("LỆNH"), required=True)
 
 
 @contextmanager
@@ -230,10 +235,15 @@ def ask_secret(variable: str, prompt: str, *, repeat: bool = False) -> str:
     if variable in os.environ:
         return os.environ[variable]
     if not sys.stdin.isatty():
-        raise CliError(f"Cần mật khẩu: đặt biến môi trường {variable} hoặc chạy trong cửa sổ lệnh.")
+        raise CliError(
+            tr(
+                "Cần mật khẩu: đặt biến môi trường {variable} hoặc chạy trong cửa sổ lệnh.",
+                variable=variable,
+            )
+        )
     secret = getpass.getpass(prompt)
-    if repeat and getpass.getpass("Nhập lại: ") != secret:
-        raise CliError("Hai lần nhập mật khẩu không giống nhau.")
+    if repeat and getpass.getpass(tr("Nhập lại: ")) != secret:
+        raise CliError(tr("Hai lần nhập mật khẩu không giống nhau."))
     return secret
 
 
@@ -242,8 +252,11 @@ def _require_users(database: OpenDatabase) -> None:
 
     if not has_users(database.db):
         raise CliError(
-            f"Tệp {database.path.name} chưa có người dùng: hãy thêm người quản trị trước "
-            "(lệnh “user add … --role admin”)."
+            tr(
+                "Tệp {name} chưa có người dùng: hãy thêm người quản trị trước (lệnh "
+                "“user add … --role admin”).",
+                name=database.path.name,
+            )
         )
 
 
@@ -252,7 +265,11 @@ def sign_in_user(database: OpenDatabase, username: str) -> Any:
     from gnapp.store.users import sign_in
 
     _require_users(database)
-    return sign_in(database, username, ask_secret(USER_PASSWORD, f"Mật khẩu của {username}: "))
+    return sign_in(
+        database,
+        username,
+        ask_secret(USER_PASSWORD, tr("Mật khẩu của {username}: ", username=username)),
+    )
 
 
 def sign_in_admin(database: OpenDatabase, username: str | None) -> None:
@@ -260,9 +277,9 @@ def sign_in_admin(database: OpenDatabase, username: str | None) -> None:
     from gnapp.store import users
 
     if not username:
-        raise CliError("Cần --admin TÊN của người quản trị.")
+        raise CliError(tr("Cần --admin TÊN của người quản trị."))
     _require_users(database)
-    password = ask_secret(ADMIN_PASSWORD, f"Mật khẩu của {username}: ")
+    password = ask_secret(ADMIN_PASSWORD, tr("Mật khẩu của {username}: ", username=username))
     users.require(users.sign_in(database, username, password), "administer", database.role_scheme)
 
 
@@ -275,7 +292,7 @@ def lookup_household(db: Any, code: str) -> int:
 
     found = household_id_by_code(db, code)
     if found is None:
-        raise CliError(f"Không có hộ mã “{code}” trong sổ.")
+        raise CliError(tr("Không có hộ mã “{code}” trong sổ.", code=code))
     return found
 
 
@@ -288,7 +305,9 @@ def lookup_village(db: Any, written: str) -> int:
     if found is not None:
         return found
     names = ", ".join(f"{row['code']} {row['name']}" for row in villages(db))
-    raise CliError(f"Không có thôn / tổ dân phố “{written}” (có: {names}).")
+    raise CliError(
+        tr("Không có thôn / tổ dân phố “{written}” (có: {names}).", written=written, names=names)
+    )
 
 
 def read_json(path: Path) -> Any:
@@ -296,17 +315,23 @@ def read_json(path: Path) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
-        raise CliError(f"Không đọc được tệp {path}: {error.strerror}") from error
+        raise CliError(
+            tr("Không đọc được tệp {path}: {strerror}", path=path, strerror=error.strerror)
+        ) from error
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise CliError(
-            f"Không đọc được tệp {path}: không phải JSON hợp lệ (UTF-8): {error}"
+            tr(
+                "Không đọc được tệp {path}: không phải JSON hợp lệ (UTF-8): {error}",
+                path=path,
+                error=error,
+            )
         ) from error
 
 
 def output_folder(path: Path) -> Path:
     """``path``, the folder a command writes into, created when it does not exist yet."""
     if path.exists() and not path.is_dir():
-        raise CliError(f"{path} là một tệp, không phải thư mục")
+        raise CliError(tr("{path} là một tệp, không phải thư mục", path=path))
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -323,6 +348,13 @@ def print_table(rows: Iterable[Sequence[Any]]) -> None:
     """Rows as tab-separated lines (a heading row first where the command has one)."""
     for row in rows:
         print("\t".join("" if cell is None else str(cell) for cell in row))
+
+
+def format_amount(dong: int | float) -> str:
+    """An amount of money in the command's language ("1.500.000 đồng")."""
+    from gnapp.core.vietnamese import format_number
+
+    return tr("{amount} đồng", amount=format_number(dong))
 
 
 def print_limited(lines: Sequence[str]) -> None:

@@ -21,6 +21,7 @@ from gnapp.cli.common import (
     print_limited,
     subcommands,
 )
+from gnapp.i18n import tr
 
 if TYPE_CHECKING:
     from gnapp.importers.plan import ImportPlan, Source
@@ -34,38 +35,46 @@ COMMANDS = ("import",)
 def add_commands(commands: Any) -> None:
     """Add ``import`` and its subcommands."""
     importing = commands.add_parser(
-        "import", help="nhập danh sách hộ từ tệp Excel/ODS/CSV, xem và hoàn tác các lần nhập"
+        "import", help=tr("nhập danh sách hộ từ tệp Excel/ODS/CSV, xem và hoàn tác các lần nhập")
     )
     actions = subcommands(importing, "import")
-    source = actions.add_parser("file", help="xem trước rồi nhập một tệp danh sách hộ")
-    source.add_argument("file", type=Path, metavar="FILE", help="tệp .xlsx, .xls, .ods hoặc .csv")
-    add_db(source)
-    source.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi gì")
-    source.add_argument("--sheet", metavar="TÊN", help="trang tính cần nhập (mặc định: đầu tiên)")
-    source.add_argument("--errors", type=Path, metavar="OUT.xlsx", help="ghi các dòng bị loại")
+    source = actions.add_parser("file", help=tr("xem trước rồi nhập một tệp danh sách hộ"))
     source.add_argument(
-        "--village", metavar="TÊN", help="thôn/tổ dân phố cho các hộ mà tệp không ghi thôn"
+        "file", type=Path, metavar="FILE", help=tr("tệp .xlsx, .xls, .ods hoặc .csv")
+    )
+    add_db(source)
+    source.add_argument("--dry-run", action="store_true", help=tr("chỉ xem trước, không ghi gì"))
+    source.add_argument(
+        "--sheet", metavar=tr("TÊN"), help=tr("trang tính cần nhập (mặc định: đầu tiên)")
+    )
+    source.add_argument("--errors", type=Path, metavar="OUT.xlsx", help=tr("ghi các dòng bị loại"))
+    source.add_argument(
+        "--village", metavar=tr("TÊN"), help=tr("thôn/tổ dân phố cho các hộ mà tệp không ghi thôn")
     )
     source.add_argument(
         "--map",
         action="append",
         default=[],
-        metavar="TIÊU_ĐỀ=TRƯỜNG",
-        help="ghép tay một cột (theo tiêu đề hoặc chữ cột) với một trường, ví dụ "
-        "“Thôn/Tổ=village” hoặc “C=village”; lặp lại được",
+        metavar=tr("TIÊU_ĐỀ=TRƯỜNG"),
+        help=tr(
+            "ghép tay một cột (theo tiêu đề hoặc chữ cột) với một trường, ví dụ "
+            "“Thôn/Tổ=village” hoặc “C=village”; lặp lại được"
+        ),
     )
     source.add_argument(
-        "--mapping", type=Path, metavar="FILE.json", help="dùng cách ghép cột đã lưu trong tệp"
+        "--mapping", type=Path, metavar="FILE.json", help=tr("dùng cách ghép cột đã lưu trong tệp")
     )
     source.add_argument(
-        "--save-mapping", type=Path, metavar="OUT.json", help="lưu cách ghép cột vào tệp"
+        "--save-mapping", type=Path, metavar="OUT.json", help=tr("lưu cách ghép cột vào tệp")
     )
     source.set_defaults(handler=on_commune(_import))
-    listing = actions.add_parser("list", help="các lần nhập dữ liệu và lần nào đã hoàn tác")
+    listing = actions.add_parser("list", help=tr("các lần nhập dữ liệu và lần nào đã hoàn tác"))
     add_db(listing)
     listing.set_defaults(handler=on_commune(_list))
-    undo = actions.add_parser("undo", help="hoàn tác một lần nhập (theo số lô của “import list”)")
-    undo.add_argument("batch", type=int, metavar="SỐ_LÔ", help="số của lần nhập")
+    undo = actions.add_parser(
+        "undo", help=tr("hoàn tác một lần nhập (theo số lô của “import list”)")
+    )
+    undo.add_argument("batch", type=int, metavar=tr("SỐ_LÔ"), help=tr("số của lần nhập"))
     add_db(undo)
     undo.set_defaults(handler=on_commune(_undo))
 
@@ -76,16 +85,23 @@ def _list(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
 
     found = import_batches(cdb)
     if not found:
-        print("Chưa có lần nhập dữ liệu nào.")
+        print(tr("Chưa có lần nhập dữ liệu nào."))
     for batch in found:
         state = (
-            f"đã hoàn tác {format_timestamp(batch.undone_at)}"
+            tr("đã hoàn tác {undone_at}", undone_at=format_timestamp(batch.undone_at))
             if batch.undone_at
-            else "còn hiệu lực"
+            else tr("còn hiệu lực")
         )
         print(
-            f"{batch.id}\t{format_timestamp(batch.started_at)}\t{batch.label}\t{batch.actor}\t"
-            f"{format_number(batch.changes)} thay đổi\t{state}"
+            tr(
+                "{id}\t{started_at}\t{label}\t{actor}\t{changes} thay đổi\t{state}",
+                id=batch.id,
+                started_at=format_timestamp(batch.started_at),
+                label=batch.label,
+                actor=batch.actor,
+                changes=format_number(batch.changes),
+                state=state,
+            )
         )
     return 0
 
@@ -94,29 +110,50 @@ def _undo(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     from gnapp.importers.apply import undo_import
 
     undo_id = undo_import(cdb, args.batch)
-    print(f"Đã hoàn tác lần nhập số {args.batch} (lô hoàn tác số {undo_id}).")
+    print(
+        tr(
+            "Đã hoàn tác lần nhập số {batch} (lô hoàn tác số {undo_id}).",
+            batch=args.batch,
+            undo_id=undo_id,
+        )
+    )
     return 0
 
 
 def _print_columns(source: Source, mapping: dict[int, str], how: str) -> None:
     from gnapp.importers.headers import IGNORE, field_label
 
-    print(f"Cách ghép cột ({how}):")
+    print(tr("Cách ghép cột ({how}):", how=how))
     unmapped = []
     for guess in source.guesses:
         column = guess.column
         field_id = mapping.get(column.index)
         if field_id is None or field_id == IGNORE:
-            reason = "bỏ qua" if field_id == IGNORE else (guess.reason or "chưa ghép")
-            print(f"  Cột {column.letter} “{column.text}” → không nhập ({reason})")
+            reason = tr("bỏ qua") if field_id == IGNORE else (guess.reason or tr("chưa ghép"))
+            print(
+                tr(
+                    "  Cột {letter} “{text}” → không nhập ({reason})",
+                    letter=column.letter,
+                    text=column.text,
+                    reason=reason,
+                )
+            )
             if field_id is None:
                 unmapped.append(f"{column.letter} “{column.text}” ({reason})")
         else:
-            print(f"  Cột {column.letter} “{column.text}” → {field_label(field_id)}")
+            print(
+                tr(
+                    "  Cột {letter} “{text}” → {field_label}",
+                    letter=column.letter,
+                    text=column.text,
+                    field_label=field_label(field_id),
+                )
+            )
     if unmapped:
         print(
-            "Tiêu đề chưa ghép: " + "; ".join(unmapped) + ". Ghép tay bằng --map "
-            "“TIÊU_ĐỀ=trường” nếu cần."
+            tr("Tiêu đề chưa ghép: ")
+            + "; ".join(unmapped)
+            + tr(". Ghép tay bằng --map “TIÊU_ĐỀ=trường” nếu cần.")
         )
 
 
@@ -125,22 +162,44 @@ def _print_preview(plan: ImportPlan) -> None:
     from gnapp.importers.plan import LAYOUT_LABELS
 
     summary = plan.summary()
-    print(f"Tệp: {plan.source.name}, trang “{plan.sheet.name}” ({LAYOUT_LABELS[plan.layout]})")
     print(
-        f"Số dòng: {format_number(summary.rows)}; nhận: {format_number(summary.accepted)}; "
-        f"có cảnh báo: {format_number(summary.warned)}; bị loại: {format_number(summary.rejected)}"
+        tr(
+            "Tệp: {name}, trang “{sheet}” ({layout})",
+            name=plan.source.name,
+            sheet=plan.sheet.name,
+            layout=tr(LAYOUT_LABELS[plan.layout]),
+        )
     )
     print(
-        f"Hộ trùng: {format_number(summary.duplicates)} (bỏ qua {format_number(summary.skipped)} "
-        f"dòng); sẽ nhập {format_number(summary.households)} hộ, "
-        f"{format_number(summary.members)} nhân khẩu"
+        tr(
+            "Số dòng: {rows}; nhận: {accepted}; có cảnh báo: {warned}; bị loại: {rejected}",
+            rows=format_number(summary.rows),
+            accepted=format_number(summary.accepted),
+            warned=format_number(summary.warned),
+            rejected=format_number(summary.rejected),
+        )
+    )
+    print(
+        tr(
+            "Hộ trùng: {duplicates} (bỏ qua {skipped} dòng); sẽ nhập {households} "
+            "hộ, {members} nhân khẩu",
+            duplicates=format_number(summary.duplicates),
+            skipped=format_number(summary.skipped),
+            households=format_number(summary.households),
+            members=format_number(summary.members),
+        )
     )
     if summary.repeated:
-        print(f"Dòng lặp lại trong cùng hộ (bỏ qua): {format_number(summary.repeated)}")
+        print(
+            tr(
+                "Dòng lặp lại trong cùng hộ (bỏ qua): {repeated}",
+                repeated=format_number(summary.repeated),
+            )
+        )
     if plan.new_villages:
-        print("Thôn mới sẽ được tạo: " + ", ".join(plan.new_villages.values()))
+        print(tr("Thôn mới sẽ được tạo: ") + ", ".join(plan.new_villages.values()))
     for note in plan.notes:
-        print(f"Lưu ý: {note}")
+        print(tr("Lưu ý: {note}", note=note))
     print_limited(
         [
             f"{'Lỗi' if problem.severity == 'error' else 'Cảnh báo'} — {problem.location}: "
@@ -149,7 +208,14 @@ def _print_preview(plan: ImportPlan) -> None:
         ]
     )
     for duplicate in plan.duplicates[:SHOWN_PROBLEMS]:
-        print(f"  Trùng — Trang “{plan.sheet.name}”, dòng {duplicate.row}: {duplicate.message}")
+        print(
+            tr(
+                "  Trùng — Trang “{name}”, dòng {row}: {message}",
+                name=plan.sheet.name,
+                row=duplicate.row,
+                message=duplicate.message,
+            )
+        )
 
 
 def _import(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
@@ -170,23 +236,34 @@ def _import_file(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     _print_columns(source, mapping, how)
     if args.save_mapping is not None:
         write_mapping_file(args.save_mapping, source.header, mapping)
-        print(f"Đã lưu cách ghép cột vào {args.save_mapping}")
+        print(tr("Đã lưu cách ghép cột vào {save_mapping}", save_mapping=args.save_mapping))
     plan = build_plan(cdb.db, source, mapping, default_village=args.village)
     _print_preview(plan)
     if args.errors is not None and plan.rejected_rows():
         from gnapp.importers.report import write_error_report  # openpyxl: only for this
 
         count = write_error_report(plan, args.errors)
-        print(f"Đã ghi {format_number(count)} dòng bị loại vào {args.errors}")
+        print(
+            tr(
+                "Đã ghi {count} dòng bị loại vào {errors}",
+                count=format_number(count),
+                errors=args.errors,
+            )
+        )
     if not plan.to_import():
-        raise CliError("không có hộ nào nhập được từ tệp này.")
+        raise CliError(tr("không có hộ nào nhập được từ tệp này."))
     result = apply_unless_dry_run(args.dry_run, lambda progress: apply_plan(cdb, plan, progress))
     if result is None:
         return 0
     print(
-        f"Đã nhập {format_number(result.households)} hộ, {format_number(result.members)} nhân "
-        f"khẩu (lần nhập số {result.batch_id}; hoàn tác: gnapp import undo {result.batch_id} "
-        f"--db {args.db})."
+        tr(
+            "Đã nhập {households} hộ, {members} nhân khẩu (lần nhập số {batch_id}; "
+            "hoàn tác: gnapp import undo {batch_id} --db {db}).",
+            households=format_number(result.households),
+            members=format_number(result.members),
+            batch_id=result.batch_id,
+            db=args.db,
+        )
     )
     return 0
 
@@ -199,13 +276,21 @@ def _chosen_mapping(source: Source, args: argparse.Namespace) -> tuple[dict[int,
 
     try:
         if args.mapping is not None:
-            mapping, how = read_mapping_file(args.mapping, source.header), f"theo {args.mapping}"
+            mapping = read_mapping_file(args.mapping, source.header)
+            how = tr("theo {mapping}", mapping=args.mapping)
         elif source.remembered:
-            mapping, how = source.mapping, "đã xác nhận lần trước cho tệp cùng mẫu"
+            mapping, how = source.mapping, tr("đã xác nhận lần trước cho tệp cùng mẫu")
         else:
-            mapping, how = source.mapping, "tự nhận theo tiêu đề"
+            mapping, how = source.mapping, tr("tự nhận theo tiêu đề")
         if args.map:
-            mapping, how = with_choices(source.header, mapping, args.map), how + ", có ghép tay"
+            mapping, how = with_choices(source.header, mapping, args.map), how + tr(", có ghép tay")
     except ImportFileError as error:
-        raise CliError(f"Tệp {source.path.name}, trang “{source.sheet.name}”: {error}") from error
+        raise CliError(
+            tr(
+                "Tệp {name}, trang “{sheet}”: {error}",
+                name=source.path.name,
+                sheet=source.sheet.name,
+                error=error,
+            )
+        ) from error
     return mapping, how

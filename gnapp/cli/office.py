@@ -31,8 +31,9 @@ from gnapp.cli.common import (
     subcommands,
 )
 from gnapp.cli.packages import confirm_fingerprint, new_passphrase, passphrase, read_bytes
+from gnapp.i18n import tr, tr_noop
 
-OFFICE_DB = "tệp dữ liệu của cơ quan nhận (.gnoffice)"
+OFFICE_DB = tr_noop("tệp dữ liệu của cơ quan nhận (.gnoffice)")
 SHOWN_DIFFERENCES = 30
 
 
@@ -53,13 +54,16 @@ def _office_command(
 ) -> Any:
     """A command on the office database; ``signed_in``: it acts as the user of ``--user``."""
     parser = commands.add_parser(name, help=help_text)
-    add_db(parser, OFFICE_DB)
+    add_db(parser, tr(OFFICE_DB))
     if signed_in:
         parser.add_argument(
             "--user",
             required=True,
-            metavar="TÊN",
-            help=f"người thực hiện (mật khẩu đăng nhập hỏi khi chạy hoặc {USER_PASSWORD})",
+            metavar=tr("TÊN"),
+            help=tr(
+                "người thực hiện (mật khẩu đăng nhập hỏi khi chạy hoặc {USER_PASSWORD})",
+                USER_PASSWORD=USER_PASSWORD,
+            ),
         )
     parser.set_defaults(handler=_on_office(handler))
     return parser
@@ -73,89 +77,101 @@ def add_commands(commands: Any) -> None:
     """Add ``office`` and the shortcuts ``receive`` and ``consolidate``."""
     from gnapp.office.store.database import OFFICE_ROLES  # the --role choices of office user
 
-    office = commands.add_parser("office", help="chế độ cơ quan nhận báo cáo (huyện, tỉnh)")
+    office = commands.add_parser("office", help=tr("chế độ cơ quan nhận báo cáo (huyện, tỉnh)"))
     office_commands = subcommands(office, "office")
-    office_create = office_commands.add_parser("create", help="tạo dữ liệu và khóa của cơ quan")
-    office_create.add_argument("path", type=Path, metavar="PATH", help="tệp .gnoffice mới")
+    office_create = office_commands.add_parser("create", help=tr("tạo dữ liệu và khóa của cơ quan"))
+    office_create.add_argument("path", type=Path, metavar="PATH", help=tr("tệp .gnoffice mới"))
     for name, help_text in (
-        ("--name", "tên cơ quan trong văn bản, vd. UBND tỉnh Quảng Ngãi"),
-        ("--parent", "dòng cơ quan chủ quản, vd. UBND TỈNH QUẢNG NGÃI"),
-        ("--office", "dòng tên cơ quan, vd. SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG"),
-        ("--place", "địa danh ghi ngày tháng, vd. Quảng Ngãi"),
-        ("--area", "địa bàn tổng hợp, vd. tỉnh Quảng Ngãi"),
-        ("--province", "tỉnh, thành phố"),
+        ("--name", tr("tên cơ quan trong văn bản, vd. UBND tỉnh Quảng Ngãi")),
+        ("--parent", tr("dòng cơ quan chủ quản, vd. UBND TỈNH QUẢNG NGÃI")),
+        ("--office", tr("dòng tên cơ quan, vd. SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG")),
+        ("--place", tr("địa danh ghi ngày tháng, vd. Quảng Ngãi")),
+        ("--area", tr("địa bàn tổng hợp, vd. tỉnh Quảng Ngãi")),
+        ("--province", tr("tỉnh, thành phố")),
     ):
         office_create.add_argument(name, required=True, help=help_text)
     office_create.add_argument("--kind", choices=("district", "province"), default="province",
-                               help="cấp của cơ quan (mặc định: province)")  # fmt: skip
-    office_create.add_argument("--symbol", default="BC", help="ký hiệu văn bản, vd. BC-SNNMT")
-    office_create.add_argument("--signer-title", default="GIÁM ĐỐC", metavar="CHỨC_VỤ",
-                               help="chức vụ người ký (mặc định: GIÁM ĐỐC)")  # fmt: skip
-    office_create.add_argument("--signer-name", default="", metavar="HỌ_TÊN", help="người ký")
-    office_create.add_argument("--admin", required=True, metavar="TÊN",
-                               help="tên đăng nhập của người quản trị đầu tiên")  # fmt: skip
-    office_create.add_argument("--admin-name", required=True, metavar="HỌ_TÊN",
-                               help="họ tên người quản trị đầu tiên")  # fmt: skip
+                               help=tr("cấp của cơ quan (mặc định: province)"))  # fmt: skip
+    office_create.add_argument("--symbol", default="BC", help=tr("ký hiệu văn bản, vd. BC-SNNMT"))
+    office_create.add_argument("--signer-title", default="GIÁM ĐỐC", metavar=tr("CHỨC_VỤ"),
+                               help=tr("chức vụ người ký (mặc định: GIÁM ĐỐC)"))  # fmt: skip
+    office_create.add_argument(
+        "--signer-name", default="", metavar=tr("HỌ_TÊN"), help=tr("người ký")
+    )
+    office_create.add_argument("--admin", required=True, metavar=tr("TÊN"),
+                               help=tr("tên đăng nhập của người quản trị đầu tiên"))  # fmt: skip
+    office_create.add_argument("--admin-name", required=True, metavar=tr("HỌ_TÊN"),
+                               help=tr("họ tên người quản trị đầu tiên"))  # fmt: skip
     office_create.set_defaults(handler=_create)
     accounts = office_commands.add_parser(
         "user",
-        help="người dùng của cơ quan và vai trò (officer, admin): xem, thêm, đổi, khóa",
-        description=USER_PASSWORDS,
+        help=tr("người dùng của cơ quan và vai trò (officer, admin): xem, thêm, đổi, khóa"),
+        description=tr(USER_PASSWORDS),
     )
-    add_user_commands(subcommands(accounts, "user"), _on_office, OFFICE_ROLES, OFFICE_DB)
+    add_user_commands(subcommands(accounts, "user"), _on_office, OFFICE_ROLES, tr(OFFICE_DB))
 
-    key = _office_command(office_commands, "key", "ghi tệp khóa mã hóa để gửi các xã", _key)
+    key = _office_command(office_commands, "key", tr("ghi tệp khóa mã hóa để gửi các xã"), _key)
     key.add_argument("--out", type=Path, required=True, metavar="DIR|FILE",
-                     help="thư mục hoặc tệp .gnpub ghi ra")  # fmt: skip
+                     help=tr("thư mục hoặc tệp .gnpub ghi ra"))  # fmt: skip
     register = _office_command(
         office_commands,
         "register",
-        "đăng ký xã (tệp .gnpub) hoặc nhận tệp đổi khóa (.gnkeychange): lãnh đạo, quản trị",
+        tr("đăng ký xã (tệp .gnpub) hoặc nhận tệp đổi khóa (.gnkeychange): lãnh đạo, quản trị"),
         _register,
         signed_in=True,
     )
-    register.add_argument("file", type=Path, metavar="FILE", help="tệp .gnpub hoặc .gnkeychange")
     register.add_argument(
-        "--fingerprint", metavar="DẤU_VÂN_TAY", help="đã đối chiếu qua điện thoại"
+        "file", type=Path, metavar="FILE", help=tr("tệp .gnpub hoặc .gnkeychange")
     )
-    register.add_argument("--replace", action="store_true", help="xã tạo khóa mới do quên mật khẩu")
-    for group, help_text in ((office_commands, "nhận gói báo cáo"),
-                             (commands, "nhận gói báo cáo (cơ quan nhận)")):  # fmt: skip
+    register.add_argument(
+        "--fingerprint", metavar=tr("DẤU_VÂN_TAY"), help=tr("đã đối chiếu qua điện thoại")
+    )
+    register.add_argument(
+        "--replace", action="store_true", help=tr("xã tạo khóa mới do quên mật khẩu")
+    )
+    for group, help_text in ((office_commands, tr("nhận gói báo cáo")),
+                             (commands, tr("nhận gói báo cáo (cơ quan nhận)"))):  # fmt: skip
         receiver = _office_command(group, "receive", help_text, _receive, signed_in=True)
         receiver.add_argument("files", nargs="+", type=Path, metavar="FILE|DIR",
-                              help="tệp gói, hoặc thư mục chứa các gói")  # fmt: skip
+                              help=tr("tệp gói, hoặc thư mục chứa các gói"))  # fmt: skip
     watch = _office_command(
-        office_commands, "watch", "theo dõi một thư mục và nhận gói mới", _watch, signed_in=True
+        office_commands, "watch", tr("theo dõi một thư mục và nhận gói mới"), _watch, signed_in=True
     )
-    watch.add_argument("folder", type=Path, metavar="DIR", help="thư mục theo dõi")
-    watch.add_argument("--interval", type=float, default=10.0, metavar="GIÂY",
-                       help="bao lâu xem lại thư mục một lần (mặc định: 10 giây)")  # fmt: skip
-    board = _office_command(office_commands, "board", "bảng theo dõi xã đã gửi báo cáo nào", _board)
-    board.add_argument("--kind", metavar="LOẠI", help="chỉ một loại báo cáo")
+    watch.add_argument("folder", type=Path, metavar="DIR", help=tr("thư mục theo dõi"))
+    watch.add_argument("--interval", type=float, default=10.0, metavar=tr("GIÂY"),
+                       help=tr("bao lâu xem lại thư mục một lần (mặc định: 10 giây)"))  # fmt: skip
+    board = _office_command(
+        office_commands, "board", tr("bảng theo dõi xã đã gửi báo cáo nào"), _board
+    )
+    board.add_argument("--kind", metavar=tr("LOẠI"), help=tr("chỉ một loại báo cáo"))
     history = _office_command(
-        office_commands, "receipts", "các tệp đã nhận hoặc từ chối, mới nhất trước", _receipts
+        office_commands, "receipts", tr("các tệp đã nhận hoặc từ chối, mới nhất trước"), _receipts
     )
-    history.add_argument("--limit", type=int, default=50, metavar="SỐ",
-                         help="in tối đa SỐ tệp (mặc định: 50)")  # fmt: skip
+    history.add_argument("--limit", type=int, default=50, metavar=tr("SỐ"),
+                         help=tr("in tối đa SỐ tệp (mặc định: 50)"))  # fmt: skip
     written = _office_command(
         office_commands,
         "consolidations",
-        "các báo cáo tổng hợp đã lập, mới nhất trước, và người lập",
+        tr("các báo cáo tổng hợp đã lập, mới nhất trước, và người lập"),
         _consolidations,
     )
-    written.add_argument("--limit", type=int, default=50, metavar="SỐ",
-                         help="in tối đa SỐ báo cáo (mặc định: 50)")  # fmt: skip
+    written.add_argument("--limit", type=int, default=50, metavar=tr("SỐ"),
+                         help=tr("in tối đa SỐ báo cáo (mặc định: 50)"))  # fmt: skip
     for group in (office_commands, commands):
         consolidator = _office_command(
-            group, "consolidate", "báo cáo tổng hợp các xã", _consolidate, signed_in=True
+            group, "consolidate", tr("báo cáo tổng hợp các xã"), _consolidate, signed_in=True
         )
-        consolidator.add_argument("--period", required=True, metavar="KỲ", help="kỳ báo cáo")
-        consolidator.add_argument("--kind", metavar="LOẠI", help="loại báo cáo (mặc định: theo kỳ)")
-        consolidator.add_argument("--out", type=Path, required=True, metavar="DIR",
-                                  help="thư mục ghi tệp PDF và Excel")  # fmt: skip
-        consolidator.add_argument("--number", metavar="SỐ", help="số văn bản")
         consolidator.add_argument(
-            "--date", type=date.fromisoformat, metavar="YYYY-MM-DD", help="ngày văn bản"
+            "--period", required=True, metavar=tr("KỲ"), help=tr("kỳ báo cáo")
+        )
+        consolidator.add_argument(
+            "--kind", metavar=tr("LOẠI"), help=tr("loại báo cáo (mặc định: theo kỳ)")
+        )
+        consolidator.add_argument("--out", type=Path, required=True, metavar="DIR",
+                                  help=tr("thư mục ghi tệp PDF và Excel"))  # fmt: skip
+        consolidator.add_argument("--number", metavar=tr("SỐ"), help=tr("số văn bản"))
+        consolidator.add_argument(
+            "--date", type=date.fromisoformat, metavar="YYYY-MM-DD", help=tr("ngày văn bản")
         )
 
 
@@ -178,13 +194,19 @@ def _create(args: argparse.Namespace) -> int:
         signer_name=args.signer_name,
     )
     key_passphrase = new_passphrase()
-    password = ask_secret("GNAPP_PASSWORD", f"Mật khẩu cho {args.admin}: ", repeat=True)
+    password = ask_secret(
+        "GNAPP_PASSWORD", tr("Mật khẩu cho {admin}: ", admin=args.admin), repeat=True
+    )
     admin = AdminAccount(args.admin, args.admin_name, password, (ADMIN,))
     with create_office(args.path, identity, key_passphrase, admin) as office:
         key = office_public_key(office)
     print(
-        f"Đã tạo {args.path}, quản trị {args.admin}. Dấu vân tay khóa mã hóa của cơ quan: "
-        f"{key.fingerprint}"
+        tr(
+            "Đã tạo {path}, quản trị {admin}. Dấu vân tay khóa mã hóa của cơ quan: {fingerprint}",
+            path=args.path,
+            admin=args.admin,
+            fingerprint=key.fingerprint,
+        )
     )
     return 0
 
@@ -195,7 +217,7 @@ def _key(office: Any, args: argparse.Namespace) -> int:
 
     key = office_public_key(office)
     path = write_public_key(key, args.out)
-    print(f"Đã ghi {path}. Dấu vân tay: {key.fingerprint}")
+    print(tr("Đã ghi {path}. Dấu vân tay: {fingerprint}", path=path, fingerprint=key.fingerprint))
     return 0
 
 
@@ -216,16 +238,27 @@ def _register(office: Any, args: argparse.Namespace) -> int:
         confirm_fingerprint(change.new_key, args.fingerprint)
         apply_key_change(office, change, content, user)
         print(
-            f"Đã nhận đổi khóa của {change.commune_name}: {change.new_key.fingerprint}, từ gói số "
-            f"{change.from_sequence}."
+            tr(
+                "Đã nhận đổi khóa của {commune_name}: {fingerprint}, từ gói số {from_sequence}.",
+                commune_name=change.commune_name,
+                fingerprint=change.new_key.fingerprint,
+                from_sequence=change.from_sequence,
+            )
         )
         return 0
     if args.file.suffix != PUBLIC_KEY_SUFFIX:
-        raise CliError(f"Cần tệp {PUBLIC_KEY_SUFFIX} hoặc {KEY_CHANGE_SUFFIX}: {args.file}")
+        raise CliError(
+            tr(
+                "Cần tệp {public_key} hoặc {key_change}: {file}",
+                public_key=PUBLIC_KEY_SUFFIX,
+                key_change=KEY_CHANGE_SUFFIX,
+                file=args.file,
+            )
+        )
     key = read_public_key(content, SIGNING)
     confirm_fingerprint(key, args.fingerprint)
     commune = register_commune(office, key, user, replace=args.replace)
-    print(f"Đã đăng ký {commune.name} (mã {commune.code}).")
+    print(tr("Đã đăng ký {name} (mã {code}).", name=commune.name, code=commune.code))
     return 0
 
 
@@ -235,7 +268,12 @@ def _print_receipts(receipts: list[Any]) -> bool:
         for difference in receipt.differences[:SHOWN_DIFFERENCES]:
             print(f"    {difference.line()}")
         if len(receipt.differences) > SHOWN_DIFFERENCES:
-            print(f"    … và {len(receipt.differences) - SHOWN_DIFFERENCES} số liệu khác")
+            print(
+                tr(
+                    "    … và {count} số liệu khác",
+                    count=len(receipt.differences) - SHOWN_DIFFERENCES,
+                )
+            )
     return all(r.accepted for r in receipts)
 
 
@@ -243,7 +281,7 @@ def _unlock(office: Any) -> Any:
     """The office's private key (GNAPP_PASSPHRASE or asked)."""
     from gnapp.office.registry import unlock_office_key
 
-    return unlock_office_key(office, passphrase("Mật khẩu khóa của cơ quan: "))
+    return unlock_office_key(office, passphrase(tr("Mật khẩu khóa của cơ quan: ")))
 
 
 def _receive(office: Any, args: argparse.Namespace) -> int:
@@ -252,7 +290,7 @@ def _receive(office: Any, args: argparse.Namespace) -> int:
     user = sign_in_user(office, args.user)
     receipts = receive_files(office, args.files, _unlock(office), user)
     if not receipts:
-        print("Không có gói mới.")
+        print(tr("Không có gói mới."))
     return EXIT_DONE if _print_receipts(receipts) else EXIT_REFUSED
 
 
@@ -260,10 +298,10 @@ def _watch(office: Any, args: argparse.Namespace) -> int:
     from gnapp.office.receive import receive_files
 
     if not args.folder.is_dir():
-        raise CliError(f"Không có thư mục {args.folder}")
+        raise CliError(tr("Không có thư mục {folder}", folder=args.folder))
     user = sign_in_user(office, args.user)
     private = _unlock(office)
-    print(f"Đang theo dõi {args.folder} (Ctrl+C để dừng)…")
+    print(tr("Đang theo dõi {folder} (Ctrl+C để dừng)…", folder=args.folder))
     try:
         while True:
             _print_receipts(receive_files(office, [args.folder], private, user))
@@ -277,12 +315,12 @@ def _board(office: Any, args: argparse.Namespace) -> int:
 
     shown = board(office, args.kind)
     if not shown.columns:
-        print("Chưa nhận báo cáo nào.")
+        print(tr("Chưa nhận báo cáo nào."))
     for column in shown.columns:
         print(f"{column_label(column)}:")
         for code, name in shown.communes:
             cell = shown.cell(code, column)
-            print(f"  {name} ({code}): {cell.text if cell else 'Chưa gửi'}")
+            print(f"  {name} ({code}): {cell.text if cell else tr('Chưa gửi')}")
     return 0
 
 
@@ -292,17 +330,18 @@ def _receipts(office: Any, args: argparse.Namespace) -> int:
 
     records = receipt_history(office, args.limit)
     if not records:
-        print("Chưa có tệp nào được gửi đến.")
+        print(tr("Chưa có tệp nào được gửi đến."))
     for record in records:
         if not record.accepted:
-            result = f"TỪ CHỐI — {record.message}"
+            result = tr("TỪ CHỐI — {message}", message=record.message)
         else:
-            result = "bản sửa" if record.correction else "đã nhận"
-            result = f"{record.report} của {record.commune_name}: {result}"
+            result = tr("bản sửa") if record.correction else tr("đã nhận")
+            result = tr("{report} của {commune}: {result}", report=record.report,
+                        commune=record.commune_name, result=result)  # fmt: skip
         by = f" — {record.actor}" if record.actor else ""
         print(f"{format_timestamp(record.at)}  {record.file_name}  {result}{by}")
         for note in record.notes:
-            print(f"    Lưu ý: {note}")
+            print(tr("    Lưu ý: {note}", note=note))
     return 0
 
 
@@ -312,13 +351,22 @@ def _consolidations(office: Any, args: argparse.Namespace) -> int:
 
     records = consolidation_history(office, args.limit)
     if not records:
-        print("Chưa lập báo cáo tổng hợp nào.")
+        print(tr("Chưa lập báo cáo tổng hợp nào."))
     for record in records:
-        number = f" số {record.number}" if record.number else ""
+        number = tr(" số {number}", number=record.number) if record.number else ""
         print(
-            f"{format_timestamp(record.at)}  {record.report}{number} ngày "
-            f"{format_date(date.fromisoformat(record.document_date))}: {record.communes} xã"
-            f" (chưa gửi: {record.missing}) — {record.actor}; {', '.join(record.files)}"
+            tr(
+                "{at}  {report}{number} ngày {date}: {communes} "
+                "xã (chưa gửi: {missing}) — {actor}; {files}",
+                at=format_timestamp(record.at),
+                report=record.report,
+                number=number,
+                date=format_date(date.fromisoformat(record.document_date)),
+                communes=record.communes,
+                missing=record.missing,
+                actor=record.actor,
+                files=", ".join(record.files),
+            )
         )
     return 0
 
@@ -333,7 +381,16 @@ def _consolidate(office: Any, args: argparse.Namespace) -> int:
         office, consolidation, args.out, args.date or date.today(), user, args.number
     )
     print(
-        f"Đã tổng hợp {len(consolidation.packages)} xã: {pdf}, {xlsx}"
-        + (f"; chưa gửi: {', '.join(consolidation.missing)}" if consolidation.missing else "")
+        tr(
+            "Đã tổng hợp {count} xã: {pdf}, {xlsx}",
+            count=len(consolidation.packages),
+            pdf=pdf,
+            xlsx=xlsx,
+        )
+        + (
+            tr("; chưa gửi: {missing}", missing=", ".join(consolidation.missing))
+            if consolidation.missing
+            else ""
+        )
     )
     return 0

@@ -32,30 +32,32 @@ from typing import TYPE_CHECKING, Any
 from gnapp.cli.common import (
     CliError,
     add_db,
+    format_amount,
     lookup_household,
     on_commune,
     print_table,
     subcommands,
 )
+from gnapp.i18n import tr
 
 if TYPE_CHECKING:
     from gnapp.store.database import CommuneDatabase
 
 
 def _year(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--year", type=int, required=True, metavar="Y", help="năm")
+    parser.add_argument("--year", type=int, required=True, metavar="Y", help=tr("năm"))
 
 
 def _budget_line_options(parser: argparse.ArgumentParser) -> None:
     """The options naming a budget line: project, funding source, kind of capital."""
     parser.add_argument("--project", required=True, metavar="DA",
-                        help="mã dự án, tiểu dự án (vd. DA3.1)")  # fmt: skip
-    parser.add_argument("--source", required=True, metavar="NGUỒN",
-                        help="nguồn vốn (vd. central)")  # fmt: skip
+                        help=tr("mã dự án, tiểu dự án (vd. DA3.1)"))  # fmt: skip
+    parser.add_argument("--source", required=True, metavar=tr("NGUỒN"),
+                        help=tr("nguồn vốn (vd. central)"))  # fmt: skip
     parser.add_argument(
         "--capital",
         choices=("investment", "recurrent"),
-        help="loại vốn: investment (đầu tư phát triển), recurrent (sự nghiệp)",
+        help=tr("loại vốn: investment (đầu tư phát triển), recurrent (sự nghiệp)"),
     )
 
 
@@ -65,140 +67,155 @@ COMMANDS = ("targets", "activity")
 
 def add_commands(commands: Any) -> None:
     """Add ``targets`` and ``activity`` and their subcommands."""
-    targets = commands.add_parser("targets", help="chỉ tiêu được giao: xem, đặt, nhập từ tệp")
+    targets = commands.add_parser("targets", help=tr("chỉ tiêu được giao: xem, đặt, nhập từ tệp"))
     target_commands = subcommands(targets, "targets")
-    listing = target_commands.add_parser("list", help="các chỉ tiêu của một năm")
-    setting = target_commands.add_parser("set", help="ghi (hoặc sửa) một chỉ tiêu")
+    listing = target_commands.add_parser("list", help=tr("các chỉ tiêu của một năm"))
+    setting = target_commands.add_parser("set", help=tr("ghi (hoặc sửa) một chỉ tiêu"))
     for parser in (listing, setting):
         add_db(parser)
         _year(parser)
         parser.add_argument(
-            "--period", metavar="P", help="chỉ tiêu của cả giai đoạn, vd. 2021-2025"
+            "--period", metavar="P", help=tr("chỉ tiêu của cả giai đoạn, vd. 2021-2025")
         )
     listing.set_defaults(handler=on_commune(_targets_list))
-    setting.add_argument("--code", required=True, metavar="MÃ",
-                         help="mã loại chỉ tiêu (vd. poverty_rate)")  # fmt: skip
-    setting.add_argument("--value", required=True, metavar="V", help="giá trị, vd. 6,05 hoặc 20")
-    setting.add_argument("--decision", metavar="SỐ", help="số quyết định giao, vd. 12/QĐ-UBND")
+    setting.add_argument("--code", required=True, metavar=tr("MÃ"),
+                         help=tr("mã loại chỉ tiêu (vd. poverty_rate)"))  # fmt: skip
     setting.add_argument(
-        "--decision-date", type=date.fromisoformat, metavar="YYYY-MM-DD", help="ngày quyết định"
+        "--value", required=True, metavar="V", help=tr("giá trị, vd. 6,05 hoặc 20")
     )
-    setting.add_argument("--project", metavar="DA", help="chỉ tiêu đầu ra của dự án (mã dự án)")
-    setting.add_argument("--unit", metavar="ĐVT", help="đơn vị tính của chỉ tiêu dự án")
+    setting.add_argument(
+        "--decision", metavar=tr("SỐ"), help=tr("số quyết định giao, vd. 12/QĐ-UBND")
+    )
+    setting.add_argument(
+        "--decision-date", type=date.fromisoformat, metavar="YYYY-MM-DD", help=tr("ngày quyết định")
+    )
+    setting.add_argument("--project", metavar="DA", help=tr("chỉ tiêu đầu ra của dự án (mã dự án)"))
+    setting.add_argument("--unit", metavar=tr("ĐVT"), help=tr("đơn vị tính của chỉ tiêu dự án"))
     setting.set_defaults(handler=on_commune(_targets_set))
     importing = target_commands.add_parser(
-        "import", help="nhập chỉ tiêu từ tệp Excel (xem trước với --dry-run)"
+        "import", help=tr("nhập chỉ tiêu từ tệp Excel (xem trước với --dry-run)")
     )
-    importing.add_argument("file", type=Path, metavar="FILE", help="tệp chỉ tiêu (.xlsx, .ods)")
+    importing.add_argument("file", type=Path, metavar="FILE", help=tr("tệp chỉ tiêu (.xlsx, .ods)"))
     add_db(importing)
     _year(importing)
-    importing.add_argument("--sheet", metavar="TÊN", help="trang tính cần đọc")
-    importing.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi gì")
+    importing.add_argument("--sheet", metavar=tr("TÊN"), help=tr("trang tính cần đọc"))
+    importing.add_argument("--dry-run", action="store_true", help=tr("chỉ xem trước, không ghi gì"))
     importing.set_defaults(handler=on_commune(_targets_import))
 
     activity = commands.add_parser(
-        "activity", help="hoạt động, mô hình, người hưởng lợi và chính sách hỗ trợ"
+        "activity", help=tr("hoạt động, mô hình, người hưởng lợi và chính sách hỗ trợ")
     )
     activity_commands = subcommands(activity, "activity")
     for name, help_text, handler in (
-        ("list", "các hoạt động, mô hình của một năm và số hộ hưởng lợi", _activity_list),
-        ("policies", "số hộ và kinh phí của từng chính sách hỗ trợ trong năm", _policies),
+        ("list", tr("các hoạt động, mô hình của một năm và số hộ hưởng lợi"), _activity_list),
+        ("policies", tr("số hộ và kinh phí của từng chính sách hỗ trợ trong năm"), _policies),
     ):
         parser = activity_commands.add_parser(name, help=help_text)
         add_db(parser)
         _year(parser)
         parser.set_defaults(handler=on_commune(handler))
-    adding = activity_commands.add_parser("add", help="thêm một hoạt động, mô hình")
+    adding = activity_commands.add_parser("add", help=tr("thêm một hoạt động, mô hình"))
     add_db(adding)
     _year(adding)
     adding.add_argument("--project", required=True, metavar="DA",
-                        help="mã dự án, tiểu dự án (vd. DA3.1)")  # fmt: skip
-    adding.add_argument("--kind", required=True, metavar="LOẠI",
-                        help="loại hoạt động (vd. model)")  # fmt: skip
-    adding.add_argument("--name", required=True, metavar="TÊN", help="tên hoạt động, mô hình")
-    adding.add_argument("--source", metavar="NGUỒN", help="nguồn vốn (vd. central)")
-    adding.add_argument("--budget", type=int, metavar="ĐỒNG", help="kinh phí (đồng)")
-    adding.add_argument("--village", metavar="MÃ", help="thôn, tổ dân phố thực hiện (mã)")
+                        help=tr("mã dự án, tiểu dự án (vd. DA3.1)"))  # fmt: skip
+    adding.add_argument("--kind", required=True, metavar=tr("LOẠI"),
+                        help=tr("loại hoạt động (vd. model)"))  # fmt: skip
+    adding.add_argument(
+        "--name", required=True, metavar=tr("TÊN"), help=tr("tên hoạt động, mô hình")
+    )
+    adding.add_argument("--source", metavar=tr("NGUỒN"), help=tr("nguồn vốn (vd. central)"))
+    adding.add_argument("--budget", type=int, metavar=tr("ĐỒNG"), help=tr("kinh phí (đồng)"))
+    adding.add_argument("--village", metavar=tr("MÃ"), help=tr("thôn, tổ dân phố thực hiện (mã)"))
     adding.add_argument(
         "--start",
         type=date.fromisoformat,
         metavar="YYYY-MM-DD",
-        help="ngày bắt đầu (báo cáo 6 tháng chỉ tính hoạt động bắt đầu trong kỳ)",
+        help=tr("ngày bắt đầu (báo cáo 6 tháng chỉ tính hoạt động bắt đầu trong kỳ)"),
     )
     adding.set_defaults(handler=on_commune(_activity_add))
     budget = activity_commands.add_parser(
-        "budget", help="ghi (hoặc sửa) kinh phí của một dự án theo nguồn vốn và loại vốn"
+        "budget", help=tr("ghi (hoặc sửa) kinh phí của một dự án theo nguồn vốn và loại vốn")
     )
     add_db(budget)
     _year(budget)
     _budget_line_options(budget)
-    budget.add_argument("--allocated", type=int, required=True, metavar="ĐỒNG",
-                        help="kinh phí phân bổ trong năm (đồng)")  # fmt: skip
-    budget.add_argument("--carried-over", type=int, default=0, metavar="ĐỒNG",
-                        help="kinh phí năm trước chuyển sang (đồng)")  # fmt: skip
+    budget.add_argument("--allocated", type=int, required=True, metavar=tr("ĐỒNG"),
+                        help=tr("kinh phí phân bổ trong năm (đồng)"))  # fmt: skip
+    budget.add_argument("--carried-over", type=int, default=0, metavar=tr("ĐỒNG"),
+                        help=tr("kinh phí năm trước chuyển sang (đồng)"))  # fmt: skip
     budget.add_argument(
         "--undated-disbursed",
         type=int,
-        metavar="ĐỒNG",
-        help="đã giải ngân nhưng không rõ ngày (đồng; mặc định: giữ như đang có); từng lần "
-        "giải ngân có ngày: gnapp activity disburse",
+        metavar=tr("ĐỒNG"),
+        help=tr(
+            "đã giải ngân nhưng không rõ ngày (đồng; mặc định: giữ như đang có); "
+            "từng lần giải ngân có ngày: gnapp activity disburse"
+        ),
     )
     budget.set_defaults(handler=on_commune(_budget))
     disburse = activity_commands.add_parser(
-        "disburse", help="ghi một lần giải ngân có ngày vào dòng kinh phí của một dự án"
+        "disburse", help=tr("ghi một lần giải ngân có ngày vào dòng kinh phí của một dự án")
     )
     add_db(disburse)
     _year(disburse)
     _budget_line_options(disburse)
     disburse.add_argument("--date", required=True, metavar="YYYY-MM-DD",
-                          help="ngày giải ngân, trong năm kế hoạch")  # fmt: skip
+                          help=tr("ngày giải ngân, trong năm kế hoạch"))  # fmt: skip
     disburse.add_argument(
         "--amount",
         required=True,
-        metavar="ĐỒNG",
-        help="số tiền giải ngân (đồng), vd. 150000000 hoặc 150.000.000",
+        metavar=tr("ĐỒNG"),
+        help=tr("số tiền giải ngân (đồng), vd. 150000000 hoặc 150.000.000"),
     )
-    disburse.add_argument("--document", metavar="SỐ", help="số chứng từ (nếu có)")
-    disburse.add_argument("--note", metavar="GHI_CHÚ", help="ghi chú (nếu có)")
+    disburse.add_argument("--document", metavar=tr("SỐ"), help=tr("số chứng từ (nếu có)"))
+    disburse.add_argument("--note", metavar=tr("GHI_CHÚ"), help=tr("ghi chú (nếu có)"))
     disburse.set_defaults(handler=on_commune(_disburse))
     listing = activity_commands.add_parser(
-        "disbursements", help="các lần giải ngân của một năm và số giải ngân chưa ghi ngày"
+        "disbursements", help=tr("các lần giải ngân của một năm và số giải ngân chưa ghi ngày")
     )
     add_db(listing)
     _year(listing)
     listing.set_defaults(handler=on_commune(_disbursements))
     removing = activity_commands.add_parser(
-        "delete-disbursement", help="xóa một lần giải ngân ghi nhầm (số lấy từ lệnh disbursements)"
+        "delete-disbursement",
+        help=tr("xóa một lần giải ngân ghi nhầm (số lấy từ lệnh disbursements)"),
     )
-    removing.add_argument("disbursement", type=int, metavar="SỐ", help="số của lần giải ngân")
+    removing.add_argument(
+        "disbursement", type=int, metavar=tr("SỐ"), help=tr("số của lần giải ngân")
+    )
     add_db(removing)
     removing.set_defaults(handler=on_commune(_delete_disbursement))
     grant = activity_commands.add_parser(
-        "grant", help="ghi một hộ được hưởng một chính sách giảm nghèo chung trong năm"
+        "grant", help=tr("ghi một hộ được hưởng một chính sách giảm nghèo chung trong năm")
     )
     add_db(grant)
     _year(grant)
     grant.add_argument(
         "--policy",
         required=True,
-        metavar="CHÍNH_SÁCH",
-        help="chính sách: credit, health_insurance, tuition, electricity, legal_aid",
+        metavar=tr("CHÍNH_SÁCH"),
+        help=tr("chính sách: credit, health_insurance, tuition, electricity, legal_aid"),
     )
-    grant.add_argument("--household", required=True, metavar="MÃ_HỘ", help="mã hộ")
-    grant.add_argument("--amount", type=int, metavar="ĐỒNG", help="số tiền (đồng)")
-    grant.add_argument("--date", type=date.fromisoformat, metavar="YYYY-MM-DD",
-                       help="ngày nhận (báo cáo 6 tháng chỉ tính ngày nhận trong kỳ)")  # fmt: skip
+    grant.add_argument("--household", required=True, metavar=tr("MÃ_HỘ"), help=tr("mã hộ"))
+    grant.add_argument("--amount", type=int, metavar=tr("ĐỒNG"), help=tr("số tiền (đồng)"))
+    grant.add_argument(
+        "--date",
+        type=date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help=tr("ngày nhận (báo cáo 6 tháng chỉ tính ngày nhận trong kỳ)"),
+    )
     grant.set_defaults(handler=on_commune(_grant))
     beneficiary = activity_commands.add_parser(
-        "beneficiary", help="thêm một hộ hưởng lợi vào một hoạt động"
+        "beneficiary", help=tr("thêm một hộ hưởng lợi vào một hoạt động")
     )
-    beneficiary.add_argument("activity", type=int, metavar="SỐ",
-                             help="số hoạt động (cột đầu của “activity list”)")  # fmt: skip
+    beneficiary.add_argument("activity", type=int, metavar=tr("SỐ"),
+                             help=tr("số hoạt động (cột đầu của “activity list”)"))  # fmt: skip
     add_db(beneficiary)
-    beneficiary.add_argument("--household", required=True, metavar="MÃ_HỘ",
-                             help="mã hộ hưởng lợi")  # fmt: skip
-    beneficiary.add_argument("--amount", type=int, metavar="ĐỒNG", help="mức hỗ trợ (đồng)")
-    beneficiary.add_argument("--support", metavar="NỘI_DUNG", help="nội dung hỗ trợ")
+    beneficiary.add_argument("--household", required=True, metavar=tr("MÃ_HỘ"),
+                             help=tr("mã hộ hưởng lợi"))  # fmt: skip
+    beneficiary.add_argument("--amount", type=int, metavar=tr("ĐỒNG"), help=tr("mức hỗ trợ (đồng)"))
+    beneficiary.add_argument("--support", metavar=tr("NỘI_DUNG"), help=tr("nội dung hỗ trợ"))
     beneficiary.set_defaults(handler=on_commune(_beneficiary))
 
 
@@ -210,11 +227,11 @@ def _targets_list(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     from gnapp.store import programme
 
     for row in programme.targets(cdb.db, args.year, period=args.period):
-        unit = row["unit"] if row["unit"] == "%" else f" {row['unit']}"
+        unit = row["unit"] if row["unit"] == "%" else f" {tr(row['unit'])}"
         project = f"[{row['project_code']}] " if row["project_code"] else ""
         decision = f"\t{row['decision_number']}" if row["decision_number"] else ""
         print(
-            f"{row['code']}\t{project}{programme.target_label(row)}: "
+            f"{row['code']}\t{project}{tr(programme.target_label(row))}: "
             f"{format_decimal(row['value'])}{unit}{decision}"
         )
     return 0
@@ -239,7 +256,14 @@ def _targets_set(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
         decision_number=args.decision,
         decision_date=args.decision_date.isoformat() if args.decision_date else None,
     )
-    print(f"Đã ghi chỉ tiêu {args.code} năm {args.year}: {format_decimal(value)}")
+    print(
+        tr(
+            "Đã ghi chỉ tiêu {code} năm {year}: {value}",
+            code=args.code,
+            year=args.year,
+            value=format_decimal(value),
+        )
+    )
     return 0
 
 
@@ -248,14 +272,21 @@ def _targets_import(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
 
     result = read_targets(args.file, args.sheet)
     for problem in result.problems:
-        print(("Lỗi: " if problem.error else "Bỏ qua: ") + str(problem), file=sys.stderr)
+        print((tr("Lỗi: ") if problem.error else tr("Bỏ qua: ")) + str(problem), file=sys.stderr)
     for target in result.targets:
         print(describe(target))
     if args.dry_run:
-        print(f"Xem trước: {len(result.targets)} chỉ tiêu, chưa ghi gì.")
+        print(tr("Xem trước: {count} chỉ tiêu, chưa ghi gì.", count=len(result.targets)))
         return 1 if result.errors else 0
     batch = apply_targets(cdb, result, args.year)
-    print(f"Đã ghi {len(result.targets)} chỉ tiêu năm {args.year} (lô số {batch}).")
+    print(
+        tr(
+            "Đã ghi {count} chỉ tiêu năm {year} (lô số {batch}).",
+            count=len(result.targets),
+            year=args.year,
+            batch=batch,
+        )
+    )
     return 0
 
 
@@ -263,24 +294,31 @@ def _targets_import(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
 
 
 def _activity_list(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
-    from gnapp.core.vietnamese import format_money, format_number
+    from gnapp.core.vietnamese import format_number
     from gnapp.store.activities import activities
 
     print_table(
         (row["id"], row["project_code"], row["name"],
-         format_money(row["budget"]) if row["budget"] is not None else "—",
-         f"{format_number(row['households'])} hộ hưởng lợi")
+         format_amount(row["budget"]) if row["budget"] is not None else "—",
+         tr("{households} hộ hưởng lợi", households=format_number(row['households'])))
         for row in activities(cdb.db, args.year)
     )  # fmt: skip
     return 0
 
 
 def _policies(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
-    from gnapp.core.vietnamese import format_money, format_number
+    from gnapp.core.vietnamese import format_number
     from gnapp.store.activities import policy_counts
 
     for count in policy_counts(cdb.db, args.year):
-        print(f"{count.label}: {format_number(count.households)} hộ, {format_money(count.amount)}")
+        print(
+            tr(
+                "{label}: {households} hộ, {amount}",
+                label=tr(count.label),
+                households=format_number(count.households),
+                amount=format_amount(count.amount),
+            )
+        )
     return 0
 
 
@@ -301,7 +339,7 @@ def _activity_add(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
         village_id=village_by_code(cdb.db, args.village).id if args.village else None,
         started_on=args.start.isoformat() if args.start else None,
     )
-    print(f"Đã thêm hoạt động số {activity_id}: {args.name}")
+    print(tr("Đã thêm hoạt động số {activity_id}: {name}", activity_id=activity_id, name=args.name))
     return 0
 
 
@@ -310,7 +348,13 @@ def _beneficiary(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
 
     household = lookup_household(cdb.db, args.household)
     add_beneficiary(cdb, args.activity, household, support=args.support, amount=args.amount)
-    print(f"Đã thêm hộ {args.household} vào hoạt động số {args.activity}.")
+    print(
+        tr(
+            "Đã thêm hộ {household} vào hoạt động số {activity}.",
+            household=args.household,
+            activity=args.activity,
+        )
+    )
     return 0
 
 
@@ -328,12 +372,19 @@ def _budget(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
         capital=args.capital,
         carried_over=args.carried_over,
     )
-    print(f"Đã ghi kinh phí năm {args.year} của {args.project} ({args.source}).")
+    print(
+        tr(
+            "Đã ghi kinh phí năm {year} của {project} ({source}).",
+            year=args.year,
+            project=args.project,
+            source=args.source,
+        )
+    )
     return 0
 
 
 def _disburse(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
-    from gnapp.core.vietnamese import format_date, format_money
+    from gnapp.core.vietnamese import format_date
     from gnapp.store.programme import add_disbursement, disbursement_amount, find_budget_line
 
     amount = disbursement_amount(args.amount)
@@ -343,27 +394,39 @@ def _disburse(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     )
     day = format_date(date.fromisoformat(args.date))
     print(
-        f"Đã ghi lần giải ngân số {number}: {format_money(amount)} ngày {day} cho "
-        f"{args.project} ({args.source}) năm {args.year}."
+        tr(
+            "Đã ghi lần giải ngân số {number}: {amount} ngày {day} cho {project} "
+            "({source}) năm {year}.",
+            number=number,
+            amount=format_amount(amount),
+            day=day,
+            project=args.project,
+            source=args.source,
+            year=args.year,
+        )
     )
     return 0
 
 
 def _disbursements(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
-    from gnapp.core.vietnamese import format_money
     from gnapp.store.programme import CAPITAL_KINDS, budgets, year_disbursements
 
     print_table(
         (row["id"], row["disbursed_on"], row["project_code"], row["funding_source"],
-         CAPITAL_KINDS.get(row["capital"] or "", "—"), format_money(row["amount"]),
+         tr(CAPITAL_KINDS.get(row["capital"] or "", "—")), format_amount(row["amount"]),
          row["document_number"] or "", row["note"] or "")
         for row in year_disbursements(cdb.db, args.year)
     )  # fmt: skip
     for line in budgets(cdb.db, args.year):
         if line["undated_disbursed"]:
             print(
-                f"Chưa ghi ngày giải ngân: {line['project_code']} ({line['funding_source']}) "
-                f"{format_money(line['undated_disbursed'])}"
+                tr(
+                    "Chưa ghi ngày giải ngân: {project_code} ({funding_source}) "
+                    "{undated_disbursed}",
+                    project_code=line["project_code"],
+                    funding_source=line["funding_source"],
+                    undated_disbursed=format_amount(line["undated_disbursed"]),
+                )
             )
     return 0
 
@@ -372,7 +435,7 @@ def _delete_disbursement(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     from gnapp.store.programme import delete_disbursement
 
     delete_disbursement(cdb, args.disbursement)
-    print(f"Đã xóa lần giải ngân số {args.disbursement}.")
+    print(tr("Đã xóa lần giải ngân số {disbursement}.", disbursement=args.disbursement))
     return 0
 
 
@@ -388,5 +451,12 @@ def _grant(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
         amount=args.amount,
         granted_on=args.date.isoformat() if args.date else None,
     )
-    print(f"Đã ghi chính sách {args.policy} năm {args.year} cho hộ {args.household}.")
+    print(
+        tr(
+            "Đã ghi chính sách {policy} năm {year} cho hộ {household}.",
+            policy=args.policy,
+            year=args.year,
+            household=args.household,
+        )
+    )
     return 0

@@ -47,6 +47,7 @@ from gnapp.cli.common import (
     sign_in_admin,
     subcommands,
 )
+from gnapp.i18n import tr
 
 LIST_LIMIT = 50
 # Keys of ``show --json`` that ``add`` and ``edit`` read past: the statuses come from the
@@ -63,91 +64,110 @@ def add_commands(commands: Any) -> None:
     from gnapp.store.household_query import GROUPS, NO_STATUS, SORTS
     from gnapp.store.register import STATUSES
 
-    household = commands.add_parser("household", help="sổ hộ: tìm, xem, thêm, sửa hộ")
+    household = commands.add_parser("household", help=tr("sổ hộ: tìm, xem, thêm, sửa hộ"))
     actions = subcommands(household, "household")
 
-    listing = actions.add_parser("list", help="tìm hộ: lọc, tìm theo tên, số CCCD, mã hộ")
+    listing = actions.add_parser("list", help=tr("tìm hộ: lọc, tìm theo tên, số CCCD, mã hộ"))
     add_db(listing)
-    listing.add_argument("--search", default="", metavar="CHỮ",
-                         help="tên (có dấu hay không), số CCCD hoặc mã hộ")  # fmt: skip
-    listing.add_argument("--village", metavar="THÔN", help="tên hoặc mã thôn / tổ dân phố")
-    listing.add_argument("--year", type=int, metavar="NĂM",
-                         help="năm của tình trạng (mặc định: năm mới nhất có)")  # fmt: skip
-    listing.add_argument("--status", choices=(*STATUSES, NO_STATUS),
-                         help="chỉ hộ có tình trạng này trong năm (none: không có)")  # fmt: skip
+    listing.add_argument("--search", default="", metavar=tr("CHỮ"),
+                         help=tr("tên (có dấu hay không), số CCCD hoặc mã hộ"))  # fmt: skip
+    listing.add_argument("--village", metavar=tr("THÔN"), help=tr("tên hoặc mã thôn / tổ dân phố"))
+    listing.add_argument("--year", type=int, metavar=tr("NĂM"),
+                         help=tr("năm của tình trạng (mặc định: năm mới nhất có)"))  # fmt: skip
+    listing.add_argument(
+        "--status",
+        choices=(*STATUSES, NO_STATUS),
+        help=tr("chỉ hộ có tình trạng này trong năm (none: không có)"),
+    )
     listing.add_argument("--group", action="append", choices=tuple(GROUPS), default=[],
-                         help="chỉ các hộ thuộc nhóm (nhắc lại để lọc nhiều nhóm)")  # fmt: skip
-    listing.add_argument("--sort", choices=SORTS, default="head",
-                         help="sắp xếp (mặc định head: theo tên chủ hộ, tên trước)")  # fmt: skip
-    listing.add_argument("--desc", action="store_true", help="thứ tự ngược lại")
+                         help=tr("chỉ các hộ thuộc nhóm (nhắc lại để lọc nhiều nhóm)"))  # fmt: skip
+    listing.add_argument(
+        "--sort",
+        choices=SORTS,
+        default="head",
+        help=tr("sắp xếp (mặc định head: theo tên chủ hộ, tên trước)"),
+    )
+    listing.add_argument("--desc", action="store_true", help=tr("thứ tự ngược lại"))
     listing.add_argument("--all", action="store_true",
-                         help="hiện cả hộ không còn ở xã (chuyển đi, nhập, hết)")  # fmt: skip
-    listing.add_argument("--limit", type=int, default=LIST_LIMIT, metavar="N",
-                         help=f"in tối đa N hộ (mặc định {LIST_LIMIT}; 0: tất cả)")  # fmt: skip
-    listing.add_argument("--json", action="store_true", help="in dạng JSON")
+                         help=tr("hiện cả hộ không còn ở xã (chuyển đi, nhập, hết)"))  # fmt: skip
+    listing.add_argument(
+        "--limit",
+        type=int,
+        default=LIST_LIMIT,
+        metavar="N",
+        help=tr("in tối đa N hộ (mặc định {LIST_LIMIT}; 0: tất cả)", LIST_LIMIT=LIST_LIMIT),
+    )
+    listing.add_argument("--json", action="store_true", help=tr("in dạng JSON"))
     listing.set_defaults(handler=on_commune(_list))
 
     show = actions.add_parser(
-        "show", help="xem một hộ: thông tin, thành viên, tình trạng các năm, lịch sử thay đổi"
+        "show", help=tr("xem một hộ: thông tin, thành viên, tình trạng các năm, lịch sử thay đổi")
     )
-    show.add_argument("code", metavar="MÃ_HỘ", help="mã hộ")
+    show.add_argument("code", metavar=tr("MÃ_HỘ"), help=tr("mã hộ"))
     add_db(show)
     show.add_argument("--json", action="store_true",
-                      help="in dạng JSON (sửa rồi dùng lại với “household edit”)")  # fmt: skip
+                      help=tr("in dạng JSON (sửa rồi dùng lại với “household edit”)"))  # fmt: skip
     show.set_defaults(handler=on_commune(_show))
 
     for name, help_text in (
-        ("add", "thêm một hộ và các thành viên từ tệp JSON"),
-        ("edit", "sửa một hộ theo tệp JSON: các trường có trong tệp; “members”: cả danh sách"),
+        ("add", tr("thêm một hộ và các thành viên từ tệp JSON")),
+        (
+            "edit",
+            tr("sửa một hộ theo tệp JSON: các trường có trong tệp; “members”: cả danh sách"),
+        ),
     ):
         action = actions.add_parser(name, help=help_text)
         if name == "edit":
-            action.add_argument("code", metavar="MÃ_HỘ", help="mã hộ")
+            action.add_argument("code", metavar=tr("MÃ_HỘ"), help=tr("mã hộ"))
         add_db(action)
-        action.add_argument("--file", type=Path, required=True, metavar="HỘ.json",
-                            help="hộ dạng JSON như “household show --json” in ra")  # fmt: skip
-        action.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi")
+        action.add_argument("--file", type=Path, required=True, metavar=tr("HỘ.json"),
+                            help=tr("hộ dạng JSON như “household show --json” in ra"))  # fmt: skip
+        action.add_argument("--dry-run", action="store_true", help=tr("chỉ kiểm tra, không ghi"))
         action.set_defaults(handler=on_commune(_save))
     events.add_household_commands(actions)
 
     from gnapp.core.standards import AREAS
     from gnapp.store.setup import KINDS, RECEIVER_KINDS
 
-    village = commands.add_parser("village", help="thôn, tổ dân phố: xem, thêm, sửa")
+    village = commands.add_parser("village", help=tr("thôn, tổ dân phố: xem, thêm, sửa"))
     village_actions = subcommands(village, "village")
-    listing = village_actions.add_parser("list", help="các thôn, tổ dân phố và số hộ")
+    listing = village_actions.add_parser("list", help=tr("các thôn, tổ dân phố và số hộ"))
     add_db(listing)
     listing.set_defaults(handler=on_commune(_village))
-    for name, help_text in (("add", "thêm một thôn, tổ dân phố"),
-                            ("edit", "đổi tên hoặc khu vực (mã giữ nguyên)")):  # fmt: skip
+    for name, help_text in (("add", tr("thêm một thôn, tổ dân phố")),
+                            ("edit", tr("đổi tên hoặc khu vực (mã giữ nguyên)"))):  # fmt: skip
         action = village_actions.add_parser(name, help=help_text)
-        action.add_argument("code", metavar="MÃ", help="mã thôn, tổ dân phố")
+        action.add_argument("code", metavar=tr("MÃ"), help=tr("mã thôn, tổ dân phố"))
         if name == "add":
-            action.add_argument("name", metavar="TÊN", help="tên thôn, tổ dân phố")
-            action.add_argument("--area", choices=tuple(AREAS), default="rural",
-                                help="rural: nông thôn (mặc định), urban: thành thị")  # fmt: skip
+            action.add_argument("name", metavar=tr("TÊN"), help=tr("tên thôn, tổ dân phố"))
+            action.add_argument(
+                "--area",
+                choices=tuple(AREAS),
+                default="rural",
+                help=tr("rural: nông thôn (mặc định), urban: thành thị"),
+            )
         else:
-            action.add_argument("--name", metavar="TÊN", help="tên mới")
-            action.add_argument("--area", choices=tuple(AREAS), help="khu vực mới")
+            action.add_argument("--name", metavar=tr("TÊN"), help=tr("tên mới"))
+            action.add_argument("--area", choices=tuple(AREAS), help=tr("khu vực mới"))
         add_db(action)
-        action.add_argument("--admin", metavar="TÊN", help="người quản trị thực hiện")
+        action.add_argument("--admin", metavar=tr("TÊN"), help=tr("người quản trị thực hiện"))
         action.set_defaults(handler=on_commune(_village))
 
-    commune = commands.add_parser("commune", help="thông tin của xã: xem, sửa")
+    commune = commands.add_parser("commune", help=tr("thông tin của xã: xem, sửa"))
     commune_actions = subcommands(commune, "commune")
-    show = commune_actions.add_parser("show", help="mã, tên, loại, tỉnh, cơ quan nhận báo cáo")
+    show = commune_actions.add_parser("show", help=tr("mã, tên, loại, tỉnh, cơ quan nhận báo cáo"))
     add_db(show)
     show.set_defaults(handler=on_commune(_commune))
-    change = commune_actions.add_parser("set", help="sửa thông tin của xã (người quản trị)")
-    change.add_argument("--code", metavar="MÃ", help="mã đơn vị hành chính (5 chữ số)")
-    change.add_argument("--name", metavar="TÊN", help="tên xã, phường")
-    change.add_argument("--kind", choices=tuple(KINDS), help="xa, phuong, dac_khu, thi_tran")
-    change.add_argument("--province", metavar="TỈNH", help="tỉnh, thành phố")
-    change.add_argument("--office-name", metavar="TÊN", help="cơ quan nhận báo cáo")
+    change = commune_actions.add_parser("set", help=tr("sửa thông tin của xã (người quản trị)"))
+    change.add_argument("--code", metavar=tr("MÃ"), help=tr("mã đơn vị hành chính (5 chữ số)"))
+    change.add_argument("--name", metavar=tr("TÊN"), help=tr("tên xã, phường"))
+    change.add_argument("--kind", choices=tuple(KINDS), help=tr("xa, phuong, dac_khu, thi_tran"))
+    change.add_argument("--province", metavar=tr("TỈNH"), help=tr("tỉnh, thành phố"))
+    change.add_argument("--office-name", metavar=tr("TÊN"), help=tr("cơ quan nhận báo cáo"))
     change.add_argument("--office-kind", choices=tuple(RECEIVER_KINDS),
-                        help="cấp của cơ quan nhận báo cáo")  # fmt: skip
+                        help=tr("cấp của cơ quan nhận báo cáo"))  # fmt: skip
     add_db(change)
-    change.add_argument("--admin", metavar="TÊN", help="người quản trị thực hiện")
+    change.add_argument("--admin", metavar=tr("TÊN"), help=tr("người quản trị thực hiện"))
     change.set_defaults(handler=on_commune(_commune))
 
 
@@ -168,8 +188,8 @@ def _village(cdb: Any, args: argparse.Namespace) -> int:
     if args.village_command == "list":
         counts = household_counts_by_village(cdb.db)
         print_table([
-            ("Mã", "Tên", "Khu vực", "Số hộ"),
-            *((row["code"], row["name"], AREA_LABELS[row["area"]], counts.get(row["id"], 0))
+            (tr("Mã"), tr("Tên"), tr("Khu vực"), tr("Số hộ")),
+            *((row["code"], row["name"], tr(AREA_LABELS[row["area"]]), counts.get(row["id"], 0))
               for row in rows),
         ])  # fmt: skip
         return 0
@@ -185,16 +205,25 @@ def _village(cdb: Any, args: argparse.Namespace) -> int:
         old = entries[position]
         entries[position] = VillageEntry(old.code, args.name or old.name, args.area or old.area)
     else:
-        raise CliError(f"Không có thôn mã “{args.code}” (có: {', '.join(codes)}).")
+        raise CliError(
+            tr("Không có thôn mã “{code}” (có: {codes}).", code=args.code, codes=", ".join(codes))
+        )
     if problems := village_problems(entries):
-        raise CliError(f"{' '.join(problems)} (dòng theo thứ tự của “gnapp village list”; "
-                       "thôn thêm mới ở cuối)")  # fmt: skip
+        raise CliError(tr(("{problems} (dòng theo thứ tự của “gnapp village list”; thôn thêm mới ở "
+"cuối)"), problems=' '.join(problems)))  # fmt: skip
     entry = entries[position]
     if args.village_command == "add":
         add_village(cdb, entry.code.strip(), entry.name, entry.area)
     else:
         update_village(cdb, rows[position]["id"], entry.name, entry.area)
-    print(f"Đã lưu thôn {entry.code.strip()} {entry.name.strip()} ({AREA_LABELS[entry.area]}).")
+    print(
+        tr(
+            "Đã lưu thôn {code} {name} ({area}).",
+            code=entry.code.strip(),
+            name=entry.name.strip(),
+            area=tr(AREA_LABELS[entry.area]),
+        )
+    )
     return 0
 
 
@@ -212,12 +241,18 @@ def _commune(cdb: Any, args: argparse.Namespace) -> int:
         receiving_office_kind=current.get("receiving_office_kind") or "province",
     )
     if args.commune_command == "show":
-        print(f"Mã: {identity.code}")
-        print(f"Tên: {identity.name}")
-        print(f"Loại: {KINDS.get(identity.kind, identity.kind)}")
-        print(f"Tỉnh, thành phố: {identity.province}")
-        office = identity.receiving_office_name or "(chưa ghi)"
-        print(f"Cơ quan nhận báo cáo: {office}, {RECEIVER_KINDS[identity.receiving_office_kind]}")
+        print(tr("Mã: {code}", code=identity.code))
+        print(tr("Tên: {name}", name=identity.name))
+        print(tr("Loại: {kind}", kind=tr(KINDS.get(identity.kind, identity.kind))))
+        print(tr("Tỉnh, thành phố: {province}", province=identity.province))
+        office = identity.receiving_office_name or tr("(chưa ghi)")
+        print(
+            tr(
+                "Cơ quan nhận báo cáo: {office}, {level}",
+                office=office,
+                level=tr(RECEIVER_KINDS[identity.receiving_office_kind]),
+            )
+        )
         return 0
     sign_in_admin(cdb, args.admin)
     changed = replace(
@@ -243,7 +278,7 @@ def _commune(cdb: Any, args: argparse.Namespace) -> int:
         receiving_office_name=changed.receiving_office_name.strip() or None,
         receiving_office_kind=changed.receiving_office_kind,
     )
-    print(f"Đã lưu thông tin của {changed.name.strip()}.")
+    print(tr("Đã lưu thông tin của {name}.", name=changed.name.strip()))
     return 0
 
 
@@ -266,7 +301,7 @@ def _list(cdb: Any, args: argparse.Namespace) -> int:
     years = status_years(db)
     year = args.year if args.year is not None else (years[-1] if years else None)
     if args.status is not None and year is None:
-        raise CliError("Sổ chưa có tình trạng năm nào: lọc theo tình trạng cần --year.")
+        raise CliError(tr("Sổ chưa có tình trạng năm nào: lọc theo tình trạng cần --year."))
     query = HouseholdQuery(
         year=year,
         village_id=None if args.village is None else lookup_village(db, args.village),
@@ -289,18 +324,22 @@ def _list(cdb: Any, args: argparse.Namespace) -> int:
         ]  # fmt: skip
         print_json({"year": year, "found": len(ids), "total": total, "households": rows})
         return 0
-    status_title = f"Tình trạng {year}" if year is not None else "Tình trạng"
+    status_title = tr("Tình trạng {year}", year=year) if year is not None else tr("Tình trạng")
     print_table([
-        ("Mã hộ", "Chủ hộ", "Thôn/Tổ dân phố", "Số nhân khẩu", status_title, "Nhóm"),
-        *((row.code, row.head_name + (f" (tìm thấy: {row.matched_member})"
+        (tr("Mã hộ"), tr("Chủ hộ"), tr("Thôn/Tổ dân phố"), tr("Số nhân khẩu"), status_title,
+         tr("Nhóm")),
+        *((row.code, row.head_name + (tr(" (tìm thấy: {member})", member=row.matched_member)
                                       if row.matched_member else ""),
            row.village_name, row.members,
-           CLASS_LABELS[row.status].capitalize() if row.status else "",
-           "; ".join(GROUP_LABELS[group] for group in row.groups)) for row in shown),
+           tr(CLASS_LABELS[row.status]).capitalize() if row.status else "",
+           "; ".join(tr(GROUP_LABELS[group]) for group in row.groups)) for row in shown),
     ])  # fmt: skip
-    found = f"Tìm thấy {format_number(len(ids))} / {format_number(total)} hộ"
+    found = tr(
+        "Tìm thấy {found} / {total} hộ", found=format_number(len(ids)), total=format_number(total)
+    )
     if len(shown) < len(ids):
-        found += f"; in {format_number(len(shown))} hộ đầu (--limit 0 để in tất cả)"
+        found += tr("; in {shown} hộ đầu (--limit 0 để in tất cả)",
+                    shown=format_number(len(shown)))  # fmt: skip
     print(found + ".")
     return 0
 
@@ -357,14 +396,14 @@ def _show(cdb: Any, args: argparse.Namespace) -> int:
     village_names = {row["id"]: row["name"] for row in villages(db)}
     members = document["members"]
     head = next((m["full_name"] for m in members if m["relation"] == "head"), "")
-    print(f"Hộ {document['code']} — chủ hộ {head or '(chưa có)'}")
+    print(tr("Hộ {code} — chủ hộ {head}", code=document["code"], head=head or tr("(chưa có)")))
     print(f"  {column_label('households', 'village_id')}: {document['village']}")
     for key, value in document.items():
         if key in ("code", "village", "members", "status_history") or value in (None, []):
             continue
         print(f"  {column_label('households', key)}: "
               f"{value_text('households', key, value, village_names)}")  # fmt: skip
-    print(f"Thành viên ({len(members)}):")
+    print(tr("Thành viên ({count}):", count=len(members)))
     for number, member in enumerate(members, start=1):
         details = [
             f"{column_label('members', key)}: {value_text('members', key, value)}"
@@ -373,13 +412,13 @@ def _show(cdb: Any, args: argparse.Namespace) -> int:
         ]
         print(f"  {number}. {member['full_name']} — {'; '.join(details)}")
     statuses = document["status_history"]
-    print("Tình trạng các năm:" if statuses else "Tình trạng các năm: chưa có")
+    print(tr("Tình trạng các năm:") if statuses else tr("Tình trạng các năm: chưa có"))
     for status in statuses:
         line = f"  {status['year']}: {value_text('household_status', 'status', status['status'])}"
         if status.get("decision_number"):
-            line += f" (quyết định số {status['decision_number']})"
+            line += tr(" (quyết định số {number})", number=status["decision_number"])
         print(line)
-    print("Lịch sử thay đổi (mới nhất trước):")
+    print(tr("Lịch sử thay đổi (mới nhất trước):"))
     for change in history_rows(db, shown):
         values = f": {change.old or '—'} → {change.new}" if change.new else ""
         print(f"  {change.when} — {change.actor} — {change.what}{values}")
@@ -419,23 +458,37 @@ def _stored_value(scope: str, key: str, value: Any) -> Any:
         return None
     if key in booleans:
         if not isinstance(value, bool):
-            raise ValueError(f"phải là true, false hoặc null (đang là {json.dumps(value)})")
+            raise ValueError(
+                tr("phải là true, false hoặc null (đang là {written})", written=json.dumps(value))
+            )
         return value
     if scope == "household" and key in HOUSEHOLD_LISTS:
         allowed = _allowed(f"household.{key}") or []
         if not isinstance(value, list) or any(item not in allowed for item in value):
-            raise ValueError(f"phải là một danh sách lấy trong: {', '.join(allowed)}")
+            raise ValueError(
+                tr("phải là một danh sách lấy trong: {choices}", choices=", ".join(allowed))
+            )
         return value
     if key == "floor_area_m2":
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ValueError(f"phải là một số mét vuông (đang là {json.dumps(value)})")
+            raise ValueError(
+                tr("phải là một số mét vuông (đang là {written})", written=json.dumps(value))
+            )
         return value
     if not isinstance(value, str):
-        raise ValueError(f"phải là chữ (đang là {json.dumps(value, ensure_ascii=False)})")
+        raise ValueError(
+            tr("phải là chữ (đang là {written})", written=json.dumps(value, ensure_ascii=False))
+        )
     allowed = _allowed(f"{scope}.{key}")
     if allowed is not None and value not in allowed:
         choices = ", ".join(str(choice) for choice in allowed if choice is not None)
-        raise ValueError(f"“{value}” không phải giá trị được dùng (một trong: {choices})")
+        raise ValueError(
+            tr(
+                "“{value}” không phải giá trị được dùng (một trong: {choices})",
+                value=value,
+                choices=choices,
+            )
+        )
     if key == "birth_date":
         return read_birth_date(value)
     if key == "citizen_id":
@@ -447,12 +500,13 @@ def _problem_line(problem: Any, members: Sequence[Mapping[str, Any]]) -> str:
     from gnapp.store.household_history import column_label
 
     key = problem.field.partition(".")[2]
-    kind = "Lỗi" if problem.is_error else "Cảnh báo"
+    kind = tr("Lỗi") if problem.is_error else tr("Cảnh báo")
     if problem.member is not None:
-        name = _short(members[problem.member].get("full_name") or "chưa có tên")
-        where = f"thành viên {problem.member + 1} ({name}), {column_label('members', key)}"
+        name = _short(members[problem.member].get("full_name") or tr("chưa có tên"))
+        where = tr("thành viên {number} ({name}), {field}", number=problem.member + 1, name=name,
+                   field=column_label("members", key))  # fmt: skip
     elif key == "members":
-        where = "danh sách thành viên"
+        where = tr("danh sách thành viên")
     else:
         where = column_label("households", key)
     return f"{kind}: {where}: {problem.message}"
@@ -471,7 +525,7 @@ def read_household_file(
     it would make (the file's own first), and that household's members as they would be."""
     document = read_json(path)
     if not isinstance(document, dict):
-        raise CliError(f"Tệp {path} phải là một hộ dạng JSON (một đối tượng {{…}}).")
+        raise CliError(tr("Tệp {path} phải là một hộ dạng JSON (một đối tượng {{…}}).", path=path))
     old_members = (
         {member["id"]: member for member in household_document(db, household_id)["members"]}
         if household_id is not None
@@ -479,7 +533,9 @@ def read_household_file(
     )
     written = document.get("members", [{"id": member_id} for member_id in old_members])
     if not isinstance(written, list) or not all(isinstance(member, dict) for member in written):
-        raise CliError(f"Tệp {path}: “members” phải là một danh sách các thành viên {{…}}.")
+        raise CliError(
+            tr("Tệp {path}: “members” phải là một danh sách các thành viên {{…}}.", path=path)
+        )
     household, problems = _read_household_fields(db, document)
     roster, members, member_problems = _read_roster(written, old_members)
     kept = {member_id for member_id, _ in roster}
@@ -523,7 +579,12 @@ def _read_household_fields(db: Any, document: Mapping[str, Any]) -> tuple[dict[s
         else:
             known = ", ".join(("code", "village", *keys, "members"))
             problems.append(
-                Problem(f"household.{key}", f"trường “{key}” không có trong hồ sơ hộ (có: {known})")
+                Problem(
+                    f"household.{key}",
+                    tr(
+                        "trường “{key}” không có trong hồ sơ hộ (có: {known})", key=key, known=known
+                    ),
+                )
             )
     return household, problems
 
@@ -544,8 +605,8 @@ def _read_roster(
         if member_id is not None and (
             member_id not in old_members or member_id in (kept for kept, _ in roster)
         ):
-            problems.append(Problem("member.full_name", f"thành viên mã {member_id} không có "
-                                    "trong hộ này, hoặc có hai lần", ERROR, index))  # fmt: skip
+            problem = tr("thành viên mã {id} không có trong hộ này, hoặc có hai lần", id=member_id)
+            problems.append(Problem("member.full_name", problem, ERROR, index))
             member_id = None
         old = {k: v for k, v in old_members.get(member_id, {}).items() if k != "id"}
         new: dict[str, Any] = {}
@@ -554,8 +615,9 @@ def _read_roster(
                 continue
             if key not in MEMBER_FIELDS:
                 known = ", ".join(MEMBER_FIELDS)
-                problems.append(Problem(f"member.{key}", f"trường “{key}” không có trong hồ sơ "
-                                        f"thành viên (có: {known})", ERROR, index))  # fmt: skip
+                problems.append(Problem(f"member.{key}", tr("trường “{key}” không có trong hồ sơ "
+                                        "thành viên (có: {known})", key=key, known=known),
+                                        ERROR, index))  # fmt: skip
                 continue
             try:
                 new[key] = _stored_value("member", key, value)
@@ -596,11 +658,21 @@ def _save(cdb: Any, args: argparse.Namespace) -> int:
         print(_problem_line(problem, members))
     errors = sum(problem.is_error for problem in problems)
     if errors:
-        raise CliError(f"{errors} lỗi trong tệp {args.file}: chưa ghi gì vào sổ.")
+        raise CliError(
+            tr("{errors} lỗi trong tệp {file}: chưa ghi gì vào sổ.", errors=errors, file=args.file)
+        )
     if args.dry_run:
-        print("Kiểm tra xong, không có lỗi (chưa ghi gì: --dry-run).")
+        print(tr("Kiểm tra xong, không có lỗi (chưa ghi gì: --dry-run)."))
         return 0
     saved = save_household(cdb, edited, edit.household, edit.roster, edit.removed)
     code = household_code(cdb.db, saved)
-    print(f"Đã {'thêm' if edited is None else 'lưu'} hộ {code} ({len(members)} thành viên).")
+    print(
+        tr(
+            "Đã thêm hộ {code} ({count} thành viên)."
+            if edited is None
+            else "Đã lưu hộ {code} ({count} thành viên).",
+            code=code,
+            count=len(members),
+        )
+    )
     return 0

@@ -50,124 +50,149 @@ def add_commands(commands: Any) -> None:
 
 
 def _add_report(commands: Any) -> None:
-    report = commands.add_parser("report", help="báo cáo tiến độ: lập, xem, ghi lại, hoàn tất")
+    report = commands.add_parser("report", help=tr("báo cáo tiến độ: lập, xem, ghi lại, hoàn tất"))
     report_commands = subcommands(report, "report")
     build = report_commands.add_parser(
-        "build", help="lập báo cáo (PDF và Excel) và lưu thành một phiên bản nháp"
+        "build", help=tr("lập báo cáo (PDF và Excel) và lưu thành một phiên bản nháp")
     )
     add_db(build)
     build.add_argument(
         "--kind",
         required=True,
-        metavar="LOẠI",
-        help="loại báo cáo: six_month, annual, ad_hoc, mid_term, end_of_period; plan: kế hoạch "
-        "thực hiện Chương trình năm (--period là năm, không lưu thành phiên bản)",
+        metavar=tr("LOẠI"),
+        help=tr(
+            "loại báo cáo: six_month, annual, ad_hoc, mid_term, end_of_period; "
+            "plan: kế hoạch thực hiện Chương trình năm (--period là năm, không lưu "
+            "thành phiên bản)"
+        ),
     )
     build.add_argument(
-        "--period", required=True, metavar="KỲ", help="kỳ báo cáo: 2025, 2025-H1 hoặc 2021-2025"
+        "--period",
+        required=True,
+        metavar=tr("KỲ"),
+        help=tr("kỳ báo cáo: 2025, 2025-H1 hoặc 2021-2025"),
     )
     build.add_argument(
-        "--out", type=Path, required=True, metavar="DIR", help="thư mục ghi tệp PDF và Excel"
+        "--out", type=Path, required=True, metavar="DIR", help=tr("thư mục ghi tệp PDF và Excel")
     )
     build.add_argument(
         "--narrative",
         type=Path,
         metavar="FILE.json",
-        help="nội dung cán bộ viết theo mục (“I”, “II.1”, …), danh sách “awards” nếu có",
+        help=tr("nội dung cán bộ viết theo mục (“I”, “II.1”, …), danh sách “awards” nếu có"),
     )
-    build.add_argument("--number", metavar="SỐ", help="số văn bản (để trống nếu chưa có)")
+    build.add_argument("--number", metavar=tr("SỐ"), help=tr("số văn bản (để trống nếu chưa có)"))
     build.add_argument(
-        "--date", type=date.fromisoformat, metavar="YYYY-MM-DD", help="ngày văn bản (hôm nay)"
+        "--date", type=date.fromisoformat, metavar="YYYY-MM-DD", help=tr("ngày văn bản (hôm nay)")
     )
     build.add_argument(
         "--figure-sets",
-        metavar="NHÓM,…",
-        help="báo cáo đột xuất: các nhóm số liệu đưa vào (commune, start_lists, end_lists, "
-        "movements, targets, services, budget, groups; mặc định: tất cả)",
+        metavar=tr("NHÓM,…"),
+        help=tr(
+            "báo cáo đột xuất: các nhóm số liệu đưa vào (commune, start_lists, "
+            "end_lists, movements, targets, services, budget, groups; mặc định: "
+            "tất cả)"
+        ),
     )
     build.set_defaults(handler=on_commune(_build))
-    listing = report_commands.add_parser("list", help="các báo cáo đã lưu")
+    listing = report_commands.add_parser("list", help=tr("các báo cáo đã lưu"))
     add_db(listing)
     listing.set_defaults(handler=on_commune(_list))
     for name, text, handler in (
-        ("files", "ghi lại tệp PDF và Excel của một báo cáo đã lưu", _files),
-        ("finalise", "đánh dấu một bản nháp là bản chính thức (không sửa được nữa)", _finalise),
-        ("draft", "tạo phiên bản nháp mới từ một báo cáo đã lưu", _draft),
+        ("files", tr("ghi lại tệp PDF và Excel của một báo cáo đã lưu"), _files),
+        ("finalise", tr("đánh dấu một bản nháp là bản chính thức (không sửa được nữa)"), _finalise),
+        ("draft", tr("tạo phiên bản nháp mới từ một báo cáo đã lưu"), _draft),
     ):
         command = report_commands.add_parser(name, help=text)
-        command.add_argument("id", type=int, metavar="SỐ", help="số báo cáo (cột đầu của “list”)")
+        command.add_argument(
+            "id", type=int, metavar=tr("SỐ"), help=tr("số báo cáo (cột đầu của “list”)")
+        )
         add_db(command)
         if name == "files":
             command.add_argument(
-                "--out", type=Path, required=True, metavar="DIR", help="thư mục ghi tệp"
+                "--out", type=Path, required=True, metavar="DIR", help=tr("thư mục ghi tệp")
             )
         command.set_defaults(handler=on_commune(handler))
 
 
 def _add_export(commands: Any) -> None:
-    export = commands.add_parser("export", help="xuất sổ hộ, danh sách hằng năm ra tệp Excel")
+    export = commands.add_parser("export", help=tr("xuất sổ hộ, danh sách hằng năm ra tệp Excel"))
     export_commands = subcommands(export, "export")
-    register = export_commands.add_parser("register", help="sổ hộ gia đình và nhân khẩu")
+    register = export_commands.add_parser("register", help=tr("sổ hộ gia đình và nhân khẩu"))
     yearly = export_commands.add_parser(
-        "list", help="danh sách hộ nghèo, cận nghèo, thoát nghèo, thoát cận nghèo của một năm"
+        "list", help=tr("danh sách hộ nghèo, cận nghèo, thoát nghèo, thoát cận nghèo của một năm")
     )
     for parser in (register, yearly):
         add_db(parser)
         parser.add_argument(
-            "--out", type=Path, required=True, metavar="FILE.xlsx", help="tệp Excel cần ghi"
+            "--out", type=Path, required=True, metavar="FILE.xlsx", help=tr("tệp Excel cần ghi")
         )
-        parser.add_argument("--village", metavar="CODE", help="chỉ một thôn, tổ dân phố (theo mã)")
+        parser.add_argument(
+            "--village", metavar="CODE", help=tr("chỉ một thôn, tổ dân phố (theo mã)")
+        )
         parser.set_defaults(handler=on_commune(_export))
     register.add_argument(
-        "--year", type=int, metavar="Y", help="năm của tình trạng hộ (mặc định: năm mới nhất)"
+        "--year", type=int, metavar="Y", help=tr("năm của tình trạng hộ (mặc định: năm mới nhất)")
     )
-    yearly.add_argument("--year", type=int, required=True, metavar="Y", help="năm")
+    yearly.add_argument("--year", type=int, required=True, metavar="Y", help=tr("năm"))
     yearly.add_argument(
         "--kind",
         required=True,
         choices=LIST_KINDS,
-        help="loại danh sách: poor (hộ nghèo), near_poor (hộ cận nghèo), escaped_poverty "
-        "(hộ thoát nghèo), escaped_near_poverty (hộ thoát cận nghèo)",
+        help=tr(
+            "loại danh sách: poor (hộ nghèo), near_poor (hộ cận nghèo), "
+            "escaped_poverty (hộ thoát nghèo), escaped_near_poverty (hộ thoát cận "
+            "nghèo)"
+        ),
     )
 
 
 def _add_classify(commands: Any) -> None:
-    classify = commands.add_parser("classify", help="phân loại hộ theo chuẩn nghèo")
+    classify = commands.add_parser("classify", help=tr("phân loại hộ theo chuẩn nghèo"))
     classify.add_argument(
         "--standard",
         action="append",
         required=True,
         metavar="ID",
-        help="mã chuẩn nghèo (vd. 2022-2025); lặp lại để so sánh hai chuẩn",
+        help=tr("mã chuẩn nghèo (vd. 2022-2025); lặp lại để so sánh hai chuẩn"),
     )
     source = classify.add_mutually_exclusive_group(required=True)
-    source.add_argument("file", nargs="?", type=Path, metavar="FILE.json", help="tệp bản ghi hộ")
     source.add_argument(
-        "--db", type=Path, metavar="PATH", help="phân loại mọi hộ trong tệp dữ liệu xã"
+        "file", nargs="?", type=Path, metavar="FILE.json", help=tr("tệp bản ghi hộ")
+    )
+    source.add_argument(
+        "--db", type=Path, metavar="PATH", help=tr("phân loại mọi hộ trong tệp dữ liệu xã")
     )
     classify.add_argument(
         "--reference-date",
         type=date.fromisoformat,
         default=None,
         metavar="YYYY-MM-DD",
-        help="ngày tính tuổi (mặc định: hôm nay)",
+        help=tr("ngày tính tuổi (mặc định: hôm nay)"),
     )
-    classify.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    classify.add_argument("--json", action="store_true", help=tr("in kết quả dạng JSON"))
     classify.add_argument(
         "--summary",
         action="store_true",
-        help="với --db và hai chuẩn: số hộ theo thôn và loại theo từng chuẩn, các hộ đổi loại "
-        "và lý do, các ngưỡng chưa đối chiếu (với --json: từng hộ)",
+        help=tr(
+            "với --db và hai chuẩn: số hộ theo thôn và loại theo từng chuẩn, các "
+            "hộ đổi loại và lý do, các ngưỡng chưa đối chiếu (với --json: từng hộ)"
+        ),
     )
     classify.add_argument(
         "--b1-lines",
         type=_b1_lines,
-        metavar="NÔNG_THÔN,THÀNH_THỊ",
-        help="với --summary: ngưỡng điểm B1 giả định cho chuẩn chưa công bố ngưỡng B1 (vd. "
-        "140,175); kết quả ghi rõ là giả định",
+        metavar=tr("NÔNG_THÔN,THÀNH_THỊ"),
+        help=tr(
+            "với --summary: ngưỡng điểm B1 giả định cho chuẩn chưa công bố ngưỡng "
+            "B1 (vd. 140,175); kết quả ghi rõ là giả định"
+        ),
     )
     classify.add_argument(
-        "--out", type=Path, metavar="FILE.xlsx", help="với --summary: ghi bảng so sánh ra tệp Excel"
+        "--out",
+        type=Path,
+        metavar="FILE.xlsx",
+        help=tr("với --summary: ghi bảng so sánh ra tệp Excel"),
     )
     classify.set_defaults(handler=_classify)
 
@@ -176,7 +201,10 @@ def _b1_lines(text: str) -> dict[str, int]:
     parts = [part.strip() for part in text.split(",")]
     if len(parts) != 2 or not all(part.isdigit() and 0 < int(part) <= 1000 for part in parts):
         raise argparse.ArgumentTypeError(
-            f"'{text}': cần hai số điểm từ 1 đến 1000, nông thôn rồi thành thị (vd. 140,175)"
+            tr(
+                "'{text}': cần hai số điểm từ 1 đến 1000, nông thôn rồi thành thị (vd. 140,175)",
+                text=text,
+            )
         )
     return {"rural": int(parts[0]), "urban": int(parts[1])}
 
@@ -191,9 +219,15 @@ def _list(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
 
     for saved in list_reports(cdb.db):
         print(
-            f"{saved.id}\t{report_kind(saved.kind).name}\t{saved.period}\t"
-            f"phiên bản {saved.version}\t{STATE_LABELS[saved.state]}\t"
-            f"{format_timestamp(saved.updated_at)}"
+            tr(
+                "{id}\t{name}\t{period}\tphiên bản {version}\t{state}\t{updated_at}",
+                id=saved.id,
+                name=report_kind(saved.kind).name,
+                period=saved.period,
+                version=saved.version,
+                state=tr(STATE_LABELS[saved.state]),
+                updated_at=format_timestamp(saved.updated_at),
+            )
         )
     return 0
 
@@ -203,7 +237,7 @@ def _files(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     from gnapp.store.reports import load_report
 
     built = write_saved_report(cdb.db, load_report(cdb.db, args.id), output_folder(args.out))
-    print(f"Đã ghi {built.pdf} và {built.xlsx}.")
+    print(tr("Đã ghi {pdf} và {xlsx}.", pdf=built.pdf, xlsx=built.xlsx))
     return 0
 
 
@@ -211,14 +245,14 @@ def _finalise(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     from gnapp.store.reports import finalise
 
     finalise(cdb, args.id)
-    print(f"Báo cáo số {args.id} đã là bản chính thức.")
+    print(tr("Báo cáo số {id} đã là bản chính thức.", id=args.id))
     return 0
 
 
 def _draft(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     from gnapp.store.reports import new_draft_from
 
-    print(f"Đã tạo bản nháp số {new_draft_from(cdb, args.id)}.")
+    print(tr("Đã tạo bản nháp số {draft}.", draft=new_draft_from(cdb, args.id)))
     return 0
 
 
@@ -228,14 +262,14 @@ def _narrative(path: Path | None) -> dict:
         return {}
     content = read_json(path)
     if not isinstance(content, dict):
-        raise CliError(f"Tệp {path} phải là một đối tượng JSON theo mục.")
+        raise CliError(tr("Tệp {path} phải là một đối tượng JSON theo mục.", path=path))
     return content
 
 
 def _tell(notes: list[str]) -> None:
     """What the clerk should know before a document is written, on stderr."""
     for note in notes:
-        print(f"Lưu ý: {note}", file=sys.stderr)
+        print(tr("Lưu ý: {note}", note=note), file=sys.stderr)
 
 
 def _build(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
@@ -275,7 +309,14 @@ def _build(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
         header=header_choices(header),
         figure_sets=figure_sets,
     )
-    print(f"Đã ghi {built.pdf} và {built.xlsx}; đã lưu báo cáo số {report_id} (bản nháp).")
+    print(
+        tr(
+            "Đã ghi {pdf} và {xlsx}; đã lưu báo cáo số {report_id} (bản nháp).",
+            pdf=built.pdf,
+            xlsx=built.xlsx,
+            report_id=report_id,
+        )
+    )
     return 0
 
 
@@ -283,11 +324,11 @@ def _build_plan(cdb: CommuneDatabase, args: argparse.Namespace, content: dict, h
     from gnapp.reporting.plan import plan_warnings, plan_year, write_plan_files
 
     if args.figure_sets is not None:
-        raise CliError("Kế hoạch không chọn nhóm số liệu (--figure-sets).")
+        raise CliError(tr("Kế hoạch không chọn nhóm số liệu (--figure-sets)."))
     year = plan_year(args.period)
     _tell(plan_warnings(cdb.db, year, header.signer_name))
     built = write_plan_files(cdb.db, year, content, header, args.out)
-    print(f"Đã ghi {built.pdf} và {built.xlsx}.")
+    print(tr("Đã ghi {pdf} và {xlsx}.", pdf=built.pdf, xlsx=built.xlsx))
     return 0
 
 
@@ -301,7 +342,7 @@ def _export(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     from gnapp.store.overview import status_years
 
     if args.out.suffix.lower() != ".xlsx":
-        raise CliError(f"Tệp xuất phải có đuôi .xlsx: {args.out}")
+        raise CliError(tr("Tệp xuất phải có đuôi .xlsx: {out}", out=args.out))
     output_folder(args.out.parent)
     village_id = village_by_code(cdb.db, args.village).id if args.village else None
     if args.export_command == "register":
@@ -311,8 +352,12 @@ def _export(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     else:
         result = export_list(cdb.db, args.out, args.year, args.kind, village_id)
     print(
-        f"Đã ghi {result.path}: {format_number(result.households)} hộ, "
-        f"{format_number(result.persons)} người."
+        tr(
+            "Đã ghi {path}: {households} hộ, {persons} người.",
+            path=result.path,
+            households=format_number(result.households),
+            persons=format_number(result.persons),
+        )
     )
     return 0
 
@@ -338,7 +383,7 @@ def _classify(args: argparse.Namespace) -> int:
     if args.summary:
         return _transition(args, standards, reference)
     if args.b1_lines or args.out:
-        raise CliError("--b1-lines và --out chỉ dùng cùng --summary")
+        raise CliError(tr("--b1-lines và --out chỉ dùng cùng --summary"))
     stored = args.db is not None  # records of the database were checked when written
     # JSON is data: its words stay Vietnamese, as the documents'; the text follows the language
     words = as_written if args.json else tr
@@ -387,7 +432,7 @@ def _transition(args: argparse.Namespace, standards: list, on: date) -> int:
     )
 
     if args.db is None or len(standards) != 2:
-        raise CliError("--summary cần --db và hai chuẩn (--standard A --standard B)")
+        raise CliError(tr("--summary cần --db và hai chuẩn (--standard A --standard B)"))
     with open_commune(args.db) as cdb:
         transition = compare_standards(
             cdb.db, *standards, on, score_lines=args.b1_lines, translate=tr

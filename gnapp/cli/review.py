@@ -70,160 +70,226 @@ COMMANDS = ("review",)
 def add_commands(commands: Any) -> None:
     """Add ``gnapp review`` and its subcommands (the files' ones from review_files)."""
     review = commands.add_parser(
-        "review", help="rà soát hộ nghèo, cận nghèo: đợt, danh sách, phiếu, họp, niêm yết"
+        "review", help=tr("rà soát hộ nghèo, cận nghèo: đợt, danh sách, phiếu, họp, niêm yết")
     )
     actions = subcommands(review, "review")
-    _command(actions, "rounds", "các đợt rà soát", _rounds)
+    _command(actions, "rounds", tr("các đợt rà soát"), _rounds)
 
-    opening = _command(actions, "open", "mở đợt rà soát định kỳ (hoặc thường xuyên: --month)",
+    opening = _command(actions, "open", tr("mở đợt rà soát định kỳ (hoặc thường xuyên: --month)"),
                        _open)  # fmt: skip
-    opening.add_argument("--year", type=int, required=True, metavar="NĂM", help="năm rà soát")
-    opening.add_argument("--month", type=int, metavar="THÁNG", help="đợt thường xuyên của tháng")
+    opening.add_argument(
+        "--year", type=int, required=True, metavar=tr("NĂM"), help=tr("năm rà soát")
+    )
+    opening.add_argument(
+        "--month", type=int, metavar=tr("THÁNG"), help=tr("đợt thường xuyên của tháng")
+    )
     opening.add_argument(
         "--standard",
         metavar="ID",
-        help="chuẩn nghèo (mặc định: đợt định kỳ năm N dùng chuẩn có hiệu lực 01/01/N+1; đợt "
-        "thường xuyên dùng chuẩn của tháng)",
+        help=tr(
+            "chuẩn nghèo (mặc định: đợt định kỳ năm N dùng chuẩn có hiệu lực "
+            "01/01/N+1; đợt thường xuyên dùng chuẩn của tháng)"
+        ),
     )
-    opening.add_argument("--reference-date", metavar="NGÀY", help="ngày tham chiếu (tính tuổi)")
-    opening.add_argument("--team", action="append", default=[], metavar="TÊN",
-                         help="thành viên tổ rà soát (nhắc lại cho nhiều người)")  # fmt: skip
+    opening.add_argument(
+        "--reference-date", metavar=tr("NGÀY"), help=tr("ngày tham chiếu (tính tuổi)")
+    )
+    opening.add_argument("--team", action="append", default=[], metavar=tr("TÊN"),
+                         help=tr("thành viên tổ rà soát (nhắc lại cho nhiều người)"))  # fmt: skip
 
     for name, help_text, handler in (
-        ("build", "lập danh sách: hộ nghèo, cận nghèo hiện có và hộ có đơn", _build),
-        ("progress", "tiến độ theo thôn, các bước, hộ cần theo dõi", _progress),
+        ("build", tr("lập danh sách: hộ nghèo, cận nghèo hiện có và hộ có đơn"), _build),
+        ("progress", tr("tiến độ theo thôn, các bước, hộ cần theo dõi"), _progress),
     ):
         parser = _command(actions, name, help_text, handler)
         round_option(parser)
         if name == "progress":
-            parser.add_argument("--json", action="store_true", help="in dạng JSON")
+            parser.add_argument("--json", action="store_true", help=tr("in dạng JSON"))
 
-    listing = _command(actions, "list", "danh sách rà soát và tình trạng từng hộ", _list)
+    listing = _command(actions, "list", tr("danh sách rà soát và tình trạng từng hộ"), _list)
     round_option(listing)
-    listing.add_argument("--village", metavar="THÔN", help="chỉ một thôn / tổ dân phố")
-    listing.add_argument("--json", action="store_true", help="in dạng JSON")
+    listing.add_argument("--village", metavar=tr("THÔN"), help=tr("chỉ một thôn / tổ dân phố"))
+    listing.add_argument("--json", action="store_true", help=tr("in dạng JSON"))
 
     for name, help_text, handler in (
-        ("add", "đưa một hộ vào danh sách rà soát (ghi lý do)", _add),
-        ("remove", "đưa một hộ ra khỏi danh sách rà soát (ghi lý do)", _remove),
+        ("add", tr("đưa một hộ vào danh sách rà soát (ghi lý do)"), _add),
+        ("remove", tr("đưa một hộ ra khỏi danh sách rà soát (ghi lý do)"), _remove),
     ):
         parser = _command(actions, name, help_text, handler)
-        parser.add_argument("code", metavar="MÃ_HỘ", help="mã hộ")
+        parser.add_argument("code", metavar=tr("MÃ_HỘ"), help=tr("mã hộ"))
         round_option(parser)
-        parser.add_argument("--reason", required=True, metavar="LÝ_DO", help="lý do (ghi vào sổ)")
+        parser.add_argument(
+            "--reason", required=True, metavar=tr("LÝ_DO"), help=tr("lý do (ghi vào sổ)")
+        )
 
-    applying = _command(actions, "apply", "ghi giấy đề nghị rà soát (Mẫu 01) hoặc công nhận "
-                        "thoát nghèo (Mẫu 04)", _apply)  # fmt: skip
-    applying.add_argument("code", metavar="MÃ_HỘ", help="mã hộ")
+    applying = _command(
+        actions,
+        "apply",
+        tr("ghi giấy đề nghị rà soát (Mẫu 01) hoặc công nhận thoát nghèo (Mẫu 04)"),
+        _apply,
+    )
+    applying.add_argument("code", metavar=tr("MÃ_HỘ"), help=tr("mã hộ"))
     round_option(applying)
-    applying.add_argument("--kind", choices=("review", "escape"), default="review",
-                          help="review: đề nghị rà soát (Mẫu 01); "
-                          "escape: thoát nghèo (Mẫu 04)")  # fmt: skip
-    applying.add_argument("--name", required=True, metavar="TÊN", help="người làm đơn")
     applying.add_argument(
-        "--received-on", required=True, metavar="NGÀY", help="ngày nhận đơn (YYYY-MM-DD)"
+        "--kind",
+        choices=("review", "escape"),
+        default="review",
+        help=tr("review: đề nghị rà soát (Mẫu 01); escape: thoát nghèo (Mẫu 04)"),
     )
-    applying.add_argument("--reason", required=True, metavar="LÝ_DO", help="lý do đề nghị")
+    applying.add_argument("--name", required=True, metavar=tr("TÊN"), help=tr("người làm đơn"))
     applying.add_argument(
-        "--channel", metavar="CÁCH", help="trực tiếp, bưu điện, cổng dịch vụ công"
+        "--received-on", required=True, metavar=tr("NGÀY"), help=tr("ngày nhận đơn (YYYY-MM-DD)")
     )
-    applying.add_argument("--file", type=Path, metavar="ĐƠN.json",
-                          help="các mục khác của đơn (giới tính, ngày sinh, dân tộc, CCCD, "
-                          "địa chỉ, thành viên)")  # fmt: skip
+    applying.add_argument("--reason", required=True, metavar=tr("LÝ_DO"), help=tr("lý do đề nghị"))
+    applying.add_argument(
+        "--channel", metavar=tr("CÁCH"), help=tr("trực tiếp, bưu điện, cổng dịch vụ công")
+    )
+    applying.add_argument(
+        "--file",
+        type=Path,
+        metavar=tr("ĐƠN.json"),
+        help=tr("các mục khác của đơn (giới tính, ngày sinh, dân tộc, CCCD, địa chỉ, thành viên)"),
+    )
 
-    survey = _command(actions, "survey", "ghi phiếu rà soát của một hộ từ tệp", _survey)
-    survey.add_argument("code", metavar="MÃ_HỘ", help="mã hộ")
+    survey = _command(actions, "survey", tr("ghi phiếu rà soát của một hộ từ tệp"), _survey)
+    survey.add_argument("code", metavar=tr("MÃ_HỘ"), help=tr("mã hộ"))
     round_option(survey)
     survey.add_argument(
         "--file",
         type=Path,
         required=True,
-        metavar="PHIẾU.json",
-        help="bản ghi hộ dạng JSON (docs/household-record.md)",
+        metavar=tr("PHIẾU.json"),
+        help=tr("bản ghi hộ dạng JSON (docs/household-record.md)"),
     )
     survey.add_argument(
         "--form",
         choices=("A", "B"),
         default="B",
-        help="mẫu phiếu: A (nhận diện nhanh) hoặc B (mặc định)",
+        help=tr("mẫu phiếu: A (nhận diện nhanh) hoặc B (mặc định)"),
     )
-    survey.add_argument("--complete", action="store_true", help="hoàn thành (mặc định: lưu nháp)")
-    survey.add_argument("--reviewer", metavar="TÊN", help="rà soát viên")
-    survey.add_argument("--surveyed-on", metavar="NGÀY", help="ngày rà soát")
+    survey.add_argument(
+        "--complete", action="store_true", help=tr("hoàn thành (mặc định: lưu nháp)")
+    )
+    survey.add_argument("--reviewer", metavar=tr("TÊN"), help=tr("rà soát viên"))
+    survey.add_argument("--surveyed-on", metavar=tr("NGÀY"), help=tr("ngày rà soát"))
 
-    meeting = _command(actions, "meeting", "ghi cuộc họp dân của một thôn và biểu quyết", _meeting)
+    meeting = _command(
+        actions, "meeting", tr("ghi cuộc họp dân của một thôn và biểu quyết"), _meeting
+    )
     round_option(meeting)
     meeting.add_argument(
-        "--village", required=True, metavar="THÔN", help="thôn, tổ dân phố họp (tên hoặc mã)"
+        "--village",
+        required=True,
+        metavar=tr("THÔN"),
+        help=tr("thôn, tổ dân phố họp (tên hoặc mã)"),
     )
-    meeting.add_argument("--date", required=True, metavar="NGÀY", help="ngày họp (YYYY-MM-DD)")
-    meeting.add_argument("--attendees", type=int, required=True, metavar="N", help="số người dự")
-    meeting.add_argument("--vote", action="append", required=True, metavar="MÃ_HỘ=ĐỒNG_Ý[/BQ]",
-                         help="số đồng ý (và số biểu quyết nếu khác số người dự)")  # fmt: skip
-    meeting.add_argument("--place", metavar="NƠI", help="nơi họp")
-    meeting.add_argument("--chair", metavar="TÊN", help="chủ trì")
-    meeting.add_argument("--secretary", metavar="TÊN", help="thư ký")
-    meeting.add_argument("--represented", type=int, metavar="N", help="số hộ có đại diện dự họp")
-    meeting.add_argument("--group", action="append", default=[], metavar="THÀNH_PHẦN=SỐ",
-                         help="số người của một thành phần tham dự (steering_committee, "
-                         "party_and_organisations, fatherland_front, household_representatives, "
-                         "reviewers); có thì phải cộng đúng --attendees")  # fmt: skip
+    meeting.add_argument(
+        "--date", required=True, metavar=tr("NGÀY"), help=tr("ngày họp (YYYY-MM-DD)")
+    )
+    meeting.add_argument(
+        "--attendees", type=int, required=True, metavar="N", help=tr("số người dự")
+    )
+    meeting.add_argument("--vote", action="append", required=True, metavar=tr("MÃ_HỘ=ĐỒNG_Ý[/BQ]"),
+                         help=tr("số đồng ý (và số biểu quyết nếu khác số người dự)"))  # fmt: skip
+    meeting.add_argument("--place", metavar=tr("NƠI"), help=tr("nơi họp"))
+    meeting.add_argument("--chair", metavar=tr("TÊN"), help=tr("chủ trì"))
+    meeting.add_argument("--secretary", metavar=tr("TÊN"), help=tr("thư ký"))
+    meeting.add_argument(
+        "--represented", type=int, metavar="N", help=tr("số hộ có đại diện dự họp")
+    )
+    meeting.add_argument("--group", action="append", default=[], metavar=tr("THÀNH_PHẦN=SỐ"),
+                         help=tr("số người của một thành phần tham dự (steering_committee, "
+"party_and_organisations, fatherland_front, household_representatives, "
+"reviewers); có thì phải cộng đúng --attendees"))  # fmt: skip
 
-    posting = _command(actions, "post", "niêm yết công khai kết quả", _post)
+    posting = _command(actions, "post", tr("niêm yết công khai kết quả"), _post)
     round_option(posting)
     posting.add_argument(
-        "--start", required=True, metavar="NGÀY", help="ngày bắt đầu niêm yết (YYYY-MM-DD)"
+        "--start", required=True, metavar=tr("NGÀY"), help=tr("ngày bắt đầu niêm yết (YYYY-MM-DD)")
     )
-    posting.add_argument("--places", metavar="NƠI", help="nơi niêm yết")
+    posting.add_argument("--places", metavar=tr("NƠI"), help=tr("nơi niêm yết"))
 
-    complaint = _command(actions, "complaint", "ghi khiếu nại trong thời gian niêm yết", _complaint)
-    complaint.add_argument("code", metavar="MÃ_HỘ", help="mã hộ")
+    complaint = _command(
+        actions, "complaint", tr("ghi khiếu nại trong thời gian niêm yết"), _complaint
+    )
+    complaint.add_argument("code", metavar=tr("MÃ_HỘ"), help=tr("mã hộ"))
     round_option(complaint)
     complaint.add_argument(
-        "--date", required=True, metavar="NGÀY", help="ngày nhận khiếu nại (YYYY-MM-DD)"
+        "--date", required=True, metavar=tr("NGÀY"), help=tr("ngày nhận khiếu nại (YYYY-MM-DD)")
     )
     complaint.add_argument(
-        "--content", required=True, metavar="NỘI_DUNG", help="nội dung khiếu nại"
+        "--content", required=True, metavar=tr("NỘI_DUNG"), help=tr("nội dung khiếu nại")
     )
-    complaint.add_argument("--by", metavar="TÊN", help="người khiếu nại")
+    complaint.add_argument("--by", metavar=tr("TÊN"), help=tr("người khiếu nại"))
 
-    recheck = _command(actions, "recheck", "ghi kết quả phúc tra một khiếu nại", _recheck)
+    recheck = _command(actions, "recheck", tr("ghi kết quả phúc tra một khiếu nại"), _recheck)
     recheck.add_argument(
-        "complaint", type=int, metavar="SỐ_KHIẾU_NẠI", help="số khiếu nại (khi ghi khiếu nại)"
+        "complaint",
+        type=int,
+        metavar=tr("SỐ_KHIẾU_NẠI"),
+        help=tr("số khiếu nại (khi ghi khiếu nại)"),
     )
-    recheck.add_argument("--date", required=True, metavar="NGÀY", help="ngày phúc tra (YYYY-MM-DD)")
-    recheck.add_argument("--result", required=True, metavar="KẾT_QUẢ", help="kết quả phúc tra")
-    recheck.add_argument("--class", dest="class_code", required=True, help="phân loại sau phúc tra",
-                         choices=("poor", "near_poor", "average", "not_poor"))  # fmt: skip
+    recheck.add_argument(
+        "--date", required=True, metavar=tr("NGÀY"), help=tr("ngày phúc tra (YYYY-MM-DD)")
+    )
+    recheck.add_argument(
+        "--result", required=True, metavar=tr("KẾT_QUẢ"), help=tr("kết quả phúc tra")
+    )
+    recheck.add_argument(
+        "--class",
+        dest="class_code",
+        required=True,
+        help=tr("phân loại sau phúc tra"),
+        choices=("poor", "near_poor", "average", "not_poor"),
+    )
 
-    opinion = _command(actions, "opinion", "ghi ý kiến của cấp trên về kết quả (không bắt buộc)",
-                       _opinion)  # fmt: skip
+    opinion = _command(
+        actions, "opinion", tr("ghi ý kiến của cấp trên về kết quả (không bắt buộc)"), _opinion
+    )
     round_option(opinion)
-    opinion.add_argument("--by", required=True, metavar="CƠ_QUAN", help="cơ quan cho ý kiến")
-    opinion.add_argument("--number", metavar="SỐ", help="số văn bản")
-    opinion.add_argument("--date", required=True, metavar="NGÀY", help="ngày văn bản (YYYY-MM-DD)")
-    opinion.add_argument("--content", default="", metavar="NỘI_DUNG", help="nội dung ý kiến")
+    opinion.add_argument(
+        "--by", required=True, metavar=tr("CƠ_QUAN"), help=tr("cơ quan cho ý kiến")
+    )
+    opinion.add_argument("--number", metavar=tr("SỐ"), help=tr("số văn bản"))
+    opinion.add_argument(
+        "--date", required=True, metavar=tr("NGÀY"), help=tr("ngày văn bản (YYYY-MM-DD)")
+    )
+    opinion.add_argument(
+        "--content", default="", metavar=tr("NỘI_DUNG"), help=tr("nội dung ý kiến")
+    )
 
-    recognising = _command(actions, "recognise", "quyết định công nhận: ghi tình trạng năm, khóa "
-                           "đợt (lãnh đạo phê duyệt)", _recognise)  # fmt: skip
+    recognising = _command(
+        actions,
+        "recognise",
+        tr("quyết định công nhận: ghi tình trạng năm, khóa đợt (lãnh đạo phê duyệt)"),
+        _recognise,
+    )
     round_option(recognising)
-    recognising.add_argument("--number", required=True, metavar="SỐ", help="số quyết định")
-    recognising.add_argument("--date", required=True, metavar="NGÀY", help="ngày quyết định")
-    recognising.add_argument("--user", required=True, metavar="TÊN", help="lãnh đạo phê duyệt")
+    recognising.add_argument("--number", required=True, metavar=tr("SỐ"), help=tr("số quyết định"))
+    recognising.add_argument(
+        "--date", required=True, metavar=tr("NGÀY"), help=tr("ngày quyết định")
+    )
+    recognising.add_argument(
+        "--user", required=True, metavar=tr("TÊN"), help=tr("lãnh đạo phê duyệt")
+    )
 
-    correcting = _command(actions, "correct", "điều chỉnh tình trạng sau công nhận", _correct)
-    correcting.add_argument("code", metavar="MÃ_HỘ", help="mã hộ")
+    correcting = _command(actions, "correct", tr("điều chỉnh tình trạng sau công nhận"), _correct)
+    correcting.add_argument("code", metavar=tr("MÃ_HỘ"), help=tr("mã hộ"))
     round_option(correcting)
-    correcting.add_argument("--status", required=True, help="tình trạng mới",
+    correcting.add_argument("--status", required=True, help=tr("tình trạng mới"),
                             choices=("poor", "near_poor", "average", "not_poor"))  # fmt: skip
-    correcting.add_argument("--reason", required=True, metavar="LÝ_DO", help="lý do điều chỉnh")
     correcting.add_argument(
-        "--number", required=True, metavar="SỐ", help="số quyết định điều chỉnh"
+        "--reason", required=True, metavar=tr("LÝ_DO"), help=tr("lý do điều chỉnh")
     )
     correcting.add_argument(
-        "--date", required=True, metavar="NGÀY", help="ngày quyết định (YYYY-MM-DD)"
+        "--number", required=True, metavar=tr("SỐ"), help=tr("số quyết định điều chỉnh")
     )
-    correcting.add_argument("--user", required=True, metavar="TÊN", help="lãnh đạo phê duyệt")
+    correcting.add_argument(
+        "--date", required=True, metavar=tr("NGÀY"), help=tr("ngày quyết định (YYYY-MM-DD)")
+    )
+    correcting.add_argument(
+        "--user", required=True, metavar=tr("TÊN"), help=tr("lãnh đạo phê duyệt")
+    )
     add_file_commands(actions)
 
 
@@ -279,8 +345,16 @@ def _open(cdb: Any, args: argparse.Namespace) -> int:
         team=args.team,
     )
     opened = get_round(cdb.db, round_id)
-    print(f"Đã mở đợt {round_id}: {opened.title}, chuẩn {opened.standard.name}, "
-          f"ngày tham chiếu {opened.reference_date:%d/%m/%Y}.")  # fmt: skip
+    print(
+        tr(
+            "Đã mở đợt {round_id}: {title}, chuẩn {standard}, ngày tham chiếu "
+            "{reference_date:%d/%m/%Y}.",
+            round_id=round_id,
+            title=opened.title,
+            standard=opened.standard.name,
+            reference_date=opened.reference_date,
+        )
+    )
     return 0
 
 
@@ -288,7 +362,7 @@ def _build(cdb: Any, args: argparse.Namespace) -> int:
     from gnapp.review.workflow import build_list
 
     added = build_list(cdb, args.round)
-    print(f"Đã đưa {added} hộ vào danh sách rà soát.")
+    print(tr("Đã đưa {added} hộ vào danh sách rà soát.", added=added))
     return 0
 
 
@@ -365,7 +439,7 @@ def _add(cdb: Any, args: argparse.Namespace) -> int:
     from gnapp.review.workflow import add_to_list
 
     add_to_list(cdb, args.round, lookup_household(cdb.db, args.code), args.reason)
-    print(f"Đã đưa hộ {args.code} vào danh sách rà soát.")
+    print(tr("Đã đưa hộ {code} vào danh sách rà soát.", code=args.code))
     return 0
 
 
@@ -373,7 +447,7 @@ def _remove(cdb: Any, args: argparse.Namespace) -> int:
     from gnapp.review.workflow import remove_from_list
 
     remove_from_list(cdb, args.round, lookup_household(cdb.db, args.code), args.reason)
-    print(f"Đã đưa hộ {args.code} ra khỏi danh sách rà soát.")
+    print(tr("Đã đưa hộ {code} ra khỏi danh sách rà soát.", code=args.code))
     return 0
 
 
@@ -382,7 +456,7 @@ def _apply(cdb: Any, args: argparse.Namespace) -> int:
 
     applicant = read_json(args.file) if args.file else {}
     if not isinstance(applicant, dict):
-        raise CliError(f"Tệp {args.file}: cần một đối tượng JSON các mục của đơn")
+        raise CliError(tr("Tệp {file}: cần một đối tượng JSON các mục của đơn", file=args.file))
     applicant["full_name"] = args.name
     add_application(
         cdb,
@@ -394,7 +468,7 @@ def _apply(cdb: Any, args: argparse.Namespace) -> int:
         reason=args.reason,
         channel=args.channel,
     )
-    print(f"Đã ghi giấy đề nghị của hộ {args.code}; hộ có trong danh sách rà soát.")
+    print(tr("Đã ghi giấy đề nghị của hộ {code}; hộ có trong danh sách rà soát.", code=args.code))
     return 0
 
 
@@ -404,7 +478,9 @@ def _survey(cdb: Any, args: argparse.Namespace) -> int:
 
     record = read_json(args.file)
     if not isinstance(record, dict) or not isinstance(record.get("members", []), list):
-        raise CliError(f"Tệp {args.file}: cần một bản ghi hộ (docs/household-record.md)")
+        raise CliError(
+            tr("Tệp {file}: cần một bản ghi hộ (docs/household-record.md)", file=args.file)
+        )
     household_id = lookup_household(cdb.db, args.code)
     record["household_code"] = args.code
     member_ids = match_members(cdb.db, household_id, record.get("members", []))
@@ -421,8 +497,8 @@ def _survey(cdb: Any, args: argparse.Namespace) -> int:
     )
     if result is not None:
         print(explain(result))
-    print(f"Đã lưu phiếu {args.form} của hộ {args.code}"
-          + (" (hoàn thành)." if args.complete else " (nháp)."))  # fmt: skip
+    print(tr("Đã lưu phiếu {form} của hộ {code}", form=args.form, code=args.code)
+          + (tr(" (hoàn thành).") if args.complete else tr(" (nháp).")))  # fmt: skip
     return 0
 
 
@@ -479,7 +555,7 @@ def _vote(text: str) -> tuple[str, int | tuple[int, int]]:
         return code.strip(), (int(agreed), int(voting)) if voting else int(agreed)
     except ValueError:
         raise CliError(
-            f"--vote “{text}”: cần MÃ_HỘ=SỐ_ĐỒNG_Ý hoặc MÃ_HỘ=ĐỒNG_Ý/BIỂU_QUYẾT"
+            tr("--vote “{text}”: cần MÃ_HỘ=SỐ_ĐỒNG_Ý hoặc MÃ_HỘ=ĐỒNG_Ý/BIỂU_QUYẾT", text=text)
         ) from None
 
 
@@ -489,7 +565,9 @@ def _groups(texts: list[str]) -> dict[str, int]:
     for text in texts:
         key, _, count = text.partition("=")
         if not count.strip().isdigit():
-            raise CliError(f"--group {text}: cần dạng THÀNH_PHẦN=SỐ, ví dụ reviewers=3.")
+            raise CliError(
+                tr("--group {text}: cần dạng THÀNH_PHẦN=SỐ, ví dụ reviewers=3.", text=text)
+            )
         groups[key.strip()] = int(count)
     return groups
 
@@ -516,10 +594,14 @@ def _meeting(cdb: Any, args: argparse.Namespace) -> int:
         represented_households=args.represented,
     )
     print_table(
-        (vote["code"], f"{vote['agreed']}/{vote['attendees']} đồng ý", VOTE_LABELS[vote["outcome"]])
+        (
+            vote["code"],
+            tr("{agreed}/{attendees} đồng ý", agreed=vote["agreed"], attendees=vote["attendees"]),
+            VOTE_LABELS[vote["outcome"]],
+        )
         for vote in meeting_votes(cdb.db, meeting_id)
     )
-    print(f"Đã ghi cuộc họp {meeting_id}.")
+    print(tr("Đã ghi cuộc họp {meeting_id}.", meeting_id=meeting_id))
     return 0
 
 
@@ -527,8 +609,13 @@ def _post(cdb: Any, args: argparse.Namespace) -> int:
     from gnapp.review.workflow import open_posting
 
     start, end = open_posting(cdb, args.round, args.start, places=args.places)
-    print(f"Niêm yết từ {date.fromisoformat(start):%d/%m/%Y} đến hết "
-          f"{date.fromisoformat(end):%d/%m/%Y}.")  # fmt: skip
+    print(
+        tr(
+            "Niêm yết từ {start:%d/%m/%Y} đến hết {end:%d/%m/%Y}.",
+            start=date.fromisoformat(start),
+            end=date.fromisoformat(end),
+        )
+    )
     return 0
 
 
@@ -543,7 +630,13 @@ def _complaint(cdb: Any, args: argparse.Namespace) -> int:
         content=args.content,
         complainant=args.by,
     )
-    print(f"Đã ghi khiếu nại số {complaint_id} về hộ {args.code}: cần phúc tra.")
+    print(
+        tr(
+            "Đã ghi khiếu nại số {complaint_id} về hộ {code}: cần phúc tra.",
+            complaint_id=complaint_id,
+            code=args.code,
+        )
+    )
     return 0
 
 
@@ -553,7 +646,7 @@ def _recheck(cdb: Any, args: argparse.Namespace) -> int:
     record_recheck(
         cdb, args.complaint, recheck_on=args.date, result=args.result, recheck_class=args.class_code
     )
-    print(f"Đã ghi kết quả phúc tra khiếu nại số {args.complaint}.")
+    print(tr("Đã ghi kết quả phúc tra khiếu nại số {complaint}.", complaint=args.complaint))
     return 0
 
 
@@ -562,7 +655,7 @@ def _opinion(cdb: Any, args: argparse.Namespace) -> int:
 
     record_opinion(cdb, args.round, by=args.by, number=args.number, given_on=args.date,
                    content=args.content)  # fmt: skip
-    print(f"Đã ghi ý kiến của {args.by}.")
+    print(tr("Đã ghi ý kiến của {by}.", by=args.by))
     return 0
 
 
@@ -571,8 +664,8 @@ def _recognise(cdb: Any, args: argparse.Namespace) -> int:
 
     approver = sign_in_user(cdb, args.user)
     written = recognise(cdb, args.round, args.number, args.date, approver=approver)
-    print(f"Đã công nhận theo Quyết định số {args.number}: ghi tình trạng của {written} hộ; "
-          "đợt rà soát đã khóa.")  # fmt: skip
+    print(tr(("Đã công nhận theo Quyết định số {number}: ghi tình trạng của "
+"{written} hộ; đợt rà soát đã khóa."), number=args.number, written=written))  # fmt: skip
     return 0
 
 
@@ -589,5 +682,11 @@ def _correct(cdb: Any, args: argparse.Namespace) -> int:
         decision_date=args.date,
         approver=sign_in_user(cdb, args.user),
     )
-    print(f"Đã điều chỉnh tình trạng của hộ {args.code} theo Quyết định số {args.number}.")
+    print(
+        tr(
+            "Đã điều chỉnh tình trạng của hộ {code} theo Quyết định số {number}.",
+            code=args.code,
+            number=args.number,
+        )
+    )
     return 0

@@ -22,6 +22,7 @@ import sqlite_utils
 from gnapp.core.household_checks import TEXT_LIMIT, TEXT_LIMITS, text_problem
 from gnapp.core.vietnamese import fold, nfc
 from gnapp.core.villages import VillageMatcher, village_bare
+from gnapp.i18n import tr_noop
 from gnapp.importers import parsing
 from gnapp.importers.headers import (
     IGNORE,
@@ -47,8 +48,8 @@ from gnapp.store.register import (
 MEMBER_LAYOUT = "member"  # one row per member
 HOUSEHOLD_LAYOUT = "household"  # one row per household (its head)
 LAYOUT_LABELS = {
-    MEMBER_LAYOUT: "Mỗi dòng là một nhân khẩu",
-    HOUSEHOLD_LAYOUT: "Mỗi dòng là một hộ (chủ hộ)",
+    MEMBER_LAYOUT: tr_noop("Mỗi dòng là một nhân khẩu"),
+    HOUSEHOLD_LAYOUT: tr_noop("Mỗi dòng là một hộ (chủ hộ)"),
 }
 SKIP = "skip"
 IMPORT = "import"

@@ -26,7 +26,7 @@ from pathlib import Path
 import sqlite_utils
 
 from gnapp.core.vietnamese import fold, format_date, format_number
-from gnapp.i18n import tr
+from gnapp.i18n import tr, tr_noop
 from gnapp.paths import remove_stale_files, user_data_dir
 from gnapp.progress import Progress
 from gnapp.store.backup_compression import (
@@ -51,12 +51,18 @@ ENCRYPTING = ".ma-hoa"  # ".<backup>.ma-hoa.partial": what an encrypted one is s
 DECOMPRESSING = ".giai-nen"  # ".<backup>.giai-nen.partial": a compressed backup being read
 DECRYPTING = ".giai-ma"  # ".<backup>.giai-ma.partial": an encrypted backup being restored
 KIND_LABELS = {
-    "daily": "hằng ngày",
-    "closing": "khi đóng phần mềm",
-    "monthly": "hằng tháng",
-    "manual": "sao lưu theo yêu cầu",
-    "prerestore": "dữ liệu trước khi phục hồi",
+    "daily": tr_noop("hằng ngày"),
+    "closing": tr_noop("khi đóng phần mềm"),
+    "monthly": tr_noop("hằng tháng"),
+    "manual": tr_noop("sao lưu theo yêu cầu"),
+    "prerestore": tr_noop("dữ liệu trước khi phục hồi"),
 }
+# How a backup's header names the latest review round (as written in Vietnamese in the file).
+REVIEW_WORDS = (
+    tr_noop("rà soát định kỳ năm {year}"),
+    tr_noop("rà soát thường xuyên tháng {month}/{year}"),
+    tr_noop("rà soát thường xuyên {year}"),
+)
 DAILY_KINDS = ("daily", "closing")  # rotated together as the daily backups
 KEEP_DAILY_SETTING, DEFAULT_KEEP_DAILY = "backup_keep_daily", 7
 KEEP_MONTHLY_SETTING, DEFAULT_KEEP_MONTHLY = "backup_keep_monthly", 12
@@ -441,33 +447,45 @@ class BackupDescription:
     def size_text(self) -> str:
         if self.database_size is None:
             return _size_text(self.size)
-        return f"{_size_text(self.size)} (nén; {_size_text(self.database_size)} khi phục hồi)"
+        return tr(
+            "{size} (nén; {restored} khi phục hồi)",
+            size=_size_text(self.size),
+            restored=_size_text(self.database_size),
+        )
 
     @property
     def commune_text(self) -> str:
         if self.commune_name is None:
-            return "chưa khai báo"
-        return f"{self.commune_name} (mã {self.commune_code})"
+            return tr("chưa khai báo")
+        return tr("{name} (mã {code})", name=self.commune_name, code=self.commune_code)
 
     def lines(self) -> list[str]:
-        """The description, one Vietnamese line per fact."""
+        """The description, one line per fact, in the interface's language (the latest review
+        as the backup's header wrote it)."""
         made = (
-            f"Sao lưu lúc: {self.when} ({KIND_LABELS[self.kind]})"
+            tr("Sao lưu lúc: {when} ({kind})", when=self.when, kind=tr(KIND_LABELS[self.kind]))
             if self.kind
-            else f"Tệp ghi lần cuối lúc: {self.when}"
+            else tr("Tệp ghi lần cuối lúc: {when}", when=self.when)
         )
-        years = ", ".join(map(str, self.status_years)) or "chưa có"
+        years = ", ".join(map(str, self.status_years)) or tr("chưa có")
         version = f"v{self.schema_version}"
         if self.schema_version < LATEST_VERSION:
-            version += f" (sẽ được nâng cấp lên v{LATEST_VERSION} khi mở)"
+            version += tr(" (sẽ được nâng cấp lên v{latest} khi mở)", latest=LATEST_VERSION)
         return [
             made,
-            f"Xã, phường: {self.commune_text}",
-            f"Số hộ: {format_number(self.households)}; số nhân khẩu: {format_number(self.members)}",
-            f"Đợt rà soát gần nhất: {self.last_review or 'chưa có'}",
-            f"Danh sách hộ nghèo, cận nghèo các năm: {years}",
-            f"Phiên bản dữ liệu: {version}",
-            f"Dung lượng: {self.size_text}",
+            tr("Xã, phường: {commune}", commune=self.commune_text),
+            tr(
+                "Số hộ: {households}; số nhân khẩu: {members}",
+                households=format_number(self.households),
+                members=format_number(self.members),
+            ),
+            tr(
+                "Đợt rà soát gần nhất: {review}",
+                review=_shown_review(self.last_review) if self.last_review else tr("chưa có"),
+            ),
+            tr("Danh sách hộ nghèo, cận nghèo các năm: {years}", years=years),
+            tr("Phiên bản dữ liệu: {version}", version=version),
+            tr("Dung lượng: {size}", size=self.size_text),
         ]
 
 
@@ -484,9 +502,19 @@ def _last_review(conn: sqlite3.Connection) -> str | None:
     if row is None:
         return None
     year, kind, month = row
-    if kind == "periodic":
-        return f"rà soát định kỳ năm {year}"
-    return f"rà soát thường xuyên tháng {month}/{year}" if month else f"rà soát thường xuyên {year}"
+    words = REVIEW_WORDS[0] if kind == "periodic" else REVIEW_WORDS[1 if month else 2]
+    return words.format(year=year, month=month)
+
+
+def _shown_review(written: str) -> str:
+    """The latest review as a backup's header wrote it (Vietnamese), in the interface's
+    language."""
+    for words in REVIEW_WORDS:
+        pattern = re.escape(words).replace(r"\{year\}", r"(?P<year>\d+)")
+        pattern = pattern.replace(r"\{month\}", r"(?P<month>\d+)")
+        if found := re.fullmatch(pattern, written):
+            return tr(words, **found.groupdict())
+    return written
 
 
 def _register_counts(conn: sqlite3.Connection, tables: set[str]) -> dict[str, int]:

@@ -16,11 +16,12 @@ from typing import Any
 
 import sqlite_utils
 
+from gnapp.i18n import tr_noop
 from gnapp.store.database import CommuneDatabase, inserted_id
 from gnapp.store.errors import DatabaseError
 
 STATES = ("draft", "final")
-STATE_LABELS = {"draft": "Bản nháp", "final": "Bản chính thức"}
+STATE_LABELS = {"draft": tr_noop("Bản nháp"), "final": tr_noop("Bản chính thức")}
 
 
 class ReportError(DatabaseError):

@@ -99,7 +99,9 @@ def backup_row(path: Path) -> TextRow:
     return TextRow(
         (
             info.when,
-            _capitalized(KIND_LABELS.get(info.kind or "", tr("tệp dữ liệu"))),
+            _capitalized(
+                tr(KIND_LABELS[info.kind]) if info.kind in KIND_LABELS else tr("tệp dữ liệu")
+            ),
             info.commune_name or tr("Chưa khai báo"),
             format_number(info.households),
             format_number(info.members),
