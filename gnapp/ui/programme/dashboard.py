@@ -20,15 +20,18 @@ from gnapp.ui.common.jobs import COMPUTING, BackgroundWork, in_background
 from gnapp.ui.common.models import TextRow, TextTableModel, target_value_text
 from gnapp.ui.common.qt import (
     QColor,
+    QEvent,
     QFont,
     QFontMetrics,
     QHBoxLayout,
+    QHelpEvent,
     QLabel,
     QPainter,
     QPaintEvent,
     QPen,
     QRectF,
     Qt,
+    QToolTip,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -85,7 +88,9 @@ def target_rows(figures: DashboardFigures) -> list[TextRow]:
 
 
 class BarChart(QWidget):
-    """Grouped bars of the poor and near-poor rates per category, values written on the bars."""
+    """Grouped bars of the poor and near-poor rates per category, values written on the bars
+    where they fit (a commune of 77 villages has bars a few pixels wide): each group's values
+    are in its tooltip, and a category's name is cut to its group's width."""
 
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -94,6 +99,7 @@ class BarChart(QWidget):
         self.series: list[tuple[str, QColor, list[float]]] = []
         self.empty_text = tr("Chưa có số liệu để vẽ.")
         self.setMinimumSize(420, 300)
+        self.setMouseTracking(True)
 
     def show_computing(self) -> None:
         """No bars, "Đang tính…" in their place, until ``set_data``."""
@@ -111,6 +117,57 @@ class BarChart(QWidget):
         ]
         self.update()
 
+    def _plot(self) -> tuple[float, float, float, float]:
+        """The plotting area: top, bottom, left, right."""
+        line = QFontMetrics(self.font()).height()
+        return 2 * line + 30, self.height() - 2 * line - 12, 44.0, self.width() - 12.0
+
+    def _group_width(self) -> float:
+        _, _, left, right = self._plot()
+        return (right - left) / max(len(self.categories), 1)
+
+    def _bar_width(self) -> float:
+        return min(48.0, self._group_width() * 0.8 / max(len(self.series), 1))
+
+    def values_fit(self) -> bool:
+        """Whether each bar's value can be written above it without running into its
+        neighbour's (labels stand one bar's width apart)."""
+        metrics = QFontMetrics(self.font())
+        widest = max(
+            (
+                metrics.horizontalAdvance(format_percent(value))
+                for _, _, values in self.series
+                for value in values
+            ),
+            default=0,
+        )
+        return widest + 2 <= self._bar_width()
+
+    def category_at(self, x: float) -> int | None:
+        """The category whose group of bars is at ``x`` (widget coordinates)."""
+        _, _, left, right = self._plot()
+        if not self.categories or not left <= x < right:
+            return None
+        return min(int((x - left) / self._group_width()), len(self.categories) - 1)
+
+    def tooltip_at(self, x: float) -> str:
+        """A group's category and values, the way its bars show them."""
+        index = self.category_at(x)
+        if index is None:
+            return ""
+        values = [f"{name}: {format_percent(values[index])}" for name, _, values in self.series]
+        return "\n".join([self.categories[index], *values])
+
+    def event(self, event: QEvent) -> bool:
+        if isinstance(event, QHelpEvent) and event.type() == QEvent.Type.ToolTip:
+            text = self.tooltip_at(event.pos().x())
+            if text:
+                QToolTip.showText(event.globalPos(), text, self)
+            else:
+                QToolTip.hideText()
+            return True
+        return super().event(event)
+
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -120,7 +177,7 @@ class BarChart(QWidget):
         painter.setFont(bold)
         metrics = QFontMetrics(self.font())
         line = metrics.height()
-        width, height = self.width(), self.height()
+        width = self.width()
         painter.drawText(QRectF(8, 4, width - 16, line + 4), Qt.AlignmentFlag.AlignLeft, self.title)
         painter.setFont(self.font())
         # Legend under the title.
@@ -132,7 +189,7 @@ class BarChart(QWidget):
         if not self.categories:
             painter.drawText(QRectF(8, 2 * line + 24, width - 16, line * 2), self.empty_text)
             return
-        top, bottom, left, right = 2 * line + 30, height - 2 * line - 12, 44.0, width - 12.0
+        top, bottom, left, right = self._plot()
         highest = max(max(values, default=0) for _, _, values in self.series)
         step_size = next(s for s in (1, 2, 4, 5, 8, 10, 20) if s * 5 >= highest * 1.1 or s == 20)
         scale_top = step_size * 5.0
@@ -146,29 +203,44 @@ class BarChart(QWidget):
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                 f"{format_decimal(value)}%",
             )
-        group = (right - left) / len(self.categories)
-        bar = min(48.0, group * 0.8 / len(self.series))
+        group, bar, written = self._group_width(), self._bar_width(), self.values_fit()
         for index, category in enumerate(self.categories):
             centre = left + group * (index + 0.5)
+            painter.setPen(QPen(QColor("#222222")))
             for number, (_, colour, values) in enumerate(self.series):
                 value = values[index]
                 x = centre - bar * len(self.series) / 2 + bar * number
                 y = bottom - (bottom - top) * value / scale_top
                 painter.fillRect(QRectF(x + 1, y, bar - 2, bottom - y), colour)
-                painter.setPen(QPen(QColor("#222222")))
+                if written:
+                    painter.drawText(
+                        QRectF(x - 10, y - line - 2, bar + 20, line),
+                        Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom,
+                        format_percent(value),
+                    )
+            if group >= metrics.horizontalAdvance("…") + 4:  # else the tooltip names it
                 painter.drawText(
-                    QRectF(x - 10, y - line - 2, bar + 20, line),
-                    Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom,
-                    format_percent(value),
+                    QRectF(centre - group / 2, bottom + 4, group, 2 * line + 4),
+                    Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
+                    _two_lines(metrics, category, group),
                 )
-            painter.drawText(
-                QRectF(centre - group / 2, bottom + 4, group, 2 * line + 4),
-                Qt.AlignmentFlag.AlignHCenter
-                | Qt.AlignmentFlag.AlignTop
-                | Qt.TextFlag.TextWordWrap,
-                category,
-            )
         painter.end()
+
+
+def _two_lines(metrics: QFontMetrics, text: str, width: float) -> str:
+    """``text`` broken between words onto at most two lines of ``width``, the second cut short
+    with "…" if it is still too long."""
+    first, rest = "", text
+    for word in text.split():
+        candidate = f"{first} {word}".strip()
+        if first and metrics.horizontalAdvance(candidate) > width:
+            break
+        first, rest = candidate, text[len(candidate) :].strip()
+    if metrics.horizontalAdvance(first) > width:  # one word longer than the group
+        return metrics.elidedText(text, Qt.TextElideMode.ElideRight, int(width))
+    if not rest:
+        return first
+    return first + "\n" + metrics.elidedText(rest, Qt.TextElideMode.ElideRight, int(width))
 
 
 class DashboardView(QWidget):

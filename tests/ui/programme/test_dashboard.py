@@ -68,3 +68,36 @@ def test_a_year_under_way_shows_whether_each_target_is_on_course(qtbot, demo_db)
     assert words <= {"Đúng tiến độ", "Chậm tiến độ", ""} and words - {""}
     assert all(target.reached is None for target in view.figures.targets)
     assert "(75%)" in view.explanation.text()
+
+
+def test_values_are_written_only_where_they_fit_and_every_group_has_a_tooltip(qtbot):
+    chart = BarChart("Tỷ lệ")
+    qtbot.addWidget(chart)
+    chart.resize(660, 320)
+    chart.set_data(["2022", "2023", "2024", "2025"], [11.95, 9.64, 7.85, 7.17],
+                   [8.83, 9.36, 8.52, 7.05])  # fmt: skip
+    assert chart.values_fit()
+    villages = [f"Thôn Số {n} Ở Rất Xa Trung Tâm Xã" for n in range(77)]
+    chart.set_data(villages, [2.5] * 77, [27.72] * 77)
+    assert not chart.values_fit()  # bars a few pixels wide: the values go to the tooltips
+    _, _, left, right = chart._plot()
+    group = (right - left) / 77
+    assert chart.tooltip_at(left + group * 10.5) == (
+        "Thôn Số 10 Ở Rất Xa Trung Tâm Xã\nTỷ lệ hộ nghèo: 2,50%\nTỷ lệ hộ cận nghèo: 27,72%"
+    )
+    assert chart.tooltip_at(left - 5) == "" and chart.tooltip_at(right + 1) == ""
+    assert not chart.grab().isNull()
+
+
+def test_a_long_category_name_is_cut_to_two_lines_of_its_width(qtbot):
+    from gnapp.ui.common.qt import QFontMetrics
+    from gnapp.ui.programme.dashboard import _two_lines
+
+    chart = BarChart("Tỷ lệ")
+    qtbot.addWidget(chart)
+    metrics = QFontMetrics(chart.font())
+    width = metrics.horizontalAdvance("Thôn Long") + 2
+    lines = _two_lines(metrics, "Thôn Long Thạnh Thượng Hạ", width).split("\n")
+    assert lines[0] == "Thôn Long" and lines[1].endswith("…") and len(lines) == 2
+    assert all(metrics.horizontalAdvance(line) <= width for line in lines)
+    assert _two_lines(metrics, "Làng Xi", 500) == "Làng Xi"
