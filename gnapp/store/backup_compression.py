@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import struct
 import zlib
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from gnapp.store.errors import CorruptDatabaseError, DatabaseError
+from gnapp.store.written_files import new_file
 
 MAGIC = b"GNApp compressed backup v1\n"
 LEVEL = 6  # zlib's default: a 110 MB commune to ~27 MB in ~2.4 s
@@ -80,7 +80,7 @@ def compress_file(
         raise ValueError(f"backup header keys {sorted(set(header) ^ _KEYS)}")
     encoded = _encoded(header)
     compressor, done = zlib.compressobj(LEVEL), 0
-    with open(source, "rb") as plain, open(target, "xb") as packed:
+    with open(source, "rb") as plain, new_file(target) as packed:
         packed.write(MAGIC + struct.pack(">I", len(encoded)) + encoded)
         packed.write(hashlib.sha256(encoded).digest())
         while chunk := plain.read(CHUNK_BYTES):
@@ -89,8 +89,6 @@ def compress_file(
             if progress is not None:
                 progress(done, total)
         packed.write(compressor.flush())
-        packed.flush()
-        os.fsync(packed.fileno())
 
 
 class DamagedBackup(CorruptDatabaseError):
@@ -150,32 +148,25 @@ def decompress_file(source: Path, target: Path, *, progress: Progress | None = N
                 f"còn {free // 2**20} MB."
             )
         decompressor, digest, written = zlib.decompressobj(), hashlib.sha256(), 0
-        with open(target, "xb") as plain:
-            try:
-                while not decompressor.eof:
-                    chunk = decompressor.unconsumed_tail or packed.read(CHUNK_BYTES)
-                    if not chunk:
-                        raise DamagedBackup(name, "tệp bị cắt cụt")
-                    try:  # at most a chunk out per call: a forged stream cannot fill memory
-                        data = decompressor.decompress(chunk, CHUNK_BYTES)
-                    except zlib.error:
-                        raise DamagedBackup(name, "dữ liệu nén bị sai") from None
-                    written += len(data)
-                    if written > expected:  # nor the disk
-                        raise DamagedBackup(name, "dữ liệu dài hơn phần mô tả ghi")
-                    digest.update(data)
-                    plain.write(data)
-                    if progress is not None:
-                        progress(written, expected)
-                if decompressor.unused_data or packed.read(1):
-                    raise DamagedBackup(name, "có dữ liệu thừa sau phần nén")
-                if written != expected:
-                    raise DamagedBackup(name, "dữ liệu ngắn hơn phần mô tả ghi")
-                if digest.hexdigest() != header["database_sha256"]:
-                    raise DamagedBackup(name, "dữ liệu không khớp mã SHA-256 ghi trong phần mô tả")
-                plain.flush()
-                os.fsync(plain.fileno())
-            except BaseException:
-                plain.close()
-                target.unlink(missing_ok=True)
-                raise
+        with new_file(target) as plain:
+            while not decompressor.eof:
+                chunk = decompressor.unconsumed_tail or packed.read(CHUNK_BYTES)
+                if not chunk:
+                    raise DamagedBackup(name, "tệp bị cắt cụt")
+                try:  # at most a chunk out per call: a forged stream cannot fill memory
+                    data = decompressor.decompress(chunk, CHUNK_BYTES)
+                except zlib.error:
+                    raise DamagedBackup(name, "dữ liệu nén bị sai") from None
+                written += len(data)
+                if written > expected:  # nor the disk
+                    raise DamagedBackup(name, "dữ liệu dài hơn phần mô tả ghi")
+                digest.update(data)
+                plain.write(data)
+                if progress is not None:
+                    progress(written, expected)
+            if decompressor.unused_data or packed.read(1):
+                raise DamagedBackup(name, "có dữ liệu thừa sau phần nén")
+            if written != expected:
+                raise DamagedBackup(name, "dữ liệu ngắn hơn phần mô tả ghi")
+            if digest.hexdigest() != header["database_sha256"]:
+                raise DamagedBackup(name, "dữ liệu không khớp mã SHA-256 ghi trong phần mô tả")

@@ -38,6 +38,7 @@ from gnapp.core.passphrase import (
     passphrase_too_short,
 )
 from gnapp.store.errors import DatabaseError
+from gnapp.store.written_files import new_file
 
 MAGIC = b"GNApp encrypted backup v2\n"
 MAGIC_V1 = b"GNApp encrypted backup v1\n"  # a plain database sealed: made before compression
@@ -106,7 +107,7 @@ def encrypt_file(
     encoded = _header_bytes(header)
     preamble = MAGIC + struct.pack(">I", len(encoded)) + encoded
     total, done = source.stat().st_size, 0
-    with open(source, "rb") as plain, open(target, "xb") as sealed:
+    with open(source, "rb") as plain, new_file(target) as sealed:
         sealed.write(preamble)
         chunk, number = plain.read(CHUNK_BYTES), 0
         while True:
@@ -120,8 +121,6 @@ def encrypt_file(
             if last:
                 break
             chunk, number = following, number + 1
-        sealed.flush()
-        os.fsync(sealed.fileno())
 
 
 def _read_header(stream: BinaryIO, name: str) -> tuple[dict[str, Any], bytes]:
@@ -192,27 +191,20 @@ def decrypt_file(
         aead = _unlock(header, passphrase, name, preamble[: len(MAGIC)])
         prefix = base64.b64decode(header["nonce_prefix"])
         total, done, number = source.stat().st_size, len(preamble), 0
-        with open(target, "xb") as plain:
-            try:
-                while True:
-                    block = sealed.read(CHUNK_BYTES + TAG_BYTES)
-                    last = len(block) < CHUNK_BYTES + TAG_BYTES
-                    try:
-                        plain.write(aead.decrypt(_nonce(prefix, number, last), block, preamble))
-                    except InvalidTag:
-                        raise DatabaseError(
-                            f"Bản sao lưu {name} đã bị sửa, hỏng hoặc bị cắt cụt (phần thứ "
-                            f"{number + 1} không khớp mã xác thực): không dùng được tệp này."
-                        ) from None
-                    done += len(block)
-                    if progress is not None:
-                        progress(done, total)
-                    if last:
-                        break
-                    number += 1
-                plain.flush()
-                os.fsync(plain.fileno())
-            except BaseException:
-                plain.close()
-                target.unlink(missing_ok=True)
-                raise
+        with new_file(target) as plain:
+            while True:
+                block = sealed.read(CHUNK_BYTES + TAG_BYTES)
+                last = len(block) < CHUNK_BYTES + TAG_BYTES
+                try:
+                    plain.write(aead.decrypt(_nonce(prefix, number, last), block, preamble))
+                except InvalidTag:
+                    raise DatabaseError(
+                        f"Bản sao lưu {name} đã bị sửa, hỏng hoặc bị cắt cụt (phần thứ "
+                        f"{number + 1} không khớp mã xác thực): không dùng được tệp này."
+                    ) from None
+                done += len(block)
+                if progress is not None:
+                    progress(done, total)
+                if last:
+                    break
+                number += 1

@@ -61,6 +61,8 @@ GROUP_LABELS = {
 
 _GROUPS_RANK = " + ".join(f"({condition}) * {1 << bit}" for bit, condition in
                           enumerate(reversed(GROUPS.values())))  # fmt: skip
+# A household's status in the query's year, as the byte of ``status_ranks``.
+_RANK = "substr(:ranks, h.id + 1, 1)"
 # ORDER BY terms of each sort, before the tie-breakers (head's name, then id) that keep it
 # stable. Villages of the same name keep their households apart (v.id), which also lets SQLite
 # walk the villages in order and each village's households in the index's order, unsorted.
@@ -70,7 +72,7 @@ _ORDER: dict[str, tuple[str, ...]] = {
     "village": ("v.name_sort_key", "v.id"),
     "members": ("h.member_count",),
     "groups": (f"-({_GROUPS_RANK})",),  # ascending: households in a group first
-    "status": ("substr(:ranks, h.id + 1, 1)",),  # the byte of ``status_ranks`` (_RANK)
+    "status": (_RANK,),
 }
 
 
@@ -226,10 +228,6 @@ def _ids_sql(
         "SELECT group_concat(id) FILTER (WHERE listed), group_concat(id) FILTER (WHERE NOT listed)"
         f" FROM ({walk})"
     ), params
-
-
-# A household's status in the query's year, as the byte of ``status_ranks``.
-_RANK = "substr(:ranks, h.id + 1, 1)"
 
 
 def _rank_blob(status: str) -> str:
@@ -421,8 +419,8 @@ def matching_ids(
             )
             return _found_ids(db, sql, params)
         among = found
-    if unsearched is not None and unsearched[0] == replace(query, search=""):
-        among = among or unsearched[1]
+    if among is None and unsearched is not None and unsearched[0] == replace(query, search=""):
+        among = unsearched[1]
     if among is not None and len(words) > 1 and not any(map(_has_digit, words)):
         return _persons_among(db, query.search, among)
     return _found_ids(db, *_ids_sql(db, query, ranks), descending=query.descending)

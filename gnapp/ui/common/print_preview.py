@@ -8,7 +8,7 @@ printer's resolution, at most MAX_DPI; the preview shows pages rendered beforeha
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from gnapp.i18n import tr
@@ -64,18 +64,21 @@ def _image(page: PageImage) -> QImage:
     return QImage(page.data, page.width, page.height, page.stride, QImage.Format.Format_RGBX8888)
 
 
-def _paint(printer: QPrinter, pages: Sequence[PageImage]) -> int:
+def _paint(printer: QPrinter, images: Iterable[QImage]) -> int:
+    """Draw each image on a sheet of its own; the number of sheets drawn."""
     sheet = QRectF(printer.pageLayout().fullRectPixels(printer.resolution()))
     painter = QPainter()
     if not painter.begin(printer):
         return 0
     painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+    drawn = 0
     try:
-        for index, page in enumerate(pages):
-            if index:
+        for image in images:
+            if drawn:
                 printer.newPage()
-            _draw(painter, _image(page), sheet)
-        return len(pages)
+            _draw(painter, image, sheet)
+            drawn += 1
+        return drawn
     finally:
         painter.end()
 
@@ -83,20 +86,8 @@ def _paint(printer: QPrinter, pages: Sequence[PageImage]) -> int:
 def paint_pdf(printer: QPrinter, path: Path) -> int:
     """Draw every page of the PDF at ``path`` on ``printer``; the number of pages."""
     dpi = min(printer.resolution(), MAX_DPI)
-    sheet = QRectF(printer.pageLayout().fullRectPixels(printer.resolution()))
-    painter = QPainter()
-    if not painter.begin(printer):
-        return 0
-    painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-    try:
-        with PdfPages(path) as pages:
-            for index in range(len(pages)):
-                if index:
-                    printer.newPage()
-                _draw(painter, _image(pages.render(index, dpi)), sheet)
-            return len(pages)
-    finally:
-        painter.end()
+    with PdfPages(path) as pages:
+        return _paint(printer, (_image(pages.render(index, dpi)) for index in range(len(pages))))
 
 
 def preview_pages_work(path: Path, progress: Progress) -> list[PageImage]:
@@ -129,7 +120,7 @@ def preview_dialog(
 
     def paint(target: QPrinter) -> None:
         if pages is not None and _previewing(target):
-            _paint(target, pages)
+            _paint(target, map(_image, pages))
         else:
             with busy():
                 paint_pdf(target, path)
