@@ -69,9 +69,12 @@ def _sign_in_to_a_new_demo(path: Path) -> tuple[CommuneDatabase | None, User | N
         dialog.reject()
 
     making = in_background(
-        dialog, lambda progress: demo.fresh_demo_copy(path, progress=progress), made, failed
+        dialog,
+        lambda progress: demo.fresh_demo_copy(path, progress=progress),
+        made,
+        failed,
+        dialog.show_making,
     )
-    making.signals.progressed.connect(dialog.show_making)
     dialog.exec()
     if making.running:  # quit while it was being made
         making.cancel()

@@ -148,12 +148,16 @@ def in_background(
     work: Callable[[Progress], Any],
     on_done: Callable[[Any], None],
     on_error: Callable[[Exception], None],
+    on_progress: Callable[[int, int, str], None] | None = None,
 ) -> BackgroundWork:
-    """Start ``work`` without a dialog (the caller shows what is being computed); one of the
-    callbacks runs on the GUI thread unless the work is cancelled."""
+    """Start ``work`` without a dialog (the caller shows what is being computed, with
+    ``on_progress`` if given); one of the callbacks runs on the GUI thread unless the work is
+    cancelled."""
     background = BackgroundWork(parent, work)
     background.finished.connect(on_done)
     background.failed.connect(on_error)
+    if on_progress is not None:  # before the start: the work may report before a later connect
+        background.signals.progressed.connect(on_progress)
     background.start()
     return background
 

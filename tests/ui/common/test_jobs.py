@@ -78,3 +78,25 @@ def test_wait_for_returns_the_outcome_of_the_work(qtbot):
         progress(1, 2)
 
     assert wait_for(None, "Thử", "Đang làm…", cancelled) == ("cancelled", None)
+
+
+def test_background_progress_reported_at_once_is_heard(qtbot, monkeypatch):
+    from gnapp.ui.common import jobs
+
+    reported, heard, done = threading.Event(), [], []
+    start = jobs.BackgroundWork.start
+
+    def start_and_let_it_report(self):  # the worst case: it reports before the caller goes on
+        start(self)
+        assert reported.wait(5)
+
+    def work(progress):
+        progress(100, 200, "nửa")
+        reported.set()
+        return "xong"
+
+    monkeypatch.setattr(jobs.BackgroundWork, "start", start_and_let_it_report)
+    work_ = jobs.in_background(None, work, done.append, pytest.fail, lambda *a: heard.append(a))
+    qtbot.waitUntil(lambda: done == ["xong"], timeout=5000)
+    assert heard == [(100, 200, "nửa")]
+    assert not work_.running
