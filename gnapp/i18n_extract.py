@@ -144,6 +144,26 @@ def untranslated_texts(path: Path) -> Iterator[Text]:
     yield from visit(tree)
 
 
+def untranslated_refusals(path: Path) -> Iterator[Text]:
+    """The texts of ``raise SomeError("…")`` whose message is a Vietnamese literal or f-string
+    outside ``tr(...)``: a refusal the user would read in Vietnamese whatever the language."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) and node.exc.args:
+            message = node.exc.args[0]
+            if isinstance(message, ast.Constant) and isinstance(message.value, str):
+                text = message.value
+            elif isinstance(message, ast.JoinedStr):
+                text = "".join(
+                    str(part.value) if isinstance(part, ast.Constant) else "{…}"
+                    for part in message.values
+                )
+            else:
+                continue
+            if has_vietnamese_letters(text):
+                yield Text(path, node.lineno, text)
+
+
 def fields(text: str) -> set[str]:
     """The ``{name}`` fields of a text (with their format specs)."""
     return {
