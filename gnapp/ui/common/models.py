@@ -251,9 +251,12 @@ class TextTableModel(FlatTableModel):
         self._numeric = frozenset(numeric_columns)
         self._rows: list[TextRow] = []
 
-    def set_rows(self, rows: Iterable[TextRow]) -> None:
+    def set_rows(self, rows: Iterable[TextRow], headers: Sequence[str] | None = None) -> None:
+        """Show ``rows`` (under new ``headers`` if given, as many as before)."""
         self.beginResetModel()
         self._rows = list(rows)
+        if headers is not None:
+            self._headers = tuple(headers)
         self.endResetModel()
 
     def row_count(self) -> int:

@@ -47,6 +47,8 @@ TARGET_HEADERS = (
     tr_noop("Đạt so với chỉ tiêu"),
     tr_noop("Đánh giá"),
 )
+# The third heading once the year is over: what the year reached, no longer "so far".
+YEAR_OVER_HEADERS = (*TARGET_HEADERS[:2], tr_noop("Kết quả cả năm"), *TARGET_HEADERS[3:])
 
 
 def _achieved_text(target: TargetProgress) -> str:
@@ -313,7 +315,9 @@ class DashboardView(QWidget):
         self.work = None
         year = figures.year
         self.figures = figures
-        self.model.set_rows(target_rows(figures))
+        self.model.set_rows(
+            target_rows(figures), YEAR_OVER_HEADERS if figures.elapsed >= 1 else TARGET_HEADERS
+        )
         self.problem.setText(
             tr("Chưa tính được kết quả năm {year}: {problem}", year=year, problem=figures.problem)
             if figures.problem

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from gnapp.reporting.figures import report_figures
+from gnapp.ui.common.qt import Qt
 from gnapp.ui.programme.dashboard import BarChart, DashboardView, target_rows
 
 TODAY = date(2026, 11, 22)
@@ -35,6 +36,7 @@ def test_view_shows_targets_and_draws(qtbot, demo_db, qtmodeltester):
     # 2025 is over: each target met or not, as the annual report judges it
     assert {row[4] for row in rows} == {"Đạt", "Không đạt", ""}
     assert "Năm 2025 đã qua" in view.explanation.text()
+    assert view.model.headerData(2, Qt.Orientation.Horizontal) == "Kết quả cả năm"
     report = report_figures(demo_db.db, "annual", "2025")
     judged = {target.code: target.reached for target in report.targets}
     for target in view.figures.targets:
@@ -68,6 +70,7 @@ def test_a_year_under_way_shows_whether_each_target_is_on_course(qtbot, demo_db)
     assert words <= {"Đúng tiến độ", "Chậm tiến độ", ""} and words - {""}
     assert all(target.reached is None for target in view.figures.targets)
     assert "(75%)" in view.explanation.text()
+    assert view.model.headerData(2, Qt.Orientation.Horizontal) == "Đạt đến nay"
 
 
 def test_values_are_written_only_where_they_fit_and_every_group_has_a_tooltip(qtbot):
