@@ -68,9 +68,19 @@ HOUSEHOLD_KEY_COLUMNS = (
     "search_numbers",
     "member_count",
 )
+# A household's status in the newest year, kept by triggers on household_status (migration
+# 23): logged there, and not put back by an undo, where those triggers set it again.
+TRIGGER_KEPT_COLUMNS = frozenset({"status_rank"})
 # Columns derived from others (search and sort keys, time stamps): their sources are logged.
 DERIVED_COLUMNS = frozenset(
-    {"name_fold", "name_sort_key", *HOUSEHOLD_KEY_COLUMNS, "created_at", "updated_at"}
+    {
+        "name_fold",
+        "name_sort_key",
+        *HOUSEHOLD_KEY_COLUMNS,
+        *TRIGGER_KEPT_COLUMNS,
+        "created_at",
+        "updated_at",
+    }
 )
 # Secrets the log must never spread: password hashes (a change shows as password_changes
 # counting up) and signing keys, even encrypted.
@@ -276,7 +286,7 @@ def trigger_sql(
     changed (old and new), derived columns left out; a delete records the whole
     row, so that undoing it can put it back as it was.
     """
-    kept = [c for c in columns if c not in SECRET_COLUMNS]
+    kept = [c for c in columns if c not in SECRET_COLUMNS and c not in TRIGGER_KEPT_COLUMNS]
     logged = _logged(columns)
     new_row = _json_row("NEW", logged)
     household = (lambda p: f'{p}."{household_column}"') if household_column else (lambda p: "NULL")

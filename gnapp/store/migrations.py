@@ -893,6 +893,61 @@ SEARCH_RANK_IN_INDEX = Migration(
     ),
 )
 
+# The status order of the newest year with statuses walks an index that holds each household's
+# status in that year (the year the list shows unless the clerk looks back): one place a status,
+# "no status" last, as the list orders them (gnapp.store.household_query).
+_STATUS_PLACE = (
+    "CASE s.status WHEN 'poor' THEN 0 WHEN 'near_poor' THEN 1 WHEN 'average' THEN 2 "
+    "WHEN 'not_poor' THEN 3 END"
+)
+_NO_STATUS_PLACE = 4
+
+
+def _place_again(household: str) -> str:
+    """The statement that sets one household's ``status_rank`` from its status in the ranked
+    year."""
+    return (
+        f"UPDATE households SET status_rank = coalesce((SELECT {_STATUS_PLACE} FROM "
+        f"household_status s WHERE s.household_id = {household} AND s.year = "
+        f"(SELECT year FROM status_rank_year)), {_NO_STATUS_PLACE}) WHERE id = {household};"
+    )
+
+
+def _newer_year(year: str) -> str:
+    """The statements that make ``year`` the ranked year when it is newer: every household
+    without a status until its rows say otherwise."""
+    return (
+        f"UPDATE households SET status_rank = {_NO_STATUS_PLACE} WHERE status_rank < "
+        f"{_NO_STATUS_PLACE} AND {year} > (SELECT year FROM status_rank_year); "
+        f"UPDATE status_rank_year SET year = {year} WHERE {year} > year;"
+    )
+
+
+STATUS_ORDER_IN_INDEX = Migration(
+    23,
+    "household search: the status of the newest year in an index, for the status order",
+    (
+        "CREATE TABLE status_rank_year (year INTEGER NOT NULL)",
+        "INSERT INTO status_rank_year (year) SELECT coalesce(max(year), 0) FROM household_status",
+        "ALTER TABLE households ADD COLUMN status_rank INTEGER NOT NULL DEFAULT "
+        f"{_NO_STATUS_PLACE}",
+        f"UPDATE households SET status_rank = {_STATUS_PLACE} FROM household_status s "
+        "WHERE s.household_id = households.id AND s.year = (SELECT year FROM status_rank_year)",
+        "CREATE INDEX households_status_search ON households "
+        f"(status_rank, head_sort_key, id, {_SEARCHED})",
+        "CREATE TRIGGER status_rank_insert AFTER INSERT ON household_status "
+        "WHEN NEW.year >= (SELECT year FROM status_rank_year) BEGIN "
+        f"{_newer_year('NEW.year')} {_place_again('NEW.household_id')} END",
+        "CREATE TRIGGER status_rank_update AFTER UPDATE OF household_id, year, status "
+        "ON household_status WHEN max(OLD.year, NEW.year) >= (SELECT year FROM status_rank_year) "
+        f"BEGIN {_newer_year('NEW.year')} {_place_again('OLD.household_id')} "
+        f"{_place_again('NEW.household_id')} END",
+        "CREATE TRIGGER status_rank_delete AFTER DELETE ON household_status "
+        "WHEN OLD.year = (SELECT year FROM status_rank_year) BEGIN "
+        f"{_place_again('OLD.household_id')} END",
+    ),
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     REGISTER,
     PROGRAMME,
@@ -916,6 +971,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     PERSON_NAMES,
     BULK_INSERTS_LOGGED,
     SEARCH_RANK_IN_INDEX,
+    STATUS_ORDER_IN_INDEX,
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

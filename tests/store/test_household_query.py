@@ -24,6 +24,7 @@ from gnapp.store.household_query import (
     narrows,
 )
 from gnapp.store.register import (
+    STATUSES,
     add_household,
     add_village,
     set_status,
@@ -578,11 +579,98 @@ def test_the_head_end_the_indexes_hold_is_the_search_texts(demo_db):
 
 
 @pytest.mark.parametrize("descending", [False, True])
-def test_the_status_order_sorts_no_more_than_a_status_at_a_time(demo_db, descending):
+def test_the_status_order_of_the_newest_year_walks_its_index(demo_db, descending):
+    assert demo_db.db.execute("SELECT max(year) FROM household_status").fetchone()[0] == 2025
     plan = explained(demo_db, HouseholdQuery(year=2025, search="ng", sort="status",
+                                             descending=descending))  # fmt: skip
+    assert "SCAN h USING COVERING INDEX households_status_search" in plan, plan
+    assert "TEMP B-TREE" not in plan, plan
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_the_status_order_of_an_earlier_year_sorts_no_more_than_a_status_at_a_time(
+    demo_db, descending
+):
+    plan = explained(demo_db, HouseholdQuery(year=2024, search="ng", sort="status",
                                              descending=descending))  # fmt: skip
     # the households with no status in the year (most) are walked in the head's index
     assert "SCAN h USING COVERING INDEX households_search" in plan, plan
+
+
+@pytest.mark.parametrize("year", [2023, 2024, 2025])
+@pytest.mark.parametrize("descending", [False, True])
+def test_the_status_order_of_each_year_matches_sql(demo_db, year, descending):
+    """The newest year's from the index of statuses, the others' from a byte a household:
+    the same order, with a search (heads found first), a filter and both."""
+    order = ORDER_SQL["status"].format(d="DESC" if descending else "")
+    head = "instr(' ' || h.head_name_fold, ' ng') > 0"
+    by_name = "h.id IN (SELECT household_id FROM members WHERE instr(' ' || name_fold, ' ng'))"
+    cases = [
+        (HouseholdQuery(year=year, sort="status", descending=descending), "1", order),
+        (HouseholdQuery(year=year, sort="status", descending=descending, search="ng"), by_name,
+         f"NOT ({head}), {order}"),
+        (HouseholdQuery(year=year, sort="status", descending=descending, status="near_poor"),
+         "s.status = 'near_poor'", order),
+        (HouseholdQuery(year=year, sort="status", descending=descending, status=NO_STATUS,
+                        search="ng"), f"s.id IS NULL AND {by_name}", f"NOT ({head}), {order}"),
+    ]  # fmt: skip
+    for query, where, sql_order in cases:
+        expected = direct(demo_db, where, sql_order, year=year)
+        assert expected, query  # each case finds households, so the check can fail
+        assert matching_ids(demo_db.db, query) == expected, query
+        assert HouseholdSearch(demo_db.db).find(query) == expected, query
+
+
+def _ranks_as_the_statuses_say(db) -> None:
+    year = db.execute("SELECT year FROM status_rank_year").fetchone()[0]
+    assert year >= db.execute("SELECT coalesce(max(year), 0) FROM household_status").fetchone()[0]
+    wrong = db.execute(
+        "SELECT count(*) FROM households h LEFT JOIN household_status s "
+        "ON s.household_id = h.id AND s.year = ? WHERE h.status_rank IS NOT "
+        "CASE s.status WHEN 'poor' THEN 0 WHEN 'near_poor' THEN 1 WHEN 'average' THEN 2 "
+        "WHEN 'not_poor' THEN 3 ELSE 4 END",
+        [year],
+    ).fetchone()[0]
+    assert wrong == 0
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    steps=st.lists(
+        st.tuples(st.sampled_from(["set", "clear", "move"]), st.integers(0, 3),
+                  st.integers(2023, 2027), st.sampled_from(STATUSES)),
+        min_size=1, max_size=14,
+    )
+)  # fmt: skip
+def test_the_index_of_statuses_follows_every_change_of_a_status(tmp_path_factory, steps):
+    """Statuses set, changed, removed and moved to another year, a newer year coming, a
+    household deleted: each household's ``status_rank`` stays its status in the newest year
+    (migration 23)."""
+    cdb = open_database(tmp_path_factory.mktemp("r") / "x.gnapp", create=True)
+    try:
+        village = add_village(cdb, "T01", "Thôn Một", "rural")
+        ids = [add_household(cdb, {"code": f"H{n}", "village_id": village},
+                             [person(f"Lê Văn {name}", "head")])
+               for n, name in enumerate(["An", "Bình", "Cúc", "Dũng"])]  # fmt: skip
+        for action, number, year, status in steps:
+            household = ids[number]
+            if action == "set":
+                set_status(cdb, household, year, status)
+            else:
+                with cdb.transaction() as db:
+                    if action == "clear":
+                        db.execute("DELETE FROM household_status WHERE household_id = ? "
+                                   "AND year = ?", [household, year])  # fmt: skip
+                    else:  # a status row moved to another year
+                        db.execute("UPDATE OR IGNORE household_status SET year = ? WHERE id = "
+                                   "(SELECT min(id) FROM household_status WHERE household_id = ?)",
+                                   [year, household])  # fmt: skip
+            _ranks_as_the_statuses_say(cdb.db)
+        with cdb.transaction() as db:
+            db.execute("DELETE FROM households WHERE id = ?", [ids[0]])
+        _ranks_as_the_statuses_say(cdb.db)
+    finally:
+        cdb.close()
 
 
 @pytest.mark.parametrize(
