@@ -14,7 +14,7 @@ from typing import Any
 
 from gnapp.core.vietnamese import citizen_id_problems, fold, format_date, parse_number
 from gnapp.data import read_form_json
-from gnapp.i18n import tr
+from gnapp.i18n import current_language, tr
 from gnapp.importers.headers import heading_key
 
 _EXCEL_EPOCH = date(1899, 12, 30)
@@ -210,9 +210,12 @@ def count(value: Any) -> int | None:
 
 
 @functools.lru_cache(maxsize=4096)
-def _citizen_id_problems(start: str, sex: str | None, birth_year: int | None) -> list[str]:
+def _citizen_id_problems(
+    start: str, sex: str | None, birth_year: int | None, language: str
+) -> list[str]:
     """citizen_id_problems of a 12-digit ASCII ID, which depend only on its first six digits
-    (the province, the century and sex, the year), once per (start, sex, year)."""
+    (the province, the century and sex, the year), once per (start, sex, year) and per
+    ``language``: the messages are in the language the interface had when they were made."""
     return citizen_id_problems(f"{start}000000", sex, birth_year)
 
 
@@ -263,7 +266,7 @@ def citizen_id(value: Any, sex_: str | None, birth_year: int | None) -> Parsed:
             ],
         )
     problems = (
-        _citizen_id_problems(digits[:6], sex_, birth_year)
+        _citizen_id_problems(digits[:6], sex_, birth_year, current_language())
         if digits.isascii()
         else citizen_id_problems(digits, sex_, birth_year)
     )
