@@ -130,6 +130,37 @@ def test_a_bad_tablet_file_is_refused_in_english(commune, tmp_path, capsys):
     assert "column heading: field" in err
 
 
+def test_a_tablet_import_s_problems_and_their_report_are_in_english(commune, tmp_path, capsys):
+    import openpyxl
+
+    db = ["--db", str(commune)]
+    assert main(["review", "open", *db, "--year", "2026", "--standard", "2022-2025"]) == 0
+    with open_database(commune) as cdb:
+        known = sorted(household_codes(cdb.db))[0]
+    headings = ["household_code", "water_source"]
+    rows = [("KHONG-CO", "x"), (known, "abc")]
+    export = files.write_xlsx(tmp_path / "phieu.xlsx", headings, rows, title=())
+    report = tmp_path / "loi.xlsx"
+    argv = ["review", "import", str(export), *db, "--round", "2", "--errors", str(report)]
+    capsys.readouterr()
+    assert main(argv) == 1
+    out, err = capsys.readouterr()
+    assert (
+        "Error — File phieu.xlsx, sheet “Danh sách”, row 3, column A (household_code), field "
+        in out
+    )
+    assert "“Household code”: No household with code KHONG-CO in the commune's register" in out
+    assert "The household is not on this round's review list: add it to the list first." in out
+    assert "“abc” is not one of the choices: piped (piped water), drilled_well (" in out
+    assert err == "Error: no questionnaire can be imported from this file.\n"
+    assert _english(out, _file_words(headings, rows), _commune_words(commune)) == []
+    sheet = openpyxl.load_workbook(report).active
+    assert sheet.title == "Questionnaire import problems"
+    assert [cell.value for cell in sheet[1]] == [
+        "File", "Sheet", "Row", "Column", "Field", "Level", "Content"
+    ]  # fmt: skip
+
+
 def test_vietnamese_stays_the_default(commune, tmp_path, capsys, monkeypatch):
     monkeypatch.delenv("GNAPP_LANG")
     headings, rows = _a_list_with_problems(commune)
