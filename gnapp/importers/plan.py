@@ -98,7 +98,7 @@ class PlannedHousehold:
     status: str | None = None
     member_count: int | None = None
     head_name: str | None = None
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # marks it rejected; never shown
 
     @property
     def rejected(self) -> bool:
