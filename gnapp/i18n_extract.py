@@ -238,7 +238,8 @@ def data_texts() -> set[str]:
     """Texts of forms/ that the GUI shows through ``tr()``: every field's label of the
     household-record format, the descriptions of the household groups, the names of the kinds
     of target and their units, the review procedures' steps and their notes, the programmes'
-    items, the poverty standards' indicators and reasons, the review questionnaires' pages."""
+    items, the poverty standards' indicators and reasons, the review questionnaires' pages, and
+    the import's fields (the labels its column choices show, not the heading words)."""
     from gnapp.core.record import (
         field_label,
         field_schema,
@@ -251,6 +252,7 @@ def data_texts() -> set[str]:
     fields += [f"member.{name}" for name in member_field_names()]
     groups = field_schema("household.groups")["properties"].values()
     kinds = read_form_json("programmes", "target-kinds.json")["kinds"]  # targets' names, units
+    import_fields = read_form_json("import", "fields.json")["fields"]
     steps = [  # the review's step cards: each procedure's steps and their notes
         step
         for entry in form_file("review", "procedures").iterdir()
@@ -263,6 +265,7 @@ def data_texts() -> set[str]:
         | {kind["label"] for kind in kinds}
         | {kind["unit"] for kind in kinds if kind["unit"] != "%"}
         | {step["name"] for step in steps}
+        | {item["label"] for item in import_fields}
         | {step["note"] for step in steps if "note" in step}
         | _programme_texts()
         | _standard_texts()

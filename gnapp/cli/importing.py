@@ -202,8 +202,8 @@ def _print_preview(plan: ImportPlan) -> None:
         print(tr("Lưu ý: {note}", note=note))
     print_limited(
         [
-            f"{'Lỗi' if problem.severity == 'error' else 'Cảnh báo'} — {problem.location}: "
-            f"{problem.message}"
+            f"{tr('Lỗi') if problem.severity == 'error' else tr('Cảnh báo')} — "
+            f"{problem.location}: {problem.message}"
             for problem in plan.problems
         ]
     )

@@ -350,8 +350,8 @@ def _open(cdb: Any, args: argparse.Namespace) -> int:
             "Đã mở đợt {round_id}: {title}, chuẩn {standard}, ngày tham chiếu "
             "{reference_date:%d/%m/%Y}.",
             round_id=round_id,
-            title=opened.title,
-            standard=opened.standard.name,
+            title=opened.title_in(tr),
+            standard=tr(opened.standard.name),
             reference_date=opened.reference_date,
         )
     )

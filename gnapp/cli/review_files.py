@@ -174,7 +174,7 @@ def _print_preview(plan: TabletPlan) -> None:
     for note in plan.notes:
         print(tr("Lưu ý: {note}", note=note))
     print_limited(
-        [f"{SEVERITY_LABELS[problem.severity]} — {problem}" for problem in plan.all_problems()]
+        [f"{tr(SEVERITY_LABELS[problem.severity])} — {problem}" for problem in plan.all_problems()]
     )
 
 

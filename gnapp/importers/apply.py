@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gnapp.i18n import tr
 from gnapp.importers.plan import ImportPlan, paused_cycle_collection, remember_mapping
 from gnapp.progress import Progress
 from gnapp.store import register
@@ -62,7 +63,9 @@ def apply_plan(
                     )
                     for h in todo
                 ),
-                None if progress is None else lambda done: progress(done, total, "Đang nhập hộ…"),
+                None
+                if progress is None
+                else lambda done: progress(done, total, tr("Đang nhập hộ…")),
             )
             for household_id, household in zip(ids, todo, strict=True):
                 members += len(household.members)
@@ -70,7 +73,7 @@ def apply_plan(
                     register.set_status(cdb, household_id, plan.status_year, household.status)
                     statuses += 1
             if progress is not None:
-                progress(total, total, "Đang lưu…")
+                progress(total, total, tr("Đang lưu…"))
         remember_mapping(cdb, plan.header, plan.mapping)
     return ImportResult(batch_id, total, members, len(needed), statuses)
 
@@ -83,7 +86,7 @@ def import_batches(cdb: CommuneDatabase) -> list[Batch]:
 def undo_import(cdb: CommuneDatabase, batch_id: int, progress: Progress | None = None) -> int:
     """Undo an import batch (refused for other kinds of batch); return the undo's batch id."""
     if not any(batch.id == batch_id for batch in import_batches(cdb)):
-        raise DatabaseError(f"Lô số {batch_id} không phải một lần nhập dữ liệu.")
+        raise DatabaseError(tr("Lô số {batch} không phải một lần nhập dữ liệu.", batch=batch_id))
     return undo_batch(cdb, batch_id, progress)
 
 

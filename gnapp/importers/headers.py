@@ -15,6 +15,7 @@ from typing import Any
 
 from gnapp.core.vietnamese import fold
 from gnapp.data import read_form_json
+from gnapp.i18n import tr
 from gnapp.importers.reading import ImportFileError, Sheet, column_letter
 
 IGNORE = "ignore"
@@ -49,10 +50,12 @@ def import_fields() -> tuple[ImportField, ...]:
 
 
 def field_label(field_id: str | None) -> str:
+    """A field's label as the user reads it (the labels of forms/import/fields.json are
+    catalogue texts: gnapp.i18n_extract.data_texts)."""
     for item in import_fields():
         if item.id == field_id:
-            return item.label
-    return "(chưa chọn)"
+            return tr(item.label)
+    return tr("(chưa chọn)")
 
 
 def _words_of(text: str) -> tuple[str, ...]:
@@ -253,8 +256,12 @@ def find_header(sheet: Sheet) -> Header:
     best, negative = max(scores, default=(0, 0))
     if best < 2:
         raise ImportFileError(
-            "Không tìm thấy dòng tiêu đề cột (ví dụ “Họ và tên”, “Ngày sinh”, “Số CCCD”) "
-            f"trong {_SCAN_ROWS} dòng đầu của trang tính “{sheet.name}”."
+            tr(
+                "Không tìm thấy dòng tiêu đề cột (ví dụ “Họ và tên”, “Ngày sinh”, “Số CCCD”) "
+                "trong {rows} dòng đầu của trang tính “{sheet}”.",
+                rows=_SCAN_ROWS,
+                sheet=sheet.name,
+            )
         )
     first = last = -negative
     above = sheet.rows[first - 1] if first > 0 else []
@@ -341,16 +348,16 @@ def understand_columns(header: Header) -> list[ColumnGuess]:
         if not column.parts:
             continue
         if not ranked:
-            reasons[column.index] = "không nhận ra tiêu đề"
+            reasons[column.index] = tr("không nhận ra tiêu đề")
             continue
         (best, top), *rest = ranked
         if top < rules.threshold:
-            reasons[column.index] = f"tiêu đề chỉ gần giống “{field_label(best)}”"
+            reasons[column.index] = tr("tiêu đề chỉ gần giống “{field}”", field=field_label(best))
             continue
         tied = [field for field, score in rest if score == top]
         if tied:
-            names = " hay ".join(f"“{field_label(f)}”" for f in (best, *tied))
-            reasons[column.index] = f"không rõ là {names}"
+            names = tr(" hay ").join(f"“{field_label(f)}”" for f in (best, *tied))
+            reasons[column.index] = tr("không rõ là {names}", names=names)
             continue
         pairs += [(score, column.index, f) for f, score in ranked if score >= rules.threshold]
     chosen: dict[int, str] = {}
@@ -367,7 +374,11 @@ def understand_columns(header: Header) -> list[ColumnGuess]:
         if rivals and field_id != IGNORE:
             letters = ", ".join(column_letter(c) for c in (index, *rivals))
             for column in (index, *rivals):
-                reasons[column] = f"các cột {letters} đều có thể là “{field_label(field_id)}”"
+                reasons[column] = tr(
+                    "các cột {letters} đều có thể là “{field}”",
+                    letters=letters,
+                    field=field_label(field_id),
+                )
             used.add(field_id)
             continue
         chosen[index] = field_id
@@ -396,7 +407,7 @@ def _reason(
     if column.index in reasons:
         return reasons[column.index]
     best = max(scored[column.index].items(), key=lambda item: item[1])[0]
-    return f"“{field_label(best)}” đã ghép với cột khác"
+    return tr("“{field}” đã ghép với cột khác", field=field_label(best))
 
 
 def _village_from_address(

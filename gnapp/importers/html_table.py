@@ -16,6 +16,7 @@ import re
 from html.parser import HTMLParser
 from typing import Any
 
+from gnapp.i18n import tr
 from gnapp.importers.limits import (
     MAX_CELLS,
     LimitExceeded,
@@ -112,7 +113,7 @@ class _TableParser(HTMLParser):
             text = " ".join("".join(table.cell).split())
             self.cells += 1
             if self.cells > MAX_CELLS:
-                raise LimitExceeded(f"trang có quá {number(MAX_CELLS)} ô")
+                raise LimitExceeded(tr("trang có quá {limit} ô", limit=number(MAX_CELLS)))
             check_position(len(table.rows) - 1, len(table.rows[-1]))
             table.rows[-1].append((text, *table.spans))
             table.cell = None

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from gnapp.data import read_form_json
+from gnapp.i18n import tr
 
 TCVN3 = "tcvn3"
 TCVN3_CAPITALS = "tcvn3_capitals"  # typed in a capitals font (.VnTimeH): shown in upper case
@@ -115,7 +116,7 @@ def to_unicode(text: str, encoding: str) -> str:
         pattern, sequences = _vni()
         converted = pattern.sub(lambda match: sequences[match.group()], text)
     else:
-        raise ValueError(f"Bảng mã không hỗ trợ: {encoding}")
+        raise ValueError(tr("Bảng mã không hỗ trợ: {encoding}", encoding=encoding))
     return unicodedata.normalize("NFC", converted)
 
 
@@ -127,5 +128,5 @@ def from_unicode(text: str, encoding: str) -> str:
         _, sequences = _vni()
         reverse = {value: key for key, value in sequences.items()}
     else:
-        raise ValueError(f"Bảng mã không hỗ trợ: {encoding}")
+        raise ValueError(tr("Bảng mã không hỗ trợ: {encoding}", encoding=encoding))
     return "".join(reverse.get(ch, ch) for ch in unicodedata.normalize("NFC", text))

@@ -9,6 +9,8 @@ a gigabyte of memory.
 
 from __future__ import annotations
 
+from gnapp.i18n import tr
+
 MAX_FILE_BYTES = 32 * 2**20  # a list of 100,000 rows is a few MB, even as a web page
 MAX_UNPACKED_BYTES = 256 * 2**20  # the XML of the sheets inside an .xlsx, unpacked
 MAX_ROWS = 100_000
@@ -29,8 +31,8 @@ def size(value: int) -> str:
 
 class LimitExceeded(ValueError):
     """A file beyond one of the limits, or giving a position or size that is no number at all:
-    ``message`` in Vietnamese names the limit, ``row`` and ``column`` (0-based, None when it
-    is the whole sheet or row) the place."""
+    ``message`` in the user's language names the limit, ``row`` and ``column`` (0-based, None
+    when it is the whole sheet or row) the place."""
 
     def __init__(self, message: str, row: int | None = None, column: int | None = None) -> None:
         super().__init__(message)
@@ -42,19 +44,27 @@ class LimitExceeded(ValueError):
 def check_position(row: int, column: int = 0) -> None:
     """A cell's place is within MAX_ROWS and MAX_COLUMNS."""
     if row >= MAX_ROWS:
-        raise LimitExceeded(f"bảng có quá {number(MAX_ROWS)} dòng", row, None)
+        raise LimitExceeded(tr("bảng có quá {limit} dòng", limit=number(MAX_ROWS)), row, None)
     if column >= MAX_COLUMNS:
-        raise LimitExceeded(f"bảng có quá {number(MAX_COLUMNS)} cột", row, column)
+        raise LimitExceeded(tr("bảng có quá {limit} cột", limit=number(MAX_COLUMNS)), row, column)
 
 
 def check_span(row: int, column: int, rows: int, columns: int) -> None:
     """A merged cell of ``rows`` × ``columns`` from (row, column) stays within the limits."""
     if rows < 1 or columns < 1:
-        raise LimitExceeded(f"ô gộp có kích thước âm ({rows} × {columns})", row, column)
+        raise LimitExceeded(
+            tr("ô gộp có kích thước âm ({rows} × {columns})", rows=rows, columns=columns),
+            row,
+            column,
+        )
     if rows * columns > MAX_SPAN_CELLS:
         raise LimitExceeded(
-            f"ô gộp {number(rows)} dòng × {number(columns)} cột, quá giới hạn "
-            f"{number(MAX_SPAN_CELLS)} ô",
+            tr(
+                "ô gộp {rows} dòng × {columns} cột, quá giới hạn {limit} ô",
+                rows=number(rows),
+                columns=number(columns),
+                limit=number(MAX_SPAN_CELLS),
+            ),
             row,
             column,
         )
@@ -64,21 +74,40 @@ def check_span(row: int, column: int, rows: int, columns: int) -> None:
 def check_grid(rows: int, columns: int) -> None:
     """A sheet of ``rows`` × ``columns`` stays within the limits (before it is built)."""
     if rows > MAX_ROWS:
-        raise LimitExceeded(f"bảng có {number(rows)} dòng, quá giới hạn {number(MAX_ROWS)} dòng")
+        raise LimitExceeded(
+            tr(
+                "bảng có {rows} dòng, quá giới hạn {limit} dòng",
+                rows=number(rows),
+                limit=number(MAX_ROWS),
+            )
+        )
     if columns > MAX_COLUMNS:
         raise LimitExceeded(
-            f"bảng có {number(columns)} cột, quá giới hạn {number(MAX_COLUMNS)} cột"
+            tr(
+                "bảng có {columns} cột, quá giới hạn {limit} cột",
+                columns=number(columns),
+                limit=number(MAX_COLUMNS),
+            )
         )
     if rows * columns > MAX_CELLS:
         raise LimitExceeded(
-            f"bảng {number(rows)} dòng × {number(columns)} cột, quá giới hạn {number(MAX_CELLS)} ô"
+            tr(
+                "bảng {rows} dòng × {columns} cột, quá giới hạn {limit} ô",
+                rows=number(rows),
+                columns=number(columns),
+                limit=number(MAX_CELLS),
+            )
         )
 
 
 def check_text(text: str, row: int, column: int) -> None:
     if len(text) > MAX_CELL_CHARS:
         raise LimitExceeded(
-            f"ô dài {number(len(text))} ký tự, quá giới hạn {number(MAX_CELL_CHARS)} ký tự",
+            tr(
+                "ô dài {length} ký tự, quá giới hạn {limit} ký tự",
+                length=number(len(text)),
+                limit=number(MAX_CELL_CHARS),
+            ),
             row,
             column,
         )

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from gnapp.i18n import tr
 from gnapp.importers.headers import IGNORE, Column, Header, heading_key, import_fields
 from gnapp.importers.reading import ImportFileError
 
@@ -30,10 +31,13 @@ def field_named(name: str) -> str:
     if key in ("bo qua", IGNORE):
         return IGNORE
     for item in import_fields():
-        if name.strip() in (item.id, item.id.rpartition(".")[2]) or key == heading_key(item.label):
+        labels = (heading_key(item.label), heading_key(tr(item.label)))
+        if name.strip() in (item.id, item.id.rpartition(".")[2]) or key in labels:
             return item.id
     names = ", ".join(item.id.rpartition(".")[2] for item in import_fields() if item.id != IGNORE)
-    raise ImportFileError(f"Không có trường dữ liệu “{name.strip()}”. Các trường: {names}.")
+    raise ImportFileError(
+        tr("Không có trường dữ liệu “{name}”. Các trường: {names}.", name=name.strip(), names=names)
+    )
 
 
 def find_column(header: Header, written: str) -> Column:
@@ -50,7 +54,11 @@ def find_column(header: Header, written: str) -> Column:
                 return column
     headings = "; ".join(f"{c.letter}: {c.text}" for c in header.columns if c.parts)
     raise ImportFileError(
-        f"Không có cột “{written.strip()}” trong dòng tiêu đề. Các cột: {headings}."
+        tr(
+            "Không có cột “{written}” trong dòng tiêu đề. Các cột: {headings}.",
+            written=written.strip(),
+            headings=headings,
+        )
     )
 
 
@@ -64,8 +72,11 @@ def with_choices(
         written, equals, name = choice.rpartition("=")
         if not equals or not written.strip() or not name.strip():
             raise ImportFileError(
-                f"Cách ghép “{choice}” không đúng mẫu TIÊU_ĐỀ=trường hoặc CỘT=trường "
-                "(ví dụ “Thôn/Tổ=village” hoặc “C=village”)."
+                tr(
+                    "Cách ghép “{choice}” không đúng mẫu TIÊU_ĐỀ=trường hoặc CỘT=trường "
+                    "(ví dụ “Thôn/Tổ=village” hoặc “C=village”).",
+                    choice=choice,
+                )
             )
         column, field_id = find_column(header, written), field_named(name)
         if field_id != IGNORE:
@@ -92,7 +103,9 @@ def write_mapping_file(path: Path, header: Header, mapping: Mapping[int, str]) -
     try:
         path.write_text(text + "\n", encoding="utf-8")
     except OSError as error:
-        raise ImportFileError(f"Không ghi được tệp cách ghép cột {path.name}: {error}") from error
+        raise ImportFileError(
+            tr("Không ghi được tệp cách ghép cột {name}: {error}", name=path.name, error=error)
+        ) from error
 
 
 def read_mapping_file(path: Path, header: Header) -> dict[int, str]:
@@ -101,7 +114,10 @@ def read_mapping_file(path: Path, header: Header) -> dict[int, str]:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as error:
         raise ImportFileError(
-            f"Không đọc được tệp cách ghép cột {path.name}: không phải tệp JSON đọc được."
+            tr(
+                "Không đọc được tệp cách ghép cột {name}: không phải tệp JSON đọc được.",
+                name=path.name,
+            )
         ) from error
     columns = document.get("columns") if isinstance(document, dict) else None
     if (
@@ -111,8 +127,11 @@ def read_mapping_file(path: Path, header: Header) -> dict[int, str]:
         or not all(isinstance(c, dict) and isinstance(c.get("field"), str) for c in columns)
     ):
         raise ImportFileError(
-            f"Tệp {path.name} không phải tệp cách ghép cột của GNApp (lưu từ trình nhập hoặc "
-            "bằng “gnapp import file … --save-mapping”)."
+            tr(
+                "Tệp {name} không phải tệp cách ghép cột của GNApp (lưu từ trình nhập hoặc "
+                "bằng “gnapp import file … --save-mapping”).",
+                name=path.name,
+            )
         )
     mapping: dict[int, str] = {}
     for entry in columns:
@@ -135,6 +154,9 @@ def _saved_column(header: Header, entry: Mapping[str, Any], path: Path) -> Colum
             if column.letter == letter.strip().upper() and column.parts:
                 return column
     raise ImportFileError(
-        f"Tệp cách ghép cột {path.name}: không tìm thấy cột “{heading or letter}” trong tệp "
-        "cần nhập."
+        tr(
+            "Tệp cách ghép cột {name}: không tìm thấy cột “{column}” trong tệp cần nhập.",
+            name=path.name,
+            column=heading or letter,
+        )
     )

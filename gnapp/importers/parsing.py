@@ -1,7 +1,7 @@
 """Reading the cells of a household list: dates, sex, relations, citizen IDs, statuses.
 
 Each parser returns the value in the register's form, or raises ``CellError`` with the
-reason in Vietnamese; ``Parsed.warnings`` carries what was repaired or left out.
+reason in the user's language (``tr``); ``Parsed.warnings`` carries what was repaired or left out.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any
 
 from gnapp.core.vietnamese import citizen_id_problems, fold, format_date, parse_number
 from gnapp.data import read_form_json
+from gnapp.i18n import current_language, tr
 from gnapp.importers.headers import heading_key
 
 _EXCEL_EPOCH = date(1899, 12, 30)
@@ -75,24 +76,24 @@ def birth_date(value: Any, today: date) -> Parsed:
     """ "YYYY-MM-DD" or "YYYY" from a date cell, an Excel serial, "dd/mm/yyyy", "d/m/yy",
     "yyyy-mm-dd" or a year alone."""
     if value is None or (isinstance(value, str) and not value.strip()):
-        raise CellError("Thiếu ngày sinh")
+        raise CellError(tr("Thiếu ngày sinh"))
     warnings: list[str] = []
     result: str
     if isinstance(value, datetime | date):
         day = value.date() if isinstance(value, datetime) else value
         result = day.isoformat()
     elif isinstance(value, bool):
-        raise CellError(f"Ngày sinh “{value}” không đọc được")
+        raise CellError(tr("Ngày sinh “{value}” không đọc được", value=value))
     elif isinstance(value, int | float) or (isinstance(value, str) and value.strip().isdigit()):
         number = float(value)
         if number.is_integer() and _FIRST_YEAR <= number <= today.year:
             result = str(int(number))
         elif number.is_integer() and today.year < number < 3000:
-            raise CellError(f"Năm sinh {int(number)} ở tương lai")
+            raise CellError(tr("Năm sinh {year} ở tương lai", year=int(number)))
         elif number.is_integer() and 3000 <= number < 2_958_466:
             result = (_EXCEL_EPOCH + timedelta(days=int(number))).isoformat()
         else:
-            raise CellError(f"Ngày sinh “{shown(value)}” không đọc được")
+            raise CellError(tr("Ngày sinh “{value}” không đọc được", value=shown(value)))
     else:
         cleaned = str(value).strip()
         if match := _DMY.fullmatch(cleaned):
@@ -105,18 +106,29 @@ def birth_date(value: Any, today: date) -> Parsed:
             result = _real_date(year, month, day_, cleaned)
         elif match := _MONTH_YEAR.fullmatch(cleaned):
             result = match.group(2)
-            warnings.append(f"Ngày sinh “{cleaned}” chỉ có tháng và năm: chỉ ghi năm {result}")
+            warnings.append(
+                tr(
+                    "Ngày sinh “{written}” chỉ có tháng và năm: chỉ ghi năm {year}",
+                    written=cleaned,
+                    year=result,
+                )
+            )
         else:
             raise CellError(
-                f"Ngày sinh “{cleaned}” không đọc được (ghi theo dạng ngày/tháng/năm, "
-                "ví dụ 05/03/1980, hoặc chỉ năm sinh)"
+                tr(
+                    "Ngày sinh “{written}” không đọc được (ghi theo dạng ngày/tháng/năm, "
+                    "ví dụ 05/03/1980, hoặc chỉ năm sinh)",
+                    written=cleaned,
+                )
             )
     year = int(result[:4])
     if year < _FIRST_YEAR:
-        raise CellError(f"Năm sinh {year} trước năm {_FIRST_YEAR}: kiểm tra lại")
+        raise CellError(
+            tr("Năm sinh {year} trước năm {first}: kiểm tra lại", year=year, first=_FIRST_YEAR)
+        )
     born = date(year, 1, 1) if len(result) == 4 else date.fromisoformat(result)
     if born > today:
-        raise CellError(f"Ngày sinh {shown(value)} ở tương lai")
+        raise CellError(tr("Ngày sinh {value} ở tương lai", value=shown(value)))
     return Parsed(result, warnings)
 
 
@@ -124,7 +136,7 @@ def _real_date(year: int, month: int, day: int, written: str) -> str:
     try:
         return date(year, month, day).isoformat()
     except ValueError:
-        raise CellError(f"Ngày sinh “{written}” không có thật") from None
+        raise CellError(tr("Ngày sinh “{written}” không có thật", written=written)) from None
 
 
 def sex(value: Any) -> str | None:
@@ -134,7 +146,7 @@ def sex(value: Any) -> str | None:
         return None
     found = _words("sex").get(heading_key(written))
     if found is None:
-        raise CellError(f"Giới tính “{written}” không rõ (ghi Nam hoặc Nữ)")
+        raise CellError(tr("Giới tính “{written}” không rõ (ghi Nam hoặc Nữ)", written=written))
     return found
 
 
@@ -150,10 +162,10 @@ def relation(value: Any) -> Parsed:
     """The schema's relation code from "Chủ hộ", "Vợ", "Con trai", ..."""
     written = text(value)
     if written is None:
-        raise CellError("Thiếu quan hệ với chủ hộ")
+        raise CellError(tr("Thiếu quan hệ với chủ hộ"))
     found = _words("relations").get(heading_key(written))
     if found is None:
-        return Parsed("other", [f"Quan hệ “{written}” không rõ: ghi là “khác”"])
+        return Parsed("other", [tr("Quan hệ “{written}” không rõ: ghi là “khác”", written=written)])
     return Parsed(found)
 
 
@@ -173,7 +185,9 @@ def status(value: Any) -> str | None:
         return None
     found = _words("statuses").get(heading_key(written))
     if found is None:
-        raise CellError(f"Phân loại hộ “{written}” không rõ (ghi Nghèo, Cận nghèo, ...)")
+        raise CellError(
+            tr("Phân loại hộ “{written}” không rõ (ghi Nghèo, Cận nghèo, ...)", written=written)
+        )
     return found
 
 
@@ -189,16 +203,19 @@ def count(value: Any) -> int | None:
     try:
         number = int(with_unit.group(1)) if with_unit else parse_number(written)
     except ValueError:
-        raise CellError(f"Số nhân khẩu “{written}” không phải số") from None
+        raise CellError(tr("Số nhân khẩu “{written}” không phải số", written=written)) from None
     if number != int(number) or number < 0:
-        raise CellError(f"Số nhân khẩu “{written}” không phải số nguyên dương")
+        raise CellError(tr("Số nhân khẩu “{written}” không phải số nguyên dương", written=written))
     return int(number)
 
 
 @functools.lru_cache(maxsize=4096)
-def _citizen_id_problems(start: str, sex: str | None, birth_year: int | None) -> list[str]:
+def _citizen_id_problems(
+    start: str, sex: str | None, birth_year: int | None, language: str
+) -> list[str]:
     """citizen_id_problems of a 12-digit ASCII ID, which depend only on its first six digits
-    (the province, the century and sex, the year), once per (start, sex, year)."""
+    (the province, the century and sex, the year), once per (start, sex, year) and per
+    ``language``: the messages are in the language the interface had when they were made."""
     return citizen_id_problems(f"{start}000000", sex, birth_year)
 
 
@@ -215,23 +232,43 @@ def citizen_id(value: Any, sex_: str | None, birth_year: int | None) -> Parsed:
     if not digits:
         return Parsed(None)
     if not digits.isdigit():
-        return Parsed(None, [f"Số CCCD “{written}” có ký tự không phải chữ số: không ghi"])
+        return Parsed(
+            None, [tr("Số CCCD “{written}” có ký tự không phải chữ số: không ghi", written=written)]
+        )
     if len(digits) == 9:
         return Parsed(
-            None, [f"Số CMND cũ 9 chữ số “{digits}”: không ghi vào ô CCCD, cần bổ sung số CCCD"]
+            None,
+            [
+                tr(
+                    "Số CMND cũ 9 chữ số “{digits}”: không ghi vào ô CCCD, cần bổ sung số CCCD",
+                    digits=digits,
+                )
+            ],
         )
     warnings = []
     if len(digits) == 11:
         warnings.append(
-            f"Số CCCD “{digits}” có 11 chữ số (Excel bỏ mất số 0 đầu): đã sửa thành 0{digits}"
+            tr(
+                "Số CCCD “{digits}” có 11 chữ số (Excel bỏ mất số 0 đầu): đã sửa thành 0{digits}",
+                digits=digits,
+            )
         )
         digits = "0" + digits
     if len(digits) != 12:
-        return Parsed(None, [f"Số CCCD “{digits}” có {len(digits)} chữ số (cần 12): không ghi"])
+        return Parsed(
+            None,
+            [
+                tr(
+                    "Số CCCD “{digits}” có {count} chữ số (cần 12): không ghi",
+                    digits=digits,
+                    count=len(digits),
+                )
+            ],
+        )
     problems = (
-        _citizen_id_problems(digits[:6], sex_, birth_year)
+        _citizen_id_problems(digits[:6], sex_, birth_year, current_language())
         if digits.isascii()
         else citizen_id_problems(digits, sex_, birth_year)
     )
-    warnings.extend(f"Số CCCD {digits}: {p}" for p in problems)
+    warnings.extend(tr("Số CCCD {digits}: {problem}", digits=digits, problem=p) for p in problems)
     return Parsed(digits, warnings)

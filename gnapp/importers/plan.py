@@ -22,7 +22,7 @@ import sqlite_utils
 from gnapp.core.household_checks import TEXT_LIMIT, TEXT_LIMITS, text_problem
 from gnapp.core.vietnamese import fold, nfc
 from gnapp.core.villages import VillageMatcher, village_bare
-from gnapp.i18n import tr_noop
+from gnapp.i18n import tr, tr_noop
 from gnapp.importers import parsing
 from gnapp.importers.headers import (
     IGNORE,
@@ -53,7 +53,7 @@ LAYOUT_LABELS = {
 }
 SKIP = "skip"
 IMPORT = "import"
-DECISION_LABELS = {SKIP: "Bỏ qua", IMPORT: "Vẫn nhập"}
+DECISION_LABELS = {SKIP: tr_noop("Bỏ qua"), IMPORT: tr_noop("Vẫn nhập")}
 ERROR = "error"
 WARNING = "warning"
 MAPPINGS_SETTING = "import.mappings"
@@ -68,13 +68,19 @@ class Problem:
     sheet: str
     row: int  # as Excel shows it, from 1
     column: str  # letter, "" when the problem is the row's or the household's
-    message: str
+    message: str  # in the user's language: the preview and the error report show it
     severity: str  # ERROR (the row is not imported) or WARNING
 
     @property
     def location(self) -> str:
-        where = f"Trang “{self.sheet}”, dòng {self.row}"
-        return f"{where}, cột {self.column}" if self.column else where
+        if self.column:
+            return tr(
+                "Trang “{sheet}”, dòng {row}, cột {column}",
+                sheet=self.sheet,
+                row=self.row,
+                column=self.column,
+            )
+        return tr("Trang “{sheet}”, dòng {row}", sheet=self.sheet, row=self.row)
 
 
 @dataclass
@@ -92,7 +98,7 @@ class PlannedHousehold:
     status: str | None = None
     member_count: int | None = None
     head_name: str | None = None
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # marks it rejected; never shown
 
     @property
     def rejected(self) -> bool:
@@ -149,7 +155,7 @@ class ImportPlan:
         if decision not in (SKIP, IMPORT):
             raise ValueError(decision)
         if any(d.in_database for d in self.duplicates if d.household == household):
-            raise ValueError("Hộ đã có trong dữ liệu: chỉ có thể bỏ qua")
+            raise ValueError(tr("Hộ đã có trong dữ liệu: chỉ có thể bỏ qua"))
         self.decisions[household] = decision
 
     def to_import(self) -> list[PlannedHousehold]:
@@ -198,7 +204,7 @@ class ImportPlan:
         for household in self.households:
             if household.rejected:
                 rows.update(household.rows)
-        return {row: reasons.get(row, ["Hộ không được nhập"]) for row in sorted(rows)}
+        return {row: reasons.get(row, [tr("Hộ không được nhập")]) for row in sorted(rows)}
 
 
 # --- opening a file and its mapping ---------------------------------------------------------
@@ -398,7 +404,7 @@ class _Builder:
         if name is None and self.layout == HOUSEHOLD_LAYOUT:
             name = parsing.text(cells.get("household.head_name"))
         if name is None:
-            self.problem(excel, "member.full_name", "Thiếu họ tên", ERROR)
+            self.problem(excel, "member.full_name", tr("Thiếu họ tên"), ERROR)
         born: str | None = None
         birth_field, sex_of_column = self.birth_column(cells, excel)
         try:
@@ -416,9 +422,9 @@ class _Builder:
             self.problem(excel, "member.citizen_id", warning, WARNING)
         if sex is None and citizen.value:
             sex = parsing.sex_of_citizen_id(citizen.value)
-            self.problem(excel, "member.sex", "Thiếu giới tính: lấy theo số CCCD", WARNING)
+            self.problem(excel, "member.sex", tr("Thiếu giới tính: lấy theo số CCCD"), WARNING)
         if sex is None and len(self.problems) == errors_before:
-            self.problem(excel, "member.sex", "Thiếu giới tính", ERROR)
+            self.problem(excel, "member.sex", tr("Thiếu giới tính"), ERROR)
         if any(p.severity == ERROR for p in self.problems[errors_before:]):
             return None
         member = {"full_name": name, "sex": sex, "birth_date": born, "relation": relation}
@@ -436,7 +442,7 @@ class _Builder:
         written = [(field_id, sex) for field_id, sex in _BIRTH_COLUMNS if field_id in cells]
         if len(written) > 1:
             self.problem(
-                excel, "member.birth_date_male", "Ghi năm sinh ở cả cột Nam và cột Nữ", ERROR
+                excel, "member.birth_date_male", tr("Ghi năm sinh ở cả cột Nam và cột Nữ"), ERROR
             )
             return None, None
         if written:
@@ -468,14 +474,14 @@ class _Builder:
             male = parsing.is_marked(cells.get("member.sex_male"))
             female = parsing.is_marked(cells.get("member.sex_female"))
             if male and female:
-                self.problem(excel, "member.sex_male", "Đánh dấu cả Nam và Nữ", ERROR)
+                self.problem(excel, "member.sex_male", tr("Đánh dấu cả Nam và Nữ"), ERROR)
                 return None
             found = "male" if male else "female" if female else None
         found = found or of_birth_column
         if found is None and (by_relation := parsing.sex_of_relation(cells.get("member.relation"))):
             found = by_relation
             self.problem(
-                excel, "member.sex", "Thiếu giới tính: lấy theo quan hệ với chủ hộ", WARNING
+                excel, "member.sex", tr("Thiếu giới tính: lấy theo quan hệ với chủ hộ"), WARNING
             )
         return found
 
@@ -570,7 +576,9 @@ class _Builder:
         total = len(self.sheet.rows)
         for index in range(self.header.data_row, total):
             if progress is not None and index % _PROGRESS_EVERY == 0:
-                progress(index, total, f"Đang đọc dòng {index + 1}/{total}")
+                progress(
+                    index, total, tr("Đang đọc dòng {row}/{total}", row=index + 1, total=total)
+                )
             row = self.sheet.rows[index]
             width = len(row)
             cells = {f: row[c] for f, c in pairs if c < width and row[c] is not None}
@@ -587,7 +595,7 @@ class _Builder:
                 self.problem(
                     excel,
                     "member.relation",
-                    "Dòng này không thuộc hộ nào: chưa có dòng chủ hộ phía trên",
+                    tr("Dòng này không thuộc hộ nào: chưa có dòng chủ hộ phía trên"),
                     ERROR,
                 )
                 continue
@@ -625,8 +633,12 @@ class _Builder:
                 self.sheet.name,
                 excel,
                 "",
-                f"Dòng {excel} lặp lại đúng dòng {first} của cùng hộ: bỏ qua dòng {excel}, "
-                "hộ vẫn được nhập",
+                tr(
+                    "Dòng {row} lặp lại đúng dòng {first} của cùng hộ: bỏ qua dòng {row}, "
+                    "hộ vẫn được nhập",
+                    row=excel,
+                    first=first,
+                ),
                 WARNING,
             )
         )
@@ -644,7 +656,7 @@ class _Builder:
                 self.problem(
                     first,
                     "household.village",
-                    "Thiếu thôn/tổ dân phố: thêm cột Thôn hoặc chọn thôn mặc định",
+                    tr("Thiếu thôn/tổ dân phố: thêm cột Thôn hoặc chọn thôn mặc định"),
                     ERROR,
                 )
             else:
@@ -657,7 +669,10 @@ class _Builder:
                         self.problem(
                             row,
                             None,
-                            f"Cả hộ không được nhập vì dòng {', '.join(map(str, failed))} có lỗi",
+                            tr(
+                                "Cả hộ không được nhập vì dòng {rows} có lỗi",
+                                rows=", ".join(map(str, failed)),
+                            ),
                             ERROR,
                         )
 
@@ -673,9 +688,13 @@ class _Builder:
         ]
         if len(heads) != 1:
             message = (
-                "Hộ không có chủ hộ (quan hệ “Chủ hộ”)"
+                tr("Hộ không có chủ hộ (quan hệ “Chủ hộ”)")
                 if not heads
-                else f"Hộ có {len(heads)} chủ hộ (dòng {', '.join(map(str, heads))})"
+                else tr(
+                    "Hộ có {count} chủ hộ (dòng {rows})",
+                    count=len(heads),
+                    rows=", ".join(map(str, heads)),
+                )
             )
             household.errors.append(message)
             for row in household.rows:
@@ -719,12 +738,21 @@ class _Builder:
 
             if not household.code_generated:
                 if household.code in db_codes:
-                    add("code", first, f"Mã hộ {household.code} đã có trong dữ liệu", True)
+                    add(
+                        "code",
+                        first,
+                        tr("Mã hộ {code} đã có trong dữ liệu", code=household.code),
+                        True,
+                    )
                 elif household.code in file_codes and self.layout == HOUSEHOLD_LAYOUT:
                     add(
                         "code",
                         first,
-                        f"Mã hộ {household.code} trùng với dòng {file_codes[household.code]}",
+                        tr(
+                            "Mã hộ {code} trùng với dòng {row}",
+                            code=household.code,
+                            row=file_codes[household.code],
+                        ),
                         False,
                     )
                 file_codes.setdefault(household.code, first)
@@ -736,14 +764,22 @@ class _Builder:
                     add(
                         "citizen_id",
                         row,
-                        f"Số CCCD {citizen} đã có trong dữ liệu (hộ {db_ids[citizen]})",
+                        tr(
+                            "Số CCCD {citizen_id} đã có trong dữ liệu (hộ {code})",
+                            citizen_id=citizen,
+                            code=db_ids[citizen],
+                        ),
                         True,
                     )
                 elif citizen in file_ids:
                     add(
                         "citizen_id",
                         row,
-                        f"Số CCCD {citizen} trùng với dòng {file_ids[citizen]}",
+                        tr(
+                            "Số CCCD {citizen_id} trùng với dòng {row}",
+                            citizen_id=citizen,
+                            row=file_ids[citizen],
+                        ),
                         False,
                     )
                 file_ids.setdefault(citizen, row)
@@ -754,16 +790,23 @@ class _Builder:
                     add(
                         "head",
                         first,
-                        f"Chủ hộ {head['full_name']} (cùng ngày sinh, cùng thôn) đã có "
-                        f"trong dữ liệu (hộ {db_heads[key]})",
+                        tr(
+                            "Chủ hộ {name} (cùng ngày sinh, cùng thôn) đã có trong dữ liệu "
+                            "(hộ {code})",
+                            name=head["full_name"],
+                            code=db_heads[key],
+                        ),
                         True,
                     )
                 elif key in file_heads:
                     add(
                         "head",
                         first,
-                        f"Chủ hộ {head['full_name']} (cùng ngày sinh, cùng thôn) trùng với "
-                        f"dòng {file_heads[key]}",
+                        tr(
+                            "Chủ hộ {name} (cùng ngày sinh, cùng thôn) trùng với dòng {row}",
+                            name=head["full_name"],
+                            row=file_heads[key],
+                        ),
                         False,
                     )
                 file_heads.setdefault(key, first)
@@ -781,14 +824,22 @@ def _members_to_add(households: list[PlannedHousehold], layout: str) -> list[str
         return []
     missing = sum((h.member_count or 0) - len(h.members) for h in fewer)
     what = (
-        "Mỗi dòng là một hộ: chỉ chủ hộ được nhập. "
+        tr("Mỗi dòng là một hộ: chỉ chủ hộ được nhập. ")
         if layout == HOUSEHOLD_LAYOUT
-        else f"{len(fewer)} hộ có số nhân khẩu ghi trong tệp nhiều hơn số người được liệt kê. "
+        else tr(
+            "{households} hộ có số nhân khẩu ghi trong tệp nhiều hơn số người được liệt kê. ",
+            households=len(fewer),
+        )
     )
     return [
-        what + f"Theo cột số nhân khẩu, còn {missing} thành viên của {len(fewer)} hộ cần được thêm "
-        "trên hồ sơ từng hộ. Số nhân khẩu ghi trong tệp không được lưu: phần mềm đếm số "
-        "nhân khẩu theo các thành viên có trong hồ sơ hộ."
+        what
+        + tr(
+            "Theo cột số nhân khẩu, còn {missing} thành viên của {households} hộ cần được thêm "
+            "trên hồ sơ từng hộ. Số nhân khẩu ghi trong tệp không được lưu: phần mềm đếm số "
+            "nhân khẩu theo các thành viên có trong hồ sơ hộ.",
+            missing=missing,
+            households=len(fewer),
+        )
     ]
 
 
@@ -815,13 +866,18 @@ def build_plan(
     duplicates = builder.duplicates()
     if layout == MEMBER_LAYOUT and "member.relation" not in builder.columns:
         builder.notes.append(
-            "Tệp không có cột quan hệ với chủ hộ: người đầu tiên của mỗi hộ được ghi là chủ hộ, "
-            "những người khác ghi quan hệ “khác”."
+            tr(
+                "Tệp không có cột quan hệ với chủ hộ: người đầu tiên của mỗi hộ được ghi là "
+                "chủ hộ, những người khác ghi quan hệ “khác”."
+            )
         )
     if builder.repeated:
         builder.notes.append(
-            f"{len(builder.repeated)} dòng lặp lại y hệt một dòng khác của cùng hộ được bỏ qua "
-            "(xem danh sách vấn đề); các hộ đó vẫn được nhập."
+            tr(
+                "{rows} dòng lặp lại y hệt một dòng khác của cùng hộ được bỏ qua (xem danh sách "
+                "vấn đề); các hộ đó vẫn được nhập.",
+                rows=len(builder.repeated),
+            )
         )
     builder.notes += _members_to_add(builder.households, layout)
     builder.problems.sort(key=lambda p: (p.row, p.column))

@@ -26,6 +26,7 @@ from typing import IO, Any
 
 import python_calamine
 
+from gnapp.i18n import tr
 from gnapp.importers import legacy, limits, spreadsheet_xml
 from gnapp.importers.html_table import looks_like_html, read_html_table
 from gnapp.importers.limits import LimitExceeded
@@ -38,7 +39,7 @@ MergedRange = tuple[int, int, int, int]
 
 
 class ImportFileError(Exception):
-    """A file that cannot be imported, said in Vietnamese."""
+    """A file that cannot be imported, said in the user's language."""
 
 
 @dataclass
@@ -73,13 +74,16 @@ def _check_suffix(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise ImportFileError(
-            f"Không đọc được tệp “{path.name}”: chỉ nhập được tệp Excel (.xlsx, .xls), "
-            "LibreOffice (.ods) hoặc CSV (.csv)."
+            tr(
+                "Không đọc được tệp “{name}”: chỉ nhập được tệp Excel (.xlsx, .xls), "
+                "LibreOffice (.ods) hoặc CSV (.csv).",
+                name=path.name,
+            )
         )
     if not path.exists():
-        raise ImportFileError(f"Không tìm thấy tệp: {path}")
+        raise ImportFileError(tr("Không tìm thấy tệp: {path}", path=path))
     if not path.is_file():
-        raise ImportFileError(f"“{path.name}” không phải là một tệp để nhập.")
+        raise ImportFileError(tr("“{name}” không phải là một tệp để nhập.", name=path.name))
     if path.stat().st_size > limits.MAX_FILE_BYTES:
         raise _too_large(path)
     return suffix
@@ -87,8 +91,12 @@ def _check_suffix(path: Path) -> str:
 
 def _too_large(path: Path) -> ImportFileError:
     return ImportFileError(
-        f"Tệp “{path.name}” lớn quá {limits.size(limits.MAX_FILE_BYTES)}, giới hạn của một tệp "
-        "nhập: hãy chia danh sách thành nhiều tệp nhỏ hơn."
+        tr(
+            "Tệp “{name}” lớn quá {limit}, giới hạn của một tệp nhập: hãy chia danh sách thành "
+            "nhiều tệp nhỏ hơn.",
+            name=path.name,
+            limit=limits.size(limits.MAX_FILE_BYTES),
+        )
     )
 
 
@@ -110,14 +118,19 @@ def _reading(path: Path, sheet: str | None = None) -> Iterator[None]:
     except ImportFileError:
         raise
     except LimitExceeded as error:
-        place = f", trang “{sheet}”" if sheet else ""
+        place = tr(", trang “{sheet}”", sheet=sheet) if sheet else ""
         if error.row is not None:
-            place += f", dòng {error.row + 1}"
+            place += tr(", dòng {row}", row=error.row + 1)
         if error.column is not None:
-            place += f", cột {column_letter(error.column)}"
+            place += tr(", cột {column}", column=column_letter(error.column))
         raise ImportFileError(
-            f"Không nhập được tệp “{path.name}”{place}: {error.message}. Hãy kiểm tra tệp, "
-            "hoặc chia danh sách thành nhiều tệp nhỏ hơn."
+            tr(
+                "Không nhập được tệp “{name}”{place}: {problem}. Hãy kiểm tra tệp, hoặc chia "
+                "danh sách thành nhiều tệp nhỏ hơn.",
+                name=path.name,
+                place=place,
+                problem=error.message,
+            )
         ) from None
     except BaseException as error:  # python-calamine's PanicException is a BaseException
         if not isinstance(error, Exception) and type(error).__name__ != "PanicException":
@@ -174,7 +187,12 @@ def _export_kind(path: Path) -> str | None:
 
 def _missing_sheet(path: Path, name: str, names: list[str]) -> ImportFileError:
     return ImportFileError(
-        f"Tệp “{path.name}” không có trang tính “{name}” (có: {', '.join(names)})."
+        tr(
+            "Tệp “{file}” không có trang tính “{sheet}” (có: {sheets}).",
+            file=path.name,
+            sheet=name,
+            sheets=", ".join(names),
+        )
     )
 
 
@@ -227,7 +245,10 @@ def _members(path: Path, names: Callable[[str], bool]) -> Iterator[Iterator[byte
         chosen = [info for info in archive.infolist() if names(info.filename)]
         if sum(info.file_size for info in chosen) > limits.MAX_UNPACKED_BYTES:
             raise LimitExceeded(
-                f"nội dung giải nén lớn quá {limits.size(limits.MAX_UNPACKED_BYTES)}"
+                tr(
+                    "nội dung giải nén lớn quá {limit}",
+                    limit=limits.size(limits.MAX_UNPACKED_BYTES),
+                )
             )
         for info in chosen:
             with archive.open(info) as stream:
@@ -363,9 +384,13 @@ def _column_number(letters: str) -> int:
 
 def _unreadable(path: Path, error: BaseException) -> ImportFileError:
     return ImportFileError(
-        f"Tệp “{path.name}” bị hỏng hoặc không phải bảng tính. Nếu Excel mở được tệp này, hãy "
-        "chọn Tệp › Lưu thành (Save As) › Sổ làm việc Excel (.xlsx) rồi nhập tệp mới. "
-        f"(Chi tiết kỹ thuật: {error})"
+        tr(
+            "Tệp “{name}” bị hỏng hoặc không phải bảng tính. Nếu Excel mở được tệp này, hãy "
+            "chọn Tệp › Lưu thành (Save As) › Sổ làm việc Excel (.xlsx) rồi nhập tệp mới. "
+            "(Chi tiết kỹ thuật: {error})",
+            name=path.name,
+            error=error,
+        )
     )
 
 
@@ -493,10 +518,13 @@ def _read_csv(path: Path) -> list[list[Any]]:
             rows.append([cell if cell.strip() else None for cell in row])
     except csv.Error as error:
         raise LimitExceeded(
-            "không đọc được dòng này"
+            tr("không đọc được dòng này")
             + (
-                f" (một ô dài quá {limits.number(csv.field_size_limit())} ký tự: thường do "
-                'một dấu ngoặc kép “"” mở mà không đóng)'
+                tr(
+                    ' (một ô dài quá {limit} ký tự: thường do một dấu ngoặc kép “"” mở mà '
+                    "không đóng)",
+                    limit=limits.number(csv.field_size_limit()),
+                )
                 if "field limit" in str(error)
                 else f" ({error})"
             ),

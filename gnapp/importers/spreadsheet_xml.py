@@ -18,6 +18,7 @@ import xml.etree.ElementTree as ElementTree
 from datetime import datetime
 from typing import Any
 
+from gnapp.i18n import tr
 from gnapp.importers.limits import LimitExceeded, check_grid, check_position, check_span
 
 NAMESPACE = "urn:schemas-microsoft-com:office:spreadsheet"
@@ -110,7 +111,11 @@ def _whole(element: ElementTree.Element, attribute: str, row: int, column: int |
     written = (element.get(f"{_SS}{attribute}") or "0").strip()
     if not written.isascii() or not written.isdigit() or len(written) > 9:
         raise LimitExceeded(
-            f"ss:{attribute}=“{written[:20]}” không phải là số tự nhiên (tối đa 9 chữ số)",
+            tr(
+                "ss:{attribute}=“{written}” không phải là số tự nhiên (tối đa 9 chữ số)",
+                attribute=attribute,
+                written=written[:20],
+            ),
             row,
             column,
         )
@@ -123,7 +128,7 @@ def _index(element: ElementTree.Element, previous: int, row: int, column: int | 
         return previous + 1
     index = _whole(element, "Index", row, column)
     if index < 1:
-        raise LimitExceeded("ss:Index phải từ 1 trở lên", row, column)
+        raise LimitExceeded(tr("ss:Index phải từ 1 trở lên"), row, column)
     return index - 1
 
 

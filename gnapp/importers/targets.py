@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from gnapp.core.vietnamese import fold, format_decimal, parse_number
+from gnapp.i18n import tr
 from gnapp.importers.reading import ImportFileError, column_letter, read_sheet, sheet_names
 from gnapp.store import programme
 from gnapp.store.database import CommuneDatabase
@@ -56,7 +57,13 @@ class TargetProblem:
     error: bool = True
 
     def __str__(self) -> str:
-        return f"Trang “{self.sheet}”, dòng {self.row}, cột {self.column}: {self.message}"
+        return tr(
+            "Trang “{sheet}”, dòng {row}, cột {column}: {message}",
+            sheet=self.sheet,
+            row=self.row,
+            column=self.column,
+            message=self.message,
+        )
 
 
 @dataclass(frozen=True)
@@ -156,9 +163,12 @@ def read_targets(path: str | Path, sheet: str | None = None) -> TargetImport:
         if found is not None:
             return _read_rows(path, grid.name, grid.rows, *found)
     raise ImportFileError(
-        f"Không tìm thấy dòng tiêu đề trong tệp “{path.name}”: cần một cột tên chỉ tiêu "
-        "(“Chỉ tiêu” hoặc “Nội dung”) và một cột giá trị (“Kế hoạch”, “Chỉ tiêu giao” "
-        "hoặc “Năm …”)."
+        tr(
+            "Không tìm thấy dòng tiêu đề trong tệp “{name}”: cần một cột tên chỉ tiêu "
+            "(“Chỉ tiêu” hoặc “Nội dung”) và một cột giá trị (“Kế hoạch”, “Chỉ tiêu giao” "
+            "hoặc “Năm …”).",
+            name=path.name,
+        )
     )
 
 
@@ -186,20 +196,29 @@ def _read_rows(
         code = by_label.get(_key(label))
         if code is None:
             if raw is not None:
-                problem(offset, "label", f"“{label}” không khớp loại chỉ tiêu nào; bỏ qua.", False)
+                skipped = tr("“{label}” không khớp loại chỉ tiêu nào; bỏ qua.", label=label)
+                problem(offset, "label", skipped, False)
             continue
         if raw is None:
-            problem(offset, "value", f"Chỉ tiêu “{label}” chưa có giá trị.")
+            problem(offset, "value", tr("Chỉ tiêu “{label}” chưa có giá trị.", label=label))
             continue
         try:
             value = _as_number(raw)
         except (ValueError, ArithmeticError):
-            problem(offset, "value", f"“{raw}” không phải là số.")
+            problem(offset, "value", tr("“{written}” không phải là số.", written=raw))
             continue
         unit = kinds[code]["unit"]
         written_unit = cell(row, "unit")
         if written_unit is not None and _key(written_unit) not in (_key(unit), ""):
-            problem(offset, "unit", f"Đơn vị “{written_unit}” khác đơn vị của chỉ tiêu ({unit}).")
+            problem(
+                offset,
+                "unit",
+                tr(
+                    "Đơn vị “{written}” khác đơn vị của chỉ tiêu ({unit}).",
+                    written=written_unit,
+                    unit=tr(unit) if unit != "%" else unit,
+                ),
+            )
             continue
         reason = programme.target_value_problem(value, unit)
         if reason:
@@ -208,10 +227,14 @@ def _read_rows(
         try:
             decision_date = _as_date(cell(row, "decision_date")) or default_date
         except ValueError:
-            problem(offset, "decision_date", "Ngày quyết định phải có dạng ngày/tháng/năm.")
+            problem(offset, "decision_date", tr("Ngày quyết định phải có dạng ngày/tháng/năm."))
             continue
         if code in seen:
-            problem(offset, "label", f"Chỉ tiêu “{label}” đã có ở dòng {seen[code]}.")
+            problem(
+                offset,
+                "label",
+                tr("Chỉ tiêu “{label}” đã có ở dòng {row}.", label=label, row=seen[code]),
+            )
             continue
         seen[code] = offset
         number = cell(row, "decision_number")
@@ -231,9 +254,9 @@ def _read_rows(
 
 
 def describe(imported: ImportedTarget) -> str:
-    """One preview line: "Tỷ lệ hộ nghèo cuối năm: 6,05%"."""
-    unit = imported.unit if imported.unit == "%" else f" {imported.unit}"
-    label = programme.target_kinds()[imported.code]["label"]
+    """One preview line: "Tỷ lệ hộ nghèo cuối năm: 6,05%" (in the user's language)."""
+    unit = imported.unit if imported.unit == "%" else f" {tr(imported.unit)}"
+    label = tr(programme.target_kinds()[imported.code]["label"])
     return f"{label}: {format_decimal(imported.value)}{unit}"
 
 
@@ -241,10 +264,13 @@ def apply_targets(cdb: CommuneDatabase, result: TargetImport, year: int) -> int:
     """Write the targets read (refusing a file with errors) in one batch; return the batch id."""
     if result.errors:
         raise ImportFileError(
-            "Tệp còn lỗi, chưa ghi chỉ tiêu nào:\n" + "\n".join(str(p) for p in result.errors)
+            tr("Tệp còn lỗi, chưa ghi chỉ tiêu nào:") + "\n" + "\n".join(map(str, result.errors))
         )
     if not result.targets:
-        raise ImportFileError(f"Tệp “{result.path.name}” không có chỉ tiêu nào khớp danh mục.")
+        raise ImportFileError(
+            tr("Tệp “{name}” không có chỉ tiêu nào khớp danh mục.", name=result.path.name)
+        )
+    # The batch's label is stored with it, as written: it stays Vietnamese.
     with cdb.batch("targets", f"Nhập chỉ tiêu năm {year}", source=str(result.path)) as batch:
         for target in result.targets:
             programme.set_target(

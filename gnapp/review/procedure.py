@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from gnapp.data import form_file
+from gnapp.i18n import tr
 
 DEFAULT_PROCEDURE = "qd-24-2021"
 # What each step's "done_when" may name: the progress module knows how to check each.
@@ -74,7 +75,9 @@ class Procedure:
         for step in self.steps:
             if step.id == step_id:
                 return step
-        raise ProcedureError(f"Quy trình {self.id} không có bước “{step_id}”")
+        raise ProcedureError(
+            tr("Quy trình {procedure} không có bước “{step}”", procedure=self.id, step=step_id)
+        )
 
 
 def _month_day(value: Any, file: str, where: str) -> tuple[int, int]:
@@ -82,7 +85,14 @@ def _month_day(value: Any, file: str, where: str) -> tuple[int, int]:
         month, day = int(value["month"]), int(value["day"])
         date(2000, month, day)
     except (KeyError, TypeError, ValueError) as error:
-        raise ProcedureError(f"{file}, {where}: cần “month” và “day” hợp lệ ({error})") from error
+        raise ProcedureError(
+            tr(
+                "{file}, {where}: cần “month” và “day” hợp lệ ({error})",
+                file=file,
+                where=where,
+                error=error,
+            )
+        ) from error
     return month, day
 
 
@@ -91,11 +101,18 @@ def _step(raw: dict[str, Any], file: str, index: int) -> Step:
     try:
         step_id, name, done_when = raw["id"], raw["name"], raw["done_when"]
     except KeyError as error:
-        raise ProcedureError(f"{file}, {where}: thiếu mục {error}") from error
+        raise ProcedureError(
+            tr("{file}, {where}: thiếu mục {error}", file=file, where=where, error=error)
+        ) from error
     if done_when not in DONE_CONDITIONS:
         raise ProcedureError(
-            f"{file}, {where}.done_when: “{done_when}” không phải một trong "
-            + ", ".join(DONE_CONDITIONS)
+            tr(
+                "{file}, {where}.done_when: “{written}” không phải một trong {conditions}",
+                file=file,
+                where=where,
+                written=done_when,
+                conditions=", ".join(DONE_CONDITIONS),
+            )
         )
     deadline = raw.get("deadline")
     return Step(
@@ -134,15 +151,19 @@ def parse_procedure(doc: dict[str, Any], file: str) -> Procedure:
             },
         )
     except (KeyError, TypeError) as error:
-        raise ProcedureError(f"{file}: thiếu hoặc sai mục {error}") from error
+        raise ProcedureError(
+            tr("{file}: thiếu hoặc sai mục {error}", file=file, error=error)
+        ) from error
     ids = [step.id for step in steps]
     if len(set(ids)) != len(ids):
-        raise ProcedureError(f"{file}: hai bước trùng mã")
+        raise ProcedureError(tr("{file}: hai bước trùng mã", file=file))
     unknown = [step for step in procedure.regular_steps if step not in ids]
     if unknown:
-        raise ProcedureError(f"{file}, regular.steps: không có bước “{unknown[0]}”")
+        raise ProcedureError(
+            tr("{file}, regular.steps: không có bước “{step}”", file=file, step=unknown[0])
+        )
     if not 0 < procedure.vote_threshold <= 1:
-        raise ProcedureError(f"{file}, vote_threshold: phải lớn hơn 0 và không quá 1")
+        raise ProcedureError(tr("{file}, vote_threshold: phải lớn hơn 0 và không quá 1", file=file))
     return procedure
 
 
@@ -151,11 +172,18 @@ def load_procedure(procedure_id: str = DEFAULT_PROCEDURE) -> Procedure:
     name = f"{procedure_id}.json"
     node = form_file("review", "procedures", name)
     if not node.is_file():
-        raise ProcedureError(f"Không có quy trình rà soát “{procedure_id}” trong forms/review")
+        raise ProcedureError(
+            tr(
+                "Không có quy trình rà soát “{procedure}” trong forms/review",
+                procedure=procedure_id,
+            )
+        )
     try:
         doc = json.loads(node.read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:
-        raise ProcedureError(f"{name}: không đọc được JSON ({error})") from error
+        raise ProcedureError(
+            tr("{file}: không đọc được JSON ({error})", file=name, error=error)
+        ) from error
     return parse_procedure(doc, name)
 
 

@@ -17,7 +17,7 @@ import sqlite_utils
 
 from gnapp.core.movements import movement
 from gnapp.core.vietnamese import format_date
-from gnapp.i18n import tr_noop
+from gnapp.i18n import tr, tr_noop
 from gnapp.review import procedure as procedures
 from gnapp.store import review
 from gnapp.store.errors import DatabaseError
@@ -93,6 +93,7 @@ class HouseholdState:
         return movement(self.previous_status, self.result) if self.result else None
 
 
+# The review list (an official document) writes this reason: it stays Vietnamese.
 def _departure(row: dict[str, Any]) -> str:
     """Why a household left the list of an open round: the event that took it from the
     commune, e.g. "Chuyển đi ngày 02/12/2026: Chuyển vào Bình Dương"."""
@@ -228,7 +229,7 @@ def steps(db: sqlite_utils.Database, round_id: int, today: date) -> list[StepPro
     first step not done; an optional step not done is passed over)."""
     found = review.stored_round(db, round_id)
     if found is None:
-        raise DatabaseError(f"Không tìm thấy đợt rà soát mã {round_id}")
+        raise DatabaseError(tr("Không tìm thấy đợt rà soát mã {round_id}", round_id=round_id))
     procedure = procedures.load_procedure(found.procedure_id)
     states = household_states(db, round_id)
     posted = review.posting(db, round_id)

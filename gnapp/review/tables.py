@@ -29,6 +29,7 @@ from gnapp.core.record import RecordError, age_at, field_schema, value_label
 from gnapp.core.standards import Standard, StandardError
 from gnapp.core.vietnamese import fold, format_date, format_number, text_sort_key
 from gnapp.data import read_form_json
+from gnapp.i18n import tr
 from gnapp.progress import Progress
 from gnapp.reporting import xlsx
 from gnapp.reporting.builder import AREAS, ROMAN, default_header, groups_table
@@ -69,7 +70,7 @@ _UNIT_KEY, _ROW_KEY = "_unit", "_row"  # values kept on a row beside its columns
 
 
 class SummaryTablesError(FiguresError):
-    """Tables that cannot be made or written as asked (Vietnamese message)."""
+    """Tables that cannot be made or written as asked (the message through ``tr``)."""
 
 
 @cache
@@ -350,13 +351,22 @@ def check_identities(tables: Iterable[Table]) -> None:
             formula = f"({table.number_of(first['key'])})" + "".join(
                 f" {'−' if c['sign'] < 0 else '+'} ({table.number_of(c['key'])})" for c in moves
             )
-            word = "số hộ" if values[_ROW_KEY] == HOUSEHOLDS else "số người"
+            word = tr("số hộ") if values[_ROW_KEY] == HOUSEHOLDS else tr("số người")
             raise SummaryTablesError(
-                f"Biểu “{table.title}”, {values[_UNIT_KEY]}, dòng {word}: cột "
-                f"({table.number_of(last['key'])}) cuối kỳ là {format_number(values[last['key']])}"
-                f" nhưng {formula} = {terms} = {format_number(expected)}. Số liệu biến động "
-                "không khớp với danh sách đầu kỳ và cuối kỳ: chưa ghi tệp nào; hãy kiểm tra lại "
-                "tình trạng và biến động của các hộ trong năm."
+                tr(
+                    "Biểu “{table}”, {unit}, dòng {line}: cột ({column}) cuối kỳ là {end} nhưng "
+                    "{formula} = {terms} = {expected}. Số liệu biến động không khớp với danh sách "
+                    "đầu kỳ và cuối kỳ: chưa ghi tệp nào; hãy kiểm tra lại tình trạng và biến động "
+                    "của các hộ trong năm.",
+                    table=table.title,
+                    unit=values[_UNIT_KEY],
+                    line=word,
+                    column=table.number_of(last["key"]),
+                    end=format_number(values[last["key"]]),
+                    formula=formula,
+                    terms=terms,
+                    expected=format_number(expected),
+                )
             )
 
 
@@ -387,8 +397,11 @@ def _deprivations(
             result = classify_for_round(db, review_round, json.loads(household.answers))
         except (RecordError, StandardError, ValueError) as error:
             raise SummaryTablesError(
-                f"Phiếu B của hộ {household.code} trong đợt rà soát không phân loại lại được: "
-                f"{error}"
+                tr(
+                    "Phiếu B của hộ {code} trong đợt rà soát không phân loại lại được: {error}",
+                    code=household.code,
+                    error=error,
+                )
             ) from error
         deprived = [i.id for i in result.indicators if i.deprived]
         found = by_village.setdefault((household.village_id, household.status), Counter())
@@ -620,14 +633,21 @@ def summary_tables(db: sqlite_utils.Database, round_id: int) -> SummaryTables:
     year = found.year
     if not found.decision_number or not store.year_has_statuses(db, year):
         raise SummaryTablesError(
-            f"Đợt rà soát năm {year} (mã {round_id}) chưa được công nhận: chưa có quyết định công "
-            "nhận và danh sách hộ nghèo, hộ cận nghèo của năm, nên chưa lập được các biểu tổng hợp."
+            tr(
+                "Đợt rà soát năm {year} (mã {round_id}) chưa được công nhận: chưa có quyết định "
+                "công nhận và danh sách hộ nghèo, hộ cận nghèo của năm, nên chưa lập được các biểu "
+                "tổng hợp.",
+                year=year,
+                round_id=round_id,
+            )
         )
     try:
         figures = report_figures(db, "annual", str(year))
         standard = found.standard
     except (FiguresError, StandardError) as error:
-        raise SummaryTablesError(f"Chưa lập được các biểu tổng hợp năm {year}: {error}") from error
+        raise SummaryTablesError(
+            tr("Chưa lập được các biểu tổng hợp năm {year}: {error}", year=year, error=error)
+        ) from error
     on = found.reference_date
     villages = counts.village_counts(db)
     listed = as_of.year_list_households_on(db, year, round_id, figures.end.on)
@@ -660,7 +680,7 @@ def summary_tables(db: sqlite_utils.Database, round_id: int) -> SummaryTables:
             )
         else:
             raise SummaryTablesError(
-                f"Tệp forms/review/summary-tables.json: không biết biểu {table_id}"
+                tr("Tệp forms/review/summary-tables.json: không biết biểu {table}", table=table_id)
             )
     decision = (found.decision_number, found.decision_date)
     return SummaryTables(round_id, year, standard.id, on, decision, tuple(made))
@@ -744,12 +764,18 @@ def export_summary_tables(
     Every movement table is checked first (``check_identities``): a table that does not add up
     writes nothing. The files are written aside and renamed into place together at the end."""
     if formats not in FORMATS:
-        raise SummaryTablesError(f"Định dạng “{formats}” không có (có: {', '.join(FORMATS)}).")
+        raise SummaryTablesError(
+            tr(
+                "Định dạng “{format}” không có (có: {formats}).",
+                format=formats,
+                formats=", ".join(FORMATS),
+            )
+        )
     folder = Path(folder)
     if not folder.is_dir():
-        raise SummaryTablesError(f"Không có thư mục {folder} để ghi các biểu.")
+        raise SummaryTablesError(tr("Không có thư mục {folder} để ghi các biểu.", folder=folder))
     report = progress or (lambda done, total, message="": None)
-    report(0, 3, "Đang tính số liệu các biểu…")
+    report(0, 3, tr("Đang tính số liệu các biểu…"))
     tables = summary_tables(db, round_id)
     check_identities(tables.tables)
     document = summary_document(db, tables, on)
@@ -759,19 +785,19 @@ def export_summary_tables(
     aside = {kind: folder / f".{path.name}.dang-ghi" for kind, path in finals.items()}
     try:
         if "xlsx" in aside:
-            report(1, 3, "Đang ghi tệp Excel…")
+            report(1, 3, tr("Đang ghi tệp Excel…"))
             workbook = xlsx.new_workbook()
             for table in tables.tables:
                 heading = annex_heading(document, table, *table.notes, table.unit)
                 xlsx.write_table(workbook, table, heading)
             xlsx.save_workbook(workbook, aside["xlsx"])
         if "pdf" in aside:
-            report(2, 3, "Đang ghi văn bản PDF…")
+            report(2, 3, tr("Đang ghi văn bản PDF…"))
             write_pdf(document, aside["pdf"])
         for kind, path in aside.items():
             os.replace(path, finals[kind])
     finally:
         for path in aside.values():
             path.unlink(missing_ok=True)
-    report(3, 3, "Đã ghi các biểu tổng hợp")
+    report(3, 3, tr("Đã ghi các biểu tổng hợp"))
     return WrittenTables(tables, tuple(finals.values()))

@@ -1,8 +1,8 @@
 """The review's workflow: open a round, build its list, survey, meet, post, recognise, correct.
 
 Every function checks what the procedure asks before it writes, writes in one transaction and
-says in Vietnamese what stops it (``ReviewError``). The steps, deadlines, vote threshold and
-posting period come from the procedure file (gnapp.review.procedure); the round's standard
+says in the user's language what stops it (``ReviewError``). The steps, deadlines, vote threshold
+and posting period come from the procedure file (gnapp.review.procedure); the round's standard
 classifies the answers (gnapp.core.classify).
 """
 
@@ -29,7 +29,7 @@ from gnapp.core.standards import (
     round_standard,
 )
 from gnapp.core.vietnamese import fold, format_date, local_time
-from gnapp.i18n import Translate, as_written
+from gnapp.i18n import Translate, as_written, tr
 from gnapp.review import procedure as procedures
 from gnapp.review.progress import HouseholdState, household_states
 from gnapp.store import register, review, users
@@ -52,7 +52,7 @@ NAMED_IN_MESSAGE = 5
 
 
 class ReviewError(DatabaseError):
-    """An action the procedure does not allow now; the message says why, in Vietnamese."""
+    """An action the procedure does not allow now; the message says why (through ``tr``)."""
 
 
 @dataclass(frozen=True)
@@ -85,19 +85,21 @@ def _parse_date(text: str, what: str) -> date:
     try:
         return date.fromisoformat(text)
     except (TypeError, ValueError):
-        raise ReviewError(f"{what}: “{text}” không phải ngày hợp lệ (YYYY-MM-DD)") from None
+        raise ReviewError(
+            tr("{what}: “{text}” không phải ngày hợp lệ (YYYY-MM-DD)", what=what, text=text)
+        ) from None
 
 
 def _named(codes: Sequence[str]) -> str:
     shown = ", ".join(codes[:NAMED_IN_MESSAGE])
     more = len(codes) - NAMED_IN_MESSAGE
-    return f"{shown} và {more} hộ khác" if more > 0 else shown
+    return tr("{shown} và {more} hộ khác", shown=shown, more=more) if more > 0 else shown
 
 
 def get_round(db: sqlite_utils.Database, round_id: int) -> Round:
     found = review.stored_round(db, round_id)
     if found is None:
-        raise ReviewError(f"Không tìm thấy đợt rà soát mã {round_id}")
+        raise ReviewError(tr("Không tìm thấy đợt rà soát mã {round_id}", round_id=round_id))
     return Round(**vars(found))
 
 
@@ -110,8 +112,12 @@ def _open_round_of(db: sqlite_utils.Database, round_id: int) -> Round:
     found = get_round(db, round_id)
     if found.locked:
         raise ReviewError(
-            f"{found.title} đã được công nhận (Quyết định số {found.decision_number}) và khóa: "
-            "chỉ sửa được bằng điều chỉnh có quyết định."
+            tr(
+                "{round} đã được công nhận (Quyết định số {number}) và khóa: chỉ sửa được bằng "
+                "điều chỉnh có quyết định.",
+                round=found.title_in(tr),
+                number=found.decision_number,
+            )
         )
     return found
 
@@ -140,9 +146,9 @@ def open_round(
     the start of the review (1 September, or the 15th of the month) unless given.
     """
     if kind not in KINDS:
-        raise ReviewError(f"Loại đợt rà soát không hợp lệ: {kind}")
+        raise ReviewError(tr("Loại đợt rà soát không hợp lệ: {kind}", kind=kind))
     if kind == "regular" and not (month and 1 <= month <= 12):
-        raise ReviewError("Đợt rà soát thường xuyên cần tháng (1–12)")
+        raise ReviewError(tr("Đợt rà soát thường xuyên cần tháng (1–12)"))
     procedure = procedures.load_procedure(procedure_id)
     standard = (
         load_standard(standard_id) if standard_id else round_standard(kind, year, month).standard
@@ -152,18 +158,26 @@ def open_round(
     else:
         assert month is not None  # a regular round's month is checked above
         start = date(year, month, procedure.regular_start_day)
-    reference = _parse_date(reference_date, "Ngày tham chiếu") if reference_date else start
+    reference = _parse_date(reference_date, tr("Ngày tham chiếu")) if reference_date else start
     dates = {**procedures.default_deadlines(procedure, kind, year, month), **(deadlines or {})}
     for step_id, text in dates.items():
         procedure.step(step_id)
-        _parse_date(text, f"Hạn của bước {procedure.step(step_id).name}")
+        _parse_date(text, tr("Hạn của bước {step}", step=tr(procedure.step(step_id).name)))
     month = month if kind == "regular" else None
     with cdb.transaction() as db:
         same = review.round_opened_at(db, year, kind, month)
         if same:
-            what = f"định kỳ năm {year}" if kind == "periodic" else f"tháng {month:02d}/{year}"
+            what = (
+                tr("định kỳ năm {year}", year=year)
+                if kind == "periodic"
+                else tr("tháng {month:02d}/{year}", month=month, year=year)
+            )
             raise ReviewError(
-                f"Đã có đợt rà soát {what} (mở ngày {format_date(local_time(same).date())})"
+                tr(
+                    "Đã có đợt rà soát {what} (mở ngày {opened})",
+                    what=what,
+                    opened=format_date(local_time(same).date()),
+                )
             )
         return review.open_round(
             cdb,
@@ -200,13 +214,13 @@ def update_round(
         standard = None if standard_id is None else load_standard(standard_id).id
         reference = None
         if reference_date is not None:
-            reference = _parse_date(reference_date, "Ngày tham chiếu").isoformat()
+            reference = _parse_date(reference_date, tr("Ngày tham chiếu")).isoformat()
         if deadlines is not None:
             for step_id, text in deadlines.items():
                 step = found.procedure.step(step_id)
-                _parse_date(text, f"Hạn của bước {step.name}")
+                _parse_date(text, tr("Hạn của bước {step}", step=tr(step.name)))
         if posting_days is not None and posting_days < 1:
-            raise ReviewError("Thời gian niêm yết phải từ 1 ngày làm việc trở lên")
+            raise ReviewError(tr("Thời gian niêm yết phải từ 1 ngày làm việc trở lên"))
         changes = {
             "standard_id": standard,
             "reference_date": reference,
@@ -224,7 +238,9 @@ def _household_code(db: sqlite_utils.Database, household_id: int) -> str:
     try:
         return register.household_code(db, household_id)
     except DatabaseError:
-        raise ReviewError(f"Không tìm thấy hộ mã {household_id} trong sổ hộ") from None
+        raise ReviewError(
+            tr("Không tìm thấy hộ mã {household_id} trong sổ hộ", household_id=household_id)
+        ) from None
 
 
 def previous_statuses(
@@ -275,37 +291,41 @@ def _required(value: str | None, what: str) -> str:
     """``value`` stripped; ReviewError "Cần ghi <what>" when it is empty."""
     text = (value or "").strip()
     if not text:
-        raise ReviewError(f"Cần ghi {what}")
+        raise ReviewError(tr("Cần ghi {what}", what=what))
     return text
 
 
 def add_to_list(cdb: CommuneDatabase, round_id: int, household_id: int, reason: str) -> None:
     """Add a household to the list by hand, with the reason."""
-    text = _required(reason, "lý do đưa hộ vào danh sách rà soát")
+    text = _required(reason, tr("lý do đưa hộ vào danh sách rà soát"))
     with cdb.transaction() as db:
         found = _open_round_of(db, round_id)
         code = _household_code(db, household_id)
         if not _put_on_list(cdb, found, household_id, "added", text):
-            raise ReviewError(f"Hộ {code} đã có trong danh sách rà soát")
+            raise ReviewError(tr("Hộ {code} đã có trong danh sách rà soát", code=code))
 
 
 def remove_from_list(cdb: CommuneDatabase, round_id: int, household_id: int, reason: str) -> None:
     """Take a household added by hand or by its application off the list, with the reason
     (its answers are kept); a household on last year's lists stays until the decision."""
-    text = _required(reason, "lý do đưa hộ ra khỏi danh sách rà soát")
+    text = _required(reason, tr("lý do đưa hộ ra khỏi danh sách rà soát"))
     with cdb.transaction() as db:
         _open_round_of(db, round_id)
         entry = review.entry(db, round_id, household_id)
         if entry is None or entry["removed_reason"] is not None:
             code = _household_code(db, household_id)
-            raise ReviewError(f"Hộ {code} không có trong danh sách rà soát")
+            raise ReviewError(tr("Hộ {code} không có trong danh sách rà soát", code=code))
         if entry["source"] == "listed":
             # Its status of the year must follow from the review, or the year's movement
             # tables would lose it (column "other": moved away, split) without a record.
             code = _household_code(db, household_id)
             raise ReviewError(
-                f"Hộ {code} đang trong danh sách {CLASS_LABELS[entry['previous_status']]}: "
-                "phải rà soát và được công nhận kết quả, không đưa ra khỏi danh sách được"
+                tr(
+                    "Hộ {code} đang trong danh sách {status}: phải rà soát và được công nhận kết "
+                    "quả, không đưa ra khỏi danh sách được",
+                    code=code,
+                    status=tr(CLASS_LABELS[entry["previous_status"]]),
+                )
             )
         review.remove_entry(cdb, entry["id"], text)
 
@@ -314,7 +334,7 @@ def _require_listed(db: sqlite_utils.Database, round_id: int, household_id: int)
     entry = review.entry(db, round_id, household_id)
     if entry is None or entry["removed_reason"] is not None:
         code = _household_code(db, household_id)
-        raise ReviewError(f"Hộ {code} không có trong danh sách rà soát của đợt này")
+        raise ReviewError(tr("Hộ {code} không có trong danh sách rà soát của đợt này", code=code))
 
 
 APPLICANT_REQUIRED = ("full_name",)
@@ -334,12 +354,12 @@ def add_application(
     """Record an application (Mẫu số 01: to be reviewed; Mẫu số 04: to be recognised as having
     escaped) as written, and put the household on the list; return the application's id."""
     if kind not in APPLICATION_KINDS:
-        raise ReviewError(f"Loại giấy đề nghị không hợp lệ: {kind}")
-    _parse_date(received_on, "Ngày nhận giấy đề nghị")
+        raise ReviewError(tr("Loại giấy đề nghị không hợp lệ: {kind}", kind=kind))
+    _parse_date(received_on, tr("Ngày nhận giấy đề nghị"))
     missing = [key for key in APPLICANT_REQUIRED if not str(applicant.get(key) or "").strip()]
     if missing:
-        raise ReviewError("Giấy đề nghị: cần họ và tên người làm đơn")
-    text = _required(reason, "lý do trong giấy đề nghị")
+        raise ReviewError(tr("Giấy đề nghị: cần họ và tên người làm đơn"))
+    text = _required(reason, tr("lý do trong giấy đề nghị"))
     with cdb.transaction() as db:
         found = _open_round_of(db, round_id)
         _household_code(db, household_id)
@@ -387,7 +407,8 @@ def _record_errors(record: Mapping[str, Any], reference: date) -> list[str]:
         *roster_problems(members, today=reference),
     ]
     return [
-        (f"thành viên {p.member + 1}: " if p.member is not None else "") + p.message
+        (tr("thành viên {number}: ", number=p.member + 1) if p.member is not None else "")
+        + p.message
         for p in checks
         if p.is_error
     ]
@@ -434,7 +455,9 @@ def _roster_changes(
             roster.append((None, {k: v for k, v in fields.items() if v is not None}))
             continue
         if member_id not in rows:
-            raise ReviewError(f"Thành viên mã {member_id} không thuộc hộ này trong sổ hộ")
+            raise ReviewError(
+                tr("Thành viên mã {member_id} không thuộc hộ này trong sổ hộ", member_id=member_id)
+            )
         current = rows[member_id]
         changed = {}
         for key, value in fields.items():
@@ -506,12 +529,12 @@ def save_survey(
     ``member_ids`` are the register's ids of the record's members (None: a new member).
     """
     if form not in ("A", "B"):
-        raise ReviewError(f"Loại phiếu không hợp lệ: {form}")
+        raise ReviewError(tr("Loại phiếu không hợp lệ: {form}", form=form))
     if surveyed_on:
-        _parse_date(surveyed_on, "Ngày rà soát")
+        _parse_date(surveyed_on, tr("Ngày rà soát"))
     members = record.get("members") or []
     if len(member_ids) != len(members):
-        raise ReviewError("Danh sách mã thành viên không khớp danh sách thành viên của phiếu")
+        raise ReviewError(tr("Danh sách mã thành viên không khớp danh sách thành viên của phiếu"))
     with cdb.transaction() as db:
         found = _open_round_of(db, round_id)
         _require_listed(db, round_id, household_id)
@@ -522,25 +545,33 @@ def save_survey(
             screening = record.get("form_a") or {}
             if "eligible_for_form_b" not in screening:
                 raise ReviewError(
-                    f"Hộ {code}, Phiếu A: chưa ghi kết quả (đủ điều kiện rà soát Phiếu B hay không)"
+                    tr(
+                        "Hộ {code}, Phiếu A: chưa ghi kết quả (đủ điều kiện rà soát Phiếu B hay "
+                        "không)",
+                        code=code,
+                    )
                 )
             if (
                 not screening["eligible_for_form_b"]
                 and not str(screening.get("reason") or "").strip()
             ):
-                raise ReviewError(f"Hộ {code}, Phiếu A: cần ghi lý do hộ không đủ điều kiện")
+                raise ReviewError(
+                    tr("Hộ {code}, Phiếu A: cần ghi lý do hộ không đủ điều kiện", code=code)
+                )
             class_code = None if screening["eligible_for_form_b"] else "not_poor"
         elif complete:
             errors = _record_errors(record, found.reference_date)
             if errors:
                 raise ReviewError(
-                    f"Hộ {code}: phiếu chưa hoàn thành được:\n- " + "\n- ".join(errors[:10])
+                    tr("Hộ {code}: phiếu chưa hoàn thành được:", code=code)
+                    + "\n- "
+                    + "\n- ".join(errors[:10])
                 )
             result = classify_for_round(db, found, record, checked=True)
             if result.class_code is None:
                 raise ReviewError(
-                    f"Hộ {code}: chưa phân loại được — "
-                    + "; ".join(result.notes or ("thiếu dữ liệu",))
+                    tr("Hộ {code}: chưa phân loại được — ", code=code)
+                    + "; ".join(result.notes or (tr("thiếu dữ liệu"),))
                 )
             class_code = result.class_code
             roster, removed = _roster_changes(db, household_id, members, member_ids)
@@ -593,22 +624,34 @@ def meeting_problems(
     problems = []
     if attendees is not None:
         if any(count < 0 for count in attendees.values()):
-            problems.append("số người của một thành phần tham dự không được âm")
+            problems.append(tr("số người của một thành phần tham dự không được âm"))
         total = sum(attendees.values())
         if total != attendee_count:
             problems.append(
-                f"cộng các thành phần tham dự được {total} người, khác tổng số người dự họp "
-                f"({attendee_count})"
+                tr(
+                    "cộng các thành phần tham dự được {total} người, khác tổng số người dự họp "
+                    "({attendees})",
+                    total=total,
+                    attendees=attendee_count,
+                )
             )
     if represented is not None:
         if represented > attendee_count:
             problems.append(
-                f"số hộ có đại diện ({represented}) nhiều hơn số người dự họp ({attendee_count})"
+                tr(
+                    "số hộ có đại diện ({represented}) nhiều hơn số người dự họp ({attendees})",
+                    represented=represented,
+                    attendees=attendee_count,
+                )
             )
         if attendees and represented > attendees.get(REPRESENTATIVES, 0):
             problems.append(
-                f"số hộ có đại diện ({represented}) nhiều hơn số đại diện hộ gia đình dự họp "
-                f"({attendees.get(REPRESENTATIVES, 0)})"
+                tr(
+                    "số hộ có đại diện ({represented}) nhiều hơn số đại diện hộ gia đình dự họp "
+                    "({representatives})",
+                    represented=represented,
+                    representatives=attendees.get(REPRESENTATIVES, 0),
+                )
             )
     return problems
 
@@ -634,36 +677,50 @@ def record_meeting(
 
     ``votes`` maps a household id to the number agreeing, or to (agreeing, voting) when not
     everyone present voted."""
-    _parse_date(held_on, "Ngày họp")
+    _parse_date(held_on, tr("Ngày họp"))
     if attendee_count < 1:
-        raise ReviewError("Số người dự họp phải lớn hơn 0")
+        raise ReviewError(tr("Số người dự họp phải lớn hơn 0"))
     if not votes:
-        raise ReviewError("Cuộc họp chưa có biểu quyết hộ nào")
+        raise ReviewError(tr("Cuộc họp chưa có biểu quyết hộ nào"))
     with cdb.transaction() as db:
         found = _open_round_of(db, round_id)
         try:
             village = register.village_name(db, village_id)
         except DatabaseError:
-            raise ReviewError(f"Không tìm thấy thôn mã {village_id}") from None
+            raise ReviewError(
+                tr("Không tìm thấy thôn mã {village_id}", village_id=village_id)
+            ) from None
         states = {s.household_id: s for s in household_states(db, round_id, households=votes)}
         problems = meeting_problems(attendee_count, attendees, represented_households)
         if problems:
-            raise ReviewError(f"Cuộc họp ở {village}: " + "; ".join(problems) + ".")
+            raise ReviewError(
+                tr("Cuộc họp ở {village}: ", village=village) + "; ".join(problems) + "."
+            )
         rows = []
         for household_id, vote in votes.items():
             agreed, voting = vote if isinstance(vote, tuple) else (vote, attendee_count)
             state = states.get(household_id)
             code = state.code if state else _household_code(db, household_id)
             if state is None:
-                raise ReviewError(f"Hộ {code} không có trong danh sách rà soát của đợt này")
+                raise ReviewError(
+                    tr("Hộ {code} không có trong danh sách rà soát của đợt này", code=code)
+                )
             if state.village_id != village_id:
-                raise ReviewError(f"Hộ {code} không ở {village}")
+                raise ReviewError(tr("Hộ {code} không ở {village}", code=code, village=village))
             if not state.complete:
-                raise ReviewError(f"Hộ {code} chưa hoàn thành phiếu rà soát: chưa đưa ra họp được")
+                raise ReviewError(
+                    tr("Hộ {code} chưa hoàn thành phiếu rà soát: chưa đưa ra họp được", code=code)
+                )
             if not 0 <= agreed <= voting <= attendee_count:
                 raise ReviewError(
-                    f"Hộ {code}: số đồng ý ({agreed}) và số biểu quyết ({voting}) phải "
-                    f"0 ≤ đồng ý ≤ biểu quyết ≤ số người dự họp ({attendee_count})"
+                    tr(
+                        "Hộ {code}: số đồng ý ({agreed}) và số biểu quyết ({voting}) phải "
+                        "0 ≤ đồng ý ≤ biểu quyết ≤ số người dự họp ({attendees})",
+                        code=code,
+                        agreed=agreed,
+                        voting=voting,
+                        attendees=attendee_count,
+                    )
                 )
             outcome = vote_outcome(found.procedure, agreed, voting)
             rows.append(review.Vote(household_id, agreed, voting, outcome, state.result))
@@ -702,22 +759,29 @@ def open_posting(
     """Post the results publicly from ``starts_on`` for the round's posting period (working
     days); every household on the list must have been agreed at a meeting. Return (start, end).
     Posting again (after a re-check) replaces the period."""
-    start = _parse_date(starts_on, "Ngày bắt đầu niêm yết")
+    start = _parse_date(starts_on, tr("Ngày bắt đầu niêm yết"))
     with cdb.transaction() as db:
         found = _open_round_of(db, round_id)
         states = household_states(db, round_id)
         if not states:
-            raise ReviewError("Danh sách rà soát chưa có hộ nào: chưa niêm yết được")
+            raise ReviewError(tr("Danh sách rà soát chưa có hộ nào: chưa niêm yết được"))
         waiting = [s.code for s in states if not s.agreed]
         if waiting:
             raise ReviewError(
-                f"Còn {len(waiting)} hộ chưa được họp dân thống nhất: {_named(waiting)}"
+                tr(
+                    "Còn {count} hộ chưa được họp dân thống nhất: {households}",
+                    count=len(waiting),
+                    households=_named(waiting),
+                )
             )
         last = review.last_meeting_date(db, round_id)
         if last and last > starts_on:
             raise ReviewError(
-                f"Ngày niêm yết ({format_date(start)}) trước cuộc họp dân cuối cùng "
-                f"({format_date(date.fromisoformat(last))})"
+                tr(
+                    "Ngày niêm yết ({posted}) trước cuộc họp dân cuối cùng ({meeting})",
+                    posted=format_date(start),
+                    meeting=format_date(date.fromisoformat(last)),
+                )
             )
         end = posting_end(db, found, start).isoformat()
         review.replace_posting(cdb, round_id, start.isoformat(), end, places)
@@ -739,18 +803,21 @@ def add_complaint(
     complainant: str | None = None,
 ) -> int:
     """Record a complaint about a household's posted result; it is settled by a re-check."""
-    received = _parse_date(received_on, "Ngày nhận khiếu nại")
-    text = _required(content, "nội dung khiếu nại")
+    received = _parse_date(received_on, tr("Ngày nhận khiếu nại"))
+    text = _required(content, tr("nội dung khiếu nại"))
     with cdb.transaction() as db:
         _open_round_of(db, round_id)
         _require_listed(db, round_id, household_id)
         posted = posting(db, round_id)
         if posted is None:
-            raise ReviewError("Kết quả chưa được niêm yết: chưa nhận khiếu nại được")
+            raise ReviewError(tr("Kết quả chưa được niêm yết: chưa nhận khiếu nại được"))
         if received.isoformat() < posted["starts_on"]:
             raise ReviewError(
-                f"Ngày nhận khiếu nại ({format_date(received)}) trước ngày bắt đầu niêm yết "
-                f"({format_date(date.fromisoformat(posted['starts_on']))})"
+                tr(
+                    "Ngày nhận khiếu nại ({received}) trước ngày bắt đầu niêm yết ({posted})",
+                    received=format_date(received),
+                    posted=format_date(date.fromisoformat(posted["starts_on"])),
+                )
             )
         complaint = {"received_on": received.isoformat(), "content": text}
         return review.add_complaint(
@@ -767,17 +834,21 @@ def record_recheck(
     recheck_class: str,
 ) -> None:
     """Settle a complaint with the re-check (phúc tra): what was found and the class it gives."""
-    _parse_date(recheck_on, "Ngày phúc tra")
-    text = _required(result, "kết quả phúc tra")
+    _parse_date(recheck_on, tr("Ngày phúc tra"))
+    text = _required(result, tr("kết quả phúc tra"))
     if recheck_class not in STATUSES:
-        raise ReviewError(f"Kết quả phân loại sau phúc tra không hợp lệ: {recheck_class}")
+        raise ReviewError(
+            tr("Kết quả phân loại sau phúc tra không hợp lệ: {status}", status=recheck_class)
+        )
     with cdb.transaction() as db:
         found = review.complaint(db, complaint_id)
         if found is None:
-            raise ReviewError(f"Không tìm thấy khiếu nại mã {complaint_id}")
+            raise ReviewError(
+                tr("Không tìm thấy khiếu nại mã {complaint_id}", complaint_id=complaint_id)
+            )
         _open_round_of(db, found["round_id"])
         if recheck_on < found["received_on"]:
-            raise ReviewError("Ngày phúc tra trước ngày nhận khiếu nại")
+            raise ReviewError(tr("Ngày phúc tra trước ngày nhận khiếu nại"))
         review.settle_complaint(
             cdb, complaint_id, recheck_on=recheck_on, result=text, recheck_class=recheck_class
         )
@@ -792,11 +863,11 @@ def record_opinion(
     cdb: CommuneDatabase, round_id: int, *, by: str, number: str | None, given_on: str, content: str
 ) -> None:
     """The optional opinion of the level above on the results (who, document, date, content)."""
-    _parse_date(given_on, "Ngày cho ý kiến")
+    _parse_date(given_on, tr("Ngày cho ý kiến"))
     with cdb.transaction() as db:
         _open_round_of(db, round_id)
         opinion = {
-            "by": _required(by, "cơ quan cho ý kiến"),
+            "by": _required(by, tr("cơ quan cho ý kiến")),
             "number": number,
             "given_on": given_on,
             "content": content,
@@ -841,21 +912,34 @@ def _problems_of(
 ) -> list[str]:
     problems = []
     if not states:
-        problems.append("Danh sách rà soát chưa có hộ nào")
+        problems.append(tr("Danh sách rà soát chưa có hộ nào"))
     waiting = [s.code for s in states if not s.agreed]
     if waiting:
-        problems.append(f"{len(waiting)} hộ chưa được họp dân thống nhất: {_named(waiting)}")
+        problems.append(
+            tr(
+                "{count} hộ chưa được họp dân thống nhất: {households}",
+                count=len(waiting),
+                households=_named(waiting),
+            )
+        )
     disputed = [s.code for s in states if s.disputed]
     if disputed:
-        problems.append(f"{len(disputed)} hộ còn khiếu nại chưa phúc tra: {_named(disputed)}")
+        problems.append(
+            tr(
+                "{count} hộ còn khiếu nại chưa phúc tra: {households}",
+                count=len(disputed),
+                households=_named(disputed),
+            )
+        )
     posted = posting(db, round_id)
     if posted is None:
-        problems.append("Kết quả chưa được niêm yết công khai")
+        problems.append(tr("Kết quả chưa được niêm yết công khai"))
     elif posted["ends_on"] >= decision_date:
         problems.append(
-            "Thời gian niêm yết đến hết ngày "
-            f"{format_date(date.fromisoformat(posted['ends_on']))}: "
-            "ngày quyết định phải sau ngày đó"
+            tr(
+                "Thời gian niêm yết đến hết ngày {ends}: ngày quyết định phải sau ngày đó",
+                ends=format_date(date.fromisoformat(posted["ends_on"])),
+            )
         )
     return problems
 
@@ -873,14 +957,14 @@ def recognise(
     decision freezes the year's official totals. Only an approver may; nothing is written while
     a step is unfinished. Return how many statuses were written."""
     users.require(approver, "approve")
-    number = _required(decision_number, "số quyết định công nhận")
-    _parse_date(decision_date, "Ngày quyết định")
+    number = _required(decision_number, tr("số quyết định công nhận"))
+    _parse_date(decision_date, tr("Ngày quyết định"))
     with cdb.transaction() as db:
         found = _open_round_of(db, round_id)
         states = household_states(db, round_id)
         problems = _problems_of(db, round_id, states, decision_date)
         if problems:
-            raise ReviewError("Chưa công nhận được:\n- " + "\n- ".join(problems))
+            raise ReviewError(tr("Chưa công nhận được:") + "\n- " + "\n- ".join(problems))
         for state in states:
             assert state.result is not None  # agreed at a meeting: surveyed and classified
             _write_status(cdb, db, found, state.household_id, state.result, number, decision_date)
@@ -906,26 +990,35 @@ def correct(
     periodic round's correction records the year's corrected official totals)."""
     users.require(approver, "approve")
     if new_status not in STATUSES:
-        raise ReviewError(f"Tình trạng không hợp lệ: {new_status}")
-    text = _required(reason, "lý do điều chỉnh")
-    number = _required(decision_number, "số quyết định điều chỉnh")
-    day = _parse_date(decision_date, "Ngày quyết định điều chỉnh")
+        raise ReviewError(tr("Tình trạng không hợp lệ: {status}", status=new_status))
+    text = _required(reason, tr("lý do điều chỉnh"))
+    number = _required(decision_number, tr("số quyết định điều chỉnh"))
+    day = _parse_date(decision_date, tr("Ngày quyết định điều chỉnh"))
     with cdb.transaction() as db:
         found = get_round(db, round_id)
         if not found.locked:
-            raise ReviewError(f"{found.title} chưa được công nhận: sửa trực tiếp trên phiếu")
+            raise ReviewError(
+                tr(
+                    "{round} chưa được công nhận: sửa trực tiếp trên phiếu",
+                    round=found.title_in(tr),
+                )
+            )
         recognised_on = found.decided_on
         if recognised_on is not None and day < recognised_on:
             raise ReviewError(
-                "Ngày quyết định điều chỉnh phải từ ngày quyết định công nhận "
-                f"{format_date(recognised_on)} trở đi"
+                tr(
+                    "Ngày quyết định điều chỉnh phải từ ngày quyết định công nhận {date} trở đi",
+                    date=format_date(recognised_on),
+                )
             )
         _require_listed(db, round_id, household_id)
         history = register.status_history(db, household_id)
         old = next((row["status"] for row in history if row["year"] == found.year), None)
         if old == new_status:
             code = _household_code(db, household_id)
-            raise ReviewError(f"Hộ {code} đã có tình trạng này trong năm {found.year}")
+            raise ReviewError(
+                tr("Hộ {code} đã có tình trạng này trong năm {year}", code=code, year=found.year)
+            )
         correction = {"old_status": old, "new_status": new_status, "reason": text}
         correction |= {"decision_number": number, "decision_date": decision_date}
         review.add_correction(cdb, round_id, household_id, correction)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -28,6 +28,7 @@ import sqlite_utils
 from gnapp.core.cell_text import keep_text
 from gnapp.core.record import field_schema
 from gnapp.core.vietnamese import format_date
+from gnapp.i18n import Translate, as_written, tr, tr_noop
 from gnapp.importers.reading import ImportFileError
 from gnapp.review.progress import household_states
 from gnapp.review.questionnaire import Page, Question, Survey, start_answers, survey_for
@@ -56,16 +57,28 @@ _REQUIRED_MESSAGE = "Câu này bắt buộc trả lời"
 ELIGIBLE = "${eligible_for_form_b} = '1'"
 """The relevance of every Phiếu B group on a form that starts with Phiếu A."""
 _REASON_MESSAGE = "Hộ không đủ điều kiện rà soát Phiếu B: cần ghi lý do"
-_B1_NOTE = (
+_B1_NOTE = tr_noop(
     "Ghi tổng điểm B1 như trên Phiếu B giấy (trả lời từng mục của bảng điểm B1 thì làm trên máy "
     "tính, ở màn hình Phiếu B của GNApp)."
 )
+# A note on what the form leaves to the import, in ``translate``'s language: Vietnamese on the
+# form's "Ghi chú" sheet (as_written), the user's language where it is shown (tr).
+Note = Callable[[Translate], str]
 _BIRTH_PATTERN = r"^([0-9]{1,2}/[0-9]{1,2}/[0-9]{4}|[0-9]{4})$"
 _NAME = re.compile(r"[^A-Za-z0-9_]+")
 
 
 class UntranslatableError(ValueError):
-    """A condition of the rule language with no XPath here: the import checks it instead."""
+    """A condition of the rule language with no XPath here: the import checks it instead.
+    Its words (``text``, a ``tr_noop`` text, with ``values``) go into a note of the form."""
+
+    def __init__(self, text: str, **values: object) -> None:
+        super().__init__(as_written(text, **values))
+        self.text = text
+        self.values = values
+
+    def words(self, translate: Translate) -> str:
+        return translate(self.text, **self.values)
 
 
 @dataclass(frozen=True)
@@ -78,7 +91,7 @@ class XlsformFiles:
     form_id: str
     version: str
     households_listed: int
-    notes: tuple[str, ...]  # what the form leaves to the import (also on its "Ghi chú" sheet)
+    notes: tuple[str, ...]  # what the form leaves to the import, as shown (tr)
 
 
 def round_key(db: sqlite_utils.Database, round_id: int) -> str:
@@ -164,26 +177,28 @@ class _Conditions:
                     return derived[argument]()
                 if argument in self.names:
                     return f"${{{self.names[argument]}}}"
-                raise UntranslatableError(f"trường {argument} không có trên biểu mẫu")
-        raise UntranslatableError(f"biểu thức {expr!r}")
+                raise UntranslatableError(
+                    tr_noop("trường {field} không có trên biểu mẫu"), field=argument
+                )
+        raise UntranslatableError(tr_noop("biểu thức {expression}"), expression=repr(expr))
 
     def condition(self, expr: Any) -> str | bool:
         if isinstance(expr, bool):
             return expr
         if not isinstance(expr, dict) or len(expr) != 1:
-            raise UntranslatableError(f"biểu thức {expr!r}")
+            raise UntranslatableError(tr_noop("biểu thức {expression}"), expression=repr(expr))
         (op, args), = expr.items()  # fmt: skip
         if op == "param":
             value = self.survey.params.get(args)
             if isinstance(value, bool):
                 return value
-            raise UntranslatableError(f"tham số {args}")
+            raise UntranslatableError(tr_noop("tham số {parameter}"), parameter=args)
         if op == "field":
             if args == "member.working_age":
                 return self.working_age()
             if args in self.booleans:
                 return f"{self.value(expr)} = '1'"
-            raise UntranslatableError(f"trường {args} không phải câu có/không")
+            raise UntranslatableError(tr_noop("trường {field} không phải câu có/không"), field=args)
         if op in ("all", "any"):
             return _combine(op, [self.condition(arg) for arg in args])
         if op == "not":
@@ -198,7 +213,7 @@ class _Conditions:
             if op == "in" or isinstance(either, bool):
                 return either if op == "in" else not either
             return f"not({either})"
-        raise UntranslatableError(f"phép “{op}”")
+        raise UntranslatableError(tr_noop("phép “{operation}”"), operation=op)
 
 
 def _combine(op: str, parts: Sequence[str | bool]) -> str | bool:
@@ -239,7 +254,7 @@ class _Form:
         self.survey_rows: list[dict[str, str]] = []
         self.choice_rows: list[dict[str, str]] = []
         self.lists: set[str] = set()
-        self.notes: list[str] = []
+        self.notes: list[Note] = []
         self.questions: list[Question] = []  # asked on the tablet, in order
         asked = [
             q
@@ -304,17 +319,22 @@ class _Form:
             else:
                 self.page(page)
         self.survey_rows.extend(self.shown_before)
+        screened = self.screening is not None
         self.notes.extend(
             [
-                f"Thu nhập (B1): {_B1_NOTE}",
-                "Ngày sinh có thật (ví dụ không có 31/02), số CCCD khớp giới tính và năm sinh, "
-                "đúng một chủ hộ, CCCD không trùng, tuổi hợp với quan hệ với chủ hộ: GNApp "
-                "kiểm tra khi nhập phiếu và báo lỗi từng dòng.",
-                "Phiếu A (nhận dạng nhanh) hỏi đầu tiên: hộ không đủ điều kiện thì không hỏi "
-                "Phiếu B, GNApp ghi Phiếu A và hộ là hộ không nghèo với lý do rà soát viên ghi."
-                if self.screening is not None
-                else "Biểu mẫu này không có Phiếu A: đợt rà soát dùng Phiếu A thì tạo biểu mẫu "
-                "có Phiếu A (Phiếu A ở đầu, Phiếu B chỉ hỏi khi hộ đủ điều kiện).",
+                lambda translate: translate("Thu nhập (B1): {note}", note=translate(_B1_NOTE)),
+                lambda translate: translate(
+                    "Ngày sinh có thật (ví dụ không có 31/02), số CCCD khớp giới tính và năm "
+                    "sinh, đúng một chủ hộ, CCCD không trùng, tuổi hợp với quan hệ với chủ hộ: "
+                    "GNApp kiểm tra khi nhập phiếu và báo lỗi từng dòng."
+                ),
+                lambda translate: translate(
+                    "Phiếu A (nhận dạng nhanh) hỏi đầu tiên: hộ không đủ điều kiện thì không hỏi "
+                    "Phiếu B, GNApp ghi Phiếu A và hộ là hộ không nghèo với lý do rà soát viên ghi."
+                    if screened
+                    else "Biểu mẫu này không có Phiếu A: đợt rà soát dùng Phiếu A thì tạo biểu "
+                    "mẫu có Phiếu A (Phiếu A ở đầu, Phiếu B chỉ hỏi khi hộ đủ điều kiện)."
+                ),
             ]
         )
 
@@ -386,8 +406,12 @@ class _Form:
     def included(self, question: Question) -> bool:
         if question.readonly:
             self.notes.append(
-                f"“{question.label}” ({question.key}) không hỏi trên máy tính bảng: "
-                "lấy theo sổ hộ (thôn / tổ dân phố của hộ)."
+                lambda translate: translate(
+                    "“{label}” ({key}) không hỏi trên máy tính bảng: lấy theo sổ hộ (thôn / tổ "
+                    "dân phố của hộ).",
+                    label=translate(question.label),
+                    key=question.key,
+                )
             )
             return False
         if question.standard_reads and question.key not in self.survey.read_fields:
@@ -443,9 +467,15 @@ class _Form:
             try:
                 relevant = self.conditions.condition(when)
             except UntranslatableError as error:
+                untranslatable = error  # the except clause unbinds ``error``; the note keeps it
                 self.notes.append(
-                    f"“{question.label}” ({question.key}): điều kiện hỏi ({error}) không viết "
-                    "được cho máy tính bảng — câu luôn được hỏi."
+                    lambda translate: translate(
+                        "“{label}” ({key}): điều kiện hỏi ({reason}) không viết được cho máy "
+                        "tính bảng — câu luôn được hỏi.",
+                        label=translate(question.label),
+                        key=question.key,
+                        reason=untranslatable.words(translate),
+                    )
                 )
             else:
                 if isinstance(relevant, str):
@@ -631,12 +661,25 @@ def write_xlsform(
         "instance_name": "concat(${household_code}, ' — ', ${reviewer})",
         "style": "pages",
     }
-    notes = [
-        f"Biểu mẫu của đợt: {found.title} (ngày tham chiếu "
-        f"{format_date(found.reference_date)}); mã biểu mẫu {key}, phiên bản {version}.",
-        f"Tải lên cùng biểu mẫu: {HOUSEHOLDS_FILE} (danh sách {count} hộ rà soát) và "
-        f"{PREVIOUS_FILE} (câu trả lời điền sẵn theo sổ hộ và phiếu năm trước).",
-        "GNApp từ chối phiếu của đợt khác khi nhập (cột _gnapp_round, phiên bản biểu mẫu).",
+    notes: list[Note] = [
+        lambda translate: translate(
+            "Biểu mẫu của đợt: {round} (ngày tham chiếu {reference}); mã biểu mẫu {key}, phiên "
+            "bản {version}.",
+            round=found.title_in(translate),
+            reference=format_date(found.reference_date),
+            key=key,
+            version=version,
+        ),
+        lambda translate: translate(
+            "Tải lên cùng biểu mẫu: {households} (danh sách {count} hộ rà soát) và {previous} "
+            "(câu trả lời điền sẵn theo sổ hộ và phiếu năm trước).",
+            households=HOUSEHOLDS_FILE,
+            count=count,
+            previous=PREVIOUS_FILE,
+        ),
+        lambda translate: translate(
+            "GNApp từ chối phiếu của đợt khác khi nhập (cột _gnapp_round, phiên bản biểu mẫu)."
+        ),
         *form.notes,
     ]
     path = folder / name
@@ -649,10 +692,11 @@ def write_xlsform(
                 form.choice_rows,
             ),
             "settings": (tuple(settings), [settings]),
-            "Ghi chú": (("Ghi chú",), [{"Ghi chú": note} for note in notes]),
+            "Ghi chú": (("Ghi chú",), [{"Ghi chú": note(as_written)} for note in notes]),
         },
     )
-    return XlsformFiles(path, households, previous, key, version, count, tuple(notes))
+    shown = tuple(note(tr) for note in notes)
+    return XlsformFiles(path, households, previous, key, version, count, shown)
 
 
 # --- refusing another round's submissions ---------------------------------------------------
@@ -675,7 +719,7 @@ class ExportTable(Protocol):
 
 
 def check_round(db: sqlite_utils.Database, round_id: int, table: ExportTable) -> None:
-    """Refuse (ImportFileError, in Vietnamese) submissions whose form names another round.
+    """Refuse (ImportFileError) submissions whose form names another round.
 
     Read are the hidden ``_gnapp_round`` field and the form version columns (ODK Central's
     ``FormVersion``, KoBoToolbox's ``__version__``); values that are not a GNApp round's name
@@ -695,8 +739,16 @@ def check_round(db: sqlite_utils.Database, round_id: int, table: ExportTable) ->
     value, rows = next(iter(wrong.items()))
     shown = ", ".join(str(row) for row in rows[:10]) + ("…" if len(rows) > 10 else "")
     raise ImportFileError(
-        f"Tệp {table.file}, trang “{table.sheet.name}”, dòng {shown}: phiếu thu bằng biểu mẫu "
-        f"của đợt rà soát khác ({value}), không phải của đợt {found.title} (biểu mẫu {key}). "
-        "Không nhập phiếu nào: hãy nhập tệp này vào đúng đợt của nó, hoặc tạo biểu mẫu của "
-        "đợt này trong GNApp rồi thu lại phiếu."
+        tr(
+            "Tệp {file}, trang “{sheet}”, dòng {rows}: phiếu thu bằng biểu mẫu của đợt rà soát "
+            "khác ({value}), không phải của đợt {round} (biểu mẫu {key}). Không nhập phiếu nào: "
+            "hãy nhập tệp này vào đúng đợt của nó, hoặc tạo biểu mẫu của đợt này trong GNApp rồi "
+            "thu lại phiếu.",
+            file=table.file,
+            sheet=table.sheet.name,
+            rows=shown,
+            value=value,
+            round=found.title_in(tr),
+            key=key,
+        )
     )

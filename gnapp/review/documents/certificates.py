@@ -8,6 +8,7 @@ import sqlite_utils
 
 from gnapp.core.official import document_kind, full_number
 from gnapp.core.vietnamese import format_date, format_number
+from gnapp.i18n import tr
 from gnapp.reporting.document import Block, Bullet, OfficialDocument, TextParagraph, number_symbol
 from gnapp.reporting.tables import Row, Table
 from gnapp.reporting.tables.pdf import data_table
@@ -122,16 +123,23 @@ def certificate_documents(
     context = round_context(db, round_id)
     if not context.found.locked:
         raise DocumentError(
-            f"{context.found.title} chưa có quyết định công nhận: chưa cấp giấy chứng nhận được."
+            tr(
+                "{round} chưa có quyết định công nhận: chưa cấp giấy chứng nhận được.",
+                round=context.found.title_in(tr),
+            )
         )
     states = [s for s in context.states(village_id) if s.result in CERTIFIED]
     if household_code is not None:
         states = [s for s in states if s.code == household_code]
         if not states:
             raise DocumentError(
-                f"Hộ {household_code} không được công nhận hộ nghèo, hộ cận nghèo trong "
-                f"{context.found.title}: không có giấy chứng nhận."
+                tr(
+                    "Hộ {code} không được công nhận hộ nghèo, hộ cận nghèo trong {round}: không "
+                    "có giấy chứng nhận.",
+                    code=household_code,
+                    round=context.found.title_in(tr),
+                )
             )
     if not states:
-        raise DocumentError("Không có hộ nghèo, hộ cận nghèo nào để cấp giấy chứng nhận.")
+        raise DocumentError(tr("Không có hộ nghèo, hộ cận nghèo nào để cấp giấy chứng nhận."))
     return [_certificate(context, s) for s in states]

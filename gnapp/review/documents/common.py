@@ -18,6 +18,7 @@ from gnapp.core.movements import movement_words
 from gnapp.core.official import resolve_bases
 from gnapp.core.record import value_label
 from gnapp.data import form_file
+from gnapp.i18n import tr
 from gnapp.reporting.document import OfficialDocument, Signature, TextParagraph
 from gnapp.reporting.issuer import Issuer, bases_lines, issuer, signature
 from gnapp.reporting.tables import Column, Group, Row, heading
@@ -36,7 +37,8 @@ TEXTS_FILE = "documents.json"
 
 
 class DocumentError(DatabaseError):
-    """A document that cannot be written now; the message says why, in Vietnamese."""
+    """A document that cannot be written now; the message says why (through ``tr``: the
+    refusal is shown, never written into the document)."""
 
 
 @functools.cache
@@ -46,7 +48,9 @@ def texts() -> dict[str, Any]:
     try:
         return json.loads(node.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as error:
-        raise DocumentError(f"Không đọc được forms/review/{TEXTS_FILE}: {error}") from error
+        raise DocumentError(
+            tr("Không đọc được forms/review/{file}: {error}", file=TEXTS_FILE, error=error)
+        ) from error
 
 
 def capital(text: str) -> str:
@@ -133,7 +137,9 @@ class Context:
     def decided_on(self) -> date:
         """The recognition decision's date; refused in words before the recognition."""
         if self.found.decided_on is None:
-            raise DocumentError(f"{self.found.title} chưa có quyết định công nhận.")
+            raise DocumentError(
+                tr("{round} chưa có quyết định công nhận.", round=self.found.title_in(tr))
+            )
         return self.found.decided_on
 
     def signature(self, kind: str) -> Signature:
@@ -188,7 +194,9 @@ class Context:
         """The round's households (of a village); refused while the list is empty."""
         states = self.states(village)
         if not states:
-            raise DocumentError(f"{self.found.title}: danh sách rà soát chưa có hộ nào.")
+            raise DocumentError(
+                tr("{round}: danh sách rà soát chưa có hộ nào.", round=self.found.title_in(tr))
+            )
         return states
 
 

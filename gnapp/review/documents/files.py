@@ -11,6 +11,7 @@ from pathlib import Path
 import sqlite_utils
 
 from gnapp.core.vietnamese import fold
+from gnapp.i18n import tr
 from gnapp.progress import Progress
 from gnapp.reporting.document import OfficialDocument
 from gnapp.reporting.issuer import signing_warnings
@@ -69,7 +70,7 @@ def _village_id(db: sqlite_utils.Database, village: str | int | None) -> int | N
         return village
     found = find_village(db, village)
     if found is None:
-        raise DocumentError(f"Không có thôn “{village}” trong dữ liệu xã.")
+        raise DocumentError(tr("Không có thôn “{village}” trong dữ liệu xã.", village=village))
     return found
 
 
@@ -84,7 +85,11 @@ def _write_sheets(
 ) -> Written:
     if kind not in XLSX_KINDS:
         raise DocumentError(
-            f"Văn bản “{kind}” chỉ xuất được PDF (XLSX có: {', '.join(XLSX_KINDS)})."
+            tr(
+                "Văn bản “{kind}” chỉ xuất được PDF (XLSX có: {kinds}).",
+                kind=kind,
+                kinds=", ".join(XLSX_KINDS),
+            )
         )
     context = round_context(db, round_id)
     makers: dict[str, Callable[[], list[tuple[Table, Heading]]]] = {
@@ -113,10 +118,14 @@ def write_document(
     """Write the round's ``kind`` document (KINDS) to ``path``: XLSX when the name ends in
     .xlsx (XLSX_KINDS), PDF otherwise; replaced only once the new file is complete."""
     if kind not in KINDS:
-        raise DocumentError(f"Loại văn bản không hợp lệ: {kind} (có: {', '.join(KINDS)})")
+        raise DocumentError(
+            tr("Loại văn bản không hợp lệ: {kind} (có: {kinds})", kind=kind, kinds=", ".join(KINDS))
+        )
     target = Path(path)
     if not target.parent.is_dir():
-        raise DocumentError(f"Không có thư mục {target.parent} để ghi {target.name}.")
+        raise DocumentError(
+            tr("Không có thư mục {folder} để ghi {name}.", folder=target.parent, name=target.name)
+        )
     today = on or date.today()
     village_id = _village_id(db, village)
     if target.suffix.casefold() == ".xlsx":
@@ -130,7 +139,7 @@ def write_document(
         )
     elif kind == "minutes":
         if village_id is None:
-            raise DocumentError("Biên bản họp dân cần chọn thôn (--village).")
+            raise DocumentError(tr("Biên bản họp dân cần chọn thôn (--village)."))
         documents = minutes_documents(db, round_id, village_id)
     elif kind == "notice":
         documents = [notice_document(db, round_id)]
@@ -161,12 +170,12 @@ def write_into_folder(
     one; the minutes of every village that met when no village is given. Return the files."""
     year = round_year(db, round_id)
     if year is None:
-        raise DocumentError(f"Không tìm thấy đợt rà soát mã {round_id}")
+        raise DocumentError(tr("Không tìm thấy đợt rà soát mã {round_id}", round_id=round_id))
     stem, folder = f"{FILE_STEMS[kind]}-{year}", Path(folder)
     if kind == "minutes":
         villages = [village_id] if village_id is not None else villages_that_met(db, round_id)
         if not villages:
-            raise DocumentError("Chưa có cuộc họp dân nào trong đợt rà soát này.")
+            raise DocumentError(tr("Chưa có cuộc họp dân nào trong đợt rà soát này."))
         return [
             write_document(
                 db, round_id, kind, folder / f"{stem}-{_file_word(db, v)}.pdf", village=v, on=on

@@ -10,6 +10,7 @@ from typing import Any
 import sqlite_utils
 
 from gnapp.core.vietnamese import format_date, format_number, format_percent
+from gnapp.i18n import tr
 from gnapp.reporting.document import (
     Block,
     Bullet,
@@ -154,7 +155,11 @@ def minutes_documents(
     meetings = village_meetings(db, round_id, village_id)
     if not meetings:
         raise DocumentError(
-            f"{village_label(village)} chưa họp dân trong {context.found.title}: chưa có biên bản."
+            tr(
+                "{village} chưa họp dân trong {round}: chưa có biên bản.",
+                village=village,
+                round=context.found.title_in(tr),
+            )
         )
     listed = len(context.states(village_id))
     return [_minutes(context, meeting, village, listed) for meeting in meetings]

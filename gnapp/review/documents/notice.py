@@ -10,6 +10,7 @@ import sqlite_utils
 
 from gnapp.core.official import document_kind
 from gnapp.core.vietnamese import format_date
+from gnapp.i18n import tr
 from gnapp.reporting.document import Annex, Block, OfficialDocument, TextParagraph, number_symbol
 from gnapp.reporting.tables import Row, Table, Total
 from gnapp.reporting.tables.pdf import data_table
@@ -37,7 +38,10 @@ def _posting(context: Context) -> dict[str, Any]:
     posted = workflow.posting(context.db, context.found.id)
     if posted is None:
         raise DocumentError(
-            f"{context.found.title}: kết quả chưa được niêm yết (chưa mở đợt niêm yết)."
+            tr(
+                "{round}: kết quả chưa được niêm yết (chưa mở đợt niêm yết).",
+                round=context.found.title_in(tr),
+            )
         )
     return posted
 

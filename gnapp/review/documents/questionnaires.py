@@ -12,6 +12,7 @@ import sqlite_utils
 from gnapp.core.classify import Classification, _income_line_text
 from gnapp.core.record import field_label, value_label
 from gnapp.core.vietnamese import format_date, format_money, format_number
+from gnapp.i18n import tr
 from gnapp.reporting.document import (
     Block,
     Bullet,
@@ -254,7 +255,13 @@ def _questionnaire(context: Context, state: HouseholdState, on: date) -> Officia
     form_b = workflow.questionnaire(db, found.id, state.household_id, "B")
     form_a = workflow.questionnaire(db, found.id, state.household_id, "A")
     if form_b is None and form_a is None:
-        raise DocumentError(f"Hộ {state.code} chưa có phiếu rà soát trong {found.title}.")
+        raise DocumentError(
+            tr(
+                "Hộ {code} chưa có phiếu rà soát trong {round}.",
+                code=state.code,
+                round=found.title_in(tr),
+            )
+        )
     body: list[Block] = []
     if form_a is not None:
         screening = form_a["answers"].get("form_a") or {}
@@ -333,10 +340,16 @@ def questionnaire_documents(
         states = [s for s in states if s.code == household_code]
         if not states:
             raise DocumentError(
-                f"Hộ {household_code} không có trong danh sách rà soát của {context.found.title}."
+                tr(
+                    "Hộ {code} không có trong danh sách rà soát của {round}.",
+                    code=household_code,
+                    round=context.found.title_in(tr),
+                )
             )
         return [_questionnaire(context, states[0], on)]
     surveyed = [s for s in states if s.surveyed]
     if not surveyed:
-        raise DocumentError(f"{context.found.title}: chưa có phiếu rà soát nào.")
+        raise DocumentError(
+            tr("{round}: chưa có phiếu rà soát nào.", round=context.found.title_in(tr))
+        )
     return [_questionnaire(context, s, on) for s in surveyed]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gnapp.core.record import RecordError
+from gnapp.i18n import tr
 from gnapp.importers.reading import ImportFileError
 from gnapp.progress import Progress
 from gnapp.review.tablet.plan import TabletPlan
@@ -32,12 +33,12 @@ def apply_tablet_import(
     kept when one fails or the user cancels)."""
     good = plan.to_save()
     if not good:
-        raise ImportFileError("Không có phiếu nào nhập được từ tệp này.")
+        raise ImportFileError(tr("Không có phiếu nào nhập được từ tệp này."))
     classes: dict[str, int] = {}
     with cdb.transaction():
         for number, submission in enumerate(good):
             if progress is not None:
-                progress(number, len(good), f"Đang ghi phiếu hộ {submission.code}…")
+                progress(number, len(good), tr("Đang ghi phiếu hộ {code}…", code=submission.code))
             assert submission.household_id is not None
             saved = [("A", submission.screening, submission.screening_member_ids),
                      ("B", submission.record, submission.member_ids)]  # fmt: skip
@@ -52,12 +53,19 @@ def apply_tablet_import(
                         )  # fmt: skip
             except (RecordError, DatabaseError, ValueError) as error:
                 raise ImportFileError(
-                    f"Tệp {submission.file}, trang “{submission.sheet}”, dòng {submission.row}, "
-                    f"hộ {submission.code}: {error}. Chưa ghi phiếu nào."
+                    tr(
+                        "Tệp {file}, trang “{sheet}”, dòng {row}, hộ {code}: {error}. Chưa ghi "
+                        "phiếu nào.",
+                        file=submission.file,
+                        sheet=submission.sheet,
+                        row=submission.row,
+                        code=submission.code,
+                        error=error,
+                    )
                 ) from error
             code = result.class_code if result is not None else submission.class_code
             if code:
                 classes[code] = classes.get(code, 0) + 1
         if progress is not None:
-            progress(len(good), len(good), "Đã ghi xong")
+            progress(len(good), len(good), tr("Đã ghi xong"))
     return TabletResult(len(good), classes)

@@ -13,6 +13,7 @@ from typing import Any
 
 from gnapp.core.record import VALUE_LABELS
 from gnapp.core.vietnamese import fold, parse_number
+from gnapp.i18n import tr
 from gnapp.importers import parsing
 from gnapp.importers.headers import heading_key
 from gnapp.importers.parsing import CellError
@@ -45,12 +46,17 @@ def boolean(value: Any) -> bool:
         return True
     if key in _FALSE:
         return False
-    raise CellError(f"“{written}” không phải câu trả lời có/không (ghi 1/0, có/không, yes/no)")
+    raise CellError(
+        tr(
+            "“{written}” không phải câu trả lời có/không (ghi 1/0, có/không, yes/no)",
+            written=written,
+        )
+    )
 
 
 def _number(value: Any, item: Field) -> int | float:
     if isinstance(value, bool):
-        raise CellError(f"“{value}” không phải số")
+        raise CellError(tr("“{written}” không phải số", written=value))
     if isinstance(value, int | float):
         number: Decimal | float = value
     else:
@@ -60,19 +66,20 @@ def _number(value: Any, item: Field) -> int | float:
                 Decimal(written) if _MACHINE_NUMBER.fullmatch(written) else parse_number(written)
             )
         except ValueError:
-            raise CellError(f"“{written}” không phải số") from None
+            raise CellError(tr("“{written}” không phải số", written=written)) from None
     if item.kind == "integer":
         if number != int(number):
-            raise CellError(f"“{parsing.shown(value)}” không phải số nguyên")
+            raise CellError(tr("“{written}” không phải số nguyên", written=parsing.shown(value)))
         return int(number)
     return int(number) if number == int(number) else float(number)
 
 
 def _allowed(item: Field) -> str:
-    """The choices of a field with their Vietnamese words: "piped (nước máy), ..."."""
+    """The choices of a field with their words: "piped (nước máy), ..." (in the user's
+    language)."""
     labels = VALUE_LABELS.get(item.id) or VALUE_LABELS.get(f"household.{item.name}", {})
     return ", ".join(
-        f"{code} ({labels[code]})" if code in labels else code for code in item.choices
+        f"{code} ({tr(labels[code])})" if code in labels else code for code in item.choices
     )
 
 
@@ -80,7 +87,13 @@ def _choice(value: Any, item: Field) -> str:
     written = parsing.text(value) or ""
     found = _choice_words(item.id).get(heading_key(written))
     if found is None:
-        raise CellError(f"“{written}” không thuộc các lựa chọn: {_allowed(item)}")
+        raise CellError(
+            tr(
+                "“{written}” không thuộc các lựa chọn: {choices}",
+                written=written,
+                choices=_allowed(item),
+            )
+        )
     return found
 
 
@@ -97,7 +110,11 @@ def _choices(value: Any, item: Field) -> list[str]:
         code = words.get(heading_key(piece))
         if code is None:
             raise CellError(
-                f"“{piece.strip()}” không thuộc các lựa chọn ({', '.join(item.choices)})"
+                tr(
+                    "“{written}” không thuộc các lựa chọn ({choices})",
+                    written=piece.strip(),
+                    choices=", ".join(item.choices),
+                )
             )
         if code not in found:
             found.append(code)
@@ -119,7 +136,9 @@ def _date(value: Any) -> str:
             return date(int(day[3]), int(day[2]), int(day[1])).isoformat()
     except ValueError:
         pass
-    raise CellError(f"Ngày “{written}” không đọc được (ghi ngày/tháng/năm hoặc YYYY-MM-DD)")
+    raise CellError(
+        tr("Ngày “{written}” không đọc được (ghi ngày/tháng/năm hoặc YYYY-MM-DD)", written=written)
+    )
 
 
 @dataclass

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from gnapp.core.vietnamese import fold
+from gnapp.i18n import tr
 from gnapp.importers.headers import IGNORE, heading_key, recognised_field
 from gnapp.importers.reading import ImportFileError
 from gnapp.review.questionnaire import load_questionnaire
@@ -167,20 +168,27 @@ class SavedMapping:
 
 
 def load_mapping(path: str | Path) -> SavedMapping:
-    """Read and check a saved mapping (ImportFileError in Vietnamese when it is not one)."""
+    """Read and check a saved mapping (ImportFileError saying why when it is not one)."""
     path = Path(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
-        raise ImportFileError(f"Không tìm thấy tệp ghép cột: {path}") from None
+        raise ImportFileError(tr("Không tìm thấy tệp ghép cột: {path}", path=path)) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise ImportFileError(
-            f"Tệp ghép cột “{path.name}” không phải JSON hợp lệ ({error})."
+            tr(
+                "Tệp ghép cột “{name}” không phải JSON hợp lệ ({error}).",
+                name=path.name,
+                error=error,
+            )
         ) from None
     if not isinstance(data, dict) or not isinstance(data.get("columns", {}), dict):
         raise ImportFileError(
-            f'Tệp ghép cột “{path.name}” cần dạng {{"columns": {{tiêu đề cột: trường}}, '
-            '"values": {trường: {giá trị trong tệp: giá trị}}}.'
+            tr(
+                'Tệp ghép cột “{name}” cần dạng {{"columns": {{tiêu đề cột: trường}}, '
+                '"values": {{trường: {{giá trị trong tệp: giá trị}}}}}}.',
+                name=path.name,
+            )
         )
     columns = {str(k): str(v) for k, v in data.get("columns", {}).items()}
     for heading, target in columns.items():
@@ -189,25 +197,42 @@ def load_mapping(path: str | Path) -> SavedMapping:
             continue
         if target_field not in fields_by_id():
             raise ImportFileError(
-                f"Tệp ghép cột “{path.name}”: cột “{heading}” ghép vào trường “{target_field}” "
-                "không có trong mẫu bản ghi hộ (ví dụ: household.water_source, member.sex)."
+                tr(
+                    "Tệp ghép cột “{name}”: cột “{heading}” ghép vào trường “{field}” không có "
+                    "trong mẫu bản ghi hộ (ví dụ: household.water_source, member.sex).",
+                    name=path.name,
+                    heading=heading,
+                    field=target_field,
+                )
             )
         item = field_by_id(target_field)
         if choice and (item.kind != "choices" or choice not in item.choices):
             raise ImportFileError(
-                f"Tệp ghép cột “{path.name}”: “{choice}” không phải một lựa chọn của trường "
-                f"“{target_field}”."
+                tr(
+                    "Tệp ghép cột “{name}”: “{choice}” không phải một lựa chọn của trường "
+                    "“{field}”.",
+                    name=path.name,
+                    choice=choice,
+                    field=target_field,
+                )
             )
     values = data.get("values", {})
     if not isinstance(values, dict) or not all(isinstance(v, dict) for v in values.values()):
         raise ImportFileError(
-            f"Tệp ghép cột “{path.name}”: mục “values” cần dạng {{trường: {{giá trị trong tệp: "
-            "giá trị}}."
+            tr(
+                "Tệp ghép cột “{name}”: mục “values” cần dạng {{trường: {{giá trị trong tệp: "
+                "giá trị}}}}.",
+                name=path.name,
+            )
         )
     unknown = [key for key in values if key not in fields_by_id()]
     if unknown:
         raise ImportFileError(
-            f"Tệp ghép cột “{path.name}”: mục “values” nêu trường không có: {', '.join(unknown)}."
+            tr(
+                "Tệp ghép cột “{name}”: mục “values” nêu trường không có: {fields}.",
+                name=path.name,
+                fields=", ".join(unknown),
+            )
         )
     return SavedMapping(
         columns, {key: {fold(str(k)): v for k, v in m.items()} for key, m in values.items()}

@@ -17,6 +17,7 @@ from gnapp.core.classify import CLASS_LABELS
 from gnapp.core.record import RecordError, record_problems
 from gnapp.core.standards import StandardError
 from gnapp.core.vietnamese import format_date
+from gnapp.i18n import tr, tr_noop
 from gnapp.importers import parsing
 from gnapp.importers.parsing import CellError
 from gnapp.importers.plan import ERROR, WARNING
@@ -48,17 +49,22 @@ class TabletProblem:
     sheet: str
     row: int
     column: str  # "C (members/sex)", "" when the problem is the row's
-    field: str  # the field's Vietnamese label, "" when none
+    field: str  # the field's label in the user's language, "" when none
     message: str
     severity: str = ERROR
 
     @property
     def location(self) -> str:
-        where = f"Tệp {self.file}, trang “{self.sheet}”, dòng {self.row}"
+        where = tr(
+            "Tệp {file}, trang “{sheet}”, dòng {row}",
+            file=self.file,
+            sheet=self.sheet,
+            row=self.row,
+        )
         if self.column:
-            where += f", cột {self.column}"
+            where += tr(", cột {column}", column=self.column)
         if self.field:
-            where += f", trường “{self.field}”"
+            where += tr(", trường “{field}”", field=self.field)
         return where
 
     def __str__(self) -> str:
@@ -120,9 +126,12 @@ def review_list_problem(db: sqlite_utils.Database, round_id: int, household_id: 
     """Why the household cannot be surveyed in the round (not on its review list), or None."""
     entry = review.entry(db, round_id, household_id)
     if entry is None:
-        return "Hộ không có trong danh sách rà soát của đợt này: thêm hộ vào danh sách trước."
+        return tr("Hộ không có trong danh sách rà soát của đợt này: thêm hộ vào danh sách trước.")
     if entry["removed_reason"] is not None:
-        return f"Hộ đã được đưa ra khỏi danh sách rà soát của đợt này ({entry['removed_reason']})."
+        return tr(
+            "Hộ đã được đưa ra khỏi danh sách rà soát của đợt này ({reason}).",
+            reason=entry["removed_reason"],
+        )
     return None
 
 
@@ -164,7 +173,10 @@ class _Builder:
         message: str,
         severity: str = ERROR,
     ) -> None:
+        """A problem of the submission; ``label`` (a field's label, a catalogue text) is shown
+        in the user's language."""
         shown = f"{column_letter(column)} ({table.headings[column]})" if column is not None else ""
+        label = tr(label) if label else ""
         submission.problems.append(
             TabletProblem(table.file, table.sheet.name, row, shown, label, message, severity)
         )
@@ -215,7 +227,7 @@ class _Builder:
         code = parsing.text(table.cell(cells, code_column))
         submission = Submission(table.file, table.sheet.name, row, code)
         if code is None:
-            self.problem(submission, table, row, code_column, "Mã hộ", "Thiếu mã hộ")
+            self.problem(submission, table, row, code_column, tr_noop("Mã hộ"), tr("Thiếu mã hộ"))
             return submission
         answers, where = self.read_row(submission, table, row, cells)
         submission.surveyed_on = answers.pop("questionnaire.surveyed_on", None)
@@ -223,14 +235,14 @@ class _Builder:
         submission.household_id = register.household_id_by_code(self.db, code)
         if submission.household_id is None:
             self.problem(
-                submission, table, row, code_column, "Mã hộ",
-                f"Không có hộ mã {code} trong sổ hộ của xã",
+                submission, table, row, code_column, tr_noop("Mã hộ"),
+                tr("Không có hộ mã {code} trong sổ hộ của xã", code=code),
             )  # fmt: skip
             return submission
         village_id = register.stored_household(self.db, submission.household_id)["village_id"]
         reason = review_list_problem(self.db, self.round.id, submission.household_id)
         if reason:
-            self.problem(submission, table, row, code_column, "Mã hộ", reason)
+            self.problem(submission, table, row, code_column, tr_noop("Mã hộ"), reason)
         if any(role.field.startswith(SCREENING) for role in table.roles if role.field):
             answered = {k: answers.pop(k) for k in list(answers) if k.startswith(SCREENING)}
             if not self.screen(submission, table, row, answered, where) or reason:
@@ -256,9 +268,11 @@ class _Builder:
             member_origin = [None] * len(record["members"])
             if members is not None:
                 self.problem(
-                    submission, table, row, None, "Thành viên",
-                    "Phiếu không có dòng thành viên nào: giữ nguyên danh sách thành viên "
-                    "trong sổ hộ",
+                    submission, table, row, None, tr_noop("Thành viên"),
+                    tr(
+                        "Phiếu không có dòng thành viên nào: giữ nguyên danh sách thành viên "
+                        "trong sổ hộ"
+                    ),
                     WARNING,
                 )  # fmt: skip
         submission.record = record
@@ -321,9 +335,11 @@ class _Builder:
         for member_id, member in by_id.items():
             if member_id not in ids:
                 self.problem(
-                    submission, members, rows[0][0], None, "Thành viên",
-                    f"{member.get('full_name')} có trong sổ hộ nhưng không có trong phiếu: "
-                    "sẽ được đưa ra khỏi hộ",
+                    submission, members, rows[0][0], None, tr_noop("Thành viên"),
+                    tr(
+                        "{name} có trong sổ hộ nhưng không có trong phiếu: sẽ được đưa ra khỏi hộ",
+                        name=member.get("full_name"),
+                    ),
                     WARNING,
                 )  # fmt: skip
         return roster, ids, origin
@@ -343,7 +359,9 @@ class _Builder:
         reported: set[tuple[int | None, str]] = set()
 
         def place(member: int | None, field_id: str, message: str, severity: str) -> None:
-            label = field_by_id(field_id).label if field_id in fields_by_id() else "Thành viên"
+            label = (
+                field_by_id(field_id).label if field_id in fields_by_id() else tr_noop("Thành viên")
+            )
             origin = member_origin[member] if member is not None else None
             if origin is not None:
                 target, at, columns = origin
@@ -353,7 +371,12 @@ class _Builder:
                 return
             if member is not None:  # a member kept from the register: no row of its own
                 name = record["members"][member].get("full_name") or ""
-                message = f"Thành viên thứ {member + 1} ({name}): {message}"
+                message = tr(
+                    "Thành viên thứ {number} ({name}): {message}",
+                    number=member + 1,
+                    name=name,
+                    message=message,
+                )
             self.problem(submission, table, row, where.get(field_id), label, message, severity)
 
         for error in record_problems(record, self.round.reference_date):
@@ -387,8 +410,10 @@ class _Builder:
             self.problem(submission, table, row, None, "", str(error))
             return
         if result.class_code is None:
-            missing = "; ".join(result.notes or ("thiếu dữ liệu",))
-            self.problem(submission, table, row, None, "", f"Chưa phân loại được — {missing}")
+            missing = "; ".join(result.notes or (tr("thiếu dữ liệu"),))
+            self.problem(
+                submission, table, row, None, "", tr("Chưa phân loại được — {why}", why=missing)
+            )
             return
         submission.class_code = result.class_code
         submission.class_label = result.class_label
@@ -410,7 +435,10 @@ def plan_tablet_import(
         raise ImportFileError(str(error)) from None
     if found.locked:
         raise ImportFileError(
-            f"{found.title} đã được công nhận và khóa: không nhập thêm phiếu được."
+            tr(
+                "{round} đã được công nhận và khóa: không nhập thêm phiếu được.",
+                round=found.title_in(tr),
+            )
         )
     export = read_export(paths, mapping)
     check_round(db, round_id, export.main)
@@ -426,9 +454,15 @@ def plan_tablet_import(
         parent_key = main.link_column((parent_name,))
         if parent_key is None:
             raise ImportFileError(
-                f"Trang thành viên “{members.sheet.name}” nối với phiếu qua cột "
-                f"{members.headings[child_link]} nhưng trang “{main.sheet.name}” của tệp "
-                f"{main.file} không có cột {parent_name}."
+                tr(
+                    "Trang thành viên “{members}” nối với phiếu qua cột {link} nhưng trang "
+                    "“{main}” của tệp {file} không có cột {parent}.",
+                    members=members.sheet.name,
+                    link=members.headings[child_link],
+                    main=main.sheet.name,
+                    file=main.file,
+                    parent=parent_name,
+                )
             )
         for row, cells in members.data_rows():
             key = parsing.text(members.cell(cells, child_link))
@@ -438,7 +472,11 @@ def plan_tablet_import(
     used: set[str] = set()
     for number, (row, cells) in enumerate(rows):
         if progress is not None and number % _PROGRESS_EVERY == 0:
-            progress(number, len(rows), f"Đang kiểm tra phiếu {number + 1}/{len(rows)}…")
+            progress(
+                number,
+                len(rows),
+                tr("Đang kiểm tra phiếu {number}/{total}…", number=number + 1, total=len(rows)),
+            )
         key = parsing.text(main.cell(cells, parent_key)) if parent_key is not None else None
         mine = children.get(key, []) if key is not None else []
         if key is not None:
@@ -451,9 +489,13 @@ def plan_tablet_import(
             for row, _ in orphans:
                 problems.append(
                     TabletProblem(
-                        members.file, members.sheet.name, row, "", "Thành viên",
-                        f"Dòng thành viên không thuộc phiếu nào (mã nối “{key}” không có ở "
-                        f"trang “{main.sheet.name}”)",
+                        members.file, members.sheet.name, row, "", tr("Thành viên"),
+                        tr(
+                            "Dòng thành viên không thuộc phiếu nào (mã nối “{key}” không có ở "
+                            "trang “{sheet}”)",
+                            key=key,
+                            sheet=main.sheet.name,
+                        ),
                     )
                 )  # fmt: skip
     _flag_duplicates(submissions)
@@ -477,9 +519,12 @@ def _flag_duplicates(submissions: list[Submission]) -> None:
             others = ", ".join(str(s.row) for s in same if s is not submission)
             submission.problems.append(
                 TabletProblem(
-                    submission.file, submission.sheet, submission.row, "", "Mã hộ",
-                    f"Hộ {submission.code} có phiếu trùng ở dòng {others}: xóa phiếu thừa "
-                    "rồi nhập lại",
+                    submission.file, submission.sheet, submission.row, "", tr("Mã hộ"),
+                    tr(
+                        "Hộ {code} có phiếu trùng ở dòng {rows}: xóa phiếu thừa rồi nhập lại",
+                        code=submission.code,
+                        rows=others,
+                    ),
                 )
             )  # fmt: skip
 
@@ -490,12 +535,16 @@ def _flag_surveyed(db: sqlite_utils.Database, round_id: int, submissions: list[S
     for submission in submissions:
         if submission.household_id in done:
             when = done[submission.household_id]
-            shown = format_date(date.fromisoformat(when)) if when else "trước đây"
+            shown = format_date(date.fromisoformat(when)) if when else tr("trước đây")
             submission.problems.append(
                 TabletProblem(
                     submission.file, submission.sheet, submission.row, "", "",
-                    f"Hộ {submission.code} đã có Phiếu B hoàn thành (rà soát {shown}): "
-                    "phiếu này sẽ thay phiếu cũ",
+                    tr(
+                        "Hộ {code} đã có Phiếu B hoàn thành (rà soát {when}): phiếu này sẽ thay "
+                        "phiếu cũ",
+                        code=submission.code,
+                        when=shown,
+                    ),
                     WARNING,
                 )
             )  # fmt: skip

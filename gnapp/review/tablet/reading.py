@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gnapp.i18n import tr
 from gnapp.importers import parsing
 from gnapp.importers.limits import MAX_FILE_BYTES, size
 from gnapp.importers.reading import (
@@ -82,8 +83,13 @@ def _expand(paths: Sequence[str | Path], folder: Path) -> list[tuple[str, Path]]
                 for number, name in enumerate(names):
                     if archive.getinfo(name).file_size > MAX_FILE_BYTES:
                         raise ImportFileError(
-                            f"Tệp “{name}” trong tệp nén “{path.name}” lớn quá "
-                            f"{size(MAX_FILE_BYTES)}, giới hạn của một tệp nhập."
+                            tr(
+                                "Tệp “{name}” trong tệp nén “{archive}” lớn quá {limit}, giới "
+                                "hạn của một tệp nhập.",
+                                name=name,
+                                archive=path.name,
+                                limit=size(MAX_FILE_BYTES),
+                            )
                         )
                     target = folder / str(number) / Path(name).name  # its sheet keeps the name
                     target.parent.mkdir()
@@ -92,9 +98,13 @@ def _expand(paths: Sequence[str | Path], folder: Path) -> list[tuple[str, Path]]
         except ImportFileError:
             raise
         except Exception as error:  # a damaged archive, whatever zipfile finds wrong
-            raise ImportFileError(f"Không mở được tệp nén “{path.name}” ({error}).") from None
+            raise ImportFileError(
+                tr("Không mở được tệp nén “{name}” ({error}).", name=path.name, error=error)
+            ) from None
         if not names:
-            raise ImportFileError(f"Tệp nén “{path.name}” không có tệp CSV hay bảng tính nào.")
+            raise ImportFileError(
+                tr("Tệp nén “{name}” không có tệp CSV hay bảng tính nào.", name=path.name)
+            )
     return found
 
 
@@ -108,7 +118,7 @@ class Export:
 def read_export(paths: Sequence[str | Path], mapping: SavedMapping | None = None) -> Export:
     """The table of submissions and the table of members (if any) of the files given."""
     if not paths:
-        raise ImportFileError("Chưa chọn tệp nào.")
+        raise ImportFileError(tr("Chưa chọn tệp nào."))
     sheets: list[tuple[str, Sheet]] = []
     with tempfile.TemporaryDirectory(prefix="gnapp-tablet-") as folder:
         for name, path in _expand(paths, Path(folder)):
@@ -130,22 +140,30 @@ def read_export(paths: Sequence[str | Path], mapping: SavedMapping | None = None
     with_code = [t for t in mains if household_code_column(t) is not None]
     if not with_code:
         raise ImportFileError(
-            "Không tìm thấy cột mã hộ (household_code hoặc “Mã hộ”) trong "
-            + ", ".join(f"trang “{t.sheet.name}” của tệp {t.file}" for t in mains)
+            tr("Không tìm thấy cột mã hộ (household_code hoặc “Mã hộ”) trong ")
+            + ", ".join(
+                tr("trang “{sheet}” của tệp {file}", sheet=t.sheet.name, file=t.file) for t in mains
+            )
             if mains
-            else "Không tìm thấy trang nào có dữ liệu phiếu."
+            else tr("Không tìm thấy trang nào có dữ liệu phiếu.")
         )
     if len(with_code) > 1:
         raise ImportFileError(
-            "Có nhiều trang chứa cột mã hộ ("
-            + ", ".join(f"{t.file} › {t.sheet.name}" for t in with_code)
-            + "): mỗi lần nhập một biểu mẫu (một trang phiếu chính và trang thành viên)."
+            tr(
+                "Có nhiều trang chứa cột mã hộ ({sheets}): mỗi lần nhập một biểu mẫu (một trang "
+                "phiếu chính và trang thành viên).",
+                sheets=", ".join(f"{t.file} › {t.sheet.name}" for t in with_code),
+            )
         )
     main = with_code[0]
     for table in mains:
         if table is not main:
             notes.append(
-                f"Bỏ qua trang “{table.sheet.name}” của tệp {table.file} (không có cột mã hộ)."
+                tr(
+                    "Bỏ qua trang “{sheet}” của tệp {file} (không có cột mã hộ).",
+                    sheet=table.sheet.name,
+                    file=table.file,
+                )
             )
     members = None
     if repeats:
@@ -154,8 +172,12 @@ def read_export(paths: Sequence[str | Path], mapping: SavedMapping | None = None
         for table in repeats:
             if table is not members:
                 notes.append(
-                    f"Bỏ qua nhóm lặp “{table.sheet.name}” của tệp {table.file} "
-                    "(không phải danh sách thành viên)."
+                    tr(
+                        "Bỏ qua nhóm lặp “{sheet}” của tệp {file} (không phải danh sách thành "
+                        "viên).",
+                        sheet=table.sheet.name,
+                        file=table.file,
+                    )
                 )
     for table in filter(None, (main, members)):
         unknown = [
@@ -165,8 +187,12 @@ def read_export(paths: Sequence[str | Path], mapping: SavedMapping | None = None
         ]
         if unknown:
             notes.append(
-                f"Cột không dùng ở trang “{table.sheet.name}” của tệp {table.file}: "
-                + ", ".join(unknown)
+                tr(
+                    "Cột không dùng ở trang “{sheet}” của tệp {file}: {columns}",
+                    sheet=table.sheet.name,
+                    file=table.file,
+                    columns=", ".join(unknown),
+                )
             )
     return Export(main, members, notes)
 

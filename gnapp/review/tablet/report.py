@@ -1,15 +1,18 @@
-"""The problems of a tablet import written to a spreadsheet for the reviewers."""
+"""The problems of a tablet import written to a spreadsheet for the reviewers, in the user's
+language like the problems themselves (a working file, not a document)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from gnapp.core.cell_text import keep_text
+from gnapp.i18n import tr, tr_noop
 from gnapp.importers.plan import ERROR, WARNING
 from gnapp.review.tablet.plan import TabletPlan
 
-REPORT_HEADINGS = ("Tệp", "Trang", "Dòng", "Cột", "Trường", "Mức", "Nội dung")
-SEVERITY_LABELS = {ERROR: "Lỗi", WARNING: "Cảnh báo"}
+REPORT_HEADINGS = (tr_noop("Tệp"), tr_noop("Trang"), tr_noop("Dòng"), tr_noop("Cột"),
+                   tr_noop("Trường"), tr_noop("Mức"), tr_noop("Nội dung"))  # fmt: skip
+SEVERITY_LABELS = {ERROR: tr_noop("Lỗi"), WARNING: tr_noop("Cảnh báo")}
 
 
 def write_problem_report(plan: TabletPlan, path: str | Path) -> int:
@@ -21,14 +24,14 @@ def write_problem_report(plan: TabletPlan, path: str | Path) -> int:
     problems = plan.all_problems()
     workbook = openpyxl.Workbook()
     sheet = workbook.active
-    sheet.title = "Lỗi nhập phiếu"
-    sheet.append(list(REPORT_HEADINGS))
+    sheet.title = tr("Lỗi nhập phiếu")
+    sheet.append([tr(heading) for heading in REPORT_HEADINGS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for problem in problems:
         sheet.append(
             [problem.file, problem.sheet, problem.row, problem.column, problem.field,
-             SEVERITY_LABELS[problem.severity], problem.message]
+             tr(SEVERITY_LABELS[problem.severity]), problem.message]
         )  # fmt: skip
     for cells in sheet.iter_rows():
         for cell in cells:

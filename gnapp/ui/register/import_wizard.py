@@ -217,7 +217,7 @@ class MappingPage(QWizardPage):
         self.layout_choice = QComboBox()
         self.layout_choice.addItem(tr("Tự nhận biết"), None)
         for key, label in LAYOUT_LABELS.items():
-            self.layout_choice.addItem(label, key)
+            self.layout_choice.addItem(tr(label), key)
         self.default_village = QComboBox()
         form = QFormLayout()
         form.addRow(tr("Cách ghi trong tệp:"), self.layout_choice)
@@ -251,7 +251,7 @@ class MappingPage(QWizardPage):
             combo.addItem(tr("(bỏ qua cột này)"), "ignore")
             for field in import_fields():
                 if field.id != "ignore":
-                    combo.addItem(field.label, field.id)
+                    combo.addItem(tr(field.label), field.id)
             self.combos[column.index] = combo
             samples = [
                 shown(values[column.index])
@@ -365,7 +365,7 @@ class PreviewPage(QWizardPage):
             self.duplicates.setItem(row, 1, _item(duplicate.message))
             combo = QComboBox()
             for key, label in DECISION_LABELS.items():
-                combo.addItem(label, key)
+                combo.addItem(tr(label), key)
             combo.setCurrentIndex(combo.findData(plan.decisions.get(duplicate.household)))
             combo.setEnabled(not duplicate.in_database)
             combo.currentIndexChanged.connect(
@@ -396,7 +396,7 @@ class PreviewPage(QWizardPage):
             tr(
                 "{layout}. Số dòng: {rows} — nhận: {accepted}, có cảnh báo: {warned}, "
                 "bị loại: {rejected}, hộ trùng: {duplicates}.",
-                layout=LAYOUT_LABELS[plan.layout],
+                layout=tr(LAYOUT_LABELS[plan.layout]),
                 rows=format_number(s.rows),
                 accepted=format_number(s.accepted),
                 warned=format_number(s.warned),
