@@ -27,7 +27,7 @@ from gnapp.core.record import RecordError, age_in_months
 from gnapp.core.rules import Kind, Rule, RuleError, Template, compile_rule, compile_template
 from gnapp.core.rules import literal_kind as _value_kind
 from gnapp.data import form_file
-from gnapp.i18n import Translate, as_written, tr_noop
+from gnapp.i18n import Translate, as_written, tr, tr_noop
 
 FORMAT_VERSION = 1
 AREAS = ("rural", "urban")
@@ -767,8 +767,11 @@ class PointsTable:
         by_id = {item.id: item for item in self.items}
         for item_id in answers:
             if item_id not in by_id:
+                # as documents write it: the comparison of standards quotes the reason
                 raise RecordError(
-                    f"bảng điểm '{self.name}' không có mục '{item_id}'",
+                    as_written(
+                        "bảng điểm '{table}' không có mục '{item}'", table=self.name, item=item_id
+                    ),
                     path=f"income.b1_answers.{item_id}",
                     household_code=household_code,
                 )
@@ -781,8 +784,13 @@ class PointsTable:
             option = next((o for o in item.options if _same_value(o.value, answer)), None)
             if option is None:
                 allowed = ", ".join(f"{_shown(o.value)} ({o.label})" for o in item.options)
-                raise RecordError(
-                    f"{_shown(answer)} không thuộc các lựa chọn của mục '{item.name}': {allowed}",
+                raise RecordError(  # as documents write it, as above
+                    as_written(
+                        "{answer} không thuộc các lựa chọn của mục '{item}': {allowed}",
+                        answer=_shown(answer),
+                        item=item.name,
+                        allowed=allowed,
+                    ),
                     path=f"income.b1_answers.{item.id}",
                     household_code=household_code,
                 )
@@ -850,7 +858,9 @@ def load_points_table(path: str | Path) -> PointsTable:
 def find_points_table(standard_id: str, area: str, region: str) -> PointsTable | None:
     """The points table installed under forms/standards/points/ for a standard, area, region."""
     if region not in REGIONS:
-        raise ValueError(f"Vùng không biết '{region}' (có: {', '.join(REGIONS)})")
+        raise ValueError(
+            tr("Vùng không biết '{region}' (có: {known})", region=region, known=", ".join(REGIONS))
+        )
     tables = []
     for entry in form_file("standards", "points").iterdir():
         if entry.is_file() and entry.name.endswith(".json"):
