@@ -24,7 +24,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from gnapp.core.vietnamese import format_number, format_timestamp
-from gnapp.i18n import Sentence, tr, tr_noop, written
+from gnapp.i18n import Sentence, tr, tr_noop
 from gnapp.office.registry import find_commune, key_finder
 from gnapp.office.store.database import OFFICE_ROLES, OfficeDatabase
 from gnapp.office.store.packages import (
@@ -356,7 +356,7 @@ def receive_package(
                 "households": int(manifest.households),
                 "correction_of": receipt.corrects,
                 "notes": json.dumps(
-                    [written(note) for note in receipt.said_notes], ensure_ascii=False
+                    [note.written() for note in receipt.said_notes], ensure_ascii=False
                 ),
                 "log_length": manifest.change_log.length if manifest.change_log else None,
                 "log_head": manifest.change_log.head if manifest.change_log else None,

@@ -318,7 +318,7 @@ def key_finder(office: OfficeDatabase) -> Callable[[Manifest], PublicKey]:
                 ),
                 signing_key=manifest.signing_key,
                 commune=found.name,
-                **({"current": current.public.fingerprint} if current else {}),
+                current=current.public.fingerprint if current else None,
             )
         if key.revoked_at is not None:
             raise CheckFailed(
