@@ -31,6 +31,7 @@ from gnapp.core.record import age_at
 from gnapp.core.standards import load_standard
 from gnapp.core.vietnamese import make_citizen_id
 from gnapp.data import resource_file
+from gnapp.i18n import tr
 from gnapp.paths import user_cache_dir
 from gnapp.review import workflow
 from gnapp.review.progress import household_states
@@ -1132,7 +1133,7 @@ def fresh_demo_copy(target: str | Path, progress: Callable[[int, int], None] | N
     """
     target = Path(target)
     if target.exists():
-        raise DatabaseError(f"Tệp đã tồn tại, không ghi đè: {target}")
+        raise DatabaseError(tr("Tệp đã tồn tại, không ghi đè: {path}", path=target))
     source = _demo_source(progress)
     content = source.read_bytes()
     target.write_bytes(lzma.decompress(content) if source.name == BUNDLED_DEMO_XZ else content)

@@ -33,11 +33,11 @@ def load_catalogue(language: str) -> dict[str, str]:
     if language == SOURCE_LANGUAGE:
         return {}
     if language not in LANGUAGES:
-        raise ValueError(f"Ngôn ngữ không được hỗ trợ: {language}")
+        raise ValueError(tr("Ngôn ngữ không được hỗ trợ: {language}", language=language))
     text = resource_file("translations", catalogue_name(language)).read_text(encoding="utf-8")
     entries = json.loads(text)
     if not isinstance(entries, dict):
-        raise ValueError(f"Tệp bản dịch {catalogue_name(language)} không đúng dạng")
+        raise ValueError(tr("Tệp bản dịch {name} không đúng dạng", name=catalogue_name(language)))
     return {key: value for key, value in entries.items() if isinstance(value, str) and value}
 
 
@@ -74,3 +74,48 @@ def as_written(text: str, /, **values: object) -> str:
 # default: documents, exports) or ``tr`` (what the GUI shows). Its parameter is named
 # ``translate``, and its literal texts count as catalogue texts (gnapp/i18n_extract.py).
 Translate = Callable[..., str]
+
+
+class Sentence:
+    """A text and its fields kept apart until read: in the interface's language where it is
+    shown (``str()``), in Vietnamese where a record keeps it (``written()``): a package's check
+    that failed is shown to the officer and kept in the office's receipts."""
+
+    def __init__(self, text: str, /, **values: object) -> None:
+        self.text, self.values = text, values
+
+    def in_language(self, translate: Translate) -> str:
+        values = {name: _said(value, translate) for name, value in self.values.items()}
+        return translate(self.text, **values)
+
+    def __str__(self) -> str:
+        return self.in_language(tr)
+
+    def __repr__(self) -> str:
+        return f"Sentence({self.written()!r})"
+
+    def written(self) -> str:
+        return self.in_language(as_written)
+
+
+class Refusal(Exception):
+    """An error whose message is a Sentence: ``raise SomeRefusal(tr_noop("… {name}"), name=v)``,
+    shown in the interface's language, ``written(error)`` in Vietnamese."""
+
+    def __init__(self, text: str | Sentence, /, **values: object) -> None:
+        super().__init__(text if isinstance(text, Sentence) else Sentence(text, **values))
+
+    @property
+    def sentence(self) -> Sentence:
+        return self.args[0]
+
+
+def written(said: object) -> str:
+    """What ``said`` (a Sentence, a Refusal or any value) says in Vietnamese."""
+    return str(_said(said, as_written))
+
+
+def _said(value: object, translate: Translate) -> object:
+    if isinstance(value, Refusal):
+        value = value.sentence
+    return value.in_language(translate) if isinstance(value, Sentence) else value

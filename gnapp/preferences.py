@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from gnapp.i18n import LANGUAGES, SOURCE_LANGUAGE
+from gnapp.i18n import LANGUAGES, SOURCE_LANGUAGE, tr
 from gnapp.paths import user_data_dir
 
 FILE_NAME = "tuy-chon.json"
@@ -76,8 +76,12 @@ def writable_folder(folder: Path) -> Path:
             pass
     except OSError as error:
         raise PreferenceError(
-            f"Không ghi được vào thư mục sao lưu {folder}: {error.strerror or error}. "
-            "Hãy chọn thư mục khác (ví dụ trong Tài liệu của bạn hoặc ổ đĩa D:)."
+            tr(
+                "Không ghi được vào thư mục sao lưu {folder}: {error}. Hãy chọn thư mục khác "
+                "(ví dụ trong Tài liệu của bạn hoặc ổ đĩa D:).",
+                folder=folder,
+                error=error.strerror or error,
+            )
         ) from None
     return folder
 
@@ -101,7 +105,7 @@ def preferred_language() -> str:
 
 def remember_language(language: str) -> None:
     if language not in LANGUAGES:
-        raise ValueError(f"Ngôn ngữ không được hỗ trợ: {language}")
+        raise ValueError(tr("Ngôn ngữ không được hỗ trợ: {language}", language=language))
     save_preference("language", language)
 
 

@@ -6,8 +6,8 @@ a package signed by the demo's approver and its verification. The command line a
 that opens the main window on Qt's offscreen platform, so this module stays Qt-free.
 
 It matters most in the frozen build (``build_installer.py --self-test``): there it proves that
-the bundle carries what the app reads at run time. One Vietnamese line per step; the first
-failure stops the run and is named.
+the bundle carries what the app reads at run time. One line per step, in the interface's
+language; the first failure stops the run and is named.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from pathlib import Path
 
 from gnapp.core.vietnamese import format_decimal, format_number
 from gnapp.data import resource_file
+from gnapp.i18n import tr, tr_noop
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.users import User
 
@@ -33,7 +34,7 @@ APPROVER = "lanhdao"
 
 
 class SelfTestError(Exception):
-    """A step's failure, said in one Vietnamese line."""
+    """A step's failure, said in one line."""
 
 
 @dataclass
@@ -49,13 +50,13 @@ class SelfTest:
 
     def open_db(self) -> CommuneDatabase:
         if self.cdb is None:
-            raise SelfTestError("xã mẫu chưa được mở")
+            raise SelfTestError(tr("xã mẫu chưa được mở"))
         return self.cdb
 
 
 @dataclass(frozen=True)
 class Step:
-    name: str
+    name: str  # marked with tr_noop, shown through tr
     run: Callable[[SelfTest], str]  # returns a short detail for the step's line
 
 
@@ -64,11 +65,14 @@ def _demo_copy(context: SelfTest) -> str:
 
     bundled = resource_file("demo", BUNDLED_DEMO_XZ).is_file()
     if getattr(sys, "frozen", False) and not bundled:
-        raise SelfTestError(f"bản cài đặt thiếu xã mẫu (resources/demo/{BUNDLED_DEMO_XZ})")
+        raise SelfTestError(
+            tr("bản cài đặt thiếu xã mẫu (resources/demo/{file})", file=BUNDLED_DEMO_XZ)
+        )
     context.database = fresh_demo_copy(context.folder / BUNDLED_DEMO)
-    source = "bản kèm theo bộ cài" if bundled else "từ bộ sinh dữ liệu mẫu"
-    megabytes = context.database.stat().st_size / 1_000_000
-    return f"{source}, {format_decimal(megabytes, 1)} MB"
+    megabytes = format_decimal(context.database.stat().st_size / 1_000_000, 1)
+    if bundled:
+        return tr("bản kèm theo bộ cài, {size} MB", size=megabytes)
+    return tr("từ bộ sinh dữ liệu mẫu, {size} MB", size=megabytes)
 
 
 def _open_demo(context: SelfTest) -> str:
@@ -79,12 +83,18 @@ def _open_demo(context: SelfTest) -> str:
     assert context.database is not None
     report = check_integrity(context.database, quick=False)
     if not report.sound:
-        raise SelfTestError("dữ liệu không toàn vẹn: " + "; ".join(report.problems[:3]))
+        raise SelfTestError(
+            tr("dữ liệu không toàn vẹn: {problems}", problems="; ".join(report.problems[:3]))
+        )
     context.cdb = open_database(context.database)
     households = commune_counts(context.cdb.db).households
     if households == 0:
-        raise SelfTestError("xã mẫu không có hộ nào")
-    return f"lược đồ v{report.version}, {format_number(households)} hộ"
+        raise SelfTestError(tr("xã mẫu không có hộ nào"))
+    return tr(
+        "lược đồ v{version}, {households} hộ",
+        version=report.version,
+        households=format_number(households),
+    )
 
 
 def _classify(context: SelfTest) -> str:
@@ -98,7 +108,7 @@ def _classify(context: SelfTest) -> str:
     db = context.open_db().db
     every_round = rounds(db)
     if not every_round:
-        raise SelfTestError("xã mẫu không có đợt rà soát nào")
+        raise SelfTestError(tr("xã mẫu không có đợt rà soát nào"))
     review = max(every_round, key=lambda found: (found.reference_date, found.id))
     standard = standard_for_year(review.year)
     classified = differing = 0
@@ -107,16 +117,21 @@ def _classify(context: SelfTest) -> str:
         classified += 1
         differing += result.class_code != class_code
     if classified == 0:
-        raise SelfTestError(f"đợt rà soát năm {review.year} không có phiếu B nào")
+        raise SelfTestError(tr("đợt rà soát năm {year} không có phiếu B nào", year=review.year))
     if differing:
         raise SelfTestError(
-            f"{format_number(differing)}/{format_number(classified)} hộ phân loại khác kết quả "
-            "đợt rà soát đã ghi"
+            tr(
+                "{differing}/{classified} hộ phân loại khác kết quả đợt rà soát đã ghi",
+                differing=format_number(differing),
+                classified=format_number(classified),
+            )
         )
     context.review_year = review.year
-    return (
-        f"{format_number(classified)} hộ năm {review.year} theo chuẩn {standard.id}, "
-        "khớp kết quả đã ghi"
+    return tr(
+        "{count} hộ năm {year} theo chuẩn {standard}, khớp kết quả đã ghi",
+        count=format_number(classified),
+        year=review.year,
+        standard=standard.id,
     )
 
 
@@ -127,14 +142,16 @@ def _font(_: SelfTest) -> str:
 
     missing = [name for name in FONT_FILES.values() if not resource_file("fonts", name).is_file()]
     if missing:
-        raise SelfTestError("thiếu tệp phông chữ " + ", ".join(missing))
+        raise SelfTestError(tr("thiếu tệp phông chữ {files}", files=", ".join(missing)))
     register_fonts()
     for name in FONT_FILES:
         glyphs = pdfmetrics.getFont(name).face.charToGlyph
         lacking = [letter for letter in VIETNAMESE_LETTERS if ord(letter) not in glyphs]
         if lacking:
-            raise SelfTestError(f"phông {name} thiếu chữ {''.join(lacking)}")
-    return f"{len(FONT_FILES)} kiểu chữ Liberation Serif, đủ chữ tiếng Việt"
+            raise SelfTestError(
+                tr("phông {font} thiếu chữ {letters}", font=name, letters="".join(lacking))
+            )
+    return tr("{count} kiểu chữ Liberation Serif, đủ chữ tiếng Việt", count=len(FONT_FILES))
 
 
 def _report(context: SelfTest) -> str:
@@ -143,17 +160,19 @@ def _report(context: SelfTest) -> str:
 
     cdb = context.open_db()
     if context.review_year is None:
-        raise SelfTestError("chưa biết năm của đợt rà soát")
+        raise SelfTestError(tr("chưa biết năm của đợt rà soát"))
     header = default_header(cdb.db, date.today())
     built = write_report_files(
         cdb.db, "annual", str(context.review_year), {}, [], header, context.folder
     )
     pdf = built.pdf.read_bytes()
     if not pdf.startswith(b"%PDF") or b"LiberationSerif" not in pdf:
-        raise SelfTestError(f"tệp {built.pdf.name} không phải PDF có phông chữ tiếng Việt")
+        raise SelfTestError(
+            tr("tệp {file} không phải PDF có phông chữ tiếng Việt", file=built.pdf.name)
+        )
     with zipfile.ZipFile(built.xlsx) as workbook:
         if "xl/workbook.xml" not in workbook.namelist():
-            raise SelfTestError(f"tệp {built.xlsx.name} không phải bảng tính Excel")
+            raise SelfTestError(tr("tệp {file} không phải bảng tính Excel", file=built.xlsx.name))
     context.report_id = save_report(
         cdb,
         "annual",
@@ -165,7 +184,13 @@ def _report(context: SelfTest) -> str:
     )
     finalise(cdb, context.report_id)
     size = format_number(len(pdf) // 1000)
-    return f"{built.pdf.name} ({size} kB), {built.xlsx.name}; bản chính thức số {context.report_id}"
+    return tr(
+        "{pdf} ({size} kB), {xlsx}; bản chính thức số {report}",
+        pdf=built.pdf.name,
+        size=size,
+        xlsx=built.xlsx.name,
+        report=context.report_id,
+    )
 
 
 def _package(context: SelfTest) -> str:
@@ -178,7 +203,7 @@ def _package(context: SelfTest) -> str:
 
     cdb = context.open_db()
     if context.report_id is None:
-        raise SelfTestError("chưa có báo cáo để đóng gói")
+        raise SelfTestError(tr("chưa có báo cáo để đóng gói"))
     passphrase = secrets.token_urlsafe(16)
     key = create_signing_key(cdb, passphrase)
     context.approver = sign_in(cdb, APPROVER, DEMO_PASSWORD)
@@ -195,21 +220,26 @@ def _package(context: SelfTest) -> str:
     if not verification.ok:
         failure = verification.failure
         raise SelfTestError(
-            "gói không qua kiểm tra: " + (failure.line() if failure else "chưa kiểm tra hết")
+            tr(
+                "gói không qua kiểm tra: {failure}",
+                failure=failure.line() if failure else tr("chưa kiểm tra hết"),
+            )
         )
-    return (
-        f"{built.path.name}, ký bởi {context.approver.full_name}; "
-        f"đạt {len(verification.checks)} bước kiểm tra"
+    return tr(
+        "{file}, ký bởi {signer}; đạt {count} bước kiểm tra",
+        file=built.path.name,
+        signer=context.approver.full_name,
+        count=len(verification.checks),
     )
 
 
 CORE_STEPS = (
-    Step("Tạo bản sao xã mẫu", _demo_copy),
-    Step("Mở xã mẫu, kiểm tra toàn vẹn", _open_demo),
-    Step("Phân loại hộ của đợt rà soát gần nhất", _classify),
-    Step("Phông chữ tiếng Việt", _font),
-    Step("Lập báo cáo năm (PDF, Excel)", _report),
-    Step("Tạo khóa ký, lập và kiểm tra gói báo cáo có chữ ký", _package),
+    Step(tr_noop("Tạo bản sao xã mẫu"), _demo_copy),
+    Step(tr_noop("Mở xã mẫu, kiểm tra toàn vẹn"), _open_demo),
+    Step(tr_noop("Phân loại hộ của đợt rà soát gần nhất"), _classify),
+    Step(tr_noop("Phông chữ tiếng Việt"), _font),
+    Step(tr_noop("Lập báo cáo năm (PDF, Excel)"), _report),
+    Step(tr_noop("Tạo khóa ký, lập và kiểm tra gói báo cáo có chữ ký"), _package),
 )
 
 
@@ -225,6 +255,7 @@ def run_self_test(steps: Sequence[Step], out: Callable[[str], None] = print) -> 
         context = SelfTest(Path(folder))
         try:
             for step in steps:
+                name = tr(step.name)
                 begun = time.perf_counter()
                 try:
                     detail = step.run(context)
@@ -234,12 +265,18 @@ def run_self_test(steps: Sequence[Step], out: Callable[[str], None] = print) -> 
                         if isinstance(error, SelfTestError)
                         else f"{type(error).__name__}: {error}"
                     )
-                    out(f"✗ {step.name}: {reason}")
-                    out(f"Tự kiểm tra KHÔNG ĐẠT ở bước “{step.name}”.")
+                    out(f"✗ {name}: {reason}")
+                    out(tr("Tự kiểm tra KHÔNG ĐẠT ở bước “{step}”.", step=name))
                     return 1
-                out(f"✓ {step.name} — {detail} … {_seconds(time.perf_counter() - begun)}")
+                out(f"✓ {name} — {detail} … {_seconds(time.perf_counter() - begun)}")
         finally:
             if context.cdb is not None:
                 context.cdb.close()
-    out(f"Tự kiểm tra ĐẠT: {len(steps)} bước, {_seconds(time.perf_counter() - started)}.")
+    out(
+        tr(
+            "Tự kiểm tra ĐẠT: {count} bước, {time}.",
+            count=len(steps),
+            time=_seconds(time.perf_counter() - started),
+        )
+    )
     return 0

@@ -38,3 +38,19 @@ def test_shipped_catalogues_are_valid_json_objects():
         text = resource_file("translations", i18n.catalogue_name(language)).read_text("utf-8")
         assert isinstance(json.loads(text), dict)
         i18n.set_language(language)
+
+
+def test_a_sentence_is_shown_in_the_language_and_written_in_vietnamese(monkeypatch):
+    english = {"Tệp {name} hỏng: {why}": "File {name} is damaged: {why}", "thiếu": "missing"}
+    monkeypatch.setattr(i18n, "load_catalogue", lambda language: english)
+    i18n.set_language("en")
+
+    class Damaged(i18n.Refusal, ValueError):
+        pass
+
+    error = Damaged("Tệp {name} hỏng: {why}", name="ho.json", why=i18n.Sentence("thiếu"))
+    assert str(error) == "File ho.json is damaged: missing"
+    assert i18n.written(error) == "Tệp ho.json hỏng: thiếu"
+    assert i18n.written(error.sentence) == i18n.written(Damaged(error.sentence))
+    assert i18n.written("Xã Sơn Minh") == "Xã Sơn Minh"
+    assert i18n.Sentence("{count:,} hộ", count=1200).written() == "1,200 hộ"

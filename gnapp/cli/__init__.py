@@ -26,7 +26,7 @@ from gnapp.cli import (
     review,
 )
 from gnapp.cli.common import Parser, run
-from gnapp.i18n import LANGUAGES, SOURCE_LANGUAGE, current_language, set_language, tr
+from gnapp.i18n import LANGUAGES, SOURCE_LANGUAGE, current_language, set_language, tr, tr_noop
 
 # The language of a command's output when --language is not given (docs/cli.md).
 LANGUAGE_VARIABLE = "GNAPP_LANG"
@@ -172,4 +172,6 @@ def _self_test(_: argparse.Namespace) -> int:
 
         return check_main_window(context)
 
-    return run_self_test([*CORE_STEPS, Step("Mở cửa sổ chính (Qt, không màn hình)", main_window)])
+    return run_self_test(
+        [*CORE_STEPS, Step(tr_noop("Mở cửa sổ chính (Qt, không màn hình)"), main_window)]
+    )

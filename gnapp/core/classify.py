@@ -30,7 +30,7 @@ from gnapp.core.standards import (
     Standard,
 )
 from gnapp.core.vietnamese import format_date, format_decimal, format_money
-from gnapp.i18n import Translate, as_written, tr_noop
+from gnapp.i18n import Translate, as_written, tr, tr_noop
 
 CLASS_LABELS = {
     "poor": tr_noop("hộ nghèo"),
@@ -192,9 +192,16 @@ def _b1_from_table(
     """B1 computed from the points table (or the entered B1 while answers are missing)."""
     if table.standard_id != standard.id or table.area != record["area"]:
         raise ValueError(
-            f"Bảng điểm '{table.name}' dành cho chuẩn {table.standard_id}, khu vực "
-            f"{AREA_LABELS[table.area]}; hộ {record['household_code']} được xét theo chuẩn "
-            f"{standard.id}, khu vực {AREA_LABELS[record['area']]}"
+            translate(
+                "Bảng điểm '{table}' dành cho chuẩn {table_standard}, khu vực {table_area}; hộ "
+                "{household} được xét theo chuẩn {standard}, khu vực {area}",
+                table=table.name,
+                table_standard=table.standard_id,
+                table_area=translate(AREA_LABELS[table.area]),
+                household=record["household_code"],
+                standard=standard.id,
+                area=translate(AREA_LABELS[record["area"]]),
+            )
         )
     scored = table.score(record["income"]["b1_answers"], record["household_code"])
     if scored.total is None:
@@ -226,7 +233,11 @@ def _check_score_lines(score_lines: Mapping[str, Any]) -> None:
         valid = not isinstance(line, bool) and isinstance(line, int | float) and line > 0
         if area not in AREA_LABELS or not (valid or line is None):
             raise ValueError(
-                f"Thang điểm B1 không hợp lệ: {area!r}: {line!r} (cần rural/urban: số điểm dương)"
+                tr(
+                    "Thang điểm B1 không hợp lệ: {area}: {line} (cần rural/urban: số điểm dương)",
+                    area=repr(area),
+                    line=repr(line),
+                )
             )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from gnapp.core.vietnamese import format_date_long
 from gnapp.data import read_form_json
+from gnapp.i18n import tr
 
 # Placeholders in a document's bases: the act of the round's standard, procedure or programme.
 BASIS_SLOTS = ("standard", "procedure", "programme")
@@ -101,7 +102,9 @@ def document_kinds() -> dict[str, DocumentKind]:
     kinds = {}
     for code, item in raw["documents"].items():
         if item["issuer"] not in raw["issuers"]:
-            raise OfficialDataError(f"forms/documents/issuers.json: {code}: không rõ ai ban hành.")
+            raise OfficialDataError(
+                tr("forms/documents/issuers.json: {code}: không rõ ai ban hành.", code=code)
+            )
         kinds[code] = DocumentKind(
             code, item["name"], item["issuer"], item["symbol"], tuple(item["bases"])
         )
@@ -113,7 +116,7 @@ def document_kind(code: str) -> DocumentKind:
         return document_kinds()[code]
     except KeyError:
         raise OfficialDataError(
-            f"Chưa khai báo loại văn bản “{code}” trong forms/documents/issuers.json."
+            tr("Chưa khai báo loại văn bản “{code}” trong forms/documents/issuers.json.", code=code)
         ) from None
 
 
@@ -138,7 +141,11 @@ def check_bases(ids: Iterable[str]) -> list[str]:
     unknown = [i for i in chosen if i not in known and i not in BASIS_SLOTS]
     if unknown:
         raise OfficialDataError(
-            f"không có văn bản: {', '.join(unknown)} (có: {', '.join([*known, *BASIS_SLOTS])})"
+            tr(
+                "không có văn bản: {unknown} (có: {known})",
+                unknown=", ".join(unknown),
+                known=", ".join([*known, *BASIS_SLOTS]),
+            )
         )
     return chosen
 
@@ -169,6 +176,10 @@ def full_number(number: str | int | None, symbol: str) -> str | None:
     bare, slash, typed = text.partition("/")
     if not bare or (slash and not typed):
         raise OfficialDataError(
-            f"Số văn bản “{text}”: gõ số (ví dụ “45”) hoặc số và ký hiệu (“45/{symbol}”)."
+            tr(
+                "Số văn bản “{text}”: gõ số (ví dụ “45”) hoặc số và ký hiệu (“45/{symbol}”).",
+                text=text,
+                symbol=symbol,
+            )
         )
     return f"{bare}/{typed.upper()}" if typed else f"{bare}/{symbol}"

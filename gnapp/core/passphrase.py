@@ -12,6 +12,8 @@ from typing import Any
 
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
+from gnapp.i18n import tr
+
 try:
     from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 except ImportError:  # cryptography < 44, or an OpenSSL without Argon2
@@ -58,9 +60,9 @@ _MAX_SCRYPT_N = 2**20
 
 
 def passphrase_too_short(passphrase: str) -> str | None:
-    """Why ``passphrase`` is too short to protect anything (Vietnamese), or None."""
+    """Why ``passphrase`` is too short to protect anything, or None."""
     if len(passphrase.strip()) < MIN_PASSPHRASE:
-        return f"Mật khẩu phải có ít nhất {MIN_PASSPHRASE} ký tự."
+        return tr("Mật khẩu phải có ít nhất {count} ký tự.", count=MIN_PASSPHRASE)
     return None
 
 
@@ -69,9 +71,9 @@ def kdf_problem(name: str, values: Mapping[str, int]) -> str | None:
     for key, value in values.items():
         limit = _MAX_SCRYPT_N if key == "n" else _KDF_LIMITS[key]
         if not 1 <= value <= limit:
-            return f"“{key}” ngoài giới hạn cho phép"
+            return tr("“{key}” ngoài giới hạn cho phép", key=key)
     if name == "argon2id" and values["memory_cost"] < 8 * values["lanes"]:
-        return "bộ nhớ phải ít nhất 8 KiB cho mỗi luồng"
+        return tr("bộ nhớ phải ít nhất 8 KiB cho mỗi luồng")
     return None
 
 
@@ -82,8 +84,10 @@ def derive_key(passphrase: str, kdf: KdfParams, salt: bytes) -> bytes:
     if kdf.name == "argon2id":
         if Argon2id is None:
             raise KdfUnavailable(
-                "Dữ liệu được bảo vệ bằng Argon2id nhưng thư viện mã hóa của máy này không có "
-                "Argon2id: hãy cài bản GNApp mới hơn."
+                tr(
+                    "Dữ liệu được bảo vệ bằng Argon2id nhưng thư viện mã hóa của máy này không "
+                    "có Argon2id: hãy cài bản GNApp mới hơn."
+                )
             )
         return Argon2id(
             salt=salt,

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from gnapp.core.vietnamese import format_date, format_decimal
 from gnapp.data import read_form_json
-from gnapp.i18n import tr_noop
+from gnapp.i18n import tr, tr_noop
 
 if TYPE_CHECKING:  # jsonschema loads when a record is validated, not with every command
     from jsonschema import Draft202012Validator
@@ -390,11 +390,17 @@ def _parse_json_lines(text: str, name: str) -> list[tuple[str, Any]]:
         if not line.strip():
             continue
         try:
-            entries.append((f"Tệp {name}, dòng {number}", json.loads(line)))
+            entries.append(
+                (tr("Tệp {name}, dòng {line}", name=name, line=number), json.loads(line))
+            )
         except json.JSONDecodeError as error:
             raise RecordError(
-                f"không phải JSON hợp lệ ({error.msg}, cột {error.colno})",
-                location=f"Tệp {name}, dòng {number}",
+                tr(
+                    "không phải JSON hợp lệ ({error}, cột {column})",
+                    error=error.msg,
+                    column=error.colno,
+                ),
+                location=tr("Tệp {name}, dòng {line}", name=name, line=number),
             ) from None
     return entries
 
@@ -409,28 +415,38 @@ def load_records(path: str | Path, reference_date: date | None = None) -> list[d
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise RecordError("không đọc được theo mã UTF-8", location=f"Tệp {name}") from None
+        raise RecordError(
+            tr("không đọc được theo mã UTF-8"), location=tr("Tệp {name}", name=name)
+        ) from None
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
         if not error.msg.startswith("Extra data"):
             raise RecordError(
-                f"không phải JSON hợp lệ ({error.msg}, dòng {error.lineno}, cột {error.colno})",
-                location=f"Tệp {name}",
+                tr(
+                    "không phải JSON hợp lệ ({error}, dòng {line}, cột {column})",
+                    error=error.msg,
+                    line=error.lineno,
+                    column=error.colno,
+                ),
+                location=tr("Tệp {name}", name=name),
             ) from None
         entries = _parse_json_lines(text, name)
     else:
         if isinstance(document, list):
             entries = [
-                (f"Tệp {name}, bản ghi thứ {number}", item)
+                (tr("Tệp {name}, bản ghi thứ {number}", name=name, number=number), item)
                 for number, item in enumerate(document, start=1)
             ]
         else:
-            entries = [(f"Tệp {name}", document)]
+            entries = [(tr("Tệp {name}", name=name), document)]
     records = []
     for location, item in entries:
         if not isinstance(item, dict):
-            raise RecordError("không phải một bản ghi hộ (đối tượng JSON {…})", location=location)
+            raise RecordError(
+                tr("không phải một bản ghi hộ (đối tượng JSON {braces})", braces="{…}"),
+                location=location,
+            )
         try:
             validate_record(item, reference_date)
         except RecordError as error:

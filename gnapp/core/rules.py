@@ -25,7 +25,7 @@ from gnapp.core.record import (
     member_field_names,
 )
 from gnapp.core.vietnamese import format_decimal
-from gnapp.i18n import Translate, as_written
+from gnapp.i18n import Translate, as_written, tr, tr_noop
 
 Missing = tuple[str, int | None]
 """A field that was null or absent: ("member.schooling", member index) or ("household.x", None)."""
@@ -313,24 +313,28 @@ _MEMBER_OPERATORS = {
 }
 
 _KIND_NAMES = {
-    "bool": "điều kiện đúng/sai",
-    "number": "số",
-    "text": "chuỗi ký tự",
-    "list": "danh sách",
+    "bool": tr_noop("điều kiện đúng/sai"),
+    "number": tr_noop("số"),
+    "text": tr_noop("chuỗi ký tự"),
+    "list": tr_noop("danh sách"),
 }
 
 
 def _kind_name(kind: Kind) -> str:
     if kind.name == "list" and kind.element:
-        return f"danh sách {_KIND_NAMES[kind.element]}"
-    return _KIND_NAMES[kind.name]
+        return _list_of(kind.element)
+    return tr(_KIND_NAMES[kind.name])
+
+
+def _list_of(element: str) -> str:
+    return tr("danh sách {kind}", kind=tr(_KIND_NAMES[element]))
 
 
 def literal_kind(value: Any, where: str = "") -> Kind:
     """The kind of a JSON literal or parameter value (RuleError for null, objects, mixed lists)."""
     if value is None:
         raise RuleError(
-            "không dùng null trong quy tắc (dữ liệu thiếu tự được coi là chưa rõ)", where
+            tr("không dùng null trong quy tắc (dữ liệu thiếu tự được coi là chưa rõ)"), where
         )
     if isinstance(value, bool):
         return BOOL
@@ -341,11 +345,11 @@ def literal_kind(value: Any, where: str = "") -> Kind:
     if isinstance(value, list):
         elements = {literal_kind(item, where).name for item in value}
         if len(elements) != 1 or elements & {"list"}:
-            raise RuleError("danh sách phải gồm các giá trị đơn cùng một kiểu", where)
+            raise RuleError(tr("danh sách phải gồm các giá trị đơn cùng một kiểu"), where)
         element = elements.pop()
         choices = frozenset(value) if element == "text" else None
         return Kind("list", choices, element=element)
-    raise RuleError(f"giá trị không dùng được trong quy tắc: {value!r}", where)
+    raise RuleError(tr("giá trị không dùng được trong quy tắc: {value}", value=repr(value)), where)
 
 
 def _schema_kind(field_name: str, where: str) -> Kind:
@@ -359,7 +363,11 @@ def _schema_kind(field_name: str, where: str) -> Kind:
     simple = {"boolean": BOOL, "number": NUMBER, "integer": NUMBER, "string": Kind("text")}
     if type_name not in simple:
         raise RuleError(
-            f"trường '{field_name}' là một nhóm trường, không so sánh trực tiếp được", where
+            tr(
+                "trường '{field}' là một nhóm trường, không so sánh trực tiếp được",
+                field=field_name,
+            ),
+            where,
         )
     return simple[type_name]
 
@@ -376,8 +384,11 @@ def _check_choices(closed: Kind, given: Kind, where: str) -> None:
         if stray:
             allowed = ", ".join(sorted(closed.choices))
             raise RuleError(
-                f"giá trị {', '.join(stray)} không có trong mẫu bản ghi hộ "
-                f"(giá trị hợp lệ: {allowed})",
+                tr(
+                    "giá trị {values} không có trong mẫu bản ghi hộ (giá trị hợp lệ: {allowed})",
+                    values=", ".join(stray),
+                    allowed=allowed,
+                ),
                 where,
             )
 
@@ -405,7 +416,7 @@ class _Compiler:
             return _constant(expression), literal_kind(expression, where)
         if len(expression) != 1:
             keys = ", ".join(expression) or "không có khóa nào"
-            raise RuleError(f"mỗi biểu thức có đúng một khóa (có: {keys})", where)
+            raise RuleError(tr("mỗi biểu thức có đúng một khóa (có: {keys})", keys=keys), where)
         ((key, argument),) = expression.items()
         inner = f"{where}.{key}" if where else key
         if key == "field":
@@ -427,8 +438,11 @@ class _Compiler:
         ):
             if not self.member_scope:
                 raise RuleError(
-                    f"trường '{name}' chỉ dùng được bên trong any_member, count_members "
-                    "hoặc share_of_members",
+                    tr(
+                        "trường '{name}' chỉ dùng được bên trong any_member, count_members "
+                        "hoặc share_of_members",
+                        name=name,
+                    ),
                     where,
                 )
             self.fields.add(name)
@@ -436,33 +450,65 @@ class _Compiler:
                 return _derived_member_field(short), DERIVED_MEMBER_FIELDS[short]
             return _member_field(short), _schema_kind(name, where)
         raise RuleError(
-            f"trường không biết {name!r}: không có trong mẫu bản ghi hộ và không phải trường "
-            "tính sẵn (household.<tên> hoặc member.<tên>)",
+            tr(
+                "trường không biết {name}: không có trong mẫu bản ghi hộ và không phải trường "
+                "tính sẵn (household.<tên> hoặc member.<tên>)",
+                name=repr(name),
+            ),
             where,
         )
 
     def _param(self, name: Any, where: str) -> tuple[Node, Kind]:
         if not isinstance(name, str) or name not in self.params:
             known = ", ".join(self.params) or "không có"
-            raise RuleError(f"tham số không biết {name!r} (các tham số: {known})", where)
+            raise RuleError(
+                tr(
+                    "tham số không biết {name} (các tham số: {known})", name=repr(name), known=known
+                ),
+                where,
+            )
         value = self.params[name]
         return _constant(value), literal_kind(value, where)
 
     def _variable(self, name: Any, where: str) -> tuple[Node, Kind]:
         if not isinstance(name, str) or name not in self.variables:
             known = ", ".join(self.variables) or "không có"
-            raise RuleError(f"biến không biết {name!r} (các biến đã khai báo: {known})", where)
+            raise RuleError(
+                tr(
+                    "biến không biết {name} (các biến đã khai báo: {known})",
+                    name=repr(name),
+                    known=known,
+                ),
+                where,
+            )
         return _variable(name), self.variables[name]
 
     def _operator(self, op: str, arguments: Any, where: str) -> tuple[Node, Kind]:
         if op not in ARITY:
-            raise RuleError(f"toán tử không biết '{op}' (các toán tử: {', '.join(ARITY)})", where)
+            raise RuleError(
+                tr(
+                    "toán tử không biết '{op}' (các toán tử: {known})",
+                    op=op,
+                    known=", ".join(ARITY),
+                ),
+                where,
+            )
         if not isinstance(arguments, list):
-            raise RuleError(f"các đối số của '{op}' phải đặt trong một danh sách [...]", where)
+            raise RuleError(
+                tr("các đối số của '{op}' phải đặt trong một danh sách [...]", op=op), where
+            )
         fewest, most = ARITY[op]
         if len(arguments) < fewest or (most is not None and len(arguments) > most):
-            wanted = str(fewest) if fewest == most else f"từ {fewest} trở lên"
-            raise RuleError(f"'{op}' cần {wanted} đối số, có {len(arguments)}", where)
+            wanted = str(fewest) if fewest == most else tr("từ {count} trở lên", count=fewest)
+            raise RuleError(
+                tr(
+                    "'{op}' cần {wanted} đối số, có {count}",
+                    op=op,
+                    wanted=wanted,
+                    count=len(arguments),
+                ),
+                where,
+            )
         if op in _MEMBER_OPERATORS:
             return self._member_operator(op, arguments[0], f"{where}[0]")
         compiled = [self.compile(arg, f"{where}[{i}]") for i, arg in enumerate(arguments)]
@@ -484,14 +530,19 @@ class _Compiler:
 
     def _member_operator(self, op: str, argument: Any, where: str) -> tuple[Node, Kind]:
         if self.member_scope:
-            raise RuleError(f"không lồng '{op}' trong một phép theo từng thành viên", where)
+            raise RuleError(
+                tr("không lồng '{op}' trong một phép theo từng thành viên", op=op), where
+            )
         self.member_scope = True
         try:
             condition, kind = self.compile(argument, where)
         finally:
             self.member_scope = False
         if kind.name != "bool":
-            raise RuleError(f"'{op}' cần một điều kiện đúng/sai, nhận {_kind_name(kind)}", where)
+            raise RuleError(
+                tr("'{op}' cần một điều kiện đúng/sai, nhận {kind}", op=op, kind=_kind_name(kind)),
+                where,
+            )
         node = _per_member(_MEMBER_OPERATORS[op], condition)
         return node, BOOL if op == "any_member" else NUMBER
 
@@ -499,21 +550,28 @@ class _Compiler:
         def wrong(index: int, wanted: str) -> RuleError:
             got = _kind_name(kinds[index])
             return RuleError(
-                f"'{op}' cần {wanted} ở đối số {index}, nhận {got}", f"{where}[{index}]"
+                tr(
+                    "'{op}' cần {wanted} ở đối số {index}, nhận {got}",
+                    op=op,
+                    wanted=wanted,
+                    index=index,
+                    got=got,
+                ),
+                f"{where}[{index}]",
             )
 
         if op in ("all", "any", "not", "count_true"):
             for index, kind in enumerate(kinds):
                 if kind.name != "bool":
-                    raise wrong(index, _KIND_NAMES["bool"])
+                    raise wrong(index, tr(_KIND_NAMES["bool"]))
         elif op in ("<", "<=", ">", ">=", "/"):
             for index, kind in enumerate(kinds):
                 if kind.name != "number":
-                    raise wrong(index, _KIND_NAMES["number"])
+                    raise wrong(index, tr(_KIND_NAMES["number"]))
         elif op in ("==", "!="):
             left, right = kinds
             if left.name == "list":
-                raise wrong(0, "một giá trị đơn")
+                raise wrong(0, tr("một giá trị đơn"))
             if right.name != left.name:
                 raise wrong(1, _kind_name(left))
             _check_choices(left, right, where)
@@ -521,16 +579,16 @@ class _Compiler:
         elif op in ("in", "not_in"):
             left, right = kinds
             if left.name == "list":
-                raise wrong(0, "một giá trị đơn")
+                raise wrong(0, tr("một giá trị đơn"))
             if right.name != "list" or right.element != left.name:
-                raise wrong(1, f"danh sách {_KIND_NAMES[left.name]}")
+                raise wrong(1, _list_of(left.name))
             _check_choices(left, _elements(right), where)
             _check_choices(_elements(right), left, where)
         elif op == "contains_any":
             left, right = kinds
             for index, kind in enumerate(kinds):
                 if kind.name != "list":
-                    raise wrong(index, "danh sách")
+                    raise wrong(index, tr(_KIND_NAMES["list"]))
             if left.element != right.element:
                 raise wrong(1, _kind_name(left))
             _check_choices(_elements(left), _elements(right), where)
@@ -556,8 +614,14 @@ def compile_rule(
     compiler = _Compiler(params or {}, variables or {}, member_scope, excluded_fields)
     node, found = compiler.compile(expression, where)
     if kind is not None and found.name != kind:
-        wanted = _KIND_NAMES[kind]
-        raise RuleError(f"biểu thức phải cho {wanted}, nhưng cho {_kind_name(found)}", where)
+        raise RuleError(
+            tr(
+                "biểu thức phải cho {wanted}, nhưng cho {found}",
+                wanted=tr(_KIND_NAMES[kind]),
+                found=_kind_name(found),
+            ),
+            where,
+        )
     member_condition = None
     if not member_scope and isinstance(expression, dict) and list(expression) == ["any_member"]:
         member_condition = compile_rule(
@@ -690,6 +754,10 @@ class Template:
         return "".join(filled(piece) for piece in pieces)
 
 
+def _template_form() -> str:
+    return tr("mẫu câu phải là một chuỗi hoặc {form}", form='{"each_member": "…"}')
+
+
 def compile_template(
     spec: Any,
     *,
@@ -703,19 +771,26 @@ def compile_template(
     each_member = isinstance(spec, dict)
     if each_member:
         if list(spec) != ["each_member"] or not isinstance(spec["each_member"], str):
-            raise RuleError('mẫu câu phải là một chuỗi hoặc {"each_member": "<chuỗi>"}', where)
+            raise RuleError(_template_form(), where)
         text = spec["each_member"]
     elif isinstance(spec, str):
         text = spec
     else:
-        raise RuleError('mẫu câu phải là một chuỗi hoặc {"each_member": "<chuỗi>"}', where)
+        raise RuleError(_template_form(), where)
     if not text.strip():
-        raise RuleError("mẫu câu trống", where)
+        raise RuleError(tr("mẫu câu trống"), where)
     for match in _PLACEHOLDER.finditer(text):
         reference, _, style = match.group(1).partition(":")
         scope, _, name = reference.partition(".")
         if style and style not in _FORMATS:
-            raise RuleError(f"kiểu hiển thị không biết '{style}' trong {match.group(0)}", where)
+            raise RuleError(
+                tr(
+                    "kiểu hiển thị không biết '{style}' trong {placeholder}",
+                    style=style,
+                    placeholder=match.group(0),
+                ),
+                where,
+            )
         member_names = (*member_field_names(), *DERIVED_MEMBER_FIELDS)
         known = {
             "param": name in params,
@@ -724,8 +799,10 @@ def compile_template(
             "member": each_member and name in member_names,
         }.get(scope, False)
         if not known:
-            raise RuleError(f"chỗ điền không biết {match.group(0)}", where)
+            raise RuleError(
+                tr("chỗ điền không biết {placeholder}", placeholder=match.group(0)), where
+            )
     leftover = _PLACEHOLDER.sub("", text)
     if "{" in leftover or "}" in leftover:
-        raise RuleError("dấu ngoặc { } không khớp", where)
+        raise RuleError(tr("dấu ngoặc {braces} không khớp", braces="{ }"), where)
     return Template(text, each_member, params)

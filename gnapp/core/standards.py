@@ -27,7 +27,7 @@ from gnapp.core.record import RecordError, age_in_months
 from gnapp.core.rules import Kind, Rule, RuleError, Template, compile_rule, compile_template
 from gnapp.core.rules import literal_kind as _value_kind
 from gnapp.data import form_file
-from gnapp.i18n import Translate, as_written, tr_noop
+from gnapp.i18n import Translate, as_written, tr, tr_noop
 
 FORMAT_VERSION = 1
 AREAS = ("rural", "urban")
@@ -55,8 +55,11 @@ class StandardError(ValueError):
         self.file = file
         self.where = where
         self.reason = reason
-        place = f"Tệp {file}, {where}" if where else f"Tệp {file}"
-        super().__init__(f"{place}: {reason}")
+        if where:
+            message = tr("Tệp {file}, {where}: {reason}", file=file, where=where, reason=reason)
+        else:
+            message = tr("Tệp {file}: {reason}", file=file, reason=reason)
+        super().__init__(message)
 
 
 @dataclass(frozen=True)
@@ -196,12 +199,12 @@ class Standard:
 
 
 _TYPE_NAMES = {
-    str: "chuỗi ký tự",
-    int: "số nguyên",
-    float: "số",
-    bool: "đúng/sai (true/false)",
-    list: "danh sách […]",
-    dict: "đối tượng {…}",
+    str: tr_noop("chuỗi ký tự"),
+    int: tr_noop("số nguyên"),
+    float: tr_noop("số"),
+    bool: tr_noop("đúng/sai (true/false)"),
+    list: tr_noop("danh sách […]"),
+    dict: tr_noop("đối tượng {…}"),
     type(None): "null",
 }
 
@@ -214,12 +217,16 @@ class _Reader:
         self.context = context
 
     def fail(self, path: str, reason: str) -> NoReturn:
-        where = ", ".join(part for part in (self.context, f"khóa {path}" if path else "") if part)
+        key = tr("khóa {path}", path=path) if path else ""
+        where = ", ".join(part for part in (self.context, key) if part)
         raise StandardError(self.file, where, reason)
 
     def mapping(self, value: Any, path: str) -> dict[str, Any]:
         if not isinstance(value, dict):
-            self.fail(path, f"cần một đối tượng {{…}}, nhận {_shown(value)}")
+            self.fail(
+                path,
+                tr("cần một đối tượng {braces}, nhận {value}", braces="{…}", value=_shown(value)),
+            )
         return value
 
     def object(
@@ -232,11 +239,14 @@ class _Reader:
         obj = self.mapping(value, path)
         for key in required:
             if key not in obj:
-                self.fail(path, f"thiếu khóa bắt buộc '{key}'")
+                self.fail(path, tr("thiếu khóa bắt buộc '{key}'", key=key))
         for key in obj:
             if key not in required and key not in optional:
                 allowed = ", ".join((*required, *optional))
-                self.fail(_join(path, key), f"khóa không biết '{key}' (các khóa: {allowed})")
+                self.fail(
+                    _join(path, key),
+                    tr("khóa không biết '{key}' (các khóa: {allowed})", key=key, allowed=allowed),
+                )
         return obj
 
     def get(self, obj: Mapping[str, Any], key: str, path: str, *types: type) -> Any:
@@ -244,33 +254,45 @@ class _Reader:
         value = obj[key]
         accepted = (*types, int) if float in types else types
         if (isinstance(value, bool) and bool not in types) or not isinstance(value, accepted):
-            wanted = " hoặc ".join(_TYPE_NAMES[kind] for kind in types)
-            self.fail(_join(path, key), f"cần {wanted}, nhận {_shown(value)}")
+            wanted = tr(" hoặc ").join(tr(_TYPE_NAMES[kind]) for kind in types)
+            self.fail(
+                _join(path, key),
+                tr("cần {wanted}, nhận {value}", wanted=wanted, value=_shown(value)),
+            )
         return value
 
     def text(self, obj: Mapping[str, Any], key: str, path: str) -> str:
         value: str = self.get(obj, key, path, str)
         if not value.strip():
-            self.fail(_join(path, key), "không được để trống")
+            self.fail(_join(path, key), tr("không được để trống"))
         return value
 
     def identifier(self, obj: Mapping[str, Any], key: str, path: str) -> str:
         value = self.text(obj, key, path)
         if not _ID.match(value):
-            self.fail(_join(path, key), f"mã '{value}' chỉ gồm chữ thường, số, '_' và '-'")
+            self.fail(
+                _join(path, key), tr("mã '{value}' chỉ gồm chữ thường, số, '_' và '-'", value=value)
+            )
         return value
 
     def provenance(self, obj: Mapping[str, Any], path: str) -> Provenance:
         source = self.text(obj, "source", path)
         status = self.get(obj, "status", path, str)
         if status not in STATUSES:
-            self.fail(_join(path, "status"), f"'{status}' không phải {', '.join(STATUSES)}")
+            self.fail(
+                _join(path, "status"),
+                tr("'{value}' không phải {allowed}", value=status, allowed=", ".join(STATUSES)),
+            )
         confirmed = self.get(obj, "confirmed", path, bool)
         if confirmed != (status == "confirmed"):
             self.fail(
                 _join(path, "confirmed"),
-                f"confirmed = {json.dumps(confirmed)} không khớp status '{status}' "
-                "(chỉ status 'confirmed' mới có confirmed = true)",
+                tr(
+                    "confirmed = {confirmed} không khớp status '{status}' (chỉ status "
+                    "'confirmed' mới có confirmed = true)",
+                    confirmed=json.dumps(confirmed),
+                    status=status,
+                ),
             )
         return Provenance(source, status, confirmed)
 
@@ -281,10 +303,13 @@ class _Reader:
         for area in AREAS:
             number = self.get(obj, area, path, float, type(None))
             if number is None and provenance.status != "unknown":
-                self.fail(_join(path, area), "chỉ để null khi status là 'unknown'")
+                self.fail(_join(path, area), tr("chỉ để null khi status là 'unknown'"))
             if number is not None and (number <= 0 or (integer and not isinstance(number, int))):
-                wanted = "số nguyên dương (đồng)" if integer else "số dương"
-                self.fail(_join(path, area), f"cần {wanted}, nhận {_shown(number)}")
+                wanted = tr("số nguyên dương (đồng)") if integer else tr("số dương")
+                self.fail(
+                    _join(path, area),
+                    tr("cần {wanted}, nhận {value}", wanted=wanted, value=_shown(number)),
+                )
             numbers[area] = number
         return AreaValues(numbers["rural"], numbers["urban"], provenance)
 
@@ -292,7 +317,7 @@ class _Reader:
         obj = self.object(value, path, ("value", *_PROVENANCE_KEYS))
         number = self.get(obj, "value", path, int)
         if number < 1:
-            self.fail(_join(path, "value"), f"cần số nguyên dương, nhận {number}")
+            self.fail(_join(path, "value"), tr("cần số nguyên dương, nhận {value}", value=number))
         return RuleValue(number, self.provenance(obj, path))
 
     def params(self, value: Any, path: str) -> dict[str, Any]:
@@ -307,7 +332,7 @@ class _Reader:
     def items(self, obj: Mapping[str, Any], key: str, path: str, what: str) -> list[Any]:
         value = obj[key]
         if not isinstance(value, list) or not value:
-            self.fail(_join(path, key), f"cần một danh sách {what}, không rỗng")
+            self.fail(_join(path, key), tr("cần một danh sách {what}, không rỗng", what=tr(what)))
         return value
 
 
@@ -345,28 +370,35 @@ def _read_json(source: Traversable | Path, file: str) -> Any:
     try:
         return json.loads(source.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise StandardError(file, "", "không tìm thấy tệp") from None
+        raise StandardError(file, "", tr("không tìm thấy tệp")) from None
     except UnicodeDecodeError:
-        raise StandardError(file, "", "không đọc được theo mã UTF-8") from None
+        raise StandardError(file, "", tr("không đọc được theo mã UTF-8")) from None
     except json.JSONDecodeError as error:
         raise StandardError(
             file,
-            f"dòng {error.lineno}, cột {error.colno}",
-            f"không phải JSON hợp lệ ({error.msg})",
+            tr("dòng {line}, cột {column}", line=error.lineno, column=error.colno),
+            tr("không phải JSON hợp lệ ({error})", error=error.msg),
         ) from None
 
 
 def _check_format_version(reader: _Reader, doc: dict[str, Any]) -> None:
     version = reader.get(doc, "format_version", "", int)
     if version != FORMAT_VERSION:
-        reader.fail("format_version", f"phiên bản {version} chưa hỗ trợ (cần {FORMAT_VERSION})")
+        reader.fail(
+            "format_version",
+            tr(
+                "phiên bản {version} chưa hỗ trợ (cần {supported})",
+                version=version,
+                supported=FORMAT_VERSION,
+            ),
+        )
 
 
 def _years(reader: _Reader, value: Any) -> Years:
     obj = reader.object(value, "years", ("first", "last", *_PROVENANCE_KEYS))
     first, last = (reader.get(obj, key, "years", int) for key in ("first", "last"))
     if first > last:
-        reader.fail("years", f"năm đầu {first} sau năm cuối {last}")
+        reader.fail("years", tr("năm đầu {first} sau năm cuối {last}", first=first, last=last))
     return Years(first, last, reader.provenance(obj, "years"))
 
 
@@ -382,21 +414,27 @@ def _retirement_steps(
     reader: _Reader, obj: Mapping[str, Any], sex: str, path: str
 ) -> tuple[tuple[int, int], ...]:
     steps = []
-    for index, item in enumerate(reader.items(obj, sex, path, "các mốc năm")):
+    for index, item in enumerate(reader.items(obj, sex, path, tr_noop("các mốc năm"))):
         at = _join(_join(path, sex), index)
         step = reader.object(item, at, ("year", "years", "months"))
         year, years, months = (
             reader.get(step, key, at, int) for key in ("year", "years", "months")
         )
         if not 0 <= months < 12:
-            reader.fail(_join(at, "months"), f"số tháng phải từ 0 đến 11, nhận {months}")
+            reader.fail(
+                _join(at, "months"), tr("số tháng phải từ 0 đến 11, nhận {months}", months=months)
+            )
         steps.append((year, years * 12 + months))
     for (year, months), (next_year, next_months) in pairwise(steps):
         if next_year <= year or not months <= next_months < months + 12 * (next_year - year):
             reader.fail(
                 _join(path, sex),
-                "các mốc phải theo năm tăng dần, tuổi nghỉ hưu không giảm và tăng dưới 12 tháng "
-                f"mỗi năm ({year} → {next_year})",
+                tr(
+                    "các mốc phải theo năm tăng dần, tuổi nghỉ hưu không giảm và tăng dưới 12 "
+                    "tháng mỗi năm ({year} → {next_year})",
+                    year=year,
+                    next_year=next_year,
+                ),
             )
     return tuple(steps)
 
@@ -428,12 +466,12 @@ def _dependant(reader: _Reader, value: Any) -> DependantRule:
 
 def _dimensions(reader: _Reader, doc: Mapping[str, Any]) -> tuple[Dimension, ...]:
     dimensions: list[Dimension] = []
-    for index, item in enumerate(reader.items(doc, "dimensions", "", "các chiều")):
+    for index, item in enumerate(reader.items(doc, "dimensions", "", tr_noop("các chiều"))):
         path = f"dimensions[{index}]"
         obj = reader.object(item, path, ("id", "name"))
         dimension = Dimension(reader.identifier(obj, "id", path), reader.text(obj, "name", path))
         if any(known.id == dimension.id for known in dimensions):
-            reader.fail(path, f"chiều '{dimension.id}' khai báo hai lần")
+            reader.fail(path, tr("chiều '{dimension}' khai báo hai lần", dimension=dimension.id))
         dimensions.append(dimension)
     return tuple(dimensions)
 
@@ -458,7 +496,9 @@ def _indicator(
 ) -> Indicator:
     obj = _Reader(file).mapping(value, path)
     named = obj.get("id")
-    reader = _Reader(file, f"chỉ số {named}" if isinstance(named, str) and named else "")
+    reader = _Reader(
+        file, tr("chỉ số {indicator}", indicator=named) if isinstance(named, str) and named else ""
+    )
     reader.object(obj, path, _INDICATOR_REQUIRED, ("params", "let"))
     indicator_id = reader.identifier(obj, "id", path)
     name = reader.text(obj, "name", path)
@@ -466,7 +506,10 @@ def _indicator(
     dimension = next((d for d in dimensions if d.id == dimension_id), None)
     if dimension is None:
         known = ", ".join(d.id for d in dimensions)
-        reader.fail(_join(path, "dimension"), f"chiều không biết '{dimension_id}' (có: {known})")
+        reader.fail(
+            _join(path, "dimension"),
+            tr("chiều không biết '{dimension}' (có: {known})", dimension=dimension_id, known=known),
+        )
     params = reader.params(obj.get("params", {}), _join(path, "params"))
     lets = reader.mapping(obj.get("let", {}), _join(path, "let"))
     compiled_lets: list[tuple[str, Rule]] = []
@@ -486,12 +529,15 @@ def _indicator(
         reader.fail(error.path, error.reason)
     if templates["reason_not_deprived"].each_member:
         reader.fail(
-            _join(path, "reason_not_deprived"), "mẫu each_member chỉ dùng cho reason_deprived"
+            _join(path, "reason_not_deprived"), tr("mẫu each_member chỉ dùng cho reason_deprived")
         )
     if templates["reason_deprived"].each_member and rule.member_condition is None:
         reader.fail(
             _join(path, "reason_deprived"),
-            'mẫu each_member chỉ dùng được khi rule có dạng {"any_member": [...]}',
+            tr(
+                "mẫu each_member chỉ dùng được khi rule có dạng {form}",
+                form='{"any_member": [...]}',
+            ),
         )
     used = rule.fields.union(*(let.fields for _, let in compiled_lets))
     relied_on = [mark for field_name, mark in derived.items() if field_name in used]
@@ -521,20 +567,25 @@ def _standard(doc: Any, file: str, extends: str | None = None) -> Standard:
     }
     indicators = tuple(
         _indicator(file, item, f"indicators[{index}]", dimensions, derived)
-        for index, item in enumerate(reader.items(doc, "indicators", "", "các chỉ số"))
+        for index, item in enumerate(reader.items(doc, "indicators", "", tr_noop("các chỉ số")))
     )
     ids = [indicator.id for indicator in indicators]
     for index, indicator_id in enumerate(ids):
         if indicator_id in ids[:index]:
-            reader.fail(f"indicators[{index}]", f"chỉ số '{indicator_id}' khai báo hai lần")
+            reader.fail(
+                f"indicators[{index}]",
+                tr("chỉ số '{indicator}' khai báo hai lần", indicator=indicator_id),
+            )
     for dimension in dimensions:
         if not any(indicator.dimension == dimension for indicator in indicators):
-            reader.fail("dimensions", f"chiều '{dimension.id}' không có chỉ số nào")
+            reader.fail(
+                "dimensions", tr("chiều '{dimension}' không có chỉ số nào", dimension=dimension.id)
+            )
     poor_min = reader.rule_value(doc["poor_min_deprivations"], "poor_min_deprivations")
     if poor_min.value > len(indicators):
         reader.fail(
             "poor_min_deprivations.value",
-            f"{poor_min.value} lớn hơn số chỉ số ({len(indicators)})",
+            tr("{value} lớn hơn số chỉ số ({count})", value=poor_min.value, count=len(indicators)),
         )
     return Standard(
         id=reader.identifier(doc, "id", ""),
@@ -561,18 +612,25 @@ def _override_indicators(reader: _Reader, base: dict[str, Any], value: Any) -> N
     for indicator_id, change in changes.items():
         path = f"indicators.{indicator_id}"
         if indicator_id not in by_id:
-            reader.fail(path, f"chuẩn gốc không có chỉ số '{indicator_id}'")
+            reader.fail(path, tr("chuẩn gốc không có chỉ số '{indicator}'", indicator=indicator_id))
         obj = reader.object(change, path, ("params", *_PROVENANCE_KEYS))
         target = by_id[indicator_id]
         known = target.get("params", {})
         params = reader.params(obj["params"], _join(path, "params"))
         for name, param in params.items():
             if name not in known:
-                reader.fail(_join(path, f"params.{name}"), f"chỉ số gốc không có tham số '{name}'")
+                reader.fail(
+                    _join(path, f"params.{name}"),
+                    tr("chỉ số gốc không có tham số '{name}'", name=name),
+                )
             if _value_kind(param).name != _value_kind(known[name]).name:
                 reader.fail(
                     _join(path, f"params.{name}"),
-                    f"cần cùng kiểu với tham số gốc ({_shown(known[name])}), nhận {_shown(param)}",
+                    tr(
+                        "cần cùng kiểu với tham số gốc ({base}), nhận {value}",
+                        base=_shown(known[name]),
+                        value=_shown(param),
+                    ),
                 )
         target["params"] = {**known, **params}
         mark = Provenance(target["source"], target["status"], target["confirmed"]).combined(
@@ -588,13 +646,21 @@ def _merged(override: Any, file: str) -> tuple[dict[str, Any], str]:
     _check_format_version(reader, override)
     base_id = reader.identifier(override, "extends", "")
     if base_id not in _bundled_ids():
-        known = ", ".join(_bundled_ids()) or "không có"
+        known = ", ".join(_bundled_ids()) or tr("không có")
         reader.fail(
-            "extends", f"không có chuẩn nghèo '{base_id}' để mở rộng (các chuẩn có: {known})"
+            "extends",
+            tr(
+                "không có chuẩn nghèo '{standard}' để mở rộng (các chuẩn có: {known})",
+                standard=base_id,
+                known=known,
+            ),
         )
     base = _bundled_document(base_id)
     if isinstance(base, dict) and "extends" in base:
-        reader.fail("extends", f"'{base_id}' đã là chuẩn mở rộng; chỉ mở rộng chuẩn quốc gia")
+        reader.fail(
+            "extends",
+            tr("'{standard}' đã là chuẩn mở rộng; chỉ mở rộng chuẩn quốc gia", standard=base_id),
+        )
     merged = copy.deepcopy(base)
     for key in ("id", "name", "legal_basis", "income_lines", "average_band"):
         if key in override:
@@ -618,9 +684,15 @@ def _bundled_ids() -> list[str]:
 def _bundled_document(standard_id: str) -> Any:
     file = f"forms/standards/{standard_id}.json"
     if standard_id not in _bundled_ids():
-        known = ", ".join(_bundled_ids()) or "không có"
+        known = ", ".join(_bundled_ids()) or tr("không có")
         raise StandardError(
-            file, "", f"không có chuẩn nghèo '{standard_id}' (các chuẩn có: {known})"
+            file,
+            "",
+            tr(
+                "không có chuẩn nghèo '{standard}' (các chuẩn có: {known})",
+                standard=standard_id,
+                known=known,
+            ),
         )
     return _read_json(form_file("standards", f"{standard_id}.json"), file)
 
@@ -647,7 +719,11 @@ def load_standard(id_or_path: str | Path) -> Standard:
     file = f"forms/standards/{text}.json"
     standard = _from_document(_bundled_document(text), file)
     if standard.id != text:
-        raise StandardError(file, "khóa id", f"'{standard.id}' khác tên tệp '{text}'")
+        raise StandardError(
+            file,
+            tr("khóa {path}", path="id"),
+            tr("'{standard}' khác tên tệp '{file}'", standard=standard.id, file=text),
+        )
     return standard
 
 
@@ -662,9 +738,13 @@ def standard_for_year(year: int) -> Standard:
     if len(matches) != 1:
         found = ", ".join(s.id for s in matches)
         reason = (
-            f"có nhiều chuẩn cùng áp dụng ({found})" if matches else "không có chuẩn nào áp dụng"
+            tr("có nhiều chuẩn cùng áp dụng ({found})", found=found)
+            if matches
+            else tr("không có chuẩn nào áp dụng")
         )
-        raise StandardError("forms/standards/", "", f"năm {year}: {reason}")
+        raise StandardError(
+            "forms/standards/", "", tr("năm {year}: {reason}", year=year, reason=reason)
+        )
     return matches[0]
 
 
@@ -767,8 +847,11 @@ class PointsTable:
         by_id = {item.id: item for item in self.items}
         for item_id in answers:
             if item_id not in by_id:
+                # as documents write it: the comparison of standards quotes the reason
                 raise RecordError(
-                    f"bảng điểm '{self.name}' không có mục '{item_id}'",
+                    as_written(
+                        "bảng điểm '{table}' không có mục '{item}'", table=self.name, item=item_id
+                    ),
                     path=f"income.b1_answers.{item_id}",
                     household_code=household_code,
                 )
@@ -781,8 +864,13 @@ class PointsTable:
             option = next((o for o in item.options if _same_value(o.value, answer)), None)
             if option is None:
                 allowed = ", ".join(f"{_shown(o.value)} ({o.label})" for o in item.options)
-                raise RecordError(
-                    f"{_shown(answer)} không thuộc các lựa chọn của mục '{item.name}': {allowed}",
+                raise RecordError(  # as documents write it, as above
+                    as_written(
+                        "{answer} không thuộc các lựa chọn của mục '{item}': {allowed}",
+                        answer=_shown(answer),
+                        item=item.name,
+                        allowed=allowed,
+                    ),
                     path=f"income.b1_answers.{item.id}",
                     household_code=household_code,
                 )
@@ -795,12 +883,12 @@ class PointsTable:
 def _points_item(reader: _Reader, value: Any, path: str) -> PointsItem:
     obj = reader.object(value, path, ("id", "name", "options"))
     options: list[PointsOption] = []
-    for index, item in enumerate(reader.items(obj, "options", path, "các lựa chọn")):
+    for index, item in enumerate(reader.items(obj, "options", path, tr_noop("các lựa chọn"))):
         at = _join(_join(path, "options"), index)
         option = reader.object(item, at, ("value", "label", "points"))
         choice = reader.get(option, "value", at, str, float, bool)
         if any(_same_value(known.value, choice) for known in options):
-            reader.fail(_join(at, "value"), f"lựa chọn {_shown(choice)} lặp lại")
+            reader.fail(_join(at, "value"), tr("lựa chọn {value} lặp lại", value=_shown(choice)))
         points = reader.get(option, "points", at, float)
         options.append(PointsOption(choice, reader.text(option, "label", at), points))
     return PointsItem(
@@ -815,22 +903,29 @@ def _points_table(doc: Any, file: str) -> PointsTable:
     _check_format_version(reader, obj)
     area = reader.get(obj, "area", "", str)
     if area not in AREAS:
-        reader.fail("area", f"'{area}' không phải {', '.join(AREAS)}")
+        reader.fail(
+            "area", tr("'{value}' không phải {allowed}", value=area, allowed=", ".join(AREAS))
+        )
     regions = None
     if "regions" in obj:
-        regions = tuple(reader.items(obj, "regions", "", "các vùng"))
+        regions = tuple(reader.items(obj, "regions", "", tr_noop("các vùng")))
         for region in regions:
             if region not in REGIONS:
                 known = ", ".join(REGIONS)
-                reader.fail("regions", f"vùng không biết {_shown(region)} (có: {known})")
+                reader.fail(
+                    "regions",
+                    tr(
+                        "vùng không biết {region} (có: {known})", region=_shown(region), known=known
+                    ),
+                )
     items = tuple(
         _points_item(reader, item, f"items[{index}]")
-        for index, item in enumerate(reader.items(obj, "items", "", "các mục"))
+        for index, item in enumerate(reader.items(obj, "items", "", tr_noop("các mục")))
     )
     ids = [item.id for item in items]
     for index, item_id in enumerate(ids):
         if item_id in ids[:index]:
-            reader.fail(f"items[{index}]", f"mục '{item_id}' khai báo hai lần")
+            reader.fail(f"items[{index}]", tr("mục '{item}' khai báo hai lần", item=item_id))
     return PointsTable(
         standard_id=reader.identifier(obj, "standard", ""),
         area=area,
@@ -850,7 +945,9 @@ def load_points_table(path: str | Path) -> PointsTable:
 def find_points_table(standard_id: str, area: str, region: str) -> PointsTable | None:
     """The points table installed under forms/standards/points/ for a standard, area, region."""
     if region not in REGIONS:
-        raise ValueError(f"Vùng không biết '{region}' (có: {', '.join(REGIONS)})")
+        raise ValueError(
+            tr("Vùng không biết '{region}' (có: {known})", region=region, known=", ".join(REGIONS))
+        )
     tables = []
     for entry in form_file("standards", "points").iterdir():
         if entry.is_file() and entry.name.endswith(".json"):
@@ -860,6 +957,13 @@ def find_points_table(standard_id: str, area: str, region: str) -> PointsTable |
     if len(matches) > 1:
         files = ", ".join(sorted(table.file for table in matches))
         raise StandardError(
-            files, "", f"nhiều bảng điểm cùng áp dụng cho {standard_id}, {area}, {region}"
+            files,
+            "",
+            tr(
+                "nhiều bảng điểm cùng áp dụng cho {standard}, {area}, {region}",
+                standard=standard_id,
+                area=area,
+                region=region,
+            ),
         )
     return matches[0] if matches else None

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from gnapp.data import read_form_json
+from gnapp.i18n import tr
 
 
 def format_number(value: int | float | Decimal, decimals: int = 0) -> str:
@@ -60,8 +61,11 @@ def parse_number(text: str) -> Decimal:
     cleaned = text.strip()
     if not _NUMBER.fullmatch(cleaned):
         raise ValueError(
-            f"Không đọc được số “{text}”: dùng dấu chấm ngăn cách hàng nghìn và dấu phẩy trước "
-            "phần thập phân, ví dụ 1.500.000 hoặc 2,88"
+            tr(
+                "Không đọc được số “{text}”: dùng dấu chấm ngăn cách hàng nghìn và dấu phẩy "
+                "trước phần thập phân, ví dụ 1.500.000 hoặc 2,88",
+                text=text,
+            )
         )
     return Decimal(cleaned.replace(".", "").replace(",", "."))
 
@@ -261,7 +265,9 @@ def province_codes() -> dict[str, str]:
 
 def _check_sex(sex: str) -> None:
     if sex not in _SEX_NAMES:
-        raise ValueError(f"Giới tính không hợp lệ: {sex!r} (phải là 'male' hoặc 'female')")
+        raise ValueError(
+            tr("Giới tính không hợp lệ: {sex} (phải là 'male' hoặc 'female')", sex=repr(sex))
+        )
 
 
 def _year_problem(birth_year: int) -> str | None:
@@ -291,7 +297,7 @@ def make_citizen_id(province_code: str, sex: str, birth_year: int, serial: int) 
     if problem := _province_problem(province_code):
         raise ValueError(problem)
     if not 0 <= serial <= 999_999:
-        raise ValueError(f"Số thứ tự {serial} của số CCCD phải từ 0 đến 999.999")
+        raise ValueError(tr("Số thứ tự {serial} của số CCCD phải từ 0 đến 999.999", serial=serial))
     digit = century_sex_digit(sex, birth_year)
     return f"{province_code}{digit}{birth_year % 100:02d}{serial:06d}"
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gnapp.core.vietnamese import format_date, local_time
+from gnapp.i18n import tr
 from gnapp.office.registry import communes
 from gnapp.office.store.database import OfficeDatabase
 from gnapp.office.store.packages import received_package_rows
@@ -77,9 +78,11 @@ class BoardCell:
     @property
     def text(self) -> str:
         day = format_date(local_time(self.package.received_at).date())
-        return f"Đã nhận {day}" + (
-            f" (bản sửa lần {self.versions - 1})" if self.versions > 1 else ""
-        )
+        if self.versions > 1:
+            return tr(
+                "Đã nhận {day} (bản sửa lần {correction})", day=day, correction=self.versions - 1
+            )
+        return tr("Đã nhận {day}", day=day)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from gnapp.core.vietnamese import format_date, local_time
+from gnapp.i18n import Sentence, tr, tr_noop
 from gnapp.office.board import (
     ReceivedPackage,
     column_label,
@@ -67,7 +68,7 @@ class Consolidation:
     figures: ReportFigures
     packages: tuple[ReceivedPackage, ...]  # the part of each commune that sent the report
     missing: tuple[str, ...]  # the registered communes that have not
-    notes: tuple[str, ...]
+    notes: tuple[Sentence, ...]  # shown in the language, written in Vietnamese in the document
     communes_targets: tuple[int, int]  # (met, with a figure), each commune's own, added up
 
 
@@ -77,10 +78,16 @@ def _choose_kind(office: OfficeDatabase, period: str, kind: str | None) -> str:
         return kind
     kinds = sorted({p.kind for p in received_packages(office, period=period)})
     if not kinds:
-        raise ConsolidationError(f"Chưa nhận báo cáo nào của kỳ {period}.")
+        raise ConsolidationError(tr("Chưa nhận báo cáo nào của kỳ {period}.", period=period))
     if len(kinds) > 1:
-        names = ", ".join(f"{report_kind(k).name} ({k})" for k in kinds)
-        raise ConsolidationError(f"Kỳ {period} có nhiều loại báo cáo: {names}; hãy chọn một loại.")
+        names = ", ".join(f"{tr(report_kind(k).name)} ({k})" for k in kinds)
+        raise ConsolidationError(
+            tr(
+                "Kỳ {period} có nhiều loại báo cáo: {names}; hãy chọn một loại.",
+                period=period,
+                names=names,
+            )
+        )
     return kinds[0]
 
 
@@ -92,7 +99,11 @@ def consolidate(office: OfficeDatabase, period: str, kind: str | None = None) ->
     packages = latest_packages(office, kind, code)
     if not packages:
         raise ConsolidationError(
-            f"Chưa nhận {report_kind(kind).name.lower()} kỳ {code} của xã nào."
+            tr(
+                "Chưa nhận {report} kỳ {period} của xã nào.",
+                report=tr(report_kind(kind).name).lower(),
+                period=code,
+            )
         )
     parts = [
         Part(
@@ -108,9 +119,17 @@ def consolidate(office: OfficeDatabase, period: str, kind: str | None = None) ->
         if part.data["points"] != points:
             theirs = part.data["points"]
             notes.append(
-                f"{part.name} so sánh danh sách cuối năm {theirs['start_year']} với "
-                f"{theirs['end_year']}, khác với các xã khác ({points['start_year']}, "
-                f"{points['end_year']})."
+                Sentence(
+                    tr_noop(
+                        "{commune} so sánh danh sách cuối năm {start} với {end}, khác với các xã "
+                        "khác ({others_start}, {others_end})."
+                    ),
+                    commune=part.name,
+                    start=theirs["start_year"],
+                    end=theirs["end_year"],
+                    others_start=points["start_year"],
+                    others_end=points["end_year"],
+                )
             )
     identity = office.identity
     data = consolidated_data(parts, identity.area, identity.kind, identity.province)
@@ -215,7 +234,7 @@ def consolidation_document(
     if consolidation.missing:
         body.append(TextParagraph(f"Chưa nhận báo cáo của: {', '.join(consolidation.missing)}."))
     body += [TextParagraph(written[key]) for key in BODY_SENTENCES if key in written]
-    body += [TextParagraph(f"Lưu ý: {note}", italic=True) for note in consolidation.notes]
+    body += [TextParagraph(f"Lưu ý: {note.written()}", italic=True) for note in consolidation.notes]
     body.append(
         TextParagraph(
             f"(Chi tiết tại các Phụ lục II – {numbers[len(tables) - 1]} kèm theo)", italic=True
@@ -261,7 +280,7 @@ def write_consolidation(
     require(user, "receive", OFFICE_ROLES)
     folder = Path(folder)
     if not folder.is_dir():
-        raise ConsolidationError(f"Không có thư mục {folder}")
+        raise ConsolidationError(tr("Không có thư mục {folder}", folder=folder))
     document, tables = consolidation_document(office, consolidation, on, number)
     stem = f"tong-hop-{report_file_stem(consolidation.kind, consolidation.period.code)}"
     pdf = write_pdf(document, folder / f"{stem}.pdf")

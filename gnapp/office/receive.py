@@ -24,6 +24,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from gnapp.core.vietnamese import format_number, format_timestamp
+from gnapp.i18n import Sentence, tr, tr_noop
 from gnapp.office.registry import find_commune, key_finder
 from gnapp.office.store.database import OFFICE_ROLES, OfficeDatabase
 from gnapp.office.store.packages import (
@@ -48,7 +49,7 @@ _LABELS = {i.code: i.label for i in INDICATORS}
 class Difference:
     """One figure that a correction changed."""
 
-    where: str  # a village, "Toàn xã", "Chỉ tiêu", "Kinh phí"
+    where: str  # a village, "Toàn xã", "Chỉ tiêu", "Kinh phí" (in the interface's language)
     what: str
     before: Any
     after: Any
@@ -70,7 +71,7 @@ class Receipt:
     verification: Verification
     accepted: bool = False
     package_id: int | None = None
-    notes: list[str] = field(default_factory=list)
+    said_notes: list[Sentence] = field(default_factory=list)  # kept with the package, in Vietnamese
     corrects: int | None = None  # the package this one replaces
     differences: list[Difference] = field(default_factory=list)
 
@@ -78,20 +79,31 @@ class Receipt:
     def failure(self) -> Check | None:
         return self.verification.failure
 
+    @property
+    def notes(self) -> list[str]:
+        """What receiving noted, in the interface's language."""
+        return [str(note) for note in self.said_notes]
+
     def summary(self) -> str:
         manifest = self.verification.manifest
         if not self.accepted:
             failure = self.failure
-            reason = f"{failure.name}: {failure.message}" if failure else "chưa kiểm tra đủ"
-            return f"{self.file_name}: KHÔNG NHẬN — {reason}"
+            reason = f"{failure.name}: {failure.message}" if failure else tr("chưa kiểm tra đủ")
+            return tr("{file}: KHÔNG NHẬN — {reason}", file=self.file_name, reason=reason)
         assert manifest is not None
         report = report_title(manifest.report_name, parse_period(manifest.period))
-        text = (
-            f"{self.file_name}: ĐÃ NHẬN {report[:1].lower()}{report[1:]} của "
-            f"{manifest.commune_name} (gói số {manifest.sequence})"
+        text = tr(
+            "{file}: ĐÃ NHẬN {report} của {commune} (gói số {sequence})",
+            file=self.file_name,
+            report=f"{report[:1].lower()}{report[1:]}",
+            commune=manifest.commune_name,
+            sequence=manifest.sequence,
         )
         if self.corrects is not None:
-            text += f"; là bản sửa của gói đã nhận trước, {len(self.differences)} số liệu thay đổi"
+            text += tr(
+                "; là bản sửa của gói đã nhận trước, {count} số liệu thay đổi",
+                count=len(self.differences),
+            )
         return text + "".join(f"\n  - {note}" for note in self.notes)
 
 
@@ -107,17 +119,17 @@ def differences(before: dict[str, Any], after: dict[str, Any]) -> list[Differenc
                     Difference(village["name"], _LABELS[code], old["values"].get(code), value)
                 )
     for village in old_villages.values():
-        found.append(Difference(village["name"], "thôn không còn trong bản sửa", None, None))
+        found.append(Difference(village["name"], tr("thôn không còn trong bản sửa"), None, None))
     for code, value in after["commune_values"].items():
         if before["commune_values"].get(code) != value:
             found.append(
-                Difference("Toàn xã", _LABELS[code], before["commune_values"].get(code), value)
+                Difference(tr("Toàn xã"), _LABELS[code], before["commune_values"].get(code), value)
             )
     targets = {t["code"]: t["target"] for t in before["targets"]}
     for target in after["targets"]:
         if targets.pop(target["code"], None) != target["target"]:
-            found.append(Difference("Chỉ tiêu", target["label"], None, target["target"]))
-    found += [Difference("Chỉ tiêu", code, value, None) for code, value in targets.items()]
+            found.append(Difference(tr("Chỉ tiêu"), target["label"], None, target["target"]))
+    found += [Difference(tr("Chỉ tiêu"), code, value, None) for code, value in targets.items()]
 
     def lines(data: dict[str, Any]) -> dict[tuple[str, str, str], tuple[int, int, int]]:
         return {
@@ -130,7 +142,7 @@ def differences(before: dict[str, Any], after: dict[str, Any]) -> list[Differenc
         }
 
     old_lines, new_lines = lines(before), lines(after)
-    amounts = ("phân bổ", "giải ngân", "giải ngân chưa ghi ngày")
+    amounts = (tr("phân bổ"), tr("giải ngân"), tr("giải ngân chưa ghi ngày"))
     for key in sorted(old_lines.keys() | new_lines.keys()):
         old_line = old_lines.get(key, (None, None, None))
         new_line = new_lines.get(key, (None, None, None))
@@ -138,7 +150,10 @@ def differences(before: dict[str, Any], after: dict[str, Any]) -> list[Differenc
             if old_line[index] != new_line[index]:
                 found.append(
                     Difference(
-                        "Kinh phí", f"{key[1]} {key[2]} {what}", old_line[index], new_line[index]
+                        tr("Kinh phí"),
+                        f"{key[1]} {key[2]} {what}",
+                        old_line[index],
+                        new_line[index],
                     )
                 )
     return found
@@ -146,42 +161,62 @@ def differences(before: dict[str, Any], after: dict[str, Any]) -> list[Differenc
 
 def _chain(
     office: OfficeDatabase, commune_id: int, manifest: Manifest, package_hash: str
-) -> list[str]:
+) -> list[Sentence]:
     """The chain's notes for a package that may be taken in; CheckFailed when it may not."""
     rows = commune_chain(office, commune_id)
     sequence = manifest.sequence
     if sequence in rows:
         raise CheckFailed(
             "chain",
-            f"Xã đã gửi một gói khác mang cùng số thứ tự {sequence} (nhận lúc "
-            f"{format_timestamp(rows[sequence]['received_at'])}): hai gói khác nhau cùng một số "
-            "là bất thường, đề nghị liên hệ với xã.",
+            tr_noop(
+                "Xã đã gửi một gói khác mang cùng số thứ tự {sequence} (nhận lúc {at}): hai gói "
+                "khác nhau cùng một số là bất thường, đề nghị liên hệ với xã."
+            ),
+            sequence=sequence,
+            at=format_timestamp(rows[sequence]["received_at"]),
         )
     before, after = rows.get(sequence - 1), rows.get(sequence + 1)
     if before is not None and before["hash"] != manifest.previous_package:
         raise CheckFailed(
             "chain",
-            f"Mã băm “gói trước” không khớp gói số {sequence - 1} đã nhận: chuỗi gói của xã bị "
-            "đứt hoặc có gói giả.",
+            tr_noop(
+                "Mã băm “gói trước” không khớp gói số {sequence} đã nhận: chuỗi gói của xã bị "
+                "đứt hoặc có gói giả."
+            ),
+            sequence=sequence - 1,
         )
     if after is not None and after["previous_hash"] != package_hash:
         raise CheckFailed(
             "chain",
-            f"Gói số {sequence + 1} đã nhận ghi một gói trước khác gói này: chuỗi gói bị đứt.",
+            tr_noop("Gói số {sequence} đã nhận ghi một gói trước khác gói này: chuỗi gói bị đứt."),
+            sequence=sequence + 1,
         )
     notes = []
     last = max(rows, default=0)
     if not rows and sequence > 1:
-        notes.append(f"Gói đầu tiên nhận từ xã mang số {sequence} (các gói trước không gửi tới).")
+        notes.append(
+            Sentence(
+                tr_noop(
+                    "Gói đầu tiên nhận từ xã mang số {sequence} (các gói trước không gửi tới)."
+                ),
+                sequence=sequence,
+            )
+        )
     elif sequence > last + 1:
         missing = f"{last + 1}" if sequence == last + 2 else f"{last + 1}–{sequence - 1}"
-        notes.append(f"Thiếu gói số {missing} của xã (chưa nhận).")
+        notes.append(
+            Sentence(tr_noop("Thiếu gói số {missing} của xã (chưa nhận)."), missing=missing)
+        )
     elif sequence < last:
-        notes.append(f"Gói đến muộn: đã nhận gói số {last} của xã trước gói này.")
+        notes.append(
+            Sentence(
+                tr_noop("Gói đến muộn: đã nhận gói số {last} của xã trước gói này."), last=last
+            )
+        )
     return notes + _log_notes(rows, manifest)
 
 
-def _log_notes(rows: dict[int, dict[str, Any]], manifest: Manifest) -> list[str]:
+def _log_notes(rows: dict[int, dict[str, Any]], manifest: Manifest) -> list[Sentence]:
     """Whether the commune's change log still extends what the nearest earlier package
     received carried (docs/change-log.md): a note when it does not, where the package lets
     the office tell."""
@@ -194,21 +229,33 @@ def _log_notes(rows: dict[int, dict[str, Any]], manifest: Manifest) -> list[str]
         return []
     last = max(earlier, key=lambda row: row["sequence"])
     length, head = last["log_length"], last["log_head"]
-    ask = "Đề nghị xã kiểm tra dữ liệu (gnapp db check) và giải trình."
     if log.length < length:
         return [
-            f"Nhật ký thay đổi của xã ngắn hơn khi gửi gói số {last['sequence']} "
-            f"({format_number(log.length)} dòng, trước là {format_number(length)} dòng): "
-            f"có dòng nhật ký đã gửi bị xóa ở xã. {ask}"
+            Sentence(
+                tr_noop(
+                    "Nhật ký thay đổi của xã ngắn hơn khi gửi gói số {sequence} ({length} dòng, "
+                    "trước là {before} dòng): có dòng nhật ký đã gửi bị xóa ở xã. Đề nghị xã "
+                    "kiểm tra dữ liệu (gnapp db check) và giải trình."
+                ),
+                sequence=last["sequence"],
+                length=format_number(log.length),
+                before=format_number(length),
+            )
         ]
     at_that_length = log.head if log.length == length else None
     if log.previous_length == length:
         at_that_length = log.previous_head
     if at_that_length is not None and at_that_length != head:
         return [
-            f"Nhật ký thay đổi của xã không nối tiếp nhật ký đã nhận ở gói số "
-            f"{last['sequence']} ({format_number(length)} dòng): các dòng đã gửi bị sửa, xóa "
-            f"hoặc viết lại ở xã. {ask}"
+            Sentence(
+                tr_noop(
+                    "Nhật ký thay đổi của xã không nối tiếp nhật ký đã nhận ở gói số {sequence} "
+                    "({length} dòng): các dòng đã gửi bị sửa, xóa hoặc viết lại ở xã. Đề nghị xã "
+                    "kiểm tra dữ liệu (gnapp db check) và giải trình."
+                ),
+                sequence=last["sequence"],
+                length=format_number(length),
+            )
         ]
     return []
 
@@ -219,7 +266,7 @@ def _refuse(office: OfficeDatabase, receipt: Receipt, file_hash: str, user: User
         office,
         receipt.file_name,
         file_hash,
-        failure.message if failure else "Chưa kiểm tra đủ các bước.",
+        failure.recorded if failure else "Chưa kiểm tra đủ các bước.",
         user.actor,
         check_code=failure.code if failure else None,
     )
@@ -251,28 +298,40 @@ def receive_package(
         if known is not None:
             raise CheckFailed(
                 "chain",
-                f"Gói này (gói số {known['sequence']}) đã được nhận lúc "
-                f"{format_timestamp(known['received_at'])}: không nhận lại.",
+                tr_noop("Gói này (gói số {sequence}) đã được nhận lúc {at}: không nhận lại."),
+                sequence=known["sequence"],
+                at=format_timestamp(known["received_at"]),
             )
-        receipt.notes = _chain(office, commune.id, manifest, package_hash)
+        receipt.said_notes = _chain(office, commune.id, manifest, package_hash)
     except CheckFailed as failed:
-        verification.checks.append(Check("chain", False, failed.message))
+        verification.checks.append(Check.found("chain", False, failed))
         return _refuse(office, receipt, file_hash, user)
-    verification.checks.append(Check("chain", True, f"gói số {manifest.sequence}"))
+    sequence = Sentence(tr_noop("gói số {sequence}"), sequence=manifest.sequence)
+    verification.checks.append(Check.found("chain", True, sequence))
     current = newest_of_report(office, commune.id, manifest.report_kind, manifest.period)
     if current is not None and current["sequence"] > manifest.sequence:
-        receipt.notes.append(
-            f"Đã có bản mới hơn của báo cáo này (gói số {current['sequence']}): gói này được lưu "
-            "nhưng không thay thế bản đó."
+        receipt.said_notes.append(
+            Sentence(
+                tr_noop(
+                    "Đã có bản mới hơn của báo cáo này (gói số {sequence}): gói này được lưu "
+                    "nhưng không thay thế bản đó."
+                ),
+                sequence=current["sequence"],
+            )
         )
     elif current is not None:
         receipt.corrects = current["id"]
         assert verification.data is not None
         before = current_report_data(package_figures(office, current["id"]))
         receipt.differences = differences(before, verification.data)
-        receipt.notes.append(
-            f"Bản sửa của báo cáo đã nhận (gói số {current['sequence']}): "
-            f"{len(receipt.differences)} số liệu thay đổi."
+        receipt.said_notes.append(
+            Sentence(
+                tr_noop(
+                    "Bản sửa của báo cáo đã nhận (gói số {sequence}): {count} số liệu thay đổi."
+                ),
+                sequence=current["sequence"],
+                count=len(receipt.differences),
+            )
         )
     assert verification.key is not None  # a verified package names its signing key
     key_id = next(k.id for k in commune.keys if k.public.raw == verification.key.raw)
@@ -296,7 +355,9 @@ def receive_package(
                 "encrypted": int(manifest.encryption is not None),
                 "households": int(manifest.households),
                 "correction_of": receipt.corrects,
-                "notes": json.dumps(receipt.notes, ensure_ascii=False),
+                "notes": json.dumps(
+                    [note.written() for note in receipt.said_notes], ensure_ascii=False
+                ),
                 "log_length": manifest.change_log.length if manifest.change_log else None,
                 "log_head": manifest.change_log.head if manifest.change_log else None,
             },
@@ -311,7 +372,9 @@ def read_package_file(path: Path) -> bytes:
     """A package file's bytes, refusing a file too large to be a package before reading it."""
     size = path.stat().st_size
     if size > MAX_PACKAGE_BYTES:
-        raise CheckFailed("archive", f"Tệp {path.name} quá lớn để là gói báo cáo.")
+        raise CheckFailed(
+            "archive", tr_noop("Tệp {name} quá lớn để là gói báo cáo."), name=path.name
+        )
     return path.read_bytes()
 
 
@@ -328,9 +391,7 @@ def receive_files(
         try:
             data = read_package_file(path)
         except (OSError, CheckFailed) as error:
-            verification = Verification(
-                checks=[Check("archive", False, getattr(error, "message", str(error)))]
-            )
+            verification = Verification(checks=[Check.found("archive", False, error)])
             receipts.append(_refuse(office, Receipt(path.name, verification), "", user))
             continue
         receipts.append(receive_package(office, data, path.name, office_key, user))

@@ -16,6 +16,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from gnapp.core.passphrase import DEFAULT_KDF, KdfParams
+from gnapp.i18n import Sentence, tr, tr_noop
 from gnapp.office.store import keys as stored
 from gnapp.office.store.database import OFFICE_ROLES, OfficeDatabase, OfficeIdentity, open_office
 from gnapp.office.store.packages import last_sequence
@@ -83,7 +84,7 @@ def create_office(
 def _office_key_row(office: OfficeDatabase) -> dict[str, Any]:
     row = stored.current_office_key(office)
     if row is None:
-        raise KeyProblem("Cơ quan chưa có khóa mã hóa.")
+        raise KeyProblem(tr("Cơ quan chưa có khóa mã hóa."))
     return row
 
 
@@ -144,7 +145,7 @@ def _commune(office: OfficeDatabase, row: dict[str, Any]) -> RegisteredCommune:
             k["id"],
             PublicKey(
                 SIGNING,
-                b64decode(k["public_key"], "Khóa của xã", 32),
+                b64decode(k["public_key"], Sentence(tr_noop("Khóa của xã")), 32),
                 "commune",
                 row["code"],
                 row["name"],
@@ -182,15 +183,25 @@ def register_commune(
     with them are refused from now on."""
     require(user, "commune_keys", OFFICE_ROLES)
     if key.algorithm != SIGNING or key.owner_kind != "commune" or not key.owner_code:
-        raise KeyProblem("Tệp này không phải khóa ký của một xã.")
+        raise KeyProblem(tr("Tệp này không phải khóa ký của một xã."))
     found = find_commune(office, key.owner_code)
     if found is not None and any(k.public.raw == key.raw for k in found.keys):
-        raise KeyProblem(f"Khóa {key.fingerprint} đã được đăng ký cho {found.name}.")
+        raise KeyProblem(
+            tr(
+                "Khóa {fingerprint} đã được đăng ký cho {commune}.",
+                fingerprint=key.fingerprint,
+                commune=found.name,
+            )
+        )
     if found is not None and not replace:
         raise KeyProblem(
-            f"{found.name} (mã {found.code}) đã được đăng ký. Khóa mới do xã đổi khóa được nhận "
-            "qua tệp đổi khóa; nếu xã quên mật khẩu và tạo khóa mới, hãy đăng ký lại với "
-            "--replace sau khi đối chiếu dấu vân tay."
+            tr(
+                "{commune} (mã {code}) đã được đăng ký. Khóa mới do xã đổi khóa được nhận qua "
+                "tệp đổi khóa; nếu xã quên mật khẩu và tạo khóa mới, hãy đăng ký lại với "
+                "--replace sau khi đối chiếu dấu vân tay.",
+                commune=found.name,
+                code=found.code,
+            )
         )
     now = office.now()
     with office.transaction():
@@ -226,21 +237,38 @@ def apply_key_change(
     require(user, "commune_keys", OFFICE_ROLES)
     found = find_commune(office, change.commune_code)
     if found is None:
-        raise KeyProblem(f"Xã mã {change.commune_code} chưa được đăng ký.")
+        raise KeyProblem(tr("Xã mã {code} chưa được đăng ký.", code=change.commune_code))
     current = found.current_key
     if current is None or current.public.raw != change.old_key.raw:
         raise KeyProblem(
-            f"Tệp đổi khóa được ký bằng khóa {change.old_key.fingerprint}, không phải khóa hiện "
-            f"hành của {found.name}"
-            + (f" ({current.public.fingerprint})." if current else " (xã không có khóa hiện hành).")
+            tr(
+                "Tệp đổi khóa được ký bằng khóa {fingerprint}, không phải khóa hiện hành của "
+                "{commune} ({current}).",
+                fingerprint=change.old_key.fingerprint,
+                commune=found.name,
+                current=current.public.fingerprint,
+            )
+            if current
+            else tr(
+                "Tệp đổi khóa được ký bằng khóa {fingerprint}, không phải khóa hiện hành của "
+                "{commune} (xã không có khóa hiện hành).",
+                fingerprint=change.old_key.fingerprint,
+                commune=found.name,
+            )
         )
     if any(k.public.raw == change.new_key.raw for k in found.keys):
-        raise KeyProblem(f"Khóa mới {change.new_key.fingerprint} đã được đăng ký.")
+        raise KeyProblem(
+            tr("Khóa mới {fingerprint} đã được đăng ký.", fingerprint=change.new_key.fingerprint)
+        )
     last = last_sequence(office, found.id)
     if change.from_sequence <= last:
         raise KeyProblem(
-            f"Tệp đổi khóa áp dụng từ gói số {change.from_sequence}, nhưng đã nhận đến gói số "
-            f"{last} của xã."
+            tr(
+                "Tệp đổi khóa áp dụng từ gói số {sequence}, nhưng đã nhận đến gói số {last} của "
+                "xã.",
+                sequence=change.from_sequence,
+                last=last,
+            )
         )
     with office.transaction():
         stored.end_commune_key(office, current.id, change.from_sequence)
@@ -268,28 +296,47 @@ def key_finder(office: OfficeDatabase) -> Callable[[Manifest], PublicKey]:
         if found is None:
             raise CheckFailed(
                 "commune",
-                f"{manifest.commune_name} (mã {manifest.commune_code}) chưa được đăng ký với "
-                "cơ quan: hãy đăng ký khóa công khai của xã trước.",
+                tr_noop(
+                    "{commune} (mã {code}) chưa được đăng ký với cơ quan: hãy đăng ký khóa công "
+                    "khai của xã trước."
+                ),
+                commune=manifest.commune_name,
+                code=manifest.commune_code,
             )
         key = next((k for k in found.keys if k.public.fingerprint == manifest.signing_key), None)
         if key is None:
+            current = found.current_key
             raise CheckFailed(
                 "key",
-                f"Gói được ký bằng khóa {manifest.signing_key}, không phải khóa đã đăng ký của "
-                f"{found.name}"
-                + (f" ({found.current_key.public.fingerprint})." if found.current_key else "."),
+                tr_noop(
+                    "Gói được ký bằng khóa {signing_key}, không phải khóa đã đăng ký của "
+                    "{commune} ({current})."
+                )
+                if current
+                else tr_noop(
+                    "Gói được ký bằng khóa {signing_key}, không phải khóa đã đăng ký của {commune}."
+                ),
+                signing_key=manifest.signing_key,
+                commune=found.name,
+                current=current.public.fingerprint if current else None,
             )
         if key.revoked_at is not None:
             raise CheckFailed(
-                "key", f"Khóa {key.public.fingerprint} của {found.name} đã bị thu hồi."
+                "key",
+                tr_noop("Khóa {fingerprint} của {commune} đã bị thu hồi."),
+                fingerprint=key.public.fingerprint,
+                commune=found.name,
             )
         if manifest.sequence < key.from_sequence or (
             key.until_sequence is not None and manifest.sequence >= key.until_sequence
         ):
             raise CheckFailed(
                 "key",
-                f"Khóa {key.public.fingerprint} không được dùng cho gói số {manifest.sequence} "
-                f"(xã đã đổi khóa).",
+                tr_noop(
+                    "Khóa {fingerprint} không được dùng cho gói số {sequence} (xã đã đổi khóa)."
+                ),
+                fingerprint=key.public.fingerprint,
+                sequence=manifest.sequence,
             )
         return key.public
 

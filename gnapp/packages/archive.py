@@ -20,6 +20,7 @@ import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
+from gnapp.i18n import Sentence, tr_noop
 from gnapp.packages.canonical import FormatError
 from gnapp.packages.manifest import MANIFEST, MAX_FILE_BYTES, MEMBERS, SIGNATURE, TAG_BYTES
 
@@ -39,37 +40,37 @@ _LEVEL = 6
 
 # (field, struct format) of each record, in the order of the bytes (PKWARE APPNOTE 4.3).
 _LOCAL_FIELDS = (
-    ("chữ ký", "4s"),
-    ("phiên bản cần để giải nén", "H"),
-    ("cờ", "H"),
-    ("cách nén", "H"),
-    ("giờ sửa", "H"),
-    ("ngày sửa", "H"),
-    ("mã CRC-32", "I"),
-    ("kích thước nén", "I"),
-    ("kích thước gốc", "I"),
-    ("độ dài tên", "H"),
-    ("độ dài trường phụ", "H"),
+    (tr_noop("chữ ký"), "4s"),
+    (tr_noop("phiên bản cần để giải nén"), "H"),
+    (tr_noop("cờ"), "H"),
+    (tr_noop("cách nén"), "H"),
+    (tr_noop("giờ sửa"), "H"),
+    (tr_noop("ngày sửa"), "H"),
+    (tr_noop("mã CRC-32"), "I"),
+    (tr_noop("kích thước nén"), "I"),
+    (tr_noop("kích thước gốc"), "I"),
+    (tr_noop("độ dài tên"), "H"),
+    (tr_noop("độ dài trường phụ"), "H"),
 )
 _CENTRAL_FIELDS = (
-    ("chữ ký", "4s"),
-    ("phiên bản tạo (version made by)", "H"),
+    (tr_noop("chữ ký"), "4s"),
+    (tr_noop("phiên bản tạo (version made by)"), "H"),
     *_LOCAL_FIELDS[1:],
-    ("độ dài chú thích", "H"),
-    ("số đĩa", "H"),
-    ("thuộc tính trong", "H"),
-    ("thuộc tính ngoài (quyền của tệp)", "I"),
-    ("vị trí tiêu đề cục bộ", "I"),
+    (tr_noop("độ dài chú thích"), "H"),
+    (tr_noop("số đĩa"), "H"),
+    (tr_noop("thuộc tính trong"), "H"),
+    (tr_noop("thuộc tính ngoài (quyền của tệp)"), "I"),
+    (tr_noop("vị trí tiêu đề cục bộ"), "I"),
 )
 _END_FIELDS = (
-    ("chữ ký", "4s"),
-    ("số đĩa", "H"),
-    ("đĩa của danh mục", "H"),
-    ("số mục trên đĩa", "H"),
-    ("tổng số mục", "H"),
-    ("kích thước danh mục", "I"),
-    ("vị trí danh mục", "I"),
-    ("độ dài chú thích", "H"),
+    (tr_noop("chữ ký"), "4s"),
+    (tr_noop("số đĩa"), "H"),
+    (tr_noop("đĩa của danh mục"), "H"),
+    (tr_noop("số mục trên đĩa"), "H"),
+    (tr_noop("tổng số mục"), "H"),
+    (tr_noop("kích thước danh mục"), "I"),
+    (tr_noop("vị trí danh mục"), "I"),
+    (tr_noop("độ dài chú thích"), "H"),
 )
 _CENTRAL = struct.Struct("<" + "".join(f for _, f in _CENTRAL_FIELDS))
 _END = struct.Struct("<" + "".join(f for _, f in _END_FIELDS))
@@ -77,7 +78,7 @@ _LOCAL_SIZE = struct.calcsize("<" + "".join(f for _, f in _LOCAL_FIELDS))
 
 
 class ArchiveError(FormatError):
-    """A package whose container is refused (Vietnamese message)."""
+    """A package whose container is refused."""
 
 
 @dataclass(frozen=True)
@@ -97,30 +98,30 @@ class _Entry:
     size: int
 
 
-def _pieces(entries: Sequence[_Entry]) -> Iterator[tuple[str, bytes]]:
+def _pieces(entries: Sequence[_Entry]) -> Iterator[tuple[Sentence, bytes]]:
     """The container of ``entries`` as (what it is, its bytes) in order: what GNApp writes."""
     offsets = []
     position = 0
     for entry in entries:
         name = entry.name.encode("ascii")
         offsets.append(position)
-        place = f"tiêu đề cục bộ của {entry.name}"
+        place = Sentence(tr_noop("tiêu đề cục bộ của {name}"), name=entry.name)
         yield from _fields(place, _LOCAL_FIELDS, (_LOCAL_HEADER, _VERSION, 0, *_common(entry)))
-        yield f"tên tệp trong {place}", name
-        yield f"dữ liệu của {entry.name}", entry.raw
+        yield Sentence(tr_noop("tên tệp trong {place}"), place=place), name
+        yield Sentence(tr_noop("dữ liệu của {name}"), name=entry.name), entry.raw
         position += _LOCAL_SIZE + len(name) + len(entry.raw)
     directory = position
     for entry, offset in zip(entries, offsets, strict=True):
         name = entry.name.encode("ascii")
-        place = f"danh mục trung tâm, mục {entry.name}"
+        place = Sentence(tr_noop("danh mục trung tâm, mục {name}"), name=entry.name)
         common = _common(entry)
         values = (_CENTRAL_HEADER, _MADE_BY, _VERSION, 0, *common, 0, 0, 0, _FILE_MODE, offset)
         yield from _fields(place, _CENTRAL_FIELDS, values)
-        yield f"tên tệp trong {place}", name
+        yield Sentence(tr_noop("tên tệp trong {place}"), place=place), name
         position += _CENTRAL.size + len(name)
     count = len(entries)
     values = (_END_RECORD, 0, 0, count, count, position - directory, directory, 0)
-    yield from _fields("bản ghi kết thúc ZIP", _END_FIELDS, values)
+    yield from _fields(Sentence(tr_noop("bản ghi kết thúc ZIP")), _END_FIELDS, values)
 
 
 def _common(entry: _Entry) -> tuple[int, ...]:
@@ -130,9 +131,10 @@ def _common(entry: _Entry) -> tuple[int, ...]:
     return (entry.method, 0, _DOS_DATE, entry.crc, len(entry.raw), entry.size, name_length, 0)
 
 
-def _fields(place: str, fields: Sequence[tuple[str, str]], values: Sequence) -> Iterator:
+def _fields(place: Sentence, fields: Sequence[tuple[str, str]], values: Sequence) -> Iterator:
     for (what, form), value in zip(fields, values, strict=True):
-        yield f"{what} trong {place}", struct.pack("<" + form, value)
+        field = Sentence(tr_noop("{field} trong {place}"), field=Sentence(what), place=place)
+        yield field, struct.pack("<" + form, value)
 
 
 def write_archive(members: Sequence[tuple[str, bytes, bool]]) -> bytes:
@@ -177,23 +179,32 @@ def _directory(data: bytes) -> tuple[list[_Listed], int]:
     if end < 0 or data[end : end + 4] != _END_RECORD:
         found = data.rfind(_END_RECORD)
         if found < 0:
-            raise ArchiveError("Tệp ZIP hỏng hoặc không hợp lệ (không có phần kết thúc ZIP).")
+            raise ArchiveError(
+                tr_noop("Tệp ZIP hỏng hoặc không hợp lệ (không có phần kết thúc ZIP).")
+            )
         raise ArchiveError(
-            f"Tệp có {len(data) - found - _END.size} byte thừa sau phần kết thúc ZIP hoặc phần "
-            "kết thúc bị sửa: gói của GNApp không có."
+            tr_noop(
+                "Tệp có {count} byte thừa sau phần kết thúc ZIP hoặc phần kết thúc bị sửa: gói "
+                "của GNApp không có."
+            ),
+            count=len(data) - found - _END.size,
         )
     _, disk, _, here, count, size, start, comment = _END.unpack_from(data, end)
     if comment:
-        raise ArchiveError("Tệp ZIP có phần chú thích: gói của GNApp không có.")
+        raise ArchiveError(tr_noop("Tệp ZIP có phần chú thích: gói của GNApp không có."))
     if count > len(MEMBERS) or here > len(MEMBERS):
-        raise ArchiveError(f"Gói có {max(count, here)} tệp, nhiều hơn mức cho phép.")
+        raise ArchiveError(
+            tr_noop("Gói có {count} tệp, nhiều hơn mức cho phép."), count=max(count, here)
+        )
     if disk or here != count or start + size != end:
-        raise ArchiveError("Danh mục trung tâm của tệp ZIP không nằm ngay trước phần kết thúc.")
+        raise ArchiveError(
+            tr_noop("Danh mục trung tâm của tệp ZIP không nằm ngay trước phần kết thúc.")
+        )
     listed = []
     position = start
     for _ in range(count):
         if data[position : position + 4] != _CENTRAL_HEADER or position + _CENTRAL.size > end:
-            raise ArchiveError("Danh mục trung tâm của tệp ZIP bị hỏng.")
+            raise ArchiveError(tr_noop("Danh mục trung tâm của tệp ZIP bị hỏng."))
         fields = _CENTRAL.unpack_from(data, position)
         flags, method, crc, compressed, size = fields[3], fields[4], *fields[7:10]
         name_length, extra, note, mode, offset = fields[10:13] + fields[15:17]
@@ -202,7 +213,7 @@ def _directory(data: bytes) -> tuple[list[_Listed], int]:
         listed.append(_Listed(name, flags, method, crc, compressed, size, mode >> 16, offset))
         position += name_length + extra + note
     if position != end:
-        raise ArchiveError("Danh mục trung tâm của tệp ZIP có dữ liệu lạ.")
+        raise ArchiveError(tr_noop("Danh mục trung tâm của tệp ZIP có dữ liệu lạ."))
     return listed, start
 
 
@@ -212,30 +223,44 @@ def _check_listed(listed: Sequence[_Listed]) -> None:
     for item in listed:
         name = item.name
         if name not in MEMBERS:
-            raise ArchiveError(f"Gói có tệp lạ {_shown(name)}: không nhận.")
+            raise ArchiveError(tr_noop("Gói có tệp lạ {name}: không nhận."), name=_shown(name))
         if name in seen:
-            raise ArchiveError(f"Tệp {_shown(name)} xuất hiện hai lần trong gói.")
+            raise ArchiveError(
+                tr_noop("Tệp {name} xuất hiện hai lần trong gói."), name=_shown(name)
+            )
         if seen and MEMBERS.index(name) < MEMBERS.index(seen[-1]):
-            raise ArchiveError(f"Tệp {name} đứng sau {seen[-1]}: sai thứ tự quy định của gói.")
+            raise ArchiveError(
+                tr_noop("Tệp {name} đứng sau {before}: sai thứ tự quy định của gói."),
+                name=name,
+                before=seen[-1],
+            )
         seen.append(name)
         if stat.S_IFMT(item.mode) not in (0, stat.S_IFREG):
-            raise ArchiveError(f"{_shown(name)} là thư mục hoặc liên kết, không phải tệp.")
+            raise ArchiveError(
+                tr_noop("{name} là thư mục hoặc liên kết, không phải tệp."), name=_shown(name)
+            )
         if item.flags & 0x1:
-            raise ArchiveError(f"{_shown(name)} bị mã hóa kiểu ZIP: không nhận.")
+            raise ArchiveError(tr_noop("{name} bị mã hóa kiểu ZIP: không nhận."), name=_shown(name))
         if item.method not in (STORED, DEFLATED):
-            raise ArchiveError(f"{_shown(name)} nén theo cách không hỗ trợ.")
+            raise ArchiveError(tr_noop("{name} nén theo cách không hỗ trợ."), name=_shown(name))
         if item.size > member_limit(name):
-            raise ArchiveError(f"{_shown(name)} quá lớn ({item.size} byte).")
+            raise ArchiveError(
+                tr_noop("{name} quá lớn ({size} byte)."), name=_shown(name), size=item.size
+            )
         if item.size > RATIO_FLOOR and item.size > MAX_RATIO * max(item.compressed, 1):
-            raise ArchiveError(f"{_shown(name)} có tỷ lệ nén bất thường (nghi bom nén).")
+            raise ArchiveError(
+                tr_noop("{name} có tỷ lệ nén bất thường (nghi bom nén)."), name=_shown(name)
+            )
         total += item.size
         if total > MAX_TOTAL_BYTES:
-            raise ArchiveError("Tổng dung lượng các tệp trong gói vượt giới hạn.")
+            raise ArchiveError(tr_noop("Tổng dung lượng các tệp trong gói vượt giới hạn."))
     for item in listed:  # the manifest is always deflated, the signature always stored
         if (item.name, item.method) in ((MANIFEST, STORED), (SIGNATURE, DEFLATED)):
             raise ArchiveError(
-                f"{item.name} {'không được nén' if item.method == STORED else 'bị nén'}: "
-                "khác cách GNApp ghi gói."
+                tr_noop("{name} không được nén: khác cách GNApp ghi gói.")
+                if item.method == STORED
+                else tr_noop("{name} bị nén: khác cách GNApp ghi gói."),
+                name=item.name,
             )
 
 
@@ -247,18 +272,26 @@ def _content(item: _Listed, raw: bytes) -> bytes:
         try:
             content = inflater.decompress(raw, item.size + 1)  # never more than claimed + 1
         except zlib.error:
-            raise ArchiveError(f"Không đọc được {item.name}: dữ liệu nén bị hỏng.") from None
+            raise ArchiveError(
+                tr_noop("Không đọc được {name}: dữ liệu nén bị hỏng."), name=item.name
+            ) from None
         rest = inflater.unused_data or inflater.unconsumed_tail or (b"" if inflater.eof else b"?")
     if len(content) != item.size:
-        raise ArchiveError(f"{item.name}: kích thước thật khác kích thước khai báo.")
+        raise ArchiveError(
+            tr_noop("{name}: kích thước thật khác kích thước khai báo."), name=item.name
+        )
     if rest:
         raise ArchiveError(
-            f"{item.name}: dữ liệu nén không kết thúc đúng chỗ (bị cắt hoặc có byte thừa)."
+            tr_noop("{name}: dữ liệu nén không kết thúc đúng chỗ (bị cắt hoặc có byte thừa)."),
+            name=item.name,
         )
     if zlib.crc32(content) != item.crc:
         raise ArchiveError(
-            f"Không đọc được {item.name}: mã kiểm tra CRC không khớp: nội dung đã bị thay đổi "
-            "hoặc hỏng."
+            tr_noop(
+                "Không đọc được {name}: mã kiểm tra CRC không khớp: nội dung đã bị thay đổi "
+                "hoặc hỏng."
+            ),
+            name=item.name,
         )
     return content
 
@@ -273,22 +306,33 @@ def _refuse_difference(data: bytes, entries: Sequence[_Entry]) -> None:
                 i for i in range(len(piece)) if found[i : i + 1] != piece[i : i + 1]
             )
             raise ArchiveError(
-                f"Cấu trúc ZIP khác cách GNApp ghi gói: {what} (byte {at}). Gói đã bị sửa "
-                "ngoài GNApp: không nhận."
+                tr_noop(
+                    "Cấu trúc ZIP khác cách GNApp ghi gói: {what} (byte {at}). Gói đã bị sửa "
+                    "ngoài GNApp: không nhận."
+                ),
+                what=what,
+                at=at,
             )
         position += len(piece)
     if position != len(data):
-        raise ArchiveError(f"Tệp có {len(data) - position} byte thừa ngoài các phần của gói.")
+        raise ArchiveError(
+            tr_noop("Tệp có {count} byte thừa ngoài các phần của gói."),
+            count=len(data) - position,
+        )
 
 
 def read_archive(data: bytes) -> Archive:
     """The members of a package, read within the limits, in a container that is exactly the
     one GNApp writes for them; ArchiveError otherwise."""
     if len(data) > MAX_PACKAGE_BYTES:
-        raise ArchiveError(f"Tệp quá lớn (giới hạn {MAX_PACKAGE_BYTES // (1024 * 1024)} MB).")
+        raise ArchiveError(
+            tr_noop("Tệp quá lớn (giới hạn {limit} MB)."), limit=MAX_PACKAGE_BYTES // (1024 * 1024)
+        )
     if not data.startswith(_LOCAL_HEADER):
         raise ArchiveError(
-            "Tệp không phải gói báo cáo (không phải tệp ZIP, hoặc có dữ liệu lạ ở đầu tệp)."
+            tr_noop(
+                "Tệp không phải gói báo cáo (không phải tệp ZIP, hoặc có dữ liệu lạ ở đầu tệp)."
+            )
         )
     listed, directory = _directory(data)
     _check_listed(listed)
@@ -298,20 +342,30 @@ def read_archive(data: bytes) -> Archive:
     for item in listed:
         if item.offset != position:
             raise ArchiveError(
-                f"Gói có dữ liệu nằm ngoài các tệp được liệt kê (trước {item.name}, byte "
-                f"{position}): có thể là một tệp ẩn. Không nhận."
+                tr_noop(
+                    "Gói có dữ liệu nằm ngoài các tệp được liệt kê (trước {name}, byte "
+                    "{position}): có thể là một tệp ẩn. Không nhận."
+                ),
+                name=item.name,
+                position=position,
             )
         start = position + _LOCAL_SIZE + len(item.name)
         if start + item.compressed > directory:
-            raise ArchiveError(f"{item.name}: kích thước nén khai báo vượt quá phần dữ liệu.")
+            raise ArchiveError(
+                tr_noop("{name}: kích thước nén khai báo vượt quá phần dữ liệu."), name=item.name
+            )
         raw = data[start : start + item.compressed]
         entries.append(_Entry(item.name, item.method, raw, item.crc, item.size))
         members[item.name] = raw
         position = start + item.compressed
     if position != directory:
         raise ArchiveError(
-            f"Gói có dữ liệu nằm ngoài các tệp được liệt kê (byte {position} đến {directory}, "
-            "trước danh mục): có thể là một tệp ẩn. Không nhận."
+            tr_noop(
+                "Gói có dữ liệu nằm ngoài các tệp được liệt kê (byte {position} đến {directory}, "
+                "trước danh mục): có thể là một tệp ẩn. Không nhận."
+            ),
+            position=position,
+            directory=directory,
         )
     for item in listed:
         members[item.name] = _content(item, members[item.name])

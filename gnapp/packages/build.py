@@ -20,6 +20,7 @@ from pathlib import Path
 
 from gnapp import __version__
 from gnapp.core.official import full_number
+from gnapp.i18n import tr
 from gnapp.packages.archive import read_archive, write_archive
 from gnapp.packages.canonical import FormatError
 from gnapp.packages.commune import (
@@ -84,12 +85,16 @@ def choose_report(
     if report_id is not None:
         return load_report(cdb.db, report_id)
     if kind is None or period is None:
-        raise PackageError("Hãy chọn báo cáo đã lưu (số báo cáo) hoặc loại và kỳ báo cáo.")
+        raise PackageError(tr("Hãy chọn báo cáo đã lưu (số báo cáo) hoặc loại và kỳ báo cáo."))
     code = parse_period(period).code
     versions = [r for r in list_reports(cdb.db, kind) if r.period == code]
     if not versions:
         raise PackageError(
-            f"Chưa lưu {report_kind(kind).name.lower()} kỳ {code}: hãy lập báo cáo trước."
+            tr(
+                "Chưa lưu {report} kỳ {period}: hãy lập báo cáo trước.",
+                report=tr(report_kind(kind).name).lower(),
+                period=code,
+            )
         )
     return versions[0]
 
@@ -204,23 +209,25 @@ def build_package(
     signed_by = check_signer(signer)
     folder = Path(folder)
     if not folder.is_dir():
-        raise PackageError(f"Không có thư mục {folder}")
+        raise PackageError(tr("Không có thư mục {folder}", folder=folder))
     remove_stale_writes(folder)
     office = office_key(cdb.db)
     if encrypt is None:
         encrypt = with_households or office is not None
     if with_households and not encrypt:
         raise PackageError(
-            "Gói có danh sách hộ (dữ liệu cá nhân) phải được mã hóa cho cơ quan nhận."
+            tr("Gói có danh sách hộ (dữ liệu cá nhân) phải được mã hóa cho cơ quan nhận.")
         )
     if encrypt and office is None:
         raise PackageError(
-            "Chưa có khóa mã hóa của cơ quan nhận báo cáo: hãy nhập tệp khóa công khai của cơ "
-            "quan nhận (gnapp key office FILE) và đối chiếu dấu vân tay qua điện thoại."
+            tr(
+                "Chưa có khóa mã hóa của cơ quan nhận báo cáo: hãy nhập tệp khóa công khai của "
+                "cơ quan nhận (gnapp key office FILE) và đối chiếu dấu vân tay qua điện thoại."
+            )
         )
     steps = 4
     if progress is not None:
-        progress(0, steps, "Đang mở khóa ký…")
+        progress(0, steps, tr("Đang mở khóa ký…"))
     key = require_signing_key(cdb.db)
     private = unlock_signing_key(cdb.db, passphrase)
     commune = commune_row(cdb.db)
@@ -228,8 +235,8 @@ def build_package(
     require_consistent(figures)
 
     if progress is not None:
-        progress(1, steps, "Đang ghi báo cáo (PDF, Excel)…")
-    with _writing_to("các tệp báo cáo (PDF, Excel) của gói"):
+        progress(1, steps, tr("Đang ghi báo cáo (PDF, Excel)…"))
+    with _writing_to(tr("các tệp báo cáo (PDF, Excel) của gói")):
         files = _report_files(cdb, report, figures)
     codes = {v.id: v.code for v in list_villages(cdb.db)}
     files[FIGURES] = data_bytes(report_data(figures, commune, codes))
@@ -237,7 +244,7 @@ def build_package(
         files[HOUSEHOLDS] = data_bytes(household_data(cdb.db, figures, commune))
 
     if progress is not None:
-        progress(2, steps, "Đang mã hóa và ký…")
+        progress(2, steps, tr("Đang mã hóa và ký…"))
     stored: dict[str, bytes] = dict(files)
     encryption = None
     if encrypt:
@@ -281,13 +288,13 @@ def build_package(
     )
 
     if progress is not None:
-        progress(3, steps, "Đang lưu gói…")
+        progress(3, steps, tr("Đang lưu gói…"))
     path = folder / package_file_name(manifest)
     try:
-        with _writing_to(f"gói {path.name} vào thư mục {folder}"):
+        with _writing_to(tr("gói {name} vào thư mục {folder}", name=path.name, folder=folder)):
             _write_new(path, archive)
     except FileExistsError:
-        raise PackageError(f"Tệp đã tồn tại, không ghi đè: {path}") from None
+        raise PackageError(tr("Tệp đã tồn tại, không ghi đè: {path}", path=path)) from None
     try:
         with cdb.transaction() as db:
             add_sent_package(
@@ -326,7 +333,7 @@ def sent_manifest(data: bytes, package_hash: str) -> Manifest:
     try:
         manifest = read_manifest(read_archive(data).members[MANIFEST])
     except (FormatError, KeyError):
-        raise PackageError("Tệp này không phải gói báo cáo GNApp đọc được.") from None
+        raise PackageError(tr("Tệp này không phải gói báo cáo GNApp đọc được.")) from None
     if manifest.package_hash != package_hash:
-        raise PackageError("Tệp này không phải gói đã chọn (mã gói khác).")
+        raise PackageError(tr("Tệp này không phải gói đã chọn (mã gói khác)."))
     return manifest

@@ -14,11 +14,14 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from gnapp.i18n import Refusal, Sentence, tr_noop
+
 MAX_DEPTH = 16
 
 
-class FormatError(ValueError):
-    """Bytes that are not the expected canonical JSON (a Vietnamese message)."""
+class FormatError(Refusal, ValueError):
+    """Bytes that are not the expected canonical JSON (its message a Sentence: a refused
+    package's reason is kept in Vietnamese)."""
 
 
 def canonical_json(value: Any) -> bytes:
@@ -32,18 +35,18 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for key, value in pairs:
         if key in found:
-            raise FormatError(f"khóa “{key}” xuất hiện hai lần")
+            raise FormatError(tr_noop("khóa “{key}” xuất hiện hai lần"), key=key)
         found[key] = value
     return found
 
 
 def _refuse_constant(name: str) -> None:
-    raise FormatError(f"giá trị {name} không được phép")
+    raise FormatError(tr_noop("giá trị {name} không được phép"), name=name)
 
 
 def _depth(value: Any, level: int = 0) -> int:
     if level > MAX_DEPTH:
-        raise FormatError("lồng nhau quá sâu")
+        raise FormatError(tr_noop("lồng nhau quá sâu"))
     if isinstance(value, dict):
         return max((_depth(v, level + 1) for v in value.values()), default=level)
     if isinstance(value, list):
@@ -51,7 +54,7 @@ def _depth(value: Any, level: int = 0) -> int:
     return level
 
 
-def parse_json(data: bytes, what: str, *, canonical: bool = False) -> dict[str, Any]:
+def parse_json(data: bytes, what: Sentence | str, *, canonical: bool = False) -> dict[str, Any]:
     """An object read strictly from ``data`` (UTF-8 JSON); with ``canonical`` the bytes must be
     exactly the canonical form and hold no floats. ``what`` names the file in messages."""
     try:
@@ -63,18 +66,25 @@ def parse_json(data: bytes, what: str, *, canonical: bool = False) -> dict[str, 
             parse_float=(_refuse_float if canonical else float),
         )
     except FormatError as error:
-        raise FormatError(f"{what}: {error}") from None
+        raise FormatError(tr_noop("{what}: {error}"), what=what, error=error) from None
     except (UnicodeDecodeError, ValueError, RecursionError) as error:
-        raise FormatError(f"{what} không phải JSON hợp lệ ({error.__class__.__name__}).") from None
+        raise FormatError(
+            tr_noop("{what} không phải JSON hợp lệ ({error})."),
+            what=what,
+            error=error.__class__.__name__,
+        ) from None
     if not isinstance(value, dict):
-        raise FormatError(f"{what} phải là một đối tượng JSON.")
+        raise FormatError(tr_noop("{what} phải là một đối tượng JSON."), what=what)
     try:
         _depth(value)
     except FormatError as error:
-        raise FormatError(f"{what}: {error}") from None
+        raise FormatError(tr_noop("{what}: {error}"), what=what, error=error) from None
     if canonical and _canonical_or_none(value) != data:
         raise FormatError(
-            f"{what} không ở dạng chuẩn (khóa xếp theo thứ tự, UTF-8, không có khoảng trắng)."
+            tr_noop(
+                "{what} không ở dạng chuẩn (khóa xếp theo thứ tự, UTF-8, không có khoảng trắng)."
+            ),
+            what=what,
         )
     return value
 
@@ -87,7 +97,7 @@ def _canonical_or_none(value: Any) -> bytes | None:
 
 
 def _refuse_float(text: str) -> None:
-    raise FormatError(f"số thực {text} không được phép (chỉ số nguyên)")
+    raise FormatError(tr_noop("số thực {text} không được phép (chỉ số nguyên)"), text=text)
 
 
 def b64encode(raw: bytes) -> str:
@@ -95,42 +105,52 @@ def b64encode(raw: bytes) -> str:
     return base64.b64encode(raw).decode("ascii")
 
 
-def b64decode(text: Any, what: str, length: int | None = None) -> bytes:
+def b64decode(text: Any, what: Sentence | str, length: int | None = None) -> bytes:
     """Strict standard base64 of ``length`` bytes (any length when None)."""
     if not isinstance(text, str):
-        raise FormatError(f"{what} phải là chuỗi base64.")
+        raise FormatError(tr_noop("{what} phải là chuỗi base64."), what=what)
     try:
         raw = base64.b64decode(text.encode("ascii"), validate=True)
     except (binascii.Error, UnicodeEncodeError):
-        raise FormatError(f"{what} không phải base64 hợp lệ.") from None
+        raise FormatError(tr_noop("{what} không phải base64 hợp lệ."), what=what) from None
     if b64encode(raw) != text or (length is not None and len(raw) != length):
-        raise FormatError(f"{what} không đúng độ dài hoặc không ở dạng chuẩn.")
+        raise FormatError(tr_noop("{what} không đúng độ dài hoặc không ở dạng chuẩn."), what=what)
     return raw
 
 
 # --- reading fields -------------------------------------------------------------------------
 
 
-def field(obj: Mapping[str, Any], key: str, kind: type | tuple[type, ...], what: str) -> Any:
+def field(
+    obj: Mapping[str, Any], key: str, kind: type | tuple[type, ...], what: Sentence | str
+) -> Any:
     """``obj[key]`` of the given JSON type (bool is never taken for int)."""
     if key not in obj:
-        raise FormatError(f"{what}: thiếu trường “{key}”.")
+        raise FormatError(tr_noop("{what}: thiếu trường “{key}”."), what=what, key=key)
     value = obj[key]
     kinds = kind if isinstance(kind, tuple) else (kind,)
     if isinstance(value, bool) and bool not in kinds:
-        raise FormatError(f"{what}: trường “{key}” sai kiểu.")
+        raise FormatError(tr_noop("{what}: trường “{key}” sai kiểu."), what=what, key=key)
     if not isinstance(value, kinds):
-        raise FormatError(f"{what}: trường “{key}” sai kiểu.")
+        raise FormatError(tr_noop("{what}: trường “{key}” sai kiểu."), what=what, key=key)
     return value
 
 
-def exact_keys(obj: Any, keys: set[str], what: str, optional: frozenset[str] = frozenset()) -> None:
+def exact_keys(
+    obj: Any, keys: set[str], what: Sentence | str, optional: frozenset[str] = frozenset()
+) -> None:
     """Refuse an object with missing or unknown fields."""
     if not isinstance(obj, dict):
-        raise FormatError(f"{what} phải là một đối tượng.")
+        raise FormatError(tr_noop("{what} phải là một đối tượng."), what=what)
     missing = keys - set(obj)
     unknown = set(obj) - keys - optional
     if missing:
-        raise FormatError(f"{what}: thiếu trường {', '.join(sorted(missing))}.")
+        raise FormatError(
+            tr_noop("{what}: thiếu trường {names}."), what=what, names=", ".join(sorted(missing))
+        )
     if unknown:
-        raise FormatError(f"{what}: có trường không biết {', '.join(sorted(unknown))}.")
+        raise FormatError(
+            tr_noop("{what}: có trường không biết {names}."),
+            what=what,
+            names=", ".join(sorted(unknown)),
+        )

@@ -12,6 +12,7 @@ import sqlite_utils
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from gnapp.core.passphrase import DEFAULT_KDF, KdfParams
+from gnapp.i18n import Sentence, tr, tr_noop
 from gnapp.packages.canonical import b64decode, b64encode
 from gnapp.packages.keys import (
     AGREEMENT,
@@ -36,7 +37,7 @@ from gnapp.store.sent_packages import last_sent_package, sent_package_rows
 def commune_row(db: sqlite_utils.Database) -> dict[str, Any]:
     commune = get_commune(db)
     if commune is None:
-        raise DatabaseError("Chưa khai báo thông tin xã (mã, tên, tỉnh): hãy nhập trước.")
+        raise DatabaseError(tr("Chưa khai báo thông tin xã (mã, tên, tỉnh): hãy nhập trước."))
     return commune
 
 
@@ -98,7 +99,7 @@ def signing_keys(db: sqlite_utils.Database) -> list[SigningKey]:
 def require_signing_key(db: sqlite_utils.Database) -> SigningKey:
     key = current_signing_key(db)
     if key is None:
-        raise KeyProblem("Xã chưa có khóa ký: hãy tạo khóa (gnapp key create) trước.")
+        raise KeyProblem(tr("Xã chưa có khóa ký: hãy tạo khóa (gnapp key create) trước."))
     return key
 
 
@@ -130,9 +131,12 @@ def create_signing_key(
     current = current_signing_key(cdb.db)
     if current is not None and not replace:
         raise KeyProblem(
-            f"Xã đã có khóa ký ({current.public.fingerprint}). Để đổi khóa khi còn nhớ mật khẩu, "
-            "dùng “gnapp key change”; nếu quên mật khẩu, tạo khóa mới với --replace và gửi khóa "
-            "công khai mới để cấp trên đăng ký lại."
+            tr(
+                "Xã đã có khóa ký ({fingerprint}). Để đổi khóa khi còn nhớ mật khẩu, dùng "
+                "“gnapp key change”; nếu quên mật khẩu, tạo khóa mới với --replace và gửi khóa "
+                "công khai mới để cấp trên đăng ký lại.",
+                fingerprint=current.public.fingerprint,
+            )
         )
     with cdb.transaction():
         if current is not None:
@@ -201,7 +205,7 @@ def setup_keys(
 def set_office_key(cdb: CommuneDatabase, key: PublicKey) -> None:
     """Keep the receiving office's encryption key (after its fingerprint was confirmed)."""
     if key.algorithm != AGREEMENT or key.owner_kind != "office":
-        raise KeyProblem("Tệp này không phải khóa mã hóa của cơ quan nhận báo cáo.")
+        raise KeyProblem(tr("Tệp này không phải khóa mã hóa của cơ quan nhận báo cáo."))
     stored.save_office_key(cdb, key.owner_name, b64encode(key.raw), key.fingerprint)
 
 
@@ -211,7 +215,7 @@ def office_key(db: sqlite_utils.Database) -> PublicKey | None:
         return None
     return PublicKey(
         AGREEMENT,
-        b64decode(row["public_key"], "Khóa cơ quan nhận", 32),
+        b64decode(row["public_key"], Sentence(tr_noop("Khóa cơ quan nhận")), 32),
         "office",
         "",
         row["name"],

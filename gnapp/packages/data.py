@@ -17,6 +17,7 @@ from typing import Any
 import sqlite_utils
 
 from gnapp.core.movements import LISTED, MOVEMENT_LABELS
+from gnapp.i18n import Sentence, tr_noop
 from gnapp.packages.canonical import FormatError, exact_keys, field, parse_json
 from gnapp.reporting.figures import (
     GROUP_LABELS,
@@ -61,7 +62,7 @@ FORMAT_VERSION = 1  # the household lists'
 # measured)
 DATA_VERSION = 5
 POINTS = {"start": "đầu kỳ", "end": "cuối kỳ"}
-WHO = {"households": "hộ", "members": "người"}
+WHO = {"households": tr_noop("hộ"), "members": tr_noop("người")}
 OTHER_COLUMNS = {
     OTHER_DOWN: "Khác (chuyển đi, tách hộ, …)",
     OTHER_UP: "Khác (chuyển đến, tách hộ, …)",
@@ -202,7 +203,10 @@ def report_data(
     villages = []
     for end in figures.end.villages:
         if end.village_id is None or end.village_id not in village_codes:
-            raise DataError(f"{end.name} trong báo cáo không còn trong danh sách thôn của xã.")
+            raise DataError(
+                tr_noop("{village} trong báo cáo không còn trong danh sách thôn của xã."),
+                village=end.name,
+            )
         villages.append(
             {
                 "code": village_codes[end.village_id],
@@ -323,25 +327,25 @@ def household_data(
 
 # --- reading ---------------------------------------------------------------------------------
 
-_WHAT = "Số liệu (figures.json)"
+_WHAT = Sentence(tr_noop("Số liệu (figures.json)"))
 
 
-def _int(obj: Mapping[str, Any], key: str, what: str) -> int:
+def _int(obj: Mapping[str, Any], key: str, what: Sentence | str) -> int:
     value = field(obj, key, int, what)
     if not 0 <= value <= MAX_VALUE:
-        raise DataError(f"{what}: “{key}” ngoài giới hạn.")
+        raise DataError(tr_noop("{what}: “{key}” ngoài giới hạn."), what=what, key=key)
     return value
 
 
-def _values(raw: Any, codes: Sequence[str], what: str) -> dict[str, int]:
+def _values(raw: Any, codes: Sequence[str], what: Sentence | str) -> dict[str, int]:
     exact_keys(raw, set(codes), what)
     return {code: _int(raw, code, what) for code in codes}
 
 
-def _year(obj: Mapping[str, Any], key: str, what: str) -> int:
+def _year(obj: Mapping[str, Any], key: str, what: Sentence | str) -> int:
     value = field(obj, key, int, what)
     if not 1900 <= value <= 2200:
-        raise DataError(f"{what}: năm “{key}” không hợp lệ.")
+        raise DataError(tr_noop("{what}: năm “{key}” không hợp lệ."), what=what, key=key)
     return value
 
 
@@ -352,7 +356,7 @@ def read_report_data(content: bytes) -> dict[str, Any]:
         data = parse_json(content, _WHAT)
         _check(data)
     except FormatError as error:
-        raise DataError(str(error)) from None
+        raise DataError(error.sentence) from None
     return data
 
 
@@ -423,42 +427,53 @@ def _check(data: dict[str, Any]) -> None:
         _WHAT,
     )
     if data["format"] != DATA_FORMAT or data["format_version"] not in (1, 2, 3, 4, DATA_VERSION):
-        raise DataError(f"{_WHAT}: định dạng hoặc phiên bản không hỗ trợ.")
+        raise DataError(tr_noop("{what}: định dạng hoặc phiên bản không hỗ trợ."), what=_WHAT)
     if data["format_version"] < DATA_VERSION:
         _upgrade(data)
-    exact_keys(data["commune"], {"code", "name", "kind", "province"}, f"{_WHAT}, xã")
+    exact_keys(
+        data["commune"],
+        {"code", "name", "kind", "province"},
+        Sentence(tr_noop("Số liệu (figures.json), xã")),
+    )
     for key in ("code", "name", "kind", "province"):
-        field(data["commune"], key, str, f"{_WHAT}, xã")
-    exact_keys(data["report"], {"kind", "period"}, f"{_WHAT}, báo cáo")
+        field(data["commune"], key, str, Sentence(tr_noop("Số liệu (figures.json), xã")))
+    exact_keys(
+        data["report"], {"kind", "period"}, Sentence(tr_noop("Số liệu (figures.json), báo cáo"))
+    )
     try:
         report_kind(field(data["report"], "kind", str, _WHAT))
         period = parse_period(field(data["report"], "period", str, _WHAT))
     except FiguresError as error:
-        raise DataError(f"{_WHAT}: {error}") from None
+        raise DataError(tr_noop("{what}: {error}"), what=_WHAT, error=error) from None
     points = data["points"]
     exact_keys(points, {"start_year", "end_year", "end_is_current", "movement_years"}, _WHAT)
     start, end = _year(points, "start_year", _WHAT), _year(points, "end_year", _WHAT)
     field(points, "end_is_current", bool, _WHAT)
     years = field(points, "movement_years", list, _WHAT)
     if years != list(range(start + 1, end + 1)) or end > period.last:
-        raise DataError(f"{_WHAT}: các năm của kỳ báo cáo không khớp nhau.")
+        raise DataError(tr_noop("{what}: các năm của kỳ báo cáo không khớp nhau."), what=_WHAT)
     indicators = field(data, "indicators", list, _WHAT)
     codes = [i.get("code") if isinstance(i, dict) else None for i in indicators]
     if codes != [i.code for i in INDICATORS]:
         raise DataError(
-            f"{_WHAT}: danh sách chỉ số khác với định dạng phiên bản {data['format_version']}."
+            tr_noop("{what}: danh sách chỉ số khác với định dạng phiên bản {version}."),
+            what=_WHAT,
+            version=data["format_version"],
         )
     villages = field(data, "villages", list, _WHAT)
     if not 1 <= len(villages) <= MAX_VILLAGES:
-        raise DataError(f"{_WHAT}: số thôn không hợp lệ.")
+        raise DataError(tr_noop("{what}: số thôn không hợp lệ."), what=_WHAT)
     seen = set()
     for village in villages:
-        what = f"{_WHAT}, thôn"
+        what = Sentence(tr_noop("Số liệu (figures.json), thôn"))
         exact_keys(village, {"code", "name", "area", "values"}, what)
         code = field(village, "code", str, what)
-        what = f"{_WHAT}, {field(village, 'name', str, what)[:60]}"
+        what = Sentence(
+            tr_noop("Số liệu (figures.json), {village}"),
+            village=field(village, "name", str, what)[:60],
+        )
         if code in seen or village["area"] not in _AREAS:
-            raise DataError(f"{what}: mã thôn trùng hoặc khu vực không hợp lệ.")
+            raise DataError(tr_noop("{what}: mã thôn trùng hoặc khu vực không hợp lệ."), what=what)
         seen.add(code)
         values = _values(village["values"], VILLAGE_INDICATORS, what)
         for status in LISTED:
@@ -476,12 +491,24 @@ def _check(data: dict[str, Any]) -> None:
                 )
                 if values[f"end.{status}.{who}"] != expected:
                     raise DataError(
-                        f"{what}: số {LIST_LABELS[status]} cuối kỳ ({WHO[who]}) không bằng đầu kỳ "
-                        "− giảm + tăng."
+                        tr_noop(
+                            "{what}: số hộ nghèo cuối kỳ ({who}) không bằng đầu kỳ − giảm + tăng."
+                        )
+                        if status == "poor"
+                        else tr_noop(
+                            "{what}: số hộ cận nghèo cuối kỳ ({who}) không bằng "
+                            "đầu kỳ − giảm + tăng."
+                        ),
+                        what=what,
+                        who=Sentence(WHO[who]),
                     )
-    _values(data["commune_values"], COMMUNE_INDICATORS, f"{_WHAT}, số liệu chung")
+    _values(
+        data["commune_values"],
+        COMMUNE_INDICATORS,
+        Sentence(tr_noop("Số liệu (figures.json), số liệu chung")),
+    )
     for target in field(data, "targets", list, _WHAT):
-        what = f"{_WHAT}, chỉ tiêu"
+        what = Sentence(tr_noop("Số liệu (figures.json), chỉ tiêu"))
         exact_keys(
             target,
             {"code", "label", "unit", "direction", "target", "years", "decision_number"}
@@ -491,27 +518,33 @@ def _check(data: dict[str, Any]) -> None:
         for key in ("code", "label", "unit"):
             field(target, key, str, what)
         if target["direction"] not in ("at_least", "at_most"):
-            raise DataError(f"{what}: hướng chỉ tiêu không hợp lệ.")
+            raise DataError(tr_noop("{what}: hướng chỉ tiêu không hợp lệ."), what=what)
         field(target, "target", (int, float), what)
         years = field(target, "years", list, what)
         if not all(isinstance(y, int) and not isinstance(y, bool) for y in years):
-            raise DataError(f"{what}: năm không hợp lệ.")
+            raise DataError(tr_noop("{what}: năm không hợp lệ."), what=what)
         field(target, "decision_number", (str, type(None)), what)
         field(target, "achieved", (int, type(None)), what)
     budget = data["budget"]
-    exact_keys(budget, {"first", "last", "lines"}, f"{_WHAT}, kinh phí")
+    exact_keys(
+        budget, {"first", "last", "lines"}, Sentence(tr_noop("Số liệu (figures.json), kinh phí"))
+    )
     _year(budget, "first", _WHAT)
     _year(budget, "last", _WHAT)
     programmes = programme_ids()
     for line in field(budget, "lines", list, _WHAT):
-        what = f"{_WHAT}, kinh phí"
+        what = Sentence(tr_noop("Số liệu (figures.json), kinh phí"))
         exact_keys(
             line, {"programme", "project", "source", "allocated", "disbursed", "undated"}, what
         )
         for key in ("programme", "project", "source"):
             field(line, key, str, what)
         if line["programme"] not in programmes:
-            raise DataError(f"{what}: chương trình “{line['programme'][:40]}” không có.")
+            raise DataError(
+                tr_noop("{what}: chương trình “{programme}” không có."),
+                what=what,
+                programme=line["programme"][:40],
+            )
         _int(line, "allocated", what)
         _int(line, "disbursed", what)
         _int(line, "undated", what)
@@ -519,20 +552,20 @@ def _check(data: dict[str, Any]) -> None:
 
 def read_household_data(content: bytes) -> dict[str, Any]:
     """households.json parsed strictly enough to store and show."""
-    what = "Danh sách hộ (households.json)"
+    what = Sentence(tr_noop("Danh sách hộ (households.json)"))
     try:
         data = parse_json(content, what)
         exact_keys(data, {"format", "format_version", "commune", "year", "lists"}, what)
         if data["format"] != HOUSEHOLDS_FORMAT or data["format_version"] != FORMAT_VERSION:
-            raise DataError(f"{what}: định dạng hoặc phiên bản không hỗ trợ.")
+            raise DataError(tr_noop("{what}: định dạng hoặc phiên bản không hỗ trợ."), what=what)
         _year(data, "year", what)
         exact_keys(data["commune"], {"code", "name"}, what)
         exact_keys(data["lists"], set(LIST_KINDS), what)
         for rows in data["lists"].values():
             if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-                raise DataError(f"{what}: danh sách không hợp lệ.")
+                raise DataError(tr_noop("{what}: danh sách không hợp lệ."), what=what)
     except FormatError as error:
-        raise DataError(str(error)) from None
+        raise DataError(error.sentence) from None
     return data
 
 

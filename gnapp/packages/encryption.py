@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from gnapp.i18n import Refusal, tr_noop
 from gnapp.packages.keys import PublicKey, fingerprint
 from gnapp.packages.manifest import Encryption
 
@@ -26,8 +27,8 @@ FILE_INFO = b"GNApp package v1 file\n"
 _ZERO_NONCE = bytes(12)
 
 
-class DecryptionError(ValueError):
-    """Files that cannot be decrypted with the key given (Vietnamese message)."""
+class DecryptionError(Refusal, ValueError):
+    """Files that cannot be decrypted with the key given."""
 
 
 def _hkdf(secret: bytes, salt: bytes | None, info: bytes) -> bytes:
@@ -63,15 +64,20 @@ def decrypt_files(
     office_public = office_key.public_key().public_bytes_raw()
     if fingerprint("X25519", office_public) != encryption.recipient:
         raise DecryptionError(
-            f"Gói được mã hóa cho khóa {encryption.recipient}, không phải khóa của cơ quan này "
-            f"({fingerprint('X25519', office_public)})."
+            tr_noop(
+                "Gói được mã hóa cho khóa {recipient}, không phải khóa của cơ quan này ({own})."
+            ),
+            recipient=encryption.recipient,
+            own=fingerprint("X25519", office_public),
         )
     try:
         shared = office_key.exchange(X25519PublicKey.from_public_bytes(encryption.ephemeral_key))
         wrapping = _hkdf(shared, encryption.ephemeral_key + office_public, WRAP_INFO)
         file_key = ChaCha20Poly1305(wrapping).decrypt(_ZERO_NONCE, encryption.wrapped_key, None)
     except (InvalidTag, ValueError):
-        raise DecryptionError("Không mở được khóa tệp bằng khóa của cơ quan này.") from None
+        raise DecryptionError(
+            tr_noop("Không mở được khóa tệp bằng khóa của cơ quan này.")
+        ) from None
     opened = {}
     for name, content in sealed.items():
         try:
@@ -79,5 +85,7 @@ def decrypt_files(
                 _ZERO_NONCE, content, name.encode("utf-8")
             )
         except InvalidTag:
-            raise DecryptionError(f"Tệp {name} không giải mã được (đã bị thay đổi).") from None
+            raise DecryptionError(
+                tr_noop("Tệp {name} không giải mã được (đã bị thay đổi)."), name=name
+            ) from None
     return opened

@@ -29,6 +29,7 @@ from gnapp.core.passphrase import (
     kdf_problem,
     passphrase_too_short,
 )
+from gnapp.i18n import Sentence, tr, tr_noop
 from gnapp.packages.canonical import (
     FormatError,
     b64decode,
@@ -56,7 +57,7 @@ MAX_KEY_FILE_BYTES = 16 * 1024
 
 
 class KeyProblem(ValueError):
-    """A key that cannot be made, read or unlocked (Vietnamese message)."""
+    """A key that cannot be made, read or unlocked."""
 
 
 # --- passphrases -----------------------------------------------------------------------------
@@ -73,16 +74,16 @@ def passphrase_strength(passphrase: str) -> str:
     """A plain-words hint of how hard ``passphrase`` is to guess (a hint, not a measure)."""
     text = passphrase.strip()
     if len(text) < MIN_PASSPHRASE:
-        return f"Quá ngắn: cần ít nhất {MIN_PASSPHRASE} ký tự."
+        return tr("Quá ngắn: cần ít nhất {count} ký tự.", count=MIN_PASSPHRASE)
     classes = (str.islower, str.isupper, str.isdigit, lambda c: not c.isalnum())
     kinds = sum(any(test(c) for c in text) for test in classes)
     if len(set(text.casefold())) < 5:
-        return "Yếu: lặp lại ít ký tự, dễ đoán."
+        return tr("Yếu: lặp lại ít ký tự, dễ đoán.")
     if len(text) >= 20 or len(text.split()) >= 4 or (len(text) >= 14 and kinds >= 3):
-        return "Mạnh."
+        return tr("Mạnh.")
     if len(text) >= 12 and kinds >= 2:
-        return "Khá: dài hơn (vài từ nối nhau) thì mạnh hơn."
-    return "Yếu: nên dài hơn, gồm vài từ, chữ hoa, chữ số."
+        return tr("Khá: dài hơn (vài từ nối nhau) thì mạnh hơn.")
+    return tr("Yếu: nên dài hơn, gồm vài từ, chữ hoa, chữ số.")
 
 
 def _derive(passphrase: str, kdf: KdfParams, salt: bytes) -> bytes:
@@ -93,18 +94,18 @@ def _derive(passphrase: str, kdf: KdfParams, salt: bytes) -> bytes:
 
 
 def _read_kdf(raw: Any) -> tuple[KdfParams, bytes]:
-    what = "Tham số dẫn xuất khóa"
+    what = Sentence(tr_noop("Tham số dẫn xuất khóa"))
     if not isinstance(raw, dict) or raw.get("name") not in ("argon2id", "scrypt"):
-        raise FormatError(f"{what} không hợp lệ.")
+        raise FormatError(tr_noop("{what} không hợp lệ."), what=what)
     names = KDF_NAMES[raw["name"]]
     exact_keys(raw, {"name", "salt", *names}, what)
     values = {name: field(raw, name, int, what) for name in names}
     problem = kdf_problem(raw["name"], values)
     if problem is not None:
-        raise FormatError(f"{what}: {problem}.")
-    salt = b64decode(raw["salt"], f"{what}: salt")
+        raise FormatError(tr_noop("{what}: {problem}."), what=what, problem=problem)
+    salt = b64decode(raw["salt"], Sentence(tr_noop("{what}: salt"), what=what))
     if len(salt) < 16:
-        raise FormatError(f"{what}: salt quá ngắn.")
+        raise FormatError(tr_noop("{what}: salt quá ngắn."), what=what)
     return KdfParams(raw["name"], **values), salt
 
 
@@ -139,32 +140,35 @@ def open_secret(record_text: str, passphrase: str) -> tuple[str, bytes, bytes]:
     """(algorithm, raw private key, raw public key) of a secret record; a wrong passphrase or a
     changed record raises KeyProblem."""
     try:
-        record = parse_json(record_text.encode("utf-8"), "Khóa bí mật", canonical=True)
+        what = Sentence(tr_noop("Khóa bí mật"))
+        record = parse_json(record_text.encode("utf-8"), what, canonical=True)
         exact_keys(
             record,
             {"format", "format_version", "algorithm", "public_key", "kdf", "cipher", "nonce"}
             | {"ciphertext"},
-            "Khóa bí mật",
+            what,
         )
         if record["format"] != SECRET_FORMAT or record["format_version"] != FORMAT_VERSION:
-            raise FormatError("Khóa bí mật: định dạng hoặc phiên bản không hỗ trợ.")
+            raise FormatError(tr_noop("{what}: định dạng hoặc phiên bản không hỗ trợ."), what=what)
         if record["algorithm"] not in ALGORITHMS or record["cipher"] != CIPHER:
-            raise FormatError("Khóa bí mật: thuật toán không hỗ trợ.")
+            raise FormatError(tr_noop("{what}: thuật toán không hỗ trợ."), what=what)
         kdf, salt = _read_kdf(record["kdf"])
-        public = b64decode(record["public_key"], "Khóa công khai", 32)
+        public = b64decode(record["public_key"], Sentence(tr_noop("Khóa công khai")), 32)
         nonce = b64decode(record["nonce"], "Nonce", 12)
-        ciphertext = b64decode(record["ciphertext"], "Bản mã", 48)
+        ciphertext = b64decode(record["ciphertext"], Sentence(tr_noop("Bản mã")), 48)
     except FormatError as error:
-        raise KeyProblem(f"Khóa lưu trong tệp dữ liệu bị hỏng: {error}") from None
+        raise KeyProblem(tr("Khóa lưu trong tệp dữ liệu bị hỏng: {error}", error=error)) from None
     try:
         raw = ChaCha20Poly1305(_derive(passphrase, kdf, salt)).decrypt(
             nonce, ciphertext, _aad(record)
         )
     except InvalidTag:
-        raise KeyProblem("Mật khẩu không đúng (hoặc khóa lưu trong tệp đã bị thay đổi).") from None
+        raise KeyProblem(
+            tr("Mật khẩu không đúng (hoặc khóa lưu trong tệp đã bị thay đổi).")
+        ) from None
     if _public_of(record["algorithm"], raw) != public:
         raise KeyProblem(
-            "Khóa lưu trong tệp dữ liệu bị hỏng: khóa bí mật không khớp khóa công khai."
+            tr("Khóa lưu trong tệp dữ liệu bị hỏng: khóa bí mật không khớp khóa công khai.")
         )
     return record["algorithm"], raw, public
 
@@ -184,14 +188,14 @@ def new_key_pair(algorithm: str) -> tuple[bytes, bytes]:
 def unlock_signing(record_text: str, passphrase: str) -> Ed25519PrivateKey:
     algorithm, raw, _ = open_secret(record_text, passphrase)
     if algorithm != SIGNING:
-        raise KeyProblem("Khóa lưu trong tệp không phải khóa ký.")
+        raise KeyProblem(tr("Khóa lưu trong tệp không phải khóa ký."))
     return Ed25519PrivateKey.from_private_bytes(raw)
 
 
 def unlock_agreement(record_text: str, passphrase: str) -> X25519PrivateKey:
     algorithm, raw, _ = open_secret(record_text, passphrase)
     if algorithm != AGREEMENT:
-        raise KeyProblem("Khóa lưu trong tệp không phải khóa giải mã.")
+        raise KeyProblem(tr("Khóa lưu trong tệp không phải khóa giải mã."))
     return X25519PrivateKey.from_private_bytes(raw)
 
 
@@ -269,13 +273,18 @@ def _write_new(path: Path, content: bytes) -> Path:
         with open(path, "xb") as stream:
             stream.write(content)
     except FileExistsError:
-        raise KeyProblem(f"Tệp đã tồn tại, không ghi đè: {path}") from None
+        raise KeyProblem(tr("Tệp đã tồn tại, không ghi đè: {path}", path=path)) from None
     except OSError as error:
-        raise KeyProblem(f"Không ghi được {path}: {error.strerror}") from None
+        raise KeyProblem(
+            tr("Không ghi được {path}: {error}", path=path, error=error.strerror)
+        ) from None
     return path
 
 
-def public_key_from_dict(raw: Any, what: str = "Tệp khóa công khai") -> PublicKey:
+_PUBLIC_KEY_FILE = Sentence(tr_noop("Tệp khóa công khai"))
+
+
+def public_key_from_dict(raw: Any, what: Sentence | str = _PUBLIC_KEY_FILE) -> PublicKey:
     exact_keys(
         raw,
         {"format", "format_version", "algorithm", "public_key", "fingerprint", "owner"}
@@ -283,23 +292,25 @@ def public_key_from_dict(raw: Any, what: str = "Tệp khóa công khai") -> Publ
         what,
     )
     if raw["format"] != PUBLIC_KEY_FORMAT or raw["format_version"] != FORMAT_VERSION:
-        raise FormatError(f"{what}: định dạng hoặc phiên bản không hỗ trợ.")
+        raise FormatError(tr_noop("{what}: định dạng hoặc phiên bản không hỗ trợ."), what=what)
     if raw["algorithm"] not in ALGORITHMS:
-        raise FormatError(f"{what}: thuật toán không hỗ trợ.")
+        raise FormatError(tr_noop("{what}: thuật toán không hỗ trợ."), what=what)
     owner = raw["owner"]
-    exact_keys(owner, {"kind", "code", "name"}, f"{what}: chủ khóa")
+    exact_keys(owner, {"kind", "code", "name"}, Sentence(tr_noop("{what}: chủ khóa"), what=what))
     if owner["kind"] not in OWNER_KINDS:
-        raise FormatError(f"{what}: loại chủ khóa không hợp lệ.")
+        raise FormatError(tr_noop("{what}: loại chủ khóa không hợp lệ."), what=what)
     key = PublicKey(
         algorithm=raw["algorithm"],
-        raw=b64decode(raw["public_key"], f"{what}: khóa", 32),
+        raw=b64decode(raw["public_key"], Sentence(tr_noop("{what}: khóa"), what=what), 32),
         owner_kind=owner["kind"],
         owner_code=field(owner, "code", str, what),
         owner_name=field(owner, "name", str, what),
         created_at=field(raw, "created_at", str, what),
     )
     if field(raw, "fingerprint", str, what) != key.fingerprint:
-        raise FormatError(f"{what}: dấu vân tay ghi trong tệp không khớp với khóa.")
+        raise FormatError(
+            tr_noop("{what}: dấu vân tay ghi trong tệp không khớp với khóa."), what=what
+        )
     if key.algorithm == SIGNING:
         key.verifier()  # refuses bytes that are not a point of the curve
     return key
@@ -308,14 +319,17 @@ def public_key_from_dict(raw: Any, what: str = "Tệp khóa công khai") -> Publ
 def read_public_key(data: bytes, expected: str | None = None) -> PublicKey:
     """A public key file, checked; ``expected`` is SIGNING or AGREEMENT."""
     if len(data) > MAX_KEY_FILE_BYTES:
-        raise KeyProblem("Tệp khóa công khai quá lớn: không phải tệp khóa của GNApp.")
+        raise KeyProblem(tr("Tệp khóa công khai quá lớn: không phải tệp khóa của GNApp."))
     try:
-        key = public_key_from_dict(parse_json(data, "Tệp khóa công khai", canonical=True))
+        key = public_key_from_dict(parse_json(data, _PUBLIC_KEY_FILE, canonical=True))
     except (FormatError, ValueError) as error:
         raise KeyProblem(str(error)) from None
     if expected is not None and key.algorithm != expected:
-        wanted = "khóa ký của xã" if expected == SIGNING else "khóa mã hóa của cơ quan nhận"
-        raise KeyProblem(f"Tệp này không phải {wanted}.")
+        raise KeyProblem(
+            tr("Tệp này không phải khóa ký của xã.")
+            if expected == SIGNING
+            else tr("Tệp này không phải khóa mã hóa của cơ quan nhận.")
+        )
     return key
 
 
@@ -372,9 +386,9 @@ class KeyChange:
 def read_key_change(data: bytes) -> KeyChange:
     """A key-change file whose two signatures hold (who signed it is checked by the caller
     against the registered key: ``change.old_key``)."""
-    what = "Tệp đổi khóa"
+    what = Sentence(tr_noop("Tệp đổi khóa"))
     if len(data) > MAX_KEY_FILE_BYTES:
-        raise KeyProblem(f"{what} quá lớn.")
+        raise KeyProblem(tr("Tệp đổi khóa quá lớn."))
     try:
         raw = parse_json(data, what, canonical=True)
         exact_keys(raw, {"statement", "signature_old", "signature_new"}, what)
@@ -389,7 +403,7 @@ def read_key_change(data: bytes) -> KeyChange:
             statement["format"] != KEY_CHANGE_FORMAT
             or statement["format_version"] != FORMAT_VERSION
         ):
-            raise FormatError(f"{what}: định dạng hoặc phiên bản không hỗ trợ.")
+            raise FormatError(tr_noop("{what}: định dạng hoặc phiên bản không hỗ trợ."), what=what)
         exact_keys(statement["commune"], {"code", "name"}, what)
         code = field(statement["commune"], "code", str, what)
         name = field(statement["commune"], "name", str, what)
@@ -405,11 +419,11 @@ def read_key_change(data: bytes) -> KeyChange:
                 changed_at,
             )
             if field(statement, f"{side}_fingerprint", str, what) != key.fingerprint:
-                raise FormatError(f"{what}: dấu vân tay không khớp với khóa.")
+                raise FormatError(tr_noop("{what}: dấu vân tay không khớp với khóa."), what=what)
             keys.append(key)
         sequence = field(statement, "from_sequence", int, what)
         if sequence < 1:
-            raise FormatError(f"{what}: số thứ tự gói không hợp lệ.")
+            raise FormatError(tr_noop("{what}: số thứ tự gói không hợp lệ."), what=what)
         change = KeyChange(
             code,
             name,
@@ -423,17 +437,21 @@ def read_key_change(data: bytes) -> KeyChange:
             ),
         )
         if change.statement() != statement:
-            raise FormatError(f"{what}: nội dung không hợp lệ.")
+            raise FormatError(tr_noop("{what}: nội dung không hợp lệ."), what=what)
     except (FormatError, ValueError) as error:
         raise KeyProblem(str(error)) from None
     data_signed = change.signing_input()
-    for key, signature, who in zip(
-        (change.old_key, change.new_key), change.signatures, ("khóa cũ", "khóa mới"), strict=True
+    refusals = (
+        tr("Tệp đổi khóa: chữ ký bằng khóa cũ không đúng."),
+        tr("Tệp đổi khóa: chữ ký bằng khóa mới không đúng."),
+    )
+    for key, signature, refusal in zip(
+        (change.old_key, change.new_key), change.signatures, refusals, strict=True
     ):
         try:
             key.verifier().verify(signature, data_signed)
         except InvalidSignature:
-            raise KeyProblem(f"{what}: chữ ký bằng {who} không đúng.") from None
+            raise KeyProblem(refusal) from None
     return change
 
 
@@ -441,5 +459,5 @@ def write_key_change(change: KeyChange, folder: str | os.PathLike[str]) -> Path:
     """Write the key-change file for the office into ``folder``; never over an existing file."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise KeyProblem(f"Không có thư mục {folder}")
+        raise KeyProblem(tr("Không có thư mục {folder}", folder=folder))
     return _write_new(folder / change.file_name(), change.file_bytes())

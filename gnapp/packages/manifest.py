@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from gnapp.i18n import Sentence, tr_noop
 from gnapp.packages.canonical import (
     FormatError,
     b64decode,
@@ -56,7 +57,10 @@ _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _FINGERPRINT = re.compile(r"^[A-Z2-7]{5}(-[A-Z2-7]{5}){3}$")
-_WHAT = "Bản kê (manifest.json)"
+_WHAT = Sentence(tr_noop("Bản kê (manifest.json)"))
+_COMMUNE = Sentence(tr_noop("Bản kê (manifest.json), xã"))
+_REPORT = Sentence(tr_noop("Bản kê (manifest.json), báo cáo"))
+_SIGNER = Sentence(tr_noop("Bản kê (manifest.json), người ký"))
 
 
 @dataclass(frozen=True)
@@ -187,46 +191,50 @@ def signing_input(manifest_bytes: bytes) -> bytes:
     return SIGNING_DOMAIN + manifest_bytes
 
 
-def _text(obj: dict[str, Any], key: str, what: str, *, empty: bool = False) -> str:
+def _text(obj: dict[str, Any], key: str, what: Sentence | str, *, empty: bool = False) -> str:
     value = field(obj, key, str, what)
     if not empty and not value.strip():
-        raise FormatError(f"{what}: trường “{key}” trống.")
+        raise FormatError(tr_noop("{what}: trường “{key}” trống."), what=what, key=key)
     if len(value) > 500:
-        raise FormatError(f"{what}: trường “{key}” quá dài.")
+        raise FormatError(tr_noop("{what}: trường “{key}” quá dài."), what=what, key=key)
     return value
 
 
-def _optional_text(obj: dict[str, Any], key: str, what: str) -> str | None:
+def _optional_text(obj: dict[str, Any], key: str, what: Sentence | str) -> str | None:
     return None if obj.get(key, "") is None else _text(obj, key, what)
 
 
-def _hex(obj: dict[str, Any], key: str, what: str) -> str:
+def _hex(obj: dict[str, Any], key: str, what: Sentence | str) -> str:
     value = field(obj, key, str, what)
     if not _HEX64.match(value):
-        raise FormatError(f"{what}: “{key}” phải là 64 chữ số hệ 16 viết thường.")
+        raise FormatError(
+            tr_noop("{what}: “{key}” phải là 64 chữ số hệ 16 viết thường."), what=what, key=key
+        )
     return value
 
 
-def _count(obj: dict[str, Any], key: str, what: str, limit: int) -> int:
+def _count(obj: dict[str, Any], key: str, what: Sentence | str, limit: int) -> int:
     value = field(obj, key, int, what)
     if not 0 <= value <= limit:
-        raise FormatError(f"{what}: “{key}” ngoài giới hạn.")
+        raise FormatError(tr_noop("{what}: “{key}” ngoài giới hạn."), what=what, key=key)
     return value
 
 
 def _files(raw: Any, households: bool, encrypted: bool) -> tuple[FileEntry, ...]:
     if not isinstance(raw, list):
-        raise FormatError(f"{_WHAT}: “files” phải là một danh sách.")
+        raise FormatError(tr_noop("{what}: “files” phải là một danh sách."), what=_WHAT)
     expected = [*REQUIRED_FILES, HOUSEHOLDS] if households else list(REQUIRED_FILES)
     names = [item.get("name") if isinstance(item, dict) else None for item in raw]
     if names != expected:
         raise FormatError(
-            f"{_WHAT}: danh sách tệp phải là {', '.join(expected)} theo đúng thứ tự "
-            f"(gặp: {', '.join(str(n)[:40] for n in names)})."
+            tr_noop("{what}: danh sách tệp phải là {expected} theo đúng thứ tự (gặp: {found})."),
+            what=_WHAT,
+            expected=", ".join(expected),
+            found=", ".join(str(n)[:40] for n in names),
         )
     entries = []
     for item, name in zip(raw, expected, strict=True):
-        what = f"{_WHAT}, tệp {name}"
+        what = Sentence(tr_noop("Bản kê (manifest.json), tệp {name}"), name=name)
         stored = {"stored_size", "stored_sha256"} if encrypted else set()
         exact_keys(item, {"name", "size", "sha256"} | stored, what)
         limit = MAX_FILE_BYTES[name]
@@ -247,22 +255,26 @@ def _files(raw: Any, households: bool, encrypted: bool) -> tuple[FileEntry, ...]
 def _encryption(raw: Any) -> Encryption | None:
     if raw is None:
         return None
-    what = f"{_WHAT}, mã hóa"
+    what = Sentence(tr_noop("Bản kê (manifest.json), mã hóa"))
     exact_keys(raw, {"scheme", "recipient", "ephemeral_key", "wrapped_key"}, what)
     if raw["scheme"] != ENCRYPTION_SCHEME:
-        raise FormatError(f"{what}: cách mã hóa “{str(raw['scheme'])[:40]}” không hỗ trợ.")
+        raise FormatError(
+            tr_noop("{what}: cách mã hóa “{scheme}” không hỗ trợ."),
+            what=what,
+            scheme=str(raw["scheme"])[:40],
+        )
     recipient = field(raw, "recipient", str, what)
     if not _FINGERPRINT.match(recipient):
-        raise FormatError(f"{what}: dấu vân tay khóa nhận không hợp lệ.")
+        raise FormatError(tr_noop("{what}: dấu vân tay khóa nhận không hợp lệ."), what=what)
     return Encryption(
         recipient,
-        b64decode(raw["ephemeral_key"], f"{what}: khóa tạm", 32),
-        b64decode(raw["wrapped_key"], f"{what}: khóa tệp", 48),
+        b64decode(raw["ephemeral_key"], Sentence(tr_noop("{what}: khóa tạm"), what=what), 32),
+        b64decode(raw["wrapped_key"], Sentence(tr_noop("{what}: khóa tệp"), what=what), 48),
     )
 
 
 def _log_chain(raw: Any) -> LogChain:
-    what = f"{_WHAT}, nhật ký thay đổi"
+    what = Sentence(tr_noop("Bản kê (manifest.json), nhật ký thay đổi"))
     exact_keys(raw, {"length", "head", "previous_length", "previous_head"}, what)
     length = _count(raw, "length", what, 2**62)
     previous_length = (
@@ -270,7 +282,9 @@ def _log_chain(raw: Any) -> LogChain:
     )
     previous_head = None if raw["previous_head"] is None else _hex(raw, "previous_head", what)
     if previous_head is not None and previous_length is None:
-        raise FormatError(f"{what}: có mã băm nhưng không có độ dài của lần gửi trước.")
+        raise FormatError(
+            tr_noop("{what}: có mã băm nhưng không có độ dài của lần gửi trước."), what=what
+        )
     return LogChain(length, _hex(raw, "head", what), previous_length, previous_head)
 
 
@@ -279,12 +293,17 @@ def read_manifest(data: bytes) -> Manifest:
     field present with its type and nothing else; FormatError otherwise."""
     raw = parse_json(data, _WHAT, canonical=True)
     if raw.get("format") != PACKAGE_FORMAT:
-        raise FormatError(f"{_WHAT}: không phải gói báo cáo GNApp.")
+        raise FormatError(tr_noop("{what}: không phải gói báo cáo GNApp."), what=_WHAT)
     version = raw.get("format_version")
     if version not in (1, FORMAT_VERSION) or isinstance(version, bool):
         raise FormatError(
-            f"{_WHAT}: phiên bản định dạng {version} không hỗ trợ (phiên bản này đọc được "
-            f"phiên bản {FORMAT_VERSION}); hãy cài GNApp mới hơn."
+            tr_noop(
+                "{what}: phiên bản định dạng {version} không hỗ trợ (phiên bản này đọc được "
+                "phiên bản {supported}); hãy cài GNApp mới hơn."
+            ),
+            what=_WHAT,
+            version=version,
+            supported=FORMAT_VERSION,
         )
     exact_keys(
         raw,
@@ -295,46 +314,47 @@ def read_manifest(data: bytes) -> Manifest:
         _WHAT,
     )
     commune, report, signer = raw["commune"], raw["report"], raw["signer"]
-    exact_keys(commune, {"code", "name", "province"}, f"{_WHAT}, xã")
-    exact_keys(report, {"kind", "name", "period", "version", "number", "date"}, f"{_WHAT}, báo cáo")
-    exact_keys(signer, {"name", "role"}, f"{_WHAT}, người ký")
+    exact_keys(commune, {"code", "name", "province"}, _COMMUNE)
+    exact_keys(report, {"kind", "name", "period", "version", "number", "date"}, _REPORT)
+    exact_keys(signer, {"name", "role"}, _SIGNER)
     created_at = _text(raw, "created_at", _WHAT)
     if not _TIME.match(created_at):
-        raise FormatError(f"{_WHAT}: thời điểm lập gói không đúng dạng.")
+        raise FormatError(tr_noop("{what}: thời điểm lập gói không đúng dạng."), what=_WHAT)
     sequence = field(raw, "sequence", int, _WHAT)
     if sequence < 1:
-        raise FormatError(f"{_WHAT}: số thứ tự gói phải từ 1.")
+        raise FormatError(tr_noop("{what}: số thứ tự gói phải từ 1."), what=_WHAT)
     previous = raw["previous_package"]
     if (sequence == 1) != (previous is None):
         raise FormatError(
-            f"{_WHAT}: gói số 1 không có gói trước, các gói sau phải ghi mã băm gói trước."
+            tr_noop("{what}: gói số 1 không có gói trước, các gói sau phải ghi mã băm gói trước."),
+            what=_WHAT,
         )
     if previous is not None:
         previous = _hex(raw, "previous_package", _WHAT)
     signing_key = _text(raw, "signing_key", _WHAT)
     if not _FINGERPRINT.match(signing_key):
-        raise FormatError(f"{_WHAT}: dấu vân tay khóa ký không hợp lệ.")
-    document_date = _optional_text(report, "date", f"{_WHAT}, báo cáo")
+        raise FormatError(tr_noop("{what}: dấu vân tay khóa ký không hợp lệ."), what=_WHAT)
+    document_date = _optional_text(report, "date", _REPORT)
     if document_date is not None and not _DATE.match(document_date):
-        raise FormatError(f"{_WHAT}: ngày văn bản không đúng dạng.")
+        raise FormatError(tr_noop("{what}: ngày văn bản không đúng dạng."), what=_WHAT)
     households = field(raw, "households", bool, _WHAT)
     encryption = _encryption(raw["encryption"])
     manifest = Manifest(
         app_version=_text(raw, "app_version", _WHAT),
         created_at=created_at,
-        commune_code=_text(commune, "code", f"{_WHAT}, xã"),
-        commune_name=_text(commune, "name", f"{_WHAT}, xã"),
-        province=_text(commune, "province", f"{_WHAT}, xã"),
-        report_kind=_text(report, "kind", f"{_WHAT}, báo cáo"),
-        report_name=_text(report, "name", f"{_WHAT}, báo cáo"),
-        period=_text(report, "period", f"{_WHAT}, báo cáo"),
-        report_version=_count(report, "version", f"{_WHAT}, báo cáo", 10**6),
-        document_number=_optional_text(report, "number", f"{_WHAT}, báo cáo"),
+        commune_code=_text(commune, "code", _COMMUNE),
+        commune_name=_text(commune, "name", _COMMUNE),
+        province=_text(commune, "province", _COMMUNE),
+        report_kind=_text(report, "kind", _REPORT),
+        report_name=_text(report, "name", _REPORT),
+        period=_text(report, "period", _REPORT),
+        report_version=_count(report, "version", _REPORT, 10**6),
+        document_number=_optional_text(report, "number", _REPORT),
         document_date=document_date,
         sequence=sequence,
         previous_package=previous,
-        signer_name=_text(signer, "name", f"{_WHAT}, người ký"),
-        signer_role=_text(signer, "role", f"{_WHAT}, người ký"),
+        signer_name=_text(signer, "name", _SIGNER),
+        signer_role=_text(signer, "role", _SIGNER),
         signing_key=signing_key,
         households=households,
         files=_files(raw["files"], households, encryption is not None),
@@ -342,5 +362,5 @@ def read_manifest(data: bytes) -> Manifest:
         change_log=_log_chain(raw["change_log"]) if version == FORMAT_VERSION else None,
     )
     if manifest.to_bytes() != data:  # every field was read back: nothing was left aside
-        raise FormatError(f"{_WHAT}: nội dung không hợp lệ.")
+        raise FormatError(tr_noop("{what}: nội dung không hợp lệ."), what=_WHAT)
     return manifest

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gnapp.i18n import Refusal, tr_noop
 from gnapp.store.users import PermissionDenied, User, require
 
 APPROVER = "approver"
 
 
-class SignerError(PermissionDenied):
-    """A user who may not sign (Vietnamese message)."""
+class SignerError(Refusal, PermissionDenied):
+    """A user who may not sign."""
 
 
 @dataclass(frozen=True)
@@ -25,16 +26,23 @@ def check_signer(user: User | None) -> Signer:
     try:
         approver = require(user, "approve")
     except PermissionDenied as error:
-        raise SignerError(f"{error} Chỉ lãnh đạo phê duyệt mới được ký gói báo cáo.") from None
+        raise SignerError(
+            tr_noop("{error} Chỉ lãnh đạo phê duyệt mới được ký gói báo cáo."), error=error
+        ) from None
     return Signer(approver.full_name, APPROVER)
 
 
 def check_manifest_signer(name: str, role: str) -> Signer:
     """A received manifest's signer: named, and signed in the approving role."""
     if not " ".join(name.split()):
-        raise SignerError("Gói không ghi tên người ký.")
+        raise SignerError(tr_noop("Gói không ghi tên người ký."))
     if role != APPROVER:
         raise SignerError(
-            f"{name} ký với vai trò “{role}”: chỉ lãnh đạo phê duyệt ({APPROVER}) mới được ký."
+            tr_noop(
+                "{name} ký với vai trò “{role}”: chỉ lãnh đạo phê duyệt ({approver}) mới được ký."
+            ),
+            name=name,
+            role=role,
+            approver=APPROVER,
         )
     return Signer(name, role)

@@ -10,7 +10,7 @@ import shutil
 import pytest
 
 from gnapp.office import registry
-from gnapp.office.board import board, received_packages
+from gnapp.office.board import board, receipt_history, received_packages
 from gnapp.office.receive import expand, receive_files, receive_package
 from gnapp.office.store.database import open_office
 from gnapp.packages import commune
@@ -79,6 +79,24 @@ def test_an_unknown_commune_is_refused(world, office_private, tmp_path):
         receipt = _receive(other, world.package, office_private)
     assert receipt.failure.code == "commune"
     assert "chưa được đăng ký" in receipt.failure.message
+
+
+def test_what_receiving_shows_follows_the_language_and_what_it_keeps_stays_vietnamese(
+    world, commune_db, office_db, office_private, english
+):
+    _build(commune_db, world.folder, encrypt=False)
+    third = _build(commune_db, world.folder, encrypt=False)
+    assert _receive(office_db, world.package, office_private).accepted
+    late = _receive(office_db, third.path, office_private)
+    assert late.notes[0] == "The commune's package no. 2 is missing (not received)."
+    assert "RECEIVED" in late.summary() and late.summary().endswith(late.notes[-1])
+    again = _receive(office_db, third.path, office_private)
+    assert again.failure.message.startswith("This package (no. 3) was already received at")
+    assert again.failure.recorded.startswith("Gói này (gói số 3) đã được nhận lúc")
+    history = receipt_history(office_db, 3)
+    assert history[0].message == again.failure.recorded
+    assert history[1].notes[0] == "Thiếu gói số 2 của xã (chưa nhận)."
+    assert history[1].notes[1].startswith("Bản sửa của báo cáo đã nhận (gói số 1)")
 
 
 def test_a_replay_is_refused(world, office_db, office_private):

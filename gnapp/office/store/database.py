@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from gnapp.i18n import tr_noop
+from gnapp.i18n import tr, tr_noop
 from gnapp.store.database import OpenDatabase, open_connection, require_file_kind, utc_now
 from gnapp.store.errors import DatabaseError, ReadOnlyError
 from gnapp.store.migrations import SIGN_IN_LIMITS, USERS, Migration, migrate
@@ -194,12 +194,14 @@ class OfficeDatabase(OpenDatabase):
     def identity(self) -> OfficeIdentity:
         raw = self.setting("identity")
         if raw is None:
-            raise DatabaseError("Chưa khai báo thông tin cơ quan nhận báo cáo.")
+            raise DatabaseError(tr("Chưa khai báo thông tin cơ quan nhận báo cáo."))
         return OfficeIdentity(**{**raw, "signing_marks": tuple(raw["signing_marks"])})
 
     def set_identity(self, identity: OfficeIdentity) -> None:
         if identity.kind not in OFFICE_KINDS:
-            raise DatabaseError(f"Cấp cơ quan không hợp lệ: {identity.kind} (district, province)")
+            raise DatabaseError(
+                tr("Cấp cơ quan không hợp lệ: {kind} (district, province)", kind=identity.kind)
+            )
         self.set_setting("identity", asdict(identity))
 
 
@@ -212,31 +214,39 @@ def open_office(
     migration."""
     path = Path(path)
     if not create and not path.exists():
-        raise DatabaseError(f"Không tìm thấy tệp dữ liệu của cơ quan: {path}")
+        raise DatabaseError(tr("Không tìm thấy tệp dữ liệu của cơ quan: {path}", path=path))
     if create and path.exists():
-        raise DatabaseError(f"Tệp đã tồn tại, không ghi đè: {path}")
-    require_file_kind(path, APPLICATION_ID, (), "dữ liệu của cơ quan nhận báo cáo")
+        raise DatabaseError(tr("Tệp đã tồn tại, không ghi đè: {path}", path=path))
+    require_file_kind(path, APPLICATION_ID, (), tr("dữ liệu của cơ quan nhận báo cáo"))
     conn, read_only = open_connection(path, create=create, mark=APPLICATION_ID if create else None)
     try:
         application_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as error:
         conn.close()
-        raise DatabaseError(f"Tệp {path} không phải dữ liệu GNApp hợp lệ ({error}).") from error
+        raise DatabaseError(
+            tr("Tệp {path} không phải dữ liệu GNApp hợp lệ ({error}).", path=path, error=error)
+        ) from error
     if application_id != APPLICATION_ID and (version or not create):
         conn.close()
         raise DatabaseError(
-            f"Tệp {path.name} không phải dữ liệu của cơ quan nhận báo cáo (có thể là tệp dữ liệu "
-            "của một xã)."
+            tr(
+                "Tệp {name} không phải dữ liệu của cơ quan nhận báo cáo (có thể là tệp dữ liệu "
+                "của một xã).",
+                name=path.name,
+            )
         )
     office = OfficeDatabase(path, conn, clock)
     office.read_only = read_only
     try:
         if read_only and version < OFFICE_MIGRATIONS[-1].version:
             raise ReadOnlyError(
-                f"Tệp dữ liệu {path.name} của cơ quan chỉ đọc (ổ đĩa hoặc thư mục không ghi "
-                "được) và cần nâng cấp lên phiên bản dữ liệu mới trước khi mở: hãy chép tệp "
-                "sang ổ ghi được rồi mở lại."
+                tr(
+                    "Tệp dữ liệu {name} của cơ quan chỉ đọc (ổ đĩa hoặc thư mục không ghi được) "
+                    "và cần nâng cấp lên phiên bản dữ liệu mới trước khi mở: hãy chép tệp sang ổ "
+                    "ghi được rồi mở lại.",
+                    name=path.name,
+                )
             )
         migrate(office.db, path, schema=OFFICE_MIGRATIONS, log_changes=False)
     except BaseException:
