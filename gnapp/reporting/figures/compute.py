@@ -971,7 +971,9 @@ def period_goals(period: Period, start: Snapshot, end: Snapshot) -> tuple[GoalFi
 def require_consistent(figures: ReportFigures) -> None:
     """Refuse figures whose movements do not add up (before a table is written)."""
     if figures.problems:
+        # the problems are part of the figures (saved with a report), so they stay Vietnamese
         raise FiguresError(
-            "Số liệu biến động không khớp, cần kiểm tra lại danh sách:\n"
+            tr("Số liệu biến động không khớp, cần kiểm tra lại danh sách:")
+            + "\n"
             + "\n".join(figures.problems)
         )
