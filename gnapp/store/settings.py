@@ -147,7 +147,7 @@ def save_settings(cdb: CommuneDatabase, values: Mapping[str, Any]) -> None:
         try:
             cleaned[key] = SETTINGS[key].clean(value)
         except SettingError as error:
-            problems.append(f"{SETTINGS[key].label}: {error}.")
+            problems.append(f"{tr(SETTINGS[key].label)}: {error}.")
     if problems:
         raise SettingError("\n".join(problems))
     with cdb.transaction():

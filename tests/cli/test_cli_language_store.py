@@ -62,6 +62,11 @@ REFUSALS = [
         "Annual report holds every figure set",
     ),
     ("report build --kind plan --period 2026-H1 --out OUT", "A plan is made for one year"),
+    (
+        "settings set backup_keep_daily 999 --admin quantri",
+        "Days of daily backups kept: must be a whole number from 1 to 60.",
+    ),
+    ("settings set document.signer_title ông --admin quantri", "Signer's title: must be one of"),
 ]
 
 
@@ -70,6 +75,7 @@ def test_the_store_s_and_the_reports_refusals_in_english(
     commune, tmp_path, capsys, monkeypatch, command, expected
 ):
     monkeypatch.setenv("GNAPP_LANG", "en")
+    monkeypatch.setenv("GNAPP_ADMIN_PASSWORD", "demo1234")
     words = _commune_words(commune)
     filled = [str(tmp_path / "out") if part == "OUT" else part for part in command.split()]
     err = _refused([*filled, "--db", str(commune)], capsys)
