@@ -234,12 +234,25 @@ def _questionnaire_texts() -> set[str]:
     return texts
 
 
+def _document_texts() -> set[str]:
+    """The names of the report kinds (forms/reports/kinds/) and of the kinds of official
+    document (forms/documents/issuers.json): ``gnapp report list`` and the notes before a
+    document is written name them."""
+    from gnapp.core.official import document_kinds
+    from gnapp.reporting.figures import report_kinds
+
+    return {kind.name for kind in report_kinds().values()} | {
+        kind.name for kind in document_kinds().values()
+    }
+
+
 def data_texts() -> set[str]:
     """Texts of forms/ that the GUI shows through ``tr()``: every field's label of the
     household-record format, the descriptions of the household groups, the names of the kinds
     of target and their units, the review procedures' steps and their notes, the programmes'
-    items, the poverty standards' indicators and reasons, the review questionnaires' pages, and
-    the import's fields (the labels its column choices show, not the heading words)."""
+    items, the poverty standards' indicators and reasons, the review questionnaires' pages, the
+    import's fields (the labels its column choices show, not the heading words), and the
+    names of the kinds of report and of official document."""
     from gnapp.core.record import (
         field_label,
         field_schema,
@@ -270,6 +283,7 @@ def data_texts() -> set[str]:
         | _programme_texts()
         | _standard_texts()
         | _questionnaire_texts()
+        | _document_texts()
     )
 
 

@@ -192,48 +192,15 @@ def test_target_names_and_units_follow_the_language(english):
     ]
 
 
-# The core's refusals the command line and the GUI still show in Vietnamese whatever the
-# language (issue 20, item 10): each file leaves this list once its refusals go through tr().
-REFUSALS_LEFT_IN_VIETNAMESE = frozenset(
-    [
-        "reporting/builder.py",
-        "reporting/figures/compute.py",
-        "reporting/figures/kinds.py",
-        "reporting/issuer.py",
-        "reporting/lists.py",
-        "reporting/pdf_pages.py",
-        "reporting/plan.py",
-        "store/activities.py",
-        "store/backup_compression.py",
-        "store/backup_encryption.py",
-        "store/backups.py",
-        "store/batches.py",
-        "store/database.py",
-        "store/events.py",
-        "store/lists.py",
-        "store/migrations.py",
-        "store/official_totals.py",
-        "store/programme.py",
-        "store/register.py",
-        "store/reports.py",
-        "store/review.py",
-        "store/settings.py",
-    ]
-)
-
-
 def test_the_core_s_refusals_go_through_tr():
-    left = {}
-    for path in python_files(PACKAGE):
-        name = path.relative_to(PACKAGE).as_posix()
-        if not name.startswith(("ui/", "cli/")):
-            texts = list(untranslated_refusals(path))
-            if texts:
-                left[name] = texts
-    new = [f"{t.where()}: {t.text!r}" for name in left.keys() - REFUSALS_LEFT_IN_VIETNAMESE
-           for t in left[name]]  # fmt: skip
-    assert new == [], "raise these through tr() (English in the catalogue):\n" + "\n".join(new)
-    assert REFUSALS_LEFT_IN_VIETNAMESE - left.keys() == set(), "done: take them off the list"
+    """A refusal raised by the core reads in the interface's language (issue 20, item 10)."""
+    left = [
+        f"{text.where()}: {text.text!r}"
+        for path in python_files(PACKAGE)
+        if not path.relative_to(PACKAGE).as_posix().startswith(("ui/", "cli/"))
+        for text in untranslated_refusals(path)
+    ]
+    assert left == [], "raise these through tr() (English in the catalogue):\n" + "\n".join(left)
 
 
 def test_the_refusal_scanner(tmp_path):

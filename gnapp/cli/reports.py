@@ -222,7 +222,7 @@ def _list(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
             tr(
                 "{id}\t{name}\t{period}\tphiên bản {version}\t{state}\t{updated_at}",
                 id=saved.id,
-                name=report_kind(saved.kind).name,
+                name=tr(report_kind(saved.kind).name),
                 period=saved.period,
                 version=saved.version,
                 state=tr(STATE_LABELS[saved.state]),

@@ -19,6 +19,7 @@ import sqlite_utils
 
 from gnapp.core.official import OfficialDataError, document_kind, full_number
 from gnapp.core.vietnamese import file_slug, format_number
+from gnapp.i18n import tr, tr_noop
 from gnapp.paths import remove_stale_files
 from gnapp.progress import Progress
 from gnapp.reporting.document import (
@@ -70,7 +71,7 @@ DEFAULT_TITLE = SETTINGS["document.signer_title"].default
 DEFAULT_RECIPIENTS = tuple(SETTINGS["document.recipients"].default)
 OPENING = "opening"  # narrative key of the paragraph under "Kính gửi"
 DOCUMENTS = "documents_issued"  # narrative key: the documents issued, one per line
-AWARD_KINDS = {"collective": "Tập thể", "individual": "Cá nhân"}
+AWARD_KINDS = {"collective": tr_noop("Tập thể"), "individual": tr_noop("Cá nhân")}
 PEOPLE_UNIT = "Đơn vị tính: hộ, người"
 SECTION_II_2_TABLES = {
     "capital": capital_table,
@@ -133,11 +134,17 @@ def chosen_figure_sets(kind: str, figure_sets: Iterable[str] | None = None) -> f
     unknown = chosen - set(report.figure_sets)
     if unknown:
         raise ReportBuildError(
-            f"{report.name} không có nhóm số liệu: {', '.join(sorted(unknown))} "
-            f"(có: {', '.join(report.figure_sets)})."
+            tr(
+                "{report} không có nhóm số liệu: {unknown} (có: {known}).",
+                report=tr(report.name),
+                unknown=", ".join(sorted(unknown)),
+                known=", ".join(report.figure_sets),
+            )
         )
     if not report.choose_figure_sets and chosen != set(report.figure_sets):
-        raise ReportBuildError(f"{report.name} gồm đủ các nhóm số liệu, không chọn bớt được.")
+        raise ReportBuildError(
+            tr("{report} gồm đủ các nhóm số liệu, không chọn bớt được.", report=tr(report.name))
+        )
     return chosen
 
 
@@ -289,19 +296,31 @@ def text_blocks(text: str) -> list[Block]:
 def check_awards(kind: str, awards: Sequence[Mapping[str, Any]]) -> None:
     """Refuse awards a kind does not take, of an unknown kind, unnamed, or over the limits."""
     if awards and "award_proposals" not in report_kind(kind).annexes:
-        raise ReportBuildError(f"{report_kind(kind).name} không kèm danh sách đề nghị khen thưởng.")
+        raise ReportBuildError(
+            tr(
+                "{report} không kèm danh sách đề nghị khen thưởng.",
+                report=tr(report_kind(kind).name),
+            )
+        )
     for number, award in enumerate(awards, start=1):
         if award.get("kind") not in AWARD_KINDS:
-            raise ReportBuildError(f"Dòng khen thưởng {number}: phải là tập thể hoặc cá nhân.")
+            raise ReportBuildError(
+                tr("Dòng khen thưởng {number}: phải là tập thể hoặc cá nhân.", number=number)
+            )
         if not str(award.get("name", "")).strip():
-            raise ReportBuildError(f"Dòng khen thưởng {number}: chưa ghi tên.")
+            raise ReportBuildError(tr("Dòng khen thưởng {number}: chưa ghi tên.", number=number))
     for code, limit in report_kind(kind).award_limits.items():
         proposed = sum(a["kind"] == code for a in awards)
         if proposed > limit:
             raise ReportBuildError(
-                f"Đề nghị khen thưởng {format_number(proposed)} "
-                f"{AWARD_KINDS[code].lower()}, quá mức tối đa {format_number(limit)} "
-                f"{AWARD_KINDS[code].lower()} của {report_kind(kind).name.lower()}."
+                tr(
+                    "Đề nghị khen thưởng {proposed} {who}, quá mức tối đa {limit} {who} của "
+                    "{report}.",
+                    proposed=format_number(proposed),
+                    who=tr(AWARD_KINDS[code]).lower(),
+                    limit=format_number(limit),
+                    report=tr(report_kind(kind).name).lower(),
+                )
             )
 
 
@@ -795,7 +814,7 @@ def write_report_files(
     folder = Path(folder)
     remove_stale_files(folder, REPORT_TEMPORARIES)  # what a killed earlier run left
     if progress is not None:
-        progress(0, 3, "Đang tính số liệu…")
+        progress(0, 3, tr("Đang tính số liệu…"))
     figures = figures or report_figures(db, kind, period)
     document = build_document(db, kind, period, narrative, awards, header, figures, figure_sets)
     stem = report_file_stem(kind, figures.period.code)
@@ -803,10 +822,10 @@ def write_report_files(
     aside = {path: folder / f".{path.name}.dang-ghi" for path in (pdf, xlsx)}
     try:
         if progress is not None:
-            progress(1, 3, "Đang ghi văn bản PDF…")
+            progress(1, 3, tr("Đang ghi văn bản PDF…"))
         write_pdf(document, aside[pdf], progress)
         if progress is not None:
-            progress(2, 3, "Đang ghi tệp Excel…")
+            progress(2, 3, tr("Đang ghi tệp Excel…"))
         tables = annex_tables(figures, awards, figure_sets)
         write_report_xlsx(document, tables, aside[xlsx], progress)
         for final, written in aside.items():

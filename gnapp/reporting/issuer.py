@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 import sqlite_utils
 
 from gnapp.core.official import document_kind, resolve_bases, signing_marks
+from gnapp.i18n import tr
 from gnapp.reporting.document import Signature
 from gnapp.store.errors import DatabaseError
 from gnapp.store.register import get_commune, get_setting
@@ -58,7 +59,7 @@ def _derived_issuer(db: sqlite_utils.Database) -> Issuer:
     commune = get_commune(db)
     if commune is None:
         raise DatabaseError(
-            "Chưa khai báo thông tin xã (tên, loại, tỉnh): hãy nhập thông tin xã trước."
+            tr("Chưa khai báo thông tin xã (tên, loại, tỉnh): hãy nhập thông tin xã trước.")
         )
     word = KIND_WORDS[commune["kind"]]
     name = commune["name"]
@@ -101,18 +102,31 @@ def signing_warnings(
     name: str | None = None,
 ) -> list[str]:
     """What to tell the clerk before a document of ``kind`` is written: a signer without a
-    name, a legal basis not confirmed (its date left to fill in by hand)."""
+    name, a legal basis not confirmed (its date left to fill in by hand). In the interface's
+    language, but the signer's title and the act's name as the document writes them."""
     kept = current_settings(db)
+    document = tr(document_kind(kind).name)
     found = []
     if not (kept["document.signer_name"] if name is None else name).strip():
         found.append(
-            f"{document_kind(kind).name}: chưa khai báo họ tên người ký "
-            f"({kept['document.signer_title']}) — dòng tên để trống để ghi tay."
+            tr(
+                "{document}: chưa khai báo họ tên người ký ({title}) — dòng tên để trống để ghi "
+                "tay.",
+                document=document,
+                title=kept["document.signer_title"],
+            )
         )
     for act in resolve_bases(kept[bases_key(kind)], slots or {}):
         if not act.confirmed:
-            missing = "ngày ban hành để trống, ghi tay" if act.date is None else "cần đối chiếu"
+            missing = (
+                tr("ngày ban hành để trống, ghi tay") if act.date is None else tr("cần đối chiếu")
+            )
             found.append(
-                f"{document_kind(kind).name}: căn cứ {act.short} chưa được xác nhận ({missing})."
+                tr(
+                    "{document}: căn cứ {act} chưa được xác nhận ({missing}).",
+                    document=document,
+                    act=act.short,
+                    missing=missing,
+                )
             )
     return found

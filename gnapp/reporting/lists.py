@@ -20,6 +20,7 @@ import sqlite_utils
 from gnapp.core.classify import CLASS_LABELS
 from gnapp.core.record import value_label
 from gnapp.core.vietnamese import format_date
+from gnapp.i18n import tr
 from gnapp.progress import Progress
 from gnapp.reporting.issuer import issuer
 from gnapp.reporting.tables import Column, Group, Row, Table, Total, heading
@@ -154,7 +155,7 @@ def _village(db: sqlite_utils.Database, village_id: int | None) -> Village | Non
         return None
     found = [village for village in lists.list_villages(db) if village.id == village_id]
     if not found:
-        raise DatabaseError(f"Không tìm thấy thôn, tổ dân phố mã số {village_id}")
+        raise DatabaseError(tr("Không tìm thấy thôn, tổ dân phố mã số {id}", id=village_id))
     return found[0]
 
 
@@ -281,9 +282,9 @@ def export_list(
 ) -> ExportResult:
     """Write the ``kind`` list (one of LIST_KINDS) of ``year`` to an XLSX file."""
     if kind not in LIST_KINDS:
-        raise DatabaseError(f"Loại danh sách không hợp lệ: {kind}")
+        raise DatabaseError(tr("Loại danh sách không hợp lệ: {kind}", kind=kind))
     if progress is not None:
-        progress(0, 0, "Đang đọc danh sách…")
+        progress(0, 0, tr("Đang đọc danh sách…"))
     village = _village(db, village_id)
     households = lists.list_households(db, year, kind, village_id)
     table = Table(
@@ -377,7 +378,7 @@ def export_register(
     for member in lists.register_members(db, year, village_id):
         members.append(member)
         if progress is not None and len(members) % 1000 == 0:
-            progress(len(members), total, "Đang đọc sổ hộ…")
+            progress(len(members), total, tr("Đang đọc sổ hộ…"))
     heading = _heading(db, REGISTER_TITLE, _village(db, village_id), f"(Tình trạng hộ năm {year})")
     households_before: dict[int, int] = {}
     for member in members:

@@ -41,6 +41,7 @@ from reportlab.platypus import (
 
 from gnapp.core.vietnamese import format_date_long
 from gnapp.data import resource_file
+from gnapp.i18n import tr
 from gnapp.progress import Progress
 from gnapp.reporting.charts import chart_drawing
 from gnapp.reporting.document import (
@@ -471,7 +472,7 @@ def _story(
     story += _title(document, width)
     last: list[Flowable] = []
     for block in document.body:
-        progress(done, total, "Đang dựng văn bản PDF")
+        progress(done, total, tr("Đang dựng văn bản PDF"))
         story += last
         last = _block(block, width)
         done += 1
@@ -487,7 +488,7 @@ def _story(
         width = _frame_width(orientation)
         story += [NextPageTemplate(orientation), PageBreak(), *_annex_opening(document, annex)]
         for block in annex.blocks:
-            progress(done, total, f"Đang dựng Phụ lục {annex.number}")
+            progress(done, total, tr("Đang dựng Phụ lục {number}", number=annex.number))
             story += _block(block, width)
             done += 1
     return story

@@ -14,6 +14,8 @@ from types import TracebackType
 
 import pypdfium2
 
+from gnapp.i18n import tr
+
 POINTS_PER_INCH = 72
 
 
@@ -44,7 +46,9 @@ class PdfPages:
         try:
             self._pdf = pypdfium2.PdfDocument(self.path)
         except (pypdfium2.PdfiumError, OSError) as error:
-            raise PdfPagesError(f"Không đọc được tệp PDF {self.path.name}: {error}") from error
+            raise PdfPagesError(
+                tr("Không đọc được tệp PDF {name}: {problem}", name=self.path.name, problem=error)
+            ) from error
 
     def __len__(self) -> int:
         return len(self._pdf)

@@ -17,6 +17,7 @@ import sqlite_utils
 from gnapp.core.official import document_kind
 from gnapp.core.vietnamese import file_slug, format_date, format_money, format_number
 from gnapp.data import read_form_json
+from gnapp.i18n import tr
 from gnapp.reporting.builder import (
     FILL_IN,
     OPENING,
@@ -71,7 +72,9 @@ def plan_year(period: str) -> int:
     """The year a plan is for: "2026"."""
     text = period.strip()
     if not (text.isdigit() and len(text) == 4):
-        raise FiguresError(f"Kế hoạch lập cho một năm (vd. 2026), không phải “{period}”.")
+        raise FiguresError(
+            tr("Kế hoạch lập cho một năm (vd. 2026), không phải “{period}”.", period=period)
+        )
     return int(text)
 
 

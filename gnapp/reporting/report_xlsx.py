@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from gnapp.i18n import tr
 from gnapp.progress import Progress
 from gnapp.reporting.document import Annex, OfficialDocument
 from gnapp.reporting.tables import Table
@@ -65,7 +66,7 @@ def write_report_xlsx(
     layouts: dict[str, Layout] = {}
     for done, table in enumerate(tables):
         if progress is not None:
-            progress(done, len(tables), f"Đang ghi bảng “{table.title}”…")
+            progress(done, len(tables), tr("Đang ghi bảng “{title}”…", title=table.title))
         sheet = replace(
             table,
             sheet=SHEET_NAMES.get(table.id, table.id),
@@ -75,5 +76,5 @@ def write_report_xlsx(
         layouts[table.id] = write_table(workbook, sheet, heading)
     save_workbook(workbook, path)
     if progress is not None:
-        progress(len(tables), len(tables), "Đã ghi tệp Excel")
+        progress(len(tables), len(tables), tr("Đã ghi tệp Excel"))
     return layouts

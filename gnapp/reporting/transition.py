@@ -22,7 +22,7 @@ from gnapp.core.classify import CLASS_LABELS, STATUS_MARKS, Classification, clas
 from gnapp.core.record import RecordError
 from gnapp.core.standards import AREA_LABELS, Provenance, Standard
 from gnapp.core.vietnamese import format_date, format_decimal
-from gnapp.i18n import Translate, as_written, tr_noop
+from gnapp.i18n import Translate, as_written, tr, tr_noop
 from gnapp.progress import Progress
 from gnapp.reporting.lists import commune_heading
 from gnapp.reporting.tables import Column, Group, Row, Table
@@ -398,11 +398,11 @@ def compare_standards(
     standards = (before, after)
     compared: list[ComparedHousehold] = []
     if progress is not None:
-        progress(0, total, "Đang phân loại theo hai chuẩn…")
+        progress(0, total, tr("Đang phân loại theo hai chuẩn…"))
     for household_id, record in records:
         compared.append(_compared(household_id, record, standards, on, score_lines, translate))
         if progress is not None and len(compared) % 500 == 0:
-            progress(len(compared), total, "Đang phân loại theo hai chuẩn…")
+            progress(len(compared), total, tr("Đang phân loại theo hai chuẩn…"))
     order = {row["name"]: index for index, row in enumerate(villages(db))}
     compared.sort(key=lambda h: (order.get(h.village, len(order)), h.village, h.code))
     by_village: dict[str, list[ComparedHousehold]] = {}

@@ -27,6 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from gnapp.core.cell_text import keep_text
 from gnapp.core.vietnamese import format_date_long
+from gnapp.i18n import tr
 from gnapp.progress import Progress
 from gnapp.reporting.document import office_lines
 from gnapp.reporting.tables.model import Group, Row, Table
@@ -364,7 +365,7 @@ class _Writer:
             keep_text(cell)
         self.written += 1
         if self.progress is not None and self.written % PROGRESS_EVERY == 0:
-            self.progress(self.written, self.total_body, "Đang ghi bảng…")
+            self.progress(self.written, self.total_body, tr("Đang ghi bảng…"))
         return row
 
     def totals(self, children: list[int]) -> int:

@@ -8,8 +8,8 @@ from typing import Any
 
 import sqlite_utils
 
-from gnapp.core.vietnamese import fold, format_money, nfc
-from gnapp.i18n import tr_noop
+from gnapp.core.vietnamese import fold, format_number, nfc
+from gnapp.i18n import tr, tr_noop
 from gnapp.store.database import CommuneDatabase, inserted_id
 from gnapp.store.date_range import IN_RANGE, DateRange, range_params
 from gnapp.store.errors import DatabaseError
@@ -61,32 +61,34 @@ class Candidate:
 
 def _check_amount(amount: int | None, what: str) -> None:
     if amount is not None and amount < 0:
-        raise DatabaseError(f"{what} không được âm.")
+        raise DatabaseError(tr("{what} không được âm.", what=what))
 
 
 def _check_household(
     db: sqlite_utils.Database, household_id: int, member_id: int | None = None
 ) -> None:
     if db.execute("SELECT 1 FROM households WHERE id = ?", [household_id]).fetchone() is None:
-        raise DatabaseError(f"Không có hộ số {household_id} trong sổ hộ.")
+        raise DatabaseError(tr("Không có hộ số {id} trong sổ hộ.", id=household_id))
     if member_id is not None:
         row = db.execute("SELECT household_id FROM members WHERE id = ?", [member_id]).fetchone()
         if row is None or row[0] != household_id:
-            raise DatabaseError("Người hưởng lợi phải là thành viên của hộ đã chọn.")
+            raise DatabaseError(tr("Người hưởng lợi phải là thành viên của hộ đã chọn."))
 
 
 def _activity_row(fields: dict[str, Any]) -> dict[str, Any]:
     unknown = set(fields) - set(ACTIVITY_FIELDS)
     if unknown:
-        raise DatabaseError(f"Trường không có trong hoạt động: {', '.join(sorted(unknown))}")
+        raise DatabaseError(
+            tr("Trường không có trong hoạt động: {fields}", fields=", ".join(sorted(unknown)))
+        )
     row: dict[str, Any] = {field: fields.get(field) for field in ACTIVITY_FIELDS}
     row["name"] = nfc(row["name"] or "").strip()
     if not row["name"]:
-        raise DatabaseError("Hoạt động cần có tên.")
+        raise DatabaseError(tr("Hoạt động cần có tên."))
     if row["kind"] not in ACTIVITY_KINDS:
-        raise DatabaseError(f"Loại hoạt động không có trong danh mục: {row['kind']}")
+        raise DatabaseError(tr("Loại hoạt động không có trong danh mục: {kind}", kind=row["kind"]))
     check_project(row["programme_id"], row["project_code"], row["funding_source"])
-    _check_amount(row["budget"], "Kinh phí của hoạt động")
+    _check_amount(row["budget"], tr("Kinh phí của hoạt động"))
     return row
 
 
@@ -103,8 +105,12 @@ def update_activity(cdb: CommuneDatabase, activity_id: int, **changes: Any) -> N
     spent = _beneficiary_total(cdb.db, activity_id)
     if row["budget"] is not None and spent > row["budget"]:
         raise DatabaseError(
-            f"Kinh phí của hoạt động ({format_money(row['budget'])}) nhỏ hơn tổng hỗ trợ "
-            f"đã ghi cho người hưởng lợi ({format_money(spent)})."
+            tr(
+                "Kinh phí của hoạt động ({budget} đồng) nhỏ hơn tổng hỗ trợ đã ghi cho người "
+                "hưởng lợi ({spent} đồng).",
+                budget=format_number(row["budget"]),
+                spent=format_number(spent),
+            )
         )
     with cdb.transaction() as db:
         db.table("activities").update(activity_id, row)
@@ -120,7 +126,7 @@ def delete_activity(cdb: CommuneDatabase, activity_id: int) -> None:
 def get_activity(db: sqlite_utils.Database, activity_id: int) -> dict[str, Any]:
     rows = list(db.query("SELECT * FROM activities WHERE id = ?", [activity_id]))
     if not rows:
-        raise DatabaseError(f"Không có hoạt động số {activity_id}.")
+        raise DatabaseError(tr("Không có hoạt động số {id}.", id=activity_id))
     return rows[0]
 
 
@@ -158,18 +164,21 @@ def add_beneficiary(
     db = cdb.db
     activity = get_activity(db, activity_id)
     _check_household(db, household_id, member_id)
-    _check_amount(amount, "Mức hỗ trợ")
+    _check_amount(amount, tr("Mức hỗ trợ"))
     duplicate = db.execute(
         "SELECT 1 FROM beneficiaries WHERE activity_id = ? AND household_id = ? AND member_id IS ?",
         [activity_id, household_id, member_id],
     ).fetchone()
     if duplicate:
-        raise DatabaseError("Hộ (người) này đã có trong danh sách hưởng lợi của hoạt động.")
+        raise DatabaseError(tr("Hộ (người) này đã có trong danh sách hưởng lợi của hoạt động."))
     total = _beneficiary_total(db, activity_id) + (amount or 0)
     if activity["budget"] is not None and total > activity["budget"]:
         raise DatabaseError(
-            f"Tổng hỗ trợ ({format_money(total)}) vượt kinh phí của hoạt động "
-            f"({format_money(activity['budget'])})."
+            tr(
+                "Tổng hỗ trợ ({total} đồng) vượt kinh phí của hoạt động ({budget} đồng).",
+                total=format_number(total),
+                budget=format_number(activity["budget"]),
+            )
         )
     row = {
         "activity_id": activity_id,
@@ -274,11 +283,13 @@ def add_policy_benefit(
     """Record that a household (or one member) received a general policy in a year
     (``granted_on``: the ISO date received, inside the year, when known)."""
     if policy not in POLICIES:
-        raise DatabaseError(f"Chính sách không có trong danh mục: {policy}")
+        raise DatabaseError(tr("Chính sách không có trong danh mục: {policy}", policy=policy))
     _check_household(cdb.db, household_id, member_id)
-    _check_amount(amount, "Số tiền")
+    _check_amount(amount, tr("Số tiền"))
     if granted_on is not None and not _is_date_of(granted_on, year):
-        raise DatabaseError(f"Ngày nhận chính sách ({granted_on}) phải thuộc năm {year}.")
+        raise DatabaseError(
+            tr("Ngày nhận chính sách ({date}) phải thuộc năm {year}.", date=granted_on, year=year)
+        )
     row = {
         "year": year,
         "policy": policy,

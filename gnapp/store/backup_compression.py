@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from gnapp.i18n import tr
 from gnapp.store.errors import CorruptDatabaseError, DatabaseError
 from gnapp.store.written_files import new_file
 
@@ -95,23 +96,29 @@ class DamagedBackup(CorruptDatabaseError):
     """A compressed backup changed, cut short or lengthened; ``what`` says how."""
 
     def __init__(self, name: str, what: str) -> None:
-        super().__init__(f"Bản sao lưu nén {name} bị hỏng ({what}): không dùng được tệp này.")
+        super().__init__(
+            tr(
+                "Bản sao lưu nén {name} bị hỏng ({what}): không dùng được tệp này.",
+                name=name,
+                what=what,
+            )
+        )
         self.what = what
 
 
 def _read_header(stream: BinaryIO, name: str) -> dict[str, Any]:
     if stream.read(len(MAGIC)) != MAGIC:
-        raise DatabaseError(f"Tệp {name} không phải bản sao lưu nén của GNApp.")
+        raise DatabaseError(tr("Tệp {name} không phải bản sao lưu nén của GNApp.", name=name))
     size_bytes = stream.read(4)
     if len(size_bytes) != 4 or not 0 < (size := struct.unpack(">I", size_bytes)[0]) <= _MAX_HEADER:
-        raise DamagedBackup(name, "phần mô tả có độ dài sai")
+        raise DamagedBackup(name, tr("phần mô tả có độ dài sai"))
     encoded, digest = stream.read(size), stream.read(_HASH_BYTES)
     if len(encoded) != size or hashlib.sha256(encoded).digest() != digest:
-        raise DamagedBackup(name, "phần mô tả không khớp mã kiểm tra")
+        raise DamagedBackup(name, tr("phần mô tả không khớp mã kiểm tra"))
     try:
         header = json.loads(encoded)
     except ValueError:
-        raise DamagedBackup(name, "phần mô tả không đọc được") from None
+        raise DamagedBackup(name, tr("phần mô tả không đọc được")) from None
     if (
         not isinstance(header, dict)
         or set(header) != _KEYS
@@ -119,7 +126,7 @@ def _read_header(stream: BinaryIO, name: str) -> dict[str, Any]:
         or not isinstance(header["database_bytes"], int)
         or header["database_bytes"] <= 0
     ):
-        raise DamagedBackup(name, "phần mô tả không đúng dạng")
+        raise DamagedBackup(name, tr("phần mô tả không đúng dạng"))
     return header
 
 
@@ -130,7 +137,13 @@ def read_header(path: Path) -> dict[str, Any]:
         with open(path, "rb") as stream:
             return _read_header(stream, path.name)
     except OSError as error:
-        raise DatabaseError(f"Không đọc được tệp {path.name}: {error.strerror or error}.") from None
+        raise DatabaseError(
+            tr(
+                "Không đọc được tệp {name}: {problem}.",
+                name=path.name,
+                problem=error.strerror or error,
+            )
+        ) from None
 
 
 def decompress_file(source: Path, target: Path, *, progress: Progress | None = None) -> None:
@@ -144,29 +157,33 @@ def decompress_file(source: Path, target: Path, *, progress: Progress | None = N
         free = shutil.disk_usage(target.parent).free
         if expected > free:
             raise DatabaseError(
-                f"Không đủ chỗ trống để giải nén {name}: cần {expected // 2**20 + 1} MB, "
-                f"còn {free // 2**20} MB."
+                tr(
+                    "Không đủ chỗ trống để giải nén {name}: cần {needed} MB, còn {free} MB.",
+                    name=name,
+                    needed=expected // 2**20 + 1,
+                    free=free // 2**20,
+                )
             )
         decompressor, digest, written = zlib.decompressobj(), hashlib.sha256(), 0
         with new_file(target) as plain:
             while not decompressor.eof:
                 chunk = decompressor.unconsumed_tail or packed.read(CHUNK_BYTES)
                 if not chunk:
-                    raise DamagedBackup(name, "tệp bị cắt cụt")
+                    raise DamagedBackup(name, tr("tệp bị cắt cụt"))
                 try:  # at most a chunk out per call: a forged stream cannot fill memory
                     data = decompressor.decompress(chunk, CHUNK_BYTES)
                 except zlib.error:
-                    raise DamagedBackup(name, "dữ liệu nén bị sai") from None
+                    raise DamagedBackup(name, tr("dữ liệu nén bị sai")) from None
                 written += len(data)
                 if written > expected:  # nor the disk
-                    raise DamagedBackup(name, "dữ liệu dài hơn phần mô tả ghi")
+                    raise DamagedBackup(name, tr("dữ liệu dài hơn phần mô tả ghi"))
                 digest.update(data)
                 plain.write(data)
                 if progress is not None:
                     progress(written, expected)
             if decompressor.unused_data or packed.read(1):
-                raise DamagedBackup(name, "có dữ liệu thừa sau phần nén")
+                raise DamagedBackup(name, tr("có dữ liệu thừa sau phần nén"))
             if written != expected:
-                raise DamagedBackup(name, "dữ liệu ngắn hơn phần mô tả ghi")
+                raise DamagedBackup(name, tr("dữ liệu ngắn hơn phần mô tả ghi"))
             if digest.hexdigest() != header["database_sha256"]:
-                raise DamagedBackup(name, "dữ liệu không khớp mã SHA-256 ghi trong phần mô tả")
+                raise DamagedBackup(name, tr("dữ liệu không khớp mã SHA-256 ghi trong phần mô tả"))

@@ -37,6 +37,7 @@ from gnapp.core.passphrase import (
     kdf_problem,
     passphrase_too_short,
 )
+from gnapp.i18n import tr
 from gnapp.store.errors import DatabaseError
 from gnapp.store.written_files import new_file
 
@@ -69,9 +70,11 @@ def check_backup_passphrase(passphrase: str, repeated: str | None = None) -> Non
     """Refuse a new backup passphrase that is too short, or not typed the same twice."""
     problem = passphrase_too_short(passphrase)
     if problem is not None:
-        raise DatabaseError(f"{problem} Mật khẩu này bảo vệ bản sao lưu mang ra ngoài.")
+        raise DatabaseError(
+            tr("{problem} Mật khẩu này bảo vệ bản sao lưu mang ra ngoài.", problem=problem)
+        )
     if repeated is not None and repeated != passphrase:
-        raise DatabaseError("Hai lần nhập mật khẩu sao lưu không giống nhau.")
+        raise DatabaseError(tr("Hai lần nhập mật khẩu sao lưu không giống nhau."))
 
 
 def _nonce(prefix: bytes, number: int, last: bool) -> bytes:
@@ -127,7 +130,9 @@ def _read_header(stream: BinaryIO, name: str) -> tuple[dict[str, Any], bytes]:
     """The header and the bytes every chunk authenticates (they start with the file's
     magic); DatabaseError for a file that is not an encrypted backup, or one whose header was
     damaged."""
-    damaged = DatabaseError(f"Tệp {name} không phải bản sao lưu mã hóa của GNApp, hoặc đã hỏng.")
+    damaged = DatabaseError(
+        tr("Tệp {name} không phải bản sao lưu mã hóa của GNApp, hoặc đã hỏng.", name=name)
+    )
     magic = stream.read(len(MAGIC))
     if magic not in MAGICS:
         raise damaged
@@ -173,7 +178,7 @@ def _unlock(header: dict[str, Any], passphrase: str, name: str, magic: bytes) ->
         aead.decrypt(prefix + _KEY_CHECK_NONCE, base64.b64decode(header["key_check"]), magic)
     except InvalidTag:
         raise BackupPassphraseError(
-            f"Mật khẩu không đúng: không mở được bản sao lưu {name}."
+            tr("Mật khẩu không đúng: không mở được bản sao lưu {name}.", name=name)
         ) from None
     return aead
 
@@ -199,8 +204,12 @@ def decrypt_file(
                     plain.write(aead.decrypt(_nonce(prefix, number, last), block, preamble))
                 except InvalidTag:
                     raise DatabaseError(
-                        f"Bản sao lưu {name} đã bị sửa, hỏng hoặc bị cắt cụt (phần thứ "
-                        f"{number + 1} không khớp mã xác thực): không dùng được tệp này."
+                        tr(
+                            "Bản sao lưu {name} đã bị sửa, hỏng hoặc bị cắt cụt (phần thứ "
+                            "{part} không khớp mã xác thực): không dùng được tệp này.",
+                            name=name,
+                            part=number + 1,
+                        )
                     ) from None
                 done += len(block)
                 if progress is not None:

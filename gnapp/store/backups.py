@@ -229,7 +229,7 @@ def _connection(source: CommuneDatabase | str | Path) -> Iterator[tuple[sqlite3.
         return
     path = Path(source)
     if not path.is_file():
-        raise DatabaseError(f"Không tìm thấy tệp: {path}")
+        raise DatabaseError(tr("Không tìm thấy tệp: {path}", path=path))
     conn = _read_only(path)
     try:
         yield conn, path
@@ -247,14 +247,16 @@ def _commune_slug(conn: sqlite3.Connection, path: Path) -> str:
         tables = _tables(conn)
         row = conn.execute("SELECT code FROM commune").fetchone() if "commune" in tables else None
     except sqlite3.Error as error:
-        raise _sqlite_failure(error, f"Không sao lưu được {path.name}") from error
+        raise _sqlite_failure(error, tr("Không sao lưu được {name}", name=path.name)) from error
     return slug(row[0] if row else path.stem)
 
 
 def _sqlite_failure(error: sqlite3.Error, what: str) -> DatabaseError:
-    """A Vietnamese error for a failed SQLite call; corruption gets its own class."""
+    """An error for a failed SQLite call; corruption gets its own class."""
     if getattr(error, "sqlite_errorcode", None) in _CORRUPTION_CODES:
-        return CorruptDatabaseError(f"{what}: tệp dữ liệu bị hỏng ({error}).")
+        return CorruptDatabaseError(
+            tr("{what}: tệp dữ liệu bị hỏng ({error}).", what=what, error=error)
+        )
     return DatabaseError(f"{what} ({error}).")
 
 
@@ -287,7 +289,11 @@ class IntegrityReport:
             return ""
         first = lines[0] if len(lines[0]) <= 160 else lines[0][:159] + "…"
         more = len(lines) - 1
-        return f"{first} (và {format_number(more)} lỗi khác)" if more else first
+        return (
+            tr("{first} (và {more} lỗi khác)", first=first, more=format_number(more))
+            if more
+            else first
+        )
 
     @property
     def passed(self) -> bool:
@@ -322,9 +328,9 @@ class IntegrityReport:
             tr("Toàn vẹn: {state}", state=sound),
         ]
         if self.chain_break is not None:
-            lines.append(f"Nhật ký thay đổi: {self.chain_break.text()}.")
+            lines.append(tr("Nhật ký thay đổi: {state}.", state=self.chain_break.text()))
             lines.append(
-                "Hãy báo người quản trị và đối chiếu với bản sao lưu hay gói báo cáo đã gửi."
+                tr("Hãy báo người quản trị và đối chiếu với bản sao lưu hay gói báo cáo đã gửi.")
             )
         elif self.log_rows is not None:
             lines.append(
@@ -336,15 +342,18 @@ class IntegrityReport:
 
     @property
     def restore_problem(self) -> str | None:
-        """Why the file cannot be restored from, in Vietnamese (None when it can)."""
+        """Why the file cannot be restored from (None when it can)."""
         if self.problems:
-            return f"Tệp {self.path.name} bị hỏng: {self.summary}"
+            return tr("Tệp {name} bị hỏng: {problem}", name=self.path.name, problem=self.summary)
         if not self.version:
-            return f"Tệp {self.path.name} không phải dữ liệu GNApp."
+            return tr("Tệp {name} không phải dữ liệu GNApp.", name=self.path.name)
         if self.version > LATEST_VERSION:
-            return (
-                f"Tệp {self.path.name} được tạo bởi phiên bản GNApp mới hơn (dữ liệu "
-                f"v{self.version}; phiên bản này đọc được đến v{LATEST_VERSION})."
+            return tr(
+                "Tệp {name} được tạo bởi phiên bản GNApp mới hơn (dữ liệu v{version}; phiên "
+                "bản này đọc được đến v{latest}).",
+                name=self.path.name,
+                version=self.version,
+                latest=LATEST_VERSION,
             )
         return None
 
@@ -355,7 +364,7 @@ def check_integrity(path: str | Path, *, quick: bool = True) -> IntegrityReport:
     compressed backup is decompressed beside itself (its size and hash checked) and checked so."""
     path = Path(path)
     if not path.is_file():
-        return IntegrityReport(path, None, (f"không tìm thấy tệp {path}",))
+        return IntegrityReport(path, None, (tr("không tìm thấy tệp {path}", path=path),))
     if is_compressed(path):
         return _check_compressed(path, quick)
     version, problems = None, []
@@ -371,8 +380,11 @@ def check_integrity(path: str | Path, *, quick: bool = True) -> IntegrityReport:
             broken = conn.execute("PRAGMA foreign_key_check").fetchall()
             if broken:
                 problems.append(
-                    f"{format_number(len(broken))} dòng tham chiếu đến dòng không còn "
-                    f"(bảng {', '.join(sorted({row[0] for row in broken}))})"
+                    tr(
+                        "{count} dòng tham chiếu đến dòng không còn (bảng {tables})",
+                        count=format_number(len(broken)),
+                        tables=", ".join(sorted({row[0] for row in broken})),
+                    )
                 )
             if not quick and not problems and "chain_hash" in _columns(conn, "change_log"):
                 chain_break = verify_chain(conn)
@@ -380,9 +392,9 @@ def check_integrity(path: str | Path, *, quick: bool = True) -> IntegrityReport:
         finally:
             conn.close()
     except sqlite3.DatabaseError as error:
-        problems.append(f"không đọc được tệp ({error})")
+        problems.append(tr("không đọc được tệp ({error})", error=error))
     except UnicodeDecodeError:  # SQLite's message quoted bytes of a damaged page
-        problems.append("không đọc được tệp (tệp bị hỏng: có trang dữ liệu không đọc được)")
+        problems.append(tr("không đọc được tệp (tệp bị hỏng: có trang dữ liệu không đọc được)"))
     return IntegrityReport(path, version, tuple(problems), chain_break, log_rows)
 
 
@@ -402,14 +414,16 @@ def _check_compressed(path: Path, quick: bool) -> IntegrityReport:
     except DatabaseError as error:
         problem = _problem_of(error)
     except OSError as error:
-        problem = f"không giải nén được để kiểm tra ({error.strerror or error})"
+        problem = tr("không giải nén được để kiểm tra ({error})", error=error.strerror or error)
     finally:
         plain.unlink(missing_ok=True)
     return IntegrityReport(path, version, (problem,))
 
 
 def _problem_of(error: DatabaseError) -> str:
-    return f"bản sao lưu nén: {error.what}" if isinstance(error, DamagedBackup) else str(error)
+    if isinstance(error, DamagedBackup):
+        return tr("bản sao lưu nén: {problem}", problem=error.what)
+    return str(error)
 
 
 def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
@@ -540,7 +554,10 @@ def describe_backup(path: str | Path, *, named_as: Path | None = None) -> Backup
     path = Path(path)
     if is_encrypted(path):
         raise DatabaseError(
-            f"Bản sao lưu {path.name} được mã hóa: cần mật khẩu của nó để xem hay phục hồi."
+            tr(
+                "Bản sao lưu {name} được mã hóa: cần mật khẩu của nó để xem hay phục hồi.",
+                name=path.name,
+            )
         )
     named = parse_backup_name(named_as or path)
     if is_compressed(path):
@@ -572,7 +589,7 @@ def describe_backup(path: str | Path, *, named_as: Path | None = None) -> Backup
                 size=(named_as or path).stat().st_size,
             )
         except sqlite3.Error as error:
-            raise _sqlite_failure(error, f"Không đọc được tệp {path.name}") from error
+            raise _sqlite_failure(error, tr("Không đọc được tệp {name}", name=path.name)) from error
 
 
 def _described_by_header(path: Path, named: BackupFile | None, size: int) -> BackupDescription:
@@ -594,7 +611,7 @@ def _described_by_header(path: Path, named: BackupFile | None, size: int) -> Bac
             database_size=header["database_bytes"],
         )
     except (TypeError, ValueError):
-        raise DamagedBackup(path.name, "phần mô tả không đúng dạng") from None
+        raise DamagedBackup(path.name, tr("phần mô tả không đúng dạng")) from None
 
 
 def _header_description(plain: Path, made_at: datetime) -> dict[str, object]:
@@ -693,25 +710,29 @@ def _backup(
         plain = beside.with_name(f".{final.name}{UNCOMPRESSED}{PARTIAL}")
         packed = db_path.with_name(f".{final.name}{ENCRYPTING}{PARTIAL}") if passphrase else partial
         try:
-            _copy(conn, plain, progress, "Đang sao lưu dữ liệu…")
+            _copy(conn, plain, progress, tr("Đang sao lưu dữ liệu…"))
             report = check_integrity(plain)
             if not report.sound:
                 raise CorruptDatabaseError(
-                    f"Bản sao lưu của {db_path.name} không đạt kiểm tra toàn vẹn, nên không được "
-                    f"giữ lại: dữ liệu gốc có thể đã hỏng ({report.summary})."
+                    tr(
+                        "Bản sao lưu của {name} không đạt kiểm tra toàn vẹn, nên không được giữ "
+                        "lại: dữ liệu gốc có thể đã hỏng ({problem}).",
+                        name=db_path.name,
+                        problem=report.summary,
+                    )
                 )
             compress_file(
                 plain,
                 packed,
                 _header_description(plain, made_at),
-                progress=_bytes_progress(progress, "Đang nén bản sao lưu…"),
+                progress=_bytes_progress(progress, tr("Đang nén bản sao lưu…")),
             )
             if passphrase:
                 encrypt_file(
                     packed,
                     partial,
                     passphrase,
-                    progress=_bytes_progress(progress, "Đang mã hóa bản sao lưu…"),
+                    progress=_bytes_progress(progress, tr("Đang mã hóa bản sao lưu…")),
                 )
             os.replace(partial, final)
             _fsync_folder(folder)
@@ -719,10 +740,16 @@ def _backup(
             for temporary in (partial, plain, packed):
                 temporary.unlink(missing_ok=True)
     except sqlite3.Error as error:
-        raise _sqlite_failure(error, f"Không sao lưu được {db_path.name} vào {folder}") from error
+        raise _sqlite_failure(
+            error, tr("Không sao lưu được {name} vào {folder}", name=db_path.name, folder=folder)
+        ) from error
     except OSError as error:
         raise DatabaseError(
-            f"Không ghi được bản sao lưu vào thư mục {folder}: {error.strerror or error}."
+            tr(
+                "Không ghi được bản sao lưu vào thư mục {folder}: {problem}.",
+                folder=folder,
+                problem=error.strerror or error,
+            )
         ) from error
     return final
 
@@ -815,8 +842,11 @@ def _release(target: Path, sound: bool) -> None:
             conn.close()
         if busy:
             raise DatabaseError(
-                f"Tệp {target.name} đang được mở ở một cửa sổ GNApp khác: hãy đóng cửa sổ đó "
-                "rồi phục hồi lại."
+                tr(
+                    "Tệp {name} đang được mở ở một cửa sổ GNApp khác: hãy đóng cửa sổ đó rồi "
+                    "phục hồi lại.",
+                    name=target.name,
+                )
             )
     for side in ("-wal", "-shm"):
         Path(f"{target}{side}").unlink(missing_ok=True)
@@ -838,11 +868,15 @@ def decrypt_backup(
             passphrase,
             progress=None
             if progress is None
-            else lambda done, total: progress(done, total, "Đang giải mã bản sao lưu…"),
+            else lambda done, total: progress(done, total, tr("Đang giải mã bản sao lưu…")),
         )
     except OSError as error:
         raise DatabaseError(
-            f"Không giải mã được {backup.name}: {error.strerror or error}."
+            tr(
+                "Không giải mã được {name}: {problem}.",
+                name=backup.name,
+                problem=error.strerror or error,
+            )
         ) from error
     return plain
 
@@ -879,12 +913,17 @@ def restore_backup(
     plain.unlink(missing_ok=True)  # what an interrupted earlier restore left
     try:
         decompress_file(
-            backup, plain, progress=_bytes_progress(progress, "Đang giải nén bản sao lưu…")
+            backup, plain, progress=_bytes_progress(progress, tr("Đang giải nén bản sao lưu…"))
         )
     except OSError as error:
         raise DatabaseError(
-            f"Không giải nén được {backup.name} vào {plain.parent}: {error.strerror or error}. "
-            "Dữ liệu hiện tại vẫn giữ nguyên."
+            tr(
+                "Không giải nén được {name} vào {folder}: {problem}. Dữ liệu hiện tại vẫn giữ "
+                "nguyên.",
+                name=backup.name,
+                folder=plain.parent,
+                problem=error.strerror or error,
+            )
         ) from error
     try:
         return _restore(backup, plain, target, Path(keep_copy_folder), progress, now, named_as)
@@ -915,18 +954,23 @@ def _restore(
     partial = target.with_name(f"{target.name}.phuc-hoi{PARTIAL}")
     try:
         with _connection(plain) as (conn, _):
-            _copy(conn, partial, progress, "Đang phục hồi dữ liệu…")
+            _copy(conn, partial, progress, tr("Đang phục hồi dữ liệu…"))
         _require_restorable(check_integrity(partial))
         if target.exists():
             _release(target, sound)
         os.replace(partial, target)
         _fsync_folder(target.parent)
     except sqlite3.Error as error:
-        raise _sqlite_failure(error, f"Không phục hồi được từ {backup.name}") from error
+        raise _sqlite_failure(
+            error, tr("Không phục hồi được từ {name}", name=backup.name)
+        ) from error
     except OSError as error:
         raise DatabaseError(
-            f"Không phục hồi được vào {target}: {error.strerror or error}. "
-            "Dữ liệu hiện tại vẫn giữ nguyên."
+            tr(
+                "Không phục hồi được vào {target}: {problem}. Dữ liệu hiện tại vẫn giữ nguyên.",
+                target=target,
+                problem=error.strerror or error,
+            )
         ) from error
     finally:
         partial.unlink(missing_ok=True)

@@ -18,6 +18,7 @@ from typing import Any
 import sqlite_utils
 
 from gnapp.core.vietnamese import fold, format_timestamp, name_sort_key, text_sort_key
+from gnapp.i18n import tr
 from gnapp.progress import Progress
 from gnapp.store import register
 from gnapp.store.changelog import INSERT_ROWS, Change, change_from_row, each_row
@@ -130,10 +131,17 @@ def _describe(db: sqlite_utils.Database, entry: dict[str, Any]) -> str:
     if entry["household_id"] is not None:
         row = db.execute("SELECT code FROM households WHERE id = ?", [entry["household_id"]])
         found = row.fetchone()
-        what = f"hộ {found[0]}" if found else f"hộ mã {entry['household_id']}"
+        what = (
+            tr("hộ {code}", code=found[0]) if found else tr("hộ mã {id}", id=entry["household_id"])
+        )
     else:
-        what = f"bảng {entry['table_name']}, dòng {entry['row_id']}"
-    return f"{what} đã được sửa sau đó (lúc {format_timestamp(entry['at'])}, bởi {entry['actor']})"
+        what = tr("bảng {table}, dòng {row}", table=entry["table_name"], row=entry["row_id"])
+    return tr(
+        "{what} đã được sửa sau đó (lúc {at}, bởi {actor})",
+        what=what,
+        at=format_timestamp(entry["at"]),
+        actor=entry["actor"],
+    )
 
 
 def _revert(db: sqlite_utils.Database, entry: Change) -> None:
@@ -159,7 +167,7 @@ def _revert_all(
     done = 0
     for (table, action), run in itertools.groupby(entries, lambda e: (e.table_name, e.action)):
         if progress is not None:
-            progress(done, len(entries), "Đang hoàn tác…")
+            progress(done, len(entries), tr("Đang hoàn tác…"))
         if action != "insert":
             for entry in run:
                 _revert(db, entry)
@@ -173,7 +181,7 @@ def _revert_all(
             )
             done += len(rows[start : start + 10_000])
             if progress is not None:
-                progress(done, len(entries), "Đang hoàn tác…")
+                progress(done, len(entries), tr("Đang hoàn tác…"))
 
 
 def _refresh_derived(db: sqlite_utils.Database, entries: list[Change]) -> None:
@@ -221,20 +229,29 @@ def undo_batch(
     db = cdb.db
     found = list(db.query("SELECT * FROM batches WHERE id = ?", [batch_id]))
     if not found:
-        raise DatabaseError(f"Không tìm thấy lô thay đổi số {batch_id}")
+        raise DatabaseError(tr("Không tìm thấy lô thay đổi số {id}", id=batch_id))
     batch = found[0]
     if batch["undone_at"]:
         raise DatabaseError(
-            f"Lô '{batch['label']}' đã được hoàn tác lúc {format_timestamp(batch['undone_at'])} "
-            f"bởi {batch['undone_by']}."
+            tr(
+                "Lô '{label}' đã được hoàn tác lúc {at} bởi {actor}.",
+                label=batch["label"],
+                at=format_timestamp(batch["undone_at"]),
+                actor=batch["undone_by"],
+            )
         )
     later = _later_change(db, batch_id, keep) or _later_change_to_its_households(db, batch_id, keep)
     if later is not None:
         raise DatabaseError(
-            f"Không thể hoàn tác lô '{batch['label']}': {_describe(db, later)}. "
-            "Hãy sửa tay các hộ đó, hoặc hoàn tác các thay đổi sau trước."
+            tr(
+                "Không thể hoàn tác lô '{label}': {reason}. Hãy sửa tay các hộ đó, hoặc hoàn tác "
+                "các thay đổi sau trước.",
+                label=batch["label"],
+                reason=_describe(db, later),
+            )
         )
     entries = [entry for entry in _entries(db, batch_id) if entry.table_name != keep]
+    # the batch's label is stored in the change log, so it stays as the commune's books write it
     with cdb.batch("undo", f"Hoàn tác: {batch['label']}", undo_of=batch_id) as undo_id:
         _revert_all(db, entries, progress)
         _refresh_derived(db, entries)

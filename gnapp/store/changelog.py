@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 import sqlite_utils
 
 from gnapp.core.vietnamese import format_timestamp
+from gnapp.i18n import tr, tr_noop
 
 # Logged table -> the column holding the household a row belongs to (None: not a household's row).
 LOGGED_TABLES: dict[str, str | None] = {
@@ -104,7 +105,12 @@ CHAIN_START = "0" * 64  # the "previous hash" of the first row
 CHAIN_TRIGGER = "chain_change_log"
 # A bulk insert's log row (``logged_in_bulk``): rows ``row_id``..``new_values["last"]`` inserted.
 INSERT_ROWS = "insert_rows"
-ACTION_WORDS = {"insert": "thêm", "update": "sửa", "delete": "xóa", INSERT_ROWS: "thêm"}
+ACTION_WORDS = {
+    "insert": tr_noop("thêm"),
+    "update": tr_noop("sửa"),
+    "delete": tr_noop("xóa"),
+    INSERT_ROWS: tr_noop("thêm"),
+}
 
 
 def chain_hash(previous: str | None, *content: object) -> str:
@@ -202,26 +208,37 @@ class ChainBreak:
     last_row_id: int | None = None  # the last row of a bulk insert's rows
 
     def text(self) -> str:
-        """The break in Vietnamese, after "Nhật ký thay đổi", naming the row (id, time, who,
-        what)."""
-        action = ACTION_WORDS.get(self.action, self.action)
+        """The break in the interface's language, after "Nhật ký thay đổi", naming the row (id,
+        time, who, what)."""
+        action = ACTION_WORDS.get(self.action)
         rows = (
-            f"dòng {self.row_id}"
+            tr("dòng {row}", row=self.row_id)
             if self.last_row_id in (None, self.row_id)
-            else f"các dòng {self.row_id}–{self.last_row_id}"
+            else tr("các dòng {first}–{last}", first=self.row_id, last=self.last_row_id)
         )
-        what = f"{action} {rows} bảng {self.table_name}"
-        row = (
-            f"dòng nhật ký số {self.id} (lúc {format_timestamp(self.at)}, bởi {self.actor}: {what})"
+        what = tr(
+            "{action} {rows} bảng {table}",
+            action=tr(action) if action else self.action,
+            rows=rows,
+            table=self.table_name,
+        )
+        row = tr(
+            "dòng nhật ký số {id} (lúc {at}, bởi {actor}: {what})",
+            id=self.id,
+            at=format_timestamp(self.at),
+            actor=self.actor,
+            what=what,
         )
         if self.missing_before:
-            return (
-                f"bị cắt: {self.missing_before} dòng ngay trước {row} đã bị xóa khỏi tệp bằng "
-                "công cụ khác"
+            return tr(
+                "bị cắt: {count} dòng ngay trước {row} đã bị xóa khỏi tệp bằng công cụ khác",
+                count=self.missing_before,
+                row=row,
             )
-        return (
-            f"không còn nguyên vẹn từ {row}: nội dung dòng này đã bị sửa, hoặc một dòng trước "
-            "nó đã bị xóa hay sửa, bằng công cụ khác"
+        return tr(
+            "không còn nguyên vẹn từ {row}: nội dung dòng này đã bị sửa, hoặc một dòng trước "
+            "nó đã bị xóa hay sửa, bằng công cụ khác",
+            row=row,
         )
 
 

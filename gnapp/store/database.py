@@ -25,6 +25,7 @@ import sqlite_utils
 from sqlite_utils.db import Column, NoTable, Table
 
 from gnapp.core.vietnamese import fold, person_search_text, search_words
+from gnapp.i18n import tr
 from gnapp.store import changelog, migrations
 from gnapp.store.errors import (
     CorruptDatabaseError,
@@ -48,7 +49,7 @@ __all__ = [
     "utc_now",
 ]
 
-SYSTEM_ACTOR = "hệ thống"
+SYSTEM_ACTOR = "hệ thống"  # stored as the actor of the change log: the books' words
 COMMUNE_APPLICATION_ID = 0x474E4150  # "GNAP" in the file's header (docs/schema.md)
 # The tables every commune database has had since version 1: an unmarked file holding them
 # comes from a GNApp before the mark.
@@ -142,12 +143,15 @@ class OpenDatabase:
     def transaction(self) -> Iterator[sqlite_utils.Database]:
         """All writes inside happen together or not at all (nested blocks are savepoints). A
         full disk or a read-only file is a DatabaseError saying so (nothing was kept)."""
-        what = f"tệp dữ liệu {self.path.name}"
+        what = tr("tệp dữ liệu {name}", name=self.path.name)
         if self.read_only:
             raise ReadOnlyError(
-                f"Tệp dữ liệu {self.path.name} chỉ mở được để xem: tệp hoặc thư mục chứa nó không "
-                "ghi được (ví dụ đĩa CD, USB khóa ghi). Không lưu được thay đổi; hãy chép tệp "
-                "sang ổ ghi được để làm việc."
+                tr(
+                    "Tệp dữ liệu {name} chỉ mở được để xem: tệp hoặc thư mục chứa nó không ghi "
+                    "được (ví dụ đĩa CD, USB khóa ghi). Không lưu được thay đổi; hãy chép tệp "
+                    "sang ổ ghi được để làm việc.",
+                    name=self.path.name,
+                )
             )
         try:
             with self.db.atomic():
@@ -207,7 +211,7 @@ class CommuneDatabase(OpenDatabase):
         """A transaction whose changes are tagged as one batch (e.g. an import) that
         ``gnapp.store.batches.undo_batch`` can later undo as a whole."""
         if self.current_batch is not None:
-            raise DatabaseError("Không thể mở một lô thay đổi bên trong một lô khác.")
+            raise DatabaseError(tr("Không thể mở một lô thay đổi bên trong một lô khác."))
         with self.transaction() as db:
             table = db.table("batches")
             table.insert(
@@ -280,20 +284,34 @@ def require_file_kind(path: Path, application_id: int, tables: Collection[str], 
         found, version, objects, names = _probe(path)
     except sqlite3.DatabaseError as error:
         raise CorruptDatabaseError(
-            f"Tệp {path} không phải cơ sở dữ liệu GNApp hợp lệ ({error})."
+            tr(
+                "Tệp {path} không phải cơ sở dữ liệu GNApp hợp lệ ({problem}).",
+                path=path,
+                problem=error,
+            )
         ) from error
     if found == application_id:
         return False
     if found == 0 and (objects == 0 or (tables and version > 0 and set(tables) <= names)):
         return True
     reason = (
-        f"tệp được đánh dấu là của chương trình khác hoặc loại tệp GNApp khác (mã {found:#010x})"
+        tr(
+            "tệp được đánh dấu là của chương trình khác hoặc loại tệp GNApp khác (mã {mark})",
+            mark=f"{found:#010x}",
+        )
         if found
-        else f"đây là cơ sở dữ liệu SQLite của chương trình khác ({len(names)} bảng lạ)"
+        else tr(
+            "đây là cơ sở dữ liệu SQLite của chương trình khác ({count} bảng lạ)", count=len(names)
+        )
     )
     raise ForeignFileError(
-        f"Tệp {path.name} không phải {what}: {reason}. GNApp không mở và không ghi gì vào tệp "
-        "này; hãy chọn đúng tệp dữ liệu."
+        tr(
+            "Tệp {name} không phải {what}: {reason}. GNApp không mở và không ghi gì vào tệp "
+            "này; hãy chọn đúng tệp dữ liệu.",
+            name=path.name,
+            what=what,
+            reason=reason,
+        )
     )
 
 
@@ -332,7 +350,13 @@ def open_connection(
                 raise _unreadable(path, error) from error
             conn = None  # SQLite found the medium read-only: read it as such
     elif create:
-        raise ReadOnlyError(f"Không tạo được {path.name}: thư mục {path.parent} chỉ đọc.")
+        raise ReadOnlyError(
+            tr(
+                "Không tạo được {name}: thư mục {folder} chỉ đọc.",
+                name=path.name,
+                folder=path.parent,
+            )
+        )
     if conn is not None:
         return conn, False
     try:
@@ -360,13 +384,13 @@ def open_database(
     """
     path = Path(path)
     if not create and not path.exists():
-        raise DatabaseError(f"Không tìm thấy tệp dữ liệu: {path}")
+        raise DatabaseError(tr("Không tìm thấy tệp dữ liệu: {path}", path=path))
     if create and path.exists():
-        raise DatabaseError(f"Tệp đã tồn tại, không ghi đè: {path}")
+        raise DatabaseError(tr("Tệp đã tồn tại, không ghi đè: {path}", path=path))
     if not os.access(path, os.R_OK) and not create:
-        raise ReadOnlyError(f"Không có quyền đọc tệp dữ liệu {path}.")
+        raise ReadOnlyError(tr("Không có quyền đọc tệp dữ liệu {path}.", path=path))
     unmarked = require_file_kind(
-        path, COMMUNE_APPLICATION_ID, COMMUNE_TABLES, "tệp dữ liệu của một xã"
+        path, COMMUNE_APPLICATION_ID, COMMUNE_TABLES, tr("tệp dữ liệu của một xã")
     )
     conn, read_only = open_connection(
         path, create=create, mark=COMMUNE_APPLICATION_ID if unmarked else None
@@ -376,9 +400,12 @@ def open_database(
     try:
         if read_only and database.schema_version < (target_version or migrations.LATEST_VERSION):
             raise ReadOnlyError(
-                f"Tệp dữ liệu {path.name} chỉ đọc (ổ đĩa hoặc thư mục không ghi được) và cần "
-                "nâng cấp lên phiên bản dữ liệu mới trước khi mở: hãy chép tệp sang ổ ghi được "
-                "rồi mở lại."
+                tr(
+                    "Tệp dữ liệu {name} chỉ đọc (ổ đĩa hoặc thư mục không ghi được) và cần nâng "
+                    "cấp lên phiên bản dữ liệu mới trước khi mở: hãy chép tệp sang ổ ghi được rồi "
+                    "mở lại.",
+                    name=path.name,
+                )
             )
         migrations.migrate(database.db, path, target_version=target_version)
     except BaseException:
@@ -388,7 +415,11 @@ def open_database(
 
 
 def _unreadable(path: Path, error: sqlite3.DatabaseError) -> DatabaseError:
-    problem = storage_problem(error, f"tệp dữ liệu {path.name}")
+    problem = storage_problem(error, tr("tệp dữ liệu {name}", name=path.name))
     return problem or CorruptDatabaseError(
-        f"Tệp {path} không phải cơ sở dữ liệu GNApp hợp lệ ({error})."
+        tr(
+            "Tệp {path} không phải cơ sở dữ liệu GNApp hợp lệ ({problem}).",
+            path=path,
+            problem=error,
+        )
     )

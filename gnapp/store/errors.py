@@ -5,12 +5,14 @@ from __future__ import annotations
 import errno
 import sqlite3
 
+from gnapp.i18n import tr
+
 _SQLITE_READONLY, _SQLITE_FULL = 8, 13
 _FULL_ERRNOS = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
 class DatabaseError(Exception):
-    """A database that cannot be opened or used; the message is for the user (Vietnamese)."""
+    """A database that cannot be opened or used; the message is for the user (through tr())."""
 
 
 class CorruptDatabaseError(DatabaseError):
@@ -31,23 +33,29 @@ class DiskFullError(DatabaseError):
 
 
 def storage_problem(error: BaseException, what: str = "") -> DatabaseError | None:
-    """The Vietnamese error for a full disk or a read-only medium behind ``error`` (an OSError
+    """The error for a full disk or a read-only medium behind ``error`` (an OSError
     or a sqlite3 error) while writing ``what`` (e.g. "tệp dữ liệu xa.gnapp"; by default the
     OSError's file); None for any other error."""
     filename = getattr(error, "filename", None)
-    what = what or (f"tệp {filename}" if filename else "tệp")
+    what = what or (tr("tệp {name}", name=filename) if filename else tr("tệp"))
     code = getattr(error, "sqlite_errorcode", None) if isinstance(error, sqlite3.Error) else None
     number = error.errno if isinstance(error, OSError) else None
     if number in _FULL_ERRNOS or (code is not None and code & 0xFF == _SQLITE_FULL):
         return DiskFullError(
-            f"Ổ đĩa đã đầy: không ghi được {what}, không có gì được ghi dở. Hãy giải phóng dung "
-            "lượng (xóa bớt tệp, dọn thùng rác) rồi làm lại."
+            tr(
+                "Ổ đĩa đã đầy: không ghi được {what}, không có gì được ghi dở. Hãy giải phóng "
+                "dung lượng (xóa bớt tệp, dọn thùng rác) rồi làm lại.",
+                what=what,
+            )
         )
     if number in (errno.EROFS, errno.EACCES) or (
         code is not None and code & 0xFF == _SQLITE_READONLY
     ):
         return ReadOnlyError(
-            f"Không ghi được {what}: ổ đĩa hoặc thư mục chỉ đọc (ví dụ đĩa CD, USB khóa ghi, thư "
-            "mục không có quyền ghi). Hãy chép tệp sang ổ ghi được rồi làm lại."
+            tr(
+                "Không ghi được {what}: ổ đĩa hoặc thư mục chỉ đọc (ví dụ đĩa CD, USB khóa ghi, "
+                "thư mục không có quyền ghi). Hãy chép tệp sang ổ ghi được rồi làm lại.",
+                what=what,
+            )
         )
     return None

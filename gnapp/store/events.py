@@ -20,7 +20,7 @@ from typing import Any
 import sqlite_utils
 
 from gnapp.core.vietnamese import format_date, format_timestamp, local_time
-from gnapp.i18n import tr_noop
+from gnapp.i18n import tr, tr_noop
 from gnapp.store import batches, register
 from gnapp.store.database import CommuneDatabase, inserted_id
 from gnapp.store.errors import DatabaseError
@@ -97,15 +97,17 @@ def _event_day(cdb: CommuneDatabase, value: date | str) -> str:
     try:
         day = _day(value)
     except ValueError as error:
-        raise EventError(f"Ngày “{value}” không hợp lệ (cần dạng năm-tháng-ngày).") from error
+        raise EventError(
+            tr("Ngày “{value}” không hợp lệ (cần dạng năm-tháng-ngày).", value=value)
+        ) from error
     if day > local_time(cdb.now()).date().isoformat():
-        raise EventError(f"Ngày {_shown(day)} chưa đến: chỉ ghi sự kiện đã xảy ra.")
+        raise EventError(tr("Ngày {day} chưa đến: chỉ ghi sự kiện đã xảy ra.", day=_shown(day)))
     return day
 
 
 def _required(text: str | None, what: str) -> str:
     if not text or not text.strip():
-        raise EventError(f"Cần ghi {what}.")
+        raise EventError(tr("Cần ghi {what}.", what=what))
     return text.strip()
 
 
@@ -115,7 +117,7 @@ def _household(db: sqlite_utils.Database, household_id: int) -> dict[str, Any]:
         [household_id],
     ).fetchone()
     if row is None:
-        raise EventError(f"Không có hộ số {household_id} trong sổ.")
+        raise EventError(tr("Không có hộ số {id} trong sổ.", id=household_id))
     return dict(
         zip(("id", "code", "village_id", "present_from", "present_until"), row, strict=True)
     )
@@ -136,25 +138,38 @@ def _require_present(db: sqlite_utils.Database, household: Mapping[str, Any], da
     code = household["code"]
     if household["present_from"] and day < household["present_from"]:
         raise EventError(
-            f"Ngày {_shown(day)} trước ngày hộ {code} có trong xã "
-            f"({_shown(household['present_from'])})."
+            tr(
+                "Ngày {day} trước ngày hộ {code} có trong xã ({present_from}).",
+                day=_shown(day),
+                code=code,
+                present_from=_shown(household["present_from"]),
+            )
         )
     if household["present_until"] and day >= household["present_until"]:
         raise EventError(
-            f"Hộ {code} đã không còn trong xã từ ngày {_shown(household['present_until'])}."
+            tr(
+                "Hộ {code} đã không còn trong xã từ ngày {day}.",
+                code=code,
+                day=_shown(household["present_until"]),
+            )
         )
     latest = _latest_event(db, household["id"])
     if latest and latest[0] > day:
         raise EventError(
-            f"Hộ {code} đã có sự kiện “{EVENT_LABELS[latest[1]]}” ngày {_shown(latest[0])}: "
-            "hãy ghi các sự kiện theo thứ tự ngày xảy ra."
+            tr(
+                "Hộ {code} đã có sự kiện “{event}” ngày {day}: hãy ghi các sự kiện theo thứ tự "
+                "ngày xảy ra.",
+                code=code,
+                event=tr(EVENT_LABELS[latest[1]]),
+                day=_shown(latest[0]),
+            )
         )
 
 
 def _member(db: sqlite_utils.Database, member_id: int) -> dict[str, Any]:
     rows = list(db.query("SELECT * FROM members WHERE id = ?", [member_id]))
     if not rows:
-        raise EventError(f"Không có thành viên số {member_id} trong sổ.")
+        raise EventError(tr("Không có thành viên số {id} trong sổ.", id=member_id))
     return rows[0]
 
 
@@ -163,11 +178,21 @@ def _member_of(
 ) -> dict[str, Any]:
     member = _member(db, member_id)
     if member["household_id"] != household["id"]:
-        raise EventError(f"{member['full_name']} không phải thành viên của hộ {household['code']}.")
+        raise EventError(
+            tr(
+                "{name} không phải thành viên của hộ {code}.",
+                name=member["full_name"],
+                code=household["code"],
+            )
+        )
     if member["present_from"] and day < member["present_from"]:
         raise EventError(
-            f"Ngày {_shown(day)} trước ngày {member['full_name']} vào hộ "
-            f"({_shown(member['present_from'])})."
+            tr(
+                "Ngày {day} trước ngày {name} vào hộ ({present_from}).",
+                day=_shown(day),
+                name=member["full_name"],
+                present_from=_shown(member["present_from"]),
+            )
         )
     return member
 
@@ -244,7 +269,8 @@ def _record(
     cdb: CommuneDatabase, label: str, effects: Callable[[sqlite_utils.Database], list[dict]]
 ) -> list[int]:
     """Run ``effects`` (which changes the register and returns the event rows) and write the
-    event rows, in one batch of the change log; return the events' ids."""
+    event rows, in one batch of the change log; return the events' ids. ``label`` is stored
+    with the batch, so it is written in Vietnamese whatever the interface's language."""
     with cdb.batch(BATCH_KIND, label) as batch_id:
         db = cdb.db
         ids = []
@@ -269,11 +295,18 @@ def record_moved_in(
     household = _household(cdb.db, household_id)
     if _latest_event(cdb.db, household_id) or household["present_until"]:
         raise EventError(
-            f"Hộ {household['code']} đã có sự kiện trong sổ: chỉ ghi chuyển đến cho hộ mới thêm."
+            tr(
+                "Hộ {code} đã có sự kiện trong sổ: chỉ ghi chuyển đến cho hộ mới thêm.",
+                code=household["code"],
+            )
         )
     if household["present_from"] and household["present_from"] < day:
         raise EventError(
-            f"Hộ {household['code']} đã có trong xã từ ngày {_shown(household['present_from'])}."
+            tr(
+                "Hộ {code} đã có trong xã từ ngày {day}.",
+                code=household["code"],
+                day=_shown(household["present_from"]),
+            )
         )
 
     def effects(db: sqlite_utils.Database) -> list[dict]:
@@ -288,7 +321,7 @@ def _leave_commune(
     cdb: CommuneDatabase, kind: str, household_id: int, on: date | str, reason: str | None
 ) -> int:
     day = _event_day(cdb, on)
-    text = _required(reason, "lý do")
+    text = _required(reason, tr("lý do"))
     household = _household(cdb.db, household_id)
     _require_present(cdb.db, household, day)
 
@@ -330,16 +363,21 @@ def split_household(
     household = _household(db, household_id)
     _require_present(db, household, day)
     if not member_ids:
-        raise EventError("Chọn ít nhất một thành viên để tách thành hộ mới.")
+        raise EventError(tr("Chọn ít nhất một thành viên để tách thành hộ mới."))
     moving = [_member_of(db, member_id, household, day) for member_id in dict.fromkeys(member_ids)]
     if len(moving) >= _member_count(db, household_id):
-        raise EventError(f"Hộ {household['code']} phải còn ít nhất một thành viên sau khi tách hộ.")
+        raise EventError(
+            tr(
+                "Hộ {code} phải còn ít nhất một thành viên sau khi tách hộ.",
+                code=household["code"],
+            )
+        )
     head = head_member_id if head_member_id is not None else moving[0]["id"]
     if head not in {m["id"] for m in moving}:
-        raise EventError("Chủ hộ mới phải là một trong các thành viên tách ra.")
-    new_code = _required(code, "mã hộ mới")
+        raise EventError(tr("Chủ hộ mới phải là một trong các thành viên tách ra."))
+    new_code = _required(code, tr("mã hộ mới"))
     if register.household_code_in_use(db, new_code, None):
-        raise EventError(f"Mã hộ {new_code} đã có trong sổ.")
+        raise EventError(tr("Mã hộ {code} đã có trong sổ.", code=new_code))
 
     def effects(db: sqlite_utils.Database) -> list[dict]:
         fields = {
@@ -381,7 +419,7 @@ def merge_households(
     household = _household(db, household_id)
     into = _household(db, into_household_id)
     if household_id == into_household_id:
-        raise EventError(f"Không thể nhập hộ {household['code']} vào chính nó.")
+        raise EventError(tr("Không thể nhập hộ {code} vào chính nó.", code=household["code"]))
     _require_present(db, household, day)
     _require_present(db, into, day)
 
@@ -452,19 +490,25 @@ def record_joined(
     member, who leaves the other household the same day). Return the member's id."""
     day = _event_day(cdb, on)
     if how not in JOIN_WAYS:
-        raise EventError(f"Cách nhập khẩu không hợp lệ: {how}")
+        raise EventError(tr("Cách nhập khẩu không hợp lệ: {how}", how=how))
     if how != "from_household":
         if not member:
-            raise EventError("Cần thông tin của người nhập khẩu vào hộ.")
+            raise EventError(tr("Cần thông tin của người nhập khẩu vào hộ."))
         return _new_member(cdb, "joined", household_id, day, member, how, reason)
     db = cdb.db
     household = _household(db, household_id)
     if from_member_id is None:
-        raise EventError("Chọn thành viên chuyển từ hộ khác đến.")
+        raise EventError(tr("Chọn thành viên chuyển từ hộ khác đến."))
     moving = _member(db, from_member_id)
     source = _household(db, moving["household_id"])
     if source["id"] == household_id:
-        raise EventError(f"{moving['full_name']} đã là thành viên của hộ {household['code']}.")
+        raise EventError(
+            tr(
+                "{name} đã là thành viên của hộ {code}.",
+                name=moving["full_name"],
+                code=household["code"],
+            )
+        )
     _member_of(db, from_member_id, source, day)
     _require_present(db, source, day)
     _require_present(db, household, day)
@@ -525,7 +569,7 @@ def record_left(
     """The member left the household (and the commune) on ``on``, e.g. married away, moved
     to work elsewhere; return the event's id. A move to another household of the commune is
     ``record_joined(..., "from_household", ...)``."""
-    return _member_leaves(cdb, "left", member_id, on, _required(reason, "lý do"), how)
+    return _member_leaves(cdb, "left", member_id, on, _required(reason, tr("lý do")), how)
 
 
 # --- reading and undoing ---------------------------------------------------------------------
@@ -539,7 +583,7 @@ def _events(db: sqlite_utils.Database, where: str, params: Sequence[Any]) -> lis
 def event(db: sqlite_utils.Database, event_id: int) -> Event:
     found = _events(db, "id = ?", [event_id])
     if not found:
-        raise EventError(f"Không có sự kiện số {event_id}.")
+        raise EventError(tr("Không có sự kiện số {id}.", id=event_id))
     return found[0]
 
 
@@ -565,12 +609,12 @@ def departures(db: sqlite_utils.Database) -> dict[int, Event]:
 
 
 _LATER_WORK = {
-    "register_events": "một sự kiện khác",
-    "questionnaires": "phiếu rà soát",
-    "household_status": "tình trạng nghèo, cận nghèo",
-    "review_entries": "danh sách rà soát",
-    "members": "thông tin thành viên",
-    "households": "thông tin hộ",
+    "register_events": tr_noop("một sự kiện khác"),
+    "questionnaires": tr_noop("phiếu rà soát"),
+    "household_status": tr_noop("tình trạng nghèo, cận nghèo"),
+    "review_entries": tr_noop("danh sách rà soát"),
+    "members": tr_noop("thông tin thành viên"),
+    "households": tr_noop("thông tin hộ"),
 }
 
 
@@ -583,8 +627,11 @@ def undo_event(cdb: CommuneDatabase, event_id: int) -> None:
     found = event(db, event_id)
     if found.undone_at:
         raise EventError(
-            f"Sự kiện đã được hoàn tác lúc {format_timestamp(found.undone_at)} "
-            f"bởi {found.undone_by}."
+            tr(
+                "Sự kiện đã được hoàn tác lúc {at} bởi {actor}.",
+                at=format_timestamp(found.undone_at),
+                actor=found.undone_by,
+            )
         )
     together = _events(db, "batch_id = ?", [found.batch_id])
     ids = [e.id for e in together]
@@ -615,9 +662,16 @@ def undo_event(cdb: CommuneDatabase, event_id: int) -> None:
             register.household_code(db, household_id),
         )
         raise EventError(
-            f"Không thể hoàn tác “{EVENT_LABELS[found.kind]}” của hộ {found.household_code}: "
-            f"hộ {code} có {_LATER_WORK.get(table, 'thay đổi khác')} ghi sau đó "
-            f"(lúc {format_timestamp(at)}, bởi {actor}). Hãy hoàn tác việc ghi sau trước."
+            tr(
+                "Không thể hoàn tác “{event}” của hộ {household}: hộ {code} có {work} ghi sau đó "
+                "(lúc {at}, bởi {actor}). Hãy hoàn tác việc ghi sau trước.",
+                event=tr(EVENT_LABELS[found.kind]),
+                household=found.household_code,
+                code=code,
+                work=tr(_LATER_WORK.get(table, tr_noop("thay đổi khác"))),
+                at=format_timestamp(at),
+                actor=actor,
+            )
         )
     with cdb.transaction():
         assert found.batch_id is not None

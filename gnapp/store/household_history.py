@@ -113,7 +113,7 @@ def value_text(
     if table in ("beneficiaries", "policy_benefits") and column == "amount":
         return format_number(value)
     if table == "policy_benefits" and column == "policy":
-        return POLICIES.get(value, value)
+        return tr(POLICIES.get(value, value))
     return tr(str(value_label(f"{scope}.{column}", value)))
 
 
@@ -239,7 +239,7 @@ def history_rows(db: sqlite_utils.Database, household_id: int) -> list[HistoryRo
         "policy_benefits": lambda row_id: tr(
             "Chính sách năm {year}: {policy}",
             year=policy_year.get(row_id, ""),
-            policy=POLICIES.get(policy_of.get(row_id, ""), policy_of.get(row_id, "")),
+            policy=tr(POLICIES.get(policy_of.get(row_id, ""), policy_of.get(row_id, ""))),
         ),
     }
     rows = [

@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlite_utils
 
+from gnapp.i18n import tr
 from gnapp.store.errors import DatabaseError
 from gnapp.store.presence import present_now, present_on
 
@@ -94,7 +95,7 @@ def _village(row: dict[str, Any]) -> Village:
 def village_by_code(db: sqlite_utils.Database, code: str) -> Village:
     rows = list(db.query("SELECT * FROM villages WHERE code = ?", [code]))
     if not rows:
-        raise DatabaseError(f"Không có thôn, tổ dân phố mã {code}")
+        raise DatabaseError(tr("Không có thôn, tổ dân phố mã {code}", code=code))
     row = rows[0]
     return Village(row["id"], row["code"], row["name"], row["area"])
 
@@ -120,7 +121,7 @@ def list_households(
     also holds the households that went from poor to near-poor, after the others).
     """
     if kind not in LIST_MOVEMENTS:
-        raise DatabaseError(f"Loại danh sách không hợp lệ: {kind}")
+        raise DatabaseError(tr("Loại danh sách không hợp lệ: {kind}", kind=kind))
     movements = LIST_MOVEMENTS[kind]
     params: dict[str, Any] = {"year": year, "village_id": village_id}
     if movements is None:

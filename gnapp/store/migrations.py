@@ -17,6 +17,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from gnapp.i18n import tr
 from gnapp.store import changelog
 from gnapp.store.errors import DatabaseError
 
@@ -1013,8 +1014,13 @@ def migrate(
     current = schema_version(db.conn)
     if current > latest:
         raise DatabaseError(
-            f"Tệp {path.name} được tạo bởi phiên bản GNApp mới hơn (lược đồ dữ liệu v{current}; "
-            f"phiên bản này chỉ đọc được đến v{latest}). Hãy cài phiên bản GNApp mới."
+            tr(
+                "Tệp {name} được tạo bởi phiên bản GNApp mới hơn (lược đồ dữ liệu v{version}; "
+                "phiên bản này chỉ đọc được đến v{latest}). Hãy cài phiên bản GNApp mới.",
+                name=path.name,
+                version=current,
+                latest=latest,
+            )
         )
     pending = [m for m in steps if current < m.version <= target]
     if not pending:
@@ -1034,8 +1040,16 @@ def migrate(
                 db.execute(f"PRAGMA user_version = {migration.version}")
         except sqlite3.Error as error:
             raise DatabaseError(
-                f"Nâng cấp dữ liệu lên v{migration.version} ({migration.name}) thất bại: {error}. "
-                f"Dữ liệu vẫn ở v{schema_version(db.conn)}"
-                + (f"; bản sao trước khi nâng cấp: {backup}" if backup else "")
+                tr(
+                    "Nâng cấp dữ liệu lên v{version} ({name}) thất bại: {error}. Dữ liệu vẫn ở "
+                    "v{current}{backup}",
+                    version=migration.version,
+                    name=migration.name,
+                    error=error,
+                    current=schema_version(db.conn),
+                    backup=tr("; bản sao trước khi nâng cấp: {path}", path=backup)
+                    if backup
+                    else "",
+                )
             ) from error
     return backup

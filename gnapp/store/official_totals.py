@@ -16,6 +16,7 @@ from datetime import date
 import sqlite_utils
 
 from gnapp.core.vietnamese import format_date
+from gnapp.i18n import tr
 from gnapp.store.as_of import year_list_figures
 from gnapp.store.database import CommuneDatabase, inserted_id
 from gnapp.store.errors import DatabaseError
@@ -94,11 +95,11 @@ def _write(
 
 def _checked(number: str, day: date | str, what: str) -> tuple[str, str]:
     if not number or not number.strip():
-        raise TotalsError(f"Cần số {what}.")
+        raise TotalsError(tr("Cần số {what}.", what=what))
     try:
         text = day.isoformat() if isinstance(day, date) else date.fromisoformat(day).isoformat()
     except ValueError as error:
-        raise TotalsError(f"Ngày {what} “{day}” không hợp lệ.") from error
+        raise TotalsError(tr("Ngày {what} “{day}” không hợp lệ.", what=what, day=day)) from error
     return number.strip(), text
 
 
@@ -112,15 +113,18 @@ def freeze_official_totals(
 ) -> OfficialTotals:
     """Freeze ``year``'s official totals at its recognition: the year's list over the
     households and members present on the decision date. Refused when the year has them."""
-    number, day = _checked(decision_number, decision_date, "quyết định công nhận")
+    number, day = _checked(decision_number, decision_date, tr("quyết định công nhận"))
     with cdb.transaction() as db:
         found = _current(db, year)
         if found is not None:
             raise TotalsError(
-                f"Số liệu chính thức năm {year} đã chốt theo Quyết định số "
-                f"{found['decision_number']} ngày "
-                f"{format_date(date.fromisoformat(found['decision_date']))}: chỉ một quyết "
-                "định điều chỉnh thay đổi được."
+                tr(
+                    "Số liệu chính thức năm {year} đã chốt theo Quyết định số {number} ngày "
+                    "{day}: chỉ một quyết định điều chỉnh thay đổi được.",
+                    year=year,
+                    number=found["decision_number"],
+                    day=format_date(date.fromisoformat(found["decision_date"])),
+                )
             )
         rows = year_list_figures(db, year, day)
         _write(cdb, year, "recognition", number, day, rows, round_id=round_id)
@@ -141,17 +145,19 @@ def correct_official_totals(
     decision states them, or by default the year's list as it stands now (after the
     corrections of statuses) over the households present on the recognition's date. The
     replaced set stays on record; the reports say the totals were corrected."""
-    number, day = _checked(decision_number, decision_date, "quyết định điều chỉnh")
+    number, day = _checked(decision_number, decision_date, tr("quyết định điều chỉnh"))
     if not reason or not reason.strip():
-        raise TotalsError("Cần ghi lý do điều chỉnh số liệu chính thức.")
+        raise TotalsError(tr("Cần ghi lý do điều chỉnh số liệu chính thức."))
     with cdb.transaction() as db:
         found = _current(db, year)
         if found is None:
-            raise TotalsError(f"Năm {year} chưa có số liệu chính thức để điều chỉnh.")
+            raise TotalsError(tr("Năm {year} chưa có số liệu chính thức để điều chỉnh.", year=year))
         if day < found["decision_date"]:
             raise TotalsError(
-                "Ngày quyết định điều chỉnh phải từ ngày "
-                f"{format_date(date.fromisoformat(found['decision_date']))} trở đi."
+                tr(
+                    "Ngày quyết định điều chỉnh phải từ ngày {day} trở đi.",
+                    day=format_date(date.fromisoformat(found["decision_date"])),
+                )
             )
         first = _first(db, year)
         rows = (

@@ -16,9 +16,9 @@ from typing import Any
 
 import sqlite_utils
 
-from gnapp.core.vietnamese import format_date, format_decimal, format_money, nfc, parse_number
+from gnapp.core.vietnamese import format_date, format_decimal, format_number, nfc, parse_number
 from gnapp.data import form_file, read_form_json
-from gnapp.i18n import tr_noop
+from gnapp.i18n import tr, tr_noop
 from gnapp.store.database import CommuneDatabase, inserted_id
 from gnapp.store.date_range import DateRange, range_params
 from gnapp.store.errors import DatabaseError
@@ -46,7 +46,7 @@ def programme_ids() -> list[str]:
 
 def programme(programme_id: str) -> dict[str, Any]:
     if programme_id not in programme_ids():
-        raise DatabaseError(f"Không có chương trình {programme_id}")
+        raise DatabaseError(tr("Không có chương trình {id}", id=programme_id))
     return read_form_json("programmes", f"{programme_id}.json")
 
 
@@ -77,26 +77,42 @@ def funding_sources(programme_id: str) -> dict[str, str]:
 def check_project(programme_id: str, project_code: str, funding_source: str | None = None) -> None:
     """Refuse a project or funding source that is not part of the programme."""
     if project_code not in projects(programme_id):
-        raise DatabaseError(f"Dự án {project_code} không thuộc chương trình {programme_id}")
+        raise DatabaseError(
+            tr(
+                "Dự án {project} không thuộc chương trình {programme}",
+                project=project_code,
+                programme=programme_id,
+            )
+        )
     if funding_source is not None and funding_source not in funding_sources(programme_id):
-        raise DatabaseError(f"Nguồn vốn {funding_source} không thuộc chương trình {programme_id}")
+        raise DatabaseError(
+            tr(
+                "Nguồn vốn {source} không thuộc chương trình {programme}",
+                source=funding_source,
+                programme=programme_id,
+            )
+        )
 
 
 def parse_target_period(period: str) -> tuple[int, int]:
     match = _PERIOD.match(period)
     if not match or int(match[1]) > int(match[2]):
-        raise DatabaseError(f"Giai đoạn phải có dạng “2021-2025”: {period}")
+        raise DatabaseError(tr("Giai đoạn phải có dạng “2021-2025”: {period}", period=period))
     return int(match[1]), int(match[2])
 
 
 def target_value_problem(value: float, unit: str) -> str | None:
     """Why a target value is not acceptable for its unit (None when it is)."""
     if value < 0:
-        return "Chỉ tiêu không được âm."
+        return tr("Chỉ tiêu không được âm.")
     if unit == RATE_UNIT and value > 100:
-        return f"Tỷ lệ phải từ 0 đến 100% (đã nhập {format_decimal(value)})."
+        return tr("Tỷ lệ phải từ 0 đến 100% (đã nhập {value}).", value=format_decimal(value))
     if unit != RATE_UNIT and Decimal(str(value)) != Decimal(str(value)).to_integral_value():
-        return f"Chỉ tiêu tính bằng {unit} phải là số nguyên (đã nhập {format_decimal(value)})."
+        return tr(
+            "Chỉ tiêu tính bằng {unit} phải là số nguyên (đã nhập {value}).",
+            unit=tr(unit),
+            value=format_decimal(value),
+        )
     return None
 
 
@@ -139,17 +155,19 @@ def set_target(
     kinds = target_kinds()
     if project_code is None:
         if code not in kinds:
-            raise DatabaseError(f"Loại chỉ tiêu không có trong danh mục: {code}")
+            raise DatabaseError(tr("Loại chỉ tiêu không có trong danh mục: {code}", code=code))
         unit = kinds[code]["unit"]
     else:
         code = nfc(code).strip()
         check_project(programme_for_year(year), project_code)
         if not code:
-            raise DatabaseError("Chỉ tiêu đầu ra của dự án cần có tên.")
+            raise DatabaseError(tr("Chỉ tiêu đầu ra của dự án cần có tên."))
         if code in kinds:
-            raise DatabaseError(f"“{code}” là mã chỉ tiêu chung, không dùng cho chỉ tiêu dự án.")
+            raise DatabaseError(
+                tr("“{code}” là mã chỉ tiêu chung, không dùng cho chỉ tiêu dự án.", code=code)
+            )
         if not unit:
-            raise DatabaseError(f"Chỉ tiêu “{code}” cần có đơn vị tính.")
+            raise DatabaseError(tr("Chỉ tiêu “{code}” cần có đơn vị tính.", code=code))
     if period is not None:
         first, _ = parse_target_period(period)
         year = first
@@ -157,7 +175,9 @@ def set_target(
     if problem:
         raise DatabaseError(problem)
     if decision_date and not _DATE.match(decision_date):
-        raise DatabaseError(f"Ngày quyết định phải có dạng YYYY-MM-DD: {decision_date}")
+        raise DatabaseError(
+            tr("Ngày quyết định phải có dạng YYYY-MM-DD: {date}", date=decision_date)
+        )
     row = {
         "year": year,
         "code": code,
@@ -242,9 +262,15 @@ def set_budget(
     has it, 0 for a new line; the payments with their days are ``add_disbursement``'s)."""
     check_project(programme_id, project_code, funding_source)
     if capital is not None and capital not in CAPITAL_KINDS:
-        raise DatabaseError(f"Loại vốn không có: {capital} (có: {', '.join(CAPITAL_KINDS)})")
+        raise DatabaseError(
+            tr(
+                "Loại vốn không có: {capital} (có: {known})",
+                capital=capital,
+                known=", ".join(CAPITAL_KINDS),
+            )
+        )
     if allocated < 0 or (undated_disbursed or 0) < 0 or carried_over < 0:
-        raise DatabaseError("Kinh phí không được âm.")
+        raise DatabaseError(tr("Kinh phí không được âm."))
     row = {
         "year": year,
         "programme_id": programme_id,
@@ -266,10 +292,17 @@ def set_budget(
         dated = _dated_disbursed(db, existing[0]) if existing else 0
         if undated_disbursed + dated > allocated + carried_over:
             raise DatabaseError(
-                f"Giải ngân của {project_code} ({format_money(undated_disbursed + dated)}"
-                + (f", trong đó {format_money(dated)} đã ghi theo ngày" if dated else "")
-                + f") lớn hơn kinh phí phân bổ ({format_money(allocated)}) và kinh phí năm "
-                f"trước chuyển sang ({format_money(carried_over)})."
+                tr(
+                    "Giải ngân của {project} ({disbursed} đồng{dated}) lớn hơn kinh phí phân bổ "
+                    "({allocated} đồng) và kinh phí năm trước chuyển sang ({carried} đồng).",
+                    project=project_code,
+                    disbursed=format_number(undated_disbursed + dated),
+                    dated=tr(", trong đó {dated} đồng đã ghi theo ngày", dated=format_number(dated))
+                    if dated
+                    else "",
+                    allocated=format_number(allocated),
+                    carried=format_number(carried_over),
+                )
             )
         if existing is None:
             return inserted_id(db.table("budgets").insert(row))
@@ -302,7 +335,7 @@ def budget_line(db: sqlite_utils.Database, budget_id: int) -> dict[str, Any]:
     """A budget line with its ``disbursed`` (as ``budgets`` gives it)."""
     found = list(db.query(f"{_BUDGET_ROWS} WHERE b.id = ?", [budget_id]))
     if not found:
-        raise DatabaseError(f"Không có dòng kinh phí số {budget_id}.")
+        raise DatabaseError(tr("Không có dòng kinh phí số {id}.", id=budget_id))
     return found[0]
 
 
@@ -322,10 +355,16 @@ def find_budget_line(
         )
     )
     if not found:
-        kind = f", {CAPITAL_KINDS.get(capital, capital).lower()}" if capital else ""
+        kind = f", {tr(CAPITAL_KINDS.get(capital, capital)).lower()}" if capital else ""
         raise DatabaseError(
-            f"Năm {year} chưa có dòng kinh phí của {project_code} ({funding_source}{kind}): "
-            "hãy ghi kinh phí phân bổ trước."
+            tr(
+                "Năm {year} chưa có dòng kinh phí của {project} ({source}{capital}): hãy ghi kinh "
+                "phí phân bổ trước.",
+                year=year,
+                project=project_code,
+                source=funding_source,
+                capital=kind,
+            )
         )
     return found[0]
 
@@ -346,7 +385,7 @@ def _dated_disbursed(db: sqlite_utils.Database, budget_id: int) -> int:
 def disbursement_amount(text: str | int) -> int:
     """An amount disbursed as typed ("150.000.000" or 150000000): a whole number of đồng above
     0, or DatabaseError naming the field."""
-    what = "Số tiền giải ngân"
+    what = tr("Số tiền giải ngân")
     if isinstance(text, int):
         amount = Decimal(text)
     else:
@@ -355,29 +394,42 @@ def disbursement_amount(text: str | int) -> int:
         except ValueError as error:
             raise DatabaseError(f"{what}: {error}") from None
     if amount != amount.to_integral_value():
-        raise DatabaseError(f"{what} tính bằng đồng, không có phần lẻ (đã nhập {text}).")
+        raise DatabaseError(
+            tr("{what} tính bằng đồng, không có phần lẻ (đã nhập {text}).", what=what, text=text)
+        )
     if amount <= 0:
-        raise DatabaseError(f"{what} phải lớn hơn 0 (đã nhập {text}).")
+        raise DatabaseError(tr("{what} phải lớn hơn 0 (đã nhập {text}).", what=what, text=text))
     return int(amount)
 
 
 def _check_disbursement_day(day: str, year: int, today: str) -> None:
-    what = "Ngày giải ngân"
+    what = tr("Ngày giải ngân")
     try:
         parsed = date.fromisoformat(day)
     except ValueError:
         parsed = None
     if parsed is None or not _DATE.match(day):
-        raise DatabaseError(f"{what} phải là một ngày có dạng YYYY-MM-DD (đã nhập “{day}”).")
+        raise DatabaseError(
+            tr("{what} phải là một ngày có dạng YYYY-MM-DD (đã nhập “{day}”).", what=what, day=day)
+        )
     if parsed.year != year:
         raise DatabaseError(
-            f"{what} {format_date(parsed)} nằm ngoài năm kế hoạch {year} của dòng kinh phí "
-            f"(vốn năm trước chuyển sang được ghi vào dòng kinh phí của năm giải ngân)."
+            tr(
+                "{what} {day} nằm ngoài năm kế hoạch {year} của dòng kinh phí (vốn năm trước "
+                "chuyển sang được ghi vào dòng kinh phí của năm giải ngân).",
+                what=what,
+                day=format_date(parsed),
+                year=year,
+            )
         )
     if day > today:
         raise DatabaseError(
-            f"{what} {format_date(parsed)} chưa đến (hôm nay là "
-            f"{format_date(date.fromisoformat(today))}): chỉ ghi khoản đã giải ngân."
+            tr(
+                "{what} {day} chưa đến (hôm nay là {today}): chỉ ghi khoản đã giải ngân.",
+                what=what,
+                day=format_date(parsed),
+                today=format_date(date.fromisoformat(today)),
+            )
         )
 
 
@@ -399,16 +451,23 @@ def add_disbursement(
         available = line["allocated"] + line["carried_over"]
         if line["disbursed"] + amount > available:
             raise DatabaseError(
-                f"Số tiền giải ngân {format_money(amount)} vượt kinh phí còn lại của "
-                f"{line['project_code']} năm {line['year']}: phân bổ "
-                f"{format_money(line['allocated'])}"
-                + (
-                    f", năm trước chuyển sang {format_money(line['carried_over'])}"
+                tr(
+                    "Số tiền giải ngân {amount} đồng vượt kinh phí còn lại của {project} năm "
+                    "{year}: phân bổ {allocated} đồng{carried}, đã giải ngân {disbursed} đồng, "
+                    "còn {left} đồng.",
+                    amount=format_number(amount),
+                    project=line["project_code"],
+                    year=line["year"],
+                    allocated=format_number(line["allocated"]),
+                    carried=tr(
+                        ", năm trước chuyển sang {carried} đồng",
+                        carried=format_number(line["carried_over"]),
+                    )
                     if line["carried_over"]
-                    else ""
+                    else "",
+                    disbursed=format_number(line["disbursed"]),
+                    left=format_number(available - line["disbursed"]),
                 )
-                + f", đã giải ngân {format_money(line['disbursed'])}, còn "
-                f"{format_money(available - line['disbursed'])}."
             )
         return inserted_id(
             db.table("disbursements").insert(
@@ -451,7 +510,7 @@ def year_disbursements(db: sqlite_utils.Database, year: int) -> list[dict[str, A
 def delete_disbursement(cdb: CommuneDatabase, disbursement_id: int) -> None:
     with cdb.transaction() as db:
         if not db.execute("SELECT 1 FROM disbursements WHERE id = ?", [disbursement_id]).fetchone():
-            raise DatabaseError(f"Không có khoản giải ngân số {disbursement_id}.")
+            raise DatabaseError(tr("Không có khoản giải ngân số {id}.", id=disbursement_id))
         db.table("disbursements").delete(disbursement_id)
 
 

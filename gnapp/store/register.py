@@ -27,6 +27,7 @@ from gnapp.core.vietnamese import (
     text_sort_key,
 )
 from gnapp.core.villages import VillageMatcher
+from gnapp.i18n import tr
 from gnapp.store.changelog import HOUSEHOLD_KEY_COLUMNS, logged_in_bulk
 from gnapp.store.database import CommuneDatabase, OpenDatabase, inserted_id
 from gnapp.store.errors import DatabaseError
@@ -103,7 +104,9 @@ def _unknown(fields: Mapping[str, Any], allowed: tuple[str, ...], what: str) -> 
     if fields.keys() <= _as_set(allowed):
         return
     extra = sorted(set(fields) - set(allowed))
-    raise DatabaseError(f"Trường không hợp lệ cho {what}: {', '.join(extra)}")
+    raise DatabaseError(
+        tr("Trường không hợp lệ cho {what}: {fields}", what=what, fields=", ".join(extra))
+    )
 
 
 @functools.cache
@@ -112,7 +115,7 @@ def _as_set(names: tuple[str, ...]) -> frozenset[str]:
 
 
 def _household_row(fields: Mapping[str, Any]) -> dict[str, Any]:
-    _unknown(fields, HOUSEHOLD_FIELDS, "hộ gia đình")
+    _unknown(fields, HOUSEHOLD_FIELDS, tr("hộ gia đình"))
     row: dict[str, Any] = {}
     for key, value in fields.items():
         if key in HOUSEHOLD_BOOLEANS:
@@ -127,7 +130,7 @@ def _household_row(fields: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _member_row(fields: Mapping[str, Any]) -> dict[str, Any]:
-    _unknown(fields, MEMBER_FIELDS, "thành viên")
+    _unknown(fields, MEMBER_FIELDS, tr("thành viên"))
     row: dict[str, Any] = {}
     booleans = _as_set(MEMBER_BOOLEANS)
     for key, value in fields.items():
@@ -152,7 +155,7 @@ def get_commune(db: sqlite_utils.Database) -> dict[str, Any] | None:
 
 def save_commune(cdb: CommuneDatabase, **fields: Any) -> None:
     """Create or update the commune's identity (one row)."""
-    _unknown(fields, COMMUNE_FIELDS, "xã")
+    _unknown(fields, COMMUNE_FIELDS, tr("xã"))
     row = {k: nfc(v) if isinstance(v, str) else v for k, v in fields.items()}
     with cdb.transaction() as db:
         if get_commune(db) is None:
@@ -201,7 +204,9 @@ def village_name(db: sqlite_utils.Database, village_id: int) -> str:
     """The village's name as stored ("Nước Nẻ")."""
     row = db.execute("SELECT name FROM villages WHERE id = ?", [village_id]).fetchone()
     if row is None:
-        raise DatabaseError(f"Không có thôn, tổ dân phố số {village_id} trong dữ liệu xã.")
+        raise DatabaseError(
+            tr("Không có thôn, tổ dân phố số {id} trong dữ liệu xã.", id=village_id)
+        )
     return row[0]
 
 
@@ -454,7 +459,7 @@ def add_member(cdb: CommuneDatabase, household_id: int, member: Mapping[str, Any
 def _household_of_member(db: sqlite_utils.Database, member_id: int) -> int:
     row = db.execute("SELECT household_id FROM members WHERE id = ?", [member_id]).fetchone()
     if row is None:
-        raise DatabaseError(f"Không tìm thấy thành viên mã {member_id}")
+        raise DatabaseError(tr("Không tìm thấy thành viên mã {id}", id=member_id))
     return row[0]
 
 
@@ -483,9 +488,9 @@ def set_status(
 ) -> None:
     """Record a household's status for a year (movement, standard_id, decision_number, ...)."""
     if status not in STATUSES:
-        raise DatabaseError(f"Tình trạng không hợp lệ: {status}")
+        raise DatabaseError(tr("Tình trạng không hợp lệ: {status}", status=status))
     allowed = ("movement", "standard_id", "decision_number", "decision_date", "note")
-    _unknown(details, allowed, "tình trạng hằng năm")
+    _unknown(details, allowed, tr("tình trạng hằng năm"))
     row = {"household_id": household_id, "year": year, "status": status, **details}
     with cdb.transaction() as db:
         existing = db.execute(
@@ -559,7 +564,7 @@ def household_record(
     """The household as a household record, ready for the classification engine."""
     rows = list(db.query(f"{_HOUSEHOLD_SELECT} WHERE h.id = ?", [household_id]))
     if not rows:
-        raise DatabaseError(f"Không tìm thấy hộ mã {household_id}")
+        raise DatabaseError(tr("Không tìm thấy hộ mã {id}", id=household_id))
     members = list(
         db.query("SELECT * FROM members WHERE household_id = ? ORDER BY position", [household_id])
     )
@@ -662,7 +667,7 @@ def household_code(db: sqlite_utils.Database, household_id: int) -> str:
     """The household's code."""
     row = db.execute("SELECT code FROM households WHERE id = ?", [household_id]).fetchone()
     if row is None:
-        raise DatabaseError(f"Không có hộ số {household_id} trong sổ.")
+        raise DatabaseError(tr("Không có hộ số {id} trong sổ.", id=household_id))
     return row[0]
 
 
@@ -756,7 +761,13 @@ def save_household(
             if member_id is not None and member_id not in ids
         ]
         if strangers:
-            raise DatabaseError(f"Thành viên mã {strangers[0]} không thuộc hộ mã {household_id}")
+            raise DatabaseError(
+                tr(
+                    "Thành viên mã {member} không thuộc hộ mã {household}",
+                    member=strangers[0],
+                    household=household_id,
+                )
+            )
         for removed_id in removed or []:
             remove_member(cdb, removed_id)
         if changes:

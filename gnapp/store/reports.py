@@ -16,7 +16,7 @@ from typing import Any
 
 import sqlite_utils
 
-from gnapp.i18n import tr_noop
+from gnapp.i18n import tr, tr_noop
 from gnapp.store.database import CommuneDatabase, inserted_id
 from gnapp.store.errors import DatabaseError
 
@@ -88,7 +88,7 @@ def save_report(
     ``header``: the signer and recipients set on the document; ``figure_sets``: the subset an
     ad-hoc report shows (None: all)."""
     if state not in STATES:
-        raise ReportError(f"Trạng thái báo cáo không hợp lệ: {state}")
+        raise ReportError(tr("Trạng thái báo cáo không hợp lệ: {state}", state=state))
     now = cdb.now()
     with cdb.transaction() as db:
         latest = db.execute(
@@ -119,7 +119,7 @@ def save_report(
 def load_report(db: sqlite_utils.Database, report_id: int) -> SavedReport:
     rows = list(db.query("SELECT * FROM reports WHERE id = ?", [report_id]))
     if not rows:
-        raise ReportError(f"Không tìm thấy báo cáo đã lưu số {report_id}.")
+        raise ReportError(tr("Không tìm thấy báo cáo đã lưu số {id}.", id=report_id))
     return _report(rows[0])
 
 
@@ -139,8 +139,11 @@ def finalise(cdb: CommuneDatabase, report_id: int) -> None:
     report = load_report(cdb.db, report_id)
     if report.final:
         raise ReportError(
-            f"Báo cáo phiên bản {report.version} đã là bản chính thức, không sửa được; "
-            "hãy tạo phiên bản nháp mới từ bản này."
+            tr(
+                "Báo cáo phiên bản {version} đã là bản chính thức, không sửa được; hãy tạo phiên "
+                "bản nháp mới từ bản này.",
+                version=report.version,
+            )
         )
     with cdb.transaction() as db:
         db.table("reports").update(report_id, {"state": "final", "updated_at": cdb.now()})

@@ -16,6 +16,7 @@ from typing import Any
 
 import sqlite_utils
 
+from gnapp.i18n import tr
 from gnapp.store import users
 from gnapp.store.database import CommuneDatabase, inserted_id
 from gnapp.store.errors import DatabaseError
@@ -150,10 +151,10 @@ def update_round(cdb: CommuneDatabase, round_id: int, changes: Mapping[str, Any]
 def _check_unlocked(db: sqlite_utils.Database, round_id: int) -> None:
     row = db.execute("SELECT locked FROM review_rounds WHERE id = ?", [round_id]).fetchone()
     if row is None:
-        raise DatabaseError(f"Không tìm thấy đợt rà soát mã {round_id}")
+        raise DatabaseError(tr("Không tìm thấy đợt rà soát mã {id}", id=round_id))
     if row[0]:
         raise DatabaseError(
-            "Đợt rà soát đã khóa sau khi công nhận: chỉ sửa qua điều chỉnh có ghi nhận."
+            tr("Đợt rà soát đã khóa sau khi công nhận: chỉ sửa qua điều chỉnh có ghi nhận.")
         )
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import sqlite_utils
 
 from gnapp.core.official import OfficialDataError, check_bases, document_kinds, signer_titles
-from gnapp.i18n import tr_noop
+from gnapp.i18n import tr, tr_noop
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.errors import DatabaseError
 from gnapp.store.register import get_setting, set_setting
@@ -38,9 +38,11 @@ def _count(low: int, high: int) -> Callable[[Any], int]:
         try:
             number = int(value)
         except (TypeError, ValueError):
-            raise SettingError(f"phải là một số nguyên từ {low} đến {high}") from None
+            raise SettingError(
+                tr("phải là một số nguyên từ {low} đến {high}", low=low, high=high)
+            ) from None
         if not low <= number <= high:
-            raise SettingError(f"phải là một số nguyên từ {low} đến {high}")
+            raise SettingError(tr("phải là một số nguyên từ {low} đến {high}", low=low, high=high))
         return number
 
     return check
@@ -48,7 +50,8 @@ def _count(low: int, high: int) -> Callable[[Any], int]:
 
 def _title(value: Any) -> str:
     if value not in signer_titles():
-        raise SettingError(f"phải là một trong: {', '.join(signer_titles())}")
+        # the titles are the documents' words, so they are shown as the document writes them
+        raise SettingError(tr("phải là một trong: {titles}", titles=", ".join(signer_titles())))
     return value
 
 
@@ -132,13 +135,19 @@ def save_settings(cdb: CommuneDatabase, values: Mapping[str, Any]) -> None:
     problem with the setting's label)."""
     unknown = [key for key in values if key not in SETTINGS]
     if unknown:
-        raise SettingError(f"Không có cài đặt: {', '.join(unknown)} (có: {', '.join(SETTINGS)}).")
+        raise SettingError(
+            tr(
+                "Không có cài đặt: {unknown} (có: {known}).",
+                unknown=", ".join(unknown),
+                known=", ".join(SETTINGS),
+            )
+        )
     cleaned, problems = {}, []
     for key, value in values.items():
         try:
             cleaned[key] = SETTINGS[key].clean(value)
         except SettingError as error:
-            problems.append(f"{SETTINGS[key].label}: {error}.")
+            problems.append(f"{tr(SETTINGS[key].label)}: {error}.")
     if problems:
         raise SettingError("\n".join(problems))
     with cdb.transaction():

@@ -18,6 +18,7 @@ from gnapp.core.record import age_at
 from gnapp.core.standards import Standard, load_standard
 from gnapp.core.vietnamese import format_number
 from gnapp.data import read_form_json
+from gnapp.i18n import tr
 from gnapp.reporting.figures.kinds import FiguresError, Period, parse_period, report_kind
 from gnapp.reporting.figures.outputs import OutputFigures, date_range, output_figures
 from gnapp.store import as_of
@@ -343,24 +344,36 @@ def _list_points(db: sqlite_utils.Database, period: Period) -> tuple[int, int, b
         inside = [y for y in years if period.first <= y <= period.last]
         if not inside:
             raise FiguresError(
-                f"Chưa có danh sách hộ nghèo, hộ cận nghèo nào trong {period.label}."
+                tr(
+                    "Chưa có danh sách hộ nghèo, hộ cận nghèo nào trong {period}.",
+                    period=period.label_in(tr),
+                )
             )
         before = [y for y in years if y < period.first]
         start, end = (before[-1] if before else inside[0]), inside[-1]
         if start == end:
             raise FiguresError(
-                f"{period.label.capitalize()}: mới có danh sách cuối năm {end}, chưa có danh "
-                "sách thứ hai để so sánh."
+                tr(
+                    "{period}: mới có danh sách cuối năm {end}, chưa có danh sách thứ hai để so "
+                    "sánh.",
+                    period=period.label_in(tr).capitalize(),
+                    end=end,
+                )
             )
         return start, end, False
     year = period.first
     if year - 1 not in years:
         raise FiguresError(
-            f"Chưa có danh sách hộ nghèo, hộ cận nghèo cuối năm {year - 1} để so sánh với "
-            f"{period.label}."
+            tr(
+                "Chưa có danh sách hộ nghèo, hộ cận nghèo cuối năm {year} để so sánh với {period}.",
+                year=year - 1,
+                period=period.label_in(tr),
+            )
         )
     if period.shape == "year" and year not in years:
-        raise FiguresError(f"Chưa có danh sách hộ nghèo, hộ cận nghèo năm {year} được công nhận.")
+        raise FiguresError(
+            tr("Chưa có danh sách hộ nghèo, hộ cận nghèo năm {year} được công nhận.", year=year)
+        )
     return year - 1, year, period.shape == "half_year"
 
 
@@ -837,7 +850,14 @@ def report_figures(
     report = report_kind(kind)
     period = parse_period(period) if isinstance(period, str) else period
     if period.shape not in report.period_shapes:
-        raise FiguresError(f"{report.name} không lập cho kỳ “{period.code}” ({period.label}).")
+        raise FiguresError(
+            tr(
+                "{report} không lập cho kỳ “{code}” ({period}).",
+                report=tr(report.name),
+                code=period.code,
+                period=period.label_in(tr),
+            )
+        )
     start_year, end_year, current = _list_points(db, period)
     points = {start_year: _point(db, start_year)}
     problems: list[str] = []
@@ -951,7 +971,9 @@ def period_goals(period: Period, start: Snapshot, end: Snapshot) -> tuple[GoalFi
 def require_consistent(figures: ReportFigures) -> None:
     """Refuse figures whose movements do not add up (before a table is written)."""
     if figures.problems:
+        # the problems are part of the figures (saved with a report), so they stay Vietnamese
         raise FiguresError(
-            "Số liệu biến động không khớp, cần kiểm tra lại danh sách:\n"
+            tr("Số liệu biến động không khớp, cần kiểm tra lại danh sách:")
+            + "\n"
             + "\n".join(figures.problems)
         )

@@ -11,6 +11,7 @@ from functools import cache
 from typing import Any
 
 from gnapp.data import form_file, read_form_json
+from gnapp.i18n import Translate, as_written, tr
 
 PERIOD_SHAPES = ("year", "half_year", "span")
 # Fixed sentence keys; "target.<code>", "budget.<programme>.<project>" and (a period's
@@ -35,7 +36,7 @@ SENTENCE_PREFIXES = ("target.", "budget.", "output.", "policy.", "goal.")
 
 
 class FiguresError(ValueError):
-    """Figures that cannot be computed or a report kind that cannot be used (Vietnamese)."""
+    """Figures that cannot be computed or a report kind that cannot be used (through tr())."""
 
 
 @dataclass(frozen=True)
@@ -54,11 +55,16 @@ class Period:
 
     @property
     def label(self) -> str:
+        """The period as documents name it ("6 tháng đầu năm 2025")."""
+        return self.label_in(as_written)
+
+    def label_in(self, translate: Translate) -> str:
+        """The period in ``translate``'s language: ``tr`` where a message names it."""
         if self.shape == "half_year":
-            return f"6 tháng đầu năm {self.first}"
-        return (
-            f"năm {self.first}" if self.shape == "year" else f"giai đoạn {self.first} - {self.last}"
-        )
+            return translate("6 tháng đầu năm {year}", year=self.first)
+        if self.shape == "year":
+            return translate("năm {year}", year=self.first)
+        return translate("giai đoạn {first} - {last}", first=self.first, last=self.last)
 
     @property
     def end_date(self) -> date:
@@ -85,8 +91,11 @@ def parse_period(text: str) -> Period:
     match = _PERIOD.match(text)
     if not match:
         raise FiguresError(
-            f"Kỳ báo cáo “{text}” không hợp lệ: ghi năm (2025), 6 tháng đầu năm (2025-H1) "
-            "hoặc giai đoạn (2021-2025)."
+            tr(
+                "Kỳ báo cáo “{text}” không hợp lệ: ghi năm (2025), 6 tháng đầu năm (2025-H1) "
+                "hoặc giai đoạn (2021-2025).",
+                text=text,
+            )
         )
     first, second = int(match[1]), match[2]
     if second is None:
@@ -94,7 +103,7 @@ def parse_period(text: str) -> Period:
     if second.upper() == "H1":
         return Period("half_year", first, first)
     if int(second) <= first:
-        raise FiguresError(f"Giai đoạn “{text}”: năm cuối phải sau năm đầu.")
+        raise FiguresError(tr("Giai đoạn “{text}”: năm cuối phải sau năm đầu.", text=text))
     return Period("span", first, int(second))
 
 
@@ -204,10 +213,14 @@ def table_figure_sets(table_id: str) -> frozenset[str]:
 def _section(raw: Mapping[str, Any], file: str, tables: Mapping[str, Any]) -> Section:
     for key in raw.get("sentences", ()):
         if key not in SENTENCE_KEYS and not (key.endswith("*") and key[:-1] in SENTENCE_PREFIXES):
-            raise FiguresError(f"Tệp forms/reports/{file}: câu số liệu không có: {key}")
+            raise FiguresError(
+                tr("Tệp forms/reports/{file}: câu số liệu không có: {key}", file=file, key=key)
+            )
     for table in raw.get("tables", ()):
         if table not in tables:
-            raise FiguresError(f"Tệp forms/reports/{file}: bảng không có: {table}")
+            raise FiguresError(
+                tr("Tệp forms/reports/{file}: bảng không có: {table}", file=file, table=table)
+            )
     return Section(
         number=raw["number"],
         title=raw["title"],
@@ -231,7 +244,13 @@ def report_kinds() -> dict[str, ReportKind]:
         unknown |= set(raw["tables"]) - set(tables)
         unknown |= set(raw["period_shapes"]) - set(PERIOD_SHAPES)
         if unknown:
-            raise FiguresError(f"Tệp forms/reports/{name}: không biết {', '.join(sorted(unknown))}")
+            raise FiguresError(
+                tr(
+                    "Tệp forms/reports/{file}: không biết {unknown}",
+                    file=name,
+                    unknown=", ".join(sorted(unknown)),
+                )
+            )
         kinds[raw["code"]] = ReportKind(
             code=raw["code"],
             name=raw["name"],
@@ -258,7 +277,9 @@ def report_kinds() -> dict[str, ReportKind]:
 def report_kind(code: str) -> ReportKind:
     kinds = report_kinds()
     if code not in kinds:
-        raise FiguresError(f"Loại báo cáo không có: {code} (có: {', '.join(kinds)})")
+        raise FiguresError(
+            tr("Loại báo cáo không có: {code} (có: {known})", code=code, known=", ".join(kinds))
+        )
     return kinds[code]
 
 
