@@ -274,7 +274,7 @@ class KindPage(ReportPage):
         )
         self.kind = QComboBox()
         for code in ordered_kinds():
-            self.kind.addItem(report_kind(code).name, code)
+            self.kind.addItem(tr(report_kind(code).name), code)
         self.shape = QComboBox()
         self.first = QSpinBox()
         self.last = QSpinBox()
@@ -418,8 +418,8 @@ class FiguresPage(ReportPage):
             tr(
                 "{name}, kỳ báo cáo: {label}. Kiểm tra các số liệu dưới đây trước khi viết phần "
                 "đánh giá.",
-                name=report_kind(owner.kind).name,
-                label=figures.period.label,
+                name=tr(report_kind(owner.kind).name),
+                label=figures.period.label_in(tr),
             )
         )
         self.note.setText(owner.figures_note)
@@ -888,7 +888,7 @@ class ReportWizard(QWizard):
             tr(
                 "{title} — {name} {period}, phiên bản {version}",
                 title=self.windowTitle(),
-                name=report_kind(report.kind).name,
+                name=tr(report_kind(report.kind).name),
                 period=report.period,
                 version=report.version,
             )

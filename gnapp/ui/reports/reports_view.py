@@ -122,7 +122,7 @@ class ReportsView(QWidget):
         self.reports = list_reports(self.cdb.db)
         rows = [
             (
-                report_kind(report.kind).name,
+                tr(report_kind(report.kind).name),
                 report.period,
                 str(report.version),
                 STATE_LABELS[report.state],
@@ -194,7 +194,7 @@ class ReportsView(QWidget):
             return
         name = tr(
             "{name} {period}, phiên bản {version}",
-            name=report_kind(report.kind).name,
+            name=tr(report_kind(report.kind).name),
             period=report.period,
             version=report.version,
         )
