@@ -18,7 +18,7 @@ import sqlite_utils
 
 from gnapp.core.vietnamese import format_date, format_decimal, format_money, nfc, parse_number
 from gnapp.data import form_file, read_form_json
-from gnapp.i18n import tr_noop
+from gnapp.i18n import tr, tr_noop
 from gnapp.store.database import CommuneDatabase, inserted_id
 from gnapp.store.date_range import DateRange, range_params
 from gnapp.store.errors import DatabaseError
@@ -92,11 +92,15 @@ def parse_target_period(period: str) -> tuple[int, int]:
 def target_value_problem(value: float, unit: str) -> str | None:
     """Why a target value is not acceptable for its unit (None when it is)."""
     if value < 0:
-        return "Chỉ tiêu không được âm."
+        return tr("Chỉ tiêu không được âm.")
     if unit == RATE_UNIT and value > 100:
-        return f"Tỷ lệ phải từ 0 đến 100% (đã nhập {format_decimal(value)})."
+        return tr("Tỷ lệ phải từ 0 đến 100% (đã nhập {value}).", value=format_decimal(value))
     if unit != RATE_UNIT and Decimal(str(value)) != Decimal(str(value)).to_integral_value():
-        return f"Chỉ tiêu tính bằng {unit} phải là số nguyên (đã nhập {format_decimal(value)})."
+        return tr(
+            "Chỉ tiêu tính bằng {unit} phải là số nguyên (đã nhập {value}).",
+            unit=tr(unit),
+            value=format_decimal(value),
+        )
     return None
 
 
