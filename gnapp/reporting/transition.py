@@ -315,7 +315,7 @@ def _compared(
             None,
             None,
             f"Chưa phân loại được: {written(error)}",
-            translate("Chưa phân loại được: {error}", error=error),
+            translate("Chưa phân loại được: {error}", error=error.sentence.in_language(translate)),
         )
     before, after = Outcome.of(first), Outcome.of(second)
     why = _why(before, after, standards, record["area"], as_written)
