@@ -2,7 +2,8 @@
 
 A record is a plain dict shaped by the schema, which is the single source of truth for field
 names; this module adds what a schema cannot say (real dates, one head, no birth after the
-reference date) and says every problem in Vietnamese.
+reference date) and says every problem in the interface's language (in Vietnamese where a
+document quotes it: ``gnapp.i18n.written``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from gnapp.core.vietnamese import format_date, format_decimal
 from gnapp.data import read_form_json
-from gnapp.i18n import tr, tr_noop
+from gnapp.i18n import Refusal, Sentence, tr, tr_noop
 
 if TYPE_CHECKING:  # jsonschema loads when a record is validated, not with every command
     from jsonschema import Draft202012Validator
@@ -120,26 +121,42 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
 }
 
 _TYPE_NAMES = {
-    "string": "chuỗi ký tự",
-    "number": "số",
-    "integer": "số nguyên",
-    "boolean": "đúng/sai (true/false)",
-    "object": "đối tượng {…}",
-    "array": "danh sách […]",
-    "null": "null (để trống)",
+    "string": tr_noop("chuỗi ký tự"),
+    "number": tr_noop("số"),
+    "integer": tr_noop("số nguyên"),
+    "boolean": tr_noop("đúng/sai (true/false)"),
+    "object": tr_noop("đối tượng {…}"),
+    "array": tr_noop("danh sách […]"),
+    "null": tr_noop("null (để trống)"),
 }
+
+_BIRTH_DATE_FORMAT = tr_noop("YYYY-MM-DD hoặc YYYY")
 
 # What the schema's patterns mean, for people who do not read regular expressions.
 _PATTERN_HINTS = {
-    "^[0-9]{4}(-[0-9]{2}-[0-9]{2})?$": "YYYY-MM-DD hoặc YYYY",
-    "^[0-9]{12}$": "đúng 12 chữ số",
+    "^[0-9]{4}(-[0-9]{2}-[0-9]{2})?$": _BIRTH_DATE_FORMAT,
+    "^[0-9]{12}$": tr_noop("đúng 12 chữ số"),
 }
 
-_BIRTH_DATE_FORMAT = "YYYY-MM-DD hoặc YYYY"
+
+def _joined(items: Sequence[object], separator: str = ", ") -> Sentence:
+    """``items`` (values or Sentences) one after the other, each in the sentence's language."""
+    names = [f"item{index}" for index in range(len(items))]
+    text = separator.join("{" + name + "}" for name in names)
+    return Sentence(text, **dict(zip(names, items, strict=True)))
 
 
-class RecordError(ValueError):
-    """A household record that does not follow the format, said in Vietnamese.
+def _either(texts: Sequence[str]) -> Sentence:
+    """Catalogue texts as alternatives: "chuỗi ký tự hoặc null (để trống)"."""
+    said = Sentence(texts[-1])
+    for text in reversed(texts[:-1]):
+        said = Sentence(tr_noop("{first} hoặc {second}"), first=Sentence(text), second=said)
+    return said
+
+
+class RecordError(Refusal, ValueError):
+    """A household record that does not follow the format, shown in the interface's language
+    (``str()``, ``reason``) and in Vietnamese where a document quotes it (``written()``).
 
     ``path`` locates the field inside the record ("members[2].birth_date"), ``location`` the
     record inside a file ("Tệp ho.json, dòng 3").
@@ -147,21 +164,27 @@ class RecordError(ValueError):
 
     def __init__(
         self,
-        reason: str,
+        reason: str | Sentence,
         *,
         path: str = "",
         household_code: str | None = None,
         location: str = "",
     ) -> None:
-        self.reason = reason
+        self.why = reason if isinstance(reason, Sentence) else Sentence("{text}", text=reason)
         self.path = path
         self.household_code = household_code
         self.location = location
-        parts = [location] if location else []
+        parts: list[object] = [location] if location else []
         if path:
-            parts.append(f"Hộ {household_code or '(chưa có mã hộ)'}")
-            parts.append(f"trường {path}")
-        super().__init__(f"{', '.join(parts)}: {reason}" if parts else reason)
+            code = household_code or Sentence(tr_noop("(chưa có mã hộ)"))
+            parts.append(Sentence(tr_noop("Hộ {code}, trường {path}"), code=code, path=path))
+        message = Sentence("{where}: {why}", where=_joined(parts), why=self.why)
+        super().__init__(message if parts else self.why)
+
+    @property
+    def reason(self) -> str:
+        """The problem without its place, in the interface's language."""
+        return str(self.why)
 
 
 @functools.cache
@@ -261,21 +284,22 @@ def _field_key(parts: Sequence[str | int]) -> str:
     return f"household.{names[0]}" if names else ""
 
 
-def _allowed_values(parts: Sequence[str | int], values: Sequence[Any]) -> str:
+def _allowed_values(parts: Sequence[str | int], values: Sequence[Any]) -> Sentence:
     key = _field_key(parts)
-    shown = []
+    shown: list[object] = []
     for value in values:
         if value is None:
             shown.append("null")
         elif value in VALUE_LABELS.get(key, {}):
-            shown.append(f"{value} ({value_label(key, value)})")
+            label = Sentence(value_label(key, value))
+            shown.append(Sentence("{value} ({label})", value=value, label=label))
         else:
             shown.append(str(value))
-    return ", ".join(shown)
+    return _joined(shown)
 
 
-def _schema_problems(error: ValidationError) -> Iterator[tuple[list[str | int], str]]:
-    """(path, Vietnamese reason) for one jsonschema error."""
+def _schema_problems(error: ValidationError) -> Iterator[tuple[list[str | int], Sentence]]:
+    """(path, reason) for one jsonschema error."""
     path = list(error.absolute_path)
     # Any: a validator's error has them all (they are "unset" only on a hand-made error)
     kind: Any = error.validator
@@ -285,43 +309,49 @@ def _schema_problems(error: ValidationError) -> Iterator[tuple[list[str | int], 
     if kind == "required":
         for name in expected:
             if name not in value:
-                yield [*path, name], "thiếu trường bắt buộc"
+                yield [*path, name], Sentence(tr_noop("thiếu trường bắt buộc"))
     elif kind == "additionalProperties":
         known = schema.get("properties", {})
         for name in value:
             if name not in known:
-                yield [*path, name], "trường không có trong mẫu bản ghi hộ"
+                yield [*path, name], Sentence(tr_noop("trường không có trong mẫu bản ghi hộ"))
     elif kind == "type":
         types = [expected] if isinstance(expected, str) else expected
-        wanted = " hoặc ".join(_TYPE_NAMES[name] for name in types)
-        yield path, f"{_shown(value)} không đúng kiểu: cần {wanted}"
+        wanted = _either([_TYPE_NAMES[name] for name in types])
+        said = tr_noop("{value} không đúng kiểu: cần {wanted}")
+        yield path, Sentence(said, value=_shown(value), wanted=wanted)
     elif kind == "enum":
         allowed = _allowed_values(path, expected)
-        yield path, f"{_shown(value)} không thuộc các giá trị cho phép: {allowed}"
+        said = tr_noop("{value} không thuộc các giá trị cho phép: {allowed}")
+        yield path, Sentence(said, value=_shown(value), allowed=allowed)
     elif kind == "pattern":
-        hint = _PATTERN_HINTS.get(expected, expected)
-        yield path, f"{_shown(value)} không đúng định dạng ({hint})"
+        hint = Sentence(_PATTERN_HINTS[expected]) if expected in _PATTERN_HINTS else expected
+        said = tr_noop("{value} không đúng định dạng ({hint})")
+        yield path, Sentence(said, value=_shown(value), hint=hint)
     elif kind == "minimum":
-        yield path, f"{_shown(value)} nhỏ hơn mức nhỏ nhất cho phép ({format_decimal(expected)})"
+        said = tr_noop("{value} nhỏ hơn mức nhỏ nhất cho phép ({minimum})")
+        yield path, Sentence(said, value=_shown(value), minimum=format_decimal(expected))
     elif kind == "maximum":
-        yield path, f"{_shown(value)} lớn hơn mức lớn nhất cho phép ({format_decimal(expected)})"
+        said = tr_noop("{value} lớn hơn mức lớn nhất cho phép ({maximum})")
+        yield path, Sentence(said, value=_shown(value), maximum=format_decimal(expected))
     elif kind == "minItems":
-        yield path, f"danh sách cần ít nhất {expected} phần tử"
+        yield path, Sentence(tr_noop("danh sách cần ít nhất {count} phần tử"), count=expected)
     elif kind == "maxItems":
-        yield path, f"danh sách có quá {expected} phần tử"
+        yield path, Sentence(tr_noop("danh sách có quá {count} phần tử"), count=expected)
     elif kind == "minLength":
-        yield path, "không được để trống"
+        yield path, Sentence(tr_noop("không được để trống"))
     elif kind == "maxLength":
-        yield path, f"dài quá {expected} ký tự"
+        yield path, Sentence(tr_noop("dài quá {count} ký tự"), count=expected)
     elif kind == "uniqueItems":
-        yield path, "danh sách có giá trị lặp lại"
+        yield path, Sentence(tr_noop("danh sách có giá trị lặp lại"))
     else:
-        yield path, f"giá trị {_shown(value)} không hợp lệ ({error.message})"
+        said = tr_noop("giá trị {value} không hợp lệ ({error})")
+        yield path, Sentence(said, value=_shown(value), error=error.message)
 
 
 def _content_problems(
     data: Mapping[str, Any], reference_date: date | None
-) -> Iterator[tuple[list[str | int], str]]:
+) -> Iterator[tuple[list[str | int], Sentence]]:
     """What the schema cannot say: real dates, one head, nobody born after the reference date."""
     members = data["members"]
     for index, member in enumerate(members):
@@ -329,22 +359,24 @@ def _content_problems(
         try:
             born = parse_birth_date(text)
         except ValueError:
-            yield (
-                ["members", index, "birth_date"],
-                f"{_shown(text)} không phải ngày hợp lệ ({_BIRTH_DATE_FORMAT})",
-            )
+            said = tr_noop("{value} không phải ngày hợp lệ ({format})")
+            form = Sentence(_BIRTH_DATE_FORMAT)
+            yield ["members", index, "birth_date"], Sentence(said, value=_shown(text), format=form)
             continue
         if reference_date is not None and born > reference_date:
+            said = tr_noop("{value} sau ngày tham chiếu {date}")
             yield (
                 ["members", index, "birth_date"],
-                f"{_shown(text)} sau ngày tham chiếu {format_date(reference_date)}",
+                Sentence(said, value=_shown(text), date=format_date(reference_date)),
             )
     heads = [index for index, member in enumerate(members) if member["relation"] == "head"]
     if not heads:
-        yield ["members"], "không có thành viên nào là chủ hộ (relation: head)"
+        said = tr_noop("không có thành viên nào là chủ hộ (relation: head)")
+        yield ["members"], Sentence(said)
     elif len(heads) > 1:
         where = ", ".join(f"members[{index}]" for index in heads)
-        yield ["members"], f"có {len(heads)} chủ hộ ({where}): mỗi hộ có đúng một chủ hộ"
+        said = tr_noop("có {count} chủ hộ ({where}): mỗi hộ có đúng một chủ hộ")
+        yield ["members"], Sentence(said, count=len(heads), where=where)
 
 
 def record_problems(data: Any, reference_date: date | None = None) -> list[RecordError]:
@@ -380,7 +412,7 @@ def validate_stored_record(data: Mapping[str, Any], reference_date: date | None 
 
 def _relocated(error: RecordError, location: str) -> RecordError:
     return RecordError(
-        error.reason, path=error.path, household_code=error.household_code, location=location
+        error.why, path=error.path, household_code=error.household_code, location=location
     )
 
 

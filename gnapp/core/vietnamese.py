@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from gnapp.data import read_form_json
-from gnapp.i18n import tr
+from gnapp.i18n import current_language, tr, tr_noop
 
 
 def format_number(value: int | float | Decimal, decimals: int = 0) -> str:
@@ -252,7 +252,7 @@ def _word_keys(word: str) -> tuple[str, str, str]:
 # digits of the birth year, serial (6 digits). Thông tư 07/2016/TT-BCA, Điều 7.
 _FIRST_CENTURY = 1900
 _CENTURIES = 5
-_SEX_NAMES = {"male": "nam", "female": "nữ"}
+_SEX_NAMES = {"male": tr_noop("nam"), "female": tr_noop("nữ")}
 _CITIZEN_ID = re.compile(r"[0-9]{12}")
 
 
@@ -274,13 +274,20 @@ def _year_problem(birth_year: int) -> str | None:
     last = _FIRST_CENTURY + 100 * _CENTURIES - 1
     if _FIRST_CENTURY <= birth_year <= last:
         return None
-    return f"Năm sinh {birth_year} nằm ngoài khoảng {_FIRST_CENTURY}–{last} mà số CCCD ghi được"
+    return tr(
+        "Năm sinh {year} nằm ngoài khoảng {first}–{last} mà số CCCD ghi được",
+        year=birth_year,
+        first=_FIRST_CENTURY,
+        last=last,
+    )
 
 
 def _province_problem(code: str) -> str | None:
     if code in province_codes():
         return None
-    return f"Mã tỉnh {code} (3 chữ số đầu của số CCCD) không có trong danh mục mã tỉnh"
+    return tr(
+        "Mã tỉnh {code} (3 chữ số đầu của số CCCD) không có trong danh mục mã tỉnh", code=code
+    )
 
 
 def century_sex_digit(sex: str, birth_year: int) -> int:
@@ -304,17 +311,22 @@ def make_citizen_id(province_code: str, sex: str, birth_year: int, serial: int) 
 
 def _or_list(items: list[int]) -> str:
     words = [str(item) for item in items]
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} hoặc {words[-1]}"
+    if len(words) == 1:
+        return words[0]
+    return tr("{first} hoặc {second}", first=", ".join(words[:-1]), second=words[-1])
 
 
 def _digit_meaning(digit: int) -> str:
-    sex = _SEX_NAMES["female" if digit % 2 else "male"]
+    sex = tr(_SEX_NAMES["female" if digit % 2 else "male"])
     start = _FIRST_CENTURY + 100 * (digit // 2)
-    return f"{sex}, sinh {start}–{start + 99}"
+    return tr("{sex}, sinh {first}–{last}", sex=sex, first=start, last=start + 99)
 
 
-@functools.lru_cache(maxsize=4096)  # a few digits, two sexes, a century of years
-def _century_sex_problem(digit: int, sex: str | None, birth_year: int | None) -> str | None:
+# a few digits, two sexes, a century of years; ``language``: a message keeps its language
+@functools.lru_cache(maxsize=4096)
+def _century_sex_problem(
+    digit: int, sex: str | None, birth_year: int | None, language: str
+) -> str | None:
     expected = [
         d
         for d in range(2 * _CENTURIES)
@@ -323,36 +335,46 @@ def _century_sex_problem(digit: int, sex: str | None, birth_year: int | None) ->
     ]
     if digit in expected:
         return None
-    facts = []
-    if sex is not None:
-        facts.append(f"là {_SEX_NAMES[sex]}")
-    if birth_year is not None:
-        facts.append(f"sinh năm {birth_year}")
-    return (
-        f"Chữ số thứ 4 là {digit} ({_digit_meaning(digit)}) nhưng người này {' '.join(facts)}: "
-        f"phải là {_or_list(expected)}"
+    if sex is None:
+        facts = tr("sinh năm {year}", year=birth_year)
+    elif birth_year is None:
+        facts = tr("là {sex}", sex=tr(_SEX_NAMES[sex]))
+    else:
+        facts = tr("là {sex} sinh năm {year}", sex=tr(_SEX_NAMES[sex]), year=birth_year)
+    return tr(
+        "Chữ số thứ 4 là {digit} ({meaning}) nhưng người này {facts}: phải là {expected}",
+        digit=digit,
+        meaning=_digit_meaning(digit),
+        facts=facts,
+        expected=_or_list(expected),
     )
 
 
 def citizen_id_problems(
     citizen_id: str, sex: str | None = None, birth_year: int | None = None
 ) -> list[str]:
-    """What is wrong with a citizen ID, in Vietnamese; empty when nothing is.
+    """What is wrong with a citizen ID, in the interface's language; empty when nothing is.
 
     When the person's sex or birth year is given, the ID must agree with them.
     """
     if not _CITIZEN_ID.fullmatch(citizen_id):
-        return ["Số CCCD phải gồm đúng 12 chữ số"]
+        return [tr("Số CCCD phải gồm đúng 12 chữ số")]
     if sex is not None:
         _check_sex(sex)
     problems = [_province_problem(citizen_id[:3])]
     if birth_year is not None and (year_problem := _year_problem(birth_year)):
         problems.append(year_problem)
     else:
-        problems.append(_century_sex_problem(int(citizen_id[3]), sex, birth_year))
+        digit = int(citizen_id[3])
+        problems.append(_century_sex_problem(digit, sex, birth_year, current_language()))
         if birth_year is not None and citizen_id[4:6] != f"{birth_year % 100:02d}":
             problems.append(
-                f"Chữ số thứ 5–6 là {citizen_id[4:6]} nhưng người này sinh năm {birth_year}: "
-                f"phải là {birth_year % 100:02d}"
+                tr(
+                    "Chữ số thứ 5–6 là {digits} nhưng người này sinh năm {year}: "
+                    "phải là {expected}",
+                    digits=citizen_id[4:6],
+                    year=birth_year,
+                    expected=f"{birth_year % 100:02d}",
+                )
             )
     return [problem for problem in problems if problem]

@@ -22,7 +22,7 @@ from gnapp.core.classify import CLASS_LABELS, STATUS_MARKS, Classification, clas
 from gnapp.core.record import RecordError
 from gnapp.core.standards import AREA_LABELS, Provenance, Standard
 from gnapp.core.vietnamese import format_date, format_decimal
-from gnapp.i18n import Translate, as_written, tr, tr_noop
+from gnapp.i18n import Translate, as_written, tr, tr_noop, written
 from gnapp.progress import Progress
 from gnapp.reporting.lists import commune_heading
 from gnapp.reporting.tables import Column, Group, Row, Table
@@ -314,8 +314,8 @@ def _compared(
             record["area"],
             None,
             None,
-            f"Chưa phân loại được: {error}",
-            translate("Chưa phân loại được: {error}", error=error),
+            f"Chưa phân loại được: {written(error)}",
+            translate("Chưa phân loại được: {error}", error=error.sentence.in_language(translate)),
         )
     before, after = Outcome.of(first), Outcome.of(second)
     why = _why(before, after, standards, record["area"], as_written)
