@@ -180,18 +180,18 @@ def test_bad_target_values_are_refused_in_english(commune, tmp_path, capsys, mon
     captured = capsys.readouterr()
     assert captured.out == "Preview: 0 targets, nothing written.\n"
     assert captured.err.splitlines() == [
-        "Error: Sheet “Chỉ tiêu”, row 6, column D: A rate must be from 0 to 100% (120 was "
-        "entered).",
+        "Error: Sheet “Chỉ tiêu”, row 6, column D: A rate must be from 0 to 100% (entered: "
+        "120).",
         "Error: Sheet “Chỉ tiêu”, row 7, column D: A target counted in households must be a "
-        "whole number (2,5 was entered).",
+        "whole number (entered: 2,5).",
         "Error: Sheet “Chỉ tiêu”, row 8, column D: A target cannot be negative.",
     ]
     target = ["targets", "set", "--db", str(commune), "--year", "2025"]
     assert main([*target, "--code", "poverty_rate", "--value", "150"]) == 1
-    assert capsys.readouterr().err == "Error: A rate must be from 0 to 100% (150 was entered).\n"
+    assert capsys.readouterr().err == "Error: A rate must be from 0 to 100% (entered: 150).\n"
     assert main([*target, "--code", "poor_reduction", "--value", "2,5"]) == 1
     assert capsys.readouterr().err == (
-        "Error: A target counted in households must be a whole number (2,5 was entered).\n"
+        "Error: A target counted in households must be a whole number (entered: 2,5).\n"
     )
 
 
