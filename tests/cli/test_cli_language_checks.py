@@ -180,8 +180,7 @@ def test_bad_target_values_are_refused_in_english(commune, tmp_path, capsys, mon
     captured = capsys.readouterr()
     assert captured.out == "Preview: 0 targets, nothing written.\n"
     assert captured.err.splitlines() == [
-        "Error: Sheet “Chỉ tiêu”, row 6, column D: A rate must be from 0 to 100% (entered: "
-        "120).",
+        "Error: Sheet “Chỉ tiêu”, row 6, column D: A rate must be from 0 to 100% (entered: 120).",
         "Error: Sheet “Chỉ tiêu”, row 7, column D: A target counted in households must be a "
         "whole number (entered: 2,5).",
         "Error: Sheet “Chỉ tiêu”, row 8, column D: A target cannot be negative.",
