@@ -203,6 +203,8 @@ def _ids_sql(
     and gives two strings, the households on a list in the year and the others (most of
     them), which ``_found_ids`` puts in the status order; a search by person, which finds
     fewer households and sorts them anyway, sorts them by status."""
+    if query.sort == "status" and query.status is None and not _has_statuses(db, query.year):
+        query = replace(query, sort="head", descending=False)  # one status, none: by name
     params: dict[str, Any] = {}
     where = []
     if query.village_id is not None:
@@ -253,6 +255,13 @@ def _rank_blob(status: str) -> str:
 def _status_rank(status: str) -> int:
     """A status's place in the status order (no status last)."""
     return STATUSES.index(status) if status in STATUSES else len(STATUSES)
+
+
+def _has_statuses(db: sqlite_utils.Database, year: int | None) -> bool:
+    return (
+        db.execute("SELECT 1 FROM household_status WHERE year = ? LIMIT 1", [year]).fetchone()
+        is not None
+    )
 
 
 def status_ranked_year(db: sqlite_utils.Database) -> int:

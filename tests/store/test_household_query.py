@@ -597,6 +597,15 @@ def test_the_status_order_of_an_earlier_year_sorts_no_more_than_a_status_at_a_ti
     assert "SCAN h USING COVERING INDEX households_search" in plan, plan
 
 
+@pytest.mark.parametrize("descending", [False, True])
+def test_the_status_order_of_a_year_without_statuses_is_the_head_order(demo_db, descending):
+    query = HouseholdQuery(year=2030, search="ng", sort="status", descending=descending)
+    plan = explained(demo_db, query)
+    assert "COVERING INDEX households_search" in plan and "TEMP B-TREE" not in plan, plan
+    head_order = matching_ids(demo_db.db, HouseholdQuery(year=2030, search="ng"))
+    assert len(head_order) > 100 and matching_ids(demo_db.db, query) == head_order
+
+
 @pytest.mark.parametrize("year", [2023, 2024, 2025])
 @pytest.mark.parametrize("descending", [False, True])
 def test_the_status_order_of_each_year_matches_sql(demo_db, year, descending):
