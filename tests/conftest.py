@@ -82,3 +82,13 @@ def households_as_before_v22(monkeypatch):
         "HOUSEHOLD_KEY_COLUMNS",
         tuple(c for c in register.HOUSEHOLD_KEY_COLUMNS if c != "search_head_end"),
     )
+
+
+@pytest.fixture
+def small_default_demo(tmp_path, monkeypatch):
+    """The self-test's demo made small, and generated into a private cache."""
+    monkeypatch.setenv("GNAPP_CACHE_DIR", str(tmp_path / "cache"))
+    from gnapp import demo
+
+    monkeypatch.setattr(demo, "DEFAULT_HOUSEHOLDS", 60)
+    return tmp_path

@@ -6,19 +6,10 @@ import sys
 
 import pytest
 
-from gnapp import demo
 from gnapp.cli import main
 from gnapp.selftest import CORE_STEPS, SelfTestError, Step, run_self_test
 
 STEP_NAMES = [step.name for step in CORE_STEPS] + ["Mở cửa sổ chính (Qt, không màn hình)"]
-
-
-@pytest.fixture
-def small_default_demo(tmp_path, monkeypatch):
-    """The self-test's demo made small, and generated into a private cache."""
-    monkeypatch.setenv("GNAPP_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(demo, "DEFAULT_HOUSEHOLDS", 60)
-    return tmp_path
 
 
 def test_every_step_passes_on_the_demo(small_default_demo, capsys):

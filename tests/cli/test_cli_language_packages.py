@@ -9,7 +9,6 @@ import sys
 
 import pytest
 
-from gnapp import demo
 from gnapp.cli import main
 from gnapp.demo import DEMO_PASSWORD
 from gnapp.office.board import receipt_history
@@ -164,14 +163,6 @@ def test_the_same_refusals_stay_vietnamese_by_default(commune, gnapp, tmp_path, 
     status, out, _ = gnapp("package", "verify", _damaged(package, tmp_path), "--key", key)
     assert status == 1 and "[KHÔNG ĐẠT] Định dạng tệp gói: Tệp có 7 byte thừa" in out
     assert "[CHƯA KIỂM TRA] Chữ ký số: không kiểm tra vì bước trước không đạt" in out
-
-
-@pytest.fixture
-def small_default_demo(tmp_path, monkeypatch):
-    """The self-test's demo made small, and generated into a private cache."""
-    monkeypatch.setenv("GNAPP_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(demo, "DEFAULT_HOUSEHOLDS", 60)
-    return tmp_path
 
 
 def test_the_self_test_names_its_steps_in_english(small_default_demo, capsys):
