@@ -904,14 +904,18 @@ _STATUS_PLACE = (
 _NO_STATUS_PLACE = 4
 
 
+def _placed(household: str) -> str:
+    """The place of ``household``'s status in the ranked year (no status last)."""
+    return (
+        f"coalesce((SELECT {_STATUS_PLACE} FROM household_status s WHERE s.household_id = "
+        f"{household} AND s.year = (SELECT year FROM status_rank_year)), {_NO_STATUS_PLACE})"
+    )
+
+
 def _place_again(household: str) -> str:
     """The statement that sets one household's ``status_rank`` from its status in the ranked
     year."""
-    return (
-        f"UPDATE households SET status_rank = coalesce((SELECT {_STATUS_PLACE} FROM "
-        f"household_status s WHERE s.household_id = {household} AND s.year = "
-        f"(SELECT year FROM status_rank_year)), {_NO_STATUS_PLACE}) WHERE id = {household};"
-    )
+    return f"UPDATE households SET status_rank = {_placed(household)} WHERE id = {household};"
 
 
 def _newer_year(year: str) -> str:
@@ -932,8 +936,7 @@ STATUS_ORDER_IN_INDEX = Migration(
         "INSERT INTO status_rank_year (year) SELECT coalesce(max(year), 0) FROM household_status",
         "ALTER TABLE households ADD COLUMN status_rank INTEGER NOT NULL DEFAULT "
         f"{_NO_STATUS_PLACE}",
-        f"UPDATE households SET status_rank = {_STATUS_PLACE} FROM household_status s "
-        "WHERE s.household_id = households.id AND s.year = (SELECT year FROM status_rank_year)",
+        f"UPDATE households SET status_rank = {_placed('households.id')}",
         "CREATE INDEX households_status_search ON households "
         f"(status_rank, head_sort_key, id, {_SEARCHED})",
         "CREATE TRIGGER status_rank_insert AFTER INSERT ON household_status "

@@ -172,3 +172,29 @@ def test_migration_fills_the_household_search_text_as_the_register_computes_it(t
         refresh_household_keys(db, 1)
     assert [cdb.db["households"].get(1)[column] for column in columns] == migrated
     cdb.close()
+
+
+def test_migration_23_ranks_each_household_by_its_status_in_the_newest_year(tmp_path):
+    from gnapp.store.migrations import STATUS_ORDER_IN_INDEX
+
+    path = tmp_path / "v22.gnapp"
+    old = open_database(path, create=True, target_version=STATUS_ORDER_IN_INDEX.version - 1)
+    with old.transaction() as db:
+        db["villages"].insert({"id": 1, "code": "T01", "name": "Thôn 1", "area": "rural",
+                               "name_fold": "thon 1", "name_sort_key": "t"})  # fmt: skip
+        for number in range(1, 5):
+            db["households"].insert({"id": number, "code": f"H{number}", "village_id": 1,
+                                     "created_at": "x", "updated_at": "x"})  # fmt: skip
+        statuses = [(1, 2024, "poor"), (1, 2025, "near_poor"), (2, 2025, "poor"),
+                    (3, 2024, "poor"), (4, 2025, "not_poor")]  # fmt: skip
+        for household, year, status in statuses:
+            db["household_status"].insert(
+                {"household_id": household, "year": year, "status": status}
+            )
+    old.close()
+    cdb = open_database(path)
+    db = cdb.db
+    assert db.execute("SELECT year FROM status_rank_year").fetchone()[0] == 2025
+    ranks = dict(db.execute("SELECT id, status_rank FROM households").fetchall())
+    assert ranks == {1: 1, 2: 0, 3: 4, 4: 3}  # 3 has no status in 2025
+    cdb.close()
