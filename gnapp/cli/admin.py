@@ -463,8 +463,9 @@ def _backup_restore(args: argparse.Namespace) -> int:
         passphrase = ask_secret(PASSPHRASE_VARIABLE, tr("Mật khẩu của bản sao lưu: "))
         source, named_as = backups.decrypt_backup(args.backup, passphrase, args.db), args.backup
     try:
+        described = backups.describe_backup(source, named_as=named_as).lines()  # or refused
         print(tr("Bản sao lưu {backup} chứa:", backup=args.backup))
-        _print_lines(backups.describe_backup(source, named_as=named_as).lines())
+        _print_lines(described)
         print(tr("Phục hồi {db} từ bản sao lưu này…", db=args.db))
         result = backups.restore_backup(
             source, args.db, _backup_folder_of(args.db), named_as=named_as

@@ -64,6 +64,14 @@ def test_make_list_and_restore(db, tmp_path, capsys):
     assert kinds == ["manual", "prerestore"]
 
 
+def test_restoring_a_backup_that_is_not_there_says_only_so(db, tmp_path, capsys):
+    missing = tmp_path / "khong-co.gnapp-backup"
+    assert main(["backup", "restore", str(missing), "--db", str(db)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""  # no "Bản sao lưu … chứa:" above a refusal
+    assert str(missing) in captured.err
+
+
 def test_backup_to_a_usb_folder_is_encrypted_and_restored_with_its_passphrase(
     db, tmp_path, capsys, monkeypatch
 ):
