@@ -928,6 +928,19 @@ def _newer_year(year: str) -> str:
     )
 
 
+def _year_emptied(year: str) -> str:
+    """The statements that, once the ranked ``year`` has no status left (an import undone),
+    rank the newest year that has some: its households, every other one being without a
+    status in the emptied year already."""
+    ranked = "(SELECT year FROM status_rank_year)"
+    return (
+        "UPDATE status_rank_year SET year = (SELECT coalesce(max(year), 0) FROM "
+        f"household_status) WHERE NOT EXISTS (SELECT 1 FROM household_status WHERE year = {year}); "
+        f"UPDATE households SET status_rank = {_placed('households.id')} WHERE {year} != "
+        f"{ranked} AND id IN (SELECT household_id FROM household_status WHERE year = {ranked});"
+    )
+
+
 STATUS_ORDER_IN_INDEX = Migration(
     23,
     "household search: the status of the newest year in an index, for the status order",
@@ -945,10 +958,10 @@ STATUS_ORDER_IN_INDEX = Migration(
         "CREATE TRIGGER status_rank_update AFTER UPDATE OF household_id, year, status "
         "ON household_status WHEN max(OLD.year, NEW.year) >= (SELECT year FROM status_rank_year) "
         f"BEGIN {_newer_year('NEW.year')} {_place_again('OLD.household_id')} "
-        f"{_place_again('NEW.household_id')} END",
+        f"{_place_again('NEW.household_id')} {_year_emptied('OLD.year')} END",
         "CREATE TRIGGER status_rank_delete AFTER DELETE ON household_status "
         "WHEN OLD.year = (SELECT year FROM status_rank_year) BEGIN "
-        f"{_place_again('OLD.household_id')} END",
+        f"{_place_again('OLD.household_id')} {_year_emptied('OLD.year')} END",
     ),
 )
 
