@@ -203,7 +203,10 @@ def _ids_sql(
     and gives two strings, the households on a list in the year and the others (most of
     them), which ``_found_ids`` puts in the status order; a search by person, which finds
     fewer households and sorts them anyway, sorts them by status."""
-    if query.sort == "status" and query.status is None and not _has_statuses(db, query.year):
+    ranked_year = status_ranked_year(db) if query.sort == "status" else None
+    in_index = _status_in_index(query, ranked_year)
+    unranked_order = query.sort == "status" and query.status is None and not in_index
+    if unranked_order and not _has_statuses(db, query.year):
         query = replace(query, sort="head", descending=False)  # one status, none: by name
     params: dict[str, Any] = {}
     where = []
@@ -216,7 +219,6 @@ def _ids_sql(
     search = _search_condition(query.search, params)
     if search:
         where.append(search)
-    in_index = query.sort == "status" and query.year == status_ranked_year(db)
     if in_index and query.status is not None:
         where.append(f"h.status_rank = {_status_rank(query.status)}")
     elif query.status is not None or (query.sort == "status" and not in_index):
@@ -255,6 +257,12 @@ def _rank_blob(status: str) -> str:
 def _status_rank(status: str) -> int:
     """A status's place in the status order (no status last)."""
     return STATUSES.index(status) if status in STATUSES else len(STATUSES)
+
+
+def _status_in_index(query: HouseholdQuery, ranked_year: int | None) -> bool:
+    """Whether the query's status order reads ``households.status_rank`` (its year is the
+    ranked one) rather than ``status_ranks``."""
+    return query.sort == "status" and query.year == ranked_year
 
 
 def _has_statuses(db: sqlite_utils.Database, year: int | None) -> bool:
@@ -474,7 +482,8 @@ class HouseholdSearch:
 
     def find(self, query: HouseholdQuery) -> HouseholdIds:
         ranks = None
-        if query.status is not None or query.sort == "status":
+        by_status = query.status is not None or query.sort == "status"
+        if by_status and not _status_in_index(query, status_ranked_year(self.db)):
             if query.year not in self._ranks:
                 self._ranks[query.year] = status_ranks(self.db, query.year)
             ranks = self._ranks[query.year]
