@@ -348,7 +348,7 @@ class KindPage(ReportPage):
     def show_period(self) -> None:
         show_error(self.error, "")
         try:
-            self.period_text.setText(tr("Kỳ báo cáo: {label}", label=self.period().label))
+            self.period_text.setText(tr("Kỳ báo cáo: {label}", label=self.period().label_in(tr)))
         except FiguresError as error:
             self.period_text.setText("")
             show_error(self.error, str(error))

@@ -300,3 +300,17 @@ def test_a_preview_is_made_once_at_a_time_and_can_be_cancelled(qtbot, view, monk
     assert view.status.text() == "Đã hủy."
     folder = Path(view.pdf.folder.name)
     assert not [found for pattern in REPORT_TEMPORARIES for found in folder.glob(pattern)]
+
+
+def test_the_kind_and_period_speak_the_chosen_language(qtbot, view):
+    from gnapp import i18n
+
+    i18n.set_language("en")
+    try:
+        wizard = _wizard(qtbot, view.new_report())
+        _choose(wizard, "annual", 2025)
+        page = wizard.kind_page
+        assert page.kind.currentText() == "Annual report"
+        assert page.period_text.text() == "Reporting period: 2025"
+    finally:
+        i18n.set_language("vi")
