@@ -312,8 +312,10 @@ def lookup_village(db: Any, written: str) -> int:
 
 def read_json(path: Path) -> Any:
     """The JSON document in the file ``path``, or a refusal saying why not."""
+    from gnapp.core import json_input
+
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return json_input.read_file(path)
     except OSError as error:
         raise CliError(
             tr("Không đọc được tệp {path}: {strerror}", path=path, strerror=error.strerror)

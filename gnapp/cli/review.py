@@ -477,7 +477,8 @@ def _survey(cdb: Any, args: argparse.Namespace) -> int:
     from gnapp.review.workflow import match_members, save_survey
 
     record = read_json(args.file)
-    if not isinstance(record, dict) or not isinstance(record.get("members", []), list):
+    members = record.get("members", []) if isinstance(record, dict) else None
+    if not isinstance(members, list) or not all(isinstance(m, dict) for m in members):
         raise CliError(
             tr("Tệp {file}: cần một bản ghi hộ (docs/household-record.md)", file=args.file)
         )

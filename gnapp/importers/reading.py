@@ -147,9 +147,12 @@ def sheet_names(path: str | Path) -> list[str]:
         if kind in (".csv", WEB_PAGE):
             return [path.stem]
         if kind == XML_SPREADSHEET:
-            return spreadsheet_xml.sheet_names(_read_bytes(path))
-        _check_before_calamine(path)
-        return list(python_calamine.load_workbook(str(path)).sheet_names)
+            names = spreadsheet_xml.sheet_names(_read_bytes(path))
+        else:
+            _check_before_calamine(path)
+            names = list(python_calamine.load_workbook(str(path)).sheet_names)
+        limits.check_sheets(len(names))
+        return names
 
 
 def read_sheet(path: str | Path, sheet: str | None = None) -> Sheet:
