@@ -124,8 +124,7 @@ def read_mapping_file(path: Path, header: Header) -> dict[int, str]:
     except (UnicodeDecodeError, ValueError) as error:
         raise ImportFileError(
             tr(
-                "Không đọc được tệp cách ghép cột {name}: không phải tệp JSON đọc được "
-                "({error}).",
+                "Không đọc được tệp cách ghép cột {name}: không phải tệp JSON đọc được ({error}).",
                 name=path.name,
                 error=error,
             )

@@ -122,8 +122,7 @@ def _check_unpacked(path: Path, archive: zipfile.ZipFile, names: Sequence[str]) 
     if len(names) > MAX_SHEETS:
         raise ImportFileError(
             tr(
-                "Tệp nén “{archive}” có {count} tệp bảng tính hoặc CSV, quá giới hạn {limit} "
-                "tệp.",
+                "Tệp nén “{archive}” có {count} tệp bảng tính hoặc CSV, quá giới hạn {limit} tệp.",
                 archive=path.name,
                 count=number(len(names)),
                 limit=number(MAX_SHEETS),
