@@ -130,7 +130,18 @@ def _damaged(args: argparse.Namespace, message: str) -> int:
     """Say that a database is broken and how to get the data back; exit status EXIT_DAMAGED."""
     print(tr("Lỗi: {message}", message=message), file=sys.stderr)
     db = getattr(args, "db", None)
-    if db is not None:
+    backup = getattr(args, "backup", None)  # backup restore: the broken file is the backup
+    if db is not None and backup is not None:
+        print(
+            tr(
+                "Bản sao lưu {backup} không dùng được; dữ liệu hiện tại vẫn giữ nguyên. Hãy "
+                "chọn một bản sao lưu khác còn tốt:\n  gnapp backup list --db {db}",
+                backup=backup,
+                db=db,
+            ),
+            file=sys.stderr,
+        )
+    elif db is not None:
         print(
             tr(
                 "Có thể lấy lại dữ liệu từ bản sao lưu gần nhất còn tốt:\n"
