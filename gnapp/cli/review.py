@@ -565,7 +565,7 @@ def _groups(texts: list[str]) -> dict[str, int]:
     groups = {}
     for text in texts:
         key, _, count = text.partition("=")
-        if not count.strip().isdigit():
+        if not count.strip().isdecimal():
             raise CliError(
                 tr("--group {text}: cần dạng THÀNH_PHẦN=SỐ, ví dụ reviewers=3.", text=text)
             )

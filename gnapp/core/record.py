@@ -241,7 +241,7 @@ def value_label(field: str, value: Any) -> str:
 
 def parse_birth_date(text: str) -> date:
     """A birth date "YYYY-MM-DD" or "YYYY"; a year alone counts as born on 1 January."""
-    if len(text) == 4 and text.isdigit():
+    if len(text) == 4 and text.isdecimal():
         return date(int(text), 1, 1)
     return date.fromisoformat(text)
 

@@ -123,3 +123,21 @@ def test_a_narrative_of_the_wrong_shape(db, tmp_path, capsys, narrative, expecte
     argv = ["report", "build", "--db", str(db), "--kind", "annual", "--period", "2025"]
     err = _refused([*argv, "--out", str(tmp_path / "bc"), "--narrative", str(given)], db, capsys)
     assert "loi-van.json" in err and expected in err
+
+
+def test_numbers_typed_in_other_digits_are_refused_not_a_traceback(db, tmp_path, capsys):
+    """ "²".isdigit() is true, int("²") a ValueError: checks that used isdigit let it through."""
+    common = ["--db", str(db)]
+    expected = {
+        "Không có thành viên “²” trong hộ HGD-00001": [
+            "member", "leave", "HGD-00001", "²", "--date", "2026-05-02", "--reason", "x",
+            *common],
+        "--group a=²: cần dạng THÀNH_PHẦN=SỐ": [
+            "review", "meeting", *common, "--round", "1", "--village", "T01", "--date",
+            "2026-11-05", "--attendees", "40", "--group", "a=²", "--vote", "HGD-00001=30"],
+        "không phải “²０２６”": [
+            "report", "build", *common, "--kind", "plan", "--period", "²０２６", "--out",
+            str(tmp_path / "kh")],
+    }  # fmt: skip
+    for message, argv in expected.items():
+        assert message in _refused(argv, db, capsys)
