@@ -54,7 +54,9 @@ def run(handler: Handler, args: argparse.Namespace) -> int:
         _quiet_stdout()
         return EXIT_DONE
     except sqlite3.DatabaseError as error:
-        if problem := storage_problem(error):
+        db = getattr(args, "db", None)
+        what = tr("tệp dữ liệu {name}", name=db) if db is not None else ""
+        if problem := storage_problem(error, what):
             return refuse(str(problem))
         if error.sqlite_errorcode not in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
             raise
@@ -323,10 +325,10 @@ def lookup_village(db: Any, written: str) -> int:
 
 def read_json(path: Path) -> Any:
     """The JSON document in the file ``path``, or a refusal saying why not."""
-    from gnapp.core import json_input
+    from gnapp.core import input_files
 
     try:
-        return json_input.read_file(path)
+        return input_files.read_json(path)
     except OSError as error:
         raise CliError(
             tr("Không đọc được tệp {path}: {strerror}", path=path, strerror=error.strerror)

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gnapp.core import json_input
+from gnapp.core import input_files
 from gnapp.core.vietnamese import format_date, format_decimal
 from gnapp.data import read_form_json
 from gnapp.i18n import Refusal, Sentence, tr, tr_noop
@@ -424,7 +424,10 @@ def _parse_json_lines(text: str, name: str) -> list[tuple[str, Any]]:
             continue
         try:
             entries.append(
-                (tr("Tệp {name}, dòng {line}", name=name, line=number), json_input.loads(line))
+                (
+                    tr("Tệp {name}, dòng {line}", name=name, line=number),
+                    input_files.loads_json(line),
+                )
             )
         except json.JSONDecodeError as error:
             raise RecordError(
@@ -446,13 +449,13 @@ def load_records(path: str | Path, reference_date: date | None = None) -> list[d
     """
     name = str(path)
     try:
-        text = json_input.read_text(path, encoding="utf-8-sig")
+        text = input_files.read_text(path, encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise RecordError(
             tr("không đọc được theo mã UTF-8"), location=tr("Tệp {name}", name=name)
         ) from None
     try:
-        document = json_input.loads(text)
+        document = input_files.loads_json(text)
     except json.JSONDecodeError as error:
         if not error.msg.startswith("Extra data"):
             raise RecordError(

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from gnapp.core import json_input
+from gnapp.core import input_files
 from gnapp.i18n import tr
 from gnapp.importers.headers import IGNORE, Column, Header, heading_key, import_fields
 from gnapp.importers.reading import ImportFileError
@@ -112,7 +112,7 @@ def write_mapping_file(path: Path, header: Header, mapping: Mapping[int, str]) -
 def read_mapping_file(path: Path, header: Header) -> dict[int, str]:
     """The mapping a file saved, applied to this file's columns."""
     try:
-        document = json_input.read_file(path)
+        document = input_files.read_json(path)
     except OSError as error:
         raise ImportFileError(
             tr(

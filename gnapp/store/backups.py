@@ -229,7 +229,7 @@ def _connection(source: CommuneDatabase | str | Path) -> Iterator[tuple[sqlite3.
         return
     path = Path(source)
     if not path.is_file():
-        raise DatabaseError(tr("Không tìm thấy tệp: {path}", path=path))
+        raise DatabaseError(_not_a_file(path))
     conn = _read_only(path)
     try:
         yield conn, path
@@ -358,13 +358,22 @@ class IntegrityReport:
         return None
 
 
+def _not_a_file(path: Path, *, sentence: bool = True) -> str:
+    """Why ``path`` cannot be read as a database: missing, or a folder, a pipe or a device."""
+    if not path.exists():
+        if sentence:
+            return tr("Không tìm thấy tệp: {path}", path=path)
+        return tr("không tìm thấy tệp {path}", path=path)
+    return tr("{path} không phải là một tệp dữ liệu (một thư mục hoặc thiết bị)", path=path)
+
+
 def check_integrity(path: str | Path, *, quick: bool = True) -> IntegrityReport:
     """Check a database file read-only: ``quick_check`` (``integrity_check`` and the change
     log's hash chain with ``quick=False``), ``foreign_key_check`` and the schema version. A
     compressed backup is decompressed beside itself (its size and hash checked) and checked so."""
     path = Path(path)
     if not path.is_file():
-        return IntegrityReport(path, None, (tr("không tìm thấy tệp {path}", path=path),))
+        return IntegrityReport(path, None, (_not_a_file(path, sentence=False),))
     if is_compressed(path):
         return _check_compressed(path, quick)
     version, problems = None, []

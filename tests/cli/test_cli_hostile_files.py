@@ -4,17 +4,22 @@ changes. The spreadsheet readers' own attacks are in tests/importers/test_hostil
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import resource
 import shutil
 import sqlite3
+import struct
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from gnapp.cli import main
 from gnapp.cli.common import EXIT_REFUSED
-from gnapp.core import json_input
+from gnapp.core import input_files
 from tests.importers import files
 
 DEEP = "[" * 100_000 + "]" * 100_000  # json.loads: RecursionError
@@ -90,7 +95,7 @@ def test_a_json_file_too_large_or_not_a_file_is_refused_before_it_is_read(
 ):
     given = tmp_path / "lon.json"
     with open(given, "wb") as stream:
-        stream.truncate(json_input.MAX_BYTES + 1)  # sparse: nothing written
+        stream.truncate(input_files.MAX_JSON_BYTES + 1)  # sparse: nothing written
     for argv in _json_commands(db, tmp_path, given).values():
         err = _refused(argv, db, capsys)
         assert "lon.json" in err and "32 MB" in err
@@ -141,3 +146,111 @@ def test_numbers_typed_in_other_digits_are_refused_not_a_traceback(db, tmp_path,
     }  # fmt: skip
     for message, argv in expected.items():
         assert message in _refused(argv, db, capsys)
+
+
+def _gnapp(*argv: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """``gnapp`` in a child process under a memory limit and a time limit: a reader that waits
+    on a pipe for ever, or reads /dev/zero to the end, fails here instead of hanging the suite."""
+
+    def limit_memory() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1536 * 2**20, 1536 * 2**20))
+
+    return subprocess.run(
+        [sys.executable, "-m", "gnapp", *argv],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=limit_memory,
+        env={**os.environ, **(env or {})},
+    )
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero")
+def test_a_pipe_or_an_endless_device_named_as_a_key_a_package_or_a_backup(db, tmp_path):
+    pipe = tmp_path / "ong.gnpkg"
+    os.mkfifo(pipe)
+    endless = tmp_path / "vo-tan.gnpub"
+    endless.symlink_to("/dev/zero")
+    backup = tmp_path / "ong.gnapp-backup"
+    os.mkfifo(backup)
+    before = _content(db)
+    for argv in (
+        ["package", "verify", str(pipe), "--key", str(endless)],
+        ["package", "verify", str(endless), "--key", str(endless)],
+        ["key", "office", str(endless), "--db", str(db), "--fingerprint", "AAAAA-BBBBB"],
+        ["backup", "restore", str(backup), "--db", str(db)],
+    ):
+        done = _gnapp(*argv, env={"GNAPP_BACKUP_PASSPHRASE": "mật khẩu sao lưu dài"})
+        assert done.returncode == EXIT_REFUSED, (argv, done.stderr)
+        assert done.stderr.startswith("Lỗi: ") and "Traceback" not in done.stderr
+        assert "không phải là một tệp" in done.stderr, (argv, done.stderr)
+    assert _content(db) == before
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero")
+def test_the_office_refuses_a_pipe_or_an_endless_device_offered_as_a_package(tmp_path):
+    """receive_files records such a file as refused (an OSError), as it does a missing one."""
+    pipe = tmp_path / "ong.gnpkg"
+    os.mkfifo(pipe)
+    endless = tmp_path / "vo-tan.gnpkg"
+    endless.symlink_to("/dev/zero")
+    script = (
+        "import sys\nfrom pathlib import Path\nfrom gnapp.office.receive import read_package_file\n"
+        "for name in sys.argv[1:]:\n"
+        "    try:\n        read_package_file(Path(name))\n"
+        "    except OSError as error:\n        print(error.strerror)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(pipe), str(endless)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (1536 * 2**20,) * 2),
+    )
+    assert done.stdout.splitlines() == ["không phải là một tệp"] * 2, done.stderr
+
+
+def test_a_database_another_program_holds_locked_is_a_refusal_naming_it(db, capsys, monkeypatch):
+    monkeypatch.setenv("GNAPP_ADMIN_PASSWORD", "demo1234")
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        argv = ["village", "add", "T99", "Thôn Mới", "--db", str(db), "--admin", "quantri"]
+        assert main(argv) == EXIT_REFUSED
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    err = capsys.readouterr().err
+    assert err.startswith(f"Lỗi: Không ghi được tệp dữ liệu {db.name}: một chương trình khác")
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("magic", "digest"),
+    [(b"GNApp compressed backup v1\n", True), (b"GNApp encrypted backup v2\n", False)],
+)
+def test_a_backup_whose_header_nests_too_deeply(db, tmp_path, capsys, monkeypatch, magic, digest):
+    """The headers were read with json.loads: RecursionError in restore, db check and in
+    backup list, for a file merely lying in the backup folder."""
+    from gnapp.preferences import backup_root
+    from gnapp.store.backups import default_backup_folder
+
+    monkeypatch.setenv("GNAPP_BACKUP_PASSPHRASE", "mật khẩu sao lưu dài")
+    header = b"[" * 4000
+    check = hashlib.sha256(header).digest() if digest else b""
+    content = magic + struct.pack(">I", len(header)) + header + check + b"\0" * 64
+    folder = default_backup_folder(db, backup_root())
+    folder.mkdir(parents=True, exist_ok=True)
+    backup = folder / "21555-2026-12-07T080000-manual.gnapp-backup"
+    backup.write_bytes(content)
+    before = _content(db)
+    assert main(["backup", "restore", str(backup), "--db", str(db)]) in (EXIT_REFUSED, 3)
+    assert main(["db", "check", str(backup)]) == EXIT_REFUSED
+    assert main(["backup", "list", "--db", str(db)]) == 0
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err and "RecursionError" not in captured.err
+    if digest:  # compressed: backup list reads its header
+        assert f"{backup.name} bị hỏng: bản sao lưu nén: phần mô tả không đọc được" in captured.out
+    else:  # encrypted: the header is read when the passphrase is asked for
+        assert f"{backup.name} không phải bản sao lưu mã hóa của GNApp" in captured.err
+    assert _content(db) == before

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from gnapp.core import json_input
+from gnapp.core import input_files
 
 
 @pytest.mark.parametrize(
@@ -23,25 +23,38 @@ from gnapp.core import json_input
 )
 def test_what_json_loads_takes_or_chokes_on_is_a_json_error(text, expected):
     with pytest.raises(json.JSONDecodeError) as refused:
-        json_input.loads(text)
+        input_files.loads_json(text)
     assert expected in str(refused.value)
 
 
 def test_ordinary_json_reads_as_json_loads_reads_it():
     text = json.dumps({"members": [{"full_name": "Nguyễn Văn An", "income": 1.5}], "n": 10**30})
-    assert json_input.loads(text) == json.loads(text)
-    assert json_input.loads("[" * 64 + "]" * 64) is not None
+    assert input_files.loads_json(text) == json.loads(text)
+    assert input_files.loads_json("[" * 64 + "]" * 64) is not None
 
 
 def test_a_file_too_large_a_pipe_or_a_folder_is_an_os_error(tmp_path):
     large = tmp_path / "lon.json"
     with open(large, "wb") as stream:
-        stream.truncate(json_input.MAX_BYTES + 1)
+        stream.truncate(input_files.MAX_JSON_BYTES + 1)
     with pytest.raises(OSError, match="tệp lớn quá 32 MB"):
-        json_input.read_file(large)
+        input_files.read_json(large)
     pipe = tmp_path / "ong.json"
     os.mkfifo(pipe)
     with pytest.raises(OSError, match="không phải là một tệp"):
-        json_input.read_file(pipe)
+        input_files.read_json(pipe)
     with pytest.raises(IsADirectoryError):
-        json_input.read_file(tmp_path)
+        input_files.read_json(tmp_path)
+
+
+def test_read_bytes_stops_at_its_limit_and_read_head_never_waits_on_a_pipe(tmp_path):
+    small = tmp_path / "khoa.gnpub"
+    small.write_bytes(b"x" * 2048)
+    assert input_files.read_bytes(small, 2048) == b"x" * 2048
+    with pytest.raises(OSError, match="tệp lớn quá 1 KB"):
+        input_files.read_bytes(small, 1024)
+    assert input_files.read_head(small, 4) == b"xxxx"
+    pipe = tmp_path / "ong.gnapp-backup"
+    os.mkfifo(pipe)
+    with pytest.raises(OSError, match="không phải là một tệp"):
+        input_files.read_head(pipe, 4)
