@@ -38,7 +38,7 @@ from gnapp.store.backup_compression import (
 )
 from gnapp.store.backup_encryption import decrypt_file, encrypt_file, is_encrypted
 from gnapp.store.changelog import ChainBreak, verify_chain
-from gnapp.store.database import CommuneDatabase, open_database
+from gnapp.store.database import COMMUNE_TABLES, CommuneDatabase, missing_tables, open_database
 from gnapp.store.errors import CorruptDatabaseError, DatabaseError
 from gnapp.store.migrations import LATEST_VERSION
 from gnapp.store.overview import status_years
@@ -386,6 +386,8 @@ def check_integrity(path: str | Path, *, quick: bool = True) -> IntegrityReport:
             rows = [row[0] for row in conn.execute(f"PRAGMA {check}")]
             if rows != ["ok"]:
                 problems.extend(rows)
+            if version > 0 and (missing := missing_tables(_tables(conn), COMMUNE_TABLES)):
+                problems.append(tr("thiếu bảng {tables}", tables=missing))
             broken = conn.execute("PRAGMA foreign_key_check").fetchall()
             if broken:
                 problems.append(
