@@ -275,6 +275,24 @@ def test_error_report_can_be_fixed_and_reimported(commune, tmp_path):
     assert fixed.summary().rejected == 0 and fixed.summary().households == 1
 
 
+def test_the_error_report_of_rows_with_control_characters_is_written(commune, tmp_path):
+    """openpyxl refuses ESC and the like in a cell (IllegalCharacterError: a traceback from
+    `gnapp import file --errors`): they are shown as U+FFFD, the rest of the cell kept."""
+    path = files.write_csv(
+        tmp_path / "ds.csv",
+        files.MEMBER_HEADINGS,
+        [[1, "H001", "Thôn\x1b Đông", "Nguyễn\x01 Văn An", "1970", "Nam", "", "Chủ hộ", "Kinh"]],
+        "utf-8",
+        ",",
+    )
+    plan = plan_of(commune, path)
+    report = tmp_path / "loi.xlsx"
+    assert write_error_report(plan, report) == 1
+    row = read_sheet(report).rows[1]
+    assert row[2:4] == ["Thôn\ufffd Đông", "Nguyễn\ufffd Văn An"]
+    assert "U+001B" in row[-2]
+
+
 def test_cancel_leaves_the_database_as_it_was(commune, tmp_path):
     path = files.write_xlsx(tmp_path / "big.xlsx", files.MEMBER_HEADINGS, files.household_rows(300))
     plan = plan_of(commune, path)
