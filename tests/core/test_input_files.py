@@ -6,6 +6,8 @@ import json
 import os
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gnapp.core import input_files
 
@@ -58,3 +60,31 @@ def test_read_bytes_stops_at_its_limit_and_read_head_never_waits_on_a_pipe(tmp_p
     os.mkfifo(pipe)
     with pytest.raises(OSError, match="không phải là một tệp"):
         input_files.read_head(pipe, 4)
+
+
+_JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    st.one_of(
+        st.text(max_size=300),
+        st.builds(lambda depth, open_: open_ * depth, st.integers(0, 3000), st.sampled_from("[{")),
+        _JSONISH.map(lambda value: json.dumps(value, allow_nan=True)),
+        st.binary(max_size=200).map(lambda data: data.decode("latin-1")),
+    )
+)
+def test_any_text_is_json_or_a_json_error(text):
+    """Whatever the text, loads_json gives a value within the limits or a JSONDecodeError: never
+    RecursionError, OverflowError or another ValueError."""
+    try:
+        value = input_files.loads_json(text)
+    except json.JSONDecodeError:
+        return
+    assert json.loads(json.dumps(value, allow_nan=False)) == value
