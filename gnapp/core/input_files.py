@@ -30,7 +30,7 @@ def read_bytes(path: str | Path, limit: int) -> bytes:
     """The bytes of the regular file ``path``, no more than ``limit``: a larger file (or one
     that grows while read) is an OSError EFBIG; a pipe or a device, which could be endless or
     never end, an OSError EINVAL; a folder or a missing file the OSError of ``open``."""
-    _require_file(path)
+    require_file(path)
     with open(path, "rb") as stream:
         if os.fstat(stream.fileno()).st_size > limit:
             raise _too_large(path, limit)
@@ -43,12 +43,14 @@ def read_bytes(path: str | Path, limit: int) -> bytes:
 def read_head(path: str | Path, count: int) -> bytes:
     """The first ``count`` bytes of the regular file ``path`` (what it is, by its mark), never
     waiting on a pipe; the OSErrors of ``read_bytes``."""
-    _require_file(path)
+    require_file(path)
     with open(path, "rb") as stream:
         return stream.read(count)
 
 
-def _require_file(path: str | Path) -> None:
+def require_file(path: str | Path) -> None:
+    """An OSError unless ``path`` is a regular file or a folder (whose own OSError ``open``
+    gives): a pipe or a device could be endless, or never give a byte."""
     mode = os.stat(path).st_mode
     if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
         raise OSError(errno.EINVAL, tr("không phải là một tệp"), str(path))

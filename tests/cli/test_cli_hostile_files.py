@@ -254,3 +254,17 @@ def test_a_backup_whose_header_nests_too_deeply(db, tmp_path, capsys, monkeypatc
     else:  # encrypted: the header is read when the passphrase is asked for
         assert f"{backup.name} không phải bản sao lưu mã hóa của GNApp" in captured.err
     assert _content(db) == before
+
+
+def test_a_pipe_named_as_a_tablet_zip(db, tmp_path):
+    from gnapp.review.workflow import open_round
+    from gnapp.store.database import open_database
+
+    with open_database(db) as cdb:
+        opened = open_round(cdb, 2026, standard_id="2022-2025", reference_date="2026-11-01")
+    pipe = tmp_path / "odk.zip"
+    os.mkfifo(pipe)
+    argv = ["review", "import", str(pipe), "--db", str(db), "--round", str(opened)]
+    done = _gnapp(*argv, "--dry-run")
+    assert done.returncode == EXIT_REFUSED, done.stderr
+    assert done.stderr == "Lỗi: Không mở được tệp nén “odk.zip” (không phải là một tệp).\n"

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gnapp.core.input_files import require_file
 from gnapp.i18n import tr
 from gnapp.importers import parsing
 from gnapp.importers.limits import (
@@ -82,6 +83,7 @@ def _expand(paths: Sequence[str | Path], folder: Path) -> list[tuple[str, Path]]
             found.append((path.name, path))
             continue
         try:
+            require_file(path)  # a pipe named .zip would never be read to its end
             with zipfile.ZipFile(path) as archive:
                 names = [
                     n for n in archive.namelist() if Path(n).suffix.lower() in SUPPORTED_SUFFIXES
@@ -104,6 +106,14 @@ def _expand(paths: Sequence[str | Path], folder: Path) -> list[tuple[str, Path]]
                     found.append((f"{path.name}/{name}", target))
         except ImportFileError:
             raise
+        except OSError as error:  # a pipe, a device, a file that cannot be read
+            raise ImportFileError(
+                tr(
+                    "Không mở được tệp nén “{name}” ({error}).",
+                    name=path.name,
+                    error=error.strerror or error,
+                )
+            ) from None
         except Exception as error:  # a damaged archive, whatever zipfile finds wrong
             raise ImportFileError(
                 tr("Không mở được tệp nén “{name}” ({error}).", name=path.name, error=error)
