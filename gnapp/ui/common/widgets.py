@@ -129,6 +129,14 @@ def table_view(model: QAbstractItemModel) -> QTableView:
     return view
 
 
+def add_list(layout: QVBoxLayout, table: QTableWidget, empty: QLabel) -> None:
+    """Put a list table and the note shown in its place when it has no rows (``fill_list``):
+    whichever shows takes the room below, so the rest of the area does not spread out."""
+    empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+    layout.addWidget(table, 1)
+    layout.addWidget(empty, 1)
+
+
 def fill_list(
     table: QTableWidget,
     empty: QWidget,
