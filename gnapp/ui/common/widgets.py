@@ -55,7 +55,11 @@ def wrapped(text: str, name: str = "") -> QLabel:
 @contextmanager
 def busy() -> Iterator[None]:
     """The wait cursor during a short blocking step (a key derived from a passphrase: about a
-    second on an old office PC), so a click seems taken rather than lost."""
+    second on an old office PC), so a click seems taken rather than lost. Nothing without a
+    GUI application (a model used on its own)."""
+    if not isinstance(QApplication.instance(), QApplication):
+        yield
+        return
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
         yield
