@@ -64,6 +64,19 @@ def tr(text: str, /, **values: object) -> str:
     return translated.format(**values) if values else translated
 
 
+def tr_in(context: str, text: str, /, **values: object) -> str:
+    """``text`` as ``context`` means it, where the same Vietnamese words name two things another
+    language tells apart ("Báo cáo": the area of reports, a report as a kind of document): the
+    catalogue's entry ``context|text``, else ``text``'s own."""
+    translated = _catalogue.get(in_context(context, text)) or _catalogue.get(text, text)
+    return translated.format(**values) if values else translated
+
+
+def in_context(context: str, text: str) -> str:
+    """The catalogue's key of ``text`` in ``context`` (``tr_in``)."""
+    return f"{context}|{text}"
+
+
 def as_written(text: str, /, **values: object) -> str:
     """``text`` in Vietnamese whatever the language, with its fields filled: the words of
     official documents and of the core's results, where ``tr`` would follow the interface."""

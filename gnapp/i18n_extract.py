@@ -238,11 +238,12 @@ def _document_texts() -> set[str]:
     """The names of the report kinds (forms/reports/kinds/) and of the kinds of official
     document (forms/documents/issuers.json): ``gnapp report list`` and the notes before a
     document is written name them."""
-    from gnapp.core.official import document_kinds
+    from gnapp.core.official import DOCUMENT_KIND, document_kinds
+    from gnapp.i18n import in_context
     from gnapp.reporting.figures import report_kinds
 
     return {kind.name for kind in report_kinds().values()} | {
-        kind.name for kind in document_kinds().values()
+        in_context(DOCUMENT_KIND, kind.name) for kind in document_kinds().values()
     }
 
 

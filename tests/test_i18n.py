@@ -54,3 +54,22 @@ def test_a_sentence_is_shown_in_the_language_and_written_in_vietnamese(monkeypat
     assert i18n.written(error.sentence) == i18n.written(Damaged(error.sentence))
     assert i18n.written("Xã Sơn Minh") == "Xã Sơn Minh"
     assert i18n.Sentence("{count:,} hộ", count=1200).written() == "1,200 hộ"
+
+
+def test_words_that_name_two_things_are_told_apart_by_their_context(monkeypatch):
+    english = {"Báo cáo": "Reports", "văn bản|Báo cáo": "Report"}
+    monkeypatch.setattr(i18n, "load_catalogue", lambda language: english)
+    i18n.set_language("en")
+    assert i18n.tr("Báo cáo") == "Reports"
+    assert i18n.tr_in("văn bản", "Báo cáo") == "Report"
+    assert i18n.tr_in("văn bản", "Kế hoạch") == "Kế hoạch"  # no entry: the text itself
+
+
+def test_a_note_before_a_report_names_it_as_a_document_in_english(demo_db):
+    from gnapp.reporting.issuer import signing_warnings
+    from gnapp.store.register import set_setting
+
+    set_setting(demo_db, "document.signer_name", "")
+    i18n.set_language("en")
+    notes = signing_warnings(demo_db.db, "report")
+    assert notes[0].startswith("Report: the signer's name")

@@ -12,11 +12,13 @@ from typing import Any
 
 from gnapp.core.vietnamese import format_date_long
 from gnapp.data import read_form_json
-from gnapp.i18n import tr
+from gnapp.i18n import tr, tr_in
 
 # Placeholders in a document's bases: the act of the round's standard, procedure or programme.
 BASIS_SLOTS = ("standard", "procedure", "programme")
 UNKNOWN_DATE = "ngày … tháng … năm ……"
+# The catalogue's context of the names of the kinds of document (``i18n.tr_in``).
+DOCUMENT_KIND = "văn bản"
 
 
 class OfficialDataError(ValueError):
@@ -59,6 +61,12 @@ class DocumentKind:
     issuer: str
     symbol: str
     bases: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        """The kind's name in the interface's language ("Báo cáo": a report, not the area of
+        reports)."""
+        return tr_in(DOCUMENT_KIND, self.name)
 
 
 @functools.cache

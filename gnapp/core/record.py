@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from gnapp.core import input_files
 from gnapp.core.vietnamese import format_date, format_decimal
 from gnapp.data import read_form_json
-from gnapp.i18n import Refusal, Sentence, tr, tr_noop
+from gnapp.i18n import Refusal, Sentence, Translate, tr, tr_noop
 
 if TYPE_CHECKING:  # jsonschema loads when a record is validated, not with every command
     from jsonschema import Draft202012Validator
@@ -285,6 +285,17 @@ def _field_key(parts: Sequence[str | int]) -> str:
     return f"household.{names[0]}" if names else ""
 
 
+class _ValueWithLabel(Sentence):
+    """An allowed value with its word: "male (Nam)", but only "male" where the language's word
+    is the value itself."""
+
+    def in_language(self, translate: Translate) -> str:
+        value, label = self.values["value"], translate(self.values["label"])
+        if label.casefold() == str(value).replace("_", " ").casefold():
+            return str(value)
+        return translate(self.text, value=value, label=label)
+
+
 def _allowed_values(parts: Sequence[str | int], values: Sequence[Any]) -> Sentence:
     key = _field_key(parts)
     shown: list[object] = []
@@ -292,8 +303,8 @@ def _allowed_values(parts: Sequence[str | int], values: Sequence[Any]) -> Senten
         if value is None:
             shown.append("null")
         elif value in VALUE_LABELS.get(key, {}):
-            label = Sentence(value_label(key, value))
-            shown.append(Sentence("{value} ({label})", value=value, label=label))
+            label = value_label(key, value)
+            shown.append(_ValueWithLabel(tr_noop("{value} ({label})"), value=value, label=label))
         else:
             shown.append(str(value))
     return _joined(shown)

@@ -105,7 +105,7 @@ def signing_warnings(
     name, a legal basis not confirmed (its date left to fill in by hand). In the interface's
     language, but the signer's title and the act's name as the document writes them."""
     kept = current_settings(db)
-    document = tr(document_kind(kind).name)
+    document = document_kind(kind).label
     found = []
     if not (kept["document.signer_name"] if name is None else name).strip():
         found.append(

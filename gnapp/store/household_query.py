@@ -15,18 +15,21 @@ in a code or a citizen ID. Households whose head's name matches come first, then
 another member's does (``HouseholdRow.matched_member`` names that member), each part in the
 list's order.
 
-In every order but status, SQLite answers a search of one name word, a code or an ID from one
-index holding the order's keys, the search text, where the head's name ends in it and whether
-the household has left, without reading the table or sorting; the status order reads each
-status of the year in turn (docs/benchmarks.md). A search of two name words or more asks the
-full-text index of the members' names (``person_names``, migration 20) which members hold them
-all (and, from the lowest bit of a name's rowid, whether the member is the head: migration 22):
-among what the list found before with the same filters and order (the keystroke before, or the
-list before anything was typed) it keeps those households in that order, else it sorts them.
+In every order, SQLite answers a search of one name word, a code or an ID from one index
+holding the order's keys, the search text, where the head's name ends in it and whether the
+household has left, without reading the table or sorting: the status order of the newest year
+with statuses from the register's own index (migration 23), that of an earlier year from a
+temporary copy of the households ranked by that year's statuses (docs/benchmarks.md). A search
+of two name words or more asks the full-text index of the members' names (``person_names``,
+migration 20) which members hold them all (and, from the lowest bit of a name's rowid, whether
+the member is the head: migration 22): among what the list found before with the same filters
+and order (the keystroke before, or the list before anything was typed) it keeps those
+households in that order, else it sorts them.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import sys
@@ -72,7 +75,8 @@ _ORDER: dict[str, tuple[str, ...]] = {
     "village": ("v.name_sort_key", "v.id"),
     "members": ("h.member_count",),
     "groups": (f"-({_GROUPS_RANK})",),  # ascending: households in a group first
-    "status": (_RANK,),
+    # the status in the year: households.status_rank, or its copy's for an earlier year
+    "status": ("h.status_rank",),
 }
 
 
@@ -176,11 +180,10 @@ def _marked_id(text: str) -> str:
     return "h.id" if head == "1" else f"iif({head}, h.id, -h.id)"
 
 
-def _order_by(query: HouseholdQuery, status_in_index: bool = False) -> str:
-    """The ORDER BY terms of the list's order (``status_in_index``: the status of the query's
-    year read from ``households.status_rank``)."""
+def _order_by(query: HouseholdQuery) -> str:
+    """The ORDER BY terms of the list's order."""
     direction = " DESC" if query.descending else ""
-    terms = ("h.status_rank",) if status_in_index else _ORDER.get(query.sort, ())
+    terms = _ORDER.get(query.sort, ())
     order = [term + direction for term in terms]
     if query.sort != "code":  # codes are unique: no tie to break
         if query.sort != "head":
@@ -190,24 +193,31 @@ def _order_by(query: HouseholdQuery, status_in_index: bool = False) -> str:
 
 
 def _ids_sql(
-    db: sqlite_utils.Database, query: HouseholdQuery, ranks: bytes | None = None
+    db: sqlite_utils.Database,
+    query: HouseholdQuery,
+    ranks: bytes | None = None,
+    ranked: str | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """The query of the found households' marked ids (``_marked_id``) in the list's order, as
     one string: three times faster than a row per id on 100,000 ids.
 
     The status order of the newest year with statuses (``status_ranked_year``) walks the
-    index of ``households.status_rank`` (migration 23) like any other order. For another year a
-    status order or filter reads each household's status in the year from ``ranks``
-    (``status_ranks``, made here when not given): a look-up in a table at each household took
-    half as long again as a keystroke's walk. That status order walks the head's index once
-    and gives two strings, the households on a list in the year and the others (most of
-    them), which ``_found_ids`` puts in the status order; a search by person, which finds
-    fewer households and sorts them anyway, sorts them by status."""
-    ranked_year = status_ranked_year(db) if query.sort == "status" else None
-    in_index = _status_in_index(query, ranked_year)
-    unranked_order = query.sort == "status" and query.status is None and not in_index
-    if unranked_order and not _has_statuses(db, query.year):
-        query = replace(query, sort="head", descending=False)  # one status, none: by name
+    index of ``households.status_rank`` (migration 23) like any other order; the status order
+    of an earlier year walks the same index of ``ranked``, a copy of the households ranked by
+    that year's statuses (``ranked_copy``; a year without statuses needs none: every household
+    is in the one group, so the order is the head's). A status filter in another
+    order reads each household's status in the year from ``ranks`` (``status_ranks``, made
+    here when not given): a look-up in a table at each household took half as long again as a
+    keystroke's walk."""
+    by_status = query.sort == "status"
+    table = "households"
+    if by_status and query.year != status_ranked_year(db):
+        if ranked is not None:
+            table = ranked
+        elif _has_statuses(db, query.year):
+            raise ValueError(f"The status order of {query.year} needs its ranked copy")
+        else:
+            query, by_status = replace(query, sort="head", descending=False), False
     params: dict[str, Any] = {}
     where = []
     if query.village_id is not None:
@@ -219,35 +229,25 @@ def _ids_sql(
     search = _search_condition(query.search, params)
     if search:
         where.append(search)
-    if in_index and query.status is not None:
+    if by_status and query.status is not None:
         where.append(f"h.status_rank = {_status_rank(query.status)}")
-    elif query.status is not None or (query.sort == "status" and not in_index):
+    elif query.status is not None:
         params["ranks"] = ranks if ranks is not None else status_ranks(db, query.year)
-        if query.status is not None:
-            where.append(f"{_RANK} = {_rank_blob(query.status)}")
+        where.append(f"{_RANK} = {_rank_blob(query.status)}")
     conditions = f" WHERE {' AND '.join(where)}" if where else ""
     villages = " JOIN villages v ON v.id = h.village_id" if query.sort == "village" else ""
     marked = _marked_id(query.search)
-    if in_index and query.descending:  # the index walked forwards, each status apart
+    if by_status and query.descending:  # the index walked forwards, each status apart
         walk = (
-            f"SELECT {marked} AS id, h.status_rank AS rank FROM households h{conditions} "
-            f"ORDER BY {_order_by(replace(query, descending=False), status_in_index=True)}"
+            f"SELECT {marked} AS id, h.status_rank AS rank FROM {table} h{conditions} "
+            f"ORDER BY {_order_by(replace(query, descending=False))}"
         )
         parts = ", ".join(
             f"group_concat(id) FILTER (WHERE rank = {rank})" for rank in range(len(STATUSES) + 1)
         )
         return f"SELECT {parts} FROM ({walk})", params
-    if in_index or query.sort != "status" or "person_words" in params:
-        sql = f"SELECT {marked} AS id FROM households h{villages}{conditions} "
-        return f"SELECT group_concat(id) FROM ({sql}ORDER BY {_order_by(query, in_index)})", params
-    walk = (
-        f"SELECT {marked} AS id, {_RANK} < {_rank_blob(NO_STATUS)} AS listed FROM households h"
-        f"{conditions} ORDER BY {_order_by(replace(query, sort='head', descending=False))}"
-    )
-    return (
-        "SELECT group_concat(id) FILTER (WHERE listed), group_concat(id) FILTER (WHERE NOT listed)"
-        f" FROM ({walk})"
-    ), params
+    sql = f"SELECT {marked} AS id FROM {table} h{villages}{conditions} "
+    return f"SELECT group_concat(id) FROM ({sql}ORDER BY {_order_by(query)})", params
 
 
 def _rank_blob(status: str) -> str:
@@ -257,12 +257,6 @@ def _rank_blob(status: str) -> str:
 def _status_rank(status: str) -> int:
     """A status's place in the status order (no status last)."""
     return STATUSES.index(status) if status in STATUSES else len(STATUSES)
-
-
-def _status_in_index(query: HouseholdQuery, ranked_year: int | None) -> bool:
-    """Whether the query's status order reads ``households.status_rank`` (its year is the
-    ranked one) rather than ``status_ranks``."""
-    return query.sort == "status" and query.year == ranked_year
 
 
 def _has_statuses(db: sqlite_utils.Database, year: int | None) -> bool:
@@ -276,6 +270,51 @@ def status_ranked_year(db: sqlite_utils.Database) -> int:
     """The year whose statuses ``households.status_rank`` holds: the newest with statuses (0
     before any)."""
     return db.execute("SELECT year FROM status_rank_year").fetchone()[0]
+
+
+_COPIES = itertools.count(1)
+# The columns of a household the list's queries read, copied by ``ranked_copy``.
+_RANKED_COLUMNS = (
+    "id", "village_id", "ethnic_minority", "local_ethnic_minority", "revolution_merit",
+    "social_assistance", "without_working_capacity", "head_sort_key", "search_fold",
+    "search_numbers", "search_head_end", "present_until",
+)  # fmt: skip
+
+
+def ranked_copy(db: sqlite_utils.Database, year: int | None) -> str:
+    """A temporary copy of the households as the list's queries read them, with
+    ``status_rank`` their status in ``year``, and the index of ``households_status_search``:
+    the status order of an earlier year walks it as the newest year's walks the register's
+    (a copy at 100,000 households: about 0.4 s, once; in memory, on this connection only).
+    Its name; ``drop_ranked_copy`` removes it, since it does not follow later changes."""
+    table = f"households_ranked_{int(year or 0)}_{next(_COPIES)}"
+    columns = ", ".join(f"h.{column}" for column in _RANKED_COLUMNS)
+    cases = " ".join(f"WHEN '{status}' THEN {_status_rank(status)}" for status in STATUSES)
+    db.execute(
+        f"CREATE TEMP TABLE {table} AS SELECT {columns}, coalesce(CASE s.status {cases} END, "
+        f"{_status_rank(NO_STATUS)}) AS status_rank FROM households h LEFT JOIN household_status"
+        " s ON s.household_id = h.id AND s.year = ?",
+        [year],
+    )
+    db.execute(
+        f"CREATE INDEX temp.{table}_search ON {table} (status_rank, head_sort_key, id, "
+        "search_fold, search_head_end, present_until)"
+    )
+    return f"temp.{table}"
+
+
+def drop_ranked_copy(db: sqlite_utils.Database, table: str) -> None:
+    db.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def needs_ranked_copy(db: sqlite_utils.Database, query: HouseholdQuery) -> bool:
+    """Whether the query's order is the status of a year other than the ranked one that has
+    statuses (``ranked_copy``)."""
+    return (
+        query.sort == "status"
+        and query.year != status_ranked_year(db)
+        and _has_statuses(db, query.year)
+    )
 
 
 def status_ranks(db: sqlite_utils.Database, year: int | None) -> bytes:
@@ -387,21 +426,12 @@ def narrows(previous: HouseholdQuery, query: HouseholdQuery) -> bool:
 def _found_ids(
     db: sqlite_utils.Database, sql: str, params: dict[str, Any], descending: bool = False
 ) -> HouseholdIds:
-    """The marked ids of ``sql`` (``_ids_sql``): one string; or the households on a list in
-    the year and the others, or each status's households, in the status order
-    (``descending``: reversed)."""
+    """The marked ids of ``sql`` (``_ids_sql``): one string, or each status's households in
+    the status order (``descending``: reversed)."""
     found = db.execute(sql, params).fetchone()
     if len(found) == 1:
         return HouseholdIds(found[0])
-    if len(found) == 2:
-        listed, others = found
-        ranks = params["ranks"]
-        by_status: list[list[str]] = [[] for _ in STATUSES]
-        for text in listed.split(",") if listed else ():
-            by_status[ranks[int(text.lstrip("-"))]].append(text)
-        parts = [",".join(texts) for texts in by_status] + [others or ""]
-    else:
-        parts = [part or "" for part in found]
+    parts = [part or "" for part in found]
     if descending:
         parts.reverse()
     return HouseholdIds(",".join(part for part in parts if part))
@@ -438,6 +468,7 @@ def matching_ids(
     previous: tuple[HouseholdQuery, HouseholdIds] | None = None,
     ranks: bytes | None = None,
     unsearched: tuple[HouseholdQuery, HouseholdIds] | None = None,
+    ranked: str | None = None,
 ) -> HouseholdIds:
     """The ids of the households the query finds, in its order (those whose head the search
     found first).
@@ -446,7 +477,8 @@ def matching_ids(
     and what it found) lets a search typed further look only among those households;
     ``unsearched`` (a query with no search and what it found) lets a search by person with the
     same filters and order look among those; ``ranks`` are the ``status_ranks`` of the
-    query's year."""
+    query's year, ``ranked`` its ``ranked_copy`` (made and dropped here when needed and not
+    given)."""
     words = fold(query.search).split()
     among = None
     if previous is not None and words and narrows(previous[0], query):
@@ -466,7 +498,13 @@ def matching_ids(
         among = unsearched[1]
     if among is not None and len(words) > 1 and not any(map(_has_digit, words)):
         return _persons_among(db, query.search, among)
-    return _found_ids(db, *_ids_sql(db, query, ranks), descending=query.descending)
+    if ranked is None and needs_ranked_copy(db, query):
+        ranked = ranked_copy(db, query.year)
+        try:
+            return _found_ids(db, *_ids_sql(db, query, ranks, ranked), query.descending)
+        finally:
+            drop_ranked_copy(db, ranked)
+    return _found_ids(db, *_ids_sql(db, query, ranks, ranked), query.descending)
 
 
 class HouseholdSearch:
@@ -479,15 +517,21 @@ class HouseholdSearch:
         self._last: tuple[HouseholdQuery, HouseholdIds] | None = None
         self._unsearched: tuple[HouseholdQuery, HouseholdIds] | None = None
         self._ranks: dict[int | None, bytes] = {}
+        self._ranked: dict[int | None, str] = {}
 
     def find(self, query: HouseholdQuery) -> HouseholdIds:
-        ranks = None
-        by_status = query.status is not None or query.sort == "status"
-        if by_status and not _status_in_index(query, status_ranked_year(self.db)):
+        ranks = ranked = None
+        if needs_ranked_copy(self.db, query):
+            if query.year not in self._ranked:
+                self._ranked[query.year] = ranked_copy(self.db, query.year)
+            ranked = self._ranked[query.year]
+        elif query.status is not None and not (
+            query.sort == "status" and query.year == status_ranked_year(self.db)
+        ):  # a status filter in another order, or in a year without statuses
             if query.year not in self._ranks:
                 self._ranks[query.year] = status_ranks(self.db, query.year)
             ranks = self._ranks[query.year]
-        ids = matching_ids(self.db, query, self._last, ranks, self._unsearched)
+        ids = matching_ids(self.db, query, self._last, ranks, self._unsearched, ranked)
         self._last = (query, ids)
         if not fold(query.search):
             self._unsearched = self._last
@@ -497,6 +541,9 @@ class HouseholdSearch:
         """Drop what earlier queries found (the register has changed)."""
         self._last = self._unsearched = None
         self._ranks.clear()
+        for table in self._ranked.values():
+            drop_ranked_copy(self.db, table)
+        self._ranked.clear()
 
 
 def household_count(db: sqlite_utils.Database, *, include_departed: bool = False) -> int:

@@ -342,3 +342,20 @@ def test_the_documented_example_record_is_valid():
     example = json.loads(text.split("```json\n")[1].split("```")[0])
     validate_record(example, REFERENCE)
     assert set(example) == set(household_field_names())
+
+
+def test_an_allowed_value_keeps_its_word_only_where_the_word_says_more(monkeypatch):
+    from gnapp import i18n
+    from gnapp.core.record import _allowed_values
+
+    sexes = _allowed_values(["members", 0, "sex"], ["male", "female"])
+    relations = _allowed_values(["members", 0, "relation"], ["head", "spouse"])
+    assert sexes.written() == "male (nam), female (nữ)"
+    english = {"nam": "male", "nữ": "Female", "chủ hộ": "head of household", "vợ, chồng": "spouse"}
+    monkeypatch.setattr(i18n, "load_catalogue", lambda language: english)
+    i18n.set_language("en")
+    try:
+        assert str(sexes) == "male, female"
+        assert str(relations) == "head (head of household), spouse"
+    finally:
+        i18n.set_language("vi")

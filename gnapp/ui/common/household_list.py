@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -48,7 +49,7 @@ from gnapp.ui.common.qt import (
     QWidget,
     Signal,
 )
-from gnapp.ui.common.widgets import fill_village_filter, table_view
+from gnapp.ui.common.widgets import busy, fill_village_filter, table_view
 
 PAGE_SIZE = 200
 CACHED_PAGES = 6
@@ -165,6 +166,7 @@ class HouseholdTableModel(FlatTableModel):
     def set_query(self, query: HouseholdQuery, *, register_changed: bool = False) -> None:
         """Show what ``query`` finds; a search typed further reuses what the last ones found,
         unless the register has changed since."""
+        clicked = replace(query, search="") != replace(self._query, search="")
         self._query = query
         if register_changed and self._search is not None:
             self._search.forget()
@@ -174,7 +176,10 @@ class HouseholdTableModel(FlatTableModel):
         if self._cdb is None or self._search is None:
             self._ids, self._total = [], 0
         else:
-            self._ids = self._search.find(self._query)
+            # an order, filter or year chosen may first copy or read a year's statuses
+            # (at 100,000 households about half a second): the wait cursor says so
+            with busy() if clicked else nullcontext():
+                self._ids = self._search.find(self._query)
             departed = self._query.include_departed
             if departed not in self._totals:  # the same at every keystroke
                 self._totals[departed] = household_count(self._cdb.db, include_departed=departed)

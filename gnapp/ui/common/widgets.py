@@ -55,7 +55,11 @@ def wrapped(text: str, name: str = "") -> QLabel:
 @contextmanager
 def busy() -> Iterator[None]:
     """The wait cursor during a short blocking step (a key derived from a passphrase: about a
-    second on an old office PC), so a click seems taken rather than lost."""
+    second on an old office PC), so a click seems taken rather than lost. Nothing without a
+    GUI application (a model used on its own)."""
+    if not isinstance(QApplication.instance(), QApplication):
+        yield
+        return
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
         yield
@@ -127,6 +131,14 @@ def table_view(model: QAbstractItemModel) -> QTableView:
     view.setAlternatingRowColors(True)
     view.verticalHeader().hide()
     return view
+
+
+def add_list(layout: QVBoxLayout, table: QTableWidget, empty: QLabel) -> None:
+    """Put a list table and the note shown in its place when it has no rows (``fill_list``):
+    whichever shows takes the room below, so the rest of the area does not spread out."""
+    empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+    layout.addWidget(table, 1)
+    layout.addWidget(empty, 1)
 
 
 def fill_list(

@@ -32,7 +32,7 @@ from gnapp.ui.common.qt import (
     QWidget,
     Signal,
 )
-from gnapp.ui.common.widgets import fill_list, list_table, selected_row
+from gnapp.ui.common.widgets import add_list, fill_list, list_table, selected_row
 from gnapp.ui.reports.plan_dialog import PlanDialog, open_plan_dialog
 from gnapp.ui.reports.report_wizard import (
     PdfMaker,
@@ -111,8 +111,7 @@ class ReportsView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(title)
         layout.addLayout(buttons)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.empty)
+        add_list(layout, self.table, self.empty)
         layout.addWidget(self.status)
         self.refresh()
 

@@ -32,7 +32,7 @@ from gnapp.ui.common.qt import (
     QWidget,
     Signal,
 )
-from gnapp.ui.common.widgets import fill_list, list_table, selected_row, wrapped
+from gnapp.ui.common.widgets import add_list, fill_list, list_table, selected_row, wrapped
 from gnapp.ui.sending.key_dialogs import ChangeKeyDialog, CreateKeyDialog, OfficeKeyDialog
 from gnapp.ui.sending.package_dialog import (
     BuildPackageDialog,
@@ -130,8 +130,7 @@ class PackagesView(QWidget):
         sent = QGroupBox(tr("Các gói đã lập"))
         sent_layout = QVBoxLayout(sent)
         sent_layout.addLayout(package_buttons)
-        sent_layout.addWidget(self.table, 1)
-        sent_layout.addWidget(self.empty)
+        add_list(sent_layout, self.table, self.empty)
 
         self.status = wrapped("", "status")
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -162,7 +162,7 @@ class SettingsDialog(AsksBeforeDiscarding, QDialog):
             if key == "document.signer_title":
                 form.addRow(tr("Khối chữ ký:"), self.signing_blocks)
         for code, line in self.bases.items():
-            label = tr("Căn cứ pháp lý — {kind}:", kind=document_kinds()[code].name)
+            label = tr("Căn cứ pháp lý — {kind}:", kind=document_kinds()[code].label)
             form.addRow(label, line)
         acts = QLabel(
             tr(
@@ -179,7 +179,7 @@ class SettingsDialog(AsksBeforeDiscarding, QDialog):
         blocks = []
         for code in ("report", "decision"):
             lines = " / ".join((*signing_marks(code, title), title))
-            blocks.append(f"{document_kinds()[code].name}: {lines}")
+            blocks.append(f"{document_kinds()[code].label}: {lines}")
         self.signing_blocks.setText("\n".join(blocks))
 
     def _backup_tab(self) -> QWidget:

@@ -314,3 +314,15 @@ def test_the_kind_and_period_speak_the_chosen_language(qtbot, view):
         assert page.period_text.text() == "Reporting period: 2025"
     finally:
         i18n.set_language("vi")
+
+
+def test_with_no_report_saved_the_note_takes_the_room_below_the_buttons(qtbot, new_db):
+    view = ReportsView(new_db)
+    qtbot.addWidget(view)
+    view.resize(1000, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    assert view.empty.isVisible() and not view.table.isVisible()
+    # the buttons stay at the top; the note fills what is below them
+    assert view.new_button.geometry().bottom() < 120
+    assert view.empty.geometry().height() > 300
