@@ -33,7 +33,7 @@ from gnapp.importers.headers import (
     understand_columns,
 )
 from gnapp.importers.parsing import CellError
-from gnapp.importers.reading import Sheet, column_letter, read_sheet
+from gnapp.importers.reading import ImportFileError, Sheet, column_letter, read_sheet
 from gnapp.progress import Progress
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.register import (
@@ -241,7 +241,10 @@ class Source:
 def open_source(db: sqlite_utils.Database, path: str | Path, sheet: str | None = None) -> Source:
     path = Path(path)
     grid = read_sheet(path, sheet)
-    header = find_header(grid)
+    try:
+        header = find_header(grid)
+    except ImportFileError as error:  # the sheet is named, the file too
+        raise ImportFileError(tr("Tệp “{name}”: {error}", name=path.name, error=error)) from None
     guesses = understand_columns(header)
     remembered = remembered_mapping(db, header)
     suggested = {g.column.index: g.field for g in guesses if g.field is not None}

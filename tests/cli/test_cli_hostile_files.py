@@ -268,3 +268,14 @@ def test_a_pipe_named_as_a_tablet_zip(db, tmp_path):
     done = _gnapp(*argv, "--dry-run")
     assert done.returncode == EXIT_REFUSED, done.stderr
     assert done.stderr == "Lỗi: Không mở được tệp nén “odk.zip” (không phải là một tệp).\n"
+
+
+def test_an_empty_or_headless_list_is_refused_naming_the_file(db, tmp_path, capsys):
+    empty = tmp_path / "rong.csv"
+    empty.write_bytes(b"")
+    err = _refused(["import", "file", str(empty), "--db", str(db)], db, capsys)
+    assert err.startswith("Lỗi: Tệp “rong.csv”: Không tìm thấy dòng tiêu đề cột")
+    junk = tmp_path / "rac.csv"
+    junk.write_bytes(b"\x00\x01\x02,\xff\xfe\n\x1b[31m,x\n")
+    err = _refused(["import", "file", str(junk), "--db", str(db)], db, capsys)
+    assert err.startswith("Lỗi: Tệp “rac.csv”: Không tìm thấy dòng tiêu đề cột")
