@@ -358,4 +358,5 @@ def test_an_allowed_value_keeps_its_word_only_where_the_word_says_more(monkeypat
         assert str(sexes) == "male, female"
         assert str(relations) == "head (head of household), spouse"
     finally:
+        monkeypatch.undo()  # else Vietnamese is loaded from the fake catalogue, for later tests
         i18n.set_language("vi")
