@@ -45,6 +45,47 @@ class CliError(Exception):
 
 def run(handler: Handler, args: argparse.Namespace) -> int:
     """Run a command's handler; an expected error becomes "Lỗi: …" on stderr and its status."""
+    with _terminal_safe():
+        return _run(handler, args)
+
+
+# C0 controls but tab, line feed and carriage return (the progress line's), DEL and C1: what
+# text read from a file (a name, a heading) could carry to recolour, move or retitle a terminal.
+_TERMINAL_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+class _TerminalText:
+    """A terminal's stream that shows the control characters of what is written as U+FFFD."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(_TERMINAL_CONTROLS.sub("\ufffd", text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextmanager
+def _terminal_safe() -> Iterator[None]:
+    """stdout and stderr, when they are a terminal, through _TerminalText while a command runs
+    (a pipe or a file gets the text as it is: --json escapes control characters anyway)."""
+    before = sys.stdout, sys.stderr
+    try:
+        if sys.stdout.isatty():
+            sys.stdout = _TerminalText(sys.stdout)
+        if sys.stderr.isatty():
+            sys.stderr = _TerminalText(sys.stderr)
+    except (AttributeError, ValueError):  # a stream without isatty, or closed
+        pass
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = before
+
+
+def _run(handler: Handler, args: argparse.Namespace) -> int:
     from gnapp.store.errors import CorruptDatabaseError, ForeignFileError, storage_problem
 
     try:

@@ -5,6 +5,7 @@ changes. The spreadsheet readers' own attacks are in tests/importers/test_hostil
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import resource
@@ -279,3 +280,28 @@ def test_an_empty_or_headless_list_is_refused_naming_the_file(db, tmp_path, caps
     junk.write_bytes(b"\x00\x01\x02,\xff\xfe\n\x1b[31m,x\n")
     err = _refused(["import", "file", str(junk), "--db", str(db)], db, capsys)
     assert err.startswith("Lỗi: Tệp “rac.csv”: Không tìm thấy dòng tiêu đề cột")
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_control_characters_of_a_file_do_not_reach_a_terminal(db, tmp_path, monkeypatch):
+    """A village named "Thôn\\x1b]0;…" in a list would retitle or recolour the clerk's
+    terminal through the preview: on a terminal each control character shows as U+FFFD."""
+    path = files.write_csv(
+        tmp_path / "ds.csv",
+        files.MEMBER_HEADINGS,
+        [[1, "H001", "Thôn\x1b[31m Mới", "Nguyễn\x07 Văn An", "1970", "Nam", "", "Chủ hộ", "Kinh"]],
+        "utf-8",
+        ",",
+    )
+    out, err = _Terminal(), _Terminal()
+    monkeypatch.setattr(sys, "stdout", out)
+    monkeypatch.setattr(sys, "stderr", err)
+    assert main(["import", "file", str(path), "--db", str(db), "--dry-run"]) == EXIT_REFUSED
+    written = out.getvalue() + err.getvalue()
+    assert "Thôn\ufffd[31m Mới" in written
+    assert not any(character in written for character in "\x1b\x07")
+    assert sys.stdout is out and sys.stderr is err  # put back after the command
