@@ -268,8 +268,16 @@ def add_application(
     )
 
 
-# An open round's household no longer in the commune; the kinds of event that take one away.
-_DEPARTED = f"(r.locked = 0 AND NOT ({present_now('h')}))"
+# A household off the round's list for having left the commune: in an open round, one no
+# longer in the commune; in a recognised round, one the decision passed over for having left
+# (recognition writes the year's status of every household on the list, so a household without
+# one was gone then), so that the decision's lists stay those it recognised. The kinds of event
+# that take one away.
+_DEPARTED = (
+    f"(CASE WHEN r.locked = 0 THEN NOT ({present_now('h')}) "
+    "ELSE NOT EXISTS (SELECT 1 FROM household_status s "
+    "WHERE s.household_id = h.id AND s.year = r.year) END)"
+)
 _LEAVING = ", ".join(f"'{kind}'" for kind, change in HOUSEHOLD_CHANGE.items() if change < 0)
 _PROGRESS_QUERY = """
 SELECT e.household_id, e.source, e.previous_status, e.added_reason, e.removed_reason,
@@ -319,8 +327,8 @@ def entry_progress(
     by village and head of household in Vietnamese order: the entry, the household, its
     questionnaires' state and class (``b_*``, ``a_*``), the latest meeting's vote and class,
     open complaints, the latest re-check's class, whether the round is posted and locked.
-    A household that left the commune (moved away, merged or ended) while the round is open
-    is off the list (``departed``), with the event that took it (``left_kind``, ``left_on``,
+    A household that left the commune (moved away, merged or ended) while the round is open,
+    or that the recognition passed over for having left, is off the list (``departed``), with the event that took it (``left_kind``, ``left_on``,
     ``left_reason``, ``left_to``: the household it merged into). ``households``: only these."""
     if removed:
         where = f"AND (e.removed_reason IS NOT NULL OR {_DEPARTED})"
