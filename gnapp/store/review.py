@@ -328,8 +328,9 @@ def entry_progress(
     questionnaires' state and class (``b_*``, ``a_*``), the latest meeting's vote and class,
     open complaints, the latest re-check's class, whether the round is posted and locked.
     A household that left the commune (moved away, merged or ended) while the round is open,
-    or that the recognition passed over for having left, is off the list (``departed``), with the event that took it (``left_kind``, ``left_on``,
-    ``left_reason``, ``left_to``: the household it merged into). ``households``: only these."""
+    or that the recognition passed over for having left, is off the list (``departed``), with
+    the event that took it (``left_kind``, ``left_on``, ``left_reason``, ``left_to``: the
+    household it merged into). ``households``: only these."""
     if removed:
         where = f"AND (e.removed_reason IS NOT NULL OR {_DEPARTED})"
     else:
