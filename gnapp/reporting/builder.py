@@ -730,7 +730,10 @@ def build_document(
     charts = rate_charts(db, figures)
 
     body: list[Block] = [
-        *(TextParagraph(line, italic=True) for line in bases_lines(db, OFFICIAL_KIND)),
+        *(
+            TextParagraph(line, italic=True)
+            for line in bases_lines(db, OFFICIAL_KIND, on=header.date)
+        ),
         TextParagraph(
             narrative.get(OPENING, "").strip()
             or f"{who.name} báo cáo {_lower_first(subject)} như sau:"

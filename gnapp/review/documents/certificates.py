@@ -82,7 +82,7 @@ def _certificate(context: Context, state: HouseholdState) -> OfficialDocument:
         font_size=next(size for most, size in CERTIFICATE_TYPE if len(members) <= most),
     )
     body: list[Block] = [
-        *context.bases(KIND),
+        *context.bases(KIND, context.decided_on),
         *(
             TextParagraph(context.fill(line, **values), italic=True)
             for line in words["bases_after"]

@@ -775,6 +775,7 @@ class DocumentPage(ReportPage):
             line.textChanged.connect(self.show_result)
         self.recipients.textChanged.connect(self.owner.mark_changed)
         self.date.dateChanged.connect(self.owner.mark_changed)
+        self.date.dateChanged.connect(self.show_result)  # the bases cited depend on the date
 
     def show_result(self) -> None:
         """The number as printed, the signing block and what the clerk should know before
@@ -783,7 +784,13 @@ class DocumentPage(ReportPage):
         self.signing_block.setText(
             signing_block_html(OFFICIAL_KIND, self.signer_title.text().strip())
         )
-        notes = signing_warnings(self.owner.cdb.db, OFFICIAL_KIND, name=self.signer_name.text())
+        chosen = self.date.date()
+        notes = signing_warnings(
+            self.owner.cdb.db,
+            OFFICIAL_KIND,
+            name=self.signer_name.text(),
+            on=date(chosen.year(), chosen.month(), chosen.day()),
+        )
         self.signing_notes.setText("\n".join(notes))
 
     def show_header(self, header: DocumentHeader) -> None:
