@@ -175,6 +175,30 @@ def test_questionnaire_of_one_household_and_refusal(documents_round, tmp_path):
         write_document(cdb.db, round_id, "questionnaire", tmp_path / "q.pdf", household_code="X")
 
 
+def test_a_questionnaire_names_the_head_it_recorded(documents_round, tmp_path):
+    """The filled questionnaire shows the household as surveyed: its head died since, and the
+    register names someone else (or no one), but the form and its signing block keep the
+    head who answered."""
+    from gnapp.store import events
+
+    cdb, round_id = documents_round
+    state = next(
+        s for s in household_states(cdb.db, round_id) if s.surveyed and s.member_count >= 2
+    )
+    head = next(
+        m for m in register.members_of(cdb.db, state.household_id) if m["relation"] == "head"
+    )
+    events.record_death(cdb, head["id"], "2026-12-02")
+    (now,) = [s for s in household_states(cdb.db, round_id) if s.code == state.code]
+    assert now.head_name != head["full_name"]  # the register has moved on
+    written = write_document(
+        cdb.db, round_id, "questionnaire", tmp_path / "p.pdf", household_code=state.code
+    )
+    text = " ".join(pdf_text(written.path).split())
+    assert f"Hộ: {state.code} — chủ hộ {head['full_name']}" in text
+    assert text.count(head["full_name"]) >= 3  # the line, the members table, the signature
+
+
 def test_certificates_one_per_poor_or_near_poor_household(documents_round, tmp_path):
     cdb, round_id = documents_round
     written = write_document(cdb.db, round_id, "certificates", tmp_path / "gcn.pdf")
