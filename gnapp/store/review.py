@@ -21,7 +21,7 @@ from gnapp.store import users
 from gnapp.store.database import CommuneDatabase, inserted_id
 from gnapp.store.errors import DatabaseError
 from gnapp.store.events import HOUSEHOLD_CHANGE
-from gnapp.store.presence import present_now
+from gnapp.store.presence import present_now, present_on
 
 
 def _insert(cdb: CommuneDatabase, table: str, row: Mapping[str, Any]) -> int:
@@ -279,9 +279,32 @@ _DEPARTED = (
     "WHERE s.household_id = h.id AND s.year = r.year) END)"
 )
 _LEAVING = ", ".join(f"'{kind}'" for kind, change in HOUSEHOLD_CHANGE.items() if change < 0)
-_PROGRESS_QUERY = """
+# The household's members on the day of a recognised round's decision (members now and
+# former members, as ``as_of.members_present`` counts them): its documents give the
+# household as the decision recognised it, however the register has moved on since.
+_ON_DECISION = "r.decision_date"
+_MEMBERS_ON_DECISION = """(
+    SELECT m.present_from, NULL AS present_until, m.full_name, m.relation, m.position
+    FROM members m WHERE m.household_id = h.id
+    UNION ALL
+    SELECT f.present_from, f.present_until, json_extract(f.member, '$.full_name'),
+           json_extract(f.member, '$.relation'), json_extract(f.member, '$.position')
+    FROM former_members f WHERE f.household_id = h.id)"""
+_DECIDED = "(r.locked = 1 AND r.decision_date IS NOT NULL)"
+_PROGRESS_QUERY = f"""
 SELECT e.household_id, e.source, e.previous_status, e.added_reason, e.removed_reason,
-       h.code, h.head_name, h.head_sort_key, h.member_count, h.village_id,
+       h.code,
+       CASE WHEN {_DECIDED} THEN coalesce((
+           SELECT d.full_name FROM {_MEMBERS_ON_DECISION} d
+           WHERE d.relation = 'head' AND {present_on("d", _ON_DECISION)}
+           ORDER BY d.position LIMIT 1), h.head_name)
+       ELSE h.head_name END AS head_name,
+       h.head_sort_key,
+       CASE WHEN {_DECIDED} THEN (
+           SELECT count(*) FROM {_MEMBERS_ON_DECISION} d
+           WHERE {present_on("d", _ON_DECISION)})
+       ELSE h.member_count END AS member_count,
+       h.village_id,
        v.name AS village_name, v.area,
        qb.state AS b_state, qb.class_code AS b_class, qb.deprivation_count,
        qa.state AS a_state, json_extract(qa.answers, '$.form_a.eligible_for_form_b') AS a_eligible,
@@ -298,20 +321,20 @@ SELECT e.household_id, e.source, e.previous_status, e.added_reason, e.removed_re
         AND c.household_id = e.household_id AND c.resolved = 1
         ORDER BY c.recheck_on DESC, c.id DESC LIMIT 1) AS recheck_class,
        (SELECT count(*) FROM postings p WHERE p.round_id = e.round_id) AS posted,
-       r.locked, {departed} AS departed, ev.kind AS left_kind, ev.event_date AS left_on,
+       r.locked, {{departed}} AS departed, ev.kind AS left_kind, ev.event_date AS left_on,
        ev.reason AS left_reason, ev.other_household_code AS left_to
 FROM review_entries e
 JOIN review_rounds r ON r.id = e.round_id
 JOIN households h ON h.id = e.household_id
 JOIN villages v ON v.id = h.village_id
-LEFT JOIN register_events ev ON {departed} AND ev.id = (
+LEFT JOIN register_events ev ON {{departed}} AND ev.id = (
      SELECT x.id FROM register_events x WHERE x.household_id = h.id AND x.undone_at IS NULL
-     AND x.kind IN ({leaving}) ORDER BY x.event_date DESC, x.id DESC LIMIT 1)
+     AND x.kind IN ({{leaving}}) ORDER BY x.event_date DESC, x.id DESC LIMIT 1)
 LEFT JOIN questionnaires qb ON qb.round_id = e.round_id AND qb.household_id = e.household_id
      AND qb.form = 'B'
 LEFT JOIN questionnaires qa ON qa.round_id = e.round_id AND qa.household_id = e.household_id
      AND qa.form = 'A'
-WHERE e.round_id = ? {removed}
+WHERE e.round_id = ? {{removed}}
 ORDER BY v.name_sort_key, v.id, h.head_sort_key, h.id
 """
 

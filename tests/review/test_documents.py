@@ -176,9 +176,9 @@ def test_questionnaire_of_one_household_and_refusal(documents_round, tmp_path):
 
 
 def test_a_questionnaire_names_the_head_it_recorded(documents_round, tmp_path):
-    """The filled questionnaire shows the household as surveyed: its head died since, and the
-    register names someone else (or no one), but the form and its signing block keep the
-    head who answered."""
+    """The filled questionnaire shows the household as surveyed: its head died since (before
+    the decision, which gives the household as it then stood), but the form and its signing
+    block keep the head who answered."""
     from gnapp.store import events
 
     cdb, round_id = documents_round
@@ -188,7 +188,7 @@ def test_a_questionnaire_names_the_head_it_recorded(documents_round, tmp_path):
     head = next(
         m for m in register.members_of(cdb.db, state.household_id) if m["relation"] == "head"
     )
-    events.record_death(cdb, head["id"], "2026-12-02")
+    events.record_death(cdb, head["id"], "2026-11-20")  # after the survey, before the decision
     (now,) = [s for s in household_states(cdb.db, round_id) if s.code == state.code]
     assert now.head_name != head["full_name"]  # the register has moved on
     written = write_document(
@@ -197,6 +197,29 @@ def test_a_questionnaire_names_the_head_it_recorded(documents_round, tmp_path):
     text = " ".join(pdf_text(written.path).split())
     assert f"Hộ: {state.code} — chủ hộ {head['full_name']}" in text
     assert text.count(head["full_name"]) >= 3  # the line, the members table, the signature
+
+
+def test_the_decision_keeps_the_households_as_it_recognised_them(documents_round, tmp_path):
+    """A member who leaves after the decision still counts in the decision's persons (the
+    figure the year's reports and summary tables quote) and stands on the certificate."""
+    from gnapp.store import events
+
+    cdb, round_id = documents_round
+    before = list_counts(household_states(cdb.db, round_id))
+    state = next(
+        s for s in household_states(cdb.db, round_id) if s.result == "poor" and s.member_count >= 2
+    )
+    member = next(
+        m for m in register.members_of(cdb.db, state.household_id) if m["relation"] != "head"
+    )
+    events.record_left(cdb, member["id"], "2026-12-02", "Đi làm ăn xa")
+    assert list_counts(household_states(cdb.db, round_id)) == before
+    written = write_document(
+        cdb.db, round_id, "certificates", tmp_path / "gcn.pdf", household_code=state.code
+    )
+    text = " ".join(pdf_text(written.path).split())
+    assert member["full_name"] in text
+    assert f"Các thành viên của hộ ({state.member_count} người)" in text
 
 
 def test_certificates_one_per_poor_or_near_poor_household(documents_round, tmp_path):
