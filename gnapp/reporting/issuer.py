@@ -11,7 +11,13 @@ from datetime import date
 
 import sqlite_utils
 
-from gnapp.core.official import LegalAct, document_kind, resolve_bases, signing_marks
+from gnapp.core.official import (
+    LegalAct,
+    document_kind,
+    resolve_bases,
+    signer_title,
+    signing_marks,
+)
 from gnapp.core.vietnamese import format_date
 from gnapp.i18n import tr
 from gnapp.reporting.document import Signature
@@ -85,7 +91,7 @@ def signature(db: sqlite_utils.Database, kind: str, title: str = "", name: str =
     kept = current_settings(db)
     title = title or kept["document.signer_title"]
     name = name or kept["document.signer_name"]
-    return Signature(title, name, signing_marks(kind, title))
+    return Signature(signer_title(title), name, signing_marks(kind, title))
 
 
 def issued_later(act: LegalAct, on: date | None) -> bool:
