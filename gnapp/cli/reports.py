@@ -275,6 +275,7 @@ def _tell(notes: list[str]) -> None:
 def _build(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     from gnapp.reporting.builder import (
         OFFICIAL_KIND,
+        decisions_after,
         default_header,
         header_choices,
         write_report_files,
@@ -297,6 +298,7 @@ def _build(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     built = write_report_files(
         cdb.db, args.kind, args.period, content, awards, header, args.out, figure_sets=figure_sets
     )
+    _tell(decisions_after(built.figures, header.date))
     report_id = save_report(
         cdb,
         args.kind,

@@ -18,7 +18,7 @@ from typing import Any
 import sqlite_utils
 
 from gnapp.core.official import OfficialDataError, document_kind, full_number
-from gnapp.core.vietnamese import file_slug, format_number
+from gnapp.core.vietnamese import file_slug, format_date, format_number
 from gnapp.i18n import tr, tr_noop
 from gnapp.paths import remove_stale_files
 from gnapp.progress import Progress
@@ -684,6 +684,31 @@ def rate_charts(db: sqlite_utils.Database, figures: ReportFigures) -> tuple[Char
 
 
 # --- the document ----------------------------------------------------------------------------
+
+
+def decisions_after(figures: ReportFigures, on: date) -> list[str]:
+    """What to tell the clerk when the report, dated ``on``, quotes its figures from a decision
+    issued after that day (the year's recognition, a correction): a report cannot cite a
+    decision not yet made, so the date wants changing. In the interface's language."""
+    quoted: dict[str, str] = {}
+    for snapshot in (figures.start, figures.end):
+        official = snapshot.official
+        if official is None:
+            continue
+        quoted[official.recognition_number] = official.recognition_date
+        if official.corrected:
+            quoted[official.decision_number] = official.decision_date
+    return [
+        tr(
+            "Báo cáo ghi ngày {on} nhưng dẫn số liệu theo Quyết định số {number} ngày {day}: "
+            "hãy ghi ngày báo cáo từ ngày quyết định trở đi.",
+            on=format_date(on),
+            number=number,
+            day=format_date(date.fromisoformat(day)),
+        )
+        for number, day in quoted.items()
+        if day and date.fromisoformat(day) > on
+    ]
 
 
 def document_number(typed: str | None, symbol: str = SYMBOL) -> str | None:

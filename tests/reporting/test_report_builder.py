@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -488,3 +488,18 @@ def test_a_target_the_register_cannot_measure_is_left_to_fill_by_hand(demo_db):
     for target in unmeasured:
         assert rows[target.label].values["verdict"] == FILL_IN_CELL
     assert not any("số liệu" in str(row.values["verdict"]) for row in rows.values())
+
+
+def test_a_report_dated_before_the_decision_it_quotes_is_told(demo_db):
+    """The annual report quotes the year's figures from the recognition decision: dated
+    before that decision, the clerk is told to change the date; dated after, nothing."""
+    from gnapp.reporting.builder import decisions_after
+    from gnapp.reporting.figures import report_figures
+
+    figures = report_figures(demo_db.db, "annual", "2025")
+    official = figures.end.official
+    assert official is not None
+    decided = date.fromisoformat(official.recognition_date)
+    [note] = decisions_after(figures, decided - timedelta(days=1))
+    assert f"Quyết định số {official.recognition_number}" in note
+    assert decisions_after(figures, decided) == []

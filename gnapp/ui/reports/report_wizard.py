@@ -30,6 +30,7 @@ from gnapp.reporting.builder import (
     ReportBuildError,
     annex_tables,
     check_awards,
+    decisions_after,
     default_header,
     figure_set_names,
     header_choices,
@@ -785,12 +786,12 @@ class DocumentPage(ReportPage):
             signing_block_html(OFFICIAL_KIND, self.signer_title.text().strip())
         )
         chosen = self.date.date()
+        on = date(chosen.year(), chosen.month(), chosen.day())
         notes = signing_warnings(
-            self.owner.cdb.db,
-            OFFICIAL_KIND,
-            name=self.signer_name.text(),
-            on=date(chosen.year(), chosen.month(), chosen.day()),
+            self.owner.cdb.db, OFFICIAL_KIND, name=self.signer_name.text(), on=on
         )
+        if self.owner.figures is not None:
+            notes += decisions_after(self.owner.figures, on)
         self.signing_notes.setText("\n".join(notes))
 
     def show_header(self, header: DocumentHeader) -> None:
