@@ -381,8 +381,29 @@ def plan_warnings(
     db: sqlite_utils.Database, year: int, signer_name: str, on: date | None = None
 ) -> list[str]:
     """What to tell the clerk before the plan of ``year`` dated ``on`` is written: a signer
-    without a name, a legal basis not confirmed or issued after ``on``."""
-    return signing_warnings(db, PLAN_KIND, plan_slots(year), name=signer_name, on=on)
+    without a name, a legal basis not confirmed or issued after ``on``, a decision giving the
+    year's targets dated after ``on`` (the plan cites it as its basis)."""
+    notes = signing_warnings(db, PLAN_KIND, plan_slots(year), name=signer_name, on=on)
+    if on is None:
+        return notes
+    later = {
+        (row["decision_number"], row["decision_date"])
+        for row in plan_content(db, year).targets
+        if row["decision_number"]
+        and row["decision_date"]
+        and date.fromisoformat(row["decision_date"]) > on
+    }
+    notes += [
+        tr(
+            "Kế hoạch ghi ngày {on} nhưng căn cứ Quyết định số {number} ngày {day} giao chỉ "
+            "tiêu: hãy ghi ngày kế hoạch từ ngày quyết định trở đi.",
+            on=format_date(on),
+            number=number,
+            day=format_date(date.fromisoformat(day)),
+        )
+        for number, day in sorted(later)
+    ]
+    return notes
 
 
 def plan_bases(

@@ -156,6 +156,10 @@ def test_a_plan_dated_before_an_act_does_not_cite_it_and_says_so(demo_db):
     assert not any("417/QĐ-BNNMT" in line for line in bases)
     warnings = " ".join(plan_warnings(demo_db.db, 2026, "Nguyễn Văn A", date(2025, 12, 20)))
     assert "417/QĐ-BNNMT ban hành ngày 31/01/2026, sau ngày của văn bản (20/12/2025)" in warnings
+    # the targets' decision of 15/02/2026, cited as a basis too, is told
+    assert "căn cứ Quyết định số 66/QĐ-UBND ngày 15/02/2026 giao chỉ tiêu" in warnings
+    later = " ".join(plan_warnings(demo_db.db, 2026, "Nguyễn Văn A", date(2026, 2, 20)))
+    assert "66/QĐ-UBND" not in later and "417/QĐ-BNNMT ban hành" not in later
     # dated after the act, it is cited again
     later = build_plan(demo_db.db, 2026, {}, default_header(demo_db.db, date(2026, 2, 20), None))
     assert any(
