@@ -474,10 +474,11 @@ def groups_table(figures: ReportFigures, title: str) -> Table:
     return Table(tuple(columns), tuple(rows), id="groups", title=title, unit=PEOPLE_UNIT)
 
 
-def _target_decimals(target: TargetFigure) -> dict[str, int] | None:
+def _target_decimals(target: TargetFigure) -> dict[str, int]:
+    # "% so với chỉ tiêu" with one decimal, as the sentences and the seeds write it ("232,5%")
     if target.code.endswith("_rate"):
-        return {"target": 2, "achieved": 2}
-    return {"achieved": 2} if target.unit == "%" else None
+        return {"target": 2, "achieved": 2, "share": 1}
+    return {"achieved": 2, "share": 1} if target.unit == "%" else {"share": 1}
 
 
 def _targets_table(figures: ReportFigures, title: str, chosen: frozenset[str]) -> Table:

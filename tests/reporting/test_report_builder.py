@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from gnapp.cli import main
+from gnapp.core.vietnamese import format_number
 from gnapp.reporting.builder import (
     DOCUMENTS,
     FILL_IN_CELL,
@@ -472,9 +473,14 @@ def test_rate_targets_keep_two_decimals_in_the_table(demo_db):
     [cell] = [c for c in cells if c.value == rate.target]
     assert cell.number_format == "#,##0.00"
     counts = [t for t in figures.targets if t.unit != "%"]
-    assert counts and all(rows[t.label].decimals is None for t in counts if t.label in rows)
+    assert counts and all(rows[t.label].decimals == {"share": 1} for t in counts if t.label in rows)
     shares = [t for t in figures.targets if t.unit == "%" and not t.code.endswith("_rate")]
-    assert shares and all(rows[t.label].decimals == {"achieved": 2} for t in shares)
+    assert shares and all(rows[t.label].decimals == {"achieved": 2, "share": 1} for t in shares)
+    # "% so với chỉ tiêu" as the sentences write it: one decimal ("20,0", never "20")
+    share = table.columns[[c.key for c in table.columns].index("share")]
+    reduced = next(t for t in figures.targets if t.share_of_target is not None)
+    shown = cell_text(share, reduced.share_of_target, rows[reduced.label].decimals["share"])
+    assert shown == format_number(reduced.share_of_target, 1) and "," in shown
 
 
 def test_a_target_the_register_cannot_measure_is_left_to_fill_by_hand(demo_db):
