@@ -277,7 +277,9 @@ def _cell_size(text: str, size: float, bold: bool, room: float) -> float:
     )
     if widest <= room:
         return size
-    return max(MIN_CELL_SIZE, size * room / widest)
+    # a hair below the exact fit: the paragraph's own wrapping breaks a word that fills the
+    # column to the last fraction of a point
+    return max(MIN_CELL_SIZE, size * (room - 0.5) / widest)
 
 
 def _table(table: DataTable, width: float) -> list[Flowable]:

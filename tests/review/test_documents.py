@@ -171,6 +171,7 @@ def test_questionnaire_of_one_household_and_refusal(documents_round, tmp_path):
     assert state.code in text and state.head_name in text
     assert "Kết quả phân loại: Hộ nghèo" in text
     assert "Thu nhập bình quân đầu người/tháng" in text
+    assert "tộc BHYT Đi học" in text  # the members table's narrow heading, not broken inside
     with pytest.raises(DocumentError, match="không có trong danh sách rà soát"):
         write_document(cdb.db, round_id, "questionnaire", tmp_path / "q.pdf", household_code="X")
 
