@@ -673,7 +673,9 @@ def rate_charts(db: sqlite_utils.Database, figures: ReportFigures) -> tuple[Char
     villages = figures.end.villages
     by_village = Chart(
         "bar",
-        f"Tỷ lệ hộ nghèo, hộ cận nghèo theo thôn, tổ dân phố ({last})",
+        # "(2025)", or during the year "(2026, đến 30/6)": no parentheses inside parentheses
+        "Tỷ lệ hộ nghèo, hộ cận nghèo theo thôn, tổ dân phố "
+        f"({figures.end.year}{f', {_end_words(figures)}' if figures.end.current else ''})",
         tuple(v.name for v in villages),
         (
             Series(names[0], tuple(v.poor.rate for v in villages)),

@@ -509,3 +509,14 @@ def test_a_report_dated_before_the_decision_it_quotes_is_told(demo_db):
     [note] = decisions_after(figures, decided - timedelta(days=1))
     assert f"Quyết định số {official.recognition_number}" in note
     assert decisions_after(figures, decided) == []
+
+
+def test_the_charts_name_a_half_year_without_nested_parentheses(demo_db):
+    from gnapp.reporting.builder import rate_charts
+
+    half = report_figures(demo_db.db, "six_month", "2025-H1")
+    by_year, by_village = rate_charts(demo_db.db, half)
+    assert by_year.categories[-1] == "2025 (đến 30/6)"
+    assert by_village.title == "Tỷ lệ hộ nghèo, hộ cận nghèo theo thôn, tổ dân phố (2025, đến 30/6)"
+    year = report_figures(demo_db.db, "annual", "2025")
+    assert rate_charts(demo_db.db, year)[1].title.endswith("tổ dân phố (2025)")
