@@ -291,14 +291,21 @@ _MEMBERS_ON_DECISION = """(
            json_extract(f.member, '$.relation'), json_extract(f.member, '$.position')
     FROM former_members f WHERE f.household_id = h.id)"""
 _DECIDED = "(r.locked = 1 AND r.decision_date IS NOT NULL)"
+# The head a household that left the commune had last (one that ended has no member left):
+# the list of households taken off names it as it was, not with an empty name.
+_LAST_HEAD = """(
+    SELECT json_extract(f.member, '$.full_name') FROM former_members f
+    WHERE h.present_until IS NOT NULL AND f.household_id = h.id
+    AND json_extract(f.member, '$.relation') = 'head'
+    ORDER BY f.present_until DESC, f.id DESC LIMIT 1)"""
 _PROGRESS_QUERY = f"""
 SELECT e.household_id, e.source, e.previous_status, e.added_reason, e.removed_reason,
        h.code,
-       CASE WHEN {_DECIDED} THEN coalesce((
+       coalesce(CASE WHEN {_DECIDED} THEN (
            SELECT d.full_name FROM {_MEMBERS_ON_DECISION} d
            WHERE d.relation = 'head' AND {present_on("d", _ON_DECISION)}
-           ORDER BY d.position LIMIT 1), h.head_name)
-       ELSE h.head_name END AS head_name,
+           ORDER BY d.position LIMIT 1) END,
+           nullif(h.head_name, ''), {_LAST_HEAD}, '') AS head_name,
        h.head_sort_key,
        CASE WHEN {_DECIDED} THEN (
            SELECT count(*) FROM {_MEMBERS_ON_DECISION} d

@@ -7,7 +7,7 @@ import openpyxl
 
 from gnapp.review import progress, workflow
 from gnapp.review.documents import write_document
-from gnapp.store import events, review, users
+from gnapp.store import events, register, review, users
 
 YEAR = 2026
 
@@ -27,6 +27,11 @@ def test_the_list_leaves_out_households_gone_by_the_reference_date(demo_db):
     into = listed[3]
     events.record_moved_away(cdb, gone, "2026-08-10", "Chuyển vào Bình Dương")
     events.merge_households(cdb, merged, into, "2026-08-20")
+    (later_head,) = cdb.db.execute(
+        "SELECT head_name FROM households WHERE id = ?", [later]
+    ).fetchone()
+    for member in register.members_of(cdb.db, later):  # the head dies, then no one is left
+        events.record_death(cdb, member["id"], "2026-09-15")
     events.record_ended(cdb, later, "2026-09-15", "Chủ hộ mất, không còn ai")
     round_id = workflow.open_round(cdb, YEAR, standard_id="2022-2025")  # reference date 01/09/2026
     workflow.build_list(cdb, round_id)
@@ -44,6 +49,8 @@ def test_the_list_leaves_out_households_gone_by_the_reference_date(demo_db):
         later,
         "Hộ không còn ngày 15/09/2026: Chủ hộ mất, không còn ai",
     )
+    # the list of households taken off names the head the household had, not an empty name
+    assert later_head and off.head_name == later_head
 
 
 def test_a_household_leaving_while_the_round_is_open_goes_off_its_list(listed_round):
