@@ -124,6 +124,22 @@ def test_decision_annexes_as_xlsx(documents_round, tmp_path):
     )
 
 
+def test_the_notices_sheet_says_what_it_is_annexed_to(documents_round, tmp_path):
+    """The XLSX of the notice's annex carries the line the PDF's annex has: "(Kèm theo
+    Thông báo số …/TB-UBND ngày … của UBND xã …)"."""
+    cdb, round_id = documents_round
+    pdf = write_document(cdb.db, round_id, "notice", tmp_path / "tb.pdf")
+    [note] = [
+        line
+        for line in pdf_text(pdf.path).replace("\r", "").split("\n")
+        if line.startswith("(Kèm theo Thông báo")
+    ]
+    written = write_document(cdb.db, round_id, "notice", tmp_path / "tb.xlsx")
+    sheet = openpyxl.load_workbook(written.path).worksheets[0]
+    heading = [cell.value for row in sheet.iter_rows(max_row=6) for cell in row if cell.value]
+    assert " ".join(note.split()) in [" ".join(str(v).split()) for v in heading]
+
+
 def test_list_shows_sources_and_households_taken_off(documents_round, tmp_path):
     cdb, round_id = documents_round
     text = " ".join(
