@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
@@ -50,3 +51,35 @@ class VillageMatcher:
             if row["code"].lower() == written.strip().lower():
                 return int(row["id"])
         return self.existing(written)
+
+
+_ORDINAL = re.compile(r"^\s*(?:[ivxlc]+|[0-9]{1,3}|[a-z])\s*[.)/:\-]\s*")
+_AFTER_NAME = re.compile(r"\s*[(:].*$")
+
+
+def village_written(text: str) -> str | None:
+    """The village a short text names, as written ("I. Thôn Đông" -> "Thôn Đông", "Tổ dân phố
+    3 (12 hộ)" -> "Tổ dân phố 3", "Thôn 2, xã Đông Hà" -> "Thôn 2"); None when it does not start
+    with a village word ("Thôn", "Tổ dân phố", ...) followed by a name. Reads the separator
+    rows of a list ("Thôn Đông" alone in a row above its households), sheet names and
+    addresses."""
+    for part in text.split(","):
+        written = _AFTER_NAME.sub("", part.strip())
+        folded = fold(written)
+        ordinal = _ORDINAL.match(folded)
+        if ordinal and not folded.startswith(tuple(p + " " for p in village_prefixes())):
+            written, folded = written[ordinal.end() :], folded[ordinal.end() :]
+        words = folded.split()
+        for prefix in village_prefixes():
+            size = len(prefix.split())
+            if (
+                words[:size] == prefix.split()
+                and 0 < len(words) - size <= 4
+                and words[size] not in _NOT_A_NAME
+            ):
+                return " ".join(written.split())
+    return None
+
+
+# Words after "tổ", "thôn", ... that make it an office or a title, not a village's name.
+_NOT_A_NAME = frozenset({"truong", "pho", "chuc", "cong", "dan", "than"})

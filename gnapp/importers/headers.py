@@ -22,7 +22,8 @@ IGNORE = "ignore"
 _SCAN_ROWS = 40
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _PARENTHESISED = re.compile(r"[(\[]([^)\]]*)[)\]]")
-_COLUMN_NUMBER = re.compile(r"\(?[0-9a-zA-Z]{1,3}\)?")
+# A column's number under its heading: "1", "(1)", "A", "(A)", "(12a)"; not a word ("Mai").
+_COLUMN_NUMBER = re.compile(r"\([0-9a-zA-Z]{1,3}\)|[0-9]{1,3}[a-zA-Z]?|[a-zA-Z]")
 
 
 @functools.lru_cache(maxsize=8192)  # the same few words fill whole columns (Nam, Nữ, Con, ...)
@@ -236,9 +237,26 @@ def _merged_down_from(sheet: Sheet, row: int) -> bool:
     return any(r0 == row and r1 > row for r0, _, r1, _ in sheet.merged)
 
 
-def _continues_header(sheet: Sheet, row: int) -> bool:
-    values = _texts(sheet.rows[row]) if row < len(sheet.rows) else []
-    return bool(values) and all(_is_heading(value) for value in values)
+def _merged_across(sheet: Sheet, row: int, column: int) -> bool:
+    return any(
+        r0 <= row <= r1 and c0 <= column <= c1 and c1 > c0 for r0, c0, r1, c1 in sheet.merged
+    )
+
+
+def _continues_header(sheet: Sheet, header_row: int, row: int) -> bool:
+    """The row below the header holds its sub-headings (Nam / Nữ): every cell is a heading,
+    and one at least stands under a group heading, a cell merged across or left empty for the
+    group heading on its left. A data row whose cells happen to read as headings (a member
+    called "Sinh", sex "Nam", village "Thôn 1") stands under headings of its own."""
+    cells = sheet.rows[row] if row < len(sheet.rows) else []
+    values = _texts(cells)
+    if not values or not all(_is_heading(value) for value in values):
+        return False
+    return any(
+        value is not None
+        and (sheet.cell(header_row, column) is None or _merged_across(sheet, header_row, column))
+        for column, value in enumerate(cells)
+    )
 
 
 def _is_column_numbers(row: list[Any]) -> bool:
@@ -267,7 +285,7 @@ def find_header(sheet: Sheet) -> Header:
     above = sheet.rows[first - 1] if first > 0 else []
     if len(_texts(above)) >= 2 and (_merged_down_from(sheet, first - 1) or _score(above) >= 1):
         first -= 1
-    if last + 1 < len(sheet.rows) and _continues_header(sheet, last + 1):
+    if last + 1 < len(sheet.rows) and _continues_header(sheet, last, last + 1):
         last += 1
     data_row = last + 1
     if data_row < len(sheet.rows) and _is_column_numbers(sheet.rows[data_row]):

@@ -88,6 +88,17 @@ def birth_date(value: Any, today: date) -> Parsed:
         number = float(value)
         if number.is_integer() and _FIRST_YEAR <= number <= today.year:
             result = str(int(number))
+        elif number.is_integer() and 0 <= number < 100:
+            # a year written with two digits ("68"): 19yy, or 20yy when that is not later
+            # than this year, as for "d/m/yy"
+            result = str(_full_year(int(number), today))
+            warnings.append(
+                tr(
+                    "Năm sinh “{written}” chỉ có 2 chữ số: hiểu là năm {year}",
+                    written=shown(value),
+                    year=result,
+                )
+            )
         elif number.is_integer() and today.year < number < 3000:
             raise CellError(tr("Năm sinh {year} ở tương lai", year=int(number)))
         elif number.is_integer() and 3000 <= number < 2_958_466:

@@ -21,7 +21,7 @@ import sqlite_utils
 
 from gnapp.core.household_checks import TEXT_LIMIT, TEXT_LIMITS, text_problem
 from gnapp.core.vietnamese import fold, nfc
-from gnapp.core.villages import VillageMatcher, village_bare
+from gnapp.core.villages import VillageMatcher, village_bare, village_written
 from gnapp.i18n import tr, tr_noop
 from gnapp.importers import parsing
 from gnapp.importers.headers import (
@@ -317,14 +317,76 @@ _FOOTERS = tuple(
         "Ngày",
     )
 )
+# What opens the signature block under a list: nothing below it is a row of the list.
+_SIGNATURES = tuple(
+    fold(word)
+    for word in (
+        "Người lập biểu",
+        "Người lập bảng",
+        "Người lập",
+        "Người tổng hợp",
+        "Cán bộ lập biểu",
+        "Xác nhận",
+        "Trưởng thôn",
+        "Trưởng ban",
+        "Chủ tịch",
+        "Phó chủ tịch",
+        "TM.",
+        "KT.",
+        "T/M",
+        "K/T",
+    )
+)
+_DATE_LINE = re.compile(r"\bngay\b.*\bthang\b.*\bnam\b")
+# A subtotal or total row: its first text says so, whatever the other cells hold ("Cộng" is
+# not "Công", a name: compared with its diacritics).
+_TOTAL = re.compile(r"(tổng cộng|tổng số|tổng|cộng)\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(19[5-9][0-9]|20[0-9]{2})\b")
 
 
+def _texts_of(row: list[Any]) -> list[str]:
+    return [v for v in row if isinstance(v, str) and v.strip()]
+
+
 def _is_footer(row: list[Any]) -> bool:
+    """A total row ("Cộng", "Tổng cộng: 25 hộ" with its sums) or a line of the signature block."""
     values = [v for v in row if v is not None]
-    return len(values) <= 3 and any(
-        isinstance(v, str) and fold(v).startswith(_FOOTERS) for v in values
+    texts = _texts_of(row)
+    if texts[:2] and any(_TOTAL.match(nfc(text.strip()).lower()) for text in texts[:2]):
+        return True
+    return len(values) <= 3 and any(fold(v).startswith(_FOOTERS) for v in texts)
+
+
+def _starts_signatures(row: list[Any]) -> bool:
+    """The first line of the signature block: "Người lập biểu", "TM. UBND XÃ", "CHỦ TỊCH",
+    the place and date ("Đông Hà, ngày 20 tháng 01 năm 2025")."""
+    values = [v for v in row if v is not None]
+    texts = _texts_of(row)
+    return (
+        0 < len(values) <= 4
+        and len(texts) == len(values)
+        and any(
+            fold(text).startswith(_SIGNATURES) or _DATE_LINE.search(fold(text)) for text in texts
+        )
     )
+
+
+def _separator_village(row: list[Any]) -> str | None:
+    """The village a separator row names ("I. Thôn Đông", or "I" and "Thôn Đông", alone in a
+    row above the village's households), None for any other row."""
+    values = [v for v in row if v is not None and not (isinstance(v, str) and not v.strip())]
+    texts = _texts_of(row)
+    if not 1 <= len(values) <= 2 or not texts:
+        return None
+    if len(values) == 2 and not _is_ordinal(values[0]):
+        return None
+    return village_written(texts[-1])
+
+
+def _is_ordinal(value: Any) -> bool:
+    """ "I", "II.", "1", "A" written before a separator's village."""
+    written = parsing.text(value) or ""
+    return bool(re.fullmatch(r"[IVXLC]+\.?|[0-9]{1,3}\.?|[A-Z]\.?", written.strip().upper()))
 
 
 def _title_year(sheet: Sheet, header: Header) -> int | None:
@@ -509,8 +571,10 @@ class _Builder:
             return
         if household.code is None:
             household.code = parsing.text(cells.get("household.code"))
-        if household.village is None:
-            household.village = parsing.text(cells.get("household.village"))
+        if household.village is None and (village := parsing.text(cells.get("household.village"))):
+            # "Thôn Đông, xã Đông Hà" (an address column holding the village): the village
+            household.village = village_written(village) if "," in village else village
+            household.village = household.village or village
         if "address" not in household.fields and (
             address := parsing.text(cells.get("household.address"))
         ):
@@ -572,6 +636,7 @@ class _Builder:
     def read_rows(self, progress: Progress | None) -> None:
         current: PlannedHousehold | None = None
         by_code: dict[str, PlannedHousehold] = {}
+        section: str | None = None  # the village of the last separator row ("I. Thôn Đông")
         pairs = sorted(self.columns.items(), key=lambda pair: pair[1])
         total = len(self.sheet.rows)
         for index in range(self.header.data_row, total):
@@ -580,9 +645,15 @@ class _Builder:
                     index, total, tr("Đang đọc dòng {row}/{total}", row=index + 1, total=total)
                 )
             row = self.sheet.rows[index]
+            excel = index + 1
+            if _starts_signatures(row):
+                self.signatures_from(index)
+                break
+            if (village := _separator_village(row)) is not None:
+                section = village
+                continue
             width = len(row)
             cells = {f: row[c] for f, c in pairs if c < width and row[c] is not None}
-            excel = index + 1
             if len(cells) < 2 or _is_footer(row):
                 continue
             line = tuple(cells.items())
@@ -603,12 +674,38 @@ class _Builder:
             household.rows.append(excel)
             household.lines.setdefault(line, excel)
             self.household_fields(household, cells, excel)
+            if household.village is None and section is not None:
+                household.village = section
             member = self.person(cells, excel, relation or "")
             if member is None:
                 household.errors.append(f"dòng {excel} có lỗi")
             else:
                 household.members.append(member)
                 household.member_rows.append(excel)
+
+    def signatures_from(self, index: int) -> None:
+        """Rows under the signature block are not read: a warning for each that looks like
+        a row of the list (three cells or more in the mapped columns), so none is lost unseen."""
+        start = index + 1
+        for later in range(index + 1, len(self.sheet.rows)):
+            row = self.sheet.rows[later]
+            filled = sum(1 for c in self.columns.values() if c < len(row) and row[c] is not None)
+            if filled >= 3 and not _is_footer(row):
+                self.problems.append(
+                    Problem(
+                        self.sheet.name,
+                        later + 1,
+                        "",
+                        tr(
+                            "Dòng {row} nằm dưới phần ký tên (bắt đầu ở dòng {start}): không "
+                            "được đọc. Nếu đây là hộ trong danh sách, hãy chuyển dòng này lên "
+                            "trên phần ký tên.",
+                            row=later + 1,
+                            start=start,
+                        ),
+                        WARNING,
+                    )
+                )
 
     def repeats(
         self,

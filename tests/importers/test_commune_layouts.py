@@ -1,0 +1,188 @@
+"""Layouts of the lists commune offices really produce: village separator rows, total rows,
+signature blocks, a sub-heading row that is really data, years in two digits, villages in
+addresses or sheet names, a cover sheet first."""
+
+from datetime import date
+
+import openpyxl
+import pytest
+
+from gnapp.core.villages import village_written
+from gnapp.importers import parsing
+from gnapp.importers.plan import build_plan, open_source
+from gnapp.store.register import add_village
+from tests.importers import files
+
+TODAY = date(2025, 6, 1)
+MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
+
+
+@pytest.fixture
+def commune(new_db):
+    add_village(new_db, "T01", "Thôn Đông", "rural")
+    return new_db
+
+
+def plan_of(cdb, path, **options):
+    return build_plan(cdb.db, open_source(cdb.db, path), today=TODAY, **options)
+
+
+def people(plan):
+    return [
+        (h.village, m["full_name"], m["relation"])
+        for h in plan.households
+        for m in h.members
+        if not h.rejected
+    ]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+@pytest.mark.parametrize(
+    ("headings", "row"),
+    [
+        (("STT", "Họ và tên", "Giới tính"), (1, "Mai", "Nam")),  # not a row of column numbers
+        (("Họ và tên", "Giới tính", "Thôn"), ("Sinh", "Nam", "Thôn 1")),  # not sub-headings
+    ],
+)
+def test_a_single_row_with_a_one_word_name_is_read(commune, tmp_path, suffix, headings, row):
+    path = tmp_path / f"mot{suffix}"
+    if suffix == ".xlsx":
+        files.write_xlsx(path, headings, [row])
+    else:
+        files.write_csv(path, headings, [row], "utf-8", ",")
+    plan = plan_of(commune, path, default_village="Thôn Đông")
+    assert plan.summary().rows == 1
+    last_line = len(plan.sheet.rows)
+    assert plan.header.data_row == last_line - 1
+    assert [h.rows for h in plan.households] == [[last_line]]
+
+
+def _commune_list(path, *, roman_in_own_cell=False, below_signature=None):
+    """Title block with the motto, one heading row and a row of column numbers, households
+    under village separator rows ("I. Thôn Đông" merged across, or "I" and "Tổ dân phố 2"),
+    no village column, a "Cộng" row per village, a "Tổng cộng" row with sums, the signature
+    block with the signers' names in the name and relation columns."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["UBND XÃ ĐÔNG HÀ", None, None, MOTTO[0]])
+    ws.append([None, None, None, MOTTO[1]])
+    ws.append(["DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO NĂM 2025"])
+    ws.merge_cells("A3:F3")
+    ws.append([])
+    ws.append(["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Quan hệ với chủ hộ", "Ghi chú"])
+    ws.append(["(1)", "(2)", "(3)", "(4)", "(5)", "(6)"])
+    ws.append(["I. Thôn Đông"])
+    ws.merge_cells(f"A{ws.max_row}:F{ws.max_row}")
+    ws.append([1, "NGUYỄN VĂN HÙNG", "12/04/1968", "Nam", "Chủ hộ"])
+    ws.append([2, "Lê Thị Lan", "03/09/1970", "Nữ", "Vợ"])
+    ws.append([None, "Cộng", None, None, "2 người", "1 hộ"])
+    ws.append(["II", "Tổ dân phố 2"] if roman_in_own_cell else ["II. Tổ dân phố 2"])
+    ws.append([3, "Hà Văn Sáng", "1980", "Nam", "CH"])
+    ws.append([])
+    ws.append([4, "Vi Thị Bích", "1972", "Nữ", "Chủ hộ", "Hộ mới"])
+    ws.append([5, "Nông Văn Tài", "1970", "Nam", "Chồng"])
+    ws.append(["Tổng cộng", None, "3 hộ", "5 người", "3 chủ hộ", "1 hộ mới"])
+    ws.append([])
+    ws.append([None, None, None, "Đông Hà, ngày 20 tháng 01 năm 2025"])
+    ws.append([None, "Người lập biểu", None, None, "TM. UBND XÃ"])
+    ws.append([None, None, None, None, "CHỦ TỊCH"])
+    ws.append([None, "(Ký, ghi rõ họ tên)", None, None, "(Ký tên, đóng dấu)"])
+    ws.append([])
+    ws.append([None, "Nguyễn Thị Thư", None, None, "Lê Văn Chủ"])
+    if below_signature:
+        ws.append(list(below_signature))
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("roman_in_own_cell", [False, True])
+def test_village_separators_totals_and_signatures(commune, tmp_path, roman_in_own_cell):
+    path = _commune_list(tmp_path / "ds.xlsx", roman_in_own_cell=roman_in_own_cell)
+    plan = plan_of(commune, path)
+    assert people(plan) == [
+        ("Thôn Đông", "NGUYỄN VĂN HÙNG", "head"),
+        ("Thôn Đông", "Lê Thị Lan", "spouse"),
+        ("Tổ dân phố 2", "Hà Văn Sáng", "head"),
+        ("Tổ dân phố 2", "Vi Thị Bích", "head"),
+        ("Tổ dân phố 2", "Nông Văn Tài", "spouse"),
+    ]
+    summary = plan.summary()
+    assert (summary.rows, summary.rejected, summary.households) == (5, 0, 3)
+    assert not plan.problems
+    assert list(plan.new_villages.values()) == ["Tổ dân phố 2"]
+
+
+def test_a_household_written_below_the_signatures_is_reported(commune, tmp_path):
+    path = _commune_list(
+        tmp_path / "ds.xlsx", below_signature=(6, "Bùi Văn Khánh", "1960", "Nam", "Chủ hộ")
+    )
+    plan = plan_of(commune, path)
+    assert plan.summary().households == 3
+    (problem,) = plan.problems
+    assert problem.row == 24 and problem.severity == "warning"
+    assert "dưới phần ký tên (bắt đầu ở dòng 18)" in problem.message
+
+
+def test_a_separator_right_under_the_heading_is_not_a_sub_heading(commune, tmp_path):
+    """One row per household with a member count, "Thôn Đông" alone in the name column just
+    under the heading row: a village separator, not the heading's second row."""
+    path = files.write_xlsx(
+        tmp_path / "hn.xlsx",
+        ["STT", "Họ và tên chủ hộ", "Năm sinh", "Giới tính", "Số nhân khẩu"],
+        [
+            (None, "Thôn Đông"),
+            (1, "Nguyễn Văn Hùng", 1968, "Nam", 3),
+            (None, "Thôn 3"),
+            (2, "Bùi Văn Khánh", 1960, "Nam", 1),
+            (None, "Tổng cộng", None, None, 4),
+        ],
+    )
+    source = open_source(commune.db, path)
+    assert source.mapping[1] == "household.head_name"
+    plan = build_plan(commune.db, source, today=TODAY)
+    assert [(h.village, h.head["full_name"]) for h in plan.households] == [
+        ("Thôn Đông", "Nguyễn Văn Hùng"),
+        ("Thôn 3", "Bùi Văn Khánh"),
+    ]
+    assert plan.summary().rejected == 0
+
+
+def test_the_village_of_an_address(commune, tmp_path):
+    path = files.write_xlsx(
+        tmp_path / "dc.xlsx",
+        ["STT", "Họ và tên chủ hộ", "Năm sinh", "Giới tính", "Địa chỉ"],
+        [
+            (1, "Nguyễn Văn Hùng", 1968, "Nam", "Thôn Đông, xã Đông Hà"),
+            (2, "Bùi Văn Khánh", 1960, "Nam", "Xóm 3, Đông Hà, Thanh Hóa"),
+        ],
+    )
+    plan = plan_of(commune, path)
+    assert [h.village for h in plan.households] == ["Thôn Đông", "Xóm 3"]
+    assert list(plan.new_villages.values()) == ["Xóm 3"]
+
+
+@pytest.mark.parametrize(
+    ("written", "village"),
+    [
+        ("I. Thôn Đông", "Thôn Đông"),
+        ("II - Bản Pá Khoang", "Bản Pá Khoang"),
+        ("3. Tổ dân phố 3 (12 hộ)", "Tổ dân phố 3"),
+        ("Thôn 2: 5 hộ", "Thôn 2"),
+        ("Thôn Đông, xã Đông Hà", "Thôn Đông"),
+        ("Thôn", None),
+        ("Tổ trưởng", None),
+        ("Trưởng thôn", None),
+        ("Tổng cộng", None),
+        ("Bản thân", None),
+        ("Nguyễn Văn An", None),
+    ],
+)
+def test_village_written(written, village):
+    assert village_written(written) == village
+
+
+@pytest.mark.parametrize(("value", "year"), [("68", "1968"), (68, "1968"), ("05", "2005")])
+def test_a_birth_year_in_two_digits_is_read_with_a_warning(value, year):
+    parsed = parsing.birth_date(value, TODAY)
+    assert parsed.value == year
+    assert parsed.warnings == [f"Năm sinh “{value}” chỉ có 2 chữ số: hiểu là năm {year}"]
