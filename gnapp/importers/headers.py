@@ -104,6 +104,30 @@ def _rules() -> _Rules:
     )
 
 
+# A legend in a heading: codes and what each means, "(1: Nam; 0: Nữ)", "(1 = Nghèo, 2 = Cận nghèo)".
+_LEGEND_PAIR = re.compile(r"(?:^|[,;/]|\s)\s*([0-9]{1,2})\s*[:=\-]\s*([^,;:=/()0-9]+)")
+_LEGEND_PAIR_AFTER = re.compile(r"([^,;:=/()0-9]+?)\s*[:=\-]\s*([0-9]{1,2})\b")  # "Nam: 1"
+
+
+@functools.lru_cache(maxsize=1024)
+def heading_legend(text: str) -> dict[str, str]:
+    """The codes a heading's legend gives ("Giới tính (1: Nam; 0: Nữ)" or "(Nam: 1, Nữ: 0)"
+    -> {"1": "Nam", "0": "Nữ"}): two codes at least, in parentheses; empty when none."""
+    for inside in _PARENTHESISED.findall(text):
+        pairs = {code: word.strip() for code, word in _LEGEND_PAIR.findall(inside)}
+        if len(pairs) < 2:
+            pairs = {code: word.strip() for word, code in _LEGEND_PAIR_AFTER.findall(inside)}
+        if len(pairs) >= 2 and all(pairs.values()):
+            return pairs
+    return {}
+
+
+def _without_legend(text: str) -> str:
+    return _PARENTHESISED.sub(
+        lambda match: " " if heading_legend(match.group(0)) else match.group(0), text
+    )
+
+
 @functools.lru_cache(maxsize=4096)
 def heading_words(text: str) -> tuple[str, ...]:
     """The words of a heading that can identify a field: folded, without the notes in
@@ -115,7 +139,7 @@ def heading_words(text: str) -> tuple[str, ...]:
         is_note = not any(ch.isalpha() for ch in "".join(inside)) or set(inside) <= rules.note_words
         return " " if is_note else f" {match.group(1)} "
 
-    words = heading_key(_PARENTHESISED.sub(without_note, text)).split()
+    words = heading_key(_PARENTHESISED.sub(without_note, _without_legend(text))).split()
     return tuple(word for word in words if word not in rules.stop_words)
 
 
@@ -173,7 +197,7 @@ def column_scores(parts: tuple[str, ...]) -> dict[str, float]:
 def _sub_heading_split(parts: tuple[str, ...]) -> tuple[str, ...]:
     """A heading ending with a sub-heading's word, written in one cell ("Giới tính Nam",
     "Năm sinh (Nữ)"), read as that heading over the sub-heading."""
-    *words, last = heading_key(parts[-1]).split() or [""]
+    *words, last = heading_key(_without_legend(parts[-1])).split() or [""]
     rules = _rules()
     subs = set().union(*rules.exact.values(), *(keys for _, keys in rules.pairs.values()))
     # "Giới tính (Nam/Nữ)" lists both sub-headings: a note, not one of them

@@ -29,11 +29,13 @@ from gnapp.importers.headers import (
     ColumnGuess,
     Header,
     find_header,
+    heading_key,
+    heading_legend,
     import_fields,
     understand_columns,
 )
 from gnapp.importers.parsing import CellError
-from gnapp.importers.reading import Sheet, column_letter, read_sheet
+from gnapp.importers.reading import ImportFileError, Sheet, column_letter, read_sheet
 from gnapp.progress import Progress
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.register import (
@@ -235,18 +237,50 @@ class Source:
     mapping: dict[int, str]
     remembered: bool  # the mapping was confirmed for a file of the same shape before
     guesses: list[ColumnGuess]  # how each heading was understood, and why some were not
+    passed_over: list[str] = field(default_factory=list)  # sheets before it without a list
+    other_sheets: list[str] = field(default_factory=list)  # the workbook's sheets not read
+
+
+def _read_list(path: Path, sheet: str | None) -> tuple[Sheet, Header, list[str]]:
+    """The sheet to import and its header: the one named, else the first sheet with a header
+    row (a cover or notes sheet first is passed over), with the sheets passed over. A named
+    sheet without a header is refused naming the sheets that have one."""
+    grid = read_sheet(path, sheet)
+    try:
+        return grid, find_header(grid), []
+    except ImportFileError as error:
+        passed_over = [grid.name]
+        for name in grid.book:
+            if name == grid.name:
+                continue
+            other = read_sheet(path, name)
+            try:
+                header = find_header(other)
+            except ImportFileError:
+                passed_over.append(name)
+                continue
+            if sheet is None:
+                return other, header, passed_over
+            raise ImportFileError(
+                tr(
+                    "{error} Trang “{other}” có danh sách: hãy chọn trang đó.",
+                    error=error,
+                    other=name,
+                )
+            ) from None
+        raise
 
 
 @paused_cycle_collection()
 def open_source(db: sqlite_utils.Database, path: str | Path, sheet: str | None = None) -> Source:
     path = Path(path)
-    grid = read_sheet(path, sheet)
-    header = find_header(grid)
+    grid, header, passed_over = _read_list(path, sheet)
     guesses = understand_columns(header)
     remembered = remembered_mapping(db, header)
     suggested = {g.column.index: g.field for g in guesses if g.field is not None}
     mapping = remembered if remembered is not None else suggested
-    return Source(path, grid, header, mapping, remembered is not None, guesses)
+    others = [name for name in grid.book if name != grid.name and name not in passed_over]
+    return Source(path, grid, header, mapping, remembered is not None, guesses, passed_over, others)
 
 
 def remembered_mapping(db: sqlite_utils.Database, header: Header) -> dict[int, str] | None:
@@ -424,6 +458,13 @@ class _Builder:
         self.layout = layout
         self.today = today
         self.columns = {f: c for c, f in mapping.items() if f != IGNORE}
+        # columns whose heading gives the codes of its values ("Giới tính (1: Nam; 0: Nữ)")
+        texts = {column.index: column.parts[-1] for column in header.columns if column.parts}
+        self.legends = {
+            f: {heading_key(code): word for code, word in legend.items()}
+            for f, c in self.columns.items()
+            if (legend := heading_legend(texts.get(c, "")))
+        }
         self.memos: dict[str, dict[Any, Any]] = {}
         self.limits = {f: TEXT_LIMITS.get(f.partition(".")[2], TEXT_LIMIT) for f in self.columns}
         self.problems: list[Problem] = []
@@ -432,6 +473,7 @@ class _Builder:
         self.repeated: dict[int, int] = {}
         self.villages = Villages(db)
         self.notes: list[str] = []
+        self.sheet_village: str | None = None  # the village the sheet's name gave households
 
     def problem(self, row: int, field_id: str | None, message: str, severity: str) -> None:
         column = column_letter(self.columns[field_id]) if field_id in self.columns else ""
@@ -654,6 +696,10 @@ class _Builder:
                 continue
             width = len(row)
             cells = {f: row[c] for f, c in pairs if c < width and row[c] is not None}
+            for field_id, codes in self.legends.items():
+                if field_id in cells:
+                    written = heading_key(parsing.text(cells[field_id]) or "")
+                    cells[field_id] = codes.get(written, cells[field_id])
             if len(cells) < 2 or _is_footer(row):
                 continue
             line = tuple(cells.items())
@@ -743,11 +789,16 @@ class _Builder:
 
     def check_households(self, default_village: str | None) -> None:
         only_village = self.villages.rows[0]["name"] if len(self.villages.rows) == 1 else None
+        # one sheet per village ("Thôn Đông", "Tổ dân phố 3"): the sheet's name is the village
+        # of the households the sheet does not place
+        by_sheet = None if default_village else village_written(self.sheet.name)
         for household in self.households:
             first = household.rows[0]
             if not household.rejected:
                 self.check_heads(household)
-            village = household.village or default_village or only_village
+            village = household.village or default_village or by_sheet or only_village
+            if village is not None and village == by_sheet != household.village:
+                self.sheet_village = by_sheet
             if village is None:
                 household.errors.append("thiếu thôn")
                 self.problem(
@@ -974,6 +1025,31 @@ def build_plan(
                 "{rows} dòng lặp lại y hệt một dòng khác của cùng hộ được bỏ qua (xem danh sách "
                 "vấn đề); các hộ đó vẫn được nhập.",
                 rows=len(builder.repeated),
+            )
+        )
+    if source.passed_over:
+        builder.notes.append(
+            tr(
+                "Trang {sheets} không có dòng tiêu đề cột: đọc danh sách ở trang “{sheet}”.",
+                sheets=", ".join(f"“{name}”" for name in source.passed_over),
+                sheet=source.sheet.name,
+            )
+        )
+    if source.other_sheets:
+        builder.notes.append(
+            tr(
+                "Chỉ trang “{sheet}” được nhập lần này; tệp còn trang {sheets}: nếu các trang "
+                "đó cũng có danh sách hộ, hãy nhập từng trang một (chọn trang tính; dòng lệnh: "
+                "--sheet TÊN).",
+                sheet=source.sheet.name,
+                sheets=", ".join(f"“{name}”" for name in source.other_sheets),
+            )
+        )
+    if builder.sheet_village:
+        builder.notes.append(
+            tr(
+                "Các hộ không ghi thôn được xếp vào “{village}”, theo tên trang tính.",
+                village=builder.sheet_village,
             )
         )
     builder.notes += _members_to_add(builder.households, layout)

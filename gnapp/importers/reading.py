@@ -50,6 +50,7 @@ class Sheet:
     rows: list[list[Any]]
     merged: list[MergedRange] = field(default_factory=list)
     converted: dict[int, str] = field(default_factory=dict)  # column -> legacy encoding found
+    book: list[str] = field(default_factory=list)  # the names of the workbook's sheets, if known
 
     @property
     def width(self) -> int:
@@ -218,7 +219,7 @@ def _read_spreadsheet(path: Path, sheet: str | None) -> Sheet:
     limits.check_grid(first_row + data.height, first_column + data.width)
     rows = data.to_python(skip_empty_area=False)  # empty cells are "" until _convert_text
     merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in data.merged_cell_ranges or []]
-    return Sheet(name, rows, merged)
+    return Sheet(name, rows, merged, book=list(workbook.sheet_names))
 
 
 def _check_before_calamine(path: Path) -> None:

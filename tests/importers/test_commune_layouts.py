@@ -10,6 +10,7 @@ import pytest
 from gnapp.core.villages import village_written
 from gnapp.importers import parsing
 from gnapp.importers.plan import build_plan, open_source
+from gnapp.importers.reading import ImportFileError
 from gnapp.store.register import add_village
 from tests.importers import files
 
@@ -186,3 +187,68 @@ def test_a_birth_year_in_two_digits_is_read_with_a_warning(value, year):
     parsed = parsing.birth_date(value, TODAY)
     assert parsed.value == year
     assert parsed.warnings == [f"Năm sinh “{value}” chỉ có 2 chữ số: hiểu là năm {year}"]
+
+
+def _workbook(path, sheets):
+    """sheets: name -> rows (a cover sheet is a few lines of text)."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        ws = book.create_sheet(name)
+        for row in rows:
+            ws.append(list(row))
+    book.save(path)
+    return path
+
+
+HEADINGS = ("STT", "Họ và tên", "Năm sinh", "Giới tính", "Quan hệ với chủ hộ")
+
+
+def test_a_cover_sheet_first_is_passed_over(commune, tmp_path):
+    path = _workbook(
+        tmp_path / "bia.xlsx",
+        {
+            "Bìa": [["UBND XÃ ĐÔNG HÀ"], [], ["DANH SÁCH HỘ NGHÈO NĂM 2025"]],
+            "Danh sách": [HEADINGS, (1, "Lò Văn Một", 1970, "Nam", "Chủ hộ")],
+        },
+    )
+    plan = plan_of(commune, path)
+    assert plan.sheet.name == "Danh sách" and plan.summary().households == 1
+    assert "Trang “Bìa” không có dòng tiêu đề cột: đọc danh sách ở trang “Danh sách”." in plan.notes
+    with pytest.raises(ImportFileError, match="Trang “Danh sách” có danh sách: hãy chọn trang đó"):
+        open_source(commune.db, path, "Bìa")
+
+
+def test_one_sheet_per_village(commune, tmp_path):
+    """No village column: the sheet's name is the village; the other sheets are named in a
+    note, not read silently past."""
+    path = _workbook(
+        tmp_path / "thon.xlsx",
+        {
+            "Thôn Tây": [HEADINGS, (1, "Lò Văn Một", 1970, "Nam", "Chủ hộ")],
+            "Thôn Đông": [HEADINGS, (1, "Hà Văn Hai", 1980, "Nam", "Chủ hộ")],
+        },
+    )
+    plan = plan_of(commune, path)
+    assert [h.village for h in plan.households] == ["Thôn Tây"]
+    assert any("tệp còn trang “Thôn Đông”" in note for note in plan.notes)
+    assert "Các hộ không ghi thôn được xếp vào “Thôn Tây”, theo tên trang tính." in plan.notes
+    other = build_plan(commune.db, open_source(commune.db, path, "Thôn Đông"), today=TODAY)
+    assert [h.village for h in other.households] == ["Thôn Đông"]
+    assert list(other.new_villages.values()) == []  # the commune's own Thôn Đông
+
+
+def test_codes_explained_in_the_heading(commune, tmp_path):
+    path = files.write_xlsx(
+        tmp_path / "ma.xlsx",
+        ["STT", "Thôn", "Họ và tên", "Năm sinh", "Giới tính (1: Nam; 0: Nữ)",
+         "Quan hệ với chủ hộ", "Phân loại (1 = Nghèo, 2 = Cận nghèo)"],
+        [(1, "Thôn Đông", "Lò Văn Một", 1970, 1, "Chủ hộ", 2),
+         (2, None, "Lò Thị Hai", 1972, 0, "Vợ", None)],
+    )  # fmt: skip
+    source = open_source(commune.db, path)
+    assert source.mapping[4] == "member.sex" and source.mapping[6] == "household.status"
+    plan = build_plan(commune.db, source, today=TODAY)
+    assert [m["sex"] for m in plan.households[0].members] == ["male", "female"]
+    assert plan.households[0].status == "near_poor"
+    assert not plan.problems
