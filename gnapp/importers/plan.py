@@ -314,6 +314,36 @@ def detect_layout(sheet: Sheet, header: Header, mapping: Mapping[int, str]) -> s
     return HOUSEHOLD_LAYOUT
 
 
+def _codes_of_people(
+    sheet: Sheet, header: Header, mapping: Mapping[int, str], layout: str
+) -> int | None:
+    """The household-code column of a list of members with a relation column, when its codes
+    differ on every row, the rows of wives, children, ... included ("Mã cũ", "Mã số" of each
+    person): no household would have its head. None when the column groups households."""
+    fields = {f: c for c, f in mapping.items()}
+    if layout != MEMBER_LAYOUT or not {"household.code", "member.relation"} <= fields.keys():
+        return None
+    code_column, relation_column = fields["household.code"], fields["member.relation"]
+    codes: set[str] = set()
+    heads: dict[Any, bool] = {}  # relation written -> it is the head's
+    others = 0
+    for index in range(header.data_row, len(sheet.rows)):
+        code = parsing.text(sheet.cell(index, code_column))
+        if code is None:
+            continue
+        if code in codes:
+            return None  # a code shared by rows: households' codes
+        codes.add(code)
+        written = sheet.cell(index, relation_column)
+        if written not in heads:
+            try:
+                heads[written] = parsing.relation(written).value == "head"
+            except CellError:
+                heads[written] = True
+        others += not heads[written]
+    return code_column if others >= 2 else None
+
+
 # --- villages ---------------------------------------------------------------------------------
 
 
@@ -1007,7 +1037,19 @@ def build_plan(
     mapping = dict(source.mapping if mapping is None else mapping)
     layout = layout or detect_layout(source.sheet, source.header, mapping)
     today = today or date.today()
-    builder = _Builder(db, source.path, source.sheet, source.header, mapping, layout, today)
+    not_codes = _codes_of_people(source.sheet, source.header, mapping, layout)
+    grouping = {c: f for c, f in mapping.items() if c != not_codes}
+    builder = _Builder(db, source.path, source.sheet, source.header, grouping, layout, today)
+    if not_codes is not None:
+        builder.notes.append(
+            tr(
+                "Cột {letter} “{heading}” có mã khác nhau trên từng dòng, kể cả các dòng vợ, "
+                "con, ... : đó không phải mã hộ. Cột này không được nhập; các hộ được nhóm "
+                "theo dòng “Chủ hộ” và được cấp mã mới.",
+                letter=column_letter(not_codes),
+                heading=next(c.text for c in source.header.columns if c.index == not_codes),
+            )
+        )
     builder.read_rows(progress)
     builder.check_households(default_village)
     builder.assign_codes()

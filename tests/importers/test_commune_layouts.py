@@ -252,3 +252,36 @@ def test_codes_explained_in_the_heading(commune, tmp_path):
     assert [m["sex"] for m in plan.households[0].members] == ["male", "female"]
     assert plan.households[0].status == "near_poor"
     assert not plan.problems
+
+
+def test_a_code_on_every_person_is_not_a_household_code(commune, tmp_path):
+    """ "Mã cũ" differs on every row, wives' and children's too: grouping by it would leave
+    every household but the heads' without a head. Households are grouped by "Chủ hộ"."""
+    path = files.write_xlsx(
+        tmp_path / "mc.xlsx",
+        ["STT", "Thôn", "Họ và tên", "Năm sinh", "Giới tính", "Mã cũ", "Quan hệ với chủ hộ"],
+        [(1, "Thôn Đông", "Lò Văn Một", 1970, "Nam", "X001", "Chủ hộ"),
+         (2, None, "Lò Thị Hai", 1972, "Nữ", "X002", "Vợ"),
+         (3, None, "Lò Văn Ba", 2001, "Nam", "X003", "Con"),
+         (4, "Thôn Đông", "Hà Văn Bốn", 1980, "Nam", "X004", "Chủ hộ")],
+    )  # fmt: skip
+    source = open_source(commune.db, path)
+    assert source.mapping[5] == "household.code"
+    plan = build_plan(commune.db, source, today=TODAY)
+    assert [len(h.members) for h in plan.households] == [3, 1]
+    assert plan.summary().rejected == 0
+    assert any("Cột F “Mã cũ” có mã khác nhau trên từng dòng" in note for note in plan.notes)
+    assert [h.code for h in plan.households] == ["NHAP-00001", "NHAP-00002"]
+
+
+def test_household_codes_on_every_member_row_still_group(commune, tmp_path):
+    path = files.write_xlsx(
+        tmp_path / "mh.xlsx",
+        ["STT", "Mã hộ", "Thôn", "Họ và tên", "Năm sinh", "Giới tính", "Quan hệ với chủ hộ"],
+        [(1, "H1", "Thôn Đông", "Lò Văn Một", 1970, "Nam", "Chủ hộ"),
+         (2, "H1", "Thôn Đông", "Lò Thị Hai", 1972, "Nữ", "Vợ"),
+         (3, "H2", "Thôn Đông", "Hà Văn Bốn", 1980, "Nam", "Chủ hộ")],
+    )  # fmt: skip
+    plan = plan_of(commune, path)
+    assert [(h.code, len(h.members)) for h in plan.households] == [("H1", 2), ("H2", 1)]
+    assert not plan.notes
