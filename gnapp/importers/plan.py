@@ -344,6 +344,40 @@ def _codes_of_people(
     return code_column if others >= 2 else None
 
 
+def _heads_apart(
+    sheet: Sheet, header: Header, mapping: Mapping[int, str], layout: str
+) -> str | None:
+    """What to say of a list that writes each head in columns of its own ("Thông tin chủ hộ":
+    name, birth year, ID) and the members in others ("Thành viên trong hộ"), the head's row
+    leaving the members' name empty: a layout the import cannot read (each field is read from
+    one column), said with the sheet and the columns. None for any other list."""
+    fields = {f: c for c, f in mapping.items()}
+    if layout != MEMBER_LAYOUT or not {"household.head_name", "member.full_name"} <= fields.keys():
+        return None
+    head, member = fields["household.head_name"], fields["member.full_name"]
+    rows = [
+        index + 1
+        for index in range(header.data_row, len(sheet.rows))
+        if parsing.text(sheet.cell(index, head)) and not parsing.text(sheet.cell(index, member))
+    ]
+    if not rows:
+        return None
+    headings = {column.index: column.text for column in header.columns}
+    return tr(
+        "Trang “{sheet}”: chủ hộ được ghi ở cột {head} “{head_heading}” còn thành viên ở cột "
+        "{member} “{member_heading}” (dòng {rows}, ... không ghi tên ở cột {member}). Phần mềm "
+        "chưa đọc được cách ghi này: mỗi trường chỉ đọc từ một cột, nên ngày sinh, số CCCD của "
+        "chủ hộ ở cột riêng sẽ bị bỏ qua hoặc các dòng bị loại. Hãy ghi mỗi người một dòng, "
+        "chủ hộ cũng ghi tên ở cột {member} với quan hệ “Chủ hộ”, rồi nhập lại.",
+        sheet=sheet.name,
+        head=column_letter(head),
+        head_heading=headings.get(head, ""),
+        member=column_letter(member),
+        member_heading=headings.get(member, ""),
+        rows=", ".join(map(str, rows[:3])),
+    )
+
+
 # --- villages ---------------------------------------------------------------------------------
 
 
@@ -1040,6 +1074,8 @@ def build_plan(
     not_codes = _codes_of_people(source.sheet, source.header, mapping, layout)
     grouping = {c: f for c, f in mapping.items() if c != not_codes}
     builder = _Builder(db, source.path, source.sheet, source.header, grouping, layout, today)
+    if (apart := _heads_apart(source.sheet, source.header, grouping, layout)) is not None:
+        builder.notes.append(apart)
     if not_codes is not None:
         builder.notes.append(
             tr(

@@ -285,3 +285,25 @@ def test_household_codes_on_every_member_row_still_group(commune, tmp_path):
     plan = plan_of(commune, path)
     assert [(h.code, len(h.members)) for h in plan.households] == [("H1", 2), ("H2", 1)]
     assert not plan.notes
+
+
+def test_heads_in_columns_of_their_own_are_explained(commune, tmp_path):
+    """ "Thông tin chủ hộ" and "Thành viên trong hộ" side by side, the head's row leaving the
+    members' columns empty: not readable, and the preview says so naming sheet and columns."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "DS"
+    ws.append(["STT", "Thôn", "Thông tin chủ hộ", None, "Thành viên trong hộ", None, None])
+    ws.append([None, None, "Họ và tên", "Năm sinh", "Họ và tên", "Năm sinh", "Quan hệ"])
+    for merged in ("A1:A2", "B1:B2", "C1:D1", "E1:G1"):
+        ws.merge_cells(merged)
+    ws.append([1, "Thôn Đông", "Lò Văn Một", 1970])
+    ws.append([None, None, None, None, "Lò Thị Hai", 1972, "Vợ"])
+    book.save(tmp_path / "tach.xlsx")
+    plan = plan_of(commune, tmp_path / "tach.xlsx")
+    assert plan.summary().households == 0
+    (note,) = [n for n in plan.notes if "chủ hộ được ghi ở cột" in n]
+    assert note.startswith(
+        "Trang “DS”: chủ hộ được ghi ở cột C “Thông tin chủ hộ / Họ và tên” còn thành viên ở "
+        "cột E “Thành viên trong hộ / Họ và tên” (dòng 3, ..."
+    )
