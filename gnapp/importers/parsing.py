@@ -174,10 +174,20 @@ def relation(value: Any) -> Parsed:
     written = text(value)
     if written is None:
         raise CellError(tr("Thiếu quan hệ với chủ hộ"))
-    found = _words("relations").get(heading_key(written))
-    if found is None:
-        return Parsed("other", [tr("Quan hệ “{written}” không rõ: ghi là “khác”", written=written)])
-    return Parsed(found)
+    words = _words("relations")
+    found = words.get(heading_key(written))
+    if found is not None:
+        return Parsed(found)
+    # "Vợ (đã mất)", "Con thứ 2", "Chủ hộ - ốm đau": a relation word with a note after it
+    parts = written.split()
+    for size in range(len(parts) - 1, 0, -1):
+        lead = " ".join(parts[:size]).rstrip(",;:-( ")
+        if (found := words.get(heading_key(lead))) is not None:
+            return Parsed(
+                found,
+                [tr("Quan hệ “{written}” được đọc là “{lead}”", written=written, lead=lead)],
+            )
+    return Parsed("other", [tr("Quan hệ “{written}” không rõ: ghi là “khác”", written=written)])
 
 
 def sex_of_relation(value: Any) -> str | None:

@@ -471,14 +471,22 @@ def _starts_signatures(row: list[Any]) -> bool:
 
 def _separator_village(row: list[Any]) -> str | None:
     """The village a separator row names ("I. Thôn Đông", or "I" and "Thôn Đông", alone in a
-    row above the village's households), None for any other row."""
+    row above the village's households, maybe with its counts: "12", "5 hộ"), None for any
+    other row."""
     values = [v for v in row if v is not None and not (isinstance(v, str) and not v.strip())]
-    texts = _texts_of(row)
-    if not 1 <= len(values) <= 2 or not texts:
+    if values and _is_ordinal(values[0]) and len(values) > 1:
+        values = values[1:]
+    named = [v for v in values if isinstance(v, str) and not _COUNT.fullmatch(v.strip())]
+    if len(named) != 1 or not all(
+        v is named[0] or isinstance(v, int | float) or _COUNT.fullmatch(str(v).strip())
+        for v in values
+    ):
         return None
-    if len(values) == 2 and not _is_ordinal(values[0]):
-        return None
-    return village_written(texts[-1])
+    return village_written(named[0])
+
+
+# A count written beside a separator's village ("12", "5 hộ", "14 người", "14 khẩu").
+_COUNT = re.compile(r"[0-9]+(?:\s*(?:hộ|người|khẩu|nhân khẩu|nk))?", re.IGNORECASE)
 
 
 def _is_ordinal(value: Any) -> bool:
@@ -765,6 +773,8 @@ class _Builder:
                     written = heading_key(parsing.text(cells[field_id]) or "")
                     cells[field_id] = codes.get(written, cells[field_id])
             if len(cells) < 2 or _is_footer(row):
+                if len(cells) == 1 and not _is_footer(row):
+                    self.name_alone(cells, excel)
                 continue
             line = tuple(cells.items())
             if self.repeats(cells, line, excel, current, by_code):
@@ -792,6 +802,25 @@ class _Builder:
             else:
                 household.members.append(member)
                 household.member_rows.append(excel)
+
+    def name_alone(self, cells: Cells, excel: int) -> None:
+        """A row holding a name and nothing else: not imported, but reported (and written to
+        the error report), never dropped unseen."""
+        name_field = next(iter(cells))
+        if name_field not in ("member.full_name", "household.head_name"):
+            return
+        self.orphans.append(excel)
+        self.problem(
+            excel,
+            name_field,
+            tr(
+                "Dòng {row} chỉ có họ tên “{name}”, không có thông tin nào khác: dòng này "
+                "không được nhập",
+                row=excel,
+                name=parsing.shown(cells[name_field]),
+            ),
+            ERROR,
+        )
 
     def signatures_from(self, index: int) -> None:
         """Rows under the signature block are not read: a warning for each that looks like

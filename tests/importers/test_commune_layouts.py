@@ -176,6 +176,8 @@ def test_the_village_of_an_address(commune, tmp_path):
         ("Tổng cộng", None),
         ("Bản thân", None),
         ("Nguyễn Văn An", None),
+        ("Tô Văn Hùng", None),
+        ("1. Tô Văn Hùng", None),
     ],
 )
 def test_village_written(written, village):
@@ -307,3 +309,47 @@ def test_heads_in_columns_of_their_own_are_explained(commune, tmp_path):
         "Trang “DS”: chủ hộ được ghi ở cột C “Thông tin chủ hộ / Họ và tên” còn thành viên ở "
         "cột E “Thành viên trong hộ / Họ và tên” (dòng 3, ..."
     )
+
+
+def test_separators_with_their_counts_and_a_name_like_a_village_word(commune, tmp_path):
+    """A separator may carry its counts ("Thôn Tây | 2 hộ | 5"); a member whose row holds only
+    a name that starts like a village word ("Tô", not "Tổ") is not a separator."""
+    path = files.write_xlsx(
+        tmp_path / "sl.xlsx",
+        ["STT", "Họ và tên", "Năm sinh", "Giới tính", "Quan hệ với chủ hộ", "Số khẩu"],
+        [("I", "Thôn Tây", None, None, "2 hộ", 3),
+         (1, "Lò Văn Một", 1970, "Nam", "Chủ hộ"),
+         (2, "Lò Thị Hai", 1972, "Nữ", "Vợ"),
+         (3, "Tô Văn Hùng"),
+         (4, "Hà Văn Bốn", 1980, "Nam", "Chủ hộ")],
+    )  # fmt: skip
+    plan = plan_of(commune, path)
+    assert [(h.village, len(h.members)) for h in plan.households] == [
+        ("Thôn Tây", 2),
+        ("Thôn Tây", 1),
+    ]
+    (problem,) = plan.problems  # Tô Văn Hùng's row: reported, not read as a separator
+    assert (problem.row, problem.column, problem.severity) == (8, "B", "error")
+    assert problem.message == (
+        "Dòng 8 chỉ có họ tên “Tô Văn Hùng”, không có thông tin nào khác: dòng này không được nhập"
+    )
+    assert plan.rejected_rows()[8] == [problem.message]
+
+
+@pytest.mark.parametrize(
+    ("written", "code", "lead"),
+    [
+        ("Vợ (đã mất)", "spouse", "Vợ"),
+        ("Con thứ 2", "child", "Con"),
+        ("Chủ hộ - ốm đau", "head", "Chủ hộ"),
+        ("Cháu nội (mồ côi)", "grandchild", "Cháu nội"),
+    ],
+)
+def test_a_relation_word_with_a_note_after_it(written, code, lead):
+    parsed = parsing.relation(written)
+    assert parsed.value == code
+    assert parsed.warnings == [f"Quan hệ “{written}” được đọc là “{lead}”"]
+
+
+def test_an_unknown_relation_is_still_other():
+    assert parsing.relation("Người giúp việc").value == "other"
