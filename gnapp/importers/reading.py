@@ -198,11 +198,12 @@ def _missing_sheet(path: Path, name: str, names: list[str]) -> ImportFileError:
 
 
 def _read_spreadsheet_xml(path: Path, sheet: str | None) -> Sheet:
+    data = _read_bytes(path)
     try:
-        name, rows, merged = spreadsheet_xml.read_worksheet(_read_bytes(path), sheet)
+        name, rows, merged = spreadsheet_xml.read_worksheet(data, sheet)
     except spreadsheet_xml.MissingSheet as missing:
         raise _missing_sheet(path, sheet or "", missing.names) from None
-    return Sheet(name or path.stem, rows, merged)
+    return Sheet(name or path.stem, rows, merged, book=spreadsheet_xml.sheet_names(data))
 
 
 def _read_spreadsheet(path: Path, sheet: str | None) -> Sheet:

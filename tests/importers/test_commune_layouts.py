@@ -353,3 +353,12 @@ def test_a_relation_word_with_a_note_after_it(written, code, lead):
 
 def test_an_unknown_relation_is_still_other():
     assert parsing.relation("Người giúp việc").value == "other"
+
+
+def test_a_notes_sheet_first_in_an_excel_2003_xml_file(commune, tmp_path):
+    path = files.write_spreadsheet_xml(tmp_path / "x.xls", files.MEMBER_HEADINGS, files.MEMBERS)
+    plan = plan_of(commune, path)
+    assert plan.sheet.name == "Danh sách" and plan.summary().households == 2
+    assert "Trang “Ghi chú” không có dòng tiêu đề cột: đọc danh sách ở trang “Danh sách”." in (
+        plan.notes
+    )
