@@ -74,6 +74,7 @@ class _Rules:
     runs: dict[str, dict[tuple[str, ...], float]]  # field -> run of words -> weight
     exact: dict[str, frozenset[str]]  # field -> headings that alone name it
     pairs: dict[str, tuple[str, frozenset[str]]]  # field -> (field of the upper heading, subs)
+    pairs_written: dict[str, frozenset[str]]  # field -> its subs in lower case, with diacritics
     longest: int
 
 
@@ -97,6 +98,11 @@ def _rules() -> _Rules:
         },
         pairs={
             f["id"]: (f["over"], frozenset(heading_key(h) for h in f["under"]))
+            for f in catalogue["fields"]
+            if "over" in f
+        },
+        pairs_written={
+            f["id"]: frozenset(" ".join(h.lower().split()) for h in f["under"])
             for f in catalogue["fields"]
             if "over" in f
         },
@@ -183,13 +189,24 @@ def column_scores(parts: tuple[str, ...]) -> dict[str, float]:
     for part in parts[:-1]:
         for field_id, score in _text_scores(part).items():
             scores[field_id] = scores.get(field_id, 0.0) + score * rules.upper_weight
+    if len(parts) > 1:
+        # a sub-heading that is the first words of its group heading ("Họ" under "Họ và tên")
+        # is a part of the group's own field
+        own, group = heading_words(parts[-1]), heading_words(parts[-2])
+        if own and len(own) < len(group) and group[: len(own)] == own:
+            for field_id, score in _text_scores(parts[-2]).items():
+                scores[field_id] = max(scores.get(field_id, 0.0), score)
     last = " ".join(heading_words(parts[-1])) or heading_key(parts[-1])
     for field_id, keys in rules.exact.items():
         if last in keys:
             scores[field_id] = scores.get(field_id, 0.0) + 2 * rules.threshold
+    # "Năm" (the year's column) and "Nam" (the male one) fold alike: written with its
+    # diacritics, a sub-heading picks its own field
+    written = " ".join(parts[-1].lower().split())
+    as_written = {f for f, subs in rules.pairs_written.items() if written in subs}
     for field_id, (over, keys) in rules.pairs.items():
         above = sum(_text_scores(part).get(over, 0.0) for part in parts[:-1])
-        if last in keys and above > 0:
+        if last in keys and above > 0 and (not as_written or field_id in as_written):
             scores[field_id] = 2 * rules.threshold + above
     return {f: score for f, score in scores.items() if score > 0}
 
@@ -200,7 +217,11 @@ def _sub_heading_split(parts: tuple[str, ...]) -> tuple[str, ...]:
     *words, last = heading_key(_without_legend(parts[-1])).split() or [""]
     rules = _rules()
     subs = set().union(*rules.exact.values(), *(keys for _, keys in rules.pairs.values()))
-    # "Giới tính (Nam/Nữ)" lists both sub-headings: a note, not one of them
+    # "Giới tính (Nam/Nữ)" lists both sub-headings: a note, not one of them; "Họ và tên" is
+    # one heading, not "Họ và" over "Tên"
+    whole = tuple(w for w in [*words, last] if w not in rules.stop_words)
+    if any(whole in runs for runs in rules.runs.values()):
+        return parts
     if words and last in subs and words[-1] not in subs and _text_scores(" ".join(words)):
         return (*parts[:-1], " ".join(words), last)
     return parts
@@ -267,6 +288,16 @@ def _merged_across(sheet: Sheet, row: int, column: int) -> bool:
     )
 
 
+def _is_sub_heading(sheet: Sheet, header_row: int, column: int, value: Any) -> bool:
+    """A heading read under the group heading above it ("Họ" under "Họ và tên")."""
+    if not isinstance(value, str):
+        return False
+    origin = _merged_origin(sheet, header_row, column)
+    above = _cell_text(sheet.cell(*origin) if origin else sheet.cell(header_row, column))
+    scores = column_scores((above, value)) if above else {}
+    return bool(scores) and max(scores.values()) >= _rules().threshold
+
+
 def _continues_header(sheet: Sheet, header_row: int, row: int) -> bool:
     """The row below the header holds its sub-headings (Nam / Nữ): every cell is a heading,
     and one at least stands under a group heading, a cell merged across or left empty for the
@@ -274,7 +305,11 @@ def _continues_header(sheet: Sheet, header_row: int, row: int) -> bool:
     called "Sinh", sex "Nam", village "Thôn 1") stands under headings of its own."""
     cells = sheet.rows[row] if row < len(sheet.rows) else []
     values = _texts(cells)
-    if not values or not all(_is_heading(value) for value in values):
+    if not values or not all(
+        _is_heading(value) or _is_sub_heading(sheet, header_row, column, value)
+        for column, value in enumerate(cells)
+        if value is not None
+    ):
         return False
     return any(
         value is not None

@@ -512,6 +512,17 @@ _BIRTH_COLUMNS = (
 )
 
 
+def _join_birth_date(cells: Cells) -> None:
+    """A birth date written in three columns ("Ngày tháng năm sinh" over Ngày | Tháng | Năm)
+    as one text in the year's cell, "d/m/yyyy", or the year alone when the day or the month is
+    not written."""
+    day = parsing.text(cells.get("member.birth_day"))
+    month = parsing.text(cells.get("member.birth_month"))
+    year = parsing.text(cells["member.birth_year"])
+    if day and month and year:
+        cells["member.birth_year"] = f"{day}/{month}/{year}"
+
+
 class _Builder:
     def __init__(
         self,
@@ -577,11 +588,16 @@ class _Builder:
         errors_before = len(self.problems)
         self.check_texts(cells, excel)
         name = parsing.text(cells.get("member.full_name"))
+        if given := parsing.text(cells.get("member.given_name")):
+            # "Họ và tên" over "Họ (và tên đệm)" | "Tên": the name written in two cells
+            name = f"{name} {given}" if name else given
         if name is None and self.layout == HOUSEHOLD_LAYOUT:
             name = parsing.text(cells.get("household.head_name"))
         if name is None:
             self.problem(excel, "member.full_name", tr("Thiếu họ tên"), ERROR)
         born: str | None = None
+        if "member.birth_year" in cells:
+            _join_birth_date(cells)
         birth_field, sex_of_column = self.birth_column(cells, excel)
         try:
             if birth_field is not None:
@@ -615,6 +631,8 @@ class _Builder:
         column, or the Nam or Nữ sub-column of a "Năm sinh" heading, which tells the sex."""
         if "member.birth_date" in cells:
             return "member.birth_date", None
+        if "member.birth_year" in cells:
+            return "member.birth_year", None
         written = [(field_id, sex) for field_id, sex in _BIRTH_COLUMNS if field_id in cells]
         if len(written) > 1:
             self.problem(
@@ -623,7 +641,11 @@ class _Builder:
             return None, None
         if written:
             return written[0]
-        mapped = [field_id for field_id, _ in _BIRTH_COLUMNS if field_id in self.columns]
+        mapped = [
+            field_id
+            for field_id in (*(f for f, _ in _BIRTH_COLUMNS), "member.birth_year")
+            if field_id in self.columns
+        ]
         return (mapped[0] if mapped else "member.birth_date"), None
 
     def check_texts(self, cells: Cells, excel: int) -> None:

@@ -362,3 +362,65 @@ def test_a_notes_sheet_first_in_an_excel_2003_xml_file(commune, tmp_path):
     assert "Trang “Ghi chú” không có dòng tiêu đề cột: đọc danh sách ở trang “Danh sách”." in (
         plan.notes
     )
+
+
+@pytest.mark.parametrize("family", ["Họ và tên đệm", "Họ", "Họ đệm"])
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_a_name_written_in_two_columns(commune, tmp_path, family, suffix):
+    """ "Họ và tên" over "Họ (và tên đệm)" | "Tên": one name, not a member's name and a
+    head's (the "Tên" column was taken for the head's name, the names cut in two)."""
+    top = ["STT", "Thôn", "Họ và tên", None, "Năm sinh", "Giới tính", "Quan hệ với chủ hộ"]
+    sub = [None, None, family, "Tên", None, None, None]
+    rows = [
+        [1, "Thôn Đông", "Lò Văn", "Một", 1970, "Nam", "Chủ hộ"],
+        [2, None, "Lò Thị", "Hai", 1972, "Nữ", "Vợ"],
+    ]
+    path = tmp_path / f"ten{suffix}"
+    if suffix == ".xlsx":
+        book = openpyxl.Workbook()
+        ws = book.active
+        for row in (top, sub, *rows):
+            ws.append(row)
+        for merged in ("A1:A2", "B1:B2", "C1:D1", "E1:E2", "F1:F2", "G1:G2"):
+            ws.merge_cells(merged)
+        book.save(path)
+    else:
+        import csv
+
+        with open(path, "w", encoding="utf-8", newline="") as out:
+            csv.writer(out).writerows(
+                [["" if v is None else v for v in row] for row in (top, sub, *rows)]
+            )
+    source = open_source(commune.db, path)
+    assert (source.mapping[2], source.mapping[3]) == ("member.full_name", "member.given_name")
+    plan = build_plan(commune.db, source, today=TODAY)
+    assert [m["full_name"] for m in plan.households[0].members] == ["Lò Văn Một", "Lò Thị Hai"]
+    assert not plan.problems
+
+
+def test_a_birth_date_in_three_columns(commune, tmp_path):
+    """ "Ngày tháng năm sinh" over Ngày | Tháng | Năm: one date (the "Năm" column is the
+    year's, not the male column of "Năm sinh" over Nam | Nữ, which folds alike)."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["STT", "Thôn", "Họ và tên", "Ngày tháng năm sinh", None, None, "Giới tính",
+               "Quan hệ với chủ hộ"])  # fmt: skip
+    ws.append([None, None, None, "Ngày", "Tháng", "Năm"])
+    for merged in ("A1:A2", "B1:B2", "C1:C2", "D1:F1", "G1:G2", "H1:H2"):
+        ws.merge_cells(merged)
+    ws.append([1, "Thôn Đông", "Lò Văn Một", 12, 4, 1968, "Nam", "Chủ hộ"])
+    ws.append([2, None, "Lò Thị Hai", None, None, 1972, "Nữ", "Vợ"])
+    book.save(tmp_path / "ngay.xlsx")
+    source = open_source(commune.db, tmp_path / "ngay.xlsx")
+    assert [source.mapping[c] for c in (3, 4, 5)] == [
+        "member.birth_day",
+        "member.birth_month",
+        "member.birth_year",
+    ]
+    plan = build_plan(commune.db, source, today=TODAY)
+    members = plan.households[0].members
+    assert [(m["birth_date"], m["sex"]) for m in members] == [
+        ("1968-04-12", "male"),
+        ("1972", "female"),
+    ]
+    assert not plan.problems
