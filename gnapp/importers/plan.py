@@ -279,8 +279,28 @@ def open_source(db: sqlite_utils.Database, path: str | Path, sheet: str | None =
     remembered = remembered_mapping(db, header)
     suggested = {g.column.index: g.field for g in guesses if g.field is not None}
     mapping = remembered if remembered is not None else suggested
+    _fill_merged_down(grid, header.data_row, {c for c, f in mapping.items() if f != IGNORE})
     others = [name for name in grid.book if name != grid.name and name not in passed_over]
     return Source(path, grid, header, mapping, remembered is not None, guesses, passed_over, others)
+
+
+def _fill_merged_down(sheet: Sheet, data_row: int, columns: set[int]) -> None:
+    """A cell of a mapped column merged down over several rows of the list (the village over
+    its households, the code and status over a household's members) holds its value on each of
+    those rows, as Excel shows it; a cell merged across only (a separator "I. Thôn Đông") stays
+    one cell, and so does a note merged down an ignored column."""
+    for r0, c0, r1, _ in sheet.merged:
+        if r0 < data_row or r1 == r0 or c0 not in columns:
+            continue
+        value = sheet.cell(r0, c0)
+        if value is None:
+            continue
+        for row in range(r0 + 1, min(r1, len(sheet.rows) - 1) + 1):
+            cells = sheet.rows[row]
+            if len(cells) <= c0:
+                cells.extend([None] * (c0 + 1 - len(cells)))
+            if cells[c0] is None:
+                cells[c0] = value
 
 
 def remembered_mapping(db: sqlite_utils.Database, header: Header) -> dict[int, str] | None:

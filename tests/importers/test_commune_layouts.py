@@ -424,3 +424,39 @@ def test_a_birth_date_in_three_columns(commune, tmp_path):
         ("1972", "female"),
     ]
     assert not plan.problems
+
+
+def test_a_village_merged_down_over_its_households(commune, tmp_path):
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["STT", "Thôn", "Họ và tên chủ hộ", "Năm sinh", "Giới tính", "Số nhân khẩu"])
+    ws.append([1, "Thôn Tây", "Lò Văn Một", 1970, "Nam", 3])
+    ws.append([2, None, "Hà Văn Hai", 1980, "Nam", 2])
+    ws.append([3, None, "Vi Thị Ba", 1972, "Nữ", 1])
+    ws.append([4, "Thôn Đông", "Bùi Văn Bốn", 1960, "Nam", 1])
+    ws.merge_cells("B2:B4")
+    book.save(tmp_path / "gop.xlsx")
+    plan = plan_of(commune, tmp_path / "gop.xlsx")
+    assert [h.village for h in plan.households] == ["Thôn Tây"] * 3 + ["Thôn Đông"]
+    assert plan.summary().rejected == 0
+
+
+def test_household_cells_merged_down_over_its_members(commune, tmp_path):
+    """STT, code, village and status merged down over each household's member rows, no
+    relation column: one household per code, not one per row."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["STT", "Mã hộ", "Thôn", "Họ và tên", "Năm sinh", "Giới tính", "Phân loại hộ"])
+    ws.append([1, "H01", "Thôn Đông", "Lò Văn Một", 1970, "Nam", "Cận nghèo"])
+    ws.append([None, None, None, "Lò Thị Hai", 1972, "Nữ"])
+    ws.append([2, "H02", "Thôn Đông", "Hà Văn Ba", 1980, "Nam", "Nghèo"])
+    for merged in ("A2:A3", "B2:B3", "C2:C3", "G2:G3"):
+        ws.merge_cells(merged)
+    book.save(tmp_path / "gop.xlsx")
+    plan = plan_of(commune, tmp_path / "gop.xlsx")
+    assert plan.layout == "member"
+    assert [(h.code, h.status, len(h.members)) for h in plan.households] == [
+        ("H01", "near_poor", 2),
+        ("H02", "poor", 1),
+    ]
+    assert plan.summary().rejected == 0
