@@ -277,7 +277,7 @@ def _package_list(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
 def _package_build(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     from gnapp.core.vietnamese import format_number
     from gnapp.packages.build import build_package, choose_report
-    from gnapp.packages.commune import office_key
+    from gnapp.packages.commune import mail_recipient
     from gnapp.packages.mail import email_draft
 
     if args.kind is not None and args.period is None:
@@ -294,10 +294,7 @@ def _package_build(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
         encrypt=False if args.no_encrypt else None,
         progress=progress_on_stderr(),
     )
-    office = office_key(cdb.db)
-    draft = email_draft(
-        built.manifest, built.path, built.size, office.owner_name if office else None
-    )
+    draft = email_draft(built.manifest, built.path, built.size, mail_recipient(cdb.db))
     print(tr("Đã lưu gói {path} ({size} byte).", path=built.path, size=format_number(built.size)))
     print(
         tr(

@@ -293,6 +293,7 @@ def _tell(notes: list[str]) -> None:
 def _build(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     from gnapp.reporting.builder import (
         OFFICIAL_KIND,
+        decisions_after,
         default_header,
         header_choices,
         write_report_files,
@@ -306,7 +307,7 @@ def _build(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     header = default_header(cdb.db, args.date or date.today(), args.number)
     if args.kind == "plan":
         return _build_plan(cdb, args, content, header)
-    _tell(signing_warnings(cdb.db, OFFICIAL_KIND, name=header.signer_name))
+    _tell(signing_warnings(cdb.db, OFFICIAL_KIND, name=header.signer_name, on=header.date))
     figure_sets = (
         [s.strip() for s in args.figure_sets.split(",") if s.strip()]
         if args.figure_sets is not None
@@ -315,6 +316,7 @@ def _build(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     built = write_report_files(
         cdb.db, args.kind, args.period, content, awards, header, args.out, figure_sets=figure_sets
     )
+    _tell(decisions_after(built.figures, header.date))
     report_id = save_report(
         cdb,
         args.kind,
@@ -344,7 +346,7 @@ def _build_plan(cdb: CommuneDatabase, args: argparse.Namespace, content: dict, h
     if args.figure_sets is not None:
         raise CliError(tr("Kế hoạch không chọn nhóm số liệu (--figure-sets)."))
     year = plan_year(args.period)
-    _tell(plan_warnings(cdb.db, year, header.signer_name))
+    _tell(plan_warnings(cdb.db, year, header.signer_name, header.date))
     built = write_plan_files(cdb.db, year, content, header, args.out)
     print(tr("Đã ghi {pdf} và {xlsx}.", pdf=built.pdf, xlsx=built.xlsx))
     return 0

@@ -253,7 +253,7 @@ def _xlsform(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
 def _document(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
     from gnapp.review.documents import document_notes, write_document
 
-    for note in document_notes(cdb.db, args.round, args.kind):
+    for note in document_notes(cdb.db, args.round, args.kind, args.date):
         print(tr("Lưu ý: {note}", note=note), file=sys.stderr)
     written = write_document(
         cdb.db,

@@ -5,6 +5,7 @@ cite (forms/documents/legal-acts.json, each act once)."""
 from __future__ import annotations
 
 import functools
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -133,12 +134,20 @@ def signer_titles() -> tuple[str, ...]:
     return tuple(_issuers_file()["signer_titles"])
 
 
+def signer_title(title: str) -> str:
+    """The signer's title as a signing block prints it: in capitals, as Nghị định 30/2020 asks
+    ("Phó chủ tịch" typed gives "PHÓ CHỦ TỊCH")."""
+    return " ".join(unicodedata.normalize("NFC", title).split()).upper()
+
+
 def signing_marks(kind: str, title: str) -> tuple[str, ...]:
     """The lines above the signer's title for a document of ``kind``: "TM. ỦY BAN NHÂN DÂN"
-    when the committee issues it, then "KT. CHỦ TỊCH" when a deputy signs for the chair."""
+    when the committee issues it, then "KT. CHỦ TỊCH" when a deputy signs for the chair
+    (the title however it was typed: "Phó chủ tịch" is a deputy too)."""
     raw = _issuers_file()
     issued_by = raw["issuers"][document_kind(kind).issuer]
-    deputy = raw["signer_titles"].get(title, {}).get("for", "")
+    titles = {signer_title(known): entry for known, entry in raw["signer_titles"].items()}
+    deputy = titles.get(signer_title(title), {}).get("for", "")
     return tuple(line for line in (issued_by["on_behalf"], deputy) if line)
 
 

@@ -22,7 +22,8 @@ IGNORE = "ignore"
 _SCAN_ROWS = 40
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _PARENTHESISED = re.compile(r"[(\[]([^)\]]*)[)\]]")
-_COLUMN_NUMBER = re.compile(r"\(?[0-9a-zA-Z]{1,3}\)?")
+# A column's number under its heading: "1", "(1)", "A", "(A)", "(12a)"; not a word ("Mai").
+_COLUMN_NUMBER = re.compile(r"\([0-9a-zA-Z]{1,3}\)|[0-9]{1,3}[a-zA-Z]?|[a-zA-Z]")
 
 
 @functools.lru_cache(maxsize=8192)  # the same few words fill whole columns (Nam, Nữ, Con, ...)
@@ -73,6 +74,7 @@ class _Rules:
     runs: dict[str, dict[tuple[str, ...], float]]  # field -> run of words -> weight
     exact: dict[str, frozenset[str]]  # field -> headings that alone name it
     pairs: dict[str, tuple[str, frozenset[str]]]  # field -> (field of the upper heading, subs)
+    pairs_written: dict[str, frozenset[str]]  # field -> its subs in lower case, with diacritics
     longest: int
 
 
@@ -99,7 +101,36 @@ def _rules() -> _Rules:
             for f in catalogue["fields"]
             if "over" in f
         },
+        pairs_written={
+            f["id"]: frozenset(" ".join(h.lower().split()) for h in f["under"])
+            for f in catalogue["fields"]
+            if "over" in f
+        },
         longest=max(len(run) for field_runs in runs.values() for run in field_runs),
+    )
+
+
+# A legend in a heading: codes and what each means, "(1: Nam; 0: Nữ)", "(1 = Nghèo, 2 = Cận nghèo)".
+_LEGEND_PAIR = re.compile(r"(?:^|[,;/]|\s)\s*([0-9]{1,2})\s*[:=\-]\s*([^,;:=/()0-9]+)")
+_LEGEND_PAIR_AFTER = re.compile(r"([^,;:=/()0-9]+?)\s*[:=\-]\s*([0-9]{1,2})\b")  # "Nam: 1"
+
+
+@functools.lru_cache(maxsize=1024)
+def heading_legend(text: str) -> dict[str, str]:
+    """The codes a heading's legend gives ("Giới tính (1: Nam; 0: Nữ)" or "(Nam: 1, Nữ: 0)"
+    -> {"1": "Nam", "0": "Nữ"}): two codes at least, in parentheses; empty when none."""
+    for inside in _PARENTHESISED.findall(text):
+        pairs = {code: word.strip() for code, word in _LEGEND_PAIR.findall(inside)}
+        if len(pairs) < 2:
+            pairs = {code: word.strip() for word, code in _LEGEND_PAIR_AFTER.findall(inside)}
+        if len(pairs) >= 2 and all(pairs.values()):
+            return pairs
+    return {}
+
+
+def _without_legend(text: str) -> str:
+    return _PARENTHESISED.sub(
+        lambda match: " " if heading_legend(match.group(0)) else match.group(0), text
     )
 
 
@@ -114,7 +145,7 @@ def heading_words(text: str) -> tuple[str, ...]:
         is_note = not any(ch.isalpha() for ch in "".join(inside)) or set(inside) <= rules.note_words
         return " " if is_note else f" {match.group(1)} "
 
-    words = heading_key(_PARENTHESISED.sub(without_note, text)).split()
+    words = heading_key(_PARENTHESISED.sub(without_note, _without_legend(text))).split()
     return tuple(word for word in words if word not in rules.stop_words)
 
 
@@ -158,13 +189,24 @@ def column_scores(parts: tuple[str, ...]) -> dict[str, float]:
     for part in parts[:-1]:
         for field_id, score in _text_scores(part).items():
             scores[field_id] = scores.get(field_id, 0.0) + score * rules.upper_weight
+    if len(parts) > 1:
+        # a sub-heading that is the first words of its group heading ("Họ" under "Họ và tên")
+        # is a part of the group's own field
+        own, group = heading_words(parts[-1]), heading_words(parts[-2])
+        if own and len(own) < len(group) and group[: len(own)] == own:
+            for field_id, score in _text_scores(parts[-2]).items():
+                scores[field_id] = max(scores.get(field_id, 0.0), score)
     last = " ".join(heading_words(parts[-1])) or heading_key(parts[-1])
     for field_id, keys in rules.exact.items():
         if last in keys:
             scores[field_id] = scores.get(field_id, 0.0) + 2 * rules.threshold
+    # "Năm" (the year's column) and "Nam" (the male one) fold alike: written with its
+    # diacritics, a sub-heading picks its own field
+    written = " ".join(parts[-1].lower().split())
+    as_written = {f for f, subs in rules.pairs_written.items() if written in subs}
     for field_id, (over, keys) in rules.pairs.items():
         above = sum(_text_scores(part).get(over, 0.0) for part in parts[:-1])
-        if last in keys and above > 0:
+        if last in keys and above > 0 and (not as_written or field_id in as_written):
             scores[field_id] = 2 * rules.threshold + above
     return {f: score for f, score in scores.items() if score > 0}
 
@@ -172,10 +214,14 @@ def column_scores(parts: tuple[str, ...]) -> dict[str, float]:
 def _sub_heading_split(parts: tuple[str, ...]) -> tuple[str, ...]:
     """A heading ending with a sub-heading's word, written in one cell ("Giới tính Nam",
     "Năm sinh (Nữ)"), read as that heading over the sub-heading."""
-    *words, last = heading_key(parts[-1]).split() or [""]
+    *words, last = heading_key(_without_legend(parts[-1])).split() or [""]
     rules = _rules()
     subs = set().union(*rules.exact.values(), *(keys for _, keys in rules.pairs.values()))
-    # "Giới tính (Nam/Nữ)" lists both sub-headings: a note, not one of them
+    # "Giới tính (Nam/Nữ)" lists both sub-headings: a note, not one of them; "Họ và tên" is
+    # one heading, not "Họ và" over "Tên"
+    whole = tuple(w for w in [*words, last] if w not in rules.stop_words)
+    if any(whole in runs for runs in rules.runs.values()):
+        return parts
     if words and last in subs and words[-1] not in subs and _text_scores(" ".join(words)):
         return (*parts[:-1], " ".join(words), last)
     return parts
@@ -236,9 +282,40 @@ def _merged_down_from(sheet: Sheet, row: int) -> bool:
     return any(r0 == row and r1 > row for r0, _, r1, _ in sheet.merged)
 
 
-def _continues_header(sheet: Sheet, row: int) -> bool:
-    values = _texts(sheet.rows[row]) if row < len(sheet.rows) else []
-    return bool(values) and all(_is_heading(value) for value in values)
+def _merged_across(sheet: Sheet, row: int, column: int) -> bool:
+    return any(
+        r0 <= row <= r1 and c0 <= column <= c1 and c1 > c0 for r0, c0, r1, c1 in sheet.merged
+    )
+
+
+def _is_sub_heading(sheet: Sheet, header_row: int, column: int, value: Any) -> bool:
+    """A heading read under the group heading above it ("Họ" under "Họ và tên")."""
+    if not isinstance(value, str):
+        return False
+    origin = _merged_origin(sheet, header_row, column)
+    above = _cell_text(sheet.cell(*origin) if origin else sheet.cell(header_row, column))
+    scores = column_scores((above, value)) if above else {}
+    return bool(scores) and max(scores.values()) >= _rules().threshold
+
+
+def _continues_header(sheet: Sheet, header_row: int, row: int) -> bool:
+    """The row below the header holds its sub-headings (Nam / Nữ): every cell is a heading,
+    and one at least stands under a group heading, a cell merged across or left empty for the
+    group heading on its left. A data row whose cells happen to read as headings (a member
+    called "Sinh", sex "Nam", village "Thôn 1") stands under headings of its own."""
+    cells = sheet.rows[row] if row < len(sheet.rows) else []
+    values = _texts(cells)
+    if not values or not all(
+        _is_heading(value) or _is_sub_heading(sheet, header_row, column, value)
+        for column, value in enumerate(cells)
+        if value is not None
+    ):
+        return False
+    return any(
+        value is not None
+        and (sheet.cell(header_row, column) is None or _merged_across(sheet, header_row, column))
+        for column, value in enumerate(cells)
+    )
 
 
 def _is_column_numbers(row: list[Any]) -> bool:
@@ -267,7 +344,7 @@ def find_header(sheet: Sheet) -> Header:
     above = sheet.rows[first - 1] if first > 0 else []
     if len(_texts(above)) >= 2 and (_merged_down_from(sheet, first - 1) or _score(above) >= 1):
         first -= 1
-    if last + 1 < len(sheet.rows) and _continues_header(sheet, last + 1):
+    if last + 1 < len(sheet.rows) and _continues_header(sheet, last, last + 1):
         last += 1
     data_row = last + 1
     if data_row < len(sheet.rows) and _is_column_numbers(sheet.rows[data_row]):

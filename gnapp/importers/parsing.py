@@ -88,6 +88,17 @@ def birth_date(value: Any, today: date) -> Parsed:
         number = float(value)
         if number.is_integer() and _FIRST_YEAR <= number <= today.year:
             result = str(int(number))
+        elif number.is_integer() and 0 <= number < 100:
+            # a year written with two digits ("68"): 19yy, or 20yy when that is not later
+            # than this year, as for "d/m/yy"
+            result = str(_full_year(int(number), today))
+            warnings.append(
+                tr(
+                    "Năm sinh “{written}” chỉ có 2 chữ số: hiểu là năm {year}",
+                    written=shown(value),
+                    year=result,
+                )
+            )
         elif number.is_integer() and today.year < number < 3000:
             raise CellError(tr("Năm sinh {year} ở tương lai", year=int(number)))
         elif number.is_integer() and 3000 <= number < 2_958_466:
@@ -163,10 +174,20 @@ def relation(value: Any) -> Parsed:
     written = text(value)
     if written is None:
         raise CellError(tr("Thiếu quan hệ với chủ hộ"))
-    found = _words("relations").get(heading_key(written))
-    if found is None:
-        return Parsed("other", [tr("Quan hệ “{written}” không rõ: ghi là “khác”", written=written)])
-    return Parsed(found)
+    words = _words("relations")
+    found = words.get(heading_key(written))
+    if found is not None:
+        return Parsed(found)
+    # "Vợ (đã mất)", "Con thứ 2", "Chủ hộ - ốm đau": a relation word with a note after it
+    parts = written.split()
+    for size in range(len(parts) - 1, 0, -1):
+        lead = " ".join(parts[:size]).rstrip(",;:-( ")
+        if (found := words.get(heading_key(lead))) is not None:
+            return Parsed(
+                found,
+                [tr("Quan hệ “{written}” được đọc là “{lead}”", written=written, lead=lead)],
+            )
+    return Parsed("other", [tr("Quan hệ “{written}” không rõ: ghi là “khác”", written=written)])
 
 
 def sex_of_relation(value: Any) -> str | None:

@@ -21,7 +21,7 @@ import sqlite_utils
 
 from gnapp.core.household_checks import TEXT_LIMIT, TEXT_LIMITS, text_problem
 from gnapp.core.vietnamese import fold, nfc
-from gnapp.core.villages import VillageMatcher, village_bare
+from gnapp.core.villages import VillageMatcher, village_bare, village_written
 from gnapp.i18n import tr, tr_noop
 from gnapp.importers import parsing
 from gnapp.importers.headers import (
@@ -29,6 +29,8 @@ from gnapp.importers.headers import (
     ColumnGuess,
     Header,
     find_header,
+    heading_key,
+    heading_legend,
     import_fields,
     understand_columns,
 )
@@ -235,21 +237,71 @@ class Source:
     mapping: dict[int, str]
     remembered: bool  # the mapping was confirmed for a file of the same shape before
     guesses: list[ColumnGuess]  # how each heading was understood, and why some were not
+    passed_over: list[str] = field(default_factory=list)  # sheets before it without a list
+    other_sheets: list[str] = field(default_factory=list)  # the workbook's sheets not read
+
+
+def _read_list(path: Path, sheet: str | None) -> tuple[Sheet, Header, list[str]]:
+    """The sheet to import and its header: the one named, else the first sheet with a header
+    row (a cover or notes sheet first is passed over), with the sheets passed over. A named
+    sheet without a header is refused naming the sheets that have one."""
+    grid = read_sheet(path, sheet)
+    try:
+        return grid, find_header(grid), []
+    except ImportFileError as error:
+        passed_over = [grid.name]
+        for name in grid.book:
+            if name == grid.name:
+                continue
+            other = read_sheet(path, name)
+            try:
+                header = find_header(other)
+            except ImportFileError:
+                passed_over.append(name)
+                continue
+            if sheet is None:
+                return other, header, passed_over
+            raise ImportFileError(
+                tr(
+                    "{error} Trang “{other}” có danh sách: hãy chọn trang đó.",
+                    error=error,
+                    other=name,
+                )
+            ) from None
+        # no sheet has one: the sheet is named, the file too
+        raise ImportFileError(tr("Tệp “{name}”: {error}", name=path.name, error=error)) from None
 
 
 @paused_cycle_collection()
 def open_source(db: sqlite_utils.Database, path: str | Path, sheet: str | None = None) -> Source:
     path = Path(path)
-    grid = read_sheet(path, sheet)
-    try:
-        header = find_header(grid)
-    except ImportFileError as error:  # the sheet is named, the file too
-        raise ImportFileError(tr("Tệp “{name}”: {error}", name=path.name, error=error)) from None
+    grid, header, passed_over = _read_list(path, sheet)
     guesses = understand_columns(header)
     remembered = remembered_mapping(db, header)
     suggested = {g.column.index: g.field for g in guesses if g.field is not None}
     mapping = remembered if remembered is not None else suggested
-    return Source(path, grid, header, mapping, remembered is not None, guesses)
+    _fill_merged_down(grid, header.data_row, {c for c, f in mapping.items() if f != IGNORE})
+    others = [name for name in grid.book if name != grid.name and name not in passed_over]
+    return Source(path, grid, header, mapping, remembered is not None, guesses, passed_over, others)
+
+
+def _fill_merged_down(sheet: Sheet, data_row: int, columns: set[int]) -> None:
+    """A cell of a mapped column merged down over several rows of the list (the village over
+    its households, the code and status over a household's members) holds its value on each of
+    those rows, as Excel shows it; a cell merged across only (a separator "I. Thôn Đông") stays
+    one cell, and so does a note merged down an ignored column."""
+    for r0, c0, r1, _ in sheet.merged:
+        if r0 < data_row or r1 == r0 or c0 not in columns:
+            continue
+        value = sheet.cell(r0, c0)
+        if value is None:
+            continue
+        for row in range(r0 + 1, min(r1, len(sheet.rows) - 1) + 1):
+            cells = sheet.rows[row]
+            if len(cells) <= c0:
+                cells.extend([None] * (c0 + 1 - len(cells)))
+            if cells[c0] is None:
+                cells[c0] = value
 
 
 def remembered_mapping(db: sqlite_utils.Database, header: Header) -> dict[int, str] | None:
@@ -281,6 +333,70 @@ def detect_layout(sheet: Sheet, header: Header, mapping: Mapping[int, str]) -> s
         if len(set(written)) < len(written):
             return MEMBER_LAYOUT
     return HOUSEHOLD_LAYOUT
+
+
+def _codes_of_people(
+    sheet: Sheet, header: Header, mapping: Mapping[int, str], layout: str
+) -> int | None:
+    """The household-code column of a list of members with a relation column, when its codes
+    differ on every row, the rows of wives, children, ... included ("Mã cũ", "Mã số" of each
+    person): no household would have its head. None when the column groups households."""
+    fields = {f: c for c, f in mapping.items()}
+    if layout != MEMBER_LAYOUT or not {"household.code", "member.relation"} <= fields.keys():
+        return None
+    code_column, relation_column = fields["household.code"], fields["member.relation"]
+    codes: set[str] = set()
+    heads: dict[Any, bool] = {}  # relation written -> it is the head's
+    others = 0
+    for index in range(header.data_row, len(sheet.rows)):
+        code = parsing.text(sheet.cell(index, code_column))
+        if code is None:
+            continue
+        if code in codes:
+            return None  # a code shared by rows: households' codes
+        codes.add(code)
+        written = sheet.cell(index, relation_column)
+        if written not in heads:
+            try:
+                heads[written] = parsing.relation(written).value == "head"
+            except CellError:
+                heads[written] = True
+        others += not heads[written]
+    return code_column if others >= 2 else None
+
+
+def _heads_apart(
+    sheet: Sheet, header: Header, mapping: Mapping[int, str], layout: str
+) -> str | None:
+    """What to say of a list that writes each head in columns of its own ("Thông tin chủ hộ":
+    name, birth year, ID) and the members in others ("Thành viên trong hộ"), the head's row
+    leaving the members' name empty: a layout the import cannot read (each field is read from
+    one column), said with the sheet and the columns. None for any other list."""
+    fields = {f: c for c, f in mapping.items()}
+    if layout != MEMBER_LAYOUT or not {"household.head_name", "member.full_name"} <= fields.keys():
+        return None
+    head, member = fields["household.head_name"], fields["member.full_name"]
+    rows = [
+        index + 1
+        for index in range(header.data_row, len(sheet.rows))
+        if parsing.text(sheet.cell(index, head)) and not parsing.text(sheet.cell(index, member))
+    ]
+    if not rows:
+        return None
+    headings = {column.index: column.text for column in header.columns}
+    return tr(
+        "Trang “{sheet}”: chủ hộ được ghi ở cột {head} “{head_heading}” còn thành viên ở cột "
+        "{member} “{member_heading}” (dòng {rows}, ... không ghi tên ở cột {member}). Phần mềm "
+        "chưa đọc được cách ghi này: mỗi trường chỉ đọc từ một cột, nên ngày sinh, số CCCD của "
+        "chủ hộ ở cột riêng sẽ bị bỏ qua hoặc các dòng bị loại. Hãy ghi mỗi người một dòng, "
+        "chủ hộ cũng ghi tên ở cột {member} với quan hệ “Chủ hộ”, rồi nhập lại.",
+        sheet=sheet.name,
+        head=column_letter(head),
+        head_heading=headings.get(head, ""),
+        member=column_letter(member),
+        member_heading=headings.get(member, ""),
+        rows=", ".join(map(str, rows[:3])),
+    )
 
 
 # --- villages ---------------------------------------------------------------------------------
@@ -320,14 +436,84 @@ _FOOTERS = tuple(
         "Ngày",
     )
 )
+# What opens the signature block under a list: nothing below it is a row of the list.
+_SIGNATURES = tuple(
+    fold(word)
+    for word in (
+        "Người lập biểu",
+        "Người lập bảng",
+        "Người lập",
+        "Người tổng hợp",
+        "Cán bộ lập biểu",
+        "Xác nhận",
+        "Trưởng thôn",
+        "Trưởng ban",
+        "Chủ tịch",
+        "Phó chủ tịch",
+        "TM.",
+        "KT.",
+        "T/M",
+        "K/T",
+    )
+)
+_DATE_LINE = re.compile(r"\bngay\b.*\bthang\b.*\bnam\b")
+# A subtotal or total row: its first text says so, whatever the other cells hold ("Cộng" is
+# not "Công", a name: compared with its diacritics).
+_TOTAL = re.compile(r"(tổng cộng|tổng số|tổng|cộng)\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(19[5-9][0-9]|20[0-9]{2})\b")
 
 
+def _texts_of(row: list[Any]) -> list[str]:
+    return [v for v in row if isinstance(v, str) and v.strip()]
+
+
 def _is_footer(row: list[Any]) -> bool:
+    """A total row ("Cộng", "Tổng cộng: 25 hộ" with its sums) or a line of the signature block."""
     values = [v for v in row if v is not None]
-    return len(values) <= 3 and any(
-        isinstance(v, str) and fold(v).startswith(_FOOTERS) for v in values
+    texts = _texts_of(row)
+    if texts[:2] and any(_TOTAL.match(nfc(text.strip()).lower()) for text in texts[:2]):
+        return True
+    return len(values) <= 3 and any(fold(v).startswith(_FOOTERS) for v in texts)
+
+
+def _starts_signatures(row: list[Any]) -> bool:
+    """The first line of the signature block: "Người lập biểu", "TM. UBND XÃ", "CHỦ TỊCH",
+    the place and date ("Đông Hà, ngày 20 tháng 01 năm 2025")."""
+    values = [v for v in row if v is not None]
+    texts = _texts_of(row)
+    return (
+        0 < len(values) <= 4
+        and len(texts) == len(values)
+        and any(
+            fold(text).startswith(_SIGNATURES) or _DATE_LINE.search(fold(text)) for text in texts
+        )
     )
+
+
+def _separator_village(row: list[Any]) -> str | None:
+    """The village a separator row names ("I. Thôn Đông", or "I" and "Thôn Đông", alone in a
+    row above the village's households, maybe with its counts: "12", "5 hộ"), None for any
+    other row."""
+    values = [v for v in row if v is not None and not (isinstance(v, str) and not v.strip())]
+    if values and _is_ordinal(values[0]) and len(values) > 1:
+        values = values[1:]
+    named = [v for v in values if isinstance(v, str) and not _COUNT.fullmatch(v.strip())]
+    if len(named) != 1 or not all(
+        v is named[0] or isinstance(v, int | float) or _COUNT.fullmatch(str(v).strip())
+        for v in values
+    ):
+        return None
+    return village_written(named[0])
+
+
+# A count written beside a separator's village ("12", "5 hộ", "14 người", "14 khẩu").
+_COUNT = re.compile(r"[0-9]+(?:\s*(?:hộ|người|khẩu|nhân khẩu|nk))?", re.IGNORECASE)
+
+
+def _is_ordinal(value: Any) -> bool:
+    """ "I", "II.", "1", "A" written before a separator's village."""
+    written = parsing.text(value) or ""
+    return bool(re.fullmatch(r"[IVXLC]+\.?|[0-9]{1,3}\.?|[A-Z]\.?", written.strip().upper()))
 
 
 def _title_year(sheet: Sheet, header: Header) -> int | None:
@@ -345,6 +531,17 @@ _BIRTH_COLUMNS = (
     ("member.birth_date_male", "male"),
     ("member.birth_date_female", "female"),
 )
+
+
+def _join_birth_date(cells: Cells) -> None:
+    """A birth date written in three columns ("Ngày tháng năm sinh" over Ngày | Tháng | Năm)
+    as one text in the year's cell, "d/m/yyyy", or the year alone when the day or the month is
+    not written."""
+    day = parsing.text(cells.get("member.birth_day"))
+    month = parsing.text(cells.get("member.birth_month"))
+    year = parsing.text(cells["member.birth_year"])
+    if day and month and year:
+        cells["member.birth_year"] = f"{day}/{month}/{year}"
 
 
 class _Builder:
@@ -365,6 +562,13 @@ class _Builder:
         self.layout = layout
         self.today = today
         self.columns = {f: c for c, f in mapping.items() if f != IGNORE}
+        # columns whose heading gives the codes of its values ("Giới tính (1: Nam; 0: Nữ)")
+        texts = {column.index: column.parts[-1] for column in header.columns if column.parts}
+        self.legends = {
+            f: {heading_key(code): word for code, word in legend.items()}
+            for f, c in self.columns.items()
+            if (legend := heading_legend(texts.get(c, "")))
+        }
         self.memos: dict[str, dict[Any, Any]] = {}
         self.limits = {f: TEXT_LIMITS.get(f.partition(".")[2], TEXT_LIMIT) for f in self.columns}
         self.problems: list[Problem] = []
@@ -373,6 +577,7 @@ class _Builder:
         self.repeated: dict[int, int] = {}
         self.villages = Villages(db)
         self.notes: list[str] = []
+        self.sheet_village: str | None = None  # the village the sheet's name gave households
 
     def problem(self, row: int, field_id: str | None, message: str, severity: str) -> None:
         column = column_letter(self.columns[field_id]) if field_id in self.columns else ""
@@ -404,11 +609,16 @@ class _Builder:
         errors_before = len(self.problems)
         self.check_texts(cells, excel)
         name = parsing.text(cells.get("member.full_name"))
+        if given := parsing.text(cells.get("member.given_name")):
+            # "Họ và tên" over "Họ (và tên đệm)" | "Tên": the name written in two cells
+            name = f"{name} {given}" if name else given
         if name is None and self.layout == HOUSEHOLD_LAYOUT:
             name = parsing.text(cells.get("household.head_name"))
         if name is None:
             self.problem(excel, "member.full_name", tr("Thiếu họ tên"), ERROR)
         born: str | None = None
+        if "member.birth_year" in cells:
+            _join_birth_date(cells)
         birth_field, sex_of_column = self.birth_column(cells, excel)
         try:
             if birth_field is not None:
@@ -444,6 +654,8 @@ class _Builder:
         column, or the Nam or Nữ sub-column of a "Năm sinh" heading, which tells the sex."""
         if "member.birth_date" in cells:
             return "member.birth_date", None
+        if "member.birth_year" in cells:
+            return "member.birth_year", None
         written = [(field_id, sex) for field_id, sex in _BIRTH_COLUMNS if field_id in cells]
         if len(written) > 1:
             self.problem(
@@ -452,7 +664,11 @@ class _Builder:
             return None, None
         if written:
             return written[0]
-        mapped = [field_id for field_id, _ in _BIRTH_COLUMNS if field_id in self.columns]
+        mapped = [
+            field_id
+            for field_id in (*(f for f, _ in _BIRTH_COLUMNS), "member.birth_year")
+            if field_id in self.columns
+        ]
         return (mapped[0] if mapped else "member.birth_date"), None
 
     def check_texts(self, cells: Cells, excel: int) -> None:
@@ -514,8 +730,10 @@ class _Builder:
             return
         if household.code is None:
             household.code = parsing.text(cells.get("household.code"))
-        if household.village is None:
-            household.village = parsing.text(cells.get("household.village"))
+        if household.village is None and (village := parsing.text(cells.get("household.village"))):
+            # "Thôn Đông, xã Đông Hà" (an address column holding the village): the village
+            household.village = village_written(village) if "," in village else village
+            household.village = household.village or village
         if "address" not in household.fields and (
             address := parsing.text(cells.get("household.address"))
         ):
@@ -577,6 +795,7 @@ class _Builder:
     def read_rows(self, progress: Progress | None) -> None:
         current: PlannedHousehold | None = None
         by_code: dict[str, PlannedHousehold] = {}
+        section: str | None = None  # the village of the last separator row ("I. Thôn Đông")
         pairs = sorted(self.columns.items(), key=lambda pair: pair[1])
         total = len(self.sheet.rows)
         for index in range(self.header.data_row, total):
@@ -585,10 +804,22 @@ class _Builder:
                     index, total, tr("Đang đọc dòng {row}/{total}", row=index + 1, total=total)
                 )
             row = self.sheet.rows[index]
+            excel = index + 1
+            if _starts_signatures(row):
+                self.signatures_from(index)
+                break
+            if (village := _separator_village(row)) is not None:
+                section = village
+                continue
             width = len(row)
             cells = {f: row[c] for f, c in pairs if c < width and row[c] is not None}
-            excel = index + 1
+            for field_id, codes in self.legends.items():
+                if field_id in cells:
+                    written = heading_key(parsing.text(cells[field_id]) or "")
+                    cells[field_id] = codes.get(written, cells[field_id])
             if len(cells) < 2 or _is_footer(row):
+                if len(cells) == 1 and not _is_footer(row):
+                    self.name_alone(cells, excel)
                 continue
             line = tuple(cells.items())
             if self.repeats(cells, line, excel, current, by_code):
@@ -608,12 +839,57 @@ class _Builder:
             household.rows.append(excel)
             household.lines.setdefault(line, excel)
             self.household_fields(household, cells, excel)
+            if household.village is None and section is not None:
+                household.village = section
             member = self.person(cells, excel, relation or "")
             if member is None:
                 household.errors.append(f"dòng {excel} có lỗi")
             else:
                 household.members.append(member)
                 household.member_rows.append(excel)
+
+    def name_alone(self, cells: Cells, excel: int) -> None:
+        """A row holding a name and nothing else: not imported, but reported (and written to
+        the error report), never dropped unseen."""
+        name_field = next(iter(cells))
+        if name_field not in ("member.full_name", "household.head_name"):
+            return
+        self.orphans.append(excel)
+        self.problem(
+            excel,
+            name_field,
+            tr(
+                "Dòng {row} chỉ có họ tên “{name}”, không có thông tin nào khác: dòng này "
+                "không được nhập",
+                row=excel,
+                name=parsing.shown(cells[name_field]),
+            ),
+            ERROR,
+        )
+
+    def signatures_from(self, index: int) -> None:
+        """Rows under the signature block are not read: a warning for each that looks like
+        a row of the list (three cells or more in the mapped columns), so none is lost unseen."""
+        start = index + 1
+        for later in range(index + 1, len(self.sheet.rows)):
+            row = self.sheet.rows[later]
+            filled = sum(1 for c in self.columns.values() if c < len(row) and row[c] is not None)
+            if filled >= 3 and not _is_footer(row):
+                self.problems.append(
+                    Problem(
+                        self.sheet.name,
+                        later + 1,
+                        "",
+                        tr(
+                            "Dòng {row} nằm dưới phần ký tên (bắt đầu ở dòng {start}): không "
+                            "được đọc. Nếu đây là hộ trong danh sách, hãy chuyển dòng này lên "
+                            "trên phần ký tên.",
+                            row=later + 1,
+                            start=start,
+                        ),
+                        WARNING,
+                    )
+                )
 
     def repeats(
         self,
@@ -651,11 +927,16 @@ class _Builder:
 
     def check_households(self, default_village: str | None) -> None:
         only_village = self.villages.rows[0]["name"] if len(self.villages.rows) == 1 else None
+        # one sheet per village ("Thôn Đông", "Tổ dân phố 3"): the sheet's name is the village
+        # of the households the sheet does not place
+        by_sheet = None if default_village else village_written(self.sheet.name)
         for household in self.households:
             first = household.rows[0]
             if not household.rejected:
                 self.check_heads(household)
-            village = household.village or default_village or only_village
+            village = household.village or default_village or by_sheet or only_village
+            if village is not None and village == by_sheet != household.village:
+                self.sheet_village = by_sheet
             if village is None:
                 household.errors.append("thiếu thôn")
                 self.problem(
@@ -864,7 +1145,21 @@ def build_plan(
     mapping = dict(source.mapping if mapping is None else mapping)
     layout = layout or detect_layout(source.sheet, source.header, mapping)
     today = today or date.today()
-    builder = _Builder(db, source.path, source.sheet, source.header, mapping, layout, today)
+    not_codes = _codes_of_people(source.sheet, source.header, mapping, layout)
+    grouping = {c: f for c, f in mapping.items() if c != not_codes}
+    builder = _Builder(db, source.path, source.sheet, source.header, grouping, layout, today)
+    if (apart := _heads_apart(source.sheet, source.header, grouping, layout)) is not None:
+        builder.notes.append(apart)
+    if not_codes is not None:
+        builder.notes.append(
+            tr(
+                "Cột {letter} “{heading}” có mã khác nhau trên từng dòng, kể cả các dòng vợ, "
+                "con, ... : đó không phải mã hộ. Cột này không được nhập; các hộ được nhóm "
+                "theo dòng “Chủ hộ” và được cấp mã mới.",
+                letter=column_letter(not_codes),
+                heading=next(c.text for c in source.header.columns if c.index == not_codes),
+            )
+        )
     builder.read_rows(progress)
     builder.check_households(default_village)
     builder.assign_codes()
@@ -882,6 +1177,31 @@ def build_plan(
                 "{rows} dòng lặp lại y hệt một dòng khác của cùng hộ được bỏ qua (xem danh sách "
                 "vấn đề); các hộ đó vẫn được nhập.",
                 rows=len(builder.repeated),
+            )
+        )
+    if source.passed_over:
+        builder.notes.append(
+            tr(
+                "Trang {sheets} không có dòng tiêu đề cột: đọc danh sách ở trang “{sheet}”.",
+                sheets=", ".join(f"“{name}”" for name in source.passed_over),
+                sheet=source.sheet.name,
+            )
+        )
+    if source.other_sheets:
+        builder.notes.append(
+            tr(
+                "Chỉ trang “{sheet}” được nhập lần này; tệp còn trang {sheets}: nếu các trang "
+                "đó cũng có danh sách hộ, hãy nhập từng trang một (chọn trang tính; dòng lệnh: "
+                "--sheet TÊN).",
+                sheet=source.sheet.name,
+                sheets=", ".join(f"“{name}”" for name in source.other_sheets),
+            )
+        )
+    if builder.sheet_village:
+        builder.notes.append(
+            tr(
+                "Các hộ không ghi thôn được xếp vào “{village}”, theo tên trang tính.",
+                village=builder.sheet_village,
             )
         )
     builder.notes += _members_to_add(builder.households, layout)

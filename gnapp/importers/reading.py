@@ -50,6 +50,7 @@ class Sheet:
     rows: list[list[Any]]
     merged: list[MergedRange] = field(default_factory=list)
     converted: dict[int, str] = field(default_factory=dict)  # column -> legacy encoding found
+    book: list[str] = field(default_factory=list)  # the names of the workbook's sheets, if known
 
     @property
     def width(self) -> int:
@@ -200,11 +201,14 @@ def _missing_sheet(path: Path, name: str, names: list[str]) -> ImportFileError:
 
 
 def _read_spreadsheet_xml(path: Path, sheet: str | None) -> Sheet:
+    data = _read_bytes(path)
+    book = spreadsheet_xml.sheet_names(data)
+    limits.check_sheets(len(book))  # an import looks through the book for its list
     try:
-        name, rows, merged = spreadsheet_xml.read_worksheet(_read_bytes(path), sheet)
+        name, rows, merged = spreadsheet_xml.read_worksheet(data, sheet)
     except spreadsheet_xml.MissingSheet as missing:
         raise _missing_sheet(path, sheet or "", missing.names) from None
-    return Sheet(name or path.stem, rows, merged)
+    return Sheet(name or path.stem, rows, merged, book=book)
 
 
 def _read_spreadsheet(path: Path, sheet: str | None) -> Sheet:
@@ -212,6 +216,7 @@ def _read_spreadsheet(path: Path, sheet: str | None) -> Sheet:
     workbook = python_calamine.load_workbook(str(path))
     if not workbook.sheet_names:
         raise _unreadable(path, ValueError("no sheet"))
+    limits.check_sheets(len(workbook.sheet_names))  # an import looks through the book for its list
     name = sheet if sheet is not None else workbook.sheet_names[0]
     if name not in workbook.sheet_names:
         raise _missing_sheet(path, name, workbook.sheet_names)
@@ -221,7 +226,7 @@ def _read_spreadsheet(path: Path, sheet: str | None) -> Sheet:
     limits.check_grid(first_row + data.height, first_column + data.width)
     rows = data.to_python(skip_empty_area=False)  # empty cells are "" until _convert_text
     merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in data.merged_cell_ranges or []]
-    return Sheet(name, rows, merged)
+    return Sheet(name, rows, merged, book=list(workbook.sheet_names))
 
 
 def _check_before_calamine(path: Path) -> None:

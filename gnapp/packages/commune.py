@@ -223,6 +223,17 @@ def office_key(db: sqlite_utils.Database) -> PublicKey | None:
     )
 
 
+def mail_recipient(db: sqlite_utils.Database) -> str | None:
+    """Whom the e-mail sent with a package is addressed to: the office whose key the commune
+    holds, else the receiving office of the commune's identity (the "Kính gửi" of its
+    reports); None when neither is known."""
+    office = office_key(db)
+    if office is not None and office.owner_name.strip():
+        return office.owner_name.strip()
+    commune = get_commune(db)
+    return ((commune or {}).get("receiving_office_name") or "").strip() or None
+
+
 # --- the chain of packages -----------------------------------------------------------------
 
 

@@ -18,7 +18,7 @@ from typing import Any
 import sqlite_utils
 
 from gnapp.core.official import OfficialDataError, document_kind, full_number
-from gnapp.core.vietnamese import file_slug, format_number
+from gnapp.core.vietnamese import file_slug, format_date, format_number
 from gnapp.i18n import tr, tr_noop
 from gnapp.paths import remove_stale_files
 from gnapp.progress import Progress
@@ -474,10 +474,11 @@ def groups_table(figures: ReportFigures, title: str) -> Table:
     return Table(tuple(columns), tuple(rows), id="groups", title=title, unit=PEOPLE_UNIT)
 
 
-def _target_decimals(target: TargetFigure) -> dict[str, int] | None:
+def _target_decimals(target: TargetFigure) -> dict[str, int]:
+    # "% so với chỉ tiêu" with one decimal, as the sentences and the seeds write it ("232,5%")
     if target.code.endswith("_rate"):
-        return {"target": 2, "achieved": 2}
-    return {"achieved": 2} if target.unit == "%" else None
+        return {"target": 2, "achieved": 2, "share": 1}
+    return {"achieved": 2, "share": 1} if target.unit == "%" else {"share": 1}
 
 
 def _targets_table(figures: ReportFigures, title: str, chosen: frozenset[str]) -> Table:
@@ -672,7 +673,9 @@ def rate_charts(db: sqlite_utils.Database, figures: ReportFigures) -> tuple[Char
     villages = figures.end.villages
     by_village = Chart(
         "bar",
-        f"Tỷ lệ hộ nghèo, hộ cận nghèo theo thôn, tổ dân phố ({last})",
+        # "(2025)", or during the year "(2026, đến 30/6)": no parentheses inside parentheses
+        "Tỷ lệ hộ nghèo, hộ cận nghèo theo thôn, tổ dân phố "
+        f"({figures.end.year}{f', {_end_words(figures)}' if figures.end.current else ''})",
         tuple(v.name for v in villages),
         (
             Series(names[0], tuple(v.poor.rate for v in villages)),
@@ -684,6 +687,31 @@ def rate_charts(db: sqlite_utils.Database, figures: ReportFigures) -> tuple[Char
 
 
 # --- the document ----------------------------------------------------------------------------
+
+
+def decisions_after(figures: ReportFigures, on: date) -> list[str]:
+    """What to tell the clerk when the report, dated ``on``, quotes its figures from a decision
+    issued after that day (the year's recognition, a correction): a report cannot cite a
+    decision not yet made, so the date wants changing. In the interface's language."""
+    quoted: dict[str, str] = {}
+    for snapshot in (figures.start, figures.end):
+        official = snapshot.official
+        if official is None:
+            continue
+        quoted[official.recognition_number] = official.recognition_date
+        if official.corrected:
+            quoted[official.decision_number] = official.decision_date
+    return [
+        tr(
+            "Báo cáo ghi ngày {on} nhưng dẫn số liệu theo Quyết định số {number} ngày {day}: "
+            "hãy ghi ngày báo cáo từ ngày quyết định trở đi.",
+            on=format_date(on),
+            number=number,
+            day=format_date(date.fromisoformat(day)),
+        )
+        for number, day in quoted.items()
+        if day and date.fromisoformat(day) > on
+    ]
 
 
 def document_number(typed: str | None, symbol: str = SYMBOL) -> str | None:
@@ -730,7 +758,10 @@ def build_document(
     charts = rate_charts(db, figures)
 
     body: list[Block] = [
-        *(TextParagraph(line, italic=True) for line in bases_lines(db, OFFICIAL_KIND)),
+        *(
+            TextParagraph(line, italic=True)
+            for line in bases_lines(db, OFFICIAL_KIND, on=header.date)
+        ),
         TextParagraph(
             narrative.get(OPENING, "").strip()
             or f"{who.name} báo cáo {_lower_first(subject)} như sau:"

@@ -5,12 +5,20 @@ XÃ …" alone, unless the settings write one (a body that has one)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 
 import sqlite_utils
 
-from gnapp.core.official import document_kind, resolve_bases, signing_marks
+from gnapp.core.official import (
+    LegalAct,
+    document_kind,
+    resolve_bases,
+    signer_title,
+    signing_marks,
+)
+from gnapp.core.vietnamese import format_date
 from gnapp.i18n import tr
 from gnapp.reporting.document import Signature
 from gnapp.store.errors import DatabaseError
@@ -83,16 +91,33 @@ def signature(db: sqlite_utils.Database, kind: str, title: str = "", name: str =
     kept = current_settings(db)
     title = title or kept["document.signer_title"]
     name = name or kept["document.signer_name"]
-    return Signature(title, name, signing_marks(kind, title))
+    return Signature(signer_title(title), name, signing_marks(kind, title))
+
+
+def issued_later(act: LegalAct, on: date | None) -> bool:
+    """Whether ``act`` was issued after ``on``, the date of the document that would cite it: a
+    document cannot be based on an act that did not exist yet (an act whose date is not known
+    is kept, its date left to fill in by hand)."""
+    return on is not None and act.date is not None and act.date > on
+
+
+def _bases(
+    db: sqlite_utils.Database, kind: str, slots: Mapping[str, str | None] | None
+) -> Sequence[LegalAct]:
+    return resolve_bases(current_settings(db)[bases_key(kind)], slots or {})
 
 
 def bases_lines(
-    db: sqlite_utils.Database, kind: str, slots: Mapping[str, str | None] | None = None
+    db: sqlite_utils.Database,
+    kind: str,
+    slots: Mapping[str, str | None] | None = None,
+    on: date | None = None,
 ) -> list[str]:
-    """The "Căn cứ …;" lines of a document of ``kind``: the commune's list (setting), the
-    round's standard and procedure (``slots``) in place of their placeholders."""
-    acts = resolve_bases(current_settings(db)[bases_key(kind)], slots or {})
-    return [f"Căn cứ {act.citation()};" for act in acts]
+    """The "Căn cứ …;" lines of a document of ``kind`` dated ``on``: the commune's list
+    (setting), the round's standard and procedure (``slots``) in place of their placeholders;
+    an act issued after ``on`` is left out (``signing_warnings`` tells the clerk)."""
+    acts = _bases(db, kind, slots)
+    return [f"Căn cứ {act.citation()};" for act in acts if not issued_later(act, on)]
 
 
 def signing_warnings(
@@ -100,10 +125,12 @@ def signing_warnings(
     kind: str,
     slots: Mapping[str, str | None] | None = None,
     name: str | None = None,
+    on: date | None = None,
 ) -> list[str]:
-    """What to tell the clerk before a document of ``kind`` is written: a signer without a
-    name, a legal basis not confirmed (its date left to fill in by hand). In the interface's
-    language, but the signer's title and the act's name as the document writes them."""
+    """What to tell the clerk before a document of ``kind`` dated ``on`` is written: a signer
+    without a name, a legal basis not confirmed (its date left to fill in by hand), a basis
+    issued after ``on`` (left out of the document). In the interface's language, but the
+    signer's title and the act's name as the document writes them."""
     kept = current_settings(db)
     document = document_kind(kind).label
     found = []
@@ -116,8 +143,19 @@ def signing_warnings(
                 title=kept["document.signer_title"],
             )
         )
-    for act in resolve_bases(kept[bases_key(kind)], slots or {}):
-        if not act.confirmed:
+    for act in _bases(db, kind, slots):
+        if on is not None and act.date is not None and issued_later(act, on):
+            found.append(
+                tr(
+                    "{document}: căn cứ {act} ban hành ngày {issued}, sau ngày của văn bản "
+                    "({on}), nên không được ghi vào văn bản.",
+                    document=document,
+                    act=act.short,
+                    issued=format_date(act.date),
+                    on=format_date(on),
+                )
+            )
+        elif not act.confirmed:
             missing = (
                 tr("ngày ban hành để trống, ghi tay") if act.date is None else tr("cần đối chiếu")
             )

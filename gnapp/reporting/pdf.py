@@ -268,6 +268,20 @@ def _fits(text: str, size: float, bold: bool, room: float) -> bool:
     return "\n" not in text and pdfmetrics.stringWidth(text, _face(bold), size) <= room
 
 
+def _cell_size(text: str, size: float, bold: bool, room: float) -> float:
+    """The type size of a cell whose text does not fit its column on one line: the cell's own,
+    or smaller (down to MIN_CELL_SIZE) so that no word is wider than the column, since a word
+    broken inside ("BHY" / "T", "65/QĐ-UB" / "ND") is not read as written."""
+    widest = max(
+        (pdfmetrics.stringWidth(word, _face(bold), size) for word in text.split()), default=0
+    )
+    if widest <= room:
+        return size
+    # a hair below the exact fit: the paragraph's own wrapping breaks a word that fills the
+    # column to the last fraction of a point
+    return max(MIN_CELL_SIZE, size * (room - 0.5) / widest)
+
+
 def _table(table: DataTable, width: float) -> list[Flowable]:
     flow: list[Flowable] = []
     if table.title:
@@ -309,16 +323,21 @@ def _table(table: DataTable, width: float) -> list[Flowable]:
             if bold:
                 commands.append(("FONTNAME", (c, r), (c, r), _face(bold=True)))
             continue
-        if not header and text is not None and text.strip() and len(text.split()) == 1:
-            # one word too wide ("65/QĐ-UBND"): set smaller rather than broken inside
-            width = pdfmetrics.stringWidth(text, _face(bold), table.font_size)
-            size = max(MIN_CELL_SIZE, table.font_size * room / width)
+        size = table.font_size
+        if text is not None:
+            # a word too wide ("65/QĐ-UBND", "BHYT" in a narrow heading): set smaller rather
+            # than broken inside
+            size = _cell_size(text, size, bold, room)
+        if not header and text is not None and _fits(text.strip(), size, bold, room):
             cells[r][c] = unicodedata.normalize("NFC", text.strip())
             commands.append(("FONTSIZE", (c, r), (c, r), size))
+            commands.append(("LEADING", (c, r), (c, r), size * LINE_SPACING))
             if bold:
                 commands.append(("FONTNAME", (c, r), (c, r), _face(bold=True)))
             continue
-        style = _style(table.font_size, align, bold=bold, space_after=0)
+        # on several lines, within the column: even a word too wide at the smallest size
+        # (a dotted line to fill in by hand) wraps rather than running over the grid
+        style = _style(size, align, bold=bold, space_after=0)
         cells[r][c] = _para(cell.text, style)
     flow.append(
         _layout(

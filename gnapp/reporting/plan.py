@@ -377,17 +377,43 @@ def plan_slots(year: int) -> dict[str, str]:
     return {"programme": programme_for_year(year)}
 
 
-def plan_warnings(db: sqlite_utils.Database, year: int, signer_name: str) -> list[str]:
-    """What to tell the clerk before the plan of ``year`` is written: a signer without a name,
-    a legal basis not confirmed."""
-    return signing_warnings(db, PLAN_KIND, plan_slots(year), name=signer_name)
+def plan_warnings(
+    db: sqlite_utils.Database, year: int, signer_name: str, on: date | None = None
+) -> list[str]:
+    """What to tell the clerk before the plan of ``year`` dated ``on`` is written: a signer
+    without a name, a legal basis not confirmed or issued after ``on``, a decision giving the
+    year's targets dated after ``on`` (the plan cites it as its basis)."""
+    notes = signing_warnings(db, PLAN_KIND, plan_slots(year), name=signer_name, on=on)
+    if on is None:
+        return notes
+    later = {
+        (row["decision_number"], row["decision_date"])
+        for row in plan_content(db, year).targets
+        if row["decision_number"]
+        and row["decision_date"]
+        and date.fromisoformat(row["decision_date"]) > on
+    }
+    notes += [
+        tr(
+            "Kế hoạch ghi ngày {on} nhưng căn cứ Quyết định số {number} ngày {day} giao chỉ "
+            "tiêu: hãy ghi ngày kế hoạch từ ngày quyết định trở đi.",
+            on=format_date(on),
+            number=number,
+            day=format_date(date.fromisoformat(day)),
+        )
+        for number, day in sorted(later)
+    ]
+    return notes
 
 
-def plan_bases(db: sqlite_utils.Database, content: PlanContent) -> list[str]:
-    """The "Căn cứ" lines: the plan's legal bases (the programme's approving act, or the
-    commune's list in the settings), then each decision that gave the year's targets with who
-    gave it; a line to fill in by hand when there is none."""
-    lines = bases_lines(db, PLAN_KIND, plan_slots(content.year))
+def plan_bases(
+    db: sqlite_utils.Database, content: PlanContent, on: date | None = None
+) -> list[str]:
+    """The "Căn cứ" lines of the plan dated ``on``: the plan's legal bases (the programme's
+    approving act, or the commune's list in the settings; none issued after ``on``), then each
+    decision that gave the year's targets with who gave it; a line to fill in by hand when
+    there is none."""
+    lines = bases_lines(db, PLAN_KIND, plan_slots(content.year), on)
     lines += [
         f"Căn cứ {assigned};"
         for assigned in dict.fromkeys(
@@ -424,7 +450,7 @@ def build_plan(
     annex_of = {t.id: ROMAN[i] for i, t in enumerate(tables)}
 
     body: list[Block] = [
-        *(TextParagraph(line, italic=True) for line in plan_bases(db, content)),
+        *(TextParagraph(line, italic=True) for line in plan_bases(db, content, header.date)),
         TextParagraph(
             narrative.get(OPENING, "").strip()
             or f"{who.name} ban hành Kế hoạch {subject[:1].lower()}{subject[1:]} (sau đây viết "

@@ -21,7 +21,7 @@ from gnapp.store import users
 from gnapp.store.database import CommuneDatabase, inserted_id
 from gnapp.store.errors import DatabaseError
 from gnapp.store.events import HOUSEHOLD_CHANGE
-from gnapp.store.presence import present_now
+from gnapp.store.presence import present_now, present_on
 
 
 def _insert(cdb: CommuneDatabase, table: str, row: Mapping[str, Any]) -> int:
@@ -268,12 +268,50 @@ def add_application(
     )
 
 
-# An open round's household no longer in the commune; the kinds of event that take one away.
-_DEPARTED = f"(r.locked = 0 AND NOT ({present_now('h')}))"
+# A household off the round's list for having left the commune: in an open round, one no
+# longer in the commune; in a recognised round, one the decision passed over for having left
+# (recognition writes the year's status of every household on the list, so a household without
+# one was gone then), so that the decision's lists stay those it recognised. The kinds of event
+# that take one away.
+_DEPARTED = (
+    f"(CASE WHEN r.locked = 0 THEN NOT ({present_now('h')}) "
+    "ELSE NOT EXISTS (SELECT 1 FROM household_status s "
+    "WHERE s.household_id = h.id AND s.year = r.year) END)"
+)
 _LEAVING = ", ".join(f"'{kind}'" for kind, change in HOUSEHOLD_CHANGE.items() if change < 0)
-_PROGRESS_QUERY = """
+# The household's members on the day of a recognised round's decision (members now and
+# former members, as ``as_of.members_present`` counts them): its documents give the
+# household as the decision recognised it, however the register has moved on since.
+_ON_DECISION = "r.decision_date"
+_MEMBERS_ON_DECISION = """(
+    SELECT m.present_from, NULL AS present_until, m.full_name, m.relation, m.position
+    FROM members m WHERE m.household_id = h.id
+    UNION ALL
+    SELECT f.present_from, f.present_until, json_extract(f.member, '$.full_name'),
+           json_extract(f.member, '$.relation'), json_extract(f.member, '$.position')
+    FROM former_members f WHERE f.household_id = h.id)"""
+_DECIDED = "(r.locked = 1 AND r.decision_date IS NOT NULL)"
+# The head a household that left the commune had last (one that ended has no member left):
+# the list of households taken off names it as it was, not with an empty name.
+_LAST_HEAD = """(
+    SELECT json_extract(f.member, '$.full_name') FROM former_members f
+    WHERE h.present_until IS NOT NULL AND f.household_id = h.id
+    AND json_extract(f.member, '$.relation') = 'head'
+    ORDER BY f.present_until DESC, f.id DESC LIMIT 1)"""
+_PROGRESS_QUERY = f"""
 SELECT e.household_id, e.source, e.previous_status, e.added_reason, e.removed_reason,
-       h.code, h.head_name, h.head_sort_key, h.member_count, h.village_id,
+       h.code,
+       coalesce(CASE WHEN {_DECIDED} THEN (
+           SELECT d.full_name FROM {_MEMBERS_ON_DECISION} d
+           WHERE d.relation = 'head' AND {present_on("d", _ON_DECISION)}
+           ORDER BY d.position LIMIT 1) END,
+           nullif(h.head_name, ''), {_LAST_HEAD}, '') AS head_name,
+       h.head_sort_key,
+       CASE WHEN {_DECIDED} THEN (
+           SELECT count(*) FROM {_MEMBERS_ON_DECISION} d
+           WHERE {present_on("d", _ON_DECISION)})
+       ELSE h.member_count END AS member_count,
+       h.village_id,
        v.name AS village_name, v.area,
        qb.state AS b_state, qb.class_code AS b_class, qb.deprivation_count,
        qa.state AS a_state, json_extract(qa.answers, '$.form_a.eligible_for_form_b') AS a_eligible,
@@ -290,20 +328,20 @@ SELECT e.household_id, e.source, e.previous_status, e.added_reason, e.removed_re
         AND c.household_id = e.household_id AND c.resolved = 1
         ORDER BY c.recheck_on DESC, c.id DESC LIMIT 1) AS recheck_class,
        (SELECT count(*) FROM postings p WHERE p.round_id = e.round_id) AS posted,
-       r.locked, {departed} AS departed, ev.kind AS left_kind, ev.event_date AS left_on,
+       r.locked, {{departed}} AS departed, ev.kind AS left_kind, ev.event_date AS left_on,
        ev.reason AS left_reason, ev.other_household_code AS left_to
 FROM review_entries e
 JOIN review_rounds r ON r.id = e.round_id
 JOIN households h ON h.id = e.household_id
 JOIN villages v ON v.id = h.village_id
-LEFT JOIN register_events ev ON {departed} AND ev.id = (
+LEFT JOIN register_events ev ON {{departed}} AND ev.id = (
      SELECT x.id FROM register_events x WHERE x.household_id = h.id AND x.undone_at IS NULL
-     AND x.kind IN ({leaving}) ORDER BY x.event_date DESC, x.id DESC LIMIT 1)
+     AND x.kind IN ({{leaving}}) ORDER BY x.event_date DESC, x.id DESC LIMIT 1)
 LEFT JOIN questionnaires qb ON qb.round_id = e.round_id AND qb.household_id = e.household_id
      AND qb.form = 'B'
 LEFT JOIN questionnaires qa ON qa.round_id = e.round_id AND qa.household_id = e.household_id
      AND qa.form = 'A'
-WHERE e.round_id = ? {removed}
+WHERE e.round_id = ? {{removed}}
 ORDER BY v.name_sort_key, v.id, h.head_sort_key, h.id
 """
 
@@ -319,9 +357,10 @@ def entry_progress(
     by village and head of household in Vietnamese order: the entry, the household, its
     questionnaires' state and class (``b_*``, ``a_*``), the latest meeting's vote and class,
     open complaints, the latest re-check's class, whether the round is posted and locked.
-    A household that left the commune (moved away, merged or ended) while the round is open
-    is off the list (``departed``), with the event that took it (``left_kind``, ``left_on``,
-    ``left_reason``, ``left_to``: the household it merged into). ``households``: only these."""
+    A household that left the commune (moved away, merged or ended) while the round is open,
+    or that the recognition passed over for having left, is off the list (``departed``), with
+    the event that took it (``left_kind``, ``left_on``, ``left_reason``, ``left_to``: the
+    household it merged into). ``households``: only these."""
     if removed:
         where = f"AND (e.removed_reason IS NOT NULL OR {_DEPARTED})"
     else:

@@ -264,7 +264,7 @@ def test_a_workbook_of_too_many_sheets_is_refused_before_each_is_opened(tmp_path
     monkeypatch.setattr(limits, "MAX_SHEETS", 5)
     path = _workbook_of_sheets(tmp_path / "nhieu-trang.xlsx", 6)
     expected = r"“nhieu-trang\.xlsx”: tệp có 6 trang, quá giới hạn 5 trang"
-    for read in (sheet_names, read_targets, lambda p: read_export([p])):
+    for read in (sheet_names, read_sheet, read_targets, lambda p: read_export([p])):
         with pytest.raises(ImportFileError, match=expected):
             read(path)
     assert len(sheet_names(_workbook_of_sheets(tmp_path / "du.xlsx", 5))) == 5

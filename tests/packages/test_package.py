@@ -143,6 +143,17 @@ def test_a_package_names_its_file_and_drafts_an_email(world):
     assert draft.attachment == world.package
 
 
+def test_the_email_is_addressed_to_the_receiving_office(demo_db):
+    """Without the office's key, the e-mail is addressed to the receiving office the commune
+    reports to (its reports' "Kính gửi"), not to a generic "cơ quan nhận báo cáo"."""
+    office = get_commune(demo_db.db)["receiving_office_name"]
+    assert office and commune.office_key(demo_db.db) is None
+    assert commune.mail_recipient(demo_db.db) == office
+    key = X25519PrivateKey.generate().public_key().public_bytes_raw()
+    commune.set_office_key(demo_db, PublicKey("X25519", key, "office", "", "UBND tỉnh", ""))
+    assert commune.mail_recipient(demo_db.db) == "UBND tỉnh"
+
+
 # --- one changed byte anywhere ------------------------------------------------------------
 
 

@@ -448,3 +448,41 @@ def test_annexes_turn_landscape_for_wide_tables_unless_told():
     assert not Annex("II", "B", narrow).is_landscape
     assert not Annex("III", "C", wide, landscape=False).is_landscape
     assert Annex("IV", "D", narrow, landscape=True).is_landscape
+
+
+def test_no_cell_runs_over_its_column_nor_breaks_a_word(tmp_path):
+    """A narrow column at the table's right edge, by the right margin: its heading word
+    ("BHYT") is set smaller rather than broken inside, and a dotted line to fill in by hand,
+    too wide even at the smallest size, wraps inside the column instead of running over the
+    grid and the margin."""
+    import pypdfium2
+
+    dots = "…" * 30
+    table = DataTable(
+        column_widths=(12, 1),
+        align=("left", "left"),
+        header_rows=(("Chỉ tiêu", "BHYT"),),
+        rows=(("Cán bộ làm công tác giảm nghèo được tập huấn", dots),),
+    )
+    document = OfficialDocument(
+        parent_body="",
+        issuing_office="ỦY BAN NHÂN DÂN XÃ SƠN MINH",
+        number_symbol=number_symbol(1, "BC-UBND"),
+        place="Sơn Minh",
+        date=date(2026, 3, 15),
+        kind="BÁO CÁO",
+        subject="Kết quả",
+        body=(table,),
+    )
+    pdf = pypdfium2.PdfDocument(write_pdf(document, tmp_path / "t.pdf"))
+    try:
+        page = pdf[0]
+        width = page.get_width()
+        text = page.get_textpage()
+        rights = [text.get_charbox(i)[2] for i in range(text.count_chars())]
+        words = text.get_text_range().split()
+    finally:
+        pdf.close()
+    right_margin = 15 / 25.4 * 72
+    assert "BHYT" in words
+    assert max(rights) <= width - right_margin + 1

@@ -143,6 +143,32 @@ def test_a_plan_for_the_new_programme_without_projects_says_the_funds_come_from_
     assert "417/QĐ-BNNMT" in warnings
 
 
+def test_a_plan_dated_before_an_act_does_not_cite_it_and_says_so(demo_db):
+    """A document cannot be based on an act issued after its own date: a plan for 2026 dated
+    in December 2025 leaves out the programme's act of 31/01/2026 and the clerk is told."""
+    header = default_header(demo_db.db, date(2025, 12, 20), None)
+    document = build_plan(demo_db.db, 2026, {}, header)
+    bases = [
+        block.text
+        for block in document.body
+        if isinstance(getattr(block, "text", None), str) and block.text.startswith("Căn cứ")
+    ]
+    assert not any("417/QĐ-BNNMT" in line for line in bases)
+    warnings = " ".join(plan_warnings(demo_db.db, 2026, "Nguyễn Văn A", date(2025, 12, 20)))
+    assert "417/QĐ-BNNMT ban hành ngày 31/01/2026, sau ngày của văn bản (20/12/2025)" in warnings
+    # the targets' decision of 15/02/2026, cited as a basis too, is told
+    assert "căn cứ Quyết định số 66/QĐ-UBND ngày 15/02/2026 giao chỉ tiêu" in warnings
+    later = " ".join(plan_warnings(demo_db.db, 2026, "Nguyễn Văn A", date(2026, 2, 20)))
+    assert "66/QĐ-UBND" not in later and "417/QĐ-BNNMT ban hành" not in later
+    # dated after the act, it is cited again
+    later = build_plan(demo_db.db, 2026, {}, default_header(demo_db.db, date(2026, 2, 20), None))
+    assert any(
+        "417/QĐ-BNNMT" in block.text
+        for block in later.body
+        if isinstance(getattr(block, "text", None), str)
+    )
+
+
 def test_the_cli_refuses_a_plan_for_half_a_year(demo_db, tmp_path, capsys):
     path = demo_db.path
     demo_db.close()

@@ -7,13 +7,14 @@ from __future__ import annotations
 import json
 import unicodedata
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from gnapp.cli import main
+from gnapp.core.vietnamese import format_number
 from gnapp.reporting.builder import (
     DOCUMENTS,
     FILL_IN_CELL,
@@ -472,9 +473,14 @@ def test_rate_targets_keep_two_decimals_in_the_table(demo_db):
     [cell] = [c for c in cells if c.value == rate.target]
     assert cell.number_format == "#,##0.00"
     counts = [t for t in figures.targets if t.unit != "%"]
-    assert counts and all(rows[t.label].decimals is None for t in counts if t.label in rows)
+    assert counts and all(rows[t.label].decimals == {"share": 1} for t in counts if t.label in rows)
     shares = [t for t in figures.targets if t.unit == "%" and not t.code.endswith("_rate")]
-    assert shares and all(rows[t.label].decimals == {"achieved": 2} for t in shares)
+    assert shares and all(rows[t.label].decimals == {"achieved": 2, "share": 1} for t in shares)
+    # "% so với chỉ tiêu" as the sentences write it: one decimal ("20,0", never "20")
+    share = table.columns[[c.key for c in table.columns].index("share")]
+    reduced = next(t for t in figures.targets if t.share_of_target is not None)
+    shown = cell_text(share, reduced.share_of_target, rows[reduced.label].decimals["share"])
+    assert shown == format_number(reduced.share_of_target, 1) and "," in shown
 
 
 def test_a_target_the_register_cannot_measure_is_left_to_fill_by_hand(demo_db):
@@ -488,3 +494,29 @@ def test_a_target_the_register_cannot_measure_is_left_to_fill_by_hand(demo_db):
     for target in unmeasured:
         assert rows[target.label].values["verdict"] == FILL_IN_CELL
     assert not any("số liệu" in str(row.values["verdict"]) for row in rows.values())
+
+
+def test_a_report_dated_before_the_decision_it_quotes_is_told(demo_db):
+    """The annual report quotes the year's figures from the recognition decision: dated
+    before that decision, the clerk is told to change the date; dated after, nothing."""
+    from gnapp.reporting.builder import decisions_after
+    from gnapp.reporting.figures import report_figures
+
+    figures = report_figures(demo_db.db, "annual", "2025")
+    official = figures.end.official
+    assert official is not None
+    decided = date.fromisoformat(official.recognition_date)
+    [note] = decisions_after(figures, decided - timedelta(days=1))
+    assert f"Quyết định số {official.recognition_number}" in note
+    assert decisions_after(figures, decided) == []
+
+
+def test_the_charts_name_a_half_year_without_nested_parentheses(demo_db):
+    from gnapp.reporting.builder import rate_charts
+
+    half = report_figures(demo_db.db, "six_month", "2025-H1")
+    by_year, by_village = rate_charts(demo_db.db, half)
+    assert by_year.categories[-1] == "2025 (đến 30/6)"
+    assert by_village.title == "Tỷ lệ hộ nghèo, hộ cận nghèo theo thôn, tổ dân phố (2025, đến 30/6)"
+    year = report_figures(demo_db.db, "annual", "2025")
+    assert rate_charts(demo_db.db, year)[1].title.endswith("tổ dân phố (2025)")

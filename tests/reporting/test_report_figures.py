@@ -372,6 +372,25 @@ def test_sentences_hold_the_computed_figures(figures_of):
     assert span.startswith("Trong giai đoạn 2021 - 2025 (từ cuối năm 2022 đến cuối năm 2025)")
 
 
+def test_members_leaving_a_household_still_listed_are_said_as_persons(figures_of):
+    """A member who left a poor household that stays poor is a decrease of persons, not of
+    households: the sentence says "1 người chuyển đi, …", never "0 hộ … với 1 người"."""
+    from gnapp.reporting.figures.compute import Count
+
+    figures = figures_of("annual", "2025")
+    poor = figures.commune_movements.poor
+    moved = replace(
+        figures,
+        commune_movements=replace(
+            figures.commune_movements,
+            poor=replace(poor, other_down=Count(0, 1), other_up=Count(2, 7)),
+        ),
+    )
+    written = sentences(moved)["movements_poor"]
+    assert "1 người chuyển đi, tách hộ, …" in written and "0 hộ chuyển đi" not in written
+    assert "2 hộ chuyển đến, tách hộ, … với 7 người" in written
+
+
 def test_a_reduction_below_zero_is_an_increase(demo_db):
     poor = [
         r[0]

@@ -3,8 +3,11 @@ leaves while the round is open goes off the list with the event's reason (gnapp.
 
 from __future__ import annotations
 
+import openpyxl
+
 from gnapp.review import progress, workflow
-from gnapp.store import events, review, users
+from gnapp.review.documents import write_document
+from gnapp.store import events, register, review, users
 
 YEAR = 2026
 
@@ -24,6 +27,11 @@ def test_the_list_leaves_out_households_gone_by_the_reference_date(demo_db):
     into = listed[3]
     events.record_moved_away(cdb, gone, "2026-08-10", "Chuyển vào Bình Dương")
     events.merge_households(cdb, merged, into, "2026-08-20")
+    (later_head,) = cdb.db.execute(
+        "SELECT head_name FROM households WHERE id = ?", [later]
+    ).fetchone()
+    for member in register.members_of(cdb.db, later):  # the head dies, then no one is left
+        events.record_death(cdb, member["id"], "2026-09-15")
     events.record_ended(cdb, later, "2026-09-15", "Chủ hộ mất, không còn ai")
     round_id = workflow.open_round(cdb, YEAR, standard_id="2022-2025")  # reference date 01/09/2026
     workflow.build_list(cdb, round_id)
@@ -41,6 +49,8 @@ def test_the_list_leaves_out_households_gone_by_the_reference_date(demo_db):
         later,
         "Hộ không còn ngày 15/09/2026: Chủ hộ mất, không còn ai",
     )
+    # the list of households taken off names the head the household had, not an empty name
+    assert later_head and off.head_name == later_head
 
 
 def test_a_household_leaving_while_the_round_is_open_goes_off_its_list(listed_round):
@@ -70,11 +80,11 @@ def test_a_household_leaving_while_the_round_is_open_goes_off_its_list(listed_ro
 
 
 def test_recognition_passes_over_a_departed_household_and_keeps_its_list_after(
-    agreed_round, review_steps
+    agreed_round, review_steps, tmp_path
 ):
     cdb, round_id = agreed_round
     states = progress.household_states(cdb.db, round_id)
-    gone = states[0].household_id
+    gone, gone_code = states[0].household_id, states[0].code
     events.record_moved_away(cdb, gone, "2026-11-03", "Chuyển vào Bình Dương")
     workflow.open_posting(cdb, round_id, "2026-11-06")
     approver = users.get_user(cdb.db, "lanhdao")
@@ -84,6 +94,30 @@ def test_recognition_passes_over_a_departed_household_and_keeps_its_list_after(
         "SELECT count(*) FROM household_status WHERE household_id = ? AND year = ?", [gone, YEAR]
     ).fetchone()[0]
     assert status == 0
+    # once recognised, the round's lists (and so its decision and certificates) are those the
+    # decision recognised: the departed household stays off them, with its reason
+    assert gone not in _listed(cdb, round_id)
+    assert [
+        (s.household_id, s.removed_reason)
+        for s in progress.household_states(cdb.db, round_id, removed=True)
+    ] == [(gone, "Chuyển đi ngày 03/11/2026: Chuyển vào Bình Dương")]
+    # nor is it in the decision written now, whose lists are the statuses written
+    path = write_document(cdb.db, round_id, "decision", tmp_path / "qd.xlsx").path
+    codes = {
+        row[2]
+        for sheet in openpyxl.load_workbook(path).worksheets
+        for row in sheet.iter_rows(values_only=True)
+        if row and isinstance(row[2], str) and row[2].startswith("HGD-")
+    }
+    recognised = {
+        row[0]
+        for row in cdb.db.execute(
+            "SELECT h.code FROM household_status s JOIN households h ON h.id = s.household_id "
+            "WHERE s.year = ? AND s.status IN ('poor', 'near_poor')",
+            [YEAR],
+        )
+    }
+    assert recognised <= codes and gone_code not in codes
     # a household leaving after the decision stays on the recognised list
     stays = states[1].household_id
     events.record_moved_away(cdb, stays, "2026-12-01", "Chuyển vào Bình Dương")

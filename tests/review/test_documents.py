@@ -124,6 +124,22 @@ def test_decision_annexes_as_xlsx(documents_round, tmp_path):
     )
 
 
+def test_the_notices_sheet_says_what_it_is_annexed_to(documents_round, tmp_path):
+    """The XLSX of the notice's annex carries the line the PDF's annex has: "(Kèm theo
+    Thông báo số …/TB-UBND ngày … của UBND xã …)"."""
+    cdb, round_id = documents_round
+    pdf = write_document(cdb.db, round_id, "notice", tmp_path / "tb.pdf")
+    [note] = [
+        line
+        for line in pdf_text(pdf.path).replace("\r", "").split("\n")
+        if line.startswith("(Kèm theo Thông báo")
+    ]
+    written = write_document(cdb.db, round_id, "notice", tmp_path / "tb.xlsx")
+    sheet = openpyxl.load_workbook(written.path).worksheets[0]
+    heading = [cell.value for row in sheet.iter_rows(max_row=6) for cell in row if cell.value]
+    assert " ".join(note.split()) in [" ".join(str(v).split()) for v in heading]
+
+
 def test_list_shows_sources_and_households_taken_off(documents_round, tmp_path):
     cdb, round_id = documents_round
     text = " ".join(
@@ -171,8 +187,56 @@ def test_questionnaire_of_one_household_and_refusal(documents_round, tmp_path):
     assert state.code in text and state.head_name in text
     assert "Kết quả phân loại: Hộ nghèo" in text
     assert "Thu nhập bình quân đầu người/tháng" in text
+    assert "tộc BHYT Đi học" in text  # the members table's narrow heading, not broken inside
     with pytest.raises(DocumentError, match="không có trong danh sách rà soát"):
         write_document(cdb.db, round_id, "questionnaire", tmp_path / "q.pdf", household_code="X")
+
+
+def test_a_questionnaire_names_the_head_it_recorded(documents_round, tmp_path):
+    """The filled questionnaire shows the household as surveyed: its head died since (before
+    the decision, which gives the household as it then stood), but the form and its signing
+    block keep the head who answered."""
+    from gnapp.store import events
+
+    cdb, round_id = documents_round
+    state = next(
+        s for s in household_states(cdb.db, round_id) if s.surveyed and s.member_count >= 2
+    )
+    head = next(
+        m for m in register.members_of(cdb.db, state.household_id) if m["relation"] == "head"
+    )
+    events.record_death(cdb, head["id"], "2026-11-20")  # after the survey, before the decision
+    (now,) = [s for s in household_states(cdb.db, round_id) if s.code == state.code]
+    assert now.head_name != head["full_name"]  # the register has moved on
+    written = write_document(
+        cdb.db, round_id, "questionnaire", tmp_path / "p.pdf", household_code=state.code
+    )
+    text = " ".join(pdf_text(written.path).split())
+    assert f"Hộ: {state.code} — chủ hộ {head['full_name']}" in text
+    assert text.count(head["full_name"]) >= 3  # the line, the members table, the signature
+
+
+def test_the_decision_keeps_the_households_as_it_recognised_them(documents_round, tmp_path):
+    """A member who leaves after the decision still counts in the decision's persons (the
+    figure the year's reports and summary tables quote) and stands on the certificate."""
+    from gnapp.store import events
+
+    cdb, round_id = documents_round
+    before = list_counts(household_states(cdb.db, round_id))
+    state = next(
+        s for s in household_states(cdb.db, round_id) if s.result == "poor" and s.member_count >= 2
+    )
+    member = next(
+        m for m in register.members_of(cdb.db, state.household_id) if m["relation"] != "head"
+    )
+    events.record_left(cdb, member["id"], "2026-12-02", "Đi làm ăn xa")
+    assert list_counts(household_states(cdb.db, round_id)) == before
+    written = write_document(
+        cdb.db, round_id, "certificates", tmp_path / "gcn.pdf", household_code=state.code
+    )
+    text = " ".join(pdf_text(written.path).split())
+    assert member["full_name"] in text
+    assert f"Các thành viên của hộ ({state.member_count} người)" in text
 
 
 def test_certificates_one_per_poor_or_near_poor_household(documents_round, tmp_path):

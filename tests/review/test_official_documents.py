@@ -4,6 +4,7 @@ and never a word about software."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pypdfium2
@@ -46,6 +47,22 @@ def test_the_signing_block_follows_the_issuer():
     assert signing_marks("report", "PHÓ CHỦ TỊCH") == ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH")
     assert signing_marks("decision", "CHỦ TỊCH") == ()
     assert signing_marks("certificate", "PHÓ CHỦ TỊCH") == ("KT. CHỦ TỊCH",)
+
+
+def test_a_title_typed_in_small_letters_signs_as_the_decree_asks(demo_db, tmp_path):
+    """ "Phó chủ tịch" typed in the report's header (the wizard takes any text) is a deputy all
+    the same ("KT. CHỦ TỊCH"), and the title prints in capitals."""
+    assert signing_marks("report", "Phó chủ tịch") == ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH")
+    assert signing_marks("decision", " phó  Chủ tịch ") == ("KT. CHỦ TỊCH",)
+    header = replace(
+        default_header(demo_db.db, date(2026, 1, 5), "45"),
+        signer_title="Phó chủ tịch",
+        signer_name="Trần Văn Hai",
+    )
+    built = write_report_files(demo_db.db, "annual", "2025", {}, [], header, tmp_path)
+    text = flat_text(built.pdf)
+    assert "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH Trần Văn Hai" in text
+    assert "Phó chủ tịch" not in text
 
 
 def test_an_unknown_date_stays_unknown_and_unconfirmed():

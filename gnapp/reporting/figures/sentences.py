@@ -202,10 +202,16 @@ def _movement_sentence(figures: ReportFigures, status: str) -> str:
     # the register's events, when there were some: households and persons
     for kept, other, words in ((down, moved.other_down, "chuyển đi, tách hộ, …"),
                                (up, moved.other_up, "chuyển đến, tách hộ, …")):  # fmt: skip
-        if other != ZERO:
-            kept.append(
-                f"{_households(other.households)} {words} với {format_number(other.members)} người"
-            )
+        if other == ZERO:
+            continue
+        persons = f"{format_number(other.members)} người"
+        # members who came or went while their household stayed on the list: no household
+        # to count ("0 hộ … với 1 người" reads as a contradiction)
+        kept.append(
+            f"{persons} {words}"
+            if other.households == 0
+            else f"{_households(other.households)} {words} với {persons}"
+        )
     return (
         f"{_during(figures)}, {LIST_LABELS[status]} giảm {_households(moved.decreases.households)}"
         f" ({', '.join(down)}) và tăng {_households(moved.increases.households)} "

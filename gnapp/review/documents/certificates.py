@@ -24,7 +24,8 @@ from gnapp.review.documents.common import (
     village_label,
 )
 from gnapp.review.progress import HouseholdState
-from gnapp.store.register import household_address, members_of
+from gnapp.store.as_of import members_present
+from gnapp.store.register import household_address
 
 KIND = "certificate"  # forms/documents/issuers.json: the chairman's certificate
 CERTIFIED = ("poor", "near_poor")
@@ -36,7 +37,8 @@ CERTIFICATE_TYPE = ((7, 11), (8, 9), (12, 8), (10**6, 7))
 def _certificate(context: Context, state: HouseholdState) -> OfficialDocument:
     words = context.words["certificate"]
     found = context.found
-    members = members_of(context.db, state.household_id)
+    # the household as the decision recognised it, whatever the register has learnt since
+    members = members_present(context.db, context.decided_on, state.household_id)
     head = next((m for m in members if m["relation"] == "head"), members[0] if members else {})
     label = class_text(state.result)
     decision = context.words["decision"]
@@ -82,7 +84,7 @@ def _certificate(context: Context, state: HouseholdState) -> OfficialDocument:
         font_size=next(size for most, size in CERTIFICATE_TYPE if len(members) <= most),
     )
     body: list[Block] = [
-        *context.bases(KIND),
+        *context.bases(KIND, context.decided_on),
         *(
             TextParagraph(context.fill(line, **values), italic=True)
             for line in words["bases_after"]

@@ -158,9 +158,12 @@ class Context:
         acts = resolve_bases(("procedure",), self.slots)
         return acts[0].short if acts else self.found.procedure.legal_basis.split(";")[0]
 
-    def bases(self, kind: str) -> list[TextParagraph]:
-        """The "Căn cứ …" lines of a document of ``kind``, in italics."""
-        return [TextParagraph(line, italic=True) for line in bases_lines(self.db, kind, self.slots)]
+    def bases(self, kind: str, on: date) -> list[TextParagraph]:
+        """The "Căn cứ …" lines of a document of ``kind`` dated ``on``, in italics (none issued
+        after ``on``)."""
+        return [
+            TextParagraph(line, italic=True) for line in bases_lines(self.db, kind, self.slots, on)
+        ]
 
     def document(self, **fields: Any) -> OfficialDocument:
         return OfficialDocument(

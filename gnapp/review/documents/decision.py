@@ -146,7 +146,7 @@ def decision_document(db: sqlite_utils.Database, round_id: int, on: date) -> Off
         body.append(TextParagraph(words["draft"], align="center", indent=False, bold=True))
     body += [
         TextParagraph(context.fill(words["authority"]), align="center", indent=False, bold=True),
-        *context.bases(KIND),
+        *context.bases(KIND, _decided(context, on)),
         *(TextParagraph(context.fill(line), italic=True) for line in words["bases_after"]),
         TextParagraph(words["decides"], align="center", indent=False, bold=True),
         TextParagraph((Run("Điều 1. ", bold=True), Run(context.fill(words["article_1"])))),

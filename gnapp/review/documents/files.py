@@ -50,13 +50,18 @@ OFFICIAL_KINDS = {
 }
 
 
-def document_notes(db: sqlite_utils.Database, round_id: int, kind: str) -> list[str]:
-    """What to tell the clerk before writing the round's ``kind`` document: a signer without a
-    name, a legal basis not confirmed (empty for documents the commune does not sign)."""
+def document_notes(
+    db: sqlite_utils.Database, round_id: int, kind: str, on: date | None = None
+) -> list[str]:
+    """What to tell the clerk before writing the round's ``kind`` document (``on``: the date
+    asked for, today when None): a signer without a name, a legal basis not confirmed or issued
+    after the document's date (the decision's once recognised); empty for documents the
+    commune does not sign."""
     if kind not in OFFICIAL_KINDS:
         return []
     context = round_context(db, round_id)
-    return signing_warnings(db, OFFICIAL_KINDS[kind], context.slots)
+    dated = context.found.decided_on or on or date.today()
+    return signing_warnings(db, OFFICIAL_KINDS[kind], context.slots, on=dated)
 
 
 @dataclass(frozen=True)

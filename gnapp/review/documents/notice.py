@@ -139,4 +139,13 @@ def notice_sheets(context: Context) -> list[tuple[Table, Heading]]:
     """The results annexed to the notice as a sheet."""
     start = date.fromisoformat(_posting(context)["starts_on"])
     results = _results_table(context, context.states())
-    return [(results, context.heading(results.title, kind=KIND, on=start))]
+    # "(Kèm theo Thông báo số …/TB-UBND ngày … của …)", as the PDF's annex says it
+    notice = context.document(
+        number_symbol=number_symbol(None, document_kind(KIND).symbol),
+        date=start,
+        kind=context.words["notice"]["kind"],
+        subject="",
+        body=(),
+    )
+    note = notice.annex_note(Annex("I", results.title, ()))
+    return [(results, context.heading(results.title, note, kind=KIND, on=start))]

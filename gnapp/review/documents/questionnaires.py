@@ -249,6 +249,18 @@ def _filled_by(row: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
+def _head_name(state: HouseholdState, *forms: dict[str, Any] | None) -> str:
+    """The head of household as the questionnaire recorded them on the day of the survey (the
+    register may have moved on since: a head who died, a household that ended); the
+    register's when the form names none."""
+    for form in forms:
+        members = (form or {}).get("answers", {}).get("members") or ()
+        for member in members:
+            if member.get("relation") == "head" and (member.get("full_name") or "").strip():
+                return member["full_name"].strip()
+    return state.head_name
+
+
 def _questionnaire(context: Context, state: HouseholdState, on: date) -> OfficialDocument:
     words = context.words["questionnaire"]
     db, found = context.db, context.found
@@ -262,15 +274,14 @@ def _questionnaire(context: Context, state: HouseholdState, on: date) -> Officia
                 round=found.title_in(tr),
             )
         )
+    head = _head_name(state, form_b, form_a)
     body: list[Block] = []
     if form_a is not None:
         screening = form_a["answers"].get("form_a") or {}
         eligible = screening.get("eligible_for_form_b")
         body += [
             SectionHeading(words["form_a"], level=1),
-            Bullet(
-                f"Hộ: {state.code} — chủ hộ {state.head_name} — {village_label(state.village_name)}"
-            ),
+            Bullet(f"Hộ: {state.code} — chủ hộ {head} — {village_label(state.village_name)}"),
             Bullet(
                 "Kết quả nhận diện: "
                 + (
@@ -304,7 +315,7 @@ def _questionnaire(context: Context, state: HouseholdState, on: date) -> Officia
         Bullet(
             f"{context.who.kind_word}: {context.who.place}; {village_label(state.village_name)}"
         ),
-        Bullet(f"Hộ: {state.code} — chủ hộ {state.head_name}"),
+        Bullet(f"Hộ: {state.code} — chủ hộ {head}"),
         Bullet(
             "Ngày rà soát: "
             + (format_date(date.fromisoformat(surveyed)) if surveyed else "……/……/………")
@@ -318,7 +329,7 @@ def _questionnaire(context: Context, state: HouseholdState, on: date) -> Officia
         body=(*where, *body),
         official_header=False,
         signatures=(
-            Signature("CHỦ HỘ", state.head_name),
+            Signature("CHỦ HỘ", head),
             Signature("RÀ SOÁT VIÊN", (form_b or form_a or {}).get("reviewer") or ""),
         ),
     )

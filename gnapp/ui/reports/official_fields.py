@@ -3,7 +3,7 @@ number as it will print and the signing block the issuer gives that title."""
 
 from __future__ import annotations
 
-from gnapp.core.official import OfficialDataError, full_number, signing_marks
+from gnapp.core.official import OfficialDataError, full_number, signer_title, signing_marks
 from gnapp.i18n import tr
 
 
@@ -20,5 +20,5 @@ def number_as_printed(typed: str, symbol: str) -> str:
 
 def signing_block_html(kind: str, title: str) -> str:
     """The signing marks of ``kind`` for a signer of ``title``, then the title, in bold lines."""
-    lines = [*signing_marks(kind, title), title]
+    lines = [*signing_marks(kind, title), signer_title(title)]
     return "<br>".join(f"<b>{line}</b>" for line in lines if line)

@@ -124,6 +124,7 @@ class PlanDialog(QDialog):
         layout.addWidget(self.status)
         layout.addLayout(buttons)
         self.year.valueChanged.connect(self.load)
+        self.date.dateChanged.connect(self.load)  # the bases cited depend on the date
         for line in (self.number, self.signer_name, self.signer_title):
             line.textChanged.connect(self.show_result)
         fit_window(self, QSize(1000, 680))
@@ -147,7 +148,9 @@ class PlanDialog(QDialog):
             self.tables.addTab(annex_table_widget(table), table.title)
         body = QWidget()
         column = QVBoxLayout(body)
-        bases = QLabel("\n".join(plan_bases(self.cdb.db, content)), objectName="bases")
+        bases = QLabel(
+            "\n".join(plan_bases(self.cdb.db, content, self.header().date)), objectName="bases"
+        )
         bases.setWordWrap(True)
         column.addWidget(
             QLabel(tr("<b>Căn cứ</b> (theo cài đặt văn bản và quyết định giao chỉ tiêu)"))
@@ -183,7 +186,9 @@ class PlanDialog(QDialog):
         writing (a signer without a name, a legal basis not confirmed)."""
         self.number_result.setText(number_as_printed(self.number.text(), SYMBOL))
         self.signing_block.setText(signing_block_html(PLAN_KIND, self._title()))
-        notes = plan_warnings(self.cdb.db, self.year.value(), self.signer_name.text())
+        notes = plan_warnings(
+            self.cdb.db, self.year.value(), self.signer_name.text(), self.header().date
+        )
         self.signing_notes.setText("\n".join(notes))
 
     def _title(self) -> str:

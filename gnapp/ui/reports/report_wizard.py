@@ -30,6 +30,7 @@ from gnapp.reporting.builder import (
     ReportBuildError,
     annex_tables,
     check_awards,
+    decisions_after,
     default_header,
     figure_set_names,
     header_choices,
@@ -775,6 +776,7 @@ class DocumentPage(ReportPage):
             line.textChanged.connect(self.show_result)
         self.recipients.textChanged.connect(self.owner.mark_changed)
         self.date.dateChanged.connect(self.owner.mark_changed)
+        self.date.dateChanged.connect(self.show_result)  # the bases cited depend on the date
 
     def show_result(self) -> None:
         """The number as printed, the signing block and what the clerk should know before
@@ -783,7 +785,13 @@ class DocumentPage(ReportPage):
         self.signing_block.setText(
             signing_block_html(OFFICIAL_KIND, self.signer_title.text().strip())
         )
-        notes = signing_warnings(self.owner.cdb.db, OFFICIAL_KIND, name=self.signer_name.text())
+        chosen = self.date.date()
+        on = date(chosen.year(), chosen.month(), chosen.day())
+        notes = signing_warnings(
+            self.owner.cdb.db, OFFICIAL_KIND, name=self.signer_name.text(), on=on
+        )
+        if self.owner.figures is not None:
+            notes += decisions_after(self.owner.figures, on)
         self.signing_notes.setText("\n".join(notes))
 
     def show_header(self, header: DocumentHeader) -> None:

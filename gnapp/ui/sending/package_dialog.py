@@ -9,7 +9,7 @@ from pathlib import Path
 from gnapp.core.vietnamese import format_timestamp
 from gnapp.i18n import tr
 from gnapp.packages.build import BuiltPackage, build_package, choose_report
-from gnapp.packages.commune import current_signing_key, office_key, sent_packages
+from gnapp.packages.commune import current_signing_key, mail_recipient, office_key, sent_packages
 from gnapp.packages.mail import EmailDraft, email_draft, file_size_text
 from gnapp.preferences import load_preferences, save_preference
 from gnapp.progress import Progress
@@ -359,8 +359,7 @@ class BuildPackageDialog(QDialog):
                     encrypt=encrypt,
                     progress=progress,
                 )
-                office = office_key(own.db)
-                recipient = office.owner_name if office else None
+                recipient = mail_recipient(own.db)
                 return built, email_draft(built.manifest, built.path, built.size, recipient)
 
         self.build_button.setEnabled(False)

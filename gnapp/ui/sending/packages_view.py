@@ -12,6 +12,7 @@ from gnapp.packages.commune import (
     SentPackage,
     current_key_change,
     current_signing_key,
+    mail_recipient,
     office_key,
     require_signing_key,
     sent_packages,
@@ -372,5 +373,4 @@ class PackagesView(QWidget):
 
     def draft_for(self, package: SentPackage, path: Path) -> EmailDraft:
         manifest = sent_manifest(path.read_bytes(), package.hash)
-        office = office_key(self.cdb.db)
-        return email_draft(manifest, path, package.size, office.owner_name if office else None)
+        return email_draft(manifest, path, package.size, mail_recipient(self.cdb.db))
