@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from gnapp.core import input_files
 from gnapp.i18n import LANGUAGES, SOURCE_LANGUAGE, tr
 from gnapp.paths import user_data_dir
 
@@ -28,7 +29,7 @@ def preferences_file() -> Path:
 def load_preferences() -> dict[str, Any]:
     """The saved preferences; an unreadable file counts as none (it only holds conveniences)."""
     try:
-        data = json.loads(preferences_file().read_text(encoding="utf-8"))
+        data = input_files.read_json(preferences_file())
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}

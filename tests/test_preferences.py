@@ -28,6 +28,18 @@ def test_a_damaged_preferences_file_counts_as_none(tmp_path, monkeypatch):
     assert preferences.load_preferences() == {"last_database": "x"}
 
 
+@pytest.mark.parametrize(
+    "content",
+    ["[" * 100_000, '{"language": NaN}', "{" + '"a":' * 5000 + "1" + "}" * 5000, "\x00\xff"],
+)
+def test_a_hostile_preferences_file_counts_as_none(tmp_path, monkeypatch, content):
+    """json.loads raises RecursionError on deep nesting, which the GUI's start would not catch."""
+    monkeypatch.setenv("GNAPP_DATA_DIR", str(tmp_path))
+    preferences.preferences_file().write_text(content, encoding="utf-8")
+    assert preferences.load_preferences() == {}
+    assert preferences.preferred_language() == "vi"
+
+
 def test_the_backup_folder_is_chosen_and_put_back(tmp_path, monkeypatch):
     monkeypatch.setenv("GNAPP_DATA_DIR", str(tmp_path / "data"))
     from gnapp.store.backups import default_backup_folder

@@ -46,6 +46,7 @@ LIMITS = {
     HOUSEHOLDS: 128 << 20,
 }
 MAX_FILE, MAX_TOTAL, RATIO, RATIO_FLOOR = 256 << 20, 256 << 20, 100, 64 << 10
+MAX_KEY_FILE = 16 << 10
 # §2, §4, §6
 FINGERPRINT_PREFIX = b"GNApp key fingerprint v1\n"
 SIGNED_PREFIX = b"GNApp package manifest v1\n"
@@ -172,9 +173,19 @@ def read_zip(data: bytes) -> tuple[dict[str, bytes], set[str]]:
     return members, {info.filename for info in infos if info.compress_type == 8}
 
 
-def read_public_key(path: str) -> tuple[str, bytes, dict]:
+def read_file(path: str, limit: int) -> bytes:
+    """A regular file's bytes, at most ``limit`` (a pipe would never end, /dev/zero never stop)."""
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise Failed(f"{path} is not a regular file")
     with open(path, "rb") as stream:
-        key = strict_json(stream.read(), canonical=True)
+        data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise Failed(f"{path} is larger than {limit} bytes")
+    return data
+
+
+def read_public_key(path: str) -> tuple[str, bytes, dict]:
+    key = strict_json(read_file(path, MAX_KEY_FILE), canonical=True)
     if key.get("format") != "gnapp-public-key" or key.get("format_version") != 1:
         raise Failed("not a GNApp public key file")
     if key["algorithm"] != "Ed25519" or key["owner"]["kind"] != "commune":
@@ -354,8 +365,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--key", required=True, help="the commune's public key file (.gnpub)")
     parser.add_argument("--office-db", help="the office database, to open encrypted files")
     args = parser.parse_args(argv)
-    with open(args.package, "rb") as stream:
-        data = stream.read(MAX_FILE + 1)
+    try:
+        data = read_file(args.package, MAX_FILE)
+    except (OSError, Failed) as error:
+        print(f"FAIL archive: {error.__class__.__name__}: {error}")
+        return 1
     return verify(data, args.key, args.office_db)
 
 

@@ -45,6 +45,47 @@ class CliError(Exception):
 
 def run(handler: Handler, args: argparse.Namespace) -> int:
     """Run a command's handler; an expected error becomes "Lỗi: …" on stderr and its status."""
+    with _terminal_safe():
+        return _run(handler, args)
+
+
+# C0 controls but tab, line feed and carriage return (the progress line's), DEL and C1: what
+# text read from a file (a name, a heading) could carry to recolour, move or retitle a terminal.
+_TERMINAL_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+class _TerminalText:
+    """A terminal's stream that shows the control characters of what is written as U+FFFD."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(_TERMINAL_CONTROLS.sub("\ufffd", text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextmanager
+def _terminal_safe() -> Iterator[None]:
+    """stdout and stderr, when they are a terminal, through _TerminalText while a command runs
+    (a pipe or a file gets the text as it is: --json escapes control characters anyway)."""
+    before = sys.stdout, sys.stderr
+    try:
+        if sys.stdout.isatty():
+            sys.stdout = _TerminalText(sys.stdout)
+        if sys.stderr.isatty():
+            sys.stderr = _TerminalText(sys.stderr)
+    except (AttributeError, ValueError):  # a stream without isatty, or closed
+        pass
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = before
+
+
+def _run(handler: Handler, args: argparse.Namespace) -> int:
     from gnapp.store.errors import CorruptDatabaseError, ForeignFileError, storage_problem
 
     try:
@@ -54,7 +95,9 @@ def run(handler: Handler, args: argparse.Namespace) -> int:
         _quiet_stdout()
         return EXIT_DONE
     except sqlite3.DatabaseError as error:
-        if problem := storage_problem(error):
+        db = getattr(args, "db", None)
+        what = tr("tệp dữ liệu {name}", name=db) if db is not None else ""
+        if problem := storage_problem(error, what):
             return refuse(str(problem))
         if error.sqlite_errorcode not in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
             raise
@@ -130,7 +173,18 @@ def _damaged(args: argparse.Namespace, message: str) -> int:
     """Say that a database is broken and how to get the data back; exit status EXIT_DAMAGED."""
     print(tr("Lỗi: {message}", message=message), file=sys.stderr)
     db = getattr(args, "db", None)
-    if db is not None:
+    backup = getattr(args, "backup", None)  # backup restore: the broken file is the backup
+    if db is not None and backup is not None:
+        print(
+            tr(
+                "Bản sao lưu {backup} không dùng được; dữ liệu hiện tại vẫn giữ nguyên. Hãy "
+                "chọn một bản sao lưu khác còn tốt:\n  gnapp backup list --db {db}",
+                backup=backup,
+                db=db,
+            ),
+            file=sys.stderr,
+        )
+    elif db is not None:
         print(
             tr(
                 "Có thể lấy lại dữ liệu từ bản sao lưu gần nhất còn tốt:\n"
@@ -312,8 +366,10 @@ def lookup_village(db: Any, written: str) -> int:
 
 def read_json(path: Path) -> Any:
     """The JSON document in the file ``path``, or a refusal saying why not."""
+    from gnapp.core import input_files
+
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return input_files.read_json(path)
     except OSError as error:
         raise CliError(
             tr("Không đọc được tệp {path}: {strerror}", path=path, strerror=error.strerror)

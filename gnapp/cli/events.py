@@ -188,7 +188,7 @@ def find_member(db: Any, household_id: int, written: str) -> dict[str, Any]:
 
     members = members_of(db, household_id)
     text = written.strip()
-    if text.isdigit() and 1 <= int(text) <= len(members):
+    if text.isdecimal() and 1 <= int(text) <= len(members):
         return members[int(text) - 1]
     citizen_id = read_citizen_id(text)
     found = [m for m in members if citizen_id and m["citizen_id"] == citizen_id]

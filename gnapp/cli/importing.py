@@ -251,7 +251,7 @@ def _import_file(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
             )
         )
     if not plan.to_import():
-        raise CliError(tr("không có hộ nào nhập được từ tệp này."))
+        raise CliError(tr("không có hộ nào nhập được từ tệp {name}.", name=args.file.name))
     result = apply_unless_dry_run(args.dry_run, lambda progress: apply_plan(cdb, plan, progress))
     if result is None:
         return 0

@@ -159,9 +159,13 @@ def confirm_fingerprint(key: PublicKey, typed: str | None) -> None:
 
 
 def read_bytes(path: Path) -> bytes:
-    """The bytes of a key or package file, or a refusal saying why not."""
+    """The bytes of a key or package file (a regular file, no larger than a package may be),
+    or a refusal saying why not."""
+    from gnapp.core.input_files import read_bytes
+    from gnapp.packages.archive import MAX_PACKAGE_BYTES
+
     try:
-        return path.read_bytes()
+        return read_bytes(path, MAX_PACKAGE_BYTES)
     except OSError as error:
         raise CliError(
             tr("Không đọc được tệp {path}: {strerror}", path=path, strerror=error.strerror)

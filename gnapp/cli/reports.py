@@ -263,6 +263,24 @@ def _narrative(path: Path | None) -> dict:
     content = read_json(path)
     if not isinstance(content, dict):
         raise CliError(tr("Tệp {path} phải là một đối tượng JSON theo mục.", path=path))
+    for key, value in content.items():
+        if key == "awards":
+            if not isinstance(value, list) or not all(isinstance(a, dict) for a in value):
+                raise CliError(
+                    tr(
+                        "Tệp {path}, mục “awards”: cần một danh sách, mỗi đề nghị khen thưởng "
+                        "một đối tượng JSON.",
+                        path=path,
+                    )
+                )
+        elif not isinstance(value, str):
+            raise CliError(
+                tr(
+                    "Tệp {path}, mục “{key}”: cần một đoạn văn bản (chuỗi JSON).",
+                    path=path,
+                    key=key,
+                )
+            )
     return content
 
 

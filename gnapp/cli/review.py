@@ -477,7 +477,8 @@ def _survey(cdb: Any, args: argparse.Namespace) -> int:
     from gnapp.review.workflow import match_members, save_survey
 
     record = read_json(args.file)
-    if not isinstance(record, dict) or not isinstance(record.get("members", []), list):
+    members = record.get("members", []) if isinstance(record, dict) else None
+    if not isinstance(members, list) or not all(isinstance(m, dict) for m in members):
         raise CliError(
             tr("Tệp {file}: cần một bản ghi hộ (docs/household-record.md)", file=args.file)
         )
@@ -564,7 +565,7 @@ def _groups(texts: list[str]) -> dict[str, int]:
     groups = {}
     for text in texts:
         key, _, count = text.partition("=")
-        if not count.strip().isdigit():
+        if not count.strip().isdecimal():
             raise CliError(
                 tr("--group {text}: cần dạng THÀNH_PHẦN=SỐ, ví dụ reviewers=3.", text=text)
             )

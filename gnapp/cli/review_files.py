@@ -203,7 +203,7 @@ def _tablet_import(cdb: CommuneDatabase, args: argparse.Namespace) -> int:
             )
         )
     if not plan.to_save():
-        raise CliError(tr("không có phiếu nào nhập được từ tệp này."))
+        raise CliError(tr("không có phiếu nào nhập được từ tệp {name}.", name=args.file.name))
     result = apply_unless_dry_run(
         args.dry_run,
         lambda progress: apply_tablet_import(cdb, plan, reviewer=args.reviewer, progress=progress),

@@ -6,13 +6,27 @@ when the cell is edited. ``keep_text`` makes such a cell a plain string cell (``
 ``"s"``, which openpyxl writes as a string, not a formula) with the quote prefix that Excel's
 leading apostrophe sets, so the sheet shows exactly what was typed and editing keeps it text.
 Numbers stay numbers; every XLSX writer puts its values through ``keep_text``.
+
+XML 1.0, and so XLSX, cannot hold the control characters other than tab, line feed and carriage
+return: openpyxl raises IllegalCharacterError for a cell holding one (text read from a file, such
+as an ESC in a name). ``cell_value`` shows each as "\ufffd" instead, before the cell is made.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_NOT_IN_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # openpyxl's ILLEGAL_CHARACTERS_RE
+
+
+def cell_value(value: Any) -> Any:
+    """``value`` as an XLSX cell can hold it: text without the control characters XML cannot
+    carry (each shown as "\ufffd"); anything else as it is."""
+    if isinstance(value, str) and _NOT_IN_XLSX.search(value):
+        return _NOT_IN_XLSX.sub("\ufffd", value)
+    return value
 
 
 def starts_like_formula(value: Any) -> bool:

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gnapp.core import input_files
 from gnapp.core.vietnamese import format_date, format_decimal
 from gnapp.data import read_form_json
 from gnapp.i18n import Refusal, Sentence, Translate, tr, tr_noop
@@ -240,7 +241,7 @@ def value_label(field: str, value: Any) -> str:
 
 def parse_birth_date(text: str) -> date:
     """A birth date "YYYY-MM-DD" or "YYYY"; a year alone counts as born on 1 January."""
-    if len(text) == 4 and text.isdigit():
+    if len(text) == 4 and text.isdecimal():
         return date(int(text), 1, 1)
     return date.fromisoformat(text)
 
@@ -434,7 +435,10 @@ def _parse_json_lines(text: str, name: str) -> list[tuple[str, Any]]:
             continue
         try:
             entries.append(
-                (tr("Tệp {name}, dòng {line}", name=name, line=number), json.loads(line))
+                (
+                    tr("Tệp {name}, dòng {line}", name=name, line=number),
+                    input_files.loads_json(line),
+                )
             )
         except json.JSONDecodeError as error:
             raise RecordError(
@@ -456,13 +460,13 @@ def load_records(path: str | Path, reference_date: date | None = None) -> list[d
     """
     name = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        text = input_files.read_text(path, encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise RecordError(
             tr("không đọc được theo mã UTF-8"), location=tr("Tệp {name}", name=name)
         ) from None
     try:
-        document = json.loads(text)
+        document = input_files.loads_json(text)
     except json.JSONDecodeError as error:
         if not error.msg.startswith("Extra data"):
             raise RecordError(

@@ -23,6 +23,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NoReturn
 
+from gnapp.core import input_files
 from gnapp.core.record import RecordError, age_in_months
 from gnapp.core.rules import Kind, Rule, RuleError, Template, compile_rule, compile_template
 from gnapp.core.rules import literal_kind as _value_kind
@@ -368,7 +369,9 @@ _OVERRIDE_OPTIONAL = ("income_lines", "average_band", "score_method", "indicator
 
 def _read_json(source: Traversable | Path, file: str) -> Any:
     try:
-        return json.loads(source.read_text(encoding="utf-8"))
+        if isinstance(source, Path):
+            return input_files.read_json(source)
+        return input_files.loads_json(source.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise StandardError(file, "", tr("không tìm thấy tệp")) from None
     except UnicodeDecodeError:

@@ -18,6 +18,7 @@ MAX_COLUMNS = 1_000  # a tablet form exports some hundreds of questions at most
 MAX_CELLS = 2_000_000  # rows × columns of one sheet, empty cells included
 MAX_SPAN_CELLS = 100_000  # rows × columns one merged cell covers
 MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
+MAX_SHEETS = 100  # a list has one sheet per village at most; each sheet is opened apart
 
 
 def number(value: int) -> str:
@@ -96,6 +97,19 @@ def check_grid(rows: int, columns: int) -> None:
                 rows=number(rows),
                 columns=number(columns),
                 limit=number(MAX_CELLS),
+            )
+        )
+
+
+def check_sheets(count: int) -> None:
+    """A workbook of ``count`` sheets stays within MAX_SHEETS (the readers that look through
+    every sheet open the workbook again for each)."""
+    if count > MAX_SHEETS:
+        raise LimitExceeded(
+            tr(
+                "tệp có {count} trang, quá giới hạn {limit} trang",
+                count=number(count),
+                limit=number(MAX_SHEETS),
             )
         )
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from gnapp.core import input_files
 from gnapp.i18n import tr
 from gnapp.importers.headers import IGNORE, Column, Header, heading_key, import_fields
 from gnapp.importers.reading import ImportFileError
@@ -111,12 +112,21 @@ def write_mapping_file(path: Path, header: Header, mapping: Mapping[int, str]) -
 def read_mapping_file(path: Path, header: Header) -> dict[int, str]:
     """The mapping a file saved, applied to this file's columns."""
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as error:
+        document = input_files.read_json(path)
+    except OSError as error:
         raise ImportFileError(
             tr(
-                "Không đọc được tệp cách ghép cột {name}: không phải tệp JSON đọc được.",
+                "Không đọc được tệp cách ghép cột {name}: {error}.",
                 name=path.name,
+                error=error.strerror or error,
+            )
+        ) from error
+    except (UnicodeDecodeError, ValueError) as error:
+        raise ImportFileError(
+            tr(
+                "Không đọc được tệp cách ghép cột {name}: không phải tệp JSON đọc được ({error}).",
+                name=path.name,
+                error=error,
             )
         ) from error
     columns = document.get("columns") if isinstance(document, dict) else None

@@ -84,7 +84,7 @@ def birth_date(value: Any, today: date) -> Parsed:
         result = day.isoformat()
     elif isinstance(value, bool):
         raise CellError(tr("Ngày sinh “{value}” không đọc được", value=value))
-    elif isinstance(value, int | float) or (isinstance(value, str) and value.strip().isdigit()):
+    elif isinstance(value, int | float) or (isinstance(value, str) and value.strip().isdecimal()):
         number = float(value)
         if number.is_integer() and _FIRST_YEAR <= number <= today.year:
             result = str(int(number))
@@ -252,7 +252,7 @@ def citizen_id(value: Any, sex_: str | None, birth_year: int | None) -> Parsed:
     digits = written if written.isdigit() else _ID_SEPARATORS.sub("", written)
     if not digits:
         return Parsed(None)
-    if not digits.isdigit():
+    if not (digits.isascii() and digits.isdigit()):  # "²" and "１" are digits too
         return Parsed(
             None, [tr("Số CCCD “{written}” có ký tự không phải chữ số: không ghi", written=written)]
         )

@@ -268,7 +268,8 @@ def _read_list(path: Path, sheet: str | None) -> tuple[Sheet, Header, list[str]]
                     other=name,
                 )
             ) from None
-        raise
+        # no sheet has one: the sheet is named, the file too
+        raise ImportFileError(tr("Tệp “{name}”: {error}", name=path.name, error=error)) from None
 
 
 @paused_cycle_collection()
@@ -635,9 +636,11 @@ class _Builder:
         if sex is None and citizen.value:
             sex = parsing.sex_of_citizen_id(citizen.value)
             self.problem(excel, "member.sex", tr("Thiếu giới tính: lấy theo số CCCD"), WARNING)
-        if sex is None and len(self.problems) == errors_before:
+        refused = any(p.severity == ERROR for p in self.problems[errors_before:])
+        if sex is None and not refused:  # a warning of the row (its citizen ID) is no excuse
             self.problem(excel, "member.sex", tr("Thiếu giới tính"), ERROR)
-        if any(p.severity == ERROR for p in self.problems[errors_before:]):
+            refused = True
+        if refused:
             return None
         member = {"full_name": name, "sex": sex, "birth_date": born, "relation": relation}
         if citizen.value:

@@ -148,9 +148,12 @@ def sheet_names(path: str | Path) -> list[str]:
         if kind in (".csv", WEB_PAGE):
             return [path.stem]
         if kind == XML_SPREADSHEET:
-            return spreadsheet_xml.sheet_names(_read_bytes(path))
-        _check_before_calamine(path)
-        return list(python_calamine.load_workbook(str(path)).sheet_names)
+            names = spreadsheet_xml.sheet_names(_read_bytes(path))
+        else:
+            _check_before_calamine(path)
+            names = list(python_calamine.load_workbook(str(path)).sheet_names)
+        limits.check_sheets(len(names))
+        return names
 
 
 def read_sheet(path: str | Path, sheet: str | None = None) -> Sheet:
@@ -199,11 +202,13 @@ def _missing_sheet(path: Path, name: str, names: list[str]) -> ImportFileError:
 
 def _read_spreadsheet_xml(path: Path, sheet: str | None) -> Sheet:
     data = _read_bytes(path)
+    book = spreadsheet_xml.sheet_names(data)
+    limits.check_sheets(len(book))  # an import looks through the book for its list
     try:
         name, rows, merged = spreadsheet_xml.read_worksheet(data, sheet)
     except spreadsheet_xml.MissingSheet as missing:
         raise _missing_sheet(path, sheet or "", missing.names) from None
-    return Sheet(name or path.stem, rows, merged, book=spreadsheet_xml.sheet_names(data))
+    return Sheet(name or path.stem, rows, merged, book=book)
 
 
 def _read_spreadsheet(path: Path, sheet: str | None) -> Sheet:
@@ -211,6 +216,7 @@ def _read_spreadsheet(path: Path, sheet: str | None) -> Sheet:
     workbook = python_calamine.load_workbook(str(path))
     if not workbook.sheet_names:
         raise _unreadable(path, ValueError("no sheet"))
+    limits.check_sheets(len(workbook.sheet_names))  # an import looks through the book for its list
     name = sheet if sheet is not None else workbook.sheet_names[0]
     if name not in workbook.sheet_names:
         raise _missing_sheet(path, name, workbook.sheet_names)

@@ -7,7 +7,7 @@ from pathlib import Path
 import openpyxl
 from openpyxl.styles import Font
 
-from gnapp.core.cell_text import keep_text
+from gnapp.core.cell_text import cell_value, keep_text
 from gnapp.importers.plan import ImportPlan
 
 ERROR_HEADING = "Lỗi"
@@ -29,7 +29,7 @@ def write_error_report(plan: ImportPlan, path: str | Path) -> int:
     bold = Font(bold=True)
     header_cells = []
     for text in [*headings, ERROR_HEADING, ROW_HEADING]:
-        cell = openpyxl.cell.WriteOnlyCell(sheet, value=text)
+        cell = openpyxl.cell.WriteOnlyCell(sheet, value=cell_value(text))
         cell.font = bold
         header_cells.append(keep_text(cell))
     sheet.append(header_cells)
@@ -37,6 +37,8 @@ def write_error_report(plan: ImportPlan, path: str | Path) -> int:
         values = list(plan.sheet.rows[row - 1][:width])
         values += [None] * (width - len(values))
         row_cells = [*values, "; ".join(reasons), row]
-        sheet.append([keep_text(openpyxl.cell.WriteOnlyCell(sheet, value=v)) for v in row_cells])
+        sheet.append(
+            [keep_text(openpyxl.cell.WriteOnlyCell(sheet, value=cell_value(v))) for v in row_cells]
+        )
     workbook.save(Path(path))
     return len(rejected)

@@ -14,6 +14,7 @@ extends it is taken in and flagged (docs/change-log.md).
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 from collections.abc import Iterable
@@ -23,6 +24,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
+from gnapp.core.input_files import read_bytes
 from gnapp.core.vietnamese import format_number, format_timestamp
 from gnapp.i18n import Sentence, tr, tr_noop
 from gnapp.office.registry import find_commune, key_finder
@@ -369,13 +371,16 @@ def receive_package(
 
 
 def read_package_file(path: Path) -> bytes:
-    """A package file's bytes, refusing a file too large to be a package before reading it."""
-    size = path.stat().st_size
-    if size > MAX_PACKAGE_BYTES:
+    """A package file's bytes, refusing a file too large to be a package before reading it (and
+    a pipe or a device, an OSError)."""
+    try:
+        return read_bytes(path, MAX_PACKAGE_BYTES)
+    except OSError as error:
+        if error.errno != errno.EFBIG:
+            raise
         raise CheckFailed(
             "archive", tr_noop("Tệp {name} quá lớn để là gói báo cáo."), name=path.name
-        )
-    return path.read_bytes()
+        ) from None
 
 
 def receive_files(

@@ -71,7 +71,7 @@ def plan_form() -> dict[str, Any]:
 def plan_year(period: str) -> int:
     """The year a plan is for: "2026"."""
     text = period.strip()
-    if not (text.isdigit() and len(text) == 4):
+    if not (text.isdecimal() and len(text) == 4):
         raise FiguresError(
             tr("Kế hoạch lập cho một năm (vd. 2026), không phải “{period}”.", period=period)
         )

@@ -25,7 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
-from gnapp.core.cell_text import keep_text
+from gnapp.core.cell_text import cell_value, keep_text
 from gnapp.core.vietnamese import format_date_long
 from gnapp.i18n import tr
 from gnapp.progress import Progress
@@ -192,7 +192,7 @@ class _Writer:
     def _merge(self, row: int, first: int, last: int, value: Any, style: str) -> None:
         for column in range(first, last + 1):
             self.sheet.cell(row, column).style = style
-        keep_text(self.sheet.cell(row, first, value))
+        keep_text(self.sheet.cell(row, first, cell_value(value)))
         if last > first:
             self.sheet.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
 
@@ -238,7 +238,7 @@ class _Writer:
             if column.group is None:
                 for row in (top, bottom):
                     self.sheet.cell(row, position).style = style
-                keep_text(self.sheet.cell(top, position, column.header))
+                keep_text(self.sheet.cell(top, position, cell_value(column.header)))
                 self.sheet.merge_cells(
                     start_row=top, start_column=position, end_row=bottom, end_column=position
                 )
@@ -250,7 +250,7 @@ class _Writer:
             self._merge(top, position, end + 1, column.group, style)
             for inner in range(index, end + 1):
                 cell = self.sheet.cell(bottom, inner + 1)
-                cell.value = self.columns[inner].header
+                cell.value = cell_value(self.columns[inner].header)
                 cell.style = style
                 keep_text(cell)
             index = end + 1
@@ -352,7 +352,7 @@ class _Writer:
             value = item.values.get(column.key)
             cell = self.sheet.cell(row, index + 1)
             if value is not None and value != "":
-                cell.value = value
+                cell.value = cell_value(value)
                 limit = MAX_WIDTH.get(column.xlsx_style, MAX_OTHER_WIDTH)
                 length = min(_display_length(value) + 3, limit)
                 self.widths[index] = max(self.widths[index], length)

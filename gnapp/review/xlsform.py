@@ -25,7 +25,7 @@ from typing import Any, Protocol
 
 import sqlite_utils
 
-from gnapp.core.cell_text import keep_text
+from gnapp.core.cell_text import cell_value, keep_text
 from gnapp.core.record import field_schema
 from gnapp.core.vietnamese import format_date
 from gnapp.i18n import Translate, as_written, tr, tr_noop
@@ -616,7 +616,7 @@ def _write_workbook(path: Path, sheets: Mapping[str, tuple[Sequence[str], list[d
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append([row.get(column, "") for column in header])
+            sheet.append([cell_value(row.get(column, "")) for column in header])
         for index, column in enumerate(header, start=1):
             longest = max(len(str(row.get(column, ""))) for row in [{column: column}, *rows])
             letter = sheet.cell(row=1, column=index).column_letter

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from gnapp.core.input_files import loads_json, read_head
 from gnapp.i18n import tr
 from gnapp.store.errors import CorruptDatabaseError, DatabaseError
 from gnapp.store.written_files import new_file
@@ -50,8 +51,7 @@ Progress = Callable[[int, int], None]  # bytes done, bytes in all
 def is_compressed(path: Path) -> bool:
     """Whether ``path`` is a compressed backup (by its first bytes)."""
     try:
-        with open(path, "rb") as stream:
-            return stream.read(len(MAGIC)) == MAGIC
+        return read_head(path, len(MAGIC)) == MAGIC
     except OSError:
         return False
 
@@ -116,7 +116,7 @@ def _read_header(stream: BinaryIO, name: str) -> dict[str, Any]:
     if len(encoded) != size or hashlib.sha256(encoded).digest() != digest:
         raise DamagedBackup(name, tr("phần mô tả không khớp mã kiểm tra"))
     try:
-        header = json.loads(encoded)
+        header = loads_json(encoded.decode("utf-8"))  # no RecursionError, no NaN
     except ValueError:
         raise DamagedBackup(name, tr("phần mô tả không đọc được")) from None
     if (

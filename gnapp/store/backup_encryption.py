@@ -28,6 +28,7 @@ from typing import Any, BinaryIO
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from gnapp.core.input_files import loads_json, read_head
 from gnapp.core.passphrase import (
     DEFAULT_KDF,
     KDF_NAMES,
@@ -60,8 +61,7 @@ class BackupPassphraseError(DatabaseError):
 def is_encrypted(path: Path) -> bool:
     """Whether ``path`` is an encrypted backup, of either version (by its first bytes)."""
     try:
-        with open(path, "rb") as stream:
-            return stream.read(len(MAGIC)) in MAGICS
+        return read_head(path, len(MAGIC)) in MAGICS
     except OSError:
         return False
 
@@ -141,7 +141,7 @@ def _read_header(stream: BinaryIO, name: str) -> tuple[dict[str, Any], bytes]:
         raise damaged
     encoded = stream.read(size)
     try:
-        header = json.loads(encoded)
+        header = loads_json(encoded.decode("utf-8"))  # no RecursionError, no NaN
         kdf_raw = dict(header["kdf"])
         name_of_kdf = kdf_raw.pop("name")
         salt = base64.b64decode(kdf_raw.pop("salt"), validate=True)

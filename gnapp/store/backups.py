@@ -38,7 +38,7 @@ from gnapp.store.backup_compression import (
 )
 from gnapp.store.backup_encryption import decrypt_file, encrypt_file, is_encrypted
 from gnapp.store.changelog import ChainBreak, verify_chain
-from gnapp.store.database import CommuneDatabase, open_database
+from gnapp.store.database import COMMUNE_TABLES, CommuneDatabase, missing_tables, open_database
 from gnapp.store.errors import CorruptDatabaseError, DatabaseError
 from gnapp.store.migrations import LATEST_VERSION
 from gnapp.store.overview import status_years
@@ -229,7 +229,7 @@ def _connection(source: CommuneDatabase | str | Path) -> Iterator[tuple[sqlite3.
         return
     path = Path(source)
     if not path.is_file():
-        raise DatabaseError(tr("Không tìm thấy tệp: {path}", path=path))
+        raise DatabaseError(_not_a_file(path))
     conn = _read_only(path)
     try:
         yield conn, path
@@ -358,13 +358,22 @@ class IntegrityReport:
         return None
 
 
+def _not_a_file(path: Path, *, sentence: bool = True) -> str:
+    """Why ``path`` cannot be read as a database: missing, or a folder, a pipe or a device."""
+    if not path.exists():
+        if sentence:
+            return tr("Không tìm thấy tệp: {path}", path=path)
+        return tr("không tìm thấy tệp {path}", path=path)
+    return tr("{path} không phải là một tệp dữ liệu (một thư mục hoặc thiết bị)", path=path)
+
+
 def check_integrity(path: str | Path, *, quick: bool = True) -> IntegrityReport:
     """Check a database file read-only: ``quick_check`` (``integrity_check`` and the change
     log's hash chain with ``quick=False``), ``foreign_key_check`` and the schema version. A
     compressed backup is decompressed beside itself (its size and hash checked) and checked so."""
     path = Path(path)
     if not path.is_file():
-        return IntegrityReport(path, None, (tr("không tìm thấy tệp {path}", path=path),))
+        return IntegrityReport(path, None, (_not_a_file(path, sentence=False),))
     if is_compressed(path):
         return _check_compressed(path, quick)
     version, problems = None, []
@@ -377,6 +386,8 @@ def check_integrity(path: str | Path, *, quick: bool = True) -> IntegrityReport:
             rows = [row[0] for row in conn.execute(f"PRAGMA {check}")]
             if rows != ["ok"]:
                 problems.extend(rows)
+            if version > 0 and (missing := missing_tables(_tables(conn), COMMUNE_TABLES)):
+                problems.append(tr("thiếu bảng {tables}", tables=missing))
             broken = conn.execute("PRAGMA foreign_key_check").fetchall()
             if broken:
                 problems.append(

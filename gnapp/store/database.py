@@ -53,7 +53,11 @@ SYSTEM_ACTOR = "hệ thống"  # stored as the actor of the change log: the book
 COMMUNE_APPLICATION_ID = 0x474E4150  # "GNAP" in the file's header (docs/schema.md)
 # The tables every commune database has had since version 1: an unmarked file holding them
 # comes from a GNApp before the mark.
-COMMUNE_TABLES = frozenset({"commune", "villages", "households"})
+# The tables every commune file has had since schema v1: an unmarked file of an older GNApp
+# holds them all, and a marked one without one of them is damaged (or was edited outside GNApp).
+COMMUNE_TABLES = frozenset(
+    {"commune", "settings", "villages", "households", "members", "household_status", "change_log"}
+)
 
 
 @functools.lru_cache(maxsize=1)
@@ -272,12 +276,18 @@ def _probe(path: Path) -> tuple[int, int, int, set[str]]:
     return application_id, version, len(rows), {name for kind, name in rows if kind == "table"}
 
 
+def missing_tables(names: Collection[str], tables: Collection[str]) -> str:
+    """Those of ``tables`` not among ``names``, listed ("" when none is missing)."""
+    return ", ".join(sorted(set(tables) - set(names)))
+
+
 def require_file_kind(path: Path, application_id: int, tables: Collection[str], what: str) -> bool:
     """Check, before anything writes to it, that ``path`` is a GNApp file of the kind marked
     with ``application_id`` (``what`` names that kind in messages). True when the mark is
     still to be written: a new or empty file, or an unmarked one of an older GNApp (it holds
     every one of ``tables``; none: never). ForeignFileError for another program's database or
-    another kind of GNApp file; CorruptDatabaseError for a file that is no database."""
+    another kind of GNApp file; CorruptDatabaseError for a file that is no database, or a
+    marked one of schema v1 or later without one of ``tables``."""
     if not path.exists() or path.stat().st_size == 0:
         return True
     try:
@@ -291,6 +301,15 @@ def require_file_kind(path: Path, application_id: int, tables: Collection[str], 
             )
         ) from error
     if found == application_id:
+        if version > 0 and (missing := missing_tables(names, tables)):
+            raise CorruptDatabaseError(
+                tr(
+                    "Tệp {path} là dữ liệu GNApp nhưng thiếu bảng {tables}: tệp đã hỏng hoặc bị "
+                    "sửa ngoài GNApp.",
+                    path=path,
+                    tables=missing,
+                )
+            )
         return False
     if found == 0 and (objects == 0 or (tables and version > 0 and set(tables) <= names)):
         return True

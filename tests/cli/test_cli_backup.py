@@ -172,7 +172,17 @@ def test_restoring_a_broken_backup_is_refused(db, tmp_path, capsys):
     corrupt(made.path)
     before = db.read_bytes()
     assert main(["backup", "restore", str(made.path), "--db", str(db)]) == EXIT_DAMAGED
-    assert "bị hỏng" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "bị hỏng" in err
+    assert db.read_bytes() == before
+    # the broken file is the backup: no advice to restore the sound database from a backup
+    assert f"Bản sao lưu {made.path} không dùng được; dữ liệu hiện tại vẫn giữ nguyên." in err
+    assert "TỆP_SAO_LƯU" not in err
+    junk = tmp_path / "rac.gnapp-backup"
+    junk.write_bytes(b"\0rac" * 2000)
+    assert main(["backup", "restore", str(junk), "--db", str(db)]) == EXIT_DAMAGED
+    err = capsys.readouterr().err
+    assert "rac.gnapp-backup" in err and "TỆP_SAO_LƯU" not in err
     assert db.read_bytes() == before
 
 

@@ -33,7 +33,7 @@ def test_nothing_to_import_exits_1(tmp_path, capsys):
     rows = [(1, "H1", None, "Lò Văn Một", "abc", "Nam", None, "Chủ hộ", "Thái")]
     path = files.write_xlsx(tmp_path / "ds.xlsx", files.MEMBER_HEADINGS, rows)
     assert main(["import", "file", str(path), "--db", str(db)]) == 1
-    assert "không có hộ nào nhập được" in capsys.readouterr().err
+    assert "không có hộ nào nhập được từ tệp ds.xlsx." in capsys.readouterr().err
 
 
 def test_map_by_hand_save_and_reuse_the_mapping(tmp_path, capsys):

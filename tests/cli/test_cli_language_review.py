@@ -77,7 +77,7 @@ def test_a_list_without_villages_and_too_wide_a_file_are_refused_in_english(
     assert main(["import", "file", str(path), "--db", str(commune), "--dry-run"]) == 1
     out, err = capsys.readouterr()
     assert "Village missing: add a village column or choose a default village" in out
-    assert err == "Error: no household can be imported from this file.\n"
+    assert err == "Error: no household can be imported from the file ds.xlsx.\n"
     assert _english(out, _file_words(headings, rows), _commune_words(commune)) == []
     wide = tmp_path / "rong.csv"
     wide.write_text(",".join(f"c{n}" for n in range(1001)) + "\n", encoding="utf-8")
@@ -152,7 +152,7 @@ def test_a_tablet_import_s_problems_and_their_report_are_in_english(commune, tmp
     assert "“Household code”: No household with code KHONG-CO in the commune's register" in out
     assert "The household is not on this round's review list: add it to the list first." in out
     assert "“abc” is not one of the choices: piped (piped water), drilled_well (" in out
-    assert err == "Error: no questionnaire can be imported from this file.\n"
+    assert err == "Error: no questionnaire can be imported from the file phieu.xlsx.\n"
     assert _english(out, _file_words(headings, rows), _commune_words(commune)) == []
     sheet = openpyxl.load_workbook(report).active
     assert sheet.title == "Questionnaire import problems"

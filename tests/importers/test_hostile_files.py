@@ -249,3 +249,41 @@ def _limit_memory() -> None:
     import resource
 
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+def _workbook_of_sheets(path: Path, count: int) -> Path:
+    workbook = openpyxl.Workbook(write_only=True)
+    for number in range(count):
+        workbook.create_sheet(f"T{number}").append(["Chỉ tiêu", "Kế hoạch"])
+    workbook.save(path)
+    return path
+
+
+def test_a_workbook_of_too_many_sheets_is_refused_before_each_is_opened(tmp_path, monkeypatch):
+    """Each sheet is read apart (the workbook opened again): 3,000 sheets took half an hour."""
+    monkeypatch.setattr(limits, "MAX_SHEETS", 5)
+    path = _workbook_of_sheets(tmp_path / "nhieu-trang.xlsx", 6)
+    expected = r"“nhieu-trang\.xlsx”: tệp có 6 trang, quá giới hạn 5 trang"
+    for read in (sheet_names, read_sheet, read_targets, lambda p: read_export([p])):
+        with pytest.raises(ImportFileError, match=expected):
+            read(path)
+    assert len(sheet_names(_workbook_of_sheets(tmp_path / "du.xlsx", 5))) == 5
+
+
+def test_tablet_zip_of_too_many_files_or_too_much_unpacked_is_refused_before_unpacking(
+    tmp_path, monkeypatch
+):
+    path = tmp_path / "odk.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for number in range(4):
+            archive.writestr(f"phieu-{number}.csv", b"household_code\n" + b"H001\n" * 1000)
+    monkeypatch.setattr("gnapp.review.tablet.reading.MAX_SHEETS", 3)
+    with pytest.raises(ImportFileError, match=r"“odk\.zip” có 4 tệp bảng tính hoặc CSV, quá giới"):
+        read_export([path])
+    monkeypatch.setattr("gnapp.review.tablet.reading.MAX_SHEETS", 4)
+    monkeypatch.setattr("gnapp.review.tablet.reading.MAX_UNPACKED_BYTES", 4 * 5000)
+    unpacked = []
+    monkeypatch.setattr(Path, "write_bytes", lambda self, data: unpacked.append(self))
+    with pytest.raises(ImportFileError, match=r"“odk\.zip” giải nén ra lớn quá"):
+        read_export([path])
+    assert unpacked == []

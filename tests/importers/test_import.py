@@ -54,6 +54,19 @@ def test_member_file_preview(commune, tmp_path):
     assert any("CMND cũ" in p.message and p.column == "G" for p in plan.problems)
 
 
+def test_a_member_without_sex_is_refused_even_when_the_row_has_a_warning(commune, tmp_path):
+    """A warning of the row (an old 9-digit CMND) once hid the missing sex: the member reached
+    the database without one (NOT NULL constraint failed: a traceback)."""
+    rows = [list(row) for row in files.MEMBERS]
+    rows[6][7] = "Bạn"  # "Vợ" told the sex; an unknown relation does not
+    path = files.write_xlsx(tmp_path / "ds.xlsx", files.MEMBER_HEADINGS, rows)
+    plan = plan_of(commune, path)
+    refused = [p for p in plan.problems if p.row == 11 and p.severity == "error"]
+    assert [(p.column, p.message) for p in refused] == [("F", "Thiếu giới tính")]
+    apply_plan(commune, plan)
+    assert commune.db.execute("SELECT count(*) FROM members WHERE sex IS NULL").fetchone()[0] == 0
+
+
 def test_import_is_one_undoable_batch(commune, tmp_path):
     path = files.write_xlsx(tmp_path / "ds.xlsx", files.MEMBER_HEADINGS, files.MEMBERS)
     result = apply_plan(commune, plan_of(commune, path))
@@ -262,6 +275,24 @@ def test_error_report_can_be_fixed_and_reimported(commune, tmp_path):
     assert fixed.summary().rejected == 0 and fixed.summary().households == 1
 
 
+def test_the_error_report_of_rows_with_control_characters_is_written(commune, tmp_path):
+    """openpyxl refuses ESC and the like in a cell (IllegalCharacterError: a traceback from
+    `gnapp import file --errors`): they are shown as U+FFFD, the rest of the cell kept."""
+    path = files.write_csv(
+        tmp_path / "ds.csv",
+        files.MEMBER_HEADINGS,
+        [[1, "H001", "Thôn\x1b Đông", "Nguyễn\x01 Văn An", "1970", "Nam", "", "Chủ hộ", "Kinh"]],
+        "utf-8",
+        ",",
+    )
+    plan = plan_of(commune, path)
+    report = tmp_path / "loi.xlsx"
+    assert write_error_report(plan, report) == 1
+    row = read_sheet(report).rows[1]
+    assert row[2:4] == ["Thôn\ufffd Đông", "Nguyễn\ufffd Văn An"]
+    assert "U+001B" in row[-2]
+
+
 def test_cancel_leaves_the_database_as_it_was(commune, tmp_path):
     path = files.write_xlsx(tmp_path / "big.xlsx", files.MEMBER_HEADINGS, files.household_rows(300))
     plan = plan_of(commune, path)
@@ -329,7 +360,9 @@ def test_birth_dates(value, expected):
     assert parsing.birth_date(value, TODAY).value == expected
 
 
-@pytest.mark.parametrize("value", ["31/02/1980", "2030", "01/01/2026", "abc", None, "1850"])
+@pytest.mark.parametrize(
+    "value", ["31/02/1980", "2030", "01/01/2026", "abc", None, "1850", "²", "¹⁹⁷⁵"]
+)  # "²".isdigit() but float("²") is a ValueError
 def test_bad_birth_dates(value):
     with pytest.raises(parsing.CellError):
         parsing.birth_date(value, TODAY)
@@ -384,3 +417,11 @@ def test_the_cycle_collector_is_paused_while_importing_and_restored_after(new_db
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("written", ["００１０７０００１２３４", "⁰⁰¹⁰⁷⁰⁰⁰¹²³⁴"])
+def test_a_citizen_id_of_other_digits_is_not_kept(written):
+    """Python's isdigit() takes them: they reached the register as a 12-"digit" ID."""
+    parsed = parsing.citizen_id(written, "male", 1970)
+    assert parsed.value is None
+    assert parsed.warnings == [f"Số CCCD “{written}” có ký tự không phải chữ số: không ghi"]

@@ -71,3 +71,21 @@ def test_the_reader_refuses_another_commune_s_key(world, tmp_path):
     other.write_bytes(PublicKey(SIGNING, raw, "commune", "21555", "Xã Sơn Minh", "").file_bytes())
     result = read(world.package, "--key", other)
     assert result.returncode == 1 and "FAIL key" in result.stdout
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero")
+def test_the_reader_refuses_a_pipe_an_endless_device_and_a_missing_file(world, key_file, tmp_path):
+    """It read the key to its end (/dev/zero: the memory), waited on a pipe named as the
+    package for ever, and gave a traceback for a missing one."""
+    pipe = tmp_path / "ong.gnpkg"
+    os.mkfifo(pipe)
+    endless = tmp_path / "vo-tan.gnpub"
+    endless.symlink_to("/dev/zero")
+    for args, expected in (
+        ((pipe, "--key", key_file), f"FAIL archive: Failed: {pipe} is not a regular file"),
+        ((world.package, "--key", endless), f"FAIL key: Failed: {endless} is not a regular file"),
+        ((tmp_path / "khong-co.gnpkg", "--key", key_file), "FAIL archive: FileNotFoundError"),
+    ):
+        result = read(*args)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+        assert expected in result.stdout

@@ -119,3 +119,33 @@ def test_the_check_the_office_shares(tmp_path):
         require_file_kind(commune, OFFICE_ID, (), what)
     with pytest.raises(ForeignFileError, match="không phải tệp dữ liệu của một xã"):
         require_file_kind(office, COMMUNE_APPLICATION_ID, COMMUNE_TABLES, "tệp dữ liệu của một xã")
+
+
+@pytest.mark.parametrize("dropped", [None, "members", "households"])
+def test_a_marked_commune_file_without_its_tables_is_damaged_not_a_traceback(
+    small_demo_file, tmp_path, capsys, dropped
+):
+    """Marked as a commune's, at a schema GNApp knows, but hollow (every table gone, or one):
+    opening it raised "no such table" from the first query, and db check passed it."""
+    path = tmp_path / "rong-ruot.gnapp"
+    if dropped is None:
+        conn = sqlite3.connect(path)
+        conn.execute(f"PRAGMA application_id = {COMMUNE_APPLICATION_ID}")
+        conn.execute(f"PRAGMA user_version = {LATEST_VERSION}")
+        conn.execute("CREATE TABLE khac (x)")
+    else:
+        path.write_bytes(small_demo_file.read_bytes())
+        conn = sqlite3.connect(path)
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute(f"DROP TABLE {dropped}")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(CorruptDatabaseError, match=f"thiếu bảng .*{dropped or 'villages'}"):
+        open_database(path)
+    assert path.read_bytes() == before
+    assert main(["household", "list", "--db", str(path)]) == 3
+    assert main(["db", "check", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "Toàn vẹn: thiếu bảng" in out and "Kết quả: KHÔNG ĐẠT" in out
+    assert {dropped or "villages"} <= COMMUNE_TABLES

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gnapp.core import input_files
 from gnapp.core.vietnamese import fold
 from gnapp.i18n import tr
 from gnapp.importers.headers import IGNORE, heading_key, recognised_field
@@ -171,7 +172,7 @@ def load_mapping(path: str | Path) -> SavedMapping:
     """Read and check a saved mapping (ImportFileError saying why when it is not one)."""
     path = Path(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        data = input_files.read_json(path, encoding="utf-8-sig")
     except FileNotFoundError:
         raise ImportFileError(tr("Không tìm thấy tệp ghép cột: {path}", path=path)) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as error:

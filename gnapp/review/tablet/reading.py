@@ -10,9 +10,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gnapp.core.input_files import require_file
 from gnapp.i18n import tr
 from gnapp.importers import parsing
-from gnapp.importers.limits import MAX_FILE_BYTES, size
+from gnapp.importers.limits import (
+    MAX_FILE_BYTES,
+    MAX_SHEETS,
+    MAX_UNPACKED_BYTES,
+    number,
+    size,
+)
 from gnapp.importers.reading import (
     SUPPORTED_SUFFIXES,
     ImportFileError,
@@ -76,11 +83,13 @@ def _expand(paths: Sequence[str | Path], folder: Path) -> list[tuple[str, Path]]
             found.append((path.name, path))
             continue
         try:
+            require_file(path)  # a pipe named .zip would never be read to its end
             with zipfile.ZipFile(path) as archive:
                 names = [
                     n for n in archive.namelist() if Path(n).suffix.lower() in SUPPORTED_SUFFIXES
                 ]
-                for number, name in enumerate(names):
+                _check_unpacked(path, archive, names)
+                for index, name in enumerate(names):
                     if archive.getinfo(name).file_size > MAX_FILE_BYTES:
                         raise ImportFileError(
                             tr(
@@ -91,12 +100,20 @@ def _expand(paths: Sequence[str | Path], folder: Path) -> list[tuple[str, Path]]
                                 limit=size(MAX_FILE_BYTES),
                             )
                         )
-                    target = folder / str(number) / Path(name).name  # its sheet keeps the name
+                    target = folder / str(index) / Path(name).name  # its sheet keeps the name
                     target.parent.mkdir()
                     target.write_bytes(archive.read(name))
                     found.append((f"{path.name}/{name}", target))
         except ImportFileError:
             raise
+        except OSError as error:  # a pipe, a device, a file that cannot be read
+            raise ImportFileError(
+                tr(
+                    "Không mở được tệp nén “{name}” ({error}).",
+                    name=path.name,
+                    error=error.strerror or error,
+                )
+            ) from None
         except Exception as error:  # a damaged archive, whatever zipfile finds wrong
             raise ImportFileError(
                 tr("Không mở được tệp nén “{name}” ({error}).", name=path.name, error=error)
@@ -106,6 +123,29 @@ def _expand(paths: Sequence[str | Path], folder: Path) -> list[tuple[str, Path]]
                 tr("Tệp nén “{name}” không có tệp CSV hay bảng tính nào.", name=path.name)
             )
     return found
+
+
+def _check_unpacked(path: Path, archive: zipfile.ZipFile, names: Sequence[str]) -> None:
+    """A zip's files to read are no more than MAX_SHEETS, and no more than MAX_UNPACKED_BYTES
+    unpacked together (as declared: zipfile stops at the declared size, and a member's CRC must
+    match), before any is written to the disk."""
+    if len(names) > MAX_SHEETS:
+        raise ImportFileError(
+            tr(
+                "Tệp nén “{archive}” có {count} tệp bảng tính hoặc CSV, quá giới hạn {limit} tệp.",
+                archive=path.name,
+                count=number(len(names)),
+                limit=number(MAX_SHEETS),
+            )
+        )
+    if sum(archive.getinfo(name).file_size for name in names) > MAX_UNPACKED_BYTES:
+        raise ImportFileError(
+            tr(
+                "Các tệp trong tệp nén “{archive}” giải nén ra lớn quá {limit}.",
+                archive=path.name,
+                limit=size(MAX_UNPACKED_BYTES),
+            )
+        )
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gnapp.core.cell_text import keep_text
+from gnapp.core.cell_text import cell_value, keep_text
 from gnapp.i18n import tr, tr_noop
 from gnapp.importers.plan import ERROR, WARNING
 from gnapp.review.tablet.plan import TabletPlan
@@ -30,8 +30,8 @@ def write_problem_report(plan: TabletPlan, path: str | Path) -> int:
         cell.font = Font(bold=True)
     for problem in problems:
         sheet.append(
-            [problem.file, problem.sheet, problem.row, problem.column, problem.field,
-             tr(SEVERITY_LABELS[problem.severity]), problem.message]
+            [cell_value(v) for v in (problem.file, problem.sheet, problem.row, problem.column,
+             problem.field, tr(SEVERITY_LABELS[problem.severity]), problem.message)]
         )  # fmt: skip
     for cells in sheet.iter_rows():
         for cell in cells:

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gnapp.core.input_files import read_bytes
 from gnapp.core.passphrase import MIN_PASSPHRASE
 from gnapp.i18n import tr, tr_noop
 from gnapp.packages.keys import (
     AGREEMENT,
+    MAX_KEY_FILE_BYTES,
     PUBLIC_KEY_SUFFIX,
     KeyProblem,
     PublicKey,
@@ -117,7 +119,7 @@ class FingerprintCheck(QWidget):
         if not text:
             raise KeyProblem(tr("Chưa chọn tệp khóa công khai của cơ quan nhận."))
         try:
-            data = Path(text).read_bytes()
+            data = read_bytes(Path(text), MAX_KEY_FILE_BYTES)
         except OSError as error:
             raise KeyProblem(
                 tr("Không đọc được tệp {path}: {reason}", path=text, reason=error.strerror)

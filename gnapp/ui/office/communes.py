@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gnapp.core.input_files import read_bytes
 from gnapp.i18n import tr, tr_noop
 from gnapp.office.registry import (
     CommuneKey,
@@ -18,6 +19,7 @@ from gnapp.office.registry import (
 from gnapp.office.store.database import OFFICE_ROLES, OfficeDatabase
 from gnapp.packages.keys import (
     KEY_CHANGE_SUFFIX,
+    MAX_KEY_FILE_BYTES,
     PUBLIC_KEY_SUFFIX,
     SIGNING,
     KeyChange,
@@ -154,7 +156,7 @@ class RegisterDialog(AsksBeforeDiscarding, QDialog):
         self.file_label.setText(path.name)
         self.file_label.setToolTip(str(path))
         try:
-            self.content = path.read_bytes()
+            self.content = read_bytes(path, MAX_KEY_FILE_BYTES)
             if path.suffix == KEY_CHANGE_SUFFIX:
                 self.change = read_key_change(self.content)
             elif path.suffix == PUBLIC_KEY_SUFFIX:
@@ -169,7 +171,8 @@ class RegisterDialog(AsksBeforeDiscarding, QDialog):
                     )
                 )
         except OSError as error:
-            self._say(tr("Không đọc được tệp {name}: {reason}", name=path.name, reason=error))
+            reason = error.strerror or error
+            self._say(tr("Không đọc được tệp {name}: {reason}", name=path.name, reason=reason))
             return False
         except KeyProblem as problem:
             self._say(str(problem))
