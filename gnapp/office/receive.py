@@ -396,11 +396,21 @@ def receive_files(
         try:
             data = read_package_file(path)
         except (OSError, CheckFailed) as error:
-            verification = Verification(checks=[Check.found("archive", False, error)])
+            said = error if isinstance(error, CheckFailed) else unreadable(path, error)
+            verification = Verification(checks=[Check.found("archive", False, said)])
             receipts.append(_refuse(office, Receipt(path.name, verification), "", user))
             continue
         receipts.append(receive_package(office, data, path.name, office_key, user))
     return receipts
+
+
+def unreadable(path: Path, error: OSError) -> Sentence:
+    """Why a file offered could not be read, in words rather than Python's "[Errno 2] …"."""
+    return Sentence(
+        tr_noop("Không đọc được tệp {name}: {reason}."),
+        name=path.name,
+        reason=error.strerror or type(error).__name__,
+    )
 
 
 def expand(office: OfficeDatabase, paths: Iterable[Path]) -> list[Path]:

@@ -293,3 +293,12 @@ def test_the_same_report_can_be_packaged_again(world, commune_db, quick):
     second = build_package(commune_db, held, passphrase=PASSPHRASE, folder=world.folder, **SIGNER)
     assert (first.manifest.sequence, second.manifest.sequence) == (2, 3)
     assert second.manifest.previous_package == first.hash
+
+
+def test_a_file_that_cannot_be_read_is_refused_in_words(office_db, office_private, tmp_path):
+    missing = tmp_path / "khong-co.gnpkg"
+    (receipt,) = receive_files(office_db, [missing], office_private, office_head(office_db))
+    assert not receipt.accepted
+    check = receipt.verification.checks[0]
+    assert check.recorded.startswith("Không đọc được tệp khong-co.gnpkg: ")
+    assert "Errno" not in check.recorded and str(tmp_path) not in check.recorded
