@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
 
 import sqlite_utils
 
@@ -1001,12 +1001,11 @@ class _Builder:
         found: list[Duplicate] = []
         db_codes = household_codes(self.db)
         db_ids = household_codes_by_citizen_id(self.db)
-        db_heads = {
-            (name, born, f"id:{village}"): code
-            for code, name, born, village in household_heads(self.db)
-        }
+        db_heads: _Heads[str] = _Heads()
+        for code, name, born, village in household_heads(self.db):
+            db_heads.add(name, born, f"id:{village}", code)
         file_ids: dict[str, int] = {}
-        file_heads: dict[tuple[str, str, str], int] = {}
+        file_heads: _Heads[int] = _Heads()
         file_codes: dict[str, int] = {}
         for household in self.households:
             if household.rejected:
@@ -1072,31 +1071,53 @@ class _Builder:
             head = household.head
             if head is not None and household.village_key is not None:
                 key = (fold(head["full_name"]), head["birth_date"], household.village_key)
-                if key in db_heads:
-                    add(
-                        "head",
-                        first,
-                        tr(
-                            "Chủ hộ {name} (cùng ngày sinh, cùng thôn) đã có trong dữ liệu "
-                            "(hộ {code})",
-                            name=head["full_name"],
-                            code=db_heads[key],
-                        ),
-                        True,
-                    )
-                elif key in file_heads:
-                    add(
-                        "head",
-                        first,
-                        tr(
-                            "Chủ hộ {name} (cùng ngày sinh, cùng thôn) trùng với dòng {row}",
-                            name=head["full_name"],
-                            row=file_heads[key],
-                        ),
-                        False,
-                    )
-                file_heads.setdefault(key, first)
+                name = head["full_name"]
+                if (known := db_heads.find(*key)) is not None:
+                    code, same_day = known
+                    message = (
+                        tr("Chủ hộ {name} (cùng ngày sinh, cùng thôn) đã có trong dữ liệu "
+                           "(hộ {code})", name=name, code=code)
+                        if same_day
+                        else tr("Chủ hộ {name} (cùng năm sinh {year}, cùng thôn) đã có trong "
+                                "dữ liệu (hộ {code})", name=name, year=key[1][:4], code=code)
+                    )  # fmt: skip
+                    add("head", first, message, True)
+                elif (earlier := file_heads.find(*key)) is not None:
+                    row, same_day = earlier
+                    message = (
+                        tr("Chủ hộ {name} (cùng ngày sinh, cùng thôn) trùng với dòng {row}",
+                           name=name, row=row)
+                        if same_day
+                        else tr("Chủ hộ {name} (cùng năm sinh {year}, cùng thôn) trùng với "
+                                "dòng {row}", name=name, year=key[1][:4], row=row)
+                    )  # fmt: skip
+                    add("head", first, message, False)
+                file_heads.add(*key, first)
         return found
+
+
+class _Heads(Generic[_T]):
+    """Heads of households by folded name, birth year and village, each with what it is known
+    by (a code, a row). The same head when the birth dates agree, or when one of them is a
+    year alone: a list that writes years only names the same person as a register that has
+    the day (1968 and 12/04/1968)."""
+
+    def __init__(self) -> None:
+        self._found: dict[tuple[str, str | None, str], list[tuple[str | None, _T]]] = {}
+
+    def add(self, name: str, born: str | None, village: str, known_by: _T) -> None:
+        self._found.setdefault((name, born and born[:4], village), []).append((born, known_by))
+
+    def find(self, name: str, born: str | None, village: str) -> tuple[_T, bool] | None:
+        """What the same head is known by, and whether the two dates are the same day."""
+        candidates = self._found.get((name, born and born[:4], village), [])
+        for other, known_by in candidates:
+            if other == born:
+                return known_by, True
+        for other, known_by in candidates:
+            if born is not None and other is not None and 4 in (len(born), len(other)):
+                return known_by, False
+        return None
 
 
 def _members_to_add(households: list[PlannedHousehold], layout: str) -> list[str]:

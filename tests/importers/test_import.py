@@ -425,3 +425,30 @@ def test_a_citizen_id_of_other_digits_is_not_kept(written):
     parsed = parsing.citizen_id(written, "male", 1970)
     assert parsed.value is None
     assert parsed.warnings == [f"Số CCCD “{written}” có ký tự không phải chữ số: không ghi"]
+
+
+def _heads(*born):
+    return [(n, None, "Thôn Đông", "Lò Văn Một", day, "Nam", None, "Chủ hộ", "Thái")
+            for n, day in enumerate(born, start=1)]  # fmt: skip
+
+
+def test_a_head_written_with_a_year_only_is_the_head_the_register_has_with_the_day(
+    commune, tmp_path
+):
+    """A list that writes birth years only, imported after one that wrote the whole date (or
+    the other way round), finds the same heads: the year alone agrees with the day."""
+    full = files.write_xlsx(tmp_path / "a.xlsx", files.MEMBER_HEADINGS, _heads("12/04/1968"))
+    apply_plan(commune, plan_of(commune, full))
+    years = files.write_xlsx(tmp_path / "b.xlsx", files.MEMBER_HEADINGS, _heads("1968", "1969"))
+    [duplicate] = plan_of(commune, years).duplicates  # 1969 is another man of the same name
+    assert (duplicate.kind, duplicate.row, duplicate.in_database) == ("head", 5, True)
+    assert duplicate.message == (
+        "Chủ hộ Lò Văn Một (cùng năm sinh 1968, cùng thôn) đã có trong dữ liệu (hộ NHAP-00001)"
+    )
+    inside = _heads("1968", "03/02/1968", "04/02/1968")
+    fresh = plan_of(commune, files.write_xlsx(tmp_path / "c.xlsx", files.MEMBER_HEADINGS, inside))
+    in_file = [d for d in fresh.duplicates if not d.in_database]
+    assert [(d.row, d.message) for d in in_file] == [
+        (6, "Chủ hộ Lò Văn Một (cùng năm sinh 1968, cùng thôn) trùng với dòng 5"),
+        (7, "Chủ hộ Lò Văn Một (cùng năm sinh 1968, cùng thôn) trùng với dòng 5"),
+    ]
