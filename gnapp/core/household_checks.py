@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from gnapp.core.record import age_in_months, parse_birth_date, value_label
+from gnapp.core.record import age_in_months, most_members, parse_birth_date, value_label
 from gnapp.core.vietnamese import citizen_id_problems, format_date, parse_number
 from gnapp.i18n import tr, tr_noop
 
@@ -282,6 +282,19 @@ def _head_problems(members: Sequence[Mapping[str, Any]]) -> Iterator[Problem]:
             yield Problem("member.relation", tr("Hộ đã có một chủ hộ khác"), ERROR, index)
 
 
+def _size_problems(members: Sequence[Mapping[str, Any]]) -> Iterator[Problem]:
+    if len(members) > (limit := most_members()):
+        yield Problem(
+            "household.members",
+            tr(
+                "Hộ có {count} thành viên, quá {limit} người: kiểm tra lại danh sách (có thể "
+                "nhiều hộ bị ghép làm một)",
+                count=len(members),
+                limit=limit,
+            ),
+        )
+
+
 _YOUNGER_THAN_HEAD_TEXT = tr_noop(
     "Người này {difference}, trong khi {label} thường kém chủ hộ ít nhất {gap} tuổi. {advice}"
 )
@@ -367,9 +380,11 @@ def _shared_id_problems(members: Sequence[Mapping[str, Any]]) -> Iterator[Proble
 
 
 def roster_problems(members: Sequence[Mapping[str, Any]], *, today: date) -> list[Problem]:
-    """Exactly one head, no citizen ID twice, ages that fit the relations to the head."""
+    """Exactly one head, no more members than a household has, no citizen ID twice, ages
+    that fit the relations to the head."""
     return [
         *_head_problems(members),
+        *_size_problems(members),
         *_shared_id_problems(members),
         *_age_problems(members, today),
     ]

@@ -213,6 +213,12 @@ def member_field_names() -> tuple[str, ...]:
     return tuple(_schema()["$defs"]["member"]["properties"])
 
 
+def most_members() -> int:
+    """The most members a household may have (the record format's ``maxItems``): more is a
+    list that joined several households, or a mistake."""
+    return int(_schema()["properties"]["members"]["maxItems"])
+
+
 def field_schema(field: str) -> dict[str, Any]:
     """The schema of "household.<name>" or "member.<name>"; KeyError when there is none."""
     scope, _, name = field.partition(".")

@@ -132,6 +132,14 @@ def test_exactly_one_head():
     assert has_errors(roster_problems([], today=TODAY))
 
 
+def test_a_household_of_more_members_than_the_record_format_allows_is_refused():
+    children = [person("child", born="2000") for _ in range(59)]
+    assert not has_errors(roster_problems([person(), *children], today=TODAY))  # 60
+    too_many = roster_problems([person(), *children, person("child", born="2001")], today=TODAY)
+    assert fields(too_many) == [("household.members", None, ERROR)]
+    assert too_many[0].message.startswith("Hộ có 61 thành viên, quá 60 người")
+
+
 def test_same_citizen_id_twice_in_a_household():
     citizen_id = make_citizen_id("051", "male", 1970, 1)
     roster = [person(citizen_id=citizen_id), person("sibling", citizen_id=citizen_id)]
