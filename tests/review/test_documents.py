@@ -11,7 +11,10 @@ import pytest
 
 from gnapp.cli import main
 from gnapp.core.movements import MOVEMENT_LABELS
+from gnapp.core.vietnamese import format_date_long, local_time
 from gnapp.review.documents import DocumentError, list_counts, write_document
+from gnapp.review.documents.common import round_context
+from gnapp.review.documents.files import default_day
 from gnapp.review.progress import household_states
 from gnapp.store import register
 from gnapp.store.database import open_database
@@ -293,3 +296,22 @@ def test_cli_writes_a_document_and_says_why_it_cannot(documents_round_file, tmp_
         assert cdb.db.execute(
             "SELECT locked FROM review_rounds WHERE id = ?", [round_id]
         ).fetchone()[0]
+
+
+def test_a_recognised_round_s_list_is_not_dated_after_its_decision(documents_round, tmp_path):
+    """Written today without a date, the list of a round recognised in the past bore today's
+    day, after the decision that closed it; it bears the round's opening day (at the latest
+    the decision's), and a date asked for is kept."""
+    cdb, round_id = documents_round
+    found = round_context(cdb.db, round_id).found
+    assert found.decided_on is not None and found.decided_on < date.today()
+    day = min(local_time(found.opened_at).date(), found.decided_on)
+    assert default_day(cdb.db, round_id, "list") == day
+    assert default_day(cdb.db, round_id, "questionnaire") == day
+    assert default_day(cdb.db, round_id, "notice") == date.today()
+    text = " ".join(pdf_text(write_document(cdb.db, round_id, "list", tmp_path / "l.pdf").path)
+                    .split())  # fmt: skip
+    assert format_date_long(day) in text
+    asked = date(2025, 9, 15)
+    text = pdf_text(write_document(cdb.db, round_id, "list", tmp_path / "m.pdf", on=asked).path)
+    assert format_date_long(asked) in " ".join(text.split())

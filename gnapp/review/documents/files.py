@@ -10,7 +10,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from gnapp.core.vietnamese import fold
+from gnapp.core.vietnamese import fold, local_time
 from gnapp.i18n import tr
 from gnapp.progress import Progress
 from gnapp.reporting.document import OfficialDocument
@@ -68,6 +68,21 @@ def document_notes(
 class Written:
     path: Path
     documents: int
+
+
+# Documents made before a round's decision: the list of households to review, the questionnaires.
+BEFORE_THE_DECISION = ("list", "questionnaire")
+
+
+def default_day(db: sqlite_utils.Database, round_id: int, kind: str) -> date:
+    """The day a document of the round bears when none is asked: today; but the list and the
+    questionnaires of a round already recognised, written before its decision, bear the day
+    the round was opened (the decision's, if the round was entered in GNApp after it) rather
+    than a day after the decision that closed them."""
+    found = round_context(db, round_id).found
+    if kind in BEFORE_THE_DECISION and found.decided_on is not None:
+        return min(local_time(found.opened_at).date(), found.decided_on)
+    return date.today()
 
 
 def _village_id(db: sqlite_utils.Database, village: str | int | None) -> int | None:
@@ -131,7 +146,7 @@ def write_document(
         raise DocumentError(
             tr("Không có thư mục {folder} để ghi {name}.", folder=target.parent, name=target.name)
         )
-    today = on or date.today()
+    today = on or default_day(db, round_id, kind)
     village_id = _village_id(db, village)
     if target.suffix.casefold() == ".xlsx":
         return _write_sheets(db, round_id, kind, target, village_id, today, progress)
