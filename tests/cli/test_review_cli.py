@@ -39,7 +39,7 @@ def test_a_round_from_opening_to_correction(db_path, tmp_path, capsys, monkeypat
         "Nguyễn Văn Rà",
     )
     assert status == 0 and "Đã mở đợt 2: Rà soát định kỳ năm 2026" in out
-    assert "chuẩn Chuẩn nghèo đa chiều giai đoạn 2022–2025" in out
+    assert "chuẩn Chuẩn nghèo đa chiều giai đoạn 2022 - 2025" in out
     base = ("--db", db_path, "--round", "2")
     status, out, _ = run(capsys, "review", "build", *base)
     listed = int(out.split()[2])
@@ -314,4 +314,4 @@ def test_a_periodic_round_defaults_to_the_next_years_standard_and_says_why(db_pa
     status, out, _ = run(
         capsys, "review", "open", "--db", db_path, "--year", "2026", "--month", "3"
     )
-    assert status == 0 and "trong tháng 03/2026" in out and "2022–2025" in out
+    assert status == 0 and "trong tháng 03/2026" in out and "2022 - 2025" in out

@@ -637,7 +637,7 @@ def test_explain_shows_indicators_count_income_class_and_notes():
     text = explain(outcome)
     lines = text.splitlines()
     assert lines[0] == (
-        "Hộ HGD-0012 — Chuẩn nghèo đa chiều giai đoạn 2022–2025 — khu vực nông thôn — "
+        "Hộ HGD-0012 — Chuẩn nghèo đa chiều giai đoạn 2022 - 2025 — khu vực nông thôn — "
         "ngày tham chiếu 01/10/2026"
     )
     assert (

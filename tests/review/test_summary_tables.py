@@ -268,6 +268,8 @@ def test_pdf_renders_landscape_annexes_with_vietnamese_text(demo_db, tmp_path):
         everything = "\n".join(texts)
         assert "BIẾN ĐỘNG HỘ NGHÈO NĂM 2025" in everything
         assert "Khu vực nông thôn" in everything and "Tổng cộng" in everything
+        # a period as the acts write it ("giai đoạn 2021 - 2025"), not with an en dash
+        assert "giai đoạn 2022 - 2025" in everything and "2022–2025" not in everything
         bitmap = pdf[2].render(scale=1)
         assert bitmap.width > bitmap.height
     finally:
