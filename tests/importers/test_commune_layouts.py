@@ -11,17 +11,10 @@ from gnapp.core.villages import village_written
 from gnapp.importers import parsing
 from gnapp.importers.plan import build_plan, open_source
 from gnapp.importers.reading import ImportFileError
-from gnapp.store.register import add_village
 from tests.importers import files
 
 TODAY = date(2025, 6, 1)
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
-
-
-@pytest.fixture
-def commune(new_db):
-    add_village(new_db, "T01", "Thôn Đông", "rural")
-    return new_db
 
 
 def plan_of(cdb, path, **options):

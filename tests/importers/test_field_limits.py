@@ -8,14 +8,7 @@ from datetime import date
 import pytest
 
 from gnapp.importers.plan import ERROR, build_plan, open_source
-from gnapp.store.register import add_village
 from tests.importers import files
-
-
-@pytest.fixture
-def commune(new_db):
-    add_village(new_db, "T01", "Thôn Đông", "rural")
-    return new_db
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,6 @@ import pytest
 from gnapp.importers.headers import find_header, understand_columns
 from gnapp.importers.plan import HOUSEHOLD_LAYOUT, build_plan, open_source
 from gnapp.importers.reading import read_sheet
-from gnapp.store.register import add_village
 from tests.importers import files
 
 TODAY = date(2025, 6, 1)
@@ -20,12 +19,6 @@ _ROWS = [
     (2, "Thôn Đông", "Lò Thị Hai", 1972, "Nữ", "Vợ"),
     (3, "Thôn Đông", "Lò Văn Ba", 1999, "Nam", "Con"),
 ]
-
-
-@pytest.fixture
-def commune(new_db):
-    add_village(new_db, "T01", "Thôn Đông", "rural")
-    return new_db
 
 
 def _write(tmp_path, suffix, headings, rows):

@@ -19,16 +19,9 @@ from gnapp.importers.report import write_error_report
 from gnapp.progress import Cancelled, Progress
 from gnapp.store.batches import batch_summary
 from gnapp.store.household_history import history_rows
-from gnapp.store.register import add_village
 from tests.importers import files
 
 TODAY = date(2025, 6, 1)
-
-
-@pytest.fixture
-def commune(new_db):
-    add_village(new_db, "T01", "Thôn Đông", "rural")
-    return new_db
 
 
 def plan_of(cdb, path, **options):

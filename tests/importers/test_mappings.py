@@ -9,16 +9,10 @@ from gnapp.importers.apply import apply_plan
 from gnapp.importers.mappings import read_mapping_file, with_choices, write_mapping_file
 from gnapp.importers.plan import MAPPINGS_SETTING, build_plan, open_source
 from gnapp.importers.reading import ImportFileError
-from gnapp.store.register import add_village, get_setting
+from gnapp.store.register import get_setting
 from tests.importers import files
 
 TODAY = date(2025, 6, 1)
-
-
-@pytest.fixture
-def commune(new_db):
-    add_village(new_db, "T01", "Thôn Đông", "rural")
-    return new_db
 
 
 def test_a_repeated_member_line_is_skipped_and_the_household_imports(commune, tmp_path):
