@@ -30,6 +30,48 @@ def test_same_seed_gives_the_same_database(tmp_path):
     assert _dump(tmp_path / "a.gnapp") != _dump(tmp_path / "c.gnapp")
 
 
+def _tables_and_log(path) -> tuple[dict[str, list], Counter]:
+    """Every table's rows in rowid order, the terms of the names index (not how it is cut into
+    segments) and the change log's rows without their place in it (id and chain hash)."""
+    conn = sqlite3.connect(path)
+    try:
+        names = [
+            row[0]
+            for row in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'change_log' "
+                "AND name NOT LIKE 'sqlite%' AND name NOT LIKE 'person\\_names\\_%' ESCAPE '\\'"
+            )
+        ]
+        tables = {
+            name: conn.execute(f'SELECT rowid, * FROM "{name}" ORDER BY rowid').fetchall()
+            for name in names
+            if name != "person_names"
+        }
+        conn.execute("CREATE VIRTUAL TABLE temp.terms USING fts5vocab(main, person_names, row)")
+        tables["person_names"] = conn.execute("SELECT * FROM temp.terms ORDER BY term").fetchall()
+        log = Counter(
+            conn.execute(
+                "SELECT at, actor, table_name, row_id, household_id, action, old_values, "
+                "new_values, batch_id FROM change_log"
+            )
+        )
+        return tables, log
+    finally:
+        conn.close()
+
+
+def test_households_written_together_make_the_commune_written_one_by_one(tmp_path, monkeypatch):
+    """The generator draws households and writes them in chunks: the same commune (every
+    table, row for row, and the same changes logged) as writing each household as it is
+    drawn, with its register events, statuses and review."""
+    create_demo(tmp_path / "chunks.gnapp", households=130, seed=5)
+    monkeypatch.setattr(demo, "HOUSEHOLDS_WRITTEN_TOGETHER", 1)
+    create_demo(tmp_path / "each.gnapp", households=130, seed=5)
+    chunks = _tables_and_log(tmp_path / "chunks.gnapp")
+    assert chunks == _tables_and_log(tmp_path / "each.gnapp")
+    assert len(chunks[0]["register_events"]) > 10 and len(chunks[0]["questionnaires"]) > 10
+
+
 def test_fresh_demo_copy_is_the_default_demo_generated_once(tmp_path, monkeypatch):
     monkeypatch.setenv("GNAPP_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(demo, "DEFAULT_HOUSEHOLDS", 60)

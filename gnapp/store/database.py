@@ -166,6 +166,10 @@ class OpenDatabase:
                 raise
             raise problem from error
 
+    def use_page_cache(self, kib: int) -> None:
+        """Let this connection keep up to ``kib`` KiB of pages (taken only as pages are used)."""
+        self.db.execute(f"PRAGMA cache_size = -{int(kib)}")
+
     def pack(self) -> None:
         """Rewrite the file with every table and index packed full (VACUUM): for a file written
         in one go, such as the demo, whose indexes grew in random order. Rowids stay as they are

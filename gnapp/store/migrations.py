@@ -920,10 +920,14 @@ def _place_again(household: str) -> str:
 
 def _newer_year(year: str) -> str:
     """The statements that make ``year`` the ranked year when it is newer: every household
-    without a status until its rows say otherwise."""
+    without a status until its rows say otherwise. The ranked year is joined first, so that a
+    year that is not newer walks no index: written as one condition on the households, the
+    walk over every household with a status ran at each status written (quadratic: 3.8 s for
+    a recognition of 3,331 households)."""
     return (
-        f"UPDATE households SET status_rank = {_NO_STATUS_PLACE} WHERE status_rank < "
-        f"{_NO_STATUS_PLACE} AND {year} > (SELECT year FROM status_rank_year); "
+        f"UPDATE households SET status_rank = {_NO_STATUS_PLACE} WHERE id IN (SELECT h.id "
+        f"FROM status_rank_year y JOIN households h ON h.status_rank < {_NO_STATUS_PLACE} "
+        f"WHERE {year} > y.year); "
         f"UPDATE status_rank_year SET year = {year} WHERE {year} > year;"
     )
 
@@ -941,6 +945,17 @@ def _year_emptied(year: str) -> str:
     )
 
 
+# The triggers keeping ``status_rank`` as statuses are inserted and updated.
+_STATUS_RANK_WRITES = (
+    "CREATE TRIGGER status_rank_insert AFTER INSERT ON household_status "
+    "WHEN NEW.year >= (SELECT year FROM status_rank_year) BEGIN "
+    f"{_newer_year('NEW.year')} {_place_again('NEW.household_id')} END",
+    "CREATE TRIGGER status_rank_update AFTER UPDATE OF household_id, year, status "
+    "ON household_status WHEN max(OLD.year, NEW.year) >= (SELECT year FROM status_rank_year) "
+    f"BEGIN {_newer_year('NEW.year')} {_place_again('OLD.household_id')} "
+    f"{_place_again('NEW.household_id')} {_year_emptied('OLD.year')} END",
+)
+
 STATUS_ORDER_IN_INDEX = Migration(
     23,
     "household search: the status of the newest year in an index, for the status order",
@@ -952,16 +967,20 @@ STATUS_ORDER_IN_INDEX = Migration(
         f"UPDATE households SET status_rank = {_placed('households.id')}",
         "CREATE INDEX households_status_search ON households "
         f"(status_rank, head_sort_key, id, {_SEARCHED})",
-        "CREATE TRIGGER status_rank_insert AFTER INSERT ON household_status "
-        "WHEN NEW.year >= (SELECT year FROM status_rank_year) BEGIN "
-        f"{_newer_year('NEW.year')} {_place_again('NEW.household_id')} END",
-        "CREATE TRIGGER status_rank_update AFTER UPDATE OF household_id, year, status "
-        "ON household_status WHEN max(OLD.year, NEW.year) >= (SELECT year FROM status_rank_year) "
-        f"BEGIN {_newer_year('NEW.year')} {_place_again('OLD.household_id')} "
-        f"{_place_again('NEW.household_id')} {_year_emptied('OLD.year')} END",
+        *_STATUS_RANK_WRITES,
         "CREATE TRIGGER status_rank_delete AFTER DELETE ON household_status "
         "WHEN OLD.year = (SELECT year FROM status_rank_year) BEGIN "
         f"{_place_again('OLD.household_id')} {_year_emptied('OLD.year')} END",
+    ),
+)
+
+STATUS_RANK_NEWER_YEAR_JOINED = Migration(
+    24,
+    "household search: a status written walks the status index only when its year is newer",
+    (
+        "DROP TRIGGER status_rank_insert",
+        "DROP TRIGGER status_rank_update",
+        *_STATUS_RANK_WRITES,
     ),
 )
 
@@ -989,6 +1008,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     BULK_INSERTS_LOGGED,
     SEARCH_RANK_IN_INDEX,
     STATUS_ORDER_IN_INDEX,
+    STATUS_RANK_NEWER_YEAR_JOINED,
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gnapp.core.record import (
@@ -359,3 +359,48 @@ def test_an_allowed_value_keeps_its_word_only_where_the_word_says_more(monkeypat
         assert str(relations) == "head (head of household), spouse"
     finally:
         i18n.set_language("vi")
+
+
+_ODD_VALUES = (None, "", "x", "2020-13-45", "1980", "00108001234", -1, 0, 2.5, 10**7, True, [],
+               ["tv"], ["nothing"], {}, {"b1_score": 50}, "piped", "head", "female")  # fmt: skip
+
+
+def _a_full_record() -> dict[str, Any]:
+    return record(
+        member(has_health_insurance=True, employment="stable", citizen_id="001080012345",
+               schooling="attending", education="primary", can_work=True),
+        member("Trần Thị Bình", "spouse", sex="female", birth_date="1985", ethnicity="Kinh"),
+        floor_area_m2=42.5, water_source="piped", latrine="septic", walls_durable=True,
+        information_devices=["tv", "smartphone"], groups={"ethnic_minority": True},
+        income={"monthly_per_capita": 1_400_000, "b1_score": None}, village="Thôn An",
+    )  # fmt: skip
+
+
+@settings(max_examples=400)
+@given(
+    changes=st.lists(
+        st.tuples(st.integers(-1, 2), st.text("abcdefghijklmnopqrstuvwxyz_", max_size=3),
+                  st.integers(0, 40), st.sampled_from(_ODD_VALUES), st.booleans()),
+        max_size=4,
+    )
+)  # fmt: skip
+def test_the_quick_shape_check_agrees_with_jsonschema(changes):
+    """A record passes the compiled check (fastjsonschema) exactly when jsonschema finds no
+    problem of shape in it: keys removed, replaced by odd values or added, at the top and in
+    members, so every problem a record has is still named."""
+    from gnapp.core.record import _conforms, _validator
+
+    data = _a_full_record()
+    for where, extra, index, value, remove in changes:
+        members = data.get("members")
+        target = data
+        if where >= 0 and isinstance(members, list) and members:
+            chosen = members[where % len(members)]
+            target = chosen if isinstance(chosen, dict) else data
+        keys = sorted(target)
+        key = keys[index % len(keys)] if keys and not extra else extra or "other"
+        if remove and key in target:
+            del target[key]
+        else:
+            target[key] = value
+    assert _conforms(data) == (not list(_validator().iter_errors(data)))

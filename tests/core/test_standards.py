@@ -554,3 +554,20 @@ def test_an_installed_points_table_is_found_and_two_matching_ones_are_refused(
 def test_standard_files_are_nfc(standard_id):
     text = form_file("standards", f"{standard_id}.json").read_text(encoding="utf-8")
     assert unicodedata.is_normalized("NFC", text)
+
+
+def test_a_bundled_standard_is_parsed_once_per_text(monkeypatch):
+    """A round asks for its standard at every survey it saves: a bundled file is read again
+    each time (an installed file may have changed) but parsed only when its text changed."""
+    parsed = []
+    loads_json = standards.input_files.loads_json
+    monkeypatch.setattr(
+        standards.input_files, "loads_json", lambda text: parsed.append(1) or loads_json(text)
+    )
+    standards._bundled_standard.cache_clear()
+    first = load_standard("2027-2030")
+    assert load_standard("2027-2030") is first and len(parsed) == 1
+    original = standards._bundled_text
+    monkeypatch.setattr(standards, "_bundled_text", lambda s: original(s).replace("\n", "\r\n"))
+    again = load_standard("2027-2030")  # another text: parsed again
+    assert len(parsed) == 2 and again.id == first.id
