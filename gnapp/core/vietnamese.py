@@ -112,9 +112,15 @@ def _is_mark(ch: str) -> bool:
     return unicodedata.category(ch).startswith("M")
 
 
-@functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Search key: no diacritics, đ -> d, case-folded ("Nguyễn Văn Được" -> "nguyen van duoc")."""
+    if text.isascii():  # codes, citizen IDs, numbers: no mark to take off, lower case is the fold
+        return " ".join(text.lower().split())
+    return _fold_words(text)
+
+
+@functools.lru_cache(maxsize=65536)
+def _fold_words(text: str) -> str:
     return " ".join(filter(None, map(_fold_word, text.split())))
 
 
