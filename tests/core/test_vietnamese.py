@@ -242,6 +242,12 @@ def test_an_ascii_texts_fold_is_its_words_folded_one_by_one(text: str) -> None:
     assert fold(text) == " ".join(filter(None, map(_fold_word, text.split())))
 
 
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F)))
+def test_an_ascii_text_is_stored_as_nfc_stores_any_text(text: str) -> None:
+    """nfc takes a shorter way for ASCII text (dates, IDs), which is NFC as it is."""
+    assert nfc(text) == " ".join(unicodedata.normalize("NFC", text).split())
+
+
 @given(vietnamese_text)
 def test_fold_ignores_case(text: str) -> None:
     assert fold(text.upper()) == fold(text.lower())
