@@ -96,9 +96,15 @@ def format_timestamp(stamp: str) -> str:
     return f"{format_date(moment.date())} {moment:%H:%M}"
 
 
-@functools.lru_cache(maxsize=65536)  # the same words fill whole columns (sexes, relations, dates)
 def nfc(text: str) -> str:
     """Text as stored: NFC, stripped, runs of white space collapsed to one space."""
+    if text.isascii():  # NFC already (dates, citizen IDs, codes: most of them written once)
+        return " ".join(text.split())
+    return _nfc_spaced(text)
+
+
+@functools.lru_cache(maxsize=65536)  # the same words fill whole columns (sexes, relations, names)
+def _nfc_spaced(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
@@ -112,9 +118,15 @@ def _is_mark(ch: str) -> bool:
     return unicodedata.category(ch).startswith("M")
 
 
-@functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Search key: no diacritics, đ -> d, case-folded ("Nguyễn Văn Được" -> "nguyen van duoc")."""
+    if text.isascii():  # codes, citizen IDs, numbers: no mark to take off, lower case is the fold
+        return " ".join(text.lower().split())
+    return _fold_words(text)
+
+
+@functools.lru_cache(maxsize=65536)
+def _fold_words(text: str) -> str:
     return " ".join(filter(None, map(_fold_word, text.split())))
 
 

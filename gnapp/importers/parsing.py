@@ -243,8 +243,9 @@ def _citizen_id_problems(
 _ID_SEPARATORS = re.compile(r"[\s.\-']")
 
 
-def citizen_id(value: Any, sex_: str | None, birth_year: int | None) -> Parsed:
-    """A 12-digit citizen ID, repaired or left out (None) with a warning, never rejected."""
+def _repaired_citizen_id(value: Any) -> Parsed:
+    """The 12 digits of a citizen ID written otherwise (a number, separators, 11 digits), or
+    None, with the warnings."""
     if isinstance(value, float) and value.is_integer():
         written = str(int(value))
     else:
@@ -286,6 +287,18 @@ def citizen_id(value: Any, sex_: str | None, birth_year: int | None) -> Parsed:
                 )
             ],
         )
+    return Parsed(digits, warnings)
+
+
+def citizen_id(value: Any, sex_: str | None, birth_year: int | None) -> Parsed:
+    """A 12-digit citizen ID, repaired or left out (None) with a warning, never rejected."""
+    if type(value) is str and len(value) == 12 and value.isascii() and value.isdigit():
+        digits, warnings = value, []  # written as it should be (most cells): nothing to repair
+    else:
+        repaired = _repaired_citizen_id(value)
+        if repaired.value is None:
+            return repaired
+        digits, warnings = repaired.value, repaired.warnings
     problems = (
         _citizen_id_problems(digits[:6], sex_, birth_year, current_language())
         if digits.isascii()

@@ -469,16 +469,29 @@ def _texts_of(row: list[Any]) -> list[str]:
 
 def _is_footer(row: list[Any]) -> bool:
     """A total row ("Cộng", "Tổng cộng: 25 hộ" with its sums) or a line of the signature block."""
-    values = [v for v in row if v is not None]
-    texts = _texts_of(row)
-    if texts[:2] and any(_TOTAL.match(nfc(text.strip()).lower()) for text in texts[:2]):
+    firsts: list[str] = []  # the first two texts
+    for value in row:
+        if isinstance(value, str) and value.strip():
+            firsts.append(value)
+            if len(firsts) == 2:
+                break
+    if any(
+        # only a text beginning with T or C can read "Tổng"/"Cộng" (checked for every Unicode
+        # character), and names seldom do: the costly match is skipped on most rows
+        text.lstrip()[:1] in "TtCc" and _TOTAL.match(nfc(text.strip()).lower())
+        for text in firsts
+    ):
         return True
-    return len(values) <= 3 and any(fold(v).startswith(_FOOTERS) for v in texts)
+    return len(row) - row.count(None) <= 3 and any(
+        fold(v).startswith(_FOOTERS) for v in _texts_of(row)
+    )
 
 
 def _starts_signatures(row: list[Any]) -> bool:
     """The first line of the signature block: "Người lập biểu", "TM. UBND XÃ", "CHỦ TỊCH",
     the place and date ("Đông Hà, ngày 20 tháng 01 năm 2025")."""
+    if len(row) - row.count(None) > 4:  # a row of the list (most rows): not looked into
+        return False
     values = [v for v in row if v is not None]
     texts = _texts_of(row)
     return (
@@ -494,6 +507,8 @@ def _separator_village(row: list[Any]) -> str | None:
     """The village a separator row names ("I. Thôn Đông", or "I" and "Thôn Đông", alone in a
     row above the village's households, maybe with its counts: "12", "5 hộ"), None for any
     other row."""
+    if _words_in(row) > 2:  # two named cells at least (the ordinal aside): a row of the list
+        return None
     values = [v for v in row if v is not None and not (isinstance(v, str) and not v.strip())]
     if values and _is_ordinal(values[0]) and len(values) > 1:
         values = values[1:]
@@ -504,6 +519,15 @@ def _separator_village(row: list[Any]) -> str | None:
     ):
         return None
     return village_written(named[0])
+
+
+def _words_in(row: list[Any]) -> int:
+    """How many texts of the row do not begin with a digit: none of them is a count."""
+    words = 0
+    for value in row:
+        if isinstance(value, str) and value.lstrip()[:1] not in "0123456789":
+            words += 1
+    return words
 
 
 # A count written beside a separator's village ("12", "5 hộ", "14 người", "14 khẩu").

@@ -436,25 +436,25 @@ def _legacy_fonts(path: Path, sheet: str) -> dict[tuple[int, int], str]:
 def _convert_text(sheet: Sheet, fonts: dict[tuple[int, int], str]) -> None:
     """Check every text cell against the limits and convert it to Unicode NFC, stripped: by
     its font, else by its column's encoding. Each distinct text of a column is converted once
-    (names of villages, sexes and relations fill whole columns)."""
+    (names of villages, sexes and relations fill whole columns), and the grid is rebuilt a
+    column at a time (in C: ``map``, ``zip``), each row keeping its length."""
     original = sheet.rows
-    conversions: list[dict[str, str | None]] = []
+    width = max(map(len, original), default=0)
+    columns: list[list[Any]] = []
     for column, values in enumerate(itertools.zip_longest(*original)):
-        counts = Counter(value for value in values if type(value) is str)
-        encoding = legacy.counted_encoding(counts)
-        done: dict[str, str | None] = {}
-        for text in counts:
+        # every cell counted (at C speed), the texts kept in the order they come first
+        texts = {value: times for value, times in Counter(values).items() if type(value) is str}
+        encoding = legacy.counted_encoding(texts)
+        done: dict[Any, str | None] = {}
+        for text in texts:
             if len(text) > limits.MAX_CELL_CHARS:  # the row is looked for only then
                 limits.check_text(text, values.index(text), column)
             done[text] = _converted(sheet, column, text, encoding)
-        conversions.append(done)
-    sheet.rows = [
-        [
-            done.get(value, value) if type(value) is str else value
-            for value, done in zip(row, conversions, strict=False)  # a row may be shorter
-        ]
-        for row in original
-    ]
+        columns.append(list(map(done.get, values, values)))  # a text's conversion, else itself
+    rows = list(map(list, zip(*columns, strict=True))) if width else [[] for _ in original]
+    if any(len(cells) != width for cells in original):  # short rows stay short
+        rows = [row[: len(cells)] for row, cells in zip(rows, original, strict=True)]
+    sheet.rows = rows
     for (row, column), font_encoding in fonts.items():
         text = original[row][column]
         if isinstance(text, str):

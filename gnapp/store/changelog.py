@@ -113,10 +113,13 @@ ACTION_WORDS = {
 }
 
 
+_CHAIN_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # made once, not a row
+
+
 def chain_hash(previous: str | None, *content: object) -> str:
     """The hash of a change-log row: SHA-256 (hex) of the previous row's hash, a newline and the
     row's ``CHAIN_CONTENT`` values as a compact JSON array (types kept: 5 is not "5")."""
-    encoded = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+    encoded = _CHAIN_JSON.encode(content)
     return hashlib.sha256(f"{previous or CHAIN_START}\n{encoded}".encode()).hexdigest()
 
 

@@ -12,6 +12,7 @@ import itertools
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import sqlite_utils
@@ -321,8 +322,10 @@ def add_households(
     ]
     member_values = member_columns[1:-2]  # the columns of _member_row's dict
     ids: list[int] = []
+    households = list(households)
     with (
         cdb.transaction() as db,
+        _indexes_built_after(db, "households", len(households)),
         logged_in_bulk(db, "households") as log_households,
         logged_in_bulk(db, "members") as log_members,
     ):
@@ -374,6 +377,36 @@ def add_households(
             if progress is not None:
                 progress(len(ids))
     return ids
+
+
+_REBUILT_FROM = 1_000  # households inserted at once; below, rebuilding gains nothing to speak of
+
+
+@contextmanager
+def _indexes_built_after(db: sqlite_utils.Database, table: str, inserting: int) -> Iterator[None]:
+    """Inside a transaction: when ``inserting`` rows are more than ``table`` holds (a commune's
+    first import, a large one into a small register), the table's plain indexes are dropped and
+    created again from their own SQL once the rows are in: building an index over the whole
+    table at once costs less than keeping it up to date row by row, in random order (the
+    households' six search indexes begin with the head's sort key). Unique indexes and the
+    primary key stay (they refuse a row as it is inserted). On an error the transaction rolls
+    the drops back with everything else. (The members' indexes gain nothing so: measured.)"""
+    if (
+        inserting < _REBUILT_FROM
+        or inserting <= db.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+    ):
+        yield
+        return
+    indexes = db.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+        "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE %' ORDER BY rowid",
+        [table],
+    ).fetchall()
+    for name, _ in indexes:
+        db.execute(f'DROP INDEX "{name}"')
+    yield
+    for _, sql in indexes:
+        db.execute(sql)
 
 
 # A chunk's members are staged in a temporary table (the connection's, left empty) and moved

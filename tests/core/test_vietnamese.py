@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gnapp.core.vietnamese import (
+    _fold_word,
     century_sex_digit,
     citizen_id_problems,
     fold,
@@ -233,6 +234,18 @@ def test_fold_is_idempotent_and_bare(text: str) -> None:
 @given(st.text())
 def test_fold_ignores_normalisation_form(text: str) -> None:
     assert fold(unicodedata.normalize("NFD", text)) == fold(unicodedata.normalize("NFC", text))
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F)))
+def test_an_ascii_texts_fold_is_its_words_folded_one_by_one(text: str) -> None:
+    """fold takes a shorter way for ASCII text (codes, IDs): the same key as word by word."""
+    assert fold(text) == " ".join(filter(None, map(_fold_word, text.split())))
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F)))
+def test_an_ascii_text_is_stored_as_nfc_stores_any_text(text: str) -> None:
+    """nfc takes a shorter way for ASCII text (dates, IDs), which is NFC as it is."""
+    assert nfc(text) == " ".join(unicodedata.normalize("NFC", text).split())
 
 
 @given(vietnamese_text)

@@ -445,3 +445,35 @@ def test_a_head_written_with_a_year_only_is_the_head_the_register_has_with_the_d
         (6, "Chủ hộ Lò Văn Một (cùng năm sinh 1968, cùng thôn) trùng với dòng 5"),
         (7, "Chủ hộ Lò Văn Một (cùng năm sinh 1968, cùng thôn) trùng với dòng 5"),
     ]
+
+
+@pytest.mark.parametrize(
+    "written", ["001170001234", " 001170001234 ", "001.170.001.234", "01170001234"]
+)
+def test_a_citizen_id_is_checked_alike_however_it_is_written(written):
+    """A cell of 12 plain digits takes a shorter way than one to repair: the same ID, checked
+    against the member's sex and birth year the same way, with the same warnings after the
+    repair's (here its fourth digit, 1, says a woman born in the 1900s, not a man)."""
+    clean = parsing.citizen_id("001170001234", "male", 1970)
+    parsed = parsing.citizen_id(written, "male", 1970)
+    assert clean.value == parsed.value == "001170001234"
+    assert clean.warnings and all("CCCD 001170001234" in w for w in clean.warnings)
+    assert parsed.warnings[-len(clean.warnings) :] == clean.warnings
+
+
+def test_the_grid_read_keeps_every_row_as_long_as_it_was_written(tmp_path):
+    """The text cells are converted a column at a time and the grid rebuilt from its columns:
+    a CSV's short rows stay short, empty rows stay empty, and every cell ends up where it was
+    (texts converted, stripped, empty ones None; numbers as written)."""
+    path = tmp_path / "ds.csv"
+    path.write_text(
+        "STT,Họ và tên,Ghi chú\n1,  Lê Văn A  ,x\n\n2,Trần Thị B\n3\n4,C,y,z\n", encoding="utf-8"
+    )
+    assert read_sheet(path).rows == [
+        ["STT", "Họ và tên", "Ghi chú"],
+        ["1", "Lê Văn A", "x"],
+        [],
+        ["2", "Trần Thị B"],
+        ["3"],
+        ["4", "C", "y", "z"],
+    ]

@@ -1,3 +1,5 @@
+import sqlite3
+
 import pytest
 
 from gnapp.store import register
@@ -244,3 +246,64 @@ def test_a_bulk_insert_indexes_members_names_exactly_as_inserts_one_by_one(tmp_p
     assert len(indexes[0][0]) > 5_000
     assert all(indexes[0][1])
     assert indexes[0] == indexes[1]
+
+
+def test_a_large_bulk_insert_builds_the_households_indexes_afterwards_same_schema(
+    tmp_path, monkeypatch
+):
+    """add_households of more households than the register holds drops the households' plain
+    indexes and creates them again from their own SQL after the rows (faster than keeping them
+    up to date row by row): the schema is the same after, the indexes agree with the table, and
+    a bulk insert that fails leaves every index as it was. A smaller insert keeps them."""
+    from gnapp.store.database import open_database
+
+    monkeypatch.setattr(register, "_REBUILT_FROM", 20)
+
+    def households(count: int, start: int = 0) -> list:
+        return [
+            (
+                {"code": f"H{number:04d}", "village_id": 1},
+                [head(full_name=f"Nguyễn Văn {chr(0x41 + number % 26)} {number}")],
+            )
+            for number in range(start, start + count)
+        ]
+
+    def schema(db) -> set:
+        return set(db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall())
+
+    with open_database(tmp_path / "xa.gnapp", create=True, actor="thử") as cdb:
+        register.add_village(cdb, "T01", "Thôn 1", "rural")
+        before = schema(cdb.db)
+        statements: list[str] = []
+        cdb.db.conn.set_trace_callback(statements.append)
+        with pytest.raises(sqlite3.IntegrityError):  # the last code is the first one again
+            register.add_households(cdb, [*households(30), households(1)[0]])
+        assert schema(cdb.db) == before
+        assert cdb.db["households"].count == 0
+        assert any(s.startswith('DROP INDEX "households_search"') for s in statements)
+        statements.clear()
+        register.add_households(cdb, households(30))
+        dropped = {s for s in statements if s.startswith("DROP INDEX")}
+        plain = cdb.db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'households' "
+            "AND sql LIKE 'CREATE INDEX %'"
+        ).fetchall()
+        assert dropped == {f'DROP INDEX "{name}"' for (name,) in plain}
+        assert len(dropped) == 9  # not the code's (UNIQUE) index
+        assert schema(cdb.db) == before
+        assert cdb.db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        statements.clear()
+        register.add_households(cdb, households(25, start=30))  # fewer than the register holds
+        assert not [s for s in statements if s.startswith("DROP INDEX")]
+        cdb.db.conn.set_trace_callback(None)
+        assert cdb.db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        found = cdb.db.execute(
+            "SELECT code FROM households INDEXED BY households_search ORDER BY head_sort_key, id"
+        ).fetchall()
+        assert [code for (code,) in found] == [
+            code
+            for (code,) in cdb.db.execute(
+                "SELECT code FROM households NOT INDEXED ORDER BY head_sort_key, id"
+            ).fetchall()
+        ]
+        assert len(found) == 55
