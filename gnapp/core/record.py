@@ -214,13 +214,9 @@ def _conforms(data: Any) -> bool:
     """Whether ``data`` has the schema's shape, by the schema compiled to Python
     (fastjsonschema): 0.03 ms a household against jsonschema's 0.5 ms, which only says what is
     wrong once this finds something (any doubt of this check falls back to it)."""
-    import fastjsonschema
-
     try:
         _conforms_check()(data)
-    except fastjsonschema.JsonSchemaException:
-        return False
-    except (TypeError, ValueError, RecursionError):  # a shape the compiled check did not expect
+    except (ValueError, TypeError, RecursionError):  # its refusals are ValueErrors too
         return False
     return True
 
