@@ -1,5 +1,6 @@
 """The demo commune: repeatable, realistic, and the bundled copy is what the generator makes."""
 
+import dataclasses
 import json
 import lzma
 import sqlite3
@@ -11,6 +12,8 @@ from gnapp import demo
 from gnapp.core.vietnamese import citizen_id_problems
 from gnapp.data import resource_file
 from gnapp.demo import create_demo
+from gnapp.store import changelog
+from gnapp.store.database import open_database
 from gnapp.store.errors import DatabaseError
 
 
@@ -32,7 +35,8 @@ def test_same_seed_gives_the_same_database(tmp_path):
 
 def _tables_and_log(path) -> tuple[dict[str, list], Counter]:
     """Every table's rows in rowid order, the terms of the names index (not how it is cut into
-    segments) and the change log's rows without their place in it (id and chain hash)."""
+    segments) and the change log's rows spelled out one by one (a run of rows is cut where its
+    households were written), without their place in it (id and chain hash)."""
     conn = sqlite3.connect(path)
     try:
         names = [
@@ -49,15 +53,15 @@ def _tables_and_log(path) -> tuple[dict[str, list], Counter]:
         }
         conn.execute("CREATE VIRTUAL TABLE temp.terms USING fts5vocab(main, person_names, row)")
         tables["person_names"] = conn.execute("SELECT * FROM temp.terms ORDER BY term").fetchall()
-        log = Counter(
-            conn.execute(
-                "SELECT at, actor, table_name, row_id, household_id, action, old_values, "
-                "new_values, batch_id FROM change_log"
-            )
-        )
-        return tables, log
     finally:
         conn.close()
+    with open_database(path) as cdb:
+        rows = cdb.db.query("SELECT * FROM change_log")
+        log = Counter(
+            json.dumps(dataclasses.asdict(change) | {"id": None}, sort_keys=True)
+            for change in changelog.each_row(cdb.db, map(changelog.change_from_row, rows))
+        )
+    return tables, log
 
 
 def test_households_written_together_make_the_commune_written_one_by_one(tmp_path, monkeypatch):

@@ -21,7 +21,14 @@ from gnapp.core.vietnamese import fold, format_timestamp, name_sort_key, text_so
 from gnapp.i18n import tr
 from gnapp.progress import Progress
 from gnapp.store import register
-from gnapp.store.changelog import INSERT_ROWS, Change, change_from_row, each_row
+from gnapp.store.changelog import (
+    INSERT_ROWS,
+    MANY_HOUSEHOLDS_RUN,
+    RUN_HOUSEHOLDS,
+    Change,
+    change_from_row,
+    each_row,
+)
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.errors import DatabaseError
 
@@ -110,17 +117,30 @@ def _later_change_to_its_households(
 ) -> dict[str, Any] | None:
     """A change made afterwards to a household the batch added, in a row of its own (a status
     set, a member added, a benefit recorded): undoing would pull the household from under it."""
+    added = f"""SELECT household_id FROM change_log
+                 WHERE batch_id = :batch AND table_name = 'households'
+                   AND action IN ('insert', '{INSERT_ROWS}') AND household_id IS NOT NULL
+                UNION ALL SELECT j.value FROM change_log,
+                       json_each(change_log.new_values, '$.{RUN_HOUSEHOLDS}') j
+                 WHERE batch_id = :batch AND table_name = 'households'
+                   AND {MANY_HOUSEHOLDS_RUN}"""
+    not_undone = f"""batch_id IS NOT :batch
+                 AND coalesce(batch_id, 0) NOT IN ({UNDONE_BATCHES})
+                 AND table_name IS NOT :keep"""
+    columns = "id, at, actor, table_name, row_id"
     rows = list(
         db.query(
-            f"""SELECT later.* FROM change_log later
-               WHERE later.household_id IN (
-                     SELECT household_id FROM change_log
-                     WHERE batch_id = :batch AND table_name = 'households'
-                       AND action IN ('insert', '{INSERT_ROWS}'))
-                 AND later.batch_id IS NOT :batch
-                 AND coalesce(later.batch_id, 0) NOT IN ({UNDONE_BATCHES})
-                 AND later.table_name IS NOT :keep
-               ORDER BY later.id LIMIT 1""",
+            f"""SELECT * FROM (
+                   SELECT {columns}, household_id FROM change_log
+                    WHERE household_id IN ({added}) AND {not_undone}
+                   UNION ALL
+                   SELECT {columns}, (SELECT value FROM json_each(new_values, '$.{RUN_HOUSEHOLDS}')
+                                       WHERE value IN ({added}) LIMIT 1) AS household_id
+                     FROM change_log
+                    WHERE {MANY_HOUSEHOLDS_RUN}
+                      AND id > (SELECT min(id) FROM change_log WHERE batch_id = :batch)
+                      AND {not_undone})
+               WHERE household_id IS NOT NULL ORDER BY id LIMIT 1""",
             {"batch": batch_id, "keep": keep},
         )
     )

@@ -105,6 +105,11 @@ CHAIN_START = "0" * 64  # the "previous hash" of the first row
 CHAIN_TRIGGER = "chain_change_log"
 # A bulk insert's log row (``logged_in_bulk``): rows ``row_id``..``new_values["last"]`` inserted.
 INSERT_ROWS = "insert_rows"
+# A run of a household's table whose rows belong to several households has no ``household_id``;
+# its ``new_values`` list them under this key, in the order of the rows.
+RUN_HOUSEHOLDS = "households"
+# At most this many households a run (an insert made longer rewrites the list: kept short).
+RUN_HOUSEHOLDS_MAX = 500
 ACTION_WORDS = {
     "insert": tr_noop("thêm"),
     "update": tr_noop("sửa"),
@@ -114,6 +119,7 @@ ACTION_WORDS = {
 
 
 _CHAIN_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # made once, not a row
+_COMPACT_JSON = json.JSONEncoder(separators=(",", ":"))  # as SQLite's json_object writes it
 
 
 def chain_hash(previous: str | None, *content: object) -> str:
@@ -297,14 +303,69 @@ def _logged(columns: list[str]) -> list[str]:
     return [c for c in columns if c not in SECRET_COLUMNS and c not in DERIVED_COLUMNS]
 
 
+def _run_made_longer(table: str, household_column: str | None) -> str:
+    """SQL that makes the log's last row one row longer when it is a run of ``table`` that the
+    new row follows (the next rowid, the same time, actor and batch), on a connection logging
+    ``table``'s inserts as runs; its hash is set again with it (it is the chain's last row).
+    A run whose rows belong to several households lists them (``RUN_HOUSEHOLDS``)."""
+    household = f'NEW."{household_column}"' if household_column else None
+    if household is None:
+        values, household_id, same_household = (
+            "json_set(new_values, '$.last', NEW.rowid)",
+            "household_id",
+            "",
+        )
+    else:
+        listed = f"json_extract(new_values, '$.{RUN_HOUSEHOLDS}[#-1]')"
+        values = (
+            f"CASE WHEN household_id IS {household} OR {listed} IS {household} "
+            "THEN json_set(new_values, '$.last', NEW.rowid) "
+            f"WHEN household_id IS NOT NULL THEN json_object('last', NEW.rowid, "
+            f"'{RUN_HOUSEHOLDS}', json_array(household_id, {household})) "
+            "ELSE json_insert(json_set(new_values, '$.last', NEW.rowid), "
+            f"'$.{RUN_HOUSEHOLDS}[#]', {household}) END"
+        )
+        household_id = f"iif(household_id IS {household}, household_id, NULL)"
+        count = f"json_array_length(new_values, '$.{RUN_HOUSEHOLDS}')"
+        same_household = (
+            f" AND {household} IS NOT NULL AND (household_id IS {household} "
+            f"OR {listed} IS {household} OR coalesce({count}, 1) < {RUN_HOUSEHOLDS_MAX})"
+            f" AND (household_id IS NOT NULL OR {count} IS NOT NULL)"
+        )
+    content = ", ".join(
+        {"household_id": household_id, "new_values": values}.get(column, column)
+        for column in CHAIN_CONTENT
+    )
+    previous = (
+        "(SELECT before.chain_hash FROM change_log before "
+        "WHERE before.id < change_log.id ORDER BY before.id DESC LIMIT 1)"
+    )
+    return (
+        f"UPDATE change_log SET new_values = {values}, household_id = {household_id}, "
+        f"chain_hash = gnapp_chain({previous}, {content}) "
+        f"WHERE id = (SELECT max(id) FROM change_log) "
+        f"AND {_INSERT_ACTION}('{table}') = '{INSERT_ROWS}' AND action = '{INSERT_ROWS}' "
+        f"AND table_name = '{table}' AND json_extract(new_values, '$.last') = NEW.rowid - 1 "
+        f"AND at = {_NOW} AND actor = gnapp_actor() AND batch_id IS gnapp_batch()"
+        f"{same_household};"
+    )
+
+
 def trigger_sql(
-    table: str, columns: list[str], household_column: str | None, *, with_batch: bool = True
+    table: str,
+    columns: list[str],
+    household_column: str | None,
+    *,
+    with_batch: bool = True,
+    with_runs: bool = False,
 ) -> list[str]:
     """CREATE TRIGGER statements that log every change of ``table``.
 
     An insert records the row's non-empty values and an update the columns that
     changed (old and new), derived columns left out; a delete records the whole
-    row, so that undoing it can put it back as it was.
+    row, so that undoing it can put it back as it was. ``with_runs`` (a log that holds runs,
+    schema v21 on): an insert logged as a run (``inserts_logged_as_runs``) that follows the
+    log's last row, a run of the same table, makes that run longer instead of adding a row.
     """
     kept = [c for c in columns if c not in SECRET_COLUMNS and c not in TRIGGER_KEPT_COLUMNS]
     logged = _logged(columns)
@@ -321,11 +382,20 @@ def trigger_sql(
         f"CASE {action} WHEN '{INSERT_ROWS}' THEN json_object('last', NEW.rowid) "
         f"ELSE {_without_nulls(new_row)} END"
     )
+    insert_values = (
+        f"{_NOW}, gnapp_actor(), '{table}', NEW.rowid, {household('NEW')}, {action}, "
+        f"NULL, {inserted}{batch_value}"
+    )
+    insert_body = (
+        # changes(): the rows the statement before changed, within the trigger
+        f"{_run_made_longer(table, household_column)} "
+        f"{insert_log.replace(' VALUES ', ' ')}SELECT {insert_values} WHERE changes() = 0;"
+        if with_runs
+        else f"{insert_log}({insert_values});"
+    )
     return [
         f'CREATE TRIGGER log_{table}_insert AFTER INSERT ON "{table}" '
-        f"WHEN gnapp_logs_each_insert('{table}') BEGIN {insert_log}"
-        f"({_NOW}, gnapp_actor(), '{table}', NEW.rowid, {household('NEW')}, {action}, "
-        f"NULL, {inserted}{batch_value}); END",
+        f"WHEN gnapp_logs_each_insert('{table}') BEGIN {insert_body} END",
         f'CREATE TRIGGER log_{table}_update AFTER UPDATE ON "{table}" WHEN {changed} BEGIN '
         f"{insert_log}({_NOW}, gnapp_actor(), '{table}', NEW.rowid, {household('NEW')}, "
         f"'update', {_changed_only('OLD', logged)}, "
@@ -344,20 +414,50 @@ def _logs_runs(db: sqlite_utils.Database) -> bool:
     return f"'{INSERT_ROWS}'" in log_table
 
 
+def _runs(rows: Iterable[tuple[int, int | None]]) -> Iterator[tuple[int, int, list]]:
+    """Rows (rowid, household) in rowid order, cut into runs of consecutive rowids of at most
+    ``RUN_HOUSEHOLDS_MAX`` households: (first, last, the households of its rows in order, a
+    household following itself named once)."""
+    first = last = None
+    households: list = []
+    for row_id, household in rows:
+        follows = last is not None and row_id == last + 1
+        if follows and households[-1] != household and len(households) >= RUN_HOUSEHOLDS_MAX:
+            follows = False
+        if not follows:
+            if first is not None:
+                yield first, last, households
+            first, households = row_id, [household]
+        elif households[-1] != household:
+            households.append(household)
+        last = row_id
+    if first is not None:
+        yield first, last, households
+
+
+def _run_row(last: int, households: list) -> tuple[int | None, str]:
+    """A run's ``household_id`` and ``new_values``: its household, or none and the list of
+    them when its rows belong to several."""
+    if len(set(households)) == 1:
+        return households[0], _COMPACT_JSON.encode({"last": last})
+    return None, _COMPACT_JSON.encode({"last": last, RUN_HOUSEHOLDS: households})
+
+
 @contextmanager
 def logged_in_bulk(db: sqlite_utils.Database, table: str) -> Iterator[Callable[[int, int], None]]:
     """Inside a transaction: insert many rows of ``table`` and log them compactly (an import of
     100,000 rows, the demo).
 
     Yields ``log(first, last)``, to be called once the rows with rowids ``first``..``last`` are
-    inserted: it writes one ``insert_rows`` row per run of consecutive rowids of one household
-    (of consecutive rowids, for a table that is not a household's) instead of one ``insert`` row
-    with a JSON copy of each row — the rows themselves are in the table, and every later
-    update or delete logs the values it replaces, so what each insert wrote stays exact
-    (``inserted_values``). Meanwhile the table's insert trigger logs nothing for inserts made
-    on this connection (its WHEN asks ``gnapp_logs_each_insert``; no schema change, so other
-    connections and prepared statements are untouched). Each log row is chained as written.
-    A log from before schema v21, which cannot hold runs, is written row by row by the triggers.
+    inserted: it writes one ``insert_rows`` row per run of consecutive rowids (of at most
+    ``RUN_HOUSEHOLDS_MAX`` households; its household, or the list of them) instead of one
+    ``insert`` row with a JSON copy of each row — the rows themselves are in the table, and
+    every later update or delete logs the values it replaces, so what each insert wrote stays
+    exact (``inserted_values``). Meanwhile the table's insert trigger logs nothing for inserts
+    made on this connection (its WHEN asks ``gnapp_logs_each_insert``; no schema change, so
+    other connections and prepared statements are untouched). Each log row is chained as
+    written. A log from before schema v21, which cannot hold runs, is written row by row by the
+    triggers.
     """
     if not db.conn.in_transaction:
         raise RuntimeError("logged_in_bulk needs an open transaction")
@@ -366,23 +466,20 @@ def logged_in_bulk(db: sqlite_utils.Database, table: str) -> Iterator[Callable[[
         return
     household_column = LOGGED_TABLES[table]
     household = f'"{household_column}"' if household_column else "NULL"
-    # rowid minus its place among the rows of its household: equal within a run of
-    # consecutive rowids of one household ("gaps and islands").
-    sql = (
-        "INSERT INTO change_log (at, actor, table_name, row_id, household_id, action, "
-        "old_values, new_values, batch_id) "
-        f"SELECT :at, :actor, '{table}', min(rowid), household, '{INSERT_ROWS}', NULL, "
-        "json_object('last', max(rowid)), :batch FROM ("
-        f"SELECT rowid, {household} AS household, rowid - row_number() OVER "
-        f"(PARTITION BY {household} ORDER BY rowid) AS run "
-        f'FROM "{table}" WHERE rowid BETWEEN :first AND :last) '
-        "GROUP BY household, run ORDER BY min(rowid)"
+    rows_sql = (
+        f'SELECT rowid, {household} FROM "{table}" WHERE rowid BETWEEN ? AND ? ORDER BY rowid'
     )
-    values = db.execute("SELECT gnapp_now(), gnapp_actor(), gnapp_batch()").fetchone()
-    stamp = dict(zip(("at", "actor", "batch"), values, strict=True))
+    insert_sql = (
+        "INSERT INTO change_log (at, actor, table_name, row_id, household_id, action, "
+        f"old_values, new_values, batch_id) VALUES (?, ?, '{table}', ?, ?, '{INSERT_ROWS}', "
+        "NULL, ?, ?)"
+    )
+    at, actor, batch = db.execute("SELECT gnapp_now(), gnapp_actor(), gnapp_batch()").fetchone()
 
     def log(first: int, last: int) -> None:
-        db.execute(sql, {**stamp, "first": first, "last": last})
+        for run_first, run_last, households in _runs(db.execute(rows_sql, [first, last])):
+            household_id, new_values = _run_row(run_last, households)
+            db.execute(insert_sql, [at, actor, run_first, household_id, new_values, batch])
 
     tables = _BULK_TABLES.setdefault(id(db.conn), set())
     if table in tables:
@@ -449,13 +546,16 @@ def install_triggers(db: sqlite_utils.Database) -> None:
     existing = set(db.table_names())
     log_columns = db["change_log"].columns_dict
     with_batch = "batch_id" in log_columns
+    with_runs = _logs_runs(db) and with_batch and "chain_hash" in log_columns
     if "chain_hash" in log_columns:
         db.execute(chain_trigger_sql())
     for table, household_column in LOGGED_TABLES.items():
         if table not in existing:
             continue
         columns = [column.name for column in db[table].columns]
-        for statement in trigger_sql(table, columns, household_column, with_batch=with_batch):
+        for statement in trigger_sql(
+            table, columns, household_column, with_batch=with_batch, with_runs=with_runs
+        ):
             db.execute(statement)
 
 
@@ -524,33 +624,113 @@ def inserted_values(db: sqlite_utils.Database, table: str, row_id: int, log_id: 
     return {column: value for column, value in values.items() if value is not None}
 
 
+def _households_now(db: sqlite_utils.Database, change: Change) -> dict[int, int | None]:
+    """The household each row of a run belongs to now, by rowid (rows gone: left out)."""
+    column = LOGGED_TABLES.get(change.table_name)
+    if column is None or change.household_id is not None:
+        return {}
+    return dict(
+        db.execute(
+            f'SELECT rowid, "{column}" FROM "{change.table_name}" WHERE rowid BETWEEN ? AND ?',
+            [change.row_id, (change.new_values or {})["last"]],
+        ).fetchall()
+    )
+
+
 def each_row(
     db: sqlite_utils.Database, changes: Iterable[Change], *, with_values: bool = True
 ) -> list[Change]:
     """The changes with every bulk insert's row spelled out as an "insert" of its own, its
     values as they were just after the insert (``inserted_values``; None without
-    ``with_values``)."""
+    ``with_values``). A row of a run of several households gets its household from those
+    values (without ``with_values``: the household it is in now, None when it is gone)."""
     rows = []
     for change in changes:
         if change.action != INSERT_ROWS:
             rows.append(change)
             continue
         last = (change.new_values or {})["last"]
+        column = LOGGED_TABLES.get(change.table_name)
+        now = {} if with_values else _households_now(db, change)
         for row_id in range(change.row_id, last + 1):
             values = (
                 inserted_values(db, change.table_name, row_id, change.id or 0)
                 if with_values
                 else None
             )
-            rows.append(replace(change, row_id=row_id, action="insert", new_values=values))
+            household = change.household_id
+            if household is None and column is not None:
+                household = values.get(column) if values is not None else now.get(row_id)
+            rows.append(
+                replace(
+                    change,
+                    row_id=row_id,
+                    household_id=household,
+                    action="insert",
+                    new_values=values,
+                )
+            )
     return rows
+
+
+def _rows_of_household_in_run(
+    db: sqlite_utils.Database, run: Change, household_id: int
+) -> list[Change]:
+    """The rows a run of several households inserted for ``household_id``, each an "insert"
+    with its values as inserted: among the run's rows in the household now and those a later
+    change logged with it (moved away or removed since), the ones it held when inserted."""
+    table, column = run.table_name, LOGGED_TABLES[run.table_name]
+    last = (run.new_values or {})["last"]
+    candidates = db.execute(
+        f"""SELECT rowid FROM "{table}" WHERE "{column}" = :household
+                AND rowid BETWEEN :first AND :last
+            UNION SELECT row_id FROM change_log
+             WHERE table_name = :table AND row_id BETWEEN :first AND :last AND id > :run
+               AND (household_id = :household
+                    OR json_extract(old_values, '$.{column}') = :household)
+            ORDER BY 1""",
+        {"household": household_id, "first": run.row_id, "last": last, "table": table,
+         "run": run.id},
+    ).fetchall()  # fmt: skip
+    found = []
+    for (row_id,) in candidates:
+        values = inserted_values(db, table, row_id, run.id or 0)
+        if values.get(column) == household_id:
+            found.append(
+                replace(
+                    run,
+                    row_id=row_id,
+                    household_id=household_id,
+                    action="insert",
+                    new_values=values,
+                )
+            )
+    return found
+
+
+# A log row that is a run of several households' rows, and one that lists ``:household``.
+MANY_HOUSEHOLDS_RUN = f"household_id IS NULL AND action = '{INSERT_ROWS}'"
+RUN_OF_HOUSEHOLD = (
+    f"{MANY_HOUSEHOLDS_RUN} AND EXISTS (SELECT 1 FROM "
+    f"json_each(new_values, '$.{RUN_HOUSEHOLDS}') WHERE value = :household)"
+)
 
 
 def changes_of_household(db: sqlite_utils.Database, household_id: int) -> list[Change]:
     """Every change to a household and to its members, statuses and questionnaires, oldest first
     (each row of a bulk insert one change)."""
-    rows = db.query("SELECT * FROM change_log WHERE household_id = ? ORDER BY id", [household_id])
-    return each_row(db, [change_from_row(row) for row in rows])
+    rows = db.query(
+        "SELECT * FROM change_log WHERE household_id = :household ORDER BY id",
+        {"household": household_id},
+    )
+    changes = each_row(db, [change_from_row(row) for row in rows])
+    runs = db.query(
+        f"SELECT * FROM change_log WHERE {RUN_OF_HOUSEHOLD} ORDER BY id",
+        {"household": household_id},
+    )
+    for run in runs:
+        changes.extend(_rows_of_household_in_run(db, change_from_row(run), household_id))
+    return sorted(changes, key=lambda change: (change.id or 0, change.row_id))
 
 
 def changes_of_row(db: sqlite_utils.Database, table: str, row_id: int) -> list[Change]:

@@ -21,7 +21,7 @@ import sqlite_utils
 
 from gnapp.core.vietnamese import format_date, format_timestamp, local_time
 from gnapp.i18n import tr, tr_noop
-from gnapp.store import batches, register
+from gnapp.store import batches, changelog, register
 from gnapp.store.database import CommuneDatabase, inserted_id
 from gnapp.store.errors import DatabaseError
 
@@ -639,12 +639,21 @@ def undo_event(cdb: CommuneDatabase, event_id: int) -> None:
         e.other_household_id for e in together if e.other_household_id is not None
     }
     # the events undone since (their marks, their changes and the undos) are not later work
+    after = "(SELECT max(id) FROM change_log WHERE batch_id = :batch)"
     later = db.execute(
         f"""SELECT CASE WHEN batch_id IN (SELECT id FROM batches WHERE kind = :kind)
                        THEN 'register_events' ELSE table_name END, household_id, at, actor
-           FROM change_log
-           WHERE household_id IN (SELECT value FROM json_each(:households))
-             AND id > (SELECT max(id) FROM change_log WHERE batch_id = :batch)
+           FROM (SELECT id, batch_id, table_name, row_id, household_id, at, actor
+                   FROM change_log
+                  WHERE household_id IN (SELECT value FROM json_each(:households))
+                    AND id > {after}
+                 UNION ALL
+                 SELECT id, batch_id, table_name, row_id,
+                        (SELECT value FROM json_each(new_values, '$.{changelog.RUN_HOUSEHOLDS}')
+                          WHERE value IN (SELECT value FROM json_each(:households)) LIMIT 1),
+                        at, actor
+                   FROM change_log WHERE {changelog.MANY_HOUSEHOLDS_RUN} AND id > {after})
+           WHERE household_id IS NOT NULL
              AND coalesce(batch_id, 0) NOT IN ({batches.UNDONE_BATCHES})
              AND NOT (table_name = 'register_events' AND row_id IN (
                  SELECT id FROM register_events WHERE undone_at IS NOT NULL))

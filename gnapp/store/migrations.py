@@ -988,6 +988,13 @@ STATUS_RANK_YEAR_JOINED = Migration(
     ),
 )
 
+UNREAD_INDEXES_DROPPED = Migration(
+    25,
+    "members' and heads' folded names: their indexes dropped (no query looks them up: names "
+    "are searched through person_names and the households' search keys)",
+    ("DROP INDEX members_name_fold", "DROP INDEX households_head_name_fold"),
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     REGISTER,
     PROGRAMME,
@@ -1013,6 +1020,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     SEARCH_RANK_IN_INDEX,
     STATUS_ORDER_IN_INDEX,
     STATUS_RANK_YEAR_JOINED,
+    UNREAD_INDEXES_DROPPED,
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -1,4 +1,5 @@
 import dataclasses
+import json
 import sqlite3
 
 import pytest
@@ -175,9 +176,18 @@ def test_bulk_inserts_are_logged_compactly_and_exactly(tmp_path, monkeypatch):
         register.add_households(triggered, _households(1203))
     by_row = len(_log(triggered))
     _later_work(triggered)
-    # one row per household and one per household's members, against one per row
-    assert compact == 2 + 2 * 1203 and by_row == 2 + 1203 + 2406
+    # one row per chunk of 500 households and one per chunk's members, against one per row
+    assert compact == 2 + 2 * 3 and by_row == 2 + 1203 + 2406
     assert _each_row(bulk) == _each_row(triggered)
+    for household in (1, 5, 500, 501, 700, 1203):
+        histories = [
+            [
+                dataclasses.replace(c, id=None)
+                for c in changelog.changes_of_household(cdb.db, household)
+            ]
+            for cdb in (bulk, triggered)
+        ]
+        assert histories[0] == histories[1] and len(histories[0]) >= 2
     assert changelog.verify_chain(bulk.db.conn) is None
 
 
@@ -366,3 +376,111 @@ def test_triggers_from_before_log_single_inserts_whole(new_db, village):
     assert _log(new_db)[-1][5:8] == ("insert", None, '{"status":"poor"}')
     with pytest.raises(RuntimeError), changelog.inserts_logged_as_runs(new_db.db, []):
         pass  # outside a transaction
+
+
+def _statuses_in_a_row(cdb, households):
+    """Two years of statuses of several households written one after another, then one
+    edited and one removed."""
+    for year, status in ((2024, "poor"), (2025, "near_poor")):
+        for household in households:
+            register.set_status(cdb, household, year, status)
+    register.set_status(cdb, households[1], 2024, "near_poor", note="Sửa sau")
+    cdb.db.execute(
+        "DELETE FROM household_status WHERE household_id = ? AND year = 2025", [households[2]]
+    )
+
+
+def test_inserts_of_several_households_in_a_row_are_one_run_spelled_out_exactly(tmp_path):
+    """Inside inserts_logged_as_runs, an insert that follows the log's last row, a run of the
+    same table, makes it longer, though its household differs: the run lists its households.
+    Spelled out, the log and every household's history are those the triggers write row by
+    row, and the chain holds."""
+    from gnapp.store.database import open_database
+    from gnapp.store.household_history import history_rows
+
+    logs, spelled, histories = [], [], []
+    for name, tables in (("runs", ["household_status"]), ("rows", [])):
+        cdb = open_database(tmp_path / f"{name}.gnapp", create=True, actor="Cán bộ A",
+                            clock=lambda: "2026-12-03T08:00:00Z")  # fmt: skip
+        register.save_commune(cdb, code="1", name="Xã Thử", kind="xa", province="Quảng Ngãi")
+        village = register.add_village(cdb, "T01", "Thôn An Phú", "rural")
+        households = [
+            register.add_household(cdb, {"code": f"S{n}", "village_id": village}, [_head()])
+            for n in range(4)
+        ]
+        with cdb.transaction() as db, changelog.inserts_logged_as_runs(db, tables):
+            _statuses_in_a_row(cdb, households)
+        logs.append(_log(cdb))
+        spelled.append(_each_row(cdb))
+        histories.append([history_rows(cdb.db, household) for household in households])
+        assert changelog.verify_chain(cdb.db.conn) is None
+        cdb.close()
+    runs = [row for row in logs[0] if row[2] == "household_status" and row[5] == "insert_rows"]
+    assert [(*row[3:6], row[7]) for row in runs] == [
+        (1, None, "insert_rows", '{"last":8,"households":[1,2,3,4,1,2,3,4]}')
+    ]
+    assert len(logs[0]) == len(logs[1]) - 7
+    assert spelled[0] == spelled[1]
+    assert histories[0] == histories[1]
+
+
+def test_a_run_lists_at_most_so_many_households(new_db, village, monkeypatch):
+    monkeypatch.setattr(changelog, "RUN_HOUSEHOLDS_MAX", 3)
+    changelog.install_triggers(new_db.db)  # the triggers write the limit into their SQL
+    with new_db.batch("import", "ds.xlsx"):
+        register.add_households(new_db, _households(7))
+    households = [row[0] for row in new_db.db.execute("SELECT id FROM households")]
+    with new_db.transaction() as db, changelog.inserts_logged_as_runs(db, ["household_status"]):
+        for household in households:
+            register.set_status(new_db, household, 2025, "poor")
+    listed = {
+        table: [json.loads(values).get("households") for values in found]
+        for table in ("households", "household_status")
+        for found in [
+            [row[7] for row in _log(new_db) if row[2] == table and row[5] == "insert_rows"]
+        ]
+    }
+    assert listed == {
+        "households": [[1, 2, 3], [4, 5, 6], None],
+        "household_status": [[1, 2, 3], [4, 5, 6], None],
+    }
+    assert [c.household_id for c in _each_row(new_db) if c.table_name == "households"] == [
+        1, 2, 3, 4, 5, 6, 7
+    ]  # fmt: skip
+
+
+def test_a_member_moved_after_a_bulk_insert_stays_in_its_first_households_history(new_db, village):
+    with new_db.batch("import", "ds.xlsx"):
+        register.add_households(new_db, _households(6))
+    members_of_3 = [row[0] for row in new_db.db.execute("SELECT id FROM members "
+                                                        "WHERE household_id = 3")]  # fmt: skip
+    moved = members_of_3[-1]
+    new_db.db.execute("UPDATE members SET household_id = 5 WHERE id = ?", [moved])
+    removed = new_db.db.execute("SELECT id FROM members WHERE household_id = 6 AND "
+                                "relation = 'child'").fetchone()[0]  # fmt: skip
+    register.remove_member(new_db, removed)
+
+    def inserted(household):
+        return [
+            (c.table_name, c.row_id, c.household_id)
+            for c in changelog.changes_of_household(new_db.db, household)
+            if c.action == "insert"
+        ]
+
+    assert inserted(3) == [("households", 3, 3)] + [("members", m, 3) for m in members_of_3]
+    assert ("members", moved, 3) not in inserted(5)
+    assert ("members", removed, 6) in inserted(6)
+
+
+def test_undo_refuses_when_a_later_run_of_several_households_holds_one_of_its_own(new_db, village):
+    with new_db.batch("import", "ds.xlsx") as batch_id:
+        register.add_households(new_db, _households(3))
+    new_db.actor = "Lê Thị B"
+    with new_db.transaction() as db, changelog.inserts_logged_as_runs(db, ["household_status"]):
+        for household in (1, 2, 3):
+            register.set_status(new_db, household, 2025, "poor")
+    assert [row[4] for row in _log(new_db) if row[2] == "household_status"] == [None]
+    before = _snapshot(new_db)
+    with pytest.raises(DatabaseError, match=r"lô 'ds.xlsx': hộ B0000 .*Lê Thị B"):
+        undo_batch(new_db, batch_id)
+    assert _snapshot(new_db) == before

@@ -284,3 +284,21 @@ def test_events_in_the_household_history(cdb):
     assert ("Thêm: sự kiện “chuyển đi”", "", "") in rows
     assert ("Hộ: Không còn trong xã từ ngày", "(trống)", "01/04/2026") in rows
     assert ("Sự kiện “chuyển đi”: đã hoàn tác", "", "") in rows
+
+
+def test_undo_refused_after_a_status_in_a_run_of_several_households(cdb):
+    """A status written as part of a run of several households' rows (the demo's way) is later
+    work on each of them."""
+    from gnapp.store import changelog
+
+    h1, h2 = hid(cdb, "H1"), hid(cdb, "H2")
+    events.record_birth(cdb, h2, "2026-05-01", person("Bé", "grandchild"))
+    birth = events.events_of_household(cdb.db, h2)[-1].id
+    with cdb.transaction() as db, changelog.inserts_logged_as_runs(db, ["household_status"]):
+        register.set_status(cdb, h1, 2026, "poor", decision_date="2026-06-01")
+        register.set_status(cdb, h2, 2026, "near_poor", decision_date="2026-06-01")
+    assert cdb.db.execute(
+        "SELECT household_id, new_values FROM change_log WHERE table_name = 'household_status'"
+    ).fetchall() == [(None, f'{{"last":2,"households":[{h1},{h2}]}}')]
+    with pytest.raises(EventError, match="hộ H2 có tình trạng nghèo, cận nghèo ghi sau đó"):
+        events.undo_event(cdb, birth)
