@@ -129,6 +129,17 @@ def chain_hash(previous: str | None, *content: object) -> str:
     return hashlib.sha256(f"{previous or CHAIN_START}\n{encoded}".encode()).hexdigest()
 
 
+def _hex(stored: bytes | str | None) -> str | None:
+    """A stored hash as 64 hex digits: it is stored as its 32 bytes (schema v26; the digits
+    before)."""
+    return stored.hex() if isinstance(stored, bytes) else stored
+
+
+def _chain_bytes(previous: bytes | str | None, *content: object) -> bytes:
+    """``chain_hash`` of a row as stored, after the previous row's hash as stored."""
+    return bytes.fromhex(chain_hash(_hex(previous), *content))
+
+
 def chain_trigger_sql() -> str:
     """The trigger that chains each new change-log row onto the one before it."""
     values = ", ".join(f"NEW.{column}" for column in CHAIN_CONTENT)
@@ -151,7 +162,7 @@ _INSERT_ACTION = "gnapp_insert_action"
 
 def register_log_functions(conn: sqlite3.Connection) -> None:
     """Give ``conn`` the SQL functions the chaining trigger and the insert triggers call."""
-    conn.create_function("gnapp_chain", 1 + len(CHAIN_CONTENT), chain_hash, deterministic=True)
+    conn.create_function("gnapp_chain", 1 + len(CHAIN_CONTENT), _chain_bytes, deterministic=True)
     key = id(conn)
     conn.create_function(
         "gnapp_logs_each_insert",
@@ -174,8 +185,21 @@ def compute_chain(db: sqlite_utils.Database) -> None:
     hashes = []
     for row_id, *content in db.execute(f"SELECT id, {columns} FROM change_log ORDER BY id"):
         previous = chain_hash(previous, *content)
-        hashes.append((previous, row_id))
+        hashes.append((bytes.fromhex(previous), row_id))
     db.conn.executemany("UPDATE change_log SET chain_hash = ? WHERE id = ?", hashes)
+
+
+def hashes_as_bytes(db: sqlite_utils.Database) -> None:
+    """Store each hash of the log written as hex digits as its 32 bytes (half the room)."""
+    db.conn.executemany(
+        "UPDATE change_log SET chain_hash = ? WHERE id = ?",
+        (
+            (bytes.fromhex(digits), row_id)
+            for row_id, digits in db.execute(
+                "SELECT id, chain_hash FROM change_log WHERE typeof(chain_hash) = 'text'"
+            ).fetchall()
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -189,7 +213,7 @@ class ChainHead:
 def chain_head(conn: sqlite3.Connection) -> ChainHead:
     row = conn.execute("SELECT chain_hash FROM change_log ORDER BY id DESC LIMIT 1").fetchone()
     length = conn.execute("SELECT count(*) FROM change_log").fetchone()[0]
-    return ChainHead(row[0] if row and row[0] else CHAIN_START, length)
+    return ChainHead(_hex(row[0]) if row and row[0] else CHAIN_START, length)
 
 
 def hash_at(conn: sqlite3.Connection, length: int) -> str | None:
@@ -200,7 +224,7 @@ def hash_at(conn: sqlite3.Connection, length: int) -> str | None:
     row = conn.execute(
         "SELECT chain_hash FROM change_log ORDER BY id LIMIT 1 OFFSET ?", [length - 1]
     ).fetchone()
-    return None if row is None else row[0]
+    return None if row is None else _hex(row[0])
 
 
 @dataclass(frozen=True)
@@ -258,6 +282,7 @@ def verify_chain(conn: sqlite3.Connection) -> ChainBreak | None:
     for row_id, stored, *content in conn.execute(
         f"SELECT id, chain_hash, {columns} FROM change_log ORDER BY id"
     ):
+        stored = _hex(stored)
         if stored is None or stored != chain_hash(previous, *content):
             at, actor, table_name, logged_row, _, action, _, new_values = content[:8]
             return ChainBreak(

@@ -995,6 +995,13 @@ UNREAD_INDEXES_DROPPED = Migration(
     ("DROP INDEX members_name_fold", "DROP INDEX households_head_name_fold"),
 )
 
+LOG_HASHES_AS_BYTES = Migration(
+    26,
+    "change log: each row's chain hash stored as its 32 bytes, not 64 hex digits",
+    (),
+    compute=changelog.hashes_as_bytes,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     REGISTER,
     PROGRAMME,
@@ -1021,6 +1028,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     STATUS_ORDER_IN_INDEX,
     STATUS_RANK_YEAR_JOINED,
     UNREAD_INDEXES_DROPPED,
+    LOG_HASHES_AS_BYTES,
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

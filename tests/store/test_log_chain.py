@@ -51,6 +51,30 @@ def test_every_way_of_writing_the_log_keeps_the_chain(new_db):
     assert changelog.hash_at(conn, head.length) == head.head
 
 
+def test_hashes_are_stored_as_32_bytes_and_a_file_of_hex_digits_is_converted(tmp_path):
+    """Schema v26 stores each hash as its bytes; the head a package carries stays 64 hex
+    digits, the same before and after the migration of an older file."""
+    path = tmp_path / "cu.gnapp"
+    with open_database(path, create=True, target_version=25) as old:
+        register.save_commune(old, code="1", name="Xã Thử", kind="xa", province="Quảng Ngãi")
+        register.add_village(old, "T01", "Thôn An Phú", "rural")
+        with old.batch("import", "ds.xlsx"):
+            register.add_households(old, _households(3))
+        head = changelog.chain_head(old.db.conn)
+        # as GNApp wrote them before v26
+        old.db.execute("UPDATE change_log SET chain_hash = lower(hex(chain_hash))")
+        assert changelog.chain_head(old.db.conn) == head
+    with open_database(path) as cdb:
+        conn = cdb.db.conn
+        assert changelog.chain_head(conn) == head and len(head.head) == 64
+        register.add_village(cdb, "T02", "Thôn Bình", "rural")
+        stored = conn.execute("SELECT DISTINCT typeof(chain_hash), length(chain_hash) "
+                              "FROM change_log").fetchall()  # fmt: skip
+        assert stored == [("blob", 32)]
+        assert changelog.verify_chain(conn) is None
+        assert changelog.hash_at(conn, head.length) == head.head
+
+
 def test_the_migration_chains_the_rows_of_an_older_database(tmp_path):
     path = tmp_path / "cu.gnapp"
     with open_database(path, create=True, target_version=15) as old:
