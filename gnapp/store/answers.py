@@ -16,8 +16,9 @@ import base64
 import binascii
 import json
 import zlib
-from collections.abc import Mapping
 from typing import Any
+
+from gnapp.i18n import tr
 
 __all__ = ["COMPACT_PREFIX", "answers_json", "decode_answers", "encode_answers"]
 
@@ -25,7 +26,7 @@ COMPACT_PREFIX = "z:"
 """What starts the compact form (plain JSON of a record starts with "{")."""
 
 
-def encode_answers(answers: Mapping[str, Any] | str) -> str:
+def encode_answers(answers: dict[str, Any] | str) -> str:
     """The compact form of a questionnaire's answers: a record (written as the store always
     wrote it: keys sorted, no spaces, non-ASCII letters as they are) or its JSON text, kept
     exactly (decoding gives back that very text). Text already compact is returned as it is."""
@@ -48,12 +49,19 @@ def answers_json(stored: str) -> str:
         packed = base64.b64decode(stored[len(COMPACT_PREFIX) :], validate=True)
         return zlib.decompress(packed).decode("utf-8")
     except (binascii.Error, zlib.error) as error:
-        raise ValueError(f"damaged compact answers: {error}") from error
+        raise ValueError(
+            tr(
+                "câu trả lời của phiếu đã lưu bị hỏng, không giải nén được ({problem})",
+                problem=error,
+            )
+        ) from error
 
 
 def decode_answers(stored: str) -> dict[str, Any]:
     """The record of stored answers in either form (plain JSON or compact)."""
     record = json.loads(answers_json(stored))
     if not isinstance(record, dict):
-        raise ValueError(f"questionnaire answers are not a JSON object: {type(record).__name__}")
+        raise ValueError(
+            tr("câu trả lời của phiếu đã lưu không phải một hồ sơ hộ (đối tượng JSON)")
+        )
     return record

@@ -77,16 +77,16 @@ def test_the_compact_form_is_about_half_the_plain_one():
 
 
 @pytest.mark.parametrize(
-    "damaged",
+    ("damaged", "said"),
     [
-        "z:not base64!",
-        "z:" + "aGVsbG8=",  # base64, but not zlib data
-        encode_answers("[1, 2]"),  # JSON, but no record
-        "[]",
+        ("z:not base64!", "bị hỏng, không giải nén được"),
+        ("z:" + "aGVsbG8=", "bị hỏng, không giải nén được"),  # base64, but not zlib data
+        (encode_answers("[1, 2]"), "không phải một hồ sơ hộ"),  # JSON, but no record
+        ("[]", "không phải một hồ sơ hộ"),
     ],
 )
-def test_damaged_answers_are_a_value_error(damaged):
-    with pytest.raises(ValueError):
+def test_damaged_answers_are_a_value_error_saying_so(damaged, said):
+    with pytest.raises(ValueError, match=said):
         decode_answers(damaged)
 
 
