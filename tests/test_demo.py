@@ -13,6 +13,7 @@ from gnapp.core.vietnamese import citizen_id_problems
 from gnapp.data import resource_file
 from gnapp.demo import create_demo
 from gnapp.store import changelog
+from gnapp.store.answers import COMPACT_PREFIX, decode_answers
 from gnapp.store.database import open_database
 from gnapp.store.errors import DatabaseError
 
@@ -173,6 +174,15 @@ def test_2025_statuses_are_the_engine_classification_of_the_questionnaires(demo_
     ).fetchall()
     assert rows
     assert all(status == klass for klass, status in rows)
+
+
+def test_the_questionnaires_answers_are_stored_compact(demo_db):
+    rows = demo_db.db.execute("SELECT household_id, answers FROM questionnaires").fetchall()
+    assert rows and all(answers.startswith(COMPACT_PREFIX) for _, answers in rows)
+    codes = dict(demo_db.db.execute("SELECT id, code FROM households").fetchall())
+    assert all(
+        decode_answers(answers)["household_code"] == codes[household] for household, answers in rows
+    )
 
 
 def test_targets_and_budgets(demo_db):

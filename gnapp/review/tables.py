@@ -57,6 +57,7 @@ from gnapp.review.workflow import Round, classify_for_round, get_round
 from gnapp.store import as_of
 from gnapp.store import figures as counts
 from gnapp.store import review_tables as store
+from gnapp.store.answers import decode_answers
 
 FORMATS = ("xlsx", "pdf", "both")
 HOUSEHOLDS, MEMBERS = "households", "members"
@@ -394,7 +395,7 @@ def _deprivations(
             missing[household.status] += 1
             continue
         try:
-            result = classify_for_round(db, review_round, json.loads(household.answers))
+            result = classify_for_round(db, review_round, decode_answers(household.answers))
         except (RecordError, StandardError, ValueError) as error:
             raise SummaryTablesError(
                 tr(

@@ -27,6 +27,7 @@ from sqlite_utils.db import Column, NoTable, Table
 from gnapp.core.vietnamese import fold, person_search_text, search_words
 from gnapp.i18n import tr
 from gnapp.store import changelog, migrations
+from gnapp.store.answers import answers_json
 from gnapp.store.errors import (
     CorruptDatabaseError,
     DatabaseError,
@@ -211,6 +212,8 @@ class CommuneDatabase(OpenDatabase):
             lambda names: person_search_text((names or "").split("\n")),
             deterministic=True,
         )
+        # questionnaires' answers as JSON text, whichever form a row holds (store/answers.py)
+        conn.create_function("gnapp_answers", 1, _answers_json, deterministic=True)
 
     @contextmanager
     def batch(
@@ -241,6 +244,10 @@ class CommuneDatabase(OpenDatabase):
     @property
     def schema_version(self) -> int:
         return migrations.schema_version(self.db.conn)
+
+
+def _answers_json(stored: str | None) -> str | None:
+    return None if stored is None else answers_json(stored)
 
 
 def connect(path: Path) -> sqlite3.Connection:

@@ -19,6 +19,7 @@ import sqlite_utils
 
 from gnapp.i18n import tr
 from gnapp.store import changelog
+from gnapp.store.answers import COMPACT_PREFIX, encode_answers
 from gnapp.store.errors import DatabaseError
 
 
@@ -1002,6 +1003,41 @@ LOG_HASHES_AS_BYTES = Migration(
     compute=changelog.hashes_as_bytes,
 )
 
+_REWRITE_ROWS = 500
+
+
+def _compact_answers(db: sqlite_utils.Database) -> None:
+    """Rewrite every questionnaire's answers in the compact form (gnapp.store.answers), a few
+    hundred rows at a time, exactly: each decodes to the very JSON text it held. Not logged
+    (the triggers are dropped here; ``migrate`` rebuilds them after): the same answers in
+    another form are no clerk's edit, a copy of each record's old and new text would double
+    what the log holds, and a logged change of every questionnaire would stop the undo of
+    every earlier batch that wrote one ("changed since", gnapp.store.batches). An undo of an
+    earlier change may still write back plain JSON; every reader reads both forms."""
+    changelog.drop_triggers(db)
+    last = 0
+    while rows := db.execute(
+        "SELECT id, answers FROM questionnaires WHERE id > ? ORDER BY id LIMIT ?",
+        [last, _REWRITE_ROWS],
+    ).fetchall():
+        last = rows[-1][0]
+        db.conn.executemany(
+            "UPDATE questionnaires SET answers = ? WHERE id = ?",
+            [
+                (encode_answers(answers), row_id)
+                for row_id, answers in rows
+                if not answers.startswith(COMPACT_PREFIX)
+            ],
+        )
+
+
+COMPACT_ANSWERS = Migration(
+    27,
+    "questionnaires' answers stored compactly (zlib, base64 text): half the size",
+    (),
+    compute=_compact_answers,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     REGISTER,
     PROGRAMME,
@@ -1029,6 +1065,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     STATUS_RANK_YEAR_JOINED,
     UNREAD_INDEXES_DROPPED,
     LOG_HASHES_AS_BYTES,
+    COMPACT_ANSWERS,
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -18,6 +18,7 @@ import sqlite_utils
 
 from gnapp.i18n import tr
 from gnapp.store import users
+from gnapp.store.answers import decode_answers, encode_answers
 from gnapp.store.database import CommuneDatabase, inserted_id
 from gnapp.store.errors import DatabaseError
 from gnapp.store.events import HOUSEHOLD_CHANGE
@@ -314,7 +315,8 @@ SELECT e.household_id, e.source, e.previous_status, e.added_reason, e.removed_re
        h.village_id,
        v.name AS village_name, v.area,
        qb.state AS b_state, qb.class_code AS b_class, qb.deprivation_count,
-       qa.state AS a_state, json_extract(qa.answers, '$.form_a.eligible_for_form_b') AS a_eligible,
+       qa.state AS a_state, json_extract(gnapp_answers(qa.answers), '$.form_a.eligible_for_form_b')
+           AS a_eligible,
        (SELECT mv.outcome FROM meeting_votes mv JOIN village_meetings vm ON vm.id = mv.meeting_id
         WHERE vm.round_id = e.round_id AND mv.household_id = e.household_id
         ORDER BY vm.held_on DESC, mv.id DESC LIMIT 1) AS vote,
@@ -398,7 +400,7 @@ def save_questionnaire(
         "household_id": household_id,
         "form": form,
         "state": state,
-        "answers": json.dumps(answers, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
+        "answers": encode_answers(answers),
         "class_code": class_code,
         "deprivation_count": deprivation_count,
         "b1_score": b1,
@@ -436,7 +438,7 @@ def questionnaire(
     if not rows:
         return None
     row = dict(rows[0])
-    row["answers"] = json.loads(row["answers"])
+    row["answers"] = decode_answers(row["answers"])
     return row
 
 
@@ -464,7 +466,7 @@ def earlier_answers(
            ORDER BY r.year DESC, r.reference_date DESC, q.id DESC LIMIT 1""",
         [household_id, round_id],
     ).fetchone()
-    return None if row is None else json.loads(row[0])
+    return None if row is None else decode_answers(row[0])
 
 
 def complete_surveys(db: sqlite_utils.Database, round_id: int) -> dict[int, str | None]:
@@ -486,7 +488,7 @@ def complete_survey_answers(
         "WHERE round_id = ? AND form = 'B' AND state = 'complete'",
         [round_id],
     ).fetchall()
-    return [(json.loads(answers), class_code) for answers, class_code in rows]
+    return [(decode_answers(answers), class_code) for answers, class_code in rows]
 
 
 def latest_incomes(db: sqlite_utils.Database) -> dict[int, dict[str, Any]]:
@@ -499,7 +501,7 @@ def latest_incomes(db: sqlite_utils.Database) -> dict[int, dict[str, Any]]:
     )
     incomes: dict[int, dict[str, Any]] = {}
     for row in rows:
-        income = json.loads(row["answers"]).get("income")
+        income = decode_answers(row["answers"]).get("income")
         if income:
             incomes[row["household_id"]] = income
     return incomes

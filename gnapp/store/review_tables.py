@@ -40,8 +40,8 @@ class StatusCount:
 @dataclass(frozen=True)
 class ListedHousehold:
     """A household on a list of the year, with its head's ethnicity, causes of poverty and the
-    answers of its complete Phiếu B in the round (None when it has none)
-    (as_of.year_list_households_on)."""
+    answers of its complete Phiếu B in the round as stored (either form: read them with
+    gnapp.store.answers.decode_answers; None when it has none) (as_of.year_list_households_on)."""
 
     household_id: int
     code: str
@@ -49,7 +49,7 @@ class ListedHousehold:
     status: str
     head_ethnicity: str | None
     causes: str  # JSON list
-    answers: str | None
+    answers: str | None  # as stored: plain JSON or compact
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@ classify, the movement identity, the refusal of an inconsistent history, the fil
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from datetime import date
 
@@ -22,6 +21,7 @@ from gnapp.review.tables import (
     summary_tables,
 )
 from gnapp.review.workflow import open_round
+from gnapp.store.answers import decode_answers
 from tests.as_of_sql import (
     PRESENT,
     SIZE,
@@ -133,7 +133,7 @@ def test_deprivations_equal_classify_on_the_stored_answers(demo_db, made):
         [made.round_id, YEAR],
     )
     for status, vid, answers in rows:
-        result = classify(json.loads(answers), standard, on)
+        result = classify(decode_answers(answers), standard, on)
         counter = expected.setdefault((status, vid), Counter())
         counter["households"] += 1
         for indicator in result.indicators:

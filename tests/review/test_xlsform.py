@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import copy
 import csv
-import json
 import re
 import shutil
 from datetime import date, datetime
@@ -43,6 +42,7 @@ from gnapp.review.xlsform import (
     round_key,
     write_xlsform,
 )
+from gnapp.store.answers import decode_answers
 from gnapp.store.database import open_database
 from gnapp.store.register import get_commune, household_id_by_code
 from tests.review import tablet_exports as exports
@@ -362,7 +362,7 @@ def _saved(db, round_id: int) -> list[dict[str, Any]]:
         "reviewer, surveyed_on FROM questionnaires WHERE round_id = ? ORDER BY household_id",
         [round_id],
     )
-    return [{**row, "answers": json.loads(row["answers"])} for row in rows]
+    return [{**row, "answers": decode_answers(row["answers"])} for row in rows]
 
 
 def _save_on_desktop(cdb, round_id: int, given) -> list[dict[str, Any]]:
