@@ -198,3 +198,25 @@ def test_migration_23_ranks_each_household_by_its_status_in_the_newest_year(tmp_
     ranks = dict(db.execute("SELECT id, status_rank FROM households").fetchall())
     assert ranks == {1: 1, 2: 0, 3: 4, 4: 3}  # 3 has no status in 2025
     cdb.close()
+
+
+def test_packing_merges_the_names_index_and_keeps_what_it_finds(new_db):
+    from gnapp.store import register
+
+    village = register.add_village(new_db, "T01", "Thôn An Phú", "rural")
+    for n in range(120):  # one at a time: each statement leaves a segment of the names index
+        head = {"full_name": f"Lê Văn Tư {n}", "sex": "male", "birth_date": "1970",
+                "relation": "head"}  # fmt: skip
+        register.add_household(new_db, {"code": f"H{n}", "village_id": village}, [head])
+    db = new_db.db
+
+    def found():
+        return db.execute(
+            'SELECT rowid FROM person_names WHERE person_names MATCH \'"le"* AND "tu"*\' '
+            "ORDER BY rowid"
+        ).fetchall()
+
+    before, blocks = found(), db.execute("SELECT count(*) FROM person_names_data").fetchone()[0]
+    new_db.pack()
+    assert found() == before and len(before) == 120
+    assert db.execute("SELECT count(*) FROM person_names_data").fetchone()[0] < blocks / 2
