@@ -242,24 +242,6 @@ def name_sort_key(full_name: str) -> str:
     return text_sort_key(given) + _SEPARATOR + text_sort_key(" ".join(family))
 
 
-def name_keys(full_name: str) -> tuple[str, str]:
-    """(fold(name), name_sort_key(name)) of a name as stored (``nfc``), in one pass over its
-    words: what a bulk insert computes for each of its members, whose names rarely repeat
-    whole but are made of few distinct words."""
-    folded, primary, tones = zip(*map(_word_keys, full_name.split(" ")), strict=True)
-    return (
-        " ".join(filter(None, folded)),
-        primary[-1] + _SEPARATOR + tones[-1] + _SEPARATOR
-        + _PRIMARY[" "].join(primary[:-1]) + _SEPARATOR + "".join(tones[:-1]),
-    )  # fmt: skip
-
-
-@functools.lru_cache(maxsize=65536)
-def _word_keys(word: str) -> tuple[str, str, str]:
-    """A word's fold, primary weights and tone weight."""
-    return (_fold_word(word), *_word_weights(word))
-
-
 # Citizen ID (CCCD): province of birth registration (3 digits), century-and-sex digit, last two
 # digits of the birth year, serial (6 digits). Thông tư 07/2016/TT-BCA, Điều 7.
 _FIRST_CENTURY = 1900

@@ -17,7 +17,7 @@ from typing import Any
 
 import sqlite_utils
 
-from gnapp.core.vietnamese import fold, format_timestamp, name_sort_key, text_sort_key
+from gnapp.core.vietnamese import fold, format_timestamp, text_sort_key
 from gnapp.i18n import tr
 from gnapp.progress import Progress
 from gnapp.store import register
@@ -175,8 +175,10 @@ def _revert(db: sqlite_utils.Database, entry: Change) -> None:
                 f'UPDATE "{entry.table_name}" SET {assignments} WHERE rowid = ?',
                 [*old_values.values(), entry.row_id],
             )
-    else:
-        db.table(entry.table_name).insert(dict(entry.old_values or {}))
+    else:  # the row whole, but for a column dropped since it was logged
+        table = db.table(entry.table_name)
+        old = entry.old_values or {}
+        table.insert({column: old[column] for column in table.columns_dict if column in old})
 
 
 def _revert_all(
@@ -215,10 +217,7 @@ def _refresh_derived(db: sqlite_utils.Database, entries: list[Change]) -> None:
                 "SELECT full_name FROM members WHERE id = ?", [entry.row_id]
             ).fetchone()
             if row:
-                db.table("members").update(
-                    entry.row_id,
-                    {"name_fold": fold(row[0]), "name_sort_key": name_sort_key(row[0])},
-                )
+                db.table("members").update(entry.row_id, {"name_fold": fold(row[0])})
         elif entry.table_name == "villages":
             row = db.execute("SELECT name FROM villages WHERE id = ?", [entry.row_id]).fetchone()
             if row:

@@ -1038,6 +1038,19 @@ COMPACT_ANSWERS = Migration(
     compute=_compact_answers,
 )
 
+MEMBERS_SORT_KEY_DROPPED = Migration(
+    28,
+    "members' name sort key dropped: nothing sorts members by name (the household list sorts "
+    "by the head's key, households.head_sort_key)",
+    (
+        # a column named by a trigger cannot be dropped; ``migrate`` rebuilds the log's triggers
+        "DROP TRIGGER log_members_insert",
+        "DROP TRIGGER log_members_update",
+        "DROP TRIGGER log_members_delete",
+        "ALTER TABLE members DROP COLUMN name_sort_key",
+    ),
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     REGISTER,
     PROGRAMME,
@@ -1066,6 +1079,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     UNREAD_INDEXES_DROPPED,
     LOG_HASHES_AS_BYTES,
     COMPACT_ANSWERS,
+    MEMBERS_SORT_KEY_DROPPED,
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

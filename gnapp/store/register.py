@@ -20,7 +20,6 @@ import sqlite_utils
 from gnapp.core.vietnamese import (
     PERSON_SEPARATOR,
     fold,
-    name_keys,
     name_sort_key,
     nfc,
     person_search_text,
@@ -142,7 +141,7 @@ def _member_row(fields: Mapping[str, Any]) -> dict[str, Any]:
         else:
             row[key] = value
     if "full_name" in row:
-        row["name_fold"], row["name_sort_key"] = name_keys(row["full_name"])
+        row["name_fold"] = fold(row["full_name"])
     return row
 
 
@@ -254,10 +253,8 @@ def _household_keys(code: str, members: Sequence[Mapping[str, Any]]) -> dict[str
     (its members' folded names, the head's first; its citizen IDs and folded code), its size."""
     head = next((m for m in members if m.get("relation") == "head"), None)
     head_name = head["full_name"] if head is not None else ""
-    if head is not None and "name_sort_key" in head:  # a row made by _member_row
-        head_fold, head_key = head["name_fold"], head["name_sort_key"]
-    else:
-        head_fold, head_key = fold(head_name), name_sort_key(head_name)
+    head_fold = head["name_fold"] if head is not None and "name_fold" in head else fold(head_name)
+    head_key = name_sort_key(head_name)
     numbers = [m["citizen_id"] for m in members if m.get("citizen_id")]
     heads_first = sorted(members, key=lambda m: m.get("relation") != "head")
     search_fold = person_search_text(
@@ -316,7 +313,6 @@ def add_households(
         "id",
         *MEMBER_FIELDS,
         "name_fold",
-        "name_sort_key",
         "household_id",
         "position",
     ]

@@ -68,7 +68,7 @@ def _bare_write(large_file, database) -> float:
         if code:
             households.append((code, 1, name, name, name, name, code, "x", "x"))
         sex = "male" if sex == "Nam" else "female"
-        members.append((len(households), number % 4 + 1, name, name, name, sex, born,
+        members.append((len(households), number % 4 + 1, name, name, sex, born,
                         citizen_id, relation))  # fmt: skip
     with cdb.transaction():
         db.conn.executemany(
@@ -78,12 +78,11 @@ def _bare_write(large_file, database) -> float:
             households,
         )
         columns = (
-            "household_id, position, full_name, name_fold, name_sort_key, sex, birth_date, "
-            "citizen_id, relation"
+            "household_id, position, full_name, name_fold, sex, birth_date, citizen_id, relation"
         )
         db.execute(f"CREATE TEMP TABLE bare_members AS SELECT {columns} FROM members WHERE 0")
         db.conn.executemany(
-            "INSERT INTO temp.bare_members VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", members
+            "INSERT INTO temp.bare_members VALUES (?, ?, ?, ?, ?, ?, ?, ?)", members
         )
         db.execute(f"INSERT INTO members ({columns}) SELECT * FROM temp.bare_members")
     write = time.perf_counter() - started

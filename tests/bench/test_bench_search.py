@@ -75,7 +75,7 @@ def build_register(path, households: int = HOUSEHOLDS, seed: int = 1) -> int:
             member_id += 1
             citizen_id = make_citizen_id("051", sex, year, member_id % 1_000_000)
             member_rows.append((member_id, household_id, position, name, fold(name),
-                                name_sort_key(name), sex, str(year), citizen_id,
+                                sex, str(year), citizen_id,
                                 "head" if position == 1 else "child"))  # fmt: skip
         flags = [int(rng.random() < share) for share in (0.1, 0.02, 0.05, 0.03, 0.02)]
         household_rows_.append((household_id, f"HGD-{household_id:06d}",
@@ -103,8 +103,8 @@ def build_register(path, households: int = HOUSEHOLDS, seed: int = 1) -> int:
             )
             db.conn.executemany(
                 "INSERT INTO members (id, household_id, position, full_name, name_fold, "
-                "name_sort_key, sex, birth_date, citizen_id, relation) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "sex, birth_date, citizen_id, relation) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 member_rows,
             )
             db.conn.executemany(

@@ -26,7 +26,6 @@ from gnapp.core.vietnamese import (
     format_timestamp,
     local_time,
     make_citizen_id,
-    name_keys,
     name_sort_key,
     nfc,
     parse_number,
@@ -298,12 +297,6 @@ def test_text_sort_key_agrees_with_qt_vietnamese_collation() -> None:
     by_qt = sorted(shuffled(DICTIONARY_ORDER), key=functools.cmp_to_key(collator.compare))
     assert by_qt == DICTIONARY_ORDER
     assert sorted(shuffled(DICTIONARY_ORDER), key=text_sort_key) == by_qt
-
-
-@given(st.one_of(vietnamese_text, st.text()))
-def test_name_keys_are_the_fold_and_the_name_sort_key(text: str) -> None:
-    name = nfc(text)
-    assert name_keys(name) == (fold(name), name_sort_key(name))
 
 
 def test_name_sort_key_sorts_by_given_name_then_family() -> None:

@@ -220,3 +220,38 @@ def test_packing_merges_the_names_index_and_keeps_what_it_finds(new_db):
     new_db.pack()
     assert found() == before and len(before) == 120
     assert db.execute("SELECT count(*) FROM person_names_data").fetchone()[0] < blocks / 2
+
+
+def test_migration_28_drops_the_members_sort_key_and_an_undo_from_before_still_works(tmp_path):
+    """A member removed before v28 was logged with the sort key: undoing that removal after
+    the migration puts the member back without it."""
+    from gnapp.core.vietnamese import fold, name_sort_key
+    from gnapp.store import register
+    from gnapp.store.batches import undo_batch
+
+    path = tmp_path / "cu.gnapp"
+    with open_database(path, create=True, target_version=27, actor="Cán bộ") as old:
+        village = register.add_village(old, "T01", "Thôn An Phú", "rural")
+        household = register.add_household(old, {"code": "H1", "village_id": village}, [])
+        for position, name, relation in ((1, "Lê Thị An", "head"), (2, "Lê Văn Bé", "child")):
+            old.db.execute(  # as the register wrote members before v28
+                "INSERT INTO members (household_id, position, full_name, name_fold, "
+                "name_sort_key, sex, birth_date, relation) VALUES (?, ?, ?, ?, ?, 'female', "
+                "'1980', ?)",
+                [household, position, name, fold(name), name_sort_key(name), relation],
+            )
+        register.refresh_household_keys(old.db, household)
+        child = old.db.execute("SELECT id FROM members WHERE relation = 'child'").fetchone()[0]
+        with old.batch("edit", "Xóa người") as batch_id:
+            register.remove_member(old, child)
+        logged = old.db.execute("SELECT old_values FROM change_log WHERE action = 'delete' "
+                                "AND table_name = 'members'").fetchone()[0]  # fmt: skip
+        assert "name_sort_key" in logged
+    with open_database(path) as cdb:
+        assert "name_sort_key" not in cdb.db["members"].columns_dict
+        undo_batch(cdb, batch_id)
+        back = cdb.db.execute("SELECT full_name, name_fold FROM members WHERE id = ?", [child])
+        assert back.fetchone() == ("Lê Văn Bé", "le van be")
+        search = cdb.db.execute("SELECT search_fold, member_count FROM households WHERE id = ?",
+                                [household]).fetchone()  # fmt: skip
+        assert "be" in search[0] and search[1] == 2

@@ -141,8 +141,8 @@ def large_register(cdb, households: int) -> None:
              for n in range(1, households + 1)],
         )  # fmt: skip
         db.conn.executemany(
-            "INSERT INTO members (household_id, position, full_name, name_fold, name_sort_key, "
-            "sex, birth_date, relation) VALUES (?, ?, ?, ?, '', 'male', '1980', ?)",
+            "INSERT INTO members (household_id, position, full_name, name_fold, "
+            "sex, birth_date, relation) VALUES (?, ?, ?, ?, 'male', '1980', ?)",
             [(n, p, f"Người {n}", f"nguoi {n}", "head" if p == 1 else "child")
              for n in range(1, households + 1) for p in (1, 2)],
         )  # fmt: skip
