@@ -85,6 +85,21 @@ def households_as_before_v22(monkeypatch):
 
 
 @pytest.fixture
+def members_as_before_v28(monkeypatch):
+    """Today's register functions writing members as before schema v28, which dropped their
+    name sort key: for tests that make a database of an older schema with them."""
+    from gnapp.core.vietnamese import fold, name_sort_key
+    from gnapp.store import register
+
+    monkeypatch.setattr(register, "MEMBER_KEY_COLUMNS", ("name_fold", "name_sort_key"))
+    monkeypatch.setattr(
+        register,
+        "_member_keys",
+        lambda name: {"name_fold": fold(name), "name_sort_key": name_sort_key(name)},
+    )
+
+
+@pytest.fixture
 def small_default_demo(tmp_path, monkeypatch):
     """The self-test's demo made small, and generated into a private cache."""
     monkeypatch.setenv("GNAPP_CACHE_DIR", str(tmp_path / "cache"))

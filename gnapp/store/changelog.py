@@ -213,7 +213,7 @@ class ChainHead:
 def chain_head(conn: sqlite3.Connection) -> ChainHead:
     row = conn.execute("SELECT chain_hash FROM change_log ORDER BY id DESC LIMIT 1").fetchone()
     length = conn.execute("SELECT count(*) FROM change_log").fetchone()[0]
-    return ChainHead(_hex(row[0]) if row and row[0] else CHAIN_START, length)
+    return ChainHead((_hex(row[0]) if row else None) or CHAIN_START, length)
 
 
 def hash_at(conn: sqlite3.Connection, length: int) -> str | None:
@@ -443,20 +443,19 @@ def _runs(rows: Iterable[tuple[int, int | None]]) -> Iterator[tuple[int, int, li
     """Rows (rowid, household) in rowid order, cut into runs of consecutive rowids of at most
     ``RUN_HOUSEHOLDS_MAX`` households: (first, last, the households of its rows in order, a
     household following itself named once)."""
-    first = last = None
+    first = last = 0
     households: list = []
     for row_id, household in rows:
-        follows = last is not None and row_id == last + 1
-        if follows and households[-1] != household and len(households) >= RUN_HOUSEHOLDS_MAX:
-            follows = False
-        if not follows:
-            if first is not None:
+        follows = bool(households) and row_id == last + 1
+        if follows and (households[-1] == household or len(households) < RUN_HOUSEHOLDS_MAX):
+            if households[-1] != household:
+                households.append(household)
+        else:
+            if households:
                 yield first, last, households
             first, households = row_id, [household]
-        elif households[-1] != household:
-            households.append(household)
         last = row_id
-    if first is not None:
+    if households:
         yield first, last, households
 
 

@@ -129,6 +129,15 @@ def _household_row(fields: Mapping[str, Any]) -> dict[str, Any]:
     return row
 
 
+# A member's columns derived from its name (``_member_keys``).
+MEMBER_KEY_COLUMNS: tuple[str, ...] = ("name_fold",)
+
+
+def _member_keys(full_name: str) -> dict[str, str]:
+    """A member's derived columns (``MEMBER_KEY_COLUMNS``): its folded name, for search."""
+    return {"name_fold": fold(full_name)}
+
+
 def _member_row(fields: Mapping[str, Any]) -> dict[str, Any]:
     _unknown(fields, MEMBER_FIELDS, tr("thành viên"))
     row: dict[str, Any] = {}
@@ -141,7 +150,7 @@ def _member_row(fields: Mapping[str, Any]) -> dict[str, Any]:
         else:
             row[key] = value
     if "full_name" in row:
-        row["name_fold"] = fold(row["full_name"])
+        row.update(_member_keys(row["full_name"]))
     return row
 
 
@@ -312,7 +321,7 @@ def add_households(
     member_columns = [
         "id",
         *MEMBER_FIELDS,
-        "name_fold",
+        *MEMBER_KEY_COLUMNS,
         "household_id",
         "position",
     ]

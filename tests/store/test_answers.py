@@ -152,7 +152,9 @@ def test_undoing_an_edit_puts_back_the_exact_earlier_text(surveyed):
     assert review.questionnaire(cdb.db, round_id, household, "B")["answers"]["area"] == "mountain"
 
 
-def test_the_migration_compacts_an_older_files_answers_without_logging_them(tmp_path, monkeypatch):
+def test_the_migration_compacts_an_older_files_answers_without_logging_them(
+    tmp_path, monkeypatch, members_as_before_v28
+):
     path = tmp_path / "cu.gnapp"
     before = migrations.COMPACT_ANSWERS.version - 1
     records = [{**RECORD, "household_code": f"H{n}"} for n in range(1, 4)]

@@ -539,7 +539,9 @@ def test_random_events_keep_the_identity_and_the_frozen_totals(steps):
 # --- migration of an existing database --------------------------------------------------------
 
 
-def test_migration_dates_households_by_their_creation(tmp_path, households_as_before_v22):
+def test_migration_dates_households_by_their_creation(
+    tmp_path, households_as_before_v22, members_as_before_v28
+):
     path = tmp_path / "old.gnapp"
     clock = ["2025-03-01T02:00:00Z"]
     cdb = open_database(path, create=True, target_version=13, clock=lambda: clock[0])

@@ -51,7 +51,9 @@ def test_every_way_of_writing_the_log_keeps_the_chain(new_db):
     assert changelog.hash_at(conn, head.length) == head.head
 
 
-def test_hashes_are_stored_as_32_bytes_and_a_file_of_hex_digits_is_converted(tmp_path):
+def test_hashes_are_stored_as_32_bytes_and_a_file_of_hex_digits_is_converted(
+    tmp_path, members_as_before_v28
+):
     """Schema v26 stores each hash as its bytes; the head a package carries stays 64 hex
     digits, the same before and after the migration of an older file."""
     path = tmp_path / "cu.gnapp"
@@ -89,7 +91,7 @@ def test_the_migration_chains_the_rows_of_an_older_database(tmp_path):
 
 
 def test_the_migration_to_bulk_inserts_keeps_every_row_and_the_chain(
-    tmp_path, monkeypatch, households_as_before_v22
+    tmp_path, monkeypatch, households_as_before_v22, members_as_before_v28
 ):
     """Migration 21 rebuilds the log to let its action be a bulk insert's: every old row stays
     as it was (id, content, hash), so the length and head a package carried still match."""
