@@ -1101,6 +1101,7 @@ def create_demo(
         # every row added to a household's tables logged as a run of one row, not a JSON copy
         with (
             cdb.transaction() as db,
+            cdb.without_savepoints(),
             changelog.inserts_logged_as_runs(db, HOUSEHOLD_TABLES),
         ):
             _Generator(cdb, households, seed).run(progress)

@@ -255,3 +255,21 @@ def test_migration_28_drops_the_members_sort_key_and_an_undo_from_before_still_w
         search = cdb.db.execute("SELECT search_fold, member_count FROM households WHERE id = ?",
                                 [household]).fetchone()  # fmt: skip
         assert "be" in search[0] and search[1] == 2
+
+
+def test_without_savepoints_nested_blocks_open_none_and_after_it_they_do(new_db):
+    from gnapp.store import register
+
+    statements: list[str] = []
+    new_db.db.conn.set_trace_callback(statements.append)
+    with new_db.transaction(), new_db.without_savepoints():
+        register.add_village(new_db, "T01", "Thôn An Phú", "rural")
+        register.add_village(new_db, "T02", "Thôn Bình", "rural")
+    assert not [s for s in statements if s.startswith("SAVEPOINT")]
+    with new_db.transaction():
+        register.add_village(new_db, "T03", "Thôn Chợ", "rural")
+    new_db.db.conn.set_trace_callback(None)
+    assert [s for s in statements if s.startswith("SAVEPOINT")]
+    assert [v["code"] for v in register.villages(new_db.db)] == ["T01", "T02", "T03"]
+    with pytest.raises(RuntimeError), new_db.without_savepoints():
+        pass
