@@ -48,7 +48,7 @@ def test_db_check_reports_an_old_schema_and_a_broken_file(tmp_path, capsys):
 def test_db_check_finds_corruption(tmp_path, capsys, small_demo_file):
     broken = tmp_path / "broken.gnapp"
     data = bytearray(small_demo_file.read_bytes())
-    page_size = 4096
+    page_size = int.from_bytes(data[16:18], "big")  # the file header's
     for offset in range(page_size * 3, len(data) - page_size, page_size * 2):
         data[offset + 100 : offset + 400] = b"\xff" * 300
     broken.write_bytes(bytes(data))

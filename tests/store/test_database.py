@@ -2,7 +2,7 @@ import sqlite3
 
 import pytest
 
-from gnapp.store import migrations
+from gnapp.store import database, migrations
 from gnapp.store.database import DatabaseError, connect, open_database
 from gnapp.store.migrations import LATEST_VERSION
 
@@ -16,6 +16,32 @@ def test_new_database_is_at_latest_version_with_pragmas(tmp_path):
     assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     assert conn.execute("PRAGMA temp_store").fetchone()[0] == 2  # MEMORY
     cdb.close()
+
+
+def _page_size(path) -> int:
+    """The page size written in the file's header (bytes 16-17, big-endian; 1 means 65536)."""
+    size = int.from_bytes(path.read_bytes()[16:18], "big")
+    return 65536 if size == 1 else size
+
+
+def test_a_new_commune_file_has_8_kib_pages_and_an_old_one_keeps_its_own(tmp_path, monkeypatch):
+    new = tmp_path / "new.gnapp"
+    open_database(new, create=True).close()
+    assert _page_size(new) == 8192
+    with sqlite3.connect(new) as conn:
+        assert conn.execute("PRAGMA page_size").fetchone()[0] == 8192
+
+    # a file of a GNApp before 8 KiB pages (4096, SQLite's default): migrated, it keeps them
+    old = tmp_path / "old.gnapp"
+    with monkeypatch.context() as patch:
+        patch.setattr(database, "COMMUNE_PAGE_SIZE", 4096)
+        open_database(old, create=True, target_version=1).close()
+    assert _page_size(old) == 4096
+    cdb = open_database(old)
+    assert cdb.schema_version == LATEST_VERSION
+    cdb.pack()
+    cdb.close()
+    assert _page_size(old) == 4096
 
 
 def test_missing_file_and_existing_file_are_refused(tmp_path):

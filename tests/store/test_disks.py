@@ -72,7 +72,7 @@ def test_a_read_only_file_opens_for_reading_and_refuses_writes_in_words(
 
 
 def test_when_sqlite_finds_the_medium_read_only_the_file_is_read(commune, monkeypatch):
-    def read_only_connect(path):  # the medium refuses the first write SQLite tries
+    def read_only_connect(path, **_options):  # the medium refuses the first write SQLite tries
         conn = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
         conn.execute("PRAGMA user_version = 1")
         return conn
@@ -97,8 +97,8 @@ def _full_disk(monkeypatch) -> None:
     """Every connection GNApp opens from now on may not grow its file: SQLITE_FULL."""
     real = database.connect
 
-    def connect(path):
-        conn = real(path)
+    def connect(path, **options):
+        conn = real(path, **options)
         pages = conn.execute("PRAGMA page_count").fetchone()[0]
         conn.execute(f"PRAGMA max_page_count = {pages}")
         return conn
