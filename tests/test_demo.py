@@ -16,12 +16,13 @@ from gnapp.store import changelog
 from gnapp.store.answers import COMPACT_PREFIX, decode_answers
 from gnapp.store.database import open_database
 from gnapp.store.errors import DatabaseError
+from tests.sqlite_dump import database_content
 
 
 def _dump(path) -> list[str]:
     conn = sqlite3.connect(path)
     try:
-        return list(conn.iterdump())
+        return database_content(conn)
     finally:
         conn.close()
 

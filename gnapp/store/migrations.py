@@ -757,6 +757,15 @@ _PERSON_KEY_V22 = (
 )
 
 
+def _person_names_table(options: str = "") -> str:
+    """The statement that creates ``person_names`` (``options``: FTS5's, after the schema
+    v20's)."""
+    return (
+        "CREATE VIRTUAL TABLE person_names USING fts5(name, content='', detail=none, "
+        f"prefix='1 2 3 4 5 6', tokenize={_TOKENIZER}{options})"
+    )
+
+
 def _person_names_sync(row: str, key: str = _PERSON_KEY) -> str:
     """The statement that adds (``new``) or takes out (``old``) a member's name."""
     values = f"{key.format(row=row)}, {row}.name_fold"
@@ -772,8 +781,7 @@ PERSON_NAMES = Migration(
         # A search of two name words or more asks which members hold them all: a full-text
         # index of the members' folded names (prefixes up to six letters indexed) answers
         # without a call to Python per household (docs/benchmarks.md).
-        "CREATE VIRTUAL TABLE person_names USING fts5(name, content='', detail=none, "
-        f"prefix='1 2 3 4 5 6', tokenize={_TOKENIZER})",
+        _person_names_table(),
         "CREATE TRIGGER person_names_insert AFTER INSERT ON members BEGIN "
         f"{_person_names_sync('new')} END",
         "CREATE TRIGGER person_names_delete AFTER DELETE ON members BEGIN "
@@ -847,6 +855,29 @@ _GROUP_FLAGS = (
 )
 _SEARCHED = "search_fold, search_head_end, present_until"
 
+
+def _person_names_rebuilt(create: str) -> tuple[str, ...]:
+    """The statements that drop ``person_names`` and its triggers, make the table anew with
+    ``create``, its triggers as of schema v22 (the lowest bit of a rowid tells the head) and
+    fill it from ``members``."""
+    return (
+        "DROP TRIGGER person_names_insert",
+        "DROP TRIGGER person_names_delete",
+        "DROP TRIGGER person_names_update",
+        "DROP TABLE person_names",
+        create,
+        "CREATE TRIGGER person_names_insert AFTER INSERT ON members BEGIN "
+        f"{_person_names_sync('new', _PERSON_KEY_V22)} END",
+        "CREATE TRIGGER person_names_delete AFTER DELETE ON members BEGIN "
+        f"{_person_names_sync('old', _PERSON_KEY_V22)} END",
+        "CREATE TRIGGER person_names_update AFTER UPDATE OF id, household_id, name_fold, "
+        f"relation ON members BEGIN {_person_names_sync('old', _PERSON_KEY_V22)} "
+        f"{_person_names_sync('new', _PERSON_KEY_V22)} END",
+        f"INSERT INTO person_names (rowid, name) SELECT {_PERSON_KEY_V22.format(row='m')}, "
+        "m.name_fold FROM members m",
+    )
+
+
 SEARCH_RANK_IN_INDEX = Migration(
     22,
     "household search: the head's rank and the presence in the indexes the search walks, "
@@ -878,20 +909,7 @@ SEARCH_RANK_IN_INDEX = Migration(
         "DROP INDEX household_status_year",
         "CREATE INDEX household_status_year ON household_status (year, status, household_id)",
         # the members' names keyed anew: the lowest bit of a name's rowid tells the head
-        "DROP TRIGGER person_names_insert",
-        "DROP TRIGGER person_names_delete",
-        "DROP TRIGGER person_names_update",
-        "DROP TABLE person_names",
-        PERSON_NAMES.statements[0],
-        "CREATE TRIGGER person_names_insert AFTER INSERT ON members BEGIN "
-        f"{_person_names_sync('new', _PERSON_KEY_V22)} END",
-        "CREATE TRIGGER person_names_delete AFTER DELETE ON members BEGIN "
-        f"{_person_names_sync('old', _PERSON_KEY_V22)} END",
-        "CREATE TRIGGER person_names_update AFTER UPDATE OF id, household_id, name_fold, "
-        f"relation ON members BEGIN {_person_names_sync('old', _PERSON_KEY_V22)} "
-        f"{_person_names_sync('new', _PERSON_KEY_V22)} END",
-        f"INSERT INTO person_names (rowid, name) SELECT {_PERSON_KEY_V22.format(row='m')}, "
-        "m.name_fold FROM members m",
+        *_person_names_rebuilt(PERSON_NAMES.statements[0]),
     ),
 )
 
@@ -1051,6 +1069,16 @@ MEMBERS_SORT_KEY_DROPPED = Migration(
     ),
 )
 
+PERSON_NAMES_WITHOUT_SIZES = Migration(
+    29,
+    "the index of members' names keeps no length of each name",
+    # Only MATCH reads person_names (gnapp.store.household_query): no rank, bm25() or other
+    # reader of a name's length, which FTS5 kept in person_names_docsize (1.1 MB of the
+    # 20,000-household demo). A contentless table without those lengths cannot be read
+    # without MATCH ("does not support scanning").
+    _person_names_rebuilt(_person_names_table(", columnsize=0")),
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     REGISTER,
     PROGRAMME,
@@ -1080,6 +1108,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     LOG_HASHES_AS_BYTES,
     COMPACT_ANSWERS,
     MEMBERS_SORT_KEY_DROPPED,
+    PERSON_NAMES_WITHOUT_SIZES,
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

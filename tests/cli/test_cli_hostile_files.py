@@ -22,6 +22,7 @@ from gnapp.cli import main
 from gnapp.cli.common import EXIT_REFUSED
 from gnapp.core import input_files
 from tests.importers import files
+from tests.sqlite_dump import database_content
 
 DEEP = "[" * 100_000 + "]" * 100_000  # json.loads: RecursionError
 DEEP_OBJECT = '{"a":' * 50_000 + "1" + "}" * 50_000
@@ -37,7 +38,7 @@ def db(small_demo_file, tmp_path) -> Path:
 def _content(path: Path) -> str:
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        return "\n".join(conn.iterdump())
+        return "\n".join(database_content(conn))
     finally:
         conn.close()
 

@@ -38,7 +38,10 @@ def _commune_words(path) -> list[str]:
 
     words: set[str] = set()
     with sqlite3.connect(path) as connection:
-        tables = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        tables = connection.execute(  # a virtual table's rows are its own tables'
+            "SELECT name FROM sqlite_master WHERE type = 'table' "
+            "AND sql NOT LIKE 'CREATE VIRTUAL TABLE%'"
+        )
         for (table,) in tables.fetchall():
             for row in connection.execute(f'SELECT * FROM "{table}"'):
                 words |= {cell for cell in row if isinstance(cell, str) and _commune_word(cell)}

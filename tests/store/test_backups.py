@@ -48,7 +48,9 @@ NOW = datetime(2026, 11, 22, 8, 15, 30)
 def dump(path: Path) -> dict:
     """Every table's rows in rowid order (a table without rowids, such as the full-text
     index's, in its key's order), the schema and the version: what must round-trip. A
-    compressed backup is read through its decompressed database."""
+    virtual table's rows are its own tables' (the index of members' names cannot be read
+    without MATCH, schema v29). A compressed backup is read through its decompressed
+    database."""
     if is_compressed(path):
         with tempfile.TemporaryDirectory() as folder:
             plain = Path(folder) / "giai-nen.gnapp"
@@ -62,7 +64,7 @@ def dump(path: Path) -> dict:
         order = {
             name: "1" if "WITHOUT ROWID" in (sql or "") else "rowid"
             for kind, name, sql in schema
-            if kind == "table"
+            if kind == "table" and not (sql or "").startswith("CREATE VIRTUAL TABLE")
         }
         rows = {
             t: conn.execute(f'SELECT * FROM "{t}" ORDER BY {by}').fetchall()
