@@ -140,8 +140,9 @@ def _child_cpu(script: str, *args: str) -> float:
 def test_making_the_demo_of_20000_households(tmp_path):
     """Issue 19's goals for `gnapp demo create --households 20000`: a file of at most 60 MB made
     in at most 30 s of CPU. Printed against writing the same rows bare (no log, no trigger), in
-    the same run (1.36x the bare file, 6.7x its CPU on 2026-12-07, 11-17x before the households
-    were written in chunks); docs/benchmarks.md records the figures."""
+    the same run (1.08x the bare file and 5.6x its CPU on 2026-12-07 at night: 58.4 MB, 22.2 s;
+    1.36x and 6.7x that evening, 11-17x before the households were written in chunks);
+    docs/benchmarks.md records the figures."""
     made, bare = tmp_path / "demo.gnapp", tmp_path / "bare.gnapp"
     making = _child_cpu(MAKE_DEMO, str(made), str(HOUSEHOLDS))
     writings = []
@@ -160,5 +161,5 @@ def test_making_the_demo_of_20000_households(tmp_path):
         f"{writing:.1f} s, {bare_size:.1f} MB; ratios {making / writing:.1f}x, "
         f"{size / bare_size:.2f}x (goals: ≤ 30 s, ≤ 60 MB)"
     )
-    assert size <= 1.5 * bare_size
-    assert making <= 8 * writing
+    assert size <= 1.15 * bare_size
+    assert making <= 7 * writing
