@@ -28,6 +28,7 @@ from gnapp.store.changelog import (
     Change,
     change_from_row,
     each_row,
+    run_household_among,
 )
 from gnapp.store.database import CommuneDatabase
 from gnapp.store.errors import DatabaseError
@@ -120,8 +121,8 @@ def _later_change_to_its_households(
     added = f"""SELECT household_id FROM change_log
                  WHERE batch_id = :batch AND table_name = 'households'
                    AND action IN ('insert', '{INSERT_ROWS}') AND household_id IS NOT NULL
-                UNION ALL SELECT j.value FROM change_log,
-                       json_each(change_log.new_values, '$.{RUN_HOUSEHOLDS}') j
+                UNION ALL SELECT value FROM change_log,
+                       json_each(new_values, '$.{RUN_HOUSEHOLDS}')
                  WHERE batch_id = :batch AND table_name = 'households'
                    AND {MANY_HOUSEHOLDS_RUN}"""
     not_undone = f"""batch_id IS NOT :batch
@@ -134,8 +135,7 @@ def _later_change_to_its_households(
                    SELECT {columns}, household_id FROM change_log
                     WHERE household_id IN ({added}) AND {not_undone}
                    UNION ALL
-                   SELECT {columns}, (SELECT value FROM json_each(new_values, '$.{RUN_HOUSEHOLDS}')
-                                       WHERE value IN ({added}) LIMIT 1) AS household_id
+                   SELECT {columns}, {run_household_among(added)} AS household_id
                      FROM change_log
                     WHERE {MANY_HOUSEHOLDS_RUN}
                       AND id > (SELECT min(id) FROM change_log WHERE batch_id = :batch)

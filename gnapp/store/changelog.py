@@ -685,16 +685,13 @@ def each_row(
             household = change.household_id
             if household is None and column is not None:
                 household = values.get(column) if values is not None else now.get(row_id)
-            rows.append(
-                replace(
-                    change,
-                    row_id=row_id,
-                    household_id=household,
-                    action="insert",
-                    new_values=values,
-                )
-            )
+            rows.append(_row_inserted(change, row_id, household, values))
     return rows
+
+
+def _row_inserted(run: Change, row_id: int, household: int | None, values: dict | None) -> Change:
+    """One row of a run, as the "insert" the trigger would have logged for it."""
+    return replace(run, row_id=row_id, household_id=household, action="insert", new_values=values)
 
 
 def _rows_of_household_in_run(
@@ -720,24 +717,25 @@ def _rows_of_household_in_run(
     for (row_id,) in candidates:
         values = inserted_values(db, table, row_id, run.id or 0)
         if values.get(column) == household_id:
-            found.append(
-                replace(
-                    run,
-                    row_id=row_id,
-                    household_id=household_id,
-                    action="insert",
-                    new_values=values,
-                )
-            )
+            found.append(_row_inserted(run, row_id, household_id, values))
     return found
 
 
-# A log row that is a run of several households' rows, and one that lists ``:household``.
+# A log row that is a run of several households' rows.
 MANY_HOUSEHOLDS_RUN = f"household_id IS NULL AND action = '{INSERT_ROWS}'"
-RUN_OF_HOUSEHOLD = (
-    f"{MANY_HOUSEHOLDS_RUN} AND EXISTS (SELECT 1 FROM "
-    f"json_each(new_values, '$.{RUN_HOUSEHOLDS}') WHERE value = :household)"
-)
+
+
+def run_household_among(households: str) -> str:
+    """SQL for the first household the run of the log row in scope lists among ``households``
+    (SQL: a subquery or a parameter), NULL when it lists none of them."""
+    return (
+        f"(SELECT value FROM json_each(new_values, '$.{RUN_HOUSEHOLDS}') "
+        f"WHERE value IN ({households}) LIMIT 1)"
+    )
+
+
+# A run of several households' rows that lists ``:household``.
+RUN_OF_HOUSEHOLD = f"{MANY_HOUSEHOLDS_RUN} AND {run_household_among(':household')} IS NOT NULL"
 
 
 def changes_of_household(db: sqlite_utils.Database, household_id: int) -> list[Change]:

@@ -649,8 +649,7 @@ def undo_event(cdb: CommuneDatabase, event_id: int) -> None:
                     AND id > {after}
                  UNION ALL
                  SELECT id, batch_id, table_name, row_id,
-                        (SELECT value FROM json_each(new_values, '$.{changelog.RUN_HOUSEHOLDS}')
-                          WHERE value IN (SELECT value FROM json_each(:households)) LIMIT 1),
+                        {changelog.run_household_among("SELECT value FROM json_each(:households)")},
                         at, actor
                    FROM change_log WHERE {changelog.MANY_HOUSEHOLDS_RUN} AND id > {after})
            WHERE household_id IS NOT NULL
