@@ -517,6 +517,12 @@ def logged_in_bulk(db: sqlite_utils.Database, table: str) -> Iterator[Callable[[
             del _BULK_TABLES[id(db.conn)]
 
 
+def logs_inserts_in_bulk(db: sqlite_utils.Database, table: str) -> bool:
+    """Whether ``logged_in_bulk`` is logging the inserts into ``table`` on this connection (its
+    insert trigger then logs nothing)."""
+    return table in _BULK_TABLES.get(id(db.conn), ())
+
+
 @contextmanager
 def inserts_logged_as_runs(db: sqlite_utils.Database, tables: Iterable[str]) -> Iterator[None]:
     """Inside a transaction: log every row inserted into ``tables`` on this connection as a run

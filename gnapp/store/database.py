@@ -279,7 +279,7 @@ def _answers_json(stored: str | None) -> str | None:
 def connect(path: Path, *, page_size: int | None = None) -> sqlite3.Connection:
     """A raw connection with GNApp's pragmas (no migration). ``page_size``: the page size of
     a new file (set before WAL mode, which writes the file's first page)."""
-    conn = sqlite3.connect(str(path), isolation_level=None)
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
     if page_size is not None:
         conn.execute(f"PRAGMA page_size = {int(page_size)}")
     conn.execute("PRAGMA foreign_keys = ON")

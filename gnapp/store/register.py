@@ -11,7 +11,9 @@ import functools
 import itertools
 import json
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
@@ -28,7 +30,7 @@ from gnapp.core.vietnamese import (
 )
 from gnapp.core.villages import VillageMatcher
 from gnapp.i18n import tr
-from gnapp.store.changelog import HOUSEHOLD_KEY_COLUMNS, logged_in_bulk
+from gnapp.store.changelog import HOUSEHOLD_KEY_COLUMNS, logged_in_bulk, logs_inserts_in_bulk
 from gnapp.store.database import CommuneDatabase, OpenDatabase, inserted_id
 from gnapp.store.errors import DatabaseError
 from gnapp.store.presence import present_now
@@ -309,9 +311,10 @@ def add_households(
 ) -> list[int]:
     """Insert many households with their members at once (an import); return their ids.
 
-    The same rows as add_household, written with one statement per table and chunk (the
-    members through a temporary table, ``_STAGED_MEMBERS``), in one transaction, and logged the
-    same way with one statement per table and chunk (``changelog.logged_in_bulk``).
+    The same rows as add_household, written with one statement per table and chunk of 500
+    households (through temporary tables, ``_Staging``; on a second thread while the next chunk
+    is prepared, ``_statements_beside``), in one transaction, and logged the same way with one
+    statement per table and chunk (``changelog.logged_in_bulk``).
     ``progress`` is told how many households are written so far.
     """
     stamp = cdb.now()
@@ -333,23 +336,19 @@ def add_households(
         _indexes_built_after(db, "households", len(households)),
         logged_in_bulk(db, "households") as log_households,
         logged_in_bulk(db, "members") as log_members,
+        _statements_beside(db, ("households", "members")) as beside,
     ):
         next_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM households").fetchone()[0]
-        names = ", ".join(f'"{c}"' for c in member_columns)
-        db.execute(
-            f"CREATE TEMP TABLE IF NOT EXISTS {_STAGED_MEMBERS} AS SELECT {names} FROM members "
-            "WHERE 0"
-        )
-        null_by_default = {
-            table: {
-                column.name for column in db.table(table).columns if column.default_value is None
-            }
-            for table in ("households", "members")
+        member_id = next_member_id(db)
+        staging = {
+            table: _Staging(db, table, columns)
+            for table, columns in (("households", household_columns), ("members", member_columns))
         }
         items = iter(households)
+        written: Callable[[], None] = lambda: None  # noqa: E731  (the chunk before)
         while chunk := list(itertools.islice(items, 500)):
             first_household = next_id
-            first_member = member_id = next_member_id(db)
+            first_member = member_id
             household_rows, member_rows = [], []
             for fields, members in chunk:
                 rows = [_member_row(member) for member in members]
@@ -362,26 +361,112 @@ def add_households(
                     member_id += 1
                 ids.append(next_id)
                 next_id += 1
-            _insert_rows(
-                db, "households", household_columns, household_rows, null_by_default["households"]
+            written()  # the staging tables are free again
+
+            def log(households: range, members: range) -> None:
+                log_households(households.start, households.stop - 1)
+                if members:
+                    log_members(members.start, members.stop - 1)
+
+            written = beside(
+                *staging["households"].moved(household_rows),
+                *(staging["members"].moved(member_rows) if member_rows else ()),
+                then=functools.partial(
+                    log, range(first_household, next_id), range(first_member, member_id)
+                ),
             )
-            log_households(first_household, next_id - 1)
-            if member_rows:
-                staged = ", ".join(
-                    f'"{column}"'
-                    for column in _insert_rows(
-                        db, _STAGED_MEMBERS, member_columns, member_rows, null_by_default["members"]
-                    )
-                )
-                db.execute(
-                    f"INSERT INTO members ({staged}) SELECT {staged} FROM {_STAGED_MEMBERS} "
-                    "ORDER BY id"
-                )
-                db.execute(f"DELETE FROM {_STAGED_MEMBERS}")
-                log_members(first_member, member_id - 1)
             if progress is not None:
                 progress(len(ids))
+        written()
     return ids
+
+
+class _Staging:
+    """A temporary table shaped like ``table``'s ``columns`` (the connection's, left empty),
+    whose rows are moved into ``table`` with one statement: inserted one statement a row, each
+    member's trigger-kept ``person_names`` (FTS5) entry was flushed to an index segment of its
+    own (at the statement's savepoint), which made the index cost more than the rest of the
+    members' write."""
+
+    def __init__(self, db: sqlite_utils.Database, table: str, columns: Sequence[str]) -> None:
+        self.db = db
+        self.table = table
+        self.columns = columns
+        self.name = f"temp.staged_{table}"
+        names = ", ".join(f'"{column}"' for column in columns)
+        db.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {self.name} AS SELECT {names} FROM {table} WHERE 0"
+        )
+        self.null_by_default = {
+            column.name for column in db.table(table).columns if column.default_value is None
+        }
+
+    def moved(self, rows: Sequence[Sequence[Any]]) -> tuple[str, str]:
+        """Stage ``rows`` (values in ``columns`` order); return the statements that move them
+        into the table, in order of id, and empty the staging table."""
+        written = _insert_rows(self.db, self.name, self.columns, rows, self.null_by_default)
+        names = ", ".join(f'"{column}"' for column in written)
+        return (
+            f'INSERT INTO "{self.table}" ({names}) SELECT {names} FROM {self.name} ORDER BY id',
+            f"DELETE FROM {self.name}",
+        )
+
+
+# Between two statements the second thread waits for Python's lock, which the preparing thread
+# gives up every switch interval (5 ms by default: longer than a chunk's statements take).
+_SWITCH_INTERVAL = 0.0002
+
+
+@contextmanager
+def _statements_beside(
+    db: sqlite_utils.Database, tables: Sequence[str]
+) -> Iterator[Callable[..., Callable[[], None]]]:
+    """Inside a transaction: yields ``beside(*statements, then)``, which runs the statements
+    (inserts into ``tables``) and returns ``wait()``: it waits for them, raises what they raised
+    and calls ``then``. While ``logged_in_bulk`` logs the table's inserts, they run on a second
+    thread as this one goes on preparing rows: SQLite works without Python's lock, so the two
+    share the cores of an office PC — as long as no SQL function written in Python is called
+    row by row. The tables' insert triggers, which ask ``gnapp_logs_each_insert`` at every row
+    (and logs nothing then), is dropped meanwhile and created again from its own SQL (on an
+    error the transaction rolls the drop back). Otherwise they run at once, on this thread."""
+    names = [f"log_{table}_insert" for table in tables]
+    triggers = db.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN "
+        f"({', '.join('?' for _ in names)}) ORDER BY rowid",
+        names,
+    ).fetchall()
+    if len(triggers) != len(tables) or not all(logs_inserts_in_bulk(db, t) for t in tables):
+
+        def at_once(*statements: str, then: Callable[[], None]) -> Callable[[], None]:
+            for statement in statements:
+                db.execute(statement)
+            return then
+
+        yield at_once
+        return
+    for name, _ in triggers:
+        db.execute(f'DROP TRIGGER "{name}"')
+    # the pool's exit waits for a statement still running (on an error in this thread): the
+    # transaction is then rolled back on a free connection
+    switching = sys.getswitchinterval()
+    sys.setswitchinterval(_SWITCH_INTERVAL)
+    try:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gnapp-sql") as pool:
+
+            def beside(*statements: str, then: Callable[[], None]) -> Callable[[], None]:
+                future = pool.submit(lambda: [db.conn.execute(sql) for sql in statements])
+
+                def wait() -> None:
+                    future.result()
+                    then()
+
+                return wait
+
+            yield beside
+    finally:
+        sys.setswitchinterval(switching)
+    for _, sql in triggers:
+        db.execute(sql)
 
 
 _REBUILT_FROM = 1_000  # households inserted at once; below, rebuilding gains nothing to speak of
@@ -412,13 +497,6 @@ def _indexes_built_after(db: sqlite_utils.Database, table: str, inserting: int) 
     yield
     for _, sql in indexes:
         db.execute(sql)
-
-
-# A chunk's members are staged in a temporary table (the connection's, left empty) and moved
-# into ``members`` with one statement: inserted one statement a row, each row's trigger-kept
-# ``person_names`` (FTS5) entry was flushed to an index segment of its own (at the statement's
-# savepoint), which made the index cost more than the rest of the members' write.
-_STAGED_MEMBERS = "temp.staged_members"
 
 
 def _insert_rows(

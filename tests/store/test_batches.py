@@ -1,6 +1,8 @@
 import dataclasses
 import json
 import sqlite3
+import sys
+import threading
 
 import pytest
 
@@ -484,3 +486,46 @@ def test_undo_refuses_when_a_later_run_of_several_households_holds_one_of_its_ow
     with pytest.raises(DatabaseError, match=r"lô 'ds.xlsx': hộ B0000 .*Lê Thị B"):
         undo_batch(new_db, batch_id)
     assert _snapshot(new_db) == before
+
+
+def _schema(cdb):
+    return sorted(cdb.db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"))
+
+
+def test_a_bulk_insert_failing_in_a_later_chunk_leaves_nothing_half_done(new_db, village):
+    """The chunks' rows go in on a second thread while the next chunk is prepared: an error
+    there (a code repeated 600 households later, in the second chunk) still rolls back the
+    whole insert, the insert triggers dropped meanwhile come back, the thread is gone and the
+    switch interval is restored."""
+    register.add_households(new_db, _households(3))
+    households = list(_households(700))
+    households[650] = ({**households[650][0], "code": "B0010"}, households[650][1])
+    before = _snapshot(new_db), _log(new_db), _schema(new_db)
+    threads, switching = threading.active_count(), sys.getswitchinterval()
+    with pytest.raises(sqlite3.IntegrityError):
+        register.add_households(new_db, [(dict(f, code="N" + f["code"]), m) for f, m in households])
+    assert (_snapshot(new_db), _log(new_db), _schema(new_db)) == before
+    assert (threading.active_count(), sys.getswitchinterval()) == (threads, switching)
+    new_db.db.execute(  # logged by the trigger, back again
+        "INSERT INTO members (household_id, position, full_name, name_fold, sex, birth_date, "
+        "relation) VALUES (1, 2, 'Lê Văn Tay', 'le van tay', 'male', '2015', 'child')"
+    )
+    assert [(row[2], row[5]) for row in _log(new_db)[len(before[1]) :]] == [("members", "insert")]
+
+
+def test_a_bulk_insert_cancelled_between_chunks_leaves_nothing(new_db, village):
+    def cancel(done):
+        if done == 500:
+            raise KeyboardInterrupt
+
+    before = _snapshot(new_db), _log(new_db), _schema(new_db)
+    with pytest.raises(KeyboardInterrupt):
+        register.add_households(new_db, _households(1200), cancel)
+    assert (_snapshot(new_db), _log(new_db), _schema(new_db)) == before
+
+
+def test_a_bulk_insert_keeps_the_schema(new_db, village):
+    before = _schema(new_db)
+    register.add_households(new_db, _households(1203))
+    assert _schema(new_db) == before
+    assert new_db.db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
