@@ -3,6 +3,7 @@ limit, within bounded memory; a fuzz test feeds every reader random and mutated 
 
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
 import sys
@@ -11,8 +12,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from gnapp.importers import html_table, limits
+from gnapp.importers import html_table, limits, reading
 from gnapp.importers.reading import ImportFileError, read_sheet, sheet_names
 from gnapp.importers.targets import read_targets
 from gnapp.review.tablet.reading import read_export
@@ -287,3 +290,57 @@ def test_tablet_zip_of_too_many_files_or_too_much_unpacked_is_refused_before_unp
     with pytest.raises(ImportFileError, match=r"“odk\.zip” giải nén ra lớn quá"):
         read_export([path])
     assert unpacked == []
+
+
+def _long_xlsx_with(path: Path, replacements: dict[str, str]) -> Path:
+    """A list of 40,000 rows (a sheet of several blocks of 1 MB), some references in its
+    middle rewritten."""
+    source = path.with_name("plain.xlsx")
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("DS")
+    for row in range(40_000):
+        sheet.append([row, row * 2, row * 3])
+    workbook.save(source)
+    with zipfile.ZipFile(source) as plain, zipfile.ZipFile(path, "w") as changed:
+        for info in plain.infolist():
+            data = plain.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                for old, new in replacements.items():
+                    assert data.count(old.encode()) == 1
+                    data = data.replace(old.encode(), new.encode())
+            changed.writestr(info, data, zipfile.ZIP_DEFLATED)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("replacements", "expected"),
+    [
+        ({'r="C20000"': 'r="C5000000"'}, "5.000.000 dòng"),  # a row out of order, mid-sheet
+        ({'r="C20000"': 'r="ZZ20000"'}, "702 cột"),  # a column far to the right, mid-sheet
+        # a row hidden behind one with leading zeros (longer, but row 1) in the same block
+        ({'r="A20000"': 'r="A000000001"', 'r="B20000"': 'r="B99999999"'}, "99.999.999 dòng"),
+    ],
+)
+def test_xlsx_with_a_far_cell_in_the_middle_of_a_long_sheet(tmp_path, replacements, expected):
+    assert expected in refused(_long_xlsx_with(tmp_path / "xa.xlsx", replacements))
+
+
+def test_xlsx_with_leading_zeros_in_references_still_reads(tmp_path):
+    path = _long_xlsx_with(tmp_path / "xa.xlsx", {'r="A20000"': 'r="A0000020000"'})
+    assert len(read_sheet(path).rows) == 40_000
+
+
+@given(
+    references=st.lists(
+        st.tuples(st.sampled_from(["", "A", "C", "Z", "AA", "AZ", "BA", "ZZ", "AAA"]),
+                  st.from_regex(r"0{0,3}[1-9][0-9]{0,6}", fullmatch=True)),
+        min_size=1, max_size=60,
+    ),
+    cuts=st.lists(st.integers(0, 60), max_size=5),
+)  # fmt: skip
+def test_the_bound_of_the_farthest_cell_is_never_below_it(references, cuts):
+    cells = [f' r="{letters}{digits}"/>'.encode() for letters, digits in references]
+    blocks = [b"".join(cells[a:b]) for a, b in itertools.pairwise([0, *sorted(cuts), len(cells)])]
+    rows, columns = reading._farthest(blocks)
+    bound_rows, bound_columns = reading._farthest_bound(blocks)
+    assert bound_rows >= rows and bound_columns == columns
