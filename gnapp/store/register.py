@@ -29,7 +29,7 @@ from gnapp.core.vietnamese import (
     text_sort_key,
 )
 from gnapp.core.villages import VillageMatcher
-from gnapp.i18n import tr
+from gnapp.i18n import tr, tr_noop
 from gnapp.store.changelog import HOUSEHOLD_KEY_COLUMNS, logged_in_bulk, logs_inserts_in_bulk
 from gnapp.store.database import CommuneDatabase, OpenDatabase, inserted_id
 from gnapp.store.errors import DatabaseError
@@ -103,12 +103,20 @@ STATUSES = ("poor", "near_poor", "average", "not_poor")
 
 
 def _unknown(fields: Mapping[str, Any], allowed: tuple[str, ...], what: str) -> None:
+    """Refuse fields not in ``allowed``; ``what`` (marked by ``tr_noop``) names the record, and
+    is translated only then (a bulk insert checks 100,000 records)."""
     if fields.keys() <= _as_set(allowed):
         return
     extra = sorted(set(fields) - set(allowed))
     raise DatabaseError(
-        tr("Trường không hợp lệ cho {what}: {fields}", what=what, fields=", ".join(extra))
+        tr("Trường không hợp lệ cho {what}: {fields}", what=tr(what), fields=", ".join(extra))
     )
+
+
+_HOUSEHOLD_RECORD = tr_noop("hộ gia đình")
+_MEMBER_RECORD = tr_noop("thành viên")
+_COMMUNE_RECORD = tr_noop("xã")
+_STATUS_RECORD = tr_noop("tình trạng hằng năm")
 
 
 @functools.cache
@@ -117,7 +125,7 @@ def _as_set(names: tuple[str, ...]) -> frozenset[str]:
 
 
 def _household_row(fields: Mapping[str, Any]) -> dict[str, Any]:
-    _unknown(fields, HOUSEHOLD_FIELDS, tr("hộ gia đình"))
+    _unknown(fields, HOUSEHOLD_FIELDS, _HOUSEHOLD_RECORD)
     row: dict[str, Any] = {}
     for key, value in fields.items():
         if key in HOUSEHOLD_BOOLEANS:
@@ -141,7 +149,7 @@ def _member_keys(full_name: str) -> dict[str, str]:
 
 
 def _member_row(fields: Mapping[str, Any]) -> dict[str, Any]:
-    _unknown(fields, MEMBER_FIELDS, tr("thành viên"))
+    _unknown(fields, MEMBER_FIELDS, _MEMBER_RECORD)
     row: dict[str, Any] = {}
     booleans = _as_set(MEMBER_BOOLEANS)
     for key, value in fields.items():
@@ -166,7 +174,7 @@ def get_commune(db: sqlite_utils.Database) -> dict[str, Any] | None:
 
 def save_commune(cdb: CommuneDatabase, **fields: Any) -> None:
     """Create or update the commune's identity (one row)."""
-    _unknown(fields, COMMUNE_FIELDS, tr("xã"))
+    _unknown(fields, COMMUNE_FIELDS, _COMMUNE_RECORD)
     row = {k: nfc(v) if isinstance(v, str) else v for k, v in fields.items()}
     with cdb.transaction() as db:
         if get_commune(db) is None:
@@ -304,6 +312,9 @@ def add_household(
     return add_households(cdb, [(fields, members)])[0]
 
 
+_CHUNK = 500  # households written with one statement per table
+
+
 def add_households(
     cdb: CommuneDatabase,
     households: Iterable[tuple[Mapping[str, Any], list[Mapping[str, Any]]]],
@@ -336,7 +347,7 @@ def add_households(
         _indexes_built_after(db, "households", len(households)),
         logged_in_bulk(db, "households") as log_households,
         logged_in_bulk(db, "members") as log_members,
-        _statements_beside(db, ("households", "members")) as beside,
+        _statements_beside(db, ("households", "members"), len(households) > _CHUNK) as beside,
     ):
         next_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM households").fetchone()[0]
         member_id = next_member_id(db)
@@ -346,7 +357,7 @@ def add_households(
         }
         items = iter(households)
         written: Callable[[], None] = lambda: None  # noqa: E731  (the chunk before)
-        while chunk := list(itertools.islice(items, 500)):
+        while chunk := list(itertools.islice(items, _CHUNK)):
             first_household = next_id
             first_member = member_id
             household_rows, member_rows = [], []
@@ -419,7 +430,7 @@ _SWITCH_INTERVAL = 0.0002
 
 @contextmanager
 def _statements_beside(
-    db: sqlite_utils.Database, tables: Sequence[str]
+    db: sqlite_utils.Database, tables: Sequence[str], chunks: bool
 ) -> Iterator[Callable[..., Callable[[], None]]]:
     """Inside a transaction: yields ``beside(*statements, then)``, which runs the statements
     (inserts into ``tables``) and returns ``wait()``: it waits for them, raises what they raised
@@ -428,14 +439,20 @@ def _statements_beside(
     share the cores of an office PC — as long as no SQL function written in Python is called
     row by row. The tables' insert triggers, which ask ``gnapp_logs_each_insert`` at every row
     (and logs nothing then), is dropped meanwhile and created again from its own SQL (on an
-    error the transaction rolls the drop back). Otherwise they run at once, on this thread."""
+    error the transaction rolls the drop back). Otherwise, and when there is no next chunk to
+    prepare (``chunks`` false: the demo's households, 500 at a time, a household added by hand),
+    they run at once, on this thread."""
     names = [f"log_{table}_insert" for table in tables]
     triggers = db.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN "
         f"({', '.join('?' for _ in names)}) ORDER BY rowid",
         names,
     ).fetchall()
-    if len(triggers) != len(tables) or not all(logs_inserts_in_bulk(db, t) for t in tables):
+    if (
+        not chunks
+        or len(triggers) != len(tables)
+        or not all(logs_inserts_in_bulk(db, t) for t in tables)
+    ):
 
         def at_once(*statements: str, then: Callable[[], None]) -> Callable[[], None]:
             for statement in statements:
@@ -606,7 +623,7 @@ def set_status(
     if status not in STATUSES:
         raise DatabaseError(tr("Tình trạng không hợp lệ: {status}", status=status))
     allowed = ("movement", "standard_id", "decision_number", "decision_date", "note")
-    _unknown(details, allowed, tr("tình trạng hằng năm"))
+    _unknown(details, allowed, _STATUS_RECORD)
     row = {"household_id": household_id, "year": year, "status": status, **details}
     with cdb.transaction() as db:
         existing = db.execute(
