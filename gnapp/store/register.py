@@ -434,12 +434,12 @@ def _statements_beside(
 ) -> Iterator[Callable[..., Callable[[], None]]]:
     """Inside a transaction: yields ``beside(*statements, then)``, which runs the statements
     (inserts into ``tables``) and returns ``wait()``: it waits for them, raises what they raised
-    and calls ``then``. While ``logged_in_bulk`` logs the table's inserts, they run on a second
+    and calls ``then``. While ``logged_in_bulk`` logs the tables' inserts, they run on a second
     thread as this one goes on preparing rows: SQLite works without Python's lock, so the two
     share the cores of an office PC — as long as no SQL function written in Python is called
     row by row. The tables' insert triggers, which ask ``gnapp_logs_each_insert`` at every row
-    (and logs nothing then), is dropped meanwhile and created again from its own SQL (on an
-    error the transaction rolls the drop back). Otherwise, and when there is no next chunk to
+    (and log nothing then), are dropped meanwhile and created again from their own SQL (on an
+    error the transaction rolls the drops back). Otherwise, and when there is no next chunk to
     prepare (``chunks`` false: the demo's households, 500 at a time, a household added by hand),
     they run at once, on this thread."""
     names = [f"log_{table}_insert" for table in tables]
