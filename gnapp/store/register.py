@@ -12,6 +12,7 @@ import itertools
 import json
 import re
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -428,6 +429,34 @@ class _Staging:
 _SWITCH_INTERVAL = 0.0002
 
 
+class _ShortSwitching:
+    """The switch interval (process-wide) at ``_SWITCH_INTERVAL`` while any bulk insert runs on
+    two threads, and back to what it was once the last one is done."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._inserts = 0
+        self._interval = sys.getswitchinterval()
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        with self._lock:
+            if self._inserts == 0:
+                self._interval = sys.getswitchinterval()
+                sys.setswitchinterval(_SWITCH_INTERVAL)
+            self._inserts += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._inserts -= 1
+                if self._inserts == 0:
+                    sys.setswitchinterval(self._interval)
+
+
+_SHORT_SWITCHING = _ShortSwitching()
+
+
 @contextmanager
 def _statements_beside(
     db: sqlite_utils.Database, tables: Sequence[str], chunks: bool
@@ -465,23 +494,21 @@ def _statements_beside(
         db.execute(f'DROP TRIGGER "{name}"')
     # the pool's exit waits for a statement still running (on an error in this thread): the
     # transaction is then rolled back on a free connection
-    switching = sys.getswitchinterval()
-    sys.setswitchinterval(_SWITCH_INTERVAL)
-    try:
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gnapp-sql") as pool:
+    with (
+        _SHORT_SWITCHING.held(),
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="gnapp-sql") as pool,
+    ):
 
-            def beside(*statements: str, then: Callable[[], None]) -> Callable[[], None]:
-                future = pool.submit(lambda: [db.conn.execute(sql) for sql in statements])
+        def beside(*statements: str, then: Callable[[], None]) -> Callable[[], None]:
+            future = pool.submit(lambda: [db.conn.execute(sql) for sql in statements])
 
-                def wait() -> None:
-                    future.result()
-                    then()
+            def wait() -> None:
+                future.result()
+                then()
 
-                return wait
+            return wait
 
-            yield beside
-    finally:
-        sys.setswitchinterval(switching)
+        yield beside
     for _, sql in triggers:
         db.execute(sql)
 

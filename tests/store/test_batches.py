@@ -529,3 +529,14 @@ def test_a_bulk_insert_keeps_the_schema(new_db, village):
     register.add_households(new_db, _households(1203))
     assert _schema(new_db) == before
     assert new_db.db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_the_switch_interval_comes_back_once_the_last_of_two_bulk_inserts_is_done():
+    before = sys.getswitchinterval()
+    first, second = register._SHORT_SWITCHING.held(), register._SHORT_SWITCHING.held()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)  # the first done while the second runs
+    assert sys.getswitchinterval() == pytest.approx(register._SWITCH_INTERVAL)
+    second.__exit__(None, None, None)
+    assert sys.getswitchinterval() == before
