@@ -278,7 +278,10 @@ def _check_xlsx_extent(path: Path) -> None:
     dense grid to the farthest cell, and a single cell at XFD1048576 would take 550 GB. A bound
     found at C speed (``_farthest_bound``) most often settles it; otherwise each reference is
     read."""
-    worksheets = lambda name: name.startswith("xl/worksheets/")  # noqa: E731
+
+    def worksheets(name: str) -> bool:
+        return name.startswith("xl/worksheets/")
+
     try:
         for blocks in _members(path, worksheets):
             limits.check_grid(*_farthest_bound(blocks))

@@ -356,6 +356,12 @@ def add_households(
             table: _Staging(db, table, columns)
             for table, columns in (("households", household_columns), ("members", member_columns))
         }
+
+        def log(household_ids: range, member_ids: range) -> None:
+            log_households(household_ids.start, household_ids.stop - 1)
+            if member_ids:
+                log_members(member_ids.start, member_ids.stop - 1)
+
         items = iter(households)
         written: Callable[[], None] = lambda: None  # noqa: E731  (the chunk before)
         while chunk := list(itertools.islice(items, _CHUNK)):
@@ -374,12 +380,6 @@ def add_households(
                 ids.append(next_id)
                 next_id += 1
             written()  # the staging tables are free again
-
-            def log(households: range, members: range) -> None:
-                log_households(households.start, households.stop - 1)
-                if members:
-                    log_members(members.start, members.stop - 1)
-
             written = beside(
                 *staging["households"].moved(household_rows),
                 *(staging["members"].moved(member_rows) if member_rows else ()),
@@ -459,7 +459,7 @@ _SHORT_SWITCHING = _ShortSwitching()
 
 @contextmanager
 def _statements_beside(
-    db: sqlite_utils.Database, tables: Sequence[str], chunks: bool
+    db: sqlite_utils.Database, tables: Sequence[str], several_chunks: bool
 ) -> Iterator[Callable[..., Callable[[], None]]]:
     """Inside a transaction: yields ``beside(*statements, then)``, which runs the statements
     (inserts into ``tables``) and returns ``wait()``: it waits for them, raises what they raised
@@ -469,8 +469,8 @@ def _statements_beside(
     row by row. The tables' insert triggers, which ask ``gnapp_logs_each_insert`` at every row
     (and log nothing then), are dropped meanwhile and created again from their own SQL (on an
     error the transaction rolls the drops back). Otherwise, and when there is no next chunk to
-    prepare (``chunks`` false: the demo's households, 500 at a time, a household added by hand),
-    they run at once, on this thread."""
+    prepare (``several_chunks`` false: the demo's households, 500 at a time, a household added
+    by hand), they run at once, on this thread."""
     names = [f"log_{table}_insert" for table in tables]
     triggers = db.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN "
@@ -478,7 +478,7 @@ def _statements_beside(
         names,
     ).fetchall()
     if (
-        not chunks
+        not several_chunks
         or len(triggers) != len(tables)
         or not all(logs_inserts_in_bulk(db, t) for t in tables)
     ):
